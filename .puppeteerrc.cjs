@@ -1,0 +1,2 @@
+// Chromium comes from Debian (apt). Never let puppeteer download a browser.
+module.exports = { skipDownload: true };
