@@ -1,0 +1,50 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { ErrorCode, WawebError } from '../errors';
+
+/** No Chromium could be found. The message says how to install one. */
+export class BrowserNotFoundError extends WawebError {
+  constructor(message: string) {
+    super(ErrorCode.BROWSER_NOT_FOUND, message);
+  }
+}
+
+const PATH_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds the Chromium to launch: the explicit option, then `CHROME_PATH` or
+ * `PUPPETEER_EXECUTABLE_PATH`, then `/usr/bin/chromium`, then `chromium-browser`
+ * or `google-chrome` on PATH.
+ */
+export function findChromium(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicit !== undefined) {
+    if (!isExecutable(explicit)) throw new BrowserNotFoundError(`executablePath ${explicit} is not an executable file`);
+    return explicit;
+  }
+  for (const name of ['CHROME_PATH', 'PUPPETEER_EXECUTABLE_PATH'] as const) {
+    const value = env[name];
+    if (value) {
+      if (!isExecutable(value)) throw new BrowserNotFoundError(`${name}=${value} is not an executable file`);
+      return value;
+    }
+  }
+  if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
+  for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
+    for (const name of PATH_NAMES) {
+      const candidate = join(dir, name);
+      if (isExecutable(candidate)) return candidate;
+    }
+  }
+  throw new BrowserNotFoundError(
+    'No Chromium found. Install it (Debian: apt-get install -y chromium) or set CHROME_PATH or the executablePath option.',
+  );
+}

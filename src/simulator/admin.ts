@@ -1,0 +1,171 @@
+/**
+ * The phone/admin HTTP API: the same operations as `SimulatedPhone` and the
+ * simulator's fault switches, as JSON over loopback HTTP, for tests written in
+ * other languages or processes. Bad input gets a 4xx that says what was wrong
+ * and changes nothing.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SimulatorError } from './errors';
+import type { WhatsAppSimulator } from './simulator';
+
+export interface AdminServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+type Handler = (sim: WhatsAppSimulator, params: string[], body: Record<string, unknown>) => Promise<unknown> | unknown;
+
+const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
+  ['GET', /^\/health$/, () => ({ ok: true })],
+  ['GET', /^\/qr$/, (sim) => ({ qr: sim.pendingQrCodes() })],
+  ['GET', /^\/phones\/([^/]+)\/devices$/, (sim, [n]) => ({ devices: sim.phone(n ?? '').devices() })],
+  ['POST', /^\/phones\/([^/]+)\/scan$/, async (sim, [n], b) => ({ device: await sim.phone(n ?? '').scan(b['qr'] as string) })],
+  ['POST', /^\/phones\/([^/]+)\/pair-code$/, async (sim, [n], b) => ({ device: await sim.phone(n ?? '').pairWithCode(b['code'] as string) })],
+  [
+    'DELETE',
+    /^\/phones\/([^/]+)\/devices\/([^/]+)$/,
+    async (sim, [n, id]) => {
+      await sim.phone(n ?? '').unlink(id ?? '');
+      return { unlinked: id };
+    },
+  ],
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/messages$/,
+    async (sim, [n], b) => ({ message: await sim.phone(n ?? '').receiveText(b['from'] as string, b['body'] as string) }),
+  ],
+  ['GET', /^\/phones\/([^/]+)\/sent$/, (sim, [n]) => ({ messages: sim.phone(n ?? '').sentMessages() })],
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/devices\/([^/]+)\/offline-messages$/,
+    async (sim, [n, id], b) => ({ queued: await sim.phone(n ?? '').queueOfflineMessages(id ?? '', b['count'] as number) }),
+  ],
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/devices\/([^/]+)\/open-elsewhere$/,
+    (sim, [n, id]) => {
+      sim.phone(n ?? '').openElsewhere(id ?? '');
+      return { conflict: id };
+    },
+  ],
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/devices\/([^/]+)\/history$/,
+    async (sim, [n, id], b) => ({ chunks: await sim.phone(n ?? '').fillHistory(id ?? '', b['bytes'] as number) }),
+  ],
+  [
+    'POST',
+    /^\/server\/refuse-connections$/,
+    (sim, _p, b) => {
+      const count = b['count'] ?? 1;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000) {
+        throw new SimulatorError(400, 'count must be an integer from 1 to 1000');
+      }
+      sim.refuseNextConnections(count);
+      return { refusing: count };
+    },
+  ],
+  [
+    'POST',
+    /^\/server\/delay-connection$/,
+    (sim, _p, b) => {
+      const ms = b['ms'];
+      if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > 600_000) {
+        throw new SimulatorError(400, 'ms must be an integer from 0 to 600000');
+      }
+      sim.delayNextConnection(ms);
+      return { delayMs: ms };
+    },
+  ],
+  [
+    'POST',
+    /^\/server\/drop-connections$/,
+    (sim, _p, b) => {
+      const phone = b['phone'];
+      if (phone !== undefined && typeof phone !== 'string') throw new SimulatorError(400, 'phone must be a string');
+      return { dropped: sim.dropConnections(phone) };
+    },
+  ],
+];
+
+export async function startAdminServer(sim: WhatsAppSimulator, host: string, port: number): Promise<AdminServer> {
+  const server = createServer((req, res) => {
+    handle(sim, req, res).catch((err: unknown) => reply(res, 500, { error: String(err) }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      return closing;
+    },
+  };
+}
+
+async function handle(sim: WhatsAppSimulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
+  const sameRoute = routes.filter(([, pattern]) => pattern.test(path));
+  const route = sameRoute.find(([method]) => method === req.method);
+  if (!route) {
+    reply(res, sameRoute.length > 0 ? 405 : 404, { error: `no route ${req.method ?? ''} ${path}` });
+    return;
+  }
+  const [, pattern, handler] = route;
+  const params = (pattern.exec(path) ?? []).slice(1);
+  try {
+    const body = req.method === 'POST' ? parseBody(await readBody(req)) : {};
+    reply(res, 200, (await handler(sim, params, body)) ?? {});
+  } catch (err) {
+    if (err instanceof SimulatorError) reply(res, err.status, { error: err.message });
+    else throw err;
+  }
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new SimulatorError(400, 'request body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SimulatorError(400, 'request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 1024 * 1024) {
+        reject(new SimulatorError(400, 'request body over 1 MiB'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}

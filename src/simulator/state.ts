@@ -1,0 +1,120 @@
+/**
+ * The simulated WhatsApp servers' durable state: accounts (one per phone
+ * number) and their linked devices. Kept in memory, and mirrored to a JSON
+ * file (written atomically) when the simulator is given one.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { WireMessage } from './protocol';
+import { SimulatorError } from './errors';
+
+export interface DeviceRecord {
+  id: string;
+  /** Base64 of the device's raw Ed25519 identity public key. */
+  identityPub: string;
+  noisePub: string;
+  platform: string;
+  browser: string;
+  linkedAt: string;
+  lastSeenAt: string | null;
+}
+
+export interface AccountRecord {
+  number: string;
+  pushname: string;
+  devices: DeviceRecord[];
+  /** Messages the account's devices sent (read through the phone API). */
+  sent: WireMessage[];
+  /** Messages waiting for a device that was offline, by device id. */
+  offline: Record<string, WireMessage[]>;
+}
+
+interface StateFile {
+  version: 1;
+  accounts: AccountRecord[];
+}
+
+const PHONE_RE = /^[1-9][0-9]{5,14}$/;
+
+export function assertPhoneNumber(number: unknown): string {
+  if (typeof number !== 'string' || !PHONE_RE.test(number)) {
+    throw new SimulatorError(400, `phone number must be 6 to 15 digits with no leading zero or '+', got ${JSON.stringify(number)}`);
+  }
+  return number;
+}
+
+export class ServerState {
+  readonly accounts = new Map<string, AccountRecord>();
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly file: string | undefined) {}
+
+  static async load(file: string | undefined): Promise<ServerState> {
+    const state = new ServerState(file);
+    if (!file) return state;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return state;
+      throw err;
+    }
+    const parsed = JSON.parse(text) as StateFile;
+    if (parsed.version !== 1 || !Array.isArray(parsed.accounts)) {
+      throw new SimulatorError(500, `simulator state file ${file} has an unknown format`);
+    }
+    for (const account of parsed.accounts) state.accounts.set(account.number, account);
+    return state;
+  }
+
+  account(number: string, pushname?: string): AccountRecord {
+    assertPhoneNumber(number);
+    let account = this.accounts.get(number);
+    if (!account) {
+      account = { number, pushname: pushname ?? `Phone ${number.slice(-4)}`, devices: [], sent: [], offline: {} };
+      this.accounts.set(number, account);
+    } else if (pushname !== undefined) {
+      account.pushname = pushname;
+    }
+    return account;
+  }
+
+  /** The account for `number` if it exists; never creates one. */
+  peek(number: string): AccountRecord | undefined {
+    return this.accounts.get(assertPhoneNumber(number));
+  }
+
+  findDevice(deviceId: string): { account: AccountRecord; device: DeviceRecord } | undefined {
+    for (const account of this.accounts.values()) {
+      const device = account.devices.find((d) => d.id === deviceId);
+      if (device) return { account, device };
+    }
+    return undefined;
+  }
+
+  newDeviceId(): string {
+    return randomBytes(8).toString('hex');
+  }
+
+  /** Persists the state (when a file was given). Writes are serialized and atomic. */
+  save(): Promise<void> {
+    const file = this.file;
+    if (!file) return Promise.resolve();
+    const snapshot: StateFile = { version: 1, accounts: [...this.accounts.values()] };
+    const text = JSON.stringify(snapshot, null, 2);
+    this.#writing = this.#writing.then(async () => {
+      await mkdir(dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      const handle = await open(tmp, 'w', 0o600);
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tmp, file);
+    });
+    return this.#writing;
+  }
+}

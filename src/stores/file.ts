@@ -1,0 +1,257 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { InvalidOptionError, StoreError } from '../errors';
+import { assertBuffer, assertGeneration, closedError, processLock, resolveKeep, wrapError } from './internal';
+import { assertSessionId } from './session-id';
+import type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+
+export interface FileStoreOptions {
+  /** Root directory; created (mode 0700) when missing. Each session gets `<directory>/<sessionId>/`. */
+  directory: string;
+  /**
+   * How many generations to keep per session.
+   * @default 3
+   */
+  keep?: number;
+}
+
+const GENERATION_DIGITS = 10;
+const GENERATION_FILE = /^(\d{10})\.zip$/;
+const TEMP_PREFIX = '.tmp-';
+/** Temp files older than this are leftovers of a crashed writer and are removed while pruning. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+/** Exclusive-create retries when another process takes the same generation number. */
+const MAX_NUMBER_RETRIES = 100;
+
+function generationFileName(generation: number): string {
+  return `${String(generation).padStart(GENERATION_DIGITS, '0')}.zip`;
+}
+
+function isErrno(err: unknown, ...codes: string[]): boolean {
+  return typeof err === 'object' && err !== null && codes.includes(String((err as { code?: unknown }).code));
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch (err) {
+    // Some platforms and file systems cannot open or fsync a directory; the rename is still atomic there.
+    if (!isErrno(err, 'EISDIR', 'EINVAL', 'EPERM', 'ENOTSUP', 'EBADF')) throw err;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Session store on the local disk: `<directory>/<sessionId>/<generation>.zip`, generation
+ * zero-padded to ten digits. Every write goes to a temp file in the same folder, is fsynced,
+ * then linked into place under a name no other writer can take, and the folder is fsynced;
+ * a crash leaves either the old generations or the complete new one, never a partial file.
+ * Folders are created 0700 and files 0600.
+ */
+export class FileStore implements SessionStore {
+  readonly name = 'file';
+  readonly directory: string;
+  readonly keep: number;
+  private closed = false;
+
+  constructor(options: FileStoreOptions) {
+    if (!options || typeof options.directory !== 'string' || options.directory.length === 0) {
+      throw new InvalidOptionError('FileStore: "directory" is required');
+    }
+    this.directory = path.resolve(options.directory);
+    this.keep = resolveKeep(options.keep, 3, 'FileStore');
+  }
+
+  async exists(sessionId: string): Promise<boolean> {
+    return (await this.list(sessionId)).length > 0;
+  }
+
+  async save(sessionId: string, data: Buffer): Promise<StoredGeneration> {
+    this.check(sessionId);
+    assertBuffer(data, 'FileStore.save');
+    const dir = this.sessionDir(sessionId);
+    return processLock.run(`file:${dir}`, async () => {
+      try {
+        await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+        const saved = await this.writeGeneration(sessionId, dir, data);
+        await this.prune(dir);
+        return saved;
+      } catch (err) {
+        throw wrapError(err, `FileStore: saving session "${sessionId}" failed`);
+      }
+    });
+  }
+
+  async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
+    this.check(sessionId);
+    assertGeneration(options?.generation, 'FileStore.load');
+    const dir = this.sessionDir(sessionId);
+    try {
+      // A concurrent save may prune the file between listing and reading it; list again then.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const generations = await this.readGenerations(dir);
+        const wanted = options?.generation;
+        const generation = wanted === undefined ? generations[0] : generations.find((g) => g === wanted);
+        if (generation === undefined) return null;
+        try {
+          const file = path.join(dir, generationFileName(generation));
+          const [data, stat] = await Promise.all([fs.readFile(file), fs.stat(file)]);
+          return { sessionId, generation, createdAt: stat.mtime, bytes: data.length, data };
+        } catch (err) {
+          if (!isErrno(err, 'ENOENT')) throw err;
+          if (wanted !== undefined) return null;
+        }
+      }
+      throw new StoreError(`FileStore: session "${sessionId}" kept changing while loading it`);
+    } catch (err) {
+      throw wrapError(err, `FileStore: loading session "${sessionId}" failed`);
+    }
+  }
+
+  async list(sessionId: string): Promise<StoredGeneration[]> {
+    this.check(sessionId);
+    const dir = this.sessionDir(sessionId);
+    try {
+      const result: StoredGeneration[] = [];
+      for (const generation of await this.readGenerations(dir)) {
+        try {
+          const stat = await fs.stat(path.join(dir, generationFileName(generation)));
+          result.push({ sessionId, generation, createdAt: stat.mtime, bytes: stat.size });
+        } catch (err) {
+          if (!isErrno(err, 'ENOENT')) throw err; // pruned meanwhile
+        }
+      }
+      return result;
+    } catch (err) {
+      throw wrapError(err, `FileStore: listing session "${sessionId}" failed`);
+    }
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    this.check(sessionId);
+    const dir = this.sessionDir(sessionId);
+    await processLock.run(`file:${dir}`, async () => {
+      try {
+        // Move the folder aside first so readers never see half of it, then remove it.
+        const doomed = path.join(this.directory, `${TEMP_PREFIX}deleted-${sessionId}-${randomBytes(6).toString('hex')}`);
+        try {
+          await fs.rename(dir, doomed);
+        } catch (err) {
+          if (isErrno(err, 'ENOENT')) return;
+          throw err;
+        }
+        await fsyncDirectory(this.directory);
+        await fs.rm(doomed, { recursive: true, force: true });
+      } catch (err) {
+        throw wrapError(err, `FileStore: deleting session "${sessionId}" failed`);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private check(sessionId: string): void {
+    if (this.closed) throw closedError(this.name);
+    assertSessionId(sessionId);
+  }
+
+  private sessionDir(sessionId: string): string {
+    return path.join(this.directory, sessionId);
+  }
+
+  /** Generation numbers present in `dir`, newest first; empty when the folder does not exist. */
+  private async readGenerations(dir: string): Promise<number[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return [];
+      throw err;
+    }
+    const generations: number[] = [];
+    for (const name of names) {
+      const match = GENERATION_FILE.exec(name);
+      if (match?.[1]) generations.push(Number(match[1]));
+    }
+    return generations.sort((a, b) => b - a);
+  }
+
+  private async writeGeneration(sessionId: string, dir: string, data: Buffer): Promise<StoredGeneration> {
+    const temp = path.join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`);
+    const handle = await fs.open(temp, 'wx', 0o600);
+    try {
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      let generation = ((await this.readGenerations(dir))[0] ?? 0) + 1;
+      for (let attempt = 0; ; attempt++) {
+        const final = path.join(dir, generationFileName(generation));
+        try {
+          // link() fails with EEXIST instead of replacing: another process that picked the same
+          // number keeps it and we take the next one. The file appears complete or not at all.
+          await fs.link(temp, final);
+          break;
+        } catch (err) {
+          if (isErrno(err, 'EEXIST') && attempt < MAX_NUMBER_RETRIES) {
+            generation = Math.max(generation + 1, ((await this.readGenerations(dir))[0] ?? 0) + 1);
+            continue;
+          }
+          if (isErrno(err, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS') && attempt === 0) {
+            // File systems without hard links: exclusive-create the name, then atomically replace it.
+            await this.placeWithoutLink(temp, final);
+            break;
+          }
+          throw err;
+        }
+      }
+      await fs.unlink(temp).catch(() => undefined);
+      await fsyncDirectory(dir);
+      const stat = await fs.stat(path.join(dir, generationFileName(generation)));
+      return { sessionId, generation, createdAt: stat.mtime, bytes: data.length };
+    } catch (err) {
+      await fs.unlink(temp).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async placeWithoutLink(temp: string, final: string): Promise<void> {
+    const reserve = await fs.open(final, 'wx', 0o600);
+    await reserve.close();
+    await fs.rename(temp, final);
+  }
+
+  /** Removes generations beyond `keep` (oldest first) and temp files left by crashed writers. */
+  private async prune(dir: string): Promise<void> {
+    const generations = await this.readGenerations(dir);
+    let removed = false;
+    for (const generation of generations.slice(this.keep)) {
+      await fs.rm(path.join(dir, generationFileName(generation)), { force: true });
+      removed = true;
+    }
+    const now = Date.now();
+    for (const name of await fs.readdir(dir)) {
+      if (!name.startsWith(TEMP_PREFIX)) continue;
+      const file = path.join(dir, name);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (stat && now - stat.mtimeMs > STALE_TEMP_MS) {
+        await fs.rm(file, { force: true });
+        removed = true;
+      }
+    }
+    if (removed) await fsyncDirectory(dir);
+  }
+}
+
+/** Creates a {@link FileStore}. */
+export function createFileStore(options: FileStoreOptions): FileStore {
+  return new FileStore(options);
+}

@@ -1,0 +1,72 @@
+/** Helpers shared by the store implementations. Not part of the public surface. */
+import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
+
+/** Runs tasks with the same key one after another, in call order, within this process. */
+export class KeyedLock {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const current = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => current);
+    this.tails.set(key, tail);
+    await previous;
+    try {
+      return await task();
+    } finally {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
+/** One lock table for the whole process, so two store objects over the same backend also serialize. */
+export const processLock = new KeyedLock();
+
+export function resolveKeep(value: number | undefined, fallback: number, owner: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidOptionError(`${owner}: "keep" must be an integer >= 1, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function assertGeneration(value: number | undefined, owner: string): void {
+  if (value === undefined) return;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidOptionError(`${owner}: "generation" must be an integer >= 1, got ${String(value)}`);
+  }
+}
+
+export function assertBuffer(data: unknown, owner: string): asserts data is Buffer {
+  if (!Buffer.isBuffer(data)) {
+    throw new InvalidOptionError(`${owner}: data must be a Buffer`);
+  }
+}
+
+export function closedError(storeName: string): StoreError {
+  return new StoreError(`The ${storeName} store is closed`, { code: ErrorCode.STORE_FAILED });
+}
+
+/** Wraps a backend error, leaving waweb's own errors as they are. */
+export function wrapError(
+  err: unknown,
+  message: string,
+  classify: (err: unknown) => typeof ErrorCode.STORE_FAILED | typeof ErrorCode.STORE_UNREACHABLE = () => ErrorCode.STORE_FAILED,
+): Error {
+  if (err instanceof StoreError || err instanceof InvalidOptionError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new StoreError(`${message}: ${detail}`, { code: classify(err), cause: err });
+}
+
+/** Walks `err` and its `cause` chain. */
+export function* causeChain(err: unknown): Generator<unknown> {
+  let current: unknown = err;
+  for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
+    yield current;
+    current = (current as { cause?: unknown }).cause;
+  }
+}

@@ -1,0 +1,297 @@
+import type { Pool, PoolClient, PoolConfig } from 'pg';
+import { ErrorCode, InvalidOptionError, MissingDependencyError, StoreError } from '../errors';
+import { assertBuffer, assertGeneration, causeChain, closedError, resolveKeep, wrapError } from './internal';
+import { assertSessionId } from './session-id';
+import type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+
+/** The part of a `pg` `Pool` this store uses. */
+export interface PgPoolLike {
+  query: Pool['query'];
+  connect(): Promise<PoolClient>;
+  end(): Promise<void>;
+}
+
+export interface PostgresStoreOptions {
+  /** A `pg` `Pool` owned by the caller; `close()` leaves it open. */
+  pool?: PgPoolLike;
+  /** Connection string for a pool the store creates, and ends on `close()`. */
+  connectionString?: string;
+  /** Extra settings for the pool created from `connectionString` (e.g. `max`, `ssl`, `connectionTimeoutMillis`). */
+  poolConfig?: Omit<PoolConfig, 'connectionString'>;
+  /**
+   * Table name, optionally schema-qualified (`schema.table`); letters, digits and `_`.
+   * Created on first use.
+   * @default 'waweb_sessions'
+   */
+  table?: string;
+  /**
+   * How many generations to keep per session.
+   * @default 3
+   */
+  keep?: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** SQLSTATE classes and socket errors that mean the server cannot be reached (or went away). */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000', // connection_exception
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08003', // connection_does_not_exist
+  '08004', // sqlserver_rejected_establishment_of_sqlconnection
+  '08006', // connection_failure
+]);
+
+function classify(err: unknown): typeof ErrorCode.STORE_FAILED | typeof ErrorCode.STORE_UNREACHABLE {
+  for (const e of causeChain(err)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return ErrorCode.STORE_UNREACHABLE;
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message)) {
+      return ErrorCode.STORE_UNREACHABLE;
+    }
+    // AggregateError from net.connect when every address family failed.
+    const errors = (e as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.some((x) => classify(x) === ErrorCode.STORE_UNREACHABLE)) {
+      return ErrorCode.STORE_UNREACHABLE;
+    }
+  }
+  return ErrorCode.STORE_FAILED;
+}
+
+function quoteTable(table: string): string {
+  const parts = table.split('.');
+  if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) {
+    throw new InvalidOptionError(
+      `PostgresStore: invalid "table" ${JSON.stringify(table)}: use letters, digits and "_" (optionally "schema.table")`,
+    );
+  }
+  return parts.map((p) => `"${p}"`).join('.');
+}
+
+interface GenerationRow {
+  generation: number;
+  created_at: Date;
+  bytes: number;
+}
+
+/**
+ * Session store in a PostgreSQL table (`pg`). One row per generation:
+ * `(session_id, generation, created_at, bytes, data bytea)`, primary key `(session_id, generation)`.
+ * The table is created on first use. A save is one transaction that takes a transaction-scoped
+ * advisory lock on the session, inserts generation max + 1 and deletes rows beyond `keep`,
+ * so concurrent saves from any number of processes serialize and never lose the newest copy.
+ */
+export class PostgresStore implements SessionStore {
+  readonly name = 'postgres';
+  readonly keep: number;
+  readonly table: string;
+  private readonly quotedTable: string;
+  private readonly pool: PgPoolLike;
+  private readonly ownsPool: boolean;
+  private ready: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    const hasPool = options?.pool !== undefined && options.pool !== null;
+    const hasUrl = typeof options?.connectionString === 'string' && options.connectionString.length > 0;
+    if (hasPool === hasUrl) {
+      throw new InvalidOptionError('PostgresStore: pass exactly one of "pool" or "connectionString"');
+    }
+    if (options.poolConfig && !hasUrl) {
+      throw new InvalidOptionError('PostgresStore: "poolConfig" only applies together with "connectionString"');
+    }
+    this.table = options.table ?? 'waweb_sessions';
+    this.quotedTable = quoteTable(this.table);
+    this.keep = resolveKeep(options.keep, 3, 'PostgresStore');
+    if (hasPool) {
+      this.pool = options.pool as PgPoolLike;
+      this.ownsPool = false;
+    } else {
+      let pg: typeof import('pg');
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        pg = require('pg') as typeof import('pg');
+      } catch (err) {
+        throw new MissingDependencyError('pg', 'PostgresStore', { cause: err });
+      }
+      const pool = new pg.Pool({ ...options.poolConfig, connectionString: options.connectionString });
+      // An idle client losing its connection must not crash the process; the next query reports it.
+      pool.on('error', () => undefined);
+      this.pool = pool;
+      this.ownsPool = true;
+    }
+  }
+
+  async exists(sessionId: string): Promise<boolean> {
+    this.check(sessionId);
+    return this.run(`checking session "${sessionId}"`, async () => {
+      const res = await this.pool.query(`SELECT 1 FROM ${this.quotedTable} WHERE session_id = $1 LIMIT 1`, [sessionId]);
+      return (res.rowCount ?? res.rows.length) > 0;
+    });
+  }
+
+  async save(sessionId: string, data: Buffer): Promise<StoredGeneration> {
+    this.check(sessionId);
+    assertBuffer(data, 'PostgresStore.save');
+    return this.run(`saving session "${sessionId}"`, async () => {
+      const client = await this.pool.connect();
+      let broken: unknown;
+      try {
+        await client.query('BEGIN');
+        try {
+          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.table}:${sessionId}`]);
+          const inserted = await client.query<GenerationRow>(
+            `INSERT INTO ${this.quotedTable} (session_id, generation, bytes, data)
+             SELECT $1, COALESCE(MAX(generation), 0) + 1, $2, $3 FROM ${this.quotedTable} WHERE session_id = $1
+             RETURNING generation, created_at, bytes`,
+            [sessionId, data.length, data],
+          );
+          const row = inserted.rows[0];
+          if (!row) throw new StoreError('PostgresStore: INSERT returned no row');
+          await client.query(
+            `DELETE FROM ${this.quotedTable} WHERE session_id = $1 AND generation < (
+               SELECT MIN(generation) FROM (
+                 SELECT generation FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC LIMIT $2
+               ) AS newest
+             )`,
+            [sessionId, this.keep],
+          );
+          await client.query('COMMIT');
+          return { sessionId, generation: row.generation, createdAt: row.created_at, bytes: row.bytes };
+        } catch (err) {
+          await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+            broken = rollbackErr;
+          });
+          throw err;
+        }
+      } finally {
+        // A client whose ROLLBACK failed is in an unknown state: destroy it instead of pooling it.
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    });
+  }
+
+  async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
+    this.check(sessionId);
+    assertGeneration(options?.generation, 'PostgresStore.load');
+    return this.run(`loading session "${sessionId}"`, async () => {
+      const wanted = options?.generation;
+      const res =
+        wanted === undefined
+          ? await this.pool.query<GenerationRow & { data: Buffer }>(
+              `SELECT generation, created_at, bytes, data FROM ${this.quotedTable}
+               WHERE session_id = $1 ORDER BY generation DESC LIMIT 1`,
+              [sessionId],
+            )
+          : await this.pool.query<GenerationRow & { data: Buffer }>(
+              `SELECT generation, created_at, bytes, data FROM ${this.quotedTable}
+               WHERE session_id = $1 AND generation = $2`,
+              [sessionId, wanted],
+            );
+      const row = res.rows[0];
+      if (!row) return null;
+      if (row.data.length !== row.bytes) {
+        throw new StoreError(`PostgresStore: generation ${row.generation} of "${sessionId}" holds ${row.data.length} bytes, expected ${row.bytes}`);
+      }
+      return { sessionId, generation: row.generation, createdAt: row.created_at, bytes: row.bytes, data: row.data };
+    });
+  }
+
+  async list(sessionId: string): Promise<StoredGeneration[]> {
+    this.check(sessionId);
+    return this.run(`listing session "${sessionId}"`, async () => {
+      const res = await this.pool.query<GenerationRow>(
+        `SELECT generation, created_at, bytes FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC`,
+        [sessionId],
+      );
+      return res.rows.map((row) => ({ sessionId, generation: row.generation, createdAt: row.created_at, bytes: row.bytes }));
+    });
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    this.check(sessionId);
+    await this.run(`deleting session "${sessionId}"`, async () => {
+      await this.pool.query(`DELETE FROM ${this.quotedTable} WHERE session_id = $1`, [sessionId]);
+    });
+  }
+
+  /** Ends the pool when the store created it; a caller's pool stays open. */
+  async close(): Promise<void> {
+    if (!this.closing) {
+      this.closing = this.ownsPool ? this.pool.end().catch(() => undefined) : Promise.resolve();
+    }
+    await this.closing;
+  }
+
+  private check(sessionId: string): void {
+    if (this.closing) throw closedError(this.name);
+    assertSessionId(sessionId);
+  }
+
+  private async run<T>(what: string, task: () => Promise<T>): Promise<T> {
+    try {
+      await this.ensureTable();
+      return await task();
+    } catch (err) {
+      throw wrapError(err, `PostgresStore: ${what} failed`, classify);
+    }
+  }
+
+  private ensureTable(): Promise<void> {
+    if (!this.ready) {
+      this.ready = this.createTable().catch((err: unknown) => {
+        this.ready = undefined; // try again on the next call
+        throw err;
+      });
+    }
+    return this.ready;
+  }
+
+  private async createTable(): Promise<void> {
+    const client = await this.pool.connect();
+    let broken: unknown;
+    try {
+      await client.query('BEGIN');
+      try {
+        // Two processes running CREATE TABLE IF NOT EXISTS at once can still collide on the
+        // catalog; a lock on the table name makes the second one wait and find it.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`waweb:create:${this.table}`]);
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${this.quotedTable} (
+             session_id text NOT NULL,
+             generation integer NOT NULL,
+             created_at timestamptz NOT NULL DEFAULT now(),
+             bytes integer NOT NULL,
+             data bytea NOT NULL,
+             PRIMARY KEY (session_id, generation)
+           )`,
+        );
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+          broken = rollbackErr;
+        });
+        throw err;
+      }
+    } finally {
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+}
+
+/** Creates a {@link PostgresStore}. */
+export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
+  return new PostgresStore(options);
+}

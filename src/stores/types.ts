@@ -1,0 +1,44 @@
+/**
+ * The contract every waweb session store implements: opaque bytes under a session id,
+ * kept as numbered generations so a bad backup never replaces the last good one.
+ */
+
+/** One stored copy of a session. */
+export interface StoredGeneration {
+  sessionId: string;
+  /** Increases by one with every save of this session id (1 for the first). */
+  generation: number;
+  createdAt: Date;
+  /** Size of the stored data in bytes. */
+  bytes: number;
+}
+
+/** A generation together with its data. */
+export interface LoadedSession extends StoredGeneration {
+  data: Buffer;
+}
+
+export interface LoadOptions {
+  /** Load this generation instead of the newest one. `null` when it is not (or no longer) kept. */
+  generation?: number;
+}
+
+export interface SessionStore {
+  /** Short backend name, e.g. `file`, `mongo`, `postgres`. */
+  readonly name: string;
+  /** True when at least one generation of `sessionId` is stored. */
+  exists(sessionId: string): Promise<boolean>;
+  /**
+   * Stores `data` as a new generation (previous highest + 1). The new generation is written
+   * completely before older ones beyond the store's `keep` are pruned.
+   */
+  save(sessionId: string, data: Buffer): Promise<StoredGeneration>;
+  /** The newest generation, or the one asked for; `null` when there is none. */
+  load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null>;
+  /** Stored generations, newest first; empty when the session is absent. */
+  list(sessionId: string): Promise<StoredGeneration[]>;
+  /** Removes every generation. Deleting an absent session is not an error. */
+  delete(sessionId: string): Promise<void>;
+  /** Releases what the store opened itself (never a connection the caller passed in). Safe to call twice. */
+  close(): Promise<void>;
+}
