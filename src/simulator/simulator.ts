@@ -148,9 +148,20 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     return this.#admin?.url;
   }
 
-  /** Chromium flags that send web.whatsapp.com to this simulator and accept its certificate. */
+  /**
+   * Chromium flags that send web.whatsapp.com to this simulator and accept its
+   * certificate. The last one matters to clients that serve a cached
+   * index.html through request interception (whatsapp-web.js does): Chromium
+   * counts such a document as public and its Local Network Access checks then
+   * block the page's WebSocket to a loopback address. Chromium honours only
+   * the last `--disable-features`, so merge it with any list of your own.
+   */
   chromiumArgs(): string[] {
-    return [`--host-resolver-rules=MAP ${SIMULATED_HOST} 127.0.0.1:${this.port}`, '--ignore-certificate-errors'];
+    return [
+      `--host-resolver-rules=MAP ${SIMULATED_HOST} 127.0.0.1:${this.port}`,
+      '--ignore-certificate-errors',
+      '--disable-features=LocalNetworkAccessChecks',
+    ];
   }
 
   /** The phone that owns `number` (its account is created on first use). */

@@ -76,7 +76,8 @@ export class FileStore implements SessionStore {
     const dir = this.sessionDir(sessionId);
     return processLock.run(`file:${dir}`, async () => {
       try {
-        await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+        const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+        if (created !== undefined) await this.syncNewFolders(created, dir);
         const saved = await this.writeGeneration(sessionId, dir, data);
         await this.prune(dir);
         return saved;
@@ -159,6 +160,16 @@ export class FileStore implements SessionStore {
   private check(sessionId: string): void {
     if (this.closed) throw closedError(this.name);
     assertSessionId(sessionId);
+  }
+
+  /** Makes the entries of folders just created (from `first` down to `last`) durable in their parents. */
+  private async syncNewFolders(first: string, last: string): Promise<void> {
+    let dir = last;
+    for (;;) {
+      await fsyncDirectory(path.dirname(dir));
+      if (dir === first || path.dirname(dir) === dir) break;
+      dir = path.dirname(dir);
+    }
   }
 
   private sessionDir(sessionId: string): string {

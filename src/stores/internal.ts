@@ -1,5 +1,5 @@
 /** Helpers shared by the store implementations. Not part of the public surface. */
-import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
+import { ErrorCode, InvalidOptionError, StoreError, WawebError } from '../errors';
 
 /** Runs tasks with the same key one after another, in call order, within this process. */
 export class KeyedLock {
@@ -51,13 +51,13 @@ export function closedError(storeName: string): StoreError {
   return new StoreError(`The ${storeName} store is closed`, { code: ErrorCode.STORE_FAILED });
 }
 
-/** Wraps a backend error, leaving waweb's own errors as they are. */
+/** Wraps a backend error in a StoreError, leaving waweb's own errors (StoreError, MissingDependencyError, ...) as they are. */
 export function wrapError(
   err: unknown,
   message: string,
   classify: (err: unknown) => typeof ErrorCode.STORE_FAILED | typeof ErrorCode.STORE_UNREACHABLE = () => ErrorCode.STORE_FAILED,
 ): Error {
-  if (err instanceof StoreError || err instanceof InvalidOptionError) return err;
+  if (err instanceof WawebError) return err;
   const detail = err instanceof Error ? err.message : String(err);
   return new StoreError(`${message}: ${detail}`, { code: classify(err), cause: err });
 }

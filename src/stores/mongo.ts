@@ -113,10 +113,12 @@ function taggedGeneration(file: GridFSFile): number | undefined {
  * wwebjs-mongo's `extract` would pick). Returned newest first.
  */
 function numberFiles(files: GridFSFile[]): NumberedFile[] {
+  // Same millisecond: waweb's saves wait until their upload date is later than every existing
+  // file's, so a tie can only be a wwebjs upload that came after ours; put untagged files last.
   const ascending = [...files].sort(
     (a, b) =>
       a.uploadDate.getTime() - b.uploadDate.getTime() ||
-      (taggedGeneration(a) ?? 0) - (taggedGeneration(b) ?? 0) ||
+      (taggedGeneration(a) ?? Number.MAX_SAFE_INTEGER) - (taggedGeneration(b) ?? Number.MAX_SAFE_INTEGER) ||
       idString(a._id).localeCompare(idString(b._id)),
   );
   let highest = 0;
@@ -206,6 +208,7 @@ export class MongoStore implements SessionStore {
         const bucket = new target.Bucket(target.db as unknown as Db, { bucketName: MongoStore.bucketName(sessionId) });
         const before = numberFiles(await this.files(bucket, sessionId));
         const generation = (before[0]?.generation ?? 0) + 1;
+        await uploadDateAfter(before);
         const metadata = { waweb: { generation } };
         const file = await upload(bucket, MongoStore.fileName(sessionId), data, metadata);
         await this.prune(bucket, sessionId);
@@ -314,6 +317,20 @@ export class MongoStore implements SessionStore {
     for (const { file } of numbered.slice(this.keep)) {
       await deleteFile(bucket, file);
     }
+  }
+}
+
+/**
+ * GridFS orders same-named files by `uploadDate` (milliseconds, set by the uploading client), and
+ * that is how wwebjs-mongo picks the newest. Wait, at most a few milliseconds, until this clock is
+ * past every existing upload so the new file sorts strictly last. A date far in the future (another
+ * host's clock) is not waited for.
+ */
+async function uploadDateAfter(existing: NumberedFile[]): Promise<void> {
+  const latest = Math.max(0, ...existing.map((n) => n.file.uploadDate.getTime()));
+  const deadline = Date.now() + 50;
+  while (Date.now() <= latest && latest < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 

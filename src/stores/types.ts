@@ -39,6 +39,9 @@ export interface SessionStore {
   list(sessionId: string): Promise<StoredGeneration[]>;
   /** Removes every generation. Deleting an absent session is not an error. */
   delete(sessionId: string): Promise<void>;
-  /** Releases what the store opened itself (never a connection the caller passed in). Safe to call twice. */
+  /**
+   * Releases what the store opened itself (never a connection the caller passed in). Safe to call
+   * twice. Afterwards every other method rejects with a `StoreError`.
+   */
   close(): Promise<void>;
 }

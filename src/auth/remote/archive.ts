@@ -404,10 +404,16 @@ class EntryMeter extends Transform {
 
 async function openEntryData(zip: yauzl.ZipFile, p: PlannedEntry): Promise<Readable> {
   const { entry } = p;
-  if (p.dataStart === undefined) throw new Error(`internal: ${p.relPath} was not checked`);
+  const { dataStart } = p;
+  if (dataStart === undefined) throw new Error(`internal: ${p.relPath} was not checked`);
   let raw: Readable;
   try {
-    raw = await zip.openReadStreamLowLevelPromise(p.dataStart, entry.compressedSize, 0, entry.compressedSize, false, null);
+    // Callback form on purpose: yauzl 3.4.0's openReadStreamLowLevelPromise calls the wrong method.
+    raw = await new Promise<Readable>((resolve, reject) => {
+      zip.openReadStreamLowLevel(dataStart, entry.compressedSize, 0, entry.compressedSize, false, null, (err, stream) =>
+        err ? reject(err) : resolve(stream),
+      );
+    });
   } catch (err) {
     throw corrupt(`Entry ${JSON.stringify(p.relPath)} cannot be read`, err);
   }

@@ -1,0 +1,11 @@
+/** Session stores: one contract, one file per backend. Written by hand; helpers stay private. */
+export type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+export { assertSessionId, isValidSessionId } from './session-id';
+export { FileStore, createFileStore } from './file';
+export type { FileStoreOptions } from './file';
+export { MongoStore, createMongoStore } from './mongo';
+export type { MongoClientLike, MongoDbLike, MongoStoreOptions, MongooseLike } from './mongo';
+export { PostgresStore, createPostgresStore } from './postgres';
+export type { PgPoolLike, PostgresStoreOptions } from './postgres';
+export { WwebjsStoreAdapter, fromWwebjsStore, toWwebjsStore } from './wwebjs-adapter';
+export type { FromWwebjsStoreOptions, ToWwebjsStoreOptions, WwebjsStore } from './wwebjs-adapter';

@@ -1,0 +1,297 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
+import { assertBuffer, assertGeneration, closedError, processLock, wrapError } from './internal';
+import { assertSessionId } from './session-id';
+import type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+
+/**
+ * A store as whatsapp-web.js's `RemoteAuth` calls it (wwebjs-mongo, wwebjs-aws-s3, ...).
+ * `save` reads `<session>.zip` from the process's working directory; `extract` writes the zip to `path`.
+ */
+export interface WwebjsStore {
+  sessionExists(options: { session: string }): Promise<boolean>;
+  save(options: { session: string }): Promise<unknown>;
+  extract(options: { session: string; path: string }): Promise<unknown>;
+  delete(options: { session: string }): Promise<unknown>;
+}
+
+export interface FromWwebjsStoreOptions {
+  /** Folder for the temporary zip that `extract` writes on `load` (created 0700 when missing). */
+  workDir: string;
+  /**
+   * Folder where `save` places `<sessionId>.zip` for the wrapped store to read. whatsapp-web.js-style
+   * stores open `<session>.zip` relative to the working directory and also use `session` as the
+   * remote name, so a path cannot be passed instead; the file exists only while `save` runs.
+   * @default process.cwd() at the time of each save
+   */
+  zipDir?: string;
+  /**
+   * How long `delete` waits for `sessionExists` to turn false; wwebjs-mongo 1.1.0 starts its
+   * GridFS deletes without awaiting them.
+   * @default 10000
+   */
+  deleteSettleTimeoutMs?: number;
+}
+
+export interface ToWwebjsStoreOptions {
+  /**
+   * RemoteAuth's `dataPath` (resolved to an absolute path). whatsapp-web.js 1.34.7 writes the backup to
+   * `<dataPath>/<session>.zip` and then calls `save({ session })` with the bare session name.
+   */
+  workDir: string;
+}
+
+interface KnownGeneration {
+  generation: number;
+  createdAt: Date;
+  bytes: number;
+}
+
+function isErrno(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await fs.open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, file);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Wraps a whatsapp-web.js-style store (for example `new MongoStore({ mongoose })` from wwebjs-mongo)
+ * as a waweb {@link SessionStore}.
+ *
+ * Such stores keep one backup per session that waweb cannot number, so generations are counted by
+ * this adapter object: the first save of an absent session is 1, every save through it adds one,
+ * and a backup it did not see being written is reported as generation 1. `list` returns at most
+ * one entry. Before `extract`, the adapter checks `sessionExists`: wwebjs-mongo's `extract` of a
+ * missing session raises an uncatchable stream error.
+ */
+export class WwebjsStoreAdapter implements SessionStore {
+  readonly name = 'wwebjs';
+  private readonly known = new Map<string, KnownGeneration>();
+  private readonly workDir: string;
+  private readonly zipDir: string | undefined;
+  private readonly deleteSettleTimeoutMs: number;
+  private closed = false;
+
+  constructor(
+    readonly store: WwebjsStore,
+    options: FromWwebjsStoreOptions,
+  ) {
+    for (const method of ['sessionExists', 'save', 'extract', 'delete'] as const) {
+      if (typeof (store as unknown as Record<string, unknown> | undefined)?.[method] !== 'function') {
+        throw new InvalidOptionError(`fromWwebjsStore: the store has no ${method}() method`);
+      }
+    }
+    if (!options || typeof options.workDir !== 'string' || options.workDir.length === 0) {
+      throw new InvalidOptionError('fromWwebjsStore: "workDir" is required');
+    }
+    const timeout = options.deleteSettleTimeoutMs ?? 10_000;
+    if (!Number.isFinite(timeout) || timeout < 0) {
+      throw new InvalidOptionError('fromWwebjsStore: "deleteSettleTimeoutMs" must be a number >= 0');
+    }
+    this.workDir = path.resolve(options.workDir);
+    this.zipDir = options.zipDir === undefined ? undefined : path.resolve(options.zipDir);
+    this.deleteSettleTimeoutMs = timeout;
+  }
+
+  async exists(sessionId: string): Promise<boolean> {
+    this.check(sessionId);
+    try {
+      return Boolean(await this.store.sessionExists({ session: sessionId }));
+    } catch (err) {
+      throw wrapError(err, `wwebjs store: sessionExists("${sessionId}") failed`);
+    }
+  }
+
+  async save(sessionId: string, data: Buffer): Promise<StoredGeneration> {
+    this.check(sessionId);
+    assertBuffer(data, 'fromWwebjsStore.save');
+    const zip = path.join(this.zipDir ?? process.cwd(), `${sessionId}.zip`);
+    // The zip name is shared by every adapter in this process that saves this session.
+    return processLock.run(`wwebjs-zip:${zip}`, async () => {
+      try {
+        const previous = this.known.get(sessionId)?.generation ?? ((await this.store.sessionExists({ session: sessionId })) ? 1 : 0);
+        await writeFileAtomic(zip, data);
+        try {
+          await this.store.save({ session: sessionId });
+        } finally {
+          await fs.rm(zip, { force: true });
+        }
+        const saved: KnownGeneration = { generation: previous + 1, createdAt: new Date(), bytes: data.length };
+        this.known.set(sessionId, saved);
+        return { sessionId, ...saved };
+      } catch (err) {
+        throw wrapError(err, `wwebjs store: save("${sessionId}") failed`);
+      }
+    });
+  }
+
+  async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
+    this.check(sessionId);
+    assertGeneration(options?.generation, 'fromWwebjsStore.load');
+    try {
+      if (!(await this.store.sessionExists({ session: sessionId }))) return null;
+      const known = this.known.get(sessionId);
+      const generation = known?.generation ?? 1;
+      if (options?.generation !== undefined && options.generation !== generation) return null;
+      await fs.mkdir(this.workDir, { recursive: true, mode: 0o700 });
+      const target = path.join(this.workDir, `.extract-${sessionId}-${randomBytes(6).toString('hex')}.zip`);
+      try {
+        await this.store.extract({ session: sessionId, path: target });
+        const data = await fs.readFile(target).catch((err: unknown) => {
+          if (isErrno(err, 'ENOENT')) {
+            throw new StoreError(`wwebjs store: extract("${sessionId}") wrote no file`, { cause: err });
+          }
+          throw err;
+        });
+        const createdAt = known?.createdAt ?? new Date();
+        this.known.set(sessionId, { generation, createdAt, bytes: data.length });
+        return { sessionId, generation, createdAt, bytes: data.length, data };
+      } finally {
+        await fs.rm(target, { force: true });
+      }
+    } catch (err) {
+      throw wrapError(err, `wwebjs store: loading "${sessionId}" failed`);
+    }
+  }
+
+  /** At most one entry. When this adapter has not seen the backup yet, it is downloaded once to learn its size. */
+  async list(sessionId: string): Promise<StoredGeneration[]> {
+    this.check(sessionId);
+    if (!(await this.exists(sessionId))) return [];
+    let known = this.known.get(sessionId);
+    if (!known) {
+      const loaded = await this.load(sessionId);
+      if (!loaded) return [];
+      known = { generation: loaded.generation, createdAt: loaded.createdAt, bytes: loaded.bytes };
+    }
+    return [{ sessionId, ...known }];
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    this.check(sessionId);
+    try {
+      if (!(await this.store.sessionExists({ session: sessionId }))) {
+        this.known.delete(sessionId);
+        return;
+      }
+      await this.store.delete({ session: sessionId });
+      this.known.delete(sessionId);
+      const deadline = Date.now() + this.deleteSettleTimeoutMs;
+      while (await this.store.sessionExists({ session: sessionId })) {
+        if (Date.now() >= deadline) {
+          throw new StoreError(
+            `wwebjs store: session "${sessionId}" still exists ${this.deleteSettleTimeoutMs} ms after delete() (deleteSettleTimeoutMs)`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } catch (err) {
+      throw wrapError(err, `wwebjs store: delete("${sessionId}") failed`);
+    }
+  }
+
+  /** The wrapped store's connection belongs to the caller; this only marks the adapter closed. */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private check(sessionId: string): void {
+    if (this.closed) throw closedError(this.name);
+    assertSessionId(sessionId);
+  }
+}
+
+/** Wraps a whatsapp-web.js-style store as a waweb {@link SessionStore}. See {@link WwebjsStoreAdapter}. */
+export function fromWwebjsStore(store: WwebjsStore, options: FromWwebjsStoreOptions): WwebjsStoreAdapter {
+  return new WwebjsStoreAdapter(store, options);
+}
+
+/**
+ * Exposes a waweb {@link SessionStore} with the interface whatsapp-web.js's `RemoteAuth` expects,
+ * so wwebjs can back up into (and restore from) FileStore, MongoStore or PostgresStore.
+ *
+ * `save({ session })` looks for the zip where each wwebjs version puts it:
+ * - a bare name (1.34.7): `<workDir>/<session>.zip` (workDir = RemoteAuth's dataPath), then `<cwd>/<session>.zip`
+ *   (older releases wrote it to the working directory);
+ * - a path (1.34.5-1.34.6 passed `<dataPath>/<name>`): `<session>.zip`, stored under the base name, so the
+ *   backup lands where a restore looks for it.
+ */
+export function toWwebjsStore(store: SessionStore, options: ToWwebjsStoreOptions): WwebjsStore {
+  if (!options || typeof options.workDir !== 'string' || options.workDir.length === 0) {
+    throw new InvalidOptionError('toWwebjsStore: "workDir" is required (RemoteAuth\'s dataPath)');
+  }
+  const workDir = path.resolve(options.workDir);
+
+  function sessionIdOf(session: unknown): string {
+    const name = typeof session === 'string' && /[\\/]/.test(session) ? path.basename(session) : session;
+    assertSessionId(name);
+    return name;
+  }
+
+  function zipCandidates(session: string): string[] {
+    if (/[\\/]/.test(session)) return [path.resolve(`${session}.zip`)];
+    return [...new Set([path.join(workDir, `${session}.zip`), path.resolve(`${session}.zip`)])];
+  }
+
+  return {
+    async sessionExists({ session }: { session: string }): Promise<boolean> {
+      return store.exists(sessionIdOf(session));
+    },
+
+    async save({ session }: { session: string }): Promise<void> {
+      const id = sessionIdOf(session);
+      let data: Buffer | undefined;
+      let lastError: unknown;
+      const candidates = zipCandidates(session);
+      for (const candidate of candidates) {
+        try {
+          data = await fs.readFile(candidate);
+          break;
+        } catch (err) {
+          if (!isErrno(err, 'ENOENT')) throw wrapError(err, `toWwebjsStore: reading ${candidate} failed`);
+          lastError = err;
+        }
+      }
+      if (!data) {
+        throw new StoreError(`toWwebjsStore: no backup zip for "${session}" at ${candidates.join(' or ')}`, {
+          code: ErrorCode.STORE_FAILED,
+          cause: lastError,
+        });
+      }
+      await store.save(id, data);
+    },
+
+    async extract({ session, path: target }: { session: string; path: string }): Promise<void> {
+      const id = sessionIdOf(session);
+      const loaded = await store.load(id);
+      if (!loaded) throw new StoreError(`toWwebjsStore: no stored session "${id}" to extract`);
+      const file = path.resolve(target);
+      try {
+        await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+        await writeFileAtomic(file, loaded.data);
+      } catch (err) {
+        throw wrapError(err, `toWwebjsStore: writing ${file} failed`);
+      }
+    },
+
+    async delete({ session }: { session: string }): Promise<void> {
+      await store.delete(sessionIdOf(session));
+    },
+  };
+}

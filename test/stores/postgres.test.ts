@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import * as net from 'node:net';
+import { Pool } from 'pg';
+import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
+import { PostgresStore, createPostgresStore } from '../../src/stores';
+import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { describeStoreConformance, freshSessionId } from './conformance';
+
+let server: PostgresServer;
+let admin: Pool;
+
+beforeAll(async () => {
+  server = await startPostgres();
+  admin = new Pool({ connectionString: server.connectionString, max: 4 });
+}, 120_000);
+
+afterAll(async () => {
+  try {
+    await admin?.end();
+  } finally {
+    await server?.stop();
+  }
+});
+
+function uniqueTable(): string {
+  return `waweb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+async function tableExists(table: string, schema = 'public'): Promise<boolean> {
+  const res = await admin.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, table]);
+  return (res.rowCount ?? 0) > 0;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+describeStoreConformance(
+  'PostgresStore',
+  async () => {
+    const table = uniqueTable();
+    const pool = new Pool({ connectionString: server.connectionString, max: 5 });
+    pool.on('error', () => undefined);
+    let ended = false;
+    const end = async (): Promise<void> => {
+      if (!ended) {
+        ended = true;
+        await pool.end();
+      }
+    };
+    return {
+      store: createPostgresStore({ pool, table, keep: 3 }),
+      snapshot: async () => {
+        const tables = await admin.query(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+        );
+        const rows = (await tableExists(table))
+          ? (await admin.query(`SELECT session_id, generation, bytes FROM "${table}" ORDER BY session_id, generation`)).rows
+          : [];
+        return { tables: tables.rows.map((r: { table_name: string }) => r.table_name), rows };
+      },
+      breakBackend: end,
+      cleanup: async () => {
+        await end();
+        await admin.query(`DROP TABLE IF EXISTS "${table}"`);
+      },
+    };
+  },
+  { keep: 3 },
+);
+
+describe('PostgresStore', () => {
+  const tables: string[] = [];
+  afterAll(async () => {
+    for (const t of tables) await admin.query(`DROP TABLE IF EXISTS ${t}`);
+  });
+  function table(): string {
+    const t = uniqueTable();
+    tables.push(`"${t}"`);
+    return t;
+  }
+
+  it('creates its table on first use with the documented columns', async () => {
+    const name = table();
+    const store = new PostgresStore({ pool: admin, table: name });
+    expect(await tableExists(name)).toBe(false);
+    const id = freshSessionId();
+    await store.save(id, Buffer.from('first'));
+    const columns = await admin.query(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+      [name],
+    );
+    expect(columns.rows).toEqual([
+      { column_name: 'session_id', data_type: 'text' },
+      { column_name: 'generation', data_type: 'integer' },
+      { column_name: 'created_at', data_type: 'timestamp with time zone' },
+      { column_name: 'bytes', data_type: 'integer' },
+      { column_name: 'data', data_type: 'bytea' },
+    ]);
+    const pk = await admin.query(
+      `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+       WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY a.attname`,
+      [`"${name}"`],
+    );
+    expect(pk.rows.map((r: { attname: string }) => r.attname)).toEqual(['generation', 'session_id']);
+    const rows = await admin.query(`SELECT session_id, generation, bytes, data FROM "${name}"`);
+    expect(rows.rows).toEqual([{ session_id: id, generation: 1, bytes: 5, data: Buffer.from('first') }]);
+  });
+
+  it('keeps 3 generations by default', async () => {
+    const name = table();
+    const store = new PostgresStore({ pool: admin, table: name });
+    expect(store.keep).toBe(3);
+    const id = freshSessionId();
+    for (let i = 0; i < 6; i++) await store.save(id, Buffer.from(`v${i}`));
+    const rows = await admin.query(`SELECT generation FROM "${name}" WHERE session_id = $1 ORDER BY generation`, [id]);
+    expect(rows.rows.map((r: { generation: number }) => r.generation)).toEqual([4, 5, 6]);
+  });
+
+  it('serializes saves from separate pools (separate connections) on one session', async () => {
+    const name = table();
+    const pools = [0, 1, 2].map(() => new Pool({ connectionString: server.connectionString, max: 4 }));
+    try {
+      const stores = pools.map((pool) => new PostgresStore({ pool, table: name, keep: 100 }));
+      const id = freshSessionId();
+      const inputs = Array.from({ length: 24 }, (_, i) => randomBytes(1000 + i));
+      const results = await Promise.all(inputs.map((data, i) => stores[i % 3]!.save(id, data)));
+      expect(results.map((r) => r.generation).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+      for (const [i, r] of results.entries()) {
+        expect((await stores[0]!.load(id, { generation: r.generation }))?.data.equals(inputs[i]!)).toBe(true);
+      }
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
+  });
+
+  it('creates the table once when many stores start together', async () => {
+    const name = table();
+    const stores = Array.from({ length: 6 }, () => new PostgresStore({ connectionString: server.connectionString, table: name }));
+    try {
+      await Promise.all(stores.map((s, i) => s.save(`c${i}`, Buffer.from(String(i)))));
+      const rows = await admin.query(`SELECT session_id FROM "${name}" ORDER BY session_id`);
+      expect(rows.rows.map((r: { session_id: string }) => r.session_id)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('accepts a schema-qualified table', async () => {
+    const schema = `s_${randomBytes(4).toString('hex')}`;
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    try {
+      const store = new PostgresStore({ pool: admin, table: `${schema}.sessions` });
+      const id = freshSessionId();
+      await store.save(id, Buffer.from('schema'));
+      expect(await tableExists('sessions', schema)).toBe(true);
+      expect((await store.load(id))?.data.toString()).toBe('schema');
+    } finally {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
+  });
+
+  it('rejects table names that are not plain identifiers', () => {
+    for (const bad of ['x; DROP TABLE y', 'a.b.c', '1abc', '"q"', '', 'a-b', 'a b', 'x'.repeat(64)]) {
+      expect(() => new PostgresStore({ pool: admin, table: bad })).toThrow(InvalidOptionError);
+    }
+  });
+
+  it('ends the pool it created on close(), and only that one', async () => {
+    const app = `waweb_close_${randomBytes(3).toString('hex')}`;
+    const own = new PostgresStore({
+      connectionString: server.connectionString,
+      table: table(),
+      poolConfig: { application_name: app },
+    });
+    await own.save(freshSessionId(), Buffer.from('x'));
+    const count = async (): Promise<number> =>
+      Number((await admin.query('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [app])).rows[0].n);
+    expect(await count()).toBeGreaterThan(0);
+    await own.close();
+    await own.close();
+    // The backend process goes away shortly after the client disconnects.
+    const deadline = Date.now() + 10_000;
+    while ((await count()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await count()).toBe(0);
+
+    const callerPool = new Pool({ connectionString: server.connectionString, max: 1 });
+    try {
+      const borrowed = new PostgresStore({ pool: callerPool, table: table() });
+      await borrowed.save(freshSessionId(), Buffer.from('x'));
+      await borrowed.close();
+      await expect(callerPool.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
+    } finally {
+      await callerPool.end();
+    }
+  });
+
+  it('reports a dead server as STORE_UNREACHABLE with the connection error as cause', async () => {
+    const port = await freePort();
+    const store = new PostgresStore({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres` });
+    try {
+      const err = await store.exists(freshSessionId()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).code).toBe(ErrorCode.STORE_UNREACHABLE);
+      expect(((err as StoreError).cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports a failing statement as STORE_FAILED with the server error as cause', async () => {
+    const name = table();
+    await admin.query(`CREATE TABLE "${name}" (session_id text)`); // wrong shape, created by someone else
+    const store = new PostgresStore({ pool: admin, table: name });
+    const err = await store.save(freshSessionId(), Buffer.from('x')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe(ErrorCode.STORE_FAILED);
+    expect(((err as StoreError).cause as { code?: string }).code).toBe('42703'); // undefined_column
+  });
+
+  it('says to install pg when it is missing', () => {
+    jest.isolateModules(() => {
+      jest.doMock('pg', () => {
+        throw new Error("Cannot find module 'pg'");
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const isolated = require('../../src/stores/postgres') as typeof import('../../src/stores/postgres');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const errors = require('../../src/errors') as typeof import('../../src/errors');
+      let caught: unknown;
+      try {
+        new isolated.PostgresStore({ connectionString: server.connectionString });
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(errors.MissingDependencyError);
+      expect((caught as { code: string }).code).toBe(ErrorCode.MISSING_DEPENDENCY);
+      jest.dontMock('pg');
+    });
+  });
+
+  it('accepts exactly one of pool and connectionString', () => {
+    expect(() => new PostgresStore({})).toThrow(InvalidOptionError);
+    expect(() => new PostgresStore({ pool: admin, connectionString: server.connectionString })).toThrow(InvalidOptionError);
+    expect(() => new PostgresStore({ pool: admin, poolConfig: { max: 1 } })).toThrow(InvalidOptionError);
+    expect(() => new PostgresStore({ pool: admin, keep: -1 })).toThrow(InvalidOptionError);
+  });
+});
