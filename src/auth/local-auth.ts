@@ -1,0 +1,55 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { checkProfileLock } from '../browser/profile-lock';
+import { InvalidOptionError } from '../errors';
+import { assertClientId } from './client-id';
+import { AuthStrategy, type BrowserPlan, type LaunchRequest } from './strategy';
+
+export interface LocalAuthOptions {
+  /** Distinguishes sessions kept side by side. Letters, digits, `_` and `-`. @default none: folder `session` */
+  clientId?: string;
+  /** Folder that holds the session folders. @default '.wwebjs_auth' (relative to the working directory) */
+  dataPath?: string;
+  /** Retries when removing the folder on logout (files briefly busy). @default 4 */
+  rmMaxRetries?: number;
+}
+
+/**
+ * Keeps the session in a persistent Chromium profile at
+ * `<dataPath>/session-<clientId>`, the same layout as whatsapp-web.js's
+ * LocalAuth, so an existing folder is picked up as it is.
+ */
+export class LocalAuth extends AuthStrategy {
+  readonly name = 'local';
+  readonly clientId: string | undefined;
+  readonly dataPath: string;
+  readonly userDataDir: string;
+  readonly #rmMaxRetries: number;
+
+  constructor(options: LocalAuthOptions = {}) {
+    super();
+    this.clientId = assertClientId(options.clientId);
+    if (options.dataPath !== undefined && (typeof options.dataPath !== 'string' || options.dataPath === '')) {
+      throw new InvalidOptionError('dataPath must be a non-empty path');
+    }
+    this.dataPath = resolve(options.dataPath ?? '.wwebjs_auth');
+    this.userDataDir = join(this.dataPath, this.clientId === undefined ? 'session' : `session-${this.clientId}`);
+    this.#rmMaxRetries = options.rmMaxRetries ?? 4;
+  }
+
+  override async beforeBrowserInitialized(request: LaunchRequest): Promise<BrowserPlan> {
+    if (request.userDataDir !== undefined && resolve(request.userDataDir) !== this.userDataDir) {
+      throw new InvalidOptionError(
+        `puppeteer.userDataDir (${request.userDataDir}) contradicts LocalAuth, which keeps this session in ${this.userDataDir}; drop one of them`,
+      );
+    }
+    await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
+    await checkProfileLock(this.userDataDir);
+    return { userDataDir: this.userDataDir };
+  }
+
+  /** Removes exactly this session's folder (the browser is closed by then). */
+  override async logout(): Promise<void> {
+    await rm(this.userDataDir, { recursive: true, force: true, maxRetries: this.#rmMaxRetries, retryDelay: 100 });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Auth strategies: small classes with lifecycle hooks the client calls in a
+ * fixed order. A strategy sees only the narrow `AuthHost`, never the client.
+ *
+ * Order: setup → beforeBrowserInitialized → (browser starts) → afterBrowserInitialized
+ * → getAuthEventPayload (on `authenticated`) → afterAuthReady (after `ready`)
+ * → onAuthFailure (a stored session was rejected) → beforeBrowserClose (page still open)
+ * → (browser closes) → afterBrowserClosed → logout (after a phone-side logout succeeded) → destroy.
+ */
+import type { WebPage } from '../web/web-page';
+
+/** What a strategy may use of the client. */
+export interface AuthHost {
+  /** The live page, when there is one. */
+  page(): WebPage | undefined;
+  /** Emits `remote_session_saved` on the client. */
+  emitSessionSaved(info: SessionSavedInfo): void;
+  /** Emits `error` on the client (failures that do not stop it, e.g. a failed backup). */
+  emitError(error: Error): void;
+}
+
+export interface SessionSavedInfo {
+  bytes: number;
+  durationMs: number;
+  generation: number;
+}
+
+/** What a strategy asks of the browser launch. */
+export interface BrowserPlan {
+  /** Profile folder to launch with; undefined means a throwaway one. */
+  userDataDir?: string;
+}
+
+export interface LaunchRequest {
+  /** `puppeteer.userDataDir` as the caller gave it. */
+  userDataDir?: string;
+}
+
+export abstract class AuthStrategy {
+  /** Short name, e.g. `no-auth`, `local`, `remote`. */
+  abstract readonly name: string;
+  #host: AuthHost | undefined;
+
+  /** Called once, when the strategy is given to a client. */
+  setup(host: AuthHost): void {
+    this.#host = host;
+  }
+
+  protected get host(): AuthHost {
+    if (!this.#host) throw new Error('auth strategy used before setup()');
+    return this.#host;
+  }
+
+  /** Validate and prepare before anything is launched. Throw typed errors here. */
+  async beforeBrowserInitialized(_request: LaunchRequest): Promise<BrowserPlan> {
+    return {};
+  }
+
+  async afterBrowserInitialized(): Promise<void> {}
+
+  /** Payload of the `authenticated` event. */
+  async getAuthEventPayload(): Promise<unknown> {
+    return undefined;
+  }
+
+  async afterAuthReady(): Promise<void> {}
+
+  /** A stored session was rejected (unlinked, revoked). */
+  async onAuthFailure(): Promise<void> {}
+
+  /** The page is still open; the browser is about to close. */
+  async beforeBrowserClose(): Promise<void> {}
+
+  /** The browser has closed (cleanly or not); `clean` tells which. */
+  async afterBrowserClosed(_clean: boolean): Promise<void> {}
+
+  /** The phone-side logout succeeded: remove this session's stored data. */
+  async logout(): Promise<void> {}
+
+  /** The client is done with the strategy for this run. Must be idempotent. */
+  async destroy(): Promise<void> {}
+}

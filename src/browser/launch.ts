@@ -1,0 +1,113 @@
+/**
+ * Launching or connecting Chromium with puppeteer-core. Knows nothing of WhatsApp.
+ */
+import puppeteer, { type Browser, type LaunchOptions, type ConnectOptions, type Page } from 'puppeteer-core';
+import { ErrorCode, WawebError } from '../errors';
+import { findChromium } from './executable';
+import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from './flags';
+
+/** Options passed through to puppeteer-core, as whatsapp-web.js users know them. */
+export interface PuppeteerOptions extends Omit<LaunchOptions, 'args'>, Pick<ConnectOptions, 'browserWSEndpoint' | 'browserURL'> {
+  /** Extra Chromium flags, merged with waweb's defaults (later flags win; `--disable-features` lists merge). */
+  args?: string[];
+}
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  page: Page;
+  /** True when waweb launched the browser (and so must close it). */
+  owned: boolean;
+  /** Chromium's process id when waweb launched it. */
+  pid: number | undefined;
+}
+
+export class BrowserError extends WawebError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.BROWSER_FAILED, message, options);
+  }
+}
+
+/** The flags a launch would use, for inspection and docs. */
+export function resolveArgs(options: PuppeteerOptions, userAgent?: string): string[] {
+  const headless = options.headless ?? true;
+  const extra: string[] = [];
+  if (headless === true || headless === 'shell') extra.push(headless === 'shell' ? '--headless=old' : '--headless=new');
+  if (userAgent) extra.push(`--user-agent=${userAgent}`);
+  return mergeArgs(DEFAULT_CHROMIUM_ARGS, sandboxArgs(), extra, options.args ?? []);
+}
+
+/** Launches Chromium (or connects to a running one) and returns its first page. */
+export async function launchBrowser(options: PuppeteerOptions, userAgent?: string): Promise<LaunchedBrowser> {
+  if (options.browserWSEndpoint !== undefined || options.browserURL !== undefined) {
+    const connectOptions: ConnectOptions = {};
+    if (options.browserWSEndpoint !== undefined) connectOptions.browserWSEndpoint = options.browserWSEndpoint;
+    if (options.browserURL !== undefined) connectOptions.browserURL = options.browserURL;
+    let browser: Browser;
+    try {
+      browser = await puppeteer.connect(connectOptions);
+    } catch (err) {
+      throw new BrowserError(`could not connect to the browser at ${options.browserWSEndpoint ?? options.browserURL}`, { cause: err });
+    }
+    const page = await browser.newPage();
+    return { browser, page, owned: false, pid: undefined };
+  }
+  const executablePath = findChromium(options.executablePath);
+  const { browserWSEndpoint: _ws, browserURL: _url, args: _args, ...launchOptions } = options;
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      ...launchOptions,
+      executablePath,
+      // waweb sets the headless flag itself so new headless mode is used and flags merge cleanly.
+      headless: false,
+      args: resolveArgs(options, userAgent),
+      defaultViewport: launchOptions.defaultViewport ?? null,
+      acceptInsecureCerts: launchOptions.acceptInsecureCerts ?? false,
+    });
+  } catch (err) {
+    throw new BrowserError(`Chromium failed to start (${executablePath})`, { cause: err });
+  }
+  try {
+    const pages = await browser.pages();
+    const page = pages[0] ?? (await browser.newPage());
+    return { browser, page, owned: true, pid: browser.process()?.pid };
+  } catch (err) {
+    await closeBrowser(browser, browser.process()?.pid);
+    throw new BrowserError('Chromium started but its first page could not be opened', { cause: err });
+  }
+}
+
+/**
+ * Closes a browser waweb launched, cleanly when it can (so Chromium flushes
+ * its profile), and makes sure no process is left behind.
+ */
+export async function closeBrowser(browser: Browser, pid: number | undefined, timeoutMs = 10_000): Promise<void> {
+  if (browser.connected) {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const closed = browser.close().then(
+      () => 'closed' as const,
+      () => 'failed' as const,
+    );
+    await Promise.race([closed, timedOut]);
+    clearTimeout(timer);
+  }
+  if (pid !== undefined && isAlive(pid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Chromium marks a profile in use with a `SingletonLock` symlink whose target
+ * is `<hostname>-<pid>`. A crash leaves it behind; if that pid is later reused
+ * by an unrelated process, Chromium refuses the profile. waweb checks the lock
+ * before launching: stale locks from this host are removed, live ones are a
+ * clear error naming the pid.
+ */
+import { readFile, readlink, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ErrorCode, WawebError } from '../errors';
+import { isAlive } from './launch';
+
+export class ProfileLockedError extends WawebError {
+  constructor(
+    message: string,
+    readonly pid: number | undefined,
+  ) {
+    super(ErrorCode.PROFILE_LOCKED, message);
+  }
+}
+
+const SINGLETON_FILES = ['SingletonLock', 'SingletonCookie', 'SingletonSocket'];
+
+export type LockCheck = 'none' | 'cleared-stale';
+
+/** Throws ProfileLockedError when a live Chromium holds `userDataDir`; clears a stale lock. */
+export async function checkProfileLock(userDataDir: string): Promise<LockCheck> {
+  let target: string;
+  try {
+    target = await readlink(join(userDataDir, 'SingletonLock'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'none';
+    if (code === 'EINVAL') {
+      // Not a symlink: not Chromium's format; leave it to Chromium.
+      return 'none';
+    }
+    throw err;
+  }
+  const match = /^(.*)-(\d+)$/.exec(target);
+  const lockHost = match?.[1];
+  const pid = match?.[2] !== undefined ? Number(match[2]) : undefined;
+  if (lockHost !== undefined && lockHost !== hostname()) {
+    throw new ProfileLockedError(
+      `profile ${userDataDir} is locked by host ${lockHost} (pid ${pid ?? '?'}); if that host no longer uses it, delete ${join(userDataDir, 'SingletonLock')}`,
+      pid,
+    );
+  }
+  if (pid !== undefined && isAlive(pid) && (await usesProfile(pid, userDataDir))) {
+    throw new ProfileLockedError(`profile ${userDataDir} is in use by Chromium process ${pid}`, pid);
+  }
+  await Promise.all(SINGLETON_FILES.map((name) => rm(join(userDataDir, name), { force: true })));
+  return 'cleared-stale';
+}
+
+/** True when process `pid` is a browser started on `userDataDir` (Linux /proc; elsewhere assume yes). */
+async function usesProfile(pid: number, userDataDir: string): Promise<boolean> {
+  let cmdline: string;
+  try {
+    cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // No procfs (not Linux): a live pid is the best evidence there is.
+    if (code === 'ENOENT' && process.platform !== 'linux') return true;
+    return false;
+  }
+  const args = cmdline.split('\0');
+  const wanted = resolve(userDataDir);
+  return args.some((arg) => arg.startsWith('--user-data-dir=') && resolve(arg.slice('--user-data-dir='.length)) === wanted);
+}

@@ -1,0 +1,87 @@
+import type { AuthStrategy, SessionSavedInfo } from '../auth/strategy';
+import type { PuppeteerOptions } from '../browser/launch';
+import { ErrorCode, WawebError } from '../errors';
+import type { Message } from './message';
+
+export interface ClientOptions {
+  /** How the session is kept. @default new NoAuth() */
+  authStrategy?: AuthStrategy;
+  /** puppeteer-core launch (or connect) options; `args` merge with waweb's defaults. */
+  puppeteer?: PuppeteerOptions;
+  /** QR codes to show before giving up; 0 = no limit. `2` shows exactly 3 QRs, then `disconnected('MAX_QR_RETRIES')`. @default 0 */
+  qrMaxRetries?: number;
+  /** How long the page may take to boot WhatsApp Web; 0 = no limit. @default 60000 */
+  authTimeoutMs?: number;
+  /** Take the session back when another browser opens it (`CONFLICT`). @default false */
+  takeoverOnConflict?: boolean;
+  /** Wait before taking over. @default 0 */
+  takeoverTimeoutMs?: number;
+  /** User agent for the page; `false` keeps Chromium's own. @default a desktop Chrome user agent */
+  userAgent?: string | false;
+  /** After `auth_failure`, carry on to a fresh QR (true) or stop with `disconnected('AUTH_FAILURE')`. @default true */
+  restartOnAuthFail?: boolean;
+  /** Accepted for whatsapp-web.js compatibility; waweb always loads the live app. */
+  webVersion?: string;
+  /** Accepted for whatsapp-web.js compatibility; waweb keeps no web version cache. */
+  webVersionCache?: unknown;
+}
+
+/** Why the client stopped. */
+export type DisconnectReason =
+  | 'LOGOUT'
+  | 'CONFLICT'
+  | 'NAVIGATION'
+  | 'MAX_QR_RETRIES'
+  | 'BROWSER_CLOSED'
+  | 'AUTH_FAILURE'
+  | 'DEPRECATED_VERSION'
+  | 'PROXYBLOCK'
+  | 'TOS_BLOCK'
+  | 'SMB_TOS_BLOCK';
+
+/** Why a stored session did not log in. */
+export type AuthFailureReason = 'SESSION_REJECTED';
+
+/** Payload of `auth_failure`: an Error, so logging it shows what happened. */
+export class AuthFailureError extends WawebError {
+  constructor(
+    readonly reason: AuthFailureReason,
+    message: string,
+  ) {
+    super(ErrorCode.AUTH_FAILED, message);
+  }
+}
+
+export interface ClientInfo {
+  wid: { server: string; user: string; _serialized: string };
+  pushname: string;
+  platform: string;
+}
+
+/** The client's events: names and payloads as whatsapp-web.js users know them. */
+export type ClientEvents = {
+  qr: [qr: string];
+  authenticated: [payload: unknown];
+  auth_failure: [failure: AuthFailureError];
+  ready: [];
+  change_state: [state: string];
+  loading_screen: [percent: number, message: string];
+  disconnected: [reason: DisconnectReason];
+  message: [message: Message];
+  message_create: [message: Message];
+  remote_session_saved: [info: SessionSavedInfo];
+  /** Failures that do not stop the client (a backup that will be retried, a page-side error). */
+  error: [error: Error];
+};
+
+export class NotReadyError extends WawebError {
+  constructor(message: string) {
+    super(ErrorCode.NOT_READY, message);
+  }
+}
+
+export class ClientClosedError extends WawebError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.CLOSED, message, options);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * waweb: drive WhatsApp Web in headless Chromium, with a session layer that
+ * survives restarts, machines and crashes. The public surface, written by hand.
+ */
+export { Client, DEFAULT_USER_AGENT } from './client/client';
+export { Message } from './client/message';
+export type { MessageId } from './client/message';
+export { AuthFailureError, NotReadyError, ClientClosedError } from './client/types';
+export type { ClientOptions, ClientEvents, ClientInfo, DisconnectReason, AuthFailureReason } from './client/types';
+
+export { AuthStrategy } from './auth/strategy';
+export type { AuthHost, BrowserPlan, LaunchRequest, SessionSavedInfo } from './auth/strategy';
+export { NoAuth } from './auth/no-auth';
+export { LocalAuth } from './auth/local-auth';
+export type { LocalAuthOptions } from './auth/local-auth';
+
+export { findChromium, BrowserNotFoundError } from './browser/executable';
+export { BrowserError } from './browser/launch';
+export type { PuppeteerOptions } from './browser/launch';
+export { ProfileLockedError } from './browser/profile-lock';
+export { DEFAULT_CHROMIUM_ARGS } from './browser/flags';
+export { WAState, PageError } from './web/web-page';
+
+export {
+  WawebError,
+  ErrorCode,
+  InvalidOptionError,
+  TimeoutError,
+  AbortError,
+  StoreError,
+  ArchiveError,
+  MissingDependencyError,
+} from './errors';
+
+export {
+  FileStore,
+  createFileStore,
+  MongoStore,
+  createMongoStore,
+  PostgresStore,
+  createPostgresStore,
+  WwebjsStoreAdapter,
+  fromWwebjsStore,
+  toWwebjsStore,
+  assertSessionId,
+  isValidSessionId,
+} from './stores';
+export type {
+  SessionStore,
+  StoredGeneration,
+  LoadedSession,
+  LoadOptions,
+  FileStoreOptions,
+  MongoStoreOptions,
+  PostgresStoreOptions,
+  WwebjsStore,
+} from './stores';

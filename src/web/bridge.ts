@@ -1,0 +1,48 @@
+/**
+ * The one typed bridge between waweb's page-side script and Node. The page
+ * reports through a single exposed binding; Node calls into `window.__waweb`.
+ * Types only: imported by both sides.
+ */
+
+/** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
+export const BRIDGE_BINDING = '__wawebEmit';
+/** Name of the page-side API object waweb installs. */
+export const PAGE_API = '__waweb';
+
+export interface PageMessage {
+  id: string;
+  chatId: string;
+  from: string;
+  to: string;
+  body: string;
+  type: string;
+  fromMe: boolean;
+  timestamp: number;
+}
+
+export interface PageInfo {
+  wid: { server: string; user: string; _serialized: string } | null;
+  pushname: string | null;
+  platform: string | null;
+}
+
+export type PageEvent =
+  | { type: 'booted'; version: string; state: string; hasSynced: boolean; hadSession: boolean }
+  | { type: 'state'; state: string }
+  | { type: 'qr'; qr: string }
+  | { type: 'synced' }
+  | { type: 'loading'; percent: number }
+  | { type: 'logout'; source: 'logout' | 'logout_from_bridge' }
+  | { type: 'message'; message: PageMessage }
+  | { type: 'error'; message: string };
+
+/** What `window.__waweb` offers once the app has booted. */
+export interface PageApi {
+  state(): string | null;
+  info(): PageInfo;
+  sendText(chatId: string, body: string, quotedId?: string): Promise<PageMessage>;
+  logout(): Promise<void>;
+  takeover(): void;
+  refreshQr(): void;
+  localStorageEntries(): Array<[string, string]>;
+}

@@ -1,0 +1,159 @@
+/**
+ * waweb's page-side script, installed with evaluateOnNewDocument on every
+ * document of https://web.whatsapp.com. It waits for the app to boot, then
+ * listens to the app's own models (the surface in shared/wa-web-contract.md)
+ * and reports through one binding. It defines only `__waweb`.
+ */
+import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo, type PageMessage } from '../bridge';
+
+type Handler = (...args: any[]) => void;
+interface Emitter {
+  on(event: string, fn: Handler): void;
+}
+interface SocketModel extends Emitter {
+  state: string;
+  hasSynced: boolean;
+  logout(): Promise<void> | void;
+  takeover(): void;
+}
+interface ConnModel extends Emitter {
+  ref?: string;
+  pushname?: string;
+  platform?: string;
+  wid?: PageInfo['wid'];
+  serialize?(): Record<string, unknown>;
+}
+interface AppMsg {
+  id: { fromMe: boolean; remote: unknown; id: string; _serialized: string };
+  body?: string;
+  type?: string;
+  t?: number;
+  from?: unknown;
+  to?: unknown;
+  isNewMsg?: boolean;
+}
+
+const w = window as unknown as Record<string, any>;
+
+function emit(event: PageEvent): void {
+  const binding = w[BRIDGE_BINDING] as ((json: string) => Promise<unknown>) | undefined;
+  if (typeof binding === 'function') binding(JSON.stringify(event)).catch(() => undefined);
+}
+
+function hadStoredSession(): boolean {
+  try {
+    return localStorage.getItem('last-wid-md') !== null;
+  } catch {
+    return false;
+  }
+}
+
+function widString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const serialized = (value as { _serialized?: unknown } | null)?._serialized;
+  return typeof serialized === 'string' ? serialized : '';
+}
+
+function toPageMessage(msg: AppMsg): PageMessage {
+  return {
+    id: msg.id._serialized,
+    chatId: widString(msg.id.remote),
+    from: widString(msg.from),
+    to: widString(msg.to),
+    body: msg.body ?? '',
+    type: msg.type ?? 'chat',
+    fromMe: msg.id.fromMe,
+    timestamp: msg.t ?? 0,
+  };
+}
+
+function start(hadSession: boolean): void {
+  const req = w['require'] as (name: string) => any;
+  const Socket = req('WAWebSocketModel').Socket as SocketModel;
+  const Conn = req('WAWebConnModel').Conn as ConnModel;
+  const Cmd = req('WAWebCmd').Cmd as Emitter & { refreshQR(): void };
+  const Offline = req('WAWebOfflineHandler').OfflineMessageHandler as { getOfflineDeliveryProgress(): number };
+  const { Msg } = req('WAWebCollections') as { Msg: Emitter };
+
+  const qrFor = async (ref: string): Promise<string> => {
+    const prefs = req('WAWebUserPrefsInfoStore');
+    const signal = req('WAWebSignalStoreApi');
+    const b64 = req('WABase64');
+    const noise = await prefs.waNoiseInfo.get();
+    const reg = await signal.waSignalStore.getRegistrationInfo();
+    return [
+      ref,
+      b64.encodeB64(noise.staticKeyPair.pubKey),
+      b64.encodeB64(reg.identityKeyPair.pubKey),
+      req('WAWebUserPrefsMultiDevice').getADVSecretKey(),
+      req('WAWebCompanionRegClientUtils').DEVICE_PLATFORM,
+    ].join(',');
+  };
+  const onRef = (ref: string | undefined): void => {
+    if (!ref || Socket.state === 'CONNECTED') return;
+    qrFor(ref).then(
+      (qr) => emit({ type: 'qr', qr }),
+      (err: unknown) => emit({ type: 'error', message: `could not build the QR text: ${String(err)}` }),
+    );
+  };
+
+  const api: PageApi = {
+    state: () => Socket.state ?? null,
+    info: () => {
+      const me = req('WAWebUserPrefsMeUser');
+      const wid = (me.getMaybeMePnUser?.() ?? me.getMaybeMeLidUser?.() ?? Conn.wid ?? null) as PageInfo['wid'];
+      const serialized = Conn.serialize?.() ?? {};
+      return {
+        wid: wid ? { server: wid.server, user: wid.user, _serialized: wid._serialized } : null,
+        pushname: (serialized['pushname'] as string | undefined) ?? Conn.pushname ?? null,
+        platform: (serialized['platform'] as string | undefined) ?? Conn.platform ?? null,
+      };
+    },
+    sendText: async (chatId, body, quotedId) => {
+      const action = req('WAWebSendMsgChatAction');
+      const msg = (await action.sendTextMsgToChat(chatId, body, quotedId)) as AppMsg;
+      return toPageMessage(msg);
+    },
+    logout: async () => {
+      await Socket.logout();
+    },
+    takeover: () => Socket.takeover(),
+    refreshQr: () => Cmd.refreshQR(),
+    localStorageEntries: () => Object.entries(localStorage),
+  };
+  Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
+
+  Socket.on('change:state', (_m: unknown, state: string) => emit({ type: 'state', state }));
+  Socket.on('change:hasSynced', (_m: unknown, synced: boolean) => {
+    if (synced) emit({ type: 'synced' });
+  });
+  Conn.on('change:ref', (_m: unknown, ref: string) => onRef(ref));
+  Cmd.on('offline_progress_update_from_bridge', () => emit({ type: 'loading', percent: Offline.getOfflineDeliveryProgress() }));
+  Cmd.on('logout', () => emit({ type: 'logout', source: 'logout' }));
+  Cmd.on('logout_from_bridge', () => emit({ type: 'logout', source: 'logout_from_bridge' }));
+  Msg.on('add', (msg: AppMsg) => {
+    if (msg.isNewMsg) emit({ type: 'message', message: toPageMessage(msg) });
+  });
+
+  emit({ type: 'booted', version: String(w['Debug'].VERSION), state: Socket.state, hasSynced: Socket.hasSynced === true, hadSession });
+  if (Socket.hasSynced === true) emit({ type: 'synced' });
+  else onRef(Conn.ref);
+}
+
+function waitForApp(hadSession: boolean): void {
+  // The app announces nothing when it boots; Debug.VERSION and require appear together.
+  if (w['Debug']?.VERSION !== undefined && typeof w['require'] === 'function') {
+    try {
+      start(hadSession);
+    } catch (err) {
+      emit({ type: 'error', message: `page adapter failed to start: ${String(err)}` });
+    }
+    return;
+  }
+  setTimeout(() => waitForApp(hadSession), 25);
+}
+
+if (location.hostname === 'web.whatsapp.com' && window.top === window) {
+  // Read before the app runs: a stored session that is then rejected is an auth failure.
+  waitForApp(hadStoredSession());
+}

@@ -1,0 +1,161 @@
+/**
+ * The only Node-side code that knows the WhatsApp Web page. It installs the
+ * page-side script (bundled from ./page) on every document, turns its reports
+ * into typed events, and calls into the page for actions.
+ */
+import type { Page } from 'puppeteer-core';
+import { ErrorCode, WawebError } from '../errors';
+import { TypedEmitter } from '../util/typed-emitter';
+import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo, type PageMessage } from './bridge';
+import { PAGE_BUNDLE } from './page-bundle.generated';
+
+export const WHATSAPP_WEB_URL = 'https://web.whatsapp.com/';
+
+/** Socket states of the app (shared/wa-web-contract.md). */
+export const WAState = {
+  UNLAUNCHED: 'UNLAUNCHED',
+  OPENING: 'OPENING',
+  PAIRING: 'PAIRING',
+  UNPAIRED: 'UNPAIRED',
+  UNPAIRED_IDLE: 'UNPAIRED_IDLE',
+  CONNECTED: 'CONNECTED',
+  TIMEOUT: 'TIMEOUT',
+  CONFLICT: 'CONFLICT',
+  DEPRECATED_VERSION: 'DEPRECATED_VERSION',
+  PROXYBLOCK: 'PROXYBLOCK',
+  TOS_BLOCK: 'TOS_BLOCK',
+  SMB_TOS_BLOCK: 'SMB_TOS_BLOCK',
+} as const;
+export type WAState = (typeof WAState)[keyof typeof WAState];
+
+export class PageError extends WawebError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.PAGE_FAILED, message, options);
+  }
+}
+
+/** Looks up waweb's page API inside the page (serialized into page calls). */
+function api(name: string): PageApi {
+  const found = (globalThis as unknown as Record<string, PageApi | undefined>)[name];
+  if (!found) throw new Error('waweb page API is not installed');
+  return found;
+}
+
+export type WebPageEvents = {
+  booted: [version: string, state: string, hadSession: boolean];
+  state: [state: string];
+  qr: [qr: string];
+  synced: [];
+  loading: [percent: number];
+  logout: [source: 'logout' | 'logout_from_bridge'];
+  message: [message: PageMessage];
+  pageError: [message: string];
+};
+
+export class WebPage extends TypedEmitter<WebPageEvents> {
+  #booted = false;
+
+  private constructor(readonly page: Page) {
+    super();
+  }
+
+  /** Installs the bridge on `page`; call before the first navigation. */
+  static async attach(page: Page, options: { userAgent?: string } = {}): Promise<WebPage> {
+    const web = new WebPage(page);
+    await page.exposeFunction(BRIDGE_BINDING, (json: string) => web.#onReport(json));
+    await page.evaluateOnNewDocument(PAGE_BUNDLE);
+    if (options.userAgent) await page.setUserAgent(options.userAgent);
+    return web;
+  }
+
+  /** Opens WhatsApp Web (the real one, or whatever the browser's host rules point at). */
+  async open(url = WHATSAPP_WEB_URL, timeoutMs = 60_000): Promise<void> {
+    try {
+      await this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs, referer: 'https://whatsapp.com/' });
+    } catch (err) {
+      throw new PageError(`could not open ${url}`, { cause: err });
+    }
+  }
+
+  get booted(): boolean {
+    return this.#booted;
+  }
+
+  state(): Promise<string | null> {
+    return this.#call((name) => api(name).state(), undefined);
+  }
+
+  info(): Promise<PageInfo> {
+    return this.#call((name) => api(name).info(), undefined);
+  }
+
+  sendText(chatId: string, body: string, quotedId?: string): Promise<PageMessage> {
+    return this.#call((name, a) => api(name).sendText(a.chatId, a.body, a.quotedId), { chatId, body, quotedId });
+  }
+
+  logout(): Promise<void> {
+    return this.#call((name) => api(name).logout(), undefined);
+  }
+
+  takeover(): Promise<void> {
+    return this.#call((name) => api(name).takeover(), undefined);
+  }
+
+  refreshQr(): Promise<void> {
+    return this.#call((name) => api(name).refreshQr(), undefined);
+  }
+
+  /** The origin's localStorage, read exactly from the live page. */
+  localStorageEntries(): Promise<Array<[string, string]>> {
+    return this.#call((name) => api(name).localStorageEntries(), undefined);
+  }
+
+  /** Runs `fn` in the page. `fn` is serialized: it may use only its arguments and `api`. */
+  async #call<T, A>(fn: (apiName: string, arg: A) => T | Promise<T>, arg: A): Promise<T> {
+    if (!this.#booted) throw new PageError('WhatsApp Web has not booted in the page yet');
+    try {
+      // `fn` runs in the page, where the `api` helper must be defined beside it.
+      const source = `const api = ${api.toString()}; return (${fn.toString()})(apiName, arg);`;
+      const wrapped = new Function('apiName', 'arg', source) as (apiName: string, arg: unknown) => T;
+      return (await this.page.evaluate(wrapped, PAGE_API, arg as unknown)) as T;
+    } catch (err) {
+      throw new PageError(`page call failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+
+  #onReport(json: string): void {
+    let event: PageEvent;
+    try {
+      event = JSON.parse(json) as PageEvent;
+    } catch {
+      return;
+    }
+    switch (event.type) {
+      case 'booted':
+        this.#booted = true;
+        this.emit('booted', event.version, event.state, event.hadSession);
+        return;
+      case 'state':
+        this.emit('state', event.state);
+        return;
+      case 'qr':
+        this.emit('qr', event.qr);
+        return;
+      case 'synced':
+        this.emit('synced');
+        return;
+      case 'loading':
+        this.emit('loading', event.percent);
+        return;
+      case 'logout':
+        this.emit('logout', event.source);
+        return;
+      case 'message':
+        this.emit('message', event.message);
+        return;
+      case 'error':
+        this.emit('pageError', event.message);
+        return;
+    }
+  }
+}
