@@ -1,0 +1,77 @@
+import { Client, LocalAuth } from '../index';
+import { WhatsAppSimulator } from '../simulator/index';
+import { intOption, parse, stepLogger, terminalQr, untilSignal } from './util';
+
+const USAGE = `usage: waweb login --client-id ID [--data-path DIR] [--qr-max-retries N] [--simulator [--phone NUMBER]]
+
+Logs in a LocalAuth session (<data-path>/session-<ID>) and exits once it is
+ready. Shows the QR in the terminal; scan it with WhatsApp on your phone.
+--simulator starts a local simulator instead of the real WhatsApp Web, and its
+phone scans the QR after a moment, so this works offline.`;
+
+export async function runLogin(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      'client-id': { type: 'string' },
+      'data-path': { type: 'string' },
+      'qr-max-retries': { type: 'string' },
+      simulator: { type: 'boolean' },
+      phone: { type: 'string' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const log = stepLogger();
+  const authStrategy = new LocalAuth({
+    ...(typeof values['client-id'] === 'string' ? { clientId: values['client-id'] } : {}),
+    ...(typeof values['data-path'] === 'string' ? { dataPath: values['data-path'] } : {}),
+  });
+  const qrMaxRetries = intOption(values['qr-max-retries'], 'qr-max-retries', 0, 100) ?? 0;
+  const sim = values.simulator ? await WhatsAppSimulator.start() : undefined;
+  const client = new Client({ authStrategy, qrMaxRetries, ...(sim ? { puppeteer: { args: sim.chromiumArgs() } } : {}) });
+  const timers = new Set<NodeJS.Timeout>();
+  try {
+    if (sim) log(`simulator started on 127.0.0.1:${sim.port}`);
+    log(`session folder: ${authStrategy.userDataDir}`);
+    client.on('qr', (qr) => {
+      terminalQr(qr).then(
+        (art) => console.log(`${art}\nScan this QR with WhatsApp (Linked devices).`),
+        () => console.log(`QR: ${qr}`),
+      );
+      if (sim) {
+        const phone = sim.phone(typeof values.phone === 'string' ? values.phone : '15550001234');
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          phone.scan(qr).then(
+            () => log(`simulated phone ${phone.number} scanned the QR`),
+            (err: unknown) => log(`simulated phone could not scan: ${String(err)}`),
+          );
+        }, 1500);
+        timers.add(timer);
+      }
+    });
+    client.on('auth_failure', (failure) => log(`auth_failure: ${failure.message}`));
+    client.on('authenticated', () => log('authenticated'));
+    const outcome = new Promise<'ready' | string>((resolve) => {
+      client.once('ready', () => resolve('ready'));
+      client.once('disconnected', (reason) => resolve(reason));
+      untilSignal().then(resolve, () => undefined);
+    });
+    await client.initialize();
+    const result = await outcome;
+    if (result !== 'ready') {
+      log(`stopped: ${result}`);
+      return 1;
+    }
+    log(`ready as ${client.info?.wid._serialized ?? '?'} (${client.info?.pushname ?? ''}); session saved`);
+    return 0;
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    await client.destroy();
+    await sim?.close();
+  }
+}

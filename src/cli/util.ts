@@ -1,0 +1,46 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import QRCode from 'qrcode';
+import { InvalidOptionError } from '../errors';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses `argv` strictly; unknown flags are an InvalidOptionError naming them. */
+export function parse<O extends Options>(argv: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+  } catch (err) {
+    throw new InvalidOptionError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
+  }
+}
+
+export function intOption(value: string | boolean | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidOptionError(`--${name} must be an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** A QR code drawn with text blocks, for terminals. */
+export function terminalQr(text: string): Promise<string> {
+  return QRCode.toString(text, { type: 'terminal', small: true });
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** Prints `message` with the seconds since `start`. */
+export function stepLogger(start = Date.now()): (message: string) => void {
+  return (message) => console.log(`[${((Date.now() - start) / 1000).toFixed(2).padStart(6)} s] ${message}`);
+}
