@@ -29,6 +29,16 @@ export interface SessionSavedInfo {
 export interface BrowserPlan {
   /** Profile folder to launch with; undefined means a throwaway one. */
   userDataDir?: string;
+  /** Extra Chromium flags the strategy needs. */
+  args?: string[];
+}
+
+/** How the browser went away. */
+export interface BrowserClosedInfo {
+  /** Closed by waweb with `browser.close()`, so Chromium flushed its profile. */
+  clean: boolean;
+  /** The session was logged out: nothing of it is worth keeping. */
+  loggedOut: boolean;
 }
 
 export interface LaunchRequest {
@@ -71,8 +81,8 @@ export abstract class AuthStrategy {
   /** The page is still open; the browser is about to close. */
   async beforeBrowserClose(): Promise<void> {}
 
-  /** The browser has closed (cleanly or not); `clean` tells which. */
-  async afterBrowserClosed(_clean: boolean): Promise<void> {}
+  /** The browser has closed; `info` tells how. */
+  async afterBrowserClosed(_info: BrowserClosedInfo): Promise<void> {}
 
   /** The phone-side logout succeeded: remove this session's stored data. */
   async logout(): Promise<void> {}

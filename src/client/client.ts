@@ -43,6 +43,8 @@ interface Run {
   qrCount: number;
   authFailureEmitted: boolean;
   explicitLogout: boolean;
+  /** A logout (ours or the phone's) was confirmed: the session is dead. */
+  loggedOut: boolean;
   takeoverTimer: NodeJS.Timeout | undefined;
 }
 
@@ -118,6 +120,7 @@ export class Client extends TypedEmitter<ClientEvents> {
     if (!run?.web || this.#phase !== 'running') throw new NotReadyError('logout() needs a started client');
     run.explicitLogout = true;
     await run.web.logout();
+    run.loggedOut = true;
     await this.#teardown();
     await this.authStrategy.logout();
   }
@@ -157,6 +160,7 @@ export class Client extends TypedEmitter<ClientEvents> {
     const userAgent = this.options.userAgent === false ? undefined : (this.options.userAgent ?? DEFAULT_USER_AGENT);
     const launchOptions = { ...puppeteerOptions };
     if (plan.userDataDir !== undefined) launchOptions.userDataDir = plan.userDataDir;
+    if (plan.args !== undefined) launchOptions.args = [...(launchOptions.args ?? []), ...plan.args];
     const launched = await launchBrowser(launchOptions, userAgent);
     const run: Run = {
       browser: launched.browser,
@@ -170,6 +174,7 @@ export class Client extends TypedEmitter<ClientEvents> {
       qrCount: 0,
       authFailureEmitted: false,
       explicitLogout: false,
+      loggedOut: false,
       takeoverTimer: undefined,
     };
     this.#run = run;
@@ -304,6 +309,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   async #onLogout(run: Run): Promise<void> {
     if (run.explicitLogout) return;
     // Logged out from the phone (or the app): the stored session is dead.
+    run.loggedOut = true;
     await this.#teardown();
     await this.authStrategy.logout();
     this.emit('disconnected', 'LOGOUT');
@@ -359,7 +365,7 @@ export class Client extends TypedEmitter<ClientEvents> {
         }
         if (run.owned) await closeBrowser(run.browser, run.pid);
         else await run.browser.disconnect().catch(() => undefined);
-        await this.authStrategy.afterBrowserClosed(alive);
+        await this.authStrategy.afterBrowserClosed({ clean: alive, loggedOut: run.loggedOut });
       }
     } finally {
       try {

@@ -45,4 +45,5 @@ export interface PageApi {
   takeover(): void;
   refreshQr(): void;
   localStorageEntries(): Array<[string, string]>;
+  setLocalStorageItem(key: string, value: string): void;
 }

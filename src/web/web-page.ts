@@ -93,8 +93,23 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     return this.#call((name, a) => api(name).sendText(a.chatId, a.body, a.quotedId), { chatId, body, quotedId });
   }
 
-  logout(): Promise<void> {
-    return this.#call((name) => api(name).logout(), undefined);
+  /**
+   * Logs out through the app and resolves once the app confirms it (its
+   * `logout` command fires after the server agreed). The page navigates away
+   * while this runs, so the confirmation, not the call's result, decides.
+   */
+  async logout(timeoutMs = 15_000): Promise<void> {
+    const confirmed = this.waitFor('logout', { timeout: timeoutMs, timeoutOption: 'logout confirmation' });
+    confirmed.catch(() => undefined);
+    let callError: unknown;
+    await this.#call((name) => api(name).logout(), undefined).catch((err: unknown) => {
+      callError = err;
+    });
+    try {
+      await confirmed;
+    } catch (err) {
+      throw new PageError('the app did not confirm the logout', { cause: callError ?? err });
+    }
   }
 
   takeover(): Promise<void> {
@@ -103,6 +118,11 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
 
   refreshQr(): Promise<void> {
     return this.#call((name) => api(name).refreshQr(), undefined);
+  }
+
+  /** Writes one localStorage item of the origin (RemoteAuth uses it as a flush barrier). */
+  setLocalStorageItem(key: string, value: string): Promise<void> {
+    return this.#call((name, a) => api(name).setLocalStorageItem(a.key, a.value), { key, value });
   }
 
   /** The origin's localStorage, read exactly from the live page. */

@@ -120,6 +120,7 @@ function start(hadSession: boolean): void {
     takeover: () => Socket.takeover(),
     refreshQr: () => Cmd.refreshQR(),
     localStorageEntries: () => Object.entries(localStorage),
+    setLocalStorageItem: (key, value) => localStorage.setItem(key, value),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 

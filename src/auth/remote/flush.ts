@@ -1,0 +1,110 @@
+/**
+ * Knowing when a running Chromium's profile is consistent enough to copy.
+ *
+ * Measured on Chromium 156 (shared/environment-facts.md):
+ * - IndexedDB needs nothing: a committed transaction is already in the
+ *   origin's LevelDB log.
+ * - localStorage is written lazily (~5 s after the first change, then at most
+ *   about once a minute). `--enable-aggressive-domstorage-flushing` makes it
+ *   ~1 s. Writes reach disk in order, so once a value written last is found in
+ *   the Local Storage LevelDB files, everything written before it is there too.
+ *
+ * So a backup writes a unique barrier value through the page and waits until
+ * its bytes appear in `Default/Local Storage/leveldb`, then copies.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TimeoutError } from '../../errors';
+
+export const FLUSH_BARRIER_KEY = '__waweb_flush_barrier';
+export const AGGRESSIVE_FLUSH_FLAG = '--enable-aggressive-domstorage-flushing';
+
+/** The folder Chromium keeps localStorage in. */
+export function localStorageDir(profileDir: string): string {
+  return join(profileDir, 'Default', 'Local Storage', 'leveldb');
+}
+
+/** True when `value` is stored in the Local Storage LevelDB files (as Latin-1 or UTF-16). */
+export async function localStorageContains(profileDir: string, value: string): Promise<boolean> {
+  const dir = localStorageDir(profileDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+  const needles = [Buffer.from(value, 'latin1'), Buffer.from(value, 'utf16le')];
+  for (const name of names) {
+    if (!name.endsWith('.log') && !name.endsWith('.ldb')) continue;
+    let data: Buffer;
+    try {
+      data = await readFile(join(dir, name));
+    } catch (err) {
+      // A compaction can remove a file between readdir and read.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    if (needles.some((needle) => data.includes(needle))) return true;
+  }
+  return false;
+}
+
+/**
+ * Resolves once `value` is on disk in the profile's localStorage. Re-checks
+ * whenever the folder changes (fs.watch), and every `recheckMs` in case a
+ * change notification is missed or the folder does not exist yet.
+ */
+export async function waitForLocalStorageValue(
+  profileDir: string,
+  value: string,
+  options: { timeoutMs: number; recheckMs?: number; timeoutOption?: string },
+): Promise<void> {
+  if (await localStorageContains(profileDir, value)) return;
+  const dir = localStorageDir(profileDir);
+  await new Promise<void>((resolve, reject) => {
+    let watcher: FSWatcher | undefined;
+    let checking = false;
+    let settled = false;
+    const finish = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      clearInterval(recheck);
+      watcher?.close();
+      if (err) reject(err);
+      else resolve();
+    };
+    const check = (): void => {
+      if (checking || settled) return;
+      checking = true;
+      localStorageContains(profileDir, value).then(
+        (found) => {
+          checking = false;
+          if (found) finish();
+          else if (!watcher) startWatching();
+        },
+        (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))),
+      );
+    };
+    const startWatching = (): void => {
+      try {
+        watcher = watch(dir, () => check());
+        watcher.on('error', () => {
+          watcher?.close();
+          watcher = undefined;
+        });
+      } catch {
+        watcher = undefined; // folder not there yet; the periodic re-check covers it
+      }
+    };
+    const deadline = setTimeout(
+      () => finish(new TimeoutError(`localStorage did not reach disk within ${options.timeoutMs} ms (${options.timeoutOption ?? 'flushTimeoutMs'})`)),
+      options.timeoutMs,
+    );
+    const recheck = setInterval(check, options.recheckMs ?? 250);
+    startWatching();
+    check();
+  });
+}
