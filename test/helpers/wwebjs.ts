@@ -37,6 +37,7 @@ const TRACKED = ['qr', 'authenticated', 'auth_failure', 'ready', 'change_state',
 
 export class WwebjsHarness {
   readonly #clients: WwebjsClient[] = [];
+  readonly #cancels = new Map<WwebjsClient, () => void>();
 
   constructor(
     private readonly sim: WhatsAppSimulator,
@@ -68,7 +69,10 @@ export class WwebjsHarness {
     this.#clients.push(client);
     const events: TrackedClient['events'] = [];
     const qrs: string[] = [];
-    const waiters: Array<{ name: string; resolve: (args: unknown[]) => void }> = [];
+    const waiters: Array<{ name: string; resolve: (args: unknown[]) => void; cancel: () => void }> = [];
+    this.#cancels.set(client, () => {
+      for (const w of waiters.splice(0)) w.cancel();
+    });
     for (const name of TRACKED) {
       client.on(name, (...args: unknown[]) => {
         events.push({ name, args });
@@ -99,6 +103,10 @@ export class WwebjsHarness {
               clearTimeout(timer);
               resolve(a);
             },
+            cancel: () => {
+              clearTimeout(timer);
+              reject(new Error(`client stopped before it emitted ${name}`));
+            },
           });
           initialized.catch((err: unknown) => {
             clearTimeout(timer);
@@ -116,6 +124,9 @@ export class WwebjsHarness {
   async stop(client: WwebjsClient): Promise<void> {
     const index = this.#clients.indexOf(client);
     if (index >= 0) this.#clients.splice(index, 1);
+    // Pending waits end with the client, so no timer outlives the test.
+    this.#cancels.get(client)?.();
+    this.#cancels.delete(client);
     const proc = client.pupBrowser?.process();
     try {
       await client.destroy();
