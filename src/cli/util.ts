@@ -4,10 +4,15 @@ import { InvalidOptionError } from '../errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+}
+
 /** Parses `argv` strictly; unknown flags are an InvalidOptionError naming them. */
-export function parse<O extends Options>(argv: string[], options: O, usage: string) {
+export function parse(argv: string[], options: Options, usage: string): ParsedArgs {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    return { values: values as ParsedArgs['values'] };
   } catch (err) {
     throw new InvalidOptionError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
   }

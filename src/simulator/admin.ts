@@ -115,7 +115,13 @@ export async function startAdminServer(sim: WhatsAppSimulator, host: string, por
 }
 
 async function handle(sim: WhatsAppSimulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
+  let path: string;
+  try {
+    path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
+  } catch {
+    reply(res, 400, { error: `request path ${req.url ?? ''} is not valid percent-encoding` });
+    return;
+  }
   const sameRoute = routes.filter(([, pattern]) => pattern.test(path));
   const route = sameRoute.find(([method]) => method === req.method);
   if (!route) {
@@ -151,16 +157,17 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // An oversized body is read to its end and dropped, so the 400 reaches the client
+    // (destroying the request would reset the connection before it could be sent).
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > 1024 * 1024) {
-        reject(new SimulatorError(400, 'request body over 1 MiB'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > 1024 * 1024) chunks.length = 0;
+      else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (size > 1024 * 1024) reject(new SimulatorError(400, 'request body over 1 MiB'));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }

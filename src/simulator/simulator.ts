@@ -501,6 +501,9 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
       }
       case 'logout': {
         const deviceId = conn.deviceId;
+        // This page gets its answer below; only the device's other pages get a
+        // logout "from the bridge" (the phone), which fires a different Cmd event.
+        conn.deviceId = undefined;
         if (deviceId) {
           const found = this.#state.findDevice(deviceId);
           if (found) await this._unlink(found.account.number, deviceId);

@@ -60,8 +60,13 @@ export class ServerState {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return state;
       throw err;
     }
-    const parsed = JSON.parse(text) as StateFile;
-    if (parsed.version !== 1 || !Array.isArray(parsed.accounts)) {
+    let parsed: StateFile | null;
+    try {
+      parsed = JSON.parse(text) as StateFile | null;
+    } catch (err) {
+      throw new SimulatorError(500, `simulator state file ${file} is not valid JSON`, { cause: err });
+    }
+    if (parsed?.version !== 1 || !Array.isArray(parsed.accounts)) {
       throw new SimulatorError(500, `simulator state file ${file} has an unknown format`);
     }
     for (const account of parsed.accounts) state.accounts.set(account.number, account);
@@ -103,9 +108,9 @@ export class ServerState {
     if (!file) return Promise.resolve();
     const snapshot: StateFile = { version: 1, accounts: [...this.accounts.values()] };
     const text = JSON.stringify(snapshot, null, 2);
-    this.#writing = this.#writing.then(async () => {
+    const write = this.#writing.catch(() => undefined).then(async () => {
       await mkdir(dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
+      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       const handle = await open(tmp, 'w', 0o600);
       try {
         await handle.writeFile(text);
@@ -115,6 +120,8 @@ export class ServerState {
       }
       await rename(tmp, file);
     });
-    return this.#writing;
+    // A failed write is reported to its caller only; later writes still run.
+    this.#writing = write;
+    return write;
   }
 }

@@ -136,7 +136,7 @@ class App {
   #ws: WebSocket | undefined;
   #session: SessionInfo | null = null;
   #syncPending = false;
-  #syncFallback: ReturnType<typeof setTimeout> | undefined;
+  #frames: Promise<void> = Promise.resolve();
   #pendingCode: ((code: string) => void) | undefined;
   #pendingReqs = new Map<number, (frame: ServerFrame) => void>();
   #reqSeq = 0;
@@ -224,7 +224,8 @@ class App {
       } catch {
         return;
       }
-      this.#onFrame(frame).catch((err: unknown) => console.error('simulator page:', err));
+      // Frames are handled one at a time, in arrival order, like a real socket's message queue.
+      this.#frames = this.#frames.then(() => this.#onFrame(frame)).catch((err: unknown) => console.error('simulator page:', err));
     };
     ws.onclose = () => {
       if (this.#ws !== ws || this.#leaving) return;
@@ -296,8 +297,6 @@ class App {
         this.offline.progress = 100;
         this.#syncPending = true;
         this.#maybeFlipSynced();
-        // A page nobody listens to still becomes usable eventually.
-        this.#syncFallback ??= setTimeout(() => this.#flipSynced(), 15_000);
         return;
       case 'msg':
         this.#addMessage(frame.msg, true);
@@ -356,7 +355,6 @@ class App {
   }
 
   #flipSynced(): void {
-    if (this.#syncFallback !== undefined) clearTimeout(this.#syncFallback);
     if (!this.#syncPending || this.socket.hasSynced) return;
     this.socket.set('hasSynced', true);
   }

@@ -1,0 +1,122 @@
+/**
+ * Server trouble on cue (refused, delayed and dropped connections) and the
+ * `hasSynced` gate that clients depend on.
+ */
+import { WhatsAppSimulator } from '../../src/simulator';
+import { linkByQr, SimPages, type SimPage } from '../helpers/sim-page';
+
+// Globals of the page, for functions that run in Chromium (this tsconfig has no DOM lib).
+declare const window: any;
+
+let sim: WhatsAppSimulator;
+const pages = new SimPages();
+
+beforeAll(async () => {
+  sim = await WhatsAppSimulator.start({ adminPort: false });
+});
+afterAll(async () => {
+  await pages.closeAll();
+  await sim?.close();
+});
+afterEach(async () => {
+  await pages.closeAll();
+});
+
+/** Counts `change:hasSynced` events from now on (attaching the listener opens the gate). */
+function countSyncedFlips(page: SimPage): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as any;
+    w.__syncedFlips = [];
+    w.require('WAWebSocketModel').Socket.on('change:hasSynced', (_m: unknown, v: unknown) => w.__syncedFlips.push(v));
+  });
+}
+
+function syncedFlips(page: SimPage): Promise<unknown[]> {
+  return page.evaluate(() => [...window.__syncedFlips]);
+}
+
+/**
+ * Waits until the page has processed every frame it received so far: the phone
+ * sends a message, and frames are handled in order, so once it is in the Msg
+ * collection everything before it was handled too.
+ */
+async function settle(page: SimPage, number: string): Promise<void> {
+  const msg = await sim.phone(number).receiveText('15559990009', `marker ${Math.random()}`);
+  await page.waitForEvent((e) => e.type === 'msg' && e.id.endsWith(msg.id));
+}
+
+test('refused connections: the page retries until one is accepted', async () => {
+  sim.refuseNextConnections(2);
+  const page = await pages.launch(sim);
+  await page.waitForState('UNPAIRED');
+  expect(page.socketsOpened).toBe(3);
+  expect(page.frames.filter((f) => f.t === 'challenge')).toHaveLength(1);
+  expect(page.events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? e.state : ''))).toEqual(['OPENING', 'UNPAIRED']);
+  expect((await page.waitForQrText()).split(',')).toHaveLength(5);
+});
+
+test('a delayed connection keeps the page in OPENING until the server answers', async () => {
+  const delayMs = 1500;
+  sim.delayNextConnection(delayMs);
+  const page = await pages.launch(sim);
+  await page.waitForState('UNPAIRED');
+  expect(page.socketsOpened).toBe(1);
+  // Nothing happened between OPENING and the server's late answer...
+  expect(page.events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? e.state : ''))).toEqual(['OPENING', 'UNPAIRED']);
+  expect(page.frames[0]).toMatchObject({ t: 'challenge' });
+  // ...which came at least delayMs after the handshake (browser clock; a lower bound only).
+  const waitedMs = (page.frameTimes[0]! - page.handshakeTimes[0]!) * 1000;
+  expect(waitedMs).toBeGreaterThanOrEqual(delayMs - 50);
+});
+
+test('a dropped connection goes TIMEOUT → OPENING → CONNECTED, and hasSynced does not toggle again', async () => {
+  const number = '15550004001';
+  const page = await pages.launch(sim);
+  await linkByQr(sim, page, number);
+  await countSyncedFlips(page);
+  await page.page.waitForFunction(() => window.require('WAWebSocketModel').Socket.hasSynced === true, { timeout: 30_000 });
+  expect(await syncedFlips(page)).toEqual([true]);
+
+  const mark = page.events.length;
+  expect(sim.dropConnections(number)).toBe(1);
+  await page.waitForEvent((e) => e.type === 'state' && e.state === 'CONNECTED' && page.events.indexOf(e) >= mark);
+  const states = page.events.slice(mark).flatMap((e) => (e.type === 'state' ? [e.state] : []));
+  expect(states).toEqual(['TIMEOUT', 'OPENING', 'CONNECTED']);
+  expect(page.socketsOpened).toBe(2);
+  expect(sim.phone(number).devices()).toEqual([expect.objectContaining({ online: true })]);
+
+  // The server syncs the new login too; the page must not flip hasSynced again.
+  await page.waitForFrame('synced', 1);
+  await settle(page, number);
+  expect(await syncedFlips(page)).toEqual([true]);
+  expect(await page.evaluate(() => window.require('WAWebSocketModel').Socket.hasSynced)).toBe(true);
+});
+
+test('hasSynced stays false until a change:hasSynced listener is attached, then flips exactly once', async () => {
+  const number = '15550004002';
+  const page = await pages.launch(sim);
+  await linkByQr(sim, page, number);
+  // The server has finished syncing and the page has handled it...
+  await page.waitForFrame('synced');
+  await settle(page, number);
+  // ...but nobody listens yet, so the page holds the flip back.
+  expect(await page.evaluate(() => window.require('WAWebSocketModel').Socket.hasSynced)).toBe(false);
+
+  // Other listeners do not open the gate.
+  await page.evaluate(() => {
+    window.require('WAWebSocketModel').Socket.on('change:state', () => undefined);
+  });
+  expect(await page.evaluate(() => window.require('WAWebSocketModel').Socket.hasSynced)).toBe(false);
+
+  await countSyncedFlips(page);
+  await page.page.waitForFunction(() => window.__syncedFlips.length > 0, { timeout: 30_000 });
+  expect(await syncedFlips(page)).toEqual([true]);
+  expect(await page.evaluate(() => window.require('WAWebSocketModel').Socket.hasSynced)).toBe(true);
+
+  // A second listener and more traffic change nothing.
+  await page.evaluate(() => {
+    window.require('WAWebSocketModel').Socket.on('change:hasSynced', () => window.__syncedFlips.push('second'));
+  });
+  await settle(page, number);
+  expect(await syncedFlips(page)).toEqual([true]);
+});

@@ -1,0 +1,124 @@
+/**
+ * Linking: QR references rotate and go idle until `Cmd.refreshQR()`, and a
+ * phone number can pair with a code instead of a QR.
+ */
+import { SimulatorError, WhatsAppSimulator } from '../../src/simulator';
+import { SimPages, type PageEvent } from '../helpers/sim-page';
+
+// Globals of the page, for functions that run in Chromium (this tsconfig has no DOM lib).
+declare const window: any;
+
+let rotating: WhatsAppSimulator;
+let sim: WhatsAppSimulator;
+const pages = new SimPages();
+
+beforeAll(async () => {
+  [rotating, sim] = await Promise.all([
+    WhatsAppSimulator.start({ refIntervalMs: 300, refRotations: 2, adminPort: false }),
+    WhatsAppSimulator.start({ adminPort: false }),
+  ]);
+});
+afterAll(async () => {
+  await pages.closeAll();
+  await Promise.all([rotating?.close(), sim?.close()]);
+});
+afterEach(async () => {
+  await pages.closeAll();
+});
+
+type Of<T extends PageEvent['type']> = Extract<PageEvent, { type: T }>;
+const of =
+  <T extends PageEvent['type']>(type: T) =>
+  (e: PageEvent): e is Of<T> =>
+    e.type === type;
+
+test('the ref rotates, the QR is redrawn, then the page idles until Cmd.refreshQR()', async () => {
+  const page = await pages.launch(rotating);
+  await page.waitForState('UNPAIRED_IDLE');
+
+  const refs = page.events.filter(of('ref')).map((e) => e.ref);
+  expect(refs).toHaveLength(2);
+  expect(refs.every((r) => typeof r === 'string' && r.length > 10)).toBe(true);
+  expect(new Set(refs).size).toBe(2);
+  expect(page.events.filter(of('state')).map((e) => e.state)).toEqual(['OPENING', 'UNPAIRED', 'UNPAIRED_IDLE']);
+
+  // Conn.ref is set (change:ref fired) before the state becomes UNPAIRED.
+  const firstRef = page.events.findIndex(of('ref'));
+  const unpaired = page.events.findIndex((e) => e.type === 'state' && e.state === 'UNPAIRED');
+  expect(firstRef).toBeLessThan(unpaired);
+  expect(page.events[unpaired]).toMatchObject({ ref: refs[0] });
+
+  // Each ref was drawn: five fields, same keys, a different canvas.
+  const drawn = page.events.filter(of('qr')).filter((e) => e.text !== null);
+  expect(drawn.map((e) => e.text!.split(',')[0])).toEqual(refs);
+  const fields = drawn.map((e) => e.text!.split(','));
+  for (const f of fields) {
+    expect(f).toHaveLength(5);
+    expect(Buffer.from(f[1]!, 'base64')).toHaveLength(32);
+    expect(Buffer.from(f[2]!, 'base64')).toHaveLength(32);
+    expect(f[4]).toBe('CHROME');
+  }
+  expect(fields[1]!.slice(1)).toEqual(fields[0]!.slice(1));
+  expect(drawn.every((e) => e.canvas !== null && /^\d+x\d+:/.test(e.canvas))).toBe(true);
+  expect(drawn[0]!.canvas).not.toBe(drawn[1]!.canvas);
+
+  // Idle: nothing is on offer, and the last QR no longer links.
+  expect(rotating.pendingQrCodes()).toEqual([]);
+  await expect(rotating.phone('15550002001').scan(drawn[1]!.text!)).rejects.toMatchObject({ status: 410 });
+
+  // refreshQR brings a fresh ref, set before the state goes back to UNPAIRED.
+  const before = page.events.length;
+  await page.evaluate(() => window.require('WAWebCmd').Cmd.refreshQR());
+  await page.waitForState('UNPAIRED');
+  const after = page.events.slice(before);
+  const refIndex = after.findIndex(of('ref'));
+  const stateIndex = after.findIndex((e) => e.type === 'state' && e.state === 'UNPAIRED');
+  expect(refIndex).toBeGreaterThanOrEqual(0);
+  expect(refIndex).toBeLessThan(stateIndex);
+  const fresh = (after[refIndex] as Of<'ref'>).ref;
+  expect(refs).not.toContain(fresh);
+  expect(after[stateIndex]).toMatchObject({ ref: fresh });
+  const freshText = await page.waitForQrText(drawn[1]!.text);
+  expect(freshText.split(',')[0]).toBe(fresh);
+  expect(await page.evaluate(() => window.require('WAWebConnModel').Conn.ref)).toBe(fresh);
+
+  // It rotates again and goes idle again.
+  await page.waitForState('UNPAIRED_IDLE');
+  expect(page.events.filter(of('ref'))).toHaveLength(4);
+});
+
+test('pairing by phone-number code: only that phone can use the code', async () => {
+  const number = '15551110000';
+  const page = await pages.launch(sim);
+  await page.waitForState('UNPAIRED');
+
+  const code = await page.evaluate(() =>
+    window.require('WAWebAltDeviceLinkingApi').startAltLinkingFlow('15551110000', true),
+  );
+  expect(code).toMatch(/^[A-Z0-9]{8}$/);
+
+  const wrong = sim.phone('15552220000').pairWithCode(code);
+  await expect(wrong).rejects.toBeInstanceOf(SimulatorError);
+  await expect(wrong).rejects.toMatchObject({ status: 409 });
+  expect(sim.phone('15552220000').devices()).toEqual([]);
+  expect(sim.phone(number).devices()).toEqual([]);
+  expect(await page.state()).toBe('UNPAIRED');
+
+  await expect(sim.phone(number).pairWithCode('ABC')).rejects.toMatchObject({ status: 400 });
+
+  const device = await sim.phone(number).pairWithCode(code);
+  expect(device).toMatchObject({ phone: number, online: true });
+  await page.waitForState('CONNECTED');
+  expect(sim.phone(number).devices().map((d) => d.id)).toEqual([device.id]);
+  const me = await page.evaluate(() => {
+    const r = window.require;
+    return { pn: r('WAWebUserPrefsMeUser').getMaybeMePnUser(), conn: r('WAWebConnModel').Conn.serialize() };
+  });
+  expect(me.pn).toEqual({ server: 'c.us', user: number, _serialized: `${number}@c.us` });
+  expect(me.conn).toMatchObject({ wid: { user: number }, platform: 'android' });
+  expect(await page.qrText()).toBeNull();
+
+  // The code is spent.
+  await expect(sim.phone(number).pairWithCode(code)).rejects.toMatchObject({ status: 404 });
+  expect(sim.phone(number).devices()).toHaveLength(1);
+});
