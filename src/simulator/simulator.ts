@@ -79,8 +79,10 @@ interface Connection {
   nonce: string;
   pairing: Pairing | undefined;
   deviceId: string | undefined;
+  historySent: number;
   historyAcked: number;
-  onHistoryAck: (() => void) | undefined;
+  /** Fills waiting until this many history chunks are acknowledged. */
+  historyWaiters: Array<{ target: number; resolve: () => void }>;
 }
 
 /** Marks a device that is "open elsewhere" (a browser the simulator imagines). */
@@ -369,21 +371,26 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     if (!conn || conn === ELSEWHERE) throw new SimulatorError(409, `device ${device.id} is not online`);
     const chunkSize = 256 * 1024;
     const chunks = Math.ceil(bytes / chunkSize);
-    const target = conn.historyAcked + chunks;
+    const first = conn.historySent;
+    conn.historySent += chunks;
     const done = new Promise<void>((resolve, reject) => {
-      conn.onHistoryAck = () => {
-        if (conn.historyAcked >= target) resolve();
-      };
-      conn.ws.once('close', () => reject(new SimulatorError(409, `device ${device.id} went offline during the history fill`)));
+      const onClose = (): void => reject(new SimulatorError(409, `device ${device.id} went offline during the history fill`));
+      conn.ws.once('close', onClose);
+      conn.historyWaiters.push({
+        target: first + chunks,
+        resolve: () => {
+          conn.ws.off('close', onClose);
+          resolve();
+        },
+      });
     });
     for (let i = 0; i < chunks; i++) {
       const size = Math.min(chunkSize, bytes - i * chunkSize);
       // Random base64 text: it compresses like real encrypted history, i.e. barely.
       const chunk = randomBytes(Math.ceil((size * 3) / 4)).toString('base64').slice(0, size);
-      this.#send(conn, { t: 'history', seq: conn.historyAcked + i, chunk, last: i === chunks - 1 });
+      this.#send(conn, { t: 'history', seq: first + i, chunk, last: i === chunks - 1 });
     }
     await done;
-    conn.onHistoryAck = undefined;
     return chunks;
   }
 
@@ -434,8 +441,9 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
       nonce: randomBytes(24).toString('base64'),
       pairing: undefined,
       deviceId: undefined,
+      historySent: 0,
       historyAcked: 0,
-      onHistoryAck: undefined,
+      historyWaiters: [],
     };
     if (this.#refuse > 0) {
       this.#refuse--;
@@ -515,7 +523,10 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
         return this.#sendFromDevice(conn, frame.reqId, frame.to, frame.body);
       case 'history-ack':
         conn.historyAcked++;
-        conn.onHistoryAck?.();
+        for (const waiter of conn.historyWaiters.filter((w) => conn.historyAcked >= w.target)) {
+          conn.historyWaiters.splice(conn.historyWaiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
         return;
     }
   }
