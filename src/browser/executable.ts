@@ -26,6 +26,13 @@ function isExecutable(file: string): boolean {
  * or `google-chrome` on PATH.
  */
 export function findChromium(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return searchChromium(explicit, env, WELL_KNOWN_PATHS);
+}
+
+const WELL_KNOWN_PATHS: readonly string[] = ['/usr/bin/chromium'];
+
+/** @internal {@link findChromium} with the fixed install locations given (tests pass their own). */
+export function searchChromium(explicit: string | undefined, env: NodeJS.ProcessEnv, wellKnown: readonly string[]): string {
   if (explicit !== undefined) {
     if (!isExecutable(explicit)) throw new BrowserNotFoundError(`executablePath ${explicit} is not an executable file`);
     return explicit;
@@ -37,7 +44,7 @@ export function findChromium(explicit?: string, env: NodeJS.ProcessEnv = process
       return value;
     }
   }
-  if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
+  for (const candidate of wellKnown) if (isExecutable(candidate)) return candidate;
   for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
     for (const name of PATH_NAMES) {
       const candidate = join(dir, name);

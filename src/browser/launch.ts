@@ -94,7 +94,25 @@ export async function closeBrowser(browser: Browser, pid: number | undefined, ti
     await Promise.race([closed, timedOut]);
     clearTimeout(timer);
   }
-  if (pid !== undefined && isAlive(pid)) {
+  if (pid !== undefined) killProcessGroup(pid);
+}
+
+/**
+ * Chromium's helpers (zygotes, renderers, utilities) outlive its main process
+ * by a few to tens of milliseconds, or longer when the main process was killed.
+ * puppeteer starts Chromium as the leader of its own process group, so the
+ * whole group goes at once. Harmless when everything has already exited.
+ */
+function killProcessGroup(pid: number): void {
+  if (process.platform !== 'win32') {
+    try {
+      process.kill(-pid, 'SIGKILL');
+      return;
+    } catch {
+      // no such group (already gone, or not a group leader): fall back to the pid
+    }
+  }
+  if (isAlive(pid)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {

@@ -59,6 +59,9 @@ export class Client extends TypedEmitter<ClientEvents> {
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #queue: Promise<void> = Promise.resolve();
+  #loggingOut: Promise<void> | undefined;
+  /** Cancels the start in flight (destroy() during initialize()). */
+  #startAbort: AbortController | undefined;
 
   constructor(options: ClientOptions = {}) {
     super();
@@ -80,7 +83,13 @@ export class Client extends TypedEmitter<ClientEvents> {
   async initialize(): Promise<void> {
     if (this.#phase === 'starting' && this.#starting) return this.#starting;
     if (this.#phase === 'running') return;
-    if (this.#phase === 'closing') await this.#closing;
+    if (this.#phase === 'closing') {
+      await this.#closing;
+      // Another initialize() may have started meanwhile (the await ends TypeScript's narrowing, not the race).
+      const phase = this.#phase as Phase;
+      if (phase === 'starting' && this.#starting) return this.#starting;
+      if (phase === 'running') return;
+    }
     this.#phase = 'starting';
     this.#closing = undefined;
     this.info = undefined;
@@ -92,7 +101,10 @@ export class Client extends TypedEmitter<ClientEvents> {
       await this.#teardown();
       throw err;
     } finally {
-      if (this.#starting === starting) this.#starting = undefined;
+      if (this.#starting === starting) {
+        this.#starting = undefined;
+        this.#startAbort = undefined;
+      }
     }
   }
 
@@ -100,7 +112,8 @@ export class Client extends TypedEmitter<ClientEvents> {
   async destroy(): Promise<void> {
     const starting = this.#starting;
     if (starting) {
-      this.#run?.abort.abort();
+      // The start stops at its next step (a page still loading is not waited for) and cleans up after itself.
+      this.#startAbort?.abort();
       await starting.catch(() => undefined);
     }
     await this.#teardown();
@@ -113,8 +126,16 @@ export class Client extends TypedEmitter<ClientEvents> {
   /**
    * Logs out on the phone side, then closes the browser and removes this
    * session's stored data. Nothing is deleted when the phone-side logout fails.
+   * Safe to call more than once: concurrent calls share one logout.
    */
-  async logout(): Promise<void> {
+  logout(): Promise<void> {
+    this.#loggingOut ??= this.#logout().finally(() => {
+      this.#loggingOut = undefined;
+    });
+    return this.#loggingOut;
+  }
+
+  async #logout(): Promise<void> {
     const run = this.#run;
     if (this.#phase === 'closed' || this.#phase === 'idle') return;
     if (!run?.web || this.#phase !== 'running') throw new NotReadyError('logout() needs a started client');
@@ -156,18 +177,28 @@ export class Client extends TypedEmitter<ClientEvents> {
     // Fail on a missing browser before a strategy creates or deletes anything.
     if (!connecting) findChromium(puppeteerOptions.executablePath);
     const request = puppeteerOptions.userDataDir === undefined ? {} : { userDataDir: puppeteerOptions.userDataDir };
+    const abort = new AbortController();
+    this.#startAbort = abort;
+    const closedWhileStarting = (cause?: unknown): ClientClosedError =>
+      new ClientClosedError('the client was closed while starting', cause === undefined ? undefined : { cause });
     const plan = await this.authStrategy.beforeBrowserInitialized(request);
+    if (abort.signal.aborted) throw closedWhileStarting();
     const userAgent = this.options.userAgent === false ? undefined : (this.options.userAgent ?? DEFAULT_USER_AGENT);
     const launchOptions = { ...puppeteerOptions };
     if (plan.userDataDir !== undefined) launchOptions.userDataDir = plan.userDataDir;
     if (plan.args !== undefined) launchOptions.args = [...(launchOptions.args ?? []), ...plan.args];
     const launched = await launchBrowser(launchOptions, userAgent);
+    if (abort.signal.aborted) {
+      if (launched.owned) await closeBrowser(launched.browser, launched.pid);
+      else await launched.browser.disconnect().catch(() => undefined);
+      throw closedWhileStarting();
+    }
     const run: Run = {
       browser: launched.browser,
       pid: launched.pid,
       owned: launched.owned,
       web: undefined,
-      abort: new AbortController(),
+      abort,
       hadSession: false,
       authenticated: false,
       ready: false,
@@ -179,22 +210,25 @@ export class Client extends TypedEmitter<ClientEvents> {
     };
     this.#run = run;
     launched.browser.once('disconnected', () => this.#onBrowserGone(run));
-    await this.authStrategy.afterBrowserInitialized();
-    const web = await WebPage.attach(launched.page, userAgent === undefined ? {} : { userAgent });
-    run.web = web;
-    this.#wire(run, web);
-    const timeout = this.options.authTimeoutMs ?? 60_000;
-    const booted = web.waitFor('booted', {
-      signal: run.abort.signal,
-      timeoutOption: 'authTimeoutMs',
-      ...(timeout > 0 ? { timeout } : {}),
-    });
-    booted.catch(() => undefined);
-    await web.open(WHATSAPP_WEB_URL, timeout > 0 ? timeout : 0);
     try {
-      await booted;
+      await this.authStrategy.afterBrowserInitialized();
+      const web = await WebPage.attach(launched.page, userAgent === undefined ? {} : { userAgent });
+      run.web = web;
+      this.#wire(run, web);
+      // One deadline (authTimeoutMs) covers loading the page and the app booting in it;
+      // closing the client or losing the browser ends the wait at once.
+      const timeout = this.options.authTimeoutMs ?? 60_000;
+      const booted = web.waitFor('booted', {
+        signal: abort.signal,
+        timeoutOption: 'authTimeoutMs',
+        ...(timeout > 0 ? { timeout } : {}),
+      });
+      booted.catch(() => undefined);
+      const opened = web.open(WHATSAPP_WEB_URL, 0);
+      opened.catch(() => undefined);
+      await Promise.race([opened.then(() => booted), booted]);
     } catch (err) {
-      if (run.abort.signal.aborted) throw new ClientClosedError('the client was closed while starting', { cause: err });
+      if (abort.signal.aborted) throw closedWhileStarting(err);
       throw err;
     }
     if (this.#phase === 'starting') this.#phase = 'running';
@@ -237,16 +271,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   async #onState(run: Run, state: string): Promise<void> {
     this.emit('change_state', state);
     if (state === 'UNPAIRED' || state === 'UNPAIRED_IDLE') {
-      if (run.hadSession && !run.authFailureEmitted) {
-        run.authFailureEmitted = true;
-        run.hadSession = false;
-        await this.authStrategy.onAuthFailure();
-        this.emit('auth_failure', new AuthFailureError('SESSION_REJECTED', 'the stored session was rejected (unlinked or revoked on the phone)'));
-        if (this.options.restartOnAuthFail === false) {
-          await this.#shutdown(run, 'AUTH_FAILURE');
-          return;
-        }
-      }
+      if (await this.#rejectedSessionStops(run)) return;
       if (state === 'UNPAIRED_IDLE') {
         if (this.#qrRetriesLeft(run)) await run.web?.refreshQr();
         else await this.#shutdown(run, 'MAX_QR_RETRIES');
@@ -283,7 +308,24 @@ export class Client extends TypedEmitter<ClientEvents> {
     return max <= 0 || run.qrCount < max + 1;
   }
 
+  /**
+   * A page that booted with a stored session and now wants a login had that
+   * session rejected: emit `auth_failure` once (before any `qr`, whichever of
+   * the app's QR or state report comes first). True when the client stops here.
+   */
+  async #rejectedSessionStops(run: Run): Promise<boolean> {
+    if (!run.hadSession || run.authFailureEmitted) return false;
+    run.authFailureEmitted = true;
+    run.hadSession = false;
+    await this.authStrategy.onAuthFailure();
+    this.emit('auth_failure', new AuthFailureError('SESSION_REJECTED', 'the stored session was rejected (unlinked or revoked on the phone)'));
+    if (this.options.restartOnAuthFail !== false) return false;
+    await this.#shutdown(run, 'AUTH_FAILURE');
+    return true;
+  }
+
   async #onQr(run: Run, qr: string): Promise<void> {
+    if (await this.#rejectedSessionStops(run)) return;
     if (!this.#qrRetriesLeft(run)) {
       await this.#shutdown(run, 'MAX_QR_RETRIES');
       return;

@@ -1,0 +1,98 @@
+/**
+ * Issue 3 acceptance 3: text messaging through the waweb Client against the
+ * simulator, checked on the phone's side through the phone API.
+ */
+import { InvalidOptionError, Message, NotReadyError } from '../../src/index';
+import { WhatsAppSimulator } from '../../src/simulator';
+import { ClientHarness } from '../helpers/client';
+import { tempDir } from '../helpers/tmp';
+
+let sim: WhatsAppSimulator;
+let work: Awaited<ReturnType<typeof tempDir>>;
+let h: ClientHarness;
+
+beforeAll(async () => {
+  sim = await WhatsAppSimulator.start();
+});
+afterAll(async () => {
+  await sim?.close();
+});
+beforeEach(async () => {
+  work = await tempDir('waweb-client-msg-');
+  h = new ClientHarness(sim, work.path);
+});
+afterEach(async () => {
+  try {
+    await h.stopAll();
+  } finally {
+    await work.remove();
+  }
+});
+
+test('a text from the phone fires message; reply() and sendMessage() reach the phone; message_create for own messages', async () => {
+  const number = '15553000001';
+  const contact = '15557770001';
+  const c = h.create({ scanAs: number, options: { authStrategy: h.localAuth('msg') } });
+  // Nothing can be sent before the client is ready.
+  await expect(c.client.sendMessage(`${contact}@c.us`, 'too early')).rejects.toBeInstanceOf(NotReadyError);
+  await c.client.initialize();
+  await c.until('ready');
+
+  await sim.phone(number).receiveText(contact, 'hi there');
+  const [incoming] = await c.until('message');
+  expect(incoming).toBeInstanceOf(Message);
+  expect(incoming.body).toBe('hi there');
+  expect(incoming.from).toBe(`${contact}@c.us`);
+  expect(incoming.to).toBe(`${number}@c.us`);
+  expect(incoming.fromMe).toBe(false);
+  expect(incoming.type).toBe('chat');
+  expect(incoming.chatId).toBe(`${contact}@c.us`);
+
+  const reply = await incoming.reply('pong');
+  expect(reply.fromMe).toBe(true);
+  expect(reply.body).toBe('pong');
+  const direct = await c.client.sendMessage('15557770002', 'direct text');
+  expect(direct.body).toBe('direct text');
+  expect(direct.chatId).toBe('15557770002@c.us');
+
+  const sent = sim.phone(number).sentMessages();
+  expect(sent).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ to: `${contact}@c.us`, body: 'pong', from: `${number}@c.us` }),
+      expect.objectContaining({ to: '15557770002@c.us', body: 'direct text' }),
+    ]),
+  );
+
+  // message_create: the incoming message, then our two, in order; `message` only for the incoming one.
+  await c.until('message_create', 3);
+  const created = c.args('message_create').map(([m]) => [m.body, m.fromMe]);
+  expect(created).toEqual([
+    ['hi there', false],
+    ['pong', true],
+    ['direct text', true],
+  ]);
+  expect(c.count('message')).toBe(1);
+
+  await expect(c.client.sendMessage('', 'x')).rejects.toBeInstanceOf(InvalidOptionError);
+  await expect(c.client.sendMessage(contact, 42 as unknown as string)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+});
+
+test('messages queued while the client was stopped arrive on restore, with loading_screen reaching 100', async () => {
+  const number = '15553000002';
+  await h.pair('offline', number);
+  const [device] = sim.phone(number).devices();
+  await sim.phone(number).queueOfflineMessages(device!.id, 5);
+
+  const c = await h.start({ options: { authStrategy: h.localAuth('offline') } });
+  await c.until('ready');
+  expect(c.count('qr')).toBe(0);
+  const percents = c.args('loading_screen').map(([percent]) => percent);
+  expect(percents.length).toBeGreaterThan(0);
+  expect(percents[percents.length - 1]).toBe(100);
+  expect([...percents].sort((a, b) => a - b)).toEqual(percents);
+  expect(c.args('loading_screen').every(([, text]) => typeof text === 'string')).toBe(true);
+  // loading_screen comes before ready.
+  expect(c.names().lastIndexOf('loading_screen')).toBeLessThan(c.names().indexOf('ready'));
+  await c.until('message', 5);
+  expect(c.args('message').map(([m]) => m.body)).toEqual([1, 2, 3, 4, 5].map((i) => `offline message ${i} of 5`));
+});

@@ -1,0 +1,110 @@
+/**
+ * Pure checks of the Client's inputs: option validation, clientId rules and
+ * LocalAuth's folder layout (the whatsapp-web.js one). Nothing is launched.
+ */
+import { join, resolve } from 'node:path';
+import { assertClientId } from '../../src/auth/client-id';
+import { Client, ErrorCode, InvalidOptionError, LocalAuth, NoAuth, type ClientOptions } from '../../src/index';
+
+describe('assertClientId', () => {
+  test.each(['a', 'Z', '0', 'alice', 'A-b_9', 'session-1', 'x'.repeat(100)])('accepts %j', (id) => {
+    expect(assertClientId(id)).toBe(id);
+  });
+
+  test('undefined means no clientId', () => {
+    expect(assertClientId(undefined)).toBeUndefined();
+  });
+
+  test.each(['', '../x', 'a/b', '..', '.', 'a b', 'a.b', 'a\\b', 'é', 'x'.repeat(101), 'a\nb', 'a\u0000b'])('rejects %j', (id) => {
+    expect(() => assertClientId(id)).toThrow(InvalidOptionError);
+  });
+
+  test.each([5, null, {}, ['a']])('rejects the non-string %j', (id) => {
+    let caught: unknown;
+    try {
+      assertClientId(id);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InvalidOptionError);
+    expect((caught as InvalidOptionError).code).toBe(ErrorCode.INVALID_OPTION);
+  });
+
+  test('names the option in its error', () => {
+    expect(() => assertClientId('a/b', 'sessionName')).toThrow(/sessionName/);
+  });
+});
+
+describe('LocalAuth layout', () => {
+  test('<dataPath>/session-<clientId>, like whatsapp-web.js', () => {
+    const auth = new LocalAuth({ clientId: 'alice', dataPath: '/data/auth' });
+    expect(auth.userDataDir).toBe(join('/data/auth', 'session-alice'));
+    expect(auth.clientId).toBe('alice');
+  });
+
+  test('<dataPath>/session with no clientId', () => {
+    expect(new LocalAuth({ dataPath: '/data/auth' }).userDataDir).toBe(join('/data/auth', 'session'));
+  });
+
+  test('dataPath defaults to ./.wwebjs_auth, resolved against the working directory', () => {
+    const auth = new LocalAuth({ clientId: 'x' });
+    expect(auth.dataPath).toBe(resolve('.wwebjs_auth'));
+    expect(auth.userDataDir).toBe(resolve('.wwebjs_auth', 'session-x'));
+  });
+
+  test.each([[''], [42]])('rejects dataPath %j', (dataPath) => {
+    expect(() => new LocalAuth({ dataPath: dataPath as string })).toThrow(InvalidOptionError);
+  });
+
+  test('a contradicting puppeteer.userDataDir is refused before anything is created', async () => {
+    const auth = new LocalAuth({ clientId: 'x', dataPath: '/nonexistent-root/auth' });
+    await expect(auth.beforeBrowserInitialized({ userDataDir: '/elsewhere' })).rejects.toBeInstanceOf(InvalidOptionError);
+  });
+});
+
+describe('Client options', () => {
+  test('defaults construct without launching anything', () => {
+    const client = new Client();
+    expect(client.authStrategy).toBeInstanceOf(NoAuth);
+    expect(client.info).toBeUndefined();
+  });
+
+  test.each([
+    { qrMaxRetries: -1 },
+    { qrMaxRetries: Number.NaN },
+    { qrMaxRetries: Number.POSITIVE_INFINITY },
+    { qrMaxRetries: '2' },
+    { authTimeoutMs: -5 },
+    { takeoverTimeoutMs: 'soon' },
+    { userAgent: 42 },
+    { userAgent: true },
+  ])('rejects %j', (options) => {
+    let caught: unknown;
+    try {
+      new Client(options as never);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InvalidOptionError);
+    expect((caught as InvalidOptionError).code).toBe('INVALID_OPTION');
+  });
+
+  test.each([null, 'options'])('rejects non-object options %j', (options) => {
+    expect(() => new Client(options as never)).toThrow(InvalidOptionError);
+  });
+
+  test.each<ClientOptions>([{ qrMaxRetries: 0 }, { qrMaxRetries: 2, authTimeoutMs: 0, takeoverTimeoutMs: 10 }, { userAgent: false }, { userAgent: 'UA/1' }])(
+    'accepts %j',
+    (options) => {
+      expect(() => new Client(options)).not.toThrow();
+    },
+  );
+
+  test('getState() is null and logout()/destroy() are no-ops before initialize()', async () => {
+    const client = new Client();
+    expect(await client.getState()).toBeNull();
+    await expect(client.logout()).resolves.toBeUndefined();
+    await expect(client.destroy()).resolves.toBeUndefined();
+    await expect(client.sendMessage('1@c.us', 'x')).rejects.toMatchObject({ code: 'NOT_READY' });
+  });
+});
