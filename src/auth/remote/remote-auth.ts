@@ -9,8 +9,9 @@
  * - saves never overlap, failures are retried with backoff and never thrown;
  * - unchanged sessions are not uploaded again;
  * - a restore is verified in a temporary folder and swapped in only when complete:
- *   the local profile is never deleted before a good replacement exists;
- * - a corrupt newest backup falls back to the previous generation;
+ *   the local profile is never deleted before a good replacement exists, and never
+ *   replaced by a generation older than the one it came from;
+ * - a corrupt newest backup falls back to the previous generation (or the local copy);
  * - the remote copy is deleted only after a logout the phone confirmed.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -22,7 +23,7 @@ import { fromWwebjsStore, type WwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../client-id';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from '../strategy';
-import { computeContentHash, createSessionArchive, extractSessionArchive, DEFAULT_MAX_UNCOMPRESSED_BYTES } from './archive';
+import { computeContentHash, createSessionArchive, extractSessionArchive, DEFAULT_MAX_UNCOMPRESSED_BYTES, type SessionArchive } from './archive';
 import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, waitForLocalStorageValue } from './flush';
 
 export interface RemoteAuthOptions {
@@ -64,7 +65,10 @@ export class RemoteAuth extends AuthStrategy {
   readonly #options: Required<Omit<RemoteAuthOptions, 'store' | 'clientId' | 'dataPath'>>;
 
   #timer: NodeJS.Timeout | undefined;
-  #saving: Promise<void> | undefined;
+  /** Tail of the save queue: every save runs after the previous one settled, so saves never overlap. */
+  #queue: Promise<void> = Promise.resolve();
+  /** Settles when the save in flight no longer needs the live page (its archive is built, or it ended). */
+  #pageWork: Promise<void> | undefined;
   #active = false;
   #readyThisRun = false;
   #lastStateKey: string | undefined;
@@ -104,9 +108,11 @@ export class RemoteAuth extends AuthStrategy {
     if (await exists(this.userDataDir)) await checkProfileLock(this.userDataDir);
     const generations = await this.#listWithRetries();
     const local = await readStamp(this.userDataDir);
-    const newest = generations[0];
-    if (newest && !(local && local.sessionName === this.sessionName && local.generation >= newest.generation)) {
-      await this.#restore(generations);
+    const localGeneration = local && local.sessionName === this.sessionName ? local.generation : undefined;
+    // Only generations newer than the local copy can replace it: an older one would lose what the local copy has.
+    const newer = localGeneration === undefined ? generations : generations.filter((g) => g.generation > localGeneration);
+    if (newer.length > 0) {
+      await this.#restore(newer, localGeneration);
     } else {
       await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     }
@@ -127,9 +133,15 @@ export class RemoteAuth extends AuthStrategy {
     }
   }
 
-  /** Restores the newest good generation into a temporary folder, then swaps it in. */
-  async #restore(generations: StoredGeneration[]): Promise<void> {
-    let firstError: unknown;
+  /**
+   * Restores the newest good generation into a temporary folder, then swaps it in.
+   * Unusable archives (ArchiveError) fall back to the next older generation, and, when
+   * none is left, to the local copy if it is a known generation (`localGeneration`);
+   * each fallback is reported as an `error` event carrying the archive's own error code.
+   * Anything else (a store failure) is thrown at once, with the local copy untouched.
+   */
+  async #restore(generations: StoredGeneration[], localGeneration: number | undefined): Promise<void> {
+    let firstError: ArchiveError | undefined;
     for (const generation of generations) {
       const temp = join(this.dataPath, `.${this.sessionName}.restore-${randomBytes(4).toString('hex')}`);
       try {
@@ -140,9 +152,7 @@ export class RemoteAuth extends AuthStrategy {
         await this.#swapIn(temp);
         if (firstError !== undefined) {
           this.host.emitError(
-            new ArchiveError('ARCHIVE_CORRUPT', `newest backup of ${this.sessionName} was unusable; restored generation ${loaded.generation}`, {
-              cause: firstError,
-            }),
+            fallbackError(firstError, `newest backup of ${this.sessionName} was unusable (${firstError.message}); restored generation ${loaded.generation}`),
           );
         }
         return;
@@ -152,7 +162,15 @@ export class RemoteAuth extends AuthStrategy {
         firstError ??= err;
       }
     }
-    if (firstError !== undefined) throw firstError;
+    if (firstError === undefined) {
+      // Every listed generation was pruned meanwhile: start from what is there locally.
+      await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
+      return;
+    }
+    if (localGeneration === undefined) throw firstError;
+    this.host.emitError(
+      fallbackError(firstError, `newer backups of ${this.sessionName} were unusable (${firstError.message}); kept the local copy of generation ${localGeneration}`),
+    );
   }
 
   /** Replaces the local profile with `temp`; the old one is removed only once the new one is in place. */
@@ -177,13 +195,20 @@ export class RemoteAuth extends AuthStrategy {
     this.#schedule(0);
   }
 
-  /** Takes a backup now (waits for one in flight first). Resolves when it is stored or skipped. */
-  async saveNow(): Promise<void> {
-    if (this.#saving) await this.#saving;
-    this.#saving = this.#save('live').finally(() => {
-      this.#saving = undefined;
-    });
-    await this.#saving;
+  /**
+   * Takes a backup now, after any save in flight or queued. Resolves when it is stored or
+   * skipped (nothing changed, or the session is not ready in a running browser); rejects
+   * with the save's error.
+   */
+  saveNow(): Promise<void> {
+    return this.#enqueue('live');
+  }
+
+  /** Saves run strictly one after another, in call order. */
+  #enqueue(mode: 'live' | 'final'): Promise<void> {
+    const run = this.#queue.then(() => this.#save(mode));
+    this.#queue = run.catch(() => undefined);
+    return run;
   }
 
   #schedule(ms: number): void {
@@ -215,18 +240,19 @@ export class RemoteAuth extends AuthStrategy {
    */
   async #save(mode: 'live' | 'final'): Promise<void> {
     const started = Date.now();
-    let stateKey: string | undefined;
-    if (mode === 'live') {
-      const web = this.host.page();
-      if (!web) return;
-      const entries = (await web.localStorageEntries()).filter(([key]) => key !== FLUSH_BARRIER_KEY);
-      stateKey = await this.#stateKey(entries);
-      if (stateKey === this.#lastStateKey) return;
-      const barrier = `${Date.now()}-${randomBytes(12).toString('hex')}`;
-      await web.setLocalStorageItem(FLUSH_BARRIER_KEY, barrier);
-      await waitForLocalStorageValue(this.userDataDir, barrier, { timeoutMs: this.#options.flushTimeoutMs, timeoutOption: 'flushTimeoutMs' });
+    const taking = this.#snapshot(mode);
+    this.#pageWork = taking.then(
+      () => undefined,
+      () => undefined,
+    );
+    let snapshot: Awaited<typeof taking>;
+    try {
+      snapshot = await taking;
+    } finally {
+      this.#pageWork = undefined;
     }
-    const archive = await createSessionArchive(this.userDataDir, { clientId: this.clientId ?? this.sessionName });
+    if (!snapshot) return;
+    const { archive, stateKey } = snapshot;
     let saved: StoredGeneration;
     try {
       saved = await this.store.save(this.sessionName, archive.data);
@@ -237,6 +263,28 @@ export class RemoteAuth extends AuthStrategy {
     this.#lastStateKey = stateKey;
     await writeStamp(this.userDataDir, { sessionName: this.sessionName, generation: saved.generation, savedAt: saved.createdAt.toISOString() });
     this.host.emitSessionSaved({ bytes: archive.data.length, durationMs: Date.now() - started, generation: saved.generation });
+  }
+
+  /**
+   * The part of a save that needs the running browser: the flush barrier and the copy.
+   * `null` when there is nothing to upload (not ready, no page, content unchanged).
+   */
+  async #snapshot(mode: 'live' | 'final'): Promise<{ archive: SessionArchive; stateKey: string | undefined } | null> {
+    let stateKey: string | undefined;
+    if (mode === 'live') {
+      // A profile that is not logged in (before `ready`, after a close) must never become the newest backup.
+      if (!this.#active || !this.#readyThisRun) return null;
+      const web = this.host.page();
+      if (!web) return null;
+      const entries = (await web.localStorageEntries()).filter(([key]) => key !== FLUSH_BARRIER_KEY);
+      stateKey = await this.#stateKey(entries);
+      if (stateKey === this.#lastStateKey) return null;
+      const barrier = `${Date.now()}-${randomBytes(12).toString('hex')}`;
+      await web.setLocalStorageItem(FLUSH_BARRIER_KEY, barrier);
+      await waitForLocalStorageValue(this.userDataDir, barrier, { timeoutMs: this.#options.flushTimeoutMs, timeoutOption: 'flushTimeoutMs' });
+    }
+    const archive = await createSessionArchive(this.userDataDir, { clientId: this.clientId ?? this.sessionName });
+    return { archive, stateKey };
   }
 
   /** Identifies the session's logical content: localStorage as the page sees it, plus IndexedDB's files. */
@@ -250,22 +298,35 @@ export class RemoteAuth extends AuthStrategy {
 
   // ------------------------------------------------------------ stop
 
+  /**
+   * The page is still open: stop the timer and let a save in flight finish its page part
+   * (flush barrier, copy) against the live browser; its upload may go on after the close
+   * (`afterBrowserClosed` waits for it). A page that stopped answering (a crashed renderer
+   * never answers) holds the close up for at most `flushTimeoutMs`.
+   */
+  override async beforeBrowserClose(): Promise<void> {
+    this.#stopTimer();
+    const pageWork = this.#pageWork;
+    if (pageWork) await settledWithin(pageWork, this.#options.flushTimeoutMs);
+  }
+
   override async afterBrowserClosed(info: BrowserClosedInfo): Promise<void> {
-    this.#active = false;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#saving) await this.#saving.catch(() => undefined);
+    this.#stopTimer();
+    await this.#queue;
     // A final backup only from a cleanly closed browser: a killed one may have lost localStorage,
     // and uploading that would replace a good backup with a worse one.
     if (!info.clean || info.loggedOut || !this.#readyThisRun) return;
     try {
-      this.#saving = this.#save('final');
-      await this.#saving;
+      await this.#enqueue('final');
     } catch (err) {
       this.host.emitError(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      this.#saving = undefined;
     }
+  }
+
+  #stopTimer(): void {
+    this.#active = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   /** Called after the phone confirmed the logout: the backups and the local profile go. */
@@ -275,11 +336,14 @@ export class RemoteAuth extends AuthStrategy {
   }
 
   override async destroy(): Promise<void> {
-    this.#active = false;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#saving) await this.#saving.catch(() => undefined);
+    this.#stopTimer();
+    await this.#queue;
   }
+}
+
+/** An error of the same kind (same code) as the unusable archive's, saying what was restored instead. */
+function fallbackError(unusable: ArchiveError, message: string): ArchiveError {
+  return new ArchiveError(unusable.code as ConstructorParameters<typeof ArchiveError>[0], message, { cause: unusable });
 }
 
 function isWwebjsStore(store: SessionStore | WwebjsStore): store is WwebjsStore {
@@ -341,6 +405,19 @@ async function collectFiles(dir: string, rel: string, out: Array<{ path: string;
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
     }
+  }
+}
+
+/** Waits for `promise` to settle, or for `ms` to pass, whichever comes first; the timer never outlives the wait. */
+async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,0 +1,154 @@
+/**
+ * Issue 4, acceptance 1: RemoteAuth with each store survives a kill -9 of the
+ * whole process tree one second after the first `remote_session_saved`.
+ *
+ * The client runs in a child process (test/helpers/remote-child.ts); the
+ * simulator, the databases and the phone stay in this process, so the device
+ * stays linked across the crash. After the kill the local data folder is
+ * deleted (an ephemeral disk), and a new process on the same store must reach
+ * `ready` without showing a QR.
+ */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { createMongoStore, createPostgresStore, FileStore, type SessionStore } from '../../src/index';
+import { WhatsAppSimulator } from '../../src/simulator';
+import { startMongo, type MongoServer } from '../helpers/mongo';
+import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import type { ChildStoreConfig } from '../helpers/remote-child';
+import { inGroups, mentioning, spawnRemoteChild, type RemoteChild } from '../helpers/remote-child-process';
+import { tempDir } from '../helpers/tmp';
+
+let sim: WhatsAppSimulator;
+let mongo: MongoServer;
+let pg: PostgresServer;
+let work: Awaited<ReturnType<typeof tempDir>>;
+let children: RemoteChild[] = [];
+const measured: string[] = [];
+
+beforeAll(async () => {
+  [sim, mongo, pg] = await Promise.all([WhatsAppSimulator.start(), startMongo(), startPostgres()]);
+});
+afterAll(async () => {
+  if (measured.length > 0) console.log(`RemoteAuth crash/restore timings:\n${measured.join('\n')}`);
+  await Promise.allSettled([sim?.close(), mongo?.stop(), pg?.stop()]);
+});
+beforeEach(async () => {
+  work = await tempDir('waweb-remote-crash-');
+  children = [];
+});
+afterEach(async () => {
+  try {
+    const left = (await Promise.all(children.map((c) => c.killTree()))).flat();
+    expect(left).toEqual([]);
+  } finally {
+    await work.remove();
+  }
+});
+
+/** A store of the same backend, opened in this process to look at what the child saved. */
+async function inspect(config: ChildStoreConfig): Promise<{ store: SessionStore; close(): Promise<void> }> {
+  switch (config.kind) {
+    case 'file': {
+      const store = new FileStore({ directory: config.directory });
+      return { store, close: () => store.close() };
+    }
+    case 'postgres': {
+      const store = createPostgresStore({ connectionString: config.connectionString, ...(config.table ? { table: config.table } : {}) });
+      return { store, close: () => store.close() };
+    }
+    case 'mongo':
+    case 'wwebjs-mongo': {
+      const client = new MongoClient(config.uri, { serverSelectionTimeoutMS: 5_000 });
+      await client.connect();
+      // MongoStore reads wwebjs-mongo's bucket and file names, so it can see either writer's backups.
+      const store = createMongoStore({ client, dbName: config.dbName });
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          await client.close();
+        },
+      };
+    }
+  }
+}
+
+const cases: Array<[name: string, number: string, store: () => ChildStoreConfig]> = [
+  ['FileStore', '15552000001', () => ({ kind: 'file', directory: join(work.path, 'store') })],
+  ['MongoStore (offline MongoDB wire server)', '15552000002', () => ({ kind: 'mongo', uri: mongo.uri, dbName: `${mongo.dbName}_waweb` })],
+  ['PostgresStore', '15552000003', () => ({ kind: 'postgres', connectionString: pg.connectionString, table: 'waweb_crash_sessions' })],
+  [
+    "wwebjs-mongo 1.1.0's MongoStore({ mongoose }), passed unchanged",
+    '15552000004',
+    () => ({ kind: 'wwebjs-mongo', uri: mongo.uri, dbName: `${mongo.dbName}_wwebjs` }),
+  ],
+];
+
+test.each(cases)('%s: pair → remote_session_saved → kill -9 of the process tree 1 s later → local data deleted → new process is ready without a QR', async (name, number, storeConfig) => {
+  const clientId = `crash${number.slice(-1)}`;
+  const dataPath = join(work.path, 'data');
+  const config = { clientId, dataPath, chromiumArgs: sim.chromiumArgs(), store: storeConfig() };
+  const profile = join(dataPath, `RemoteAuth-${clientId}`);
+  const scanErrors: unknown[] = [];
+
+  // 1. First process: pair through the phone.
+  const first = spawnRemoteChild(config, { cwd: work.path });
+  children.push(first);
+  const qr = await first.until('qr');
+  await sim
+    .phone(number)
+    .scan(qr.qr)
+    .catch((err: unknown) => scanErrors.push(err));
+  const ready = await first.until('ready');
+  expect(ready.wid).toBe(`${number}@c.us`);
+  const saved = await first.until('remote_session_saved');
+  expect(saved.generation).toBe(1);
+  expect(saved.bytes).toBeGreaterThan(0);
+  const [device] = sim.phone(number).devices();
+  expect(device).toBeDefined();
+
+  // 2. One second later the whole tree dies: the child's process group and Chromium's.
+  await new Promise((r) => setTimeout(r, 1000));
+  const browserPid = first.browserPid();
+  expect(browserPid).toBeDefined();
+  const left = await first.killTree();
+  expect(left).toEqual([]);
+  expect((await first.exited).signal).toBe('SIGKILL');
+  expect(inGroups([first.pid, browserPid!])).toEqual([]);
+  expect(mentioning(`--user-data-dir=${profile}`)).toEqual([]);
+  // Nothing but the first backup was written before the kill.
+  const inspector = await inspect(config.store);
+  try {
+    const generations = await inspector.store.list(`RemoteAuth-${clientId}`);
+    expect(generations.length).toBeGreaterThanOrEqual(1);
+  } finally {
+    await inspector.close();
+  }
+
+  // 3. The machine's disk is gone.
+  await rm(dataPath, { recursive: true, force: true });
+  expect(existsSync(dataPath)).toBe(false);
+
+  // 4. A new process on the same store restores the session: ready, no QR.
+  const second = spawnRemoteChild(config, { cwd: work.path });
+  children.push(second);
+  const starting = await second.until('initializing');
+  const again = await second.until('ready', 1, 45_000);
+  expect(again.wid).toBe(`${number}@c.us`);
+  expect(second.count('qr')).toBe(0);
+  expect(second.count('fatal')).toBe(0);
+  expect(second.reports.filter((r) => r.type === 'error')).toEqual([]);
+  // The same linked device logged in again; the phone still has exactly it.
+  const devices = sim.phone(number).devices();
+  expect(devices.map((d) => d.id)).toEqual([device!.id]);
+  expect(devices[0]!.online).toBe(true);
+  expect(scanErrors).toEqual([]);
+
+  measured.push(
+    `${name}: ready → first remote_session_saved ${saved.t - ready.t} ms (save ${saved.durationMs} ms, ${saved.bytes} bytes); ` +
+      `restore process start → ready ${again.t - starting.t} ms`,
+  );
+  await second.stop();
+});

@@ -1,0 +1,349 @@
+/**
+ * Issue 4, the RemoteAuth bullets, with real Chromium against the simulator:
+ * when saves happen and what they report, that they never overlap, how
+ * failures are retried, what destroy(), logout() and a CONFLICT do to the
+ * stored copies, a store that cannot be reached at start, and that the local
+ * profile is never deleted before a good replacement exists.
+ * (test/unit/remote-auth.test.ts pins the same rules down without a browser.)
+ */
+import { promises as fsp, existsSync } from 'node:fs';
+import * as net from 'node:net';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { createMongoStore, createPostgresStore, ErrorCode, FileStore, StoreError } from '../../src/index';
+import { WhatsAppSimulator } from '../../src/simulator';
+import { browsersOf, instrument, RemoteHarness, snapshotStore, treeHash, type Tracked } from '../helpers/remote-auth';
+import { tempDir } from '../helpers/tmp';
+
+let sim: WhatsAppSimulator;
+let work: Awaited<ReturnType<typeof tempDir>>;
+let harness: RemoteHarness;
+const measured: string[] = [];
+let phoneSeq = 0;
+
+beforeAll(async () => {
+  sim = await WhatsAppSimulator.start();
+});
+afterAll(async () => {
+  if (measured.length > 0) console.log(`RemoteAuth semantics timings:\n${measured.join('\n')}`);
+  await sim?.close();
+});
+beforeEach(async () => {
+  work = await tempDir('waweb-remote-sem-');
+  harness = new RemoteHarness(sim, work.path);
+});
+afterEach(async () => {
+  try {
+    await harness.stopAll();
+  } finally {
+    await work.remove();
+  }
+});
+
+const SESSION = 'RemoteAuth-r1';
+const nextNumber = (): string => `1555500${String(++phoneSeq).padStart(4, '0')}`;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const fileStore = (keep = 20): FileStore => new FileStore({ directory: join(work.path, 'store'), keep });
+
+/** Test-side polling for conditions no event announces. */
+async function waitUntil(condition: () => boolean, label: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() >= deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+/** Counts the strategy's periodic save attempts (the timer calls the instance's saveNow()). */
+function countTicks(t: Tracked): { ticks: () => number } {
+  let ticks = 0;
+  const original = t.auth.saveNow.bind(t.auth);
+  t.auth.saveNow = () => {
+    ticks++;
+    return original();
+  };
+  return { ticks: () => ticks };
+}
+
+async function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+test('every completed save emits remote_session_saved with a growing generation; unchanged periodic saves upload nothing, changes are uploaded', async () => {
+  const number = nextNumber();
+  const store = instrument(fileStore());
+  const t = harness.create({ store, backupSyncIntervalMs: 500 }, { scanAs: number });
+  const ticks = countTicks(t);
+  await t.client.initialize();
+  await t.until('ready');
+  const [first] = await t.until('remote_session_saved');
+  expect(first.generation).toBe(1);
+  measured.push(`ready → first remote_session_saved: ${t.at('remote_session_saved')! - t.at('ready')!} ms (save ${first.durationMs} ms, ${first.bytes} bytes)`);
+
+  // Four periodic checks with nothing new: no upload, no event.
+  const ticksAtFirst = ticks.ticks();
+  await waitUntil(() => ticks.ticks() >= ticksAtFirst + 4, 'four periodic checks');
+  expect(store.calls.save).toBe(1);
+  expect(await store.list(SESSION)).toHaveLength(1);
+  expect(t.count('remote_session_saved')).toBe(1);
+
+  // History lands in IndexedDB: the next periodic save uploads it.
+  const [device] = sim.phone(number).devices();
+  await sim.phone(number).fillHistory(device!.id, 256 * 1024);
+  const [second] = await t.until('remote_session_saved', 2);
+  expect(second.generation).toBe(2);
+  expect(second.bytes).toBeGreaterThan(first.bytes + 150 * 1024); // base64 history compresses to ~3/4
+  expect(await store.list(SESSION)).toHaveLength(2);
+
+  // destroy() takes a final save, reported like every other.
+  await t.client.destroy();
+  expect(t.args('remote_session_saved').map(([i]) => i.generation)).toEqual([1, 2, 3]);
+  expect((await store.list(SESSION)).map((g) => g.generation)).toEqual([3, 2, 1]);
+  expect(t.count('error')).toBe(0);
+});
+
+test('saves never overlap: periodic saves, saveNow() calls and the final save run one at a time', async () => {
+  const number = nextNumber();
+  const store = instrument(fileStore(), { saveDelayMs: 300 });
+  const t = harness.create({ store, backupSyncIntervalMs: 100 }, { scanAs: number });
+  await t.client.initialize();
+  await t.until('ready');
+  await store.saveEntered(1);
+  const [device] = sim.phone(number).devices();
+  // Keep the content changing while callers pile up.
+  const filling = (async () => {
+    for (let i = 0; i < 3; i++) await sim.phone(number).fillHistory(device!.id, 32 * 1024);
+  })();
+  await Promise.all([t.auth.saveNow(), t.auth.saveNow(), t.auth.saveNow(), filling]);
+  await Promise.all([t.auth.saveNow(), t.auth.saveNow()]);
+  await t.client.destroy();
+  expect(store.maxConcurrentSaves).toBe(1);
+  expect(store.calls.save).toBeGreaterThanOrEqual(3);
+  const generations = t.args('remote_session_saved').map(([i]) => i.generation);
+  expect(generations).toEqual(Array.from({ length: generations.length }, (_, i) => i + 1));
+  expect(t.count('error')).toBe(0);
+});
+
+test('a store whose save fails emits StoreError events, retries with backoff, then succeeds; no unhandled rejection', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const number = nextNumber();
+    const store = instrument(fileStore(), { failSaves: 3 });
+    const t = harness.create({ store, retryDelayMs: 100 }, { scanAs: number });
+    await t.client.initialize();
+    await t.until('ready');
+    const [saved] = await t.until('remote_session_saved');
+    expect(saved.generation).toBe(1);
+    const errors = t.args('error').map(([e]) => e);
+    expect(errors).toHaveLength(3);
+    for (const e of errors) {
+      expect(e).toBeInstanceOf(StoreError);
+      expect((e as StoreError).code).toBe(ErrorCode.STORE_FAILED);
+    }
+    // Backoff: 100 + 200 + 400 ms between the four attempts at least.
+    expect(t.at('remote_session_saved')! - t.at('ready')!).toBeGreaterThanOrEqual(700);
+    expect(store.calls.save).toBe(4);
+    await t.client.destroy();
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
+
+test('destroy() waits for the save in flight and takes a final one', async () => {
+  const number = nextNumber();
+  const store = instrument(fileStore(), { saveDelayMs: 1500 });
+  const t = harness.create({ store }, { scanAs: number });
+  await t.client.initialize();
+  await t.until('ready');
+  await store.saveEntered(1);
+  expect(t.count('remote_session_saved')).toBe(0);
+  await t.client.destroy();
+  // Both the in-flight save and the final one completed before destroy() resolved.
+  expect(t.args('remote_session_saved').map(([i]) => i.generation)).toEqual([1, 2]);
+  expect((await store.list(SESSION)).map((g) => g.generation)).toEqual([2, 1]);
+  expect(store.maxConcurrentSaves).toBe(1);
+  const calls = store.calls.save;
+  await sleep(300);
+  expect(store.calls.save).toBe(calls); // no timer left behind
+  expect(t.count('error')).toBe(0);
+});
+
+test('logout() deletes the remote copy once the phone-side logout succeeded', async () => {
+  const number = nextNumber();
+  const store = instrument(fileStore());
+  const t = await harness.ready({ store }, number);
+  expect(await store.list(SESSION)).toHaveLength(1);
+  await t.client.logout();
+  expect(sim.phone(number).devices()).toEqual([]);
+  expect(await store.list(SESSION)).toEqual([]);
+  expect(existsSync(join(work.path, 'data', SESSION))).toBe(false);
+  // No final backup of the logged-out session.
+  expect(store.calls.save).toBe(1);
+});
+
+// KNOWN DEFECT (outside src/auth/remote): with the WhatsApp server unreachable the
+// simulator page's App.logout() gives up waiting for the server's answer after 5 s and
+// leaves anyway (wipes its storage, fires Cmd 'logout'); WebPage.logout() takes that Cmd
+// as the phone's confirmation, so client.logout() resolves and RemoteAuth deletes every
+// backup of a session whose device is still linked on the phone. `test.failing` keeps the
+// suite green until src/simulator/page/index.ts (leave only on the server's `logged-out`
+// reply) or src/web/web-page.ts is fixed; then this test starts "failing" and the marker
+// must be removed.
+test.failing('logout() while the server cannot be reached rejects and leaves the stored copies alone', async () => {
+  const own = await WhatsAppSimulator.start();
+  const h = new RemoteHarness(own, work.path);
+  try {
+    const number = nextNumber();
+    const store = instrument(fileStore());
+    const t = await h.ready({ store }, number);
+    const before = await snapshotStore(store, SESSION);
+    await own.close();
+    const err: unknown = await t.client.logout().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(store.calls.delete).toBe(0);
+    expect(await snapshotStore(store, SESSION)).toEqual(before);
+  } finally {
+    await h.stopAll();
+    await own.close();
+  }
+});
+
+test('logout() after the browser is gone deletes nothing', async () => {
+  const number = nextNumber();
+  const store = instrument(fileStore());
+  const t = await harness.ready({ store }, number);
+  const before = await snapshotStore(store, SESSION);
+  const profile = join(work.path, 'data', SESSION);
+  for (const pid of browsersOf(work.path)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  const [reason] = await t.until('disconnected');
+  expect(reason).toBe('BROWSER_CLOSED');
+  await t.client.logout().catch(() => undefined);
+  expect(store.calls.delete).toBe(0);
+  expect(await snapshotStore(store, SESSION)).toEqual(before);
+  expect(existsSync(profile)).toBe(true);
+  expect(sim.phone(number).devices()).toHaveLength(1);
+});
+
+test('a CONFLICT disconnect deletes nothing, remote or local', async () => {
+  const number = nextNumber();
+  const store = instrument(fileStore());
+  const t = await harness.ready({ store }, number);
+  const before = await snapshotStore(store, SESSION);
+  const [device] = sim.phone(number).devices();
+  sim.phone(number).openElsewhere(device!.id);
+  const [reason] = await t.until('disconnected');
+  expect(reason).toBe('CONFLICT');
+  expect(store.calls.delete).toBe(0);
+  const after = await snapshotStore(store, SESSION);
+  expect(after.slice(-before.length)).toEqual(before);
+  expect(existsSync(join(work.path, 'data', SESSION, 'Default', 'IndexedDB'))).toBe(true);
+});
+
+describe('a store that cannot be reached at start', () => {
+  async function expectUnreachable(store: import('../../src/index').SessionStore): Promise<void> {
+    const t = harness.create({ store }, { scanAs: nextNumber() });
+    const err: unknown = await t.client.initialize().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe(ErrorCode.STORE_UNREACHABLE);
+    expect(t.count('qr')).toBe(0);
+    expect(browsersOf(work.path)).toEqual([]);
+    expect(existsSync(join(work.path, 'data', SESSION))).toBe(false);
+  }
+
+  test('a store whose list() throws STORE_UNREACHABLE: initialize() rejects with that error, no QR', async () => {
+    const store = instrument(fileStore(), { failLists: 100 });
+    await expectUnreachable(store);
+    expect(store.calls.list).toBe(1);
+  });
+
+  test('PostgresStore pointing at a closed port: STORE_UNREACHABLE, no QR', async () => {
+    const store = createPostgresStore({
+      connectionString: `postgresql://postgres@127.0.0.1:${await closedPort()}/postgres`,
+      poolConfig: { connectionTimeoutMillis: 2000 },
+    });
+    try {
+      await expectUnreachable(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('MongoStore pointing at a closed port: STORE_UNREACHABLE, no QR', async () => {
+    const client = new MongoClient(`mongodb://127.0.0.1:${await closedPort()}`, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+    const store = createMongoStore({ client, dbName: 'waweb_unreachable' });
+    try {
+      await expectUnreachable(store);
+    } finally {
+      await store.close();
+      await client.close();
+    }
+  });
+
+  test('with startupRetries the client waits for the store to come back, then pairs', async () => {
+    const number = nextNumber();
+    const store = instrument(fileStore(), { failLists: 2 });
+    const t = harness.create({ store, startupRetries: 3, retryDelayMs: 100 }, { scanAs: number });
+    await t.client.initialize();
+    await t.until('ready');
+    expect(store.calls.list).toBe(3);
+    expect(t.count('error')).toBe(0);
+    expect((await t.until('remote_session_saved'))[0].generation).toBe(1);
+  });
+});
+
+test('a restore whose download fails leaves the local profile as it was; the next start restores', async () => {
+  const number = nextNumber();
+  const inner = fileStore();
+  const paired = await harness.ready({ store: inner }, number);
+  await paired.client.destroy();
+  const profile = join(work.path, 'data', SESSION);
+  // Another machine saved a newer generation: the local copy is due to be replaced.
+  const newest = (await inner.load(SESSION))!;
+  await inner.save(SESSION, newest.data);
+  const before = await treeHash(profile);
+
+  const failing = instrument(inner, { failLoads: true });
+  const broken = harness.create({ store: failing }, { scanAs: number });
+  const err: unknown = await broken.client.initialize().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(StoreError);
+  expect(failing.calls.load).toBe(1);
+  expect(await treeHash(profile)).toBe(before);
+  expect((await fsp.readdir(join(work.path, 'data'))).filter((n) => n.startsWith('.'))).toEqual([]);
+  expect(broken.count('qr')).toBe(0);
+
+  failing.faults.failLoads = false;
+  const restored = harness.create({ store: failing });
+  const startedAt = Date.now();
+  await restored.client.initialize();
+  await restored.until('ready');
+  measured.push(`restore (FileStore, swap-in) → ready: ${restored.at('ready')! - startedAt} ms`);
+  expect(restored.count('qr')).toBe(0);
+  expect(failing.calls.load).toBe(2);
+});

@@ -1,0 +1,241 @@
+/**
+ * Runs test/helpers/remote-child.ts (a waweb Client with RemoteAuth) in a
+ * child Node process and reads its JSON reports. The child is started as the
+ * leader of its own process group; puppeteer starts Chromium as the leader of
+ * another one. `killTree()` sends SIGKILL to both groups, as a crash or an
+ * OOM kill of the whole service would, and then proves nothing of either
+ * group (and no process naming the profile) is left.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ChildReport, RemoteChildConfig } from './remote-child';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SCRIPT = join(ROOT, 'test', 'helpers', 'remote-child.ts');
+
+// Registers ts-node (transpile only, as bin/waweb.js does) and runs the child script.
+const BOOTSTRAP = [
+  `require(require.resolve('ts-node', { paths: [${JSON.stringify(ROOT)}] })).register({ transpileOnly: true, project: ${JSON.stringify(join(ROOT, 'tsconfig.json'))} });`,
+  `require(${JSON.stringify(SCRIPT)});`,
+].join('\n');
+
+export type Report = ChildReport & { t: number };
+type ReportOf<T extends Report['type']> = Extract<Report, { type: T }>;
+
+export interface RemoteChild {
+  readonly pid: number;
+  readonly reports: Report[];
+  /** Chromium's main pid, once the child reported it. */
+  browserPid(): number | undefined;
+  count(type: Report['type']): number;
+  /** The `nth` report of `type` (1-based), waiting for it; rejects early if the child exits first. */
+  until<T extends Report['type']>(type: T, nth?: number, timeoutMs?: number): Promise<ReportOf<T>>;
+  /** SIGKILL to the child's and Chromium's process groups; resolves with the pids that survived (none, normally). */
+  killTree(): Promise<number[]>;
+  /** Closes stdin (the child destroys its client and exits); kills the tree when it takes too long. */
+  stop(timeoutMs?: number): Promise<void>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Last lines of the child's stderr, for failure messages. */
+  stderr(): string;
+}
+
+export function spawnRemoteChild(config: RemoteChildConfig, options: { cwd: string }): RemoteChild {
+  const child: ChildProcess = spawn(process.execPath, ['-e', BOOTSTRAP], {
+    cwd: options.cwd,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, WAWEB_REMOTE_CHILD: JSON.stringify(config) },
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('the child process did not start');
+  const reports: Report[] = [];
+  const waiters = new Set<() => void>();
+  let stderr = '';
+  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
+    child.once('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      resolveExit(exitInfo);
+      for (const w of [...waiters]) w();
+    });
+  });
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-6000);
+  });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let parsed: Report;
+    try {
+      parsed = JSON.parse(line) as Report;
+    } catch {
+      stderr = (stderr + `\n[stdout] ${line}`).slice(-6000);
+      return;
+    }
+    if (process.env['WAWEB_TEST_DEBUG']) console.log('child', pid, parsed);
+    reports.push(parsed);
+    for (const w of [...waiters]) w();
+  });
+  // A test that fails before stop() must not leave the child behind: see killTree() in afterEach.
+  child.stdin?.on('error', () => undefined);
+
+  const browserPid = (): number | undefined => reports.find((r): r is ReportOf<'browser'> => r.type === 'browser')?.pid;
+  const describe = (): string =>
+    `reports: ${reports.map((r) => r.type).join(' ')}; exit: ${JSON.stringify(exitInfo)}; stderr: ${stderr.slice(-1500)}`;
+
+  let killing: Promise<number[]> | undefined;
+  const handle: RemoteChild = {
+    pid,
+    reports,
+    browserPid,
+    exited,
+    stderr: () => stderr,
+    count: (type) => reports.filter((r) => r.type === type).length,
+    until<T extends Report['type']>(type: T, nth = 1, timeoutMs = 30_000): Promise<ReportOf<T>> {
+      return new Promise<ReportOf<T>>((resolveWait, reject) => {
+        const check = (): void => {
+          const found = reports.filter((r): r is ReportOf<T> => r.type === type)[nth - 1];
+          if (found) {
+            done();
+            resolveWait(found);
+          } else if (exitInfo) {
+            done();
+            reject(new Error(`child exited before report '${type}' #${nth}; ${describe()}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`child did not report '${type}' #${nth} within ${timeoutMs} ms; ${describe()}`));
+        }, timeoutMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    killTree(): Promise<number[]> {
+      killing ??= (async () => {
+        const groups = [pid, browserPid()].filter((p): p is number => p !== undefined);
+        const profile = join(config.dataPath, `RemoteAuth-${config.clientId}`);
+        // Everything below the child now, in case a process left its group.
+        const tree = descendants(pid);
+        for (const group of groups) signalGroup(group);
+        for (const p of tree) signal(p);
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const left = [...new Set([...inGroups(groups), ...tree.filter(isLive), ...mentioning(`--user-data-dir=${profile}`)])];
+          if (left.length === 0) break;
+          if (Date.now() >= deadline) {
+            for (const p of left) signal(p);
+            return left;
+          }
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        await exited;
+        return [];
+      })();
+      return killing;
+    },
+    async stop(timeoutMs = 20_000): Promise<void> {
+      if (!exitInfo) {
+        child.stdin?.end();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+        clearTimeout(timer);
+      }
+      const left = await handle.killTree();
+      if (left.length > 0) throw new Error(`processes survived the child's stop: ${left.join(', ')}`);
+    },
+  };
+  return handle;
+}
+
+function signal(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+}
+
+function signalGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // no such group any more
+  }
+}
+
+interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgrp: number;
+  state: string;
+}
+
+function processes(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.push({ pid: Number(entry), state: fields[0] ?? '', ppid: Number(fields[1]), pgrp: Number(fields[2]) });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
+const live = (p: ProcInfo): boolean => p.state !== 'Z' && p.state !== 'X';
+
+function isLive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+function descendants(root: number): number[] {
+  const all = processes();
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    for (const p of all) {
+      if (p.ppid === parent && !out.includes(p.pid)) {
+        out.push(p.pid);
+        queue.push(p.pid);
+      }
+    }
+  }
+  return out;
+}
+
+/** Live processes in any of the process groups. */
+export function inGroups(groups: number[]): number[] {
+  return processes()
+    .filter((p) => live(p) && groups.includes(p.pgrp))
+    .map((p) => p.pid);
+}
+
+/** Live processes (not this one) whose command line contains `needle`. */
+export function mentioning(needle: string): number[] {
+  const out: number[] = [];
+  for (const p of processes()) {
+    if (p.pid === process.pid || !live(p)) continue;
+    try {
+      if (readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(needle)) out.push(p.pid);
+    } catch {
+      // exited
+    }
+  }
+  return out;
+}

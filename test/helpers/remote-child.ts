@@ -1,0 +1,163 @@
+/**
+ * A waweb Client with RemoteAuth in a process of its own, so a test can kill
+ * it with SIGKILL (and its Chromium with it) the way a crashed server dies.
+ * Started by test/helpers/remote-child-process.ts; not a test itself.
+ *
+ * Input: the JSON config in the WAWEB_REMOTE_CHILD environment variable
+ * ({@link RemoteChildConfig}). Output: one JSON object per line on stdout
+ * ({@link ChildReport}); anything else the process prints goes to stderr.
+ * Closing stdin makes it destroy the client and exit.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { Client, RemoteAuth, WawebError, createMongoStore, createPostgresStore, FileStore, type SessionStore, type WwebjsStore } from '../../src/index';
+
+export type ChildStoreConfig =
+  | { kind: 'file'; directory: string }
+  | { kind: 'mongo'; uri: string; dbName: string }
+  | { kind: 'postgres'; connectionString: string; table?: string }
+  /** The real wwebjs-mongo 1.1.0 `MongoStore({ mongoose })`, passed to RemoteAuth unchanged. */
+  | { kind: 'wwebjs-mongo'; uri: string; dbName: string };
+
+export interface RemoteChildConfig {
+  clientId: string;
+  dataPath: string;
+  chromiumArgs: string[];
+  store: ChildStoreConfig;
+  backupSyncIntervalMs?: number;
+}
+
+export type ChildReport =
+  | { type: 'initializing' }
+  | { type: 'initialized' }
+  /** Chromium's main process (a child of this process, leader of its own process group). */
+  | { type: 'browser'; pid: number }
+  | { type: 'qr'; qr: string }
+  | { type: 'authenticated' }
+  | { type: 'ready'; wid: string | undefined }
+  | { type: 'remote_session_saved'; bytes: number; durationMs: number; generation: number }
+  | { type: 'error'; name: string; code: string | undefined; message: string }
+  | { type: 'disconnected'; reason: string }
+  /** initialize() rejected. */
+  | { type: 'fatal'; name: string; code: string | undefined; message: string };
+
+function report(line: ChildReport): void {
+  process.stdout.write(`${JSON.stringify({ ...line, t: Date.now() })}\n`);
+}
+
+function describe(err: unknown): { name: string; code: string | undefined; message: string } {
+  if (err instanceof Error) return { name: err.name, code: err instanceof WawebError ? err.code : undefined, message: err.message };
+  return { name: 'NonError', code: undefined, message: String(err) };
+}
+
+/** Chromium processes this process started: its children whose command line names a profile. */
+function browserChildren(): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--user-data-dir=')) out.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
+async function openStore(config: ChildStoreConfig): Promise<{ store: SessionStore | WwebjsStore; close(): Promise<void> }> {
+  switch (config.kind) {
+    case 'file': {
+      const store = new FileStore({ directory: config.directory });
+      return { store, close: () => store.close() };
+    }
+    case 'mongo': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { MongoClient } = require('mongodb') as typeof import('mongodb');
+      const client = new MongoClient(config.uri, { serverSelectionTimeoutMS: 5_000 });
+      await client.connect();
+      const store = createMongoStore({ client, dbName: config.dbName });
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          await client.close();
+        },
+      };
+    }
+    case 'postgres': {
+      const store = createPostgresStore({ connectionString: config.connectionString, ...(config.table ? { table: config.table } : {}) });
+      return { store, close: () => store.close() };
+    }
+    case 'wwebjs-mongo': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mongoose = require('mongoose') as typeof import('mongoose');
+      await mongoose.connect(config.uri, { dbName: config.dbName, serverSelectionTimeoutMS: 5_000 });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { MongoStore } = require('wwebjs-mongo') as { MongoStore: new (o: { mongoose: unknown }) => WwebjsStore };
+      return { store: new MongoStore({ mongoose }), close: () => mongoose.disconnect() };
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env['WAWEB_REMOTE_CHILD'] ?? '') as RemoteChildConfig;
+  const opened = await openStore(config.store);
+  const client = new Client({
+    authStrategy: new RemoteAuth({
+      store: opened.store,
+      clientId: config.clientId,
+      dataPath: config.dataPath,
+      ...(config.backupSyncIntervalMs === undefined ? {} : { backupSyncIntervalMs: config.backupSyncIntervalMs }),
+    }),
+    puppeteer: { args: config.chromiumArgs },
+  });
+  let browserReported = false;
+  const reportBrowser = (): void => {
+    if (browserReported) return;
+    const [pid] = browserChildren();
+    if (pid === undefined) return;
+    browserReported = true;
+    report({ type: 'browser', pid });
+  };
+  client.on('qr', (qr) => {
+    reportBrowser();
+    report({ type: 'qr', qr });
+  });
+  client.on('authenticated', () => report({ type: 'authenticated' }));
+  client.on('ready', () => {
+    reportBrowser();
+    report({ type: 'ready', wid: client.info?.wid._serialized });
+  });
+  client.on('remote_session_saved', (info) => report({ type: 'remote_session_saved', ...info }));
+  client.on('error', (err) => report({ type: 'error', ...describe(err) }));
+  client.on('disconnected', (reason) => report({ type: 'disconnected', reason }));
+
+  let stopping = false;
+  const stop = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await client.destroy().catch(() => undefined);
+    await opened.close().catch(() => undefined);
+    process.exit(code);
+  };
+  process.stdin.on('end', () => void stop(0));
+  process.stdin.resume();
+
+  report({ type: 'initializing' });
+  try {
+    await client.initialize();
+  } catch (err) {
+    report({ type: 'fatal', ...describe(err) });
+    await stop(1);
+    return;
+  }
+  reportBrowser();
+  report({ type: 'initialized' });
+}
+
+main().catch((err: unknown) => {
+  report({ type: 'fatal', ...describe(err) });
+  process.exit(1);
+});

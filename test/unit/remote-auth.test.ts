@@ -1,0 +1,531 @@
+/**
+ * RemoteAuth's guarantees without a browser: the strategy runs against a fake
+ * host whose "page" keeps localStorage in a Map and flushes it into a fake
+ * profile's Local Storage LevelDB file after a delay, as Chromium does.
+ * The e2e files (test/e2e/remote-auth-*.test.ts) check the same promises with
+ * real Chromium; these pin down orderings that are hard to provoke there.
+ */
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FLUSH_BARRIER_KEY, localStorageContains } from '../../src/auth/remote/flush';
+import type { AuthHost, SessionSavedInfo } from '../../src/auth/strategy';
+import {
+  ArchiveError,
+  createSessionArchive,
+  ErrorCode,
+  extractSessionArchive,
+  FileStore,
+  RemoteAuth,
+  StoreError,
+  type RemoteAuthOptions,
+  type SessionStore,
+} from '../../src/index';
+import type { WebPage } from '../../src/web/web-page';
+import { instrument, snapshotStore, treeHash, type Faults, type InstrumentedStore } from '../helpers/remote-auth';
+
+const IDB_LOG = 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000003.log';
+const LS_LOG = 'Default/Local Storage/leveldb/000003.log';
+const SESSION = 'RemoteAuth-u1';
+
+let root: string;
+let dataPath: string;
+let fileStore: FileStore;
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'waweb-remote-unit-'));
+  dataPath = join(root, 'data');
+  fileStore = new FileStore({ directory: join(root, 'store'), keep: 10 });
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  await rm(root, { recursive: true, force: true });
+});
+
+/** The page side RemoteAuth uses: localStorage as the page sees it, written to disk `flushDelayMs` later. */
+class FakePage {
+  readonly ls = new Map<string, string>([['WASimDeviceId', 'device-1']]);
+  flushDelayMs = 20;
+  /** When set, every read of localStorage shows a new value (so every save has something to upload). */
+  changeOnEveryRead = false;
+  /** A crashed renderer: page calls never answer until the browser goes away. */
+  hung = false;
+  reads = 0;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #hungCalls = new Set<(err: Error) => void>();
+
+  constructor(private readonly profile: string) {}
+
+  async localStorageEntries(): Promise<Array<[string, string]>> {
+    this.reads++;
+    if (this.hung) return new Promise((_resolve, reject) => this.#hungCalls.add(reject));
+    if (this.changeOnEveryRead) this.ls.set('counter', String(this.reads));
+    return [...this.ls];
+  }
+
+  async setLocalStorageItem(key: string, value: string): Promise<void> {
+    this.ls.set(key, value);
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      void appendFile(join(this.profile, ...LS_LOG.split('/')), Buffer.from(`\u0001${key}\u0001${value}`, 'latin1'));
+    }, this.flushDelayMs);
+    this.#timers.add(timer);
+  }
+
+  /** The browser went away: pending calls fail as puppeteer's do. */
+  close(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    for (const reject of this.#hungCalls) reject(new Error('Protocol error: Target closed'));
+    this.#hungCalls.clear();
+  }
+}
+
+class FakeHost implements AuthHost {
+  web: FakePage | undefined;
+  readonly saved: SessionSavedInfo[] = [];
+  readonly errors: Error[] = [];
+  readonly #waiters = new Set<() => void>();
+
+  page(): WebPage | undefined {
+    return this.web as unknown as WebPage | undefined;
+  }
+  emitSessionSaved(info: SessionSavedInfo): void {
+    this.saved.push(info);
+    for (const w of [...this.#waiters]) w();
+  }
+  emitError(error: Error): void {
+    this.errors.push(error);
+    for (const w of [...this.#waiters]) w();
+  }
+  until(what: () => boolean, label: string, timeoutMs = 5000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!what()) return;
+        this.#waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`${label} did not happen within ${timeoutMs} ms (saved ${this.saved.length}, errors ${this.errors.map((e) => e.message).join('; ')})`));
+      }, timeoutMs);
+      this.#waiters.add(check);
+      check();
+    });
+  }
+}
+
+async function writeFileAt(base: string, rel: string, data: string | Buffer): Promise<void> {
+  const file = join(base, ...rel.split('/'));
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(file, data);
+}
+
+/** A profile with a session: an IndexedDB log and a Local Storage log. */
+async function writeProfile(profile: string, marker = 'session-1'): Promise<void> {
+  await writeFileAt(profile, IDB_LOG, `idb:${marker}`);
+  await writeFileAt(profile, LS_LOG, `ls:${marker}`);
+}
+
+/** A good archive of a profile holding `marker`. */
+async function goodArchive(marker: string): Promise<Buffer> {
+  const dir = await mkdtemp(join(root, 'src-'));
+  await writeProfile(dir, marker);
+  const { data } = await createSessionArchive(dir, { clientId: 'u1' });
+  await rm(dir, { recursive: true, force: true });
+  return data;
+}
+
+interface Started {
+  auth: RemoteAuth;
+  host: FakeHost;
+  store: InstrumentedStore;
+  web: FakePage;
+}
+
+/** A strategy through `beforeBrowserInitialized`, with a session profile and a page, not yet ready. */
+async function start(options: Partial<RemoteAuthOptions> = {}, faults: Faults = {}, inner: SessionStore = fileStore): Promise<Started> {
+  const store = instrument(inner, faults);
+  const auth = new RemoteAuth({ store, clientId: 'u1', dataPath, retryDelayMs: 20, flushTimeoutMs: 3000, backupSyncIntervalMs: 60_000, ...options });
+  const host = new FakeHost();
+  auth.setup(host);
+  await auth.beforeBrowserInitialized({});
+  await writeProfile(auth.userDataDir);
+  const web = new FakePage(auth.userDataDir);
+  host.web = web;
+  cleanups.push(async () => {
+    web.close();
+    await auth.destroy();
+  });
+  return { auth, host, store, web };
+}
+
+/** What the client does on destroy(): page still open, browser closed, strategy destroyed. */
+async function close(s: Started, info = { clean: true, loggedOut: false }): Promise<void> {
+  await s.auth.beforeBrowserClose();
+  s.host.web = undefined;
+  s.web.close();
+  await s.auth.afterBrowserClosed(info);
+  await s.auth.destroy();
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Test-side polling for conditions no event announces. */
+async function waitUntil(condition: () => boolean, label: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() >= deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
+describe('backups', () => {
+  test('the first backup starts at ready and waits for the flush barrier to be on disk, not for a clock', async () => {
+    const s = await start();
+    s.web.flushDelayMs = 300;
+    const readyAt = Date.now();
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 1, 'first save');
+    const took = Date.now() - readyAt;
+    expect(took).toBeGreaterThanOrEqual(280); // the barrier's flush delay
+    expect(took).toBeLessThan(2000);
+    expect(s.host.saved[0]).toEqual({ bytes: expect.any(Number), durationMs: expect.any(Number), generation: 1 });
+
+    // The stored archive was made after the barrier reached disk: it holds the barrier value.
+    const barrier = s.web.ls.get(FLUSH_BARRIER_KEY);
+    expect(barrier).toBeDefined();
+    const stored = await fileStore.load(SESSION);
+    const out = join(root, 'check');
+    await extractSessionArchive(stored!.data, out);
+    expect(await localStorageContains(out, barrier!)).toBe(true);
+    expect(s.host.saved[0]!.bytes).toBe(stored!.data.length);
+  });
+
+  test('periodic saves skip unchanged content and upload changes; every save emits with a growing generation', async () => {
+    const s = await start({ backupSyncIntervalMs: 30 });
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 1, 'first save');
+    const readsAfterFirst = s.web.reads;
+    // Several periodic checks later, nothing was uploaded again.
+    await waitUntil(() => s.web.reads >= readsAfterFirst + 5, 'five periodic checks');
+    expect(s.store.calls.save).toBe(1);
+    expect(await fileStore.list(SESSION)).toHaveLength(1);
+
+    // A localStorage change is uploaded...
+    s.web.ls.set('last-wid-md', '"15550001@c.us"');
+    await s.host.until(() => s.host.saved.length === 2, 'save after a localStorage change');
+    // ...and so is an IndexedDB change.
+    await appendFile(join(s.auth.userDataDir, ...IDB_LOG.split('/')), 'more history');
+    await s.host.until(() => s.host.saved.length === 3, 'save after an IndexedDB change');
+    expect(s.host.saved.map((i) => i.generation)).toEqual([1, 2, 3]);
+    expect((await fileStore.list(SESSION)).map((g) => g.generation)).toEqual([3, 2, 1]);
+    expect(s.host.errors).toEqual([]);
+  });
+
+  test('saves never overlap: concurrent saveNow() calls and the timer run one after another', async () => {
+    const s = await start({ backupSyncIntervalMs: 10 }, { saveDelayMs: 60 });
+    s.web.changeOnEveryRead = true;
+    await s.auth.afterAuthReady();
+    await s.store.saveEntered(1);
+    // Three callers while the first save is in flight, then three more while those are queued.
+    const first = [s.auth.saveNow(), s.auth.saveNow(), s.auth.saveNow()];
+    await sleep(30);
+    const second = [s.auth.saveNow(), s.auth.saveNow(), s.auth.saveNow()];
+    await Promise.all([...first, ...second]);
+    expect(s.store.maxConcurrentSaves).toBe(1);
+    expect(s.store.calls.save).toBeGreaterThanOrEqual(7);
+    const generations = s.host.saved.map((i) => i.generation);
+    expect(generations).toEqual([...generations].sort((a, b) => a - b));
+    expect(new Set(generations).size).toBe(generations.length);
+    await close(s);
+    expect(s.store.maxConcurrentSaves).toBe(1);
+  });
+
+  test('failed saves emit StoreErrors and retry with backoff until one succeeds; nothing is thrown', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const s = await start({ retryDelayMs: 40 }, { failSaves: 3 });
+      await s.auth.afterAuthReady();
+      await s.host.until(() => s.host.saved.length === 1, 'a save after three failures');
+      expect(s.host.errors).toHaveLength(3);
+      for (const err of s.host.errors) {
+        expect(err).toBeInstanceOf(StoreError);
+        expect((err as StoreError).code).toBe(ErrorCode.STORE_FAILED);
+      }
+      expect(s.host.saved[0]!.generation).toBe(1);
+      expect(s.store.calls.save).toBe(4);
+      await sleep(20);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  test("a store's own exception becomes a StoreError with the original as cause", async () => {
+    const boom = new Error('socket hang up');
+    let calls = 0;
+    const flaky: SessionStore = {
+      name: 'flaky',
+      exists: (id) => fileStore.exists(id),
+      list: (id) => fileStore.list(id),
+      load: (id, o) => fileStore.load(id, o),
+      delete: (id) => fileStore.delete(id),
+      close: () => fileStore.close(),
+      save: async (id, data) => {
+        calls++;
+        if (calls === 1) throw boom;
+        return fileStore.save(id, data);
+      },
+    };
+    const s = await start({}, {}, flaky);
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 1, 'save after one failure');
+    expect(s.host.errors).toHaveLength(1);
+    expect(s.host.errors[0]).toBeInstanceOf(StoreError);
+    expect((s.host.errors[0] as StoreError).cause).toBe(boom);
+  });
+
+  test('saveNow() before ready, and after the browser closed, uploads nothing', async () => {
+    const s = await start();
+    await s.auth.saveNow();
+    expect(s.store.calls.save).toBe(0);
+    await close(s, { clean: false, loggedOut: false });
+    await s.auth.saveNow();
+    expect(s.store.calls.save).toBe(0);
+    expect(s.host.saved).toEqual([]);
+  });
+});
+
+describe('stopping', () => {
+  test('closing lets a save in flight finish its page part (barrier, copy) before the browser closes, then takes a final one', async () => {
+    const s = await start();
+    s.web.flushDelayMs = 300;
+    await s.auth.afterAuthReady();
+    await waitUntil(() => s.web.ls.has(FLUSH_BARRIER_KEY), 'barrier written');
+    expect(s.store.calls.save).toBe(0);
+    await s.auth.beforeBrowserClose();
+    // The copy was made while the page was still there: the upload has started.
+    expect(s.store.calls.save).toBe(1);
+    s.host.web = undefined;
+    s.web.close();
+    await s.auth.afterBrowserClosed({ clean: true, loggedOut: false });
+    expect(s.host.saved.map((i) => i.generation)).toEqual([1, 2]);
+    await s.auth.destroy();
+    await s.auth.destroy(); // idempotent
+    expect((await fileStore.list(SESSION)).map((g) => g.generation)).toEqual([2, 1]);
+    expect(s.host.errors).toEqual([]);
+  });
+
+  test('an upload in flight does not hold the browser open, but the close waits for it before the final save', async () => {
+    const s = await start({}, { saveDelayMs: 400 });
+    await s.auth.afterAuthReady();
+    await s.store.saveEntered(1);
+    const t0 = Date.now();
+    await s.auth.beforeBrowserClose();
+    expect(Date.now() - t0).toBeLessThan(200);
+    expect(s.host.saved).toHaveLength(0);
+    s.host.web = undefined;
+    s.web.close();
+    await s.auth.afterBrowserClosed({ clean: true, loggedOut: false });
+    expect(s.host.saved.map((i) => i.generation)).toEqual([1, 2]);
+    expect(s.store.maxConcurrentSaves).toBe(1);
+    await s.auth.destroy();
+  });
+
+  test('a page that stopped answering holds the close up for flushTimeoutMs at most', async () => {
+    const s = await start({ flushTimeoutMs: 250, backupSyncIntervalMs: 20 });
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 1, 'first save');
+    s.web.hung = true;
+    const reads = s.web.reads;
+    await waitUntil(() => s.web.reads > reads, 'a periodic save stuck in the page');
+    const t0 = Date.now();
+    await s.auth.beforeBrowserClose();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(240);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    s.host.web = undefined;
+    s.web.close(); // the stuck call fails now, as puppeteer's do when the browser goes
+    await s.auth.afterBrowserClosed({ clean: true, loggedOut: false });
+    await s.auth.destroy();
+    // The stuck save was reported; the final save still ran.
+    expect(s.host.errors.map((e) => e.message)).toEqual([expect.stringContaining('Target closed')]);
+    expect(s.host.saved.map((i) => i.generation)).toEqual([1, 2]);
+  });
+
+  test.each([
+    ['the browser was killed', { clean: false, loggedOut: false }],
+    ['the session was logged out', { clean: true, loggedOut: true }],
+  ])('no final backup when %s', async (_label, info) => {
+    const s = await start();
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 1, 'first save');
+    await close(s, info);
+    expect(s.store.calls.save).toBe(1);
+  });
+
+  test('no final backup of a session that never became ready', async () => {
+    const s = await start();
+    await close(s);
+    expect(s.store.calls.save).toBe(0);
+  });
+
+  test('the timer does not outlive destroy()', async () => {
+    const s = await start({ backupSyncIntervalMs: 15 });
+    s.web.changeOnEveryRead = true;
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length >= 3, 'three periodic saves');
+    await s.auth.destroy();
+    const after = s.store.calls.save;
+    const reads = s.web.reads;
+    await sleep(150);
+    expect(s.store.calls.save).toBe(after);
+    expect(s.web.reads).toBe(reads);
+  });
+
+  test('logout() deletes every generation and the local profile', async () => {
+    const s = await start();
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 1, 'first save');
+    await close(s, { clean: true, loggedOut: true });
+    await s.auth.logout();
+    expect(await fileStore.list(SESSION)).toEqual([]);
+    expect(existsSync(s.auth.userDataDir)).toBe(false);
+  });
+});
+
+describe('starting', () => {
+  test('a store that cannot be reached fails the start with its typed error', async () => {
+    const store = instrument(fileStore, { failLists: 100 });
+    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath });
+    auth.setup(new FakeHost());
+    const err: unknown = await auth.beforeBrowserInitialized({}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe(ErrorCode.STORE_UNREACHABLE);
+    expect(store.calls.list).toBe(1);
+  });
+
+  test('with startupRetries the start waits for the store to come back', async () => {
+    const store = instrument(fileStore, { failLists: 2 });
+    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath, startupRetries: 3, retryDelayMs: 20 });
+    auth.setup(new FakeHost());
+    await expect(auth.beforeBrowserInitialized({})).resolves.toEqual(expect.objectContaining({ userDataDir: auth.userDataDir }));
+    expect(store.calls.list).toBe(3);
+  });
+
+  test('retries run out: the last typed error is thrown', async () => {
+    const store = instrument(fileStore, { failLists: 100 });
+    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath, startupRetries: 2, retryDelayMs: 10 });
+    auth.setup(new FakeHost());
+    const err: unknown = await auth.beforeBrowserInitialized({}).catch((e: unknown) => e);
+    expect((err as StoreError).code).toBe(ErrorCode.STORE_UNREACHABLE);
+    expect(store.calls.list).toBe(3);
+  });
+});
+
+describe('restoring', () => {
+  const profileOf = (): string => join(dataPath, SESSION);
+
+  async function localProfile(stampGeneration?: number): Promise<string> {
+    await writeProfile(profileOf(), 'local');
+    await writeFileAt(profileOf(), 'Default/Preferences', '{"local":true}');
+    if (stampGeneration !== undefined) {
+      await writeFileAt(profileOf(), 'waweb-remote.json', JSON.stringify({ sessionName: SESSION, generation: stampGeneration, savedAt: new Date().toISOString() }));
+    }
+    return treeHash(profileOf());
+  }
+
+  async function restoredMarker(): Promise<string> {
+    return readFile(join(profileOf(), ...IDB_LOG.split('/')), 'utf8');
+  }
+
+  test('the newest generation replaces a local profile it is newer than', async () => {
+    await fileStore.save(SESSION, await goodArchive('gen1'));
+    await localProfile();
+    const host = new FakeHost();
+    const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
+    auth.setup(host);
+    await auth.beforeBrowserInitialized({});
+    expect(await restoredMarker()).toBe('idb:gen1');
+    expect(existsSync(join(profileOf(), 'Default', 'Preferences'))).toBe(false);
+    expect(host.errors).toEqual([]);
+    // Nothing is left beside the profile: no temp or previous folders.
+    expect(await readdir(dataPath)).toEqual([SESSION]);
+  });
+
+  test.each([
+    ['truncated', ErrorCode.ARCHIVE_CORRUPT, async () => (await goodArchive('bad')).subarray(0, 100)],
+    ['not a zip', ErrorCode.ARCHIVE_CORRUPT, async () => Buffer.from('hello')],
+  ])('a %s newest generation falls back to the older good one and reports %s', async (_label, code, bad) => {
+    await fileStore.save(SESSION, await goodArchive('gen1'));
+    await fileStore.save(SESSION, await bad());
+    const before = await snapshotStore(fileStore, SESSION);
+    const host = new FakeHost();
+    const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
+    auth.setup(host);
+    await auth.beforeBrowserInitialized({});
+    expect(await restoredMarker()).toBe('idb:gen1');
+    expect(host.errors).toHaveLength(1);
+    expect(host.errors[0]).toBeInstanceOf(ArchiveError);
+    expect((host.errors[0] as ArchiveError).code).toBe(code);
+    expect((host.errors[0] as ArchiveError).cause).toBeInstanceOf(ArchiveError);
+    expect(await snapshotStore(fileStore, SESSION)).toEqual(before);
+  });
+
+  test('a store failing mid-restore leaves the local profile exactly as it was', async () => {
+    await fileStore.save(SESSION, await goodArchive('gen1'));
+    const before = await localProfile();
+    const store = instrument(fileStore, { failLoads: true });
+    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath });
+    auth.setup(new FakeHost());
+    const err: unknown = await auth.beforeBrowserInitialized({}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect(store.calls.load).toBe(1);
+    expect(await treeHash(profileOf())).toBe(before);
+    expect(await readdir(dataPath)).toEqual([SESSION]);
+  });
+
+  test('a local copy is never replaced by an older or equal generation', async () => {
+    await fileStore.save(SESSION, await goodArchive('gen1'));
+    await fileStore.save(SESSION, await goodArchive('gen2'));
+    const before = await localProfile(2);
+    const store = instrument(fileStore);
+    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath });
+    auth.setup(new FakeHost());
+    await auth.beforeBrowserInitialized({});
+    expect(store.calls.load).toBe(0);
+    expect(await treeHash(profileOf())).toBe(before);
+  });
+
+  test('when the generations newer than a stamped local copy are unusable, the local copy is kept and the error reported', async () => {
+    await fileStore.save(SESSION, await goodArchive('gen1'));
+    await fileStore.save(SESSION, Buffer.from('not a zip'));
+    const before = await localProfile(1);
+    const host = new FakeHost();
+    const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
+    auth.setup(host);
+    await auth.beforeBrowserInitialized({});
+    expect(await treeHash(profileOf())).toBe(before);
+    expect(host.errors).toHaveLength(1);
+    expect((host.errors[0] as ArchiveError).code).toBe(ErrorCode.ARCHIVE_CORRUPT);
+  });
+
+  test('an unusable newest generation with nothing older and an unstamped local folder rejects, touching nothing', async () => {
+    await fileStore.save(SESSION, Buffer.from('not a zip'));
+    const before = await localProfile();
+    const remote = await snapshotStore(fileStore, SESSION);
+    const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
+    auth.setup(new FakeHost());
+    const err: unknown = await auth.beforeBrowserInitialized({}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArchiveError);
+    expect((err as ArchiveError).code).toBe(ErrorCode.ARCHIVE_CORRUPT);
+    expect(await treeHash(profileOf())).toBe(before);
+    expect(await snapshotStore(fileStore, SESSION)).toEqual(remote);
+  });
+});
