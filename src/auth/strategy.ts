@@ -39,6 +39,8 @@ export interface BrowserClosedInfo {
   clean: boolean;
   /** The session was logged out: nothing of it is worth keeping. */
   loggedOut: boolean;
+  /** Why the client stopped (`disconnected` reason); undefined for `destroy()` and `logout()`. */
+  reason?: string;
 }
 
 export interface LaunchRequest {

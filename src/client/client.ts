@@ -45,6 +45,8 @@ interface Run {
   explicitLogout: boolean;
   /** A logout (ours or the phone's) was confirmed: the session is dead. */
   loggedOut: boolean;
+  /** Set when the client stops on its own (the `disconnected` reason). */
+  stopReason: DisconnectReason | undefined;
   takeoverTimer: NodeJS.Timeout | undefined;
 }
 
@@ -206,6 +208,7 @@ export class Client extends TypedEmitter<ClientEvents> {
       authFailureEmitted: false,
       explicitLogout: false,
       loggedOut: false,
+      stopReason: undefined,
       takeoverTimer: undefined,
     };
     this.#run = run;
@@ -376,6 +379,7 @@ export class Client extends TypedEmitter<ClientEvents> {
 
   async #shutdown(run: Run, reason: DisconnectReason): Promise<void> {
     if (this.#run !== run) return;
+    run.stopReason ??= reason;
     await this.#teardown();
     this.emit('disconnected', reason);
   }
@@ -407,7 +411,11 @@ export class Client extends TypedEmitter<ClientEvents> {
         }
         if (run.owned) await closeBrowser(run.browser, run.pid);
         else await run.browser.disconnect().catch(() => undefined);
-        await this.authStrategy.afterBrowserClosed({ clean: alive, loggedOut: run.loggedOut });
+        await this.authStrategy.afterBrowserClosed({
+          clean: alive,
+          loggedOut: run.loggedOut,
+          ...(run.stopReason === undefined ? {} : { reason: run.stopReason }),
+        });
       }
     } finally {
       try {

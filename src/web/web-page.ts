@@ -34,6 +34,11 @@ export class PageError extends WawebError {
   }
 }
 
+function isNavigationError(err: unknown): boolean {
+  const text = String(err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : err);
+  return /context was destroyed|navigat|detached|Target closed|Session closed/i.test(text);
+}
+
 /** Looks up waweb's page API inside the page (serialized into page calls). */
 function api(name: string): PageApi {
   const found = (globalThis as unknown as Record<string, PageApi | undefined>)[name];
@@ -105,6 +110,10 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     await this.#call((name) => api(name).logout(), undefined).catch((err: unknown) => {
       callError = err;
     });
+    // The navigation that follows a logout destroys the call's context; any other failure is final.
+    if (callError !== undefined && !isNavigationError(callError)) {
+      throw new PageError('the app refused the logout', { cause: callError });
+    }
     try {
       await confirmed;
     } catch (err) {

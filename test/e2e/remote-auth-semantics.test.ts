@@ -193,15 +193,7 @@ test('logout() deletes the remote copy once the phone-side logout succeeded', as
   expect(store.calls.save).toBe(1);
 });
 
-// KNOWN DEFECT (outside src/auth/remote): with the WhatsApp server unreachable the
-// simulator page's App.logout() gives up waiting for the server's answer after 5 s and
-// leaves anyway (wipes its storage, fires Cmd 'logout'); WebPage.logout() takes that Cmd
-// as the phone's confirmation, so client.logout() resolves and RemoteAuth deletes every
-// backup of a session whose device is still linked on the phone. `test.failing` keeps the
-// suite green until src/simulator/page/index.ts (leave only on the server's `logged-out`
-// reply) or src/web/web-page.ts is fixed; then this test starts "failing" and the marker
-// must be removed.
-test.failing('logout() while the server cannot be reached rejects and leaves the stored copies alone', async () => {
+test('logout() while the server cannot be reached rejects and leaves the stored copies alone', async () => {
   const own = await WhatsAppSimulator.start();
   const h = new RemoteHarness(own, work.path);
   try {

@@ -5,7 +5,7 @@
  * The e2e files (test/e2e/remote-auth-*.test.ts) check the same promises with
  * real Chromium; these pin down orderings that are hard to provoke there.
  */
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,7 +163,7 @@ async function start(options: Partial<RemoteAuthOptions> = {}, faults: Faults = 
 }
 
 /** What the client does on destroy(): page still open, browser closed, strategy destroyed. */
-async function close(s: Started, info = { clean: true, loggedOut: false }): Promise<void> {
+async function close(s: Started, info: { clean: boolean; loggedOut: boolean; reason?: string } = { clean: true, loggedOut: false }): Promise<void> {
   await s.auth.beforeBrowserClose();
   s.host.web = undefined;
   s.web.close();
@@ -362,6 +362,7 @@ describe('stopping', () => {
   test.each([
     ['the browser was killed', { clean: false, loggedOut: false }],
     ['the session was logged out', { clean: true, loggedOut: true }],
+    ['another browser took the session (CONFLICT)', { clean: true, loggedOut: false, reason: 'CONFLICT' }],
   ])('no final backup when %s', async (_label, info) => {
     const s = await start();
     await s.auth.afterAuthReady();
@@ -444,6 +445,30 @@ describe('restoring', () => {
   async function restoredMarker(): Promise<string> {
     return readFile(join(profileOf(), ...IDB_LOG.split('/')), 'utf8');
   }
+
+  test('a restore interrupted by a kill is recovered: temp folders go, a profile moved aside comes back', async () => {
+    await localProfile(1);
+    const before = await treeHash(profileOf());
+    // Killed after moving the profile aside, before the new one was in place.
+    await rename(profileOf(), join(dataPath, `${SESSION}.previous-dead1`));
+    await writeFileAt(join(dataPath, `.${SESSION}.restore-dead2`), 'Default/IndexedDB/x/000001.log', 'half');
+    const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
+    auth.setup(new FakeHost());
+    await auth.beforeBrowserInitialized({});
+    expect(await readdir(dataPath)).toEqual([SESSION]);
+    expect(await treeHash(profileOf())).toBe(before);
+  });
+
+  test('a leftover previous profile beside a complete one is removed', async () => {
+    await localProfile(1);
+    const before = await treeHash(profileOf());
+    await writeFileAt(join(dataPath, `${SESSION}.previous-old`), 'Default/IndexedDB/x/000001.log', 'old');
+    const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
+    auth.setup(new FakeHost());
+    await auth.beforeBrowserInitialized({});
+    expect(await readdir(dataPath)).toEqual([SESSION]);
+    expect(await treeHash(profileOf())).toBe(before);
+  });
 
   test('the newest generation replaces a local profile it is newer than', async () => {
     await fileStore.save(SESSION, await goodArchive('gen1'));

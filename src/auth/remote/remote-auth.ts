@@ -105,6 +105,7 @@ export class RemoteAuth extends AuthStrategy {
     this.#readyThisRun = false;
     this.#failures = 0;
     await mkdir(this.dataPath, { recursive: true, mode: 0o700 });
+    await this.#recoverInterruptedRestore();
     if (await exists(this.userDataDir)) await checkProfileLock(this.userDataDir);
     const generations = await this.#listWithRetries();
     const local = await readStamp(this.userDataDir);
@@ -117,6 +118,23 @@ export class RemoteAuth extends AuthStrategy {
       await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     }
     return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG] };
+  }
+
+  /**
+   * A process killed during a restore can leave a temporary restore folder (never a
+   * profile in use: remove it) or the previous profile moved aside while the new one
+   * was not yet in place (put it back).
+   */
+  async #recoverInterruptedRestore(): Promise<void> {
+    const names = await readdir(this.dataPath);
+    const restoring = names.filter((n) => n.startsWith(`.${this.sessionName}.restore-`));
+    const previous = names.filter((n) => n.startsWith(`${this.sessionName}.previous-`));
+    for (const name of restoring) await rm(join(this.dataPath, name), { recursive: true, force: true });
+    if (previous.length === 0) return;
+    const [keep, ...rest] = previous;
+    if (keep !== undefined && !(await exists(this.userDataDir))) await rename(join(this.dataPath, keep), this.userDataDir);
+    else if (keep !== undefined) rest.push(keep);
+    for (const name of rest) await rm(join(this.dataPath, name), { recursive: true, force: true });
   }
 
   async #listWithRetries(): Promise<StoredGeneration[]> {
@@ -315,7 +333,8 @@ export class RemoteAuth extends AuthStrategy {
     await this.#queue;
     // A final backup only from a cleanly closed browser: a killed one may have lost localStorage,
     // and uploading that would replace a good backup with a worse one.
-    if (!info.clean || info.loggedOut || !this.#readyThisRun) return;
+    // After a CONFLICT another browser owns the session: its copy, not this one, is current.
+    if (!info.clean || info.loggedOut || !this.#readyThisRun || info.reason === 'CONFLICT') return;
     try {
       await this.#enqueue('final');
     } catch (err) {

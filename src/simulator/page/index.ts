@@ -176,7 +176,9 @@ class App {
   /** Logout asked for on this device: tell the server, then leave. */
   async logout(): Promise<void> {
     if (this.#leaving) return;
-    await this.request({ t: 'logout', reqId: this.nextReqId() }, 5000);
+    const reply = await this.request({ t: 'logout', reqId: this.nextReqId() }, 5000);
+    // Only a logout the server confirmed ends the session; otherwise the device is still linked.
+    if (reply?.t !== 'logged-out') throw new Error('logout failed: the server did not confirm it');
     await this.#leave('logout');
   }
 
