@@ -218,13 +218,13 @@ describe('createSessionArchive', () => {
     expect((await fsp.stat(path.join(target, 'Default'))).mode & 0o777).toBe(0o700);
   });
 
-  test('entries: manifest first, then sorted session files; no Cache, no LOCK', async () => {
+  test('entries: sorted session files, then the manifest; no Cache, no LOCK', async () => {
     const profile = path.join(tmp, 'p');
     await makeProfile(profile);
     const { data } = await createSessionArchive(profile, { clientId: 'c1' });
     const names = await zipEntryNames(data);
-    expect(names[0]).toBe('waweb-manifest.json');
-    const rest = names.slice(1);
+    expect(names.at(-1)).toBe('waweb-manifest.json');
+    const rest = names.slice(0, -1);
     expect(rest).toEqual([...(await expectedSessionFiles(profile)).keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
     expect(names.some((n) => n.includes('Cache') || n.includes('Session Storage') || n.endsWith('/LOCK') || n.includes('IndexedDBx'))).toBe(false);
   });

@@ -2,15 +2,16 @@
  * Session archives: the zip RemoteAuth backs up and restores.
  *
  * Layout (compatible with whatsapp-web.js RemoteAuth both ways):
- *   waweb-manifest.json            (waweb only; whatsapp-web.js ignores it)
  *   Default/IndexedDB/**           (paths relative to the Chromium user-data-dir)
  *   Default/Local Storage/**
+ *   waweb-manifest.json            (last; waweb only; whatsapp-web.js ignores it)
  *
  * Making one never follows symlinks; restoring one validates the whole central
  * directory before anything is written and removes what it wrote on any error.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { constants as fsConstants, createWriteStream, promises as fsp } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,6 +41,8 @@ export interface CreateSessionArchiveOptions {
   clientId: string;
   /** Time recorded as the manifest's `createdAt`. @default new Date() */
   now?: Date;
+  /** Folder for the temporary zip while it is being written. @default os.tmpdir() */
+  tempDir?: string;
 }
 
 export interface SessionArchive {
@@ -102,15 +105,13 @@ function isErrno(err: unknown, code: string): boolean {
 // Making an archive
 // ---------------------------------------------------------------------------
 
-interface ProfileFile {
-  path: string;
-  data: Buffer;
-}
-
 /**
  * Zips a Chromium profile's `Default/IndexedDB` and `Default/Local Storage` plus a
- * manifest. Entries are sorted and carry a fixed time and mode, so the same files
- * (and the same `now`) give byte-identical zips and always the same `contentHash`.
+ * manifest. Files are streamed one at a time, hashed as they pass, into a temporary
+ * zip file (in `tempDir`), so memory stays near the size of the finished zip whatever
+ * the profile's size. Entries are sorted and carry a fixed time and mode, so the same
+ * files (and the same `now`) give byte-identical zips and always the same `contentHash`.
+ * The manifest is the last entry: it records the hash of exactly the bytes archived.
  *
  * Symlinks and special files inside the profile are skipped, never followed; LevelDB
  * `LOCK` files are skipped (see `SKIPPED_FILE_NAMES`); empty folders are not archived
@@ -135,34 +136,33 @@ export async function createSessionArchive(profileDir: string, options: CreateSe
     throw new InvalidOptionError(`Profile folder ${root} cannot be read`, { cause: err });
   }
   if (!rootStat.isDirectory()) throw new InvalidOptionError(`Profile path ${root} is not a folder`);
+  const tempDir = path.resolve(options.tempDir ?? os.tmpdir());
 
-  const files = await collectSessionFiles(root);
-  const digests = files.map((f) => ({ path: f.path, size: f.data.length, sha256: createHash('sha256').update(f.data).digest() }));
-  const manifest: ArchiveManifest = {
-    format: ARCHIVE_FORMAT,
-    version: ARCHIVE_FORMAT_VERSION,
-    clientId,
-    createdAt: now.toISOString(),
-    contentHash: combineDigests(digests),
-    files: files.length,
-    bytes: files.reduce((sum, f) => sum + f.data.length, 0),
-  };
-  const data = await buildZip(serializeManifest(manifest), files);
-  return { data, manifest };
-}
-
-async function collectSessionFiles(root: string): Promise<ProfileFile[]> {
   let lastError: unknown;
   for (let attempt = 0; attempt < MAX_WALK_ATTEMPTS; attempt++) {
+    const zipPath = path.join(tempDir, `.waweb-archive-${process.pid}-${randomBytes(6).toString('hex')}.zip`);
     try {
-      const files: ProfileFile[] = [];
+      const paths: string[] = [];
       for (const dir of SESSION_DIRS) {
-        if (await isRealDirectory(root, dir)) await walk(root, dir, files);
+        if (await isRealDirectory(root, dir)) await walk(root, dir, paths);
       }
-      return files.sort((a, b) => comparePaths(a.path, b.path));
+      paths.sort(comparePaths);
+      const manifest = await writeZip(root, paths, zipPath, (digests) => ({
+        format: ARCHIVE_FORMAT,
+        version: ARCHIVE_FORMAT_VERSION,
+        clientId,
+        createdAt: now.toISOString(),
+        contentHash: combineDigests(digests),
+        files: digests.length,
+        bytes: digests.reduce((sum, d) => sum + d.size, 0),
+      }));
+      const data = await fsp.readFile(zipPath);
+      return { data, manifest };
     } catch (err) {
       if (!isErrno(err, 'ENOENT')) throw err;
       lastError = err;
+    } finally {
+      await fsp.rm(zipPath, { force: true });
     }
   }
   throw corrupt(`Profile files kept disappearing while being archived (${MAX_WALK_ATTEMPTS} attempts)`, lastError);
@@ -184,7 +184,8 @@ async function isRealDirectory(root: string, rel: string): Promise<boolean> {
   return true;
 }
 
-async function walk(root: string, rel: string, out: ProfileFile[]): Promise<void> {
+/** Lists the regular files to archive (relative, `/`-separated); reads nothing. */
+async function walk(root: string, rel: string, out: string[]): Promise<void> {
   const entries = await fsp.readdir(path.join(root, ...rel.split('/')), { withFileTypes: true });
   for (const entry of entries) {
     const childRel = `${rel}/${entry.name}`;
@@ -194,46 +195,83 @@ async function walk(root: string, rel: string, out: ProfileFile[]): Promise<void
       if (SKIPPED_FILE_NAMES.has(entry.name)) continue;
       const reason = unsafeEntryNameReason(childRel);
       if (reason) throw unsafe(`Profile file ${JSON.stringify(childRel)} cannot be archived portably: ${reason}`);
-      const data = await readRegularFile(path.join(root, ...childRel.split('/')));
-      if (data) out.push({ path: childRel, data });
+      out.push(childRel);
     }
     // Symlinks, sockets, FIFOs and devices are skipped: never followed, never archived.
   }
 }
 
-/** Reads a file without following a symlink swapped in since readdir; `null` if it is not a regular file now. */
-async function readRegularFile(file: string): Promise<Buffer | null> {
+/** Opens a file without following a symlink swapped in since readdir; `null` if it is not a regular file now. */
+async function openRegularFile(file: string): Promise<fsp.FileHandle | null> {
   const flags = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
-  let handle;
+  let handle: fsp.FileHandle;
   try {
     handle = await fsp.open(file, flags);
   } catch (err) {
     if (isErrno(err, 'ELOOP')) return null;
     throw err;
   }
-  try {
-    if (!(await handle.stat()).isFile()) return null;
-    return await handle.readFile();
-  } finally {
+  if (!(await handle.stat()).isFile()) {
     await handle.close();
+    return null;
+  }
+  return handle;
+}
+
+/** Counts and hashes what streams through it. */
+class DigestStream extends Transform {
+  readonly hash: Hash = createHash('sha256');
+  size = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    done(null, chunk);
   }
 }
 
-function buildZip(manifest: Buffer, files: readonly ProfileFile[]): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const zip = new yazl.ZipFile();
-    const chunks: Buffer[] = [];
-    const output = zip.outputStream;
-    const fail = (err: unknown): void => reject(err);
-    zip.on('error', fail);
-    output.on('error', fail);
-    output.on('data', (chunk: Buffer) => chunks.push(chunk));
-    output.on('end', () => resolve(Buffer.concat(chunks)));
-    const entryOptions = { mtime: FIXED_MTIME, mode: FILE_ENTRY_MODE, forceDosTimestamp: true, compress: true };
-    zip.addBuffer(manifest, MANIFEST_ENTRY_NAME, entryOptions);
-    for (const f of files) zip.addBuffer(f.data, f.path, entryOptions);
+/**
+ * Streams `paths` into a zip at `zipPath`, one file at a time, then appends the
+ * manifest made from their digests. Resolves with that manifest.
+ */
+async function writeZip(
+  root: string,
+  paths: readonly string[],
+  zipPath: string,
+  makeManifest: (digests: FileDigest[]) => ArchiveManifest,
+): Promise<ArchiveManifest> {
+  const zip = new yazl.ZipFile();
+  const out = createWriteStream(zipPath, { flags: 'wx', mode: 0o600 });
+  const written = pipeline(zip.outputStream, out);
+  written.catch(() => undefined);
+  const entryOptions = { mtime: FIXED_MTIME, mode: FILE_ENTRY_MODE, forceDosTimestamp: true, compress: true };
+  const digests: FileDigest[] = [];
+  try {
+    for (const rel of paths) {
+      const handle = await openRegularFile(path.join(root, ...rel.split('/')));
+      if (!handle) continue;
+      const digest = new DigestStream();
+      const source = handle.createReadStream({ autoClose: true });
+      const consumed = new Promise<void>((resolve, reject) => {
+        digest.once('end', resolve);
+        digest.once('error', reject);
+        source.once('error', reject);
+      });
+      zip.addReadStream(source.pipe(digest), rel, entryOptions);
+      // yazl reads entries in order; waiting here keeps one file open and in flight at a time.
+      await consumed;
+      digests.push({ path: rel, size: digest.size, sha256: digest.hash.digest() });
+    }
+    const manifest = makeManifest(digests);
+    zip.addBuffer(serializeManifest(manifest), MANIFEST_ENTRY_NAME, entryOptions);
     zip.end();
-  });
+    await written;
+    return manifest;
+  } catch (err) {
+    zip.outputStream.unpipe(out);
+    out.destroy();
+    await written.catch(() => undefined);
+    throw err;
+  }
 }
 
 // ---------------------------------------------------------------------------

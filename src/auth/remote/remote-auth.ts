@@ -15,15 +15,18 @@
  * - the remote copy is deleted only after a logout the phone confirmed.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { isAlive } from '../../browser/launch';
 import { checkProfileLock } from '../../browser/profile-lock';
 import { ArchiveError, errorMessage, InvalidOptionError, StoreError } from '../../errors';
 import { fromWwebjsStore, type WwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../client-id';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from '../strategy';
-import { computeContentHash, createSessionArchive, extractSessionArchive, DEFAULT_MAX_UNCOMPRESSED_BYTES, type SessionArchive } from './archive';
+import { createSessionArchive, extractSessionArchive, DEFAULT_MAX_UNCOMPRESSED_BYTES, type SessionArchive } from './archive';
+import { combineDigests, type FileDigest } from './manifest';
 import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, waitForLocalStorageValue } from './flush';
 
 export interface RemoteAuthOptions {
@@ -130,6 +133,11 @@ export class RemoteAuth extends AuthStrategy {
     const restoring = names.filter((n) => n.startsWith(`.${this.sessionName}.restore-`));
     const previous = names.filter((n) => n.startsWith(`${this.sessionName}.previous-`));
     for (const name of restoring) await rm(join(this.dataPath, name), { recursive: true, force: true });
+    // Temporary zips of a backup whose process died (the name carries its pid).
+    for (const name of names) {
+      const pid = /^\.waweb-archive-(\d+)-/.exec(name)?.[1];
+      if (pid !== undefined && !isAlive(Number(pid))) await rm(join(this.dataPath, name), { force: true });
+    }
     if (previous.length === 0) return;
     const [keep, ...rest] = previous;
     if (keep !== undefined && !(await exists(this.userDataDir))) await rename(join(this.dataPath, keep), this.userDataDir);
@@ -301,17 +309,17 @@ export class RemoteAuth extends AuthStrategy {
       await web.setLocalStorageItem(FLUSH_BARRIER_KEY, barrier);
       await waitForLocalStorageValue(this.userDataDir, barrier, { timeoutMs: this.#options.flushTimeoutMs, timeoutOption: 'flushTimeoutMs' });
     }
-    const archive = await createSessionArchive(this.userDataDir, { clientId: this.clientId ?? this.sessionName });
+    const archive = await createSessionArchive(this.userDataDir, { clientId: this.clientId ?? this.sessionName, tempDir: this.dataPath });
     return { archive, stateKey };
   }
 
   /** Identifies the session's logical content: localStorage as the page sees it, plus IndexedDB's files. */
   async #stateKey(entries: Array<[string, string]>): Promise<string> {
-    const files: Array<{ path: string; data: Uint8Array }> = [];
-    await collectFiles(join(this.userDataDir, 'Default', 'IndexedDB'), 'Default/IndexedDB', files);
+    const digests: FileDigest[] = [];
+    await digestFiles(join(this.userDataDir, 'Default', 'IndexedDB'), 'Default/IndexedDB', digests);
     const ls = createHash('sha256');
     for (const [key, value] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) ls.update(`${key.length}:${key}${value.length}:${value}`);
-    return `${ls.digest('hex')}:${computeContentHash(files)}`;
+    return `${ls.digest('hex')}:${combineDigests(digests)}`;
   }
 
   // ------------------------------------------------------------ stop
@@ -406,7 +414,8 @@ async function writeStamp(profileDir: string, stamp: LocalStamp): Promise<void> 
   await writeFile(join(profileDir, STAMP_FILE), JSON.stringify(stamp), { mode: 0o600 });
 }
 
-async function collectFiles(dir: string, rel: string, out: Array<{ path: string; data: Uint8Array }>): Promise<void> {
+/** Hashes every file under `dir` (LevelDB `LOCK` files aside), streaming: nothing is held in memory. */
+async function digestFiles(dir: string, rel: string, out: FileDigest[]): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -416,13 +425,21 @@ async function collectFiles(dir: string, rel: string, out: Array<{ path: string;
   }
   for (const entry of entries) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) await collectFiles(full, `${rel}/${entry.name}`, out);
+    if (entry.isDirectory()) await digestFiles(full, `${rel}/${entry.name}`, out);
     else if (entry.isFile() && entry.name !== 'LOCK') {
+      const hash = createHash('sha256');
+      let size = 0;
       try {
-        out.push({ path: `${rel}/${entry.name}`, data: await readFile(full) });
+        for await (const chunk of createReadStream(full)) {
+          hash.update(chunk as Buffer);
+          size += (chunk as Buffer).length;
+        }
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        // A compaction can remove a file mid-walk; it is simply not part of this state.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
       }
+      out.push({ path: `${rel}/${entry.name}`, size, sha256: hash.digest() });
     }
   }
 }
