@@ -9,14 +9,20 @@ export { AuthFailureError, NotReadyError, ClientClosedError } from './client/typ
 export type { ClientOptions, ClientEvents, ClientInfo, DisconnectReason, AuthFailureReason } from './client/types';
 
 export { AuthStrategy } from './auth/strategy';
-export type { AuthHost, BrowserPlan, BrowserClosedInfo, LaunchRequest, SessionSavedInfo } from './auth/strategy';
+export type { AuthHost, BrowserPlan, BrowserClosedInfo, LaunchRequest, SessionPage, SessionSavedInfo } from './auth/strategy';
 export { NoAuth } from './auth/no-auth';
 export { LocalAuth } from './auth/local-auth';
 export type { LocalAuthOptions } from './auth/local-auth';
 export { RemoteAuth } from './auth/remote/remote-auth';
 export type { RemoteAuthOptions } from './auth/remote/remote-auth';
 export { createSessionArchive, extractSessionArchive, readArchiveManifest } from './auth/remote/archive';
-export type { ArchiveManifest } from './auth/remote/archive';
+export type {
+  ArchiveManifest,
+  CreateSessionArchiveOptions,
+  ExtractSessionArchiveOptions,
+  ExtractedSessionArchive,
+  SessionArchive,
+} from './auth/remote/archive';
 
 export { findChromium, BrowserNotFoundError } from './browser/executable';
 export { BrowserError } from './browser/launch';
@@ -58,4 +64,10 @@ export type {
   MongoStoreOptions,
   PostgresStoreOptions,
   WwebjsStore,
+  MongoClientLike,
+  MongoDbLike,
+  MongooseLike,
+  PgPoolLike,
+  FromWwebjsStoreOptions,
+  ToWwebjsStoreOptions,
 } from './stores';

@@ -21,6 +21,7 @@ export interface LocalAuthOptions {
  */
 export class LocalAuth extends AuthStrategy {
   readonly name = 'local';
+  override readonly requiresProfile = true;
   readonly clientId: string | undefined;
   readonly dataPath: string;
   readonly userDataDir: string;

@@ -7,12 +7,20 @@
  * → onAuthFailure (a stored session was rejected) → beforeBrowserClose (page still open)
  * → (browser closes) → afterBrowserClosed → logout (after a phone-side logout succeeded) → destroy.
  */
-import type { WebPage } from '../web/web-page';
+import { InvalidOptionError } from '../errors';
+
+/** What a strategy may do with the live page: read and write the origin's localStorage. */
+export interface SessionPage {
+  /** The origin's localStorage, exactly as the page sees it. */
+  localStorageEntries(): Promise<Array<[string, string]>>;
+  /** Writes one localStorage item (RemoteAuth's flush barrier). */
+  setLocalStorageItem(key: string, value: string): Promise<void>;
+}
 
 /** What a strategy may use of the client. */
 export interface AuthHost {
   /** The live page, when there is one. */
-  page(): WebPage | undefined;
+  page(): SessionPage | undefined;
   /** Emits `remote_session_saved` on the client. */
   emitSessionSaved(info: SessionSavedInfo): void;
   /** Emits `error` on the client (failures that do not stop it, e.g. a failed backup). */
@@ -51,6 +59,11 @@ export interface LaunchRequest {
 export abstract class AuthStrategy {
   /** Short name, e.g. `no-auth`, `local`, `remote`. */
   abstract readonly name: string;
+  /**
+   * True when the strategy keeps the session in a Chromium profile it chooses,
+   * which only a browser waweb launches can use (not one it connects to).
+   */
+  readonly requiresProfile: boolean = false;
   #host: AuthHost | undefined;
 
   /** Called once, when the strategy is given to a client. */
@@ -59,7 +72,7 @@ export abstract class AuthStrategy {
   }
 
   protected get host(): AuthHost {
-    if (!this.#host) throw new Error('auth strategy used before setup()');
+    if (!this.#host) throw new InvalidOptionError('this auth strategy is not attached to a client yet (setup() was not called)');
     return this.#host;
   }
 

@@ -63,6 +63,14 @@ export async function launchBrowser(options: PuppeteerOptions, userAgent?: strin
       args: resolveArgs(options, userAgent),
       defaultViewport: launchOptions.defaultViewport ?? null,
       acceptInsecureCerts: launchOptions.acceptInsecureCerts ?? false,
+      // puppeteer kills Chromium on SIGINT/SIGTERM/SIGHUP (and exits on SIGINT). An application
+      // that handles a signal itself wants to destroy() the client cleanly first (a clean close
+      // flushes the profile), so puppeteer keeps out of signals the application already handles.
+      handleSIGINT: launchOptions.handleSIGINT ?? process.listenerCount('SIGINT') === 0,
+      handleSIGTERM: launchOptions.handleSIGTERM ?? process.listenerCount('SIGTERM') === 0,
+      handleSIGHUP: launchOptions.handleSIGHUP ?? process.listenerCount('SIGHUP') === 0,
+      // A pipe instead of a debugging port: Chromium exits when this process dies, however it dies.
+      pipe: launchOptions.pipe ?? true,
     });
   } catch (err) {
     throw new BrowserError(`Chromium failed to start (${executablePath})`, { cause: err });
@@ -79,22 +87,26 @@ export async function launchBrowser(options: PuppeteerOptions, userAgent?: strin
 
 /**
  * Closes a browser waweb launched, cleanly when it can (so Chromium flushes
- * its profile), and makes sure no process is left behind.
+ * its profile), and makes sure no process is left behind. Resolves `closed`
+ * when Chromium shut down on request, `killed` when it had to be killed (or
+ * was already gone): only a `closed` profile is known to be flushed.
  */
-export async function closeBrowser(browser: Browser, pid: number | undefined, timeoutMs = 10_000): Promise<void> {
+export async function closeBrowser(browser: Browser, pid: number | undefined, timeoutMs = 10_000): Promise<'closed' | 'killed'> {
+  let result: 'closed' | 'killed' = 'killed';
   if (browser.connected) {
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    const timedOut = new Promise<'killed'>((resolve) => {
+      timer = setTimeout(() => resolve('killed'), timeoutMs);
     });
     const closed = browser.close().then(
       () => 'closed' as const,
-      () => 'failed' as const,
+      () => 'killed' as const,
     );
-    await Promise.race([closed, timedOut]);
+    result = await Promise.race([closed, timedOut]);
     clearTimeout(timer);
   }
   if (pid !== undefined) killProcessGroup(pid);
+  return result;
 }
 
 /**

@@ -5,7 +5,7 @@
  * before launching: stale locks from this host are removed, live ones are a
  * clear error naming the pid.
  */
-import { readFile, readlink, rm } from 'node:fs/promises';
+import { readFile, readlink, realpath, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ErrorCode, WawebError } from '../errors';
@@ -66,6 +66,16 @@ async function usesProfile(pid: number, userDataDir: string): Promise<boolean> {
     return false;
   }
   const args = cmdline.split('\0');
-  const wanted = resolve(userDataDir);
-  return args.some((arg) => arg.startsWith('--user-data-dir=') && resolve(arg.slice('--user-data-dir='.length)) === wanted);
+  // The same folder may be spelled differently (relative to the process's cwd, through a symlink).
+  const procCwd = await readlink(`/proc/${pid}/cwd`).catch(() => '/');
+  const wanted = await canonical(resolve(userDataDir));
+  for (const arg of args) {
+    if (!arg.startsWith('--user-data-dir=')) continue;
+    if ((await canonical(resolve(procCwd, arg.slice('--user-data-dir='.length)))) === wanted) return true;
+  }
+  return false;
+}
+
+async function canonical(path: string): Promise<string> {
+  return realpath(path).catch(() => path);
 }

@@ -23,6 +23,8 @@ export async function runDemo(argv: string[]): Promise<number> {
   const sim = await WhatsAppSimulator.start();
   const phone = sim.phone('15550001234', { pushname: 'Demo Phone' });
   const clients: Client[] = [];
+  // Ends every pending wait when the demo stops early, so no timer outlives it.
+  const stop = new AbortController();
   const newClient = (): Client => {
     const client = new Client({ authStrategy: new LocalAuth({ clientId: 'demo', dataPath }), puppeteer: { args: sim.chromiumArgs() } });
     clients.push(client);
@@ -46,13 +48,15 @@ export async function runDemo(argv: string[]): Promise<number> {
       );
     });
     first.on('authenticated', () => log('authenticated'));
-    const firstReady = first.waitFor('ready', { timeout: 60_000 });
+    const firstReady = first.waitFor('ready', { timeout: 60_000, signal: stop.signal });
+    firstReady.catch(() => undefined); // awaited below; a failed step must not leave it unhandled
     await first.initialize();
     await firstReady;
     log(`ready as ${first.info?.wid._serialized ?? '?'}`);
 
     // 2. A message arrives; the bot replies.
-    const received = first.waitFor('message', { timeout: 30_000 });
+    const received = first.waitFor('message', { timeout: 30_000, signal: stop.signal });
+    received.catch(() => undefined); // awaited below; a failed step must not leave it unhandled
     await phone.receiveText('15550009876', 'ping');
     log('phone: contact 15550009876 sends "ping"');
     const [message] = (await received) as [Message];
@@ -67,7 +71,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     const second = newClient();
     let qrs = 0;
     second.on('qr', () => qrs++);
-    const secondReady = second.waitFor('ready', { timeout: 60_000 });
+    const secondReady = second.waitFor('ready', { timeout: 60_000, signal: stop.signal });
+    secondReady.catch(() => undefined); // awaited below; a failed step must not leave it unhandled
     await second.initialize();
     await secondReady;
     log(`restored and ready as ${second.info?.wid._serialized ?? '?'} with ${qrs} QR codes shown`);
@@ -76,6 +81,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     log(ok ? 'demo finished: every step worked' : 'demo finished with a problem (see above)');
     return ok ? 0 : 1;
   } finally {
+    stop.abort();
     for (const client of clients) await client.destroy();
     await sim.close();
     if (values.keep) log(`kept ${dataPath}`);

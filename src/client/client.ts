@@ -26,6 +26,9 @@ import {
 export const DEFAULT_USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
+/** States in which the app is still deciding; the client waits. */
+const WAITING_STATES = new Set(['UNLAUNCHED', 'OPENING', 'PAIRING']);
+
 /** States after which the client cannot go on. */
 const FATAL_STATES = new Set(['DEPRECATED_VERSION', 'PROXYBLOCK', 'TOS_BLOCK', 'SMB_TOS_BLOCK']);
 
@@ -142,7 +145,13 @@ export class Client extends TypedEmitter<ClientEvents> {
     if (this.#phase === 'closed' || this.#phase === 'idle') return;
     if (!run?.web || this.#phase !== 'running') throw new NotReadyError('logout() needs a started client');
     run.explicitLogout = true;
-    await run.web.logout();
+    try {
+      await run.web.logout();
+    } catch (err) {
+      // Still logged in: a logout from the phone later must be handled as usual.
+      run.explicitLogout = false;
+      throw err;
+    }
     run.loggedOut = true;
     await this.#teardown();
     await this.authStrategy.logout();
@@ -176,7 +185,13 @@ export class Client extends TypedEmitter<ClientEvents> {
   async #start(): Promise<void> {
     const puppeteerOptions = this.options.puppeteer ?? {};
     const connecting = puppeteerOptions.browserWSEndpoint !== undefined || puppeteerOptions.browserURL !== undefined;
-    // Fail on a missing browser before a strategy creates or deletes anything.
+    // Fail on a missing browser, or a browser that cannot use the strategy's profile,
+    // before a strategy creates or deletes anything.
+    if (connecting && this.authStrategy.requiresProfile) {
+      throw new InvalidOptionError(
+        `${this.authStrategy.constructor.name} keeps the session in a browser profile of its own; it cannot work with puppeteer.browserWSEndpoint/browserURL`,
+      );
+    }
     if (!connecting) findChromium(puppeteerOptions.executablePath);
     const request = puppeteerOptions.userDataDir === undefined ? {} : { userDataDir: puppeteerOptions.userDataDir };
     const abort = new AbortController();
@@ -227,9 +242,14 @@ export class Client extends TypedEmitter<ClientEvents> {
         ...(timeout > 0 ? { timeout } : {}),
       });
       booted.catch(() => undefined);
+      // The page adapter reports when it cannot hook into the app: fail at once, with the reason.
+      const failed = web.waitFor('startFailed', { signal: abort.signal }).then(([message]) => {
+        throw new PageError(message);
+      });
+      failed.catch(() => undefined);
       const opened = web.open(WHATSAPP_WEB_URL, 0);
       opened.catch(() => undefined);
-      await Promise.race([opened.then(() => booted), booted]);
+      await Promise.race([opened.then(() => booted), booted, failed]);
     } catch (err) {
       if (abort.signal.aborted) throw closedWhileStarting(err);
       throw err;
@@ -238,7 +258,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   }
 
   #wire(run: Run, web: WebPage): void {
-    web.on('booted', (_version, _state, hadSession) => this.#enqueue(run, async () => this.#onBooted(run, hadSession)));
+    web.on('booted', (_version, state, hadSession) => this.#enqueue(run, async () => this.#onBooted(run, state, hadSession)));
     web.on('state', (state) => this.#enqueue(run, () => this.#onState(run, state)));
     web.on('qr', (qr) => this.#enqueue(run, () => this.#onQr(run, qr)));
     web.on('synced', () => this.#enqueue(run, () => this.#onSynced(run)));
@@ -246,6 +266,8 @@ export class Client extends TypedEmitter<ClientEvents> {
     web.on('logout', () => this.#enqueue(run, () => this.#onLogout(run)));
     web.on('message', (message) => this.#enqueue(run, async () => this.#onMessage(message)));
     web.on('pageError', (message) => this.#enqueue(run, async () => this.emit('error', new PageError(message))));
+    // A crashed tab leaves the browser up but the session unusable.
+    web.page.once('error', () => this.#enqueue(run, () => this.#shutdown(run, 'PAGE_CRASHED')));
     web.page.on('framenavigated', (frame) => {
       if (frame !== web.page.mainFrame() || !web.booted) return;
       if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#enqueue(run, () => this.#shutdown(run, 'NAVIGATION'));
@@ -260,15 +282,17 @@ export class Client extends TypedEmitter<ClientEvents> {
         await handler();
       })
       .catch((err: unknown) => {
-        this.emit('error', err instanceof Error ? err : new Error(String(err)));
+        this.emit('error', asError(err));
       });
   }
 
   // ------------------------------------------------------------ page reports
 
-  async #onBooted(run: Run, hadSession: boolean): Promise<void> {
+  async #onBooted(run: Run, state: string, hadSession: boolean): Promise<void> {
     // A navigation (e.g. after a logout) boots the app again; only the first boot knows the stored session.
     if (!run.authenticated && !run.authFailureEmitted) run.hadSession = hadSession;
+    // The app may have settled before the adapter hooked in: handle that state as if it had just changed.
+    if (!WAITING_STATES.has(state)) await this.#onState(run, state);
   }
 
   async #onState(run: Run, state: string): Promise<void> {
@@ -355,9 +379,13 @@ export class Client extends TypedEmitter<ClientEvents> {
     if (run.explicitLogout) return;
     // Logged out from the phone (or the app): the stored session is dead.
     run.loggedOut = true;
-    await this.#teardown();
-    await this.authStrategy.logout();
-    this.emit('disconnected', 'LOGOUT');
+    try {
+      await this.#teardown();
+      await this.authStrategy.logout();
+    } finally {
+      // The client has stopped either way; a failed cleanup is reported on 'error' by the queue.
+      this.emit('disconnected', 'LOGOUT');
+    }
   }
 
   #onMessage(data: PageMessage): void {
@@ -406,13 +434,19 @@ export class Client extends TypedEmitter<ClientEvents> {
           try {
             await this.authStrategy.beforeBrowserClose();
           } catch (err) {
-            this.emit('error', err instanceof Error ? err : new Error(String(err)));
+            this.emit('error', asError(err));
           }
         }
-        if (run.owned) await closeBrowser(run.browser, run.pid);
-        else await run.browser.disconnect().catch(() => undefined);
+        let clean = false;
+        if (run.owned) {
+          clean = alive && (await closeBrowser(run.browser, run.pid)) === 'closed';
+        } else {
+          // A browser waweb connected to stays up: close only the tab waweb opened.
+          await run.web?.page.close().catch(() => undefined);
+          await run.browser.disconnect().catch(() => undefined);
+        }
         await this.authStrategy.afterBrowserClosed({
-          clean: alive,
+          clean,
           loggedOut: run.loggedOut,
           ...(run.stopReason === undefined ? {} : { reason: run.stopReason }),
         });
@@ -426,6 +460,11 @@ export class Client extends TypedEmitter<ClientEvents> {
       }
     }
   }
+}
+
+/** Errors pass through; anything else thrown is wrapped with the original kept as `cause`. */
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new PageError(`unexpected failure: ${String(err)}`, { cause: err });
 }
 
 function validateOptions(options: ClientOptions): void {

@@ -33,6 +33,7 @@ export type DisconnectReason =
   | 'NAVIGATION'
   | 'MAX_QR_RETRIES'
   | 'BROWSER_CLOSED'
+  | 'PAGE_CRASHED'
   | 'AUTH_FAILURE'
   | 'DEPRECATED_VERSION'
   | 'PROXYBLOCK'

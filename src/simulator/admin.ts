@@ -103,7 +103,7 @@ export async function startAdminServer(sim: WhatsAppSimulator, host: string, por
   const address = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -100,6 +100,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
   #expiredRefs = new Set<string>();
   #codes = new Map<string, { conn: Connection; phone: string }>();
   #timers = new Set<NodeJS.Timeout>();
+  #waits = new Set<() => void>();
   #refuse = 0;
   #delayNextMs = 0;
   #seq = 0;
@@ -160,10 +161,16 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
    */
   chromiumArgs(): string[] {
     return [
-      `--host-resolver-rules=MAP ${SIMULATED_HOST} 127.0.0.1:${this.port}`,
+      `--host-resolver-rules=MAP ${SIMULATED_HOST} ${this.#mappedHost()}:${this.port}`,
       '--ignore-certificate-errors',
       '--disable-features=LocalNetworkAccessChecks',
     ];
+  }
+
+  #mappedHost(): string {
+    const host = this.#options.host;
+    if (host === 'localhost') return '127.0.0.1';
+    return host.includes(':') ? `[${host}]` : host;
   }
 
   /** The phone that owns `number` (its account is created on first use). */
@@ -187,14 +194,25 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     const current = this.pendingQrCodes()[0];
     if (current !== undefined && !options.fresh) return Promise.resolve(current);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.#waits.delete(cancel);
         this.off('qr', onQr);
+      };
+      const timer = setTimeout(() => {
+        finish();
         reject(new TimeoutError(`no QR was shown within ${options.timeoutMs ?? 30_000} ms (timeoutMs)`));
       }, options.timeoutMs ?? 30_000);
       const onQr = (qr: string): void => {
-        clearTimeout(timer);
+        finish();
         resolve(qr);
       };
+      // close() ends the wait, so no timer outlives the simulator.
+      const cancel = (): void => {
+        finish();
+        reject(new SimulatorError(409, 'the simulator was closed while waiting for a QR'));
+      };
+      this.#waits.add(cancel);
       this.once('qr', onQr);
     });
   }
@@ -632,7 +650,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     const rotate = (): void => {
       if (p.ref) {
         this.#refs.delete(p.ref);
-        this.#expiredRefs.add(p.ref);
+        this.#expire(p.ref);
       }
       if (p.rotations >= this.#options.refRotations) {
         this.#stopRefs(conn);
@@ -657,8 +675,17 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     p.timer = undefined;
     if (p.ref) {
       this.#refs.delete(p.ref);
-      this.#expiredRefs.add(p.ref);
+      this.#expire(p.ref);
       p.ref = '';
+    }
+  }
+
+  /** Remembers a rotated-out ref (to answer 410 rather than 404), keeping only the newest ones. */
+  #expire(ref: string): void {
+    this.#expiredRefs.add(ref);
+    if (this.#expiredRefs.size > 1000) {
+      const oldest = this.#expiredRefs.values().next().value;
+      if (oldest !== undefined) this.#expiredRefs.delete(oldest);
     }
   }
 
@@ -682,6 +709,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   async #close(): Promise<void> {
+    for (const cancel of [...this.#waits]) cancel();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     for (const conn of this.#connections) {

@@ -34,7 +34,9 @@ export type PageEvent =
   | { type: 'loading'; percent: number }
   | { type: 'logout'; source: 'logout' | 'logout_from_bridge' }
   | { type: 'message'; message: PageMessage }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The page adapter could not hook into the app (e.g. a module it needs is missing). */
+  | { type: 'startFailed'; message: string };
 
 /** What `window.__waweb` offers once the app has booted. */
 export interface PageApi {

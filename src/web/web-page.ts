@@ -39,13 +39,6 @@ function isNavigationError(err: unknown): boolean {
   return /context was destroyed|navigat|detached|Target closed|Session closed/i.test(text);
 }
 
-/** Looks up waweb's page API inside the page (serialized into page calls). */
-function api(name: string): PageApi {
-  const found = (globalThis as unknown as Record<string, PageApi | undefined>)[name];
-  if (!found) throw new Error('waweb page API is not installed');
-  return found;
-}
-
 export type WebPageEvents = {
   booted: [version: string, state: string, hadSession: boolean];
   state: [state: string];
@@ -55,6 +48,7 @@ export type WebPageEvents = {
   logout: [source: 'logout' | 'logout_from_bridge'];
   message: [message: PageMessage];
   pageError: [message: string];
+  startFailed: [message: string];
 };
 
 export class WebPage extends TypedEmitter<WebPageEvents> {
@@ -87,15 +81,15 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
   }
 
   state(): Promise<string | null> {
-    return this.#call((name) => api(name).state(), undefined);
+    return this.#call('state');
   }
 
   info(): Promise<PageInfo> {
-    return this.#call((name) => api(name).info(), undefined);
+    return this.#call('info');
   }
 
   sendText(chatId: string, body: string, quotedId?: string): Promise<PageMessage> {
-    return this.#call((name, a) => api(name).sendText(a.chatId, a.body, a.quotedId), { chatId, body, quotedId });
+    return this.#call('sendText', chatId, body, quotedId);
   }
 
   /**
@@ -107,7 +101,7 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     const confirmed = this.waitFor('logout', { timeout: timeoutMs, timeoutOption: 'logout confirmation' });
     confirmed.catch(() => undefined);
     let callError: unknown;
-    await this.#call((name) => api(name).logout(), undefined).catch((err: unknown) => {
+    await this.#call('logout').catch((err: unknown) => {
       callError = err;
     });
     // The navigation that follows a logout destroys the call's context; any other failure is final.
@@ -122,31 +116,38 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
   }
 
   takeover(): Promise<void> {
-    return this.#call((name) => api(name).takeover(), undefined);
+    return this.#call('takeover');
   }
 
   refreshQr(): Promise<void> {
-    return this.#call((name) => api(name).refreshQr(), undefined);
+    return this.#call('refreshQr');
   }
 
   /** Writes one localStorage item of the origin (RemoteAuth uses it as a flush barrier). */
   setLocalStorageItem(key: string, value: string): Promise<void> {
-    return this.#call((name, a) => api(name).setLocalStorageItem(a.key, a.value), { key, value });
+    return this.#call('setLocalStorageItem', key, value);
   }
 
   /** The origin's localStorage, read exactly from the live page. */
   localStorageEntries(): Promise<Array<[string, string]>> {
-    return this.#call((name) => api(name).localStorageEntries(), undefined);
+    return this.#call('localStorageEntries');
   }
 
-  /** Runs `fn` in the page. `fn` is serialized: it may use only its arguments and `api`. */
-  async #call<T, A>(fn: (apiName: string, arg: A) => T | Promise<T>, arg: A): Promise<T> {
+  /**
+   * Calls one method of the page API. The call is a self-contained expression
+   * (method name and JSON arguments), so nothing depends on how this Node code
+   * was compiled, instrumented or minified.
+   */
+  async #call<M extends keyof PageApi>(method: M, ...args: Parameters<PageApi[M]>): Promise<Awaited<ReturnType<PageApi[M]>>> {
     if (!this.#booted) throw new PageError('WhatsApp Web has not booted in the page yet');
+    const list = (args as unknown[]).map((a) => (a === undefined ? 'undefined' : JSON.stringify(a))).join(', ');
+    const expression = `(() => {
+      const api = globalThis[${JSON.stringify(PAGE_API)}];
+      if (!api) throw new Error('waweb page API is not installed');
+      return api[${JSON.stringify(method)}](${list});
+    })()`;
     try {
-      // `fn` runs in the page, where the `api` helper must be defined beside it.
-      const source = `const api = ${api.toString()}; return (${fn.toString()})(apiName, arg);`;
-      const wrapped = new Function('apiName', 'arg', source) as (apiName: string, arg: unknown) => T;
-      return (await this.page.evaluate(wrapped, PAGE_API, arg as unknown)) as T;
+      return (await this.page.evaluate(expression)) as Awaited<ReturnType<PageApi[M]>>;
     } catch (err) {
       throw new PageError(`page call failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
@@ -184,6 +185,9 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
         return;
       case 'error':
         this.emit('pageError', event.message);
+        return;
+      case 'startFailed':
+        this.emit('startFailed', event.message);
         return;
     }
   }

@@ -147,7 +147,7 @@ function waitForApp(hadSession: boolean): void {
     try {
       start(hadSession);
     } catch (err) {
-      emit({ type: 'error', message: `page adapter failed to start: ${String(err)}` });
+      emit({ type: 'startFailed', message: `page adapter failed to start: ${String(err)}` });
     }
     return;
   }
