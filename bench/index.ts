@@ -20,12 +20,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { findChromium } from '../src/browser/executable';
 import { WhatsAppSimulator } from '../src/simulator';
+import { killAll, processesMentioning } from '../test/helpers/processes';
 import { CONFIG_ENV, LINE_PREFIX, type ChildConfig, type ChildEvent, type ClientKind, type Command, type RssReport } from './protocol';
 
 const ROOT = resolve(__dirname, '..');
@@ -82,25 +83,6 @@ function parseArgs(argv: string[]): Args {
 
 // ---------------------------------------------------------------- child processes
 
-/** Live (non-zombie) processes whose command line mentions `needle` (never this process). */
-function processesMentioning(needle: string): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state === 'Z' || state === 'X') continue;
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle)) out.push(pid);
-    } catch {
-      // exited while we looked
-    }
-  }
-  return out;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -114,13 +96,7 @@ async function killPhase(child: ChildRun | undefined, folder: string): Promise<v
   for (;;) {
     const left = processesMentioning(folder);
     if (left.length === 0) return;
-    for (const pid of left) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    killAll(left);
     if (Date.now() > deadline) throw new Error(`processes of ${folder} survived SIGKILL: ${left.join(', ')}`);
     await sleep(50);
   }

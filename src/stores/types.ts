@@ -9,7 +9,10 @@ export interface StoredGeneration {
   /** Increases by one with every save of this session id (1 for the first). */
   generation: number;
   createdAt: Date;
-  /** Size of the stored data in bytes. */
+  /**
+   * Size of the stored data in bytes. From `list()`, `0` can also mean "not known without
+   * downloading" for stores that say so (`fromWwebjsStore`); `save()` and `load()` always give the size.
+   */
   bytes: number;
 }
 
@@ -26,6 +29,15 @@ export interface LoadOptions {
 export interface SessionStore {
   /** Short backend name, e.g. `file`, `mongo`, `postgres`. */
   readonly name: string;
+  /**
+   * Optional capability, `true` when absent. `true`: a generation's number together with its
+   * `createdAt` names one stored backup for as long as it is kept, whichever store object or
+   * process lists it, so RemoteAuth may keep a local profile stamped with them instead of
+   * downloading it again. `false`: the numbers are only this object's guesses (whatsapp-web.js-style
+   * stores behind `fromWwebjsStore`), and RemoteAuth restores the newest backup on every start.
+   * Decorators should pass it through.
+   */
+  readonly stableGenerations?: boolean;
   /** True when at least one generation of `sessionId` is stored. */
   exists(sessionId: string): Promise<boolean>;
   /**

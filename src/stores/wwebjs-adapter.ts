@@ -76,12 +76,19 @@ async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
  *
  * Such stores keep one backup per session that waweb cannot number, so generations are counted by
  * this adapter object: the first save of an absent session is 1, every save through it adds one,
- * and a backup it did not see being written is reported as generation 1. `list` returns at most
- * one entry. Before `extract`, the adapter checks `sessionExists`: wwebjs-mongo's `extract` of a
- * missing session raises an uncatchable stream error.
+ * and a backup it did not see being written is reported as generation 1. The numbers (and the
+ * `createdAt` of a backup it did not write) name nothing outside this object, so the adapter
+ * declares `stableGenerations: false` and RemoteAuth restores the newest backup on every start.
+ *
+ * `list` returns at most one entry and never downloads: its `bytes` is the size this adapter last
+ * saved or loaded, and `0` (unknown) for a backup it has not seen. Before `extract`, the adapter
+ * checks `sessionExists`: wwebjs-mongo's `extract` of a missing session raises an uncatchable
+ * stream error.
  */
 export class WwebjsStoreAdapter implements SessionStore {
   readonly name = 'wwebjs';
+  /** Generation numbers are counted per adapter object; see the class comment. */
+  readonly stableGenerations = false;
   private readonly known = new Map<string, KnownGeneration>();
   private readonly workDir: string;
   private readonly zipDir: string | undefined;
@@ -170,17 +177,16 @@ export class WwebjsStoreAdapter implements SessionStore {
     }
   }
 
-  /** At most one entry. When this adapter has not seen the backup yet, it is downloaded once to learn its size. */
+  /**
+   * At most one entry; one `sessionExists` call, nothing downloaded. A backup this adapter has not
+   * saved or loaded is reported as generation 1, `createdAt` now and `bytes` 0 (unknown).
+   */
   async list(sessionId: string): Promise<StoredGeneration[]> {
     this.check(sessionId);
     if (!(await this.exists(sessionId))) return [];
-    let known = this.known.get(sessionId);
-    if (!known) {
-      const loaded = await this.load(sessionId);
-      if (!loaded) return [];
-      known = { generation: loaded.generation, createdAt: loaded.createdAt, bytes: loaded.bytes };
-    }
-    return [{ sessionId, ...known }];
+    const known = this.known.get(sessionId);
+    if (known) return [{ sessionId, ...known }];
+    return [{ sessionId, generation: 1, createdAt: new Date(), bytes: 0 }];
   }
 
   async delete(sessionId: string): Promise<void> {

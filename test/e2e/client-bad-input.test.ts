@@ -16,93 +16,79 @@ import {
   LocalAuth,
   ProfileLockedError,
 } from '../../src/index';
-import { WhatsAppSimulator } from '../../src/simulator';
 import { ClientHarness, mainBrowserPid } from '../helpers/client';
-import { tempDir } from '../helpers/tmp';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
-let sim: WhatsAppSimulator;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let h: ClientHarness;
 const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start();
-});
-afterAll(async () => {
-  await sim?.close();
-});
-beforeEach(async () => {
-  work = await tempDir('waweb-client-bad-');
-  h = new ClientHarness(sim, work.path);
-});
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+const env = useSimulatorHarnesses(
+  'waweb-client-bad-',
+  (sim, dir) => ({ h: new ClientHarness(sim, dir) }),
+  async ({ h }) => {
+    // The test's own child processes first, then the clients.
+    for (const child of children.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
     }
-  }
-  try {
     await h.stopAll();
-  } finally {
-    await work.remove();
-  }
-});
+  },
+);
 
 test.each(['../x', 'a/b', '', '..', 'a b', 'x\u0000y'])('clientId %j → InvalidOptionError at construction', (clientId) => {
   let caught: unknown;
   try {
-    new LocalAuth({ clientId, dataPath: h.dataPath });
+    new LocalAuth({ clientId, dataPath: env.h.dataPath });
   } catch (err) {
     caught = err;
   }
   expect(caught).toBeInstanceOf(InvalidOptionError);
   expect((caught as InvalidOptionError).code).toBe(ErrorCode.INVALID_OPTION);
-  expect(existsSync(h.dataPath)).toBe(false);
+  expect(existsSync(env.h.dataPath)).toBe(false);
 });
 
 test('puppeteer.userDataDir contradicting LocalAuth → InvalidOptionError at initialize(), no folder created, nothing launched', async () => {
-  const elsewhere = join(work.path, 'elsewhere');
-  const c = h.create({ options: { authStrategy: h.localAuth('contra'), puppeteer: { userDataDir: elsewhere } } });
+  const elsewhere = join(env.work.path, 'elsewhere');
+  const c = env.h.create({ options: { authStrategy: env.h.localAuth('contra'), puppeteer: { userDataDir: elsewhere } } });
   const err = await c.client.initialize().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(InvalidOptionError);
   expect((err as InvalidOptionError).code).toBe('INVALID_OPTION');
-  expect(existsSync(h.sessionDir('contra'))).toBe(false);
+  expect(existsSync(env.h.sessionDir('contra'))).toBe(false);
   expect(existsSync(elsewhere)).toBe(false);
-  expect(h.browserPids()).toEqual([]);
+  expect(env.h.browserPids()).toEqual([]);
   expect(await c.client.getState()).toBeNull();
   expect(c.events).toEqual([]);
 });
 
 test('puppeteer.userDataDir equal to the LocalAuth folder is accepted', async () => {
   const number = '15556000001';
-  const c = await h.start({
+  const c = await env.h.start({
     scanAs: number,
-    options: { authStrategy: h.localAuth('same'), puppeteer: { userDataDir: h.sessionDir('same') } },
+    options: { authStrategy: env.h.localAuth('same'), puppeteer: { userDataDir: env.h.sessionDir('same') } },
   });
   await c.until('ready');
-  expect(mainBrowserPid(h.sessionDir('same'))).toBeDefined();
+  expect(mainBrowserPid(env.h.sessionDir('same'))).toBeDefined();
 });
 
 test('missing Chromium: executablePath /nonexistent → BrowserNotFoundError, no folder created', async () => {
-  const c = h.create({ options: { authStrategy: h.localAuth('nochrome'), puppeteer: { executablePath: '/nonexistent' } } });
+  const c = env.h.create({ options: { authStrategy: env.h.localAuth('nochrome'), puppeteer: { executablePath: '/nonexistent' } } });
   const err = await c.client.initialize().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(BrowserNotFoundError);
   expect((err as BrowserNotFoundError).code).toBe('BROWSER_NOT_FOUND');
-  expect(existsSync(h.dataPath)).toBe(false);
+  expect(existsSync(env.h.dataPath)).toBe(false);
   expect(await c.client.getState()).toBeNull();
 });
 
 test('missing Chromium: CHROME_PATH pointing nowhere → BrowserNotFoundError, no folder created', async () => {
   const saved = process.env['CHROME_PATH'];
-  process.env['CHROME_PATH'] = join(work.path, 'no-such-chromium');
+  process.env['CHROME_PATH'] = join(env.work.path, 'no-such-chromium');
   try {
-    const c = h.create({ options: { authStrategy: h.localAuth('nochrome-env') } });
+    const c = env.h.create({ options: { authStrategy: env.h.localAuth('nochrome-env') } });
     const err = await c.client.initialize().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BrowserNotFoundError);
     expect((err as BrowserNotFoundError).code).toBe(ErrorCode.BROWSER_NOT_FOUND);
-    expect(existsSync(h.dataPath)).toBe(false);
+    expect(existsSync(env.h.dataPath)).toBe(false);
   } finally {
     if (saved === undefined) delete process.env['CHROME_PATH'];
     else process.env['CHROME_PATH'] = saved;
@@ -129,13 +115,13 @@ test.each([
   ['a live pid of an unrelated process', () => process.pid],
 ])('a stale SingletonLock (this host, %s) is cleared and the client starts', async (_what, lockPid) => {
   const number = '15556000002';
-  const dir = h.sessionDir('stale');
+  const dir = env.h.sessionDir('stale');
   await mkdir(dir, { recursive: true });
   await symlink(`${hostname()}-${lockPid()}`, join(dir, 'SingletonLock'));
   await symlink('12345678901234567890', join(dir, 'SingletonCookie'));
   await writeFile(join(dir, 'keep.txt'), 'mine');
 
-  const c = await h.start({ scanAs: number, options: { authStrategy: h.localAuth('stale') } });
+  const c = await env.h.start({ scanAs: number, options: { authStrategy: env.h.localAuth('stale') } });
   await c.until('ready');
   const pid = mainBrowserPid(dir);
   expect(pid).toBeDefined();
@@ -145,7 +131,7 @@ test.each([
 });
 
 test('a SingletonLock held by a live process using the profile → ProfileLockedError naming the pid; nothing launched or deleted', async () => {
-  const dir = h.sessionDir('locked');
+  const dir = env.h.sessionDir('locked');
   await mkdir(dir, { recursive: true });
   // A live process whose command line says it uses this profile, as a Chromium would.
   const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', `--user-data-dir=${dir}`], { stdio: 'ignore' });
@@ -158,7 +144,7 @@ test('a SingletonLock held by a live process using the profile → ProfileLocked
   await writeFile(join(dir, 'keep.txt'), 'mine');
   const before = (await readdir(dir)).sort();
 
-  const c = h.create({ options: { authStrategy: h.localAuth('locked') } });
+  const c = env.h.create({ options: { authStrategy: env.h.localAuth('locked') } });
   const err = await c.client.initialize().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ProfileLockedError);
   expect((err as ProfileLockedError).code).toBe('PROFILE_LOCKED');
@@ -166,7 +152,7 @@ test('a SingletonLock held by a live process using the profile → ProfileLocked
   expect((await readdir(dir)).sort()).toEqual(before);
   expect(await readlink(join(dir, 'SingletonLock'))).toBe(`${hostname()}-${holder.pid}`);
   // The only process on this profile is the holder: no Chromium was launched.
-  expect(h.browserPids()).toEqual([holder.pid]);
+  expect(env.h.browserPids()).toEqual([holder.pid]);
   expect(await c.client.getState()).toBeNull();
 
   // Once the holder is gone, the same lock is stale and the client starts.
@@ -176,5 +162,5 @@ test('a SingletonLock held by a live process using the profile → ProfileLocked
   await c.client.initialize();
   expect(await c.client.getState()).not.toBeNull();
   await c.client.destroy();
-  expect(await h.waitForNoBrowser()).toEqual([]);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
 });

@@ -5,33 +5,16 @@
  * session needs its localStorage marker: so the session is paired and closed
  * cleanly first (marker flushed), restored, and only then is the browser killed.
  */
-import { WhatsAppSimulator } from '../../src/simulator';
 import { ClientHarness, mainBrowserPid, recordUnhandledRejections } from '../helpers/client';
-import { tempDir } from '../helpers/tmp';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
-let sim: WhatsAppSimulator;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let h: ClientHarness;
+const env = useSimulatorHarnesses('waweb-client-crash-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
 let rejections: ReturnType<typeof recordUnhandledRejections>;
-
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start();
-});
-afterAll(async () => {
-  await sim?.close();
-});
-beforeEach(async () => {
-  work = await tempDir('waweb-client-crash-');
-  h = new ClientHarness(sim, work.path);
+beforeEach(() => {
   rejections = recordUnhandledRejections();
 });
-afterEach(async () => {
-  try {
-    await h.stopAll();
-  } finally {
-    rejections.uninstall();
-    await work.remove();
-  }
+afterEach(() => {
+  rejections?.uninstall();
 });
 
 /** Lets pending rejections surface (Node reports unhandled ones after the microtask queue drains). */
@@ -39,18 +22,18 @@ const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
 
 test('SIGKILL → disconnected(BROWSER_CLOSED), no unhandled rejection; the next initialize() restores without a QR', async () => {
   const number = '15555000001';
-  await h.pair('crash', number);
-  const c = await h.start({ options: { authStrategy: h.localAuth('crash') } });
+  await env.h.pair('crash', number);
+  const c = await env.h.start({ options: { authStrategy: env.h.localAuth('crash') } });
   await c.until('ready');
   expect(c.count('qr')).toBe(0);
 
-  const pid = mainBrowserPid(h.sessionDir('crash'));
+  const pid = mainBrowserPid(env.h.sessionDir('crash'));
   expect(pid).toBeDefined();
   process.kill(pid!, 'SIGKILL');
   const [reason] = await c.until('disconnected');
   expect(reason).toBe('BROWSER_CLOSED');
   expect(c.count('disconnected')).toBe(1);
-  expect(await h.waitForNoBrowser()).toEqual([]);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
   expect(await c.client.getState()).toBeNull();
   await expect(c.client.sendMessage('15559990004@c.us', 'nobody home')).rejects.toMatchObject({ code: 'NOT_READY' });
 
@@ -61,7 +44,7 @@ test('SIGKILL → disconnected(BROWSER_CLOSED), no unhandled rejection; the next
   expect(c.count('auth_failure')).toBe(0);
   expect(c.client.info?.wid.user).toBe(number);
   await c.client.sendMessage('15559990004@c.us', 'back after the crash');
-  expect(sim.phone(number).sentMessages().map((m) => m.body)).toContain('back after the crash');
+  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('back after the crash');
 
   await settle();
   expect(rejections.seen).toEqual([]);
@@ -69,19 +52,19 @@ test('SIGKILL → disconnected(BROWSER_CLOSED), no unhandled rejection; the next
 
 test('SIGKILL before the login completes: disconnected(BROWSER_CLOSED) and no ready; the next initialize() restores', async () => {
   const number = '15555000002';
-  await h.pair('early', number);
+  await env.h.pair('early', number);
   // Hold the page's connection: initialize() resolves once the app has booted, before any login.
-  sim.delayNextConnection(3000);
-  const c = await h.start({ options: { authStrategy: h.localAuth('early') } });
+  env.sim.delayNextConnection(3000);
+  const c = await env.h.start({ options: { authStrategy: env.h.localAuth('early') } });
   expect(c.count('authenticated')).toBe(0);
-  const pid = mainBrowserPid(h.sessionDir('early'));
+  const pid = mainBrowserPid(env.h.sessionDir('early'));
   expect(pid).toBeDefined();
   process.kill(pid!, 'SIGKILL');
   const [reason] = await c.until('disconnected');
   expect(reason).toBe('BROWSER_CLOSED');
   expect(c.count('ready')).toBe(0);
   expect(c.count('auth_failure')).toBe(0);
-  expect(await h.waitForNoBrowser()).toEqual([]);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
   expect(await c.client.getState()).toBeNull();
 
   await c.client.initialize();

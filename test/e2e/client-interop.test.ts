@@ -2,42 +2,18 @@
  * Issue 3 acceptance 2: LocalAuth folders move between whatsapp-web.js 1.34.7
  * and waweb both ways, without a QR (same test run, same simulator).
  */
-import { WhatsAppSimulator } from '../../src/simulator';
 import { ClientHarness } from '../helpers/client';
-import { tempDir } from '../helpers/tmp';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
 
-let sim: WhatsAppSimulator;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let h: ClientHarness;
-let wwebjs: WwebjsHarness;
-
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start();
-});
-afterAll(async () => {
-  await sim?.close();
-});
-beforeEach(async () => {
-  work = await tempDir('waweb-client-interop-');
-  h = new ClientHarness(sim, work.path);
-  wwebjs = new WwebjsHarness(sim, work.path);
-});
-afterEach(async () => {
-  try {
-    await wwebjs.stopAll();
-    await h.stopAll();
-  } finally {
-    await work.remove();
-  }
-});
+const env = useSimulatorHarnesses('waweb-client-interop-', (sim, dir) => ({ wwebjs: new WwebjsHarness(sim, dir), h: new ClientHarness(sim, dir) }));
 
 test('a LocalAuth folder created by whatsapp-web.js 1.34.7 is restored by waweb without a QR', async () => {
   const number = '15552000001';
-  sim.phone(number, { pushname: 'From wwebjs' });
-  const made = wwebjs.start(wwebjs.localAuth('shared'), {
+  env.sim.phone(number, { pushname: 'From wwebjs' });
+  const made = env.wwebjs.start(env.wwebjs.localAuth('shared'), {
     onQr: (qr) => {
-      sim
+      env.sim
         .phone(number)
         .scan(qr)
         .catch(() => undefined);
@@ -45,28 +21,28 @@ test('a LocalAuth folder created by whatsapp-web.js 1.34.7 is restored by waweb 
   });
   await made.next('ready');
   expect(made.qrs.length).toBeGreaterThanOrEqual(1);
-  await wwebjs.stop(made.client);
+  await env.wwebjs.stop(made.client);
 
-  const c = await h.start({ options: { authStrategy: h.localAuth('shared') } });
+  const c = await env.h.start({ options: { authStrategy: env.h.localAuth('shared') } });
   await c.until('ready');
   expect(c.count('qr')).toBe(0);
   expect(c.count('auth_failure')).toBe(0);
   expect(c.client.info?.wid._serialized).toBe(`${number}@c.us`);
   expect(c.client.info?.pushname).toBe('From wwebjs');
   await c.client.sendMessage('15559990002@c.us', 'hello from waweb on a wwebjs folder');
-  expect(sim.phone(number).sentMessages().map((m) => m.body)).toContain('hello from waweb on a wwebjs folder');
-  expect(sim.phone(number).devices()).toHaveLength(1);
+  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('hello from waweb on a wwebjs folder');
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
 });
 
 test('a LocalAuth folder created by waweb is restored by whatsapp-web.js 1.34.7 without a QR', async () => {
   const number = '15552000002';
-  const wid = await h.pair('made-by-waweb', number);
+  const wid = await env.h.pair('made-by-waweb', number);
   expect(wid).toBe(`${number}@c.us`);
 
-  const restored = wwebjs.start(wwebjs.localAuth('made-by-waweb'));
+  const restored = env.wwebjs.start(env.wwebjs.localAuth('made-by-waweb'));
   await restored.next('ready');
   expect(restored.qrs).toEqual([]);
   expect(restored.events.map((e) => e.name)).not.toContain('auth_failure');
   expect(restored.client.info.wid._serialized).toBe(`${number}@c.us`);
-  expect(sim.phone(number).devices()).toHaveLength(1);
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
 });

@@ -7,37 +7,16 @@
 import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { AbortError, AuthFailureError, ClientClosedError, ErrorCode, TimeoutError } from '../../src/index';
-import { WhatsAppSimulator } from '../../src/simulator';
 import { ClientHarness, mainBrowserPid } from '../helpers/client';
-import { tempDir } from '../helpers/tmp';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
-let sim: WhatsAppSimulator;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let h: ClientHarness;
-
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start();
-});
-afterAll(async () => {
-  await sim?.close();
-});
-beforeEach(async () => {
-  work = await tempDir('waweb-client-life-');
-  h = new ClientHarness(sim, work.path);
-});
-afterEach(async () => {
-  try {
-    await h.stopAll();
-  } finally {
-    await work.remove();
-  }
-});
+const env = useSimulatorHarnesses('waweb-client-life-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
 
 test('LocalAuth: pair → ready → destroy → a new Client with the same clientId is ready without a QR', async () => {
   const number = '15551000001';
-  sim.phone(number, { pushname: 'Alice' });
+  env.sim.phone(number, { pushname: 'Alice' });
 
-  const first = await h.start({ scanAs: number, options: { authStrategy: h.localAuth('alice') } });
+  const first = await env.h.start({ scanAs: number, options: { authStrategy: env.h.localAuth('alice') } });
   // `ready` comes only once the page is usable: info is set and a message can be sent from the listener.
   const sentFromReady = new Promise<unknown>((resolve) => {
     first.client.once('ready', () => {
@@ -54,7 +33,7 @@ test('LocalAuth: pair → ready → destroy → a new Client with the same clien
   await first.until('ready');
   const sent = await sentFromReady;
   expect(sent).not.toBeInstanceOf(Error);
-  expect(sim.phone(number).sentMessages().map((m) => m.body)).toContain('hello from ready');
+  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('hello from ready');
   expect(first.client.info?.wid._serialized).toBe(`${number}@c.us`);
   expect(first.client.info?.pushname).toBe('Alice');
   expect(first.count('qr')).toBeGreaterThanOrEqual(1);
@@ -62,12 +41,12 @@ test('LocalAuth: pair → ready → destroy → a new Client with the same clien
   expect(first.count('ready')).toBe(1);
   expect(first.names().indexOf('authenticated')).toBeLessThan(first.names().indexOf('ready'));
   expect(await first.client.getState()).toBe('CONNECTED');
-  expect(sim.phone(number).devices()).toHaveLength(1);
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
   await first.client.destroy();
-  expect(await h.waitForNoBrowser()).toEqual([]);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
   expect(await first.client.getState()).toBeNull();
 
-  const second = await h.start({ options: { authStrategy: h.localAuth('alice') } });
+  const second = await env.h.start({ options: { authStrategy: env.h.localAuth('alice') } });
   await second.until('ready');
   // A message round trip after ready proves nothing else was still on its way.
   await second.client.sendMessage('15559990000', 'after restore');
@@ -76,35 +55,35 @@ test('LocalAuth: pair → ready → destroy → a new Client with the same clien
   expect(second.count('authenticated')).toBe(1);
   expect(second.count('ready')).toBe(1);
   expect(second.client.info?.wid.user).toBe(number);
-  expect(sim.phone(number).devices()).toHaveLength(1);
-  expect(sim.phone(number).sentMessages().map((m) => m.body)).toContain('after restore');
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
+  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('after restore');
 });
 
 test('NoAuth: every start is a fresh session with a QR, and no browser is left behind', async () => {
   const number = '15551000007';
   for (let i = 0; i < 2; i++) {
-    const c = await h.start({ scanAs: number });
+    const c = await env.h.start({ scanAs: number });
     await c.until('ready');
     expect(c.count('qr')).toBeGreaterThanOrEqual(1);
     expect(c.client.info?.wid.user).toBe(number);
     await c.client.destroy();
-    expect(await h.waitForNoBrowser()).toEqual([]);
+    expect(await env.h.waitForNoBrowser()).toEqual([]);
   }
-  expect(sim.phone(number).devices()).toHaveLength(2);
-  expect(existsSync(h.dataPath)).toBe(false);
+  expect(env.sim.phone(number).devices()).toHaveLength(2);
+  expect(existsSync(env.h.dataPath)).toBe(false);
 });
 
 test('a dropped connection heals on its own: TIMEOUT → CONNECTED, no second authenticated/ready, still usable', async () => {
   const number = '15551000008';
-  const c = await h.start({ scanAs: number, options: { authStrategy: h.localAuth('flaky') } });
+  const c = await env.h.start({ scanAs: number, options: { authStrategy: env.h.localAuth('flaky') } });
   await c.until('ready');
   const before = c.count('change_state');
-  expect(sim.dropConnections(number)).toBe(1);
+  expect(env.sim.dropConnections(number)).toBe(1);
   await c.until('change_state', before + 3);
   expect(c.args('change_state').slice(before)).toEqual([['TIMEOUT'], ['OPENING'], ['CONNECTED']]);
   expect(await c.client.getState()).toBe('CONNECTED');
   await c.client.sendMessage('15559990009@c.us', 'after reconnect');
-  expect(sim.phone(number).sentMessages().map((m) => m.body)).toContain('after reconnect');
+  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('after reconnect');
   expect(c.count('authenticated')).toBe(1);
   expect(c.count('ready')).toBe(1);
   expect(c.count('disconnected')).toBe(0);
@@ -114,16 +93,16 @@ test('a dropped connection heals on its own: TIMEOUT → CONNECTED, no second au
 test('two clientIds side by side stay independent: two devices, unlinking one affects only that one', async () => {
   const number = '15551000002';
   const [a, b] = await Promise.all([
-    h.start({ scanAs: number, options: { authStrategy: h.localAuth('side-a') } }),
-    h.start({ scanAs: number, options: { authStrategy: h.localAuth('side-b') } }),
+    env.h.start({ scanAs: number, options: { authStrategy: env.h.localAuth('side-a') } }),
+    env.h.start({ scanAs: number, options: { authStrategy: env.h.localAuth('side-b') } }),
   ]);
   await Promise.all([a.until('ready'), b.until('ready')]);
-  const devices = sim.phone(number).devices();
+  const devices = env.sim.phone(number).devices();
   expect(devices).toHaveLength(2);
   expect(devices.every((d) => d.online)).toBe(true);
 
   // Unlink one device on the phone (the phone API does not say which browser it is): exactly one client goes.
-  await sim.phone(number).unlink(devices[0]!.id);
+  await env.sim.phone(number).unlink(devices[0]!.id);
   const loggedOut = await Promise.race([
     a.until('disconnected').then(() => a),
     b.until('disconnected').then(() => b),
@@ -135,20 +114,20 @@ test('two clientIds side by side stay independent: two devices, unlinking one af
   expect(other.count('disconnected')).toBe(0);
   expect(await other.client.getState()).toBe('CONNECTED');
   await other.client.sendMessage('15559990001', 'still here');
-  expect(sim.phone(number).sentMessages().map((m) => m.body)).toContain('still here');
-  expect(sim.phone(number).devices().map((d) => d.id)).toEqual([devices[1]!.id]);
+  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('still here');
+  expect(env.sim.phone(number).devices().map((d) => d.id)).toEqual([devices[1]!.id]);
   // A phone-side logout removes the session's folder, and only that one.
-  expect(existsSync(h.sessionDir(goneId))).toBe(false);
-  expect(existsSync(h.sessionDir(otherId))).toBe(true);
+  expect(existsSync(env.h.sessionDir(goneId))).toBe(false);
+  expect(existsSync(env.h.sessionDir(otherId))).toBe(true);
 });
 
 test('unlinked on the phone while stopped: the next start emits auth_failure (typed), then a QR, and can pair again', async () => {
   const number = '15551000003';
-  await h.pair('unlinked', number);
-  const [device] = sim.phone(number).devices();
-  await sim.phone(number).unlink(device!.id);
+  await env.h.pair('unlinked', number);
+  const [device] = env.sim.phone(number).devices();
+  await env.sim.phone(number).unlink(device!.id);
 
-  const c = await h.start({ scanAs: number, options: { authStrategy: h.localAuth('unlinked') } });
+  const c = await env.h.start({ scanAs: number, options: { authStrategy: env.h.localAuth('unlinked') } });
   await c.until('ready');
   const names = c.names().filter((n) => ['auth_failure', 'qr', 'authenticated', 'ready'].includes(n));
   expect(names[0]).toBe('auth_failure');
@@ -162,37 +141,37 @@ test('unlinked on the phone while stopped: the next start emits auth_failure (ty
   expect(failure.code).toBe(ErrorCode.AUTH_FAILED);
   expect(failure.code).toBe('AUTH_FAILED');
   expect(failure.reason).toBe('SESSION_REJECTED');
-  expect(sim.phone(number).devices()).toHaveLength(1);
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
 });
 
 test('restartOnAuthFail: false → auth_failure, then disconnected(AUTH_FAILURE), no QR, browser gone', async () => {
   const number = '15551000004';
-  await h.pair('strict', number);
-  const [device] = sim.phone(number).devices();
-  await sim.phone(number).unlink(device!.id);
+  await env.h.pair('strict', number);
+  const [device] = env.sim.phone(number).devices();
+  await env.sim.phone(number).unlink(device!.id);
 
-  const c = await h.start({ options: { authStrategy: h.localAuth('strict'), restartOnAuthFail: false } });
+  const c = await env.h.start({ options: { authStrategy: env.h.localAuth('strict'), restartOnAuthFail: false } });
   const [reason] = await c.until('disconnected');
   expect(reason).toBe('AUTH_FAILURE');
   expect(c.names().filter((n) => n === 'auth_failure' || n === 'disconnected' || n === 'qr')).toEqual(['auth_failure', 'disconnected']);
   expect(c.args('auth_failure')[0]![0].reason).toBe('SESSION_REJECTED');
-  expect(await h.waitForNoBrowser()).toEqual([]);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
   expect(await c.client.getState()).toBeNull();
   // The rejected session's folder is not deleted behind the caller's back.
-  expect(existsSync(h.sessionDir('strict'))).toBe(true);
+  expect(existsSync(env.h.sessionDir('strict'))).toBe(true);
 });
 
 test('destroy() is idempotent, also when called concurrently and during initialize()', async () => {
   const number = '15551000005';
-  const c = await h.start({ scanAs: number, options: { authStrategy: h.localAuth('idem') } });
+  const c = await env.h.start({ scanAs: number, options: { authStrategy: env.h.localAuth('idem') } });
   await c.until('ready');
   await Promise.all([c.client.destroy(), c.client.destroy()]);
   await c.client.destroy();
-  expect(await h.waitForNoBrowser()).toEqual([]);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
   expect(c.count('disconnected')).toBe(0);
 
   // destroy() while initialize() is still under way: initialize settles, destroy waits for it, nothing is left.
-  const d = h.create({ options: { authStrategy: h.localAuth('idem') } });
+  const d = env.h.create({ options: { authStrategy: env.h.localAuth('idem') } });
   const init = d.client.initialize();
   const settled = init.then(
     () => 'resolved',
@@ -201,7 +180,7 @@ test('destroy() is idempotent, also when called concurrently and during initiali
   await Promise.all([d.client.destroy(), d.client.destroy()]);
   const outcome = await settled;
   if (outcome !== 'resolved') expect((outcome as { code?: string }).code).toBe('CLOSED');
-  expect(await h.waitForNoBrowser()).toEqual([]);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
   expect(await d.client.getState()).toBeNull();
 });
 
@@ -227,17 +206,17 @@ async function blackHole(): Promise<{ args: string[]; close(): Promise<void> }> 
 test('destroy() during a start whose page never loads returns promptly; initialize() rejects with CLOSED', async () => {
   const hole = await blackHole();
   try {
-    const c = h.create({ options: { authStrategy: h.localAuth('hang'), puppeteer: { args: hole.args } } });
+    const c = env.h.create({ options: { authStrategy: env.h.localAuth('hang'), puppeteer: { args: hole.args } } });
     const init = c.client.initialize().catch((err: unknown) => err);
     // Wait (test-side) until the browser is up and the page is loading.
-    while (mainBrowserPid(h.sessionDir('hang')) === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (mainBrowserPid(env.h.sessionDir('hang')) === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
     const started = Date.now();
     await c.client.destroy();
     expect(Date.now() - started).toBeLessThan(10_000);
     const err = await init;
     expect(err).toBeInstanceOf(ClientClosedError);
     expect((err as ClientClosedError).code).toBe('CLOSED');
-    expect(await h.waitForNoBrowser()).toEqual([]);
+    expect(await env.h.waitForNoBrowser()).toEqual([]);
   } finally {
     await hole.close();
   }
@@ -246,12 +225,12 @@ test('destroy() during a start whose page never loads returns promptly; initiali
 test('authTimeoutMs bounds loading the page: initialize() rejects with a TimeoutError naming the option', async () => {
   const hole = await blackHole();
   try {
-    const c = h.create({ options: { authStrategy: h.localAuth('slow'), authTimeoutMs: 1500, puppeteer: { args: hole.args } } });
+    const c = env.h.create({ options: { authStrategy: env.h.localAuth('slow'), authTimeoutMs: 1500, puppeteer: { args: hole.args } } });
     const err = await c.client.initialize().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect((err as TimeoutError).code).toBe('TIMEOUT');
     expect((err as TimeoutError).message).toContain('authTimeoutMs');
-    expect(await h.waitForNoBrowser()).toEqual([]);
+    expect(await env.h.waitForNoBrowser()).toEqual([]);
     expect(await c.client.getState()).toBeNull();
   } finally {
     await hole.close();
@@ -260,29 +239,29 @@ test('authTimeoutMs bounds loading the page: initialize() rejects with a Timeout
 
 test('logout() is idempotent, unlinks the device and removes exactly that session folder', async () => {
   const number = '15551000006';
-  await h.pair('keep', number);
-  const c = await h.start({ scanAs: number, options: { authStrategy: h.localAuth('leave') } });
+  await env.h.pair('keep', number);
+  const c = await env.h.start({ scanAs: number, options: { authStrategy: env.h.localAuth('leave') } });
   await c.until('ready');
-  expect(sim.phone(number).devices()).toHaveLength(2);
-  expect(existsSync(h.sessionDir('leave'))).toBe(true);
+  expect(env.sim.phone(number).devices()).toHaveLength(2);
+  expect(existsSync(env.h.sessionDir('leave'))).toBe(true);
 
   await Promise.all([c.client.logout(), c.client.logout()]);
   await c.client.logout();
-  expect(existsSync(h.sessionDir('leave'))).toBe(false);
-  expect(existsSync(h.sessionDir('keep'))).toBe(true);
-  expect(sim.phone(number).devices()).toHaveLength(1);
-  expect(await h.waitForNoBrowser()).toEqual([]);
+  expect(existsSync(env.h.sessionDir('leave'))).toBe(false);
+  expect(existsSync(env.h.sessionDir('keep'))).toBe(true);
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
   // An explicit logout is not reported as a phone-side one.
   expect(c.args('disconnected')).not.toContainEqual(['LOGOUT']);
 
   // The sibling session still restores.
-  const keep = await h.start({ options: { authStrategy: h.localAuth('keep') } });
+  const keep = await env.h.start({ options: { authStrategy: env.h.localAuth('keep') } });
   await keep.until('ready');
   expect(keep.count('qr')).toBe(0);
 });
 
 test('waitFor: timeout rejects with TimeoutError, abort with AbortError', async () => {
-  const c = h.create({ options: { authStrategy: h.localAuth('wait') } });
+  const c = env.h.create({ options: { authStrategy: env.h.localAuth('wait') } });
   const timedOut = c.client.waitFor('ready', { timeout: 1 });
   await expect(timedOut).rejects.toBeInstanceOf(TimeoutError);
   await expect(c.client.waitFor('ready', { timeout: 1 })).rejects.toMatchObject({ code: 'TIMEOUT' });
@@ -293,5 +272,5 @@ test('waitFor: timeout rejects with TimeoutError, abort with AbortError', async 
   await expect(aborted).rejects.toBeInstanceOf(AbortError);
   await expect(c.client.waitFor('ready', { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
   // Nothing was launched.
-  expect(await h.waitForNoBrowser()).toEqual([]);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
 });

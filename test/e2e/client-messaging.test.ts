@@ -3,42 +3,21 @@
  * simulator, checked on the phone's side through the phone API.
  */
 import { InvalidOptionError, Message, NotReadyError } from '../../src/index';
-import { WhatsAppSimulator } from '../../src/simulator';
 import { ClientHarness } from '../helpers/client';
-import { tempDir } from '../helpers/tmp';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
-let sim: WhatsAppSimulator;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let h: ClientHarness;
-
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start();
-});
-afterAll(async () => {
-  await sim?.close();
-});
-beforeEach(async () => {
-  work = await tempDir('waweb-client-msg-');
-  h = new ClientHarness(sim, work.path);
-});
-afterEach(async () => {
-  try {
-    await h.stopAll();
-  } finally {
-    await work.remove();
-  }
-});
+const env = useSimulatorHarnesses('waweb-client-msg-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
 
 test('a text from the phone fires message; reply() and sendMessage() reach the phone; message_create for own messages', async () => {
   const number = '15553000001';
   const contact = '15557770001';
-  const c = h.create({ scanAs: number, options: { authStrategy: h.localAuth('msg') } });
+  const c = env.h.create({ scanAs: number, options: { authStrategy: env.h.localAuth('msg') } });
   // Nothing can be sent before the client is ready.
   await expect(c.client.sendMessage(`${contact}@c.us`, 'too early')).rejects.toBeInstanceOf(NotReadyError);
   await c.client.initialize();
   await c.until('ready');
 
-  await sim.phone(number).receiveText(contact, 'hi there');
+  await env.sim.phone(number).receiveText(contact, 'hi there');
   const [incoming] = await c.until('message');
   expect(incoming).toBeInstanceOf(Message);
   expect(incoming.body).toBe('hi there');
@@ -55,7 +34,7 @@ test('a text from the phone fires message; reply() and sendMessage() reach the p
   expect(direct.body).toBe('direct text');
   expect(direct.chatId).toBe('15557770002@c.us');
 
-  const sent = sim.phone(number).sentMessages();
+  const sent = env.sim.phone(number).sentMessages();
   expect(sent).toEqual(
     expect.arrayContaining([
       expect.objectContaining({ to: `${contact}@c.us`, body: 'pong', from: `${number}@c.us` }),
@@ -79,11 +58,11 @@ test('a text from the phone fires message; reply() and sendMessage() reach the p
 
 test('messages queued while the client was stopped arrive on restore, with loading_screen reaching 100', async () => {
   const number = '15553000002';
-  await h.pair('offline', number);
-  const [device] = sim.phone(number).devices();
-  await sim.phone(number).queueOfflineMessages(device!.id, 5);
+  await env.h.pair('offline', number);
+  const [device] = env.sim.phone(number).devices();
+  await env.sim.phone(number).queueOfflineMessages(device!.id, 5);
 
-  const c = await h.start({ options: { authStrategy: h.localAuth('offline') } });
+  const c = await env.h.start({ options: { authStrategy: env.h.localAuth('offline') } });
   await c.until('ready');
   expect(c.count('qr')).toBe(0);
   const percents = c.args('loading_screen').map(([percent]) => percent);

@@ -6,40 +6,19 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { WhatsAppSimulator } from '../../src/simulator';
 import { ClientHarness } from '../helpers/client';
-import { tempDir } from '../helpers/tmp';
+import { useHarnesses, useSimulator } from '../helpers/use-simulator';
 
-let sim: WhatsAppSimulator;
-let idleSim: WhatsAppSimulator;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let h: ClientHarness;
-let hIdle: ClientHarness;
-
-beforeAll(async () => {
-  [sim, idleSim] = await Promise.all([
-    WhatsAppSimulator.start({ refIntervalMs: 300, refRotations: 1000 }),
-    WhatsAppSimulator.start({ refIntervalMs: 300, refRotations: 1 }),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([sim?.close(), idleSim?.close()]);
-});
-beforeEach(async () => {
-  work = await tempDir('waweb-client-qr-');
-  h = new ClientHarness(sim, work.path);
-  hIdle = new ClientHarness(idleSim, work.path);
-});
-afterEach(async () => {
-  try {
-    await Promise.all([h.stopAll(), hIdle.stopAll()]);
-  } finally {
-    await work.remove();
-  }
-});
+const rotating = useSimulator({ refIntervalMs: 300, refRotations: 1000 });
+const idle = useSimulator({ refIntervalMs: 300, refRotations: 1 });
+const env = useHarnesses(
+  'waweb-client-qr-',
+  (dir) => ({ h: new ClientHarness(rotating.sim, dir), hIdle: new ClientHarness(idle.sim, dir) }),
+  ({ h, hIdle }) => Promise.all([h.stopAll(), hIdle.stopAll()]),
+);
 
 test('qrMaxRetries: 2 → exactly 3 qr events, then disconnected(MAX_QR_RETRIES), browser gone', async () => {
-  const c = await h.start({ options: { authStrategy: h.localAuth('retries'), qrMaxRetries: 2 } });
+  const c = await env.h.start({ options: { authStrategy: env.h.localAuth('retries'), qrMaxRetries: 2 } });
   const [reason] = await c.until('disconnected');
   expect(reason).toBe('MAX_QR_RETRIES');
   expect(c.count('qr')).toBe(3);
@@ -49,7 +28,7 @@ test('qrMaxRetries: 2 → exactly 3 qr events, then disconnected(MAX_QR_RETRIES)
   const names = c.names();
   expect(names[names.length - 1]).toBe('disconnected');
   expect(c.count('disconnected')).toBe(1);
-  expect(await h.waitForNoBrowser()).toEqual([]);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
   expect(await c.client.getState()).toBeNull();
   // The client closed cleanly: a later destroy() is a no-op.
   await c.client.destroy();
@@ -58,15 +37,15 @@ test('qrMaxRetries: 2 → exactly 3 qr events, then disconnected(MAX_QR_RETRIES)
 
 test('UNPAIRED_IDLE refreshes the QR while retries remain, and the refreshed QR links', async () => {
   const number = '15554000001';
-  const c = await hIdle.start({ options: { authStrategy: hIdle.localAuth('idle'), qrMaxRetries: 0 } });
+  const c = await env.hIdle.start({ options: { authStrategy: env.hIdle.localAuth('idle'), qrMaxRetries: 0 } });
   await c.until('qr', 3);
   expect(c.names()).toContain('change_state:UNPAIRED_IDLE');
   expect(c.names().indexOf('change_state:UNPAIRED_IDLE')).toBeLessThan(c.names().lastIndexOf('qr'));
   expect(c.count('disconnected')).toBe(0);
   // Scan the QR on screen now (the one reported last may have expired meanwhile: then take the next one).
   for (let attempt = 0; ; attempt++) {
-    const onScreen = await idleSim.waitForQr({ timeoutMs: 5000, fresh: attempt > 0 });
-    const linked = await idleSim
+    const onScreen = await idle.sim.waitForQr({ timeoutMs: 5000, fresh: attempt > 0 });
+    const linked = await idle.sim
       .phone(number)
       .scan(onScreen)
       .then(
@@ -83,47 +62,47 @@ test('UNPAIRED_IDLE refreshes the QR while retries remain, and the refreshed QR 
 });
 
 test('UNPAIRED_IDLE with no retries left ends with disconnected(MAX_QR_RETRIES)', async () => {
-  const c = await hIdle.start({ options: { authStrategy: hIdle.localAuth('idle-max'), qrMaxRetries: 1 } });
+  const c = await env.hIdle.start({ options: { authStrategy: env.hIdle.localAuth('idle-max'), qrMaxRetries: 1 } });
   const [reason] = await c.until('disconnected');
   expect(reason).toBe('MAX_QR_RETRIES');
   expect(c.count('qr')).toBe(2);
-  expect(await hIdle.waitForNoBrowser()).toEqual([]);
+  expect(await env.hIdle.waitForNoBrowser()).toEqual([]);
 });
 
 test('CONFLICT without takeover: change_state(CONFLICT), then disconnected(CONFLICT); nothing deleted, the session still restores', async () => {
   const number = '15554000002';
-  const c = await h.start({ scanAs: number, options: { authStrategy: h.localAuth('conflict') } });
+  const c = await env.h.start({ scanAs: number, options: { authStrategy: env.h.localAuth('conflict') } });
   await c.until('ready');
-  const [device] = sim.phone(number).devices();
-  sim.phone(number).openElsewhere(device!.id);
+  const [device] = rotating.sim.phone(number).devices();
+  rotating.sim.phone(number).openElsewhere(device!.id);
   const [reason] = await c.until('disconnected');
   expect(reason).toBe('CONFLICT');
   const names = c.names();
   expect(names.indexOf('change_state:CONFLICT')).toBeGreaterThan(names.indexOf('ready'));
   expect(names.indexOf('change_state:CONFLICT')).toBeLessThan(names.indexOf('disconnected'));
-  expect(await h.waitForNoBrowser()).toEqual([]);
-  expect(existsSync(join(h.sessionDir('conflict'), 'Default'))).toBe(true);
-  expect(sim.phone(number).devices()).toHaveLength(1);
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
+  expect(existsSync(join(env.h.sessionDir('conflict'), 'Default'))).toBe(true);
+  expect(rotating.sim.phone(number).devices()).toHaveLength(1);
 
-  const again = await h.start({ options: { authStrategy: h.localAuth('conflict') } });
+  const again = await env.h.start({ options: { authStrategy: env.h.localAuth('conflict') } });
   await again.until('ready');
   expect(again.count('qr')).toBe(0);
 });
 
 test('takeoverOnConflict: the client takes the session back and is CONNECTED again', async () => {
   const number = '15554000003';
-  const c = await h.start({ scanAs: number, options: { authStrategy: h.localAuth('takeover'), takeoverOnConflict: true } });
+  const c = await env.h.start({ scanAs: number, options: { authStrategy: env.h.localAuth('takeover'), takeoverOnConflict: true } });
   await c.until('ready');
   const before = c.count('change_state');
-  const [device] = sim.phone(number).devices();
-  sim.phone(number).openElsewhere(device!.id);
+  const [device] = rotating.sim.phone(number).devices();
+  rotating.sim.phone(number).openElsewhere(device!.id);
   await c.until('change_state', before + 2);
   expect(c.args('change_state').slice(before)).toEqual([['CONFLICT'], ['CONNECTED']]);
   expect(await c.client.getState()).toBe('CONNECTED');
   expect(c.count('disconnected')).toBe(0);
   expect(c.count('authenticated')).toBe(1);
   expect(c.count('ready')).toBe(1);
-  expect(sim.phone(number).devices()[0]!.online).toBe(true);
+  expect(rotating.sim.phone(number).devices()[0]!.online).toBe(true);
   await c.client.sendMessage('15559990003@c.us', 'after takeover');
-  expect(sim.phone(number).sentMessages().map((m) => m.body)).toContain('after takeover');
+  expect(rotating.sim.phone(number).sentMessages().map((m) => m.body)).toContain('after takeover');
 });

@@ -16,29 +16,26 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as yazl from 'yazl';
 import { ArchiveError, ErrorCode, FileStore, readArchiveManifest } from '../../src/index';
-import { WhatsAppSimulator } from '../../src/simulator';
 import { browsersOf, RemoteHarness, snapshotStore, treeHash } from '../helpers/remote-auth';
 import { tempDir } from '../helpers/tmp';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { makeZip, patchName } from '../helpers/zip';
 
 const NUMBER = '15554000001';
 const CLIENT_ID = 'bad';
 const SESSION = `RemoteAuth-${CLIENT_ID}`;
 const MAX_ARCHIVE_BYTES = 2 * 1024 * 1024;
 
-let sim: WhatsAppSimulator;
+const env = useSimulatorHarnesses('waweb-remote-bad-', (sim, dir) => ({ harness: new RemoteHarness(sim, dir) }));
 /** A real backup of a paired session, made once for the file. */
 let good: Buffer;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let harness: RemoteHarness;
 /** Where the absolute-path entry points: must never be created. */
 const absoluteTarget = join(tmpdir(), `waweb-evil-${randomBytes(6).toString('hex')}`);
 
 beforeAll(async () => {
-  sim = await WhatsAppSimulator.start();
   const pairing = await tempDir('waweb-remote-bad-pair-');
-  const h = new RemoteHarness(sim, pairing.path);
+  const h = new RemoteHarness(env.sim, pairing.path);
   try {
     const store = new FileStore({ directory: join(pairing.path, 'store') });
     const paired = await h.ready({ store, clientId: CLIENT_ID, dataPath: join(pairing.path, 'data') }, NUMBER);
@@ -52,59 +49,17 @@ beforeAll(async () => {
   expect((await readArchiveManifest(good))!.bytes).toBeLessThan(MAX_ARCHIVE_BYTES);
 });
 afterAll(async () => {
-  await sim?.close();
   await fsp.rm(absoluteTarget, { recursive: true, force: true });
 });
-beforeEach(async () => {
-  work = await tempDir('waweb-remote-bad-');
-  harness = new RemoteHarness(sim, work.path);
-});
-afterEach(async () => {
-  try {
-    await harness.stopAll();
-  } finally {
-    await work.remove();
-  }
-});
-
-interface Item {
-  name: string;
-  data?: Buffer | string;
-  mode?: number;
-}
-
-function zip(items: readonly Item[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const z = new yazl.ZipFile();
-    const chunks: Buffer[] = [];
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    z.outputStream.on('error', reject);
-    for (const it of items) {
-      const data = typeof it.data === 'string' ? Buffer.from(it.data) : (it.data ?? Buffer.alloc(0));
-      z.addBuffer(data, it.name, it.mode === undefined ? {} : { mode: it.mode });
-    }
-    z.end();
-  });
-}
 
 /** yazl refuses hostile names: build with a same-length placeholder, then patch it (local and central headers). */
 async function zipWithHostileName(hostile: string): Promise<Buffer> {
   const placeholder = `Default/IndexedDB/${'z'.repeat(hostile.length - 'Default/IndexedDB/'.length)}`;
-  const data = await zip([
+  const data = await makeZip([
     { name: 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000003.log', data: 'ok' },
     { name: placeholder, data: 'escaped' },
   ]);
-  const from = Buffer.from(placeholder);
-  const to = Buffer.from(hostile);
-  const out = Buffer.from(data);
-  let hits = 0;
-  for (let i = out.indexOf(from); i !== -1; i = out.indexOf(from, i + 1)) {
-    to.copy(out, i);
-    hits++;
-  }
-  expect(hits).toBe(2);
-  return out;
+  return patchName(data, placeholder, hostile);
 }
 
 const badArchives: Array<[label: string, code: ErrorCode, make: () => Promise<Buffer>]> = [
@@ -114,19 +69,19 @@ const badArchives: Array<[label: string, code: ErrorCode, make: () => Promise<Bu
   [
     'a symlink entry',
     ErrorCode.ARCHIVE_UNSAFE,
-    () => zip([{ name: 'Default/IndexedDB/link', data: join(work.path, 'symlink-target'), mode: 0o120777 }]),
+    () => makeZip([{ name: 'Default/IndexedDB/link', data: join(env.work.path, 'symlink-target'), mode: 0o120777 }]),
   ],
   [
     `an archive inflating past maxArchiveBytes`,
     ErrorCode.ARCHIVE_TOO_LARGE,
-    () => zip([{ name: 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000009.log', data: Buffer.alloc(MAX_ARCHIVE_BYTES + 1024 * 1024) }]),
+    () => makeZip([{ name: 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000009.log', data: Buffer.alloc(MAX_ARCHIVE_BYTES + 1024 * 1024) }]),
   ],
   [
     'a manifest with an unknown format version',
     ErrorCode.ARCHIVE_VERSION,
     async () => {
       const manifest = { ...(await readArchiveManifest(good))!, version: 99 };
-      return zip([
+      return makeZip([
         { name: 'waweb-manifest.json', data: JSON.stringify(manifest) },
         { name: 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000003.log', data: 'x' },
       ]);
@@ -153,7 +108,7 @@ async function listing(dir: string, skip: string[] = []): Promise<string[]> {
 
 describe('with no older good generation', () => {
   test.each(badArchives)('%s: initialize() rejects with %s; local profile, store and folders untouched', async (_label, code, make) => {
-    const dataPath = join(work.path, 'data');
+    const dataPath = join(env.work.path, 'data');
     const profile = join(dataPath, SESSION);
     // An existing local profile (no stamp: a restore is due) that must survive as it is.
     await fsp.mkdir(join(profile, 'Default', 'IndexedDB'), { recursive: true });
@@ -162,13 +117,13 @@ describe('with no older good generation', () => {
     await fsp.writeFile(join(profile, 'Default', 'Local Storage', 'leveldb', '000003.log'), 'local storage');
     await fsp.writeFile(join(profile, 'Default', 'Preferences'), '{}');
 
-    const store = new FileStore({ directory: join(work.path, 'store'), keep: 10 });
+    const store = new FileStore({ directory: join(env.work.path, 'store'), keep: 10 });
     await store.save(SESSION, await make());
     const remoteBefore = await snapshotStore(store, SESSION);
     const profileBefore = await treeHash(profile);
-    const folderBefore = await listing(work.path);
+    const folderBefore = await listing(env.work.path);
 
-    const c = harness.create({ store, clientId: CLIENT_ID, dataPath, maxArchiveBytes: MAX_ARCHIVE_BYTES }, { scanAs: NUMBER });
+    const c = env.harness.create({ store, clientId: CLIENT_ID, dataPath, maxArchiveBytes: MAX_ARCHIVE_BYTES }, { scanAs: NUMBER });
     const err: unknown = await c.client.initialize().then(
       () => undefined,
       (e: unknown) => e,
@@ -177,24 +132,24 @@ describe('with no older good generation', () => {
     expect((err as ArchiveError).code).toBe(code);
 
     expect(await treeHash(profile)).toBe(profileBefore);
-    expect(await listing(work.path)).toEqual(folderBefore); // nothing beside the data folder, no temp folder left in it
+    expect(await listing(env.work.path)).toEqual(folderBefore); // nothing beside the data folder, no temp folder left in it
     expect(existsSync(absoluteTarget)).toBe(false);
     expect(await snapshotStore(store, SESSION)).toEqual(remoteBefore);
     expect(c.count('qr')).toBe(0);
-    expect(browsersOf(work.path)).toEqual([]);
+    expect(browsersOf(env.work.path)).toEqual([]);
   });
 });
 
 describe('with an older good generation', () => {
   test.each(badArchives)('%s: the older generation is restored (ready, no QR) and an error event carries %s', async (_label, code, make) => {
-    const dataPath = join(work.path, 'data');
-    const store = new FileStore({ directory: join(work.path, 'store'), keep: 10 });
+    const dataPath = join(env.work.path, 'data');
+    const store = new FileStore({ directory: join(env.work.path, 'store'), keep: 10 });
     await store.save(SESSION, good);
     await store.save(SESSION, await make());
     const remoteBefore = await snapshotStore(store, SESSION);
-    const outsideBefore = await listing(work.path, ['data', 'store']);
+    const outsideBefore = await listing(env.work.path, ['data', 'store']);
 
-    const c = harness.create({ store, clientId: CLIENT_ID, dataPath, maxArchiveBytes: MAX_ARCHIVE_BYTES });
+    const c = env.harness.create({ store, clientId: CLIENT_ID, dataPath, maxArchiveBytes: MAX_ARCHIVE_BYTES });
     await c.client.initialize();
     await c.until('ready');
     expect(c.count('qr')).toBe(0);
@@ -204,7 +159,7 @@ describe('with an older good generation', () => {
     expect(errors[0]).toBeInstanceOf(ArchiveError);
     expect((errors[0] as ArchiveError).code).toBe(code);
     // The restore wrote only inside the data folder and deleted no generation.
-    expect(await listing(work.path, ['data', 'store'])).toEqual(outsideBefore);
+    expect(await listing(env.work.path, ['data', 'store'])).toEqual(outsideBefore);
     expect(existsSync(absoluteTarget)).toBe(false);
     expect((await fsp.readdir(dataPath)).filter((n) => n.startsWith('.'))).toEqual([]);
     const remoteAfter = await snapshotStore(store, SESSION);

@@ -11,13 +11,12 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
-import { createMongoStore, createPostgresStore, FileStore, type SessionStore } from '../../src/index';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
-import type { ChildStoreConfig } from '../helpers/remote-child';
-import { inGroups, mentioning, spawnRemoteChild, type RemoteChild } from '../helpers/remote-child-process';
+import { processesMentioning } from '../helpers/processes';
+import { inGroups, spawnRemoteChild, type RemoteChild } from '../helpers/remote-child-process';
+import { openSessionStore, type ChildStoreConfig, type OpenedStore } from '../helpers/store-config';
 import { tempDir } from '../helpers/tmp';
 
 let sim: WhatsAppSimulator;
@@ -48,31 +47,9 @@ afterEach(async () => {
 });
 
 /** A store of the same backend, opened in this process to look at what the child saved. */
-async function inspect(config: ChildStoreConfig): Promise<{ store: SessionStore; close(): Promise<void> }> {
-  switch (config.kind) {
-    case 'file': {
-      const store = new FileStore({ directory: config.directory });
-      return { store, close: () => store.close() };
-    }
-    case 'postgres': {
-      const store = createPostgresStore({ connectionString: config.connectionString, ...(config.table ? { table: config.table } : {}) });
-      return { store, close: () => store.close() };
-    }
-    case 'mongo':
-    case 'wwebjs-mongo': {
-      const client = new MongoClient(config.uri, { serverSelectionTimeoutMS: 5_000 });
-      await client.connect();
-      // MongoStore reads wwebjs-mongo's bucket and file names, so it can see either writer's backups.
-      const store = createMongoStore({ client, dbName: config.dbName });
-      return {
-        store,
-        close: async () => {
-          await store.close();
-          await client.close();
-        },
-      };
-    }
-  }
+function inspect(config: ChildStoreConfig): Promise<OpenedStore> {
+  // MongoStore reads wwebjs-mongo's bucket and file names, so it can see either writer's backups.
+  return openSessionStore(config.kind === 'wwebjs-mongo' ? { kind: 'mongo', uri: config.uri, dbName: config.dbName } : config);
 }
 
 const cases: Array<[name: string, number: string, store: () => ChildStoreConfig]> = [
@@ -117,7 +94,7 @@ test.each(cases)('%s: pair → remote_session_saved → kill -9 of the process t
   expect(left).toEqual([]);
   expect((await first.exited).signal).toBe('SIGKILL');
   expect(inGroups([first.pid, browserPid!])).toEqual([]);
-  expect(mentioning(`--user-data-dir=${profile}`)).toEqual([]);
+  expect(processesMentioning(`--user-data-dir=${profile}`)).toEqual([]);
   // Nothing but the first backup was written before the kill.
   const inspector = await inspect(config.store);
   try {

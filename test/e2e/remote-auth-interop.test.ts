@@ -22,9 +22,8 @@ import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import * as yauzl from 'yauzl';
 import { FileStore, readArchiveManifest, toWwebjsStore } from '../../src/index';
-import { WhatsAppSimulator } from '../../src/simulator';
 import { RemoteHarness } from '../helpers/remote-auth';
-import { tempDir } from '../helpers/tmp';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
 
 /** The part of whatsapp-web.js's RemoteAuth instance the tests drive. */
@@ -35,29 +34,11 @@ interface WwebjsRemoteAuth {
   unCompressSession(zipPath: string): Promise<void>;
 }
 
-let sim: WhatsAppSimulator;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let wwebjs: WwebjsHarness;
-let waweb: RemoteHarness;
-
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start();
-});
-afterAll(async () => {
-  await sim?.close();
-});
-beforeEach(async () => {
-  work = await tempDir('waweb-remote-interop-');
-  wwebjs = new WwebjsHarness(sim, work.path);
-  waweb = new RemoteHarness(sim, work.path);
-});
-afterEach(async () => {
-  try {
-    await Promise.all([wwebjs.stopAll(), waweb.stopAll()]);
-  } finally {
-    await work.remove();
-  }
-});
+const env = useSimulatorHarnesses(
+  'waweb-remote-interop-',
+  (sim, dir) => ({ wwebjs: new WwebjsHarness(sim, dir), waweb: new RemoteHarness(sim, dir) }),
+  ({ wwebjs, waweb }) => Promise.all([wwebjs.stopAll(), waweb.stopAll()]),
+);
 
 async function zipEntries(data: Buffer): Promise<Map<string, number>> {
   const zip = await yauzl.fromBufferPromise(data, { lazyEntries: true });
@@ -75,6 +56,16 @@ async function incomplete(root: string, expected: Map<string, number>): Promise<
     if (!st || st.size !== size) out.push(rel);
   }
   return out;
+}
+
+/** whatsapp-web.js's own RemoteAuth on `store` (through waweb's adapter), its data in `dataPath`. */
+function wwebjsRemoteAuth(store: FileStore, clientId: string, dataPath: string): WwebjsRemoteAuth {
+  return env.wwebjs.remoteAuth({
+    store: toWwebjsStore(store, { workDir: dataPath }),
+    clientId,
+    dataPath,
+    backupSyncIntervalMs: 60_000,
+  }) as WwebjsRemoteAuth;
 }
 
 /** See the file comment: makes whatsapp-web.js's restore wait for its own unzip to finish writing. */
@@ -98,25 +89,20 @@ function waitForWwebjsUnzip(strategy: WwebjsRemoteAuth): { lateFiles: () => numb
 
 test("a backup made by whatsapp-web.js 1.34.7's RemoteAuth restores in waweb's RemoteAuth: ready, no QR", async () => {
   const number = '15553000001';
-  const store = new FileStore({ directory: join(work.path, 'store') });
-  const wwebjsData = join(work.path, 'wwebjs-data');
-  const strategy = wwebjs.remoteAuth({
-    store: toWwebjsStore(store, { workDir: wwebjsData }),
-    clientId: 'interop1',
-    dataPath: wwebjsData,
-    backupSyncIntervalMs: 60_000,
-  }) as WwebjsRemoteAuth;
+  const store = new FileStore({ directory: join(env.work.path, 'store') });
+  const wwebjsData = join(env.work.path, 'wwebjs-data');
+  const strategy = wwebjsRemoteAuth(store, 'interop1', wwebjsData);
   // Its fixed 60 s wait before the first backup would outlive the test; the backup is taken below instead.
   strategy.afterAuthReady = async () => undefined;
 
-  const paired = wwebjs.start(strategy, {
+  const paired = env.wwebjs.start(strategy, {
     onQr: (qr) => {
-      sim.phone(number).scan(qr).catch((err: unknown) => console.error('scan failed', err));
+      env.sim.phone(number).scan(qr).catch((err: unknown) => console.error('scan failed', err));
     },
   });
   await paired.next('ready');
   // A clean close flushes localStorage to disk; then whatsapp-web.js zips and saves the profile itself.
-  await wwebjs.stop(paired.client);
+  await env.wwebjs.stop(paired.client);
   await strategy.storeRemoteSession({ emit: false });
 
   const generations = await store.list('RemoteAuth-interop1');
@@ -130,40 +116,34 @@ test("a backup made by whatsapp-web.js 1.34.7's RemoteAuth restores in waweb's R
   expect(existsSync(join(wwebjsData, 'RemoteAuth-interop1.zip'))).toBe(false);
 
   // waweb restores it on a machine with no local copy.
-  const restored = waweb.create({ store, clientId: 'interop1', dataPath: join(work.path, 'waweb-data'), backupSyncIntervalMs: 60_000 });
+  const restored = env.waweb.create({ store, clientId: 'interop1', dataPath: join(env.work.path, 'waweb-data'), backupSyncIntervalMs: 60_000 });
   await restored.client.initialize();
   await restored.until('ready');
   expect(restored.count('qr')).toBe(0);
   expect(restored.count('error')).toBe(0);
   expect(restored.client.info?.wid._serialized).toBe(`${number}@c.us`);
-  expect(sim.phone(number).devices()).toHaveLength(1);
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
   // And waweb's first own backup follows as the next generation.
   expect((await restored.until('remote_session_saved'))[0].generation).toBe(2);
 });
 
 test("a backup made by waweb's RemoteAuth restores in whatsapp-web.js 1.34.7's RemoteAuth: ready, no QR", async () => {
   const number = '15553000002';
-  const store = new FileStore({ directory: join(work.path, 'store') });
+  const store = new FileStore({ directory: join(env.work.path, 'store') });
 
-  const paired = await waweb.ready({ store, clientId: 'interop2', dataPath: join(work.path, 'waweb-data'), backupSyncIntervalMs: 60_000 }, number);
+  const paired = await env.waweb.ready({ store, clientId: 'interop2', dataPath: join(env.work.path, 'waweb-data'), backupSyncIntervalMs: 60_000 }, number);
   await paired.client.destroy();
   const newest = await store.load('RemoteAuth-interop2');
   expect(newest).not.toBeNull();
   expect((await readArchiveManifest(newest!.data))?.clientId).toBe('interop2');
 
-  const wwebjsData = join(work.path, 'wwebjs-data');
-  const strategy = wwebjs.remoteAuth({
-    store: toWwebjsStore(store, { workDir: wwebjsData }),
-    clientId: 'interop2',
-    dataPath: wwebjsData,
-    backupSyncIntervalMs: 60_000,
-  }) as WwebjsRemoteAuth;
+  const strategy = wwebjsRemoteAuth(store, 'interop2', join(env.work.path, 'wwebjs-data'));
   const unzip = waitForWwebjsUnzip(strategy);
-  const restored = wwebjs.start(strategy);
+  const restored = env.wwebjs.start(strategy);
   await restored.next('ready');
   expect(restored.qrs).toEqual([]);
   expect(restored.client.info.wid._serialized).toBe(`${number}@c.us`);
-  expect(sim.phone(number).devices()).toHaveLength(1);
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
   // whatsapp-web.js unzipped everything, the waweb manifest included (it ignores it).
   expect(existsSync(join(strategy.userDataDir, 'waweb-manifest.json'))).toBe(true);
   console.log(`whatsapp-web.js restore: ${unzip.lateFiles()} file(s) still incomplete when its unzip reported 'finish'`);

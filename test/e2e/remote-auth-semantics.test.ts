@@ -7,43 +7,27 @@
  * (test/unit/remote-auth.test.ts pins the same rules down without a browser.)
  */
 import { promises as fsp, existsSync } from 'node:fs';
-import * as net from 'node:net';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { createMongoStore, createPostgresStore, ErrorCode, FileStore, StoreError } from '../../src/index';
 import { WhatsAppSimulator } from '../../src/simulator';
+import { freePort } from '../helpers/ports';
+import { killAll } from '../helpers/processes';
 import { browsersOf, instrument, RemoteHarness, snapshotStore, treeHash, type Tracked } from '../helpers/remote-auth';
-import { tempDir } from '../helpers/tmp';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
-let sim: WhatsAppSimulator;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let harness: RemoteHarness;
 const measured: string[] = [];
 let phoneSeq = 0;
 
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start();
-});
-afterAll(async () => {
+afterAll(() => {
   if (measured.length > 0) console.log(`RemoteAuth semantics timings:\n${measured.join('\n')}`);
-  await sim?.close();
 });
-beforeEach(async () => {
-  work = await tempDir('waweb-remote-sem-');
-  harness = new RemoteHarness(sim, work.path);
-});
-afterEach(async () => {
-  try {
-    await harness.stopAll();
-  } finally {
-    await work.remove();
-  }
-});
+const env = useSimulatorHarnesses('waweb-remote-sem-', (sim, dir) => ({ harness: new RemoteHarness(sim, dir) }));
 
 const SESSION = 'RemoteAuth-r1';
 const nextNumber = (): string => `1555500${String(++phoneSeq).padStart(4, '0')}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const fileStore = (keep = 20): FileStore => new FileStore({ directory: join(work.path, 'store'), keep });
+const fileStore = (keep = 20): FileStore => new FileStore({ directory: join(env.work.path, 'store'), keep });
 
 /** Test-side polling for conditions no event announces. */
 async function waitUntil(condition: () => boolean, label: string, timeoutMs = 15_000): Promise<void> {
@@ -65,21 +49,10 @@ function countTicks(t: Tracked): { ticks: () => number } {
   return { ticks: () => ticks };
 }
 
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
 test('every completed save emits remote_session_saved with a growing generation; unchanged periodic saves upload nothing, changes are uploaded', async () => {
   const number = nextNumber();
   const store = instrument(fileStore());
-  const t = harness.create({ store, backupSyncIntervalMs: 500 }, { scanAs: number });
+  const t = env.harness.create({ store, backupSyncIntervalMs: 500 }, { scanAs: number });
   const ticks = countTicks(t);
   await t.client.initialize();
   await t.until('ready');
@@ -95,8 +68,8 @@ test('every completed save emits remote_session_saved with a growing generation;
   expect(t.count('remote_session_saved')).toBe(1);
 
   // History lands in IndexedDB: the next periodic save uploads it.
-  const [device] = sim.phone(number).devices();
-  await sim.phone(number).fillHistory(device!.id, 256 * 1024);
+  const [device] = env.sim.phone(number).devices();
+  await env.sim.phone(number).fillHistory(device!.id, 256 * 1024);
   const [second] = await t.until('remote_session_saved', 2);
   expect(second.generation).toBe(2);
   expect(second.bytes).toBeGreaterThan(first.bytes + 150 * 1024); // base64 history compresses to ~3/4
@@ -112,14 +85,14 @@ test('every completed save emits remote_session_saved with a growing generation;
 test('saves never overlap: periodic saves, saveNow() calls and the final save run one at a time', async () => {
   const number = nextNumber();
   const store = instrument(fileStore(), { saveDelayMs: 300 });
-  const t = harness.create({ store, backupSyncIntervalMs: 100 }, { scanAs: number });
+  const t = env.harness.create({ store, backupSyncIntervalMs: 100 }, { scanAs: number });
   await t.client.initialize();
   await t.until('ready');
   await store.saveEntered(1);
-  const [device] = sim.phone(number).devices();
+  const [device] = env.sim.phone(number).devices();
   // Keep the content changing while callers pile up.
   const filling = (async () => {
-    for (let i = 0; i < 3; i++) await sim.phone(number).fillHistory(device!.id, 32 * 1024);
+    for (let i = 0; i < 3; i++) await env.sim.phone(number).fillHistory(device!.id, 32 * 1024);
   })();
   await Promise.all([t.auth.saveNow(), t.auth.saveNow(), t.auth.saveNow(), filling]);
   await Promise.all([t.auth.saveNow(), t.auth.saveNow()]);
@@ -140,7 +113,7 @@ test('a store whose save fails emits StoreError events, retries with backoff, th
   try {
     const number = nextNumber();
     const store = instrument(fileStore(), { failSaves: 3 });
-    const t = harness.create({ store, retryDelayMs: 100 }, { scanAs: number });
+    const t = env.harness.create({ store, retryDelayMs: 100 }, { scanAs: number });
     await t.client.initialize();
     await t.until('ready');
     const [saved] = await t.until('remote_session_saved');
@@ -164,7 +137,7 @@ test('a store whose save fails emits StoreError events, retries with backoff, th
 test('destroy() waits for the save in flight and takes a final one', async () => {
   const number = nextNumber();
   const store = instrument(fileStore(), { saveDelayMs: 1500 });
-  const t = harness.create({ store }, { scanAs: number });
+  const t = env.harness.create({ store }, { scanAs: number });
   await t.client.initialize();
   await t.until('ready');
   await store.saveEntered(1);
@@ -183,19 +156,19 @@ test('destroy() waits for the save in flight and takes a final one', async () =>
 test('logout() deletes the remote copy once the phone-side logout succeeded', async () => {
   const number = nextNumber();
   const store = instrument(fileStore());
-  const t = await harness.ready({ store }, number);
+  const t = await env.harness.ready({ store }, number);
   expect(await store.list(SESSION)).toHaveLength(1);
   await t.client.logout();
-  expect(sim.phone(number).devices()).toEqual([]);
+  expect(env.sim.phone(number).devices()).toEqual([]);
   expect(await store.list(SESSION)).toEqual([]);
-  expect(existsSync(join(work.path, 'data', SESSION))).toBe(false);
+  expect(existsSync(join(env.work.path, 'data', SESSION))).toBe(false);
   // No final backup of the logged-out session.
   expect(store.calls.save).toBe(1);
 });
 
 test('logout() while the server cannot be reached rejects and leaves the stored copies alone', async () => {
   const own = await WhatsAppSimulator.start();
-  const h = new RemoteHarness(own, work.path);
+  const h = new RemoteHarness(own, env.work.path);
   try {
     const number = nextNumber();
     const store = instrument(fileStore());
@@ -218,43 +191,38 @@ test('logout() while the server cannot be reached rejects and leaves the stored 
 test('logout() after the browser is gone deletes nothing', async () => {
   const number = nextNumber();
   const store = instrument(fileStore());
-  const t = await harness.ready({ store }, number);
+  const t = await env.harness.ready({ store }, number);
   const before = await snapshotStore(store, SESSION);
-  const profile = join(work.path, 'data', SESSION);
-  for (const pid of browsersOf(work.path)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
+  const profile = join(env.work.path, 'data', SESSION);
+  killAll(browsersOf(env.work.path));
+
   const [reason] = await t.until('disconnected');
   expect(reason).toBe('BROWSER_CLOSED');
   await t.client.logout().catch(() => undefined);
   expect(store.calls.delete).toBe(0);
   expect(await snapshotStore(store, SESSION)).toEqual(before);
   expect(existsSync(profile)).toBe(true);
-  expect(sim.phone(number).devices()).toHaveLength(1);
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
 });
 
 test('a CONFLICT disconnect deletes nothing, remote or local', async () => {
   const number = nextNumber();
   const store = instrument(fileStore());
-  const t = await harness.ready({ store }, number);
+  const t = await env.harness.ready({ store }, number);
   const before = await snapshotStore(store, SESSION);
-  const [device] = sim.phone(number).devices();
-  sim.phone(number).openElsewhere(device!.id);
+  const [device] = env.sim.phone(number).devices();
+  env.sim.phone(number).openElsewhere(device!.id);
   const [reason] = await t.until('disconnected');
   expect(reason).toBe('CONFLICT');
   expect(store.calls.delete).toBe(0);
   const after = await snapshotStore(store, SESSION);
   expect(after.slice(-before.length)).toEqual(before);
-  expect(existsSync(join(work.path, 'data', SESSION, 'Default', 'IndexedDB'))).toBe(true);
+  expect(existsSync(join(env.work.path, 'data', SESSION, 'Default', 'IndexedDB'))).toBe(true);
 });
 
 describe('a store that cannot be reached at start', () => {
   async function expectUnreachable(store: import('../../src/index').SessionStore): Promise<void> {
-    const t = harness.create({ store }, { scanAs: nextNumber() });
+    const t = env.harness.create({ store }, { scanAs: nextNumber() });
     const err: unknown = await t.client.initialize().then(
       () => undefined,
       (e: unknown) => e,
@@ -262,8 +230,8 @@ describe('a store that cannot be reached at start', () => {
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe(ErrorCode.STORE_UNREACHABLE);
     expect(t.count('qr')).toBe(0);
-    expect(browsersOf(work.path)).toEqual([]);
-    expect(existsSync(join(work.path, 'data', SESSION))).toBe(false);
+    expect(browsersOf(env.work.path)).toEqual([]);
+    expect(existsSync(join(env.work.path, 'data', SESSION))).toBe(false);
   }
 
   test('a store whose list() throws STORE_UNREACHABLE: initialize() rejects with that error, no QR', async () => {
@@ -274,7 +242,7 @@ describe('a store that cannot be reached at start', () => {
 
   test('PostgresStore pointing at a closed port: STORE_UNREACHABLE, no QR', async () => {
     const store = createPostgresStore({
-      connectionString: `postgresql://postgres@127.0.0.1:${await closedPort()}/postgres`,
+      connectionString: `postgresql://postgres@127.0.0.1:${await freePort()}/postgres`,
       poolConfig: { connectionTimeoutMillis: 2000 },
     });
     try {
@@ -285,7 +253,7 @@ describe('a store that cannot be reached at start', () => {
   });
 
   test('MongoStore pointing at a closed port: STORE_UNREACHABLE, no QR', async () => {
-    const client = new MongoClient(`mongodb://127.0.0.1:${await closedPort()}`, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+    const client = new MongoClient(`mongodb://127.0.0.1:${await freePort()}`, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
     const store = createMongoStore({ client, dbName: 'waweb_unreachable' });
     try {
       await expectUnreachable(store);
@@ -298,7 +266,7 @@ describe('a store that cannot be reached at start', () => {
   test('with startupRetries the client waits for the store to come back, then pairs', async () => {
     const number = nextNumber();
     const store = instrument(fileStore(), { failLists: 2 });
-    const t = harness.create({ store, startupRetries: 3, retryDelayMs: 100 }, { scanAs: number });
+    const t = env.harness.create({ store, startupRetries: 3, retryDelayMs: 100 }, { scanAs: number });
     await t.client.initialize();
     await t.until('ready');
     expect(store.calls.list).toBe(3);
@@ -310,16 +278,16 @@ describe('a store that cannot be reached at start', () => {
 test('a restore whose download fails leaves the local profile as it was; the next start restores', async () => {
   const number = nextNumber();
   const inner = fileStore();
-  const paired = await harness.ready({ store: inner }, number);
+  const paired = await env.harness.ready({ store: inner }, number);
   await paired.client.destroy();
-  const profile = join(work.path, 'data', SESSION);
+  const profile = join(env.work.path, 'data', SESSION);
   // Another machine saved a newer generation: the local copy is due to be replaced.
   const newest = (await inner.load(SESSION))!;
   await inner.save(SESSION, newest.data);
   const before = await treeHash(profile);
 
   const failing = instrument(inner, { failLoads: true });
-  const broken = harness.create({ store: failing }, { scanAs: number });
+  const broken = env.harness.create({ store: failing }, { scanAs: number });
   const err: unknown = await broken.client.initialize().then(
     () => undefined,
     (e: unknown) => e,
@@ -327,11 +295,11 @@ test('a restore whose download fails leaves the local profile as it was; the nex
   expect(err).toBeInstanceOf(StoreError);
   expect(failing.calls.load).toBe(1);
   expect(await treeHash(profile)).toBe(before);
-  expect((await fsp.readdir(join(work.path, 'data'))).filter((n) => n.startsWith('.'))).toEqual([]);
+  expect((await fsp.readdir(join(env.work.path, 'data'))).filter((n) => n.startsWith('.'))).toEqual([]);
   expect(broken.count('qr')).toBe(0);
 
   failing.faults.failLoads = false;
-  const restored = harness.create({ store: failing });
+  const restored = env.harness.create({ store: failing });
   const startedAt = Date.now();
   await restored.client.initialize();
   await restored.until('ready');

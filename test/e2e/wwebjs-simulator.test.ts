@@ -4,57 +4,39 @@
  */
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WhatsAppSimulator } from '../../src/simulator';
-import { tempDir } from '../helpers/tmp';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
 
-let sim: WhatsAppSimulator;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let harness: WwebjsHarness;
-
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  work = await tempDir();
-  harness = new WwebjsHarness(sim, work.path);
-});
-afterEach(async () => {
-  await harness.stopAll();
-  await work.remove();
-});
+const env = useSimulatorHarnesses(undefined, (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
 
 const scanWith = (number: string) => (qr: string) => {
-  sim.phone(number).scan(qr).catch((err: unknown) => console.error('scan failed', err));
+  env.sim.phone(number).scan(qr).catch((err: unknown) => console.error('scan failed', err));
 };
 
 test('LocalAuth: QR pairing, restore without QR, unlink brings the QR back', async () => {
   const number = '15550000001';
-  sim.phone(number, { pushname: 'Alice' });
+  env.sim.phone(number, { pushname: 'Alice' });
 
-  const first = harness.start(harness.localAuth('alice'), { onQr: scanWith(number) });
+  const first = env.harness.start(env.harness.localAuth('alice'), { onQr: scanWith(number) });
   await first.next('ready');
   expect(first.qrs.length).toBeGreaterThanOrEqual(1);
   expect(first.events.map((e) => e.name)).toContain('authenticated');
   expect(first.client.info.wid.user).toBe(number);
   expect(first.client.info.wid._serialized).toBe(`${number}@c.us`);
-  expect(sim.phone(number).devices()).toHaveLength(1);
-  await harness.stop(first.client);
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
+  await env.harness.stop(first.client);
 
-  const second = harness.start(harness.localAuth('alice'));
+  const second = env.harness.start(env.harness.localAuth('alice'));
   await second.next('ready');
   expect(second.qrs).toEqual([]);
   expect(second.client.info.wid.user).toBe(number);
-  await harness.stop(second.client);
+  await env.harness.stop(second.client);
 
-  const [device] = sim.phone(number).devices();
-  await sim.phone(number).unlink(device!.id);
-  expect(sim.phone(number).devices()).toHaveLength(0);
+  const [device] = env.sim.phone(number).devices();
+  await env.sim.phone(number).unlink(device!.id);
+  expect(env.sim.phone(number).devices()).toHaveLength(0);
 
-  const third = harness.start(harness.localAuth('alice'));
+  const third = env.harness.start(env.harness.localAuth('alice'));
   const [qr] = await third.next('qr');
   expect(String(qr).split(',')).toHaveLength(5);
   expect(third.events.map((e) => e.name)).not.toContain('ready');
@@ -62,28 +44,28 @@ test('LocalAuth: QR pairing, restore without QR, unlink brings the QR back', asy
 
 test('NoAuth needs a QR on every start; two clientIds hold two independent devices', async () => {
   const number = '15550000002';
-  const a = harness.start(harness.noAuth(), { onQr: scanWith(number) });
+  const a = env.harness.start(env.harness.noAuth(), { onQr: scanWith(number) });
   await a.next('ready');
-  await harness.stop(a.client);
-  const b = harness.start(harness.noAuth(), { onQr: scanWith(number) });
+  await env.harness.stop(a.client);
+  const b = env.harness.start(env.harness.noAuth(), { onQr: scanWith(number) });
   await b.next('ready');
   expect(b.qrs.length).toBeGreaterThanOrEqual(1);
-  await harness.stop(b.client);
+  await env.harness.stop(b.client);
 
   const other = '15550000003';
-  const x = harness.start(harness.localAuth('x'), { onQr: scanWith(other) });
-  const y = harness.start(harness.localAuth('y'), { onQr: scanWith(other) });
+  const x = env.harness.start(env.harness.localAuth('x'), { onQr: scanWith(other) });
+  const y = env.harness.start(env.harness.localAuth('y'), { onQr: scanWith(other) });
   await Promise.all([x.next('ready'), y.next('ready')]);
-  const devices = sim.phone(other).devices();
+  const devices = env.sim.phone(other).devices();
   expect(devices).toHaveLength(2);
   expect(devices.every((d) => d.online)).toBe(true);
 
   // Unlinking one leaves the other's session intact.
-  await harness.stop(x.client);
-  await harness.stop(y.client);
-  await sim.phone(other).unlink(devices[0]!.id);
-  const xAgain = harness.start(harness.localAuth('x'));
-  const yAgain = harness.start(harness.localAuth('y'));
+  await env.harness.stop(x.client);
+  await env.harness.stop(y.client);
+  await env.sim.phone(other).unlink(devices[0]!.id);
+  const xAgain = env.harness.start(env.harness.localAuth('x'));
+  const yAgain = env.harness.start(env.harness.localAuth('y'));
   // The loser of the race is stopped in afterEach; its wait then rejects, which is expected.
   const restored = await Promise.race([
     xAgain.next('ready').then(() => 'x', () => 'stopped'),
@@ -92,22 +74,22 @@ test('NoAuth needs a QR on every start; two clientIds hold two independent devic
   expect(['x', 'y']).toContain(restored);
   const qrSide = restored === 'x' ? yAgain : xAgain;
   await qrSide.next('qr');
-  expect(sim.phone(other).devices()).toHaveLength(1);
+  expect(env.sim.phone(other).devices()).toHaveLength(1);
 });
 
 test('the same session opened in a second browser puts the first in CONFLICT', async () => {
   const number = '15550000004';
-  const first = harness.start(harness.localAuth('c1'), { onQr: scanWith(number) });
+  const first = env.harness.start(env.harness.localAuth('c1'), { onQr: scanWith(number) });
   await first.next('ready');
-  await harness.stop(first.client);
+  await env.harness.stop(first.client);
 
   // A copy of the profile is the same session in another browser.
-  const auth = join(work.path, '.wwebjs_auth');
+  const auth = join(env.work.path, '.wwebjs_auth');
   await cp(join(auth, 'session-c1'), join(auth, 'session-c2'), { recursive: true });
 
-  const a = harness.start(harness.localAuth('c1'));
+  const a = env.harness.start(env.harness.localAuth('c1'));
   await a.next('ready');
-  const b = harness.start(harness.localAuth('c2'));
+  const b = env.harness.start(env.harness.localAuth('c2'));
   await b.next('ready');
   expect(b.qrs).toEqual([]);
   const [state] = await a.next('change_state');
@@ -118,13 +100,13 @@ test('the same session opened in a second browser puts the first in CONFLICT', a
 
 test('the phone API can open the session elsewhere, and takeoverOnConflict reclaims it', async () => {
   const number = '15550000005';
-  const client = harness.start(harness.localAuth('t1'), {
+  const client = env.harness.start(env.harness.localAuth('t1'), {
     onQr: scanWith(number),
     extra: { takeoverOnConflict: true, takeoverTimeoutMs: 10 },
   });
   await client.next('ready');
-  const [device] = sim.phone(number).devices();
-  sim.phone(number).openElsewhere(device!.id);
+  const [device] = env.sim.phone(number).devices();
+  env.sim.phone(number).openElsewhere(device!.id);
   const states: unknown[] = [];
   await new Promise<void>((resolve) => {
     client.client.on('change_state', (s: unknown) => {
@@ -133,5 +115,5 @@ test('the phone API can open the session elsewhere, and takeoverOnConflict recla
     });
   });
   expect(states).toEqual(['CONFLICT', 'CONNECTED']);
-  expect(sim.phone(number).devices()[0]!.online).toBe(true);
+  expect(env.sim.phone(number).devices()[0]!.online).toBe(true);
 });

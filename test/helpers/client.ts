@@ -6,11 +6,11 @@
  * folder on their command line (`--user-data-dir=<tmp>/...`, or a tag switch
  * on the main process), and by the process group each browser leads.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { Client, LocalAuth, type ClientEvents, type ClientOptions } from '../../src/index';
 import type { WhatsAppSimulator } from '../../src/simulator';
+import { killAll, liveProcesses, waitForNone } from './processes';
 
 export const CLIENT_EVENTS = [
   'qr',
@@ -28,20 +28,25 @@ export const CLIENT_EVENTS = [
 
 export type EventName = (typeof CLIENT_EVENTS)[number];
 
-export interface RecordedEvent {
-  name: EventName;
+export interface RecordedEvent<E extends keyof ClientEvents = EventName> {
+  name: E;
   args: unknown[];
+  /** When it fired (Date.now()). */
+  at: number;
 }
 
-export interface TrackedClient {
+/** A client whose events `E` are recorded in order. */
+export interface TrackedClient<E extends keyof ClientEvents = EventName> {
   client: Client;
-  events: RecordedEvent[];
+  events: Array<RecordedEvent<E>>;
   /** Names of the recorded events, in order (`change_state` shown as `change_state:<state>`). */
   names(): string[];
-  count(name: EventName): number;
-  args<K extends EventName>(name: K): Array<ClientEvents[K]>;
+  count(name: E): number;
+  args<K extends E>(name: K): Array<ClientEvents[K]>;
   /** Resolves when `name` has fired `times` times in all (at once if it already has). */
-  until<K extends EventName>(name: K, times?: number, timeoutMs?: number): Promise<ClientEvents[K]>;
+  until<K extends E>(name: K, times?: number, timeoutMs?: number): Promise<ClientEvents[K]>;
+  /** When the `nth` `name` fired (Date.now()). */
+  at(name: E, nth?: number): number | undefined;
   /** Failures of the phone's scans (a QR that rotated away before the scan, ...). */
   scanErrors: unknown[];
   /** Drops pending `until` waits (they then never settle) and their timers. */
@@ -89,18 +94,18 @@ export class ClientHarness {
     const client = new Client({ ...options, puppeteer: { ...options.puppeteer, args } });
     this.#clients.add(client);
     const scanAs = start.scanAs;
-    const tracked = track(
-      client,
-      () => this.#noteBrowsers(),
-      scanAs === undefined
-        ? undefined
-        : (qr, errors) => {
-            this.sim
-              .phone(scanAs)
-              .scan(qr)
-              .catch((err: unknown) => errors.push(err));
-          },
-    );
+    const tracked = trackClient(client, CLIENT_EVENTS, {
+      onEvent: () => this.#noteBrowsers(),
+      onQr:
+        scanAs === undefined
+          ? undefined
+          : (qr, errors) => {
+              this.sim
+                .phone(scanAs)
+                .scan(qr)
+                .catch((err: unknown) => errors.push(err));
+            },
+    });
     this.#tracked.add(tracked);
     return tracked;
   }
@@ -131,18 +136,7 @@ export class ClientHarness {
     this.#clients.clear();
     for (const t of this.#tracked) t.cancelWaits();
     this.#tracked.clear();
-    await Promise.allSettled(clients.map((c) => c.destroy()));
-    const left = await this.waitForNoBrowser(10_000);
-    if (left.length > 0) {
-      for (const pid of left) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone meanwhile
-        }
-      }
-      throw new Error(`Chromium processes of ${this.dir} survived destroy(): ${left.join(', ')}`);
-    }
+    await destroyClients(clients, this.dir, () => this.browserPids());
   }
 
   /**
@@ -154,43 +148,60 @@ export class ClientHarness {
     this.#noteBrowsers();
     const profile = `--user-data-dir=${this.dir}`;
     const tag = `${TAG}=${this.dir}`;
-    return scanProcesses()
-      .filter((p) => p.cmdline.includes(profile) || p.cmdline.includes(tag) || this.#groups.has(p.pgid))
+    return liveProcesses()
+      .filter((p) => p.cmdline.includes(profile) || p.cmdline.includes(tag) || this.#groups.has(p.pgrp))
       .map((p) => p.pid);
   }
 
   /** Waits (test-side polling) until no browser process of this test is left; returns the survivors. */
   async waitForNoBrowser(timeoutMs = 2000): Promise<number[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const left = this.browserPids();
-      if (left.length === 0 || Date.now() >= deadline) return left;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    return waitForNone(() => this.browserPids(), timeoutMs);
   }
 
   #noteBrowsers(): void {
     const tag = `${TAG}=${this.dir}`;
-    for (const p of scanProcesses()) if (p.cmdline.includes(tag)) this.#groups.add(p.pgid);
+    for (const p of liveProcesses()) if (p.cmdline.includes(tag)) this.#groups.add(p.pgrp);
   }
 }
 
 const TAG = '--waweb-test-dir';
 
-function track(client: Client, onEvent: () => void, onQr: ((qr: string, errors: unknown[]) => void) | undefined): TrackedClient {
-  const events: RecordedEvent[] = [];
+/**
+ * Destroys `clients` (every one, whatever each destroy() does), then waits up to
+ * 10 s until `browsers()` finds no process of the test in `dir` left. Leftovers
+ * are killed and reported.
+ */
+export async function destroyClients(clients: Client[], dir: string, browsers: () => number[], pollMs = 25): Promise<void> {
+  await Promise.allSettled(clients.map((c) => c.destroy()));
+  const left = await waitForNone(browsers, 10_000, pollMs);
+  if (left.length > 0) {
+    killAll(left);
+    throw new Error(`Chromium processes of ${dir} survived destroy(): ${left.join(', ')}`);
+  }
+}
+
+/**
+ * Records the events `names` of `client` in order. `onEvent` runs on each one;
+ * `onQr` gets each QR and the list its scan failures go to.
+ */
+export function trackClient<E extends keyof ClientEvents>(
+  client: Client,
+  names: readonly E[],
+  hooks: { onEvent?: () => void; onQr?: ((qr: string, errors: unknown[]) => void) | undefined } = {},
+): TrackedClient<E> {
+  const events: Array<RecordedEvent<E>> = [];
   const scanErrors: unknown[] = [];
   const waiters = new Map<() => void, NodeJS.Timeout>();
-  for (const name of CLIENT_EVENTS) {
+  for (const name of names) {
     client.on(name, (...args: unknown[]) => {
-      events.push({ name, args });
-      onEvent();
+      events.push({ name, args, at: Date.now() });
+      hooks.onEvent?.();
       if (process.env['WAWEB_TEST_DEBUG']) console.log('waweb event', Date.now() % 100000, name, args[0]);
-      if (name === 'qr' && onQr) onQr(String(args[0]), scanErrors);
+      if (name === 'qr' && hooks.onQr) hooks.onQr(String(args[0]), scanErrors);
       for (const w of [...waiters.keys()]) w();
     });
   }
-  const tracked: TrackedClient = {
+  const tracked: TrackedClient<E> = {
     client,
     events,
     scanErrors,
@@ -200,8 +211,9 @@ function track(client: Client, onEvent: () => void, onQr: ((qr: string, errors: 
     },
     names: () => events.map((e) => (e.name === 'change_state' ? `change_state:${String(e.args[0])}` : e.name)),
     count: (name) => events.filter((e) => e.name === name).length,
-    args: <K extends EventName>(name: K) => events.filter((e) => e.name === name).map((e) => e.args as ClientEvents[K]),
-    until: <K extends EventName>(name: K, times = 1, timeoutMs = DEFAULT_WAIT_MS) => {
+    args: <K extends E>(name: K) => events.filter((e) => e.name === name).map((e) => e.args as ClientEvents[K]),
+    at: (name, nth = 1) => events.filter((e) => e.name === name)[nth - 1]?.at,
+    until: <K extends E>(name: K, times = 1, timeoutMs = DEFAULT_WAIT_MS) => {
       const nth = (): ClientEvents[K] | undefined => tracked.args(name)[times - 1];
       const seen = nth();
       if (seen !== undefined) return Promise.resolve(seen);
@@ -224,37 +236,11 @@ function track(client: Client, onEvent: () => void, onQr: ((qr: string, errors: 
   return tracked;
 }
 
-interface ProcessEntry {
-  pid: number;
-  pgid: number;
-  cmdline: string;
-}
-
-/** Live (non-zombie) processes other than this one, from /proc. */
-function scanProcesses(): ProcessEntry[] {
-  const out: ProcessEntry[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command name: state, ppid, pgrp, ...
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state === 'Z' || state === 'X') continue;
-      out.push({ pid, pgid: Number(pgrp), cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8') });
-    } catch {
-      // exited while we looked
-    }
-  }
-  return out;
-}
-
 /** The browser's main process for profile `userDataDir` (the one without `--type=`). */
 export function mainBrowserPid(userDataDir: string): number | undefined {
   const wanted = `--user-data-dir=${userDataDir}`;
   // Helpers rewrite their command line into one string; the main process keeps separate arguments.
-  return scanProcesses().find((p) => p.cmdline.split('\0').includes(wanted) && !p.cmdline.includes('--type='))?.pid;
+  return liveProcesses().find((p) => p.cmdline.split('\0').includes(wanted) && !p.cmdline.includes('--type='))?.pid;
 }
 
 /**

@@ -11,10 +11,10 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, promises as fs, readdirSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './ports';
 
 const execFileAsync = promisify(execFile);
 
@@ -48,18 +48,6 @@ function findBinDir(): string {
     );
   }
   return path.join(root, first, 'bin');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('could not pick a free port'))));
-    });
-  });
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -5,34 +5,20 @@
  * test survived. Also store decorators that count, slow down or fail calls.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fsp, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { Client, RemoteAuth, StoreError, ErrorCode, type ClientEvents, type RemoteAuthOptions, type SessionStore } from '../../src/index';
+import { Client, RemoteAuth, StoreError, ErrorCode, type RemoteAuthOptions, type SessionStore } from '../../src/index';
 import type { WhatsAppSimulator } from '../../src/simulator';
+import { CLIENT_EVENTS, destroyClients, trackClient, type EventName as ClientEventName, type TrackedClient } from './client';
+import { processesMentioning } from './processes';
 
-export const EVENTS = [
-  'qr',
-  'authenticated',
-  'auth_failure',
-  'ready',
-  'change_state',
-  'disconnected',
-  'remote_session_saved',
-  'error',
-] as const satisfies ReadonlyArray<keyof ClientEvents>;
-export type EventName = (typeof EVENTS)[number];
+/** The events a RemoteAuth test records: the client's, without the loading screen and message traffic. */
+export type EventName = Exclude<ClientEventName, 'loading_screen' | 'message' | 'message_create'>;
+const NOT_RECORDED: readonly ClientEventName[] = ['loading_screen', 'message', 'message_create'];
+export const EVENTS = CLIENT_EVENTS.filter((name): name is EventName => !NOT_RECORDED.includes(name));
 
-export interface Tracked {
-  client: Client;
+export interface Tracked extends TrackedClient<EventName> {
   auth: RemoteAuth;
-  events: Array<{ name: EventName; args: unknown[]; at: number }>;
-  count(name: EventName): number;
-  args<K extends EventName>(name: K): Array<ClientEvents[K]>;
-  /** The `nth` occurrence of `name` (1-based), waiting up to `timeoutMs`. */
-  until<K extends EventName>(name: K, nth?: number, timeoutMs?: number): Promise<ClientEvents[K]>;
-  /** When the `nth` `name` fired (Date.now()). */
-  at(name: EventName, nth?: number): number | undefined;
-  scanErrors: unknown[];
 }
 
 export class RemoteHarness {
@@ -48,14 +34,16 @@ export class RemoteHarness {
     const strategy = new RemoteAuth({ clientId: 'r1', dataPath: join(this.dir, 'data'), ...auth });
     const client = new Client({ authStrategy: strategy, puppeteer: { args: this.sim.chromiumArgs() } });
     this.#clients.add(client);
-    const tracked = track(client, strategy);
-    if (options.scanAs !== undefined) {
-      const phone = this.sim.phone(options.scanAs);
-      client.on('qr', (qr) => {
-        phone.scan(qr).catch((err: unknown) => tracked.scanErrors.push(err));
-      });
-    }
-    return tracked;
+    const phone = options.scanAs === undefined ? undefined : this.sim.phone(options.scanAs);
+    const tracked = trackClient(client, EVENTS, {
+      onQr:
+        phone === undefined
+          ? undefined
+          : (qr, errors) => {
+              phone.scan(qr).catch((err: unknown) => errors.push(err));
+            },
+    });
+    return Object.assign(tracked, { auth: strategy });
   }
 
   /** Pairs (or restores) and waits for `ready` and the first `remote_session_saved`. */
@@ -71,79 +59,13 @@ export class RemoteHarness {
   async stopAll(): Promise<void> {
     const clients = [...this.#clients];
     this.#clients.clear();
-    await Promise.allSettled(clients.map((c) => c.destroy()));
-    const deadline = Date.now() + 10_000;
-    let left = browsersOf(this.dir);
-    while (left.length > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      left = browsersOf(this.dir);
-    }
-    if (left.length > 0) {
-      for (const pid of left) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }
-      throw new Error(`Chromium processes of ${this.dir} survived destroy(): ${left.join(', ')}`);
-    }
+    await destroyClients(clients, this.dir, () => browsersOf(this.dir), 50);
   }
-}
-
-function track(client: Client, auth: RemoteAuth): Tracked {
-  const events: Tracked['events'] = [];
-  const waiters = new Set<() => void>();
-  for (const name of EVENTS) {
-    client.on(name, (...args: unknown[]) => {
-      events.push({ name, args, at: Date.now() });
-      if (process.env['WAWEB_TEST_DEBUG']) console.log('waweb event', name, args[0]);
-      for (const w of [...waiters]) w();
-    });
-  }
-  const tracked: Tracked = {
-    client,
-    auth,
-    events,
-    scanErrors: [],
-    count: (name) => events.filter((e) => e.name === name).length,
-    args: <K extends EventName>(name: K) => events.filter((e) => e.name === name).map((e) => e.args as ClientEvents[K]),
-    at: (name, nth = 1) => events.filter((e) => e.name === name)[nth - 1]?.at,
-    until: <K extends EventName>(name: K, nth = 1, timeoutMs = 30_000) =>
-      new Promise<ClientEvents[K]>((resolve, reject) => {
-        const check = (): void => {
-          const found = tracked.args(name)[nth - 1];
-          if (found === undefined) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`'${name}' #${nth} did not fire within ${timeoutMs} ms; events: ${events.map((e) => e.name).join(' ')}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      }),
-  };
-  return tracked;
 }
 
 /** Live Chromium processes whose profile lies under `dir`. */
 export function browsersOf(dir: string): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state === 'Z' || state === 'X') continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(`--user-data-dir=${dir}`)) out.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return out;
+  return processesMentioning(`--user-data-dir=${dir}`);
 }
 
 /** sha256 over every file (path + bytes) under `dir`; symlinks by their target. Equal trees, equal hashes. */

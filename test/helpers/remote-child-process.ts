@@ -7,9 +7,9 @@
  * group (and no process naming the profile) is left.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { isLive, isLiveState, killAll, processes, processesMentioning } from './processes';
 import type { ChildReport, RemoteChildConfig } from './remote-child';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -122,14 +122,14 @@ export function spawnRemoteChild(config: RemoteChildConfig, options: { cwd: stri
         const profile = join(config.dataPath, `RemoteAuth-${config.clientId}`);
         // Everything below the child now, in case a process left its group.
         const tree = descendants(pid);
-        for (const group of groups) signalGroup(group);
-        for (const p of tree) signal(p);
+        killAll(groups.map((group) => -group));
+        killAll(tree);
         const deadline = Date.now() + 10_000;
         for (;;) {
-          const left = [...new Set([...inGroups(groups), ...tree.filter(isLive), ...mentioning(`--user-data-dir=${profile}`)])];
+          const left = [...new Set([...inGroups(groups), ...tree.filter(isLive), ...processesMentioning(`--user-data-dir=${profile}`)])];
           if (left.length === 0) break;
           if (Date.now() >= deadline) {
-            for (const p of left) signal(p);
+            killAll(left);
             return left;
           }
           await new Promise((r) => setTimeout(r, 25));
@@ -153,56 +153,6 @@ export function spawnRemoteChild(config: RemoteChildConfig, options: { cwd: stri
   return handle;
 }
 
-function signal(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // gone
-  }
-}
-
-function signalGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    // no such group any more
-  }
-}
-
-interface ProcInfo {
-  pid: number;
-  ppid: number;
-  pgrp: number;
-  state: string;
-}
-
-function processes(): ProcInfo[] {
-  const out: ProcInfo[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.push({ pid: Number(entry), state: fields[0] ?? '', ppid: Number(fields[1]), pgrp: Number(fields[2]) });
-    } catch {
-      // exited while we looked
-    }
-  }
-  return out;
-}
-
-const live = (p: ProcInfo): boolean => p.state !== 'Z' && p.state !== 'X';
-
-function isLive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
 function descendants(root: number): number[] {
   const all = processes();
   const out: number[] = [];
@@ -222,20 +172,6 @@ function descendants(root: number): number[] {
 /** Live processes in any of the process groups. */
 export function inGroups(groups: number[]): number[] {
   return processes()
-    .filter((p) => live(p) && groups.includes(p.pgrp))
+    .filter((p) => isLiveState(p) && groups.includes(p.pgrp))
     .map((p) => p.pid);
-}
-
-/** Live processes (not this one) whose command line contains `needle`. */
-export function mentioning(needle: string): number[] {
-  const out: number[] = [];
-  for (const p of processes()) {
-    if (p.pid === process.pid || !live(p)) continue;
-    try {
-      if (readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(needle)) out.push(p.pid);
-    } catch {
-      // exited
-    }
-  }
-  return out;
 }

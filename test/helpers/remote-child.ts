@@ -8,15 +8,9 @@
  * ({@link ChildReport}); anything else the process prints goes to stderr.
  * Closing stdin makes it destroy the client and exit.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { Client, RemoteAuth, WawebError, createMongoStore, createPostgresStore, FileStore, type SessionStore, type WwebjsStore } from '../../src/index';
-
-export type ChildStoreConfig =
-  | { kind: 'file'; directory: string }
-  | { kind: 'mongo'; uri: string; dbName: string }
-  | { kind: 'postgres'; connectionString: string; table?: string }
-  /** The real wwebjs-mongo 1.1.0 `MongoStore({ mongoose })`, passed to RemoteAuth unchanged. */
-  | { kind: 'wwebjs-mongo'; uri: string; dbName: string };
+import { Client, RemoteAuth, WawebError, type SessionStore, type WwebjsStore } from '../../src/index';
+import { cmdlineOf, processes } from './processes';
+import { openSessionStore, type ChildStoreConfig, type OpenedStore } from './store-config';
 
 export interface RemoteChildConfig {
   clientId: string;
@@ -51,54 +45,20 @@ function describe(err: unknown): { name: string; code: string | undefined; messa
 
 /** Chromium processes this process started: its children whose command line names a profile. */
 function browserChildren(): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== process.pid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--user-data-dir=')) out.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return out;
+  return processes()
+    .filter((p) => p.ppid === process.pid && cmdlineOf(p.pid)?.includes('--user-data-dir='))
+    .map((p) => p.pid);
 }
 
-async function openStore(config: ChildStoreConfig): Promise<{ store: SessionStore | WwebjsStore; close(): Promise<void> }> {
-  switch (config.kind) {
-    case 'file': {
-      const store = new FileStore({ directory: config.directory });
-      return { store, close: () => store.close() };
-    }
-    case 'mongo': {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { MongoClient } = require('mongodb') as typeof import('mongodb');
-      const client = new MongoClient(config.uri, { serverSelectionTimeoutMS: 5_000 });
-      await client.connect();
-      const store = createMongoStore({ client, dbName: config.dbName });
-      return {
-        store,
-        close: async () => {
-          await store.close();
-          await client.close();
-        },
-      };
-    }
-    case 'postgres': {
-      const store = createPostgresStore({ connectionString: config.connectionString, ...(config.table ? { table: config.table } : {}) });
-      return { store, close: () => store.close() };
-    }
-    case 'wwebjs-mongo': {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mongoose = require('mongoose') as typeof import('mongoose');
-      await mongoose.connect(config.uri, { dbName: config.dbName, serverSelectionTimeoutMS: 5_000 });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { MongoStore } = require('wwebjs-mongo') as { MongoStore: new (o: { mongoose: unknown }) => WwebjsStore };
-      return { store: new MongoStore({ mongoose }), close: () => mongoose.disconnect() };
-    }
-  }
+/** The store `config` names: waweb's own, or wwebjs-mongo's as it is. */
+async function openStore(config: ChildStoreConfig): Promise<OpenedStore<SessionStore | WwebjsStore>> {
+  if (config.kind !== 'wwebjs-mongo') return openSessionStore(config);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mongoose = require('mongoose') as typeof import('mongoose');
+  await mongoose.connect(config.uri, { dbName: config.dbName, serverSelectionTimeoutMS: 5_000 });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MongoStore } = require('wwebjs-mongo') as { MongoStore: new (o: { mongoose: unknown }) => WwebjsStore };
+  return { store: new MongoStore({ mongoose }), close: () => mongoose.disconnect() };
 }
 
 async function main(): Promise<void> {

@@ -2,25 +2,14 @@
  * Server trouble on cue (refused, delayed and dropped connections) and the
  * `hasSynced` gate that clients depend on.
  */
-import { WhatsAppSimulator } from '../../src/simulator';
 import { linkByQr, SimPages, type SimPage } from '../helpers/sim-page';
+import { useSimulatorWithPages } from '../helpers/use-simulator';
 
 // Globals of the page, for functions that run in Chromium (this tsconfig has no DOM lib).
 declare const window: any;
 
-let sim: WhatsAppSimulator;
 const pages = new SimPages();
-
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start({ adminPort: false });
-});
-afterAll(async () => {
-  await pages.closeAll();
-  await sim?.close();
-});
-afterEach(async () => {
-  await pages.closeAll();
-});
+const env = useSimulatorWithPages(pages, { adminPort: false });
 
 /** Counts `change:hasSynced` events from now on (attaching the listener opens the gate). */
 function countSyncedFlips(page: SimPage): Promise<void> {
@@ -41,13 +30,13 @@ function syncedFlips(page: SimPage): Promise<unknown[]> {
  * collection everything before it was handled too.
  */
 async function settle(page: SimPage, number: string): Promise<void> {
-  const msg = await sim.phone(number).receiveText('15559990009', `marker ${Math.random()}`);
+  const msg = await env.sim.phone(number).receiveText('15559990009', `marker ${Math.random()}`);
   await page.waitForEvent((e) => e.type === 'msg' && e.id.endsWith(msg.id));
 }
 
 test('refused connections: the page retries until one is accepted', async () => {
-  sim.refuseNextConnections(2);
-  const page = await pages.launch(sim);
+  env.sim.refuseNextConnections(2);
+  const page = await pages.launch(env.sim);
   await page.waitForState('UNPAIRED');
   expect(page.socketsOpened).toBe(3);
   expect(page.frames.filter((f) => f.t === 'challenge')).toHaveLength(1);
@@ -57,8 +46,8 @@ test('refused connections: the page retries until one is accepted', async () => 
 
 test('a delayed connection keeps the page in OPENING until the server answers', async () => {
   const delayMs = 1500;
-  sim.delayNextConnection(delayMs);
-  const page = await pages.launch(sim);
+  env.sim.delayNextConnection(delayMs);
+  const page = await pages.launch(env.sim);
   await page.waitForState('UNPAIRED');
   expect(page.socketsOpened).toBe(1);
   // Nothing happened between OPENING and the server's late answer...
@@ -71,19 +60,19 @@ test('a delayed connection keeps the page in OPENING until the server answers', 
 
 test('a dropped connection goes TIMEOUT → OPENING → CONNECTED, and hasSynced does not toggle again', async () => {
   const number = '15550004001';
-  const page = await pages.launch(sim);
-  await linkByQr(sim, page, number);
+  const page = await pages.launch(env.sim);
+  await linkByQr(env.sim, page, number);
   await countSyncedFlips(page);
   await page.page.waitForFunction(() => window.require('WAWebSocketModel').Socket.hasSynced === true, { timeout: 30_000 });
   expect(await syncedFlips(page)).toEqual([true]);
 
   const mark = page.events.length;
-  expect(sim.dropConnections(number)).toBe(1);
+  expect(env.sim.dropConnections(number)).toBe(1);
   await page.waitForEvent((e) => e.type === 'state' && e.state === 'CONNECTED' && page.events.indexOf(e) >= mark);
   const states = page.events.slice(mark).flatMap((e) => (e.type === 'state' ? [e.state] : []));
   expect(states).toEqual(['TIMEOUT', 'OPENING', 'CONNECTED']);
   expect(page.socketsOpened).toBe(2);
-  expect(sim.phone(number).devices()).toEqual([expect.objectContaining({ online: true })]);
+  expect(env.sim.phone(number).devices()).toEqual([expect.objectContaining({ online: true })]);
 
   // The server syncs the new login too; the page must not flip hasSynced again.
   await page.waitForFrame('synced', 1);
@@ -94,8 +83,8 @@ test('a dropped connection goes TIMEOUT → OPENING → CONNECTED, and hasSynced
 
 test('hasSynced stays false until a change:hasSynced listener is attached, then flips exactly once', async () => {
   const number = '15550004002';
-  const page = await pages.launch(sim);
-  await linkByQr(sim, page, number);
+  const page = await pages.launch(env.sim);
+  await linkByQr(env.sim, page, number);
   // The server has finished syncing and the page has handled it...
   await page.waitForFrame('synced');
   await settle(page, number);

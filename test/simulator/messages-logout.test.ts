@@ -2,33 +2,23 @@
  * Messages between the phone's contacts and a connected page, and the two ways
  * a session ends: logout on the page, unlink on the phone.
  */
-import { WhatsAppSimulator, type WireMessage } from '../../src/simulator';
+import type { WireMessage } from '../../src/simulator';
 import { linkByQr, SimPages, type PageEvent } from '../helpers/sim-page';
+import { useSimulatorWithPages } from '../helpers/use-simulator';
 
 // Globals of the page, for functions that run in Chromium (this tsconfig has no DOM lib).
 declare const window: any;
 declare const localStorage: any;
 
-let sim: WhatsAppSimulator;
 const pages = new SimPages();
-
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start({ adminPort: false });
-});
-afterAll(async () => {
-  await pages.closeAll();
-  await sim?.close();
-});
-afterEach(async () => {
-  await pages.closeAll();
-});
+const env = useSimulatorWithPages(pages, { adminPort: false });
 
 test('a contact’s text reaches the page; the page’s text reaches the phone', async () => {
   const number = '15550005001';
-  const page = await pages.launch(sim);
-  await linkByQr(sim, page, number);
+  const page = await pages.launch(env.sim);
+  await linkByQr(env.sim, page, number);
 
-  const incoming = await sim.phone(number).receiveText('15559990000', 'hi');
+  const incoming = await env.sim.phone(number).receiveText('15559990000', 'hi');
   expect(incoming).toMatchObject({ from: '15559990000@c.us', to: `${number}@c.us`, body: 'hi', fromMe: false });
   const added = await page.waitForEvent((e) => e.type === 'msg' && e.body === 'hi');
   expect(added).toMatchObject({ from: '15559990000@c.us', fromMe: false, id: `false_15559990000@c.us_${incoming.id}` });
@@ -46,7 +36,7 @@ test('a contact’s text reaches the page; the page’s text reaches the phone',
   const onSent = (phone: string, msg: WireMessage): void => {
     sentEvents.push([phone, msg]);
   };
-  sim.on('sent', onSent);
+  env.sim.on('sent', onSent);
   try {
     const reply = await page.evaluate(async () => {
       const m = await window.require('WAWebSendMsgChatAction').sendTextMsgToChat('15559990000@c.us', 'yo');
@@ -54,9 +44,9 @@ test('a contact’s text reaches the page; the page’s text reaches the phone',
     });
     expect(reply).toEqual({ body: 'yo', fromMe: true, remote: '15559990000@c.us', ack: 1 });
   } finally {
-    sim.off('sent', onSent);
+    env.sim.off('sent', onSent);
   }
-  const sent = sim.phone(number).sentMessages();
+  const sent = env.sim.phone(number).sentMessages();
   expect(sent).toEqual([expect.objectContaining({ chatId: '15559990000@c.us', to: '15559990000@c.us', from: `${number}@c.us`, body: 'yo', fromMe: true })]);
   expect(sentEvents).toEqual([[number, sent[0]]]);
   // The page's own message is in its Msg collection too.
@@ -65,8 +55,8 @@ test('a contact’s text reaches the page; the page’s text reaches the phone',
 
 test('Socket.logout() unlinks the device, navigates to ?post_logout=1 and comes back unpaired', async () => {
   const number = '15550005002';
-  const page = await pages.launch(sim);
-  await linkByQr(sim, page, number);
+  const page = await pages.launch(env.sim);
+  await linkByQr(env.sim, page, number);
   const firstDoc = page.events[0]!.doc;
   const firstQr = page.events.find((e): e is Extract<PageEvent, { type: 'qr' }> => e.type === 'qr' && e.text !== null)!.text!;
 
@@ -77,7 +67,7 @@ test('Socket.logout() unlinks the device, navigates to ?post_logout=1 and comes 
   const boot = await page.waitForEvent((e) => e.type === 'boot' && e.doc !== firstDoc);
   expect(boot).toMatchObject({ url: 'https://web.whatsapp.com/?post_logout=1' });
   await page.waitForEvent((e) => e.type === 'state' && e.doc === boot.doc && e.state === 'UNPAIRED');
-  expect(sim.phone(number).devices()).toEqual([]);
+  expect(env.sim.phone(number).devices()).toEqual([]);
 
   // The page asked for it: Cmd `logout`, not a logout from the phone.
   const cmds = page.events.flatMap((e) => (e.type === 'cmd' && e.doc === firstDoc ? [e.name] : []));
@@ -92,12 +82,12 @@ test('Socket.logout() unlinks the device, navigates to ?post_logout=1 and comes 
 
 test('unlinking an online device from the phone logs the page out from the bridge', async () => {
   const number = '15550005003';
-  const page = await pages.launch(sim);
-  const device = await linkByQr(sim, page, number);
+  const page = await pages.launch(env.sim);
+  const device = await linkByQr(env.sim, page, number);
   const firstDoc = page.events[0]!.doc;
 
-  await sim.phone(number).unlink(device.id);
-  expect(sim.phone(number).devices()).toEqual([]);
+  await env.sim.phone(number).unlink(device.id);
+  expect(env.sim.phone(number).devices()).toEqual([]);
   await page.waitForEvent((e) => e.type === 'cmd' && e.doc === firstDoc && e.name === 'logout_from_bridge');
   const boot = await page.waitForEvent((e) => e.type === 'boot' && e.doc !== firstDoc);
   expect(boot).toMatchObject({ url: 'https://web.whatsapp.com/?post_logout=1' });
@@ -105,6 +95,6 @@ test('unlinking an online device from the phone logs the page out from the bridg
   expect(page.events.flatMap((e) => (e.type === 'cmd' && e.doc === firstDoc ? [e.name] : []))).toEqual(['logout_from_bridge']);
   expect((await page.waitForQrText()).split(',')).toHaveLength(5);
   // The unpaired page can be linked again.
-  await linkByQr(sim, page, number);
-  expect(sim.phone(number).devices()).toHaveLength(1);
+  await linkByQr(env.sim, page, number);
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
 });

@@ -2,29 +2,16 @@
  * Linking: QR references rotate and go idle until `Cmd.refreshQR()`, and a
  * phone number can pair with a code instead of a QR.
  */
-import { SimulatorError, WhatsAppSimulator } from '../../src/simulator';
+import { SimulatorError } from '../../src/simulator';
 import { SimPages, type PageEvent } from '../helpers/sim-page';
+import { useSimulator, useSimulatorWithPages } from '../helpers/use-simulator';
 
 // Globals of the page, for functions that run in Chromium (this tsconfig has no DOM lib).
 declare const window: any;
 
-let rotating: WhatsAppSimulator;
-let sim: WhatsAppSimulator;
 const pages = new SimPages();
-
-beforeAll(async () => {
-  [rotating, sim] = await Promise.all([
-    WhatsAppSimulator.start({ refIntervalMs: 300, refRotations: 2, adminPort: false }),
-    WhatsAppSimulator.start({ adminPort: false }),
-  ]);
-});
-afterAll(async () => {
-  await pages.closeAll();
-  await Promise.all([rotating?.close(), sim?.close()]);
-});
-afterEach(async () => {
-  await pages.closeAll();
-});
+const rotating = useSimulatorWithPages(pages, { refIntervalMs: 300, refRotations: 2, adminPort: false });
+const env = useSimulator({ adminPort: false });
 
 type Of<T extends PageEvent['type']> = Extract<PageEvent, { type: T }>;
 const of =
@@ -33,7 +20,7 @@ const of =
     e.type === type;
 
 test('the ref rotates, the QR is redrawn, then the page idles until Cmd.refreshQR()', async () => {
-  const page = await pages.launch(rotating);
+  const page = await pages.launch(rotating.sim);
   await page.waitForState('UNPAIRED_IDLE');
 
   const refs = page.events.filter(of('ref')).map((e) => e.ref);
@@ -63,8 +50,8 @@ test('the ref rotates, the QR is redrawn, then the page idles until Cmd.refreshQ
   expect(drawn[0]!.canvas).not.toBe(drawn[1]!.canvas);
 
   // Idle: nothing is on offer, and the last QR no longer links.
-  expect(rotating.pendingQrCodes()).toEqual([]);
-  await expect(rotating.phone('15550002001').scan(drawn[1]!.text!)).rejects.toMatchObject({ status: 410 });
+  expect(rotating.sim.pendingQrCodes()).toEqual([]);
+  await expect(rotating.sim.phone('15550002001').scan(drawn[1]!.text!)).rejects.toMatchObject({ status: 410 });
 
   // refreshQR brings a fresh ref, set before the state goes back to UNPAIRED.
   const before = page.events.length;
@@ -89,7 +76,7 @@ test('the ref rotates, the QR is redrawn, then the page idles until Cmd.refreshQ
 
 test('pairing by phone-number code: only that phone can use the code', async () => {
   const number = '15551110000';
-  const page = await pages.launch(sim);
+  const page = await pages.launch(env.sim);
   await page.waitForState('UNPAIRED');
 
   const code = await page.evaluate(() =>
@@ -97,19 +84,19 @@ test('pairing by phone-number code: only that phone can use the code', async () 
   );
   expect(code).toMatch(/^[A-Z0-9]{8}$/);
 
-  const wrong = sim.phone('15552220000').pairWithCode(code);
+  const wrong = env.sim.phone('15552220000').pairWithCode(code);
   await expect(wrong).rejects.toBeInstanceOf(SimulatorError);
   await expect(wrong).rejects.toMatchObject({ status: 409 });
-  expect(sim.phone('15552220000').devices()).toEqual([]);
-  expect(sim.phone(number).devices()).toEqual([]);
+  expect(env.sim.phone('15552220000').devices()).toEqual([]);
+  expect(env.sim.phone(number).devices()).toEqual([]);
   expect(await page.state()).toBe('UNPAIRED');
 
-  await expect(sim.phone(number).pairWithCode('ABC')).rejects.toMatchObject({ status: 400 });
+  await expect(env.sim.phone(number).pairWithCode('ABC')).rejects.toMatchObject({ status: 400 });
 
-  const device = await sim.phone(number).pairWithCode(code);
+  const device = await env.sim.phone(number).pairWithCode(code);
   expect(device).toMatchObject({ phone: number, online: true });
   await page.waitForState('CONNECTED');
-  expect(sim.phone(number).devices().map((d) => d.id)).toEqual([device.id]);
+  expect(env.sim.phone(number).devices().map((d) => d.id)).toEqual([device.id]);
   const me = await page.evaluate(() => {
     const r = window.require;
     return { pn: r('WAWebUserPrefsMeUser').getMaybeMePnUser(), conn: r('WAWebConnModel').Conn.serialize() };
@@ -119,6 +106,6 @@ test('pairing by phone-number code: only that phone can use the code', async () 
   expect(await page.qrText()).toBeNull();
 
   // The code is spent.
-  await expect(sim.phone(number).pairWithCode(code)).rejects.toMatchObject({ status: 404 });
-  expect(sim.phone(number).devices()).toHaveLength(1);
+  await expect(env.sim.phone(number).pairWithCode(code)).rejects.toMatchObject({ status: 404 });
+  expect(env.sim.phone(number).devices()).toHaveLength(1);
 });

@@ -8,16 +8,17 @@ import { cp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { linkByQr, SimPages, type SimPage } from '../helpers/sim-page';
-import { tempDir } from '../helpers/tmp';
+import { tempDir, type TempDir } from '../helpers/tmp';
+import { useSimulatorWithPages } from '../helpers/use-simulator';
 
 // Globals of the page, for functions that run in Chromium (this tsconfig has no DOM lib).
 declare const window: any;
 declare const indexedDB: any;
 declare const CryptoKey: any;
 
-let sim: WhatsAppSimulator;
 const pages = new SimPages();
-const dirs: Array<Awaited<ReturnType<typeof tempDir>>> = [];
+const env = useSimulatorWithPages(pages, { adminPort: false });
+const dirs: TempDir[] = [];
 const extraSims: WhatsAppSimulator[] = [];
 
 async function dir(): Promise<string> {
@@ -26,15 +27,7 @@ async function dir(): Promise<string> {
   return d.path;
 }
 
-beforeAll(async () => {
-  sim = await WhatsAppSimulator.start({ adminPort: false });
-});
-afterAll(async () => {
-  await pages.closeAll();
-  await sim?.close();
-});
 afterEach(async () => {
-  await pages.closeAll();
   await Promise.all(extraSims.splice(0).map((s) => s.close()));
   await Promise.all(dirs.splice(0).map((d) => d.remove()));
 });
@@ -90,8 +83,8 @@ test('restore needs IndexedDB and localStorage; private keys never leave the pro
   const number = '15550003001';
   const profile = await dir();
 
-  const first = await pages.launch(sim, { userDataDir: profile });
-  const device = await linkByQr(sim, first, number);
+  const first = await pages.launch(env.sim, { userDataDir: profile });
+  const device = await linkByQr(env.sim, first, number);
   const facts = await privateKeyFacts(first);
   for (const name of ['identity', 'noise']) {
     expect(facts[name]).toEqual({ isCryptoKey: true, type: 'private', extractable: false, pkcs8: 'InvalidAccessError', jwk: 'InvalidAccessError' });
@@ -99,9 +92,9 @@ test('restore needs IndexedDB and localStorage; private keys never leave the pro
   await pages.close(first); // clean close: localStorage reaches disk
 
   // Same profile: logs in with the stored session.
-  const second = await pages.launch(sim, { userDataDir: profile });
+  const second = await pages.launch(env.sim, { userDataDir: profile });
   await expectRestored(second, number);
-  expect(sim.phone(number).devices()).toEqual([expect.objectContaining({ id: device.id, online: true })]);
+  expect(env.sim.phone(number).devices()).toEqual([expect.objectContaining({ id: device.id, online: true })]);
   await pages.close(second);
 
   // A fresh profile rebuilt from only the two storage folders restores too.
@@ -109,19 +102,19 @@ test('restore needs IndexedDB and localStorage; private keys never leave the pro
   for (const folder of ['IndexedDB', 'Local Storage']) {
     await cp(join(profile, 'Default', folder), join(rebuilt, 'Default', folder), { recursive: true });
   }
-  const third = await pages.launch(sim, { userDataDir: rebuilt });
+  const third = await pages.launch(env.sim, { userDataDir: rebuilt });
   await expectRestored(third, number);
   await pages.close(third);
 
   // IndexedDB alone is not enough: without the localStorage marker the page pairs again.
   await rm(join(profile, 'Default', 'Local Storage'), { recursive: true, force: true });
   await expect(stat(join(profile, 'Default', 'IndexedDB'))).resolves.toBeTruthy();
-  const fourth = await pages.launch(sim, { userDataDir: profile });
+  const fourth = await pages.launch(env.sim, { userDataDir: profile });
   await fourth.waitForState('UNPAIRED');
   expect(fourth.frames.map((f) => f.t)).not.toContain('login-ok');
   expect((await fourth.waitForQrText()).split(',')).toHaveLength(5);
   // The server still holds the device; only this browser lost it.
-  expect(sim.phone(number).devices().map((d) => d.id)).toEqual([device.id]);
+  expect(env.sim.phone(number).devices().map((d) => d.id)).toEqual([device.id]);
 });
 
 test('a state file keeps linked devices across a simulator restart; without one the device is forgotten', async () => {
@@ -166,13 +159,13 @@ test('a state file keeps linked devices across a simulator restart; without one 
 test('offline messages queued while the browser is closed arrive on restore with progress to 100', async () => {
   const number = '15550003003';
   const profile = await dir();
-  const first = await pages.launch(sim, { userDataDir: profile });
-  const { id } = await linkByQr(sim, first, number);
+  const first = await pages.launch(env.sim, { userDataDir: profile });
+  const { id } = await linkByQr(env.sim, first, number);
   await pages.close(first);
 
-  expect(await sim.phone(number).queueOfflineMessages(id, 5)).toBe(5);
+  expect(await env.sim.phone(number).queueOfflineMessages(id, 5)).toBe(5);
 
-  const page = await pages.launch(sim, { userDataDir: profile });
+  const page = await pages.launch(env.sim, { userDataDir: profile });
   await page.waitForState('CONNECTED');
   await page.waitFor(() => page.events.filter((e) => e.type === 'msg').length >= 5, 'five offline messages');
   await page.waitForEvent((e) => e.type === 'cmd' && e.name === 'offline_progress_update_from_bridge' && e.progress === 100);
@@ -195,7 +188,7 @@ test('offline messages queued while the browser is closed arrive on restore with
   await pages.close(page);
 
   // Delivered once: the next restore has nothing waiting.
-  const later = await pages.launch(sim, { userDataDir: profile });
+  const later = await pages.launch(env.sim, { userDataDir: profile });
   await later.waitForState('CONNECTED');
   expect(later.frames.find((f) => f.t === 'login-ok')).toMatchObject({ offline: 0 });
   await later.waitForFrame('synced');

@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { GridFSBucket, MongoClient, type Db } from 'mongodb';
 import mongoose from 'mongoose';
 import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
 import { MongoStore, createMongoStore } from '../../src/stores';
 import { startMongo, type MongoServer } from '../helpers/mongo';
+import { freePort } from '../helpers/ports';
 import { tempDir } from '../helpers/tmp';
 import { describeStoreConformance, freshSessionId } from './conformance';
 
@@ -55,17 +55,6 @@ async function describeDb(db: Db): Promise<Record<string, number>> {
     out[c.name] = await db.collection(c.name).countDocuments();
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 describeStoreConformance(

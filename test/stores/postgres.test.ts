@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import * as net from 'node:net';
 import { Pool } from 'pg';
 import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
 import { PostgresStore, createPostgresStore } from '../../src/stores';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { freePort } from '../helpers/ports';
 import { describeStoreConformance, freshSessionId } from './conformance';
 
 let server: PostgresServer;
@@ -29,17 +29,6 @@ function uniqueTable(): string {
 async function tableExists(table: string, schema = 'public'): Promise<boolean> {
   const res = await admin.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, table]);
   return (res.rowCount ?? 0) > 0;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 describeStoreConformance(

@@ -170,6 +170,30 @@ describe('fromWwebjsStore', () => {
     await expect(second.save('sess', Buffer.from('c'))).resolves.toMatchObject({ generation: 2 });
   });
 
+  it('lists without downloading: bytes 0 (unknown) for a backup it has not seen, and says its generations are not stable', async () => {
+    const theirs = new WwebjsMongo({ mongoose: m });
+    await fromWwebjsStore(theirs, { workDir: work.path }).save('seen', randomBytes(300_000));
+    const calls = { sessionExists: 0, extract: 0 };
+    const counting: WwebjsStore = {
+      sessionExists: (o) => (calls.sessionExists++, theirs.sessionExists(o)),
+      save: (o) => theirs.save(o),
+      extract: (o) => (calls.extract++, theirs.extract(o)),
+      delete: (o) => theirs.delete(o),
+    };
+    const fresh = fromWwebjsStore(counting, { workDir: work.path });
+    expect(fresh.stableGenerations).toBe(false);
+    const list = await fresh.list('seen');
+    expect(list).toEqual([{ sessionId: 'seen', generation: 1, createdAt: expect.any(Date), bytes: 0 }]);
+    expect(calls).toEqual({ sessionExists: 1, extract: 0 });
+    // One download per restore: the load that follows the list.
+    const loaded = await fresh.load('seen', { generation: list[0]!.generation });
+    expect(loaded?.bytes).toBe(300_000);
+    expect(calls.extract).toBe(1);
+    // Once seen, list reports its size.
+    expect((await fresh.list('seen')).map((e) => e.bytes)).toEqual([300_000]);
+    expect(calls.extract).toBe(1);
+  });
+
   it('waits for a delete the wrapped store finishes in the background', async () => {
     const data = new Map<string, Buffer>();
     const lagging: WwebjsStore = {

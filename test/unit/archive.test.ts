@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as yauzl from 'yauzl';
-import * as yazl from 'yazl';
 import {
   computeContentHash,
   createSessionArchive,
@@ -13,6 +12,7 @@ import {
   type ArchiveManifest,
 } from '../../src/auth/remote/archive';
 import { ArchiveError, ErrorCode, InvalidOptionError } from '../../src/errors';
+import { makeZip, patchName, type ZipItem } from '../helpers/zip';
 
 // whatsapp-web.js's own zip libraries (its RemoteAuth dependencies), to prove interop both ways.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -116,47 +116,6 @@ async function zipEntryNames(data: Buffer): Promise<string[]> {
   return names;
 }
 
-interface ZipItem {
-  name: string;
-  data?: Buffer | string;
-  dir?: boolean;
-  mode?: number;
-  compress?: boolean;
-}
-
-function makeZip(items: readonly ZipItem[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const zip = new yazl.ZipFile();
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-    for (const it of items) {
-      if (it.dir) zip.addEmptyDirectory(it.name, it.mode === undefined ? {} : { mode: it.mode });
-      else {
-        const data = typeof it.data === 'string' ? Buffer.from(it.data) : (it.data ?? Buffer.alloc(0));
-        zip.addBuffer(data, it.name, { ...(it.mode === undefined ? {} : { mode: it.mode }), compress: it.compress ?? true });
-      }
-    }
-    zip.end();
-  });
-}
-
-/** yazl refuses hostile names, so build with a same-length placeholder and patch every occurrence (local + central). */
-function patchName(zip: Buffer, placeholder: string, hostile: string): Buffer {
-  const from = Buffer.from(placeholder);
-  const to = Buffer.from(hostile);
-  expect(to.length).toBe(from.length);
-  const out = Buffer.from(zip);
-  let hits = 0;
-  for (let i = out.indexOf(from); i !== -1; i = out.indexOf(from, i + 1)) {
-    to.copy(out, i);
-    hits++;
-  }
-  expect(hits).toBe(2);
-  return out;
-}
-
 function manifestJson(over: Partial<Record<keyof ArchiveManifest, unknown>> = {}): string {
   return JSON.stringify({
     format: 'waweb-session',
@@ -218,15 +177,88 @@ describe('createSessionArchive', () => {
     expect((await fsp.stat(path.join(target, 'Default'))).mode & 0o777).toBe(0o700);
   });
 
-  test('entries: sorted session files, then the manifest; no Cache, no LOCK', async () => {
+  test('entries: session files folder by folder (CURRENT, MANIFEST-* first), then the manifest; no Cache, no LOCK', async () => {
     const profile = path.join(tmp, 'p');
     await makeProfile(profile);
     const { data } = await createSessionArchive(profile, { clientId: 'c1' });
     const names = await zipEntryNames(data);
     expect(names.at(-1)).toBe('waweb-manifest.json');
-    const rest = names.slice(0, -1);
-    expect(rest).toEqual([...(await expectedSessionFiles(profile)).keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    expect(names.slice(0, -1)).toEqual([
+      `${BLOB}/1/00/3`,
+      `${IDB}/CURRENT`,
+      `${IDB}/MANIFEST-000001`,
+      `${IDB}/000003.log`,
+      `${IDB}/000005.ldb`,
+      `${IDB}/LOG`,
+      'Default/Local Storage/empty.txt',
+      `${LS}/CURRENT`,
+      `${LS}/MANIFEST-000001`,
+      `${LS}/000003.log`,
+    ]);
+    expect(new Set(names.slice(0, -1))).toEqual(new Set((await expectedSessionFiles(profile)).keys()));
     expect(names.some((n) => n.includes('Cache') || n.includes('Session Storage') || n.endsWith('/LOCK') || n.includes('IndexedDBx'))).toBe(false);
+  });
+
+  test('in every LevelDB folder CURRENT and MANIFEST-* are read and archived before table and log files', async () => {
+    const profile = path.join(tmp, 'p');
+    await makeProfile(profile);
+    // More of what a busy LevelDB holds: several tables, logs, an old manifest, a subfolder.
+    await write(profile, `${IDB}/000002.ldb`, 'table 2');
+    await write(profile, `${IDB}/000007.log`, 'log 7');
+    await write(profile, `${IDB}/MANIFEST-000004`, 'manifest 4');
+    await write(profile, `${LS}/000001.ldb`, 'table 1');
+    await write(profile, `${LS}/000004.sst`, 'old-style table');
+    const opened: string[] = [];
+    const realOpen = fsp.open.bind(fsp);
+    jest.spyOn(fsp, 'open').mockImplementation(async (file, ...rest) => {
+      const rel = path.relative(profile, String(file)).split(path.sep).join('/');
+      if (!rel.startsWith('..')) opened.push(rel);
+      return realOpen(file, ...rest);
+    });
+    const { data, manifest } = await createSessionArchive(profile, { clientId: 'c1' });
+    const names = (await zipEntryNames(data)).slice(0, -1);
+    expect(opened).toEqual(names); // read in archive order, one at a time
+    for (const folder of [IDB, LS]) {
+      const inFolder = names.filter((n) => path.posix.dirname(n) === folder).map((n) => path.posix.basename(n));
+      const meta = inFolder.filter((n) => n === 'CURRENT' || n.startsWith('MANIFEST-'));
+      const tables = inFolder.filter((n) => /\.(ldb|log|sst)$/.test(n));
+      expect(meta[0]).toBe('CURRENT');
+      expect(meta.length).toBeGreaterThanOrEqual(2);
+      expect(tables.length).toBeGreaterThanOrEqual(2);
+      expect(inFolder.slice(0, meta.length)).toEqual(meta);
+      expect(Math.max(...meta.map((n) => inFolder.indexOf(n)))).toBeLessThan(Math.min(...tables.map((n) => inFolder.indexOf(n))));
+    }
+    // The order is not part of the content hash.
+    const expected = await expectedSessionFiles(profile);
+    expect(manifest.contentHash).toBe(computeContentHash([...expected].map(([p, d]) => ({ path: p, data: d as Buffer }))));
+    // Deterministic: the same files give the same bytes.
+    const again = await createSessionArchive(profile, { clientId: 'c1', now: new Date(manifest.createdAt) });
+    expect(again.data.equals(data)).toBe(true);
+  });
+
+  test('a compaction finishing between the listing and the MANIFEST read restarts the walk', async () => {
+    const profile = path.join(tmp, 'p');
+    await makeProfile(profile);
+    const manifestFile = path.join(profile, LS, 'MANIFEST-000001');
+    const realOpen = fsp.open.bind(fsp);
+    let compacted = 0;
+    jest.spyOn(fsp, 'open').mockImplementation(async (file, ...rest) => {
+      if (String(file) === manifestFile && compacted === 0) {
+        compacted++;
+        // The compaction's new table and the MANIFEST edit naming it; the table it replaced (000003.log)
+        // is deleted only after it was read, so no ENOENT shows the change.
+        await fsp.writeFile(path.join(profile, LS, '000009.ldb'), 'compacted');
+        await fsp.appendFile(manifestFile, ' +000009.ldb');
+      }
+      return realOpen(file, ...rest);
+    });
+    const { data } = await createSessionArchive(profile, { clientId: 'c1' });
+    expect(compacted).toBe(1);
+    const names = await zipEntryNames(data);
+    expect(names).toContain(`${LS}/000009.ldb`);
+    const out = path.join(tmp, 'restored');
+    await extractSessionArchive(data, out);
+    expect(await fsp.readFile(path.join(out, LS, 'MANIFEST-000001'), 'utf8')).toContain('+000009.ldb');
   });
 
   test('equal content gives an equal hash (and equal bytes for an equal `now`); one changed byte does not', async () => {

@@ -150,6 +150,18 @@ describe('checkProfileLock', () => {
     return dir;
   }
 
+  /** What checkProfileLock(dir) fails with, expected to be a ProfileLockedError. */
+  async function lockError(dir: string): Promise<ProfileLockedError> {
+    let caught: unknown;
+    try {
+      await checkProfileLock(dir);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ProfileLockedError);
+    return caught as ProfileLockedError;
+  }
+
   test('no lock: nothing to do', async () => {
     const dir = await profile();
     await expect(checkProfileLock(dir)).resolves.toBe('none');
@@ -184,15 +196,9 @@ describe('checkProfileLock', () => {
         holder.once('error', reject);
       });
       await symlink(`${hostname()}-${holder.pid}`, join(dir, 'SingletonLock'));
-      let caught: unknown;
-      try {
-        await checkProfileLock(dir);
-      } catch (err) {
-        caught = err;
-      }
-      expect(caught).toBeInstanceOf(ProfileLockedError);
-      expect((caught as ProfileLockedError).code).toBe('PROFILE_LOCKED');
-      expect((caught as ProfileLockedError).pid).toBe(holder.pid);
+      const caught = await lockError(dir);
+      expect(caught.code).toBe('PROFILE_LOCKED');
+      expect(caught.pid).toBe(holder.pid);
       expect(await readlink(join(dir, 'SingletonLock'))).toBe(`${hostname()}-${holder.pid}`);
       // The same profile named through a different spelling of its path is still recognised.
       await expect(checkProfileLock(`${dir}/./`)).rejects.toBeInstanceOf(ProfileLockedError);
@@ -205,14 +211,7 @@ describe('checkProfileLock', () => {
 
   test('another host: ProfileLockedError (it may be in use there), lock kept', async () => {
     const dir = await profile('some-other-host-4242');
-    let caught: unknown;
-    try {
-      await checkProfileLock(dir);
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(ProfileLockedError);
-    expect((caught as ProfileLockedError).pid).toBe(4242);
+    expect((await lockError(dir)).pid).toBe(4242);
     expect(await readlink(join(dir, 'SingletonLock'))).toBe('some-other-host-4242');
   });
 

@@ -8,7 +8,7 @@ import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localStorageContains, localStorageDir, waitForLocalStorageValue } from '../../src/auth/remote/flush';
-import { ErrorCode, TimeoutError } from '../../src/errors';
+import { AbortError, ErrorCode, TimeoutError } from '../../src/errors';
 
 let profile: string;
 let root: string;
@@ -96,6 +96,28 @@ describe('waitForLocalStorageValue', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(Date.now() - started).toBeLessThan(3000);
   });
+
+  test('an abort ends the wait at once with an AbortError, long before the timeout', async () => {
+    await mkdir(ls(), { recursive: true });
+    const controller = new AbortController();
+    const waiting = waitForLocalStorageValue(profile, 'never', { timeoutMs: 60_000, signal: controller.signal, abortMessage: 'browser gone' }).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), 10_000);
+    });
+    const err = await Promise.race([waiting, deadline]);
+    clearTimeout(timer);
+    expect(err).toBeInstanceOf(AbortError);
+    expect((err as AbortError).code).toBe(ErrorCode.ABORTED);
+    expect((err as AbortError).message).toBe('browser gone');
+    // Already aborted: rejects without looking.
+    await expect(waitForLocalStorageValue(profile, 'never', { timeoutMs: 60_000, signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+  }, 20_000);
 
   test('the default timeout message also names flushTimeoutMs', async () => {
     const err: unknown = await waitForLocalStorageValue(profile, 'never', { timeoutMs: 50, recheckMs: 10 }).catch((e: unknown) => e);

@@ -5,11 +5,14 @@
  * The e2e files (test/e2e/remote-auth-*.test.ts) check the same promises with
  * real Chromium; these pin down orderings that are hard to provoke there.
  */
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FLUSH_BARRIER_KEY, localStorageContains } from '../../src/auth/remote/flush';
+import { AbortError } from '../../src/errors';
+import { toWwebjsStore } from '../../src/stores/wwebjs-adapter';
+import type { LoadedSession, StoredGeneration } from '../../src/stores/types';
 import type { AuthHost, SessionSavedInfo } from '../../src/auth/strategy';
 import {
   ArchiveError,
@@ -52,6 +55,8 @@ class FakePage {
   changeOnEveryRead = false;
   /** A crashed renderer: page calls never answer until the browser goes away. */
   hung = false;
+  /** localStorage writes never reach disk (a renderer that died after accepting the write). */
+  neverFlush = false;
   reads = 0;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #hungCalls = new Set<(err: Error) => void>();
@@ -67,6 +72,7 @@ class FakePage {
 
   async setLocalStorageItem(key: string, value: string): Promise<void> {
     this.ls.set(key, value);
+    if (this.neverFlush) return;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       void appendFile(join(this.profile, ...LS_LOG.split('/')), Buffer.from(`\u0001${key}\u0001${value}`, 'latin1'));
@@ -371,6 +377,58 @@ describe('stopping', () => {
     expect(s.store.calls.save).toBe(1);
   });
 
+  test('after a crash, a save stuck on a flush barrier that never reaches disk is aborted: the close does not wait flushTimeoutMs', async () => {
+    const s = await start({ flushTimeoutMs: 60_000 });
+    s.web.neverFlush = true;
+    await s.auth.afterAuthReady();
+    await waitUntil(() => s.web.ls.has(FLUSH_BARRIER_KEY), 'barrier written');
+    // Chromium died: no beforeBrowserClose (the page is gone), then the unclean close.
+    s.host.web = undefined;
+    s.web.close();
+    const closed = s.auth.afterBrowserClosed({ clean: false, loggedOut: false }).then(() => 'closed' as const);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), 10_000);
+    });
+    try {
+      // Resolving within 10 s proves it did not wait out the 60 s flushTimeoutMs.
+      expect(await Promise.race([closed, deadline])).toBe('closed');
+    } finally {
+      clearTimeout(timer);
+    }
+    await s.auth.destroy();
+    // Aborted by the crash: no upload, and not reported as a failed backup.
+    expect(s.store.calls.save).toBe(0);
+    expect(s.host.saved).toEqual([]);
+    expect(s.host.errors).toEqual([]);
+  }, 20_000);
+
+  test('destroy() cancels a save waiting on a flush barrier: no flushTimeoutMs wait, no upload, no error', async () => {
+    const s = await start({ flushTimeoutMs: 60_000, backupSyncIntervalMs: 60_000 });
+    s.web.neverFlush = true;
+    await s.auth.afterAuthReady();
+    await waitUntil(() => s.web.ls.has(FLUSH_BARRIER_KEY), 'barrier written');
+    // Queued behind the stuck save: after destroy() there is nothing to save it from.
+    const queued = s.auth.saveNow().then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    const destroyed = s.auth.destroy().then(() => 'destroyed' as const);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), 10_000);
+    });
+    try {
+      expect(await Promise.race([destroyed, deadline])).toBe('destroyed');
+    } finally {
+      clearTimeout(timer);
+    }
+    expect(await queued).toBe('resolved');
+    expect(s.store.calls.save).toBe(0);
+    // The timer's save was aborted, and that is not reported as a failed backup.
+    expect(s.host.errors).toEqual([]);
+  }, 20_000);
+
   test('no final backup of a session that never became ready', async () => {
     const s = await start();
     await close(s);
@@ -420,6 +478,49 @@ describe('starting', () => {
     expect(store.calls.list).toBe(3);
   });
 
+  test('destroy() during start-up retries ends the start at once with an AbortError', async () => {
+    const store = instrument(fileStore, { failLists: 100 });
+    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath, startupRetries: 5, retryDelayMs: 30_000 });
+    auth.setup(new FakeHost());
+    const starting = auth.beforeBrowserInitialized({}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await waitUntil(() => store.calls.list === 1, 'first list');
+    await auth.destroy();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), 10_000);
+    });
+    try {
+      const err = await Promise.race([starting, deadline]);
+      expect(err).toBeInstanceOf(AbortError);
+      expect((err as AbortError).code).toBe(ErrorCode.ABORTED);
+    } finally {
+      clearTimeout(timer);
+    }
+    expect(store.calls.list).toBe(1);
+  }, 20_000);
+
+  test('leftover temporary zips of other processes go once stale, whatever their pid; recent ones stay', async () => {
+    await mkdir(dataPath, { recursive: true });
+    const old = new Date(Date.now() - 20 * 60_000);
+    // This process's own pid (in a container, pid 1 again after a restart): alive, but the zip is not ours.
+    const reusedPid = join(dataPath, `.waweb-archive-${process.pid}-0123456789abcdef-a1b2c3d4e5f6.zip`);
+    const legacy = join(dataPath, `.waweb-archive-${process.pid}-a1b2c3d4e5f6.zip`);
+    const recent = join(dataPath, `.waweb-archive-${process.pid}-fedcba9876543210-a1b2c3d4e5f6.zip`);
+    const unrelated = join(dataPath, '.waweb-archive-notes.txt');
+    for (const file of [reusedPid, legacy, recent, unrelated]) await writeFile(file, 'PK');
+    for (const file of [reusedPid, legacy, unrelated]) await utimes(file, old, old);
+    const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
+    auth.setup(new FakeHost());
+    await auth.beforeBrowserInitialized({});
+    expect(existsSync(reusedPid)).toBe(false);
+    expect(existsSync(legacy)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(unrelated)).toBe(true);
+  });
+
   test('retries run out: the last typed error is thrown', async () => {
     const store = instrument(fileStore, { failLists: 100 });
     const auth = new RemoteAuth({ store, clientId: 'u1', dataPath, startupRetries: 2, retryDelayMs: 10 });
@@ -433,13 +534,23 @@ describe('starting', () => {
 describe('restoring', () => {
   const profileOf = (): string => join(dataPath, SESSION);
 
-  async function localProfile(stampGeneration?: number): Promise<string> {
+  /**
+   * A local profile, stamped (when `stampGeneration` is given) as the store's generation of that
+   * number: its `createdAt` as the store lists it, or `createdAt` when given.
+   */
+  async function localProfile(stampGeneration?: number, createdAt?: Date): Promise<string> {
     await writeProfile(profileOf(), 'local');
     await writeFileAt(profileOf(), 'Default/Preferences', '{"local":true}');
     if (stampGeneration !== undefined) {
-      await writeFileAt(profileOf(), 'waweb-remote.json', JSON.stringify({ sessionName: SESSION, generation: stampGeneration, savedAt: new Date().toISOString() }));
+      const listed = (await fileStore.list(SESSION)).find((g) => g.generation === stampGeneration);
+      const at = createdAt ?? listed?.createdAt ?? new Date();
+      await writeFileAt(profileOf(), 'waweb-remote.json', JSON.stringify({ sessionName: SESSION, generation: stampGeneration, createdAt: at.toISOString() }));
     }
     return treeHash(profileOf());
+  }
+
+  async function readLocalStamp(): Promise<Record<string, unknown>> {
+    return JSON.parse(await readFile(join(profileOf(), 'waweb-remote.json'), 'utf8')) as Record<string, unknown>;
   }
 
   async function restoredMarker(): Promise<string> {
@@ -516,7 +627,7 @@ describe('restoring', () => {
     expect(await readdir(dataPath)).toEqual([SESSION]);
   });
 
-  test('a local copy is never replaced by an older or equal generation', async () => {
+  test('a local copy stamped with the newest generation (same number, same createdAt) is kept without a download', async () => {
     await fileStore.save(SESSION, await goodArchive('gen1'));
     await fileStore.save(SESSION, await goodArchive('gen2'));
     const before = await localProfile(2);
@@ -526,6 +637,149 @@ describe('restoring', () => {
     await auth.beforeBrowserInitialized({});
     expect(store.calls.load).toBe(0);
     expect(await treeHash(profileOf())).toBe(before);
+  });
+
+  test('a stamp written before createdAt existed (savedAt held it) is still recognised', async () => {
+    await fileStore.save(SESSION, await goodArchive('gen1'));
+    const [listed] = await fileStore.list(SESSION);
+    await writeProfile(profileOf(), 'local');
+    await writeFileAt(profileOf(), 'waweb-remote.json', JSON.stringify({ sessionName: SESSION, generation: 1, savedAt: listed!.createdAt.toISOString() }));
+    const before = await treeHash(profileOf());
+    const store = instrument(fileStore);
+    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath });
+    auth.setup(new FakeHost());
+    await auth.beforeBrowserInitialized({});
+    expect(store.calls.load).toBe(0);
+    expect(await treeHash(profileOf())).toBe(before);
+  });
+
+  test('a local copy is never replaced by a generation older than the one its stamp names', async () => {
+    await fileStore.save(SESSION, await goodArchive('gen1'));
+    await fileStore.save(SESSION, await goodArchive('gen2'));
+    await fileStore.save(SESSION, Buffer.from('not a zip'));
+    const before = await localProfile(2);
+    const host = new FakeHost();
+    const store = instrument(fileStore);
+    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath });
+    auth.setup(host);
+    await auth.beforeBrowserInitialized({});
+    // Only generation 3 was a candidate; generation 1 was never even downloaded.
+    expect(store.calls.load).toBe(1);
+    expect(await treeHash(profileOf())).toBe(before);
+    expect(host.errors.map((e) => (e as ArchiveError).code)).toEqual([ErrorCode.ARCHIVE_CORRUPT]);
+  });
+
+  test('saves and restores stamp the local copy with generation, createdAt and content hash', async () => {
+    const s = await start();
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 1, 'first save');
+    const [listed] = await fileStore.list(SESSION);
+    const stored = await fileStore.load(SESSION);
+    const manifest = (await extractSessionArchive(stored!.data, join(root, 'check'))).manifest;
+    expect(await readLocalStamp()).toEqual({
+      sessionName: SESSION,
+      generation: 1,
+      createdAt: listed!.createdAt.toISOString(),
+      contentHash: manifest!.contentHash,
+    });
+    await close(s);
+    // A new machine restores generation 2 (the final save) and stamps it the same way.
+    await rm(profileOf(), { recursive: true, force: true });
+    const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
+    auth.setup(new FakeHost());
+    await auth.beforeBrowserInitialized({});
+    const newest = (await fileStore.list(SESSION))[0]!;
+    expect(await readLocalStamp()).toEqual({
+      sessionName: SESSION,
+      generation: newest.generation,
+      createdAt: newest.createdAt.toISOString(),
+      contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  test('after the remote copy was deleted and saved again from 1, the newest is restored over a local copy stamped with a higher number', async () => {
+    for (const marker of ['old1', 'old2', 'old3']) await fileStore.save(SESSION, await goodArchive(marker));
+    await localProfile(3);
+    await fileStore.delete(SESSION);
+    await fileStore.save(SESSION, await goodArchive('fresh1'));
+    const host = new FakeHost();
+    const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
+    auth.setup(host);
+    await auth.beforeBrowserInitialized({});
+    expect(await restoredMarker()).toBe('idb:fresh1');
+    expect(host.errors).toEqual([]);
+  });
+
+  test('a stamp whose number now names another backup (renumbered after a prune) is not trusted: the newest is restored', async () => {
+    // Like MongoStore over wwebjs-mongo uploads: no numbers stored, generations are positions by upload date.
+    const store = new PositionalStore();
+    store.upload(await goodArchive('A'));
+    store.upload(await goodArchive('B'));
+    const first = new RemoteAuth({ store, clientId: 'u1', dataPath });
+    first.setup(new FakeHost());
+    await first.beforeBrowserInitialized({});
+    expect(await restoredMarker()).toBe('idb:B');
+    expect(await readLocalStamp()).toMatchObject({ generation: 2 });
+    // wwebjs-mongo uploads C and deletes A: [B = 1, C = 2].
+    store.upload(await goodArchive('C'));
+    store.removeOldest();
+    expect((await store.list(SESSION)).map((g) => g.generation)).toEqual([2, 1]);
+    const host = new FakeHost();
+    const second = new RemoteAuth({ store, clientId: 'u1', dataPath });
+    second.setup(host);
+    await second.beforeBrowserInitialized({});
+    expect(await restoredMarker()).toBe('idb:C');
+    expect(host.errors).toEqual([]);
+  });
+
+  test('a store without stable generations is restored from its newest backup on every start, whatever the stamp says', async () => {
+    await fileStore.save(SESSION, await goodArchive('gen1'));
+    await localProfile(1); // the stamp matches generation 1 exactly
+    const unstable: SessionStore = {
+      name: 'unstable',
+      stableGenerations: false,
+      exists: (id) => fileStore.exists(id),
+      list: (id) => fileStore.list(id),
+      load: (id, o) => fileStore.load(id, o),
+      save: (id, d) => fileStore.save(id, d),
+      delete: (id) => fileStore.delete(id),
+      close: () => fileStore.close(),
+    };
+    const host = new FakeHost();
+    const auth = new RemoteAuth({ store: unstable, clientId: 'u1', dataPath });
+    auth.setup(host);
+    await auth.beforeBrowserInitialized({});
+    expect(await restoredMarker()).toBe('idb:gen1');
+    expect(host.errors).toEqual([]);
+  });
+
+  test('a whatsapp-web.js-style store is wrapped as a store without stable generations, and restored from on every start', async () => {
+    await fileStore.save(SESSION, await goodArchive('gen1'));
+    const wwebjsStyle = toWwebjsStore(fileStore, { workDir: join(root, 'zips') });
+    const first = new RemoteAuth({ store: wwebjsStyle, clientId: 'u1', dataPath });
+    expect(first.store.stableGenerations).toBe(false);
+    first.setup(new FakeHost());
+    await first.beforeBrowserInitialized({});
+    expect(await restoredMarker()).toBe('idb:gen1');
+    // The local copy changes; the next start still restores what the store holds.
+    await writeProfile(profileOf(), 'local-edit');
+    const second = new RemoteAuth({ store: wwebjsStyle, clientId: 'u1', dataPath });
+    second.setup(new FakeHost());
+    await second.beforeBrowserInitialized({});
+    expect(await restoredMarker()).toBe('idb:gen1');
+  });
+
+  test('when every generation is unusable and the stamp names none of them, a stamped local copy is kept and the error reported', async () => {
+    await fileStore.save(SESSION, Buffer.from('not a zip'));
+    const before = await localProfile(7, new Date('2020-01-01T00:00:00Z'));
+    const remote = await snapshotStore(fileStore, SESSION);
+    const host = new FakeHost();
+    const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
+    auth.setup(host);
+    await auth.beforeBrowserInitialized({});
+    expect(await treeHash(profileOf())).toBe(before);
+    expect(host.errors.map((e) => (e as ArchiveError).code)).toEqual([ErrorCode.ARCHIVE_CORRUPT]);
+    expect(await snapshotStore(fileStore, SESSION)).toEqual(remote);
   });
 
   test('when the generations newer than a stamped local copy are unusable, the local copy is kept and the error reported', async () => {
@@ -554,3 +808,41 @@ describe('restoring', () => {
     expect(await snapshotStore(fileStore, SESSION)).toEqual(remote);
   });
 });
+
+/**
+ * A store that numbers backups by position, oldest = 1, as MongoStore does for wwebjs-mongo uploads
+ * (which carry no waweb number): deleting the oldest renumbers the rest.
+ */
+class PositionalStore implements SessionStore {
+  readonly name = 'positional';
+  readonly #files: Array<{ data: Buffer; createdAt: Date }> = [];
+  #clock = Date.parse('2024-01-01T00:00:00Z');
+
+  upload(data: Buffer): void {
+    this.#clock += 1000;
+    this.#files.push({ data, createdAt: new Date(this.#clock) });
+  }
+  removeOldest(): void {
+    this.#files.shift();
+  }
+  async exists(): Promise<boolean> {
+    return this.#files.length > 0;
+  }
+  async save(sessionId: string, data: Buffer): Promise<StoredGeneration> {
+    this.upload(data);
+    const f = this.#files.at(-1)!;
+    return { sessionId, generation: this.#files.length, createdAt: f.createdAt, bytes: data.length };
+  }
+  async load(sessionId: string, options?: { generation?: number }): Promise<LoadedSession | null> {
+    const generation = options?.generation ?? this.#files.length;
+    const f = this.#files[generation - 1];
+    return f ? { sessionId, generation, createdAt: f.createdAt, bytes: f.data.length, data: f.data } : null;
+  }
+  async list(sessionId: string): Promise<StoredGeneration[]> {
+    return this.#files.map((f, i) => ({ sessionId, generation: i + 1, createdAt: f.createdAt, bytes: f.data.length })).reverse();
+  }
+  async delete(): Promise<void> {
+    this.#files.length = 0;
+  }
+  async close(): Promise<void> {}
+}

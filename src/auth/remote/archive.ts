@@ -109,15 +109,17 @@ function isErrno(err: unknown, code: string): boolean {
  * Zips a Chromium profile's `Default/IndexedDB` and `Default/Local Storage` plus a
  * manifest. Files are streamed one at a time, hashed as they pass, into a temporary
  * zip file (in `tempDir`), so memory stays near the size of the finished zip whatever
- * the profile's size. Entries are sorted and carry a fixed time and mode, so the same
- * files (and the same `now`) give byte-identical zips and always the same `contentHash`.
- * The manifest is the last entry: it records the hash of exactly the bytes archived.
+ * the profile's size. Entries come in a fixed order (folder by folder, `CURRENT` and
+ * `MANIFEST-*` first in each, see `compareArchiveOrder`) and carry a fixed time and mode,
+ * so the same files (and the same `now`) give byte-identical zips and always the same
+ * `contentHash`. The manifest is the last entry: it records the hash of exactly the bytes archived.
  *
  * Symlinks and special files inside the profile are skipped, never followed; LevelDB
  * `LOCK` files are skipped (see `SKIPPED_FILE_NAMES`); empty folders are not archived
- * (Chromium recreates them). A file that disappears mid-walk (LevelDB compaction)
- * restarts the walk, up to 5 times, then `ARCHIVE_CORRUPT` with the last `ENOENT` as
- * `cause`. Other I/O errors reading the profile are thrown as Node raised them.
+ * (Chromium recreates them). A file that disappears mid-walk (LevelDB compaction), or a
+ * LevelDB data or MANIFEST file that appears in an archived LevelDB folder while it is
+ * read, restarts the walk, up to 5 times, then `ARCHIVE_CORRUPT` with the last cause.
+ * Other I/O errors reading the profile are thrown as Node raised them.
  */
 export async function createSessionArchive(profileDir: string, options: CreateSessionArchiveOptions): Promise<SessionArchive> {
   const { clientId } = options;
@@ -140,13 +142,13 @@ export async function createSessionArchive(profileDir: string, options: CreateSe
 
   let lastError: unknown;
   for (let attempt = 0; attempt < MAX_WALK_ATTEMPTS; attempt++) {
-    const zipPath = path.join(tempDir, `.waweb-archive-${process.pid}-${randomBytes(6).toString('hex')}.zip`);
+    const zipPath = path.join(tempDir, `${ARCHIVE_TEMP_PREFIX}${process.pid}-${PROCESS_TOKEN}-${randomBytes(6).toString('hex')}.zip`);
     try {
       const paths: string[] = [];
       for (const dir of SESSION_DIRS) {
         if (await isRealDirectory(root, dir)) await walk(root, dir, paths);
       }
-      paths.sort(comparePaths);
+      paths.sort(compareArchiveOrder);
       const manifest = await writeZip(root, paths, zipPath, (digests) => ({
         format: ARCHIVE_FORMAT,
         version: ARCHIVE_FORMAT_VERSION,
@@ -156,16 +158,97 @@ export async function createSessionArchive(profileDir: string, options: CreateSe
         files: digests.length,
         bytes: digests.reduce((sum, d) => sum + d.size, 0),
       }));
+      await checkNoNewLevelDbFiles(root, paths);
       const data = await fsp.readFile(zipPath);
       return { data, manifest };
     } catch (err) {
-      if (!isErrno(err, 'ENOENT')) throw err;
+      if (!isErrno(err, 'ENOENT') && !(err instanceof ProfileChangedError)) throw err;
       lastError = err;
     } finally {
       await fsp.rm(zipPath, { force: true });
     }
   }
-  throw corrupt(`Profile files kept disappearing while being archived (${MAX_WALK_ATTEMPTS} attempts)`, lastError);
+  throw corrupt(`Profile files kept changing while being archived (${MAX_WALK_ATTEMPTS} attempts)`, lastError);
+}
+
+/**
+ * Temporary zips are named `.waweb-archive-<pid>-<token>-<random>.zip`, where `<token>` is drawn
+ * once per process: a pid alone is reused (in containers the process is often pid 1 on every
+ * start), the token is not.
+ */
+export const ARCHIVE_TEMP_PREFIX = '.waweb-archive-';
+const PROCESS_TOKEN = randomBytes(8).toString('hex');
+
+/**
+ * Whether `name` (a file name, no folder) is a temporary zip of `createSessionArchive`, and if so
+ * whether this process made it. `null` for other names. Names from before the token was added
+ * (`.waweb-archive-<pid>-<random>.zip`) count as another process's.
+ */
+export function archiveTempOwner(name: string): { ours: boolean } | null {
+  const m = /^\.waweb-archive-\d+-(?:([0-9a-f]{16})-)?[0-9a-f]{12}\.zip$/.exec(name);
+  if (!m) return null;
+  return { ours: m[1] === PROCESS_TOKEN };
+}
+
+/**
+ * LevelDB's metadata: `CURRENT` names the live `MANIFEST-*`, which lists the table and log
+ * files that make up the database.
+ */
+function isLevelDbMetadata(name: string): boolean {
+  return name === 'CURRENT' || name.startsWith('MANIFEST-');
+}
+
+/** LevelDB's data and metadata files; a new one appearing means the database moved on. */
+const LEVELDB_FILE = /^(?:\d+\.(?:ldb|log|sst)|MANIFEST-\d+)$/;
+
+/**
+ * The order files are read (and archived) in: folder by folder, in byte-wise order of the path
+ * segments, and within each folder `CURRENT` and `MANIFEST-*` before everything else.
+ *
+ * Why: a compaction writes its new table files, then a new MANIFEST (and CURRENT), then deletes the
+ * tables it replaced. Reading the metadata first means the archived MANIFEST can only name files
+ * that exist when it is read: a later compaction deletes one of them (the walk restarts on
+ * `ENOENT`), or it does not and the archive holds every file its MANIFEST names. Read the other
+ * way round, the MANIFEST could name a table made after the tables were read.
+ */
+function compareArchiveOrder(a: string, b: string): number {
+  const sa = a.split('/');
+  const sb = b.split('/');
+  const n = Math.min(sa.length, sb.length);
+  for (let i = 0; i < n; i++) {
+    const x = sa[i] as string;
+    const y = sb[i] as string;
+    if (x === y) continue;
+    const gx = i === sa.length - 1 && isLevelDbMetadata(x) ? 0 : 1;
+    const gy = i === sb.length - 1 && isLevelDbMetadata(y) ? 0 : 1;
+    return gx - gy || comparePaths(x, y);
+  }
+  return sa.length - sb.length;
+}
+
+/** The walk must start again: the profile changed in a way a vanished file does not show. */
+class ProfileChangedError extends Error {}
+
+/**
+ * Closes the remaining gap after reading: a LevelDB folder that gained a data or MANIFEST file
+ * since it was listed may have an archived MANIFEST that names it (a compaction finished between
+ * the listing and the MANIFEST read, and the files it replaced were read before they were
+ * deleted). Any such new file restarts the walk.
+ */
+async function checkNoNewLevelDbFiles(root: string, paths: readonly string[]): Promise<void> {
+  const listed = new Set(paths);
+  const folders = new Set(paths.filter((p) => path.posix.basename(p) === 'CURRENT').map((p) => path.posix.dirname(p)));
+  for (const folder of folders) {
+    let names: string[];
+    try {
+      names = await fsp.readdir(path.join(root, ...folder.split('/')));
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw new ProfileChangedError(`${folder} disappeared while being archived`, { cause: err });
+      throw err;
+    }
+    const added = names.find((name) => LEVELDB_FILE.test(name) && !listed.has(`${folder}/${name}`));
+    if (added !== undefined) throw new ProfileChangedError(`${folder}/${added} appeared while ${folder} was being archived`);
+  }
 }
 
 /** True when every component of `rel` under `root` is a real folder (no symlink). */

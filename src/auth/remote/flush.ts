@@ -15,7 +15,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TimeoutError } from '../../errors';
+import { AbortError, TimeoutError } from '../../errors';
 
 export const FLUSH_BARRIER_KEY = '__waweb_flush_barrier';
 export const AGGRESSIVE_FLUSH_FLAG = '--enable-aggressive-domstorage-flushing';
@@ -51,17 +51,32 @@ export async function localStorageContains(profileDir: string, value: string): P
   return false;
 }
 
+export interface WaitForLocalStorageOptions {
+  /** Give up with a `TimeoutError` after this long. */
+  timeoutMs: number;
+  /** Re-check this often even without a change notification. @default 250 */
+  recheckMs?: number;
+  /** The option named in the timeout message. @default 'flushTimeoutMs' */
+  timeoutOption?: string;
+  /** Gives up with an `AbortError` when aborted (the browser died, the client was destroyed). */
+  signal?: AbortSignal;
+  /** Message of that `AbortError`. */
+  abortMessage?: string;
+}
+
 /**
  * Resolves once `value` is on disk in the profile's localStorage. Re-checks
  * whenever the folder changes (fs.watch), and every `recheckMs` in case a
- * change notification is missed or the folder does not exist yet.
+ * change notification is missed or the folder does not exist yet. Rejects with
+ * a `TimeoutError` after `timeoutMs`, or an `AbortError` when `signal` is aborted;
+ * either way the watcher and timers are gone when it settles.
  */
-export async function waitForLocalStorageValue(
-  profileDir: string,
-  value: string,
-  options: { timeoutMs: number; recheckMs?: number; timeoutOption?: string },
-): Promise<void> {
+export async function waitForLocalStorageValue(profileDir: string, value: string, options: WaitForLocalStorageOptions): Promise<void> {
+  const { signal } = options;
+  const aborted = (): AbortError => new AbortError(options.abortMessage ?? 'waiting for localStorage to reach disk was aborted');
+  if (signal?.aborted) throw aborted();
   if (await localStorageContains(profileDir, value)) return;
+  if (signal?.aborted) throw aborted();
   const dir = localStorageDir(profileDir);
   await new Promise<void>((resolve, reject) => {
     let watcher: FSWatcher | undefined;
@@ -72,6 +87,7 @@ export async function waitForLocalStorageValue(
       settled = true;
       clearTimeout(deadline);
       clearInterval(recheck);
+      signal?.removeEventListener('abort', onAbort);
       watcher?.close();
       if (err) reject(err);
       else resolve();
@@ -104,6 +120,8 @@ export async function waitForLocalStorageValue(
       options.timeoutMs,
     );
     const recheck = setInterval(check, options.recheckMs ?? 250);
+    const onAbort = (): void => finish(aborted());
+    signal?.addEventListener('abort', onAbort, { once: true });
     startWatching();
     check();
   });

@@ -10,7 +10,7 @@
  * - unchanged sessions are not uploaded again;
  * - a restore is verified in a temporary folder and swapped in only when complete:
  *   the local profile is never deleted before a good replacement exists, and never
- *   replaced by a generation older than the one it came from;
+ *   replaced by a generation older than the one it came from (when the store can tell);
  * - a corrupt newest backup falls back to the previous generation (or the local copy);
  * - the remote copy is deleted only after a logout the phone confirmed.
  */
@@ -18,14 +18,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isAlive } from '../../browser/launch';
 import { checkProfileLock } from '../../browser/profile-lock';
-import { ArchiveError, errorMessage, InvalidOptionError, StoreError } from '../../errors';
+import { AbortError, ArchiveError, errorMessage, InvalidOptionError, StoreError } from '../../errors';
 import { fromWwebjsStore, type WwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../client-id';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from '../strategy';
-import { createSessionArchive, extractSessionArchive, DEFAULT_MAX_UNCOMPRESSED_BYTES, type SessionArchive } from './archive';
+import { archiveTempOwner, createSessionArchive, extractSessionArchive, DEFAULT_MAX_UNCOMPRESSED_BYTES, type SessionArchive } from './archive';
 import { combineDigests, type FileDigest } from './manifest';
 import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, waitForLocalStorageValue } from './flush';
 
@@ -48,18 +47,33 @@ export interface RemoteAuthOptions {
   maxArchiveBytes?: number;
 }
 
-/** Written beside the profile's `Default/` folder: which backup the local copy matches. */
+/**
+ * Written beside the profile's `Default/` folder: which backup the local copy matches. A
+ * generation number alone names nothing (stores restart at 1 after a delete, and Mongo numbers
+ * wwebjs-mongo's uploads by position), so the stored backup's `createdAt` goes with it.
+ */
 interface LocalStamp {
   sessionName: string;
   generation: number;
-  savedAt: string;
+  /** The stored generation's `createdAt`, ISO 8601. Undefined for a stamp that cannot name one. */
+  createdAt: string | undefined;
+  /** The archive's content hash, when it had a manifest. */
+  contentHash?: string;
 }
 
 const STAMP_FILE = 'waweb-remote.json';
 const MAX_RETRY_DELAY_MS = 60_000;
+/**
+ * Temporary zips of another process (or of an older waweb) untouched for this long are left over
+ * from a process that died mid-backup: a backup writes its zip continuously and removes it at once.
+ * Their pid says nothing: in containers it is reused (often 1) and another container sharing the
+ * folder has its own pid numbers.
+ */
+const STALE_ARCHIVE_TEMP_MS = 10 * 60_000;
 
 export class RemoteAuth extends AuthStrategy {
   readonly name = 'remote';
+  override readonly requiresProfile = true;
   readonly clientId: string | undefined;
   readonly dataPath: string;
   readonly sessionName: string;
@@ -76,6 +90,11 @@ export class RemoteAuth extends AuthStrategy {
   #readyThisRun = false;
   #lastStateKey: string | undefined;
   #failures = 0;
+  /**
+   * Cancels this run's waits (the flush barrier, start-up retry delays): aborted by `destroy()`,
+   * and by `afterBrowserClosed` after a crash, where nothing is left to wait for.
+   */
+  #abort = new AbortController();
 
   constructor(options: RemoteAuthOptions) {
     super();
@@ -107,16 +126,17 @@ export class RemoteAuth extends AuthStrategy {
     this.#active = true;
     this.#readyThisRun = false;
     this.#failures = 0;
+    this.#abort = new AbortController();
+    const signal = this.#abort.signal;
     await mkdir(this.dataPath, { recursive: true, mode: 0o700 });
     await this.#recoverInterruptedRestore();
     if (await exists(this.userDataDir)) await checkProfileLock(this.userDataDir);
-    const generations = await this.#listWithRetries();
-    const local = await readStamp(this.userDataDir);
-    const localGeneration = local && local.sessionName === this.sessionName ? local.generation : undefined;
-    // Only generations newer than the local copy can replace it: an older one would lose what the local copy has.
-    const newer = localGeneration === undefined ? generations : generations.filter((g) => g.generation > localGeneration);
-    if (newer.length > 0) {
-      await this.#restore(newer, localGeneration);
+    const generations = await this.#listWithRetries(signal);
+    const stamp = await readStamp(this.userDataDir);
+    const local = stamp && stamp.sessionName === this.sessionName ? stamp : undefined;
+    const candidates = restoreCandidates(generations, local, this.store.stableGenerations !== false);
+    if (candidates.length > 0) {
+      await this.#restore(candidates, local);
     } else {
       await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     }
@@ -133,10 +153,12 @@ export class RemoteAuth extends AuthStrategy {
     const restoring = names.filter((n) => n.startsWith(`.${this.sessionName}.restore-`));
     const previous = names.filter((n) => n.startsWith(`${this.sessionName}.previous-`));
     for (const name of restoring) await rm(join(this.dataPath, name), { recursive: true, force: true });
-    // Temporary zips of a backup whose process died (the name carries its pid).
+    // Temporary zips of a backup whose process died: not made by this process and not written to for a while.
+    const now = Date.now();
     for (const name of names) {
-      const pid = /^\.waweb-archive-(\d+)-/.exec(name)?.[1];
-      if (pid !== undefined && !isAlive(Number(pid))) await rm(join(this.dataPath, name), { force: true });
+      if (archiveTempOwner(name)?.ours !== false) continue;
+      const modified = await mtimeMs(join(this.dataPath, name));
+      if (modified !== undefined && now - modified > STALE_ARCHIVE_TEMP_MS) await rm(join(this.dataPath, name), { force: true });
     }
     if (previous.length === 0) return;
     const [keep, ...rest] = previous;
@@ -145,36 +167,44 @@ export class RemoteAuth extends AuthStrategy {
     for (const name of rest) await rm(join(this.dataPath, name), { recursive: true, force: true });
   }
 
-  async #listWithRetries(): Promise<StoredGeneration[]> {
+  /** `store.list`, retried `startupRetries` times; `destroy()` ends the retries with an `AbortError`. */
+  async #listWithRetries(signal: AbortSignal): Promise<StoredGeneration[]> {
     for (let attempt = 0; ; attempt++) {
+      throwIfAborted(signal, `start of ${this.sessionName} aborted`);
       try {
         return await this.store.list(this.sessionName);
       } catch (err) {
+        throwIfAborted(signal, `start of ${this.sessionName} aborted`);
         if (attempt >= this.#options.startupRetries) {
           if (err instanceof StoreError) throw err;
           throw new StoreError(`session store ${this.store.name} failed at start: ${errorMessage(err)}`, { cause: err });
         }
-        await delay(this.#retryDelay(attempt));
+        await delay(this.#retryDelay(attempt), signal, `start of ${this.sessionName} aborted while waiting to retry the store`);
       }
     }
   }
 
   /**
-   * Restores the newest good generation into a temporary folder, then swaps it in.
-   * Unusable archives (ArchiveError) fall back to the next older generation, and, when
-   * none is left, to the local copy if it is a known generation (`localGeneration`);
-   * each fallback is reported as an `error` event carrying the archive's own error code.
+   * Restores the newest good generation of `generations` (newest first) into a temporary
+   * folder, then swaps it in. Unusable archives (ArchiveError) fall back to the next older
+   * candidate, and, when none is left, to the local copy if it is stamped (`local`); each
+   * fallback is reported as an `error` event carrying the archive's own error code.
    * Anything else (a store failure) is thrown at once, with the local copy untouched.
    */
-  async #restore(generations: StoredGeneration[], localGeneration: number | undefined): Promise<void> {
+  async #restore(generations: StoredGeneration[], local: LocalStamp | undefined): Promise<void> {
     let firstError: ArchiveError | undefined;
     for (const generation of generations) {
       const temp = join(this.dataPath, `.${this.sessionName}.restore-${randomBytes(4).toString('hex')}`);
       try {
         const loaded = await this.store.load(this.sessionName, { generation: generation.generation });
         if (!loaded) continue; // pruned meanwhile
-        await extractSessionArchive(loaded.data, temp, { maxUncompressedBytes: this.#options.maxArchiveBytes });
-        await writeStamp(temp, { sessionName: this.sessionName, generation: loaded.generation, savedAt: loaded.createdAt.toISOString() });
+        const extracted = await extractSessionArchive(loaded.data, temp, { maxUncompressedBytes: this.#options.maxArchiveBytes });
+        await writeStamp(temp, {
+          sessionName: this.sessionName,
+          generation: loaded.generation,
+          createdAt: loaded.createdAt.toISOString(),
+          ...(extracted.manifest ? { contentHash: extracted.manifest.contentHash } : {}),
+        });
         await this.#swapIn(temp);
         if (firstError !== undefined) {
           this.host.emitError(
@@ -193,9 +223,9 @@ export class RemoteAuth extends AuthStrategy {
       await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
       return;
     }
-    if (localGeneration === undefined) throw firstError;
+    if (local === undefined) throw firstError;
     this.host.emitError(
-      fallbackError(firstError, `newer backups of ${this.sessionName} were unusable (${firstError.message}); kept the local copy of generation ${localGeneration}`),
+      fallbackError(firstError, `newer backups of ${this.sessionName} were unusable (${firstError.message}); kept the local copy of generation ${local.generation}`),
     );
   }
 
@@ -242,12 +272,15 @@ export class RemoteAuth extends AuthStrategy {
     if (!this.#active) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      const signal = this.#abort.signal;
       this.saveNow().then(
         () => {
           this.#failures = 0;
           this.#schedule(this.#options.backupSyncIntervalMs);
         },
         (err: unknown) => {
+          // Cut short by a crash or destroy(): not a failed backup, and nothing to retry.
+          if (signal.aborted && err instanceof AbortError) return;
           this.host.emitError(err instanceof Error ? err : new Error(String(err)));
           this.#schedule(this.#retryDelay(this.#failures++));
         },
@@ -287,13 +320,19 @@ export class RemoteAuth extends AuthStrategy {
       throw new StoreError(`saving ${this.sessionName} to ${this.store.name} failed: ${errorMessage(err)}`, { cause: err });
     }
     this.#lastStateKey = stateKey;
-    await writeStamp(this.userDataDir, { sessionName: this.sessionName, generation: saved.generation, savedAt: saved.createdAt.toISOString() });
+    await writeStamp(this.userDataDir, {
+      sessionName: this.sessionName,
+      generation: saved.generation,
+      createdAt: saved.createdAt.toISOString(),
+      contentHash: archive.manifest.contentHash,
+    });
     this.host.emitSessionSaved({ bytes: archive.data.length, durationMs: Date.now() - started, generation: saved.generation });
   }
 
   /**
    * The part of a save that needs the running browser: the flush barrier and the copy.
    * `null` when there is nothing to upload (not ready, no page, content unchanged).
+   * A live snapshot rejects with an `AbortError` once the run's signal is aborted (crash, destroy).
    */
   async #snapshot(mode: 'live' | 'final'): Promise<{ archive: SessionArchive; stateKey: string | undefined } | null> {
     let stateKey: string | undefined;
@@ -302,12 +341,19 @@ export class RemoteAuth extends AuthStrategy {
       if (!this.#active || !this.#readyThisRun) return null;
       const web = this.host.page();
       if (!web) return null;
-      const entries = (await web.localStorageEntries()).filter(([key]) => key !== FLUSH_BARRIER_KEY);
+      const signal = this.#abort.signal;
+      const aborted = `backup of ${this.sessionName} aborted: the browser is gone or the client was destroyed`;
+      const entries = (await abortable(web.localStorageEntries(), signal, aborted)).filter(([key]) => key !== FLUSH_BARRIER_KEY);
       stateKey = await this.#stateKey(entries);
       if (stateKey === this.#lastStateKey) return null;
       const barrier = `${Date.now()}-${randomBytes(12).toString('hex')}`;
-      await web.setLocalStorageItem(FLUSH_BARRIER_KEY, barrier);
-      await waitForLocalStorageValue(this.userDataDir, barrier, { timeoutMs: this.#options.flushTimeoutMs, timeoutOption: 'flushTimeoutMs' });
+      await abortable(web.setLocalStorageItem(FLUSH_BARRIER_KEY, barrier), signal, aborted);
+      await waitForLocalStorageValue(this.userDataDir, barrier, {
+        timeoutMs: this.#options.flushTimeoutMs,
+        timeoutOption: 'flushTimeoutMs',
+        signal,
+        abortMessage: aborted,
+      });
     }
     const archive = await createSessionArchive(this.userDataDir, { clientId: this.clientId ?? this.sessionName, tempDir: this.dataPath });
     return { archive, stateKey };
@@ -336,8 +382,15 @@ export class RemoteAuth extends AuthStrategy {
     if (pageWork) await settledWithin(pageWork, this.#options.flushTimeoutMs);
   }
 
+  /**
+   * After a clean close, waits for the save in flight and takes a final one. After a crash
+   * (`clean` false) the save in flight is aborted where it waits on the page or the flush
+   * barrier (a dead browser writes nothing), so `disconnected` is not held up by `flushTimeoutMs`;
+   * an upload already under way is still waited for.
+   */
   override async afterBrowserClosed(info: BrowserClosedInfo): Promise<void> {
     this.#stopTimer();
+    if (!info.clean) this.#abort.abort();
     await this.#queue;
     // A final backup only from a cleanly closed browser: a killed one may have lost localStorage,
     // and uploading that would replace a good backup with a worse one.
@@ -362,8 +415,10 @@ export class RemoteAuth extends AuthStrategy {
     await rm(this.userDataDir, { recursive: true, force: true, maxRetries: 4, retryDelay: 100 });
   }
 
+  /** Stops the timer, cancels waits (start-up retries, a flush barrier) and waits for the save queue to drain. */
   override async destroy(): Promise<void> {
     this.#stopTimer();
+    this.#abort.abort();
     await this.#queue;
   }
 }
@@ -400,11 +455,35 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Which stored generations may replace the local copy, newest first.
+ * - Stamped with a generation the store still lists under the same number and `createdAt`: only
+ *   the ones newer than it (none when it is the newest): an older one would lose what the local
+ *   copy has.
+ * - Otherwise (no stamp, a stamp naming nothing listed, or a store whose numbers are not
+ *   identities): all of them, newest first.
+ */
+function restoreCandidates(generations: readonly StoredGeneration[], local: LocalStamp | undefined, stable: boolean): StoredGeneration[] {
+  const newestFirst = [...generations].sort((a, b) => b.generation - a.generation);
+  if (!stable || local?.createdAt === undefined) return newestFirst;
+  const createdAt = Date.parse(local.createdAt);
+  const index = newestFirst.findIndex((g) => g.generation === local.generation && g.createdAt.getTime() === createdAt);
+  return index === -1 ? newestFirst : newestFirst.slice(0, index);
+}
+
 async function readStamp(profileDir: string): Promise<LocalStamp | null> {
   try {
-    const parsed = JSON.parse(await readFile(join(profileDir, STAMP_FILE), 'utf8')) as Partial<LocalStamp>;
-    if (typeof parsed.sessionName !== 'string' || typeof parsed.generation !== 'number') return null;
-    return { sessionName: parsed.sessionName, generation: parsed.generation, savedAt: String(parsed.savedAt) };
+    const parsed = JSON.parse(await readFile(join(profileDir, STAMP_FILE), 'utf8')) as Record<string, unknown>;
+    if (typeof parsed['sessionName'] !== 'string' || typeof parsed['generation'] !== 'number') return null;
+    // Stamps written before `createdAt` existed kept the stored generation's createdAt as `savedAt`.
+    const createdAt = parsed['createdAt'] ?? parsed['savedAt'];
+    const valid = typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt));
+    return {
+      sessionName: parsed['sessionName'],
+      generation: parsed['generation'],
+      createdAt: valid ? createdAt : undefined,
+      ...(typeof parsed['contentHash'] === 'string' ? { contentHash: parsed['contentHash'] } : {}),
+    };
   } catch {
     return null;
   }
@@ -457,6 +536,57 @@ async function settledWithin(promise: Promise<void>, ms: number): Promise<void> 
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+async function mtimeMs(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mtimeMs;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function throwIfAborted(signal: AbortSignal, message: string): void {
+  if (signal.aborted) throw new AbortError(message);
+}
+
+/** Waits `ms`; rejects with an `AbortError` as soon as `signal` is aborted. The timer never outlives the wait. */
+function delay(ms: number, signal: AbortSignal, message: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new AbortError(message));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new AbortError(message));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * `promise`, or an `AbortError` as soon as `signal` is aborted. A page call left behind settles
+ * when the browser goes (puppeteer rejects pending calls); its rejection is consumed here.
+ */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal, message: string): Promise<T> {
+  promise.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(new AbortError(message));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortError(message));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
