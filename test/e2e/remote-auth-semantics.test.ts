@@ -6,6 +6,7 @@
  * profile is never deleted before a good replacement exists.
  * (test/unit/remote-auth.test.ts pins the same rules down without a browser.)
  */
+import { recordUnhandledRejections } from '../helpers/client';
 import { promises as fsp, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -105,11 +106,9 @@ test('saves never overlap: periodic saves, saveNow() calls and the final save ru
 });
 
 test('a store whose save fails emits StoreError events, retries with backoff, then succeeds; no unhandled rejection', async () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown): void => {
-    unhandled.push(reason);
-  };
-  process.on('unhandledRejection', onUnhandled);
+  // Node's own process object: under jest the test's `process` never sees unhandled rejections.
+  const recorder = recordUnhandledRejections();
+  const unhandled = recorder.seen;
   try {
     const number = nextNumber();
     const store = instrument(fileStore(), { failSaves: 3 });
@@ -130,7 +129,7 @@ test('a store whose save fails emits StoreError events, retries with backoff, th
     await t.client.destroy();
     expect(unhandled).toEqual([]);
   } finally {
-    process.off('unhandledRejection', onUnhandled);
+    recorder.uninstall();
   }
 });
 

@@ -5,6 +5,7 @@
  * The e2e files (test/e2e/remote-auth-*.test.ts) check the same promises with
  * real Chromium; these pin down orderings that are hard to provoke there.
  */
+import { recordUnhandledRejections } from '../helpers/client';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -251,11 +252,9 @@ describe('backups', () => {
   });
 
   test('failed saves emit StoreErrors and retry with backoff until one succeeds; nothing is thrown', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => {
-      unhandled.push(reason);
-    };
-    process.on('unhandledRejection', onUnhandled);
+    // Node's own process object: under jest the test's `process` never sees unhandled rejections.
+    const recorder = recordUnhandledRejections();
+    const unhandled = recorder.seen;
     try {
       const s = await start({ retryDelayMs: 40 }, { failSaves: 3 });
       await s.auth.afterAuthReady();
@@ -270,7 +269,7 @@ describe('backups', () => {
       await sleep(20);
       expect(unhandled).toEqual([]);
     } finally {
-      process.off('unhandledRejection', onUnhandled);
+      recorder.uninstall();
     }
   });
 
