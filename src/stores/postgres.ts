@@ -145,42 +145,28 @@ export class PostgresStore implements SessionStore {
   async save(sessionId: string, data: Buffer): Promise<StoredGeneration> {
     this.check(sessionId);
     assertBuffer(data, 'PostgresStore.save');
-    return this.run(`saving session "${sessionId}"`, async () => {
-      const client = await this.pool.connect();
-      let broken: unknown;
-      try {
-        await client.query('BEGIN');
-        try {
-          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.table}:${sessionId}`]);
-          const inserted = await client.query<GenerationRow>(
-            `INSERT INTO ${this.quotedTable} (session_id, generation, bytes, data)
-             SELECT $1, COALESCE(MAX(generation), 0) + 1, $2, $3 FROM ${this.quotedTable} WHERE session_id = $1
-             RETURNING generation, created_at, bytes`,
-            [sessionId, data.length, data],
-          );
-          const row = inserted.rows[0];
-          if (!row) throw new StoreError('PostgresStore: INSERT returned no row');
-          await client.query(
-            `DELETE FROM ${this.quotedTable} WHERE session_id = $1 AND generation < (
-               SELECT MIN(generation) FROM (
-                 SELECT generation FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC LIMIT $2
-               ) AS newest
-             )`,
-            [sessionId, this.keep],
-          );
-          await client.query('COMMIT');
-          return { sessionId, generation: row.generation, createdAt: row.created_at, bytes: row.bytes };
-        } catch (err) {
-          await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
-            broken = rollbackErr;
-          });
-          throw err;
-        }
-      } finally {
-        // A client whose ROLLBACK failed is in an unknown state: destroy it instead of pooling it.
-        client.release(broken instanceof Error ? broken : undefined);
-      }
-    });
+    return this.run(`saving session "${sessionId}"`, () =>
+      this.transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.table}:${sessionId}`]);
+        const inserted = await client.query<GenerationRow>(
+          `INSERT INTO ${this.quotedTable} (session_id, generation, bytes, data)
+           SELECT $1, COALESCE(MAX(generation), 0) + 1, $2, $3 FROM ${this.quotedTable} WHERE session_id = $1
+           RETURNING generation, created_at, bytes`,
+          [sessionId, data.length, data],
+        );
+        const row = inserted.rows[0];
+        if (!row) throw new StoreError('PostgresStore: INSERT returned no row');
+        await client.query(
+          `DELETE FROM ${this.quotedTable} WHERE session_id = $1 AND generation < (
+             SELECT MIN(generation) FROM (
+               SELECT generation FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC LIMIT $2
+             ) AS newest
+           )`,
+          [sessionId, this.keep],
+        );
+        return { sessionId, generation: row.generation, createdAt: row.created_at, bytes: row.bytes };
+      }),
+    );
   }
 
   async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
@@ -260,25 +246,36 @@ export class PostgresStore implements SessionStore {
   }
 
   private async createTable(): Promise<void> {
+    await this.transaction(async (client) => {
+      // Two processes running CREATE TABLE IF NOT EXISTS at once can still collide on the
+      // catalog; a lock on the table name makes the second one wait and find it.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`waweb:create:${this.table}`]);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${this.quotedTable} (
+           session_id text NOT NULL,
+           generation integer NOT NULL,
+           created_at timestamptz NOT NULL DEFAULT now(),
+           bytes integer NOT NULL,
+           data bytea NOT NULL,
+           PRIMARY KEY (session_id, generation)
+         )`,
+      );
+    });
+  }
+
+  /**
+   * Runs `work` in one transaction on a pooled client. A client whose ROLLBACK
+   * failed is in an unknown state: it is destroyed instead of going back to the pool.
+   */
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: unknown;
     try {
       await client.query('BEGIN');
       try {
-        // Two processes running CREATE TABLE IF NOT EXISTS at once can still collide on the
-        // catalog; a lock on the table name makes the second one wait and find it.
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`waweb:create:${this.table}`]);
-        await client.query(
-          `CREATE TABLE IF NOT EXISTS ${this.quotedTable} (
-             session_id text NOT NULL,
-             generation integer NOT NULL,
-             created_at timestamptz NOT NULL DEFAULT now(),
-             bytes integer NOT NULL,
-             data bytea NOT NULL,
-             PRIMARY KEY (session_id, generation)
-           )`,
-        );
+        const result = await work(client);
         await client.query('COMMIT');
+        return result;
       } catch (err) {
         await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
           broken = rollbackErr;
