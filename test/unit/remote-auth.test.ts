@@ -552,6 +552,15 @@ describe('restoring', () => {
     return JSON.parse(await readFile(join(profileOf(), 'waweb-remote.json'), 'utf8')) as Record<string, unknown>;
   }
 
+  /** A fresh RemoteAuth over an instrumented `inner` store, through its start (restore) step. */
+  async function startOver(inner: SessionStore): Promise<{ auth: RemoteAuth; store: InstrumentedStore }> {
+    const store = instrument(inner);
+    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath });
+    auth.setup(new FakeHost());
+    await auth.beforeBrowserInitialized({});
+    return { auth, store };
+  }
+
   async function restoredMarker(): Promise<string> {
     return readFile(join(profileOf(), ...IDB_LOG.split('/')), 'utf8');
   }
@@ -630,10 +639,7 @@ describe('restoring', () => {
     await fileStore.save(SESSION, await goodArchive('gen1'));
     await fileStore.save(SESSION, await goodArchive('gen2'));
     const before = await localProfile(2);
-    const store = instrument(fileStore);
-    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath });
-    auth.setup(new FakeHost());
-    await auth.beforeBrowserInitialized({});
+    const { store } = await startOver(fileStore);
     expect(store.calls.load).toBe(0);
     expect(await treeHash(profileOf())).toBe(before);
   });
@@ -644,10 +650,7 @@ describe('restoring', () => {
     await writeProfile(profileOf(), 'local');
     await writeFileAt(profileOf(), 'waweb-remote.json', JSON.stringify({ sessionName: SESSION, generation: 1, savedAt: listed!.createdAt.toISOString() }));
     const before = await treeHash(profileOf());
-    const store = instrument(fileStore);
-    const auth = new RemoteAuth({ store, clientId: 'u1', dataPath });
-    auth.setup(new FakeHost());
-    await auth.beforeBrowserInitialized({});
+    const { store } = await startOver(fileStore);
     expect(store.calls.load).toBe(0);
     expect(await treeHash(profileOf())).toBe(before);
   });
