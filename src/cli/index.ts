@@ -3,6 +3,7 @@
  */
 import { runDemo } from './demo';
 import { runLogin } from './login';
+import { runSession } from './session';
 import { runSimulator } from './simulator';
 
 const USAGE = `usage: waweb <command> [options]
@@ -11,6 +12,7 @@ commands:
   simulator   start a local WhatsApp Web simulator and its phone API (Ctrl-C stops it)
   login       log in a LocalAuth session, showing the QR in the terminal
   demo        simulator + login + a message + restart without QR, step by step
+  session     inspect session archives, list a store's backups, migrate them between stores
 
 run 'waweb <command> --help' for a command's options`;
 
@@ -23,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
       return runLogin(rest);
     case 'demo':
       return runDemo(rest);
+    case 'session':
+      return runSession(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -1,0 +1,253 @@
+/**
+ * `waweb session`: look into session archives and stores, and move backups between
+ * stores with every copy verified. Only the public API.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  ArchiveError,
+  InvalidOptionError,
+  WawebError,
+  assertSessionId,
+  extractSessionArchive,
+  readArchiveManifest,
+  type ArchiveManifest,
+  type StoredGeneration,
+} from '../index';
+import { STORE_URL_FORMS, openStoreUrl, type OpenedStore } from './store-url';
+
+const USAGE = `usage: waweb session <command> [options]
+
+commands:
+  inspect <file.zip>                              print a session archive's manifest and check its contents
+  list --store URL --session ID                   list the stored generations, newest first (exit 1 when none)
+  migrate --from URL --to URL --session ID [--all] [--force]
+                                                  copy the newest generation (--all: every kept one, oldest
+                                                  first) to another store, loading each copy back to check
+                                                  its sha256 and manifest; never deletes from --from.
+                                                  Refuses when --to already has the session unless --force.
+
+store URLs: ${STORE_URL_FORMS}
+  (MongoDB: database from the URL path, default "waweb")`;
+
+type Flags = Record<string, { type: 'string' | 'boolean' }>;
+
+function parse(argv: string[], options: Flags): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (err) {
+    throw new InvalidOptionError(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  }
+}
+
+function required(values: Record<string, string | boolean | undefined>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new InvalidOptionError(`--${name} is required\n\n${USAGE}`);
+  return value;
+}
+
+function noPositionals(positionals: string[]): void {
+  if (positionals.length > 0) throw new InvalidOptionError(`unexpected argument ${JSON.stringify(positionals[0])}\n\n${USAGE}`);
+}
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+function describeManifest(m: ArchiveManifest): string[] {
+  return [
+    `manifest:     ${m.format} v${m.version}`,
+    `  clientId:    ${m.clientId}`,
+    `  createdAt:   ${m.createdAt}`,
+    `  contentHash: ${m.contentHash}`,
+    `  files:       ${m.files} (${m.bytes} bytes)`,
+  ];
+}
+
+async function inspect(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {});
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new InvalidOptionError(`inspect takes one archive file\n\n${USAGE}`);
+  const file = positionals[0] as string;
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch (err) {
+    throw new InvalidOptionError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'waweb-inspect-'));
+  try {
+    const manifest = await readArchiveManifest(data);
+    // A full restore into a scratch folder checks every entry's size and CRC-32 and the content hash.
+    const extracted = await extractSessionArchive(data, path.join(tmp, 'profile'));
+    console.log(`archive:      ${file} (${data.length} bytes, sha256 ${sha256(data)})`);
+    for (const line of manifest ? describeManifest(manifest) : ['no manifest (made by whatsapp-web.js)']) console.log(line);
+    console.log(`entries:      ${extracted.files} session files, ${extracted.bytes} bytes unpacked${manifest ? ' (content hash verified)' : ''}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof ArchiveError) {
+      console.error(`waweb session inspect: ${file} is not a usable session archive [${err.code}]: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function generationRow(g: StoredGeneration): string {
+  return `${String(g.generation).padStart(10)}  ${g.createdAt.toISOString()}  ${String(g.bytes).padStart(12)}`;
+}
+
+async function list(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { store: { type: 'string' }, session: { type: 'string' } });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  noPositionals(positionals);
+  const url = required(values, 'store');
+  const sessionId = required(values, 'session');
+  assertSessionId(sessionId);
+  const opened = openStoreUrl(url);
+  try {
+    const generations = await opened.store.list(sessionId);
+    if (generations.length === 0) {
+      console.log(`no backups of session ${sessionId} in ${opened.label}`);
+      return 1;
+    }
+    console.log(`session ${sessionId} in ${opened.label}: ${generations.length} generation(s), newest first`);
+    console.log(`${'generation'.padStart(10)}  ${'createdAt'.padEnd(24)}  ${'bytes'.padStart(12)}`);
+    for (const g of generations) console.log(generationRow(g));
+    return 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+async function migrate(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    session: { type: 'string' },
+    all: { type: 'boolean' },
+    force: { type: 'boolean' },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  noPositionals(positionals);
+  const fromUrl = required(values, 'from');
+  const toUrl = required(values, 'to');
+  const sessionId = required(values, 'session');
+  assertSessionId(sessionId);
+  if (fromUrl === toUrl) throw new InvalidOptionError('--from and --to name the same store');
+
+  let from: OpenedStore | undefined;
+  let to: OpenedStore | undefined;
+  try {
+    from = openStoreUrl(fromUrl);
+    to = openStoreUrl(toUrl);
+    const available = await from.store.list(sessionId);
+    if (available.length === 0) {
+      console.error(`waweb session migrate: no backups of session ${sessionId} in ${from.label}`);
+      return 1;
+    }
+    const existing = await to.store.list(sessionId);
+    if (existing.length > 0 && !values.force) {
+      throw new InvalidOptionError(
+        `session ${sessionId} already has ${existing.length} generation(s) in ${to.label}; the copies would become its newest ` +
+          `generations and older ones beyond the store's keep would be pruned. Pass --force to do it anyway.`,
+      );
+    }
+    const picked = values.all ? [...available].reverse() : available.slice(0, 1);
+    console.log(`migrating ${picked.length} of ${available.length} generation(s) of session ${sessionId}: ${from.label} -> ${to.label}`);
+
+    let copied = 0;
+    for (const g of picked) {
+      const source = await from.store.load(sessionId, { generation: g.generation });
+      if (!source) {
+        console.error(`waweb session migrate: generation ${g.generation} is no longer in ${from.label} (pruned by a concurrent save?)`);
+        return 1;
+      }
+      let manifest: ArchiveManifest | null;
+      try {
+        manifest = await readArchiveManifest(source.data);
+      } catch (err) {
+        if (!(err instanceof ArchiveError)) throw err;
+        console.error(`waweb session migrate: source generation ${g.generation} is not a usable session archive [${err.code}]: ${err.message}; nothing copied from it`);
+        return 1;
+      }
+      const hash = sha256(source.data);
+      const saved = await to.store.save(sessionId, source.data);
+      const back = await to.store.load(sessionId, { generation: saved.generation });
+      const problem = !back
+        ? 'it cannot be loaded back'
+        : back.data.length !== source.data.length || sha256(back.data) !== hash
+          ? `it loads back with different bytes (${back.data.length} bytes, sha256 ${sha256(back.data)})`
+          : await manifestProblem(back.data, manifest);
+      if (problem) {
+        console.error(
+          `waweb session migrate: copy of generation ${g.generation} (destination generation ${saved.generation}) does not match: ${problem}. ` +
+            `The source is untouched.`,
+        );
+        return 1;
+      }
+      copied++;
+      console.log(
+        `generation ${g.generation} (${source.createdAt.toISOString()}, ${source.data.length} bytes) -> generation ${saved.generation}: ` +
+          `sha256 ${hash} verified, ${manifest ? `manifest ${manifest.clientId} ${manifest.contentHash.slice(0, 12)} verified` : 'no manifest (made by whatsapp-web.js)'}`,
+      );
+    }
+    const kept = (await to.store.list(sessionId)).length;
+    console.log(`copied ${copied} generation(s); ${to.label} now keeps ${kept} for session ${sessionId}; nothing deleted from ${from.label}`);
+    if (kept < copied) console.log(`note: the destination's keep pruned ${copied - kept} of the older copies`);
+    return 0;
+  } finally {
+    await Promise.allSettled([from?.close(), to?.close()]);
+  }
+}
+
+/** Why the copy's manifest does not match the source's, or `undefined`. */
+async function manifestProblem(data: Buffer, expected: ArchiveManifest | null): Promise<string | undefined> {
+  if (!expected) return undefined;
+  try {
+    const got = await readArchiveManifest(data);
+    return JSON.stringify(got) === JSON.stringify(expected) ? undefined : 'its manifest differs';
+  } catch (err) {
+    return `its manifest cannot be read (${err instanceof WawebError ? err.code : String(err)})`;
+  }
+}
+
+export async function runSession(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'inspect':
+        return await inspect(rest);
+      case 'list':
+        return await list(rest);
+      case 'migrate':
+        return await migrate(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        console.log(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        console.error(`waweb session: unknown command '${command}'\n\n${USAGE}`);
+        return 1;
+    }
+  } catch (err) {
+    if (!(err instanceof WawebError)) throw err;
+    console.error(`waweb session ${command}: [${err.code}] ${err.message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Store URLs for the command line: one string names a backend and where it is.
+ *
+ *   file:/abs/dir, file:./rel/dir, file:///abs/dir   FileStore directory
+ *   postgres://..., postgresql://...                PostgresStore connectionString
+ *   mongodb://..., mongodb+srv://...                MongoStore over a MongoClient (db from the path, default `waweb`)
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FileStore, InvalidOptionError, MissingDependencyError, MongoStore, PostgresStore, type MongoClientLike, type SessionStore } from '../index';
+
+export const STORE_URL_FORMS = 'file:/abs/dir, file:./rel/dir, postgres://..., postgresql://..., mongodb://... or mongodb+srv://...';
+
+export interface OpenedStore {
+  store: SessionStore;
+  /** The URL with any password replaced by `***`, for printing. */
+  label: string;
+  /** Closes the store and whatever was opened for it (the MongoClient). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** `url` with the password of its user info, if any, replaced by `***`. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+}
+
+function invalid(url: string, why: string): InvalidOptionError {
+  return new InvalidOptionError(`store URL ${JSON.stringify(redactUrl(url))} ${why}; supported forms: ${STORE_URL_FORMS}`);
+}
+
+/** The database name in a MongoDB URL's path (`mongodb://h1,h2/db?x=y`), `waweb` when absent. */
+export function mongoDbName(url: string): string {
+  const rest = url.slice(url.indexOf('://') + 3);
+  // The host list ends at the first "/" or "?" ("@" and "/" in credentials are percent-encoded).
+  const raw = /^[^/?]*\/([^?]*)/.exec(rest)?.[1] ?? '';
+  let name: string;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    throw invalid(url, 'has a badly encoded database name');
+  }
+  return name === '' ? 'waweb' : name;
+}
+
+function fileDirectory(url: string): string {
+  const rest = url.slice('file:'.length);
+  if (rest.startsWith('//')) {
+    try {
+      return fileURLToPath(url);
+    } catch (err) {
+      throw invalid(url, `is not a usable file URL (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  if (rest === '') throw invalid(url, 'names no directory');
+  return path.resolve(rest);
+}
+
+type MongoModule = { MongoClient: new (url: string) => { db(name?: string): unknown; close(): Promise<void> } };
+
+/** Opens the store `url` names. Bad or unsupported URLs are an InvalidOptionError listing the supported forms. */
+export function openStoreUrl(url: string): OpenedStore {
+  if (typeof url !== 'string' || url.length === 0) throw new InvalidOptionError(`a store URL is required; supported forms: ${STORE_URL_FORMS}`);
+  const label = redactUrl(url);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+
+  if (scheme === 'file') {
+    const store = new FileStore({ directory: fileDirectory(url) });
+    return { store, label, close: () => store.close() };
+  }
+
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    try {
+      new URL(url);
+    } catch {
+      throw invalid(url, 'is not a valid URL');
+    }
+    const store = new PostgresStore({ connectionString: url });
+    return { store, label, close: () => store.close() };
+  }
+
+  if (scheme === 'mongodb' || scheme === 'mongodb+srv') {
+    if (!/^mongodb(\+srv)?:\/\/[^/?]+/i.test(url)) throw invalid(url, 'names no host');
+    const dbName = mongoDbName(url);
+    let mongodb: MongoModule;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      mongodb = require('mongodb') as MongoModule;
+    } catch (err) {
+      throw new MissingDependencyError('mongodb', `store URL ${label}`, { cause: err });
+    }
+    let client: InstanceType<MongoModule['MongoClient']>;
+    try {
+      client = new mongodb.MongoClient(url);
+    } catch (err) {
+      throw new InvalidOptionError(`store URL ${JSON.stringify(label)} is not a valid MongoDB URL: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    let store: MongoStore;
+    try {
+      store = new MongoStore({ client: client as unknown as MongoClientLike, dbName });
+    } catch (err) {
+      void client.close().catch(() => undefined);
+      throw err;
+    }
+    let closing: Promise<void> | undefined;
+    return {
+      store,
+      label,
+      close: () =>
+        (closing ??= (async () => {
+          try {
+            await store.close();
+          } finally {
+            await client.close();
+          }
+        })()),
+    };
+  }
+
+  throw invalid(url, scheme ? `has an unsupported scheme "${scheme}:"` : 'has no scheme');
+}
