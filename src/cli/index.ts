@@ -5,6 +5,7 @@ import { runDemo } from './demo';
 import { runLogin } from './login';
 import { runSession } from './session';
 import { runSimulator } from './simulator';
+import { dispatch } from './util';
 
 const USAGE = `usage: waweb <command> [options]
 
@@ -16,25 +17,6 @@ commands:
 
 run 'waweb <command> --help' for a command's options`;
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'simulator':
-      return runSimulator(rest);
-    case 'login':
-      return runLogin(rest);
-    case 'demo':
-      return runDemo(rest);
-    case 'session':
-      return runSession(rest);
-    case undefined:
-    case '-h':
-    case '--help':
-    case 'help':
-      console.log(USAGE);
-      return command === undefined ? 1 : 0;
-    default:
-      console.error(`waweb: unknown command '${command}'\n\n${USAGE}`);
-      return 1;
-  }
+export function main(argv: string[]): Promise<number> {
+  return dispatch('waweb', USAGE, { simulator: runSimulator, login: runLogin, demo: runDemo, session: runSession }, argv);
 }

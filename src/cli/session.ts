@@ -18,6 +18,7 @@ import {
   type StoredGeneration,
 } from '../index';
 import { STORE_URL_FORMS, openStoreUrl, type OpenedStore } from './store-url';
+import { dispatch } from './util';
 
 const USAGE = `usage: waweb session <command> [options]
 
@@ -226,28 +227,11 @@ async function manifestProblem(data: Buffer, expected: ArchiveManifest | null): 
 }
 
 export async function runSession(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'inspect':
-        return await inspect(rest);
-      case 'list':
-        return await list(rest);
-      case 'migrate':
-        return await migrate(rest);
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        console.log(USAGE);
-        return command === undefined ? 1 : 0;
-      default:
-        console.error(`waweb session: unknown command '${command}'\n\n${USAGE}`);
-        return 1;
-    }
+    return await dispatch('waweb session', USAGE, { inspect, list, migrate }, argv);
   } catch (err) {
     if (!(err instanceof WawebError)) throw err;
-    console.error(`waweb session ${command}: [${err.code}] ${err.message}`);
+    console.error(`waweb session ${argv[0] ?? ''}: [${err.code}] ${err.message}`);
     return 1;
   }
 }

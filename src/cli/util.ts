@@ -49,3 +49,23 @@ export function untilSignal(): Promise<NodeJS.Signals> {
 export function stepLogger(start = Date.now()): (message: string) => void {
   return (message) => console.log(`[${((Date.now() - start) / 1000).toFixed(2).padStart(6)} s] ${message}`);
 }
+
+/** Runs the subcommand `argv[0]` of `commands`; help and unknown names print `usage`. */
+export async function dispatch(
+  name: string,
+  usage: string,
+  commands: Record<string, (argv: string[]) => Promise<number>>,
+  argv: string[],
+): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    console.log(usage);
+    return command === undefined ? 1 : 0;
+  }
+  const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
+  if (!run) {
+    console.error(`${name}: unknown command '${command}'\n\n${usage}`);
+    return 1;
+  }
+  return run(rest);
+}
