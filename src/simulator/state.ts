@@ -8,6 +8,7 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { WireMessage } from './protocol';
 import { SimulatorError } from './errors';
+import { isErrno } from '../util/errno';
 
 export interface DeviceRecord {
   id: string;
@@ -57,7 +58,7 @@ export class ServerState {
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return state;
+      if (isErrno(err, 'ENOENT')) return state;
       throw err;
     }
     let parsed: StateFile | null;

@@ -5,6 +5,7 @@ import { InvalidOptionError, StoreError } from '../errors';
 import { assertBuffer, assertGeneration, closedError, processLock, resolveKeep, wrapError } from './internal';
 import { assertSessionId } from './session-id';
 import type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+import { isErrno } from '../util/errno';
 
 export interface FileStoreOptions {
   /** Root directory; created (mode 0700) when missing. Each session gets `<directory>/<sessionId>/`. */
@@ -26,10 +27,6 @@ const MAX_NUMBER_RETRIES = 100;
 
 function generationFileName(generation: number): string {
   return `${String(generation).padStart(GENERATION_DIGITS, '0')}.zip`;
-}
-
-function isErrno(err: unknown, ...codes: string[]): boolean {
-  return typeof err === 'object' && err !== null && codes.includes(String((err as { code?: unknown }).code));
 }
 
 async function fsyncDirectory(dir: string): Promise<void> {

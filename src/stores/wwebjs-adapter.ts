@@ -5,6 +5,7 @@ import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
 import { assertBuffer, assertGeneration, closedError, processLock, wrapError } from './internal';
 import { assertSessionId } from './session-id';
 import type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+import { isErrno } from '../util/errno';
 
 /**
  * A store as whatsapp-web.js's `RemoteAuth` calls it (wwebjs-mongo, wwebjs-aws-s3, ...).
@@ -47,10 +48,6 @@ interface KnownGeneration {
   generation: number;
   createdAt: Date;
   bytes: number;
-}
-
-function isErrno(err: unknown, code: string): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }
 
 async function writeFileAtomic(file: string, data: Buffer): Promise<void> {

@@ -31,6 +31,7 @@ import {
   type ArchiveManifest,
   type FileDigest,
 } from './manifest';
+import { isErrno } from '../../util/errno';
 
 export type { ArchiveManifest } from './manifest';
 export { computeContentHash, MANIFEST_ENTRY_NAME, ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION } from './manifest';
@@ -96,9 +97,6 @@ function unsafe(message: string): ArchiveError {
 }
 function tooLarge(message: string): ArchiveError {
   return new ArchiveError(ErrorCode.ARCHIVE_TOO_LARGE, message);
-}
-function isErrno(err: unknown, code: string): boolean {
-  return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
 }
 
 // ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AbortError, TimeoutError } from '../../errors';
+import { isErrno } from '../../util/errno';
 
 export const FLUSH_BARRIER_KEY = '__waweb_flush_barrier';
 export const AGGRESSIVE_FLUSH_FLAG = '--enable-aggressive-domstorage-flushing';
@@ -32,7 +33,7 @@ export async function localStorageContains(profileDir: string, value: string): P
   try {
     names = await readdir(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if (isErrno(err, 'ENOENT')) return false;
     throw err;
   }
   const needles = [Buffer.from(value, 'latin1'), Buffer.from(value, 'utf16le')];
@@ -43,7 +44,7 @@ export async function localStorageContains(profileDir: string, value: string): P
       data = await readFile(join(dir, name));
     } catch (err) {
       // A compaction can remove a file between readdir and read.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      if (isErrno(err, 'ENOENT')) continue;
       throw err;
     }
     if (needles.some((needle) => data.includes(needle))) return true;

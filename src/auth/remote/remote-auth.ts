@@ -27,6 +27,7 @@ import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequ
 import { archiveTempOwner, createSessionArchive, extractSessionArchive, DEFAULT_MAX_UNCOMPRESSED_BYTES, type SessionArchive } from './archive';
 import { combineDigests, type FileDigest } from './manifest';
 import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, waitForLocalStorageValue } from './flush';
+import { isErrno } from '../../util/errno';
 
 export interface RemoteAuthOptions {
   /** Where backups go: a waweb `SessionStore`, or a whatsapp-web.js-style store (e.g. wwebjs-mongo's `MongoStore`). */
@@ -450,7 +451,7 @@ async function exists(path: string): Promise<boolean> {
     await stat(path);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if (isErrno(err, 'ENOENT')) return false;
     throw err;
   }
 }
@@ -499,7 +500,7 @@ async function digestFiles(dir: string, rel: string, out: FileDigest[]): Promise
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if (isErrno(err, 'ENOENT')) return;
     throw err;
   }
   for (const entry of entries) {
@@ -515,7 +516,7 @@ async function digestFiles(dir: string, rel: string, out: FileDigest[]): Promise
         }
       } catch (err) {
         // A compaction can remove a file mid-walk; it is simply not part of this state.
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        if (isErrno(err, 'ENOENT')) continue;
         throw err;
       }
       out.push({ path: `${rel}/${entry.name}`, size, sha256: hash.digest() });
@@ -540,7 +541,7 @@ async function mtimeMs(path: string): Promise<number | undefined> {
   try {
     return (await stat(path)).mtimeMs;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (isErrno(err, 'ENOENT')) return undefined;
     throw err;
   }
 }
