@@ -1,8 +1,8 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { checkProfileLock } from '../browser/profile-lock';
-import { InvalidOptionError } from '../errors';
 import { assertClientId } from './client-id';
+import { assertOwnUserDataDir, resolveDataPath } from './profile-options';
 import { AuthStrategy, type BrowserPlan, type LaunchRequest } from './strategy';
 
 export interface LocalAuthOptions {
@@ -30,20 +30,13 @@ export class LocalAuth extends AuthStrategy {
   constructor(options: LocalAuthOptions = {}) {
     super();
     this.clientId = assertClientId(options.clientId);
-    if (options.dataPath !== undefined && (typeof options.dataPath !== 'string' || options.dataPath === '')) {
-      throw new InvalidOptionError('dataPath must be a non-empty path');
-    }
-    this.dataPath = resolve(options.dataPath ?? '.wwebjs_auth');
+    this.dataPath = resolveDataPath(options.dataPath);
     this.userDataDir = join(this.dataPath, this.clientId === undefined ? 'session' : `session-${this.clientId}`);
     this.#rmMaxRetries = options.rmMaxRetries ?? 4;
   }
 
   override async beforeBrowserInitialized(request: LaunchRequest): Promise<BrowserPlan> {
-    if (request.userDataDir !== undefined && resolve(request.userDataDir) !== this.userDataDir) {
-      throw new InvalidOptionError(
-        `puppeteer.userDataDir (${request.userDataDir}) contradicts LocalAuth, which keeps this session in ${this.userDataDir}; drop one of them`,
-      );
-    }
+    assertOwnUserDataDir(request.userDataDir, this.userDataDir, 'LocalAuth');
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     await checkProfileLock(this.userDataDir);
     return { userDataDir: this.userDataDir };

@@ -17,12 +17,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { checkProfileLock } from '../../browser/profile-lock';
 import { AbortError, ArchiveError, errorMessage, InvalidOptionError, StoreError } from '../../errors';
 import { fromWwebjsStore, type WwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../client-id';
+import { assertOwnUserDataDir, resolveDataPath } from '../profile-options';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from '../strategy';
 import { archiveTempOwner, createSessionArchive, extractSessionArchive, DEFAULT_MAX_UNCOMPRESSED_BYTES, type SessionArchive } from './archive';
 import { combineDigests, type FileDigest } from './manifest';
@@ -103,7 +104,7 @@ export class RemoteAuth extends AuthStrategy {
       throw new InvalidOptionError('RemoteAuth needs a store: new RemoteAuth({ store, clientId })');
     }
     this.clientId = assertClientId(options.clientId);
-    this.dataPath = resolve(options.dataPath ?? '.wwebjs_auth');
+    this.dataPath = resolveDataPath(options.dataPath);
     this.sessionName = this.clientId === undefined ? 'RemoteAuth' : `RemoteAuth-${this.clientId}`;
     this.userDataDir = join(this.dataPath, this.sessionName);
     this.store = isWwebjsStore(options.store) ? fromWwebjsStore(options.store, { workDir: join(this.dataPath, '.waweb-tmp') }) : options.store;
@@ -119,11 +120,7 @@ export class RemoteAuth extends AuthStrategy {
   // ------------------------------------------------------------ start / restore
 
   override async beforeBrowserInitialized(request: LaunchRequest): Promise<BrowserPlan> {
-    if (request.userDataDir !== undefined && resolve(request.userDataDir) !== this.userDataDir) {
-      throw new InvalidOptionError(
-        `puppeteer.userDataDir (${request.userDataDir}) contradicts RemoteAuth, which keeps this session in ${this.userDataDir}`,
-      );
-    }
+    assertOwnUserDataDir(request.userDataDir, this.userDataDir, 'RemoteAuth');
     this.#active = true;
     this.#readyThisRun = false;
     this.#failures = 0;

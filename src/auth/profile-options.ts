@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+import { InvalidOptionError } from '../errors';
+
+/** The folder that holds a strategy's session folders: `dataPath` resolved, `.wwebjs_auth` by default. */
+export function resolveDataPath(dataPath: unknown): string {
+  if (dataPath !== undefined && (typeof dataPath !== 'string' || dataPath === '')) {
+    throw new InvalidOptionError('dataPath must be a non-empty path');
+  }
+  return resolve(dataPath ?? '.wwebjs_auth');
+}
+
+/** A `puppeteer.userDataDir` given by the caller must be the strategy's own profile folder. */
+export function assertOwnUserDataDir(requested: string | undefined, userDataDir: string, strategy: string): void {
+  if (requested !== undefined && resolve(requested) !== userDataDir) {
+    throw new InvalidOptionError(
+      `puppeteer.userDataDir (${requested}) contradicts ${strategy}, which keeps this session in ${userDataDir}; drop one of them`,
+    );
+  }
+}
