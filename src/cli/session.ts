@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   ArchiveError,
   InvalidOptionError,
@@ -18,7 +17,7 @@ import {
   type StoredGeneration,
 } from '../index';
 import { STORE_URL_FORMS, openStoreUrl, type OpenedStore } from './store-url';
-import { dispatch } from './util';
+import { dispatch, parse as parseCommandLine, type ParsedArgs } from './util';
 
 const USAGE = `usage: waweb session <command> [options]
 
@@ -36,13 +35,8 @@ store URLs: ${STORE_URL_FORMS}
 
 type Flags = Record<string, { type: 'string' | 'boolean' }>;
 
-function parse(argv: string[], options: Flags): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
-  } catch (err) {
-    throw new InvalidOptionError(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-  }
+function parse(argv: string[], options: Flags): ParsedArgs {
+  return parseCommandLine(argv, options, USAGE, true);
 }
 
 function required(values: Record<string, string | boolean | undefined>, name: string): string {

@@ -6,13 +6,20 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | undefined>;
+  /** Arguments that are not flags; always empty unless `allowPositionals`. */
+  positionals: string[];
 }
 
-/** Parses `argv` strictly; unknown flags are an InvalidOptionError naming them. */
-export function parse(argv: string[], options: Options, usage: string): ParsedArgs {
+/** Parses `argv` strictly (plus `--help`/`-h`); unknown flags are an InvalidOptionError that shows `usage`. */
+export function parse(argv: string[], options: Options, usage: string, allowPositionals = false): ParsedArgs {
   try {
-    const { values } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
-    return { values: values as ParsedArgs['values'] };
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals,
+    });
+    return { values: values as ParsedArgs['values'], positionals };
   } catch (err) {
     throw new InvalidOptionError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
   }
