@@ -15,11 +15,15 @@ export const ErrorCode = {
   PAGE_FAILED: 'PAGE_FAILED',
   STORE_FAILED: 'STORE_FAILED',
   STORE_UNREACHABLE: 'STORE_UNREACHABLE',
+  DATA_TOO_LARGE: 'DATA_TOO_LARGE',
   INVALID_SESSION_ID: 'INVALID_SESSION_ID',
   ARCHIVE_CORRUPT: 'ARCHIVE_CORRUPT',
   ARCHIVE_UNSAFE: 'ARCHIVE_UNSAFE',
   ARCHIVE_TOO_LARGE: 'ARCHIVE_TOO_LARGE',
   ARCHIVE_VERSION: 'ARCHIVE_VERSION',
+  ARCHIVE_EMPTY: 'ARCHIVE_EMPTY',
+  RESTORE_FAILED: 'RESTORE_FAILED',
+  FILESYSTEM: 'FILESYSTEM',
   MISSING_DEPENDENCY: 'MISSING_DEPENDENCY',
   SIMULATOR: 'SIMULATOR',
 } as const;
@@ -56,11 +60,23 @@ export class AbortError extends WawebError {
   }
 }
 
-/** A storage backend failed; `cause` holds the driver's own error. */
+export type StoreErrorCode =
+  | typeof ErrorCode.STORE_FAILED
+  | typeof ErrorCode.STORE_UNREACHABLE
+  | typeof ErrorCode.INVALID_SESSION_ID
+  | typeof ErrorCode.TIMEOUT
+  | typeof ErrorCode.ABORTED
+  | typeof ErrorCode.DATA_TOO_LARGE;
+
+/**
+ * A storage backend failed; `cause` holds the driver's own error. Codes: `STORE_FAILED`,
+ * `STORE_UNREACHABLE`, `INVALID_SESSION_ID`, `TIMEOUT` (a deadline ran out; the message names its
+ * option), `ABORTED` (the caller's signal), `DATA_TOO_LARGE` (a stored copy over the load's `maxBytes`).
+ */
 export class StoreError extends WawebError {
   constructor(
     message: string,
-    options?: { cause?: unknown; code?: typeof ErrorCode.STORE_FAILED | typeof ErrorCode.STORE_UNREACHABLE | typeof ErrorCode.INVALID_SESSION_ID },
+    options?: { cause?: unknown; code?: StoreErrorCode },
   ) {
     super(options?.code ?? ErrorCode.STORE_FAILED, message, options);
   }
@@ -73,7 +89,8 @@ export class ArchiveError extends WawebError {
       | typeof ErrorCode.ARCHIVE_CORRUPT
       | typeof ErrorCode.ARCHIVE_UNSAFE
       | typeof ErrorCode.ARCHIVE_TOO_LARGE
-      | typeof ErrorCode.ARCHIVE_VERSION,
+      | typeof ErrorCode.ARCHIVE_VERSION
+      | typeof ErrorCode.ARCHIVE_EMPTY,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -85,6 +102,36 @@ export class ArchiveError extends WawebError {
 export class MissingDependencyError extends WawebError {
   constructor(pkg: string, feature: string, options?: { cause?: unknown }) {
     super(ErrorCode.MISSING_DEPENDENCY, `${feature} needs the "${pkg}" package: npm install ${pkg}`, options);
+  }
+}
+
+/**
+ * The local file system refused something a restore or backup needed (no space, no permission,
+ * a path it cannot hold). `cause` is Node's error.
+ */
+export class FileSystemError extends WawebError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.FILESYSTEM, message, options);
+  }
+}
+
+/** One backup a restore tried, and why it could not be used. */
+export interface RestoreAttempt {
+  /** The stored generation, or `'local'` for the local copy. */
+  generation: number | 'local';
+  error: WawebError;
+}
+
+/**
+ * No backup of a session could be restored and no local copy could stand in: `attempts` lists
+ * every generation tried, newest first, with its typed error. `cause` is the newest one's.
+ */
+export class RestoreError extends WawebError {
+  readonly attempts: readonly RestoreAttempt[];
+
+  constructor(message: string, attempts: readonly RestoreAttempt[]) {
+    super(ErrorCode.RESTORE_FAILED, message, attempts[0] ? { cause: attempts[0].error } : undefined);
+    this.attempts = attempts;
   }
 }
 

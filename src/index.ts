@@ -15,14 +15,24 @@ export { LocalAuth } from './auth/local-auth';
 export type { LocalAuthOptions } from './auth/local-auth';
 export { RemoteAuth } from './auth/remote/remote-auth';
 export type { RemoteAuthOptions } from './auth/remote/remote-auth';
-export { createSessionArchive, extractSessionArchive, readArchiveManifest } from './auth/remote/archive';
+export {
+  createSessionArchive,
+  extractSessionArchive,
+  readArchiveManifest,
+  readArchiveFile,
+  computeContentHash,
+  DEFAULT_ARCHIVE_LIMITS,
+} from './archive';
 export type {
+  ArchiveLimits,
   ArchiveManifest,
   CreateSessionArchiveOptions,
   ExtractSessionArchiveOptions,
   ExtractedSessionArchive,
+  ReadArchiveFileOptions,
+  ReadArchiveManifestOptions,
   SessionArchive,
-} from './auth/remote/archive';
+} from './archive';
 
 export { findChromium, BrowserNotFoundError } from './browser/executable';
 export { BrowserError } from './browser/launch';
@@ -40,7 +50,10 @@ export {
   StoreError,
   ArchiveError,
   MissingDependencyError,
+  FileSystemError,
+  RestoreError,
 } from './errors';
+export type { RestoreAttempt, StoreErrorCode } from './errors';
 
 export {
   FileStore,
@@ -60,6 +73,7 @@ export type {
   StoredGeneration,
   LoadedSession,
   LoadOptions,
+  StoreCallOptions,
   FileStoreOptions,
   MongoStoreOptions,
   PostgresStoreOptions,

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkProfileLock } from '../browser/profile-lock';
-import { assertClientId } from './client-id';
+import { assertClientId } from '../util/client-id';
 import { assertOwnUserDataDir, resolveDataPath } from './profile-options';
 import { AuthStrategy, type BrowserPlan, type LaunchRequest } from './strategy';
 

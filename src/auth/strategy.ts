@@ -54,6 +54,8 @@ export interface BrowserClosedInfo {
 export interface LaunchRequest {
   /** `puppeteer.userDataDir` as the caller gave it. */
   userDataDir?: string;
+  /** Fires when the start is cancelled (`client.destroy()` during `initialize()`): end every wait then. */
+  signal?: AbortSignal;
 }
 
 export abstract class AuthStrategy {

@@ -3,7 +3,7 @@
  * stores with every copy verified. Only the public API.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -12,6 +12,7 @@ import {
   WawebError,
   assertSessionId,
   extractSessionArchive,
+  readArchiveFile,
   readArchiveManifest,
   type ArchiveManifest,
   type StoredGeneration,
@@ -69,14 +70,10 @@ async function inspect(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new InvalidOptionError(`inspect takes one archive file\n\n${USAGE}`);
   const file = positionals[0] as string;
-  let data: Buffer;
-  try {
-    data = await readFile(file);
-  } catch (err) {
-    throw new InvalidOptionError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'waweb-inspect-'));
   try {
+    // Bounded: the size is checked before reading, and a device or a growing file stops at the limit.
+    const data = await readArchiveFile(file);
     const manifest = await readArchiveManifest(data);
     // A full restore into a scratch folder checks every entry's size and CRC-32 and the content hash.
     const extracted = await extractSessionArchive(data, path.join(tmp, 'profile'));

@@ -44,18 +44,28 @@ export function mongoDbName(url: string): string {
 
 function fileDirectory(url: string): string {
   const rest = url.slice('file:'.length);
+  if (url.includes('\0') || /%00/i.test(url)) throw invalid(url, 'contains a NUL character');
+  let dir: string;
   if (rest.startsWith('//')) {
     try {
-      return fileURLToPath(url);
+      dir = fileURLToPath(url);
     } catch (err) {
       throw invalid(url, `is not a usable file URL (${err instanceof Error ? err.message : String(err)})`);
     }
+  } else {
+    dir = rest === '' ? '' : path.resolve(rest);
   }
-  if (rest === '') throw invalid(url, 'names no directory');
-  return path.resolve(rest);
+  // `file:`, `file://` and `file:///` name no directory of their own: never a store at the root.
+  if (dir === '' || path.parse(dir).root === dir) throw invalid(url, 'names no directory');
+  return dir;
 }
 
-type MongoModule = { MongoClient: new (url: string) => { db(name?: string): unknown; close(): Promise<void> } };
+type MongoModule = {
+  MongoClient: new (url: string, options?: { serverSelectionTimeoutMS?: number; connectTimeoutMS?: number }) => { db(name?: string): unknown; close(): Promise<void> };
+};
+
+/** How long a MongoDB URL's client looks for a server before the store reports it unreachable. */
+export const MONGO_URL_TIMEOUT_MS = 5000;
 
 /** Opens the store `url` names. Bad or unsupported URLs are an InvalidOptionError listing the supported forms. */
 export function openStoreUrl(url: string): OpenedStore {
@@ -90,7 +100,12 @@ export function openStoreUrl(url: string): OpenedStore {
     }
     let client: InstanceType<MongoModule['MongoClient']>;
     try {
-      client = new mongodb.MongoClient(url);
+      // Seconds, not the driver's 30 s, before an unreachable server is reported; the URL's own
+      // serverSelectionTimeoutMS / connectTimeoutMS win.
+      client = new mongodb.MongoClient(url, {
+        ...(/[?&]serverSelectionTimeoutMS=/i.test(url) ? {} : { serverSelectionTimeoutMS: MONGO_URL_TIMEOUT_MS }),
+        ...(/[?&]connectTimeoutMS=/i.test(url) ? {} : { connectTimeoutMS: MONGO_URL_TIMEOUT_MS }),
+      });
     } catch (err) {
       throw new InvalidOptionError(`store URL ${JSON.stringify(label)} is not a valid MongoDB URL: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }

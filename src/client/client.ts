@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'puppeteer-core';
 import { NoAuth } from '../auth/no-auth';
-import type { AuthHost, AuthStrategy, SessionSavedInfo } from '../auth/strategy';
+import type { AuthHost, AuthStrategy, BrowserPlan, SessionSavedInfo } from '../auth/strategy';
 import { findChromium } from '../browser/executable';
 import { closeBrowser, launchBrowser } from '../browser/launch';
 import { InvalidOptionError } from '../errors';
@@ -193,12 +193,19 @@ export class Client extends TypedEmitter<ClientEvents> {
       );
     }
     if (!connecting) findChromium(puppeteerOptions.executablePath);
-    const request = puppeteerOptions.userDataDir === undefined ? {} : { userDataDir: puppeteerOptions.userDataDir };
     const abort = new AbortController();
     this.#startAbort = abort;
+    const request = puppeteerOptions.userDataDir === undefined ? { signal: abort.signal } : { userDataDir: puppeteerOptions.userDataDir, signal: abort.signal };
     const closedWhileStarting = (cause?: unknown): ClientClosedError =>
       new ClientClosedError('the client was closed while starting', cause === undefined ? undefined : { cause });
-    const plan = await this.authStrategy.beforeBrowserInitialized(request);
+    let plan: BrowserPlan;
+    try {
+      plan = await this.authStrategy.beforeBrowserInitialized(request);
+    } catch (err) {
+      // Whatever the strategy was waiting for when the start was cancelled, the client was closed.
+      if (abort.signal.aborted) throw closedWhileStarting(err);
+      throw err;
+    }
     if (abort.signal.aborted) throw closedWhileStarting();
     const userAgent = this.options.userAgent === false ? undefined : (this.options.userAgent ?? DEFAULT_USER_AGENT);
     const launchOptions = { ...puppeteerOptions };

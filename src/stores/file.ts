@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidOptionError, StoreError } from '../errors';
-import { assertBuffer, assertGeneration, closedError, processLock, resolveKeep, wrapError } from './internal';
+import { assertBuffer, assertGeneration, assertMaxBytes, closedError, dataTooLarge, processLock, resolveKeep, throwIfAborted, wrapError } from './internal';
 import { assertSessionId } from './session-id';
-import type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 import { isErrno } from '../util/errno';
 
 export interface FileStoreOptions {
@@ -59,20 +59,22 @@ export class FileStore implements SessionStore {
     if (!options || typeof options.directory !== 'string' || options.directory.length === 0) {
       throw new InvalidOptionError('FileStore: "directory" is required');
     }
+    if (options.directory.includes('\0')) throw new InvalidOptionError('FileStore: "directory" must not contain a NUL character');
     this.directory = path.resolve(options.directory);
     this.keep = resolveKeep(options.keep, 3, 'FileStore');
   }
 
-  async exists(sessionId: string): Promise<boolean> {
-    return (await this.list(sessionId)).length > 0;
+  async exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
+    return (await this.list(sessionId, options)).length > 0;
   }
 
-  async save(sessionId: string, data: Buffer): Promise<StoredGeneration> {
+  async save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration> {
     this.check(sessionId);
     assertBuffer(data, 'FileStore.save');
     const dir = this.sessionDir(sessionId);
     return processLock.run(`file:${dir}`, async () => {
       try {
+        throwIfAborted(options?.signal, 'FileStore.save');
         const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
         if (created !== undefined) await this.syncNewFolders(created, dir);
         const saved = await this.writeGeneration(sessionId, dir, data);
@@ -87,18 +89,18 @@ export class FileStore implements SessionStore {
   async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
     this.check(sessionId);
     assertGeneration(options?.generation, 'FileStore.load');
+    assertMaxBytes(options?.maxBytes, 'FileStore.load');
     const dir = this.sessionDir(sessionId);
     try {
       // A concurrent save may prune the file between listing and reading it; list again then.
       for (let attempt = 0; attempt < 5; attempt++) {
+        throwIfAborted(options?.signal, 'FileStore.load');
         const generations = await this.readGenerations(dir);
         const wanted = options?.generation;
         const generation = wanted === undefined ? generations[0] : generations.find((g) => g === wanted);
         if (generation === undefined) return null;
         try {
-          const file = path.join(dir, generationFileName(generation));
-          const [data, stat] = await Promise.all([fs.readFile(file), fs.stat(file)]);
-          return { sessionId, generation, createdAt: stat.mtime, bytes: data.length, data };
+          return await this.readGeneration(sessionId, dir, generation, options?.maxBytes);
         } catch (err) {
           if (!isErrno(err, 'ENOENT')) throw err;
           if (wanted !== undefined) return null;
@@ -110,8 +112,22 @@ export class FileStore implements SessionStore {
     }
   }
 
-  async list(sessionId: string): Promise<StoredGeneration[]> {
+  /** One generation's file, its size checked (through the open handle) before it is read. */
+  private async readGeneration(sessionId: string, dir: string, generation: number, maxBytes: number | undefined): Promise<LoadedSession> {
+    const handle = await fs.open(path.join(dir, generationFileName(generation)), 'r');
+    try {
+      const stat = await handle.stat();
+      if (maxBytes !== undefined && stat.size > maxBytes) throw dataTooLarge('FileStore', sessionId, generation, stat.size, maxBytes);
+      const data = await handle.readFile();
+      return { sessionId, generation, createdAt: stat.mtime, bytes: data.length, data };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
     this.check(sessionId);
+    throwIfAborted(options?.signal, 'FileStore.list');
     const dir = this.sessionDir(sessionId);
     try {
       const result: StoredGeneration[] = [];
@@ -129,8 +145,9 @@ export class FileStore implements SessionStore {
     }
   }
 
-  async delete(sessionId: string): Promise<void> {
+  async delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
     this.check(sessionId);
+    throwIfAborted(options?.signal, 'FileStore.delete');
     const dir = this.sessionDir(sessionId);
     await processLock.run(`file:${dir}`, async () => {
       try {

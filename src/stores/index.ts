@@ -1,5 +1,5 @@
 /** Session stores: one contract, one file per backend. Written by hand; helpers stay private. */
-export type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+export type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 export { assertSessionId, isValidSessionId } from './session-id';
 export { FileStore, createFileStore } from './file';
 export type { FileStoreOptions } from './file';

@@ -1,5 +1,5 @@
 /** Helpers shared by the store implementations. Not part of the public surface. */
-import { ErrorCode, InvalidOptionError, StoreError, WawebError } from '../errors';
+import { AbortError, ErrorCode, InvalidOptionError, StoreError, WawebError } from '../errors';
 
 /** Runs tasks with the same key one after another, in call order, within this process. */
 export class KeyedLock {
@@ -30,6 +30,34 @@ export function resolveKeep(value: number | undefined, fallback: number, owner: 
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new InvalidOptionError(`${owner}: "keep" must be an integer >= 1, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function assertMaxBytes(value: number | undefined, owner: string): void {
+  if (value === undefined) return;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidOptionError(`${owner}: "maxBytes" must be an integer >= 0, got ${String(value)}`);
+  }
+}
+
+/** The error for a stored copy over the caller's `maxBytes`. */
+export function dataTooLarge(owner: string, sessionId: string, generation: number, bytes: number, maxBytes: number): StoreError {
+  return new StoreError(`${owner}: generation ${generation} of "${sessionId}" is ${bytes} bytes, more than maxBytes (${maxBytes})`, {
+    code: ErrorCode.DATA_TOO_LARGE,
+  });
+}
+
+/** Throws an `AbortError` when `signal` has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined, owner: string): void {
+  if (signal?.aborted) throw new AbortError(`${owner}: the call was aborted`);
+}
+
+/** Checks a timeout option (milliseconds, > 0). */
+export function resolveTimeout(value: number | undefined, fallback: number, name: string, owner: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new InvalidOptionError(`${owner}: "${name}" must be a positive integer (milliseconds), got ${String(value)}`);
   }
   return value;
 }

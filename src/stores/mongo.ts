@@ -1,8 +1,20 @@
 import type { Db, GridFSBucket, GridFSBucketOptions, GridFSFile } from 'mongodb';
 import { ErrorCode, InvalidOptionError, MissingDependencyError, StoreError } from '../errors';
-import { assertBuffer, assertGeneration, causeChain, closedError, processLock, resolveKeep, wrapError } from './internal';
+import { withDeadline } from '../util/deadline';
+import {
+  assertBuffer,
+  assertGeneration,
+  assertMaxBytes,
+  causeChain,
+  closedError,
+  dataTooLarge,
+  processLock,
+  resolveKeep,
+  resolveTimeout,
+  wrapError,
+} from './internal';
 import { assertSessionId } from './session-id';
-import type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
 /** The part of a `mongodb` `Db` this store uses (any driver version >= 6). */
 export interface MongoDbLike {
@@ -43,6 +55,14 @@ export interface MongoStoreOptions {
    * @default 2
    */
   keep?: number;
+  /**
+   * Longest one store call may take (server selection, queries, the GridFS transfer); then
+   * `StoreError` code `TIMEOUT` naming this option. The driver's own `serverSelectionTimeoutMS`
+   * (30 s by default) belongs to the client you pass: set it lower there to hear of an unreachable
+   * server sooner.
+   * @default 30000
+   */
+  operationTimeoutMs?: number;
 }
 
 type GridFSBucketClass = new (db: Db, options?: GridFSBucketOptions) => GridFSBucket;
@@ -145,6 +165,7 @@ function numberFiles(files: GridFSFile[]): NumberedFile[] {
 export class MongoStore implements SessionStore {
   readonly name = 'mongo';
   readonly keep: number;
+  readonly operationTimeoutMs: number;
   private readonly source: { kind: 'mongoose'; mongoose: MongooseLike } | { kind: 'db'; db: MongoDbLike } | { kind: 'client'; client: MongoClientLike; dbName: string | undefined };
   private closed = false;
 
@@ -170,6 +191,7 @@ export class MongoStore implements SessionStore {
       this.source = { kind: 'client', client, dbName: options.dbName };
     }
     this.keep = resolveKeep(options.keep, 2, 'MongoStore');
+    this.operationTimeoutMs = resolveTimeout(options.operationTimeoutMs, 30_000, 'operationTimeoutMs', 'MongoStore');
   }
 
   /** The GridFS bucket name for a session (same as wwebjs-mongo 1.1.0). */
@@ -182,29 +204,22 @@ export class MongoStore implements SessionStore {
     return `${sessionId}.zip`;
   }
 
-  async exists(sessionId: string): Promise<boolean> {
+  async exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
     this.check(sessionId);
-    try {
+    return this.run(`checking session "${sessionId}"`, options?.signal, async () => {
       const bucket = await this.bucket(sessionId);
       const first = await bucket.find({ filename: MongoStore.fileName(sessionId) }, { limit: 1 }).toArray();
       return first.length > 0;
-    } catch (err) {
-      throw wrapError(err, `MongoStore: checking session "${sessionId}" failed`, classify);
-    }
+    });
   }
 
-  async save(sessionId: string, data: Buffer): Promise<StoredGeneration> {
+  async save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration> {
     this.check(sessionId);
     assertBuffer(data, 'MongoStore.save');
-    let target: { db: MongoDbLike; Bucket: GridFSBucketClass };
-    try {
-      target = await this.target();
-    } catch (err) {
-      throw wrapError(err, `MongoStore: saving session "${sessionId}" failed`, classify);
-    }
-    // Two store objects over the same database in one process also take turns.
-    return processLock.run(`mongo:${target.db.databaseName}:${sessionId}`, async () => {
-      try {
+    return this.run(`saving session "${sessionId}"`, options?.signal, async () => {
+      const target = await this.target();
+      // Two store objects over the same database in one process also take turns.
+      return processLock.run(`mongo:${target.db.databaseName}:${sessionId}`, async () => {
         const bucket = new target.Bucket(target.db as unknown as Db, { bucketName: MongoStore.bucketName(sessionId) });
         const before = numberFiles(await this.files(bucket, sessionId));
         const generation = (before[0]?.generation ?? 0) + 1;
@@ -213,16 +228,15 @@ export class MongoStore implements SessionStore {
         const file = await upload(bucket, MongoStore.fileName(sessionId), data, metadata);
         await this.prune(bucket, sessionId);
         return { sessionId, generation, createdAt: file.uploadDate, bytes: data.length };
-      } catch (err) {
-        throw wrapError(err, `MongoStore: saving session "${sessionId}" failed`, classify);
-      }
+      });
     });
   }
 
   async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
     this.check(sessionId);
     assertGeneration(options?.generation, 'MongoStore.load');
-    try {
+    assertMaxBytes(options?.maxBytes, 'MongoStore.load');
+    return this.run(`loading session "${sessionId}"`, options?.signal, async (signal) => {
       const bucket = await this.bucket(sessionId);
       // A concurrent save may prune the file between listing and downloading it; list again then.
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -230,9 +244,11 @@ export class MongoStore implements SessionStore {
         const wanted = options?.generation;
         const entry = wanted === undefined ? numbered[0] : numbered.find((n) => n.generation === wanted);
         if (!entry) return null;
+        const maxBytes = options?.maxBytes;
+        if (maxBytes !== undefined && entry.file.length > maxBytes) throw dataTooLarge('MongoStore', sessionId, entry.generation, entry.file.length, maxBytes);
         let data: Buffer;
         try {
-          data = await download(bucket, entry.file);
+          data = await download(bucket, entry.file, signal);
         } catch (err) {
           if (!isFileNotFound(err)) throw err;
           if (wanted !== undefined) return null;
@@ -241,14 +257,12 @@ export class MongoStore implements SessionStore {
         return { sessionId, generation: entry.generation, createdAt: entry.file.uploadDate, bytes: data.length, data };
       }
       throw new StoreError(`MongoStore: session "${sessionId}" kept changing while loading it`);
-    } catch (err) {
-      throw wrapError(err, `MongoStore: loading session "${sessionId}" failed`, classify);
-    }
+    });
   }
 
-  async list(sessionId: string): Promise<StoredGeneration[]> {
+  async list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
     this.check(sessionId);
-    try {
+    return this.run(`listing session "${sessionId}"`, options?.signal, async () => {
       const bucket = await this.bucket(sessionId);
       return numberFiles(await this.files(bucket, sessionId)).map(({ file, generation }) => ({
         sessionId,
@@ -256,20 +270,31 @@ export class MongoStore implements SessionStore {
         createdAt: file.uploadDate,
         bytes: file.length,
       }));
-    } catch (err) {
-      throw wrapError(err, `MongoStore: listing session "${sessionId}" failed`, classify);
-    }
+    });
   }
 
-  async delete(sessionId: string): Promise<void> {
+  async delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
     this.check(sessionId);
-    try {
+    await this.run(`deleting session "${sessionId}"`, options?.signal, async () => {
       const bucket = await this.bucket(sessionId);
       for (const file of await this.files(bucket, sessionId)) {
         await deleteFile(bucket, file);
       }
+    });
+  }
+
+  /** Runs one call within `operationTimeoutMs`, ended by `signal`; errors become `StoreError`s. */
+  private async run<T>(what: string, signal: AbortSignal | undefined, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(task, {
+        timeoutMs: this.operationTimeoutMs,
+        signal,
+        abortMessage: `MongoStore: ${what} was aborted`,
+        onTimeout: () =>
+          new StoreError(`MongoStore: ${what} did not finish within operationTimeoutMs (${this.operationTimeoutMs} ms)`, { code: ErrorCode.TIMEOUT }),
+      });
     } catch (err) {
-      throw wrapError(err, `MongoStore: deleting session "${sessionId}" failed`, classify);
+      throw wrapError(err, `MongoStore: ${what} failed`, classify);
     }
   }
 
@@ -370,13 +395,24 @@ function upload(bucket: GridFSBucket, filename: string, data: Buffer, metadata: 
   });
 }
 
-async function download(bucket: GridFSBucket, file: GridFSFile): Promise<Buffer> {
+/** Downloads one file; `signal` destroys the download stream. Never holds more than the file's length. */
+async function download(bucket: GridFSBucket, file: GridFSFile, signal: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of bucket.openDownloadStream(file._id)) {
-    const buf = chunk as Buffer;
-    chunks.push(buf);
-    total += buf.length;
+  const stream = bucket.openDownloadStream(file._id);
+  const onAbort = (): void => {
+    stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const chunk of stream) {
+      const buf = chunk as Buffer;
+      total += buf.length;
+      if (total > file.length) throw new StoreError(`MongoStore: "${file.filename}" has more data than its ${file.length} bytes`);
+      chunks.push(buf);
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
   if (total !== file.length) {
     throw new StoreError(`MongoStore: downloaded ${total} bytes of "${file.filename}", expected ${file.length}`);

@@ -1,8 +1,9 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { ErrorCode, InvalidOptionError, MissingDependencyError, StoreError } from '../errors';
-import { assertBuffer, assertGeneration, causeChain, closedError, resolveKeep, wrapError } from './internal';
+import { abortable, withDeadline } from '../util/deadline';
+import { assertBuffer, assertGeneration, assertMaxBytes, causeChain, closedError, dataTooLarge, resolveKeep, resolveTimeout, wrapError } from './internal';
 import { assertSessionId } from './session-id';
-import type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
 /** The part of a `pg` `Pool` this store uses. */
 export interface PgPoolLike {
@@ -29,6 +30,18 @@ export interface PostgresStoreOptions {
    * @default 3
    */
   keep?: number;
+  /**
+   * Longest wait for a connection (a new one or one from the pool); then `StoreError` code
+   * `TIMEOUT` naming this option. A server that accepts and never answers ends here.
+   * @default 5000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Longest a call's queries may take once connected; then `StoreError` code `TIMEOUT` naming this
+   * option, and the connection is destroyed rather than returned to the pool.
+   * @default 30000
+   */
+  queryTimeoutMs?: number;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -100,6 +113,8 @@ export class PostgresStore implements SessionStore {
   private readonly quotedTable: string;
   private readonly pool: PgPoolLike;
   private readonly ownsPool: boolean;
+  private readonly connectTimeoutMs: number;
+  private readonly queryTimeoutMs: number;
   private ready: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -115,6 +130,8 @@ export class PostgresStore implements SessionStore {
     this.table = options.table ?? 'waweb_sessions';
     this.quotedTable = quoteTable(this.table);
     this.keep = resolveKeep(options.keep, 3, 'PostgresStore');
+    this.connectTimeoutMs = resolveTimeout(options.connectTimeoutMs, 5000, 'connectTimeoutMs', 'PostgresStore');
+    this.queryTimeoutMs = resolveTimeout(options.queryTimeoutMs, 30_000, 'queryTimeoutMs', 'PostgresStore');
     if (hasPool) {
       this.pool = options.pool as PgPoolLike;
       this.ownsPool = false;
@@ -126,7 +143,13 @@ export class PostgresStore implements SessionStore {
       } catch (err) {
         throw new MissingDependencyError('pg', 'PostgresStore', { cause: err });
       }
-      const pool = new pg.Pool({ ...options.poolConfig, connectionString: options.connectionString });
+      // pg's own timeouts a little past ours: they free what our deadlines stopped waiting for.
+      const pool = new pg.Pool({
+        connectionTimeoutMillis: this.connectTimeoutMs + 1000,
+        query_timeout: this.queryTimeoutMs + 1000,
+        ...options.poolConfig,
+        connectionString: options.connectionString,
+      });
       // An idle client losing its connection must not crash the process; the next query reports it.
       pool.on('error', () => undefined);
       this.pool = pool;
@@ -134,19 +157,19 @@ export class PostgresStore implements SessionStore {
     }
   }
 
-  async exists(sessionId: string): Promise<boolean> {
+  async exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
     this.check(sessionId);
-    return this.run(`checking session "${sessionId}"`, async () => {
-      const res = await this.pool.query(`SELECT 1 FROM ${this.quotedTable} WHERE session_id = $1 LIMIT 1`, [sessionId]);
+    return this.run(`checking session "${sessionId}"`, options?.signal, async (client) => {
+      const res = await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE session_id = $1 LIMIT 1`, [sessionId]);
       return (res.rowCount ?? res.rows.length) > 0;
     });
   }
 
-  async save(sessionId: string, data: Buffer): Promise<StoredGeneration> {
+  async save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration> {
     this.check(sessionId);
     assertBuffer(data, 'PostgresStore.save');
-    return this.run(`saving session "${sessionId}"`, () =>
-      this.transaction(async (client) => {
+    return this.run(`saving session "${sessionId}"`, options?.signal, (client) =>
+      this.transaction(client, async () => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.table}:${sessionId}`]);
         const inserted = await client.query<GenerationRow>(
           `INSERT INTO ${this.quotedTable} (session_id, generation, bytes, data)
@@ -172,22 +195,25 @@ export class PostgresStore implements SessionStore {
   async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
     this.check(sessionId);
     assertGeneration(options?.generation, 'PostgresStore.load');
-    return this.run(`loading session "${sessionId}"`, async () => {
+    assertMaxBytes(options?.maxBytes, 'PostgresStore.load');
+    const maxBytes = options?.maxBytes;
+    return this.run(`loading session "${sessionId}"`, options?.signal, async (client) => {
       const wanted = options?.generation;
+      // The data column is sent only when it fits: an oversized row never crosses the wire.
+      const columns = `generation, created_at, bytes, CASE WHEN $2::bigint IS NULL OR octet_length(data) <= $2::bigint THEN data END AS data`;
       const res =
         wanted === undefined
-          ? await this.pool.query<GenerationRow & { data: Buffer }>(
-              `SELECT generation, created_at, bytes, data FROM ${this.quotedTable}
-               WHERE session_id = $1 ORDER BY generation DESC LIMIT 1`,
-              [sessionId],
+          ? await client.query<GenerationRow & { data: Buffer | null }>(
+              `SELECT ${columns} FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC LIMIT 1`,
+              [sessionId, maxBytes ?? null],
             )
-          : await this.pool.query<GenerationRow & { data: Buffer }>(
-              `SELECT generation, created_at, bytes, data FROM ${this.quotedTable}
-               WHERE session_id = $1 AND generation = $2`,
-              [sessionId, wanted],
+          : await client.query<GenerationRow & { data: Buffer | null }>(
+              `SELECT ${columns} FROM ${this.quotedTable} WHERE session_id = $1 AND generation = $3`,
+              [sessionId, maxBytes ?? null, wanted],
             );
       const row = res.rows[0];
       if (!row) return null;
+      if (row.data === null) throw dataTooLarge('PostgresStore', sessionId, row.generation, row.bytes, maxBytes ?? 0);
       if (row.data.length !== row.bytes) {
         throw new StoreError(`PostgresStore: generation ${row.generation} of "${sessionId}" holds ${row.data.length} bytes, expected ${row.bytes}`);
       }
@@ -195,10 +221,10 @@ export class PostgresStore implements SessionStore {
     });
   }
 
-  async list(sessionId: string): Promise<StoredGeneration[]> {
+  async list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
     this.check(sessionId);
-    return this.run(`listing session "${sessionId}"`, async () => {
-      const res = await this.pool.query<GenerationRow>(
+    return this.run(`listing session "${sessionId}"`, options?.signal, async (client) => {
+      const res = await client.query<GenerationRow>(
         `SELECT generation, created_at, bytes FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC`,
         [sessionId],
       );
@@ -206,10 +232,10 @@ export class PostgresStore implements SessionStore {
     });
   }
 
-  async delete(sessionId: string): Promise<void> {
+  async delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
     this.check(sessionId);
-    await this.run(`deleting session "${sessionId}"`, async () => {
-      await this.pool.query(`DELETE FROM ${this.quotedTable} WHERE session_id = $1`, [sessionId]);
+    await this.run(`deleting session "${sessionId}"`, options?.signal, async (client) => {
+      await client.query(`DELETE FROM ${this.quotedTable} WHERE session_id = $1`, [sessionId]);
     });
   }
 
@@ -226,18 +252,58 @@ export class PostgresStore implements SessionStore {
     assertSessionId(sessionId);
   }
 
-  private async run<T>(what: string, task: () => Promise<T>): Promise<T> {
+  /** Makes sure the table exists, then runs `task` on a pooled client within the deadlines. */
+  private async run<T>(what: string, signal: AbortSignal | undefined, task: (client: PoolClient) => Promise<T>): Promise<T> {
     try {
-      await this.ensureTable();
-      return await task();
+      await abortable(this.ensureTable(), signal, `PostgresStore: ${what} was aborted`);
+      return await this.withClient(what, signal, task);
     } catch (err) {
       throw wrapError(err, `PostgresStore: ${what} failed`, classify);
     }
   }
 
+  /**
+   * Takes a client within `connectTimeoutMs` and runs `work` on it within `queryTimeoutMs`. A client
+   * whose work did not finish (deadline, abort) or whose ROLLBACK failed is in an unknown state: it
+   * is destroyed instead of going back to the pool, which also ends a query still running on it.
+   */
+  private async withClient<T>(what: string, signal: AbortSignal | undefined, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const connecting = this.pool.connect();
+    const client = await withDeadline(() => connecting, {
+      timeoutMs: this.connectTimeoutMs,
+      signal,
+      abortMessage: `PostgresStore: ${what} was aborted`,
+      onTimeout: () =>
+        new StoreError(`PostgresStore: ${what}: no connection within connectTimeoutMs (${this.connectTimeoutMs} ms)`, { code: ErrorCode.TIMEOUT }),
+    }).catch((err: unknown) => {
+      // A connection that arrives after we stopped waiting goes straight back, destroyed.
+      connecting.then((late) => late.release(true), () => undefined);
+      throw err;
+    });
+    let broken: Error | undefined;
+    try {
+      return await withDeadline(() => work(client), {
+        timeoutMs: this.queryTimeoutMs,
+        signal,
+        abortMessage: `PostgresStore: ${what} was aborted`,
+        onTimeout: () =>
+          new StoreError(`PostgresStore: ${what} did not finish within queryTimeoutMs (${this.queryTimeoutMs} ms)`, { code: ErrorCode.TIMEOUT }),
+      });
+    } catch (err) {
+      if (err instanceof Error && isStop(err)) broken = err;
+      throw err;
+    } finally {
+      client.release(broken ?? this.brokenClients.get(client));
+      this.brokenClients.delete(client);
+    }
+  }
+
+  /** Clients whose ROLLBACK failed, to be destroyed on release. */
+  private readonly brokenClients = new WeakMap<PoolClient, Error>();
+
   private ensureTable(): Promise<void> {
     if (!this.ready) {
-      this.ready = this.createTable().catch((err: unknown) => {
+      this.ready = this.withClient('creating the table', undefined, (client) => this.createTable(client)).catch((err: unknown) => {
         this.ready = undefined; // try again on the next call
         throw err;
       });
@@ -245,8 +311,8 @@ export class PostgresStore implements SessionStore {
     return this.ready;
   }
 
-  private async createTable(): Promise<void> {
-    await this.transaction(async (client) => {
+  private async createTable(client: PoolClient): Promise<void> {
+    await this.transaction(client, async () => {
       // Two processes running CREATE TABLE IF NOT EXISTS at once can still collide on the
       // catalog; a lock on the table name makes the second one wait and find it.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`waweb:create:${this.table}`]);
@@ -263,29 +329,26 @@ export class PostgresStore implements SessionStore {
     });
   }
 
-  /**
-   * Runs `work` in one transaction on a pooled client. A client whose ROLLBACK
-   * failed is in an unknown state: it is destroyed instead of going back to the pool.
-   */
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: unknown;
+  /** Runs `work` in one transaction on `client`; a failed ROLLBACK marks the client broken. */
+  private async transaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+    await client.query('BEGIN');
     try {
-      await client.query('BEGIN');
-      try {
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
-          broken = rollbackErr;
-        });
-        throw err;
-      }
-    } finally {
-      client.release(broken instanceof Error ? broken : undefined);
+      const result = await work();
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+        this.brokenClients.set(client, rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr)));
+      });
+      throw err;
     }
   }
+}
+
+/** A deadline or an abort: the client may still be running the query, so it cannot be reused. */
+function isStop(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === ErrorCode.TIMEOUT || code === ErrorCode.ABORTED;
 }
 
 /** Creates a {@link PostgresStore}. */

@@ -21,9 +21,24 @@ export interface LoadedSession extends StoredGeneration {
   data: Buffer;
 }
 
-export interface LoadOptions {
+/** What every store call may take. */
+export interface StoreCallOptions {
+  /**
+   * Ends the call: it rejects with an `AbortError` (`ABORTED`) once the signal fires, and the store
+   * stops the work where its backend allows. A store that ignores it is still correct; RemoteAuth
+   * stops waiting for it either way.
+   */
+  signal?: AbortSignal;
+}
+
+export interface LoadOptions extends StoreCallOptions {
   /** Load this generation instead of the newest one. `null` when it is not (or no longer) kept. */
   generation?: number;
+  /**
+   * Refuse a stored copy larger than this many bytes with `StoreError` code `DATA_TOO_LARGE`,
+   * checked before it is read whole. @default no limit
+   */
+  maxBytes?: number;
 }
 
 export interface SessionStore {
@@ -39,18 +54,18 @@ export interface SessionStore {
    */
   readonly stableGenerations?: boolean;
   /** True when at least one generation of `sessionId` is stored. */
-  exists(sessionId: string): Promise<boolean>;
+  exists(sessionId: string, options?: StoreCallOptions): Promise<boolean>;
   /**
    * Stores `data` as a new generation (previous highest + 1). The new generation is written
    * completely before older ones beyond the store's `keep` are pruned.
    */
-  save(sessionId: string, data: Buffer): Promise<StoredGeneration>;
+  save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration>;
   /** The newest generation, or the one asked for; `null` when there is none. */
   load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null>;
   /** Stored generations, newest first; empty when the session is absent. */
-  list(sessionId: string): Promise<StoredGeneration[]>;
+  list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]>;
   /** Removes every generation. Deleting an absent session is not an error. */
-  delete(sessionId: string): Promise<void>;
+  delete(sessionId: string, options?: StoreCallOptions): Promise<void>;
   /**
    * Releases what the store opened itself (never a connection the caller passed in). Safe to call
    * twice. Afterwards every other method rejects with a `StoreError`.

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
-import { assertBuffer, assertGeneration, closedError, processLock, wrapError } from './internal';
+import { assertBuffer, assertGeneration, assertMaxBytes, closedError, dataTooLarge, processLock, wrapError } from './internal';
 import { assertSessionId } from './session-id';
 import type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
 
 /**
@@ -50,20 +51,21 @@ interface KnownGeneration {
   bytes: number;
 }
 
-async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+/** The zip `extract` wrote, its size checked before it is read (the download itself cannot be bounded). */
+async function readExtracted(file: string, sessionId: string, generation: number, maxBytes: number | undefined): Promise<Buffer> {
+  let handle: fs.FileHandle;
   try {
-    const handle = await fs.open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, file);
+    handle = await fs.open(file, 'r');
   } catch (err) {
-    await fs.rm(temp, { force: true });
+    if (isErrno(err, 'ENOENT')) throw new StoreError(`wwebjs store: extract("${sessionId}") wrote no file`, { cause: err });
     throw err;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (maxBytes !== undefined && size > maxBytes) throw dataTooLarge('wwebjs store', sessionId, generation, size, maxBytes);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
   }
 }
 
@@ -148,6 +150,7 @@ export class WwebjsStoreAdapter implements SessionStore {
   async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
     this.check(sessionId);
     assertGeneration(options?.generation, 'fromWwebjsStore.load');
+    assertMaxBytes(options?.maxBytes, 'fromWwebjsStore.load');
     try {
       if (!(await this.store.sessionExists({ session: sessionId }))) return null;
       const known = this.known.get(sessionId);
@@ -157,12 +160,7 @@ export class WwebjsStoreAdapter implements SessionStore {
       const target = path.join(this.workDir, `.extract-${sessionId}-${randomBytes(6).toString('hex')}.zip`);
       try {
         await this.store.extract({ session: sessionId, path: target });
-        const data = await fs.readFile(target).catch((err: unknown) => {
-          if (isErrno(err, 'ENOENT')) {
-            throw new StoreError(`wwebjs store: extract("${sessionId}") wrote no file`, { cause: err });
-          }
-          throw err;
-        });
+        const data = await readExtracted(target, sessionId, generation, options?.maxBytes);
         const createdAt = known?.createdAt ?? new Date();
         this.known.set(sessionId, { generation, createdAt, bytes: data.length });
         return { sessionId, generation, createdAt, bytes: data.length, data };

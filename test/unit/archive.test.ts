@@ -10,7 +10,7 @@ import {
   extractSessionArchive,
   readArchiveManifest,
   type ArchiveManifest,
-} from '../../src/auth/remote/archive';
+} from '../../src/archive';
 import { ArchiveError, ErrorCode, InvalidOptionError } from '../../src/errors';
 import { makeZip, patchName, type ZipItem } from '../helpers/zip';
 
@@ -305,19 +305,23 @@ describe('createSessionArchive', () => {
     expect(computeContentHash([])).not.toBe(computeContentHash([{ path: 'a', data: Buffer.alloc(0) }]));
   });
 
-  test('an empty profile gives a manifest-only archive that restores to an empty folder', async () => {
+  test('a profile with no session data is not archived: ARCHIVE_EMPTY, no temp zip left', async () => {
     const profile = path.join(tmp, 'empty');
     await fsp.mkdir(profile);
     await write(profile, 'Default/Cache/x', 'not session data');
-    const { data, manifest } = await createSessionArchive(profile, { clientId: 'c1' });
-    expect(manifest.files).toBe(0);
-    expect(manifest.bytes).toBe(0);
-    expect(manifest.contentHash).toBe(computeContentHash([]));
-    expect(await zipEntryNames(data)).toEqual(['waweb-manifest.json']);
-
-    const target = path.join(tmp, 'out');
-    expect(await extractSessionArchive(data, target)).toEqual({ manifest, files: 0, bytes: 0 });
-    expect(await fsp.readdir(target)).toEqual([]);
+    // Files in the session folders that are not the app's: another origin's IndexedDB, an empty log,
+    // and a localStorage log that never names the app's origin.
+    await write(profile, 'Default/IndexedDB/https_example.org_0.indexeddb.leveldb/000003.log', 'other origin');
+    await write(profile, `${IDB}/000004.log`, '');
+    await write(profile, `${LS}/000003.log`, '_https://example.org\u0000\u0001key');
+    const before = await fsp.readdir(tmp);
+    const err: unknown = await createSessionArchive(profile, { clientId: 'c1', tempDir: tmp }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArchiveError);
+    expect((err as ArchiveError).code).toBe(ErrorCode.ARCHIVE_EMPTY);
+    expect(await fsp.readdir(tmp)).toEqual(before);
+    // localStorage naming the origin is session data on its own.
+    await write(profile, `${LS}/000003.log`, '_https://web.whatsapp.com\u0000\u0001WAToken');
+    expect((await createSessionArchive(profile, { clientId: 'c1' })).manifest.files).toBe(3);
   });
 
   test('symlinks inside the profile are neither followed nor archived', async () => {
@@ -509,11 +513,11 @@ describe('extractSessionArchive: hostile and damaged archives', () => {
     return zip;
   }
 
-  test('a bomb whose headers claim 1 byte is stopped by counting inflated bytes → ARCHIVE_TOO_LARGE', async () => {
+  test('a bomb whose headers claim 1 byte stops at its declared size + 1: ARCHIVE_CORRUPT, whatever the global budget', async () => {
     const { sandbox, target } = await sandboxTarget();
     const bomb = await lyingBomb();
     const writeSpy = jest.spyOn(fsp, 'open');
-    await expectRejected(extractSessionArchive(bomb, target, { maxUncompressedBytes: 1024 * 1024 }), ErrorCode.ARCHIVE_TOO_LARGE, sandbox);
+    await expectRejected(extractSessionArchive(bomb, target, { maxUncompressedBytes: 1024 * 1024 }), ErrorCode.ARCHIVE_CORRUPT, sandbox);
     expect(writeSpy).toHaveBeenCalled(); // it did get as far as writing, and cleaned up
   });
 

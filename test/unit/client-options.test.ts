@@ -3,7 +3,7 @@
  * LocalAuth's folder layout (the whatsapp-web.js one). Nothing is launched.
  */
 import { join, resolve } from 'node:path';
-import { assertClientId } from '../../src/auth/client-id';
+import { assertClientId } from '../../src/util/client-id';
 import { Client, ErrorCode, InvalidOptionError, LocalAuth, NoAuth, type ClientOptions } from '../../src/index';
 
 describe('assertClientId', () => {

@@ -22,6 +22,7 @@ import {
   extractSessionArchive,
   FileStore,
   RemoteAuth,
+  RestoreError,
   StoreError,
   type RemoteAuthOptions,
   type SessionStore,
@@ -629,7 +630,9 @@ describe('restoring', () => {
     const auth = new RemoteAuth({ store, clientId: 'u1', dataPath });
     auth.setup(new FakeHost());
     const err: unknown = await auth.beforeBrowserInitialized({}).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StoreError);
+    expect(err).toBeInstanceOf(RestoreError);
+    expect((err as RestoreError).attempts.map((a) => a.generation)).toEqual([1]);
+    expect((err as RestoreError).attempts[0]?.error).toBeInstanceOf(StoreError);
     expect(store.calls.load).toBe(1);
     expect(await treeHash(profileOf())).toBe(before);
     expect(await readdir(dataPath)).toEqual([SESSION]);
@@ -804,8 +807,9 @@ describe('restoring', () => {
     const auth = new RemoteAuth({ store: fileStore, clientId: 'u1', dataPath });
     auth.setup(new FakeHost());
     const err: unknown = await auth.beforeBrowserInitialized({}).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ArchiveError);
-    expect((err as ArchiveError).code).toBe(ErrorCode.ARCHIVE_CORRUPT);
+    expect(err).toBeInstanceOf(RestoreError);
+    expect((err as RestoreError).code).toBe(ErrorCode.RESTORE_FAILED);
+    expect((err as RestoreError).attempts.map((a) => [a.generation, a.error.code])).toEqual([[1, ErrorCode.ARCHIVE_CORRUPT]]);
     expect(await treeHash(profileOf())).toBe(before);
     expect(await snapshotStore(fileStore, SESSION)).toEqual(remote);
   });

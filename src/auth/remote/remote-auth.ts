@@ -16,19 +16,21 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { archiveTempOwner, combineDigests, createSessionArchive, resolveArchiveLimits, type ArchiveLimits, type FileDigest, type SessionArchive } from '../../archive';
 import { checkProfileLock } from '../../browser/profile-lock';
-import { AbortError, ArchiveError, errorMessage, InvalidOptionError, StoreError } from '../../errors';
+import { AbortError, ErrorCode, InvalidOptionError, StoreError, WawebError, errorMessage } from '../../errors';
 import { fromWwebjsStore, type WwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
-import { assertClientId } from '../client-id';
+import { assertClientId } from '../../util/client-id';
+import { abortable, delay, settledWithin, withDeadline } from '../../util/deadline';
+import { isErrno } from '../../util/errno';
 import { assertOwnUserDataDir, resolveDataPath } from '../profile-options';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from '../strategy';
-import { archiveTempOwner, createSessionArchive, extractSessionArchive, DEFAULT_MAX_UNCOMPRESSED_BYTES, type SessionArchive } from './archive';
-import { combineDigests, type FileDigest } from './manifest';
 import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, waitForLocalStorageValue } from './flush';
-import { isErrno } from '../../util/errno';
+import { exists, recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
+import { readStamp, writeStamp } from './stamp';
 
 export interface RemoteAuthOptions {
   /** Where backups go: a waweb `SessionStore`, or a whatsapp-web.js-style store (e.g. wwebjs-mongo's `MongoStore`). */
@@ -45,33 +47,22 @@ export interface RemoteAuthOptions {
   startupRetries?: number;
   /** First retry delay after a failed save or start; doubles up to 60 s. @default 1000 */
   retryDelayMs?: number;
-  /** Restores stop with `ARCHIVE_TOO_LARGE` past this many inflated bytes. @default 512 MiB */
+  /**
+   * Bounds on what a restore reads from the store and writes to disk (archive size, inflated bytes,
+   * entries, folders, path and name lengths); see `ArchiveLimits` for each default.
+   */
+  limits?: Partial<ArchiveLimits>;
+  /** Same as `limits.maxUncompressedBytes` (kept for earlier code). @default 512 MiB */
   maxArchiveBytes?: number;
+  /**
+   * Longest wait for one store call (list, load, save, delete); then a `StoreError` with code
+   * `TIMEOUT` naming this option. Stores have their own connect and query deadlines too.
+   * @default 60000
+   */
+  storeTimeoutMs?: number;
 }
 
-/**
- * Written beside the profile's `Default/` folder: which backup the local copy matches. A
- * generation number alone names nothing (stores restart at 1 after a delete, and Mongo numbers
- * wwebjs-mongo's uploads by position), so the stored backup's `createdAt` goes with it.
- */
-interface LocalStamp {
-  sessionName: string;
-  generation: number;
-  /** The stored generation's `createdAt`, ISO 8601. Undefined for a stamp that cannot name one. */
-  createdAt: string | undefined;
-  /** The archive's content hash, when it had a manifest. */
-  contentHash?: string;
-}
-
-const STAMP_FILE = 'waweb-remote.json';
 const MAX_RETRY_DELAY_MS = 60_000;
-/**
- * Temporary zips of another process (or of an older waweb) untouched for this long are left over
- * from a process that died mid-backup: a backup writes its zip continuously and removes it at once.
- * Their pid says nothing: in containers it is reused (often 1) and another container sharing the
- * folder has its own pid numbers.
- */
-const STALE_ARCHIVE_TEMP_MS = 10 * 60_000;
 
 export class RemoteAuth extends AuthStrategy {
   readonly name = 'remote';
@@ -81,7 +72,8 @@ export class RemoteAuth extends AuthStrategy {
   readonly sessionName: string;
   readonly userDataDir: string;
   readonly store: SessionStore;
-  readonly #options: Required<Omit<RemoteAuthOptions, 'store' | 'clientId' | 'dataPath'>>;
+  readonly limits: ArchiveLimits;
+  readonly #options: Required<Omit<RemoteAuthOptions, 'store' | 'clientId' | 'dataPath' | 'limits' | 'maxArchiveBytes'>>;
 
   #timer: NodeJS.Timeout | undefined;
   /** Tail of the save queue: every save runs after the previous one settled, so saves never overlap. */
@@ -113,8 +105,10 @@ export class RemoteAuth extends AuthStrategy {
       flushTimeoutMs: positive(options.flushTimeoutMs, 'flushTimeoutMs', 30_000),
       startupRetries: nonNegative(options.startupRetries, 'startupRetries', 0),
       retryDelayMs: positive(options.retryDelayMs, 'retryDelayMs', 1000),
-      maxArchiveBytes: positive(options.maxArchiveBytes, 'maxArchiveBytes', DEFAULT_MAX_UNCOMPRESSED_BYTES),
+      storeTimeoutMs: positive(options.storeTimeoutMs, 'storeTimeoutMs', 60_000),
     };
+    const maxArchiveBytes = options.maxArchiveBytes === undefined ? undefined : positive(options.maxArchiveBytes, 'maxArchiveBytes', 1);
+    this.limits = resolveArchiveLimits({ ...(maxArchiveBytes === undefined ? {} : { maxUncompressedBytes: maxArchiveBytes }), ...options.limits });
   }
 
   // ------------------------------------------------------------ start / restore
@@ -125,44 +119,53 @@ export class RemoteAuth extends AuthStrategy {
     this.#readyThisRun = false;
     this.#failures = 0;
     this.#abort = new AbortController();
-    const signal = this.#abort.signal;
+    // The client's own cancellation (destroy() during initialize()) ends the start too.
+    const signal = request.signal ? AbortSignal.any([this.#abort.signal, request.signal]) : this.#abort.signal;
     await mkdir(this.dataPath, { recursive: true, mode: 0o700 });
-    await this.#recoverInterruptedRestore();
+    await recoverInterruptedRestore(this.dataPath, this.sessionName, this.userDataDir, (name) => archiveTempOwner(name)?.ours === false);
     if (await exists(this.userDataDir)) await checkProfileLock(this.userDataDir);
     const generations = await this.#listWithRetries(signal);
     const stamp = await readStamp(this.userDataDir);
     const local = stamp && stamp.sessionName === this.sessionName ? stamp : undefined;
     const candidates = restoreCandidates(generations, local, this.store.stableGenerations !== false);
     if (candidates.length > 0) {
-      await this.#restore(candidates, local);
-    } else {
-      await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
+      await restoreSession(
+        {
+          store: this.store,
+          sessionName: this.sessionName,
+          dataPath: this.dataPath,
+          userDataDir: this.userDataDir,
+          limits: this.limits,
+          signal,
+          storeCall: (what, call) => this.#storeCall(what, signal, call),
+          report: (error) => this.host.emitError(error),
+        },
+        candidates,
+        local,
+      );
     }
+    await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG] };
   }
 
   /**
-   * A process killed during a restore can leave a temporary restore folder (never a
-   * profile in use: remove it) or the previous profile moved aside while the new one
-   * was not yet in place (put it back).
+   * One store call within `storeTimeoutMs`, ended by `signal` (destroy(), a crash, the client's
+   * start being cancelled): the store gets the signal to stop its work, and RemoteAuth stops
+   * waiting whether it does or not. Anything the store throws untyped becomes a `StoreError`.
    */
-  async #recoverInterruptedRestore(): Promise<void> {
-    const names = await readdir(this.dataPath);
-    const restoring = names.filter((n) => n.startsWith(`.${this.sessionName}.restore-`));
-    const previous = names.filter((n) => n.startsWith(`${this.sessionName}.previous-`));
-    for (const name of restoring) await rm(join(this.dataPath, name), { recursive: true, force: true });
-    // Temporary zips of a backup whose process died: not made by this process and not written to for a while.
-    const now = Date.now();
-    for (const name of names) {
-      if (archiveTempOwner(name)?.ours !== false) continue;
-      const modified = await mtimeMs(join(this.dataPath, name));
-      if (modified !== undefined && now - modified > STALE_ARCHIVE_TEMP_MS) await rm(join(this.dataPath, name), { force: true });
+  async #storeCall<T>(what: string, signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ms = this.#options.storeTimeoutMs;
+    try {
+      return await withDeadline(call, {
+        timeoutMs: ms,
+        signal,
+        abortMessage: `${what} of ${this.sessionName} aborted`,
+        onTimeout: () => new StoreError(`${this.store.name} store: ${what} of ${this.sessionName} did not finish within storeTimeoutMs (${ms} ms)`, { code: ErrorCode.TIMEOUT }),
+      });
+    } catch (err) {
+      if (err instanceof WawebError) throw err;
+      throw new StoreError(`${this.store.name} store: ${what} of ${this.sessionName} failed: ${errorMessage(err)}`, { cause: err });
     }
-    if (previous.length === 0) return;
-    const [keep, ...rest] = previous;
-    if (keep !== undefined && !(await exists(this.userDataDir))) await rename(join(this.dataPath, keep), this.userDataDir);
-    else if (keep !== undefined) rest.push(keep);
-    for (const name of rest) await rm(join(this.dataPath, name), { recursive: true, force: true });
   }
 
   /** `store.list`, retried `startupRetries` times; `destroy()` ends the retries with an `AbortError`. */
@@ -170,75 +173,13 @@ export class RemoteAuth extends AuthStrategy {
     for (let attempt = 0; ; attempt++) {
       throwIfAborted(signal, `start of ${this.sessionName} aborted`);
       try {
-        return await this.store.list(this.sessionName);
+        return await this.#storeCall('listing', signal, (s) => this.store.list(this.sessionName, { signal: s }));
       } catch (err) {
         throwIfAborted(signal, `start of ${this.sessionName} aborted`);
-        if (attempt >= this.#options.startupRetries) {
-          if (err instanceof StoreError) throw err;
-          throw new StoreError(`session store ${this.store.name} failed at start: ${errorMessage(err)}`, { cause: err });
-        }
+        if (attempt >= this.#options.startupRetries) throw err;
         await delay(this.#retryDelay(attempt), signal, `start of ${this.sessionName} aborted while waiting to retry the store`);
       }
     }
-  }
-
-  /**
-   * Restores the newest good generation of `generations` (newest first) into a temporary
-   * folder, then swaps it in. Unusable archives (ArchiveError) fall back to the next older
-   * candidate, and, when none is left, to the local copy if it is stamped (`local`); each
-   * fallback is reported as an `error` event carrying the archive's own error code.
-   * Anything else (a store failure) is thrown at once, with the local copy untouched.
-   */
-  async #restore(generations: StoredGeneration[], local: LocalStamp | undefined): Promise<void> {
-    let firstError: ArchiveError | undefined;
-    for (const generation of generations) {
-      const temp = join(this.dataPath, `.${this.sessionName}.restore-${randomBytes(4).toString('hex')}`);
-      try {
-        const loaded = await this.store.load(this.sessionName, { generation: generation.generation });
-        if (!loaded) continue; // pruned meanwhile
-        const extracted = await extractSessionArchive(loaded.data, temp, { maxUncompressedBytes: this.#options.maxArchiveBytes });
-        await writeStamp(temp, {
-          sessionName: this.sessionName,
-          generation: loaded.generation,
-          createdAt: loaded.createdAt.toISOString(),
-          ...(extracted.manifest ? { contentHash: extracted.manifest.contentHash } : {}),
-        });
-        await this.#swapIn(temp);
-        if (firstError !== undefined) {
-          this.host.emitError(
-            fallbackError(firstError, `newest backup of ${this.sessionName} was unusable (${firstError.message}); restored generation ${loaded.generation}`),
-          );
-        }
-        return;
-      } catch (err) {
-        await rm(temp, { recursive: true, force: true });
-        if (!(err instanceof ArchiveError)) throw err;
-        firstError ??= err;
-      }
-    }
-    if (firstError === undefined) {
-      // Every listed generation was pruned meanwhile: start from what is there locally.
-      await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
-      return;
-    }
-    if (local === undefined) throw firstError;
-    this.host.emitError(
-      fallbackError(firstError, `newer backups of ${this.sessionName} were unusable (${firstError.message}); kept the local copy of generation ${local.generation}`),
-    );
-  }
-
-  /** Replaces the local profile with `temp`; the old one is removed only once the new one is in place. */
-  async #swapIn(temp: string): Promise<void> {
-    const previous = `${this.userDataDir}.previous-${randomBytes(4).toString('hex')}`;
-    const hadLocal = await exists(this.userDataDir);
-    if (hadLocal) await rename(this.userDataDir, previous);
-    try {
-      await rename(temp, this.userDataDir);
-    } catch (err) {
-      if (hadLocal) await rename(previous, this.userDataDir);
-      throw err;
-    }
-    if (hadLocal) await rm(previous, { recursive: true, force: true });
   }
 
   // ------------------------------------------------------------ backups
@@ -310,13 +251,8 @@ export class RemoteAuth extends AuthStrategy {
     }
     if (!snapshot) return;
     const { archive, stateKey } = snapshot;
-    let saved: StoredGeneration;
-    try {
-      saved = await this.store.save(this.sessionName, archive.data);
-    } catch (err) {
-      if (err instanceof StoreError) throw err;
-      throw new StoreError(`saving ${this.sessionName} to ${this.store.name} failed: ${errorMessage(err)}`, { cause: err });
-    }
+    // A save is not cut short by destroy() (its upload is waited for), only bounded by storeTimeoutMs.
+    const saved = await this.#storeCall('saving', new AbortController().signal, (signal) => this.store.save(this.sessionName, archive.data, { signal }));
     this.#lastStateKey = stateKey;
     await writeStamp(this.userDataDir, {
       sessionName: this.sessionName,
@@ -409,7 +345,7 @@ export class RemoteAuth extends AuthStrategy {
 
   /** Called after the phone confirmed the logout: the backups and the local profile go. */
   override async logout(): Promise<void> {
-    await this.store.delete(this.sessionName);
+    await this.#storeCall('deleting', new AbortController().signal, (signal) => this.store.delete(this.sessionName, { signal }));
     await rm(this.userDataDir, { recursive: true, force: true, maxRetries: 4, retryDelay: 100 });
   }
 
@@ -419,11 +355,6 @@ export class RemoteAuth extends AuthStrategy {
     this.#abort.abort();
     await this.#queue;
   }
-}
-
-/** An error of the same kind (same code) as the unusable archive's, saying what was restored instead. */
-function fallbackError(unusable: ArchiveError, message: string): ArchiveError {
-  return new ArchiveError(unusable.code as ConstructorParameters<typeof ArchiveError>[0], message, { cause: unusable });
 }
 
 function isWwebjsStore(store: SessionStore | WwebjsStore): store is WwebjsStore {
@@ -441,54 +372,6 @@ function nonNegative(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InvalidOptionError(`${name} must be an integer ≥ 0`);
   return value;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return false;
-    throw err;
-  }
-}
-
-/**
- * Which stored generations may replace the local copy, newest first.
- * - Stamped with a generation the store still lists under the same number and `createdAt`: only
- *   the ones newer than it (none when it is the newest): an older one would lose what the local
- *   copy has.
- * - Otherwise (no stamp, a stamp naming nothing listed, or a store whose numbers are not
- *   identities): all of them, newest first.
- */
-function restoreCandidates(generations: readonly StoredGeneration[], local: LocalStamp | undefined, stable: boolean): StoredGeneration[] {
-  const newestFirst = [...generations].sort((a, b) => b.generation - a.generation);
-  if (!stable || local?.createdAt === undefined) return newestFirst;
-  const createdAt = Date.parse(local.createdAt);
-  const index = newestFirst.findIndex((g) => g.generation === local.generation && g.createdAt.getTime() === createdAt);
-  return index === -1 ? newestFirst : newestFirst.slice(0, index);
-}
-
-async function readStamp(profileDir: string): Promise<LocalStamp | null> {
-  try {
-    const parsed = JSON.parse(await readFile(join(profileDir, STAMP_FILE), 'utf8')) as Record<string, unknown>;
-    if (typeof parsed['sessionName'] !== 'string' || typeof parsed['generation'] !== 'number') return null;
-    // Stamps written before `createdAt` existed kept the stored generation's createdAt as `savedAt`.
-    const createdAt = parsed['createdAt'] ?? parsed['savedAt'];
-    const valid = typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt));
-    return {
-      sessionName: parsed['sessionName'],
-      generation: parsed['generation'],
-      createdAt: valid ? createdAt : undefined,
-      ...(typeof parsed['contentHash'] === 'string' ? { contentHash: parsed['contentHash'] } : {}),
-    };
-  } catch {
-    return null;
-  }
-}
-
-async function writeStamp(profileDir: string, stamp: LocalStamp): Promise<void> {
-  await writeFile(join(profileDir, STAMP_FILE), JSON.stringify(stamp), { mode: 0o600 });
 }
 
 /** Hashes every file under `dir` (LevelDB `LOCK` files aside), streaming: nothing is held in memory. */
@@ -521,70 +404,6 @@ async function digestFiles(dir: string, rel: string, out: FileDigest[]): Promise
   }
 }
 
-/** Waits for `promise` to settle, or for `ms` to pass, whichever comes first; the timer never outlives the wait. */
-async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function mtimeMs(path: string): Promise<number | undefined> {
-  try {
-    return (await stat(path)).mtimeMs;
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return undefined;
-    throw err;
-  }
-}
-
 function throwIfAborted(signal: AbortSignal, message: string): void {
   if (signal.aborted) throw new AbortError(message);
-}
-
-/** Waits `ms`; rejects with an `AbortError` as soon as `signal` is aborted. The timer never outlives the wait. */
-function delay(ms: number, signal: AbortSignal, message: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new AbortError(message));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortError(message));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * `promise`, or an `AbortError` as soon as `signal` is aborted. A page call left behind settles
- * when the browser goes (puppeteer rejects pending calls); its rejection is consumed here.
- */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal, message: string): Promise<T> {
-  promise.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(new AbortError(message));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortError(message));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }

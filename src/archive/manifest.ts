@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ArchiveError, ErrorCode } from '../../errors';
+import { ArchiveError, ErrorCode } from '../errors';
+import { isValidClientId } from '../util/client-id';
 
 /** Name of the manifest entry at the root of a waweb session archive. whatsapp-web.js ignores it. */
 export const MANIFEST_ENTRY_NAME = 'waweb-manifest.json';
@@ -12,7 +13,7 @@ export const ARCHIVE_FORMAT_VERSION = 1;
 export interface ArchiveManifest {
   format: typeof ARCHIVE_FORMAT;
   version: typeof ARCHIVE_FORMAT_VERSION;
-  /** The RemoteAuth client id the archive was made for. */
+  /** The RemoteAuth client id the archive was made for: 1 to 100 letters, digits, `_` or `-`. */
   clientId: string;
   /** When the archive was made, ISO 8601 (UTC). */
   createdAt: string;
@@ -114,7 +115,7 @@ export function parseManifest(text: string): ArchiveManifest {
   const bad = (field: string): never => {
     throw new ArchiveError(ErrorCode.ARCHIVE_CORRUPT, `${MANIFEST_ENTRY_NAME} has an invalid "${field}"`);
   };
-  if (typeof m.clientId !== 'string') bad('clientId');
+  if (!isValidClientId(m.clientId)) bad('clientId');
   if (typeof m.createdAt !== 'string' || Number.isNaN(Date.parse(m.createdAt))) bad('createdAt');
   if (typeof m.contentHash !== 'string' || !/^[0-9a-f]{64}$/.test(m.contentHash)) bad('contentHash');
   if (!isCount(m.files)) bad('files');

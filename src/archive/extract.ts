@@ -1,0 +1,261 @@
+/**
+ * Restoring a session archive (waweb's, or one made by whatsapp-web.js) into a folder, and reading
+ * its manifest. Everything is checked against `ArchiveLimits` before and while anything is written;
+ * any failure removes exactly what the call created.
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ArchiveError, ErrorCode, FileSystemError, InvalidOptionError, WawebError, errorMessage } from '../errors';
+import { isErrno } from '../util/errno';
+import { resolveArchiveLimits, type ArchiveLimits } from './limits';
+import { MANIFEST_ENTRY_NAME, combineDigests, type ArchiveManifest, type FileDigest } from './manifest';
+import { SessionDataProbe } from './session-data';
+import {
+  Budget,
+  EntryMeter,
+  checkDataEntries,
+  corrupt,
+  findManifest,
+  openEntryData,
+  openZip,
+  planEntries,
+  readCentralDirectory,
+  shown,
+  translateStreamError,
+  unsafe,
+  verifyEntry,
+  type PlannedEntry,
+} from './zip-read';
+
+export interface ExtractSessionArchiveOptions extends Partial<ArchiveLimits> {
+  /** Fail with `ARCHIVE_VERSION` when the archive has no `waweb-manifest.json`. @default false (whatsapp-web.js archives have none) */
+  requireManifest?: boolean;
+}
+
+/** Limits for `readArchiveManifest` (the data limits do not apply: nothing but the manifest is inflated). */
+export type ReadArchiveManifestOptions = Partial<ArchiveLimits>;
+
+export interface ExtractedSessionArchive {
+  /** The archive's manifest, `null` for archives without one (made by whatsapp-web.js). */
+  manifest: ArchiveManifest | null;
+  /** Files written. */
+  files: number;
+  /** Bytes written. */
+  bytes: number;
+}
+
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+/** Linux's PATH_MAX less the terminating NUL: no absolute path longer than this can be opened. */
+const MAX_ABSOLUTE_PATH_BYTES = 4095;
+
+/**
+ * Reads just the manifest: the central directory and one small entry, no other data
+ * inflated. `null` for archives without one (made by whatsapp-web.js).
+ * Errors: `ARCHIVE_CORRUPT` (not a zip, damaged manifest), `ARCHIVE_UNSAFE` (unsafe
+ * entry names anywhere), `ARCHIVE_TOO_LARGE` (`maxCompressedBytes`, `maxEntries`, `maxFolders`),
+ * `ARCHIVE_VERSION` (unknown format or version).
+ */
+export async function readArchiveManifest(data: Buffer, options: ReadArchiveManifestOptions = {}): Promise<ArchiveManifest | null> {
+  const limits = resolveArchiveLimits(options);
+  const zip = await openZip(data, limits);
+  try {
+    const planned = planEntries(await readCentralDirectory(zip, limits.maxEntries), limits);
+    const manifestEntries = planned.filter((p) => p.kind === 'manifest');
+    await checkDataEntries(zip, manifestEntries);
+    return await findManifest(zip, planned, []);
+  } finally {
+    zip.close();
+  }
+}
+
+/** Tracks everything one extraction creates so a failure can remove exactly that. */
+class ExtractionTarget {
+  /** Paths to remove on rollback: the top-most things this extraction created. */
+  private readonly created: string[] = [];
+  private readonly dirs = new Set<string>();
+  private readonly rootBytes: number;
+
+  constructor(
+    private readonly root: string,
+    private readonly rootExists: boolean,
+  ) {
+    this.rootBytes = Buffer.byteLength(root, 'utf8');
+  }
+
+  async open(): Promise<void> {
+    if (this.rootExists) return;
+    const first = await fsp.mkdir(this.root, { recursive: true, mode: DIR_MODE });
+    if (first !== undefined) this.created.push(first);
+  }
+
+  private abs(relPath: string): string {
+    if (this.rootBytes + 1 + Buffer.byteLength(relPath, 'utf8') > MAX_ABSOLUTE_PATH_BYTES) {
+      throw unsafe(`Entry ${shown(relPath)} under ${this.root} would be longer than the ${MAX_ABSOLUTE_PATH_BYTES} bytes a path may have`);
+    }
+    const abs = path.join(this.root, ...relPath.split('/'));
+    const back = path.relative(this.root, abs);
+    if (back === '' || back.startsWith('..') || path.isAbsolute(back)) throw unsafe(`Entry ${shown(relPath)} resolves outside the target`);
+    return abs;
+  }
+
+  /**
+   * Creates each missing folder of `relPath` itself (not `recursive`, so nothing pre-existing is
+   * reused), walking up only to the first folder already made.
+   */
+  async ensureDir(relPath: string): Promise<void> {
+    const missing: string[] = [];
+    for (let dir = relPath; dir !== '' && !this.dirs.has(dir); ) {
+      missing.push(dir);
+      const slash = dir.lastIndexOf('/');
+      dir = slash === -1 ? '' : dir.slice(0, slash);
+    }
+    for (const dir of missing.reverse()) {
+      const abs = this.abs(dir);
+      await fsp.mkdir(abs, { mode: DIR_MODE });
+      this.dirs.add(dir);
+      if (!dir.includes('/')) this.created.push(abs);
+    }
+  }
+
+  async writeFile(relPath: string, source: Readable, meter: EntryMeter): Promise<void> {
+    const slash = relPath.lastIndexOf('/');
+    if (slash > 0) await this.ensureDir(relPath.slice(0, slash));
+    const abs = this.abs(relPath);
+    // 'wx': never overwrite and never write through an existing symlink.
+    const handle = await fsp.open(abs, 'wx', FILE_MODE);
+    if (slash <= 0) this.created.push(abs);
+    await pipeline(source, meter, handle.createWriteStream());
+  }
+
+  async rollback(): Promise<void> {
+    await Promise.allSettled(this.created.map((p) => fsp.rm(p, { recursive: true, force: true, maxRetries: 3 })));
+  }
+}
+
+/** Whether `dir` is usable as a target: `false` if absent, `true` if an empty folder, else InvalidOptionError. */
+async function checkTarget(dir: string): Promise<boolean> {
+  if (dir.includes('\0')) throw new InvalidOptionError('Target folder path contains a NUL character');
+  let st;
+  try {
+    st = await fsp.stat(dir);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw new InvalidOptionError(`Target folder ${dir} cannot be read`, { cause: err });
+  }
+  if (!st.isDirectory()) throw new InvalidOptionError(`Target ${dir} exists and is not a folder`);
+  if ((await fsp.readdir(dir)).length > 0) throw new InvalidOptionError(`Target folder ${dir} is not empty`);
+  return true;
+}
+
+/** A file-system error while writing becomes a typed one: the archive's fault, or the disk's. */
+function typedWriteError(err: unknown): unknown {
+  if (err instanceof WawebError) return err;
+  if (isErrno(err, 'ENAMETOOLONG')) return new ArchiveError(ErrorCode.ARCHIVE_UNSAFE, 'Session archive holds a path this file system cannot hold', { cause: err });
+  if (typeof err === 'object' && err !== null && 'syscall' in err) {
+    return new FileSystemError(`Writing the restored session failed: ${errorMessage(err)}`, { cause: err });
+  }
+  return err;
+}
+
+const empty = (): ArchiveError =>
+  new ArchiveError(ErrorCode.ARCHIVE_EMPTY, "Session archive holds no session data (no IndexedDB or localStorage of the app's origin)");
+
+/**
+ * Restores a session archive (waweb's, or one made by whatsapp-web.js) into
+ * `targetDir`, which must be an empty or absent folder.
+ *
+ * Before anything is written the whole central directory is checked: unsafe names
+ * (`..`, absolute, drive letters, backslashes, control characters), names or segments past
+ * `maxPathBytes`/`maxSegmentBytes`, symlink or special entries, duplicates (also once case and
+ * Unicode normalization are ignored), overlapping entries → `ARCHIVE_UNSAFE`; the archive's size,
+ * entry count, folder count and declared sizes → `ARCHIVE_TOO_LARGE`; the manifest's
+ * `format`/`version` → `ARCHIVE_VERSION`; unreadable zip → `ARCHIVE_CORRUPT`; no session data
+ * → `ARCHIVE_EMPTY`. While writing, inflated bytes are counted (headers are not trusted): an entry
+ * inflating past its declared size stops at once (`ARCHIVE_CORRUPT`), and every entry's size and
+ * CRC-32 are checked; at the end the manifest's `contentHash`, `files` and `bytes` are, and that
+ * session data was written. File-system failures are `FileSystemError` (`FILESYSTEM`). On any
+ * error everything this call created is removed. Only entries under `Default/IndexedDB/` and
+ * `Default/Local Storage/` are written (files 0o600, folders 0o700); the manifest is read, not
+ * written; other entries are ignored.
+ */
+export async function extractSessionArchive(
+  data: Buffer,
+  targetDir: string,
+  options: ExtractSessionArchiveOptions = {},
+): Promise<ExtractedSessionArchive> {
+  const limits = resolveArchiveLimits(options);
+  if (typeof targetDir !== 'string' || targetDir === '') throw new InvalidOptionError('targetDir must be a non-empty path');
+  const root = path.resolve(targetDir);
+  const rootExists = await checkTarget(root);
+
+  const zip = await openZip(data, limits);
+  try {
+    const planned = planEntries(await readCentralDirectory(zip, limits.maxEntries), limits);
+    const toRead = planned.filter((p) => p.kind === 'file' || p.kind === 'manifest');
+    const declared = toRead.reduce((sum, p) => sum + p.entry.uncompressedSize, 0);
+    if (declared > limits.maxUncompressedBytes) {
+      throw new ArchiveError(
+        ErrorCode.ARCHIVE_TOO_LARGE,
+        `Session archive declares ${declared} bytes, more than maxUncompressedBytes (${limits.maxUncompressedBytes})`,
+      );
+    }
+    await checkDataEntries(zip, toRead);
+
+    const budget = new Budget(limits.maxUncompressedBytes, 'maxUncompressedBytes');
+    const manifest = await findManifest(zip, planned, [budget]);
+    if (manifest === null && options.requireManifest === true) {
+      throw new ArchiveError(ErrorCode.ARCHIVE_VERSION, `Session archive has no ${MANIFEST_ENTRY_NAME} and requireManifest is set`);
+    }
+    if (!planned.some((p) => p.kind === 'file' && p.entry.uncompressedSize > 0 && SessionDataProbe.relevant(p.relPath))) throw empty();
+
+    const target = new ExtractionTarget(root, rootExists);
+    try {
+      await target.open();
+      for (const p of planned) if (p.kind === 'dir') await target.ensureDir(p.relPath);
+      const probe = new SessionDataProbe();
+      const digests = await writeFiles(zip, planned, target, budget, probe);
+      const bytes = digests.reduce((sum, d) => sum + d.size, 0);
+      if (manifest) {
+        if (manifest.files !== digests.length || manifest.bytes !== bytes) {
+          throw corrupt(`Session archive holds ${digests.length} files / ${bytes} bytes, its manifest says ${manifest.files} / ${manifest.bytes}`);
+        }
+        if (combineDigests(digests) !== manifest.contentHash) {
+          throw corrupt('Session archive content does not match the contentHash in its manifest');
+        }
+      }
+      if (!probe.found) throw empty();
+      return { manifest, files: digests.length, bytes };
+    } catch (err) {
+      await target.rollback();
+      throw typedWriteError(err);
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+async function writeFiles(
+  zip: Parameters<typeof openEntryData>[0],
+  planned: readonly PlannedEntry[],
+  target: ExtractionTarget,
+  budget: Budget,
+  probe: SessionDataProbe,
+): Promise<FileDigest[]> {
+  const digests: FileDigest[] = [];
+  for (const p of planned) {
+    if (p.kind !== 'file') continue;
+    const meter = new EntryMeter(p, [budget], probe);
+    try {
+      await target.writeFile(p.relPath, await openEntryData(zip, p), meter);
+    } catch (err) {
+      throw translateStreamError(err, p.relPath);
+    }
+    verifyEntry(p, meter);
+    digests.push({ path: p.relPath, size: meter.size, sha256: meter.hash.digest() });
+  }
+  return digests;
+}
+

@@ -1,0 +1,16 @@
+/**
+ * The session archive: a format, not a strategy. Knows no store and no lifecycle, so RemoteAuth,
+ * the CLI and any tool share it. The public surface of this part, written by hand.
+ */
+export { createSessionArchive, archiveTempOwner, ARCHIVE_TEMP_PREFIX } from './create';
+export type { CreateSessionArchiveOptions, SessionArchive } from './create';
+export { extractSessionArchive, readArchiveManifest } from './extract';
+export type { ExtractSessionArchiveOptions, ExtractedSessionArchive, ReadArchiveManifestOptions } from './extract';
+export { readArchiveFile } from './read-file';
+export type { ReadArchiveFileOptions } from './read-file';
+export { DEFAULT_ARCHIVE_LIMITS, resolveArchiveLimits } from './limits';
+export type { ArchiveLimits } from './limits';
+export { computeContentHash, combineDigests, MANIFEST_ENTRY_NAME, ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION } from './manifest';
+export type { ArchiveManifest, FileDigest, ContentHashInput } from './manifest';
+export { SESSION_DIRS } from './paths';
+export { APP_ORIGIN, SessionDataProbe } from './session-data';

@@ -1,0 +1,220 @@
+/**
+ * RemoteAuth's restore: which stored generations may replace the local copy, each tried in turn
+ * (downloaded within the limits, verified into a temporary folder, swapped in only when complete),
+ * and what is left when none is usable. Every failure of one generation (store, size, archive,
+ * file system) moves on to the next; only a cancelled start stops the walk.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { extractSessionArchive, type ArchiveLimits } from '../../archive';
+import {
+  AbortError,
+  ArchiveError,
+  ErrorCode,
+  FileSystemError,
+  RestoreError,
+  StoreError,
+  WawebError,
+  errorMessage,
+  type RestoreAttempt,
+} from '../../errors';
+import type { SessionStore, StoredGeneration } from '../../stores/types';
+import { isErrno } from '../../util/errno';
+import { writeStamp, type LocalStamp } from './stamp';
+
+export interface RestoreContext {
+  store: SessionStore;
+  sessionName: string;
+  dataPath: string;
+  userDataDir: string;
+  limits: ArchiveLimits;
+  /** Runs a store call within RemoteAuth's deadline and cancellation. */
+  storeCall<T>(what: string, call: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** The start's cancellation: once aborted, the restore stops with an `AbortError`. */
+  signal: AbortSignal;
+  /** Reports a fallback (a newer backup was unusable) without failing the start. */
+  report(error: WawebError): void;
+}
+
+/**
+ * Which stored generations may replace the local copy, newest first.
+ * - Stamped with a generation the store still lists under the same number and `createdAt`: only
+ *   the ones newer than it (none when it is the newest): an older one would lose what the local
+ *   copy has.
+ * - Otherwise (no stamp, a stamp naming nothing listed, or a store whose numbers are not
+ *   identities): all of them, newest first.
+ */
+export function restoreCandidates(generations: readonly StoredGeneration[], local: LocalStamp | undefined, stable: boolean): StoredGeneration[] {
+  const newestFirst = [...generations].sort((a, b) => b.generation - a.generation);
+  if (!stable || local?.createdAt === undefined) return newestFirst;
+  const createdAt = Date.parse(local.createdAt);
+  const index = newestFirst.findIndex((g) => g.generation === local.generation && g.createdAt.getTime() === createdAt);
+  return index === -1 ? newestFirst : newestFirst.slice(0, index);
+}
+
+/**
+ * Restores the newest usable generation of `candidates` (newest first). A failed one is recorded
+ * and the next older tried; when none is left, a stamped local copy (`local`) is kept. Each
+ * fallback is reported (an error of the newest failure's class and code, saying what was used
+ * instead). With nothing usable the start fails with a `RestoreError` listing every attempt.
+ */
+export async function restoreSession(ctx: RestoreContext, candidates: readonly StoredGeneration[], local: LocalStamp | undefined): Promise<void> {
+  const attempts: RestoreAttempt[] = [];
+  let pruned = 0;
+  for (const generation of candidates) {
+    if (ctx.signal.aborted) throw new AbortError(`restore of ${ctx.sessionName} aborted`);
+    try {
+      const restored = await restoreGeneration(ctx, generation);
+      if (!restored) {
+        pruned++;
+        continue;
+      }
+      const first = attempts[0];
+      if (first) ctx.report(sameKind(first.error, `newest backup of ${ctx.sessionName} was unusable (${describe(attempts)}); restored generation ${generation.generation}`));
+      return;
+    } catch (err) {
+      if (ctx.signal.aborted) throw err instanceof AbortError ? err : new AbortError(`restore of ${ctx.sessionName} aborted`, { cause: err });
+      attempts.push({ generation: generation.generation, error: typed(err, ctx, generation) });
+    }
+  }
+  const first = attempts[0];
+  if (!first) {
+    // Every listed generation was pruned meanwhile: start from what is there locally.
+    if (pruned > 0) await mkdir(ctx.userDataDir, { recursive: true, mode: 0o700 });
+    return;
+  }
+  if (local !== undefined) {
+    ctx.report(sameKind(first.error, `newer backups of ${ctx.sessionName} were unusable (${describe(attempts)}); kept the local copy of generation ${local.generation}`));
+    return;
+  }
+  throw new RestoreError(`no usable backup of ${ctx.sessionName} (${describe(attempts)}) and no stamped local copy to keep`, attempts);
+}
+
+/** One generation: size check, download, verified extraction, stamp, swap-in. `false` when pruned meanwhile. */
+async function restoreGeneration(ctx: RestoreContext, generation: StoredGeneration): Promise<boolean> {
+  const { maxCompressedBytes } = ctx.limits;
+  if (generation.bytes > maxCompressedBytes) {
+    throw new ArchiveError(
+      ErrorCode.ARCHIVE_TOO_LARGE,
+      `generation ${generation.generation} is ${generation.bytes} bytes, more than limits.maxCompressedBytes (${maxCompressedBytes}); not downloaded`,
+    );
+  }
+  const loaded = await ctx.storeCall(`loading generation ${generation.generation}`, (signal) =>
+    ctx.store.load(ctx.sessionName, { generation: generation.generation, maxBytes: maxCompressedBytes, signal }),
+  );
+  if (!loaded) return false;
+  const temp = join(ctx.dataPath, `.${ctx.sessionName}.restore-${randomBytes(4).toString('hex')}`);
+  try {
+    const extracted = await extractSessionArchive(loaded.data, temp, ctx.limits);
+    if (ctx.signal.aborted) throw new AbortError(`restore of ${ctx.sessionName} aborted`);
+    await writeStamp(temp, {
+      sessionName: ctx.sessionName,
+      generation: loaded.generation,
+      createdAt: loaded.createdAt.toISOString(),
+      ...(extracted.manifest ? { contentHash: extracted.manifest.contentHash } : {}),
+    });
+    await swapIn(temp, ctx.userDataDir);
+    return true;
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/** Every failure as a typed error: the stores' and the archive's as they are, Node's as `FileSystemError`. */
+function typed(err: unknown, ctx: RestoreContext, generation: StoredGeneration): WawebError {
+  if (err instanceof StoreError && err.code === ErrorCode.DATA_TOO_LARGE) {
+    return new ArchiveError(
+      ErrorCode.ARCHIVE_TOO_LARGE,
+      `generation ${generation.generation} is larger than limits.maxCompressedBytes (${ctx.limits.maxCompressedBytes}); not downloaded`,
+      { cause: err },
+    );
+  }
+  if (err instanceof WawebError) return err;
+  if (typeof err === 'object' && err !== null && 'syscall' in err) {
+    return new FileSystemError(`restoring generation ${generation.generation} failed on the local disk: ${errorMessage(err)}`, { cause: err });
+  }
+  return new StoreError(`restoring generation ${generation.generation} from ${ctx.store.name} failed: ${errorMessage(err)}`, { cause: err });
+}
+
+function describe(attempts: readonly RestoreAttempt[]): string {
+  return attempts.map((a) => `generation ${a.generation}: [${a.error.code}] ${a.error.message}`).join('; ');
+}
+
+/** An error of the same class and code as `original`, with a new message and `original` as cause. */
+function sameKind(original: WawebError, message: string): WawebError {
+  const options = { cause: original };
+  if (original instanceof ArchiveError) return new ArchiveError(original.code as ConstructorParameters<typeof ArchiveError>[0], message, options);
+  if (original instanceof StoreError) return new StoreError(message, { ...options, code: original.code as NonNullable<ConstructorParameters<typeof StoreError>[1]>['code'] });
+  if (original instanceof FileSystemError) return new FileSystemError(message, options);
+  return new WawebError(original.code, message, options);
+}
+
+/** Replaces the local profile with `temp`; the old one is removed only once the new one is in place. */
+async function swapIn(temp: string, userDataDir: string): Promise<void> {
+  const previous = `${userDataDir}.previous-${randomBytes(4).toString('hex')}`;
+  const hadLocal = await exists(userDataDir);
+  if (hadLocal) await rename(userDataDir, previous);
+  try {
+    await rename(temp, userDataDir);
+  } catch (err) {
+    if (hadLocal) await rename(previous, userDataDir);
+    throw err;
+  }
+  if (hadLocal) await rm(previous, { recursive: true, force: true });
+}
+
+/**
+ * Temporary zips of another process (or of an older waweb) untouched for this long are left over
+ * from a process that died mid-backup: a backup writes its zip continuously and removes it at once.
+ * Their pid says nothing: in containers it is reused (often 1) and another container sharing the
+ * folder has its own pid numbers.
+ */
+const STALE_ARCHIVE_TEMP_MS = 10 * 60_000;
+
+/**
+ * A process killed during a restore can leave a temporary restore folder (never a profile in use:
+ * remove it) or the previous profile moved aside while the new one was not yet in place (put it
+ * back). Stale temporary zips of dead backups go too.
+ */
+export async function recoverInterruptedRestore(
+  dataPath: string,
+  sessionName: string,
+  userDataDir: string,
+  isOtherProcessTemp: (name: string) => boolean,
+): Promise<void> {
+  const names = await readdir(dataPath);
+  const restoring = names.filter((n) => n.startsWith(`.${sessionName}.restore-`));
+  const previous = names.filter((n) => n.startsWith(`${sessionName}.previous-`));
+  for (const name of restoring) await rm(join(dataPath, name), { recursive: true, force: true });
+  const now = Date.now();
+  for (const name of names) {
+    if (!isOtherProcessTemp(name)) continue;
+    const modified = await mtimeMs(join(dataPath, name));
+    if (modified !== undefined && now - modified > STALE_ARCHIVE_TEMP_MS) await rm(join(dataPath, name), { force: true });
+  }
+  if (previous.length === 0) return;
+  const [keep, ...rest] = previous;
+  if (keep !== undefined && !(await exists(userDataDir))) await rename(join(dataPath, keep), userDataDir);
+  else if (keep !== undefined) rest.push(keep);
+  for (const name of rest) await rm(join(dataPath, name), { recursive: true, force: true });
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw err;
+  }
+}
+
+async function mtimeMs(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mtimeMs;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+}
