@@ -46,9 +46,10 @@ function run(args: string[]): Promise<Run> {
 
 async function archiveOf(name: string, content: string, createdAt: Date): Promise<SessionArchive> {
   const profile = join(tmp!.path, 'profiles', name);
-  await mkdir(join(profile, 'Default', 'IndexedDB', 'x'), { recursive: true });
+  const idb = join(profile, 'Default', 'IndexedDB', 'https_web.whatsapp.com_0.indexeddb.leveldb');
+  await mkdir(idb, { recursive: true });
   await mkdir(join(profile, 'Default', 'Local Storage', 'leveldb'), { recursive: true });
-  await writeFile(join(profile, 'Default', 'IndexedDB', 'x', '000003.log'), `idb ${content}`);
+  await writeFile(join(idb, '000003.log'), `idb ${content}`);
   await writeFile(join(profile, 'Default', 'Local Storage', 'leveldb', '000003.log'), `ls ${content}`);
   return createSessionArchive(profile, { clientId: 'alice', now: createdAt });
 }
@@ -124,7 +125,7 @@ test('inspect prints the manifest of a waweb archive, and says when there is non
   expect(good.stdout).toMatch(/entries:\s+2 session files/);
 
   const wwebjs = join(tmp!.path, 'wwebjs.zip');
-  await writeFile(wwebjs, await makeZip([{ name: 'Default/IndexedDB/x/000003.log', data: 'idb' }]));
+  await writeFile(wwebjs, await makeZip([{ name: 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000003.log', data: 'idb' }]));
   const plain = await run(['inspect', wwebjs]);
   expect(plain.code).toBe(0);
   expect(plain.stdout).toContain('no manifest (made by whatsapp-web.js)');

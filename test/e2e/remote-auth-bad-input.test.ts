@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArchiveError, ErrorCode, FileStore, readArchiveManifest } from '../../src/index';
+import { ArchiveError, ErrorCode, FileStore, readArchiveManifest, RestoreError } from '../../src/index';
 import { browsersOf, RemoteHarness, snapshotStore, treeHash } from '../helpers/remote-auth';
 import { tempDir } from '../helpers/tmp';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
@@ -128,8 +128,9 @@ describe('with no older good generation', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(err).toBeInstanceOf(ArchiveError);
-    expect((err as ArchiveError).code).toBe(code);
+    expect(err).toBeInstanceOf(RestoreError);
+    expect((err as RestoreError).attempts.map((a) => a.error.code)).toEqual([code]);
+    expect((err as RestoreError).attempts[0]?.error).toBeInstanceOf(ArchiveError);
 
     expect(await treeHash(profile)).toBe(profileBefore);
     expect(await listing(env.work.path)).toEqual(folderBefore); // nothing beside the data folder, no temp folder left in it

@@ -274,30 +274,30 @@ describe('a store that cannot be reached at start', () => {
   });
 });
 
-test('a restore whose download fails leaves the local profile as it was; the next start restores', async () => {
+test('a restore whose download fails falls back to the stamped local copy: reported, ready with no QR; the next start restores', async () => {
   const number = nextNumber();
   const inner = fileStore();
   const paired = await env.harness.ready({ store: inner }, number);
   await paired.client.destroy();
-  const profile = join(env.work.path, 'data', SESSION);
   // Another machine saved a newer generation: the local copy is due to be replaced.
   const newest = (await inner.load(SESSION))!;
   await inner.save(SESSION, newest.data);
-  const before = await treeHash(profile);
 
   const failing = instrument(inner, { failLoads: true });
   const broken = env.harness.create({ store: failing }, { scanAs: number });
-  const err: unknown = await broken.client.initialize().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  await broken.client.initialize();
+  const [err] = await broken.until('error');
   expect(err).toBeInstanceOf(StoreError);
+  expect((err as StoreError).code).toBe(ErrorCode.STORE_UNREACHABLE);
   expect(failing.calls.load).toBe(1);
-  expect(await treeHash(profile)).toBe(before);
   expect((await fsp.readdir(join(env.work.path, 'data'))).filter((n) => n.startsWith('.'))).toEqual([]);
+  await broken.until('ready');
   expect(broken.count('qr')).toBe(0);
-
+  // destroy() backs the local copy up as the newest generation; another machine saves once more,
+  // so the next start has a newer generation to download.
+  await broken.client.destroy();
   failing.faults.failLoads = false;
+  await inner.save(SESSION, newest.data);
   const restored = env.harness.create({ store: failing });
   const startedAt = Date.now();
   await restored.client.initialize();
