@@ -143,10 +143,11 @@ export class PostgresStore implements SessionStore {
       } catch (err) {
         throw new MissingDependencyError('pg', 'PostgresStore', { cause: err });
       }
-      // pg's own timeouts a little past ours: they free what our deadlines stopped waiting for.
+      // pg's own timeouts equal ours: when a deadline passes, pg drops the socket too, so nothing
+      // outlives it and close() never waits longer than connectTimeoutMs for an attempt in flight.
       const pool = new pg.Pool({
-        connectionTimeoutMillis: this.connectTimeoutMs + 1000,
-        query_timeout: this.queryTimeoutMs + 1000,
+        connectionTimeoutMillis: this.connectTimeoutMs,
+        query_timeout: this.queryTimeoutMs,
         ...options.poolConfig,
         connectionString: options.connectionString,
       });
@@ -239,7 +240,10 @@ export class PostgresStore implements SessionStore {
     });
   }
 
-  /** Ends the pool when the store created it; a caller's pool stays open. */
+  /**
+   * Ends the pool when the store created it (waiting at most `connectTimeoutMs` for a connection
+   * attempt still in flight); a caller's pool stays open.
+   */
   async close(): Promise<void> {
     if (!this.closing) {
       this.closing = this.ownsPool ? this.pool.end().catch(() => undefined) : Promise.resolve();
@@ -268,16 +272,22 @@ export class PostgresStore implements SessionStore {
    * is destroyed instead of going back to the pool, which also ends a query still running on it.
    */
   private async withClient<T>(what: string, signal: AbortSignal | undefined, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const connectTimeout = (cause?: unknown): StoreError =>
+      new StoreError(`PostgresStore: ${what}: no connection within connectTimeoutMs (${this.connectTimeoutMs} ms)`, {
+        code: ErrorCode.TIMEOUT,
+        ...(cause === undefined ? {} : { cause }),
+      });
     const connecting = this.pool.connect();
     const client = await withDeadline(() => connecting, {
       timeoutMs: this.connectTimeoutMs,
       signal,
       abortMessage: `PostgresStore: ${what} was aborted`,
-      onTimeout: () =>
-        new StoreError(`PostgresStore: ${what}: no connection within connectTimeoutMs (${this.connectTimeoutMs} ms)`, { code: ErrorCode.TIMEOUT }),
+      onTimeout: () => connectTimeout(),
     }).catch((err: unknown) => {
       // A connection that arrives after we stopped waiting goes straight back, destroyed.
       connecting.then((late) => late.release(true), () => undefined);
+      // pg's own connection timeout (same length, set on pools the store creates) is the same deadline.
+      if (err instanceof Error && /timeout exceeded when trying to connect|due to connection timeout/i.test(err.message)) throw connectTimeout(err);
       throw err;
     });
     let broken: Error | undefined;

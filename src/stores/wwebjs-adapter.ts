@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
-import { assertBuffer, assertGeneration, assertMaxBytes, closedError, dataTooLarge, processLock, wrapError } from './internal';
+import { assertBuffer, assertGeneration, assertMaxBytes, closedError, dataTooLarge, processLock, throwIfAborted, wrapError } from './internal';
 import { assertSessionId } from './session-id';
-import type { LoadOptions, LoadedSession, SessionStore, StoredGeneration } from './types';
+import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
 
@@ -115,8 +115,8 @@ export class WwebjsStoreAdapter implements SessionStore {
     this.deleteSettleTimeoutMs = timeout;
   }
 
-  async exists(sessionId: string): Promise<boolean> {
-    this.check(sessionId);
+  async exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
+    this.check(sessionId, options);
     try {
       return Boolean(await this.store.sessionExists({ session: sessionId }));
     } catch (err) {
@@ -124,8 +124,8 @@ export class WwebjsStoreAdapter implements SessionStore {
     }
   }
 
-  async save(sessionId: string, data: Buffer): Promise<StoredGeneration> {
-    this.check(sessionId);
+  async save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration> {
+    this.check(sessionId, options);
     assertBuffer(data, 'fromWwebjsStore.save');
     const zip = path.join(this.zipDir ?? process.cwd(), `${sessionId}.zip`);
     // The zip name is shared by every adapter in this process that saves this session.
@@ -148,7 +148,7 @@ export class WwebjsStoreAdapter implements SessionStore {
   }
 
   async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
-    this.check(sessionId);
+    this.check(sessionId, options);
     assertGeneration(options?.generation, 'fromWwebjsStore.load');
     assertMaxBytes(options?.maxBytes, 'fromWwebjsStore.load');
     try {
@@ -176,16 +176,16 @@ export class WwebjsStoreAdapter implements SessionStore {
    * At most one entry; one `sessionExists` call, nothing downloaded. A backup this adapter has not
    * saved or loaded is reported as generation 1, `createdAt` now and `bytes` 0 (unknown).
    */
-  async list(sessionId: string): Promise<StoredGeneration[]> {
-    this.check(sessionId);
+  async list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
+    this.check(sessionId, options);
     if (!(await this.exists(sessionId))) return [];
     const known = this.known.get(sessionId);
     if (known) return [{ sessionId, ...known }];
     return [{ sessionId, generation: 1, createdAt: new Date(), bytes: 0 }];
   }
 
-  async delete(sessionId: string): Promise<void> {
-    this.check(sessionId);
+  async delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
+    this.check(sessionId, options);
     try {
       if (!(await this.store.sessionExists({ session: sessionId }))) {
         this.known.delete(sessionId);
@@ -212,9 +212,11 @@ export class WwebjsStoreAdapter implements SessionStore {
     this.closed = true;
   }
 
-  private check(sessionId: string): void {
+  /** Closed, bad id or an already fired signal: a whatsapp-web.js store takes no signal, so it is checked up front only. */
+  private check(sessionId: string, options?: StoreCallOptions): void {
     if (this.closed) throw closedError(this.name);
     assertSessionId(sessionId);
+    throwIfAborted(options?.signal, 'fromWwebjsStore');
   }
 }
 

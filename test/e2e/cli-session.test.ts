@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore, PostgresStore, createSessionArchive, type SessionArchive, type StoredGeneration } from '../../src/index';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { blackHole, freePort, type BlackHole } from '../helpers/ports';
 import { tempDir, type TempDir } from '../helpers/tmp';
 import { makeZip } from '../helpers/zip';
 
@@ -204,7 +205,7 @@ test('migrate --all copies every kept generation oldest first', async () => {
 });
 
 test('bad store URLs exit 1 and list the supported forms', async () => {
-  for (const url of ['ftp://user:secret@host/x', 'no-scheme', 'file:', 'postgres://[bad']) {
+  for (const url of ['ftp://user:secret@host/x', 'no-scheme', 'file:', 'file://', 'file:///', 'postgres://[bad']) {
     const result = await run(['list', '--store', url, '--session', SESSION]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('INVALID_OPTION');
@@ -214,4 +215,60 @@ test('bad store URLs exit 1 and list the supported forms', async () => {
   const missing = await run(['migrate', '--from', `file:${sourceDir}`, '--session', SESSION]);
   expect(missing.code).toBe(1);
   expect(missing.stderr).toContain('--to is required');
+});
+
+describe('issue 7: no store call hangs, no input is read without bound', () => {
+  let hole: BlackHole | undefined;
+  beforeAll(async () => {
+    hole = await blackHole();
+  });
+  afterAll(async () => {
+    await hole?.close();
+  });
+
+  test('list and migrate against a PostgreSQL that accepts and never answers exit 1 with TIMEOUT naming connectTimeoutMs, in seconds', async () => {
+    const url = `postgres://waweb:secret@127.0.0.1:${hole!.port}/waweb`;
+    for (const args of [
+      ['list', '--store', url, '--session', SESSION],
+      ['migrate', '--from', `file:${sourceDir}`, '--to', url, '--session', SESSION],
+    ]) {
+      const started = Date.now();
+      const result = await run(args);
+      expect(Date.now() - started).toBeLessThan(30_000); // the defect: still waiting after 100 s
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('[TIMEOUT]');
+      expect(result.stderr).toContain('connectTimeoutMs');
+      expect(result.stderr).not.toContain('secret');
+    }
+    expect(hole!.accepted).toBeGreaterThan(0);
+  });
+
+  test('a MongoDB URL whose port refuses connections is reported unreachable in seconds, not after 30', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const result = await run(['list', '--store', `mongodb://127.0.0.1:${port}/waweb`, '--session', SESSION]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('[STORE_UNREACHABLE]');
+  });
+
+  test('inspect /dev/zero stops at the archive size limit with ARCHIVE_TOO_LARGE', async () => {
+    const result = await run(['inspect', '/dev/zero']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('ARCHIVE_TOO_LARGE');
+    expect(result.stderr).toContain('maxCompressedBytes');
+  });
+
+  test('inspect refuses an archive that holds no session (an empty zip, a manifest alone) with ARCHIVE_EMPTY', async () => {
+    for (const [name, zip] of [
+      ['empty.zip', await makeZip([])],
+      ['preferences.zip', await makeZip([{ name: 'Default/Preferences', data: '{}' }])],
+    ] as const) {
+      const file = join(tmp!.path, name);
+      await writeFile(file, zip);
+      const result = await run(['inspect', file]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('ARCHIVE_EMPTY');
+    }
+  });
 });

@@ -14,7 +14,7 @@ import { createMongoStore, createPostgresStore, ErrorCode, FileStore, StoreError
 import { WhatsAppSimulator } from '../../src/simulator';
 import { freePort } from '../helpers/ports';
 import { killAll } from '../helpers/processes';
-import { browsersOf, instrument, RemoteHarness, snapshotStore, treeHash, type Tracked } from '../helpers/remote-auth';
+import { browsersOf, instrument, RemoteHarness, snapshotStore, type Tracked } from '../helpers/remote-auth';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const measured: string[] = [];

@@ -12,3 +12,42 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+export interface BlackHole {
+  port: number;
+  /** Connections accepted so far. */
+  readonly accepted: number;
+  /** Stops listening and drops every connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** A server on 127.0.0.1 that accepts connections and never says a word: a database that hangs. */
+export function blackHole(): Promise<BlackHole> {
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  const server = net.createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  let closing: Promise<void> | undefined;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({
+        port,
+        get accepted() {
+          return accepted;
+        },
+        close: () =>
+          (closing ??= new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          })),
+      });
+    });
+  });
+}

@@ -17,7 +17,7 @@
  * factory show how its backend fails and what it holds.
  */
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, StoreError } from '../../src/errors';
+import { ErrorCode, StoreError, WawebError } from '../../src/errors';
 import type { SessionStore, StoredGeneration } from '../../src/stores';
 
 export interface ConformanceFixture {
@@ -313,6 +313,29 @@ export function describeStoreConformance(
         expect(err.cause).toBeDefined();
         expect(err.cause).not.toBe(err);
       }
+    });
+
+    it('refuses a load over maxBytes with DATA_TOO_LARGE, and loads at the limit', async () => {
+      const id = freshSessionId('max');
+      const data = payload('m', 4096);
+      await store.save(id, data);
+      const err = await expectStoreError(store.load(id, { maxBytes: data.length - 1 }), [ErrorCode.DATA_TOO_LARGE]);
+      expect(err.message).toContain('maxBytes');
+      expect((await store.load(id, { maxBytes: data.length }))?.data.equals(data)).toBe(true);
+    });
+
+    it('ends a call whose signal has fired with an AbortError, and stores nothing for it', async () => {
+      const id = freshSessionId('abort');
+      const aborted = AbortSignal.abort();
+      for (const call of [store.save(id, payload('a', 10), { signal: aborted }), store.list(id, { signal: aborted }), store.load(id, { signal: aborted })]) {
+        const err: unknown = await call.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(WawebError);
+        expect((err as WawebError).code).toBe(ErrorCode.ABORTED);
+      }
+      expect(await store.list(id)).toEqual([]);
     });
 
     it('closes twice without complaint and refuses work afterwards', async () => {
