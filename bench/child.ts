@@ -61,10 +61,10 @@ function makeClient(): BenchClient {
   if (cfg.kind === 'waweb') {
     const auth = new RemoteAuth({ store, clientId: cfg.clientId, dataPath: cfg.dataPath, backupSyncIntervalMs: cfg.backupSyncIntervalMs });
     const client = new Client({ authStrategy: auth, puppeteer: { args: cfg.simArgs } });
-    return Object.assign(client, { backupNow: () => auth.saveNow() }) as unknown as BenchClient;
+    return Object.assign(client, { backupNow: () => auth.saveNow() });
   }
   // The unmodified whatsapp-web.js 1.34.7, pointed at the simulator through its puppeteer options only.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS and typed loosely; only what the bench uses is declared
   const wwebjs = require('whatsapp-web.js') as {
     Client: new (options: Record<string, unknown>) => BenchClient & {
       authStrategy: BenchClient['authStrategy'] & { storeRemoteSession(o?: unknown): Promise<void> };
@@ -106,7 +106,11 @@ async function folderBytes(dir: string): Promise<number> {
   for (const entry of entries) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) total += await folderBytes(full);
-    else if (entry.isFile()) total += await stat(full).then((s) => s.size, () => 0);
+    else if (entry.isFile())
+      total += await stat(full).then(
+        (s) => s.size,
+        () => 0,
+      );
   }
   return total;
 }

@@ -183,7 +183,10 @@ class ChildRun {
           done(() => reject(new Error(`${this.label} exited (code ${this.#exitCode}) before ${what}${this.tailText()}`)));
         }
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`${this.label}: no ${what} within ${timeoutMs / 1000} s${this.tailText()}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`${this.label}: no ${what} within ${timeoutMs / 1000} s${this.tailText()}`))),
+        timeoutMs,
+      );
       const done = (fn: () => void): void => {
         clearTimeout(timer);
         this.#wake.delete(check);
@@ -211,7 +214,12 @@ class ChildRun {
   }
 
   tailText(): string {
-    return this.tail.length ? `\n    last output:\n${this.tail.slice(-15).map((l) => `      ${l}`).join('\n')}` : '';
+    return this.tail.length
+      ? `\n    last output:\n${this.tail
+          .slice(-15)
+          .map((l) => `      ${l}`)
+          .join('\n')}`
+      : '';
   }
 }
 
@@ -332,10 +340,16 @@ async function benchClient(ctx: Ctx, kind: ClientKind, log: (s: string) => void,
       scanQrs(ctx, kind, child, scanError);
       const ready = await child.waitFor('ready', isEv('ready'), 90_000);
       result.pair = { readyMs: ready.t };
-      log(`  ${kind}: paired, ready ${fmtS(ready.t)} after initialize(); waiting for the first backup${kind === 'wwebjs' ? ' (its fixed 60 s wait)' : ''}`);
+      log(
+        `  ${kind}: paired, ready ${fmtS(ready.t)} after initialize(); waiting for the first backup${kind === 'wwebjs' ? ' (its fixed 60 s wait)' : ''}`,
+      );
       const saved = await child.waitFor('remote_session_saved', isEv('saved', 'no-save'), 160_000);
       if (saved.ev === 'saved') {
-        result.pair.firstSave = { afterReadyMs: saved.afterReadyMs, bytes: saved.bytes, ...(saved.payload ? { payload: saved.payload } : {}) };
+        result.pair.firstSave = {
+          afterReadyMs: saved.afterReadyMs,
+          bytes: saved.bytes,
+          ...(saved.payload ? { payload: saved.payload } : {}),
+        };
         log(`  ${kind}: first backup ${fmtS(saved.afterReadyMs)} after ready, ${fmtBytes(saved.bytes)}`);
       } else {
         result.pair.firstSaveError = saved.reason;
@@ -366,7 +380,10 @@ async function benchClient(ctx: Ctx, kind: ClientKind, log: (s: string) => void,
         await child.waitFor('ready after pairing again', isEv('ready'), 90_000);
       }
       await child.waitFor('idle', isEv('idle'), 90_000);
-      const device = ctx.sim.phone(PHONE[kind]).devices().find((d) => d.online);
+      const device = ctx.sim
+        .phone(PHONE[kind])
+        .devices()
+        .find((d) => d.online);
       if (!device) throw new Error(`the simulator shows no online device for ${PHONE[kind]}`);
       const fillStarted = performance.now();
       const chunks = await ctx.sim.phone(PHONE[kind]).fillHistory(device.id, ctx.args.fillBytes);
@@ -375,7 +392,9 @@ async function benchClient(ctx: Ctx, kind: ClientKind, log: (s: string) => void,
       child.send({ cmd: 'backup' });
       const big = await child.waitFor('backup-done', isEv('backup-done'), 180_000);
       result.bigBackup = { durationMs: big.durationMs, bytes: big.bytes, profileBytes: big.profileBytes, rss: big.rss };
-      log(`  ${kind}: big backup ${fmtBytes(big.bytes)} in ${fmtS(big.durationMs)}, RSS peak ${fmtMiB(big.rss.peak)} (baseline ${fmtMiB(big.rss.baseline)})`);
+      log(
+        `  ${kind}: big backup ${fmtBytes(big.bytes)} in ${fmtS(big.durationMs)}, RSS peak ${fmtMiB(big.rss.peak)} (baseline ${fmtMiB(big.rss.baseline)})`,
+      );
     } finally {
       await killPhase(child, dataPath);
     }
@@ -417,7 +436,8 @@ function restoreCell(samples: RestoreResult[]): string | undefined {
   const failed = samples.filter((r) => !r.ok);
   const parts: string[] = [];
   if (ok.length === 1) parts.push(fmtS(ok[0]!));
-  else if (ok.length > 1) parts.push(`${fmtS(median(ok))} (${(Math.min(...ok) / 1000).toFixed(2)}–${(Math.max(...ok) / 1000).toFixed(2)}, n=${ok.length})`);
+  else if (ok.length > 1)
+    parts.push(`${fmtS(median(ok))} (${(Math.min(...ok) / 1000).toFixed(2)}–${(Math.max(...ok) / 1000).toFixed(2)}, n=${ok.length})`);
   if (failed.length) parts.push(`FAILED ${failed.length}/${samples.length}: ${failed[0]!.failure}`);
   return parts.join('; ');
 }
@@ -442,7 +462,9 @@ function rows(results: Partial<Record<ClientKind, ClientResult>>, fillBytes: num
     wwebjs: cell('wwebjs', pick),
   });
   return [
-    row('1. ready → first durable backup (remote_session_saved)', (r) => (r.pair?.firstSave ? fmtS(r.pair.firstSave.afterReadyMs) : undefined)),
+    row('1. ready → first durable backup (remote_session_saved)', (r) =>
+      r.pair?.firstSave ? fmtS(r.pair.firstSave.afterReadyMs) : undefined,
+    ),
     row('2. backup bytes, fresh session (first backup)', (r) => (r.pair?.firstSave ? fmtBytes(r.pair.firstSave.bytes) : undefined)),
     row(`2. backup bytes, ${fill} session`, (r) => (r.bigBackup ? fmtBytes(r.bigBackup.bytes) : undefined)),
     row('3. restore → ready, first backup (fresh dir), median', (r) => restoreCell(r.restore)),
@@ -474,7 +496,11 @@ function table(list: Row[]): string {
 function machine(): Record<string, unknown> {
   let chromium = 'unknown';
   try {
-    chromium = execFileSync(findChromium(), ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    chromium = execFileSync(findChromium(), ['--version'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     // reported as unknown
   }
@@ -571,8 +597,12 @@ async function main(): Promise<number> {
   const info = machine();
   console.log('');
   console.log(`waweb RemoteAuth vs whatsapp-web.js ${String(info['whatsappWebJs'])} RemoteAuth — same simulator, same machine, one run`);
-  console.log(`(${String(info['cpus'])} CPUs, ${String(info['totalMemMiB'])} MiB RAM, Node ${process.version}, ${String(info['chromium'])}; FileStore for both)`);
-  console.log(`load average (1/5/15 min) at start ${loadBefore.join(' ')}, at end ${loadAfter.join(' ')}: timings are noisy when it exceeds the CPU count`);
+  console.log(
+    `(${String(info['cpus'])} CPUs, ${String(info['totalMemMiB'])} MiB RAM, Node ${process.version}, ${String(info['chromium'])}; FileStore for both)`,
+  );
+  console.log(
+    `load average (1/5/15 min) at start ${loadBefore.join(' ')}, at end ${loadAfter.join(' ')}: timings are noisy when it exceeds the CPU count`,
+  );
   console.log('');
   console.log(table(list));
   console.log('');

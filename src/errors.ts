@@ -74,10 +74,7 @@ export type StoreErrorCode =
  * option), `ABORTED` (the caller's signal), `DATA_TOO_LARGE` (a stored copy over the load's `maxBytes`).
  */
 export class StoreError extends WawebError {
-  constructor(
-    message: string,
-    options?: { cause?: unknown; code?: StoreErrorCode },
-  ) {
+  constructor(message: string, options?: { cause?: unknown; code?: StoreErrorCode }) {
     super(options?.code ?? ErrorCode.STORE_FAILED, message, options);
   }
 }

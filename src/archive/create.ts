@@ -115,7 +115,10 @@ export async function createSessionArchive(profileDir: string, options: CreateSe
       }));
       await checkNoNewLevelDbFiles(root, paths);
       if (!probe.found) {
-        throw new ArchiveError(ErrorCode.ARCHIVE_EMPTY, `Profile ${root} holds no session data (no IndexedDB or localStorage of the app's origin); nothing archived`);
+        throw new ArchiveError(
+          ErrorCode.ARCHIVE_EMPTY,
+          `Profile ${root} holds no session data (no IndexedDB or localStorage of the app's origin); nothing archived`,
+        );
       }
       const data = await fsp.readFile(zipPath);
       return { data, manifest };
@@ -322,4 +325,3 @@ async function writeZip(
     throw err;
   }
 }
-

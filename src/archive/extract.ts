@@ -107,7 +107,7 @@ class ExtractionTarget {
    */
   async ensureDir(relPath: string): Promise<void> {
     const missing: string[] = [];
-    for (let dir = relPath; dir !== '' && !this.dirs.has(dir); ) {
+    for (let dir = relPath; dir !== '' && !this.dirs.has(dir);) {
       missing.push(dir);
       const slash = dir.lastIndexOf('/');
       dir = slash === -1 ? '' : dir.slice(0, slash);
@@ -153,7 +153,8 @@ async function checkTarget(dir: string): Promise<boolean> {
 /** A file-system error while writing becomes a typed one: the archive's fault, or the disk's. */
 function typedWriteError(err: unknown): unknown {
   if (err instanceof WawebError) return err;
-  if (isErrno(err, 'ENAMETOOLONG')) return new ArchiveError(ErrorCode.ARCHIVE_UNSAFE, 'Session archive holds a path this file system cannot hold', { cause: err });
+  if (isErrno(err, 'ENAMETOOLONG'))
+    return new ArchiveError(ErrorCode.ARCHIVE_UNSAFE, 'Session archive holds a path this file system cannot hold', { cause: err });
   if (typeof err === 'object' && err !== null && 'syscall' in err) {
     return new FileSystemError(`Writing the restored session failed: ${errorMessage(err)}`, { cause: err });
   }
@@ -220,7 +221,9 @@ export async function extractSessionArchive(
       const bytes = digests.reduce((sum, d) => sum + d.size, 0);
       if (manifest) {
         if (manifest.files !== digests.length || manifest.bytes !== bytes) {
-          throw corrupt(`Session archive holds ${digests.length} files / ${bytes} bytes, its manifest says ${manifest.files} / ${manifest.bytes}`);
+          throw corrupt(
+            `Session archive holds ${digests.length} files / ${bytes} bytes, its manifest says ${manifest.files} / ${manifest.bytes}`,
+          );
         }
         if (combineDigests(digests) !== manifest.contentHash) {
           throw corrupt('Session archive content does not match the contentHash in its manifest');
@@ -258,4 +261,3 @@ async function writeFiles(
   }
   return digests;
 }
-

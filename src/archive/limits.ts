@@ -32,7 +32,7 @@ export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
 export function positiveInteger(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidOptionError(`options.${name} must be a positive integer, got ${String(value)}`);
+    throw new InvalidOptionError(`options.${name} must be a positive integer, got ${typeof value === 'number' ? value : typeof value}`);
   }
   return value;
 }

@@ -115,7 +115,10 @@ export function planEntries(entries: readonly yauzl.Entry[], limits: ArchiveLimi
     else if (!isDir && isSessionPath(relPath) && !(SESSION_DIRS as readonly string[]).includes(relPath)) kind = 'file';
     planned.push({ entry, relPath, kind });
   }
-  checkWrittenPaths(planned.filter((p) => p.kind === 'file' || p.kind === 'dir'), limits.maxFolders);
+  checkWrittenPaths(
+    planned.filter((p) => p.kind === 'file' || p.kind === 'dir'),
+    limits.maxFolders,
+  );
   return planned;
 }
 
@@ -143,7 +146,8 @@ function checkWrittenPaths(written: readonly PlannedEntry[], maxFolders: number)
       const key = collisionKey(dir);
       const known = folders.get(key);
       if (known !== undefined) {
-        if (known !== dir) throw unsafe(`Folders ${shown(known)} and ${shown(dir)} collide on a file system that ignores case or Unicode normalization`);
+        if (known !== dir)
+          throw unsafe(`Folders ${shown(known)} and ${shown(dir)} collide on a file system that ignores case or Unicode normalization`);
         break;
       }
       if (keys.get(key) === 'file') throw unsafe(`Entry ${shown(p.relPath)} needs a folder where the archive has a file`);
@@ -294,7 +298,11 @@ async function readManifestEntry(zip: yauzl.ZipFile, p: PlannedEntry, budgets: r
   return parseManifest(Buffer.concat(chunks).toString('utf8'));
 }
 
-export async function findManifest(zip: yauzl.ZipFile, planned: readonly PlannedEntry[], budgets: readonly Budget[]): Promise<ArchiveManifest | null> {
+export async function findManifest(
+  zip: yauzl.ZipFile,
+  planned: readonly PlannedEntry[],
+  budgets: readonly Budget[],
+): Promise<ArchiveManifest | null> {
   const entry = planned.find((p) => p.kind === 'manifest');
   return entry ? readManifestEntry(zip, entry, budgets) : null;
 }

@@ -12,7 +12,8 @@ export function resolveDataPath(dataPath: unknown): string {
 
 /** A `puppeteer.userDataDir` given by the caller must be the strategy's own profile folder. */
 export function assertOwnUserDataDir(requested: string | undefined, userDataDir: string, strategy: string): void {
-  if (typeof requested === 'string' && requested.includes('\0')) throw new InvalidOptionError('puppeteer.userDataDir must not contain a NUL character');
+  if (typeof requested === 'string' && requested.includes('\0'))
+    throw new InvalidOptionError('puppeteer.userDataDir must not contain a NUL character');
   if (requested !== undefined && resolve(requested) !== userDataDir) {
     throw new InvalidOptionError(
       `puppeteer.userDataDir (${requested}) contradicts ${strategy}, which keeps this session in ${userDataDir}; drop one of them`,

@@ -2,7 +2,8 @@
  * Launching or connecting Chromium with puppeteer-core. Knows nothing of WhatsApp.
  */
 import puppeteer, { type Browser, type LaunchOptions, type ConnectOptions, type Page } from 'puppeteer-core';
-import { ErrorCode, WawebError } from '../errors';
+import { ErrorCode, TimeoutError, WawebError } from '../errors';
+import { withDeadline } from '../util/deadline';
 import { findChromium } from './executable';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from './flags';
 
@@ -94,16 +95,13 @@ export async function launchBrowser(options: PuppeteerOptions, userAgent?: strin
 export async function closeBrowser(browser: Browser, pid: number | undefined, timeoutMs = 10_000): Promise<'closed' | 'killed'> {
   let result: 'closed' | 'killed' = 'killed';
   if (browser.connected) {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'killed'>((resolve) => {
-      timer = setTimeout(() => resolve('killed'), timeoutMs);
-    });
-    const closed = browser.close().then(
-      () => 'closed' as const,
-      () => 'killed' as const,
-    );
-    result = await Promise.race([closed, timedOut]);
-    clearTimeout(timer);
+    result = await withDeadline(
+      async () => {
+        await browser.close();
+        return 'closed' as const;
+      },
+      { timeoutMs, onTimeout: () => new TimeoutError(`browser.close() did not finish within ${timeoutMs} ms`) },
+    ).catch(() => 'killed' as const);
   }
   if (pid !== undefined) killProcessGroup(pid);
   return result;

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, LocalAuth, type Message } from '../index';
+import { Client, LocalAuth } from '../index';
 import { WhatsAppSimulator } from '../simulator/index';
 import { parse, stepLogger, terminalQr } from './util';
 
@@ -59,7 +59,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     received.catch(() => undefined); // awaited below; a failed step must not leave it unhandled
     await phone.receiveText('15550009876', 'ping');
     log('phone: contact 15550009876 sends "ping"');
-    const [message] = (await received) as [Message];
+    const [message] = await received;
     log(`message from ${message.from}: "${message.body}"`);
     await message.reply('pong');
     const reply = phone.sentMessages().at(-1);

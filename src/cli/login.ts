@@ -56,7 +56,7 @@ export async function runLogin(argv: string[]): Promise<number> {
     });
     client.on('auth_failure', (failure) => log(`auth_failure: ${failure.message}`));
     client.on('authenticated', () => log('authenticated'));
-    const outcome = new Promise<'ready' | string>((resolve) => {
+    const outcome = new Promise<string>((resolve) => {
       client.once('ready', () => resolve('ready'));
       client.once('disconnected', (reason) => resolve(reason));
       untilSignal().then(resolve, () => undefined);

@@ -79,7 +79,9 @@ async function inspect(argv: string[]): Promise<number> {
     const extracted = await extractSessionArchive(data, path.join(tmp, 'profile'));
     console.log(`archive:      ${file} (${data.length} bytes, sha256 ${sha256(data)})`);
     for (const line of manifest ? describeManifest(manifest) : ['no manifest (made by whatsapp-web.js)']) console.log(line);
-    console.log(`entries:      ${extracted.files} session files, ${extracted.bytes} bytes unpacked${manifest ? ' (content hash verified)' : ''}`);
+    console.log(
+      `entries:      ${extracted.files} session files, ${extracted.bytes} bytes unpacked${manifest ? ' (content hash verified)' : ''}`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof ArchiveError) {
@@ -173,7 +175,9 @@ async function migrate(argv: string[]): Promise<number> {
         manifest = await readArchiveManifest(source.data);
       } catch (err) {
         if (!(err instanceof ArchiveError)) throw err;
-        console.error(`waweb session migrate: source generation ${g.generation} is not a usable session archive [${err.code}]: ${err.message}; nothing copied from it`);
+        console.error(
+          `waweb session migrate: source generation ${g.generation} is not a usable session archive [${err.code}]: ${err.message}; nothing copied from it`,
+        );
         return 1;
       }
       const hash = sha256(source.data);
@@ -198,7 +202,9 @@ async function migrate(argv: string[]): Promise<number> {
       );
     }
     const kept = (await to.store.list(sessionId)).length;
-    console.log(`copied ${copied} generation(s); ${to.label} now keeps ${kept} for session ${sessionId}; nothing deleted from ${from.label}`);
+    console.log(
+      `copied ${copied} generation(s); ${to.label} now keeps ${kept} for session ${sessionId}; nothing deleted from ${from.label}`,
+    );
     if (kept < copied) console.log(`note: the destination's keep pruned ${copied - kept} of the older copies`);
     return 0;
   } finally {

@@ -36,7 +36,12 @@ export async function runSimulator(argv: string[]): Promise<number> {
   const sim = await WhatsAppSimulator.start(options);
   console.log(`WhatsApp Web simulator listening on 127.0.0.1:${sim.port}`);
   console.log(`  page:       ${sim.url}  (reached through the Chromium flags below)`);
-  console.log(`  chromium:   ${sim.chromiumArgs().map((a) => JSON.stringify(a)).join(' ')}`);
+  console.log(
+    `  chromium:   ${sim
+      .chromiumArgs()
+      .map((a) => JSON.stringify(a))
+      .join(' ')}`,
+  );
   console.log(`  phone API:  ${sim.adminUrl ?? '(disabled)'}   e.g. curl ${sim.adminUrl ?? ''}/qr`);
   console.log(`  state:      ${options.stateFile ?? 'in memory'}`);
   console.log('Press Ctrl-C to stop.');

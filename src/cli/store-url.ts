@@ -7,7 +7,15 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileStore, InvalidOptionError, MissingDependencyError, MongoStore, PostgresStore, type MongoClientLike, type SessionStore } from '../index';
+import {
+  FileStore,
+  InvalidOptionError,
+  MissingDependencyError,
+  MongoStore,
+  PostgresStore,
+  type MongoClientLike,
+  type SessionStore,
+} from '../index';
 
 export const STORE_URL_FORMS = 'file:/abs/dir, file:./rel/dir, postgres://..., postgresql://..., mongodb://... or mongodb+srv://...';
 
@@ -61,7 +69,10 @@ function fileDirectory(url: string): string {
 }
 
 type MongoModule = {
-  MongoClient: new (url: string, options?: { serverSelectionTimeoutMS?: number; connectTimeoutMS?: number }) => { db(name?: string): unknown; close(): Promise<void> };
+  MongoClient: new (
+    url: string,
+    options?: { serverSelectionTimeoutMS?: number; connectTimeoutMS?: number },
+  ) => { db(name?: string): unknown; close(): Promise<void> };
 };
 
 /** How long a MongoDB URL's client looks for a server before the store reports it unreachable. */
@@ -69,7 +80,8 @@ export const MONGO_URL_TIMEOUT_MS = 5000;
 
 /** Opens the store `url` names. Bad or unsupported URLs are an InvalidOptionError listing the supported forms. */
 export function openStoreUrl(url: string): OpenedStore {
-  if (typeof url !== 'string' || url.length === 0) throw new InvalidOptionError(`a store URL is required; supported forms: ${STORE_URL_FORMS}`);
+  if (typeof url !== 'string' || url.length === 0)
+    throw new InvalidOptionError(`a store URL is required; supported forms: ${STORE_URL_FORMS}`);
   const label = redactUrl(url);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
 
@@ -93,7 +105,7 @@ export function openStoreUrl(url: string): OpenedStore {
     const dbName = mongoDbName(url);
     let mongodb: MongoModule;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- mongodb is an optional peer, loaded only for a mongodb:// URL
       mongodb = require('mongodb') as MongoModule;
     } catch (err) {
       throw new MissingDependencyError('mongodb', `store URL ${label}`, { cause: err });
@@ -107,7 +119,10 @@ export function openStoreUrl(url: string): OpenedStore {
         ...(/[?&]connectTimeoutMS=/i.test(url) ? {} : { connectTimeoutMS: MONGO_URL_TIMEOUT_MS }),
       });
     } catch (err) {
-      throw new InvalidOptionError(`store URL ${JSON.stringify(label)} is not a valid MongoDB URL: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new InvalidOptionError(
+        `store URL ${JSON.stringify(label)} is not a valid MongoDB URL: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
     }
     let store: MongoStore;
     try {

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import QRCode from 'qrcode';
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError } from '../index';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -19,7 +19,7 @@ export function parse(argv: string[], options: Options, usage: string, allowPosi
       strict: true,
       allowPositionals,
     });
-    return { values: values as ParsedArgs['values'], positionals };
+    return { values: values, positionals };
   } catch (err) {
     throw new InvalidOptionError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
   }

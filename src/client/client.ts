@@ -9,6 +9,7 @@ import type { AuthHost, AuthStrategy, BrowserPlan, SessionSavedInfo } from '../a
 import { findChromium } from '../browser/executable';
 import { closeBrowser, launchBrowser } from '../browser/launch';
 import { InvalidOptionError } from '../errors';
+import { firstSettled } from '../util/deadline';
 import { TypedEmitter, type WaitForOptions } from '../util/typed-emitter';
 import type { PageMessage } from '../web/bridge';
 import { PageError, WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
@@ -23,8 +24,7 @@ import {
   type DisconnectReason,
 } from './types';
 
-export const DEFAULT_USER_AGENT =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
 /** States in which the app is still deciding; the client waits. */
 const WAITING_STATES = new Set(['UNLAUNCHED', 'OPENING', 'PAIRING']);
@@ -176,7 +176,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   }
 
   /** Resolves with the next `event`; `timeout` rejects with a TimeoutError, `signal` with an AbortError. */
-  override waitFor<K extends keyof ClientEvents & string>(event: K, options: WaitForOptions = {}): Promise<ClientEvents[K]> {
+  override waitFor<K extends Extract<keyof ClientEvents, string>>(event: K, options: WaitForOptions = {}): Promise<ClientEvents[K]> {
     return super.waitFor(event, { ...options, timeoutOption: 'waitFor timeout' });
   }
 
@@ -195,7 +195,10 @@ export class Client extends TypedEmitter<ClientEvents> {
     if (!connecting) findChromium(puppeteerOptions.executablePath);
     const abort = new AbortController();
     this.#startAbort = abort;
-    const request = puppeteerOptions.userDataDir === undefined ? { signal: abort.signal } : { userDataDir: puppeteerOptions.userDataDir, signal: abort.signal };
+    const request =
+      puppeteerOptions.userDataDir === undefined
+        ? { signal: abort.signal }
+        : { userDataDir: puppeteerOptions.userDataDir, signal: abort.signal };
     const closedWhileStarting = (cause?: unknown): ClientClosedError =>
       new ClientClosedError('the client was closed while starting', cause === undefined ? undefined : { cause });
     let plan: BrowserPlan;
@@ -256,7 +259,7 @@ export class Client extends TypedEmitter<ClientEvents> {
       failed.catch(() => undefined);
       const opened = web.open(WHATSAPP_WEB_URL, 0);
       opened.catch(() => undefined);
-      await Promise.race([opened.then(() => booted), booted, failed]);
+      await firstSettled([opened.then(() => booted), booted, failed]);
     } catch (err) {
       if (abort.signal.aborted) throw closedWhileStarting(err);
       throw err;
@@ -352,7 +355,10 @@ export class Client extends TypedEmitter<ClientEvents> {
     run.authFailureEmitted = true;
     run.hadSession = false;
     await this.authStrategy.onAuthFailure();
-    this.emit('auth_failure', new AuthFailureError('SESSION_REJECTED', 'the stored session was rejected (unlinked or revoked on the phone)'));
+    this.emit(
+      'auth_failure',
+      new AuthFailureError('SESSION_REJECTED', 'the stored session was rejected (unlinked or revoked on the phone)'),
+    );
     if (this.options.restartOnAuthFail !== false) return false;
     await this.#shutdown(run, 'AUTH_FAILURE');
     return true;

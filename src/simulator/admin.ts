@@ -14,14 +14,18 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-type Handler = (sim: WhatsAppSimulator, params: string[], body: Record<string, unknown>) => Promise<unknown> | unknown;
+type Handler = (sim: WhatsAppSimulator, params: string[], body: Record<string, unknown>) => unknown;
 
 const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
   ['GET', /^\/health$/, () => ({ ok: true })],
   ['GET', /^\/qr$/, (sim) => ({ qr: sim.pendingQrCodes() })],
   ['GET', /^\/phones\/([^/]+)\/devices$/, (sim, [n]) => ({ devices: sim.phone(n ?? '').devices() })],
   ['POST', /^\/phones\/([^/]+)\/scan$/, async (sim, [n], b) => ({ device: await sim.phone(n ?? '').scan(b['qr'] as string) })],
-  ['POST', /^\/phones\/([^/]+)\/pair-code$/, async (sim, [n], b) => ({ device: await sim.phone(n ?? '').pairWithCode(b['code'] as string) })],
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/pair-code$/,
+    async (sim, [n], b) => ({ device: await sim.phone(n ?? '').pairWithCode(b['code'] as string) }),
+  ],
   [
     'DELETE',
     /^\/phones\/([^/]+)\/devices\/([^/]+)$/,

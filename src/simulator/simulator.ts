@@ -9,7 +9,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { webWhatsappCertificate } from './cert';
 import { TimeoutError } from '../errors';
 import { SimulatorError } from './errors';
@@ -405,7 +405,9 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     for (let i = 0; i < chunks; i++) {
       const size = Math.min(chunkSize, bytes - i * chunkSize);
       // Random base64 text: it compresses like real encrypted history, i.e. barely.
-      const chunk = randomBytes(Math.ceil((size * 3) / 4)).toString('base64').slice(0, size);
+      const chunk = randomBytes(Math.ceil((size * 3) / 4))
+        .toString('base64')
+        .slice(0, size);
       this.#send(conn, { t: 'history', seq: first + i, chunk, last: i === chunks - 1 });
     }
     await done;
@@ -474,7 +476,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     ws.on('message', (data) => {
       let frame: ClientFrame;
       try {
-        frame = JSON.parse(String(data)) as ClientFrame;
+        frame = JSON.parse(rawText(data)) as ClientFrame;
       } catch {
         return;
       }
@@ -800,7 +802,10 @@ export function parseQrText(text: unknown): QrFields {
     throw new SimulatorError(400, 'QR text must have five comma-separated fields: ref,noiseKey,identityKey,advSecret,platform');
   }
   const [ref = '', noisePub = '', identityPub = '', advSecret = '', platform = ''] = parts;
-  for (const [name, value] of [['noise key', noisePub], ['identity key', identityPub]] as const) {
+  for (const [name, value] of [
+    ['noise key', noisePub],
+    ['identity key', identityPub],
+  ] as const) {
     if (Buffer.from(value, 'base64').length !== 32) throw new SimulatorError(400, `QR ${name} is not a base64 32-byte public key`);
   }
   return { ref, noisePub, identityPub, advSecret, platform };
@@ -835,3 +840,10 @@ const INDEX_HTML = `<!doctype html>
 <body><div id="app"></div><script src="/app.js"></script></body>
 </html>
 `;
+
+/** A WebSocket message's bytes as text, whichever of its forms `ws` handed over. */
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Buffer.from(new Uint8Array(data)).toString('utf8');
+}

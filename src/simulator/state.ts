@@ -109,18 +109,20 @@ export class ServerState {
     if (!file) return Promise.resolve();
     const snapshot: StateFile = { version: 1, accounts: [...this.accounts.values()] };
     const text = JSON.stringify(snapshot, null, 2);
-    const write = this.#writing.catch(() => undefined).then(async () => {
-      await mkdir(dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      const handle = await open(tmp, 'w', 0o600);
-      try {
-        await handle.writeFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(tmp, file);
-    });
+    const write = this.#writing
+      .catch(() => undefined)
+      .then(async () => {
+        await mkdir(dirname(file), { recursive: true });
+        const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+        const handle = await open(tmp, 'w', 0o600);
+        try {
+          await handle.writeFile(text);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(tmp, file);
+      });
     // A failed write is reported to its caller only; later writes still run.
     this.#writing = write;
     return write;

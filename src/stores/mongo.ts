@@ -99,15 +99,12 @@ function classify(err: unknown): typeof ErrorCode.STORE_FAILED | typeof ErrorCod
 
 function isFileNotFound(err: unknown): boolean {
   const e = err as { name?: unknown; message?: unknown; code?: unknown };
-  return (
-    (e?.name === 'MongoRuntimeError' && typeof e.message === 'string' && /not found/i.test(e.message)) ||
-    e?.code === 'ENOENT'
-  );
+  return (e?.name === 'MongoRuntimeError' && typeof e.message === 'string' && /not found/i.test(e.message)) || e?.code === 'ENOENT';
 }
 
 function loadGridFSBucket(): GridFSBucketClass {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- mongodb is an optional peer, loaded only when a MongoStore is used
     return (require('mongodb') as { GridFSBucket: GridFSBucketClass }).GridFSBucket;
   } catch (err) {
     throw new MissingDependencyError('mongodb', 'MongoStore', { cause: err });
@@ -148,9 +145,7 @@ function numberFiles(files: GridFSFile[]): NumberedFile[] {
     highest = Math.max(highest, generation);
     numbered.push({ file, generation });
   }
-  return numbered.sort(
-    (a, b) => b.generation - a.generation || b.file.uploadDate.getTime() - a.file.uploadDate.getTime(),
-  );
+  return numbered.sort((a, b) => b.generation - a.generation || b.file.uploadDate.getTime() - a.file.uploadDate.getTime());
 }
 
 /**
@@ -166,7 +161,10 @@ export class MongoStore implements SessionStore {
   readonly name = 'mongo';
   readonly keep: number;
   readonly operationTimeoutMs: number;
-  private readonly source: { kind: 'mongoose'; mongoose: MongooseLike } | { kind: 'db'; db: MongoDbLike } | { kind: 'client'; client: MongoClientLike; dbName: string | undefined };
+  private readonly source:
+    | { kind: 'mongoose'; mongoose: MongooseLike }
+    | { kind: 'db'; db: MongoDbLike }
+    | { kind: 'client'; client: MongoClientLike; dbName: string | undefined };
   private closed = false;
 
   constructor(options: MongoStoreOptions) {
@@ -245,7 +243,8 @@ export class MongoStore implements SessionStore {
         const entry = wanted === undefined ? numbered[0] : numbered.find((n) => n.generation === wanted);
         if (!entry) return null;
         const maxBytes = options?.maxBytes;
-        if (maxBytes !== undefined && entry.file.length > maxBytes) throw dataTooLarge('MongoStore', sessionId, entry.generation, entry.file.length, maxBytes);
+        if (maxBytes !== undefined && entry.file.length > maxBytes)
+          throw dataTooLarge('MongoStore', sessionId, entry.generation, entry.file.length, maxBytes);
         let data: Buffer;
         try {
           data = await download(bucket, entry.file, signal);
@@ -291,7 +290,9 @@ export class MongoStore implements SessionStore {
         signal,
         abortMessage: `MongoStore: ${what} was aborted`,
         onTimeout: () =>
-          new StoreError(`MongoStore: ${what} did not finish within operationTimeoutMs (${this.operationTimeoutMs} ms)`, { code: ErrorCode.TIMEOUT }),
+          new StoreError(`MongoStore: ${what} did not finish within operationTimeoutMs (${this.operationTimeoutMs} ms)`, {
+            code: ErrorCode.TIMEOUT,
+          }),
       });
     } catch (err) {
       throw wrapError(err, `MongoStore: ${what} failed`, classify);

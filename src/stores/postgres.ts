@@ -1,7 +1,17 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { ErrorCode, InvalidOptionError, MissingDependencyError, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
-import { assertBuffer, assertGeneration, assertMaxBytes, causeChain, closedError, dataTooLarge, resolveKeep, resolveTimeout, wrapError } from './internal';
+import {
+  assertBuffer,
+  assertGeneration,
+  assertMaxBytes,
+  causeChain,
+  closedError,
+  dataTooLarge,
+  resolveKeep,
+  resolveTimeout,
+  wrapError,
+} from './internal';
 import { assertSessionId } from './session-id';
 import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
@@ -138,7 +148,7 @@ export class PostgresStore implements SessionStore {
     } else {
       let pg: typeof import('pg');
       try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg is an optional peer, loaded only when the store makes its own pool
         pg = require('pg') as typeof import('pg');
       } catch (err) {
         throw new MissingDependencyError('pg', 'PostgresStore', { cause: err });
@@ -216,7 +226,9 @@ export class PostgresStore implements SessionStore {
       if (!row) return null;
       if (row.data === null) throw dataTooLarge('PostgresStore', sessionId, row.generation, row.bytes, maxBytes ?? 0);
       if (row.data.length !== row.bytes) {
-        throw new StoreError(`PostgresStore: generation ${row.generation} of "${sessionId}" holds ${row.data.length} bytes, expected ${row.bytes}`);
+        throw new StoreError(
+          `PostgresStore: generation ${row.generation} of "${sessionId}" holds ${row.data.length} bytes, expected ${row.bytes}`,
+        );
       }
       return { sessionId, generation: row.generation, createdAt: row.created_at, bytes: row.bytes, data: row.data };
     });
@@ -285,9 +297,13 @@ export class PostgresStore implements SessionStore {
       onTimeout: () => connectTimeout(),
     }).catch((err: unknown) => {
       // A connection that arrives after we stopped waiting goes straight back, destroyed.
-      connecting.then((late) => late.release(true), () => undefined);
+      connecting.then(
+        (late) => late.release(true),
+        () => undefined,
+      );
       // pg's own connection timeout (same length, set on pools the store creates) is the same deadline.
-      if (err instanceof Error && /timeout exceeded when trying to connect|due to connection timeout/i.test(err.message)) throw connectTimeout(err);
+      if (err instanceof Error && /timeout exceeded when trying to connect|due to connection timeout/i.test(err.message))
+        throw connectTimeout(err);
       throw err;
     });
     let broken: Error | undefined;
@@ -297,7 +313,9 @@ export class PostgresStore implements SessionStore {
         signal,
         abortMessage: `PostgresStore: ${what} was aborted`,
         onTimeout: () =>
-          new StoreError(`PostgresStore: ${what} did not finish within queryTimeoutMs (${this.queryTimeoutMs} ms)`, { code: ErrorCode.TIMEOUT }),
+          new StoreError(`PostgresStore: ${what} did not finish within queryTimeoutMs (${this.queryTimeoutMs} ms)`, {
+            code: ErrorCode.TIMEOUT,
+          }),
       });
     } catch (err) {
       if (err instanceof Error && isStop(err)) broken = err;

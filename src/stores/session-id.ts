@@ -15,9 +15,6 @@ export function isValidSessionId(id: unknown): id is string {
 export function assertSessionId(id: unknown): asserts id is string {
   if (!isValidSessionId(id)) {
     const shown = typeof id === 'string' ? JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}...` : id) : typeof id;
-    throw new StoreError(
-      `Invalid session id ${shown}: use 1 to 128 letters, digits, "_" or "-"`,
-      { code: ErrorCode.INVALID_SESSION_ID },
-    );
+    throw new StoreError(`Invalid session id ${shown}: use 1 to 128 letters, digits, "_" or "-"`, { code: ErrorCode.INVALID_SESSION_ID });
   }
 }

@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
-import { assertBuffer, assertGeneration, assertMaxBytes, closedError, dataTooLarge, processLock, throwIfAborted, wrapError } from './internal';
+import {
+  assertBuffer,
+  assertGeneration,
+  assertMaxBytes,
+  closedError,
+  dataTooLarge,
+  processLock,
+  throwIfAborted,
+  wrapError,
+} from './internal';
 import { assertSessionId } from './session-id';
 import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 import { writeFileAtomic } from '../util/atomic-write';

@@ -55,10 +55,25 @@ export async function settledWithin(promise: Promise<unknown>, ms: number): Prom
     timer = setTimeout(resolve, ms);
   });
   try {
-    await Promise.race([promise.then(() => undefined, () => undefined), deadline]);
+    await Promise.race([
+      promise.then(
+        () => undefined,
+        () => undefined,
+      ),
+      deadline,
+    ]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The first of `promises` to settle, as `Promise.race` gives it, with the rejections of the others
+ * consumed (a loser that rejects later is not an unhandled rejection).
+ */
+export function firstSettled<T>(promises: ReadonlyArray<Promise<T>>): Promise<T> {
+  for (const p of promises) p.catch(() => undefined);
+  return Promise.race(promises);
 }
 
 export interface DeadlineOptions {

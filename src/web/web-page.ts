@@ -35,7 +35,13 @@ export class PageError extends WawebError {
 }
 
 function isNavigationError(err: unknown): boolean {
-  const text = String(err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : err);
+  const cause = err instanceof Error ? (err as { cause?: unknown }).cause : undefined;
+  const text =
+    err instanceof Error
+      ? `${err.message} ${cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : ''}`
+      : typeof err === 'string'
+        ? err
+        : '';
   return /context was destroyed|navigat|detached|Target closed|Session closed/i.test(text);
 }
 

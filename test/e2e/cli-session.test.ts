@@ -20,7 +20,7 @@ let pg: PostgresServer | undefined;
 let tmp: TempDir | undefined;
 let sourceDir = '';
 /** The source generations, oldest first, as saved. */
-let saved: Array<{ archive: SessionArchive; generation: StoredGeneration }> = [];
+const saved: Array<{ archive: SessionArchive; generation: StoredGeneration }> = [];
 const SESSION = `alice-${suffix}`;
 
 interface Run {
@@ -126,7 +126,10 @@ test('inspect prints the manifest of a waweb archive, and says when there is non
   expect(good.stdout).toMatch(/entries:\s+2 session files/);
 
   const wwebjs = join(tmp!.path, 'wwebjs.zip');
-  await writeFile(wwebjs, await makeZip([{ name: 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000003.log', data: 'idb' }]));
+  await writeFile(
+    wwebjs,
+    await makeZip([{ name: 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000003.log', data: 'idb' }]),
+  );
   const plain = await run(['inspect', wwebjs]);
   expect(plain.code).toBe(0);
   expect(plain.stdout).toContain('no manifest (made by whatsapp-web.js)');

@@ -8,14 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import {
-  BrowserNotFoundError,
-  Client,
-  ErrorCode,
-  InvalidOptionError,
-  LocalAuth,
-  ProfileLockedError,
-} from '../../src/index';
+import { BrowserNotFoundError, Client, ErrorCode, InvalidOptionError, LocalAuth, ProfileLockedError } from '../../src/index';
 import { ClientHarness, mainBrowserPid } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 

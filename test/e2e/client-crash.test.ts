@@ -44,7 +44,12 @@ test('SIGKILL → disconnected(BROWSER_CLOSED), no unhandled rejection; the next
   expect(c.count('auth_failure')).toBe(0);
   expect(c.client.info?.wid.user).toBe(number);
   await c.client.sendMessage('15559990004@c.us', 'back after the crash');
-  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('back after the crash');
+  expect(
+    env.sim
+      .phone(number)
+      .sentMessages()
+      .map((m) => m.body),
+  ).toContain('back after the crash');
 
   await settle();
   expect(rejections.seen).toEqual([]);

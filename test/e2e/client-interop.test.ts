@@ -6,7 +6,10 @@ import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
 
-const env = useSimulatorHarnesses('waweb-client-interop-', (sim, dir) => ({ wwebjs: new WwebjsHarness(sim, dir), h: new ClientHarness(sim, dir) }));
+const env = useSimulatorHarnesses('waweb-client-interop-', (sim, dir) => ({
+  wwebjs: new WwebjsHarness(sim, dir),
+  h: new ClientHarness(sim, dir),
+}));
 
 test('a LocalAuth folder created by whatsapp-web.js 1.34.7 is restored by waweb without a QR', async () => {
   const number = '15552000001';
@@ -30,7 +33,12 @@ test('a LocalAuth folder created by whatsapp-web.js 1.34.7 is restored by waweb 
   expect(c.client.info?.wid._serialized).toBe(`${number}@c.us`);
   expect(c.client.info?.pushname).toBe('From wwebjs');
   await c.client.sendMessage('15559990002@c.us', 'hello from waweb on a wwebjs folder');
-  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('hello from waweb on a wwebjs folder');
+  expect(
+    env.sim
+      .phone(number)
+      .sentMessages()
+      .map((m) => m.body),
+  ).toContain('hello from waweb on a wwebjs folder');
   expect(env.sim.phone(number).devices()).toHaveLength(1);
 });
 

@@ -33,7 +33,12 @@ test('LocalAuth: pair → ready → destroy → a new Client with the same clien
   await first.until('ready');
   const sent = await sentFromReady;
   expect(sent).not.toBeInstanceOf(Error);
-  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('hello from ready');
+  expect(
+    env.sim
+      .phone(number)
+      .sentMessages()
+      .map((m) => m.body),
+  ).toContain('hello from ready');
   expect(first.client.info?.wid._serialized).toBe(`${number}@c.us`);
   expect(first.client.info?.pushname).toBe('Alice');
   expect(first.count('qr')).toBeGreaterThanOrEqual(1);
@@ -56,7 +61,12 @@ test('LocalAuth: pair → ready → destroy → a new Client with the same clien
   expect(second.count('ready')).toBe(1);
   expect(second.client.info?.wid.user).toBe(number);
   expect(env.sim.phone(number).devices()).toHaveLength(1);
-  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('after restore');
+  expect(
+    env.sim
+      .phone(number)
+      .sentMessages()
+      .map((m) => m.body),
+  ).toContain('after restore');
 });
 
 test('NoAuth: every start is a fresh session with a QR, and no browser is left behind', async () => {
@@ -83,7 +93,12 @@ test('a dropped connection heals on its own: TIMEOUT → CONNECTED, no second au
   expect(c.args('change_state').slice(before)).toEqual([['TIMEOUT'], ['OPENING'], ['CONNECTED']]);
   expect(await c.client.getState()).toBe('CONNECTED');
   await c.client.sendMessage('15559990009@c.us', 'after reconnect');
-  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('after reconnect');
+  expect(
+    env.sim
+      .phone(number)
+      .sentMessages()
+      .map((m) => m.body),
+  ).toContain('after reconnect');
   expect(c.count('authenticated')).toBe(1);
   expect(c.count('ready')).toBe(1);
   expect(c.count('disconnected')).toBe(0);
@@ -103,10 +118,7 @@ test('two clientIds side by side stay independent: two devices, unlinking one af
 
   // Unlink one device on the phone (the phone API does not say which browser it is): exactly one client goes.
   await env.sim.phone(number).unlink(devices[0]!.id);
-  const loggedOut = await Promise.race([
-    a.until('disconnected').then(() => a),
-    b.until('disconnected').then(() => b),
-  ]);
+  const loggedOut = await Promise.race([a.until('disconnected').then(() => a), b.until('disconnected').then(() => b)]);
   const other = loggedOut === a ? b : a;
   const otherId = loggedOut === a ? 'side-b' : 'side-a';
   const goneId = loggedOut === a ? 'side-a' : 'side-b';
@@ -114,8 +126,18 @@ test('two clientIds side by side stay independent: two devices, unlinking one af
   expect(other.count('disconnected')).toBe(0);
   expect(await other.client.getState()).toBe('CONNECTED');
   await other.client.sendMessage('15559990001', 'still here');
-  expect(env.sim.phone(number).sentMessages().map((m) => m.body)).toContain('still here');
-  expect(env.sim.phone(number).devices().map((d) => d.id)).toEqual([devices[1]!.id]);
+  expect(
+    env.sim
+      .phone(number)
+      .sentMessages()
+      .map((m) => m.body),
+  ).toContain('still here');
+  expect(
+    env.sim
+      .phone(number)
+      .devices()
+      .map((d) => d.id),
+  ).toEqual([devices[1]!.id]);
   // A phone-side logout removes the session's folder, and only that one.
   expect(existsSync(env.h.sessionDir(goneId))).toBe(false);
   expect(existsSync(env.h.sessionDir(otherId))).toBe(true);

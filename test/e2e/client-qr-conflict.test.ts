@@ -104,5 +104,10 @@ test('takeoverOnConflict: the client takes the session back and is CONNECTED aga
   expect(c.count('ready')).toBe(1);
   expect(rotating.sim.phone(number).devices()[0]!.online).toBe(true);
   await c.client.sendMessage('15559990003@c.us', 'after takeover');
-  expect(rotating.sim.phone(number).sentMessages().map((m) => m.body)).toContain('after takeover');
+  expect(
+    rotating.sim
+      .phone(number)
+      .sentMessages()
+      .map((m) => m.body),
+  ).toContain('after takeover');
 });

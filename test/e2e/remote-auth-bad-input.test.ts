@@ -74,7 +74,13 @@ const badArchives: Array<[label: string, code: ErrorCode, make: () => Promise<Bu
   [
     `an archive inflating past maxArchiveBytes`,
     ErrorCode.ARCHIVE_TOO_LARGE,
-    () => makeZip([{ name: 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000009.log', data: Buffer.alloc(MAX_ARCHIVE_BYTES + 1024 * 1024) }]),
+    () =>
+      makeZip([
+        {
+          name: 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000009.log',
+          data: Buffer.alloc(MAX_ARCHIVE_BYTES + 1024 * 1024),
+        },
+      ]),
   ],
   [
     'a manifest with an unknown format version',
@@ -142,28 +148,31 @@ describe('with no older good generation', () => {
 });
 
 describe('with an older good generation', () => {
-  test.each(badArchives)('%s: the older generation is restored (ready, no QR) and an error event carries %s', async (_label, code, make) => {
-    const dataPath = join(env.work.path, 'data');
-    const store = new FileStore({ directory: join(env.work.path, 'store'), keep: 10 });
-    await store.save(SESSION, good);
-    await store.save(SESSION, await make());
-    const remoteBefore = await snapshotStore(store, SESSION);
-    const outsideBefore = await listing(env.work.path, ['data', 'store']);
+  test.each(badArchives)(
+    '%s: the older generation is restored (ready, no QR) and an error event carries %s',
+    async (_label, code, make) => {
+      const dataPath = join(env.work.path, 'data');
+      const store = new FileStore({ directory: join(env.work.path, 'store'), keep: 10 });
+      await store.save(SESSION, good);
+      await store.save(SESSION, await make());
+      const remoteBefore = await snapshotStore(store, SESSION);
+      const outsideBefore = await listing(env.work.path, ['data', 'store']);
 
-    const c = env.harness.create({ store, clientId: CLIENT_ID, dataPath, maxArchiveBytes: MAX_ARCHIVE_BYTES });
-    await c.client.initialize();
-    await c.until('ready');
-    expect(c.count('qr')).toBe(0);
-    expect(c.client.info?.wid._serialized).toBe(`${NUMBER}@c.us`);
-    const errors = c.args('error').map(([e]) => e);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toBeInstanceOf(ArchiveError);
-    expect((errors[0] as ArchiveError).code).toBe(code);
-    // The restore wrote only inside the data folder and deleted no generation.
-    expect(await listing(env.work.path, ['data', 'store'])).toEqual(outsideBefore);
-    expect(existsSync(absoluteTarget)).toBe(false);
-    expect((await fsp.readdir(dataPath)).filter((n) => n.startsWith('.'))).toEqual([]);
-    const remoteAfter = await snapshotStore(store, SESSION);
-    expect(remoteAfter.slice(-remoteBefore.length)).toEqual(remoteBefore);
-  });
+      const c = env.harness.create({ store, clientId: CLIENT_ID, dataPath, maxArchiveBytes: MAX_ARCHIVE_BYTES });
+      await c.client.initialize();
+      await c.until('ready');
+      expect(c.count('qr')).toBe(0);
+      expect(c.client.info?.wid._serialized).toBe(`${NUMBER}@c.us`);
+      const errors = c.args('error').map(([e]) => e);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(ArchiveError);
+      expect((errors[0] as ArchiveError).code).toBe(code);
+      // The restore wrote only inside the data folder and deleted no generation.
+      expect(await listing(env.work.path, ['data', 'store'])).toEqual(outsideBefore);
+      expect(existsSync(absoluteTarget)).toBe(false);
+      expect((await fsp.readdir(dataPath)).filter((n) => n.startsWith('.'))).toEqual([]);
+      const remoteAfter = await snapshotStore(store, SESSION);
+      expect(remoteAfter.slice(-remoteBefore.length)).toEqual(remoteBefore);
+    },
+  );
 });

@@ -63,69 +63,72 @@ const cases: Array<[name: string, number: string, store: () => ChildStoreConfig]
   ],
 ];
 
-test.each(cases)('%s: pair → remote_session_saved → kill -9 of the process tree 1 s later → local data deleted → new process is ready without a QR', async (name, number, storeConfig) => {
-  const clientId = `crash${number.slice(-1)}`;
-  const dataPath = join(work.path, 'data');
-  const config = { clientId, dataPath, chromiumArgs: sim.chromiumArgs(), store: storeConfig() };
-  const profile = join(dataPath, `RemoteAuth-${clientId}`);
-  const scanErrors: unknown[] = [];
+test.each(cases)(
+  '%s: pair → remote_session_saved → kill -9 of the process tree 1 s later → local data deleted → new process is ready without a QR',
+  async (name, number, storeConfig) => {
+    const clientId = `crash${number.slice(-1)}`;
+    const dataPath = join(work.path, 'data');
+    const config = { clientId, dataPath, chromiumArgs: sim.chromiumArgs(), store: storeConfig() };
+    const profile = join(dataPath, `RemoteAuth-${clientId}`);
+    const scanErrors: unknown[] = [];
 
-  // 1. First process: pair through the phone.
-  const first = spawnRemoteChild(config, { cwd: work.path });
-  children.push(first);
-  const qr = await first.until('qr');
-  await sim
-    .phone(number)
-    .scan(qr.qr)
-    .catch((err: unknown) => scanErrors.push(err));
-  const ready = await first.until('ready');
-  expect(ready.wid).toBe(`${number}@c.us`);
-  const saved = await first.until('remote_session_saved');
-  expect(saved.generation).toBe(1);
-  expect(saved.bytes).toBeGreaterThan(0);
-  const [device] = sim.phone(number).devices();
-  expect(device).toBeDefined();
+    // 1. First process: pair through the phone.
+    const first = spawnRemoteChild(config, { cwd: work.path });
+    children.push(first);
+    const qr = await first.until('qr');
+    await sim
+      .phone(number)
+      .scan(qr.qr)
+      .catch((err: unknown) => scanErrors.push(err));
+    const ready = await first.until('ready');
+    expect(ready.wid).toBe(`${number}@c.us`);
+    const saved = await first.until('remote_session_saved');
+    expect(saved.generation).toBe(1);
+    expect(saved.bytes).toBeGreaterThan(0);
+    const [device] = sim.phone(number).devices();
+    expect(device).toBeDefined();
 
-  // 2. One second later the whole tree dies: the child's process group and Chromium's.
-  await new Promise((r) => setTimeout(r, 1000));
-  const browserPid = first.browserPid();
-  expect(browserPid).toBeDefined();
-  const left = await first.killTree();
-  expect(left).toEqual([]);
-  expect((await first.exited).signal).toBe('SIGKILL');
-  expect(inGroups([first.pid, browserPid!])).toEqual([]);
-  expect(processesMentioning(`--user-data-dir=${profile}`)).toEqual([]);
-  // Nothing but the first backup was written before the kill.
-  const inspector = await inspect(config.store);
-  try {
-    const generations = await inspector.store.list(`RemoteAuth-${clientId}`);
-    expect(generations.length).toBeGreaterThanOrEqual(1);
-  } finally {
-    await inspector.close();
-  }
+    // 2. One second later the whole tree dies: the child's process group and Chromium's.
+    await new Promise((r) => setTimeout(r, 1000));
+    const browserPid = first.browserPid();
+    expect(browserPid).toBeDefined();
+    const left = await first.killTree();
+    expect(left).toEqual([]);
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(inGroups([first.pid, browserPid!])).toEqual([]);
+    expect(processesMentioning(`--user-data-dir=${profile}`)).toEqual([]);
+    // Nothing but the first backup was written before the kill.
+    const inspector = await inspect(config.store);
+    try {
+      const generations = await inspector.store.list(`RemoteAuth-${clientId}`);
+      expect(generations.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await inspector.close();
+    }
 
-  // 3. The machine's disk is gone.
-  await rm(dataPath, { recursive: true, force: true });
-  expect(existsSync(dataPath)).toBe(false);
+    // 3. The machine's disk is gone.
+    await rm(dataPath, { recursive: true, force: true });
+    expect(existsSync(dataPath)).toBe(false);
 
-  // 4. A new process on the same store restores the session: ready, no QR.
-  const second = spawnRemoteChild(config, { cwd: work.path });
-  children.push(second);
-  const starting = await second.until('initializing');
-  const again = await second.until('ready', 1, 45_000);
-  expect(again.wid).toBe(`${number}@c.us`);
-  expect(second.count('qr')).toBe(0);
-  expect(second.count('fatal')).toBe(0);
-  expect(second.reports.filter((r) => r.type === 'error')).toEqual([]);
-  // The same linked device logged in again; the phone still has exactly it.
-  const devices = sim.phone(number).devices();
-  expect(devices.map((d) => d.id)).toEqual([device!.id]);
-  expect(devices[0]!.online).toBe(true);
-  expect(scanErrors).toEqual([]);
+    // 4. A new process on the same store restores the session: ready, no QR.
+    const second = spawnRemoteChild(config, { cwd: work.path });
+    children.push(second);
+    const starting = await second.until('initializing');
+    const again = await second.until('ready', 1, 45_000);
+    expect(again.wid).toBe(`${number}@c.us`);
+    expect(second.count('qr')).toBe(0);
+    expect(second.count('fatal')).toBe(0);
+    expect(second.reports.filter((r) => r.type === 'error')).toEqual([]);
+    // The same linked device logged in again; the phone still has exactly it.
+    const devices = sim.phone(number).devices();
+    expect(devices.map((d) => d.id)).toEqual([device!.id]);
+    expect(devices[0]!.online).toBe(true);
+    expect(scanErrors).toEqual([]);
 
-  measured.push(
-    `${name}: ready → first remote_session_saved ${saved.t - ready.t} ms (save ${saved.durationMs} ms, ${saved.bytes} bytes); ` +
-      `restore process start → ready ${again.t - starting.t} ms`,
-  );
-  await second.stop();
-});
+    measured.push(
+      `${name}: ready → first remote_session_saved ${saved.t - ready.t} ms (save ${saved.durationMs} ms, ${saved.bytes} bytes); ` +
+        `restore process start → ready ${again.t - starting.t} ms`,
+    );
+    await second.stop();
+  },
+);

@@ -97,7 +97,10 @@ test("a backup made by whatsapp-web.js 1.34.7's RemoteAuth restores in waweb's R
 
   const paired = env.wwebjs.start(strategy, {
     onQr: (qr) => {
-      env.sim.phone(number).scan(qr).catch((err: unknown) => console.error('scan failed', err));
+      env.sim
+        .phone(number)
+        .scan(qr)
+        .catch((err: unknown) => console.error('scan failed', err));
     },
   });
   await paired.next('ready');
@@ -116,7 +119,12 @@ test("a backup made by whatsapp-web.js 1.34.7's RemoteAuth restores in waweb's R
   expect(existsSync(join(wwebjsData, 'RemoteAuth-interop1.zip'))).toBe(false);
 
   // waweb restores it on a machine with no local copy.
-  const restored = env.waweb.create({ store, clientId: 'interop1', dataPath: join(env.work.path, 'waweb-data'), backupSyncIntervalMs: 60_000 });
+  const restored = env.waweb.create({
+    store,
+    clientId: 'interop1',
+    dataPath: join(env.work.path, 'waweb-data'),
+    backupSyncIntervalMs: 60_000,
+  });
   await restored.client.initialize();
   await restored.until('ready');
   expect(restored.count('qr')).toBe(0);
@@ -131,7 +139,10 @@ test("a backup made by waweb's RemoteAuth restores in whatsapp-web.js 1.34.7's R
   const number = '15553000002';
   const store = new FileStore({ directory: join(env.work.path, 'store') });
 
-  const paired = await env.waweb.ready({ store, clientId: 'interop2', dataPath: join(env.work.path, 'waweb-data'), backupSyncIntervalMs: 60_000 }, number);
+  const paired = await env.waweb.ready(
+    { store, clientId: 'interop2', dataPath: join(env.work.path, 'waweb-data'), backupSyncIntervalMs: 60_000 },
+    number,
+  );
   await paired.client.destroy();
   const newest = await store.load('RemoteAuth-interop2');
   expect(newest).not.toBeNull();

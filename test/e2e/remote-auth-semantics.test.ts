@@ -59,7 +59,9 @@ test('every completed save emits remote_session_saved with a growing generation;
   await t.until('ready');
   const [first] = await t.until('remote_session_saved');
   expect(first.generation).toBe(1);
-  measured.push(`ready → first remote_session_saved: ${t.at('remote_session_saved')! - t.at('ready')!} ms (save ${first.durationMs} ms, ${first.bytes} bytes)`);
+  measured.push(
+    `ready → first remote_session_saved: ${t.at('remote_session_saved')! - t.at('ready')!} ms (save ${first.durationMs} ms, ${first.bytes} bytes)`,
+  );
 
   // Four periodic checks with nothing new: no upload, no event.
   const ticksAtFirst = ticks.ticks();

@@ -10,7 +10,7 @@ import { Pool } from 'pg';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortError, Client, ClientClosedError, ErrorCode, MongoStore, PostgresStore, RemoteAuth, StoreError, type MongoClientLike } from '../../src/index';
+import { AbortError, Client, ClientClosedError, ErrorCode, MongoStore, PostgresStore, RemoteAuth, StoreError } from '../../src/index';
 import type { AuthHost } from '../../src/auth/strategy';
 import { blackHole, type BlackHole } from '../helpers/ports';
 
@@ -94,9 +94,12 @@ describe('PostgresStore', () => {
 
 describe('MongoStore', () => {
   test('a call to a server that never answers ends with TIMEOUT naming operationTimeoutMs', async () => {
-    const client = new MongoClient(`mongodb://127.0.0.1:${hole.port}/waweb`, { serverSelectionTimeoutMS: 60_000, connectTimeoutMS: 60_000 });
+    const client = new MongoClient(`mongodb://127.0.0.1:${hole.port}/waweb`, {
+      serverSelectionTimeoutMS: 60_000,
+      connectTimeoutMS: 60_000,
+    });
     cleanups.push(() => client.close(true));
-    const store = new MongoStore({ client: client as unknown as MongoClientLike, operationTimeoutMs: 300 });
+    const store = new MongoStore({ client: client, operationTimeoutMs: 300 });
     for (const call of [store.list('s'), store.load('s'), store.save('s', Buffer.from('x'))]) {
       const { ms, error } = await timed(call);
       expect(error).toBeInstanceOf(StoreError);

@@ -10,7 +10,10 @@ import { WwebjsHarness } from '../helpers/wwebjs';
 const env = useSimulatorHarnesses(undefined, (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
 
 const scanWith = (number: string) => (qr: string) => {
-  env.sim.phone(number).scan(qr).catch((err: unknown) => console.error('scan failed', err));
+  env.sim
+    .phone(number)
+    .scan(qr)
+    .catch((err: unknown) => console.error('scan failed', err));
 };
 
 test('LocalAuth: QR pairing, restore without QR, unlink brings the QR back', async () => {
@@ -68,8 +71,14 @@ test('NoAuth needs a QR on every start; two clientIds hold two independent devic
   const yAgain = env.harness.start(env.harness.localAuth('y'));
   // The loser of the race is stopped in afterEach; its wait then rejects, which is expected.
   const restored = await Promise.race([
-    xAgain.next('ready').then(() => 'x', () => 'stopped'),
-    yAgain.next('ready').then(() => 'y', () => 'stopped'),
+    xAgain.next('ready').then(
+      () => 'x',
+      () => 'stopped',
+    ),
+    yAgain.next('ready').then(
+      () => 'y',
+      () => 'stopped',
+    ),
   ]);
   expect(['x', 'y']).toContain(restored);
   const qrSide = restored === 'x' ? yAgain : xAgain;

@@ -9,7 +9,7 @@
  * CongoDB limits to design tests around: GridFS downloads above 16 MiB fail, unique indexes are
  * not enforced, no change streams.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -45,7 +45,7 @@ export async function startMongo(): Promise<MongoServer> {
       stop(): Promise<void> {
         if (!stopping) {
           stopping = (async () => {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only to clean up an external server
             const { MongoClient } = require('mongodb') as typeof import('mongodb');
             const client = new MongoClient(external, { serverSelectionTimeoutMS: 5_000 });
             try {
@@ -90,7 +90,7 @@ async function startCongo(dbName: string): Promise<MongoServer> {
   let port: number;
   try {
     port = await new Promise<number>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
+      const lines = createInterface({ input: child.stdout });
       const timer = setTimeout(() => {
         finish(new Error(`congo-server did not report a port within ${START_TIMEOUT_MS} ms\n${stderr}`));
       }, START_TIMEOUT_MS);

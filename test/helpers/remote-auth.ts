@@ -81,7 +81,11 @@ export async function treeHash(dir: string): Promise<string> {
       else if (e.isDirectory()) {
         hash.update(`D ${childRel}\n`);
         await walk(childRel);
-      } else hash.update(`F ${childRel} `).update(await fsp.readFile(full)).update('\n');
+      } else
+        hash
+          .update(`F ${childRel} `)
+          .update(await fsp.readFile(full))
+          .update('\n');
     }
   }
   if (!existsSync(dir)) return 'absent';
@@ -90,11 +94,18 @@ export async function treeHash(dir: string): Promise<string> {
 }
 
 /** Every generation of a session with its bytes: what "the remote copy is untouched" compares. */
-export async function snapshotStore(store: SessionStore, sessionId: string): Promise<Array<{ generation: number; bytes: number; sha256: string }>> {
+export async function snapshotStore(
+  store: SessionStore,
+  sessionId: string,
+): Promise<Array<{ generation: number; bytes: number; sha256: string }>> {
   const out: Array<{ generation: number; bytes: number; sha256: string }> = [];
   for (const g of await store.list(sessionId)) {
     const loaded = await store.load(sessionId, { generation: g.generation });
-    out.push({ generation: g.generation, bytes: g.bytes, sha256: loaded ? createHash('sha256').update(loaded.data).digest('hex') : 'gone' });
+    out.push({
+      generation: g.generation,
+      bytes: g.bytes,
+      sha256: loaded ? createHash('sha256').update(loaded.data).digest('hex') : 'gone',
+    });
   }
   return out;
 }
@@ -170,7 +181,8 @@ export function instrument(inner: SessionStore, faults: Faults = {}): Instrument
     },
     async load(id, options) {
       calls.load++;
-      if (faults.failLoads) throw new StoreError('injected load failure: connection reset mid-download', { code: ErrorCode.STORE_UNREACHABLE });
+      if (faults.failLoads)
+        throw new StoreError('injected load failure: connection reset mid-download', { code: ErrorCode.STORE_UNREACHABLE });
       return inner.load(id, options);
     },
     async list(id) {

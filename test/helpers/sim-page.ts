@@ -145,7 +145,7 @@ export class SimPage {
         args: mergeArgs(DEFAULT_CHROMIUM_ARGS, sandboxArgs(), sim.chromiumArgs()),
       });
       const page = (await browser.pages())[0] ?? (await browser.newPage());
-      const sp = new SimPage(browser, page, userDataDir, tmp?.remove);
+      const sp = new SimPage(browser, page, userDataDir, tmp ? () => tmp.remove() : undefined);
       browser = undefined; // owned by sp from here on
       try {
         await sp.#instrument();

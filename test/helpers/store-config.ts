@@ -26,7 +26,7 @@ export async function openSessionStore(config: Exclude<ChildStoreConfig, { kind:
       return { store, close: () => store.close() };
     }
     case 'mongo': {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for Mongo configurations
       const { MongoClient } = require('mongodb') as typeof import('mongodb');
       const client = new MongoClient(config.uri, { serverSelectionTimeoutMS: 5_000 });
       await client.connect();

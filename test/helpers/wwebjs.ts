@@ -8,7 +8,7 @@ import type { WhatsAppSimulator } from '../../src/simulator';
 import { chromiumForTests } from './chromium';
 
 // whatsapp-web.js ships JavaScript with loose typings; keep it behind this file.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS and typed loosely; only what the tests use is declared
 const wwebjs = require('whatsapp-web.js') as {
   Client: new (options: Record<string, unknown>) => WwebjsClient;
   LocalAuth: new (options: { clientId?: string; dataPath?: string }) => unknown;

@@ -86,7 +86,10 @@ test('a page QR is listed, scanning it links the device, messages flow both ways
   expect(seen).toMatchObject({ from: '15559990001@c.us', fromMe: false });
 
   await page.evaluate(() =>
-    window.require('WAWebSendMsgChatAction').sendTextMsgToChat('15559990001@c.us', 'hello phone').then(() => undefined),
+    window
+      .require('WAWebSendMsgChatAction')
+      .sendTextMsgToChat('15559990001@c.us', 'hello phone')
+      .then(() => undefined),
   );
   const sent = await api('GET', `/phones/${number}/sent`);
   expect(sent.status).toBe(200);
@@ -109,7 +112,10 @@ test('bad requests get a 4xx with a JSON error and change nothing', async () => 
   const page = await pages.launch(sim);
   const { id } = await linkByQr(sim, page, number);
   await page.evaluate(() =>
-    window.require('WAWebSendMsgChatAction').sendTextMsgToChat('15559990002@c.us', 'before').then(() => undefined),
+    window
+      .require('WAWebSendMsgChatAction')
+      .sendTextMsgToChat('15559990002@c.us', 'before')
+      .then(() => undefined),
   );
   const socketsBefore = page.socketsOpened;
   const snapshot = async (): Promise<unknown> => ({

@@ -14,7 +14,7 @@ const env = useSimulatorWithPages(pages, { adminPort: false });
 /** Counts `change:hasSynced` events from now on (attaching the listener opens the gate). */
 function countSyncedFlips(page: SimPage): Promise<void> {
   return page.evaluate(() => {
-    const w = window as any;
+    const w = window;
     w.__syncedFlips = [];
     w.require('WAWebSocketModel').Socket.on('change:hasSynced', (_m: unknown, v: unknown) => w.__syncedFlips.push(v));
   });

@@ -47,7 +47,9 @@ test('a contact’s text reaches the page; the page’s text reaches the phone',
     env.sim.off('sent', onSent);
   }
   const sent = env.sim.phone(number).sentMessages();
-  expect(sent).toEqual([expect.objectContaining({ chatId: '15559990000@c.us', to: '15559990000@c.us', from: `${number}@c.us`, body: 'yo', fromMe: true })]);
+  expect(sent).toEqual([
+    expect.objectContaining({ chatId: '15559990000@c.us', to: '15559990000@c.us', from: `${number}@c.us`, body: 'yo', fromMe: true }),
+  ]);
   expect(sentEvents).toEqual([[number, sent[0]]]);
   // The page's own message is in its Msg collection too.
   await page.waitForEvent((e) => e.type === 'msg' && e.body === 'yo' && e.fromMe);

@@ -79,9 +79,7 @@ test('pairing by phone-number code: only that phone can use the code', async () 
   const page = await pages.launch(env.sim);
   await page.waitForState('UNPAIRED');
 
-  const code = await page.evaluate(() =>
-    window.require('WAWebAltDeviceLinkingApi').startAltLinkingFlow('15551110000', true),
-  );
+  const code = await page.evaluate(() => window.require('WAWebAltDeviceLinkingApi').startAltLinkingFlow('15551110000', true));
   expect(code).toMatch(/^[A-Z0-9]{8}$/);
 
   const wrong = env.sim.phone('15552220000').pairWithCode(code);
@@ -96,7 +94,12 @@ test('pairing by phone-number code: only that phone can use the code', async () 
   const device = await env.sim.phone(number).pairWithCode(code);
   expect(device).toMatchObject({ phone: number, online: true });
   await page.waitForState('CONNECTED');
-  expect(env.sim.phone(number).devices().map((d) => d.id)).toEqual([device.id]);
+  expect(
+    env.sim
+      .phone(number)
+      .devices()
+      .map((d) => d.id),
+  ).toEqual([device.id]);
   const me = await page.evaluate(() => {
     const r = window.require;
     return { pn: r('WAWebUserPrefsMeUser').getMaybeMePnUser(), conn: r('WAWebConnModel').Conn.serialize() };

@@ -49,8 +49,18 @@ test('two simulators at once do not interfere; close() twice is fine and frees t
   // The same phone number links one device on each, independently.
   const devA = await linkByQr(a, pageA, number);
   const devB = await linkByQr(b, pageB, number);
-  expect(a.phone(number).devices().map((d) => d.id)).toEqual([devA.id]);
-  expect(b.phone(number).devices().map((d) => d.id)).toEqual([devB.id]);
+  expect(
+    a
+      .phone(number)
+      .devices()
+      .map((d) => d.id),
+  ).toEqual([devA.id]);
+  expect(
+    b
+      .phone(number)
+      .devices()
+      .map((d) => d.id),
+  ).toEqual([devB.id]);
 
   await a.phone(number).receiveText('15559990061', 'for A');
   await b.phone(number).receiveText('15559990062', 'for B');

@@ -49,12 +49,12 @@ function privateKeyFacts(page: SimPage): Promise<Record<string, unknown>> {
     const db = await new Promise<any>((resolve, reject) => {
       const req = indexedDB.open('wawc');
       req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
+      req.onerror = () => reject(new Error(req.error?.message ?? 'indexedDB.open failed'));
     });
     const pairs = await new Promise<any>((resolve, reject) => {
       const req = db.transaction('keys', 'readonly').objectStore('keys').get('pairs');
       req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
+      req.onerror = () => reject(new Error(req.error?.message ?? 'reading the keys failed'));
     });
     db.close();
     const out: Record<string, unknown> = {};
@@ -87,7 +87,13 @@ test('restore needs IndexedDB and localStorage; private keys never leave the pro
   const device = await linkByQr(env.sim, first, number);
   const facts = await privateKeyFacts(first);
   for (const name of ['identity', 'noise']) {
-    expect(facts[name]).toEqual({ isCryptoKey: true, type: 'private', extractable: false, pkcs8: 'InvalidAccessError', jwk: 'InvalidAccessError' });
+    expect(facts[name]).toEqual({
+      isCryptoKey: true,
+      type: 'private',
+      extractable: false,
+      pkcs8: 'InvalidAccessError',
+      jwk: 'InvalidAccessError',
+    });
   }
   await pages.close(first); // clean close: localStorage reaches disk
 
@@ -114,7 +120,12 @@ test('restore needs IndexedDB and localStorage; private keys never leave the pro
   expect(fourth.frames.map((f) => f.t)).not.toContain('login-ok');
   expect((await fourth.waitForQrText()).split(',')).toHaveLength(5);
   // The server still holds the device; only this browser lost it.
-  expect(env.sim.phone(number).devices().map((d) => d.id)).toEqual([device.id]);
+  expect(
+    env.sim
+      .phone(number)
+      .devices()
+      .map((d) => d.id),
+  ).toEqual([device.id]);
 });
 
 test('a state file keeps linked devices across a simulator restart; without one the device is forgotten', async () => {

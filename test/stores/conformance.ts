@@ -90,11 +90,7 @@ function expectWellFormed(entry: StoredGeneration, sessionId: string): void {
   expect(Number.isSafeInteger(entry.bytes) && entry.bytes >= 0).toBe(true);
 }
 
-export function describeStoreConformance(
-  name: string,
-  factory: () => Promise<ConformanceFixture>,
-  options: ConformanceOptions,
-): void {
+export function describeStoreConformance(name: string, factory: () => Promise<ConformanceFixture>, options: ConformanceOptions): void {
   const keep = options.keep;
   const generations = options.generations ?? true;
   const largeBytes = options.largeBytes ?? 5 * 1024 * 1024;
@@ -327,7 +323,11 @@ export function describeStoreConformance(
     it('ends a call whose signal has fired with an AbortError, and stores nothing for it', async () => {
       const id = freshSessionId('abort');
       const aborted = AbortSignal.abort();
-      for (const call of [store.save(id, payload('a', 10), { signal: aborted }), store.list(id, { signal: aborted }), store.load(id, { signal: aborted })]) {
+      for (const call of [
+        store.save(id, payload('a', 10), { signal: aborted }),
+        store.list(id, { signal: aborted }),
+        store.load(id, { signal: aborted }),
+      ]) {
         const err: unknown = await call.then(
           () => undefined,
           (e: unknown) => e,

@@ -37,7 +37,7 @@ describeStoreConformance(
     const directory = path.join(tmp.path, 'store');
     return {
       store: createFileStore({ directory, keep: 3 }),
-      cleanup: tmp.remove,
+      cleanup: () => tmp.remove(),
       snapshot: () => listTree(tmp.path),
       breakBackend: async () => {
         await fs.mkdir(directory, { recursive: true });
@@ -84,7 +84,7 @@ describe('FileStore', () => {
     expect((await fs.readdir(path.join(tmp.path, id))).sort()).toEqual(['0000000003.zip', '0000000004.zip', '0000000005.zip']);
   });
 
-  it('ignores a crashed writer\'s temp file and removes it once stale', async () => {
+  it("ignores a crashed writer's temp file and removes it once stale", async () => {
     const store = new FileStore({ directory: tmp.path, keep: 2 });
     const id = freshSessionId();
     await store.save(id, Buffer.from('good'));

@@ -16,7 +16,7 @@ interface WwebjsMongoStore {
   extract(o: { session: string; path: string }): Promise<void>;
   delete(o: { session: string }): Promise<void>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- wwebjs-mongo ships no types
 const { MongoStore: WwebjsMongo } = require('wwebjs-mongo') as {
   MongoStore: new (o: { mongoose: unknown }) => WwebjsMongoStore;
 };
@@ -45,7 +45,10 @@ function uniqueDbName(): string {
 }
 
 async function dropDb(name: string): Promise<void> {
-  await admin.db(name).dropDatabase().catch(() => undefined);
+  await admin
+    .db(name)
+    .dropDatabase()
+    .catch(() => undefined);
 }
 
 /** Collections and their documents' sizes: what a save with a bad id must not change. */
@@ -246,7 +249,7 @@ describe('MongoStore', () => {
     await expect(store.load(freshSessionId())).rejects.toMatchObject({ code: ErrorCode.STORE_UNREACHABLE });
   });
 
-  it('leaves the caller\'s connection open on close()', async () => {
+  it("leaves the caller's connection open on close()", async () => {
     const store = new MongoStore({ mongoose: m });
     await store.save(freshSessionId(), Buffer.from('x'));
     await store.close();
@@ -260,9 +263,9 @@ describe('MongoStore', () => {
       jest.doMock('mongodb', () => {
         throw new Error("Cannot find module 'mongodb'");
       });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module inside jest.isolateModules
       const isolated = require('../../src/stores/mongo') as typeof import('../../src/stores/mongo');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module inside jest.isolateModules
       const errors = require('../../src/errors') as typeof import('../../src/errors');
       const store = new isolated.MongoStore({ db });
       const err = await store.exists(freshSessionId()).then(

@@ -225,9 +225,9 @@ describe('PostgresStore', () => {
       jest.doMock('pg', () => {
         throw new Error("Cannot find module 'pg'");
       });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module inside jest.isolateModules
       const isolated = require('../../src/stores/postgres') as typeof import('../../src/stores/postgres');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module inside jest.isolateModules
       const errors = require('../../src/errors') as typeof import('../../src/errors');
       let caught: unknown;
       try {

@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/tmp';
 import { describeStoreConformance } from './conformance';
 
 // The real packages, unmodified. They ship JavaScript; these are the parts the tests call.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- wwebjs-mongo ships no types
 const { MongoStore: WwebjsMongo } = require('wwebjs-mongo') as { MongoStore: new (o: { mongoose: unknown }) => WwebjsStore };
 interface RemoteAuthLike {
   setup(client: unknown): void;
@@ -19,7 +19,7 @@ interface RemoteAuthLike {
   storeRemoteSession(options?: { emit?: boolean }): Promise<void>;
   userDataDir: string;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js's RemoteAuth is CommonJS, not exported with types
 const RemoteAuth = require('whatsapp-web.js/src/authStrategies/RemoteAuth') as new (o: Record<string, unknown>) => RemoteAuthLike;
 
 let server: MongoServer;
@@ -85,7 +85,10 @@ describeStoreConformance(
       breakBackend: () => m.disconnect(),
       cleanup: async () => {
         await m.disconnect().catch(() => undefined);
-        await admin.db(dbName).dropDatabase().catch(() => undefined);
+        await admin
+          .db(dbName)
+          .dropDatabase()
+          .catch(() => undefined);
         await work.remove();
       },
     };
@@ -109,7 +112,7 @@ describeStoreConformance(
         await fs.rm(directory, { recursive: true, force: true });
         await fs.writeFile(directory, 'not a folder');
       },
-      cleanup: tmp.remove,
+      cleanup: () => tmp.remove(),
     };
   },
   { keep: 3, generations: false },
@@ -130,7 +133,10 @@ describe('fromWwebjsStore', () => {
 
   afterEach(async () => {
     await m.disconnect().catch(() => undefined);
-    await admin.db(dbName).dropDatabase().catch(() => undefined);
+    await admin
+      .db(dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await work.remove();
   });
 
@@ -237,6 +243,7 @@ describe('fromWwebjsStore', () => {
   it('wraps whatever the store throws, strings included, keeping it as cause', async () => {
     const throwing: WwebjsStore = {
       sessionExists: async () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the point: a third-party store that throws a string
         throw 'auth timeout';
       },
       save: async () => undefined,

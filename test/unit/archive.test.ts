@@ -15,14 +15,14 @@ import { ArchiveError, ErrorCode, InvalidOptionError } from '../../src/errors';
 import { makeZip, patchName, type ZipItem } from '../helpers/zip';
 
 // whatsapp-web.js's own zip libraries (its RemoteAuth dependencies), to prove interop both ways.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- archiver ships no types; only what the test uses is declared
 const archiver = require('archiver') as (format: 'zip') => {
   pipe(dest: NodeJS.WritableStream): void;
   directory(dir: string, dest: false): void;
   finalize(): Promise<void>;
   once(event: 'error', cb: (err: Error) => void): void;
 };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- unzipper ships no types; only what the test uses is declared
 const unzipper = require('unzipper') as { Extract(opts: { path: string; concurrency?: number }): NodeJS.WritableStream };
 
 const IDB = 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb';
@@ -196,7 +196,9 @@ describe('createSessionArchive', () => {
       `${LS}/000003.log`,
     ]);
     expect(new Set(names.slice(0, -1))).toEqual(new Set((await expectedSessionFiles(profile)).keys()));
-    expect(names.some((n) => n.includes('Cache') || n.includes('Session Storage') || n.endsWith('/LOCK') || n.includes('IndexedDBx'))).toBe(false);
+    expect(names.some((n) => n.includes('Cache') || n.includes('Session Storage') || n.endsWith('/LOCK') || n.includes('IndexedDBx'))).toBe(
+      false,
+    );
   });
 
   test('in every LevelDB folder CURRENT and MANIFEST-* are read and archived before table and log files', async () => {
@@ -668,9 +670,7 @@ describe('whatsapp-web.js interop', () => {
     expect(result.manifest).toBeNull();
     // wwebjs archives LOCK files too; they are restored as they are.
     const all = await readTree(profile);
-    const expected = new Map(
-      [...all].filter(([p]) => p.startsWith('Default/IndexedDB/') || p.startsWith('Default/Local Storage/')),
-    );
+    const expected = new Map([...all].filter(([p]) => p.startsWith('Default/IndexedDB/') || p.startsWith('Default/Local Storage/')));
     expect(await readTree(target)).toEqual(expected);
     expect(result.files).toBe(expected.size);
   });

@@ -91,7 +91,9 @@ describe('searchChromium order: option > CHROME_PATH/PUPPETEER_EXECUTABLE_PATH >
     const known = await fakeExecutable('known/chromium');
     const onPath = await fakeExecutable('bin/chromium');
     const PATH = join(onPath, '..');
-    expect(searchChromium(undefined, { CHROME_PATH: chromePath, PUPPETEER_EXECUTABLE_PATH: puppeteerPath, PATH }, [known])).toBe(chromePath);
+    expect(searchChromium(undefined, { CHROME_PATH: chromePath, PUPPETEER_EXECUTABLE_PATH: puppeteerPath, PATH }, [known])).toBe(
+      chromePath,
+    );
     expect(searchChromium(undefined, { PUPPETEER_EXECUTABLE_PATH: puppeteerPath, PATH }, [known])).toBe(puppeteerPath);
     // An empty variable counts as unset.
     expect(searchChromium(undefined, { CHROME_PATH: '', PUPPETEER_EXECUTABLE_PATH: puppeteerPath }, [known])).toBe(puppeteerPath);
@@ -136,7 +138,7 @@ describe('searchChromium order: option > CHROME_PATH/PUPPETEER_EXECUTABLE_PATH >
 });
 
 describe('checkProfileLock', () => {
-  const deadPid = (): number => spawnSync('true').pid!;
+  const deadPid = (): number => spawnSync('true').pid;
 
   async function profile(lockTarget?: string): Promise<string> {
     const dir = join(work.path, 'profile');

@@ -17,7 +17,11 @@ afterEach(async () => {
 
 test.each([
   ['LocalAuth', () => new LocalAuth({ clientId: 'c', dataPath: join(work.path, 'auth') })],
-  ['RemoteAuth', () => new RemoteAuth({ store: new FileStore({ directory: join(work.path, 'store') }), clientId: 'c', dataPath: join(work.path, 'auth') })],
+  [
+    'RemoteAuth',
+    () =>
+      new RemoteAuth({ store: new FileStore({ directory: join(work.path, 'store') }), clientId: 'c', dataPath: join(work.path, 'auth') }),
+  ],
 ])('%s with puppeteer.browserWSEndpoint is an InvalidOptionError before anything is created', async (_name, make) => {
   const client = new Client({ authStrategy: make(), puppeteer: { browserWSEndpoint: 'ws://127.0.0.1:9/devtools/browser/x' } });
   const err: unknown = await client.initialize().then(

@@ -93,12 +93,14 @@ describe('Client options', () => {
     expect(() => new Client(options as never)).toThrow(InvalidOptionError);
   });
 
-  test.each<ClientOptions>([{ qrMaxRetries: 0 }, { qrMaxRetries: 2, authTimeoutMs: 0, takeoverTimeoutMs: 10 }, { userAgent: false }, { userAgent: 'UA/1' }])(
-    'accepts %j',
-    (options) => {
-      expect(() => new Client(options)).not.toThrow();
-    },
-  );
+  test.each<ClientOptions>([
+    { qrMaxRetries: 0 },
+    { qrMaxRetries: 2, authTimeoutMs: 0, takeoverTimeoutMs: 10 },
+    { userAgent: false },
+    { userAgent: 'UA/1' },
+  ])('accepts %j', (options) => {
+    expect(() => new Client(options)).not.toThrow();
+  });
 
   test('getState() is null and logout()/destroy() are no-ops before initialize()', async () => {
     const client = new Client();

@@ -102,10 +102,25 @@ const sessionData = [
 
 /** The defects of issue 7, one archive each: [defect, what it is, the code it must give, the archive]. */
 const HOSTILE: Array<[string, string, ErrorCode, () => Promise<Buffer>]> = [
-  ['1', 'a path segment over 255 bytes', ErrorCode.ARCHIVE_UNSAFE, () => makeZip([...sessionData, { name: `${IDB}/${'a'.repeat(300)}`, data: 'x' }])],
-  ['1', '3,000 nested folders', ErrorCode.ARCHIVE_UNSAFE, () => makeZip([...sessionData, { name: `${IDB}/${'d/'.repeat(3000)}f`, data: 'x' }])],
+  [
+    '1',
+    'a path segment over 255 bytes',
+    ErrorCode.ARCHIVE_UNSAFE,
+    () => makeZip([...sessionData, { name: `${IDB}/${'a'.repeat(300)}`, data: 'x' }]),
+  ],
+  [
+    '1',
+    '3,000 nested folders',
+    ErrorCode.ARCHIVE_UNSAFE,
+    () => makeZip([...sessionData, { name: `${IDB}/${'d/'.repeat(3000)}f`, data: 'x' }]),
+  ],
   ['3', 'an empty zip', ErrorCode.ARCHIVE_EMPTY, () => makeZip([])],
-  ['3', 'a manifest and nothing else (0 files, matching hash)', ErrorCode.ARCHIVE_EMPTY, () => makeZip([{ name: 'waweb-manifest.json', data: manifestJson({}) }])],
+  [
+    '3',
+    'a manifest and nothing else (0 files, matching hash)',
+    ErrorCode.ARCHIVE_EMPTY,
+    () => makeZip([{ name: 'waweb-manifest.json', data: manifestJson({}) }]),
+  ],
   ['3', 'only Default/Preferences', ErrorCode.ARCHIVE_EMPTY, () => makeZip([{ name: 'Default/Preferences', data: '{"profile":{}}' }])],
   [
     '3',
@@ -138,7 +153,12 @@ const HOSTILE: Array<[string, string, ErrorCode, () => Promise<Buffer>]> = [
     ErrorCode.ARCHIVE_UNSAFE,
     () => makeZip([...sessionData, { name: `${IDB}/caf\u00e9`, data: '1' }, { name: `${IDB}/cafe\u0301`, data: '2' }]),
   ],
-  ['6', 'an over-long name outside the session folders', ErrorCode.ARCHIVE_UNSAFE, () => makeZip([...sessionData, { name: `Default/Cache/${'c'.repeat(300)}`, data: 'x' }])],
+  [
+    '6',
+    'an over-long name outside the session folders',
+    ErrorCode.ARCHIVE_UNSAFE,
+    () => makeZip([...sessionData, { name: `Default/Cache/${'c'.repeat(300)}`, data: 'x' }]),
+  ],
 ];
 
 describe('extraction refuses each hostile archive with its code, writing nothing', () => {
@@ -147,7 +167,9 @@ describe('extraction refuses each hostile archive with its code, writing nothing
     const sandbox = path.join(tmp, 'sandbox');
     await fsp.mkdir(sandbox);
     const started = Date.now();
-    const err: unknown = await extractSessionArchive(archive, path.join(sandbox, 'out'), { maxUncompressedBytes: 32 * 1024 * 1024 }).catch((e: unknown) => e);
+    const err: unknown = await extractSessionArchive(archive, path.join(sandbox, 'out'), { maxUncompressedBytes: 32 * 1024 * 1024 }).catch(
+      (e: unknown) => e,
+    );
     expect(Date.now() - started).toBeLessThan(BOUND_MS);
     expect(err).toBeInstanceOf(ArchiveError);
     expect((err as ArchiveError).code).toBe(code);
@@ -215,32 +237,42 @@ describe('restore: a hostile newest generation over a good older one', () => {
     return (await fsp.readdir(tmp)).sort();
   }
 
-  test.each(HOSTILE)('defect %s: %s: the older generation is restored byte for byte, the failure reported as %s', async (_d, _w, code, make) => {
-    const good = await goodArchive('gen1');
-    await store.save(SESSION, good);
-    await store.save(SESSION, await make());
-    await fsp.mkdir(dataPath);
-    const before = await outside();
-    const { errors, ms, result } = await start();
-    expect(result).toEqual(expect.objectContaining({ userDataDir: profileOf() }));
-    expect(ms).toBeLessThan(BOUND_MS);
-    expect(await treeHash(path.join(profileOf(), 'Default'))).toBe(await restoredTree(good));
-    expect(errors.map((e) => (e as ArchiveError).code)).toEqual([code]);
-    expect(await fsp.readdir(dataPath)).toEqual([SESSION]);
-    expect(await outside()).toEqual(before);
-  });
+  test.each(HOSTILE)(
+    'defect %s: %s: the older generation is restored byte for byte, the failure reported as %s',
+    async (_d, _w, code, make) => {
+      const good = await goodArchive('gen1');
+      await store.save(SESSION, good);
+      await store.save(SESSION, await make());
+      await fsp.mkdir(dataPath);
+      const before = await outside();
+      const { errors, ms, result } = await start();
+      expect(result).toEqual(expect.objectContaining({ userDataDir: profileOf() }));
+      expect(ms).toBeLessThan(BOUND_MS);
+      expect(await treeHash(path.join(profileOf(), 'Default'))).toBe(await restoredTree(good));
+      expect(errors.map((e) => (e as ArchiveError).code)).toEqual([code]);
+      expect(await fsp.readdir(dataPath)).toEqual([SESSION]);
+      expect(await outside()).toEqual(before);
+    },
+  );
 
-  test.each(HOSTILE)('defect %s: %s: with only that generation stored, a stamped local copy is kept as it was', async (_d, _w, code, make) => {
-    await write(profileOf(), `${IDB}/000003.log`, 'idb:local');
-    await write(profileOf(), 'waweb-remote.json', JSON.stringify({ sessionName: SESSION, generation: 7, createdAt: '2020-01-01T00:00:00.000Z' }));
-    await store.save(SESSION, await make());
-    const local = await treeHash(profileOf());
-    const { errors, ms, result } = await start();
-    expect(result).toEqual(expect.objectContaining({ userDataDir: profileOf() }));
-    expect(ms).toBeLessThan(BOUND_MS);
-    expect(await treeHash(profileOf())).toBe(local);
-    expect(errors.map((e) => (e as ArchiveError).code)).toEqual([code]);
-  });
+  test.each(HOSTILE)(
+    'defect %s: %s: with only that generation stored, a stamped local copy is kept as it was',
+    async (_d, _w, code, make) => {
+      await write(profileOf(), `${IDB}/000003.log`, 'idb:local');
+      await write(
+        profileOf(),
+        'waweb-remote.json',
+        JSON.stringify({ sessionName: SESSION, generation: 7, createdAt: '2020-01-01T00:00:00.000Z' }),
+      );
+      await store.save(SESSION, await make());
+      const local = await treeHash(profileOf());
+      const { errors, ms, result } = await start();
+      expect(result).toEqual(expect.objectContaining({ userDataDir: profileOf() }));
+      expect(ms).toBeLessThan(BOUND_MS);
+      expect(await treeHash(profileOf())).toBe(local);
+      expect(errors.map((e) => (e as ArchiveError).code)).toEqual([code]);
+    },
+  );
 
   test('with nothing usable the start fails with a RestoreError listing every generation tried and why', async () => {
     await store.save(SESSION, await makeZip([]));
@@ -280,13 +312,17 @@ describe('restore: a hostile newest generation over a good older one', () => {
 
 describe('files and small defects', () => {
   test('defect 5: reading /dev/zero as an archive stops at maxCompressedBytes + 1', async () => {
-    await expect(readArchiveFile('/dev/zero', { maxCompressedBytes: 1024 * 1024 })).rejects.toMatchObject({ code: ErrorCode.ARCHIVE_TOO_LARGE });
+    await expect(readArchiveFile('/dev/zero', { maxCompressedBytes: 1024 * 1024 })).rejects.toMatchObject({
+      code: ErrorCode.ARCHIVE_TOO_LARGE,
+    });
     const file = path.join(tmp, 'big.zip');
     await fsp.writeFile(file, Buffer.alloc(4096));
     await expect(readArchiveFile(file, { maxCompressedBytes: 4095 })).rejects.toMatchObject({ code: ErrorCode.ARCHIVE_TOO_LARGE });
-    expect(createHash('sha256').update(await readArchiveFile(file, { maxCompressedBytes: 4096 })).digest('hex')).toBe(
-      createHash('sha256').update(Buffer.alloc(4096)).digest('hex'),
-    );
+    expect(
+      createHash('sha256')
+        .update(await readArchiveFile(file, { maxCompressedBytes: 4096 }))
+        .digest('hex'),
+    ).toBe(createHash('sha256').update(Buffer.alloc(4096)).digest('hex'));
   });
 
   test('defect 7: createSessionArchive takes the one clientId rule (1 to 100 of letters, digits, _ and -)', async () => {

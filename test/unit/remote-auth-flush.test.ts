@@ -24,7 +24,12 @@ const ls = (): string => localStorageDir(profile);
 
 /** What a LevelDB log record holding `value` roughly looks like: framing bytes around the value. */
 function record(value: string, encoding: 'latin1' | 'utf16le'): Buffer {
-  return Buffer.concat([Buffer.from([0x8f, 0x12, 0x00, 0x01]), Buffer.from('_https://web.whatsapp.com\u0000\u0001key'), Buffer.from(value, encoding), Buffer.from([0x00])]);
+  return Buffer.concat([
+    Buffer.from([0x8f, 0x12, 0x00, 0x01]),
+    Buffer.from('_https://web.whatsapp.com\u0000\u0001key'),
+    Buffer.from(value, encoding),
+    Buffer.from([0x00]),
+  ]);
 }
 
 describe('localStorageContains', () => {
@@ -86,7 +91,11 @@ describe('waitForLocalStorageValue', () => {
     await mkdir(ls(), { recursive: true });
     await writeFile(join(ls(), '000003.log'), record('something-else', 'latin1'));
     const started = Date.now();
-    const err: unknown = await waitForLocalStorageValue(profile, 'never', { timeoutMs: 300, recheckMs: 50, timeoutOption: 'flushTimeoutMs' }).then(
+    const err: unknown = await waitForLocalStorageValue(profile, 'never', {
+      timeoutMs: 300,
+      recheckMs: 50,
+      timeoutOption: 'flushTimeoutMs',
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -100,7 +109,11 @@ describe('waitForLocalStorageValue', () => {
   test('an abort ends the wait at once with an AbortError, long before the timeout', async () => {
     await mkdir(ls(), { recursive: true });
     const controller = new AbortController();
-    const waiting = waitForLocalStorageValue(profile, 'never', { timeoutMs: 60_000, signal: controller.signal, abortMessage: 'browser gone' }).then(
+    const waiting = waitForLocalStorageValue(profile, 'never', {
+      timeoutMs: 60_000,
+      signal: controller.signal,
+      abortMessage: 'browser gone',
+    }).then(
       () => 'resolved',
       (e: unknown) => e,
     );
@@ -116,7 +129,9 @@ describe('waitForLocalStorageValue', () => {
     expect((err as AbortError).code).toBe(ErrorCode.ABORTED);
     expect((err as AbortError).message).toBe('browser gone');
     // Already aborted: rejects without looking.
-    await expect(waitForLocalStorageValue(profile, 'never', { timeoutMs: 60_000, signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    await expect(waitForLocalStorageValue(profile, 'never', { timeoutMs: 60_000, signal: controller.signal })).rejects.toBeInstanceOf(
+      AbortError,
+    );
   }, 20_000);
 
   test('the default timeout message also names flushTimeoutMs', async () => {

@@ -117,7 +117,11 @@ class FakeHost implements AuthHost {
       };
       const timer = setTimeout(() => {
         this.#waiters.delete(check);
-        reject(new Error(`${label} did not happen within ${timeoutMs} ms (saved ${this.saved.length}, errors ${this.errors.map((e) => e.message).join('; ')})`));
+        reject(
+          new Error(
+            `${label} did not happen within ${timeoutMs} ms (saved ${this.saved.length}, errors ${this.errors.map((e) => e.message).join('; ')})`,
+          ),
+        );
       }, timeoutMs);
       this.#waiters.add(check);
       check();
@@ -156,7 +160,15 @@ interface Started {
 /** A strategy through `beforeBrowserInitialized`, with a session profile and a page, not yet ready. */
 async function start(options: Partial<RemoteAuthOptions> = {}, faults: Faults = {}, inner: SessionStore = fileStore): Promise<Started> {
   const store = instrument(inner, faults);
-  const auth = new RemoteAuth({ store, clientId: 'u1', dataPath, retryDelayMs: 20, flushTimeoutMs: 3000, backupSyncIntervalMs: 60_000, ...options });
+  const auth = new RemoteAuth({
+    store,
+    clientId: 'u1',
+    dataPath,
+    retryDelayMs: 20,
+    flushTimeoutMs: 3000,
+    backupSyncIntervalMs: 60_000,
+    ...options,
+  });
   const host = new FakeHost();
   auth.setup(host);
   await auth.beforeBrowserInitialized({});
@@ -171,7 +183,10 @@ async function start(options: Partial<RemoteAuthOptions> = {}, faults: Faults = 
 }
 
 /** What the client does on destroy(): page still open, browser closed, strategy destroyed. */
-async function close(s: Started, info: { clean: boolean; loggedOut: boolean; reason?: string } = { clean: true, loggedOut: false }): Promise<void> {
+async function close(
+  s: Started,
+  info: { clean: boolean; loggedOut: boolean; reason?: string } = { clean: true, loggedOut: false },
+): Promise<void> {
   await s.auth.beforeBrowserClose();
   s.host.web = undefined;
   s.web.close();
@@ -544,7 +559,11 @@ describe('restoring', () => {
     if (stampGeneration !== undefined) {
       const listed = (await fileStore.list(SESSION)).find((g) => g.generation === stampGeneration);
       const at = createdAt ?? listed?.createdAt ?? new Date();
-      await writeFileAt(profileOf(), 'waweb-remote.json', JSON.stringify({ sessionName: SESSION, generation: stampGeneration, createdAt: at.toISOString() }));
+      await writeFileAt(
+        profileOf(),
+        'waweb-remote.json',
+        JSON.stringify({ sessionName: SESSION, generation: stampGeneration, createdAt: at.toISOString() }),
+      );
     }
     return treeHash(profileOf());
   }
@@ -651,7 +670,11 @@ describe('restoring', () => {
     await fileStore.save(SESSION, await goodArchive('gen1'));
     const [listed] = await fileStore.list(SESSION);
     await writeProfile(profileOf(), 'local');
-    await writeFileAt(profileOf(), 'waweb-remote.json', JSON.stringify({ sessionName: SESSION, generation: 1, savedAt: listed!.createdAt.toISOString() }));
+    await writeFileAt(
+      profileOf(),
+      'waweb-remote.json',
+      JSON.stringify({ sessionName: SESSION, generation: 1, savedAt: listed!.createdAt.toISOString() }),
+    );
     const before = await treeHash(profileOf());
     const { store } = await startOver(fileStore);
     expect(store.calls.load).toBe(0);

@@ -117,7 +117,10 @@ export async function waitForLocalStorageValue(profileDir: string, value: string
       }
     };
     const deadline = setTimeout(
-      () => finish(new TimeoutError(`localStorage did not reach disk within ${options.timeoutMs} ms (${options.timeoutOption ?? 'flushTimeoutMs'})`)),
+      () =>
+        finish(
+          new TimeoutError(`localStorage did not reach disk within ${options.timeoutMs} ms (${options.timeoutOption ?? 'flushTimeoutMs'})`),
+        ),
       options.timeoutMs,
     );
     const recheck = setInterval(check, options.recheckMs ?? 250);

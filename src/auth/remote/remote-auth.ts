@@ -18,7 +18,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { archiveTempOwner, combineDigests, createSessionArchive, resolveArchiveLimits, type ArchiveLimits, type FileDigest, type SessionArchive } from '../../archive';
+import {
+  archiveTempOwner,
+  combineDigests,
+  createSessionArchive,
+  resolveArchiveLimits,
+  type ArchiveLimits,
+  type FileDigest,
+  type SessionArchive,
+} from '../../archive';
 import { checkProfileLock } from '../../browser/profile-lock';
 import { AbortError, ErrorCode, InvalidOptionError, StoreError, WawebError, errorMessage } from '../../errors';
 import { fromWwebjsStore, type WwebjsStore } from '../../stores/wwebjs-adapter';
@@ -99,7 +107,9 @@ export class RemoteAuth extends AuthStrategy {
     this.dataPath = resolveDataPath(options.dataPath);
     this.sessionName = this.clientId === undefined ? 'RemoteAuth' : `RemoteAuth-${this.clientId}`;
     this.userDataDir = join(this.dataPath, this.sessionName);
-    this.store = isWwebjsStore(options.store) ? fromWwebjsStore(options.store, { workDir: join(this.dataPath, '.waweb-tmp') }) : options.store;
+    this.store = isWwebjsStore(options.store)
+      ? fromWwebjsStore(options.store, { workDir: join(this.dataPath, '.waweb-tmp') })
+      : options.store;
     this.#options = {
       backupSyncIntervalMs: positive(options.backupSyncIntervalMs, 'backupSyncIntervalMs', 60_000),
       flushTimeoutMs: positive(options.flushTimeoutMs, 'flushTimeoutMs', 30_000),
@@ -108,7 +118,10 @@ export class RemoteAuth extends AuthStrategy {
       storeTimeoutMs: positive(options.storeTimeoutMs, 'storeTimeoutMs', 60_000),
     };
     const maxArchiveBytes = options.maxArchiveBytes === undefined ? undefined : positive(options.maxArchiveBytes, 'maxArchiveBytes', 1);
-    this.limits = resolveArchiveLimits({ ...(maxArchiveBytes === undefined ? {} : { maxUncompressedBytes: maxArchiveBytes }), ...options.limits });
+    this.limits = resolveArchiveLimits({
+      ...(maxArchiveBytes === undefined ? {} : { maxUncompressedBytes: maxArchiveBytes }),
+      ...options.limits,
+    });
   }
 
   // ------------------------------------------------------------ start / restore
@@ -160,7 +173,10 @@ export class RemoteAuth extends AuthStrategy {
         timeoutMs: ms,
         signal,
         abortMessage: `${what} of ${this.sessionName} aborted`,
-        onTimeout: () => new StoreError(`${this.store.name} store: ${what} of ${this.sessionName} did not finish within storeTimeoutMs (${ms} ms)`, { code: ErrorCode.TIMEOUT }),
+        onTimeout: () =>
+          new StoreError(`${this.store.name} store: ${what} of ${this.sessionName} did not finish within storeTimeoutMs (${ms} ms)`, {
+            code: ErrorCode.TIMEOUT,
+          }),
       });
     } catch (err) {
       if (err instanceof WawebError) throw err;
@@ -252,7 +268,9 @@ export class RemoteAuth extends AuthStrategy {
     if (!snapshot) return;
     const { archive, stateKey } = snapshot;
     // A save is not cut short by destroy() (its upload is waited for), only bounded by storeTimeoutMs.
-    const saved = await this.#storeCall('saving', new AbortController().signal, (signal) => this.store.save(this.sessionName, archive.data, { signal }));
+    const saved = await this.#storeCall('saving', new AbortController().signal, (signal) =>
+      this.store.save(this.sessionName, archive.data, { signal }),
+    );
     this.#lastStateKey = stateKey;
     await writeStamp(this.userDataDir, {
       sessionName: this.sessionName,
@@ -298,7 +316,8 @@ export class RemoteAuth extends AuthStrategy {
     const digests: FileDigest[] = [];
     await digestFiles(join(this.userDataDir, 'Default', 'IndexedDB'), 'Default/IndexedDB', digests);
     const ls = createHash('sha256');
-    for (const [key, value] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) ls.update(`${key.length}:${key}${value.length}:${value}`);
+    for (const [key, value] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ls.update(`${key.length}:${key}${value.length}:${value}`);
     return `${ls.digest('hex')}:${combineDigests(digests)}`;
   }
 

@@ -45,7 +45,11 @@ export interface RestoreContext {
  * - Otherwise (no stamp, a stamp naming nothing listed, or a store whose numbers are not
  *   identities): all of them, newest first.
  */
-export function restoreCandidates(generations: readonly StoredGeneration[], local: LocalStamp | undefined, stable: boolean): StoredGeneration[] {
+export function restoreCandidates(
+  generations: readonly StoredGeneration[],
+  local: LocalStamp | undefined,
+  stable: boolean,
+): StoredGeneration[] {
   const newestFirst = [...generations].sort((a, b) => b.generation - a.generation);
   if (!stable || local?.createdAt === undefined) return newestFirst;
   const createdAt = Date.parse(local.createdAt);
@@ -59,7 +63,11 @@ export function restoreCandidates(generations: readonly StoredGeneration[], loca
  * fallback is reported (an error of the newest failure's class and code, saying what was used
  * instead). With nothing usable the start fails with a `RestoreError` listing every attempt.
  */
-export async function restoreSession(ctx: RestoreContext, candidates: readonly StoredGeneration[], local: LocalStamp | undefined): Promise<void> {
+export async function restoreSession(
+  ctx: RestoreContext,
+  candidates: readonly StoredGeneration[],
+  local: LocalStamp | undefined,
+): Promise<void> {
   const attempts: RestoreAttempt[] = [];
   let pruned = 0;
   for (const generation of candidates) {
@@ -71,10 +79,17 @@ export async function restoreSession(ctx: RestoreContext, candidates: readonly S
         continue;
       }
       const first = attempts[0];
-      if (first) ctx.report(sameKind(first.error, `newest backup of ${ctx.sessionName} was unusable (${describe(attempts)}); restored generation ${generation.generation}`));
+      if (first)
+        ctx.report(
+          sameKind(
+            first.error,
+            `newest backup of ${ctx.sessionName} was unusable (${describe(attempts)}); restored generation ${generation.generation}`,
+          ),
+        );
       return;
     } catch (err) {
-      if (ctx.signal.aborted) throw err instanceof AbortError ? err : new AbortError(`restore of ${ctx.sessionName} aborted`, { cause: err });
+      if (ctx.signal.aborted)
+        throw err instanceof AbortError ? err : new AbortError(`restore of ${ctx.sessionName} aborted`, { cause: err });
       attempts.push({ generation: generation.generation, error: typed(err, ctx, generation) });
     }
   }
@@ -85,7 +100,12 @@ export async function restoreSession(ctx: RestoreContext, candidates: readonly S
     return;
   }
   if (local !== undefined) {
-    ctx.report(sameKind(first.error, `newer backups of ${ctx.sessionName} were unusable (${describe(attempts)}); kept the local copy of generation ${local.generation}`));
+    ctx.report(
+      sameKind(
+        first.error,
+        `newer backups of ${ctx.sessionName} were unusable (${describe(attempts)}); kept the local copy of generation ${local.generation}`,
+      ),
+    );
     return;
   }
   throw new RestoreError(`no usable backup of ${ctx.sessionName} (${describe(attempts)}) and no stamped local copy to keep`, attempts);
@@ -132,9 +152,13 @@ function typed(err: unknown, ctx: RestoreContext, generation: StoredGeneration):
   }
   if (err instanceof WawebError) return err;
   if (typeof err === 'object' && err !== null && 'syscall' in err) {
-    return new FileSystemError(`restoring generation ${generation.generation} failed on the local disk: ${errorMessage(err)}`, { cause: err });
+    return new FileSystemError(`restoring generation ${generation.generation} failed on the local disk: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
-  return new StoreError(`restoring generation ${generation.generation} from ${ctx.store.name} failed: ${errorMessage(err)}`, { cause: err });
+  return new StoreError(`restoring generation ${generation.generation} from ${ctx.store.name} failed: ${errorMessage(err)}`, {
+    cause: err,
+  });
 }
 
 function describe(attempts: readonly RestoreAttempt[]): string {
@@ -144,8 +168,10 @@ function describe(attempts: readonly RestoreAttempt[]): string {
 /** An error of the same class and code as `original`, with a new message and `original` as cause. */
 function sameKind(original: WawebError, message: string): WawebError {
   const options = { cause: original };
-  if (original instanceof ArchiveError) return new ArchiveError(original.code as ConstructorParameters<typeof ArchiveError>[0], message, options);
-  if (original instanceof StoreError) return new StoreError(message, { ...options, code: original.code as NonNullable<ConstructorParameters<typeof StoreError>[1]>['code'] });
+  if (original instanceof ArchiveError)
+    return new ArchiveError(original.code as ConstructorParameters<typeof ArchiveError>[0], message, options);
+  if (original instanceof StoreError)
+    return new StoreError(message, { ...options, code: original.code as NonNullable<ConstructorParameters<typeof StoreError>[1]>['code'] });
   if (original instanceof FileSystemError) return new FileSystemError(message, options);
   return new WawebError(original.code, message, options);
 }

@@ -3,6 +3,7 @@
  * hand out: `on(events, fn)`, `off`, `once`, `change:<prop>` events that call
  * `fn(model, newValue)`. Space-separated event lists are accepted.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a handler takes whatever its event carries, as Backbone's do
 type Handler = (...args: any[]) => unknown;
 
 export class Events {
@@ -39,6 +40,7 @@ export class Events {
   once(events: string, fn: Handler): this {
     const wrapper: Handler = (...args) => {
       this.off(events, wrapper);
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- passes the event's arguments on as they came
       return fn(...args);
     };
     return this.on(events, wrapper);
@@ -74,6 +76,7 @@ export class Model extends Events {
 export class Collection<T extends Model & { id: unknown }> extends Events {
   #models = new Map<string, T>();
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model constructor, whatever it takes
   constructor(readonly modelClass?: new (...args: any[]) => T) {
     super();
   }

@@ -55,7 +55,7 @@ export class PageStorage {
 
   private async get<T>(store: string, key: string): Promise<T | undefined> {
     const tx = this.db.transaction(store, 'readonly');
-    const value = await request(tx.objectStore(store).get(key));
+    const value: unknown = await request(tx.objectStore(store).get(key));
     return value as T | undefined;
   }
 
