@@ -39,6 +39,12 @@ const layerZones = [
     'util/ holds primitives every part may use',
   ),
   {
+    target: './src/testing',
+    from: './src',
+    except: ['./testing', './index.ts'],
+    message: 'waweb/testing uses only the public surface, as a store author would',
+  },
+  {
     target: './src/cli',
     from: './src',
     except: ['./cli', './index.ts', './simulator/index.ts'],

@@ -106,16 +106,8 @@ if [[ -n "$needs_npm" ]]; then
   if [[ -f package-lock.json ]]; then
     say "installing npm packages ($needs_npm): npm ci"
     if ! npm ci --no-audit --no-fund </dev/null >"$log" 2>&1; then
-      if grep -q -i -E 'in sync|npm install' "$log"; then
-        # Either package.json gained a dependency the lock lacks, or npm ci trips over
-        # platform-only optional packages the registry here does not serve (jest's
-        # unrs-resolver bindings are listed but absent from the lock). npm install copes with both.
-        say "npm ci refused the lock file; falling back to npm install"
-        npm install --no-audit --no-fund </dev/null >"$log" 2>&1 || { tail -n 40 "$log" >&2; die "npm install failed"; }
-      else
-        tail -n 40 "$log" >&2
-        die "npm ci failed"
-      fi
+      tail -n 40 "$log" >&2
+      die "npm ci failed (if package.json changed, run npm install and commit package-lock.json)"
     fi
   else
     say "installing npm packages (no package-lock.json): npm install"

@@ -7,15 +7,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  FileStore,
-  InvalidOptionError,
-  MissingDependencyError,
-  MongoStore,
-  PostgresStore,
-  type MongoClientLike,
-  type SessionStore,
-} from '../index';
+import { FileStore, InvalidOptionError, MongoStore, PostgresStore, type SessionStore } from '../index';
 
 export const STORE_URL_FORMS = 'file:/abs/dir, file:./rel/dir, postgres://..., postgresql://..., mongodb://... or mongodb+srv://...';
 
@@ -68,13 +60,6 @@ function fileDirectory(url: string): string {
   return dir;
 }
 
-type MongoModule = {
-  MongoClient: new (
-    url: string,
-    options?: { serverSelectionTimeoutMS?: number; connectTimeoutMS?: number },
-  ) => { db(name?: string): unknown; close(): Promise<void> };
-};
-
 /** How long a MongoDB URL's client looks for a server before the store reports it unreachable. */
 export const MONGO_URL_TIMEOUT_MS = 5000;
 
@@ -102,48 +87,9 @@ export function openStoreUrl(url: string): OpenedStore {
 
   if (scheme === 'mongodb' || scheme === 'mongodb+srv') {
     if (!/^mongodb(\+srv)?:\/\/[^/?]+/i.test(url)) throw invalid(url, 'names no host');
-    const dbName = mongoDbName(url);
-    let mongodb: MongoModule;
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- mongodb is an optional peer, loaded only for a mongodb:// URL
-      mongodb = require('mongodb') as MongoModule;
-    } catch (err) {
-      throw new MissingDependencyError('mongodb', `store URL ${label}`, { cause: err });
-    }
-    let client: InstanceType<MongoModule['MongoClient']>;
-    try {
-      // Seconds, not the driver's 30 s, before an unreachable server is reported; the URL's own
-      // serverSelectionTimeoutMS / connectTimeoutMS win.
-      client = new mongodb.MongoClient(url, {
-        ...(/[?&]serverSelectionTimeoutMS=/i.test(url) ? {} : { serverSelectionTimeoutMS: MONGO_URL_TIMEOUT_MS }),
-        ...(/[?&]connectTimeoutMS=/i.test(url) ? {} : { connectTimeoutMS: MONGO_URL_TIMEOUT_MS }),
-      });
-    } catch (err) {
-      throw new InvalidOptionError(
-        `store URL ${JSON.stringify(label)} is not a valid MongoDB URL: ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
-    }
-    let store: MongoStore;
-    try {
-      store = new MongoStore({ client: client as unknown as MongoClientLike, dbName });
-    } catch (err) {
-      void client.close().catch(() => undefined);
-      throw err;
-    }
-    let closing: Promise<void> | undefined;
-    return {
-      store,
-      label,
-      close: () =>
-        (closing ??= (async () => {
-          try {
-            await store.close();
-          } finally {
-            await client.close();
-          }
-        })()),
-    };
+    // The store owns its client: it looks for a server for 5 s (unless the URL says otherwise) and closes it on close().
+    const store = new MongoStore({ url, dbName: mongoDbName(url), connectTimeoutMs: MONGO_URL_TIMEOUT_MS });
+    return { store, label, close: () => store.close() };
   }
 
   throw invalid(url, scheme ? `has an unsupported scheme "${scheme}:"` : 'has no scheme');

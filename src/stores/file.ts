@@ -1,21 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { InvalidOptionError, StoreError } from '../errors';
-import {
-  assertBuffer,
-  assertGeneration,
-  assertMaxBytes,
-  closedError,
-  dataTooLarge,
-  processLock,
-  resolveKeep,
-  throwIfAborted,
-  wrapError,
-} from './internal';
-import { assertSessionId } from './session-id';
-import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import { InvalidOptionError } from '../errors';
 import { isErrno } from '../util/errno';
+import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
+import { dataTooLarge, processLock, resolveKeep, throwIfAborted } from './internal';
+import type { StoredGeneration } from './types';
 
 export interface FileStoreOptions {
   /** Root directory; created (mode 0700) when missing. Each session gets `<directory>/<sessionId>/`. */
@@ -57,133 +47,92 @@ async function fsyncDirectory(dir: string): Promise<void> {
  * zero-padded to ten digits. Every write goes to a temp file in the same folder, is fsynced,
  * then linked into place under a name no other writer can take, and the folder is fsynced;
  * a crash leaves either the old generations or the complete new one, never a partial file.
- * Folders are created 0700 and files 0600.
+ * Folders are created 0700 and files 0600. Local file calls have no deadline of their own.
  */
-export class FileStore implements SessionStore {
-  readonly name = 'file';
+export class FileStore extends StoreFront {
   readonly directory: string;
   readonly keep: number;
-  private closed = false;
 
   constructor(options: FileStoreOptions) {
     if (!options || typeof options.directory !== 'string' || options.directory.length === 0) {
       throw new InvalidOptionError('FileStore: "directory" is required');
     }
     if (options.directory.includes('\0')) throw new InvalidOptionError('FileStore: "directory" must not contain a NUL character');
-    this.directory = path.resolve(options.directory);
-    this.keep = resolveKeep(options.keep, 3, 'FileStore');
+    const driver = new FileDriver(path.resolve(options.directory), resolveKeep(options.keep, 3, 'FileStore'));
+    super(driver);
+    this.directory = driver.directory;
+    this.keep = driver.keep;
   }
+}
 
-  async exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
-    return (await this.list(sessionId, options)).length > 0;
-  }
+/** The raw operations of a FileStore. */
+class FileDriver implements StoreDriver {
+  readonly name = 'file';
+  readonly label = 'FileStore';
 
-  async save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration> {
-    this.check(sessionId);
-    assertBuffer(data, 'FileStore.save');
+  constructor(
+    readonly directory: string,
+    readonly keep: number,
+  ) {}
+
+  async list(sessionId: string): Promise<DriverGeneration[]> {
     const dir = this.sessionDir(sessionId);
-    return processLock.run(`file:${dir}`, async () => {
+    const result: DriverGeneration[] = [];
+    for (const generation of await this.readGenerations(dir)) {
       try {
-        throwIfAborted(options?.signal, 'FileStore.save');
-        const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-        if (created !== undefined) await this.syncNewFolders(created, dir);
-        const saved = await this.writeGeneration(sessionId, dir, data);
-        await this.prune(dir);
-        return saved;
+        const stat = await fs.stat(path.join(dir, generationFileName(generation)));
+        result.push({ sessionId, generation, createdAt: stat.mtime, bytes: stat.size });
       } catch (err) {
-        throw wrapError(err, `FileStore: saving session "${sessionId}" failed`);
+        if (!isErrno(err, 'ENOENT')) throw err; // pruned meanwhile
       }
-    });
-  }
-
-  async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
-    this.check(sessionId);
-    assertGeneration(options?.generation, 'FileStore.load');
-    assertMaxBytes(options?.maxBytes, 'FileStore.load');
-    const dir = this.sessionDir(sessionId);
-    try {
-      // A concurrent save may prune the file between listing and reading it; list again then.
-      for (let attempt = 0; attempt < 5; attempt++) {
-        throwIfAborted(options?.signal, 'FileStore.load');
-        const generations = await this.readGenerations(dir);
-        const wanted = options?.generation;
-        const generation = wanted === undefined ? generations[0] : generations.find((g) => g === wanted);
-        if (generation === undefined) return null;
-        try {
-          return await this.readGeneration(sessionId, dir, generation, options?.maxBytes);
-        } catch (err) {
-          if (!isErrno(err, 'ENOENT')) throw err;
-          if (wanted !== undefined) return null;
-        }
-      }
-      throw new StoreError(`FileStore: session "${sessionId}" kept changing while loading it`);
-    } catch (err) {
-      throw wrapError(err, `FileStore: loading session "${sessionId}" failed`);
     }
+    return result;
   }
 
-  /** One generation's file, its size checked (through the open handle) before it is read. */
-  private async readGeneration(sessionId: string, dir: string, generation: number, maxBytes: number | undefined): Promise<LoadedSession> {
-    const handle = await fs.open(path.join(dir, generationFileName(generation)), 'r');
+  /** The file's size is checked through the open handle before it is read. */
+  async read(sessionId: string, generation: DriverGeneration, maxBytes: number | undefined): Promise<Buffer | null> {
+    let handle: fs.FileHandle;
     try {
-      const stat = await handle.stat();
-      if (maxBytes !== undefined && stat.size > maxBytes) throw dataTooLarge('FileStore', sessionId, generation, stat.size, maxBytes);
-      const data = await handle.readFile();
-      return { sessionId, generation, createdAt: stat.mtime, bytes: data.length, data };
+      handle = await fs.open(path.join(this.sessionDir(sessionId), generationFileName(generation.generation)), 'r');
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return null;
+      throw err;
+    }
+    try {
+      const { size } = await handle.stat();
+      if (maxBytes !== undefined && size > maxBytes) throw dataTooLarge(this.label, sessionId, generation.generation, size, maxBytes);
+      return await handle.readFile();
     } finally {
       await handle.close();
     }
   }
 
-  async list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
-    this.check(sessionId);
-    throwIfAborted(options?.signal, 'FileStore.list');
+  async write(sessionId: string, data: Buffer, signal: AbortSignal): Promise<StoredGeneration> {
     const dir = this.sessionDir(sessionId);
-    try {
-      const result: StoredGeneration[] = [];
-      for (const generation of await this.readGenerations(dir)) {
-        try {
-          const stat = await fs.stat(path.join(dir, generationFileName(generation)));
-          result.push({ sessionId, generation, createdAt: stat.mtime, bytes: stat.size });
-        } catch (err) {
-          if (!isErrno(err, 'ENOENT')) throw err; // pruned meanwhile
-        }
-      }
-      return result;
-    } catch (err) {
-      throw wrapError(err, `FileStore: listing session "${sessionId}" failed`);
-    }
-  }
-
-  async delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
-    this.check(sessionId);
-    throwIfAborted(options?.signal, 'FileStore.delete');
-    const dir = this.sessionDir(sessionId);
-    await processLock.run(`file:${dir}`, async () => {
-      try {
-        // Move the folder aside first so readers never see half of it, then remove it.
-        const doomed = path.join(this.directory, `${TEMP_PREFIX}deleted-${sessionId}-${randomBytes(6).toString('hex')}`);
-        try {
-          await fs.rename(dir, doomed);
-        } catch (err) {
-          if (isErrno(err, 'ENOENT')) return;
-          throw err;
-        }
-        await fsyncDirectory(this.directory);
-        await fs.rm(doomed, { recursive: true, force: true });
-      } catch (err) {
-        throw wrapError(err, `FileStore: deleting session "${sessionId}" failed`);
-      }
+    return processLock.run(`file:${dir}`, async () => {
+      throwIfAborted(signal, 'FileStore.save');
+      const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      if (created !== undefined) await this.syncNewFolders(created, dir);
+      const saved = await this.writeGeneration(sessionId, dir, data);
+      await this.prune(dir);
+      return saved;
     });
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  private check(sessionId: string): void {
-    if (this.closed) throw closedError(this.name);
-    assertSessionId(sessionId);
+  async remove(sessionId: string): Promise<void> {
+    const dir = this.sessionDir(sessionId);
+    await processLock.run(`file:${dir}`, async () => {
+      // Move the folder aside first so readers never see half of it, then remove it.
+      const doomed = path.join(this.directory, `${TEMP_PREFIX}deleted-${sessionId}-${randomBytes(6).toString('hex')}`);
+      try {
+        await fs.rename(dir, doomed);
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) return;
+        throw err;
+      }
+      await fsyncDirectory(this.directory);
+      await fs.rm(doomed, { recursive: true, force: true });
+    });
   }
 
   /** Makes the entries of folders just created (from `first` down to `last`) durable in their parents. */

@@ -1,19 +1,9 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { ErrorCode, InvalidOptionError, MissingDependencyError, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
-import {
-  assertBuffer,
-  assertGeneration,
-  assertMaxBytes,
-  causeChain,
-  closedError,
-  dataTooLarge,
-  resolveKeep,
-  resolveTimeout,
-  wrapError,
-} from './internal';
-import { assertSessionId } from './session-id';
-import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
+import { causeChain, dataTooLarge, resolveKeep, resolveTimeout } from './internal';
+import type { StoredGeneration } from './types';
 
 /** The part of a `pg` `Pool` this store uses. */
 export interface PgPoolLike {
@@ -116,8 +106,22 @@ interface GenerationRow {
  * advisory lock on the session, inserts generation max + 1 and deletes rows beyond `keep`,
  * so concurrent saves from any number of processes serialize and never lose the newest copy.
  */
-export class PostgresStore implements SessionStore {
+export class PostgresStore extends StoreFront {
+  readonly keep: number;
+  readonly table: string;
+
+  constructor(options: PostgresStoreOptions) {
+    const driver = new PostgresDriver(options);
+    super(driver);
+    this.keep = driver.keep;
+    this.table = driver.table;
+  }
+}
+
+/** The raw operations of a PostgresStore: one pool, the table, the connect and query deadlines. */
+class PostgresDriver implements StoreDriver {
   readonly name = 'postgres';
+  readonly label = 'PostgresStore';
   readonly keep: number;
   readonly table: string;
   private readonly quotedTable: string;
@@ -126,7 +130,6 @@ export class PostgresStore implements SessionStore {
   private readonly connectTimeoutMs: number;
   private readonly queryTimeoutMs: number;
   private ready: Promise<void> | undefined;
-  private closing: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions) {
     const hasPool = options?.pool !== undefined && options.pool !== null;
@@ -168,18 +171,17 @@ export class PostgresStore implements SessionStore {
     }
   }
 
-  async exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
-    this.check(sessionId);
-    return this.run(`checking session "${sessionId}"`, options?.signal, async (client) => {
+  classify = classify;
+
+  async exists(sessionId: string, signal: AbortSignal): Promise<boolean> {
+    return this.run('checking', signal, async (client) => {
       const res = await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE session_id = $1 LIMIT 1`, [sessionId]);
       return (res.rowCount ?? res.rows.length) > 0;
     });
   }
 
-  async save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration> {
-    this.check(sessionId);
-    assertBuffer(data, 'PostgresStore.save');
-    return this.run(`saving session "${sessionId}"`, options?.signal, (client) =>
+  async write(sessionId: string, data: Buffer, signal: AbortSignal): Promise<StoredGeneration> {
+    return this.run('saving', signal, (client) =>
       this.transaction(client, async () => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.table}:${sessionId}`]);
         const inserted = await client.query<GenerationRow>(
@@ -203,40 +205,28 @@ export class PostgresStore implements SessionStore {
     );
   }
 
-  async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
-    this.check(sessionId);
-    assertGeneration(options?.generation, 'PostgresStore.load');
-    assertMaxBytes(options?.maxBytes, 'PostgresStore.load');
-    const maxBytes = options?.maxBytes;
-    return this.run(`loading session "${sessionId}"`, options?.signal, async (client) => {
-      const wanted = options?.generation;
-      // The data column is sent only when it fits: an oversized row never crosses the wire.
-      const columns = `generation, created_at, bytes, CASE WHEN $2::bigint IS NULL OR octet_length(data) <= $2::bigint THEN data END AS data`;
-      const res =
-        wanted === undefined
-          ? await client.query<GenerationRow & { data: Buffer | null }>(
-              `SELECT ${columns} FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC LIMIT 1`,
-              [sessionId, maxBytes ?? null],
-            )
-          : await client.query<GenerationRow & { data: Buffer | null }>(
-              `SELECT ${columns} FROM ${this.quotedTable} WHERE session_id = $1 AND generation = $3`,
-              [sessionId, maxBytes ?? null, wanted],
-            );
+  /** The data column is sent only when it fits `maxBytes`: an oversized row never crosses the wire. */
+  async read(sessionId: string, generation: DriverGeneration, maxBytes: number | undefined, signal: AbortSignal): Promise<Buffer | null> {
+    return this.run('loading', signal, async (client) => {
+      const res = await client.query<GenerationRow & { data: Buffer | null }>(
+        `SELECT generation, created_at, bytes, CASE WHEN $3::bigint IS NULL OR octet_length(data) <= $3::bigint THEN data END AS data
+         FROM ${this.quotedTable} WHERE session_id = $1 AND generation = $2`,
+        [sessionId, generation.generation, maxBytes ?? null],
+      );
       const row = res.rows[0];
       if (!row) return null;
-      if (row.data === null) throw dataTooLarge('PostgresStore', sessionId, row.generation, row.bytes, maxBytes ?? 0);
+      if (row.data === null) throw dataTooLarge(this.label, sessionId, row.generation, row.bytes, maxBytes ?? 0);
       if (row.data.length !== row.bytes) {
         throw new StoreError(
           `PostgresStore: generation ${row.generation} of "${sessionId}" holds ${row.data.length} bytes, expected ${row.bytes}`,
         );
       }
-      return { sessionId, generation: row.generation, createdAt: row.created_at, bytes: row.bytes, data: row.data };
+      return row.data;
     });
   }
 
-  async list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
-    this.check(sessionId);
-    return this.run(`listing session "${sessionId}"`, options?.signal, async (client) => {
+  async list(sessionId: string, signal: AbortSignal): Promise<DriverGeneration[]> {
+    return this.run('listing', signal, async (client) => {
       const res = await client.query<GenerationRow>(
         `SELECT generation, created_at, bytes FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC`,
         [sessionId],
@@ -245,9 +235,8 @@ export class PostgresStore implements SessionStore {
     });
   }
 
-  async delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
-    this.check(sessionId);
-    await this.run(`deleting session "${sessionId}"`, options?.signal, async (client) => {
+  async remove(sessionId: string, signal: AbortSignal): Promise<void> {
+    await this.run('deleting', signal, async (client) => {
       await client.query(`DELETE FROM ${this.quotedTable} WHERE session_id = $1`, [sessionId]);
     });
   }
@@ -256,26 +245,14 @@ export class PostgresStore implements SessionStore {
    * Ends the pool when the store created it (waiting at most `connectTimeoutMs` for a connection
    * attempt still in flight); a caller's pool stays open.
    */
-  async close(): Promise<void> {
-    if (!this.closing) {
-      this.closing = this.ownsPool ? this.pool.end().catch(() => undefined) : Promise.resolve();
-    }
-    await this.closing;
-  }
-
-  private check(sessionId: string): void {
-    if (this.closing) throw closedError(this.name);
-    assertSessionId(sessionId);
+  async dispose(): Promise<void> {
+    if (this.ownsPool) await this.pool.end();
   }
 
   /** Makes sure the table exists, then runs `task` on a pooled client within the deadlines. */
-  private async run<T>(what: string, signal: AbortSignal | undefined, task: (client: PoolClient) => Promise<T>): Promise<T> {
-    try {
-      await abortable(this.ensureTable(), signal, `PostgresStore: ${what} was aborted`);
-      return await this.withClient(what, signal, task);
-    } catch (err) {
-      throw wrapError(err, `PostgresStore: ${what} failed`, classify);
-    }
+  private async run<T>(what: string, signal: AbortSignal, task: (client: PoolClient) => Promise<T>): Promise<T> {
+    await abortable(this.ensureTable(), signal, `PostgresStore: ${what} was aborted`);
+    return this.withClient(what, signal, task);
   }
 
   /**

@@ -2,18 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
-import {
-  assertBuffer,
-  assertGeneration,
-  assertMaxBytes,
-  closedError,
-  dataTooLarge,
-  processLock,
-  throwIfAborted,
-  wrapError,
-} from './internal';
+import { delay } from '../util/deadline';
+import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
+import { dataTooLarge, processLock, wrapError } from './internal';
 import { assertSessionId } from './session-id';
-import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import type { SessionStore, StoredGeneration } from './types';
 import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
 
@@ -93,18 +86,29 @@ async function readExtracted(file: string, sessionId: string, generation: number
  * checks `sessionExists`: wwebjs-mongo's `extract` of a missing session raises an uncatchable
  * stream error.
  */
-export class WwebjsStoreAdapter implements SessionStore {
+export class WwebjsStoreAdapter extends StoreFront {
+  /** The whatsapp-web.js store this adapter wraps. */
+  readonly store: WwebjsStore;
+
+  constructor(store: WwebjsStore, options: FromWwebjsStoreOptions) {
+    super(new WwebjsDriver(store, options));
+    this.store = store;
+  }
+}
+
+/** The raw operations of a whatsapp-web.js store; generations are counted here (see the class above). */
+class WwebjsDriver implements StoreDriver {
   readonly name = 'wwebjs';
-  /** Generation numbers are counted per adapter object; see the class comment. */
+  readonly label = 'wwebjs store';
+  /** Generation numbers are counted per adapter object; see `WwebjsStoreAdapter`. */
   readonly stableGenerations = false;
   private readonly known = new Map<string, KnownGeneration>();
   private readonly workDir: string;
   private readonly zipDir: string | undefined;
   private readonly deleteSettleTimeoutMs: number;
-  private closed = false;
 
   constructor(
-    readonly store: WwebjsStore,
+    private readonly store: WwebjsStore,
     options: FromWwebjsStoreOptions,
   ) {
     for (const method of ['sessionExists', 'save', 'extract', 'delete'] as const) {
@@ -124,108 +128,71 @@ export class WwebjsStoreAdapter implements SessionStore {
     this.deleteSettleTimeoutMs = timeout;
   }
 
-  async exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
-    this.check(sessionId, options);
-    try {
-      return Boolean(await this.store.sessionExists({ session: sessionId }));
-    } catch (err) {
-      throw wrapError(err, `wwebjs store: sessionExists("${sessionId}") failed`);
-    }
+  async exists(sessionId: string): Promise<boolean> {
+    return Boolean(await this.store.sessionExists({ session: sessionId }));
   }
 
-  async save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration> {
-    this.check(sessionId, options);
-    assertBuffer(data, 'fromWwebjsStore.save');
+  async write(sessionId: string, data: Buffer): Promise<StoredGeneration> {
     const zip = path.join(this.zipDir ?? process.cwd(), `${sessionId}.zip`);
     // The zip name is shared by every adapter in this process that saves this session.
     return processLock.run(`wwebjs-zip:${zip}`, async () => {
+      const previous = this.known.get(sessionId)?.generation ?? ((await this.exists(sessionId)) ? 1 : 0);
+      await writeFileAtomic(zip, data);
       try {
-        const previous = this.known.get(sessionId)?.generation ?? ((await this.store.sessionExists({ session: sessionId })) ? 1 : 0);
-        await writeFileAtomic(zip, data);
-        try {
-          await this.store.save({ session: sessionId });
-        } finally {
-          await fs.rm(zip, { force: true });
-        }
-        const saved: KnownGeneration = { generation: previous + 1, createdAt: new Date(), bytes: data.length };
-        this.known.set(sessionId, saved);
-        return { sessionId, ...saved };
-      } catch (err) {
-        throw wrapError(err, `wwebjs store: save("${sessionId}") failed`);
+        await this.store.save({ session: sessionId });
+      } finally {
+        await fs.rm(zip, { force: true });
       }
+      const saved: KnownGeneration = { generation: previous + 1, createdAt: new Date(), bytes: data.length };
+      this.known.set(sessionId, saved);
+      return { sessionId, ...saved };
     });
   }
 
-  async load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
-    this.check(sessionId, options);
-    assertGeneration(options?.generation, 'fromWwebjsStore.load');
-    assertMaxBytes(options?.maxBytes, 'fromWwebjsStore.load');
+  /** Downloads through `extract` into `workDir`; the zip's size is checked before it is read. */
+  async read(sessionId: string, generation: DriverGeneration, maxBytes: number | undefined): Promise<Buffer | null> {
+    await fs.mkdir(this.workDir, { recursive: true, mode: 0o700 });
+    const target = path.join(this.workDir, `.extract-${sessionId}-${randomBytes(6).toString('hex')}.zip`);
     try {
-      if (!(await this.store.sessionExists({ session: sessionId }))) return null;
-      const known = this.known.get(sessionId);
-      const generation = known?.generation ?? 1;
-      if (options?.generation !== undefined && options.generation !== generation) return null;
-      await fs.mkdir(this.workDir, { recursive: true, mode: 0o700 });
-      const target = path.join(this.workDir, `.extract-${sessionId}-${randomBytes(6).toString('hex')}.zip`);
-      try {
-        await this.store.extract({ session: sessionId, path: target });
-        const data = await readExtracted(target, sessionId, generation, options?.maxBytes);
-        const createdAt = known?.createdAt ?? new Date();
-        this.known.set(sessionId, { generation, createdAt, bytes: data.length });
-        return { sessionId, generation, createdAt, bytes: data.length, data };
-      } finally {
-        await fs.rm(target, { force: true });
-      }
-    } catch (err) {
-      throw wrapError(err, `wwebjs store: loading "${sessionId}" failed`);
+      await this.store.extract({ session: sessionId, path: target });
+      const data = await readExtracted(target, sessionId, generation.generation, maxBytes);
+      this.known.set(sessionId, { generation: generation.generation, createdAt: generation.createdAt, bytes: data.length });
+      return data;
+    } finally {
+      await fs.rm(target, { force: true });
     }
   }
 
   /**
    * At most one entry; one `sessionExists` call, nothing downloaded. A backup this adapter has not
-   * saved or loaded is reported as generation 1, `createdAt` now and `bytes` 0 (unknown).
+   * saved or loaded is reported as generation 1, `createdAt` now and `bytes` 0 (unknown). Before
+   * `extract` is ever called, this says the session exists: wwebjs-mongo's `extract` of a missing
+   * session raises an uncatchable stream error.
    */
-  async list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
-    this.check(sessionId, options);
+  async list(sessionId: string): Promise<DriverGeneration[]> {
     if (!(await this.exists(sessionId))) return [];
     const known = this.known.get(sessionId);
     if (known) return [{ sessionId, ...known }];
     return [{ sessionId, generation: 1, createdAt: new Date(), bytes: 0 }];
   }
 
-  async delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
-    this.check(sessionId, options);
-    try {
-      if (!(await this.store.sessionExists({ session: sessionId }))) {
-        this.known.delete(sessionId);
-        return;
-      }
-      await this.store.delete({ session: sessionId });
+  async remove(sessionId: string, signal: AbortSignal): Promise<void> {
+    if (!(await this.exists(sessionId))) {
       this.known.delete(sessionId);
-      const deadline = Date.now() + this.deleteSettleTimeoutMs;
-      while (await this.store.sessionExists({ session: sessionId })) {
-        if (Date.now() >= deadline) {
-          throw new StoreError(
-            `wwebjs store: session "${sessionId}" still exists ${this.deleteSettleTimeoutMs} ms after delete() (deleteSettleTimeoutMs)`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    } catch (err) {
-      throw wrapError(err, `wwebjs store: delete("${sessionId}") failed`);
+      return;
     }
-  }
-
-  /** The wrapped store's connection belongs to the caller; this only marks the adapter closed. */
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  /** Closed, bad id or an already fired signal: a whatsapp-web.js store takes no signal, so it is checked up front only. */
-  private check(sessionId: string, options?: StoreCallOptions): void {
-    if (this.closed) throw closedError(this.name);
-    assertSessionId(sessionId);
-    throwIfAborted(options?.signal, 'fromWwebjsStore');
+    await this.store.delete({ session: sessionId });
+    this.known.delete(sessionId);
+    // wwebjs-mongo's delete() returns before its deletes finish: wait until the session is gone.
+    const deadline = Date.now() + this.deleteSettleTimeoutMs;
+    while (await this.exists(sessionId)) {
+      if (Date.now() >= deadline) {
+        throw new StoreError(
+          `wwebjs store: session "${sessionId}" still exists ${this.deleteSettleTimeoutMs} ms after delete() (deleteSettleTimeoutMs)`,
+        );
+      }
+      await delay(25, signal, `wwebjs store: deleting session "${sessionId}" was aborted`);
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
 import { FileStore, createFileStore } from '../../src/stores';
 import { tempDir } from '../helpers/tmp';
-import { describeStoreConformance, freshSessionId } from './conformance';
+import { describeStoreConformance, freshSessionId } from '../../src/testing';
 
 const execFileAsync = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

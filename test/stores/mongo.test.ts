@@ -7,7 +7,7 @@ import { MongoStore, createMongoStore } from '../../src/stores';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { freePort } from '../helpers/ports';
 import { tempDir } from '../helpers/tmp';
-import { describeStoreConformance, freshSessionId } from './conformance';
+import { describeStoreConformance, freshSessionId } from '../../src/testing';
 
 // wwebjs-mongo 1.1.0 ships JavaScript; this is the part of it these tests call.
 interface WwebjsMongoStore {

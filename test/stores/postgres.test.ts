@@ -4,7 +4,7 @@ import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
 import { PostgresStore, createPostgresStore } from '../../src/stores';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { freePort } from '../helpers/ports';
-import { describeStoreConformance, freshSessionId } from './conformance';
+import { describeStoreConformance, freshSessionId } from '../../src/testing';
 
 let server: PostgresServer;
 let admin: Pool;

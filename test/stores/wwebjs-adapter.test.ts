@@ -8,7 +8,7 @@ import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
 import { FileStore, fromWwebjsStore, toWwebjsStore, type WwebjsStore } from '../../src/stores';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { tempDir } from '../helpers/tmp';
-import { describeStoreConformance } from './conformance';
+import { describeStoreConformance } from '../../src/testing';
 
 // The real packages, unmodified. They ship JavaScript; these are the parts the tests call.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- wwebjs-mongo ships no types

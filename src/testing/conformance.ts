@@ -1,24 +1,18 @@
 /**
- * The conformance suite every waweb SessionStore passes. A backend's test file calls it with a
- * factory that makes a fresh, empty store per test:
+ * The conformance suite every waweb `SessionStore` passes, shipped as `waweb/testing` so authors of
+ * third-party stores can run it against theirs. It needs only `describe`, `it`, `beforeEach` and
+ * `afterEach` (jest's, vitest's or mocha's globals, or a `runner` you pass) and checks with
+ * `node:assert`. A backend's test file calls it with a factory that makes a fresh, empty store:
  *
- *   describeStoreConformance('FileStore', async () => {
- *     const dir = await tempDir();
- *     const directory = join(dir.path, 'store');
- *     return {
- *       store: new FileStore({ directory, keep: 3 }),
- *       cleanup: dir.remove,
- *       // from now on the store's folder is a plain file
- *       breakBackend: async () => { await rm(directory, { recursive: true, force: true }); await writeFile(directory, ''); },
- *     };
- *   }, { keep: 3 });
- *
- * Nothing here knows a backend; the `breakBackend` and (optional) `snapshot` hooks let the
- * factory show how its backend fails and what it holds.
+ *   describeStoreConformance('MyStore', async () => ({
+ *     store: new MyStore({ ... }),
+ *     cleanup: async () => { ... },           // drop the namespace the store used
+ *     breakBackend: async () => { ... },      // make the backend fail from now on
+ *   }), { keep: 3 });
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, StoreError, WawebError } from '../../src/errors';
-import type { SessionStore, StoredGeneration } from '../../src/stores';
+import { ErrorCode, InvalidOptionError, StoreError, WawebError, type SessionStore, type StoredGeneration } from '../index';
 
 export interface ConformanceFixture {
   /** A store over an empty namespace (folder, database, table) of its own. */
@@ -31,11 +25,18 @@ export interface ConformanceFixture {
    */
   breakBackend(): Promise<void>;
   /**
-   * Everything the namespace holds, in a form `toEqual` can compare (file listing, rows,
-   * collections). Used to prove that rejected ids wrote nothing; without it only the store's
-   * own view is checked.
+   * Everything the namespace holds, in a form `assert.deepStrictEqual` can compare (file listing,
+   * rows). Used to prove that rejected ids wrote nothing; without it only the store's own view is checked.
    */
   snapshot?(): Promise<unknown>;
+}
+
+/** The test functions the suite registers with. */
+export interface TestRunner {
+  describe: (name: string, fn: () => void) => void;
+  it: (name: string, fn: () => Promise<void> | void) => void;
+  beforeEach: (fn: () => Promise<void> | void) => void;
+  afterEach: (fn: () => Promise<void> | void) => void;
 }
 
 export interface ConformanceOptions {
@@ -52,8 +53,11 @@ export interface ConformanceOptions {
    * @default 5 MiB
    */
   largeBytes?: number;
+  /** @default the global `describe`, `it`, `beforeEach`, `afterEach` */
+  runner?: TestRunner;
 }
 
+/** Session ids every store must refuse with `INVALID_SESSION_ID` before touching its backend. */
 export const HOSTILE_SESSION_IDS: readonly string[] = ['../x', 'a/b', '', 'x\0y', 'a b', '..', 'a\\b', 'x'.repeat(129)];
 
 let counter = 0;
@@ -68,29 +72,46 @@ function payload(tag: string, size: number): Buffer {
   return Buffer.concat([Buffer.from(`${tag}|`), randomBytes(size)]);
 }
 
-async function expectStoreError(promise: Promise<unknown>, codes: readonly string[]): Promise<StoreError> {
-  let caught: unknown;
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
   } catch (err) {
-    caught = err;
+    return err;
   }
-  expect(caught).toBeInstanceOf(StoreError);
-  const err = caught as StoreError;
-  expect(codes).toContain(err.code);
+  assert.fail('expected the call to reject');
+}
+
+async function expectStoreError(promise: Promise<unknown>, codes: readonly string[]): Promise<StoreError> {
+  const err = await rejection(promise);
+  assert.ok(err instanceof StoreError, `expected a StoreError, got ${String(err)}`);
+  assert.ok(codes.includes(err.code), `expected code ${codes.join(' or ')}, got ${err.code}`);
   return err;
 }
 
-function expectWellFormed(entry: StoredGeneration, sessionId: string): void {
-  expect(entry.sessionId).toBe(sessionId);
-  expect(Number.isSafeInteger(entry.generation) && entry.generation >= 1).toBe(true);
-  // Not toBeInstanceOf(Date): dates made by Node's core (fs.Stats) come from another realm under jest.
-  expect(Object.prototype.toString.call(entry.createdAt)).toBe('[object Date]');
-  expect(Number.isNaN(entry.createdAt.getTime())).toBe(false);
-  expect(Number.isSafeInteger(entry.bytes) && entry.bytes >= 0).toBe(true);
+function assertWellFormed(entry: StoredGeneration, sessionId: string): void {
+  assert.equal(entry.sessionId, sessionId);
+  assert.ok(Number.isSafeInteger(entry.generation) && entry.generation >= 1, `generation ${entry.generation}`);
+  // Not instanceof Date: dates made by Node's core (fs.Stats) can come from another realm under a test runner's VM.
+  assert.equal(Object.prototype.toString.call(entry.createdAt), '[object Date]');
+  assert.ok(!Number.isNaN(entry.createdAt.getTime()), 'createdAt is a valid date');
+  assert.ok(Number.isSafeInteger(entry.bytes) && entry.bytes >= 0, `bytes ${entry.bytes}`);
 }
 
+function globalRunner(): TestRunner {
+  const g = globalThis as Record<string, unknown>;
+  for (const name of ['describe', 'it', 'beforeEach', 'afterEach']) {
+    if (typeof g[name] !== 'function') {
+      throw new InvalidOptionError(
+        `describeStoreConformance: no global ${name}(); run it under jest, vitest or mocha, or pass options.runner`,
+      );
+    }
+  }
+  return g as unknown as TestRunner;
+}
+
+/** Registers the conformance tests for the stores `factory` makes. */
 export function describeStoreConformance(name: string, factory: () => Promise<ConformanceFixture>, options: ConformanceOptions): void {
+  const { describe, it, beforeEach, afterEach } = options.runner ?? globalRunner();
   const keep = options.keep;
   const generations = options.generations ?? true;
   const largeBytes = options.largeBytes ?? 5 * 1024 * 1024;
@@ -118,104 +139,99 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
     });
 
     it('has a name', () => {
-      expect(typeof store.name).toBe('string');
-      expect(store.name.length).toBeGreaterThan(0);
+      assert.equal(typeof store.name, 'string');
+      assert.ok(store.name.length > 0);
     });
 
     it('reports an absent session as absent, and deleting it is fine', async () => {
       const id = freshSessionId('absent');
-      await expect(store.exists(id)).resolves.toBe(false);
-      await expect(store.load(id)).resolves.toBeNull();
-      await expect(store.load(id, { generation: 1 })).resolves.toBeNull();
-      await expect(store.list(id)).resolves.toEqual([]);
-      await expect(store.delete(id)).resolves.toBeUndefined();
-      await expect(store.exists(id)).resolves.toBe(false);
+      assert.equal(await store.exists(id), false);
+      assert.equal(await store.load(id), null);
+      assert.equal(await store.load(id, { generation: 1 }), null);
+      assert.deepEqual(await store.list(id), []);
+      assert.equal(await store.delete(id), undefined);
+      assert.equal(await store.exists(id), false);
     });
 
     it('round-trips an empty payload', async () => {
       const id = freshSessionId('empty');
       const saved = await store.save(id, Buffer.alloc(0));
-      expectWellFormed(saved, id);
-      expect(saved.bytes).toBe(0);
-      await expect(store.exists(id)).resolves.toBe(true);
+      assertWellFormed(saved, id);
+      assert.equal(saved.bytes, 0);
+      assert.equal(await store.exists(id), true);
       const loaded = await store.load(id);
-      expect(loaded).not.toBeNull();
-      expect(Buffer.isBuffer(loaded?.data)).toBe(true);
-      expect(loaded?.data.length).toBe(0);
-      expect(loaded?.bytes).toBe(0);
-      expect(loaded?.generation).toBe(saved.generation);
+      assert.ok(loaded && Buffer.isBuffer(loaded.data));
+      assert.equal(loaded.data.length, 0);
+      assert.equal(loaded.bytes, 0);
+      assert.equal(loaded.generation, saved.generation);
       const list = await store.list(id);
-      expect(list).toHaveLength(1);
-      expect(list[0]?.bytes).toBe(0);
-      expect(list[0]?.generation).toBe(saved.generation);
+      assert.equal(list.length, 1);
+      assert.equal(list[0]?.bytes, 0);
+      assert.equal(list[0]?.generation, saved.generation);
     });
 
     it(`round-trips a ${Math.round(largeBytes / 1024 / 1024)} MB random payload byte for byte`, async () => {
       const id = freshSessionId('large');
       const data = randomBytes(largeBytes);
       const saved = await store.save(id, data);
-      expectWellFormed(saved, id);
-      expect(saved.bytes).toBe(largeBytes);
+      assertWellFormed(saved, id);
+      assert.equal(saved.bytes, largeBytes);
       const loaded = await store.load(id);
-      expect(loaded).not.toBeNull();
-      expect(loaded?.bytes).toBe(largeBytes);
-      expect(loaded?.data.length).toBe(largeBytes);
-      expect(loaded?.data.equals(data)).toBe(true);
-      expectWellFormed(loaded as StoredGeneration, id);
+      assert.ok(loaded);
+      assert.equal(loaded.bytes, largeBytes);
+      assert.ok(loaded.data.equals(data), 'the loaded bytes equal the saved ones');
+      assertWellFormed(loaded, id);
     });
 
     it(`keeps exactly ${keptByStore} generation(s) when overwritten, newest last saved`, async () => {
       const id = freshSessionId('overwrite');
-      const saves = keep + 2;
       const payloads: Buffer[] = [];
       const returned: StoredGeneration[] = [];
-      for (let i = 0; i < saves; i++) {
+      for (let i = 0; i < keep + 2; i++) {
         const data = payload(`save-${i}`, 1024 + i);
         payloads.push(data);
         const saved = await store.save(id, data);
-        expectWellFormed(saved, id);
-        expect(saved.bytes).toBe(data.length);
+        assertWellFormed(saved, id);
+        assert.equal(saved.bytes, data.length);
         returned.push(saved);
       }
       for (let i = 1; i < returned.length; i++) {
-        expect(returned[i]!.generation).toBeGreaterThan(returned[i - 1]!.generation);
+        assert.ok(returned[i]!.generation > returned[i - 1]!.generation, 'generations grow with every save');
       }
       const list = await store.list(id);
-      expect(list).toHaveLength(keptByStore);
-      list.forEach((entry) => expectWellFormed(entry, id));
+      assert.equal(list.length, keptByStore);
+      list.forEach((entry) => assertWellFormed(entry, id));
       // Newest first, and exactly the last `keptByStore` saves.
       const expected = returned.slice(-keptByStore).reverse();
-      expect(list.map((e) => e.generation)).toEqual(expected.map((e) => e.generation));
-      expect(list.map((e) => e.bytes)).toEqual(expected.map((e) => e.bytes));
-
+      assert.deepEqual(
+        list.map((e) => [e.generation, e.bytes]),
+        expected.map((e) => [e.generation, e.bytes]),
+      );
       const newest = await store.load(id);
-      expect(newest?.generation).toBe(returned[returned.length - 1]!.generation);
-      expect(newest?.data.equals(payloads[payloads.length - 1]!)).toBe(true);
+      assert.equal(newest?.generation, returned[returned.length - 1]!.generation);
+      assert.ok(newest?.data.equals(payloads[payloads.length - 1]!), 'the newest holds the last save');
     });
 
     if (generations) {
       it('loads an older generation by number, and null for a pruned one', async () => {
         const id = freshSessionId('older');
-        const saves = keep + 1;
         const byGeneration = new Map<number, Buffer>();
-        for (let i = 0; i < saves; i++) {
+        for (let i = 0; i < keep + 1; i++) {
           const data = payload(`gen-${i}`, 2048);
-          const saved = await store.save(id, data);
-          byGeneration.set(saved.generation, data);
+          byGeneration.set((await store.save(id, data)).generation, data);
         }
         const list = await store.list(id);
-        expect(list).toHaveLength(keep);
+        assert.equal(list.length, keep);
         for (const entry of list) {
           const loaded = await store.load(id, { generation: entry.generation });
-          expect(loaded?.generation).toBe(entry.generation);
-          expect(loaded?.data.equals(byGeneration.get(entry.generation)!)).toBe(true);
+          assert.equal(loaded?.generation, entry.generation);
+          assert.ok(loaded?.data.equals(byGeneration.get(entry.generation)!), `generation ${entry.generation} holds its save`);
         }
         const kept = new Set(list.map((e) => e.generation));
         const pruned = [...byGeneration.keys()].filter((g) => !kept.has(g));
-        expect(pruned).toHaveLength(1);
-        await expect(store.load(id, { generation: pruned[0]! })).resolves.toBeNull();
-        const beyond = Math.max(...byGeneration.keys()) + 1;
-        await expect(store.load(id, { generation: beyond })).resolves.toBeNull();
+        assert.equal(pruned.length, 1);
+        assert.equal(await store.load(id, { generation: pruned[0]! }), null);
+        assert.equal(await store.load(id, { generation: Math.max(...byGeneration.keys()) + 1 }), null);
       });
     }
 
@@ -226,32 +242,29 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
       const dataB = payload('B', 8192);
       await store.save(a, dataA);
       await store.save(b, dataB);
-      expect((await store.load(a))?.data.equals(dataA)).toBe(true);
-      expect((await store.load(b))?.data.equals(dataB)).toBe(true);
-      expect((await store.list(a)).every((e) => e.sessionId === a)).toBe(true);
-
+      assert.ok((await store.load(a))?.data.equals(dataA));
+      assert.ok((await store.load(b))?.data.equals(dataB));
+      assert.ok((await store.list(a)).every((e) => e.sessionId === a));
       await store.delete(a);
-      await expect(store.exists(a)).resolves.toBe(false);
-      await expect(store.load(a)).resolves.toBeNull();
-      await expect(store.list(a)).resolves.toEqual([]);
-      await expect(store.exists(b)).resolves.toBe(true);
-      expect((await store.load(b))?.data.equals(dataB)).toBe(true);
+      assert.equal(await store.exists(a), false);
+      assert.equal(await store.load(a), null);
+      assert.deepEqual(await store.list(a), []);
+      assert.equal(await store.exists(b), true);
+      assert.ok((await store.load(b))?.data.equals(dataB));
     });
 
     it('deletes every generation', async () => {
       const id = freshSessionId('del');
       for (let i = 0; i < keep; i++) await store.save(id, payload(`d${i}`, 512));
       await store.delete(id);
-      await expect(store.exists(id)).resolves.toBe(false);
-      await expect(store.list(id)).resolves.toEqual([]);
-      await expect(store.load(id)).resolves.toBeNull();
-      for (let g = 1; g <= keep; g++) {
-        await expect(store.load(id, { generation: g })).resolves.toBeNull();
-      }
+      assert.equal(await store.exists(id), false);
+      assert.deepEqual(await store.list(id), []);
+      assert.equal(await store.load(id), null);
+      for (let g = 1; g <= keep; g++) assert.equal(await store.load(id, { generation: g }), null);
       // The id is usable again.
       const again = payload('again', 100);
       await store.save(id, again);
-      expect((await store.load(id))?.data.equals(again)).toBe(true);
+      assert.ok((await store.load(id))?.data.equals(again));
     });
 
     it('rejects hostile session ids with INVALID_SESSION_ID and writes nothing', async () => {
@@ -264,12 +277,10 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
         await expectStoreError(store.list(id), [ErrorCode.INVALID_SESSION_ID]);
         await expectStoreError(store.delete(id), [ErrorCode.INVALID_SESSION_ID]);
       }
-      if (fixture?.snapshot) {
-        expect(await fixture.snapshot()).toEqual(before);
-      }
+      if (fixture?.snapshot) assert.deepStrictEqual(await fixture.snapshot(), before);
       // `../x` must not have become `x`, nor `a/b` become `a`.
-      await expect(store.exists('x')).resolves.toBe(false);
-      await expect(store.exists('a')).resolves.toBe(false);
+      assert.equal(await store.exists('x'), false);
+      assert.equal(await store.exists('a'), false);
     });
 
     it('ends 8 concurrent saves with one complete newest generation', async () => {
@@ -277,22 +288,19 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
       const inputs = Array.from({ length: 8 }, (_, i) => payload(`racer-${i}`, 64 * 1024 + i * 977));
       const results = await Promise.all(inputs.map((data) => store.save(id, data)));
       const numbers = results.map((r) => r.generation);
-      expect(new Set(numbers).size).toBe(numbers.length);
-      results.forEach((r, i) => expect(r.bytes).toBe(inputs[i]!.length));
-
+      assert.equal(new Set(numbers).size, numbers.length, 'no generation number twice');
+      results.forEach((r, i) => assert.equal(r.bytes, inputs[i]!.length));
       const list = await store.list(id);
-      expect(list.length).toBeGreaterThanOrEqual(1);
-      expect(list.length).toBeLessThanOrEqual(keptByStore);
-      expect(new Set(list.map((e) => e.generation)).size).toBe(list.length);
-
+      assert.ok(list.length >= 1 && list.length <= keptByStore, `${list.length} generations kept`);
+      assert.equal(new Set(list.map((e) => e.generation)).size, list.length);
       const newest = await store.load(id);
-      expect(newest).not.toBeNull();
-      const match = inputs.findIndex((data) => data.equals(newest!.data));
-      expect(match).toBeGreaterThanOrEqual(0);
-      expect(newest!.bytes).toBe(inputs[match]!.length);
-      expect(newest!.generation).toBe(Math.max(...numbers));
+      assert.ok(newest);
+      const match = inputs.findIndex((data) => data.equals(newest.data));
+      assert.ok(match >= 0, 'the newest generation is one complete save');
+      assert.equal(newest.bytes, inputs[match]!.length);
+      assert.equal(newest.generation, Math.max(...numbers));
       // The newest generation holds what the save that got that number wrote.
-      expect(results[match]!.generation).toBe(newest!.generation);
+      assert.equal(results[match]!.generation, newest.generation);
     });
 
     it('surfaces a backend failure as a StoreError with the cause kept', async () => {
@@ -306,8 +314,8 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
         await expectStoreError(store.exists(id), codes),
       ];
       for (const err of errors) {
-        expect(err.cause).toBeDefined();
-        expect(err.cause).not.toBe(err);
+        assert.notEqual(err.cause, undefined, 'the backend error is kept as cause');
+        assert.notEqual(err.cause, err);
       }
     });
 
@@ -316,8 +324,8 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
       const data = payload('m', 4096);
       await store.save(id, data);
       const err = await expectStoreError(store.load(id, { maxBytes: data.length - 1 }), [ErrorCode.DATA_TOO_LARGE]);
-      expect(err.message).toContain('maxBytes');
-      expect((await store.load(id, { maxBytes: data.length }))?.data.equals(data)).toBe(true);
+      assert.ok(err.message.includes('maxBytes'), 'the error names maxBytes');
+      assert.ok((await store.load(id, { maxBytes: data.length }))?.data.equals(data));
     });
 
     it('ends a call whose signal has fired with an AbortError, and stores nothing for it', async () => {
@@ -328,21 +336,18 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
         store.list(id, { signal: aborted }),
         store.load(id, { signal: aborted }),
       ]) {
-        const err: unknown = await call.then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(err).toBeInstanceOf(WawebError);
-        expect((err as WawebError).code).toBe(ErrorCode.ABORTED);
+        const err = await rejection(call);
+        assert.ok(err instanceof WawebError, `expected a WawebError, got ${String(err)}`);
+        assert.equal(err.code, ErrorCode.ABORTED);
       }
-      expect(await store.list(id)).toEqual([]);
+      assert.deepEqual(await store.list(id), []);
     });
 
     it('closes twice without complaint and refuses work afterwards', async () => {
       const id = freshSessionId('close');
       await store.save(id, payload('c', 10));
-      await expect(store.close()).resolves.toBeUndefined();
-      await expect(store.close()).resolves.toBeUndefined();
+      assert.equal(await store.close(), undefined);
+      assert.equal(await store.close(), undefined);
       await expectStoreError(store.load(id), [ErrorCode.STORE_FAILED]);
       await expectStoreError(store.save(id, payload('c', 10)), [ErrorCode.STORE_FAILED]);
     });

@@ -1,0 +1,134 @@
+/**
+ * GridFS details of MongoStore: how files are numbered as generations (waweb's and wwebjs-mongo's
+ * uploads side by side), and uploads, downloads and deletes that clean up after themselves.
+ */
+import type { GridFSBucket, GridFSFile } from 'mongodb';
+import { StoreError } from '../errors';
+import { delay } from '../util/deadline';
+
+/** Stored in each file's `metadata`; files without it (written by wwebjs-mongo) are numbered by upload order. */
+interface WawebMetadata {
+  waweb?: { generation?: unknown };
+}
+
+export interface NumberedFile {
+  file: GridFSFile;
+  generation: number;
+}
+
+export function isFileNotFound(err: unknown): boolean {
+  const e = err as { name?: unknown; message?: unknown; code?: unknown };
+  return (e?.name === 'MongoRuntimeError' && typeof e.message === 'string' && /not found/i.test(e.message)) || e?.code === 'ENOENT';
+}
+
+function idString(id: unknown): string {
+  if (id && typeof (id as { toHexString?: unknown }).toHexString === 'function') {
+    return (id as { toHexString(): string }).toHexString();
+  }
+  return String(id);
+}
+
+function taggedGeneration(file: GridFSFile): number | undefined {
+  const value = (file.metadata as WawebMetadata | undefined)?.waweb?.generation;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * Numbers the files of one session. waweb's own uploads carry their generation in
+ * `metadata.waweb.generation`; uploads by wwebjs-mongo do not and are numbered after whatever
+ * was uploaded before them, so the newest upload is also the highest generation (the file
+ * wwebjs-mongo's `extract` would pick). Returned newest first.
+ */
+export function numberFiles(files: GridFSFile[]): NumberedFile[] {
+  // Same millisecond: waweb's saves wait until their upload date is later than every existing
+  // file's, so a tie can only be a wwebjs upload that came after ours; put untagged files last.
+  const ascending = [...files].sort(
+    (a, b) =>
+      a.uploadDate.getTime() - b.uploadDate.getTime() ||
+      (taggedGeneration(a) ?? Number.MAX_SAFE_INTEGER) - (taggedGeneration(b) ?? Number.MAX_SAFE_INTEGER) ||
+      idString(a._id).localeCompare(idString(b._id)),
+  );
+  let highest = 0;
+  const numbered: NumberedFile[] = [];
+  for (const file of ascending) {
+    const generation = taggedGeneration(file) ?? highest + 1;
+    highest = Math.max(highest, generation);
+    numbered.push({ file, generation });
+  }
+  return numbered.sort((a, b) => b.generation - a.generation || b.file.uploadDate.getTime() - a.file.uploadDate.getTime());
+}
+
+/**
+ * GridFS orders same-named files by `uploadDate` (milliseconds, set by the uploading client), and
+ * that is how wwebjs-mongo picks the newest. Wait, at most a few milliseconds, until this clock is
+ * past every existing upload so the new file sorts strictly last. A date far in the future (another
+ * host's clock) is not waited for.
+ */
+export async function uploadDateAfter(existing: NumberedFile[]): Promise<void> {
+  const latest = Math.max(0, ...existing.map((n) => n.file.uploadDate.getTime()));
+  const deadline = Date.now() + 50;
+  while (Date.now() <= latest && latest < deadline) {
+    await delay(1);
+  }
+}
+
+export async function deleteFile(bucket: GridFSBucket, file: GridFSFile): Promise<void> {
+  try {
+    await bucket.delete(file._id);
+  } catch (err) {
+    if (!isFileNotFound(err)) throw err; // already gone (a concurrent delete or prune)
+  }
+}
+
+export function upload(bucket: GridFSBucket, filename: string, data: Buffer, metadata: object): Promise<GridFSFile> {
+  return new Promise<GridFSFile>((resolve, reject) => {
+    const stream = bucket.openUploadStream(filename, { metadata });
+    let settled = false;
+    stream.once('error', (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      // Remove the chunks written so far; the file document was never inserted.
+      stream.abort().then(
+        () => reject(err),
+        () => reject(err),
+      );
+    });
+    stream.once('finish', () => {
+      if (settled) return;
+      settled = true;
+      const file = stream.gridFSFile;
+      if (!file) {
+        reject(new StoreError('MongoStore: GridFS upload finished without a file document'));
+        return;
+      }
+      resolve(file);
+    });
+    if (data.length === 0) stream.end();
+    else stream.end(data);
+  });
+}
+
+/** Downloads one file; `signal` destroys the download stream. Never holds more than the file's length. */
+export async function download(bucket: GridFSBucket, file: GridFSFile, signal: AbortSignal): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const stream = bucket.openDownloadStream(file._id);
+  const onAbort = (): void => {
+    stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const chunk of stream) {
+      const buf = chunk as Buffer;
+      total += buf.length;
+      if (total > file.length) throw new StoreError(`MongoStore: "${file.filename}" has more data than its ${file.length} bytes`);
+      chunks.push(buf);
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  if (total !== file.length) {
+    throw new StoreError(`MongoStore: downloaded ${total} bytes of "${file.filename}", expected ${file.length}`);
+  }
+  return Buffer.concat(chunks, total);
+}
