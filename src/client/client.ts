@@ -3,7 +3,6 @@
  * the WhatsApp Web page adapter (web/) and an auth strategy (auth/), and turns
  * page reports into the events whatsapp-web.js users know.
  */
-import type { Browser } from 'puppeteer-core';
 import { NoAuth } from '../auth/no-auth';
 import type { AuthHost, AuthStrategy, BrowserPlan, SessionSavedInfo } from '../auth/strategy';
 import { findChromium } from '../browser/executable';
@@ -11,47 +10,13 @@ import { closeBrowser, launchBrowser } from '../browser/launch';
 import { InvalidOptionError } from '../errors';
 import { firstSettled } from '../util/deadline';
 import { TypedEmitter, type WaitForOptions } from '../util/typed-emitter';
-import type { PageMessage } from '../web/bridge';
 import { PageError, WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
 import { Message } from './message';
-import {
-  AuthFailureError,
-  ClientClosedError,
-  NotReadyError,
-  type ClientEvents,
-  type ClientInfo,
-  type ClientOptions,
-  type DisconnectReason,
-} from './types';
+import { PageReports } from './page-reports';
+import type { Phase, Run } from './run';
+import { ClientClosedError, NotReadyError, type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
 
 export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
-
-/** States in which the app is still deciding; the client waits. */
-const WAITING_STATES = new Set(['UNLAUNCHED', 'OPENING', 'PAIRING']);
-
-/** States after which the client cannot go on. */
-const FATAL_STATES = new Set(['DEPRECATED_VERSION', 'PROXYBLOCK', 'TOS_BLOCK', 'SMB_TOS_BLOCK']);
-
-type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
-
-interface Run {
-  browser: Browser;
-  pid: number | undefined;
-  owned: boolean;
-  web: WebPage | undefined;
-  abort: AbortController;
-  hadSession: boolean;
-  authenticated: boolean;
-  ready: boolean;
-  qrCount: number;
-  authFailureEmitted: boolean;
-  explicitLogout: boolean;
-  /** A logout (ours or the phone's) was confirmed: the session is dead. */
-  loggedOut: boolean;
-  /** Set when the client stops on its own (the `disconnected` reason). */
-  stopReason: DisconnectReason | undefined;
-  takeoverTimer: NodeJS.Timeout | undefined;
-}
 
 export class Client extends TypedEmitter<ClientEvents> {
   readonly options: Readonly<ClientOptions>;
@@ -67,6 +32,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   #loggingOut: Promise<void> | undefined;
   /** Cancels the start in flight (destroy() during initialize()). */
   #startAbort: AbortController | undefined;
+  readonly #reports: PageReports;
 
   constructor(options: ClientOptions = {}) {
     super();
@@ -79,6 +45,18 @@ export class Client extends TypedEmitter<ClientEvents> {
       emitError: (error: Error) => this.emit('error', error),
     };
     this.authStrategy.setup(host);
+    this.#reports = new PageReports({
+      options: this.options,
+      authStrategy: this.authStrategy,
+      emit: (event, ...args) => this.emit(event, ...args),
+      shutdown: (run, reason) => this.#shutdown(run, reason),
+      teardown: () => this.#teardown(),
+      enqueue: (run, handler) => this.#enqueue(run, handler),
+      setInfo: (info) => {
+        this.info = info;
+      },
+      message: (data) => new Message(this, data),
+    });
   }
 
   /**
@@ -268,13 +246,14 @@ export class Client extends TypedEmitter<ClientEvents> {
   }
 
   #wire(run: Run, web: WebPage): void {
-    web.on('booted', (_version, state, hadSession) => this.#enqueue(run, async () => this.#onBooted(run, state, hadSession)));
-    web.on('state', (state) => this.#enqueue(run, () => this.#onState(run, state)));
-    web.on('qr', (qr) => this.#enqueue(run, () => this.#onQr(run, qr)));
-    web.on('synced', () => this.#enqueue(run, () => this.#onSynced(run)));
+    const reports = this.#reports;
+    web.on('booted', (_version, state, hadSession) => this.#enqueue(run, () => reports.onBooted(run, state, hadSession)));
+    web.on('state', (state) => this.#enqueue(run, () => reports.onState(run, state)));
+    web.on('qr', (qr) => this.#enqueue(run, () => reports.onQr(run, qr)));
+    web.on('synced', () => this.#enqueue(run, () => reports.onSynced(run)));
     web.on('loading', (percent) => this.#enqueue(run, async () => this.emit('loading_screen', percent, 'WhatsApp')));
-    web.on('logout', () => this.#enqueue(run, () => this.#onLogout(run)));
-    web.on('message', (message) => this.#enqueue(run, async () => this.#onMessage(message)));
+    web.on('logout', () => this.#enqueue(run, () => reports.onLogout(run)));
+    web.on('message', (message) => this.#enqueue(run, async () => reports.onMessage(message)));
     web.on('pageError', (message) => this.#enqueue(run, async () => this.emit('error', new PageError(message))));
     // A crashed tab leaves the browser up but the session unusable.
     web.page.once('error', () => this.#enqueue(run, () => this.#shutdown(run, 'PAGE_CRASHED')));
@@ -294,117 +273,6 @@ export class Client extends TypedEmitter<ClientEvents> {
       .catch((err: unknown) => {
         this.emit('error', asError(err));
       });
-  }
-
-  // ------------------------------------------------------------ page reports
-
-  async #onBooted(run: Run, state: string, hadSession: boolean): Promise<void> {
-    // A navigation (e.g. after a logout) boots the app again; only the first boot knows the stored session.
-    if (!run.authenticated && !run.authFailureEmitted) run.hadSession = hadSession;
-    // The app may have settled before the adapter hooked in: handle that state as if it had just changed.
-    if (!WAITING_STATES.has(state)) await this.#onState(run, state);
-  }
-
-  async #onState(run: Run, state: string): Promise<void> {
-    this.emit('change_state', state);
-    if (state === 'UNPAIRED' || state === 'UNPAIRED_IDLE') {
-      if (await this.#rejectedSessionStops(run)) return;
-      if (state === 'UNPAIRED_IDLE') {
-        if (this.#qrRetriesLeft(run)) await run.web?.refreshQr();
-        else await this.#shutdown(run, 'MAX_QR_RETRIES');
-      }
-      return;
-    }
-    if (state === 'CONNECTED') {
-      if (!run.authenticated) {
-        run.authenticated = true;
-        const payload = await this.authStrategy.getAuthEventPayload();
-        this.emit('authenticated', payload);
-      }
-      return;
-    }
-    if (state === 'CONFLICT') {
-      if (this.options.takeoverOnConflict) {
-        if (run.takeoverTimer !== undefined) clearTimeout(run.takeoverTimer);
-        run.takeoverTimer = setTimeout(() => {
-          run.takeoverTimer = undefined;
-          this.#enqueue(run, async () => {
-            await run.web?.takeover();
-          });
-        }, this.options.takeoverTimeoutMs ?? 0);
-        return;
-      }
-      await this.#shutdown(run, 'CONFLICT');
-      return;
-    }
-    if (FATAL_STATES.has(state)) await this.#shutdown(run, state as DisconnectReason);
-  }
-
-  #qrRetriesLeft(run: Run): boolean {
-    const max = this.options.qrMaxRetries ?? 0;
-    return max <= 0 || run.qrCount < max + 1;
-  }
-
-  /**
-   * A page that booted with a stored session and now wants a login had that
-   * session rejected: emit `auth_failure` once (before any `qr`, whichever of
-   * the app's QR or state report comes first). True when the client stops here.
-   */
-  async #rejectedSessionStops(run: Run): Promise<boolean> {
-    if (!run.hadSession || run.authFailureEmitted) return false;
-    run.authFailureEmitted = true;
-    run.hadSession = false;
-    await this.authStrategy.onAuthFailure();
-    this.emit(
-      'auth_failure',
-      new AuthFailureError('SESSION_REJECTED', 'the stored session was rejected (unlinked or revoked on the phone)'),
-    );
-    if (this.options.restartOnAuthFail !== false) return false;
-    await this.#shutdown(run, 'AUTH_FAILURE');
-    return true;
-  }
-
-  async #onQr(run: Run, qr: string): Promise<void> {
-    if (await this.#rejectedSessionStops(run)) return;
-    if (!this.#qrRetriesLeft(run)) {
-      await this.#shutdown(run, 'MAX_QR_RETRIES');
-      return;
-    }
-    run.qrCount++;
-    this.emit('qr', qr);
-  }
-
-  async #onSynced(run: Run): Promise<void> {
-    if (run.ready || !run.web) return;
-    if (!run.authenticated) {
-      run.authenticated = true;
-      this.emit('authenticated', await this.authStrategy.getAuthEventPayload());
-    }
-    const info = await run.web.info();
-    if (!info.wid) throw new PageError('the app reported sync but has no account id');
-    this.info = { wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' };
-    run.ready = true;
-    this.emit('ready');
-    await this.authStrategy.afterAuthReady();
-  }
-
-  async #onLogout(run: Run): Promise<void> {
-    if (run.explicitLogout) return;
-    // Logged out from the phone (or the app): the stored session is dead.
-    run.loggedOut = true;
-    try {
-      await this.#teardown();
-      await this.authStrategy.logout();
-    } finally {
-      // The client has stopped either way; a failed cleanup is reported on 'error' by the queue.
-      this.emit('disconnected', 'LOGOUT');
-    }
-  }
-
-  #onMessage(data: PageMessage): void {
-    const message = new Message(this, data);
-    this.emit('message_create', message);
-    if (!message.fromMe) this.emit('message', message);
   }
 
   #onBrowserGone(run: Run): void {

@@ -4,10 +4,11 @@
  * file (written atomically) when the simulator is given one.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { WireMessage } from './protocol';
 import { SimulatorError } from './errors';
+import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
 
 export interface DeviceRecord {
@@ -113,15 +114,7 @@ export class ServerState {
       .catch(() => undefined)
       .then(async () => {
         await mkdir(dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-        const handle = await open(tmp, 'w', 0o600);
-        try {
-          await handle.writeFile(text);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(tmp, file);
+        await writeFileAtomic(file, text, 0o600);
       });
     // A failed write is reported to its caller only; later writes still run.
     this.#writing = write;

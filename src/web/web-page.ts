@@ -11,22 +11,7 @@ import { PAGE_BUNDLE } from './page-bundle.generated';
 
 export const WHATSAPP_WEB_URL = 'https://web.whatsapp.com/';
 
-/** Socket states of the app (shared/wa-web-contract.md). */
-export const WAState = {
-  UNLAUNCHED: 'UNLAUNCHED',
-  OPENING: 'OPENING',
-  PAIRING: 'PAIRING',
-  UNPAIRED: 'UNPAIRED',
-  UNPAIRED_IDLE: 'UNPAIRED_IDLE',
-  CONNECTED: 'CONNECTED',
-  TIMEOUT: 'TIMEOUT',
-  CONFLICT: 'CONFLICT',
-  DEPRECATED_VERSION: 'DEPRECATED_VERSION',
-  PROXYBLOCK: 'PROXYBLOCK',
-  TOS_BLOCK: 'TOS_BLOCK',
-  SMB_TOS_BLOCK: 'SMB_TOS_BLOCK',
-} as const;
-export type WAState = (typeof WAState)[keyof typeof WAState];
+export { WAState } from './states';
 
 export class PageError extends WawebError {
   constructor(message: string, options?: { cause?: unknown }) {

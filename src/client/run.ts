@@ -1,0 +1,25 @@
+import type { Browser } from 'puppeteer-core';
+import type { WebPage } from '../web/web-page';
+import type { DisconnectReason } from './types';
+
+export type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
+
+/** One start of the client: its browser, page and what has happened in it so far. */
+export interface Run {
+  browser: Browser;
+  pid: number | undefined;
+  owned: boolean;
+  web: WebPage | undefined;
+  abort: AbortController;
+  hadSession: boolean;
+  authenticated: boolean;
+  ready: boolean;
+  qrCount: number;
+  authFailureEmitted: boolean;
+  explicitLogout: boolean;
+  /** A logout (ours or the phone's) was confirmed: the session is dead. */
+  loggedOut: boolean;
+  /** Set when the client stops on its own (the `disconnected` reason). */
+  stopReason: DisconnectReason | undefined;
+  takeoverTimer: NodeJS.Timeout | undefined;
+}

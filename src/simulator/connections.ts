@@ -1,0 +1,198 @@
+/**
+ * What the servers do with a page's frames: log a stored session in (checking
+ * its signature over the connection's nonce), link a page a phone paired,
+ * hand over messages queued while the device was offline, take sends from the
+ * device, and log a device's pages out when it is unlinked.
+ */
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { ELSEWHERE, type Connection, type SimulatorHub } from './hub';
+import type { QrPairing } from './pairing';
+import type { ClientFrame, SessionInfo, WireMessage } from './protocol';
+import type { AccountRecord, DeviceRecord } from './state';
+import { SimulatorError } from './errors';
+import type { LinkedDevice } from './types';
+
+export class DeviceConnections {
+  readonly #hub: SimulatorHub;
+  readonly #pairing: QrPairing;
+
+  constructor(hub: SimulatorHub, pairing: QrPairing) {
+    this.#hub = hub;
+    this.#pairing = pairing;
+  }
+
+  async onFrame(conn: Connection, frame: ClientFrame): Promise<void> {
+    const hub = this.#hub;
+    switch (frame.t) {
+      case 'login':
+        return this.#login(conn, frame.deviceId, frame.signature);
+      case 'pair':
+        this.#pairing.begin(conn, frame);
+        return;
+      case 'refresh-qr':
+        this.#pairing.refresh(conn);
+        return;
+      case 'pair-code':
+        this.#pairing.requestCode(conn, frame.phone);
+        return;
+      case 'takeover': {
+        if (!conn.deviceId) return;
+        const active = hub.active.get(conn.deviceId);
+        if (active && active !== ELSEWHERE && active !== conn) hub.send(active, { t: 'conflict' });
+        hub.active.set(conn.deviceId, conn);
+        hub.send(conn, { t: 'takeover-ok' });
+        return;
+      }
+      case 'logout': {
+        const deviceId = conn.deviceId;
+        // This page gets its answer below; only the device's other pages get a
+        // logout "from the bridge" (the phone), which fires a different Cmd event.
+        conn.deviceId = undefined;
+        if (deviceId) {
+          const found = hub.state.findDevice(deviceId);
+          if (found) await this.unlink(found.account, found.device);
+        }
+        hub.send(conn, { t: 'logged-out', reqId: frame.reqId });
+        return;
+      }
+      case 'send':
+        return this.#sendFromDevice(conn, frame.reqId, frame.to, frame.body);
+      case 'history-ack':
+        conn.historyAcked++;
+        for (const waiter of conn.historyWaiters.filter((w) => conn.historyAcked >= w.target)) {
+          conn.historyWaiters.splice(conn.historyWaiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+        return;
+    }
+  }
+
+  /** Links the page on `conn` (showing a QR or awaiting a code) to phone `number`. */
+  async link(conn: Connection, number: string): Promise<LinkedDevice> {
+    const hub = this.#hub;
+    const p = conn.pairing;
+    if (!p) throw new SimulatorError(409, 'the page is no longer waiting to be linked');
+    this.#pairing.release(conn);
+    conn.pairing = undefined;
+    const account = hub.state.account(number);
+    const now = new Date().toISOString();
+    const device: DeviceRecord = {
+      id: hub.state.newDeviceId(),
+      identityPub: p.identityPub,
+      noisePub: p.noisePub,
+      platform: p.platform,
+      browser: p.browser,
+      linkedAt: now,
+      lastSeenAt: now,
+    };
+    account.devices.push(device);
+    conn.deviceId = device.id;
+    hub.active.set(device.id, conn);
+    await hub.state.save();
+    hub.send(conn, { t: 'paired', session: sessionInfo(account, device), offline: 0 });
+    const described = hub.describe(account, device);
+    hub.emit('linked', described);
+    await this.#deliverOffline(conn, account, device);
+    return described;
+  }
+
+  /** Forgets a linked device: its online pages are logged out, its next login is rejected. */
+  async unlink(account: AccountRecord, device: DeviceRecord): Promise<void> {
+    const hub = this.#hub;
+    account.devices.splice(account.devices.indexOf(device), 1);
+    delete account.offline[device.id];
+    await hub.state.save();
+    for (const conn of hub.connections) {
+      if (conn.deviceId === device.id) {
+        hub.send(conn, { t: 'logged-out' });
+        conn.deviceId = undefined;
+      }
+    }
+    hub.active.delete(device.id);
+  }
+
+  /** The page's socket closed: whatever it showed or held is released. */
+  drop(conn: Connection): void {
+    const hub = this.#hub;
+    this.#pairing.release(conn);
+    hub.connections.delete(conn);
+    if (conn.deviceId && hub.active.get(conn.deviceId) === conn) hub.active.delete(conn.deviceId);
+  }
+
+  async #login(conn: Connection, deviceId: string, signature: string): Promise<void> {
+    const hub = this.#hub;
+    const found = hub.state.findDevice(String(deviceId));
+    if (!found) {
+      hub.send(conn, { t: 'login-rejected', reason: 'unlinked' });
+      hub.emit('rejected', String(deviceId), 'unlinked');
+      return;
+    }
+    const { account, device } = found;
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(device.identityPub, 'base64').toString('base64url') },
+      format: 'jwk',
+    });
+    let valid = false;
+    try {
+      valid = verify(null, Buffer.from(conn.nonce), key, Buffer.from(String(signature), 'base64'));
+    } catch {
+      valid = false;
+    }
+    if (!valid) {
+      hub.send(conn, { t: 'login-rejected', reason: 'bad-signature' });
+      hub.emit('rejected', device.id, 'bad-signature');
+      return;
+    }
+    const previous = hub.active.get(device.id);
+    if (previous && previous !== ELSEWHERE && previous !== conn) hub.send(previous, { t: 'conflict' });
+    conn.deviceId = device.id;
+    hub.active.set(device.id, conn);
+    device.lastSeenAt = new Date().toISOString();
+    await hub.state.save();
+    const offline = account.offline[device.id] ?? [];
+    hub.send(conn, { t: 'login-ok', session: sessionInfo(account, device), offline: offline.length });
+    hub.emit('login', hub.describe(account, device));
+    await this.#deliverOffline(conn, account, device);
+  }
+
+  async #deliverOffline(conn: Connection, account: AccountRecord, device: DeviceRecord): Promise<void> {
+    const queue = account.offline[device.id] ?? [];
+    if (queue.length > 0) {
+      delete account.offline[device.id];
+      await this.#hub.state.save();
+      queue.forEach((msg, i) => {
+        this.#hub.send(conn, { t: 'offline', progress: Math.round(((i + 1) / queue.length) * 100), msg });
+      });
+    }
+    this.#hub.later(this.#hub.options.syncDelayMs, () => this.#hub.send(conn, { t: 'synced' }));
+  }
+
+  async #sendFromDevice(conn: Connection, reqId: number, to: string, body: string): Promise<void> {
+    const hub = this.#hub;
+    const found = conn.deviceId ? hub.state.findDevice(conn.deviceId) : undefined;
+    if (!found || hub.active.get(found.device.id) !== conn) return;
+    const chatId = String(to).includes('@') ? String(to) : `${String(to)}@c.us`;
+    const msg: WireMessage = {
+      id: `3EB0${randomBytes(8).toString('hex').toUpperCase()}`,
+      chatId,
+      from: `${found.account.number}@c.us`,
+      to: chatId,
+      body: String(body),
+      t: Math.floor(Date.now() / 1000),
+      fromMe: true,
+    };
+    found.account.sent.push(msg);
+    await hub.state.save();
+    hub.send(conn, { t: 'sent', reqId, msg });
+    hub.emit('sent', found.account.number, msg);
+  }
+}
+
+function sessionInfo(account: AccountRecord, device: DeviceRecord): SessionInfo {
+  return {
+    deviceId: device.id,
+    wid: { server: 'c.us', user: account.number, _serialized: `${account.number}@c.us` },
+    pushname: account.pushname,
+    platform: 'android',
+  };
+}

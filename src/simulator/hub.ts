@@ -1,0 +1,130 @@
+/**
+ * The simulated WhatsApp servers' shared state, in one owner: the persisted
+ * accounts, the live page connections, which connection a device is active
+ * on, the QR references and pairing codes on screen, and the timers that must
+ * not outlive the simulator. The serving, pairing, connection and phone
+ * modules all work on this one object.
+ */
+import type { WebSocket } from 'ws';
+import { SimulatorError } from './errors';
+import type { ServerFrame } from './protocol';
+import type { AccountRecord, DeviceRecord, ServerState } from './state';
+import type { LinkedDevice, SimulatorEvents, SimulatorOptions } from './types';
+
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'stateFile'>> & { stateFile: string | undefined };
+
+/** Emits a simulator event to the user's listeners (the facade's safe emit). */
+export type Emit = <K extends keyof SimulatorEvents>(event: K, ...args: SimulatorEvents[K]) => void;
+
+export interface Pairing {
+  identityPub: string;
+  noisePub: string;
+  advSecret: string;
+  platform: string;
+  browser: string;
+  ref: string;
+  rotations: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export interface Connection {
+  readonly id: number;
+  readonly ws: WebSocket;
+  nonce: string;
+  pairing: Pairing | undefined;
+  deviceId: string | undefined;
+  historySent: number;
+  historyAcked: number;
+  /** Fills waiting until this many history chunks are acknowledged. */
+  historyWaiters: Array<{ target: number; resolve: () => void }>;
+}
+
+/** Marks a device that is "open elsewhere" (a browser the simulator imagines). */
+export const ELSEWHERE = Symbol('elsewhere');
+
+export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    adminPort: options.adminPort ?? 0,
+    stateFile: options.stateFile,
+    refIntervalMs: options.refIntervalMs ?? 20_000,
+    refRotations: options.refRotations ?? 5,
+    syncDelayMs: options.syncDelayMs ?? 50,
+  };
+}
+
+export class SimulatorHub {
+  readonly connections = new Set<Connection>();
+  readonly active = new Map<string, Connection | typeof ELSEWHERE>();
+  /** QR references on screen, and the page showing each. */
+  readonly refs = new Map<string, Connection>();
+  readonly expiredRefs = new Set<string>();
+  /** Pairing codes a page asked for, and the phone number it asked for. */
+  readonly codes = new Map<string, { conn: Connection; phone: string }>();
+  /** Page connections still to refuse. */
+  refuse = 0;
+  /** How long to hold the next page connection before answering it. */
+  delayNextMs = 0;
+  #timers = new Set<NodeJS.Timeout>();
+  #seq = 0;
+
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly state: ServerState,
+    readonly emit: Emit,
+  ) {}
+
+  /** A number unique within this simulator (connection ids, message ids). */
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  send(conn: Connection, frame: ServerFrame): void {
+    if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(JSON.stringify(frame));
+  }
+
+  /** Runs `fn` after `ms`, unless the simulator closes first. */
+  later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  clearTimers(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  /** The connection a device is active on, unless it is offline or open elsewhere. */
+  online(deviceId: string): Connection | undefined {
+    const active = this.active.get(deviceId);
+    return active === ELSEWHERE ? undefined : active;
+  }
+
+  /** An existing account, or an empty view of one that has linked nothing yet. */
+  account(number: string): AccountRecord {
+    return this.state.peek(number) ?? { number, pushname: '', devices: [], sent: [], offline: {} };
+  }
+
+  device(number: string, deviceId: unknown): { account: AccountRecord; device: DeviceRecord } {
+    const account = this.state.peek(number);
+    const device = account?.devices.find((d) => d.id === deviceId);
+    if (!account || !device) throw new SimulatorError(404, `phone ${number} has no linked device ${String(deviceId)}`);
+    return { account, device };
+  }
+
+  describe(account: AccountRecord, device: DeviceRecord): LinkedDevice {
+    return {
+      id: device.id,
+      phone: account.number,
+      platform: device.platform,
+      browser: device.browser,
+      linkedAt: device.linkedAt,
+      lastSeenAt: device.lastSeenAt,
+      online: this.online(device.id) !== undefined,
+    };
+  }
+}

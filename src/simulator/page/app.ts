@@ -1,0 +1,283 @@
+/**
+ * The simulated app's engine: the connection to the simulated servers, the
+ * Socket state machine, QR drawing, pairing codes, sync, messages and logout.
+ */
+import QRCode from 'qrcode';
+import type { ClientFrame, ServerFrame, SessionInfo, WireMessage, WireWid } from '../protocol';
+import { SIM_WS_PATH } from '../protocol';
+import { Collection, Events } from './models';
+import { PageStorage, toB64, type StoredKeys } from './storage';
+import { ChatModel, CmdModel, ConnModel, MsgModel, OfflineHandler, SocketModel, type AppLink } from './wa-models';
+
+export const DEVICE_PLATFORM = 'CHROME';
+
+export class App implements AppLink {
+  readonly socket = new SocketModel(this);
+  readonly conn = new ConnModel();
+  readonly cmd = new CmdModel(this);
+  readonly offline = new OfflineHandler();
+  readonly msgs = new Collection<MsgModel>(MsgModel);
+  readonly chats = new Collection<ChatModel>(ChatModel);
+  readonly calls = Object.assign(new Events(), { models: new Map<string, unknown>() });
+  readonly browserUtils = {
+    info: (): Record<string, string> => ({ os: 'Linux', name: 'Chrome', version: '156' }),
+  };
+  advSecret = randomB64(32);
+
+  #storage: Promise<PageStorage> = PageStorage.open();
+  #keys: Promise<StoredKeys> = this.#storage.then((s) => s.keys());
+  #ws: WebSocket | undefined;
+  #session: SessionInfo | null = null;
+  #syncPending = false;
+  #frames: Promise<void> = Promise.resolve();
+  #pendingCode: ((code: string) => void) | undefined;
+  #pendingReqs = new Map<number, (frame: ServerFrame) => void>();
+  #reqSeq = 0;
+  #reconnectDelay = 250;
+  #leaving = false;
+
+  start(): void {
+    this.socket.onListen = (ev) => {
+      if (ev === 'change:hasSynced') this.#maybeFlipSynced();
+    };
+    this.socket.set('state', 'OPENING');
+    this.#connect();
+  }
+
+  send(frame: ClientFrame): void {
+    if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(frame));
+  }
+
+  request(frame: ClientFrame & { reqId: number }, timeoutMs: number): Promise<ServerFrame | null> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pendingReqs.delete(frame.reqId);
+        resolve(null);
+      }, timeoutMs);
+      this.#pendingReqs.set(frame.reqId, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      this.send(frame);
+    });
+  }
+
+  nextReqId(): number {
+    return ++this.#reqSeq;
+  }
+
+  /** Logout asked for on this device: tell the server, then leave. */
+  async logout(): Promise<void> {
+    if (this.#leaving) return;
+    const reply = await this.request({ t: 'logout', reqId: this.nextReqId() }, 5000);
+    // Only a logout the server confirmed ends the session; otherwise the device is still linked.
+    if (reply?.t !== 'logged-out') throw new Error('logout failed: the server did not confirm it');
+    await this.#leave('logout');
+  }
+
+  keys(): Promise<StoredKeys> {
+    return this.#keys;
+  }
+
+  /** Wipes the session and comes back unpaired, as the real app does after a logout. */
+  async #leave(cmdEvent: 'logout' | 'logout_from_bridge'): Promise<void> {
+    if (this.#leaving) return;
+    this.#leaving = true;
+    const storage = await this.#storage;
+    await storage.wipe();
+    this.cmd.trigger(cmdEvent);
+    this.#ws?.close();
+    location.href = 'https://web.whatsapp.com/?post_logout=1';
+  }
+
+  startAltLinkingFlow(phone: string): Promise<string> {
+    return new Promise((resolve) => {
+      this.#pendingCode = resolve;
+      this.send({ t: 'pair-code', phone });
+    });
+  }
+
+  async sendText(to: string, body: string, quotedId?: string): Promise<MsgModel> {
+    const reqId = this.nextReqId();
+    const frame: ClientFrame = quotedId === undefined ? { t: 'send', reqId, to, body } : { t: 'send', reqId, to, body, quotedId };
+    const reply = await this.request(frame, 15_000);
+    if (!reply || reply.t !== 'sent') throw new Error('message was not acknowledged by the server');
+    return this.#addMessage(reply.msg, true);
+  }
+
+  meUser(): WireWid | undefined {
+    return this.#session?.wid;
+  }
+
+  #connect(): void {
+    const ws = new WebSocket(`wss://${location.host}${SIM_WS_PATH}`);
+    this.#ws = ws;
+    ws.onmessage = (ev) => {
+      let frame: ServerFrame;
+      try {
+        frame = JSON.parse(String(ev.data)) as ServerFrame;
+      } catch {
+        return;
+      }
+      // Frames are handled one at a time, in arrival order, like a real socket's message queue.
+      this.#frames = this.#frames.then(() => this.#onFrame(frame)).catch((err: unknown) => console.error('simulator page:', err));
+    };
+    ws.onclose = () => {
+      if (this.#ws !== ws || this.#leaving) return;
+      const state = this.socket.state;
+      if (state === 'CONNECTED') this.socket.set('state', 'TIMEOUT');
+      // Reconnect with backoff, as the real app does after a dropped connection.
+      setTimeout(() => {
+        if (this.#leaving) return;
+        if (this.socket.state === 'TIMEOUT') this.socket.set('state', 'OPENING');
+        this.#connect();
+      }, this.#reconnectDelay);
+      this.#reconnectDelay = Math.min(this.#reconnectDelay * 2, 4000);
+    };
+  }
+
+  async #onFrame(frame: ServerFrame): Promise<void> {
+    switch (frame.t) {
+      case 'challenge': {
+        const storage = await this.#storage;
+        const keys = await this.#keys;
+        const session = await storage.session();
+        if (session) {
+          const signature = await storage.sign(keys, new TextEncoder().encode(frame.nonce));
+          this.send({ t: 'login', deviceId: session.deviceId, signature: toB64(signature) });
+        } else {
+          this.#sendPair(keys);
+        }
+        return;
+      }
+      case 'login-ok':
+      case 'paired': {
+        this.#reconnectDelay = 250;
+        if (frame.t === 'paired') {
+          const storage = await this.#storage;
+          await storage.saveSession(frame.session);
+        }
+        this.#becomeConnected(frame.session, frame.offline);
+        return;
+      }
+      case 'login-rejected': {
+        // The stored session is no longer linked: forget it and pair again.
+        const storage = await this.#storage;
+        await storage.wipe();
+        this.#keys = storage.keys();
+        this.advSecret = randomB64(32);
+        this.#sendPair(await this.#keys);
+        return;
+      }
+      case 'ref': {
+        this.conn.set('ref', frame.ref);
+        await this.#drawQr();
+        if (this.socket.state !== 'UNPAIRED') this.socket.set('state', 'UNPAIRED');
+        return;
+      }
+      case 'idle':
+        this.socket.set('state', 'UNPAIRED_IDLE');
+        return;
+      case 'pair-code':
+        this.#pendingCode?.(frame.code);
+        this.#pendingCode = undefined;
+        return;
+      case 'offline': {
+        this.offline.progress = frame.progress;
+        if (frame.msg) this.#addMessage(frame.msg, true);
+        this.cmd.trigger('offline_progress_update_from_bridge');
+        return;
+      }
+      case 'synced':
+        this.offline.progress = 100;
+        this.#syncPending = true;
+        this.#maybeFlipSynced();
+        return;
+      case 'msg':
+        this.#addMessage(frame.msg, true);
+        return;
+      case 'sent':
+        this.#pendingReqs.get(frame.reqId)?.(frame);
+        this.#pendingReqs.delete(frame.reqId);
+        return;
+      case 'conflict':
+        this.socket.set('state', 'CONFLICT');
+        return;
+      case 'takeover-ok':
+        this.socket.set('state', 'CONNECTED');
+        return;
+      case 'logged-out': {
+        if (frame.reqId !== undefined) {
+          this.#pendingReqs.get(frame.reqId)?.(frame);
+          this.#pendingReqs.delete(frame.reqId);
+          return;
+        }
+        await this.#leave('logout_from_bridge');
+        return;
+      }
+      case 'history': {
+        const storage = await this.#storage;
+        await storage.appendHistory(frame.seq, frame.chunk);
+        this.send({ t: 'history-ack', bytes: frame.chunk.length });
+        return;
+      }
+    }
+  }
+
+  #sendPair(keys: StoredKeys): void {
+    this.send({
+      t: 'pair',
+      identityPub: toB64(keys.identity.pub),
+      noisePub: toB64(keys.noise.pub),
+      advSecret: this.advSecret,
+      platform: DEVICE_PLATFORM,
+      browser: navigator.userAgent,
+    });
+  }
+
+  #becomeConnected(session: SessionInfo, offline: number): void {
+    this.#session = session;
+    this.conn.set('wid', session.wid);
+    this.conn.set('pushname', session.pushname);
+    this.conn.set('platform', session.platform);
+    document.querySelector('[data-ref]')?.remove();
+    this.offline.progress = offline > 0 ? 0 : 100;
+    this.socket.set('state', 'CONNECTED');
+  }
+
+  #maybeFlipSynced(): void {
+    if (this.#syncPending && this.socket.listenerCount('change:hasSynced') > 0) this.#flipSynced();
+  }
+
+  #flipSynced(): void {
+    if (!this.#syncPending || this.socket.hasSynced) return;
+    this.socket.set('hasSynced', true);
+  }
+
+  #addMessage(wire: WireMessage, isNewMsg: boolean): MsgModel {
+    let chat = this.chats.get(wire.chatId);
+    if (!chat) chat = this.chats.add(new ChatModel(wire.chatId));
+    if (!wire.fromMe) chat.set('unreadCount', chat.unreadCount + 1);
+    return this.msgs.add(new MsgModel(wire, isNewMsg));
+  }
+
+  async #drawQr(): Promise<void> {
+    const keys = await this.#keys;
+    const ref = this.conn.ref;
+    if (ref === undefined) return;
+    const text = [ref, toB64(keys.noise.pub), toB64(keys.identity.pub), this.advSecret, DEVICE_PLATFORM].join(',');
+    let holder = document.querySelector<HTMLElement>('[data-ref]');
+    if (!holder) {
+      holder = document.createElement('div');
+      holder.appendChild(document.createElement('canvas'));
+      document.getElementById('app')?.appendChild(holder);
+    }
+    holder.setAttribute('data-ref', text);
+    const canvas = holder.querySelector('canvas');
+    if (canvas) await QRCode.toCanvas(canvas, text, { margin: 2, width: 264 });
+  }
+}
+
+function randomB64(n: number): string {
+  return toB64(crypto.getRandomValues(new Uint8Array(n)));
+}

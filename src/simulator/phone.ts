@@ -1,0 +1,204 @@
+/**
+ * The phone's side: what a person does on the phone that owns an account
+ * (scan a QR, enter a pairing code, unlink a device) and what the account's
+ * contacts and other browsers do to it (send texts, queue them while a device
+ * is offline, open a session elsewhere, push history).
+ */
+import { randomBytes } from 'node:crypto';
+import type { DeviceConnections } from './connections';
+import { SimulatorError } from './errors';
+import { ELSEWHERE, type SimulatorHub } from './hub';
+import type { QrPairing } from './pairing';
+import type { WireMessage } from './protocol';
+import { assertPhoneNumber } from './state';
+import type { LinkedDevice } from './types';
+
+/** The operations behind {@link SimulatedPhone}, for any phone number. Internal to the simulator. */
+export class PhoneOperations {
+  readonly #hub: SimulatorHub;
+  readonly #pairing: QrPairing;
+  readonly #connections: DeviceConnections;
+
+  constructor(hub: SimulatorHub, pairing: QrPairing, connections: DeviceConnections) {
+    this.#hub = hub;
+    this.#pairing = pairing;
+    this.#connections = connections;
+  }
+
+  /** Messages the account's devices sent, oldest first (a copy). */
+  sentMessages(number: string): WireMessage[] {
+    return [...this.#hub.account(number).sent];
+  }
+
+  devices(number: string): LinkedDevice[] {
+    const account = this.#hub.account(number);
+    return account.devices.map((d) => this.#hub.describe(account, d));
+  }
+
+  async scan(number: string, text: unknown): Promise<LinkedDevice> {
+    return this.#connections.link(this.#pairing.pageShowing(text), number);
+  }
+
+  async pairWithCode(number: string, code: unknown): Promise<LinkedDevice> {
+    return this.#connections.link(this.#pairing.pageAwaitingCode(number, code), number);
+  }
+
+  async unlink(number: string, deviceId: unknown): Promise<void> {
+    const { account, device } = this.#hub.device(number, deviceId);
+    await this.#connections.unlink(account, device);
+  }
+
+  async deliver(number: string, from: unknown, body: unknown): Promise<WireMessage> {
+    const hub = this.#hub;
+    if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'message body must be a non-empty string');
+    const sender = assertPhoneNumber(typeof from === 'string' ? from.replace(/@c\.us$/, '') : from);
+    const account = hub.state.peek(number);
+    if (!account || account.devices.length === 0) throw new SimulatorError(409, `phone ${number} has no linked device to deliver to`);
+    const msg: WireMessage = {
+      id: `SIM${hub.nextSeq().toString(16).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`,
+      chatId: `${sender}@c.us`,
+      from: `${sender}@c.us`,
+      to: `${number}@c.us`,
+      body,
+      t: Math.floor(Date.now() / 1000),
+      fromMe: false,
+    };
+    let queued = false;
+    for (const device of account.devices) {
+      const conn = hub.online(device.id);
+      if (conn && conn.ws.readyState === conn.ws.OPEN) {
+        hub.send(conn, { t: 'msg', msg });
+      } else {
+        (account.offline[device.id] ??= []).push(msg);
+        queued = true;
+      }
+    }
+    if (queued) await hub.state.save();
+    return msg;
+  }
+
+  async queueOffline(number: string, deviceId: unknown, count: unknown): Promise<number> {
+    const hub = this.#hub;
+    const { account, device } = hub.device(number, deviceId);
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 10_000) {
+      throw new SimulatorError(400, 'count must be an integer from 1 to 10000');
+    }
+    const queue = (account.offline[device.id] ??= []);
+    for (let i = 0; i < count; i++) {
+      queue.push({
+        id: `OFF${hub.nextSeq().toString(16).toUpperCase()}`,
+        chatId: `${contactFor(i)}@c.us`,
+        from: `${contactFor(i)}@c.us`,
+        to: `${number}@c.us`,
+        body: `offline message ${i + 1} of ${count}`,
+        t: Math.floor(Date.now() / 1000),
+        fromMe: false,
+      });
+    }
+    await hub.state.save();
+    return queue.length;
+  }
+
+  openElsewhere(number: string, deviceId: unknown): void {
+    const hub = this.#hub;
+    const { device } = hub.device(number, deviceId);
+    const active = hub.online(device.id);
+    if (active) hub.send(active, { t: 'conflict' });
+    hub.active.set(device.id, ELSEWHERE);
+  }
+
+  async fillHistory(number: string, deviceId: unknown, bytes: unknown): Promise<number> {
+    const hub = this.#hub;
+    const { device } = hub.device(number, deviceId);
+    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 1 || bytes > 1024 * 1024 * 1024) {
+      throw new SimulatorError(400, 'bytes must be an integer from 1 to 1 GiB');
+    }
+    const conn = hub.online(device.id);
+    if (!conn) throw new SimulatorError(409, `device ${device.id} is not online`);
+    const chunkSize = 256 * 1024;
+    const chunks = Math.ceil(bytes / chunkSize);
+    const first = conn.historySent;
+    conn.historySent += chunks;
+    const done = new Promise<void>((resolve, reject) => {
+      const onClose = (): void => reject(new SimulatorError(409, `device ${device.id} went offline during the history fill`));
+      conn.ws.once('close', onClose);
+      conn.historyWaiters.push({
+        target: first + chunks,
+        resolve: () => {
+          conn.ws.off('close', onClose);
+          resolve();
+        },
+      });
+    });
+    for (let i = 0; i < chunks; i++) {
+      const size = Math.min(chunkSize, bytes - i * chunkSize);
+      // Random base64 text: it compresses like real encrypted history, i.e. barely.
+      const chunk = randomBytes(Math.ceil((size * 3) / 4))
+        .toString('base64')
+        .slice(0, size);
+      hub.send(conn, { t: 'history', seq: first + i, chunk, last: i === chunks - 1 });
+    }
+    await done;
+    return chunks;
+  }
+}
+
+/** A phone: links devices, sends messages to them, reads what they sent. */
+export class SimulatedPhone {
+  readonly #ops: PhoneOperations;
+
+  constructor(
+    ops: PhoneOperations,
+    readonly number: string,
+  ) {
+    this.#ops = ops;
+  }
+
+  /** Scans a QR text shown by a page (the five comma-separated fields) and links that page. */
+  scan(qrText: string): Promise<LinkedDevice> {
+    return this.#ops.scan(this.number, qrText);
+  }
+
+  /** Enters a pairing code that a page requested for this phone number. */
+  pairWithCode(code: string): Promise<LinkedDevice> {
+    return this.#ops.pairWithCode(this.number, code);
+  }
+
+  devices(): LinkedDevice[] {
+    return this.#ops.devices(this.number);
+  }
+
+  /** Unlinks a device: online, its page is logged out; offline, its next login is rejected. */
+  unlink(deviceId: string): Promise<void> {
+    return this.#ops.unlink(this.number, deviceId);
+  }
+
+  /** A contact (`from`, a phone number) sends a text to this account; every linked device gets it. */
+  receiveText(from: string, body: string): Promise<WireMessage> {
+    return this.#ops.deliver(this.number, from, body);
+  }
+
+  /** Messages this account's devices sent, oldest first. */
+  sentMessages(): WireMessage[] {
+    return this.#ops.sentMessages(this.number);
+  }
+
+  /** Queues `count` messages for an offline device; its next login shows offline progress. */
+  queueOfflineMessages(deviceId: string, count: number): Promise<number> {
+    return this.#ops.queueOffline(this.number, deviceId, count);
+  }
+
+  /** Opens the device's session "in another browser": the page sees CONFLICT. */
+  openElsewhere(deviceId: string): void {
+    this.#ops.openElsewhere(this.number, deviceId);
+  }
+
+  /** Sends `bytes` of history to an online device, which stores it in IndexedDB. */
+  fillHistory(deviceId: string, bytes: number): Promise<number> {
+    return this.#ops.fillHistory(this.number, deviceId, bytes);
+  }
+}
+
+function contactFor(i: number): string {
+  return String(15550100000 + (i % 7));
+}

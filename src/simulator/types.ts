@@ -1,0 +1,44 @@
+/** The simulator's public option, device and event types, shared by its modules. */
+import type { WireMessage } from './protocol';
+
+export interface SimulatorOptions {
+  /** HTTPS port for the page. @default 0 (chosen by the OS) */
+  port?: number;
+  /** Loopback address to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** Port of the phone/admin HTTP API; `false` starts none. @default 0 */
+  adminPort?: number | false;
+  /** JSON file that keeps accounts and linked devices across restarts. @default in memory */
+  stateFile?: string;
+  /** How often the QR reference rotates. @default 20000 */
+  refIntervalMs?: number;
+  /** How many references a page shows before going to UNPAIRED_IDLE. @default 5 */
+  refRotations?: number;
+  /** Delay between a login and the end of history sync (`hasSynced`). @default 50 */
+  syncDelayMs?: number;
+}
+
+/** A device linked to a phone, as the phone API reports it. */
+export interface LinkedDevice {
+  id: string;
+  phone: string;
+  platform: string;
+  browser: string;
+  linkedAt: string;
+  lastSeenAt: string | null;
+  online: boolean;
+}
+
+// A type, not an interface: TypedEmitter's event map needs the implicit index signature.
+export type SimulatorEvents = {
+  /** A page is showing this QR text (emitted on every rotation). */
+  qr: [qrText: string];
+  /** A phone linked a new device. */
+  linked: [device: LinkedDevice];
+  /** A device logged in with its stored session. */
+  login: [device: LinkedDevice];
+  /** A stored session was rejected. */
+  rejected: [deviceId: string, reason: string];
+  /** A device sent a message. */
+  sent: [phone: string, message: WireMessage];
+};
