@@ -23,6 +23,7 @@ export const ErrorCode = {
   ARCHIVE_VERSION: 'ARCHIVE_VERSION',
   ARCHIVE_EMPTY: 'ARCHIVE_EMPTY',
   RESTORE_FAILED: 'RESTORE_FAILED',
+  BACKUP_FAILED: 'BACKUP_FAILED',
   FILESYSTEM: 'FILESYSTEM',
   MISSING_DEPENDENCY: 'MISSING_DEPENDENCY',
   SIMULATOR: 'SIMULATOR',
@@ -129,6 +130,64 @@ export class RestoreError extends WawebError {
   constructor(message: string, attempts: readonly RestoreAttempt[]) {
     super(ErrorCode.RESTORE_FAILED, message, attempts[0] ? { cause: attempts[0].error } : undefined);
     this.attempts = attempts;
+  }
+}
+
+/** No Chromium could be found; the message says how to install one or point at it. */
+export class BrowserNotFoundError extends WawebError {
+  constructor(message: string) {
+    super(ErrorCode.BROWSER_NOT_FOUND, message);
+  }
+}
+
+/** Chromium could not be launched, connected to, or closed. */
+export class BrowserError extends WawebError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.BROWSER_FAILED, message, options);
+  }
+}
+
+/** Another Chromium (`pid`, when known) holds the profile folder. */
+export class ProfileLockedError extends WawebError {
+  constructor(
+    message: string,
+    readonly pid: number | undefined,
+  ) {
+    super(ErrorCode.PROFILE_LOCKED, message);
+  }
+}
+
+/** The WhatsApp Web page failed, or a page call did. */
+export class PageError extends WawebError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.PAGE_FAILED, message, options);
+  }
+}
+
+/** Why a stored session did not log in. */
+export type AuthFailureReason = 'SESSION_REJECTED';
+
+/** Payload of `auth_failure`: an Error, so logging it shows what happened. */
+export class AuthFailureError extends WawebError {
+  constructor(
+    readonly reason: AuthFailureReason,
+    message: string,
+  ) {
+    super(ErrorCode.AUTH_FAILED, message);
+  }
+}
+
+/** A call that needs a ready session came before `ready`. */
+export class NotReadyError extends WawebError {
+  constructor(message: string) {
+    super(ErrorCode.NOT_READY, message);
+  }
+}
+
+/** The client was closed (destroy(), or closed while starting). */
+export class ClientClosedError extends WawebError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.CLOSED, message, options);
   }
 }
 

@@ -5,8 +5,7 @@
 export { Client, DEFAULT_USER_AGENT } from './client/client';
 export { Message } from './client/message';
 export type { MessageId } from './client/message';
-export { AuthFailureError, NotReadyError, ClientClosedError } from './client/types';
-export type { ClientOptions, ClientEvents, ClientInfo, DisconnectReason, AuthFailureReason } from './client/types';
+export type { ClientOptions, ClientEvents, ClientInfo, DisconnectReason } from './client/types';
 
 export { AuthStrategy } from './auth/strategy';
 export type { AuthHost, BrowserPlan, BrowserClosedInfo, LaunchRequest, SessionPage, SessionSavedInfo } from './auth/strategy';
@@ -34,12 +33,10 @@ export type {
   SessionArchive,
 } from './archive';
 
-export { findChromium, BrowserNotFoundError } from './browser/executable';
-export { BrowserError } from './browser/launch';
+export { findChromium } from './browser/executable';
 export type { PuppeteerOptions } from './browser/launch';
-export { ProfileLockedError } from './browser/profile-lock';
 export { DEFAULT_CHROMIUM_ARGS } from './browser/flags';
-export { WAState, PageError } from './web/web-page';
+export { WAState } from './web/states';
 
 export {
   WawebError,
@@ -52,8 +49,15 @@ export {
   MissingDependencyError,
   FileSystemError,
   RestoreError,
+  BrowserNotFoundError,
+  BrowserError,
+  ProfileLockedError,
+  PageError,
+  AuthFailureError,
+  NotReadyError,
+  ClientClosedError,
 } from './errors';
-export type { RestoreAttempt, StoreErrorCode } from './errors';
+export type { AuthFailureReason, RestoreAttempt, StoreErrorCode } from './errors';
 
 export {
   FileStore,

@@ -3,6 +3,9 @@
  * a default far above what a real WhatsApp Web profile needs, and each error names the option.
  */
 import { InvalidOptionError } from '../errors';
+import { positiveInteger } from '../util/options';
+
+export { positiveInteger };
 
 export interface ArchiveLimits {
   /** Largest archive (zip bytes) read from a store or a file; checked before it is read whole. @default 512 MiB */
@@ -28,15 +31,6 @@ export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxSegmentBytes: 255,
 });
 
-/** Checks a positive safe integer option; `fallback` when it is absent. */
-export function positiveInteger(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidOptionError(`options.${name} must be a positive integer, got ${typeof value === 'number' ? value : typeof value}`);
-  }
-  return value;
-}
-
 /** The limits in force: `given` checked, the defaults for what it leaves out. */
 export function resolveArchiveLimits(given: Partial<ArchiveLimits> | undefined): ArchiveLimits {
   if (given !== undefined && (typeof given !== 'object' || given === null)) {
@@ -44,7 +38,7 @@ export function resolveArchiveLimits(given: Partial<ArchiveLimits> | undefined):
   }
   const out = { ...DEFAULT_ARCHIVE_LIMITS };
   for (const key of Object.keys(DEFAULT_ARCHIVE_LIMITS) as Array<keyof ArchiveLimits>) {
-    out[key] = positiveInteger(given?.[key], DEFAULT_ARCHIVE_LIMITS[key], key);
+    out[key] = positiveInteger(given?.[key], DEFAULT_ARCHIVE_LIMITS[key], `options.${key}`);
   }
   return out;
 }

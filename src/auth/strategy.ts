@@ -7,7 +7,7 @@
  * → onAuthFailure (a stored session was rejected) → beforeBrowserClose (page still open)
  * → (browser closes) → afterBrowserClosed → logout (after a phone-side logout succeeded) → destroy.
  */
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError, type WawebError } from '../errors';
 
 /** What a strategy may do with the live page: read and write the origin's localStorage. */
 export interface SessionPage {
@@ -23,8 +23,8 @@ export interface AuthHost {
   page(): SessionPage | undefined;
   /** Emits `remote_session_saved` on the client. */
   emitSessionSaved(info: SessionSavedInfo): void;
-  /** Emits `error` on the client (failures that do not stop it, e.g. a failed backup). */
-  emitError(error: Error): void;
+  /** Emits `error` on the client (failures that do not stop it, e.g. a failed backup), always typed. */
+  emitError(error: WawebError): void;
 }
 
 export interface SessionSavedInfo {

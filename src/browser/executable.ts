@@ -1,13 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ErrorCode, WawebError } from '../errors';
-
-/** No Chromium could be found. The message says how to install one. */
-export class BrowserNotFoundError extends WawebError {
-  constructor(message: string) {
-    super(ErrorCode.BROWSER_NOT_FOUND, message);
-  }
-}
+import { BrowserNotFoundError } from '../errors';
 
 const PATH_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 

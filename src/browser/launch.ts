@@ -2,7 +2,7 @@
  * Launching or connecting Chromium with puppeteer-core. Knows nothing of WhatsApp.
  */
 import puppeteer, { type Browser, type LaunchOptions, type ConnectOptions, type Page } from 'puppeteer-core';
-import { ErrorCode, TimeoutError, WawebError } from '../errors';
+import { BrowserError, TimeoutError } from '../errors';
 import { withDeadline } from '../util/deadline';
 import { findChromium } from './executable';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from './flags';
@@ -20,12 +20,6 @@ export interface LaunchedBrowser {
   owned: boolean;
   /** Chromium's process id when waweb launched it. */
   pid: number | undefined;
-}
-
-export class BrowserError extends WawebError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.BROWSER_FAILED, message, options);
-  }
 }
 
 /** The flags a launch would use, for inspection and docs. */

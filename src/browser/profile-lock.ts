@@ -8,17 +8,8 @@
 import { readFile, readlink, realpath, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ErrorCode, WawebError } from '../errors';
+import { ProfileLockedError } from '../errors';
 import { isAlive } from './launch';
-
-export class ProfileLockedError extends WawebError {
-  constructor(
-    message: string,
-    readonly pid: number | undefined,
-  ) {
-    super(ErrorCode.PROFILE_LOCKED, message);
-  }
-}
 
 const SINGLETON_FILES = ['SingletonLock', 'SingletonCookie', 'SingletonSocket'];
 

@@ -7,14 +7,15 @@ import { NoAuth } from '../auth/no-auth';
 import type { AuthHost, AuthStrategy, BrowserPlan, SessionSavedInfo } from '../auth/strategy';
 import { findChromium } from '../browser/executable';
 import { closeBrowser, launchBrowser } from '../browser/launch';
-import { InvalidOptionError } from '../errors';
+import { ClientClosedError, InvalidOptionError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
 import { firstSettled } from '../util/deadline';
+import { nonNegativeNumber } from '../util/options';
 import { TypedEmitter, type WaitForOptions } from '../util/typed-emitter';
-import { PageError, WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
+import { WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
 import { Message } from './message';
 import { PageReports } from './page-reports';
 import type { Phase, Run } from './run';
-import { ClientClosedError, NotReadyError, type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
+import { type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
 
 export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
@@ -42,7 +43,7 @@ export class Client extends TypedEmitter<ClientEvents> {
     const host: AuthHost = {
       page: () => this.#run?.web,
       emitSessionSaved: (info: SessionSavedInfo) => this.emit('remote_session_saved', info),
-      emitError: (error: Error) => this.emit('error', error),
+      emitError: (error: WawebError) => this.emit('error', error),
     };
     this.authStrategy.setup(host);
     this.#reports = new PageReports({
@@ -344,19 +345,15 @@ export class Client extends TypedEmitter<ClientEvents> {
 }
 
 /** Errors pass through; anything else thrown is wrapped with the original kept as `cause`. */
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new PageError(`unexpected failure: ${String(err)}`, { cause: err });
+/** waweb's errors pass through; anything else becomes a `PageError` (`PAGE_FAILED`) with the original as `cause`. */
+function asError(err: unknown): WawebError {
+  return err instanceof WawebError ? err : new PageError(`unexpected failure: ${errorMessage(err)}`, { cause: err });
 }
 
 function validateOptions(options: ClientOptions): void {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('Client options must be an object');
   const nonNegative = ['qrMaxRetries', 'authTimeoutMs', 'takeoverTimeoutMs'] as const;
-  for (const name of nonNegative) {
-    const value = options[name];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-      throw new InvalidOptionError(`${name} must be a number ≥ 0, got ${String(value)}`);
-    }
-  }
+  for (const name of nonNegative) nonNegativeNumber(options[name], 0, name);
   if (options.userAgent !== undefined && options.userAgent !== false && typeof options.userAgent !== 'string') {
     throw new InvalidOptionError('userAgent must be a string or false');
   }

@@ -6,10 +6,10 @@
 import type { AuthStrategy } from '../auth/strategy';
 import type { PageMessage } from '../web/bridge';
 import { sessionState } from '../web/states';
-import { PageError } from '../web/web-page';
 import type { Message } from './message';
 import type { Run } from './run';
-import { AuthFailureError, type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
+import { AuthFailureError, PageError } from '../errors';
+import { type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
 
 /** What the handlers may use of the client. */
 export interface ReportsHost {

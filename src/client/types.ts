@@ -1,6 +1,6 @@
 import type { AuthStrategy, SessionSavedInfo } from '../auth/strategy';
 import type { PuppeteerOptions } from '../browser/launch';
-import { ErrorCode, WawebError } from '../errors';
+import type { AuthFailureError, WawebError } from '../errors';
 import type { Message } from './message';
 
 export interface ClientOptions {
@@ -40,19 +40,6 @@ export type DisconnectReason =
   | 'TOS_BLOCK'
   | 'SMB_TOS_BLOCK';
 
-/** Why a stored session did not log in. */
-export type AuthFailureReason = 'SESSION_REJECTED';
-
-/** Payload of `auth_failure`: an Error, so logging it shows what happened. */
-export class AuthFailureError extends WawebError {
-  constructor(
-    readonly reason: AuthFailureReason,
-    message: string,
-  ) {
-    super(ErrorCode.AUTH_FAILED, message);
-  }
-}
-
 export interface ClientInfo {
   wid: { server: string; user: string; _serialized: string };
   pushname: string;
@@ -71,18 +58,9 @@ export type ClientEvents = {
   message: [message: Message];
   message_create: [message: Message];
   remote_session_saved: [info: SessionSavedInfo];
-  /** Failures that do not stop the client (a backup that will be retried, a page-side error). */
-  error: [error: Error];
+  /**
+   * Failures that do not stop the client (a backup that will be retried, a page-side error), always a
+   * `WawebError` with a `code` and the original in `cause`. Without a listener they are logged, never dropped.
+   */
+  error: [error: WawebError];
 };
-
-export class NotReadyError extends WawebError {
-  constructor(message: string) {
-    super(ErrorCode.NOT_READY, message);
-  }
-}
-
-export class ClientClosedError extends WawebError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.CLOSED, message, options);
-  }
-}

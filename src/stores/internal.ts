@@ -1,5 +1,6 @@
 /** Helpers shared by the store implementations. Not part of the public surface. */
 import { AbortError, ErrorCode, InvalidOptionError, StoreError, WawebError } from '../errors';
+import { optionalInteger, positiveInteger } from '../util/options';
 
 /** Runs tasks with the same key one after another, in call order, within this process. */
 export class KeyedLock {
@@ -27,18 +28,11 @@ export class KeyedLock {
 export const processLock = new KeyedLock();
 
 export function resolveKeep(value: number | undefined, fallback: number, owner: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidOptionError(`${owner}: "keep" must be an integer >= 1, got ${String(value)}`);
-  }
-  return value;
+  return positiveInteger(value, fallback, `${owner}: "keep"`);
 }
 
 export function assertMaxBytes(value: number | undefined, owner: string): void {
-  if (value === undefined) return;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidOptionError(`${owner}: "maxBytes" must be an integer >= 0, got ${String(value)}`);
-  }
+  optionalInteger(value, 0, `${owner}: "maxBytes"`);
 }
 
 /** The error for a stored copy over the caller's `maxBytes`. */
@@ -55,18 +49,11 @@ export function throwIfAborted(signal: AbortSignal | undefined, owner: string): 
 
 /** Checks a timeout option (milliseconds, > 0). */
 export function resolveTimeout(value: number | undefined, fallback: number, name: string, owner: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidOptionError(`${owner}: "${name}" must be a positive integer (milliseconds), got ${String(value)}`);
-  }
-  return value;
+  return positiveInteger(value, fallback, `${owner}: "${name}" (milliseconds)`);
 }
 
 export function assertGeneration(value: number | undefined, owner: string): void {
-  if (value === undefined) return;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidOptionError(`${owner}: "generation" must be an integer >= 1, got ${String(value)}`);
-  }
+  optionalInteger(value, 1, `${owner}: "generation"`);
 }
 
 export function assertBuffer(data: unknown, owner: string): asserts data is Buffer {

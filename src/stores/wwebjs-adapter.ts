@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
 import { delay } from '../util/deadline';
+import { nonNegativeNumber } from '../util/options';
 import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
 import { dataTooLarge, processLock, wrapError } from './internal';
 import { assertSessionId } from './session-id';
@@ -119,10 +120,7 @@ class WwebjsDriver implements StoreDriver {
     if (!options || typeof options.workDir !== 'string' || options.workDir.length === 0) {
       throw new InvalidOptionError('fromWwebjsStore: "workDir" is required');
     }
-    const timeout = options.deleteSettleTimeoutMs ?? 10_000;
-    if (!Number.isFinite(timeout) || timeout < 0) {
-      throw new InvalidOptionError('fromWwebjsStore: "deleteSettleTimeoutMs" must be a number >= 0');
-    }
+    const timeout = nonNegativeNumber(options.deleteSettleTimeoutMs, 10_000, 'fromWwebjsStore: "deleteSettleTimeoutMs"');
     this.workDir = path.resolve(options.workDir);
     this.zipDir = options.zipDir === undefined ? undefined : path.resolve(options.zipDir);
     this.deleteSettleTimeoutMs = timeout;

@@ -47,6 +47,11 @@ export class TypedEmitter<E extends EventMap> {
   }
 
   protected emit<K extends keyof E & string>(event: K, ...args: E[K]): void {
+    // Like Node's emitter, an 'error' nobody listens to is not lost; unlike it, it does not throw.
+    if (event === 'error' && this.#emitter.listenerCount('error') === 0) {
+      this.onUnhandledError(args[0]);
+      return;
+    }
     // A throwing listener must not break the emitter's own state machine.
     // rawListeners keeps once() wrappers, which are bound and remove themselves when called.
     const listeners = this.#emitter.rawListeners(event) as Array<(...a: unknown[]) => unknown>;
@@ -58,6 +63,11 @@ export class TypedEmitter<E extends EventMap> {
         this.onListenerError(event, err);
       }
     }
+  }
+
+  /** Called for an `error` event that has no listener; logs it by default. */
+  protected onUnhandledError(err: unknown): void {
+    console.error("waweb: an 'error' event had no listener (add .on('error', ...) to handle these):", err);
   }
 
   /** Called when a listener throws or rejects; logs by default. */

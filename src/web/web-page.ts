@@ -4,7 +4,7 @@
  * into typed events, and calls into the page for actions.
  */
 import type { Page } from 'puppeteer-core';
-import { ErrorCode, WawebError } from '../errors';
+import { PageError } from '../errors';
 import { TypedEmitter } from '../util/typed-emitter';
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo, type PageMessage } from './bridge';
 import { PAGE_BUNDLE } from './page-bundle.generated';
@@ -12,12 +12,6 @@ import { PAGE_BUNDLE } from './page-bundle.generated';
 export const WHATSAPP_WEB_URL = 'https://web.whatsapp.com/';
 
 export { WAState } from './states';
-
-export class PageError extends WawebError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.PAGE_FAILED, message, options);
-  }
-}
 
 function isNavigationError(err: unknown): boolean {
   const cause = err instanceof Error ? (err as { cause?: unknown }).cause : undefined;

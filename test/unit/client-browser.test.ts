@@ -6,10 +6,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdir, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { BrowserNotFoundError, searchChromium } from '../../src/browser/executable';
+import { searchChromium } from '../../src/browser/executable';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs } from '../../src/browser/flags';
 import { resolveArgs } from '../../src/browser/launch';
-import { checkProfileLock, ProfileLockedError } from '../../src/browser/profile-lock';
+import { checkProfileLock } from '../../src/browser/profile-lock';
+import { BrowserNotFoundError, ProfileLockedError } from '../../src/errors';
 import { tempDir } from '../helpers/tmp';
 
 let work: Awaited<ReturnType<typeof tempDir>>;

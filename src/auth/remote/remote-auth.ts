@@ -14,28 +14,22 @@
  * - a corrupt newest backup falls back to the previous generation (or the local copy);
  * - the remote copy is deleted only after a logout the phone confirmed.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  archiveTempOwner,
-  combineDigests,
-  createSessionArchive,
-  resolveArchiveLimits,
-  type ArchiveLimits,
-  type FileDigest,
-  type SessionArchive,
-} from '../../archive';
+import { archiveTempOwner, createSessionArchive, resolveArchiveLimits, type ArchiveLimits, type SessionArchive } from '../../archive';
 import { checkProfileLock } from '../../browser/profile-lock';
-import { AbortError, ErrorCode, InvalidOptionError, StoreError, WawebError, errorMessage } from '../../errors';
+import { AbortError, ErrorCode, FileSystemError, InvalidOptionError, StoreError, WawebError, errorMessage } from '../../errors';
 import { fromWwebjsStore, type WwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../../util/client-id';
 import { abortable, delay, settledWithin, withDeadline } from '../../util/deadline';
 import { isErrno } from '../../util/errno';
+import { nonNegativeInteger, optionalInteger, positiveNumber } from '../../util/options';
 import { assertOwnUserDataDir, resolveDataPath } from '../profile-options';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from '../strategy';
+import { backoff, BackupScheduler, type SaveMode } from './backup-scheduler';
+import { sessionContentKey } from './content-identity';
 import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, waitForLocalStorageValue } from './flush';
 import { exists, recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
 import { readStamp, writeStamp } from './stamp';
@@ -70,8 +64,6 @@ export interface RemoteAuthOptions {
   storeTimeoutMs?: number;
 }
 
-const MAX_RETRY_DELAY_MS = 60_000;
-
 export class RemoteAuth extends AuthStrategy {
   readonly name = 'remote';
   override readonly requiresProfile = true;
@@ -83,15 +75,11 @@ export class RemoteAuth extends AuthStrategy {
   readonly limits: ArchiveLimits;
   readonly #options: Required<Omit<RemoteAuthOptions, 'store' | 'clientId' | 'dataPath' | 'limits' | 'maxArchiveBytes'>>;
 
-  #timer: NodeJS.Timeout | undefined;
-  /** Tail of the save queue: every save runs after the previous one settled, so saves never overlap. */
-  #queue: Promise<void> = Promise.resolve();
+  readonly #backups: BackupScheduler;
   /** Settles when the save in flight no longer needs the live page (its archive is built, or it ended). */
   #pageWork: Promise<void> | undefined;
-  #active = false;
   #readyThisRun = false;
   #lastStateKey: string | undefined;
-  #failures = 0;
   /**
    * Cancels this run's waits (the flush barrier, start-up retry delays): aborted by `destroy()`,
    * and by `afterBrowserClosed` after a crash, where nothing is left to wait for.
@@ -111,16 +99,24 @@ export class RemoteAuth extends AuthStrategy {
       ? fromWwebjsStore(options.store, { workDir: join(this.dataPath, '.waweb-tmp') })
       : options.store;
     this.#options = {
-      backupSyncIntervalMs: positive(options.backupSyncIntervalMs, 'backupSyncIntervalMs', 60_000),
-      flushTimeoutMs: positive(options.flushTimeoutMs, 'flushTimeoutMs', 30_000),
-      startupRetries: nonNegative(options.startupRetries, 'startupRetries', 0),
-      retryDelayMs: positive(options.retryDelayMs, 'retryDelayMs', 1000),
-      storeTimeoutMs: positive(options.storeTimeoutMs, 'storeTimeoutMs', 60_000),
+      backupSyncIntervalMs: positiveNumber(options.backupSyncIntervalMs, 60_000, 'backupSyncIntervalMs'),
+      flushTimeoutMs: positiveNumber(options.flushTimeoutMs, 30_000, 'flushTimeoutMs'),
+      startupRetries: nonNegativeInteger(options.startupRetries, 0, 'startupRetries'),
+      retryDelayMs: positiveNumber(options.retryDelayMs, 1000, 'retryDelayMs'),
+      storeTimeoutMs: positiveNumber(options.storeTimeoutMs, 60_000, 'storeTimeoutMs'),
     };
-    const maxArchiveBytes = options.maxArchiveBytes === undefined ? undefined : positive(options.maxArchiveBytes, 'maxArchiveBytes', 1);
+    const maxArchiveBytes = optionalInteger(options.maxArchiveBytes, 1, 'maxArchiveBytes');
     this.limits = resolveArchiveLimits({
       ...(maxArchiveBytes === undefined ? {} : { maxUncompressedBytes: maxArchiveBytes }),
       ...options.limits,
+    });
+    this.#backups = new BackupScheduler({
+      intervalMs: this.#options.backupSyncIntervalMs,
+      retryDelayMs: this.#options.retryDelayMs,
+      save: (mode) => this.#save(mode),
+      report: (err) => this.host.emitError(backupError(err, this.sessionName)),
+      // Cut short by a crash or destroy(): not a failed backup, and nothing to retry.
+      cancelled: (err) => this.#abort.signal.aborted && err instanceof AbortError,
     });
   }
 
@@ -128,9 +124,8 @@ export class RemoteAuth extends AuthStrategy {
 
   override async beforeBrowserInitialized(request: LaunchRequest): Promise<BrowserPlan> {
     assertOwnUserDataDir(request.userDataDir, this.userDataDir, 'RemoteAuth');
-    this.#active = true;
+    this.#backups.activate();
     this.#readyThisRun = false;
-    this.#failures = 0;
     this.#abort = new AbortController();
     // The client's own cancellation (destroy() during initialize()) ends the start too.
     const signal = request.signal ? AbortSignal.any([this.#abort.signal, request.signal]) : this.#abort.signal;
@@ -193,7 +188,11 @@ export class RemoteAuth extends AuthStrategy {
       } catch (err) {
         throwIfAborted(signal, `start of ${this.sessionName} aborted`);
         if (attempt >= this.#options.startupRetries) throw err;
-        await delay(this.#retryDelay(attempt), signal, `start of ${this.sessionName} aborted while waiting to retry the store`);
+        await delay(
+          backoff(this.#options.retryDelayMs, attempt),
+          signal,
+          `start of ${this.sessionName} aborted while waiting to retry the store`,
+        );
       }
     }
   }
@@ -203,7 +202,7 @@ export class RemoteAuth extends AuthStrategy {
   override async afterAuthReady(): Promise<void> {
     this.#readyThisRun = true;
     // The first backup starts now: it waits on localStorage reaching disk, not on a clock.
-    this.#schedule(0);
+    this.#backups.schedule(0);
   }
 
   /**
@@ -212,39 +211,7 @@ export class RemoteAuth extends AuthStrategy {
    * with the save's error.
    */
   saveNow(): Promise<void> {
-    return this.#enqueue('live');
-  }
-
-  /** Saves run strictly one after another, in call order. */
-  #enqueue(mode: 'live' | 'final'): Promise<void> {
-    const run = this.#queue.then(() => this.#save(mode));
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
-
-  #schedule(ms: number): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (!this.#active) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      const signal = this.#abort.signal;
-      this.saveNow().then(
-        () => {
-          this.#failures = 0;
-          this.#schedule(this.#options.backupSyncIntervalMs);
-        },
-        (err: unknown) => {
-          // Cut short by a crash or destroy(): not a failed backup, and nothing to retry.
-          if (signal.aborted && err instanceof AbortError) return;
-          this.host.emitError(err instanceof Error ? err : new Error(String(err)));
-          this.#schedule(this.#retryDelay(this.#failures++));
-        },
-      );
-    }, ms);
-  }
-
-  #retryDelay(attempt: number): number {
-    return Math.min(this.#options.retryDelayMs * 2 ** attempt, MAX_RETRY_DELAY_MS);
+    return this.#backups.enqueue('live');
   }
 
   /**
@@ -252,7 +219,7 @@ export class RemoteAuth extends AuthStrategy {
    * barrier first and the upload is skipped when nothing changed. `final`: the
    * browser was closed cleanly, so the profile on disk is complete.
    */
-  async #save(mode: 'live' | 'final'): Promise<void> {
+  async #save(mode: SaveMode): Promise<void> {
     const started = Date.now();
     const taking = this.#snapshot(mode);
     this.#pageWork = taking.then(
@@ -286,17 +253,17 @@ export class RemoteAuth extends AuthStrategy {
    * `null` when there is nothing to upload (not ready, no page, content unchanged).
    * A live snapshot rejects with an `AbortError` once the run's signal is aborted (crash, destroy).
    */
-  async #snapshot(mode: 'live' | 'final'): Promise<{ archive: SessionArchive; stateKey: string | undefined } | null> {
+  async #snapshot(mode: SaveMode): Promise<{ archive: SessionArchive; stateKey: string | undefined } | null> {
     let stateKey: string | undefined;
     if (mode === 'live') {
       // A profile that is not logged in (before `ready`, after a close) must never become the newest backup.
-      if (!this.#active || !this.#readyThisRun) return null;
+      if (!this.#backups.active || !this.#readyThisRun) return null;
       const web = this.host.page();
       if (!web) return null;
       const signal = this.#abort.signal;
       const aborted = `backup of ${this.sessionName} aborted: the browser is gone or the client was destroyed`;
       const entries = (await abortable(web.localStorageEntries(), signal, aborted)).filter(([key]) => key !== FLUSH_BARRIER_KEY);
-      stateKey = await this.#stateKey(entries);
+      stateKey = await sessionContentKey(this.userDataDir, entries);
       if (stateKey === this.#lastStateKey) return null;
       const barrier = `${Date.now()}-${randomBytes(12).toString('hex')}`;
       await abortable(web.setLocalStorageItem(FLUSH_BARRIER_KEY, barrier), signal, aborted);
@@ -311,16 +278,6 @@ export class RemoteAuth extends AuthStrategy {
     return { archive, stateKey };
   }
 
-  /** Identifies the session's logical content: localStorage as the page sees it, plus IndexedDB's files. */
-  async #stateKey(entries: Array<[string, string]>): Promise<string> {
-    const digests: FileDigest[] = [];
-    await digestFiles(join(this.userDataDir, 'Default', 'IndexedDB'), 'Default/IndexedDB', digests);
-    const ls = createHash('sha256');
-    for (const [key, value] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      ls.update(`${key.length}:${key}${value.length}:${value}`);
-    return `${ls.digest('hex')}:${combineDigests(digests)}`;
-  }
-
   // ------------------------------------------------------------ stop
 
   /**
@@ -330,7 +287,7 @@ export class RemoteAuth extends AuthStrategy {
    * never answers) holds the close up for at most `flushTimeoutMs`.
    */
   override async beforeBrowserClose(): Promise<void> {
-    this.#stopTimer();
+    this.#backups.stop();
     const pageWork = this.#pageWork;
     if (pageWork) await settledWithin(pageWork, this.#options.flushTimeoutMs);
   }
@@ -342,24 +299,18 @@ export class RemoteAuth extends AuthStrategy {
    * an upload already under way is still waited for.
    */
   override async afterBrowserClosed(info: BrowserClosedInfo): Promise<void> {
-    this.#stopTimer();
+    this.#backups.stop();
     if (!info.clean) this.#abort.abort();
-    await this.#queue;
+    await this.#backups.idle;
     // A final backup only from a cleanly closed browser: a killed one may have lost localStorage,
     // and uploading that would replace a good backup with a worse one.
     // After a CONFLICT another browser owns the session: its copy, not this one, is current.
     if (!info.clean || info.loggedOut || !this.#readyThisRun || info.reason === 'CONFLICT') return;
     try {
-      await this.#enqueue('final');
+      await this.#backups.enqueue('final');
     } catch (err) {
-      this.host.emitError(err instanceof Error ? err : new Error(String(err)));
+      this.host.emitError(backupError(err, this.sessionName));
     }
-  }
-
-  #stopTimer(): void {
-    this.#active = false;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
   }
 
   /** Called after the phone confirmed the logout: the backups and the local profile go. */
@@ -370,9 +321,9 @@ export class RemoteAuth extends AuthStrategy {
 
   /** Stops the timer, cancels waits (start-up retries, a flush barrier) and waits for the save queue to drain. */
   override async destroy(): Promise<void> {
-    this.#stopTimer();
+    this.#backups.stop();
     this.#abort.abort();
-    await this.#queue;
+    await this.#backups.idle;
   }
 }
 
@@ -381,48 +332,15 @@ function isWwebjsStore(store: SessionStore | WwebjsStore): store is WwebjsStore 
   return typeof s['sessionExists'] === 'function' && typeof s['extract'] === 'function' && typeof s['load'] !== 'function';
 }
 
-function positive(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidOptionError(`${name} must be a number > 0`);
-  return value;
-}
-
-function nonNegative(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InvalidOptionError(`${name} must be an integer ≥ 0`);
-  return value;
-}
-
-/** Hashes every file under `dir` (LevelDB `LOCK` files aside), streaming: nothing is held in memory. */
-async function digestFiles(dir: string, rel: string, out: FileDigest[]): Promise<void> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return;
-    throw err;
-  }
-  for (const entry of entries) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) await digestFiles(full, `${rel}/${entry.name}`, out);
-    else if (entry.isFile() && entry.name !== 'LOCK') {
-      const hash = createHash('sha256');
-      let size = 0;
-      try {
-        for await (const chunk of createReadStream(full)) {
-          hash.update(chunk as Buffer);
-          size += (chunk as Buffer).length;
-        }
-      } catch (err) {
-        // A compaction can remove a file mid-walk; it is simply not part of this state.
-        if (isErrno(err, 'ENOENT')) continue;
-        throw err;
-      }
-      out.push({ path: `${rel}/${entry.name}`, size, sha256: hash.digest() });
-    }
-  }
-}
-
 function throwIfAborted(signal: AbortSignal, message: string): void {
   if (signal.aborted) throw new AbortError(message);
+}
+
+/** A failed backup as a typed error: the store's, the archive's or the disk's code, with the cause kept. */
+function backupError(err: unknown, sessionName: string): WawebError {
+  if (err instanceof WawebError) return err;
+  if (isErrno(err, 'ENOSPC', 'EACCES', 'EPERM', 'EIO', 'EROFS', 'EMFILE', 'ENFILE', 'ENOENT', 'EBUSY')) {
+    return new FileSystemError(`backup of ${sessionName} failed on the local disk: ${errorMessage(err)}`, { cause: err });
+  }
+  return new WawebError(ErrorCode.BACKUP_FAILED, `backup of ${sessionName} failed: ${errorMessage(err)}`, { cause: err });
 }
