@@ -123,7 +123,7 @@ test('a store whose save fails emits StoreError events, retries with backoff, th
     expect(errors).toHaveLength(3);
     for (const e of errors) {
       expect(e).toBeInstanceOf(StoreError);
-      expect((e).code).toBe(ErrorCode.STORE_FAILED);
+      expect(e.code).toBe(ErrorCode.STORE_FAILED);
     }
     // Backoff: 100 + 200 + 400 ms between the four attempts at least.
     expect(t.at('remote_session_saved')! - t.at('ready')!).toBeGreaterThanOrEqual(700);
@@ -290,7 +290,7 @@ test('a restore whose download fails falls back to the stamped local copy: repor
   await broken.client.initialize();
   const [err] = await broken.until('error');
   expect(err).toBeInstanceOf(StoreError);
-  expect((err).code).toBe(ErrorCode.STORE_UNREACHABLE);
+  expect(err.code).toBe(ErrorCode.STORE_UNREACHABLE);
   expect(failing.calls.load).toBe(1);
   expect((await fsp.readdir(join(env.work.path, 'data'))).filter((n) => n.startsWith('.'))).toEqual([]);
   await broken.until('ready');
