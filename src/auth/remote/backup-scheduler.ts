@@ -12,6 +12,8 @@ export interface BackupSchedulerOptions {
   retryDelayMs: number;
   /** One save. */
   save(mode: SaveMode): Promise<void>;
+  /** What the timer runs: a live save through the queue (the strategy's public `saveNow()`). */
+  periodic(): Promise<void>;
   /** A periodic save failed (it is retried); `cancelled` saves are not reported. */
   report(err: unknown): void;
   /** A save cut short on purpose (crash, destroy): neither reported nor retried. */
@@ -63,7 +65,7 @@ export class BackupScheduler {
     if (!this.#active) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.enqueue('live').then(
+      this.options.periodic().then(
         () => {
           this.#failures = 0;
           this.schedule(this.options.intervalMs);

@@ -114,6 +114,7 @@ export class RemoteAuth extends AuthStrategy {
       intervalMs: this.#options.backupSyncIntervalMs,
       retryDelayMs: this.#options.retryDelayMs,
       save: (mode) => this.#save(mode),
+      periodic: () => this.saveNow(),
       report: (err) => this.host.emitError(backupError(err, this.sessionName)),
       // Cut short by a crash or destroy(): not a failed backup, and nothing to retry.
       cancelled: (err) => this.#abort.signal.aborted && err instanceof AbortError,

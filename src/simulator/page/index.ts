@@ -1,6 +1,6 @@
 /**
  * The simulated WhatsApp Web app. Runs in the page at https://web.whatsapp.com/
- * and implements the surface described in shared/wa-web-contract.md: the
+ * and implements the surface described in docs/page-contract.md: the
  * `Debug.VERSION` and `require` globals, Backbone-style models, the Socket
  * state machine, QR refs, `hasSynced`, logout. Nothing else becomes global.
  */

@@ -1,7 +1,7 @@
 /**
  * waweb's page-side script, installed with evaluateOnNewDocument on every
  * document of https://web.whatsapp.com. It waits for the app to boot, then
- * listens to the app's own models (the surface in shared/wa-web-contract.md)
+ * listens to the app's own models (the surface in docs/page-contract.md)
  * and reports through one binding. It defines only `__waweb`.
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo, type PageMessage } from '../bridge';
