@@ -58,7 +58,7 @@ export class FileStore extends StoreFront {
       throw new InvalidOptionError('FileStore: "directory" is required');
     }
     if (options.directory.includes('\0')) throw new InvalidOptionError('FileStore: "directory" must not contain a NUL character');
-    const driver = new FileDriver(path.resolve(options.directory), resolveKeep(options.keep, 3, 'FileStore'));
+    const driver = new FileDriver(path.resolve(options.directory), resolveKeep(options.keep, 'FileStore'));
     super(driver);
     this.directory = driver.directory;
     this.keep = driver.keep;

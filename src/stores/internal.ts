@@ -27,8 +27,11 @@ export class KeyedLock {
 /** One lock table for the whole process, so two store objects over the same backend also serialize. */
 export const processLock = new KeyedLock();
 
-export function resolveKeep(value: number | undefined, fallback: number, owner: string): number {
-  return positiveInteger(value, fallback, `${owner}: "keep"`);
+/** How many generations every store keeps per session unless told otherwise. */
+export const DEFAULT_KEEP = 3;
+
+export function resolveKeep(value: number | undefined, owner: string): number {
+  return positiveInteger(value, DEFAULT_KEEP, `${owner}: "keep"`);
 }
 
 export function assertMaxBytes(value: number | undefined, owner: string): void {

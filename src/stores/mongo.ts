@@ -52,7 +52,7 @@ export interface MongoStoreOptions {
   connectTimeoutMs?: number;
   /**
    * How many generations to keep per session.
-   * @default 2
+   * @default 3
    */
   keep?: number;
   /**
@@ -152,7 +152,7 @@ class MongoDriver implements StoreDriver {
     if (options.connectTimeoutMs !== undefined && options.url === undefined) {
       throw new InvalidOptionError('MongoStore: "connectTimeoutMs" only applies together with "url"');
     }
-    this.keep = resolveKeep(options.keep, 2, 'MongoStore');
+    this.keep = resolveKeep(options.keep, 'MongoStore');
     this.callTimeout = {
       ms: resolveTimeout(options.operationTimeoutMs, 30_000, 'operationTimeoutMs', 'MongoStore'),
       option: 'operationTimeoutMs',

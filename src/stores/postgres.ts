@@ -142,7 +142,7 @@ class PostgresDriver implements StoreDriver {
     }
     this.table = options.table ?? 'waweb_sessions';
     this.quotedTable = quoteTable(this.table);
-    this.keep = resolveKeep(options.keep, 3, 'PostgresStore');
+    this.keep = resolveKeep(options.keep, 'PostgresStore');
     this.connectTimeoutMs = resolveTimeout(options.connectTimeoutMs, 5000, 'connectTimeoutMs', 'PostgresStore');
     this.queryTimeoutMs = resolveTimeout(options.queryTimeoutMs, 30_000, 'queryTimeoutMs', 'PostgresStore');
     if (hasPool) {

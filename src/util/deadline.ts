@@ -98,15 +98,16 @@ export async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>,
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_resolve, reject) => {
+    // Settle first, then stop the work: whatever the work rejects with on its way out loses the race.
     timer = setTimeout(() => {
       const err = onTimeout();
-      inner.abort(err);
       reject(err);
+      inner.abort(err);
     }, timeoutMs);
     onAbort = (): void => {
       const err = new AbortError(message);
-      inner.abort(err);
       reject(err);
+      inner.abort(err);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

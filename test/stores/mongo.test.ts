@@ -286,3 +286,32 @@ describe('MongoStore', () => {
     expect(() => new MongoStore({ db, keep: 0 })).toThrow(InvalidOptionError);
   });
 });
+
+describe('MongoStore({ url })', () => {
+  test('owns its client: saves and loads through the URL, and close() ends it (idempotent)', async () => {
+    const dbName = `${server.dbName}_url`;
+    const store = new MongoStore({ url: server.uri, dbName, keep: 2 });
+    const id = freshSessionId('url');
+    const data = Buffer.from('through a url');
+    expect((await store.save(id, data)).generation).toBe(1);
+    expect((await store.load(id))?.data.equals(data)).toBe(true);
+    // What it wrote is where a client of our own sees it: the same database, wwebjs-mongo's layout.
+    const files = await admin
+      .db(dbName)
+      .collection(`${MongoStore.bucketName(id)}.files`)
+      .find({})
+      .toArray();
+    expect(files.map((f) => f['filename'])).toEqual([MongoStore.fileName(id)]);
+    await store.close();
+    await store.close();
+    await expect(store.list(id)).rejects.toMatchObject({ code: ErrorCode.STORE_FAILED });
+    await admin.db(dbName).dropDatabase();
+  });
+
+  test('a URL without a host, or with the options of another source, is an InvalidOptionError', () => {
+    expect(() => new MongoStore({ url: 'mongodb://' })).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_OPTION }));
+    expect(() => new MongoStore({ url: server.uri, db: admin.db('x') })).toThrow(
+      expect.objectContaining({ code: ErrorCode.INVALID_OPTION }),
+    );
+  });
+});

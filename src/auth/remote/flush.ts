@@ -16,6 +16,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AbortError, TimeoutError } from '../../errors';
+import { withDeadline } from '../../util/deadline';
 import { isErrno } from '../../util/errno';
 
 export const FLUSH_BARRIER_KEY = '__waweb_flush_barrier';
@@ -79,16 +80,30 @@ export async function waitForLocalStorageValue(profileDir: string, value: string
   if (await localStorageContains(profileDir, value)) return;
   if (signal?.aborted) throw aborted();
   const dir = localStorageDir(profileDir);
-  await new Promise<void>((resolve, reject) => {
+  await withDeadline((stop) => watchForValue(profileDir, dir, value, options.recheckMs ?? 250, stop), {
+    timeoutMs: options.timeoutMs,
+    signal,
+    abortMessage: options.abortMessage ?? 'waiting for localStorage to reach disk was aborted',
+    onTimeout: () =>
+      new TimeoutError(`localStorage did not reach disk within ${options.timeoutMs} ms (${options.timeoutOption ?? 'flushTimeoutMs'})`),
+  });
+}
+
+/**
+ * Resolves once `value` is in the Local Storage files: checked whenever the folder changes
+ * (fs.watch) and every `recheckMs` in case a notification is missed or the folder does not exist
+ * yet. When `stop` fires (deadline or abort) the watcher and timer go and the promise settles.
+ */
+function watchForValue(profileDir: string, dir: string, value: string, recheckMs: number, stop: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let watcher: FSWatcher | undefined;
     let checking = false;
     let settled = false;
     const finish = (err?: Error): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(deadline);
       clearInterval(recheck);
-      signal?.removeEventListener('abort', onAbort);
+      stop.removeEventListener('abort', onStop);
       watcher?.close();
       if (err) reject(err);
       else resolve();
@@ -116,16 +131,9 @@ export async function waitForLocalStorageValue(profileDir: string, value: string
         watcher = undefined; // folder not there yet; the periodic re-check covers it
       }
     };
-    const deadline = setTimeout(
-      () =>
-        finish(
-          new TimeoutError(`localStorage did not reach disk within ${options.timeoutMs} ms (${options.timeoutOption ?? 'flushTimeoutMs'})`),
-        ),
-      options.timeoutMs,
-    );
-    const recheck = setInterval(check, options.recheckMs ?? 250);
-    const onAbort = (): void => finish(aborted());
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const recheck = setInterval(check, recheckMs);
+    const onStop = (): void => finish(new AbortError('stopped waiting for localStorage'));
+    stop.addEventListener('abort', onStop, { once: true });
     startWatching();
     check();
   });
