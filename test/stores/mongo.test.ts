@@ -203,17 +203,17 @@ describe('MongoStore', () => {
     await expect(fs.readFile(out, 'utf8')).resolves.toBe('w4');
   });
 
-  it('keeps 2 generations by default and removes the chunks of pruned files', async () => {
+  it('keeps 3 generations by default (as every store does) and removes the chunks of pruned files', async () => {
     const store = new MongoStore({ db });
-    expect(store.keep).toBe(2);
+    expect(store.keep).toBe(3);
     const id = freshSessionId();
     const chunkSize = 255 * 1024;
-    const sizes = [300_000, 600_000, 10, 2 * chunkSize];
+    const sizes = [300_000, 600_000, 10, 2 * chunkSize, chunkSize + 1];
     for (const size of sizes) await store.save(id, Buffer.alloc(size, 1));
     const files = await db.collection(`whatsapp-${id}.files`).find().sort({ uploadDate: 1 }).toArray();
-    expect(files.map((f) => f['length'])).toEqual([10, 2 * chunkSize]);
+    expect(files.map((f) => f['length'])).toEqual([10, 2 * chunkSize, chunkSize + 1]);
     const chunks = await db.collection(`whatsapp-${id}.chunks`).countDocuments();
-    expect(chunks).toBe(1 + 2);
+    expect(chunks).toBe(1 + 2 + 2);
   });
 
   it('works over a mongodb Db through a bucket the caller can read', async () => {
