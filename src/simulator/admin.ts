@@ -40,6 +40,8 @@ const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
     async (sim, [n], b) => ({ message: await sim.phone(n ?? '').receiveText(b['from'] as string, b['body'] as string) }),
   ],
   ['GET', /^\/phones\/([^/]+)\/sent$/, (sim, [n]) => ({ messages: sim.phone(n ?? '').sentMessages() })],
+  ['POST', /^\/phones\/([^/]+)\/sent\/([^/]+)\/read$/, async (sim, [n, id]) => ({ message: await sim.phone(n ?? '').markRead(id ?? '') })],
+  ['GET', /^\/phones\/([^/]+)\/seen$/, (sim, [n]) => ({ chats: sim.phone(n ?? '').seenChats() })],
   [
     'POST',
     /^\/phones\/([^/]+)\/devices\/([^/]+)\/offline-messages$/,

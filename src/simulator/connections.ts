@@ -4,10 +4,10 @@
  * hand over messages queued while the device was offline, take sends from the
  * device, and log a device's pages out when it is unlinked.
  */
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { ELSEWHERE, type Connection, type SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
-import type { ClientFrame, SessionInfo, WireMessage } from './protocol';
+import type { ClientFrame, OutgoingMessage, SessionInfo, WireMessage } from './protocol';
 import type { AccountRecord, DeviceRecord } from './state';
 import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
@@ -56,7 +56,10 @@ export class DeviceConnections {
         return;
       }
       case 'send':
-        return this.#sendFromDevice(conn, frame.reqId, frame.to, frame.body);
+        return this.#sendFromDevice(conn, frame.reqId, frame.msg);
+      case 'seen':
+        this.#seen(conn, frame.chatId);
+        return;
       case 'history-ack':
         conn.historyAcked++;
         for (const waiter of conn.historyWaiters.filter((w) => conn.historyAcked >= w.target)) {
@@ -167,32 +170,59 @@ export class DeviceConnections {
     this.#hub.later(this.#hub.options.syncDelayMs, () => this.#hub.send(conn, { t: 'synced' }));
   }
 
-  async #sendFromDevice(conn: Connection, reqId: number, to: string, body: string): Promise<void> {
+  /**
+   * A device sends: the server keeps the message (the phone API reads it) under the id the web app
+   * chose, answers `sent` (ack 1), and the recipient's phone has it at once (ack 2). Read (ack 3)
+   * comes when the phone API marks it read.
+   */
+  async #sendFromDevice(conn: Connection, reqId: number, out: OutgoingMessage): Promise<void> {
     const hub = this.#hub;
     const found = conn.deviceId ? hub.state.findDevice(conn.deviceId) : undefined;
     if (!found || hub.active.get(found.device.id) !== conn) return;
-    const chatId = String(to).includes('@') ? String(to) : `${String(to)}@c.us`;
+    const to = String(out?.to ?? '');
+    const chatId = to.includes('@') ? to : `${to}@c.us`;
+    const id =
+      typeof out?.id === 'string' && /^[0-9A-F]{8,64}$/.test(out.id) ? out.id : `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
     const msg: WireMessage = {
-      id: `3EB0${randomBytes(8).toString('hex').toUpperCase()}`,
+      id,
       chatId,
       from: `${found.account.number}@c.us`,
       to: chatId,
-      body: String(body),
+      body: String(out?.body ?? ''),
       t: Math.floor(Date.now() / 1000),
       fromMe: true,
+      type: typeof out?.type === 'string' ? out.type : 'chat',
+      ...(typeof out?.quotedId === 'string' ? { quotedId: out.quotedId } : {}),
+      ack: 2,
     };
     found.account.sent.push(msg);
     await hub.state.save();
-    hub.send(conn, { t: 'sent', reqId, msg });
+    hub.send(conn, { t: 'sent', reqId, msg: { ...msg, ack: 1 } });
+    hub.send(conn, { t: 'ack', chatId, id, ack: 2 });
     hub.emit('sent', found.account.number, msg);
+  }
+
+  /** The device read a chat: the contact's phone sees blue ticks (recorded for the phone API). */
+  #seen(conn: Connection, chatId: unknown): void {
+    const found = conn.deviceId ? this.#hub.state.findDevice(conn.deviceId) : undefined;
+    if (!found || typeof chatId !== 'string') return;
+    found.account.seen = [...(found.account.seen ?? []).filter((c) => c !== chatId), chatId];
   }
 }
 
 function sessionInfo(account: AccountRecord, device: DeviceRecord): SessionInfo {
+  const lid = lidOf(account.number);
   return {
     deviceId: device.id,
     wid: { server: 'c.us', user: account.number, _serialized: `${account.number}@c.us` },
+    lid: { server: 'lid', user: lid, _serialized: `${lid}@lid` },
     pushname: account.pushname,
     platform: 'android',
   };
+}
+
+/** The LID the servers give a phone number: stable, 15 digits, unrelated to the number's digits. */
+export function lidOf(number: string): string {
+  const digest = createHash('sha256').update(`lid:${number}`).digest();
+  return (100_000_000_000_000n + (digest.readBigUInt64BE(0) % 900_000_000_000_000n)).toString();
 }

@@ -30,6 +30,31 @@ export class PhoneOperations {
     return [...this.#hub.account(number).sent];
   }
 
+  /**
+   * The contact read a message a device sent (blue ticks): its `ack` becomes 3 and every online
+   * device of the account sees `change:ack`. Unknown ids are a 404; reading twice changes nothing.
+   */
+  async markRead(number: string, messageId: unknown): Promise<WireMessage> {
+    const hub = this.#hub;
+    const account = hub.account(number);
+    const msg = typeof messageId === 'string' ? account.sent.find((m) => m.id === messageId) : undefined;
+    if (!msg) throw new SimulatorError(404, `no message ${JSON.stringify(messageId)} was sent from ${number}`);
+    if ((msg.ack ?? 2) < 3) {
+      msg.ack = 3;
+      await hub.state.save();
+      for (const device of account.devices) {
+        const conn = hub.online(device.id);
+        if (conn) hub.send(conn, { t: 'ack', chatId: msg.chatId, id: msg.id, ack: 3 });
+      }
+    }
+    return { ...msg };
+  }
+
+  /** Chats the account's devices marked read, most recent last. */
+  seenChats(number: string): string[] {
+    return [...(this.#hub.account(number).seen ?? [])];
+  }
+
   devices(number: string): LinkedDevice[] {
     const account = this.#hub.account(number);
     return account.devices.map((d) => this.#hub.describe(account, d));
@@ -181,6 +206,16 @@ export class SimulatedPhone {
   /** Messages this account's devices sent, oldest first. */
   sentMessages(): WireMessage[] {
     return this.#ops.sentMessages(this.number);
+  }
+
+  /** The contact read message `id` that a device sent: the device sees ack 3 (read). */
+  markRead(id: string): Promise<WireMessage> {
+    return this.#ops.markRead(this.number, id);
+  }
+
+  /** Chats the devices marked read (`sendSeen`), most recent last. */
+  seenChats(): string[] {
+    return this.#ops.seenChats(this.number);
   }
 
   /** Queues `count` messages for an offline device; its next login shows offline progress. */

@@ -21,11 +21,28 @@ export interface WireMessage {
   /** Seconds since the epoch. */
   t: number;
   fromMe: boolean;
+  /** `chat` for text (absent in records from before types existed). */
+  type?: string;
+  /** The `id` of the message this one replies to. */
+  quotedId?: string;
+  /** Delivery state of a sent message, as the sender sees it: 1 server, 2 delivered, 3 read. */
+  ack?: number;
+}
+
+/** What a device sends: the web app picks the id (`3EB0…`). */
+export interface OutgoingMessage {
+  id: string;
+  to: string;
+  body: string;
+  type: string;
+  quotedId?: string;
 }
 
 export interface SessionInfo {
   deviceId: string;
   wid: WireWid;
+  /** The account's LID (`<digits>@lid`), which some chats are addressed by. */
+  lid?: WireWid;
   pushname: string;
   platform: string;
 }
@@ -38,7 +55,8 @@ export type ClientFrame =
   | { t: 'pair-code'; phone: string }
   | { t: 'takeover' }
   | { t: 'logout'; reqId: number }
-  | { t: 'send'; reqId: number; to: string; body: string; quotedId?: string }
+  | { t: 'send'; reqId: number; msg: OutgoingMessage }
+  | { t: 'seen'; chatId: string }
   | { t: 'history-ack'; bytes: number };
 
 /** Server → page. */
@@ -54,6 +72,7 @@ export type ServerFrame =
   | { t: 'synced' }
   | { t: 'msg'; msg: WireMessage }
   | { t: 'sent'; reqId: number; msg: WireMessage }
+  | { t: 'ack'; chatId: string; id: string; ack: number }
   | { t: 'conflict' }
   | { t: 'takeover-ok' }
   | { t: 'logged-out'; reqId?: number }

@@ -30,6 +30,8 @@ export interface AccountRecord {
   sent: WireMessage[];
   /** Messages waiting for a device that was offline, by device id. */
   offline: Record<string, WireMessage[]>;
+  /** Chats a device marked read (`sendSeen`), most recent last. */
+  seen?: string[];
 }
 
 interface StateFile {

@@ -77,8 +77,14 @@ function recorder(binding: string): void {
     for (const name of ['offline_progress_update_from_bridge', 'logout', 'logout_from_bridge']) {
       cmd.on(name, () => send({ type: 'cmd', name, progress: offline.getOfflineDeliveryProgress() }));
     }
-    msgs.on('add', (m: { id: { _serialized: string; fromMe: boolean }; body: string; from: string }) =>
-      send({ type: 'msg', id: m.id._serialized, body: m.body, from: m.from, fromMe: m.id.fromMe }),
+    msgs.on('add', (m: { id: { _serialized: string; fromMe: boolean }; body: string; from: string | { _serialized: string } }) =>
+      send({
+        type: 'msg',
+        id: m.id._serialized,
+        body: m.body,
+        from: typeof m.from === 'string' ? m.from : m.from._serialized,
+        fromMe: m.id.fromMe,
+      }),
     );
   };
   let lastQr: string | null = null;
@@ -248,6 +254,37 @@ export class SimPage {
   }
 
   /** Evaluates `fn` in the page (a function, so it is typechecked). */
+  /** Sends a text the way clients do on the real app: a chat, a new key, `addAndSendMsgToChat`; resolves once the server has it. */
+  sendText(chatId: string, body: string): Promise<void> {
+    return this.evaluate(
+      async (id: string, text: string) => {
+        const req = window.require;
+        const wid = req('WAWebWidFactory').createWid(id);
+        const chat = req('WAWebCollections').Chat.get(wid) ?? (await req('WAWebFindChatAction').findOrCreateLatestChat(wid)).chat;
+        const me = req('WAWebUserPrefsMeUser').getMaybeMePnUser();
+        const MsgKey = req('WAWebMsgKey');
+        const key = new MsgKey({ from: me, to: chat.id, id: await MsgKey.newId(), selfDir: 'out' });
+        const data = {
+          id: key,
+          ack: 0,
+          body: text,
+          from: me,
+          to: chat.id,
+          local: true,
+          self: 'out',
+          t: Math.floor(Date.now() / 1000),
+          isNewMsg: true,
+          type: 'chat',
+        };
+        const [added, sent] = req('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, data);
+        await added;
+        await sent;
+      },
+      chatId,
+      body,
+    );
+  }
+
   evaluate<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, ...args: A): Promise<Awaited<R>> {
     return this.page.evaluate(fn as any, ...args) as Promise<Awaited<R>>;
   }

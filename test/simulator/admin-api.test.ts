@@ -8,9 +8,6 @@ import { WhatsAppSimulator } from '../../src/simulator';
 import { linkByQr, SimPages } from '../helpers/sim-page';
 import { tempDir } from '../helpers/tmp';
 
-// Globals of the page, for functions that run in Chromium (this tsconfig has no DOM lib).
-declare const window: any;
-
 let sim: WhatsAppSimulator;
 let work: Awaited<ReturnType<typeof tempDir>>;
 const pages = new SimPages();
@@ -85,12 +82,7 @@ test('a page QR is listed, scanning it links the device, messages flow both ways
   const seen = await page.waitForEvent((e) => e.type === 'msg' && e.body === 'hello page');
   expect(seen).toMatchObject({ from: '15559990001@c.us', fromMe: false });
 
-  await page.evaluate(() =>
-    window
-      .require('WAWebSendMsgChatAction')
-      .sendTextMsgToChat('15559990001@c.us', 'hello phone')
-      .then(() => undefined),
-  );
+  await page.sendText('15559990001@c.us', 'hello phone');
   const sent = await api('GET', `/phones/${number}/sent`);
   expect(sent.status).toBe(200);
   expect(sent.json.messages).toEqual([
@@ -111,12 +103,7 @@ test('bad requests get a 4xx with a JSON error and change nothing', async () => 
   const contact = '15559990002';
   const page = await pages.launch(sim);
   const { id } = await linkByQr(sim, page, number);
-  await page.evaluate(() =>
-    window
-      .require('WAWebSendMsgChatAction')
-      .sendTextMsgToChat('15559990002@c.us', 'before')
-      .then(() => undefined),
-  );
+  await page.sendText('15559990002@c.us', 'before');
   const socketsBefore = page.socketsOpened;
   const snapshot = async (): Promise<unknown> => ({
     devices: (await api('GET', `/phones/${number}/devices`)).json,

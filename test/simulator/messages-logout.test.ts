@@ -25,7 +25,7 @@ test('a contact’s text reaches the page; the page’s text reaches the phone',
   const stored = await page.evaluate(() => {
     const { Msg, Chat } = window.require('WAWebCollections');
     return {
-      msgs: Msg.getModelsArray().map((m: any) => ({ body: m.body, from: m.from, to: m.to, isNewMsg: m.isNewMsg })),
+      msgs: Msg.getModelsArray().map((m: any) => ({ body: m.body, from: m.from._serialized, to: m.to._serialized, isNewMsg: m.isNewMsg })),
       chat: Chat.get('15559990000@c.us')?.serialize(),
     };
   });
@@ -38,17 +38,55 @@ test('a contact’s text reaches the page; the page’s text reaches the phone',
   };
   env.sim.on('sent', onSent);
   try {
+    // The contract's send path: a chat, a new key, addAndSendMsgToChat's two promises.
     const reply = await page.evaluate(async () => {
-      const m = await window.require('WAWebSendMsgChatAction').sendTextMsgToChat('15559990000@c.us', 'yo');
-      return { body: m.body, fromMe: m.id.fromMe, remote: m.id.remote, ack: m.ack };
+      const { Chat, Msg } = window.require('WAWebCollections');
+      const chat = Chat.get(window.require('WAWebWidFactory').createWid('15559990000@c.us'));
+      const MsgKey = window.require('WAWebMsgKey');
+      const me = window.require('WAWebUserPrefsMeUser').getMaybeMePnUser();
+      const key = new MsgKey({ from: me, to: chat.id, id: await MsgKey.newId(), selfDir: 'out' });
+      const data = {
+        id: key,
+        ack: 0,
+        body: 'yo',
+        from: me,
+        to: chat.id,
+        local: true,
+        self: 'out',
+        t: 1,
+        isNewMsg: true,
+        type: 'chat',
+        waitUntilMsgSent: true,
+      };
+      const [added, sent] = window.require('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, data);
+      const model = await added;
+      const ackAtAdd = model.ack;
+      await sent;
+      const m = Msg.get(key._serialized);
+      return {
+        body: m.body,
+        fromMe: m.id.fromMe,
+        remote: m.id.remote._serialized,
+        ackAtAdd,
+        ack: m.ack,
+        webId: /^3EB0[0-9A-F]{16}$/.test(m.id.id),
+      };
     });
-    expect(reply).toEqual({ body: 'yo', fromMe: true, remote: '15559990000@c.us', ack: 1 });
+    expect(reply).toEqual({ body: 'yo', fromMe: true, remote: '15559990000@c.us', ackAtAdd: 0, ack: expect.any(Number), webId: true });
+    expect(reply.ack).toBeGreaterThanOrEqual(1);
   } finally {
     env.sim.off('sent', onSent);
   }
   const sent = env.sim.phone(number).sentMessages();
   expect(sent).toEqual([
-    expect.objectContaining({ chatId: '15559990000@c.us', to: '15559990000@c.us', from: `${number}@c.us`, body: 'yo', fromMe: true }),
+    expect.objectContaining({
+      chatId: '15559990000@c.us',
+      to: '15559990000@c.us',
+      from: `${number}@c.us`,
+      body: 'yo',
+      fromMe: true,
+      type: 'chat',
+    }),
   ]);
   expect(sentEvents).toEqual([[number, sent[0]]]);
   // The page's own message is in its Msg collection too.

@@ -191,7 +191,7 @@ test('offline messages queued while the browser is closed arrive on restore with
     window
       .require('WAWebCollections')
       .Msg.getModelsArray()
-      .map((m: any) => ({ body: m.body, from: m.from, fromMe: m.id.fromMe })),
+      .map((m: any) => ({ body: m.body, from: m.from._serialized, fromMe: m.id.fromMe })),
   );
   expect(inCollection).toHaveLength(5);
   expect(inCollection.map((m: { body: string }) => m.body).sort()).toEqual([1, 2, 3, 4, 5].map((i) => `offline message ${i} of 5`));

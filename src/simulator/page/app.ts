@@ -3,11 +3,22 @@
  * Socket state machine, QR drawing, pairing codes, sync, messages and logout.
  */
 import QRCode from 'qrcode';
-import type { ClientFrame, ServerFrame, SessionInfo, WireMessage, WireWid } from '../protocol';
+import type { ClientFrame, ServerFrame, SessionInfo, WireMessage } from '../protocol';
 import { SIM_WS_PATH } from '../protocol';
 import { Collection, Events } from './models';
 import { PageStorage, toB64, type StoredKeys } from './storage';
-import { ChatModel, CmdModel, ConnModel, MsgModel, OfflineHandler, SocketModel, type AppLink } from './wa-models';
+import {
+  ChatModel,
+  CmdModel,
+  ConnModel,
+  ContactModel,
+  MsgCollection,
+  MsgModel,
+  OfflineHandler,
+  SocketModel,
+  type AppLink,
+} from './wa-models';
+import { createWid, MsgKey, type Wid } from './wid';
 
 export const DEVICE_PLATFORM = 'CHROME';
 
@@ -16,8 +27,9 @@ export class App implements AppLink {
   readonly conn = new ConnModel();
   readonly cmd = new CmdModel(this);
   readonly offline = new OfflineHandler();
-  readonly msgs = new Collection<MsgModel>(MsgModel);
+  readonly msgs = new MsgCollection();
   readonly chats = new Collection<ChatModel>(ChatModel);
+  readonly contacts = new Collection<ContactModel>(ContactModel);
   readonly calls = Object.assign(new Events(), { models: new Map<string, unknown>() });
   readonly browserUtils = {
     info: (): Record<string, string> => ({ os: 'Linux', name: 'Chrome', version: '156' }),
@@ -97,16 +109,73 @@ export class App implements AppLink {
     });
   }
 
-  async sendText(to: string, body: string, quotedId?: string): Promise<MsgModel> {
-    const reqId = this.nextReqId();
-    const frame: ClientFrame = quotedId === undefined ? { t: 'send', reqId, to, body } : { t: 'send', reqId, to, body, quotedId };
-    const reply = await this.request(frame, 15_000);
-    if (!reply || reply.t !== 'sent') throw new Error('message was not acknowledged by the server');
-    return this.#addMessage(reply.msg, true);
+  /**
+   * `addAndSendMsgToChat`: synchronously returns two promises. The first resolves once the message
+   * is in `Msg` (ack 0, `isNewMsg`, Msg `add` fired); the second once the server has it (ack 1).
+   * Keys the app does not know (`parseVCards`, `waitUntilMsgSent`, ...) are ignored.
+   */
+  addAndSend(chat: ChatModel, data: Record<string, unknown>): [Promise<MsgModel>, Promise<string>] {
+    const added = Promise.resolve().then(() => {
+      const key = data['id'];
+      if (!(key instanceof MsgKey)) throw new Error('addAndSendMsgToChat: data.id must be a message key');
+      const quotedId = typeof data['quotedStanzaID'] === 'string' ? data['quotedStanzaID'] : undefined;
+      const quoted = quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === quotedId);
+      const model = new MsgModel({
+        id: key,
+        from: createWid(data['from'] ?? this.meUser()),
+        to: chat.id,
+        body: typeof data['body'] === 'string' ? data['body'] : '',
+        type: typeof data['type'] === 'string' ? data['type'] : 'chat',
+        t: typeof data['t'] === 'number' ? data['t'] : Math.floor(Date.now() / 1000),
+        ack: 0,
+        isNewMsg: true,
+        quotedKey: quoted?.id._serialized,
+      });
+      model.quotedMsg = quoted;
+      return this.#store(chat, model);
+    });
+    const sent = added.then(async (model) => {
+      const reply = await this.request(
+        {
+          t: 'send',
+          reqId: this.nextReqId(),
+          msg: {
+            id: model.id.id,
+            to: chat.id._serialized,
+            body: model.body,
+            type: model.type,
+            ...(model.quotedMsg ? { quotedId: model.quotedMsg.id.id } : {}),
+          },
+        },
+        15_000,
+      );
+      if (!reply || reply.t !== 'sent') throw new Error('message was not acknowledged by the server');
+      if (model.ack < 1) model.set('ack', 1);
+      return 'OK';
+    });
+    sent.catch(() => undefined);
+    return [added, sent];
   }
 
-  meUser(): WireWid | undefined {
-    return this.#session?.wid;
+  /** Finds the chat for `wid`, making it when the account has none yet. */
+  chatFor(wid: Wid): { chat: ChatModel; created: boolean } {
+    const existing = this.chats.get(wid);
+    if (existing) return { chat: existing, created: false };
+    return { chat: this.chats.add(new ChatModel(wid)), created: true };
+  }
+
+  /** `sendSeen`: the chat is read here, and the contact's phone is told. */
+  seen(chat: ChatModel): void {
+    chat.set('unreadCount', 0);
+    this.send({ t: 'seen', chatId: chat.id._serialized });
+  }
+
+  meUser(): Wid | undefined {
+    return this.#session ? createWid(this.#session.wid) : undefined;
+  }
+
+  meLid(): Wid | undefined {
+    return this.#session?.lid ? createWid(this.#session.lid) : undefined;
   }
 
   #connect(): void {
@@ -200,6 +269,9 @@ export class App implements AppLink {
         this.#pendingReqs.get(frame.reqId)?.(frame);
         this.#pendingReqs.delete(frame.reqId);
         return;
+      case 'ack':
+        this.#onAck(frame.chatId, frame.id, frame.ack);
+        return;
       case 'conflict':
         this.socket.set('state', 'CONFLICT');
         return;
@@ -254,11 +326,41 @@ export class App implements AppLink {
     this.socket.set('hasSynced', true);
   }
 
+  /** A message from the servers (new, offline or history) into its chat and `Msg`. */
   #addMessage(wire: WireMessage, isNewMsg: boolean): MsgModel {
-    let chat = this.chats.get(wire.chatId);
-    if (!chat) chat = this.chats.add(new ChatModel(wire.chatId));
-    if (!wire.fromMe) chat.set('unreadCount', chat.unreadCount + 1);
-    return this.msgs.add(new MsgModel(wire, isNewMsg));
+    const remote = createWid(wire.chatId);
+    const { chat } = this.chatFor(remote);
+    const quoted = wire.quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === wire.quotedId);
+    const model = new MsgModel({
+      id: new MsgKey({ fromMe: wire.fromMe, remote, id: wire.id }),
+      from: createWid(wire.from),
+      to: createWid(wire.to),
+      body: wire.body,
+      type: wire.type ?? 'chat',
+      t: wire.t,
+      ack: wire.fromMe ? (wire.ack ?? 1) : 0,
+      isNewMsg,
+      quotedKey: quoted?.id._serialized,
+    });
+    model.quotedMsg = quoted;
+    if (!wire.fromMe) {
+      chat.set('unreadCount', chat.unreadCount + 1);
+      chat.lastReceivedKey = model.id;
+    }
+    return this.#store(chat, model);
+  }
+
+  #store(chat: ChatModel, model: MsgModel): MsgModel {
+    const stored = this.msgs.add(model);
+    chat.msgs.add(stored);
+    if (stored.t > chat.t) chat.set('t', stored.t);
+    return stored;
+  }
+
+  /** The server reports how far a sent message got: 2 delivered, 3 read. Acks only go up. */
+  #onAck(chatId: string, id: string, ack: number): void {
+    const model = this.msgs.get(`true_${chatId}_${id}`);
+    if (model && ack > model.ack) model.set('ack', ack);
   }
 
   async #drawQr(): Promise<void> {

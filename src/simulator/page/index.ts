@@ -5,6 +5,7 @@
  * state machine, QR refs, `hasSynced`, logout. Nothing else becomes global.
  */
 import { App, DEVICE_PLATFORM } from './app';
+import { messagingModules } from './messaging';
 import { toB64 } from './storage';
 import { VERSION } from './wa-models';
 
@@ -39,9 +40,9 @@ const modules: Record<string, unknown> = {
   WABase64: { encodeB64: (bytes: Uint8Array) => toB64(bytes) },
   WAWebUserPrefsMeUser: {
     getMaybeMePnUser: () => app.meUser(),
-    getMaybeMeLidUser: () => undefined,
+    getMaybeMeLidUser: () => app.meLid(),
   },
-  WAWebCollections: { Msg: app.msgs, Chat: app.chats },
+  WAWebCollections: { Msg: app.msgs, Chat: app.chats, Contact: app.contacts },
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
   WAWebCallCollection: app.calls,
   WAWebMiscBrowserUtils: app.browserUtils,
@@ -52,9 +53,7 @@ const modules: Record<string, unknown> = {
     startAltLinkingFlow: (phone: string, _notify?: boolean) => app.startAltLinkingFlow(phone),
   },
   WAWebLaunchSocketUtils: { refreshQR: () => app.cmd.refreshQR() },
-  WAWebSendMsgChatAction: {
-    sendTextMsgToChat: (chatId: string, body: string, quotedId?: string) => app.sendText(chatId, body, quotedId),
-  },
+  ...messagingModules(app),
 };
 
 function requireModule(name: string): unknown {

@@ -63,13 +63,28 @@ export class Events {
 }
 
 export class Model extends Events {
-  /** Sets `key` and fires `change:<key>` (and `change`) when the value changed. */
+  /** Collections holding this model: they relay its change events, as Backbone's do. */
+  readonly #collections = new Set<Events>();
+
+  /** Sets `key` and fires `change:<key>` (model, value, previous) and `change` when the value changed. */
   set(key: string, value: unknown): void {
     const self = this as unknown as Record<string, unknown>;
-    if (self[key] === value) return;
+    const previous = self[key];
+    if (previous === value) return;
     self[key] = value;
-    this.trigger(`change:${key}`, this, value);
-    this.trigger('change', this);
+    for (const target of [this, ...this.#collections]) {
+      target.trigger(`change:${key}`, this, value, previous);
+      target.trigger('change', this);
+    }
+  }
+
+  /** Called by a collection that takes this model in. */
+  joined(collection: Events): void {
+    this.#collections.add(collection);
+  }
+
+  left(collection: Events): void {
+    this.#collections.delete(collection);
   }
 }
 
@@ -96,6 +111,7 @@ export class Collection<T extends Model & { id: unknown }> extends Events {
     const existing = this.#models.get(key);
     if (existing) return existing;
     this.#models.set(key, model);
+    model.joined(this);
     this.trigger('add', model, this);
     return model;
   }
@@ -105,6 +121,7 @@ export class Collection<T extends Model & { id: unknown }> extends Events {
     const model = this.#models.get(key);
     if (!model) return;
     this.#models.delete(key);
+    model.left(this);
     this.trigger('remove', model, this);
   }
 

@@ -3,8 +3,9 @@
  * the offline handler), as the simulated app fills them. The ones that act
  * (logout, takeover, refreshQR) ask the app through {@link AppLink}.
  */
-import type { ClientFrame, WireMessage, WireWid } from '../protocol';
-import { Events, Model } from './models';
+import type { ClientFrame, WireWid } from '../protocol';
+import { Collection, Events, Model } from './models';
+import type { MsgKey, Wid } from './wid';
 
 export const VERSION = '2.3000.1017054665';
 
@@ -62,59 +63,166 @@ export class CmdModel extends Events {
   }
 }
 
-export class MsgModel extends Model {
-  readonly id: { fromMe: boolean; remote: string; id: string; _serialized: string };
+/** What a message is made of, received (from the servers) or sent (from `addAndSendMsgToChat`). */
+export interface MsgFields {
+  id: MsgKey;
+  from: Wid;
+  to: Wid;
+  author?: Wid | undefined;
   body: string;
-  type = 'chat';
+  type: string;
   t: number;
-  from: string;
-  to: string;
-  isNewMsg: boolean;
   ack: number;
-  quotedMsgId: string | undefined;
+  isNewMsg: boolean;
+  /** The key of the message this one quotes. */
+  quotedKey?: string | undefined;
+}
 
-  constructor(msg: WireMessage, isNewMsg: boolean) {
+export class MsgModel extends Model {
+  readonly id: MsgKey;
+  from: Wid;
+  to: Wid;
+  author: Wid | undefined;
+  body: string;
+  type: string;
+  subtype: string | undefined = undefined;
+  t: number;
+  ack: number;
+  isNewMsg: boolean;
+  quotedKey: string | undefined;
+  /** Set by the app when the quoted message is known: what `serialize().quotedMsg` carries. */
+  quotedMsg: MsgModel | undefined = undefined;
+  caption: string | undefined = undefined;
+  mediaObject: undefined = undefined;
+  isEphemeral = false;
+  isStatusV3 = false;
+  star = false;
+
+  constructor(fields: MsgFields) {
     super();
-    this.id = {
-      fromMe: msg.fromMe,
-      remote: msg.chatId,
-      id: msg.id,
-      _serialized: `${msg.fromMe}_${msg.chatId}_${msg.id}`,
-    };
-    this.body = msg.body;
-    this.t = msg.t;
-    this.from = msg.from;
-    this.to = msg.to;
-    this.isNewMsg = isNewMsg;
-    this.ack = msg.fromMe ? 1 : 0;
-    this.quotedMsgId = undefined;
+    this.id = fields.id;
+    this.from = fields.from;
+    this.to = fields.to;
+    this.author = fields.author;
+    this.body = fields.body;
+    this.type = fields.type;
+    this.t = fields.t;
+    this.ack = fields.ack;
+    this.isNewMsg = fields.isNewMsg;
+    this.quotedKey = fields.quotedKey;
   }
 
   serialize(): Record<string, unknown> {
     return {
-      id: { ...this.id },
-      body: this.body,
-      type: this.type,
-      t: this.t,
+      id: this.id,
       from: this.from,
       to: this.to,
-      isNewMsg: this.isNewMsg,
+      author: this.author,
+      body: this.body,
+      caption: this.caption,
+      type: this.type,
+      subtype: this.subtype,
+      t: this.t,
       ack: this.ack,
+      isNewMsg: this.isNewMsg,
+      quotedMsg: this.quotedMsg ? { type: this.quotedMsg.type, body: this.quotedMsg.body } : undefined,
+      quotedStanzaID: this.quotedMsg?.id.id,
+      quotedParticipant: this.quotedMsg ? (this.quotedMsg.author ?? this.quotedMsg.from) : undefined,
+      star: this.star,
+      broadcast: false,
+      isForwarded: false,
+      forwardingScore: 0,
+      hasReaction: false,
+      mentionedJidList: [],
+      groupMentions: [],
+    };
+  }
+
+  /** The raw model (the app hands it to `WAWebMsgReply.canReplyMsg`). */
+  unsafe(): this {
+    return this;
+  }
+
+  canReply(): boolean {
+    return this.type !== 'revoked' && this.type !== 'ciphertext';
+  }
+
+  /** The quote fields a reply to this message carries. */
+  msgContextInfo(chat: ChatModel): Record<string, unknown> {
+    return {
+      quotedMsg: this.serialize(),
+      quotedStanzaID: this.id.id,
+      quotedParticipant: this.author ?? this.from,
+      quotedRemoteJid: chat.id,
     };
   }
 }
 
 export class ChatModel extends Model {
-  readonly id: WireWid;
+  readonly id: Wid;
+  t = 0;
   unreadCount = 0;
   archive = false;
-  constructor(chatId: string) {
+  pin = 0;
+  isLocked = false;
+  mute = { expiration: 0 };
+  formattedTitle: string;
+  groupMetadata: null = null;
+  lastReceivedKey: MsgKey | undefined = undefined;
+  readonly msgs = new Collection<MsgModel>(MsgModel);
+
+  constructor(id: Wid, title?: string) {
     super();
-    const [user = chatId, server = 'c.us'] = chatId.split('@');
-    this.id = { server, user, _serialized: chatId };
+    this.id = id;
+    this.formattedTitle = title ?? `+${id.user}`;
+  }
+
+  serialize(): Record<string, unknown> {
+    return {
+      id: this.id,
+      t: this.t,
+      unreadCount: this.unreadCount,
+      archive: this.archive,
+      pin: this.pin,
+      isLocked: this.isLocked,
+      muteExpiration: this.mute.expiration,
+      name: this.formattedTitle,
+      isGroup: this.id.isGroup(),
+      msgs: this.msgs.getModelsArray().map((m) => m.serialize()),
+    };
+  }
+}
+
+/** `Msg`: the messages the device has, by serialized key. */
+export class MsgCollection extends Collection<MsgModel> {
+  constructor() {
+    super(MsgModel);
+  }
+
+  async getMessagesById(ids: unknown[]): Promise<{ messages: MsgModel[] }> {
+    return { messages: ids.map((id) => this.get(id)).filter((m): m is MsgModel => m !== undefined) };
+  }
+}
+
+export class ContactModel extends Model {
+  readonly id: Wid;
+  name: string | undefined;
+  pushname: string | undefined;
+  constructor(id: Wid, name?: string) {
+    super();
+    this.id = id;
+    this.name = name;
   }
   serialize(): Record<string, unknown> {
-    return { id: { ...this.id }, unreadCount: this.unreadCount, archive: this.archive };
+    return {
+      id: this.id,
+      name: this.name,
+      pushname: this.pushname,
+      type: 'in',
+      isMe: false,
+      isUser: this.id.isUser(),
+      isGroup: this.id.isGroup(),
+    };
   }
 }
 

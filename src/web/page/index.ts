@@ -54,9 +54,56 @@ function widString(value: unknown): string {
   return typeof serialized === 'string' ? serialized : '';
 }
 
+/** A key's serialized form; newer app builds may drop `_serialized`, `toString()` still gives it. */
+function keyString(key: AppMsg['id']): string {
+  return typeof key._serialized === 'string' ? key._serialized : (key as { toString(): string }).toString();
+}
+
+/**
+ * Sends a text the way the app's own UI does (docs/page-contract.md, "Sending a text"): the chat
+ * from `Chat.get` or `findOrCreateLatestChat`, a new key from `WAWebMsgKey`, the quote context of
+ * the replied-to message, then `addAndSendMsgToChat`; resolves once the server has the message.
+ */
+async function sendText(req: (name: string) => any, chatId: string, body: string, quotedId: string | undefined): Promise<PageMessage> {
+  const { createWid } = req('WAWebWidFactory');
+  const Collections = req('WAWebCollections');
+  const wid = createWid(chatId);
+  const chat = Collections.Chat.get(wid) ?? (await req('WAWebFindChatAction').findOrCreateLatestChat(wid))?.chat;
+  if (!chat) throw new Error(`no chat for ${chatId}`);
+  const me = req('WAWebUserPrefsMeUser');
+  const from = chat.id.isLid?.() ? me.getMaybeMeLidUser() : me.getMaybeMePnUser();
+  const MsgKey = req('WAWebMsgKey');
+  const key = new MsgKey({ from, to: chat.id, id: await MsgKey.newId(), participant: undefined, selfDir: 'out' });
+  let quote: Record<string, unknown> = {};
+  if (quotedId !== undefined) {
+    const quoted = Collections.Msg.get(quotedId) ?? (await Collections.Msg.getMessagesById?.([quotedId]))?.messages?.[0];
+    if (!quoted) throw new Error(`the quoted message ${quotedId} is not on this device`);
+    const reply = req('WAWebMsgReply');
+    if (reply.canReplyMsg(quoted.unsafe())) quote = quoted.msgContextInfo(chat);
+  }
+  const data = {
+    id: key,
+    ack: 0,
+    body,
+    from,
+    to: chat.id,
+    local: true,
+    self: 'out',
+    t: Math.floor(Date.now() / 1000),
+    isNewMsg: true,
+    type: 'chat',
+    ...req('WAWebGetEphemeralFieldsMsgActionsUtils').getEphemeralFields(chat),
+    ...quote,
+  };
+  const [added, sent] = req('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, data);
+  await added;
+  await sent;
+  return toPageMessage(Collections.Msg.get(keyString(key)) as AppMsg);
+}
+
 function toPageMessage(msg: AppMsg): PageMessage {
   return {
-    id: msg.id._serialized,
+    id: keyString(msg.id),
     chatId: widString(msg.id.remote),
     from: widString(msg.from),
     to: widString(msg.to),
@@ -109,11 +156,7 @@ function start(hadSession: boolean): void {
         platform: (serialized['platform'] as string | undefined) ?? Conn.platform ?? null,
       };
     },
-    sendText: async (chatId, body, quotedId) => {
-      const action = req('WAWebSendMsgChatAction');
-      const msg = (await action.sendTextMsgToChat(chatId, body, quotedId)) as AppMsg;
-      return toPageMessage(msg);
-    },
+    sendText: async (chatId, body, quotedId) => sendText(req, chatId, body, quotedId),
     logout: async () => {
       await Socket.logout();
     },

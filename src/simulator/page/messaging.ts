@@ -1,0 +1,68 @@
+/**
+ * The messaging modules of the simulated app (docs/page-contract.md, "Messaging"): ids, chat
+ * lookup, sending, replies, read state and the helpers clients call around a send. Where the real
+ * app would use the network or its UI (link previews, presence), these do the least that keeps a
+ * client's calls meaningful.
+ */
+import type { App } from './app';
+import type { ChatModel, MsgModel } from './wa-models';
+import { createWid, MsgKey, widFactory, type Wid } from './wid';
+
+const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"']+/gi;
+
+/** Links in `text` as the app reports them: `href` always has a scheme. */
+function findLinks(text: unknown): Array<{ href: string; url: string }> {
+  if (typeof text !== 'string') return [];
+  return [...text.matchAll(LINK)].map((m) => {
+    const url = m[0].replace(/[.,;:!?)\]}]+$/, '');
+    return { href: /^https?:\/\//i.test(url) ? url : `http://${url}`, url };
+  });
+}
+
+/** The modules, by the names clients `require`. */
+export function messagingModules(app: App): Record<string, unknown> {
+  const chatOf = (chatOrId: unknown): ChatModel | undefined =>
+    typeof chatOrId === 'object' && chatOrId !== null && 'msgs' in chatOrId ? (chatOrId as ChatModel) : app.chats.get(chatOrId);
+  return {
+    WAWebWidFactory: widFactory,
+    WAWebMsgKey: MsgKey,
+    WAWebFindChatAction: {
+      findOrCreateLatestChat: async (wid: unknown) => app.chatFor(createWid(wid)),
+    },
+    WAWebSendMsgChatAction: {
+      addAndSendMsgToChat: (chat: ChatModel, data: Record<string, unknown>) => app.addAndSend(chat, data),
+    },
+    WAWebStreamModel: { Stream: { available: false, markAvailable(): void {}, markUnavailable(): void {} } },
+    WAWebUpdateUnreadChatAction: {
+      sendSeen: async ({ chat }: { chat: ChatModel }) => {
+        app.seen(chat);
+      },
+    },
+    WAWebChatGetters: {
+      getIsNewsletter: (chat: ChatModel) => chat.id.server === 'newsletter',
+      getIsBroadcast: (chat: ChatModel) => chat.id.server === 'broadcast',
+      getIsGroup: (chat: ChatModel) => chat.id.isGroup(),
+    },
+    WALinkify: {
+      findLink: (text: unknown) => findLinks(text)[0] ?? null,
+      findLinks,
+    },
+    WAWebLinkPreviewChatAction: { getLinkPreview: async () => ({}) },
+    WAWebGetEphemeralFieldsMsgActionsUtils: { getEphemeralFields: () => ({}) },
+    WAWebMsgReply: { canReplyMsg: (msg: MsgModel) => msg.canReply() },
+    WAWebQuotedMsgModelUtils: { getQuotedMsgObj: (msg: MsgModel) => msg.quotedMsg },
+    WAWebChatStateBridge: {
+      sendChatStateComposing: async (_wid: Wid) => undefined,
+      sendChatStateRecording: async (_wid: Wid) => undefined,
+      sendChatStatePaused: async (_wid: Wid) => undefined,
+    },
+    WAWebPresenceChatAction: {
+      sendPresenceAvailable: async () => undefined,
+      sendPresenceUnavailable: async () => undefined,
+    },
+    WAWebChatLoadMessages: {
+      // Everything the device has is already loaded.
+      loadEarlierMsgs: async ({ chat }: { chat: unknown }) => (chatOf(chat) ? [] : []),
+    },
+  };
+}

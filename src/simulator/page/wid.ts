@@ -1,0 +1,98 @@
+/**
+ * The app's id objects: wids (`user@server`) and message keys, with the members clients use
+ * (docs/page-contract.md, "Ids").
+ */
+
+/** A WhatsApp id: `c.us` (phone number user), `lid`, `g.us` (group), `broadcast`, `newsletter`. */
+export class Wid {
+  readonly server: string;
+  readonly user: string;
+  readonly _serialized: string;
+
+  constructor(serialized: string) {
+    const at = serialized.lastIndexOf('@');
+    if (at <= 0 || at === serialized.length - 1) throw new Error(`invalid wid ${JSON.stringify(serialized)}`);
+    this.user = serialized.slice(0, at);
+    this.server = serialized.slice(at + 1);
+    this._serialized = serialized;
+  }
+
+  isLid(): boolean {
+    return this.server === 'lid';
+  }
+  isGroup(): boolean {
+    return this.server === 'g.us';
+  }
+  isUser(): boolean {
+    return this.server === 'c.us' || this.server === 'lid';
+  }
+  isStatus(): boolean {
+    return this._serialized === 'status@broadcast';
+  }
+  toString(): string {
+    return this._serialized;
+  }
+  toJid(): string {
+    return this.server === 'c.us' ? `${this.user}@s.whatsapp.net` : this._serialized;
+  }
+}
+
+/** A wid from user input (`<n>@c.us`, `<lid>@lid`, `<id>@g.us`, `status@broadcast`) or a wid-like object. */
+export function createWid(input: unknown): Wid {
+  if (input instanceof Wid) return input;
+  if (typeof input === 'string') return new Wid(input);
+  const serialized = (input as { _serialized?: unknown } | null)?._serialized;
+  if (typeof serialized === 'string') return new Wid(serialized);
+  throw new Error(`cannot make a wid of ${String(input)}`);
+}
+
+export function asUserWidOrThrow(wid: unknown): Wid {
+  const w = createWid(wid);
+  if (!w.isUser()) throw new Error(`${w._serialized} is not a user wid`);
+  return w;
+}
+
+/** `WAWebWidFactory`. */
+export const widFactory = { createWid, asUserWidOrThrow, createWidFromWidLike: createWid };
+
+export interface MsgKeyFields {
+  fromMe?: boolean;
+  remote?: unknown;
+  from?: unknown;
+  to?: unknown;
+  id: string;
+  participant?: unknown;
+  /** `out` for messages this device sends. */
+  selfDir?: string;
+}
+
+/** A message key, `<fromMe>_<remote>_<id>[_<participant>]` serialized. `WAWebMsgKey` is this class. */
+export class MsgKey {
+  readonly fromMe: boolean;
+  readonly remote: Wid;
+  readonly id: string;
+  readonly participant: Wid | undefined;
+  readonly _serialized: string;
+
+  constructor(fields: MsgKeyFields) {
+    const out = fields.selfDir === 'out';
+    this.fromMe = fields.fromMe ?? out;
+    this.remote = createWid(fields.remote ?? (this.fromMe ? fields.to : fields.from));
+    this.id = fields.id;
+    this.participant = fields.participant === undefined || fields.participant === null ? undefined : createWid(fields.participant);
+    const tail = this.participant ? `_${this.participant._serialized}` : '';
+    this._serialized = `${this.fromMe}_${this.remote._serialized}_${this.id}${tail}`;
+  }
+
+  /** A new id, as the web app makes them: `3EB0` and 16 more hex digits. */
+  static async newId(): Promise<string> {
+    const bytes = crypto.getRandomValues(new Uint8Array(8));
+    return `3EB0${Array.from(bytes, (b) => b.toString(16).padStart(2, '0'))
+      .join('')
+      .toUpperCase()}`;
+  }
+
+  toString(): string {
+    return this._serialized;
+  }
+}

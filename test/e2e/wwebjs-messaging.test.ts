@@ -1,0 +1,95 @@
+/**
+ * Issue 9, acceptance 1: an unmodified whatsapp-web.js 1.34.7 ping-pong bot on the simulator,
+ * pointed at it only through its puppeteer options. Everything it does goes through the page
+ * contract's messaging surface (wids, message keys, `addAndSendMsgToChat`, acks).
+ */
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { WwebjsHarness } from '../helpers/wwebjs';
+
+const env = useSimulatorHarnesses(undefined, (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
+
+const scanWith = (number: string) => (qr: string) => {
+  env.sim
+    .phone(number)
+    .scan(qr)
+    .catch((err: unknown) => console.error('scan failed', err));
+};
+
+/** Test-side polling for outcomes no event of the phone API announces. */
+async function until<T>(what: () => T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = what();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+interface WMessage {
+  id: { fromMe: boolean; remote: string; id: string; _serialized: string };
+  from: string;
+  to: string;
+  body: string;
+  type: string;
+  timestamp: number;
+  fromMe: boolean;
+  hasQuotedMsg: boolean;
+  reply(content: string): Promise<WMessage>;
+}
+
+test('ping-pong: message has from/body/type/timestamp/id, reply() quotes the ping, sendMessage() reaches the phone, message_create for own messages, message_ack 1 → 2 → 3', async () => {
+  const number = '15550000101';
+  const contact = '15557770101';
+  const t = env.harness.start(env.harness.noAuth(), { onQr: scanWith(number) });
+  const received: WMessage[] = [];
+  const created: WMessage[] = [];
+  const acks: Array<[string, number]> = [];
+  const listenerErrors: unknown[] = [];
+  t.client.on('message', (msg: WMessage) => {
+    received.push(msg);
+    if (msg.body === 'ping') msg.reply('pong').catch((err: unknown) => listenerErrors.push(err));
+  });
+  t.client.on('message_create', (msg: WMessage) => created.push(msg));
+  t.client.on('message_ack', (msg: WMessage, ack: number) => acks.push([msg.id._serialized, ack]));
+  await t.next('ready');
+
+  const phone = env.sim.phone(number);
+  const ping = await phone.receiveText(contact, 'ping');
+  const pong = await until(() => phone.sentMessages().find((m) => m.body === 'pong'), 'the pong reaching the phone');
+
+  expect(received).toHaveLength(1);
+  const [incoming] = received;
+  expect(incoming).toMatchObject({
+    from: `${contact}@c.us`,
+    to: `${number}@c.us`,
+    body: 'ping',
+    type: 'chat',
+    fromMe: false,
+    id: { fromMe: false, remote: `${contact}@c.us`, id: ping.id, _serialized: `false_${contact}@c.us_${ping.id}` },
+  });
+  expect(incoming!.timestamp).toBe(ping.t);
+  expect(pong).toMatchObject({ chatId: `${contact}@c.us`, from: `${number}@c.us`, quotedId: ping.id, fromMe: true });
+  expect(pong.id).toMatch(/^3EB0[0-9A-F]{16}$/);
+
+  const direct = await (t.client as unknown as { sendMessage(id: string, text: string): Promise<WMessage> }).sendMessage(
+    `${contact}@c.us`,
+    'direct text',
+  );
+  expect(direct).toMatchObject({ body: 'direct text', fromMe: true, to: `${contact}@c.us` });
+  const onPhone = await until(() => phone.sentMessages().find((m) => m.body === 'direct text'), 'the direct text reaching the phone');
+  expect(onPhone.quotedId).toBeUndefined();
+
+  // Own messages are created, never received.
+  await until(() => (created.filter((m) => m.fromMe).length >= 2 ? true : undefined), 'message_create for both own messages');
+  expect(created.filter((m) => m.fromMe).map((m) => m.body)).toEqual(['pong', 'direct text']);
+  expect(received.map((m) => m.body)).toEqual(['ping']);
+
+  // Acks: the server has it (1), the contact's phone has it (2), the contact read it (3).
+  const key = direct.id._serialized;
+  await until(() => (acks.some(([k, a]) => k === key && a === 2) ? true : undefined), 'ack 2 for the direct text');
+  await phone.markRead(onPhone.id);
+  await until(() => (acks.some(([k, a]) => k === key && a === 3) ? true : undefined), 'ack 3 for the direct text');
+  expect(acks.filter(([k]) => k === key).map(([, a]) => a)).toEqual([1, 2, 3]);
+  expect(listenerErrors).toEqual([]);
+});
