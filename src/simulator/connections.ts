@@ -93,6 +93,7 @@ export class DeviceConnections {
     hub.active.set(device.id, conn);
     await hub.state.save();
     hub.send(conn, { t: 'paired', session: sessionInfo(account, device), offline: 0 });
+    this.#sendHistory(conn, account, device);
     const described = hub.describe(account, device);
     hub.emit('linked', described);
     await this.#deliverOffline(conn, account, device);
@@ -154,8 +155,23 @@ export class DeviceConnections {
     await hub.state.save();
     const offline = account.offline[device.id] ?? [];
     hub.send(conn, { t: 'login-ok', session: sessionInfo(account, device), offline: offline.length });
+    this.#sendHistory(conn, account, device);
     hub.emit('login', hub.describe(account, device));
     await this.#deliverOffline(conn, account, device);
+  }
+
+  /**
+   * The account's recent messages, none of them new: history sync for a newly linked device, and
+   * what a restored page loads from its storage in the real app. Messages still queued for this
+   * device come after, as new ones.
+   */
+  #sendHistory(conn: Connection, account: AccountRecord, device: DeviceRecord): void {
+    const queued = new Set((account.offline[device.id] ?? []).map((m) => m.id));
+    const history = [...(account.history ?? []), ...account.sent]
+      .filter((m) => !queued.has(m.id))
+      .sort((a, b) => a.t - b.t)
+      .slice(-HISTORY_SYNC_MESSAGES);
+    if (history.length > 0) this.#hub.send(conn, { t: 'old-msgs', msgs: history });
   }
 
   async #deliverOffline(conn: Connection, account: AccountRecord, device: DeviceRecord): Promise<void> {
@@ -222,6 +238,9 @@ function sessionInfo(account: AccountRecord, device: DeviceRecord): SessionInfo 
 }
 
 /** The LID the servers give a phone number: stable, 15 digits, unrelated to the number's digits. */
+/** How many recent messages history sync gives a newly linked device. */
+const HISTORY_SYNC_MESSAGES = 100;
+
 export function lidOf(number: string): string {
   const digest = createHash('sha256').update(`lid:${number}`).digest();
   return (100_000_000_000_000n + (digest.readBigUInt64BE(0) % 900_000_000_000_000n)).toString();

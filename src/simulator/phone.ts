@@ -10,7 +10,7 @@ import { SimulatorError } from './errors';
 import { ELSEWHERE, type SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
 import type { WireMessage } from './protocol';
-import { assertPhoneNumber } from './state';
+import { assertPhoneNumber, type AccountRecord } from './state';
 import type { LinkedDevice } from './types';
 
 /** The operations behind {@link SimulatedPhone}, for any phone number. Internal to the simulator. */
@@ -73,7 +73,11 @@ export class PhoneOperations {
     await this.#connections.unlink(account, device);
   }
 
-  async deliver(number: string, from: unknown, body: unknown): Promise<WireMessage> {
+  /**
+   * A contact sends a text. With `ciphertext`, online devices first get an undecryptable placeholder
+   * (`type: 'ciphertext'`) that decrypts `decryptAfterMs` later, as the real app's do.
+   */
+  async deliver(number: string, from: unknown, body: unknown, options: DeliverOptions = {}): Promise<WireMessage> {
     const hub = this.#hub;
     if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'message body must be a non-empty string');
     const sender = assertPhoneNumber(typeof from === 'string' ? from.replace(/@c\.us$/, '') : from);
@@ -88,18 +92,67 @@ export class PhoneOperations {
       t: Math.floor(Date.now() / 1000),
       fromMe: false,
     };
-    let queued = false;
+    remember(account, msg);
     for (const device of account.devices) {
       const conn = hub.online(device.id);
       if (conn && conn.ws.readyState === conn.ws.OPEN) {
-        hub.send(conn, { t: 'msg', msg });
+        if (options.ciphertext === true) {
+          hub.send(conn, { t: 'msg', msg: { ...msg, type: 'ciphertext', body: '' } });
+          hub.later(options.decryptAfterMs ?? 300, () =>
+            hub.send(conn, { t: 'decrypt', chatId: msg.chatId, id: msg.id, type: 'chat', body: msg.body }),
+          );
+        } else {
+          hub.send(conn, { t: 'msg', msg });
+        }
       } else {
         (account.offline[device.id] ??= []).push(msg);
-        queued = true;
       }
     }
-    if (queued) await hub.state.save();
+    // Saved either way: the message is kept for history sync and revokes.
+    await hub.state.save();
     return msg;
+  }
+
+  /**
+   * An older message in a chat with `from`, `ageSeconds` ago: kept as history, which a device gets
+   * when it is linked (never as a new message).
+   */
+  async addHistory(number: string, from: unknown, body: unknown, ageSeconds: unknown): Promise<WireMessage> {
+    const hub = this.#hub;
+    if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'message body must be a non-empty string');
+    const sender = assertPhoneNumber(typeof from === 'string' ? from.replace(/@c\.us$/, '') : from);
+    const age = ageSeconds === undefined ? 3600 : ageSeconds;
+    if (typeof age !== 'number' || !Number.isInteger(age) || age < 0) throw new SimulatorError(400, 'ageSeconds must be an integer >= 0');
+    const account = hub.state.account(number);
+    const msg: WireMessage = {
+      id: `SIM${hub.nextSeq().toString(16).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`,
+      chatId: `${sender}@c.us`,
+      from: `${sender}@c.us`,
+      to: `${number}@c.us`,
+      body,
+      t: Math.floor(Date.now() / 1000) - age,
+      fromMe: false,
+      type: 'chat',
+    };
+    remember(account, msg);
+    await hub.state.save();
+    return msg;
+  }
+
+  /** The contact deletes message `id` it sent, for everyone: online devices see it become `revoked`. */
+  async revoke(number: string, messageId: unknown): Promise<WireMessage> {
+    const hub = this.#hub;
+    const account = hub.account(number);
+    const msg = typeof messageId === 'string' ? account.history?.find((m) => m.id === messageId) : undefined;
+    if (!msg) throw new SimulatorError(404, `no message ${JSON.stringify(messageId)} was received by ${number}`);
+    msg.type = 'revoked';
+    msg.body = '';
+    await hub.state.save();
+    for (const device of account.devices) {
+      const conn = hub.online(device.id);
+      if (conn) hub.send(conn, { t: 'revoke', chatId: msg.chatId, id: msg.id, fromMe: false });
+    }
+    return { ...msg };
   }
 
   async queueOffline(number: string, deviceId: unknown, count: unknown): Promise<number> {
@@ -198,9 +251,22 @@ export class SimulatedPhone {
     return this.#ops.unlink(this.number, deviceId);
   }
 
-  /** A contact (`from`, a phone number) sends a text to this account; every linked device gets it. */
-  receiveText(from: string, body: string): Promise<WireMessage> {
-    return this.#ops.deliver(this.number, from, body);
+  /**
+   * A contact (`from`, a phone number) sends a text to this account; every linked device gets it.
+   * `ciphertext: true`: online devices first see an undecryptable placeholder that decrypts later.
+   */
+  receiveText(from: string, body: string, options: DeliverOptions = {}): Promise<WireMessage> {
+    return this.#ops.deliver(this.number, from, body, options);
+  }
+
+  /** An older message from `from` (`ageSeconds` ago), which devices get through history sync when linked. */
+  addHistory(from: string, body: string, ageSeconds?: number): Promise<WireMessage> {
+    return this.#ops.addHistory(this.number, from, body, ageSeconds);
+  }
+
+  /** The contact deletes a message it sent to this account, for everyone. */
+  revoke(messageId: string): Promise<WireMessage> {
+    return this.#ops.revoke(this.number, messageId);
   }
 
   /** Messages this account's devices sent, oldest first. */
@@ -236,4 +302,18 @@ export class SimulatedPhone {
 
 function contactFor(i: number): string {
   return String(15550100000 + (i % 7));
+}
+
+export interface DeliverOptions {
+  /** Online devices first get an undecryptable placeholder. @default false */
+  ciphertext?: boolean;
+  /** When the placeholder decrypts. @default 300 */
+  decryptAfterMs?: number;
+}
+
+/** Keeps a received message for history sync and revokes (the newest 200). */
+function remember(account: AccountRecord, msg: WireMessage): void {
+  const history = (account.history ??= []);
+  history.push(msg);
+  if (history.length > 200) history.splice(0, history.length - 200);
 }

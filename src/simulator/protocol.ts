@@ -73,6 +73,9 @@ export type ServerFrame =
   | { t: 'msg'; msg: WireMessage }
   | { t: 'sent'; reqId: number; msg: WireMessage }
   | { t: 'ack'; chatId: string; id: string; ack: number }
+  | { t: 'old-msgs'; msgs: WireMessage[] }
+  | { t: 'decrypt'; chatId: string; id: string; type: string; body: string }
+  | { t: 'revoke'; chatId: string; id: string; fromMe: boolean }
   | { t: 'conflict' }
   | { t: 'takeover-ok' }
   | { t: 'logged-out'; reqId?: number }

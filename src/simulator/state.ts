@@ -32,6 +32,8 @@ export interface AccountRecord {
   offline: Record<string, WireMessage[]>;
   /** Chats a device marked read (`sendSeen`), most recent last. */
   seen?: string[];
+  /** Messages the account received, oldest first (at most 200): what history sync gives a newly linked device. */
+  history?: WireMessage[];
 }
 
 interface StateFile {

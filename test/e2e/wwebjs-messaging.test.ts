@@ -93,3 +93,43 @@ test('ping-pong: message has from/body/type/timestamp/id, reply() quotes the pin
   expect(acks.filter(([k]) => k === key).map(([, a]) => a)).toEqual([1, 2, 3]);
   expect(listenerErrors).toEqual([]);
 });
+
+test('history messages give no message; a ciphertext placeholder gives message only once decrypted; a revoked message gives message_revoke_everyone', async () => {
+  const number = '15550000102';
+  const contact = '15557770102';
+  const phone = env.sim.phone(number);
+  // History the account had before this device was linked: synced, never new.
+  await phone.addHistory(contact, 'old hello', 7200);
+  const t = env.harness.start(env.harness.noAuth(), { onQr: scanWith(number) });
+  const received: WMessage[] = [];
+  const ciphertexts: WMessage[] = [];
+  const revokes: Array<[WMessage, WMessage | undefined]> = [];
+  t.client.on('message', (msg: WMessage) => received.push(msg));
+  t.client.on('message_ciphertext', (msg: WMessage) => ciphertexts.push(msg));
+  t.client.on('message_revoke_everyone', (msg: WMessage, before?: WMessage) => revokes.push([msg, before]));
+  await t.next('ready');
+
+  const secret = await phone.receiveText(contact, 'decrypted later', { ciphertext: true, decryptAfterMs: 300 });
+  await until(() => (received.length >= 1 ? true : undefined), 'the decrypted message');
+  expect(ciphertexts.map((m) => m.id.id)).toEqual([secret.id]);
+  expect(received.map((m) => [m.id.id, m.body, m.type])).toEqual([[secret.id, 'decrypted later', 'chat']]);
+
+  const oops = await phone.receiveText(contact, 'oops');
+  await until(() => (received.length >= 2 ? true : undefined), 'the second message');
+  await phone.revoke(oops.id);
+  await until(() => (revokes.length >= 1 ? true : undefined), 'message_revoke_everyone');
+  const [[revoked, before]] = revokes as [[WMessage, WMessage | undefined]];
+  expect(revoked).toMatchObject({ type: 'revoked', id: { id: oops.id } });
+  expect(before).toMatchObject({ body: 'oops', type: 'chat' });
+
+  // Exactly the two live messages were messages: never the history one, never the placeholder twice.
+  expect(received.map((m) => m.body)).toEqual(['decrypted later', 'oops']);
+  const history = await (t.client as unknown as { pupPage: { evaluate<R>(fn: () => R): Promise<R> } }).pupPage.evaluate(() =>
+    (globalThis as unknown as { require(n: string): { Msg: { getModelsArray(): Array<{ body: string; isNewMsg: boolean }> } } })
+      .require('WAWebCollections')
+      .Msg.getModelsArray()
+      .filter((m) => m.body === 'old hello')
+      .map((m) => m.isNewMsg),
+  );
+  expect(history).toEqual([false]);
+});

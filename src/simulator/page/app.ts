@@ -3,22 +3,13 @@
  * Socket state machine, QR drawing, pairing codes, sync, messages and logout.
  */
 import QRCode from 'qrcode';
-import type { ClientFrame, ServerFrame, SessionInfo, WireMessage } from '../protocol';
+import type { ClientFrame, ServerFrame, SessionInfo } from '../protocol';
 import { SIM_WS_PATH } from '../protocol';
-import { Collection, Events } from './models';
+import { MessageStore } from './message-store';
+import { Events } from './models';
 import { PageStorage, toB64, type StoredKeys } from './storage';
-import {
-  ChatModel,
-  CmdModel,
-  ConnModel,
-  ContactModel,
-  MsgCollection,
-  MsgModel,
-  OfflineHandler,
-  SocketModel,
-  type AppLink,
-} from './wa-models';
-import { createWid, MsgKey, type Wid } from './wid';
+import { CmdModel, ConnModel, OfflineHandler, SocketModel, type AppLink } from './wa-models';
+import { createWid, type Wid } from './wid';
 
 export const DEVICE_PLATFORM = 'CHROME';
 
@@ -27,9 +18,7 @@ export class App implements AppLink {
   readonly conn = new ConnModel();
   readonly cmd = new CmdModel(this);
   readonly offline = new OfflineHandler();
-  readonly msgs = new MsgCollection();
-  readonly chats = new Collection<ChatModel>(ChatModel);
-  readonly contacts = new Collection<ContactModel>(ContactModel);
+  readonly store = new MessageStore(this);
   readonly calls = Object.assign(new Events(), { models: new Map<string, unknown>() });
   readonly browserUtils = {
     info: (): Record<string, string> => ({ os: 'Linux', name: 'Chrome', version: '156' }),
@@ -107,67 +96,6 @@ export class App implements AppLink {
       this.#pendingCode = resolve;
       this.send({ t: 'pair-code', phone });
     });
-  }
-
-  /**
-   * `addAndSendMsgToChat`: synchronously returns two promises. The first resolves once the message
-   * is in `Msg` (ack 0, `isNewMsg`, Msg `add` fired); the second once the server has it (ack 1).
-   * Keys the app does not know (`parseVCards`, `waitUntilMsgSent`, ...) are ignored.
-   */
-  addAndSend(chat: ChatModel, data: Record<string, unknown>): [Promise<MsgModel>, Promise<string>] {
-    const added = Promise.resolve().then(() => {
-      const key = data['id'];
-      if (!(key instanceof MsgKey)) throw new Error('addAndSendMsgToChat: data.id must be a message key');
-      const quotedId = typeof data['quotedStanzaID'] === 'string' ? data['quotedStanzaID'] : undefined;
-      const quoted = quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === quotedId);
-      const model = new MsgModel({
-        id: key,
-        from: createWid(data['from'] ?? this.meUser()),
-        to: chat.id,
-        body: typeof data['body'] === 'string' ? data['body'] : '',
-        type: typeof data['type'] === 'string' ? data['type'] : 'chat',
-        t: typeof data['t'] === 'number' ? data['t'] : Math.floor(Date.now() / 1000),
-        ack: 0,
-        isNewMsg: true,
-        quotedKey: quoted?.id._serialized,
-      });
-      model.quotedMsg = quoted;
-      return this.#store(chat, model);
-    });
-    const sent = added.then(async (model) => {
-      const reply = await this.request(
-        {
-          t: 'send',
-          reqId: this.nextReqId(),
-          msg: {
-            id: model.id.id,
-            to: chat.id._serialized,
-            body: model.body,
-            type: model.type,
-            ...(model.quotedMsg ? { quotedId: model.quotedMsg.id.id } : {}),
-          },
-        },
-        15_000,
-      );
-      if (!reply || reply.t !== 'sent') throw new Error('message was not acknowledged by the server');
-      if (model.ack < 1) model.set('ack', 1);
-      return 'OK';
-    });
-    sent.catch(() => undefined);
-    return [added, sent];
-  }
-
-  /** Finds the chat for `wid`, making it when the account has none yet. */
-  chatFor(wid: Wid): { chat: ChatModel; created: boolean } {
-    const existing = this.chats.get(wid);
-    if (existing) return { chat: existing, created: false };
-    return { chat: this.chats.add(new ChatModel(wid)), created: true };
-  }
-
-  /** `sendSeen`: the chat is read here, and the contact's phone is told. */
-  seen(chat: ChatModel): void {
-    chat.set('unreadCount', 0);
-    this.send({ t: 'seen', chatId: chat.id._serialized });
   }
 
   meUser(): Wid | undefined {
@@ -253,7 +181,7 @@ export class App implements AppLink {
         return;
       case 'offline': {
         this.offline.progress = frame.progress;
-        if (frame.msg) this.#addMessage(frame.msg, true);
+        if (frame.msg) this.store.receive(frame.msg, true);
         this.cmd.trigger('offline_progress_update_from_bridge');
         return;
       }
@@ -263,14 +191,23 @@ export class App implements AppLink {
         this.#maybeFlipSynced();
         return;
       case 'msg':
-        this.#addMessage(frame.msg, true);
+        this.store.receive(frame.msg, true);
         return;
       case 'sent':
         this.#pendingReqs.get(frame.reqId)?.(frame);
         this.#pendingReqs.delete(frame.reqId);
         return;
       case 'ack':
-        this.#onAck(frame.chatId, frame.id, frame.ack);
+        this.store.ack(frame.chatId, frame.id, frame.ack);
+        return;
+      case 'old-msgs':
+        for (const msg of frame.msgs) this.store.receive(msg, false);
+        return;
+      case 'decrypt':
+        this.store.decrypt(frame.chatId, frame.id, frame.type, frame.body);
+        return;
+      case 'revoke':
+        this.store.revoke(frame.chatId, frame.id, frame.fromMe);
         return;
       case 'conflict':
         this.socket.set('state', 'CONFLICT');
@@ -324,43 +261,6 @@ export class App implements AppLink {
   #flipSynced(): void {
     if (!this.#syncPending || this.socket.hasSynced) return;
     this.socket.set('hasSynced', true);
-  }
-
-  /** A message from the servers (new, offline or history) into its chat and `Msg`. */
-  #addMessage(wire: WireMessage, isNewMsg: boolean): MsgModel {
-    const remote = createWid(wire.chatId);
-    const { chat } = this.chatFor(remote);
-    const quoted = wire.quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === wire.quotedId);
-    const model = new MsgModel({
-      id: new MsgKey({ fromMe: wire.fromMe, remote, id: wire.id }),
-      from: createWid(wire.from),
-      to: createWid(wire.to),
-      body: wire.body,
-      type: wire.type ?? 'chat',
-      t: wire.t,
-      ack: wire.fromMe ? (wire.ack ?? 1) : 0,
-      isNewMsg,
-      quotedKey: quoted?.id._serialized,
-    });
-    model.quotedMsg = quoted;
-    if (!wire.fromMe) {
-      chat.set('unreadCount', chat.unreadCount + 1);
-      chat.lastReceivedKey = model.id;
-    }
-    return this.#store(chat, model);
-  }
-
-  #store(chat: ChatModel, model: MsgModel): MsgModel {
-    const stored = this.msgs.add(model);
-    chat.msgs.add(stored);
-    if (stored.t > chat.t) chat.set('t', stored.t);
-    return stored;
-  }
-
-  /** The server reports how far a sent message got: 2 delivered, 3 read. Acks only go up. */
-  #onAck(chatId: string, id: string, ack: number): void {
-    const model = this.msgs.get(`true_${chatId}_${id}`);
-    if (model && ack > model.ack) model.set('ack', ack);
   }
 
   async #drawQr(): Promise<void> {

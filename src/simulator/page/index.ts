@@ -42,7 +42,7 @@ const modules: Record<string, unknown> = {
     getMaybeMePnUser: () => app.meUser(),
     getMaybeMeLidUser: () => app.meLid(),
   },
-  WAWebCollections: { Msg: app.msgs, Chat: app.chats, Contact: app.contacts },
+  WAWebCollections: { Msg: app.store.msgs, Chat: app.store.chats, Contact: app.store.contacts },
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
   WAWebCallCollection: app.calls,
   WAWebMiscBrowserUtils: app.browserUtils,

@@ -22,20 +22,20 @@ function findLinks(text: unknown): Array<{ href: string; url: string }> {
 /** The modules, by the names clients `require`. */
 export function messagingModules(app: App): Record<string, unknown> {
   const chatOf = (chatOrId: unknown): ChatModel | undefined =>
-    typeof chatOrId === 'object' && chatOrId !== null && 'msgs' in chatOrId ? (chatOrId as ChatModel) : app.chats.get(chatOrId);
+    typeof chatOrId === 'object' && chatOrId !== null && 'msgs' in chatOrId ? (chatOrId as ChatModel) : app.store.chats.get(chatOrId);
   return {
     WAWebWidFactory: widFactory,
     WAWebMsgKey: MsgKey,
     WAWebFindChatAction: {
-      findOrCreateLatestChat: async (wid: unknown) => app.chatFor(createWid(wid)),
+      findOrCreateLatestChat: async (wid: unknown) => app.store.chatFor(createWid(wid)),
     },
     WAWebSendMsgChatAction: {
-      addAndSendMsgToChat: (chat: ChatModel, data: Record<string, unknown>) => app.addAndSend(chat, data),
+      addAndSendMsgToChat: (chat: ChatModel, data: Record<string, unknown>) => app.store.addAndSend(chat, data),
     },
     WAWebStreamModel: { Stream: { available: false, markAvailable(): void {}, markUnavailable(): void {} } },
     WAWebUpdateUnreadChatAction: {
       sendSeen: async ({ chat }: { chat: ChatModel }) => {
-        app.seen(chat);
+        app.store.seen(chat);
       },
     },
     WAWebChatGetters: {

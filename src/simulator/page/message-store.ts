@@ -1,0 +1,141 @@
+/**
+ * The messages, chats and contacts of the simulated app, and what happens to them: received,
+ * sent through `addAndSendMsgToChat`, acknowledged, decrypted, revoked, read.
+ */
+import type { ClientFrame, ServerFrame, WireMessage } from '../protocol';
+import { Collection } from './models';
+import { ChatModel, ContactModel, MsgCollection, MsgModel } from './wa-models';
+import { createWid, MsgKey, type Wid } from './wid';
+
+/** What the store needs from the app's connection. */
+export interface StoreLink {
+  send(frame: ClientFrame): void;
+  request(frame: ClientFrame & { reqId: number }, timeoutMs: number): Promise<ServerFrame | null>;
+  nextReqId(): number;
+  meUser(): Wid | undefined;
+}
+
+export class MessageStore {
+  readonly msgs = new MsgCollection();
+  readonly chats = new Collection<ChatModel>(ChatModel);
+  readonly contacts = new Collection<ContactModel>(ContactModel);
+
+  constructor(private readonly link: StoreLink) {}
+
+  /**
+   * `addAndSendMsgToChat`: synchronously returns two promises. The first resolves once the message
+   * is in `Msg` (ack 0, `isNewMsg`, Msg `add` fired); the second once the server has it (ack 1).
+   * Keys the app does not know (`parseVCards`, `waitUntilMsgSent`, ...) are ignored.
+   */
+  addAndSend(chat: ChatModel, data: Record<string, unknown>): [Promise<MsgModel>, Promise<string>] {
+    const added = Promise.resolve().then(() => {
+      const key = data['id'];
+      if (!(key instanceof MsgKey)) throw new Error('addAndSendMsgToChat: data.id must be a message key');
+      const quotedId = typeof data['quotedStanzaID'] === 'string' ? data['quotedStanzaID'] : undefined;
+      const quoted = quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === quotedId);
+      const model = new MsgModel({
+        id: key,
+        from: createWid(data['from'] ?? this.link.meUser()),
+        to: chat.id,
+        body: typeof data['body'] === 'string' ? data['body'] : '',
+        type: typeof data['type'] === 'string' ? data['type'] : 'chat',
+        t: typeof data['t'] === 'number' ? data['t'] : Math.floor(Date.now() / 1000),
+        ack: 0,
+        isNewMsg: true,
+        quotedKey: quoted?.id._serialized,
+      });
+      model.quotedMsg = quoted;
+      return this.#store(chat, model);
+    });
+    const sent = added.then(async (model) => {
+      const reply = await this.link.request(
+        {
+          t: 'send',
+          reqId: this.link.nextReqId(),
+          msg: {
+            id: model.id.id,
+            to: chat.id._serialized,
+            body: model.body,
+            type: model.type,
+            ...(model.quotedMsg ? { quotedId: model.quotedMsg.id.id } : {}),
+          },
+        },
+        15_000,
+      );
+      if (!reply || reply.t !== 'sent') throw new Error('message was not acknowledged by the server');
+      if (model.ack < 1) model.set('ack', 1);
+      return 'OK';
+    });
+    sent.catch(() => undefined);
+    return [added, sent];
+  }
+
+  /** Finds the chat for `wid`, making it when the account has none yet. */
+  chatFor(wid: Wid): { chat: ChatModel; created: boolean } {
+    const existing = this.chats.get(wid);
+    if (existing) return { chat: existing, created: false };
+    return { chat: this.chats.add(new ChatModel(wid)), created: true };
+  }
+
+  /** `sendSeen`: the chat is read here, and the contact's phone is told. */
+  seen(chat: ChatModel): void {
+    chat.set('unreadCount', 0);
+    this.link.send({ t: 'seen', chatId: chat.id._serialized });
+  }
+
+  /** A message from the servers (new, offline or history) into its chat and `Msg`. */
+  receive(wire: WireMessage, isNewMsg: boolean): MsgModel {
+    const remote = createWid(wire.chatId);
+    const { chat } = this.chatFor(remote);
+    const quoted = wire.quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === wire.quotedId);
+    const model = new MsgModel({
+      id: new MsgKey({ fromMe: wire.fromMe, remote, id: wire.id }),
+      from: createWid(wire.from),
+      to: createWid(wire.to),
+      body: wire.body,
+      type: wire.type ?? 'chat',
+      t: wire.t,
+      ack: wire.fromMe ? (wire.ack ?? 1) : 0,
+      isNewMsg,
+      quotedKey: quoted?.id._serialized,
+    });
+    model.quotedMsg = quoted;
+    if (!wire.fromMe) {
+      chat.set('unreadCount', chat.unreadCount + 1);
+      chat.lastReceivedKey = model.id;
+    }
+    return this.#store(chat, model);
+  }
+
+  #store(chat: ChatModel, model: MsgModel): MsgModel {
+    const stored = this.msgs.add(model);
+    chat.msgs.add(stored);
+    if (stored.t > chat.t) chat.set('t', stored.t);
+    return stored;
+  }
+
+  /** The server reports how far a sent message got: 2 delivered, 3 read. Acks only go up. */
+  ack(chatId: string, id: string, ack: number): void {
+    const model = this.msgs.get(`true_${chatId}_${id}`);
+    if (model && ack > model.ack) model.set('ack', ack);
+  }
+
+  /** A placeholder decrypted: its content first, then its type (`change:type`). */
+  decrypt(chatId: string, id: string, type: string, body: string): void {
+    const model = this.msgs.get(`false_${chatId}_${id}`);
+    if (model && model.type === 'ciphertext') {
+      // Not `set`: a decrypted body is no edit (`change:body` would report one).
+      model.body = body;
+      model.set('type', type);
+    }
+  }
+
+  /** Deleted for everyone by its sender. */
+  revoke(chatId: string, id: string, fromMe: boolean): void {
+    const model = this.msgs.get(`${fromMe}_${chatId}_${id}`);
+    if (model && model.type !== 'revoked') {
+      model.set('subtype', 'sender_revoke');
+      model.set('type', 'revoked');
+    }
+  }
+}
