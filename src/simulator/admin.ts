@@ -44,6 +44,31 @@ const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
   ['GET', /^\/phones\/([^/]+)\/seen$/, (sim, [n]) => ({ chats: sim.phone(n ?? '').seenChats() })],
   [
     'POST',
+    /^\/phones\/([^/]+)\/contacts$/,
+    async (sim, [n], b) => {
+      await sim.phone(n ?? '').addContact(b['number'] as string, b['name'] as string);
+      return { added: b['number'] };
+    },
+  ],
+  ['GET', /^\/phones\/([^/]+)\/chats\/([^/]+)\/state$/, (sim, [n, c]) => ({ state: sim.phone(n ?? '').chatState(c ?? '') ?? null })],
+  [
+    'PUT',
+    /^\/numbers\/([^/]+)$/,
+    async (sim, [n]) => {
+      await sim.registerNumber(n ?? '');
+      return { registered: n };
+    },
+  ],
+  [
+    'DELETE',
+    /^\/numbers\/([^/]+)$/,
+    async (sim, [n]) => {
+      await sim.unregisterNumber(n ?? '');
+      return { unregistered: n };
+    },
+  ],
+  [
+    'POST',
     /^\/phones\/([^/]+)\/devices\/([^/]+)\/offline-messages$/,
     async (sim, [n, id], b) => ({ queued: await sim.phone(n ?? '').queueOfflineMessages(id ?? '', b['count'] as number) }),
   ],

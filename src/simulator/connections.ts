@@ -7,7 +7,7 @@
 import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { ELSEWHERE, type Connection, type SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
-import type { ClientFrame, OutgoingMessage, SessionInfo, WireMessage } from './protocol';
+import type { ClientFrame, OutgoingMessage, SessionInfo, WireMessage, WireWid } from './protocol';
 import type { AccountRecord, DeviceRecord } from './state';
 import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
@@ -60,6 +60,20 @@ export class DeviceConnections {
       case 'seen':
         this.#seen(conn, frame.chatId);
         return;
+      case 'chatstate': {
+        const found = conn.deviceId ? hub.state.findDevice(conn.deviceId) : undefined;
+        if (found && typeof frame.chatId === 'string' && ['composing', 'recording', 'paused'].includes(frame.state)) {
+          (found.account.chatStates ??= {})[frame.chatId] = frame.state;
+        }
+        return;
+      }
+      case 'exists': {
+        // queryWidExists: registered numbers answer with their wid (and the LID the page may now use).
+        const number = typeof frame.number === 'string' ? frame.number.replace(/@c\.us$/, '') : '';
+        const known = /^[1-9][0-9]{5,14}$/.test(number) && hub.state.isRegistered(number);
+        hub.send(conn, { t: 'exists', reqId: frame.reqId, wid: known ? userWid(number) : null, lid: known ? lidWid(number) : null });
+        return;
+      }
       case 'history-ack':
         conn.historyAcked++;
         for (const waiter of conn.historyWaiters.filter((w) => conn.historyAcked >= w.target)) {
@@ -166,6 +180,8 @@ export class DeviceConnections {
    * device come after, as new ones.
    */
   #sendHistory(conn: Connection, account: AccountRecord, device: DeviceRecord): void {
+    const contacts = Object.entries(account.contacts ?? {}).map(([number, name]) => ({ wid: userWid(number), lid: lidWid(number), name }));
+    if (contacts.length > 0) this.#hub.send(conn, { t: 'contacts', contacts });
     const queued = new Set((account.offline[device.id] ?? []).map((m) => m.id));
     const history = [...(account.history ?? []), ...account.sent]
       .filter((m) => !queued.has(m.id))
@@ -244,4 +260,13 @@ const HISTORY_SYNC_MESSAGES = 100;
 export function lidOf(number: string): string {
   const digest = createHash('sha256').update(`lid:${number}`).digest();
   return (100_000_000_000_000n + (digest.readBigUInt64BE(0) % 900_000_000_000_000n)).toString();
+}
+
+export function userWid(number: string): WireWid {
+  return { server: 'c.us', user: number, _serialized: `${number}@c.us` };
+}
+
+export function lidWid(number: string): WireWid {
+  const lid = lidOf(number);
+  return { server: 'lid', user: lid, _serialized: `${lid}@lid` };
 }

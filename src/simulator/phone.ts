@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DeviceConnections } from './connections';
+import type { ContactOperations } from './contacts';
 import { SimulatorError } from './errors';
 import { ELSEWHERE, type SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
@@ -93,6 +94,8 @@ export class PhoneOperations {
       fromMe: false,
     };
     remember(account, msg);
+    // Whoever sends a message is on WhatsApp.
+    if (!hub.state.isRegistered(sender)) hub.state.registered.add(sender);
     for (const device of account.devices) {
       const conn = hub.online(device.id);
       if (conn && conn.ws.readyState === conn.ws.OPEN) {
@@ -225,11 +228,25 @@ export class PhoneOperations {
 export class SimulatedPhone {
   readonly #ops: PhoneOperations;
 
+  readonly #contacts: ContactOperations;
+
   constructor(
     ops: PhoneOperations,
+    contacts: ContactOperations,
     readonly number: string,
   ) {
     this.#ops = ops;
+    this.#contacts = contacts;
+  }
+
+  /** Adds (or renames) a contact in this phone's address book; its devices show the name. */
+  addContact(contact: string, name: string): Promise<void> {
+    return this.#contacts.addContact(this.number, contact, name);
+  }
+
+  /** The last typing state (`composing`, `recording`, `paused`) this phone's devices sent to `chatId`. */
+  chatState(chatId: string): string | undefined {
+    return this.#contacts.chatState(this.number, chatId);
   }
 
   /** Scans a QR text shown by a page (the five comma-separated fields) and links that page. */

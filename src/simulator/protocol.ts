@@ -38,6 +38,13 @@ export interface OutgoingMessage {
   quotedId?: string;
 }
 
+/** A contact as the page learns it: from the address book (`name`) or from a message. */
+export interface WireContact {
+  wid: WireWid;
+  lid: WireWid;
+  name?: string;
+}
+
 export interface SessionInfo {
   deviceId: string;
   wid: WireWid;
@@ -57,6 +64,8 @@ export type ClientFrame =
   | { t: 'logout'; reqId: number }
   | { t: 'send'; reqId: number; msg: OutgoingMessage }
   | { t: 'seen'; chatId: string }
+  | { t: 'chatstate'; chatId: string; state: string }
+  | { t: 'exists'; reqId: number; number: string }
   | { t: 'history-ack'; bytes: number };
 
 /** Server → page. */
@@ -74,6 +83,8 @@ export type ServerFrame =
   | { t: 'sent'; reqId: number; msg: WireMessage }
   | { t: 'ack'; chatId: string; id: string; ack: number }
   | { t: 'old-msgs'; msgs: WireMessage[] }
+  | { t: 'contacts'; contacts: WireContact[] }
+  | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }
   | { t: 'decrypt'; chatId: string; id: string; type: string; body: string }
   | { t: 'revoke'; chatId: string; id: string; fromMe: boolean }
   | { t: 'conflict' }

@@ -12,6 +12,7 @@ import { withDeadline } from '../util/deadline';
 import { TypedEmitter } from '../util/typed-emitter';
 import { startAdminServer, type AdminServer } from './admin';
 import { DeviceConnections } from './connections';
+import { ContactOperations } from './contacts';
 import { SimulatorError } from './errors';
 import { resolveOptions, SimulatorHub } from './hub';
 import { QrPairing } from './pairing';
@@ -35,6 +36,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   readonly #pairing: QrPairing;
   readonly #server: PageServer;
   readonly #phones: PhoneOperations;
+  readonly #contacts: ContactOperations;
   readonly #closed = new AbortController();
   #admin: AdminServer | undefined;
   #closing: Promise<void> | undefined;
@@ -46,6 +48,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     const connections = new DeviceConnections(this.#hub, this.#pairing);
     this.#server = new PageServer(this.#hub, connections);
     this.#phones = new PhoneOperations(this.#hub, this.#pairing, connections);
+    this.#contacts = new ContactOperations(this.#hub);
   }
 
   /** Starts a simulator. Ports default to ones the OS picks, so several can run at once. */
@@ -99,7 +102,21 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   phone(number: string, options: { pushname?: string } = {}): SimulatedPhone {
     assertPhoneNumber(number);
     if (options.pushname !== undefined) this.#hub.state.account(number, options.pushname);
-    return new SimulatedPhone(this.#phones, number);
+    return new SimulatedPhone(this.#phones, this.#contacts, number);
+  }
+
+  /** Puts a number on WhatsApp (accounts always are): clients' `getNumberId` finds it. */
+  registerNumber(number: string): Promise<void> {
+    return this.#contacts.register(number);
+  }
+
+  /** Takes a number off WhatsApp: `getNumberId` answers `null` for it. */
+  unregisterNumber(number: string): Promise<void> {
+    return this.#contacts.unregister(number);
+  }
+
+  isRegistered(number: string): boolean {
+    return this.#contacts.isRegistered(number);
   }
 
   /** QR texts currently on screen in pages waiting to be linked, newest first. */

@@ -34,11 +34,17 @@ export interface AccountRecord {
   seen?: string[];
   /** Messages the account received, oldest first (at most 200): what history sync gives a newly linked device. */
   history?: WireMessage[];
+  /** The phone's address book: contact number → name. */
+  contacts?: Record<string, string>;
+  /** The last chat state a device sent to each chat (`composing`, `recording`, `paused`). */
+  chatStates?: Record<string, string>;
 }
 
 interface StateFile {
   version: 1;
   accounts: AccountRecord[];
+  /** Numbers on WhatsApp that have no account here (contacts registered through the phone API). */
+  registered?: string[];
 }
 
 const PHONE_RE = /^[1-9][0-9]{5,14}$/;
@@ -52,6 +58,10 @@ export function assertPhoneNumber(number: unknown): string {
 
 export class ServerState {
   readonly accounts = new Map<string, AccountRecord>();
+  /** Numbers registered on WhatsApp besides the accounts (which always are). */
+  readonly registered = new Set<string>();
+  /** Numbers taken off WhatsApp, accounts included. */
+  readonly unregistered = new Set<string>();
   #writing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly file: string | undefined) {}
@@ -76,6 +86,7 @@ export class ServerState {
       throw new SimulatorError(500, `simulator state file ${file} has an unknown format`);
     }
     for (const account of parsed.accounts) state.accounts.set(account.number, account);
+    for (const number of parsed.registered ?? []) state.registered.add(number);
     return state;
   }
 
@@ -104,6 +115,11 @@ export class ServerState {
     return undefined;
   }
 
+  /** Whether `number` is on WhatsApp: an account, or a registered contact, and not taken off. */
+  isRegistered(number: string): boolean {
+    return !this.unregistered.has(number) && (this.accounts.has(number) || this.registered.has(number));
+  }
+
   newDeviceId(): string {
     return randomBytes(8).toString('hex');
   }
@@ -112,7 +128,7 @@ export class ServerState {
   save(): Promise<void> {
     const file = this.file;
     if (!file) return Promise.resolve();
-    const snapshot: StateFile = { version: 1, accounts: [...this.accounts.values()] };
+    const snapshot: StateFile = { version: 1, accounts: [...this.accounts.values()], registered: [...this.registered] };
     const text = JSON.stringify(snapshot, null, 2);
     const write = this.#writing
       .catch(() => undefined)

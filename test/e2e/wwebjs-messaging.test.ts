@@ -133,3 +133,75 @@ test('history messages give no message; a ciphertext placeholder gives message o
   );
   expect(history).toEqual([false]);
 });
+
+interface WChat {
+  id: { _serialized: string };
+  name: string;
+  unreadCount: number;
+  isGroup: boolean;
+  sendStateTyping(): Promise<unknown>;
+  sendSeen(): Promise<unknown>;
+  fetchMessages(options: { limit: number }): Promise<WMessage[]>;
+}
+interface WContact {
+  id: { _serialized: string };
+  number: string;
+  name?: string;
+  isMyContact: boolean;
+  isUser: boolean;
+}
+interface WClient {
+  getChats(): Promise<WChat[]>;
+  getChatById(id: string): Promise<WChat>;
+  getContacts(): Promise<WContact[]>;
+  getContactById(id: string): Promise<WContact>;
+  getNumberId(number: string): Promise<{ _serialized: string; user: string } | null>;
+}
+
+test('chats and contacts: getChats with names and unread counts, getChatById, getContacts, getContactById, getNumberId, typing and seen visible to the phone, fetchMessages returns history', async () => {
+  const number = '15550000103';
+  const friend = '15557770103';
+  const stranger = '15557770104';
+  const phone = env.sim.phone(number);
+  await phone.addContact(friend, 'Fiona Friend');
+  await phone.addHistory(friend, 'older one', 600);
+  await phone.addHistory(friend, 'older two', 300);
+  const t = env.harness.start(env.harness.noAuth(), { onQr: scanWith(number) });
+  const received: WMessage[] = [];
+  t.client.on('message', (msg: WMessage) => received.push(msg));
+  await t.next('ready');
+  await phone.receiveText(friend, 'new one');
+  await phone.receiveText(stranger, 'hello?');
+  await until(() => (received.length >= 2 ? true : undefined), 'both new messages');
+  const client = t.client as unknown as WClient;
+
+  const chats = await client.getChats();
+  const byId = new Map(chats.map((c) => [c.id._serialized, c]));
+  expect(byId.get(`${friend}@c.us`)).toMatchObject({ name: 'Fiona Friend', unreadCount: 1, isGroup: false });
+  expect(byId.get(`${stranger}@c.us`)).toMatchObject({ name: `+${stranger}`, unreadCount: 1 });
+
+  const chat = await client.getChatById(`${friend}@c.us`);
+  expect(chat.name).toBe('Fiona Friend');
+  const history = await chat.fetchMessages({ limit: 10 });
+  expect(history.map((m) => m.body)).toEqual(['older one', 'older two', 'new one']);
+  expect((await chat.fetchMessages({ limit: 2 })).map((m) => m.body)).toEqual(['older two', 'new one']);
+
+  await chat.sendStateTyping();
+  await until(() => (phone.chatState(friend) === 'composing' ? true : undefined), 'the phone seeing typing');
+  await chat.sendSeen();
+  await until(() => (phone.seenChats().includes(`${friend}@c.us`) ? true : undefined), 'the phone seeing the chat read');
+  expect((await client.getChatById(`${friend}@c.us`)).unreadCount).toBe(0);
+
+  const contacts = await client.getContacts();
+  const fiona = contacts.find((c) => c.id._serialized === `${friend}@c.us`);
+  expect(fiona).toMatchObject({ number: friend, name: 'Fiona Friend', isMyContact: true, isUser: true });
+  expect(await client.getContactById(`${stranger}@c.us`)).toMatchObject({ number: stranger, isMyContact: false });
+
+  // Registered: the friend (it sent messages) and a number put on WhatsApp; unknown: anything else.
+  await env.sim.registerNumber('15557770199');
+  expect(await client.getNumberId(friend)).toMatchObject({ _serialized: `${friend}@c.us`, user: friend });
+  expect(await client.getNumberId('15557770199')).toMatchObject({ _serialized: '15557770199@c.us' });
+  expect(await client.getNumberId('15557770188')).toBeNull();
+  await env.sim.unregisterNumber('15557770199');
+  expect(await client.getNumberId('15557770199')).toBeNull();
+});

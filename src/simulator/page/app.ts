@@ -102,6 +102,14 @@ export class App implements AppLink {
     return this.#session ? createWid(this.#session.wid) : undefined;
   }
 
+  /** `queryWidExists`: the registered user's wid (and its LID, now known), or `null`. */
+  async queryExists(wid: Wid): Promise<{ wid: Wid } | null> {
+    const reply = await this.request({ t: 'exists', reqId: this.nextReqId(), number: wid.user }, 15_000);
+    if (reply?.t !== 'exists' || !reply.wid || !reply.lid) return null;
+    this.store.learn({ wid: reply.wid, lid: reply.lid });
+    return { wid: createWid(reply.wid) };
+  }
+
   meLid(): Wid | undefined {
     return this.#session?.lid ? createWid(this.#session.lid) : undefined;
   }
@@ -199,6 +207,13 @@ export class App implements AppLink {
         return;
       case 'ack':
         this.store.ack(frame.chatId, frame.id, frame.ack);
+        return;
+      case 'exists':
+        this.#pendingReqs.get(frame.reqId)?.(frame);
+        this.#pendingReqs.delete(frame.reqId);
+        return;
+      case 'contacts':
+        for (const contact of frame.contacts) this.store.learn(contact);
         return;
       case 'old-msgs':
         for (const msg of frame.msgs) this.store.receive(msg, false);

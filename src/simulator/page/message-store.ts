@@ -2,7 +2,7 @@
  * The messages, chats and contacts of the simulated app, and what happens to them: received,
  * sent through `addAndSendMsgToChat`, acknowledged, decrypted, revoked, read.
  */
-import type { ClientFrame, ServerFrame, WireMessage } from '../protocol';
+import type { ClientFrame, ServerFrame, WireContact, WireMessage } from '../protocol';
 import { Collection } from './models';
 import { ChatModel, ContactModel, MsgCollection, MsgModel } from './wa-models';
 import { createWid, MsgKey, type Wid } from './wid';
@@ -17,10 +17,43 @@ export interface StoreLink {
 
 export class MessageStore {
   readonly msgs = new MsgCollection();
-  readonly chats = new Collection<ChatModel>(ChatModel);
-  readonly contacts = new Collection<ContactModel>(ContactModel);
+  readonly chats = Object.assign(new Collection<ChatModel>(ChatModel), {
+    find: async (wid: unknown): Promise<ChatModel> => this.chatFor(createWid(wid)).chat,
+  });
+  readonly contacts = Object.assign(new Collection<ContactModel>(ContactModel), {
+    find: async (wid: unknown): Promise<ContactModel> => this.contactFor(createWid(wid)),
+  });
+  /** The PN ↔ LID mapping the app knows (from its address book, and from `queryWidExists`). */
+  readonly #lidByPn = new Map<string, Wid>();
+  readonly #pnByLid = new Map<string, Wid>();
 
   constructor(private readonly link: StoreLink) {}
+
+  /** Remembers a contact (address book or `queryWidExists`): its names, its LID, its chat's title. */
+  learn(contact: WireContact): ContactModel {
+    const wid = createWid(contact.wid);
+    const lid = createWid(contact.lid);
+    this.#lidByPn.set(wid._serialized, lid);
+    this.#pnByLid.set(lid._serialized, wid);
+    const model = this.contactFor(wid);
+    if (contact.name !== undefined) {
+      model.set('name', contact.name);
+      this.chats.get(wid)?.set('formattedTitle', contact.name);
+    }
+    return model;
+  }
+
+  contactFor(wid: Wid): ContactModel {
+    return this.contacts.get(wid) ?? this.contacts.add(new ContactModel(wid));
+  }
+
+  lidOf(pn: unknown): Wid | undefined {
+    return this.#lidByPn.get(createWid(pn)._serialized);
+  }
+
+  pnOf(lid: unknown): Wid | undefined {
+    return this.#pnByLid.get(createWid(lid)._serialized);
+  }
 
   /**
    * `addAndSendMsgToChat`: synchronously returns two promises. The first resolves once the message
@@ -74,7 +107,8 @@ export class MessageStore {
   chatFor(wid: Wid): { chat: ChatModel; created: boolean } {
     const existing = this.chats.get(wid);
     if (existing) return { chat: existing, created: false };
-    return { chat: this.chats.add(new ChatModel(wid)), created: true };
+    const name = wid.isUser() ? this.contacts.get(wid)?.name : undefined;
+    return { chat: this.chats.add(new ChatModel(wid, name)), created: true };
   }
 
   /** `sendSeen`: the chat is read here, and the contact's phone is told. */
@@ -86,6 +120,7 @@ export class MessageStore {
   /** A message from the servers (new, offline or history) into its chat and `Msg`. */
   receive(wire: WireMessage, isNewMsg: boolean): MsgModel {
     const remote = createWid(wire.chatId);
+    if (remote.isUser()) this.contactFor(remote);
     const { chat } = this.chatFor(remote);
     const quoted = wire.quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === wire.quotedId);
     const model = new MsgModel({
@@ -101,7 +136,8 @@ export class MessageStore {
     });
     model.quotedMsg = quoted;
     if (!wire.fromMe) {
-      chat.set('unreadCount', chat.unreadCount + 1);
+      // History arrives read; only new messages wait to be seen.
+      if (isNewMsg) chat.set('unreadCount', chat.unreadCount + 1);
       chat.lastReceivedKey = model.id;
     }
     return this.#store(chat, model);

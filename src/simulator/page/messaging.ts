@@ -5,7 +5,7 @@
  * client's calls meaningful.
  */
 import type { App } from './app';
-import type { ChatModel, MsgModel } from './wa-models';
+import type { ChatModel, ContactModel, MsgModel } from './wa-models';
 import { createWid, MsgKey, widFactory, type Wid } from './wid';
 
 const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"']+/gi;
@@ -52,10 +52,31 @@ export function messagingModules(app: App): Record<string, unknown> {
     WAWebMsgReply: { canReplyMsg: (msg: MsgModel) => msg.canReply() },
     WAWebQuotedMsgModelUtils: { getQuotedMsgObj: (msg: MsgModel) => msg.quotedMsg },
     WAWebChatStateBridge: {
-      sendChatStateComposing: async (_wid: Wid) => undefined,
-      sendChatStateRecording: async (_wid: Wid) => undefined,
-      sendChatStatePaused: async (_wid: Wid) => undefined,
+      sendChatStateComposing: async (wid: Wid) => app.send({ t: 'chatstate', chatId: createWid(wid)._serialized, state: 'composing' }),
+      sendChatStateRecording: async (wid: Wid) => app.send({ t: 'chatstate', chatId: createWid(wid)._serialized, state: 'recording' }),
+      sendChatStatePaused: async (wid: Wid) => app.send({ t: 'chatstate', chatId: createWid(wid)._serialized, state: 'paused' }),
     },
+    WAWebQueryExistsJob: { queryWidExists: (wid: unknown) => app.queryExists(createWid(wid)) },
+    WAWebApiContact: {
+      getCurrentLid: (pn: unknown) => app.store.lidOf(pn),
+      getPhoneNumber: (lid: unknown) => app.store.pnOf(lid),
+      getAlternateUserWid: (wid: unknown) => (createWid(wid).isLid() ? app.store.pnOf(wid) : app.store.lidOf(wid)),
+    },
+    WAWebContactGetters: {
+      getIsMe: (c: ContactModel) => c.id._serialized === app.meUser()?._serialized,
+      getIsUser: (c: ContactModel) => c.id.isUser(),
+      getIsGroup: (c: ContactModel) => c.id.isGroup(),
+      getIsWAContact: (c: ContactModel) => c.id.isUser(),
+      getUserid: (c: ContactModel) => c.id.user,
+      getName: (c: ContactModel) => c.name,
+      getShortName: (c: ContactModel) => c.name?.split(' ')[0],
+      getPushname: (c: ContactModel) => c.pushname,
+      getVerifiedName: () => undefined,
+      getVerifiedLevel: () => undefined,
+      getStatusMute: () => false,
+      getIsEnterprise: () => false,
+    },
+    WAWebFrontendContactGetters: { getIsMyContact: (c: ContactModel) => c.name !== undefined },
     WAWebPresenceChatAction: {
       sendPresenceAvailable: async () => undefined,
       sendPresenceUnavailable: async () => undefined,
