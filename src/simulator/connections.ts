@@ -182,6 +182,7 @@ export class DeviceConnections {
   #sendHistory(conn: Connection, account: AccountRecord, device: DeviceRecord): void {
     const contacts = Object.entries(account.contacts ?? {}).map(([number, name]) => ({ wid: userWid(number), lid: lidWid(number), name }));
     if (contacts.length > 0) this.#hub.send(conn, { t: 'contacts', contacts });
+    for (const group of Object.values(account.groups ?? {})) this.#hub.send(conn, { t: 'group', group });
     const queued = new Set((account.offline[device.id] ?? []).map((m) => m.id));
     const history = [...(account.history ?? []), ...account.sent]
       .filter((m) => !queued.has(m.id))

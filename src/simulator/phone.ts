@@ -7,10 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import type { DeviceConnections } from './connections';
 import type { ContactOperations } from './contacts';
+import type { GroupChange, GroupOperations } from './groups';
 import { SimulatorError } from './errors';
 import { ELSEWHERE, type SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
-import type { WireMessage } from './protocol';
+import type { WireGroup, WireMessage } from './protocol';
 import { assertPhoneNumber, type AccountRecord } from './state';
 import type { LinkedDevice } from './types';
 
@@ -229,14 +230,32 @@ export class SimulatedPhone {
   readonly #ops: PhoneOperations;
 
   readonly #contacts: ContactOperations;
+  readonly #groups: GroupOperations;
 
   constructor(
     ops: PhoneOperations,
     contacts: ContactOperations,
+    groups: GroupOperations,
     readonly number: string,
   ) {
     this.#ops = ops;
     this.#contacts = contacts;
+    this.#groups = groups;
+  }
+
+  /** Creates a group owned by this phone with `participants` (phone numbers); its devices get the chat. */
+  createGroup(subject: string, participants: string[]): Promise<WireGroup> {
+    return this.#groups.create(this.number, subject, participants);
+  }
+
+  /** Adds, removes, promotes or demotes a member of one of this phone's groups (devices see a `gp2` notification). */
+  changeGroup(groupId: string, change: GroupChange, member: string): Promise<WireMessage> {
+    return this.#groups.change(this.number, groupId, change, member);
+  }
+
+  /** A member of one of this phone's groups writes in it. */
+  receiveGroupText(groupId: string, from: string, body: string): Promise<WireMessage> {
+    return this.#groups.receiveText(this.number, groupId, from, body);
   }
 
   /** Adds (or renames) a contact in this phone's address book; its devices show the name. */

@@ -27,6 +27,24 @@ export interface WireMessage {
   quotedId?: string;
   /** Delivery state of a sent message, as the sender sees it: 1 server, 2 delivered, 3 read. */
   ack?: number;
+  /** In groups: who sent it (`<number>@c.us`). */
+  author?: string;
+  /** Group notifications (`type: 'gp2'`): `add`, `remove`, `leave`, `promote`, `demote`, ... */
+  subtype?: string;
+  /** Group notifications: whom it is about. */
+  recipients?: string[];
+}
+
+/** A group as devices learn it. */
+export interface WireGroup {
+  /** `<id>@g.us` */
+  id: string;
+  subject: string;
+  owner: string;
+  desc: string;
+  participants: Array<{ id: string; isAdmin: boolean; isSuperAdmin: boolean }>;
+  /** Seconds since the epoch. */
+  creation: number;
 }
 
 /** What a device sends: the web app picks the id (`3EB0…`). */
@@ -84,6 +102,7 @@ export type ServerFrame =
   | { t: 'ack'; chatId: string; id: string; ack: number }
   | { t: 'old-msgs'; msgs: WireMessage[] }
   | { t: 'contacts'; contacts: WireContact[] }
+  | { t: 'group'; group: WireGroup }
   | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }
   | { t: 'decrypt'; chatId: string; id: string; type: string; body: string }
   | { t: 'revoke'; chatId: string; id: string; fromMe: boolean }

@@ -13,6 +13,7 @@ import { TypedEmitter } from '../util/typed-emitter';
 import { startAdminServer, type AdminServer } from './admin';
 import { DeviceConnections } from './connections';
 import { ContactOperations } from './contacts';
+import { GroupOperations } from './groups';
 import { SimulatorError } from './errors';
 import { resolveOptions, SimulatorHub } from './hub';
 import { QrPairing } from './pairing';
@@ -37,6 +38,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   readonly #server: PageServer;
   readonly #phones: PhoneOperations;
   readonly #contacts: ContactOperations;
+  readonly #groups: GroupOperations;
   readonly #closed = new AbortController();
   #admin: AdminServer | undefined;
   #closing: Promise<void> | undefined;
@@ -49,6 +51,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     this.#server = new PageServer(this.#hub, connections);
     this.#phones = new PhoneOperations(this.#hub, this.#pairing, connections);
     this.#contacts = new ContactOperations(this.#hub);
+    this.#groups = new GroupOperations(this.#hub);
   }
 
   /** Starts a simulator. Ports default to ones the OS picks, so several can run at once. */
@@ -102,7 +105,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   phone(number: string, options: { pushname?: string } = {}): SimulatedPhone {
     assertPhoneNumber(number);
     if (options.pushname !== undefined) this.#hub.state.account(number, options.pushname);
-    return new SimulatedPhone(this.#phones, this.#contacts, number);
+    return new SimulatedPhone(this.#phones, this.#contacts, this.#groups, number);
   }
 
   /** Puts a number on WhatsApp (accounts always are): clients' `getNumberId` finds it. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { WireMessage } from './protocol';
+import type { WireGroup, WireMessage } from './protocol';
 import { SimulatorError } from './errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
@@ -38,6 +38,8 @@ export interface AccountRecord {
   contacts?: Record<string, string>;
   /** The last chat state a device sent to each chat (`composing`, `recording`, `paused`). */
   chatStates?: Record<string, string>;
+  /** Groups this account is in (what its devices are told at login). */
+  groups?: Record<string, WireGroup>;
 }
 
 interface StateFile {

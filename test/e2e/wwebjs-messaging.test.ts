@@ -205,3 +205,50 @@ test('chats and contacts: getChats with names and unread counts, getChatById, ge
   await env.sim.unregisterNumber('15557770199');
   expect(await client.getNumberId('15557770199')).toBeNull();
 });
+
+interface WGroupNotification {
+  chatId: string;
+  author: string;
+  type: string;
+  recipientIds: Array<{ _serialized: string } | string>;
+}
+
+test('groups: a participant added by the phone gives group_join; a group message has author; the bot replies in the group', async () => {
+  const number = '15550000104';
+  const alice = '15557770105';
+  const bob = '15557770106';
+  const phone = env.sim.phone(number);
+  const t = env.harness.start(env.harness.noAuth(), { onQr: scanWith(number) });
+  const joins: WGroupNotification[] = [];
+  const received: Array<WMessage & { author?: string }> = [];
+  const listenerErrors: unknown[] = [];
+  t.client.on('group_join', (n: WGroupNotification) => joins.push(n));
+  t.client.on('message', (msg: WMessage & { author?: string }) => {
+    received.push(msg);
+    if (msg.body === '!hello') msg.reply(`welcome ${msg.author ?? ''}`).catch((err: unknown) => listenerErrors.push(err));
+  });
+  await t.next('ready');
+
+  const group = await phone.createGroup('Bot testers', [alice]);
+  await phone.changeGroup(group.id, 'add', bob);
+  await until(() => (joins.length >= 1 ? true : undefined), 'group_join');
+  expect(joins[0]).toMatchObject({ chatId: group.id, author: `${number}@c.us`, type: 'add' });
+  expect(joins[0]!.recipientIds.map((r) => (typeof r === 'string' ? r : r._serialized))).toEqual([`${bob}@c.us`]);
+
+  await phone.receiveGroupText(group.id, alice, '!hello');
+  const reply = await until(() => phone.sentMessages().find((m) => m.chatId === group.id), 'the reply in the group');
+  expect(received.map((m) => [m.from, m.author, m.body])).toEqual([[group.id, `${alice}@c.us`, '!hello']]);
+  expect(reply).toMatchObject({ chatId: group.id, body: `welcome ${alice}@c.us`, fromMe: true });
+  expect(reply.quotedId).toBe(received[0]!.id.id);
+
+  const chat = (await (t.client as unknown as WClient).getChatById(group.id)) as WChat & {
+    participants: Array<{ id: { _serialized: string }; isAdmin: boolean }>;
+  };
+  expect(chat).toMatchObject({ name: 'Bot testers', isGroup: true });
+  expect(chat.participants.map((p) => [p.id._serialized, p.isAdmin])).toEqual([
+    [`${number}@c.us`, true],
+    [`${alice}@c.us`, false],
+    [`${bob}@c.us`, false],
+  ]);
+  expect(listenerErrors).toEqual([]);
+});

@@ -215,6 +215,9 @@ export class App implements AppLink {
       case 'contacts':
         for (const contact of frame.contacts) this.store.learn(contact);
         return;
+      case 'group':
+        this.store.learnGroup(frame.group);
+        return;
       case 'old-msgs':
         for (const msg of frame.msgs) this.store.receive(msg, false);
         return;

@@ -47,6 +47,8 @@ const modules: Record<string, unknown> = {
     Chat: app.store.chats,
     Contact: app.store.contacts,
     Blocklist: { get: () => undefined },
+    // Group metadata arrives with every change; there is nothing to fetch.
+    GroupMetadata: { update: async () => undefined, find: async (wid: unknown) => app.store.chats.get(wid)?.groupMetadata },
     BusinessProfile: { find: async () => ({}) },
   },
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },

@@ -2,9 +2,9 @@
  * The messages, chats and contacts of the simulated app, and what happens to them: received,
  * sent through `addAndSendMsgToChat`, acknowledged, decrypted, revoked, read.
  */
-import type { ClientFrame, ServerFrame, WireContact, WireMessage } from '../protocol';
+import type { ClientFrame, ServerFrame, WireContact, WireGroup, WireMessage } from '../protocol';
 import { Collection } from './models';
-import { ChatModel, ContactModel, MsgCollection, MsgModel } from './wa-models';
+import { ChatModel, ContactModel, GroupMetadata, MsgCollection, MsgModel, ParticipantModel } from './wa-models';
 import { createWid, MsgKey, type Wid } from './wid';
 
 /** What the store needs from the app's connection. */
@@ -28,6 +28,16 @@ export class MessageStore {
   readonly #pnByLid = new Map<string, Wid>();
 
   constructor(private readonly link: StoreLink) {}
+
+  /** A group's metadata (created, or changed): its chat, titled by the subject, with its participants. */
+  learnGroup(group: WireGroup): ChatModel {
+    const { chat } = this.chatFor(createWid(group.id));
+    const metadata = new GroupMetadata(chat.id, group.subject, createWid(group.owner), group.desc, group.creation);
+    for (const p of group.participants) metadata.participants.add(new ParticipantModel(createWid(p.id), p.isAdmin, p.isSuperAdmin));
+    chat.groupMetadata = metadata;
+    chat.set('formattedTitle', group.subject);
+    return chat;
+  }
 
   /** Remembers a contact (address book or `queryWidExists`): its names, its LID, its chat's title. */
   learn(contact: WireContact): ContactModel {
@@ -124,11 +134,14 @@ export class MessageStore {
     const { chat } = this.chatFor(remote);
     const quoted = wire.quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === wire.quotedId);
     const model = new MsgModel({
-      id: new MsgKey({ fromMe: wire.fromMe, remote, id: wire.id }),
+      id: new MsgKey({ fromMe: wire.fromMe, remote, id: wire.id, participant: remote.isGroup() && wire.author ? wire.author : undefined }),
       from: createWid(wire.from),
       to: createWid(wire.to),
+      author: wire.author === undefined ? undefined : createWid(wire.author),
       body: wire.body,
       type: wire.type ?? 'chat',
+      subtype: wire.subtype,
+      recipients: wire.recipients?.map((r) => createWid(r)),
       t: wire.t,
       ack: wire.fromMe ? (wire.ack ?? 1) : 0,
       isNewMsg,
@@ -152,7 +165,8 @@ export class MessageStore {
 
   /** The server reports how far a sent message got: 2 delivered, 3 read. Acks only go up. */
   ack(chatId: string, id: string, ack: number): void {
-    const model = this.msgs.get(`true_${chatId}_${id}`);
+    // Group sends carry the sender as a 4th key part: look the id up when the short key misses.
+    const model = this.msgs.get(`true_${chatId}_${id}`) ?? this.msgs.getModelsArray().find((m) => m.id.fromMe && m.id.id === id);
     if (model && ack > model.ack) model.set('ack', ack);
   }
 

@@ -56,6 +56,7 @@ export function messagingModules(app: App): Record<string, unknown> {
       sendChatStateRecording: async (wid: Wid) => app.send({ t: 'chatstate', chatId: createWid(wid)._serialized, state: 'recording' }),
       sendChatStatePaused: async (wid: Wid) => app.send({ t: 'chatstate', chatId: createWid(wid)._serialized, state: 'paused' }),
     },
+    WAWebLidMigrationUtils: { toPn: (wid: unknown) => (createWid(wid).isLid() ? app.store.pnOf(wid) : createWid(wid)) },
     WAWebQueryExistsJob: { queryWidExists: (wid: unknown) => app.queryExists(createWid(wid)) },
     WAWebApiContact: {
       getCurrentLid: (pn: unknown) => app.store.lidOf(pn),

@@ -76,6 +76,8 @@ export interface MsgFields {
   isNewMsg: boolean;
   /** The key of the message this one quotes. */
   quotedKey?: string | undefined;
+  subtype?: string | undefined;
+  recipients?: Wid[] | undefined;
 }
 
 export class MsgModel extends Model {
@@ -85,7 +87,8 @@ export class MsgModel extends Model {
   author: Wid | undefined;
   body: string;
   type: string;
-  subtype: string | undefined = undefined;
+  subtype: string | undefined;
+  recipients: Wid[] | undefined;
   t: number;
   ack: number;
   isNewMsg: boolean;
@@ -110,6 +113,8 @@ export class MsgModel extends Model {
     this.ack = fields.ack;
     this.isNewMsg = fields.isNewMsg;
     this.quotedKey = fields.quotedKey;
+    this.subtype = fields.subtype;
+    this.recipients = fields.recipients;
   }
 
   serialize(): Record<string, unknown> {
@@ -122,6 +127,7 @@ export class MsgModel extends Model {
       caption: this.caption,
       type: this.type,
       subtype: this.subtype,
+      recipients: this.recipients,
       t: this.t,
       ack: this.ack,
       isNewMsg: this.isNewMsg,
@@ -158,6 +164,46 @@ export class MsgModel extends Model {
   }
 }
 
+export class ParticipantModel extends Model {
+  constructor(
+    readonly id: Wid,
+    public isAdmin: boolean,
+    public isSuperAdmin: boolean,
+  ) {
+    super();
+  }
+}
+
+/** A group chat's metadata: subject, owner, description and participants. */
+export class GroupMetadata extends Model {
+  readonly participants = new Collection<ParticipantModel>(ParticipantModel);
+  announce = false;
+  isLidAddressingMode = false;
+
+  constructor(
+    readonly id: Wid,
+    public subject: string,
+    public owner: Wid,
+    public desc: string,
+    public creation: number,
+  ) {
+    super();
+  }
+
+  serialize(): Record<string, unknown> {
+    return {
+      id: this.id,
+      subject: this.subject,
+      owner: this.owner,
+      desc: this.desc,
+      creation: this.creation,
+      announce: this.announce,
+      isLidAddressingMode: this.isLidAddressingMode,
+      participants: this.participants.getModelsArray().map((p) => ({ id: p.id, isAdmin: p.isAdmin, isSuperAdmin: p.isSuperAdmin })),
+    };
+  }
+}
+
 export class ChatModel extends Model {
   readonly id: Wid;
   t = 0;
@@ -167,7 +213,7 @@ export class ChatModel extends Model {
   isLocked = false;
   mute = { expiration: 0 };
   formattedTitle: string;
-  groupMetadata: null = null;
+  groupMetadata: GroupMetadata | null = null;
   lastReceivedKey: MsgKey | undefined = undefined;
   readonly msgs = new Collection<MsgModel>(MsgModel);
 
