@@ -7,7 +7,7 @@
 import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { ELSEWHERE, type Connection, type SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
-import type { ClientFrame, OutgoingMessage, SessionInfo, WireMessage, WireWid } from './protocol';
+import type { ClientFrame, OutgoingMessage, SessionInfo, WireMedia, WireMessage, WireWid } from './protocol';
 import type { AccountRecord, DeviceRecord } from './state';
 import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
@@ -226,6 +226,7 @@ export class DeviceConnections {
       fromMe: true,
       type: typeof out?.type === 'string' ? out.type : 'chat',
       ...(typeof out?.quotedId === 'string' ? { quotedId: out.quotedId } : {}),
+      ...(isMedia(out?.media) && hub.media.get(out.media.directPath) ? { media: out.media } : {}),
       ack: 2,
     };
     found.account.sent.push(msg);
@@ -270,4 +271,12 @@ export function userWid(number: string): WireWid {
 export function lidWid(number: string): WireWid {
   const lid = lidOf(number);
   return { server: 'lid', user: lid, _serialized: `${lid}@lid` };
+}
+
+/** A media reference as a device sends it (the bytes themselves are on the media server). */
+function isMedia(value: unknown): value is WireMedia {
+  const m = value as Partial<WireMedia> | null | undefined;
+  return (
+    typeof m?.directPath === 'string' && typeof m.mediaKey === 'string' && typeof m.mimetype === 'string' && typeof m.size === 'number'
+  );
 }

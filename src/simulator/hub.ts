@@ -7,6 +7,7 @@
  */
 import type { WebSocket } from 'ws';
 import { SimulatorError } from './errors';
+import { MediaServer } from './media';
 import type { ServerFrame } from './protocol';
 import type { AccountRecord, DeviceRecord, ServerState } from './state';
 import type { LinkedDevice, SimulatorEvents, SimulatorOptions } from './types';
@@ -56,6 +57,8 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
 
 export class SimulatorHub {
   readonly connections = new Set<Connection>();
+  /** The media servers (uploads and downloads, kept in memory). */
+  readonly media = new MediaServer();
   readonly active = new Map<string, Connection | typeof ELSEWHERE>();
   /** QR references on screen, and the page showing each. */
   readonly refs = new Map<string, Connection>();

@@ -8,11 +8,12 @@ import { randomBytes } from 'node:crypto';
 import type { DeviceConnections } from './connections';
 import type { ContactOperations } from './contacts';
 import type { GroupChange, GroupOperations } from './groups';
+import { deliverMedia, sentMedia, type PhoneMedia, type SentMedia } from './phone-media';
 import { SimulatorError } from './errors';
 import { ELSEWHERE, type SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
 import type { WireGroup, WireMessage } from './protocol';
-import { assertPhoneNumber, type AccountRecord } from './state';
+import { assertPhoneNumber, remember } from './state';
 import type { LinkedDevice } from './types';
 
 /** The operations behind {@link SimulatedPhone}, for any phone number. Internal to the simulator. */
@@ -115,6 +116,16 @@ export class PhoneOperations {
     // Saved either way: the message is kept for history sync and revokes.
     await hub.state.save();
     return msg;
+  }
+
+  /** A contact sends media: see {@link deliverMedia}. */
+  deliverMedia(number: string, from: unknown, media: PhoneMedia): Promise<WireMessage> {
+    return deliverMedia(this.#hub, number, from, media);
+  }
+
+  /** The bytes of media a device sent: see {@link sentMedia}. */
+  sentMedia(number: string, messageId: unknown): SentMedia {
+    return sentMedia(this.#hub, number, messageId);
   }
 
   /**
@@ -295,6 +306,16 @@ export class SimulatedPhone {
     return this.#ops.deliver(this.number, from, body, options);
   }
 
+  /** A contact sends media (image, document, voice note with `type: 'ptt'`, sticker); every linked device gets it. */
+  receiveMedia(from: string, media: PhoneMedia): Promise<WireMessage> {
+    return this.#ops.deliverMedia(this.number, from, media);
+  }
+
+  /** The bytes (decrypted) of media message `id` that a device sent. */
+  sentMedia(id: string): SentMedia {
+    return this.#ops.sentMedia(this.number, id);
+  }
+
   /** An older message from `from` (`ageSeconds` ago), which devices get through history sync when linked. */
   addHistory(from: string, body: string, ageSeconds?: number): Promise<WireMessage> {
     return this.#ops.addHistory(this.number, from, body, ageSeconds);
@@ -345,11 +366,4 @@ export interface DeliverOptions {
   ciphertext?: boolean;
   /** When the placeholder decrypts. @default 300 */
   decryptAfterMs?: number;
-}
-
-/** Keeps a received message for history sync and revokes (the newest 200). */
-function remember(account: AccountRecord, msg: WireMessage): void {
-  const history = (account.history ??= []);
-  history.push(msg);
-  if (history.length > 200) history.splice(0, history.length - 200);
 }

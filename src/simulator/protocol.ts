@@ -33,6 +33,24 @@ export interface WireMessage {
   subtype?: string;
   /** Group notifications: whom it is about. */
   recipients?: string[];
+  /** Media messages (`image`, `document`, `ptt`, `sticker`, ...): where and how to get the bytes. */
+  media?: WireMedia;
+}
+
+/** A media attachment: encrypted on the media servers under `directPath` with `mediaKey`. */
+export interface WireMedia {
+  directPath: string;
+  /** base64 */
+  mediaKey: string;
+  mediaKeyTimestamp: number;
+  mimetype: string;
+  filename?: string;
+  size: number;
+  /** base64 sha256 of the plain bytes */
+  filehash: string;
+  /** base64 sha256 of the encrypted bytes */
+  encFilehash: string;
+  caption?: string;
 }
 
 /** A group as devices learn it. */
@@ -54,6 +72,7 @@ export interface OutgoingMessage {
   body: string;
   type: string;
   quotedId?: string;
+  media?: WireMedia;
 }
 
 /** A contact as the page learns it: from the address book (`name`) or from a message. */

@@ -46,7 +46,9 @@ export class PageServer {
 
   async listen(): Promise<void> {
     const { key, cert } = await webWhatsappCertificate();
-    const https = createHttpsServer({ key, cert }, (req, res) => serve(req, res));
+    const https = createHttpsServer({ key, cert }, (req, res) => {
+      if (!this.#hub.media.handle(req, res, (req.url ?? '/').split('?')[0] ?? '/')) serve(req, res);
+    });
     this.#https = https;
     https.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];

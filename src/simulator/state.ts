@@ -143,3 +143,10 @@ export class ServerState {
     return write;
   }
 }
+
+/** Keeps a received message for history sync and revokes (the newest 200). */
+export function remember(account: AccountRecord, msg: WireMessage): void {
+  const history = (account.history ??= []);
+  history.push(msg);
+  if (history.length > 200) history.splice(0, history.length - 200);
+}

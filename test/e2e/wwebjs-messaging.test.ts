@@ -3,6 +3,8 @@
  * pointed at it only through its puppeteer options. Everything it does goes through the page
  * contract's messaging surface (wids, message keys, `addAndSendMsgToChat`, acks).
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
 
@@ -251,4 +253,44 @@ test('groups: a participant added by the phone gives group_join; a group message
     [`${bob}@c.us`, false],
   ]);
   expect(listenerErrors).toEqual([]);
+});
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS; only MessageMedia is declared here
+const { MessageMedia } = require('whatsapp-web.js') as {
+  MessageMedia: { fromFilePath(path: string): { mimetype: string; data: string; filename?: string } };
+};
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+
+test('media: an image from the phone has hasMedia and downloads to the same bytes and mimetype; MessageMedia.fromFilePath with a caption reaches the phone byte for byte', async () => {
+  const number = '15550000105';
+  const contact = '15557770107';
+  const phone = env.sim.phone(number);
+  const t = env.harness.start(env.harness.noAuth(), { onQr: scanWith(number) });
+  const received: Array<WMessage & { hasMedia: boolean; downloadMedia(): Promise<{ data: string; mimetype: string } | undefined> }> = [];
+  t.client.on('message', (msg: (typeof received)[number]) => received.push(msg));
+  await t.next('ready');
+
+  const photo = Buffer.concat([PNG, Buffer.from('some more bytes to make it distinct')]);
+  await phone.receiveMedia(contact, { data: photo, mimetype: 'image/png', caption: 'look at this' });
+  await until(() => (received.length >= 1 ? true : undefined), 'the image message');
+  const [image] = received;
+  expect(image).toMatchObject({ hasMedia: true, type: 'image', body: 'look at this' });
+  const downloaded = await image!.downloadMedia();
+  expect(downloaded?.mimetype).toBe('image/png');
+  expect(Buffer.from(downloaded!.data, 'base64').equals(photo)).toBe(true);
+
+  const file = join(env.work.path, 'pixel.png');
+  await writeFile(file, PNG);
+  const media = MessageMedia.fromFilePath(file);
+  const sent = await (
+    t.client as unknown as { sendMessage(id: string, m: unknown, o: unknown): Promise<WMessage & { hasMedia: boolean }> }
+  ).sendMessage(`${contact}@c.us`, media, { caption: 'a pixel for you' });
+  expect(sent).toMatchObject({ hasMedia: true, type: 'image', fromMe: true });
+  const onPhone = await until(() => phone.sentMessages().find((m) => m.media !== undefined), 'the image reaching the phone');
+  const bytes = phone.sentMedia(onPhone.id);
+  expect(bytes.mimetype).toBe('image/png');
+  expect(bytes.caption).toBe('a pixel for you');
+  expect(bytes.data.equals(PNG)).toBe(true);
 });

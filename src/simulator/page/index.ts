@@ -5,6 +5,7 @@
  * state machine, QR refs, `hasSynced`, logout. Nothing else becomes global.
  */
 import { App, DEVICE_PLATFORM } from './app';
+import { mediaModules } from './media';
 import { messagingModules } from './messaging';
 import { toB64 } from './storage';
 import { VERSION } from './wa-models';
@@ -62,6 +63,7 @@ const modules: Record<string, unknown> = {
   },
   WAWebLaunchSocketUtils: { refreshQR: () => app.cmd.refreshQR() },
   ...messagingModules(app),
+  ...mediaModules,
 };
 
 function requireModule(name: string): unknown {

@@ -2,7 +2,7 @@
  * The messages, chats and contacts of the simulated app, and what happens to them: received,
  * sent through `addAndSendMsgToChat`, acknowledged, decrypted, revoked, read.
  */
-import type { ClientFrame, ServerFrame, WireContact, WireGroup, WireMessage } from '../protocol';
+import type { ClientFrame, ServerFrame, WireContact, WireGroup, WireMedia, WireMessage } from '../protocol';
 import { Collection } from './models';
 import { ChatModel, ContactModel, GroupMetadata, MsgCollection, MsgModel, ParticipantModel } from './wa-models';
 import { createWid, MsgKey, type Wid } from './wid';
@@ -76,21 +76,24 @@ export class MessageStore {
       if (!(key instanceof MsgKey)) throw new Error('addAndSendMsgToChat: data.id must be a message key');
       const quotedId = typeof data['quotedStanzaID'] === 'string' ? data['quotedStanzaID'] : undefined;
       const quoted = quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === quotedId);
+      const media = mediaOf(data);
       const model = new MsgModel({
         id: key,
         from: createWid(data['from'] ?? this.link.meUser()),
         to: chat.id,
-        body: typeof data['body'] === 'string' ? data['body'] : '',
+        body: media ? '' : typeof data['body'] === 'string' ? data['body'] : '',
         type: typeof data['type'] === 'string' ? data['type'] : 'chat',
         t: typeof data['t'] === 'number' ? data['t'] : Math.floor(Date.now() / 1000),
         ack: 0,
         isNewMsg: true,
         quotedKey: quoted?.id._serialized,
+        media,
       });
       model.quotedMsg = quoted;
       return this.#store(chat, model);
     });
     const sent = added.then(async (model) => {
+      const media = model.media();
       const reply = await this.link.request(
         {
           t: 'send',
@@ -101,6 +104,7 @@ export class MessageStore {
             body: model.body,
             type: model.type,
             ...(model.quotedMsg ? { quotedId: model.quotedMsg.id.id } : {}),
+            ...(media ? { media } : {}),
           },
         },
         15_000,
@@ -142,6 +146,7 @@ export class MessageStore {
       type: wire.type ?? 'chat',
       subtype: wire.subtype,
       recipients: wire.recipients?.map((r) => createWid(r)),
+      media: wire.media,
       t: wire.t,
       ack: wire.fromMe ? (wire.ack ?? 1) : 0,
       isNewMsg,
@@ -188,4 +193,25 @@ export class MessageStore {
       model.set('type', 'revoked');
     }
   }
+}
+
+/** The media reference in a message's data (`directPath` and `mediaKey` from the upload), if any. */
+function mediaOf(data: Record<string, unknown>): WireMedia | undefined {
+  const str = (k: string): string | undefined => (typeof data[k] === 'string' ? data[k] : undefined);
+  const directPath = str('directPath');
+  const mediaKey = str('mediaKey');
+  if (directPath === undefined || mediaKey === undefined) return undefined;
+  const filename = str('filename');
+  const caption = str('caption');
+  return {
+    directPath,
+    mediaKey,
+    mediaKeyTimestamp: typeof data['mediaKeyTimestamp'] === 'number' ? data['mediaKeyTimestamp'] : Math.floor(Date.now() / 1000),
+    mimetype: str('mimetype') ?? 'application/octet-stream',
+    size: typeof data['size'] === 'number' ? data['size'] : 0,
+    filehash: str('filehash') ?? '',
+    encFilehash: str('encFilehash') ?? '',
+    ...(filename === undefined ? {} : { filename }),
+    ...(caption === undefined ? {} : { caption }),
+  };
 }

@@ -3,7 +3,7 @@
  * the offline handler), as the simulated app fills them. The ones that act
  * (logout, takeover, refreshQR) ask the app through {@link AppLink}.
  */
-import type { ClientFrame, WireWid } from '../protocol';
+import type { ClientFrame, WireMedia, WireWid } from '../protocol';
 import { Collection, Events, Model } from './models';
 import type { MsgKey, Wid } from './wid';
 
@@ -78,6 +78,8 @@ export interface MsgFields {
   quotedKey?: string | undefined;
   subtype?: string | undefined;
   recipients?: Wid[] | undefined;
+  /** Media attachment (`image`, `document`, ...): on the media servers, encrypted with `mediaKey`. */
+  media?: WireMedia | undefined;
 }
 
 export class MsgModel extends Model {
@@ -96,7 +98,17 @@ export class MsgModel extends Model {
   /** Set by the app when the quoted message is known: what `serialize().quotedMsg` carries. */
   quotedMsg: MsgModel | undefined = undefined;
   caption: string | undefined = undefined;
-  mediaObject: undefined = undefined;
+  mediaObject: { type: string } | undefined = undefined;
+  directPath: string | undefined = undefined;
+  mediaKey: string | undefined = undefined;
+  mediaKeyTimestamp: number | undefined = undefined;
+  mimetype: string | undefined = undefined;
+  filename: string | undefined = undefined;
+  size: number | undefined = undefined;
+  filehash: string | undefined = undefined;
+  encFilehash: string | undefined = undefined;
+  /** Received media is on the media servers, ready to download. */
+  mediaData: { mediaStage: string } | undefined = undefined;
   isEphemeral = false;
   isStatusV3 = false;
   star = false;
@@ -115,6 +127,41 @@ export class MsgModel extends Model {
     this.quotedKey = fields.quotedKey;
     this.subtype = fields.subtype;
     this.recipients = fields.recipients;
+    const media = fields.media;
+    if (media) {
+      this.directPath = media.directPath;
+      this.mediaKey = media.mediaKey;
+      this.mediaKeyTimestamp = media.mediaKeyTimestamp;
+      this.mimetype = media.mimetype;
+      this.filename = media.filename;
+      this.size = media.size;
+      this.filehash = media.filehash;
+      this.encFilehash = media.encFilehash;
+      this.caption = media.caption;
+      this.mediaObject = { type: fields.type };
+      this.mediaData = { mediaStage: 'RESOLVED' };
+    }
+  }
+
+  /** The media reference, when this is a media message. */
+  media(): WireMedia | undefined {
+    if (this.directPath === undefined || this.mediaKey === undefined) return undefined;
+    return {
+      directPath: this.directPath,
+      mediaKey: this.mediaKey,
+      mediaKeyTimestamp: this.mediaKeyTimestamp ?? 0,
+      mimetype: this.mimetype ?? 'application/octet-stream',
+      size: this.size ?? 0,
+      filehash: this.filehash ?? '',
+      encFilehash: this.encFilehash ?? '',
+      ...(this.filename === undefined ? {} : { filename: this.filename }),
+      ...(this.caption === undefined ? {} : { caption: this.caption }),
+    };
+  }
+
+  /** Media on the servers needs no extra step here: it is downloaded on demand. */
+  async downloadMedia(): Promise<void> {
+    if (this.mediaData) this.mediaData.mediaStage = 'RESOLVED';
   }
 
   serialize(): Record<string, unknown> {
@@ -128,6 +175,14 @@ export class MsgModel extends Model {
       type: this.type,
       subtype: this.subtype,
       recipients: this.recipients,
+      directPath: this.directPath,
+      mediaKey: this.mediaKey,
+      mediaKeyTimestamp: this.mediaKeyTimestamp,
+      mimetype: this.mimetype,
+      filename: this.filename,
+      size: this.size,
+      filehash: this.filehash,
+      encFilehash: this.encFilehash,
       t: this.t,
       ack: this.ack,
       isNewMsg: this.isNewMsg,
