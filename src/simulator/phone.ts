@@ -53,6 +53,16 @@ export class PhoneOperations {
     return { ...msg };
   }
 
+  /** Messages the account received, oldest first (a copy; reactions its devices sent are on them). */
+  receivedMessages(number: string): WireMessage[] {
+    return structuredClone(this.#hub.account(number).history ?? []);
+  }
+
+  /** The "about" text the account's devices set. */
+  status(number: string): string | undefined {
+    return this.#hub.account(number).status;
+  }
+
   /** Chats the account's devices marked read, most recent last. */
   seenChats(number: string): string[] {
     return [...(this.#hub.account(number).seen ?? [])];
@@ -94,6 +104,7 @@ export class PhoneOperations {
       body,
       t: Math.floor(Date.now() / 1000),
       fromMe: false,
+      ...(typeof options.quotedId === 'string' ? { quotedId: options.quotedId } : {}),
     };
     remember(account, msg);
     // Whoever sends a message is on WhatsApp.
@@ -336,6 +347,16 @@ export class SimulatedPhone {
     return this.#ops.markRead(this.number, id);
   }
 
+  /** Messages this account received, oldest first (with the reactions its devices sent). */
+  receivedMessages(): WireMessage[] {
+    return this.#ops.receivedMessages(this.number);
+  }
+
+  /** The "about" text this account's devices set. */
+  status(): string | undefined {
+    return this.#ops.status(this.number);
+  }
+
   /** Chats the devices marked read (`sendSeen`), most recent last. */
   seenChats(): string[] {
     return this.#ops.seenChats(this.number);
@@ -362,6 +383,8 @@ function contactFor(i: number): string {
 }
 
 export interface DeliverOptions {
+  /** The id of a message (either side's) this one replies to. */
+  quotedId?: string;
   /** Online devices first get an undecryptable placeholder. @default false */
   ciphertext?: boolean;
   /** When the placeholder decrypts. @default 300 */

@@ -35,6 +35,10 @@ export interface WireMessage {
   recipients?: string[];
   /** Media messages (`image`, `document`, `ptt`, `sticker`, ...): where and how to get the bytes. */
   media?: WireMedia;
+  /** Set when the sender edited it. */
+  edited?: boolean;
+  /** Reactions from this account's devices (emoji; empty = taken back). */
+  reaction?: string;
 }
 
 /** A media attachment: encrypted on the media servers under `directPath` with `mediaKey`. */
@@ -102,6 +106,10 @@ export type ClientFrame =
   | { t: 'send'; reqId: number; msg: OutgoingMessage }
   | { t: 'seen'; chatId: string }
   | { t: 'chatstate'; chatId: string; state: string }
+  | { t: 'revoke-own'; chatId: string; id: string }
+  | { t: 'react'; chatId: string; id: string; fromMe: boolean; reaction: string }
+  | { t: 'edit'; chatId: string; id: string; body: string }
+  | { t: 'status'; text: string }
   | { t: 'exists'; reqId: number; number: string }
   | { t: 'history-ack'; bytes: number };
 

@@ -38,6 +38,8 @@ export interface AccountRecord {
   contacts?: Record<string, string>;
   /** The last chat state a device sent to each chat (`composing`, `recording`, `paused`). */
   chatStates?: Record<string, string>;
+  /** The account's "about" text, as its devices set it. */
+  status?: string;
   /** Groups this account is in (what its devices are told at login). */
   groups?: Record<string, WireGroup>;
 }

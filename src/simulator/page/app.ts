@@ -8,7 +8,7 @@ import { SIM_WS_PATH } from '../protocol';
 import { MessageStore } from './message-store';
 import { Events } from './models';
 import { PageStorage, toB64, type StoredKeys } from './storage';
-import { CmdModel, ConnModel, OfflineHandler, SocketModel, type AppLink } from './wa-models';
+import { CmdModel, ConnModel, OfflineHandler, SocketModel, type AppLink, type MsgModel } from './wa-models';
 import { createWid, type Wid } from './wid';
 
 export const DEVICE_PLATFORM = 'CHROME';
@@ -74,6 +74,10 @@ export class App implements AppLink {
     // Only a logout the server confirmed ends the session; otherwise the device is still linked.
     if (reply?.t !== 'logged-out') throw new Error('logout failed: the server did not confirm it');
     await this.#leave('logout');
+  }
+
+  removeMessage(msg: MsgModel): void {
+    this.store.msgs.remove(msg.id);
   }
 
   keys(): Promise<StoredKeys> {

@@ -56,6 +56,25 @@ export function messagingModules(app: App): Record<string, unknown> {
       sendChatStateRecording: async (wid: Wid) => app.send({ t: 'chatstate', chatId: createWid(wid)._serialized, state: 'recording' }),
       sendChatStatePaused: async (wid: Wid) => app.send({ t: 'chatstate', chatId: createWid(wid)._serialized, state: 'paused' }),
     },
+    WAWebMsgActionCapability: {
+      canSenderRevokeMsg: (msg: MsgModel) => msg.id.fromMe && msg.type !== 'revoked',
+      canAdminRevokeMsg: () => false,
+      canEditText: (msg: MsgModel) => msg.id.fromMe && msg.type === 'chat',
+      canEditCaption: (msg: MsgModel) => msg.id.fromMe && msg.directPath !== undefined && msg.type !== 'revoked',
+    },
+    WAWebSendReactionMsgAction: {
+      sendReactionToMsg: async (msg: MsgModel, reaction: string) => {
+        app.send({ t: 'react', chatId: msg.id.remote._serialized, id: msg.id.id, fromMe: msg.id.fromMe, reaction });
+        return { messageSendResult: 'OK' };
+      },
+    },
+    WAWebSendMessageEditAction: {
+      sendMessageEdit: async (msg: MsgModel, body: string) => {
+        msg.set('body', body);
+        app.send({ t: 'edit', chatId: msg.id.remote._serialized, id: msg.id.id, body });
+      },
+    },
+    WAWebContactStatusBridge: { setMyStatus: async (text: string) => app.send({ t: 'status', text }) },
     WAWebLidMigrationUtils: { toPn: (wid: unknown) => (createWid(wid).isLid() ? app.store.pnOf(wid) : createWid(wid)) },
     WAWebQueryExistsJob: { queryWidExists: (wid: unknown) => app.queryExists(createWid(wid)) },
     WAWebApiContact: {

@@ -13,6 +13,7 @@ export const VERSION = '2.3000.1017054665';
 export interface AppLink {
   send(frame: ClientFrame): void;
   logout(): Promise<void>;
+  removeMessage(msg: MsgModel): void;
 }
 
 export class SocketModel extends Model {
@@ -60,6 +61,28 @@ export class CmdModel extends Events {
   }
   refreshQR(): void {
     this.#app.send({ t: 'refresh-qr' });
+  }
+  async pinChat(chat: ChatModel, pin: boolean): Promise<void> {
+    chat.set('pin', pin ? Math.floor(Date.now() / 1000) : 0);
+  }
+  async archiveChat(chat: ChatModel, archive: boolean): Promise<void> {
+    chat.set('archive', archive);
+  }
+  /** Deletes own messages for everyone: they become `revoked` here, and on the contact's phone. */
+  async sendRevokeMsgs(chat: ChatModel, which: { list: MsgModel[] } | MsgModel[]): Promise<void> {
+    for (const msg of Array.isArray(which) ? which : which.list) {
+      if (!msg.id.fromMe || msg.type === 'revoked') continue;
+      msg.set('subtype', 'sender_revoke');
+      msg.set('type', 'revoked');
+      this.#app.send({ t: 'revoke-own', chatId: chat.id._serialized, id: msg.id.id });
+    }
+  }
+  /** Deletes messages on this device only. */
+  async sendDeleteMsgs(chat: ChatModel, which: { list: MsgModel[] } | MsgModel[]): Promise<void> {
+    for (const msg of Array.isArray(which) ? which : which.list) {
+      chat.msgs.remove(msg.id);
+      this.#app.removeMessage(msg);
+    }
   }
 }
 
@@ -259,6 +282,20 @@ export class GroupMetadata extends Model {
   }
 }
 
+/** A chat's mute state: `expiration` 0 = not muted, -1 = always, else seconds since the epoch. */
+export class MuteModel {
+  expiration = 0;
+  constructor(private readonly chat: Model) {}
+  async mute({ expiration }: { expiration: number }): Promise<void> {
+    this.expiration = expiration;
+    this.chat.trigger('change:mute', this.chat, this);
+  }
+  async unmute(): Promise<void> {
+    this.expiration = 0;
+    this.chat.trigger('change:mute', this.chat, this);
+  }
+}
+
 export class ChatModel extends Model {
   readonly id: Wid;
   t = 0;
@@ -266,7 +303,7 @@ export class ChatModel extends Model {
   archive = false;
   pin = 0;
   isLocked = false;
-  mute = { expiration: 0 };
+  readonly mute = new MuteModel(this);
   formattedTitle: string;
   groupMetadata: GroupMetadata | null = null;
   lastReceivedKey: MsgKey | undefined = undefined;
