@@ -39,6 +39,8 @@ export interface WireMessage {
   edited?: boolean;
   /** Reactions from this account's devices (emoji; empty = taken back). */
   reaction?: string;
+  /** Type-specific fields the app keeps on the model: `lat`, `lng`, `loc`, `clientUrl` (location), ... */
+  fields?: Record<string, string | number>;
 }
 
 /** A media attachment: encrypted on the media servers under `directPath` with `mediaKey`. */
@@ -130,6 +132,8 @@ export type ServerFrame =
   | { t: 'old-msgs'; msgs: WireMessage[] }
   | { t: 'contacts'; contacts: WireContact[] }
   | { t: 'group'; group: WireGroup }
+  | { t: 'reaction'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; reaction: string }
+  | { t: 'edited'; chatId: string; id: string; body: string }
   | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }
   | { t: 'decrypt'; chatId: string; id: string; type: string; body: string }
   | { t: 'revoke'; chatId: string; id: string; fromMe: boolean }

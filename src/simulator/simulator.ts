@@ -12,17 +12,19 @@ import { withDeadline } from '../util/deadline';
 import { TypedEmitter } from '../util/typed-emitter';
 import { startAdminServer, type AdminServer } from './admin';
 import { DeviceConnections } from './connections';
+import { ContactActions } from './contact-actions';
 import { ContactOperations } from './contacts';
 import { GroupOperations } from './groups';
 import { SimulatorError } from './errors';
 import { resolveOptions, SimulatorHub } from './hub';
 import { QrPairing } from './pairing';
-import { PhoneOperations, SimulatedPhone } from './phone';
+import { PhoneOperations } from './phone';
+import { SimulatedPhone } from './simulated-phone';
 import { isLoopback, PageServer } from './server';
 import { assertPhoneNumber, ServerState } from './state';
 import type { SimulatorEvents, SimulatorOptions } from './types';
 
-export { SimulatedPhone } from './phone';
+export { SimulatedPhone } from './simulated-phone';
 export { parseQrText } from './pairing';
 export type { LinkedDevice, SimulatorEvents, SimulatorOptions } from './types';
 
@@ -39,6 +41,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   readonly #phones: PhoneOperations;
   readonly #contacts: ContactOperations;
   readonly #groups: GroupOperations;
+  readonly #actions: ContactActions;
   readonly #closed = new AbortController();
   #admin: AdminServer | undefined;
   #closing: Promise<void> | undefined;
@@ -52,6 +55,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     this.#phones = new PhoneOperations(this.#hub, this.#pairing, connections);
     this.#contacts = new ContactOperations(this.#hub);
     this.#groups = new GroupOperations(this.#hub);
+    this.#actions = new ContactActions(this.#hub);
   }
 
   /** Starts a simulator. Ports default to ones the OS picks, so several can run at once. */
@@ -105,7 +109,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   phone(number: string, options: { pushname?: string } = {}): SimulatedPhone {
     assertPhoneNumber(number);
     if (options.pushname !== undefined) this.#hub.state.account(number, options.pushname);
-    return new SimulatedPhone(this.#phones, this.#contacts, this.#groups, number);
+    return new SimulatedPhone(this.#phones, this.#contacts, this.#groups, this.#actions, number);
   }
 
   /** Puts a number on WhatsApp (accounts always are): clients' `getNumberId` finds it. */
@@ -116,6 +120,11 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   /** Takes a number off WhatsApp: `getNumberId` answers `null` for it. */
   unregisterNumber(number: string): Promise<void> {
     return this.#contacts.unregister(number);
+  }
+
+  /** The media servers forget this file (`directPath` of a media message): downloads answer 404. */
+  expireMedia(directPath: string): boolean {
+    return this.#hub.media.expire(directPath);
   }
 
   isRegistered(number: string): boolean {

@@ -294,3 +294,44 @@ test('media: an image from the phone has hasMedia and downloads to the same byte
   expect(bytes.caption).toBe('a pixel for you');
   expect(bytes.data.equals(PNG)).toBe(true);
 });
+
+test('the phone side: reactions give message_reaction, edits give message_edit, locations and contact cards arrive as such, expired media downloads as nothing', async () => {
+  const number = '15550000106';
+  const contact = '15557770108';
+  const phone = env.sim.phone(number);
+  const t = env.harness.start(env.harness.noAuth(), { onQr: scanWith(number) });
+  const received: Array<WMessage & { location?: { latitude: number; longitude: number; name?: string }; vCards: string[] }> = [];
+  const reactions: Array<{ reaction: string; msgId: { _serialized: string }; senderId: string }> = [];
+  const edits: Array<[WMessage, string, string]> = [];
+  t.client.on('message', (msg: (typeof received)[number]) => received.push(msg));
+  t.client.on('message_reaction', (r: (typeof reactions)[number]) => reactions.push(r));
+  t.client.on('message_edit', (msg: WMessage, now: string, before: string) => edits.push([msg, now, before]));
+  await t.next('ready');
+  const client = t.client as unknown as { sendMessage(id: string, text: string): Promise<WMessage> };
+
+  const mine = await client.sendMessage(`${contact}@c.us`, 'react to this');
+  const onPhone = await until(() => phone.sentMessages().find((m) => m.body === 'react to this'), 'the text reaching the phone');
+  await phone.react(onPhone.id, '❤️');
+  await until(() => (reactions.length >= 1 ? true : undefined), 'message_reaction');
+  expect(reactions[0]).toMatchObject({ reaction: '❤️', msgId: { _serialized: mine.id._serialized } });
+
+  const typo = await phone.receiveText(contact, 'helo');
+  await until(() => (received.length >= 1 ? true : undefined), 'the text with a typo');
+  await phone.edit(typo.id, 'hello');
+  await until(() => (edits.length >= 1 ? true : undefined), 'message_edit');
+  expect([edits[0]![0].id.id, edits[0]![1], edits[0]![2]]).toEqual([typo.id, 'hello', 'helo']);
+
+  await phone.receiveLocation(contact, { latitude: 52.52, longitude: 13.405, name: 'Berlin', address: 'Germany' });
+  await phone.receiveContactCard(contact, { name: 'Carla Card', phone: '15557770109' });
+  await until(() => (received.length >= 3 ? true : undefined), 'the location and the card');
+  expect(received[1]).toMatchObject({ type: 'location', location: { latitude: 52.52, longitude: 13.405 } });
+  expect(received[2]!.type).toBe('vcard');
+  expect(received[2]!.vCards[0]).toContain('FN:Carla Card');
+
+  const photo = await phone.receiveMedia(contact, { data: Buffer.from('not really a png'), mimetype: 'image/png' });
+  await until(() => (received.length >= 4 ? true : undefined), 'the image');
+  expect(env.sim.expireMedia(photo.media!.directPath)).toBe(true);
+  const image = received[3] as unknown as { hasMedia: boolean; downloadMedia(): Promise<unknown> };
+  expect(image.hasMedia).toBe(true);
+  expect(await image.downloadMedia()).toBeUndefined();
+});

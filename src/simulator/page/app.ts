@@ -9,7 +9,7 @@ import { MessageStore } from './message-store';
 import { Events } from './models';
 import { PageStorage, toB64, type StoredKeys } from './storage';
 import { CmdModel, ConnModel, OfflineHandler, SocketModel, type AppLink, type MsgModel } from './wa-models';
-import { createWid, type Wid } from './wid';
+import { createWid, MsgKey, type Wid } from './wid';
 
 export const DEVICE_PLATFORM = 'CHROME';
 
@@ -19,6 +19,16 @@ export class App implements AppLink {
   readonly cmd = new CmdModel(this);
   readonly offline = new OfflineHandler();
   readonly store = new MessageStore(this);
+  /** `WAWebAddonReactionTableMode`: where received reactions are stored. */
+  readonly reactions = {
+    reactionTableMode: {
+      stored: [] as unknown[],
+      bulkUpsert: async (list: unknown[]): Promise<unknown[]> => {
+        this.reactions.reactionTableMode.stored.push(...list);
+        return list;
+      },
+    },
+  };
   readonly calls = Object.assign(new Events(), { models: new Map<string, unknown>() });
   readonly browserUtils = {
     info: (): Record<string, string> => ({ os: 'Linux', name: 'Chrome', version: '156' }),
@@ -222,6 +232,25 @@ export class App implements AppLink {
       case 'group':
         this.store.learnGroup(frame.group);
         return;
+      case 'edited':
+        this.store.edited(frame.chatId, frame.id, frame.body);
+        return;
+      case 'reaction': {
+        // Through the module's own function, as the app does: clients hook it to hear reactions.
+        const parentKey = new MsgKey({ fromMe: frame.parentFromMe, remote: frame.chatId, id: frame.parentId });
+        void this.reactions.reactionTableMode.bulkUpsert([
+          {
+            id: new MsgKey({ fromMe: false, remote: frame.chatId, id: frame.id }),
+            reactionParentKey: parentKey,
+            reactionText: frame.reaction,
+            reactionTimestamp: Date.now(),
+            from: createWid(frame.from),
+            orphan: 0,
+            read: false,
+          },
+        ]);
+        return;
+      }
       case 'old-msgs':
         for (const msg of frame.msgs) this.store.receive(msg, false);
         return;

@@ -62,6 +62,7 @@ const modules: Record<string, unknown> = {
     startAltLinkingFlow: (phone: string, _notify?: boolean) => app.startAltLinkingFlow(phone),
   },
   WAWebLaunchSocketUtils: { refreshQR: () => app.cmd.refreshQR() },
+  WAWebAddonReactionTableMode: app.reactions,
   ...messagingModules(app),
   ...mediaModules,
 };

@@ -147,6 +147,7 @@ export class MessageStore {
       subtype: wire.subtype,
       recipients: wire.recipients?.map((r) => createWid(r)),
       media: wire.media,
+      fields: wire.fields,
       t: wire.t,
       ack: wire.fromMe ? (wire.ack ?? 1) : 0,
       isNewMsg,
@@ -183,6 +184,11 @@ export class MessageStore {
       model.body = body;
       model.set('type', type);
     }
+  }
+
+  /** The contact edited a text: the new body, as `change:body` (an edit, for clients). */
+  edited(chatId: string, id: string, body: string): void {
+    this.msgs.get(`false_${chatId}_${id}`)?.set('body', body);
   }
 
   /** Deleted for everyone by its sender. */

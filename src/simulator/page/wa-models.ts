@@ -103,6 +103,8 @@ export interface MsgFields {
   recipients?: Wid[] | undefined;
   /** Media attachment (`image`, `document`, ...): on the media servers, encrypted with `mediaKey`. */
   media?: WireMedia | undefined;
+  /** Type-specific fields kept on the model (`lat`, `lng`, `loc`, `clientUrl`, `vcardFormattedName`, ...). */
+  fields?: Record<string, string | number> | undefined;
 }
 
 export class MsgModel extends Model {
@@ -132,6 +134,8 @@ export class MsgModel extends Model {
   encFilehash: string | undefined = undefined;
   /** Received media is on the media servers, ready to download. */
   mediaData: { mediaStage: string } | undefined = undefined;
+  /** Type-specific fields, also set as properties. */
+  readonly extra: Record<string, string | number>;
   isEphemeral = false;
   isStatusV3 = false;
   star = false;
@@ -150,6 +154,8 @@ export class MsgModel extends Model {
     this.quotedKey = fields.quotedKey;
     this.subtype = fields.subtype;
     this.recipients = fields.recipients;
+    this.extra = { ...fields.fields };
+    Object.assign(this, this.extra);
     const media = fields.media;
     if (media) {
       this.directPath = media.directPath;
@@ -189,6 +195,7 @@ export class MsgModel extends Model {
 
   serialize(): Record<string, unknown> {
     return {
+      ...this.extra,
       id: this.id,
       from: this.from,
       to: this.to,

@@ -1,0 +1,114 @@
+/**
+ * What a contact does beyond sending text: locations and contact cards, reactions to messages,
+ * edits of its own messages. Each reaches the account's online devices as the real app shows it.
+ */
+import { randomBytes } from 'node:crypto';
+import { SimulatorError } from './errors';
+import type { SimulatorHub } from './hub';
+import type { WireMessage } from './protocol';
+import { assertPhoneNumber, remember, type AccountRecord } from './state';
+
+export interface PhoneLocation {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+  url?: string;
+}
+
+export class ContactActions {
+  constructor(private readonly hub: SimulatorHub) {}
+
+  /** A contact shares a location. */
+  async sendLocation(number: string, from: unknown, location: PhoneLocation): Promise<WireMessage> {
+    const { latitude, longitude } = location ?? {};
+    if (typeof latitude !== 'number' || Math.abs(latitude) > 90 || typeof longitude !== 'number' || Math.abs(longitude) > 180) {
+      throw new SimulatorError(400, 'latitude must be within ±90 and longitude within ±180');
+    }
+    const loc = [location.name, location.address].filter((x): x is string => typeof x === 'string').join('\n');
+    return this.#deliver(number, from, '', 'location', {
+      lat: latitude,
+      lng: longitude,
+      ...(loc === '' ? {} : { loc }),
+      ...(typeof location.url === 'string' ? { clientUrl: location.url } : {}),
+    });
+  }
+
+  /** A contact sends a contact card (a vCard 3.0 of `name` and `phone`). */
+  async sendContactCard(number: string, from: unknown, card: { name: unknown; phone: unknown }): Promise<WireMessage> {
+    if (typeof card?.name !== 'string' || card.name.trim() === '') throw new SimulatorError(400, 'the card needs a name');
+    const phone = assertPhoneNumber(card.phone);
+    const vcard = `BEGIN:VCARD\nVERSION:3.0\nFN:${card.name}\nTEL;type=CELL;waid=${phone}:+${phone}\nEND:VCARD`;
+    return this.#deliver(number, from, vcard, 'vcard', { vcardFormattedName: card.name });
+  }
+
+  /** The contact reacts to a message in its chat (one a device sent, or one it sent itself); '' takes it back. */
+  async react(number: string, messageId: unknown, reaction: unknown): Promise<void> {
+    if (typeof reaction !== 'string' || reaction.length > 16)
+      throw new SimulatorError(400, 'reaction must be an emoji, or empty to take it back');
+    const account = this.hub.account(number);
+    const own = account.sent.find((m) => m.id === messageId);
+    const theirs = own ? undefined : account.history?.find((m) => m.id === messageId);
+    const target = own ?? theirs;
+    if (!target) throw new SimulatorError(404, `no message ${JSON.stringify(messageId)} in ${number}'s chats`);
+    const frame = {
+      t: 'reaction' as const,
+      chatId: target.chatId,
+      parentId: target.id,
+      parentFromMe: own !== undefined,
+      from: target.chatId,
+      id: this.#newId(),
+      reaction,
+    };
+    this.#online(account, (conn) => this.hub.send(conn, frame));
+  }
+
+  /** The contact edits a text it sent: devices see the new body (`change:body`). */
+  async edit(number: string, messageId: unknown, body: unknown): Promise<WireMessage> {
+    if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'body must be a non-empty string');
+    const account = this.hub.account(number);
+    const msg = account.history?.find((m) => m.id === messageId && !m.fromMe);
+    if (!msg) throw new SimulatorError(404, `no message ${JSON.stringify(messageId)} was received by ${number}`);
+    msg.body = body;
+    msg.edited = true;
+    await this.hub.state.save();
+    this.#online(account, (conn) => this.hub.send(conn, { t: 'edited', chatId: msg.chatId, id: msg.id, body }));
+    return { ...msg };
+  }
+
+  #newId(): string {
+    return `SIM${this.hub.nextSeq().toString(16).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`;
+  }
+
+  #online(account: AccountRecord, fn: (conn: NonNullable<ReturnType<SimulatorHub['online']>>) => void): void {
+    for (const device of account.devices) {
+      const conn = this.hub.online(device.id);
+      if (conn) fn(conn);
+    }
+  }
+
+  async #deliver(number: string, from: unknown, body: string, type: string, fields: Record<string, string | number>): Promise<WireMessage> {
+    const sender = assertPhoneNumber(typeof from === 'string' ? from.replace(/@c\.us$/, '') : from);
+    const account = this.hub.state.peek(number);
+    if (!account || account.devices.length === 0) throw new SimulatorError(409, `phone ${number} has no linked device to deliver to`);
+    const msg: WireMessage = {
+      id: this.#newId(),
+      chatId: `${sender}@c.us`,
+      from: `${sender}@c.us`,
+      to: `${number}@c.us`,
+      body,
+      t: Math.floor(Date.now() / 1000),
+      fromMe: false,
+      type,
+      fields,
+    };
+    remember(account, msg);
+    for (const device of account.devices) {
+      const conn = this.hub.online(device.id);
+      if (conn) this.hub.send(conn, { t: 'msg', msg });
+      else (account.offline[device.id] ??= []).push(msg);
+    }
+    await this.hub.state.save();
+    return msg;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The phone of an account, as tests and bot authors script it: `sim.phone(number)`. Each call is
+ * one thing a person (or a contact of theirs) does; the work is done by the operations behind it.
+ */
+import type { ContactActions, PhoneLocation } from './contact-actions';
+import type { ContactOperations } from './contacts';
+import type { GroupChange, GroupOperations } from './groups';
+import type { DeliverOptions, PhoneOperations } from './phone';
+import type { PhoneMedia, SentMedia } from './phone-media';
+import type { WireGroup, WireMessage } from './protocol';
+import type { LinkedDevice } from './types';
+
+/** A phone: links devices, sends messages to them, reads what they sent. */
+export class SimulatedPhone {
+  readonly #ops: PhoneOperations;
+
+  readonly #contacts: ContactOperations;
+  readonly #groups: GroupOperations;
+  readonly #actions: ContactActions;
+
+  constructor(
+    ops: PhoneOperations,
+    contacts: ContactOperations,
+    groups: GroupOperations,
+    actions: ContactActions,
+    readonly number: string,
+  ) {
+    this.#ops = ops;
+    this.#contacts = contacts;
+    this.#groups = groups;
+    this.#actions = actions;
+  }
+
+  /** Creates a group owned by this phone with `participants` (phone numbers); its devices get the chat. */
+  createGroup(subject: string, participants: string[]): Promise<WireGroup> {
+    return this.#groups.create(this.number, subject, participants);
+  }
+
+  /** Adds, removes, promotes or demotes a member of one of this phone's groups (devices see a `gp2` notification). */
+  changeGroup(groupId: string, change: GroupChange, member: string): Promise<WireMessage> {
+    return this.#groups.change(this.number, groupId, change, member);
+  }
+
+  /** A member of one of this phone's groups writes in it. */
+  receiveGroupText(groupId: string, from: string, body: string): Promise<WireMessage> {
+    return this.#groups.receiveText(this.number, groupId, from, body);
+  }
+
+  /** A contact shares a location (`message` with `location`). */
+  receiveLocation(from: string, location: PhoneLocation): Promise<WireMessage> {
+    return this.#actions.sendLocation(this.number, from, location);
+  }
+
+  /** A contact sends a contact card (`type: 'vcard'`). */
+  receiveContactCard(from: string, card: { name: string; phone: string }): Promise<WireMessage> {
+    return this.#actions.sendContactCard(this.number, from, card);
+  }
+
+  /** The contact of the message's chat reacts to it ('' takes the reaction back): `message_reaction`. */
+  react(messageId: string, reaction: string): Promise<void> {
+    return this.#actions.react(this.number, messageId, reaction);
+  }
+
+  /** The contact edits a text it sent: `message_edit`. */
+  edit(messageId: string, body: string): Promise<WireMessage> {
+    return this.#actions.edit(this.number, messageId, body);
+  }
+
+  /** Adds (or renames) a contact in this phone's address book; its devices show the name. */
+  addContact(contact: string, name: string): Promise<void> {
+    return this.#contacts.addContact(this.number, contact, name);
+  }
+
+  /** The last typing state (`composing`, `recording`, `paused`) this phone's devices sent to `chatId`. */
+  chatState(chatId: string): string | undefined {
+    return this.#contacts.chatState(this.number, chatId);
+  }
+
+  /** Scans a QR text shown by a page (the five comma-separated fields) and links that page. */
+  scan(qrText: string): Promise<LinkedDevice> {
+    return this.#ops.scan(this.number, qrText);
+  }
+
+  /** Enters a pairing code that a page requested for this phone number. */
+  pairWithCode(code: string): Promise<LinkedDevice> {
+    return this.#ops.pairWithCode(this.number, code);
+  }
+
+  devices(): LinkedDevice[] {
+    return this.#ops.devices(this.number);
+  }
+
+  /** Unlinks a device: online, its page is logged out; offline, its next login is rejected. */
+  unlink(deviceId: string): Promise<void> {
+    return this.#ops.unlink(this.number, deviceId);
+  }
+
+  /**
+   * A contact (`from`, a phone number) sends a text to this account; every linked device gets it.
+   * `ciphertext: true`: online devices first see an undecryptable placeholder that decrypts later.
+   */
+  receiveText(from: string, body: string, options: DeliverOptions = {}): Promise<WireMessage> {
+    return this.#ops.deliver(this.number, from, body, options);
+  }
+
+  /** A contact sends media (image, document, voice note with `type: 'ptt'`, sticker); every linked device gets it. */
+  receiveMedia(from: string, media: PhoneMedia): Promise<WireMessage> {
+    return this.#ops.deliverMedia(this.number, from, media);
+  }
+
+  /** The bytes (decrypted) of media message `id` that a device sent. */
+  sentMedia(id: string): SentMedia {
+    return this.#ops.sentMedia(this.number, id);
+  }
+
+  /** An older message from `from` (`ageSeconds` ago), which devices get through history sync when linked. */
+  addHistory(from: string, body: string, ageSeconds?: number): Promise<WireMessage> {
+    return this.#ops.addHistory(this.number, from, body, ageSeconds);
+  }
+
+  /** The contact deletes a message it sent to this account, for everyone. */
+  revoke(messageId: string): Promise<WireMessage> {
+    return this.#ops.revoke(this.number, messageId);
+  }
+
+  /** Messages this account's devices sent, oldest first. */
+  sentMessages(): WireMessage[] {
+    return this.#ops.sentMessages(this.number);
+  }
+
+  /** The contact read message `id` that a device sent: the device sees ack 3 (read). */
+  markRead(id: string): Promise<WireMessage> {
+    return this.#ops.markRead(this.number, id);
+  }
+
+  /** Messages this account received, oldest first (with the reactions its devices sent). */
+  receivedMessages(): WireMessage[] {
+    return this.#ops.receivedMessages(this.number);
+  }
+
+  /** The "about" text this account's devices set. */
+  status(): string | undefined {
+    return this.#ops.status(this.number);
+  }
+
+  /** Chats the devices marked read (`sendSeen`), most recent last. */
+  seenChats(): string[] {
+    return this.#ops.seenChats(this.number);
+  }
+
+  /** Queues `count` messages for an offline device; its next login shows offline progress. */
+  queueOfflineMessages(deviceId: string, count: number): Promise<number> {
+    return this.#ops.queueOffline(this.number, deviceId, count);
+  }
+
+  /** Opens the device's session "in another browser": the page sees CONFLICT. */
+  openElsewhere(deviceId: string): void {
+    this.#ops.openElsewhere(this.number, deviceId);
+  }
+
+  /** Sends `bytes` of history to an online device, which stores it in IndexedDB. */
+  fillHistory(deviceId: string, bytes: number): Promise<number> {
+    return this.#ops.fillHistory(this.number, deviceId, bytes);
+  }
+}
