@@ -335,3 +335,33 @@ test('the phone side: reactions give message_reaction, edits give message_edit, 
   expect(image.hasMedia).toBe(true);
   expect(await image.downloadMedia()).toBeUndefined();
 });
+
+test('media kinds: a document keeps its filename, a voice note goes as ptt, both reach the phone byte for byte', async () => {
+  const number = '15550000107';
+  const contact = '15557770110';
+  const phone = env.sim.phone(number);
+  const t = env.harness.start(env.harness.noAuth(), { onQr: scanWith(number) });
+  await t.next('ready');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS; only the constructor is declared here
+  const { MessageMedia: Media } = require('whatsapp-web.js') as {
+    MessageMedia: new (mimetype: string, data: string, filename?: string) => unknown;
+  };
+  const client = t.client as unknown as { sendMessage(id: string, m: unknown, o?: unknown): Promise<WMessage> };
+  const pdf = Buffer.from('%PDF-1.4\n% a very small document\n');
+  const voice = Buffer.from('OggS-not-really-audio-but-bytes-all-the-same');
+
+  await client.sendMessage(`${contact}@c.us`, new Media('application/pdf', pdf.toString('base64'), 'report.pdf'), {
+    sendMediaAsDocument: true,
+  });
+  await client.sendMessage(`${contact}@c.us`, new Media('audio/ogg; codecs=opus', voice.toString('base64'), 'note.ogg'), {
+    sendAudioAsVoice: true,
+  });
+  const [doc, note] = await until(() => {
+    const media = phone.sentMessages().filter((m) => m.media !== undefined);
+    return media.length >= 2 ? media : undefined;
+  }, 'both media messages on the phone');
+  expect(doc).toMatchObject({ type: 'document', media: { filename: 'report.pdf', mimetype: 'application/pdf' } });
+  expect(phone.sentMedia(doc!.id).data.equals(pdf)).toBe(true);
+  expect(note).toMatchObject({ type: 'ptt' });
+  expect(phone.sentMedia(note!.id).data.equals(voice)).toBe(true);
+});
