@@ -2,11 +2,10 @@
  * What a contact does beyond sending text: locations and contact cards, reactions to messages,
  * edits of its own messages. Each reaches the account's online devices as the real app shows it.
  */
-import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
 import type { WireMessage } from './protocol';
-import { assertPhoneNumber, remember, type AccountRecord } from './state';
+import { assertPhoneNumber, contactNumber, type AccountRecord } from './state';
 
 export interface PhoneLocation {
   latitude: number;
@@ -57,7 +56,7 @@ export class ContactActions {
       parentId: target.id,
       parentFromMe: own !== undefined,
       from: target.chatId,
-      id: this.#newId(),
+      id: this.hub.messageId(),
       reaction,
     };
     this.#online(account, (conn) => this.hub.send(conn, frame));
@@ -76,10 +75,6 @@ export class ContactActions {
     return { ...msg };
   }
 
-  #newId(): string {
-    return `SIM${this.hub.nextSeq().toString(16).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`;
-  }
-
   #online(account: AccountRecord, fn: (conn: NonNullable<ReturnType<SimulatorHub['online']>>) => void): void {
     for (const device of account.devices) {
       const conn = this.hub.online(device.id);
@@ -88,27 +83,9 @@ export class ContactActions {
   }
 
   async #deliver(number: string, from: unknown, body: string, type: string, fields: Record<string, string | number>): Promise<WireMessage> {
-    const sender = assertPhoneNumber(typeof from === 'string' ? from.replace(/@c\.us$/, '') : from);
-    const account = this.hub.state.peek(number);
-    if (!account || account.devices.length === 0) throw new SimulatorError(409, `phone ${number} has no linked device to deliver to`);
-    const msg: WireMessage = {
-      id: this.#newId(),
-      chatId: `${sender}@c.us`,
-      from: `${sender}@c.us`,
-      to: `${number}@c.us`,
-      body,
-      t: Math.floor(Date.now() / 1000),
-      fromMe: false,
-      type,
-      fields,
-    };
-    remember(account, msg);
-    for (const device of account.devices) {
-      const conn = this.hub.online(device.id);
-      if (conn) this.hub.send(conn, { t: 'msg', msg });
-      else (account.offline[device.id] ??= []).push(msg);
-    }
-    await this.hub.state.save();
+    const account = this.hub.recipient(number);
+    const msg = this.hub.incoming(number, contactNumber(from), body, { type, fields });
+    await this.hub.deliver(account, msg);
     return msg;
   }
 }

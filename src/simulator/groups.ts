@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
 import type { WireGroup, WireMessage } from './protocol';
-import { assertPhoneNumber, type AccountRecord } from './state';
+import { contactNumber, type AccountRecord } from './state';
 
 export type GroupChange = 'add' | 'remove' | 'promote' | 'demote';
 
@@ -19,9 +19,7 @@ export class GroupOperations {
     if (typeof subject !== 'string' || subject.trim() === '' || subject.length > 100)
       throw new SimulatorError(400, 'subject must be 1 to 100 characters');
     if (!Array.isArray(participants)) throw new SimulatorError(400, 'participants must be an array of phone numbers');
-    const members = [...new Set(participants.map((p) => assertPhoneNumber(typeof p === 'string' ? p.replace(/@c\.us$/, '') : p)))].filter(
-      (p) => p !== number,
-    );
+    const members = [...new Set(participants.map((p) => contactNumber(p)))].filter((p) => p !== number);
     const account = this.hub.state.account(number);
     const group: WireGroup = {
       id: `120363${BigInt(`0x${randomBytes(6).toString('hex')}`)
@@ -47,7 +45,7 @@ export class GroupOperations {
   async change(number: string, groupId: unknown, change: GroupChange, member: unknown): Promise<WireMessage> {
     const account = this.hub.state.account(number);
     const group = this.#group(account, groupId);
-    const memberId = `${assertPhoneNumber(typeof member === 'string' ? member.replace(/@c\.us$/, '') : member)}@c.us`;
+    const memberId = `${contactNumber(member)}@c.us`;
     const index = group.participants.findIndex((p) => p.id === memberId);
     if (change === 'add') {
       if (index !== -1) throw new SimulatorError(409, `${memberId} is already in ${group.id}`);
@@ -76,7 +74,7 @@ export class GroupOperations {
     if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'message body must be a non-empty string');
     const account = this.hub.state.account(number);
     const group = this.#group(account, groupId);
-    const author = `${assertPhoneNumber(typeof from === 'string' ? from.replace(/@c\.us$/, '') : from)}@c.us`;
+    const author = `${contactNumber(from)}@c.us`;
     if (!group.participants.some((p) => p.id === author)) throw new SimulatorError(409, `${author} is not in ${group.id}`);
     const msg: WireMessage = { ...this.#newMessage(number, group.id), from: group.id, body, type: 'chat', author };
     await this.#deliver(account, msg);
@@ -91,7 +89,7 @@ export class GroupOperations {
 
   #newMessage(number: string, chatId: string): WireMessage {
     return {
-      id: `SIM${this.hub.nextSeq().toString(16).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`,
+      id: this.hub.messageId(),
       chatId,
       from: chatId,
       to: `${number}@c.us`,
@@ -101,19 +99,9 @@ export class GroupOperations {
     };
   }
 
-  /** To every device of the account: online ones now (metadata first), offline ones at their next login. */
+  /** To every device of the account (metadata first), offline ones at their next login. */
   async #deliver(account: AccountRecord, msg: WireMessage, metadata?: { t: 'group'; group: WireGroup }): Promise<void> {
-    (account.history ??= []).push(msg);
-    for (const device of account.devices) {
-      const conn = this.hub.online(device.id);
-      if (conn) {
-        if (metadata) this.hub.send(conn, metadata);
-        this.hub.send(conn, { t: 'msg', msg });
-      } else {
-        (account.offline[device.id] ??= []).push(msg);
-      }
-    }
-    await this.hub.state.save();
+    await this.hub.deliver(account, msg, metadata);
   }
 
   #broadcast(account: AccountRecord, frame: { t: 'group'; group: WireGroup }): void {

@@ -5,11 +5,12 @@
  * not outlive the simulator. The serving, pairing, connection and phone
  * modules all work on this one object.
  */
+import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { SimulatorError } from './errors';
 import { MediaServer } from './media';
-import type { ServerFrame } from './protocol';
-import type { AccountRecord, DeviceRecord, ServerState } from './state';
+import type { ServerFrame, WireMessage } from './protocol';
+import { remember, type AccountRecord, type DeviceRecord, type ServerState } from './state';
 import type { LinkedDevice, SimulatorEvents, SimulatorOptions } from './types';
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'stateFile'>> & { stateFile: string | undefined };
@@ -81,6 +82,50 @@ export class SimulatorHub {
   /** A number unique within this simulator (connection ids, message ids). */
   nextSeq(): number {
     return ++this.#seq;
+  }
+
+  /** The account a contact writes to: it must have a linked device (409 otherwise). */
+  recipient(number: string): AccountRecord {
+    const account = this.state.peek(number);
+    if (!account || account.devices.length === 0) throw new SimulatorError(409, `phone ${number} has no linked device to deliver to`);
+    return account;
+  }
+
+  /** A new id for a message the servers make (`SIM…`). */
+  messageId(): string {
+    return `SIM${this.nextSeq().toString(16).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`;
+  }
+
+  /** A message from contact `sender` to account `number`, sent now (`extra` adds or overrides fields). */
+  incoming(number: string, sender: string, body: string, extra: Partial<WireMessage> = {}): WireMessage {
+    return {
+      id: this.messageId(),
+      chatId: `${sender}@c.us`,
+      from: `${sender}@c.us`,
+      to: `${number}@c.us`,
+      body,
+      t: Math.floor(Date.now() / 1000),
+      fromMe: false,
+      ...extra,
+    };
+  }
+
+  /**
+   * Gives `msg` to every device of the account: online ones now (after `before`, e.g. group metadata),
+   * offline ones at their next login. Keeps it for history sync and saves the state.
+   */
+  async deliver(account: AccountRecord, msg: WireMessage, before?: ServerFrame): Promise<void> {
+    remember(account, msg);
+    for (const device of account.devices) {
+      const conn = this.online(device.id);
+      if (conn && conn.ws.readyState === conn.ws.OPEN) {
+        if (before) this.send(conn, before);
+        this.send(conn, { t: 'msg', msg });
+      } else {
+        (account.offline[device.id] ??= []).push(msg);
+      }
+    }
+    await this.state.save();
   }
 
   send(conn: Connection, frame: ServerFrame): void {

@@ -3,11 +3,10 @@
  * the media servers and into the devices; and what a device sent, downloaded as the contact's phone
  * would.
  */
-import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
 import type { WireMessage } from './protocol';
-import { assertPhoneNumber, remember } from './state';
+import { contactNumber } from './state';
 
 export interface PhoneMedia {
   data: Buffer;
@@ -34,9 +33,8 @@ export async function deliverMedia(hub: SimulatorHub, number: string, from: unkn
     throw new SimulatorError(400, 'media.data must be a non-empty Buffer');
   if (typeof media.mimetype !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(media.mimetype))
     throw new SimulatorError(400, 'media.mimetype must be a MIME type');
-  const sender = assertPhoneNumber(typeof from === 'string' ? from.replace(/@c\.us$/, '') : from);
-  const account = hub.state.peek(number);
-  if (!account || account.devices.length === 0) throw new SimulatorError(409, `phone ${number} has no linked device to deliver to`);
+  const sender = contactNumber(from);
+  const account = hub.recipient(number);
   const uploaded = hub.media.upload(media.data);
   const type =
     media.type ??
@@ -47,14 +45,7 @@ export async function deliverMedia(hub: SimulatorHub, number: string, from: unkn
         : media.mimetype.startsWith('video/')
           ? 'video'
           : 'document');
-  const msg: WireMessage = {
-    id: `SIM${hub.nextSeq().toString(16).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`,
-    chatId: `${sender}@c.us`,
-    from: `${sender}@c.us`,
-    to: `${number}@c.us`,
-    body: '',
-    t: Math.floor(Date.now() / 1000),
-    fromMe: false,
+  const msg = hub.incoming(number, sender, '', {
     type,
     media: {
       ...uploaded,
@@ -63,15 +54,9 @@ export async function deliverMedia(hub: SimulatorHub, number: string, from: unkn
       ...(media.filename === undefined ? {} : { filename: media.filename }),
       ...(media.caption === undefined ? {} : { caption: media.caption }),
     },
-  };
-  remember(account, msg);
+  });
   if (!hub.state.isRegistered(sender)) hub.state.registered.add(sender);
-  for (const device of account.devices) {
-    const conn = hub.online(device.id);
-    if (conn) hub.send(conn, { t: 'msg', msg });
-    else (account.offline[device.id] ??= []).push(msg);
-  }
-  await hub.state.save();
+  await hub.deliver(account, msg);
   return msg;
 }
 

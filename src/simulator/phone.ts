@@ -11,7 +11,7 @@ import { SimulatorError } from './errors';
 import { ELSEWHERE, type SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
 import type { WireMessage } from './protocol';
-import { assertPhoneNumber, remember } from './state';
+import { contactNumber, remember } from './state';
 import type { LinkedDevice } from './types';
 
 /** The operations behind {@link SimulatedPhone}, for any phone number. Internal to the simulator. */
@@ -91,19 +91,9 @@ export class PhoneOperations {
   async deliver(number: string, from: unknown, body: unknown, options: DeliverOptions = {}): Promise<WireMessage> {
     const hub = this.#hub;
     if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'message body must be a non-empty string');
-    const sender = assertPhoneNumber(typeof from === 'string' ? from.replace(/@c\.us$/, '') : from);
-    const account = hub.state.peek(number);
-    if (!account || account.devices.length === 0) throw new SimulatorError(409, `phone ${number} has no linked device to deliver to`);
-    const msg: WireMessage = {
-      id: `SIM${hub.nextSeq().toString(16).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`,
-      chatId: `${sender}@c.us`,
-      from: `${sender}@c.us`,
-      to: `${number}@c.us`,
-      body,
-      t: Math.floor(Date.now() / 1000),
-      fromMe: false,
-      ...(typeof options.quotedId === 'string' ? { quotedId: options.quotedId } : {}),
-    };
+    const sender = contactNumber(from);
+    const account = hub.recipient(number);
+    const msg = hub.incoming(number, sender, body, typeof options.quotedId === 'string' ? { quotedId: options.quotedId } : {});
     remember(account, msg);
     // Whoever sends a message is on WhatsApp.
     if (!hub.state.isRegistered(sender)) hub.state.registered.add(sender);
@@ -144,20 +134,11 @@ export class PhoneOperations {
   async addHistory(number: string, from: unknown, body: unknown, ageSeconds: unknown): Promise<WireMessage> {
     const hub = this.#hub;
     if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'message body must be a non-empty string');
-    const sender = assertPhoneNumber(typeof from === 'string' ? from.replace(/@c\.us$/, '') : from);
+    const sender = contactNumber(from);
     const age = ageSeconds === undefined ? 3600 : ageSeconds;
     if (typeof age !== 'number' || !Number.isInteger(age) || age < 0) throw new SimulatorError(400, 'ageSeconds must be an integer >= 0');
     const account = hub.state.account(number);
-    const msg: WireMessage = {
-      id: `SIM${hub.nextSeq().toString(16).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`,
-      chatId: `${sender}@c.us`,
-      from: `${sender}@c.us`,
-      to: `${number}@c.us`,
-      body,
-      t: Math.floor(Date.now() / 1000) - age,
-      fromMe: false,
-      type: 'chat',
-    };
+    const msg = hub.incoming(number, sender, body, { t: Math.floor(Date.now() / 1000) - age, type: 'chat' });
     remember(account, msg);
     await hub.state.save();
     return msg;

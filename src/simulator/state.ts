@@ -53,6 +53,11 @@ interface StateFile {
 
 const PHONE_RE = /^[1-9][0-9]{5,14}$/;
 
+/** A contact's number from `<number>` or `<number>@c.us`; 400 otherwise. */
+export function contactNumber(value: unknown): string {
+  return assertPhoneNumber(typeof value === 'string' ? value.replace(/@c\.us$/, '') : value);
+}
+
 export function assertPhoneNumber(number: unknown): string {
   if (typeof number !== 'string' || !PHONE_RE.test(number)) {
     throw new SimulatorError(400, `phone number must be 6 to 15 digits with no leading zero or '+', got ${JSON.stringify(number)}`);
