@@ -255,6 +255,11 @@ export class Client extends TypedEmitter<ClientEvents> {
     web.on('loading', (percent) => this.#enqueue(run, async () => this.emit('loading_screen', percent, 'WhatsApp')));
     web.on('logout', () => this.#enqueue(run, () => reports.onLogout(run)));
     web.on('message', (message) => this.#enqueue(run, async () => reports.onMessage(message)));
+    web.on('ciphertext', (message) => this.#enqueue(run, async () => reports.onCiphertext(message)));
+    web.on('ack', (message, ack) => this.#enqueue(run, async () => reports.onAck(message, ack)));
+    web.on('revoked', (message) => this.#enqueue(run, async () => reports.onRevoked(message)));
+    web.on('edited', (message, body, previous) => this.#enqueue(run, async () => reports.onEdited(message, body, previous)));
+    web.on('group', (kind, notification) => this.#enqueue(run, async () => reports.onGroup(kind, notification)));
     web.on('pageError', (message) => this.#enqueue(run, async () => this.emit('error', new PageError(message))));
     // A crashed tab leaves the browser up but the session unusable.
     web.page.once('error', () => this.#enqueue(run, () => this.#shutdown(run, 'PAGE_CRASHED')));

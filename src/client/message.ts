@@ -1,4 +1,4 @@
-import type { PageMessage } from '../web/bridge';
+import type { PageGroupNotification, PageMessage } from '../web/bridge';
 
 /** What a Message needs of the client: sending back into the same chat. */
 export interface MessageSender {
@@ -12,17 +12,29 @@ export interface MessageId {
   _serialized: string;
 }
 
-/** A text message, shaped like whatsapp-web.js's `Message` for the fields waweb supports. */
+/** A message, shaped like whatsapp-web.js's `Message` for the fields waweb supports. */
 export class Message {
   readonly id: MessageId;
+  /** The text, or a media message's caption. */
   readonly body: string;
   readonly type: string;
-  /** Sender id, e.g. `15550001111@c.us`. */
+  /** Sender id, e.g. `15550001111@c.us`; a group's id for group messages. */
   readonly from: string;
   readonly to: string;
+  /** In groups: who sent it. */
+  readonly author: string | undefined;
   readonly fromMe: boolean;
   /** Seconds since the epoch. */
   readonly timestamp: number;
+  /** -1 error, 0 pending, 1 server, 2 delivered, 3 read, 4 played. */
+  readonly ack: number;
+  readonly hasMedia: boolean;
+  readonly hasQuotedMsg: boolean;
+  readonly isForwarded: boolean;
+  readonly mentionedIds: readonly string[];
+  readonly links: ReadonlyArray<{ link: string; isSuspicious: boolean }>;
+  /** The sending device, told by the id's shape: `android`, `ios` or `web`. */
+  readonly deviceType: 'android' | 'ios' | 'web';
   readonly #client: MessageSender;
 
   constructor(client: MessageSender, data: PageMessage) {
@@ -38,8 +50,16 @@ export class Message {
     this.type = data.type;
     this.from = data.from;
     this.to = data.to;
+    this.author = data.author;
     this.fromMe = data.fromMe;
     this.timestamp = data.timestamp;
+    this.ack = data.ack;
+    this.hasMedia = data.hasMedia;
+    this.hasQuotedMsg = data.hasQuotedMsg;
+    this.isForwarded = data.isForwarded;
+    this.mentionedIds = data.mentionedIds;
+    this.links = data.links;
+    this.deviceType = this.id.id.length > 25 ? 'android' : this.id.id.startsWith('3A') ? 'ios' : 'web';
   }
 
   /** The chat this message belongs to. */
@@ -50,5 +70,30 @@ export class Message {
   /** Sends `text` to this message's chat, quoting it. */
   reply(text: string): Promise<Message> {
     return this.#client.sendMessage(this.chatId, text, { quotedMessageId: this.id._serialized });
+  }
+}
+
+/** A group notification (`group_join`, `group_leave`, `group_admin_changed`, `group_update`). */
+export class GroupNotification {
+  readonly id: { _serialized: string };
+  /** The group. */
+  readonly chatId: string;
+  /** Who did it. */
+  readonly author: string;
+  /** `add`, `invite`, `remove`, `leave`, `promote`, `demote`, ... */
+  readonly type: string;
+  /** Whom it is about. */
+  readonly recipientIds: readonly string[];
+  readonly timestamp: number;
+  readonly body: string;
+
+  constructor(data: PageGroupNotification) {
+    this.id = { _serialized: data.id };
+    this.chatId = data.chatId;
+    this.author = data.author;
+    this.type = data.type;
+    this.recipientIds = data.recipientIds;
+    this.timestamp = data.timestamp;
+    this.body = data.body;
   }
 }

@@ -4,9 +4,9 @@
  * `ready`, `disconnected`). Handlers run one at a time, in order, through the client's queue.
  */
 import type { AuthStrategy } from '../auth/strategy';
-import type { PageMessage } from '../web/bridge';
+import type { PageGroupNotification, PageMessage } from '../web/bridge';
 import { sessionState } from '../web/states';
-import type { Message } from './message';
+import { GroupNotification, type Message } from './message';
 import type { Run } from './run';
 import { AuthFailureError, PageError } from '../errors';
 import { type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
@@ -23,6 +23,8 @@ export interface ReportsHost {
   setInfo(info: ClientInfo): void;
   message(data: PageMessage): Message;
 }
+
+const GROUP_EVENTS = { join: 'group_join', leave: 'group_leave', admin: 'group_admin_changed', update: 'group_update' } as const;
 
 export class PageReports {
   constructor(private readonly host: ReportsHost) {}
@@ -138,5 +140,25 @@ export class PageReports {
     const message = this.host.message(data);
     this.host.emit('message_create', message);
     if (!message.fromMe) this.host.emit('message', message);
+  }
+
+  onCiphertext(data: PageMessage): void {
+    this.host.emit('message_ciphertext', this.host.message(data));
+  }
+
+  onAck(data: PageMessage, ack: number): void {
+    this.host.emit('message_ack', this.host.message(data), ack);
+  }
+
+  onRevoked(data: PageMessage): void {
+    this.host.emit('message_revoke_everyone', this.host.message(data));
+  }
+
+  onEdited(data: PageMessage, body: string, previous: string): void {
+    this.host.emit('message_edit', this.host.message(data), body, previous);
+  }
+
+  onGroup(kind: keyof typeof GROUP_EVENTS, data: PageGroupNotification): void {
+    this.host.emit(GROUP_EVENTS[kind], new GroupNotification(data));
   }
 }

@@ -1,7 +1,7 @@
 import type { AuthStrategy, SessionSavedInfo } from '../auth/strategy';
 import type { PuppeteerOptions } from '../browser/launch';
 import type { AuthFailureError, WawebError } from '../errors';
-import type { Message } from './message';
+import type { GroupNotification, Message } from './message';
 
 export interface ClientOptions {
   /** How the session is kept. @default new NoAuth() */
@@ -57,6 +57,16 @@ export type ClientEvents = {
   disconnected: [reason: DisconnectReason];
   message: [message: Message];
   message_create: [message: Message];
+  /** An undecryptable placeholder arrived; `message` follows once it decrypts. */
+  message_ciphertext: [message: Message];
+  message_ack: [message: Message, ack: number];
+  /** The message as it is now (revoked); waweb does not keep the content it had. */
+  message_revoke_everyone: [message: Message];
+  message_edit: [message: Message, newBody: string, prevBody: string];
+  group_join: [notification: GroupNotification];
+  group_leave: [notification: GroupNotification];
+  group_admin_changed: [notification: GroupNotification];
+  group_update: [notification: GroupNotification];
   remote_session_saved: [info: SessionSavedInfo];
   /**
    * Failures that do not stop the client (a backup that will be retried, a page-side error), always a

@@ -14,10 +14,30 @@ export interface PageMessage {
   chatId: string;
   from: string;
   to: string;
+  /** The sender in a group (`<number>@c.us`). */
+  author?: string;
   body: string;
   type: string;
   fromMe: boolean;
   timestamp: number;
+  ack: number;
+  hasMedia: boolean;
+  hasQuotedMsg: boolean;
+  isForwarded: boolean;
+  mentionedIds: string[];
+  links: Array<{ link: string; isSuspicious: boolean }>;
+}
+
+/** A group notification (`gp2`): who did what to whom. */
+export interface PageGroupNotification {
+  id: string;
+  chatId: string;
+  author: string;
+  /** The notification's subtype: `add`, `remove`, `leave`, `promote`, `demote`, ... */
+  type: string;
+  recipientIds: string[];
+  timestamp: number;
+  body: string;
 }
 
 export interface PageInfo {
@@ -34,6 +54,12 @@ export type PageEvent =
   | { type: 'loading'; percent: number }
   | { type: 'logout'; source: 'logout' | 'logout_from_bridge' }
   | { type: 'message'; message: PageMessage }
+  /** An undecryptable placeholder arrived; a `message` follows when it decrypts. */
+  | { type: 'ciphertext'; message: PageMessage }
+  | { type: 'ack'; message: PageMessage; ack: number }
+  | { type: 'revoked'; message: PageMessage }
+  | { type: 'edited'; message: PageMessage; body: string; previous: string }
+  | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update'; notification: PageGroupNotification }
   | { type: 'error'; message: string }
   /** The page adapter could not hook into the app (e.g. a module it needs is missing). */
   | { type: 'startFailed'; message: string };

@@ -6,7 +6,15 @@
 import type { Page } from 'puppeteer-core';
 import { PageError } from '../errors';
 import { TypedEmitter } from '../util/typed-emitter';
-import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo, type PageMessage } from './bridge';
+import {
+  BRIDGE_BINDING,
+  PAGE_API,
+  type PageApi,
+  type PageEvent,
+  type PageGroupNotification,
+  type PageInfo,
+  type PageMessage,
+} from './bridge';
 import { PAGE_BUNDLE } from './page-bundle.generated';
 
 export const WHATSAPP_WEB_URL = 'https://web.whatsapp.com/';
@@ -32,6 +40,11 @@ export type WebPageEvents = {
   loading: [percent: number];
   logout: [source: 'logout' | 'logout_from_bridge'];
   message: [message: PageMessage];
+  ciphertext: [message: PageMessage];
+  ack: [message: PageMessage, ack: number];
+  revoked: [message: PageMessage];
+  edited: [message: PageMessage, body: string, previous: string];
+  group: [kind: 'join' | 'leave' | 'admin' | 'update', notification: PageGroupNotification];
   pageError: [message: string];
   startFailed: [message: string];
 };
@@ -167,6 +180,21 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
         return;
       case 'message':
         this.emit('message', event.message);
+        return;
+      case 'ciphertext':
+        this.emit('ciphertext', event.message);
+        return;
+      case 'ack':
+        this.emit('ack', event.message, event.ack);
+        return;
+      case 'revoked':
+        this.emit('revoked', event.message);
+        return;
+      case 'edited':
+        this.emit('edited', event.message, event.body, event.previous);
+        return;
+      case 'group':
+        this.emit('group', event.kind, event.notification);
         return;
       case 'error':
         this.emit('pageError', event.message);

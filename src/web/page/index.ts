@@ -23,14 +23,22 @@ interface ConnModel extends Emitter {
   wid?: PageInfo['wid'];
   serialize?(): Record<string, unknown>;
 }
-interface AppMsg {
+interface AppMsg extends Emitter {
   id: { fromMe: boolean; remote: unknown; id: string; _serialized: string };
   body?: string;
+  caption?: string;
   type?: string;
+  subtype?: string;
   t?: number;
   from?: unknown;
   to?: unknown;
+  author?: unknown;
+  ack?: number;
   isNewMsg?: boolean;
+  directPath?: string;
+  mediaObject?: unknown;
+  serialize?(): Record<string, unknown>;
+  once(event: string, fn: Handler): void;
 }
 
 const w = window as unknown as Record<string, any>;
@@ -102,16 +110,60 @@ async function sendText(req: (name: string) => any, chatId: string, body: string
 }
 
 function toPageMessage(msg: AppMsg): PageMessage {
+  const data = typeof msg.serialize === 'function' ? msg.serialize() : {};
+  const hasMedia = typeof msg.directPath === 'string' && msg.directPath !== '';
+  const text = (hasMedia ? msg.caption : msg.body) ?? '';
+  const findLinks = (w['require'] as (name: string) => any)('WALinkify')?.findLinks as
+    ((t: string) => Array<{ href: string; suspiciousCharacters?: Set<string> }>) | undefined;
+  const author = widString(msg.author);
   return {
     id: keyString(msg.id),
     chatId: widString(msg.id.remote),
     from: widString(msg.from),
     to: widString(msg.to),
-    body: msg.body ?? '',
+    ...(author === '' ? {} : { author }),
+    body: text,
     type: msg.type ?? 'chat',
     fromMe: msg.id.fromMe,
     timestamp: msg.t ?? 0,
+    ack: typeof msg.ack === 'number' ? msg.ack : 0,
+    hasMedia,
+    hasQuotedMsg: Boolean(data['quotedMsg']),
+    isForwarded: data['isForwarded'] === true,
+    mentionedIds: Array.isArray(data['mentionedJidList']) ? (data['mentionedJidList'] as unknown[]).map(widString).filter(Boolean) : [],
+    links: (findLinks?.(text) ?? []).map((l) => ({ link: l.href, isSuspicious: Boolean(l.suspiciousCharacters?.size) })),
   };
+}
+
+/** Which group event a `gp2` subtype is, as whatsapp-web.js users know them. */
+function groupKind(subtype: string | undefined): 'join' | 'leave' | 'admin' | 'update' {
+  if (subtype === 'add' || subtype === 'invite' || subtype === 'linked_group_join') return 'join';
+  if (subtype === 'remove' || subtype === 'leave') return 'leave';
+  if (subtype === 'promote' || subtype === 'demote') return 'admin';
+  return 'update';
+}
+
+/** A new message as clients see it: group notifications are group events, the rest messages. */
+function reportNew(msg: AppMsg): void {
+  if (msg.type !== 'gp2') {
+    emit({ type: 'message', message: toPageMessage(msg) });
+    return;
+  }
+  const data = typeof msg.serialize === 'function' ? msg.serialize() : {};
+  const recipients = Array.isArray(data['recipients']) ? (data['recipients'] as unknown[]) : [];
+  emit({
+    type: 'group',
+    kind: groupKind(msg.subtype),
+    notification: {
+      id: keyString(msg.id),
+      chatId: widString(msg.id.remote),
+      author: widString(msg.author),
+      type: msg.subtype ?? '',
+      recipientIds: recipients.map(widString).filter(Boolean),
+      timestamp: msg.t ?? 0,
+      body: msg.body ?? '',
+    },
+  });
 }
 
 function start(hadSession: boolean): void {
@@ -175,8 +227,25 @@ function start(hadSession: boolean): void {
   Cmd.on('offline_progress_update_from_bridge', () => emit({ type: 'loading', percent: Offline.getOfflineDeliveryProgress() }));
   Cmd.on('logout', () => emit({ type: 'logout', source: 'logout' }));
   Cmd.on('logout_from_bridge', () => emit({ type: 'logout', source: 'logout_from_bridge' }));
+  // whatsapp-web.js's filtering: only new messages count (history is not); an undecryptable
+  // placeholder counts once it has decrypted (its first change:type), unless it was revoked.
   Msg.on('add', (msg: AppMsg) => {
-    if (msg.isNewMsg) emit({ type: 'message', message: toPageMessage(msg) });
+    if (!msg.isNewMsg) return;
+    if (msg.type !== 'ciphertext') {
+      reportNew(msg);
+      return;
+    }
+    emit({ type: 'ciphertext', message: toPageMessage(msg) });
+    msg.once('change:type', (decrypted: AppMsg) => {
+      if (decrypted.type !== 'revoked') reportNew(decrypted);
+    });
+  });
+  Msg.on('change:ack', (msg: AppMsg, ack: number) => emit({ type: 'ack', message: toPageMessage(msg), ack }));
+  Msg.on('change:type', (msg: AppMsg) => {
+    if (msg.type === 'revoked') emit({ type: 'revoked', message: toPageMessage(msg) });
+  });
+  Msg.on('change:body', (msg: AppMsg, body: unknown, previous: unknown) => {
+    if (typeof body === 'string' && typeof previous === 'string') emit({ type: 'edited', message: toPageMessage(msg), body, previous });
   });
 
   emit({ type: 'booted', version: String(w['Debug'].VERSION), state: Socket.state, hasSynced: Socket.hasSynced === true, hadSession });

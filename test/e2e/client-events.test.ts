@@ -1,0 +1,72 @@
+/**
+ * Issue 10, first slice: waweb's Client reports what whatsapp-web.js users listen to, with the same
+ * filtering: acks, placeholders that decrypt, revokes, edits, group notifications as group events,
+ * history never as messages; and Message carries the fields bots read.
+ */
+import { GroupNotification, Message, NoAuth } from '../../src/index';
+import { ClientHarness } from '../helpers/client';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
+
+const env = useSimulatorHarnesses('waweb-client-events-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
+
+test('message_ack 1 → 2 → 3, message_ciphertext then one message, message_revoke_everyone, message_edit, group_join; history is no message', async () => {
+  const number = '15553000101';
+  const contact = '15557770301';
+  const phone = env.sim.phone(number);
+  await phone.addHistory(contact, 'from before', 600);
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+
+  // Acks of an own message, in order.
+  const sent = await c.client.sendMessage(`${contact}@c.us`, 'ack me');
+  const onPhone = phone.sentMessages().find((m) => m.body === 'ack me')!;
+  await c.until('message_ack', 2);
+  await phone.markRead(onPhone.id);
+  await c.until('message_ack', 3);
+  const acks = c
+    .args('message_ack')
+    .filter(([m]) => m.id._serialized === sent.id._serialized)
+    .map(([, ack]) => ack);
+  expect(acks).toEqual([1, 2, 3]);
+
+  // A placeholder: message_ciphertext, then the message once, with its text.
+  const secret = await phone.receiveText(contact, 'secret', { ciphertext: true, decryptAfterMs: 200 });
+  const [placeholder] = await c.until('message_ciphertext');
+  expect(placeholder.id.id).toBe(secret.id);
+  const [decrypted] = await c.until('message');
+  expect(decrypted).toBeInstanceOf(Message);
+  expect([decrypted.id.id, decrypted.body, decrypted.hasMedia, decrypted.deviceType, decrypted.ack]).toEqual([
+    secret.id,
+    'secret',
+    false,
+    'web',
+    0,
+  ]);
+
+  // An edit and a revoke from the contact.
+  await phone.edit(secret.id, 'secret, edited');
+  const [edited, now, before] = await c.until('message_edit');
+  expect([edited.id.id, now, before]).toEqual([secret.id, 'secret, edited', 'secret']);
+  await phone.revoke(secret.id);
+  const [revoked] = await c.until('message_revoke_everyone');
+  expect([revoked.id.id, revoked.type]).toEqual([secret.id, 'revoked']);
+
+  // A group: the join is a group event, not a message; a member's message has author and links.
+  const group = await phone.createGroup('Events', [contact]);
+  await phone.changeGroup(group.id, 'add', '15557770302');
+  const [join] = await c.until('group_join');
+  expect(join).toBeInstanceOf(GroupNotification);
+  expect(join).toMatchObject({ chatId: group.id, author: `${number}@c.us`, type: 'add', recipientIds: ['15557770302@c.us'] });
+  await phone.receiveGroupText(group.id, contact, 'see https://example.org');
+  await c.until('message', 2);
+  const [groupMessage] = c.args('message')[1]!;
+  expect(groupMessage).toMatchObject({
+    from: group.id,
+    author: `${contact}@c.us`,
+    links: [{ link: 'https://example.org', isSuspicious: false }],
+  });
+
+  // Exactly two messages: the history one and the group notification never were.
+  expect(c.args('message').map(([m]) => m.body)).toEqual(['secret', 'see https://example.org']);
+});
