@@ -4,6 +4,8 @@
  */
 export { Client, DEFAULT_USER_AGENT } from './client/client';
 export { GroupNotification, Message } from './client/message';
+export { MessageMedia } from './client/media';
+export type { MessageSendOptions } from './client/message';
 export type { MessageId } from './client/message';
 export type { ClientOptions, ClientEvents, ClientInfo, DisconnectReason } from './client/types';
 

@@ -12,7 +12,8 @@ import { firstSettled } from '../util/deadline';
 import { nonNegativeNumber } from '../util/options';
 import { TypedEmitter, type WaitForOptions } from '../util/typed-emitter';
 import { WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
-import { Message } from './message';
+import { MessageMedia } from './media';
+import { Message, type MessageSendOptions } from './message';
 import { PageReports } from './page-reports';
 import type { Phase, Run } from './run';
 import { type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
@@ -144,14 +145,35 @@ export class Client extends TypedEmitter<ClientEvents> {
   }
 
   /** Sends a text message. `chatId` is `<number>@c.us` (a bare number is accepted). */
-  async sendMessage(chatId: string, content: string, options: { quotedMessageId?: string } = {}): Promise<Message> {
+  /** Sends a text, or media (`MessageMedia`, with `caption`, `sendMediaAsDocument`, `sendAudioAsVoice`). */
+  async sendMessage(chatId: string, content: string | MessageMedia, options: MessageSendOptions = {}): Promise<Message> {
     if (typeof chatId !== 'string' || chatId === '') throw new InvalidOptionError('chatId must be a non-empty string');
-    if (typeof content !== 'string') throw new InvalidOptionError('only text messages are supported: content must be a string');
-    const run = this.#run;
-    if (!run?.web || !run.ready || this.#phase !== 'running') throw new NotReadyError('sendMessage() needs a client that is ready');
+    if (typeof content !== 'string' && !(content instanceof MessageMedia)) {
+      throw new InvalidOptionError('content must be a string or a MessageMedia');
+    }
+    const web = this.#readyPage('sendMessage()');
     const target = chatId.includes('@') ? chatId : `${chatId}@c.us`;
-    const sent = await run.web.sendText(target, content, options.quotedMessageId);
+    if (typeof content === 'string') return new Message(this, await web.sendText(target, content, options.quotedMessageId));
+    const media = { mimetype: content.mimetype, data: content.data, ...(content.filename ? { filename: content.filename } : {}) };
+    const sent = await web.sendMedia(target, media, {
+      ...(options.caption === undefined ? {} : { caption: options.caption }),
+      ...(options.quotedMessageId === undefined ? {} : { quotedId: options.quotedMessageId }),
+      asDocument: options.sendMediaAsDocument === true,
+      asVoice: options.sendAudioAsVoice === true,
+    });
     return new Message(this, sent);
+  }
+
+  /** A message's media, decrypted; `undefined` when it has none or it expired. */
+  async downloadMedia(messageId: string): Promise<MessageMedia | undefined> {
+    const media = await this.#readyPage('downloadMedia()').downloadMedia(messageId);
+    return media ? new MessageMedia(media.mimetype, media.data, media.filename ?? null, media.filesize ?? null) : undefined;
+  }
+
+  #readyPage(what: string): WebPage {
+    const run = this.#run;
+    if (!run?.web || !run.ready || this.#phase !== 'running') throw new NotReadyError(`${what} needs a client that is ready`);
+    return run.web;
   }
 
   /** Resolves with the next `event`; `timeout` rejects with a TimeoutError, `signal` with an AbortError. */

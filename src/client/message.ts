@@ -1,8 +1,19 @@
 import type { PageGroupNotification, PageMessage } from '../web/bridge';
+import type { MessageMedia } from './media';
 
-/** What a Message needs of the client: sending back into the same chat. */
+/** The options of `sendMessage` waweb supports (whatsapp-web.js's names). */
+export interface MessageSendOptions {
+  quotedMessageId?: string;
+  /** With media: the text under it. */
+  caption?: string;
+  sendMediaAsDocument?: boolean;
+  sendAudioAsVoice?: boolean;
+}
+
+/** What a Message needs of the client: sending back into the same chat, and its media. */
 export interface MessageSender {
-  sendMessage(chatId: string, content: string, options?: { quotedMessageId?: string }): Promise<Message>;
+  sendMessage(chatId: string, content: string | MessageMedia, options?: MessageSendOptions): Promise<Message>;
+  downloadMedia(messageId: string): Promise<MessageMedia | undefined>;
 }
 
 export interface MessageId {
@@ -67,9 +78,15 @@ export class Message {
     return this.id.remote;
   }
 
-  /** Sends `text` to this message's chat, quoting it. */
-  reply(text: string): Promise<Message> {
-    return this.#client.sendMessage(this.chatId, text, { quotedMessageId: this.id._serialized });
+  /** Sends `content` to this message's chat, quoting it. */
+  reply(content: string | MessageMedia, options: Omit<MessageSendOptions, 'quotedMessageId'> = {}): Promise<Message> {
+    return this.#client.sendMessage(this.chatId, content, { ...options, quotedMessageId: this.id._serialized });
+  }
+
+  /** The media, decrypted; `undefined` when there is none or it expired on the servers. */
+  async downloadMedia(): Promise<MessageMedia | undefined> {
+    if (!this.hasMedia) return undefined;
+    return this.#client.downloadMedia(this.id._serialized);
   }
 }
 

@@ -28,6 +28,21 @@ export interface PageMessage {
   links: Array<{ link: string; isSuspicious: boolean }>;
 }
 
+/** A file crossing the bridge: base64 data, as whatsapp-web.js's `MessageMedia` holds it. */
+export interface PageMedia {
+  mimetype: string;
+  data: string;
+  filename?: string;
+  filesize?: number;
+}
+
+export interface PageSendOptions {
+  caption?: string;
+  quotedId?: string;
+  asDocument?: boolean;
+  asVoice?: boolean;
+}
+
 /** A group notification (`gp2`): who did what to whom. */
 export interface PageGroupNotification {
   id: string;
@@ -69,6 +84,8 @@ export interface PageApi {
   state(): string | null;
   info(): PageInfo;
   sendText(chatId: string, body: string, quotedId?: string): Promise<PageMessage>;
+  sendMedia(chatId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage>;
+  downloadMedia(messageId: string): Promise<PageMedia | null>;
   logout(): Promise<void>;
   takeover(): void;
   refreshQr(): void;

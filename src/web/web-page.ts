@@ -13,7 +13,9 @@ import {
   type PageEvent,
   type PageGroupNotification,
   type PageInfo,
+  type PageMedia,
   type PageMessage,
+  type PageSendOptions,
 } from './bridge';
 import { PAGE_BUNDLE } from './page-bundle.generated';
 
@@ -84,6 +86,14 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
 
   info(): Promise<PageInfo> {
     return this.#call('info');
+  }
+
+  sendMedia(chatId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage> {
+    return this.#call('sendMedia', chatId, media, options);
+  }
+
+  downloadMedia(messageId: string): Promise<PageMedia | null> {
+    return this.#call('downloadMedia', messageId);
   }
 
   sendText(chatId: string, body: string, quotedId?: string): Promise<PageMessage> {

@@ -3,7 +3,9 @@
  * filtering: acks, placeholders that decrypt, revokes, edits, group notifications as group events,
  * history never as messages; and Message carries the fields bots read.
  */
-import { GroupNotification, Message, NoAuth } from '../../src/index';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GroupNotification, Message, MessageMedia, NoAuth } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
@@ -69,4 +71,39 @@ test('message_ack 1 → 2 → 3, message_ciphertext then one message, message_re
 
   // Exactly two messages: the history one and the group notification never were.
   expect(c.args('message').map(([m]) => m.body)).toEqual(['secret', 'see https://example.org']);
+});
+
+test('media: downloadMedia() gives the bytes the phone sent; MessageMedia (file, document, voice note) reaches the phone byte for byte', async () => {
+  const number = '15553000102';
+  const contact = '15557770303';
+  const phone = env.sim.phone(number);
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+
+  const photo = Buffer.from('pretend this is a photo');
+  await phone.receiveMedia(contact, { data: photo, mimetype: 'image/jpeg', caption: 'holiday' });
+  const [image] = await c.until('message');
+  expect(image).toMatchObject({ hasMedia: true, type: 'image', body: 'holiday' });
+  const downloaded = await image.downloadMedia();
+  expect(downloaded).toBeInstanceOf(MessageMedia);
+  expect(downloaded?.mimetype).toBe('image/jpeg');
+  expect(Buffer.from(downloaded!.data, 'base64').equals(photo)).toBe(true);
+
+  const file = join(env.work.path, 'notes.pdf');
+  await writeFile(file, '%PDF-1.4 notes');
+  const pdf = await MessageMedia.fromFilePath(file);
+  expect(pdf).toMatchObject({ mimetype: 'application/pdf', filename: 'notes.pdf', filesize: 14 });
+  const sentDoc = await image.reply(pdf, { sendMediaAsDocument: true, caption: 'as asked' });
+  expect(sentDoc).toMatchObject({ hasMedia: true, type: 'document', fromMe: true, hasQuotedMsg: true });
+  const voice = new MessageMedia('audio/ogg; codecs=opus', Buffer.from('voice bytes').toString('base64'), 'v.ogg');
+  await c.client.sendMessage(`${contact}@c.us`, voice, { sendAudioAsVoice: true });
+  const sent = phone.sentMessages().filter((m) => m.media !== undefined);
+  expect(sent.map((m) => [m.type, m.media?.filename, m.media?.caption])).toEqual([
+    ['document', 'notes.pdf', 'as asked'],
+    ['ptt', 'v.ogg', undefined],
+  ]);
+  expect(phone.sentMedia(sent[0]!.id).data.toString()).toBe('%PDF-1.4 notes');
+  expect(phone.sentMedia(sent[1]!.id).data.toString()).toBe('voice bytes');
+  expect(sent[0]!.quotedId).toBe(image.id.id);
 });

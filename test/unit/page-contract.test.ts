@@ -14,7 +14,8 @@ async function adapterRequires(): Promise<string[]> {
   for (const file of await readdir(dir)) {
     if (!file.endsWith('.ts')) continue;
     const text = await readFile(path.join(dir, file), 'utf8');
-    for (const m of text.matchAll(/\breq(?:uire)?\(\s*'([A-Za-z0-9_]+)'\s*\)/g)) names.add(m[1]!);
+    // Any call that names a module (`req('WA…')`, `require('WA…')`), however the loader is reached.
+    for (const m of text.matchAll(/\(\s*'(WA[A-Za-z0-9_]+)'\s*\)/g)) names.add(m[1]!);
   }
   return [...names].sort();
 }

@@ -4,7 +4,9 @@
  * listens to the app's own models (the surface in docs/page-contract.md)
  * and reports through one binding. It defines only `__waweb`.
  */
-import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo, type PageMessage } from '../bridge';
+import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo } from '../bridge';
+import { keyString, toPageMessage, widString, type AppMsg } from './messages';
+import { downloadMedia, sendMedia, sendText } from './send';
 
 type Handler = (...args: any[]) => void;
 interface Emitter {
@@ -23,24 +25,6 @@ interface ConnModel extends Emitter {
   wid?: PageInfo['wid'];
   serialize?(): Record<string, unknown>;
 }
-interface AppMsg extends Emitter {
-  id: { fromMe: boolean; remote: unknown; id: string; _serialized: string };
-  body?: string;
-  caption?: string;
-  type?: string;
-  subtype?: string;
-  t?: number;
-  from?: unknown;
-  to?: unknown;
-  author?: unknown;
-  ack?: number;
-  isNewMsg?: boolean;
-  directPath?: string;
-  mediaObject?: unknown;
-  serialize?(): Record<string, unknown>;
-  once(event: string, fn: Handler): void;
-}
-
 const w = window as unknown as Record<string, any>;
 
 function emit(event: PageEvent): void {
@@ -54,85 +38,6 @@ function hadStoredSession(): boolean {
   } catch {
     return false;
   }
-}
-
-function widString(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const serialized = (value as { _serialized?: unknown } | null)?._serialized;
-  return typeof serialized === 'string' ? serialized : '';
-}
-
-/** A key's serialized form; newer app builds may drop `_serialized`, `toString()` still gives it. */
-function keyString(key: AppMsg['id']): string {
-  return typeof key._serialized === 'string' ? key._serialized : (key as { toString(): string }).toString();
-}
-
-/**
- * Sends a text the way the app's own UI does (docs/page-contract.md, "Sending a text"): the chat
- * from `Chat.get` or `findOrCreateLatestChat`, a new key from `WAWebMsgKey`, the quote context of
- * the replied-to message, then `addAndSendMsgToChat`; resolves once the server has the message.
- */
-async function sendText(req: (name: string) => any, chatId: string, body: string, quotedId: string | undefined): Promise<PageMessage> {
-  const { createWid } = req('WAWebWidFactory');
-  const Collections = req('WAWebCollections');
-  const wid = createWid(chatId);
-  const chat = Collections.Chat.get(wid) ?? (await req('WAWebFindChatAction').findOrCreateLatestChat(wid))?.chat;
-  if (!chat) throw new Error(`no chat for ${chatId}`);
-  const me = req('WAWebUserPrefsMeUser');
-  const from = chat.id.isLid?.() ? me.getMaybeMeLidUser() : me.getMaybeMePnUser();
-  const MsgKey = req('WAWebMsgKey');
-  const key = new MsgKey({ from, to: chat.id, id: await MsgKey.newId(), participant: undefined, selfDir: 'out' });
-  let quote: Record<string, unknown> = {};
-  if (quotedId !== undefined) {
-    const quoted = Collections.Msg.get(quotedId) ?? (await Collections.Msg.getMessagesById?.([quotedId]))?.messages?.[0];
-    if (!quoted) throw new Error(`the quoted message ${quotedId} is not on this device`);
-    const reply = req('WAWebMsgReply');
-    if (reply.canReplyMsg(quoted.unsafe())) quote = quoted.msgContextInfo(chat);
-  }
-  const data = {
-    id: key,
-    ack: 0,
-    body,
-    from,
-    to: chat.id,
-    local: true,
-    self: 'out',
-    t: Math.floor(Date.now() / 1000),
-    isNewMsg: true,
-    type: 'chat',
-    ...req('WAWebGetEphemeralFieldsMsgActionsUtils').getEphemeralFields(chat),
-    ...quote,
-  };
-  const [added, sent] = req('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, data);
-  await added;
-  await sent;
-  return toPageMessage(Collections.Msg.get(keyString(key)) as AppMsg);
-}
-
-function toPageMessage(msg: AppMsg): PageMessage {
-  const data = typeof msg.serialize === 'function' ? msg.serialize() : {};
-  const hasMedia = typeof msg.directPath === 'string' && msg.directPath !== '';
-  const text = (hasMedia ? msg.caption : msg.body) ?? '';
-  const findLinks = (w['require'] as (name: string) => any)('WALinkify')?.findLinks as
-    ((t: string) => Array<{ href: string; suspiciousCharacters?: Set<string> }>) | undefined;
-  const author = widString(msg.author);
-  return {
-    id: keyString(msg.id),
-    chatId: widString(msg.id.remote),
-    from: widString(msg.from),
-    to: widString(msg.to),
-    ...(author === '' ? {} : { author }),
-    body: text,
-    type: msg.type ?? 'chat',
-    fromMe: msg.id.fromMe,
-    timestamp: msg.t ?? 0,
-    ack: typeof msg.ack === 'number' ? msg.ack : 0,
-    hasMedia,
-    hasQuotedMsg: Boolean(data['quotedMsg']),
-    isForwarded: data['isForwarded'] === true,
-    mentionedIds: Array.isArray(data['mentionedJidList']) ? (data['mentionedJidList'] as unknown[]).map(widString).filter(Boolean) : [],
-    links: (findLinks?.(text) ?? []).map((l) => ({ link: l.href, isSuspicious: Boolean(l.suspiciousCharacters?.size) })),
-  };
 }
 
 /** Which group event a `gp2` subtype is, as whatsapp-web.js users know them. */
@@ -209,6 +114,8 @@ function start(hadSession: boolean): void {
       };
     },
     sendText: async (chatId, body, quotedId) => sendText(req, chatId, body, quotedId),
+    sendMedia: async (chatId, media, options) => sendMedia(req, chatId, media, options),
+    downloadMedia: async (messageId) => downloadMedia(req, messageId),
     logout: async () => {
       await Socket.logout();
     },
