@@ -7,6 +7,8 @@ export { GroupNotification, Message } from './client/message';
 export { MessageMedia } from './client/media';
 export type { MessageSendOptions } from './client/message';
 export type { MessageId } from './client/message';
+export { Chat, Contact, GroupChat } from './client/chat';
+export type { FetchMessagesOptions, GroupParticipant, Wid } from './client/chat';
 export type { ClientOptions, ClientEvents, ClientInfo, DisconnectReason } from './client/types';
 
 export { AuthStrategy } from './auth/strategy';

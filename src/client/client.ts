@@ -9,18 +9,17 @@ import { findChromium } from '../browser/executable';
 import { closeBrowser, launchBrowser } from '../browser/launch';
 import { ClientClosedError, InvalidOptionError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
 import { firstSettled } from '../util/deadline';
-import { nonNegativeNumber } from '../util/options';
-import { TypedEmitter, type WaitForOptions } from '../util/typed-emitter';
+import { type WaitForOptions } from '../util/typed-emitter';
 import { WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
-import { MessageMedia } from './media';
-import { Message, type MessageSendOptions } from './message';
+import { ClientApi } from './api';
+import { Message } from './message';
 import { PageReports } from './page-reports';
 import type { Phase, Run } from './run';
-import { type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
+import { validateOptions, type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
 
 export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
-export class Client extends TypedEmitter<ClientEvents> {
+export class Client extends ClientApi {
   readonly options: Readonly<ClientOptions>;
   readonly authStrategy: AuthStrategy;
   /** Set when `ready` fires. */
@@ -144,33 +143,7 @@ export class Client extends TypedEmitter<ClientEvents> {
     return web.state();
   }
 
-  /** Sends a text message. `chatId` is `<number>@c.us` (a bare number is accepted). */
-  /** Sends a text, or media (`MessageMedia`, with `caption`, `sendMediaAsDocument`, `sendAudioAsVoice`). */
-  async sendMessage(chatId: string, content: string | MessageMedia, options: MessageSendOptions = {}): Promise<Message> {
-    if (typeof chatId !== 'string' || chatId === '') throw new InvalidOptionError('chatId must be a non-empty string');
-    if (typeof content !== 'string' && !(content instanceof MessageMedia)) {
-      throw new InvalidOptionError('content must be a string or a MessageMedia');
-    }
-    const web = this.#readyPage('sendMessage()');
-    const target = chatId.includes('@') ? chatId : `${chatId}@c.us`;
-    if (typeof content === 'string') return new Message(this, await web.sendText(target, content, options.quotedMessageId));
-    const media = { mimetype: content.mimetype, data: content.data, ...(content.filename ? { filename: content.filename } : {}) };
-    const sent = await web.sendMedia(target, media, {
-      ...(options.caption === undefined ? {} : { caption: options.caption }),
-      ...(options.quotedMessageId === undefined ? {} : { quotedId: options.quotedMessageId }),
-      asDocument: options.sendMediaAsDocument === true,
-      asVoice: options.sendAudioAsVoice === true,
-    });
-    return new Message(this, sent);
-  }
-
-  /** A message's media, decrypted; `undefined` when it has none or it expired. */
-  async downloadMedia(messageId: string): Promise<MessageMedia | undefined> {
-    const media = await this.#readyPage('downloadMedia()').downloadMedia(messageId);
-    return media ? new MessageMedia(media.mimetype, media.data, media.filename ?? null, media.filesize ?? null) : undefined;
-  }
-
-  #readyPage(what: string): WebPage {
+  protected override readyPage(what: string): WebPage {
     const run = this.#run;
     if (!run?.web || !run.ready || this.#phase !== 'running') throw new NotReadyError(`${what} needs a client that is ready`);
     return run.web;
@@ -371,17 +344,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   }
 }
 
-/** Errors pass through; anything else thrown is wrapped with the original kept as `cause`. */
 /** waweb's errors pass through; anything else becomes a `PageError` (`PAGE_FAILED`) with the original as `cause`. */
 function asError(err: unknown): WawebError {
   return err instanceof WawebError ? err : new PageError(`unexpected failure: ${errorMessage(err)}`, { cause: err });
-}
-
-function validateOptions(options: ClientOptions): void {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('Client options must be an object');
-  const nonNegative = ['qrMaxRetries', 'authTimeoutMs', 'takeoverTimeoutMs'] as const;
-  for (const name of nonNegative) nonNegativeNumber(options[name], 0, name);
-  if (options.userAgent !== undefined && options.userAgent !== false && typeof options.userAgent !== 'string') {
-    throw new InvalidOptionError('userAgent must be a string or false');
-  }
 }

@@ -1,6 +1,7 @@
 import type { AuthStrategy, SessionSavedInfo } from '../auth/strategy';
 import type { PuppeteerOptions } from '../browser/launch';
-import type { AuthFailureError, WawebError } from '../errors';
+import { InvalidOptionError, type AuthFailureError, type WawebError } from '../errors';
+import { nonNegativeNumber } from '../util/options';
 import type { GroupNotification, Message } from './message';
 
 export interface ClientOptions {
@@ -74,3 +75,13 @@ export type ClientEvents = {
    */
   error: [error: WawebError];
 };
+
+/** Throws an `InvalidOptionError` (`INVALID_OPTION`) for options of the wrong type or range. */
+export function validateOptions(options: ClientOptions): void {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('Client options must be an object');
+  const nonNegative = ['qrMaxRetries', 'authTimeoutMs', 'takeoverTimeoutMs'] as const;
+  for (const name of nonNegative) nonNegativeNumber(options[name], 0, name);
+  if (options.userAgent !== undefined && options.userAgent !== false && typeof options.userAgent !== 'string') {
+    throw new InvalidOptionError('userAgent must be a string or false');
+  }
+}

@@ -43,6 +43,42 @@ export interface PageSendOptions {
   asVoice?: boolean;
 }
 
+export interface PageChat {
+  id: string;
+  name: string;
+  isGroup: boolean;
+  unreadCount: number;
+  /** Last activity, seconds since the epoch. */
+  timestamp: number;
+  archived: boolean;
+  pinned: boolean;
+  isMuted: boolean;
+  muteExpiration: number;
+  groupMetadata?: {
+    subject: string;
+    owner: string;
+    desc: string;
+    /** Seconds since the epoch. */
+    creation: number;
+    participants: Array<{ id: string; isAdmin: boolean; isSuperAdmin: boolean }>;
+  };
+  lastMessage?: PageMessage;
+}
+
+export interface PageContact {
+  id: string;
+  number: string;
+  name?: string;
+  pushname?: string;
+  shortName?: string;
+  isMe: boolean;
+  isUser: boolean;
+  isGroup: boolean;
+  isMyContact: boolean;
+  isBusiness: boolean;
+  isBlocked: boolean;
+}
+
 /** A group notification (`gp2`): who did what to whom. */
 export interface PageGroupNotification {
   id: string;
@@ -86,6 +122,14 @@ export interface PageApi {
   sendText(chatId: string, body: string, quotedId?: string): Promise<PageMessage>;
   sendMedia(chatId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage>;
   downloadMedia(messageId: string): Promise<PageMedia | null>;
+  getChats(): Promise<PageChat[]>;
+  getChat(chatId: string): Promise<PageChat | null>;
+  getContacts(): Promise<PageContact[]>;
+  getContact(contactId: string): Promise<PageContact>;
+  numberId(number: string): Promise<string | null>;
+  sendSeen(chatId: string): Promise<boolean>;
+  chatState(chatId: string, state: 'typing' | 'recording' | 'stop'): Promise<void>;
+  fetchMessages(chatId: string, limit?: number, fromMe?: boolean): Promise<PageMessage[]>;
   logout(): Promise<void>;
   takeover(): void;
   refreshQr(): void;

@@ -10,6 +10,8 @@ import {
   BRIDGE_BINDING,
   PAGE_API,
   type PageApi,
+  type PageChat,
+  type PageContact,
   type PageEvent,
   type PageGroupNotification,
   type PageInfo,
@@ -98,6 +100,39 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
 
   sendText(chatId: string, body: string, quotedId?: string): Promise<PageMessage> {
     return this.#call('sendText', chatId, body, quotedId);
+  }
+
+  getChats(): Promise<PageChat[]> {
+    return this.#call('getChats');
+  }
+
+  getChat(chatId: string): Promise<PageChat | null> {
+    return this.#call('getChat', chatId);
+  }
+
+  getContacts(): Promise<PageContact[]> {
+    return this.#call('getContacts');
+  }
+
+  getContact(contactId: string): Promise<PageContact> {
+    return this.#call('getContact', contactId);
+  }
+
+  /** The registered user's wid for a number, or `null` when it is not on WhatsApp. */
+  numberId(number: string): Promise<string | null> {
+    return this.#call('numberId', number);
+  }
+
+  sendSeen(chatId: string): Promise<boolean> {
+    return this.#call('sendSeen', chatId);
+  }
+
+  chatState(chatId: string, state: 'typing' | 'recording' | 'stop'): Promise<void> {
+    return this.#call('chatState', chatId, state);
+  }
+
+  fetchMessages(chatId: string, limit?: number, fromMe?: boolean): Promise<PageMessage[]> {
+    return this.#call('fetchMessages', chatId, limit, fromMe);
   }
 
   /**

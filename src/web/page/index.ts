@@ -6,6 +6,7 @@
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo } from '../bridge';
 import { keyString, toPageMessage, widString, type AppMsg } from './messages';
+import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, sendMedia, sendText } from './send';
 
 type Handler = (...args: any[]) => void;
@@ -116,6 +117,14 @@ function start(hadSession: boolean): void {
     sendText: async (chatId, body, quotedId) => sendText(req, chatId, body, quotedId),
     sendMedia: async (chatId, media, options) => sendMedia(req, chatId, media, options),
     downloadMedia: async (messageId) => downloadMedia(req, messageId),
+    getChats: async () => getChats(req),
+    getChat: async (chatId) => getChat(req, chatId),
+    getContacts: async () => getContacts(req),
+    getContact: async (contactId) => getContact(req, contactId),
+    numberId: async (number) => numberId(req, number),
+    sendSeen: async (chatId) => sendSeen(req, chatId),
+    chatState: async (chatId, state) => chatState(req, chatId, state),
+    fetchMessages: async (chatId, limit, fromMe) => fetchMessages(req, chatId, limit, fromMe),
     logout: async () => {
       await Socket.logout();
     },

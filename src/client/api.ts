@@ -1,0 +1,85 @@
+/**
+ * What bots call on a ready client: messages, media, chats, contacts. The lifecycle (start, stop,
+ * events) lives in `Client`, which supplies the ready page.
+ */
+import { InvalidOptionError, PageError } from '../errors';
+import { TypedEmitter } from '../util/typed-emitter';
+import type { WebPage } from '../web/web-page';
+import { Contact, chatIdOf, toChat, toWid, type Chat, type ChatHost, type Wid } from './chat';
+import { MessageMedia } from './media';
+import { Message, type MessageSendOptions } from './message';
+import type { ClientEvents } from './types';
+
+export abstract class ClientApi extends TypedEmitter<ClientEvents> {
+  readonly #chatHost: ChatHost = {
+    readyPage: (what) => this.readyPage(what),
+    sendMessage: (chatId, content, options) => this.sendMessage(chatId, content, options),
+    downloadMedia: (messageId) => this.downloadMedia(messageId),
+  };
+
+  /** The page of a client that is ready; throws a `NotReadyError` otherwise. */
+  protected abstract readyPage(what: string): WebPage;
+
+  /** Sends a text, or media (`MessageMedia`, with `caption`, `sendMediaAsDocument`, `sendAudioAsVoice`). */
+  async sendMessage(chatId: string, content: string | MessageMedia, options: MessageSendOptions = {}): Promise<Message> {
+    const target = chatIdOf(chatId);
+    if (typeof content !== 'string' && !(content instanceof MessageMedia)) {
+      throw new InvalidOptionError('content must be a string or a MessageMedia');
+    }
+    const web = this.readyPage('sendMessage()');
+    if (typeof content === 'string') return new Message(this, await web.sendText(target, content, options.quotedMessageId));
+    const media = { mimetype: content.mimetype, data: content.data, ...(content.filename ? { filename: content.filename } : {}) };
+    const sent = await web.sendMedia(target, media, {
+      ...(options.caption === undefined ? {} : { caption: options.caption }),
+      ...(options.quotedMessageId === undefined ? {} : { quotedId: options.quotedMessageId }),
+      asDocument: options.sendMediaAsDocument === true,
+      asVoice: options.sendAudioAsVoice === true,
+    });
+    return new Message(this, sent);
+  }
+
+  /** A message's media, decrypted; `undefined` when it has none or it expired. */
+  async downloadMedia(messageId: string): Promise<MessageMedia | undefined> {
+    const media = await this.readyPage('downloadMedia()').downloadMedia(messageId);
+    return media ? new MessageMedia(media.mimetype, media.data, media.filename ?? null, media.filesize ?? null) : undefined;
+  }
+
+  /** Every chat the app has loaded, groups as `GroupChat`. */
+  async getChats(): Promise<Chat[]> {
+    return (await this.readyPage('getChats()').getChats()).map((c) => toChat(this.#chatHost, c));
+  }
+
+  /** One chat by id (`<number>@c.us`, `<id>@g.us`; a bare number is accepted). */
+  async getChatById(chatId: string): Promise<Chat> {
+    const target = chatIdOf(chatId);
+    const data = await this.readyPage('getChatById()').getChat(target);
+    if (!data) throw new PageError(`no chat with ${target}`);
+    return toChat(this.#chatHost, data);
+  }
+
+  async getContacts(): Promise<Contact[]> {
+    return (await this.readyPage('getContacts()').getContacts()).map((c) => new Contact(this.#chatHost, c));
+  }
+
+  async getContactById(contactId: string): Promise<Contact> {
+    const target = chatIdOf(contactId, 'contactId');
+    return new Contact(this.#chatHost, await this.readyPage('getContactById()').getContact(target));
+  }
+
+  /** The WhatsApp id of a phone number, or `null` when the number is not on WhatsApp. */
+  async getNumberId(number: string): Promise<Wid | null> {
+    const target = chatIdOf(number, 'number');
+    const id = await this.readyPage('getNumberId()').numberId(target);
+    return id === null ? null : toWid(id);
+  }
+
+  async isRegisteredUser(id: string): Promise<boolean> {
+    return (await this.getNumberId(id)) !== null;
+  }
+
+  /** Marks a chat read; the sender's phone shows blue ticks. */
+  async sendSeen(chatId: string): Promise<boolean> {
+    const target = chatIdOf(chatId);
+    return this.readyPage('sendSeen()').sendSeen(target);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Issue 10, chats and contacts: waweb's Client lists chats (groups as GroupChat) and contacts the
+ * way whatsapp-web.js does, reads a chat's history, marks it read, shows typing, and tells
+ * registered numbers from unregistered ones, all against the simulator's phone.
+ */
+import { Chat, Client, Contact, GroupChat, NoAuth, NotReadyError } from '../../src/index';
+import { ClientHarness } from '../helpers/client';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
+
+const env = useSimulatorHarnesses('waweb-client-chats-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
+
+test('chats, groups, history, seen, typing, contacts and number lookup', async () => {
+  const number = '15553000201';
+  const contact = '15557770401';
+  const contactId = `${contact}@c.us`;
+  const phone = env.sim.phone(number);
+  await phone.addContact(contact, 'Alice Example');
+  await phone.addHistory(contact, 'from before', 600);
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+
+  await phone.receiveText(contact, 'hello');
+  await c.until('message');
+  const group = await phone.createGroup('Chats test', [contact]);
+  await phone.receiveGroupText(group.id, contact, 'hi group');
+  await c.until('message', 2);
+
+  // getChats: the direct chat under the saved name, the group as a GroupChat.
+  const chats = await c.client.getChats();
+  const direct = chats.find((ch) => ch.id._serialized === contactId);
+  expect(direct).toBeInstanceOf(Chat);
+  expect(direct).not.toBeInstanceOf(GroupChat);
+  expect(direct).toMatchObject({ id: { user: contact, server: 'c.us' }, name: 'Alice Example', isGroup: false });
+  expect(direct!.lastMessage?.body).toBe('hello');
+  const groupChat = await c.client.getChatById(group.id);
+  expect(groupChat).toBeInstanceOf(GroupChat);
+  expect(groupChat).toMatchObject({ name: 'Chats test', isGroup: true, owner: { _serialized: `${number}@c.us` } });
+  expect((groupChat as GroupChat).participants.map((p) => p.id._serialized).sort()).toEqual([contactId, `${number}@c.us`].sort());
+  expect(chats.some((ch) => ch.id._serialized === group.id && ch instanceof GroupChat)).toBe(true);
+
+  // History, oldest first; limit keeps the most recent; fromMe filters.
+  expect((await direct!.fetchMessages()).map((m) => m.body)).toEqual(['from before', 'hello']);
+  expect((await direct!.fetchMessages({ limit: 1 })).map((m) => m.body)).toEqual(['hello']);
+  expect(await direct!.fetchMessages({ fromMe: true })).toEqual([]);
+  await expect(direct!.fetchMessages({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+
+  // Seen and typing reach the phone; the send after them is ordered behind them on the socket.
+  expect(await direct!.sendSeen()).toBe(true);
+  await direct!.sendStateTyping();
+  await direct!.sendMessage('typed');
+  expect(phone.seenChats()).toContain(contactId);
+  expect(phone.chatState(contactId)).toBe('composing');
+  await direct!.clearState();
+  await c.client.sendMessage(contactId, 'done');
+  expect(phone.chatState(contactId)).toBe('paused');
+  expect((await direct!.fetchMessages({ fromMe: true })).map((m) => m.body)).toEqual(['typed', 'done']);
+
+  // Contacts: the saved one, by list and by id, and its chat.
+  const contacts = await c.client.getContacts();
+  const alice = contacts.find((k) => k.id._serialized === contactId);
+  expect(alice).toBeInstanceOf(Contact);
+  expect(alice).toMatchObject({ number: contact, name: 'Alice Example', isMyContact: true, isUser: true, isGroup: false, isMe: false });
+  const byId = await c.client.getContactById(contact);
+  expect(byId.name).toBe('Alice Example');
+  expect((await byId.getChat()).id._serialized).toBe(contactId);
+
+  // Number lookup: the contact is on WhatsApp, a never-seen number is not.
+  expect(await c.client.getNumberId(contact)).toEqual({ server: 'c.us', user: contact, _serialized: contactId });
+  expect(await c.client.getNumberId('15559990001')).toBeNull();
+  expect(await c.client.isRegisteredUser(contactId)).toBe(true);
+  expect(await c.client.isRegisteredUser('15559990001')).toBe(false);
+});
+
+test('chat calls on a client that is not ready reject with NOT_READY; bad ids with INVALID_OPTION', async () => {
+  const client = new Client({ authStrategy: new NoAuth() });
+  await expect(client.getChats()).rejects.toBeInstanceOf(NotReadyError);
+  await expect(client.getNumberId('15551234567')).rejects.toMatchObject({ code: 'NOT_READY' });
+  await expect(client.getChatById('')).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  await expect(client.sendSeen(42 as unknown as string)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  await client.destroy();
+});
