@@ -15,6 +15,8 @@ export abstract class ClientApi extends TypedEmitter<ClientEvents> {
     readyPage: (what) => this.readyPage(what),
     sendMessage: (chatId, content, options) => this.sendMessage(chatId, content, options),
     downloadMedia: (messageId) => this.downloadMedia(messageId),
+    getChatById: (chatId) => this.getChatById(chatId),
+    getContactById: (contactId) => this.getContactById(contactId),
   };
 
   /** The page of a client that is ready; throws a `NotReadyError` otherwise. */
@@ -27,6 +29,7 @@ export abstract class ClientApi extends TypedEmitter<ClientEvents> {
       throw new InvalidOptionError('content must be a string or a MessageMedia');
     }
     const web = this.readyPage('sendMessage()');
+    if (options.sendSeen !== false) await web.sendSeen(target);
     if (typeof content === 'string') return new Message(this, await web.sendText(target, content, options.quotedMessageId));
     const media = { mimetype: content.mimetype, data: content.data, ...(content.filename ? { filename: content.filename } : {}) };
     const sent = await web.sendMedia(target, media, {
@@ -42,6 +45,11 @@ export abstract class ClientApi extends TypedEmitter<ClientEvents> {
   async downloadMedia(messageId: string): Promise<MessageMedia | undefined> {
     const media = await this.readyPage('downloadMedia()').downloadMedia(messageId);
     return media ? new MessageMedia(media.mimetype, media.data, media.filename ?? null, media.filesize ?? null) : undefined;
+  }
+
+  /** The WhatsApp Web version the page runs (`Debug.VERSION`). */
+  async getWWebVersion(): Promise<string> {
+    return this.readyPage('getWWebVersion()').version ?? '';
   }
 
   /** Every chat the app has loaded, groups as `GroupChat`. */

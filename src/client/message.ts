@@ -1,4 +1,5 @@
 import type { PageGroupNotification, PageMessage } from '../web/bridge';
+import type { Chat, Contact } from './chat';
 import type { MessageMedia } from './media';
 
 /** The options of `sendMessage` waweb supports (whatsapp-web.js's names). */
@@ -8,12 +9,16 @@ export interface MessageSendOptions {
   caption?: string;
   sendMediaAsDocument?: boolean;
   sendAudioAsVoice?: boolean;
+  /** Mark the chat read before sending, as whatsapp-web.js does. @default true */
+  sendSeen?: boolean;
 }
 
 /** What a Message needs of the client: sending back into the same chat, and its media. */
 export interface MessageSender {
   sendMessage(chatId: string, content: string | MessageMedia, options?: MessageSendOptions): Promise<Message>;
   downloadMedia(messageId: string): Promise<MessageMedia | undefined>;
+  getChatById(chatId: string): Promise<Chat>;
+  getContactById(contactId: string): Promise<Contact>;
 }
 
 export interface MessageId {
@@ -81,6 +86,16 @@ export class Message {
   /** Sends `content` to this message's chat, quoting it. */
   reply(content: string | MessageMedia, options: Omit<MessageSendOptions, 'quotedMessageId'> = {}): Promise<Message> {
     return this.#client.sendMessage(this.chatId, content, { ...options, quotedMessageId: this.id._serialized });
+  }
+
+  /** The chat this message is in. */
+  getChat(): Promise<Chat> {
+    return this.#client.getChatById(this.chatId);
+  }
+
+  /** Who sent it: the member in groups, the chat's contact otherwise (yourself for own messages). */
+  getContact(): Promise<Contact> {
+    return this.#client.getContactById(this.author ?? this.from);
   }
 
   /** The media, decrypted; `undefined` when there is none or it expired on the servers. */

@@ -55,6 +55,7 @@ export type WebPageEvents = {
 
 export class WebPage extends TypedEmitter<WebPageEvents> {
   #booted = false;
+  #version: string | undefined;
 
   private constructor(readonly page: Page) {
     super();
@@ -76,6 +77,11 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     } catch (err) {
       throw new PageError(`could not open ${url}`, { cause: err });
     }
+  }
+
+  /** The app's version (`Debug.VERSION`), once it booted. */
+  get version(): string | undefined {
+    return this.#version;
   }
 
   get booted(): boolean {
@@ -206,6 +212,7 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     switch (event.type) {
       case 'booted':
         this.#booted = true;
+        this.#version = event.version;
         this.emit('booted', event.version, event.state, event.hadSession);
         return;
       case 'state':

@@ -46,15 +46,26 @@ test('chats, groups, history, seen, typing, contacts and number lookup', async (
   await expect(direct!.fetchMessages({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
 
   // Seen and typing reach the phone; the send after them is ordered behind them on the socket.
+  expect(phone.seenChats()).toEqual([]);
   expect(await direct!.sendSeen()).toBe(true);
   await direct!.sendStateTyping();
-  await direct!.sendMessage('typed');
-  expect(phone.seenChats()).toContain(contactId);
+  await direct!.sendMessage('typed', { sendSeen: false });
+  expect(phone.seenChats()).toEqual([contactId]);
   expect(phone.chatState(contactId)).toBe('composing');
   await direct!.clearState();
-  await c.client.sendMessage(contactId, 'done');
+  await c.client.sendMessage(contactId, 'done', { sendSeen: false });
   expect(phone.chatState(contactId)).toBe('paused');
   expect((await direct!.fetchMessages({ fromMe: true })).map((m) => m.body)).toEqual(['typed', 'done']);
+
+  // sendMessage marks the chat read first unless told not to (whatsapp-web.js's default).
+  await groupChat.sendMessage('to the group');
+  expect(phone.seenChats()).toEqual([contactId, group.id]);
+
+  // A message leads to its chat and its sender; the version is the page's.
+  const [fromGroup] = c.args('message')[1]!;
+  expect((await fromGroup.getChat()).id._serialized).toBe(group.id);
+  expect((await fromGroup.getContact()).name).toBe('Alice Example');
+  expect(await c.client.getWWebVersion()).toMatch(/^2\.\d+\.\d+/);
 
   // Contacts: the saved one, by list and by id, and its chat.
   const contacts = await c.client.getContacts();
