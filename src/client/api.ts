@@ -4,6 +4,7 @@
  */
 import { InvalidOptionError, PageError } from '../errors';
 import { TypedEmitter } from '../util/typed-emitter';
+import type { PageMessage } from '../web/bridge';
 import type { WebPage } from '../web/web-page';
 import { Contact, chatIdOf, toChat, toWid, type Chat, type ChatHost, type Wid } from './chat';
 import { MessageMedia } from './media';
@@ -22,6 +23,11 @@ export abstract class ClientApi extends TypedEmitter<ClientEvents> {
   /** The page of a client that is ready; throws a `NotReadyError` otherwise. */
   protected abstract readyPage(what: string): WebPage;
 
+  /** A page message as the `Message` bots get. */
+  protected toMessage(data: PageMessage): Message {
+    return new Message(this.#chatHost, data);
+  }
+
   /** Sends a text, or media (`MessageMedia`, with `caption`, `sendMediaAsDocument`, `sendAudioAsVoice`). */
   async sendMessage(chatId: string, content: string | MessageMedia, options: MessageSendOptions = {}): Promise<Message> {
     const target = chatIdOf(chatId);
@@ -30,7 +36,7 @@ export abstract class ClientApi extends TypedEmitter<ClientEvents> {
     }
     const web = this.readyPage('sendMessage()');
     if (options.sendSeen !== false) await web.sendSeen(target);
-    if (typeof content === 'string') return new Message(this, await web.sendText(target, content, options.quotedMessageId));
+    if (typeof content === 'string') return new Message(this.#chatHost, await web.sendText(target, content, options.quotedMessageId));
     const media = { mimetype: content.mimetype, data: content.data, ...(content.filename ? { filename: content.filename } : {}) };
     const sent = await web.sendMedia(target, media, {
       ...(options.caption === undefined ? {} : { caption: options.caption }),
@@ -38,7 +44,7 @@ export abstract class ClientApi extends TypedEmitter<ClientEvents> {
       asDocument: options.sendMediaAsDocument === true,
       asVoice: options.sendAudioAsVoice === true,
     });
-    return new Message(this, sent);
+    return new Message(this.#chatHost, sent);
   }
 
   /** A message's media, decrypted; `undefined` when it has none or it expired. */

@@ -4,14 +4,11 @@
  */
 import { InvalidOptionError, PageError } from '../errors';
 import type { PageChat, PageContact } from '../web/bridge';
-import type { WebPage } from '../web/web-page';
 import type { MessageMedia } from './media';
 import { Message, type MessageSendOptions, type MessageSender } from './message';
 
 /** What chats and contacts need of the client: its ready page, and sending. */
-export interface ChatHost extends MessageSender {
-  readyPage(what: string): WebPage;
-}
+export type ChatHost = MessageSender;
 
 /** A WhatsApp id split the way whatsapp-web.js does: `user@server`. */
 export interface Wid {

@@ -12,7 +12,6 @@ import { firstSettled } from '../util/deadline';
 import { type WaitForOptions } from '../util/typed-emitter';
 import { WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
 import { ClientApi } from './api';
-import { Message } from './message';
 import { PageReports } from './page-reports';
 import type { Phase, Run } from './run';
 import { validateOptions, type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
@@ -56,7 +55,7 @@ export class Client extends ClientApi {
       setInfo: (info) => {
         this.info = info;
       },
-      message: (data) => new Message(this, data),
+      message: (data) => this.toMessage(data),
     });
   }
 

@@ -1,4 +1,6 @@
+import { InvalidOptionError } from '../errors';
 import type { PageGroupNotification, PageMessage } from '../web/bridge';
+import type { WebPage } from '../web/web-page';
 import type { Chat, Contact } from './chat';
 import type { MessageMedia } from './media';
 
@@ -13,8 +15,10 @@ export interface MessageSendOptions {
   sendSeen?: boolean;
 }
 
-/** What a Message needs of the client: sending back into the same chat, and its media. */
+/** What messages, chats and contacts need of the client: its ready page, sending, lookups. */
 export interface MessageSender {
+  /** The page of a client that is ready; throws a `NotReadyError` otherwise. */
+  readyPage(what: string): WebPage;
   sendMessage(chatId: string, content: string | MessageMedia, options?: MessageSendOptions): Promise<Message>;
   downloadMedia(messageId: string): Promise<MessageMedia | undefined>;
   getChatById(chatId: string): Promise<Chat>;
@@ -96,6 +100,34 @@ export class Message {
   /** Who sent it: the member in groups, the chat's contact otherwise (yourself for own messages). */
   getContact(): Promise<Contact> {
     return this.#client.getContactById(this.author ?? this.from);
+  }
+
+  /** The message this one quotes, or `undefined` when it quotes none. */
+  async getQuotedMessage(): Promise<Message | undefined> {
+    if (!this.hasQuotedMsg) return undefined;
+    const quoted = await this.#client.readyPage('getQuotedMessage()').quotedMessage(this.id._serialized);
+    return quoted ? new Message(this.#client, quoted) : undefined;
+  }
+
+  /** Reacts with an emoji; `''` takes the reaction back. */
+  async react(reaction: string): Promise<void> {
+    if (typeof reaction !== 'string') throw new InvalidOptionError('reaction must be a string (an emoji, or empty to remove)');
+    await this.#client.readyPage('react()').react(this.id._serialized, reaction);
+  }
+
+  /** Edits an own text message; `null` when WhatsApp does not allow it (not own, not text). */
+  async edit(content: string): Promise<Message | null> {
+    if (typeof content !== 'string') throw new InvalidOptionError('content must be a string');
+    const edited = await this.#client.readyPage('edit()').edit(this.id._serialized, content);
+    return edited ? new Message(this.#client, edited) : null;
+  }
+
+  /**
+   * Deletes the message: for everyone when `everyone` is true and WhatsApp allows it (own messages),
+   * otherwise only on this device, as whatsapp-web.js does.
+   */
+  async delete(everyone = false): Promise<void> {
+    await this.#client.readyPage('delete()').remove(this.id._serialized, everyone === true);
   }
 
   /** The media, decrypted; `undefined` when there is none or it expired on the servers. */

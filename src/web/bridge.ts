@@ -130,6 +130,10 @@ export interface PageApi {
   sendSeen(chatId: string): Promise<boolean>;
   chatState(chatId: string, state: 'typing' | 'recording' | 'stop'): Promise<void>;
   fetchMessages(chatId: string, limit?: number, fromMe?: boolean): Promise<PageMessage[]>;
+  react(messageId: string, reaction: string): Promise<void>;
+  edit(messageId: string, body: string): Promise<PageMessage | null>;
+  remove(messageId: string, everyone: boolean): Promise<'everyone' | 'me'>;
+  quotedMessage(messageId: string): Promise<PageMessage | null>;
   logout(): Promise<void>;
   takeover(): void;
   refreshQr(): void;

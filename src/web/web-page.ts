@@ -141,6 +141,22 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     return this.#call('fetchMessages', chatId, limit, fromMe);
   }
 
+  react(messageId: string, reaction: string): Promise<void> {
+    return this.#call('react', messageId, reaction);
+  }
+
+  edit(messageId: string, body: string): Promise<PageMessage | null> {
+    return this.#call('edit', messageId, body);
+  }
+
+  remove(messageId: string, everyone: boolean): Promise<'everyone' | 'me'> {
+    return this.#call('remove', messageId, everyone);
+  }
+
+  quotedMessage(messageId: string): Promise<PageMessage | null> {
+    return this.#call('quotedMessage', messageId);
+  }
+
   /**
    * Logs out through the app and resolves once the app confirms it (its
    * `logout` command fires after the server agreed). The page navigates away

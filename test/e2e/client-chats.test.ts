@@ -83,6 +83,42 @@ test('chats, groups, history, seen, typing, contacts and number lookup', async (
   expect(await c.client.isRegisteredUser('15559990001')).toBe(false);
 });
 
+test('Message actions: getQuotedMessage, react, edit, delete for everyone and for this device', async () => {
+  const number = '15553000202';
+  const contact = '15557770402';
+  const contactId = `${contact}@c.us`;
+  const phone = env.sim.phone(number);
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+
+  const first = await c.client.sendMessage(contactId, 'first');
+  const second = await c.client.sendMessage(contactId, 'second');
+  await phone.receiveText(contact, 'about first', { quotedId: first.id.id });
+  const [question] = await c.until('message');
+  expect(question.hasQuotedMsg).toBe(true);
+  expect((await question.getQuotedMessage())?.body).toBe('first');
+  expect(await first.getQuotedMessage()).toBeUndefined();
+
+  await question.react('👍');
+  const edited = await second.edit('second, edited');
+  expect(edited?.body).toBe('second, edited');
+  expect(await question.edit('not mine')).toBeNull();
+  await first.delete(true);
+  // The actions travel ahead of this send on the same socket.
+  await c.client.sendMessage(contactId, 'sync', { sendSeen: false });
+  expect(phone.receivedMessages().find((m) => m.id === question.id.id)?.reaction).toBe('👍');
+  expect(phone.sentMessages().find((m) => m.id === second.id.id)).toMatchObject({ edited: true, body: 'second, edited' });
+  expect(phone.sentMessages().find((m) => m.id === first.id.id)?.type).toBe('revoked');
+
+  // Someone else's message: delete(true) falls back to this device only; the phone keeps it.
+  await question.delete(true);
+  const chat = await question.getChat();
+  expect((await chat.fetchMessages()).map((m) => m.id.id)).not.toContain(question.id.id);
+  expect(phone.receivedMessages().find((m) => m.id === question.id.id)?.type).not.toBe('revoked');
+  await expect(second.react(5 as unknown as string)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+});
+
 test('chat calls on a client that is not ready reject with NOT_READY; bad ids with INVALID_OPTION', async () => {
   const client = new Client({ authStrategy: new NoAuth() });
   await expect(client.getChats()).rejects.toBeInstanceOf(NotReadyError);

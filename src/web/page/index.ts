@@ -6,6 +6,7 @@
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo } from '../bridge';
 import { keyString, toPageMessage, widString, type AppMsg } from './messages';
+import { edit, quotedMessage, react, remove } from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, sendMedia, sendText } from './send';
 
@@ -125,6 +126,10 @@ function start(hadSession: boolean): void {
     sendSeen: async (chatId) => sendSeen(req, chatId),
     chatState: async (chatId, state) => chatState(req, chatId, state),
     fetchMessages: async (chatId, limit, fromMe) => fetchMessages(req, chatId, limit, fromMe),
+    react: async (messageId, reaction) => react(req, messageId, reaction),
+    edit: async (messageId, body) => edit(req, messageId, body),
+    remove: async (messageId, everyone) => remove(req, messageId, everyone),
+    quotedMessage: async (messageId) => quotedMessage(req, messageId),
     logout: async () => {
       await Socket.logout();
     },
