@@ -3,7 +3,7 @@
  * survives restarts, machines and crashes. The public surface, written by hand.
  */
 export { Client, DEFAULT_USER_AGENT } from './client/client';
-export { GroupNotification, Message } from './client/message';
+export { GroupNotification, Message, Reaction } from './client/message';
 export { MessageMedia } from './client/media';
 export type { MessageSendOptions } from './client/message';
 export type { MessageId } from './client/message';

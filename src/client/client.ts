@@ -253,6 +253,7 @@ export class Client extends ClientApi {
     web.on('ack', (message, ack) => this.#enqueue(run, async () => reports.onAck(message, ack)));
     web.on('revoked', (message) => this.#enqueue(run, async () => reports.onRevoked(message)));
     web.on('edited', (message, body, previous) => this.#enqueue(run, async () => reports.onEdited(message, body, previous)));
+    web.on('reaction', (reaction) => this.#enqueue(run, async () => reports.onReaction(reaction)));
     web.on('group', (kind, notification) => this.#enqueue(run, async () => reports.onGroup(kind, notification)));
     web.on('pageError', (message) => this.#enqueue(run, async () => this.emit('error', new PageError(message))));
     // A crashed tab leaves the browser up but the session unusable.

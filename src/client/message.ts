@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors';
-import type { PageGroupNotification, PageMessage } from '../web/bridge';
+import type { PageGroupNotification, PageMessage, PageReaction } from '../web/bridge';
 import type { WebPage } from '../web/web-page';
 import type { Chat, Contact } from './chat';
 import type { MessageMedia } from './media';
@@ -159,5 +159,34 @@ export class GroupNotification {
     this.recipientIds = data.recipientIds;
     this.timestamp = data.timestamp;
     this.body = data.body;
+  }
+}
+
+/** A key read from its serialized form `<fromMe>_<chat>_<id>`. */
+function parseKey(serialized: string): MessageId {
+  const [fromMe, remote, ...rest] = serialized.split('_');
+  return { fromMe: fromMe === 'true', remote: remote ?? '', id: rest.join('_'), _serialized: serialized };
+}
+
+/** A reaction someone sent (`message_reaction`); `reaction` is `''` when they took it back. */
+export class Reaction {
+  readonly id: MessageId;
+  /** The message reacted to. */
+  readonly msgId: MessageId;
+  readonly senderId: string;
+  readonly reaction: string;
+  /** Seconds since the epoch. */
+  readonly timestamp: number;
+  readonly read: boolean;
+  readonly orphan: number;
+
+  constructor(data: PageReaction) {
+    this.id = parseKey(data.id);
+    this.msgId = parseKey(data.msgId);
+    this.senderId = data.senderId;
+    this.reaction = data.reaction;
+    this.timestamp = data.timestamp;
+    this.read = data.read;
+    this.orphan = data.orphan;
   }
 }

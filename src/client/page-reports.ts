@@ -4,9 +4,9 @@
  * `ready`, `disconnected`). Handlers run one at a time, in order, through the client's queue.
  */
 import type { AuthStrategy } from '../auth/strategy';
-import type { PageGroupNotification, PageMessage } from '../web/bridge';
+import type { PageGroupNotification, PageMessage, PageReaction } from '../web/bridge';
 import { sessionState } from '../web/states';
-import { GroupNotification, type Message } from './message';
+import { GroupNotification, Reaction, type Message } from './message';
 import type { Run } from './run';
 import { AuthFailureError, PageError } from '../errors';
 import { type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
@@ -156,6 +156,10 @@ export class PageReports {
 
   onEdited(data: PageMessage, body: string, previous: string): void {
     this.host.emit('message_edit', this.host.message(data), body, previous);
+  }
+
+  onReaction(data: PageReaction): void {
+    this.host.emit('message_reaction', new Reaction(data));
   }
 
   onGroup(kind: keyof typeof GROUP_EVENTS, data: PageGroupNotification): void {

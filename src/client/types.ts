@@ -2,7 +2,7 @@ import type { AuthStrategy, SessionSavedInfo } from '../auth/strategy';
 import type { PuppeteerOptions } from '../browser/launch';
 import { InvalidOptionError, type AuthFailureError, type WawebError } from '../errors';
 import { nonNegativeNumber } from '../util/options';
-import type { GroupNotification, Message } from './message';
+import type { GroupNotification, Message, Reaction } from './message';
 
 export interface ClientOptions {
   /** How the session is kept. @default new NoAuth() */
@@ -64,6 +64,7 @@ export type ClientEvents = {
   /** The message as it is now (revoked); waweb does not keep the content it had. */
   message_revoke_everyone: [message: Message];
   message_edit: [message: Message, newBody: string, prevBody: string];
+  message_reaction: [reaction: Reaction];
   group_join: [notification: GroupNotification];
   group_leave: [notification: GroupNotification];
   group_admin_changed: [notification: GroupNotification];

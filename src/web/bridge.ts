@@ -79,6 +79,22 @@ export interface PageContact {
   isBlocked: boolean;
 }
 
+/** A reaction someone sent to a message. */
+export interface PageReaction {
+  /** The reaction's own key. */
+  id: string;
+  /** The message reacted to. */
+  msgId: string;
+  chatId: string;
+  senderId: string;
+  /** The emoji; empty when the sender took the reaction back. */
+  reaction: string;
+  /** Seconds since the epoch. */
+  timestamp: number;
+  read: boolean;
+  orphan: number;
+}
+
 /** A group notification (`gp2`): who did what to whom. */
 export interface PageGroupNotification {
   id: string;
@@ -110,6 +126,7 @@ export type PageEvent =
   | { type: 'ack'; message: PageMessage; ack: number }
   | { type: 'revoked'; message: PageMessage }
   | { type: 'edited'; message: PageMessage; body: string; previous: string }
+  | { type: 'reaction'; reaction: PageReaction }
   | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update'; notification: PageGroupNotification }
   | { type: 'error'; message: string }
   /** The page adapter could not hook into the app (e.g. a module it needs is missing). */

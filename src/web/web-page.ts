@@ -17,6 +17,7 @@ import {
   type PageInfo,
   type PageMedia,
   type PageMessage,
+  type PageReaction,
   type PageSendOptions,
 } from './bridge';
 import { PAGE_BUNDLE } from './page-bundle.generated';
@@ -48,6 +49,7 @@ export type WebPageEvents = {
   ack: [message: PageMessage, ack: number];
   revoked: [message: PageMessage];
   edited: [message: PageMessage, body: string, previous: string];
+  reaction: [reaction: PageReaction];
   group: [kind: 'join' | 'leave' | 'admin' | 'update', notification: PageGroupNotification];
   pageError: [message: string];
   startFailed: [message: string];
@@ -260,6 +262,9 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
         return;
       case 'edited':
         this.emit('edited', event.message, event.body, event.previous);
+        return;
+      case 'reaction':
+        this.emit('reaction', event.reaction);
         return;
       case 'group':
         this.emit('group', event.kind, event.notification);

@@ -3,7 +3,7 @@
  * way whatsapp-web.js does, reads a chat's history, marks it read, shows typing, and tells
  * registered numbers from unregistered ones, all against the simulator's phone.
  */
-import { Chat, Client, Contact, GroupChat, NoAuth, NotReadyError } from '../../src/index';
+import { Chat, Client, Contact, GroupChat, NoAuth, NotReadyError, Reaction } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
@@ -83,7 +83,7 @@ test('chats, groups, history, seen, typing, contacts and number lookup', async (
   expect(await c.client.isRegisteredUser('15559990001')).toBe(false);
 });
 
-test('Message actions: getQuotedMessage, react, edit, delete for everyone and for this device', async () => {
+test('Message actions: getQuotedMessage, message_reaction, react, edit, delete for everyone and for this device', async () => {
   const number = '15553000202';
   const contact = '15557770402';
   const contactId = `${contact}@c.us`;
@@ -99,6 +99,12 @@ test('Message actions: getQuotedMessage, react, edit, delete for everyone and fo
   expect(question.hasQuotedMsg).toBe(true);
   expect((await question.getQuotedMessage())?.body).toBe('first');
   expect(await first.getQuotedMessage()).toBeUndefined();
+
+  // A reaction from the contact arrives as message_reaction, pointing at the message.
+  await phone.react(first.id.id, '❤️');
+  const [reaction] = await c.until('message_reaction');
+  expect(reaction).toBeInstanceOf(Reaction);
+  expect(reaction).toMatchObject({ reaction: '❤️', senderId: contactId, msgId: { _serialized: first.id._serialized, fromMe: true } });
 
   await question.react('👍');
   const edited = await second.edit('second, edited');

@@ -26,6 +26,7 @@ export const CLIENT_EVENTS = [
   'message_ack',
   'message_revoke_everyone',
   'message_edit',
+  'message_reaction',
   'group_join',
   'group_leave',
   'group_admin_changed',

@@ -2,8 +2,8 @@
  * What a bot does to a message already in a chat (docs/page-contract.md, "Actions"): react, edit,
  * delete for everyone or for this device, and read the message it quotes.
  */
-import type { PageMessage } from '../bridge';
-import { keyString, toPageMessage, type AppMsg, type Req } from './messages';
+import type { PageEvent, PageMessage } from '../bridge';
+import { keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
 function findMsg(req: Req, messageId: string): AppMsg | undefined {
   return req('WAWebCollections').Msg.get(messageId) as AppMsg | undefined;
@@ -47,4 +47,49 @@ export async function quotedMessage(req: Req, messageId: string): Promise<PageMe
   const quoted = req('WAWebQuotedMsgModelUtils').getQuotedMsgObj(requireMsg(req, messageId)) as AppMsg | undefined | null;
   if (!quoted?.id) return null;
   return toPageMessage(findMsg(req, keyString(quoted.id)) ?? quoted);
+}
+
+interface AppReaction {
+  id: AppMsg['id'];
+  reactionParentKey: AppMsg['id'];
+  reactionText: string;
+  /** Milliseconds. */
+  reactionTimestamp: number;
+  from?: unknown;
+  author?: unknown;
+  orphan?: number;
+  read?: boolean;
+}
+
+/**
+ * Reports reactions others send. The app stores them through `reactionTableMode.bulkUpsert`
+ * (optional in the contract: without it there are no reaction events, and nothing else breaks).
+ */
+export function watchReactions(req: Req, emit: (event: PageEvent) => void): void {
+  let table: { bulkUpsert?: (list: AppReaction[], ...rest: unknown[]) => unknown } | undefined;
+  try {
+    table = req('WAWebAddonReactionTableMode').reactionTableMode;
+  } catch {
+    return;
+  }
+  const original = table?.bulkUpsert;
+  if (!table || typeof original !== 'function') return;
+  table.bulkUpsert = function (this: unknown, list: AppReaction[], ...rest: unknown[]) {
+    for (const r of Array.isArray(list) ? list : []) {
+      emit({
+        type: 'reaction',
+        reaction: {
+          id: keyString(r.id),
+          msgId: keyString(r.reactionParentKey),
+          chatId: widString(r.reactionParentKey.remote),
+          senderId: widString(r.author ?? r.from),
+          reaction: String(r.reactionText ?? ''),
+          timestamp: Math.floor(Number(r.reactionTimestamp ?? 0) / 1000),
+          read: r.read === true,
+          orphan: Number(r.orphan ?? 0),
+        },
+      });
+    }
+    return original.call(this, list, ...rest);
+  };
 }

@@ -6,7 +6,7 @@
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo } from '../bridge';
 import { keyString, toPageMessage, widString, type AppMsg } from './messages';
-import { edit, quotedMessage, react, remove } from './actions';
+import { edit, quotedMessage, react, remove, watchReactions } from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, sendMedia, sendText } from './send';
 
@@ -168,6 +168,8 @@ function start(hadSession: boolean): void {
   Msg.on('change:body', (msg: AppMsg, body: unknown, previous: unknown) => {
     if (typeof body === 'string' && typeof previous === 'string') emit({ type: 'edited', message: toPageMessage(msg), body, previous });
   });
+
+  watchReactions(req, emit);
 
   emit({ type: 'booted', version: String(w['Debug'].VERSION), state: Socket.state, hasSynced: Socket.hasSynced === true, hadSession });
   if (Socket.hasSynced === true) emit({ type: 'synced' });
