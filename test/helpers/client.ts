@@ -236,7 +236,11 @@ export function trackClient<E extends keyof ClientEvents>(
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`'${name}' #${times} did not fire within ${timeoutMs} ms; events: ${tracked.names().join(' ')}`));
+          const scans =
+            scanErrors.length === 0
+              ? ''
+              : `; scan errors: ${scanErrors.map((e) => (e instanceof Error ? e.message : String(e))).join(' | ')}`;
+          reject(new Error(`'${name}' #${times} did not fire within ${timeoutMs} ms; events: ${tracked.names().join(' ')}${scans}`));
         }, timeoutMs);
         waiters.set(check, timer);
       });
