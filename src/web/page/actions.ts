@@ -3,26 +3,22 @@
  * delete for everyone or for this device, and read the message it quotes.
  */
 import type { PageEvent, PageMessage } from '../bridge';
-import { keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
+import { findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
-function findMsg(req: Req, messageId: string): AppMsg | undefined {
-  return req('WAWebCollections').Msg.get(messageId) as AppMsg | undefined;
-}
-
-function requireMsg(req: Req, messageId: string): AppMsg {
-  const msg = findMsg(req, messageId);
+async function requireMsg(req: Req, messageId: string): Promise<AppMsg> {
+  const msg = (await findMsg(req, messageId)) as AppMsg | undefined;
   if (!msg) throw new Error(`no message ${messageId} on this device`);
   return msg;
 }
 
 /** Reacts with an emoji; an empty string takes the reaction back. */
 export async function react(req: Req, messageId: string, reaction: string): Promise<void> {
-  await req('WAWebSendReactionMsgAction').sendReactionToMsg(requireMsg(req, messageId), reaction);
+  await req('WAWebSendReactionMsgAction').sendReactionToMsg(await requireMsg(req, messageId), reaction);
 }
 
 /** Edits an own text message; `null` when the app does not allow it (not own, not text, too old). */
 export async function edit(req: Req, messageId: string, body: string): Promise<PageMessage | null> {
-  const msg = requireMsg(req, messageId);
+  const msg = await requireMsg(req, messageId);
   if (!req('WAWebMsgActionCapability').canEditText(msg)) return null;
   await req('WAWebSendMessageEditAction').sendMessageEdit(msg, body, {});
   return toPageMessage(msg);
@@ -30,7 +26,7 @@ export async function edit(req: Req, messageId: string, body: string): Promise<P
 
 /** Deletes for everyone when allowed and asked, otherwise on this device only. Says which it did. */
 export async function remove(req: Req, messageId: string, everyone: boolean): Promise<'everyone' | 'me'> {
-  const msg = requireMsg(req, messageId);
+  const msg = await requireMsg(req, messageId);
   const chat = req('WAWebCollections').Chat.get(msg.id.remote);
   const { Cmd } = req('WAWebCmd');
   const capability = req('WAWebMsgActionCapability');
@@ -44,9 +40,9 @@ export async function remove(req: Req, messageId: string, everyone: boolean): Pr
 
 /** The message `messageId` quotes, or `null` when it quotes none. */
 export async function quotedMessage(req: Req, messageId: string): Promise<PageMessage | null> {
-  const quoted = req('WAWebQuotedMsgModelUtils').getQuotedMsgObj(requireMsg(req, messageId)) as AppMsg | undefined | null;
+  const quoted = req('WAWebQuotedMsgModelUtils').getQuotedMsgObj(await requireMsg(req, messageId)) as AppMsg | undefined | null;
   if (!quoted?.id) return null;
-  return toPageMessage(findMsg(req, keyString(quoted.id)) ?? quoted);
+  return toPageMessage(((await findMsg(req, keyString(quoted.id))) as AppMsg | undefined) ?? quoted);
 }
 
 interface AppReaction {

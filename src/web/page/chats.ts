@@ -3,13 +3,7 @@
  * read into plain objects for Node, and the chat actions bots use (read, typing, history).
  */
 import type { PageChat, PageContact, PageMessage } from '../bridge';
-import { keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
-
-async function findChat(req: Req, chatId: string): Promise<any> {
-  const wid = req('WAWebWidFactory').createWid(chatId);
-  const { Chat } = req('WAWebCollections');
-  return Chat.get(wid) ?? (await req('WAWebFindChatAction').findOrCreateLatestChat(wid))?.chat ?? null;
-}
+import { findChat, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
 function toPageChat(req: Req, chat: any): PageChat {
   const data = typeof chat.serialize === 'function' ? chat.serialize() : {};

@@ -65,3 +65,15 @@ export function toPageMessage(msg: AppMsg): PageMessage {
     links: (findLinks?.(text) ?? []).map((l) => ({ link: l.href, isSuspicious: Boolean(l.suspiciousCharacters?.size) })),
   };
 }
+
+/** The chat with `chatId`: the loaded one, or the one the app finds or creates; `null` if neither. */
+export async function findChat(req: Req, chatId: string): Promise<any> {
+  const wid = req('WAWebWidFactory').createWid(chatId);
+  return req('WAWebCollections').Chat.get(wid) ?? (await req('WAWebFindChatAction').findOrCreateLatestChat(wid))?.chat ?? null;
+}
+
+/** The message with key `messageId`: the loaded one, or the one the app loads from its store. */
+export async function findMsg(req: Req, messageId: string): Promise<any> {
+  const { Msg } = req('WAWebCollections');
+  return Msg.get(messageId) ?? (await Msg.getMessagesById?.([messageId]))?.messages?.[0];
+}

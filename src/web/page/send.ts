@@ -4,7 +4,7 @@
  * media through the download manager.
  */
 import type { PageMedia, PageMessage, PageSendOptions } from '../bridge';
-import { keyString, toPageMessage, type AppMsg, type Req } from './messages';
+import { findChat, findMsg, keyString, toPageMessage, type AppMsg, type Req } from './messages';
 
 /**
  * Sends `content` (the message's own fields: a text's `body`, a media message's prepared data) to
@@ -14,8 +14,7 @@ import { keyString, toPageMessage, type AppMsg, type Req } from './messages';
 async function send(req: Req, chatId: string, content: Record<string, unknown>, quotedId: string | undefined): Promise<PageMessage> {
   const factory = req('WAWebWidFactory');
   const Collections = req('WAWebCollections');
-  const wid = factory.createWid(chatId);
-  const chat = Collections.Chat.get(wid) ?? (await req('WAWebFindChatAction').findOrCreateLatestChat(wid))?.chat;
+  const chat = await findChat(req, chatId);
   if (!chat) throw new Error(`no chat for ${chatId}`);
   const me = req('WAWebUserPrefsMeUser');
   const group = chat.id.isGroup?.() === true;
@@ -26,7 +25,7 @@ async function send(req: Req, chatId: string, content: Record<string, unknown>, 
   const key = new MsgKey({ from, to: chat.id, id: await MsgKey.newId(), participant, selfDir: 'out' });
   let quote: Record<string, unknown> = {};
   if (quotedId !== undefined) {
-    const quoted = Collections.Msg.get(quotedId) ?? (await Collections.Msg.getMessagesById?.([quotedId]))?.messages?.[0];
+    const quoted = await findMsg(req, quotedId);
     if (!quoted) throw new Error(`the quoted message ${quotedId} is not on this device`);
     if (req('WAWebMsgReply').canReplyMsg(quoted.unsafe())) quote = quoted.msgContextInfo(chat);
   }
@@ -112,8 +111,7 @@ export async function sendMedia(req: Req, chatId: string, media: PageMedia, opti
 
 /** A received (or sent) message's media, decrypted; `null` when there is none or it expired. */
 export async function downloadMedia(req: Req, messageId: string): Promise<PageMedia | null> {
-  const { Msg } = req('WAWebCollections');
-  const msg = Msg.get(messageId) ?? (await Msg.getMessagesById?.([messageId]))?.messages?.[0];
+  const msg = await findMsg(req, messageId);
   if (!msg?.mediaData || msg.mediaData.mediaStage === 'REUPLOADING') return null;
   if (msg.mediaData.mediaStage !== 'RESOLVED') await msg.downloadMedia({ downloadEvenIfExpensive: true, rmrReason: 1 });
   const stage = String(msg.mediaData.mediaStage);
