@@ -6,13 +6,13 @@ import { InvalidOptionError, PageError } from '../errors';
 import { TypedEmitter } from '../util/typed-emitter';
 import type { PageMessage } from '../web/bridge';
 import type { WebPage } from '../web/web-page';
-import { Contact, chatIdOf, toChat, toWid, type Chat, type ChatHost, type Wid } from './chat';
+import { Contact, chatIdOf, toChat, toWid, type Chat, type Wid } from './chat';
 import { MessageMedia } from './media';
-import { Message, type MessageSendOptions } from './message';
+import { Message, type MessageSendOptions, type MessageSender } from './message';
 import type { ClientEvents } from './types';
 
 export abstract class ClientApi extends TypedEmitter<ClientEvents> {
-  readonly #chatHost: ChatHost = {
+  readonly #chatHost: MessageSender = {
     readyPage: (what) => this.readyPage(what),
     sendMessage: (chatId, content, options) => this.sendMessage(chatId, content, options),
     downloadMedia: (messageId) => this.downloadMedia(messageId),
@@ -36,7 +36,7 @@ export abstract class ClientApi extends TypedEmitter<ClientEvents> {
     }
     const web = this.readyPage('sendMessage()');
     if (options.sendSeen !== false) await web.sendSeen(target);
-    if (typeof content === 'string') return new Message(this.#chatHost, await web.sendText(target, content, options.quotedMessageId));
+    if (typeof content === 'string') return this.toMessage(await web.sendText(target, content, options.quotedMessageId));
     const media = { mimetype: content.mimetype, data: content.data, ...(content.filename ? { filename: content.filename } : {}) };
     const sent = await web.sendMedia(target, media, {
       ...(options.caption === undefined ? {} : { caption: options.caption }),
@@ -44,7 +44,7 @@ export abstract class ClientApi extends TypedEmitter<ClientEvents> {
       asDocument: options.sendMediaAsDocument === true,
       asVoice: options.sendAudioAsVoice === true,
     });
-    return new Message(this.#chatHost, sent);
+    return this.toMessage(sent);
   }
 
   /** A message's media, decrypted; `undefined` when it has none or it expired. */

@@ -2,13 +2,10 @@
  * Chats and contacts, shaped like whatsapp-web.js's `Chat`, `GroupChat` and `Contact` for the fields
  * and actions waweb supports. They are snapshots: fetch again for fresh values.
  */
-import { InvalidOptionError, PageError } from '../errors';
+import { InvalidOptionError } from '../errors';
 import type { PageChat, PageContact } from '../web/bridge';
 import type { MessageMedia } from './media';
 import { Message, type MessageSendOptions, type MessageSender } from './message';
-
-/** What chats and contacts need of the client: its ready page, and sending. */
-export type ChatHost = MessageSender;
 
 /** A WhatsApp id split the way whatsapp-web.js does: `user@server`. */
 export interface Wid {
@@ -49,9 +46,9 @@ export class Chat {
   readonly isMuted: boolean;
   readonly muteExpiration: number;
   readonly lastMessage: Message | undefined;
-  protected readonly host: ChatHost;
+  protected readonly host: MessageSender;
 
-  constructor(host: ChatHost, data: PageChat) {
+  constructor(host: MessageSender, data: PageChat) {
     this.host = host;
     this.id = toWid(data.id);
     this.name = data.name;
@@ -112,7 +109,7 @@ export class GroupChat extends Chat {
   readonly createdAt: Date;
   readonly participants: readonly GroupParticipant[];
 
-  constructor(host: ChatHost, data: PageChat) {
+  constructor(host: MessageSender, data: PageChat) {
     super(host, data);
     const meta = data.groupMetadata;
     this.owner = meta?.owner ? toWid(meta.owner) : undefined;
@@ -122,7 +119,7 @@ export class GroupChat extends Chat {
   }
 }
 
-export function toChat(host: ChatHost, data: PageChat): Chat {
+export function toChat(host: MessageSender, data: PageChat): Chat {
   return data.isGroup ? new GroupChat(host, data) : new Chat(host, data);
 }
 
@@ -140,9 +137,9 @@ export class Contact {
   readonly isMyContact: boolean;
   readonly isBusiness: boolean;
   readonly isBlocked: boolean;
-  readonly #host: ChatHost;
+  readonly #host: MessageSender;
 
-  constructor(host: ChatHost, data: PageContact) {
+  constructor(host: MessageSender, data: PageContact) {
     this.#host = host;
     this.id = toWid(data.id);
     this.number = data.number;
@@ -158,9 +155,7 @@ export class Contact {
   }
 
   /** The chat with this contact (created locally when there is none yet). */
-  async getChat(): Promise<Chat> {
-    const data = await this.#host.readyPage('getChat()').getChat(this.id._serialized);
-    if (!data) throw new PageError(`no chat with ${this.id._serialized}`);
-    return toChat(this.#host, data);
+  getChat(): Promise<Chat> {
+    return this.#host.getChatById(this.id._serialized);
   }
 }

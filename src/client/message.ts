@@ -59,13 +59,7 @@ export class Message {
 
   constructor(client: MessageSender, data: PageMessage) {
     this.#client = client;
-    const parts = data.id.split('_');
-    this.id = {
-      fromMe: data.fromMe,
-      remote: data.chatId,
-      id: parts.length >= 3 ? parts.slice(2).join('_') : data.id,
-      _serialized: data.id,
-    };
+    this.id = { ...parseKey(data.id), fromMe: data.fromMe, remote: data.chatId };
     this.body = data.body;
     this.type = data.type;
     this.from = data.from;
@@ -162,9 +156,10 @@ export class GroupNotification {
   }
 }
 
-/** A key read from its serialized form `<fromMe>_<chat>_<id>`. */
+/** A key read from its serialized form `<fromMe>_<chat>_<id>`; a key in no such form is its own id. */
 function parseKey(serialized: string): MessageId {
   const [fromMe, remote, ...rest] = serialized.split('_');
+  if (rest.length === 0) return { fromMe: false, remote: '', id: serialized, _serialized: serialized };
   return { fromMe: fromMe === 'true', remote: remote ?? '', id: rest.join('_'), _serialized: serialized };
 }
 
