@@ -5,7 +5,9 @@
 export { Client, DEFAULT_USER_AGENT } from './client/client';
 export { GroupNotification, Message, Reaction } from './client/message';
 export { MessageMedia } from './client/media';
-export type { MessageSendOptions } from './client/message';
+export { Location } from './client/location';
+export type { MessageContent, MessageSendOptions } from './client/content';
+export type { PairWithPhoneNumber } from './client/pairing';
 export type { MessageId } from './client/message';
 export { Chat, Contact, GroupChat } from './client/chat';
 export type { FetchMessagesOptions, GroupParticipant, Wid } from './client/chat';

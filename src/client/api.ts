@@ -2,13 +2,14 @@
  * What bots call on a ready client: messages, media, chats, contacts. The lifecycle (start, stop,
  * events) lives in `Client`, which supplies the ready page.
  */
-import { InvalidOptionError, PageError } from '../errors';
+import { PageError } from '../errors';
 import { TypedEmitter } from '../util/typed-emitter';
-import type { PageMessage } from '../web/bridge';
+import type { PageGroupNotification, PageMessage } from '../web/bridge';
 import type { WebPage } from '../web/web-page';
 import { Contact, chatIdOf, toChat, toWid, type Chat, type Wid } from './chat';
 import { MessageMedia } from './media';
-import { Message, type MessageSendOptions, type MessageSender } from './message';
+import { toOutgoing, type MessageContent, type MessageSendOptions } from './content';
+import { GroupNotification, Message, type MessageSender } from './message';
 import type { ClientEvents } from './types';
 
 export abstract class ClientApi extends TypedEmitter<ClientEvents> {
@@ -23,27 +24,28 @@ export abstract class ClientApi extends TypedEmitter<ClientEvents> {
   /** The page of a client that is ready; throws a `NotReadyError` otherwise. */
   protected abstract readyPage(what: string): WebPage;
 
+  protected toNotification(data: PageGroupNotification): GroupNotification {
+    return new GroupNotification(this.#chatHost, data);
+  }
+
   /** A page message as the `Message` bots get. */
   protected toMessage(data: PageMessage): Message {
     return new Message(this.#chatHost, data);
   }
 
-  /** Sends a text, or media (`MessageMedia`, with `caption`, `sendMediaAsDocument`, `sendAudioAsVoice`). */
-  async sendMessage(chatId: string, content: string | MessageMedia, options: MessageSendOptions = {}): Promise<Message> {
+  /**
+   * Sends a text, media (`MessageMedia`: with `caption`, as a document, a voice note or a sticker), a
+   * `Location`, or contact cards (a `Contact` or an array of them), with whatsapp-web.js's options.
+   */
+  async sendMessage(chatId: string, content: MessageContent, options: MessageSendOptions = {}): Promise<Message> {
     const target = chatIdOf(chatId);
-    if (typeof content !== 'string' && !(content instanceof MessageMedia)) {
-      throw new InvalidOptionError('content must be a string or a MessageMedia');
-    }
+    const outgoing = toOutgoing(content, options ?? {});
     const web = this.readyPage('sendMessage()');
-    if (options.sendSeen !== false) await web.sendSeen(target);
-    if (typeof content === 'string') return this.toMessage(await web.sendText(target, content, options.quotedMessageId));
-    const media = { mimetype: content.mimetype, data: content.data, ...(content.filename ? { filename: content.filename } : {}) };
-    const sent = await web.sendMedia(target, media, {
-      ...(options.caption === undefined ? {} : { caption: options.caption }),
-      ...(options.quotedMessageId === undefined ? {} : { quotedId: options.quotedMessageId }),
-      asDocument: options.sendMediaAsDocument === true,
-      asVoice: options.sendAudioAsVoice === true,
-    });
+    if (options?.sendSeen !== false) await web.sendSeen(target);
+    const sent =
+      outgoing.kind === 'media'
+        ? await web.sendMedia(target, outgoing.media, outgoing.options)
+        : await web.send(target, outgoing.content, outgoing.options);
     return this.toMessage(sent);
   }
 

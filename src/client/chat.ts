@@ -4,8 +4,8 @@
  */
 import { InvalidOptionError } from '../errors';
 import type { PageChat, PageContact } from '../web/bridge';
-import type { MessageMedia } from './media';
-import { Message, type MessageSendOptions, type MessageSender } from './message';
+import type { MessageContent, MessageSendOptions } from './content';
+import { Message, type MessageSender } from './message';
 
 /** A WhatsApp id split the way whatsapp-web.js does: `user@server`. */
 export interface Wid {
@@ -62,7 +62,7 @@ export class Chat {
     this.lastMessage = data.lastMessage ? new Message(host, data.lastMessage) : undefined;
   }
 
-  sendMessage(content: string | MessageMedia, options?: MessageSendOptions): Promise<Message> {
+  sendMessage(content: MessageContent, options?: MessageSendOptions): Promise<Message> {
     return this.host.sendMessage(this.id._serialized, content, options);
   }
 

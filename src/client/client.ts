@@ -13,6 +13,7 @@ import { type WaitForOptions } from '../util/typed-emitter';
 import { WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
 import { ClientApi } from './api';
 import { PageReports } from './page-reports';
+import { DEFAULT_CODE_INTERVAL_MS, phoneDigits, requestCode, stopRenewing, validatePairing, type CodeHost } from './pairing';
 import type { Phase, Run } from './run';
 import { validateOptions, type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
 
@@ -33,6 +34,10 @@ export class Client extends ClientApi {
   /** Cancels the start in flight (destroy() during initialize()). */
   #startAbort: AbortController | undefined;
   readonly #reports: PageReports;
+  readonly #codeHost: CodeHost = {
+    emitCode: (code) => this.emit('code', code),
+    enqueue: (run, handler) => this.#enqueue(run, handler),
+  };
 
   constructor(options: ClientOptions = {}) {
     super();
@@ -56,6 +61,8 @@ export class Client extends ClientApi {
         this.info = info;
       },
       message: (data) => this.toMessage(data),
+      notification: (data) => this.toNotification(data),
+      requestCode: (run, phone, notify, intervalMs) => requestCode(run, this.#codeHost, phone, notify, intervalMs),
     });
   }
 
@@ -142,6 +149,21 @@ export class Client extends ClientApi {
     return web.state();
   }
 
+  /**
+   * Pairs by phone number instead of a QR: resolves with a code the user types on the phone (Linked
+   * devices → Link with phone number), emits it as `code`, and emits a new one every `intervalMs`
+   * while the page still waits. Needs a started client that is not logged in yet.
+   */
+  async requestPairingCode(phoneNumber: string, showNotification = true, intervalMs = DEFAULT_CODE_INTERVAL_MS): Promise<string> {
+    const phone = phoneDigits(phoneNumber);
+    validatePairing({ phoneNumber: phone, intervalMs });
+    const run = this.#run;
+    if (!run?.web?.booted || this.#phase !== 'running' || run.authenticated) {
+      throw new NotReadyError('requestPairingCode() needs a started client that waits for a login');
+    }
+    return requestCode(run, this.#codeHost, phone, showNotification !== false, intervalMs);
+  }
+
   protected override readyPage(what: string): WebPage {
     const run = this.#run;
     if (!run?.web || !run.ready || this.#phase !== 'running') throw new NotReadyError(`${what} needs a client that is ready`);
@@ -208,6 +230,8 @@ export class Client extends ClientApi {
       loggedOut: false,
       stopReason: undefined,
       takeoverTimer: undefined,
+      codeTimer: undefined,
+      codeRequested: false,
     };
     this.#run = run;
     launched.browser.once('disconnected', () => this.#onBrowserGone(run));
@@ -251,6 +275,7 @@ export class Client extends ClientApi {
     web.on('message', (message) => this.#enqueue(run, async () => reports.onMessage(message)));
     web.on('ciphertext', (message) => this.#enqueue(run, async () => reports.onCiphertext(message)));
     web.on('ack', (message, ack) => this.#enqueue(run, async () => reports.onAck(message, ack)));
+    web.on('mediaUploaded', (message) => this.#enqueue(run, async () => reports.onMediaUploaded(message)));
     web.on('revoked', (message) => this.#enqueue(run, async () => reports.onRevoked(message)));
     web.on('edited', (message, body, previous) => this.#enqueue(run, async () => reports.onEdited(message, body, previous)));
     web.on('reaction', (reaction) => this.#enqueue(run, async () => reports.onReaction(reaction)));
@@ -311,6 +336,7 @@ export class Client extends ClientApi {
       if (run) {
         run.abort.abort();
         if (run.takeoverTimer !== undefined) clearTimeout(run.takeoverTimer);
+        stopRenewing(run);
         const alive = run.browser.connected;
         if (alive) {
           try {

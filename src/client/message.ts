@@ -2,24 +2,17 @@ import { InvalidOptionError } from '../errors';
 import type { PageGroupNotification, PageMessage, PageReaction } from '../web/bridge';
 import type { WebPage } from '../web/web-page';
 import type { Chat, Contact } from './chat';
+import type { MessageContent, MessageSendOptions } from './content';
+import { Location } from './location';
 import type { MessageMedia } from './media';
 
-/** The options of `sendMessage` waweb supports (whatsapp-web.js's names). */
-export interface MessageSendOptions {
-  quotedMessageId?: string;
-  /** With media: the text under it. */
-  caption?: string;
-  sendMediaAsDocument?: boolean;
-  sendAudioAsVoice?: boolean;
-  /** Mark the chat read before sending, as whatsapp-web.js does. @default true */
-  sendSeen?: boolean;
-}
+export type { MessageContent, MessageSendOptions } from './content';
 
 /** What messages, chats and contacts need of the client: its ready page, sending, lookups. */
 export interface MessageSender {
   /** The page of a client that is ready; throws a `NotReadyError` otherwise. */
   readyPage(what: string): WebPage;
-  sendMessage(chatId: string, content: string | MessageMedia, options?: MessageSendOptions): Promise<Message>;
+  sendMessage(chatId: string, content: MessageContent, options?: MessageSendOptions): Promise<Message>;
   downloadMedia(messageId: string): Promise<MessageMedia | undefined>;
   getChatById(chatId: string): Promise<Chat>;
   getContactById(contactId: string): Promise<Contact>;
@@ -53,6 +46,12 @@ export class Message {
   readonly isForwarded: boolean;
   readonly mentionedIds: readonly string[];
   readonly links: ReadonlyArray<{ link: string; isSuspicious: boolean }>;
+  /** How many times it was forwarded (0 = never). */
+  readonly forwardingScore: number;
+  /** Location messages: where. */
+  readonly location: Location | undefined;
+  /** Contact cards: the vCard texts (empty for other messages). */
+  readonly vCards: readonly string[];
   /** The sending device, told by the id's shape: `android`, `ios` or `web`. */
   readonly deviceType: 'android' | 'ios' | 'web';
   readonly #client: MessageSender;
@@ -73,6 +72,9 @@ export class Message {
     this.isForwarded = data.isForwarded;
     this.mentionedIds = data.mentionedIds;
     this.links = data.links;
+    this.forwardingScore = data.forwardingScore;
+    this.location = data.location ? Location.from(data.location) : undefined;
+    this.vCards = data.vCards;
     this.deviceType = this.id.id.length > 25 ? 'android' : this.id.id.startsWith('3A') ? 'ios' : 'web';
   }
 
@@ -82,8 +84,15 @@ export class Message {
   }
 
   /** Sends `content` to this message's chat, quoting it. */
-  reply(content: string | MessageMedia, options: Omit<MessageSendOptions, 'quotedMessageId'> = {}): Promise<Message> {
-    return this.#client.sendMessage(this.chatId, content, { ...options, quotedMessageId: this.id._serialized });
+  reply(content: MessageContent, chatId?: string | null, options: Omit<MessageSendOptions, 'quotedMessageId'> = {}): Promise<Message> {
+    return this.#client.sendMessage(chatId ?? this.chatId, content, { ...options, quotedMessageId: this.id._serialized });
+  }
+
+  /** Forwards this message (media with its caption) to another chat. */
+  async forward(chat: string | Chat): Promise<void> {
+    const chatId = typeof chat === 'string' ? chat : chat?.id?._serialized;
+    if (typeof chatId !== 'string' || chatId === '') throw new InvalidOptionError('forward() needs a chat or a chat id');
+    await this.#client.readyPage('forward()').forward(this.id._serialized, chatId.includes('@') ? chatId : `${chatId}@c.us`);
   }
 
   /** The chat this message is in. */
@@ -133,6 +142,7 @@ export class Message {
 
 /** A group notification (`group_join`, `group_leave`, `group_admin_changed`, `group_update`). */
 export class GroupNotification {
+  readonly #client: MessageSender;
   readonly id: { _serialized: string };
   /** The group. */
   readonly chatId: string;
@@ -145,7 +155,8 @@ export class GroupNotification {
   readonly timestamp: number;
   readonly body: string;
 
-  constructor(data: PageGroupNotification) {
+  constructor(client: MessageSender, data: PageGroupNotification) {
+    this.#client = client;
     this.id = { _serialized: data.id };
     this.chatId = data.chatId;
     this.author = data.author;
@@ -153,6 +164,25 @@ export class GroupNotification {
     this.recipientIds = data.recipientIds;
     this.timestamp = data.timestamp;
     this.body = data.body;
+  }
+
+  /** Sends `content` to the group (without quoting the notification, as whatsapp-web.js does). */
+  reply(content: MessageContent, options: MessageSendOptions = {}): Promise<Message> {
+    return this.#client.sendMessage(this.chatId, content, options);
+  }
+
+  getChat(): Promise<Chat> {
+    return this.#client.getChatById(this.chatId);
+  }
+
+  /** Who did it. */
+  getContact(): Promise<Contact> {
+    return this.#client.getContactById(this.author);
+  }
+
+  /** Whom it is about. */
+  getRecipients(): Promise<Contact[]> {
+    return Promise.all(this.recipientIds.map((id) => this.#client.getContactById(id)));
   }
 }
 

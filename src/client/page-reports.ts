@@ -6,7 +6,8 @@
 import type { AuthStrategy } from '../auth/strategy';
 import type { PageGroupNotification, PageMessage, PageReaction } from '../web/bridge';
 import { sessionState } from '../web/states';
-import { GroupNotification, Reaction, type Message } from './message';
+import { Reaction, type GroupNotification, type Message } from './message';
+import { DEFAULT_CODE_INTERVAL_MS, phoneDigits } from './pairing';
 import type { Run } from './run';
 import { AuthFailureError, PageError } from '../errors';
 import { type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
@@ -22,6 +23,9 @@ export interface ReportsHost {
   enqueue(run: Run, handler: () => Promise<void>): void;
   setInfo(info: ClientInfo): void;
   message(data: PageMessage): Message;
+  notification(data: PageGroupNotification): GroupNotification;
+  /** Asks for a pairing code (emitted as `code`) and keeps it renewed. */
+  requestCode(run: Run, phone: string, notify: boolean, intervalMs: number): Promise<string>;
 }
 
 const GROUP_EVENTS = { join: 'group_join', leave: 'group_leave', admin: 'group_admin_changed', update: 'group_update' } as const;
@@ -42,6 +46,10 @@ export class PageReports {
     switch (meaning.kind) {
       case 'unpaired':
         if (await this.rejectedSessionStops(run)) return;
+        if (this.host.options.pairWithPhoneNumber) {
+          await this.startPairing(run);
+          return;
+        }
         if (meaning.idle) {
           if (this.qrRetriesLeft(run)) await run.web?.refreshQr();
           else await this.host.shutdown(run, 'MAX_QR_RETRIES');
@@ -101,12 +109,26 @@ export class PageReports {
 
   async onQr(run: Run, qr: string): Promise<void> {
     if (await this.rejectedSessionStops(run)) return;
+    // Pairing by phone number: codes, not QRs.
+    if (this.host.options.pairWithPhoneNumber) {
+      await this.startPairing(run);
+      return;
+    }
     if (!this.qrRetriesLeft(run)) {
       await this.host.shutdown(run, 'MAX_QR_RETRIES');
       return;
     }
     run.qrCount++;
     this.host.emit('qr', qr);
+  }
+
+  /** `pairWithPhoneNumber`: the first code of this run (renewals follow on their own). */
+  async startPairing(run: Run): Promise<void> {
+    const pairing = this.host.options.pairWithPhoneNumber;
+    if (!pairing || run.codeRequested || run.authenticated) return;
+    run.codeRequested = true;
+    const notify = pairing.showNotification !== false;
+    await this.host.requestCode(run, phoneDigits(pairing.phoneNumber), notify, pairing.intervalMs ?? DEFAULT_CODE_INTERVAL_MS);
   }
 
   async onSynced(run: Run): Promise<void> {
@@ -150,6 +172,10 @@ export class PageReports {
     this.host.emit('message_ack', this.host.message(data), ack);
   }
 
+  onMediaUploaded(data: PageMessage): void {
+    this.host.emit('media_uploaded', this.host.message(data));
+  }
+
   onRevoked(data: PageMessage): void {
     this.host.emit('message_revoke_everyone', this.host.message(data));
   }
@@ -163,6 +189,6 @@ export class PageReports {
   }
 
   onGroup(kind: keyof typeof GROUP_EVENTS, data: PageGroupNotification): void {
-    this.host.emit(GROUP_EVENTS[kind], new GroupNotification(data));
+    this.host.emit(GROUP_EVENTS[kind], this.host.notification(data));
   }
 }

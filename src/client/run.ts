@@ -22,4 +22,8 @@ export interface Run {
   /** Set when the client stops on its own (the `disconnected` reason). */
   stopReason: DisconnectReason | undefined;
   takeoverTimer: NodeJS.Timeout | undefined;
+  /** Renews the pairing code while the page waits for a login by phone number. */
+  codeTimer: NodeJS.Timeout | undefined;
+  /** `pairWithPhoneNumber`: the first code was asked for in this run. */
+  codeRequested: boolean;
 }

@@ -3,6 +3,7 @@ import type { PuppeteerOptions } from '../browser/launch';
 import { InvalidOptionError, type AuthFailureError, type WawebError } from '../errors';
 import { nonNegativeNumber } from '../util/options';
 import type { GroupNotification, Message, Reaction } from './message';
+import { validatePairing, type PairWithPhoneNumber } from './pairing';
 
 export interface ClientOptions {
   /** How the session is kept. @default new NoAuth() */
@@ -21,6 +22,8 @@ export interface ClientOptions {
   userAgent?: string | false;
   /** After `auth_failure`, carry on to a fresh QR (true) or stop with `disconnected('AUTH_FAILURE')`. @default true */
   restartOnAuthFail?: boolean;
+  /** Pair with a code typed on the phone instead of a QR: `code` events instead of `qr`. */
+  pairWithPhoneNumber?: PairWithPhoneNumber;
   /** Accepted for whatsapp-web.js compatibility; waweb always loads the live app. */
   webVersion?: string;
   /** Accepted for whatsapp-web.js compatibility; waweb keeps no web version cache. */
@@ -61,6 +64,10 @@ export type ClientEvents = {
   /** An undecryptable placeholder arrived; `message` follows once it decrypts. */
   message_ciphertext: [message: Message];
   message_ack: [message: Message, ack: number];
+  /** An own media message finished uploading. */
+  media_uploaded: [message: Message];
+  /** A pairing code to type on the phone (`pairWithPhoneNumber` or `requestPairingCode()`). */
+  code: [code: string];
   /** The message as it is now (revoked); waweb does not keep the content it had. */
   message_revoke_everyone: [message: Message];
   message_edit: [message: Message, newBody: string, prevBody: string];
@@ -85,4 +92,5 @@ export function validateOptions(options: ClientOptions): void {
   if (options.userAgent !== undefined && options.userAgent !== false && typeof options.userAgent !== 'string') {
     throw new InvalidOptionError('userAgent must be a string or false');
   }
+  validatePairing(options.pairWithPhoneNumber);
 }

@@ -233,6 +233,7 @@ export class DeviceConnections {
       type: typeof out?.type === 'string' ? out.type : 'chat',
       ...(typeof out?.quotedId === 'string' ? { quotedId: out.quotedId } : {}),
       ...(isMedia(out?.media) && hub.media.get(out.media.directPath) ? { media: out.media } : {}),
+      ...wireExtras(out),
       ack: 2,
     };
     found.account.sent.push(msg);
@@ -311,6 +312,23 @@ export function lidWid(number: string): WireWid {
 }
 
 /** A media reference as a device sends it (the bytes themselves are on the media server). */
+/** The location/contact-card fields, mentions, forwarding and cards of a device's message, checked. */
+function wireExtras(out: OutgoingMessage): Pick<WireMessage, 'fields' | 'mentions' | 'forwardingScore' | 'vcards'> {
+  const extras: Pick<WireMessage, 'fields' | 'mentions' | 'forwardingScore' | 'vcards'> = {};
+  if (typeof out?.fields === 'object' && out.fields !== null) {
+    const fields = Object.entries(out.fields).filter(([, v]) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)));
+    if (fields.length > 0) extras.fields = Object.fromEntries(fields);
+  }
+  if (Array.isArray(out?.mentions)) extras.mentions = out.mentions.filter((m) => typeof m === 'string' && m.includes('@'));
+  if (typeof out?.forwardingScore === 'number' && Number.isInteger(out.forwardingScore) && out.forwardingScore > 0)
+    extras.forwardingScore = out.forwardingScore;
+  if (Array.isArray(out?.vcards))
+    extras.vcards = out.vcards
+      .filter((c) => typeof c?.vcard === 'string')
+      .map((c) => ({ displayName: String(c.displayName ?? ''), vcard: c.vcard }));
+  return extras;
+}
+
 function isMedia(value: unknown): value is WireMedia {
   const m = value as Partial<WireMedia> | null | undefined;
   return (

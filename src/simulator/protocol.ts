@@ -41,6 +41,17 @@ export interface WireMessage {
   reaction?: string;
   /** Type-specific fields the app keeps on the model: `lat`, `lng`, `loc`, `clientUrl` (location), ... */
   fields?: Record<string, string | number>;
+  /** Ids the text mentions (`<number>@c.us`). */
+  mentions?: string[];
+  /** How many times it was forwarded; absent or 0 = not forwarded. */
+  forwardingScore?: number;
+  /** `multi_vcard`: the cards (a single `vcard` carries its card as `body`). */
+  vcards?: WireVcard[];
+}
+
+export interface WireVcard {
+  displayName: string;
+  vcard: string;
 }
 
 /** A media attachment: encrypted on the media servers under `directPath` with `mediaKey`. */
@@ -79,6 +90,10 @@ export interface OutgoingMessage {
   type: string;
   quotedId?: string;
   media?: WireMedia;
+  fields?: Record<string, string | number>;
+  mentions?: string[];
+  forwardingScore?: number;
+  vcards?: WireVcard[];
 }
 
 /** A contact as the page learns it: from the address book (`name`) or from a message. */

@@ -26,7 +26,32 @@ export interface PageMessage {
   isForwarded: boolean;
   mentionedIds: string[];
   links: Array<{ link: string; isSuspicious: boolean }>;
+  /** How many times it was forwarded (0 = not forwarded). */
+  forwardingScore: number;
+  /** Location messages: where. */
+  location?: PageLocation;
+  /** Contact cards (`vcard`, `multi_vcard`): the vCard texts. */
+  vCards: string[];
 }
+
+/** A location as it crosses the bridge (whatsapp-web.js's `Location` fields). */
+export interface PageLocation {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+  url?: string;
+}
+
+/** A contact card to send: the vCard text and the name shown for it. */
+export interface PageVcard {
+  vcard: string;
+  name: string;
+}
+
+/** What a non-media message carries. */
+export type PageContent =
+  { kind: 'text'; body: string } | { kind: 'location'; location: PageLocation } | { kind: 'vcards'; cards: PageVcard[] };
 
 /** A file crossing the bridge: base64 data, as whatsapp-web.js's `MessageMedia` holds it. */
 export interface PageMedia {
@@ -41,6 +66,13 @@ export interface PageSendOptions {
   quotedId?: string;
   asDocument?: boolean;
   asVoice?: boolean;
+  asSticker?: boolean;
+  /** Ids (`<number>@c.us`) the text mentions. */
+  mentions?: string[];
+  /** Attach a preview of the first link in a text (whatsapp-web.js's default). */
+  linkPreview?: boolean;
+  /** Send a text that is a vCard as a contact card (whatsapp-web.js's default). */
+  parseVCards?: boolean;
 }
 
 export interface PageChat {
@@ -124,6 +156,8 @@ export type PageEvent =
   /** An undecryptable placeholder arrived; a `message` follows when it decrypts. */
   | { type: 'ciphertext'; message: PageMessage }
   | { type: 'ack'; message: PageMessage; ack: number }
+  /** An own media message finished uploading. */
+  | { type: 'mediaUploaded'; message: PageMessage }
   | { type: 'revoked'; message: PageMessage }
   | { type: 'edited'; message: PageMessage; body: string; previous: string }
   | { type: 'reaction'; reaction: PageReaction }
@@ -136,7 +170,10 @@ export type PageEvent =
 export interface PageApi {
   state(): string | null;
   info(): PageInfo;
-  sendText(chatId: string, body: string, quotedId?: string): Promise<PageMessage>;
+  send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
+  forward(messageId: string, chatId: string): Promise<void>;
+  /** Asks the app for a pairing code for `phone` (digits with country code). */
+  pairingCode(phone: string, notify: boolean): Promise<string>;
   sendMedia(chatId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage>;
   downloadMedia(messageId: string): Promise<PageMedia | null>;
   getChats(): Promise<PageChat[]>;

@@ -12,6 +12,7 @@ import {
   type PageApi,
   type PageChat,
   type PageContact,
+  type PageContent,
   type PageEvent,
   type PageGroupNotification,
   type PageInfo,
@@ -47,6 +48,7 @@ export type WebPageEvents = {
   message: [message: PageMessage];
   ciphertext: [message: PageMessage];
   ack: [message: PageMessage, ack: number];
+  mediaUploaded: [message: PageMessage];
   revoked: [message: PageMessage];
   edited: [message: PageMessage, body: string, previous: string];
   reaction: [reaction: PageReaction];
@@ -106,8 +108,17 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     return this.#call('downloadMedia', messageId);
   }
 
-  sendText(chatId: string, body: string, quotedId?: string): Promise<PageMessage> {
-    return this.#call('sendText', chatId, body, quotedId);
+  send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage> {
+    return this.#call('send', chatId, content, options);
+  }
+
+  forward(messageId: string, chatId: string): Promise<void> {
+    return this.#call('forward', messageId, chatId);
+  }
+
+  /** A pairing code for `phone` (digits with country code), typed on the phone instead of scanning a QR. */
+  pairingCode(phone: string, notify: boolean): Promise<string> {
+    return this.#call('pairingCode', phone, notify);
   }
 
   getChats(): Promise<PageChat[]> {
@@ -256,6 +267,9 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
         return;
       case 'ack':
         this.emit('ack', event.message, event.ack);
+        return;
+      case 'mediaUploaded':
+        this.emit('mediaUploaded', event.message);
         return;
       case 'revoked':
         this.emit('revoked', event.message);

@@ -94,7 +94,7 @@ test('media: downloadMedia() gives the bytes the phone sent; MessageMedia (file,
   await writeFile(file, '%PDF-1.4 notes');
   const pdf = await MessageMedia.fromFilePath(file);
   expect(pdf).toMatchObject({ mimetype: 'application/pdf', filename: 'notes.pdf', filesize: 14 });
-  const sentDoc = await image.reply(pdf, { sendMediaAsDocument: true, caption: 'as asked' });
+  const sentDoc = await image.reply(pdf, null, { sendMediaAsDocument: true, caption: 'as asked' });
   expect(sentDoc).toMatchObject({ hasMedia: true, type: 'document', fromMe: true, hasQuotedMsg: true });
   const voice = new MessageMedia('audio/ogg; codecs=opus', Buffer.from('voice bytes').toString('base64'), 'v.ogg');
   await c.client.sendMessage(`${contact}@c.us`, voice, { sendAudioAsVoice: true });

@@ -24,6 +24,8 @@ export const CLIENT_EVENTS = [
   'message_create',
   'message_ciphertext',
   'message_ack',
+  'media_uploaded',
+  'code',
   'message_revoke_everyone',
   'message_edit',
   'message_reaction',

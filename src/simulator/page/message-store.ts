@@ -2,9 +2,10 @@
  * The messages, chats and contacts of the simulated app, and what happens to them: received,
  * sent through `addAndSendMsgToChat`, acknowledged, decrypted, revoked, read.
  */
-import type { ClientFrame, ServerFrame, WireContact, WireGroup, WireMedia, WireMessage } from '../protocol';
+import type { ClientFrame, ServerFrame, WireContact, WireGroup, WireMessage } from '../protocol';
 import { Collection } from './models';
 import { ChatModel, ContactModel, GroupMetadata, MsgCollection, MsgModel, ParticipantModel } from './wa-models';
+import { extrasOf, mediaOf } from './msg-data';
 import { createWid, MsgKey, type Wid } from './wid';
 
 /** What the store needs from the app's connection. */
@@ -77,11 +78,13 @@ export class MessageStore {
       const quotedId = typeof data['quotedStanzaID'] === 'string' ? data['quotedStanzaID'] : undefined;
       const quoted = quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === quotedId);
       const media = mediaOf(data);
+      const extras = extrasOf(data);
       const model = new MsgModel({
         id: key,
         from: createWid(data['from'] ?? this.link.meUser()),
         to: chat.id,
         body: media ? '' : typeof data['body'] === 'string' ? data['body'] : '',
+        ...extras,
         type: typeof data['type'] === 'string' ? data['type'] : 'chat',
         t: typeof data['t'] === 'number' ? data['t'] : Math.floor(Date.now() / 1000),
         ack: 0,
@@ -90,6 +93,8 @@ export class MessageStore {
         media,
       });
       model.quotedMsg = quoted;
+      // Media is on the servers once the send is acknowledged.
+      model.isUnsentMedia = media !== undefined;
       return this.#store(chat, model);
     });
     const sent = added.then(async (model) => {
@@ -105,16 +110,46 @@ export class MessageStore {
             type: model.type,
             ...(model.quotedMsg ? { quotedId: model.quotedMsg.id.id } : {}),
             ...(media ? { media } : {}),
+            ...(Object.keys(model.extra).length > 0 ? { fields: model.extra } : {}),
+            ...(model.mentionedJidList.length > 0 ? { mentions: model.mentionedJidList.map((w) => w._serialized) } : {}),
+            ...(model.forwardingScore > 0 ? { forwardingScore: model.forwardingScore } : {}),
+            ...(model.vcardList ? { vcards: model.vcardList } : {}),
           },
         },
         15_000,
       );
       if (!reply || reply.t !== 'sent') throw new Error('message was not acknowledged by the server');
       if (model.ack < 1) model.set('ack', 1);
+      if (model.isUnsentMedia) model.set('isUnsentMedia', false);
       return 'OK';
     });
     sent.catch(() => undefined);
     return [added, sent];
+  }
+
+  /**
+   * `forwardMessages`: each message sent again to `chat` as a new own message with the same content
+   * (media by reference, caption only with `includeCaption`) and its forwarding score raised by one.
+   */
+  async forward(chat: ChatModel, msgs: MsgModel[], includeCaption: boolean): Promise<void> {
+    const me = this.link.meUser();
+    if (!me) throw new Error('forwardMessages: not logged in');
+    for (const msg of msgs) {
+      if (!(msg instanceof MsgModel)) throw new Error('forwardMessages: msgs must be message models');
+      const media = msg.media();
+      const key = new MsgKey({ from: me, to: chat.id, id: await MsgKey.newId(), selfDir: 'out' });
+      const [, sent] = this.addAndSend(chat, {
+        id: key,
+        from: me,
+        type: msg.type,
+        body: msg.body,
+        ...msg.extra,
+        ...(media ? { ...media, caption: includeCaption ? media.caption : undefined } : {}),
+        ...(msg.vcardList ? { vcardList: msg.vcardList } : {}),
+        forwardingScore: msg.forwardingScore + 1,
+      });
+      await sent;
+    }
   }
 
   /** Finds the chat for `wid`, making it when the account has none yet. */
@@ -148,6 +183,9 @@ export class MessageStore {
       recipients: wire.recipients?.map((r) => createWid(r)),
       media: wire.media,
       fields: wire.fields,
+      mentions: wire.mentions?.map((m) => createWid(m)),
+      forwardingScore: wire.forwardingScore,
+      vcards: wire.vcards,
       t: wire.t,
       ack: wire.fromMe ? (wire.ack ?? 1) : 0,
       isNewMsg,
@@ -199,25 +237,4 @@ export class MessageStore {
       model.set('type', 'revoked');
     }
   }
-}
-
-/** The media reference in a message's data (`directPath` and `mediaKey` from the upload), if any. */
-function mediaOf(data: Record<string, unknown>): WireMedia | undefined {
-  const str = (k: string): string | undefined => (typeof data[k] === 'string' ? data[k] : undefined);
-  const directPath = str('directPath');
-  const mediaKey = str('mediaKey');
-  if (directPath === undefined || mediaKey === undefined) return undefined;
-  const filename = str('filename');
-  const caption = str('caption');
-  return {
-    directPath,
-    mediaKey,
-    mediaKeyTimestamp: typeof data['mediaKeyTimestamp'] === 'number' ? data['mediaKeyTimestamp'] : Math.floor(Date.now() / 1000),
-    mimetype: str('mimetype') ?? 'application/octet-stream',
-    size: typeof data['size'] === 'number' ? data['size'] : 0,
-    filehash: str('filehash') ?? '',
-    encFilehash: str('encFilehash') ?? '',
-    ...(filename === undefined ? {} : { filename }),
-    ...(caption === undefined ? {} : { caption }),
-  };
 }

@@ -6,6 +6,7 @@
  */
 import type { App } from './app';
 import type { ChatModel, ContactModel, MsgModel } from './wa-models';
+import { parseVcard, vcardName } from './msg-data';
 import { createWid, MsgKey, widFactory, type Wid } from './wid';
 
 const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"']+/gi;
@@ -48,6 +49,12 @@ export function messagingModules(app: App): Record<string, unknown> {
       findLinks,
     },
     WAWebLinkPreviewChatAction: { getLinkPreview: async () => ({}) },
+    WAWebVcardParsingUtils: { parseVcard },
+    WAWebVcardGetNameFromParsed: { vcardGetNameFromParsed: vcardName },
+    WAWebChatForwardMessage: {
+      forwardMessages: async ({ chat, msgs, includeCaption }: { chat: ChatModel; msgs: MsgModel[]; includeCaption?: boolean }) =>
+        app.store.forward(chat, msgs, includeCaption !== false),
+    },
     WAWebGetEphemeralFieldsMsgActionsUtils: { getEphemeralFields: () => ({}) },
     WAWebMsgReply: { canReplyMsg: (msg: MsgModel) => msg.canReply() },
     WAWebQuotedMsgModelUtils: { getQuotedMsgObj: (msg: MsgModel) => msg.quotedMsg },

@@ -3,7 +3,7 @@
  * the offline handler), as the simulated app fills them. The ones that act
  * (logout, takeover, refreshQR) ask the app through {@link AppLink}.
  */
-import type { ClientFrame, WireMedia, WireWid } from '../protocol';
+import type { ClientFrame, WireMedia, WireVcard, WireWid } from '../protocol';
 import { Collection, Events, Model } from './models';
 import type { MsgKey, Wid } from './wid';
 
@@ -105,6 +105,9 @@ export interface MsgFields {
   media?: WireMedia | undefined;
   /** Type-specific fields kept on the model (`lat`, `lng`, `loc`, `clientUrl`, `vcardFormattedName`, ...). */
   fields?: Record<string, string | number> | undefined;
+  mentions?: Wid[] | undefined;
+  forwardingScore?: number | undefined;
+  vcards?: WireVcard[] | undefined;
 }
 
 export class MsgModel extends Model {
@@ -136,6 +139,11 @@ export class MsgModel extends Model {
   mediaData: { mediaStage: string } | undefined = undefined;
   /** Type-specific fields, also set as properties. */
   readonly extra: Record<string, string | number>;
+  readonly mentionedJidList: Wid[];
+  readonly forwardingScore: number;
+  readonly vcardList: WireVcard[] | undefined;
+  /** Own media not yet on the servers (`change:isUnsentMedia` → false once uploaded and sent). */
+  isUnsentMedia = false;
   isEphemeral = false;
   isStatusV3 = false;
   star = false;
@@ -156,6 +164,9 @@ export class MsgModel extends Model {
     this.recipients = fields.recipients;
     this.extra = { ...fields.fields };
     Object.assign(this, this.extra);
+    this.mentionedJidList = fields.mentions ?? [];
+    this.forwardingScore = fields.forwardingScore ?? 0;
+    this.vcardList = fields.vcards;
     const media = fields.media;
     if (media) {
       this.directPath = media.directPath;
@@ -221,10 +232,11 @@ export class MsgModel extends Model {
       quotedParticipant: this.quotedMsg ? (this.quotedMsg.author ?? this.quotedMsg.from) : undefined,
       star: this.star,
       broadcast: false,
-      isForwarded: false,
-      forwardingScore: 0,
+      isForwarded: this.forwardingScore > 0,
+      forwardingScore: this.forwardingScore,
       hasReaction: false,
-      mentionedJidList: [],
+      mentionedJidList: this.mentionedJidList,
+      vcardList: this.vcardList,
       groupMentions: [],
     };
   }

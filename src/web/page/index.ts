@@ -8,7 +8,7 @@ import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo }
 import { keyString, toPageMessage, widString, type AppMsg } from './messages';
 import { edit, quotedMessage, react, remove, watchReactions } from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
-import { downloadMedia, sendMedia, sendText } from './send';
+import { downloadMedia, forward, sendContent, sendMedia } from './send';
 
 type Handler = (...args: any[]) => void;
 interface Emitter {
@@ -115,7 +115,14 @@ function start(hadSession: boolean): void {
         platform: (serialized['platform'] as string | undefined) ?? Conn.platform ?? null,
       };
     },
-    sendText: async (chatId, body, quotedId) => sendText(req, chatId, body, quotedId),
+    send: async (chatId, content, options) => sendContent(req, chatId, content, options),
+    forward: async (messageId, chatId) => forward(req, messageId, chatId),
+    pairingCode: async (phone, notify) => {
+      const linking = req('WAWebAltDeviceLinkingApi');
+      linking.setPairingType('ALT_DEVICE_LINKING');
+      await linking.initializeAltDeviceLinking();
+      return String(await linking.startAltLinkingFlow(phone, notify));
+    },
     sendMedia: async (chatId, media, options) => sendMedia(req, chatId, media, options),
     downloadMedia: async (messageId) => downloadMedia(req, messageId),
     getChats: async () => getChats(req),
@@ -162,6 +169,9 @@ function start(hadSession: boolean): void {
     });
   });
   Msg.on('change:ack', (msg: AppMsg, ack: number) => emit({ type: 'ack', message: toPageMessage(msg), ack }));
+  Msg.on('change:isUnsentMedia', (msg: AppMsg, unsent: unknown) => {
+    if (msg.id.fromMe && !unsent) emit({ type: 'mediaUploaded', message: toPageMessage(msg) });
+  });
   Msg.on('change:type', (msg: AppMsg) => {
     if (msg.type === 'revoked') emit({ type: 'revoked', message: toPageMessage(msg) });
   });

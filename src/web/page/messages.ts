@@ -2,7 +2,7 @@
  * The app's message models as waweb reports them (`PageMessage`), and the id helpers that read
  * wids and keys whichever way the app builds them.
  */
-import type { PageMessage } from '../bridge';
+import type { PageLocation, PageMessage } from '../bridge';
 
 // The app's modules are untyped (see eslint.config.mjs for the page folder).
 export type Req = (name: string) => any;
@@ -30,10 +30,16 @@ export interface AppMsg {
   once(event: string, fn: Handler): void;
 }
 
+/** A wid's serialized form: `_serialized`, with `toString()` as the fallback (as for keys). */
 export function widString(value: unknown): string {
   if (typeof value === 'string') return value;
-  const serialized = (value as { _serialized?: unknown } | null)?._serialized;
-  return typeof serialized === 'string' ? serialized : '';
+  if (value === null || typeof value !== 'object') return '';
+  const serialized = (value as { _serialized?: unknown })._serialized;
+  if (typeof serialized === 'string') return serialized;
+  const toText = (value as { toString?: unknown }).toString;
+  if (typeof toText !== 'function' || toText === Object.prototype.toString) return '';
+  const text: unknown = toText.call(value);
+  return typeof text === 'string' ? text : '';
 }
 
 /** A key's serialized form; newer app builds may drop `_serialized`, `toString()` still gives it. */
@@ -63,7 +69,29 @@ export function toPageMessage(msg: AppMsg): PageMessage {
     isForwarded: data['isForwarded'] === true,
     mentionedIds: Array.isArray(data['mentionedJidList']) ? (data['mentionedJidList'] as unknown[]).map(widString).filter(Boolean) : [],
     links: (findLinks?.(text) ?? []).map((l) => ({ link: l.href, isSuspicious: Boolean(l.suspiciousCharacters?.size) })),
+    forwardingScore: typeof data['forwardingScore'] === 'number' ? data['forwardingScore'] : 0,
+    ...(msg.type === 'location' ? { location: locationOf(data) } : {}),
+    vCards: vCardsOf(msg.type, data),
   };
+}
+
+/** A location message's place: the description's first line is the name, the second the address. */
+function locationOf(data: Record<string, unknown>): PageLocation {
+  const [name, address] = typeof data['loc'] === 'string' && data['loc'] !== '' ? data['loc'].split('\n') : [];
+  const url = typeof data['clientUrl'] === 'string' ? data['clientUrl'] : undefined;
+  return {
+    latitude: Number(data['lat']),
+    longitude: Number(data['lng']),
+    ...(name === undefined ? {} : { name }),
+    ...(address === undefined ? {} : { address }),
+    ...(url === undefined || name === undefined ? {} : { url }),
+  };
+}
+
+function vCardsOf(type: string | undefined, data: Record<string, unknown>): string[] {
+  if (type === 'vcard') return typeof data['body'] === 'string' ? [data['body']] : [];
+  if (type !== 'multi_vcard' || !Array.isArray(data['vcardList'])) return [];
+  return (data['vcardList'] as Array<{ vcard?: unknown }>).map((c) => (typeof c.vcard === 'string' ? c.vcard : '')).filter(Boolean);
 }
 
 /** The chat with `chatId`: the loaded one, or the one the app finds or creates; `null` if neither. */

@@ -3,7 +3,7 @@
  * media through `addAndSendMsgToChat`, media prepared and uploaded first; and downloading received
  * media through the download manager.
  */
-import type { PageMedia, PageMessage, PageSendOptions } from '../bridge';
+import type { PageContent, PageLocation, PageMedia, PageMessage, PageSendOptions } from '../bridge';
 import { findChat, findMsg, keyString, toPageMessage, type AppMsg, type Req } from './messages';
 
 /**
@@ -11,7 +11,7 @@ import { findChat, findMsg, keyString, toPageMessage, type AppMsg, type Req } fr
  * `chatId`: the chat from `Chat.get` or `findOrCreateLatestChat`, a new key from `WAWebMsgKey`, the
  * quote context of the replied-to message, then `addAndSendMsgToChat`; resolves once the server has it.
  */
-async function send(req: Req, chatId: string, content: Record<string, unknown>, quotedId: string | undefined): Promise<PageMessage> {
+async function send(req: Req, chatId: string, content: Record<string, unknown>, options: PageSendOptions): Promise<PageMessage> {
   const factory = req('WAWebWidFactory');
   const Collections = req('WAWebCollections');
   const chat = await findChat(req, chatId);
@@ -24,9 +24,9 @@ async function send(req: Req, chatId: string, content: Record<string, unknown>, 
   const MsgKey = req('WAWebMsgKey');
   const key = new MsgKey({ from, to: chat.id, id: await MsgKey.newId(), participant, selfDir: 'out' });
   let quote: Record<string, unknown> = {};
-  if (quotedId !== undefined) {
-    const quoted = await findMsg(req, quotedId);
-    if (!quoted) throw new Error(`the quoted message ${quotedId} is not on this device`);
+  if (options.quotedId !== undefined) {
+    const quoted = await findMsg(req, options.quotedId);
+    if (!quoted) throw new Error(`the quoted message ${options.quotedId} is not on this device`);
     if (req('WAWebMsgReply').canReplyMsg(quoted.unsafe())) quote = quoted.msgContextInfo(chat);
   }
   const data = {
@@ -39,6 +39,7 @@ async function send(req: Req, chatId: string, content: Record<string, unknown>, 
     t: Math.floor(Date.now() / 1000),
     isNewMsg: true,
     type: 'chat',
+    mentionedJidList: (options.mentions ?? []).map((id) => factory.createWid(id)).filter(Boolean),
     ...req('WAWebGetEphemeralFieldsMsgActionsUtils').getEphemeralFields(chat),
     ...content,
     ...quote,
@@ -49,8 +50,68 @@ async function send(req: Req, chatId: string, content: Record<string, unknown>, 
   return toPageMessage(Collections.Msg.get(keyString(key)) as AppMsg);
 }
 
-export function sendText(req: Req, chatId: string, body: string, quotedId: string | undefined): Promise<PageMessage> {
-  return send(req, chatId, { body, type: 'chat' }, quotedId);
+/** A text's fields: a vCard text becomes a contact card, a link gets its preview (both on by default). */
+async function textFields(req: Req, body: string, options: PageSendOptions): Promise<Record<string, unknown>> {
+  if (options.parseVCards !== false && body.startsWith('BEGIN:VCARD')) {
+    try {
+      const parsed = req('WAWebVcardParsingUtils').parseVcard(body);
+      if (parsed) return { body, type: 'vcard', vcardFormattedName: req('WAWebVcardGetNameFromParsed').vcardGetNameFromParsed(parsed) };
+    } catch {
+      // Not a vCard after all: sent as text.
+    }
+  }
+  const fields: Record<string, unknown> = { body, type: 'chat' };
+  if (options.linkPreview === false) return fields;
+  const link = req('WALinkify').findLink(body);
+  if (!link) return fields;
+  try {
+    const preview = await req('WAWebLinkPreviewChatAction').getLinkPreview(link);
+    if (preview?.data) Object.assign(fields, preview.data, { preview: true, subtype: 'url' });
+  } catch {
+    // A preview that cannot be fetched does not stop the text.
+  }
+  return fields;
+}
+
+/** A location's fields, as the app's location messages carry them. */
+function locationFields(req: Req, location: PageLocation): Record<string, unknown> {
+  const url = location.url === undefined ? undefined : req('WALinkify').findLink(location.url)?.href;
+  const described = location.name && location.address ? `${location.name}\n${location.address}` : location.name || location.address || '';
+  return { body: '', type: 'location', lat: location.latitude, lng: location.longitude, loc: described || url, clientUrl: url };
+}
+
+/** Sends a text, a location, or contact cards (one `vcard`, several `multi_vcard`). */
+export async function sendContent(req: Req, chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage> {
+  switch (content.kind) {
+    case 'text':
+      return send(req, chatId, await textFields(req, content.body, options), options);
+    case 'location':
+      return send(req, chatId, locationFields(req, content.location), options);
+    case 'vcards': {
+      const [first, ...rest] = content.cards;
+      if (!first) throw new Error('no contact card to send');
+      const fields =
+        rest.length === 0
+          ? { body: first.vcard, type: 'vcard', vcardFormattedName: first.name }
+          : { body: null, type: 'multi_vcard', vcardList: content.cards.map((c) => ({ displayName: c.name, vcard: c.vcard })) };
+      return send(req, chatId, fields, options);
+    }
+  }
+}
+
+/** Forwards a message to another chat, as the app's forward action does (caption included). */
+export async function forward(req: Req, messageId: string, chatId: string): Promise<void> {
+  const msg = await findMsg(req, messageId);
+  if (!msg) throw new Error(`no message ${messageId} on this device`);
+  const chat = await findChat(req, chatId);
+  if (!chat) throw new Error(`no chat for ${chatId}`);
+  await req('WAWebChatForwardMessage').forwardMessages({
+    chat,
+    msgs: [msg],
+    multicast: true,
+    includeCaption: true,
+    appendedText: undefined,
+  });
 }
 
 function fromBase64(data: string): Uint8Array<ArrayBuffer> {
@@ -67,15 +128,30 @@ function toBase64(buffer: ArrayBuffer): string {
   return btoa(binary);
 }
 
+/** A sticker is a WebP image: other images are drawn onto a canvas and encoded as WebP by the browser. */
+async function stickerFile(file: File): Promise<File> {
+  if (file.type === 'image/webp') return file;
+  if (!file.type.startsWith('image/')) throw new Error(`a sticker must be an image, not ${file.type}`);
+  const bitmap = await createImageBitmap(file);
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const webp = await canvas.convertToBlob({ type: 'image/webp' });
+  if (webp.type !== 'image/webp') throw new Error('this browser cannot encode WebP stickers');
+  return new File([webp], 'sticker.webp', { type: 'image/webp' });
+}
+
 /** Media: the file as opaque data, prepared, uploaded (which gives its direct path and key), then sent. */
 export async function sendMedia(req: Req, chatId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage> {
-  const file = new File([fromBase64(media.data)], media.filename ?? 'file', { type: media.mimetype });
+  const original = new File([fromBase64(media.data)], media.filename ?? 'file', { type: media.mimetype });
+  const asSticker = options.asSticker === true;
+  const file = asSticker ? await stickerFile(original) : original;
   const OpaqueData = req('WAWebMediaOpaqueData');
-  const opaque = await OpaqueData.createFromData(file, media.mimetype);
+  const opaque = await OpaqueData.createFromData(file, file.type);
   const prep = req('WAWebPrepRawMedia').prepRawMedia(opaque, {
-    asDocument: options.asDocument === true,
-    isPtt: options.asVoice === true,
-    asSticker: false,
+    asDocument: options.asDocument === true && !asSticker,
+    isPtt: options.asVoice === true && !asSticker,
+    asSticker,
     asGif: false,
   });
   const mediaData = await prep.waitForPrep();
@@ -104,8 +180,13 @@ export async function sendMedia(req: Req, chatId: string, media: PageMedia, opti
   return send(
     req,
     chatId,
-    { ...json, type: mediaData.type, body: mediaData.preview, ...(options.caption === undefined ? {} : { caption: options.caption }) },
-    options.quotedId,
+    {
+      ...json,
+      type: mediaData.type,
+      body: mediaData.preview,
+      ...(options.caption === undefined || asSticker ? {} : { caption: options.caption }),
+    },
+    options,
   );
 }
 

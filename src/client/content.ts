@@ -1,0 +1,114 @@
+/**
+ * What `sendMessage` sends besides text and media: locations and contact cards, and how any content
+ * plus whatsapp-web.js's send options becomes what the page sends.
+ */
+import { InvalidOptionError } from '../errors';
+import type { PageContent, PageLocation, PageMedia, PageSendOptions, PageVcard } from '../web/bridge';
+import { Contact } from './chat';
+import { Location } from './location';
+import { MessageMedia } from './media';
+
+/** Anything `sendMessage` sends: text, media, a location, one contact card or several. */
+export type MessageContent = string | MessageMedia | Location | Contact | Contact[];
+
+/** The options of `sendMessage` waweb supports (whatsapp-web.js's names). */
+export interface MessageSendOptions {
+  quotedMessageId?: string;
+  /** With media: the text under it. */
+  caption?: string;
+  /** Media to send with a text content, which becomes its caption. */
+  media?: MessageMedia;
+  sendMediaAsDocument?: boolean;
+  sendAudioAsVoice?: boolean;
+  /** An image sent as a sticker (converted to WebP by the browser). */
+  sendMediaAsSticker?: boolean;
+  /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
+  stickerName?: string;
+  /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
+  stickerAuthor?: string;
+  /** Ids (`<number>@c.us`) the text mentions with `@<number>`; one id or several. */
+  mentions?: string | string[];
+  /** Attach a preview of the first link in a text. @default true */
+  linkPreview?: boolean;
+  /** Send a text that is a vCard (`BEGIN:VCARD`…) as a contact card. @default true */
+  parseVCards?: boolean;
+  /** Mark the chat read before sending, as whatsapp-web.js does. @default true */
+  sendSeen?: boolean;
+}
+
+/** What the page is asked to send. */
+export type Outgoing =
+  { kind: 'media'; media: PageMedia; options: PageSendOptions } | { kind: 'content'; content: PageContent; options: PageSendOptions };
+
+/** One contact as a vCard 3.0, the way the phone app shares a contact. */
+export function contactVcard(contact: Contact): PageVcard {
+  const name = contact.name ?? contact.pushname ?? contact.number;
+  const escape = (text: string): string => text.replace(/[\\,;]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n');
+  const vcard = [
+    'BEGIN:VCARD',
+    'VERSION:3.0',
+    `FN:${escape(name)}`,
+    `TEL;type=CELL;type=VOICE;waid=${contact.number}:+${contact.number}`,
+    'END:VCARD',
+  ].join('\n');
+  return { vcard, name };
+}
+
+function mentionsOf(value: MessageSendOptions['mentions'] | Contact[]): string[] {
+  if (value === undefined) return [];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  return list.map((m) => {
+    if (m instanceof Contact) return m.id._serialized;
+    if (typeof m !== 'string' || m === '') throw new InvalidOptionError('mentions must be ids like "15550001111@c.us"');
+    return m.includes('@') ? m : `${m}@c.us`;
+  });
+}
+
+/** Turns `content` and whatsapp-web.js's send options into what the page sends; throws `INVALID_OPTION` on a mismatch. */
+export function toOutgoing(content: MessageContent, options: MessageSendOptions): Outgoing {
+  const base: PageSendOptions = {
+    ...(options.quotedMessageId === undefined ? {} : { quotedId: options.quotedMessageId }),
+    mentions: mentionsOf(options.mentions),
+    linkPreview: options.linkPreview !== false,
+    parseVCards: options.parseVCards !== false,
+  };
+  let media: MessageMedia | undefined;
+  let caption = options.caption;
+  if (content instanceof MessageMedia) media = content;
+  else if (typeof content === 'string' && options.media !== undefined) {
+    if (!(options.media instanceof MessageMedia)) throw new InvalidOptionError('options.media must be a MessageMedia');
+    media = options.media;
+    caption = content;
+  }
+  if (media) {
+    const page: PageMedia = { mimetype: media.mimetype, data: media.data, ...(media.filename ? { filename: media.filename } : {}) };
+    return {
+      kind: 'media',
+      media: page,
+      options: {
+        ...base,
+        ...(caption === undefined ? {} : { caption }),
+        asDocument: options.sendMediaAsDocument === true,
+        asVoice: options.sendAudioAsVoice === true,
+        asSticker: options.sendMediaAsSticker === true,
+      },
+    };
+  }
+  if (typeof content === 'string') return { kind: 'content', content: { kind: 'text', body: content }, options: base };
+  if (content instanceof Location) {
+    const { latitude, longitude, name, address, url } = content;
+    const location: PageLocation = {
+      latitude,
+      longitude,
+      ...(name === undefined ? {} : { name }),
+      ...(address === undefined ? {} : { address }),
+      ...(url === undefined ? {} : { url }),
+    };
+    return { kind: 'content', content: { kind: 'location', location }, options: base };
+  }
+  const contacts = content instanceof Contact ? [content] : content;
+  if (Array.isArray(contacts) && contacts.length > 0 && contacts.every((c) => c instanceof Contact)) {
+    return { kind: 'content', content: { kind: 'vcards', cards: contacts.map(contactVcard) }, options: base };
+  }
+  throw new InvalidOptionError('content must be a string, a MessageMedia, a Location, a Contact or an array of Contacts');
+}

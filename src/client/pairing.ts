@@ -1,0 +1,72 @@
+/**
+ * Pairing by phone number instead of a QR: the app gives a code that the user types on the phone
+ * (Linked devices → Link with phone number). The client emits it as `code` and asks for a new one
+ * every `intervalMs` while the page still waits for a login.
+ */
+import { InvalidOptionError } from '../errors';
+import { sessionState } from '../web/states';
+import type { Run } from './run';
+
+/** `pairWithPhoneNumber`: pair with a code for this number instead of a QR. */
+export interface PairWithPhoneNumber {
+  /** Country code and number, digits only (`+`, spaces and dashes are dropped), e.g. `15550001111`. */
+  phoneNumber: string;
+  /** Ask the phone to show a notification for the code. @default true */
+  showNotification?: boolean;
+  /** How often a new code is asked for while waiting. @default 180000 */
+  intervalMs?: number;
+}
+
+export const DEFAULT_CODE_INTERVAL_MS = 180_000;
+
+/** The number as the app wants it; throws `INVALID_OPTION` for anything that is not a phone number. */
+export function phoneDigits(phone: unknown): string {
+  const digits = typeof phone === 'string' ? phone.replace(/[\s()+-]/g, '') : '';
+  if (!/^[1-9][0-9]{5,14}$/.test(digits)) {
+    throw new InvalidOptionError(`phoneNumber must be a phone number with country code, e.g. "15550001111"; got ${JSON.stringify(phone)}`);
+  }
+  return digits;
+}
+
+export function validatePairing(value: PairWithPhoneNumber | undefined): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null) throw new InvalidOptionError('pairWithPhoneNumber must be an object');
+  phoneDigits(value.phoneNumber);
+  if (value.showNotification !== undefined && typeof value.showNotification !== 'boolean')
+    throw new InvalidOptionError('pairWithPhoneNumber.showNotification must be a boolean');
+  const interval = value.intervalMs;
+  if (interval !== undefined && (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 1000))
+    throw new InvalidOptionError('pairWithPhoneNumber.intervalMs must be a number of milliseconds, at least 1000');
+}
+
+export interface CodeHost {
+  emitCode(code: string): void;
+  enqueue(run: Run, handler: () => Promise<void>): void;
+}
+
+/**
+ * Asks the page of `run` for a code, emits it, and keeps renewing it every `intervalMs` until the page
+ * no longer waits for a login (a later request replaces the renewal).
+ */
+export async function requestCode(run: Run, host: CodeHost, phone: string, notify: boolean, intervalMs: number): Promise<string> {
+  const web = run.web;
+  if (!web) throw new InvalidOptionError('no page to pair');
+  stopRenewing(run);
+  const code = await web.pairingCode(phone, notify);
+  host.emitCode(code);
+  run.codeTimer = setInterval(() => {
+    host.enqueue(run, async () => {
+      if (sessionState((await web.state()) ?? '').kind !== 'unpaired') {
+        stopRenewing(run);
+        return;
+      }
+      host.emitCode(await web.pairingCode(phone, notify));
+    });
+  }, intervalMs);
+  return code;
+}
+
+export function stopRenewing(run: Run): void {
+  if (run.codeTimer !== undefined) clearInterval(run.codeTimer);
+  run.codeTimer = undefined;
+}
