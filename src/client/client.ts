@@ -3,6 +3,7 @@
  * the WhatsApp Web page adapter (web/) and an auth strategy (auth/), and turns
  * page reports into the events whatsapp-web.js users know.
  */
+import type { Browser, Page } from 'puppeteer-core';
 import { NoAuth } from '../auth/no-auth';
 import type { AuthHost, AuthStrategy, BrowserPlan, SessionSavedInfo } from '../auth/strategy';
 import { findChromium } from '../browser/executable';
@@ -140,6 +141,16 @@ export class Client extends ClientApi {
     run.loggedOut = true;
     await this.#teardown();
     await this.authStrategy.logout();
+  }
+
+  /** The puppeteer page WhatsApp Web runs in (whatsapp-web.js's `pupPage`); undefined while stopped. */
+  get pupPage(): Page | undefined {
+    return this.#run?.web?.page;
+  }
+
+  /** The puppeteer browser (whatsapp-web.js's `pupBrowser`); undefined while stopped. */
+  get pupBrowser(): Browser | undefined {
+    return this.#run?.browser;
   }
 
   /** The app's connection state, or null when no page is open. */

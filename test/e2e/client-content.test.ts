@@ -51,7 +51,7 @@ test('locations, contact cards, mentions, stickers and forwards reach the phone 
   expect(last()).toMatchObject({ chatId: aliceId, type: 'location', quotedId: located.id.id });
   expect(last().fields).toEqual({ lat: 52.52, lng: 13.405, loc: 'Alexanderplatz\nBerlin', clientUrl: 'https://example.org/map' });
   const bare = await c.client.sendMessage(aliceId, new Location(37.422, -122.084));
-  expect(last().fields).toEqual({ lat: 37.422, lng: -122.084 });
+  expect(last().fields).toEqual({ lat: 37.422, lng: -122.084, loc: '' });
   expect(bare.location).toMatchObject({ latitude: 37.422, longitude: -122.084 });
   expect(() => new Location(91, 0)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
 

@@ -54,7 +54,7 @@ export function useHarnesses<H extends Record<string, Harness>>(
     try {
       await stop(made);
     } finally {
-      await env.work.remove();
+      await env.work?.remove();
     }
   });
   return env;

@@ -81,14 +81,17 @@ export const mediaModules: Record<string, unknown> = {
         const file = opaque.blob as Blob & { name?: string };
         const filehash = await sha256B64(bytes);
         prepared.set(filehash, opaque.blob);
+        const type = typeFor(mimetype, params);
+        // Only documents carry a file name on the wire (images, audio and stickers have none).
+        const named = type === 'document' && typeof file.name === 'string' && file.name !== '';
         return new MediaData({
-          type: typeFor(mimetype, params),
+          type,
           mimetype,
           filehash,
           size: bytes.byteLength,
           mediaBlob: opaque,
           isGif: params['asGif'] === true,
-          ...(typeof file.name === 'string' && file.name !== '' ? { filename: file.name } : {}),
+          ...(named ? { filename: file.name } : {}),
         });
       },
     }),

@@ -6,8 +6,11 @@
 import type { WireMedia, WireVcard } from '../protocol';
 import { createWid, type Wid } from './wid';
 
-/** Type-specific fields the app keeps on a message model. */
-const KEPT_FIELDS = ['lat', 'lng', 'loc', 'clientUrl', 'vcardFormattedName'] as const;
+/** Type-specific fields the app keeps on a message model, by message type. */
+const KEPT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  location: ['lat', 'lng', 'loc', 'clientUrl'],
+  vcard: ['vcardFormattedName'],
+};
 
 /** The media reference in a message's data (`directPath` and `mediaKey` from the upload), if any. */
 export function mediaOf(data: Record<string, unknown>): WireMedia | undefined {
@@ -40,7 +43,7 @@ export interface MsgExtras {
 /** Location and contact-card fields, mentioned ids, forwarding score and card list of a message's data. */
 export function extrasOf(data: Record<string, unknown>): MsgExtras {
   const fields: Record<string, string | number> = {};
-  for (const key of KEPT_FIELDS) {
+  for (const key of KEPT_FIELDS[String(data['type'])] ?? []) {
     const value = data[key];
     if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) fields[key] = value;
   }

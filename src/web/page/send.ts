@@ -77,7 +77,7 @@ async function textFields(req: Req, body: string, options: PageSendOptions): Pro
 function locationFields(req: Req, location: PageLocation): Record<string, unknown> {
   const url = location.url === undefined ? undefined : req('WALinkify').findLink(location.url)?.href;
   const described = location.name && location.address ? `${location.name}\n${location.address}` : location.name || location.address || '';
-  return { body: '', type: 'location', lat: location.latitude, lng: location.longitude, loc: described || url, clientUrl: url };
+  return { body: '', type: 'location', lat: location.latitude, lng: location.longitude, loc: described || url || '', clientUrl: url };
 }
 
 /** Sends a text, a location, or contact cards (one `vcard`, several `multi_vcard`). */
