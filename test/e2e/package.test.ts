@@ -58,4 +58,19 @@ test('npm pack installs into an empty folder and runs without esbuild', async ()
   `;
   const out = await run(process.execPath, ['-e', script], { cwd: dir.path });
   expect(JSON.parse(out.stdout.trim())).toEqual({ client: 'function', remoteAuth: 'function', conformance: 'function', status: 200 });
+
+  // An ES module names what it imports, whatsapp-web.js style (named imports from the CommonJS build).
+  const esm = `
+    import { Client, LocalAuth, Location, MessageMedia, RemoteAuth, NoAuth, Contact, GroupChat } from 'waweb';
+    const media = new MessageMedia('text/plain', Buffer.from('hi').toString('base64'), 'hi.txt');
+    const place = new Location(1, 2, { name: 'here' });
+    console.log(JSON.stringify({
+      classes: [Client, LocalAuth, RemoteAuth, NoAuth, Contact, GroupChat].map((c) => typeof c),
+      media: media.filename,
+      place: place.description,
+    }));
+  `;
+  await writeFile(path.join(dir.path, 'bot.mjs'), esm);
+  const esmOut = await run(process.execPath, ['bot.mjs'], { cwd: dir.path });
+  expect(JSON.parse(esmOut.stdout.trim())).toEqual({ classes: Array(6).fill('function'), media: 'hi.txt', place: 'here' });
 }, 240_000);
