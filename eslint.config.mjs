@@ -45,6 +45,15 @@ const layerZones = [
     message: 'waweb/testing uses only the public surface, as a store author would',
   },
   {
+    target: './src/wwebjs',
+    from: './src',
+    except: ['./wwebjs', './index.ts'],
+    message: 'waweb/wwebjs uses only the public surface: src/index.ts',
+  },
+  ...['client', 'auth', 'web', 'stores', 'browser', 'archive', 'cli', 'simulator', 'util', 'testing'].flatMap((part) =>
+    forbid(part, ['wwebjs'], 'waweb/wwebjs is an entry of its own: nothing inside waweb depends on it'),
+  ),
+  {
     target: './src/cli',
     from: './src',
     except: ['./cli', './index.ts', './simulator/index.ts'],

@@ -42,8 +42,13 @@ export class LocalAuth extends AuthStrategy {
     return { userDataDir: this.userDataDir };
   }
 
-  /** Removes exactly this session's folder (the browser is closed by then). */
-  override async logout(): Promise<void> {
+  /**
+   * Removes exactly this session's folder (the browser is closed by then). `keepProfile`: a browser
+   * still runs on it (whatsapp-web.js after a logout from the phone), so it stays; the app has
+   * already emptied it.
+   */
+  override async logout(options: { keepProfile?: boolean } = {}): Promise<void> {
+    if (options.keepProfile === true) return;
     await rm(this.userDataDir, { recursive: true, force: true, maxRetries: this.#rmMaxRetries, retryDelay: 100 });
   }
 }

@@ -8,11 +8,16 @@
  * ({@link ChildReport}); anything else the process prints goes to stderr.
  * Closing stdin makes it destroy the client and exit.
  */
-import { Client, RemoteAuth, WawebError, type SessionStore, type WwebjsStore } from '../../src/index';
+import { join } from 'node:path';
+import { Client, RemoteAuth, WawebError, type SessionSavedInfo, type SessionStore, type WwebjsStore } from '../../src/index';
+import { RemoteAuth as PluginRemoteAuth } from '../../src/wwebjs';
+import { chromiumForTests } from './chromium';
 import { cmdlineOf, processes } from './processes';
 import { openSessionStore, type ChildStoreConfig, type OpenedStore } from './store-config';
 
 export interface RemoteChildConfig {
+  /** waweb's Client with waweb's RemoteAuth (default), or the unmodified whatsapp-web.js Client with `waweb/wwebjs`'s RemoteAuth. */
+  client?: 'waweb' | 'wwebjs';
   clientId: string;
   dataPath: string;
   chromiumArgs: string[];
@@ -61,18 +66,36 @@ async function openStore(config: ChildStoreConfig): Promise<OpenedStore<SessionS
   return { store: new MongoStore({ mongoose }), close: () => mongoose.disconnect() };
 }
 
+/** What the child uses of either client: both emit whatsapp-web.js's event names. */
+interface ChildClient {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  initialize(): Promise<void>;
+  destroy(): Promise<void>;
+  info?: { wid: { _serialized: string } } | undefined;
+}
+
+function makeClient(config: RemoteChildConfig, store: SessionStore | WwebjsStore): ChildClient {
+  const options = {
+    store,
+    clientId: config.clientId,
+    dataPath: config.dataPath,
+    ...(config.backupSyncIntervalMs === undefined ? {} : { backupSyncIntervalMs: config.backupSyncIntervalMs }),
+  };
+  if (config.client !== 'wwebjs') return new Client({ authStrategy: new RemoteAuth(options), puppeteer: { args: config.chromiumArgs } });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the unmodified whatsapp-web.js, loaded as a bot loads it
+  const wwebjs = require('whatsapp-web.js') as typeof import('whatsapp-web.js');
+  const { executablePath, args } = chromiumForTests(config.chromiumArgs);
+  return new wwebjs.Client({
+    authStrategy: new PluginRemoteAuth(options),
+    puppeteer: { executablePath, args },
+    webVersionCache: { type: 'local', path: join(config.dataPath, '..', '.wwebjs_cache') },
+  }) as unknown as ChildClient;
+}
+
 async function main(): Promise<void> {
   const config = JSON.parse(process.env['WAWEB_REMOTE_CHILD'] ?? '') as RemoteChildConfig;
   const opened = await openStore(config.store);
-  const client = new Client({
-    authStrategy: new RemoteAuth({
-      store: opened.store,
-      clientId: config.clientId,
-      dataPath: config.dataPath,
-      ...(config.backupSyncIntervalMs === undefined ? {} : { backupSyncIntervalMs: config.backupSyncIntervalMs }),
-    }),
-    puppeteer: { args: config.chromiumArgs },
-  });
+  const client = makeClient(config, opened.store);
   let browserReported = false;
   const reportBrowser = (): void => {
     if (browserReported) return;
@@ -81,7 +104,7 @@ async function main(): Promise<void> {
     browserReported = true;
     report({ type: 'browser', pid });
   };
-  client.on('qr', (qr) => {
+  client.on('qr', (qr: string) => {
     reportBrowser();
     report({ type: 'qr', qr });
   });
@@ -90,9 +113,9 @@ async function main(): Promise<void> {
     reportBrowser();
     report({ type: 'ready', wid: client.info?.wid._serialized });
   });
-  client.on('remote_session_saved', (info) => report({ type: 'remote_session_saved', ...info }));
-  client.on('error', (err) => report({ type: 'error', ...describe(err) }));
-  client.on('disconnected', (reason) => report({ type: 'disconnected', reason }));
+  client.on('remote_session_saved', (info: SessionSavedInfo) => report({ type: 'remote_session_saved', ...info }));
+  client.on('error', (err: unknown) => report({ type: 'error', ...describe(err) }));
+  client.on('disconnected', (reason: unknown) => report({ type: 'disconnected', reason: String(reason) }));
 
   let stopping = false;
   const stop = async (code: number): Promise<void> => {

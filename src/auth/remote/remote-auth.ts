@@ -314,10 +314,28 @@ export class RemoteAuth extends AuthStrategy {
     }
   }
 
-  /** Called after the phone confirmed the logout: the backups and the local profile go. */
-  override async logout(): Promise<void> {
+  /**
+   * Called after the phone confirmed the logout: the backups and the local profile go. With
+   * `keepProfile` (a browser still runs on the profile, e.g. inside whatsapp-web.js after a logout
+   * from the phone) only the backups go; the app has already emptied the profile itself.
+   */
+  override async logout(options: { keepProfile?: boolean } = {}): Promise<void> {
+    this.#backups.stop();
+    this.#readyThisRun = false;
     await this.#storeCall('deleting', new AbortController().signal, (signal) => this.store.delete(this.sessionName, { signal }));
-    await rm(this.userDataDir, { recursive: true, force: true, maxRetries: 4, retryDelay: 100 });
+    if (options.keepProfile !== true) await rm(this.userDataDir, { recursive: true, force: true, maxRetries: 4, retryDelay: 100 });
+  }
+
+  /**
+   * The same browser goes on to a new login after a logout (whatsapp-web.js keeps its browser
+   * after a logout from the phone and shows a QR again): back up that login from its `ready` on,
+   * as a start would, without touching the profile the browser is using.
+   */
+  rearm(): void {
+    this.#backups.activate();
+    this.#readyThisRun = false;
+    this.#lastStateKey = undefined;
+    if (this.#abort.signal.aborted) this.#abort = new AbortController();
   }
 
   /** Stops the timer, cancels waits (start-up retries, a flush barrier) and waits for the save queue to drain. */

@@ -1,0 +1,173 @@
+/**
+ * A waweb strategy inside whatsapp-web.js's Client. whatsapp-web.js calls its hooks without arguments
+ * (`setup(client)` aside) in this order: beforeBrowserInitialized → (launch with
+ * `client.options.puppeteer`) → afterBrowserInitialized → onAuthenticationNeeded (page wants a login)
+ * → getAuthEventPayload → afterAuthReady (not awaited) → disconnect (a state such as CONFLICT or
+ * UNPAIRED, then destroy) → destroy (after its `browser.close()`) / logout (after a logout; from the
+ * phone with the browser still running, then beforeBrowserInitialized and afterBrowserInitialized again
+ * in the same browser). This class maps them onto waweb's hooks and keeps waweb's guarantees there.
+ */
+import { AuthFailureError, WawebError, ErrorCode, type AuthStrategy } from '../index';
+import { ClientLink } from './client-link';
+
+/** What whatsapp-web.js's `onAuthenticationNeeded` expects back. */
+export interface AuthenticationNeeded {
+  failed: boolean;
+  restart: boolean;
+  failureEventPayload: unknown;
+}
+
+export interface WwebjsStrategyOptions {
+  /** After a stored session is rejected (`auth_failure`), restart without it and show a QR. @default true */
+  restartOnAuthFail?: boolean;
+  /** Where failures that do not stop the bot go. @default the client's `error` listeners, else the console */
+  onError?: (error: WawebError) => void;
+}
+
+/** How waweb's strategy hooks see a logout: with the profile kept while a browser still runs on it. */
+type Engine = AuthStrategy & { logout(options?: { keepProfile?: boolean }): Promise<void> };
+
+export abstract class WwebjsStrategy {
+  /** whatsapp-web.js's client, once `setup()` ran (whatsapp-web.js's strategies keep it here too). */
+  client: unknown;
+  protected readonly engine: Engine;
+  readonly #restartOnAuthFail: boolean;
+  readonly #onError: ((error: WawebError) => void) | undefined;
+  #link: ClientLink | undefined;
+  /** This run's browser: `close()` goes through `#closeBrowser` so saves can finish first. */
+  #browser: object | undefined;
+  #closing = false;
+  #cleanClose = false;
+  #closed: Promise<void> | undefined;
+  #disconnected = false;
+  #loggedOut = false;
+  #rejected = false;
+
+  protected constructor(engine: Engine, options: WwebjsStrategyOptions) {
+    this.engine = engine;
+    this.#restartOnAuthFail = options.restartOnAuthFail !== false;
+    this.#onError = options.onError;
+  }
+
+  protected get link(): ClientLink {
+    if (!this.#link) throw new WawebError(ErrorCode.INVALID_OPTION, 'this strategy was not given to a whatsapp-web.js Client yet');
+    return this.#link;
+  }
+
+  setup(client: unknown): void {
+    this.#link = ClientLink.of(client, this.#onError);
+    this.client = client;
+    this.engine.setup(this.#link.host());
+  }
+
+  async beforeBrowserInitialized(): Promise<void> {
+    const link = this.link;
+    if (this.#browser !== undefined && link.browserRunning()) {
+      // A logout from the phone: whatsapp-web.js goes on in the same browser towards a new login.
+      this.rearm();
+      this.#loggedOut = false;
+      return;
+    }
+    this.#browser = undefined;
+    this.#closing = false;
+    this.#cleanClose = false;
+    this.#closed = undefined;
+    this.#disconnected = false;
+    this.#loggedOut = false;
+    const plan = await this.engine.beforeBrowserInitialized(link.userDataDir === undefined ? {} : { userDataDir: link.userDataDir });
+    link.plan(plan.userDataDir, plan.args);
+  }
+
+  /** The same browser, a new login: RemoteAuth backs it up from its `ready` on. */
+  protected rearm(): void {}
+
+  async afterBrowserInitialized(): Promise<void> {
+    const browser = this.link.browser();
+    if (!browser || browser === this.#browser) return;
+    this.#browser = browser;
+    // whatsapp-web.js closes the browser before it calls destroy(): let a save's page part finish first.
+    const close = browser.close.bind(browser);
+    browser.close = async () => {
+      this.#closing = true;
+      await this.#quietly(() => this.engine.beforeBrowserClose());
+      await close();
+      this.#cleanClose = true;
+    };
+    browser.once('disconnected', () => {
+      // Gone without a close: Chromium crashed or was killed. No final backup from that profile.
+      if (!this.#closing) this.#afterClose(false);
+    });
+    await this.#quietly(async () => {
+      await this.engine.afterBrowserInitialized();
+      await this.link.watchSessions();
+    });
+  }
+
+  /**
+   * The page wants a login. A page that loaded with a stored login had it rejected (unlinked or
+   * revoked on the phone): `auth_failure` once, then (by default) a restart without it and a QR.
+   */
+  async onAuthenticationNeeded(): Promise<AuthenticationNeeded> {
+    const none = { failed: false, restart: false, failureEventPayload: undefined };
+    if (this.#rejected || !(await this.link.hadSession())) return none;
+    this.#rejected = true;
+    await this.#quietly(() => this.engine.onAuthFailure());
+    const failure = new AuthFailureError('SESSION_REJECTED', 'the stored session was rejected (unlinked or revoked on the phone)');
+    return { failed: true, restart: this.#restartOnAuthFail, failureEventPayload: failure };
+  }
+
+  async getAuthEventPayload(): Promise<unknown> {
+    return this.engine.getAuthEventPayload();
+  }
+
+  /** whatsapp-web.js does not await this hook: it must never reject. */
+  async afterAuthReady(): Promise<void> {
+    this.#rejected = false;
+    await this.#quietly(() => this.engine.afterAuthReady());
+  }
+
+  /** A state whatsapp-web.js stops on (CONFLICT, UNPAIRED, ...): nothing is deleted, no final backup. */
+  async disconnect(): Promise<void> {
+    this.#disconnected = true;
+  }
+
+  /** After whatsapp-web.js closed the browser: a save in flight finishes, a final one follows a clean close. */
+  async destroy(): Promise<void> {
+    await this.#quietly(async () => {
+      this.#afterClose(this.#closing && this.#cleanClose);
+      await this.#closed;
+      await this.engine.destroy();
+    });
+  }
+
+  /**
+   * After a logout: `client.logout()` (browser closed) removes the backups and the local profile;
+   * a logout from the phone (the browser runs on) removes the backups, and the profile stays in use.
+   */
+  async logout(): Promise<void> {
+    this.#loggedOut = true;
+    const running = this.link.browserRunning();
+    await this.#quietly(() => this.engine.logout({ keepProfile: running }));
+  }
+
+  #afterClose(clean: boolean): void {
+    if (this.#closed || this.#browser === undefined) return;
+    // After CONFLICT or UNPAIRED another browser owns the session, or nobody does: no final backup.
+    const loggedOut = this.#loggedOut || this.#disconnected;
+    this.#closed = this.#quietly(() => this.engine.afterBrowserClosed({ clean, loggedOut }));
+  }
+
+  async #quietly(work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.link.report(
+        err instanceof WawebError
+          ? err
+          : new WawebError(ErrorCode.BACKUP_FAILED, `waweb strategy failed: ${err instanceof Error ? err.message : String(err)}`, {
+              cause: err,
+            }),
+      );
+    }
+  }
+}
