@@ -89,7 +89,7 @@ function makeClient(config: RemoteChildConfig, store: SessionStore | WwebjsStore
     authStrategy: new PluginRemoteAuth(options),
     puppeteer: { executablePath, args },
     webVersionCache: { type: 'local', path: join(config.dataPath, '..', '.wwebjs_cache') },
-  }) as unknown as ChildClient;
+  });
 }
 
 async function main(): Promise<void> {
