@@ -5,10 +5,16 @@
  */
 import { InvalidOptionError, type AuthHost, type SessionPage, type SessionSavedInfo, type WawebError } from '../index';
 
-interface BrowserLike {
+/** Chromium's main process, as puppeteer's `browser.process()` gives it. */
+export interface BrowserProcess {
+  exitCode: number | null;
+  signalCode: string | null;
+  once(event: 'exit', handler: (code: number | null, signal: string | null) => void): unknown;
+}
+
+export interface BrowserLike {
   isConnected(): boolean;
-  close(): Promise<void>;
-  once(event: 'disconnected', handler: () => void): unknown;
+  process(): BrowserProcess | null;
 }
 
 interface PageLike {

@@ -8,7 +8,7 @@
  * in the same browser). This class maps them onto waweb's hooks and keeps waweb's guarantees there.
  */
 import { AuthFailureError, WawebError, ErrorCode, type AuthStrategy } from '../index';
-import { ClientLink } from './client-link';
+import { ClientLink, type BrowserProcess } from './client-link';
 
 /** What whatsapp-web.js's `onAuthenticationNeeded` expects back. */
 export interface AuthenticationNeeded {
@@ -27,6 +27,25 @@ export interface WwebjsStrategyOptions {
 /** How waweb's strategy hooks see a logout: with the profile kept while a browser still runs on it. */
 type Engine = AuthStrategy & { logout(options?: { keepProfile?: boolean }): Promise<void> };
 
+/** Resolves when `proc` exits: true for code 0 (browser.close()), false for a signal or an error code. */
+function browserExit(proc: BrowserProcess | null): Promise<boolean | undefined> {
+  if (!proc) return Promise.resolve(undefined);
+  const clean = (code: number | null, signal: string | null): boolean => code === 0 && signal === null;
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(clean(proc.exitCode, proc.signalCode));
+  return new Promise((resolve) => proc.once('exit', (code, signal) => resolve(clean(code, signal))));
+}
+
+/** `promise`'s value, or undefined after `ms`. */
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    void promise.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
 export abstract class WwebjsStrategy {
   /** whatsapp-web.js's client, once `setup()` ran (whatsapp-web.js's strategies keep it here too). */
   client: unknown;
@@ -34,14 +53,16 @@ export abstract class WwebjsStrategy {
   readonly #restartOnAuthFail: boolean;
   readonly #onError: ((error: WawebError) => void) | undefined;
   #link: ClientLink | undefined;
-  /** This run's browser: `close()` goes through `#closeBrowser` so saves can finish first. */
+  /** This run's browser, and whether its process exited cleanly (undefined while it runs, or unknown). */
   #browser: object | undefined;
-  #closing = false;
-  #cleanClose = false;
+  #exit: Promise<boolean | undefined> = Promise.resolve(undefined);
+  #watching: Promise<void> = Promise.resolve();
   #closed: Promise<void> | undefined;
   #disconnected = false;
   #loggedOut = false;
   #rejected = false;
+  /** The deletions of logouts so far (they never reject). */
+  #logouts: Promise<void> = Promise.resolve();
 
   protected constructor(engine: Engine, options: WwebjsStrategyOptions) {
     this.engine = engine;
@@ -55,9 +76,24 @@ export abstract class WwebjsStrategy {
   }
 
   setup(client: unknown): void {
-    this.#link = ClientLink.of(client, this.#onError);
+    const link = ClientLink.of(client, this.#onError);
+    this.#link = link;
     this.client = client;
-    this.engine.setup(this.#link.host());
+    this.engine.setup({
+      ...link.host(),
+      // A save whose page went away with the browser is not a failure: the final backup after a clean
+      // close replaces it, and after a crash there is nothing to save. Which it was shows within moments.
+      emitError: (error) => {
+        if (error.code !== ErrorCode.BACKUP_FAILED || this.#browser === undefined) {
+          link.report(error);
+          return;
+        }
+        const exit = this.#exit;
+        void withinMs(exit, 2000).then((exited) => {
+          if (exited === undefined && link.browserRunning()) link.report(error);
+        });
+      },
+    });
   }
 
   async beforeBrowserInitialized(): Promise<void> {
@@ -69,8 +105,6 @@ export abstract class WwebjsStrategy {
       return;
     }
     this.#browser = undefined;
-    this.#closing = false;
-    this.#cleanClose = false;
     this.#closed = undefined;
     this.#disconnected = false;
     this.#loggedOut = false;
@@ -85,17 +119,11 @@ export abstract class WwebjsStrategy {
     const browser = this.link.browser();
     if (!browser || browser === this.#browser) return;
     this.#browser = browser;
-    // whatsapp-web.js closes the browser before it calls destroy(): let a save's page part finish first.
-    const close = browser.close.bind(browser);
-    browser.close = async () => {
-      this.#closing = true;
-      await this.#quietly(() => this.engine.beforeBrowserClose());
-      await close();
-      this.#cleanClose = true;
-    };
-    browser.once('disconnected', () => {
-      // Gone without a close: Chromium crashed or was killed. No final backup from that profile.
-      if (!this.#closing) this.#afterClose(false);
+    this.#exit = browserExit(browser.process());
+    // Chromium that exits other than through browser.close() (code 0) crashed or was killed: no final
+    // backup from that profile, and the waits of a save in flight end at once.
+    this.#watching = this.#exit.then((clean) => {
+      if (clean === false) this.#afterClose(false);
     });
     await this.#quietly(async () => {
       await this.engine.afterBrowserInitialized();
@@ -131,11 +159,17 @@ export abstract class WwebjsStrategy {
     this.#disconnected = true;
   }
 
-  /** After whatsapp-web.js closed the browser: a save in flight finishes, a final one follows a clean close. */
+  /**
+   * After whatsapp-web.js closed the browser: an upload in flight finishes, and a final backup follows
+   * a clean close (it holds whatever a save cut short by the close would have taken).
+   */
   async destroy(): Promise<void> {
     await this.#quietly(async () => {
-      this.#afterClose(this.#closing && this.#cleanClose);
+      const clean = this.link.browserRunning() ? false : await withinMs(this.#exit, 10_000);
+      await this.#watching;
+      this.#afterClose(clean === true);
       await this.#closed;
+      await this.#logouts;
       await this.engine.destroy();
     });
   }
@@ -147,7 +181,13 @@ export abstract class WwebjsStrategy {
   async logout(): Promise<void> {
     this.#loggedOut = true;
     const running = this.link.browserRunning();
-    await this.#quietly(() => this.engine.logout({ keepProfile: running }));
+    const previous = this.#logouts;
+    const work = previous.then(() => this.#quietly(() => this.engine.logout({ keepProfile: running })));
+    this.#logouts = work;
+    // With the browser running, whatsapp-web.js goes on in the page at once (it re-injects after the
+    // logout navigation, while `client.logout()` may be closing the browser): the deletion finishes
+    // in the background, and destroy() and the next logout() wait for it.
+    if (!running) await work;
   }
 
   #afterClose(clean: boolean): void {

@@ -21,6 +21,8 @@ export interface WwebjsClient {
   once(event: string, fn: (...args: any[]) => void): this;
   initialize(): Promise<void>;
   destroy(): Promise<void>;
+  logout(): Promise<void>;
+  getState(): Promise<string | null>;
   info: { wid: { user: string; _serialized: string }; pushname: string };
   pupBrowser: { process(): { pid?: number; kill(signal: string): boolean } | null; isConnected(): boolean } | null;
 }
