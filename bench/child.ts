@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { Client, FileStore, RemoteAuth, toWwebjsStore, type SessionStore } from '../src';
 import { findChromium } from '../src/browser/executable';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from '../src/browser/flags';
+import { RemoteAuth as PluginRemoteAuth } from '../src/wwebjs';
 import { CONFIG_ENV, LINE_PREFIX, type ChildConfig, type ChildEvent, type Command, type RssReport } from './protocol';
 
 const config = JSON.parse(process.env[CONFIG_ENV] ?? 'null') as ChildConfig | null;
@@ -71,21 +72,32 @@ function makeClient(): BenchClient {
     };
     RemoteAuth: new (options: Record<string, unknown>) => unknown;
   };
-  const auth = new wwebjs.RemoteAuth({
-    store: toWwebjsStore(store, { workDir: cfg.dataPath }),
-    clientId: cfg.clientId,
-    dataPath: cfg.dataPath,
-    backupSyncIntervalMs: cfg.backupSyncIntervalMs,
-  });
-  const client = new wwebjs.Client({
-    authStrategy: auth,
+  const launch = {
     puppeteer: {
       executablePath: findChromium(),
       // The same flags waweb launches with (its defaults, sandbox rule, new headless), plus the simulator's.
       args: mergeArgs(DEFAULT_CHROMIUM_ARGS, sandboxArgs(), ['--headless=new'], cfg.simArgs),
     },
     webVersionCache: { type: 'local', path: cfg.cacheDir },
+  };
+  if (cfg.kind === 'plugin') {
+    // whatsapp-web.js's Client with waweb's RemoteAuth from waweb/wwebjs: the one-line change.
+    const plugin = new PluginRemoteAuth({
+      store,
+      clientId: cfg.clientId,
+      dataPath: cfg.dataPath,
+      backupSyncIntervalMs: cfg.backupSyncIntervalMs,
+    });
+    const client = new wwebjs.Client({ authStrategy: plugin, ...launch });
+    return Object.assign(client, { backupNow: () => plugin.saveNow() });
+  }
+  const auth = new wwebjs.RemoteAuth({
+    store: toWwebjsStore(store, { workDir: cfg.dataPath }),
+    clientId: cfg.clientId,
+    dataPath: cfg.dataPath,
+    backupSyncIntervalMs: cfg.backupSyncIntervalMs,
   });
+  const client = new wwebjs.Client({ authStrategy: auth, ...launch });
   // whatsapp-web.js has no "save now": its periodic backup calls this method, and so do we.
   return Object.assign(client, { backupNow: () => client.authStrategy.storeRemoteSession() });
 }
@@ -220,9 +232,9 @@ async function main(): Promise<void> {
     else client.on('ready', () => resolve());
   });
 
-  // The first backup after ready: both clients take it on their own (waweb also after a restore,
+  // The first backup after ready: every client takes it on their own (waweb's RemoteAuth also after a restore,
   // whatsapp-web.js only when the store has no backup yet, after its fixed 60 s wait).
-  const expectsFirstSave = !cfg.readOnlyStore && (cfg.kind === 'waweb' || cfg.phase === 'pair');
+  const expectsFirstSave = !cfg.readOnlyStore && (cfg.kind !== 'wwebjs' || cfg.phase === 'pair');
   if (expectsFirstSave) {
     const timedOut = await Promise.race([
       firstSaved.then(() => false),
@@ -248,7 +260,7 @@ async function main(): Promise<void> {
         const durationMs = Math.round((performance.now() - started) * 10) / 10;
         const memory = rss.stop();
         const bytes = await newestStoredBytes();
-        if (cfg.kind === 'waweb' && !lastPayload) throw new Error('saveNow() resolved without remote_session_saved (content unchanged?)');
+        if (cfg.kind !== 'wwebjs' && !lastPayload) throw new Error('saveNow() resolved without remote_session_saved (content unchanged?)');
         report({ ev: 'backup-done', t: now(), durationMs, bytes, profileBytes, rss: memory });
       } catch (err) {
         report({ ev: 'error', message: `backup failed: ${message(err)}`, t: now(), fatal: true });

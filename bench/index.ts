@@ -14,7 +14,7 @@
  * Restore times are sampled --repeat times (default 5) each; the extra samples
  * run restore-only children that see the store read-only (they add no backup).
  *
- * Options: --json FILE, --fill-mb N (default 50), --repeat N, --only waweb|wwebjs, --keep
+ * Options: --json FILE, --fill-mb N (default 50), --repeat N, --only waweb|wwebjs|plugin, --keep
  * (keep the temporary folder), --verbose (show the children's own output).
  * Numbers are reported, never asserted.
  */
@@ -30,9 +30,13 @@ import { killAll, processesMentioning } from '../test/helpers/processes';
 import { CONFIG_ENV, LINE_PREFIX, type ChildConfig, type ChildEvent, type ClientKind, type Command, type RssReport } from './protocol';
 
 const ROOT = resolve(__dirname, '..');
-const KINDS: readonly ClientKind[] = ['waweb', 'wwebjs'];
-const LABEL: Record<ClientKind, string> = { waweb: 'waweb', wwebjs: 'whatsapp-web.js 1.34.7' };
-const PHONE: Record<ClientKind, string> = { waweb: '15550008001', wwebjs: '15550008002' };
+const KINDS: readonly ClientKind[] = ['waweb', 'wwebjs', 'plugin'];
+const LABEL: Record<ClientKind, string> = {
+  waweb: 'waweb',
+  wwebjs: 'whatsapp-web.js 1.34.7',
+  plugin: 'whatsapp-web.js + waweb/wwebjs RemoteAuth',
+};
+const PHONE: Record<ClientKind, string> = { waweb: '15550008001', wwebjs: '15550008002', plugin: '15550008003' };
 const CLIENT_ID = 'bench';
 const MiB = 1024 * 1024;
 /** The whole run is stopped (and cleaned up) past this. */
@@ -69,12 +73,12 @@ function parseArgs(argv: string[]): Args {
       args.fillBytes = Math.round(mb * MiB);
     } else if (name === '--only') {
       const v = value();
-      if (v !== 'waweb' && v !== 'wwebjs') throw new Error('--only takes waweb or wwebjs');
+      if (v !== 'waweb' && v !== 'wwebjs' && v !== 'plugin') throw new Error('--only takes waweb, wwebjs or plugin');
       args.only = v;
     } else if (arg === '--keep') args.keep = true;
     else if (arg === '--verbose') args.verbose = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs] [--keep] [--verbose]');
+      console.log('usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs|plugin] [--keep] [--verbose]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
@@ -419,8 +423,7 @@ function fmtBytes(bytes: number): string {
 
 interface Row {
   metric: string;
-  waweb: string;
-  wwebjs: string;
+  cells: Record<ClientKind, string>;
 }
 
 function median(values: number[]): number {
@@ -458,8 +461,7 @@ function rows(results: Partial<Record<ClientKind, ClientResult>>, fillBytes: num
   };
   const row = (metric: string, pick: (r: ClientResult) => string | undefined): Row => ({
     metric,
-    waweb: cell('waweb', pick),
-    wwebjs: cell('wwebjs', pick),
+    cells: { waweb: cell('waweb', pick), wwebjs: cell('wwebjs', pick), plugin: cell('plugin', pick) },
   });
   return [
     row('1. ready → first durable backup (remote_session_saved)', (r) =>
@@ -484,13 +486,12 @@ function rows(results: Partial<Record<ClientKind, ClientResult>>, fillBytes: num
 }
 
 function table(list: Row[]): string {
-  const head: Row = { metric: 'metric', waweb: LABEL.waweb, wwebjs: LABEL.wwebjs };
-  const all = [head, ...list];
-  const w = (k: keyof Row): number => Math.max(...all.map((r) => r[k].length));
-  const [a, b, c] = [w('metric'), w('waweb'), w('wwebjs')];
-  const line = (r: Row): string => `| ${r.metric.padEnd(a)} | ${r.waweb.padEnd(b)} | ${r.wwebjs.padEnd(c)} |`;
-  const sep = `|${'-'.repeat(a + 2)}|${'-'.repeat(b + 2)}|${'-'.repeat(c + 2)}|`;
-  return [line(head), sep, ...list.map(line)].join('\n');
+  const all = [{ metric: 'metric', cells: LABEL }, ...list];
+  const metricWidth = Math.max(...all.map((r) => r.metric.length));
+  const width = (kind: ClientKind): number => Math.max(...all.map((r) => r.cells[kind].length));
+  const line = (r: Row): string => `| ${r.metric.padEnd(metricWidth)} | ${KINDS.map((k) => r.cells[k].padEnd(width(k))).join(' | ')} |`;
+  const sep = `|${'-'.repeat(metricWidth + 2)}|${KINDS.map((k) => '-'.repeat(width(k) + 2)).join('|')}|`;
+  return [line(all[0]!), sep, ...list.map(line)].join('\n');
 }
 
 function machine(): Record<string, unknown> {
@@ -596,9 +597,11 @@ async function main(): Promise<number> {
   const list = rows(results, args.fillBytes);
   const info = machine();
   console.log('');
-  console.log(`waweb RemoteAuth vs whatsapp-web.js ${String(info['whatsappWebJs'])} RemoteAuth — same simulator, same machine, one run`);
   console.log(
-    `(${String(info['cpus'])} CPUs, ${String(info['totalMemMiB'])} MiB RAM, Node ${process.version}, ${String(info['chromium'])}; FileStore for both)`,
+    `waweb's Client, whatsapp-web.js ${String(info['whatsappWebJs'])} with its RemoteAuth, and with waweb/wwebjs's RemoteAuth — same simulator, same machine, one run`,
+  );
+  console.log(
+    `(${String(info['cpus'])} CPUs, ${String(info['totalMemMiB'])} MiB RAM, Node ${process.version}, ${String(info['chromium'])}; FileStore for all)`,
   );
   console.log(
     `load average (1/5/15 min) at start ${loadBefore.join(' ')}, at end ${loadAfter.join(' ')}: timings are noisy when it exceeds the CPU count`,

@@ -10,7 +10,8 @@ export const LINE_PREFIX = '@@waweb-bench ';
 /** Environment variable holding the child's {@link ChildConfig} as JSON. */
 export const CONFIG_ENV = 'WAWEB_BENCH_CHILD';
 
-export type ClientKind = 'waweb' | 'wwebjs';
+/** waweb's Client; whatsapp-web.js with its own RemoteAuth; whatsapp-web.js with waweb/wwebjs's RemoteAuth. */
+export type ClientKind = 'waweb' | 'wwebjs' | 'plugin';
 
 export interface ChildConfig {
   kind: ClientKind;
