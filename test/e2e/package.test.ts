@@ -43,6 +43,7 @@ test('npm pack installs into an empty folder and runs without esbuild', async ()
     const waweb = require('waweb');
     const { WhatsAppSimulator } = require('waweb/simulator');
     const { describeStoreConformance } = require('waweb/testing');
+    const plugin = require('waweb/wwebjs');
     const https = require('node:https');
     (async () => {
       const sim = await WhatsAppSimulator.start({ adminPort: false });
@@ -53,11 +54,17 @@ test('npm pack installs into an empty folder and runs without esbuild', async ()
         }).on('error', reject);
       });
       await sim.close();
-      console.log(JSON.stringify({ client: typeof waweb.Client, remoteAuth: typeof waweb.RemoteAuth, conformance: typeof describeStoreConformance, status }));
+      console.log(JSON.stringify({ client: typeof waweb.Client, remoteAuth: typeof waweb.RemoteAuth, conformance: typeof describeStoreConformance, plugin: [typeof plugin.RemoteAuth, typeof plugin.LocalAuth, typeof plugin.MongoStore], status }));
     })().catch((err) => { console.error(err); process.exit(1); });
   `;
   const out = await run(process.execPath, ['-e', script], { cwd: dir.path });
-  expect(JSON.parse(out.stdout.trim())).toEqual({ client: 'function', remoteAuth: 'function', conformance: 'function', status: 200 });
+  expect(JSON.parse(out.stdout.trim())).toEqual({
+    client: 'function',
+    remoteAuth: 'function',
+    conformance: 'function',
+    plugin: ['function', 'function', 'function'],
+    status: 200,
+  });
 
   // An ES module names what it imports, whatsapp-web.js style (named imports from the CommonJS build).
   const esm = `
