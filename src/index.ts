@@ -19,6 +19,8 @@ export { NoAuth } from './auth/no-auth';
 export { LocalAuth } from './auth/local-auth';
 export type { LocalAuthOptions } from './auth/local-auth';
 export { RemoteAuth } from './auth/remote/remote-auth';
+export { importSession } from './auth/transfer';
+export type { ImportTarget, ImportResult } from './auth/transfer';
 export type { RemoteAuthOptions } from './auth/remote/remote-auth';
 export {
   createSessionArchive,

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { checkProfileLock } from '../browser/profile-lock';
 import { assertClientId } from '../util/client-id';
 import { assertOwnUserDataDir, resolveDataPath } from './profile-options';
+import type { SessionArchive } from '../archive';
+import { AGGRESSIVE_FLUSH_FLAG } from './remote/flush';
 import { AuthStrategy, type BrowserPlan, type LaunchRequest } from './strategy';
+import { exportLiveProfile } from './transfer';
 
 export interface LocalAuthOptions {
   /** Distinguishes sessions kept side by side. Letters, digits, `_` and `-`. @default none: folder `session` */
@@ -39,7 +42,13 @@ export class LocalAuth extends AuthStrategy {
     assertOwnUserDataDir(request.userDataDir, this.userDataDir, 'LocalAuth');
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     await checkProfileLock(this.userDataDir);
-    return { userDataDir: this.userDataDir };
+    // localStorage reaches disk within about a second, so exportSession() need not wait long.
+    return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG] };
+  }
+
+  /** An archive of the live session (localStorage flushed first), for your own storage. */
+  override exportSession(): Promise<SessionArchive> {
+    return exportLiveProfile(this.host.page(), this.userDataDir, { clientId: this.clientId ?? 'session', tempDir: this.dataPath });
   }
 
   /**

@@ -7,7 +7,10 @@
  * → onAuthFailure (a stored session was rejected) → beforeBrowserClose (page still open)
  * → (browser closes) → afterBrowserClosed → logout (after a phone-side logout succeeded) → destroy.
  */
+import type { SessionArchive } from '../archive';
 import { InvalidOptionError, type WawebError } from '../errors';
+
+export type { SessionArchive } from '../archive';
 
 /** What a strategy may do with the live page: read and write the origin's localStorage. */
 export interface SessionPage {
@@ -106,4 +109,12 @@ export abstract class AuthStrategy {
 
   /** The client is done with the strategy for this run. Must be idempotent. */
   async destroy(): Promise<void> {}
+
+  /**
+   * An archive of the live session, consistent as RemoteAuth's backups are. Only strategies that keep
+   * the session in a profile of their own (LocalAuth, RemoteAuth) can.
+   */
+  async exportSession(): Promise<SessionArchive> {
+    throw new InvalidOptionError(`${this.constructor.name} keeps no profile of its own: exportSession() needs LocalAuth or RemoteAuth`);
+  }
 }

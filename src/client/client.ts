@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { NoAuth } from '../auth/no-auth';
-import type { AuthHost, AuthStrategy, BrowserPlan, SessionSavedInfo } from '../auth/strategy';
+import type { AuthHost, AuthStrategy, BrowserPlan, SessionArchive, SessionSavedInfo } from '../auth/strategy';
 import { findChromium } from '../browser/executable';
 import { closeBrowser, launchBrowser } from '../browser/launch';
 import { ClientClosedError, InvalidOptionError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
@@ -141,6 +141,16 @@ export class Client extends ClientApi {
     run.loggedOut = true;
     await this.#teardown();
     await this.authStrategy.logout();
+  }
+
+  /**
+   * A verified archive of the live session at this moment (localStorage flushed to disk first, as for
+   * RemoteAuth's backups), to keep in your own storage; `importSession()` puts it back. Needs a ready
+   * client with LocalAuth or RemoteAuth.
+   */
+  async exportSession(): Promise<SessionArchive> {
+    this.readyPage('exportSession()');
+    return this.authStrategy.exportSession();
   }
 
   /** The puppeteer page WhatsApp Web runs in (whatsapp-web.js's `pupPage`); undefined while stopped. */

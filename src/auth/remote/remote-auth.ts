@@ -33,6 +33,7 @@ import { sessionContentKey } from './content-identity';
 import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, waitForLocalStorageValue } from './flush';
 import { exists, recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
 import { readStamp, writeStamp } from './stamp';
+import { exportLiveProfile } from '../transfer';
 
 export interface RemoteAuthOptions {
   /** Where backups go: a waweb `SessionStore`, or a whatsapp-web.js-style store (e.g. wwebjs-mongo's `MongoStore`). */
@@ -324,6 +325,15 @@ export class RemoteAuth extends AuthStrategy {
     this.#readyThisRun = false;
     await this.#storeCall('deleting', new AbortController().signal, (signal) => this.store.delete(this.sessionName, { signal }));
     if (options.keepProfile !== true) await rm(this.userDataDir, { recursive: true, force: true, maxRetries: 4, retryDelay: 100 });
+  }
+
+  /** An archive of the live session (localStorage flushed first), for your own storage; nothing is stored. */
+  override exportSession(): Promise<SessionArchive> {
+    return exportLiveProfile(this.host.page(), this.userDataDir, {
+      clientId: this.clientId ?? this.sessionName,
+      tempDir: this.dataPath,
+      flushTimeoutMs: this.#options.flushTimeoutMs,
+    });
   }
 
   /**
