@@ -42,6 +42,7 @@ export type {
 } from './archive';
 
 export { findChromium } from './browser/executable';
+export { profileInUse } from './browser/profile-lock';
 export type { PuppeteerOptions } from './browser/launch';
 export { DEFAULT_CHROMIUM_ARGS } from './browser/flags';
 export { WAState } from './web/states';

@@ -45,6 +45,23 @@ export async function checkProfileLock(userDataDir: string): Promise<LockCheck> 
   return 'cleared-stale';
 }
 
+/**
+ * The pid of a live Chromium (on this host) that holds `userDataDir`, or undefined. Read-only: a
+ * stale lock is left where it is (for tools that must not change a profile they only read).
+ */
+export async function profileInUse(userDataDir: string): Promise<number | undefined> {
+  let target: string;
+  try {
+    target = await readlink(join(userDataDir, 'SingletonLock'));
+  } catch {
+    return undefined;
+  }
+  const match = /^(.*)-(\d+)$/.exec(target);
+  if (!match || match[1] !== hostname()) return undefined;
+  const pid = Number(match[2]);
+  return isAlive(pid) && (await usesProfile(pid, userDataDir)) ? pid : undefined;
+}
+
 /** True when process `pid` is a browser started on `userDataDir` (Linux /proc; elsewhere assume yes). */
 async function usesProfile(pid: number, userDataDir: string): Promise<boolean> {
   let cmdline: string;

@@ -2,7 +2,6 @@
  * `waweb session`: look into session archives and stores, and move backups between
  * stores with every copy verified. Only the public API.
  */
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,17 @@ import {
   type ArchiveManifest,
   type StoredGeneration,
 } from '../index';
-import { STORE_URL_FORMS, openStoreUrl, type OpenedStore } from './store-url';
+import {
+  archiveFolder,
+  checkRestorable,
+  closeEndpoint,
+  openEndpoint,
+  sha256,
+  writeFolder,
+  type Endpoint,
+  type SourceCopy,
+} from './endpoints';
+import { STORE_URL_FORMS, openStoreUrl } from './store-url';
 import { dispatch, parse as parseCommandLine, type ParsedArgs } from './util';
 
 const USAGE = `usage: waweb session <command> [options]
@@ -25,11 +34,14 @@ const USAGE = `usage: waweb session <command> [options]
 commands:
   inspect <file.zip>                              print a session archive's manifest and check its contents
   list --store URL --session ID                   list the stored generations, newest first (exit 1 when none)
-  migrate --from URL --to URL --session ID [--all] [--force]
+  migrate --from URL|folder:PATH --to URL|folder:PATH --session ID [--all] [--force] [--live]
                                                   copy the newest generation (--all: every kept one, oldest
-                                                  first) to another store, loading each copy back to check
-                                                  its sha256 and manifest; never deletes from --from.
-                                                  Refuses when --to already has the session unless --force.
+                                                  first), or a profile folder (a LocalAuth folder such as
+                                                  .wwebjs_auth/session-bot-1), to another store or folder.
+                                                  Each copy is restored into a scratch profile and, in a
+                                                  store, loaded back to check its sha256 and manifest; never
+                                                  deletes from --from. Refuses an existing target unless
+                                                  --force, and a folder a running Chromium holds unless --live.
 
 store URLs: ${STORE_URL_FORMS}
   (MongoDB: database from the URL path, default "waweb")`;
@@ -49,8 +61,6 @@ function required(values: Record<string, string | boolean | undefined>, name: st
 function noPositionals(positionals: string[]): void {
   if (positionals.length > 0) throw new InvalidOptionError(`unexpected argument ${JSON.stringify(positionals[0])}\n\n${USAGE}`);
 }
-
-const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 function describeManifest(m: ArchiveManifest): string[] {
   return [
@@ -124,6 +134,29 @@ async function list(argv: string[]): Promise<number> {
   }
 }
 
+interface PickedCopy extends SourceCopy {
+  generation?: number;
+}
+
+/** The copies to move: a folder's archive, or the newest (or every kept) generation of a store's session. */
+async function sourceCopies(from: Endpoint, sessionId: string, all: boolean, live: boolean): Promise<PickedCopy[] | string> {
+  if (from.kind === 'folder') return [await archiveFolder(from.folder, sessionId, live)];
+  const available = await from.opened.store.list(sessionId);
+  if (available.length === 0) return `no backups of session ${sessionId} in ${from.label}`;
+  const picked = all ? [...available].reverse() : available.slice(0, 1);
+  const copies: PickedCopy[] = [];
+  for (const g of picked) {
+    const source = await from.opened.store.load(sessionId, { generation: g.generation });
+    if (!source) return `generation ${g.generation} is no longer in ${from.label} (pruned by a concurrent save?)`;
+    copies.push({
+      origin: `generation ${g.generation} (${source.createdAt.toISOString()}, ${source.data.length} bytes)`,
+      data: source.data,
+      generation: g.generation,
+    });
+  }
+  return copies;
+}
+
 async function migrate(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     from: { type: 'string' },
@@ -131,6 +164,7 @@ async function migrate(argv: string[]): Promise<number> {
     session: { type: 'string' },
     all: { type: 'boolean' },
     force: { type: 'boolean' },
+    live: { type: 'boolean' },
   });
   if (values.help) {
     console.log(USAGE);
@@ -141,74 +175,81 @@ async function migrate(argv: string[]): Promise<number> {
   const toUrl = required(values, 'to');
   const sessionId = required(values, 'session');
   assertSessionId(sessionId);
-  if (fromUrl === toUrl) throw new InvalidOptionError('--from and --to name the same store');
+  if (fromUrl === toUrl) throw new InvalidOptionError('--from and --to name the same place');
 
-  let from: OpenedStore | undefined;
-  let to: OpenedStore | undefined;
+  let from: Endpoint | undefined;
+  let to: Endpoint | undefined;
   try {
-    from = openStoreUrl(fromUrl);
-    to = openStoreUrl(toUrl);
-    const available = await from.store.list(sessionId);
-    if (available.length === 0) {
-      console.error(`waweb session migrate: no backups of session ${sessionId} in ${from.label}`);
+    from = openEndpoint(fromUrl);
+    to = openEndpoint(toUrl);
+    if (to.kind === 'store') {
+      const existing = await to.opened.store.list(sessionId);
+      if (existing.length > 0 && !values.force) {
+        throw new InvalidOptionError(
+          `session ${sessionId} already has ${existing.length} generation(s) in ${to.label}; the copies would become its newest ` +
+            `generations and older ones beyond the store's keep would be pruned. Pass --force to do it anyway.`,
+        );
+      }
+    }
+    const copies = await sourceCopies(from, sessionId, values.all === true, values.live === true);
+    if (typeof copies === 'string') {
+      console.error(`waweb session migrate: ${copies}`);
       return 1;
     }
-    const existing = await to.store.list(sessionId);
-    if (existing.length > 0 && !values.force) {
-      throw new InvalidOptionError(
-        `session ${sessionId} already has ${existing.length} generation(s) in ${to.label}; the copies would become its newest ` +
-          `generations and older ones beyond the store's keep would be pruned. Pass --force to do it anyway.`,
-      );
-    }
-    const picked = values.all ? [...available].reverse() : available.slice(0, 1);
-    console.log(`migrating ${picked.length} of ${available.length} generation(s) of session ${sessionId}: ${from.label} -> ${to.label}`);
-
+    // A folder holds one profile: the newest copy.
+    const picked = to.kind === 'folder' ? copies.slice(-1) : copies;
+    const unit = from.kind === 'store' ? 'generation(s)' : 'profile folder(s)';
+    console.log(`migrating ${picked.length} ${unit} of session ${sessionId}: ${from.label} -> ${to.label}`);
     let copied = 0;
-    for (const g of picked) {
-      const source = await from.store.load(sessionId, { generation: g.generation });
-      if (!source) {
-        console.error(`waweb session migrate: generation ${g.generation} is no longer in ${from.label} (pruned by a concurrent save?)`);
-        return 1;
-      }
+    for (const copy of picked) {
       let manifest: ArchiveManifest | null;
       try {
-        manifest = await readArchiveManifest(source.data);
+        manifest = await readArchiveManifest(copy.data);
+        // Structural check: the copy restores into a throw-away profile, every file matching the manifest.
+        await checkRestorable(copy.data);
       } catch (err) {
         if (!(err instanceof ArchiveError)) throw err;
         console.error(
-          `waweb session migrate: source generation ${g.generation} is not a usable session archive [${err.code}]: ${err.message}; nothing copied from it`,
+          `waweb session migrate: ${copy.origin} is not a usable session archive [${err.code}]: ${err.message}; nothing copied from it`,
         );
         return 1;
       }
-      const hash = sha256(source.data);
-      const saved = await to.store.save(sessionId, source.data);
-      const back = await to.store.load(sessionId, { generation: saved.generation });
+      const hash = sha256(copy.data);
+      const described = manifest
+        ? `manifest ${manifest.clientId} ${manifest.contentHash.slice(0, 12)} verified`
+        : 'no manifest (made by whatsapp-web.js)';
+      if (to.kind === 'folder') {
+        const written = await writeFolder(to.folder, copy.data, values.force === true);
+        copied++;
+        console.log(`${copy.origin} -> ${to.folder}: ${written}, every file checked against the archive (${described})`);
+        continue;
+      }
+      const saved = await to.opened.store.save(sessionId, copy.data);
+      const back = await to.opened.store.load(sessionId, { generation: saved.generation });
       const problem = !back
         ? 'it cannot be loaded back'
-        : back.data.length !== source.data.length || sha256(back.data) !== hash
+        : back.data.length !== copy.data.length || sha256(back.data) !== hash
           ? `it loads back with different bytes (${back.data.length} bytes, sha256 ${sha256(back.data)})`
           : await manifestProblem(back.data, manifest);
       if (problem) {
         console.error(
-          `waweb session migrate: copy of generation ${g.generation} (destination generation ${saved.generation}) does not match: ${problem}. ` +
-            `The source is untouched.`,
+          `waweb session migrate: copy of ${copy.origin} (destination generation ${saved.generation}) does not match: ${problem}. The source is untouched.`,
         );
         return 1;
       }
       copied++;
       console.log(
-        `generation ${g.generation} (${source.createdAt.toISOString()}, ${source.data.length} bytes) -> generation ${saved.generation}: ` +
-          `sha256 ${hash} verified, ${manifest ? `manifest ${manifest.clientId} ${manifest.contentHash.slice(0, 12)} verified` : 'no manifest (made by whatsapp-web.js)'}`,
+        `${copy.origin} -> generation ${saved.generation}: sha256 ${hash} verified, restores into a scratch profile, ${described}`,
       );
     }
-    const kept = (await to.store.list(sessionId)).length;
-    console.log(
-      `copied ${copied} generation(s); ${to.label} now keeps ${kept} for session ${sessionId}; nothing deleted from ${from.label}`,
-    );
-    if (kept < copied) console.log(`note: the destination's keep pruned ${copied - kept} of the older copies`);
+    if (to.kind === 'store') {
+      const kept = (await to.opened.store.list(sessionId)).length;
+      console.log(`copied ${copied} ${unit}; ${to.label} now keeps ${kept} for session ${sessionId}; nothing deleted from ${from.label}`);
+      if (kept < copied) console.log(`note: the destination's keep pruned ${copied - kept} of the older copies`);
+    } else console.log(`copied ${copied} ${unit}; nothing deleted from ${from.label}`);
     return 0;
   } finally {
-    await Promise.allSettled([from?.close(), to?.close()]);
+    await Promise.allSettled([closeEndpoint(from), closeEndpoint(to)]);
   }
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Where `waweb session migrate` reads and writes: a store (by URL) or a profile folder
+ * (`folder:PATH`: a LocalAuth folder such as `.wwebjs_auth/session-<id>`, waweb's or
+ * whatsapp-web.js's). A folder source is archived without touching it; a folder target is written
+ * through `importSession` (checked in a temporary folder, never over an existing one unless forced).
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  InvalidOptionError,
+  createSessionArchive,
+  extractSessionArchive,
+  importSession,
+  profileInUse,
+  type ExtractedSessionArchive,
+} from '../index';
+import { openStoreUrl, redactUrl, type OpenedStore } from './store-url';
+
+export type Endpoint = { kind: 'store'; opened: OpenedStore; label: string } | { kind: 'folder'; folder: string; label: string };
+
+export const FOLDER_PREFIX = 'folder:';
+
+export function openEndpoint(spec: string): Endpoint {
+  if (!spec.startsWith(FOLDER_PREFIX)) {
+    const opened = openStoreUrl(spec);
+    return { kind: 'store', opened, label: opened.label };
+  }
+  const folder = path.resolve(spec.slice(FOLDER_PREFIX.length));
+  if (folder === path.resolve('')) throw new InvalidOptionError(`${FOLDER_PREFIX} needs a path, e.g. folder:.wwebjs_auth/session-bot-1`);
+  return { kind: 'folder', folder, label: `folder ${folder}` };
+}
+
+export async function closeEndpoint(endpoint: Endpoint | undefined): Promise<void> {
+  if (endpoint?.kind === 'store') await endpoint.opened.close();
+}
+
+export interface SourceCopy {
+  /** What the copy came from, for the report. */
+  origin: string;
+  data: Buffer;
+}
+
+/**
+ * The archive of a folder source, made without changing it. A folder a running Chromium holds is
+ * refused unless `live` (a copy of a live profile may miss what the browser has not written yet,
+ * and logging in with it takes the session from that browser).
+ */
+export async function archiveFolder(folder: string, session: string, live: boolean): Promise<SourceCopy> {
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory()) throw new InvalidOptionError(`${folder} is not a profile folder`);
+  const pid = await profileInUse(folder);
+  if (pid !== undefined && !live) {
+    throw new InvalidOptionError(
+      `${folder} is in use by Chromium process ${pid}: a copy may miss what it has not written yet, and a login from the copy ` +
+        `would take the session from it. Stop that client first, or pass --live to copy it anyway.`,
+    );
+  }
+  const clientId = session.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100) || 'session';
+  const archive = await createSessionArchive(folder, { clientId });
+  return { origin: `folder ${folder} (${archive.manifest.files} files, ${archive.manifest.bytes} bytes)`, data: archive.data };
+}
+
+/** Writes `data` into a folder target (refused when it exists unless `force`). */
+export async function writeFolder(folder: string, data: Buffer, force: boolean): Promise<string> {
+  const result = await importSession({ folder }, data, { overwrite: force });
+  return `${result.files ?? 0} files, ${result.bytes} bytes`;
+}
+
+/** Extracts `data` into a throw-away profile (every file checked against the manifest). */
+export async function checkRestorable(data: Buffer): Promise<ExtractedSessionArchive> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'waweb-verify-'));
+  try {
+    return await extractSessionArchive(data, path.join(tmp, 'profile'));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+export { redactUrl };
