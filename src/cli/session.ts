@@ -26,14 +26,15 @@ import {
   type Endpoint,
   type SourceCopy,
 } from './endpoints';
+import { deleteSession, exportArchive, importArchive, TOOLS_USAGE, verify, type Parse } from './session-tools';
 import { STORE_URL_FORMS, openStoreUrl } from './store-url';
 import { dispatch, parse as parseCommandLine, type ParsedArgs } from './util';
 
 const USAGE = `usage: waweb session <command> [options]
 
 commands:
-  inspect <file.zip>                              print a session archive's manifest and check its contents
-  list --store URL --session ID                   list the stored generations, newest first (exit 1 when none)
+  inspect <file.zip> [--json]                     print a session archive's manifest and check its contents
+  list --store URL --session ID [--json]          list the stored generations, newest first (exit 1 when none)
   migrate --from URL|folder:PATH --to URL|folder:PATH --session ID [--all] [--force] [--live]
                                                   copy the newest generation (--all: every kept one, oldest
                                                   first), or a profile folder (a LocalAuth folder such as
@@ -43,6 +44,9 @@ commands:
                                                   deletes from --from. Refuses an existing target unless
                                                   --force, and a folder a running Chromium holds unless --live.
 
+${TOOLS_USAGE}
+
+exit codes: 0 done; 1 nothing found, a check failed, or an error (its [CODE] on stderr).
 store URLs: ${STORE_URL_FORMS}
   (MongoDB: database from the URL path, default "waweb")`;
 
@@ -73,7 +77,7 @@ function describeManifest(m: ArchiveManifest): string[] {
 }
 
 async function inspect(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {});
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -87,6 +91,19 @@ async function inspect(argv: string[]): Promise<number> {
     const manifest = await readArchiveManifest(data);
     // A full restore into a scratch folder checks every entry's size and CRC-32 and the content hash.
     const extracted = await extractSessionArchive(data, path.join(tmp, 'profile'));
+    if (values.json) {
+      const report = {
+        file,
+        ok: true,
+        bytes: data.length,
+        sha256: sha256(data),
+        manifest,
+        files: extracted.files,
+        unpackedBytes: extracted.bytes,
+      };
+      console.log(JSON.stringify(report, null, 2));
+      return 0;
+    }
     console.log(`archive:      ${file} (${data.length} bytes, sha256 ${sha256(data)})`);
     for (const line of manifest ? describeManifest(manifest) : ['no manifest (made by whatsapp-web.js)']) console.log(line);
     console.log(
@@ -95,6 +112,7 @@ async function inspect(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof ArchiveError) {
+      if (values.json) console.log(JSON.stringify({ file, ok: false, code: err.code, message: err.message }, null, 2));
       console.error(`waweb session inspect: ${file} is not a usable session archive [${err.code}]: ${err.message}`);
       return 1;
     }
@@ -109,7 +127,7 @@ function generationRow(g: StoredGeneration): string {
 }
 
 async function list(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { store: { type: 'string' }, session: { type: 'string' } });
+  const { values, positionals } = parse(argv, { store: { type: 'string' }, session: { type: 'string' }, json: { type: 'boolean' } });
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -121,6 +139,11 @@ async function list(argv: string[]): Promise<number> {
   const opened = openStoreUrl(url);
   try {
     const generations = await opened.store.list(sessionId);
+    if (values.json) {
+      const rows = generations.map((g) => ({ generation: g.generation, createdAt: g.createdAt.toISOString(), bytes: g.bytes }));
+      console.log(JSON.stringify({ store: opened.label, session: sessionId, generations: rows }, null, 2));
+      return generations.length === 0 ? 1 : 0;
+    }
     if (generations.length === 0) {
       console.log(`no backups of session ${sessionId} in ${opened.label}`);
       return 1;
@@ -266,7 +289,29 @@ async function manifestProblem(data: Buffer, expected: ArchiveManifest | null): 
 
 export async function runSession(argv: string[]): Promise<number> {
   try {
-    return await dispatch('waweb session', USAGE, { inspect, list, migrate }, argv);
+    const tool =
+      (run: (argv: string[], parse: Parse) => Promise<number>) =>
+      async (args: string[]): Promise<number> => {
+        if (args.includes('--help') || args.includes('-h')) {
+          console.log(USAGE);
+          return 0;
+        }
+        return run(args, (a, flags) => parse(a, flags));
+      };
+    return await dispatch(
+      'waweb session',
+      USAGE,
+      {
+        inspect,
+        list,
+        migrate,
+        verify: tool(verify),
+        export: tool(exportArchive),
+        import: tool(importArchive),
+        delete: tool(deleteSession),
+      },
+      argv,
+    );
   } catch (err) {
     if (!(err instanceof WawebError)) throw err;
     console.error(`waweb session ${argv[0] ?? ''}: [${err.code}] ${err.message}`);

@@ -1,0 +1,206 @@
+/**
+ * `waweb session verify | export | import | delete`: check every stored generation (or an archive
+ * file, or a profile folder) restores, move one session to and from an archive file, and delete a
+ * session's backups (asks first). Only the public API, through ./endpoints.
+ */
+import { writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { ArchiveError, InvalidOptionError, assertSessionId, readArchiveFile, readArchiveManifest, type ArchiveManifest } from '../index';
+import { archiveFolder, checkRestorable, closeEndpoint, openEndpoint, sha256, writeFolder, type Endpoint } from './endpoints';
+
+export const TOOLS_USAGE = `  verify (--store URL --session ID | <file.zip> | folder:PATH) [--json]
+                                                  restore every stored generation (or the archive, or the
+                                                  folder's archive) into a scratch profile, checking every
+                                                  file against its manifest; exit 1 when any fails
+  export --from URL|folder:PATH --session ID --out FILE.zip [--live]
+                                                  write the newest generation (or the folder) as an archive file
+  import <file.zip> --to URL|folder:PATH --session ID [--force]
+                                                  put an archive file into a store or folder, checked first
+  delete --store URL --session ID [--yes]         delete every generation of a session (asks unless --yes)`;
+
+export type Parse = (
+  argv: string[],
+  flags: Record<string, { type: 'string' | 'boolean' }>,
+) => {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+};
+
+interface Check {
+  what: string;
+  ok: boolean;
+  bytes: number;
+  sha256: string;
+  manifest?: ArchiveManifest | null;
+  files?: number;
+  code?: string;
+  message?: string;
+}
+
+/** Restores `data` into a scratch profile; the result says what was wrong, never throws for a bad archive. */
+async function check(what: string, data: Buffer): Promise<Check> {
+  const base = { what, bytes: data.length, sha256: sha256(data) };
+  try {
+    const manifest = await readArchiveManifest(data);
+    const extracted = await checkRestorable(data);
+    return { ...base, ok: true, manifest, files: extracted.files };
+  } catch (err) {
+    if (!(err instanceof ArchiveError)) throw err;
+    return { ...base, ok: false, code: err.code, message: err.message };
+  }
+}
+
+function print(checks: Check[], json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2));
+    return;
+  }
+  for (const c of checks) {
+    console.log(
+      c.ok
+        ? `ok      ${c.what}: ${c.bytes} bytes, ${c.files} files restored${c.manifest ? `, content hash ${c.manifest.contentHash.slice(0, 12)} verified` : ' (no manifest)'}`
+        : `FAILED  ${c.what}: [${c.code}] ${c.message}`,
+    );
+  }
+}
+
+export async function verify(argv: string[], parse: Parse): Promise<number> {
+  const { values, positionals } = parse(argv, { store: { type: 'string' }, session: { type: 'string' }, json: { type: 'boolean' } });
+  const checks: Check[] = [];
+  if (positionals.length === 1 && typeof values.store !== 'string') {
+    const target = positionals[0]!;
+    if (target.startsWith('folder:')) {
+      const endpoint = openEndpoint(target);
+      if (endpoint.kind !== 'folder') throw new InvalidOptionError('verify folder:PATH needs a folder');
+      const copy = await archiveFolder(endpoint.folder, 'verify', true);
+      checks.push(await check(copy.origin, copy.data));
+    } else checks.push(await check(target, await readArchiveFile(target)));
+  } else {
+    if (positionals.length > 0 || typeof values.store !== 'string' || typeof values.session !== 'string') {
+      throw new InvalidOptionError('verify takes --store URL --session ID, an archive file, or folder:PATH');
+    }
+    assertSessionId(values.session);
+    const endpoint = openEndpoint(values.store);
+    try {
+      if (endpoint.kind !== 'store') throw new InvalidOptionError('--store must be a store URL');
+      const generations = await endpoint.opened.store.list(values.session);
+      if (generations.length === 0) {
+        if (values.json) console.log(JSON.stringify({ ok: false, checks: [], message: `no backups of session ${values.session}` }));
+        else console.error(`no backups of session ${values.session} in ${endpoint.label}`);
+        return 1;
+      }
+      for (const g of generations) {
+        const loaded = await endpoint.opened.store.load(values.session, { generation: g.generation });
+        if (!loaded) continue;
+        checks.push({ ...(await check(`generation ${g.generation}`, loaded.data)) });
+      }
+    } finally {
+      await closeEndpoint(endpoint);
+    }
+  }
+  print(checks, values.json === true);
+  return checks.every((c) => c.ok) ? 0 : 1;
+}
+
+export async function exportArchive(argv: string[], parse: Parse): Promise<number> {
+  const { values } = parse(argv, {
+    from: { type: 'string' },
+    session: { type: 'string' },
+    out: { type: 'string' },
+    live: { type: 'boolean' },
+  });
+  if (typeof values.from !== 'string' || typeof values.session !== 'string' || typeof values.out !== 'string') {
+    throw new InvalidOptionError('export needs --from, --session and --out');
+  }
+  assertSessionId(values.session);
+  let from: Endpoint | undefined;
+  try {
+    from = openEndpoint(values.from);
+    let data: Buffer;
+    if (from.kind === 'folder') data = (await archiveFolder(from.folder, values.session, values.live === true)).data;
+    else {
+      const loaded = await from.opened.store.load(values.session);
+      if (!loaded) {
+        console.error(`no backups of session ${values.session} in ${from.label}`);
+        return 1;
+      }
+      data = loaded.data;
+    }
+    const result = await check(values.from.startsWith('folder:') ? 'folder' : 'newest generation', data);
+    if (!result.ok) {
+      console.error(`not exported: the source is not a usable archive [${result.code}] ${result.message}`);
+      return 1;
+    }
+    await writeFile(values.out, data, { mode: 0o600, flag: 'wx' }).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new InvalidOptionError(`${values.out} already exists`);
+      throw err;
+    });
+    console.log(`exported ${data.length} bytes (sha256 ${result.sha256}, ${result.files} files verified) to ${values.out}`);
+    return 0;
+  } finally {
+    await closeEndpoint(from);
+  }
+}
+
+export async function importArchive(argv: string[], parse: Parse): Promise<number> {
+  const { values, positionals } = parse(argv, { to: { type: 'string' }, session: { type: 'string' }, force: { type: 'boolean' } });
+  if (positionals.length !== 1 || typeof values.to !== 'string' || typeof values.session !== 'string') {
+    throw new InvalidOptionError('import takes <file.zip> --to URL|folder:PATH --session ID');
+  }
+  assertSessionId(values.session);
+  const data = await readArchiveFile(positionals[0]!);
+  const result = await check(positionals[0]!, data);
+  if (!result.ok) {
+    console.error(`not imported: [${result.code}] ${result.message}`);
+    return 1;
+  }
+  let to: Endpoint | undefined;
+  try {
+    to = openEndpoint(values.to);
+    if (to.kind === 'folder') {
+      console.log(`imported into ${to.folder}: ${await writeFolder(to.folder, data, values.force === true)}`);
+      return 0;
+    }
+    if (!values.force && (await to.opened.store.exists(values.session))) {
+      throw new InvalidOptionError(
+        `session ${values.session} already has backups in ${to.label}; pass --force to add this one as the newest`,
+      );
+    }
+    const saved = await to.opened.store.save(values.session, data);
+    console.log(`imported as generation ${saved.generation} of ${values.session} in ${to.label} (sha256 ${result.sha256})`);
+    return 0;
+  } finally {
+    await closeEndpoint(to);
+  }
+}
+
+export async function deleteSession(argv: string[], parse: Parse): Promise<number> {
+  const { values } = parse(argv, { store: { type: 'string' }, session: { type: 'string' }, yes: { type: 'boolean' } });
+  if (typeof values.store !== 'string' || typeof values.session !== 'string')
+    throw new InvalidOptionError('delete needs --store and --session');
+  assertSessionId(values.session);
+  const endpoint = openEndpoint(values.store);
+  try {
+    if (endpoint.kind !== 'store') throw new InvalidOptionError('--store must be a store URL');
+    const generations = await endpoint.opened.store.list(values.session);
+    if (generations.length === 0) {
+      console.log(`no backups of session ${values.session} in ${endpoint.label}`);
+      return 0;
+    }
+    if (!values.yes) {
+      if (!process.stdin.isTTY) throw new InvalidOptionError('delete asks for confirmation: pass --yes when not at a terminal');
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      const answer = await rl.question(`delete all ${generations.length} generation(s) of ${values.session} in ${endpoint.label}? [y/N] `);
+      rl.close();
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        console.log('nothing deleted');
+        return 1;
+      }
+    }
+    await endpoint.opened.store.delete(values.session);
+    console.log(`deleted ${generations.length} generation(s) of ${values.session} in ${endpoint.label}`);
+    return 0;
+  } finally {
+    await closeEndpoint(endpoint);
+  }
+}
