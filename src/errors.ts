@@ -165,7 +165,12 @@ export class PageError extends WawebError {
 }
 
 /** Why a stored session did not log in. */
-export type AuthFailureReason = 'SESSION_REJECTED';
+/**
+ * `SESSION_REJECTED`: the app refused a stored session (unlinked or revoked on the phone);
+ * `INVALID_SESSION`: LegacySessionAuth's tokens were refused (tampered, revoked, or another account's);
+ * `MULTI_DEVICE`: LegacySessionAuth logged in to a multi-device account, whose session it cannot keep.
+ */
+export type AuthFailureReason = 'SESSION_REJECTED' | 'INVALID_SESSION' | 'MULTI_DEVICE';
 
 /** Payload of `auth_failure`: an Error, so logging it shows what happened. */
 export class AuthFailureError extends WawebError {

@@ -8,7 +8,7 @@
  * → (browser closes) → afterBrowserClosed → logout (after a phone-side logout succeeded) → destroy.
  */
 import type { SessionArchive } from '../archive';
-import { InvalidOptionError, type WawebError } from '../errors';
+import { AuthFailureError, InvalidOptionError, type WawebError } from '../errors';
 
 export type { SessionArchive } from '../archive';
 
@@ -42,6 +42,12 @@ export interface BrowserPlan {
   userDataDir?: string;
   /** Extra Chromium flags the strategy needs. */
   args?: string[];
+  /**
+   * localStorage items written before the app's scripts run, on a fresh load only (one whose referrer
+   * is `https://whatsapp.com/`, as the client's first navigation): how LegacySessionAuth hands the app
+   * its session.
+   */
+  seedLocalStorage?: Record<string, string>;
 }
 
 /** How the browser went away. */
@@ -97,6 +103,17 @@ export abstract class AuthStrategy {
 
   /** A stored session was rejected (unlinked, revoked). */
   async onAuthFailure(): Promise<void> {}
+
+  /**
+   * Whether the client goes on to a fresh QR after `auth_failure`; undefined leaves it to the client's
+   * own `restartOnAuthFail` option.
+   */
+  readonly restartOnAuthFail: boolean | undefined = undefined;
+
+  /** The `auth_failure` payload when the page rejected the stored session. */
+  rejection(): AuthFailureError {
+    return new AuthFailureError('SESSION_REJECTED', 'the stored session was rejected (unlinked or revoked on the phone)');
+  }
 
   /** The page is still open; the browser is about to close. */
   async beforeBrowserClose(): Promise<void> {}

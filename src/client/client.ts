@@ -258,7 +258,10 @@ export class Client extends ClientApi {
     launched.browser.once('disconnected', () => this.#onBrowserGone(run));
     try {
       await this.authStrategy.afterBrowserInitialized();
-      const web = await WebPage.attach(launched.page, userAgent === undefined ? {} : { userAgent });
+      const web = await WebPage.attach(launched.page, {
+        ...(userAgent === undefined ? {} : { userAgent }),
+        ...(plan.seedLocalStorage ? { seedLocalStorage: plan.seedLocalStorage } : {}),
+      });
       run.web = web;
       this.#wire(run, web);
       // One deadline (authTimeoutMs) covers loading the page and the app booting in it;

@@ -56,10 +56,7 @@ export class PageReports {
         }
         return;
       case 'connected':
-        if (!run.authenticated) {
-          run.authenticated = true;
-          this.host.emit('authenticated', await this.host.authStrategy.getAuthEventPayload());
-        }
+        await this.authenticated(run);
         return;
       case 'conflict':
         if (this.host.options.takeoverOnConflict) {
@@ -83,6 +80,27 @@ export class PageReports {
     }
   }
 
+  /**
+   * `authenticated` once per login, with the strategy's payload. A strategy that cannot keep this
+   * login (LegacySessionAuth on a multi-device account) throws an `AuthFailureError`: `auth_failure`,
+   * and the client stops. False when it stopped.
+   */
+  async authenticated(run: Run): Promise<boolean> {
+    if (run.authenticated) return true;
+    run.authenticated = true;
+    let payload: unknown;
+    try {
+      payload = await this.host.authStrategy.getAuthEventPayload();
+    } catch (err) {
+      if (!(err instanceof AuthFailureError)) throw err;
+      this.host.emit('auth_failure', err);
+      await this.host.shutdown(run, 'AUTH_FAILURE');
+      return false;
+    }
+    this.host.emit('authenticated', payload);
+    return true;
+  }
+
   qrRetriesLeft(run: Run): boolean {
     const max = this.host.options.qrMaxRetries ?? 0;
     return max <= 0 || run.qrCount < max + 1;
@@ -97,12 +115,10 @@ export class PageReports {
     if (!run.hadSession || run.authFailureEmitted) return false;
     run.authFailureEmitted = true;
     run.hadSession = false;
-    await this.host.authStrategy.onAuthFailure();
-    this.host.emit(
-      'auth_failure',
-      new AuthFailureError('SESSION_REJECTED', 'the stored session was rejected (unlinked or revoked on the phone)'),
-    );
-    if (this.host.options.restartOnAuthFail !== false) return false;
+    const strategy = this.host.authStrategy;
+    await strategy.onAuthFailure();
+    this.host.emit('auth_failure', strategy.rejection());
+    if ((strategy.restartOnAuthFail ?? this.host.options.restartOnAuthFail) !== false) return false;
     await this.host.shutdown(run, 'AUTH_FAILURE');
     return true;
   }
@@ -133,10 +149,7 @@ export class PageReports {
 
   async onSynced(run: Run): Promise<void> {
     if (run.ready || !run.web) return;
-    if (!run.authenticated) {
-      run.authenticated = true;
-      this.host.emit('authenticated', await this.host.authStrategy.getAuthEventPayload());
-    }
+    if (!(await this.authenticated(run))) return;
     const info = await run.web.info();
     if (!info.wid) throw new PageError('the app reported sync but has no account id');
     this.host.setInfo({ wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' });

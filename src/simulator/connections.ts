@@ -7,7 +7,16 @@
 import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { ELSEWHERE, type Connection, type SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
-import type { ClientFrame, OutgoingMessage, SessionInfo, WireMedia, WireMessage, WireWid } from './protocol';
+import {
+  LEGACY_TOKEN_KEYS,
+  type ClientFrame,
+  type LegacyTokens,
+  type OutgoingMessage,
+  type SessionInfo,
+  type WireMedia,
+  type WireMessage,
+  type WireWid,
+} from './protocol';
 import type { AccountRecord, DeviceRecord } from './state';
 import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
@@ -26,6 +35,8 @@ export class DeviceConnections {
     switch (frame.t) {
       case 'login':
         return this.#login(conn, frame.deviceId, frame.signature);
+      case 'legacy-login':
+        return this.#legacyLogin(conn, frame.tokens);
       case 'pair':
         this.#pairing.begin(conn, frame);
         return;
@@ -107,12 +118,18 @@ export class DeviceConnections {
       browser: p.browser,
       linkedAt: now,
       lastSeenAt: now,
+      ...(account.legacy ? { legacyTokens: newLegacyTokens() } : {}),
     };
     account.devices.push(device);
     conn.deviceId = device.id;
     hub.active.set(device.id, conn);
     await hub.state.save();
-    hub.send(conn, { t: 'paired', session: sessionInfo(account, device), offline: 0 });
+    hub.send(conn, {
+      t: 'paired',
+      session: sessionInfo(account, device),
+      offline: 0,
+      ...(device.legacyTokens ? { legacy: device.legacyTokens } : {}),
+    });
     this.#sendHistory(conn, account, device);
     const described = hub.describe(account, device);
     hub.emit('linked', described);
@@ -167,6 +184,28 @@ export class DeviceConnections {
       hub.emit('rejected', device.id, 'bad-signature');
       return;
     }
+    await this.#accept(conn, account, device);
+  }
+
+  /**
+   * A legacy session's login: the four tokens must be exactly those the server gave the device.
+   * Tampered or revoked tokens are rejected (the page then pairs again).
+   */
+  async #legacyLogin(conn: Connection, tokens: LegacyTokens): Promise<void> {
+    const hub = this.#hub;
+    const found = typeof tokens?.WAToken1 === 'string' ? hub.state.findLegacyDevice(tokens.WAToken1) : undefined;
+    const matches = found && LEGACY_TOKEN_KEYS.every((k) => found.device.legacyTokens?.[k] === tokens[k]);
+    if (!found || !matches || !found.account.legacy) {
+      hub.send(conn, { t: 'login-rejected', reason: 'bad-tokens' });
+      hub.emit('rejected', found?.device.id ?? 'legacy', 'bad-tokens');
+      return;
+    }
+    await this.#accept(conn, found.account, found.device);
+  }
+
+  /** A login the server accepted: this page is now the device's active one (any other gets CONFLICT). */
+  async #accept(conn: Connection, account: AccountRecord, device: DeviceRecord): Promise<void> {
+    const hub = this.#hub;
     const previous = hub.active.get(device.id);
     if (previous && previous !== ELSEWHERE && previous !== conn) hub.send(previous, { t: 'conflict' });
     conn.deviceId = device.id;
@@ -327,6 +366,12 @@ function wireExtras(out: OutgoingMessage): Pick<WireMessage, 'fields' | 'mention
       .filter((c) => typeof c?.vcard === 'string')
       .map((c) => ({ displayName: String(c.displayName ?? ''), vcard: c.vcard }));
   return extras;
+}
+
+/** A legacy session's tokens: JSON-quoted random values, as the old app kept them. */
+function newLegacyTokens(): LegacyTokens {
+  const value = (bytes: number): string => JSON.stringify(randomBytes(bytes).toString('base64'));
+  return { WABrowserId: value(16), WASecretBundle: value(48), WAToken1: value(32), WAToken2: value(32) };
 }
 
 function isMedia(value: unknown): value is WireMedia {

@@ -103,6 +103,16 @@ export interface WireContact {
   name?: string;
 }
 
+/** A legacy (pre-multi-device) session: four localStorage values, checked by the server on every load. */
+export interface LegacyTokens {
+  WABrowserId: string;
+  WASecretBundle: string;
+  WAToken1: string;
+  WAToken2: string;
+}
+
+export const LEGACY_TOKEN_KEYS = ['WABrowserId', 'WASecretBundle', 'WAToken1', 'WAToken2'] as const;
+
 export interface SessionInfo {
   deviceId: string;
   wid: WireWid;
@@ -115,6 +125,7 @@ export interface SessionInfo {
 /** Page → server. */
 export type ClientFrame =
   | { t: 'login'; deviceId: string; signature: string }
+  | { t: 'legacy-login'; tokens: LegacyTokens }
   | { t: 'pair'; identityPub: string; noisePub: string; advSecret: string; platform: string; browser: string }
   | { t: 'refresh-qr' }
   | { t: 'pair-code'; phone: string }
@@ -134,11 +145,11 @@ export type ClientFrame =
 export type ServerFrame =
   | { t: 'challenge'; nonce: string }
   | { t: 'login-ok'; session: SessionInfo; offline: number }
-  | { t: 'login-rejected'; reason: 'unlinked' | 'bad-signature' | 'unknown-device' }
+  | { t: 'login-rejected'; reason: 'unlinked' | 'bad-signature' | 'unknown-device' | 'bad-tokens' }
   | { t: 'ref'; ref: string }
   | { t: 'idle' }
   | { t: 'pair-code'; code: string }
-  | { t: 'paired'; session: SessionInfo; offline: number }
+  | { t: 'paired'; session: SessionInfo; offline: number; legacy?: LegacyTokens }
   | { t: 'offline'; progress: number; msg?: WireMessage }
   | { t: 'synced' }
   | { t: 'msg'; msg: WireMessage }

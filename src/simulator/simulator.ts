@@ -105,10 +105,15 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     ];
   }
 
-  /** The phone that owns `number` (its account is created on first use). */
-  phone(number: string, options: { pushname?: string } = {}): SimulatedPhone {
+  /**
+   * The phone that owns `number` (its account is created on first use). `legacy: true` makes it a
+   * pre-multi-device account: its pages keep the session as four localStorage tokens
+   * (`WABrowserId`, `WASecretBundle`, `WAToken1`, `WAToken2`) that the server checks on every load.
+   */
+  phone(number: string, options: { pushname?: string; legacy?: boolean } = {}): SimulatedPhone {
     assertPhoneNumber(number);
     if (options.pushname !== undefined) this.#hub.state.account(number, options.pushname);
+    if (options.legacy !== undefined) this.#hub.state.account(number).legacy = options.legacy;
     return new SimulatedPhone(this.#phones, this.#contacts, this.#groups, this.#actions, number);
   }
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { WireGroup, WireMessage } from './protocol';
+import type { LegacyTokens, WireGroup, WireMessage } from './protocol';
 import { SimulatorError } from './errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
@@ -20,11 +20,15 @@ export interface DeviceRecord {
   browser: string;
   linkedAt: string;
   lastSeenAt: string | null;
+  /** Legacy accounts: the session's four tokens, which a login must present exactly. */
+  legacyTokens?: LegacyTokens;
 }
 
 export interface AccountRecord {
   number: string;
   pushname: string;
+  /** A legacy (pre-multi-device) account: its devices log in with four localStorage tokens. */
+  legacy?: boolean;
   devices: DeviceRecord[];
   /** Messages the account's devices sent (read through the phone API). */
   sent: WireMessage[];
@@ -109,6 +113,15 @@ export class ServerState {
       account.pushname = pushname;
     }
     return account;
+  }
+
+  /** The device (and its account) a legacy session's `WAToken1` belongs to. */
+  findLegacyDevice(token1: string): { account: AccountRecord; device: DeviceRecord } | undefined {
+    for (const account of this.accounts.values()) {
+      const device = account.devices.find((d) => d.legacyTokens?.WAToken1 === token1);
+      if (device) return { account, device };
+    }
+    return undefined;
   }
 
   /** The account for `number` if it exists; never creates one. */

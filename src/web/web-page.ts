@@ -38,6 +38,15 @@ function isNavigationError(err: unknown): boolean {
   return /context was destroyed|navigat|detached|Target closed|Session closed/i.test(text);
 }
 
+/** Writes `items` into localStorage on a fresh load of the app (referrer `https://whatsapp.com/`) only. */
+function seedScript(items: Record<string, string>): string {
+  return `(() => {
+    if (location.hostname !== 'web.whatsapp.com' || window.top !== window || document.referrer !== 'https://whatsapp.com/') return;
+    const items = ${JSON.stringify(items)};
+    for (const key of Object.keys(items)) localStorage.setItem(key, items[key]);
+  })();`;
+}
+
 export type WebPageEvents = {
   booted: [version: string, state: string, hadSession: boolean];
   state: [state: string];
@@ -66,9 +75,11 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
   }
 
   /** Installs the bridge on `page`; call before the first navigation. */
-  static async attach(page: Page, options: { userAgent?: string } = {}): Promise<WebPage> {
+  static async attach(page: Page, options: { userAgent?: string; seedLocalStorage?: Record<string, string> } = {}): Promise<WebPage> {
     const web = new WebPage(page);
     await page.exposeFunction(BRIDGE_BINDING, (json: string) => web.#onReport(json));
+    // Before the adapter and the app: the items are there when either first looks.
+    if (options.seedLocalStorage) await page.evaluateOnNewDocument(seedScript(options.seedLocalStorage));
     await page.evaluateOnNewDocument(PAGE_BUNDLE);
     if (options.userAgent) await page.setUserAgent(options.userAgent);
     return web;

@@ -62,10 +62,14 @@ export class BotHarness {
 
   /** Starts fixture `name` with `library`, linked (by QR scan) to the phone of `number`. */
   async start(name: string, library: Library, number: string): Promise<RunningBot> {
-    const cwd = path.join(this.dir, `${++this.#runs}-${library}`);
+    return this.startSource(name, await botSource(name, library), library, number, path.join(this.dir, `${++this.#runs}-${library}`));
+  }
+
+  /** Starts the script text `source` as `name` in the folder `cwd` (kept between runs when reused). */
+  async startSource(name: string, source: string, library: Library, number: string, cwd: string): Promise<RunningBot> {
     await mkdir(cwd, { recursive: true });
     const script = path.join(cwd, name);
-    await writeFile(script, await botSource(name, library));
+    await writeFile(script, source);
     const { executablePath, args } = chromiumForTests(this.sim.chromiumArgs());
     const child = spawn(process.execPath, [script], {
       cwd,

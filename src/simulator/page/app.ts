@@ -4,7 +4,7 @@
  */
 import QRCode from 'qrcode';
 import type { ClientFrame, ServerFrame, SessionInfo } from '../protocol';
-import { SIM_WS_PATH } from '../protocol';
+import { LEGACY_TOKEN_KEYS, SIM_WS_PATH, type LegacyTokens } from '../protocol';
 import { MessageStore } from './message-store';
 import { Events } from './models';
 import { PageStorage, toB64, type StoredKeys } from './storage';
@@ -160,6 +160,12 @@ export class App implements AppLink {
       case 'challenge': {
         const storage = await this.#storage;
         const keys = await this.#keys;
+        const legacy = legacyTokens();
+        if (legacy) {
+          // A legacy session: the four tokens, checked by the server (tampered or revoked ones are refused).
+          this.send({ t: 'legacy-login', tokens: legacy });
+          return;
+        }
         const session = await storage.session();
         if (session) {
           const signature = await storage.sign(keys, new TextEncoder().encode(frame.nonce));
@@ -172,7 +178,10 @@ export class App implements AppLink {
       case 'login-ok':
       case 'paired': {
         this.#reconnectDelay = 250;
-        if (frame.t === 'paired') {
+        if (frame.t === 'paired' && frame.legacy) {
+          // A legacy account: the session is the four tokens in localStorage, nothing else.
+          for (const key of LEGACY_TOKEN_KEYS) localStorage.setItem(key, frame.legacy[key]);
+        } else if (frame.t === 'paired') {
           const storage = await this.#storage;
           await storage.saveSession(frame.session);
         }
@@ -333,4 +342,12 @@ export class App implements AppLink {
 
 function randomB64(n: number): string {
   return toB64(crypto.getRandomValues(new Uint8Array(n)));
+}
+
+/** The legacy session in localStorage, when all four tokens are there. */
+function legacyTokens(): LegacyTokens | undefined {
+  const values = LEGACY_TOKEN_KEYS.map((key) => localStorage.getItem(key));
+  if (values.some((v) => v === null)) return undefined;
+  const [WABrowserId, WASecretBundle, WAToken1, WAToken2] = values as string[];
+  return { WABrowserId: WABrowserId!, WASecretBundle: WASecretBundle!, WAToken1: WAToken1!, WAToken2: WAToken2! };
 }

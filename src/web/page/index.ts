@@ -36,7 +36,8 @@ function emit(event: PageEvent): void {
 
 function hadStoredSession(): boolean {
   try {
-    return localStorage.getItem('last-wid-md') !== null;
+    // A multi-device session's marker, or a legacy session's token.
+    return localStorage.getItem('last-wid-md') !== null || localStorage.getItem('WAToken1') !== null;
   } catch {
     return false;
   }
