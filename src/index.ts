@@ -21,8 +21,8 @@ export type { LocalAuthOptions } from './auth/local-auth';
 export { RemoteAuth } from './auth/remote/remote-auth';
 export { LegacySessionAuth, LEGACY_AUTH_FAILURE_MESSAGE } from './auth/legacy-session-auth';
 export type { LegacySession, LegacySessionAuthOptions } from './auth/legacy-session-auth';
-export { importSession } from './auth/transfer';
-export type { ImportTarget, ImportResult } from './auth/transfer';
+export { importSession, exportSession, migrateSession } from './auth/transfer';
+export type { ImportTarget, ImportResult, SessionSource, ExportedSession, MigrateOptions, MigrateResult } from './auth/transfer';
 export type { RemoteAuthOptions } from './auth/remote/remote-auth';
 export {
   createSessionArchive,

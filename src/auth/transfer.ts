@@ -3,12 +3,20 @@
  * as RemoteAuth's backups (localStorage flushed through a barrier first), and putting an archive back
  * into a LocalAuth folder or a store, verified first and never over something that exists unless told.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createSessionArchive, extractSessionArchive, readArchiveManifest, type ArchiveManifest, type SessionArchive } from '../archive';
-import { InvalidOptionError, NotReadyError } from '../errors';
+import { basename, dirname, join } from 'node:path';
+import {
+  createSessionArchive,
+  extractSessionArchive,
+  readArchiveFile,
+  readArchiveManifest,
+  type ArchiveManifest,
+  type SessionArchive,
+} from '../archive';
+import { profileInUse } from '../browser/profile-lock';
+import { ArchiveError, ErrorCode, InvalidOptionError, NotReadyError } from '../errors';
 import type { SessionStore, StoredGeneration } from '../stores/types';
 import { assertClientId } from '../util/client-id';
 import { isErrno } from '../util/errno';
@@ -103,13 +111,7 @@ export async function importSession(
     const generation = await target.store.save(target.session, data);
     return { manifest, bytes: data.length, generation };
   }
-  const folder =
-    'folder' in target
-      ? target.folder
-      : (() => {
-          const clientId = assertClientId(target.localAuth.clientId);
-          return join(resolveDataPath(target.localAuth.dataPath), clientId === undefined ? 'session' : `session-${clientId}`);
-        })();
+  const folder = 'folder' in target ? target.folder : localAuthFolder(target.localAuth);
   if (typeof folder !== 'string' || folder === '') throw new InvalidOptionError('target.folder must be a path');
   const present = await exists(folder);
   if (present && !options.overwrite) {
@@ -125,4 +127,90 @@ export async function importSession(
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+}
+
+/** Where `exportSession` and `migrateSession` read a session from. */
+export type SessionSource =
+  /** A profile folder (a LocalAuth folder, waweb's or whatsapp-web.js's). `live`: copy it even while a Chromium holds it. */
+  | { folder: string; live?: boolean }
+  /** The folder LocalAuth uses for `clientId` under `dataPath`. */
+  | { localAuth: { dataPath?: string; clientId?: string }; live?: boolean }
+  /** The newest (or the given) generation of `session` in a store: any waweb store, or a whatsapp-web.js-style one behind `fromWwebjsStore`. */
+  | { store: SessionStore; session: string; generation?: number }
+  /** An archive file. */
+  | { file: string };
+
+export interface ExportedSession {
+  data: Buffer;
+  /** `null` for archives made by whatsapp-web.js. */
+  manifest: ArchiveManifest | null;
+}
+
+function localAuthFolder(target: { dataPath?: string; clientId?: string }): string {
+  const clientId = assertClientId(target.clientId);
+  return join(resolveDataPath(target.dataPath), clientId === undefined ? 'session' : `session-${clientId}`);
+}
+
+/**
+ * A session as an archive, from a folder (read, never changed; refused while a Chromium holds it
+ * unless `live`), a store or a file. The archive is checked (restored into a scratch folder) before
+ * it is returned.
+ */
+export async function exportSession(source: SessionSource): Promise<ExportedSession> {
+  let data: Buffer;
+  if ('store' in source) {
+    const loaded = await source.store.load(source.session, source.generation === undefined ? {} : { generation: source.generation });
+    if (!loaded) throw new InvalidOptionError(`no backup of ${source.session} in the ${source.store.name} store`);
+    data = loaded.data;
+  } else if ('file' in source) {
+    data = await readArchiveFile(source.file);
+  } else {
+    const folder = 'folder' in source ? source.folder : localAuthFolder(source.localAuth);
+    const pid = await profileInUse(folder);
+    if (pid !== undefined && source.live !== true) {
+      throw new InvalidOptionError(
+        `${folder} is in use by Chromium process ${pid}: a copy may miss what it has not written yet, and a login from it would take the session from that browser; stop it first or pass live: true`,
+      );
+    }
+    data = (await createSessionArchive(folder, { clientId: basename(folder).replace(/[^A-Za-z0-9_-]/g, '_') || 'session' })).data;
+  }
+  const scratch = join(tmpdir(), `waweb-export-${randomBytes(6).toString('hex')}`);
+  try {
+    const extracted = await extractSessionArchive(data, scratch);
+    return { data, manifest: extracted.manifest };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+export interface MigrateOptions {
+  /** Replace (a folder) or add to (a store's session) an existing target. @default false */
+  overwrite?: boolean;
+}
+
+export interface MigrateResult extends ImportResult {
+  /** sha256 of the archive moved; a store target is loaded back and compared with it. */
+  sha256: string;
+}
+
+/**
+ * Copies a session from `source` to `target`, verified: the archive restores into a scratch folder
+ * before anything is written, a store target is loaded back and compared byte for byte, and the
+ * source is never changed or deleted. An existing target is refused unless `overwrite`.
+ */
+export async function migrateSession(source: SessionSource, target: ImportTarget, options: MigrateOptions = {}): Promise<MigrateResult> {
+  const exported = await exportSession(source);
+  const hash = createHash('sha256').update(exported.data).digest('hex');
+  const result = await importSession(target, exported.data, options);
+  if ('store' in target && result.generation) {
+    const back = await target.store.load(target.session, { generation: result.generation.generation });
+    const backHash = back ? createHash('sha256').update(back.data).digest('hex') : undefined;
+    if (backHash !== hash) {
+      throw new ArchiveError(
+        ErrorCode.ARCHIVE_CORRUPT,
+        `the copy in the ${target.store.name} store (generation ${result.generation.generation}) does not load back byte for byte; the source is untouched`,
+      );
+    }
+  }
+  return { ...result, sha256: hash };
 }

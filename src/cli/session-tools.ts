@@ -6,12 +6,17 @@
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { ArchiveError, InvalidOptionError, assertSessionId, readArchiveFile, readArchiveManifest, type ArchiveManifest } from '../index';
+import { verifyLogin, type LoginCheck } from './login-check';
 import { archiveFolder, checkRestorable, closeEndpoint, openEndpoint, sha256, writeFolder, type Endpoint } from './endpoints';
 
-export const TOOLS_USAGE = `  verify (--store URL --session ID | <file.zip> | folder:PATH) [--json]
+export const TOOLS_USAGE = `  verify (--store URL --session ID [--verify-login [--live]] | <file.zip> | folder:PATH) [--json]
                                                   restore every stored generation (or the archive, or the
                                                   folder's archive) into a scratch profile, checking every
-                                                  file against its manifest; exit 1 when any fails
+                                                  file against its manifest; exit 1 when any fails.
+                                                  --verify-login also starts the newest copy against the app
+                                                  (Chromium flags from WAWEB_CHROMIUM_ARGS, a JSON array) and
+                                                  checks it logs in without a QR; refused when the session
+                                                  looks live (a backup in the last 10 min) unless --live
   export --from URL|folder:PATH --session ID --out FILE.zip [--live]
                                                   write the newest generation (or the folder) as an archive file
   import <file.zip> --to URL|folder:PATH --session ID [--force]
@@ -65,8 +70,15 @@ function print(checks: Check[], json: boolean): void {
 }
 
 export async function verify(argv: string[], parse: Parse): Promise<number> {
-  const { values, positionals } = parse(argv, { store: { type: 'string' }, session: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, {
+    store: { type: 'string' },
+    session: { type: 'string' },
+    json: { type: 'boolean' },
+    'verify-login': { type: 'boolean' },
+    live: { type: 'boolean' },
+  });
   const checks: Check[] = [];
+  let login: LoginCheck | undefined;
   if (positionals.length === 1 && typeof values.store !== 'string') {
     const target = positionals[0]!;
     if (target.startsWith('folder:')) {
@@ -94,12 +106,21 @@ export async function verify(argv: string[], parse: Parse): Promise<number> {
         if (!loaded) continue;
         checks.push({ ...(await check(`generation ${g.generation}`, loaded.data)) });
       }
+      if (values['verify-login'] && checks.every((c) => c.ok)) {
+        login = await verifyLogin(endpoint.opened.store, values.session, { live: values.live === true });
+      }
     } finally {
       await closeEndpoint(endpoint);
     }
   }
-  print(checks, values.json === true);
-  return checks.every((c) => c.ok) ? 0 : 1;
+  const ok = checks.every((c) => c.ok) && login?.ok !== false;
+  if (values.json) console.log(JSON.stringify({ ok, checks, ...(login ? { login } : {}) }, null, 2));
+  else {
+    print(checks, false);
+    if (login)
+      console.log(`${login.ok ? 'login ok' : 'LOGIN FAILED'}  ${login.message}${login.ms === undefined ? '' : ` (${login.ms} ms)`}`);
+  }
+  return ok ? 0 : 1;
 }
 
 export async function exportArchive(argv: string[], parse: Parse): Promise<number> {

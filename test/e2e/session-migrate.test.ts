@@ -30,8 +30,8 @@ const env = useSimulatorHarnesses('waweb-session-migrate-', (sim, dir) => ({
   waweb: new ClientHarness(sim, dir),
 }));
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'session', ...args], { stdio: 'pipe' });
+function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, 'session', ...args], { stdio: 'pipe', env: { ...process.env, ...extraEnv } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -109,6 +109,19 @@ test('whatsapp-web.js LocalAuth folder → MongoDB → PostgreSQL → file store
     const again = await cli(['migrate', '--from', pg.connectionString, '--to', fileUrl, '--session', session]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('--force');
+
+    // Second-level verification through the command: refused while the session looks live, then the
+    // copy logs in against the simulator (WAWEB_CHROMIUM_ARGS) without a QR; the store is only read.
+    const fileBefore = await storeHash(fileStore, session);
+    const chromium = { WAWEB_CHROMIUM_ARGS: JSON.stringify(env.sim.chromiumArgs()) };
+    const refused = await cli(['verify', '--store', fileUrl, '--session', session, '--verify-login'], chromium);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('looks live');
+    const login = await cli(['verify', '--store', fileUrl, '--session', session, '--verify-login', '--live', '--json'], chromium);
+    expect(login.stderr).toBe('');
+    expect(login.code).toBe(0);
+    expect(JSON.parse(login.stdout)).toMatchObject({ ok: true, login: { ok: true, message: expect.stringContaining(`${number}@c.us`) } });
+    expect(await storeHash(fileStore, session)).toEqual(fileBefore);
 
     // The last copy logs in.
     const last = await env.waweb.start({
