@@ -81,3 +81,24 @@ export async function checkRestorable(data: Buffer): Promise<ExtractedSessionArc
 export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 export { redactUrl };
+
+/**
+ * On a terminal, for copies of more than a few MB: one status line that shows the step a copy is at
+ * (the stores take whole archives, so the steps are the progress there is). Silent otherwise.
+ */
+export function progress(label: string, bytes: number): { step(name: string): void; done(): void } {
+  const shown = process.stdout.isTTY === true && bytes > 4 * 1024 * 1024;
+  const size = `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  let last = '';
+  return {
+    step: (name) => {
+      if (!shown) return;
+      const line = `${label} (${size}): ${name}...`;
+      process.stdout.write(`\r${line.padEnd(last.length)}`);
+      last = line;
+    },
+    done: () => {
+      if (shown && last) process.stdout.write(`\r${' '.repeat(last.length)}\r`);
+    },
+  };
+}

@@ -21,6 +21,7 @@ import {
   checkRestorable,
   closeEndpoint,
   openEndpoint,
+  progress,
   sha256,
   writeFolder,
   type Endpoint,
@@ -237,18 +238,23 @@ async function migrate(argv: string[]): Promise<number> {
         );
         return 1;
       }
+      const bar = progress(copy.origin, copy.data.length);
+      bar.step('verified, copying');
       const hash = sha256(copy.data);
       const described = manifest
         ? `manifest ${manifest.clientId} ${manifest.contentHash.slice(0, 12)} verified`
         : 'no manifest (made by whatsapp-web.js)';
       if (to.kind === 'folder') {
         const written = await writeFolder(to.folder, copy.data, values.force === true);
+        bar.done();
         copied++;
         console.log(`${copy.origin} -> ${to.folder}: ${written}, every file checked against the archive (${described})`);
         continue;
       }
       const saved = await to.opened.store.save(sessionId, copy.data);
+      bar.step('loading the copy back to compare');
       const back = await to.opened.store.load(sessionId, { generation: saved.generation });
+      bar.done();
       const problem = !back
         ? 'it cannot be loaded back'
         : back.data.length !== copy.data.length || sha256(back.data) !== hash
