@@ -4,7 +4,7 @@
  * into a LocalAuth folder or a store, verified first and never over something that exists unless told.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -19,9 +19,9 @@ import { profileInUse } from '../browser/profile-lock';
 import { ArchiveError, ErrorCode, InvalidOptionError, NotReadyError } from '../errors';
 import type { SessionStore, StoredGeneration } from '../stores/types';
 import { assertClientId } from '../util/client-id';
-import { isErrno } from '../util/errno';
 import { resolveDataPath } from './profile-options';
 import { FLUSH_BARRIER_KEY, waitForLocalStorageValue } from './remote/flush';
+import { exists } from './remote/restore';
 import type { SessionPage } from './strategy';
 
 export interface ExportLiveOptions {
@@ -69,16 +69,6 @@ export interface ImportResult {
   files?: number;
   /** The generation stored (store targets). */
   generation?: StoredGeneration;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return false;
-    throw err;
-  }
 }
 
 /**

@@ -3,14 +3,13 @@
  * what the store holds; a corrupted archive is reported by `inspect` and `verify` with exit code 1 and
  * nothing changed. Also `export`, `import` and `delete` (which asks first), through the real command.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createSessionArchive, FileStore, type SessionArchive } from '../../src/index';
+import { sessionCli } from '../helpers/cli';
 import { tempDir, type TempDir } from '../helpers/tmp';
 
-const BIN = resolve(__dirname, '..', '..', 'bin', 'waweb.js');
 let tmp: TempDir;
 beforeEach(async () => {
   tmp = await tempDir('waweb-cli-tools-');
@@ -18,18 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await tmp.remove();
 });
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'session', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolveRun, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
 
 async function archiveOf(name: string, content: string): Promise<SessionArchive> {
   const profile = join(tmp.path, 'profiles', name);
@@ -60,7 +47,7 @@ test('list, inspect and verify --json match the store; a corrupt generation or f
   await store.save('alice', good.data);
   await store.save('alice', second.data);
 
-  const listed = await cli(['list', '--store', url, '--session', 'alice', '--json']);
+  const listed = await sessionCli(['list', '--store', url, '--session', 'alice', '--json']);
   expect(listed.code).toBe(0);
   const stored = await store.list('alice');
   expect(JSON.parse(listed.stdout)).toEqual({
@@ -71,7 +58,7 @@ test('list, inspect and verify --json match the store; a corrupt generation or f
 
   const file = join(tmp.path, 'good.zip');
   await writeFile(file, good.data);
-  const inspected = await cli(['inspect', file, '--json']);
+  const inspected = await sessionCli(['inspect', file, '--json']);
   expect(inspected.code).toBe(0);
   expect(JSON.parse(inspected.stdout)).toMatchObject({
     ok: true,
@@ -81,7 +68,7 @@ test('list, inspect and verify --json match the store; a corrupt generation or f
     files: 2,
   });
 
-  const verified = await cli(['verify', '--store', url, '--session', 'alice', '--json']);
+  const verified = await sessionCli(['verify', '--store', url, '--session', 'alice', '--json']);
   expect(verified.code).toBe(0);
   const report = JSON.parse(verified.stdout);
   expect(report.ok).toBe(true);
@@ -91,7 +78,7 @@ test('list, inspect and verify --json match the store; a corrupt generation or f
   const broken = corrupt(second.data);
   await store.save('alice', broken);
   const before = (await store.list('alice')).map((g) => g.generation);
-  const failed = await cli(['verify', '--store', url, '--session', 'alice', '--json']);
+  const failed = await sessionCli(['verify', '--store', url, '--session', 'alice', '--json']);
   expect(failed.code).toBe(1);
   const failedReport = JSON.parse(failed.stdout);
   expect(failedReport.ok).toBe(false);
@@ -101,11 +88,11 @@ test('list, inspect and verify --json match the store; a corrupt generation or f
 
   const badFile = join(tmp.path, 'bad.zip');
   await writeFile(badFile, broken);
-  const badInspect = await cli(['inspect', badFile, '--json']);
+  const badInspect = await sessionCli(['inspect', badFile, '--json']);
   expect(badInspect.code).toBe(1);
   expect(JSON.parse(badInspect.stdout)).toMatchObject({ ok: false, code: expect.stringMatching(/^ARCHIVE_/) });
   expect(sha(await readFile(badFile))).toBe(sha(broken));
-  const badVerify = await cli(['verify', badFile]);
+  const badVerify = await sessionCli(['verify', badFile]);
   expect(badVerify.code).toBe(1);
   expect(badVerify.stdout).toContain('FAILED');
   await store.close();
@@ -116,25 +103,25 @@ test('export writes the newest generation, import refuses what exists unless --f
   const archive = await archiveOf('x', 'exported');
   await source.save('bob', archive.data);
   const out = join(tmp.path, 'bob.zip');
-  const exported = await cli(['export', '--from', `file:${join(tmp.path, 'a')}`, '--session', 'bob', '--out', out]);
+  const exported = await sessionCli(['export', '--from', `file:${join(tmp.path, 'a')}`, '--session', 'bob', '--out', out]);
   expect(exported.code).toBe(0);
   expect(sha(await readFile(out))).toBe(sha(archive.data));
 
   const target = `file:${join(tmp.path, 'b')}`;
-  expect((await cli(['import', out, '--to', target, '--session', 'bob'])).code).toBe(0);
-  const again = await cli(['import', out, '--to', target, '--session', 'bob']);
+  expect((await sessionCli(['import', out, '--to', target, '--session', 'bob'])).code).toBe(0);
+  const again = await sessionCli(['import', out, '--to', target, '--session', 'bob']);
   expect(again.code).toBe(1);
   expect(again.stderr).toContain('--force');
   const folder = join(tmp.path, 'profile-copy');
-  expect((await cli(['import', out, '--to', `folder:${folder}`, '--session', 'bob'])).code).toBe(0);
+  expect((await sessionCli(['import', out, '--to', `folder:${folder}`, '--session', 'bob'])).code).toBe(0);
   expect(await readFile(join(folder, 'Default', 'Local Storage', 'leveldb', '000003.log'), 'utf8')).toBe('ls exported');
 
-  const refused = await cli(['delete', '--store', target, '--session', 'bob']);
+  const refused = await sessionCli(['delete', '--store', target, '--session', 'bob']);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain('--yes');
   const b = new FileStore({ directory: join(tmp.path, 'b') });
   expect(await b.exists('bob')).toBe(true);
-  expect((await cli(['delete', '--store', target, '--session', 'bob', '--yes'])).code).toBe(0);
+  expect((await sessionCli(['delete', '--store', target, '--session', 'bob', '--yes'])).code).toBe(0);
   expect(await b.exists('bob')).toBe(false);
   await Promise.all([b.close(), source.close()]);
 });

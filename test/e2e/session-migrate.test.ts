@@ -4,10 +4,10 @@
  * PostgreSQL → a `file:` store, each copy verified by the command, every source unchanged (hashes
  * before and after), and the last copy logs in too.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createMongoStore, createPostgresStore, FileStore, RemoteAuth, type SessionStore } from '../../src/index';
+import { sessionCli } from '../helpers/cli';
 import { ClientHarness } from '../helpers/client';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
@@ -15,7 +15,6 @@ import { treeHash } from '../helpers/remote-auth';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
 
-const BIN = resolve(__dirname, '..', '..', 'bin', 'waweb.js');
 let mongo: MongoServer;
 let pg: PostgresServer;
 beforeAll(async () => {
@@ -29,18 +28,6 @@ const env = useSimulatorHarnesses('waweb-session-migrate-', (sim, dir) => ({
   wwebjs: new WwebjsHarness(sim, dir),
   waweb: new ClientHarness(sim, dir),
 }));
-
-function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'session', ...args], { stdio: 'pipe', env: { ...process.env, ...extraEnv } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolveRun, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
 
 /** Every stored generation's number and sha256: what "the source is untouched" compares. */
 async function storeHash(store: SessionStore, session: string): Promise<string[]> {
@@ -68,7 +55,7 @@ test('whatsapp-web.js LocalAuth folder → MongoDB → PostgreSQL → file store
 
   const mongoUrl = new URL(mongo.uri);
   mongoUrl.pathname = `/${mongo.dbName}`;
-  const toMongo = await cli(['migrate', '--from', `folder:${folder}`, '--to', mongoUrl.toString(), '--session', session]);
+  const toMongo = await sessionCli(['migrate', '--from', `folder:${folder}`, '--to', mongoUrl.toString(), '--session', session]);
   expect(toMongo.stderr).toBe('');
   expect(toMongo.code).toBe(0);
   expect(toMongo.stdout).toContain('restores into a scratch profile');
@@ -93,20 +80,20 @@ test('whatsapp-web.js LocalAuth folder → MongoDB → PostgreSQL → file store
 
     // MongoDB → PostgreSQL → file store, every generation, each source unchanged.
     const mongoBefore = await storeHash(mongoStore, session);
-    const toPg = await cli(['migrate', '--from', mongoUrl.toString(), '--to', pg.connectionString, '--session', session, '--all']);
+    const toPg = await sessionCli(['migrate', '--from', mongoUrl.toString(), '--to', pg.connectionString, '--session', session, '--all']);
     expect(toPg.code).toBe(0);
     expect(await storeHash(mongoStore, session)).toEqual(mongoBefore);
     const pgBefore = await storeHash(pgStore, session);
     expect(pgBefore).toHaveLength(mongoBefore.length);
     const fileUrl = `file:${join(env.work.path, 'file-store')}`;
-    const toFile = await cli(['migrate', '--from', pg.connectionString, '--to', fileUrl, '--session', session, '--all']);
+    const toFile = await sessionCli(['migrate', '--from', pg.connectionString, '--to', fileUrl, '--session', session, '--all']);
     expect(toFile.code).toBe(0);
     expect(await storeHash(pgStore, session)).toEqual(pgBefore);
     // Same bytes at every hop (generation numbers are each store's own).
     const shas = (list: string[]): string[] => list.map((x) => x.split(':')[1]!);
     expect(shas(await storeHash(fileStore, session))).toEqual(shas(mongoBefore));
     // A second run without --force is refused and changes nothing.
-    const again = await cli(['migrate', '--from', pg.connectionString, '--to', fileUrl, '--session', session]);
+    const again = await sessionCli(['migrate', '--from', pg.connectionString, '--to', fileUrl, '--session', session]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('--force');
 
@@ -114,10 +101,10 @@ test('whatsapp-web.js LocalAuth folder → MongoDB → PostgreSQL → file store
     // copy logs in against the simulator (WAWEB_CHROMIUM_ARGS) without a QR; the store is only read.
     const fileBefore = await storeHash(fileStore, session);
     const chromium = { WAWEB_CHROMIUM_ARGS: JSON.stringify(env.sim.chromiumArgs()) };
-    const refused = await cli(['verify', '--store', fileUrl, '--session', session, '--verify-login'], chromium);
+    const refused = await sessionCli(['verify', '--store', fileUrl, '--session', session, '--verify-login'], chromium);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('looks live');
-    const login = await cli(['verify', '--store', fileUrl, '--session', session, '--verify-login', '--live', '--json'], chromium);
+    const login = await sessionCli(['verify', '--store', fileUrl, '--session', session, '--verify-login', '--live', '--json'], chromium);
     expect(login.stderr).toBe('');
     expect(login.code).toBe(0);
     expect(JSON.parse(login.stdout)).toMatchObject({ ok: true, login: { ok: true, message: expect.stringContaining(`${number}@c.us`) } });

@@ -1,0 +1,26 @@
+/** Runs `waweb session …` (bin/waweb.js) as a user would, and collects its exit code and output. */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const BIN = resolve(__dirname, '..', '..', 'bin', 'waweb.js');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function sessionCli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+  const child = spawn(process.execPath, [BIN, 'session', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...extraEnv },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolveRun, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
