@@ -1,11 +1,13 @@
 /**
  * What identifies a session's logical content, so an unchanged session is not uploaded again:
- * localStorage as the page sees it, plus IndexedDB's files on disk. Cheap next to a backup: it
- * hashes, streaming, and archives nothing.
+ * localStorage as the page sees it, plus IndexedDB's files on disk as the file system describes them
+ * (name, size, modification time in nanoseconds, inode). No file is read: the backup's archive is the
+ * one pass over the profile. LevelDB only ever appends to a file or writes a new one, and each write
+ * moves the file's mtime, so an unchanged key means unchanged files; a compaction that rewrites
+ * files with the same content changes the key, which costs one upload and loses nothing.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { combineDigests, type FileDigest } from '../../archive';
 import { isErrno } from '../../util/errno';
@@ -20,7 +22,7 @@ export async function sessionContentKey(userDataDir: string, entries: ReadonlyAr
   return `${ls.digest('hex')}:${combineDigests(digests)}`;
 }
 
-/** Hashes every file under `dir` (LevelDB `LOCK` files aside), streaming: nothing is held in memory. */
+/** Describes every file under `dir` (LevelDB `LOCK` files aside) by its metadata: nothing is read. */
 async function digestFiles(dir: string, rel: string, out: FileDigest[]): Promise<void> {
   let entries;
   try {
@@ -33,19 +35,16 @@ async function digestFiles(dir: string, rel: string, out: FileDigest[]): Promise
     const full = join(dir, entry.name);
     if (entry.isDirectory()) await digestFiles(full, `${rel}/${entry.name}`, out);
     else if (entry.isFile() && entry.name !== 'LOCK') {
-      const hash = createHash('sha256');
-      let size = 0;
+      let info;
       try {
-        for await (const chunk of createReadStream(full)) {
-          hash.update(chunk as Buffer);
-          size += (chunk as Buffer).length;
-        }
+        info = await stat(full, { bigint: true });
       } catch (err) {
         // A compaction can remove a file mid-walk; it is simply not part of this state.
         if (isErrno(err, 'ENOENT')) continue;
         throw err;
       }
-      out.push({ path: `${rel}/${entry.name}`, size, sha256: hash.digest() });
+      const sha256 = createHash('sha256').update(`${info.size}:${info.mtimeNs}:${info.ino}`).digest();
+      out.push({ path: `${rel}/${entry.name}`, size: Number(info.size), sha256 });
     }
   }
 }
