@@ -174,6 +174,15 @@ async function main(): Promise<void> {
     report({ ev: 'profile-ready', t: now(), ms: Math.round((performance.now() - started) * 10) / 10 });
     return out;
   };
+  const afterLaunch = (
+    strategy as unknown as { afterBrowserInitialized: (...args: unknown[]) => Promise<unknown> }
+  ).afterBrowserInitialized.bind(strategy);
+  (strategy as unknown as { afterBrowserInitialized: (...args: unknown[]) => Promise<unknown> }).afterBrowserInitialized = async (
+    ...args: unknown[]
+  ) => {
+    report({ ev: 'browser-ready', t: now() });
+    return afterLaunch(...args);
+  };
   let readyAt: number | undefined;
   let firstSave: (() => void) | undefined;
   const firstSaved = new Promise<void>((resolve) => (firstSave = resolve));
@@ -181,6 +190,7 @@ async function main(): Promise<void> {
 
   client.on('qr', (qr: string) => report({ ev: 'qr', qr, t: now() }));
   client.on('authenticated', () => report({ ev: 'authenticated', t: now() }));
+  client.on('change_state', (state: unknown) => report({ ev: 'state', state: String(state), t: now() }));
   client.on('auth_failure', (failure: unknown) => report({ ev: 'auth_failure', message: message(failure), t: now() }));
   client.on('disconnected', (reason: unknown) => report({ ev: 'disconnected', reason: String(reason), t: now() }));
   client.on('error', (err: unknown) => report({ ev: 'error', message: message(err), t: now(), fatal: false }));

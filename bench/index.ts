@@ -244,6 +244,49 @@ interface RestoreResult {
   profileMs: number | null;
   /** Events of the child until ready, for the record. */
   events: string[];
+  /** Where the time to `ready` went, in ms (a successful restore only). */
+  phases?: RestorePhases;
+}
+
+/**
+ * A restore's timeline, in ms: store → local profile (the strategy's pre-launch step), Chromium launch,
+ * page load + app boot + login handshake (until `authenticated`), and sync (until `ready`). `boot`:
+ * of the load-and-login part, the time until the app's first connection state (waweb reports it;
+ * whatsapp-web.js does not before `ready`).
+ */
+interface RestorePhases {
+  profile: number;
+  launch: number;
+  loadAndLogin: number;
+  sync: number;
+  boot?: number;
+}
+
+function phasesOf(events: ChildEvent[], readyT: number): RestorePhases | undefined {
+  const at = (pick: (e: ChildEvent) => boolean): number | undefined => events.find(pick)?.t;
+  const profile = at((e) => e.ev === 'profile-ready');
+  const launched = at((e) => e.ev === 'browser-ready');
+  const authenticated = at((e) => e.ev === 'authenticated');
+  const booted = at((e) => e.ev === 'state');
+  if (profile === undefined || launched === undefined || authenticated === undefined) return undefined;
+  const r = (n: number): number => Math.round(n * 10) / 10;
+  return {
+    profile: r(profile),
+    launch: r(launched - profile),
+    loadAndLogin: r(authenticated - launched),
+    sync: r(readyT - authenticated),
+    ...(booted === undefined || booted > authenticated ? {} : { boot: r(booted - launched) }),
+  };
+}
+
+function phasesCell(samples: RestoreResult[]): string | undefined {
+  const all = samples.filter((r) => r.phases).map((r) => r.phases!);
+  if (all.length === 0) return undefined;
+  const m = (k: keyof RestorePhases): string => {
+    const values = all.map((p) => p[k]).filter((v): v is number => v !== undefined);
+    return values.length ? (median(values) / 1000).toFixed(2) : '–';
+  };
+  return `${m('profile')} / ${m('launch')} / ${m('loadAndLogin')} (boot ${m('boot')}) / ${m('sync')}`;
 }
 
 interface ClientResult {
@@ -309,7 +352,10 @@ async function measureRestore(child: ChildRun): Promise<RestoreResult> {
   const events = child.events.filter((e) => e.t <= first.t).map((e) => `${e.ev}@${e.t}ms`);
   const profile = child.events.find(isEv('profile-ready'));
   const profileMs = profile ? profile.ms : null;
-  if (first.ev === 'ready') return { ok: true, ms: first.t, profileMs, events };
+  if (first.ev === 'ready') {
+    const phases = phasesOf(child.events, first.t);
+    return { ok: true, ms: first.t, profileMs, events, ...(phases ? { phases } : {}) };
+  }
   const failure = first.ev === 'qr' ? 'a QR was shown instead of the restored session' : `auth_failure: ${firstLine(first.message)}`;
   return { ok: false, ms: first.t, failure, profileMs, events };
 }
@@ -474,6 +520,8 @@ function rows(results: Partial<Record<ClientKind, ClientResult>>, fillBytes: num
     row(`   of which store → local profile, first / ${fill}`, (r) =>
       r.restore.length || r.bigRestore.length ? `${profileCell(r.restore)} / ${profileCell(r.bigRestore)}` : undefined,
     ),
+    row(`   phases s (store→profile / launch / load+login (boot) / sync), first`, (r) => phasesCell(r.restore)),
+    row(`   phases s, ${fill} session`, (r) => phasesCell(r.bigRestore)),
     row(`4. Node RSS peak during backup, ${fill} session`, (r) => (r.bigBackup ? fmtMiB(r.bigBackup.rss.peak) : undefined)),
     row(`   RSS before that backup → growth`, (r) =>
       r.bigBackup ? `${fmtMiB(r.bigBackup.rss.baseline)} → +${fmtMiB(r.bigBackup.rss.peak - r.bigBackup.rss.baseline)}` : undefined,

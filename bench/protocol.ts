@@ -58,6 +58,10 @@ export type ChildEvent =
   | { ev: 'ready'; t: number }
   /** The strategy's `beforeBrowserInitialized` finished: for a restore, the store → local profile step. */
   | { ev: 'profile-ready'; t: number; ms: number }
+  /** The strategy's `afterBrowserInitialized` was called: Chromium runs, the page is not loaded yet. */
+  | { ev: 'browser-ready'; t: number }
+  /** `change_state`: the app's connection state (the first one means the app booted in the page). */
+  | { ev: 'state'; state: string; t: number }
   | {
       ev: 'saved';
       t: number;
