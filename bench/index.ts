@@ -27,6 +27,7 @@ import { createInterface } from 'node:readline';
 import { findChromium } from '../src/browser/executable';
 import { WhatsAppSimulator } from '../src/simulator';
 import { killAll, processesMentioning } from '../test/helpers/processes';
+import { measureSessions, type SessionsResult } from './sessions';
 import { CONFIG_ENV, LINE_PREFIX, type ChildConfig, type ChildEvent, type ClientKind, type Command, type RssReport } from './protocol';
 
 const ROOT = resolve(__dirname, '..');
@@ -50,10 +51,12 @@ interface Args {
   only: ClientKind | undefined;
   keep: boolean;
   verbose: boolean;
+  /** Paired sessions started at once per client kind (0: skip that part). */
+  sessions: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: undefined, repeat: 5, fillBytes: 50 * MiB, only: undefined, keep: false, verbose: false };
+  const args: Args = { json: undefined, repeat: 5, fillBytes: 50 * MiB, only: undefined, keep: false, verbose: false, sessions: 10 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -75,10 +78,16 @@ function parseArgs(argv: string[]): Args {
       const v = value();
       if (v !== 'waweb' && v !== 'wwebjs' && v !== 'plugin') throw new Error('--only takes waweb, wwebjs or plugin');
       args.only = v;
+    } else if (name === '--sessions') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0 || n > 50) throw new Error('--sessions must be an integer from 0 to 50');
+      args.sessions = n;
     } else if (arg === '--keep') args.keep = true;
     else if (arg === '--verbose') args.verbose = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs|plugin] [--keep] [--verbose]');
+      console.log(
+        'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs|plugin] [--sessions 10] [--keep] [--verbose]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
@@ -582,6 +591,8 @@ async function main(): Promise<number> {
   const work = await mkdtemp(join(tmpdir(), 'waweb-bench-'));
   let sim: WhatsAppSimulator | undefined;
   const results: Partial<Record<ClientKind, ClientResult>> = {};
+  const sessions: SessionsResult[] = [];
+  const sessionErrors: string[] = [];
 
   // Idempotent: the signal handler, the watchdog and the normal end may all call it.
   let cleaning: Promise<void> | undefined;
@@ -631,6 +642,18 @@ async function main(): Promise<number> {
       }
       log(`  ${kind}: done in ${fmtS(performance.now() - kindStarted)}`);
     }
+    // N paired sessions started at once, per client (the plugin's browser side is whatsapp-web.js's).
+    for (const [i, kind] of (['waweb', 'wwebjs'] as const).entries()) {
+      if (args.sessions === 0 || (args.only && args.only !== kind) || interrupted) continue;
+      log(`bench: ${args.sessions} sessions at once, ${LABEL[kind]}`);
+      try {
+        sessions.push(await measureSessions(sim, work, kind, args.sessions, 15550009000 + i * 100, log));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log(`  ${kind}: sessions FAILED: ${message}`);
+        sessionErrors.push(`${kind}: ${message}`);
+      }
+    }
   } finally {
     clearTimeout(watchdog);
     stopping = true;
@@ -657,16 +680,23 @@ async function main(): Promise<number> {
   console.log('');
   console.log(table(list));
   console.log('');
+  for (const r of sessions) {
+    console.log(
+      `${r.sessions} sessions at once, ${LABEL[r.kind]}: all ready ${fmtS(r.allReadyMs)}; Chromium PSS per session median ${r.medianPssMiB} MiB (${r.pssMiB.join(', ')})`,
+    );
+  }
+  for (const e of sessionErrors) console.log(`sessions at once: FAILED ${e}`);
+  if (sessions.length > 0 || sessionErrors.length > 0) console.log('');
   console.log(`total bench time: ${fmtS(totalMs)}`);
   if (args.json) {
     await writeFile(
       args.json,
-      `${JSON.stringify({ startedAt: new Date(Date.now() - totalMs).toISOString(), totalMs, fillBytes: args.fillBytes, repeat: args.repeat, loadavg: { start: loadBefore, end: loadAfter }, machine: info, rows: list, results }, null, 2)}\n`,
+      `${JSON.stringify({ startedAt: new Date(Date.now() - totalMs).toISOString(), totalMs, fillBytes: args.fillBytes, repeat: args.repeat, loadavg: { start: loadBefore, end: loadAfter }, machine: info, rows: list, results, sessions }, null, 2)}\n`,
     );
     console.log(`JSON written to ${args.json}`);
   }
   if (interrupted) return 130;
-  const failed = Object.values(results).some((r) => r && r.errors.length > 0);
+  const failed = Object.values(results).some((r) => r && r.errors.length > 0) || sessionErrors.length > 0;
   return failed ? 1 : 0;
 }
 
