@@ -150,9 +150,9 @@ export async function measureSessions(
       return pid === undefined ? NaN : Math.round((groupPssKiB(pid) / 1024) * 10) / 10;
     });
     log(
-      `  ${kind}: ${n} sessions ready ${(allReadyMs / 1000).toFixed(2)} s after starting them at once; median Chromium PSS ${median(pssMiB)} MiB`,
+      `  ${kind}: ${n} sessions ready ${(allReadyMs / 1000).toFixed(2)} s after starting them at once; median Chromium PSS ${Math.round(median(pssMiB) * 10) / 10} MiB`,
     );
-    return { kind, sessions: n, allReadyMs, readyMs, pssMiB, medianPssMiB: median(pssMiB) };
+    return { kind, sessions: n, allReadyMs, readyMs, pssMiB, medianPssMiB: Math.round(median(pssMiB) * 10) / 10 };
   } finally {
     await destroyAll();
   }
