@@ -27,7 +27,7 @@ import { createInterface } from 'node:readline';
 import { findChromium } from '../src/browser/executable';
 import { WhatsAppSimulator } from '../src/simulator';
 import { killAll, processesMentioning } from '../test/helpers/processes';
-import { measureSessions, type SessionsResult } from './sessions';
+import { measureSessions, median, type SessionsResult } from './sessions';
 import { CONFIG_ENV, LINE_PREFIX, type ChildConfig, type ChildEvent, type ClientKind, type Command, type RssReport } from './protocol';
 
 const ROOT = resolve(__dirname, '..');
@@ -479,12 +479,6 @@ function fmtBytes(bytes: number): string {
 interface Row {
   metric: string;
   cells: Record<ClientKind, string>;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Median (min–max) of the successful samples, and how many failed. */

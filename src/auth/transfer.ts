@@ -7,14 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import {
-  createSessionArchive,
-  extractSessionArchive,
-  readArchiveFile,
-  readArchiveManifest,
-  type ArchiveManifest,
-  type SessionArchive,
-} from '../archive';
+import { createSessionArchive, extractSessionArchive, readArchiveFile, type ArchiveManifest, type SessionArchive } from '../archive';
 import { profileInUse } from '../browser/profile-lock';
 import { ArchiveError, ErrorCode, InvalidOptionError, NotReadyError } from '../errors';
 import type { SessionStore, StoredGeneration } from '../stores/types';
@@ -90,14 +83,8 @@ export async function importSession(
         `${target.session} already has backups in the ${target.store.name} store; pass { overwrite: true } to add this one as the newest`,
       );
     }
-    const manifest = await readArchiveManifest(data);
-    // A full extraction checks every file against the manifest before anything is stored.
-    const scratch = join(tmpdir(), `waweb-import-${randomBytes(6).toString('hex')}`);
-    try {
-      await extractSessionArchive(data, scratch);
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    // Every file is checked against the manifest before anything is stored.
+    const manifest = await verifiedManifest(data);
     const generation = await target.store.save(target.session, data);
     return { manifest, bytes: data.length, generation };
   }
@@ -121,8 +108,11 @@ export async function importSession(
 
 /** Where `exportSession` and `migrateSession` read a session from. */
 export type SessionSource =
-  /** A profile folder (a LocalAuth folder, waweb's or whatsapp-web.js's). `live`: copy it even while a Chromium holds it. */
-  | { folder: string; live?: boolean }
+  /**
+   * A profile folder (a LocalAuth folder, waweb's or whatsapp-web.js's). `live`: copy it even while a
+   * Chromium holds it. `clientId`: recorded in the archive's manifest (default: the folder's name).
+   */
+  | { folder: string; live?: boolean; clientId?: string }
   /** The folder LocalAuth uses for `clientId` under `dataPath`. */
   | { localAuth: { dataPath?: string; clientId?: string }; live?: boolean }
   /** The newest (or the given) generation of `session` in a store: any waweb store, or a whatsapp-web.js-style one behind `fromWwebjsStore`. */
@@ -141,36 +131,45 @@ function localAuthFolder(target: { dataPath?: string; clientId?: string }): stri
   return join(resolveDataPath(target.dataPath), clientId === undefined ? 'session' : `session-${clientId}`);
 }
 
+/** The archive's manifest, after extracting it into a scratch folder (which checks every file against it). */
+async function verifiedManifest(data: Buffer): Promise<ArchiveManifest | null> {
+  const scratch = join(tmpdir(), `waweb-verify-${randomBytes(6).toString('hex')}`);
+  try {
+    return (await extractSessionArchive(data, scratch)).manifest;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The bytes of `source`, unchecked; a folder is archived (read only), and refused while in use unless `live`. */
+async function sourceBytes(source: SessionSource): Promise<Buffer> {
+  if ('store' in source) {
+    const loaded = await source.store.load(source.session, source.generation === undefined ? {} : { generation: source.generation });
+    if (!loaded) throw new InvalidOptionError(`no backup of ${source.session} in the ${source.store.name} store`);
+    return loaded.data;
+  }
+  if ('file' in source) return readArchiveFile(source.file);
+  const folder = 'folder' in source ? source.folder : localAuthFolder(source.localAuth);
+  const pid = await profileInUse(folder);
+  if (pid !== undefined && source.live !== true) {
+    throw new InvalidOptionError(
+      `${folder} is in use by Chromium process ${pid}: a copy may miss what it has not written yet, and a login from it would take ` +
+        `the session from that browser. Stop it first, or ask for a live copy (live: true; --live on the command line).`,
+    );
+  }
+  const named = 'folder' in source ? source.clientId : undefined;
+  const clientId = named ?? (basename(folder).replace(/[^A-Za-z0-9_-]/g, '_') || 'session');
+  return (await createSessionArchive(folder, { clientId })).data;
+}
+
 /**
  * A session as an archive, from a folder (read, never changed; refused while a Chromium holds it
  * unless `live`), a store or a file. The archive is checked (restored into a scratch folder) before
  * it is returned.
  */
 export async function exportSession(source: SessionSource): Promise<ExportedSession> {
-  let data: Buffer;
-  if ('store' in source) {
-    const loaded = await source.store.load(source.session, source.generation === undefined ? {} : { generation: source.generation });
-    if (!loaded) throw new InvalidOptionError(`no backup of ${source.session} in the ${source.store.name} store`);
-    data = loaded.data;
-  } else if ('file' in source) {
-    data = await readArchiveFile(source.file);
-  } else {
-    const folder = 'folder' in source ? source.folder : localAuthFolder(source.localAuth);
-    const pid = await profileInUse(folder);
-    if (pid !== undefined && source.live !== true) {
-      throw new InvalidOptionError(
-        `${folder} is in use by Chromium process ${pid}: a copy may miss what it has not written yet, and a login from it would take the session from that browser; stop it first or pass live: true`,
-      );
-    }
-    data = (await createSessionArchive(folder, { clientId: basename(folder).replace(/[^A-Za-z0-9_-]/g, '_') || 'session' })).data;
-  }
-  const scratch = join(tmpdir(), `waweb-export-${randomBytes(6).toString('hex')}`);
-  try {
-    const extracted = await extractSessionArchive(data, scratch);
-    return { data, manifest: extracted.manifest };
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
+  const data = await sourceBytes(source);
+  return { data, manifest: await verifiedManifest(data) };
 }
 
 export interface MigrateOptions {
@@ -189,9 +188,10 @@ export interface MigrateResult extends ImportResult {
  * source is never changed or deleted. An existing target is refused unless `overwrite`.
  */
 export async function migrateSession(source: SessionSource, target: ImportTarget, options: MigrateOptions = {}): Promise<MigrateResult> {
-  const exported = await exportSession(source);
-  const hash = createHash('sha256').update(exported.data).digest('hex');
-  const result = await importSession(target, exported.data, options);
+  // importSession checks the archive before it writes anything.
+  const data = await sourceBytes(source);
+  const hash = createHash('sha256').update(data).digest('hex');
+  const result = await importSession(target, data, options);
   if ('store' in target && result.generation) {
     const back = await target.store.load(target.session, { generation: result.generation.generation });
     const backHash = back ? createHash('sha256').update(back.data).digest('hex') : undefined;

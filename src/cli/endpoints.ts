@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   InvalidOptionError,
-  createSessionArchive,
+  exportSession,
   extractSessionArchive,
   importSession,
-  profileInUse,
+  type ArchiveManifest,
   type ExtractedSessionArchive,
 } from '../index';
 import { openStoreUrl, redactUrl, type OpenedStore } from './store-url';
@@ -40,26 +40,22 @@ export interface SourceCopy {
   /** What the copy came from, for the report. */
   origin: string;
   data: Buffer;
+  /** Set when the copy was already restored into a scratch profile and checked: its manifest. */
+  checked?: { manifest: ArchiveManifest | null };
 }
 
 /**
- * The archive of a folder source, made without changing it. A folder a running Chromium holds is
- * refused unless `live` (a copy of a live profile may miss what the browser has not written yet,
- * and logging in with it takes the session from that browser).
+ * The archive of a folder source, made without changing it and checked (`exportSession`). A folder
+ * a running Chromium holds is refused unless `live`: a copy of a live profile may miss what the
+ * browser has not written yet, and logging in with it takes the session from that browser.
  */
 export async function archiveFolder(folder: string, session: string, live: boolean): Promise<SourceCopy> {
   const info = await stat(folder).catch(() => undefined);
   if (!info?.isDirectory()) throw new InvalidOptionError(`${folder} is not a profile folder`);
-  const pid = await profileInUse(folder);
-  if (pid !== undefined && !live) {
-    throw new InvalidOptionError(
-      `${folder} is in use by Chromium process ${pid}: a copy may miss what it has not written yet, and a login from the copy ` +
-        `would take the session from it. Stop that client first, or pass --live to copy it anyway.`,
-    );
-  }
   const clientId = session.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100) || 'session';
-  const archive = await createSessionArchive(folder, { clientId });
-  return { origin: `folder ${folder} (${archive.manifest.files} files, ${archive.manifest.bytes} bytes)`, data: archive.data };
+  const { data, manifest } = await exportSession({ folder, live, clientId });
+  const described = manifest ? ` (${manifest.files} files, ${manifest.bytes} bytes)` : '';
+  return { origin: `folder ${folder}${described}`, data, checked: { manifest } };
 }
 
 /** Writes `data` into a folder target (refused when it exists unless `force`). */

@@ -5,9 +5,19 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { ArchiveError, InvalidOptionError, assertSessionId, readArchiveFile, readArchiveManifest, type ArchiveManifest } from '../index';
+import { ArchiveError, InvalidOptionError, assertSessionId, readArchiveFile, type ArchiveManifest } from '../index';
 import { verifyLogin, type LoginCheck } from './login-check';
-import { archiveFolder, checkRestorable, closeEndpoint, openEndpoint, sha256, writeFolder, type Endpoint } from './endpoints';
+import {
+  archiveFolder,
+  checkRestorable,
+  closeEndpoint,
+  openEndpoint,
+  sha256,
+  writeFolder,
+  type Endpoint,
+  type SourceCopy,
+} from './endpoints';
+import { openStoreUrl } from './store-url';
 
 export const TOOLS_USAGE = `  verify (--store URL --session ID [--verify-login [--live]] | <file.zip> | folder:PATH) [--json]
                                                   restore every stored generation (or the archive, or the
@@ -42,13 +52,16 @@ interface Check {
   message?: string;
 }
 
-/** Restores `data` into a scratch profile; the result says what was wrong, never throws for a bad archive. */
-async function check(what: string, data: Buffer): Promise<Check> {
+/**
+ * Restores `data` into a scratch profile (or takes the result of that check, already made for a
+ * folder's copy); the result says what was wrong, never throws for a bad archive.
+ */
+async function check(what: string, data: Buffer, checked?: SourceCopy['checked']): Promise<Check> {
   const base = { what, bytes: data.length, sha256: sha256(data) };
+  if (checked) return { ...base, ok: true, manifest: checked.manifest, files: checked.manifest?.files };
   try {
-    const manifest = await readArchiveManifest(data);
     const extracted = await checkRestorable(data);
-    return { ...base, ok: true, manifest, files: extracted.files };
+    return { ...base, ok: true, manifest: extracted.manifest, files: extracted.files };
   } catch (err) {
     if (!(err instanceof ArchiveError)) throw err;
     return { ...base, ok: false, code: err.code, message: err.message };
@@ -85,32 +98,31 @@ export async function verify(argv: string[], parse: Parse): Promise<number> {
       const endpoint = openEndpoint(target);
       if (endpoint.kind !== 'folder') throw new InvalidOptionError('verify folder:PATH needs a folder');
       const copy = await archiveFolder(endpoint.folder, 'verify', true);
-      checks.push(await check(copy.origin, copy.data));
+      checks.push(await check(copy.origin, copy.data, copy.checked));
     } else checks.push(await check(target, await readArchiveFile(target)));
   } else {
     if (positionals.length > 0 || typeof values.store !== 'string' || typeof values.session !== 'string') {
       throw new InvalidOptionError('verify takes --store URL --session ID, an archive file, or folder:PATH');
     }
     assertSessionId(values.session);
-    const endpoint = openEndpoint(values.store);
+    const opened = openStoreUrl(values.store);
     try {
-      if (endpoint.kind !== 'store') throw new InvalidOptionError('--store must be a store URL');
-      const generations = await endpoint.opened.store.list(values.session);
+      const generations = await opened.store.list(values.session);
       if (generations.length === 0) {
         if (values.json) console.log(JSON.stringify({ ok: false, checks: [], message: `no backups of session ${values.session}` }));
-        else console.error(`no backups of session ${values.session} in ${endpoint.label}`);
+        else console.error(`no backups of session ${values.session} in ${opened.label}`);
         return 1;
       }
       for (const g of generations) {
-        const loaded = await endpoint.opened.store.load(values.session, { generation: g.generation });
+        const loaded = await opened.store.load(values.session, { generation: g.generation });
         if (!loaded) continue;
-        checks.push({ ...(await check(`generation ${g.generation}`, loaded.data)) });
+        checks.push(await check(`generation ${g.generation}`, loaded.data));
       }
       if (values['verify-login'] && checks.every((c) => c.ok)) {
-        login = await verifyLogin(endpoint.opened.store, values.session, { live: values.live === true });
+        login = await verifyLogin(opened.store, values.session, { live: values.live === true });
       }
     } finally {
-      await closeEndpoint(endpoint);
+      await opened.close();
     }
   }
   const ok = checks.every((c) => c.ok) && login?.ok !== false;
@@ -138,7 +150,8 @@ export async function exportArchive(argv: string[], parse: Parse): Promise<numbe
   try {
     from = openEndpoint(values.from);
     let data: Buffer;
-    if (from.kind === 'folder') data = (await archiveFolder(from.folder, values.session, values.live === true)).data;
+    let checked: SourceCopy['checked'];
+    if (from.kind === 'folder') ({ data, checked } = await archiveFolder(from.folder, values.session, values.live === true));
     else {
       const loaded = await from.opened.store.load(values.session);
       if (!loaded) {
@@ -147,7 +160,7 @@ export async function exportArchive(argv: string[], parse: Parse): Promise<numbe
       }
       data = loaded.data;
     }
-    const result = await check(values.from.startsWith('folder:') ? 'folder' : 'newest generation', data);
+    const result = await check(from.kind === 'folder' ? 'folder' : 'newest generation', data, checked);
     if (!result.ok) {
       console.error(`not exported: the source is not a usable archive [${result.code}] ${result.message}`);
       return 1;
@@ -200,28 +213,27 @@ export async function deleteSession(argv: string[], parse: Parse): Promise<numbe
   if (typeof values.store !== 'string' || typeof values.session !== 'string')
     throw new InvalidOptionError('delete needs --store and --session');
   assertSessionId(values.session);
-  const endpoint = openEndpoint(values.store);
+  const opened = openStoreUrl(values.store);
   try {
-    if (endpoint.kind !== 'store') throw new InvalidOptionError('--store must be a store URL');
-    const generations = await endpoint.opened.store.list(values.session);
+    const generations = await opened.store.list(values.session);
     if (generations.length === 0) {
-      console.log(`no backups of session ${values.session} in ${endpoint.label}`);
+      console.log(`no backups of session ${values.session} in ${opened.label}`);
       return 0;
     }
     if (!values.yes) {
       if (!process.stdin.isTTY) throw new InvalidOptionError('delete asks for confirmation: pass --yes when not at a terminal');
       const rl = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await rl.question(`delete all ${generations.length} generation(s) of ${values.session} in ${endpoint.label}? [y/N] `);
+      const answer = await rl.question(`delete all ${generations.length} generation(s) of ${values.session} in ${opened.label}? [y/N] `);
       rl.close();
       if (!/^y(es)?$/i.test(answer.trim())) {
         console.log('nothing deleted');
         return 1;
       }
     }
-    await endpoint.opened.store.delete(values.session);
-    console.log(`deleted ${generations.length} generation(s) of ${values.session} in ${endpoint.label}`);
+    await opened.store.delete(values.session);
+    console.log(`deleted ${generations.length} generation(s) of ${values.session} in ${opened.label}`);
     return 0;
   } finally {
-    await closeEndpoint(endpoint);
+    await opened.close();
   }
 }

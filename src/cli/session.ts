@@ -228,9 +228,8 @@ async function migrate(argv: string[]): Promise<number> {
     for (const copy of picked) {
       let manifest: ArchiveManifest | null;
       try {
-        manifest = await readArchiveManifest(copy.data);
         // Structural check: the copy restores into a throw-away profile, every file matching the manifest.
-        await checkRestorable(copy.data);
+        manifest = copy.checked ? copy.checked.manifest : (await checkRestorable(copy.data)).manifest;
       } catch (err) {
         if (!(err instanceof ArchiveError)) throw err;
         console.error(

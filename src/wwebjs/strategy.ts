@@ -7,7 +7,7 @@
  * phone with the browser still running, then beforeBrowserInitialized and afterBrowserInitialized again
  * in the same browser). This class maps them onto waweb's hooks and keeps waweb's guarantees there.
  */
-import { AuthFailureError, WawebError, ErrorCode, type AuthStrategy } from '../index';
+import { WawebError, ErrorCode, type AuthStrategy } from '../index';
 import { ClientLink, type BrowserProcess } from './client-link';
 
 /** What whatsapp-web.js's `onAuthenticationNeeded` expects back. */
@@ -140,8 +140,7 @@ export abstract class WwebjsStrategy {
     if (this.#rejected || !(await this.link.hadSession())) return none;
     this.#rejected = true;
     await this.#quietly(() => this.engine.onAuthFailure());
-    const failure = new AuthFailureError('SESSION_REJECTED', 'the stored session was rejected (unlinked or revoked on the phone)');
-    return { failed: true, restart: this.#restartOnAuthFail, failureEventPayload: failure };
+    return { failed: true, restart: this.#restartOnAuthFail, failureEventPayload: this.engine.rejection() };
   }
 
   async getAuthEventPayload(): Promise<unknown> {
