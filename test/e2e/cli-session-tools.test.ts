@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSessionArchive, FileStore, type SessionArchive } from '../../src/index';
-import { sessionCli } from '../helpers/cli';
+import { killSessionClis, sessionCli } from '../helpers/cli';
 import { tempDir, type TempDir } from '../helpers/tmp';
 
 let tmp: TempDir;
@@ -15,6 +15,7 @@ beforeEach(async () => {
   tmp = await tempDir('waweb-cli-tools-');
 });
 afterEach(async () => {
+  killSessionClis();
   await tmp.remove();
 });
 

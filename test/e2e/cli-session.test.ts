@@ -2,18 +2,17 @@
  * `waweb session` run as a user runs it: `node bin/waweb.js session ...`, against
  * FileStore folders and a throwaway PostgreSQL.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore, PostgresStore, createSessionArchive, type SessionArchive, type StoredGeneration } from '../../src/index';
+import { killSessionClis, sessionCli } from '../helpers/cli';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { blackHole, freePort, type BlackHole } from '../helpers/ports';
 import { tempDir, type TempDir } from '../helpers/tmp';
 import { makeZip } from '../helpers/zip';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'waweb.js');
-const children = new Set<ChildProcessWithoutNullStreams>();
+const run = sessionCli;
 const suffix = randomBytes(4).toString('hex');
 
 let pg: PostgresServer | undefined;
@@ -22,28 +21,6 @@ let sourceDir = '';
 /** The source generations, oldest first, as saved. */
 const saved: Array<{ archive: SessionArchive; generation: StoredGeneration }> = [];
 const SESSION = `alice-${suffix}`;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, 'session', ...args], { stdio: 'pipe' });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 async function archiveOf(name: string, content: string, createdAt: Date): Promise<SessionArchive> {
   const profile = join(tmp!.path, 'profiles', name);
@@ -87,8 +64,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  children.clear();
+  killSessionClis();
   try {
     if (pg && !pg.local) {
       // A shared server: remove what this file wrote.

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createMongoStore, createPostgresStore, FileStore, RemoteAuth, type SessionStore } from '../../src/index';
-import { sessionCli } from '../helpers/cli';
+import { killSessionClis, sessionCli } from '../helpers/cli';
 import { ClientHarness } from '../helpers/client';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
@@ -20,6 +20,7 @@ let pg: PostgresServer;
 beforeAll(async () => {
   [mongo, pg] = await Promise.all([startMongo(), startPostgres()]);
 }, 120_000);
+afterEach(() => killSessionClis());
 afterAll(async () => {
   await Promise.allSettled([mongo?.stop(), pg?.stop()]);
 });
