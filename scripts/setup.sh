@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever the demo and the tests need and is missing:
-#   - Debian packages: chromium (every e2e test), postgresql (store tests start a
-#     throwaway server from /usr/lib/postgresql/<version>/bin);
+#   - Debian packages: chromium-headless-shell (the default browser of every session),
+#     chromium (visible browsers, and the tests and bench that compare both builds),
+#     postgresql (store tests start a throwaway server from /usr/lib/postgresql/<version>/bin);
 #   - npm packages, when node_modules is missing or older than package-lock.json.
 # Builds nothing (page bundles are made by scripts/bundle.mjs in typecheck and jest's
 # globalSetup). Runs before every `npm test`, so it is quiet and quick when nothing is
@@ -54,8 +55,17 @@ have_postgres() {
   return 1
 }
 
+# The default build (WAWEB_CHROMIUM unset or auto) is the headless shell; a browser named by
+# CHROME_PATH / PUPPETEER_EXECUTABLE_PATH, or WAWEB_CHROMIUM=full, does without it.
+have_headless_shell() {
+  [[ -n "${CHROME_PATH:-}" || -n "${PUPPETEER_EXECUTABLE_PATH:-}" || "${WAWEB_CHROMIUM:-}" == full ]] && return 0
+  is_exec /usr/bin/chromium-headless-shell && return 0
+  command -v chromium-headless-shell >/dev/null 2>&1
+}
+
 missing=()
 have_chromium || missing+=(chromium)
+have_headless_shell || missing+=(chromium-headless-shell)
 have_postgres || missing+=(postgresql)
 
 if ((${#missing[@]})); then
@@ -82,6 +92,7 @@ if ((${#missing[@]})); then
   fi
   rm -f "$log"
   have_chromium || die "chromium was installed but no Chromium executable was found"
+  have_headless_shell || die "chromium-headless-shell was installed but /usr/bin/chromium-headless-shell was not found"
   have_postgres || die "postgresql was installed but initdb/pg_ctl were not found under /usr/lib/postgresql/*/bin"
 fi
 

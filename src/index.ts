@@ -43,7 +43,7 @@ export type {
   SessionArchive,
 } from './archive';
 
-export { findChromium } from './browser/executable';
+export { findChromium, CHROMIUM_BUILD_ENV, type ChromiumBuild, type FindChromiumOptions } from './browser/executable';
 export { profileInUse } from './browser/profile-lock';
 export type { PuppeteerOptions } from './browser/launch';
 export { DEFAULT_CHROMIUM_ARGS } from './browser/flags';

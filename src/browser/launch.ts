@@ -1,11 +1,12 @@
 /**
  * Launching or connecting Chromium with puppeteer-core. Knows nothing of WhatsApp.
  */
-import puppeteer, { type Browser, type LaunchOptions, type ConnectOptions, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type LaunchOptions, type ConnectOptions, type Page, type Protocol } from 'puppeteer-core';
 import { BrowserError, TimeoutError } from '../errors';
 import { withDeadline } from '../util/deadline';
-import { findChromium } from './executable';
+import { findChromium, isHeadlessShellPath, type ChromiumBuild } from './executable';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from './flags';
+import { fullBuildClientHints } from './user-agent';
 
 /** Options passed through to puppeteer-core, as whatsapp-web.js users know them. */
 export interface PuppeteerOptions extends Omit<LaunchOptions, 'args'>, Pick<ConnectOptions, 'browserWSEndpoint' | 'browserURL'> {
@@ -20,19 +21,44 @@ export interface LaunchedBrowser {
   owned: boolean;
   /** Chromium's process id when waweb launched it. */
   pid: number | undefined;
+  /** With a user agent: the client hints to go with it (see `fullBuildClientHints`). */
+  clientHints: Protocol.Emulation.UserAgentMetadata | undefined;
 }
 
+/**
+ * The headless shell offers pages `en-US` only where full Chromium offers `en-US, en`: the
+ * shell gets full Chromium's list (a `--accept-lang` or `--lang` flag of the caller wins).
+ */
+const SHELL_ARGS: readonly string[] = ['--accept-lang=en-US,en'];
+
 /** The flags a launch would use, for inspection and docs. */
-export function resolveArgs(options: PuppeteerOptions, userAgent?: string): string[] {
+export function resolveArgs(options: PuppeteerOptions, userAgent?: string, executablePath?: string): string[] {
   const headless = options.headless ?? true;
   const extra: string[] = [];
+  const userArgs = options.args ?? [];
+  const languageSet = userArgs.some((a) => a.startsWith('--accept-lang') || a.startsWith('--lang'));
+  if (executablePath !== undefined && isHeadlessShellPath(executablePath) && !languageSet) extra.push(...SHELL_ARGS);
   if (headless === true || headless === 'shell') extra.push(headless === 'shell' ? '--headless=old' : '--headless=new');
   if (userAgent) extra.push(`--user-agent=${userAgent}`);
-  return mergeArgs(DEFAULT_CHROMIUM_ARGS, sandboxArgs(), extra, options.args ?? []);
+  return mergeArgs(DEFAULT_CHROMIUM_ARGS, sandboxArgs(), extra, userArgs);
+}
+
+/** How to launch beyond puppeteer's options. */
+export interface LaunchChoices {
+  /** The page's user agent (a `--user-agent` flag); none keeps Chromium's own. */
+  userAgent?: string | undefined;
+  /** Which Chromium build to find when no executable is named. @default 'auto' */
+  build?: ChromiumBuild | undefined;
+}
+
+async function clientHintsFor(browser: Browser, userAgent: string | undefined): Promise<Protocol.Emulation.UserAgentMetadata | undefined> {
+  if (userAgent === undefined) return undefined;
+  return fullBuildClientHints(await browser.version());
 }
 
 /** Launches Chromium (or connects to a running one) and returns its first page. */
-export async function launchBrowser(options: PuppeteerOptions, userAgent?: string): Promise<LaunchedBrowser> {
+export async function launchBrowser(options: PuppeteerOptions, choices: LaunchChoices = {}): Promise<LaunchedBrowser> {
+  const { userAgent } = choices;
   if (options.browserWSEndpoint !== undefined || options.browserURL !== undefined) {
     const connectOptions: ConnectOptions = {};
     if (options.browserWSEndpoint !== undefined) connectOptions.browserWSEndpoint = options.browserWSEndpoint;
@@ -43,10 +69,18 @@ export async function launchBrowser(options: PuppeteerOptions, userAgent?: strin
     } catch (err) {
       throw new BrowserError(`could not connect to the browser at ${options.browserWSEndpoint ?? options.browserURL}`, { cause: err });
     }
-    const page = await browser.newPage();
-    return { browser, page, owned: false, pid: undefined };
+    try {
+      const page = await browser.newPage();
+      return { browser, page, owned: false, pid: undefined, clientHints: await clientHintsFor(browser, userAgent) };
+    } catch (err) {
+      await browser.disconnect().catch(() => undefined);
+      throw new BrowserError('connected to the browser but could not open a page in it', { cause: err });
+    }
   }
-  const executablePath = findChromium(options.executablePath);
+  const executablePath = findChromium(options.executablePath, {
+    ...(choices.build === undefined ? {} : { build: choices.build }),
+    ...(options.headless === undefined ? {} : { headless: options.headless }),
+  });
   const { browserWSEndpoint: _ws, browserURL: _url, args: _args, ...launchOptions } = options;
   let browser: Browser;
   try {
@@ -55,7 +89,7 @@ export async function launchBrowser(options: PuppeteerOptions, userAgent?: strin
       executablePath,
       // waweb sets the headless flag itself so new headless mode is used and flags merge cleanly.
       headless: false,
-      args: resolveArgs(options, userAgent),
+      args: resolveArgs(options, userAgent, executablePath),
       defaultViewport: launchOptions.defaultViewport ?? null,
       acceptInsecureCerts: launchOptions.acceptInsecureCerts ?? false,
       // puppeteer kills Chromium on SIGINT/SIGTERM/SIGHUP (and exits on SIGINT). An application
@@ -73,7 +107,7 @@ export async function launchBrowser(options: PuppeteerOptions, userAgent?: strin
   try {
     const pages = await browser.pages();
     const page = pages[0] ?? (await browser.newPage());
-    return { browser, page, owned: true, pid: browser.process()?.pid };
+    return { browser, page, owned: true, pid: browser.process()?.pid, clientHints: await clientHintsFor(browser, userAgent) };
   } catch (err) {
     await closeBrowser(browser, browser.process()?.pid);
     throw new BrowserError('Chromium started but its first page could not be opened', { cause: err });

@@ -6,16 +6,15 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { NoAuth } from '../auth/no-auth';
 import type { AuthHost, AuthStrategy, BrowserPlan, SessionArchive, SessionSavedInfo } from '../auth/strategy';
-import { findChromium } from '../browser/executable';
 import { closeBrowser, launchBrowser } from '../browser/launch';
-import { ClientClosedError, InvalidOptionError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
+import { ClientClosedError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
 import { firstSettled } from '../util/deadline';
 import { type WaitForOptions } from '../util/typed-emitter';
 import { WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
 import { ClientApi } from './api';
 import { PageReports } from './page-reports';
 import { DEFAULT_CODE_INTERVAL_MS, phoneDigits, requestCode, stopRenewing, validatePairing, type CodeHost } from './pairing';
-import type { Phase, Run } from './run';
+import { checkLaunchable, type Phase, type Run } from './run';
 import { validateOptions, type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
 
 export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
@@ -200,15 +199,7 @@ export class Client extends ClientApi {
 
   async #start(): Promise<void> {
     const puppeteerOptions = this.options.puppeteer ?? {};
-    const connecting = puppeteerOptions.browserWSEndpoint !== undefined || puppeteerOptions.browserURL !== undefined;
-    // Fail on a missing browser, or a browser that cannot use the strategy's profile,
-    // before a strategy creates or deletes anything.
-    if (connecting && this.authStrategy.requiresProfile) {
-      throw new InvalidOptionError(
-        `${this.authStrategy.constructor.name} keeps the session in a browser profile of its own; it cannot work with puppeteer.browserWSEndpoint/browserURL`,
-      );
-    }
-    if (!connecting) findChromium(puppeteerOptions.executablePath);
+    checkLaunchable(this.options, this.authStrategy);
     const abort = new AbortController();
     this.#startAbort = abort;
     const request =
@@ -230,7 +221,7 @@ export class Client extends ClientApi {
     const launchOptions = { ...puppeteerOptions };
     if (plan.userDataDir !== undefined) launchOptions.userDataDir = plan.userDataDir;
     if (plan.args !== undefined) launchOptions.args = [...(launchOptions.args ?? []), ...plan.args];
-    const launched = await launchBrowser(launchOptions, userAgent);
+    const launched = await launchBrowser(launchOptions, { userAgent, build: this.options.chromium });
     if (abort.signal.aborted) {
       if (launched.owned) await closeBrowser(launched.browser, launched.pid);
       else await launched.browser.disconnect().catch(() => undefined);
@@ -260,6 +251,7 @@ export class Client extends ClientApi {
       await this.authStrategy.afterBrowserInitialized();
       const web = await WebPage.attach(launched.page, {
         ...(userAgent === undefined ? {} : { userAgent }),
+        ...(launched.clientHints ? { clientHints: launched.clientHints } : {}),
         ...(plan.seedLocalStorage ? { seedLocalStorage: plan.seedLocalStorage } : {}),
       });
       run.web = web;

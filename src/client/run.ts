@@ -1,6 +1,9 @@
 import type { Browser } from 'puppeteer-core';
+import type { AuthStrategy } from '../auth/strategy';
+import { findChromium } from '../browser/executable';
+import { InvalidOptionError } from '../errors';
 import type { WebPage } from '../web/web-page';
-import type { DisconnectReason } from './types';
+import type { ClientOptions, DisconnectReason } from './types';
 
 export type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
 
@@ -26,4 +29,24 @@ export interface Run {
   codeTimer: NodeJS.Timeout | undefined;
   /** `pairWithPhoneNumber`: the first code was asked for in this run. */
   codeRequested: boolean;
+}
+
+/**
+ * Fails on a missing browser, or a browser that cannot use the strategy's profile,
+ * before a strategy creates or deletes anything.
+ */
+export function checkLaunchable(options: ClientOptions, strategy: AuthStrategy): void {
+  const puppeteerOptions = options.puppeteer ?? {};
+  const connecting = puppeteerOptions.browserWSEndpoint !== undefined || puppeteerOptions.browserURL !== undefined;
+  if (connecting && strategy.requiresProfile) {
+    throw new InvalidOptionError(
+      `${strategy.constructor.name} keeps the session in a browser profile of its own; it cannot work with puppeteer.browserWSEndpoint/browserURL`,
+    );
+  }
+  if (!connecting) {
+    findChromium(puppeteerOptions.executablePath, {
+      ...(options.chromium === undefined ? {} : { build: options.chromium }),
+      ...(puppeteerOptions.headless === undefined ? {} : { headless: puppeteerOptions.headless }),
+    });
+  }
 }

@@ -1,4 +1,5 @@
 import type { AuthStrategy, SessionSavedInfo } from '../auth/strategy';
+import { resolveChromiumBuild, type ChromiumBuild } from '../browser/executable';
 import type { PuppeteerOptions } from '../browser/launch';
 import { InvalidOptionError, type AuthFailureError, type WawebError } from '../errors';
 import { nonNegativeNumber } from '../util/options';
@@ -10,6 +11,13 @@ export interface ClientOptions {
   authStrategy?: AuthStrategy;
   /** puppeteer-core launch (or connect) options; `args` merge with waweb's defaults. */
   puppeteer?: PuppeteerOptions;
+  /**
+   * Which Chromium build to launch when `puppeteer.executablePath` (or `CHROME_PATH`) names none:
+   * `'headless-shell'` (Debian's `chromium-headless-shell`: less memory, faster start), `'full'`, or
+   * `'auto'`: the shell when installed and headless, else the full build.
+   * @default the `WAWEB_CHROMIUM` environment variable, else 'auto'
+   */
+  chromium?: ChromiumBuild;
   /** QR codes to show before giving up; 0 = no limit. `2` shows exactly 3 QRs, then `disconnected('MAX_QR_RETRIES')`. @default 0 */
   qrMaxRetries?: number;
   /** How long the page may take to boot WhatsApp Web; 0 = no limit. @default 60000 */
@@ -93,4 +101,5 @@ export function validateOptions(options: ClientOptions): void {
     throw new InvalidOptionError('userAgent must be a string or false');
   }
   validatePairing(options.pairWithPhoneNumber);
+  if (options.chromium !== undefined) resolveChromiumBuild(options.chromium);
 }

@@ -3,7 +3,7 @@
  * page-side script (bundled from ./page) on every document, turns its reports
  * into typed events, and calls into the page for actions.
  */
-import type { Page } from 'puppeteer-core';
+import type { Page, Protocol } from 'puppeteer-core';
 import { PageError } from '../errors';
 import { TypedEmitter } from '../util/typed-emitter';
 import {
@@ -66,6 +66,15 @@ export type WebPageEvents = {
   startFailed: [message: string];
 };
 
+export interface AttachOptions {
+  /** The user agent the page presents. */
+  userAgent?: string;
+  /** Client hints to go with it (`navigator.userAgentData`, `Sec-CH-UA` headers); only with `userAgent`. */
+  clientHints?: Protocol.Emulation.UserAgentMetadata;
+  /** localStorage items written before the app's first script runs. */
+  seedLocalStorage?: Record<string, string>;
+}
+
 export class WebPage extends TypedEmitter<WebPageEvents> {
   #booted = false;
   #version: string | undefined;
@@ -75,13 +84,18 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
   }
 
   /** Installs the bridge on `page`; call before the first navigation. */
-  static async attach(page: Page, options: { userAgent?: string; seedLocalStorage?: Record<string, string> } = {}): Promise<WebPage> {
+  static async attach(page: Page, options: AttachOptions = {}): Promise<WebPage> {
     const web = new WebPage(page);
     await page.exposeFunction(BRIDGE_BINDING, (json: string) => web.#onReport(json));
     // Before the adapter and the app: the items are there when either first looks.
     if (options.seedLocalStorage) await page.evaluateOnNewDocument(seedScript(options.seedLocalStorage));
     await page.evaluateOnNewDocument(PAGE_BUNDLE);
-    if (options.userAgent) await page.setUserAgent(options.userAgent);
+    if (options.userAgent) {
+      await page.setUserAgent({
+        userAgent: options.userAgent,
+        ...(options.clientHints ? { userAgentMetadata: options.clientHints } : {}),
+      });
+    }
     return web;
   }
 

@@ -6,11 +6,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdir, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { searchChromium } from '../../src/browser/executable';
+import { findChromium, resolveChromiumBuild, searchChromium, searchPlan } from '../../src/browser/executable';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs } from '../../src/browser/flags';
 import { resolveArgs } from '../../src/browser/launch';
+import { chromiumBrands, fullBuildClientHints } from '../../src/browser/user-agent';
 import { checkProfileLock } from '../../src/browser/profile-lock';
-import { BrowserNotFoundError, ProfileLockedError } from '../../src/errors';
+import { BrowserNotFoundError, InvalidOptionError, ProfileLockedError } from '../../src/errors';
 import { tempDir } from '../helpers/tmp';
 
 let work: Awaited<ReturnType<typeof tempDir>>;
@@ -20,6 +21,14 @@ beforeEach(async () => {
 afterEach(async () => {
   await work.remove();
 });
+
+async function fakeExecutable(name: string, executable = true): Promise<string> {
+  const file = join(work.path, name);
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(file, '#!/bin/sh\nexit 0\n');
+  await chmod(file, executable ? 0o755 : 0o644);
+  return file;
+}
 
 describe('mergeArgs', () => {
   test('a later --name=value replaces an earlier one, in place of the later list', () => {
@@ -59,17 +68,63 @@ describe('mergeArgs', () => {
     expect(resolveArgs({ headless: false })).not.toContain('--headless=new');
     expect(resolveArgs({ headless: 'shell' })).toContain('--headless=old');
   });
+
+  test("resolveArgs: the headless shell gets full Chromium's languages unless the caller set some", () => {
+    const shell = '/usr/bin/chromium-headless-shell';
+    expect(resolveArgs({}, 'UA/1', shell)).toContain('--accept-lang=en-US,en');
+    expect(resolveArgs({}, 'UA/1', '/usr/bin/chromium')).not.toContain('--accept-lang=en-US,en');
+    const french = resolveArgs({ args: ['--lang=fr'] }, 'UA/1', shell);
+    expect(french.filter((a) => a.startsWith('--accept-lang') || a.startsWith('--lang'))).toEqual(['--lang=fr']);
+  });
+});
+
+describe('Chromium builds: the headless shell by default, the full build when asked or for a window', () => {
+  test('auto and headless: the shell first, then the full build; a window or "full": the full build only', () => {
+    const auto = searchPlan('auto', true);
+    expect(auto.wellKnown).toEqual(['/usr/bin/chromium-headless-shell', '/usr/bin/chromium']);
+    expect(auto.groups[0]).toContain('chromium-headless-shell');
+    expect(auto.groups[1]).toContain('chromium');
+    expect(searchPlan('auto', false).wellKnown).toEqual(['/usr/bin/chromium']);
+    expect(searchPlan('full', true).groups.flat()).not.toContain('chromium-headless-shell');
+    expect(searchPlan('headless-shell', 'shell').groups.flat()).not.toContain('chromium');
+  });
+
+  test('PATH: a shell anywhere on PATH beats a full build earlier on it', async () => {
+    const full = await fakeExecutable('a/chromium');
+    const shell = await fakeExecutable('b/chromium-headless-shell');
+    const PATH = [join(full, '..'), join(shell, '..')].join(':');
+    expect(searchChromium(undefined, { PATH }, [], searchPlan('auto', true).groups)).toBe(shell);
+    expect(searchChromium(undefined, { PATH }, [], searchPlan('full', true).groups)).toBe(full);
+    expect(() => searchChromium(undefined, { PATH: join(full, '..') }, [], searchPlan('headless-shell', true).groups)).toThrow(
+      /chromium-headless-shell/,
+    );
+  });
+
+  test('the build comes from the option, else WAWEB_CHROMIUM; unknown names and a windowed shell are refused', () => {
+    expect(resolveChromiumBuild(undefined, {})).toBe('auto');
+    expect(resolveChromiumBuild(undefined, { WAWEB_CHROMIUM: 'full' })).toBe('full');
+    expect(resolveChromiumBuild('headless-shell', { WAWEB_CHROMIUM: 'full' })).toBe('headless-shell');
+    expect(() => resolveChromiumBuild(undefined, { WAWEB_CHROMIUM: 'chrome' })).toThrow(/WAWEB_CHROMIUM=chrome/);
+    expect(() => resolveChromiumBuild('shell', {})).toThrow(InvalidOptionError);
+    expect(() => findChromium(undefined, { build: 'headless-shell', headless: false, env: {} })).toThrow(InvalidOptionError);
+  });
+
+  test("client hints: Chromium's GREASE brand and order for the version, none for other browsers", () => {
+    expect(chromiumBrands(156)).toEqual([
+      { brand: 'Not:A-Brand', version: '8' },
+      { brand: 'Chromium', version: '156' },
+    ]);
+    expect(chromiumBrands(157)).toEqual([
+      { brand: 'Chromium', version: '157' },
+      { brand: 'Not-A.Brand', version: '99' },
+    ]);
+    expect(fullBuildClientHints('HeadlessChrome/156.0.8078.108')?.brands).toEqual(chromiumBrands(156));
+    expect(fullBuildClientHints('Chrome/156.0.8078.108')).toEqual(fullBuildClientHints('HeadlessChrome/156.0.8078.108'));
+    expect(fullBuildClientHints('Firefox/140.0')).toBeUndefined();
+  });
 });
 
 describe('searchChromium order: option > CHROME_PATH/PUPPETEER_EXECUTABLE_PATH > well-known path > PATH', () => {
-  async function fakeExecutable(name: string, executable = true): Promise<string> {
-    const file = join(work.path, name);
-    await mkdir(join(file, '..'), { recursive: true });
-    await writeFile(file, '#!/bin/sh\nexit 0\n');
-    await chmod(file, executable ? 0o755 : 0o644);
-    return file;
-  }
-
   test('the option wins over everything', async () => {
     const option = await fakeExecutable('option/chrome');
     const env = await fakeExecutable('env/chrome');
