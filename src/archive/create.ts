@@ -4,6 +4,8 @@
  * Layout (compatible with whatsapp-web.js RemoteAuth both ways):
  *   Default/IndexedDB/**           (paths relative to the Chromium user-data-dir)
  *   Default/Local Storage/**
+ *   Default/Local Storage/waweb-local-storage.json
+ *                                  (optional: the page's localStorage read live, see LOCAL_STORAGE_SNAPSHOT)
  *   waweb-manifest.json            (last; waweb only; whatsapp-web.js ignores it)
  *
  * Making one never follows symlinks, and never archives a profile that holds no session.
@@ -27,8 +29,10 @@ import {
   comparePaths,
   serializeManifest,
   type ArchiveManifest,
+  digestFile,
   type FileDigest,
 } from './manifest';
+import { LOCAL_STORAGE_SNAPSHOT, serializeLocalStorageSnapshot } from './local-storage-snapshot';
 import { SessionDataProbe } from './session-data';
 
 export interface CreateSessionArchiveOptions {
@@ -38,6 +42,13 @@ export interface CreateSessionArchiveOptions {
   now?: Date;
   /** Folder for the temporary zip while it is being written. @default os.tmpdir() */
   tempDir?: string;
+  /**
+   * Reads the live page's localStorage, called once the profile's files are read (so it is at
+   * least as new as the copied Local Storage files). Its items are archived as
+   * `LOCAL_STORAGE_SNAPSHOT` in place of any such file in the profile, so the archive restores the
+   * session even when Chromium had not yet written localStorage to disk.
+   */
+  localStorage?: () => Promise<ReadonlyArray<readonly [string, string]>>;
 }
 
 export interface SessionArchive {
@@ -102,9 +113,12 @@ export async function createSessionArchive(profileDir: string, options: CreateSe
       for (const dir of SESSION_DIRS) {
         if (await isRealDirectory(root, dir)) await walk(root, dir, paths);
       }
-      paths.sort(compareArchiveOrder);
+      const live = options.localStorage;
+      const files = live ? paths.filter((p) => p !== LOCAL_STORAGE_SNAPSHOT) : paths;
+      files.sort(compareArchiveOrder);
       const probe = new SessionDataProbe();
-      const manifest = await writeZip(root, paths, zipPath, probe, (digests) => ({
+      const snapshot = live ? async () => serializeLocalStorageSnapshot(await live()) : undefined;
+      const manifest = await writeZip(root, files, zipPath, probe, snapshot, (digests) => ({
         format: ARCHIVE_FORMAT,
         version: ARCHIVE_FORMAT_VERSION,
         clientId,
@@ -113,7 +127,7 @@ export async function createSessionArchive(profileDir: string, options: CreateSe
         files: digests.length,
         bytes: digests.reduce((sum, d) => sum + d.size, 0),
       }));
-      await checkNoNewLevelDbFiles(root, paths);
+      await checkNoNewLevelDbFiles(root, files);
       if (!probe.found) {
         throw new ArchiveError(
           ErrorCode.ARCHIVE_EMPTY,
@@ -289,13 +303,15 @@ async function writeZip(
   paths: readonly string[],
   zipPath: string,
   probe: SessionDataProbe,
+  snapshot: (() => Promise<Buffer>) | undefined,
   makeManifest: (digests: FileDigest[]) => ArchiveManifest,
 ): Promise<ArchiveManifest> {
   const zip = new yazl.ZipFile();
   const out = createWriteStream(zipPath, { flags: 'wx', mode: 0o600 });
   const written = pipeline(zip.outputStream, out);
   written.catch(() => undefined);
-  const entryOptions = { mtime: FIXED_MTIME, mode: FILE_ENTRY_MODE, forceDosTimestamp: true, compress: true };
+  // Level 1: LevelDB tables are already compressed, so higher levels cost time and gain little.
+  const entryOptions = { mtime: FIXED_MTIME, mode: FILE_ENTRY_MODE, forceDosTimestamp: true, compress: true, compressionLevel: 1 };
   const digests: FileDigest[] = [];
   try {
     for (const rel of paths) {
@@ -312,6 +328,12 @@ async function writeZip(
       // yazl reads entries in order; waiting here keeps one file open and in flight at a time.
       await consumed;
       digests.push({ path: rel, size: digest.size, sha256: digest.hash.digest() });
+    }
+    if (snapshot) {
+      const data = await snapshot();
+      probe.update(LOCAL_STORAGE_SNAPSHOT, data);
+      zip.addBuffer(data, LOCAL_STORAGE_SNAPSHOT, entryOptions);
+      digests.push(digestFile(LOCAL_STORAGE_SNAPSHOT, data));
     }
     const manifest = makeManifest(digests);
     zip.addBuffer(serializeManifest(manifest), MANIFEST_ENTRY_NAME, entryOptions);

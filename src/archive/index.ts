@@ -14,3 +14,9 @@ export { computeContentHash, combineDigests, MANIFEST_ENTRY_NAME, ARCHIVE_FORMAT
 export type { ArchiveManifest, FileDigest, ContentHashInput } from './manifest';
 export { SESSION_DIRS } from './paths';
 export { APP_ORIGIN, SessionDataProbe } from './session-data';
+export {
+  LOCAL_STORAGE_SNAPSHOT,
+  parseLocalStorageSnapshot,
+  readLocalStorageSnapshot,
+  removeLocalStorageSnapshot,
+} from './local-storage-snapshot';

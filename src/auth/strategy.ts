@@ -48,6 +48,8 @@ export interface BrowserPlan {
    * its session.
    */
   seedLocalStorage?: Record<string, string>;
+  /** Scripts for every new document of the page, run before the app's own (`evaluateOnNewDocument`). */
+  initScripts?: string[];
 }
 
 /** How the browser went away. */

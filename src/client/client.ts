@@ -253,6 +253,7 @@ export class Client extends ClientApi {
         ...(userAgent === undefined ? {} : { userAgent }),
         ...(launched.clientHints ? { clientHints: launched.clientHints } : {}),
         ...(plan.seedLocalStorage ? { seedLocalStorage: plan.seedLocalStorage } : {}),
+        ...(plan.initScripts ? { initScripts: plan.initScripts } : {}),
       });
       run.web = web;
       this.#wire(run, web);

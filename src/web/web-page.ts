@@ -73,6 +73,8 @@ export interface AttachOptions {
   clientHints?: Protocol.Emulation.UserAgentMetadata;
   /** localStorage items written before the app's first script runs. */
   seedLocalStorage?: Record<string, string>;
+  /** Scripts for every new document, run before the adapter and the app. */
+  initScripts?: readonly string[];
 }
 
 export class WebPage extends TypedEmitter<WebPageEvents> {
@@ -89,6 +91,7 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     await page.exposeFunction(BRIDGE_BINDING, (json: string) => web.#onReport(json));
     // Before the adapter and the app: the items are there when either first looks.
     if (options.seedLocalStorage) await page.evaluateOnNewDocument(seedScript(options.seedLocalStorage));
+    for (const script of options.initScripts ?? []) await page.evaluateOnNewDocument(script);
     await page.evaluateOnNewDocument(PAGE_BUNDLE);
     if (options.userAgent) {
       await page.setUserAgent({

@@ -78,6 +78,11 @@ export class ClientLink {
     return this.browser()?.isConnected() === true;
   }
 
+  /** Scripts the engine's plan asks for, on every new document before the app's own. */
+  async addInitScripts(scripts: readonly string[]): Promise<void> {
+    for (const script of scripts) await this.#client.pupPage?.evaluateOnNewDocument(script);
+  }
+
   /** Records on every new document whether the profile held a login (read by `hadSession()`). */
   async watchSessions(): Promise<void> {
     await this.#client.pupPage?.evaluateOnNewDocument(CAPTURE_SESSION);

@@ -59,6 +59,8 @@ export abstract class WwebjsStrategy {
   #watching: Promise<void> = Promise.resolve();
   #closed: Promise<void> | undefined;
   #disconnected = false;
+  /** Scripts from the engine's launch plan, installed once the page exists. */
+  #initScripts: readonly string[] = [];
   #loggedOut = false;
   #rejected = false;
   /** The deletions of logouts so far (they never reject). */
@@ -110,6 +112,7 @@ export abstract class WwebjsStrategy {
     this.#loggedOut = false;
     const plan = await this.engine.beforeBrowserInitialized(link.userDataDir === undefined ? {} : { userDataDir: link.userDataDir });
     link.plan(plan.userDataDir, plan.args);
+    this.#initScripts = plan.initScripts ?? [];
   }
 
   /** The same browser, a new login: RemoteAuth backs it up from its `ready` on. */
@@ -125,7 +128,11 @@ export abstract class WwebjsStrategy {
     this.#watching = this.#exit.then((clean) => {
       if (clean === false) this.#afterClose(false);
     });
+    const scripts = this.#initScripts;
+    this.#initScripts = [];
     await this.#quietly(async () => {
+      // Before whatsapp-web.js opens the app (it navigates after this hook).
+      await this.link.addInitScripts(scripts);
       await this.engine.afterBrowserInitialized();
       await this.link.watchSessions();
     });

@@ -12,12 +12,14 @@
  * So a backup writes a unique barrier value through the page and waits until
  * its bytes appear in `Default/Local Storage/leveldb`, then copies.
  */
+import { randomBytes } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AbortError, TimeoutError } from '../../errors';
-import { withDeadline } from '../../util/deadline';
+import { abortable, withDeadline } from '../../util/deadline';
 import { isErrno } from '../../util/errno';
+import type { SessionPage } from '../strategy';
 
 export const FLUSH_BARRIER_KEY = '__waweb_flush_barrier';
 export const AGGRESSIVE_FLUSH_FLAG = '--enable-aggressive-domstorage-flushing';
@@ -136,5 +138,24 @@ function watchForValue(profileDir: string, dir: string, value: string, recheckMs
     stop.addEventListener('abort', onStop, { once: true });
     startWatching();
     check();
+  });
+}
+
+/**
+ * Writes a unique value through the page and waits until Chromium has written it to disk
+ * (`flushTimeoutMs` at most): everything written before it is then on disk too.
+ */
+export async function passFlushBarrier(
+  web: SessionPage,
+  profileDir: string,
+  options: { timeoutMs: number; signal: AbortSignal; abortMessage: string },
+): Promise<void> {
+  const barrier = `${Date.now()}-${randomBytes(12).toString('hex')}`;
+  await abortable(web.setLocalStorageItem(FLUSH_BARRIER_KEY, barrier), options.signal, options.abortMessage);
+  await waitForLocalStorageValue(profileDir, barrier, {
+    timeoutMs: options.timeoutMs,
+    timeoutOption: 'flushTimeoutMs',
+    signal: options.signal,
+    abortMessage: options.abortMessage,
   });
 }

@@ -4,7 +4,9 @@
  * a timer, and restored on machines that have no local copy.
  *
  * What it guarantees, unlike whatsapp-web.js's RemoteAuth:
- * - the first backup waits on a condition (localStorage on disk), not a clock;
+ * - the first backup is taken at `ready`, with the page's localStorage read live and carried in
+ *   the archive (Chromium writes it to disk up to a second later); a second one follows as soon as
+ *   localStorage is on disk, so the profile files alone restore it too (as whatsapp-web.js does);
  * - every completed save emits `remote_session_saved` with its numbers;
  * - saves never overlap, failures are retried with backoff and never thrown;
  * - unchanged sessions are not uploaded again;
@@ -14,56 +16,38 @@
  * - a corrupt newest backup falls back to the previous generation (or the local copy);
  * - the remote copy is deleted only after a logout the phone confirmed.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { archiveTempOwner, createSessionArchive, resolveArchiveLimits, type ArchiveLimits, type SessionArchive } from '../../archive';
+import {
+  APP_ORIGIN,
+  archiveTempOwner,
+  createSessionArchive,
+  readLocalStorageSnapshot,
+  removeLocalStorageSnapshot,
+  resolveArchiveLimits,
+  type ArchiveLimits,
+  type SessionArchive,
+} from '../../archive';
+import { localStorageRestoreScript } from '../../browser/init-scripts';
 import { checkProfileLock } from '../../browser/profile-lock';
-import { AbortError, ErrorCode, FileSystemError, InvalidOptionError, StoreError, WawebError, errorMessage } from '../../errors';
-import { fromWwebjsStore, type WwebjsStore } from '../../stores/wwebjs-adapter';
+import { AbortError, ErrorCode, InvalidOptionError, StoreError, WawebError, errorMessage } from '../../errors';
+import { fromWwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../../util/client-id';
 import { abortable, delay, settledWithin, withDeadline } from '../../util/deadline';
-import { isErrno } from '../../util/errno';
 import { nonNegativeInteger, optionalInteger, positiveNumber } from '../../util/options';
 import { assertOwnUserDataDir, resolveDataPath } from '../profile-options';
-import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from '../strategy';
+import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest, type SessionPage } from '../strategy';
 import { backoff, BackupScheduler, type SaveMode } from './backup-scheduler';
 import { sessionContentKey } from './content-identity';
-import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, waitForLocalStorageValue } from './flush';
+import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, passFlushBarrier } from './flush';
+import { backupError, isWwebjsStore, throwIfAborted } from './helpers';
+import type { RemoteAuthOptions } from './options';
 import { exists, recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
 import { readStamp, writeStamp } from './stamp';
 import { exportLiveProfile } from '../transfer';
 
-export interface RemoteAuthOptions {
-  /** Where backups go: a waweb `SessionStore`, or a whatsapp-web.js-style store (e.g. wwebjs-mongo's `MongoStore`). */
-  store: SessionStore | WwebjsStore;
-  /** Letters, digits, `_` and `-`. The session is named `RemoteAuth-<clientId>`. */
-  clientId?: string;
-  /** Folder holding the local profile `RemoteAuth-<clientId>`. @default '.wwebjs_auth' */
-  dataPath?: string;
-  /** Time between periodic backups (no one-minute floor). @default 60000 */
-  backupSyncIntervalMs?: number;
-  /** How long a backup waits for localStorage to reach disk. @default 30000 */
-  flushTimeoutMs?: number;
-  /** Retries when the store cannot be reached at start (0: fail at once with a typed error). @default 0 */
-  startupRetries?: number;
-  /** First retry delay after a failed save or start; doubles up to 60 s. @default 1000 */
-  retryDelayMs?: number;
-  /**
-   * Bounds on what a restore reads from the store and writes to disk (archive size, inflated bytes,
-   * entries, folders, path and name lengths); see `ArchiveLimits` for each default.
-   */
-  limits?: Partial<ArchiveLimits>;
-  /** Same as `limits.maxUncompressedBytes` (kept for earlier code). @default 512 MiB */
-  maxArchiveBytes?: number;
-  /**
-   * Longest wait for one store call (list, load, save, delete); then a `StoreError` with code
-   * `TIMEOUT` naming this option. Stores have their own connect and query deadlines too.
-   * @default 60000
-   */
-  storeTimeoutMs?: number;
-}
+export type { RemoteAuthOptions };
 
 export class RemoteAuth extends AuthStrategy {
   readonly name = 'remote';
@@ -80,6 +64,12 @@ export class RemoteAuth extends AuthStrategy {
   /** Settles when the save in flight no longer needs the live page (its archive is built, or it ended). */
   #pageWork: Promise<void> | undefined;
   #readyThisRun = false;
+  /**
+   * This run's localStorage is known to be on disk (a flush barrier passed): from then on a save
+   * is skipped when nothing changed. Before, the first save goes without waiting for it.
+   */
+  #settled = false;
+  #savedThisRun = false;
   #lastStateKey: string | undefined;
   /**
    * Cancels this run's waits (the flush barrier, start-up retry delays): aborted by `destroy()`,
@@ -128,6 +118,8 @@ export class RemoteAuth extends AuthStrategy {
     assertOwnUserDataDir(request.userDataDir, this.userDataDir, 'RemoteAuth');
     this.#backups.activate();
     this.#readyThisRun = false;
+    this.#settled = false;
+    this.#savedThisRun = false;
     this.#abort = new AbortController();
     // The client's own cancellation (destroy() during initialize()) ends the start too.
     const signal = request.signal ? AbortSignal.any([this.#abort.signal, request.signal]) : this.#abort.signal;
@@ -155,7 +147,27 @@ export class RemoteAuth extends AuthStrategy {
       );
     }
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
-    return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG] };
+    const pending = await this.#pendingLocalStorage();
+    return {
+      userDataDir: this.userDataDir,
+      args: [AGGRESSIVE_FLUSH_FLAG],
+      ...(pending ? { initScripts: [localStorageRestoreScript(APP_ORIGIN, pending)] } : {}),
+    };
+  }
+
+  /**
+   * localStorage items the profile's files may lack (a backup taken before Chromium wrote them,
+   * restored here, or a run killed before it did): written back before the app starts. An
+   * unreadable snapshot is reported and dropped; the files alone may still hold the session.
+   */
+  async #pendingLocalStorage(): Promise<Array<[string, string]> | undefined> {
+    try {
+      return await readLocalStorageSnapshot(this.userDataDir);
+    } catch (err) {
+      this.host.emitError(backupError(err, this.sessionName));
+      await removeLocalStorageSnapshot(this.userDataDir);
+      return undefined;
+    }
   }
 
   /**
@@ -203,7 +215,7 @@ export class RemoteAuth extends AuthStrategy {
 
   override async afterAuthReady(): Promise<void> {
     this.#readyThisRun = true;
-    // The first backup starts now: it waits on localStorage reaching disk, not on a clock.
+    // The first backup starts now, with localStorage read from the page: no wait, no clock.
     this.#backups.schedule(0);
   }
 
@@ -248,6 +260,14 @@ export class RemoteAuth extends AuthStrategy {
       contentHash: archive.manifest.contentHash,
     });
     this.host.emitSessionSaved({ bytes: archive.data.length, durationMs: Date.now() - started, generation: saved.generation });
+    const first = !this.#savedThisRun;
+    this.#savedThisRun = true;
+    // Once localStorage is on disk, one more save makes the profile files complete on their own.
+    if (first && !this.#settled && mode === 'live') {
+      this.#backups.enqueue('live').catch((err: unknown) => {
+        if (!(this.#abort.signal.aborted && err instanceof AbortError)) this.host.emitError(backupError(err, this.sessionName));
+      });
+    }
   }
 
   /**
@@ -256,28 +276,39 @@ export class RemoteAuth extends AuthStrategy {
    * A live snapshot rejects with an `AbortError` once the run's signal is aborted (crash, destroy).
    */
   async #snapshot(mode: SaveMode): Promise<{ archive: SessionArchive; stateKey: string | undefined } | null> {
-    let stateKey: string | undefined;
-    if (mode === 'live') {
-      // A profile that is not logged in (before `ready`, after a close) must never become the newest backup.
-      if (!this.#backups.active || !this.#readyThisRun) return null;
-      const web = this.host.page();
-      if (!web) return null;
-      const signal = this.#abort.signal;
-      const aborted = `backup of ${this.sessionName} aborted: the browser is gone or the client was destroyed`;
-      const entries = (await abortable(web.localStorageEntries(), signal, aborted)).filter(([key]) => key !== FLUSH_BARRIER_KEY);
-      stateKey = await sessionContentKey(this.userDataDir, entries);
-      if (stateKey === this.#lastStateKey) return null;
-      const barrier = `${Date.now()}-${randomBytes(12).toString('hex')}`;
-      await abortable(web.setLocalStorageItem(FLUSH_BARRIER_KEY, barrier), signal, aborted);
-      await waitForLocalStorageValue(this.userDataDir, barrier, {
-        timeoutMs: this.#options.flushTimeoutMs,
-        timeoutOption: 'flushTimeoutMs',
-        signal,
-        abortMessage: aborted,
-      });
+    if (mode === 'final') {
+      // A clean close wrote all of localStorage, also what a restore wrote back: the files are complete.
+      await removeLocalStorageSnapshot(this.userDataDir);
+      const archive = await createSessionArchive(this.userDataDir, { clientId: this.clientId ?? this.sessionName, tempDir: this.dataPath });
+      return { archive, stateKey: undefined };
     }
-    const archive = await createSessionArchive(this.userDataDir, { clientId: this.clientId ?? this.sessionName, tempDir: this.dataPath });
+    // A profile that is not logged in (before `ready`, after a close) must never become the newest backup.
+    if (!this.#backups.active || !this.#readyThisRun) return null;
+    const web = this.host.page();
+    if (!web) return null;
+    const signal = this.#abort.signal;
+    const aborted = `backup of ${this.sessionName} aborted: the browser is gone or the client was destroyed`;
+    const readItems = async (): Promise<Array<[string, string]>> =>
+      (await abortable(web.localStorageEntries(), signal, aborted)).filter(([key]) => key !== FLUSH_BARRIER_KEY);
+    // The first save of a run goes at once; the next one first waits for localStorage to reach disk.
+    const barrierFirst = this.#savedThisRun && !this.#settled;
+    if (barrierFirst) await this.#barrier(web, signal, aborted);
+    const stateKey = await sessionContentKey(this.userDataDir, await readItems());
+    if (stateKey === this.#lastStateKey && (this.#settled || !this.#savedThisRun)) return null;
+    if (this.#savedThisRun && !barrierFirst) await this.#barrier(web, signal, aborted);
+    const archive = await createSessionArchive(this.userDataDir, {
+      clientId: this.clientId ?? this.sessionName,
+      tempDir: this.dataPath,
+      localStorage: readItems,
+    });
     return { archive, stateKey };
+  }
+
+  async #barrier(web: SessionPage, signal: AbortSignal, abortMessage: string): Promise<void> {
+    await passFlushBarrier(web, this.userDataDir, { timeoutMs: this.#options.flushTimeoutMs, signal, abortMessage });
+    this.#settled = true;
+    // Everything written before the barrier is on disk, also what a restore wrote back.
+    await removeLocalStorageSnapshot(this.userDataDir);
   }
 
   // ------------------------------------------------------------ stop
@@ -344,6 +375,8 @@ export class RemoteAuth extends AuthStrategy {
   rearm(): void {
     this.#backups.activate();
     this.#readyThisRun = false;
+    this.#settled = false;
+    this.#savedThisRun = false;
     this.#lastStateKey = undefined;
     if (this.#abort.signal.aborted) this.#abort = new AbortController();
   }
@@ -354,22 +387,4 @@ export class RemoteAuth extends AuthStrategy {
     this.#abort.abort();
     await this.#backups.idle;
   }
-}
-
-function isWwebjsStore(store: SessionStore | WwebjsStore): store is WwebjsStore {
-  const s = store as unknown as Record<string, unknown>;
-  return typeof s['sessionExists'] === 'function' && typeof s['extract'] === 'function' && typeof s['load'] !== 'function';
-}
-
-function throwIfAborted(signal: AbortSignal, message: string): void {
-  if (signal.aborted) throw new AbortError(message);
-}
-
-/** A failed backup as a typed error: the store's, the archive's or the disk's code, with the cause kept. */
-function backupError(err: unknown, sessionName: string): WawebError {
-  if (err instanceof WawebError) return err;
-  if (isErrno(err, 'ENOSPC', 'EACCES', 'EPERM', 'EIO', 'EROFS', 'EMFILE', 'ENFILE', 'ENOENT', 'EBUSY')) {
-    return new FileSystemError(`backup of ${sessionName} failed on the local disk: ${errorMessage(err)}`, { cause: err });
-  }
-  return new WawebError(ErrorCode.BACKUP_FAILED, `backup of ${sessionName} failed: ${errorMessage(err)}`, { cause: err });
 }

@@ -1,0 +1,23 @@
+/** Small pieces RemoteAuth shares with nothing else: store detection and error typing. */
+import { AbortError, ErrorCode, FileSystemError, WawebError, errorMessage } from '../../errors';
+import type { WwebjsStore } from '../../stores/wwebjs-adapter';
+import type { SessionStore } from '../../stores/types';
+import { isErrno } from '../../util/errno';
+
+export function isWwebjsStore(store: SessionStore | WwebjsStore): store is WwebjsStore {
+  const s = store as unknown as Record<string, unknown>;
+  return typeof s['sessionExists'] === 'function' && typeof s['extract'] === 'function' && typeof s['load'] !== 'function';
+}
+
+export function throwIfAborted(signal: AbortSignal, message: string): void {
+  if (signal.aborted) throw new AbortError(message);
+}
+
+/** A failed backup as a typed error: the store's, the archive's or the disk's code, with the cause kept. */
+export function backupError(err: unknown, sessionName: string): WawebError {
+  if (err instanceof WawebError) return err;
+  if (isErrno(err, 'ENOSPC', 'EACCES', 'EPERM', 'EIO', 'EROFS', 'EMFILE', 'ENFILE', 'ENOENT', 'EBUSY')) {
+    return new FileSystemError(`backup of ${sessionName} failed on the local disk: ${errorMessage(err)}`, { cause: err });
+  }
+  return new WawebError(ErrorCode.BACKUP_FAILED, `backup of ${sessionName} failed: ${errorMessage(err)}`, { cause: err });
+}
