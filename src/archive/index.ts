@@ -19,4 +19,5 @@ export {
   parseLocalStorageSnapshot,
   readLocalStorageSnapshot,
   removeLocalStorageSnapshot,
+  writeLocalStorageSnapshot,
 } from './local-storage-snapshot';

@@ -14,6 +14,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { ArchiveError, ErrorCode } from '../errors';
+import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
 import { APP_ORIGIN } from './session-data';
 
@@ -69,6 +70,13 @@ export async function readLocalStorageSnapshot(profileDir: string): Promise<Arra
     throw err;
   }
   return parseLocalStorageSnapshot(data);
+}
+
+/** Leaves `items` in `profileDir` to be written back by the next start (atomically, 0600). */
+export async function writeLocalStorageSnapshot(profileDir: string, items: ReadonlyArray<readonly [string, string]>): Promise<void> {
+  const file = snapshotPath(profileDir);
+  await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(file, serializeLocalStorageSnapshot(items));
 }
 
 /** Removes the snapshot from a profile whose localStorage on disk is known to be complete. */

@@ -24,6 +24,7 @@ import {
   createSessionArchive,
   readLocalStorageSnapshot,
   removeLocalStorageSnapshot,
+  writeLocalStorageSnapshot,
   resolveArchiveLimits,
   type ArchiveLimits,
   type SessionArchive,
@@ -265,7 +266,8 @@ export class RemoteAuth extends AuthStrategy {
     // Once localStorage is on disk, one more save makes the profile files complete on their own.
     if (first && !this.#settled && mode === 'live') {
       this.#backups.enqueue('live').catch((err: unknown) => {
-        if (!(this.#abort.signal.aborted && err instanceof AbortError)) this.host.emitError(backupError(err, this.sessionName));
+        // Cut short by a crash, destroy() or a logout: nothing to report.
+        if (!(err instanceof AbortError)) this.host.emitError(backupError(err, this.sessionName));
       });
     }
   }
@@ -277,8 +279,7 @@ export class RemoteAuth extends AuthStrategy {
    */
   async #snapshot(mode: SaveMode): Promise<{ archive: SessionArchive; stateKey: string | undefined } | null> {
     if (mode === 'final') {
-      // A clean close wrote all of localStorage, also what a restore wrote back: the files are complete.
-      await removeLocalStorageSnapshot(this.userDataDir);
+      // After a clean close (afterBrowserClosed removed the items left for a restart) the files are complete.
       const archive = await createSessionArchive(this.userDataDir, { clientId: this.clientId ?? this.sessionName, tempDir: this.dataPath });
       return { archive, stateKey: undefined };
     }
@@ -296,11 +297,15 @@ export class RemoteAuth extends AuthStrategy {
     const stateKey = await sessionContentKey(this.userDataDir, await readItems());
     if (stateKey === this.#lastStateKey && (this.#settled || !this.#savedThisRun)) return null;
     if (this.#savedThisRun && !barrierFirst) await this.#barrier(web, signal, aborted);
+    let items: Array<[string, string]> = [];
     const archive = await createSessionArchive(this.userDataDir, {
       clientId: this.clientId ?? this.sessionName,
       tempDir: this.dataPath,
-      localStorage: readItems,
+      localStorage: async () => (items = await readItems()),
     });
+    // Until localStorage is known to be on disk, the local profile keeps the same items as the
+    // archive: a process killed now restarts from this folder as it would from the store.
+    if (!this.#settled) await writeLocalStorageSnapshot(this.userDataDir, items);
     return { archive, stateKey };
   }
 
@@ -335,6 +340,8 @@ export class RemoteAuth extends AuthStrategy {
     this.#backups.stop();
     if (!info.clean) this.#abort.abort();
     await this.#backups.idle;
+    // A clean close wrote all of localStorage to disk: items left for the next start are stale now.
+    if (info.clean) await removeLocalStorageSnapshot(this.userDataDir);
     // A final backup only from a cleanly closed browser: a killed one may have lost localStorage,
     // and uploading that would replace a good backup with a worse one.
     // After a CONFLICT another browser owns the session: its copy, not this one, is current.
@@ -354,6 +361,9 @@ export class RemoteAuth extends AuthStrategy {
   override async logout(options: { keepProfile?: boolean } = {}): Promise<void> {
     this.#backups.stop();
     this.#readyThisRun = false;
+    // A save of the logged-out session stops where it waits, and none lands after the deletion.
+    this.#abort.abort();
+    await this.#backups.idle;
     await this.#storeCall('deleting', new AbortController().signal, (signal) => this.store.delete(this.sessionName, { signal }));
     if (options.keepProfile !== true) await rm(this.userDataDir, { recursive: true, force: true, maxRetries: 4, retryDelay: 100 });
   }
