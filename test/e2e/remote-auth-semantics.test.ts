@@ -63,25 +63,29 @@ test('every completed save emits remote_session_saved with a growing generation;
     `ready → first remote_session_saved: ${t.at('remote_session_saved')! - t.at('ready')!} ms (save ${first.durationMs} ms, ${first.bytes} bytes)`,
   );
 
+  // The one after it, once localStorage is on disk, is uploaded even though nothing else changed.
+  const [settled] = await t.until('remote_session_saved', 2);
+  expect(settled.generation).toBe(2);
+
   // Four periodic checks with nothing new: no upload, no event.
   const ticksAtFirst = ticks.ticks();
   await waitUntil(() => ticks.ticks() >= ticksAtFirst + 4, 'four periodic checks');
-  expect(store.calls.save).toBe(1);
-  expect(await store.list(SESSION)).toHaveLength(1);
-  expect(t.count('remote_session_saved')).toBe(1);
+  expect(store.calls.save).toBe(2);
+  expect(await store.list(SESSION)).toHaveLength(2);
+  expect(t.count('remote_session_saved')).toBe(2);
 
   // History lands in IndexedDB: the next periodic save uploads it.
   const [device] = env.sim.phone(number).devices();
   await env.sim.phone(number).fillHistory(device!.id, 256 * 1024);
-  const [second] = await t.until('remote_session_saved', 2);
-  expect(second.generation).toBe(2);
-  expect(second.bytes).toBeGreaterThan(first.bytes + 150 * 1024); // base64 history compresses to ~3/4
-  expect(await store.list(SESSION)).toHaveLength(2);
+  const [third] = await t.until('remote_session_saved', 3);
+  expect(third.generation).toBe(3);
+  expect(third.bytes).toBeGreaterThan(first.bytes + 150 * 1024); // base64 history compresses to ~3/4
+  expect(await store.list(SESSION)).toHaveLength(3);
 
   // destroy() takes a final save, reported like every other.
   await t.client.destroy();
-  expect(t.args('remote_session_saved').map(([i]) => i.generation)).toEqual([1, 2, 3]);
-  expect((await store.list(SESSION)).map((g) => g.generation)).toEqual([3, 2, 1]);
+  expect(t.args('remote_session_saved').map(([i]) => i.generation)).toEqual([1, 2, 3, 4]);
+  expect((await store.list(SESSION)).map((g) => g.generation)).toEqual([4, 3, 2, 1]);
   expect(t.count('error')).toBe(0);
 });
 
@@ -119,6 +123,7 @@ test('a store whose save fails emits StoreError events, retries with backoff, th
     await t.until('ready');
     const [saved] = await t.until('remote_session_saved');
     expect(saved.generation).toBe(1);
+    await t.until('remote_session_saved', 2);
     const errors = t.args('error').map(([e]) => e);
     expect(errors).toHaveLength(3);
     for (const e of errors) {
@@ -127,7 +132,7 @@ test('a store whose save fails emits StoreError events, retries with backoff, th
     }
     // Backoff: 100 + 200 + 400 ms between the four attempts at least.
     expect(t.at('remote_session_saved')! - t.at('ready')!).toBeGreaterThanOrEqual(700);
-    expect(store.calls.save).toBe(4);
+    expect(store.calls.save).toBe(5); // four attempts at the first backup, then the one after the flush
     await t.client.destroy();
     expect(unhandled).toEqual([]);
   } finally {
@@ -158,13 +163,13 @@ test('logout() deletes the remote copy once the phone-side logout succeeded', as
   const number = nextNumber();
   const store = instrument(fileStore());
   const t = await env.harness.ready({ store }, number);
-  expect(await store.list(SESSION)).toHaveLength(1);
+  expect(await store.list(SESSION)).toHaveLength(2);
   await t.client.logout();
   expect(env.sim.phone(number).devices()).toEqual([]);
   expect(await store.list(SESSION)).toEqual([]);
   expect(existsSync(join(env.work.path, 'data', SESSION))).toBe(false);
   // No final backup of the logged-out session.
-  expect(store.calls.save).toBe(1);
+  expect(store.calls.save).toBe(2);
 });
 
 test('logout() while the server cannot be reached rejects and leaves the stored copies alone', async () => {

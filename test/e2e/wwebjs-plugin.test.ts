@@ -59,9 +59,10 @@ test('CONFLICT leaves every backup; the next start restores; client.logout() rem
   const s = setup('15556100001', 'conflict');
   const t = env.harness.start(s.remote(), { onQr: s.scan });
   await t.next('ready');
-  await t.next('remote_session_saved');
+  // The backup at ready, then the one taken once localStorage is on disk.
+  await until(() => count(t, 'remote_session_saved') >= 2, 'two backups');
   const before = await s.store.list(s.session);
-  expect(before.map((g) => g.generation)).toEqual([1]);
+  expect(before.map((g) => g.generation)).toEqual([2, 1]);
   const [device] = s.phone.devices();
 
   s.phone.openElsewhere(device!.id);
@@ -69,7 +70,7 @@ test('CONFLICT leaves every backup; the next start restores; client.logout() rem
   await env.harness.stop(t.client);
   // No final backup from the browser that lost the session, and nothing deleted.
   expect(await s.store.list(s.session)).toEqual(before);
-  expect(count(t, 'remote_session_saved')).toBe(1);
+  expect(count(t, 'remote_session_saved')).toBe(2);
 
   const again = env.harness.start(s.remote(), { onQr: s.scan });
   await again.next('ready');
@@ -142,20 +143,20 @@ test('destroy() takes a final backup after a clean close; a killed Chromium uplo
   const s = setup('15556100005', 'closing');
   const t = env.harness.start(s.remote(), { onQr: s.scan });
   await t.next('ready');
-  await t.next('remote_session_saved');
+  await until(() => count(t, 'remote_session_saved') >= 2, 'two backups');
   await env.harness.stop(t.client);
-  expect(count(t, 'remote_session_saved')).toBe(2);
-  expect((await s.store.list(s.session))[0]!.generation).toBe(2);
+  expect(count(t, 'remote_session_saved')).toBe(3);
+  expect((await s.store.list(s.session))[0]!.generation).toBe(3);
 
   const second = env.harness.start(s.remote(), { onQr: s.scan });
   await second.next('ready');
   expect(second.qrs).toEqual([]);
-  await second.next('remote_session_saved');
+  await until(() => count(second, 'remote_session_saved') >= 2, 'two backups after the restore');
   const newest = (await s.store.list(s.session))[0]!.generation;
   second.client.pupBrowser!.process()!.kill('SIGKILL');
   await until(() => second.client.pupBrowser?.isConnected() === false, 'the browser is gone');
   await env.harness.stop(second.client);
-  expect(count(second, 'remote_session_saved')).toBe(1);
+  expect(count(second, 'remote_session_saved')).toBe(2);
   expect((await s.store.list(s.session))[0]!.generation).toBe(newest);
 });
 

@@ -51,7 +51,8 @@ export class RemoteHarness {
     const t = this.create(auth, { scanAs });
     await t.client.initialize();
     await t.until('ready');
-    await t.until('remote_session_saved');
+    // The backup taken at ready, and the one taken once localStorage is on disk.
+    await t.until('remote_session_saved', 2);
     return t;
   }
 

@@ -291,12 +291,15 @@ export class RemoteAuth extends AuthStrategy {
     const aborted = `backup of ${this.sessionName} aborted: the browser is gone or the client was destroyed`;
     const readItems = async (): Promise<Array<[string, string]>> =>
       (await abortable(web.localStorageEntries(), signal, aborted)).filter(([key]) => key !== FLUSH_BARRIER_KEY);
-    // The first save of a run goes at once; the next one first waits for localStorage to reach disk.
-    const barrierFirst = this.#savedThisRun && !this.#settled;
-    if (barrierFirst) await this.#barrier(web, signal, aborted);
+    // The first save of a run goes at once, with localStorage as the page has it. The next one
+    // waits for Chromium to write localStorage and is uploaded even when nothing else changed: its
+    // files alone hold the session, as whatsapp-web.js's RemoteAuth needs. Later ones are skipped
+    // when nothing changed.
+    const settling = this.#savedThisRun && !this.#settled;
+    if (settling) await this.#barrier(web, signal, aborted);
     const stateKey = await sessionContentKey(this.userDataDir, await readItems());
-    if (stateKey === this.#lastStateKey && (this.#settled || !this.#savedThisRun)) return null;
-    if (this.#savedThisRun && !barrierFirst) await this.#barrier(web, signal, aborted);
+    if (!settling && stateKey === this.#lastStateKey) return null;
+    if (this.#savedThisRun && !settling) await this.#barrier(web, signal, aborted);
     let items: Array<[string, string]> = [];
     const archive = await createSessionArchive(this.userDataDir, {
       clientId: this.clientId ?? this.sessionName,
