@@ -44,7 +44,7 @@ export type {
 } from './archive';
 
 export { findChromium, CHROMIUM_BUILD_ENV, type ChromiumBuild, type FindChromiumOptions } from './browser/executable';
-export { profileInUse } from './browser/profile-lock';
+export { claimProfileLock, profileInUse } from './browser/profile-lock';
 export type { PuppeteerOptions } from './browser/launch';
 export { DEFAULT_CHROMIUM_ARGS } from './browser/flags';
 export { WAState } from './web/states';

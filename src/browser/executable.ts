@@ -17,7 +17,9 @@ const BUILDS: readonly ChromiumBuild[] = ['auto', 'headless-shell', 'full'];
 /** Environment variable read when no build is given in code. */
 export const CHROMIUM_BUILD_ENV = 'WAWEB_CHROMIUM';
 
-const SHELL_PATHS: readonly string[] = ['/usr/bin/chromium-headless-shell'];
+// The binary itself first: Debian's /usr/bin wrapper runs it as a child (no exec), so the pid
+// puppeteer sees would not be the browser's, and signals to it would not reach the browser.
+const SHELL_PATHS: readonly string[] = ['/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium-headless-shell'];
 const FULL_PATHS: readonly string[] = ['/usr/bin/chromium'];
 const SHELL_NAMES: readonly string[] = ['chromium-headless-shell', 'chrome-headless-shell'];
 const FULL_NAMES: readonly string[] = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];

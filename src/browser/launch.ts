@@ -2,10 +2,11 @@
  * Launching or connecting Chromium with puppeteer-core. Knows nothing of WhatsApp.
  */
 import puppeteer, { type Browser, type LaunchOptions, type ConnectOptions, type Page, type Protocol } from 'puppeteer-core';
-import { BrowserError, TimeoutError } from '../errors';
+import { BrowserError, ProfileLockedError, TimeoutError } from '../errors';
 import { withDeadline } from '../util/deadline';
 import { findChromium, isHeadlessShellPath, type ChromiumBuild } from './executable';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from './flags';
+import { claimProfileLock, isAlive } from './profile-lock';
 import { fullBuildClientHints } from './user-agent';
 
 /** Options passed through to puppeteer-core, as whatsapp-web.js users know them. */
@@ -107,9 +108,13 @@ export async function launchBrowser(options: PuppeteerOptions, choices: LaunchCh
   try {
     const pages = await browser.pages();
     const page = pages[0] ?? (await browser.newPage());
-    return { browser, page, owned: true, pid: browser.process()?.pid, clientHints: await clientHintsFor(browser, userAgent) };
+    const pid = browser.process()?.pid;
+    // The headless shell does not mark its profile in use as full Chromium does: waweb marks it.
+    if (launchOptions.userDataDir !== undefined && pid !== undefined) await claimProfileLock(launchOptions.userDataDir, pid);
+    return { browser, page, owned: true, pid, clientHints: await clientHintsFor(browser, userAgent) };
   } catch (err) {
     await closeBrowser(browser, browser.process()?.pid);
+    if (err instanceof ProfileLockedError) throw err;
     throw new BrowserError('Chromium started but its first page could not be opened', { cause: err });
   }
 }
@@ -156,14 +161,5 @@ function killProcessGroup(pid: number): void {
     } catch {
       // already gone
     }
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -5,11 +5,10 @@
  * before launching: stale locks from this host are removed, live ones are a
  * clear error naming the pid.
  */
-import { readFile, readlink, realpath, rm } from 'node:fs/promises';
+import { readFile, readlink, realpath, rm, symlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ProfileLockedError } from '../errors';
-import { isAlive } from './launch';
 
 const SINGLETON_FILES = ['SingletonLock', 'SingletonCookie', 'SingletonSocket'];
 
@@ -86,4 +85,36 @@ async function usesProfile(pid: number, userDataDir: string): Promise<boolean> {
 
 async function canonical(path: string): Promise<string> {
   return realpath(path).catch(() => path);
+}
+
+/**
+ * Marks `userDataDir` in use by browser process `pid`, in Chromium's own format, where nothing
+ * marks it yet: the headless shell leaves no `SingletonLock`, so without this a second process
+ * could open the same profile. A lock Chromium wrote itself is left alone; a stale one is
+ * replaced; one held by another live browser is a `ProfileLockedError`.
+ */
+export async function claimProfileLock(userDataDir: string, pid: number): Promise<void> {
+  const lock = join(userDataDir, 'SingletonLock');
+  const mine = `${hostname()}-${pid}`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await symlink(mine, lock);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if ((await readlink(lock).catch(() => undefined)) === mine) return;
+    // Throws when another live browser holds it; removes it when stale.
+    await checkProfileLock(userDataDir);
+  }
+  throw new ProfileLockedError(`profile ${userDataDir} kept being locked by other processes`, undefined);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -7,6 +7,7 @@ import { InvalidOptionError, type AuthHost, type SessionPage, type SessionSavedI
 
 /** Chromium's main process, as puppeteer's `browser.process()` gives it. */
 export interface BrowserProcess {
+  pid?: number | undefined;
   exitCode: number | null;
   signalCode: string | null;
   once(event: 'exit', handler: (code: number | null, signal: string | null) => void): unknown;

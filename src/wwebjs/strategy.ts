@@ -7,7 +7,7 @@
  * phone with the browser still running, then beforeBrowserInitialized and afterBrowserInitialized again
  * in the same browser). This class maps them onto waweb's hooks and keeps waweb's guarantees there.
  */
-import { WawebError, ErrorCode, type AuthStrategy } from '../index';
+import { WawebError, ErrorCode, claimProfileLock, type AuthStrategy } from '../index';
 import { ClientLink, type BrowserProcess } from './client-link';
 
 /** What whatsapp-web.js's `onAuthenticationNeeded` expects back. */
@@ -61,6 +61,8 @@ export abstract class WwebjsStrategy {
   #disconnected = false;
   /** Scripts from the engine's launch plan, installed once the page exists. */
   #initScripts: readonly string[] = [];
+  /** The profile folder the launch was steered to. */
+  #profile: string | undefined;
   #loggedOut = false;
   #rejected = false;
   /** The deletions of logouts so far (they never reject). */
@@ -113,6 +115,7 @@ export abstract class WwebjsStrategy {
     const plan = await this.engine.beforeBrowserInitialized(link.userDataDir === undefined ? {} : { userDataDir: link.userDataDir });
     link.plan(plan.userDataDir, plan.args);
     this.#initScripts = plan.initScripts ?? [];
+    this.#profile = plan.userDataDir;
   }
 
   /** The same browser, a new login: RemoteAuth backs it up from its `ready` on. */
@@ -130,7 +133,10 @@ export abstract class WwebjsStrategy {
     });
     const scripts = this.#initScripts;
     this.#initScripts = [];
+    const pid = browser.process()?.pid;
     await this.#quietly(async () => {
+      // The headless shell leaves its profile unmarked: mark it, so a second process is refused.
+      if (this.#profile !== undefined && pid !== undefined) await claimProfileLock(this.#profile, pid);
       // Before whatsapp-web.js opens the app (it navigates after this hook).
       await this.link.addInitScripts(scripts);
       await this.engine.afterBrowserInitialized();

@@ -81,7 +81,7 @@ describe('mergeArgs', () => {
 describe('Chromium builds: the headless shell by default, the full build when asked or for a window', () => {
   test('auto and headless: the shell first, then the full build; a window or "full": the full build only', () => {
     const auto = searchPlan('auto', true);
-    expect(auto.wellKnown).toEqual(['/usr/bin/chromium-headless-shell', '/usr/bin/chromium']);
+    expect(auto.wellKnown).toEqual(['/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium-headless-shell', '/usr/bin/chromium']);
     expect(auto.groups[0]).toContain('chromium-headless-shell');
     expect(auto.groups[1]).toContain('chromium');
     expect(searchPlan('auto', false).wellKnown).toEqual(['/usr/bin/chromium']);
