@@ -313,3 +313,39 @@ test('a restore whose download fails falls back to the stamped local copy: repor
   expect(restored.count('qr')).toBe(0);
   expect(failing.calls.load).toBe(2);
 });
+
+test('Chromium killed right after the backup at ready: the same folder and the store each start again without a QR', async () => {
+  const number = nextNumber();
+  const store = instrument(fileStore());
+  const t = env.harness.create({ store }, { scanAs: number });
+  const pending = join(env.work.path, 'data', SESSION, 'Default', 'Local Storage', 'waweb-local-storage.json');
+  let pendingAtKill = false;
+  // Killed in the event handler itself: localStorage is at most milliseconds old, far from flushed.
+  t.client.once('remote_session_saved', () => {
+    pendingAtKill = existsSync(pending);
+    t.client.pupBrowser!.process()!.kill('SIGKILL');
+  });
+  await t.client.initialize();
+  await t.until('disconnected');
+  expect(pendingAtKill).toBe(true);
+  expect((await store.list(SESSION)).map((g) => g.generation)).toEqual([1]);
+  const atReady = (await store.load(SESSION))!.data;
+  await t.client.destroy();
+
+  // The same folder: the items left next to the profile are written back before the app starts.
+  const local = env.harness.create({ store });
+  await local.client.initialize();
+  await local.until('ready');
+  expect(local.count('qr')).toBe(0);
+  await local.client.destroy();
+  expect(existsSync(pending)).toBe(false); // the clean close wrote localStorage to disk
+
+  // A fresh folder and a store holding only the backup taken at ready.
+  await fsp.rm(join(env.work.path, 'data'), { recursive: true, force: true });
+  const elsewhere = new FileStore({ directory: join(env.work.path, 'store-at-ready') });
+  await elsewhere.save(SESSION, atReady);
+  const fresh = env.harness.create({ store: elsewhere });
+  await fresh.client.initialize();
+  await fresh.until('ready');
+  expect(fresh.count('qr')).toBe(0);
+});
