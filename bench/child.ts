@@ -11,7 +11,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, FileStore, RemoteAuth, toWwebjsStore, type SessionStore } from '../src';
-import { findChromium } from '../src/browser/executable';
+import { wwebjsChromium } from './wwebjs-chromium';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from '../src/browser/flags';
 import { RemoteAuth as PluginRemoteAuth } from '../src/wwebjs';
 import { CONFIG_ENV, LINE_PREFIX, type ChildConfig, type ChildEvent, type Command, type RssReport } from './protocol';
@@ -74,7 +74,7 @@ function makeClient(): BenchClient {
   };
   const launch = {
     puppeteer: {
-      executablePath: findChromium(),
+      executablePath: wwebjsChromium(),
       // The same flags waweb launches with (its defaults, sandbox rule, new headless), plus the simulator's.
       args: mergeArgs(DEFAULT_CHROMIUM_ARGS, sandboxArgs(), ['--headless=new'], cfg.simArgs),
     },

@@ -14,7 +14,8 @@
  * Restore times are sampled --repeat times (default 5) each; the extra samples
  * run restore-only children that see the store read-only (they add no backup).
  *
- * Options: --json FILE, --fill-mb N (default 50), --repeat N, --only waweb|wwebjs|plugin, --keep
+ * Options: --json FILE, --fill-mb N (default 50), --repeat N, --only waweb|wwebjs|plugin, --keep,
+ * --wwebjs-chromium full|shell (whatsapp-web.js on full Chromium, the default, or on waweb's headless shell)
  * (keep the temporary folder), --verbose (show the children's own output).
  * Numbers are reported, never asserted.
  */
@@ -25,6 +26,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { findChromium } from '../src/browser/executable';
+import { WWEBJS_CHROMIUM_ENV, wwebjsChromium } from './wwebjs-chromium';
 import { WhatsAppSimulator } from '../src/simulator';
 import { killAll, processesMentioning } from '../test/helpers/processes';
 import { measureSessions, median, type SessionsResult } from './sessions';
@@ -82,11 +84,16 @@ function parseArgs(argv: string[]): Args {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 0 || n > 50) throw new Error('--sessions must be an integer from 0 to 50');
       args.sessions = n;
+    } else if (name === '--wwebjs-chromium') {
+      const v = value();
+      if (v !== 'full' && v !== 'shell') throw new Error('--wwebjs-chromium takes full or shell');
+      // Read by the bench's own child processes and by the sessions part (bench/wwebjs-chromium.ts).
+      process.env[WWEBJS_CHROMIUM_ENV] = v;
     } else if (arg === '--keep') args.keep = true;
     else if (arg === '--verbose') args.verbose = true;
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs|plugin] [--sessions 10] [--keep] [--verbose]',
+        'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs|plugin] [--sessions 10] [--wwebjs-chromium full|shell] [--keep] [--verbose]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
@@ -545,17 +552,17 @@ function table(list: Row[]): string {
   return [line(all[0]!), sep, ...list.map(line)].join('\n');
 }
 
-function machine(): Record<string, unknown> {
-  let chromium = 'unknown';
+function chromiumVersion(executable: string): string {
   try {
-    chromium = execFileSync(findChromium(), ['--version'], {
-      encoding: 'utf8',
-      timeout: 10_000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    const version = execFileSync(executable, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return `${version.trim()} (${executable})`;
   } catch {
-    // reported as unknown
+    return `unknown (${executable})`;
   }
+}
+
+function machine(): Record<string, unknown> {
+  const chromium = `waweb: ${chromiumVersion(findChromium())}; whatsapp-web.js: ${chromiumVersion(wwebjsChromium())}`;
   const pkg = (name: string): string => {
     try {
       return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`, { paths: [ROOT] }), 'utf8')) as { version: string }).version;

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, LocalAuth } from '../src';
-import { findChromium } from '../src/browser/executable';
+import { wwebjsChromium } from './wwebjs-chromium';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from '../src/browser/flags';
 import type { WhatsAppSimulator } from '../src/simulator';
 import { processes } from '../test/helpers/processes';
@@ -50,7 +50,7 @@ function makeClient(kind: SessionsKind, sim: WhatsAppSimulator, dataPath: string
   return new wwebjs.Client({
     authStrategy: new wwebjs.LocalAuth({ clientId, dataPath }),
     puppeteer: {
-      executablePath: findChromium(),
+      executablePath: wwebjsChromium(),
       args: mergeArgs(DEFAULT_CHROMIUM_ARGS, sandboxArgs(), ['--headless=new'], sim.chromiumArgs()),
     },
     webVersionCache: { type: 'local', path: cacheDir },
