@@ -27,6 +27,7 @@ import {
   type RemoteAuthOptions,
   type SessionStore,
 } from '../../src/index';
+import { readLocalStorageSnapshot } from '../../src/archive';
 import type { WebPage } from '../../src/web/web-page';
 import { instrument, snapshotStore, treeHash, type Faults, type InstrumentedStore } from '../helpers/remote-auth';
 
@@ -206,45 +207,57 @@ async function waitUntil(condition: () => boolean, label: string, timeoutMs = 50
 }
 
 describe('backups', () => {
-  test('the first backup starts at ready and waits for the flush barrier to be on disk, not for a clock', async () => {
+  test('the first backup is taken at ready with localStorage read from the page; the second waits for the flush barrier', async () => {
     const s = await start();
     s.web.flushDelayMs = 300;
-    const readyAt = Date.now();
+    s.web.ls.set('last-wid-md', '"15550001@c.us"');
     await s.auth.afterAuthReady();
     await s.host.until(() => s.host.saved.length === 1, 'first save');
-    const took = Date.now() - readyAt;
-    expect(took).toBeGreaterThanOrEqual(280); // the barrier's flush delay
-    expect(took).toBeLessThan(2000);
     expect(s.host.saved[0]).toEqual({ bytes: expect.any(Number), durationMs: expect.any(Number), generation: 1 });
+    const [first] = (await fileStore.list(SESSION)).map((g) => g.generation);
+    expect(first).toBe(1);
+    const firstArchive = (await fileStore.load(SESSION))!.data;
+    const keptAtReady = await readLocalStorageSnapshot(s.auth.userDataDir);
+    // The page's items travel in the archive, and stay next to the profile until the barrier passes.
+    const atReady = join(root, 'at-ready');
+    await extractSessionArchive(firstArchive, atReady);
+    const pageItems = [...s.web.ls.entries()].filter(([key]) => key !== FLUSH_BARRIER_KEY);
+    expect(pageItems).toContainEqual(['last-wid-md', '"15550001@c.us"']);
+    expect(await readLocalStorageSnapshot(atReady)).toEqual(pageItems);
 
-    // The stored archive was made after the barrier reached disk: it holds the barrier value.
+    // The second is made once the barrier is on disk, uploaded although nothing else changed.
+    await s.host.until(() => s.host.saved.length === 2, 'second save');
     const barrier = s.web.ls.get(FLUSH_BARRIER_KEY);
     expect(barrier).toBeDefined();
     const stored = await fileStore.load(SESSION);
     const out = join(root, 'check');
     await extractSessionArchive(stored!.data, out);
     expect(await localStorageContains(out, barrier!)).toBe(true);
-    expect(s.host.saved[0]!.bytes).toBe(stored!.data.length);
+    expect(s.host.saved[1]!.bytes).toBe(stored!.data.length);
+    // Until then the profile kept the same items; localStorage is on disk now and they are gone.
+    expect(keptAtReady).toEqual(pageItems);
+    expect(await readLocalStorageSnapshot(s.auth.userDataDir)).toBeUndefined();
   });
 
   test('periodic saves skip unchanged content and upload changes; every save emits with a growing generation', async () => {
     const s = await start({ backupSyncIntervalMs: 30 });
     await s.auth.afterAuthReady();
-    await s.host.until(() => s.host.saved.length === 1, 'first save');
+    // The backup at ready, then the one once localStorage is on disk.
+    await s.host.until(() => s.host.saved.length === 2, 'first two saves');
     const readsAfterFirst = s.web.reads;
     // Several periodic checks later, nothing was uploaded again.
     await waitUntil(() => s.web.reads >= readsAfterFirst + 5, 'five periodic checks');
-    expect(s.store.calls.save).toBe(1);
-    expect(await fileStore.list(SESSION)).toHaveLength(1);
+    expect(s.store.calls.save).toBe(2);
+    expect(await fileStore.list(SESSION)).toHaveLength(2);
 
     // A localStorage change is uploaded...
     s.web.ls.set('last-wid-md', '"15550001@c.us"');
-    await s.host.until(() => s.host.saved.length === 2, 'save after a localStorage change');
+    await s.host.until(() => s.host.saved.length === 3, 'save after a localStorage change');
     // ...and so is an IndexedDB change.
     await appendFile(join(s.auth.userDataDir, ...IDB_LOG.split('/')), 'more history');
-    await s.host.until(() => s.host.saved.length === 3, 'save after an IndexedDB change');
-    expect(s.host.saved.map((i) => i.generation)).toEqual([1, 2, 3]);
-    expect((await fileStore.list(SESSION)).map((g) => g.generation)).toEqual([3, 2, 1]);
+    await s.host.until(() => s.host.saved.length === 4, 'save after an IndexedDB change');
+    expect(s.host.saved.map((i) => i.generation)).toEqual([1, 2, 3, 4]);
+    expect((await fileStore.list(SESSION)).map((g) => g.generation)).toEqual([4, 3, 2, 1]);
     expect(s.host.errors).toEqual([]);
   });
 
@@ -329,18 +342,19 @@ describe('stopping', () => {
     const s = await start();
     s.web.flushDelayMs = 300;
     await s.auth.afterAuthReady();
+    // The backup at ready is done; the next one waits on the barrier.
     await waitUntil(() => s.web.ls.has(FLUSH_BARRIER_KEY), 'barrier written');
-    expect(s.store.calls.save).toBe(0);
+    expect(s.store.calls.save).toBe(1);
     await s.auth.beforeBrowserClose();
     // The copy was made while the page was still there: the upload has started.
-    expect(s.store.calls.save).toBe(1);
+    expect(s.store.calls.save).toBe(2);
     s.host.web = undefined;
     s.web.close();
     await s.auth.afterBrowserClosed({ clean: true, loggedOut: false });
-    expect(s.host.saved.map((i) => i.generation)).toEqual([1, 2]);
+    expect(s.host.saved.map((i) => i.generation)).toEqual([1, 2, 3]);
     await s.auth.destroy();
     await s.auth.destroy(); // idempotent
-    expect((await fileStore.list(SESSION)).map((g) => g.generation)).toEqual([2, 1]);
+    expect((await fileStore.list(SESSION)).map((g) => g.generation)).toEqual([3, 2, 1]);
     expect(s.host.errors).toEqual([]);
   });
 
@@ -412,9 +426,9 @@ describe('stopping', () => {
       clearTimeout(timer);
     }
     await s.auth.destroy();
-    // Aborted by the crash: no upload, and not reported as a failed backup.
-    expect(s.store.calls.save).toBe(0);
-    expect(s.host.saved).toEqual([]);
+    // Only the backup at ready was uploaded; the one on the barrier was aborted by the crash, unreported.
+    expect(s.store.calls.save).toBe(1);
+    expect(s.host.saved.map((i) => i.generation)).toEqual([1]);
     expect(s.host.errors).toEqual([]);
   }, 20_000);
 
@@ -439,7 +453,7 @@ describe('stopping', () => {
       clearTimeout(timer);
     }
     expect(await queued).toBe('resolved');
-    expect(s.store.calls.save).toBe(0);
+    expect(s.store.calls.save).toBe(1); // the backup at ready; the one on the barrier was cancelled
     // The timer's save was aborted, and that is not reported as a failed backup.
     expect(s.host.errors).toEqual([]);
   }, 20_000);
