@@ -261,6 +261,20 @@ describe('backups', () => {
     expect(s.host.errors).toEqual([]);
   });
 
+  test('once localStorage is on disk, a change to IndexedDB alone is saved without a barrier; a localStorage change waits for one', async () => {
+    const s = await start({ backupSyncIntervalMs: 60_000, flushTimeoutMs: 300 });
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 2, 'first two saves');
+    // From now on nothing reaches disk: only a save that needs no barrier can complete.
+    s.web.neverFlush = true;
+    await appendFile(join(s.auth.userDataDir, ...IDB_LOG.split('/')), 'more history');
+    await s.auth.saveNow();
+    expect(s.host.saved.map((i) => i.generation)).toEqual([1, 2, 3]);
+    s.web.ls.set('last-wid-md', '"15550002@c.us"');
+    await expect(s.auth.saveNow()).rejects.toMatchObject({ code: ErrorCode.TIMEOUT, message: expect.stringContaining('flushTimeoutMs') });
+    expect(s.host.saved).toHaveLength(3);
+  });
+
   test('saves never overlap: concurrent saveNow() calls and the timer run one after another', async () => {
     const s = await start({ backupSyncIntervalMs: 10 }, { saveDelayMs: 60 });
     s.web.changeOnEveryRead = true;

@@ -16,10 +16,15 @@ import { isErrno } from '../../util/errno';
 export async function sessionContentKey(userDataDir: string, entries: ReadonlyArray<[string, string]>): Promise<string> {
   const digests: FileDigest[] = [];
   await digestFiles(join(userDataDir, 'Default', 'IndexedDB'), 'Default/IndexedDB', digests);
+  return `${localStorageKey(entries)}:${combineDigests(digests)}`;
+}
+
+/** A key that changes exactly when the localStorage `entries` do (in any order). */
+export function localStorageKey(entries: ReadonlyArray<readonly [string, string]>): string {
   const ls = createHash('sha256');
   for (const [key, value] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     ls.update(`${key.length}:${key}${value.length}:${value}`);
-  return `${ls.digest('hex')}:${combineDigests(digests)}`;
+  return ls.digest('hex');
 }
 
 /** Describes every file under `dir` (LevelDB `LOCK` files aside) by its metadata: nothing is read. */

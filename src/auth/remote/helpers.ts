@@ -1,5 +1,6 @@
-/** Small pieces RemoteAuth shares with nothing else: store detection and error typing. */
-import { AbortError, ErrorCode, FileSystemError, WawebError, errorMessage } from '../../errors';
+/** Small pieces RemoteAuth shares with nothing else: store detection, store calls and error typing. */
+import { AbortError, ErrorCode, FileSystemError, StoreError, WawebError, errorMessage } from '../../errors';
+import { withDeadline } from '../../util/deadline';
 import type { WwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore } from '../../stores/types';
 import { isErrno } from '../../util/errno';
@@ -20,4 +21,33 @@ export function backupError(err: unknown, sessionName: string): WawebError {
     return new FileSystemError(`backup of ${sessionName} failed on the local disk: ${errorMessage(err)}`, { cause: err });
   }
   return new WawebError(ErrorCode.BACKUP_FAILED, `backup of ${sessionName} failed: ${errorMessage(err)}`, { cause: err });
+}
+
+/**
+ * One store call within `timeoutMs` (the `storeTimeoutMs` option), ended by `signal` (destroy(), a
+ * crash, the client's start being cancelled): the store gets the signal to stop its work, and the
+ * caller stops waiting whether it does or not. Anything the store throws untyped becomes a `StoreError`.
+ */
+export async function storeCall<T>(
+  store: SessionStore,
+  sessionName: string,
+  timeoutMs: number,
+  what: string,
+  signal: AbortSignal,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  try {
+    return await withDeadline(call, {
+      timeoutMs,
+      signal,
+      abortMessage: `${what} of ${sessionName} aborted`,
+      onTimeout: () =>
+        new StoreError(`${store.name} store: ${what} of ${sessionName} did not finish within storeTimeoutMs (${timeoutMs} ms)`, {
+          code: ErrorCode.TIMEOUT,
+        }),
+    });
+  } catch (err) {
+    if (err instanceof WawebError) throw err;
+    throw new StoreError(`${store.name} store: ${what} of ${sessionName} failed: ${errorMessage(err)}`, { cause: err });
+  }
 }

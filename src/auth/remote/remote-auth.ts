@@ -31,18 +31,18 @@ import {
 } from '../../archive';
 import { localStorageRestoreScript } from '../../browser/init-scripts';
 import { checkProfileLock } from '../../browser/profile-lock';
-import { AbortError, ErrorCode, InvalidOptionError, StoreError, WawebError, errorMessage } from '../../errors';
+import { AbortError, InvalidOptionError } from '../../errors';
 import { fromWwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../../util/client-id';
-import { abortable, delay, settledWithin, withDeadline } from '../../util/deadline';
+import { abortable, delay, settledWithin } from '../../util/deadline';
 import { nonNegativeInteger, optionalInteger, positiveNumber } from '../../util/options';
 import { assertOwnUserDataDir, resolveDataPath } from '../profile-options';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest, type SessionPage } from '../strategy';
 import { backoff, BackupScheduler, type SaveMode } from './backup-scheduler';
-import { sessionContentKey } from './content-identity';
+import { localStorageKey, sessionContentKey } from './content-identity';
 import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, passFlushBarrier } from './flush';
-import { backupError, isWwebjsStore, throwIfAborted } from './helpers';
+import { backupError, isWwebjsStore, storeCall, throwIfAborted } from './helpers';
 import type { RemoteAuthOptions } from './options';
 import { exists, recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
 import { readStamp, writeStamp } from './stamp';
@@ -71,6 +71,8 @@ export class RemoteAuth extends AuthStrategy {
    */
   #settled = false;
   #savedThisRun = false;
+  /** The localStorage items last known to be on disk (`localStorageKey`), this run. */
+  #flushedItems: string | undefined;
   #lastStateKey: string | undefined;
   /**
    * Cancels this run's waits (the flush barrier, start-up retry delays): aborted by `destroy()`,
@@ -121,6 +123,7 @@ export class RemoteAuth extends AuthStrategy {
     this.#readyThisRun = false;
     this.#settled = false;
     this.#savedThisRun = false;
+    this.#flushedItems = undefined;
     this.#abort = new AbortController();
     // The client's own cancellation (destroy() during initialize()) ends the start too.
     const signal = request.signal ? AbortSignal.any([this.#abort.signal, request.signal]) : this.#abort.signal;
@@ -171,27 +174,8 @@ export class RemoteAuth extends AuthStrategy {
     }
   }
 
-  /**
-   * One store call within `storeTimeoutMs`, ended by `signal` (destroy(), a crash, the client's
-   * start being cancelled): the store gets the signal to stop its work, and RemoteAuth stops
-   * waiting whether it does or not. Anything the store throws untyped becomes a `StoreError`.
-   */
-  async #storeCall<T>(what: string, signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const ms = this.#options.storeTimeoutMs;
-    try {
-      return await withDeadline(call, {
-        timeoutMs: ms,
-        signal,
-        abortMessage: `${what} of ${this.sessionName} aborted`,
-        onTimeout: () =>
-          new StoreError(`${this.store.name} store: ${what} of ${this.sessionName} did not finish within storeTimeoutMs (${ms} ms)`, {
-            code: ErrorCode.TIMEOUT,
-          }),
-      });
-    } catch (err) {
-      if (err instanceof WawebError) throw err;
-      throw new StoreError(`${this.store.name} store: ${what} of ${this.sessionName} failed: ${errorMessage(err)}`, { cause: err });
-    }
+  #storeCall<T>(what: string, signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return storeCall(this.store, this.sessionName, this.#options.storeTimeoutMs, what, signal, call);
   }
 
   /** `store.list`, retried `startupRetries` times; `destroy()` ends the retries with an `AbortError`. */
@@ -203,11 +187,8 @@ export class RemoteAuth extends AuthStrategy {
       } catch (err) {
         throwIfAborted(signal, `start of ${this.sessionName} aborted`);
         if (attempt >= this.#options.startupRetries) throw err;
-        await delay(
-          backoff(this.#options.retryDelayMs, attempt),
-          signal,
-          `start of ${this.sessionName} aborted while waiting to retry the store`,
-        );
+        const wait = backoff(this.#options.retryDelayMs, attempt);
+        await delay(wait, signal, `start of ${this.sessionName} aborted while waiting to retry the store`);
       }
     }
   }
@@ -294,12 +275,14 @@ export class RemoteAuth extends AuthStrategy {
     // The first save of a run goes at once, with localStorage as the page has it. The next one
     // waits for Chromium to write localStorage and is uploaded even when nothing else changed: its
     // files alone hold the session, as whatsapp-web.js's RemoteAuth needs. Later ones are skipped
-    // when nothing changed.
+    // when nothing changed, and wait for the barrier only when localStorage changed since it last passed.
     const settling = this.#savedThisRun && !this.#settled;
-    if (settling) await this.#barrier(web, signal, aborted);
-    const stateKey = await sessionContentKey(this.userDataDir, await readItems());
+    const before = await readItems();
+    if (settling) await this.#barrier(web, signal, aborted, localStorageKey(before));
+    const stateKey = await sessionContentKey(this.userDataDir, settling ? await readItems() : before);
     if (!settling && stateKey === this.#lastStateKey) return null;
-    if (this.#savedThisRun && !settling) await this.#barrier(web, signal, aborted);
+    const itemsKey = localStorageKey(before);
+    if (this.#savedThisRun && !settling && itemsKey !== this.#flushedItems) await this.#barrier(web, signal, aborted, itemsKey);
     let items: Array<[string, string]> = [];
     const archive = await createSessionArchive(this.userDataDir, {
       clientId: this.clientId ?? this.sessionName,
@@ -312,9 +295,11 @@ export class RemoteAuth extends AuthStrategy {
     return { archive, stateKey };
   }
 
-  async #barrier(web: SessionPage, signal: AbortSignal, abortMessage: string): Promise<void> {
+  /** Waits until localStorage, which held `itemsKey`'s items when called, is on disk. */
+  async #barrier(web: SessionPage, signal: AbortSignal, abortMessage: string, itemsKey: string): Promise<void> {
     await passFlushBarrier(web, this.userDataDir, { timeoutMs: this.#options.flushTimeoutMs, signal, abortMessage });
     this.#settled = true;
+    this.#flushedItems = itemsKey;
     // Everything written before the barrier is on disk, also what a restore wrote back.
     await removeLocalStorageSnapshot(this.userDataDir);
   }
@@ -390,6 +375,7 @@ export class RemoteAuth extends AuthStrategy {
     this.#readyThisRun = false;
     this.#settled = false;
     this.#savedThisRun = false;
+    this.#flushedItems = undefined;
     this.#lastStateKey = undefined;
     if (this.#abort.signal.aborted) this.#abort = new AbortController();
   }
