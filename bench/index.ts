@@ -683,7 +683,7 @@ async function main(): Promise<number> {
   console.log('');
   for (const r of sessions) {
     console.log(
-      `${r.sessions} sessions at once, ${LABEL[r.kind]}: all ready ${fmtS(r.allReadyMs)}; Chromium PSS per session median ${r.medianPssMiB} MiB (${r.pssMiB.join(', ')})`,
+      `${r.sessions} sessions at once, ${LABEL[r.kind]}: all ready ${fmtS(r.allReadyMs)}; Chromium PSS per session median ${r.medianPssMiB} MiB (${r.pssMiB.join(', ')}); LocalAuth restart → ready median ${fmtS(r.medianLocalRestartMs)} (${r.localRestartMs.map((ms) => fmtS(ms)).join(', ')})`,
     );
   }
   for (const e of sessionErrors) console.log(`sessions at once: FAILED ${e}`);

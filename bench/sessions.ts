@@ -28,6 +28,9 @@ export interface SessionsResult {
   /** Each session's Chromium PSS, MiB. */
   pssMiB: number[];
   medianPssMiB: number;
+  /** LocalAuth restart of one session alone, `initialize()` → `ready`, ms, five times. */
+  localRestartMs: number[];
+  medianLocalRestartMs: number;
 }
 
 interface BenchClient {
@@ -153,7 +156,31 @@ export async function measureSessions(
     log(
       `  ${kind}: ${n} sessions ready ${(allReadyMs / 1000).toFixed(2)} s after starting them at once; median Chromium PSS ${Math.round(median(pssMiB) * 10) / 10} MiB`,
     );
-    return { kind, sessions: n, allReadyMs, readyMs, pssMiB, medianPssMiB: Math.round(median(pssMiB) * 10) / 10 };
+    await destroyAll();
+
+    // 3. One session alone, restarted from its LocalAuth folder five times.
+    const localRestartMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const client = makeClient(kind, sim, dataPath, 's0', cacheDir);
+      live.push(client);
+      const started = performance.now();
+      const ready = allReady([client], 60_000);
+      await client.initialize();
+      await ready;
+      localRestartMs.push(Math.round(performance.now() - started));
+      await destroyAll();
+    }
+    log(`  ${kind}: LocalAuth restart → ready ${localRestartMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`);
+    return {
+      kind,
+      sessions: n,
+      allReadyMs,
+      readyMs,
+      pssMiB,
+      medianPssMiB: Math.round(median(pssMiB) * 10) / 10,
+      localRestartMs,
+      medianLocalRestartMs: median(localRestartMs),
+    };
   } finally {
     await destroyAll();
   }

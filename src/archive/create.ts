@@ -318,7 +318,7 @@ async function writeZip(
       const handle = await openRegularFile(path.join(root, ...rel.split('/')));
       if (!handle) continue;
       const digest = new DigestStream(rel, probe);
-      const source = handle.createReadStream({ autoClose: true });
+      const source = handle.createReadStream({ autoClose: true, highWaterMark: 1024 * 1024 });
       const consumed = new Promise<void>((resolve, reject) => {
         digest.once('end', resolve);
         digest.once('error', reject);

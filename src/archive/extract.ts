@@ -127,7 +127,7 @@ class ExtractionTarget {
     // 'wx': never overwrite and never write through an existing symlink.
     const handle = await fsp.open(abs, 'wx', FILE_MODE);
     if (slash <= 0) this.created.push(abs);
-    await pipeline(source, meter, handle.createWriteStream());
+    await pipeline(source, meter, handle.createWriteStream({ highWaterMark: 1024 * 1024 }));
   }
 
   async rollback(): Promise<void> {

@@ -261,7 +261,7 @@ export async function openEntryData(zip: yauzl.ZipFile, p: PlannedEntry): Promis
   }
   if (entry.compressionMethod === 0) return raw;
   // Inflate here rather than in yauzl so destroying the pipeline also frees zlib.
-  const inflate = createInflateRaw();
+  const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
   raw.on('error', (err) => inflate.destroy(err));
   return raw.pipe(inflate);
 }
