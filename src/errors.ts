@@ -27,6 +27,8 @@ export const ErrorCode = {
   FILESYSTEM: 'FILESYSTEM',
   MISSING_DEPENDENCY: 'MISSING_DEPENDENCY',
   SIMULATOR: 'SIMULATOR',
+  ENCRYPTION_KEY: 'ENCRYPTION_KEY',
+  DECRYPTION_FAILED: 'DECRYPTION_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -198,4 +200,16 @@ export class ClientClosedError extends WawebError {
 
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Encryption at rest: `ENCRYPTION_KEY` (no key given, a key that is not 32 bytes, or data encrypted
+ * with a key id that none of the given keys has), `DECRYPTION_FAILED` (the data fails its integrity
+ * check: altered, truncated, or a wrong key under a known id; or it is not encrypted where it must be).
+ * Messages name key ids, never key material.
+ */
+export class EncryptionError extends WawebError {
+  constructor(code: typeof ErrorCode.ENCRYPTION_KEY | typeof ErrorCode.DECRYPTION_FAILED, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
 }

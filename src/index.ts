@@ -67,6 +67,7 @@ export {
   AuthFailureError,
   NotReadyError,
   ClientClosedError,
+  EncryptionError,
 } from './errors';
 export type { AuthFailureReason, RestoreAttempt, StoreErrorCode } from './errors';
 
@@ -82,7 +83,19 @@ export {
   toWwebjsStore,
   assertSessionId,
   isValidSessionId,
+  EncryptedStore,
+  encryptStore,
 } from './stores';
+export {
+  ENCRYPTION_KEYS_ENV,
+  generateEncryptionKey,
+  parseEncryptionKeys,
+  encryptEnvelope as encryptData,
+  decryptEnvelope as decryptData,
+  isEnvelope as isEncrypted,
+  keyRing,
+} from './util/encryption';
+export type { EncryptionKey, KeyRing } from './util/encryption';
 export type {
   SessionStore,
   StoredGeneration,
@@ -99,4 +112,5 @@ export type {
   PgPoolLike,
   FromWwebjsStoreOptions,
   ToWwebjsStoreOptions,
+  EncryptedStoreOptions,
 } from './stores';

@@ -9,3 +9,5 @@ export { PostgresStore, createPostgresStore } from './postgres';
 export type { PgPoolLike, PostgresStoreOptions } from './postgres';
 export { WwebjsStoreAdapter, fromWwebjsStore, toWwebjsStore } from './wwebjs-adapter';
 export type { FromWwebjsStoreOptions, ToWwebjsStoreOptions, WwebjsStore } from './wwebjs-adapter';
+export { EncryptedStore, encryptStore } from './encrypted';
+export type { EncryptedStoreOptions } from './encrypted';
