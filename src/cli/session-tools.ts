@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { ArchiveError, InvalidOptionError, assertSessionId, readArchiveFile, type ArchiveManifest } from '../index';
+import { ArchiveError, InvalidOptionError, assertSessionId, type ArchiveManifest } from '../index';
 import { verifyLogin, type LoginCheck } from './login-check';
 import {
   archiveFolder,
@@ -17,6 +17,7 @@ import {
   type Endpoint,
   type SourceCopy,
 } from './endpoints';
+import { encryptArchiveFile, readArchiveInput } from './session-keys';
 import { openStoreUrl } from './store-url';
 
 export const TOOLS_USAGE = `  verify (--store URL --session ID [--verify-login [--live]] | <file.zip> | folder:PATH) [--json]
@@ -27,8 +28,10 @@ export const TOOLS_USAGE = `  verify (--store URL --session ID [--verify-login [
                                                   (Chromium flags from WAWEB_CHROMIUM_ARGS, a JSON array) and
                                                   checks it logs in without a QR; refused when the session
                                                   looks live (a backup in the last 10 min) unless --live
-  export --from URL|folder:PATH --session ID --out FILE.zip [--live]
+  export --from URL|folder:PATH --session ID --out FILE.zip [--live] [--encrypt]
                                                   write the newest generation (or the folder) as an archive file
+                                                  (--encrypt: AES-256-GCM with the current key; import, inspect
+                                                  and verify read such files with the keys in the environment)
   import <file.zip> --to URL|folder:PATH --session ID [--force]
                                                   put an archive file into a store or folder, checked first
   delete --store URL --session ID [--yes]         delete every generation of a session (asks unless --yes)`;
@@ -99,7 +102,7 @@ export async function verify(argv: string[], parse: Parse): Promise<number> {
       if (endpoint.kind !== 'folder') throw new InvalidOptionError('verify folder:PATH needs a folder');
       const copy = await archiveFolder(endpoint.folder, 'verify', true);
       checks.push(await check(copy.origin, copy.data, copy.checked));
-    } else checks.push(await check(target, await readArchiveFile(target)));
+    } else checks.push(await check(target, await readArchiveInput(target)));
   } else {
     if (positionals.length > 0 || typeof values.store !== 'string' || typeof values.session !== 'string') {
       throw new InvalidOptionError('verify takes --store URL --session ID, an archive file, or folder:PATH');
@@ -141,6 +144,7 @@ export async function exportArchive(argv: string[], parse: Parse): Promise<numbe
     session: { type: 'string' },
     out: { type: 'string' },
     live: { type: 'boolean' },
+    encrypt: { type: 'boolean' },
   });
   if (typeof values.from !== 'string' || typeof values.session !== 'string' || typeof values.out !== 'string') {
     throw new InvalidOptionError('export needs --from, --session and --out');
@@ -165,11 +169,13 @@ export async function exportArchive(argv: string[], parse: Parse): Promise<numbe
       console.error(`not exported: the source is not a usable archive [${result.code}] ${result.message}`);
       return 1;
     }
-    await writeFile(values.out, data, { mode: 0o600, flag: 'wx' }).catch((err: unknown) => {
+    const written = values.encrypt === true ? encryptArchiveFile(data) : data;
+    await writeFile(values.out, written, { mode: 0o600, flag: 'wx' }).catch((err: unknown) => {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new InvalidOptionError(`${values.out} already exists`);
       throw err;
     });
-    console.log(`exported ${data.length} bytes (sha256 ${result.sha256}, ${result.files} files verified) to ${values.out}`);
+    const how = values.encrypt === true ? ', encrypted' : '';
+    console.log(`exported ${data.length} bytes (sha256 ${result.sha256}, ${result.files} files verified${how}) to ${values.out}`);
     return 0;
   } finally {
     await closeEndpoint(from);
@@ -182,7 +188,7 @@ export async function importArchive(argv: string[], parse: Parse): Promise<numbe
     throw new InvalidOptionError('import takes <file.zip> --to URL|folder:PATH --session ID');
   }
   assertSessionId(values.session);
-  const data = await readArchiveFile(positionals[0]!);
+  const data = await readArchiveInput(positionals[0]!);
   const result = await check(positionals[0]!, data);
   if (!result.ok) {
     console.error(`not imported: [${result.code}] ${result.message}`);

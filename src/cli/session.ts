@@ -11,7 +11,6 @@ import {
   WawebError,
   assertSessionId,
   extractSessionArchive,
-  readArchiveFile,
   readArchiveManifest,
   type ArchiveManifest,
   type StoredGeneration,
@@ -27,6 +26,7 @@ import {
   type Endpoint,
   type SourceCopy,
 } from './endpoints';
+import { KEYS_USAGE, keygen, readArchiveInput, rekey } from './session-keys';
 import { deleteSession, exportArchive, importArchive, TOOLS_USAGE, verify, type Parse } from './session-tools';
 import { STORE_URL_FORMS, openStoreUrl } from './store-url';
 import { dispatch, parse as parseCommandLine, type ParsedArgs } from './util';
@@ -46,6 +46,7 @@ commands:
                                                   --force, and a folder a running Chromium holds unless --live.
 
 ${TOOLS_USAGE}
+${KEYS_USAGE}
 
 exit codes: 0 done; 1 nothing found, a check failed, or an error (its [CODE] on stderr).
 store URLs: ${STORE_URL_FORMS}
@@ -88,7 +89,7 @@ async function inspect(argv: string[]): Promise<number> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'waweb-inspect-'));
   try {
     // Bounded: the size is checked before reading, and a device or a growing file stops at the limit.
-    const data = await readArchiveFile(file);
+    const data = await readArchiveInput(file);
     const manifest = await readArchiveManifest(data);
     // A full restore into a scratch folder checks every entry's size and CRC-32 and the content hash.
     const extracted = await extractSessionArchive(data, path.join(tmp, 'profile'));
@@ -314,6 +315,8 @@ export async function runSession(argv: string[]): Promise<number> {
         export: tool(exportArchive),
         import: tool(importArchive),
         delete: tool(deleteSession),
+        keygen: tool(keygen),
+        rekey: tool(rekey),
       },
       argv,
     );

@@ -4,12 +4,15 @@
  *   file:/abs/dir, file:./rel/dir, file:///abs/dir   FileStore directory
  *   postgres://..., postgresql://...                PostgresStore connectionString
  *   mongodb://..., mongodb+srv://...                MongoStore over a MongoClient (db from the path, default `waweb`)
+ *   encrypted:<any of the above>                    the same store behind EncryptedStore, keys from WAWEB_ENCRYPTION_KEYS
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileStore, InvalidOptionError, MongoStore, PostgresStore, type SessionStore } from '../index';
+import { EncryptedStore, FileStore, InvalidOptionError, MongoStore, PostgresStore, type SessionStore } from '../index';
 
-export const STORE_URL_FORMS = 'file:/abs/dir, file:./rel/dir, postgres://..., postgresql://..., mongodb://... or mongodb+srv://...';
+export const STORE_URL_FORMS =
+  'file:/abs/dir, file:./rel/dir, postgres://..., postgresql://..., mongodb://... or mongodb+srv://..., each optionally prefixed by encrypted: (keys from WAWEB_ENCRYPTION_KEYS)';
+const ENCRYPTED_PREFIX = 'encrypted:';
 
 export interface OpenedStore {
   store: SessionStore;
@@ -21,6 +24,7 @@ export interface OpenedStore {
 
 /** `url` with the password of its user info, if any, replaced by `***`. */
 export function redactUrl(url: string): string {
+  if (url.startsWith(ENCRYPTED_PREFIX)) return ENCRYPTED_PREFIX + redactUrl(url.slice(ENCRYPTED_PREFIX.length));
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
 }
 
@@ -67,6 +71,15 @@ export const MONGO_URL_TIMEOUT_MS = 5000;
 export function openStoreUrl(url: string): OpenedStore {
   if (typeof url !== 'string' || url.length === 0)
     throw new InvalidOptionError(`a store URL is required; supported forms: ${STORE_URL_FORMS}`);
+  if (url.startsWith(ENCRYPTED_PREFIX)) {
+    const inner = openStoreUrl(url.slice(ENCRYPTED_PREFIX.length));
+    try {
+      return { store: new EncryptedStore(inner.store), label: redactUrl(url), close: () => inner.close() };
+    } catch (err) {
+      void inner.close().catch(() => undefined);
+      throw err;
+    }
+  }
   const label = redactUrl(url);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
 
