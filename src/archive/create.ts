@@ -104,6 +104,8 @@ export async function createSessionArchive(profileDir: string, options: CreateSe
   }
   if (!rootStat.isDirectory()) throw new InvalidOptionError(`Profile path ${root} is not a folder`);
   const tempDir = path.resolve(options.tempDir ?? os.tmpdir());
+  // A missing temporary folder is not a profile that keeps changing (the walk's retry reason).
+  await fsp.mkdir(tempDir, { recursive: true, mode: 0o700 });
 
   let lastError: unknown;
   for (let attempt = 0; attempt < MAX_WALK_ATTEMPTS; attempt++) {

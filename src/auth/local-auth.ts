@@ -7,6 +7,7 @@ import type { SessionArchive } from '../archive';
 import { AGGRESSIVE_FLUSH_FLAG } from './remote/flush';
 import { AuthStrategy, type BrowserPlan, type LaunchRequest } from './strategy';
 import { exportLiveProfile } from './transfer';
+import { warnIfExposed } from '../util/private-folder';
 
 export interface LocalAuthOptions {
   /** Distinguishes sessions kept side by side. Letters, digits, `_` and `-`. @default none: folder `session` */
@@ -41,6 +42,7 @@ export class LocalAuth extends AuthStrategy {
   override async beforeBrowserInitialized(request: LaunchRequest): Promise<BrowserPlan> {
     assertOwnUserDataDir(request.userDataDir, this.userDataDir, 'LocalAuth');
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
+    await warnIfExposed(this.userDataDir, [this.dataPath]);
     await checkProfileLock(this.userDataDir);
     // localStorage reaches disk within about a second, so exportSession() need not wait long.
     return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG] };

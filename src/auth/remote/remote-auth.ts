@@ -37,6 +37,7 @@ import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../../util/client-id';
 import { abortable, delay, settledWithin } from '../../util/deadline';
 import { nonNegativeInteger, optionalInteger, positiveNumber } from '../../util/options';
+import { warnIfExposed } from '../../util/private-folder';
 import { assertOwnUserDataDir, resolveDataPath } from '../profile-options';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest, type SessionPage } from '../strategy';
 import { backoff, BackupScheduler, type SaveMode } from './backup-scheduler';
@@ -151,6 +152,7 @@ export class RemoteAuth extends AuthStrategy {
       );
     }
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
+    await warnIfExposed(this.userDataDir, [this.dataPath]);
     const pending = await this.#pendingLocalStorage();
     return {
       userDataDir: this.userDataDir,
