@@ -96,6 +96,7 @@ export {
   keyRing,
 } from './util/encryption';
 export type { EncryptionKey, KeyRing } from './util/encryption';
+export type { Logger, LogFn } from './util/logger';
 export type {
   SessionStore,
   StoredGeneration,

@@ -9,6 +9,7 @@
  */
 import type { SessionArchive } from '../archive';
 import { AuthFailureError, InvalidOptionError, type WawebError } from '../errors';
+import { silentLogger, type Logger } from '../util/logger';
 
 export type { SessionArchive } from '../archive';
 
@@ -28,6 +29,8 @@ export interface AuthHost {
   emitSessionSaved(info: SessionSavedInfo): void;
   /** Emits `error` on the client (failures that do not stop it, e.g. a failed backup), always typed. */
   emitError(error: WawebError): void;
+  /** Where the strategy's records go (the client's `logger` option). @default silent */
+  logger?: Logger;
 }
 
 export interface SessionSavedInfo {
@@ -87,6 +90,11 @@ export abstract class AuthStrategy {
   protected get host(): AuthHost {
     if (!this.#host) throw new InvalidOptionError('this auth strategy is not attached to a client yet (setup() was not called)');
     return this.#host;
+  }
+
+  /** The host's logger (silent when there is none, or no host yet). */
+  protected get log(): Logger {
+    return this.#host?.logger ?? silentLogger;
   }
 
   /** Validate and prepare before anything is launched. Throw typed errors here. */

@@ -3,6 +3,7 @@
  * events) lives in `Client`, which supplies the ready page.
  */
 import { PageError } from '../errors';
+import { silentLogger, type Logger } from '../util/logger';
 import { TypedEmitter } from '../util/typed-emitter';
 import type { PageGroupNotification, PageMessage } from '../web/bridge';
 import type { WebPage } from '../web/web-page';
@@ -10,9 +11,19 @@ import { Contact, chatIdOf, toChat, toWid, type Chat, type Wid } from './chat';
 import { MessageMedia } from './media';
 import { toOutgoing, type MessageContent, type MessageSendOptions } from './content';
 import { GroupNotification, Message, type MessageSender } from './message';
+import { logClientEvent } from './lifecycle-log';
 import type { ClientEvents } from './types';
 
 export abstract class ClientApi extends TypedEmitter<ClientEvents> {
+  /** The `logger` option's records for this client (silent without one). */
+  protected log: Logger = silentLogger;
+
+  /** Every event is also a log record (see lifecycle-log.ts). */
+  protected override emit<K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]): void {
+    logClientEvent(this.log, event, args);
+    super.emit(event, ...args);
+  }
+
   readonly #chatHost: MessageSender = {
     readyPage: (what) => this.readyPage(what),
     sendMessage: (chatId, content, options) => this.sendMessage(chatId, content, options),

@@ -9,6 +9,7 @@ import type { AuthHost, AuthStrategy, BrowserPlan, SessionArchive, SessionSavedI
 import { closeBrowser, launchBrowser } from '../browser/launch';
 import { ClientClosedError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
 import { firstSettled } from '../util/deadline';
+import { childLogger } from '../util/logger';
 import { type WaitForOptions } from '../util/typed-emitter';
 import { WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
 import { ClientApi } from './api';
@@ -44,7 +45,9 @@ export class Client extends ClientApi {
     validateOptions(options);
     this.options = { ...options };
     this.authStrategy = options.authStrategy ?? new NoAuth();
+    if (options.logger) this.log = childLogger(options.logger, { component: 'waweb', auth: this.authStrategy.name });
     const host: AuthHost = {
+      logger: childLogger(this.log, { component: 'waweb.auth' }),
       page: () => this.#run?.web,
       emitSessionSaved: (info: SessionSavedInfo) => this.emit('remote_session_saved', info),
       emitError: (error: WawebError) => this.emit('error', error),
@@ -222,6 +225,7 @@ export class Client extends ClientApi {
     if (plan.userDataDir !== undefined) launchOptions.userDataDir = plan.userDataDir;
     if (plan.args !== undefined) launchOptions.args = [...(launchOptions.args ?? []), ...plan.args];
     const launched = await launchBrowser(launchOptions, { userAgent, build: this.options.chromium });
+    this.log.info({ pid: launched.pid, owned: launched.owned, version: await launched.browser.version() }, 'browser started');
     if (abort.signal.aborted) {
       if (launched.owned) await closeBrowser(launched.browser, launched.pid);
       else await launched.browser.disconnect().catch(() => undefined);

@@ -2,6 +2,7 @@ import type { AuthStrategy, SessionSavedInfo } from '../auth/strategy';
 import { resolveChromiumBuild, type ChromiumBuild } from '../browser/executable';
 import type { PuppeteerOptions } from '../browser/launch';
 import { InvalidOptionError, type AuthFailureError, type WawebError } from '../errors';
+import { checkLogger, type Logger } from '../util/logger';
 import { nonNegativeNumber } from '../util/options';
 import type { GroupNotification, Message, Reaction } from './message';
 import { validatePairing, type PairWithPhoneNumber } from './pairing';
@@ -32,6 +33,12 @@ export interface ClientOptions {
   restartOnAuthFail?: boolean;
   /** Pair with a code typed on the phone instead of a QR: `code` events instead of `qr`. */
   pairWithPhoneNumber?: PairWithPhoneNumber;
+  /**
+   * A pino-compatible logger (`trace`…`error`, optional `child`): one structured record per lifecycle
+   * step, save and restore; never a QR text, pairing code, key, password or session content.
+   * @default silent
+   */
+  logger?: Logger;
   /** Accepted for whatsapp-web.js compatibility; waweb always loads the live app. */
   webVersion?: string;
   /** Accepted for whatsapp-web.js compatibility; waweb keeps no web version cache. */
@@ -102,4 +109,5 @@ export function validateOptions(options: ClientOptions): void {
   }
   validatePairing(options.pairWithPhoneNumber);
   if (options.chromium !== undefined) resolveChromiumBuild(options.chromium);
+  if (options.logger !== undefined) checkLogger(options.logger);
 }

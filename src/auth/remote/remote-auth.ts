@@ -66,10 +66,7 @@ export class RemoteAuth extends AuthStrategy {
   /** Settles when the save in flight no longer needs the live page (its archive is built, or it ended). */
   #pageWork: Promise<void> | undefined;
   #readyThisRun = false;
-  /**
-   * This run's localStorage is known to be on disk (a flush barrier passed): from then on a save
-   * is skipped when nothing changed. Before, the first save goes without waiting for it.
-   */
+  /** A flush barrier passed this run: localStorage is known to be on disk. */
   #settled = false;
   #savedThisRun = false;
   /** The localStorage items last known to be on disk (`localStorageKey`), this run. */
@@ -135,7 +132,10 @@ export class RemoteAuth extends AuthStrategy {
     const stamp = await readStamp(this.userDataDir);
     const local = stamp && stamp.sessionName === this.sessionName ? stamp : undefined;
     const candidates = restoreCandidates(generations, local, this.store.stableGenerations !== false);
+    const log = { session: this.sessionName, store: this.store.name };
+    this.log.debug({ ...log, stored: generations.length, local: local?.generation ?? null, toTry: candidates.length }, 'start');
     if (candidates.length > 0) {
+      const began = Date.now();
       await restoreSession(
         {
           store: this.store,
@@ -150,10 +150,12 @@ export class RemoteAuth extends AuthStrategy {
         candidates,
         local,
       );
+      this.log.info({ ...log, ms: Date.now() - began }, 'restored from the store');
     }
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     await warnIfExposed(this.userDataDir, [this.dataPath]);
     const pending = await this.#pendingLocalStorage();
+    if (pending) this.log.debug({ ...log, items: pending.length }, 'localStorage items to write back before the app starts');
     return {
       userDataDir: this.userDataDir,
       args: [AGGRESSIVE_FLUSH_FLAG],
@@ -230,7 +232,10 @@ export class RemoteAuth extends AuthStrategy {
     } finally {
       this.#pageWork = undefined;
     }
-    if (!snapshot) return;
+    if (!snapshot) {
+      this.log.debug({ session: this.sessionName, mode }, 'backup skipped: not ready, or nothing changed');
+      return;
+    }
     const { archive, stateKey } = snapshot;
     // A save is not cut short by destroy() (its upload is waited for), only bounded by storeTimeoutMs.
     const saved = await this.#storeCall('saving', new AbortController().signal, (signal) =>
@@ -243,7 +248,9 @@ export class RemoteAuth extends AuthStrategy {
       createdAt: saved.createdAt.toISOString(),
       contentHash: archive.manifest.contentHash,
     });
-    this.host.emitSessionSaved({ bytes: archive.data.length, durationMs: Date.now() - started, generation: saved.generation });
+    const info = { bytes: archive.data.length, durationMs: Date.now() - started, generation: saved.generation };
+    this.log.debug({ session: this.sessionName, mode, settled: this.#settled, ...info }, 'backup stored');
+    this.host.emitSessionSaved(info);
     const first = !this.#savedThisRun;
     this.#savedThisRun = true;
     // Once localStorage is on disk, one more save makes the profile files complete on their own.
