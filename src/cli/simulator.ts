@@ -1,15 +1,18 @@
 import { WhatsAppSimulator } from '../simulator/index';
 import { intOption, parse, untilSignal } from './util';
 
-const USAGE = `usage: waweb simulator [--port N] [--admin-port N] [--state-file FILE] [--ref-interval-ms N] [--ref-rotations N]
+const USAGE = `usage: waweb simulator [--host ADDR] [--port N] [--admin-port N] [--state-file FILE] [--ref-interval-ms N] [--ref-rotations N]
 
 Starts a local WhatsApp Web (served as https://web.whatsapp.com to a Chromium
-launched with the printed flags) and its phone/admin HTTP API on loopback.`;
+launched with the printed flags) and its phone/admin HTTP API on loopback.
+With WAWEB_SIMULATOR_TOKEN set (16 characters or more) the phone API requires
+"Authorization: Bearer <token>", and --host may name an address beyond loopback.`;
 
 export async function runSimulator(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
     {
+      host: { type: 'string' },
       port: { type: 'string' },
       'admin-port': { type: 'string' },
       'state-file': { type: 'string' },
@@ -32,9 +35,12 @@ export async function runSimulator(argv: string[]): Promise<number> {
   if (refIntervalMs !== undefined) options.refIntervalMs = refIntervalMs;
   if (refRotations !== undefined) options.refRotations = refRotations;
   if (typeof values['state-file'] === 'string') options.stateFile = values['state-file'];
+  if (typeof values.host === 'string') options.host = values.host;
+  const token = process.env['WAWEB_SIMULATOR_TOKEN'];
+  if (token) options.adminToken = token;
 
   const sim = await WhatsAppSimulator.start(options);
-  console.log(`WhatsApp Web simulator listening on 127.0.0.1:${sim.port}`);
+  console.log(`WhatsApp Web simulator listening on ${options.host ?? '127.0.0.1'}:${sim.port}`);
   console.log(`  page:       ${sim.url}  (reached through the Chromium flags below)`);
   console.log(
     `  chromium:   ${sim
@@ -42,7 +48,8 @@ export async function runSimulator(argv: string[]): Promise<number> {
       .map((a) => JSON.stringify(a))
       .join(' ')}`,
   );
-  console.log(`  phone API:  ${sim.adminUrl ?? '(disabled)'}   e.g. curl ${sim.adminUrl ?? ''}/qr`);
+  const auth = token ? ' -H "Authorization: Bearer $WAWEB_SIMULATOR_TOKEN"' : '';
+  console.log(`  phone API:  ${sim.adminUrl ?? '(disabled)'}   e.g. curl${auth} ${sim.adminUrl ?? ''}/qr`);
   console.log(`  state:      ${options.stateFile ?? 'in memory'}`);
   console.log('Press Ctrl-C to stop.');
   const signal = await untilSignal();

@@ -4,6 +4,7 @@
  * other languages or processes. Bad input gets a 4xx that says what was wrong
  * and changes nothing.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimulatorError } from './errors';
@@ -120,8 +121,14 @@ const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
   ],
 ];
 
-export async function startAdminServer(sim: WhatsAppSimulator, host: string, port: number): Promise<AdminServer> {
+export async function startAdminServer(sim: WhatsAppSimulator, host: string, port: number, token?: string): Promise<AdminServer> {
+  const expected = token === undefined ? undefined : createHash('sha256').update(`Bearer ${token}`).digest();
   const server = createServer((req, res) => {
+    if (expected && !authorized(req, expected)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      reply(res, 401, { error: 'this phone API needs its token: Authorization: Bearer <token>' });
+      return;
+    }
     handle(sim, req, res).catch((err: unknown) => reply(res, 500, { error: String(err) }));
   });
   await new Promise<void>((resolve, reject) => {
@@ -143,6 +150,14 @@ export async function startAdminServer(sim: WhatsAppSimulator, host: string, por
       return closing;
     },
   };
+}
+
+/** Compares hashes of the header and the expected value: equal lengths, so a constant-time compare. */
+function authorized(req: IncomingMessage, expected: Buffer): boolean {
+  const given = createHash('sha256')
+    .update(req.headers.authorization ?? '')
+    .digest();
+  return timingSafeEqual(given, expected);
 }
 
 async function handle(sim: WhatsAppSimulator, req: IncomingMessage, res: ServerResponse): Promise<void> {

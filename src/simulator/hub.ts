@@ -13,7 +13,7 @@ import type { ServerFrame, WireMessage } from './protocol';
 import { remember, type AccountRecord, type DeviceRecord, type ServerState } from './state';
 import type { LinkedDevice, SimulatorEvents, SimulatorOptions } from './types';
 
-export type ResolvedOptions = Required<Omit<SimulatorOptions, 'stateFile'>> & { stateFile: string | undefined };
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'stateFile' | 'adminToken'>> & { stateFile: string | undefined };
 
 /** Emits a simulator event to the user's listeners (the facade's safe emit). */
 export type Emit = <K extends keyof SimulatorEvents>(event: K, ...args: SimulatorEvents[K]) => void;

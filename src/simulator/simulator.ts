@@ -61,12 +61,18 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   /** Starts a simulator. Ports default to ones the OS picks, so several can run at once. */
   static async start(options: SimulatorOptions = {}): Promise<WhatsAppSimulator> {
     const host = options.host ?? '127.0.0.1';
-    if (!isLoopback(host)) throw new SimulatorError(400, `the simulator listens on loopback only, got host ${host}`);
+    const token = options.adminToken;
+    if (token !== undefined && (typeof token !== 'string' || token.length < 16)) {
+      throw new SimulatorError(400, 'adminToken must be a string of at least 16 characters');
+    }
+    if (!isLoopback(host) && token === undefined) {
+      throw new SimulatorError(400, `the simulator listens on loopback only unless an adminToken protects its phone API (host ${host})`);
+    }
     const sim = new WhatsAppSimulator(options, await ServerState.load(options.stateFile));
     try {
       await sim.#server.listen();
       const { adminPort } = sim.#hub.options;
-      if (adminPort !== false) sim.#admin = await startAdminServer(sim, host, adminPort);
+      if (adminPort !== false) sim.#admin = await startAdminServer(sim, host, adminPort, token);
     } catch (err) {
       await sim.close();
       throw err;

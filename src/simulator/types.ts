@@ -4,10 +4,15 @@ import type { WireMessage } from './protocol';
 export interface SimulatorOptions {
   /** HTTPS port for the page. @default 0 (chosen by the OS) */
   port?: number;
-  /** Loopback address to listen on. @default '127.0.0.1' */
+  /** Address to listen on: loopback, unless `adminToken` is set. @default '127.0.0.1' */
   host?: string;
   /** Port of the phone/admin HTTP API; `false` starts none. @default 0 */
   adminPort?: number | false;
+  /**
+   * A secret the phone/admin API then requires on every request (`Authorization: Bearer <token>`), at
+   * least 16 characters. Needed to listen on any address other than loopback. @default none
+   */
+  adminToken?: string;
   /** JSON file that keeps accounts and linked devices across restarts. @default in memory */
   stateFile?: string;
   /** How often the QR reference rotates. @default 20000 */

@@ -87,10 +87,28 @@ test('two simulators at once do not interfere; close() twice is fine and frees t
   await expect(fetch(`http://127.0.0.1:${adminPortA}/health`)).rejects.toThrow();
 });
 
-test('a simulator refuses to listen beyond loopback', async () => {
+test('a simulator refuses to listen beyond loopback without an admin token, and a short token', async () => {
   const started = WhatsAppSimulator.start({ host: '0.0.0.0' });
   await expect(started).rejects.toBeInstanceOf(SimulatorError);
-  await expect(started).rejects.toMatchObject({ status: 400 });
+  await expect(started).rejects.toMatchObject({ status: 400, message: expect.stringContaining('adminToken') });
+  await expect(WhatsAppSimulator.start({ adminToken: 'short' })).rejects.toMatchObject({ status: 400 });
+});
+
+test('with an admin token the phone API answers only requests that carry it', async () => {
+  const token = 'a-long-enough-token-for-tests';
+  const sim = await WhatsAppSimulator.start({ adminToken: token });
+  sims.push(sim);
+  const health = (headers: Record<string, string> = {}): Promise<Response> => fetch(`${sim.adminUrl!}/health`, { headers });
+  const none = await health();
+  expect(none.status).toBe(401);
+  expect(none.headers.get('www-authenticate')).toBe('Bearer');
+  expect(((await none.json()) as { error: string }).error).not.toContain(token);
+  expect((await health({ authorization: 'Bearer wrong-token-of-some-length' })).status).toBe(401);
+  expect((await health({ authorization: token })).status).toBe(401);
+  expect((await health({ authorization: `Bearer ${token}` })).status).toBe(200);
+  // The phone's own operations go through the same door.
+  const qr = await fetch(`${sim.adminUrl!}/phones/15559990070/scan`, { method: 'POST', body: '{}' });
+  expect(qr.status).toBe(401);
 });
 
 test('adminPort: false starts no admin server', async () => {
