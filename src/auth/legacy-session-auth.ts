@@ -47,6 +47,7 @@ export class LegacySessionAuth extends AuthStrategy {
       if (typeof session !== 'object' || KEYS.some((k) => typeof session[k] !== 'string' || session[k] === '')) {
         throw new InvalidOptionError(`LegacySessionAuth: session must be an object with the string values ${KEYS.join(', ')}`);
       }
+      for (const key of KEYS) checkToken(key, session[key]);
       this.#session = {
         WABrowserId: session.WABrowserId,
         WASecretBundle: session.WASecretBundle,
@@ -90,5 +91,20 @@ export class LegacySessionAuth extends AuthStrategy {
 
   override rejection(): AuthFailureError {
     return new AuthFailureError('INVALID_SESSION', LEGACY_AUTH_FAILURE_MESSAGE);
+  }
+}
+
+/** The app keeps each token as JSON text; a real one is well under a kilobyte. */
+const MAX_TOKEN_CHARS = 16 * 1024;
+
+/** A token is data for the app's localStorage: JSON text of bounded size. Its value is never echoed. */
+function checkToken(key: string, value: string): void {
+  if (value.length > MAX_TOKEN_CHARS) {
+    throw new InvalidOptionError(`LegacySessionAuth: session.${key} is ${value.length} characters, more than ${MAX_TOKEN_CHARS}`);
+  }
+  try {
+    JSON.parse(value);
+  } catch {
+    throw new InvalidOptionError(`LegacySessionAuth: session.${key} is not JSON text (the app stores each token as JSON)`);
   }
 }

@@ -39,7 +39,8 @@ function isNavigationError(err: unknown): boolean {
 }
 
 /** Writes `items` into localStorage on a fresh load of the app (referrer `https://whatsapp.com/`) only. */
-function seedScript(items: Record<string, string>): string {
+/** @internal The script that writes `items` into a fresh load's localStorage (exported for tests). */
+export function seedScript(items: Record<string, string>): string {
   return `(() => {
     if (location.hostname !== 'web.whatsapp.com' || window.top !== window || document.referrer !== 'https://whatsapp.com/') return;
     const items = ${JSON.stringify(items)};
