@@ -78,3 +78,49 @@ test('SIGKILL before the login completes: disconnected(BROWSER_CLOSED) and no re
   await settle();
   expect(rejections.seen).toEqual([]);
 });
+
+test('the renderer crashing: disconnected(PAGE_CRASHED), the browser gone; the next initialize() restores without a QR', async () => {
+  const number = '15555000003';
+  await env.h.pair('renderer', number);
+  const c = await env.h.start({ options: { authStrategy: env.h.localAuth('renderer') } });
+  await c.until('ready');
+  const session = await c.client.pupPage!.createCDPSession();
+  void session.send('Page.crash').catch(() => undefined); // answers never come from a crashed renderer
+  const [reason] = await c.until('disconnected');
+  expect(reason).toBe('PAGE_CRASHED');
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
+
+  await c.client.initialize();
+  await c.until('ready', 2);
+  expect(c.count('qr')).toBe(0);
+  await c.client.sendMessage('15559990004@c.us', 'back after the renderer crash');
+  expect(
+    env.sim
+      .phone(number)
+      .sentMessages()
+      .map((m) => m.body),
+  ).toContain('back after the renderer crash');
+  await settle();
+  expect(rejections.seen).toEqual([]);
+});
+
+test('a second client on the same clientId and folder is refused at once (PROFILE_LOCKED); the first carries on', async () => {
+  const number = '15555000004';
+  await env.h.pair('twice', number);
+  const first = await env.h.start({ options: { authStrategy: env.h.localAuth('twice') } });
+  await first.until('ready');
+  const second = env.h.create({ options: { authStrategy: env.h.localAuth('twice') } });
+  const started = Date.now();
+  await expect(second.client.initialize()).rejects.toMatchObject({ code: 'PROFILE_LOCKED' });
+  const refusedAfterMs = Date.now() - started;
+  console.log(`second client on the same folder refused after ${refusedAfterMs} ms`);
+  expect(second.count('qr')).toBe(0);
+  expect(first.count('disconnected')).toBe(0);
+  await first.client.sendMessage('15559990004@c.us', 'still here');
+  expect(
+    env.sim
+      .phone(number)
+      .sentMessages()
+      .map((m) => m.body),
+  ).toContain('still here');
+});
