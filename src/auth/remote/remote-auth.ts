@@ -163,11 +163,7 @@ export class RemoteAuth extends AuthStrategy {
     };
   }
 
-  /**
-   * localStorage items the profile's files may lack (a backup taken before Chromium wrote them,
-   * restored here, or a run killed before it did): written back before the app starts. An
-   * unreadable snapshot is reported and dropped; the files alone may still hold the session.
-   */
+  /** localStorage items the profile's files may lack, written back before the app starts; an unreadable set is reported and dropped. */
   async #pendingLocalStorage(): Promise<Array<[string, string]> | undefined> {
     try {
       return await readLocalStorageSnapshot(this.userDataDir);
@@ -221,6 +217,8 @@ export class RemoteAuth extends AuthStrategy {
    */
   async #save(mode: SaveMode): Promise<void> {
     const started = Date.now();
+    const log = { session: this.sessionName, mode };
+    this.log.debug(log, 'backup: started');
     const taking = this.#snapshot(mode);
     this.#pageWork = taking.then(
       () => undefined,
@@ -232,16 +230,15 @@ export class RemoteAuth extends AuthStrategy {
     } finally {
       this.#pageWork = undefined;
     }
-    if (!snapshot) {
-      this.log.debug({ session: this.sessionName, mode }, 'backup skipped: not ready, or nothing changed');
-      return;
-    }
+    if (!snapshot) return this.log.debug(log, 'backup skipped: not ready, or nothing changed');
     const { archive, stateKey } = snapshot;
+    this.log.debug({ ...log, bytes: archive.data.length }, 'backup: archive made');
     // A save is not cut short by destroy() (its upload is waited for), only bounded by storeTimeoutMs.
     const saved = await this.#storeCall('saving', new AbortController().signal, (signal) =>
       this.store.save(this.sessionName, archive.data, { signal }),
     );
     this.#lastStateKey = stateKey;
+    this.log.debug({ ...log, generation: saved.generation }, 'backup: uploaded');
     await writeStamp(this.userDataDir, {
       sessionName: this.sessionName,
       generation: saved.generation,
@@ -249,7 +246,7 @@ export class RemoteAuth extends AuthStrategy {
       contentHash: archive.manifest.contentHash,
     });
     const info = { bytes: archive.data.length, durationMs: Date.now() - started, generation: saved.generation };
-    this.log.debug({ session: this.sessionName, mode, settled: this.#settled, ...info }, 'backup stored');
+    this.log.debug({ ...log, settled: this.#settled, ...info }, 'backup stored');
     this.host.emitSessionSaved(info);
     const first = !this.#savedThisRun;
     this.#savedThisRun = true;
