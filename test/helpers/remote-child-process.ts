@@ -32,6 +32,8 @@ export interface RemoteChild {
   count(type: Report['type']): number;
   /** The `nth` report of `type` (1-based), waiting for it; rejects early if the child exits first. */
   until<T extends Report['type']>(type: T, nth?: number, timeoutMs?: number): Promise<ReportOf<T>>;
+  /** The first report from index `from` on that `matches`, waiting for it; rejects early if the child exits first. */
+  when(matches: (r: Report) => boolean, from?: number, timeoutMs?: number): Promise<Report>;
   /** SIGKILL to the child's and Chromium's process groups; resolves with the pids that survived (none, normally). */
   killTree(): Promise<number[]>;
   /** Closes stdin (the child destroys its client and exits); kills the tree when it takes too long. */
@@ -84,6 +86,30 @@ export function spawnRemoteChild(config: RemoteChildConfig, options: { cwd: stri
   const describe = (): string =>
     `reports: ${reports.map((r) => r.type).join(' ')}; exit: ${JSON.stringify(exitInfo)}; stderr: ${stderr.slice(-1500)}`;
 
+  const waitFor = <R>(find: () => R | undefined, what: string, timeoutMs: number): Promise<R> =>
+    new Promise<R>((resolveWait, reject) => {
+      const check = (): void => {
+        const found = find();
+        if (found !== undefined) {
+          done();
+          resolveWait(found);
+        } else if (exitInfo) {
+          done();
+          reject(new Error(`child exited before ${what}; ${describe()}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`child did not report ${what} within ${timeoutMs} ms; ${describe()}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+
   let killing: Promise<number[]> | undefined;
   const handle: RemoteChild = {
     pid,
@@ -93,28 +119,11 @@ export function spawnRemoteChild(config: RemoteChildConfig, options: { cwd: stri
     stderr: () => stderr,
     count: (type) => reports.filter((r) => r.type === type).length,
     until<T extends Report['type']>(type: T, nth = 1, timeoutMs = 30_000): Promise<ReportOf<T>> {
-      return new Promise<ReportOf<T>>((resolveWait, reject) => {
-        const check = (): void => {
-          const found = reports.filter((r): r is ReportOf<T> => r.type === type)[nth - 1];
-          if (found) {
-            done();
-            resolveWait(found);
-          } else if (exitInfo) {
-            done();
-            reject(new Error(`child exited before report '${type}' #${nth}; ${describe()}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`child did not report '${type}' #${nth} within ${timeoutMs} ms; ${describe()}`));
-        }, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+      const of = (r: Report): r is ReportOf<T> => r.type === type;
+      return waitFor(() => reports.filter(of)[nth - 1], `report '${type}' #${nth}`, timeoutMs);
+    },
+    when(matches: (r: Report) => boolean, from = 0, timeoutMs = 30_000): Promise<Report> {
+      return waitFor(() => reports.slice(from).find(matches), 'the report waited for', timeoutMs);
     },
     killTree(): Promise<number[]> {
       killing ??= (async () => {

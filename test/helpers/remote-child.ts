@@ -9,7 +9,7 @@
  * Closing stdin makes it destroy the client and exit.
  */
 import { join } from 'node:path';
-import { Client, RemoteAuth, WawebError, type SessionSavedInfo, type SessionStore, type WwebjsStore } from '../../src/index';
+import { Client, RemoteAuth, WawebError, type Logger, type SessionSavedInfo, type SessionStore, type WwebjsStore } from '../../src/index';
 import { RemoteAuth as PluginRemoteAuth } from '../../src/wwebjs';
 import { chromiumForTests } from './chromium';
 import { cmdlineOf, processes } from './processes';
@@ -23,6 +23,8 @@ export interface RemoteChildConfig {
   chromiumArgs: string[];
   store: ChildStoreConfig;
   backupSyncIntervalMs?: number;
+  /** Report RemoteAuth's debug records (`{ type: 'log', msg }`), e.g. the phases of each backup. */
+  logAuth?: boolean;
 }
 
 export type ChildReport =
@@ -36,6 +38,8 @@ export type ChildReport =
   | { type: 'remote_session_saved'; bytes: number; durationMs: number; generation: number }
   | { type: 'error'; name: string; code: string | undefined; message: string }
   | { type: 'disconnected'; reason: string }
+  /** A record RemoteAuth logged (with `logAuth`). */
+  | { type: 'log'; msg: string; generation?: number }
   /** initialize() rejected. */
   | { type: 'fatal'; name: string; code: string | undefined; message: string };
 
@@ -81,7 +85,13 @@ function makeClient(config: RemoteChildConfig, store: SessionStore | WwebjsStore
     dataPath: config.dataPath,
     ...(config.backupSyncIntervalMs === undefined ? {} : { backupSyncIntervalMs: config.backupSyncIntervalMs }),
   };
-  if (config.client !== 'wwebjs') return new Client({ authStrategy: new RemoteAuth(options), puppeteer: { args: config.chromiumArgs } });
+  if (config.client !== 'wwebjs') {
+    return new Client({
+      authStrategy: new RemoteAuth(options),
+      puppeteer: { args: config.chromiumArgs },
+      ...(config.logAuth ? { logger: authReporter() } : {}),
+    });
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the unmodified whatsapp-web.js, loaded as a bot loads it
   const wwebjs = require('whatsapp-web.js') as typeof import('whatsapp-web.js');
   const { executablePath, args } = chromiumForTests(config.chromiumArgs);
@@ -90,6 +100,16 @@ function makeClient(config: RemoteChildConfig, store: SessionStore | WwebjsStore
     puppeteer: { executablePath, args },
     webVersionCache: { type: 'local', path: join(config.dataPath, '..', '.wwebjs_cache') },
   });
+}
+
+/** A logger that reports the records of RemoteAuth (the `waweb.auth` component) as `log` lines. */
+function authReporter(bindings: Record<string, unknown> = {}): Logger {
+  const at = (fields: Record<string, unknown>, msg: string): void => {
+    if ({ ...bindings, ...fields }['component'] !== 'waweb.auth') return;
+    const generation = fields['generation'];
+    report({ type: 'log', msg, ...(typeof generation === 'number' ? { generation } : {}) });
+  };
+  return { trace: at, debug: at, info: at, warn: at, error: at, child: (more) => authReporter({ ...bindings, ...more }) };
 }
 
 async function main(): Promise<void> {
