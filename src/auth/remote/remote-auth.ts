@@ -207,7 +207,9 @@ export class RemoteAuth extends AuthStrategy {
    * with the save's error.
    */
   saveNow(): Promise<void> {
-    return this.#backups.enqueue('live');
+    return this.#backups.enqueue('live').catch((err: unknown) => {
+      throw backupError(err, this.sessionName);
+    });
   }
 
   /**
