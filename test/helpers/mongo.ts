@@ -23,6 +23,10 @@ export interface MongoServer {
   kind: 'congo' | 'external';
   /** Stops the child server (or drops the suite's database on an external one). Safe to call twice. */
   stop(): Promise<void>;
+  /** A hang: the local server stops answering (SIGSTOP) with its connections open. */
+  freeze?(): void;
+  /** Ends the hang (SIGCONT). */
+  thaw?(): void;
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -129,11 +133,14 @@ async function startCongo(dbName: string): Promise<MongoServer> {
     uri: `mongodb://127.0.0.1:${port}`,
     dbName,
     kind: 'congo',
+    freeze: () => void (child.pid && process.kill(child.pid, 'SIGSTOP')),
+    thaw: () => void (child.pid && process.kill(child.pid, 'SIGCONT')),
     stop(): Promise<void> {
       if (!stopping) {
         stopping = (async () => {
           process.removeListener('exit', killOnExit);
           if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+          process.kill(child.pid, 'SIGCONT'); // a frozen server cannot handle SIGTERM
           const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
           process.kill(child.pid, 'SIGTERM');
           let timer: NodeJS.Timeout | undefined;

@@ -25,6 +25,10 @@ export interface PostgresServer {
   local: boolean;
   /** Stops the server and removes its folder. Safe to call twice. */
   stop(): Promise<void>;
+  /** An outage: stops the server (connections refused) and keeps its data (local servers only). */
+  pause?(): Promise<void>;
+  /** Ends the outage: the same server, data and port again. */
+  resume?(): Promise<void>;
 }
 
 function findBinDir(): string {
@@ -132,9 +136,12 @@ export async function startPostgres(): Promise<PostgresServer> {
     }
 
     let stopping: Promise<void> | undefined;
+    const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c full_page_writes=off`;
     return {
       connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`,
       local: true,
+      pause: () => run(pgCtl, ['-D', dataDir, '-m', 'fast', '-w', 'stop']),
+      resume: () => run(pgCtl, ['-D', dataDir, '-l', path.join(dir, 'server.log'), '-o', serverOptions, '-w', '-t', '60', 'start']),
       stop(): Promise<void> {
         if (!stopping) {
           stopping = (async () => {
