@@ -1,11 +1,13 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkProfileLock } from '../browser/profile-lock';
+import { WawebError } from '../errors';
 import { assertClientId } from '../util/client-id';
 import { assertOwnUserDataDir, resolveDataPath } from './profile-options';
-import type { SessionArchive } from '../archive';
+import { APP_ORIGIN, readLocalStorageSnapshot, removeLocalStorageSnapshot, type SessionArchive } from '../archive';
+import { localStorageRestoreScript } from '../browser/init-scripts';
 import { AGGRESSIVE_FLUSH_FLAG } from './remote/flush';
-import { AuthStrategy, type BrowserPlan, type LaunchRequest } from './strategy';
+import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from './strategy';
 import { exportLiveProfile } from './transfer';
 import { warnIfExposed } from '../util/private-folder';
 
@@ -44,8 +46,24 @@ export class LocalAuth extends AuthStrategy {
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     await warnIfExposed(this.userDataDir, [this.dataPath]);
     await checkProfileLock(this.userDataDir);
+    // A folder imported from a backup taken at `ready` may hold localStorage items its files lack.
+    const pending = await readLocalStorageSnapshot(this.userDataDir).catch(async (err: unknown) => {
+      // Unreadable: reported and dropped; the profile's files alone may still hold the session.
+      if (err instanceof WawebError) this.host.emitError(err);
+      await removeLocalStorageSnapshot(this.userDataDir);
+      return undefined;
+    });
     // localStorage reaches disk within about a second, so exportSession() need not wait long.
-    return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG] };
+    return {
+      userDataDir: this.userDataDir,
+      args: [AGGRESSIVE_FLUSH_FLAG],
+      ...(pending ? { initScripts: [localStorageRestoreScript(APP_ORIGIN, pending)] } : {}),
+    };
+  }
+
+  /** A clean close wrote all of localStorage to disk: the items left for a start are no longer needed. */
+  override async afterBrowserClosed(info: BrowserClosedInfo): Promise<void> {
+    if (info.clean && !info.loggedOut) await removeLocalStorageSnapshot(this.userDataDir);
   }
 
   /** An archive of the live session (localStorage flushed first), for your own storage. */

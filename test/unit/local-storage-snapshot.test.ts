@@ -16,6 +16,7 @@ import {
 } from '../../src/archive';
 import { localStorageRestoreScript } from '../../src/browser/init-scripts';
 import { ErrorCode } from '../../src/errors';
+import { importSession, LocalAuth } from '../../src/index';
 
 const IDB = 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb';
 
@@ -140,5 +141,29 @@ describe('localStorageRestoreScript', () => {
     const frame = page('https://web.whatsapp.com', false);
     frame.run(script);
     expect(frame.local.size).toBe(0);
+  });
+});
+
+describe('a backup taken at ready, imported into a LocalAuth folder', () => {
+  test('LocalAuth writes the carried items back on start, and drops them after a clean close', async () => {
+    const root = await profile();
+    const archive = await createSessionArchive(root, { clientId: 'snap', localStorage: async () => ITEMS });
+    const dataPath = path.join(tmp, 'auth');
+    await importSession({ localAuth: { dataPath, clientId: 'bot' } }, archive);
+    const auth = new LocalAuth({ clientId: 'bot', dataPath });
+    const errors: unknown[] = [];
+    auth.setup({ page: () => undefined, emitSessionSaved: () => undefined, emitError: (e) => void errors.push(e) });
+    const plan = await auth.beforeBrowserInitialized({});
+    expect(plan.initScripts).toHaveLength(1);
+    expect(plan.initScripts![0]).toContain(JSON.stringify(ITEMS));
+    await auth.afterBrowserClosed({ clean: true, loggedOut: false });
+    expect(await readLocalStorageSnapshot(auth.userDataDir)).toBeUndefined();
+    expect((await auth.beforeBrowserInitialized({})).initScripts).toBeUndefined();
+
+    // An unreadable set of items is reported and dropped; the start goes on.
+    await fsp.writeFile(path.join(auth.userDataDir, ...LOCAL_STORAGE_SNAPSHOT.split('/')), '{');
+    expect((await auth.beforeBrowserInitialized({})).initScripts).toBeUndefined();
+    expect(errors).toEqual([expect.objectContaining({ code: ErrorCode.ARCHIVE_CORRUPT })]);
+    expect(await readLocalStorageSnapshot(auth.userDataDir)).toBeUndefined();
   });
 });
