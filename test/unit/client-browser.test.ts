@@ -75,6 +75,13 @@ describe('mergeArgs', () => {
     expect(resolveArgs({}, 'UA/1', '/usr/bin/chromium')).not.toContain('--accept-lang=en-US,en');
     const french = resolveArgs({ args: ['--lang=fr'] }, 'UA/1', shell);
     expect(french.filter((a) => a.startsWith('--accept-lang') || a.startsWith('--lang'))).toEqual(['--lang=fr']);
+    // The lean flags stay, and merge with the defaults' --disable-features into one flag.
+    expect(french).toContain('--renderer-process-limit=1');
+    const features = french.filter((a) => a.startsWith('--disable-features='));
+    expect(features).toHaveLength(1);
+    expect(features[0]).toContain('SpareRendererForSitePerProcess');
+    expect(features[0]).toContain('WebUIOmniboxPopup');
+    expect(resolveArgs({}, 'UA/1', '/usr/bin/chromium')).not.toContain('--renderer-process-limit=1');
   });
 });
 
