@@ -5,7 +5,7 @@ import { BrowserNotFoundError, InvalidOptionError } from '../errors';
 /**
  * Which Chromium build serves a session:
  * - `headless-shell`: Debian's `chromium-headless-shell` (the same Chromium without the
- *   browser UI): about 40 % less memory per session and a faster start, headless only;
+ *   browser UI): about half the memory per session (with the lean flags) and a faster start, headless only;
  * - `full`: the full `chromium`, the only choice for a visible window (`headless: false`);
  * - `auto` (the default): the headless shell when it is installed and the browser is
  *   headless, the full build otherwise.
