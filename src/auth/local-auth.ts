@@ -1,11 +1,10 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { checkProfileLock } from '../browser/profile-lock';
 import { WawebError } from '../errors';
 import { assertClientId } from '../util/client-id';
-import { assertOwnUserDataDir, resolveDataPath } from './profile-options';
-import { APP_ORIGIN, readLocalStorageSnapshot, removeLocalStorageSnapshot, type SessionArchive } from '../archive';
-import { localStorageRestoreScript } from '../browser/init-scripts';
+import { assertOwnUserDataDir, localAuthFolder, resolveDataPath } from './profile-options';
+import { removeLocalStorageSnapshot, type SessionArchive } from '../archive';
+import { readPendingItems, writeBackPlan } from './pending-items';
 import { AGGRESSIVE_FLUSH_FLAG } from './remote/flush';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from './strategy';
 import { exportLiveProfile } from './transfer';
@@ -37,7 +36,7 @@ export class LocalAuth extends AuthStrategy {
     super();
     this.clientId = assertClientId(options.clientId);
     this.dataPath = resolveDataPath(options.dataPath);
-    this.userDataDir = join(this.dataPath, this.clientId === undefined ? 'session' : `session-${this.clientId}`);
+    this.userDataDir = localAuthFolder({ dataPath: this.dataPath, clientId: this.clientId });
     this.#rmMaxRetries = options.rmMaxRetries ?? 4;
   }
 
@@ -47,18 +46,11 @@ export class LocalAuth extends AuthStrategy {
     await warnIfExposed(this.userDataDir, [this.dataPath]);
     await checkProfileLock(this.userDataDir);
     // A folder imported from a backup taken at `ready` may hold localStorage items its files lack.
-    const pending = await readLocalStorageSnapshot(this.userDataDir).catch(async (err: unknown) => {
-      // Unreadable: reported and dropped; the profile's files alone may still hold the session.
+    const pending = await readPendingItems(this.userDataDir, (err) => {
       if (err instanceof WawebError) this.host.emitError(err);
-      await removeLocalStorageSnapshot(this.userDataDir);
-      return undefined;
     });
     // localStorage reaches disk within about a second, so exportSession() need not wait long.
-    return {
-      userDataDir: this.userDataDir,
-      args: [AGGRESSIVE_FLUSH_FLAG],
-      ...(pending ? { initScripts: [localStorageRestoreScript(APP_ORIGIN, pending)] } : {}),
-    };
+    return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG], ...writeBackPlan(pending) };
   }
 
   /** A clean close wrote all of localStorage to disk: the items left for a start are no longer needed. */

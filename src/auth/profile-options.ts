@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InvalidOptionError } from '../errors';
+import { assertClientId } from '../util/client-id';
 
 /** The folder that holds a strategy's session folders: `dataPath` resolved, `.wwebjs_auth` by default. */
 export function resolveDataPath(dataPath: unknown): string {
@@ -19,4 +20,10 @@ export function assertOwnUserDataDir(requested: string | undefined, userDataDir:
       `puppeteer.userDataDir (${requested}) contradicts ${strategy}, which keeps this session in ${userDataDir}; drop one of them`,
     );
   }
+}
+
+/** LocalAuth's profile folder: `<dataPath>/session-<clientId>` (`session` without an id), the whatsapp-web.js layout. */
+export function localAuthFolder(options: { dataPath?: string | undefined; clientId?: string | undefined }): string {
+  const clientId = assertClientId(options.clientId);
+  return join(resolveDataPath(options.dataPath), clientId === undefined ? 'session' : `session-${clientId}`);
 }

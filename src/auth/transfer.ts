@@ -11,9 +11,8 @@ import { createSessionArchive, extractSessionArchive, readArchiveFile, type Arch
 import { profileInUse } from '../browser/profile-lock';
 import { ArchiveError, ErrorCode, InvalidOptionError, NotReadyError } from '../errors';
 import type { SessionStore, StoredGeneration } from '../stores/types';
-import { assertClientId } from '../util/client-id';
-import { resolveDataPath } from './profile-options';
-import { FLUSH_BARRIER_KEY, waitForLocalStorageValue } from './remote/flush';
+import { localAuthFolder } from './profile-options';
+import { passFlushBarrier } from './remote/flush';
 import { exists } from './remote/restore';
 import type { SessionPage } from './strategy';
 
@@ -34,14 +33,7 @@ export async function exportLiveProfile(
   options: ExportLiveOptions,
 ): Promise<SessionArchive> {
   if (!page) throw new NotReadyError('exportSession() needs the session open in a page');
-  const barrier = `${Date.now()}-${randomBytes(12).toString('hex')}`;
-  await page.setLocalStorageItem(FLUSH_BARRIER_KEY, barrier);
-  const timeoutMs = options.flushTimeoutMs ?? 30_000;
-  await waitForLocalStorageValue(profileDir, barrier, {
-    timeoutMs,
-    timeoutOption: 'flushTimeoutMs',
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  await passFlushBarrier(page, profileDir, { timeoutMs: options.flushTimeoutMs ?? 30_000, signal: options.signal });
   return createSessionArchive(profileDir, { clientId: options.clientId, tempDir: options.tempDir });
 }
 
@@ -124,11 +116,6 @@ export interface ExportedSession {
   data: Buffer;
   /** `null` for archives made by whatsapp-web.js. */
   manifest: ArchiveManifest | null;
-}
-
-function localAuthFolder(target: { dataPath?: string; clientId?: string }): string {
-  const clientId = assertClientId(target.clientId);
-  return join(resolveDataPath(target.dataPath), clientId === undefined ? 'session' : `session-${clientId}`);
 }
 
 /** The archive's manifest, after extracting it into a scratch folder (which checks every file against it). */

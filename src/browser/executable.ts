@@ -26,9 +26,9 @@ const FULL_NAMES: readonly string[] = ['chromium', 'chromium-browser', 'google-c
 
 export interface FindChromiumOptions {
   /** @default the `WAWEB_CHROMIUM` environment variable, else 'auto' */
-  build?: ChromiumBuild;
+  build?: ChromiumBuild | undefined;
   /** The launch's `headless` option: a visible browser needs the full build. @default true */
-  headless?: boolean | 'shell';
+  headless?: boolean | 'shell' | undefined;
   env?: NodeJS.ProcessEnv;
 }
 

@@ -22,6 +22,8 @@ export interface LaunchedBrowser {
   owned: boolean;
   /** Chromium's process id when waweb launched it. */
   pid: number | undefined;
+  /** `browser.version()`, e.g. `HeadlessChrome/156.0.8078.108`. */
+  version: string;
   /** With a user agent: the client hints to go with it (see `fullBuildClientHints`). */
   clientHints: Protocol.Emulation.UserAgentMetadata | undefined;
 }
@@ -64,9 +66,10 @@ export interface LaunchChoices {
   build?: ChromiumBuild | undefined;
 }
 
-async function clientHintsFor(browser: Browser, userAgent: string | undefined): Promise<Protocol.Emulation.UserAgentMetadata | undefined> {
-  if (userAgent === undefined) return undefined;
-  return fullBuildClientHints(await browser.version());
+/** What `launchBrowser` learns of the browser once it runs: its version, and the client hints to go with `userAgent`. */
+async function identify(browser: Browser, userAgent: string | undefined): Promise<Pick<LaunchedBrowser, 'version' | 'clientHints'>> {
+  const version = await browser.version();
+  return { version, clientHints: userAgent === undefined ? undefined : fullBuildClientHints(version) };
 }
 
 /** Launches Chromium (or connects to a running one) and returns its first page. */
@@ -84,16 +87,13 @@ export async function launchBrowser(options: PuppeteerOptions, choices: LaunchCh
     }
     try {
       const page = await browser.newPage();
-      return { browser, page, owned: false, pid: undefined, clientHints: await clientHintsFor(browser, userAgent) };
+      return { browser, page, owned: false, pid: undefined, ...(await identify(browser, userAgent)) };
     } catch (err) {
       await browser.disconnect().catch(() => undefined);
       throw new BrowserError('connected to the browser but could not open a page in it', { cause: err });
     }
   }
-  const executablePath = findChromium(options.executablePath, {
-    ...(choices.build === undefined ? {} : { build: choices.build }),
-    ...(options.headless === undefined ? {} : { headless: options.headless }),
-  });
+  const executablePath = findChromium(options.executablePath, { build: choices.build, headless: options.headless });
   const { browserWSEndpoint: _ws, browserURL: _url, args: _args, ...launchOptions } = options;
   let browser: Browser;
   try {
@@ -123,7 +123,7 @@ export async function launchBrowser(options: PuppeteerOptions, choices: LaunchCh
     const pid = browser.process()?.pid;
     // The headless shell does not mark its profile in use as full Chromium does: waweb marks it.
     if (launchOptions.userDataDir !== undefined && pid !== undefined) await claimProfileLock(launchOptions.userDataDir, pid);
-    return { browser, page, owned: true, pid, clientHints: await clientHintsFor(browser, userAgent) };
+    return { browser, page, owned: true, pid, ...(await identify(browser, userAgent)) };
   } catch (err) {
     await closeBrowser(browser, browser.process()?.pid);
     if (err instanceof ProfileLockedError) throw err;

@@ -225,7 +225,7 @@ export class Client extends ClientApi {
     if (plan.userDataDir !== undefined) launchOptions.userDataDir = plan.userDataDir;
     if (plan.args !== undefined) launchOptions.args = [...(launchOptions.args ?? []), ...plan.args];
     const launched = await launchBrowser(launchOptions, { userAgent, build: this.options.chromium });
-    this.log.info({ pid: launched.pid, owned: launched.owned, version: await launched.browser.version() }, 'browser started');
+    this.log.info({ pid: launched.pid, owned: launched.owned, version: launched.version }, 'browser started');
     if (abort.signal.aborted) {
       if (launched.owned) await closeBrowser(launched.browser, launched.pid);
       else await launched.browser.disconnect().catch(() => undefined);

@@ -44,9 +44,6 @@ export function checkLaunchable(options: ClientOptions, strategy: AuthStrategy):
     );
   }
   if (!connecting) {
-    findChromium(puppeteerOptions.executablePath, {
-      ...(options.chromium === undefined ? {} : { build: options.chromium }),
-      ...(puppeteerOptions.headless === undefined ? {} : { headless: puppeteerOptions.headless }),
-    });
+    findChromium(puppeteerOptions.executablePath, { build: options.chromium, headless: puppeteerOptions.headless });
   }
 }

@@ -7,7 +7,7 @@
  * What it covers: the blobs in the store. Not the live Chromium profile, which Chromium needs in
  * clear (RemoteAuth and LocalAuth keep it in folders only the user can read).
  */
-import { EncryptionError, ErrorCode, StoreError } from '../errors';
+import { EncryptionError, ErrorCode } from '../errors';
 import {
   decryptEnvelope,
   ENVELOPE_OVERHEAD,
@@ -18,6 +18,7 @@ import {
   type EncryptionKey,
   type KeyRing,
 } from '../util/encryption';
+import { dataTooLarge } from './internal';
 import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
 export interface EncryptedStoreOptions {
@@ -74,9 +75,8 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
       throw new EncryptionError(ErrorCode.DECRYPTION_FAILED, `${what} is not encrypted (plaintext: 'read' accepts such generations)`);
     }
     const data = decryptEnvelope(this.#ring, loaded.data, sessionId, what);
-    if (maxBytes !== undefined && data.length > maxBytes) {
-      throw new StoreError(`${what} is ${data.length} bytes, more than maxBytes (${maxBytes})`, { code: ErrorCode.DATA_TOO_LARGE });
-    }
+    if (maxBytes !== undefined && data.length > maxBytes)
+      throw dataTooLarge('EncryptedStore', sessionId, loaded.generation, data.length, maxBytes);
     return { ...loaded, data, bytes: data.length };
   }
 

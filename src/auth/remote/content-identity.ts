@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { combineDigests, type FileDigest } from '../../archive';
 import { isErrno } from '../../util/errno';
 
-/** A key that changes exactly when localStorage `entries` or the profile's IndexedDB files do. */
-export async function sessionContentKey(userDataDir: string, entries: ReadonlyArray<[string, string]>): Promise<string> {
+/** A key that changes exactly when localStorage (its `localStorageKey`) or the profile's IndexedDB files do. */
+export async function sessionContentKey(userDataDir: string, itemsKey: string): Promise<string> {
   const digests: FileDigest[] = [];
   await digestFiles(join(userDataDir, 'Default', 'IndexedDB'), 'Default/IndexedDB', digests);
-  return `${localStorageKey(entries)}:${combineDigests(digests)}`;
+  return `${itemsKey}:${combineDigests(digests)}`;
 }
 
 /** A key that changes exactly when the localStorage `entries` do (in any order). */

@@ -148,14 +148,14 @@ function watchForValue(profileDir: string, dir: string, value: string, recheckMs
 export async function passFlushBarrier(
   web: SessionPage,
   profileDir: string,
-  options: { timeoutMs: number; signal: AbortSignal; abortMessage: string },
+  options: { timeoutMs: number; signal?: AbortSignal | undefined; abortMessage?: string },
 ): Promise<void> {
   const barrier = `${Date.now()}-${randomBytes(12).toString('hex')}`;
   await abortable(web.setLocalStorageItem(FLUSH_BARRIER_KEY, barrier), options.signal, options.abortMessage);
   await waitForLocalStorageValue(profileDir, barrier, {
     timeoutMs: options.timeoutMs,
     timeoutOption: 'flushTimeoutMs',
-    signal: options.signal,
-    abortMessage: options.abortMessage,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.abortMessage === undefined ? {} : { abortMessage: options.abortMessage }),
   });
 }

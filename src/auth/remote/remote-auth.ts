@@ -19,17 +19,14 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  APP_ORIGIN,
   archiveTempOwner,
   createSessionArchive,
-  readLocalStorageSnapshot,
   removeLocalStorageSnapshot,
   writeLocalStorageSnapshot,
   resolveArchiveLimits,
   type ArchiveLimits,
   type SessionArchive,
 } from '../../archive';
-import { localStorageRestoreScript } from '../../browser/init-scripts';
 import { checkProfileLock } from '../../browser/profile-lock';
 import { AbortError, InvalidOptionError } from '../../errors';
 import { fromWwebjsStore } from '../../stores/wwebjs-adapter';
@@ -47,6 +44,7 @@ import { backupError, isWwebjsStore, storeCall, throwIfAborted } from './helpers
 import type { RemoteAuthOptions } from './options';
 import { exists, recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
 import { readStamp, writeStamp } from './stamp';
+import { readPendingItems, writeBackPlan } from '../pending-items';
 import { exportLiveProfile } from '../transfer';
 
 export type { RemoteAuthOptions };
@@ -154,24 +152,9 @@ export class RemoteAuth extends AuthStrategy {
     }
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     await warnIfExposed(this.userDataDir, [this.dataPath]);
-    const pending = await this.#pendingLocalStorage();
+    const pending = await readPendingItems(this.userDataDir, (err) => this.host.emitError(backupError(err, this.sessionName)));
     if (pending) this.log.debug({ ...log, items: pending.length }, 'localStorage items to write back before the app starts');
-    return {
-      userDataDir: this.userDataDir,
-      args: [AGGRESSIVE_FLUSH_FLAG],
-      ...(pending ? { initScripts: [localStorageRestoreScript(APP_ORIGIN, pending)] } : {}),
-    };
-  }
-
-  /** localStorage items the profile's files may lack, written back before the app starts; an unreadable set is reported and dropped. */
-  async #pendingLocalStorage(): Promise<Array<[string, string]> | undefined> {
-    try {
-      return await readLocalStorageSnapshot(this.userDataDir);
-    } catch (err) {
-      this.host.emitError(backupError(err, this.sessionName));
-      await removeLocalStorageSnapshot(this.userDataDir);
-      return undefined;
-    }
+    return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG], ...writeBackPlan(pending) };
   }
 
   #storeCall<T>(what: string, signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -285,12 +268,11 @@ export class RemoteAuth extends AuthStrategy {
     // files alone hold the session, as whatsapp-web.js's RemoteAuth needs. Later ones are skipped
     // when nothing changed, and wait for the barrier only when localStorage changed since it last passed.
     const settling = this.#savedThisRun && !this.#settled;
-    const before = await readItems();
-    if (settling) await this.#barrier(web, signal, aborted, localStorageKey(before));
-    const stateKey = await sessionContentKey(this.userDataDir, settling ? await readItems() : before);
+    const itemsKey = localStorageKey(await readItems());
+    if (settling) await this.#barrier(web, signal, aborted, itemsKey);
+    const stateKey = await sessionContentKey(this.userDataDir, settling ? localStorageKey(await readItems()) : itemsKey);
     if (!settling && stateKey === this.#lastStateKey) return null;
-    const itemsKey = localStorageKey(before);
-    if (this.#savedThisRun && !settling && itemsKey !== this.#flushedItems) await this.#barrier(web, signal, aborted, itemsKey);
+    if (this.#settled && !settling && itemsKey !== this.#flushedItems) await this.#barrier(web, signal, aborted, itemsKey);
     let items: Array<[string, string]> = [];
     const archive = await createSessionArchive(this.userDataDir, {
       clientId: this.clientId ?? this.sessionName,
