@@ -38,6 +38,27 @@ const layerZones = [
     ['auth', 'client', 'web', 'browser', 'stores', 'archive', 'cli', 'simulator'],
     'util/ holds primitives every part may use',
   ),
+  ...forbid(
+    'leases',
+    ['auth', 'client', 'web', 'browser', 'stores', 'archive', 'cli', 'simulator', 'manager', 'serve'],
+    'leases speak rows and documents: no store, session or client',
+  ),
+  ...forbid(
+    'manager',
+    ['web', 'browser', 'archive', 'cli', 'simulator', 'serve'],
+    'the manager composes clients, stores and leases; it knows no page and no web app',
+  ),
+  ...forbid(
+    'serve',
+    ['auth', 'client', 'web', 'browser', 'stores', 'archive', 'cli', 'simulator', 'leases'],
+    'the dashboard sees sessions only through the SessionManager',
+  ),
+  ...['client', 'auth', 'web', 'stores', 'browser', 'archive', 'simulator', 'util', 'leases'].flatMap((part) =>
+    forbid(part, ['manager', 'serve'], 'nothing below the manager depends on it or on the dashboard'),
+  ),
+  ...['client', 'auth', 'web', 'stores', 'browser', 'archive', 'simulator', 'util'].flatMap((part) =>
+    forbid(part, ['leases'], 'only the manager uses leases'),
+  ),
   {
     target: './src/testing',
     from: './src',
@@ -50,8 +71,8 @@ const layerZones = [
     except: ['./wwebjs', './index.ts'],
     message: 'waweb/wwebjs uses only the public surface: src/index.ts',
   },
-  ...['client', 'auth', 'web', 'stores', 'browser', 'archive', 'cli', 'simulator', 'util', 'testing'].flatMap((part) =>
-    forbid(part, ['wwebjs'], 'waweb/wwebjs is an entry of its own: nothing inside waweb depends on it'),
+  ...['client', 'auth', 'web', 'stores', 'browser', 'archive', 'cli', 'simulator', 'util', 'testing', 'leases', 'manager', 'serve'].flatMap(
+    (part) => forbid(part, ['wwebjs'], 'waweb/wwebjs is an entry of its own: nothing inside waweb depends on it'),
   ),
   {
     target: './src/cli',

@@ -29,6 +29,8 @@ export const ErrorCode = {
   SIMULATOR: 'SIMULATOR',
   ENCRYPTION_KEY: 'ENCRYPTION_KEY',
   DECRYPTION_FAILED: 'DECRYPTION_FAILED',
+  LEASE_LOST: 'LEASE_LOST',
+  FENCED: 'FENCED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -211,5 +213,26 @@ export function errorMessage(err: unknown): string {
 export class EncryptionError extends WawebError {
   constructor(code: typeof ErrorCode.ENCRYPTION_KEY | typeof ErrorCode.DECRYPTION_FAILED, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
+  }
+}
+
+/**
+ * Single ownership of a session across workers: `LEASE_LOST` (this worker's lease was taken over,
+ * released or could not be renewed before it expired: the worker stops that session itself),
+ * `FENCED` (a store refused a save carrying a fencing token older than one it has seen: a newer
+ * owner exists, and the stale owner's copy must not replace its backups).
+ */
+export class LeaseError extends WawebError {
+  /** The session the lease is for. */
+  readonly sessionId: string;
+
+  constructor(
+    code: typeof ErrorCode.LEASE_LOST | typeof ErrorCode.FENCED,
+    sessionId: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.sessionId = sessionId;
   }
 }

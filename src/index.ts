@@ -68,8 +68,22 @@ export {
   NotReadyError,
   ClientClosedError,
   EncryptionError,
+  LeaseError,
 } from './errors';
 export type { AuthFailureReason, RestoreAttempt, StoreErrorCode } from './errors';
+
+export { SessionManager } from './manager/session-manager';
+export { MANAGED_STATES } from './manager/types';
+export type {
+  ManagedState,
+  ManagedSessionInfo,
+  ManagedRemoteAuthOptions,
+  SessionManagerOptions,
+  SessionManagerEvents,
+  SessionReadyInfo,
+} from './manager/types';
+export { PostgresLeases, MongoLeases } from './leases';
+export type { Lease, LeaseBackend, LeaseRecord, WorkerRecord, PostgresLeasesOptions, MongoLeasesOptions } from './leases';
 
 export {
   FileStore,
@@ -85,6 +99,7 @@ export {
   isValidSessionId,
   EncryptedStore,
   encryptStore,
+  withFence,
 } from './stores';
 export {
   ENCRYPTION_KEYS_ENV,
@@ -102,6 +117,7 @@ export type {
   StoredGeneration,
   LoadedSession,
   LoadOptions,
+  SaveOptions,
   StoreCallOptions,
   FileStoreOptions,
   MongoStoreOptions,

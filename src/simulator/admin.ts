@@ -20,6 +20,7 @@ type Handler = (sim: WhatsAppSimulator, params: string[], body: Record<string, u
 const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
   ['GET', /^\/health$/, () => ({ ok: true })],
   ['GET', /^\/qr$/, (sim) => ({ qr: sim.pendingQrCodes() })],
+  ['GET', /^\/overlaps$/, (sim) => ({ overlaps: sim.overlaps() })],
   ['GET', /^\/phones\/([^/]+)\/devices$/, (sim, [n]) => ({ devices: sim.phone(n ?? '').devices() })],
   ['POST', /^\/phones\/([^/]+)\/scan$/, async (sim, [n], b) => ({ device: await sim.phone(n ?? '').scan(b['qr'] as string) })],
   [

@@ -5,7 +5,7 @@
  * device, and log a device's pages out when it is unlinked.
  */
 import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
-import { ELSEWHERE, type Connection, type SimulatorHub } from './hub';
+import type { Connection, SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
 import {
   LEGACY_TOKEN_KEYS,
@@ -48,9 +48,7 @@ export class DeviceConnections {
         return;
       case 'takeover': {
         if (!conn.deviceId) return;
-        const active = hub.active.get(conn.deviceId);
-        if (active && active !== ELSEWHERE && active !== conn) hub.send(active, { t: 'conflict' });
-        hub.active.set(conn.deviceId, conn);
+        hub.activate(conn.deviceId, hub.state.findDevice(conn.deviceId)?.account.number ?? '', conn);
         hub.send(conn, { t: 'takeover-ok' });
         return;
       }
@@ -206,10 +204,8 @@ export class DeviceConnections {
   /** A login the server accepted: this page is now the device's active one (any other gets CONFLICT). */
   async #accept(conn: Connection, account: AccountRecord, device: DeviceRecord): Promise<void> {
     const hub = this.#hub;
-    const previous = hub.active.get(device.id);
-    if (previous && previous !== ELSEWHERE && previous !== conn) hub.send(previous, { t: 'conflict' });
     conn.deviceId = device.id;
-    hub.active.set(device.id, conn);
+    hub.activate(device.id, account.number, conn);
     device.lastSeenAt = new Date().toISOString();
     await hub.state.save();
     const offline = account.offline[device.id] ?? [];

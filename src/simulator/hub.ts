@@ -11,7 +11,7 @@ import { SimulatorError } from './errors';
 import { MediaServer } from './media';
 import type { ServerFrame, WireMessage } from './protocol';
 import { remember, type AccountRecord, type DeviceRecord, type ServerState } from './state';
-import type { LinkedDevice, SimulatorEvents, SimulatorOptions } from './types';
+import type { LinkedDevice, SessionOverlap, SimulatorEvents, SimulatorOptions } from './types';
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'stateFile' | 'adminToken'>> & { stateFile: string | undefined };
 
@@ -66,6 +66,8 @@ export class SimulatorHub {
   readonly expiredRefs = new Set<string>();
   /** Pairing codes a page asked for, and the phone number it asked for. */
   readonly codes = new Map<string, { conn: Connection; phone: string }>();
+  /** Every moment a device was logged in on a second page while a first one still held it. */
+  readonly overlaps: SessionOverlap[] = [];
   /** Page connections still to refuse. */
   refuse = 0;
   /** How long to hold the next page connection before answering it. */
@@ -144,6 +146,23 @@ export class SimulatorHub {
   clearTimers(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+  }
+
+  /**
+   * `conn` becomes the page holding `deviceId`. A previous page whose socket is still open is told
+   * CONFLICT, and the moment is recorded: two browsers held the session.
+   */
+  activate(deviceId: string, phone: string, conn: Connection): void {
+    const previous = this.active.get(deviceId);
+    if (previous && previous !== ELSEWHERE && previous !== conn) {
+      if (previous.ws.readyState === previous.ws.OPEN) {
+        const overlap = { deviceId, phone, at: new Date().toISOString() };
+        this.overlaps.push(overlap);
+        this.emit('overlap', overlap);
+      }
+      this.send(previous, { t: 'conflict' });
+    }
+    this.active.set(deviceId, conn);
   }
 
   /** The connection a device is active on, unless it is offline or open elsewhere. */

@@ -3,6 +3,6 @@
  * tests of waweb, whatsapp-web.js or any client that drives the real page.
  */
 export { WhatsAppSimulator, SimulatedPhone, SIMULATED_HOST, parseQrText } from './simulator';
-export type { SimulatorOptions, LinkedDevice, SimulatorEvents } from './simulator';
+export type { SimulatorOptions, LinkedDevice, SimulatorEvents, SessionOverlap } from './simulator';
 export { SimulatorError } from './errors';
 export type { WireMessage, WireWid } from './protocol';

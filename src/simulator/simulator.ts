@@ -22,11 +22,11 @@ import { PhoneOperations } from './phone';
 import { SimulatedPhone } from './simulated-phone';
 import { isLoopback, PageServer } from './server';
 import { assertPhoneNumber, ServerState } from './state';
-import type { SimulatorEvents, SimulatorOptions } from './types';
+import type { SessionOverlap, SimulatorEvents, SimulatorOptions } from './types';
 
 export { SimulatedPhone } from './simulated-phone';
 export { parseQrText } from './pairing';
-export type { LinkedDevice, SimulatorEvents, SimulatorOptions } from './types';
+export type { LinkedDevice, SessionOverlap, SimulatorEvents, SimulatorOptions } from './types';
 
 export const SIMULATED_HOST = 'web.whatsapp.com';
 
@@ -176,6 +176,14 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
         }),
       { timeoutMs, onTimeout: () => new TimeoutError(`no QR was shown within ${timeoutMs} ms (timeoutMs)`) },
     );
+  }
+
+  /**
+   * Every moment a device was logged in on a second page while a first page still held it (the
+   * first one was told CONFLICT), oldest first. Empty when no two browsers ever held one session.
+   */
+  overlaps(): SessionOverlap[] {
+    return [...this.#hub.overlaps];
   }
 
   /** Refuses the next `count` page connections (the page retries, as the real app does). */

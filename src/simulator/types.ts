@@ -46,4 +46,13 @@ export type SimulatorEvents = {
   rejected: [deviceId: string, reason: string];
   /** A device sent a message. */
   sent: [phone: string, message: WireMessage];
+  /** A second page logged a device in while another page still held it (the first one gets CONFLICT). */
+  overlap: [overlap: SessionOverlap];
 };
+
+/** A moment two browsers held the same device's session. */
+export interface SessionOverlap {
+  deviceId: string;
+  phone: string;
+  at: string;
+}

@@ -7,7 +7,7 @@
  * What it covers: the blobs in the store. Not the live Chromium profile, which Chromium needs in
  * clear (RemoteAuth and LocalAuth keep it in folders only the user can read).
  */
-import { EncryptionError, ErrorCode } from '../errors';
+import { EncryptionError, ErrorCode, InvalidOptionError } from '../errors';
 import {
   decryptEnvelope,
   ENVELOPE_OVERHEAD,
@@ -19,7 +19,7 @@ import {
   type KeyRing,
 } from '../util/encryption';
 import { dataTooLarge } from './internal';
-import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
 export interface EncryptedStoreOptions {
   /** The keys: the first encrypts, all decrypt. @default parsed from `WAWEB_ENCRYPTION_KEYS` */
@@ -35,6 +35,7 @@ export interface EncryptedStoreOptions {
 export class EncryptedStore implements SessionStore, AsyncDisposable {
   readonly name: string;
   readonly stableGenerations?: boolean;
+  readonly fencing: boolean;
   readonly #ring: KeyRing;
   readonly #plaintext: 'refuse' | 'read';
 
@@ -44,6 +45,7 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
   ) {
     this.name = inner.name;
     if (inner.stableGenerations !== undefined) this.stableGenerations = inner.stableGenerations;
+    this.fencing = inner.fencing === true;
     this.#ring = keyRing(options.keys);
     this.#plaintext = options.plaintext ?? 'refuse';
   }
@@ -53,12 +55,18 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
     return this.#ring.current.id;
   }
 
+  /** The inner store's fencing, passed through. */
+  raiseFence(sessionId: string, token: number, options?: StoreCallOptions): Promise<number> {
+    if (!this.inner.raiseFence) return Promise.reject(new InvalidOptionError(`the ${this.name} store does not support fencing tokens`));
+    return this.inner.raiseFence(sessionId, token, options);
+  }
+
   exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
     return this.inner.exists(sessionId, options);
   }
 
   /** Sizes are the data's, as saved and loaded: an envelope's `ENVELOPE_OVERHEAD` is not counted. */
-  async save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration> {
+  async save(sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration> {
     if (!Buffer.isBuffer(data)) return this.inner.save(sessionId, data, options); // the inner store reports it
     const saved = await this.inner.save(sessionId, encryptEnvelope(this.#ring, data, sessionId), options);
     return { ...saved, bytes: data.length };

@@ -9,11 +9,11 @@
  * fallback; an idempotent `close()` and `Symbol.asyncDispose`. Later layers (encryption, leases)
  * wrap a `SessionStore` the same way from outside.
  */
-import { AbortError, ErrorCode, StoreError } from '../errors';
+import { AbortError, ErrorCode, InvalidOptionError, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
 import { assertBuffer, assertGeneration, assertMaxBytes, closedError, dataTooLarge, wrapError } from './internal';
 import { assertSessionId } from './session-id';
-import type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
 /** A listed generation, with whatever the driver needs to read it again (a file id, a path). */
 export interface DriverGeneration extends StoredGeneration {
@@ -36,6 +36,13 @@ export interface StoreDriver {
   read(sessionId: string, generation: DriverGeneration, maxBytes: number | undefined, signal: AbortSignal): Promise<Buffer | null>;
   /** Stores `data` as generation highest + 1, completely, then prunes beyond the store's `keep`. */
   write(sessionId: string, data: Buffer, signal: AbortSignal): Promise<StoredGeneration>;
+  /**
+   * A fenced write: like `write`, in one atomic step with checking `fence` against the largest token
+   * seen for the session (refused with `LeaseError` code `FENCED` when smaller) and remembering it.
+   */
+  writeFenced?(sessionId: string, data: Buffer, fence: number, signal: AbortSignal): Promise<StoredGeneration>;
+  /** Remembers `token` as the least a fenced write may carry; resolves with the token in force. */
+  raiseFence?(sessionId: string, token: number, signal: AbortSignal): Promise<number>;
   /** Removes every generation; an absent session is fine. */
   remove(sessionId: string, signal: AbortSignal): Promise<void>;
   /** A cheaper answer than `list()` when the backend has one. */
@@ -46,6 +53,10 @@ export interface StoreDriver {
   readonly classify?: (err: unknown) => typeof ErrorCode.STORE_FAILED | typeof ErrorCode.STORE_UNREACHABLE;
 }
 
+function assertFence(token: number, owner: string): void {
+  if (!Number.isSafeInteger(token) || token < 1) throw new InvalidOptionError(`${owner}: a fencing token must be a positive integer`);
+}
+
 /** How often a load lists again when the generation it picked was pruned before it was read. */
 const MAX_LOAD_ATTEMPTS = 5;
 
@@ -53,11 +64,13 @@ const MAX_LOAD_ATTEMPTS = 5;
 export class StoreFront implements SessionStore, AsyncDisposable {
   readonly name: string;
   readonly stableGenerations?: boolean;
+  readonly fencing: boolean;
   #closing: Promise<void> | undefined;
 
   constructor(protected readonly driver: StoreDriver) {
     this.name = driver.name;
     if (driver.stableGenerations !== undefined) this.stableGenerations = driver.stableGenerations;
+    this.fencing = driver.writeFenced !== undefined && driver.raiseFence !== undefined;
   }
 
   exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
@@ -66,10 +79,23 @@ export class StoreFront implements SessionStore, AsyncDisposable {
     );
   }
 
-  save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration> {
+  save(sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration> {
     return this.#run(sessionId, 'saving', options, (signal) => {
       assertBuffer(data, `${this.driver.label}.save`);
-      return this.driver.write(sessionId, data, signal);
+      const fence = options?.fence;
+      if (fence === undefined) return this.driver.write(sessionId, data, signal);
+      assertFence(fence, `${this.driver.label}.save`);
+      if (!this.driver.writeFenced) throw new InvalidOptionError(`${this.driver.label} does not support fencing tokens ("fence")`);
+      return this.driver.writeFenced(sessionId, data, fence, signal);
+    });
+  }
+
+  /** See `SessionStore.raiseFence`; rejects with `InvalidOptionError` on a store without fencing. */
+  raiseFence(sessionId: string, token: number, options?: StoreCallOptions): Promise<number> {
+    return this.#run(sessionId, 'fencing', options, (signal) => {
+      assertFence(token, `${this.driver.label}.raiseFence`);
+      if (!this.driver.raiseFence) throw new InvalidOptionError(`${this.driver.label} does not support fencing tokens`);
+      return this.driver.raiseFence(sessionId, token, signal);
     });
   }
 

@@ -1,5 +1,5 @@
 /** Session stores: one contract, one file per backend. Written by hand; helpers stay private. */
-export type { LoadOptions, LoadedSession, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+export type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 export { assertSessionId, isValidSessionId } from './session-id';
 export { FileStore, createFileStore } from './file';
 export type { FileStoreOptions } from './file';
@@ -11,3 +11,4 @@ export { WwebjsStoreAdapter, fromWwebjsStore, toWwebjsStore } from './wwebjs-ada
 export type { FromWwebjsStoreOptions, ToWwebjsStoreOptions, WwebjsStore } from './wwebjs-adapter';
 export { EncryptedStore, encryptStore } from './encrypted';
 export type { EncryptedStoreOptions } from './encrypted';
+export { withFence } from './fenced';

@@ -1,5 +1,5 @@
 import type { Db, GridFSBucket, GridFSBucketOptions, GridFSFile } from 'mongodb';
-import { ErrorCode, InvalidOptionError, MissingDependencyError, StoreError } from '../errors';
+import { ErrorCode, InvalidOptionError, LeaseError, MissingDependencyError, StoreError } from '../errors';
 import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
 import { causeChain, dataTooLarge, processLock, resolveKeep, resolveTimeout } from './internal';
 import { deleteFile, download, isFileNotFound, numberFiles, upload, uploadDateAfter } from './mongo-gridfs';
@@ -63,6 +63,11 @@ export interface MongoStoreOptions {
    * @default 30000
    */
   operationTimeoutMs?: number;
+  /**
+   * Collection holding the largest fencing token seen per session (fenced saves, `raiseFence`).
+   * @default 'waweb_fences'
+   */
+  fencesCollection?: string;
 }
 
 type GridFSBucketClass = new (db: Db, options?: GridFSBucketOptions) => GridFSBucket;
@@ -139,6 +144,7 @@ class MongoDriver implements StoreDriver {
   readonly keep: number;
   readonly callTimeout: { ms: number; option: string };
   readonly classify = classify;
+  readonly fencesCollection: string;
   private readonly source: Source;
 
   constructor(options: MongoStoreOptions) {
@@ -153,6 +159,10 @@ class MongoDriver implements StoreDriver {
       throw new InvalidOptionError('MongoStore: "connectTimeoutMs" only applies together with "url"');
     }
     this.keep = resolveKeep(options.keep, 'MongoStore');
+    this.fencesCollection = options.fencesCollection ?? 'waweb_fences';
+    if (typeof this.fencesCollection !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(this.fencesCollection)) {
+      throw new InvalidOptionError('MongoStore: "fencesCollection" must be a collection name (letters, digits, "_", "-", ".")');
+    }
     this.callTimeout = {
       ms: resolveTimeout(options.operationTimeoutMs, 30_000, 'operationTimeoutMs', 'MongoStore'),
       option: 'operationTimeoutMs',
@@ -205,19 +215,64 @@ class MongoDriver implements StoreDriver {
     }
   }
 
-  async write(sessionId: string, data: Buffer): Promise<StoredGeneration> {
+  write(sessionId: string, data: Buffer): Promise<StoredGeneration> {
+    return this.save(sessionId, data, undefined);
+  }
+
+  writeFenced(sessionId: string, data: Buffer, fence: number): Promise<StoredGeneration> {
+    return this.save(sessionId, data, fence);
+  }
+
+  async raiseFence(sessionId: string, token: number): Promise<number> {
+    const fences = new MongoFences(await this.fences());
+    return fences.raise(sessionId, token);
+  }
+
+  /**
+   * A fenced save claims the token first (refused when a larger one is stored), uploads, then looks
+   * again: a new owner that raised the token meanwhile wins, and the file just written is deleted
+   * before the save is refused. MongoDB has no transaction on every deployment, so a reader may see
+   * that file in the moment between the upload and the second look (see docs/sessions.md).
+   */
+  private async save(sessionId: string, data: Buffer, fence: number | undefined): Promise<StoredGeneration> {
     const target = await this.target();
+    const fences = fence === undefined ? undefined : new MongoFences(await this.fences());
     // Two store objects over the same database in one process also take turns.
     return processLock.run(`mongo:${target.db.databaseName}:${sessionId}`, async () => {
+      if (fences && fence !== undefined) await fences.claim(sessionId, fence);
       const bucket = new target.Bucket(target.db as unknown as Db, { bucketName: MongoStore.bucketName(sessionId) });
       const before = numberFiles(await this.files(bucket, sessionId));
       const generation = (before[0]?.generation ?? 0) + 1;
       await uploadDateAfter(before);
-      const file = await upload(bucket, MongoStore.fileName(sessionId), data, { waweb: { generation } });
+      const file = await upload(bucket, MongoStore.fileName(sessionId), data, {
+        waweb: { generation, ...(fence === undefined ? {} : { fence }) },
+      });
+      if (fences && fence !== undefined) {
+        try {
+          await fences.claim(sessionId, fence);
+        } catch (err) {
+          await deleteFile(bucket, file);
+          throw err;
+        }
+      }
       await this.prune(bucket, sessionId);
       return { sessionId, generation, createdAt: file.uploadDate, bytes: data.length };
     });
   }
+
+  private async fences(): Promise<FenceCollection> {
+    const { db } = await this.target();
+    const collection = db.collection(this.fencesCollection) as FenceCollection;
+    // One record per session: a unique index keeps two first upserts from making two.
+    this.fenceIndex ??= Promise.resolve(collection.createIndex?.({ sessionId: 1 }, { unique: true })).then(
+      () => undefined,
+      () => (this.fenceIndex = undefined),
+    );
+    await this.fenceIndex;
+    return collection;
+  }
+
+  private fenceIndex: Promise<void> | undefined;
 
   async remove(sessionId: string): Promise<void> {
     const bucket = await this.bucket(sessionId);
@@ -261,6 +316,42 @@ class MongoDriver implements StoreDriver {
   private async prune(bucket: GridFSBucket, sessionId: string): Promise<void> {
     const numbered = numberFiles(await this.files(bucket, sessionId));
     for (const { file } of numbered.slice(this.keep)) await deleteFile(bucket, file);
+  }
+}
+
+/** The part of a `mongodb` collection the fencing records use. */
+interface FenceCollection {
+  updateOne(filter: object, update: object, options?: { upsert?: boolean }): Promise<{ matchedCount: number; upsertedCount?: number }>;
+  findOne(filter: object): Promise<{ token?: unknown } | null>;
+  createIndex?(spec: object, options?: object): Promise<unknown>;
+}
+
+/** One document per session, `{ sessionId, token }`: the largest fencing token seen. */
+class MongoFences {
+  constructor(private readonly collection: FenceCollection) {}
+
+  /** Keeps `token` unless a larger one is stored; refuses with `FENCED` when one is. */
+  async claim(sessionId: string, token: number): Promise<void> {
+    await this.ensure(sessionId);
+    const claimed = await this.collection.updateOne({ sessionId, token: { $lte: token } }, { $set: { token } });
+    if (claimed.matchedCount > 0) return;
+    const seen = await this.collection.findOne({ sessionId });
+    throw new LeaseError(
+      ErrorCode.FENCED,
+      sessionId,
+      `MongoStore: save of "${sessionId}" refused: it carries fencing token ${token}, and ${String(seen?.token)} was seen (a newer owner has the session)`,
+    );
+  }
+
+  async raise(sessionId: string, token: number): Promise<number> {
+    await this.ensure(sessionId);
+    await this.collection.updateOne({ sessionId, token: { $lt: token } }, { $set: { token } });
+    const seen = await this.collection.findOne({ sessionId });
+    return typeof seen?.token === 'number' ? seen.token : token;
+  }
+
+  private async ensure(sessionId: string): Promise<void> {
+    await this.collection.updateOne({ sessionId }, { $setOnInsert: { token: 0 } }, { upsert: true });
   }
 }
 

@@ -1,8 +1,9 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import { ErrorCode, InvalidOptionError, MissingDependencyError, StoreError } from '../errors';
+import { ErrorCode, InvalidOptionError, LeaseError, MissingDependencyError, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
 import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
-import { causeChain, dataTooLarge, resolveKeep, resolveTimeout } from './internal';
+import { dataTooLarge, resolveKeep, resolveTimeout } from './internal';
+import { classify, quoteTable } from './postgres-sql';
 import type { StoredGeneration } from './types';
 
 /** The part of a `pg` `Pool` this store uses. */
@@ -44,55 +45,6 @@ export interface PostgresStoreOptions {
   queryTimeoutMs?: number;
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-/** SQLSTATE classes and socket errors that mean the server cannot be reached (or went away). */
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '08000', // connection_exception
-  '08001', // sqlclient_unable_to_establish_sqlconnection
-  '08003', // connection_does_not_exist
-  '08004', // sqlserver_rejected_establishment_of_sqlconnection
-  '08006', // connection_failure
-]);
-
-function classify(err: unknown): typeof ErrorCode.STORE_FAILED | typeof ErrorCode.STORE_UNREACHABLE {
-  for (const e of causeChain(err)) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return ErrorCode.STORE_UNREACHABLE;
-    const message = (e as { message?: unknown }).message;
-    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message)) {
-      return ErrorCode.STORE_UNREACHABLE;
-    }
-    // AggregateError from net.connect when every address family failed.
-    const errors = (e as { errors?: unknown }).errors;
-    if (Array.isArray(errors) && errors.some((x) => classify(x) === ErrorCode.STORE_UNREACHABLE)) {
-      return ErrorCode.STORE_UNREACHABLE;
-    }
-  }
-  return ErrorCode.STORE_FAILED;
-}
-
-function quoteTable(table: string): string {
-  const parts = table.split('.');
-  if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) {
-    throw new InvalidOptionError(
-      `PostgresStore: invalid "table" ${JSON.stringify(table)}: use letters, digits and "_" (optionally "schema.table")`,
-    );
-  }
-  return parts.map((p) => `"${p}"`).join('.');
-}
-
 interface GenerationRow {
   generation: number;
   created_at: Date;
@@ -125,6 +77,8 @@ class PostgresDriver implements StoreDriver {
   readonly keep: number;
   readonly table: string;
   private readonly quotedTable: string;
+  /** `<table>_fences`: the largest fencing token seen per session. */
+  private readonly quotedFences: string;
   private readonly pool: PgPoolLike;
   private readonly ownsPool: boolean;
   private readonly connectTimeoutMs: number;
@@ -142,6 +96,7 @@ class PostgresDriver implements StoreDriver {
     }
     this.table = options.table ?? 'waweb_sessions';
     this.quotedTable = quoteTable(this.table);
+    this.quotedFences = quoteTable(`${this.table}_fences`);
     this.keep = resolveKeep(options.keep, 'PostgresStore');
     this.connectTimeoutMs = resolveTimeout(options.connectTimeoutMs, 5000, 'connectTimeoutMs', 'PostgresStore');
     this.queryTimeoutMs = resolveTimeout(options.queryTimeoutMs, 30_000, 'queryTimeoutMs', 'PostgresStore');
@@ -180,10 +135,60 @@ class PostgresDriver implements StoreDriver {
     });
   }
 
-  async write(sessionId: string, data: Buffer, signal: AbortSignal): Promise<StoredGeneration> {
+  write(sessionId: string, data: Buffer, signal: AbortSignal): Promise<StoredGeneration> {
+    return this.save(sessionId, data, undefined, signal);
+  }
+
+  writeFenced(sessionId: string, data: Buffer, fence: number, signal: AbortSignal): Promise<StoredGeneration> {
+    return this.save(sessionId, data, fence, signal);
+  }
+
+  /** Remembers `token` (never lowering the one stored) under the session's save lock. */
+  raiseFence(sessionId: string, token: number, signal: AbortSignal): Promise<number> {
+    return this.run('fencing', signal, (client) =>
+      this.transaction(client, async () => {
+        await this.lockSession(client, sessionId);
+        return this.storeFence(client, sessionId, token);
+      }),
+    );
+  }
+
+  /**
+   * Takes the session's save lock for this transaction. A transaction left idle (its process paused
+   * or gone) is ended by the server after `queryTimeoutMs`, so it cannot hold the lock, and with it a
+   * new owner's `raiseFence`, for longer.
+   */
+  private async lockSession(client: PoolClient, sessionId: string): Promise<void> {
+    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.round(this.queryTimeoutMs))}`);
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.table}:${sessionId}`]);
+  }
+
+  private async storeFence(client: PoolClient, sessionId: string, token: number): Promise<number> {
+    const res = await client.query<{ token: string }>(
+      `INSERT INTO ${this.quotedFences} AS f (session_id, token) VALUES ($1, $2)
+       ON CONFLICT (session_id) DO UPDATE SET token = GREATEST(f.token, EXCLUDED.token)
+       RETURNING token`,
+      [sessionId, token],
+    );
+    return Number(res.rows[0]?.token ?? token);
+  }
+
+  private async save(sessionId: string, data: Buffer, fence: number | undefined, signal: AbortSignal): Promise<StoredGeneration> {
     return this.run('saving', signal, (client) =>
       this.transaction(client, async () => {
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.table}:${sessionId}`]);
+        await this.lockSession(client, sessionId);
+        if (fence !== undefined) {
+          const seen = await client.query<{ token: string }>(`SELECT token FROM ${this.quotedFences} WHERE session_id = $1`, [sessionId]);
+          const newest = Number(seen.rows[0]?.token ?? 0);
+          if (newest > fence) {
+            throw new LeaseError(
+              ErrorCode.FENCED,
+              sessionId,
+              `PostgresStore: save of "${sessionId}" refused: it carries fencing token ${fence}, and ${newest} was seen (a newer owner has the session)`,
+            );
+          }
+          await this.storeFence(client, sessionId, fence);
+        }
         const inserted = await client.query<GenerationRow>(
           `INSERT INTO ${this.quotedTable} (session_id, generation, bytes, data)
            SELECT $1, COALESCE(MAX(generation), 0) + 1, $2, $3 FROM ${this.quotedTable} WHERE session_id = $1
@@ -235,6 +240,7 @@ class PostgresDriver implements StoreDriver {
     });
   }
 
+  /** Removes the generations; the session's fencing token stays, so a stale owner cannot write it back. */
   async remove(sessionId: string, signal: AbortSignal): Promise<void> {
     await this.run('deleting', signal, async (client) => {
       await client.query(`DELETE FROM ${this.quotedTable} WHERE session_id = $1`, [sessionId]);
@@ -331,6 +337,7 @@ class PostgresDriver implements StoreDriver {
            PRIMARY KEY (session_id, generation)
          )`,
       );
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.quotedFences} (session_id text PRIMARY KEY, token bigint NOT NULL)`);
     });
   }
 

@@ -31,6 +31,16 @@ export interface StoreCallOptions {
   signal?: AbortSignal;
 }
 
+export interface SaveOptions extends StoreCallOptions {
+  /**
+   * A fencing token (a lease's, growing with every new owner). The store refuses the save with a
+   * `LeaseError` code `FENCED` when it has seen a larger token for this session, and otherwise
+   * remembers this one, in the same atomic step as the write. Only stores with `fencing: true`
+   * take it; others reject it with `InvalidOptionError`.
+   */
+  fence?: number;
+}
+
 export interface LoadOptions extends StoreCallOptions {
   /** Load this generation instead of the newest one. `null` when it is not (or no longer) kept. */
   generation?: number;
@@ -53,13 +63,24 @@ export interface SessionStore {
    * Decorators should pass it through.
    */
   readonly stableGenerations?: boolean;
+  /**
+   * Optional capability: `true` when `save()` takes `fence` and `raiseFence()` exists
+   * (PostgresStore, MongoStore, and EncryptedStore around either).
+   */
+  readonly fencing?: boolean;
+  /**
+   * Remembers `token` as the least fencing token a save of `sessionId` may carry from now on, so a
+   * previous owner's save is refused even before the new owner saved once. Resolves with the token
+   * in force (the larger of the stored one and `token`). Present when `fencing` is `true`.
+   */
+  raiseFence?(sessionId: string, token: number, options?: StoreCallOptions): Promise<number>;
   /** True when at least one generation of `sessionId` is stored. */
   exists(sessionId: string, options?: StoreCallOptions): Promise<boolean>;
   /**
    * Stores `data` as a new generation (previous highest + 1). The new generation is written
    * completely before older ones beyond the store's `keep` are pruned.
    */
-  save(sessionId: string, data: Buffer, options?: StoreCallOptions): Promise<StoredGeneration>;
+  save(sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration>;
   /** The newest generation, or the one asked for; `null` when there is none. */
   load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null>;
   /** Stored generations, newest first; empty when the session is absent. */

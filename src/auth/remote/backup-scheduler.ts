@@ -2,8 +2,10 @@
  * When RemoteAuth's backups run: one queue (saves never overlap, in call order), a timer for the
  * periodic save, and backoff after a failed one. Knows nothing of what a save does.
  */
+import { ErrorCode } from '../../errors';
 
-export type SaveMode = 'live' | 'final';
+/** `forced`: a live save uploaded even when nothing changed. */
+export type SaveMode = 'live' | 'forced' | 'final';
 
 export interface BackupSchedulerOptions {
   /** Time between periodic saves. */
@@ -73,6 +75,8 @@ export class BackupScheduler {
         (err: unknown) => {
           if (this.options.cancelled(err)) return;
           this.options.report(err);
+          // A refused fencing token is final: a newer owner has the session, and retrying cannot help.
+          if ((err as { code?: unknown }).code === ErrorCode.FENCED) return this.stop();
           this.schedule(backoff(this.options.retryDelayMs, this.#failures++));
         },
       );

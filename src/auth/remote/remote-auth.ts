@@ -187,10 +187,10 @@ export class RemoteAuth extends AuthStrategy {
   /**
    * Takes a backup now, after any save in flight or queued. Resolves when it is stored or
    * skipped (nothing changed, or the session is not ready in a running browser); rejects
-   * with the save's error.
+   * with the save's error. `force`: uploaded even when nothing changed since the last one.
    */
-  saveNow(): Promise<void> {
-    return this.#backups.enqueue('live').catch((err: unknown) => {
+  saveNow(options: { force?: boolean } = {}): Promise<void> {
+    return this.#backups.enqueue(options.force === true ? 'forced' : 'live').catch((err: unknown) => {
       throw backupError(err, this.sessionName);
     });
   }
@@ -236,7 +236,7 @@ export class RemoteAuth extends AuthStrategy {
     const first = !this.#savedThisRun;
     this.#savedThisRun = true;
     // Once localStorage is on disk, one more save makes the profile files complete on their own.
-    if (first && !this.#settled && mode === 'live') {
+    if (first && !this.#settled && mode !== 'final') {
       this.#backups.enqueue('live').catch((err: unknown) => {
         // Cut short by a crash, destroy() or a logout: nothing to report.
         if (!(err instanceof AbortError)) this.host.emitError(backupError(err, this.sessionName));
@@ -271,7 +271,7 @@ export class RemoteAuth extends AuthStrategy {
     const itemsKey = localStorageKey(await readItems());
     if (settling) await this.#barrier(web, signal, aborted, itemsKey);
     const stateKey = await sessionContentKey(this.userDataDir, settling ? localStorageKey(await readItems()) : itemsKey);
-    if (!settling && stateKey === this.#lastStateKey) return null;
+    if (!settling && mode === 'live' && stateKey === this.#lastStateKey) return null;
     if (this.#settled && !settling && itemsKey !== this.#flushedItems) await this.#barrier(web, signal, aborted, itemsKey);
     let items: Array<[string, string]> = [];
     const archive = await createSessionArchive(this.userDataDir, {

@@ -1,0 +1,201 @@
+/**
+ * Leases in PostgreSQL: one row per session (`<table>`), one per live worker (`<table>_workers`).
+ * Every decision is one `INSERT ... ON CONFLICT DO UPDATE ... WHERE` or `UPDATE ... WHERE` judged
+ * by the server against its own clock (`now()`), so workers' clocks never have to agree.
+ */
+import type { Pool, PoolConfig } from 'pg';
+import { InvalidOptionError, MissingDependencyError } from '../errors';
+import { assertLeaseName, leaseCall, resolveCallTimeout } from './call';
+import type { Lease, LeaseBackend, LeaseRecord, WorkerRecord } from './types';
+
+export interface PostgresLeasesOptions {
+  /** A `pg` `Pool` owned by the caller; `close()` leaves it open. */
+  pool?: Pick<Pool, 'query' | 'end'>;
+  /** Connection string for a pool the backend creates and ends on `close()`. */
+  connectionString?: string;
+  /** Extra settings for that pool. */
+  poolConfig?: Omit<PoolConfig, 'connectionString'>;
+  /**
+   * Table name (`schema.table` allowed; letters, digits, `_`); `<table>_workers` is made beside it.
+   * @default 'waweb_leases'
+   */
+  table?: string;
+  /**
+   * Longest one call may take; then `TimeoutError` naming `callTimeoutMs`.
+   * @default 5000
+   */
+  callTimeoutMs?: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,54}$/;
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|57P0[123]|0800[0-6]/;
+
+function quote(table: string, suffix = ''): string {
+  const parts = table.split('.');
+  if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) {
+    throw new InvalidOptionError(
+      `PostgresLeases: invalid "table" ${JSON.stringify(table)}: letters, digits and "_" (optionally "schema.table")`,
+    );
+  }
+  parts[parts.length - 1] += suffix;
+  return parts.map((p) => `"${p}"`).join('.');
+}
+
+function unreachable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return UNREACHABLE.test(`${String(e?.code)} ${String(e?.message)}`);
+}
+
+const TTL = `now() + make_interval(secs => $3::double precision / 1000)`;
+
+export class PostgresLeases implements LeaseBackend {
+  readonly name = 'postgres';
+  readonly table: string;
+  readonly #leases: string;
+  readonly #workers: string;
+  readonly #pool: Pick<Pool, 'query' | 'end'>;
+  readonly #ownsPool: boolean;
+  readonly #timeoutMs: number;
+  #ready: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: PostgresLeasesOptions) {
+    const hasPool = options?.pool !== undefined && options.pool !== null;
+    const hasUrl = typeof options?.connectionString === 'string' && options.connectionString.length > 0;
+    if (hasPool === hasUrl) throw new InvalidOptionError('PostgresLeases: pass exactly one of "pool" or "connectionString"');
+    this.table = options.table ?? 'waweb_leases';
+    this.#leases = quote(this.table);
+    this.#workers = quote(this.table, '_workers');
+    this.#timeoutMs = resolveCallTimeout(options.callTimeoutMs, 'PostgresLeases');
+    if (hasPool) {
+      this.#pool = options.pool as Pick<Pool, 'query' | 'end'>;
+      this.#ownsPool = false;
+    } else {
+      let pg: typeof import('pg');
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg is an optional peer, loaded only when the backend makes its own pool
+        pg = require('pg') as typeof import('pg');
+      } catch (err) {
+        throw new MissingDependencyError('pg', 'PostgresLeases', { cause: err });
+      }
+      const pool = new pg.Pool({
+        connectionTimeoutMillis: this.#timeoutMs,
+        query_timeout: this.#timeoutMs,
+        max: 4,
+        ...options.poolConfig,
+        connectionString: options.connectionString,
+      });
+      pool.on('error', () => undefined);
+      this.#pool = pool;
+      this.#ownsPool = true;
+    }
+  }
+
+  async acquire(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
+    assertLeaseName(sessionId, 'a session id', 'PostgresLeases');
+    assertLeaseName(owner, 'an owner', 'PostgresLeases');
+    const res = await this.#query<{ token: string; expires_at: Date; previous_owner: string | null }>(
+      'acquiring a lease',
+      `WITH prev AS (SELECT owner FROM ${this.#leases} WHERE session_id = $1)
+       INSERT INTO ${this.#leases} AS l (session_id, owner, token, expires_at) VALUES ($1, $2, 1, ${TTL})
+       ON CONFLICT (session_id) DO UPDATE SET owner = EXCLUDED.owner, token = l.token + 1, expires_at = EXCLUDED.expires_at
+       WHERE l.owner IS NULL OR l.expires_at <= now()
+       RETURNING token, expires_at, (SELECT owner FROM prev) AS previous_owner`,
+      [sessionId, owner, ttlMs],
+    );
+    const row = res.rows[0];
+    if (!row) return null;
+    return { sessionId, owner, token: Number(row.token), expiresAt: row.expires_at, takenFrom: row.previous_owner };
+  }
+
+  async renew(lease: Lease, ttlMs: number): Promise<Lease | null> {
+    const res = await this.#query<{ expires_at: Date }>(
+      'renewing a lease',
+      `UPDATE ${this.#leases} SET expires_at = ${TTL} WHERE session_id = $1 AND owner = $2 AND token = $4 RETURNING expires_at`,
+      [lease.sessionId, lease.owner, ttlMs, lease.token],
+    );
+    const row = res.rows[0];
+    return row ? { ...lease, expiresAt: row.expires_at } : null;
+  }
+
+  async release(lease: Lease): Promise<boolean> {
+    const res = await this.#query(
+      'releasing a lease',
+      `UPDATE ${this.#leases} SET owner = NULL, expires_at = NULL WHERE session_id = $1 AND owner = $2 AND token = $3`,
+      [lease.sessionId, lease.owner, lease.token],
+    );
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async list(): Promise<LeaseRecord[]> {
+    const res = await this.#query<{ session_id: string; owner: string | null; token: string; expires_at: Date | null; live: boolean }>(
+      'listing leases',
+      `SELECT session_id, owner, token, expires_at, (owner IS NOT NULL AND expires_at > now()) AS live
+       FROM ${this.#leases} ORDER BY session_id`,
+      [],
+    );
+    return res.rows.map((r) => ({
+      sessionId: r.session_id,
+      owner: r.owner,
+      token: Number(r.token),
+      expiresAt: r.expires_at,
+      live: r.live,
+    }));
+  }
+
+  async heartbeat(workerId: string, ttlMs: number): Promise<void> {
+    assertLeaseName(workerId, 'a worker id', 'PostgresLeases');
+    await this.#query(
+      'sending a heartbeat',
+      `INSERT INTO ${this.#workers} AS w (worker_id, started_at, expires_at) VALUES ($1, now(), now() + make_interval(secs => $2::double precision / 1000))
+       ON CONFLICT (worker_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
+      [workerId, ttlMs],
+    );
+  }
+
+  async workers(): Promise<WorkerRecord[]> {
+    const res = await this.#query<{ worker_id: string; started_at: Date; expires_at: Date }>(
+      'listing workers',
+      `SELECT worker_id, started_at, expires_at FROM ${this.#workers} WHERE expires_at > now() ORDER BY started_at, worker_id`,
+      [],
+    );
+    return res.rows.map((r) => ({ workerId: r.worker_id, startedAt: r.started_at, expiresAt: r.expires_at }));
+  }
+
+  async leave(workerId: string): Promise<void> {
+    // Workers gone for a day are swept too: the table stays small.
+    await this.#query('removing a worker', `DELETE FROM ${this.#workers} WHERE worker_id = $1 OR expires_at < now() - interval '1 day'`, [
+      workerId,
+    ]);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#ownsPool ? this.#pool.end().catch(() => undefined) : Promise.resolve();
+    return this.#closing;
+  }
+
+  async #query<R extends object = object>(what: string, sql: string, params: unknown[]): Promise<{ rows: R[]; rowCount: number | null }> {
+    if (this.#closing) throw new InvalidOptionError('PostgresLeases is closed');
+    await this.#ensureTables();
+    return leaseCall('PostgresLeases', what, this.#timeoutMs, unreachable, () => this.#pool.query<R>(sql, params));
+  }
+
+  #ensureTables(): Promise<void> {
+    this.#ready ??= leaseCall('PostgresLeases', 'creating the tables', this.#timeoutMs, unreachable, async () => {
+      // One string, one implicit transaction: the lock on the name keeps two workers' first CREATE TABLE
+      // from colliding on the catalog.
+      await this.#pool.query(
+        `SELECT pg_advisory_xact_lock(hashtext('waweb:create:${this.table}'));
+         CREATE TABLE IF NOT EXISTS ${this.#leases} (
+           session_id text PRIMARY KEY, owner text, token bigint NOT NULL, expires_at timestamptz);
+         CREATE TABLE IF NOT EXISTS ${this.#workers} (
+           worker_id text PRIMARY KEY, started_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)`,
+      );
+    }).catch((err: unknown) => {
+      this.#ready = undefined;
+      throw err;
+    });
+    return this.#ready;
+  }
+}

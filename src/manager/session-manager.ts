@@ -1,0 +1,247 @@
+/**
+ * SessionManager: many WhatsApp sessions in one process, each a `Client` with RemoteAuth over one
+ * store. Start, stop, restart or log out one session without touching the others; per-session
+ * health (a start that hangs is restarted, with backoff); one typed event stream for all of them.
+ * With `leases`, several workers share the sessions: each runs on one worker at a time, and a
+ * worker that leaves or dies hands its share to the others.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { Client } from '../client/client';
+import { ErrorCode, InvalidOptionError, WawebError, errorMessage } from '../errors';
+import type { LeaseRecord } from '../leases/types';
+import type { SessionStore } from '../stores/types';
+import { assertClientId } from '../util/client-id';
+import { checkLogger, silentLogger, type Logger } from '../util/logger';
+import { positiveInteger, positiveNumber } from '../util/options';
+import { TypedEmitter } from '../util/typed-emitter';
+import type { SessionHost } from './host';
+import { LeaseKeeper } from './lease-keeper';
+import { ManagedSession } from './managed-session';
+import type { ManagedSessionInfo, SessionManagerEvents, SessionManagerOptions } from './types';
+
+export class SessionManager extends TypedEmitter<SessionManagerEvents> implements AsyncDisposable {
+  readonly workerId: string;
+  readonly store: SessionStore;
+  readonly #options: SessionManagerOptions;
+  readonly #host: SessionHost;
+  readonly #sessions = new Map<string, ManagedSession>();
+  readonly #fixed: Set<string> | undefined;
+  readonly #maxConcurrent: number;
+  readonly #keeper: LeaseKeeper | undefined;
+  readonly #log: Logger;
+  #slots = 0;
+  readonly #waiting: Array<() => void> = [];
+  #started = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SessionManagerOptions) {
+    super();
+    if (!options || typeof options !== 'object' || !options.store) {
+      throw new InvalidOptionError('SessionManager needs a store: new SessionManager({ store, sessions })');
+    }
+    if (options.leases && options.store.fencing !== true) {
+      throw new InvalidOptionError(
+        `SessionManager: with "leases", the store must support fencing tokens (PostgresStore or MongoStore); "${options.store.name}" does not`,
+      );
+    }
+    const { sessions } = options;
+    if (sessions !== undefined && typeof sessions !== 'function' && !Array.isArray(sessions)) {
+      throw new InvalidOptionError('SessionManager: "sessions" must be an array of ids or a function returning one');
+    }
+    this.#options = options;
+    this.store = options.store;
+    this.#fixed = Array.isArray(sessions) ? new Set((sessions as readonly string[]).map((id) => checkId(id))) : undefined;
+    if (sessions === undefined) this.#fixed = new Set();
+    this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.#maxConcurrent = positiveInteger(options.maxConcurrent, 2, 'maxConcurrent');
+    this.#log = options.logger === undefined ? silentLogger : checkLogger(options.logger);
+    this.#host = {
+      workerId: this.workerId,
+      store: options.store,
+      dataPath: resolve(options.dataPath ?? '.waweb_sessions'),
+      clientOptions: options.clientOptions ?? {},
+      remoteAuth: options.remoteAuth ?? {},
+      logger: this.#log,
+      stuckAfterMs: positiveNumber(options.stuckAfterMs, 120_000, 'stuckAfterMs'),
+      restartDelayMs: positiveNumber(options.restartDelayMs, 1000, 'restartDelayMs'),
+      maxRestartDelayMs: positiveNumber(options.maxRestartDelayMs, 60_000, 'maxRestartDelayMs'),
+      emit: (event, ...args) => this.emit(event, ...args),
+      startSlot: () => this.#startSlot(),
+      fenced: (id, error) => {
+        const session = this.#sessions.get(id);
+        if (session && this.#keeper) void this.#keeper.lost(session, error);
+        else void session?.stop('stopped');
+      },
+      ended: (id, state) => this.#log.info({ session: id, state }, 'session ended; it stays stopped until restarted'),
+    };
+    if (options.leases) {
+      const ttlMs = positiveNumber(options.leaseTtlMs, 10_000, 'leaseTtlMs');
+      const sweepMs = positiveNumber(options.sweepIntervalMs, 1000, 'sweepIntervalMs');
+      if (sweepMs * 3 > ttlMs) throw new InvalidOptionError('SessionManager: "sweepIntervalMs" must be at most a third of "leaseTtlMs"');
+      this.#keeper = new LeaseKeeper({
+        leases: options.leases,
+        workerId: this.workerId,
+        ttlMs,
+        sweepMs,
+        maxConcurrent: this.#maxConcurrent,
+        desired: () => this.#desired(),
+        session: (id) => this.#session(id),
+        held: () => [...this.#sessions.values()].filter((s) => s.lease !== undefined),
+        emit: (event, ...args) => this.emit(event, ...args),
+        report: (err) => this.#report(err),
+      });
+    }
+  }
+
+  /** Begins running sessions (with leases: joins the workers and takes a share). */
+  async start(): Promise<void> {
+    if (this.#closing) throw new WawebError(ErrorCode.CLOSED, 'SessionManager is closed');
+    if (this.#started) return;
+    this.#started = true;
+    if (this.#keeper) return this.#keeper.start();
+    for (const id of await this.#desired()) this.#launch(this.#session(id));
+  }
+
+  /** Every session this worker has, running or not. */
+  list(): ManagedSessionInfo[] {
+    return [...this.#sessions.values()].map((s) => s.info).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  get(id: string): ManagedSessionInfo | undefined {
+    return this.#sessions.get(id)?.info;
+  }
+
+  /** The running `Client` of a session on this worker, for sending and everything else. */
+  client(id: string): Client | undefined {
+    return this.#sessions.get(id)?.client;
+  }
+
+  /** Every session's lease across the workers (needs `leases`); empty without. */
+  async leases(): Promise<LeaseRecord[]> {
+    return this.#options.leases ? this.#options.leases.list() : [];
+  }
+
+  /** Adds a session to a fixed list: it starts here (with leases: on whichever worker takes it). */
+  add(id: string): void {
+    if (!this.#fixed) throw new InvalidOptionError('SessionManager.add(): "sessions" is a function here; change what it returns');
+    this.#fixed.add(checkId(id));
+    if (this.#started && !this.#keeper && !this.#closing) this.#launch(this.#session(id));
+  }
+
+  /** Stops a session and takes it out of a fixed list (its backups stay). */
+  async remove(id: string): Promise<void> {
+    if (!this.#fixed) throw new InvalidOptionError('SessionManager.remove(): "sessions" is a function here; change what it returns');
+    this.#fixed.delete(id);
+    const session = this.#sessions.get(id);
+    if (!session) return;
+    if (this.#keeper) await this.#keeper.handOver(session);
+    else await session.stop();
+    this.#sessions.delete(id);
+  }
+
+  /** Stops and starts one session on this worker (a `conflict` or `logged_out` one too). */
+  async restart(id: string): Promise<void> {
+    await this.#own(id).restart();
+  }
+
+  /**
+   * A backup of one session now (`force`: even when nothing changed); rejects with the save's error
+   * (`LeaseError` code `FENCED` when a newer owner has the session).
+   */
+  save(id: string, options: { force?: boolean } = {}): Promise<void> {
+    return this.#own(id).save(options);
+  }
+
+  /** Logs one session out on the phone side and deletes its backups; it stays `logged_out`. */
+  async logout(id: string): Promise<void> {
+    const client = this.#own(id).client;
+    if (!client) throw new WawebError(ErrorCode.NOT_READY, `session ${id} is not running`);
+    await client.logout();
+  }
+
+  /** Asks for a pairing code for a session waiting to be paired (shown with `session.code`). */
+  async requestPairingCode(id: string, phoneNumber: string): Promise<string> {
+    const client = this.#own(id).client;
+    if (!client) throw new WawebError(ErrorCode.NOT_READY, `session ${id} is not running`);
+    return client.requestPairingCode(phoneNumber);
+  }
+
+  /** The Chromium process of each running session, for memory figures. */
+  browserPids(): Array<{ id: string; pid: number }> {
+    const out: Array<{ id: string; pid: number }> = [];
+    for (const [id, session] of this.#sessions) {
+      const pid = session.client?.pupBrowser?.process()?.pid;
+      if (pid !== undefined) out.push({ id, pid });
+    }
+    return out;
+  }
+
+  /**
+   * Stops every session (each takes a final backup) and, with leases, releases them so other
+   * workers take them over at once, then leaves. What a worker does on SIGTERM. Safe to call twice.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#keeper?.close();
+      await Promise.allSettled([...this.#sessions.values()].map((s) => (this.#keeper && s.lease ? this.#keeper.handOver(s) : s.stop())));
+      if (this.#options.leases) await this.#options.leases.leave(this.workerId).catch((err: unknown) => this.#report(err));
+    })();
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #own(id: string): ManagedSession {
+    const session = this.#sessions.get(id);
+    if (!session) throw new InvalidOptionError(`SessionManager: no session "${id}" on this worker`);
+    return session;
+  }
+
+  #session(id: string): ManagedSession {
+    let session = this.#sessions.get(id);
+    if (!session) {
+      session = new ManagedSession(checkId(id), this.#host);
+      this.#sessions.set(id, session);
+    }
+    return session;
+  }
+
+  #launch(session: ManagedSession): void {
+    session.start().catch((err: unknown) => this.#report(err));
+  }
+
+  async #desired(): Promise<readonly string[]> {
+    const sessions = this.#options.sessions;
+    if (typeof sessions === 'function') return (await sessions()).map((id) => checkId(id));
+    return [...(this.#fixed ?? [])];
+  }
+
+  #startSlot(): Promise<() => void> {
+    const grant = (): (() => void) => {
+      this.#slots++;
+      let given = false;
+      return () => {
+        if (given) return;
+        given = true;
+        this.#slots--;
+        this.#waiting.shift()?.();
+      };
+    };
+    if (this.#slots < this.#maxConcurrent) return Promise.resolve(grant());
+    return new Promise((resolveSlot) => this.#waiting.push(() => resolveSlot(grant())));
+  }
+
+  #report(err: unknown): void {
+    this.#log.warn({ err: errorMessage(err) }, 'session manager: a step failed; it is tried again');
+  }
+}
+
+function checkId(id: unknown): string {
+  const checked = assertClientId(id, 'session id');
+  if (checked === undefined) throw new InvalidOptionError('SessionManager: a session id is required');
+  return checked;
+}

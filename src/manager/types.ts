@@ -1,0 +1,112 @@
+/** What a SessionManager takes, reports and emits. */
+import type { RemoteAuthOptions } from '../auth/remote/options';
+import type { SessionSavedInfo } from '../auth/strategy';
+import type { ClientOptions, DisconnectReason } from '../client/types';
+import type { WawebError } from '../errors';
+import type { Lease, LeaseBackend } from '../leases/types';
+import type { SessionStore } from '../stores/types';
+import type { Logger } from '../util/logger';
+
+/**
+ * Where a managed session is:
+ * `starting` (browser launching, restoring), `qr` (waiting to be paired: a QR or a pairing code is
+ * shown), `ready`, `restarting` (waiting out a backoff after a failure or a stuck start),
+ * `stopping`, `stopped`, `conflict` (another browser opened the number: left stopped, never
+ * retaken on its own), `logged_out` (the phone removed the device; backups deleted).
+ */
+export type ManagedState = 'starting' | 'qr' | 'ready' | 'restarting' | 'stopping' | 'stopped' | 'conflict' | 'logged_out';
+
+export const MANAGED_STATES: readonly ManagedState[] = [
+  'starting',
+  'qr',
+  'ready',
+  'restarting',
+  'stopping',
+  'stopped',
+  'conflict',
+  'logged_out',
+];
+
+/** One session as this worker sees it. */
+export interface ManagedSessionInfo {
+  id: string;
+  state: ManagedState;
+  /** This worker's id. */
+  worker: string;
+  /** When `state` began. */
+  since: Date;
+  /** The QR text while `state` is `qr` (a new one with every ref). */
+  qr: string | null;
+  /** The pairing code while one is shown. */
+  pairingCode: string | null;
+  /** The last backup this worker stored. */
+  lastSave: { at: Date; generation: number; bytes: number; durationMs: number } | null;
+  /** Restarts after failures or stuck starts since the manager began. */
+  restarts: number;
+  /** The lease's fencing token while this worker holds it. */
+  leaseToken: number | null;
+  lastError: { code: string; message: string } | null;
+}
+
+/** How one session's backups are kept: RemoteAuth's options without the ones the manager sets. */
+export type ManagedRemoteAuthOptions = Omit<RemoteAuthOptions, 'store' | 'clientId' | 'dataPath'>;
+
+export interface SessionManagerOptions {
+  /** Where sessions are backed up (RemoteAuth). With `leases`, a store with fencing (Postgres or Mongo). */
+  store: SessionStore;
+  /**
+   * The sessions to run (their `clientId`s), or a function giving them, asked again on every sweep
+   * (a new id starts, a removed one stops). `add()`/`remove()` change a fixed list at run time.
+   */
+  sessions?: readonly string[] | (() => readonly string[] | Promise<readonly string[]>);
+  /** Local profiles go under this folder, one per session. @default './.waweb_sessions' */
+  dataPath?: string;
+  /** Options for every session's `Client` (puppeteer, chromium, logger, ...). */
+  clientOptions?: Omit<ClientOptions, 'authStrategy' | 'logger'>;
+  /** Options for every session's RemoteAuth (backup interval, timeouts, limits). */
+  remoteAuth?: ManagedRemoteAuthOptions;
+  /** Sessions starting at once (browser launch and restore). @default 2 */
+  maxConcurrent?: number;
+  /** A start that has not reached `qr` or `ready` after this long is restarted. @default 120000 */
+  stuckAfterMs?: number;
+  /** First wait before restarting a failed session; doubles up to `maxRestartDelayMs`. @default 1000 */
+  restartDelayMs?: number;
+  /** @default 60000 */
+  maxRestartDelayMs?: number;
+  /**
+   * Leases shared by several workers (`PostgresLeases`, `MongoLeases`): each session runs on one
+   * worker at a time, spread evenly over the live workers. Without it, this process runs them all.
+   */
+  leases?: LeaseBackend;
+  /** This worker's id in the leases. @default `<hostname>-<pid>-<random>` */
+  workerId?: string;
+  /** How long a lease lasts unless renewed; a killed worker's sessions move after this. @default 10000 */
+  leaseTtlMs?: number;
+  /** How often the worker renews, looks for free sessions and balances. @default 1000 */
+  sweepIntervalMs?: number;
+  /** A pino-compatible logger; each session's client logs through a child with `session`. */
+  logger?: Logger;
+}
+
+export interface SessionReadyInfo {
+  /** From the start of this run to `ready`. */
+  ms: number;
+  /** True when no QR or code was shown: the session came back from a backup or the local profile. */
+  restored: boolean;
+}
+
+/** The manager's events: every session's, with its id first. */
+export interface SessionManagerEvents {
+  [event: string]: unknown[];
+  'session.state': [info: ManagedSessionInfo];
+  'session.qr': [id: string, qr: string];
+  'session.code': [id: string, code: string];
+  'session.ready': [id: string, info: SessionReadyInfo];
+  'session.disconnected': [id: string, reason: DisconnectReason];
+  'session.saved': [id: string, info: SessionSavedInfo];
+  'session.save_failed': [id: string, error: WawebError];
+  'session.error': [id: string, error: WawebError];
+  'lease.acquired': [id: string, lease: Lease];
+  'lease.lost': [id: string, error: WawebError];
+  'lease.released': [id: string];
+}

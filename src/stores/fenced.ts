@@ -1,0 +1,31 @@
+/**
+ * A view of a fencing store whose saves all carry the current fencing token: what one owner of a
+ * session hands to RemoteAuth, so every backup it takes is refused once a newer owner exists.
+ */
+import { InvalidOptionError } from '../errors';
+import type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+
+/**
+ * `store` with `fence: token()` on every save. Closing the view leaves `store` open (it is shared).
+ * Throws `InvalidOptionError` when `store` has no fencing (`store.fencing !== true`).
+ */
+export function withFence(store: SessionStore, token: () => number): SessionStore {
+  if (store.fencing !== true) {
+    throw new InvalidOptionError(`the ${store.name} store does not support fencing tokens: use PostgresStore or MongoStore`);
+  }
+  const view: SessionStore = {
+    name: store.name,
+    fencing: true,
+    ...(store.stableGenerations === undefined ? {} : { stableGenerations: store.stableGenerations }),
+    raiseFence: (sessionId: string, value: number, options?: StoreCallOptions) =>
+      (store.raiseFence as NonNullable<SessionStore['raiseFence']>).call(store, sessionId, value, options),
+    exists: (sessionId: string, options?: StoreCallOptions) => store.exists(sessionId, options),
+    save: (sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration> =>
+      store.save(sessionId, data, { ...options, fence: token() }),
+    load: (sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> => store.load(sessionId, options),
+    list: (sessionId: string, options?: StoreCallOptions) => store.list(sessionId, options),
+    delete: (sessionId: string, options?: StoreCallOptions) => store.delete(sessionId, options),
+    close: () => Promise.resolve(),
+  };
+  return view;
+}

@@ -1,0 +1,168 @@
+/**
+ * Issue 15, acceptance 1: three SessionManager workers (child processes) share nine sessions through
+ * leases on PostgreSQL, then on MongoDB. SIGKILL one worker: all its sessions come back `ready` on
+ * the others, restored without a QR, after its leases expire. SIGTERM another: its sessions are
+ * released and taken at once (`takenFrom` null: no wait for the TTL). Over the whole test the
+ * simulator records no moment where two browsers held one session.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { WhatsAppSimulator } from '../../src/simulator';
+import { spawnWorker, type Reported, type Worker } from '../helpers/manager-workers';
+import type { WorkerBackend } from '../helpers/manager-worker';
+import { startMongo } from '../helpers/mongo';
+import { startPostgres } from '../helpers/postgres';
+import { tempDir, type TempDir } from '../helpers/tmp';
+
+const SESSIONS = Array.from({ length: 9 }, (_, i) => `s${i + 1}`);
+const LEASE_TTL_MS = 6000;
+const numberOf = (id: string): string => `1555010${id.slice(1).padStart(4, '0')}`;
+
+interface Backend {
+  config: WorkerBackend;
+  stop(): Promise<void>;
+}
+
+const backends: Record<string, () => Promise<Backend>> = {
+  postgres: async () => {
+    const pg = await startPostgres();
+    return {
+      config: { kind: 'postgres', connectionString: pg.connectionString, table: `fo_${randomBytes(4).toString('hex')}` },
+      stop: () => pg.stop(),
+    };
+  },
+  mongo: async () => {
+    const mongo = await startMongo();
+    return { config: { kind: 'mongo', uri: mongo.uri, dbName: mongo.dbName }, stop: () => mongo.stop() };
+  },
+};
+
+describe.each(Object.keys(backends))('failover over %s leases', (kind) => {
+  let sim: WhatsAppSimulator;
+  let backend: Backend;
+  let work: TempDir;
+  const workers: Worker[] = [];
+
+  beforeAll(async () => {
+    [sim, backend, work] = await Promise.all([
+      WhatsAppSimulator.start(),
+      (backends[kind] as () => Promise<Backend>)(),
+      tempDir('waweb-failover-'),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    const left = (await Promise.all(workers.map((w) => w.destroy()))).flat();
+    await sim?.close();
+    await backend?.stop();
+    await work?.remove();
+    expect(left).toEqual([]);
+  }, 60_000);
+
+  function start(name: string): Worker {
+    const worker = spawnWorker(
+      {
+        workerId: name,
+        backend: backend.config,
+        sessions: SESSIONS,
+        dataPath: join(work.path, name),
+        chromiumArgs: sim.chromiumArgs(),
+        leaseTtlMs: LEASE_TTL_MS,
+        sweepIntervalMs: 1000,
+      },
+      (report) => {
+        // The phone of each session's number scans every QR that session shows.
+        if (report.type === 'qr')
+          sim
+            .phone(numberOf(report.id))
+            .scan(report.qr)
+            .catch(() => undefined);
+      },
+    );
+    workers.push(worker);
+    return worker;
+  }
+
+  /** Who runs each session now: the last worker that reported it `ready` and has not lost or released it since. */
+  function owners(): Map<string, string> {
+    const events = workers
+      .flatMap((w) => w.reports.map((r) => ({ w: w.id, r })))
+      .filter(({ r }) => r.type === 'ready' || r.type === 'lost' || r.type === 'released')
+      .sort((a, b) => a.r.t - b.r.t);
+    const out = new Map<string, string>();
+    for (const { w, r } of events) {
+      if (!('id' in r)) continue;
+      if (r.type === 'ready') out.set(r.id, w);
+      else if (out.get(r.id) === w) out.delete(r.id);
+    }
+    return out;
+  }
+
+  async function allReady(among: Worker[], since: number, timeoutMs: number): Promise<Map<string, Reported>> {
+    const found = new Map<string, Reported>();
+    await Promise.all(
+      SESSIONS.map(async (id) => {
+        const hits = await Promise.any(among.map((w) => w.when((r) => r.type === 'ready' && r.id === id && r.t >= since, timeoutMs)));
+        found.set(id, hits);
+      }),
+    );
+    return found;
+  }
+
+  test("SIGKILL: a dead worker's sessions come back ready elsewhere without a QR; SIGTERM: handed over at once; no two browsers ever", async () => {
+    const [a, b, c] = [start(`${kind}-a`), start(`${kind}-b`), start(`${kind}-c`)];
+    await allReady([a, b, c], 0, 120_000);
+    // Every session backed up once before anything is killed.
+    await Promise.all(SESSIONS.map((id) => Promise.any([a, b, c].map((w) => w.when((r) => r.type === 'saved' && r.id === id, 60_000)))));
+    const before = owners();
+    expect([...before.keys()].sort()).toEqual([...SESSIONS].sort());
+
+    // SIGKILL the worker running the most sessions.
+    const busiest = [a, b, c].sort(
+      (x, y) => [...before.values()].filter((o) => o === y.id).length - [...before.values()].filter((o) => o === x.id).length,
+    )[0] as Worker;
+    const moved = [...before].filter(([, o]) => o === busiest.id).map(([id]) => id);
+    expect(moved.length).toBeGreaterThan(0);
+    const killedAt = Date.now();
+    busiest.signal('SIGKILL');
+    await busiest.exited;
+    const rest = [a, b, c].filter((w) => w !== busiest);
+    for (const id of moved) {
+      const ready = await Promise.any(rest.map((w) => w.when((r) => r.type === 'ready' && r.id === id && r.t >= killedAt, 60_000)));
+      expect(ready).toMatchObject({ restored: true });
+    }
+    const qrsAfterKill = rest.flatMap((w) => w.reports.filter((r) => r.type === 'qr' && r.t >= killedAt));
+    expect(qrsAfterKill).toEqual([]);
+    const takeovers = rest.flatMap((w) => w.reports.filter((r) => r.type === 'acquired' && r.t >= killedAt && moved.includes(r.id)));
+    expect(takeovers.map((r) => (r.type === 'acquired' ? r.takenFrom : null)).sort()).toEqual(moved.map(() => busiest.id));
+    // The killed worker's browsers ended with it (their DevTools pipe closed).
+    expect(busiest.browsers().length).toBeGreaterThan(0);
+    expect(await busiest.destroy()).toEqual([]);
+
+    // SIGTERM one of the two left: it saves, releases, and the last worker takes everything at once.
+    const [leaving, staying] = rest as [Worker, Worker];
+    const handed = [...owners()].filter(([, o]) => o === leaving.id).map(([id]) => id);
+    expect(handed.length).toBeGreaterThan(0);
+    const termAt = Date.now();
+    leaving.signal('SIGTERM');
+    expect(await leaving.exited).toMatchObject({ code: 0 });
+    expect(
+      leaving.reports
+        .filter((r) => r.type === 'released')
+        .map((r) => ('id' in r ? r.id : ''))
+        .sort(),
+    ).toEqual([...handed].sort());
+    for (const id of handed) {
+      const acquired = await staying.when((r) => r.type === 'acquired' && r.id === id && r.t >= termAt, 30_000);
+      expect(acquired).toMatchObject({ takenFrom: null });
+      expect(await staying.when((r) => r.type === 'ready' && r.id === id && r.t >= termAt, 30_000)).toMatchObject({ restored: true });
+    }
+    expect(staying.reports.filter((r) => r.type === 'qr' && r.t >= killedAt)).toEqual([]);
+    const state = owners();
+    expect(SESSIONS.every((id) => state.get(id) === staying.id)).toBe(true);
+
+    staying.signal('SIGTERM');
+    expect(await staying.exited).toMatchObject({ code: 0 });
+    expect(sim.overlaps()).toEqual([]);
+  }, 300_000);
+});
