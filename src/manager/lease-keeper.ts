@@ -37,6 +37,8 @@ export class LeaseKeeper {
   /** Local deadline per held session: the start of its last successful renew (or acquire) + TTL. */
   readonly #deadlines = new Map<string, number>();
   readonly #renewedAt = new Map<string, number>();
+  /** Leases being let go after a loss: reported once. */
+  readonly #losing = new WeakSet<Lease>();
 
   constructor(private readonly host: KeeperHost) {}
 
@@ -74,7 +76,9 @@ export class LeaseKeeper {
 
   /** The session's lease is gone (taken over, or unrenewable): stop it; its final save is fenced. */
   async lost(session: ManagedSession, error: WawebError): Promise<void> {
-    if (!session.lease) return;
+    const lease = session.lease;
+    if (!lease || this.#losing.has(lease)) return;
+    this.#losing.add(lease);
     this.host.emit('lease.lost', session.id, error);
     this.forget(session.id);
     await session.stop('stopped');

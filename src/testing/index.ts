@@ -1,3 +1,4 @@
 /** `waweb/testing`: what authors of stores (and later of strategies) test their code with. */
 export { describeStoreConformance, freshSessionId, HOSTILE_SESSION_IDS } from './conformance';
 export type { ConformanceFixture, ConformanceOptions, TestRunner } from './conformance';
+export { describeFencingConformance } from './fencing';

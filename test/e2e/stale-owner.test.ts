@@ -1,0 +1,157 @@
+/**
+ * Issue 15, acceptance 2: a worker paused past its lease (SIGSTOP, its Chromium frozen with it, as a
+ * frozen VM or container would be) comes back (SIGCONT) after another worker took the session over.
+ * The save it attempts then carries its old fencing token: the store refuses it with a `LeaseError`
+ * `FENCED`, the newer owner's backups stay the newest, and the stale worker stops that session.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createMongoStore, createPostgresStore, type SessionStore } from '../../src/index';
+import { WhatsAppSimulator } from '../../src/simulator';
+import { spawnWorker, type Worker } from '../helpers/manager-workers';
+import type { WorkerBackend } from '../helpers/manager-worker';
+import { startMongo } from '../helpers/mongo';
+import { startPostgres } from '../helpers/postgres';
+import { tempDir, type TempDir } from '../helpers/tmp';
+
+const NUMBER = '15550200001';
+
+interface Backend {
+  config: WorkerBackend;
+  /** The store the workers use, opened here to look at it. */
+  open(): Promise<{ store: SessionStore; close(): Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+const backends: Record<string, () => Promise<Backend>> = {
+  postgres: async () => {
+    const pg = await startPostgres();
+    const table = `so_${randomBytes(4).toString('hex')}`;
+    return {
+      config: { kind: 'postgres', connectionString: pg.connectionString, table },
+      open: async () => {
+        const store = createPostgresStore({ connectionString: pg.connectionString, table });
+        return { store, close: () => store.close() };
+      },
+      stop: () => pg.stop(),
+    };
+  },
+  mongo: async () => {
+    const mongo = await startMongo();
+    return {
+      config: { kind: 'mongo', uri: mongo.uri, dbName: mongo.dbName },
+      open: async () => {
+        const store = createMongoStore({ url: mongo.uri, dbName: mongo.dbName });
+        return { store, close: () => store.close() };
+      },
+      stop: () => mongo.stop(),
+    };
+  },
+};
+
+/** SIGSTOP / SIGCONT to a process group, ignoring one already gone. */
+function groupSignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // gone
+  }
+}
+
+describe.each(Object.keys(backends))('a stale owner on %s', (kind) => {
+  let sim: WhatsAppSimulator;
+  let backend: Backend;
+  let work: TempDir;
+  const workers: Worker[] = [];
+
+  beforeAll(async () => {
+    [sim, backend, work] = await Promise.all([
+      WhatsAppSimulator.start(),
+      (backends[kind] as () => Promise<Backend>)(),
+      tempDir('waweb-stale-'),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    const left = (await Promise.all(workers.map((w) => w.destroy()))).flat();
+    await sim?.close();
+    await backend?.stop();
+    await work?.remove();
+    expect(left).toEqual([]);
+  }, 60_000);
+
+  function start(name: string): Worker {
+    const worker = spawnWorker(
+      {
+        workerId: name,
+        backend: backend.config,
+        sessions: ['s1'],
+        dataPath: join(work.path, name),
+        chromiumArgs: sim.chromiumArgs(),
+        leaseTtlMs: 4000,
+        sweepIntervalMs: 500,
+        // No periodic save: the only save the stale worker attempts is the one this test asks for.
+        backupSyncIntervalMs: 3_600_000,
+      },
+      (report) => {
+        if (report.type === 'qr')
+          sim
+            .phone(NUMBER)
+            .scan(report.qr)
+            .catch(() => undefined);
+      },
+    );
+    workers.push(worker);
+    return worker;
+  }
+
+  test('its save is refused with FENCED, the newer backup stays newest, and it stops the session', async () => {
+    const a = start(`${kind}-a`);
+    await a.when((r) => r.type === 'ready' && r.id === 's1', 60_000);
+    // Both backups of the first run (at ready, then once localStorage is on disk) are stored.
+    await a.when((r) => r.type === 'saved' && r.generation === 2, 30_000);
+    const b = start(`${kind}-b`);
+    const browser = a.browsers()[0] as number;
+    expect(browser).toBeGreaterThan(0);
+
+    // Freeze worker A and its Chromium past the lease.
+    a.signal('SIGSTOP');
+    groupSignal(browser, 'SIGSTOP');
+    const acquired = await b.when((r) => r.type === 'acquired' && r.id === 's1', 30_000);
+    expect(acquired).toMatchObject({ takenFrom: a.id });
+    expect(await b.when((r) => r.type === 'ready' && r.id === 's1', 30_000)).toMatchObject({ restored: true });
+    // B's two backups of its run (at ready, then the settled one): nothing of B's is still to come.
+    const bSaved = await b.when((r) => r.type === 'saved' && r.id === 's1', 30_000);
+    await b.when((r) => r.type === 'saved' && r.id === 's1' && r.t > bSaved.t, 30_000);
+
+    const opened = await backend.open();
+    try {
+      const newestBefore = (await opened.store.list('RemoteAuth-s1'))[0];
+      expect(newestBefore).toBeDefined();
+      // A's first act on waking: a save of its (stale) copy, forced even if unchanged.
+      const from = a.reports.length;
+      a.send({ cmd: 'save', id: 's1', force: true });
+      a.signal('SIGCONT');
+      // A learns it lost the lease; then its Chromium wakes too and the save reaches the store.
+      expect(await a.when((r) => r.type === 'lost' && r.id === 's1', 30_000, from)).toMatchObject({ code: 'LEASE_LOST' });
+      groupSignal(browser, 'SIGCONT');
+      expect(await a.when((r) => r.type === 'save-result' && r.id === 's1', 60_000, from)).toMatchObject({ ok: false, code: 'FENCED' });
+      await a.when((r) => r.type === 'state' && r.id === 's1' && r.state === 'stopped', 30_000, from);
+
+      const newestAfter = (await opened.store.list('RemoteAuth-s1'))[0];
+      expect(newestAfter).toEqual(newestBefore);
+      // The newer owner kept the session throughout.
+      expect(b.reports.filter((r) => r.type === 'lost' || (r.type === 'state' && r.state !== 'ready' && r.state !== 'starting'))).toEqual(
+        [],
+      );
+    } finally {
+      await opened.close();
+    }
+    // The frozen browser still held its connection when B logged in: the server told it CONFLICT.
+    expect(sim.overlaps().map((o) => o.phone)).toEqual([NUMBER]);
+    b.signal('SIGTERM');
+    a.signal('SIGTERM');
+    expect(await b.exited).toMatchObject({ code: 0 });
+    expect(await a.exited).toMatchObject({ code: 0 });
+  }, 180_000);
+});

@@ -1,0 +1,170 @@
+/**
+ * Issue 15: leases and fencing tokens on PostgreSQL and MongoDB. The lease backends' rules (one
+ * owner, a token that only grows, takeover only after expiry, release hands over at once, renew
+ * only by the holder) and the stores' fencing (a stale token's save refused atomically) are checked
+ * against real servers: the local PostgreSQL and the offline MongoDB (or MONGODB_URI).
+ */
+import { randomBytes } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { Pool } from 'pg';
+import {
+  createMongoStore,
+  createPostgresStore,
+  encryptStore,
+  ErrorCode,
+  FileStore,
+  InvalidOptionError,
+  MongoLeases,
+  PostgresLeases,
+  withFence,
+  type LeaseBackend,
+} from '../../src/index';
+import { describeFencingConformance, freshSessionId } from '../../src/testing';
+import { generateEncryptionKey } from '../../src/util/encryption';
+import { startMongo, type MongoServer } from '../helpers/mongo';
+import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { tempDir } from '../helpers/tmp';
+
+let pg: PostgresServer;
+let mongo: MongoServer;
+let mongoClient: MongoClient;
+const unique = (): string => `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+
+beforeAll(async () => {
+  [pg, mongo] = await Promise.all([startPostgres(), startMongo()]);
+  mongoClient = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 });
+  await mongoClient.connect();
+}, 120_000);
+
+afterAll(async () => {
+  await mongoClient?.close();
+  await Promise.all([pg?.stop(), mongo?.stop()]);
+});
+
+describeFencingConformance('PostgresStore', async () => {
+  const pool = new Pool({ connectionString: pg.connectionString, max: 4 });
+  pool.on('error', () => undefined);
+  return {
+    store: createPostgresStore({ pool, table: unique() }),
+    breakBackend: () => pool.end(),
+    cleanup: () => pool.end().catch(() => undefined),
+  };
+});
+
+describeFencingConformance('MongoStore', async () => {
+  const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 });
+  await client.connect();
+  const dbName = unique();
+  return {
+    store: createMongoStore({ client, dbName }),
+    breakBackend: () => client.close(),
+    cleanup: async () => {
+      await client
+        .db(dbName)
+        .dropDatabase()
+        .catch(() => undefined);
+      await client.close();
+    },
+  };
+});
+
+describeFencingConformance('EncryptedStore(PostgresStore)', async () => {
+  const store = createPostgresStore({ connectionString: pg.connectionString, table: unique() });
+  return {
+    store: encryptStore(store, { keys: [{ id: 'k1', key: generateEncryptionKey() }] }),
+    breakBackend: () => store.close(),
+    cleanup: () => store.close(),
+  };
+});
+
+test('a store without fencing refuses a fencing token, and withFence() refuses the store', async () => {
+  const tmp = await tempDir('waweb-nofence-');
+  const store = new FileStore({ directory: tmp.path });
+  try {
+    expect(store.fencing).toBe(false);
+    await expect(store.save('s', Buffer.from('x'), { fence: 1 })).rejects.toBeInstanceOf(InvalidOptionError);
+    expect(await store.list('s')).toEqual([]);
+    expect(() => withFence(store, () => 1)).toThrow(InvalidOptionError);
+  } finally {
+    await store.close();
+    await tmp.remove();
+  }
+});
+
+/** Waits (polling, bounded) until `attempt` gives a value. */
+async function eventually<T>(attempt: () => Promise<T | null>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await attempt();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error('the condition was not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const backends: Record<string, () => LeaseBackend> = {
+  postgres: () => new PostgresLeases({ connectionString: pg.connectionString, table: unique() }),
+  mongo: () => new MongoLeases({ db: mongoClient.db(unique()) }),
+};
+
+describe.each(Object.keys(backends))('%s leases', (kind) => {
+  let leases: LeaseBackend;
+  beforeEach(() => {
+    leases = (backends[kind] as () => LeaseBackend)();
+  });
+  afterEach(async () => {
+    await leases.close();
+    await leases.close();
+  });
+
+  test('one owner at a time; the token grows with every acquisition; release hands over at once', async () => {
+    const id = freshSessionId('lease');
+    const a = await leases.acquire(id, 'worker-a', 30_000);
+    expect(a).toMatchObject({ sessionId: id, owner: 'worker-a', token: 1, takenFrom: null });
+    expect(await leases.acquire(id, 'worker-b', 30_000)).toBeNull();
+    expect(await leases.acquire(id, 'worker-a', 30_000)).toBeNull(); // held: not acquired twice
+    const renewed = await leases.renew(a!, 30_000);
+    expect(renewed?.token).toBe(1);
+    expect(await leases.renew({ ...a!, owner: 'worker-b' }, 30_000)).toBeNull();
+    expect(await leases.release(a!)).toBe(true);
+    expect(await leases.release(a!)).toBe(false);
+    const b = await leases.acquire(id, 'worker-b', 30_000);
+    expect(b).toMatchObject({ owner: 'worker-b', token: 2, takenFrom: null });
+    expect(await leases.renew(a!, 30_000)).toBeNull(); // the old holder cannot renew
+    const listed = await leases.list();
+    expect(listed.find((l) => l.sessionId === id)).toMatchObject({ owner: 'worker-b', token: 2, live: true });
+  });
+
+  test('an expired lease is taken over (takenFrom names the old owner); the old owner cannot renew or release it', async () => {
+    const id = freshSessionId('expire');
+    const a = await leases.acquire(id, 'worker-a', 150);
+    expect(a?.token).toBe(1);
+    const b = await eventually(() => leases.acquire(id, 'worker-b', 30_000));
+    expect(b).toMatchObject({ token: 2, takenFrom: 'worker-a' });
+    expect(await leases.renew(a!, 30_000)).toBeNull();
+    expect(await leases.release(a!)).toBe(false);
+  });
+
+  test('racing acquisitions: exactly one worker wins', async () => {
+    const id = freshSessionId('race');
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => leases.acquire(id, `w${i}`, 30_000)));
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+  });
+
+  test('workers announce themselves, expire, and leave', async () => {
+    await leases.heartbeat('w1', 30_000);
+    await leases.heartbeat('w2', 100);
+    await leases.heartbeat('w1', 30_000);
+    expect((await leases.workers()).map((w) => w.workerId)).toContain('w1');
+    await eventually(async () => ((await leases.workers()).some((w) => w.workerId === 'w2') ? null : true));
+    await leases.leave('w1');
+    expect((await leases.workers()).map((w) => w.workerId)).not.toContain('w1');
+  });
+
+  test('a closed backend refuses calls; bad names are refused before the database', async () => {
+    await expect(leases.acquire('', 'w', 1000)).rejects.toMatchObject({ code: ErrorCode.INVALID_SESSION_ID });
+    await expect(leases.acquire('s', 'bad\nowner', 1000)).rejects.toMatchObject({ code: ErrorCode.INVALID_SESSION_ID });
+    await leases.close();
+    await expect(leases.list()).rejects.toBeInstanceOf(InvalidOptionError);
+  });
+});
