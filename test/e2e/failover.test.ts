@@ -3,7 +3,8 @@
  * leases on PostgreSQL, then on MongoDB. SIGKILL one worker: all its sessions come back `ready` on
  * the others, restored without a QR, after its leases expire. SIGTERM another: its sessions are
  * released and taken at once (`takenFrom` null: no wait for the TTL). Over the whole test the
- * simulator records no moment where two browsers held one session.
+ * simulator records no moment where two browsers held one session. Then a new worker joins and is
+ * handed its share, again restored without a QR.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -161,8 +162,21 @@ describe.each(Object.keys(backends))('failover over %s leases', (kind) => {
     const state = owners();
     expect(SESSIONS.every((id) => state.get(id) === staying.id)).toBe(true);
 
-    staying.signal('SIGTERM');
-    expect(await staying.exited).toMatchObject({ code: 0 });
+    // A new worker joins: the one holding everything hands sessions over until both have their share.
+    const joining = start(`${kind}-d`);
+    const joinedAt = Date.now();
+    const share = Math.ceil(SESSIONS.length / 2);
+    const readyCount = (): number => joining.reports.filter((r) => r.type === 'ready').length;
+    await joining.when(() => readyCount() >= SESSIONS.length - share, 60_000);
+    const spread = owners();
+    expect([...spread.values()].filter((o) => o === joining.id)).toHaveLength(SESSIONS.length - share);
+    expect([...spread.values()].filter((o) => o === staying.id)).toHaveLength(share);
+    expect(joining.reports.filter((r) => r.type === 'ready').every((r) => r.type === 'ready' && r.restored)).toBe(true);
+    expect(joining.reports.filter((r) => r.type === 'qr')).toEqual([]);
+    expect(staying.reports.filter((r) => r.type === 'released' && r.t >= joinedAt)).toHaveLength(SESSIONS.length - share);
+
+    for (const w of [staying, joining]) w.signal('SIGTERM');
+    for (const w of [staying, joining]) expect(await w.exited).toMatchObject({ code: 0 });
     expect(sim.overlaps()).toEqual([]);
   }, 300_000);
 });
