@@ -118,7 +118,9 @@ export class ManagedSession {
     const run = this.#run;
     this.#run = undefined;
     if (!run) {
-      if (this.#state !== final && !this.#stopping) this.#setState(final);
+      // A session that ended for good (logged out, opened elsewhere) says so until restarted.
+      const ended = this.#state === 'conflict' || this.#state === 'logged_out';
+      if (this.#state !== final && !this.#stopping && !(ended && final === 'stopped')) this.#setState(final);
       return this.#stopping ?? Promise.resolve();
     }
     this.#setState('stopping');

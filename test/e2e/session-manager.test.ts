@@ -1,0 +1,146 @@
+/**
+ * Issue 15, the session manager in one process (no leases): many sessions side by side, one
+ * restarted without touching the others, a start that hangs restarted on its own with backoff, a
+ * session opened elsewhere left in `conflict` (no ping-pong), a logout from the phone ending in
+ * `logged_out`, typed events for all of it, and a close that stops everything.
+ */
+import { join } from 'node:path';
+import {
+  FileStore,
+  InvalidOptionError,
+  PostgresLeases,
+  SessionManager,
+  type ManagedState,
+  type SessionManagerEvents,
+} from '../../src/index';
+import { WhatsAppSimulator } from '../../src/simulator';
+import { processesMentioning } from '../helpers/processes';
+import { tempDir, type TempDir } from '../helpers/tmp';
+
+const numberOf = (id: string): string => `1555030${String(id.charCodeAt(1)).padStart(4, '0')}`;
+
+let sim: WhatsAppSimulator;
+let work: TempDir;
+let store: FileStore;
+let manager: SessionManager | undefined;
+
+beforeAll(async () => {
+  [sim, work] = await Promise.all([WhatsAppSimulator.start(), tempDir('waweb-manager-')]);
+  store = new FileStore({ directory: join(work.path, 'store') });
+}, 60_000);
+
+afterAll(async () => {
+  await manager?.close();
+  await store?.close();
+  await sim?.close();
+  expect(processesMentioning(work.path)).toEqual([]);
+  await work?.remove();
+}, 60_000);
+
+/** The next `event` whose arguments pass `matches`. */
+function until<K extends keyof SessionManagerEvents & string>(
+  m: SessionManager,
+  event: K,
+  matches: (...args: SessionManagerEvents[K]) => boolean,
+  timeoutMs = 60_000,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      m.off(event, listener);
+      reject(new Error(`no matching ${event} within ${timeoutMs} ms; sessions: ${JSON.stringify(m.list())}`));
+    }, timeoutMs);
+    const listener = (...args: SessionManagerEvents[K]): void => {
+      if (!matches(...args)) return;
+      clearTimeout(timer);
+      m.off(event, listener);
+      resolve();
+    };
+    m.on(event, listener);
+  });
+}
+
+/** Resolves when `id` reaches `state` (now or later). */
+function reaches(m: SessionManager, id: string, state: ManagedState, timeoutMs = 60_000): Promise<void> {
+  if (m.get(id)?.state === state) return Promise.resolve();
+  return until(m, 'session.state', (info) => info.id === id && info.state === state, timeoutMs);
+}
+
+test('options: leases need a store with fencing; the sweep must fit the lease three times', () => {
+  const leases = new PostgresLeases({ connectionString: 'postgres://127.0.0.1:1/none' });
+  expect(() => new SessionManager({ store, leases })).toThrow(InvalidOptionError);
+  expect(() => new SessionManager({ store: undefined as unknown as FileStore })).toThrow(InvalidOptionError);
+  expect(() => new SessionManager({ store, sessions: 'a,b' as unknown as string[] })).toThrow(InvalidOptionError);
+  expect(() => new SessionManager({ store, sessions: ['ok', '../bad'] })).toThrow(InvalidOptionError);
+  return leases.close();
+});
+
+test('runs sessions side by side: restart, stuck start, conflict and logout each touch one session only', async () => {
+  const m = new SessionManager({
+    store,
+    sessions: ['ma', 'mb'],
+    dataPath: join(work.path, 'profiles'),
+    clientOptions: { puppeteer: { args: sim.chromiumArgs() } },
+    stuckAfterMs: 3000,
+    restartDelayMs: 200,
+  });
+  manager = m;
+  const events: string[] = [];
+  m.on('session.qr', (id, qr) => {
+    events.push(`qr:${id}`);
+    sim
+      .phone(numberOf(id))
+      .scan(qr)
+      .catch(() => undefined);
+  });
+  m.on('session.ready', (id, info) => events.push(`ready:${id}:${info.restored ? 'restored' : 'paired'}`));
+  m.on('session.saved', (id) => events.push(`saved:${id}`));
+  await m.start();
+  await Promise.all([reaches(m, 'ma', 'ready'), reaches(m, 'mb', 'ready')]);
+  expect(events).toEqual(expect.arrayContaining(['ready:ma:paired', 'ready:mb:paired']));
+  await until(m, 'session.saved', (id) => id === 'ma', 30_000);
+  expect(m.list().map((s) => [s.id, s.state])).toEqual([
+    ['ma', 'ready'],
+    ['mb', 'ready'],
+  ]);
+
+  // Restart one: it comes back restored; the other keeps its browser and never leaves `ready`.
+  const mbBrowser = m.client('mb')?.pupBrowser?.process()?.pid;
+  const mbStates: string[] = [];
+  m.on('session.state', (info) => info.id === 'mb' && mbStates.push(info.state));
+  await m.restart('ma');
+  await reaches(m, 'ma', 'ready');
+  expect(events.filter((e) => e === 'ready:ma:restored')).toHaveLength(1);
+  expect(m.get('ma')?.restarts).toBe(1);
+  expect(m.client('mb')?.pupBrowser?.process()?.pid).toBe(mbBrowser);
+
+  // A start that hangs (the servers hold the page's connection) is restarted on its own.
+  sim.delayNextConnection(20_000);
+  await m.restart('ma');
+  await until(m, 'session.state', (info) => info.id === 'ma' && info.state === 'restarting', 30_000);
+  expect(m.get('ma')?.lastError?.code).toBe('TIMEOUT');
+  await reaches(m, 'ma', 'ready');
+  expect(m.get('ma')?.restarts).toBeGreaterThanOrEqual(3);
+
+  // Opened elsewhere: left in `conflict`, not taken back; restart() brings it back.
+  const [device] = sim.phone(numberOf('ma')).devices();
+  sim.phone(numberOf('ma')).openElsewhere(device!.id);
+  await reaches(m, 'ma', 'conflict');
+  expect(m.client('ma')).toBeUndefined();
+  await m.restart('ma');
+  await reaches(m, 'ma', 'ready');
+
+  // Logged out from the phone: `logged_out`, its backups gone, the other untouched.
+  const [mbDevice] = sim.phone(numberOf('mb')).devices();
+  await sim.phone(numberOf('mb')).unlink(mbDevice!.id);
+  await reaches(m, 'mb', 'logged_out');
+  expect(await store.list('RemoteAuth-mb')).toEqual([]);
+  expect(m.get('ma')?.state).toBe('ready');
+  expect(mbStates).toEqual(expect.arrayContaining(['logged_out']));
+  expect(mbStates.slice(0, mbStates.indexOf('stopping'))).toEqual([]);
+
+  await m.close();
+  await m.close();
+  expect(m.list().map((s) => s.state)).toEqual(['stopped', 'logged_out']);
+  expect(m.client('ma')).toBeUndefined();
+  await expect(m.start()).rejects.toMatchObject({ code: 'CLOSED' });
+}, 240_000);
