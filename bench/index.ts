@@ -19,6 +19,7 @@
  * (keep the temporary folder), --verbose (show the children's own output).
  * Numbers are reported, never asserted.
  */
+import { runCluster, printCluster, type ClusterResults } from './cluster-report';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -50,7 +51,9 @@ interface Args {
   /** Restore-to-ready samples per scenario (the median is reported). */
   repeat: number;
   fillBytes: number;
-  only: ClientKind | undefined;
+  only: ClientKind | 'cluster' | undefined;
+  /** Most sessions the sessions-per-host phase adds. */
+  hostMax: number;
   keep: boolean;
   verbose: boolean;
   /** Paired sessions started at once per client kind (0: skip that part). */
@@ -58,7 +61,16 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: undefined, repeat: 5, fillBytes: 50 * MiB, only: undefined, keep: false, verbose: false, sessions: 10 };
+  const args: Args = {
+    json: undefined,
+    repeat: 5,
+    fillBytes: 50 * MiB,
+    only: undefined,
+    keep: false,
+    verbose: false,
+    sessions: 10,
+    hostMax: 120,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -78,7 +90,8 @@ function parseArgs(argv: string[]): Args {
       args.fillBytes = Math.round(mb * MiB);
     } else if (name === '--only') {
       const v = value();
-      if (v !== 'waweb' && v !== 'wwebjs' && v !== 'plugin') throw new Error('--only takes waweb, wwebjs or plugin');
+      if (v !== 'waweb' && v !== 'wwebjs' && v !== 'plugin' && v !== 'cluster')
+        throw new Error('--only takes waweb, wwebjs, plugin or cluster');
       args.only = v;
     } else if (name === '--sessions') {
       const n = Number(value());
@@ -89,11 +102,15 @@ function parseArgs(argv: string[]): Args {
       if (v !== 'full' && v !== 'shell') throw new Error('--wwebjs-chromium takes full or shell');
       // Read by the bench's own child processes and by the sessions part (bench/wwebjs-chromium.ts).
       process.env[WWEBJS_CHROMIUM_ENV] = v;
+    } else if (name === '--host-max') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 10 || n > 1000) throw new Error('--host-max must be an integer from 10 to 1000');
+      args.hostMax = n;
     } else if (arg === '--keep') args.keep = true;
     else if (arg === '--verbose') args.verbose = true;
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs|plugin] [--sessions 10] [--wwebjs-chromium full|shell] [--keep] [--verbose]',
+        'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs|plugin|cluster] [--sessions 10] [--host-max 120] [--wwebjs-chromium full|shell] [--keep] [--verbose]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
@@ -594,6 +611,7 @@ async function main(): Promise<number> {
   const results: Partial<Record<ClientKind, ClientResult>> = {};
   const sessions: SessionsResult[] = [];
   const sessionErrors: string[] = [];
+  const cluster: ClusterResults = { failover: [], host: undefined, errors: [] };
 
   // Idempotent: the signal handler, the watchdog and the normal end may all call it.
   let cleaning: Promise<void> | undefined;
@@ -655,6 +673,7 @@ async function main(): Promise<number> {
         sessionErrors.push(`${kind}: ${message}`);
       }
     }
+    if (!interrupted && (!args.only || args.only === 'cluster')) await runCluster(work, args.hostMax, log, cluster);
   } finally {
     clearTimeout(watchdog);
     stopping = true;
@@ -687,17 +706,18 @@ async function main(): Promise<number> {
     );
   }
   for (const e of sessionErrors) console.log(`sessions at once: FAILED ${e}`);
+  printCluster(cluster);
   if (sessions.length > 0 || sessionErrors.length > 0) console.log('');
   console.log(`total bench time: ${fmtS(totalMs)}`);
   if (args.json) {
     await writeFile(
       args.json,
-      `${JSON.stringify({ startedAt: new Date(Date.now() - totalMs).toISOString(), totalMs, fillBytes: args.fillBytes, repeat: args.repeat, loadavg: { start: loadBefore, end: loadAfter }, machine: info, rows: list, results, sessions }, null, 2)}\n`,
+      `${JSON.stringify({ startedAt: new Date(Date.now() - totalMs).toISOString(), totalMs, fillBytes: args.fillBytes, repeat: args.repeat, loadavg: { start: loadBefore, end: loadAfter }, machine: info, rows: list, results, sessions, cluster }, null, 2)}\n`,
     );
     console.log(`JSON written to ${args.json}`);
   }
   if (interrupted) return 130;
-  const failed = Object.values(results).some((r) => r && r.errors.length > 0) || sessionErrors.length > 0;
+  const failed = Object.values(results).some((r) => r && r.errors.length > 0) || sessionErrors.length > 0 || cluster.errors.length > 0;
   return failed ? 1 : 0;
 }
 

@@ -61,7 +61,7 @@ function makeClient(kind: SessionsKind, sim: WhatsAppSimulator, dataPath: string
 }
 
 /** PSS (KiB) of every process in process group `pgrp`. */
-function groupPssKiB(pgrp: number): number {
+export function groupPssKiB(pgrp: number): number {
   let total = 0;
   for (const p of processes()) {
     if (p.pgrp !== pgrp) continue;

@@ -14,7 +14,6 @@ export interface KeeperHost {
   readonly workerId: string;
   readonly ttlMs: number;
   readonly sweepMs: number;
-  readonly maxConcurrent: number;
   /** Sessions that should run somewhere. */
   desired(): Promise<readonly string[]>;
   /** This worker's session objects (made on demand). */
@@ -177,7 +176,8 @@ export class LeaseKeeper {
     const heldHere = new Set(this.host.held().map((s) => s.id));
     const rank = (id: string): number => live.filter((w) => score(id, w) > score(id, me)).length;
     const free = desired.filter((id) => !taken.has(id) && !heldHere.has(id)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-    let budget = Math.min(room, this.host.maxConcurrent);
+    // Leases are taken up to the share at once; the starts then queue for maxConcurrent slots.
+    let budget = room;
     for (const id of free) {
       if (budget <= 0 || this.#closed) break;
       const lease = await this.host.leases.acquire(id, me, this.host.ttlMs).catch((err: unknown) => {

@@ -85,7 +85,6 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
         workerId: this.workerId,
         ttlMs,
         sweepMs,
-        maxConcurrent: this.#maxConcurrent,
         desired: () => this.#desired(),
         session: (id) => this.#session(id),
         held: () => [...this.#sessions.values()].filter((s) => s.lease !== undefined),

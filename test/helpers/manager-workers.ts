@@ -136,3 +136,32 @@ export function spawnWorker(config: WorkerConfig, onReport?: (report: Reported, 
     },
   };
 }
+
+/** Who runs each session now: the last worker that reported it `ready` and has not lost or released it since. */
+export function currentOwners(workers: readonly Worker[]): Map<string, string> {
+  const events = workers
+    .flatMap((w) => w.reports.map((r) => ({ w: w.id, r })))
+    .filter(({ r }) => r.type === 'ready' || r.type === 'lost' || r.type === 'released')
+    .sort((a, b) => a.r.t - b.r.t);
+  const out = new Map<string, string>();
+  for (const { w, r } of events) {
+    if (!('id' in r)) continue;
+    if (r.type === 'ready') out.set(r.id, w);
+    else if (out.get(r.id) === w) out.delete(r.id);
+  }
+  return out;
+}
+
+/** Resolves once every one of `sessions` is owned and the workers hold their shares (differing by at most one). */
+export async function balanced(workers: readonly Worker[], sessions: readonly string[], timeoutMs: number): Promise<Map<string, string>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const owners = currentOwners(workers);
+    const counts = workers.map((w) => [...owners.values()].filter((o) => o === w.id).length);
+    if (sessions.every((id) => owners.has(id)) && Math.max(...counts) - Math.min(...counts) <= 1) return owners;
+    if (Date.now() > deadline)
+      throw new Error(`sessions not spread over the workers within ${timeoutMs} ms: ${JSON.stringify([...owners])}`);
+    // Until any worker reports something new, or a second passes.
+    await Promise.any(workers.map((w) => w.when(() => true, 1000, w.reports.length))).catch(() => undefined);
+  }
+}

@@ -1,0 +1,48 @@
+/** Runs the cluster phases of the bench (bench/cluster.ts) and prints their lines. */
+import { measureFailover, measureHost, type FailoverResult, type HostResult } from './cluster';
+
+export interface ClusterResults {
+  failover: FailoverResult[];
+  host: HostResult | undefined;
+  errors: string[];
+}
+
+const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+export async function runCluster(work: string, hostMax: number, log: (line: string) => void, into: ClusterResults): Promise<void> {
+  for (const kind of ['postgres', 'mongo'] as const) {
+    log(`bench: failover, 3 workers x 9 sessions, ${kind} leases (TTL 10 s, sweep 1 s)`);
+    try {
+      into.failover.push(await measureFailover(kind, work, log));
+    } catch (err) {
+      into.errors.push(`failover ${kind}: ${err instanceof Error ? err.message : String(err)}`);
+      log(`  failover ${kind}: FAILED ${into.errors[into.errors.length - 1] ?? ''}`);
+    }
+  }
+  log(`bench: sessions per host (batches of 10, up to ${hostMax})`);
+  try {
+    into.host = await measureHost(work, hostMax, log);
+  } catch (err) {
+    into.errors.push(`sessions per host: ${err instanceof Error ? err.message : String(err)}`);
+    log(`  host: FAILED ${into.errors[into.errors.length - 1] ?? ''}`);
+  }
+}
+
+export function printCluster(results: ClusterResults): void {
+  for (const f of results.failover) {
+    console.log(
+      `failover (${f.backend} leases, TTL 10 s): SIGKILL → all ${f.killMs.length} sessions ready elsewhere ${s(f.maxKillMs)} (goal ≤ 20 s); ` +
+        `SIGTERM → all ${f.termMs.length} ready elsewhere ${s(f.maxTermMs)} (goal ≤ 3 s); moments two browsers held a session: ${f.overlaps}`,
+    );
+  }
+  const host = results.host;
+  if (host) {
+    const last = host.steps[host.steps.length - 1];
+    console.log(
+      `sessions per host: ${last?.sessions ?? 0} ready (${host.stop}); median start → ready per batch: ` +
+        host.steps.map((st) => `${st.sessions}: ${s(st.medianReadyMs)}`).join(', ') +
+        `; Chromium PSS at the end ${last?.chromiumPssMiB ?? 0} MiB, available ${last?.availableMiB ?? 0} MiB`,
+    );
+  }
+  for (const e of results.errors) console.log(`cluster: FAILED ${e}`);
+}
