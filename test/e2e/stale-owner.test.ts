@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createMongoStore, createPostgresStore, type SessionStore } from '../../src/index';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { spawnWorker, type Worker } from '../helpers/manager-workers';
+import { isLive } from '../helpers/processes';
 import type { WorkerBackend } from '../helpers/manager-worker';
 import { startMongo } from '../helpers/mongo';
 import { startPostgres } from '../helpers/postgres';
@@ -154,4 +155,73 @@ describe.each(Object.keys(backends))('a stale owner on %s', (kind) => {
     expect(await b.exited).toMatchObject({ code: 0 });
     expect(await a.exited).toMatchObject({ code: 0 });
   }, 180_000);
+});
+
+describe('a worker that cannot renew', () => {
+  let sim: WhatsAppSimulator;
+  let pg: Awaited<ReturnType<typeof startPostgres>>;
+  let work: TempDir;
+  let worker: Worker | undefined;
+
+  beforeAll(async () => {
+    [sim, pg, work] = await Promise.all([WhatsAppSimulator.start(), startPostgres(), tempDir('waweb-renew-')]);
+  }, 120_000);
+
+  afterAll(async () => {
+    const left = (await worker?.destroy()) ?? [];
+    await sim?.close();
+    await pg?.resume?.().catch(() => undefined);
+    await pg?.stop();
+    await work?.remove();
+    expect(left).toEqual([]);
+  }, 60_000);
+
+  // A server from the environment is not this test's to stop: skipped then.
+  const externalPostgres = Boolean(process.env['PG_CONNECTION_STRING'] || process.env['DATABASE_URL']);
+  (externalPostgres ? test.skip : test)(
+    'stops its session itself before the lease can expire, and takes it back once the database returns',
+    async () => {
+      if (!pg.pause || !pg.resume) throw new Error('the local PostgreSQL helper can pause and resume');
+      const number = '15550200002';
+      worker = spawnWorker(
+        {
+          workerId: 'lonely',
+          backend: { kind: 'postgres', connectionString: pg.connectionString, table: `rn_${randomBytes(4).toString('hex')}` },
+          sessions: ['r1'],
+          dataPath: join(work.path, 'lonely'),
+          chromiumArgs: sim.chromiumArgs(),
+          leaseTtlMs: 4000,
+          sweepIntervalMs: 500,
+        },
+        (report) => {
+          if (report.type === 'qr')
+            sim
+              .phone(number)
+              .scan(report.qr)
+              .catch(() => undefined);
+        },
+      );
+      await worker.when((r) => r.type === 'ready' && r.id === 'r1', 60_000);
+      const firstBackup = await worker.when((r) => r.type === 'saved' && r.id === 'r1', 30_000);
+      await worker.when((r) => r.type === 'saved' && r.id === 'r1' && r.t > firstBackup.t, 30_000);
+      const browser = worker.browsers()[0] as number;
+
+      await pg.pause();
+      const from = worker.reports.length;
+      expect(await worker.when((r) => r.type === 'lost' && r.id === 'r1', 30_000, from)).toMatchObject({ code: 'LEASE_LOST' });
+      await worker.when((r) => r.type === 'state' && r.id === 'r1' && r.state === 'stopped', 30_000, from);
+      // Its browser is closed: nobody holds the session while the lease runs out.
+      expect(isLive(browser)).toBe(false);
+
+      await pg.resume();
+      const again = await worker.when((r) => r.type === 'acquired' && r.id === 'r1', 60_000, from);
+      expect(again).toMatchObject({ takenFrom: 'lonely' });
+      expect(await worker.when((r) => r.type === 'ready' && r.id === 'r1', 60_000, from)).toMatchObject({ restored: true });
+      expect(worker.reports.slice(from).filter((r) => r.type === 'qr')).toEqual([]);
+      worker.signal('SIGTERM');
+      expect(await worker.exited).toMatchObject({ code: 0 });
+      expect(sim.overlaps()).toEqual([]);
+    },
+    180_000,
+  );
 });
