@@ -131,3 +131,17 @@ export type {
   ToWwebjsStoreOptions,
   EncryptedStoreOptions,
 } from './stores';
+
+// Dashboard and metrics (src/serve)
+export { startDashboard } from './serve/dashboard';
+export { createMetrics } from './serve/metrics';
+export type {
+  Dashboard,
+  DashboardOptions,
+  DashboardManager,
+  DashboardSession,
+  Metrics,
+  MetricsManager,
+  MetricsOptions,
+  SessionManagerListening,
+} from './serve/types';

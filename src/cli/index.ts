@@ -3,6 +3,7 @@
  */
 import { runDemo } from './demo';
 import { runLogin } from './login';
+import { runServe } from './serve';
 import { runSession } from './session';
 import { runSimulator } from './simulator';
 import { dispatch } from './util';
@@ -14,9 +15,10 @@ commands:
   login       log in a LocalAuth session, showing the QR in the terminal
   demo        simulator + login + a message + restart without QR, step by step
   session     inspect session archives, list a store's backups, migrate them between stores
+  serve       run sessions from a store with a web dashboard, JSON API and Prometheus metrics
 
 run 'waweb <command> --help' for a command's options`;
 
 export function main(argv: string[]): Promise<number> {
-  return dispatch('waweb', USAGE, { simulator: runSimulator, login: runLogin, demo: runDemo, session: runSession }, argv);
+  return dispatch('waweb', USAGE, { simulator: runSimulator, login: runLogin, demo: runDemo, session: runSession, serve: runServe }, argv);
 }

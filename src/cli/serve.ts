@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import {
+  InvalidOptionError,
+  MongoLeases,
+  PostgresLeases,
+  SessionManager,
+  startDashboard,
+  type Dashboard,
+  type LeaseBackend,
+  type SessionManagerOptions,
+} from '../index';
+import { openStoreUrl, redactUrl, type OpenedStore } from './store-url';
+import { intOption, parse, stepLogger, untilSignal } from './util';
+
+const TOKEN_ENV = 'WAWEB_DASHBOARD_TOKEN';
+
+const USAGE = `usage: waweb serve --store URL --sessions ID[,ID...] [--leases] [--data-path DIR]
+                   [--host ADDR] [--port N] [--chromium-arg ARG]...
+
+Runs a SessionManager over the store and serves its dashboard: the sessions
+live (with their QR codes), pairing by code, restart and logout, a JSON API
+(/api/sessions) and Prometheus metrics (/metrics).
+
+  --store URL         where backups go: file:DIR, postgres://..., mongodb://.../db,
+                      each optionally prefixed by encrypted: (see 'waweb session')
+  --sessions IDS      the sessions to run, comma-separated
+  --leases            share the sessions with other workers through leases in
+                      the store's own database (postgres: or mongodb: stores)
+  --data-path DIR     local browser profiles (default ./.waweb_sessions)
+  --host ADDR         address of the dashboard (default 127.0.0.1)
+  --port N            its port (default 8080; 0 picks a free one)
+  --chromium-arg ARG  an extra Chromium flag, repeatable (e.g. the flags
+                      'waweb simulator' prints, to run against it)
+
+Every request needs the token: ${TOKEN_ENV} if set (16 characters or
+more), else a random one printed once with the address. Open
+http://HOST:PORT/?token=TOKEN in a browser, or send "Authorization: Bearer TOKEN".
+Ctrl-C (or SIGTERM) stops the sessions, each with a last backup, then the dashboard.`;
+
+/** Leases in the database the store URL names. */
+function leasesFor(url: string): LeaseBackend {
+  const inner = url.startsWith('encrypted:') ? url.slice('encrypted:'.length) : url;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(inner)?.[1]?.toLowerCase();
+  if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresLeases({ connectionString: inner });
+  if (scheme === 'mongodb' || scheme === 'mongodb+srv') return new MongoLeases({ url: inner });
+  throw new InvalidOptionError(`--leases needs a postgres: or mongodb: store, not ${JSON.stringify(redactUrl(url))}`);
+}
+
+function sessionList(value: string | boolean | undefined): string[] {
+  const ids = typeof value === 'string' ? value.split(',').map((id) => id.trim()) : [];
+  if (ids.length === 0 || ids.some((id) => id === ''))
+    throw new InvalidOptionError(`--sessions needs a comma-separated list of ids\n\n${USAGE}`);
+  return ids;
+}
+
+export async function runServe(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      store: { type: 'string' },
+      sessions: { type: 'string' },
+      leases: { type: 'boolean' },
+      'data-path': { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'chromium-arg': { type: 'string', multiple: true },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (typeof values.store !== 'string') throw new InvalidOptionError(`--store is required\n\n${USAGE}`);
+  const sessions = sessionList(values.sessions);
+  const port = intOption(values.port, 'port', 0, 65535) ?? 8080;
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+  const rawArgs = values['chromium-arg'] as unknown;
+  const chromiumArgs = Array.isArray(rawArgs) ? rawArgs.map(String) : [];
+  const envToken = process.env[TOKEN_ENV];
+  const token = envToken !== undefined && envToken !== '' ? envToken : randomBytes(24).toString('base64url');
+  const log = stepLogger();
+
+  const opened: OpenedStore = openStoreUrl(values.store);
+  let leases: LeaseBackend | undefined;
+  let manager: SessionManager | undefined;
+  let dashboard: Dashboard | undefined;
+  try {
+    leases = values.leases ? leasesFor(values.store) : undefined;
+    const options: SessionManagerOptions = { store: opened.store, sessions };
+    if (leases) options.leases = leases;
+    if (typeof values['data-path'] === 'string') options.dataPath = values['data-path'];
+    if (chromiumArgs.length > 0) options.clientOptions = { puppeteer: { args: chromiumArgs } };
+    manager = new SessionManager(options);
+    manager.on('session.state', (info) => log(`${info.id}: ${info.state}${info.lastError ? ` (${info.lastError.code})` : ''}`));
+    manager.on('lease.acquired', (id, lease) => log(`${id}: lease taken${lease.takenFrom ? ` over from ${lease.takenFrom}` : ''}`));
+
+    // The dashboard first: a taken port fails before any browser starts.
+    dashboard = await startDashboard({ manager, token, host, port });
+    log(`store ${opened.label}, worker ${manager.workerId}, sessions ${sessions.join(', ')}${leases ? ' (leases)' : ''}`);
+    if (envToken) log(`dashboard: ${dashboard.url}/  (token from ${TOKEN_ENV}; open ${dashboard.url}/?token=... once)`);
+    else log(`dashboard: ${dashboard.url}/?token=${token}`);
+    await manager.start();
+    log('Press Ctrl-C to stop.');
+    const signal = await untilSignal();
+    log(`${signal}: stopping the sessions (each takes a last backup)`);
+    return 0;
+  } finally {
+    await manager?.close();
+    await dashboard?.close();
+    await leases?.close();
+    await opened.close();
+  }
+}
