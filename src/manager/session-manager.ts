@@ -35,6 +35,8 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
   readonly #waiting: Array<() => void> = [];
   #started = false;
   #closing: Promise<void> | undefined;
+  #syncTimer: NodeJS.Timeout | undefined;
+  readonly #sweepMs: number;
 
   constructor(options: SessionManagerOptions) {
     super();
@@ -76,9 +78,10 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
       },
       ended: (id, state) => this.#log.info({ session: id, state }, 'session ended; it stays stopped until restarted'),
     };
+    const sweepMs = positiveNumber(options.sweepIntervalMs, 1000, 'sweepIntervalMs');
+    this.#sweepMs = sweepMs;
     if (options.leases) {
       const ttlMs = positiveNumber(options.leaseTtlMs, 10_000, 'leaseTtlMs');
-      const sweepMs = positiveNumber(options.sweepIntervalMs, 1000, 'sweepIntervalMs');
       if (sweepMs * 3 > ttlMs) throw new InvalidOptionError('SessionManager: "sweepIntervalMs" must be at most a third of "leaseTtlMs"');
       this.#keeper = new LeaseKeeper({
         leases: options.leases,
@@ -100,7 +103,33 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     if (this.#started) return;
     this.#started = true;
     if (this.#keeper) return this.#keeper.start();
-    for (const id of await this.#desired()) this.#launch(this.#session(id));
+    await this.#syncLocal();
+  }
+
+  /**
+   * Without leases: starts the sessions wanted and not running here, stops those no longer wanted.
+   * A `sessions` function is asked again every `sweepIntervalMs`.
+   */
+  async #syncLocal(): Promise<void> {
+    if (this.#closing) return;
+    try {
+      const wanted = new Set(await this.#desired());
+      for (const id of wanted) {
+        const session = this.#session(id);
+        if (session.state === 'stopped') this.#launch(session);
+      }
+      for (const [id, session] of this.#sessions) {
+        if (!wanted.has(id)) {
+          this.#sessions.delete(id);
+          await session.stop();
+        }
+      }
+    } catch (err) {
+      this.#report(err);
+    }
+    if (typeof this.#options.sessions === 'function' && !this.#closing) {
+      this.#syncTimer = setTimeout(() => void this.#syncLocal(), this.#sweepMs);
+    }
   }
 
   /** Every session this worker has, running or not. */
@@ -183,6 +212,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      if (this.#syncTimer !== undefined) clearTimeout(this.#syncTimer);
       await this.#keeper?.close();
       await Promise.allSettled([...this.#sessions.values()].map((s) => (this.#keeper && s.lease ? this.#keeper.handOver(s) : s.stop())));
       if (this.#options.leases) await this.#options.leases.leave(this.workerId).catch((err: unknown) => this.#report(err));

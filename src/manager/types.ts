@@ -82,7 +82,10 @@ export interface SessionManagerOptions {
   workerId?: string;
   /** How long a lease lasts unless renewed; a killed worker's sessions move after this. @default 10000 */
   leaseTtlMs?: number;
-  /** How often the worker renews, looks for free sessions and balances. @default 1000 */
+  /**
+   * How often the worker renews, looks for free sessions and balances (without leases: how often a
+   * `sessions` function is asked again). @default 1000
+   */
   sweepIntervalMs?: number;
   /** A pino-compatible logger; each session's client logs through a child with `session`. */
   logger?: Logger;

@@ -97,45 +97,57 @@ function assertWellFormed(entry: StoredGeneration, sessionId: string): void {
   assert.ok(Number.isSafeInteger(entry.bytes) && entry.bytes >= 0, `bytes ${entry.bytes}`);
 }
 
-function globalRunner(): TestRunner {
+/** jest's, vitest's or mocha's globals. (Shared with fencing.ts, not exported from waweb/testing.) */
+export function globalRunner(suite = 'describeStoreConformance'): TestRunner {
   const g = globalThis as Record<string, unknown>;
   for (const name of ['describe', 'it', 'beforeEach', 'afterEach']) {
     if (typeof g[name] !== 'function') {
-      throw new InvalidOptionError(
-        `describeStoreConformance: no global ${name}(); run it under jest, vitest or mocha, or pass options.runner`,
-      );
+      throw new InvalidOptionError(`${suite}: no global ${name}(); run it under jest, vitest or mocha, or pass options.runner`);
     }
   }
   return g as unknown as TestRunner;
 }
 
+/**
+ * A fresh fixture from `factory` before each test, its store closed and its namespace cleaned up
+ * after each one, pass or fail. Returns what the running test reads it through.
+ */
+export function useFixture(runner: TestRunner, factory: () => Promise<ConformanceFixture>): () => ConformanceFixture {
+  let fixture: ConformanceFixture | undefined;
+  runner.beforeEach(async () => {
+    fixture = await factory();
+  });
+  runner.afterEach(async () => {
+    const current = fixture;
+    fixture = undefined;
+    if (current) {
+      try {
+        await current.store.close();
+      } finally {
+        await current.cleanup();
+      }
+    }
+  });
+  return () => {
+    if (!fixture) throw new Error('the conformance fixture is used outside a test');
+    return fixture;
+  };
+}
+
 /** Registers the conformance tests for the stores `factory` makes. */
 export function describeStoreConformance(name: string, factory: () => Promise<ConformanceFixture>, options: ConformanceOptions): void {
-  const { describe, it, beforeEach, afterEach } = options.runner ?? globalRunner();
+  const runner = options.runner ?? globalRunner();
+  const { describe, it, beforeEach } = runner;
   const keep = options.keep;
   const generations = options.generations ?? true;
   const largeBytes = options.largeBytes ?? 5 * 1024 * 1024;
   const keptByStore = generations ? keep : 1;
 
   describe(`${name} conformance`, () => {
-    let fixture: ConformanceFixture | undefined;
+    const current = useFixture(runner, factory);
     let store: SessionStore;
-
-    beforeEach(async () => {
-      fixture = await factory();
-      store = fixture.store;
-    });
-
-    afterEach(async () => {
-      const current = fixture;
-      fixture = undefined;
-      if (current) {
-        try {
-          await current.store.close();
-        } finally {
-          await current.cleanup();
-        }
-      }
+    beforeEach(() => {
+      store = current().store;
     });
 
     it('has a name', () => {
@@ -268,7 +280,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
     });
 
     it('rejects hostile session ids with INVALID_SESSION_ID and writes nothing', async () => {
-      const before = fixture?.snapshot ? await fixture.snapshot() : undefined;
+      const before = current().snapshot ? await current().snapshot?.() : undefined;
       const data = payload('hostile', 64);
       for (const id of HOSTILE_SESSION_IDS) {
         await expectStoreError(store.save(id, data), [ErrorCode.INVALID_SESSION_ID]);
@@ -277,7 +289,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
         await expectStoreError(store.list(id), [ErrorCode.INVALID_SESSION_ID]);
         await expectStoreError(store.delete(id), [ErrorCode.INVALID_SESSION_ID]);
       }
-      if (fixture?.snapshot) assert.deepStrictEqual(await fixture.snapshot(), before);
+      if (current().snapshot) assert.deepStrictEqual(await current().snapshot?.(), before);
       // `../x` must not have become `x`, nor `a/b` become `a`.
       assert.equal(await store.exists('x'), false);
       assert.equal(await store.exists('a'), false);
@@ -305,7 +317,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
 
     it('surfaces a backend failure as a StoreError with the cause kept', async () => {
       const id = freshSessionId('broken');
-      await fixture!.breakBackend();
+      await current().breakBackend();
       const codes = [ErrorCode.STORE_FAILED, ErrorCode.STORE_UNREACHABLE];
       const errors = [
         await expectStoreError(store.save(id, payload('x', 10)), codes),

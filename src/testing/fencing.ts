@@ -7,15 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ErrorCode, LeaseError } from '../index';
-import { freshSessionId, type ConformanceFixture, type TestRunner } from './conformance';
-
-function globalRunner(): TestRunner {
-  const g = globalThis as unknown as Partial<TestRunner>;
-  if (!g.describe || !g.it || !g.beforeEach || !g.afterEach) {
-    throw new Error('describeFencingConformance: run it under jest, vitest or mocha, or pass a runner');
-  }
-  return { describe: g.describe, it: g.it, beforeEach: g.beforeEach, afterEach: g.afterEach };
-}
+import { freshSessionId, globalRunner, useFixture, type ConformanceFixture, type TestRunner } from './conformance';
 
 async function refusedAsFenced(promise: Promise<unknown>): Promise<void> {
   try {
@@ -33,25 +25,14 @@ export function describeFencingConformance(
   factory: () => Promise<ConformanceFixture>,
   options: { runner?: TestRunner } = {},
 ): void {
-  const { describe, it, beforeEach, afterEach } = options.runner ?? globalRunner();
+  const runner = options.runner ?? globalRunner('describeFencingConformance');
+  const { describe, it } = runner;
   describe(`${name} fencing conformance`, () => {
-    let fixture: ConformanceFixture | undefined;
-    beforeEach(async () => {
-      fixture = await factory();
-      assert.equal(fixture.store.fencing, true, 'the store says fencing: true');
-    });
-    afterEach(async () => {
-      const current = fixture;
-      fixture = undefined;
-      if (current) {
-        try {
-          await current.store.close();
-        } finally {
-          await current.cleanup();
-        }
-      }
-    });
-    const store = (): NonNullable<ConformanceFixture['store']> => (fixture as ConformanceFixture).store;
+    const current = useFixture(runner, factory);
+    const store = (): ConformanceFixture['store'] => {
+      assert.equal(current().store.fencing, true, 'the store says fencing: true');
+      return current().store;
+    };
     const data = (): Buffer => randomBytes(64);
 
     it('refuses a save whose token is below one it has seen, and keeps the newer backups', async () => {

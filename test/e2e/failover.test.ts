@@ -6,83 +6,17 @@
  * simulator records no moment where two browsers held one session. Then a new worker joins and is
  * handed its share, again restored without a QR.
  */
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { WhatsAppSimulator } from '../../src/simulator';
-import { balanced, currentOwners, spawnWorker, type Reported, type Worker } from '../helpers/manager-workers';
-import type { WorkerBackend } from '../helpers/manager-worker';
-import { startMongo } from '../helpers/mongo';
-import { startPostgres } from '../helpers/postgres';
-import { tempDir, type TempDir } from '../helpers/tmp';
+import { balanced, currentOwners, type Reported, type Worker } from '../helpers/manager-workers';
+import { BACKEND_KINDS, useWorkerCluster } from '../helpers/worker-cluster';
 
 const SESSIONS = Array.from({ length: 9 }, (_, i) => `s${i + 1}`);
 const LEASE_TTL_MS = 6000;
 const numberOf = (id: string): string => `1555010${id.slice(1).padStart(4, '0')}`;
 
-interface Backend {
-  config: WorkerBackend;
-  stop(): Promise<void>;
-}
-
-const backends: Record<string, () => Promise<Backend>> = {
-  postgres: async () => {
-    const pg = await startPostgres();
-    return {
-      config: { kind: 'postgres', connectionString: pg.connectionString, table: `fo_${randomBytes(4).toString('hex')}` },
-      stop: () => pg.stop(),
-    };
-  },
-  mongo: async () => {
-    const mongo = await startMongo();
-    return { config: { kind: 'mongo', uri: mongo.uri, dbName: mongo.dbName }, stop: () => mongo.stop() };
-  },
-};
-
-describe.each(Object.keys(backends))('failover over %s leases', (kind) => {
-  let sim: WhatsAppSimulator;
-  let backend: Backend;
-  let work: TempDir;
-  const workers: Worker[] = [];
-
-  beforeAll(async () => {
-    [sim, backend, work] = await Promise.all([
-      WhatsAppSimulator.start(),
-      (backends[kind] as () => Promise<Backend>)(),
-      tempDir('waweb-failover-'),
-    ]);
-  }, 120_000);
-
-  afterAll(async () => {
-    const left = (await Promise.all(workers.map((w) => w.destroy()))).flat();
-    await sim?.close();
-    await backend?.stop();
-    await work?.remove();
-    expect(left).toEqual([]);
-  }, 60_000);
-
-  function start(name: string): Worker {
-    const worker = spawnWorker(
-      {
-        workerId: name,
-        backend: backend.config,
-        sessions: SESSIONS,
-        dataPath: join(work.path, name),
-        chromiumArgs: sim.chromiumArgs(),
-        leaseTtlMs: LEASE_TTL_MS,
-        sweepIntervalMs: 1000,
-      },
-      (report) => {
-        // The phone of each session's number scans every QR that session shows.
-        if (report.type === 'qr')
-          sim
-            .phone(numberOf(report.id))
-            .scan(report.qr)
-            .catch(() => undefined);
-      },
-    );
-    workers.push(worker);
-    return worker;
-  }
+describe.each(BACKEND_KINDS)('failover over %s leases', (kind) => {
+  const env = useWorkerCluster(kind, 'failover');
+  const workers = env.workers;
+  const start = (name: string): Worker => env.start(name, SESSIONS, numberOf, { leaseTtlMs: LEASE_TTL_MS });
 
   const owners = (): Map<string, string> => currentOwners(workers);
 
@@ -164,6 +98,6 @@ describe.each(Object.keys(backends))('failover over %s leases', (kind) => {
 
     for (const w of [staying, joining]) w.signal('SIGTERM');
     for (const w of [staying, joining]) expect(await w.exited).toMatchObject({ code: 0 });
-    expect(sim.overlaps()).toEqual([]);
+    expect(env.sim.overlaps()).toEqual([]);
   }, 300_000);
 });

@@ -144,3 +144,24 @@ test('runs sessions side by side: restart, stuck start, conflict and logout each
   expect(m.client('ma')).toBeUndefined();
   await expect(m.start()).rejects.toMatchObject({ code: 'CLOSED' });
 }, 240_000);
+
+test('a sessions function is asked again: a new id starts, a removed one stops', async () => {
+  const wanted = ['fa'];
+  const m = new SessionManager({
+    store,
+    sessions: () => wanted,
+    dataPath: join(work.path, 'profiles-fn'),
+    clientOptions: { puppeteer: { args: sim.chromiumArgs() } },
+    sweepIntervalMs: 200,
+  });
+  manager = m;
+  await m.start();
+  await reaches(m, 'fa', 'qr');
+  wanted.push('fb');
+  await reaches(m, 'fb', 'qr');
+  wanted.splice(0, 1);
+  await until(m, 'session.state', (info) => info.id === 'fa' && info.state === 'stopped', 30_000);
+  expect(m.list().map((s) => s.id)).toEqual(['fb']);
+  await m.close();
+  expect(m.list().map((s) => [s.id, s.state])).toEqual([['fb', 'stopped']]);
+}, 120_000);

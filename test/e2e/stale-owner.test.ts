@@ -6,49 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createMongoStore, createPostgresStore, type SessionStore } from '../../src/index';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { spawnWorker, type Worker } from '../helpers/manager-workers';
 import { isLive } from '../helpers/processes';
-import type { WorkerBackend } from '../helpers/manager-worker';
-import { startMongo } from '../helpers/mongo';
 import { startPostgres } from '../helpers/postgres';
 import { tempDir, type TempDir } from '../helpers/tmp';
+import { BACKEND_KINDS, useWorkerCluster } from '../helpers/worker-cluster';
 
 const NUMBER = '15550200001';
-
-interface Backend {
-  config: WorkerBackend;
-  /** The store the workers use, opened here to look at it. */
-  open(): Promise<{ store: SessionStore; close(): Promise<void> }>;
-  stop(): Promise<void>;
-}
-
-const backends: Record<string, () => Promise<Backend>> = {
-  postgres: async () => {
-    const pg = await startPostgres();
-    const table = `so_${randomBytes(4).toString('hex')}`;
-    return {
-      config: { kind: 'postgres', connectionString: pg.connectionString, table },
-      open: async () => {
-        const store = createPostgresStore({ connectionString: pg.connectionString, table });
-        return { store, close: () => store.close() };
-      },
-      stop: () => pg.stop(),
-    };
-  },
-  mongo: async () => {
-    const mongo = await startMongo();
-    return {
-      config: { kind: 'mongo', uri: mongo.uri, dbName: mongo.dbName },
-      open: async () => {
-        const store = createMongoStore({ url: mongo.uri, dbName: mongo.dbName });
-        return { store, close: () => store.close() };
-      },
-      stop: () => mongo.stop(),
-    };
-  },
-};
 
 /** SIGSTOP / SIGCONT to a process group, ignoring one already gone. */
 function groupSignal(pid: number, signal: NodeJS.Signals): void {
@@ -59,52 +24,11 @@ function groupSignal(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-describe.each(Object.keys(backends))('a stale owner on %s', (kind) => {
-  let sim: WhatsAppSimulator;
-  let backend: Backend;
-  let work: TempDir;
-  const workers: Worker[] = [];
-
-  beforeAll(async () => {
-    [sim, backend, work] = await Promise.all([
-      WhatsAppSimulator.start(),
-      (backends[kind] as () => Promise<Backend>)(),
-      tempDir('waweb-stale-'),
-    ]);
-  }, 120_000);
-
-  afterAll(async () => {
-    const left = (await Promise.all(workers.map((w) => w.destroy()))).flat();
-    await sim?.close();
-    await backend?.stop();
-    await work?.remove();
-    expect(left).toEqual([]);
-  }, 60_000);
-
-  function start(name: string): Worker {
-    const worker = spawnWorker(
-      {
-        workerId: name,
-        backend: backend.config,
-        sessions: ['s1'],
-        dataPath: join(work.path, name),
-        chromiumArgs: sim.chromiumArgs(),
-        leaseTtlMs: 4000,
-        sweepIntervalMs: 500,
-        // No periodic save: the only save the stale worker attempts is the one this test asks for.
-        backupSyncIntervalMs: 3_600_000,
-      },
-      (report) => {
-        if (report.type === 'qr')
-          sim
-            .phone(NUMBER)
-            .scan(report.qr)
-            .catch(() => undefined);
-      },
-    );
-    workers.push(worker);
-    return worker;
-  }
+describe.each(BACKEND_KINDS)('a stale owner on %s', (kind) => {
+  const env = useWorkerCluster(kind, 'stale');
+  // No periodic save: the only save the stale worker attempts is the one this test asks for.
+  const start = (name: string): Worker =>
+    env.start(name, ['s1'], () => NUMBER, { leaseTtlMs: 4000, sweepIntervalMs: 500, backupSyncIntervalMs: 3_600_000 });
 
   test('its save is refused with FENCED, the newer backup stays newest, and it stops the session', async () => {
     const a = start(`${kind}-a`);
@@ -125,7 +49,7 @@ describe.each(Object.keys(backends))('a stale owner on %s', (kind) => {
     const bSaved = await b.when((r) => r.type === 'saved' && r.id === 's1', 30_000);
     await b.when((r) => r.type === 'saved' && r.id === 's1' && r.t > bSaved.t, 30_000);
 
-    const opened = await backend.open();
+    const opened = await env.openStore();
     try {
       const newestBefore = (await opened.store.list('RemoteAuth-s1'))[0];
       expect(newestBefore).toBeDefined();
@@ -149,7 +73,7 @@ describe.each(Object.keys(backends))('a stale owner on %s', (kind) => {
       await opened.close();
     }
     // The frozen browser still held its connection when B logged in: the server told it CONFLICT.
-    expect(sim.overlaps().map((o) => o.phone)).toEqual([NUMBER]);
+    expect(env.sim.overlaps().map((o) => o.phone)).toEqual([NUMBER]);
     b.signal('SIGTERM');
     a.signal('SIGTERM');
     expect(await b.exited).toMatchObject({ code: 0 });
