@@ -43,8 +43,11 @@ const LABEL: Record<ClientKind, string> = {
 const PHONE: Record<ClientKind, string> = { waweb: '15550008001', wwebjs: '15550008002', plugin: '15550008003' };
 const CLIENT_ID = 'bench';
 const MiB = 1024 * 1024;
-/** The whole run is stopped (and cleaned up) past this. */
-const WATCHDOG_MS = 9 * 60_000;
+/**
+ * The whole run is stopped (and cleaned up) past this. The clients take about 3 minutes, the cluster
+ * phases up to 10 more (sessions per host fills the machine).
+ */
+const WATCHDOG_MS = 30 * 60_000;
 
 interface Args {
   json: string | undefined;
@@ -69,7 +72,7 @@ function parseArgs(argv: string[]): Args {
     keep: false,
     verbose: false,
     sessions: 10,
-    hostMax: 120,
+    hostMax: 400,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -110,7 +113,7 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--verbose') args.verbose = true;
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs|plugin|cluster] [--sessions 10] [--host-max 120] [--wwebjs-chromium full|shell] [--keep] [--verbose]',
+        'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs|plugin|cluster] [--sessions 10] [--host-max 400] [--wwebjs-chromium full|shell] [--keep] [--verbose]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);

@@ -1,0 +1,77 @@
+/**
+ * `waweb serve` as a user runs it (`node bin/waweb.js serve ...`) against the simulator: it prints
+ * the dashboard's address, the JSON API (bearer token) shows the session waiting with its QR, the
+ * phone scans it, the session turns ready, /metrics counts it, and SIGTERM stops everything with
+ * exit code 0 and no browser left.
+ */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { WhatsAppSimulator } from '../../src/simulator';
+import { processesMentioning, waitForNone } from '../helpers/processes';
+import { tempDir, type TempDir } from '../helpers/tmp';
+
+const BIN = resolve(__dirname, '..', '..', 'bin', 'waweb.js');
+const TOKEN = 'cli-serve-token-0123456789';
+
+let sim: WhatsAppSimulator;
+let work: TempDir;
+
+beforeAll(async () => {
+  [sim, work] = await Promise.all([WhatsAppSimulator.start(), tempDir('waweb-cli-serve-')]);
+}, 60_000);
+
+afterAll(async () => {
+  await sim?.close();
+  expect(await waitForNone(() => processesMentioning(work.path), 10_000)).toEqual([]);
+  await work?.remove();
+});
+
+interface View {
+  sessions: Array<{ id: string; state: string; qr: string | null; lastSave: { generation: number } | null }>;
+}
+
+test('serves the sessions, their QR, the API and the metrics; SIGTERM stops with 0', async () => {
+  const args = ['serve', '--store', `file:${join(work.path, 'store')}`, '--sessions', 'cs1', '--port', '0'];
+  args.push('--data-path', join(work.path, 'profiles'));
+  for (const flag of sim.chromiumArgs()) args.push(`--chromium-arg=${flag}`);
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe', env: { ...process.env, WAWEB_DASHBOARD_TOKEN: TOKEN } });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    const url = await new Promise<string>((found, failed) => {
+      const lines = createInterface({ input: child.stdout });
+      lines.on('line', (line) => {
+        output += `${line}\n`;
+        const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(line);
+        if (m?.[1]) found(m[1]);
+      });
+      void exited.then(() => failed(new Error(`waweb serve exited early:\n${output}`)));
+    });
+    expect(output).not.toContain(TOKEN); // a token from the environment is never printed
+    const get = async (path: string, token = TOKEN): Promise<Response> =>
+      fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await get('/api/sessions', 'wrong-token-0123456789')).status).toBe(401);
+    const view = async (): Promise<View> => (await (await get('/api/sessions')).json()) as View;
+    const until = async (test: (v: View) => boolean): Promise<View> => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const v = await view();
+        if (test(v)) return v;
+        if (Date.now() > deadline) throw new Error(`not reached: ${JSON.stringify(v)}\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const waiting = await until((v) => v.sessions.some((s) => s.id === 'cs1' && s.state === 'qr' && s.qr !== null));
+    await sim.phone('15550400001').scan(waiting.sessions[0]?.qr as string);
+    await until((v) => v.sessions.some((s) => s.id === 'cs1' && s.state === 'ready' && s.lastSave !== null));
+    const metrics = await (await get('/metrics')).text();
+    expect(metrics).toMatch(/^waweb_sessions\{state="ready"\} 1$/m);
+    expect(metrics).toMatch(/^waweb_session_saves_total [1-9]/m);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect(await exited).toBe(0);
+  expect(output).toContain('SIGTERM');
+}, 120_000);
