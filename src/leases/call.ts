@@ -2,6 +2,7 @@
 import { ErrorCode, StoreError, WawebError } from '../errors';
 import { timeoutError, withDeadline } from '../util/deadline';
 import { positiveNumber } from '../util/options';
+import type { Lease } from './types';
 
 export const DEFAULT_LEASE_CALL_TIMEOUT_MS = 5000;
 
@@ -34,6 +35,19 @@ export async function leaseCall<T>(
       cause: err,
     });
   }
+}
+
+/** The leases of `asked` that `rows` (what the database renewed) name with the same owner and token, with the new expiry. */
+export function renewedOnes(
+  asked: readonly Lease[],
+  rows: ReadonlyArray<{ sessionId: string; owner: string; token: number; expiresAt: Date }>,
+): Lease[] {
+  const out: Lease[] = [];
+  for (const lease of asked) {
+    const row = rows.find((r) => r.sessionId === lease.sessionId && r.owner === lease.owner && r.token === lease.token);
+    if (row) out.push({ ...lease, expiresAt: row.expiresAt });
+  }
+  return out;
 }
 
 /** Session and worker ids: what a lease may name. */

@@ -5,7 +5,7 @@
  * (NTP), well under the lease TTL.
  */
 import { InvalidOptionError, MissingDependencyError } from '../errors';
-import { assertLeaseName, leaseCall, resolveCallTimeout } from './call';
+import { assertLeaseName, leaseCall, renewedOnes, resolveCallTimeout } from './call';
 import type { Lease, LeaseBackend, LeaseRecord, WorkerRecord } from './types';
 
 interface LeaseDoc {
@@ -25,6 +25,7 @@ interface WorkerDoc {
 interface Collection<D> {
   findOneAndUpdate(filter: object, update: object, options: { returnDocument: 'before' | 'after' }): Promise<D | null>;
   updateOne(filter: object, update: object, options?: { upsert?: boolean }): Promise<{ matchedCount: number }>;
+  updateMany(filter: object, update: object): Promise<{ matchedCount: number }>;
   deleteMany(filter: object): Promise<unknown>;
   find(filter: object, options?: { sort?: object; projection?: object }): { toArray(): Promise<D[]> };
   createIndex?(spec: object, options?: object): Promise<unknown>;
@@ -113,6 +114,22 @@ export class MongoLeases implements LeaseBackend {
         await this.#leases()
       ).updateOne({ sessionId: lease.sessionId, owner: lease.owner, token: lease.token }, { $set: { expiresAt } });
       return res.matchedCount > 0 ? { ...lease, expiresAt } : null;
+    });
+  }
+
+  async renewMany(leases: readonly Lease[], ttlMs: number): Promise<Lease[]> {
+    if (leases.length === 0) return [];
+    return this.#call('renewing leases', async () => {
+      const collection = await this.#leases();
+      const expiresAt = new Date(Date.now() + ttlMs);
+      const held = { $or: leases.map((l) => ({ sessionId: l.sessionId, owner: l.owner, token: l.token })) };
+      await collection.updateMany(held, { $set: { expiresAt } });
+      // Whatever still matches now was renewed above (a lease taken since is lost either way).
+      const docs = await collection.find(held).toArray();
+      return renewedOnes(
+        leases,
+        docs.map((d) => ({ sessionId: d.sessionId, owner: d.owner ?? '', token: d.token, expiresAt })),
+      );
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Pool, PoolConfig } from 'pg';
 import { InvalidOptionError, MissingDependencyError } from '../errors';
-import { assertLeaseName, leaseCall, resolveCallTimeout } from './call';
+import { assertLeaseName, leaseCall, renewedOnes, resolveCallTimeout } from './call';
 import type { Lease, LeaseBackend, LeaseRecord, WorkerRecord } from './types';
 
 export interface PostgresLeasesOptions {
@@ -117,6 +117,22 @@ export class PostgresLeases implements LeaseBackend {
     );
     const row = res.rows[0];
     return row ? { ...lease, expiresAt: row.expires_at } : null;
+  }
+
+  async renewMany(leases: readonly Lease[], ttlMs: number): Promise<Lease[]> {
+    if (leases.length === 0) return [];
+    const res = await this.#query<{ session_id: string; owner: string; token: string; expires_at: Date }>(
+      'renewing leases',
+      `UPDATE ${this.#leases} AS l SET expires_at = ${TTL}
+       FROM unnest($1::text[], $2::text[], $4::bigint[]) AS x(session_id, owner, token)
+       WHERE l.session_id = x.session_id AND l.owner = x.owner AND l.token = x.token
+       RETURNING l.session_id, l.owner, l.token, l.expires_at`,
+      [leases.map((l) => l.sessionId), leases.map((l) => l.owner), ttlMs, leases.map((l) => l.token)],
+    );
+    return renewedOnes(
+      leases,
+      res.rows.map((r) => ({ sessionId: r.session_id, owner: r.owner, token: Number(r.token), expiresAt: r.expires_at })),
+    );
   }
 
   async release(lease: Lease): Promise<boolean> {

@@ -41,6 +41,11 @@ export interface LeaseBackend {
   acquire(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null>;
   /** Extends a lease still held with the same token; `null` when it was taken over or released. */
   renew(lease: Lease, ttlMs: number): Promise<Lease | null>;
+  /**
+   * Extends many leases of one owner in one round trip; resolves with those still held (same owner
+   * and token), with their new expiry. The others were taken over or released.
+   */
+  renewMany(leases: readonly Lease[], ttlMs: number): Promise<Lease[]>;
   /** Gives the lease up at once (another worker may take it now). False when it was no longer held. */
   release(lease: Lease): Promise<boolean>;
   /** Every session's lease, live or not. */

@@ -107,39 +107,41 @@ export class LeaseKeeper {
     await this.#balance();
   }
 
+  /** Renews, in one round trip, every held lease a third of the TTL old; lets go of those lost. */
   async #renewAll(): Promise<void> {
     const { ttlMs } = this.host;
-    const margin = Math.min(ttlMs / 4, 3000);
+    const now = Date.now();
+    const due = this.host.held().filter((s) => s.lease && now - (this.#renewedAt.get(s.id) ?? 0) >= ttlMs / 3);
+    if (due.length === 0) return;
+    const asked = due.map((s) => s.lease as Lease);
+    let renewed: Lease[];
+    try {
+      renewed = await this.host.leases.renewMany(asked, ttlMs);
+    } catch (err) {
+      // Not renewed: stop before the lease can expire, so no two browsers ever hold the session.
+      const margin = Math.min(ttlMs / 4, 3000);
+      const late = due.filter((s) => Date.now() >= (this.#deadlines.get(s.id) ?? now) - margin);
+      await Promise.all(
+        late.map((s) =>
+          this.lost(
+            s,
+            new LeaseError(ErrorCode.LEASE_LOST, s.id, `lease on ${s.id} could not be renewed: ${errorMessage(err)}`, { cause: err }),
+          ),
+        ),
+      );
+      return;
+    }
     await Promise.all(
-      this.host.held().map(async (session) => {
-        const lease = session.lease;
-        if (!lease) return;
-        const now = Date.now();
-        if (now - (this.#renewedAt.get(session.id) ?? 0) < ttlMs / 3) return;
-        try {
-          const renewed = await this.host.leases.renew(lease, ttlMs);
-          if (session.lease?.token !== lease.token) return;
-          if (!renewed) {
-            const error = new LeaseError(ErrorCode.LEASE_LOST, session.id, `lease on ${session.id} was taken over or released`);
-            return await this.lost(session, error);
-          }
-          this.#renewedAt.set(session.id, now);
-          this.#deadlines.set(session.id, now + ttlMs);
-          session.updateLease(renewed);
-        } catch (err) {
-          // Not renewed: stop before the lease can expire, so no two browsers ever hold the session.
-          if (Date.now() >= (this.#deadlines.get(session.id) ?? now) - margin) {
-            const error = new LeaseError(
-              ErrorCode.LEASE_LOST,
-              session.id,
-              `lease on ${session.id} could not be renewed: ${errorMessage(err)}`,
-              {
-                cause: err,
-              },
-            );
-            await this.lost(session, error);
-          }
+      due.map(async (session, i) => {
+        const lease = asked[i] as Lease;
+        if (session.lease?.token !== lease.token) return;
+        const fresh = renewed.find((r) => r.sessionId === lease.sessionId);
+        if (!fresh) {
+          return this.lost(session, new LeaseError(ErrorCode.LEASE_LOST, session.id, `lease on ${session.id} was taken over or released`));
         }
+        this.#renewedAt.set(session.id, now);
+        this.#deadlines.set(session.id, now + ttlMs);
+        session.updateLease(fresh);
       }),
     );
   }

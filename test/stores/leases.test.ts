@@ -145,6 +145,20 @@ describe.each(Object.keys(backends))('%s leases', (kind) => {
     expect(await leases.release(a!)).toBe(false);
   });
 
+  test('renewMany renews in one call the leases still held, and leaves out those taken over', async () => {
+    const ids = [freshSessionId('many'), freshSessionId('many'), freshSessionId('many')];
+    const held = await Promise.all(ids.map((id) => leases.acquire(id, 'worker-a', 30_000)));
+    expect(held.every((l) => l !== null)).toBe(true);
+    const [first, second, third] = held as [NonNullable<(typeof held)[0]>, NonNullable<(typeof held)[0]>, NonNullable<(typeof held)[0]>];
+    expect(await leases.release(second)).toBe(true);
+    expect(await leases.acquire(second.sessionId, 'worker-b', 30_000)).toMatchObject({ owner: 'worker-b', token: 2 });
+    const renewed = await leases.renewMany([first, second, third, { ...third, token: third.token + 5 }], 60_000);
+    expect(renewed.map((l) => l.sessionId).sort()).toEqual([first.sessionId, third.sessionId].sort());
+    for (const lease of renewed) expect(lease.expiresAt.getTime()).toBeGreaterThan(first.expiresAt.getTime());
+    expect(await leases.renewMany([], 60_000)).toEqual([]);
+    expect((await leases.list()).find((l) => l.sessionId === second.sessionId)).toMatchObject({ owner: 'worker-b', live: true });
+  });
+
   test('racing acquisitions: exactly one worker wins', async () => {
     const id = freshSessionId('race');
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => leases.acquire(id, `w${i}`, 30_000)));
