@@ -29,6 +29,11 @@ export interface AuthHost {
   emitSessionSaved(info: SessionSavedInfo): void;
   /** Emits `error` on the client (failures that do not stop it, e.g. a failed backup), always typed. */
   emitError(error: WawebError): void;
+  /**
+   * A backup failed (it is retried unless the store refused it for good). Hosts that have it emit
+   * `remote_session_save_failed` and then `error`; strategies fall back to `emitError` without it.
+   */
+  emitSaveFailed?(error: WawebError): void;
   /** Where the strategy's records go (the client's `logger` option). @default silent */
   logger?: Logger;
 }

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { NoAuth } from '../auth/no-auth';
-import type { AuthHost, AuthStrategy, BrowserPlan, SessionArchive, SessionSavedInfo } from '../auth/strategy';
+import type { AuthStrategy, BrowserPlan, SessionArchive } from '../auth/strategy';
 import { closeBrowser, launchBrowser } from '../browser/launch';
 import { ClientClosedError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
 import { firstSettled } from '../util/deadline';
@@ -13,6 +13,7 @@ import { childLogger } from '../util/logger';
 import { type WaitForOptions } from '../util/typed-emitter';
 import { WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
 import { ClientApi } from './api';
+import { authHost } from './auth-host';
 import { PageReports } from './page-reports';
 import { DEFAULT_CODE_INTERVAL_MS, phoneDigits, requestCode, stopRenewing, validatePairing, type CodeHost } from './pairing';
 import { checkLaunchable, type Phase, type Run } from './run';
@@ -46,13 +47,13 @@ export class Client extends ClientApi {
     this.options = { ...options };
     this.authStrategy = options.authStrategy ?? new NoAuth();
     if (options.logger) this.log = childLogger(options.logger, { component: 'waweb', auth: this.authStrategy.name });
-    const host: AuthHost = {
-      logger: childLogger(this.log, { component: 'waweb.auth' }),
-      page: () => this.#run?.web,
-      emitSessionSaved: (info: SessionSavedInfo) => this.emit('remote_session_saved', info),
-      emitError: (error: WawebError) => this.emit('error', error),
-    };
-    this.authStrategy.setup(host);
+    this.authStrategy.setup(
+      authHost(
+        this.log,
+        () => this.#run?.web,
+        (event, ...args) => this.emit(event, ...args),
+      ),
+    );
     this.#reports = new PageReports({
       options: this.options,
       authStrategy: this.authStrategy,

@@ -92,6 +92,8 @@ export type ClientEvents = {
   group_admin_changed: [notification: GroupNotification];
   group_update: [notification: GroupNotification];
   remote_session_saved: [info: SessionSavedInfo];
+  /** A RemoteAuth backup failed (also emitted as `error`): retried, unless refused `FENCED`. */
+  remote_session_save_failed: [error: WawebError];
   /**
    * Failures that do not stop the client (a backup that will be retried, a page-side error), always a
    * `WawebError` with a `code` and the original in `cause`. Without a listener they are logged, never dropped.

@@ -197,16 +197,16 @@ export class ManagedSession {
       this.#lastSave = { at: new Date(), ...info };
       this.host.emit('session.saved', this.id, info);
     });
-    client.on('error', (error) => {
+    client.on('remote_session_save_failed', (error) => {
+      // A save refused as stale can come from a run already being replaced: reported all the same.
       if (!mine() && error.code !== ErrorCode.FENCED) return;
+      this.host.emit('session.save_failed', this.id, error);
+      // A newer owner has the session: this worker must let go of it at once.
+      if (error.code === ErrorCode.FENCED && mine()) this.host.fenced(this.id, error);
+    });
+    client.on('error', (error) => {
+      if (!mine()) return;
       this.#error(error);
-      if (error.code === ErrorCode.FENCED) {
-        this.host.emit('session.save_failed', this.id, error);
-        // A newer owner has the session: this worker must let go of it at once.
-        if (mine()) this.host.fenced(this.id, error);
-        return;
-      }
-      if (isSaveFailure(error)) this.host.emit('session.save_failed', this.id, error);
       this.host.emit('session.error', this.id, error);
     });
     client.on('disconnected', (reason) => {
@@ -273,17 +273,4 @@ export class ManagedSession {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
-}
-
-const SAVE_FAILURES = new Set<string>([
-  ErrorCode.BACKUP_FAILED,
-  ErrorCode.STORE_FAILED,
-  ErrorCode.STORE_UNREACHABLE,
-  ErrorCode.FILESYSTEM,
-  ErrorCode.DATA_TOO_LARGE,
-  ErrorCode.TIMEOUT,
-]);
-
-function isSaveFailure(error: WawebError): boolean {
-  return SAVE_FAILURES.has(error.code) && /backup|sav/i.test(error.message);
 }

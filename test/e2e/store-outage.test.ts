@@ -55,6 +55,8 @@ async function survives(
       await new Promise((r) => setTimeout(r, 2_000));
     }
     const errorsDuring = t.args('error').map(([e]) => e);
+    // Every one of them was a failed backup, announced as such first.
+    expect(t.args('remote_session_save_failed').map(([e]) => e)).toEqual(errorsDuring);
     await outage.end();
     const [after] = await t.until('remote_session_saved', before.length + 1, 90_000);
 

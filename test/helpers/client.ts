@@ -34,6 +34,7 @@ export const CLIENT_EVENTS = [
   'group_admin_changed',
   'group_update',
   'remote_session_saved',
+  'remote_session_save_failed',
   'error',
 ] as const satisfies ReadonlyArray<keyof ClientEvents>;
 

@@ -105,7 +105,7 @@ export class RemoteAuth extends AuthStrategy {
       retryDelayMs: this.#options.retryDelayMs,
       save: (mode) => this.#save(mode),
       periodic: () => this.saveNow(),
-      report: (err) => this.host.emitError(backupError(err, this.sessionName)),
+      report: (err) => this.#saveFailed(err),
       // Cut short by a crash or destroy(): not a failed backup, and nothing to retry.
       cancelled: (err) => this.#abort.signal.aborted && err instanceof AbortError,
     });
@@ -155,6 +155,12 @@ export class RemoteAuth extends AuthStrategy {
     const pending = await readPendingItems(this.userDataDir, (err) => this.host.emitError(backupError(err, this.sessionName)));
     if (pending) this.log.debug({ ...log, items: pending.length }, 'localStorage items to write back before the app starts');
     return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG], ...writeBackPlan(pending) };
+  }
+
+  #saveFailed(err: unknown): void {
+    const error = backupError(err, this.sessionName);
+    if (this.host.emitSaveFailed) this.host.emitSaveFailed(error);
+    else this.host.emitError(error);
   }
 
   #storeCall<T>(what: string, signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -239,7 +245,7 @@ export class RemoteAuth extends AuthStrategy {
     if (first && !this.#settled && mode !== 'final') {
       this.#backups.enqueue('live').catch((err: unknown) => {
         // Cut short by a crash, destroy() or a logout: nothing to report.
-        if (!(err instanceof AbortError)) this.host.emitError(backupError(err, this.sessionName));
+        if (!(err instanceof AbortError)) this.#saveFailed(err);
       });
     }
   }
@@ -327,7 +333,7 @@ export class RemoteAuth extends AuthStrategy {
     try {
       await this.#backups.enqueue('final');
     } catch (err) {
-      this.host.emitError(backupError(err, this.sessionName));
+      this.#saveFailed(err);
     }
   }
 
