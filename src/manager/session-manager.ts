@@ -151,6 +151,15 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     return this.#options.leases ? this.#options.leases.list() : [];
   }
 
+  /**
+   * The newest backup of a session in the store, whichever worker wrote it (`null`: none yet). For
+   * dashboards: sessions other workers run are known here only through their leases and backups.
+   */
+  async lastBackup(id: string): Promise<{ at: Date; generation: number; bytes: number } | null> {
+    const [newest] = await this.store.list(`RemoteAuth-${checkId(id)}`);
+    return newest ? { at: newest.createdAt, generation: newest.generation, bytes: newest.bytes } : null;
+  }
+
   /** Adds a session to a fixed list: it starts here (with leases: on whichever worker takes it). */
   add(id: string): void {
     if (!this.#fixed) throw new InvalidOptionError('SessionManager.add(): "sessions" is a function here; change what it returns');

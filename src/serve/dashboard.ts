@@ -14,7 +14,7 @@ import { baseHeaders, readJson, RequestError, sendError, sendJson } from './http
 import { Listeners } from './listen';
 import { createMetrics } from './metrics';
 import { dashboardPage, pagePolicy } from './page';
-import { QrImages, sessionsView } from './sessions';
+import { QrImages, RemoteBackups, sessionsView } from './sessions';
 import type { Dashboard, DashboardManager, DashboardOptions, Metrics } from './types';
 
 /** How often open pages get a fresh view even without an event (other workers, elapsed times). */
@@ -23,6 +23,7 @@ const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)\/([a-z-]+)$/;
 
 interface Context {
   manager: DashboardManager;
+  backups: RemoteBackups;
   gate: TokenGate;
   streams: EventStreams;
   metrics: Metrics;
@@ -44,8 +45,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   if (signal?.aborted) throw new AbortError('startDashboard was aborted');
 
   const qr = new QrImages();
+  const backups = new RemoteBackups(manager, () => streams.changed());
   const streams = new EventStreams(async () => {
-    const view = await sessionsView(manager);
+    const view = await sessionsView(manager, backups);
     qr.keep(new Set(view.sessions.map((s) => s.id)));
     const sessions = await Promise.all(
       view.sessions.map(async (s) => ({ ...s, qrImage: s.qr === null ? null : await qr.image(s.id, s.qr) })),
@@ -66,7 +68,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     .on('lease.lost', changed)
     .on('lease.released', changed);
 
-  const context: Context = { manager, gate, streams, metrics };
+  const context: Context = { manager, backups, gate, streams, metrics };
   const server = createServer((req, res) => {
     handle(context, req, res).catch((err: unknown) => sendError(res, err));
   });
@@ -133,7 +135,7 @@ async function handle(context: Context, req: IncomingMessage, res: ServerRespons
     } else if (path === '/events') {
       context.streams.add(req, res);
     } else if (path === '/api/sessions') {
-      sendJson(res, 200, await sessionsView(context.manager));
+      sendJson(res, 200, await sessionsView(context.manager, context.backups));
     } else {
       const text = await context.metrics.registry.metrics();
       res.writeHead(200, { 'Content-Type': context.metrics.registry.contentType }).end(text);

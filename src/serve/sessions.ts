@@ -37,8 +37,47 @@ function local(info: ManagedSessionInfo): DashboardSession {
   };
 }
 
+/** How long a backup read from the store for another worker's session is shown before it is read again. */
+const BACKUP_TTL_MS = 15_000;
+
+/**
+ * The newest backups of sessions other workers run, read from the store in the background (never
+ * holding up a view) at most every `BACKUP_TTL_MS` per session; `changed` is called when one arrives.
+ */
+export class RemoteBackups {
+  readonly #known = new Map<string, { value: DashboardSession['lastSave']; at: number; reading: boolean }>();
+
+  constructor(
+    private readonly manager: DashboardManager,
+    private readonly changed: () => void,
+  ) {}
+
+  get(id: string): DashboardSession['lastSave'] {
+    const read = this.manager.lastBackup;
+    if (!read) return null;
+    const known = this.#known.get(id) ?? { value: null, at: 0, reading: false };
+    this.#known.set(id, known);
+    if (!known.reading && Date.now() - known.at > BACKUP_TTL_MS) {
+      known.reading = true;
+      read.call(this.manager, id).then(
+        (backup) => {
+          known.value = backup && { at: backup.at.toISOString(), generation: backup.generation, bytes: backup.bytes, durationMs: null };
+          known.at = Date.now();
+          known.reading = false;
+          this.changed();
+        },
+        () => {
+          known.at = Date.now(); // tried again after the TTL
+          known.reading = false;
+        },
+      );
+    }
+    return known.value;
+  }
+}
+
 /** `manager.list()`, plus a row for each session only another worker's lease names. */
-export async function sessionsView(manager: DashboardManager): Promise<SessionsView> {
+export async function sessionsView(manager: DashboardManager, backups?: RemoteBackups): Promise<SessionsView> {
   const rows = new Map(manager.list().map((info) => [info.id, local(info)]));
   let leasesError: string | null = null;
   try {
@@ -58,7 +97,7 @@ export async function sessionsView(manager: DashboardManager): Promise<SessionsV
         since: null,
         qr: null,
         pairingCode: null,
-        lastSave: null,
+        lastSave: backups?.get(lease.sessionId) ?? null,
         restarts: null,
         lastError: null,
         lease: view,

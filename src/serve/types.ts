@@ -17,6 +17,7 @@ export type DashboardManager = Pick<
   SessionManager,
   'workerId' | 'list' | 'leases' | 'restart' | 'logout' | 'requestPairingCode' | 'browserPids'
 > &
+  Partial<Pick<SessionManager, 'lastBackup'>> &
   SessionManagerListening;
 
 export interface MetricsOptions {
@@ -71,7 +72,8 @@ export interface DashboardSession {
   since: string | null;
   qr: string | null;
   pairingCode: string | null;
-  lastSave: { at: string; generation: number; bytes: number; durationMs: number } | null;
+  /** `durationMs` is `null` for a session another worker runs (read from the store, not timed here). */
+  lastSave: { at: string; generation: number; bytes: number; durationMs: number | null } | null;
   restarts: number | null;
   lastError: { code: string; message: string } | null;
   lease: { owner: string | null; token: number; expiresAt: string | null; live: boolean } | null;

@@ -98,6 +98,11 @@ test('runs sessions side by side: restart, stuck start, conflict and logout each
   await Promise.all([reaches(m, 'ma', 'ready'), reaches(m, 'mb', 'ready')]);
   expect(events).toEqual(expect.arrayContaining(['ready:ma:paired', 'ready:mb:paired']));
   await until(m, 'session.saved', (id) => id === 'ma', 30_000);
+  // What a dashboard shows for a session another worker runs: its newest backup in the store.
+  const newest = await m.lastBackup('ma');
+  expect(newest?.generation).toBeGreaterThanOrEqual(1);
+  expect(newest?.bytes).toBeGreaterThan(0);
+  expect(await m.lastBackup('nobody')).toBeNull();
   expect(m.list().map((s) => [s.id, s.state])).toEqual([
     ['ma', 'ready'],
     ['mb', 'ready'],

@@ -49,6 +49,12 @@ class FakeManager extends TypedEmitter<SessionManagerEvents> implements Dashboar
   browserPids(): Array<{ id: string; pid: number }> {
     return [{ id: 'alpha', pid: process.pid }];
   }
+  /** Backups in the store, by session (what `lastBackup` reads). */
+  readonly backups = new Map<string, { at: Date; generation: number; bytes: number }>();
+  async lastBackup(id: string): Promise<{ at: Date; generation: number; bytes: number } | null> {
+    this.calls.push(`lastBackup ${id}`);
+    return this.backups.get(id) ?? null;
+  }
   fire<K extends keyof SessionManagerEvents & string>(event: K, ...args: SessionManagerEvents[K]): void {
     this.emit(event, ...args);
   }
@@ -259,6 +265,25 @@ test('GET /api/sessions lists this worker’s sessions, merged with the sessions
   expect(alpha.lease).toMatchObject({ owner: 'worker-a', token: 3, live: true });
   expect(bravo).toMatchObject({ id: 'bravo', state: 'qr', qr: 'ref-1,abc,def', local: true });
   expect(charlie).toMatchObject({ id: 'charlie', state: null, worker: 'worker-b', local: false, lease: { owner: 'worker-b', token: 9 } });
+});
+
+test('a session another worker runs shows its newest backup, read from the store in the background', async () => {
+  const expiresAt = new Date(Date.now() + 10_000);
+  manager.leaseRecords = [{ sessionId: 'delta', owner: 'worker-b', token: 4, expiresAt, live: true }];
+  manager.backups.set('delta', { at: new Date('2026-11-30T01:02:03Z'), generation: 12, bytes: 5000 });
+  const row = async (): Promise<Record<string, unknown>> =>
+    ((await call(dashboard, '/api/sessions', { headers: bearer })).json.sessions as Array<Record<string, unknown>>).find(
+      (x) => x['id'] === 'delta',
+    ) as Record<string, unknown>;
+  // The first view does not wait for the store; the read it started fills the next ones.
+  expect((await row())['lastSave']).toBeNull();
+  const deadline = Date.now() + 5000;
+  while ((await row())['lastSave'] === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect((await row())['lastSave']).toEqual({ at: '2026-11-30T01:02:03.000Z', generation: 12, bytes: 5000, durationMs: null });
+  // Read once, not on every view.
+  expect(manager.calls.filter((c) => c === 'lastBackup delta')).toHaveLength(1);
+  // This worker's own sessions are never read from the store.
+  expect(manager.calls.some((c) => c === 'lastBackup alpha')).toBe(false);
 });
 
 test('GET /metrics gives the waweb metrics in Prometheus text, following the manager’s events', async () => {
