@@ -4,18 +4,12 @@
  * process (its Chromiums must notice on their own); `destroy()` kills the worker, every Chromium it
  * reported and anything naming its data folder, and proves nothing is left.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import type { WorkerConfig, WorkerReport } from './manager-worker';
 import { isLive, killAll, processesMentioning, waitForNone } from './processes';
+import { spawnReporting } from './reporting-child';
 
-const ROOT = resolve(__dirname, '..', '..');
-const SCRIPT = join(ROOT, 'test', 'helpers', 'manager-worker.ts');
-const BOOTSTRAP = [
-  `require(require.resolve('ts-node', { paths: [${JSON.stringify(ROOT)}] })).register({ transpileOnly: true, project: ${JSON.stringify(join(ROOT, 'tsconfig.json'))} });`,
-  `require(${JSON.stringify(SCRIPT)});`,
-].join('\n');
+const SCRIPT = join(__dirname, 'manager-worker.ts');
 
 export type Reported = WorkerReport & { t: number };
 
@@ -38,42 +32,15 @@ export interface Worker {
 }
 
 export function spawnWorker(config: WorkerConfig, onReport?: (report: Reported, worker: string) => void): Worker {
-  const child: ChildProcess = spawn(process.execPath, ['-e', BOOTSTRAP], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, WAWEB_WORKER: JSON.stringify(config) },
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('the worker did not start');
-  const reports: Reported[] = [];
-  const waiters = new Set<() => void>();
-  let stderr = '';
-  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = { code, signal };
-      done(exitInfo);
-      for (const w of [...waiters]) w();
-    });
-  });
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-6000);
-  });
-  child.stdin?.on('error', () => undefined);
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      reports.push(JSON.parse(line) as Reported);
-    } catch {
-      stderr = (stderr + `\n[stdout] ${line}`).slice(-6000);
-      return;
-    }
-    if (process.env['WAWEB_TEST_DEBUG']) console.log(config.workerId, line);
-    const last = reports[reports.length - 1];
-    if (last) onReport?.(last, config.workerId);
-    for (const w of [...waiters]) w();
-  });
+  const spawned = spawnReporting<Reported>(
+    SCRIPT,
+    { WAWEB_WORKER: JSON.stringify(config) },
+    {
+      label: `worker ${config.workerId}`,
+      onReport: (report) => onReport?.(report, config.workerId),
+    },
+  );
+  const { pid, reports, exited } = spawned;
   const browsers = (): number[] => reports.flatMap((r) => (r.type === 'browser' ? [r.pid] : []));
   let destroying: Promise<number[]> | undefined;
   return {
@@ -82,39 +49,20 @@ export function spawnWorker(config: WorkerConfig, onReport?: (report: Reported, 
     reports,
     exited,
     browsers,
-    stderr: () => stderr,
+    stderr: () => spawned.stderr(),
     when(matches, timeoutMs = 60_000, from = 0): Promise<Reported> {
-      return new Promise<Reported>((resolveWait, reject) => {
-        const check = (): void => {
-          const found = reports.slice(from).find(matches);
-          if (found) {
-            done();
-            resolveWait(found);
-          } else if (exitInfo) {
-            done();
-            reject(new Error(`worker ${config.workerId} exited (${JSON.stringify(exitInfo)}) first; stderr: ${stderr.slice(-1500)}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          const seen = reports.map((r) => `${r.type}:${'id' in r ? r.id : ''}`).join(' ');
-          reject(
-            new Error(`worker ${config.workerId}: no matching report within ${timeoutMs} ms; saw ${seen}; stderr: ${stderr.slice(-1500)}`),
-          );
-        }, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+      const seen = (): string => reports.map((r) => `${r.type}:${'id' in r ? r.id : ''}`).join(' ');
+      return spawned.waitFor(
+        () => reports.slice(from).find(matches),
+        () => `a matching report (saw ${seen()})`,
+        timeoutMs,
+      );
     },
     send(command: object): void {
-      child.stdin?.write(`${JSON.stringify(command)}\n`);
+      spawned.process.stdin?.write(`${JSON.stringify(command)}\n`);
     },
     signal(signal: NodeJS.Signals): void {
-      if (!exitInfo) process.kill(pid, signal);
+      if (!spawned.exit()) process.kill(pid, signal);
     },
     destroy(): Promise<number[]> {
       destroying ??= (async () => {
@@ -129,7 +77,7 @@ export function spawnWorker(config: WorkerConfig, onReport?: (report: Reported, 
         killAll([-pid, pid, ...browsers().map((b) => -b), ...browsers()]);
         const left = await waitForNone(() => [...[pid, ...browsers()].filter(isLive), ...processesMentioning(config.dataPath)], 10_000);
         killAll(left);
-        if (!exitInfo) await exited;
+        if (!spawned.exit()) await exited;
         return left;
       })();
       return destroying;

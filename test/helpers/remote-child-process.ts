@@ -6,20 +6,12 @@
  * OOM kill of the whole service would, and then proves nothing of either
  * group (and no process naming the profile) is left.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { isLive, isLiveState, killAll, processes, processesMentioning } from './processes';
 import type { ChildReport, RemoteChildConfig } from './remote-child';
+import { spawnReporting } from './reporting-child';
 
-const ROOT = resolve(__dirname, '..', '..');
-const SCRIPT = join(ROOT, 'test', 'helpers', 'remote-child.ts');
-
-// Registers ts-node (transpile only, as bin/waweb.js does) and runs the child script.
-const BOOTSTRAP = [
-  `require(require.resolve('ts-node', { paths: [${JSON.stringify(ROOT)}] })).register({ transpileOnly: true, project: ${JSON.stringify(join(ROOT, 'tsconfig.json'))} });`,
-  `require(${JSON.stringify(SCRIPT)});`,
-].join('\n');
+const SCRIPT = join(__dirname, 'remote-child.ts');
 
 export type Report = ChildReport & { t: number };
 type ReportOf<T extends Report['type']> = Extract<Report, { type: T }>;
@@ -44,71 +36,12 @@ export interface RemoteChild {
 }
 
 export function spawnRemoteChild(config: RemoteChildConfig, options: { cwd: string }): RemoteChild {
-  const child: ChildProcess = spawn(process.execPath, ['-e', BOOTSTRAP], {
-    cwd: options.cwd,
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, WAWEB_REMOTE_CHILD: JSON.stringify(config) },
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('the child process did not start');
-  const reports: Report[] = [];
-  const waiters = new Set<() => void>();
-  let stderr = '';
-  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = { code, signal };
-      resolveExit(exitInfo);
-      for (const w of [...waiters]) w();
-    });
-  });
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-6000);
-  });
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    let parsed: Report;
-    try {
-      parsed = JSON.parse(line) as Report;
-    } catch {
-      stderr = (stderr + `\n[stdout] ${line}`).slice(-6000);
-      return;
-    }
-    if (process.env['WAWEB_TEST_DEBUG']) console.log('child', pid, parsed);
-    reports.push(parsed);
-    for (const w of [...waiters]) w();
-  });
-  // A test that fails before stop() must not leave the child behind: see killTree() in afterEach.
-  child.stdin?.on('error', () => undefined);
-
+  const spawned = spawnReporting<Report>(SCRIPT, { WAWEB_REMOTE_CHILD: JSON.stringify(config) }, { cwd: options.cwd, label: 'child' });
+  const { pid, reports, exited } = spawned;
+  const child = spawned.process;
   const browserPid = (): number | undefined => reports.find((r): r is ReportOf<'browser'> => r.type === 'browser')?.pid;
-  const describe = (): string =>
-    `reports: ${reports.map((r) => r.type).join(' ')}; exit: ${JSON.stringify(exitInfo)}; stderr: ${stderr.slice(-1500)}`;
-
   const waitFor = <R>(find: () => R | undefined, what: string, timeoutMs: number): Promise<R> =>
-    new Promise<R>((resolveWait, reject) => {
-      const check = (): void => {
-        const found = find();
-        if (found !== undefined) {
-          done();
-          resolveWait(found);
-        } else if (exitInfo) {
-          done();
-          reject(new Error(`child exited before ${what}; ${describe()}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`child did not report ${what} within ${timeoutMs} ms; ${describe()}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
+    spawned.waitFor(find, () => `${what} (reports: ${reports.map((r) => r.type).join(' ')})`, timeoutMs);
 
   let killing: Promise<number[]> | undefined;
   const handle: RemoteChild = {
@@ -116,7 +49,7 @@ export function spawnRemoteChild(config: RemoteChildConfig, options: { cwd: stri
     reports,
     browserPid,
     exited,
-    stderr: () => stderr,
+    stderr: () => spawned.stderr(),
     count: (type) => reports.filter((r) => r.type === type).length,
     until<T extends Report['type']>(type: T, nth = 1, timeoutMs = 30_000): Promise<ReportOf<T>> {
       const of = (r: Report): r is ReportOf<T> => r.type === type;
@@ -149,7 +82,7 @@ export function spawnRemoteChild(config: RemoteChildConfig, options: { cwd: stri
       return killing;
     },
     async stop(timeoutMs = 20_000): Promise<void> {
-      if (!exitInfo) {
+      if (!spawned.exit()) {
         child.stdin?.end();
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
