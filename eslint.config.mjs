@@ -39,6 +39,14 @@ const layerZones = [
     'util/ holds primitives every part may use',
   ),
   ...forbid(
+    'db',
+    ['auth', 'client', 'web', 'browser', 'stores', 'archive', 'cli', 'simulator', 'leases', 'manager', 'serve'],
+    'db/ is driver plumbing shared by stores and leases: it knows neither',
+  ),
+  ...['client', 'auth', 'web', 'browser', 'archive', 'simulator', 'util', 'manager', 'serve'].flatMap((part) =>
+    forbid(part, ['db'], 'only the stores and the leases speak to database drivers'),
+  ),
+  ...forbid(
     'leases',
     ['auth', 'client', 'web', 'browser', 'stores', 'archive', 'cli', 'simulator', 'manager', 'serve'],
     'leases speak rows and documents: no store, session or client',

@@ -12,14 +12,14 @@ export function resolveCallTimeout(value: number | undefined, owner: string): nu
 
 /**
  * Runs one lease call within `timeoutMs`: a database that stopped answering must not hold a worker
- * past its leases' expiry. Driver errors become `StoreError` (`STORE_UNREACHABLE` when `unreachable`
- * says so), with the driver's error as `cause`.
+ * past its leases' expiry. Driver errors become `StoreError` with the code `classify` gives them
+ * (`STORE_UNREACHABLE` or `STORE_FAILED`) and the driver's error as `cause`.
  */
 export async function leaseCall<T>(
   label: string,
   what: string,
   timeoutMs: number,
-  unreachable: (err: unknown) => boolean,
+  classify: (err: unknown) => typeof ErrorCode.STORE_FAILED | typeof ErrorCode.STORE_UNREACHABLE,
   work: () => Promise<T>,
 ): Promise<T> {
   try {
@@ -31,7 +31,7 @@ export async function leaseCall<T>(
     if (err instanceof WawebError) throw err;
     const detail = err instanceof Error ? err.message : String(err);
     throw new StoreError(`${label}: ${what} failed: ${detail}`, {
-      code: unreachable(err) ? ErrorCode.STORE_UNREACHABLE : ErrorCode.STORE_FAILED,
+      code: classify(err),
       cause: err,
     });
   }

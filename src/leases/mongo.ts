@@ -4,7 +4,8 @@
  * document, atomic on any deployment. Expiry uses the workers' clocks: keep them within a second
  * (NTP), well under the lease TTL.
  */
-import { InvalidOptionError, MissingDependencyError } from '../errors';
+import { InvalidOptionError } from '../errors';
+import { classifyMongoError, mongoClientFromUrl, type OwnedMongoClient } from '../db/mongo';
 import { assertLeaseName, leaseCall, renewedOnes, resolveCallTimeout } from './call';
 import type { Lease, LeaseBackend, LeaseRecord, WorkerRecord } from './types';
 
@@ -31,8 +32,6 @@ interface Collection<D> {
   createIndex?(spec: object, options?: object): Promise<unknown>;
 }
 
-type OwnedClient = { db(name?: string): { collection(name: string): unknown }; close(): Promise<void> };
-
 export interface MongoLeasesOptions {
   /** A `mongodb` `Db` owned by the caller. */
   db?: { collection(name: string): unknown };
@@ -46,18 +45,11 @@ export interface MongoLeasesOptions {
   callTimeoutMs?: number;
 }
 
-const UNREACHABLE = /MongoServerSelectionError|MongoNetwork|MongoTopologyClosed|MongoNotConnected|ECONNREFUSED|ECONNRESET/;
-
-function unreachable(err: unknown): boolean {
-  const e = err as { name?: unknown; code?: unknown };
-  return UNREACHABLE.test(`${String(e?.name)} ${String(e?.code)}`);
-}
-
 export class MongoLeases implements LeaseBackend {
   readonly name = 'mongo';
   readonly collection: string;
   readonly #db: { collection(name: string): unknown } | undefined;
-  readonly #client: OwnedClient | undefined;
+  readonly #client: OwnedMongoClient | undefined;
   readonly #dbName: string | undefined;
   readonly #timeoutMs: number;
   #indexes: Promise<void> | undefined;
@@ -74,18 +66,7 @@ export class MongoLeases implements LeaseBackend {
     if (hasDb) {
       this.#db = options.db;
     } else {
-      type MongoModule = { MongoClient: new (url: string, options: object) => OwnedClient };
-      let mongodb: MongoModule;
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- mongodb is an optional peer, loaded only for MongoLeases
-        mongodb = require('mongodb') as MongoModule;
-      } catch (err) {
-        throw new MissingDependencyError('mongodb', 'MongoLeases', { cause: err });
-      }
-      this.#client = new mongodb.MongoClient(options.url as string, {
-        serverSelectionTimeoutMS: this.#timeoutMs,
-        connectTimeoutMS: this.#timeoutMs,
-      });
+      this.#client = mongoClientFromUrl(options.url as string, this.#timeoutMs, 'MongoLeases');
     }
   }
 
@@ -193,11 +174,11 @@ export class MongoLeases implements LeaseBackend {
 
   #call<T>(what: string, work: () => Promise<T>): Promise<T> {
     if (this.#closing) return Promise.reject(new InvalidOptionError('MongoLeases is closed'));
-    return leaseCall('MongoLeases', what, this.#timeoutMs, unreachable, work);
+    return leaseCall('MongoLeases', what, this.#timeoutMs, classifyMongoError, work);
   }
 
   #database(): { collection(name: string): unknown } {
-    return this.#db ?? (this.#client as OwnedClient).db(this.#dbName);
+    return this.#db ?? (this.#client as OwnedMongoClient).db(this.#dbName);
   }
 
   async #leases(): Promise<Collection<LeaseDoc>> {

@@ -4,7 +4,8 @@
  * by the server against its own clock (`now()`), so workers' clocks never have to agree.
  */
 import type { Pool, PoolConfig } from 'pg';
-import { InvalidOptionError, MissingDependencyError } from '../errors';
+import { InvalidOptionError } from '../errors';
+import { classifyPostgresError, createPgPool, quoteTable } from '../db/postgres';
 import { assertLeaseName, leaseCall, renewedOnes, resolveCallTimeout } from './call';
 import type { Lease, LeaseBackend, LeaseRecord, WorkerRecord } from './types';
 
@@ -27,26 +28,6 @@ export interface PostgresLeasesOptions {
   callTimeoutMs?: number;
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,54}$/;
-const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|57P0[123]|0800[0-6]/;
-
-function quote(table: string, suffix = ''): string {
-  const parts = table.split('.');
-  if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) {
-    throw new InvalidOptionError(
-      `PostgresLeases: invalid "table" ${JSON.stringify(table)}: letters, digits and "_" (optionally "schema.table")`,
-    );
-  }
-  parts[parts.length - 1] += suffix;
-  return parts.map((p) => `"${p}"`).join('.');
-}
-
-function unreachable(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  return UNREACHABLE.test(`${String(e?.code)} ${String(e?.message)}`);
-}
-
 const TTL = `now() + make_interval(secs => $3::double precision / 1000)`;
 
 export class PostgresLeases implements LeaseBackend {
@@ -65,28 +46,23 @@ export class PostgresLeases implements LeaseBackend {
     const hasUrl = typeof options?.connectionString === 'string' && options.connectionString.length > 0;
     if (hasPool === hasUrl) throw new InvalidOptionError('PostgresLeases: pass exactly one of "pool" or "connectionString"');
     this.table = options.table ?? 'waweb_leases';
-    this.#leases = quote(this.table);
-    this.#workers = quote(this.table, '_workers');
+    this.#leases = quoteTable(this.table, 'PostgresLeases');
+    this.#workers = quoteTable(`${this.table}_workers`, 'PostgresLeases');
     this.#timeoutMs = resolveCallTimeout(options.callTimeoutMs, 'PostgresLeases');
     if (hasPool) {
       this.#pool = options.pool as Pick<Pool, 'query' | 'end'>;
       this.#ownsPool = false;
     } else {
-      let pg: typeof import('pg');
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg is an optional peer, loaded only when the backend makes its own pool
-        pg = require('pg') as typeof import('pg');
-      } catch (err) {
-        throw new MissingDependencyError('pg', 'PostgresLeases', { cause: err });
-      }
-      const pool = new pg.Pool({
-        connectionTimeoutMillis: this.#timeoutMs,
-        query_timeout: this.#timeoutMs,
-        max: 4,
-        ...options.poolConfig,
-        connectionString: options.connectionString,
-      });
-      pool.on('error', () => undefined);
+      const pool = createPgPool(
+        {
+          connectionTimeoutMillis: this.#timeoutMs,
+          query_timeout: this.#timeoutMs,
+          max: 4,
+          ...options.poolConfig,
+          connectionString: options.connectionString,
+        },
+        'PostgresLeases',
+      );
       this.#pool = pool;
       this.#ownsPool = true;
     }
@@ -194,11 +170,11 @@ export class PostgresLeases implements LeaseBackend {
   async #query<R extends object = object>(what: string, sql: string, params: unknown[]): Promise<{ rows: R[]; rowCount: number | null }> {
     if (this.#closing) throw new InvalidOptionError('PostgresLeases is closed');
     await this.#ensureTables();
-    return leaseCall('PostgresLeases', what, this.#timeoutMs, unreachable, () => this.#pool.query<R>(sql, params));
+    return leaseCall('PostgresLeases', what, this.#timeoutMs, classifyPostgresError, () => this.#pool.query<R>(sql, params));
   }
 
   #ensureTables(): Promise<void> {
-    this.#ready ??= leaseCall('PostgresLeases', 'creating the tables', this.#timeoutMs, unreachable, async () => {
+    this.#ready ??= leaseCall('PostgresLeases', 'creating the tables', this.#timeoutMs, classifyPostgresError, async () => {
       // One string, one implicit transaction: the lock on the name keeps two workers' first CREATE TABLE
       // from colliding on the catalog.
       await this.#pool.query(

@@ -79,12 +79,3 @@ export function wrapError(
   const detail = err instanceof Error ? err.message : String(err);
   return new StoreError(`${message}: ${detail}`, { code: classify(err), cause: err });
 }
-
-/** Walks `err` and its `cause` chain. */
-export function* causeChain(err: unknown): Generator<unknown> {
-  let current: unknown = err;
-  for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
-    yield current;
-    current = (current as { cause?: unknown }).cause;
-  }
-}

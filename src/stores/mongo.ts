@@ -1,7 +1,8 @@
 import type { Db, GridFSBucket, GridFSBucketOptions, GridFSFile } from 'mongodb';
 import { ErrorCode, InvalidOptionError, LeaseError, MissingDependencyError, StoreError } from '../errors';
 import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
-import { causeChain, dataTooLarge, processLock, resolveKeep, resolveTimeout } from './internal';
+import { classifyMongoError, mongoClientFromUrl, type OwnedMongoClient } from '../db/mongo';
+import { dataTooLarge, processLock, resolveKeep, resolveTimeout } from './internal';
 import { deleteFile, download, isFileNotFound, numberFiles, upload, uploadDateAfter } from './mongo-gridfs';
 import type { StoredGeneration } from './types';
 
@@ -71,31 +72,10 @@ export interface MongoStoreOptions {
 }
 
 type GridFSBucketClass = new (db: Db, options?: GridFSBucketOptions) => GridFSBucket;
-type OwnedClient = MongoClientLike & { close(): Promise<void> };
 type Source =
   | { kind: 'mongoose'; mongoose: MongooseLike }
   | { kind: 'db'; db: MongoDbLike }
-  | { kind: 'client'; client: MongoClientLike; dbName: string | undefined; owned?: OwnedClient };
-
-const UNREACHABLE_ERRORS = new Set([
-  'MongoServerSelectionError',
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoTopologyClosedError',
-  'MongoNotConnectedError',
-]);
-
-function classify(err: unknown): typeof ErrorCode.STORE_FAILED | typeof ErrorCode.STORE_UNREACHABLE {
-  for (const e of causeChain(err)) {
-    const name = (e as { name?: unknown }).name;
-    if (typeof name === 'string' && UNREACHABLE_ERRORS.has(name)) return ErrorCode.STORE_UNREACHABLE;
-    const code = (e as { code?: unknown }).code;
-    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND') {
-      return ErrorCode.STORE_UNREACHABLE;
-    }
-  }
-  return ErrorCode.STORE_FAILED;
-}
+  | { kind: 'client'; client: MongoClientLike; dbName: string | undefined; owned?: OwnedMongoClient };
 
 function loadGridFSBucket(): GridFSBucketClass {
   try {
@@ -143,7 +123,7 @@ class MongoDriver implements StoreDriver {
   readonly label = 'MongoStore';
   readonly keep: number;
   readonly callTimeout: { ms: number; option: string };
-  readonly classify = classify;
+  readonly classify = classifyMongoError;
   readonly fencesCollection: string;
   private readonly source: Source;
 
@@ -181,7 +161,7 @@ class MongoDriver implements StoreDriver {
       this.source = { kind: 'client', client, dbName: options.dbName };
     } else {
       const connectTimeoutMs = resolveTimeout(options.connectTimeoutMs, 5000, 'connectTimeoutMs', 'MongoStore');
-      const owned = clientFromUrl(options.url as string, connectTimeoutMs);
+      const owned = mongoClientFromUrl(options.url as string, connectTimeoutMs, 'MongoStore');
       this.source = { kind: 'client', client: owned, dbName: options.dbName, owned };
     }
   }
@@ -352,34 +332,6 @@ class MongoFences {
 
   private async ensure(sessionId: string): Promise<void> {
     await this.collection.updateOne({ sessionId }, { $setOnInsert: { token: 0 } }, { upsert: true });
-  }
-}
-
-/** A `MongoClient` for `url`, looking for a server for `connectTimeoutMs` unless the URL says otherwise. */
-function clientFromUrl(url: string, connectTimeoutMs: number): OwnedClient {
-  if (typeof url !== 'string' || !/^mongodb(\+srv)?:\/\/[^/?]+/i.test(url)) {
-    throw new InvalidOptionError('MongoStore: "url" must be a mongodb:// or mongodb+srv:// connection string with a host');
-  }
-  type MongoModule = {
-    MongoClient: new (url: string, options?: { serverSelectionTimeoutMS?: number; connectTimeoutMS?: number }) => OwnedClient;
-  };
-  let mongodb: MongoModule;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- mongodb is an optional peer, loaded only when a MongoStore is used
-    mongodb = require('mongodb') as MongoModule;
-  } catch (err) {
-    throw new MissingDependencyError('mongodb', 'MongoStore', { cause: err });
-  }
-  try {
-    return new mongodb.MongoClient(url, {
-      ...(/[?&]serverSelectionTimeoutMS=/i.test(url) ? {} : { serverSelectionTimeoutMS: connectTimeoutMs }),
-      ...(/[?&]connectTimeoutMS=/i.test(url) ? {} : { connectTimeoutMS: connectTimeoutMs }),
-    });
-  } catch (err) {
-    throw new InvalidOptionError(
-      `MongoStore: "url" is not a valid MongoDB connection string: ${err instanceof Error ? err.message : String(err)}`,
-      { cause: err },
-    );
   }
 }
 

@@ -1,9 +1,9 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import { ErrorCode, InvalidOptionError, LeaseError, MissingDependencyError, StoreError } from '../errors';
+import { ErrorCode, InvalidOptionError, LeaseError, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
 import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
 import { dataTooLarge, resolveKeep, resolveTimeout } from './internal';
-import { classify, quoteTable } from './postgres-sql';
+import { classifyPostgresError, createPgPool, quoteTable } from '../db/postgres';
 import type { StoredGeneration } from './types';
 
 /** The part of a `pg` `Pool` this store uses. */
@@ -95,8 +95,8 @@ class PostgresDriver implements StoreDriver {
       throw new InvalidOptionError('PostgresStore: "poolConfig" only applies together with "connectionString"');
     }
     this.table = options.table ?? 'waweb_sessions';
-    this.quotedTable = quoteTable(this.table);
-    this.quotedFences = quoteTable(`${this.table}_fences`);
+    this.quotedTable = quoteTable(this.table, 'PostgresStore');
+    this.quotedFences = quoteTable(`${this.table}_fences`, 'PostgresStore');
     this.keep = resolveKeep(options.keep, 'PostgresStore');
     this.connectTimeoutMs = resolveTimeout(options.connectTimeoutMs, 5000, 'connectTimeoutMs', 'PostgresStore');
     this.queryTimeoutMs = resolveTimeout(options.queryTimeoutMs, 30_000, 'queryTimeoutMs', 'PostgresStore');
@@ -104,29 +104,23 @@ class PostgresDriver implements StoreDriver {
       this.pool = options.pool as PgPoolLike;
       this.ownsPool = false;
     } else {
-      let pg: typeof import('pg');
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg is an optional peer, loaded only when the store makes its own pool
-        pg = require('pg') as typeof import('pg');
-      } catch (err) {
-        throw new MissingDependencyError('pg', 'PostgresStore', { cause: err });
-      }
       // pg's own timeouts equal ours: when a deadline passes, pg drops the socket too, so nothing
       // outlives it and close() never waits longer than connectTimeoutMs for an attempt in flight.
-      const pool = new pg.Pool({
-        connectionTimeoutMillis: this.connectTimeoutMs,
-        query_timeout: this.queryTimeoutMs,
-        ...options.poolConfig,
-        connectionString: options.connectionString,
-      });
-      // An idle client losing its connection must not crash the process; the next query reports it.
-      pool.on('error', () => undefined);
+      const pool = createPgPool(
+        {
+          connectionTimeoutMillis: this.connectTimeoutMs,
+          query_timeout: this.queryTimeoutMs,
+          ...options.poolConfig,
+          connectionString: options.connectionString,
+        },
+        'PostgresStore',
+      );
       this.pool = pool;
       this.ownsPool = true;
     }
   }
 
-  classify = classify;
+  classify = classifyPostgresError;
 
   async exists(sessionId: string, signal: AbortSignal): Promise<boolean> {
     return this.run('checking', signal, async (client) => {
