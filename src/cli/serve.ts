@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
   InvalidOptionError,
-  MongoLeases,
-  PostgresLeases,
   SessionManager,
   startDashboard,
   type Dashboard,
   type LeaseBackend,
   type SessionManagerOptions,
 } from '../index';
-import { openStoreUrl, redactUrl, type OpenedStore } from './store-url';
+import { openLeasesUrl, openStoreUrl, type OpenedStore } from './store-url';
 import { intOption, parse, stepLogger, untilSignal } from './util';
 
 const TOKEN_ENV = 'WAWEB_DASHBOARD_TOKEN';
@@ -36,15 +34,6 @@ Every request needs the token: ${TOKEN_ENV} if set (16 characters or
 more), else a random one printed once with the address. Open
 http://HOST:PORT/?token=TOKEN in a browser, or send "Authorization: Bearer TOKEN".
 Ctrl-C (or SIGTERM) stops the sessions, each with a last backup, then the dashboard.`;
-
-/** Leases in the database the store URL names. */
-function leasesFor(url: string): LeaseBackend {
-  const inner = url.startsWith('encrypted:') ? url.slice('encrypted:'.length) : url;
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(inner)?.[1]?.toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresLeases({ connectionString: inner });
-  if (scheme === 'mongodb' || scheme === 'mongodb+srv') return new MongoLeases({ url: inner });
-  throw new InvalidOptionError(`--leases needs a postgres: or mongodb: store, not ${JSON.stringify(redactUrl(url))}`);
-}
 
 function sessionList(value: string | boolean | undefined): string[] {
   const ids = typeof value === 'string' ? value.split(',').map((id) => id.trim()) : [];
@@ -86,7 +75,7 @@ export async function runServe(argv: string[]): Promise<number> {
   let manager: SessionManager | undefined;
   let dashboard: Dashboard | undefined;
   try {
-    leases = values.leases ? leasesFor(values.store) : undefined;
+    leases = values.leases ? openLeasesUrl(values.store) : undefined;
     const options: SessionManagerOptions = { store: opened.store, sessions };
     if (leases) options.leases = leases;
     if (typeof values['data-path'] === 'string') options.dataPath = values['data-path'];

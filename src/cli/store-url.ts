@@ -8,7 +8,17 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EncryptedStore, FileStore, InvalidOptionError, MongoStore, PostgresStore, type SessionStore } from '../index';
+import {
+  EncryptedStore,
+  FileStore,
+  InvalidOptionError,
+  MongoLeases,
+  MongoStore,
+  PostgresLeases,
+  PostgresStore,
+  type LeaseBackend,
+  type SessionStore,
+} from '../index';
 
 export const STORE_URL_FORMS =
   'file:/abs/dir, file:./rel/dir, postgres://..., postgresql://..., mongodb://... or mongodb+srv://..., each optionally prefixed by encrypted: (keys from WAWEB_ENCRYPTION_KEYS)';
@@ -66,6 +76,19 @@ function fileDirectory(url: string): string {
 
 /** How long a MongoDB URL's client looks for a server before the store reports it unreachable. */
 export const MONGO_URL_TIMEOUT_MS = 5000;
+
+/**
+ * Leases in the database a store URL names (`--leases`): `PostgresLeases` for postgres:, `MongoLeases`
+ * on the same database as the store for mongodb:, through an `encrypted:` prefix. A file: store has
+ * no database to hold them.
+ */
+export function openLeasesUrl(url: string): LeaseBackend {
+  const inner = url.startsWith(ENCRYPTED_PREFIX) ? url.slice(ENCRYPTED_PREFIX.length) : url;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(inner)?.[1]?.toLowerCase();
+  if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresLeases({ connectionString: inner });
+  if (scheme === 'mongodb' || scheme === 'mongodb+srv') return new MongoLeases({ url: inner, dbName: mongoDbName(inner) });
+  throw invalid(url, 'holds no leases: --leases needs a postgres: or mongodb: store');
+}
 
 /** Opens the store `url` names. Bad or unsupported URLs are an InvalidOptionError listing the supported forms. */
 export function openStoreUrl(url: string): OpenedStore {

@@ -19,6 +19,6 @@ export interface SessionHost {
   startSlot(): Promise<() => void>;
   /** A save was refused with a stale fencing token: a newer owner exists. */
   fenced(id: string, error: WawebError): void;
-  /** The session ended for good (`logged_out`, `conflict`): with leases, its lease is released. */
+  /** The session ended for good (`logged_out`, `conflict`); with leases it keeps its lease, so no worker retakes it. */
   ended(id: string, state: ManagedState): void;
 }

@@ -33,8 +33,10 @@ export class LeaseKeeper {
   #sweeping: Promise<void> | undefined;
   #closed = false;
   #joinedAt = 0;
-  /** Local deadline per held session: the start of its last successful renew (or acquire) + TTL. */
-  readonly #deadlines = new Map<string, number>();
+  /**
+   * Per held session, when its last successful renew (or the acquire) began. Its local deadline is
+   * that plus the TTL: the database set the expiry no earlier.
+   */
   readonly #renewedAt = new Map<string, number>();
   /** Leases being let go after a loss: reported once. */
   readonly #losing = new WeakSet<Lease>();
@@ -53,9 +55,8 @@ export class LeaseKeeper {
     await this.#sweeping;
   }
 
-  /** A session this worker no longer holds (stopped, fenced): forget its deadlines. */
+  /** A session this worker no longer holds (stopped, fenced): forget when it was renewed. */
   forget(id: string): void {
-    this.#deadlines.delete(id);
     this.#renewedAt.delete(id);
   }
 
@@ -120,7 +121,8 @@ export class LeaseKeeper {
     } catch (err) {
       // Not renewed: stop before the lease can expire, so no two browsers ever hold the session.
       const margin = Math.min(ttlMs / 4, 3000);
-      const late = due.filter((s) => Date.now() >= (this.#deadlines.get(s.id) ?? now) - margin);
+      const deadline = (id: string): number => (this.#renewedAt.get(id) ?? now - ttlMs) + ttlMs;
+      const late = due.filter((s) => Date.now() >= deadline(s.id) - margin);
       await Promise.all(
         late.map((s) =>
           this.lost(
@@ -140,7 +142,6 @@ export class LeaseKeeper {
           return this.lost(session, new LeaseError(ErrorCode.LEASE_LOST, session.id, `lease on ${session.id} was taken over or released`));
         }
         this.#renewedAt.set(session.id, now);
-        this.#deadlines.set(session.id, now + ttlMs);
         session.updateLease(fresh);
       }),
     );
@@ -182,15 +183,14 @@ export class LeaseKeeper {
     let budget = room;
     for (const id of free) {
       if (budget <= 0 || this.#closed) break;
+      const asked = Date.now();
       const lease = await this.host.leases.acquire(id, me, this.host.ttlMs).catch((err: unknown) => {
         this.host.report(err);
         return null;
       });
       if (!lease) continue;
       budget--;
-      const now = Date.now();
-      this.#renewedAt.set(id, now);
-      this.#deadlines.set(id, now + this.host.ttlMs);
+      this.#renewedAt.set(id, asked);
       this.host.emit('lease.acquired', id, lease);
       this.#startWith(id, lease);
     }

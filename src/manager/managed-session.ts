@@ -58,11 +58,6 @@ export class ManagedSession {
     return this.#run?.client;
   }
 
-  /** Running or about to: it holds (or needs) the session. */
-  get active(): boolean {
-    return this.#state === 'starting' || this.#state === 'qr' || this.#state === 'ready' || this.#state === 'restarting';
-  }
-
   get info(): ManagedSessionInfo {
     return {
       id: this.id,
@@ -93,7 +88,9 @@ export class ManagedSession {
     const releaseSlot = await this.host.startSlot();
     if (this.#state !== 'starting') return releaseSlot();
     const sessionLog = childLogger(this.host.logger, { session: this.id });
-    const store = this.#lease ? withFence(this.host.store, () => this.#lease?.token ?? 0) : this.host.store;
+    // One run lives under one lease: renewals keep its token, and a lost lease ends the run.
+    const token = this.#lease?.token;
+    const store = token === undefined ? this.host.store : withFence(this.host.store, () => token);
     const auth = new RemoteAuth({ ...this.host.remoteAuth, store, clientId: this.id, dataPath: join(this.host.dataPath, this.id) });
     const client = new Client({ ...this.host.clientOptions, authStrategy: auth, logger: sessionLog });
     const run: Run = { client, auth, startedAt: Date.now(), sawQr: false, releaseSlot };
@@ -102,7 +99,7 @@ export class ManagedSession {
     this.#timer = setTimeout(() => this.#stuck(run), this.host.stuckAfterMs);
     try {
       // A new owner raises the fence before restoring: from now on, the previous owner's saves are refused.
-      if (this.#lease) await this.host.store.raiseFence?.(auth.sessionName, this.#lease.token);
+      if (token !== undefined) await this.host.store.raiseFence?.(auth.sessionName, token);
       await client.initialize();
     } catch (err) {
       if (this.#run === run) await this.#failed(run, err);

@@ -54,8 +54,8 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     }
     this.#options = options;
     this.store = options.store;
-    this.#fixed = Array.isArray(sessions) ? new Set((sessions as readonly string[]).map((id) => checkId(id))) : undefined;
-    if (sessions === undefined) this.#fixed = new Set();
+    // A fixed list (or none yet, for add()); a function is asked instead.
+    this.#fixed = typeof sessions === 'function' ? undefined : new Set((sessions ?? []).map((id) => checkId(id)));
     this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.#maxConcurrent = positiveInteger(options.maxConcurrent, 2, 'maxConcurrent');
     this.#log = options.logger === undefined ? silentLogger : checkLogger(options.logger);

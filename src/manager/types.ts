@@ -14,18 +14,8 @@ import type { Logger } from '../util/logger';
  * `stopping`, `stopped`, `conflict` (another browser opened the number: left stopped, never
  * retaken on its own), `logged_out` (the phone removed the device; backups deleted).
  */
-export type ManagedState = 'starting' | 'qr' | 'ready' | 'restarting' | 'stopping' | 'stopped' | 'conflict' | 'logged_out';
-
-export const MANAGED_STATES: readonly ManagedState[] = [
-  'starting',
-  'qr',
-  'ready',
-  'restarting',
-  'stopping',
-  'stopped',
-  'conflict',
-  'logged_out',
-];
+export const MANAGED_STATES = ['starting', 'qr', 'ready', 'restarting', 'stopping', 'stopped', 'conflict', 'logged_out'] as const;
+export type ManagedState = (typeof MANAGED_STATES)[number];
 
 /** One session as this worker sees it. */
 export interface ManagedSessionInfo {

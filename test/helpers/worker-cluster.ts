@@ -5,12 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createMongoStore, createPostgresStore, type SessionStore } from '../../src/index';
 import { WhatsAppSimulator } from '../../src/simulator';
 import type { WorkerBackend, WorkerConfig } from './manager-worker';
 import { spawnWorker, type Worker } from './manager-workers';
 import { startMongo } from './mongo';
 import { startPostgres } from './postgres';
+import { openSessionStore, type OpenedStore } from './store-config';
 import { tempDir, type TempDir } from './tmp';
 
 export type BackendKind = 'postgres' | 'mongo';
@@ -24,7 +24,7 @@ export interface ClusterEnv {
   /** A worker named `name` running `sessions`; `numberOf` gives each session's phone. */
   start(name: string, sessions: string[], numberOf: (id: string) => string, config?: Partial<WorkerConfig>): Worker;
   /** The workers' store, opened in the test to look at it. */
-  openStore(): Promise<{ store: SessionStore; close(): Promise<void> }>;
+  openStore(): Promise<OpenedStore>;
 }
 
 export function useWorkerCluster(kind: BackendKind, prefix: string): ClusterEnv {
@@ -92,13 +92,6 @@ export function useWorkerCluster(kind: BackendKind, prefix: string): ClusterEnv 
       workers.push(worker);
       return worker;
     },
-    async openStore() {
-      const backend = env.backend as WorkerBackend;
-      const store =
-        backend.kind === 'postgres'
-          ? createPostgresStore({ connectionString: backend.connectionString, table: backend.table })
-          : createMongoStore({ url: backend.uri, dbName: backend.dbName });
-      return { store, close: () => store.close() };
-    },
+    openStore: () => openSessionStore(env.backend as WorkerBackend),
   };
 }
