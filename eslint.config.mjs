@@ -4,91 +4,11 @@ import comments from '@eslint-community/eslint-plugin-eslint-comments/configs';
 import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-/** One zone per forbidden edge: files under `target` may not import from `from`. */
-function forbid(target, froms, why) {
-  return froms.map((from) => ({ target: `./src/${target}`, from: `./src/${from}`, message: why }));
-}
+import { layerZones } from './scripts/architecture.mjs';
+import noImportCycle from './scripts/lint/no-import-cycle.mjs';
 
-const layerZones = [
-  ...forbid(
-    'simulator',
-    ['client', 'auth', 'web', 'stores', 'browser', 'archive', 'cli'],
-    'the simulator is a product of its own: it knows no client code',
-  ),
-  ...forbid(
-    'browser',
-    ['web', 'auth', 'client', 'stores', 'archive', 'cli', 'simulator'],
-    'browser/ launches Chromium and knows nothing of WhatsApp',
-  ),
-  ...forbid(
-    'stores',
-    ['auth', 'client', 'web', 'browser', 'archive', 'cli', 'simulator'],
-    'stores speak bytes and ids: no strategy, page or archive',
-  ),
-  ...forbid(
-    'archive',
-    ['auth', 'client', 'web', 'browser', 'stores', 'cli', 'simulator'],
-    'the archive is a format: no store and no lifecycle',
-  ),
-  ...forbid('web', ['auth', 'stores', 'client', 'archive', 'cli', 'simulator'], 'web/ knows the page, not sessions or the client'),
-  ...forbid('auth', ['client', 'web', 'cli', 'simulator'], 'strategies see only the narrow AuthHost'),
-  ...forbid('client', ['stores', 'archive', 'cli', 'simulator'], 'the client composes strategies; it never touches stores or archives'),
-  ...forbid(
-    'util',
-    ['auth', 'client', 'web', 'browser', 'stores', 'archive', 'cli', 'simulator'],
-    'util/ holds primitives every part may use',
-  ),
-  ...forbid(
-    'db',
-    ['auth', 'client', 'web', 'browser', 'stores', 'archive', 'cli', 'simulator', 'leases', 'manager', 'serve'],
-    'db/ is driver plumbing shared by stores and leases: it knows neither',
-  ),
-  ...['client', 'auth', 'web', 'browser', 'archive', 'simulator', 'util', 'manager', 'serve'].flatMap((part) =>
-    forbid(part, ['db'], 'only the stores and the leases speak to database drivers'),
-  ),
-  ...forbid(
-    'leases',
-    ['auth', 'client', 'web', 'browser', 'stores', 'archive', 'cli', 'simulator', 'manager', 'serve'],
-    'leases speak rows and documents: no store, session or client',
-  ),
-  ...forbid(
-    'manager',
-    ['web', 'browser', 'archive', 'cli', 'simulator', 'serve'],
-    'the manager composes clients, stores and leases; it knows no page and no web app',
-  ),
-  ...forbid(
-    'serve',
-    ['auth', 'client', 'web', 'browser', 'stores', 'archive', 'cli', 'simulator', 'leases'],
-    'the dashboard sees sessions only through the SessionManager',
-  ),
-  ...['client', 'auth', 'web', 'stores', 'browser', 'archive', 'simulator', 'util', 'leases'].flatMap((part) =>
-    forbid(part, ['manager', 'serve'], 'nothing below the manager depends on it or on the dashboard'),
-  ),
-  ...['client', 'auth', 'web', 'stores', 'browser', 'archive', 'simulator', 'util'].flatMap((part) =>
-    forbid(part, ['leases'], 'only the manager uses leases'),
-  ),
-  {
-    target: './src/testing',
-    from: './src',
-    except: ['./testing', './index.ts'],
-    message: 'waweb/testing uses only the public surface, as a store author would',
-  },
-  {
-    target: './src/wwebjs',
-    from: './src',
-    except: ['./wwebjs', './index.ts'],
-    message: 'waweb/wwebjs uses only the public surface: src/index.ts',
-  },
-  ...['client', 'auth', 'web', 'stores', 'browser', 'archive', 'cli', 'simulator', 'util', 'testing', 'leases', 'manager', 'serve'].flatMap(
-    (part) => forbid(part, ['wwebjs'], 'waweb/wwebjs is an entry of its own: nothing inside waweb depends on it'),
-  ),
-  {
-    target: './src/cli',
-    from: './src',
-    except: ['./cli', './index.ts', './simulator/index.ts'],
-    message: 'the CLI uses only the public surface: src/index.ts and the simulator entry',
-  },
-];
+// The layer rules are computed from the parts table in scripts/architecture.mjs (docs/architecture.md).
+const zones = layerZones();
 
 export default tseslint.config(
   {
@@ -116,7 +36,7 @@ export default tseslint.config(
         tsconfigRootDir: import.meta.dirname,
       },
     },
-    plugins: { 'import-x': importX },
+    plugins: { 'import-x': importX, waweb: { rules: { 'no-import-cycle': noImportCycle } } },
     settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js', '.mjs'] } } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
@@ -127,7 +47,9 @@ export default tseslint.config(
       '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }],
       '@eslint-community/eslint-comments/disable-enable-pair': ['error', { allowWholeFile: true }],
       'import-x/no-cycle': 'error',
-      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      // import-x/no-cycle skips type-only imports; this one counts them (scripts/lint/no-import-cycle.mjs).
+      'waweb/no-import-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones }],
       // Promise.race leaks whatever loses the race unless it is written with care: once, in src/util/deadline.ts.
       'no-restricted-syntax': [
         'error',
@@ -169,6 +91,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
     },
+  },
+  {
+    // Split at a seam before a file grows past this (docs/architecture.md).
+    files: ['src/**/*.ts', 'bench/**/*.ts', 'test/helpers/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }] },
   },
   {
     files: ['src/util/deadline.ts'],

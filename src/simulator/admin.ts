@@ -8,14 +8,27 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimulatorError } from './errors';
-import type { WhatsAppSimulator } from './simulator';
+import type { SimulatedPhone } from './simulated-phone';
+import type { SessionOverlap } from './types';
+
+/** The simulator's operations this API exposes (`WhatsAppSimulator` has them all). */
+export interface AdminTarget {
+  phone(number: string): SimulatedPhone;
+  registerNumber(number: string): Promise<void>;
+  unregisterNumber(number: string): Promise<void>;
+  pendingQrCodes(): string[];
+  overlaps(): SessionOverlap[];
+  refuseNextConnections(count?: number): void;
+  delayNextConnection(ms: number): void;
+  dropConnections(phone?: string): number;
+}
 
 export interface AdminServer {
   url: string;
   close(): Promise<void>;
 }
 
-type Handler = (sim: WhatsAppSimulator, params: string[], body: Record<string, unknown>) => unknown;
+type Handler = (sim: AdminTarget, params: string[], body: Record<string, unknown>) => unknown;
 
 const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
   ['GET', /^\/health$/, () => ({ ok: true })],
@@ -122,7 +135,7 @@ const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
   ],
 ];
 
-export async function startAdminServer(sim: WhatsAppSimulator, host: string, port: number, token?: string): Promise<AdminServer> {
+export async function startAdminServer(sim: AdminTarget, host: string, port: number, token?: string): Promise<AdminServer> {
   const expected = token === undefined ? undefined : createHash('sha256').update(`Bearer ${token}`).digest();
   const server = createServer((req, res) => {
     if (expected && !authorized(req, expected)) {
@@ -161,7 +174,7 @@ function authorized(req: IncomingMessage, expected: Buffer): boolean {
   return timingSafeEqual(given, expected);
 }
 
-async function handle(sim: WhatsAppSimulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(sim: AdminTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let path: string;
   try {
     path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
