@@ -1,0 +1,233 @@
+/**
+ * One client's run through the bench's phases (pair, restore samples, history fill and big backup,
+ * restores of the big backup), each phase in a child process of the run's {@link ChildRunner}.
+ * See docs/bench.md, "What runs".
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { WhatsAppSimulator } from '../src/simulator';
+import type { Args } from './args';
+import { MiB, firstLine, fmtBytes, fmtMiB, fmtS } from './format';
+import type { ChildConfig, ChildEvent, ClientKind, RssReport } from './protocol';
+import { killPhase, isEv, type ChildRun, type ChildRunner } from './runner';
+
+const PHONE: Record<ClientKind, string> = { waweb: '15550008001', wwebjs: '15550008002', plugin: '15550008003' };
+const CLIENT_ID = 'bench';
+
+/** Adds each client's phone to the simulator. */
+export function addPhones(sim: WhatsAppSimulator): void {
+  for (const [kind, number] of Object.entries(PHONE)) sim.phone(number, { pushname: `bench ${kind}` });
+}
+
+export interface RestoreResult {
+  ok: boolean;
+  /** initialize() → ready (ok), or → the QR / auth_failure that showed the restore failed. */
+  ms: number | null;
+  failure?: string;
+  /** Of `ms`: the strategy's beforeBrowserInitialized (store → local profile), before Chromium starts. */
+  profileMs: number | null;
+  /** Events of the child until ready, for the record. */
+  events: string[];
+  /** Where the time to `ready` went, in ms (a successful restore only). */
+  phases?: RestorePhases;
+}
+
+/**
+ * A restore's timeline, in ms: store → local profile (the strategy's pre-launch step), Chromium launch,
+ * page load + app boot + login handshake (until `authenticated`), and sync (until `ready`). `boot`:
+ * of the load-and-login part, the time until the app's first connection state (waweb reports it;
+ * whatsapp-web.js does not before `ready`).
+ */
+export interface RestorePhases {
+  profile: number;
+  launch: number;
+  loadAndLogin: number;
+  sync: number;
+  boot?: number;
+}
+
+function phasesOf(events: ChildEvent[], readyT: number): RestorePhases | undefined {
+  const at = (pick: (e: ChildEvent) => boolean): number | undefined => events.find(pick)?.t;
+  const profile = at((e) => e.ev === 'profile-ready');
+  const launched = at((e) => e.ev === 'browser-ready');
+  const authenticated = at((e) => e.ev === 'authenticated');
+  const booted = at((e) => e.ev === 'state');
+  if (profile === undefined || launched === undefined || authenticated === undefined) return undefined;
+  const r = (n: number): number => Math.round(n * 10) / 10;
+  return {
+    profile: r(profile),
+    launch: r(launched - profile),
+    loadAndLogin: r(authenticated - launched),
+    sync: r(readyT - authenticated),
+    ...(booted === undefined || booted > authenticated ? {} : { boot: r(booted - launched) }),
+  };
+}
+
+export interface ClientResult {
+  kind: ClientKind;
+  pair?: { readyMs: number; firstSave?: { afterReadyMs: number; bytes: number; payload?: unknown }; firstSaveError?: string };
+  /** Restores of the first backup, each into a fresh folder. */
+  restore: RestoreResult[];
+  fill?: { bytes: number; chunks: number; ms: number };
+  bigBackup?: { durationMs: number; bytes: number; profileBytes: number; rss: RssReport };
+  /** Restores of the big backup, each into a fresh folder. */
+  bigRestore: RestoreResult[];
+  errors: string[];
+}
+
+export interface Ctx {
+  sim: WhatsAppSimulator;
+  work: string;
+  args: Args;
+  runner: ChildRunner;
+}
+
+function childConfig(ctx: Ctx, kind: ClientKind, phase: ChildConfig['phase'], dataPath: string, readOnlyStore: boolean): ChildConfig {
+  return {
+    kind,
+    phase,
+    readOnlyStore,
+    clientId: CLIENT_ID,
+    dataPath,
+    storeDir: join(ctx.work, kind, 'store'),
+    cacheDir: join(ctx.work, kind, 'wwebjs-cache'),
+    simArgs: ctx.sim.chromiumArgs(),
+    // Long, so no periodic backup of either client lands inside a measurement (wwebjs needs >= 60000).
+    backupSyncIntervalMs: 10 * 60_000,
+    // whatsapp-web.js waits a fixed 60 s before its first backup.
+    firstSaveTimeoutMs: kind === 'wwebjs' ? 150_000 : 60_000,
+    rssSampleMs: 20,
+  };
+}
+
+async function startChild(
+  ctx: Ctx,
+  kind: ClientKind,
+  phase: ChildConfig['phase'],
+  name: string,
+  readOnlyStore = false,
+): Promise<{ child: ChildRun; dataPath: string }> {
+  const dataPath = join(ctx.work, kind, name);
+  await mkdir(dataPath, { recursive: true });
+  const child = ctx.runner.start(`${kind}/${name}`, childConfig(ctx, kind, phase, dataPath, readOnlyStore));
+  return { child, dataPath };
+}
+
+/** Scans every QR the child shows with the client's phone (from now on). */
+function scanQrs(ctx: Ctx, kind: ClientKind, child: ChildRun, onError: (err: unknown) => void): void {
+  child.onEvent((e) => {
+    if (e.ev === 'qr') ctx.sim.phone(PHONE[kind]).scan(e.qr).catch(onError);
+  });
+}
+
+/** Waits for `ready` or the first sign that the restore failed (a QR, auth_failure). */
+async function measureRestore(child: ChildRun): Promise<RestoreResult> {
+  const first = await child.waitFor('ready or qr', isEv('ready', 'qr', 'auth_failure'), 90_000);
+  const events = child.events.filter((e) => e.t <= first.t).map((e) => `${e.ev}@${e.t}ms`);
+  const profile = child.events.find(isEv('profile-ready'));
+  const profileMs = profile ? profile.ms : null;
+  if (first.ev === 'ready') {
+    const phases = phasesOf(child.events, first.t);
+    return { ok: true, ms: first.t, profileMs, events, ...(phases ? { phases } : {}) };
+  }
+  const failure = first.ev === 'qr' ? 'a QR was shown instead of the restored session' : `auth_failure: ${firstLine(first.message)}`;
+  return { ok: false, ms: first.t, failure, profileMs, events };
+}
+
+/** One restore-only sample: fresh folder, read-only store view, until ready (or a QR); then SIGKILL. */
+async function restoreSample(ctx: Ctx, kind: ClientKind, name: string): Promise<RestoreResult> {
+  const { child, dataPath } = await startChild(ctx, kind, 'restore', name, true);
+  try {
+    return await measureRestore(child);
+  } finally {
+    await killPhase(child, dataPath);
+  }
+}
+
+function restoreLog(kind: ClientKind, what: string, r: RestoreResult): string {
+  return r.ok
+    ? `  ${kind}: restored ${what}, ready ${fmtS(r.ms!)} after initialize() (store → profile ${r.profileMs == null ? '?' : fmtS(r.profileMs)})`
+    : `  ${kind}: RESTORE OF ${what.toUpperCase()} FAILED after ${fmtS(r.ms!)}: ${r.failure}`;
+}
+
+/** Fills `result` as it goes, so a failure keeps what was measured before it. */
+export async function benchClient(ctx: Ctx, kind: ClientKind, log: (s: string) => void, result: ClientResult): Promise<void> {
+  const scanError = (err: unknown): void => {
+    // A QR that rotated away before the scan; the next one is scanned.
+    if (ctx.args.verbose) log(`    scan: ${err instanceof Error ? err.message : String(err)}`);
+  };
+
+  // A. pair, first backup, kill -9.
+  {
+    const { child, dataPath } = await startChild(ctx, kind, 'pair', 'pair');
+    try {
+      scanQrs(ctx, kind, child, scanError);
+      const ready = await child.waitFor('ready', isEv('ready'), 90_000);
+      result.pair = { readyMs: ready.t };
+      log(
+        `  ${kind}: paired, ready ${fmtS(ready.t)} after initialize(); waiting for the first backup${kind === 'wwebjs' ? ' (its fixed 60 s wait)' : ''}`,
+      );
+      const saved = await child.waitFor('remote_session_saved', isEv('saved', 'no-save'), 160_000);
+      if (saved.ev === 'saved') {
+        result.pair.firstSave = {
+          afterReadyMs: saved.afterReadyMs,
+          bytes: saved.bytes,
+          ...(saved.payload ? { payload: saved.payload } : {}),
+        };
+        log(`  ${kind}: first backup ${fmtS(saved.afterReadyMs)} after ready, ${fmtBytes(saved.bytes)}`);
+      } else {
+        result.pair.firstSaveError = saved.reason;
+        throw new Error(saved.reason);
+      }
+    } finally {
+      await killPhase(child, dataPath);
+    }
+  }
+
+  // Restore-only samples of the first backup (B below is the last sample).
+  for (let i = 1; i < ctx.args.repeat; i++) {
+    const sample = await restoreSample(ctx, kind, `restore-${i}`);
+    result.restore.push(sample);
+    log(restoreLog(kind, 'the first backup', sample));
+  }
+
+  // B. restore the first backup into a fresh folder; fill history; one backup with RSS sampled; kill -9.
+  {
+    const { child, dataPath } = await startChild(ctx, kind, 'restore', 'restore');
+    try {
+      const sample = await measureRestore(child);
+      result.restore.push(sample);
+      log(restoreLog(kind, 'the first backup', sample));
+      if (!sample.ok) {
+        log(`  ${kind}: pairing again to go on with the history fill`);
+        scanQrs(ctx, kind, child, scanError);
+        await child.waitFor('ready after pairing again', isEv('ready'), 90_000);
+      }
+      await child.waitFor('idle', isEv('idle'), 90_000);
+      const device = ctx.sim
+        .phone(PHONE[kind])
+        .devices()
+        .find((d) => d.online);
+      if (!device) throw new Error(`the simulator shows no online device for ${PHONE[kind]}`);
+      const fillStarted = performance.now();
+      const chunks = await ctx.sim.phone(PHONE[kind]).fillHistory(device.id, ctx.args.fillBytes);
+      result.fill = { bytes: ctx.args.fillBytes, chunks, ms: Math.round(performance.now() - fillStarted) };
+      log(`  ${kind}: history filled with ${fmtBytes(ctx.args.fillBytes)} in ${fmtS(result.fill.ms)}; backing up`);
+      child.send({ cmd: 'backup' });
+      const big = await child.waitFor('backup-done', isEv('backup-done'), 180_000);
+      result.bigBackup = { durationMs: big.durationMs, bytes: big.bytes, profileBytes: big.profileBytes, rss: big.rss };
+      log(
+        `  ${kind}: big backup ${fmtBytes(big.bytes)} in ${fmtS(big.durationMs)}, RSS peak ${fmtMiB(big.rss.peak)} (baseline ${fmtMiB(big.rss.baseline)})`,
+      );
+    } finally {
+      await killPhase(child, dataPath);
+    }
+  }
+
+  // C. restores of the big backup, each into a fresh folder.
+  for (let i = 1; i <= ctx.args.repeat; i++) {
+    const sample = await restoreSample(ctx, kind, `restore-big-${i}`);
+    result.bigRestore.push(sample);
+    log(restoreLog(kind, `the ${Math.round(ctx.args.fillBytes / MiB)} MiB session`, sample));
+  }
+}
