@@ -136,7 +136,7 @@ export function assertStoreDriver(driver: unknown, owner: string): asserts drive
  *   const driver = defineStoreDriver({ name: 'memory', list, read, write, remove });
  *   const store = createStore(driver);
  */
-export function defineStoreDriver<Handle = unknown, D extends StoreDriver<Handle> = StoreDriver<Handle>>(driver: D): D {
+export function defineStoreDriver<Handle = unknown>(driver: StoreDriver<Handle>): StoreDriver<Handle> {
   assertStoreDriver(driver, 'defineStoreDriver');
   return driver;
 }
