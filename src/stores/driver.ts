@@ -57,6 +57,9 @@ export interface DriverWriteContext extends DriverCallContext {
  * Errors: throw whatever the backend throws; the front turns it into a `StoreError` (code
  * `STORE_FAILED`, or `STORE_UNREACHABLE` where `isUnreachable` says so) with the original as
  * `cause`. waweb's own errors (`StoreError`, `LeaseError` code `FENCED`, ...) pass through as thrown.
+ *
+ * The contract grows by optional members only (next: streaming `readStream`/`writeStream`, which the
+ * front falls back from to `read`/`write`), so a driver written against it stays correct.
  */
 export interface StoreDriver<Handle = unknown> {
   /** Short backend name (`file`, `mongo`, `memory`): the store's `name`. */
