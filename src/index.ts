@@ -97,6 +97,8 @@ export {
   toWwebjsStore,
   assertSessionId,
   isValidSessionId,
+  createStore,
+  defineStoreDriver,
   EncryptedStore,
   encryptStore,
   withFence,
@@ -130,6 +132,11 @@ export type {
   FromWwebjsStoreOptions,
   ToWwebjsStoreOptions,
   EncryptedStoreOptions,
+  StoreDriver,
+  DriverGeneration,
+  DriverCallContext,
+  DriverReadContext,
+  DriverWriteContext,
 } from './stores';
 
 // Dashboard and metrics (src/serve)

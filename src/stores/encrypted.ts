@@ -130,7 +130,10 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
   }
 }
 
-/** `new EncryptedStore(store, options)`. */
+/**
+ * `new EncryptedStore(store, options)`.
+ * @deprecated use `new EncryptedStore(store, options)`; this alias goes in the next release.
+ */
 export function encryptStore(store: SessionStore, options?: EncryptedStoreOptions): EncryptedStore {
   return new EncryptedStore(store, options);
 }

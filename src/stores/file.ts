@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidOptionError } from '../errors';
 import { isErrno } from '../util/errno';
-import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
+import type { DriverCallContext, DriverGeneration, DriverReadContext, StoreDriver } from './driver';
+import { StoreFront } from './front';
 import { dataTooLarge, processLock, resolveKeep, throwIfAborted } from './internal';
 import type { StoredGeneration } from './types';
 
@@ -90,7 +91,7 @@ class FileDriver implements StoreDriver {
   }
 
   /** The file's size is checked through the open handle before it is read. */
-  async read(sessionId: string, generation: DriverGeneration, maxBytes: number | undefined): Promise<Buffer | null> {
+  async read(sessionId: string, generation: DriverGeneration, { maxBytes }: DriverReadContext): Promise<Buffer | null> {
     let handle: fs.FileHandle;
     try {
       handle = await fs.open(path.join(this.sessionDir(sessionId), generationFileName(generation.generation)), 'r');
@@ -107,7 +108,7 @@ class FileDriver implements StoreDriver {
     }
   }
 
-  async write(sessionId: string, data: Buffer, signal: AbortSignal): Promise<StoredGeneration> {
+  async write(sessionId: string, data: Buffer, { signal }: DriverCallContext): Promise<StoredGeneration> {
     const dir = this.sessionDir(sessionId);
     return processLock.run(`file:${dir}`, async () => {
       throwIfAborted(signal, 'FileStore.save');
@@ -235,7 +236,10 @@ class FileDriver implements StoreDriver {
   }
 }
 
-/** Creates a {@link FileStore}. */
+/**
+ * Creates a {@link FileStore}.
+ * @deprecated use `new FileStore(options)`; this alias goes in the next release.
+ */
 export function createFileStore(options: FileStoreOptions): FileStore {
   return new FileStore(options);
 }

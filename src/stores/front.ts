@@ -7,51 +7,15 @@
  * the optional per-call deadline; error translation (anything untyped becomes a `StoreError` with
  * the driver's error as `cause`); the "list again if pruned meanwhile" load loop; the `exists`
  * fallback; an idempotent `close()` and `Symbol.asyncDispose`. Later layers (encryption, leases)
- * wrap a `SessionStore` the same way from outside.
+ * wrap a `SessionStore` the same way from outside. The driver contract (`driver.ts`) is public:
+ * `createStore(driver)` gives third-party drivers the same front.
  */
 import { AbortError, ErrorCode, InvalidOptionError, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
+import { assertStoreDriver, type StoreDriver } from './driver';
 import { assertBuffer, assertGeneration, assertMaxBytes, closedError, dataTooLarge, wrapError } from './internal';
 import { assertSessionId } from './session-id';
 import type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
-
-/** A listed generation, with whatever the driver needs to read it again (a file id, a path). */
-export interface DriverGeneration extends StoredGeneration {
-  handle?: unknown;
-}
-
-/** A backend's raw operations. Ids are valid and the store open when they are called. */
-export interface StoreDriver {
-  /** Short backend name (`file`, `mongo`, ...), the store's `name`. */
-  readonly name: string;
-  /** The class users know, for messages (`FileStore`). */
-  readonly label: string;
-  /** See `SessionStore.stableGenerations`. */
-  readonly stableGenerations?: boolean;
-  /** When set, every call is bounded by it; the error names `option`. */
-  readonly callTimeout?: { ms: number; option: string };
-  /** Generations of `sessionId`, newest first; empty when absent. */
-  list(sessionId: string, signal: AbortSignal): Promise<DriverGeneration[]>;
-  /** The data of one listed generation; `null` when it is gone (pruned meanwhile). May refuse past `maxBytes` before reading. */
-  read(sessionId: string, generation: DriverGeneration, maxBytes: number | undefined, signal: AbortSignal): Promise<Buffer | null>;
-  /** Stores `data` as generation highest + 1, completely, then prunes beyond the store's `keep`. */
-  write(sessionId: string, data: Buffer, signal: AbortSignal): Promise<StoredGeneration>;
-  /**
-   * A fenced write: like `write`, in one atomic step with checking `fence` against the largest token
-   * seen for the session (refused with `LeaseError` code `FENCED` when smaller) and remembering it.
-   */
-  writeFenced?(sessionId: string, data: Buffer, fence: number, signal: AbortSignal): Promise<StoredGeneration>;
-  /** Remembers `token` as the least a fenced write may carry; resolves with the token in force. */
-  raiseFence?(sessionId: string, token: number, signal: AbortSignal): Promise<number>;
-  /** Removes every generation; an absent session is fine. */
-  remove(sessionId: string, signal: AbortSignal): Promise<void>;
-  /** A cheaper answer than `list()` when the backend has one. */
-  exists?(sessionId: string, signal: AbortSignal): Promise<boolean>;
-  /** Releases what the driver opened itself. Called once. */
-  dispose?(): Promise<void>;
-  /** Which driver errors mean "cannot reach the backend". @default everything is STORE_FAILED */
-  readonly classify?: (err: unknown) => typeof ErrorCode.STORE_FAILED | typeof ErrorCode.STORE_UNREACHABLE;
-}
 
 function assertFence(token: number, owner: string): void {
   if (!Number.isSafeInteger(token) || token < 1) throw new InvalidOptionError(`${owner}: a fencing token must be a positive integer`);
@@ -60,74 +24,81 @@ function assertFence(token: number, owner: string): void {
 /** How often a load lists again when the generation it picked was pruned before it was read. */
 const MAX_LOAD_ATTEMPTS = 5;
 
-/** A `SessionStore` over a `StoreDriver`. The public store classes extend it. */
+/** A `SessionStore` over a `StoreDriver`. The public store classes extend it; `createStore` makes one. */
 export class StoreFront implements SessionStore, AsyncDisposable {
   readonly name: string;
   readonly stableGenerations?: boolean;
   readonly fencing: boolean;
+  readonly #driver: StoreDriver;
+  readonly #label: string;
   #closing: Promise<void> | undefined;
 
-  constructor(protected readonly driver: StoreDriver) {
+  constructor(driver: StoreDriver) {
+    assertStoreDriver(driver, 'createStore');
+    this.#driver = driver;
+    this.#label = driver.label ?? driver.name;
     this.name = driver.name;
     if (driver.stableGenerations !== undefined) this.stableGenerations = driver.stableGenerations;
-    this.fencing = driver.writeFenced !== undefined && driver.raiseFence !== undefined;
+    this.fencing = driver.raiseFence !== undefined;
   }
 
   exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
+    const driver = this.#driver;
     return this.#run(sessionId, 'checking', options, async (signal) =>
-      this.driver.exists ? this.driver.exists(sessionId, signal) : (await this.driver.list(sessionId, signal)).length > 0,
+      driver.exists ? driver.exists(sessionId, { signal }) : (await driver.list(sessionId, { signal })).length > 0,
     );
   }
 
   save(sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration> {
-    return this.#run(sessionId, 'saving', options, (signal) => {
-      assertBuffer(data, `${this.driver.label}.save`);
+    return this.#run(sessionId, 'saving', options, async (signal) => {
+      assertBuffer(data, `${this.#label}.save`);
       const fence = options?.fence;
-      if (fence === undefined) return this.driver.write(sessionId, data, signal);
-      assertFence(fence, `${this.driver.label}.save`);
-      if (!this.driver.writeFenced) throw new InvalidOptionError(`${this.driver.label} does not support fencing tokens ("fence")`);
-      return this.driver.writeFenced(sessionId, data, fence, signal);
+      if (fence === undefined) return this.#driver.write(sessionId, data, { signal });
+      assertFence(fence, `${this.#label}.save`);
+      if (!this.fencing) throw new InvalidOptionError(`${this.#label} does not support fencing tokens ("fence")`);
+      return this.#driver.write(sessionId, data, { signal, fence });
     });
   }
 
   /** See `SessionStore.raiseFence`; rejects with `InvalidOptionError` on a store without fencing. */
   raiseFence(sessionId: string, token: number, options?: StoreCallOptions): Promise<number> {
-    return this.#run(sessionId, 'fencing', options, (signal) => {
-      assertFence(token, `${this.driver.label}.raiseFence`);
-      if (!this.driver.raiseFence) throw new InvalidOptionError(`${this.driver.label} does not support fencing tokens`);
-      return this.driver.raiseFence(sessionId, token, signal);
+    const driver = this.#driver;
+    return this.#run(sessionId, 'fencing', options, async (signal) => {
+      assertFence(token, `${this.#label}.raiseFence`);
+      if (!driver.raiseFence) throw new InvalidOptionError(`${this.#label} does not support fencing tokens`);
+      return driver.raiseFence(sessionId, token, { signal });
     });
   }
 
   load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
     return this.#run(sessionId, 'loading', options, async (signal) => {
-      assertGeneration(options?.generation, `${this.driver.label}.load`);
-      assertMaxBytes(options?.maxBytes, `${this.driver.label}.load`);
+      assertGeneration(options?.generation, `${this.#label}.load`);
+      assertMaxBytes(options?.maxBytes, `${this.#label}.load`);
       const wanted = options?.generation;
       const maxBytes = options?.maxBytes;
       for (let attempt = 0; attempt < MAX_LOAD_ATTEMPTS; attempt++) {
-        const listed = await this.driver.list(sessionId, signal);
+        const listed = await this.#driver.list(sessionId, { signal });
         const generation = wanted === undefined ? listed[0] : listed.find((g) => g.generation === wanted);
         if (!generation) return null;
-        const tooLarge = (bytes: number): StoreError =>
-          dataTooLarge(this.driver.label, sessionId, generation.generation, bytes, maxBytes ?? 0);
+        const tooLarge = (bytes: number): StoreError => dataTooLarge(this.#label, sessionId, generation.generation, bytes, maxBytes ?? 0);
         if (maxBytes !== undefined && generation.bytes > maxBytes) throw tooLarge(generation.bytes);
-        const data = await this.driver.read(sessionId, generation, maxBytes, signal);
+        const data = await this.#driver.read(sessionId, generation, maxBytes === undefined ? { signal } : { signal, maxBytes });
         if (data === null) {
           // Pruned between listing and reading: the newest is listed again; a named one is gone.
           if (wanted !== undefined) return null;
           continue;
         }
+        if (!Buffer.isBuffer(data)) throw new StoreError(`${this.#label}: read() of generation ${generation.generation} gave no Buffer`);
         if (maxBytes !== undefined && data.length > maxBytes) throw tooLarge(data.length);
         return { sessionId, generation: generation.generation, createdAt: generation.createdAt, bytes: data.length, data };
       }
-      throw new StoreError(`${this.driver.label}: session "${sessionId}" kept changing while loading it`);
+      throw new StoreError(`${this.#label}: session "${sessionId}" kept changing while loading it`);
     });
   }
 
   list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
     return this.#run(sessionId, 'listing', options, async (signal) =>
-      (await this.driver.list(sessionId, signal)).map(({ sessionId: id, generation, createdAt, bytes }) => ({
+      (await this.#driver.list(sessionId, { signal })).map(({ sessionId: id, generation, createdAt, bytes }) => ({
         sessionId: id,
         generation,
         createdAt,
@@ -137,12 +108,19 @@ export class StoreFront implements SessionStore, AsyncDisposable {
   }
 
   delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
-    return this.#run(sessionId, 'deleting', options, (signal) => this.driver.remove(sessionId, signal));
+    return this.#run(sessionId, 'deleting', options, async (signal) => {
+      await this.#driver.remove(sessionId, { signal });
+    });
   }
 
   /** Releases what the store opened itself (never a connection passed in). Safe to call twice. */
   close(): Promise<void> {
-    this.#closing ??= (this.driver.dispose?.() ?? Promise.resolve()).catch(() => undefined);
+    this.#closing ??= Promise.resolve()
+      .then(() => this.#driver.dispose?.())
+      .then(
+        () => undefined,
+        () => undefined,
+      );
     return this.#closing;
   }
 
@@ -159,18 +137,19 @@ export class StoreFront implements SessionStore, AsyncDisposable {
   ): Promise<T> {
     if (this.#closing) throw closedError(this.name);
     assertSessionId(sessionId);
-    const label = `${this.driver.label}: ${what} session "${sessionId}"`;
+    const label = `${this.#label}: ${what} session "${sessionId}"`;
     const signal = options?.signal;
     if (signal?.aborted) throw new AbortError(`${label} was aborted`);
-    const timeout = this.driver.callTimeout;
+    const timeout = this.#driver.callTimeout;
+    const driver = this.#driver;
     try {
       if (timeout) {
+        const option = timeout.option ?? 'callTimeout';
         return await withDeadline(task, {
           timeoutMs: timeout.ms,
           signal,
           abortMessage: `${label} was aborted`,
-          onTimeout: () =>
-            new StoreError(`${label} did not finish within ${timeout.option} (${timeout.ms} ms)`, { code: ErrorCode.TIMEOUT }),
+          onTimeout: () => new StoreError(`${label} did not finish within ${option} (${timeout.ms} ms)`, { code: ErrorCode.TIMEOUT }),
         });
       }
       const inner = new AbortController();
@@ -182,7 +161,19 @@ export class StoreFront implements SessionStore, AsyncDisposable {
         signal?.removeEventListener('abort', forward);
       }
     } catch (err) {
-      throw wrapError(err, `${label} failed`, this.driver.classify);
+      throw wrapError(err, `${label} failed`, (e) =>
+        driver.isUnreachable?.(e) === true ? ErrorCode.STORE_UNREACHABLE : ErrorCode.STORE_FAILED,
+      );
     }
   }
+}
+
+/**
+ * The `SessionStore` over `driver`: ids, closed store, buffers, generation numbers and `maxBytes`
+ * checked, signals and the driver's `callTimeout` honoured, the driver's errors turned into
+ * `StoreError`s, `exists` and `fencing` derived from what the driver has, `close()` idempotent.
+ * Throws `InvalidOptionError` when `driver` is not a `StoreDriver` (see `defineStoreDriver`).
+ */
+export function createStore<Handle>(driver: StoreDriver<Handle>): SessionStore & AsyncDisposable {
+  return new StoreFront(driver);
 }

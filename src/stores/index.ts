@@ -1,6 +1,9 @@
 /** Session stores: one contract, one file per backend. Written by hand; helpers stay private. */
 export type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 export { assertSessionId, isValidSessionId } from './session-id';
+export { createStore } from './front';
+export { defineStoreDriver } from './driver';
+export type { DriverCallContext, DriverGeneration, DriverReadContext, DriverWriteContext, StoreDriver } from './driver';
 export { FileStore, createFileStore } from './file';
 export type { FileStoreOptions } from './file';
 export { MongoStore, createMongoStore } from './mongo';

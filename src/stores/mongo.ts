@@ -1,6 +1,7 @@
 import type { Db, GridFSBucket, GridFSBucketOptions, GridFSFile } from 'mongodb';
 import { ErrorCode, InvalidOptionError, LeaseError, MissingDependencyError, StoreError } from '../errors';
-import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
+import type { DriverGeneration, DriverReadContext, DriverWriteContext, StoreDriver } from './driver';
+import { StoreFront } from './front';
 import { classifyMongoError, mongoClientFromUrl, type OwnedMongoClient } from '../db/mongo';
 import { dataTooLarge, processLock, resolveKeep, resolveTimeout } from './internal';
 import { deleteFile, download, isFileNotFound, numberFiles, upload, uploadDateAfter } from './mongo-gridfs';
@@ -118,12 +119,11 @@ export class MongoStore extends StoreFront {
 }
 
 /** The raw operations of a MongoStore over one source (mongoose, a Db, a client, or a URL). */
-class MongoDriver implements StoreDriver {
+class MongoDriver implements StoreDriver<GridFSFile> {
   readonly name = 'mongo';
   readonly label = 'MongoStore';
   readonly keep: number;
   readonly callTimeout: { ms: number; option: string };
-  readonly classify = classifyMongoError;
   readonly fencesCollection: string;
   private readonly source: Source;
 
@@ -166,13 +166,17 @@ class MongoDriver implements StoreDriver {
     }
   }
 
+  isUnreachable(err: unknown): boolean {
+    return classifyMongoError(err) === ErrorCode.STORE_UNREACHABLE;
+  }
+
   async exists(sessionId: string): Promise<boolean> {
     const bucket = await this.bucket(sessionId);
     const first = await bucket.find({ filename: MongoStore.fileName(sessionId) }, { limit: 1 }).toArray();
     return first.length > 0;
   }
 
-  async list(sessionId: string): Promise<DriverGeneration[]> {
+  async list(sessionId: string): Promise<Array<DriverGeneration<GridFSFile>>> {
     const bucket = await this.bucket(sessionId);
     return numberFiles(await this.files(bucket, sessionId)).map(({ file, generation }) => ({
       sessionId,
@@ -183,8 +187,9 @@ class MongoDriver implements StoreDriver {
     }));
   }
 
-  async read(sessionId: string, generation: DriverGeneration, maxBytes: number | undefined, signal: AbortSignal): Promise<Buffer | null> {
-    const file = generation.handle as GridFSFile;
+  async read(sessionId: string, generation: DriverGeneration<GridFSFile>, { maxBytes, signal }: DriverReadContext): Promise<Buffer | null> {
+    const file = generation.handle;
+    if (!file) return null;
     if (maxBytes !== undefined && file.length > maxBytes)
       throw dataTooLarge(this.label, sessionId, generation.generation, file.length, maxBytes);
     try {
@@ -195,11 +200,8 @@ class MongoDriver implements StoreDriver {
     }
   }
 
-  write(sessionId: string, data: Buffer): Promise<StoredGeneration> {
-    return this.save(sessionId, data, undefined);
-  }
-
-  writeFenced(sessionId: string, data: Buffer, fence: number): Promise<StoredGeneration> {
+  /** With `fence`, see `save` below. */
+  write(sessionId: string, data: Buffer, { fence }: DriverWriteContext): Promise<StoredGeneration> {
     return this.save(sessionId, data, fence);
   }
 
@@ -335,7 +337,10 @@ class MongoFences {
   }
 }
 
-/** Creates a {@link MongoStore}. */
+/**
+ * Creates a {@link MongoStore}.
+ * @deprecated use `new MongoStore(options)`; this alias goes in the next release.
+ */
 export function createMongoStore(options: MongoStoreOptions): MongoStore {
   return new MongoStore(options);
 }

@@ -1,7 +1,8 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { ErrorCode, InvalidOptionError, LeaseError, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
-import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
+import type { DriverCallContext, DriverGeneration, DriverReadContext, DriverWriteContext, StoreDriver } from './driver';
+import { StoreFront } from './front';
 import { dataTooLarge, resolveKeep, resolveTimeout } from './internal';
 import { classifyPostgresError, createPgPool, quoteTable } from '../db/postgres';
 import type { StoredGeneration } from './types';
@@ -120,25 +121,23 @@ class PostgresDriver implements StoreDriver {
     }
   }
 
-  classify = classifyPostgresError;
+  isUnreachable(err: unknown): boolean {
+    return classifyPostgresError(err) === ErrorCode.STORE_UNREACHABLE;
+  }
 
-  async exists(sessionId: string, signal: AbortSignal): Promise<boolean> {
+  async exists(sessionId: string, { signal }: DriverCallContext): Promise<boolean> {
     return this.run('checking', signal, async (client) => {
       const res = await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE session_id = $1 LIMIT 1`, [sessionId]);
       return (res.rowCount ?? res.rows.length) > 0;
     });
   }
 
-  write(sessionId: string, data: Buffer, signal: AbortSignal): Promise<StoredGeneration> {
-    return this.save(sessionId, data, undefined, signal);
-  }
-
-  writeFenced(sessionId: string, data: Buffer, fence: number, signal: AbortSignal): Promise<StoredGeneration> {
+  write(sessionId: string, data: Buffer, { fence, signal }: DriverWriteContext): Promise<StoredGeneration> {
     return this.save(sessionId, data, fence, signal);
   }
 
   /** Remembers `token` (never lowering the one stored) under the session's save lock. */
-  raiseFence(sessionId: string, token: number, signal: AbortSignal): Promise<number> {
+  raiseFence(sessionId: string, token: number, { signal }: DriverCallContext): Promise<number> {
     return this.run('fencing', signal, (client) =>
       this.transaction(client, async () => {
         await this.lockSession(client, sessionId);
@@ -205,7 +204,7 @@ class PostgresDriver implements StoreDriver {
   }
 
   /** The data column is sent only when it fits `maxBytes`: an oversized row never crosses the wire. */
-  async read(sessionId: string, generation: DriverGeneration, maxBytes: number | undefined, signal: AbortSignal): Promise<Buffer | null> {
+  async read(sessionId: string, generation: DriverGeneration, { maxBytes, signal }: DriverReadContext): Promise<Buffer | null> {
     return this.run('loading', signal, async (client) => {
       const res = await client.query<GenerationRow & { data: Buffer | null }>(
         `SELECT generation, created_at, bytes, CASE WHEN $3::bigint IS NULL OR octet_length(data) <= $3::bigint THEN data END AS data
@@ -224,7 +223,7 @@ class PostgresDriver implements StoreDriver {
     });
   }
 
-  async list(sessionId: string, signal: AbortSignal): Promise<DriverGeneration[]> {
+  async list(sessionId: string, { signal }: DriverCallContext): Promise<DriverGeneration[]> {
     return this.run('listing', signal, async (client) => {
       const res = await client.query<GenerationRow>(
         `SELECT generation, created_at, bytes FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC`,
@@ -235,7 +234,7 @@ class PostgresDriver implements StoreDriver {
   }
 
   /** Removes the generations; the session's fencing token stays, so a stale owner cannot write it back. */
-  async remove(sessionId: string, signal: AbortSignal): Promise<void> {
+  async remove(sessionId: string, { signal }: DriverCallContext): Promise<void> {
     await this.run('deleting', signal, async (client) => {
       await client.query(`DELETE FROM ${this.quotedTable} WHERE session_id = $1`, [sessionId]);
     });
@@ -357,7 +356,10 @@ function isStop(err: Error): boolean {
   return code === ErrorCode.TIMEOUT || code === ErrorCode.ABORTED;
 }
 
-/** Creates a {@link PostgresStore}. */
+/**
+ * Creates a {@link PostgresStore}.
+ * @deprecated use `new PostgresStore(options)`; this alias goes in the next release.
+ */
 export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
   return new PostgresStore(options);
 }

@@ -11,7 +11,7 @@ export interface StoredGeneration {
   createdAt: Date;
   /**
    * Size of the stored data in bytes. From `list()`, `0` can also mean "not known without
-   * downloading" for stores that say so (`fromWwebjsStore`); `save()` and `load()` always give the size.
+   * downloading" for stores that say so (`WwebjsStoreAdapter`); `save()` and `load()` always give the size.
    */
   bytes: number;
 }
@@ -59,7 +59,7 @@ export interface SessionStore {
    * `createdAt` names one stored backup for as long as it is kept, whichever store object or
    * process lists it, so RemoteAuth may keep a local profile stamped with them instead of
    * downloading it again. `false`: the numbers are only this object's guesses (whatsapp-web.js-style
-   * stores behind `fromWwebjsStore`), and RemoteAuth restores the newest backup on every start.
+   * stores behind `WwebjsStoreAdapter`), and RemoteAuth restores the newest backup on every start.
    * Decorators should pass it through.
    */
   readonly stableGenerations?: boolean;

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
 import { delay } from '../util/deadline';
 import { nonNegativeNumber } from '../util/options';
-import { StoreFront, type DriverGeneration, type StoreDriver } from './front';
+import type { DriverCallContext, DriverGeneration, DriverReadContext, StoreDriver } from './driver';
+import { StoreFront } from './front';
 import { dataTooLarge, processLock, wrapError } from './internal';
 import { assertSessionId } from './session-id';
 import type { SessionStore, StoredGeneration } from './types';
@@ -114,13 +115,13 @@ class WwebjsDriver implements StoreDriver {
   ) {
     for (const method of ['sessionExists', 'save', 'extract', 'delete'] as const) {
       if (typeof (store as unknown as Record<string, unknown> | undefined)?.[method] !== 'function') {
-        throw new InvalidOptionError(`fromWwebjsStore: the store has no ${method}() method`);
+        throw new InvalidOptionError(`WwebjsStoreAdapter: the store has no ${method}() method`);
       }
     }
     if (!options || typeof options.workDir !== 'string' || options.workDir.length === 0) {
-      throw new InvalidOptionError('fromWwebjsStore: "workDir" is required');
+      throw new InvalidOptionError('WwebjsStoreAdapter: "workDir" is required');
     }
-    const timeout = nonNegativeNumber(options.deleteSettleTimeoutMs, 10_000, 'fromWwebjsStore: "deleteSettleTimeoutMs"');
+    const timeout = nonNegativeNumber(options.deleteSettleTimeoutMs, 10_000, 'WwebjsStoreAdapter: "deleteSettleTimeoutMs"');
     this.workDir = path.resolve(options.workDir);
     this.zipDir = options.zipDir === undefined ? undefined : path.resolve(options.zipDir);
     this.deleteSettleTimeoutMs = timeout;
@@ -148,7 +149,7 @@ class WwebjsDriver implements StoreDriver {
   }
 
   /** Downloads through `extract` into `workDir`; the zip's size is checked before it is read. */
-  async read(sessionId: string, generation: DriverGeneration, maxBytes: number | undefined): Promise<Buffer | null> {
+  async read(sessionId: string, generation: DriverGeneration, { maxBytes }: DriverReadContext): Promise<Buffer | null> {
     await fs.mkdir(this.workDir, { recursive: true, mode: 0o700 });
     const target = path.join(this.workDir, `.extract-${sessionId}-${randomBytes(6).toString('hex')}.zip`);
     try {
@@ -174,7 +175,7 @@ class WwebjsDriver implements StoreDriver {
     return [{ sessionId, generation: 1, createdAt: new Date(), bytes: 0 }];
   }
 
-  async remove(sessionId: string, signal: AbortSignal): Promise<void> {
+  async remove(sessionId: string, { signal }: DriverCallContext): Promise<void> {
     if (!(await this.exists(sessionId))) {
       this.known.delete(sessionId);
       return;
@@ -194,7 +195,10 @@ class WwebjsDriver implements StoreDriver {
   }
 }
 
-/** Wraps a whatsapp-web.js-style store as a waweb {@link SessionStore}. See {@link WwebjsStoreAdapter}. */
+/**
+ * Wraps a whatsapp-web.js-style store as a waweb {@link SessionStore}. See {@link WwebjsStoreAdapter}.
+ * @deprecated use `new WwebjsStoreAdapter(store, options)`; this alias goes in the next release.
+ */
 export function fromWwebjsStore(store: WwebjsStore, options: FromWwebjsStoreOptions): WwebjsStoreAdapter {
   return new WwebjsStoreAdapter(store, options);
 }

@@ -44,7 +44,7 @@ export interface ConformanceOptions {
   keep: number;
   /**
    * False for stores that hold a single backup and cannot load older generations by number
-   * (whatsapp-web.js-style stores behind `fromWwebjsStore`).
+   * (whatsapp-web.js-style stores behind `WwebjsStoreAdapter`).
    * @default true
    */
   generations?: boolean;

@@ -1,4 +1,6 @@
 /** `waweb/testing`: what authors of stores (and later of strategies) test their code with. */
 export { describeStoreConformance, freshSessionId, HOSTILE_SESSION_IDS } from './conformance';
 export type { ConformanceFixture, ConformanceOptions, TestRunner } from './conformance';
+export { describeStoreDriverConformance } from './driver';
+export type { DriverConformanceFixture } from './driver';
 export { describeFencingConformance } from './fencing';

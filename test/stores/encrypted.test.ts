@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EncryptionError, ErrorCode } from '../../src/errors';
-import { EncryptedStore, FileStore, createFileStore, encryptStore } from '../../src/stores';
+import { EncryptedStore, FileStore } from '../../src/stores';
 import { describeStoreConformance } from '../../src/testing';
 import { generateEncryptionKey, parseEncryptionKeys } from '../../src/util/encryption';
 import { tempDir } from '../helpers/tmp';
@@ -20,7 +20,7 @@ describeStoreConformance(
     const tmp = await tempDir('waweb-encstore-');
     const directory = path.join(tmp.path, 'store');
     return {
-      store: encryptStore(createFileStore({ directory, keep: 3 }), { keys: [KEY_A] }),
+      store: new EncryptedStore(new FileStore({ directory, keep: 3 }), { keys: [KEY_A] }),
       cleanup: () => tmp.remove(),
       breakBackend: async () => {
         await fs.mkdir(directory, { recursive: true });

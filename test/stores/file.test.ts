@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
-import { FileStore, createFileStore } from '../../src/stores';
+import { FileStore } from '../../src/stores';
 import { tempDir } from '../helpers/tmp';
 import { describeStoreConformance, freshSessionId } from '../../src/testing';
 
@@ -36,7 +36,7 @@ describeStoreConformance(
     // The store lives one level down so that an escape like `../x` would show up in the snapshot.
     const directory = path.join(tmp.path, 'store');
     return {
-      store: createFileStore({ directory, keep: 3 }),
+      store: new FileStore({ directory, keep: 3 }),
       cleanup: () => tmp.remove(),
       snapshot: () => listTree(tmp.path),
       breakBackend: async () => {
@@ -76,7 +76,7 @@ describe('FileStore', () => {
   });
 
   it('keeps 3 generations by default', async () => {
-    const store = createFileStore({ directory: tmp.path });
+    const store = new FileStore({ directory: tmp.path });
     expect(store.keep).toBe(3);
     const id = freshSessionId();
     for (let i = 1; i <= 5; i++) await store.save(id, Buffer.from(`v${i}`));

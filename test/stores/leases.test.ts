@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { Pool } from 'pg';
 import {
-  createMongoStore,
-  createPostgresStore,
-  encryptStore,
+  EncryptedStore,
   ErrorCode,
   FileStore,
   InvalidOptionError,
   MongoLeases,
+  MongoStore,
   PostgresLeases,
+  PostgresStore,
   withFence,
   type LeaseBackend,
 } from '../../src/index';
@@ -45,7 +45,7 @@ describeFencingConformance('PostgresStore', async () => {
   const pool = new Pool({ connectionString: pg.connectionString, max: 4 });
   pool.on('error', () => undefined);
   return {
-    store: createPostgresStore({ pool, table: unique() }),
+    store: new PostgresStore({ pool, table: unique() }),
     breakBackend: () => pool.end(),
     cleanup: () => pool.end().catch(() => undefined),
   };
@@ -56,7 +56,7 @@ describeFencingConformance('MongoStore', async () => {
   await client.connect();
   const dbName = unique();
   return {
-    store: createMongoStore({ client, dbName }),
+    store: new MongoStore({ client, dbName }),
     breakBackend: () => client.close(),
     cleanup: async () => {
       await client
@@ -69,9 +69,9 @@ describeFencingConformance('MongoStore', async () => {
 });
 
 describeFencingConformance('EncryptedStore(PostgresStore)', async () => {
-  const store = createPostgresStore({ connectionString: pg.connectionString, table: unique() });
+  const store = new PostgresStore({ connectionString: pg.connectionString, table: unique() });
   return {
-    store: encryptStore(store, { keys: [{ id: 'k1', key: generateEncryptionKey() }] }),
+    store: new EncryptedStore(store, { keys: [{ id: 'k1', key: generateEncryptionKey() }] }),
     breakBackend: () => store.close(),
     cleanup: () => store.close(),
   };

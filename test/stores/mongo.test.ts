@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { GridFSBucket, MongoClient, type Db } from 'mongodb';
 import mongoose from 'mongoose';
 import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
-import { MongoStore, createMongoStore } from '../../src/stores';
+import { MongoStore } from '../../src/stores';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { freePort } from '../helpers/ports';
 import { tempDir } from '../helpers/tmp';
@@ -67,7 +67,7 @@ describeStoreConformance(
     const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 3_000 });
     await client.connect();
     return {
-      store: createMongoStore({ client, dbName, keep: 2 }),
+      store: new MongoStore({ client, dbName, keep: 2 }),
       snapshot: () => describeDb(admin.db(dbName)),
       breakBackend: () => client.close(),
       cleanup: async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
-import { PostgresStore, createPostgresStore } from '../../src/stores';
+import { PostgresStore } from '../../src/stores';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { freePort } from '../helpers/ports';
 import { describeStoreConformance, freshSessionId } from '../../src/testing';
@@ -45,7 +45,7 @@ describeStoreConformance(
       }
     };
     return {
-      store: createPostgresStore({ pool, table, keep: 3 }),
+      store: new PostgresStore({ pool, table, keep: 3 }),
       snapshot: async () => {
         const tables = await admin.query(
           "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",

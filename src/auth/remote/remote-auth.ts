@@ -29,7 +29,7 @@ import {
 } from '../../archive';
 import { checkProfileLock } from '../../browser/profile-lock';
 import { AbortError, InvalidOptionError } from '../../errors';
-import { fromWwebjsStore } from '../../stores/wwebjs-adapter';
+import { WwebjsStoreAdapter } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../../util/client-id';
 import { abortable, delay, settledWithin } from '../../util/deadline';
@@ -86,7 +86,7 @@ export class RemoteAuth extends AuthStrategy {
     this.sessionName = this.clientId === undefined ? 'RemoteAuth' : `RemoteAuth-${this.clientId}`;
     this.userDataDir = join(this.dataPath, this.sessionName);
     this.store = isWwebjsStore(options.store)
-      ? fromWwebjsStore(options.store, { workDir: join(this.dataPath, '.waweb-tmp') })
+      ? new WwebjsStoreAdapter(options.store, { workDir: join(this.dataPath, '.waweb-tmp') })
       : options.store;
     this.#options = {
       backupSyncIntervalMs: positiveNumber(options.backupSyncIntervalMs, 60_000, 'backupSyncIntervalMs'),

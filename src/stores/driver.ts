@@ -1,0 +1,145 @@
+/**
+ * The driver contract: a backend's raw operations, and nothing else. `createStore(driver)` puts the
+ * one front every store has around it (see `front.ts`), so a driver never checks ids, a closed
+ * store, buffers, generation numbers, `maxBytes` against listed sizes, signals already fired or
+ * deadlines, and never wraps its errors: the front does, for every driver the same way.
+ *
+ * Shaped to grow: every operation takes one context object (new fields are added there) and every
+ * capability beyond the five required operations is an optional member with a fallback in the
+ * front, so a later optional capability (streaming reads and writes) leaves drivers written today
+ * correct.
+ */
+import { InvalidOptionError } from '../errors';
+import type { StoredGeneration } from './types';
+
+/**
+ * A generation as the driver lists it: what `list()` of the store returns, plus an optional
+ * `handle` the front passes back to `read()` unchanged (a file id, a path, a row key).
+ */
+export interface DriverGeneration<Handle = unknown> extends StoredGeneration {
+  handle?: Handle;
+}
+
+/** What every driver operation gets. */
+export interface DriverCallContext {
+  /**
+   * Fires when the caller aborts or the store's `callTimeout` passes. The front stops waiting at
+   * that moment either way; a driver that passes it to its backend also stops the work.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** What `read()` gets. */
+export interface DriverReadContext extends DriverCallContext {
+  /**
+   * The caller's `maxBytes`. The front has already refused a listed generation larger than this and
+   * checks the returned data again; a driver that learns the real size before reading everything
+   * may refuse earlier (`StoreError` code `DATA_TOO_LARGE`).
+   */
+  readonly maxBytes?: number;
+}
+
+/** What `write()` gets. */
+export interface DriverWriteContext extends DriverCallContext {
+  /**
+   * A fencing token, only ever set for a driver with `raiseFence()` (the front refuses `fence`
+   * otherwise). The write checks it against the largest token seen for the session and remembers
+   * it, in the same atomic step as the write; a smaller one is refused with `LeaseError` code
+   * `FENCED`. A positive safe integer.
+   */
+  readonly fence?: number;
+}
+
+/**
+ * A backend's raw operations, turned into a `SessionStore` by `createStore(driver)`.
+ *
+ * Every call receives a valid session id (1..128 letters, digits, `_`, `-`) on an open store.
+ * Errors: throw whatever the backend throws; the front turns it into a `StoreError` (code
+ * `STORE_FAILED`, or `STORE_UNREACHABLE` where `isUnreachable` says so) with the original as
+ * `cause`. waweb's own errors (`StoreError`, `LeaseError` code `FENCED`, ...) pass through as thrown.
+ *
+ * The contract grows by optional members only (next: streaming `readStream`/`writeStream`, which the
+ * front falls back from to `read`/`write`), so a driver written against it stays correct.
+ */
+export interface StoreDriver<Handle = unknown> {
+  /** Short backend name (`file`, `mongo`, `memory`): the store's `name`. */
+  readonly name: string;
+  /** What messages call the store (`FileStore`). @default `name` */
+  readonly label?: string;
+  /** Generations of `sessionId`, newest first; empty when it has none. */
+  list(sessionId: string, context: DriverCallContext): Promise<Array<DriverGeneration<Handle>>>;
+  /** The data of one generation `list()` returned; `null` when it is gone (pruned meanwhile). */
+  read(sessionId: string, generation: DriverGeneration<Handle>, context: DriverReadContext): Promise<Buffer | null>;
+  /**
+   * Stores `data` as generation (highest + 1), completely, then removes generations beyond the
+   * driver's own `keep`. Concurrent writes of one id must end with distinct numbers and one
+   * complete newest generation. Resolves with the new generation (`bytes` = `data.length`).
+   */
+  write(sessionId: string, data: Buffer, context: DriverWriteContext): Promise<StoredGeneration>;
+  /** Removes every generation; an absent session is fine. */
+  remove(sessionId: string, context: DriverCallContext): Promise<void>;
+
+  /** Optional: a cheaper answer than `list()`. @default `list()` is not empty */
+  exists?(sessionId: string, context: DriverCallContext): Promise<boolean>;
+  /**
+   * Optional capability, fencing: remembers `token` as the least a fenced `write()` may carry and
+   * resolves with the token in force. Present means `write()` honours `context.fence`; the store
+   * then says `fencing: true`.
+   */
+  raiseFence?(sessionId: string, token: number, context: DriverCallContext): Promise<number>;
+  /** Optional: releases what the driver opened itself. Called once, by the store's first `close()`. */
+  dispose?(): Promise<void>;
+  /** Optional: which thrown errors mean "cannot reach the backend". @default none of them */
+  isUnreachable?(err: unknown): boolean;
+  /**
+   * Optional: bounds every call; past it the call rejects with `StoreError` code `TIMEOUT` whose
+   * message names `option` (the driver's own option name). @default no deadline
+   */
+  readonly callTimeout?: { readonly ms: number; readonly option?: string };
+  /** See `SessionStore.stableGenerations`. @default true */
+  readonly stableGenerations?: boolean;
+}
+
+const REQUIRED = ['list', 'read', 'write', 'remove'] as const;
+const OPTIONAL = ['exists', 'raiseFence', 'dispose', 'isUnreachable'] as const;
+
+/** Throws `InvalidOptionError` unless `driver` has the shape of a `StoreDriver`. */
+export function assertStoreDriver(driver: unknown, owner: string): asserts driver is StoreDriver<unknown> {
+  if (typeof driver !== 'object' || driver === null) throw new InvalidOptionError(`${owner}: the driver must be an object`);
+  const d = driver as Record<string, unknown>;
+  if (typeof d.name !== 'string' || d.name.length === 0) throw new InvalidOptionError(`${owner}: the driver needs a "name"`);
+  const what = `${owner}: driver "${d.name}"`;
+  for (const method of REQUIRED) {
+    if (typeof d[method] !== 'function') throw new InvalidOptionError(`${what} has no ${method}() method`);
+  }
+  for (const method of OPTIONAL) {
+    if (d[method] !== undefined && typeof d[method] !== 'function') throw new InvalidOptionError(`${what}: "${method}" must be a function`);
+  }
+  if (d.label !== undefined && (typeof d.label !== 'string' || d.label.length === 0)) {
+    throw new InvalidOptionError(`${what}: "label" must be a non-empty string`);
+  }
+  if (d.stableGenerations !== undefined && typeof d.stableGenerations !== 'boolean') {
+    throw new InvalidOptionError(`${what}: "stableGenerations" must be a boolean`);
+  }
+  if (d.callTimeout !== undefined) {
+    const { ms, option } = (typeof d.callTimeout === 'object' && d.callTimeout !== null ? d.callTimeout : {}) as Record<string, unknown>;
+    if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 1) {
+      throw new InvalidOptionError(`${what}: "callTimeout.ms" must be a positive integer (milliseconds)`);
+    }
+    if (option !== undefined && typeof option !== 'string') throw new InvalidOptionError(`${what}: "callTimeout.option" must be a string`);
+  }
+}
+
+/**
+ * Types and checks a driver object and returns it unchanged (as unstorage's `defineDriver`): a
+ * missing `name` or required operation, or a member of the wrong kind, throws `InvalidOptionError`
+ * here rather than on the first call. `createStore(driver)` checks the same.
+ *
+ * @example
+ *   const driver = defineStoreDriver({ name: 'memory', list, read, write, remove });
+ *   const store = createStore(driver);
+ */
+export function defineStoreDriver<Handle = unknown>(driver: StoreDriver<Handle>): StoreDriver<Handle> {
+  assertStoreDriver(driver, 'defineStoreDriver');
+  return driver;
+}
