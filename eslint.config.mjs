@@ -76,8 +76,9 @@ const layerZones = [
   {
     target: './src/wwebjs',
     from: './src',
-    except: ['./wwebjs', './index.ts'],
-    message: 'waweb/wwebjs uses only the public surface: src/index.ts',
+    // The profile lock is how its strategy keeps a second Chromium off a profile, as waweb's own launch does.
+    except: ['./wwebjs', './index.ts', './browser/profile-lock.ts'],
+    message: 'waweb/wwebjs uses only the public surface: src/index.ts (and the profile lock)',
   },
   ...['client', 'auth', 'web', 'stores', 'browser', 'archive', 'cli', 'simulator', 'util', 'testing', 'leases', 'manager', 'serve'].flatMap(
     (part) => forbid(part, ['wwebjs'], 'waweb/wwebjs is an entry of its own: nothing inside waweb depends on it'),
@@ -85,8 +86,8 @@ const layerZones = [
   {
     target: './src/cli',
     from: './src',
-    except: ['./cli', './index.ts', './simulator/index.ts'],
-    message: 'the CLI uses only the public surface: src/index.ts and the simulator entry',
+    except: ['./cli', './index.ts', './simulator/index.ts', './manager/index.ts', './serve/index.ts', './session/index.ts'],
+    message: 'the CLI uses only the public entries: src/index.ts, simulator, manager, serve (waweb/dashboard) and session',
   },
 ];
 

@@ -8,14 +8,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  InvalidOptionError,
-  exportSession,
-  extractSessionArchive,
-  importSession,
-  type ArchiveManifest,
-  type ExtractedSessionArchive,
-} from '../index';
+import { InvalidOptionError } from '../index';
+import { exportSession, extractSessionArchive, importSession, type ArchiveManifest, type ExtractedSessionArchive } from '../session/index';
 import { openStoreUrl, redactUrl, type OpenedStore } from './store-url';
 
 export type Endpoint = { kind: 'store'; opened: OpenedStore; label: string } | { kind: 'folder'; folder: string; label: string };

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import {
-  InvalidOptionError,
-  SessionManager,
-  startDashboard,
-  type Dashboard,
-  type LeaseBackend,
-  type SessionManagerOptions,
-} from '../index';
+import { InvalidOptionError } from '../index';
+import { SessionManager, type LeaseBackend, type SessionManagerOptions } from '../manager/index';
+import { startDashboard, type Dashboard } from '../serve/index';
 import { openLeasesUrl, openStoreUrl, type OpenedStore } from './store-url';
 import { intOption, parse, stepLogger, untilSignal } from './util';
 

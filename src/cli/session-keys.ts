@@ -6,16 +6,14 @@
  */
 import {
   ENCRYPTION_KEYS_ENV,
-  EncryptedStore,
-  InvalidOptionError,
-  assertSessionId,
   decryptData,
   encryptData,
   generateEncryptionKey,
   isEncrypted,
   keyRing,
   readArchiveFile,
-} from '../index';
+} from '../session/index';
+import { EncryptedStore, InvalidOptionError, assertSessionId } from '../index';
 import type { Parse } from './session-tools';
 import { openStoreUrl } from './store-url';
 

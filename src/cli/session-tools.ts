@@ -5,7 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { ArchiveError, InvalidOptionError, assertSessionId, type ArchiveManifest } from '../index';
+import { ArchiveError, InvalidOptionError, assertSessionId } from '../index';
+import { type ArchiveManifest } from '../session/index';
 import { verifyLogin, type LoginCheck } from './login-check';
 import {
   archiveFolder,

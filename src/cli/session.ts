@@ -5,16 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  ArchiveError,
-  InvalidOptionError,
-  WawebError,
-  assertSessionId,
-  extractSessionArchive,
-  readArchiveManifest,
-  type ArchiveManifest,
-  type StoredGeneration,
-} from '../index';
+import { ArchiveError, InvalidOptionError, WawebError, assertSessionId, type StoredGeneration } from '../index';
+import { extractSessionArchive, readArchiveManifest, type ArchiveManifest } from '../session/index';
 import {
   archiveFolder,
   checkRestorable,

@@ -7,18 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { Pool } from 'pg';
-import {
-  createMongoStore,
-  createPostgresStore,
-  encryptStore,
-  ErrorCode,
-  FileStore,
-  InvalidOptionError,
-  MongoLeases,
-  PostgresLeases,
-  withFence,
-  type LeaseBackend,
-} from '../../src/index';
+import { createMongoStore, createPostgresStore, encryptStore, ErrorCode, FileStore, InvalidOptionError } from '../../src/index';
+import { MongoLeases, PostgresLeases, type LeaseBackend } from '../../src/manager/index';
+import { withFence } from '../../src/stores/fenced';
 import { describeFencingConformance, freshSessionId } from '../../src/testing';
 import { generateEncryptionKey } from '../../src/util/encryption';
 import { startMongo, type MongoServer } from '../helpers/mongo';
