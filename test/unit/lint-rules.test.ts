@@ -58,6 +58,8 @@ const FORBIDDEN = register([
   ['src/archive/limits.ts', "import { FileStore } from '../stores/file';\nexport const used = FileStore;\n"],
   ['src/cli/util.ts', "import { InvalidOptionError } from '../errors';\nexport const used = InvalidOptionError;\n"],
   ['src/cli/util.ts', "import { RemoteAuth } from '../auth/remote/remote-auth';\nexport const used = RemoteAuth;\n"],
+  ['src/cli/util.ts', "import { SessionManager } from '../manager/session-manager';\nexport const used = SessionManager;\n"],
+  ['src/cli/util.ts', "import { keyRing } from '../util/encryption';\nexport const used = keyRing;\n"],
 ]);
 
 const ALLOWED = register([
@@ -65,6 +67,9 @@ const ALLOWED = register([
   ['src/stores/session-id.ts', "import { delay } from '../util/deadline';\nexport const used = delay;\n"],
   ['src/cli/util.ts', "import { InvalidOptionError } from '../index';\nexport const used = InvalidOptionError;\n"],
   ['src/cli/util.ts', "import { WhatsAppSimulator } from '../simulator/index';\nexport const used = WhatsAppSimulator;\n"],
+  ['src/cli/util.ts', "import { SessionManager } from '../manager/index';\nexport const used = SessionManager;\n"],
+  ['src/cli/util.ts', "import { startDashboard } from '../serve/index';\nexport const used = startDashboard;\n"],
+  ['src/cli/util.ts', "import { keyRing } from '../session/index';\nexport const used = keyRing;\n"],
 ]);
 
 const RACE = 'export async function f(a: Promise<number>, b: Promise<number>): Promise<number> {\n  return Promise.race([a, b]);\n}\n';
