@@ -11,7 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileStore, SessionManager } from '../src';
+import { FileStore } from '../src';
+import { SessionManager } from '../src/manager/index';
 import { WhatsAppSimulator } from '../src/simulator';
 import type { WorkerBackend } from '../test/helpers/manager-worker';
 import { balanced, currentOwners, spawnWorker, type Worker } from '../test/helpers/manager-workers';

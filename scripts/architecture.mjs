@@ -32,7 +32,7 @@ export const PARTS = [
   { name: 'manager', paths: ['src/manager/'], mayImport: ['client', 'auth', 'stores', 'leases', 'util', 'errors'] },
   { name: 'serve', paths: ['src/serve/'], mayImport: ['manager', 'util', 'errors'] },
   { name: 'testing', paths: ['src/testing/'], mayImport: ['waweb'] },
-  { name: 'wwebjs', paths: ['src/wwebjs/'], mayImport: ['waweb'] },
+  { name: 'wwebjs', paths: ['src/wwebjs/'], mayImport: ['waweb', 'browser'] },
   { name: 'cli', paths: ['src/cli/'], mayImport: ['waweb', 'waweb/simulator', 'waweb/manager', 'waweb/dashboard', 'waweb/session'] },
   {
     name: 'waweb',

@@ -4,7 +4,7 @@
 import { runDemo } from './demo';
 import { runLogin } from './login';
 import { runServe } from './serve';
-import { runSession } from './session';
+import { runSession } from './session/index';
 import { runSimulator } from './simulator';
 import { dispatch } from './util';
 

@@ -1,5 +1,5 @@
 import { Client, LocalAuth } from '../index';
-import { WhatsAppSimulator } from '../simulator/index';
+import { LocalSimulator, phoneOption } from './simulated';
 import { intOption, parse, stepLogger, terminalQr, untilSignal } from './util';
 
 const USAGE = `usage: waweb login --client-id ID [--data-path DIR] [--qr-max-retries N] [--simulator [--phone NUMBER]]
@@ -31,28 +31,17 @@ export async function runLogin(argv: string[]): Promise<number> {
     ...(typeof values['data-path'] === 'string' ? { dataPath: values['data-path'] } : {}),
   });
   const qrMaxRetries = intOption(values['qr-max-retries'], 'qr-max-retries', 0, 100) ?? 0;
-  const sim = values.simulator ? await WhatsAppSimulator.start() : undefined;
+  const phone = phoneOption(values.phone);
+  const sim = values.simulator ? await LocalSimulator.start(log) : undefined;
   const client = new Client({ authStrategy, qrMaxRetries, ...(sim ? { puppeteer: { args: sim.chromiumArgs() } } : {}) });
-  const timers = new Set<NodeJS.Timeout>();
   try {
-    if (sim) log(`simulator started on 127.0.0.1:${sim.port}`);
     log(`session folder: ${authStrategy.userDataDir}`);
     client.on('qr', (qr) => {
       terminalQr(qr).then(
         (art) => console.log(`${art}\nScan this QR with WhatsApp (Linked devices).`),
         () => console.log(`QR: ${qr}`),
       );
-      if (sim) {
-        const phone = sim.phone(typeof values.phone === 'string' ? values.phone : '15550001234');
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          phone.scan(qr).then(
-            () => log(`simulated phone ${phone.number} scanned the QR`),
-            (err: unknown) => log(`simulated phone could not scan: ${String(err)}`),
-          );
-        }, 1500);
-        timers.add(timer);
-      }
+      sim?.scanSoon(phone, qr);
     });
     client.on('auth_failure', (failure) => log(`auth_failure: ${failure.message}`));
     client.on('authenticated', () => log('authenticated'));
@@ -70,7 +59,6 @@ export async function runLogin(argv: string[]): Promise<number> {
     log(`ready as ${client.info?.wid._serialized ?? '?'} (${client.info?.pushname ?? ''}); session saved`);
     return 0;
   } finally {
-    for (const timer of timers) clearTimeout(timer);
     await client.destroy();
     await sim?.close();
   }

@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import {
-  InvalidOptionError,
-  SessionManager,
-  startDashboard,
-  type Dashboard,
-  type LeaseBackend,
-  type SessionManagerOptions,
-} from '../index';
+import { InvalidOptionError } from '../index';
+import { SessionManager, type LeaseBackend, type SessionManagerOptions } from '../manager/index';
+import { startDashboard, type Dashboard } from '../serve/index';
+import { DEFAULT_PHONE, LocalSimulator, phoneNumbers, phoneOption } from './simulated';
 import { openLeasesUrl, openStoreUrl, type OpenedStore } from './store-url';
 import { intOption, parse, stepLogger, untilSignal } from './util';
 
 const TOKEN_ENV = 'WAWEB_DASHBOARD_TOKEN';
 
 const USAGE = `usage: waweb serve --store URL --sessions ID[,ID...] [--leases] [--data-path DIR]
-                   [--host ADDR] [--port N] [--chromium-arg ARG]...
+                   [--host ADDR] [--port N] [--chromium-arg ARG]... [--simulator [--phone NUMBER]]
 
 Runs a SessionManager over the store and serves its dashboard: the sessions
 live (with their QR codes), pairing by code, restart and logout, a JSON API
@@ -27,8 +23,12 @@ live (with their QR codes), pairing by code, restart and logout, a JSON API
   --data-path DIR     local browser profiles (default ./.waweb_sessions)
   --host ADDR         address of the dashboard (default 127.0.0.1)
   --port N            its port (default 8080; 0 picks a free one)
-  --chromium-arg ARG  an extra Chromium flag, repeatable (e.g. the flags
-                      'waweb simulator' prints, to run against it)
+  --chromium-arg ARG  an extra Chromium flag, repeatable, as 'waweb simulator'
+                      prints them: --chromium-arg "--ignore-certificate-errors"
+                      (to run against a simulator that is already running)
+  --simulator         start a local simulator instead of the real WhatsApp Web;
+                      its phones scan the QR codes (the first session's phone is
+                      --phone, default ${DEFAULT_PHONE}, the next ones count up)
 
 Every request needs the token: ${TOKEN_ENV} if set (16 characters or
 more), else a random one printed once with the address. Open
@@ -53,8 +53,11 @@ export async function runServe(argv: string[]): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       'chromium-arg': { type: 'string', multiple: true },
+      simulator: { type: 'boolean' },
+      phone: { type: 'string' },
     },
     USAGE,
+    { passThrough: ['chromium-arg'] },
   );
   if (values.help) {
     console.log(USAGE);
@@ -65,7 +68,8 @@ export async function runServe(argv: string[]): Promise<number> {
   const port = intOption(values.port, 'port', 0, 65535) ?? 8080;
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
   const rawArgs = values['chromium-arg'] as unknown;
-  const chromiumArgs = Array.isArray(rawArgs) ? rawArgs.map(String) : [];
+  const extraArgs = Array.isArray(rawArgs) ? rawArgs.map(String) : [];
+  const phones = phoneNumbers(phoneOption(values.phone), sessions.length);
   const envToken = process.env[TOKEN_ENV];
   const token = envToken !== undefined && envToken !== '' ? envToken : randomBytes(24).toString('base64url');
   const log = stepLogger();
@@ -74,7 +78,10 @@ export async function runServe(argv: string[]): Promise<number> {
   let leases: LeaseBackend | undefined;
   let manager: SessionManager | undefined;
   let dashboard: Dashboard | undefined;
+  let sim: LocalSimulator | undefined;
   try {
+    sim = values.simulator ? await LocalSimulator.start(log) : undefined;
+    const chromiumArgs = [...(sim?.chromiumArgs() ?? []), ...extraArgs];
     leases = values.leases ? openLeasesUrl(values.store) : undefined;
     const options: SessionManagerOptions = { store: opened.store, sessions };
     if (leases) options.leases = leases;
@@ -82,6 +89,10 @@ export async function runServe(argv: string[]): Promise<number> {
     if (chromiumArgs.length > 0) options.clientOptions = { puppeteer: { args: chromiumArgs } };
     manager = new SessionManager(options);
     manager.on('session.state', (info) => log(`${info.id}: ${info.state}${info.lastError ? ` (${info.lastError.code})` : ''}`));
+    if (sim) {
+      const simulator = sim;
+      manager.on('session.qr', (id, qr) => simulator.scanSoon(phones[sessions.indexOf(id)] ?? phones[0] ?? DEFAULT_PHONE, qr));
+    }
     manager.on('lease.acquired', (id, lease) => log(`${id}: lease taken${lease.takenFrom ? ` over from ${lease.takenFrom}` : ''}`));
 
     // The dashboard first: a taken port fails before any browser starts.
@@ -99,5 +110,6 @@ export async function runServe(argv: string[]): Promise<number> {
     await dashboard?.close();
     await leases?.close();
     await opened.close();
+    await sim?.close();
   }
 }

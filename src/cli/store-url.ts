@@ -8,17 +8,8 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  EncryptedStore,
-  FileStore,
-  InvalidOptionError,
-  MongoLeases,
-  MongoStore,
-  PostgresLeases,
-  PostgresStore,
-  type LeaseBackend,
-  type SessionStore,
-} from '../index';
+import { EncryptedStore, FileStore, InvalidOptionError, MongoStore, PostgresStore, type SessionStore } from '../index';
+import { MongoLeases, PostgresLeases, type LeaseBackend } from '../manager/index';
 
 export const STORE_URL_FORMS =
   'file:/abs/dir, file:./rel/dir, postgres://..., postgresql://..., mongodb://... or mongodb+srv://..., each optionally prefixed by encrypted: (keys from WAWEB_ENCRYPTION_KEYS)';

@@ -10,14 +10,43 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
+export interface ParseSettings {
+  /** Accept arguments that are not flags. @default false */
+  positionals?: boolean;
+  /**
+   * Options whose values are flags for another program (`--chromium-arg`): the form users paste,
+   * `--chromium-arg "--ignore-certificate-errors"`, takes the next argument as the value even though
+   * it starts with `-` (node's parser calls it ambiguous and wants `--chromium-arg=--flag`).
+   */
+  passThrough?: readonly string[];
+}
+
+/** `--name VALUE` with a VALUE that starts with `-` becomes `--name=VALUE`, for the pass-through options; nothing after `--` changes. */
+export function joinPassThrough(argv: readonly string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && names.includes(arg.slice(2)) && next !== undefined && next.startsWith('-')) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 /** Parses `argv` strictly (plus `--help`/`-h`); unknown flags are an InvalidOptionError that shows `usage`. */
-export function parse(argv: string[], options: Options, usage: string, allowPositionals = false): ParsedArgs {
+export function parse(argv: string[], options: Options, usage: string, settings: ParseSettings = {}): ParsedArgs {
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: settings.passThrough ? joinPassThrough(argv, settings.passThrough) : argv,
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       strict: true,
-      allowPositionals,
+      allowPositionals: settings.positionals === true,
     });
     return { values: values, positionals };
   } catch (err) {

@@ -7,7 +7,8 @@
  * phone with the browser still running, then beforeBrowserInitialized and afterBrowserInitialized again
  * in the same browser). This class maps them onto waweb's hooks and keeps waweb's guarantees there.
  */
-import { WawebError, ErrorCode, claimProfileLock, type AuthStrategy } from '../index';
+import { claimProfileLock } from '../browser/profile-lock';
+import { WawebError, ErrorCode, type AuthStrategy } from '../index';
 import { ClientLink, type BrowserProcess } from './client-link';
 
 /** What whatsapp-web.js's `onAuthenticationNeeded` expects back. */

@@ -2,7 +2,8 @@
  * `waweb serve` as a user runs it (`node bin/waweb.js serve ...`) against the simulator: it prints
  * the dashboard's address, the JSON API (bearer token) shows the session waiting with its QR, the
  * phone scans it, the session turns ready, /metrics counts it, and SIGTERM stops everything with
- * exit code 0 and no browser left.
+ * exit code 0 and no browser left. The simulator's flags are passed as users paste them
+ * (`--chromium-arg "--flag"`); `--simulator` starts a simulator of its own whose phone scans the QR.
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -31,47 +32,82 @@ interface View {
   sessions: Array<{ id: string; state: string; qr: string | null; lastSave: { generation: number } | null }>;
 }
 
-test('serves the sessions, their QR, the API and the metrics; SIGTERM stops with 0', async () => {
-  const args = ['serve', '--store', `file:${join(work.path, 'store')}`, '--sessions', 'cs1', '--port', '0'];
-  args.push('--data-path', join(work.path, 'profiles'));
-  for (const flag of sim.chromiumArgs()) args.push(`--chromium-arg=${flag}`);
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe', env: { ...process.env, WAWEB_DASHBOARD_TOKEN: TOKEN } });
+interface Served {
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+  kill: () => void;
+  view: () => Promise<View>;
+  until: (test: (v: View) => boolean) => Promise<View>;
+  get: (path: string, token?: string) => Promise<Response>;
+}
+
+/** Runs `waweb serve args...` until it prints the dashboard's address. */
+async function serve(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: 'pipe', env: { ...process.env, WAWEB_DASHBOARD_TOKEN: TOKEN } });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  try {
-    const url = await new Promise<string>((found, failed) => {
-      const lines = createInterface({ input: child.stdout });
-      lines.on('line', (line) => {
-        output += `${line}\n`;
-        const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(line);
-        if (m?.[1]) found(m[1]);
-      });
-      void exited.then(() => failed(new Error(`waweb serve exited early:\n${output}`)));
+  const kill = (): void => void child.kill('SIGTERM');
+  const url = await new Promise<string>((found, failed) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      output += `${line}\n`;
+      const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(line);
+      if (m?.[1]) found(m[1]);
     });
-    expect(output).not.toContain(TOKEN); // a token from the environment is never printed
-    const get = async (path: string, token = TOKEN): Promise<Response> =>
-      fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
-    expect((await get('/api/sessions', 'wrong-token-0123456789')).status).toBe(401);
-    const view = async (): Promise<View> => (await (await get('/api/sessions')).json()) as View;
-    const until = async (test: (v: View) => boolean): Promise<View> => {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const v = await view();
-        if (test(v)) return v;
-        if (Date.now() > deadline) throw new Error(`not reached: ${JSON.stringify(v)}\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    const waiting = await until((v) => v.sessions.some((s) => s.id === 'cs1' && s.state === 'qr' && s.qr !== null));
+    void exited.then(() => failed(new Error(`waweb serve exited early:\n${output}`)));
+  }).catch((err: unknown) => {
+    kill();
+    throw err;
+  });
+  const get = async (path: string, token = TOKEN): Promise<Response> =>
+    fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const view = async (): Promise<View> => (await (await get('/api/sessions')).json()) as View;
+  const until = async (test: (v: View) => boolean): Promise<View> => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const v = await view();
+      if (test(v)) return v;
+      if (Date.now() > deadline) throw new Error(`not reached: ${JSON.stringify(v)}\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { url, output: () => output, exited, kill, view, until, get };
+}
+
+test('serves the sessions, their QR, the API and the metrics; SIGTERM stops with 0', async () => {
+  const args = ['--store', `file:${join(work.path, 'store')}`, '--sessions', 'cs1', '--port', '0'];
+  args.push('--data-path', join(work.path, 'profiles'));
+  // The form users paste from 'waweb simulator': the flag as the next argument.
+  for (const flag of sim.chromiumArgs()) args.push('--chromium-arg', flag);
+  const served = await serve(args);
+  try {
+    expect(served.output()).not.toContain(TOKEN); // a token from the environment is never printed
+    expect((await served.get('/api/sessions', 'wrong-token-0123456789')).status).toBe(401);
+    const waiting = await served.until((v) => v.sessions.some((s) => s.id === 'cs1' && s.state === 'qr' && s.qr !== null));
     await sim.phone('15550400001').scan(waiting.sessions[0]?.qr as string);
-    await until((v) => v.sessions.some((s) => s.id === 'cs1' && s.state === 'ready' && s.lastSave !== null));
-    const metrics = await (await get('/metrics')).text();
+    await served.until((v) => v.sessions.some((s) => s.id === 'cs1' && s.state === 'ready' && s.lastSave !== null));
+    const metrics = await (await served.get('/metrics')).text();
     expect(metrics).toMatch(/^waweb_sessions\{state="ready"\} 1$/m);
     expect(metrics).toMatch(/^waweb_session_saves_total [1-9]/m);
   } finally {
-    child.kill('SIGTERM');
+    served.kill();
   }
-  expect(await exited).toBe(0);
-  expect(output).toContain('SIGTERM');
+  expect(await served.exited).toBe(0);
+  expect(served.output()).toContain('SIGTERM');
+}, 120_000);
+
+test('--simulator starts a simulator of its own whose phone scans the QR; SIGTERM stops both', async () => {
+  const args = ['--store', `file:${join(work.path, 'store-sim')}`, '--sessions', 'ss1', '--port', '0', '--simulator'];
+  args.push('--phone', '15550400077', '--data-path', join(work.path, 'profiles-sim'));
+  const served = await serve(args);
+  try {
+    expect(served.output()).toMatch(/simulator started on 127\.0\.0\.1:\d+/);
+    await served.until((v) => v.sessions.some((s) => s.id === 'ss1' && s.state === 'ready'));
+    expect(served.output()).toContain('simulated phone 15550400077 scanned the QR');
+  } finally {
+    served.kill();
+  }
+  expect(await served.exited).toBe(0);
 }, 120_000);

@@ -5,7 +5,8 @@
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSessionArchive, FileStore, type SessionArchive } from '../../src/index';
+import { createSessionArchive, type SessionArchive } from '../../src/session/index';
+import { FileStore } from '../../src/index';
 import { killSessionClis, sessionCli, type CliRun } from '../helpers/cli';
 import { tempDir, type TempDir } from '../helpers/tmp';
 

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileStore, PostgresStore, createSessionArchive, type SessionArchive, type StoredGeneration } from '../../src/index';
+import { FileStore, PostgresStore, type StoredGeneration } from '../../src/index';
+import { createSessionArchive, type SessionArchive } from '../../src/session/index';
 import { killSessionClis, sessionCli } from '../helpers/cli';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { blackHole, freePort, type BlackHole } from '../helpers/ports';

@@ -7,15 +7,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  createPostgresStore,
-  encryptStore,
-  generateEncryptionKey,
-  LegacySessionAuth,
-  NoAuth,
-  RemoteAuth,
-  type Logger,
-} from '../../src/index';
+import { createPostgresStore, encryptStore, LegacySessionAuth, NoAuth, RemoteAuth, type Logger } from '../../src/index';
+import { generateEncryptionKey } from '../../src/session/index';
 import { ClientHarness } from '../helpers/client';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';

@@ -1,7 +1,8 @@
 /**
  * The package as users get it: `npm pack` (which builds dist/ first), installed into an empty folder,
- * loads `waweb`, `waweb/simulator` and `waweb/testing` and serves the simulator's page, with no
- * esbuild (a dev dependency that only bundles page code at build time) installed.
+ * loads every entry (`waweb`, `waweb/manager`, `waweb/dashboard`, `waweb/session`, `waweb/simulator`,
+ * `waweb/testing`, `waweb/wwebjs`) and serves the simulator's page, with no esbuild (a dev dependency
+ * that only bundles page code at build time) installed; the root loads no dashboard or metrics.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,9 +42,14 @@ test('npm pack installs into an empty folder and runs without esbuild', async ()
 
   const script = `
     const waweb = require('waweb');
+    const plugin = require('waweb/wwebjs');
+    const slim = !Object.keys(require.cache).some((k) => /node_modules[\\/](prom-client|qrcode|pg|mongodb)[\\/]/.test(k));
     const { WhatsAppSimulator } = require('waweb/simulator');
     const { describeStoreConformance } = require('waweb/testing');
-    const plugin = require('waweb/wwebjs');
+    const { SessionManager, PostgresLeases } = require('waweb/manager');
+    const { startDashboard, createMetrics } = require('waweb/dashboard');
+    const { migrateSession, createSessionArchive, keyRing } = require('waweb/session');
+    const entries = [SessionManager, PostgresLeases, startDashboard, createMetrics, migrateSession, createSessionArchive, keyRing].map((v) => typeof v);
     const https = require('node:https');
     (async () => {
       const sim = await WhatsAppSimulator.start({ adminPort: false });
@@ -54,7 +60,7 @@ test('npm pack installs into an empty folder and runs without esbuild', async ()
         }).on('error', reject);
       });
       await sim.close();
-      console.log(JSON.stringify({ client: typeof waweb.Client, remoteAuth: typeof waweb.RemoteAuth, conformance: typeof describeStoreConformance, plugin: [typeof plugin.RemoteAuth, typeof plugin.LocalAuth, typeof plugin.MongoStore], status }));
+      console.log(JSON.stringify({ client: typeof waweb.Client, remoteAuth: typeof waweb.RemoteAuth, conformance: typeof describeStoreConformance, plugin: [typeof plugin.RemoteAuth, typeof plugin.LocalAuth, typeof plugin.MongoStore], slim, entries, status }));
     })().catch((err) => { console.error(err); process.exit(1); });
   `;
   const out = await run(process.execPath, ['-e', script], { cwd: dir.path });
@@ -63,6 +69,8 @@ test('npm pack installs into an empty folder and runs without esbuild', async ()
     remoteAuth: 'function',
     conformance: 'function',
     plugin: ['function', 'function', 'function'],
+    slim: true,
+    entries: Array(7).fill('function'),
     status: 200,
   });
 

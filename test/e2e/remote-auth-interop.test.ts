@@ -21,7 +21,8 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import * as yauzl from 'yauzl';
-import { FileStore, readArchiveManifest, toWwebjsStore } from '../../src/index';
+import { FileStore, toWwebjsStore } from '../../src/index';
+import { readArchiveManifest } from '../../src/session/index';
 import { RemoteHarness } from '../helpers/remote-auth';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileStore, importSession, LocalAuth, NoAuth, type SessionArchive } from '../../src/index';
+import { FileStore, LocalAuth, NoAuth } from '../../src/index';
+import { importSession, type SessionArchive } from '../../src/session/index';
 import { ClientHarness } from '../helpers/client';
 import { spawnRemoteChild, type RemoteChild } from '../helpers/remote-child-process';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';

@@ -5,14 +5,8 @@
  * `logged_out`, typed events for all of it, and a close that stops everything.
  */
 import { join } from 'node:path';
-import {
-  FileStore,
-  InvalidOptionError,
-  PostgresLeases,
-  SessionManager,
-  type ManagedState,
-  type SessionManagerEvents,
-} from '../../src/index';
+import { FileStore, InvalidOptionError } from '../../src/index';
+import { PostgresLeases, SessionManager, type ManagedState, type SessionManagerEvents } from '../../src/manager/index';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { processesMentioning } from '../helpers/processes';
 import { tempDir, type TempDir } from '../helpers/tmp';

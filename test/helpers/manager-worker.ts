@@ -5,15 +5,8 @@
  * (final backups, leases released) and exits.
  */
 import { MongoClient } from 'mongodb';
-import {
-  MongoLeases,
-  MongoStore,
-  PostgresLeases,
-  PostgresStore,
-  SessionManager,
-  type LeaseBackend,
-  type SessionStore,
-} from '../../src/index';
+import { MongoLeases, PostgresLeases, SessionManager, type LeaseBackend } from '../../src/manager/index';
+import { MongoStore, PostgresStore, type SessionStore } from '../../src/index';
 import { createInterface } from 'node:readline';
 
 export type WorkerBackend = { kind: 'postgres'; connectionString: string; table: string } | { kind: 'mongo'; uri: string; dbName: string };

@@ -14,9 +14,9 @@ import {
   createPostgresStore,
   encryptStore,
   fromWwebjsStore,
-  generateEncryptionKey,
   type WwebjsStore,
 } from '../../src/index';
+import { generateEncryptionKey } from '../../src/session/index';
 import { tempDir } from '../helpers/tmp';
 
 test('createFileStore, createMongoStore, createPostgresStore, encryptStore and fromWwebjsStore build what new X builds', async () => {

@@ -7,18 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { Pool } from 'pg';
-import {
-  EncryptedStore,
-  ErrorCode,
-  FileStore,
-  InvalidOptionError,
-  MongoLeases,
-  MongoStore,
-  PostgresLeases,
-  PostgresStore,
-  withFence,
-  type LeaseBackend,
-} from '../../src/index';
+import { EncryptedStore, ErrorCode, FileStore, InvalidOptionError, MongoStore, PostgresStore } from '../../src/index';
+import { MongoLeases, PostgresLeases, type LeaseBackend } from '../../src/manager/index';
+import { withFence } from '../../src/stores/fenced';
 import { describeFencingConformance, freshSessionId } from '../../src/testing';
 import { generateEncryptionKey } from '../../src/util/encryption';
 import { startMongo, type MongoServer } from '../helpers/mongo';

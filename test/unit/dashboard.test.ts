@@ -5,18 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { request, type IncomingMessage } from 'node:http';
-import {
-  ErrorCode,
-  InvalidOptionError,
-  NotReadyError,
-  createMetrics,
-  startDashboard,
-  type Dashboard,
-  type DashboardManager,
-  type LeaseRecord,
-  type ManagedSessionInfo,
-  type SessionManagerEvents,
-} from '../../src/index';
+import { ErrorCode, InvalidOptionError, NotReadyError } from '../../src/index';
+import { createMetrics, startDashboard, type Dashboard, type DashboardManager } from '../../src/serve/index';
+import { type LeaseRecord, type ManagedSessionInfo, type SessionManagerEvents } from '../../src/manager/index';
 import { parentOf, processTreeMemory } from '../../src/serve/memory';
 import { TypedEmitter } from '../../src/util/typed-emitter';
 

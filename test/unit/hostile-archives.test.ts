@@ -10,19 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  ArchiveError,
-  computeContentHash,
-  createSessionArchive,
-  ErrorCode,
-  extractSessionArchive,
-  FileStore,
-  readArchiveFile,
-  readArchiveManifest,
-  RemoteAuth,
-  RestoreError,
-  type SessionStore,
-} from '../../src/index';
+import { ArchiveError, ErrorCode, FileStore, RemoteAuth, RestoreError, type SessionStore } from '../../src/index';
+import { computeContentHash } from '../../src/archive';
+import { createSessionArchive, extractSessionArchive, readArchiveFile, readArchiveManifest } from '../../src/session/index';
 import { EntryMeter, type PlannedEntry } from '../../src/archive/zip-read';
 import type { AuthHost } from '../../src/auth/strategy';
 import { instrument, treeHash } from '../helpers/remote-auth';

@@ -16,7 +16,8 @@ import {
 } from '../../src/archive';
 import { localStorageRestoreScript } from '../../src/browser/init-scripts';
 import { ErrorCode } from '../../src/errors';
-import { importSession, LocalAuth } from '../../src/index';
+import { importSession } from '../../src/session/index';
+import { LocalAuth } from '../../src/index';
 
 const IDB = 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb';
 

@@ -6,7 +6,8 @@ import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSessionArchive, extractSessionArchive, writeLocalStorageSnapshot } from '../../src/archive';
 import { writeStamp } from '../../src/auth/remote/stamp';
-import { FileStore, importSession } from '../../src/index';
+import { FileStore } from '../../src/index';
+import { importSession } from '../../src/session/index';
 import { INSECURE_FOLDER_WARNING, exposedFolder, warnIfExposed } from '../../src/util/private-folder';
 import { tempDir, type TempDir } from '../helpers/tmp';
 

@@ -17,9 +17,7 @@ import type { LoadedSession, StoredGeneration } from '../../src/stores/types';
 import type { AuthHost, SessionSavedInfo } from '../../src/auth/strategy';
 import {
   ArchiveError,
-  createSessionArchive,
   ErrorCode,
-  extractSessionArchive,
   FileStore,
   RemoteAuth,
   RestoreError,
@@ -27,6 +25,7 @@ import {
   type RemoteAuthOptions,
   type SessionStore,
 } from '../../src/index';
+import { createSessionArchive, extractSessionArchive } from '../../src/session/index';
 import { readLocalStorageSnapshot } from '../../src/archive';
 import type { WebPage } from '../../src/web/web-page';
 import { instrument, snapshotStore, treeHash, type Faults, type InstrumentedStore } from '../helpers/remote-auth';

@@ -6,7 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportSession, FileStore, importSession, migrateSession } from '../../src/index';
+import { exportSession, importSession, migrateSession } from '../../src/session/index';
+import { FileStore } from '../../src/index';
 import { treeHash } from '../helpers/remote-auth';
 import { tempDir, type TempDir } from '../helpers/tmp';
 

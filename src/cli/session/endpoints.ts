@@ -1,5 +1,5 @@
 /**
- * Where `waweb session migrate` reads and writes: a store (by URL) or a profile folder
+ * Where `waweb session` commands read and write: a store (by URL) or a profile folder
  * (`folder:PATH`: a LocalAuth folder such as `.wwebjs_auth/session-<id>`, waweb's or
  * whatsapp-web.js's). A folder source is archived without touching it; a folder target is written
  * through `importSession` (checked in a temporary folder, never over an existing one unless forced).
@@ -8,15 +8,15 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { InvalidOptionError } from '../../index';
 import {
-  InvalidOptionError,
   exportSession,
   extractSessionArchive,
   importSession,
   type ArchiveManifest,
   type ExtractedSessionArchive,
-} from '../index';
-import { openStoreUrl, redactUrl, type OpenedStore } from './store-url';
+} from '../../session/index';
+import { openStoreUrl, type OpenedStore } from '../store-url';
 
 export type Endpoint = { kind: 'store'; opened: OpenedStore; label: string } | { kind: 'folder'; folder: string; label: string };
 
@@ -44,16 +44,25 @@ export interface SourceCopy {
   checked?: { manifest: ArchiveManifest | null };
 }
 
+/** A folder source must be a directory (a profile), not a file or nothing. */
+export async function assertProfileFolder(folder: string): Promise<void> {
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory()) throw new InvalidOptionError(`${folder} is not a profile folder`);
+}
+
+/** The clientId recorded in the manifest of a folder's archive: the session's name, made safe. */
+export function folderClientId(session: string): string {
+  return session.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100) || 'session';
+}
+
 /**
  * The archive of a folder source, made without changing it and checked (`exportSession`). A folder
  * a running Chromium holds is refused unless `live`: a copy of a live profile may miss what the
  * browser has not written yet, and logging in with it takes the session from that browser.
  */
 export async function archiveFolder(folder: string, session: string, live: boolean): Promise<SourceCopy> {
-  const info = await stat(folder).catch(() => undefined);
-  if (!info?.isDirectory()) throw new InvalidOptionError(`${folder} is not a profile folder`);
-  const clientId = session.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100) || 'session';
-  const { data, manifest } = await exportSession({ folder, live, clientId });
+  await assertProfileFolder(folder);
+  const { data, manifest } = await exportSession({ folder, live, clientId: folderClientId(session) });
   const described = manifest ? ` (${manifest.files} files, ${manifest.bytes} bytes)` : '';
   return { origin: `folder ${folder}${described}`, data, checked: { manifest } };
 }
@@ -75,8 +84,6 @@ export async function checkRestorable(data: Buffer): Promise<ExtractedSessionArc
 }
 
 export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-
-export { redactUrl };
 
 /**
  * On a terminal, for copies of more than a few MB: one status line that shows the step a copy is at

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, InvalidOptionError, RemoteAuth, StoreError, type SessionStore } from '../index';
+import { Client, InvalidOptionError, RemoteAuth, StoreError, type SessionStore } from '../../index';
 
 /** A login from a copy takes the session from its live owner: sessions saved this recently look live. */
 const LOOKS_LIVE_MS = 10 * 60_000;

@@ -1,0 +1,66 @@
+/**
+ * The command line of one `waweb session` subcommand: parsed strictly (unknown flags and missing
+ * values are an InvalidOptionError that shows the subcommand's usage), with the checks every
+ * subcommand repeats (required flags, session ids, no stray arguments).
+ */
+import { InvalidOptionError, assertSessionId } from '../../index';
+import { parse } from '../util';
+
+export type Flags = Record<string, { type: 'string' | 'boolean' }>;
+
+/** A subcommand: its lines in `waweb session --help`, and what it does. */
+export interface SessionCommand {
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export class SessionArgs {
+  readonly #values: Record<string, string | boolean | undefined>;
+  readonly positionals: string[];
+  readonly #usage: string;
+
+  private constructor(values: Record<string, string | boolean | undefined>, positionals: string[], usage: string) {
+    this.#values = values;
+    this.positionals = positionals;
+    this.#usage = usage;
+  }
+
+  /** `argv` parsed against `flags`; `usage` is the subcommand's lines, shown with any error. */
+  static parse(argv: string[], flags: Flags, usage: string): SessionArgs {
+    const shown = `usage: waweb session\n${usage}`;
+    const { values, positionals } = parse(argv, flags, shown, { positionals: true });
+    return new SessionArgs(values, positionals, shown);
+  }
+
+  /** An InvalidOptionError that shows the usage. */
+  invalid(message: string): InvalidOptionError {
+    return new InvalidOptionError(`${message}\n\n${this.#usage}`);
+  }
+
+  string(name: string): string | undefined {
+    const value = this.#values[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  flag(name: string): boolean {
+    return this.#values[name] === true;
+  }
+
+  /** The value of `--name`, which must be given and not empty. */
+  required(name: string): string {
+    const value = this.string(name);
+    if (value === undefined || value === '') throw this.invalid(`--${name} is required`);
+    return value;
+  }
+
+  /** `--session`, required and a valid session id. */
+  session(): string {
+    const id = this.required('session');
+    assertSessionId(id);
+    return id;
+  }
+
+  noPositionals(): void {
+    if (this.positionals.length > 0) throw this.invalid(`unexpected argument ${JSON.stringify(this.positionals[0])}`);
+  }
+}

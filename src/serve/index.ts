@@ -1,0 +1,17 @@
+/**
+ * `waweb/dashboard`: a SessionManager's web dashboard (sessions live with their QR codes, pairing,
+ * restart, logout, a JSON API) and its Prometheus metrics. The only entry that loads prom-client
+ * and qrcode.
+ */
+export { startDashboard } from './dashboard';
+export { createMetrics } from './metrics';
+export type {
+  Dashboard,
+  DashboardOptions,
+  DashboardManager,
+  DashboardSession,
+  Metrics,
+  MetricsManager,
+  MetricsOptions,
+  SessionManagerListening,
+} from './types';

@@ -1,0 +1,28 @@
+/**
+ * `waweb/session`: sessions as data the user owns. Session archives (the format RemoteAuth stores),
+ * export/import/migrate between folders, stores and files, each copy verified, and the tools for
+ * encrypted stores and archive files (keys, envelopes).
+ */
+export { createSessionArchive, extractSessionArchive, readArchiveManifest, readArchiveFile, DEFAULT_ARCHIVE_LIMITS } from '../archive';
+export type {
+  ArchiveLimits,
+  ArchiveManifest,
+  CreateSessionArchiveOptions,
+  ExtractSessionArchiveOptions,
+  ExtractedSessionArchive,
+  ReadArchiveFileOptions,
+  ReadArchiveManifestOptions,
+  SessionArchive,
+} from '../archive';
+export { exportSession, importSession, migrateSession } from '../auth/transfer';
+export type { ImportTarget, ImportResult, SessionSource, ExportedSession, MigrateOptions, MigrateResult } from '../auth/transfer';
+export {
+  ENCRYPTION_KEYS_ENV,
+  generateEncryptionKey,
+  parseEncryptionKeys,
+  keyRing,
+  encryptEnvelope as encryptData,
+  decryptEnvelope as decryptData,
+  isEnvelope as isEncrypted,
+} from '../util/encryption';
+export type { EncryptionKey, KeyRing } from '../util/encryption';
