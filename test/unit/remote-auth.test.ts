@@ -10,7 +10,7 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, utimes, writ
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FLUSH_BARRIER_KEY, localStorageContains } from '../../src/auth/remote/flush';
+import { FLUSH_BARRIER_KEY, localStorageContains } from '../../src/auth/profile/flush';
 import { AbortError } from '../../src/errors';
 import { toWwebjsStore } from '../../src/stores/wwebjs-adapter';
 import type { LoadedSession, StoredGeneration } from '../../src/stores/types';

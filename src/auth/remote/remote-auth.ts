@@ -35,17 +35,18 @@ import { assertClientId } from '../../util/client-id';
 import { abortable, delay, settledWithin } from '../../util/deadline';
 import { nonNegativeInteger, optionalInteger, positiveNumber } from '../../util/options';
 import { warnIfExposed } from '../../util/private-folder';
-import { assertOwnUserDataDir, resolveDataPath } from '../profile-options';
+import { assertOwnUserDataDir, resolveDataPath } from '../profile/profile-options';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest, type SessionPage } from '../strategy';
 import { backoff, BackupScheduler, type SaveMode } from './backup-scheduler';
 import { localStorageKey, sessionContentKey } from './content-identity';
-import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, passFlushBarrier } from './flush';
+import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, passFlushBarrier } from '../profile/flush';
 import { backupError, isWwebjsStore, storeCall, throwIfAborted } from './helpers';
 import type { RemoteAuthOptions } from './options';
-import { exists, recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
+import { exists } from '../profile/files';
+import { recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
 import { readStamp, writeStamp } from './stamp';
-import { readPendingItems, writeBackPlan } from '../pending-items';
-import { exportLiveProfile } from '../transfer';
+import { readPendingItems, writeBackPlan } from '../profile/pending-items';
+import { exportLiveProfile } from '../profile/live-export';
 
 export type { RemoteAuthOptions };
 
