@@ -275,6 +275,23 @@ describe('backups', () => {
     expect(s.host.saved).toHaveLength(3);
   });
 
+  test('each save reads localStorage from the page once, barrier or not', async () => {
+    const s = await start();
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 2, 'first two saves');
+    // The backup at ready and the one after the barrier: one read each.
+    expect(s.web.reads).toBe(2);
+    // A localStorage change: read, barrier, archive, with that one read.
+    s.web.ls.set('last-wid-md', '"15550003@c.us"');
+    await s.auth.saveNow();
+    expect(s.host.saved).toHaveLength(3);
+    expect(s.web.reads).toBe(3);
+    // Nothing changed: read once and skipped.
+    await s.auth.saveNow();
+    expect(s.host.saved).toHaveLength(3);
+    expect(s.web.reads).toBe(4);
+  });
+
   test('saves never overlap: concurrent saveNow() calls and the timer run one after another', async () => {
     const s = await start({ backupSyncIntervalMs: 10 }, { saveDelayMs: 60 });
     s.web.changeOnEveryRead = true;
