@@ -2,12 +2,12 @@ import { mkdir, rm } from 'node:fs/promises';
 import { checkProfileLock } from '../browser/profile-lock';
 import { WawebError } from '../errors';
 import { assertClientId } from '../util/client-id';
-import { assertOwnUserDataDir, localAuthFolder, resolveDataPath } from './profile-options';
 import { removeLocalStorageSnapshot, type SessionArchive } from '../archive';
-import { readPendingItems, writeBackPlan } from './pending-items';
-import { AGGRESSIVE_FLUSH_FLAG } from './remote/flush';
+import { AGGRESSIVE_FLUSH_FLAG } from './profile/flush';
+import { exportLiveProfile } from './profile/live-export';
+import { readPendingItems, writeBackPlan } from './profile/pending-items';
+import { assertOwnUserDataDir, localAuthFolder, resolveDataPath } from './profile/profile-options';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from './strategy';
-import { exportLiveProfile } from './transfer';
 import { warnIfExposed } from '../util/private-folder';
 
 export interface LocalAuthOptions {

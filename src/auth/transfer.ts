@@ -1,7 +1,7 @@
 /**
- * Sessions as data the user owns: an archive of a live session taken under the same consistency rule
- * as RemoteAuth's backups (localStorage flushed through a barrier first), and putting an archive back
- * into a LocalAuth folder or a store, verified first and never over something that exists unless told.
+ * Sessions as data the user owns: a session read from a folder, a store or a file as an archive, and
+ * an archive put back into a LocalAuth folder or a store, verified first and never over something
+ * that exists unless told. (A live session's archive is `profile/live-export.ts`.)
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -9,33 +9,10 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createSessionArchive, extractSessionArchive, readArchiveFile, type ArchiveManifest, type SessionArchive } from '../archive';
 import { profileInUse } from '../browser/profile-lock';
-import { ArchiveError, ErrorCode, InvalidOptionError, NotReadyError } from '../errors';
+import { ArchiveError, ErrorCode, InvalidOptionError } from '../errors';
 import type { SessionStore, StoredGeneration } from '../stores/types';
-import { localAuthFolder } from './profile-options';
-import { passFlushBarrier } from './remote/flush';
-import { exists } from './remote/restore';
-import type { SessionPage } from './strategy';
-
-export interface ExportLiveOptions {
-  /** Recorded in the archive's manifest. */
-  clientId: string;
-  /** Where the zip is written while it is made. */
-  tempDir: string;
-  /** How long to wait for localStorage to reach disk. @default 30000 */
-  flushTimeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-/** An archive of the running profile `profileDir`: localStorage reaches disk first, then every file is read once. */
-export async function exportLiveProfile(
-  page: SessionPage | undefined,
-  profileDir: string,
-  options: ExportLiveOptions,
-): Promise<SessionArchive> {
-  if (!page) throw new NotReadyError('exportSession() needs the session open in a page');
-  await passFlushBarrier(page, profileDir, { timeoutMs: options.flushTimeoutMs ?? 30_000, signal: options.signal });
-  return createSessionArchive(profileDir, { clientId: options.clientId, tempDir: options.tempDir });
-}
+import { exists } from './profile/files';
+import { localAuthFolder } from './profile/profile-options';
 
 /** Where `importSession` puts an archive. */
 export type ImportTarget =

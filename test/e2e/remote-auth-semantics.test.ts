@@ -10,11 +10,11 @@ import { recordUnhandledRejections } from '../helpers/client';
 import { promises as fsp, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { createMongoStore, createPostgresStore, ErrorCode, FileStore, StoreError } from '../../src/index';
+import { createMongoStore, createPostgresStore, ErrorCode, FileStore, StoreError, type Logger } from '../../src/index';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { freePort } from '../helpers/ports';
 import { killAll } from '../helpers/processes';
-import { browsersOf, instrument, RemoteHarness, snapshotStore, type Tracked } from '../helpers/remote-auth';
+import { browsersOf, instrument, RemoteHarness, snapshotStore } from '../helpers/remote-auth';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const measured: string[] = [];
@@ -39,22 +39,27 @@ async function waitUntil(condition: () => boolean, label: string, timeoutMs = 15
   }
 }
 
-/** Counts the strategy's periodic save attempts (the timer calls the instance's saveNow()). */
-function countTicks(t: Tracked): { ticks: () => number } {
+/** A client logger that counts the live saves the strategy starts (its `backup: started` records). */
+function countTicks(): { logger: Logger; ticks: () => number } {
   let ticks = 0;
-  const original = t.auth.saveNow.bind(t.auth);
-  t.auth.saveNow = () => {
-    ticks++;
-    return original();
+  const nothing = (): void => undefined;
+  const logger: Logger = {
+    trace: nothing,
+    debug: (fields, message) => {
+      if (message === 'backup: started' && fields['mode'] === 'live') ticks++;
+    },
+    info: nothing,
+    warn: nothing,
+    error: nothing,
   };
-  return { ticks: () => ticks };
+  return { logger, ticks: () => ticks };
 }
 
 test('every completed save emits remote_session_saved with a growing generation; unchanged periodic saves upload nothing, changes are uploaded', async () => {
   const number = nextNumber();
   const store = instrument(fileStore());
-  const t = env.harness.create({ store, backupSyncIntervalMs: 500 }, { scanAs: number });
-  const ticks = countTicks(t);
+  const ticks = countTicks();
+  const t = env.harness.create({ store, backupSyncIntervalMs: 500 }, { scanAs: number, logger: ticks.logger });
   await t.client.initialize();
   await t.until('ready');
   const [first] = await t.until('remote_session_saved');

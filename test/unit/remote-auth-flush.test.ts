@@ -1,5 +1,5 @@
 /**
- * The localStorage flush barrier (src/auth/remote/flush.ts) against a fake
+ * The localStorage flush barrier (src/auth/profile/flush.ts) against a fake
  * Chromium profile: values are looked for in the Local Storage LevelDB files
  * as Chromium writes them (Latin-1 or UTF-16), and a wait ends when the value
  * appears, or with a TimeoutError that names the option controlling it.
@@ -7,7 +7,7 @@
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localStorageContains, localStorageDir, waitForLocalStorageValue } from '../../src/auth/remote/flush';
+import { localStorageContains, localStorageDir, waitForLocalStorageValue } from '../../src/auth/profile/flush';
 import { AbortError, ErrorCode, TimeoutError } from '../../src/errors';
 
 let profile: string;

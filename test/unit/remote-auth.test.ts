@@ -10,7 +10,7 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, utimes, writ
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FLUSH_BARRIER_KEY, localStorageContains } from '../../src/auth/remote/flush';
+import { FLUSH_BARRIER_KEY, localStorageContains } from '../../src/auth/profile/flush';
 import { AbortError } from '../../src/errors';
 import { toWwebjsStore } from '../../src/stores/wwebjs-adapter';
 import type { LoadedSession, StoredGeneration } from '../../src/stores/types';
@@ -272,6 +272,23 @@ describe('backups', () => {
     s.web.ls.set('last-wid-md', '"15550002@c.us"');
     await expect(s.auth.saveNow()).rejects.toMatchObject({ code: ErrorCode.TIMEOUT, message: expect.stringContaining('flushTimeoutMs') });
     expect(s.host.saved).toHaveLength(3);
+  });
+
+  test('each save reads localStorage from the page once, barrier or not', async () => {
+    const s = await start();
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 2, 'first two saves');
+    // The backup at ready and the one after the barrier: one read each.
+    expect(s.web.reads).toBe(2);
+    // A localStorage change: read, barrier, archive, with that one read.
+    s.web.ls.set('last-wid-md', '"15550003@c.us"');
+    await s.auth.saveNow();
+    expect(s.host.saved).toHaveLength(3);
+    expect(s.web.reads).toBe(3);
+    // Nothing changed: read once and skipped.
+    await s.auth.saveNow();
+    expect(s.host.saved).toHaveLength(3);
+    expect(s.web.reads).toBe(4);
   });
 
   test('saves never overlap: concurrent saveNow() calls and the timer run one after another', async () => {

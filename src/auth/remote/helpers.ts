@@ -1,6 +1,6 @@
 /** Small pieces RemoteAuth shares with nothing else: store detection, store calls and error typing. */
 import { AbortError, ErrorCode, FileSystemError, StoreError, WawebError, errorMessage } from '../../errors';
-import { withDeadline } from '../../util/deadline';
+import { abortable } from '../../util/deadline';
 import type { WwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore } from '../../stores/types';
 import { isErrno } from '../../util/errno';
@@ -25,8 +25,11 @@ export function backupError(err: unknown, sessionName: string): WawebError {
 
 /**
  * One store call within `timeoutMs` (the `storeTimeoutMs` option), ended by `signal` (destroy(), a
- * crash, the client's start being cancelled): the store gets the signal to stop its work, and the
- * caller stops waiting whether it does or not. Anything the store throws untyped becomes a `StoreError`.
+ * crash, the client's start being cancelled). The deadline is a signal passed down with the call:
+ * one timer, which the store sees as cancellation and stops its work on, and which ends the wait
+ * here even for a store that ignores it. The store's own per-call deadline (MongoStore's
+ * `operationTimeoutMs`) is its business. A deadline that passes is a `StoreError` code `TIMEOUT`
+ * naming `storeTimeoutMs`; anything the store throws untyped becomes a `StoreError`.
  */
 export async function storeCall<T>(
   store: SessionStore,
@@ -36,18 +39,23 @@ export async function storeCall<T>(
   signal: AbortSignal,
   call: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
+  const abortMessage = `${what} of ${sessionName} aborted`;
+  throwIfAborted(signal, abortMessage);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const ended = AbortSignal.any([signal, deadline.signal]);
   try {
-    return await withDeadline(call, {
-      timeoutMs,
-      signal,
-      abortMessage: `${what} of ${sessionName} aborted`,
-      onTimeout: () =>
-        new StoreError(`${store.name} store: ${what} of ${sessionName} did not finish within storeTimeoutMs (${timeoutMs} ms)`, {
-          code: ErrorCode.TIMEOUT,
-        }),
-    });
+    return await abortable(call(ended), ended, abortMessage);
   } catch (err) {
+    if (signal.aborted) throw err instanceof AbortError ? err : new AbortError(abortMessage, { cause: err });
+    if (deadline.signal.aborted) {
+      throw new StoreError(`${store.name} store: ${what} of ${sessionName} did not finish within storeTimeoutMs (${timeoutMs} ms)`, {
+        code: ErrorCode.TIMEOUT,
+      });
+    }
     if (err instanceof WawebError) throw err;
     throw new StoreError(`${store.name} store: ${what} of ${sessionName} failed: ${errorMessage(err)}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -18,34 +18,27 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  archiveTempOwner,
-  createSessionArchive,
-  removeLocalStorageSnapshot,
-  writeLocalStorageSnapshot,
-  resolveArchiveLimits,
-  type ArchiveLimits,
-  type SessionArchive,
-} from '../../archive';
+import { archiveTempOwner, removeLocalStorageSnapshot, resolveArchiveLimits, type ArchiveLimits, type SessionArchive } from '../../archive';
 import { checkProfileLock } from '../../browser/profile-lock';
-import { AbortError, InvalidOptionError } from '../../errors';
+import { InvalidOptionError } from '../../errors';
 import { WwebjsStoreAdapter } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../../util/client-id';
-import { abortable, delay, settledWithin } from '../../util/deadline';
+import { delay, settledWithin } from '../../util/deadline';
 import { nonNegativeInteger, optionalInteger, positiveNumber } from '../../util/options';
 import { warnIfExposed } from '../../util/private-folder';
-import { assertOwnUserDataDir, resolveDataPath } from '../profile-options';
-import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest, type SessionPage } from '../strategy';
-import { backoff, BackupScheduler, type SaveMode } from './backup-scheduler';
-import { localStorageKey, sessionContentKey } from './content-identity';
-import { AGGRESSIVE_FLUSH_FLAG, FLUSH_BARRIER_KEY, passFlushBarrier } from './flush';
+import { exists } from '../profile/files';
+import { AGGRESSIVE_FLUSH_FLAG } from '../profile/flush';
+import { exportLiveProfile } from '../profile/live-export';
+import { readPendingItems, writeBackPlan } from '../profile/pending-items';
+import { assertOwnUserDataDir, resolveDataPath } from '../profile/profile-options';
+import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from '../strategy';
+import { BackupRun, type BackupTarget } from './backup-run';
+import { backoff, BackupScheduler } from './backup-scheduler';
 import { backupError, isWwebjsStore, storeCall, throwIfAborted } from './helpers';
 import type { RemoteAuthOptions } from './options';
-import { exists, recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
-import { readStamp, writeStamp } from './stamp';
-import { readPendingItems, writeBackPlan } from '../pending-items';
-import { exportLiveProfile } from '../transfer';
+import { recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
+import { readStamp } from './stamp';
 
 export type { RemoteAuthOptions };
 
@@ -59,22 +52,10 @@ export class RemoteAuth extends AuthStrategy {
   readonly store: SessionStore;
   readonly limits: ArchiveLimits;
   readonly #options: Required<Omit<RemoteAuthOptions, 'store' | 'clientId' | 'dataPath' | 'limits' | 'maxArchiveBytes'>>;
-
+  readonly #target: BackupTarget;
   readonly #backups: BackupScheduler;
-  /** Settles when the save in flight no longer needs the live page (its archive is built, or it ended). */
-  #pageWork: Promise<void> | undefined;
-  #readyThisRun = false;
-  /** A flush barrier passed this run: localStorage is known to be on disk. */
-  #settled = false;
-  #savedThisRun = false;
-  /** The localStorage items last known to be on disk (`localStorageKey`), this run. */
-  #flushedItems: string | undefined;
-  #lastStateKey: string | undefined;
-  /**
-   * Cancels this run's waits (the flush barrier, start-up retry delays): aborted by `destroy()`,
-   * and by `afterBrowserClosed` after a crash, where nothing is left to wait for.
-   */
-  #abort = new AbortController();
+  /** The current run (from the last start or `rearm`); none before the first start. */
+  #run: BackupRun | undefined;
 
   constructor(options: RemoteAuthOptions) {
     super();
@@ -100,29 +81,43 @@ export class RemoteAuth extends AuthStrategy {
       ...(maxArchiveBytes === undefined ? {} : { maxUncompressedBytes: maxArchiveBytes }),
       ...options.limits,
     });
+    this.#target = {
+      store: this.store,
+      sessionName: this.sessionName,
+      archiveId: this.clientId ?? this.sessionName,
+      userDataDir: this.userDataDir,
+      dataPath: this.dataPath,
+      flushTimeoutMs: this.#options.flushTimeoutMs,
+      storeTimeoutMs: this.#options.storeTimeoutMs,
+    };
     this.#backups = new BackupScheduler({
       intervalMs: this.#options.backupSyncIntervalMs,
       retryDelayMs: this.#options.retryDelayMs,
-      save: (mode) => this.#save(mode),
-      periodic: () => this.saveNow(),
+      // No run means no start yet: only live saves could be asked for, and the scheduler skips those.
+      save: (mode) => this.#run?.save(mode) ?? Promise.resolve('done'),
       report: (err) => this.#saveFailed(err),
-      // Cut short by a crash or destroy(): not a failed backup, and nothing to retry.
-      cancelled: (err) => this.#abort.signal.aborted && err instanceof AbortError,
     });
+  }
+
+  /**
+   * A new run: the previous one's waits end (its browser is gone, or its login was logged out), and
+   * the scheduler saves for the new one. `lastStateKey` carries over on a restart of the same login.
+   */
+  #newRun(lastStateKey: string | undefined): BackupRun {
+    this.#run?.cancel();
+    const run = new BackupRun(this.#target, this.host, this.log, lastStateKey);
+    this.#run = run;
+    this.#backups.start(run.signal);
+    return run;
   }
 
   // ------------------------------------------------------------ start / restore
 
   override async beforeBrowserInitialized(request: LaunchRequest): Promise<BrowserPlan> {
     assertOwnUserDataDir(request.userDataDir, this.userDataDir, 'RemoteAuth');
-    this.#backups.activate();
-    this.#readyThisRun = false;
-    this.#settled = false;
-    this.#savedThisRun = false;
-    this.#flushedItems = undefined;
-    this.#abort = new AbortController();
+    const run = this.#newRun(this.#run?.lastStateKey);
     // The client's own cancellation (destroy() during initialize()) ends the start too.
-    const signal = request.signal ? AbortSignal.any([this.#abort.signal, request.signal]) : this.#abort.signal;
+    const signal = request.signal ? AbortSignal.any([run.signal, request.signal]) : run.signal;
     await mkdir(this.dataPath, { recursive: true, mode: 0o700 });
     await recoverInterruptedRestore(this.dataPath, this.sessionName, this.userDataDir, (name) => archiveTempOwner(name)?.ours === false);
     if (await exists(this.userDataDir)) await checkProfileLock(this.userDataDir);
@@ -185,7 +180,7 @@ export class RemoteAuth extends AuthStrategy {
   // ------------------------------------------------------------ backups
 
   override async afterAuthReady(): Promise<void> {
-    this.#readyThisRun = true;
+    this.#run?.markReady();
     // The first backup starts now, with localStorage read from the page: no wait, no clock.
     this.#backups.schedule(0);
   }
@@ -201,105 +196,6 @@ export class RemoteAuth extends AuthStrategy {
     });
   }
 
-  /**
-   * One backup. `live`: the browser runs, so localStorage is flushed through a
-   * barrier first and the upload is skipped when nothing changed. `final`: the
-   * browser was closed cleanly, so the profile on disk is complete.
-   */
-  async #save(mode: SaveMode): Promise<void> {
-    const started = Date.now();
-    const log = { session: this.sessionName, mode };
-    this.log.debug(log, 'backup: started');
-    const taking = this.#snapshot(mode);
-    this.#pageWork = taking.then(
-      () => undefined,
-      () => undefined,
-    );
-    let snapshot: Awaited<typeof taking>;
-    try {
-      snapshot = await taking;
-    } finally {
-      this.#pageWork = undefined;
-    }
-    if (!snapshot) return this.log.debug(log, 'backup skipped: not ready, or nothing changed');
-    const { archive, stateKey } = snapshot;
-    this.log.debug({ ...log, bytes: archive.data.length }, 'backup: archive made');
-    // A save is not cut short by destroy() (its upload is waited for), only bounded by storeTimeoutMs.
-    const saved = await this.#storeCall('saving', new AbortController().signal, (signal) =>
-      this.store.save(this.sessionName, archive.data, { signal }),
-    );
-    this.#lastStateKey = stateKey;
-    this.log.debug({ ...log, generation: saved.generation }, 'backup: uploaded');
-    await writeStamp(this.userDataDir, {
-      sessionName: this.sessionName,
-      generation: saved.generation,
-      createdAt: saved.createdAt.toISOString(),
-      contentHash: archive.manifest.contentHash,
-    });
-    const info = { bytes: archive.data.length, durationMs: Date.now() - started, generation: saved.generation };
-    this.log.debug({ ...log, settled: this.#settled, ...info }, 'backup stored');
-    this.host.emitSessionSaved(info);
-    const first = !this.#savedThisRun;
-    this.#savedThisRun = true;
-    // Once localStorage is on disk, one more save makes the profile files complete on their own.
-    if (first && !this.#settled && mode !== 'final') {
-      this.#backups.enqueue('live').catch((err: unknown) => {
-        // Cut short by a crash, destroy() or a logout: nothing to report.
-        if (!(err instanceof AbortError)) this.#saveFailed(err);
-      });
-    }
-  }
-
-  /**
-   * The part of a save that needs the running browser: the flush barrier and the copy.
-   * `null` when there is nothing to upload (not ready, no page, content unchanged).
-   * A live snapshot rejects with an `AbortError` once the run's signal is aborted (crash, destroy).
-   */
-  async #snapshot(mode: SaveMode): Promise<{ archive: SessionArchive; stateKey: string | undefined } | null> {
-    if (mode === 'final') {
-      // After a clean close (afterBrowserClosed removed the items left for a restart) the files are complete.
-      const archive = await createSessionArchive(this.userDataDir, { clientId: this.clientId ?? this.sessionName, tempDir: this.dataPath });
-      return { archive, stateKey: undefined };
-    }
-    // A profile that is not logged in (before `ready`, after a close) must never become the newest backup.
-    if (!this.#backups.active || !this.#readyThisRun) return null;
-    const web = this.host.page();
-    if (!web) return null;
-    const signal = this.#abort.signal;
-    const aborted = `backup of ${this.sessionName} aborted: the browser is gone or the client was destroyed`;
-    const readItems = async (): Promise<Array<[string, string]>> =>
-      (await abortable(web.localStorageEntries(), signal, aborted)).filter(([key]) => key !== FLUSH_BARRIER_KEY);
-    // The first save of a run goes at once, with localStorage as the page has it. The next one
-    // waits for Chromium to write localStorage and is uploaded even when nothing else changed: its
-    // files alone hold the session, as whatsapp-web.js's RemoteAuth needs. Later ones are skipped
-    // when nothing changed, and wait for the barrier only when localStorage changed since it last passed.
-    const settling = this.#savedThisRun && !this.#settled;
-    const itemsKey = localStorageKey(await readItems());
-    if (settling) await this.#barrier(web, signal, aborted, itemsKey);
-    const stateKey = await sessionContentKey(this.userDataDir, settling ? localStorageKey(await readItems()) : itemsKey);
-    if (!settling && mode === 'live' && stateKey === this.#lastStateKey) return null;
-    if (this.#settled && !settling && itemsKey !== this.#flushedItems) await this.#barrier(web, signal, aborted, itemsKey);
-    let items: Array<[string, string]> = [];
-    const archive = await createSessionArchive(this.userDataDir, {
-      clientId: this.clientId ?? this.sessionName,
-      tempDir: this.dataPath,
-      localStorage: async () => (items = await readItems()),
-    });
-    // Until localStorage is known to be on disk, the local profile keeps the same items as the
-    // archive: a process killed now restarts from this folder as it would from the store.
-    if (!this.#settled) await writeLocalStorageSnapshot(this.userDataDir, items);
-    return { archive, stateKey };
-  }
-
-  /** Waits until localStorage, which held `itemsKey`'s items when called, is on disk. */
-  async #barrier(web: SessionPage, signal: AbortSignal, abortMessage: string, itemsKey: string): Promise<void> {
-    await passFlushBarrier(web, this.userDataDir, { timeoutMs: this.#options.flushTimeoutMs, signal, abortMessage });
-    this.#settled = true;
-    this.#flushedItems = itemsKey;
-    // Everything written before the barrier is on disk, also what a restore wrote back.
-    await removeLocalStorageSnapshot(this.userDataDir);
-  }
-
   // ------------------------------------------------------------ stop
 
   /**
@@ -310,7 +206,7 @@ export class RemoteAuth extends AuthStrategy {
    */
   override async beforeBrowserClose(): Promise<void> {
     this.#backups.stop();
-    const pageWork = this.#pageWork;
+    const pageWork = this.#run?.pageWork;
     if (pageWork) await settledWithin(pageWork, this.#options.flushTimeoutMs);
   }
 
@@ -322,14 +218,14 @@ export class RemoteAuth extends AuthStrategy {
    */
   override async afterBrowserClosed(info: BrowserClosedInfo): Promise<void> {
     this.#backups.stop();
-    if (!info.clean) this.#abort.abort();
+    if (!info.clean) this.#run?.cancel();
     await this.#backups.idle;
     // A clean close wrote all of localStorage to disk: items left for the next start are stale now.
     if (info.clean) await removeLocalStorageSnapshot(this.userDataDir);
     // A final backup only from a cleanly closed browser: a killed one may have lost localStorage,
     // and uploading that would replace a good backup with a worse one.
     // After a CONFLICT another browser owns the session: its copy, not this one, is current.
-    if (!info.clean || info.loggedOut || !this.#readyThisRun || info.reason === 'CONFLICT') return;
+    if (!info.clean || info.loggedOut || this.#run?.ready !== true || info.reason === 'CONFLICT') return;
     try {
       await this.#backups.enqueue('final');
     } catch (err) {
@@ -344,9 +240,8 @@ export class RemoteAuth extends AuthStrategy {
    */
   override async logout(options: { keepProfile?: boolean } = {}): Promise<void> {
     this.#backups.stop();
-    this.#readyThisRun = false;
     // A save of the logged-out session stops where it waits, and none lands after the deletion.
-    this.#abort.abort();
+    this.#run?.cancel({ loggedOut: true });
     await this.#backups.idle;
     await this.#storeCall('deleting', new AbortController().signal, (signal) => this.store.delete(this.sessionName, { signal }));
     if (options.keepProfile !== true) await rm(this.userDataDir, { recursive: true, force: true, maxRetries: 4, retryDelay: 100 });
@@ -355,7 +250,7 @@ export class RemoteAuth extends AuthStrategy {
   /** An archive of the live session (localStorage flushed first), for your own storage; nothing is stored. */
   override exportSession(): Promise<SessionArchive> {
     return exportLiveProfile(this.host.page(), this.userDataDir, {
-      clientId: this.clientId ?? this.sessionName,
+      clientId: this.#target.archiveId,
       tempDir: this.dataPath,
       flushTimeoutMs: this.#options.flushTimeoutMs,
     });
@@ -367,19 +262,13 @@ export class RemoteAuth extends AuthStrategy {
    * as a start would, without touching the profile the browser is using.
    */
   rearm(): void {
-    this.#backups.activate();
-    this.#readyThisRun = false;
-    this.#settled = false;
-    this.#savedThisRun = false;
-    this.#flushedItems = undefined;
-    this.#lastStateKey = undefined;
-    if (this.#abort.signal.aborted) this.#abort = new AbortController();
+    this.#newRun(undefined);
   }
 
   /** Stops the timer, cancels waits (start-up retries, a flush barrier) and waits for the save queue to drain. */
   override async destroy(): Promise<void> {
     this.#backups.stop();
-    this.#abort.abort();
+    this.#run?.cancel();
     await this.#backups.idle;
   }
 }

@@ -21,6 +21,7 @@ import {
 } from '../../errors';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { isErrno } from '../../util/errno';
+import { exists } from '../profile/files';
 import { writeStamp, type LocalStamp } from './stamp';
 
 export interface RestoreContext {
@@ -224,16 +225,6 @@ export async function recoverInterruptedRestore(
   if (keep !== undefined && !(await exists(userDataDir))) await rename(join(dataPath, keep), userDataDir);
   else if (keep !== undefined) rest.push(keep);
   for (const name of rest) await rm(join(dataPath, name), { recursive: true, force: true });
-}
-
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return false;
-    throw err;
-  }
 }
 
 async function mtimeMs(path: string): Promise<number | undefined> {

@@ -3,9 +3,9 @@
  * left by a backup taken at `ready`, restored or imported here, or by a run killed before Chromium
  * wrote them), for LocalAuth and RemoteAuth alike.
  */
-import { APP_ORIGIN, readLocalStorageSnapshot, removeLocalStorageSnapshot } from '../archive';
-import { localStorageRestoreScript } from '../browser/init-scripts';
-import type { BrowserPlan } from './strategy';
+import { APP_ORIGIN, readLocalStorageSnapshot, removeLocalStorageSnapshot } from '../../archive';
+import { localStorageRestoreScript } from '../../browser/init-scripts';
+import type { BrowserPlan } from '../strategy';
 
 /** The items left in `profileDir`, or `undefined`; an unreadable set goes to `report` and is dropped. */
 export async function readPendingItems(profileDir: string, report: (err: unknown) => void): Promise<Array<[string, string]> | undefined> {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
-import { InvalidOptionError } from '../errors';
-import { assertClientId } from '../util/client-id';
+import { InvalidOptionError } from '../../errors';
+import { assertClientId } from '../../util/client-id';
 
 /** The folder that holds a strategy's session folders: `dataPath` resolved, `.wwebjs_auth` by default. */
 export function resolveDataPath(dataPath: unknown): string {

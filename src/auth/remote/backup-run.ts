@@ -1,0 +1,184 @@
+/**
+ * One run of RemoteAuth's backups: from a start (or a new login in the same browser) to the next.
+ * Everything a run learns lives here and starts afresh with the next run's object: whether the
+ * session became ready, whether a backup was stored, whether a flush barrier passed (localStorage
+ * known to be on disk) and for which items, the content last uploaded, the save holding the live
+ * page, and the cancellation of the run's waits.
+ */
+import { createSessionArchive, removeLocalStorageSnapshot, writeLocalStorageSnapshot, type SessionArchive } from '../../archive';
+import type { SessionStore } from '../../stores/types';
+import { abortable } from '../../util/deadline';
+import type { Logger } from '../../util/logger';
+import { FLUSH_BARRIER_KEY, passFlushBarrier } from '../profile/flush';
+import type { AuthHost, SessionPage } from '../strategy';
+import type { SaveMode, SaveOutcome } from './backup-scheduler';
+import { localStorageKey, sessionContentKey } from './content-identity';
+import { storeCall } from './helpers';
+import { writeStamp } from './stamp';
+
+/** What every run backs up, and where to: fixed for the strategy's lifetime. */
+export interface BackupTarget {
+  readonly store: SessionStore;
+  readonly sessionName: string;
+  /** Recorded in each archive's manifest. */
+  readonly archiveId: string;
+  readonly userDataDir: string;
+  /** Where archives are written while they are made. */
+  readonly dataPath: string;
+  readonly flushTimeoutMs: number;
+  readonly storeTimeoutMs: number;
+}
+
+type Snapshot = { archive: SessionArchive; stateKey: string | undefined };
+
+export class BackupRun {
+  /** Cancels the run's waits (the flush barrier, page reads, start-up retries): a crash, destroy(), a logout. */
+  readonly #abort = new AbortController();
+  #ready = false;
+  /** A flush barrier passed this run: localStorage is known to be on disk. */
+  #settled = false;
+  #saved = false;
+  /** The localStorage items last known to be on disk (`localStorageKey`). */
+  #flushedItems: string | undefined;
+  /** What the last upload held (`sessionContentKey`); an unchanged session is not uploaded again. */
+  #lastStateKey: string | undefined;
+  /** Settles when the save in flight no longer needs the live page (its archive is built, or it ended). */
+  #pageWork: Promise<void> | undefined;
+
+  /** `lastStateKey`: what the previous run of the same login last uploaded (none for a new login). */
+  constructor(
+    private readonly target: BackupTarget,
+    private readonly host: AuthHost,
+    private readonly log: Logger,
+    lastStateKey?: string,
+  ) {
+    this.#lastStateKey = lastStateKey;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** The session reached `ready` in this run: a logged-in profile worth backing up. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  get lastStateKey(): string | undefined {
+    return this.#lastStateKey;
+  }
+
+  /** The save in flight's page part (flush barrier, copy), while there is one. */
+  get pageWork(): Promise<void> | undefined {
+    return this.#pageWork;
+  }
+
+  markReady(): void {
+    this.#ready = true;
+  }
+
+  /** Ends the run's waits. `loggedOut`: the session is gone, nothing more of it is saved. */
+  cancel(options: { loggedOut?: boolean } = {}): void {
+    if (options.loggedOut === true) this.#ready = false;
+    this.#abort.abort();
+  }
+
+  /**
+   * One backup. `live`: the browser runs, so localStorage is flushed through a barrier when needed
+   * and the upload is skipped when nothing changed. `final`: the browser was closed cleanly, so the
+   * profile on disk is complete. Asks for a follow-up after the run's first upload while localStorage
+   * is not yet known to be on disk: once it is, one more save makes the profile files complete on
+   * their own.
+   */
+  async save(mode: SaveMode): Promise<SaveOutcome> {
+    const { sessionName } = this.target;
+    const started = Date.now();
+    const log = { session: sessionName, mode };
+    this.log.debug(log, 'backup: started');
+    const taking = mode === 'final' ? this.#closedSnapshot() : this.#liveSnapshot(mode);
+    this.#pageWork = taking.then(
+      () => undefined,
+      () => undefined,
+    );
+    let snapshot: Snapshot | null;
+    try {
+      snapshot = await taking;
+    } finally {
+      this.#pageWork = undefined;
+    }
+    if (!snapshot) {
+      this.log.debug(log, 'backup skipped: not ready, or nothing changed');
+      return 'done';
+    }
+    const { archive, stateKey } = snapshot;
+    this.log.debug({ ...log, bytes: archive.data.length }, 'backup: archive made');
+    // A save is not cut short by destroy() (its upload is waited for), only bounded by storeTimeoutMs.
+    const { store, storeTimeoutMs } = this.target;
+    const saved = await storeCall(store, sessionName, storeTimeoutMs, 'saving', new AbortController().signal, (signal) =>
+      store.save(sessionName, archive.data, { signal }),
+    );
+    this.#lastStateKey = stateKey;
+    this.log.debug({ ...log, generation: saved.generation }, 'backup: uploaded');
+    await writeStamp(this.target.userDataDir, {
+      sessionName,
+      generation: saved.generation,
+      createdAt: saved.createdAt.toISOString(),
+      contentHash: archive.manifest.contentHash,
+    });
+    const info = { bytes: archive.data.length, durationMs: Date.now() - started, generation: saved.generation };
+    this.log.debug({ ...log, settled: this.#settled, ...info }, 'backup stored');
+    this.host.emitSessionSaved(info);
+    const first = !this.#saved;
+    this.#saved = true;
+    return first && !this.#settled && mode !== 'final' ? 'follow-up' : 'done';
+  }
+
+  /** After a clean close (afterBrowserClosed removed the items left for a restart) the files are complete. */
+  async #closedSnapshot(): Promise<Snapshot> {
+    const { userDataDir, archiveId, dataPath } = this.target;
+    const archive = await createSessionArchive(userDataDir, { clientId: archiveId, tempDir: dataPath });
+    return { archive, stateKey: undefined };
+  }
+
+  /**
+   * The part of a live save that needs the running browser: one read of localStorage, the flush
+   * barrier when needed, and the copy. `null` when there is nothing to upload (not ready, no page,
+   * content unchanged). Rejects with an `AbortError` once the run is cancelled (crash, destroy).
+   */
+  async #liveSnapshot(mode: 'live' | 'forced'): Promise<Snapshot | null> {
+    // A profile that is not logged in (before `ready`, after a logout) must never become the newest backup.
+    if (!this.#ready) return null;
+    const web = this.host.page();
+    if (!web) return null;
+    const { userDataDir, archiveId, dataPath, sessionName } = this.target;
+    const signal = this.#abort.signal;
+    const aborted = `backup of ${sessionName} aborted: the browser is gone or the client was destroyed`;
+    // Read once: the change check, the flush decision and the archive's items all use this read.
+    const items = (await abortable(web.localStorageEntries(), signal, aborted)).filter(([key]) => key !== FLUSH_BARRIER_KEY);
+    const itemsKey = localStorageKey(items);
+    // The first save of a run goes at once, with localStorage as the page has it. The next one
+    // waits for Chromium to write localStorage and is uploaded even when nothing else changed: its
+    // files alone hold the session, as whatsapp-web.js's RemoteAuth needs. Later ones are skipped
+    // when nothing changed, and wait for the barrier only when localStorage changed since it last passed.
+    const settling = this.#saved && !this.#settled;
+    if (settling) await this.#barrier(web, signal, aborted, itemsKey);
+    const stateKey = await sessionContentKey(userDataDir, itemsKey);
+    if (!settling && mode === 'live' && stateKey === this.#lastStateKey) return null;
+    if (this.#settled && !settling && itemsKey !== this.#flushedItems) await this.#barrier(web, signal, aborted, itemsKey);
+    const archive = await createSessionArchive(userDataDir, { clientId: archiveId, tempDir: dataPath, localStorage: async () => items });
+    // Until localStorage is known to be on disk, the local profile keeps the same items as the
+    // archive: a process killed now restarts from this folder as it would from the store.
+    if (!this.#settled) await writeLocalStorageSnapshot(userDataDir, items);
+    return { archive, stateKey };
+  }
+
+  /** Waits until localStorage, which held `itemsKey`'s items when read, is on disk. */
+  async #barrier(web: SessionPage, signal: AbortSignal, abortMessage: string, itemsKey: string): Promise<void> {
+    const { userDataDir, flushTimeoutMs } = this.target;
+    await passFlushBarrier(web, userDataDir, { timeoutMs: flushTimeoutMs, signal, abortMessage });
+    this.#settled = true;
+    this.#flushedItems = itemsKey;
+    // Everything written before the barrier is on disk, also what a restore wrote back.
+    await removeLocalStorageSnapshot(userDataDir);
+  }
+}
