@@ -14,8 +14,8 @@ export type {
   ReadArchiveManifestOptions,
   SessionArchive,
 } from '../archive';
-export { exportSession, importSession, migrateSession } from '../auth/transfer';
-export type { ImportTarget, ImportResult, SessionSource, ExportedSession, MigrateOptions, MigrateResult } from '../auth/transfer';
+export { exportSession, importSession, migrateSession } from './transfer';
+export type { ImportTarget, ImportResult, SessionSource, ExportedSession, MigrateOptions, MigrateResult } from './transfer';
 export {
   ENCRYPTION_KEYS_ENV,
   generateEncryptionKey,

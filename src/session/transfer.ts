@@ -11,8 +11,8 @@ import { createSessionArchive, extractSessionArchive, readArchiveFile, type Arch
 import { profileInUse } from '../browser/profile-lock';
 import { ArchiveError, ErrorCode, InvalidOptionError } from '../errors';
 import type { SessionStore, StoredGeneration } from '../stores/types';
-import { exists } from './profile/files';
-import { localAuthFolder } from './profile/profile-options';
+import { exists } from '../auth/profile/files';
+import { localAuthFolder } from '../auth/profile/profile-options';
 
 /** Where `importSession` puts an archive. */
 export type ImportTarget =
