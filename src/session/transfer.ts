@@ -84,7 +84,7 @@ export type SessionSource =
   | { folder: string; live?: boolean; clientId?: string }
   /** The folder LocalAuth uses for `clientId` under `dataPath`. */
   | { localAuth: { dataPath?: string; clientId?: string }; live?: boolean }
-  /** The newest (or the given) generation of `session` in a store: any waweb store, or a whatsapp-web.js-style one behind `fromWwebjsStore`. */
+  /** The newest (or the given) generation of `session` in a store: any waweb store, or a whatsapp-web.js-style one behind `WwebjsStoreAdapter`. */
   | { store: SessionStore; session: string; generation?: number }
   /** An archive file. */
   | { file: string };

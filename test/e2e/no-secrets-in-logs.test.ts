@@ -7,7 +7,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createPostgresStore, encryptStore, LegacySessionAuth, NoAuth, RemoteAuth, type Logger } from '../../src/index';
+import { PostgresStore, EncryptedStore, LegacySessionAuth, NoAuth, RemoteAuth, type Logger } from '../../src/index';
 import { generateEncryptionKey } from '../../src/session/index';
 import { ClientHarness } from '../helpers/client';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
@@ -50,7 +50,7 @@ test('nothing secret reaches the logs or error messages, and the logs tell each 
   if (pg.local) secrets.add(password);
   const key = generateEncryptionKey();
   secrets.add(key).add(Buffer.from(key, 'base64').toString('hex'));
-  const store = encryptStore(createPostgresStore({ connectionString: url }), { keys: [{ id: 'logs-test', key }] });
+  const store = new EncryptedStore(new PostgresStore({ connectionString: url }), { keys: [{ id: 'logs-test', key }] });
   const dataPath = join(env.work.path, 'data');
   const remote = (): RemoteAuth => new RemoteAuth({ store, clientId: 'secrets', dataPath });
 

@@ -10,7 +10,7 @@ import { recordUnhandledRejections } from '../helpers/client';
 import { promises as fsp, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { createMongoStore, createPostgresStore, ErrorCode, FileStore, StoreError, type Logger } from '../../src/index';
+import { MongoStore, PostgresStore, ErrorCode, FileStore, StoreError, type Logger } from '../../src/index';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { freePort } from '../helpers/ports';
 import { killAll } from '../helpers/processes';
@@ -252,7 +252,7 @@ describe('a store that cannot be reached at start', () => {
   });
 
   test('PostgresStore pointing at a closed port: STORE_UNREACHABLE, no QR', async () => {
-    const store = createPostgresStore({
+    const store = new PostgresStore({
       connectionString: `postgresql://postgres@127.0.0.1:${await freePort()}/postgres`,
       poolConfig: { connectionTimeoutMillis: 2000 },
     });
@@ -265,7 +265,7 @@ describe('a store that cannot be reached at start', () => {
 
   test('MongoStore pointing at a closed port: STORE_UNREACHABLE, no QR', async () => {
     const client = new MongoClient(`mongodb://127.0.0.1:${await freePort()}`, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
-    const store = createMongoStore({ client, dbName: 'waweb_unreachable' });
+    const store = new MongoStore({ client, dbName: 'waweb_unreachable' });
     try {
       await expectUnreachable(store);
     } finally {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { createMongoStore, createPostgresStore, FileStore, RemoteAuth, type SessionStore } from '../../src/index';
+import { MongoStore, PostgresStore, FileStore, RemoteAuth, type SessionStore } from '../../src/index';
 import { killSessionClis, sessionCli } from '../helpers/cli';
 import { ClientHarness } from '../helpers/client';
 import { startMongo, type MongoServer } from '../helpers/mongo';
@@ -66,8 +66,8 @@ test('whatsapp-web.js LocalAuth folder → MongoDB → PostgreSQL → file store
   const { MongoClient } = await import('mongodb');
   const client = new MongoClient(mongo.uri);
   await client.connect();
-  const mongoStore = createMongoStore({ client, dbName: mongo.dbName });
-  const pgStore = createPostgresStore({ connectionString: pg.connectionString });
+  const mongoStore = new MongoStore({ client, dbName: mongo.dbName });
+  const pgStore = new PostgresStore({ connectionString: pg.connectionString });
   const fileStore = new FileStore({ directory: join(env.work.path, 'file-store') });
   try {
     const [device] = phone.devices();

@@ -4,7 +4,7 @@
  * interval. The client stays ready, reports typed store errors, backs off, and saves again once
  * the server is back: no unhandled rejection, no generation lost, no QR.
  */
-import { createMongoStore, createPostgresStore, ErrorCode, StoreError, type SessionStore } from '../../src/index';
+import { MongoStore, PostgresStore, ErrorCode, StoreError, type SessionStore } from '../../src/index';
 import { recordUnhandledRejections } from '../helpers/client';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
@@ -87,7 +87,7 @@ async function survives(
 (externalPostgres ? test.skip : test)(
   'PostgreSQL stopped for 30 s: the client stays ready, backs off, and saves again when it returns',
   async () => {
-    const store = createPostgresStore({ connectionString: pg.connectionString, connectTimeoutMs: 2_000 });
+    const store = new PostgresStore({ connectionString: pg.connectionString, connectTimeoutMs: 2_000 });
     try {
       const report = await survives(store, '15553007001', { begin: () => pg.pause!(), end: () => pg.resume!() }, [
         ErrorCode.STORE_UNREACHABLE,
@@ -105,7 +105,7 @@ async function survives(
 (externalMongo ? test.skip : test)(
   'the MongoDB server hanging for 30 s: storeTimeoutMs ends each call, and saving resumes when it answers again',
   async () => {
-    const store = createMongoStore({ url: mongo.uri, dbName: mongo.dbName, connectTimeoutMs: 2_000 });
+    const store = new MongoStore({ url: mongo.uri, dbName: mongo.dbName, connectTimeoutMs: 2_000 });
     try {
       const report = await survives(store, '15553007002', { begin: () => mongo.freeze!(), end: () => mongo.thaw!() }, [
         ErrorCode.TIMEOUT,

@@ -8,7 +8,7 @@
  */
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPostgresStore, FileStore, StoreError, type SessionStore } from '../../src/index';
+import { PostgresStore, FileStore, StoreError, type SessionStore } from '../../src/index';
 import { LocalAuth, RemoteAuth } from '../../src/wwebjs';
 import { freePort } from '../helpers/ports';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
@@ -127,7 +127,7 @@ test('a rejected session: auth_failure with a reason, then a QR; the backups sta
 test('an unreachable store rejects initialize() with a typed error, and no QR is shown', async () => {
   const s = setup('15556100004', 'unreachable');
   const port = await freePort();
-  const store = createPostgresStore({ connectionString: `postgresql://postgres@127.0.0.1:${port}/none`, connectTimeoutMs: 1000 });
+  const store = new PostgresStore({ connectionString: `postgresql://postgres@127.0.0.1:${port}/none`, connectTimeoutMs: 1000 });
   try {
     const t = env.harness.start(s.remote({ store }));
     const err = await t.next('ready', 30_000).catch((e: unknown) => e);

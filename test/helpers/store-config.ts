@@ -3,7 +3,7 @@
  * child process (test/helpers/remote-child.ts) and open the same backend itself
  * to look at what the child saved.
  */
-import { createMongoStore, createPostgresStore, FileStore, type SessionStore } from '../../src/index';
+import { MongoStore, PostgresStore, FileStore, type SessionStore } from '../../src/index';
 
 export type ChildStoreConfig =
   | { kind: 'file'; directory: string }
@@ -30,7 +30,7 @@ export async function openSessionStore(config: Exclude<ChildStoreConfig, { kind:
       const { MongoClient } = require('mongodb') as typeof import('mongodb');
       const client = new MongoClient(config.uri, { serverSelectionTimeoutMS: 5_000 });
       await client.connect();
-      const store = createMongoStore({ client, dbName: config.dbName });
+      const store = new MongoStore({ client, dbName: config.dbName });
       return {
         store,
         close: async () => {
@@ -40,7 +40,7 @@ export async function openSessionStore(config: Exclude<ChildStoreConfig, { kind:
       };
     }
     case 'postgres': {
-      const store = createPostgresStore({ connectionString: config.connectionString, ...(config.table ? { table: config.table } : {}) });
+      const store = new PostgresStore({ connectionString: config.connectionString, ...(config.table ? { table: config.table } : {}) });
       return { store, close: () => store.close() };
     }
   }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { extractSessionArchive, readArchiveManifest } from '../../src/archive';
 import { ArchiveError, ErrorCode, InvalidOptionError } from '../../src/errors';
-import { assertSessionId, createPostgresStore, FileStore, LegacySessionAuth, LocalAuth, RemoteAuth } from '../../src/index';
+import { assertSessionId, PostgresStore, FileStore, LegacySessionAuth, LocalAuth, RemoteAuth } from '../../src/index';
 import { seedScript } from '../../src/web/web-page';
 import { makeZip, type ZipItem } from '../helpers/zip';
 import { tempDir, type TempDir } from '../helpers/tmp';
@@ -150,7 +150,7 @@ describe('identifiers and store options', () => {
 
   test('a PostgreSQL table name carrying SQL → INVALID_OPTION before any connection', () => {
     for (const table of ['sessions; DROP TABLE users', 'a"b', 'x.y.z', 'sessions--', '']) {
-      expect(() => createPostgresStore({ connectionString: 'postgresql://u:pw@127.0.0.1:1/db', table })).toThrow(InvalidOptionError);
+      expect(() => new PostgresStore({ connectionString: 'postgresql://u:pw@127.0.0.1:1/db', table })).toThrow(InvalidOptionError);
     }
   });
 });
