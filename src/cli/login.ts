@@ -1,13 +1,16 @@
 import { Client, LocalAuth } from '../index';
-import { LocalSimulator, phoneOption } from './simulated';
+import { openSimulator, phoneOption } from './simulated';
 import { intOption, parse, stepLogger, terminalQr, untilSignal } from './util';
 
-const USAGE = `usage: waweb login --client-id ID [--data-path DIR] [--qr-max-retries N] [--simulator [--phone NUMBER]]
+const USAGE = `usage: waweb login --client-id ID [--data-path DIR] [--qr-max-retries N]
+                   [--simulator | --simulator-url URL] [--phone NUMBER]
 
 Logs in a LocalAuth session (<data-path>/session-<ID>) and exits once it is
 ready. Shows the QR in the terminal; scan it with WhatsApp on your phone.
 --simulator starts a local simulator instead of the real WhatsApp Web, and its
-phone scans the QR after a moment, so this works offline.`;
+phone scans the QR after a moment, so this works offline; --simulator-url does
+the same with a simulator already running ('waweb simulator' prints its phone
+API URL; WAWEB_SIMULATOR_TOKEN when it requires one).`;
 
 export async function runLogin(argv: string[]): Promise<number> {
   const { values } = parse(
@@ -17,6 +20,7 @@ export async function runLogin(argv: string[]): Promise<number> {
       'data-path': { type: 'string' },
       'qr-max-retries': { type: 'string' },
       simulator: { type: 'boolean' },
+      'simulator-url': { type: 'string' },
       phone: { type: 'string' },
     },
     USAGE,
@@ -32,7 +36,7 @@ export async function runLogin(argv: string[]): Promise<number> {
   });
   const qrMaxRetries = intOption(values['qr-max-retries'], 'qr-max-retries', 0, 100) ?? 0;
   const phone = phoneOption(values.phone);
-  const sim = values.simulator ? await LocalSimulator.start(log) : undefined;
+  const sim = await openSimulator(values, log);
   const client = new Client({ authStrategy, qrMaxRetries, ...(sim ? { puppeteer: { args: sim.chromiumArgs() } } : {}) });
   try {
     log(`session folder: ${authStrategy.userDataDir}`);

@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { InvalidOptionError } from '../index';
 import { SessionManager, type LeaseBackend, type SessionManagerOptions } from '../manager/index';
 import { startDashboard, type Dashboard } from '../serve/index';
-import { DEFAULT_PHONE, LocalSimulator, phoneNumbers, phoneOption } from './simulated';
+import { DEFAULT_PHONE, openSimulator, phoneNumbers, phoneOption, type SimulatorLink } from './simulated';
 import { openLeasesUrl, openStoreUrl, type OpenedStore } from './store-url';
 import { intOption, parse, stepLogger, untilSignal } from './util';
 
 const TOKEN_ENV = 'WAWEB_DASHBOARD_TOKEN';
 
 const USAGE = `usage: waweb serve --store URL --sessions ID[,ID...] [--leases] [--data-path DIR]
-                   [--host ADDR] [--port N] [--chromium-arg ARG]... [--simulator [--phone NUMBER]]
+                   [--host ADDR] [--port N] [--chromium-arg ARG]...
+                   [--simulator | --simulator-url URL] [--phone NUMBER]
 
 Runs a SessionManager over the store and serves its dashboard: the sessions
 live (with their QR codes), pairing by code, restart and logout, a JSON API
@@ -29,6 +30,9 @@ live (with their QR codes), pairing by code, restart and logout, a JSON API
   --simulator         start a local simulator instead of the real WhatsApp Web;
                       its phones scan the QR codes (the first session's phone is
                       --phone, default ${DEFAULT_PHONE}, the next ones count up)
+  --simulator-url URL the same with a simulator already running: its phone API
+                      as 'waweb simulator' prints it (http://127.0.0.1:PORT;
+                      WAWEB_SIMULATOR_TOKEN when it requires one)
 
 Every request needs the token: ${TOKEN_ENV} if set (16 characters or
 more), else a random one printed once with the address. Open
@@ -54,6 +58,7 @@ export async function runServe(argv: string[]): Promise<number> {
       port: { type: 'string' },
       'chromium-arg': { type: 'string', multiple: true },
       simulator: { type: 'boolean' },
+      'simulator-url': { type: 'string' },
       phone: { type: 'string' },
     },
     USAGE,
@@ -78,9 +83,9 @@ export async function runServe(argv: string[]): Promise<number> {
   let leases: LeaseBackend | undefined;
   let manager: SessionManager | undefined;
   let dashboard: Dashboard | undefined;
-  let sim: LocalSimulator | undefined;
+  let sim: SimulatorLink | undefined;
   try {
-    sim = values.simulator ? await LocalSimulator.start(log) : undefined;
+    sim = await openSimulator(values, log);
     const chromiumArgs = [...(sim?.chromiumArgs() ?? []), ...extraArgs];
     leases = values.leases ? openLeasesUrl(values.store) : undefined;
     const options: SessionManagerOptions = { store: opened.store, sessions };

@@ -1,4 +1,5 @@
 import { WhatsAppSimulator } from '../simulator/index';
+import { SIMULATOR_TOKEN_ENV } from './simulated';
 import { intOption, parse, untilSignal } from './util';
 
 const USAGE = `usage: waweb simulator [--host ADDR] [--port N] [--admin-port N] [--state-file FILE] [--ref-interval-ms N] [--ref-rotations N]
@@ -36,7 +37,7 @@ export async function runSimulator(argv: string[]): Promise<number> {
   if (refRotations !== undefined) options.refRotations = refRotations;
   if (typeof values['state-file'] === 'string') options.stateFile = values['state-file'];
   if (typeof values.host === 'string') options.host = values.host;
-  const token = process.env['WAWEB_SIMULATOR_TOKEN'];
+  const token = process.env[SIMULATOR_TOKEN_ENV];
   if (token) options.adminToken = token;
 
   const sim = await WhatsAppSimulator.start(options);

@@ -13,6 +13,7 @@ import type { SessionOverlap } from './types';
 
 /** The simulator's operations this API exposes (`WhatsAppSimulator` has them all). */
 export interface AdminTarget {
+  chromiumArgs(): string[];
   phone(number: string): SimulatedPhone;
   registerNumber(number: string): Promise<void>;
   unregisterNumber(number: string): Promise<void>;
@@ -32,6 +33,7 @@ type Handler = (sim: AdminTarget, params: string[], body: Record<string, unknown
 
 const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
   ['GET', /^\/health$/, () => ({ ok: true })],
+  ['GET', /^\/chromium-args$/, (sim) => ({ args: sim.chromiumArgs() })],
   ['GET', /^\/qr$/, (sim) => ({ qr: sim.pendingQrCodes() })],
   ['GET', /^\/overlaps$/, (sim) => ({ overlaps: sim.overlaps() })],
   ['GET', /^\/phones\/([^/]+)\/devices$/, (sim, [n]) => ({ devices: sim.phone(n ?? '').devices() })],

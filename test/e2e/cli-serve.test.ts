@@ -111,3 +111,34 @@ test('--simulator starts a simulator of its own whose phone scans the QR; SIGTER
   }
   expect(await served.exited).toBe(0);
 }, 120_000);
+
+test('--simulator-url reaches a running simulator: its flags and its phone API; the simulator outlives serve', async () => {
+  const args = ['--store', `file:${join(work.path, 'store-url')}`, '--sessions', 'su1', '--port', '0'];
+  args.push('--simulator-url', sim.adminUrl as string, '--phone', '15550400088', '--data-path', join(work.path, 'profiles-url'));
+  const served = await serve(args);
+  try {
+    await served.until((v) => v.sessions.some((s) => s.id === 'su1' && s.state === 'ready'));
+    expect(served.output()).toContain('simulated phone 15550400088 scanned the QR');
+    expect(sim.phone('15550400088').devices()).toHaveLength(1);
+  } finally {
+    served.kill();
+  }
+  expect(await served.exited).toBe(0);
+  expect((await fetch(`${sim.adminUrl as string}/health`)).status).toBe(200);
+}, 120_000);
+
+test('--simulator-url refuses an address where no simulator answers, before any browser starts', async () => {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--store', `file:${join(work.path, 'store-none')}`, '--sessions', 'sn1', '--simulator-url', 'http://127.0.0.1:9'],
+    {
+      stdio: 'pipe',
+    },
+  );
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
+  expect(code).not.toBe(0);
+  expect(output).toContain('no simulator answers at http://127.0.0.1:9/');
+}, 30_000);

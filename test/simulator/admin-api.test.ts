@@ -50,6 +50,13 @@ test('GET /health answers ok as JSON', async () => {
   expect(res.json).toEqual({ ok: true });
 });
 
+test('GET /chromium-args gives the flags that lead a Chromium to this simulator', async () => {
+  const res = await api('GET', '/chromium-args');
+  expect(res.status).toBe(200);
+  expect(res.json).toEqual({ args: sim.chromiumArgs() });
+  expect(res.json.args.some((a: string) => a.startsWith('--host-resolver-rules=MAP web.whatsapp.com '))).toBe(true);
+});
+
 test('a page QR is listed, scanning it links the device, messages flow both ways, DELETE unlinks', async () => {
   const number = '15550001001';
   const page = await pages.launch(sim);
