@@ -65,13 +65,14 @@ export class ClientRun {
   #closing: Promise<void> | undefined;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly client: RunClient,
-    launched: LaunchedBrowser,
-    abort: AbortController,
-    private readonly emit: EmitClientEvent,
-    private readonly stopClient: StopClient,
-  ) {
+  readonly #client: RunClient;
+  readonly #emit: EmitClientEvent;
+  readonly #stopClient: StopClient;
+
+  constructor(client: RunClient, launched: LaunchedBrowser, abort: AbortController, emit: EmitClientEvent, stopClient: StopClient) {
+    this.#client = client;
+    this.#emit = emit;
+    this.#stopClient = stopClient;
     this.browser = launched.browser;
     this.#pid = launched.pid;
     this.#owned = launched.owned;
@@ -86,7 +87,7 @@ export class ClientRun {
    */
   async open(page: Page, attach: AttachOptions): Promise<void> {
     try {
-      await this.client.authStrategy.afterBrowserInitialized();
+      await this.#client.authStrategy.afterBrowserInitialized();
       const web = await WebPage.attach(page, attach);
       this.web = web;
       web.on('report', (report) => this.#enqueue(() => this.#handle(report)));
@@ -96,7 +97,7 @@ export class ClientRun {
         if (frame !== page.mainFrame() || !web.booted) return;
         if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#enqueue(() => this.#stop('NAVIGATION'));
       });
-      const timeout = this.client.options.authTimeoutMs ?? 60_000;
+      const timeout = this.#client.options.authTimeoutMs ?? 60_000;
       const boot = web
         .nextReport(['booted', 'startFailed'], { signal: this.abort.signal, timeout, timeoutOption: 'authTimeoutMs' })
         .then((report) => {
@@ -133,14 +134,14 @@ export class ClientRun {
     if (!web) throw new PageError('no page to pair');
     this.#stopRenewing();
     const code = await web.pairingCode(phone, notify);
-    this.emit('code', code);
+    this.#emit('code', code);
     this.#codeTimer = setInterval(() => {
       this.#enqueue(async () => {
         if (sessionState((await web.state()) ?? '').kind !== 'unpaired') {
           this.#stopRenewing();
           return;
         }
-        this.emit('code', await web.pairingCode(phone, notify));
+        this.#emit('code', await web.pairingCode(phone, notify));
       });
     }, intervalMs);
     return code;
@@ -156,13 +157,13 @@ export class ClientRun {
     this.abort.abort();
     if (this.#takeoverTimer !== undefined) clearTimeout(this.#takeoverTimer);
     this.#stopRenewing();
-    const strategy = this.client.authStrategy;
+    const strategy = this.#client.authStrategy;
     const alive = this.browser.connected;
     if (alive) {
       try {
         await strategy.beforeBrowserClose();
       } catch (err) {
-        this.emit('error', asError(err));
+        this.#emit('error', asError(err));
       }
     }
     let clean = false;
@@ -187,13 +188,13 @@ export class ClientRun {
         await task();
       })
       .catch((err: unknown) => {
-        this.emit('error', asError(err));
+        this.#emit('error', asError(err));
       });
   }
 
   /** The page's reports, one kind at a time. */
   async #handle(report: PageEvent): Promise<void> {
-    const client = this.client;
+    const client = this.#client;
     switch (report.type) {
       case 'booted':
         // A navigation (e.g. after a logout) boots the app again; only the first boot knows the stored session.
@@ -208,34 +209,34 @@ export class ClientRun {
       case 'synced':
         return this.#onSynced();
       case 'loading':
-        return this.emit('loading_screen', report.percent, 'WhatsApp');
+        return this.#emit('loading_screen', report.percent, 'WhatsApp');
       case 'logout':
         if (this.#explicitLogout) return;
         // Logged out from the phone (or the app): the stored session is dead.
         this.#loggedOut = true;
-        return this.stopClient(this, 'LOGOUT');
+        return this.#stopClient(this, 'LOGOUT');
       case 'message': {
         const message = new Message(client, report.message);
-        this.emit('message_create', message);
-        if (!message.fromMe) this.emit('message', message);
+        this.#emit('message_create', message);
+        if (!message.fromMe) this.#emit('message', message);
         return;
       }
       case 'ciphertext':
-        return this.emit('message_ciphertext', new Message(client, report.message));
+        return this.#emit('message_ciphertext', new Message(client, report.message));
       case 'ack':
-        return this.emit('message_ack', new Message(client, report.message), report.ack);
+        return this.#emit('message_ack', new Message(client, report.message), report.ack);
       case 'mediaUploaded':
-        return this.emit('media_uploaded', new Message(client, report.message));
+        return this.#emit('media_uploaded', new Message(client, report.message));
       case 'revoked':
-        return this.emit('message_revoke_everyone', new Message(client, report.message));
+        return this.#emit('message_revoke_everyone', new Message(client, report.message));
       case 'edited':
-        return this.emit('message_edit', new Message(client, report.message), report.body, report.previous);
+        return this.#emit('message_edit', new Message(client, report.message), report.body, report.previous);
       case 'reaction':
-        return this.emit('message_reaction', new Reaction(report.reaction));
+        return this.#emit('message_reaction', new Reaction(report.reaction));
       case 'group':
-        return this.emit(GROUP_EVENTS[report.kind], new GroupNotification(client, report.notification));
+        return this.#emit(GROUP_EVENTS[report.kind], new GroupNotification(client, report.notification));
       case 'error':
-        return this.emit('error', new PageError(report.message));
+        return this.#emit('error', new PageError(report.message));
       case 'startFailed':
         // open() fails the start with it.
         return;
@@ -243,8 +244,8 @@ export class ClientRun {
   }
 
   async #onState(state: string): Promise<void> {
-    this.emit('change_state', state);
-    const options = this.client.options;
+    this.#emit('change_state', state);
+    const options = this.#client.options;
     const meaning = sessionState(state);
     switch (meaning.kind) {
       case 'unpaired':
@@ -281,10 +282,10 @@ export class ClientRun {
   async #onQr(qr: string): Promise<void> {
     if (await this.#rejectedSessionStops()) return;
     // Pairing by phone number: codes, not QRs.
-    if (this.client.options.pairWithPhoneNumber) return this.#startPairing();
+    if (this.#client.options.pairWithPhoneNumber) return this.#startPairing();
     if (!this.#qrRetriesLeft()) return this.#stop('MAX_QR_RETRIES');
     this.#qrCount++;
-    this.emit('qr', qr);
+    this.#emit('qr', qr);
   }
 
   async #onSynced(): Promise<void> {
@@ -292,10 +293,10 @@ export class ClientRun {
     if (!(await this.#authenticated())) return;
     const info = await this.web.info();
     if (!info.wid) throw new PageError('the app reported sync but has no account id');
-    this.client.info = { wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' };
+    this.#client.info = { wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' };
     this.ready = true;
-    this.emit('ready');
-    await this.client.authStrategy.afterAuthReady();
+    this.#emit('ready');
+    await this.#client.authStrategy.afterAuthReady();
   }
 
   /**
@@ -308,19 +309,19 @@ export class ClientRun {
     this.authenticated = true;
     let payload: unknown;
     try {
-      payload = await this.client.authStrategy.getAuthEventPayload();
+      payload = await this.#client.authStrategy.getAuthEventPayload();
     } catch (err) {
       if (!(err instanceof AuthFailureError)) throw err;
-      this.emit('auth_failure', err);
+      this.#emit('auth_failure', err);
       await this.#stop('AUTH_FAILURE');
       return false;
     }
-    this.emit('authenticated', payload);
+    this.#emit('authenticated', payload);
     return true;
   }
 
   #qrRetriesLeft(): boolean {
-    const max = this.client.options.qrMaxRetries ?? 0;
+    const max = this.#client.options.qrMaxRetries ?? 0;
     return max <= 0 || this.#qrCount < max + 1;
   }
 
@@ -333,17 +334,17 @@ export class ClientRun {
     if (!this.#hadSession || this.#authFailureEmitted) return false;
     this.#authFailureEmitted = true;
     this.#hadSession = false;
-    const strategy = this.client.authStrategy;
+    const strategy = this.#client.authStrategy;
     await strategy.onAuthFailure();
-    this.emit('auth_failure', strategy.rejection());
-    if ((strategy.restartOnAuthFail ?? this.client.options.restartOnAuthFail) !== false) return false;
+    this.#emit('auth_failure', strategy.rejection());
+    if ((strategy.restartOnAuthFail ?? this.#client.options.restartOnAuthFail) !== false) return false;
     await this.#stop('AUTH_FAILURE');
     return true;
   }
 
   /** `pairWithPhoneNumber`: the first code of this run (renewals follow on their own). */
   async #startPairing(): Promise<void> {
-    const pairing = this.client.options.pairWithPhoneNumber;
+    const pairing = this.#client.options.pairWithPhoneNumber;
     if (!pairing || this.#codeRequested || this.authenticated) return;
     this.#codeRequested = true;
     const notify = pairing.showNotification !== false;
@@ -358,7 +359,7 @@ export class ClientRun {
   /** The client stops on its own, with `reason` as the `disconnected` reason. */
   #stop(reason: DisconnectReason): Promise<void> {
     this.#stopReason ??= reason;
-    return this.stopClient(this, reason);
+    return this.#stopClient(this, reason);
   }
 
   #onBrowserGone(): void {
