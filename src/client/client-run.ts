@@ -374,6 +374,6 @@ export class ClientRun {
 }
 
 /** waweb's errors pass through; anything else becomes a `PageError` (`PAGE_FAILED`) with the original as `cause`. */
-export function asError(err: unknown): WawebError {
+function asError(err: unknown): WawebError {
   return err instanceof WawebError ? err : new PageError(`unexpected failure: ${errorMessage(err)}`, { cause: err });
 }
