@@ -6,13 +6,13 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import type { AuthStrategy } from '../auth/strategy';
-import { closeBrowser, type LaunchedBrowser } from '../browser/launch';
-import { AuthFailureError, PageError, WawebError, errorMessage } from '../errors';
+import type { LaunchedBrowser } from '../browser/launch';
+import { AuthFailureError, InvalidOptionError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
 import { firstSettled } from '../util/deadline';
 import type { PageEvent } from '../web/bridge';
 import { sessionState } from '../web/states';
 import { WebPage, WHATSAPP_WEB_URL, type AttachOptions } from '../web/web-page';
-import { closedWhileStarting } from './launch';
+import { closedWhileStarting, releaseBrowser } from './launch';
 import type { ClientEvents } from './events';
 import { GroupNotification } from './model/group-notification';
 import { Message } from './model/message';
@@ -37,17 +37,14 @@ export type StopClient = (run: ClientRun, reason: DisconnectReason) => Promise<v
 const GROUP_EVENTS = { join: 'group_join', leave: 'group_leave', admin: 'group_admin_changed', update: 'group_update' } as const;
 
 export class ClientRun {
-  readonly browser: Browser;
-  readonly #pid: number | undefined;
-  readonly #owned: boolean;
-  /** The page adapter, once attached. */
-  web: WebPage | undefined;
+  readonly #launched: LaunchedBrowser;
+  #web: WebPage | undefined;
   /** Ends this run's waits (the boot, a strategy's) when the client closes or the browser goes. */
-  readonly abort: AbortController;
+  readonly #abort: AbortController;
   /** The first boot found a stored session. */
   #hadSession = false;
-  authenticated = false;
-  ready = false;
+  #authenticated = false;
+  #ready = false;
   #qrCount = 0;
   #authFailureEmitted = false;
   #explicitLogout = false;
@@ -73,11 +70,28 @@ export class ClientRun {
     this.#client = client;
     this.#emit = emit;
     this.#stopClient = stopClient;
-    this.browser = launched.browser;
-    this.#pid = launched.pid;
-    this.#owned = launched.owned;
-    this.abort = abort;
+    this.#launched = launched;
+    this.#abort = abort;
     launched.browser.once('disconnected', () => this.#onBrowserGone());
+  }
+
+  get browser(): Browser {
+    return this.#launched.browser;
+  }
+
+  /** The page adapter, once attached. */
+  get web(): WebPage | undefined {
+    return this.#web;
+  }
+
+  /** `authenticated` was emitted in this run. */
+  get authenticated(): boolean {
+    return this.#authenticated;
+  }
+
+  /** `ready` was emitted in this run. */
+  get ready(): boolean {
+    return this.#ready;
   }
 
   /**
@@ -89,7 +103,7 @@ export class ClientRun {
     try {
       await this.#client.authStrategy.afterBrowserInitialized();
       const web = await WebPage.attach(page, attach);
-      this.web = web;
+      this.#web = web;
       web.on('report', (report) => this.#enqueue(() => this.#handle(report)));
       // A crashed tab leaves the browser up but the session unusable.
       page.once('error', () => this.#enqueue(() => this.#stop('PAGE_CRASHED')));
@@ -99,21 +113,23 @@ export class ClientRun {
       });
       const timeout = this.#client.options.authTimeoutMs ?? 60_000;
       const boot = web
-        .nextReport(['booted', 'startFailed'], { signal: this.abort.signal, timeout, timeoutOption: 'authTimeoutMs' })
+        .nextReport(['booted', 'startFailed'], { signal: this.#abort.signal, timeout, timeoutOption: 'authTimeoutMs' })
         .then((report) => {
           if (report.type === 'startFailed') throw new PageError(report.message);
         });
       const opened = web.open(WHATSAPP_WEB_URL, 0);
       await firstSettled([opened.then(() => boot), boot]);
     } catch (err) {
-      if (this.abort.signal.aborted) throw closedWhileStarting(err);
+      if (this.#abort.signal.aborted) throw closedWhileStarting(err);
       throw err;
     }
     this.#opened = true;
   }
 
   /** Logs out through the page; the client closes after. Throws (still logged in) when the app refused. */
-  async logout(web: WebPage): Promise<void> {
+  async logout(): Promise<void> {
+    const web = this.#web;
+    if (!web) throw new NotReadyError('logout() needs a started client');
     this.#explicitLogout = true;
     try {
       await web.logout();
@@ -130,8 +146,8 @@ export class ClientRun {
    * until the page no longer waits for a login (a later request replaces the renewal).
    */
   async requestCode(phone: string, notify: boolean, intervalMs: number): Promise<string> {
-    const web = this.web;
-    if (!web) throw new PageError('no page to pair');
+    const web = this.#web;
+    if (!web) throw new InvalidOptionError('no page to pair');
     this.#stopRenewing();
     const code = await web.pairingCode(phone, notify);
     this.#emit('code', code);
@@ -154,7 +170,7 @@ export class ClientRun {
   }
 
   async #close(): Promise<void> {
-    this.abort.abort();
+    this.#abort.abort();
     if (this.#takeoverTimer !== undefined) clearTimeout(this.#takeoverTimer);
     this.#stopRenewing();
     const strategy = this.#client.authStrategy;
@@ -166,14 +182,7 @@ export class ClientRun {
         this.#emit('error', asError(err));
       }
     }
-    let clean = false;
-    if (this.#owned) {
-      clean = alive && (await closeBrowser(this.browser, this.#pid)) === 'closed';
-    } else {
-      // A browser waweb connected to stays up: close only the tab waweb opened.
-      await this.web?.page.close().catch(() => undefined);
-      await this.browser.disconnect().catch(() => undefined);
-    }
+    const clean = await releaseBrowser(this.#launched, alive, this.#web?.page);
     await strategy.afterBrowserClosed({
       clean,
       loggedOut: this.#loggedOut,
@@ -198,7 +207,7 @@ export class ClientRun {
     switch (report.type) {
       case 'booted':
         // A navigation (e.g. after a logout) boots the app again; only the first boot knows the stored session.
-        if (!this.authenticated && !this.#authFailureEmitted) this.#hadSession = report.hadSession;
+        if (!this.#authenticated && !this.#authFailureEmitted) this.#hadSession = report.hadSession;
         // The app may have settled before the adapter hooked in: handle that state as if it had just changed.
         if (sessionState(report.state).kind !== 'waiting') await this.#onState(report.state);
         return;
@@ -252,12 +261,12 @@ export class ClientRun {
         if (await this.#rejectedSessionStops()) return;
         if (options.pairWithPhoneNumber) return this.#startPairing();
         if (meaning.idle) {
-          if (this.#qrRetriesLeft()) await this.web?.refreshQr();
+          if (this.#qrRetriesLeft()) await this.#web?.refreshQr();
           else await this.#stop('MAX_QR_RETRIES');
         }
         return;
       case 'connected':
-        await this.#authenticated();
+        await this.#authenticate();
         return;
       case 'conflict':
         if (options.takeoverOnConflict) {
@@ -265,7 +274,7 @@ export class ClientRun {
           this.#takeoverTimer = setTimeout(() => {
             this.#takeoverTimer = undefined;
             this.#enqueue(async () => {
-              await this.web?.takeover();
+              await this.#web?.takeover();
             });
           }, options.takeoverTimeoutMs ?? 0);
           return;
@@ -289,12 +298,12 @@ export class ClientRun {
   }
 
   async #onSynced(): Promise<void> {
-    if (this.ready || !this.web) return;
-    if (!(await this.#authenticated())) return;
-    const info = await this.web.info();
+    if (this.#ready || !this.#web) return;
+    if (!(await this.#authenticate())) return;
+    const info = await this.#web.info();
     if (!info.wid) throw new PageError('the app reported sync but has no account id');
     this.#client.info = { wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' };
-    this.ready = true;
+    this.#ready = true;
     this.#emit('ready');
     await this.#client.authStrategy.afterAuthReady();
   }
@@ -304,9 +313,9 @@ export class ClientRun {
    * login (LegacySessionAuth on a multi-device account) throws an `AuthFailureError`: `auth_failure`,
    * and the client stops. False when it stopped.
    */
-  async #authenticated(): Promise<boolean> {
-    if (this.authenticated) return true;
-    this.authenticated = true;
+  async #authenticate(): Promise<boolean> {
+    if (this.#authenticated) return true;
+    this.#authenticated = true;
     let payload: unknown;
     try {
       payload = await this.#client.authStrategy.getAuthEventPayload();
@@ -345,7 +354,7 @@ export class ClientRun {
   /** `pairWithPhoneNumber`: the first code of this run (renewals follow on their own). */
   async #startPairing(): Promise<void> {
     const pairing = this.#client.options.pairWithPhoneNumber;
-    if (!pairing || this.#codeRequested || this.authenticated) return;
+    if (!pairing || this.#codeRequested || this.#authenticated) return;
     this.#codeRequested = true;
     const notify = pairing.showNotification !== false;
     await this.requestCode(phoneDigits(pairing.phoneNumber), notify, pairing.intervalMs ?? DEFAULT_CODE_INTERVAL_MS);
@@ -366,7 +375,7 @@ export class ClientRun {
     if (this.#closing) return;
     // During the start: end its waits (the start fails and cleans up).
     if (!this.#opened) {
-      this.abort.abort();
+      this.#abort.abort();
       return;
     }
     this.#enqueue(() => this.#stop('BROWSER_CLOSED'));

@@ -129,7 +129,7 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
     const run = this.#run;
     if (this.#phase === 'closed' || this.#phase === 'idle') return;
     if (!run?.web || this.#phase !== 'running') throw new NotReadyError('logout() needs a started client');
-    await run.logout(run.web);
+    await run.logout();
     await this.#teardown();
     await this.authStrategy.logout();
   }

@@ -1,12 +1,13 @@
 /**
- * The first steps of a start, before there is a run: check that a browser can be had for the
- * strategy, let the strategy prepare its profile, launch (or connect to) Chromium.
+ * A run's browser: before there is a run, check that a browser can be had for the strategy, let the
+ * strategy prepare its profile and launch (or connect to) Chromium; when the run ends, give it back.
  */
 import type { AuthStrategy, BrowserPlan } from '../auth/strategy';
 import { findChromium } from '../browser/executable';
 import { closeBrowser, launchBrowser, type LaunchedBrowser } from '../browser/launch';
 import { ClientClosedError, InvalidOptionError } from '../errors';
 import type { Logger } from '../util/logger';
+import type { Page } from 'puppeteer-core';
 import type { AttachOptions } from '../web/web-page';
 import type { ClientOptions } from './options';
 
@@ -71,4 +72,15 @@ export async function launchFor(options: ClientOptions, strategy: AuthStrategy, 
     ...(plan.initScripts ? { initScripts: plan.initScripts } : {}),
   };
   return { launched, attach };
+}
+
+/**
+ * Closes a browser waweb launched; of one it connected to, which stays up, closes only `tab` (the
+ * page waweb opened, once attached) and disconnects. True when a launched browser closed cleanly.
+ */
+export async function releaseBrowser(launched: LaunchedBrowser, alive: boolean, tab: Page | undefined): Promise<boolean> {
+  if (launched.owned) return alive && (await closeBrowser(launched.browser, launched.pid)) === 'closed';
+  await tab?.close().catch(() => undefined);
+  await launched.browser.disconnect().catch(() => undefined);
+  return false;
 }
