@@ -11,16 +11,26 @@
  *   waweb/wwebjs     waweb's strategies and stores for whatsapp-web.js's own Client
  *   waweb/testing    the store conformance suite
  */
-export { Client, DEFAULT_USER_AGENT } from './client/client';
-export type { ClientOptions, ClientEvents, ClientInfo, DisconnectReason } from './client/types';
-export { GroupNotification, Message, Reaction } from './client/message';
-export type { MessageId } from './client/message';
-export { MessageMedia } from './client/media';
-export { Location } from './client/location';
-export type { MessageContent, MessageSendOptions } from './client/content';
+export { Client } from './client/client';
+export { DEFAULT_USER_AGENT } from './client/launch';
+export { Message } from './client/model/message';
+export { GroupNotification } from './client/model/group-notification';
+export { Reaction } from './client/model/reaction';
+export { MessageMedia } from './client/model/message-media';
+export { Location } from './client/model/location';
+export type { MessageContent } from './client/model/message-content';
+export type { MessageSendOptions } from './client/model/message-send-options';
 export type { PairWithPhoneNumber } from './client/pairing';
-export { Chat, Contact, GroupChat } from './client/chat';
-export type { FetchMessagesOptions, GroupParticipant, Wid } from './client/chat';
+export type { MessageId } from './client/model/message-id';
+export { Chat } from './client/model/chat';
+export { PrivateChat } from './client/model/private-chat';
+export { Contact } from './client/model/contact';
+export { GroupChat } from './client/model/group-chat';
+export type { FetchMessagesOptions } from './client/model/chat';
+export type { GroupParticipant } from './client/model/group-chat';
+export type { Wid } from './client/model/wid';
+export type { ClientOptions, ClientInfo, DisconnectReason } from './client/options';
+export type { ClientEvents } from './client/events';
 export { WAState } from './web/states';
 
 export { AuthStrategy } from './auth/strategy';

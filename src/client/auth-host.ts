@@ -3,7 +3,7 @@ import type { AuthHost } from '../auth/strategy';
 import type { WawebError } from '../errors';
 import { childLogger, type Logger } from '../util/logger';
 import type { WebPage } from '../web/web-page';
-import type { ClientEvents } from './types';
+import type { ClientEvents } from './events';
 
 export function authHost(
   log: Logger,

@@ -1,73 +1,69 @@
 /**
- * The waweb Client: a thin orchestrator that composes a browser (browser/),
- * the WhatsApp Web page adapter (web/) and an auth strategy (auth/), and turns
- * page reports into the events whatsapp-web.js users know.
+ * The waweb Client: a thin facade over one run at a time (client-run.ts: a browser, the WhatsApp Web
+ * page adapter, and the switch that turns the page's reports into events), composed with an auth
+ * strategy (auth/). It owns the lifecycle (initialize, destroy, logout) and the public methods.
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { NoAuth } from '../auth/no-auth';
-import type { AuthStrategy, BrowserPlan, SessionArchive } from '../auth/strategy';
-import { closeBrowser, launchBrowser } from '../browser/launch';
-import { ClientClosedError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
-import { firstSettled } from '../util/deadline';
-import { childLogger } from '../util/logger';
-import { type WaitForOptions } from '../util/typed-emitter';
-import { WebPage, WHATSAPP_WEB_URL } from '../web/web-page';
-import { ClientApi } from './api';
+import type { AuthStrategy, SessionArchive } from '../auth/strategy';
+import { NotReadyError, PageError } from '../errors';
+import { childLogger, silentLogger, type Logger } from '../util/logger';
+import { TypedEmitter, type WaitForOptions } from '../util/typed-emitter';
+import type { WebPage } from '../web/web-page';
 import { authHost } from './auth-host';
-import { PageReports } from './page-reports';
-import { DEFAULT_CODE_INTERVAL_MS, phoneDigits, requestCode, stopRenewing, validatePairing, type CodeHost } from './pairing';
-import { checkLaunchable, type Phase, type Run } from './run';
-import { validateOptions, type ClientEvents, type ClientInfo, type ClientOptions, type DisconnectReason } from './types';
+import { ClientRun, type RunClient } from './client-run';
+import type { ClientEvents } from './events';
+import { launchFor } from './launch';
+import { logClientEvent } from './lifecycle-log';
+import type { Chat } from './model/chat';
+import { chatFrom } from './model/chat-from';
+import { Contact } from './model/contact';
+import { Message } from './model/message';
+import type { MessageContent } from './model/message-content';
+import { MessageMedia } from './model/message-media';
+import type { MessageSendOptions } from './model/message-send-options';
+import { chatIdOf, toWid, type Wid } from './model/wid';
+import { validateOptions, type ClientInfo, type ClientOptions, type DisconnectReason } from './options';
+import { toOutgoing } from './outgoing';
+import { DEFAULT_CODE_INTERVAL_MS, phoneDigits, validatePairing } from './pairing';
 
-export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
 
-export class Client extends ClientApi {
+export class Client extends TypedEmitter<ClientEvents> implements RunClient {
   readonly options: Readonly<ClientOptions>;
   readonly authStrategy: AuthStrategy;
   /** Set when `ready` fires. */
   info: ClientInfo | undefined;
 
+  /** The `logger` option's records for this client (silent without one). */
+  readonly #log: Logger;
   #phase: Phase = 'idle';
-  #run: Run | undefined;
+  #run: ClientRun | undefined;
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  #queue: Promise<void> = Promise.resolve();
   #loggingOut: Promise<void> | undefined;
   /** Cancels the start in flight (destroy() during initialize()). */
   #startAbort: AbortController | undefined;
-  readonly #reports: PageReports;
-  readonly #codeHost: CodeHost = {
-    emitCode: (code) => this.emit('code', code),
-    enqueue: (run, handler) => this.#enqueue(run, handler),
-  };
 
   constructor(options: ClientOptions = {}) {
     super();
     validateOptions(options);
     this.options = { ...options };
     this.authStrategy = options.authStrategy ?? new NoAuth();
-    if (options.logger) this.log = childLogger(options.logger, { component: 'waweb', auth: this.authStrategy.name });
+    this.#log = options.logger ? childLogger(options.logger, { component: 'waweb', auth: this.authStrategy.name }) : silentLogger;
     this.authStrategy.setup(
       authHost(
-        this.log,
+        this.#log,
         () => this.#run?.web,
         (event, ...args) => this.emit(event, ...args),
       ),
     );
-    this.#reports = new PageReports({
-      options: this.options,
-      authStrategy: this.authStrategy,
-      emit: (event, ...args) => this.emit(event, ...args),
-      shutdown: (run, reason) => this.#shutdown(run, reason),
-      teardown: () => this.#teardown(),
-      enqueue: (run, handler) => this.#enqueue(run, handler),
-      setInfo: (info) => {
-        this.info = info;
-      },
-      message: (data) => this.toMessage(data),
-      notification: (data) => this.toNotification(data),
-      requestCode: (run, phone, notify, intervalMs) => requestCode(run, this.#codeHost, phone, notify, intervalMs),
-    });
+  }
+
+  /** Every event is also a log record (see lifecycle-log.ts). */
+  protected override emit<K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]): void {
+    logClientEvent(this.#log, event, args);
+    super.emit(event, ...args);
   }
 
   /**
@@ -133,15 +129,7 @@ export class Client extends ClientApi {
     const run = this.#run;
     if (this.#phase === 'closed' || this.#phase === 'idle') return;
     if (!run?.web || this.#phase !== 'running') throw new NotReadyError('logout() needs a started client');
-    run.explicitLogout = true;
-    try {
-      await run.web.logout();
-    } catch (err) {
-      // Still logged in: a logout from the phone later must be handled as usual.
-      run.explicitLogout = false;
-      throw err;
-    }
-    run.loggedOut = true;
+    await run.logout();
     await this.#teardown();
     await this.authStrategy.logout();
   }
@@ -185,10 +173,14 @@ export class Client extends ClientApi {
     if (!run?.web?.booted || this.#phase !== 'running' || run.authenticated) {
       throw new NotReadyError('requestPairingCode() needs a started client that waits for a login');
     }
-    return requestCode(run, this.#codeHost, phone, showNotification !== false, intervalMs);
+    return run.requestCode(phone, showNotification !== false, intervalMs);
   }
 
-  protected override readyPage(what: string): WebPage {
+  /**
+   * @internal The page of a ready client, which messages, chats and contacts act through (as
+   * whatsapp-web.js's act through `pupPage`); throws a `NotReadyError` naming `what` otherwise.
+   */
+  readyPage(what: string): WebPage {
     const run = this.#run;
     if (!run?.web || !run.ready || this.#phase !== 'running') throw new NotReadyError(`${what} needs a client that is ready`);
     return run.web;
@@ -199,153 +191,111 @@ export class Client extends ClientApi {
     return super.waitFor(event, { ...options, timeoutOption: 'waitFor timeout' });
   }
 
-  // ------------------------------------------------------------ start
+  // ------------------------------------------------------------ what bots call on a ready client
+
+  /**
+   * Sends a text, media (`MessageMedia`: with `caption`, as a document, a voice note or a sticker), a
+   * `Location`, or contact cards (a `Contact` or an array of them), with whatsapp-web.js's options.
+   */
+  async sendMessage(chatId: string, content: MessageContent, options: MessageSendOptions = {}): Promise<Message> {
+    const target = chatIdOf(chatId);
+    const outgoing = toOutgoing(content, options ?? {});
+    const web = this.readyPage('sendMessage()');
+    if (options?.sendSeen !== false) await web.sendSeen(target);
+    const sent =
+      outgoing.kind === 'media'
+        ? await web.sendMedia(target, outgoing.media, outgoing.options)
+        : await web.send(target, outgoing.content, outgoing.options);
+    return new Message(this, sent);
+  }
+
+  /** A message's media, decrypted; `undefined` when it has none or it expired. */
+  async downloadMedia(messageId: string): Promise<MessageMedia | undefined> {
+    const media = await this.readyPage('downloadMedia()').downloadMedia(messageId);
+    return media ? new MessageMedia(media.mimetype, media.data, media.filename ?? null, media.filesize ?? null) : undefined;
+  }
+
+  /** The WhatsApp Web version the page runs (`Debug.VERSION`). */
+  async getWWebVersion(): Promise<string> {
+    return this.readyPage('getWWebVersion()').version ?? '';
+  }
+
+  /** Every chat the app has loaded, groups as `GroupChat`. */
+  async getChats(): Promise<Chat[]> {
+    return (await this.readyPage('getChats()').getChats()).map((c) => chatFrom(this, c));
+  }
+
+  /** One chat by id (`<number>@c.us`, `<id>@g.us`; a bare number is accepted). */
+  async getChatById(chatId: string): Promise<Chat> {
+    const target = chatIdOf(chatId);
+    const data = await this.readyPage('getChatById()').getChat(target);
+    if (!data) throw new PageError(`no chat with ${target}`);
+    return chatFrom(this, data);
+  }
+
+  async getContacts(): Promise<Contact[]> {
+    return (await this.readyPage('getContacts()').getContacts()).map((c) => new Contact(this, c));
+  }
+
+  async getContactById(contactId: string): Promise<Contact> {
+    const target = chatIdOf(contactId, 'contactId');
+    return new Contact(this, await this.readyPage('getContactById()').getContact(target));
+  }
+
+  /** The WhatsApp id of a phone number, or `null` when the number is not on WhatsApp. */
+  async getNumberId(number: string): Promise<Wid | null> {
+    const target = chatIdOf(number, 'number');
+    const id = await this.readyPage('getNumberId()').numberId(target);
+    return id === null ? null : toWid(id);
+  }
+
+  async isRegisteredUser(id: string): Promise<boolean> {
+    return (await this.getNumberId(id)) !== null;
+  }
+
+  /** Marks a chat read; the sender's phone shows blue ticks. */
+  async sendSeen(chatId: string): Promise<boolean> {
+    const target = chatIdOf(chatId);
+    return this.readyPage('sendSeen()').sendSeen(target);
+  }
+
+  // ------------------------------------------------------------ start and stop
 
   async #start(): Promise<void> {
-    const puppeteerOptions = this.options.puppeteer ?? {};
-    checkLaunchable(this.options, this.authStrategy);
     const abort = new AbortController();
     this.#startAbort = abort;
-    const request =
-      puppeteerOptions.userDataDir === undefined
-        ? { signal: abort.signal }
-        : { userDataDir: puppeteerOptions.userDataDir, signal: abort.signal };
-    const closedWhileStarting = (cause?: unknown): ClientClosedError =>
-      new ClientClosedError('the client was closed while starting', cause === undefined ? undefined : { cause });
-    let plan: BrowserPlan;
-    try {
-      plan = await this.authStrategy.beforeBrowserInitialized(request);
-    } catch (err) {
-      // Whatever the strategy was waiting for when the start was cancelled, the client was closed.
-      if (abort.signal.aborted) throw closedWhileStarting(err);
-      throw err;
-    }
-    if (abort.signal.aborted) throw closedWhileStarting();
-    const userAgent = this.options.userAgent === false ? undefined : (this.options.userAgent ?? DEFAULT_USER_AGENT);
-    const launchOptions = { ...puppeteerOptions };
-    if (plan.userDataDir !== undefined) launchOptions.userDataDir = plan.userDataDir;
-    if (plan.args !== undefined) launchOptions.args = [...(launchOptions.args ?? []), ...plan.args];
-    const launched = await launchBrowser(launchOptions, { userAgent, build: this.options.chromium });
-    this.log.info({ pid: launched.pid, owned: launched.owned, version: launched.version }, 'browser started');
-    if (abort.signal.aborted) {
-      if (launched.owned) await closeBrowser(launched.browser, launched.pid);
-      else await launched.browser.disconnect().catch(() => undefined);
-      throw closedWhileStarting();
-    }
-    const run: Run = {
-      browser: launched.browser,
-      pid: launched.pid,
-      owned: launched.owned,
-      web: undefined,
+    const { launched, attach } = await launchFor(this.options, this.authStrategy, abort.signal, this.#log);
+    const run = new ClientRun(
+      this,
+      launched,
       abort,
-      hadSession: false,
-      authenticated: false,
-      ready: false,
-      qrCount: 0,
-      authFailureEmitted: false,
-      explicitLogout: false,
-      loggedOut: false,
-      stopReason: undefined,
-      takeoverTimer: undefined,
-      codeTimer: undefined,
-      codeRequested: false,
-    };
+      (event, ...args) => this.emit(event, ...args),
+      (stopping, reason) => this.#stop(stopping, reason),
+    );
     this.#run = run;
-    launched.browser.once('disconnected', () => this.#onBrowserGone(run));
-    try {
-      await this.authStrategy.afterBrowserInitialized();
-      const web = await WebPage.attach(launched.page, {
-        ...(userAgent === undefined ? {} : { userAgent }),
-        ...(launched.clientHints ? { clientHints: launched.clientHints } : {}),
-        ...(plan.seedLocalStorage ? { seedLocalStorage: plan.seedLocalStorage } : {}),
-        ...(plan.initScripts ? { initScripts: plan.initScripts } : {}),
-      });
-      run.web = web;
-      this.#wire(run, web);
-      // One deadline (authTimeoutMs) covers loading the page and the app booting in it;
-      // closing the client or losing the browser ends the wait at once.
-      const timeout = this.options.authTimeoutMs ?? 60_000;
-      const booted = web.waitFor('booted', {
-        signal: abort.signal,
-        timeoutOption: 'authTimeoutMs',
-        ...(timeout > 0 ? { timeout } : {}),
-      });
-      booted.catch(() => undefined);
-      // The page adapter reports when it cannot hook into the app: fail at once, with the reason.
-      const failed = web.waitFor('startFailed', { signal: abort.signal }).then(([message]) => {
-        throw new PageError(message);
-      });
-      failed.catch(() => undefined);
-      const opened = web.open(WHATSAPP_WEB_URL, 0);
-      opened.catch(() => undefined);
-      await firstSettled([opened.then(() => booted), booted, failed]);
-    } catch (err) {
-      if (abort.signal.aborted) throw closedWhileStarting(err);
-      throw err;
-    }
+    await run.open(launched.page, attach);
     if (this.#phase === 'starting') this.#phase = 'running';
   }
 
-  #wire(run: Run, web: WebPage): void {
-    const reports = this.#reports;
-    web.on('booted', (_version, state, hadSession) => this.#enqueue(run, () => reports.onBooted(run, state, hadSession)));
-    web.on('state', (state) => this.#enqueue(run, () => reports.onState(run, state)));
-    web.on('qr', (qr) => this.#enqueue(run, () => reports.onQr(run, qr)));
-    web.on('synced', () => this.#enqueue(run, () => reports.onSynced(run)));
-    web.on('loading', (percent) => this.#enqueue(run, async () => this.emit('loading_screen', percent, 'WhatsApp')));
-    web.on('logout', () => this.#enqueue(run, () => reports.onLogout(run)));
-    web.on('message', (message) => this.#enqueue(run, async () => reports.onMessage(message)));
-    web.on('ciphertext', (message) => this.#enqueue(run, async () => reports.onCiphertext(message)));
-    web.on('ack', (message, ack) => this.#enqueue(run, async () => reports.onAck(message, ack)));
-    web.on('mediaUploaded', (message) => this.#enqueue(run, async () => reports.onMediaUploaded(message)));
-    web.on('revoked', (message) => this.#enqueue(run, async () => reports.onRevoked(message)));
-    web.on('edited', (message, body, previous) => this.#enqueue(run, async () => reports.onEdited(message, body, previous)));
-    web.on('reaction', (reaction) => this.#enqueue(run, async () => reports.onReaction(reaction)));
-    web.on('group', (kind, notification) => this.#enqueue(run, async () => reports.onGroup(kind, notification)));
-    web.on('pageError', (message) => this.#enqueue(run, async () => this.emit('error', new PageError(message))));
-    // A crashed tab leaves the browser up but the session unusable.
-    web.page.once('error', () => this.#enqueue(run, () => this.#shutdown(run, 'PAGE_CRASHED')));
-    web.page.on('framenavigated', (frame) => {
-      if (frame !== web.page.mainFrame() || !web.booted) return;
-      if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#enqueue(run, () => this.#shutdown(run, 'NAVIGATION'));
-    });
-  }
-
-  /** Page reports are handled one at a time, in order, and only for the current run. */
-  #enqueue(run: Run, handler: () => Promise<void>): void {
-    this.#queue = this.#queue
-      .then(async () => {
-        if (this.#run !== run || this.#phase === 'closing' || this.#phase === 'closed') return;
-        await handler();
-      })
-      .catch((err: unknown) => {
-        this.emit('error', asError(err));
-      });
-  }
-
-  #onBrowserGone(run: Run): void {
-    if (this.#run !== run || this.#phase === 'closing' || this.#phase === 'closed') return;
-    if (this.#phase === 'starting') {
-      run.abort.abort();
+  /** The run stops the client on its own: closed (for `LOGOUT`, with the session's data removed), then `disconnected`. */
+  async #stop(run: ClientRun, reason: DisconnectReason): Promise<void> {
+    if (this.#run !== run) return;
+    if (reason !== 'LOGOUT') {
+      await this.#teardown();
+      this.emit('disconnected', reason);
       return;
     }
-    this.#enqueue(run, () => this.#shutdown(run, 'BROWSER_CLOSED'));
-  }
-
-  // ------------------------------------------------------------ stop
-
-  async #shutdown(run: Run, reason: DisconnectReason): Promise<void> {
-    if (this.#run !== run) return;
-    run.stopReason ??= reason;
-    await this.#teardown();
-    this.emit('disconnected', reason);
+    try {
+      await this.#teardown();
+      await this.authStrategy.logout();
+    } finally {
+      // The client has stopped either way; a failed cleanup is reported on 'error' by the run's queue.
+      this.emit('disconnected', 'LOGOUT');
+    }
   }
 
   #teardown(): Promise<void> {
-    if (this.#phase === 'idle' || this.#phase === 'closed') {
-      this.#phase = this.#phase === 'idle' ? 'idle' : 'closed';
-      return this.#closing ?? Promise.resolve();
-    }
+    if (this.#phase === 'idle' || this.#phase === 'closed') return this.#closing ?? Promise.resolve();
     if (this.#phase === 'closing' && this.#closing) return this.#closing;
     this.#phase = 'closing';
     this.#closing = this.#close();
@@ -353,34 +303,8 @@ export class Client extends ClientApi {
   }
 
   async #close(): Promise<void> {
-    const run = this.#run;
     try {
-      if (run) {
-        run.abort.abort();
-        if (run.takeoverTimer !== undefined) clearTimeout(run.takeoverTimer);
-        stopRenewing(run);
-        const alive = run.browser.connected;
-        if (alive) {
-          try {
-            await this.authStrategy.beforeBrowserClose();
-          } catch (err) {
-            this.emit('error', asError(err));
-          }
-        }
-        let clean = false;
-        if (run.owned) {
-          clean = alive && (await closeBrowser(run.browser, run.pid)) === 'closed';
-        } else {
-          // A browser waweb connected to stays up: close only the tab waweb opened.
-          await run.web?.page.close().catch(() => undefined);
-          await run.browser.disconnect().catch(() => undefined);
-        }
-        await this.authStrategy.afterBrowserClosed({
-          clean,
-          loggedOut: run.loggedOut,
-          ...(run.stopReason === undefined ? {} : { reason: run.stopReason }),
-        });
-      }
+      await this.#run?.close();
     } finally {
       try {
         await this.authStrategy.destroy();
@@ -390,9 +314,4 @@ export class Client extends ClientApi {
       }
     }
   }
-}
-
-/** waweb's errors pass through; anything else becomes a `PageError` (`PAGE_FAILED`) with the original as `cause`. */
-function asError(err: unknown): WawebError {
-  return err instanceof WawebError ? err : new PageError(`unexpected failure: ${errorMessage(err)}`, { cause: err });
 }

@@ -4,7 +4,7 @@
  * code and message (messages name options, ids and sizes, not secrets).
  */
 import { errorFields, type Logger } from '../util/logger';
-import type { ClientEvents } from './types';
+import type { ClientEvents } from './events';
 
 type Args = ClientEvents[keyof ClientEvents];
 

@@ -1,11 +1,8 @@
 /**
  * Pairing by phone number instead of a QR: the app gives a code that the user types on the phone
- * (Linked devices → Link with phone number). The client emits it as `code` and asks for a new one
- * every `intervalMs` while the page still waits for a login.
+ * (Linked devices → Link with phone number). The option and its checks; the run asks for the codes.
  */
 import { InvalidOptionError } from '../errors';
-import { sessionState } from '../web/states';
-import type { Run } from './run';
 
 /** `pairWithPhoneNumber`: pair with a code for this number instead of a QR. */
 export interface PairWithPhoneNumber {
@@ -37,36 +34,4 @@ export function validatePairing(value: PairWithPhoneNumber | undefined): void {
   const interval = value.intervalMs;
   if (interval !== undefined && (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 1000))
     throw new InvalidOptionError('pairWithPhoneNumber.intervalMs must be a number of milliseconds, at least 1000');
-}
-
-export interface CodeHost {
-  emitCode(code: string): void;
-  enqueue(run: Run, handler: () => Promise<void>): void;
-}
-
-/**
- * Asks the page of `run` for a code, emits it, and keeps renewing it every `intervalMs` until the page
- * no longer waits for a login (a later request replaces the renewal).
- */
-export async function requestCode(run: Run, host: CodeHost, phone: string, notify: boolean, intervalMs: number): Promise<string> {
-  const web = run.web;
-  if (!web) throw new InvalidOptionError('no page to pair');
-  stopRenewing(run);
-  const code = await web.pairingCode(phone, notify);
-  host.emitCode(code);
-  run.codeTimer = setInterval(() => {
-    host.enqueue(run, async () => {
-      if (sessionState((await web.state()) ?? '').kind !== 'unpaired') {
-        stopRenewing(run);
-        return;
-      }
-      host.emitCode(await web.pairingCode(phone, notify));
-    });
-  }, intervalMs);
-  return code;
-}
-
-export function stopRenewing(run: Run): void {
-  if (run.codeTimer !== undefined) clearInterval(run.codeTimer);
-  run.codeTimer = undefined;
 }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { RemoteAuth } from '../auth/remote/remote-auth';
 import { Client } from '../client/client';
-import type { DisconnectReason } from '../client/types';
+import type { DisconnectReason } from '../client/options';
 import { ErrorCode, WawebError, errorMessage } from '../errors';
 import type { Lease } from '../leases/types';
 import { withFence } from '../stores/fenced';

@@ -1,7 +1,7 @@
 /** What a SessionManager takes, reports and emits. */
 import type { RemoteAuthOptions } from '../auth/remote/options';
 import type { SessionSavedInfo } from '../auth/strategy';
-import type { ClientOptions, DisconnectReason } from '../client/types';
+import type { ClientOptions, DisconnectReason } from '../client/options';
 import type { WawebError } from '../errors';
 import type { Lease, LeaseBackend } from '../leases/types';
 import type { SessionStore } from '../stores/types';

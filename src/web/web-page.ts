@@ -1,10 +1,11 @@
 /**
  * The only Node-side code that knows the WhatsApp Web page. It installs the
- * page-side script (bundled from ./page) on every document, turns its reports
- * into typed events, and calls into the page for actions.
+ * page-side script (bundled from ./page) on every document, passes its reports
+ * on as one typed stream (`report`), and calls into the page for actions.
  */
 import type { Page, Protocol } from 'puppeteer-core';
 import { PageError } from '../errors';
+import { abortable, timeoutError, withDeadline } from '../util/deadline';
 import { TypedEmitter } from '../util/typed-emitter';
 import {
   BRIDGE_BINDING,
@@ -14,11 +15,9 @@ import {
   type PageContact,
   type PageContent,
   type PageEvent,
-  type PageGroupNotification,
   type PageInfo,
   type PageMedia,
   type PageMessage,
-  type PageReaction,
   type PageSendOptions,
 } from './bridge';
 import { PAGE_BUNDLE } from './page-bundle.generated';
@@ -48,24 +47,20 @@ export function seedScript(items: Record<string, string>): string {
   })();`;
 }
 
+/** One typed stream: every report of the page, as the page sent it. */
 export type WebPageEvents = {
-  booted: [version: string, state: string, hadSession: boolean];
-  state: [state: string];
-  qr: [qr: string];
-  synced: [];
-  loading: [percent: number];
-  logout: [source: 'logout' | 'logout_from_bridge'];
-  message: [message: PageMessage];
-  ciphertext: [message: PageMessage];
-  ack: [message: PageMessage, ack: number];
-  mediaUploaded: [message: PageMessage];
-  revoked: [message: PageMessage];
-  edited: [message: PageMessage, body: string, previous: string];
-  reaction: [reaction: PageReaction];
-  group: [kind: 'join' | 'leave' | 'admin' | 'update', notification: PageGroupNotification];
-  pageError: [message: string];
-  startFailed: [message: string];
+  report: [report: PageEvent];
 };
+
+/** A report of one kind. */
+export type PageReportOf<T extends PageEvent['type']> = Extract<PageEvent, { type: T }>;
+
+export interface NextReportOptions {
+  /** Milliseconds before the wait rejects with a `TimeoutError` naming `timeoutOption`; 0 or none = no limit. */
+  timeout?: number;
+  timeoutOption?: string;
+  signal?: AbortSignal;
+}
 
 export interface AttachOptions {
   /** The user agent the page presents. */
@@ -205,7 +200,7 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
    * while this runs, so the confirmation, not the call's result, decides.
    */
   async logout(timeoutMs = 15_000): Promise<void> {
-    const confirmed = this.waitFor('logout', { timeout: timeoutMs, timeoutOption: 'logout confirmation' });
+    const confirmed = this.nextReport(['logout'], { timeout: timeoutMs, timeoutOption: 'logout confirmation' });
     confirmed.catch(() => undefined);
     let callError: unknown;
     await this.#call('logout').catch((err: unknown) => {
@@ -260,64 +255,45 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     }
   }
 
-  #onReport(json: string): void {
-    let event: PageEvent;
+  /**
+   * The next report of one of `types` (the boot, a logout's confirmation). Listens from this call
+   * on; `timeout` rejects with a `TimeoutError`, `signal` with an `AbortError`.
+   */
+  async nextReport<T extends PageEvent['type']>(types: readonly T[], options: NextReportOptions = {}): Promise<PageReportOf<T>> {
+    const { timeout, timeoutOption = 'timeout', signal } = options;
+    const wanted: ReadonlyArray<PageEvent['type']> = types;
+    let onReport: ((report: PageEvent) => void) | undefined;
+    const next = new Promise<PageReportOf<T>>((resolve) => {
+      onReport = (report) => {
+        if (wanted.includes(report.type)) resolve(report as PageReportOf<T>);
+      };
+      this.on('report', onReport);
+    });
+    const what = `the page's ${types.join(' or ')} report`;
     try {
-      event = JSON.parse(json) as PageEvent;
+      if (timeout === undefined || timeout <= 0) return await abortable(next, signal, `waiting for ${what} was aborted`);
+      return await withDeadline(() => next, {
+        timeoutMs: timeout,
+        onTimeout: () => timeoutError(what, timeoutOption, timeout),
+        signal,
+        abortMessage: `waiting for ${what} was aborted`,
+      });
+    } finally {
+      if (onReport) this.off('report', onReport);
+    }
+  }
+
+  #onReport(json: string): void {
+    let report: PageEvent;
+    try {
+      report = JSON.parse(json) as PageEvent;
     } catch {
       return;
     }
-    switch (event.type) {
-      case 'booted':
-        this.#booted = true;
-        this.#version = event.version;
-        this.emit('booted', event.version, event.state, event.hadSession);
-        return;
-      case 'state':
-        this.emit('state', event.state);
-        return;
-      case 'qr':
-        this.emit('qr', event.qr);
-        return;
-      case 'synced':
-        this.emit('synced');
-        return;
-      case 'loading':
-        this.emit('loading', event.percent);
-        return;
-      case 'logout':
-        this.emit('logout', event.source);
-        return;
-      case 'message':
-        this.emit('message', event.message);
-        return;
-      case 'ciphertext':
-        this.emit('ciphertext', event.message);
-        return;
-      case 'ack':
-        this.emit('ack', event.message, event.ack);
-        return;
-      case 'mediaUploaded':
-        this.emit('mediaUploaded', event.message);
-        return;
-      case 'revoked':
-        this.emit('revoked', event.message);
-        return;
-      case 'edited':
-        this.emit('edited', event.message, event.body, event.previous);
-        return;
-      case 'reaction':
-        this.emit('reaction', event.reaction);
-        return;
-      case 'group':
-        this.emit('group', event.kind, event.notification);
-        return;
-      case 'error':
-        this.emit('pageError', event.message);
-        return;
-      case 'startFailed':
-        this.emit('startFailed', event.message);
-        return;
+    if (report.type === 'booted') {
+      this.#booted = true;
+      this.#version = report.version;
     }
+    this.emit('report', report);
   }
 }

@@ -1,40 +1,11 @@
-/**
- * What `sendMessage` sends besides text and media: locations and contact cards, and how any content
- * plus whatsapp-web.js's send options becomes what the page sends.
- */
+/** How a message's content plus whatsapp-web.js's send options becomes what the page sends (text, media, a location, contact cards). */
 import { InvalidOptionError } from '../errors';
 import type { PageContent, PageLocation, PageMedia, PageSendOptions, PageVcard } from '../web/bridge';
-import { Contact } from './chat';
-import { Location } from './location';
-import { MessageMedia } from './media';
-
-/** Anything `sendMessage` sends: text, media, a location, one contact card or several. */
-export type MessageContent = string | MessageMedia | Location | Contact | Contact[];
-
-/** The options of `sendMessage` waweb supports (whatsapp-web.js's names). */
-export interface MessageSendOptions {
-  quotedMessageId?: string;
-  /** With media: the text under it. */
-  caption?: string;
-  /** Media to send with a text content, which becomes its caption. */
-  media?: MessageMedia;
-  sendMediaAsDocument?: boolean;
-  sendAudioAsVoice?: boolean;
-  /** An image sent as a sticker (converted to WebP by the browser). */
-  sendMediaAsSticker?: boolean;
-  /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
-  stickerName?: string;
-  /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
-  stickerAuthor?: string;
-  /** Ids (`<number>@c.us`) the text mentions with `@<number>`; one id or several. */
-  mentions?: string | string[];
-  /** Attach a preview of the first link in a text. @default true */
-  linkPreview?: boolean;
-  /** Send a text that is a vCard (`BEGIN:VCARD`…) as a contact card. @default true */
-  parseVCards?: boolean;
-  /** Mark the chat read before sending, as whatsapp-web.js does. @default true */
-  sendSeen?: boolean;
-}
+import { Contact } from './model/contact';
+import { Location } from './model/location';
+import type { MessageContent } from './model/message-content';
+import { MessageMedia } from './model/message-media';
+import type { MessageSendOptions } from './model/message-send-options';
 
 /** What the page is asked to send. */
 export type Outgoing =

@@ -1,6 +1,6 @@
 /** whatsapp-web.js's `Location`: a place sent with `sendMessage`, or read from `message.location`. */
-import { InvalidOptionError } from '../errors';
-import type { PageLocation } from '../web/bridge';
+import { InvalidOptionError } from '../../errors';
+import type { PageLocation } from '../../web/bridge';
 
 /** A place, as whatsapp-web.js's `Location`: sent with `sendMessage`, read from `message.location`. */
 export class Location {

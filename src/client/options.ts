@@ -1,10 +1,9 @@
-import type { AuthStrategy, SessionSavedInfo } from '../auth/strategy';
+import type { AuthStrategy } from '../auth/strategy';
 import { resolveChromiumBuild, type ChromiumBuild } from '../browser/executable';
 import type { PuppeteerOptions } from '../browser/launch';
-import { InvalidOptionError, type AuthFailureError, type WawebError } from '../errors';
+import { InvalidOptionError } from '../errors';
 import { checkLogger, type Logger } from '../util/logger';
 import { nonNegativeNumber } from '../util/options';
-import type { GroupNotification, Message, Reaction } from './message';
 import { validatePairing, type PairWithPhoneNumber } from './pairing';
 
 export interface ClientOptions {
@@ -64,42 +63,6 @@ export interface ClientInfo {
   pushname: string;
   platform: string;
 }
-
-/** The client's events: names and payloads as whatsapp-web.js users know them. */
-export type ClientEvents = {
-  qr: [qr: string];
-  authenticated: [payload: unknown];
-  auth_failure: [failure: AuthFailureError];
-  ready: [];
-  change_state: [state: string];
-  loading_screen: [percent: number, message: string];
-  disconnected: [reason: DisconnectReason];
-  message: [message: Message];
-  message_create: [message: Message];
-  /** An undecryptable placeholder arrived; `message` follows once it decrypts. */
-  message_ciphertext: [message: Message];
-  message_ack: [message: Message, ack: number];
-  /** An own media message finished uploading. */
-  media_uploaded: [message: Message];
-  /** A pairing code to type on the phone (`pairWithPhoneNumber` or `requestPairingCode()`). */
-  code: [code: string];
-  /** The message as it is now (revoked); waweb does not keep the content it had. */
-  message_revoke_everyone: [message: Message];
-  message_edit: [message: Message, newBody: string, prevBody: string];
-  message_reaction: [reaction: Reaction];
-  group_join: [notification: GroupNotification];
-  group_leave: [notification: GroupNotification];
-  group_admin_changed: [notification: GroupNotification];
-  group_update: [notification: GroupNotification];
-  remote_session_saved: [info: SessionSavedInfo];
-  /** A RemoteAuth backup failed (also emitted as `error`): retried, unless refused `FENCED`. */
-  remote_session_save_failed: [error: WawebError];
-  /**
-   * Failures that do not stop the client (a backup that will be retried, a page-side error), always a
-   * `WawebError` with a `code` and the original in `cause`. Without a listener they are logged, never dropped.
-   */
-  error: [error: WawebError];
-};
 
 /** Throws an `InvalidOptionError` (`INVALID_OPTION`) for options of the wrong type or range. */
 export function validateOptions(options: ClientOptions): void {

@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidOptionError, errorMessage } from '../errors';
+import { InvalidOptionError, errorMessage } from '../../errors';
 
 /** The types bots send most, by file extension; anything else is `application/octet-stream`. */
 const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {

@@ -1,28 +1,18 @@
-import { InvalidOptionError } from '../errors';
-import type { PageGroupNotification, PageMessage, PageReaction } from '../web/bridge';
-import type { WebPage } from '../web/web-page';
-import type { Chat, Contact } from './chat';
-import type { MessageContent, MessageSendOptions } from './content';
+import { InvalidOptionError } from '../../errors';
+import type { PageMessage } from '../../web/bridge';
+import type { Contact } from './contact';
 import { Location } from './location';
-import type { MessageMedia } from './media';
+import type { MessageContent } from './message-content';
+import { parseMessageId, type MessageId } from './message-id';
+import type { MessageMedia } from './message-media';
+import type { MessageSendOptions } from './message-send-options';
+import type { ModelClient } from './model-client';
+import type { ModelTypes } from './registry';
 
-export type { MessageContent, MessageSendOptions } from './content';
-
-/** What messages, chats and contacts need of the client: its ready page, sending, lookups. */
-export interface MessageSender {
-  /** The page of a client that is ready; throws a `NotReadyError` otherwise. */
-  readyPage(what: string): WebPage;
-  sendMessage(chatId: string, content: MessageContent, options?: MessageSendOptions): Promise<Message>;
-  downloadMedia(messageId: string): Promise<MessageMedia | undefined>;
-  getChatById(chatId: string): Promise<Chat>;
-  getContactById(contactId: string): Promise<Contact>;
-}
-
-export interface MessageId {
-  fromMe: boolean;
-  remote: string;
-  id: string;
-  _serialized: string;
+declare module './registry' {
+  interface ModelTypes {
+    Message: Message;
+  }
 }
 
 /** A message, shaped like whatsapp-web.js's `Message` for the fields waweb supports. */
@@ -54,11 +44,11 @@ export class Message {
   readonly vCards: readonly string[];
   /** The sending device, told by the id's shape: `android`, `ios` or `web`. */
   readonly deviceType: 'android' | 'ios' | 'web';
-  readonly #client: MessageSender;
+  readonly #client: ModelClient;
 
-  constructor(client: MessageSender, data: PageMessage) {
+  constructor(client: ModelClient, data: PageMessage) {
     this.#client = client;
-    this.id = { ...parseKey(data.id), fromMe: data.fromMe, remote: data.chatId };
+    this.id = { ...parseMessageId(data.id), fromMe: data.fromMe, remote: data.chatId };
     this.body = data.body;
     this.type = data.type;
     this.from = data.from;
@@ -89,14 +79,14 @@ export class Message {
   }
 
   /** Forwards this message (media with its caption) to another chat. */
-  async forward(chat: string | Chat): Promise<void> {
+  async forward(chat: string | ModelTypes['Chat']): Promise<void> {
     const chatId = typeof chat === 'string' ? chat : chat?.id?._serialized;
     if (typeof chatId !== 'string' || chatId === '') throw new InvalidOptionError('forward() needs a chat or a chat id');
     await this.#client.readyPage('forward()').forward(this.id._serialized, chatId.includes('@') ? chatId : `${chatId}@c.us`);
   }
 
   /** The chat this message is in. */
-  getChat(): Promise<Chat> {
+  getChat(): Promise<ModelTypes['Chat']> {
     return this.#client.getChatById(this.chatId);
   }
 
@@ -137,81 +127,5 @@ export class Message {
   async downloadMedia(): Promise<MessageMedia | undefined> {
     if (!this.hasMedia) return undefined;
     return this.#client.downloadMedia(this.id._serialized);
-  }
-}
-
-/** A group notification (`group_join`, `group_leave`, `group_admin_changed`, `group_update`). */
-export class GroupNotification {
-  readonly #client: MessageSender;
-  readonly id: { _serialized: string };
-  /** The group. */
-  readonly chatId: string;
-  /** Who did it. */
-  readonly author: string;
-  /** `add`, `invite`, `remove`, `leave`, `promote`, `demote`, ... */
-  readonly type: string;
-  /** Whom it is about. */
-  readonly recipientIds: readonly string[];
-  readonly timestamp: number;
-  readonly body: string;
-
-  constructor(client: MessageSender, data: PageGroupNotification) {
-    this.#client = client;
-    this.id = { _serialized: data.id };
-    this.chatId = data.chatId;
-    this.author = data.author;
-    this.type = data.type;
-    this.recipientIds = data.recipientIds;
-    this.timestamp = data.timestamp;
-    this.body = data.body;
-  }
-
-  /** Sends `content` to the group (without quoting the notification, as whatsapp-web.js does). */
-  reply(content: MessageContent, options: MessageSendOptions = {}): Promise<Message> {
-    return this.#client.sendMessage(this.chatId, content, options);
-  }
-
-  getChat(): Promise<Chat> {
-    return this.#client.getChatById(this.chatId);
-  }
-
-  /** Who did it. */
-  getContact(): Promise<Contact> {
-    return this.#client.getContactById(this.author);
-  }
-
-  /** Whom it is about. */
-  getRecipients(): Promise<Contact[]> {
-    return Promise.all(this.recipientIds.map((id) => this.#client.getContactById(id)));
-  }
-}
-
-/** A key read from its serialized form `<fromMe>_<chat>_<id>`; a key in no such form is its own id. */
-function parseKey(serialized: string): MessageId {
-  const [fromMe, remote, ...rest] = serialized.split('_');
-  if (rest.length === 0) return { fromMe: false, remote: '', id: serialized, _serialized: serialized };
-  return { fromMe: fromMe === 'true', remote: remote ?? '', id: rest.join('_'), _serialized: serialized };
-}
-
-/** A reaction someone sent (`message_reaction`); `reaction` is `''` when they took it back. */
-export class Reaction {
-  readonly id: MessageId;
-  /** The message reacted to. */
-  readonly msgId: MessageId;
-  readonly senderId: string;
-  readonly reaction: string;
-  /** Seconds since the epoch. */
-  readonly timestamp: number;
-  readonly read: boolean;
-  readonly orphan: number;
-
-  constructor(data: PageReaction) {
-    this.id = parseKey(data.id);
-    this.msgId = parseKey(data.msgId);
-    this.senderId = data.senderId;
-    this.reaction = data.reaction;
-    this.timestamp = data.timestamp;
-    this.read = data.read;
-    this.orphan = data.orphan;
   }
 }

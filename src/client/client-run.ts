@@ -1,0 +1,388 @@
+/**
+ * One start of the client: its browser and page, what has happened in them so far, and the one
+ * switch that turns the page's reports into the events whatsapp-web.js users know (`qr`,
+ * `authenticated`, `auth_failure`, `ready`, `disconnected`, messages). Reports are handled one at a
+ * time, in order, and only until the run closes.
+ */
+import type { Browser, Page } from 'puppeteer-core';
+import type { AuthStrategy } from '../auth/strategy';
+import type { LaunchedBrowser } from '../browser/launch';
+import { AuthFailureError, InvalidOptionError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
+import { firstSettled } from '../util/deadline';
+import type { PageEvent } from '../web/bridge';
+import { sessionState } from '../web/states';
+import { WebPage, WHATSAPP_WEB_URL, type AttachOptions } from '../web/web-page';
+import { closedWhileStarting, releaseBrowser } from './launch';
+import type { ClientEvents } from './events';
+import { GroupNotification } from './model/group-notification';
+import { Message } from './model/message';
+import type { ModelClient } from './model/model-client';
+import { Reaction } from './model/reaction';
+import type { ClientInfo, ClientOptions, DisconnectReason } from './options';
+import { DEFAULT_CODE_INTERVAL_MS, phoneDigits } from './pairing';
+
+/** The client's typed `emit`. */
+export type EmitClientEvent = <K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]) => void;
+
+/** What a run reads of its client (the `Client` itself): its options, strategy and model methods; it sets `info`. */
+export interface RunClient extends ModelClient {
+  readonly options: Readonly<ClientOptions>;
+  readonly authStrategy: AuthStrategy;
+  info: ClientInfo | undefined;
+}
+
+/** How the client stops when its run says so: closed (and, for `LOGOUT`, its session removed), then `disconnected`. */
+export type StopClient = (run: ClientRun, reason: DisconnectReason) => Promise<void>;
+
+const GROUP_EVENTS = { join: 'group_join', leave: 'group_leave', admin: 'group_admin_changed', update: 'group_update' } as const;
+
+export class ClientRun {
+  readonly #launched: LaunchedBrowser;
+  #web: WebPage | undefined;
+  /** Ends this run's waits (the boot, a strategy's) when the client closes or the browser goes. */
+  readonly #abort: AbortController;
+  /** The first boot found a stored session. */
+  #hadSession = false;
+  #authenticated = false;
+  #ready = false;
+  #qrCount = 0;
+  #authFailureEmitted = false;
+  #explicitLogout = false;
+  /** A logout (ours or the phone's) was confirmed: the session is dead. */
+  #loggedOut = false;
+  /** Set when the client stops on its own (the `disconnected` reason). */
+  #stopReason: DisconnectReason | undefined;
+  #takeoverTimer: NodeJS.Timeout | undefined;
+  /** Renews the pairing code while the page waits for a login by phone number. */
+  #codeTimer: NodeJS.Timeout | undefined;
+  /** `pairWithPhoneNumber`: the first code was asked for in this run. */
+  #codeRequested = false;
+  /** `open()` finished: the start is over. */
+  #opened = false;
+  #closing: Promise<void> | undefined;
+  #queue: Promise<void> = Promise.resolve();
+
+  readonly #client: RunClient;
+  readonly #emit: EmitClientEvent;
+  readonly #stopClient: StopClient;
+
+  constructor(client: RunClient, launched: LaunchedBrowser, abort: AbortController, emit: EmitClientEvent, stopClient: StopClient) {
+    this.#client = client;
+    this.#emit = emit;
+    this.#stopClient = stopClient;
+    this.#launched = launched;
+    this.#abort = abort;
+    launched.browser.once('disconnected', () => this.#onBrowserGone());
+  }
+
+  get browser(): Browser {
+    return this.#launched.browser;
+  }
+
+  /** The page adapter, once attached. */
+  get web(): WebPage | undefined {
+    return this.#web;
+  }
+
+  /** `authenticated` was emitted in this run. */
+  get authenticated(): boolean {
+    return this.#authenticated;
+  }
+
+  /** `ready` was emitted in this run. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /**
+   * Attaches the page adapter and opens WhatsApp Web; resolves once the app has booted. One deadline
+   * (`authTimeoutMs`) covers loading the page and the boot; a page adapter that cannot hook into the
+   * app fails it at once; closing the client or losing the browser ends it with a `ClientClosedError`.
+   */
+  async open(page: Page, attach: AttachOptions): Promise<void> {
+    try {
+      await this.#client.authStrategy.afterBrowserInitialized();
+      const web = await WebPage.attach(page, attach);
+      this.#web = web;
+      web.on('report', (report) => this.#enqueue(() => this.#handle(report)));
+      // A crashed tab leaves the browser up but the session unusable.
+      page.once('error', () => this.#enqueue(() => this.#stop('PAGE_CRASHED')));
+      page.on('framenavigated', (frame) => {
+        if (frame !== page.mainFrame() || !web.booted) return;
+        if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#enqueue(() => this.#stop('NAVIGATION'));
+      });
+      const timeout = this.#client.options.authTimeoutMs ?? 60_000;
+      const boot = web
+        .nextReport(['booted', 'startFailed'], { signal: this.#abort.signal, timeout, timeoutOption: 'authTimeoutMs' })
+        .then((report) => {
+          if (report.type === 'startFailed') throw new PageError(report.message);
+        });
+      const opened = web.open(WHATSAPP_WEB_URL, 0);
+      await firstSettled([opened.then(() => boot), boot]);
+    } catch (err) {
+      if (this.#abort.signal.aborted) throw closedWhileStarting(err);
+      throw err;
+    }
+    this.#opened = true;
+  }
+
+  /** Logs out through the page; the client closes after. Throws (still logged in) when the app refused. */
+  async logout(): Promise<void> {
+    const web = this.#web;
+    if (!web) throw new NotReadyError('logout() needs a started client');
+    this.#explicitLogout = true;
+    try {
+      await web.logout();
+    } catch (err) {
+      // Still logged in: a logout from the phone later must be handled as usual.
+      this.#explicitLogout = false;
+      throw err;
+    }
+    this.#loggedOut = true;
+  }
+
+  /**
+   * Asks the page for a pairing code, emits it as `code`, and keeps renewing it every `intervalMs`
+   * until the page no longer waits for a login (a later request replaces the renewal).
+   */
+  async requestCode(phone: string, notify: boolean, intervalMs: number): Promise<string> {
+    const web = this.#web;
+    if (!web) throw new InvalidOptionError('no page to pair');
+    this.#stopRenewing();
+    const code = await web.pairingCode(phone, notify);
+    this.#emit('code', code);
+    this.#codeTimer = setInterval(() => {
+      this.#enqueue(async () => {
+        if (sessionState((await web.state()) ?? '').kind !== 'unpaired') {
+          this.#stopRenewing();
+          return;
+        }
+        this.#emit('code', await web.pairingCode(phone, notify));
+      });
+    }, intervalMs);
+    return code;
+  }
+
+  /** Stops this run: its timers and waits, then the browser, with the strategy's hooks around it. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#abort.abort();
+    if (this.#takeoverTimer !== undefined) clearTimeout(this.#takeoverTimer);
+    this.#stopRenewing();
+    const strategy = this.#client.authStrategy;
+    const alive = this.browser.connected;
+    if (alive) {
+      try {
+        await strategy.beforeBrowserClose();
+      } catch (err) {
+        this.#emit('error', asError(err));
+      }
+    }
+    const clean = await releaseBrowser(this.#launched, alive, this.#web?.page);
+    await strategy.afterBrowserClosed({
+      clean,
+      loggedOut: this.#loggedOut,
+      ...(this.#stopReason === undefined ? {} : { reason: this.#stopReason }),
+    });
+  }
+
+  #enqueue(task: () => Promise<void>): void {
+    this.#queue = this.#queue
+      .then(async () => {
+        if (this.#closing) return;
+        await task();
+      })
+      .catch((err: unknown) => {
+        this.#emit('error', asError(err));
+      });
+  }
+
+  /** The page's reports, one kind at a time. */
+  async #handle(report: PageEvent): Promise<void> {
+    const client = this.#client;
+    switch (report.type) {
+      case 'booted':
+        // A navigation (e.g. after a logout) boots the app again; only the first boot knows the stored session.
+        if (!this.#authenticated && !this.#authFailureEmitted) this.#hadSession = report.hadSession;
+        // The app may have settled before the adapter hooked in: handle that state as if it had just changed.
+        if (sessionState(report.state).kind !== 'waiting') await this.#onState(report.state);
+        return;
+      case 'state':
+        return this.#onState(report.state);
+      case 'qr':
+        return this.#onQr(report.qr);
+      case 'synced':
+        return this.#onSynced();
+      case 'loading':
+        return this.#emit('loading_screen', report.percent, 'WhatsApp');
+      case 'logout':
+        if (this.#explicitLogout) return;
+        // Logged out from the phone (or the app): the stored session is dead.
+        this.#loggedOut = true;
+        return this.#stopClient(this, 'LOGOUT');
+      case 'message': {
+        const message = new Message(client, report.message);
+        this.#emit('message_create', message);
+        if (!message.fromMe) this.#emit('message', message);
+        return;
+      }
+      case 'ciphertext':
+        return this.#emit('message_ciphertext', new Message(client, report.message));
+      case 'ack':
+        return this.#emit('message_ack', new Message(client, report.message), report.ack);
+      case 'mediaUploaded':
+        return this.#emit('media_uploaded', new Message(client, report.message));
+      case 'revoked':
+        return this.#emit('message_revoke_everyone', new Message(client, report.message));
+      case 'edited':
+        return this.#emit('message_edit', new Message(client, report.message), report.body, report.previous);
+      case 'reaction':
+        return this.#emit('message_reaction', new Reaction(report.reaction));
+      case 'group':
+        return this.#emit(GROUP_EVENTS[report.kind], new GroupNotification(client, report.notification));
+      case 'error':
+        return this.#emit('error', new PageError(report.message));
+      case 'startFailed':
+        // open() fails the start with it.
+        return;
+    }
+  }
+
+  async #onState(state: string): Promise<void> {
+    this.#emit('change_state', state);
+    const options = this.#client.options;
+    const meaning = sessionState(state);
+    switch (meaning.kind) {
+      case 'unpaired':
+        if (await this.#rejectedSessionStops()) return;
+        if (options.pairWithPhoneNumber) return this.#startPairing();
+        if (meaning.idle) {
+          if (this.#qrRetriesLeft()) await this.#web?.refreshQr();
+          else await this.#stop('MAX_QR_RETRIES');
+        }
+        return;
+      case 'connected':
+        await this.#authenticate();
+        return;
+      case 'conflict':
+        if (options.takeoverOnConflict) {
+          if (this.#takeoverTimer !== undefined) clearTimeout(this.#takeoverTimer);
+          this.#takeoverTimer = setTimeout(() => {
+            this.#takeoverTimer = undefined;
+            this.#enqueue(async () => {
+              await this.#web?.takeover();
+            });
+          }, options.takeoverTimeoutMs ?? 0);
+          return;
+        }
+        return this.#stop('CONFLICT');
+      case 'fatal':
+        return this.#stop(meaning.reason);
+      case 'waiting':
+      case 'other':
+        return;
+    }
+  }
+
+  async #onQr(qr: string): Promise<void> {
+    if (await this.#rejectedSessionStops()) return;
+    // Pairing by phone number: codes, not QRs.
+    if (this.#client.options.pairWithPhoneNumber) return this.#startPairing();
+    if (!this.#qrRetriesLeft()) return this.#stop('MAX_QR_RETRIES');
+    this.#qrCount++;
+    this.#emit('qr', qr);
+  }
+
+  async #onSynced(): Promise<void> {
+    if (this.#ready || !this.#web) return;
+    if (!(await this.#authenticate())) return;
+    const info = await this.#web.info();
+    if (!info.wid) throw new PageError('the app reported sync but has no account id');
+    this.#client.info = { wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' };
+    this.#ready = true;
+    this.#emit('ready');
+    await this.#client.authStrategy.afterAuthReady();
+  }
+
+  /**
+   * `authenticated` once per login, with the strategy's payload. A strategy that cannot keep this
+   * login (LegacySessionAuth on a multi-device account) throws an `AuthFailureError`: `auth_failure`,
+   * and the client stops. False when it stopped.
+   */
+  async #authenticate(): Promise<boolean> {
+    if (this.#authenticated) return true;
+    this.#authenticated = true;
+    let payload: unknown;
+    try {
+      payload = await this.#client.authStrategy.getAuthEventPayload();
+    } catch (err) {
+      if (!(err instanceof AuthFailureError)) throw err;
+      this.#emit('auth_failure', err);
+      await this.#stop('AUTH_FAILURE');
+      return false;
+    }
+    this.#emit('authenticated', payload);
+    return true;
+  }
+
+  #qrRetriesLeft(): boolean {
+    const max = this.#client.options.qrMaxRetries ?? 0;
+    return max <= 0 || this.#qrCount < max + 1;
+  }
+
+  /**
+   * A page that booted with a stored session and now wants a login had that session rejected: emit
+   * `auth_failure` once (before any `qr`, whichever of the app's QR or state report comes first).
+   * True when the client stops here.
+   */
+  async #rejectedSessionStops(): Promise<boolean> {
+    if (!this.#hadSession || this.#authFailureEmitted) return false;
+    this.#authFailureEmitted = true;
+    this.#hadSession = false;
+    const strategy = this.#client.authStrategy;
+    await strategy.onAuthFailure();
+    this.#emit('auth_failure', strategy.rejection());
+    if ((strategy.restartOnAuthFail ?? this.#client.options.restartOnAuthFail) !== false) return false;
+    await this.#stop('AUTH_FAILURE');
+    return true;
+  }
+
+  /** `pairWithPhoneNumber`: the first code of this run (renewals follow on their own). */
+  async #startPairing(): Promise<void> {
+    const pairing = this.#client.options.pairWithPhoneNumber;
+    if (!pairing || this.#codeRequested || this.#authenticated) return;
+    this.#codeRequested = true;
+    const notify = pairing.showNotification !== false;
+    await this.requestCode(phoneDigits(pairing.phoneNumber), notify, pairing.intervalMs ?? DEFAULT_CODE_INTERVAL_MS);
+  }
+
+  #stopRenewing(): void {
+    if (this.#codeTimer !== undefined) clearInterval(this.#codeTimer);
+    this.#codeTimer = undefined;
+  }
+
+  /** The client stops on its own, with `reason` as the `disconnected` reason. */
+  #stop(reason: DisconnectReason): Promise<void> {
+    this.#stopReason ??= reason;
+    return this.#stopClient(this, reason);
+  }
+
+  #onBrowserGone(): void {
+    if (this.#closing) return;
+    // During the start: end its waits (the start fails and cleans up).
+    if (!this.#opened) {
+      this.#abort.abort();
+      return;
+    }
+    this.#enqueue(() => this.#stop('BROWSER_CLOSED'));
+  }
+}
+
+/** waweb's errors pass through; anything else becomes a `PageError` (`PAGE_FAILED`) with the original as `cause`. */
+function asError(err: unknown): WawebError {
+  return err instanceof WawebError ? err : new PageError(`unexpected failure: ${errorMessage(err)}`, { cause: err });
+}

@@ -1,0 +1,42 @@
+import type { SessionSavedInfo } from '../auth/strategy';
+import type { AuthFailureError, WawebError } from '../errors';
+import type { GroupNotification } from './model/group-notification';
+import type { Message } from './model/message';
+import type { Reaction } from './model/reaction';
+import type { DisconnectReason } from './options';
+
+/** The client's events: names and payloads as whatsapp-web.js users know them. */
+export type ClientEvents = {
+  qr: [qr: string];
+  authenticated: [payload: unknown];
+  auth_failure: [failure: AuthFailureError];
+  ready: [];
+  change_state: [state: string];
+  loading_screen: [percent: number, message: string];
+  disconnected: [reason: DisconnectReason];
+  message: [message: Message];
+  message_create: [message: Message];
+  /** An undecryptable placeholder arrived; `message` follows once it decrypts. */
+  message_ciphertext: [message: Message];
+  message_ack: [message: Message, ack: number];
+  /** An own media message finished uploading. */
+  media_uploaded: [message: Message];
+  /** A pairing code to type on the phone (`pairWithPhoneNumber` or `requestPairingCode()`). */
+  code: [code: string];
+  /** The message as it is now (revoked); waweb does not keep the content it had. */
+  message_revoke_everyone: [message: Message];
+  message_edit: [message: Message, newBody: string, prevBody: string];
+  message_reaction: [reaction: Reaction];
+  group_join: [notification: GroupNotification];
+  group_leave: [notification: GroupNotification];
+  group_admin_changed: [notification: GroupNotification];
+  group_update: [notification: GroupNotification];
+  remote_session_saved: [info: SessionSavedInfo];
+  /** A RemoteAuth backup failed (also emitted as `error`): retried, unless refused `FENCED`. */
+  remote_session_save_failed: [error: WawebError];
+  /**
+   * Failures that do not stop the client (a backup that will be retried, a page-side error), always a
+   * `WawebError` with a `code` and the original in `cause`. Without a listener they are logged, never dropped.
+   */
+  error: [error: WawebError];
+};

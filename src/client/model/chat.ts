@@ -1,0 +1,86 @@
+/**
+ * A chat, shaped like whatsapp-web.js's `Chat` for the fields and actions waweb supports: a
+ * snapshot, fetch again for fresh values. `PrivateChat` and `GroupChat` are its kinds.
+ */
+import { InvalidOptionError } from '../../errors';
+import type { PageChat } from '../../web/bridge';
+import { Message } from './message';
+import type { MessageContent } from './message-content';
+import type { MessageSendOptions } from './message-send-options';
+import type { ModelClient } from './model-client';
+import { toWid, type Wid } from './wid';
+
+declare module './registry' {
+  interface ModelTypes {
+    Chat: Chat;
+  }
+}
+
+export interface FetchMessagesOptions {
+  /** At most this many, the most recent ones. */
+  limit?: number;
+  /** Only own messages (`true`) or only others' (`false`). */
+  fromMe?: boolean;
+}
+
+export class Chat {
+  readonly id: Wid;
+  readonly name: string;
+  readonly isGroup: boolean;
+  readonly unreadCount: number;
+  /** Last activity, seconds since the epoch. */
+  readonly timestamp: number;
+  readonly archived: boolean;
+  readonly pinned: boolean;
+  readonly isMuted: boolean;
+  readonly muteExpiration: number;
+  readonly lastMessage: Message | undefined;
+  readonly #client: ModelClient;
+
+  constructor(client: ModelClient, data: PageChat) {
+    this.#client = client;
+    this.id = toWid(data.id);
+    this.name = data.name;
+    this.isGroup = data.isGroup;
+    this.unreadCount = data.unreadCount;
+    this.timestamp = data.timestamp;
+    this.archived = data.archived;
+    this.pinned = data.pinned;
+    this.isMuted = data.isMuted;
+    this.muteExpiration = data.muteExpiration;
+    this.lastMessage = data.lastMessage ? new Message(client, data.lastMessage) : undefined;
+  }
+
+  sendMessage(content: MessageContent, options?: MessageSendOptions): Promise<Message> {
+    return this.#client.sendMessage(this.id._serialized, content, options);
+  }
+
+  /** Marks the chat read; the sender's phone shows blue ticks. */
+  sendSeen(): Promise<boolean> {
+    return this.#client.sendSeen(this.id._serialized);
+  }
+
+  /** Shows "typing…" to the chat until `clearState()` (or the app times it out). */
+  sendStateTyping(): Promise<void> {
+    return this.#client.readyPage('sendStateTyping()').chatState(this.id._serialized, 'typing');
+  }
+
+  /** Shows "recording audio…" to the chat. */
+  sendStateRecording(): Promise<void> {
+    return this.#client.readyPage('sendStateRecording()').chatState(this.id._serialized, 'recording');
+  }
+
+  clearState(): Promise<void> {
+    return this.#client.readyPage('clearState()').chatState(this.id._serialized, 'stop');
+  }
+
+  /** The chat's messages this device has, oldest first. */
+  async fetchMessages(options: FetchMessagesOptions = {}): Promise<Message[]> {
+    const { limit, fromMe } = options;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0))
+      throw new InvalidOptionError('limit must be a non-negative integer');
+    if (fromMe !== undefined && typeof fromMe !== 'boolean') throw new InvalidOptionError('fromMe must be a boolean');
+    const messages = await this.#client.readyPage('fetchMessages()').fetchMessages(this.id._serialized, limit, fromMe);
+    return messages.map((m) => new Message(this.#client, m));
+  }
+}

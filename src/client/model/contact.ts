@@ -1,0 +1,48 @@
+import type { PageContact } from '../../web/bridge';
+import type { ModelClient } from './model-client';
+import type { ModelTypes } from './registry';
+import { toWid, type Wid } from './wid';
+
+declare module './registry' {
+  interface ModelTypes {
+    Contact: Contact;
+  }
+}
+
+/** A contact, shaped like whatsapp-web.js's `Contact`: a snapshot, fetch again for fresh values. */
+export class Contact {
+  readonly id: Wid;
+  readonly number: string;
+  /** The name in the address book, when saved. */
+  readonly name: string | undefined;
+  /** The name the contact set for themself. */
+  readonly pushname: string | undefined;
+  readonly shortName: string | undefined;
+  readonly isMe: boolean;
+  readonly isUser: boolean;
+  readonly isGroup: boolean;
+  readonly isMyContact: boolean;
+  readonly isBusiness: boolean;
+  readonly isBlocked: boolean;
+  readonly #client: ModelClient;
+
+  constructor(client: ModelClient, data: PageContact) {
+    this.#client = client;
+    this.id = toWid(data.id);
+    this.number = data.number;
+    this.name = data.name;
+    this.pushname = data.pushname;
+    this.shortName = data.shortName;
+    this.isMe = data.isMe;
+    this.isUser = data.isUser;
+    this.isGroup = data.isGroup;
+    this.isMyContact = data.isMyContact;
+    this.isBusiness = data.isBusiness;
+    this.isBlocked = data.isBlocked;
+  }
+
+  /** The chat with this contact (created locally when there is none yet). */
+  getChat(): Promise<ModelTypes['Chat']> {
+    return this.#client.getChatById(this.id._serialized);
+  }
+}

@@ -1,0 +1,26 @@
+import type { MessageMedia } from './message-media';
+
+/** The options of `sendMessage` waweb supports (whatsapp-web.js's names). */
+export interface MessageSendOptions {
+  quotedMessageId?: string;
+  /** With media: the text under it. */
+  caption?: string;
+  /** Media to send with a text content, which becomes its caption. */
+  media?: MessageMedia;
+  sendMediaAsDocument?: boolean;
+  sendAudioAsVoice?: boolean;
+  /** An image sent as a sticker (converted to WebP by the browser). */
+  sendMediaAsSticker?: boolean;
+  /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
+  stickerName?: string;
+  /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
+  stickerAuthor?: string;
+  /** Ids (`<number>@c.us`) the text mentions with `@<number>`; one id or several. */
+  mentions?: string | string[];
+  /** Attach a preview of the first link in a text. @default true */
+  linkPreview?: boolean;
+  /** Send a text that is a vCard (`BEGIN:VCARD`…) as a contact card. @default true */
+  parseVCards?: boolean;
+  /** Mark the chat read before sending, as whatsapp-web.js does. @default true */
+  sendSeen?: boolean;
+}

@@ -1,0 +1,19 @@
+import type { WebPage } from '../../web/web-page';
+import type { MessageContent } from './message-content';
+import type { MessageMedia } from './message-media';
+import type { MessageSendOptions } from './message-send-options';
+import type { ModelTypes } from './registry';
+
+/**
+ * What messages, chats and contacts need of the client that made them: its own public methods
+ * (`Client` implements this). Like whatsapp-web.js's, a model object holds its client.
+ */
+export interface ModelClient {
+  sendMessage(chatId: string, content: MessageContent, options?: MessageSendOptions): Promise<ModelTypes['Message']>;
+  downloadMedia(messageId: string): Promise<MessageMedia | undefined>;
+  getChatById(chatId: string): Promise<ModelTypes['Chat']>;
+  getContactById(contactId: string): Promise<ModelTypes['Contact']>;
+  sendSeen(chatId: string): Promise<boolean>;
+  /** The page of a ready client, which the model acts through; throws a `NotReadyError` naming `what` otherwise. */
+  readyPage(what: string): WebPage;
+}

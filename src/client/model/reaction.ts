@@ -1,0 +1,25 @@
+import type { PageReaction } from '../../web/bridge';
+import { parseMessageId, type MessageId } from './message-id';
+
+/** A reaction someone sent (`message_reaction`); `reaction` is `''` when they took it back. */
+export class Reaction {
+  readonly id: MessageId;
+  /** The message reacted to. */
+  readonly msgId: MessageId;
+  readonly senderId: string;
+  readonly reaction: string;
+  /** Seconds since the epoch. */
+  readonly timestamp: number;
+  readonly read: boolean;
+  readonly orphan: number;
+
+  constructor(data: PageReaction) {
+    this.id = parseMessageId(data.id);
+    this.msgId = parseMessageId(data.msgId);
+    this.senderId = data.senderId;
+    this.reaction = data.reaction;
+    this.timestamp = data.timestamp;
+    this.read = data.read;
+    this.orphan = data.orphan;
+  }
+}
