@@ -1,11 +1,7 @@
 /**
- * The `waweb` command line. Each command only calls the public API.
+ * The `waweb` command line. Each command only calls the public API, and is loaded only when it runs
+ * (`waweb session ...` never loads the dashboard, the manager or the simulator).
  */
-import { runDemo } from './demo';
-import { runLogin } from './login';
-import { runServe } from './serve';
-import { runSession } from './session/index';
-import { runSimulator } from './simulator';
 import { dispatch } from './util';
 
 const USAGE = `usage: waweb <command> [options]
@@ -20,5 +16,16 @@ commands:
 run 'waweb <command> --help' for a command's options`;
 
 export function main(argv: string[]): Promise<number> {
-  return dispatch('waweb', USAGE, { simulator: runSimulator, login: runLogin, demo: runDemo, session: runSession, serve: runServe }, argv);
+  return dispatch(
+    'waweb',
+    USAGE,
+    {
+      simulator: async (args) => (await import('./simulator')).runSimulator(args),
+      login: async (args) => (await import('./login')).runLogin(args),
+      demo: async (args) => (await import('./demo')).runDemo(args),
+      session: async (args) => (await import('./session/index')).runSession(args),
+      serve: async (args) => (await import('./serve')).runServe(args),
+    },
+    argv,
+  );
 }
