@@ -9,7 +9,6 @@
  * actually landed is the last record the process wrote before it died.
  */
 import { join } from 'node:path';
-import { readStamp } from '../../src/auth/remote/stamp';
 import { FileStore } from '../../src/index';
 import type { WhatsAppSimulator } from '../../src/simulator';
 import { spawnRemoteChild, type RemoteChild, type Report } from './remote-child-process';
@@ -83,9 +82,11 @@ export async function torture(options: TortureOptions): Promise<TortureResult> {
         break;
       }
       if (i > 0) {
-        const stamp = await readStamp(join(work, `data-${i}`, SESSION));
-        if (stamp?.generation === newest) restored++;
-        else failures.push(`cycle ${i}: restored generation ${stamp?.generation ?? 'none'}, the newest stored was ${newest ?? 'none'}`);
+        // What the restore itself says it put in place (the local stamp can already name the backup taken at ready).
+        const record = child.reports.find((r) => r.type === 'log' && r.msg === 'restored from the store');
+        const generation = record?.type === 'log' ? record.generation : undefined;
+        if (generation === newest) restored++;
+        else failures.push(`cycle ${i}: restored generation ${generation ?? 'none'}, the newest stored was ${newest ?? 'none'}`);
       }
       if (i === cycles) break; // the last restore is only checked
       // The backup at ready and the one once localStorage is on disk.

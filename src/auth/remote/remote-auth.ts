@@ -129,7 +129,7 @@ export class RemoteAuth extends AuthStrategy {
     this.log.debug({ ...log, stored: generations.length, local: local?.generation ?? null, toTry: candidates.length }, 'start');
     if (candidates.length > 0) {
       const began = Date.now();
-      await restoreSession(
+      const generation = await restoreSession(
         {
           store: this.store,
           sessionName: this.sessionName,
@@ -143,7 +143,7 @@ export class RemoteAuth extends AuthStrategy {
         candidates,
         local,
       );
-      this.log.info({ ...log, ms: Date.now() - began }, 'restored from the store');
+      this.log.info({ ...log, generation: generation ?? null, ms: Date.now() - began }, 'restored from the store');
     }
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     await warnIfExposed(this.userDataDir, [this.dataPath]);

@@ -63,12 +63,13 @@ export function restoreCandidates(
  * and the next older tried; when none is left, a stamped local copy (`local`) is kept. Each
  * fallback is reported (an error of the newest failure's class and code, saying what was used
  * instead). With nothing usable the start fails with a `RestoreError` listing every attempt.
+ * Resolves with the generation the profile now holds (`undefined` when every listed one was pruned).
  */
 export async function restoreSession(
   ctx: RestoreContext,
   candidates: readonly StoredGeneration[],
   local: LocalStamp | undefined,
-): Promise<void> {
+): Promise<number | undefined> {
   const attempts: RestoreAttempt[] = [];
   let pruned = 0;
   for (const generation of candidates) {
@@ -87,7 +88,7 @@ export async function restoreSession(
             `newest backup of ${ctx.sessionName} was unusable (${describe(attempts)}); restored generation ${generation.generation}`,
           ),
         );
-      return;
+      return generation.generation;
     } catch (err) {
       if (ctx.signal.aborted)
         throw err instanceof AbortError ? err : new AbortError(`restore of ${ctx.sessionName} aborted`, { cause: err });
@@ -98,7 +99,7 @@ export async function restoreSession(
   if (!first) {
     // Every listed generation was pruned meanwhile: start from what is there locally.
     if (pruned > 0) await mkdir(ctx.userDataDir, { recursive: true, mode: 0o700 });
-    return;
+    return undefined;
   }
   if (local !== undefined) {
     ctx.report(
@@ -107,7 +108,7 @@ export async function restoreSession(
         `newer backups of ${ctx.sessionName} were unusable (${describe(attempts)}); kept the local copy of generation ${local.generation}`,
       ),
     );
-    return;
+    return local.generation;
   }
   throw new RestoreError(`no usable backup of ${ctx.sessionName} (${describe(attempts)}) and no stamped local copy to keep`, attempts);
 }
