@@ -7,7 +7,7 @@
  */
 import { recordUnhandledRejections } from '../helpers/client';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FLUSH_BARRIER_KEY, localStorageContains } from '../../src/auth/profile/flush';
@@ -60,6 +60,8 @@ class FakePage {
   /** localStorage writes never reach disk (a renderer that died after accepting the write). */
   neverFlush = false;
   reads = 0;
+  /** Runs right after a read returned its items: the page changing localStorage at that moment. */
+  afterRead: (() => void) | undefined;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #hungCalls = new Set<(err: Error) => void>();
 
@@ -69,7 +71,9 @@ class FakePage {
     this.reads++;
     if (this.hung) return new Promise((_resolve, reject) => this.#hungCalls.add(reject));
     if (this.changeOnEveryRead) this.ls.set('counter', String(this.reads));
-    return [...this.ls];
+    const items = [...this.ls];
+    this.afterRead?.();
+    return items;
   }
 
   async setLocalStorageItem(key: string, value: string): Promise<void> {
@@ -233,6 +237,8 @@ describe('backups', () => {
     await extractSessionArchive(stored!.data, out);
     expect(await localStorageContains(out, barrier!)).toBe(true);
     expect(s.host.saved[1]!.bytes).toBe(stored!.data.length);
+    // Its files alone hold the session: it carries no items a restore would write over them.
+    expect(await readLocalStorageSnapshot(out)).toBeUndefined();
     // Until then the profile kept the same items; localStorage is on disk now and they are gone.
     expect(keptAtReady).toEqual(pageItems);
     expect(await readLocalStorageSnapshot(s.auth.userDataDir)).toBeUndefined();
@@ -289,6 +295,60 @@ describe('backups', () => {
     await s.auth.saveNow();
     expect(s.host.saved).toHaveLength(3);
     expect(s.web.reads).toBe(4);
+  });
+
+  test('the items an archive carries are never older than the localStorage in its files, though the page changes them after a read', async () => {
+    const s = await start();
+    const lsLog = join(s.auth.userDataDir, ...LS_LOG.split('/'));
+    // Right after each read the page bumps a counter, and Chromium writes it to disk at once.
+    s.web.ls.set('counter', '0');
+    appendFileSync(lsLog, Buffer.from('\u0001counter\u00010', 'latin1'));
+    s.web.afterRead = () => {
+      const next = String(Number(s.web.ls.get('counter')) + 1);
+      s.web.ls.set('counter', next);
+      appendFileSync(lsLog, Buffer.from(`\u0001counter\u0001${next}`, 'latin1'));
+    };
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 1, 'first save');
+    const out = join(root, 'first');
+    await extractSessionArchive((await fileStore.load(SESSION))!.data, out);
+    // The fake's log holds `\u0001key\u0001value` records: every value `counter` had on disk.
+    const records = (await readFile(join(out, ...LS_LOG.split('/')), 'latin1')).split('\u0001');
+    const onDisk = records.flatMap((r, k) => (r === 'counter' ? [Number.parseInt(records[k + 1]!, 10)] : []));
+    const newestOnDisk = Math.max(...onDisk);
+    expect(newestOnDisk).toBeGreaterThanOrEqual(0);
+    const carried = new Map(await readLocalStorageSnapshot(out));
+    // A restore writes these over the files: they must hold the newest value the files do, or newer.
+    expect(Number(carried.get('counter'))).toBeGreaterThanOrEqual(newestOnDisk);
+    // The profile keeps the same items as the archive until the barrier passes.
+    expect(await readLocalStorageSnapshot(s.auth.userDataDir)).toEqual([...carried]);
+  });
+
+  test('a restarted run of the same login reads localStorage a second time only in its first save, to skip it when unchanged', async () => {
+    const s = await start();
+    await s.auth.afterAuthReady();
+    await s.host.until(() => s.host.saved.length === 2, 'first two saves');
+    // Chromium dies; the same strategy starts again on the same (newest) profile.
+    s.host.web = undefined;
+    s.web.close();
+    await s.auth.afterBrowserClosed({ clean: false, loggedOut: false });
+    await s.auth.beforeBrowserInitialized({});
+    const web = new FakePage(s.auth.userDataDir);
+    cleanups.push(async () => web.close());
+    s.host.web = web;
+    await s.auth.afterAuthReady();
+    // Nothing changed since the last upload: the run's first save reads once and is skipped, without a
+    // copy; so is the one asked for after it.
+    await waitUntil(() => web.reads >= 1, 'the save at ready');
+    await s.auth.saveNow();
+    expect(web.reads).toBe(2);
+    expect(s.store.calls.save).toBe(2);
+    // A change: read for the check, copied, read again for the archive's items; then the follow-up reads once.
+    await appendFile(join(s.auth.userDataDir, ...IDB_LOG.split('/')), 'more history');
+    await s.auth.saveNow();
+    await s.host.until(() => s.host.saved.length === 4, 'the upload and its follow-up');
+    expect(web.reads).toBe(5);
+    expect(s.host.errors).toEqual([]);
   });
 
   test('saves never overlap: concurrent saveNow() calls and the timer run one after another', async () => {

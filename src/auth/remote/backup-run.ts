@@ -12,7 +12,7 @@ import type { Logger } from '../../util/logger';
 import { FLUSH_BARRIER_KEY, passFlushBarrier } from '../profile/flush';
 import type { AuthHost, SessionPage } from '../strategy';
 import type { SaveMode, SaveOutcome } from './backup-scheduler';
-import { localStorageKey, sessionContentKey } from './content-identity';
+import { indexedDbKey, localStorageKey, sessionContentKey } from './content-identity';
 import { storeCall } from './helpers';
 import { writeStamp } from './stamp';
 
@@ -30,6 +30,16 @@ export interface BackupTarget {
 }
 
 type Snapshot = { archive: SessionArchive; stateKey: string | undefined };
+
+/** The live page as one save uses it: its reads of localStorage end with the run. */
+interface LivePage {
+  readonly web: SessionPage;
+  readonly signal: AbortSignal;
+  /** The message of the `AbortError` the page's waits end with. */
+  readonly aborted: string;
+  /** localStorage as the page sees it, the flush barrier's own key left out. */
+  readItems(): Promise<Array<[string, string]>>;
+}
 
 export class BackupRun {
   /** Cancels the run's waits (the flush barrier, page reads, start-up retries): a crash, destroy(), a logout. */
@@ -141,7 +151,7 @@ export class BackupRun {
   }
 
   /**
-   * The part of a live save that needs the running browser: one read of localStorage, the flush
+   * The part of a live save that needs the running browser: the localStorage read, the flush
    * barrier when needed, and the copy. `null` when there is nothing to upload (not ready, no page,
    * content unchanged). Rejects with an `AbortError` once the run is cancelled (crash, destroy).
    */
@@ -150,35 +160,76 @@ export class BackupRun {
     if (!this.#ready) return null;
     const web = this.host.page();
     if (!web) return null;
-    const { userDataDir, archiveId, dataPath, sessionName } = this.target;
     const signal = this.#abort.signal;
-    const aborted = `backup of ${sessionName} aborted: the browser is gone or the client was destroyed`;
-    // Read once: the change check, the flush decision and the archive's items all use this read.
-    const items = (await abortable(web.localStorageEntries(), signal, aborted)).filter(([key]) => key !== FLUSH_BARRIER_KEY);
-    const itemsKey = localStorageKey(items);
+    const aborted = `backup of ${this.target.sessionName} aborted: the browser is gone or the client was destroyed`;
+    const page: LivePage = {
+      web,
+      signal,
+      aborted,
+      readItems: async () => (await abortable(web.localStorageEntries(), signal, aborted)).filter(([key]) => key !== FLUSH_BARRIER_KEY),
+    };
     // The first save of a run goes at once, with localStorage as the page has it. The next one
     // waits for Chromium to write localStorage and is uploaded even when nothing else changed: its
     // files alone hold the session, as whatsapp-web.js's RemoteAuth needs. Later ones are skipped
     // when nothing changed, and wait for the barrier only when localStorage changed since it last passed.
-    const settling = this.#saved && !this.#settled;
-    if (settling) await this.#barrier(web, signal, aborted, itemsKey);
-    const stateKey = await sessionContentKey(userDataDir, itemsKey);
+    return !this.#saved && !this.#settled ? this.#unsettledSnapshot(mode, page) : this.#settledSnapshot(mode, page);
+  }
+
+  /**
+   * The run's first upload, made before localStorage is known to be on disk: the archive carries
+   * the page's items, read after the profile's files are copied (so never older than the
+   * localStorage in them), and the local profile keeps the same items until a barrier passes.
+   * That read is also the change key's. A second read, before the copy, happens only when the run
+   * follows an upload of the same login (a restart) and the save may be skipped (`live`): it is
+   * the change check, so an unchanged session is skipped without a copy. A walk that restarts (a
+   * file vanished under a compaction) copies the files again and so reads the items again.
+   */
+  async #unsettledSnapshot(mode: 'live' | 'forced', page: LivePage): Promise<Snapshot | null> {
+    const { userDataDir, archiveId, dataPath } = this.target;
+    // Described before the copy: the key never claims IndexedDB content the archive may lack.
+    const indexedDb = await indexedDbKey(userDataDir);
+    if (mode === 'live' && this.#lastStateKey !== undefined) {
+      if (sessionContentKey(localStorageKey(await page.readItems()), indexedDb) === this.#lastStateKey) return null;
+    }
+    let items: Array<[string, string]> = [];
+    const archive = await createSessionArchive(userDataDir, {
+      clientId: archiveId,
+      tempDir: dataPath,
+      localStorage: async () => (items = await page.readItems()),
+    });
+    // A process killed now restarts from this folder as it would from the store.
+    await writeLocalStorageSnapshot(userDataDir, items);
+    return { archive, stateKey: sessionContentKey(localStorageKey(items), indexedDb) };
+  }
+
+  /**
+   * Every later save, with one read of localStorage before the copy: the change check and the
+   * barrier decision. Once the barrier passed for the items read (in this save or an earlier one),
+   * everything up to that read is on disk, so the archive is the profile's files alone (what
+   * whatsapp-web.js's RemoteAuth restores from): nothing in it can be older than its own files.
+   */
+  async #settledSnapshot(mode: 'live' | 'forced', page: LivePage): Promise<Snapshot | null> {
+    const { userDataDir, archiveId, dataPath } = this.target;
+    const itemsKey = localStorageKey(await page.readItems());
+    const settling = !this.#settled;
+    if (settling) await this.#barrier(page, itemsKey);
+    const stateKey = sessionContentKey(itemsKey, await indexedDbKey(userDataDir));
     if (!settling && mode === 'live' && stateKey === this.#lastStateKey) return null;
-    if (this.#settled && !settling && itemsKey !== this.#flushedItems) await this.#barrier(web, signal, aborted, itemsKey);
-    const archive = await createSessionArchive(userDataDir, { clientId: archiveId, tempDir: dataPath, localStorage: async () => items });
-    // Until localStorage is known to be on disk, the local profile keeps the same items as the
-    // archive: a process killed now restarts from this folder as it would from the store.
-    if (!this.#settled) await writeLocalStorageSnapshot(userDataDir, items);
+    if (!settling && itemsKey !== this.#flushedItems) await this.#barrier(page, itemsKey);
+    const archive = await createSessionArchive(userDataDir, { clientId: archiveId, tempDir: dataPath });
     return { archive, stateKey };
   }
 
   /** Waits until localStorage, which held `itemsKey`'s items when read, is on disk. */
-  async #barrier(web: SessionPage, signal: AbortSignal, abortMessage: string, itemsKey: string): Promise<void> {
+  async #barrier(page: LivePage, itemsKey: string): Promise<void> {
     const { userDataDir, flushTimeoutMs } = this.target;
+    const { web, signal, aborted: abortMessage } = page;
     await passFlushBarrier(web, userDataDir, { timeoutMs: flushTimeoutMs, signal, abortMessage });
+    // Everything written before the barrier is on disk, also what a restore wrote back. Removed
+    // before the run counts as settled: a settled save archives the files alone, and must never
+    // carry these (older) items along with them.
+    await removeLocalStorageSnapshot(userDataDir);
     this.#settled = true;
     this.#flushedItems = itemsKey;
-    // Everything written before the barrier is on disk, also what a restore wrote back.
-    await removeLocalStorageSnapshot(userDataDir);
   }
 }

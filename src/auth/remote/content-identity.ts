@@ -12,11 +12,16 @@ import { join } from 'node:path';
 import { combineDigests, type FileDigest } from '../../archive';
 import { isErrno } from '../../util/errno';
 
-/** A key that changes exactly when localStorage (its `localStorageKey`) or the profile's IndexedDB files do. */
-export async function sessionContentKey(userDataDir: string, itemsKey: string): Promise<string> {
+/** A key that changes exactly when localStorage (its `localStorageKey`) or the profile's IndexedDB files (`indexedDbKey`) do. */
+export function sessionContentKey(itemsKey: string, indexedDb: string): string {
+  return `${itemsKey}:${indexedDb}`;
+}
+
+/** A key that changes exactly when the profile's IndexedDB files do (described by metadata, none read). */
+export async function indexedDbKey(userDataDir: string): Promise<string> {
   const digests: FileDigest[] = [];
   await digestFiles(join(userDataDir, 'Default', 'IndexedDB'), 'Default/IndexedDB', digests);
-  return `${itemsKey}:${combineDigests(digests)}`;
+  return combineDigests(digests);
 }
 
 /** A key that changes exactly when the localStorage `entries` do (in any order). */
