@@ -31,6 +31,7 @@ export const ErrorCode = {
   DECRYPTION_FAILED: 'DECRYPTION_FAILED',
   LEASE_LOST: 'LEASE_LOST',
   FENCED: 'FENCED',
+  SESSION_EXISTS: 'SESSION_EXISTS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -190,6 +191,17 @@ export class AuthFailureError extends WawebError {
 export class NotReadyError extends WawebError {
   constructor(message: string) {
     super(ErrorCode.NOT_READY, message);
+  }
+}
+
+/**
+ * Pairing by code was refused (`SESSION_EXISTS`): the client's folder or store already holds a
+ * session, whose device may still be linked (a code for a linked number can revoke it). Pass
+ * `force` to pair anyway, or log that session out first.
+ */
+export class SessionExistsError extends WawebError {
+  constructor(message: string) {
+    super(ErrorCode.SESSION_EXISTS, message);
   }
 }
 

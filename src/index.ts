@@ -105,6 +105,7 @@ export {
   AuthFailureError,
   NotReadyError,
   ClientClosedError,
+  SessionExistsError,
   EncryptionError,
   LeaseError,
 } from './errors';

@@ -89,6 +89,11 @@ export class LegacySessionAuth extends AuthStrategy {
     return { WABrowserId: WABrowserId!, WASecretBundle: WASecretBundle!, WAToken1: WAToken1!, WAToken2: WAToken2! };
   }
 
+  /** A session was given (refused or not: its device may still be linked). */
+  override async hasStoredSession(): Promise<boolean> {
+    return this.#session !== undefined;
+  }
+
   override rejection(): AuthFailureError {
     return new AuthFailureError('INVALID_SESSION', LEGACY_AUTH_FAILURE_MESSAGE);
   }

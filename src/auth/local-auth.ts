@@ -5,6 +5,7 @@ import { assertClientId } from '../util/client-id';
 import { removeLocalStorageSnapshot, type SessionArchive } from '../archive';
 import { AGGRESSIVE_FLUSH_FLAG } from './profile/flush';
 import { exportLiveProfile } from './profile/live-export';
+import { hasLoginMarker, markLoggedIn } from './profile/login-marker';
 import { readPendingItems, writeBackPlan } from './profile/pending-items';
 import { assertOwnUserDataDir, localAuthFolder, resolveDataPath } from './profile/profile-options';
 import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from './strategy';
@@ -51,6 +52,28 @@ export class LocalAuth extends AuthStrategy {
     });
     // localStorage reaches disk within about a second, so exportSession() need not wait long.
     return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG], ...writeBackPlan(pending) };
+  }
+
+  /**
+   * A login was made or restored in the folder: it is marked (`waweb-login.json`) before
+   * `authenticated` fires. A failed write is reported on `error`; the login goes on.
+   */
+  override async getAuthEventPayload(): Promise<unknown> {
+    try {
+      await markLoggedIn(this.userDataDir);
+    } catch (err) {
+      if (err instanceof WawebError) this.host.emitError(err);
+    }
+    return undefined;
+  }
+
+  /**
+   * The folder logged in under waweb and was not logged out since (its marker), even if the app
+   * wiped a copy it could not use. A whatsapp-web.js folder counts once waweb has seen it log in
+   * (the client also refuses while the page booted with a stored login).
+   */
+  override hasStoredSession(): Promise<boolean> {
+    return hasLoginMarker(this.userDataDir);
   }
 
   /** A clean close wrote all of localStorage to disk: the items left for a start are no longer needed. */

@@ -6,6 +6,7 @@
  * → getAuthEventPayload (on `authenticated`) → afterAuthReady (after `ready`)
  * → onAuthFailure (a stored session was rejected) → beforeBrowserClose (page still open)
  * → (browser closes) → afterBrowserClosed → logout (after a phone-side logout succeeded) → destroy.
+ * `hasStoredSession` may be asked at any time (before a pairing code is requested).
  */
 import type { SessionArchive } from '../archive';
 import { AuthFailureError, InvalidOptionError, type WawebError } from '../errors';
@@ -135,6 +136,16 @@ export abstract class AuthStrategy {
 
   /** The browser has closed; `info` tells how. */
   async afterBrowserClosed(_info: BrowserClosedInfo): Promise<void> {}
+
+  /**
+   * Whether this strategy's folder or store holds a session: one that logged in and was not logged
+   * out, even if the page rejected it this time (a copy that failed to load may belong to a device
+   * the phone still lists). Pairing by code is refused while it does, unless forced: a code for a
+   * number that is already linked can revoke the live device. @default false (nothing is kept)
+   */
+  async hasStoredSession(): Promise<boolean> {
+    return false;
+  }
 
   /** The phone-side logout succeeded: remove this session's stored data. */
   async logout(): Promise<void> {}

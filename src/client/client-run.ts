@@ -19,7 +19,7 @@ import { Message } from './model/message';
 import type { ModelClient } from './model/model-client';
 import { Reaction } from './model/reaction';
 import type { ClientInfo, ClientOptions, DisconnectReason } from './options';
-import { DEFAULT_CODE_INTERVAL_MS, phoneDigits } from './pairing';
+import { DEFAULT_CODE_INTERVAL_MS, phoneDigits, refuseOverStoredSession } from './pairing';
 
 /** The client's typed `emit`. */
 export type EmitClientEvent = <K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]) => void;
@@ -43,6 +43,8 @@ export class ClientRun {
   readonly #abort: AbortController;
   /** The first boot found a stored session. */
   #hadSession = false;
+  /** Some boot of this run found a stored login (kept after a rejection: no pairing code over it unless forced). */
+  #bootedWithSession = false;
   #authenticated = false;
   #ready = false;
   #qrCount = 0;
@@ -104,7 +106,11 @@ export class ClientRun {
       await this.#client.authStrategy.afterBrowserInitialized();
       const web = await WebPage.attach(page, attach);
       this.#web = web;
-      web.on('report', (report) => this.#enqueue(() => this.#handle(report)));
+      web.on('report', (report) => {
+        // Known at once (not in queue order): a pairing code asked for right after initialize() must see it.
+        if (report.type === 'booted' && report.hadSession) this.#bootedWithSession = true;
+        this.#enqueue(() => this.#handle(report));
+      });
       // A crashed tab leaves the browser up but the session unusable.
       page.once('error', () => this.#enqueue(() => this.#stop('PAGE_CRASHED')));
       page.on('framenavigated', (frame) => {
@@ -143,11 +149,13 @@ export class ClientRun {
 
   /**
    * Asks the page for a pairing code, emits it as `code`, and keeps renewing it every `intervalMs`
-   * until the page no longer waits for a login (a later request replaces the renewal).
+   * until the page no longer waits for a login (a later request replaces the renewal). Unless
+   * `force`, refused with a `SessionExistsError` while the client holds a session.
    */
-  async requestCode(phone: string, notify: boolean, intervalMs: number): Promise<string> {
+  async requestCode(phone: string, notify: boolean, intervalMs: number, force: boolean): Promise<string> {
     const web = this.#web;
     if (!web) throw new InvalidOptionError('no page to pair');
+    if (!force) await refuseOverStoredSession(this.#client.authStrategy, this.#bootedWithSession);
     this.#stopRenewing();
     const code = await web.pairingCode(phone, notify);
     this.#emit('code', code);
@@ -351,13 +359,14 @@ export class ClientRun {
     return true;
   }
 
-  /** `pairWithPhoneNumber`: the first code of this run (renewals follow on their own). */
+  /** `pairWithPhoneNumber`: the first code of this run (renewals follow on their own); a refusal goes to `error`. */
   async #startPairing(): Promise<void> {
     const pairing = this.#client.options.pairWithPhoneNumber;
     if (!pairing || this.#codeRequested || this.#authenticated) return;
     this.#codeRequested = true;
     const notify = pairing.showNotification !== false;
-    await this.requestCode(phoneDigits(pairing.phoneNumber), notify, pairing.intervalMs ?? DEFAULT_CODE_INTERVAL_MS);
+    const interval = pairing.intervalMs ?? DEFAULT_CODE_INTERVAL_MS;
+    await this.requestCode(phoneDigits(pairing.phoneNumber), notify, interval, pairing.force === true);
   }
 
   #stopRenewing(): void {

@@ -25,7 +25,7 @@ import type { MessageSendOptions } from './model/message-send-options';
 import { chatIdOf, toWid, type Wid } from './model/wid';
 import { validateOptions, type ClientInfo, type ClientOptions, type DisconnectReason } from './options';
 import { toOutgoing } from './outgoing';
-import { DEFAULT_CODE_INTERVAL_MS, phoneDigits, validatePairing } from './pairing';
+import { checkForce, DEFAULT_CODE_INTERVAL_MS, phoneDigits, validatePairing } from './pairing';
 
 type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
 
@@ -164,16 +164,24 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
   /**
    * Pairs by phone number instead of a QR: resolves with a code the user types on the phone (Linked
    * devices → Link with phone number), emits it as `code`, and emits a new one every `intervalMs`
-   * while the page still waits. Needs a started client that is not logged in yet.
+   * while the page still waits. Needs a started client that is not logged in yet. Refused with a
+   * `SessionExistsError` (`SESSION_EXISTS`) when the client's folder or store already holds a session
+   * (a code for a number that is already linked can revoke its live device), unless `force` is true.
    */
-  async requestPairingCode(phoneNumber: string, showNotification = true, intervalMs = DEFAULT_CODE_INTERVAL_MS): Promise<string> {
+  async requestPairingCode(
+    phoneNumber: string,
+    showNotification = true,
+    intervalMs = DEFAULT_CODE_INTERVAL_MS,
+    force = false,
+  ): Promise<string> {
     const phone = phoneDigits(phoneNumber);
     validatePairing({ phoneNumber: phone, intervalMs });
+    checkForce(force, 'force');
     const run = this.#run;
     if (!run?.web?.booted || this.#phase !== 'running' || run.authenticated) {
       throw new NotReadyError('requestPairingCode() needs a started client that waits for a login');
     }
-    return run.requestCode(phone, showNotification !== false, intervalMs);
+    return run.requestCode(phone, showNotification !== false, intervalMs, force);
   }
 
   /**

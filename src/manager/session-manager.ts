@@ -198,11 +198,15 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     await client.logout();
   }
 
-  /** Asks for a pairing code for a session waiting to be paired (shown with `session.code`). */
-  async requestPairingCode(id: string, phoneNumber: string): Promise<string> {
+  /**
+   * Asks for a pairing code for a session waiting to be paired (shown with `session.code`). Refused
+   * with a `SessionExistsError` (`SESSION_EXISTS`) while the session's folder or store holds a
+   * session, unless `force` (a code for a linked number can revoke its live device).
+   */
+  async requestPairingCode(id: string, phoneNumber: string, options: { force?: boolean } = {}): Promise<string> {
     const client = this.#own(id).client;
     if (!client) throw new WawebError(ErrorCode.NOT_READY, `session ${id} is not running`);
-    return client.requestPairingCode(phoneNumber);
+    return client.requestPairingCode(phoneNumber, undefined, undefined, options.force === true);
   }
 
   /** The Chromium process of each running session, for memory figures. */

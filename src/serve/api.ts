@@ -42,7 +42,13 @@ export async function runAction(
       if (typeof phone !== 'string' || phone.trim() === '') {
         throw new RequestError(400, 'INVALID_OPTION', 'the body needs "phone": the number with its country code, e.g. "15550001111"');
       }
-      return { status: 200, body: { id, code: await manager.requestPairingCode(id, phone) } };
+      const force = body['force'];
+      if (force !== undefined && typeof force !== 'boolean') {
+        throw new RequestError(400, 'INVALID_OPTION', '"force" must be true or false');
+      }
+      // Over a session the client already holds only when asked for explicitly (409 SESSION_EXISTS otherwise).
+      const code = await manager.requestPairingCode(id, phone, force === true ? { force: true } : {});
+      return { status: 200, body: { id, code } };
     }
   }
 }

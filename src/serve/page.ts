@@ -65,7 +65,7 @@ const SCRIPT = `
       body: JSON.stringify(payload || {}),
     });
     const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error((data.error || res.statusText) + (data.code ? ' (' + data.code + ')' : ''));
+    if (!res.ok) throw Object.assign(new Error((data.error || res.statusText) + (data.code ? ' (' + data.code + ')' : '')), { code: data.code });
     return data;
   }
 
@@ -86,10 +86,14 @@ const SCRIPT = `
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       say('asking for a pairing code for ' + id + '\\u2026');
-      post(id, 'pairing-code', { phone: phone.value }).then(
-        (data) => { code.textContent = data.code; say('type the code on the phone: Linked devices \\u2192 Link with phone number'); },
-        (err) => say(id + ': ' + err.message, true),
-      );
+      const shown = (data) => { code.textContent = data.code; say('type the code on the phone: Linked devices \\u2192 Link with phone number'); };
+      const failed = (err) => say(id + ': ' + err.message, true);
+      post(id, 'pairing-code', { phone: phone.value }).then(shown, (err) => {
+        // The session already holds a login: a code for a linked number can revoke that device.
+        if (err.code !== 'SESSION_EXISTS') return failed(err);
+        if (!window.confirm(id + ' already holds a session. A pairing code for a number that is linked can unlink that device. Pair anyway?')) return failed(err);
+        return post(id, 'pairing-code', { phone: phone.value, force: true }).then(shown, failed);
+      });
     });
 
     const actions = el('div', { class: 'actions' });

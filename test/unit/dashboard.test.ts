@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { request, type IncomingMessage } from 'node:http';
-import { ErrorCode, InvalidOptionError, NotReadyError } from '../../src/index';
+import { ErrorCode, InvalidOptionError, NotReadyError, SessionExistsError } from '../../src/index';
 import { createMetrics, startDashboard, type Dashboard, type DashboardManager } from '../../src/serve/index';
 import { type LeaseRecord, type ManagedSessionInfo, type SessionManagerEvents } from '../../src/manager/index';
 import { parentOf, processTreeMemory } from '../../src/serve/memory';
@@ -19,6 +19,8 @@ class FakeManager extends TypedEmitter<SessionManagerEvents> implements Dashboar
   leaseRecords: LeaseRecord[] = [];
   readonly calls: string[] = [];
   pairingError: Error | undefined;
+  /** Sessions whose folder or store holds a session: a pairing code only when forced, as the real manager's client. */
+  readonly holding = new Set<string>();
 
   list(): ManagedSessionInfo[] {
     return this.sessions.map((s) => ({ ...s }));
@@ -32,9 +34,10 @@ class FakeManager extends TypedEmitter<SessionManagerEvents> implements Dashboar
   async logout(id: string): Promise<void> {
     this.calls.push(`logout ${id}`);
   }
-  async requestPairingCode(id: string, phone: string): Promise<string> {
-    this.calls.push(`pairing-code ${id} ${phone}`);
+  async requestPairingCode(id: string, phone: string, options: { force?: boolean } = {}): Promise<string> {
+    this.calls.push(`pairing-code ${id} ${phone}${options.force === true ? ' force' : ''}`);
     if (this.pairingError) throw this.pairingError;
+    if (this.holding.has(id) && options.force !== true) throw new SessionExistsError(`session ${id} holds a session`);
     return 'ABCD-1234';
   }
   browserPids(): Array<{ id: string; pid: number }> {
@@ -364,6 +367,25 @@ test('errors come back as JSON with the WawebError code and a status that fits',
     body: '{"phone":"15550001111"}',
   });
   expect([notReady.status, notReady.json.code]).toEqual([409, 'NOT_READY']);
+});
+
+test('a pairing code over a held session is a 409 SESSION_EXISTS unless the body says force: true', async () => {
+  manager.holding.add('bravo');
+  const post = (body: string) => call(dashboard, '/api/sessions/bravo/pairing-code', { method: 'POST', headers: jsonBearer, body });
+  const refused = await post('{"phone":"15550001111"}');
+  expect([refused.status, refused.json.code]).toEqual([409, 'SESSION_EXISTS']);
+  const notForced = await post('{"phone":"15550001111","force":false}');
+  expect([notForced.status, notForced.json.code]).toEqual([409, 'SESSION_EXISTS']);
+  const badForce = await post('{"phone":"15550001111","force":"yes"}');
+  expect([badForce.status, badForce.json.code]).toEqual([400, 'INVALID_OPTION']);
+  const forced = await post('{"phone":"15550001111","force":true}');
+  expect([forced.status, forced.json]).toEqual([200, { id: 'bravo', code: 'ABCD-1234' }]);
+  // The bad force never reached the manager; only the last call was forced.
+  expect(manager.calls).toEqual([
+    'pairing-code bravo 15550001111',
+    'pairing-code bravo 15550001111',
+    'pairing-code bravo 15550001111 force',
+  ]);
 });
 
 test('a POST with the cookie must be same-origin JSON; a form or another origin is refused', async () => {

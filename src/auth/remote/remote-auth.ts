@@ -177,6 +177,19 @@ export class RemoteAuth extends AuthStrategy {
     }
   }
 
+  /**
+   * A session is held when the local profile is a stamped copy of this session's backup, or the
+   * store lists a generation of it (asked within `storeTimeoutMs`; a store that cannot answer fails
+   * the question with its `StoreError`, so nothing is paired over a session that may exist).
+   */
+  override async hasStoredSession(): Promise<boolean> {
+    if ((await readStamp(this.userDataDir))?.sessionName === this.sessionName) return true;
+    const generations = await this.#storeCall('listing', new AbortController().signal, (s) =>
+      this.store.list(this.sessionName, { signal: s }),
+    );
+    return generations.length > 0;
+  }
+
   // ------------------------------------------------------------ backups
 
   override async afterAuthReady(): Promise<void> {
