@@ -7,8 +7,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import type { AuthStrategy } from '../auth/strategy';
 import type { LaunchedBrowser } from '../browser/launch';
-import { AuthFailureError, InvalidOptionError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
-import { firstSettled } from '../util/deadline';
+import { AuthFailureError, InvalidOptionError, NotReadyError, PageError, StartTimeoutError, WawebError, errorMessage } from '../errors';
 import type { PageEvent } from '../web/bridge';
 import { sessionState } from '../web/states';
 import { WebPage, WHATSAPP_WEB_URL, type AttachOptions } from '../web/web-page';
@@ -20,6 +19,7 @@ import type { ModelClient } from './model/model-client';
 import { Reaction } from './model/reaction';
 import type { ClientInfo, ClientOptions, DisconnectReason } from './options';
 import { DEFAULT_CODE_INTERVAL_MS, phoneDigits } from './pairing';
+import { StartDeadlines } from './start-deadlines';
 
 /** The client's typed `emit`. */
 export type EmitClientEvent = <K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]) => void;
@@ -43,6 +43,7 @@ export class ClientRun {
   readonly #abort: AbortController;
   /** The first boot found a stored session. */
   #hadSession = false;
+  readonly #deadlines: StartDeadlines;
   #authenticated = false;
   #ready = false;
   #qrCount = 0;
@@ -61,7 +62,6 @@ export class ClientRun {
   #opened = false;
   #closing: Promise<void> | undefined;
   #queue: Promise<void> = Promise.resolve();
-
   readonly #client: RunClient;
   readonly #emit: EmitClientEvent;
   readonly #stopClient: StopClient;
@@ -72,6 +72,7 @@ export class ClientRun {
     this.#stopClient = stopClient;
     this.#launched = launched;
     this.#abort = abort;
+    this.#deadlines = new StartDeadlines(client.options, client.authStrategy, (err) => this.#startMissed(err));
     launched.browser.once('disconnected', () => this.#onBrowserGone());
   }
 
@@ -95,9 +96,8 @@ export class ClientRun {
   }
 
   /**
-   * Attaches the page adapter and opens WhatsApp Web; resolves once the app has booted. One deadline
-   * (`authTimeoutMs`) covers loading the page and the boot; a page adapter that cannot hook into the
-   * app fails it at once; closing the client or losing the browser ends it with a `ClientClosedError`.
+   * Attaches the page adapter and opens WhatsApp Web; resolves once the app has booted (each phase under its
+   * deadline); an adapter that cannot hook into the app fails it at once; closing ends it (`ClientClosedError`).
    */
   async open(page: Page, attach: AttachOptions): Promise<void> {
     try {
@@ -111,16 +111,15 @@ export class ClientRun {
         if (frame !== page.mainFrame() || !web.booted) return;
         if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#enqueue(() => this.#stop('NAVIGATION'));
       });
-      const timeout = this.#client.options.authTimeoutMs ?? 60_000;
-      const boot = web
-        .nextReport(['booted', 'startFailed'], { signal: this.#abort.signal, timeout, timeoutOption: 'authTimeoutMs' })
-        .then((report) => {
-          if (report.type === 'startFailed') throw new PageError(report.message);
-        });
-      const opened = web.open(WHATSAPP_WEB_URL, 0);
-      await firstSettled([opened.then(() => boot), boot]);
+      const boot = web.nextReport(['booted', 'startFailed'], { signal: this.#abort.signal }).then((report) => {
+        if (report.type === 'startFailed') throw new PageError(report.message);
+        return report;
+      });
+      await this.#deadlines.open(web, boot, this.#abort.signal);
     } catch (err) {
-      if (this.#abort.signal.aborted) throw closedWhileStarting(err);
+      // The strategy hears why the browser closes: a start past its deadline removes nothing.
+      if (err instanceof StartTimeoutError) this.#stopReason ??= 'START_TIMEOUT';
+      else if (this.#abort.signal.aborted) throw closedWhileStarting(err);
       throw err;
     }
     this.#opened = true;
@@ -171,6 +170,7 @@ export class ClientRun {
 
   async #close(): Promise<void> {
     this.#abort.abort();
+    this.#deadlines.clear();
     if (this.#takeoverTimer !== undefined) clearTimeout(this.#takeoverTimer);
     this.#stopRenewing();
     const strategy = this.#client.authStrategy;
@@ -208,6 +208,7 @@ export class ClientRun {
       case 'booted':
         // A navigation (e.g. after a logout) boots the app again; only the first boot knows the stored session.
         if (!this.#authenticated && !this.#authFailureEmitted) this.#hadSession = report.hadSession;
+        this.#deadlines.booted(report.state);
         // The app may have settled before the adapter hooked in: handle that state as if it had just changed.
         if (sessionState(report.state).kind !== 'waiting') await this.#onState(report.state);
         return;
@@ -253,6 +254,7 @@ export class ClientRun {
   }
 
   async #onState(state: string): Promise<void> {
+    this.#deadlines.noteState(state);
     this.#emit('change_state', state);
     const options = this.#client.options;
     const meaning = sessionState(state);
@@ -289,6 +291,7 @@ export class ClientRun {
   }
 
   async #onQr(qr: string): Promise<void> {
+    this.#deadlines.clear('login');
     if (await this.#rejectedSessionStops()) return;
     // Pairing by phone number: codes, not QRs.
     if (this.#client.options.pairWithPhoneNumber) return this.#startPairing();
@@ -303,6 +306,7 @@ export class ClientRun {
     const info = await this.#web.info();
     if (!info.wid) throw new PageError('the app reported sync but has no account id');
     this.#client.info = { wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' };
+    this.#deadlines.clear('history-sync');
     this.#ready = true;
     this.#emit('ready');
     await this.#client.authStrategy.afterAuthReady();
@@ -326,6 +330,7 @@ export class ClientRun {
       return false;
     }
     this.#emit('authenticated', payload);
+    if (!this.#ready) this.#deadlines.arm('history-sync');
     return true;
   }
 
@@ -369,6 +374,13 @@ export class ClientRun {
   #stop(reason: DisconnectReason): Promise<void> {
     this.#stopReason ??= reason;
     return this.#stopClient(this, reason);
+  }
+
+  /** A deadline after the boot passed (not queued: a stuck handler cannot hold it up): history sync's is only reported. */
+  #startMissed(err: StartTimeoutError): void {
+    if (this.#closing) return;
+    this.#emit('error', err);
+    if (err.phase === 'login') this.#stop('START_TIMEOUT').catch((e: unknown) => this.#emit('error', asError(e)));
   }
 
   #onBrowserGone(): void {
