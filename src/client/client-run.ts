@@ -111,11 +111,7 @@ export class ClientRun {
         if (frame !== page.mainFrame() || !web.booted) return;
         if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#enqueue(() => this.#stop('NAVIGATION'));
       });
-      const boot = web.nextReport(['booted', 'startFailed'], { signal: this.#abort.signal }).then((report) => {
-        if (report.type === 'startFailed') throw new PageError(report.message);
-        return report;
-      });
-      await this.#deadlines.open(web, boot, this.#abort.signal);
+      await this.#deadlines.open(web, this.#abort.signal);
     } catch (err) {
       // The strategy hears why the browser closes: a start past its deadline removes nothing.
       if (err instanceof StartTimeoutError) this.#stopReason ??= 'START_TIMEOUT';

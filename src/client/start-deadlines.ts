@@ -3,9 +3,8 @@
  * the `StartTimeoutError` that says which one ran out (docs/client.md, "Deadlines"). Options are
  * validated from this table; the launch and the run read their deadlines through `deadlineMs`.
  */
-import { StartTimeoutError, type StartPhase } from '../errors';
+import { PageError, StartTimeoutError, type StartPhase } from '../errors';
 import { firstSettled, withDeadline } from '../util/deadline';
-import type { PageReportOf } from '../web/web-page';
 import { sessionState } from '../web/states';
 import { WHATSAPP_WEB_URL, type WebPage } from '../web/web-page';
 
@@ -82,11 +81,14 @@ export class StartDeadlines {
   ) {}
 
   /**
-   * Opens WhatsApp Web in `web` and waits for the app's boot (`boot`: the adapter's `booted` or
-   * `startFailed` report, already awaited), each under its deadline; an app that boots before the
-   * page's DOMContentLoaded ends both. `signal` ends the wait with an `AbortError`.
+   * Opens WhatsApp Web in `web` and waits for the app's boot, each under its deadline; an app that
+   * boots before the page's DOMContentLoaded ends both, an adapter that cannot hook into the app
+   * (`startFailed`) fails at once. `signal` ends the wait with an `AbortError`.
    */
-  async open(web: WebPage, boot: Promise<PageReportOf<'booted' | 'startFailed'>>, signal: AbortSignal): Promise<void> {
+  async open(web: WebPage, signal: AbortSignal): Promise<void> {
+    const boot = web.nextReport(['booted', 'startFailed'], { signal }).then((report) => {
+      if (report.type === 'startFailed') throw new PageError(report.message);
+    });
     boot.catch(() => undefined);
     await this.#within('page-load', signal, () => firstSettled<unknown>([web.open(WHATSAPP_WEB_URL, 0), boot]));
     await this.#within('boot', signal, () => boot);
