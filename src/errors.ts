@@ -5,6 +5,7 @@
 export const ErrorCode = {
   INVALID_OPTION: 'INVALID_OPTION',
   TIMEOUT: 'TIMEOUT',
+  START_TIMEOUT: 'START_TIMEOUT',
   ABORTED: 'ABORTED',
   BROWSER_NOT_FOUND: 'BROWSER_NOT_FOUND',
   BROWSER_FAILED: 'BROWSER_FAILED',
@@ -54,8 +55,53 @@ export class InvalidOptionError extends WawebError {
 
 /** A wait ran out. The message names the option that controls the deadline. */
 export class TimeoutError extends WawebError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.TIMEOUT, message, options);
+  constructor(
+    message: string,
+    options?: { cause?: unknown },
+    code: typeof ErrorCode.TIMEOUT | typeof ErrorCode.START_TIMEOUT = ErrorCode.TIMEOUT,
+  ) {
+    super(code, message, options);
+  }
+}
+
+/**
+ * The phases of a client's start, each under its own deadline: launching Chromium, loading the
+ * page, the app's boot, the login (from the boot to logged in or a QR), and history sync (from
+ * logged in to `ready`).
+ */
+export type StartPhase = 'launch' | 'page-load' | 'boot' | 'login' | 'history-sync';
+
+/** What a `StartTimeoutError` tells. */
+export interface StartTimeoutDetails {
+  phase: StartPhase;
+  /** The client option that sets this phase's deadline, e.g. `loginTimeoutMs`. */
+  option: string;
+  timeoutMs: number;
+  /** The app's last state the client saw (`OPENING`, `CONNECTED`, ...); null when the page never reported one. */
+  lastState: string | null;
+  /** Where the session that did not start is kept, untouched (LocalAuth: its folder). */
+  sessionFolder?: string | undefined;
+}
+
+/**
+ * A phase of a start missed its deadline (`code: 'START_TIMEOUT'`; a `TimeoutError` too). Before
+ * the login the client stops (`disconnected('START_TIMEOUT')`, browser closed, nothing deleted);
+ * a history sync past its deadline is only reported, the client carries on.
+ */
+export class StartTimeoutError extends TimeoutError implements StartTimeoutDetails {
+  readonly phase: StartPhase;
+  readonly option: string;
+  readonly timeoutMs: number;
+  readonly lastState: string | null;
+  readonly sessionFolder: string | undefined;
+
+  constructor(message: string, details: StartTimeoutDetails) {
+    super(message, undefined, ErrorCode.START_TIMEOUT);
+    this.phase = details.phase;
+    this.option = details.option;
+    this.timeoutMs = details.timeoutMs;
+    this.lastState = details.lastState;
+    this.sessionFolder = details.sessionFolder;
   }
 }
 

@@ -92,6 +92,7 @@ export {
   ErrorCode,
   InvalidOptionError,
   TimeoutError,
+  StartTimeoutError,
   AbortError,
   StoreError,
   ArchiveError,
@@ -109,7 +110,7 @@ export {
   EncryptionError,
   LeaseError,
 } from './errors';
-export type { AuthFailureReason, RestoreAttempt, StoreErrorCode } from './errors';
+export type { AuthFailureReason, RestoreAttempt, StartPhase, StartTimeoutDetails, StoreErrorCode } from './errors';
 
 export { findChromium, CHROMIUM_BUILD_ENV, type ChromiumBuild, type FindChromiumOptions } from './browser/executable';
 export type { PuppeteerOptions } from './browser/launch';

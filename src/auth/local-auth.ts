@@ -41,6 +41,10 @@ export class LocalAuth extends AuthStrategy {
     this.#rmMaxRetries = options.rmMaxRetries ?? 4;
   }
 
+  override sessionFolder(): string {
+    return this.userDataDir;
+  }
+
   override async beforeBrowserInitialized(request: LaunchRequest): Promise<BrowserPlan> {
     assertOwnUserDataDir(request.userDataDir, this.userDataDir, 'LocalAuth');
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
@@ -76,9 +80,12 @@ export class LocalAuth extends AuthStrategy {
     return hasLoginMarker(this.userDataDir);
   }
 
-  /** A clean close wrote all of localStorage to disk: the items left for a start are no longer needed. */
+  /**
+   * A clean close wrote all of localStorage to disk: the items left for a start are no longer needed.
+   * A start past its deadline may not have loaded the app that takes them: they stay.
+   */
   override async afterBrowserClosed(info: BrowserClosedInfo): Promise<void> {
-    if (info.clean && !info.loggedOut) await removeLocalStorageSnapshot(this.userDataDir);
+    if (info.clean && !info.loggedOut && info.reason !== 'START_TIMEOUT') await removeLocalStorageSnapshot(this.userDataDir);
   }
 
   /** An archive of the live session (localStorage flushed first), for your own storage. */

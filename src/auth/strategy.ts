@@ -103,6 +103,11 @@ export abstract class AuthStrategy {
     return this.#host?.logger ?? silentLogger;
   }
 
+  /** Where the session is kept on disk, for errors that leave it untouched (a start past its deadline). */
+  sessionFolder(): string | undefined {
+    return undefined;
+  }
+
   /** Validate and prepare before anything is launched. Throw typed errors here. */
   async beforeBrowserInitialized(_request: LaunchRequest): Promise<BrowserPlan> {
     return {};

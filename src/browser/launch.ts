@@ -64,6 +64,8 @@ export interface LaunchChoices {
   userAgent?: string | undefined;
   /** Which Chromium build to find when no executable is named. @default 'auto' */
   build?: ChromiumBuild | undefined;
+  /** Aborted while Chromium is still starting: the process is killed and the launch fails. */
+  signal?: AbortSignal | undefined;
 }
 
 /** What `launchBrowser` learns of the browser once it runs: its version, and the client hints to go with `userAgent`. */
@@ -113,6 +115,7 @@ export async function launchBrowser(options: PuppeteerOptions, choices: LaunchCh
       handleSIGHUP: launchOptions.handleSIGHUP ?? process.listenerCount('SIGHUP') === 0,
       // A pipe instead of a debugging port: Chromium exits when this process dies, however it dies.
       pipe: launchOptions.pipe ?? true,
+      ...(choices.signal === undefined ? {} : { signal: choices.signal }),
     });
   } catch (err) {
     throw new BrowserError(`Chromium failed to start (${executablePath})`, { cause: err });

@@ -7,22 +7,21 @@
 import type { Browser, Page } from 'puppeteer-core';
 import type { AuthStrategy } from '../auth/strategy';
 import type { LaunchedBrowser } from '../browser/launch';
-import { AuthFailureError, InvalidOptionError, NotReadyError, PageError, WawebError, errorMessage } from '../errors';
-import { firstSettled } from '../util/deadline';
+import { AuthFailureError, InvalidOptionError, NotReadyError, PageError, StartTimeoutError } from '../errors';
 import type { PageEvent } from '../web/bridge';
 import { sessionState } from '../web/states';
 import { WebPage, WHATSAPP_WEB_URL, type AttachOptions } from '../web/web-page';
 import { closedWhileStarting, releaseBrowser } from './launch';
-import type { ClientEvents } from './events';
+import type { EmitClientEvent } from './events';
 import { GroupNotification } from './model/group-notification';
 import { Message } from './model/message';
 import type { ModelClient } from './model/model-client';
 import { Reaction } from './model/reaction';
 import type { ClientInfo, ClientOptions, DisconnectReason } from './options';
 import { DEFAULT_CODE_INTERVAL_MS, phoneDigits, refuseOverStoredSession } from './pairing';
-
-/** The client's typed `emit`. */
-export type EmitClientEvent = <K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]) => void;
+import { PairingCodes } from './pairing-codes';
+import { asError, RunQueue } from './run-queue';
+import { StartDeadlines } from './start-deadlines';
 
 /** What a run reads of its client (the `Client` itself): its options, strategy and model methods; it sets `info`. */
 export interface RunClient extends ModelClient {
@@ -45,6 +44,7 @@ export class ClientRun {
   #hadSession = false;
   /** Some boot of this run found a stored login (kept after a rejection: no pairing code over it unless forced). */
   #bootedWithSession = false;
+  readonly #deadlines: StartDeadlines;
   #authenticated = false;
   #ready = false;
   #qrCount = 0;
@@ -55,15 +55,14 @@ export class ClientRun {
   /** Set when the client stops on its own (the `disconnected` reason). */
   #stopReason: DisconnectReason | undefined;
   #takeoverTimer: NodeJS.Timeout | undefined;
-  /** Renews the pairing code while the page waits for a login by phone number. */
-  #codeTimer: NodeJS.Timeout | undefined;
+  /** Pairing codes asked for in this run, and their renewal. */
+  #codes: PairingCodes | undefined;
   /** `pairWithPhoneNumber`: the first code was asked for in this run. */
   #codeRequested = false;
   /** `open()` finished: the start is over. */
   #opened = false;
   #closing: Promise<void> | undefined;
-  #queue: Promise<void> = Promise.resolve();
-
+  readonly #queue: RunQueue;
   readonly #client: RunClient;
   readonly #emit: EmitClientEvent;
   readonly #stopClient: StopClient;
@@ -74,6 +73,8 @@ export class ClientRun {
     this.#stopClient = stopClient;
     this.#launched = launched;
     this.#abort = abort;
+    this.#queue = new RunQueue((error) => this.#emit('error', error));
+    this.#deadlines = new StartDeadlines(client.options, client.authStrategy, (err) => this.#startMissed(err));
     launched.browser.once('disconnected', () => this.#onBrowserGone());
   }
 
@@ -97,9 +98,8 @@ export class ClientRun {
   }
 
   /**
-   * Attaches the page adapter and opens WhatsApp Web; resolves once the app has booted. One deadline
-   * (`authTimeoutMs`) covers loading the page and the boot; a page adapter that cannot hook into the
-   * app fails it at once; closing the client or losing the browser ends it with a `ClientClosedError`.
+   * Attaches the page adapter and opens WhatsApp Web; resolves once the app has booted (each phase under its
+   * deadline); an adapter that cannot hook into the app fails it at once; closing ends it (`ClientClosedError`).
    */
   async open(page: Page, attach: AttachOptions): Promise<void> {
     try {
@@ -109,24 +109,19 @@ export class ClientRun {
       web.on('report', (report) => {
         // Known at once (not in queue order): a pairing code asked for right after initialize() must see it.
         if (report.type === 'booted' && report.hadSession) this.#bootedWithSession = true;
-        this.#enqueue(() => this.#handle(report));
+        this.#queue.push(() => this.#handle(report));
       });
       // A crashed tab leaves the browser up but the session unusable.
-      page.once('error', () => this.#enqueue(() => this.#stop('PAGE_CRASHED')));
+      page.once('error', () => this.#queue.push(() => this.#stop('PAGE_CRASHED')));
       page.on('framenavigated', (frame) => {
         if (frame !== page.mainFrame() || !web.booted) return;
-        if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#enqueue(() => this.#stop('NAVIGATION'));
+        if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#queue.push(() => this.#stop('NAVIGATION'));
       });
-      const timeout = this.#client.options.authTimeoutMs ?? 60_000;
-      const boot = web
-        .nextReport(['booted', 'startFailed'], { signal: this.#abort.signal, timeout, timeoutOption: 'authTimeoutMs' })
-        .then((report) => {
-          if (report.type === 'startFailed') throw new PageError(report.message);
-        });
-      const opened = web.open(WHATSAPP_WEB_URL, 0);
-      await firstSettled([opened.then(() => boot), boot]);
+      await this.#deadlines.open(web, this.#abort.signal);
     } catch (err) {
-      if (this.#abort.signal.aborted) throw closedWhileStarting(err);
+      // The strategy hears why the browser closes: a start past its deadline removes nothing.
+      if (err instanceof StartTimeoutError) this.#stopReason ??= 'START_TIMEOUT';
+      else if (this.#abort.signal.aborted) throw closedWhileStarting(err);
       throw err;
     }
     this.#opened = true;
@@ -156,19 +151,8 @@ export class ClientRun {
     const web = this.#web;
     if (!web) throw new InvalidOptionError('no page to pair');
     if (!force) await refuseOverStoredSession(this.#client.authStrategy, this.#bootedWithSession);
-    this.#stopRenewing();
-    const code = await web.pairingCode(phone, notify);
-    this.#emit('code', code);
-    this.#codeTimer = setInterval(() => {
-      this.#enqueue(async () => {
-        if (sessionState((await web.state()) ?? '').kind !== 'unpaired') {
-          this.#stopRenewing();
-          return;
-        }
-        this.#emit('code', await web.pairingCode(phone, notify));
-      });
-    }, intervalMs);
-    return code;
+    this.#codes ??= new PairingCodes(web, this.#queue, this.#emit);
+    return this.#codes.request(phone, notify, intervalMs);
   }
 
   /** Stops this run: its timers and waits, then the browser, with the strategy's hooks around it. Idempotent. */
@@ -178,9 +162,11 @@ export class ClientRun {
   }
 
   async #close(): Promise<void> {
+    this.#queue.close();
     this.#abort.abort();
+    this.#deadlines.clear();
     if (this.#takeoverTimer !== undefined) clearTimeout(this.#takeoverTimer);
-    this.#stopRenewing();
+    this.#codes?.stop();
     const strategy = this.#client.authStrategy;
     const alive = this.browser.connected;
     if (alive) {
@@ -198,17 +184,6 @@ export class ClientRun {
     });
   }
 
-  #enqueue(task: () => Promise<void>): void {
-    this.#queue = this.#queue
-      .then(async () => {
-        if (this.#closing) return;
-        await task();
-      })
-      .catch((err: unknown) => {
-        this.#emit('error', asError(err));
-      });
-  }
-
   /** The page's reports, one kind at a time. */
   async #handle(report: PageEvent): Promise<void> {
     const client = this.#client;
@@ -216,6 +191,7 @@ export class ClientRun {
       case 'booted':
         // A navigation (e.g. after a logout) boots the app again; only the first boot knows the stored session.
         if (!this.#authenticated && !this.#authFailureEmitted) this.#hadSession = report.hadSession;
+        this.#deadlines.booted(report.state);
         // The app may have settled before the adapter hooked in: handle that state as if it had just changed.
         if (sessionState(report.state).kind !== 'waiting') await this.#onState(report.state);
         return;
@@ -261,6 +237,7 @@ export class ClientRun {
   }
 
   async #onState(state: string): Promise<void> {
+    this.#deadlines.noteState(state);
     this.#emit('change_state', state);
     const options = this.#client.options;
     const meaning = sessionState(state);
@@ -281,7 +258,7 @@ export class ClientRun {
           if (this.#takeoverTimer !== undefined) clearTimeout(this.#takeoverTimer);
           this.#takeoverTimer = setTimeout(() => {
             this.#takeoverTimer = undefined;
-            this.#enqueue(async () => {
+            this.#queue.push(async () => {
               await this.#web?.takeover();
             });
           }, options.takeoverTimeoutMs ?? 0);
@@ -297,6 +274,7 @@ export class ClientRun {
   }
 
   async #onQr(qr: string): Promise<void> {
+    this.#deadlines.clear('login');
     if (await this.#rejectedSessionStops()) return;
     // Pairing by phone number: codes, not QRs.
     if (this.#client.options.pairWithPhoneNumber) return this.#startPairing();
@@ -311,6 +289,7 @@ export class ClientRun {
     const info = await this.#web.info();
     if (!info.wid) throw new PageError('the app reported sync but has no account id');
     this.#client.info = { wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' };
+    this.#deadlines.clear('history-sync');
     this.#ready = true;
     this.#emit('ready');
     await this.#client.authStrategy.afterAuthReady();
@@ -334,6 +313,7 @@ export class ClientRun {
       return false;
     }
     this.#emit('authenticated', payload);
+    if (!this.#ready) this.#deadlines.arm('history-sync');
     return true;
   }
 
@@ -369,15 +349,17 @@ export class ClientRun {
     await this.requestCode(phoneDigits(pairing.phoneNumber), notify, interval, pairing.force === true);
   }
 
-  #stopRenewing(): void {
-    if (this.#codeTimer !== undefined) clearInterval(this.#codeTimer);
-    this.#codeTimer = undefined;
-  }
-
   /** The client stops on its own, with `reason` as the `disconnected` reason. */
   #stop(reason: DisconnectReason): Promise<void> {
     this.#stopReason ??= reason;
     return this.#stopClient(this, reason);
+  }
+
+  /** A deadline after the boot passed (not queued: a stuck handler cannot hold it up): history sync's is only reported. */
+  #startMissed(err: StartTimeoutError): void {
+    if (this.#closing) return;
+    this.#emit('error', err);
+    if (err.phase === 'login') this.#stop('START_TIMEOUT').catch((e: unknown) => this.#emit('error', asError(e)));
   }
 
   #onBrowserGone(): void {
@@ -387,11 +369,6 @@ export class ClientRun {
       this.#abort.abort();
       return;
     }
-    this.#enqueue(() => this.#stop('BROWSER_CLOSED'));
+    this.#queue.push(() => this.#stop('BROWSER_CLOSED'));
   }
-}
-
-/** waweb's errors pass through; anything else becomes a `PageError` (`PAGE_FAILED`) with the original as `cause`. */
-function asError(err: unknown): WawebError {
-  return err instanceof WawebError ? err : new PageError(`unexpected failure: ${errorMessage(err)}`, { cause: err });
 }

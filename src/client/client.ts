@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { NoAuth } from '../auth/no-auth';
 import type { AuthStrategy, SessionArchive } from '../auth/strategy';
-import { NotReadyError, PageError } from '../errors';
+import { NotReadyError, PageError, StartTimeoutError } from '../errors';
 import { childLogger, silentLogger, type Logger } from '../util/logger';
 import { TypedEmitter, type WaitForOptions } from '../util/typed-emitter';
 import type { WebPage } from '../web/web-page';
@@ -88,7 +88,11 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
     try {
       await starting;
     } catch (err) {
+      // A phase past its deadline is reported as after the start: `error`, then `disconnected` once the browser is gone.
+      const timedOut = err instanceof StartTimeoutError;
+      if (timedOut) this.emit('error', err);
       await this.#teardown();
+      if (timedOut) this.emit('disconnected', 'START_TIMEOUT');
       throw err;
     } finally {
       if (this.#starting === starting) {

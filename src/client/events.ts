@@ -40,3 +40,6 @@ export type ClientEvents = {
    */
   error: [error: WawebError];
 };
+
+/** The client's typed `emit`. */
+export type EmitClientEvent = <K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]) => void;

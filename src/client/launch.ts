@@ -6,10 +6,12 @@ import type { AuthStrategy, BrowserPlan } from '../auth/strategy';
 import { findChromium } from '../browser/executable';
 import { closeBrowser, launchBrowser, type LaunchedBrowser } from '../browser/launch';
 import { ClientClosedError, InvalidOptionError } from '../errors';
+import { withDeadline } from '../util/deadline';
 import type { Logger } from '../util/logger';
 import type { Page } from 'puppeteer-core';
 import type { AttachOptions } from '../web/web-page';
 import type { ClientOptions } from './options';
+import { deadlineMs, startTimeout } from './start-deadlines';
 
 export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
@@ -58,7 +60,18 @@ export async function launchFor(options: ClientOptions, strategy: AuthStrategy, 
   const launchOptions = { ...puppeteerOptions };
   if (plan.userDataDir !== undefined) launchOptions.userDataDir = plan.userDataDir;
   if (plan.args !== undefined) launchOptions.args = [...(launchOptions.args ?? []), ...plan.args];
-  const launched = await launchBrowser(launchOptions, { userAgent, build: options.chromium });
+  // The deadline's signal reaches puppeteer: a Chromium still starting when it passes is killed.
+  let launched: LaunchedBrowser;
+  try {
+    launched = await withDeadline((deadline) => launchBrowser(launchOptions, { userAgent, build: options.chromium, signal: deadline }), {
+      timeoutMs: deadlineMs(options, 'launch'),
+      onTimeout: () => startTimeout(options, 'launch', { lastState: null, sessionFolder: strategy.sessionFolder() }),
+      signal,
+    });
+  } catch (err) {
+    if (signal.aborted) throw closedWhileStarting(err);
+    throw err;
+  }
   log.info({ pid: launched.pid, owned: launched.owned, version: launched.version }, 'browser started');
   if (signal.aborted) {
     if (launched.owned) await closeBrowser(launched.browser, launched.pid);

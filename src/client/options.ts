@@ -3,8 +3,9 @@ import { resolveChromiumBuild, type ChromiumBuild } from '../browser/executable'
 import type { PuppeteerOptions } from '../browser/launch';
 import { InvalidOptionError } from '../errors';
 import { checkLogger, type Logger } from '../util/logger';
-import { nonNegativeNumber } from '../util/options';
+import { nonNegativeNumber, positiveNumber } from '../util/options';
 import { validatePairing, type PairWithPhoneNumber } from './pairing';
+import { MAX_DEADLINE_MS, START_DEADLINES } from './start-deadlines';
 
 export interface ClientOptions {
   /** How the session is kept. @default new NoAuth() */
@@ -20,8 +21,22 @@ export interface ClientOptions {
   chromium?: ChromiumBuild;
   /** QR codes to show before giving up; 0 = no limit. `2` shows exactly 3 QRs, then `disconnected('MAX_QR_RETRIES')`. @default 0 */
   qrMaxRetries?: number;
-  /** How long the page may take to boot WhatsApp Web; 0 = no limit. @default 60000 */
+  // Deadlines of a start (docs/client.md, "Deadlines"). Before the login a missed one stops the
+  // client: `error` with a `StartTimeoutError` (phase, option, last page state), then
+  // `disconnected('START_TIMEOUT')`; `initialize()` rejects with it while pending. Nothing is deleted.
+  /** Launching Chromium (or connecting to it) until its first page is open. @default 30000 */
+  launchTimeoutMs?: number;
+  /** Loading WhatsApp Web's page (until `DOMContentLoaded`). @default 60000 */
+  pageLoadTimeoutMs?: number;
+  /** whatsapp-web.js's option: how long the loaded page may take to boot the app; 0 = the default. @default 60000 */
   authTimeoutMs?: number;
+  /** From the boot to logged in (a stored session accepted) or a QR (or pairing code) shown. @default 60000 */
+  loginTimeoutMs?: number;
+  /**
+   * From logged in to `ready`. Missed, it is reported (`error` with a `StartTimeoutError`, phase
+   * `history-sync`) and the client carries on: a logged-in session is never closed for it. @default 180000
+   */
+  historySyncTimeoutMs?: number;
   /** Take the session back when another browser opens it (`CONFLICT`). @default false */
   takeoverOnConflict?: boolean;
   /** Wait before taking over. @default 0 */
@@ -56,7 +71,9 @@ export type DisconnectReason =
   | 'DEPRECATED_VERSION'
   | 'PROXYBLOCK'
   | 'TOS_BLOCK'
-  | 'SMB_TOS_BLOCK';
+  | 'SMB_TOS_BLOCK'
+  /** A phase of the start missed its deadline (the `StartTimeoutError` on `error` says which). */
+  | 'START_TIMEOUT';
 
 export interface ClientInfo {
   wid: { server: string; user: string; _serialized: string };
@@ -67,8 +84,17 @@ export interface ClientInfo {
 /** Throws an `InvalidOptionError` (`INVALID_OPTION`) for options of the wrong type or range. */
 export function validateOptions(options: ClientOptions): void {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('Client options must be an object');
-  const nonNegative = ['qrMaxRetries', 'authTimeoutMs', 'takeoverTimeoutMs'] as const;
+  const nonNegative = ['qrMaxRetries', 'takeoverTimeoutMs'] as const;
   for (const name of nonNegative) nonNegativeNumber(options[name], 0, name);
+  for (const { option } of Object.values(START_DEADLINES)) {
+    // authTimeoutMs keeps whatsapp-web.js's meaning of 0 (the default); the others need a real deadline.
+    if (option === 'authTimeoutMs') nonNegativeNumber(options[option], 0, option);
+    else positiveNumber(options[option], 1, option);
+    const value = options[option];
+    if (value !== undefined && value > MAX_DEADLINE_MS) {
+      throw new InvalidOptionError(`${option} must be at most ${MAX_DEADLINE_MS} ms, got ${value}`);
+    }
+  }
   if (options.userAgent !== undefined && options.userAgent !== false && typeof options.userAgent !== 'string') {
     throw new InvalidOptionError('userAgent must be a string or false');
   }

@@ -22,6 +22,9 @@ export interface AdminTarget {
   refuseNextConnections(count?: number): void;
   delayNextConnection(ms: number): void;
   dropConnections(phone?: string): number;
+  stallNextBoots(count?: number): void;
+  stallNextLogins(count?: number): void;
+  stallNextHistorySyncs(count?: number, percent?: number): void;
 }
 
 export interface AdminServer {
@@ -124,6 +127,34 @@ const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
       }
       sim.delayNextConnection(ms);
       return { delayMs: ms };
+    },
+  ],
+  [
+    'POST',
+    /^\/server\/stall-boots$/,
+    (sim, _p, b) => {
+      const count = b['count'] ?? 1;
+      sim.stallNextBoots(count as number);
+      return { stalling: count };
+    },
+  ],
+  [
+    'POST',
+    /^\/server\/stall-logins$/,
+    (sim, _p, b) => {
+      const count = b['count'] ?? 1;
+      sim.stallNextLogins(count as number);
+      return { stalling: count };
+    },
+  ],
+  [
+    'POST',
+    /^\/server\/stall-history-syncs$/,
+    (sim, _p, b) => {
+      const count = b['count'] ?? 1;
+      const percent = b['percent'] ?? 50;
+      sim.stallNextHistorySyncs(count as number, percent as number);
+      return { stalling: count, percent };
     },
   ],
   [

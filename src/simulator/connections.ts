@@ -34,9 +34,13 @@ export class DeviceConnections {
     const hub = this.#hub;
     switch (frame.t) {
       case 'login':
-        return this.#login(conn, frame.deviceId, frame.signature);
       case 'legacy-login':
-        return this.#legacyLogin(conn, frame.tokens);
+        // The login-hangs fault: no answer, and the page stays OPENING.
+        if (hub.stallLogins > 0) {
+          hub.stallLogins--;
+          return;
+        }
+        return frame.t === 'login' ? this.#login(conn, frame.deviceId, frame.signature) : this.#legacyLogin(conn, frame.tokens);
       case 'pair':
         this.#pairing.begin(conn, frame);
         return;
@@ -122,16 +126,17 @@ export class DeviceConnections {
     conn.deviceId = device.id;
     hub.active.set(device.id, conn);
     await hub.state.save();
+    const stall = hub.takeSyncStall();
     hub.send(conn, {
       t: 'paired',
       session: sessionInfo(account, device),
-      offline: 0,
+      offline: stall === undefined ? 0 : 1,
       ...(device.legacyTokens ? { legacy: device.legacyTokens } : {}),
     });
     this.#sendHistory(conn, account, device);
     const described = hub.describe(account, device);
     hub.emit('linked', described);
-    await this.#deliverOffline(conn, account, device);
+    await this.#deliverOffline(conn, account, device, stall);
     return described;
   }
 
@@ -209,10 +214,15 @@ export class DeviceConnections {
     device.lastSeenAt = new Date().toISOString();
     await hub.state.save();
     const offline = account.offline[device.id] ?? [];
-    hub.send(conn, { t: 'login-ok', session: sessionInfo(account, device), offline: offline.length });
+    const stall = hub.takeSyncStall();
+    hub.send(conn, {
+      t: 'login-ok',
+      session: sessionInfo(account, device),
+      offline: Math.max(offline.length, stall === undefined ? 0 : 1),
+    });
     this.#sendHistory(conn, account, device);
     hub.emit('login', hub.describe(account, device));
-    await this.#deliverOffline(conn, account, device);
+    await this.#deliverOffline(conn, account, device, stall);
   }
 
   /**
@@ -232,7 +242,13 @@ export class DeviceConnections {
     if (history.length > 0) this.#hub.send(conn, { t: 'old-msgs', msgs: history });
   }
 
-  async #deliverOffline(conn: Connection, account: AccountRecord, device: DeviceRecord): Promise<void> {
+  /** Messages queued while the device was offline, then the end of sync; `stallAt`: sync stops at that percentage. */
+  async #deliverOffline(conn: Connection, account: AccountRecord, device: DeviceRecord, stallAt?: number): Promise<void> {
+    if (stallAt !== undefined) {
+      // The stuck-sync fault: progress stops short of 100 %, queued messages stay queued, `hasSynced` never flips.
+      this.#hub.send(conn, { t: 'offline', progress: stallAt });
+      return;
+    }
     const queue = account.offline[device.id] ?? [];
     if (queue.length > 0) {
       delete account.offline[device.id];

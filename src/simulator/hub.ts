@@ -72,6 +72,12 @@ export class SimulatorHub {
   refuse = 0;
   /** How long to hold the next page connection before answering it. */
   delayNextMs = 0;
+  /** Page loads still to serve without their app script (the app never boots). */
+  stallBoots = 0;
+  /** Stored-session logins still to leave unanswered. */
+  stallLogins = 0;
+  /** Logins whose history sync still stops short, and at what percentage. */
+  stallSyncs = { count: 0, percent: 50 };
   #timers = new Set<NodeJS.Timeout>();
   #seq = 0;
 
@@ -132,6 +138,13 @@ export class SimulatorHub {
 
   send(conn: Connection, frame: ServerFrame): void {
     if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(JSON.stringify(frame));
+  }
+
+  /** The percentage this login's history sync stops at, when the stuck-sync fault takes it. */
+  takeSyncStall(): number | undefined {
+    if (this.stallSyncs.count <= 0) return undefined;
+    this.stallSyncs.count--;
+    return this.stallSyncs.percent;
   }
 
   /** Runs `fn` after `ms`, unless the simulator closes first. */

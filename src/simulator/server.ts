@@ -47,7 +47,8 @@ export class PageServer {
   async listen(): Promise<void> {
     const { key, cert } = await webWhatsappCertificate();
     const https = createHttpsServer({ key, cert }, (req, res) => {
-      if (!this.#hub.media.handle(req, res, (req.url ?? '/').split('?')[0] ?? '/')) serve(req, res);
+      if (this.#hub.media.handle(req, res, (req.url ?? '/').split('?')[0] ?? '/') || this.#stalledBoot(req, res)) return;
+      serve(req, res);
     });
     this.#https = https;
     https.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -95,6 +96,20 @@ export class PageServer {
       https.closeAllConnections();
       await new Promise<void>((resolve) => https.close(() => resolve()));
     }
+  }
+
+  /**
+   * The app-never-boots fault: the page loads (DOMContentLoaded fires) but its app script never
+   * arrives, as a stalled bundle download leaves the real app on its loading screen. The held
+   * request ends when the page goes or the simulator closes.
+   */
+  #stalledBoot(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'GET') return false;
+    if (req.url === STALLED_SCRIPT) return true;
+    if ((req.url ?? '/').split('?')[0] !== '/' || this.#hub.stallBoots <= 0) return false;
+    this.#hub.stallBoots--;
+    res.writeHead(200, { 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8' }).end(STALLED_INDEX_HTML);
+    return true;
   }
 
   #accept(ws: WebSocket): void {
@@ -160,6 +175,10 @@ const INDEX_HTML = `<!doctype html>
 <body><div id="app"></div><script src="/app.js"></script></body>
 </html>
 `;
+
+/** The page of a load that never boots: its app script (loaded async, so the document completes) never comes. */
+const STALLED_SCRIPT = '/app.js?stalled=1';
+const STALLED_INDEX_HTML = INDEX_HTML.replace('<script src="/app.js">', `<script async src="${STALLED_SCRIPT}">`);
 
 /** A WebSocket message's bytes as text, whichever of its forms `ws` handed over. */
 function rawText(data: RawData): string {

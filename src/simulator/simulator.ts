@@ -30,6 +30,14 @@ export type { LinkedDevice, SessionOverlap, SimulatorEvents, SimulatorOptions } 
 
 export const SIMULATED_HOST = 'web.whatsapp.com';
 
+/** A fault's count, checked as the admin API checks it. */
+function faultCount(count: unknown): number {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000) {
+    throw new SimulatorError(400, 'count must be an integer from 1 to 1000');
+  }
+  return count;
+}
+
 /**
  * Events are emitted through {@link TypedEmitter}, so a listener that throws
  * (or rejects) is reported and cannot crash the timers and sockets that emit.
@@ -194,6 +202,27 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   /** Holds the next page connection for `ms` before answering it. */
   delayNextConnection(ms: number): void {
     this.#hub.delayNextMs = ms;
+  }
+
+  /** The next `count` page loads never boot: the page loads, its app script never arrives (the loading screen stays). */
+  stallNextBoots(count = 1): void {
+    this.#hub.stallBoots += faultCount(count);
+  }
+
+  /** The next `count` logins with a stored session get no answer: the page stays `OPENING`. */
+  stallNextLogins(count = 1): void {
+    this.#hub.stallLogins += faultCount(count);
+  }
+
+  /**
+   * The next `count` logins (restored or newly linked) stop history sync at `percent` (0 to 99): the
+   * progress shows, `hasSynced` never flips, messages queued for the device stay queued.
+   */
+  stallNextHistorySyncs(count = 1, percent = 50): void {
+    if (typeof percent !== 'number' || !Number.isInteger(percent) || percent < 0 || percent > 99) {
+      throw new SimulatorError(400, 'percent must be an integer from 0 to 99');
+    }
+    this.#hub.stallSyncs = { count: this.#hub.stallSyncs.count + faultCount(count), percent };
   }
 
   /** Drops live page sockets (all, or those of one phone's devices). The pages reconnect. */

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { AbortError, AuthFailureError, ClientClosedError, ErrorCode, TimeoutError } from '../../src/index';
+import { AbortError, AuthFailureError, ClientClosedError, ErrorCode, StartTimeoutError, TimeoutError } from '../../src/index';
 import { ClientHarness, mainBrowserPid } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
@@ -244,14 +244,19 @@ test('destroy() during a start whose page never loads returns promptly; initiali
   }
 });
 
-test('authTimeoutMs bounds loading the page: initialize() rejects with a TimeoutError naming the option', async () => {
+test('pageLoadTimeoutMs bounds loading the page: initialize() rejects with a StartTimeoutError naming the phase and option', async () => {
   const hole = await blackHole();
   try {
-    const c = env.h.create({ options: { authStrategy: env.h.localAuth('slow'), authTimeoutMs: 1500, puppeteer: { args: hole.args } } });
+    const c = env.h.create({ options: { authStrategy: env.h.localAuth('slow'), pageLoadTimeoutMs: 1500, puppeteer: { args: hole.args } } });
     const err = await c.client.initialize().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
-    expect((err as TimeoutError).code).toBe('TIMEOUT');
-    expect((err as TimeoutError).message).toContain('authTimeoutMs');
+    expect(err).toBeInstanceOf(StartTimeoutError);
+    expect((err as StartTimeoutError).code).toBe('START_TIMEOUT');
+    expect((err as StartTimeoutError).phase).toBe('page-load');
+    expect((err as StartTimeoutError).option).toBe('pageLoadTimeoutMs');
+    expect((err as StartTimeoutError).message).toContain('pageLoadTimeoutMs');
+    expect(c.args('disconnected')).toEqual([['START_TIMEOUT']]);
+    expect(existsSync(env.h.sessionDir('slow'))).toBe(true);
     expect(await env.h.waitForNoBrowser()).toEqual([]);
     expect(await c.client.getState()).toBeNull();
   } finally {

@@ -180,6 +180,10 @@ test('bad requests get a 4xx with a JSON error and change nothing', async () => 
     ['POST', '/server/delay-connection', { ms: 600_001 }, 400],
     ['POST', '/server/delay-connection', { ms: 0.5 }, 400],
     ['POST', '/server/drop-connections', { phone: 15550001002 }, 400],
+    ['POST', '/server/stall-boots', { count: 0 }, 400],
+    ['POST', '/server/stall-logins', { count: 'all' }, 400],
+    ['POST', '/server/stall-history-syncs', { count: 1, percent: 100 }, 400],
+    ['POST', '/server/stall-history-syncs', { count: 1001 }, 400],
     // Unknown routes and wrong methods.
     ['GET', '/nope', undefined, 404],
     ['GET', p, undefined, 404],

@@ -81,6 +81,64 @@ test('a dropped connection goes TIMEOUT → OPENING → CONNECTED, and hasSynced
   expect(await page.evaluate(() => window.require('WAWebSocketModel').Socket.hasSynced)).toBe(true);
 });
 
+test('an app that never boots: the page loads, Debug.VERSION and require never appear, no socket opens; the next load boots', async () => {
+  env.sim.stallNextBoots(1);
+  const page = await pages.launch(env.sim, { navigate: false });
+  await page.page.goto('https://web.whatsapp.com/', { waitUntil: 'domcontentloaded' });
+  const booted = page.page.waitForFunction(() => window.Debug?.VERSION !== undefined || typeof window.require === 'function', {
+    timeout: 1500,
+  });
+  await expect(booted).rejects.toThrow();
+  expect(page.socketsOpened).toBe(0);
+  expect(await page.state()).toBeUndefined();
+
+  await page.goto();
+  await page.waitForState('UNPAIRED');
+});
+
+test('a stored session whose login hangs: the server never answers, the page stays OPENING; the next login goes through', async () => {
+  const number = '15550004101';
+  const page = await pages.launch(env.sim);
+  await linkByQr(env.sim, page, number);
+  env.sim.stallNextLogins(1);
+  const challenges = page.frames.filter((f) => f.t === 'challenge').length;
+  await page.goto();
+  await page.waitForFrame('challenge', challenges);
+  await expect(page.waitForFrame('login-ok', 0, 1500)).rejects.toThrow();
+  expect(await page.state()).toBe('OPENING');
+
+  // A new connection logs the same session in.
+  expect(env.sim.dropConnections()).toBe(1);
+  await page.waitForState('CONNECTED');
+  expect(env.sim.phone(number).devices()).toEqual([expect.objectContaining({ online: true })]);
+});
+
+test('a history sync stuck short of 100 %: the progress shows, hasSynced never flips, queued messages wait; the next login syncs', async () => {
+  const number = '15550004102';
+  const page = await pages.launch(env.sim);
+  env.sim.stallNextHistorySyncs(1, 30);
+  await linkByQr(env.sim, page, number);
+  await countSyncedFlips(page);
+  expect(await page.waitForFrame('offline')).toMatchObject({ progress: 30 });
+  expect(page.frames.find((f) => f.t === 'paired')).toMatchObject({ offline: 1 });
+  expect(await page.evaluate(() => window.require('WAWebOfflineHandler').OfflineMessageHandler.getOfflineDeliveryProgress())).toBe(30);
+  await expect(page.waitForFrame('synced', 0, 1500)).rejects.toThrow();
+  expect(await syncedFlips(page)).toEqual([]);
+
+  expect(env.sim.dropConnections(number)).toBe(1);
+  await page.waitForFrame('synced');
+  await page.waitFor(() => page.frames.some((f) => f.t === 'login-ok'), 'login-ok');
+  await page.page.waitForFunction(() => window.require('WAWebSocketModel').Socket.hasSynced === true, { timeout: 30_000 });
+  expect(await syncedFlips(page)).toEqual([true]);
+});
+
+test('the stall faults refuse bad counts and percentages', () => {
+  expect(() => env.sim.stallNextBoots(0)).toThrow(/count/);
+  expect(() => env.sim.stallNextLogins(1.5)).toThrow(/count/);
+  expect(() => env.sim.stallNextHistorySyncs(1, 100)).toThrow(/percent/);
+  expect(() => env.sim.stallNextHistorySyncs(1, -1)).toThrow(/percent/);
+});
+
 test('hasSynced stays false until a change:hasSynced listener is attached, then flips exactly once', async () => {
   const number = '15550004002';
   const page = await pages.launch(env.sim);

@@ -4,7 +4,18 @@
  */
 import { join, resolve } from 'node:path';
 import { assertClientId } from '../../src/util/client-id';
-import { Client, ErrorCode, InvalidOptionError, LocalAuth, NoAuth, type ClientOptions } from '../../src/index';
+import { deadlineMs, START_DEADLINES, startTimeout } from '../../src/client/start-deadlines';
+import {
+  Client,
+  ErrorCode,
+  InvalidOptionError,
+  LocalAuth,
+  NoAuth,
+  StartTimeoutError,
+  TimeoutError,
+  type ClientOptions,
+  type StartPhase,
+} from '../../src/index';
 
 describe('assertClientId', () => {
   test.each(['a', 'Z', '0', 'alice', 'A-b_9', 'session-1', 'x'.repeat(100)])('accepts %j', (id) => {
@@ -96,10 +107,60 @@ describe('Client options', () => {
   test.each<ClientOptions>([
     { qrMaxRetries: 0 },
     { qrMaxRetries: 2, authTimeoutMs: 0, takeoverTimeoutMs: 10 },
+    { launchTimeoutMs: 30_000, pageLoadTimeoutMs: 60_000, loginTimeoutMs: 90_000, historySyncTimeoutMs: 600_000 },
     { userAgent: false },
     { userAgent: 'UA/1' },
   ])('accepts %j', (options) => {
     expect(() => new Client(options)).not.toThrow();
+  });
+
+  test.each([
+    { launchTimeoutMs: 0 },
+    { pageLoadTimeoutMs: -1 },
+    { loginTimeoutMs: Number.NaN },
+    { historySyncTimeoutMs: Number.POSITIVE_INFINITY },
+    { loginTimeoutMs: '60s' },
+    { authTimeoutMs: 2 ** 31 },
+    { historySyncTimeoutMs: 2 ** 31 },
+  ])('rejects the deadline %j, naming the option', (options) => {
+    let caught: unknown;
+    try {
+      new Client(options as never);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InvalidOptionError);
+    expect((caught as InvalidOptionError).message).toContain(Object.keys(options)[0]);
+  });
+
+  test('every phase of a start has a finite default in seconds; authTimeoutMs 0 or unset means the default, as in whatsapp-web.js', () => {
+    const phases: StartPhase[] = ['launch', 'page-load', 'boot', 'login', 'history-sync'];
+    expect(Object.keys(START_DEADLINES).sort()).toEqual([...phases].sort());
+    for (const phase of phases) {
+      const ms = deadlineMs({}, phase);
+      expect(Number.isFinite(ms) && ms > 0 && ms % 1000 === 0).toBe(true);
+    }
+    expect(START_DEADLINES.boot.option).toBe('authTimeoutMs');
+    expect(deadlineMs({ authTimeoutMs: 0 }, 'boot')).toBe(deadlineMs({}, 'boot'));
+    expect(deadlineMs({ authTimeoutMs: 1500 }, 'boot')).toBe(1500);
+    expect(deadlineMs({ loginTimeoutMs: 2500 }, 'login')).toBe(2500);
+    expect(() => new Client({ launchTimeoutMs: 1, pageLoadTimeoutMs: 1, loginTimeoutMs: 1, historySyncTimeoutMs: 1 })).not.toThrow();
+  });
+
+  test('a StartTimeoutError names its phase, option and the last page state, and is a TimeoutError with code START_TIMEOUT', () => {
+    const err = startTimeout({ loginTimeoutMs: 5000 }, 'login', { lastState: 'OPENING', sessionFolder: '/data/session-x' });
+    expect(err).toBeInstanceOf(StartTimeoutError);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.code).toBe(ErrorCode.START_TIMEOUT);
+    expect(err).toMatchObject({
+      phase: 'login',
+      option: 'loginTimeoutMs',
+      timeoutMs: 5000,
+      lastState: 'OPENING',
+      sessionFolder: '/data/session-x',
+    });
+    expect(err.message).toContain('loginTimeoutMs');
+    expect(err.message).toContain('/data/session-x');
   });
 
   test('getState() is null and logout()/destroy() are no-ops before initialize()', async () => {

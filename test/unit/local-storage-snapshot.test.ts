@@ -167,4 +167,18 @@ describe('a backup taken at ready, imported into a LocalAuth folder', () => {
     expect(errors).toEqual([expect.objectContaining({ code: ErrorCode.ARCHIVE_CORRUPT })]);
     expect(await readLocalStorageSnapshot(auth.userDataDir)).toBeUndefined();
   });
+
+  test('a start past its deadline (START_TIMEOUT) keeps the items, since the app that takes them may not have loaded', async () => {
+    const root = await profile();
+    const archive = await createSessionArchive(root, { clientId: 'snap', localStorage: async () => ITEMS });
+    const dataPath = path.join(tmp, 'auth');
+    await importSession({ localAuth: { dataPath, clientId: 'late' } }, archive);
+    const auth = new LocalAuth({ clientId: 'late', dataPath });
+    auth.setup({ page: () => undefined, emitSessionSaved: () => undefined, emitError: () => undefined });
+    expect(auth.sessionFolder()).toBe(auth.userDataDir);
+    await auth.beforeBrowserInitialized({});
+    await auth.afterBrowserClosed({ clean: true, loggedOut: false, reason: 'START_TIMEOUT' });
+    expect(await readLocalStorageSnapshot(auth.userDataDir)).toEqual(ITEMS);
+    expect((await auth.beforeBrowserInitialized({})).initScripts).toHaveLength(1);
+  });
 });

@@ -4,6 +4,7 @@
  * time that they were given whatsapp-web.js's Client.
  */
 import { Client, type ClientOptions } from 'whatsapp-web.js';
+import { Client as WawebClient, type DisconnectReason } from '../../src/index';
 import { FileStore, LocalAuth, RemoteAuth } from '../../src/wwebjs';
 import { tempDir } from '../helpers/tmp';
 
@@ -30,4 +31,22 @@ test("whatsapp-web.js's Client takes waweb/wwebjs strategies as its typings decl
   } finally {
     await dir.remove();
   }
+});
+
+test("a disconnected listener written against whatsapp-web.js's types takes waweb's reasons, START_TIMEOUT too", () => {
+  // Type-checked by `npm run typecheck`: waweb's DisconnectReason stays a union of strings, as a
+  // whatsapp-web.js listener (`reason: string`, or the reason inferred) expects.
+  const client = new WawebClient();
+  const seen: string[] = [];
+  const listener = (reason: string): void => {
+    seen.push(reason);
+  };
+  client.on('disconnected', listener);
+  client.on('disconnected', (reason) => {
+    if (reason === 'START_TIMEOUT' || reason === 'LOGOUT') seen.push(`known ${reason}`);
+  });
+  const reason: DisconnectReason = 'START_TIMEOUT';
+  const asString: string = reason;
+  expect(asString).toBe('START_TIMEOUT');
+  expect(client.listenerCount('disconnected')).toBe(2);
 });
