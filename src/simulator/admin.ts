@@ -22,6 +22,7 @@ export interface AdminTarget {
   refuseNextConnections(count?: number): void;
   delayNextConnection(ms: number): void;
   dropConnections(phone?: string): number;
+  reloadPages(phone?: string): number;
 }
 
 export interface AdminServer {
@@ -133,6 +134,15 @@ const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
       const phone = b['phone'];
       if (phone !== undefined && typeof phone !== 'string') throw new SimulatorError(400, 'phone must be a string');
       return { dropped: sim.dropConnections(phone) };
+    },
+  ],
+  [
+    'POST',
+    /^\/reload$/,
+    (sim, _p, b) => {
+      const phone = b['phone'];
+      if (phone !== undefined && typeof phone !== 'string') throw new SimulatorError(400, 'phone must be a string');
+      return { reloaded: sim.reloadPages(phone) };
     },
   ],
 ];
