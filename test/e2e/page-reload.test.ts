@@ -92,7 +92,7 @@ test('waweb (RemoteAuth) through the app reloading itself: no disconnected, no s
   expect(await client.getState()).toBe('CONNECTED');
 });
 
-test('a message the reloaded page gets before waweb hooks into it (a slow machine) is not lost', async () => {
+test('a message the reloaded page gets before waweb hooks into it (a slow machine) is not lost; a call made then waits for the app', async () => {
   const number = '15553000504';
   const phone = env.sim.phone(number);
   const c = await env.local.start({ scanAs: number, options: { authStrategy: env.local.localAuth('slow') } });
@@ -110,8 +110,13 @@ test('a message the reloaded page gets before waweb hooks into it (a slow machin
   })()`);
   const login = nextLogin(env.sim, number);
   const during = messageArriving(c.client, 'while waweb was not hooked in');
+  const navigated = new Promise<void>((resolve) => c.client.pupPage!.once('framenavigated', () => resolve()));
   expect(env.sim.reloadPages(number)).toBe(1);
   await phone.receiveText(CONTACT, 'while waweb was not hooked in');
+  await navigated;
+  // The new document is there, the app has not booted in it yet: a call now waits for that, then runs.
+  const chats = await c.client.getChats();
+  expect(chats.map((chat) => chat.id._serialized)).toContain(`${CONTACT}@c.us`);
   await login;
   await during;
   expect(c.count('message')).toBe(1);
