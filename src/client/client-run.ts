@@ -189,8 +189,10 @@ export class ClientRun {
     const client = this.#client;
     switch (report.type) {
       case 'booted':
-        // A navigation (e.g. after a logout) boots the app again; only the first boot knows the stored session.
-        if (!this.#authenticated && !this.#authFailureEmitted) this.#hadSession = report.hadSession;
+        // Every document boots the app. A reload under a login (the app's own, or pupPage.reload()) logs
+        // in again and announces nothing, unless its session is rejected: an auth failure, as at a start.
+        if (this.#authenticated) this.#authFailureEmitted = false;
+        if (!this.#authFailureEmitted) this.#hadSession = report.hadSession;
         this.#deadlines.booted(report.state);
         // The app may have settled before the adapter hooked in: handle that state as if it had just changed.
         if (sessionState(report.state).kind !== 'waiting') await this.#onState(report.state);
@@ -243,6 +245,7 @@ export class ClientRun {
     const meaning = sessionState(state);
     switch (meaning.kind) {
       case 'unpaired':
+        this.#loginLost();
         if (await this.#rejectedSessionStops()) return;
         if (options.pairWithPhoneNumber) return this.#startPairing();
         if (meaning.idle) {
@@ -275,6 +278,7 @@ export class ClientRun {
 
   async #onQr(qr: string): Promise<void> {
     this.#deadlines.clear('login');
+    this.#loginLost();
     if (await this.#rejectedSessionStops()) return;
     // Pairing by phone number: codes, not QRs.
     if (this.#client.options.pairWithPhoneNumber) return this.#startPairing();
@@ -315,6 +319,14 @@ export class ClientRun {
     this.#emit('authenticated', payload);
     if (!this.#ready) this.#deadlines.arm('history-sync');
     return true;
+  }
+
+  /** The page wants a login after one (a reload's session was rejected): the next login is announced anew. */
+  #loginLost(): void {
+    if (!this.#authenticated) return;
+    this.#authenticated = false;
+    this.#ready = false;
+    this.#codeRequested = false;
   }
 
   #qrRetriesLeft(): boolean {

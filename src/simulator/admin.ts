@@ -25,6 +25,7 @@ export interface AdminTarget {
   stallNextBoots(count?: number): void;
   stallNextLogins(count?: number): void;
   stallNextHistorySyncs(count?: number, percent?: number): void;
+  reloadPages(phone?: string): number;
 }
 
 export interface AdminServer {
@@ -164,6 +165,15 @@ const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
       const phone = b['phone'];
       if (phone !== undefined && typeof phone !== 'string') throw new SimulatorError(400, 'phone must be a string');
       return { dropped: sim.dropConnections(phone) };
+    },
+  ],
+  [
+    'POST',
+    /^\/reload$/,
+    (sim, _p, b) => {
+      const phone = b['phone'];
+      if (phone !== undefined && typeof phone !== 'string') throw new SimulatorError(400, 'phone must be a string');
+      return { reloaded: sim.reloadPages(phone) };
     },
   ],
 ];

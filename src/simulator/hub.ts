@@ -53,6 +53,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     refIntervalMs: options.refIntervalMs ?? 20_000,
     refRotations: options.refRotations ?? 5,
     syncDelayMs: options.syncDelayMs ?? 50,
+    reloadIntervalMs: options.reloadIntervalMs ?? 0,
   };
 }
 

@@ -166,6 +166,8 @@ export type ServerFrame =
   | { t: 'conflict' }
   | { t: 'takeover-ok' }
   | { t: 'logged-out'; reqId?: number }
-  | { t: 'history'; chunk: string; seq: number; last: boolean };
+  | { t: 'history'; chunk: string; seq: number; last: boolean }
+  /** The app reloads its own page (an update): `location.reload()`, then a login with the stored session. */
+  | { t: 'reload' };
 
 export const SIM_WS_PATH = '/ws';

@@ -18,6 +18,7 @@ import { GroupOperations } from './groups';
 import { SimulatorError } from './errors';
 import { resolveOptions, SimulatorHub } from './hub';
 import { QrPairing } from './pairing';
+import { PageReloads } from './page-reloads';
 import { PhoneOperations } from './phone';
 import { SimulatedPhone } from './simulated-phone';
 import { isLoopback, PageServer } from './server';
@@ -46,6 +47,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   readonly #hub: SimulatorHub;
   readonly #pairing: QrPairing;
   readonly #server: PageServer;
+  readonly #reloads: PageReloads;
   readonly #phones: PhoneOperations;
   readonly #contacts: ContactOperations;
   readonly #groups: GroupOperations;
@@ -61,6 +63,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     const connections = new DeviceConnections(this.#hub, this.#pairing);
     this.#server = new PageServer(this.#hub, connections);
     this.#phones = new PhoneOperations(this.#hub, this.#pairing, connections);
+    this.#reloads = new PageReloads(this.#hub, this.#pairing);
     this.#contacts = new ContactOperations(this.#hub);
     this.#groups = new GroupOperations(this.#hub);
     this.#actions = new ContactActions(this.#hub);
@@ -73,6 +76,10 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     if (token !== undefined && (typeof token !== 'string' || token.length < 16)) {
       throw new SimulatorError(400, 'adminToken must be a string of at least 16 characters');
     }
+    const interval = options.reloadIntervalMs;
+    if (interval !== undefined && (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 0)) {
+      throw new SimulatorError(400, 'reloadIntervalMs must be a whole number of milliseconds (0: never)');
+    }
     if (!isLoopback(host) && token === undefined) {
       throw new SimulatorError(400, `the simulator listens on loopback only unless an adminToken protects its phone API (host ${host})`);
     }
@@ -81,6 +88,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
       await sim.#server.listen();
       const { adminPort } = sim.#hub.options;
       if (adminPort !== false) sim.#admin = await startAdminServer(sim, host, adminPort, token);
+      sim.#reloads.schedule(sim.#hub.options.reloadIntervalMs);
     } catch (err) {
       await sim.close();
       throw err;
@@ -228,6 +236,16 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   /** Drops live page sockets (all, or those of one phone's devices). The pages reconnect. */
   dropConnections(phone?: string): number {
     return this.#server.dropConnections(phone);
+  }
+
+  /**
+   * Every open page (or those of one phone's devices) reloads itself, as WhatsApp Web does for an
+   * update: the page calls `location.reload()` on the server's word and logs in again with its
+   * stored session. What the devices are sent in the meantime arrives after the reload. Returns how
+   * many pages were told.
+   */
+  reloadPages(phone?: string): number {
+    return this.#reloads.reloadPages(phone);
   }
 
   /** Stops everything the simulator started. Safe to call more than once. */

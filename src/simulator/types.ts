@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   refRotations?: number;
   /** Delay between a login and the end of history sync (`hasSynced`). @default 50 */
   syncDelayMs?: number;
+  /** Every open page reloads itself this often, as the app does for updates (see `reloadPages()`). @default 0 (never) */
+  reloadIntervalMs?: number;
 }
 
 /** A device linked to a phone, as the phone API reports it. */

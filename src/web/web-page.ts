@@ -37,7 +37,18 @@ function isNavigationError(err: unknown): boolean {
   return /context was destroyed|navigat|detached|Target closed|Session closed/i.test(text);
 }
 
-/** Writes `items` into localStorage on a fresh load of the app (referrer `https://whatsapp.com/`) only. */
+const NOT_INSTALLED = 'waweb page API is not installed';
+/** How long a page call made while the app reloads waits for it to boot again. */
+const REBOOT_WAIT_MS = 60_000;
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function callFailed(err: unknown): PageError {
+  return new PageError(`page call failed: ${errorText(err)}`, { cause: err });
+}
+
 /** @internal The script that writes `items` into a fresh load's localStorage (exported for tests). */
 export function seedScript(items: Record<string, string>): string {
   return `(() => {
@@ -75,6 +86,8 @@ export interface AttachOptions {
 
 export class WebPage extends TypedEmitter<WebPageEvents> {
   #booted = false;
+  /** Documents the app has booted in so far. */
+  #boots = 0;
   #version: string | undefined;
 
   private constructor(readonly page: Page) {
@@ -245,13 +258,23 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     const list = (args as unknown[]).map((a) => (a === undefined ? 'undefined' : JSON.stringify(a))).join(', ');
     const expression = `(() => {
       const api = globalThis[${JSON.stringify(PAGE_API)}];
-      if (!api) throw new Error('waweb page API is not installed');
+      if (!api) throw new Error(${JSON.stringify(NOT_INSTALLED)});
       return api[${JSON.stringify(method)}](${list});
     })()`;
+    const boots = this.#boots;
     try {
       return (await this.page.evaluate(expression)) as Awaited<ReturnType<PageApi[M]>>;
     } catch (err) {
-      throw new PageError(`page call failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      // A new document (the app reloaded itself) where the app has not booted yet: the call did not
+      // run, so it runs once the app has booted there.
+      if (!errorText(err).includes(NOT_INSTALLED)) throw callFailed(err);
+      if (boots === this.#boots)
+        await this.nextReport(['booted'], { timeout: REBOOT_WAIT_MS, timeoutOption: 'the app booting again after a reload' });
+      try {
+        return (await this.page.evaluate(expression)) as Awaited<ReturnType<PageApi[M]>>;
+      } catch (again) {
+        throw callFailed(again);
+      }
     }
   }
 
@@ -292,6 +315,7 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     }
     if (report.type === 'booted') {
       this.#booted = true;
+      this.#boots++;
       this.#version = report.version;
     }
     this.emit('report', report);

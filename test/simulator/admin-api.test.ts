@@ -250,3 +250,41 @@ test('a QR from a previous rotation is expired: 410, and nothing is linked', asy
     await fast.close();
   }
 });
+
+test("POST /reload: the pages reload themselves (all, or one phone's) and log in again; a message sent meanwhile arrives after it", async () => {
+  const number = '15550001005';
+  const page = await pages.launch(sim);
+  const device = await linkByQr(sim, page, number);
+  const waiting = await pages.launch(sim);
+  const qr = await waiting.waitForQrText();
+
+  const one = await api('POST', '/reload', { phone: number });
+  expect(one.status).toBe(200);
+  expect(one.json).toEqual({ reloaded: 1 });
+  // Sent while the page is going away: the servers keep it for the device's next login.
+  await api('POST', `/phones/${number}/messages`, { from: '15559990005', body: 'during the reload' });
+  const arrived = await page.waitForEvent((e) => e.type === 'msg' && e.body === 'during the reload');
+  const boots = page.events.filter((e) => e.type === 'boot');
+  expect(boots).toHaveLength(2);
+  // The new document got it, from the server's word to reload (the page's own location.reload()).
+  expect(arrived.doc).toBe(boots[1]!.doc);
+  expect(boots[1]!.doc).not.toBe(boots[0]!.doc);
+  expect(page.frames.filter((f) => f.t === 'reload')).toHaveLength(1);
+  await page.waitForState('CONNECTED');
+  expect((await api('GET', `/phones/${number}/devices`)).json.devices).toEqual([expect.objectContaining({ id: device.id, online: true })]);
+  // The page showing a QR belongs to no phone: it was not told.
+  expect(waiting.events.filter((e) => e.type === 'boot')).toHaveLength(1);
+
+  expect((await api('POST', '/reload')).json).toEqual({ reloaded: 2 });
+  await waiting.waitFor(() => waiting.events.filter((e) => e.type === 'boot').length === 2, 'a second boot');
+  await waiting.waitForQrText(qr);
+  // The QR of the page that reloaded is gone with it.
+  expect((await api('POST', `/phones/${number}/scan`, { qr })).status).toBe(410);
+  await page.waitFor(() => page.events.filter((e) => e.type === 'boot').length === 3, 'a third boot');
+  await page.waitForState('CONNECTED');
+
+  const bad = await api('POST', '/reload', { phone: 15550001005 });
+  expect(bad.status).toBe(400);
+  expect(bad.json.error).toMatch(/phone/);
+  expect((await api('GET', '/reload')).status).toBe(405);
+});

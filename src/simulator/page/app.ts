@@ -284,6 +284,12 @@ export class App implements AppLink {
         await this.#leave('logout_from_bridge');
         return;
       }
+      case 'reload':
+        // The app's own reload, as the real one does for an update: the page itself reloads (its
+        // socket closes with the document) and the new document logs in with the stored session.
+        this.#leaving = true;
+        location.reload();
+        return;
       case 'history': {
         const storage = await this.#storage;
         await storage.appendHistory(frame.seq, frame.chunk);

@@ -80,7 +80,7 @@ function start(hadSession: boolean): void {
   const Conn = req('WAWebConnModel').Conn as ConnModel;
   const Cmd = req('WAWebCmd').Cmd as Emitter & { refreshQR(): void };
   const Offline = req('WAWebOfflineHandler').OfflineMessageHandler as { getOfflineDeliveryProgress(): number };
-  const { Msg } = req('WAWebCollections') as { Msg: Emitter };
+  const { Msg } = req('WAWebCollections') as { Msg: Emitter & { getModelsArray?(): AppMsg[] } };
 
   const qrFor = async (ref: string): Promise<string> => {
     const prefs = req('WAWebUserPrefsInfoStore');
@@ -158,7 +158,7 @@ function start(hadSession: boolean): void {
   Cmd.on('logout_from_bridge', () => emit({ type: 'logout', source: 'logout_from_bridge' }));
   // whatsapp-web.js's filtering: only new messages count (history is not); an undecryptable
   // placeholder counts once it has decrypted (its first change:type), unless it was revoked.
-  Msg.on('add', (msg: AppMsg) => {
+  const onAdd = (msg: AppMsg): void => {
     if (!msg.isNewMsg) return;
     if (msg.type !== 'ciphertext') {
       reportNew(msg);
@@ -168,7 +168,8 @@ function start(hadSession: boolean): void {
     msg.once('change:type', (decrypted: AppMsg) => {
       if (decrypted.type !== 'revoked') reportNew(decrypted);
     });
-  });
+  };
+  Msg.on('add', onAdd);
   Msg.on('change:ack', (msg: AppMsg, ack: number) => emit({ type: 'ack', message: toPageMessage(msg), ack }));
   Msg.on('change:isUnsentMedia', (msg: AppMsg, unsent: unknown) => {
     if (msg.id.fromMe && !unsent) emit({ type: 'mediaUploaded', message: toPageMessage(msg) });
@@ -183,6 +184,9 @@ function start(hadSession: boolean): void {
   watchReactions(req, emit);
 
   emit({ type: 'booted', version: String(w['Debug'].VERSION), state: Socket.state, hasSynced: Socket.hasSynced === true, hadSession });
+  // New messages this document received before the adapter hooked in (after a reload, the ones sent
+  // meanwhile can arrive that soon): reported now, once. What the app loaded from storage is not new.
+  for (const msg of Msg.getModelsArray?.() ?? []) onAdd(msg);
   if (Socket.hasSynced === true) emit({ type: 'synced' });
   else onRef(Conn.ref);
 }
