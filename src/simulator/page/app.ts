@@ -83,7 +83,10 @@ export class App implements AppLink {
     const reply = await this.request({ t: 'logout', reqId: this.nextReqId() }, 5000);
     // Only a logout the server confirmed ends the session; otherwise the device is still linked.
     if (reply?.t !== 'logged-out') throw new Error('logout failed: the server did not confirm it');
-    await this.#leave('logout');
+    // The confirmation is the answer; the app then leaves on its own (wipes its storage, announces the
+    // logout, reloads). whatsapp-web.js's logout() closes its browser as soon as this resolves and only
+    // expects the page to go later: a page already navigating races its own post-logout re-injection.
+    this.#leave('logout').catch((err: unknown) => console.error('simulator page: leaving after the logout failed', err));
   }
 
   removeMessage(msg: MsgModel): void {
