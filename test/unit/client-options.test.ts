@@ -17,6 +17,16 @@ import {
   type StartPhase,
 } from '../../src/index';
 
+/** What `new Client(options)` throws (undefined when it does not). */
+function constructionError(options: unknown): unknown {
+  try {
+    new Client(options as never);
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
 describe('assertClientId', () => {
   test.each(['a', 'Z', '0', 'alice', 'A-b_9', 'session-1', 'x'.repeat(100)])('accepts %j', (id) => {
     expect(assertClientId(id)).toBe(id);
@@ -90,12 +100,7 @@ describe('Client options', () => {
     { userAgent: 42 },
     { userAgent: true },
   ])('rejects %j', (options) => {
-    let caught: unknown;
-    try {
-      new Client(options as never);
-    } catch (err) {
-      caught = err;
-    }
+    const caught = constructionError(options);
     expect(caught).toBeInstanceOf(InvalidOptionError);
     expect((caught as InvalidOptionError).code).toBe('INVALID_OPTION');
   });
@@ -123,12 +128,7 @@ describe('Client options', () => {
     { authTimeoutMs: 2 ** 31 },
     { historySyncTimeoutMs: 2 ** 31 },
   ])('rejects the deadline %j, naming the option', (options) => {
-    let caught: unknown;
-    try {
-      new Client(options as never);
-    } catch (err) {
-      caught = err;
-    }
+    const caught = constructionError(options);
     expect(caught).toBeInstanceOf(InvalidOptionError);
     expect((caught as InvalidOptionError).message).toContain(Object.keys(options)[0]);
   });
