@@ -63,6 +63,9 @@ export {
 export type {
   SessionStore,
   StoredGeneration,
+  GenerationMark,
+  SetAsideMark,
+  SetAsideReason,
   LoadedSession,
   LoadOptions,
   SaveOptions,

@@ -10,7 +10,7 @@
  * correct.
  */
 import { InvalidOptionError } from '../errors';
-import type { StoredGeneration } from './types';
+import type { GenerationMark, StoredGeneration } from './types';
 
 /**
  * A generation as the driver lists it: what `list()` of the store returns, plus an optional
@@ -87,6 +87,20 @@ export interface StoreDriver<Handle = unknown> {
    * then says `fencing: true`.
    */
   raiseFence?(sessionId: string, token: number, context: DriverCallContext): Promise<number>;
+  /**
+   * Optional capability, marks: records `mark` on one generation `list()` returned (its `setAside`
+   * and `loggedInAt` appear in later listings) and resolves with it as now listed, or `null` when it
+   * is gone. Present means `removeGeneration()` is present too, and `write()` prunes as
+   * `SessionStore.marks` says (`generationsToPrune`); the store then says `marks: true`.
+   */
+  mark?(
+    sessionId: string,
+    generation: DriverGeneration<Handle>,
+    mark: GenerationMark,
+    context: DriverCallContext,
+  ): Promise<StoredGeneration | null>;
+  /** Optional (with `mark`): removes one generation `list()` returned; `false` when it was already gone. */
+  removeGeneration?(sessionId: string, generation: DriverGeneration<Handle>, context: DriverCallContext): Promise<boolean>;
   /** Optional: releases what the driver opened itself. Called once, by the store's first `close()`. */
   dispose?(): Promise<void>;
   /** Optional: which thrown errors mean "cannot reach the backend". @default none of them */
@@ -101,7 +115,7 @@ export interface StoreDriver<Handle = unknown> {
 }
 
 const REQUIRED = ['list', 'read', 'write', 'remove'] as const;
-const OPTIONAL = ['exists', 'raiseFence', 'dispose', 'isUnreachable'] as const;
+const OPTIONAL = ['exists', 'raiseFence', 'mark', 'removeGeneration', 'dispose', 'isUnreachable'] as const;
 
 /** Throws `InvalidOptionError` unless `driver` has the shape of a `StoreDriver`. */
 export function assertStoreDriver(driver: unknown, owner: string): asserts driver is StoreDriver<unknown> {

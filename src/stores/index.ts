@@ -1,5 +1,15 @@
 /** Session stores: one contract, one file per backend. Written by hand; helpers stay private. */
-export type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+export type {
+  GenerationMark,
+  LoadOptions,
+  LoadedSession,
+  SaveOptions,
+  SessionStore,
+  SetAsideMark,
+  SetAsideReason,
+  StoreCallOptions,
+  StoredGeneration,
+} from './types';
 export { assertSessionId, isValidSessionId } from './session-id';
 export { createStore } from './front';
 export { defineStoreDriver } from './driver';

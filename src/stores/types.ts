@@ -14,7 +14,42 @@ export interface StoredGeneration {
    * downloading" for stores that say so (`WwebjsStoreAdapter`); `save()` and `load()` always give the size.
    */
   bytes: number;
+  /**
+   * Set aside: RemoteAuth could not log in with it (or a user set it aside). It stays stored and
+   * listed, is never restored automatically, and does not count toward the store's `keep`. Only
+   * stores with `marks` set it.
+   */
+  setAside?: SetAsideMark;
+  /** When a restore of this generation last logged in (a verified backup). Only stores with `marks` set it. */
+  loggedInAt?: Date;
 }
+
+/** Why a generation was set aside. */
+export type SetAsideReason =
+  /** The restored session landed on a QR although the backup held session data. */
+  | 'QR'
+  /** The page refused the restored login (unlinked, revoked, or data the app could not use). */
+  | 'REJECTED'
+  /** The restored session missed its login deadline twice, the second time with double the deadline. */
+  | 'LOGIN_TIMEOUT'
+  /** Set aside by hand (`waweb session set-aside`, `store.mark()`). */
+  | 'MANUAL';
+
+export interface SetAsideMark {
+  reason: SetAsideReason;
+  /** What happened, for people. */
+  detail: string;
+  at: Date;
+}
+
+/**
+ * A mark on one generation: set aside (with why), released (restorable again), or logged in (a
+ * restore of it reached the login).
+ */
+export type GenerationMark =
+  | { readonly setAside: { readonly reason: SetAsideReason; readonly detail: string } }
+  | { readonly setAside: null }
+  | { readonly loggedIn: true };
 
 /** A generation together with its data. */
 export interface LoadedSession extends StoredGeneration {
@@ -74,6 +109,20 @@ export interface SessionStore {
    * in force (the larger of the stored one and `token`). Present when `fencing` is `true`.
    */
   raiseFence?(sessionId: string, token: number, options?: StoreCallOptions): Promise<number>;
+  /**
+   * Optional capability: `true` when `mark()` and `deleteGeneration()` exist (FileStore,
+   * PostgresStore, MongoStore, and EncryptedStore around any of them). With it, pruning keeps set-aside
+   * generations out of `keep` (at most `keep` of them are kept besides) and never removes the newest
+   * generation marked logged in.
+   */
+  readonly marks?: boolean;
+  /**
+   * Marks one generation (present when `marks` is `true`). Resolves with the generation as it is now
+   * listed, or `null` when it is not (or no longer) kept.
+   */
+  mark?(sessionId: string, generation: number, mark: GenerationMark, options?: StoreCallOptions): Promise<StoredGeneration | null>;
+  /** Removes one generation (present when `marks` is `true`); `false` when it was not kept. */
+  deleteGeneration?(sessionId: string, generation: number, options?: StoreCallOptions): Promise<boolean>;
   /** True when at least one generation of `sessionId` is stored. */
   exists(sessionId: string, options?: StoreCallOptions): Promise<boolean>;
   /**
