@@ -34,7 +34,17 @@ export type { ClientEvents } from './client/events';
 export { WAState } from './web/states';
 
 export { AuthStrategy } from './auth/strategy';
-export type { AuthHost, BrowserPlan, BrowserClosedInfo, LaunchRequest, SessionPage, SessionSavedInfo } from './auth/strategy';
+export type {
+  AuthHost,
+  BrowserPlan,
+  BrowserClosedInfo,
+  LaunchRequest,
+  LoginFailure,
+  LoginRetry,
+  RestoreFailedInfo,
+  SessionPage,
+  SessionSavedInfo,
+} from './auth/strategy';
 export { NoAuth } from './auth/no-auth';
 export { LocalAuth } from './auth/local-auth';
 export type { LocalAuthOptions } from './auth/local-auth';

@@ -3,13 +3,15 @@
  * fixed order. A strategy sees only the narrow `AuthHost`, never the client.
  *
  * Order: setup → beforeBrowserInitialized → (browser starts) → afterBrowserInitialized
- * → getAuthEventPayload (on `authenticated`) → afterAuthReady (after `ready`)
- * → onAuthFailure (a stored session was rejected) → beforeBrowserClose (page still open)
+ * → onLoggedIn and getAuthEventPayload (on `authenticated`) → afterAuthReady (after `ready`)
+ * → onLoginFailed (a start could not log in with the stored session; the strategy may ask for another
+ * start, then the order begins again at beforeBrowserInitialized) → onAuthFailure (a stored session was rejected) → beforeBrowserClose (page still open)
  * → (browser closes) → afterBrowserClosed → logout (after a phone-side logout succeeded) → destroy.
  * `hasStoredSession` may be asked at any time (before a pairing code is requested).
  */
 import type { SessionArchive } from '../archive';
-import { AuthFailureError, InvalidOptionError, type WawebError } from '../errors';
+import { AuthFailureError, InvalidOptionError, type StartTimeoutError, type WawebError } from '../errors';
+import type { SetAsideReason } from '../stores/types';
 import { silentLogger, type Logger } from '../util/logger';
 
 export type { SessionArchive } from '../archive';
@@ -28,6 +30,8 @@ export interface AuthHost {
   page(): SessionPage | undefined;
   /** Emits `remote_session_saved` on the client. */
   emitSessionSaved(info: SessionSavedInfo): void;
+  /** Emits `remote_session_restore_failed` on the client. @default ignored */
+  emitRestoreFailed?(info: RestoreFailedInfo): void;
   /** Emits `error` on the client (failures that do not stop it, e.g. a failed backup), always typed. */
   emitError(error: WawebError): void;
   /**
@@ -37,6 +41,37 @@ export interface AuthHost {
   emitSaveFailed?(error: WawebError): void;
   /** Where the strategy's records go (the client's `logger` option). @default silent */
   logger?: Logger;
+}
+
+/** A start that did not log in with the session the strategy gave it. */
+export type LoginFailure =
+  /** The app wants a new login (a QR or a pairing code) although the profile was to hold a session. */
+  | { readonly kind: 'qr' }
+  /** The app found a stored session and refused it (unlinked, revoked, unusable). */
+  | { readonly kind: 'rejected' }
+  /** The app's boot or the login missed its deadline. */
+  | { readonly kind: 'timeout'; readonly error: StartTimeoutError };
+
+/** A strategy's answer to a failed login: close this browser and start again (`beforeBrowserInitialized` once more). */
+export interface LoginRetry {
+  /** The boot's and the login's deadlines are multiplied by this in the next start (2: a slow machine gets a second chance). */
+  readonly deadlineFactor: number;
+}
+
+/** `remote_session_restore_failed`: a restored backup did not log in, and what RemoteAuth does about it. */
+export interface RestoreFailedInfo {
+  /** The store's generation that failed, or `'local'` for the local copy kept from before the restore. */
+  generation: number | 'local';
+  reason: SetAsideReason;
+  /** What happened, for people. */
+  detail: string;
+  /**
+   * `true`: set aside (kept in the store, never restored automatically). `false`: it missed its
+   * deadline once and is tried again with double the deadline.
+   */
+  setAside: boolean;
+  /** What the next start uses: a generation, the local copy, the same one again, or nothing (a QR). */
+  next: number | 'local' | 'same' | 'qr';
 }
 
 export interface SessionSavedInfo {
@@ -121,6 +156,20 @@ export abstract class AuthStrategy {
   }
 
   async afterAuthReady(): Promise<void> {}
+
+  /** The app logged in with the session this start had (before `authenticated`): a restored copy is good. */
+  async onLoggedIn(): Promise<void> {}
+
+  /**
+   * The start did not log in with the session this strategy gave it. Return a `LoginRetry` to have the
+   * client close this browser and start again without telling the user (no `qr`, `auth_failure` or
+   * `disconnected` for this start), having prepared what the next start should try; `undefined`
+   * lets the client go on as usual (`qr`, `auth_failure`, or `START_TIMEOUT`). Asked at most once
+   * per start. @default undefined
+   */
+  async onLoginFailed(_failure: LoginFailure): Promise<LoginRetry | undefined> {
+    return undefined;
+  }
 
   /** A stored session was rejected (unlinked, revoked). */
   async onAuthFailure(): Promise<void> {}

@@ -14,6 +14,7 @@ export function authHost(
     logger: childLogger(log, { component: 'waweb.auth' }),
     page,
     emitSessionSaved: (info) => emit('remote_session_saved', info),
+    emitRestoreFailed: (info) => emit('remote_session_restore_failed', info),
     emitError: (error: WawebError) => emit('error', error),
     emitSaveFailed: (error: WawebError) => {
       emit('remote_session_save_failed', error);

@@ -5,7 +5,7 @@
  * time, in order, and only until the run closes.
  */
 import type { Browser, Page } from 'puppeteer-core';
-import type { AuthStrategy } from '../auth/strategy';
+import type { AuthStrategy, LoginFailure, LoginRetry } from '../auth/strategy';
 import type { LaunchedBrowser } from '../browser/launch';
 import { AuthFailureError, InvalidOptionError, NotReadyError, PageError, StartTimeoutError } from '../errors';
 import type { PageEvent } from '../web/bridge';
@@ -13,12 +13,11 @@ import { sessionState } from '../web/states';
 import { WebPage, WHATSAPP_WEB_URL, type AttachOptions } from '../web/web-page';
 import { closedWhileStarting, releaseBrowser } from './launch';
 import type { EmitClientEvent } from './events';
-import { GroupNotification } from './model/group-notification';
-import { Message } from './model/message';
+import { LoginTrial } from './login-trial';
 import type { ModelClient } from './model/model-client';
-import { Reaction } from './model/reaction';
+import { emitModelEvent, isModelReport } from './model-events';
 import type { ClientInfo, ClientOptions, DisconnectReason } from './options';
-import { DEFAULT_CODE_INTERVAL_MS, phoneDigits, refuseOverStoredSession } from './pairing';
+import { codeRequestOf, refuseOverStoredSession } from './pairing';
 import { PairingCodes } from './pairing-codes';
 import { asError, RunQueue } from './run-queue';
 import { StartDeadlines } from './start-deadlines';
@@ -33,7 +32,17 @@ export interface RunClient extends ModelClient {
 /** How the client stops when its run says so: closed (and, for `LOGOUT`, its session removed), then `disconnected`. */
 export type StopClient = (run: ClientRun, reason: DisconnectReason) => Promise<void>;
 
-const GROUP_EVENTS = { join: 'group_join', leave: 'group_leave', admin: 'group_admin_changed', update: 'group_update' } as const;
+/** How the client starts again, without telling the user, when its strategy answered a failed login with a retry. */
+export type RetryClient = (run: ClientRun, retry: LoginRetry) => Promise<void>;
+
+/** How a run is wired to its client. */
+export interface RunWiring {
+  emit: EmitClientEvent;
+  stop: StopClient;
+  retry: RetryClient;
+  /** The boot's and the login's deadlines are multiplied by it (a start tried again with more time). */
+  deadlineFactor: number;
+}
 
 export class ClientRun {
   readonly #launched: LaunchedBrowser;
@@ -45,6 +54,7 @@ export class ClientRun {
   /** Some boot of this run found a stored login (kept after a rejection: no pairing code over it unless forced). */
   #bootedWithSession = false;
   readonly #deadlines: StartDeadlines;
+  readonly #trial: LoginTrial;
   #authenticated = false;
   #ready = false;
   #qrCount = 0;
@@ -65,16 +75,17 @@ export class ClientRun {
   readonly #queue: RunQueue;
   readonly #client: RunClient;
   readonly #emit: EmitClientEvent;
-  readonly #stopClient: StopClient;
+  readonly #wiring: RunWiring;
 
-  constructor(client: RunClient, launched: LaunchedBrowser, abort: AbortController, emit: EmitClientEvent, stopClient: StopClient) {
+  constructor(client: RunClient, launched: LaunchedBrowser, abort: AbortController, wiring: RunWiring) {
     this.#client = client;
-    this.#emit = emit;
-    this.#stopClient = stopClient;
+    this.#emit = wiring.emit;
+    this.#wiring = wiring;
     this.#launched = launched;
     this.#abort = abort;
     this.#queue = new RunQueue((error) => this.#emit('error', error));
-    this.#deadlines = new StartDeadlines(client.options, client.authStrategy, (err) => this.#startMissed(err));
+    this.#trial = new LoginTrial(client.authStrategy);
+    this.#deadlines = new StartDeadlines(client.options, client.authStrategy, (err) => this.#startMissed(err), wiring.deadlineFactor);
     launched.browser.once('disconnected', () => this.#onBrowserGone());
   }
 
@@ -100,8 +111,9 @@ export class ClientRun {
   /**
    * Attaches the page adapter and opens WhatsApp Web; resolves once the app has booted (each phase under its
    * deadline); an adapter that cannot hook into the app fails it at once; closing ends it (`ClientClosedError`).
+   * Resolves with a `LoginRetry` instead when the boot missed its deadline and the strategy wants another start.
    */
-  async open(page: Page, attach: AttachOptions): Promise<void> {
+  async open(page: Page, attach: AttachOptions): Promise<LoginRetry | undefined> {
     try {
       await this.#client.authStrategy.afterBrowserInitialized();
       const web = await WebPage.attach(page, attach);
@@ -122,9 +134,13 @@ export class ClientRun {
       // The strategy hears why the browser closes: a start past its deadline removes nothing.
       if (err instanceof StartTimeoutError) this.#stopReason ??= 'START_TIMEOUT';
       else if (this.#abort.signal.aborted) throw closedWhileStarting(err);
+      const retry =
+        err instanceof StartTimeoutError && err.phase === 'boot' ? await this.#trial.failed({ kind: 'timeout', error: err }) : undefined;
+      if (retry) return retry;
       throw err;
     }
     this.#opened = true;
+    return undefined;
   }
 
   /** Logs out through the page; the client closes after. Throws (still logged in) when the app refused. */
@@ -186,7 +202,7 @@ export class ClientRun {
 
   /** The page's reports, one kind at a time. */
   async #handle(report: PageEvent): Promise<void> {
-    const client = this.#client;
+    if (isModelReport(report)) return emitModelEvent(this.#client, report, this.#emit);
     switch (report.type) {
       case 'booted':
         // Every document boots the app. A reload under a login (the app's own, or pupPage.reload()) logs
@@ -209,27 +225,7 @@ export class ClientRun {
         if (this.#explicitLogout) return;
         // Logged out from the phone (or the app): the stored session is dead.
         this.#loggedOut = true;
-        return this.#stopClient(this, 'LOGOUT');
-      case 'message': {
-        const message = new Message(client, report.message);
-        this.#emit('message_create', message);
-        if (!message.fromMe) this.#emit('message', message);
-        return;
-      }
-      case 'ciphertext':
-        return this.#emit('message_ciphertext', new Message(client, report.message));
-      case 'ack':
-        return this.#emit('message_ack', new Message(client, report.message), report.ack);
-      case 'mediaUploaded':
-        return this.#emit('media_uploaded', new Message(client, report.message));
-      case 'revoked':
-        return this.#emit('message_revoke_everyone', new Message(client, report.message));
-      case 'edited':
-        return this.#emit('message_edit', new Message(client, report.message), report.body, report.previous);
-      case 'reaction':
-        return this.#emit('message_reaction', new Reaction(report.reaction));
-      case 'group':
-        return this.#emit(GROUP_EVENTS[report.kind], new GroupNotification(client, report.notification));
+        return this.#wiring.stop(this, 'LOGOUT');
       case 'error':
         return this.#emit('error', new PageError(report.message));
       case 'startFailed':
@@ -245,6 +241,7 @@ export class ClientRun {
     const meaning = sessionState(state);
     switch (meaning.kind) {
       case 'unpaired':
+        if (await this.#retriedInstead({ kind: this.#hadSession ? 'rejected' : 'qr' })) return;
         this.#loginLost();
         if (await this.#rejectedSessionStops()) return;
         if (options.pairWithPhoneNumber) return this.#startPairing();
@@ -261,9 +258,7 @@ export class ClientRun {
           if (this.#takeoverTimer !== undefined) clearTimeout(this.#takeoverTimer);
           this.#takeoverTimer = setTimeout(() => {
             this.#takeoverTimer = undefined;
-            this.#queue.push(async () => {
-              await this.#web?.takeover();
-            });
+            this.#queue.push(async () => this.#web?.takeover());
           }, options.takeoverTimeoutMs ?? 0);
           return;
         }
@@ -278,6 +273,7 @@ export class ClientRun {
 
   async #onQr(qr: string): Promise<void> {
     this.#deadlines.clear('login');
+    if (await this.#retriedInstead({ kind: this.#hadSession ? 'rejected' : 'qr' })) return;
     this.#loginLost();
     if (await this.#rejectedSessionStops()) return;
     // Pairing by phone number: codes, not QRs.
@@ -307,6 +303,7 @@ export class ClientRun {
   async #authenticate(): Promise<boolean> {
     if (this.#authenticated) return true;
     this.#authenticated = true;
+    await this.#trial.loggedIn();
     let payload: unknown;
     try {
       payload = await this.#client.authStrategy.getAuthEventPayload();
@@ -356,31 +353,47 @@ export class ClientRun {
     const pairing = this.#client.options.pairWithPhoneNumber;
     if (!pairing || this.#codeRequested || this.#authenticated) return;
     this.#codeRequested = true;
-    const notify = pairing.showNotification !== false;
-    const interval = pairing.intervalMs ?? DEFAULT_CODE_INTERVAL_MS;
-    await this.requestCode(phoneDigits(pairing.phoneNumber), notify, interval, pairing.force === true);
+    await this.requestCode(...codeRequestOf(pairing));
   }
 
   /** The client stops on its own, with `reason` as the `disconnected` reason. */
   #stop(reason: DisconnectReason): Promise<void> {
     this.#stopReason ??= reason;
-    return this.#stopClient(this, reason);
+    return this.#wiring.stop(this, reason);
   }
 
-  /** A deadline after the boot passed (not queued: a stuck handler cannot hold it up): history sync's is only reported. */
+  /**
+   * A deadline after the boot passed (not queued: a stuck handler cannot hold it up): history sync's is
+   * only reported; a missed login stops the client, unless its strategy starts it again instead.
+   */
   #startMissed(err: StartTimeoutError): void {
     if (this.#closing) return;
-    this.#emit('error', err);
-    if (err.phase === 'login') this.#stop('START_TIMEOUT').catch((e: unknown) => this.#emit('error', asError(e)));
+    if (err.phase !== 'login') return this.#emit('error', err);
+    const missed = async (): Promise<void> => {
+      if (await this.#retriedInstead({ kind: 'timeout', error: err })) return;
+      this.#emit('error', err);
+      await this.#stop('START_TIMEOUT');
+    };
+    missed().catch((e: unknown) => this.#emit('error', asError(e)));
+  }
+
+  /**
+   * Before the first login of this run: the strategy hears of the failure and may answer with another
+   * start, made here in place of what the failure would have shown. True when it did.
+   */
+  async #retriedInstead(failure: LoginFailure): Promise<boolean> {
+    if (this.#authenticated || this.#closing) return false;
+    const retry = await this.#trial.failed(failure);
+    if (!retry) return false;
+    this.#deadlines.clear();
+    await this.#wiring.retry(this, retry);
+    return true;
   }
 
   #onBrowserGone(): void {
     if (this.#closing) return;
     // During the start: end its waits (the start fails and cleans up).
-    if (!this.#opened) {
-      this.#abort.abort();
-      return;
-    }
+    if (!this.#opened) return this.#abort.abort();
     this.#queue.push(() => this.#stop('BROWSER_CLOSED'));
   }
 }

@@ -5,13 +5,14 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { NoAuth } from '../auth/no-auth';
-import type { AuthStrategy, SessionArchive } from '../auth/strategy';
+import type { AuthStrategy, LoginRetry, SessionArchive } from '../auth/strategy';
 import { NotReadyError, PageError, StartTimeoutError } from '../errors';
 import { childLogger, silentLogger, type Logger } from '../util/logger';
 import { TypedEmitter, type WaitForOptions } from '../util/typed-emitter';
 import type { WebPage } from '../web/web-page';
 import { authHost } from './auth-host';
 import { ClientRun, type RunClient } from './client-run';
+import { asError } from './run-queue';
 import type { ClientEvents } from './events';
 import { launchFor } from './launch';
 import { logClientEvent } from './lifecycle-log';
@@ -273,20 +274,56 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
 
   // ------------------------------------------------------------ start and stop
 
-  async #start(): Promise<void> {
+  /**
+   * Launches and opens one run; a boot past its deadline whose strategy asks for another start (a
+   * restored backup to try again or replace) closes it and launches the next, with the deadlines the
+   * strategy asked for. `abort` is the start's cancellation (`destroy()`).
+   */
+  async #start(abort = new AbortController(), deadlineFactor = 1): Promise<void> {
+    this.#startAbort = abort;
+    const wiring = {
+      emit: this.emit.bind(this),
+      stop: (stopping: ClientRun, reason: DisconnectReason) => this.#stop(stopping, reason),
+      retry: (failed: ClientRun, retry: LoginRetry) => this.#startAgain(failed, retry),
+      deadlineFactor,
+    };
+    for (;;) {
+      const { launched, attach } = await launchFor(this.options, this.authStrategy, abort.signal, this.#log);
+      const run = new ClientRun(this, launched, abort, wiring);
+      this.#run = run;
+      const retry = await run.open(launched.page, attach);
+      if (retry === undefined) break;
+      await run.close();
+      wiring.deadlineFactor = retry.deadlineFactor;
+    }
+    if (this.#phase === 'starting') this.#phase = 'running';
+  }
+
+  /**
+   * A run past its boot, before its first login, whose strategy asked for another start: the same
+   * client starts again in place of what the failure would have shown. A start that fails is told as
+   * `error`, then `disconnected` (`START_TIMEOUT` or `START_FAILED`); `destroy()` ends it quietly.
+   */
+  async #startAgain(run: ClientRun, retry: LoginRetry): Promise<void> {
+    if (this.#run !== run || this.#phase !== 'running') return;
+    this.#phase = 'starting';
     const abort = new AbortController();
     this.#startAbort = abort;
-    const { launched, attach } = await launchFor(this.options, this.authStrategy, abort.signal, this.#log);
-    const run = new ClientRun(
-      this,
-      launched,
-      abort,
-      (event, ...args) => this.emit(event, ...args),
-      (stopping, reason) => this.#stop(stopping, reason),
-    );
-    this.#run = run;
-    await run.open(launched.page, attach);
-    if (this.#phase === 'starting') this.#phase = 'running';
+    const starting = run.close().then(() => this.#start(abort, retry.deadlineFactor));
+    this.#starting = starting;
+    try {
+      await starting;
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      this.emit('error', asError(err));
+      await this.#teardown();
+      this.emit('disconnected', err instanceof StartTimeoutError ? 'START_TIMEOUT' : 'START_FAILED');
+    } finally {
+      if (this.#starting === starting) {
+        this.#starting = undefined;
+        this.#startAbort = undefined;
+      }
+    }
   }
 
   /** The run stops the client on its own: closed (for `LOGOUT`, with the session's data removed), then `disconnected`. */

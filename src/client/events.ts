@@ -1,4 +1,4 @@
-import type { SessionSavedInfo } from '../auth/strategy';
+import type { RestoreFailedInfo, SessionSavedInfo } from '../auth/strategy';
 import type { AuthFailureError, WawebError } from '../errors';
 import type { GroupNotification } from './model/group-notification';
 import type { Message } from './model/message';
@@ -34,6 +34,8 @@ export type ClientEvents = {
   remote_session_saved: [info: SessionSavedInfo];
   /** A RemoteAuth backup failed (also emitted as `error`): retried, unless refused `FENCED`. */
   remote_session_save_failed: [error: WawebError];
+  /** A RemoteAuth restore did not log in: the generation, why, and what is tried next (no `qr` for it). */
+  remote_session_restore_failed: [info: RestoreFailedInfo];
   /**
    * Failures that do not stop the client (a backup that will be retried, a page-side error), always a
    * `WawebError` with a `code` and the original in `cause`. Without a listener they are logged, never dropped.

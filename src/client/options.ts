@@ -73,7 +73,9 @@ export type DisconnectReason =
   | 'TOS_BLOCK'
   | 'SMB_TOS_BLOCK'
   /** A phase of the start missed its deadline (the `StartTimeoutError` on `error` says which). */
-  | 'START_TIMEOUT';
+  | 'START_TIMEOUT'
+  /** A start the client made on its own (after a restored backup did not log in) failed (the error is on `error`). */
+  | 'START_FAILED';
 
 export interface ClientInfo {
   wid: { server: string; user: string; _serialized: string };

@@ -25,6 +25,16 @@ export interface PairWithPhoneNumber {
 export const DEFAULT_CODE_INTERVAL_MS = 180_000;
 
 /** The number as the app wants it; throws `INVALID_OPTION` for anything that is not a phone number. */
+/** `pairWithPhoneNumber` as the arguments of a code request: digits, notify, renewal interval, force. */
+export function codeRequestOf(pairing: PairWithPhoneNumber): [phone: string, notify: boolean, intervalMs: number, force: boolean] {
+  return [
+    phoneDigits(pairing.phoneNumber),
+    pairing.showNotification !== false,
+    pairing.intervalMs ?? DEFAULT_CODE_INTERVAL_MS,
+    pairing.force === true,
+  ];
+}
+
 export function phoneDigits(phone: unknown): string {
   const digits = typeof phone === 'string' ? phone.replace(/[\s()+-]/g, '') : '';
   if (!/^[1-9][0-9]{5,14}$/.test(digits)) {

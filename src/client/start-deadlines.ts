@@ -33,11 +33,15 @@ export const START_DEADLINES: Readonly<Record<StartPhase, PhaseRule>> = {
 /** The deadline options a client was given. */
 export type DeadlineOptions = Partial<Record<DeadlineOption, number>>;
 
-/** A phase's deadline in milliseconds: the option's value, or its default when unset or 0. */
-export function deadlineMs(options: DeadlineOptions, phase: StartPhase): number {
+/**
+ * A phase's deadline in milliseconds: the option's value, or its default when unset or 0; the boot's
+ * and the login's multiplied by `factor` (a start tried again with more time).
+ */
+export function deadlineMs(options: DeadlineOptions, phase: StartPhase, factor = 1): number {
   const rule = START_DEADLINES[phase];
   const value = options[rule.option];
-  return value === undefined || value === 0 ? rule.defaultMs : value;
+  const ms = value === undefined || value === 0 ? rule.defaultMs : value;
+  return phase === 'boot' || phase === 'login' ? Math.min(ms * factor, MAX_DEADLINE_MS) : ms;
 }
 
 /** What the client knows when a deadline passes. */
@@ -47,9 +51,9 @@ export interface StartContext {
 }
 
 /** The error for `phase` having missed its deadline. */
-export function startTimeout(options: DeadlineOptions, phase: StartPhase, context: StartContext): StartTimeoutError {
+export function startTimeout(options: DeadlineOptions, phase: StartPhase, context: StartContext, factor = 1): StartTimeoutError {
   const { option, what } = START_DEADLINES[phase];
-  const timeoutMs = deadlineMs(options, phase);
+  const timeoutMs = deadlineMs(options, phase, factor);
   const state = context.lastState === null ? 'the page reported no state' : `last page state ${context.lastState}`;
   const kept = context.sessionFolder === undefined ? '' : `; the session folder ${context.sessionFolder} is kept`;
   return new StartTimeoutError(`${what} did not finish within ${option} (${timeoutMs} ms); ${state}${kept}`, {
@@ -78,6 +82,8 @@ export class StartDeadlines {
     readonly options: DeadlineOptions,
     readonly strategy: { sessionFolder(): string | undefined },
     readonly onMissed: (error: StartTimeoutError) => void,
+    /** The boot's and the login's deadlines are multiplied by it (see `LoginRetry`). */
+    readonly factor = 1,
   ) {}
 
   /**
@@ -117,7 +123,7 @@ export class StartDeadlines {
         this.#running = undefined;
         this.onMissed(this.#error(phase));
       },
-      deadlineMs(this.options, phase),
+      deadlineMs(this.options, phase, this.factor),
     );
     this.#running = { phase, timer };
   }
@@ -130,10 +136,10 @@ export class StartDeadlines {
   }
 
   #within<T>(phase: StartPhase, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-    return withDeadline(work, { timeoutMs: deadlineMs(this.options, phase), onTimeout: () => this.#error(phase), signal });
+    return withDeadline(work, { timeoutMs: deadlineMs(this.options, phase, this.factor), onTimeout: () => this.#error(phase), signal });
   }
 
   #error(phase: StartPhase): StartTimeoutError {
-    return startTimeout(this.options, phase, { lastState: this.#lastState, sessionFolder: this.strategy.sessionFolder() });
+    return startTimeout(this.options, phase, { lastState: this.#lastState, sessionFolder: this.strategy.sessionFolder() }, this.factor);
   }
 }

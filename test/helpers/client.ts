@@ -35,6 +35,7 @@ export const CLIENT_EVENTS = [
   'group_update',
   'remote_session_saved',
   'remote_session_save_failed',
+  'remote_session_restore_failed',
   'error',
 ] as const satisfies ReadonlyArray<keyof ClientEvents>;
 

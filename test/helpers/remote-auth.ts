@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { Client, RemoteAuth, StoreError, ErrorCode, type Logger, type RemoteAuthOptions, type SessionStore } from '../../src/index';
+import { Client, RemoteAuth, StoreError, ErrorCode, type ClientOptions, type Logger, type RemoteAuthOptions, type SessionStore } from '../../src/index';
 import type { WhatsAppSimulator } from '../../src/simulator';
 import { CLIENT_EVENTS, destroyClients, trackClient, type EventName as ClientEventName, type TrackedClient } from './client';
 import { processesMentioning } from './processes';
@@ -29,11 +29,17 @@ export class RemoteHarness {
     readonly dir: string,
   ) {}
 
-  /** A client with RemoteAuth; `scanAs` makes that phone scan every QR; `logger`: the client's. Not initialized. */
-  create(auth: Partial<RemoteAuthOptions> & Pick<RemoteAuthOptions, 'store'>, options: { scanAs?: string; logger?: Logger } = {}): Tracked {
+  /**
+   * A client with RemoteAuth; `scanAs` makes that phone scan every QR; `logger`: the client's; `client`:
+   * more client options (deadlines). Not initialized.
+   */
+  create(
+    auth: Partial<RemoteAuthOptions> & Pick<RemoteAuthOptions, 'store'>,
+    options: { scanAs?: string; logger?: Logger; client?: ClientOptions } = {},
+  ): Tracked {
     const strategy = new RemoteAuth({ clientId: 'r1', dataPath: join(this.dir, 'data'), ...auth });
     const logger = options.logger === undefined ? {} : { logger: options.logger };
-    const client = new Client({ authStrategy: strategy, puppeteer: { args: this.sim.chromiumArgs() }, ...logger });
+    const client = new Client({ ...options.client, authStrategy: strategy, puppeteer: { args: this.sim.chromiumArgs() }, ...logger });
     this.#clients.add(client);
     const phone = options.scanAs === undefined ? undefined : this.sim.phone(options.scanAs);
     const tracked = trackClient(client, EVENTS, {

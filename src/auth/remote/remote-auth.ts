@@ -16,11 +16,11 @@
  * - a corrupt newest backup falls back to the previous generation (or the local copy);
  * - the remote copy is deleted only after a logout the phone confirmed.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { archiveTempOwner, removeLocalStorageSnapshot, resolveArchiveLimits, type ArchiveLimits, type SessionArchive } from '../../archive';
 import { checkProfileLock } from '../../browser/profile-lock';
-import { InvalidOptionError } from '../../errors';
+import { InvalidOptionError, RestoreError } from '../../errors';
 import { WwebjsStoreAdapter } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../../util/client-id';
@@ -32,12 +32,20 @@ import { AGGRESSIVE_FLUSH_FLAG } from '../profile/flush';
 import { exportLiveProfile } from '../profile/live-export';
 import { readPendingItems, writeBackPlan } from '../profile/pending-items';
 import { assertOwnUserDataDir, resolveDataPath } from '../profile/profile-options';
-import { AuthStrategy, type BrowserClosedInfo, type BrowserPlan, type LaunchRequest } from '../strategy';
+import {
+  AuthStrategy,
+  type BrowserClosedInfo,
+  type BrowserPlan,
+  type LaunchRequest,
+  type LoginFailure,
+  type LoginRetry,
+} from '../strategy';
 import { BackupRun, type BackupTarget } from './backup-run';
 import { backoff, BackupScheduler } from './backup-scheduler';
 import { backupError, isWwebjsStore, storeCall, throwIfAborted } from './helpers';
 import type { RemoteAuthOptions } from './options';
-import { recoverInterruptedRestore, restoreCandidates, restoreSession } from './restore';
+import { recoverInterruptedRestore, restoreCandidates, restoreSession, type RestoreContext } from './restore';
+import { keptLocalPath, RestoreTrial, type NextTry, type TrialContext } from './restore-trial';
 import { readStamp } from './stamp';
 
 export type { RemoteAuthOptions };
@@ -56,6 +64,10 @@ export class RemoteAuth extends AuthStrategy {
   readonly #backups: BackupScheduler;
   /** The current run (from the last start or `rearm`); none before the first start. */
   #run: BackupRun | undefined;
+  /** The restore on trial until the page logs in with it (none when nothing was restored). */
+  #trial: RestoreTrial | undefined;
+  /** Generations this process set aside (also for stores that cannot mark them). */
+  readonly #setAside = new Set<number>();
 
   constructor(options: RemoteAuthOptions) {
     super();
@@ -118,38 +130,109 @@ export class RemoteAuth extends AuthStrategy {
     const run = this.#newRun(this.#run?.lastStateKey);
     // The client's own cancellation (destroy() during initialize()) ends the start too.
     const signal = request.signal ? AbortSignal.any([run.signal, request.signal]) : run.signal;
+    // A start the client makes again after a restore that did not log in goes on with the trial.
+    const next = this.#trial?.takeNext();
+    if (next === undefined) this.#trial = undefined;
     await mkdir(this.dataPath, { recursive: true, mode: 0o700 });
-    await recoverInterruptedRestore(this.dataPath, this.sessionName, this.userDataDir, (name) => archiveTempOwner(name)?.ours === false);
+    const kept = keptLocalPath(this.userDataDir);
+    const otherProcessTemp = (name: string): boolean => archiveTempOwner(name)?.ours === false;
+    await recoverInterruptedRestore(this.dataPath, this.sessionName, this.userDataDir, otherProcessTemp, next ? undefined : kept);
     if (await exists(this.userDataDir)) await checkProfileLock(this.userDataDir);
-    const generations = await this.#listWithRetries(signal);
-    const stamp = await readStamp(this.userDataDir);
-    const local = stamp && stamp.sessionName === this.sessionName ? stamp : undefined;
-    const candidates = restoreCandidates(generations, local, this.store.stableGenerations !== false);
-    const log = { session: this.sessionName, store: this.store.name };
-    this.log.debug({ ...log, stored: generations.length, local: local?.generation ?? null, toTry: candidates.length }, 'start');
-    if (candidates.length > 0) {
-      const began = Date.now();
-      const generation = await restoreSession(
-        {
-          store: this.store,
-          sessionName: this.sessionName,
-          dataPath: this.dataPath,
-          userDataDir: this.userDataDir,
-          limits: this.limits,
-          signal,
-          storeCall: (what, call) => this.#storeCall(what, signal, call),
-          report: (error) => this.host.emitError(error),
-        },
-        candidates,
-        local,
-      );
-      this.log.info({ ...log, generation: generation ?? null, ms: Date.now() - began }, 'restored from the store');
-    }
+    if (next === undefined) await this.#restore(signal, kept);
+    else if (this.#trial) await this.#retry(this.#trial, next, signal, kept);
     await mkdir(this.userDataDir, { recursive: true, mode: 0o700 });
     await warnIfExposed(this.userDataDir, [this.dataPath]);
     const pending = await readPendingItems(this.userDataDir, (err) => this.host.emitError(backupError(err, this.sessionName)));
-    if (pending) this.log.debug({ ...log, items: pending.length }, 'localStorage items to write back before the app starts');
+    if (pending)
+      this.log.debug({ session: this.sessionName, items: pending.length }, 'localStorage items to write back before the app starts');
     return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG], ...writeBackPlan(pending) };
+  }
+
+  /** A start: the newest stored generation newer than the local copy, if any, restored and put on trial. */
+  async #restore(signal: AbortSignal, kept: string): Promise<void> {
+    const generations = await this.#listWithRetries(signal);
+    const stamp = await readStamp(this.userDataDir);
+    const local = stamp && stamp.sessionName === this.sessionName ? stamp : undefined;
+    const candidates = restoreCandidates(generations, local, this.store.stableGenerations !== false, this.#setAside);
+    const log = { session: this.sessionName, store: this.store.name };
+    this.log.debug({ ...log, stored: generations.length, local: local?.generation ?? null, toTry: candidates.length }, 'start');
+    if (candidates.length === 0) return;
+    const began = Date.now();
+    const restored = await restoreSession(this.#restoreContext(signal, local ? kept : undefined), candidates, local);
+    this.log.info({ ...log, generation: restored?.generation ?? null, ms: Date.now() - began }, 'restored from the store');
+    if (restored?.from !== 'store') return;
+    const older = candidates.filter((g) => g.generation < restored.generation);
+    const generation = candidates.find((g) => g.generation === restored.generation);
+    if (generation) this.#trial = new RestoreTrial(this.#trialContext(), generation, older, local ? kept : undefined);
+  }
+
+  /** A start again within a trial: the same generation afresh, an older one, the kept local copy, or a fresh profile. */
+  async #retry(trial: RestoreTrial, next: NextTry, signal: AbortSignal, kept: string): Promise<void> {
+    const current = trial.current;
+    if (next === 'local' || (next === 'same' && current === 'local')) {
+      if (next === 'local') {
+        await rm(this.userDataDir, { recursive: true, force: true });
+        await rename(kept, this.userDataDir);
+      }
+      return trial.restarted('local', []);
+    }
+    if (next !== 'fresh') {
+      const candidates = next === 'same' && current !== 'local' ? [current, ...trial.older] : [...trial.older];
+      const restored = await restoreSession(this.#restoreContext(signal, undefined), candidates, undefined).catch((err: unknown) => {
+        if (err instanceof RestoreError) return undefined;
+        throw err;
+      });
+      const generation = candidates.find((g) => g.generation === restored?.generation);
+      if (generation)
+        return trial.restarted(
+          generation,
+          candidates.filter((g) => g.generation < generation.generation),
+        );
+      if (await exists(kept)) return this.#retry(trial, 'local', signal, kept);
+    }
+    // Nothing left to try: a fresh profile, which shows a QR.
+    await rm(this.userDataDir, { recursive: true, force: true });
+    this.#trial = undefined;
+  }
+
+  #restoreContext(signal: AbortSignal, keepPrevious: string | undefined): RestoreContext {
+    return {
+      store: this.store,
+      sessionName: this.sessionName,
+      dataPath: this.dataPath,
+      userDataDir: this.userDataDir,
+      limits: this.limits,
+      signal,
+      storeCall: (what, call) => this.#storeCall(what, signal, call),
+      report: (error) => this.host.emitError(error),
+      ...(keepPrevious === undefined ? {} : { keepPrevious }),
+    };
+  }
+
+  #trialContext(): TrialContext {
+    const signal = new AbortController().signal;
+    return {
+      store: this.store,
+      sessionName: this.sessionName,
+      userDataDir: this.userDataDir,
+      storeCall: (what, call) => this.#storeCall(what, signal, call),
+      setAside: this.#setAside,
+      report: (info) => this.host.emitRestoreFailed?.(info),
+      reportError: (error) => this.host.emitError(error),
+      log: this.log,
+    };
+  }
+
+  override async onLoggedIn(): Promise<void> {
+    const trial = this.#trial;
+    this.#trial = undefined;
+    await trial?.loggedIn();
+  }
+
+  override async onLoginFailed(failure: LoginFailure): Promise<LoginRetry | undefined> {
+    const retry = await this.#trial?.failed(failure);
+    if (!retry) this.#trial = undefined;
+    return retry;
   }
 
   #saveFailed(err: unknown): void {

@@ -36,10 +36,16 @@ export interface RestoreContext {
   signal: AbortSignal;
   /** Reports a fallback (a newer backup was unusable) without failing the start. */
   report(error: WawebError): void;
+  /**
+   * Where the local profile a restore replaces goes, instead of being deleted (the restore's trial
+   * keeps it until the page logs in). A restore swaps one generation in, at most.
+   */
+  keepPrevious?: string;
 }
 
 /**
- * Which stored generations may replace the local copy, newest first.
+ * Which stored generations may replace the local copy, newest first; never one set aside (marked
+ * so in the store, or in `setAside`, this process's own list).
  * - Stamped with a generation the store still lists under the same number and `createdAt`: only
  *   the ones newer than it (none when it is the newest): an older one would lose what the local
  *   copy has.
@@ -50,8 +56,11 @@ export function restoreCandidates(
   generations: readonly StoredGeneration[],
   local: LocalStamp | undefined,
   stable: boolean,
+  setAside: ReadonlySet<number> = new Set(),
 ): StoredGeneration[] {
-  const newestFirst = [...generations].sort((a, b) => b.generation - a.generation);
+  const newestFirst = [...generations]
+    .filter((g) => g.setAside === undefined && !setAside.has(g.generation))
+    .sort((a, b) => b.generation - a.generation);
   if (!stable || local?.createdAt === undefined) return newestFirst;
   const createdAt = Date.parse(local.createdAt);
   const index = newestFirst.findIndex((g) => g.generation === local.generation && g.createdAt.getTime() === createdAt);
@@ -63,13 +72,14 @@ export function restoreCandidates(
  * and the next older tried; when none is left, a stamped local copy (`local`) is kept. Each
  * fallback is reported (an error of the newest failure's class and code, saying what was used
  * instead). With nothing usable the start fails with a `RestoreError` listing every attempt.
- * Resolves with the generation the profile now holds (`undefined` when every listed one was pruned).
+ * Resolves with the generation the profile now holds and where it came from (`undefined` when every
+ * listed one was pruned).
  */
 export async function restoreSession(
   ctx: RestoreContext,
   candidates: readonly StoredGeneration[],
   local: LocalStamp | undefined,
-): Promise<number | undefined> {
+): Promise<{ generation: number; from: 'store' | 'local' } | undefined> {
   const attempts: RestoreAttempt[] = [];
   let pruned = 0;
   for (const generation of candidates) {
@@ -88,7 +98,7 @@ export async function restoreSession(
             `newest backup of ${ctx.sessionName} was unusable (${describe(attempts)}); restored generation ${generation.generation}`,
           ),
         );
-      return generation.generation;
+      return { generation: generation.generation, from: 'store' };
     } catch (err) {
       if (ctx.signal.aborted)
         throw err instanceof AbortError ? err : new AbortError(`restore of ${ctx.sessionName} aborted`, { cause: err });
@@ -108,7 +118,7 @@ export async function restoreSession(
         `newer backups of ${ctx.sessionName} were unusable (${describe(attempts)}); kept the local copy of generation ${local.generation}`,
       ),
     );
-    return local.generation;
+    return { generation: local.generation, from: 'local' };
   }
   throw new RestoreError(`no usable backup of ${ctx.sessionName} (${describe(attempts)}) and no stamped local copy to keep`, attempts);
 }
@@ -136,7 +146,7 @@ async function restoreGeneration(ctx: RestoreContext, generation: StoredGenerati
       createdAt: loaded.createdAt.toISOString(),
       ...(extracted.manifest ? { contentHash: extracted.manifest.contentHash } : {}),
     });
-    await swapIn(temp, ctx.userDataDir);
+    await swapIn(temp, ctx.userDataDir, ctx.keepPrevious);
     return true;
   } finally {
     await rm(temp, { recursive: true, force: true });
@@ -178,8 +188,11 @@ function sameKind(original: WawebError, message: string): WawebError {
   return new WawebError(original.code, message, options);
 }
 
-/** Replaces the local profile with `temp`; the old one is removed only once the new one is in place. */
-async function swapIn(temp: string, userDataDir: string): Promise<void> {
+/**
+ * Replaces the local profile with `temp`; the old one is removed only once the new one is in place,
+ * or moved to `keep` instead.
+ */
+async function swapIn(temp: string, userDataDir: string, keep: string | undefined): Promise<void> {
   const previous = `${userDataDir}.previous-${randomBytes(4).toString('hex')}`;
   const hadLocal = await exists(userDataDir);
   if (hadLocal) await rename(userDataDir, previous);
@@ -189,7 +202,8 @@ async function swapIn(temp: string, userDataDir: string): Promise<void> {
     if (hadLocal) await rename(previous, userDataDir);
     throw err;
   }
-  if (hadLocal) await rm(previous, { recursive: true, force: true });
+  if (hadLocal && keep !== undefined) await rename(previous, keep);
+  else if (hadLocal) await rm(previous, { recursive: true, force: true });
 }
 
 /**
@@ -203,14 +217,20 @@ const STALE_ARCHIVE_TEMP_MS = 10 * 60_000;
 /**
  * A process killed during a restore can leave a temporary restore folder (never a profile in use:
  * remove it) or the previous profile moved aside while the new one was not yet in place (put it
- * back). Stale temporary zips of dead backups go too.
+ * back). Stale temporary zips of dead backups go too. A local copy kept during a restore's trial
+ * (`kept`) that no login ended is put back: the restore it made way for was never verified.
  */
 export async function recoverInterruptedRestore(
   dataPath: string,
   sessionName: string,
   userDataDir: string,
   isOtherProcessTemp: (name: string) => boolean,
+  kept?: string,
 ): Promise<void> {
+  if (kept !== undefined && (await exists(kept))) {
+    await rm(userDataDir, { recursive: true, force: true });
+    await rename(kept, userDataDir);
+  }
   const names = await readdir(dataPath);
   const restoring = names.filter((n) => n.startsWith(`.${sessionName}.restore-`));
   const previous = names.filter((n) => n.startsWith(`${sessionName}.previous-`));

@@ -1,0 +1,48 @@
+/**
+ * The page's reports about messages, reactions and groups, as the model events bots listen to
+ * (`message`, `message_ack`, `group_join`, ...). They need no state of the run: each report becomes
+ * model objects and one or two events. A new model event is a report in `web/bridge.ts`, its type in
+ * `ModelReport` and one `case` here.
+ */
+import type { PageEvent } from '../web/bridge';
+import type { EmitClientEvent } from './events';
+import { GroupNotification } from './model/group-notification';
+import { Message } from './model/message';
+import type { ModelClient } from './model/model-client';
+import { Reaction } from './model/reaction';
+
+const MODEL_REPORTS = ['message', 'ciphertext', 'ack', 'mediaUploaded', 'revoked', 'edited', 'reaction', 'group'] as const;
+
+export type ModelReport = Extract<PageEvent, { type: (typeof MODEL_REPORTS)[number] }>;
+
+export function isModelReport(report: PageEvent): report is ModelReport {
+  return (MODEL_REPORTS as readonly string[]).includes(report.type);
+}
+
+const GROUP_EVENTS = { join: 'group_join', leave: 'group_leave', admin: 'group_admin_changed', update: 'group_update' } as const;
+
+/** Emits the events of one model report. */
+export function emitModelEvent(client: ModelClient, report: ModelReport, emit: EmitClientEvent): void {
+  switch (report.type) {
+    case 'message': {
+      const message = new Message(client, report.message);
+      emit('message_create', message);
+      if (!message.fromMe) emit('message', message);
+      return;
+    }
+    case 'ciphertext':
+      return emit('message_ciphertext', new Message(client, report.message));
+    case 'ack':
+      return emit('message_ack', new Message(client, report.message), report.ack);
+    case 'mediaUploaded':
+      return emit('media_uploaded', new Message(client, report.message));
+    case 'revoked':
+      return emit('message_revoke_everyone', new Message(client, report.message));
+    case 'edited':
+      return emit('message_edit', new Message(client, report.message), report.body, report.previous);
+    case 'reaction':
+      return emit('message_reaction', new Reaction(report.reaction));
+    case 'group':
+      return emit(GROUP_EVENTS[report.kind], new GroupNotification(client, report.notification));
+  }
+}
