@@ -132,3 +132,40 @@ test('a newest generation that lands on a QR is set aside at once and the older 
   expect(t.count('qr')).toBe(0);
   expect(restoreFailures(t)).toEqual([expect.objectContaining({ generation: bad.generation, reason: 'QR', setAside: true, next: good })]);
 }, 120_000);
+
+test('a bad newest generation over a stamped local copy: the local copy, kept aside during the trial, is used again', async () => {
+  const store = new FileStore({ directory: join(env.work.path, 'store'), keep: 5 });
+  const { profile, good } = await pairedStore(store);
+  const bad = await store.save(SESSION, await indexedDbOnlyBackup(profile));
+
+  const t = env.harness.create({ store }, { client: DEADLINES });
+  await t.client.initialize();
+  await t.until('ready', 1, 60_000);
+  expect(t.count('qr')).toBe(0);
+  expect(restoreFailures(t)).toEqual([
+    expect.objectContaining({ generation: bad.generation, reason: 'QR', setAside: true, next: 'local' }),
+  ]);
+  expect(good).toBeLessThan(bad.generation);
+  await expect(fsp.access(`${profile}.kept-local`)).rejects.toThrow();
+}, 120_000);
+
+test('a session the phone unlinked: every generation is refused and set aside, then auth_failure and a QR as before', async () => {
+  const store = new FileStore({ directory: join(env.work.path, 'store'), keep: 5 });
+  const number = nextNumber();
+  const first = await env.harness.ready({ store }, number);
+  await first.client.destroy();
+  const phone = env.harness.sim.phone(number);
+  for (const device of phone.devices()) await phone.unlink(device.id);
+  const stored = (await store.list(SESSION)).map((g) => g.generation);
+  await forgetLocal();
+
+  const t = env.harness.create({ store }, { client: DEADLINES });
+  await t.client.initialize();
+  await t.until('qr', 1, 60_000);
+  expect(t.count('auth_failure')).toBe(1);
+  expect(t.count('ready')).toBe(0);
+  const failures = restoreFailures(t);
+  expect(failures.map((f) => f.generation)).toEqual(stored);
+  expect(failures.every((f) => f.reason === 'REJECTED' && f.setAside)).toBe(true);
+  expect(failures.at(-1)?.next).toBe('qr');
+}, 120_000);
