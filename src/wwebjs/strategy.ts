@@ -157,7 +157,13 @@ export abstract class WwebjsStrategy {
     return { failed: true, restart: this.#restartOnAuthFail, failureEventPayload: this.engine.rejection() };
   }
 
+  /**
+   * whatsapp-web.js asks for the payload as the page logs in: the engine hears of the login here (a
+   * restored backup passed its trial). whatsapp-web.js has no way to start again after a failed login,
+   * so a restore is not verified here, only marked when it logs in.
+   */
   async getAuthEventPayload(): Promise<unknown> {
+    await this.#quietly(() => this.engine.onLoggedIn());
     return this.engine.getAuthEventPayload();
   }
 
