@@ -72,6 +72,8 @@ function info(id: string, state: ManagedSessionInfo['state'], extra: Partial<Man
     restarts: 0,
     leaseToken: null,
     lastError: null,
+    startFailures: 0,
+    nextStartAt: null,
     ...extra,
   };
 }
