@@ -3,8 +3,9 @@
  * boots (`stallNextBoots`), so each start misses its boot deadline (`authTimeoutMs`, small here):
  * every failed start is reported with its attempt and reason, the session backs off while its lease
  * stays with this worker (same owner, same fencing token, read from PostgreSQL), and after
- * `maxStartAttempts` it stops in `failed` and no browser is launched again until `restart()`, which
- * brings it back to `ready` once the fault is gone. Browser launches are counted by a wrapper around
+ * `maxStartAttempts` it stops in `failed` (listed FAILED and counted by the dashboard) and no browser
+ * is launched again until a restart (the dashboard's), which brings it back to `ready` once the
+ * fault is gone. Browser launches are counted by a wrapper around
  * Chromium that notes each process it becomes.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import {
   type SessionManagerEvents,
   type StartFailure,
 } from '../../src/manager/index';
+import { startDashboard } from '../../src/serve/index';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { processesMentioning } from '../helpers/processes';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
@@ -29,6 +31,7 @@ const ID = 'flaky';
 const NUMBER = '15550220401';
 const WORKER = 'worker-one';
 const ATTEMPTS = 3;
+const TOKEN = 'start-failures-token-0123456789';
 
 let pg: PostgresServer;
 let sim: WhatsAppSimulator;
@@ -120,7 +123,7 @@ test('options: maxStartAttempts must be a positive integer', () => {
   expect(() => new SessionManager({ store, maxStartAttempts: 1 })).not.toThrow();
 });
 
-test('failing starts back off with the lease held, stop in `failed` after maxStartAttempts, and restart() brings the session back', async () => {
+test('failing starts back off with the lease held, stop in `failed` after maxStartAttempts (as the dashboard shows), and Restart brings the session back', async () => {
   const m = new SessionManager({
     store,
     leases,
@@ -213,9 +216,27 @@ test('failing starts back off with the lease held, stop in `failed` after maxSta
   expect(m.get(ID)?.state).toBe('failed');
   expect(await leaseRecord()).toMatchObject({ owner: WORKER, live: true, token: held?.token });
 
-  // restart() starts a new round: the app boots again and the session comes back from its backup.
-  await m.restart(ID);
-  await reaches(m, 'ready');
+  // The dashboard lists it FAILED with its reason, counts it, and its Restart starts a new round:
+  // the app boots again and the session comes back from its backup.
+  const dashboard = await startDashboard({ manager: m, token: TOKEN });
+  try {
+    const api = (path: string, init: RequestInit = {}): Promise<Response> =>
+      fetch(`${dashboard.url}${path}`, { ...init, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' } });
+    const { sessions } = (await (await api('/api/sessions')).json()) as { sessions: Array<Record<string, unknown>> };
+    expect(sessions.find((s) => s['id'] === ID)).toMatchObject({
+      state: 'failed',
+      label: 'FAILED',
+      startFailures: ATTEMPTS,
+      lastError: { code: 'START_TIMEOUT' },
+    });
+    const metrics = await (await api('/metrics')).text();
+    expect(metrics).toContain('waweb_sessions{state="failed"} 1');
+    const back = reaches(m, 'ready');
+    expect((await api(`/api/sessions/${ID}/restart`, { method: 'POST', body: '{}' })).status).toBe(202);
+    await back;
+  } finally {
+    await dashboard.close();
+  }
   expect(m.get(ID)).toMatchObject({ state: 'ready', startFailures: 0 });
   expect(await launches()).toBe(launchesBefore + ATTEMPTS + 1);
   expect(failures).toHaveLength(ATTEMPTS);
