@@ -34,6 +34,13 @@ interface Run {
  */
 const PARKED: ReadonlySet<ManagedState> = new Set<ManagedState>(['conflict', 'logged_out', 'failed']);
 
+/**
+ * Disconnect reasons whose error the client emits on `error` just before: `START_TIMEOUT` (a
+ * `StartTimeoutError`), `START_FAILED` (a start the client made itself, after a restored backup did
+ * not log in, failed).
+ */
+const REPORTED_ON_ERROR: ReadonlySet<string> = new Set(['START_TIMEOUT', 'START_FAILED']);
+
 export class ManagedSession {
   readonly id: string;
   #state: ManagedState = 'stopped';
@@ -253,10 +260,10 @@ export class ManagedSession {
       await this.stop('conflict');
       return this.host.ended(this.id, 'conflict');
     }
-    // A missed start deadline: the StartTimeoutError the client reported just before says which.
+    // A start that failed: the typed error the client reported just before says why (and which phase).
     const timedOut = reason === 'START_TIMEOUT';
     const error =
-      timedOut && run.error?.code === ErrorCode.START_TIMEOUT
+      REPORTED_ON_ERROR.has(reason) && run.error
         ? run.error
         : new WawebError(timedOut ? ErrorCode.START_TIMEOUT : ErrorCode.BROWSER_FAILED, `session ${this.id} disconnected: ${reason}`);
     await this.#failed(run, error, reason);
