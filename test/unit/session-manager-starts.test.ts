@@ -26,7 +26,9 @@ type Outcome =
   | { kind: 'ready' }
   | { kind: 'reject'; error: Error }
   /** initialize() resolves, then the login misses its deadline: `error`, then `disconnected('START_TIMEOUT')`. */
-  | { kind: 'login-timeout' };
+  | { kind: 'login-timeout' }
+  /** initialize() resolves, then a start the client made itself (after a backup did not log in) fails: `error`, then `disconnected('START_FAILED')`. */
+  | { kind: 'self-start-failed'; error: Error };
 
 /** The outcomes still to play, and every scripted client made (by session id). */
 const mockScript = { outcomes: new Map<string, Outcome[]>(), made: [] as Array<{ id: string; client: EventEmitter }> };
@@ -47,6 +49,10 @@ jest.mock('../../src/client/client', () => {
       if (outcome.kind === 'reject') throw outcome.error;
       setImmediate(() => {
         if (outcome.kind === 'ready') return void this.emit('ready');
+        if (outcome.kind === 'self-start-failed') {
+          this.emit('error', outcome.error);
+          return void this.emit('disconnected', 'START_FAILED');
+        }
         const details = { phase: 'login' as const, option: 'loginTimeoutMs', timeoutMs: 50, lastState: 'OPENING' };
         this.emit('error', new Timeout('the login did not finish within loginTimeoutMs (50 ms)', details));
         this.emit('disconnected', 'START_TIMEOUT');
@@ -142,6 +148,20 @@ test('each failed start is reported with its attempt and reason, a ready resets 
   await m.remove('s1');
   expect(m.list()).toEqual([]);
   expect(made('s1')).toBe(clients + 4);
+});
+
+test('a start the client made itself that fails is reported with the error it gave; one attempt allowed ends in failed at once', async () => {
+  const m = new SessionManager({ store, sessions: ['s2'], dataPath: '/tmp/waweb-unit-none', maxStartAttempts: 1 });
+  manager = m;
+  const error = restoreFailed();
+  queue('s2', { kind: 'self-start-failed', error });
+  const gaveUp = until(m, 'session.failed', (id) => id === 's2');
+  await m.start();
+  const [, failure] = await gaveUp;
+  expect(failure).toMatchObject({ attempt: 1, maxAttempts: 1, code: 'RESTORE_FAILED', disconnectReason: 'START_FAILED', retryInMs: null });
+  expect(failure.error).toBe(error);
+  expect(m.get('s2')).toMatchObject({ state: 'failed', startFailures: 1, lastError: { code: 'RESTORE_FAILED' } });
+  expect(made('s2')).toBe(1);
 });
 
 /** Leases in memory, with the same rules as the database backends. */
