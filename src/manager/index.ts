@@ -12,6 +12,7 @@ export type {
   SessionManagerOptions,
   SessionManagerEvents,
   SessionReadyInfo,
+  StartFailure,
 } from './types';
 export { PostgresLeases, MongoLeases } from '../leases';
 export type { Lease, LeaseBackend, LeaseRecord, WorkerRecord, PostgresLeasesOptions, MongoLeasesOptions } from '../leases';

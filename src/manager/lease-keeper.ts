@@ -162,14 +162,18 @@ export class LeaseKeeper {
     if (mine.length < share) await this.#takeFree(desired, records, share - mine.length, live);
   }
 
-  /** Hands one session over when another live worker is below its share. */
+  /**
+   * Hands one session over when another live worker is below its share. Only a movable one: a
+   * session that ended for good or whose starts are failing stays here with its lease (it still
+   * counts toward this worker's share), so no other worker starts it and meets the same failure.
+   */
   async #shedOne(mine: ManagedSession[], live: string[], records: LeaseRecord[], share: number): Promise<void> {
     const counts = new Map<string, number>();
     for (const r of records) if (r.live && r.owner) counts.set(r.owner, (counts.get(r.owner) ?? 0) + 1);
     const roomElsewhere = live.some((w) => w !== this.host.workerId && (counts.get(w) ?? 0) < share);
     if (!roomElsewhere) return;
     const me = this.host.workerId;
-    const [least] = [...mine].sort((a, b) => score(a.id, me) - score(b.id, me));
+    const [least] = mine.filter((s) => s.movable).sort((a, b) => score(a.id, me) - score(b.id, me));
     if (least) await this.handOver(least);
   }
 

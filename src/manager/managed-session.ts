@@ -1,7 +1,9 @@
 /**
  * One session under a SessionManager: its Client with RemoteAuth, its state, a watchdog for starts
- * that hang, and restarts with backoff. Everything a run reports is tagged with the run, so a late
- * event from a client already replaced changes nothing.
+ * that hang, and restarts with backoff. Starts that keep failing are counted: each is reported
+ * (`session.start_failed`), and after `maxStartAttempts` in a row the session stops in `failed`
+ * until restarted. Everything a run reports is tagged with the run, so a late event from a client
+ * already replaced changes nothing.
  */
 import { join } from 'node:path';
 import { RemoteAuth } from '../auth/remote/remote-auth';
@@ -12,15 +14,32 @@ import type { Lease } from '../leases/types';
 import { withFence } from '../stores/fenced';
 import { childLogger } from '../util/logger';
 import type { SessionHost } from './host';
-import type { ManagedSessionInfo, ManagedState } from './types';
+import type { ManagedSessionInfo, ManagedState, StartFailure } from './types';
 
 interface Run {
   client: Client;
   auth: RemoteAuth;
   startedAt: number;
   sawQr: boolean;
+  /** Reached `ready`: a failure from now on is not a failed start. */
+  ready: boolean;
+  /** The last error the client reported (a `StartTimeoutError` comes just before its `disconnected`). */
+  error: WawebError | undefined;
   releaseSlot: (() => void) | undefined;
 }
+
+/**
+ * States a session stays in until `restart()` or `remove()`: nothing starts it on its own, and with
+ * leases it keeps its lease, so no other worker takes it up either.
+ */
+const PARKED: ReadonlySet<ManagedState> = new Set<ManagedState>(['conflict', 'logged_out', 'failed']);
+
+/**
+ * Disconnect reasons whose error the client emits on `error` just before: `START_TIMEOUT` (a
+ * `StartTimeoutError`), `START_FAILED` (a start the client made itself, after a restored backup did
+ * not log in, failed).
+ */
+const REPORTED_ON_ERROR: ReadonlySet<string> = new Set(['START_TIMEOUT', 'START_FAILED']);
 
 export class ManagedSession {
   readonly id: string;
@@ -33,8 +52,10 @@ export class ManagedSession {
   #lastSave: ManagedSessionInfo['lastSave'] = null;
   #lastError: ManagedSessionInfo['lastError'] = null;
   #restarts = 0;
-  #failures = 0;
+  /** Failed starts in a row since the last `ready` or `restart()`. */
+  #startFailures = 0;
   #timer: NodeJS.Timeout | undefined;
+  #nextStartAt: Date | null = null;
   /** The stop in progress; a start waits for it. */
   #stopping: Promise<void> | undefined;
 
@@ -51,6 +72,15 @@ export class ManagedSession {
 
   get lease(): Lease | undefined {
     return this.#lease;
+  }
+
+  /**
+   * Whether the lease keeper may hand this session to another worker to balance the load: not when
+   * it ended for good (`conflict`, `logged_out`, `failed`) nor while its starts are failing, so no
+   * other worker retries the same failure.
+   */
+  get movable(): boolean {
+    return !PARKED.has(this.#state) && this.#startFailures === 0;
   }
 
   /** The running client, for bots: messages, chats, and everything else `Client` offers. */
@@ -70,6 +100,8 @@ export class ManagedSession {
       restarts: this.#restarts,
       leaseToken: this.#lease?.token ?? null,
       lastError: this.#lastError,
+      startFailures: this.#startFailures,
+      nextStartAt: this.#nextStartAt,
     };
   }
 
@@ -83,6 +115,8 @@ export class ManagedSession {
     await this.#stopping;
     if (lease) this.#lease = lease;
     if (this.#run) return;
+    // Started on purpose (a lease taken afresh, add()): a failed session gets a new round of attempts.
+    if (this.#state === 'failed') this.#startFailures = 0;
     this.#clearTimer();
     this.#setState('starting');
     const releaseSlot = await this.host.startSlot();
@@ -93,7 +127,7 @@ export class ManagedSession {
     const store = token === undefined ? this.host.store : withFence(this.host.store, () => token);
     const auth = new RemoteAuth({ ...this.host.remoteAuth, store, clientId: this.id, dataPath: join(this.host.dataPath, this.id) });
     const client = new Client({ ...this.host.clientOptions, authStrategy: auth, logger: sessionLog });
-    const run: Run = { client, auth, startedAt: Date.now(), sawQr: false, releaseSlot };
+    const run: Run = { client, auth, startedAt: Date.now(), sawQr: false, ready: false, error: undefined, releaseSlot };
     this.#run = run;
     this.#listen(run);
     this.#timer = setTimeout(() => this.#stuck(run), this.host.stuckAfterMs);
@@ -115,8 +149,8 @@ export class ManagedSession {
     const run = this.#run;
     this.#run = undefined;
     if (!run) {
-      // A session that ended for good (logged out, opened elsewhere) says so until restarted.
-      const ended = this.#state === 'conflict' || this.#state === 'logged_out';
+      // A session that ended for good (logged out, opened elsewhere, failed) says so until restarted.
+      const ended = PARKED.has(this.#state);
       if (this.#state !== final && !this.#stopping && !(ended && final === 'stopped')) this.#setState(final);
       return this.#stopping ?? Promise.resolve();
     }
@@ -147,9 +181,10 @@ export class ManagedSession {
     this.#lease = undefined;
   }
 
-  /** Stop, then start again at once (the dashboard's restart button). */
+  /** Stop, then start again at once (the dashboard's restart button), with a new round of attempts. */
   async restart(): Promise<void> {
     await this.stop('restarting');
+    this.#startFailures = 0;
     this.#restarts++;
     await this.start();
   }
@@ -184,7 +219,8 @@ export class ManagedSession {
       if (!mine()) return;
       this.#qr = null;
       this.#code = null;
-      this.#failures = 0;
+      run.ready = true;
+      this.#startFailures = 0;
       this.#started(run);
       this.#setState('ready');
       this.host.emit('session.ready', this.id, { ms: Date.now() - run.startedAt, restored: !run.sawQr });
@@ -203,6 +239,7 @@ export class ManagedSession {
     });
     client.on('error', (error) => {
       if (!mine()) return;
+      run.error = error;
       this.#error(error);
       this.host.emit('session.error', this.id, error);
     });
@@ -223,7 +260,13 @@ export class ManagedSession {
       await this.stop('conflict');
       return this.host.ended(this.id, 'conflict');
     }
-    await this.#failed(run, new WawebError(ErrorCode.BROWSER_FAILED, `session ${this.id} disconnected: ${reason}`));
+    // A start that failed: the typed error the client reported just before says why (and which phase).
+    const timedOut = reason === 'START_TIMEOUT';
+    const error =
+      REPORTED_ON_ERROR.has(reason) && run.error
+        ? run.error
+        : new WawebError(timedOut ? ErrorCode.START_TIMEOUT : ErrorCode.BROWSER_FAILED, `session ${this.id} disconnected: ${reason}`);
+    await this.#failed(run, error, reason);
   }
 
   /** The start hung: restart it, with backoff like any failure. */
@@ -232,19 +275,49 @@ export class ManagedSession {
     void this.#failed(run, new WawebError(ErrorCode.TIMEOUT, `session ${this.id} did not reach a QR or ready within stuckAfterMs`));
   }
 
-  /** Stops the run, then starts again after a backoff that doubles with each failure in a row. */
-  async #failed(run: Run, err: unknown): Promise<void> {
+  /**
+   * Stops the run. A failure before `ready` is a failed start: reported, and after
+   * `maxStartAttempts` in a row the session stays `failed`. Otherwise it starts again after a backoff
+   * that doubles with each failed start in a row. The lease stays held throughout.
+   */
+  async #failed(run: Run, err: unknown, disconnectReason: DisconnectReason | null = null): Promise<void> {
     if (this.#run !== run) return;
-    this.#error(err);
-    await this.stop('restarting');
-    if (this.#state !== 'restarting') return;
-    const wait = Math.min(this.host.maxRestartDelayMs, this.host.restartDelayMs * 2 ** this.#failures++);
+    const error = this.#error(err);
+    const duringStart = !run.ready;
+    if (duringStart) this.#startFailures++;
+    const attempt = this.#startFailures;
+    const last = duringStart && attempt >= this.host.maxStartAttempts;
+    await this.stop(last ? 'failed' : 'restarting');
+    // The reason stays what failed the start, not what closing its browser may have said after.
+    this.#lastError = { code: error.code, message: error.message };
+    const retryInMs = last ? null : Math.min(this.host.maxRestartDelayMs, this.host.restartDelayMs * 2 ** Math.max(0, attempt - 1));
+    if (retryInMs !== null && this.#state === 'restarting') this.#schedule(retryInMs);
+    if (!duringStart) return;
+    const failure: StartFailure = {
+      attempt,
+      maxAttempts: this.host.maxStartAttempts,
+      code: error.code,
+      disconnectReason,
+      error,
+      retryInMs,
+    };
+    this.host.emit('session.start_failed', this.id, failure);
+    if (last && this.#state === 'failed') {
+      this.host.emit('session.failed', this.id, failure);
+      this.host.ended(this.id, 'failed');
+    }
+  }
+
+  /** The next start, after `ms` of backoff (while the session is still `restarting`). */
+  #schedule(ms: number): void {
+    this.#nextStartAt = new Date(Date.now() + ms);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      this.#nextStartAt = null;
       if (this.#state !== 'restarting') return;
       this.#restarts++;
       this.start().catch((e: unknown) => this.#error(e));
-    }, wait);
+    }, ms);
   }
 
   /** Reached a QR or ready: the start's slot goes to the next session waiting. */
@@ -254,9 +327,10 @@ export class ManagedSession {
     this.#clearTimer();
   }
 
-  #error(err: unknown): void {
+  #error(err: unknown): WawebError {
     const error = err instanceof WawebError ? err : new WawebError(ErrorCode.BROWSER_FAILED, errorMessage(err), { cause: err });
     this.#lastError = { code: error.code, message: error.message };
+    return error;
   }
 
   #setState(state: ManagedState): void {
@@ -269,5 +343,6 @@ export class ManagedSession {
   #clearTimer(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#nextStartAt = null;
   }
 }

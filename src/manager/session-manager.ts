@@ -69,6 +69,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
       stuckAfterMs: positiveNumber(options.stuckAfterMs, 120_000, 'stuckAfterMs'),
       restartDelayMs: positiveNumber(options.restartDelayMs, 1000, 'restartDelayMs'),
       maxRestartDelayMs: positiveNumber(options.maxRestartDelayMs, 60_000, 'maxRestartDelayMs'),
+      maxStartAttempts: positiveInteger(options.maxStartAttempts, 5, 'maxStartAttempts'),
       emit: (event, ...args) => this.emit(event, ...args),
       startSlot: () => this.#startSlot(),
       fenced: (id, error) => {
@@ -178,7 +179,10 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     this.#sessions.delete(id);
   }
 
-  /** Stops and starts one session on this worker (a `conflict` or `logged_out` one too). */
+  /**
+   * Stops and starts one session on this worker (a `conflict`, `logged_out` or `failed` one too),
+   * with a new round of `maxStartAttempts`.
+   */
   async restart(id: string): Promise<void> {
     await this.#own(id).restart();
   }

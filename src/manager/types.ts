@@ -2,7 +2,7 @@
 import type { RemoteAuthOptions } from '../auth/remote/options';
 import type { SessionSavedInfo } from '../auth/strategy';
 import type { ClientOptions, DisconnectReason } from '../client/options';
-import type { WawebError } from '../errors';
+import type { ErrorCode, WawebError } from '../errors';
 import type { Lease, LeaseBackend } from '../leases/types';
 import type { SessionStore } from '../stores/types';
 import type { Logger } from '../util/logger';
@@ -12,9 +12,10 @@ import type { Logger } from '../util/logger';
  * `starting` (browser launching, restoring), `qr` (waiting to be paired: a QR or a pairing code is
  * shown), `ready`, `restarting` (waiting out a backoff after a failure or a stuck start),
  * `stopping`, `stopped`, `conflict` (another browser opened the number: left stopped, never
- * retaken on its own), `logged_out` (the phone removed the device; backups deleted).
+ * retaken on its own), `logged_out` (the phone removed the device; backups deleted), `failed`
+ * (`maxStartAttempts` starts in a row failed: left stopped with the reason until `restart()`).
  */
-export const MANAGED_STATES = ['starting', 'qr', 'ready', 'restarting', 'stopping', 'stopped', 'conflict', 'logged_out'] as const;
+export const MANAGED_STATES = ['starting', 'qr', 'ready', 'restarting', 'stopping', 'stopped', 'conflict', 'logged_out', 'failed'] as const;
 export type ManagedState = (typeof MANAGED_STATES)[number];
 
 /** One session as this worker sees it. */
@@ -36,6 +37,32 @@ export interface ManagedSessionInfo {
   /** The lease's fencing token while this worker holds it. */
   leaseToken: number | null;
   lastError: { code: string; message: string } | null;
+  /**
+   * Starts in a row that failed since the last `ready` (or `restart()`): at `maxStartAttempts` the
+   * session stops in `failed`.
+   */
+  startFailures: number;
+  /** When the next automatic start is due while `state` is `restarting` (backoff); otherwise `null`. */
+  nextStartAt: Date | null;
+}
+
+/**
+ * A start that failed: `initialize()` rejected, the client disconnected before `ready` (a
+ * `START_TIMEOUT` among others), or it reached neither a QR nor `ready` within `stuckAfterMs`.
+ */
+export interface StartFailure {
+  /** 1 for the first failed start since the last `ready` or `restart()`. */
+  attempt: number;
+  /** The session's `maxStartAttempts`: at `attempt === maxAttempts` it stops in `failed`. */
+  maxAttempts: number;
+  /** Why, as a code: `START_TIMEOUT` (a client deadline: `error.phase` says which), `TIMEOUT` (`stuckAfterMs`), `RESTORE_FAILED`, `BROWSER_FAILED`, ... */
+  code: ErrorCode;
+  /** The client's `disconnected` reason when the start ended that way (`START_TIMEOUT`, `NAVIGATION`, ...), else `null`. */
+  disconnectReason: DisconnectReason | null;
+  /** The error itself: a `StartTimeoutError` keeps its `phase`, `option` and `lastState`. */
+  error: WawebError;
+  /** The backoff before the next start; `null` when this was the last attempt (the session is `failed`). */
+  retryInMs: number | null;
 }
 
 /** How one session's backups are kept: RemoteAuth's options without the ones the manager sets. */
@@ -63,6 +90,12 @@ export interface SessionManagerOptions {
   restartDelayMs?: number;
   /** @default 60000 */
   maxRestartDelayMs?: number;
+  /**
+   * Starts in a row that may fail (each reported with `session.start_failed`, then retried after the
+   * backoff above) before the session stops in `failed` (`session.failed`), where it stays, its lease
+   * still held, until `restart()` or `remove()`. A `ready` resets the count. @default 5
+   */
+  maxStartAttempts?: number;
   /**
    * Leases shared by several workers (`PostgresLeases`, `MongoLeases`): each session runs on one
    * worker at a time, spread evenly over the live workers. Without it, this process runs them all.
@@ -99,6 +132,10 @@ export interface SessionManagerEvents {
   'session.saved': [id: string, info: SessionSavedInfo];
   'session.save_failed': [id: string, error: WawebError];
   'session.error': [id: string, error: WawebError];
+  /** A start failed; with `retryInMs` set, the next one comes after that backoff. */
+  'session.start_failed': [id: string, failure: StartFailure];
+  /** The last of `maxStartAttempts` starts in a row failed: the session stays `failed` until `restart()`. */
+  'session.failed': [id: string, failure: StartFailure];
   'lease.acquired': [id: string, lease: Lease];
   'lease.lost': [id: string, error: WawebError];
   'lease.released': [id: string];

@@ -64,6 +64,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     .on('session.saved', changed)
     .on('session.save_failed', changed)
     .on('session.error', changed)
+    .on('session.start_failed', changed)
     .on('lease.acquired', changed)
     .on('lease.lost', changed)
     .on('lease.released', changed);

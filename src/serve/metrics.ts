@@ -64,6 +64,12 @@ export function createMetrics(manager: MetricsManager, options: MetricsOptions =
     registers,
   });
   const losses = new Counter({ name: 'waweb_lease_losses_total', help: 'Leases this worker lost.', registers });
+  const startFailures = new Counter({
+    name: 'waweb_session_start_failures_total',
+    help: 'Starts that failed (initialize() rejected, a disconnect before ready, stuckAfterMs), by error code.',
+    labelNames: ['code'],
+    registers,
+  });
   new Gauge({
     name: 'waweb_browser_memory_bytes',
     help: "Memory of this worker's browsers and all their child processes (Linux Pss, else Rss; 0 off Linux).",
@@ -85,7 +91,8 @@ export function createMetrics(manager: MetricsManager, options: MetricsOptions =
     .on('lease.acquired', (_id, lease) => {
       if (lease.takenFrom !== null) takeovers.inc();
     })
-    .on('lease.lost', () => losses.inc());
+    .on('lease.lost', () => losses.inc())
+    .on('session.start_failed', (_id, failure) => startFailures.inc({ code: failure.code }));
 
   const registry = options.defaultMetrics === false ? own : Registry.merge([own, defaultMetrics()]);
   let closed = false;

@@ -4,7 +4,8 @@
  * markup. It follows `/events` and posts to `/api/sessions/:id/...` with a JSON body.
  *
  * Hooks for tests and scripts: each row is `tr[data-session="<id>"]`, its cells `[data-field="..."]`
- * (the state cell also has `data-state`), a waiting session's QR `img[data-qr]`.
+ * (the state cell also has `data-state`), a waiting session's QR `img[data-qr]`, the failed starts
+ * in a row `[data-field="start-failures"]` inside the error cell.
  */
 
 const STYLE = `
@@ -23,7 +24,8 @@ const STYLE = `
   .state { display: inline-block; padding: 2px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; background: #e4e8ea; }
   .state[data-state="ready"] { background: #d9fdd3; color: #0b6b3a; }
   .state[data-state="qr"] { background: #fff4cc; color: #7a5b00; }
-  .state[data-state="conflict"], .state[data-state="logged_out"] { background: #fde2e1; color: #b3261e; }
+  .state[data-state="conflict"], .state[data-state="logged_out"], .state[data-state="failed"] { background: #fde2e1; color: #b3261e; }
+  .state[data-state="restarting"] { background: #fff4cc; color: #7a5b00; }
   img[data-qr] { display: block; image-rendering: pixelated; margin-bottom: 6px; }
   form { display: flex; flex-wrap: wrap; gap: 6px; margin: 0; max-width: 180px; }
   input { width: 120px; padding: 4px 6px; }
@@ -76,6 +78,9 @@ const SCRIPT = `
     cells.id.textContent = id;
     const badge = el('span', { class: 'state' });
     cells.state.appendChild(badge);
+    const errorText = el('div');
+    const failures = el('div', { 'data-field': 'start-failures', class: 'muted' });
+    cells.error.append(errorText, failures);
 
     const qr = el('img', { 'data-qr': '', alt: 'QR code for ' + id });
     const form = el('form', { 'data-pair': '' });
@@ -108,7 +113,7 @@ const SCRIPT = `
       if (!window.confirm('Log ' + id + ' out? Its backups are deleted and it needs a new QR.')) return;
       post(id, 'logout').then(() => say(id + ': logged out'), (err) => say(id + ': ' + err.message, true));
     });
-    return { tr, cells, badge, qr, form, code, actions };
+    return { tr, cells, badge, errorText, failures, qr, form, code, actions };
   }
 
   function update(row, s) {
@@ -120,7 +125,11 @@ const SCRIPT = `
     row.cells.saved.textContent = s.lastSave ? when(s.lastSave.at) : '\\u2014';
     row.cells.generation.textContent = s.lastSave ? String(s.lastSave.generation) : '\\u2014';
     row.cells.restarts.textContent = s.restarts === null ? '\\u2014' : String(s.restarts);
-    row.cells.error.textContent = s.lastError ? s.lastError.code + ': ' + s.lastError.message : '';
+    row.errorText.textContent = s.lastError ? s.lastError.code + ': ' + s.lastError.message : '';
+    const failed = s.startFailures || 0;
+    row.failures.textContent = failed === 0 ? '' :
+      failed + (failed === 1 ? ' failed start' : ' failed starts in a row') +
+      (s.state === 'failed' ? ', stopped until restarted' : s.nextStartAt ? ', next at ' + when(s.nextStartAt) : '');
     const waiting = s.state === 'qr';
     row.qr.hidden = !s.qrImage;
     if (s.qrImage && row.qr.getAttribute('src') !== s.qrImage) row.qr.setAttribute('src', s.qrImage);

@@ -33,6 +33,8 @@ function local(info: ManagedSessionInfo): DashboardSession {
     lastSave: info.lastSave && { ...info.lastSave, at: info.lastSave.at.toISOString() },
     restarts: info.restarts,
     lastError: info.lastError,
+    startFailures: info.startFailures,
+    nextStartAt: info.nextStartAt?.toISOString() ?? null,
     lease: null,
   };
 }
@@ -100,6 +102,8 @@ export async function sessionsView(manager: DashboardManager, backups?: RemoteBa
         lastSave: backups?.get(lease.sessionId) ?? null,
         restarts: null,
         lastError: null,
+        startFailures: null,
+        nextStartAt: null,
         lease: view,
       });
     }

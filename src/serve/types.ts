@@ -76,5 +76,9 @@ export interface DashboardSession {
   lastSave: { at: string; generation: number; bytes: number; durationMs: number | null } | null;
   restarts: number | null;
   lastError: { code: string; message: string } | null;
+  /** Failed starts in a row (`null` for a session another worker runs); `state` is `failed` once they reach `maxStartAttempts`. */
+  startFailures: number | null;
+  /** When the next automatic start is due during a backoff. */
+  nextStartAt: string | null;
   lease: { owner: string | null; token: number; expiresAt: string | null; live: boolean } | null;
 }

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { request, type IncomingMessage } from 'node:http';
-import { ErrorCode, InvalidOptionError, NotReadyError, SessionExistsError } from '../../src/index';
+import { ErrorCode, InvalidOptionError, NotReadyError, SessionExistsError, StartTimeoutError } from '../../src/index';
 import { createMetrics, startDashboard, type Dashboard, type DashboardManager } from '../../src/serve/index';
 import { type LeaseRecord, type ManagedSessionInfo, type SessionManagerEvents } from '../../src/manager/index';
 import { parentOf, processTreeMemory } from '../../src/serve/memory';
@@ -72,6 +72,8 @@ function info(id: string, state: ManagedSessionInfo['state'], extra: Partial<Man
     restarts: 0,
     leaseToken: null,
     lastError: null,
+    startFailures: 0,
+    nextStartAt: null,
     ...extra,
   };
 }
@@ -323,6 +325,54 @@ test('GET /metrics gives the waweb metrics in Prometheus text, following the man
   expect(after).toContain('waweb_session_restore_duration_seconds_sum 1.5');
   expect(after).toContain('waweb_lease_takeovers_total 1');
   expect(after).toContain('waweb_lease_losses_total 1');
+});
+
+test('a session whose starts keep failing: its failed starts and reason are listed, `failed` is counted, and restart reaches the manager', async () => {
+  const timeout = new StartTimeoutError('the app did not boot within authTimeoutMs (1500 ms)', {
+    phase: 'boot',
+    option: 'authTimeoutMs',
+    timeoutMs: 1500,
+    lastState: null,
+    sessionFolder: undefined,
+  });
+  const lastError = { code: timeout.code, message: timeout.message };
+  const nextStartAt = new Date('2026-12-06T21:00:00Z');
+  manager.set('bravo', { state: 'restarting', qr: null, lastError, startFailures: 1, nextStartAt });
+  const failure = {
+    attempt: 1,
+    maxAttempts: 2,
+    code: timeout.code,
+    disconnectReason: 'START_TIMEOUT' as const,
+    error: timeout,
+    retryInMs: 1000,
+  };
+  manager.fire('session.start_failed', 'bravo', failure);
+  const backingOff = (await call(dashboard, '/api/sessions', { headers: bearer })).json.sessions as Array<Record<string, unknown>>;
+  expect(backingOff.find((x) => x['id'] === 'bravo')).toMatchObject({
+    state: 'restarting',
+    startFailures: 1,
+    nextStartAt: nextStartAt.toISOString(),
+    lastError,
+  });
+
+  manager.set('bravo', { state: 'failed', startFailures: 2, nextStartAt: null });
+  manager.fire('session.start_failed', 'bravo', { ...failure, attempt: 2, retryInMs: null });
+  manager.fire('session.failed', 'bravo', { ...failure, attempt: 2, retryInMs: null });
+  const failed = (await call(dashboard, '/api/sessions', { headers: bearer })).json.sessions as Array<Record<string, unknown>>;
+  expect(failed.find((x) => x['id'] === 'bravo')).toMatchObject({
+    state: 'failed',
+    label: 'FAILED',
+    startFailures: 2,
+    nextStartAt: null,
+    lastError,
+  });
+  const metrics = (await call(dashboard, '/metrics', { headers: bearer })).text;
+  expect(metrics).toContain('waweb_sessions{state="failed"} 1');
+  expect(metrics).toContain('waweb_session_start_failures_total{code="START_TIMEOUT"} 2');
+
+  const restart = await call(dashboard, '/api/sessions/bravo/restart', { method: 'POST', headers: jsonBearer });
+  expect(restart.status).toBe(202);
+  expect(manager.calls).toEqual(['restart bravo']);
 });
 
 test('POST restart, logout and pairing-code call through to the manager', async () => {
