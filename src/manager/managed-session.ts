@@ -225,6 +225,12 @@ export class ManagedSession {
       this.#setState('ready');
       this.host.emit('session.ready', this.id, { ms: Date.now() - run.startedAt, restored: !run.sawQr });
     });
+    client.on('remote_session_restore_failed', () => {
+      // A restored backup did not log in and the client goes on to the next one: progress, not a hang.
+      if (!mine() || this.#state !== 'starting') return;
+      this.#clearTimer();
+      this.#timer = setTimeout(() => this.#stuck(run), this.host.stuckAfterMs);
+    });
     client.on('remote_session_saved', (info) => {
       if (!mine()) return;
       this.#lastSave = { at: new Date(), ...info };

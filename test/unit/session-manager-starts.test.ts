@@ -28,7 +28,9 @@ type Outcome =
   /** initialize() resolves, then the login misses its deadline: `error`, then `disconnected('START_TIMEOUT')`. */
   | { kind: 'login-timeout' }
   /** initialize() resolves, then a start the client made itself (after a backup did not log in) fails: `error`, then `disconnected('START_FAILED')`. */
-  | { kind: 'self-start-failed'; error: Error };
+  | { kind: 'self-start-failed'; error: Error }
+  /** Restored backups that do not log in, one every `everyMs` (`remote_session_restore_failed`), then `ready`. */
+  | { kind: 'slow-fallback'; steps: number; everyMs: number };
 
 /** The outcomes still to play, and every scripted client made (by session id). */
 const mockScript = { outcomes: new Map<string, Outcome[]>(), made: [] as Array<{ id: string; client: EventEmitter }> };
@@ -47,6 +49,13 @@ jest.mock('../../src/client/client', () => {
       const outcome = mockScript.outcomes.get(this.id)?.shift();
       if (!outcome) throw new Error(`the test queued no outcome for ${this.id}`);
       if (outcome.kind === 'reject') throw outcome.error;
+      if (outcome.kind === 'slow-fallback') {
+        for (let step = 1; step <= outcome.steps; step++) {
+          setTimeout(() => this.emit('remote_session_restore_failed', { generation: step }), step * outcome.everyMs);
+        }
+        setTimeout(() => this.emit('ready'), (outcome.steps + 1) * outcome.everyMs);
+        return;
+      }
       setImmediate(() => {
         if (outcome.kind === 'ready') return void this.emit('ready');
         if (outcome.kind === 'self-start-failed') {
@@ -162,6 +171,19 @@ test('a start the client made itself that fails is reported with the error it ga
   expect(failure.error).toBe(error);
   expect(m.get('s2')).toMatchObject({ state: 'failed', startFailures: 1, lastError: { code: 'RESTORE_FAILED' } });
   expect(made('s2')).toBe(1);
+});
+
+test('a start that goes on from one restored backup to the next is progress: stuckAfterMs counts from the last step, not the start', async () => {
+  const m = new SessionManager({ store, sessions: ['s3'], dataPath: '/tmp/waweb-unit-none', stuckAfterMs: 300, restartDelayMs: 5 });
+  manager = m;
+  const failures: StartFailure[] = [];
+  m.on('session.start_failed', (_id, failure) => failures.push(failure));
+  // Four steps of 200 ms: 1 s in all, more than three times stuckAfterMs, each step well inside it.
+  queue('s3', { kind: 'slow-fallback', steps: 4, everyMs: 200 });
+  await m.start();
+  await reaches(m, 's3', 'ready');
+  expect(failures).toEqual([]);
+  expect(made('s3')).toBe(1);
 });
 
 /** Leases in memory, with the same rules as the database backends. */
