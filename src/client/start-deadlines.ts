@@ -44,6 +44,16 @@ export function deadlineMs(options: DeadlineOptions, phase: StartPhase, factor =
   return phase === 'boot' || phase === 'login' ? Math.min(ms * factor, MAX_DEADLINE_MS) : ms;
 }
 
+/**
+ * The longest one start may take before a deadline of its own ends it: every phase up to the login,
+ * the boot's and the login's doubled (a start tried again with more time). A watchdog over starts
+ * (SessionManager's `stuckAfterMs`) waits longer than this, so the client's typed error comes first.
+ */
+export function longestStartMs(options: DeadlineOptions): number {
+  const phases: StartPhase[] = ['launch', 'page-load', 'boot', 'login'];
+  return phases.reduce((sum, phase) => sum + deadlineMs(options, phase, 2), 0);
+}
+
 /** What the client knows when a deadline passes. */
 export interface StartContext {
   lastState: string | null;

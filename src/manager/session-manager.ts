@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Client } from '../client/client';
+import { longestStartMs } from '../client/start-deadlines';
 import { ErrorCode, InvalidOptionError, WawebError, errorMessage } from '../errors';
 import type { LeaseRecord } from '../leases/types';
 import type { SessionStore } from '../stores/types';
@@ -66,7 +67,8 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
       clientOptions: options.clientOptions ?? {},
       remoteAuth: options.remoteAuth ?? {},
       logger: this.#log,
-      stuckAfterMs: positiveNumber(options.stuckAfterMs, 120_000, 'stuckAfterMs'),
+      // A backstop behind the client's own deadlines: past the longest start they allow, plus a minute for the store.
+      stuckAfterMs: positiveNumber(options.stuckAfterMs, longestStartMs(options.clientOptions ?? {}) + 60_000, 'stuckAfterMs'),
       restartDelayMs: positiveNumber(options.restartDelayMs, 1000, 'restartDelayMs'),
       maxRestartDelayMs: positiveNumber(options.maxRestartDelayMs, 60_000, 'maxRestartDelayMs'),
       maxStartAttempts: positiveInteger(options.maxStartAttempts, 5, 'maxStartAttempts'),

@@ -84,7 +84,11 @@ export interface SessionManagerOptions {
   remoteAuth?: ManagedRemoteAuthOptions;
   /** Sessions starting at once (browser launch and restore). @default 2 */
   maxConcurrent?: number;
-  /** A start that has not reached `qr` or `ready` after this long is restarted. @default 120000 */
+  /**
+   * A start that has not reached `qr` or `ready` after this long (since it began, or since RemoteAuth last
+   * moved on to an older backup) is restarted: a backstop behind the client's own deadlines.
+   * @default the longest start those deadlines allow, the boot's and the login's doubled, plus 60 s (390000 at the client's defaults)
+   */
   stuckAfterMs?: number;
   /** First wait before restarting a failed session; doubles up to `maxRestartDelayMs`. @default 1000 */
   restartDelayMs?: number;

@@ -2,6 +2,7 @@
  * Pure checks of the Client's inputs: option validation, clientId rules and
  * LocalAuth's folder layout (the whatsapp-web.js one). Nothing is launched.
  */
+import { longestStartMs } from '../../src/client/start-deadlines';
 import { join, resolve } from 'node:path';
 import { assertClientId } from '../../src/util/client-id';
 import { deadlineMs, START_DEADLINES, startTimeout } from '../../src/client/start-deadlines';
@@ -170,4 +171,9 @@ describe('Client options', () => {
     await expect(client.destroy()).resolves.toBeUndefined();
     await expect(client.sendMessage('1@c.us', 'x')).rejects.toMatchObject({ code: 'NOT_READY' });
   });
+});
+
+test('the longest start the deadlines allow (the boot and the login doubled), which watchdogs wait longer than', () => {
+  expect(longestStartMs({})).toBe(30_000 + 60_000 + 2 * 60_000 + 2 * 60_000);
+  expect(longestStartMs({ loginTimeoutMs: 1000, authTimeoutMs: 0 })).toBe(30_000 + 60_000 + 2 * 60_000 + 2 * 1000);
 });
