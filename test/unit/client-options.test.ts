@@ -2,10 +2,9 @@
  * Pure checks of the Client's inputs: option validation, clientId rules and
  * LocalAuth's folder layout (the whatsapp-web.js one). Nothing is launched.
  */
-import { longestStartMs } from '../../src/client/start-deadlines';
 import { join, resolve } from 'node:path';
 import { assertClientId } from '../../src/util/client-id';
-import { deadlineMs, START_DEADLINES, startTimeout } from '../../src/client/start-deadlines';
+import { deadlineMs, longestStartMs, START_DEADLINES, startTimeout } from '../../src/client/start-deadlines';
 import {
   Client,
   ErrorCode,
