@@ -7,7 +7,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { Client, RemoteAuth, StoreError, ErrorCode, type ClientOptions, type Logger, type RemoteAuthOptions, type SessionStore } from '../../src/index';
+import {
+  Client,
+  RemoteAuth,
+  StoreError,
+  ErrorCode,
+  type ClientOptions,
+  type Logger,
+  type RemoteAuthOptions,
+  type SessionStore,
+} from '../../src/index';
 import type { WhatsAppSimulator } from '../../src/simulator';
 import { CLIENT_EVENTS, destroyClients, trackClient, type EventName as ClientEventName, type TrackedClient } from './client';
 import { processesMentioning } from './processes';
