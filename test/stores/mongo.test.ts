@@ -7,7 +7,7 @@ import { MongoStore } from '../../src/stores';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { freePort } from '../helpers/ports';
 import { tempDir } from '../helpers/tmp';
-import { describeStoreConformance, freshSessionId } from '../../src/testing';
+import { describeMarksConformance, describeStoreConformance, freshSessionId } from '../../src/testing';
 
 // wwebjs-mongo 1.1.0 ships JavaScript; this is the part of it these tests call.
 interface WwebjsMongoStore {
@@ -98,6 +98,31 @@ describeStoreConformance(
     };
   },
   { keep: 3 },
+);
+
+describeMarksConformance(
+  'MongoStore',
+  async () => {
+    const dbName = uniqueDbName();
+    const connect = async (): Promise<MongoClient> => {
+      const c = new MongoClient(server.uri, { serverSelectionTimeoutMS: 3_000, serverMonitoringMode: 'poll' });
+      clients.push(c);
+      return c.connect();
+    };
+    const clients: MongoClient[] = [];
+    const client = await connect();
+    return {
+      store: new MongoStore({ client, dbName, keep: 2 }),
+      // Its own client: another process's view of the same database.
+      reopen: async () => new MongoStore({ client: await connect(), dbName, keep: 2 }),
+      breakBackend: () => client.close(),
+      cleanup: async () => {
+        for (const c of clients) await c.close().catch(() => undefined);
+        await dropDb(dbName);
+      },
+    };
+  },
+  { keep: 2 },
 );
 
 describe('MongoStore', () => {
