@@ -192,6 +192,25 @@ describe('MongoStore', () => {
     expect((await ours.list(id)).map((e) => [e.generation, e.bytes])).toEqual([[loaded!.generation, second.length]]);
   });
 
+  it('marks a backup wwebjs-mongo uploaded (no metadata) in metadata.waweb, and numbers it as before', async () => {
+    const theirs = new WwebjsMongo({ mongoose: m });
+    const ours = new MongoStore({ mongoose: m });
+    const id = freshSessionId('RemoteAuth');
+    await saveWithWwebjs(theirs, id, Buffer.from('wwebjs backup'));
+    const files = db.collection(`whatsapp-${id}.files`);
+    expect((await files.findOne())?.metadata).toBeUndefined();
+    const marked = await ours.mark?.(id, 1, { setAside: { reason: 'QR', detail: 'landed on a QR' } });
+    expect(marked).toMatchObject({ generation: 1, setAside: { reason: 'QR', detail: 'landed on a QR' } });
+    expect((await files.findOne())?.metadata).toEqual({
+      waweb: { setAside: { reason: 'QR', detail: 'landed on a QR', at: expect.any(Date) } },
+    });
+    expect((await ours.list(id)).map((g) => [g.generation, g.setAside?.reason])).toEqual([[1, 'QR']]);
+    await ours.mark?.(id, 1, { setAside: null });
+    expect((await ours.list(id)).map((g) => [g.generation, g.setAside])).toEqual([[1, undefined]]);
+    // The next waweb save numbers on after it.
+    expect((await ours.save(id, Buffer.from('ours'))).generation).toBe(2);
+  });
+
   it('writes backups the real wwebjs-mongo MongoStore restores, newest first', async () => {
     const theirs = new WwebjsMongo({ mongoose: m });
     const ours = new MongoStore({ client: admin, dbName });
