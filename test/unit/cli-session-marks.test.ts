@@ -5,6 +5,7 @@
  */
 import type { OpenedStore } from '../../src/cli/store-url';
 import { runSession } from '../../src/cli/session/index';
+import { describeState } from '../../src/cli/session/marking';
 import type { SessionStore } from '../../src/index';
 
 const mockStores = new Map<string, SessionStore>();
@@ -55,4 +56,17 @@ test('a store without marks: set-aside, release and delete --generation exit 2 a
   expect(await runSession(['list', '--store', 'memory:', '--session', 'dave'])).toBe(0);
   expect(printed.filter((line) => /^\s+\d+\s/.test(line)).every((line) => line.endsWith('  ok'))).toBe(true);
   expect(printed.filter((line) => /^\s+\d+\s/.test(line))).toHaveLength(2);
+});
+
+test("list's state column: ok, logged in, set aside with its detail on one line", () => {
+  const base = { sessionId: 's', generation: 1, createdAt: new Date(0), bytes: 1 };
+  const at = new Date(Date.UTC(2026, 11, 6, 20, 0, 0));
+  expect(describeState(base)).toBe('ok');
+  expect(describeState({ ...base, loggedInAt: at })).toBe('logged in at 2026-12-06T20:00:00.000Z');
+  expect(describeState({ ...base, setAside: { reason: 'REJECTED', detail: 'the page said:\n  unlinked\n', at } })).toBe(
+    'set aside: REJECTED at 2026-12-06T20:00:00.000Z, the page said: unlinked',
+  );
+  expect(describeState({ ...base, setAside: { reason: 'QR', detail: '', at }, loggedInAt: at })).toBe(
+    'set aside: QR at 2026-12-06T20:00:00.000Z; logged in at 2026-12-06T20:00:00.000Z',
+  );
 });

@@ -20,7 +20,9 @@ function hasMarks(store: SessionStore): store is MarkingStore {
 export function describeState(g: StoredGeneration): string {
   const parts: string[] = [];
   if (g.setAside) {
-    const detail = g.setAside.detail === '' ? '' : `, ${g.setAside.detail}`;
+    // One line per generation: a detail that holds an error message with line breaks is folded.
+    const text = g.setAside.detail.replace(/\s+/g, ' ').trim();
+    const detail = text === '' ? '' : `, ${text}`;
     parts.push(`set aside: ${g.setAside.reason} at ${g.setAside.at.toISOString()}${detail}`);
   }
   if (g.loggedInAt) parts.push(`logged in at ${g.loggedInAt.toISOString()}`);
