@@ -129,6 +129,9 @@ export function assertStoreDriver(driver: unknown, owner: string): asserts drive
   for (const method of OPTIONAL) {
     if (d[method] !== undefined && typeof d[method] !== 'function') throw new InvalidOptionError(`${what}: "${method}" must be a function`);
   }
+  if ((d.mark === undefined) !== (d.removeGeneration === undefined)) {
+    throw new InvalidOptionError(`${what}: "mark" and "removeGeneration" come together (the marks capability)`);
+  }
   if (d.label !== undefined && (typeof d.label !== 'string' || d.label.length === 0)) {
     throw new InvalidOptionError(`${what}: "label" must be a non-empty string`);
   }

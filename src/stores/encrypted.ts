@@ -19,7 +19,7 @@ import {
   type KeyRing,
 } from '../util/encryption';
 import { dataTooLarge } from './internal';
-import type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import type { GenerationMark, LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
 export interface EncryptedStoreOptions {
   /** The keys: the first encrypts, all decrypt. @default parsed from `WAWEB_ENCRYPTION_KEYS` */
@@ -36,6 +36,17 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
   readonly name: string;
   readonly stableGenerations?: boolean;
   readonly fencing: boolean;
+  /** The inner store's marks, passed through: marks are metadata and are not encrypted. */
+  readonly marks: boolean;
+  /** See `SessionStore.mark`; present when the inner store has marks. */
+  readonly mark?: (
+    sessionId: string,
+    generation: number,
+    mark: GenerationMark,
+    options?: StoreCallOptions,
+  ) => Promise<StoredGeneration | null>;
+  /** See `SessionStore.deleteGeneration`; present when the inner store has marks. */
+  readonly deleteGeneration?: (sessionId: string, generation: number, options?: StoreCallOptions) => Promise<boolean>;
   readonly #ring: KeyRing;
   readonly #plaintext: 'refuse' | 'read';
 
@@ -46,6 +57,15 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
     this.name = inner.name;
     if (inner.stableGenerations !== undefined) this.stableGenerations = inner.stableGenerations;
     this.fencing = inner.fencing === true;
+    this.marks = inner.marks === true && inner.mark !== undefined && inner.deleteGeneration !== undefined;
+    if (this.marks) {
+      this.mark = async (sessionId, generation, mark, options) => {
+        const marked = (await inner.mark?.(sessionId, generation, mark, options)) ?? null;
+        return marked && this.#outer(marked);
+      };
+      this.deleteGeneration = async (sessionId, generation, options) =>
+        (await inner.deleteGeneration?.(sessionId, generation, options)) ?? false;
+    }
     this.#ring = keyRing(options.keys);
     this.#plaintext = options.plaintext ?? 'refuse';
   }
@@ -90,7 +110,12 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
 
   async list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
     const listed = await this.inner.list(sessionId, options);
-    return listed.map((g) => ({ ...g, bytes: Math.max(0, g.bytes - ENVELOPE_OVERHEAD) }));
+    return listed.map((g) => this.#outer(g));
+  }
+
+  /** A generation of the inner store as this one lists it: the size without the envelope. */
+  #outer(g: StoredGeneration): StoredGeneration {
+    return { ...g, bytes: Math.max(0, g.bytes - ENVELOPE_OVERHEAD) };
   }
 
   delete(sessionId: string, options?: StoreCallOptions): Promise<void> {

@@ -3,10 +3,11 @@
  * session hands to RemoteAuth, so every backup it takes is refused once a newer owner exists.
  */
 import { InvalidOptionError } from '../errors';
-import type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import type { GenerationMark, LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
 /**
- * `store` with `fence: token()` on every save. Closing the view leaves `store` open (it is shared).
+ * `store` with `fence: token()` on every save; its marks (`mark`, `deleteGeneration`) pass through.
+ * Closing the view leaves `store` open (it is shared).
  * Throws `InvalidOptionError` when `store` has no fencing (`store.fencing !== true`).
  */
 export function withFence(store: SessionStore, token: () => number): SessionStore {
@@ -27,5 +28,15 @@ export function withFence(store: SessionStore, token: () => number): SessionStor
     delete: (sessionId: string, options?: StoreCallOptions) => store.delete(sessionId, options),
     close: () => Promise.resolve(),
   };
+  if (store.marks === true && store.mark !== undefined && store.deleteGeneration !== undefined) {
+    return {
+      ...view,
+      marks: true,
+      mark: async (sessionId: string, generation: number, mark: GenerationMark, options?: StoreCallOptions) =>
+        (await store.mark?.(sessionId, generation, mark, options)) ?? null,
+      deleteGeneration: async (sessionId: string, generation: number, options?: StoreCallOptions) =>
+        (await store.deleteGeneration?.(sessionId, generation, options)) ?? false,
+    };
+  }
   return view;
 }

@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { InvalidOptionError } from '../errors';
 import { isErrno } from '../util/errno';
 import type { DriverCallContext, DriverGeneration, DriverReadContext, StoreDriver } from './driver';
+import { readMarks, SIDECAR_FILE, SIDECAR_TEMP, writeMarks } from './file-marks';
 import { StoreFront } from './front';
-import { dataTooLarge, processLock, resolveKeep, throwIfAborted } from './internal';
-import type { StoredGeneration } from './types';
+import { applyMark, dataTooLarge, generationsToPrune, processLock, resolveKeep, throwIfAborted } from './internal';
+import type { GenerationMark, StoredGeneration } from './types';
 
 export interface FileStoreOptions {
   /** Root directory; created (mode 0700) when missing. Each session gets `<directory>/<sessionId>/`. */
@@ -30,6 +31,10 @@ function generationFileName(generation: number): string {
   return `${String(generation).padStart(GENERATION_DIGITS, '0')}.zip`;
 }
 
+function sidecarFileName(generation: number): string {
+  return `${String(generation).padStart(GENERATION_DIGITS, '0')}.json`;
+}
+
 async function fsyncDirectory(dir: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
   try {
@@ -49,6 +54,7 @@ async function fsyncDirectory(dir: string): Promise<void> {
  * then linked into place under a name no other writer can take, and the folder is fsynced;
  * a crash leaves either the old generations or the complete new one, never a partial file.
  * Folders are created 0700 and files 0600. Local file calls have no deadline of their own.
+ * Marks (set aside, logged in) live in a sidecar `<padded generation>.json` per marked generation.
  */
 export class FileStore extends StoreFront {
   readonly directory: string;
@@ -80,14 +86,58 @@ class FileDriver implements StoreDriver {
     const dir = this.sessionDir(sessionId);
     const result: DriverGeneration[] = [];
     for (const generation of await this.readGenerations(dir)) {
-      try {
-        const stat = await fs.stat(path.join(dir, generationFileName(generation)));
-        result.push({ sessionId, generation, createdAt: stat.mtime, bytes: stat.size });
-      } catch (err) {
-        if (!isErrno(err, 'ENOENT')) throw err; // pruned meanwhile
-      }
+      const listed = await this.stat(sessionId, dir, generation);
+      if (listed) result.push(listed);
     }
     return result;
+  }
+
+  /** One generation with its marks; `null` when its zip is gone (pruned meanwhile). */
+  private async stat(sessionId: string, dir: string, generation: number): Promise<DriverGeneration | null> {
+    let stat: Awaited<ReturnType<typeof fs.stat>>;
+    try {
+      stat = await fs.stat(path.join(dir, generationFileName(generation)));
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return null;
+      throw err;
+    }
+    const marks = await readMarks(path.join(dir, sidecarFileName(generation)), stat.mtime);
+    return { sessionId, generation, createdAt: stat.mtime, bytes: stat.size, ...marks };
+  }
+
+  /**
+   * Writes the sidecar under the session's lock. Another process may prune the generation meanwhile:
+   * a sidecar left without its zip is removed here, or ignored and removed by the next prune.
+   */
+  async mark(sessionId: string, generation: DriverGeneration, mark: GenerationMark): Promise<StoredGeneration | null> {
+    const dir = this.sessionDir(sessionId);
+    return processLock.run(`file:${dir}`, async () => {
+      const current = await this.stat(sessionId, dir, generation.generation);
+      if (!current || current.createdAt.getTime() !== generation.createdAt.getTime()) return null;
+      const { setAside, loggedInAt } = current;
+      const marks = applyMark({ ...(setAside ? { setAside } : {}), ...(loggedInAt ? { loggedInAt } : {}) }, mark, new Date());
+      const sidecar = path.join(dir, sidecarFileName(generation.generation));
+      await writeMarks(sidecar, current.createdAt, marks);
+      await fsyncDirectory(dir);
+      const after = await this.stat(sessionId, dir, generation.generation);
+      if (!after) await fs.rm(sidecar, { force: true });
+      return after;
+    });
+  }
+
+  async removeGeneration(sessionId: string, generation: DriverGeneration): Promise<boolean> {
+    const dir = this.sessionDir(sessionId);
+    return processLock.run(`file:${dir}`, async () => {
+      try {
+        await fs.unlink(path.join(dir, generationFileName(generation.generation)));
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) return false;
+        throw err;
+      }
+      await fs.rm(path.join(dir, sidecarFileName(generation.generation)), { force: true });
+      await fsyncDirectory(dir);
+      return true;
+    });
   }
 
   /** The file's size is checked through the open handle before it is read. */
@@ -115,7 +165,7 @@ class FileDriver implements StoreDriver {
       const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
       if (created !== undefined) await this.syncNewFolders(created, dir);
       const saved = await this.writeGeneration(sessionId, dir, data);
-      await this.prune(dir);
+      await this.prune(sessionId, dir);
       return saved;
     });
   }
@@ -214,18 +264,29 @@ class FileDriver implements StoreDriver {
     await fs.rename(temp, final);
   }
 
-  /** Removes generations beyond `keep` (oldest first) and temp files left by crashed writers. */
-  private async prune(dir: string): Promise<void> {
-    const generations = await this.readGenerations(dir);
+  /**
+   * Removes the generations the pruning rule gives up (`generationsToPrune`) with their sidecars,
+   * sidecars whose zip is gone, and temp files left by crashed writers.
+   */
+  private async prune(sessionId: string, dir: string): Promise<void> {
     let removed = false;
-    for (const generation of generations.slice(this.keep)) {
+    for (const { generation } of generationsToPrune(await this.list(sessionId), this.keep)) {
       await fs.rm(path.join(dir, generationFileName(generation)), { force: true });
+      await fs.rm(path.join(dir, sidecarFileName(generation)), { force: true });
       removed = true;
     }
+    const names = await fs.readdir(dir);
+    const zips = new Set(names.filter((name) => GENERATION_FILE.test(name)));
     const now = Date.now();
-    for (const name of await fs.readdir(dir)) {
-      if (!name.startsWith(TEMP_PREFIX)) continue;
+    for (const name of names) {
       const file = path.join(dir, name);
+      const sidecar = SIDECAR_FILE.exec(name);
+      if (sidecar?.[1] && !zips.has(generationFileName(Number(sidecar[1])))) {
+        await fs.rm(file, { force: true });
+        removed = true;
+        continue;
+      }
+      if (!name.startsWith(TEMP_PREFIX) && !SIDECAR_TEMP.test(name)) continue;
       const stat = await fs.stat(file).catch(() => undefined);
       if (stat && now - stat.mtimeMs > STALE_TEMP_MS) {
         await fs.rm(file, { force: true });

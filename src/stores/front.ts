@@ -13,9 +13,19 @@
 import { AbortError, ErrorCode, InvalidOptionError, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
 import { assertStoreDriver, type StoreDriver } from './driver';
-import { assertBuffer, assertGeneration, assertMaxBytes, closedError, dataTooLarge, wrapError } from './internal';
+import {
+  assertBuffer,
+  assertGeneration,
+  assertGenerationMark,
+  assertGenerationNumber,
+  assertMaxBytes,
+  closedError,
+  dataTooLarge,
+  publicGeneration,
+  wrapError,
+} from './internal';
 import { assertSessionId } from './session-id';
-import type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import type { GenerationMark, LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
 function assertFence(token: number, owner: string): void {
   if (!Number.isSafeInteger(token) || token < 1) throw new InvalidOptionError(`${owner}: a fencing token must be a positive integer`);
@@ -29,6 +39,16 @@ export class StoreFront implements SessionStore, AsyncDisposable {
   readonly name: string;
   readonly stableGenerations?: boolean;
   readonly fencing: boolean;
+  readonly marks: boolean;
+  /** See `SessionStore.mark`; absent (`undefined`) unless `marks`. */
+  readonly mark?: (
+    sessionId: string,
+    generation: number,
+    mark: GenerationMark,
+    options?: StoreCallOptions,
+  ) => Promise<StoredGeneration | null>;
+  /** See `SessionStore.deleteGeneration`; absent (`undefined`) unless `marks`. */
+  readonly deleteGeneration?: (sessionId: string, generation: number, options?: StoreCallOptions) => Promise<boolean>;
   readonly #driver: StoreDriver;
   readonly #label: string;
   #closing: Promise<void> | undefined;
@@ -40,6 +60,12 @@ export class StoreFront implements SessionStore, AsyncDisposable {
     this.name = driver.name;
     if (driver.stableGenerations !== undefined) this.stableGenerations = driver.stableGenerations;
     this.fencing = driver.raiseFence !== undefined;
+    this.marks = driver.mark !== undefined;
+    if (this.marks) {
+      // Own properties rather than methods, so a store without marks has none: `if (store.marks && store.mark)`.
+      this.mark = (sessionId, generation, mark, options) => this.#mark(sessionId, generation, mark, options);
+      this.deleteGeneration = (sessionId, generation, options) => this.#deleteGeneration(sessionId, generation, options);
+    }
   }
 
   exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
@@ -90,7 +116,7 @@ export class StoreFront implements SessionStore, AsyncDisposable {
         }
         if (!Buffer.isBuffer(data)) throw new StoreError(`${this.#label}: read() of generation ${generation.generation} gave no Buffer`);
         if (maxBytes !== undefined && data.length > maxBytes) throw tooLarge(data.length);
-        return { sessionId, generation: generation.generation, createdAt: generation.createdAt, bytes: data.length, data };
+        return { ...publicGeneration(generation), bytes: data.length, data };
       }
       throw new StoreError(`${this.#label}: session "${sessionId}" kept changing while loading it`);
     });
@@ -98,13 +124,30 @@ export class StoreFront implements SessionStore, AsyncDisposable {
 
   list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
     return this.#run(sessionId, 'listing', options, async (signal) =>
-      (await this.#driver.list(sessionId, { signal })).map(({ sessionId: id, generation, createdAt, bytes }) => ({
-        sessionId: id,
-        generation,
-        createdAt,
-        bytes,
-      })),
+      (await this.#driver.list(sessionId, { signal })).map(publicGeneration),
     );
+  }
+
+  #mark(sessionId: string, generation: number, mark: GenerationMark, options?: StoreCallOptions): Promise<StoredGeneration | null> {
+    const driver = this.#driver;
+    return this.#run(sessionId, 'marking', options, async (signal) => {
+      assertGenerationNumber(generation, `${this.#label}.mark`);
+      assertGenerationMark(mark, `${this.#label}.mark`);
+      const listed = (await driver.list(sessionId, { signal })).find((g) => g.generation === generation);
+      if (!listed || !driver.mark) return null;
+      const marked = await driver.mark(sessionId, listed, mark, { signal });
+      return marked ? publicGeneration(marked) : null;
+    });
+  }
+
+  #deleteGeneration(sessionId: string, generation: number, options?: StoreCallOptions): Promise<boolean> {
+    const driver = this.#driver;
+    return this.#run(sessionId, 'deleting a generation of', options, async (signal) => {
+      assertGenerationNumber(generation, `${this.#label}.deleteGeneration`);
+      const listed = (await driver.list(sessionId, { signal })).find((g) => g.generation === generation);
+      if (!listed || !driver.removeGeneration) return false;
+      return (await driver.removeGeneration(sessionId, listed, { signal })) === true;
+    });
   }
 
   delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
@@ -171,7 +214,7 @@ export class StoreFront implements SessionStore, AsyncDisposable {
 /**
  * The `SessionStore` over `driver`: ids, closed store, buffers, generation numbers and `maxBytes`
  * checked, signals and the driver's `callTimeout` honoured, the driver's errors turned into
- * `StoreError`s, `exists` and `fencing` derived from what the driver has, `close()` idempotent.
+ * `StoreError`s, `exists`, `fencing` and `marks` derived from what the driver has, `close()` idempotent.
  * Throws `InvalidOptionError` when `driver` is not a `StoreDriver` (see `defineStoreDriver`).
  */
 export function createStore<Handle>(driver: StoreDriver<Handle>): SessionStore & AsyncDisposable {

@@ -5,10 +5,46 @@
 import type { GridFSBucket, GridFSFile } from 'mongodb';
 import { StoreError } from '../errors';
 import { delay } from '../util/deadline';
+import { isSetAsideReason, type GenerationMarks } from './internal';
+import type { GenerationMark } from './types';
 
-/** Stored in each file's `metadata`; files without it (written by wwebjs-mongo) are numbered by upload order. */
+/**
+ * Stored in each file's `metadata`; files without a generation (written by wwebjs-mongo) are
+ * numbered by upload order. Marks (`setAside`, `loggedInAt`) are added to it by `mark`.
+ */
 interface WawebMetadata {
-  waweb?: { generation?: unknown };
+  waweb?: { generation?: unknown; setAside?: { reason?: unknown; detail?: unknown; at?: unknown }; loggedInAt?: unknown };
+}
+
+function isDate(value: unknown): value is Date {
+  return Object.prototype.toString.call(value) === '[object Date]' && !Number.isNaN((value as Date).getTime());
+}
+
+/** The marks a file's metadata carries. */
+export function fileMarks(file: GridFSFile): GenerationMarks {
+  const waweb = (file.metadata as WawebMetadata | undefined | null)?.waweb;
+  const marks: GenerationMarks = {};
+  const setAside = waweb?.setAside;
+  if (setAside && isSetAsideReason(setAside.reason) && typeof setAside.detail === 'string' && isDate(setAside.at)) {
+    marks.setAside = { reason: setAside.reason, detail: setAside.detail, at: setAside.at };
+  }
+  if (isDate(waweb?.loggedInAt)) marks.loggedInAt = waweb.loggedInAt;
+  return marks;
+}
+
+/**
+ * The update of a file document that records `mark` at `now`: plain `$set`/`$unset` of fields in
+ * `metadata.waweb` (no pipeline updates; a file uploaded without metadata, as wwebjs-mongo does, gets
+ * one). Only a `metadata` that is not a document (`null`) is replaced whole.
+ */
+export function markUpdate(file: GridFSFile, mark: GenerationMark, now: Date): object {
+  const hasMetadata = file.metadata === undefined || (typeof file.metadata === 'object' && file.metadata !== null);
+  if ('loggedIn' in mark) {
+    return hasMetadata ? { $set: { 'metadata.waweb.loggedInAt': now } } : { $set: { metadata: { waweb: { loggedInAt: now } } } };
+  }
+  if (mark.setAside === null) return { $unset: { 'metadata.waweb.setAside': '' } };
+  const setAside = { reason: mark.setAside.reason, detail: mark.setAside.detail, at: now };
+  return hasMetadata ? { $set: { 'metadata.waweb.setAside': setAside } } : { $set: { metadata: { waweb: { setAside } } } };
 }
 
 export interface NumberedFile {

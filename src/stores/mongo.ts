@@ -3,9 +3,9 @@ import { ErrorCode, InvalidOptionError, LeaseError, MissingDependencyError, Stor
 import type { DriverGeneration, DriverReadContext, DriverWriteContext, StoreDriver } from './driver';
 import { StoreFront } from './front';
 import { classifyMongoError, mongoClientFromUrl, type OwnedMongoClient } from '../db/mongo';
-import { dataTooLarge, processLock, resolveKeep, resolveTimeout } from './internal';
-import { deleteFile, download, isFileNotFound, numberFiles, upload, uploadDateAfter } from './mongo-gridfs';
-import type { StoredGeneration } from './types';
+import { dataTooLarge, generationsToPrune, processLock, resolveKeep, resolveTimeout } from './internal';
+import { deleteFile, download, fileMarks, isFileNotFound, markUpdate, numberFiles, upload, uploadDateAfter } from './mongo-gridfs';
+import type { GenerationMark, StoredGeneration } from './types';
 
 /** The part of a `mongodb` `Db` this store uses (any driver version >= 6). */
 export interface MongoDbLike {
@@ -92,7 +92,8 @@ function loadGridFSBucket(): GridFSBucketClass {
  * file name `<sessionId>.zip`, one file per generation. A backup written by wwebjs-mongo loads here
  * and the newest one written here is what wwebjs-mongo's `extract` downloads.
  *
- * A save uploads the new file completely, then deletes (and awaits) every file beyond `keep`.
+ * A save uploads the new file completely, then deletes (and awaits) every file the pruning rule
+ * gives up. Marks live in the file document's `metadata.waweb` (`setAside`, `loggedInAt`).
  * Saves of one session are serialized within the process; across processes, give each session one
  * owner at a time.
  */
@@ -183,8 +184,38 @@ class MongoDriver implements StoreDriver<GridFSFile> {
       generation,
       createdAt: file.uploadDate,
       bytes: file.length,
+      ...fileMarks(file),
       handle: file,
     }));
+  }
+
+  /** One `updateOne` on the bucket's files collection; `null` when the file is gone. */
+  async mark(sessionId: string, generation: DriverGeneration<GridFSFile>, mark: GenerationMark): Promise<StoredGeneration | null> {
+    const file = generation.handle;
+    if (!file) return null;
+    const files = await this.filesCollection(sessionId);
+    const updated = await files.updateOne({ _id: file._id }, markUpdate(file, mark, new Date()));
+    if (updated.matchedCount === 0) return null;
+    const now = await files.findOne({ _id: file._id });
+    if (!now) return null;
+    return { sessionId, generation: generation.generation, createdAt: now.uploadDate, bytes: now.length, ...fileMarks(now) };
+  }
+
+  async removeGeneration(sessionId: string, generation: DriverGeneration<GridFSFile>): Promise<boolean> {
+    const file = generation.handle;
+    if (!file) return false;
+    try {
+      await (await this.bucket(sessionId)).delete(file._id);
+      return true;
+    } catch (err) {
+      if (isFileNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  private async filesCollection(sessionId: string): Promise<FilesCollection> {
+    const { db } = await this.target();
+    return db.collection(`${MongoStore.bucketName(sessionId)}.files`) as FilesCollection;
   }
 
   async read(sessionId: string, generation: DriverGeneration<GridFSFile>, { maxBytes, signal }: DriverReadContext): Promise<Buffer | null> {
@@ -294,11 +325,17 @@ class MongoDriver implements StoreDriver<GridFSFile> {
     return bucket.find({ filename: MongoStore.fileName(sessionId) }).toArray();
   }
 
-  /** Deletes every file beyond `keep`, newest kept, each delete awaited. */
+  /** Deletes every file `generationsToPrune` gives up, each delete awaited. */
   private async prune(bucket: GridFSBucket, sessionId: string): Promise<void> {
-    const numbered = numberFiles(await this.files(bucket, sessionId));
-    for (const { file } of numbered.slice(this.keep)) await deleteFile(bucket, file);
+    const numbered = numberFiles(await this.files(bucket, sessionId)).map((n) => ({ ...n, ...fileMarks(n.file) }));
+    for (const { file } of generationsToPrune(numbered, this.keep)) await deleteFile(bucket, file);
   }
+}
+
+/** The part of a GridFS files collection that marks use. */
+interface FilesCollection {
+  updateOne(filter: object, update: object): Promise<{ matchedCount: number }>;
+  findOne(filter: object): Promise<GridFSFile | null>;
 }
 
 /** The part of a `mongodb` collection the fencing records use. */

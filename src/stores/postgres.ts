@@ -3,9 +3,10 @@ import { ErrorCode, InvalidOptionError, LeaseError, StoreError } from '../errors
 import { abortable, withDeadline } from '../util/deadline';
 import type { DriverCallContext, DriverGeneration, DriverReadContext, DriverWriteContext, StoreDriver } from './driver';
 import { StoreFront } from './front';
-import { dataTooLarge, resolveKeep, resolveTimeout } from './internal';
+import { dataTooLarge, generationsToPrune, resolveKeep, resolveTimeout } from './internal';
 import { classifyPostgresError, createPgPool, quoteTable } from '../db/postgres';
-import type { StoredGeneration } from './types';
+import { createTables, GENERATION_COLUMNS, markAssignments, rowToGeneration, type GenerationRow } from './postgres-schema';
+import type { GenerationMark, StoredGeneration } from './types';
 
 /** The part of a `pg` `Pool` this store uses. */
 export interface PgPoolLike {
@@ -46,18 +47,14 @@ export interface PostgresStoreOptions {
   queryTimeoutMs?: number;
 }
 
-interface GenerationRow {
-  generation: number;
-  created_at: Date;
-  bytes: number;
-}
-
 /**
  * Session store in a PostgreSQL table (`pg`). One row per generation:
- * `(session_id, generation, created_at, bytes, data bytea)`, primary key `(session_id, generation)`.
- * The table is created on first use. A save is one transaction that takes a transaction-scoped
- * advisory lock on the session, inserts generation max + 1 and deletes rows beyond `keep`,
- * so concurrent saves from any number of processes serialize and never lose the newest copy.
+ * `(session_id, generation, created_at, bytes, data bytea)` and the marks (`set_aside_reason`,
+ * `set_aside_detail`, `set_aside_at`, `logged_in_at`), primary key `(session_id, generation)`.
+ * The table is created on first use (the mark columns are added to an older one). A save is one
+ * transaction that takes a transaction-scoped advisory lock on the session, inserts generation
+ * max + 1 and deletes the rows the pruning rule gives up, so concurrent saves from any number of
+ * processes serialize and never lose the newest copy.
  */
 export class PostgresStore extends StoreFront {
   readonly keep: number;
@@ -190,17 +187,55 @@ class PostgresDriver implements StoreDriver {
         );
         const row = inserted.rows[0];
         if (!row) throw new StoreError('PostgresStore: INSERT returned no row');
-        await client.query(
-          `DELETE FROM ${this.quotedTable} WHERE session_id = $1 AND generation < (
-             SELECT MIN(generation) FROM (
-               SELECT generation FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC LIMIT $2
-             ) AS newest
-           )`,
-          [sessionId, this.keep],
-        );
+        await this.prune(client, sessionId);
         return { sessionId, generation: row.generation, createdAt: row.created_at, bytes: row.bytes };
       }),
     );
+  }
+
+  /**
+   * Deletes the rows `generationsToPrune` gives up, inside the save's transaction. The rows are read
+   * `FOR UPDATE`: a concurrent `mark` either lands before (and counts) or finds the row gone.
+   */
+  private async prune(client: PoolClient, sessionId: string): Promise<void> {
+    const rows = await client.query<GenerationRow>(
+      `SELECT ${GENERATION_COLUMNS} FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC FOR UPDATE`,
+      [sessionId],
+    );
+    const doomed = generationsToPrune(
+      rows.rows.map((row) => rowToGeneration(sessionId, row)),
+      this.keep,
+    ).map((g) => g.generation);
+    if (doomed.length === 0) return;
+    await client.query(`DELETE FROM ${this.quotedTable} WHERE session_id = $1 AND generation = ANY($2::integer[])`, [sessionId, doomed]);
+  }
+
+  /** One UPDATE; `null` when the row is gone. */
+  async mark(
+    sessionId: string,
+    generation: DriverGeneration,
+    mark: GenerationMark,
+    { signal }: DriverCallContext,
+  ): Promise<StoredGeneration | null> {
+    const { set, params } = markAssignments(mark);
+    return this.run('marking', signal, async (client) => {
+      const res = await client.query<GenerationRow>(
+        `UPDATE ${this.quotedTable} SET ${set} WHERE session_id = $1 AND generation = $2 RETURNING ${GENERATION_COLUMNS}`,
+        [sessionId, generation.generation, ...params],
+      );
+      const row = res.rows[0];
+      return row ? rowToGeneration(sessionId, row) : null;
+    });
+  }
+
+  async removeGeneration(sessionId: string, generation: DriverGeneration, { signal }: DriverCallContext): Promise<boolean> {
+    return this.run('deleting a generation', signal, async (client) => {
+      const res = await client.query(`DELETE FROM ${this.quotedTable} WHERE session_id = $1 AND generation = $2`, [
+        sessionId,
+        generation.generation,
+      ]);
+      return (res.rowCount ?? 0) > 0;
+    });
   }
 
   /** The data column is sent only when it fits `maxBytes`: an oversized row never crosses the wire. */
@@ -226,10 +261,10 @@ class PostgresDriver implements StoreDriver {
   async list(sessionId: string, { signal }: DriverCallContext): Promise<DriverGeneration[]> {
     return this.run('listing', signal, async (client) => {
       const res = await client.query<GenerationRow>(
-        `SELECT generation, created_at, bytes FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC`,
+        `SELECT ${GENERATION_COLUMNS} FROM ${this.quotedTable} WHERE session_id = $1 ORDER BY generation DESC`,
         [sessionId],
       );
-      return res.rows.map((row) => ({ sessionId, generation: row.generation, createdAt: row.created_at, bytes: row.bytes }));
+      return res.rows.map((row) => rowToGeneration(sessionId, row));
     });
   }
 
@@ -316,22 +351,7 @@ class PostgresDriver implements StoreDriver {
   }
 
   private async createTable(client: PoolClient): Promise<void> {
-    await this.transaction(client, async () => {
-      // Two processes running CREATE TABLE IF NOT EXISTS at once can still collide on the
-      // catalog; a lock on the table name makes the second one wait and find it.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`waweb:create:${this.table}`]);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${this.quotedTable} (
-           session_id text NOT NULL,
-           generation integer NOT NULL,
-           created_at timestamptz NOT NULL DEFAULT now(),
-           bytes integer NOT NULL,
-           data bytea NOT NULL,
-           PRIMARY KEY (session_id, generation)
-         )`,
-      );
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.quotedFences} (session_id text PRIMARY KEY, token bigint NOT NULL)`);
-    });
+    await this.transaction(client, () => createTables(client, this.quotedTable, this.quotedFences, `waweb:create:${this.table}`));
   }
 
   /** Runs `work` in one transaction on `client`; a failed ROLLBACK marks the client broken. */

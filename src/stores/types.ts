@@ -17,7 +17,8 @@ export interface StoredGeneration {
   /**
    * Set aside: RemoteAuth could not log in with it (or a user set it aside). It stays stored and
    * listed, is never restored automatically, and does not count toward the store's `keep`. Only
-   * stores with `marks` set it.
+   * stores with `marks` set it. The store itself still hands it out: `load()` without `generation`
+   * returns the newest generation, set aside or not, so a caller that restores picks from `list()`.
    */
   setAside?: SetAsideMark;
   /** When a restore of this generation last logged in (a verified backup). Only stores with `marks` set it. */
@@ -44,7 +45,9 @@ export interface SetAsideMark {
 
 /**
  * A mark on one generation: set aside (with why), released (restorable again), or logged in (a
- * restore of it reached the login).
+ * restore of it reached the login). Each touches only its own field: logging in does not release a
+ * set-aside generation, and releasing keeps `loggedInAt`. The time recorded is the store's (a
+ * database server's clock for PostgresStore).
  */
 export type GenerationMark =
   | { readonly setAside: { readonly reason: SetAsideReason; readonly detail: string } }
@@ -111,14 +114,16 @@ export interface SessionStore {
   raiseFence?(sessionId: string, token: number, options?: StoreCallOptions): Promise<number>;
   /**
    * Optional capability: `true` when `mark()` and `deleteGeneration()` exist (FileStore,
-   * PostgresStore, MongoStore, and EncryptedStore around any of them). With it, pruning keeps set-aside
-   * generations out of `keep` (at most `keep` of them are kept besides) and never removes the newest
-   * generation marked logged in.
+   * PostgresStore, MongoStore, and EncryptedStore or `withFence` around any of them). With it, pruning
+   * keeps the `keep` newest generations that are not set aside, the newest generation marked logged in
+   * however old, and at most `keep` newest set-aside ones besides; everything else goes. Absent or
+   * `false`: `mark` and `deleteGeneration` are absent too (test `if (store.marks && store.mark)`).
    */
   readonly marks?: boolean;
   /**
    * Marks one generation (present when `marks` is `true`). Resolves with the generation as it is now
-   * listed, or `null` when it is not (or no longer) kept.
+   * listed, or `null` when it is not (or no longer) kept. A generation that is not a positive integer
+   * or a mark of another shape (an unknown reason, a detail that is not a string) is `InvalidOptionError`.
    */
   mark?(sessionId: string, generation: number, mark: GenerationMark, options?: StoreCallOptions): Promise<StoredGeneration | null>;
   /** Removes one generation (present when `marks` is `true`); `false` when it was not kept. */

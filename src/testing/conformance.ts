@@ -112,8 +112,8 @@ export function globalRunner(suite = 'describeStoreConformance'): TestRunner {
  * A fresh fixture from `factory` before each test, its store closed and its namespace cleaned up
  * after each one, pass or fail. Returns what the running test reads it through.
  */
-export function useFixture(runner: TestRunner, factory: () => Promise<ConformanceFixture>): () => ConformanceFixture {
-  let fixture: ConformanceFixture | undefined;
+export function useFixture<F extends ConformanceFixture>(runner: TestRunner, factory: () => Promise<F>): () => F {
+  let fixture: F | undefined;
   runner.beforeEach(async () => {
     fixture = await factory();
   });
@@ -153,6 +153,12 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
     it('has a name', () => {
       assert.equal(typeof store.name, 'string');
       assert.ok(store.name.length > 0);
+    });
+
+    it('has mark() and deleteGeneration() exactly when it says marks: true', () => {
+      const marks = store.marks === true;
+      assert.equal(typeof store.mark, marks ? 'function' : 'undefined', `mark with marks: ${String(store.marks)}`);
+      assert.equal(typeof store.deleteGeneration, marks ? 'function' : 'undefined', `deleteGeneration with marks: ${String(store.marks)}`);
     });
 
     it('reports an absent session as absent, and deleting it is fine', async () => {

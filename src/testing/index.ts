@@ -4,3 +4,5 @@ export type { ConformanceFixture, ConformanceOptions, TestRunner } from './confo
 export { describeStoreDriverConformance } from './driver';
 export type { DriverConformanceFixture } from './driver';
 export { describeFencingConformance } from './fencing';
+export { describeMarksConformance } from './marks';
+export type { MarksConformanceFixture, MarksConformanceOptions } from './marks';

@@ -55,7 +55,13 @@ test('list, inspect and verify --json match the store; a corrupt generation or f
   expect(JSON.parse(listed.stdout)).toEqual({
     store: url,
     session: 'alice',
-    generations: stored.map((g) => ({ generation: g.generation, createdAt: g.createdAt.toISOString(), bytes: g.bytes })),
+    generations: stored.map((g) => ({
+      generation: g.generation,
+      createdAt: g.createdAt.toISOString(),
+      bytes: g.bytes,
+      setAside: null,
+      loggedInAt: null,
+    })),
   });
 
   const file = join(tmp.path, 'good.zip');

@@ -122,12 +122,12 @@ test('inspect of garbage exits 1 naming ARCHIVE_CORRUPT', async () => {
   expect(result.stdout).toBe('');
 });
 
-test('list shows the generations newest first', async () => {
+test('list shows the generations newest first, each with its state', async () => {
   const result = await run(['list', '--store', `file:${sourceDir}`, '--session', SESSION]);
   expect(result.code).toBe(0);
   const rows = result.stdout
     .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\S+)\s+(\d+)$/.exec(line))
+    .map((line) => /^\s*(\d+)\s+(\S+)\s+(\d+)\s+ok$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => [Number(m[1]), m[2], Number(m[3])]);
   expect(rows).toEqual(

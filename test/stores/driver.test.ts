@@ -63,6 +63,8 @@ describe('defineStoreDriver', () => {
     ['an exists that is no function', { ...memoryDriver(), exists: true }],
     ['a callTimeout of 0 ms', { ...memoryDriver(), callTimeout: { ms: 0 } }],
     ['a stableGenerations that is no boolean', { ...memoryDriver(), stableGenerations: 'no' }],
+    ['mark() without removeGeneration()', { ...memoryDriver(), mark: async () => null }],
+    ['removeGeneration() without mark()', { ...memoryDriver(), removeGeneration: async () => false }],
   ])('refuses a driver with %s, and so does createStore', (_what, driver) => {
     expect(() => defineStoreDriver(driver as unknown as StoreDriver)).toThrow(InvalidOptionError);
     expect(() => createStore(driver as unknown as StoreDriver)).toThrow(InvalidOptionError);
@@ -205,6 +207,43 @@ describe('createStore', () => {
     expect(fences).toEqual([4, undefined]);
     expect(await fencing.raiseFence!('f', 5)).toBe(5);
     expect(await rejectionOf(fencing.save('f', Buffer.from('z'), { fence: 0 }))).toBeInstanceOf(InvalidOptionError);
+  });
+
+  it('has marks, mark() and deleteGeneration() only for a driver with mark and removeGeneration, and hands them the listed generation', async () => {
+    const plain = createStore(memoryDriver());
+    expect(plain.marks).toBe(false);
+    expect(typeof plain.mark).toBe('undefined');
+    expect(typeof plain.deleteGeneration).toBe('undefined');
+
+    const base = memoryDriver();
+    const handed: string[] = [];
+    const marking = createStore({
+      ...base,
+      list: async (id, context) => (await base.list(id, context)).map((g) => ({ ...g, handle: `h${g.generation}` })),
+      mark: async (_id, generation, mark) => {
+        handed.push(`mark ${String(generation.handle)} ${JSON.stringify(mark)}`);
+        return { ...generation, loggedInAt: new Date(0) };
+      },
+      removeGeneration: async (_id, generation) => {
+        handed.push(`remove ${String(generation.handle)}`);
+        return true;
+      },
+    });
+    expect(marking.marks).toBe(true);
+    await marking.save('m', Buffer.from('x'));
+    const marked = await marking.mark?.('m', 1, { loggedIn: true });
+    // What the driver returned, without its handle.
+    expect(marked).toEqual({ sessionId: 'm', generation: 1, createdAt: expect.any(Date), bytes: 1, loggedInAt: new Date(0) });
+    expect(await marking.mark?.('m', 2, { loggedIn: true })).toBeNull();
+    expect(await marking.deleteGeneration?.('m', 1)).toBe(true);
+    expect(await marking.deleteGeneration?.('m', 2)).toBe(false);
+    expect(handed).toEqual(['mark h1 {"loggedIn":true}', 'remove h1']);
+    expect(
+      await rejectionOf(marking.mark?.('m', 1, { setAside: { reason: 'NOPE', detail: '' } } as never) ?? Promise.resolve()),
+    ).toBeInstanceOf(InvalidOptionError);
+    expect(await rejectionOf(marking.deleteGeneration?.('m', 0) ?? Promise.resolve())).toBeInstanceOf(InvalidOptionError);
+    await marking.close();
+    expect(await rejectionOf(marking.mark?.('m', 1, { loggedIn: true }) ?? Promise.resolve())).toBeInstanceOf(StoreError);
   });
 
   it('calls dispose() once however often the store is closed, and a failing dispose() does not reject close()', async () => {

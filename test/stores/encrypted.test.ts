@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EncryptionError, ErrorCode } from '../../src/errors';
 import { EncryptedStore, FileStore } from '../../src/stores';
-import { describeStoreConformance } from '../../src/testing';
+import { describeMarksConformance, describeStoreConformance } from '../../src/testing';
 import { generateEncryptionKey, parseEncryptionKeys } from '../../src/util/encryption';
 import { tempDir } from '../helpers/tmp';
 
@@ -24,6 +24,25 @@ describeStoreConformance(
       cleanup: () => tmp.remove(),
       breakBackend: async () => {
         await fs.mkdir(directory, { recursive: true });
+        await fs.rm(directory, { recursive: true, force: true });
+        await fs.writeFile(directory, 'not a folder');
+      },
+    };
+  },
+  { keep: 3 },
+);
+
+describeMarksConformance(
+  'EncryptedStore(FileStore)',
+  async () => {
+    const tmp = await tempDir('waweb-encstore-');
+    const directory = path.join(tmp.path, 'store');
+    const open = (): EncryptedStore => new EncryptedStore(new FileStore({ directory, keep: 3 }), { keys: [KEY_A] });
+    return {
+      store: open(),
+      reopen: async () => open(),
+      cleanup: () => tmp.remove(),
+      breakBackend: async () => {
         await fs.rm(directory, { recursive: true, force: true });
         await fs.writeFile(directory, 'not a folder');
       },

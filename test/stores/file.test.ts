@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
 import { FileStore } from '../../src/stores';
 import { tempDir } from '../helpers/tmp';
-import { describeStoreConformance, freshSessionId } from '../../src/testing';
+import { describeMarksConformance, describeStoreConformance, freshSessionId } from '../../src/testing';
 
 const execFileAsync = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -49,6 +49,24 @@ describeStoreConformance(
   { keep: 3 },
 );
 
+describeMarksConformance(
+  'FileStore',
+  async () => {
+    const tmp = await tempDir('waweb-filestore-');
+    const directory = path.join(tmp.path, 'store');
+    return {
+      store: new FileStore({ directory, keep: 3 }),
+      reopen: async () => new FileStore({ directory, keep: 3 }),
+      cleanup: () => tmp.remove(),
+      breakBackend: async () => {
+        await fs.rm(directory, { recursive: true, force: true });
+        await fs.writeFile(directory, 'not a folder');
+      },
+    };
+  },
+  { keep: 3 },
+);
+
 describe('FileStore', () => {
   let tmp: { path: string; remove(): Promise<void> };
   beforeEach(async () => {
@@ -73,6 +91,40 @@ describe('FileStore', () => {
       expect((await fs.stat(path.join(directory, id, name))).mode & 0o777).toBe(0o600);
     }
     expect(await fs.readdir(directory)).toEqual([id]);
+  });
+
+  it('keeps marks in a private sidecar beside the zip, gone with its generation; a sidecar left without its zip marks nothing', async () => {
+    const directory = path.join(tmp.path, 'marks');
+    const store = new FileStore({ directory, keep: 2 });
+    const id = freshSessionId();
+    const dir = path.join(directory, id);
+    await store.save(id, Buffer.from('one'));
+    await store.save(id, Buffer.from('two'));
+    await store.mark?.(id, 1, { setAside: { reason: 'QR', detail: 'landed on a QR' } });
+    expect((await fs.readdir(dir)).sort()).toEqual(['0000000001.json', '0000000001.zip', '0000000002.zip']);
+    expect((await fs.stat(path.join(dir, '0000000001.json'))).mode & 0o777).toBe(0o600);
+    // Released: no marks left, no sidecar.
+    await store.mark?.(id, 1, { setAside: null });
+    expect((await fs.readdir(dir)).sort()).toEqual(['0000000001.zip', '0000000002.zip']);
+
+    await store.mark?.(id, 2, { loggedIn: true });
+    const sidecar = await fs.readFile(path.join(dir, '0000000002.json'));
+    expect(await store.deleteGeneration?.(id, 2)).toBe(true);
+    expect((await fs.readdir(dir)).sort()).toEqual(['0000000001.zip']);
+    // A sidecar left behind (a crash between the two removals) does not mark the next generation 2,
+    // and the next prune removes a sidecar whose zip is gone.
+    await fs.writeFile(path.join(dir, '0000000002.json'), sidecar);
+    await fs.writeFile(path.join(dir, '0000000009.json'), sidecar);
+    await store.save(id, Buffer.from('two again'));
+    const listed = await store.list(id);
+    expect(listed.map((g) => [g.generation, g.loggedInAt])).toEqual([
+      [2, undefined],
+      [1, undefined],
+    ]);
+    expect((await fs.readdir(dir)).sort()).toEqual(['0000000001.zip', '0000000002.json', '0000000002.zip']);
+    await store.save(id, Buffer.from('three'));
+    expect((await fs.readdir(dir)).sort()).toEqual(['0000000002.json', '0000000002.zip', '0000000003.zip']);
+    await store.close();
   });
 
   it('keeps 3 generations by default', async () => {

@@ -10,7 +10,7 @@ import { Pool } from 'pg';
 import { EncryptedStore, ErrorCode, FileStore, InvalidOptionError, MongoStore, PostgresStore } from '../../src/index';
 import { MongoLeases, PostgresLeases, type LeaseBackend } from '../../src/manager/index';
 import { withFence } from '../../src/stores/fenced';
-import { describeFencingConformance, freshSessionId } from '../../src/testing';
+import { describeFencingConformance, describeMarksConformance, freshSessionId } from '../../src/testing';
 import { generateEncryptionKey } from '../../src/util/encryption';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
@@ -67,6 +67,22 @@ describeFencingConformance('EncryptedStore(PostgresStore)', async () => {
     cleanup: () => store.close(),
   };
 });
+
+// What a SessionManager hands RemoteAuth: the fenced view keeps the store's marks.
+describeMarksConformance(
+  'withFence(PostgresStore)',
+  async () => {
+    const table = unique();
+    const inner = new PostgresStore({ connectionString: pg.connectionString, table });
+    return {
+      store: withFence(inner, () => 1),
+      reopen: async () => new PostgresStore({ connectionString: pg.connectionString, table }),
+      breakBackend: () => inner.close(),
+      cleanup: () => inner.close(),
+    };
+  },
+  { keep: 3 },
+);
 
 test('a store without fencing refuses a fencing token, and withFence() refuses the store', async () => {
   const tmp = await tempDir('waweb-nofence-');

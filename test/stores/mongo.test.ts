@@ -7,7 +7,7 @@ import { MongoStore } from '../../src/stores';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { freePort } from '../helpers/ports';
 import { tempDir } from '../helpers/tmp';
-import { describeStoreConformance, freshSessionId } from '../../src/testing';
+import { describeMarksConformance, describeStoreConformance, freshSessionId } from '../../src/testing';
 
 // wwebjs-mongo 1.1.0 ships JavaScript; this is the part of it these tests call.
 interface WwebjsMongoStore {
@@ -100,6 +100,31 @@ describeStoreConformance(
   { keep: 3 },
 );
 
+describeMarksConformance(
+  'MongoStore',
+  async () => {
+    const dbName = uniqueDbName();
+    const connect = async (): Promise<MongoClient> => {
+      const c = new MongoClient(server.uri, { serverSelectionTimeoutMS: 3_000, serverMonitoringMode: 'poll' });
+      clients.push(c);
+      return c.connect();
+    };
+    const clients: MongoClient[] = [];
+    const client = await connect();
+    return {
+      store: new MongoStore({ client, dbName, keep: 2 }),
+      // Its own client: another process's view of the same database.
+      reopen: async () => new MongoStore({ client: await connect(), dbName, keep: 2 }),
+      breakBackend: () => client.close(),
+      cleanup: async () => {
+        for (const c of clients) await c.close().catch(() => undefined);
+        await dropDb(dbName);
+      },
+    };
+  },
+  { keep: 2 },
+);
+
 describe('MongoStore', () => {
   let dbName: string;
   let db: Db;
@@ -165,6 +190,25 @@ describe('MongoStore', () => {
     expect(loaded?.data.equals(second)).toBe(true);
     // wwebjs-mongo pruned its older upload itself; what is left counts in upload order.
     expect((await ours.list(id)).map((e) => [e.generation, e.bytes])).toEqual([[loaded!.generation, second.length]]);
+  });
+
+  it('marks a backup wwebjs-mongo uploaded (no metadata) in metadata.waweb, and numbers it as before', async () => {
+    const theirs = new WwebjsMongo({ mongoose: m });
+    const ours = new MongoStore({ mongoose: m });
+    const id = freshSessionId('RemoteAuth');
+    await saveWithWwebjs(theirs, id, Buffer.from('wwebjs backup'));
+    const files = db.collection(`whatsapp-${id}.files`);
+    expect((await files.findOne())?.metadata).toBeUndefined();
+    const marked = await ours.mark?.(id, 1, { setAside: { reason: 'QR', detail: 'landed on a QR' } });
+    expect(marked).toMatchObject({ generation: 1, setAside: { reason: 'QR', detail: 'landed on a QR' } });
+    expect((await files.findOne())?.metadata).toEqual({
+      waweb: { setAside: { reason: 'QR', detail: 'landed on a QR', at: expect.any(Date) } },
+    });
+    expect((await ours.list(id)).map((g) => [g.generation, g.setAside?.reason])).toEqual([[1, 'QR']]);
+    await ours.mark?.(id, 1, { setAside: null });
+    expect((await ours.list(id)).map((g) => [g.generation, g.setAside])).toEqual([[1, undefined]]);
+    // The next waweb save numbers on after it.
+    expect((await ours.save(id, Buffer.from('ours'))).generation).toBe(2);
   });
 
   it('writes backups the real wwebjs-mongo MongoStore restores, newest first', async () => {

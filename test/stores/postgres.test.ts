@@ -4,7 +4,7 @@ import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
 import { PostgresStore } from '../../src/stores';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { freePort } from '../helpers/ports';
-import { describeStoreConformance, freshSessionId } from '../../src/testing';
+import { describeMarksConformance, describeStoreConformance, freshSessionId } from '../../src/testing';
 
 let server: PostgresServer;
 let admin: Pool;
@@ -65,6 +65,33 @@ describeStoreConformance(
   { keep: 3 },
 );
 
+describeMarksConformance(
+  'PostgresStore',
+  async () => {
+    const table = uniqueTable();
+    const pool = new Pool({ connectionString: server.connectionString, max: 5 });
+    pool.on('error', () => undefined);
+    let ended = false;
+    const end = async (): Promise<void> => {
+      if (!ended) {
+        ended = true;
+        await pool.end();
+      }
+    };
+    return {
+      store: new PostgresStore({ pool, table, keep: 3 }),
+      // Its own pool, ended by close(): another process's view of the same table.
+      reopen: async () => new PostgresStore({ connectionString: server.connectionString, table, keep: 3 }),
+      breakBackend: end,
+      cleanup: async () => {
+        await end();
+        await admin.query(`DROP TABLE IF EXISTS "${table}"`);
+      },
+    };
+  },
+  { keep: 3 },
+);
+
 describe('PostgresStore', () => {
   const tables: string[] = [];
   afterAll(async () => {
@@ -92,6 +119,10 @@ describe('PostgresStore', () => {
       { column_name: 'created_at', data_type: 'timestamp with time zone' },
       { column_name: 'bytes', data_type: 'integer' },
       { column_name: 'data', data_type: 'bytea' },
+      { column_name: 'set_aside_reason', data_type: 'text' },
+      { column_name: 'set_aside_detail', data_type: 'text' },
+      { column_name: 'set_aside_at', data_type: 'timestamp with time zone' },
+      { column_name: 'logged_in_at', data_type: 'timestamp with time zone' },
     ]);
     const pk = await admin.query(
       `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
@@ -101,6 +132,23 @@ describe('PostgresStore', () => {
     expect(pk.rows.map((r: { attname: string }) => r.attname)).toEqual(['generation', 'session_id']);
     const rows = await admin.query(`SELECT session_id, generation, bytes, data FROM "${name}"`);
     expect(rows.rows).toEqual([{ session_id: id, generation: 1, bytes: 5, data: Buffer.from('first') }]);
+  });
+
+  it('adds the mark columns to a table made before marks, keeping its rows', async () => {
+    const name = table();
+    await admin.query(
+      `CREATE TABLE "${name}" (session_id text NOT NULL, generation integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
+       bytes integer NOT NULL, data bytea NOT NULL, PRIMARY KEY (session_id, generation))`,
+    );
+    const id = freshSessionId();
+    await admin.query(`INSERT INTO "${name}" (session_id, generation, bytes, data) VALUES ($1, 1, 3, 'old'::bytea)`, [id]);
+    const store = new PostgresStore({ pool: admin, table: name });
+    expect((await store.list(id)).map((g) => [g.generation, g.setAside, g.loggedInAt])).toEqual([[1, undefined, undefined]]);
+    const marked = await store.mark?.(id, 1, { setAside: { reason: 'QR', detail: 'landed on a QR' } });
+    expect(marked?.setAside).toMatchObject({ reason: 'QR', detail: 'landed on a QR' });
+    const row = await admin.query(`SELECT set_aside_reason, set_aside_detail, data FROM "${name}" WHERE session_id = $1`, [id]);
+    expect(row.rows).toEqual([{ set_aside_reason: 'QR', set_aside_detail: 'landed on a QR', data: Buffer.from('old') }]);
+    await store.close();
   });
 
   it('keeps 3 generations by default', async () => {

@@ -60,6 +60,16 @@ export class SessionArgs {
     return id;
   }
 
+  /** `--generation`: a positive integer, or `undefined` when not given. */
+  generation(): number | undefined {
+    const value = this.string('generation');
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+      throw this.invalid(`--generation must be a positive integer, got ${JSON.stringify(value)}`);
+    return n;
+  }
+
   noPositionals(): void {
     if (this.positionals.length > 0) throw this.invalid(`unexpected argument ${JSON.stringify(this.positionals[0])}`);
   }

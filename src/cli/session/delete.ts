@@ -1,16 +1,54 @@
-/** `waweb session delete`: every generation of a session, after asking (or with --yes). */
+/** `waweb session delete`: every generation of a session, or one (`--generation`), after asking (or with --yes). */
 import { createInterface } from 'node:readline/promises';
 import { InvalidOptionError } from '../../index';
 import { openStoreUrl } from '../store-url';
 import { SessionArgs, type SessionCommand } from './args';
+import { withMarkingStore } from './marking';
 
-const USAGE = `  delete --store URL --session ID [--yes]         delete every generation of a session (asks unless --yes)`;
+const USAGE = `  delete --store URL --session ID [--generation N] [--yes]
+                                                  delete every generation of a session, or only generation N
+                                                  (exit 2 when the store has no marks); asks unless --yes`;
+
+/** Asks `question` at a terminal; `--yes` answers it, and without a terminal it must be given. */
+async function confirmed(args: SessionArgs, question: string): Promise<boolean> {
+  if (args.flag('yes')) return true;
+  if (!process.stdin.isTTY) throw new InvalidOptionError('delete asks for confirmation: pass --yes when not at a terminal');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(`${question} [y/N] `);
+  rl.close();
+  if (/^y(es)?$/i.test(answer.trim())) return true;
+  console.log('nothing deleted');
+  return false;
+}
+
+async function deleteOne(args: SessionArgs, url: string, session: string, generation: number): Promise<number> {
+  return withMarkingStore(url, 'delete', async (store, opened) => {
+    const listed = (await store.list(session)).find((g) => g.generation === generation);
+    if (!listed) {
+      console.error(`no generation ${generation} of session ${session} in ${opened.label}`);
+      return 1;
+    }
+    if (!(await confirmed(args, `delete generation ${generation} of ${session} in ${opened.label}?`))) return 1;
+    if (!(await store.deleteGeneration(session, generation))) {
+      console.error(`generation ${generation} of session ${session} was already gone from ${opened.label}`);
+      return 1;
+    }
+    console.log(`deleted generation ${generation} of ${session} in ${opened.label}`);
+    return 0;
+  });
+}
 
 async function run(argv: string[]): Promise<number> {
-  const args = SessionArgs.parse(argv, { store: { type: 'string' }, session: { type: 'string' }, yes: { type: 'boolean' } }, USAGE);
+  const args = SessionArgs.parse(
+    argv,
+    { store: { type: 'string' }, session: { type: 'string' }, generation: { type: 'string' }, yes: { type: 'boolean' } },
+    USAGE,
+  );
   const store = args.string('store');
   if (store === undefined || args.string('session') === undefined) throw args.invalid('delete needs --store and --session');
   const session = args.session();
+  const generation = args.generation();
+  if (generation !== undefined) return deleteOne(args, store, session, generation);
   const opened = openStoreUrl(store);
   try {
     const generations = await opened.store.list(session);
@@ -18,16 +56,7 @@ async function run(argv: string[]): Promise<number> {
       console.log(`no backups of session ${session} in ${opened.label}`);
       return 0;
     }
-    if (!args.flag('yes')) {
-      if (!process.stdin.isTTY) throw new InvalidOptionError('delete asks for confirmation: pass --yes when not at a terminal');
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await rl.question(`delete all ${generations.length} generation(s) of ${session} in ${opened.label}? [y/N] `);
-      rl.close();
-      if (!/^y(es)?$/i.test(answer.trim())) {
-        console.log('nothing deleted');
-        return 1;
-      }
-    }
+    if (!(await confirmed(args, `delete all ${generations.length} generation(s) of ${session} in ${opened.label}?`))) return 1;
     await opened.store.delete(session);
     console.log(`deleted ${generations.length} generation(s) of ${session} in ${opened.label}`);
     return 0;

@@ -15,6 +15,8 @@ import { keygen } from './keygen';
 import { list } from './list';
 import { migrate } from './migrate';
 import { rekey } from './rekey';
+import { release } from './release';
+import { setAside } from './set-aside';
 import { verify } from './verify';
 
 const COMMANDS: Record<string, SessionCommand> = {
@@ -25,11 +27,14 @@ const COMMANDS: Record<string, SessionCommand> = {
   export: exportCommand,
   import: importCommand,
   delete: deleteCommand,
+  'set-aside': setAside,
+  release,
   keygen,
   rekey,
 };
 
-const FOOTER = `exit codes: 0 done; 1 nothing found, a check failed, or an error (its [CODE] on stderr).
+const FOOTER = `exit codes: 0 done; 1 nothing found, a check failed, or an error (its [CODE] on stderr);
+  2 the store cannot mark or delete single generations (set-aside, release, delete --generation).
 store URLs: ${STORE_URL_FORMS}
   (MongoDB: database from the URL path, default "waweb")`;
 
