@@ -89,6 +89,18 @@ test.each([1, 64])(
     // The next backup becomes the newest.
     const [saved] = await t.until('remote_session_saved');
     expect(saved.generation).toBe(bad.generation + 1);
+    // In the store: the bad one set aside with its reason, the restored one marked as logging in.
+    const listed = await store.list(SESSION);
+    expect(listed.find((g) => g.generation === bad.generation)?.setAside).toMatchObject({ reason: 'LOGIN_TIMEOUT' });
+    expect(listed.find((g) => g.generation === good)?.loggedInAt).toBeInstanceOf(Date);
+    // Never restored automatically again: another new machine goes straight to the newest good one.
+    await t.client.destroy();
+    await forgetLocal();
+    const next = env.harness.create({ store }, { client: DEADLINES });
+    await next.client.initialize();
+    await next.until('ready', 1, 60_000);
+    expect(restoreFailures(next)).toEqual([]);
+    expect(next.count('qr')).toBe(0);
   },
   120_000,
 );
@@ -131,6 +143,10 @@ test('a newest generation that lands on a QR is set aside at once and the older 
   await t.until('ready', 1, 60_000);
   expect(t.count('qr')).toBe(0);
   expect(restoreFailures(t)).toEqual([expect.objectContaining({ generation: bad.generation, reason: 'QR', setAside: true, next: good })]);
+  expect((await store.list(SESSION)).find((g) => g.generation === bad.generation)?.setAside).toMatchObject({
+    reason: 'QR',
+    detail: expect.stringContaining('QR'),
+  });
 }, 120_000);
 
 test('a bad newest generation over a stamped local copy: the local copy, kept aside during the trial, is used again', async () => {
@@ -168,4 +184,6 @@ test('a session the phone unlinked: every generation is refused and set aside, t
   expect(failures.map((f) => f.generation)).toEqual(stored);
   expect(failures.every((f) => f.reason === 'REJECTED' && f.setAside)).toBe(true);
   expect(failures.at(-1)?.next).toBe('qr');
+  const listed = await store.list(SESSION);
+  expect(listed.map((g) => g.setAside?.reason)).toEqual(stored.map(() => 'REJECTED'));
 }, 120_000);
