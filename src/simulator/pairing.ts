@@ -23,8 +23,13 @@ export class QrPairing {
     this.#hub = hub;
   }
 
-  /** A page without a session asked to be linked: it starts showing QR references. */
+  /**
+   * A page without a session asked to be linked: it starts showing QR references. Asked again on the
+   * same connection, the new request replaces the old one (its rotation stops, its reference expires):
+   * a connection never has two rotations, so none can outlive the link.
+   */
   begin(conn: Connection, frame: Extract<ClientFrame, { t: 'pair' }>): void {
+    this.stopRefs(conn);
     conn.pairing = {
       identityPub: String(frame.identityPub),
       noisePub: String(frame.noisePub),

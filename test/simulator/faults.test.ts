@@ -113,6 +113,43 @@ test('a stored session whose login hangs: the server never answers, the page sta
   expect(env.sim.phone(number).devices()).toEqual([expect.objectContaining({ online: true })]);
 });
 
+test('a socket that drops while the page signs its login: the late login is not sent on the new socket, the session survives', async () => {
+  const number = '15550004103';
+  const page = await pages.launch(env.sim);
+  const device = await linkByQr(env.sim, page, number);
+  const rejected: string[] = [];
+  env.sim.on('rejected', (_id, reason) => rejected.push(reason));
+  // The next document's first signature takes a while (a busy machine): long enough for the socket to
+  // drop and the page to reconnect (250 ms) before the login it answers the first challenge with is ready.
+  await page.page.evaluateOnNewDocument(() => {
+    const subtle = window.crypto.subtle;
+    const sign = subtle.sign.bind(subtle);
+    let first = true;
+    subtle.sign = async (...args: unknown[]) => {
+      const slow = first;
+      first = false;
+      if (slow) await new Promise((resolve) => setTimeout(resolve, 1500));
+      const signature = await sign(...args);
+      if (slow) window.__slowSignDone = true;
+      return signature;
+    };
+  });
+  const challenges = page.frames.filter((f) => f.t === 'challenge').length;
+  await page.goto();
+  await page.waitForFrame('challenge', challenges);
+  expect(env.sim.dropConnections()).toBe(1);
+  await page.page.waitForFunction(() => window.__slowSignDone === true, { timeout: 30_000 });
+  await page.waitForState('CONNECTED');
+  // Everything the page sent by now has been answered (frames are handled in order).
+  await settle(page, number);
+
+  // The first challenge's answer was signed over a nonce the new connection never issued: it must not be sent.
+  expect(rejected).toEqual([]);
+  expect(page.frames.filter((f) => f.t === 'login-rejected')).toEqual([]);
+  expect(env.sim.phone(number).devices()).toEqual([expect.objectContaining({ id: device.id, online: true })]);
+  expect(await page.state()).toBe('CONNECTED');
+});
+
 test('a history sync stuck short of 100 %: the progress shows, hasSynced never flips, queued messages wait; the next login syncs', async () => {
   const number = '15550004102';
   const page = await pages.launch(env.sim);

@@ -2,7 +2,10 @@
  * Linking: QR references rotate and go idle until `Cmd.refreshQR()`, and a
  * phone number can pair with a code instead of a QR.
  */
-import { SimulatorError } from '../../src/simulator';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { SimulatorError, WhatsAppSimulator } from '../../src/simulator';
+import { rawPage } from '../helpers/raw-page';
 import { SimPages, type PageEvent } from '../helpers/sim-page';
 import { useSimulator, useSimulatorWithPages } from '../helpers/use-simulator';
 
@@ -111,4 +114,40 @@ test('pairing by phone-number code: only that phone can use the code', async () 
   // The code is spent.
   await expect(env.sim.phone(number).pairWithCode(code)).rejects.toMatchObject({ status: 404 });
   expect(env.sim.phone(number).devices()).toHaveLength(1);
+});
+
+test('a connection that asks to pair twice shows one rotating QR: once linked, no reference follows', async () => {
+  const sim = await WhatsAppSimulator.start({ adminPort: false, refIntervalMs: 50, refRotations: 1000 });
+  const page = rawPage(sim);
+  try {
+    await page.next('challenge');
+    const pair = JSON.stringify({
+      t: 'pair',
+      identityPub: randomBytes(32).toString('base64'),
+      noisePub: randomBytes(32).toString('base64'),
+      advSecret: randomBytes(32).toString('base64'),
+      platform: 'CHROME',
+      browser: 'raw socket',
+    });
+    // A page that answered twice on one connection (e.g. a late answer to an earlier challenge).
+    for (let i = 0; i < 2; i++) {
+      const ref = page.next('ref');
+      page.ws.send(pair);
+      await ref;
+    }
+    const paired = page.next('paired');
+    await sim.phone('15550005101').scan(sim.pendingQrCodes()[0]!);
+    await paired;
+    const linkedAt = page.frames.findIndex((f) => f.t === 'paired');
+    const shown: string[] = [];
+    sim.on('qr', (qr) => shown.push(qr));
+    // Six rotation intervals: a rotation left running would have sent a reference by now.
+    await delay(300);
+    expect(page.frames.slice(linkedAt).filter((f) => f.t === 'ref' || f.t === 'idle')).toEqual([]);
+    expect(shown).toEqual([]);
+    expect(sim.pendingQrCodes()).toEqual([]);
+  } finally {
+    page.ws.terminate();
+    await sim.close();
+  }
 });

@@ -142,7 +142,7 @@ export class App implements AppLink {
         return;
       }
       // Frames are handled one at a time, in arrival order, like a real socket's message queue.
-      this.#frames = this.#frames.then(() => this.#onFrame(frame)).catch((err: unknown) => console.error('simulator page:', err));
+      this.#frames = this.#frames.then(() => this.#onFrame(frame, ws)).catch((err: unknown) => console.error('simulator page:', err));
     };
     ws.onclose = () => {
       if (this.#ws !== ws || this.#leaving) return;
@@ -158,7 +158,13 @@ export class App implements AppLink {
     };
   }
 
-  async #onFrame(frame: ServerFrame): Promise<void> {
+  /**
+   * One frame of socket `origin`. A frame may still be handled after its socket closed and the page
+   * reconnected (the frames before it were slow): answers go back on `origin` only, so a reply made
+   * for the old connection (a login signed over its nonce) never reaches the new one, and the QR
+   * references of a closed connection (released by the server with it) are not shown.
+   */
+  async #onFrame(frame: ServerFrame, origin: WebSocket): Promise<void> {
     switch (frame.t) {
       case 'challenge': {
         const storage = await this.#storage;
@@ -166,15 +172,15 @@ export class App implements AppLink {
         const legacy = legacyTokens();
         if (legacy) {
           // A legacy session: the four tokens, checked by the server (tampered or revoked ones are refused).
-          this.send({ t: 'legacy-login', tokens: legacy });
+          answer(origin, { t: 'legacy-login', tokens: legacy });
           return;
         }
         const session = await storage.session();
         if (session) {
           const signature = await storage.sign(keys, new TextEncoder().encode(frame.nonce));
-          this.send({ t: 'login', deviceId: session.deviceId, signature: toB64(signature) });
+          answer(origin, { t: 'login', deviceId: session.deviceId, signature: toB64(signature) });
         } else {
-          this.#sendPair(keys);
+          this.#sendPair(origin, keys);
         }
         return;
       }
@@ -197,16 +203,18 @@ export class App implements AppLink {
         await storage.wipe();
         this.#keys = storage.keys();
         this.advSecret = randomB64(32);
-        this.#sendPair(await this.#keys);
+        this.#sendPair(origin, await this.#keys);
         return;
       }
       case 'ref': {
+        if (origin.readyState !== WebSocket.OPEN) return;
         this.conn.set('ref', frame.ref);
         await this.#drawQr();
         if (this.socket.state !== 'UNPAIRED') this.socket.set('state', 'UNPAIRED');
         return;
       }
       case 'idle':
+        if (origin.readyState !== WebSocket.OPEN) return;
         this.socket.set('state', 'UNPAIRED_IDLE');
         return;
       case 'pair-code':
@@ -296,14 +304,14 @@ export class App implements AppLink {
       case 'history': {
         const storage = await this.#storage;
         await storage.appendHistory(frame.seq, frame.chunk);
-        this.send({ t: 'history-ack', bytes: frame.chunk.length });
+        answer(origin, { t: 'history-ack', bytes: frame.chunk.length });
         return;
       }
     }
   }
 
-  #sendPair(keys: StoredKeys): void {
-    this.send({
+  #sendPair(origin: WebSocket, keys: StoredKeys): void {
+    answer(origin, {
       t: 'pair',
       identityPub: toB64(keys.identity.pub),
       noisePub: toB64(keys.noise.pub),
@@ -347,6 +355,11 @@ export class App implements AppLink {
     const canvas = holder.querySelector('canvas');
     if (canvas) await QRCode.toCanvas(canvas, text, { margin: 2, width: 264 });
   }
+}
+
+/** Replies on the socket the frame came from; nothing is sent once it has closed. */
+function answer(origin: WebSocket, frame: ClientFrame): void {
+  if (origin.readyState === WebSocket.OPEN) origin.send(JSON.stringify(frame));
 }
 
 function randomB64(n: number): string {
