@@ -19,7 +19,7 @@ import {
   type KeyRing,
 } from '../util/encryption';
 import { dataTooLarge } from './internal';
-import type { GenerationMark, LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
 export interface EncryptedStoreOptions {
   /** The keys: the first encrypts, all decrypt. @default parsed from `WAWEB_ENCRYPTION_KEYS` */
@@ -39,14 +39,9 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
   /** The inner store's marks, passed through: marks are metadata and are not encrypted. */
   readonly marks: boolean;
   /** See `SessionStore.mark`; present when the inner store has marks. */
-  readonly mark?: (
-    sessionId: string,
-    generation: number,
-    mark: GenerationMark,
-    options?: StoreCallOptions,
-  ) => Promise<StoredGeneration | null>;
+  readonly mark?: SessionStore['mark'];
   /** See `SessionStore.deleteGeneration`; present when the inner store has marks. */
-  readonly deleteGeneration?: (sessionId: string, generation: number, options?: StoreCallOptions) => Promise<boolean>;
+  readonly deleteGeneration?: SessionStore['deleteGeneration'];
   readonly #ring: KeyRing;
   readonly #plaintext: 'refuse' | 'read';
 

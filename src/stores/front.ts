@@ -41,14 +41,9 @@ export class StoreFront implements SessionStore, AsyncDisposable {
   readonly fencing: boolean;
   readonly marks: boolean;
   /** See `SessionStore.mark`; absent (`undefined`) unless `marks`. */
-  readonly mark?: (
-    sessionId: string,
-    generation: number,
-    mark: GenerationMark,
-    options?: StoreCallOptions,
-  ) => Promise<StoredGeneration | null>;
+  readonly mark?: SessionStore['mark'];
   /** See `SessionStore.deleteGeneration`; absent (`undefined`) unless `marks`. */
-  readonly deleteGeneration?: (sessionId: string, generation: number, options?: StoreCallOptions) => Promise<boolean>;
+  readonly deleteGeneration?: SessionStore['deleteGeneration'];
   readonly #driver: StoreDriver;
   readonly #label: string;
   #closing: Promise<void> | undefined;

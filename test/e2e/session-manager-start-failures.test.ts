@@ -13,16 +13,10 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findChromium } from '../../src/browser/executable';
 import { PostgresStore, StartTimeoutError } from '../../src/index';
-import {
-  PostgresLeases,
-  SessionManager,
-  type LeaseRecord,
-  type ManagedState,
-  type SessionManagerEvents,
-  type StartFailure,
-} from '../../src/manager/index';
+import { PostgresLeases, SessionManager, type LeaseRecord, type ManagedState, type StartFailure } from '../../src/manager/index';
 import { startDashboard } from '../../src/serve/index';
 import { WhatsAppSimulator } from '../../src/simulator';
+import { reaches, untilEvent } from '../helpers/manager-events';
 import { processesMentioning } from '../helpers/processes';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { tempDir, type TempDir } from '../helpers/tmp';
@@ -73,33 +67,6 @@ async function launches(): Promise<number> {
 /** The session's lease as the database has it. */
 async function leaseRecord(): Promise<LeaseRecord | undefined> {
   return (await leases.list()).find((r) => r.sessionId === ID);
-}
-
-/** The next `event` whose arguments pass `matches`. */
-function until<K extends keyof SessionManagerEvents & string>(
-  m: SessionManager,
-  event: K,
-  matches: (...args: SessionManagerEvents[K]) => boolean,
-  timeoutMs = 60_000,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      m.off(event, listener);
-      reject(new Error(`no matching ${event} within ${timeoutMs} ms; sessions: ${JSON.stringify(m.list())}`));
-    }, timeoutMs);
-    const listener = (...args: SessionManagerEvents[K]): void => {
-      if (!matches(...args)) return;
-      clearTimeout(timer);
-      m.off(event, listener);
-      resolve();
-    };
-    m.on(event, listener);
-  });
-}
-
-function reaches(m: SessionManager, state: ManagedState, timeoutMs = 60_000): Promise<void> {
-  if (m.get(ID)?.state === state) return Promise.resolve();
-  return until(m, 'session.state', (info) => info.id === ID && info.state === state, timeoutMs);
 }
 
 /** Resolves once the lease keeper has renewed the lease `times` more times (its expiry moved on). */
@@ -162,8 +129,8 @@ test('failing starts back off with the lease held, stop in `failed` after maxSta
   m.on('lease.lost', (id) => leaseEvents.push(`lost:${id}`));
 
   await m.start();
-  await reaches(m, 'ready');
-  await until(m, 'session.saved', (id) => id === ID, 30_000);
+  await reaches(m, ID, 'ready');
+  await untilEvent(m, 'session.saved', (id) => id === ID, 30_000);
   const held = await leaseRecord();
   expect(held).toMatchObject({ owner: WORKER, live: true });
   const launchesBefore = await launches();
@@ -171,7 +138,7 @@ test('failing starts back off with the lease held, stop in `failed` after maxSta
   // The app never boots on the next ATTEMPTS page loads: each start misses authTimeoutMs.
   sim.stallNextBoots(ATTEMPTS);
   states.length = 0;
-  const gaveUp = until(m, 'session.failed', (id) => id === ID);
+  const gaveUp = untilEvent(m, 'session.failed', (id) => id === ID);
   await m.restart(ID);
   await gaveUp;
 
@@ -231,7 +198,7 @@ test('failing starts back off with the lease held, stop in `failed` after maxSta
     });
     const metrics = await (await api('/metrics')).text();
     expect(metrics).toContain('waweb_sessions{state="failed"} 1');
-    const back = reaches(m, 'ready');
+    const back = reaches(m, ID, 'ready');
     expect((await api(`/api/sessions/${ID}/restart`, { method: 'POST', body: '{}' })).status).toBe(202);
     await back;
   } finally {

@@ -6,8 +6,9 @@
  */
 import { join } from 'node:path';
 import { FileStore, InvalidOptionError } from '../../src/index';
-import { PostgresLeases, SessionManager, type ManagedState, type SessionManagerEvents } from '../../src/manager/index';
+import { PostgresLeases, SessionManager } from '../../src/manager/index';
 import { WhatsAppSimulator } from '../../src/simulator';
+import { reaches, untilEvent } from '../helpers/manager-events';
 import { processesMentioning } from '../helpers/processes';
 import { tempDir, type TempDir } from '../helpers/tmp';
 
@@ -30,34 +31,6 @@ afterAll(async () => {
   expect(processesMentioning(work.path)).toEqual([]);
   await work?.remove();
 }, 60_000);
-
-/** The next `event` whose arguments pass `matches`. */
-function until<K extends keyof SessionManagerEvents & string>(
-  m: SessionManager,
-  event: K,
-  matches: (...args: SessionManagerEvents[K]) => boolean,
-  timeoutMs = 60_000,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      m.off(event, listener);
-      reject(new Error(`no matching ${event} within ${timeoutMs} ms; sessions: ${JSON.stringify(m.list())}`));
-    }, timeoutMs);
-    const listener = (...args: SessionManagerEvents[K]): void => {
-      if (!matches(...args)) return;
-      clearTimeout(timer);
-      m.off(event, listener);
-      resolve();
-    };
-    m.on(event, listener);
-  });
-}
-
-/** Resolves when `id` reaches `state` (now or later). */
-function reaches(m: SessionManager, id: string, state: ManagedState, timeoutMs = 60_000): Promise<void> {
-  if (m.get(id)?.state === state) return Promise.resolve();
-  return until(m, 'session.state', (info) => info.id === id && info.state === state, timeoutMs);
-}
 
 test('options: leases need a store with fencing; the sweep must fit the lease three times', () => {
   const leases = new PostgresLeases({ connectionString: 'postgres://127.0.0.1:1/none' });
@@ -91,7 +64,7 @@ test('runs sessions side by side: restart, stuck start, conflict and logout each
   await m.start();
   await Promise.all([reaches(m, 'ma', 'ready'), reaches(m, 'mb', 'ready')]);
   expect(events).toEqual(expect.arrayContaining(['ready:ma:paired', 'ready:mb:paired']));
-  await until(m, 'session.saved', (id) => id === 'ma', 30_000);
+  await untilEvent(m, 'session.saved', (id) => id === 'ma', 30_000);
   // What a dashboard shows for a session another worker runs: its newest backup in the store.
   const newest = await m.lastBackup('ma');
   expect(newest?.generation).toBeGreaterThanOrEqual(1);
@@ -115,7 +88,7 @@ test('runs sessions side by side: restart, stuck start, conflict and logout each
   // A start that hangs (the servers hold the page's connection) is restarted on its own.
   sim.delayNextConnection(20_000);
   await m.restart('ma');
-  await until(m, 'session.state', (info) => info.id === 'ma' && info.state === 'restarting', 30_000);
+  await untilEvent(m, 'session.state', (info) => info.id === 'ma' && info.state === 'restarting', 30_000);
   expect(m.get('ma')?.lastError?.code).toBe('TIMEOUT');
   await reaches(m, 'ma', 'ready');
   expect(m.get('ma')?.restarts).toBeGreaterThanOrEqual(3);
@@ -159,7 +132,7 @@ test('a sessions function is asked again: a new id starts, a removed one stops',
   wanted.push('fb');
   await reaches(m, 'fb', 'qr');
   wanted.splice(0, 1);
-  await until(m, 'session.state', (info) => info.id === 'fa' && info.state === 'stopped', 30_000);
+  await untilEvent(m, 'session.state', (info) => info.id === 'fa' && info.state === 'stopped', 30_000);
   expect(m.list().map((s) => s.id)).toEqual(['fb']);
   await m.close();
   expect(m.list().map((s) => [s.id, s.state])).toEqual([['fb', 'stopped']]);
