@@ -31,19 +31,19 @@ async function tableExists(table: string, schema = 'public'): Promise<boolean> {
   return (res.rowCount ?? 0) > 0;
 }
 
+/** A pool for one store under test; `end` ends it once, however often it is called. */
+function ownPool(): { pool: Pool; end: () => Promise<void> } {
+  const pool = new Pool({ connectionString: server.connectionString, max: 5 });
+  pool.on('error', () => undefined);
+  let ended: Promise<void> | undefined;
+  return { pool, end: () => (ended ??= pool.end()) };
+}
+
 describeStoreConformance(
   'PostgresStore',
   async () => {
     const table = uniqueTable();
-    const pool = new Pool({ connectionString: server.connectionString, max: 5 });
-    pool.on('error', () => undefined);
-    let ended = false;
-    const end = async (): Promise<void> => {
-      if (!ended) {
-        ended = true;
-        await pool.end();
-      }
-    };
+    const { pool, end } = ownPool();
     return {
       store: new PostgresStore({ pool, table, keep: 3 }),
       snapshot: async () => {
@@ -69,15 +69,7 @@ describeMarksConformance(
   'PostgresStore',
   async () => {
     const table = uniqueTable();
-    const pool = new Pool({ connectionString: server.connectionString, max: 5 });
-    pool.on('error', () => undefined);
-    let ended = false;
-    const end = async (): Promise<void> => {
-      if (!ended) {
-        ended = true;
-        await pool.end();
-      }
-    };
+    const { pool, end } = ownPool();
     return {
       store: new PostgresStore({ pool, table, keep: 3 }),
       // Its own pool, ended by close(): another process's view of the same table.
