@@ -5,7 +5,6 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ArchiveError, ErrorCode, FileSystemError, InvalidOptionError, WawebError, errorMessage } from '../errors';
 import { isErrno } from '../util/errno';
@@ -120,14 +119,19 @@ class ExtractionTarget {
     }
   }
 
-  async writeFile(relPath: string, source: Readable, meter: EntryMeter): Promise<void> {
+  /** Writes one file from `source`'s stages (opened only once the file is, see `openEntryData`). */
+  async writeFile(relPath: string, source: () => ReturnType<typeof openEntryData>, meter: EntryMeter): Promise<void> {
     const slash = relPath.lastIndexOf('/');
     if (slash > 0) await this.ensureDir(relPath.slice(0, slash));
     const abs = this.abs(relPath);
     // 'wx': never overwrite and never write through an existing symlink.
     const handle = await fsp.open(abs, 'wx', FILE_MODE);
     if (slash <= 0) this.created.push(abs);
-    await pipeline(source, meter, handle.createWriteStream({ highWaterMark: 1024 * 1024 }));
+    const stages = await source().catch(async (err: unknown) => {
+      await handle.close();
+      throw err;
+    });
+    await pipeline([...stages, meter, handle.createWriteStream({ highWaterMark: 1024 * 1024 })]);
   }
 
   async rollback(): Promise<void> {
@@ -252,7 +256,7 @@ async function writeFiles(
     if (p.kind !== 'file') continue;
     const meter = new EntryMeter(p, [budget], probe);
     try {
-      await target.writeFile(p.relPath, await openEntryData(zip, p), meter);
+      await target.writeFile(p.relPath, () => openEntryData(zip, p), meter);
     } catch (err) {
       throw translateStreamError(err, p.relPath);
     }

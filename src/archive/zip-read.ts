@@ -3,7 +3,7 @@
  * data is inflated, and every inflated byte counted against the limits.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw, crc32 } from 'node:zlib';
 import * as yauzl from 'yauzl';
@@ -244,7 +244,13 @@ export class EntryMeter extends Transform {
   }
 }
 
-export async function openEntryData(zip: yauzl.ZipFile, p: PlannedEntry): Promise<Readable> {
+/**
+ * An entry's data as the first stages of a pipeline: its raw bytes, then an inflater when it is
+ * compressed. Nothing flows and nothing is piped until the caller's one `pipeline()` call takes them
+ * with its own stages, so every stage has its error handler before a damaged stream can fail (an
+ * inflater piped earlier could emit its error while the caller still opened the file to write).
+ */
+export async function openEntryData(zip: yauzl.ZipFile, p: PlannedEntry): Promise<[Readable] | [Readable, Transform]> {
   const { entry } = p;
   const { dataStart } = p;
   if (dataStart === undefined) throw new Error(`internal: ${p.relPath} was not checked`);
@@ -259,11 +265,9 @@ export async function openEntryData(zip: yauzl.ZipFile, p: PlannedEntry): Promis
   } catch (err) {
     throw corrupt(`Entry ${shown(p.relPath)} cannot be read`, err);
   }
-  if (entry.compressionMethod === 0) return raw;
-  // Inflate here rather than in yauzl so destroying the pipeline also frees zlib.
-  const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
-  raw.on('error', (err) => inflate.destroy(err));
-  return raw.pipe(inflate);
+  if (entry.compressionMethod === 0) return [raw];
+  // Inflate here rather than in yauzl so the pipeline that ends also frees zlib.
+  return [raw, createInflateRaw({ chunkSize: 256 * 1024 })];
 }
 
 /** After an entry streamed through: its real size and CRC must match the headers. */
@@ -288,9 +292,14 @@ async function readManifestEntry(zip: yauzl.ZipFile, p: PlannedEntry, budgets: r
   const meter = new EntryMeter(p, budgets);
   const chunks: Buffer[] = [];
   try {
-    await pipeline(await openEntryData(zip, p), meter, async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) chunks.push(chunk);
+    const stages = await openEntryData(zip, p);
+    const collect = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
     });
+    await pipeline([...stages, meter, collect]);
   } catch (err) {
     throw translateStreamError(err, p.relPath);
   }

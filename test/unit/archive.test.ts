@@ -567,6 +567,28 @@ describe('extractSessionArchive: hostile and damaged archives', () => {
     expect(opened.some((f) => f.startsWith(target))).toBe(true);
   });
 
+  test('one flipped byte anywhere in the data → a typed ArchiveError, never a raw zlib error, nothing left', async () => {
+    const profile = path.join(tmp, 'p');
+    await makeProfile(profile);
+    const { data } = await createSessionArchive(profile, { clientId: 'c1' });
+    const { sandbox, target } = await sandboxTarget();
+    // Every 97th byte of the archive: local headers, deflate streams, the manifest, the central directory.
+    const untyped: string[] = [];
+    for (let at = 0; at < data.length; at += 97) {
+      const damaged = Buffer.from(data);
+      damaged[at] = (damaged[at] ?? 0) ^ 0xff;
+      const err: unknown = await extractSessionArchive(damaged, target).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (err !== undefined && !(err instanceof ArchiveError))
+        untyped.push(`byte ${at}: ${err instanceof Error ? err.message : typeof err}`);
+      await fsp.rm(target, { recursive: true, force: true });
+      expect(await fsp.readdir(sandbox)).toEqual([]);
+    }
+    expect(untyped).toEqual([]);
+  });
+
   test('a manifest with version 99 or an unknown format → ARCHIVE_VERSION', async () => {
     const { sandbox, target } = await sandboxTarget();
     for (const m of [manifestJson({ version: 99 }), manifestJson({ format: 'something-else' }), manifestJson({ version: '1' })]) {
