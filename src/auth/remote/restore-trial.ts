@@ -10,7 +10,7 @@
 import { rename, rm } from 'node:fs/promises';
 import type { LoginFailure, LoginRetry, RestoreFailedInfo } from '../strategy';
 import { errorMessage, type WawebError } from '../../errors';
-import type { SessionStore, SetAsideReason, StoredGeneration } from '../../stores/types';
+import type { GenerationMark, SessionStore, SetAsideReason, StoredGeneration } from '../../stores/types';
 import type { Logger } from '../../util/logger';
 import { exists } from '../profile/files';
 
@@ -100,20 +100,14 @@ export class RestoreTrial {
 
   /** The page logged in: a stored generation is marked as one that logs in; the kept local copy goes. */
   async loggedIn(): Promise<void> {
-    const { store, sessionName } = this.ctx;
     const current = this.generation;
-    if (typeof current === 'number' && store.marks && store.mark) {
-      const mark = store.mark.bind(store);
-      try {
-        await this.ctx.storeCall(`marking generation ${current} as logged in`, (signal) =>
-          mark(sessionName, current, { loggedIn: true }, { signal }),
-        );
-      } catch (err) {
+    if (typeof current === 'number') {
+      const failed = await this.#mark(current, { loggedIn: true }, `marking generation ${current} as logged in`);
+      if (failed)
         this.ctx.log.warn(
-          { session: sessionName, generation: current, err: errorMessage(err) },
+          { session: this.ctx.sessionName, generation: current, err: errorMessage(failed) },
           'could not mark the generation as logged in',
         );
-      }
     }
     if (this.kept !== undefined && current !== 'local') await rm(this.kept, { recursive: true, force: true });
   }
@@ -156,16 +150,21 @@ export class RestoreTrial {
 
   /** Kept in the store, marked with the reason (where the store has marks), and never tried again by this process. */
   async #setAside(generation: number, reason: SetAsideReason, detail: string): Promise<void> {
-    const { store, sessionName } = this.ctx;
     this.ctx.setAside.add(generation);
-    if (!store.marks || !store.mark) return;
-    const mark = store.mark.bind(store);
+    const failed = await this.#mark(generation, { setAside: { reason, detail } }, `setting generation ${generation} aside`);
+    if (failed) this.ctx.reportError(failed);
+  }
+
+  /** Marks `generation` on a store that has marks (nothing otherwise); the store's typed error when it could not. */
+  async #mark(generation: number, mark: GenerationMark, what: string): Promise<WawebError | undefined> {
+    const { store, sessionName } = this.ctx;
+    if (!store.marks || !store.mark) return undefined;
+    const call = store.mark.bind(store);
     try {
-      await this.ctx.storeCall(`setting generation ${generation} aside`, (signal) =>
-        mark(sessionName, generation, { setAside: { reason, detail } }, { signal }),
-      );
+      await this.ctx.storeCall(what, (signal) => call(sessionName, generation, mark, { signal }));
+      return undefined;
     } catch (err) {
-      this.ctx.reportError(err as WawebError);
+      return err as WawebError;
     }
   }
 
