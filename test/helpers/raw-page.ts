@@ -2,6 +2,7 @@
  * A bare WebSocket playing the simulator's page, for simulator tests that need no browser: the
  * frames it got, and a way to wait for the next one of a type.
  */
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import type { WhatsAppSimulator } from '../../src/simulator';
 
@@ -36,4 +37,10 @@ export function rawPage(sim: WhatsAppSimulator): { ws: WebSocket; frames: Frame[
       checks.add(check);
     });
   return { ws, frames, next };
+}
+
+/** A `pair` frame as a page sends it to be shown a QR: fresh keys, a Chrome platform. */
+export function pairFrame(): string {
+  const key = (): string => randomBytes(32).toString('base64');
+  return JSON.stringify({ t: 'pair', identityPub: key(), noisePub: key(), advSecret: key(), platform: 'CHROME', browser: 'raw socket' });
 }

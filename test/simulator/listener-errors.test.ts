@@ -4,11 +4,10 @@
  * process notices (an uncaught exception would fail the test). A bare
  * WebSocket plays the page, so no browser is needed.
  */
-import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { SimulatorError, WhatsAppSimulator } from '../../src/simulator';
 import { TimeoutError } from '../../src/errors';
-import { rawPage } from '../helpers/raw-page';
+import { pairFrame, rawPage } from '../helpers/raw-page';
 
 const sims: WhatsAppSimulator[] = [];
 afterEach(async () => {
@@ -45,16 +44,7 @@ test('a throwing listener on events from timers and sockets is reported; the sim
 
   // The first 'qr' comes from the socket's frame, the next ones from the rotation timer.
   const firstRef = page.next('ref');
-  page.ws.send(
-    JSON.stringify({
-      t: 'pair',
-      identityPub: randomBytes(32).toString('base64'),
-      noisePub: randomBytes(32).toString('base64'),
-      advSecret: randomBytes(32).toString('base64'),
-      platform: 'CHROME',
-      browser: 'raw socket',
-    }),
-  );
+  page.ws.send(pairFrame());
   await firstRef;
   const fromTimer = await sim.waitForQr({ fresh: true, timeoutMs: 10_000 });
   await sim.waitFor('qr', { timeout: 10_000 });

@@ -2,10 +2,9 @@
  * Linking: QR references rotate and go idle until `Cmd.refreshQR()`, and a
  * phone number can pair with a code instead of a QR.
  */
-import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SimulatorError, WhatsAppSimulator } from '../../src/simulator';
-import { rawPage } from '../helpers/raw-page';
+import { pairFrame, rawPage } from '../helpers/raw-page';
 import { SimPages, type PageEvent } from '../helpers/sim-page';
 import { useSimulator, useSimulatorWithPages } from '../helpers/use-simulator';
 
@@ -121,14 +120,7 @@ test('a connection that asks to pair twice shows one rotating QR: once linked, n
   const page = rawPage(sim);
   try {
     await page.next('challenge');
-    const pair = JSON.stringify({
-      t: 'pair',
-      identityPub: randomBytes(32).toString('base64'),
-      noisePub: randomBytes(32).toString('base64'),
-      advSecret: randomBytes(32).toString('base64'),
-      platform: 'CHROME',
-      browser: 'raw socket',
-    });
+    const pair = pairFrame();
     // A page that answered twice on one connection (e.g. a late answer to an earlier challenge).
     for (let i = 0; i < 2; i++) {
       const ref = page.next('ref');
