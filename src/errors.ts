@@ -33,6 +33,9 @@ export const ErrorCode = {
   LEASE_LOST: 'LEASE_LOST',
   FENCED: 'FENCED',
   SESSION_EXISTS: 'SESSION_EXISTS',
+  NOT_OWNER: 'NOT_OWNER',
+  GENERATION_CHANGED: 'GENERATION_CHANGED',
+  LEASE_LIVE: 'LEASE_LIVE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -118,7 +121,8 @@ export type StoreErrorCode =
   | typeof ErrorCode.INVALID_SESSION_ID
   | typeof ErrorCode.TIMEOUT
   | typeof ErrorCode.ABORTED
-  | typeof ErrorCode.DATA_TOO_LARGE;
+  | typeof ErrorCode.DATA_TOO_LARGE
+  | typeof ErrorCode.GENERATION_CHANGED;
 
 /**
  * A storage backend failed; `cause` holds the driver's own error. Codes: `STORE_FAILED`,
@@ -285,7 +289,7 @@ export class LeaseError extends WawebError {
   readonly sessionId: string;
 
   constructor(
-    code: typeof ErrorCode.LEASE_LOST | typeof ErrorCode.FENCED,
+    code: typeof ErrorCode.LEASE_LOST | typeof ErrorCode.FENCED | typeof ErrorCode.NOT_OWNER | typeof ErrorCode.LEASE_LIVE,
     sessionId: string,
     message: string,
     options?: { cause?: unknown },

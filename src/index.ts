@@ -79,6 +79,7 @@ export type {
   LoadedSession,
   LoadOptions,
   SaveOptions,
+  DeleteOptions,
   StoreCallOptions,
   FileStoreOptions,
   MongoStoreOptions,

@@ -48,6 +48,22 @@ export interface DriverWriteContext extends DriverCallContext {
    * `FENCED`. A positive safe integer.
    */
   readonly fence?: number;
+  /**
+   * Compare-and-swap (see `SaveOptions.ifNewest`), only ever set for a driver with
+   * `conditionalWrites: true` (the front checks it itself otherwise, not atomically): write only
+   * while the newest generation is this one (`0`: none), in the same atomic step as the write;
+   * otherwise throw `StoreError` code `GENERATION_CHANGED` having written nothing.
+   */
+  readonly ifNewest?: number;
+}
+
+/** What `remove()` gets. */
+export interface DriverRemoveContext extends DriverCallContext {
+  /**
+   * A fencing token, only ever set for a driver with `raiseFence()`: refuse the removal with
+   * `LeaseError` code `FENCED` when a larger token was seen, in the same atomic step as the removal.
+   */
+  readonly fence?: number;
 }
 
 /**
@@ -77,7 +93,9 @@ export interface StoreDriver<Handle = unknown> {
    */
   write(sessionId: string, data: Buffer, context: DriverWriteContext): Promise<StoredGeneration>;
   /** Removes every generation; an absent session is fine. */
-  remove(sessionId: string, context: DriverCallContext): Promise<void>;
+  remove(sessionId: string, context: DriverRemoveContext): Promise<void>;
+  /** Optional: `true` when `write()` honours `context.ifNewest` atomically. */
+  readonly conditionalWrites?: boolean;
 
   /** Optional: a cheaper answer than `list()`. @default `list()` is not empty */
   exists?(sessionId: string, context: DriverCallContext): Promise<boolean>;

@@ -1,5 +1,6 @@
 /** Session stores: one contract, one file per backend. Written by hand; helpers stay private. */
 export type {
+  DeleteOptions,
   GenerationMark,
   LoadOptions,
   LoadedSession,
@@ -13,7 +14,14 @@ export type {
 export { assertSessionId, isValidSessionId } from './session-id';
 export { createStore } from './front';
 export { defineStoreDriver } from './driver';
-export type { DriverCallContext, DriverGeneration, DriverReadContext, DriverWriteContext, StoreDriver } from './driver';
+export type {
+  DriverCallContext,
+  DriverGeneration,
+  DriverReadContext,
+  DriverRemoveContext,
+  DriverWriteContext,
+  StoreDriver,
+} from './driver';
 export { FileStore, createFileStore } from './file';
 export type { FileStoreOptions } from './file';
 export { MongoStore, createMongoStore } from './mongo';

@@ -77,6 +77,23 @@ export interface SaveOptions extends StoreCallOptions {
    * take it; others reject it with `InvalidOptionError`.
    */
   fence?: number;
+  /**
+   * Compare-and-swap on the newest generation: the save happens only while the session's newest
+   * generation is still this one (`0`: while it has none), checked in the same atomic step as the
+   * write where the store can (PostgresStore, MongoStore, FileStore); otherwise it is refused with
+   * `StoreError` code `GENERATION_CHANGED` and nothing is written. For writers that read, transform
+   * and write back (`rekey`, `import --force`) next to a live owner.
+   */
+  ifNewest?: number;
+}
+
+/** What `delete()` takes. */
+export interface DeleteOptions extends StoreCallOptions {
+  /**
+   * A fencing token, as for `save()`: the delete is refused with `LeaseError` code `FENCED` when a
+   * larger token was seen for the session. Only stores with `fencing: true` take it.
+   */
+  fence?: number;
 }
 
 export interface LoadOptions extends StoreCallOptions {
@@ -140,7 +157,7 @@ export interface SessionStore {
   /** Stored generations, newest first; empty when the session is absent. */
   list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]>;
   /** Removes every generation. Deleting an absent session is not an error. */
-  delete(sessionId: string, options?: StoreCallOptions): Promise<void>;
+  delete(sessionId: string, options?: DeleteOptions): Promise<void>;
   /**
    * Releases what the store opened itself (never a connection the caller passed in). Safe to call
    * twice. Afterwards every other method rejects with a `StoreError`.
