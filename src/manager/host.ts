@@ -15,9 +15,15 @@ export interface SessionHost {
   readonly restartDelayMs: number;
   readonly maxRestartDelayMs: number;
   readonly maxStartAttempts: number;
+  /** Leases are configured: a session runs only while it holds its lease. */
+  readonly leased: boolean;
   emit<K extends keyof SessionManagerEvents & string>(event: K, ...args: SessionManagerEvents[K]): void;
   /** Waits for one of `maxConcurrent` start slots; call the result to give it back. */
   startSlot(): Promise<() => void>;
+  /** Arms the dead-man switch for a session about to launch a browser (no-op without leases). */
+  guard(id: string): void;
+  /** Kills every browser of a session at once, from outside this process's event loop where possible. */
+  killBrowsers(id: string): void;
   /** A save was refused with a stale fencing token: a newer owner exists. */
   fenced(id: string, error: WawebError): void;
   /**

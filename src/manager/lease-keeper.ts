@@ -1,11 +1,19 @@
 /**
- * The worker loop behind a SessionManager with leases: says the worker is alive, renews the leases
- * it holds (letting go of a session before its lease can expire unrenewed), takes free sessions up
- * to its share of the live workers, and hands surplus ones over when another worker has room.
+ * The worker loop behind a SessionManager with leases, in two loops that never wait for each other:
+ *
+ * - the **renewal tick** (a few times a second): says the worker is alive, renews the leases it holds,
+ *   closes at once the browser of any session whose lease could not be renewed before its deadline
+ *   minus a margin, and keeps the dead-man switch armed with each deadline. It starts calls and never
+ *   awaits a stop, a balance step, an acquire or user code; local deadlines use a monotonic clock.
+ * - the **balance loop** (every `sweepMs`): takes free sessions up to its share of the live workers and
+ *   hands surplus ones over when another worker has room. Hand-overs run in the background, the
+ *   lease still renewed by the tick until it is released.
  */
 import { createHash } from 'node:crypto';
-import { ErrorCode, LeaseError, errorMessage, type WawebError } from '../errors';
+import { ErrorCode, LeaseError, type WawebError } from '../errors';
 import type { Lease, LeaseBackend, LeaseRecord } from '../leases/types';
+import { monotonicMs } from '../util/clock';
+import type { DeadManSwitch } from './dead-man-switch';
 import type { ManagedSession } from './managed-session';
 import type { SessionManagerEvents } from './types';
 
@@ -14,11 +22,15 @@ export interface KeeperHost {
   readonly workerId: string;
   readonly ttlMs: number;
   readonly sweepMs: number;
+  /** Closes a session's browsers when Node cannot (absent where the platform has none). */
+  readonly deadMan: DeadManSwitch | undefined;
   /** Sessions that should run somewhere. */
   desired(): Promise<readonly string[]>;
   /** This worker's session objects (made on demand). */
   session(id: string): ManagedSession;
   held(): ManagedSession[];
+  /** The folder every profile of a session lives in (what the dead-man switch closes browsers by). */
+  profileDir(id: string): string;
   emit<K extends keyof SessionManagerEvents & string>(event: K, ...args: SessionManagerEvents[K]): void;
   report(error: unknown): void;
 }
@@ -29,152 +41,253 @@ function score(sessionId: string, workerId: string): number {
 }
 
 export class LeaseKeeper {
-  #timer: NodeJS.Timeout | undefined;
-  #sweeping: Promise<void> | undefined;
+  #tickTimer: NodeJS.Timeout | undefined;
+  #balanceTimer: NodeJS.Timeout | undefined;
+  #renewing: Promise<void> | undefined;
+  #balancing: Promise<void> | undefined;
+  #balanceStopped = false;
   #closed = false;
   #joinedAt = 0;
+  /** When the last heartbeat that went through began (monotonic); none yet: no balancing. */
+  #beatAt: number | undefined;
   /**
-   * Per held session, when its last successful renew (or the acquire) began. Its local deadline is
-   * that plus the TTL: the database set the expiry no earlier.
+   * Per held session, when its last successful renew (or the acquire) began, on the monotonic clock.
+   * Its local deadline is that plus the TTL: the database set the expiry no earlier.
    */
   readonly #renewedAt = new Map<string, number>();
-  /** Leases being let go after a loss: reported once. */
+  /** Leases being let go after a loss: reported and stopped once. */
   readonly #losing = new WeakSet<Lease>();
+  /** Stops in flight (hand-overs and losses), awaited by `settled()`. */
+  readonly #work = new Set<Promise<void>>();
+  readonly #handingOver = new Set<string>();
 
   constructor(private readonly host: KeeperHost) {}
 
-  start(): void {
-    this.#joinedAt = Date.now();
-    this.#schedule(0);
+  /** Before the deadline by this much, a lease not yet renewed is given up and its browser closed. */
+  get marginMs(): number {
+    return Math.min(this.host.ttlMs / 4, 3000);
   }
 
-  /** Stops the loop and waits for a sweep in flight. */
+  start(): void {
+    this.#joinedAt = monotonicMs();
+    this.#scheduleTick(0);
+    this.#scheduleBalance(this.host.sweepMs);
+  }
+
+  /** No more balancing (no acquires, no hand-overs of its own); waits for a balance step in flight. */
+  async stopBalancing(): Promise<void> {
+    this.#balanceStopped = true;
+    if (this.#balanceTimer !== undefined) clearTimeout(this.#balanceTimer);
+    this.#balanceTimer = undefined;
+    await this.#balancing;
+  }
+
+  /** Resolves once every hand-over and loss in flight has finished. */
+  async settled(): Promise<void> {
+    while (this.#work.size > 0) await Promise.allSettled([...this.#work]);
+  }
+
+  /** Stops both loops (after `stopBalancing()` and the hand-overs, so leases stay renewed until released). */
   async close(): Promise<void> {
+    await this.stopBalancing();
     this.#closed = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    await this.#sweeping;
+    if (this.#tickTimer !== undefined) clearTimeout(this.#tickTimer);
+    this.#tickTimer = undefined;
+    await this.#renewing;
   }
 
   /** A session this worker no longer holds (stopped, fenced): forget when it was renewed. */
   forget(id: string): void {
     this.#renewedAt.delete(id);
+    this.host.deadMan?.disarm(id);
   }
 
-  /** Stops a session and gives its lease up at once, so another worker can take it now. */
-  async handOver(session: ManagedSession): Promise<void> {
-    const lease = session.lease;
-    await session.stop('stopped');
-    session.forgetLease();
-    this.forget(session.id);
-    if (!lease) return;
-    try {
-      if (await this.host.leases.release(lease)) this.host.emit('lease.released', session.id);
-    } catch (err) {
-      this.host.report(err); // it expires on its own after the TTL
-    }
+  /** Arms the dead-man switch for a session about to launch a browser (the tick keeps it armed after). */
+  guard(id: string): void {
+    const session = this.host.held().find((s) => s.id === id);
+    const renewed = this.#renewedAt.get(id);
+    if (!session?.lease || renewed === undefined || this.#losing.has(session.lease)) return;
+    // Later than the tick's own hard close: while Node runs, the tick acts first; the watchdog is the backstop.
+    this.host.deadMan?.arm(id, this.host.profileDir(id), renewed + this.host.ttlMs - this.marginMs / 2);
   }
 
-  /** The session's lease is gone (taken over, or unrenewable): stop it; its final save is fenced. */
-  async lost(session: ManagedSession, error: WawebError): Promise<void> {
+  /**
+   * Stops a session gracefully (a final, fenced backup) and gives its lease up at once, so another
+   * worker can take it now. The lease is renewed by the tick until then; if it is lost meanwhile, the
+   * loss closes the browser at once instead.
+   */
+  handOver(session: ManagedSession): Promise<void> {
     const lease = session.lease;
-    if (!lease || this.#losing.has(lease)) return;
+    this.#handingOver.add(session.id);
+    const work = (async () => {
+      await session.stop('stopped');
+      if (!lease || this.#losing.has(lease) || session.lease?.token !== lease.token) return;
+      session.forgetLease();
+      this.forget(session.id);
+      try {
+        if (await this.host.leases.release(lease)) this.host.emit('lease.released', session.id);
+      } catch (err) {
+        this.host.report(err); // it expires on its own after the TTL
+      }
+    })().finally(() => this.#handingOver.delete(session.id));
+    return this.#track(work);
+  }
+
+  /**
+   * The session's lease is gone (taken over, refused by a fence, or not renewed in time): its browser
+   * is closed at once, without a final backup, then the lease is released if it is still this worker's.
+   */
+  lost(session: ManagedSession, error: WawebError): Promise<void> {
+    const lease = session.lease;
+    if (!lease || this.#losing.has(lease)) return Promise.resolve();
     this.#losing.add(lease);
     this.host.emit('lease.lost', session.id, error);
     this.forget(session.id);
-    await session.stop('stopped');
-    session.forgetLease();
+    const work = (async () => {
+      await session.stop('stopped', { hard: true });
+      if (session.lease?.token === lease.token) session.forgetLease();
+      // Not renewed in time but perhaps still this worker's: free it now rather than at its expiry.
+      await this.host.leases.release(lease).catch(() => false);
+    })();
+    return this.#track(work);
   }
 
-  #schedule(ms: number): void {
+  #track(work: Promise<void>): Promise<void> {
+    const tracked = work.catch((err: unknown) => this.host.report(err));
+    this.#work.add(tracked);
+    void tracked.finally(() => this.#work.delete(tracked));
+    return tracked;
+  }
+
+  // ------------------------------------------------------------------ the renewal tick
+
+  #scheduleTick(ms: number): void {
     if (this.#closed) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#sweeping = this.#sweep()
+    this.#tickTimer = setTimeout(() => {
+      this.#tickTimer = undefined;
+      try {
+        this.#tick();
+      } catch (err) {
+        this.host.report(err);
+      }
+      this.#scheduleTick(this.#tickMs());
+    }, ms);
+  }
+
+  /** A few ticks per renewal period, and at least a few per margin. */
+  #tickMs(): number {
+    return Math.max(20, Math.min(this.host.sweepMs / 2, this.marginMs / 4, 250));
+  }
+
+  #deadline(id: string): number {
+    return (this.#renewedAt.get(id) ?? Number.NEGATIVE_INFINITY) + this.host.ttlMs;
+  }
+
+  #tick(): void {
+    const { ttlMs, deadMan } = this.host;
+    const now = monotonicMs();
+    const held = this.host.held().filter((s) => s.lease && !this.#losing.has(s.lease));
+    for (const session of held) {
+      if (now < this.#deadline(session.id) - this.marginMs) continue;
+      const error = new LeaseError(
+        ErrorCode.LEASE_LOST,
+        session.id,
+        `the lease on ${session.id} was not renewed in time; its browser was closed`,
+      );
+      void this.lost(session, error);
+    }
+    const guarded = new Set<string>();
+    for (const session of this.host.held()) {
+      if (!session.lease || this.#losing.has(session.lease)) continue;
+      this.guard(session.id);
+      guarded.add(session.id);
+    }
+    for (const id of deadMan?.armed() ?? []) if (!guarded.has(id)) deadMan?.disarm(id);
+    const due = held.filter((s) => !this.#losing.has(s.lease as Lease) && now - (this.#renewedAt.get(s.id) ?? 0) >= ttlMs / 3);
+    const beatDue = this.#beatAt === undefined || now - this.#beatAt >= this.host.sweepMs;
+    if (this.#renewing || (due.length === 0 && !beatDue)) return;
+    this.#renewing = this.#renew(due, beatDue, now).finally(() => {
+      this.#renewing = undefined;
+    });
+  }
+
+  /** One round trip for the heartbeat, one for every due lease; a lease not returned was taken over or released. */
+  async #renew(due: ManagedSession[], beat: boolean, started: number): Promise<void> {
+    const { leases, workerId, ttlMs } = this.host;
+    const asked = due.map((s) => s.lease as Lease);
+    const [beaten, renewal] = await Promise.allSettled([
+      beat ? leases.heartbeat(workerId, ttlMs) : Promise.resolve(),
+      asked.length > 0 ? leases.renewMany(asked, ttlMs) : Promise.resolve([]),
+    ]);
+    if (beat && beaten.status === 'fulfilled') this.#beatAt = started;
+    if (beaten.status === 'rejected') this.host.report(beaten.reason);
+    if (renewal.status === 'rejected') {
+      // Not renewed: the tick closes each browser before its lease can expire.
+      this.host.report(renewal.reason);
+      return;
+    }
+    const renewed = renewal.value;
+    due.forEach((session, i) => {
+      const lease = asked[i] as Lease;
+      if (session.lease?.token !== lease.token || this.#losing.has(lease)) return;
+      const fresh = renewed.find((r) => r.sessionId === lease.sessionId);
+      if (!fresh) {
+        void this.lost(session, new LeaseError(ErrorCode.LEASE_LOST, session.id, `lease on ${session.id} was taken over or released`));
+        return;
+      }
+      this.#renewedAt.set(session.id, started);
+      session.updateLease(fresh);
+      this.guard(session.id);
+    });
+  }
+
+  // ------------------------------------------------------------------ the balance loop
+
+  #scheduleBalance(ms: number): void {
+    if (this.#balanceStopped) return;
+    this.#balanceTimer = setTimeout(() => {
+      this.#balanceTimer = undefined;
+      this.#balancing = this.#balance()
         .catch((err: unknown) => this.host.report(err))
         .finally(() => {
-          this.#sweeping = undefined;
-          this.#schedule(this.host.sweepMs);
+          this.#balancing = undefined;
+          this.#scheduleBalance(this.host.sweepMs);
         });
     }, ms);
   }
 
-  async #sweep(): Promise<void> {
-    const { leases, workerId, ttlMs } = this.host;
-    const [beat] = await Promise.allSettled([leases.heartbeat(workerId, ttlMs), this.#renewAll()]);
-    if (beat.status === 'rejected') throw beat.reason;
-    if (this.#closed) return;
-    // One sweep after joining, workers that started at the same time see each other first.
-    if (Date.now() - this.#joinedAt < this.host.sweepMs) return;
-    await this.#balance();
-  }
-
-  /** Renews, in one round trip, every held lease a third of the TTL old; lets go of those lost. */
-  async #renewAll(): Promise<void> {
-    const { ttlMs } = this.host;
-    const now = Date.now();
-    const due = this.host.held().filter((s) => s.lease && now - (this.#renewedAt.get(s.id) ?? 0) >= ttlMs / 3);
-    if (due.length === 0) return;
-    const asked = due.map((s) => s.lease as Lease);
-    let renewed: Lease[];
-    try {
-      renewed = await this.host.leases.renewMany(asked, ttlMs);
-    } catch (err) {
-      // Not renewed: stop before the lease can expire, so no two browsers ever hold the session.
-      const margin = Math.min(ttlMs / 4, 3000);
-      const deadline = (id: string): number => (this.#renewedAt.get(id) ?? now - ttlMs) + ttlMs;
-      const late = due.filter((s) => Date.now() >= deadline(s.id) - margin);
-      await Promise.all(
-        late.map((s) =>
-          this.lost(
-            s,
-            new LeaseError(ErrorCode.LEASE_LOST, s.id, `lease on ${s.id} could not be renewed: ${errorMessage(err)}`, { cause: err }),
-          ),
-        ),
-      );
-      return;
-    }
-    await Promise.all(
-      due.map(async (session, i) => {
-        const lease = asked[i] as Lease;
-        if (session.lease?.token !== lease.token) return;
-        const fresh = renewed.find((r) => r.sessionId === lease.sessionId);
-        if (!fresh) {
-          return this.lost(session, new LeaseError(ErrorCode.LEASE_LOST, session.id, `lease on ${session.id} was taken over or released`));
-        }
-        this.#renewedAt.set(session.id, now);
-        session.updateLease(fresh);
-      }),
-    );
-  }
-
   async #balance(): Promise<void> {
+    // After a heartbeat went through, and a sweep after joining: workers that started together see each other first.
+    if (this.#beatAt === undefined || monotonicMs() - this.#joinedAt < this.host.sweepMs) return;
     const { leases, workerId } = this.host;
     const [desired, workers, records] = await Promise.all([this.host.desired(), leases.workers(), leases.list()]);
+    if (this.#balanceStopped) return;
     const wanted = new Set(desired);
     const live = workers.map((w) => w.workerId);
     if (!live.includes(workerId)) live.push(workerId);
     const share = Math.ceil(wanted.size / Math.max(1, live.length));
-    const held = this.host.held().filter((s) => s.lease !== undefined);
-    // Sessions no longer wanted stop here.
-    for (const session of held) if (!wanted.has(session.id)) await this.handOver(session);
+    const held = this.host.held().filter((s) => s.lease !== undefined && !this.#losing.has(s.lease));
+    // Sessions no longer wanted stop here, in the background.
+    for (const session of held) if (!wanted.has(session.id) && !this.#handingOver.has(session.id)) void this.handOver(session);
     const mine = held.filter((s) => wanted.has(s.id));
     if (mine.length > share) return this.#shedOne(mine, live, records, share);
     if (mine.length < share) await this.#takeFree(desired, records, share - mine.length, live);
   }
 
   /**
-   * Hands one session over when another live worker is below its share. Only a movable one: a
-   * session that ended for good or whose starts are failing stays here with its lease (it still
-   * counts toward this worker's share), so no other worker starts it and meets the same failure.
+   * Hands one session over when another live worker is below its share, one at a time. Only a
+   * movable one: a session that ended for good or whose starts are failing stays here with its lease
+   * (it still counts toward this worker's share), so no other worker starts it and meets the same failure.
    */
-  async #shedOne(mine: ManagedSession[], live: string[], records: LeaseRecord[], share: number): Promise<void> {
+  #shedOne(mine: ManagedSession[], live: string[], records: LeaseRecord[], share: number): void {
+    if (this.#handingOver.size > 0) return;
     const counts = new Map<string, number>();
     for (const r of records) if (r.live && r.owner) counts.set(r.owner, (counts.get(r.owner) ?? 0) + 1);
     const roomElsewhere = live.some((w) => w !== this.host.workerId && (counts.get(w) ?? 0) < share);
     if (!roomElsewhere) return;
     const me = this.host.workerId;
     const [least] = mine.filter((s) => s.movable).sort((a, b) => score(a.id, me) - score(b.id, me));
-    if (least) await this.handOver(least);
+    if (least) void this.handOver(least);
   }
 
   async #takeFree(desired: readonly string[], records: LeaseRecord[], room: number, live: string[]): Promise<void> {
@@ -186,24 +299,25 @@ export class LeaseKeeper {
     // Leases are taken up to the share at once; the starts then queue for maxConcurrent slots.
     let budget = room;
     for (const id of free) {
-      if (budget <= 0 || this.#closed) break;
-      const asked = Date.now();
+      if (budget <= 0 || this.#balanceStopped) break;
+      const asked = monotonicMs();
       const lease = await this.host.leases.acquire(id, me, this.host.ttlMs).catch((err: unknown) => {
         this.host.report(err);
         return null;
       });
       if (!lease) continue;
+      if (this.#balanceStopped) {
+        // Closing meanwhile: not started, given back at once.
+        await this.host.leases.release(lease).catch((err: unknown) => this.host.report(err));
+        break;
+      }
       budget--;
       this.#renewedAt.set(id, asked);
       this.host.emit('lease.acquired', id, lease);
-      this.#startWith(id, lease);
+      this.host
+        .session(id)
+        .start(lease)
+        .catch((err: unknown) => this.host.report(err));
     }
-  }
-
-  #startWith(id: string, lease: Lease): void {
-    this.host
-      .session(id)
-      .start(lease)
-      .catch((err: unknown) => this.host.report(err));
   }
 }

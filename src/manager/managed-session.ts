@@ -9,15 +9,18 @@ import { join } from 'node:path';
 import { RemoteAuth } from '../auth/remote/remote-auth';
 import { Client } from '../client/client';
 import type { DisconnectReason } from '../client/options';
-import { ErrorCode, WawebError, errorMessage } from '../errors';
+import { ErrorCode, LeaseError, WawebError, errorMessage } from '../errors';
 import type { Lease } from '../leases/types';
 import { withFence } from '../stores/fenced';
+import { killProcessGroup } from './dead-man-switch';
 import { childLogger } from '../util/logger';
 import type { SessionHost } from './host';
 import type { ManagedSessionInfo, ManagedState, StartFailure } from './types';
 
 interface Run {
   client: Client;
+  /** The fencing token of the lease it runs under (`undefined` without leases). */
+  token: number | undefined;
   auth: RemoteAuth;
   startedAt: number;
   sawQr: boolean;
@@ -58,6 +61,8 @@ export class ManagedSession {
   #nextStartAt: Date | null = null;
   /** The stop in progress; a start waits for it. */
   #stopping: Promise<void> | undefined;
+  /** The run that stop is closing (a hard stop may still have to kill its browser). */
+  #stoppingRun: Run | undefined;
 
   constructor(
     id: string,
@@ -110,10 +115,18 @@ export class ManagedSession {
     if (this.#lease && this.#lease.token === lease.token) this.#lease = lease;
   }
 
-  /** Starts the session (after a stop in progress ends). With leases, `lease` is the one just taken. */
+  /**
+   * Starts the session (after a stop in progress ends). With leases, `lease` is the one just taken: a
+   * run still going under an older token is closed first, and without a lease held the start is
+   * refused with a `LeaseError` code `NOT_OWNER`.
+   */
   async start(lease?: Lease): Promise<void> {
     await this.#stopping;
-    if (lease) this.#lease = lease;
+    if (lease) {
+      if (this.#run && this.#run.token !== lease.token) await this.stop('stopped', { hard: true });
+      this.#lease = lease;
+    }
+    if (this.host.leased && !this.#lease) throw this.notOwner('start');
     if (this.#run) return;
     // Started on purpose (a lease taken afresh, add()): a failed session gets a new round of attempts.
     if (this.#state === 'failed') this.#startFailures = 0;
@@ -121,13 +134,19 @@ export class ManagedSession {
     this.#setState('starting');
     const releaseSlot = await this.host.startSlot();
     if (this.#state !== 'starting') return releaseSlot();
+    if (this.host.leased && !this.#lease) {
+      releaseSlot();
+      throw this.notOwner('start');
+    }
+    // Armed before a browser exists: one launched while this process stalls is closed at the deadline too.
+    this.host.guard(this.id);
     const sessionLog = childLogger(this.host.logger, { session: this.id });
     // One run lives under one lease: renewals keep its token, and a lost lease ends the run.
     const token = this.#lease?.token;
     const store = token === undefined ? this.host.store : withFence(this.host.store, () => token);
     const auth = new RemoteAuth({ ...this.host.remoteAuth, store, clientId: this.id, dataPath: join(this.host.dataPath, this.id) });
     const client = new Client({ ...this.host.clientOptions, authStrategy: auth, logger: sessionLog });
-    const run: Run = { client, auth, startedAt: Date.now(), sawQr: false, ready: false, error: undefined, releaseSlot };
+    const run: Run = { client, auth, token, startedAt: Date.now(), sawQr: false, ready: false, error: undefined, releaseSlot };
     this.#run = run;
     this.#listen(run);
     this.#timer = setTimeout(() => this.#stuck(run), this.host.stuckAfterMs);
@@ -142,11 +161,16 @@ export class ManagedSession {
 
   /**
    * Stops the client (a clean close takes a final backup, fenced by the lease) and settles in
-   * `final`. Safe to call more than once.
+   * `final`. `hard`: the browser is killed first (no flush, no final backup): for a lease that is
+   * gone, even when a graceful stop is already under way. Safe to call more than once.
    */
-  stop(final: ManagedState = 'stopped'): Promise<void> {
+  stop(final: ManagedState = 'stopped', options: { hard?: boolean } = {}): Promise<void> {
     this.#clearTimer();
     const run = this.#run;
+    if (options.hard) {
+      this.host.killBrowsers(this.id);
+      for (const r of [run, this.#stoppingRun]) killProcessGroup(r?.client.pupBrowser?.process()?.pid);
+    }
     this.#run = undefined;
     if (!run) {
       // A session that ended for good (logged out, opened elsewhere, failed) says so until restarted.
@@ -170,10 +194,22 @@ export class ManagedSession {
       }
     })();
     this.#stopping = stopping;
+    this.#stoppingRun = run;
     void stopping.finally(() => {
-      if (this.#stopping === stopping) this.#stopping = undefined;
+      if (this.#stopping !== stopping) return;
+      this.#stopping = undefined;
+      this.#stoppingRun = undefined;
     });
     return stopping;
+  }
+
+  /** A `LeaseError` code `NOT_OWNER`: with leases, only the worker holding a session's lease acts on it. */
+  private notOwner(action: string): LeaseError {
+    return new LeaseError(
+      ErrorCode.NOT_OWNER,
+      this.id,
+      `cannot ${action} session ${this.id}: worker ${this.host.workerId} does not hold its lease (the worker that does runs it)`,
+    );
   }
 
   /** Drops the lease after the session stopped (released or lost). */
@@ -183,6 +219,7 @@ export class ManagedSession {
 
   /** Stop, then start again at once (the dashboard's restart button), with a new round of attempts. */
   async restart(): Promise<void> {
+    if (this.host.leased && !this.#lease) throw this.notOwner('restart');
     await this.stop('restarting');
     this.#startFailures = 0;
     this.#restarts++;
@@ -192,6 +229,7 @@ export class ManagedSession {
   /** A backup now, after any in flight; rejects with the save's error (`FENCED` from a stale owner). */
   save(options: { force?: boolean } = {}): Promise<void> {
     const run = this.#run;
+    if (this.host.leased && !this.#lease) return Promise.reject(this.notOwner('save'));
     if (!run) return Promise.reject(new WawebError(ErrorCode.NOT_READY, `session ${this.id} is not running`));
     return run.auth.saveNow(options);
   }

@@ -7,10 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Client } from '../client/client';
 import { longestStartMs } from '../client/start-deadlines';
-import { ErrorCode, InvalidOptionError, WawebError, errorMessage } from '../errors';
+import { ErrorCode, InvalidOptionError, LeaseError, WawebError, errorMessage } from '../errors';
+import { DeadManSwitch } from './dead-man-switch';
 import type { LeaseRecord } from '../leases/types';
 import type { SessionStore } from '../stores/types';
 import { assertClientId } from '../util/client-id';
@@ -31,6 +32,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
   readonly #fixed: Set<string> | undefined;
   readonly #maxConcurrent: number;
   readonly #keeper: LeaseKeeper | undefined;
+  readonly #deadMan: DeadManSwitch | undefined;
   readonly #log: Logger;
   #slots = 0;
   readonly #waiting: Array<() => void> = [];
@@ -60,10 +62,23 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.#maxConcurrent = positiveInteger(options.maxConcurrent, 2, 'maxConcurrent');
     this.#log = options.logger === undefined ? silentLogger : checkLogger(options.logger);
+    const dataPath = resolve(options.dataPath ?? '.waweb_sessions');
+    const profileDir = (id: string): string => join(dataPath, id);
+    this.#deadMan =
+      options.leases && options.deadManSwitch !== false && DeadManSwitch.supported
+        ? new DeadManSwitch({
+            logger: this.#log,
+            onKilled: (id, pids) =>
+              this.#log.warn({ session: id, pids }, "dead-man switch: the lease deadline passed; the session's browsers were killed"),
+          })
+        : undefined;
     this.#host = {
       workerId: this.workerId,
       store: options.store,
-      dataPath: resolve(options.dataPath ?? '.waweb_sessions'),
+      dataPath,
+      leased: options.leases !== undefined,
+      guard: (id) => this.#keeper?.guard(id),
+      killBrowsers: (id) => this.#deadMan?.killNow(id, profileDir(id)),
       clientOptions: options.clientOptions ?? {},
       remoteAuth: options.remoteAuth ?? {},
       logger: this.#log,
@@ -91,6 +106,8 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
         workerId: this.workerId,
         ttlMs,
         sweepMs,
+        deadMan: this.#deadMan,
+        profileDir,
         desired: () => this.#desired(),
         session: (id) => this.#session(id),
         held: () => [...this.#sessions.values()].filter((s) => s.lease !== undefined),
@@ -135,13 +152,18 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     }
   }
 
-  /** Every session this worker has, running or not. */
+  /**
+   * Every session this worker has, running or not. With leases, only those whose lease it holds: a
+   * session handed over or lost is another worker's (see `leases()`).
+   */
   list(): ManagedSessionInfo[] {
-    return [...this.#sessions.values()].map((s) => s.info).sort((a, b) => a.id.localeCompare(b.id));
+    return this.#mine()
+      .map((s) => s.info)
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   get(id: string): ManagedSessionInfo | undefined {
-    return this.#sessions.get(id)?.info;
+    return this.#mine().find((s) => s.id === id)?.info;
   }
 
   /** The running `Client` of a session on this worker, for sending and everything else. */
@@ -183,7 +205,9 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
 
   /**
    * Stops and starts one session on this worker (a `conflict`, `logged_out` or `failed` one too),
-   * with a new round of `maxStartAttempts`.
+   * with a new round of `maxStartAttempts`. With leases, `restart`, `save`, `logout` and
+   * `requestPairingCode` act only on a session whose lease this worker holds: otherwise they reject
+   * with a `LeaseError` code `NOT_OWNER`.
    */
   async restart(id: string): Promise<void> {
     await this.#own(id).restart();
@@ -193,7 +217,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
    * A backup of one session now (`force`: even when nothing changed); rejects with the save's error
    * (`LeaseError` code `FENCED` when a newer owner has the session).
    */
-  save(id: string, options: { force?: boolean } = {}): Promise<void> {
+  async save(id: string, options: { force?: boolean } = {}): Promise<void> {
     return this.#own(id).save(options);
   }
 
@@ -232,8 +256,13 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
   close(): Promise<void> {
     this.#closing ??= (async () => {
       if (this.#syncTimer !== undefined) clearTimeout(this.#syncTimer);
-      await this.#keeper?.close();
-      await Promise.allSettled([...this.#sessions.values()].map((s) => (this.#keeper && s.lease ? this.#keeper.handOver(s) : s.stop())));
+      const keeper = this.#keeper;
+      // Leases stay renewed until each session has stopped and released its own.
+      await keeper?.stopBalancing();
+      await Promise.allSettled([...this.#sessions.values()].map((s) => (keeper && s.lease ? keeper.handOver(s) : s.stop())));
+      await keeper?.settled();
+      await keeper?.close();
+      this.#deadMan?.close();
       if (this.#options.leases) await this.#options.leases.leave(this.workerId).catch((err: unknown) => this.#report(err));
     })();
     return this.#closing;
@@ -245,8 +274,20 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
 
   #own(id: string): ManagedSession {
     const session = this.#sessions.get(id);
+    if (this.#keeper && !session?.lease) {
+      throw new LeaseError(
+        ErrorCode.NOT_OWNER,
+        id,
+        `session ${id}: worker ${this.workerId} does not hold its lease (the worker that does runs it)`,
+      );
+    }
     if (!session) throw new InvalidOptionError(`SessionManager: no session "${id}" on this worker`);
     return session;
+  }
+
+  #mine(): ManagedSession[] {
+    const all = [...this.#sessions.values()];
+    return this.#keeper ? all.filter((s) => s.lease !== undefined) : all;
   }
 
   #session(id: string): ManagedSession {

@@ -105,6 +105,12 @@ export interface SessionManagerOptions {
    * worker at a time, spread evenly over the live workers. Without it, this process runs them all.
    */
   leases?: LeaseBackend;
+  /**
+   * With `leases`: a watchdog process that kills a session's Chromium when its lease deadline passes
+   * while this process is stalled (GC, a blocked event loop, a paused container): Chromium keeps its
+   * connection meanwhile and would otherwise outlive the lease. Linux only. @default true
+   */
+  deadManSwitch?: boolean;
   /** This worker's id in the leases. @default `<hostname>-<pid>-<random>` */
   workerId?: string;
   /** How long a lease lasts unless renewed; a killed worker's sessions move after this. @default 10000 */

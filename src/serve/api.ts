@@ -10,11 +10,21 @@ export function isAction(name: string): name is Action {
   return (ACTIONS as readonly string[]).includes(name);
 }
 
-/** 404 for a session no worker has; 409 for one another worker runs (ask that worker). */
-async function ensureLocal(manager: DashboardManager, id: string): Promise<void> {
+/**
+ * Only the worker holding a session's lease acts on it (its `list()` holds exactly those): 409
+ * `NOT_OWNER` for a session another worker holds, 404 for one no worker has. The manager refuses the
+ * same way itself (a lease lost between this check and the action).
+ */
+async function ensureOwner(manager: DashboardManager, id: string): Promise<void> {
   if (isValidClientId(id) && manager.list().some((s) => s.id === id)) return;
   const elsewhere = isValidClientId(id) ? (await manager.leases().catch(() => [])).find((l) => l.sessionId === id && l.live) : undefined;
-  if (elsewhere) throw new RequestError(409, 'OTHER_WORKER', `session "${id}" runs on worker ${elsewhere.owner ?? '?'}; ask that worker`);
+  if (elsewhere) {
+    throw new RequestError(
+      409,
+      'NOT_OWNER',
+      `session "${id}" runs on worker ${elsewhere.owner ?? '?'}, not on this one (${manager.workerId}); ask that worker`,
+    );
+  }
   throw new RequestError(404, 'NOT_FOUND', `no session "${id}" on this worker`);
 }
 
@@ -28,7 +38,7 @@ export async function runAction(
   action: Action,
   body: Record<string, unknown>,
 ): Promise<{ status: number; body: unknown }> {
-  await ensureLocal(manager, id);
+  await ensureOwner(manager, id);
   switch (action) {
     case 'restart':
       // Its failures show as the session's state and lastError; there is no request left to answer.

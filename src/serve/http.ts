@@ -37,6 +37,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.CLOSED]: 409,
   [ErrorCode.LEASE_LOST]: 409,
   [ErrorCode.FENCED]: 409,
+  [ErrorCode.NOT_OWNER]: 409,
   [ErrorCode.SESSION_EXISTS]: 409,
   [ErrorCode.TIMEOUT]: 504,
   [ErrorCode.ABORTED]: 503,

@@ -397,7 +397,7 @@ test('an unknown session is a 404 with a code; one another worker runs is a 409'
   expect(unknown.json.code).toBe('NOT_FOUND');
   const elsewhere = await call(dashboard, '/api/sessions/charlie/logout', { method: 'POST', headers: jsonBearer });
   expect(elsewhere.status).toBe(409);
-  expect(elsewhere.json.code).toBe('OTHER_WORKER');
+  expect(elsewhere.json.code).toBe('NOT_OWNER');
   const noRoute = await call(dashboard, '/api/sessions/alpha/explode', { method: 'POST', headers: jsonBearer });
   expect(noRoute.status).toBe(404);
   const wrongMethod = await call(dashboard, '/api/sessions/alpha/restart', { headers: bearer });
