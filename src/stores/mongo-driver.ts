@@ -193,7 +193,8 @@ export class MongoDriver implements StoreDriver<GridFSFile> {
       }
       const floor = Math.max(0, ...numberFiles(files).map((n) => n.generation));
       const generation = await records.allocate(sessionId, fence, floor, record);
-      await uploadDateAfter(visible);
+      // After every file, shown or not: wwebjs-mongo's extract picks the newest upload of them all.
+      await uploadDateAfter(numberFiles(files));
       const file = await upload(bucket, fileName(sessionId), data, uploadMetadata(generation, fence));
       const outcome = await records.commit(sessionId, generation, fence, ifNewest === undefined ? undefined : record.rev);
       if (outcome !== 'committed') {
