@@ -1,35 +1,53 @@
 /**
  * Leases in MongoDB: one document per session (`waweb_leases`), one per live worker
- * (`waweb_workers`). Every decision is one conditional `findOneAndUpdate`/`updateOne` on one
- * document, atomic on any deployment. Expiry uses the workers' clocks: keep them within a second
- * (NTP), well under the lease TTL.
+ * (`waweb_leases_workers`), each keyed by `_id` (derived from the session or worker id, see
+ * `db/mongo-keyed.ts`): no secondary index is needed, so none can be missing. Every decision is one
+ * conditional update of one document, atomic on any deployment.
+ *
+ * Time is the database server's, never the workers': each call first reads the server's clock with a
+ * `$currentDate` (on the lease document itself, or on a clock document), then uses that time in its
+ * conditional update. That time is a little earlier than the server's when the update runs, so an
+ * expiry is judged a little late (a lease is taken over a moment after it expired, never before) and
+ * a new expiry is set a little early. `Lease.expiresAt` is server time. (A real server could do it in
+ * one step with `$$NOW` in a pipeline update; the offline test server has no pipeline updates, and
+ * one code path serves both.)
  */
 import { InvalidOptionError } from '../errors';
 import { classifyMongoError, mongoClientFromUrl, type OwnedMongoClient } from '../db/mongo';
+import {
+  ensureKeyed,
+  isKeyedDoc,
+  keyedId,
+  loadObjectId,
+  serverNow,
+  upsertById,
+  type KeyedCollection,
+  type ObjectIdClass,
+} from '../db/mongo-keyed';
 import { assertLeaseName, leaseCall, renewedOnes, resolveCallTimeout } from './call';
 import type { Lease, LeaseBackend, LeaseRecord, WorkerRecord } from './types';
 
 interface LeaseDoc {
+  _id?: unknown;
   sessionId: string;
   owner: string | null;
   token: number;
   expiresAt: Date | null;
+  /** The server's time at the last look (`$currentDate`). */
+  seenAt?: Date;
 }
 
 interface WorkerDoc {
+  _id?: unknown;
   workerId: string;
   startedAt: Date;
   expiresAt: Date;
 }
 
 /** The part of a `mongodb` collection used here. */
-interface Collection<D> {
-  findOneAndUpdate(filter: object, update: object, options: { returnDocument: 'before' | 'after' }): Promise<D | null>;
-  updateOne(filter: object, update: object, options?: { upsert?: boolean }): Promise<{ matchedCount: number }>;
+interface Collection<D> extends KeyedCollection<D> {
   updateMany(filter: object, update: object): Promise<{ matchedCount: number }>;
   deleteMany(filter: object): Promise<unknown>;
-  find(filter: object, options?: { sort?: object; projection?: object }): { toArray(): Promise<D[]> };
-  createIndex?(spec: object, options?: object): Promise<unknown>;
 }
 
 export interface MongoLeasesOptions {
@@ -45,6 +63,22 @@ export interface MongoLeasesOptions {
   callTimeoutMs?: number;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * What a lease document written before issue 23 (a random `_id`, `sessionId` unique by index) carries
+ * over: its token (so tokens keep growing past every fence the stores remember), owner and expiry.
+ */
+function seedLease(older: LeaseDoc[]): Omit<LeaseDoc, 'sessionId'> {
+  const newest = older.reduce<LeaseDoc | undefined>(
+    (a, d) => (typeof d.token === 'number' && d.token > (a?.token ?? -1) ? d : a),
+    undefined,
+  );
+  if (!newest) return { owner: null, token: 0, expiresAt: null };
+  const expiresAt = newest.expiresAt instanceof Date ? newest.expiresAt : null;
+  return { owner: typeof newest.owner === 'string' && expiresAt ? newest.owner : null, token: newest.token, expiresAt };
+}
+
 export class MongoLeases implements LeaseBackend {
   readonly name = 'mongo';
   readonly collection: string;
@@ -52,7 +86,9 @@ export class MongoLeases implements LeaseBackend {
   readonly #client: OwnedMongoClient | undefined;
   readonly #dbName: string | undefined;
   readonly #timeoutMs: number;
-  #indexes: Promise<void> | undefined;
+  /** Worker ids whose older-layout documents this process has removed. */
+  readonly #movedWorkers = new Set<string>();
+  #ObjectId: ObjectIdClass | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: MongoLeasesOptions) {
@@ -74,12 +110,13 @@ export class MongoLeases implements LeaseBackend {
     assertLeaseName(sessionId, 'a session id', 'MongoLeases');
     assertLeaseName(owner, 'an owner', 'MongoLeases');
     return this.#call('acquiring a lease', async () => {
-      const leases = await this.#leases();
-      await leases.updateOne({ sessionId }, { $setOnInsert: { owner: null, token: 0, expiresAt: null } }, { upsert: true });
-      const now = new Date();
+      const leases = this.#leases();
+      // The look that makes the document also reads the server's time (`seenAt`).
+      const seen = await ensureKeyed(leases, this.#oid(), 'lease', 'sessionId', sessionId, seedLease);
+      const now = seen.seenAt;
       const expiresAt = new Date(now.getTime() + ttlMs);
       const before = await leases.findOneAndUpdate(
-        { sessionId, $or: [{ owner: null }, { expiresAt: { $lte: now } }] },
+        { _id: this.#id('lease', sessionId), sessionId, $or: [{ owner: null }, { expiresAt: { $lte: now } }] },
         { $set: { owner, expiresAt }, $inc: { token: 1 } },
         { returnDocument: 'before' },
       );
@@ -88,12 +125,16 @@ export class MongoLeases implements LeaseBackend {
     });
   }
 
+  /** Only while the server still counts the lease live: one it considers expired is not kept. */
   async renew(lease: Lease, ttlMs: number): Promise<Lease | null> {
     return this.#call('renewing a lease', async () => {
-      const expiresAt = new Date(Date.now() + ttlMs);
-      const res = await (
-        await this.#leases()
-      ).updateOne({ sessionId: lease.sessionId, owner: lease.owner, token: lease.token }, { $set: { expiresAt } });
+      const leases = this.#leases();
+      const held = { _id: this.#id('lease', lease.sessionId), sessionId: lease.sessionId, owner: lease.owner, token: lease.token };
+      const seen = await leases.findOneAndUpdate(held, { $currentDate: { seenAt: true } }, { returnDocument: 'after' });
+      const now = seen?.seenAt;
+      if (!seen || !(now instanceof Date) || !(seen.expiresAt instanceof Date) || seen.expiresAt <= now) return null;
+      const expiresAt = new Date(now.getTime() + ttlMs);
+      const res = await leases.updateOne({ ...held, expiresAt: { $gt: now } }, { $set: { expiresAt } });
       return res.matchedCount > 0 ? { ...lease, expiresAt } : null;
     });
   }
@@ -101,12 +142,15 @@ export class MongoLeases implements LeaseBackend {
   async renewMany(leases: readonly Lease[], ttlMs: number): Promise<Lease[]> {
     if (leases.length === 0) return [];
     return this.#call('renewing leases', async () => {
-      const collection = await this.#leases();
-      const expiresAt = new Date(Date.now() + ttlMs);
-      const held = { $or: leases.map((l) => ({ sessionId: l.sessionId, owner: l.owner, token: l.token })) };
-      await collection.updateMany(held, { $set: { expiresAt } });
-      // Whatever still matches now was renewed above (a lease taken since is lost either way).
-      const docs = await collection.find(held).toArray();
+      const collection = this.#leases();
+      const now = await serverNow(collection, this.#oid());
+      const expiresAt = new Date(now.getTime() + ttlMs);
+      const held = leases.map((l) => ({ _id: this.#id('lease', l.sessionId), sessionId: l.sessionId, owner: l.owner, token: l.token }));
+      await collection.updateMany({ $or: held, expiresAt: { $gt: now } }, { $set: { expiresAt } });
+      // Renewed above: still held, with this expiry or a later one (a renewal racing this one).
+      const docs = (await collection.find({ $or: held }).toArray()).filter(
+        (d) => d.expiresAt instanceof Date && d.expiresAt.getTime() >= expiresAt.getTime(),
+      );
       return renewedOnes(
         leases,
         docs.map((d) => ({ sessionId: d.sessionId, owner: d.owner ?? '', token: d.token, expiresAt })),
@@ -116,45 +160,64 @@ export class MongoLeases implements LeaseBackend {
 
   async release(lease: Lease): Promise<boolean> {
     return this.#call('releasing a lease', async () => {
-      const res = await (
-        await this.#leases()
-      ).updateOne({ sessionId: lease.sessionId, owner: lease.owner, token: lease.token }, { $set: { owner: null, expiresAt: null } });
+      const res = await this.#leases().updateOne(
+        { _id: this.#id('lease', lease.sessionId), sessionId: lease.sessionId, owner: lease.owner, token: lease.token },
+        { $set: { owner: null, expiresAt: null } },
+      );
       return res.matchedCount > 0;
     });
   }
 
+  /** `live` by the server's clock. Documents of the layout before issue 23 are not listed. */
   async list(): Promise<LeaseRecord[]> {
     return this.#call('listing leases', async () => {
-      const now = Date.now();
-      const docs = await (await this.#leases()).find({}, { sort: { sessionId: 1 } }).toArray();
-      return docs.map((d) => ({
-        sessionId: d.sessionId,
-        owner: d.owner,
-        token: d.token,
-        expiresAt: d.expiresAt,
-        live: d.owner !== null && d.expiresAt !== null && d.expiresAt.getTime() > now,
-      }));
+      const leases = this.#leases();
+      const now = await serverNow(leases, this.#oid());
+      const docs = (await leases.find({}).toArray()).filter((d) => isKeyedDoc(this.#oid(), 'lease', d, d.sessionId));
+      return docs
+        .map((d) => ({
+          sessionId: d.sessionId,
+          owner: d.owner ?? null,
+          token: d.token,
+          expiresAt: d.expiresAt ?? null,
+          live: typeof d.owner === 'string' && d.expiresAt instanceof Date && d.expiresAt.getTime() > now.getTime(),
+        }))
+        .sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0));
     });
   }
 
   async heartbeat(workerId: string, ttlMs: number): Promise<void> {
     assertLeaseName(workerId, 'a worker id', 'MongoLeases');
     await this.#call('sending a heartbeat', async () => {
-      const now = new Date();
-      await (
-        await this.#workersCollection()
-      ).updateOne(
-        { workerId },
-        { $set: { expiresAt: new Date(now.getTime() + ttlMs) }, $setOnInsert: { startedAt: now } },
-        { upsert: true },
+      const workers = this.#workers();
+      const _id = this.#id('worker', workerId);
+      if (!this.#movedWorkers.has(workerId)) {
+        // A document of the layout before issue 23 for this id would hold its unique index against ours.
+        for (const old of await workers.find({ workerId }).toArray()) {
+          if (!isKeyedDoc(this.#oid(), 'worker', old, workerId)) await workers.deleteMany({ _id: old._id, workerId });
+        }
+        this.#movedWorkers.add(workerId);
+      }
+      const now = await serverNow(this.#leases(), this.#oid());
+      await upsertById(() =>
+        workers.updateOne(
+          { _id },
+          { $set: { workerId, expiresAt: new Date(now.getTime() + ttlMs) }, $setOnInsert: { startedAt: now } },
+          { upsert: true },
+        ),
       );
     });
   }
 
+  /** Alive by the server's clock, oldest first. */
   async workers(): Promise<WorkerRecord[]> {
     return this.#call('listing workers', async () => {
-      const docs = await (await this.#workersCollection()).find({ expiresAt: { $gt: new Date() } }).toArray();
+      const now = await serverNow(this.#leases(), this.#oid());
+      const docs = await this.#workers()
+        .find({ expiresAt: { $gt: now } })
+        .toArray();
       return docs
+        .filter((d) => isKeyedDoc(this.#oid(), 'worker', d, d.workerId))
         .map((d) => ({ workerId: d.workerId, startedAt: d.startedAt, expiresAt: d.expiresAt }))
         .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.workerId.localeCompare(b.workerId));
     });
@@ -162,8 +225,8 @@ export class MongoLeases implements LeaseBackend {
 
   async leave(workerId: string): Promise<void> {
     await this.#call('removing a worker', async () => {
-      const dayAgo = new Date(Date.now() - 86_400_000);
-      await (await this.#workersCollection()).deleteMany({ $or: [{ workerId }, { expiresAt: { $lt: dayAgo } }] });
+      const now = await serverNow(this.#leases(), this.#oid());
+      await this.#workers().deleteMany({ $or: [{ workerId }, { expiresAt: { $lt: new Date(now.getTime() - DAY_MS) } }] });
     });
   }
 
@@ -177,26 +240,24 @@ export class MongoLeases implements LeaseBackend {
     return leaseCall('MongoLeases', what, this.#timeoutMs, classifyMongoError, work);
   }
 
+  #oid(): ObjectIdClass {
+    this.#ObjectId ??= loadObjectId('MongoLeases');
+    return this.#ObjectId;
+  }
+
+  #id(kind: 'lease' | 'worker', key: string): unknown {
+    return keyedId(this.#oid(), kind, key);
+  }
+
   #database(): { collection(name: string): unknown } {
     return this.#db ?? (this.#client as OwnedMongoClient).db(this.#dbName);
   }
 
-  async #leases(): Promise<Collection<LeaseDoc>> {
-    const leases = this.#database().collection(this.collection) as Collection<LeaseDoc>;
-    // One document per session and per worker: unique indexes keep two first upserts from making two.
-    this.#indexes ??= Promise.all([
-      leases.createIndex?.({ sessionId: 1 }, { unique: true }),
-      (this.#database().collection(`${this.collection}_workers`) as Collection<WorkerDoc>).createIndex?.({ workerId: 1 }, { unique: true }),
-    ]).then(
-      () => undefined,
-      () => (this.#indexes = undefined),
-    );
-    await this.#indexes;
-    return leases;
+  #leases(): Collection<LeaseDoc> {
+    return this.#database().collection(this.collection) as Collection<LeaseDoc>;
   }
 
-  async #workersCollection(): Promise<Collection<WorkerDoc>> {
-    await this.#leases();
+  #workers(): Collection<WorkerDoc> {
     return this.#database().collection(`${this.collection}_workers`) as Collection<WorkerDoc>;
   }
 }

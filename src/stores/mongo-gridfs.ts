@@ -13,7 +13,48 @@ import type { GenerationMark } from './types';
  * numbered by upload order. Marks (`setAside`, `loggedInAt`) are added to it by `mark`.
  */
 interface WawebMetadata {
-  waweb?: { generation?: unknown; setAside?: { reason?: unknown; detail?: unknown; at?: unknown }; loggedInAt?: unknown };
+  waweb?: {
+    generation?: unknown;
+    /** Written under the commit protocol (`mongo-fences.ts`): shown only once its generation is committed. */
+    commit?: unknown;
+    setAside?: { reason?: unknown; detail?: unknown; at?: unknown };
+    loggedInAt?: unknown;
+  };
+}
+
+/** The metadata of a file a save uploads: its generation, the protocol marker, and its token if any. */
+export function uploadMetadata(generation: number, fence: number | undefined): object {
+  return { waweb: { generation, commit: true, ...(fence === undefined ? {} : { fence }) } };
+}
+
+/** The generation of a file written under the commit protocol; `undefined` for any other file. */
+function committable(file: GridFSFile): number | undefined {
+  return (file.metadata as WawebMetadata | undefined | null)?.waweb?.commit === true ? taggedGeneration(file) : undefined;
+}
+
+/**
+ * What readers see: every file without the protocol marker (written before it, or by wwebjs-mongo),
+ * and the marked ones whose generation is `committed`.
+ */
+export function visibleFiles(files: GridFSFile[], committed: readonly number[] | undefined): GridFSFile[] {
+  return files.filter((f) => {
+    const generation = committable(f);
+    return generation === undefined || (committed?.includes(generation) ?? false);
+  });
+}
+
+/** Marked files never to be committed: not committed, and at or below the highest generation committed. */
+export function uncommittable(files: GridFSFile[], record: { committed: readonly number[]; top: number } | null): GridFSFile[] {
+  if (!record) return [];
+  return files.filter((f) => {
+    const generation = committable(f);
+    return generation !== undefined && generation <= record.top && !record.committed.includes(generation);
+  });
+}
+
+/** True when the file was written under the commit protocol. */
+export function isCommittable(file: GridFSFile): boolean {
+  return committable(file) !== undefined;
 }
 
 function isDate(value: unknown): value is Date {
@@ -65,7 +106,7 @@ function idString(id: unknown): string {
 }
 
 function taggedGeneration(file: GridFSFile): number | undefined {
-  const value = (file.metadata as WawebMetadata | undefined)?.waweb?.generation;
+  const value = (file.metadata as WawebMetadata | undefined | null)?.waweb?.generation;
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 

@@ -164,11 +164,11 @@ describe('MongoStore', () => {
     const id = freshSessionId('RemoteAuth');
     await store.save(id, Buffer.from('zip bytes'));
     const names = (await db.listCollections().toArray()).map((c) => c.name).sort();
-    expect(names).toEqual([`whatsapp-${id}.chunks`, `whatsapp-${id}.files`]);
+    expect(names).toEqual(['waweb_fences', `whatsapp-${id}.chunks`, `whatsapp-${id}.files`]);
     const files = await db.collection(`whatsapp-${id}.files`).find().toArray();
     expect(files).toHaveLength(1);
     expect(files[0]?.filename).toBe(`${id}.zip`);
-    expect(files[0]?.metadata).toEqual({ waweb: { generation: 1 } });
+    expect(files[0]?.metadata).toEqual({ waweb: { generation: 1, commit: true } });
     expect(MongoStore.bucketName(id)).toBe(`whatsapp-${id}`);
     expect(MongoStore.fileName(id)).toBe(`${id}.zip`);
   });
