@@ -88,7 +88,7 @@ export class PostgresLeases implements LeaseBackend {
   async renew(lease: Lease, ttlMs: number): Promise<Lease | null> {
     const res = await this.#query<{ expires_at: Date }>(
       'renewing a lease',
-      `UPDATE ${this.#leases} SET expires_at = ${TTL} WHERE session_id = $1 AND owner = $2 AND token = $4 RETURNING expires_at`,
+      `UPDATE ${this.#leases} SET expires_at = ${TTL} WHERE session_id = $1 AND owner = $2 AND token = $4 AND expires_at > now() RETURNING expires_at`,
       [lease.sessionId, lease.owner, ttlMs, lease.token],
     );
     const row = res.rows[0];
@@ -101,7 +101,7 @@ export class PostgresLeases implements LeaseBackend {
       'renewing leases',
       `UPDATE ${this.#leases} AS l SET expires_at = ${TTL}
        FROM unnest($1::text[], $2::text[], $4::bigint[]) AS x(session_id, owner, token)
-       WHERE l.session_id = x.session_id AND l.owner = x.owner AND l.token = x.token
+       WHERE l.session_id = x.session_id AND l.owner = x.owner AND l.token = x.token AND l.expires_at > now()
        RETURNING l.session_id, l.owner, l.token, l.expires_at`,
       [leases.map((l) => l.sessionId), leases.map((l) => l.owner), ttlMs, leases.map((l) => l.token)],
     );
