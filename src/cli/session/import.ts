@@ -38,11 +38,11 @@ async function run(argv: string[]): Promise<number> {
       console.log(`imported into ${to.folder}: ${await writeFolder(to.folder, data, force)}`);
       return 0;
     }
-    await refuseLiveLease(args, toUrl, session, 'import');
     const newest = (await to.opened.store.list(session))[0]?.generation ?? 0;
     if (!force && newest > 0) {
       throw new InvalidOptionError(`session ${session} already has backups in ${to.label}; pass --force to add this one as the newest`);
     }
+    await refuseLiveLease(args, toUrl, session, 'import');
     // A compare-and-swap on the newest generation seen: a save that lands meanwhile (a live owner's)
     // refuses this one with GENERATION_CHANGED rather than being buried under it.
     const saved = await to.opened.store.save(session, data, { ifNewest: newest });

@@ -87,13 +87,14 @@ async function run(argv: string[]): Promise<number> {
   try {
     from = openEndpoint(fromUrl);
     to = openEndpoint(toUrl);
-    if (to.kind === 'store') await refuseLiveLease(args, toUrl, session, 'migrate');
     await checkTarget(to, session, force);
     const copies = await copiesFrom(from, session, args.flag('all'), args.flag('live'));
     if (typeof copies === 'string') {
       console.error(`waweb session migrate: ${copies}`);
       return 1;
     }
+    // Just before writing, as late as possible: a worker may have taken the session meanwhile.
+    if (to.kind === 'store') await refuseLiveLease(args, toUrl, session, 'migrate');
     // A folder holds one profile: the newest copy.
     const picked = to.kind === 'folder' ? copies.slice(-1) : copies;
     const unit = from.kind === 'store' ? 'generation(s)' : 'profile folder(s)';
