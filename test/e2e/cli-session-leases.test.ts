@@ -8,10 +8,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSessionArchive } from '../../src/session/index';
-import { EncryptedStore, PostgresStore } from '../../src/index';
-import { PostgresLeases } from '../../src/manager/index';
+import { MongoClient } from 'mongodb';
+import { EncryptedStore, MongoStore, PostgresStore } from '../../src/index';
+import { MongoLeases, PostgresLeases } from '../../src/manager/index';
 import { generateEncryptionKey } from '../../src/util/encryption';
 import { killSessionClis, sessionCli, type CliRun } from '../helpers/cli';
+import { startMongo } from '../helpers/mongo';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { tempDir, type TempDir } from '../helpers/tmp';
 
@@ -54,11 +56,13 @@ afterEach(async () => {
 
 const run = (args: string[]): Promise<CliRun> => sessionCli(args, ENV);
 
-function expectLeaseLive(result: CliRun, owner: string, until: Date): void {
+/** Refused with LEASE_LIVE naming `owner` and when the lease ends (`until`, or any time when not given). */
+function expectLeaseLive(result: CliRun, owner: string, until?: Date): void {
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('[LEASE_LIVE]');
   expect(result.stderr).toContain(`"${owner}"`);
-  expect(result.stderr).toContain(until.toISOString());
+  if (until) expect(result.stderr).toContain(until.toISOString());
+  else expect(result.stderr).toMatch(/until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
 }
 
 const generations = async (session: string): Promise<number[]> => (await store.list(session)).map((g) => g.generation);
@@ -120,5 +124,40 @@ test('a released lease, or one in another table, does not stop a write; --leases
     expect(wrongFlag.stderr).toContain('[INVALID_OPTION]');
   } finally {
     await other.close();
+  }
+}, 120_000);
+
+test('a mongodb: store: a lease in its database (collection waweb_leases, or --leases-collection) refuses delete and import --force', async () => {
+  const mongo = await startMongo();
+  const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 });
+  try {
+    await client.connect();
+    const db = client.db(mongo.dbName);
+    const storeUrl = new URL(mongo.uri);
+    storeUrl.pathname = `/${mongo.dbName}`;
+    const murl = storeUrl.toString();
+    const mstore = new MongoStore({ client, dbName: mongo.dbName });
+    const session = 'RemoteAuth-bot-3';
+    await mstore.save(session, Buffer.from('the owner backup'));
+    const lease = await new MongoLeases({ db }).acquire('bot-3', 'worker-m', 120_000);
+    expect(lease).not.toBeNull();
+    expectLeaseLive(await run(['delete', '--store', murl, '--session', session, '--yes']), 'worker-m');
+    expectLeaseLive(await run(['import', archiveFile, '--to', murl, '--session', session, '--force']), 'worker-m');
+    expect((await mstore.list(session)).length).toBe(1);
+
+    const other = new MongoLeases({ db, collection: 'other_leases' });
+    await new MongoLeases({ db }).release(lease!);
+    await other.acquire('bot-3', 'worker-n', 120_000);
+    expectLeaseLive(
+      await run(['delete', '--store', murl, '--session', session, '--yes', '--leases-collection', 'other_leases']),
+      'worker-n',
+    );
+    expect((await mstore.list(session)).length).toBe(1);
+    expect((await run(['delete', '--store', murl, '--session', session, '--yes'])).code).toBe(0);
+    expect(await mstore.list(session)).toEqual([]);
+    await Promise.all([mstore.close(), other.close()]);
+  } finally {
+    await client.close();
+    await mongo.stop();
   }
 }, 120_000);
