@@ -1,11 +1,12 @@
 /**
  * Issue 23, point 5: the `waweb session` commands that write a session (import --force, rekey,
- * migrate into a store, delete, set-aside) refuse one a worker holds under a live lease, with
- * LEASE_LIVE naming the worker and when its lease ends, unless --force-live. The leases are the ones
+ * migrate into a store, delete, set-aside) or log in with it (verify --verify-login) refuse one a
+ * worker holds under a live lease, with LEASE_LIVE naming the worker and when its lease ends, unless
+ * --force-live. The leases are the ones
  * beside the store (PostgresLeases, table waweb_leases or --leases-table), taken here by
  * `PostgresLeases.acquire` as a worker would.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSessionArchive } from '../../src/session/index';
 import { MongoClient } from 'mongodb';
@@ -67,9 +68,10 @@ function expectLeaseLive(result: CliRun, owner: string, until?: Date): void {
 
 const generations = async (session: string): Promise<number[]> => (await store.list(session)).map((g) => g.generation);
 
-test('import --force, rekey, migrate, set-aside and delete refuse a session under a live lease (LEASE_LIVE); --force-live proceeds', async () => {
+test('import --force, rekey, migrate, set-aside, delete and verify --verify-login refuse a session under a live lease (LEASE_LIVE); --force-live proceeds', async () => {
   const session = 'RemoteAuth-bot-1';
-  await store.save(session, Buffer.from('the owner backup'));
+  const ownerBackup = await readFile(archiveFile);
+  await store.save(session, ownerBackup);
   const lease = await leases.acquire('bot-1', 'worker-a', 120_000);
   expect(lease).not.toBeNull();
   const until = lease!.expiresAt;
@@ -85,8 +87,10 @@ test('import --force, rekey, migrate, set-aside and delete refuse a session unde
   expectLeaseLive(await run(['delete', '--store', url, '--session', session, '--yes']), 'worker-a', until);
   // The lease's own name finds it too.
   expectLeaseLive(await run(['delete', '--store', url, '--session', 'bot-1', '--yes']), 'worker-a', until);
+  // A login from the copy would take the session from its owner: refused before any browser starts.
+  expectLeaseLive(await run(['verify', '--store', url, '--session', session, '--verify-login', '--live']), 'worker-a', until);
   expect(await generations(session)).toEqual([1]);
-  expect((await store.load(session))?.data.toString()).toBe('the owner backup');
+  expect((await store.load(session))?.data.equals(ownerBackup)).toBe(true);
   expect((await store.list(session))[0]?.setAside).toBeUndefined();
 
   const imported = await run(['import', archiveFile, '--to', url, '--session', session, '--force', '--force-live']);
