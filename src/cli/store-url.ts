@@ -68,16 +68,32 @@ function fileDirectory(url: string): string {
 /** How long a MongoDB URL's client looks for a server before the store reports it unreachable. */
 export const MONGO_URL_TIMEOUT_MS = 5000;
 
+/** The scheme of a store URL, through an `encrypted:` prefix (`file`, `postgres`, `mongodb+srv`, ...). */
+export function storeScheme(url: string): string | undefined {
+  const inner = url.startsWith(ENCRYPTED_PREFIX) ? url.slice(ENCRYPTED_PREFIX.length) : url;
+  return /^([a-z][a-z0-9+.-]*):/i.exec(inner)?.[1]?.toLowerCase();
+}
+
+/** Where a store URL's leases are looked for: a table (postgres:), a collection (mongodb:), or none. */
+export function leasesKind(url: string): 'table' | 'collection' | null {
+  const scheme = storeScheme(url);
+  if (scheme === 'postgres' || scheme === 'postgresql') return 'table';
+  if (scheme === 'mongodb' || scheme === 'mongodb+srv') return 'collection';
+  return null;
+}
+
 /**
  * Leases in the database a store URL names (`--leases`): `PostgresLeases` for postgres:, `MongoLeases`
- * on the same database as the store for mongodb:, through an `encrypted:` prefix. A file: store has
- * no database to hold them.
+ * on the same database as the store for mongodb:, through an `encrypted:` prefix; `name` is their
+ * table or collection (default `waweb_leases`). A file: store has no database to hold them.
  */
-export function openLeasesUrl(url: string): LeaseBackend {
+export function openLeasesUrl(url: string, name?: string): LeaseBackend {
   const inner = url.startsWith(ENCRYPTED_PREFIX) ? url.slice(ENCRYPTED_PREFIX.length) : url;
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(inner)?.[1]?.toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresLeases({ connectionString: inner });
-  if (scheme === 'mongodb' || scheme === 'mongodb+srv') return new MongoLeases({ url: inner, dbName: mongoDbName(inner) });
+  const kind = leasesKind(url);
+  if (kind === 'table') return new PostgresLeases({ connectionString: inner, ...(name === undefined ? {} : { table: name }) });
+  if (kind === 'collection') {
+    return new MongoLeases({ url: inner, dbName: mongoDbName(inner), ...(name === undefined ? {} : { collection: name }) });
+  }
   throw invalid(url, 'holds no leases: --leases needs a postgres: or mongodb: store');
 }
 

@@ -37,7 +37,9 @@ export interface ImportResult {
  * Puts `archive` into `target`. The archive is checked first (every file against the manifest's
  * hashes, inside the archive limits) by extracting it into a temporary folder next to the target,
  * which replaces the target only when complete. An existing target (a folder, or a session with
- * generations) is an `InvalidOptionError` unless `overwrite`.
+ * generations) is an `InvalidOptionError` unless `overwrite`. A store target is written as a
+ * compare-and-swap on the newest generation listed first (`SaveOptions.ifNewest`): when another
+ * writer saved meanwhile, `StoreError` code `GENERATION_CHANGED` and nothing written.
  */
 export async function importSession(
   target: ImportTarget,
@@ -47,14 +49,17 @@ export async function importSession(
   const data = Buffer.isBuffer(archive) ? archive : archive?.data;
   if (!Buffer.isBuffer(data) || data.length === 0) throw new InvalidOptionError('archive must be the bytes of a session archive');
   if ('store' in target) {
-    if (!options.overwrite && (await target.store.exists(target.session))) {
+    const newest = (await target.store.list(target.session))[0]?.generation ?? 0;
+    if (!options.overwrite && newest > 0) {
       throw new InvalidOptionError(
         `${target.session} already has backups in the ${target.store.name} store; pass { overwrite: true } to add this one as the newest`,
       );
     }
     // Every file is checked against the manifest before anything is stored.
     const manifest = await verifiedManifest(data);
-    const generation = await target.store.save(target.session, data);
+    // A compare-and-swap on the newest generation seen above: a save that lands meanwhile (a live
+    // owner's backup) refuses this one with GENERATION_CHANGED instead of being buried under it.
+    const generation = await target.store.save(target.session, data, { ifNewest: newest });
     return { manifest, bytes: data.length, generation };
   }
   const folder = 'folder' in target ? target.folder : localAuthFolder(target.localAuth);

@@ -94,7 +94,10 @@ export interface StoreDriver<Handle = unknown> {
   write(sessionId: string, data: Buffer, context: DriverWriteContext): Promise<StoredGeneration>;
   /** Removes every generation; an absent session is fine. */
   remove(sessionId: string, context: DriverRemoveContext): Promise<void>;
-  /** Optional: `true` when `write()` honours `context.ifNewest` atomically. */
+  /**
+   * Optional: `true` when `write()` honours `context.ifNewest` in the same atomic step as the write.
+   * @default false: the front checks `ifNewest` against a listing before `write()` (not atomic)
+   */
   readonly conditionalWrites?: boolean;
 
   /** Optional: a cheaper answer than `list()`. @default `list()` is not empty */
@@ -152,6 +155,9 @@ export function assertStoreDriver(driver: unknown, owner: string): asserts drive
   }
   if (d.label !== undefined && (typeof d.label !== 'string' || d.label.length === 0)) {
     throw new InvalidOptionError(`${what}: "label" must be a non-empty string`);
+  }
+  if (d.conditionalWrites !== undefined && typeof d.conditionalWrites !== 'boolean') {
+    throw new InvalidOptionError(`${what}: "conditionalWrites" must be a boolean`);
   }
   if (d.stableGenerations !== undefined && typeof d.stableGenerations !== 'boolean') {
     throw new InvalidOptionError(`${what}: "stableGenerations" must be a boolean`);

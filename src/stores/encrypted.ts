@@ -19,7 +19,7 @@ import {
   type KeyRing,
 } from '../util/encryption';
 import { dataTooLarge } from './internal';
-import type { LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import type { DeleteOptions, LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
 export interface EncryptedStoreOptions {
   /** The keys: the first encrypts, all decrypt. @default parsed from `WAWEB_ENCRYPTION_KEYS` */
@@ -80,7 +80,10 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
     return this.inner.exists(sessionId, options);
   }
 
-  /** Sizes are the data's, as saved and loaded: an envelope's `ENVELOPE_OVERHEAD` is not counted. */
+  /**
+   * Sizes are the data's, as saved and loaded: an envelope's `ENVELOPE_OVERHEAD` is not counted.
+   * `fence` and `ifNewest` pass through to the inner store.
+   */
   async save(sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration> {
     if (!Buffer.isBuffer(data)) return this.inner.save(sessionId, data, options); // the inner store reports it
     const saved = await this.inner.save(sessionId, encryptEnvelope(this.#ring, data, sessionId), options);
@@ -113,7 +116,8 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
     return { ...g, bytes: Math.max(0, g.bytes - ENVELOPE_OVERHEAD) };
   }
 
-  delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
+  /** `fence` passes through to the inner store (refused there when it has no fencing). */
+  delete(sessionId: string, options?: DeleteOptions): Promise<void> {
     return this.inner.delete(sessionId, options);
   }
 
@@ -142,11 +146,15 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
    * Re-encrypts the newest generation with the current key, as a new generation; older ones keep
    * their key until the store prunes them (`keep`). Resolves with the new generation, or `null`
    * when the session is absent. Nothing is written unless the newest one decrypted and checked.
+   *
+   * The save is a compare-and-swap on the generation it loaded (`ifNewest`): when a live owner
+   * saved meanwhile, the rekey is refused with `StoreError` code `GENERATION_CHANGED` and writes
+   * nothing, instead of putting the older backup back on top. Run it again to rekey the new one.
    */
   async rekey(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration | null> {
     const loaded = await this.load(sessionId, options ?? {});
     if (!loaded) return null;
-    return this.save(sessionId, loaded.data, options);
+    return this.save(sessionId, loaded.data, { ...options, ifNewest: loaded.generation });
   }
 }
 

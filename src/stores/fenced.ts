@@ -3,10 +3,21 @@
  * session hands to RemoteAuth, so every backup it takes is refused once a newer owner exists.
  */
 import { InvalidOptionError } from '../errors';
-import type { GenerationMark, LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import type {
+  DeleteOptions,
+  GenerationMark,
+  LoadOptions,
+  LoadedSession,
+  SaveOptions,
+  SessionStore,
+  StoreCallOptions,
+  StoredGeneration,
+} from './types';
 
 /**
- * `store` with `fence: token()` on every save; its marks (`mark`, `deleteGeneration`) pass through.
+ * `store` with `fence: token()` on every save and every delete (so RemoteAuth's logout is refused
+ * once a newer owner exists, without RemoteAuth knowing of tokens); the other save options
+ * (`ifNewest`, `signal`) and its marks (`mark`, `deleteGeneration`) pass through.
  * Closing the view leaves `store` open (it is shared).
  * Throws `InvalidOptionError` when `store` has no fencing (`store.fencing !== true`).
  */
@@ -25,7 +36,7 @@ export function withFence(store: SessionStore, token: () => number): SessionStor
       store.save(sessionId, data, { ...options, fence: token() }),
     load: (sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> => store.load(sessionId, options),
     list: (sessionId: string, options?: StoreCallOptions) => store.list(sessionId, options),
-    delete: (sessionId: string, options?: StoreCallOptions) => store.delete(sessionId, options),
+    delete: (sessionId: string, options?: DeleteOptions) => store.delete(sessionId, { ...options, fence: token() }),
     close: () => Promise.resolve(),
   };
   if (store.marks === true && store.mark !== undefined && store.deleteGeneration !== undefined) {

@@ -3,10 +3,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidOptionError } from '../errors';
 import { isErrno } from '../util/errno';
-import type { DriverCallContext, DriverGeneration, DriverReadContext, StoreDriver } from './driver';
+import type { DriverGeneration, DriverReadContext, DriverWriteContext, StoreDriver } from './driver';
 import { readMarks, SIDECAR_FILE, SIDECAR_TEMP, writeMarks } from './file-marks';
 import { StoreFront } from './front';
-import { applyMark, dataTooLarge, generationsToPrune, processLock, resolveKeep, throwIfAborted } from './internal';
+import { applyMark, dataTooLarge, generationChanged, generationsToPrune, processLock, resolveKeep, throwIfAborted } from './internal';
 import type { GenerationMark, StoredGeneration } from './types';
 
 export interface FileStoreOptions {
@@ -76,6 +76,14 @@ export class FileStore extends StoreFront {
 class FileDriver implements StoreDriver {
   readonly name = 'file';
   readonly label = 'FileStore';
+  /**
+   * `ifNewest` is atomic across processes: the save takes generation `ifNewest + 1` by an exclusive
+   * `link()` (or exclusive create) that fails when any writer, in any process, took that number
+   * first, and every save numbers its generation highest + 1, so no save can land above `ifNewest`
+   * without taking `ifNewest + 1`. (A generation deleted by hand and written again with the same
+   * number is not seen: the check is on numbers.)
+   */
+  readonly conditionalWrites = true;
 
   constructor(
     readonly directory: string,
@@ -158,13 +166,14 @@ class FileDriver implements StoreDriver {
     }
   }
 
-  async write(sessionId: string, data: Buffer, { signal }: DriverCallContext): Promise<StoredGeneration> {
+  async write(sessionId: string, data: Buffer, { signal, ifNewest }: DriverWriteContext): Promise<StoredGeneration> {
     const dir = this.sessionDir(sessionId);
     return processLock.run(`file:${dir}`, async () => {
       throwIfAborted(signal, 'FileStore.save');
+      if (ifNewest !== undefined) await this.checkNewest(sessionId, dir, ifNewest);
       const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
       if (created !== undefined) await this.syncNewFolders(created, dir);
-      const saved = await this.writeGeneration(sessionId, dir, data);
+      const saved = await this.writeGeneration(sessionId, dir, data, ifNewest);
       await this.prune(sessionId, dir);
       return saved;
     });
@@ -217,7 +226,17 @@ class FileDriver implements StoreDriver {
     return generations.sort((a, b) => b - a);
   }
 
-  private async writeGeneration(sessionId: string, dir: string, data: Buffer): Promise<StoredGeneration> {
+  /** Refuses with `GENERATION_CHANGED` unless the newest generation in `dir` is `ifNewest` (`0`: none). */
+  private async checkNewest(sessionId: string, dir: string, ifNewest: number): Promise<void> {
+    const newest = (await this.readGenerations(dir))[0] ?? 0;
+    if (newest !== ifNewest) throw generationChanged(this.label, sessionId, ifNewest, newest);
+  }
+
+  /**
+   * Writes `data` to a temp file, then links it in as the next generation. With `ifNewest`, only as
+   * `ifNewest + 1`: when another writer took that number first, the save is refused.
+   */
+  private async writeGeneration(sessionId: string, dir: string, data: Buffer, ifNewest?: number): Promise<StoredGeneration> {
     const temp = path.join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`);
     const handle = await fs.open(temp, 'wx', 0o600);
     try {
@@ -227,7 +246,7 @@ class FileDriver implements StoreDriver {
       } finally {
         await handle.close();
       }
-      let generation = ((await this.readGenerations(dir))[0] ?? 0) + 1;
+      let generation = ifNewest === undefined ? ((await this.readGenerations(dir))[0] ?? 0) + 1 : ifNewest + 1;
       for (let attempt = 0; ; attempt++) {
         const final = path.join(dir, generationFileName(generation));
         try {
@@ -236,13 +255,19 @@ class FileDriver implements StoreDriver {
           await fs.link(temp, final);
           break;
         } catch (err) {
+          if (isErrno(err, 'EEXIST') && ifNewest !== undefined) {
+            throw generationChanged(this.label, sessionId, ifNewest, (await this.readGenerations(dir))[0] ?? generation);
+          }
           if (isErrno(err, 'EEXIST') && attempt < MAX_NUMBER_RETRIES) {
             generation = Math.max(generation + 1, ((await this.readGenerations(dir))[0] ?? 0) + 1);
             continue;
           }
           if (isErrno(err, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS') && attempt === 0) {
             // File systems without hard links: exclusive-create the name, then atomically replace it.
-            await this.placeWithoutLink(temp, final);
+            await this.placeWithoutLink(temp, final).catch(async (placeErr: unknown) => {
+              if (!isErrno(placeErr, 'EEXIST') || ifNewest === undefined) throw placeErr;
+              throw generationChanged(this.label, sessionId, ifNewest, (await this.readGenerations(dir))[0] ?? generation);
+            });
             break;
           }
           throw err;

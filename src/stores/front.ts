@@ -21,14 +21,30 @@ import {
   assertMaxBytes,
   closedError,
   dataTooLarge,
+  generationChanged,
   publicGeneration,
   wrapError,
 } from './internal';
 import { assertSessionId } from './session-id';
-import type { GenerationMark, LoadOptions, LoadedSession, SaveOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
+import type {
+  DeleteOptions,
+  GenerationMark,
+  LoadOptions,
+  LoadedSession,
+  SaveOptions,
+  SessionStore,
+  StoreCallOptions,
+  StoredGeneration,
+} from './types';
 
 function assertFence(token: number, owner: string): void {
   if (!Number.isSafeInteger(token) || token < 1) throw new InvalidOptionError(`${owner}: a fencing token must be a positive integer`);
+}
+
+function assertIfNewest(value: number, owner: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidOptionError(`${owner}: "ifNewest" must be a generation number or 0 (none), got ${String(value)}`);
+  }
 }
 
 /** How often a load lists again when the generation it picked was pruned before it was read. */
@@ -70,14 +86,36 @@ export class StoreFront implements SessionStore, AsyncDisposable {
     );
   }
 
+  /**
+   * See `SessionStore.save`. `ifNewest` goes to a driver with `conditionalWrites`, which checks it
+   * in the same atomic step as the write. For any other driver the front lists the session first
+   * and refuses when the newest generation is not `ifNewest`: a check, not a lock, so a save by
+   * another writer between that listing and the write is not seen (not atomic).
+   */
   save(sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration> {
+    const driver = this.#driver;
     return this.#run(sessionId, 'saving', options, async (signal) => {
-      assertBuffer(data, `${this.#label}.save`);
+      const owner = `${this.#label}.save`;
+      assertBuffer(data, owner);
       const fence = options?.fence;
-      if (fence === undefined) return this.#driver.write(sessionId, data, { signal });
-      assertFence(fence, `${this.#label}.save`);
-      if (!this.fencing) throw new InvalidOptionError(`${this.#label} does not support fencing tokens ("fence")`);
-      return this.#driver.write(sessionId, data, { signal, fence });
+      const ifNewest = options?.ifNewest;
+      if (fence !== undefined) {
+        assertFence(fence, owner);
+        if (!this.fencing) throw new InvalidOptionError(`${this.#label} does not support fencing tokens ("fence")`);
+      }
+      if (ifNewest !== undefined) {
+        assertIfNewest(ifNewest, owner);
+        if (driver.conditionalWrites !== true) {
+          const newest = (await driver.list(sessionId, { signal }))[0]?.generation ?? 0;
+          if (newest !== ifNewest) throw generationChanged(this.#label, sessionId, ifNewest, newest);
+        }
+      }
+      const conditional = ifNewest !== undefined && driver.conditionalWrites === true;
+      return driver.write(sessionId, data, {
+        signal,
+        ...(fence === undefined ? {} : { fence }),
+        ...(conditional ? { ifNewest } : {}),
+      });
     });
   }
 
@@ -145,9 +183,14 @@ export class StoreFront implements SessionStore, AsyncDisposable {
     });
   }
 
-  delete(sessionId: string, options?: StoreCallOptions): Promise<void> {
+  /** See `SessionStore.delete`; `fence` is refused with `InvalidOptionError` on a store without fencing. */
+  delete(sessionId: string, options?: DeleteOptions): Promise<void> {
     return this.#run(sessionId, 'deleting', options, async (signal) => {
-      await this.#driver.remove(sessionId, { signal });
+      const fence = options?.fence;
+      if (fence === undefined) return this.#driver.remove(sessionId, { signal });
+      assertFence(fence, `${this.#label}.delete`);
+      if (!this.fencing) throw new InvalidOptionError(`${this.#label} does not support fencing tokens ("fence")`);
+      return this.#driver.remove(sessionId, { signal, fence });
     });
   }
 

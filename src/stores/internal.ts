@@ -46,6 +46,15 @@ export function dataTooLarge(owner: string, sessionId: string, generation: numbe
   });
 }
 
+/** The error for a save whose `ifNewest` no longer names the newest generation (`0`: none). */
+export function generationChanged(owner: string, sessionId: string, expected: number, newest: number): StoreError {
+  const was = (n: number): string => (n === 0 ? 'none' : `generation ${n}`);
+  return new StoreError(
+    `${owner}: save of "${sessionId}" refused: it expected the newest generation to be ${was(expected)}, and it is ${was(newest)} (another writer saved or deleted it meanwhile); nothing was written`,
+    { code: ErrorCode.GENERATION_CHANGED },
+  );
+}
+
 /** Throws an `AbortError` when `signal` has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined, owner: string): void {
   if (signal?.aborted) throw new AbortError(`${owner}: the call was aborted`);

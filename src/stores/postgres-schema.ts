@@ -1,9 +1,11 @@
 /**
  * PostgresStore's table: how it is created (and brought up to date), how its rows read as
- * generations, and the SQL of marks. One row per generation:
+ * generations, the SQL of marks, and the save lock and fencing tokens (`<table>_fences`) that saves
+ * and fenced deletes take in their transaction. One row per generation:
  * `(session_id, generation, created_at, bytes, data, set_aside_reason, set_aside_detail, set_aside_at, logged_in_at)`.
  */
 import type { PoolClient } from 'pg';
+import { ErrorCode, LeaseError } from '../errors';
 import { isSetAsideReason } from './internal';
 import type { GenerationMark, StoredGeneration } from './types';
 
@@ -73,4 +75,51 @@ export function markAssignments(mark: GenerationMark): { set: string; params: un
     set: 'set_aside_reason = $3, set_aside_detail = $4, set_aside_at = now()',
     params: [mark.setAside.reason, mark.setAside.detail],
   };
+}
+
+/**
+ * Takes the session's save lock (`key`) for the transaction on `client`. A transaction left idle (its
+ * process paused or gone) is ended by the server after `idleMs`, so it cannot hold the lock, and with
+ * it a new owner's `raiseFence`, for longer.
+ */
+export async function lockSession(client: PoolClient, key: string, idleMs: number): Promise<void> {
+  await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.round(idleMs))}`);
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+}
+
+/** Remembers `token` in `fences` (never lowering the one stored); resolves with the token in force. */
+export async function storeFence(client: PoolClient, fences: string, sessionId: string, token: number): Promise<number> {
+  const res = await client.query<{ token: string }>(
+    `INSERT INTO ${fences} AS f (session_id, token) VALUES ($1, $2)
+     ON CONFLICT (session_id) DO UPDATE SET token = GREATEST(f.token, EXCLUDED.token)
+     RETURNING token`,
+    [sessionId, token],
+  );
+  return Number(res.rows[0]?.token ?? token);
+}
+
+/**
+ * Refuses `fence` with `LeaseError` code `FENCED` when a larger token was seen, and otherwise
+ * remembers it. The fence row is read `FOR UPDATE` in the caller's transaction, which holds the
+ * session's save lock, so the check and the write or delete after it are one step.
+ */
+export async function checkFence(client: PoolClient, fences: string, sessionId: string, fence: number, what: string): Promise<void> {
+  const seen = await client.query<{ token: string }>(`SELECT token FROM ${fences} WHERE session_id = $1 FOR UPDATE`, [sessionId]);
+  const newest = Number(seen.rows[0]?.token ?? 0);
+  if (newest > fence) {
+    throw new LeaseError(
+      ErrorCode.FENCED,
+      sessionId,
+      `${what} of "${sessionId}" refused: it carries fencing token ${fence}, and ${newest} was seen (a newer owner has the session)`,
+    );
+  }
+  await storeFence(client, fences, sessionId, fence);
+}
+
+/** The session's newest generation number, `0` when it has none. */
+export async function newestGeneration(client: PoolClient, table: string, sessionId: string): Promise<number> {
+  const res = await client.query<{ newest: number | null }>(`SELECT MAX(generation) AS newest FROM ${table} WHERE session_id = $1`, [
+    sessionId,
+  ]);
+  return res.rows[0]?.newest ?? 0;
 }

@@ -1,11 +1,28 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import { ErrorCode, InvalidOptionError, LeaseError, StoreError } from '../errors';
+import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
-import type { DriverCallContext, DriverGeneration, DriverReadContext, DriverWriteContext, StoreDriver } from './driver';
+import type {
+  DriverCallContext,
+  DriverGeneration,
+  DriverReadContext,
+  DriverRemoveContext,
+  DriverWriteContext,
+  StoreDriver,
+} from './driver';
 import { StoreFront } from './front';
-import { dataTooLarge, generationsToPrune, resolveKeep, resolveTimeout } from './internal';
+import { dataTooLarge, generationChanged, generationsToPrune, resolveKeep, resolveTimeout } from './internal';
 import { classifyPostgresError, createPgPool, quoteTable } from '../db/postgres';
-import { createTables, GENERATION_COLUMNS, markAssignments, rowToGeneration, type GenerationRow } from './postgres-schema';
+import {
+  checkFence,
+  createTables,
+  GENERATION_COLUMNS,
+  lockSession,
+  markAssignments,
+  newestGeneration,
+  rowToGeneration,
+  storeFence,
+  type GenerationRow,
+} from './postgres-schema';
 import type { GenerationMark, StoredGeneration } from './types';
 
 /** The part of a `pg` `Pool` this store uses. */
@@ -72,6 +89,8 @@ export class PostgresStore extends StoreFront {
 class PostgresDriver implements StoreDriver {
   readonly name = 'postgres';
   readonly label = 'PostgresStore';
+  /** `ifNewest` is checked under the session's save lock, in the write's transaction. */
+  readonly conditionalWrites = true;
   readonly keep: number;
   readonly table: string;
   private readonly quotedTable: string;
@@ -129,8 +148,8 @@ class PostgresDriver implements StoreDriver {
     });
   }
 
-  write(sessionId: string, data: Buffer, { fence, signal }: DriverWriteContext): Promise<StoredGeneration> {
-    return this.save(sessionId, data, fence, signal);
+  write(sessionId: string, data: Buffer, { fence, ifNewest, signal }: DriverWriteContext): Promise<StoredGeneration> {
+    return this.save(sessionId, data, fence, ifNewest, signal);
   }
 
   /** Remembers `token` (never lowering the one stored) under the session's save lock. */
@@ -138,46 +157,30 @@ class PostgresDriver implements StoreDriver {
     return this.run('fencing', signal, (client) =>
       this.transaction(client, async () => {
         await this.lockSession(client, sessionId);
-        return this.storeFence(client, sessionId, token);
+        return storeFence(client, this.quotedFences, sessionId, token);
       }),
     );
   }
 
-  /**
-   * Takes the session's save lock for this transaction. A transaction left idle (its process paused
-   * or gone) is ended by the server after `queryTimeoutMs`, so it cannot hold the lock, and with it a
-   * new owner's `raiseFence`, for longer.
-   */
-  private async lockSession(client: PoolClient, sessionId: string): Promise<void> {
-    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.round(this.queryTimeoutMs))}`);
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.table}:${sessionId}`]);
+  /** The session's save lock for this transaction (see `lockSession`). */
+  private lockSession(client: PoolClient, sessionId: string): Promise<void> {
+    return lockSession(client, `${this.table}:${sessionId}`, this.queryTimeoutMs);
   }
 
-  private async storeFence(client: PoolClient, sessionId: string, token: number): Promise<number> {
-    const res = await client.query<{ token: string }>(
-      `INSERT INTO ${this.quotedFences} AS f (session_id, token) VALUES ($1, $2)
-       ON CONFLICT (session_id) DO UPDATE SET token = GREATEST(f.token, EXCLUDED.token)
-       RETURNING token`,
-      [sessionId, token],
-    );
-    return Number(res.rows[0]?.token ?? token);
-  }
-
-  private async save(sessionId: string, data: Buffer, fence: number | undefined, signal: AbortSignal): Promise<StoredGeneration> {
+  private async save(
+    sessionId: string,
+    data: Buffer,
+    fence: number | undefined,
+    ifNewest: number | undefined,
+    signal: AbortSignal,
+  ): Promise<StoredGeneration> {
     return this.run('saving', signal, (client) =>
       this.transaction(client, async () => {
         await this.lockSession(client, sessionId);
-        if (fence !== undefined) {
-          const seen = await client.query<{ token: string }>(`SELECT token FROM ${this.quotedFences} WHERE session_id = $1`, [sessionId]);
-          const newest = Number(seen.rows[0]?.token ?? 0);
-          if (newest > fence) {
-            throw new LeaseError(
-              ErrorCode.FENCED,
-              sessionId,
-              `PostgresStore: save of "${sessionId}" refused: it carries fencing token ${fence}, and ${newest} was seen (a newer owner has the session)`,
-            );
-          }
-          await this.storeFence(client, sessionId, fence);
+        if (fence !== undefined) await checkFence(client, this.quotedFences, sessionId, fence, 'PostgresStore: save');
+        if (ifNewest !== undefined) {
+          const newest = await newestGeneration(client, this.quotedTable, sessionId);
+          if (newest !== ifNewest) throw generationChanged(this.label, sessionId, ifNewest, newest);
         }
         const inserted = await client.query<GenerationRow>(
           `INSERT INTO ${this.quotedTable} (session_id, generation, bytes, data)
@@ -268,11 +271,23 @@ class PostgresDriver implements StoreDriver {
     });
   }
 
-  /** Removes the generations; the session's fencing token stays, so a stale owner cannot write it back. */
-  async remove(sessionId: string, { signal }: DriverCallContext): Promise<void> {
-    await this.run('deleting', signal, async (client) => {
+  /**
+   * Removes the generations; the session's fencing token stays, so a stale owner cannot write it
+   * back. With `fence`: under the session's save lock, in one transaction with the check.
+   */
+  async remove(sessionId: string, { fence, signal }: DriverRemoveContext): Promise<void> {
+    const removeRows = async (client: PoolClient): Promise<void> => {
       await client.query(`DELETE FROM ${this.quotedTable} WHERE session_id = $1`, [sessionId]);
-    });
+    };
+    await this.run('deleting', signal, (client) =>
+      fence === undefined
+        ? removeRows(client)
+        : this.transaction(client, async () => {
+            await this.lockSession(client, sessionId);
+            await checkFence(client, this.quotedFences, sessionId, fence, 'PostgresStore: delete');
+            await removeRows(client);
+          }),
+    );
   }
 
   /**

@@ -156,7 +156,10 @@ export interface SessionStore {
   load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null>;
   /** Stored generations, newest first; empty when the session is absent. */
   list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]>;
-  /** Removes every generation. Deleting an absent session is not an error. */
+  /**
+   * Removes every generation. Deleting an absent session is not an error. With `fence` (stores with
+   * `fencing`), refused with `LeaseError` code `FENCED` once a newer owner's token was seen.
+   */
   delete(sessionId: string, options?: DeleteOptions): Promise<void>;
   /**
    * Releases what the store opened itself (never a connection the caller passed in). Safe to call

@@ -13,6 +13,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ErrorCode, InvalidOptionError, StoreError, WawebError, type SessionStore, type StoredGeneration } from '../index';
+import { describeConditionalWrites } from './conditional';
 
 export interface ConformanceFixture {
   /** A store over an empty namespace (folder, database, table) of its own. */
@@ -360,6 +361,8 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
       }
       assert.deepEqual(await store.list(id), []);
     });
+
+    describeConditionalWrites(it, () => current().store, freshSessionId);
 
     it('closes twice without complaint and refuses work afterwards', async () => {
       const id = freshSessionId('close');

@@ -209,6 +209,56 @@ describe('createStore', () => {
     expect(await rejectionOf(fencing.save('f', Buffer.from('z'), { fence: 0 }))).toBeInstanceOf(InvalidOptionError);
   });
 
+  it('hands remove() the fence on a fencing store, and refuses a fenced delete without fencing before the driver', async () => {
+    const { driver, calls } = recorded();
+    const plain = createStore(driver);
+    expect(await rejectionOf(plain.delete('d', { fence: 1 }))).toBeInstanceOf(InvalidOptionError);
+    expect(calls).toEqual([]);
+
+    const fences: Array<number | undefined> = [];
+    const base = memoryDriver();
+    const fencing = createStore({
+      ...base,
+      remove: (id, context) => {
+        fences.push(context.fence);
+        return base.remove(id, context);
+      },
+      raiseFence: async (_id, token) => token,
+    });
+    await fencing.delete('d', { fence: 3 });
+    await fencing.delete('d');
+    expect(fences).toEqual([3, undefined]);
+    expect(await rejectionOf(fencing.delete('d', { fence: 1.5 }))).toBeInstanceOf(InvalidOptionError);
+    expect(fences).toHaveLength(2);
+  });
+
+  it('hands write() ifNewest when the driver has conditionalWrites, and checks a listing first otherwise', async () => {
+    const seen: Array<number | undefined> = [];
+    const base = memoryDriver();
+    const conditional = createStore({
+      ...base,
+      conditionalWrites: true,
+      write: (id, data, context) => {
+        seen.push(context.ifNewest);
+        return base.write(id, data, context);
+      },
+    });
+    await conditional.save('c', Buffer.from('x'), { ifNewest: 0 });
+    await conditional.save('c', Buffer.from('y'));
+    expect(seen).toEqual([0, undefined]);
+
+    const { driver, calls } = recorded();
+    const plain = createStore(driver);
+    const first = await plain.save('c', Buffer.from('x'), { ifNewest: 0 });
+    expect(calls).toEqual(['list c', 'write c']);
+    const err = await rejectionOf(plain.save('c', Buffer.from('y'), { ifNewest: first.generation + 1 }));
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err).toMatchObject({ code: ErrorCode.GENERATION_CHANGED });
+    expect(calls).toEqual(['list c', 'write c', 'list c']);
+    expect(await rejectionOf(plain.save('c', Buffer.from('y'), { ifNewest: -1 }))).toBeInstanceOf(InvalidOptionError);
+    expect(() => createStore({ ...memoryDriver(), conditionalWrites: 'yes' } as unknown as StoreDriver)).toThrow(InvalidOptionError);
+  });
+
   it('has marks, mark() and deleteGeneration() only for a driver with mark and removeGeneration, and hands them the listed generation', async () => {
     const plain = createStore(memoryDriver());
     expect(plain.marks).toBe(false);

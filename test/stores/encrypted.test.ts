@@ -5,8 +5,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { EncryptionError, ErrorCode } from '../../src/errors';
-import { EncryptedStore, FileStore } from '../../src/stores';
+import { EncryptionError, ErrorCode, StoreError } from '../../src/errors';
+import { EncryptedStore, FileStore, type SessionStore } from '../../src/stores';
 import { describeMarksConformance, describeStoreConformance } from '../../src/testing';
 import { generateEncryptionKey, parseEncryptionKeys } from '../../src/util/encryption';
 import { tempDir } from '../helpers/tmp';
@@ -94,6 +94,43 @@ describe('EncryptedStore', () => {
       message: expect.stringContaining('"a-2026"'),
     });
     expect(await rotated.rekey('RemoteAuth-absent')).toBeNull();
+  });
+
+  test('a rekey racing a live save is refused with GENERATION_CHANGED, and the live save stays newest', async () => {
+    const live = new EncryptedStore(plain, { keys: [KEY_A] });
+    await live.save('RemoteAuth-x', DATA);
+    const fromOwner = Buffer.from('PK\u0003\u0004 what the live owner saved meanwhile');
+    let raced = false;
+    // The inner store the rekey sees: the owner's save lands right after the rekey loaded the newest.
+    const racing: SessionStore = {
+      name: plain.name,
+      exists: (id, options) => plain.exists(id, options),
+      save: (id, data, options) => plain.save(id, data, options),
+      load: async (id, options) => {
+        const loaded = await plain.load(id, options);
+        if (!raced) {
+          raced = true;
+          await live.save(id, fromOwner);
+        }
+        return loaded;
+      },
+      list: (id, options) => plain.list(id, options),
+      delete: (id, options) => plain.delete(id, options),
+      close: async () => undefined,
+    };
+    const rotated = new EncryptedStore(racing, { keys: [KEY_B, KEY_A] });
+    const err = await rotated.rekey('RemoteAuth-x').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err).toMatchObject({ code: ErrorCode.GENERATION_CHANGED });
+    expect(raced).toBe(true);
+    expect((await live.load('RemoteAuth-x'))!.data).toEqual(fromOwner);
+    expect((await plain.list('RemoteAuth-x')).map((g) => g.generation)).toEqual([2, 1]);
+    // Run again, it rekeys the owner's backup.
+    expect((await rotated.rekey('RemoteAuth-x'))?.generation).toBe(3);
+    expect((await rotated.load('RemoteAuth-x'))!.data).toEqual(fromOwner);
   });
 
   test('no key, a short key, a duplicate id: ENCRYPTION_KEY before anything is read or written', async () => {

@@ -201,6 +201,41 @@ describe('FileStore', () => {
     expect((await fs.readdir(path.join(tmp.path, id))).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   }, 90_000);
 
+  it('settles compare-and-swap saves from separate processes: never two on the same newest generation', async () => {
+    const id = freshSessionId('xcas');
+    const script = `
+      const { FileStore } = require(${JSON.stringify(path.join(REPO_ROOT, 'src', 'stores', 'file.ts'))});
+      const store = new FileStore({ directory: process.argv[1], keep: 1000 });
+      (async () => {
+        const out = [];
+        for (let i = 0; i < 25; i++) {
+          const newest = (await store.list(process.argv[2]))[0]?.generation ?? 0;
+          try {
+            const saved = await store.save(process.argv[2], Buffer.from(process.argv[3] + '-' + i), { ifNewest: newest });
+            out.push([newest, saved.generation]);
+          } catch (e) {
+            if (e.code !== 'GENERATION_CHANGED') throw e;
+            out.push([newest, null]);
+          }
+        }
+        process.stdout.write(JSON.stringify(out));
+      })().catch((e) => { console.error(e); process.exit(1); });
+    `;
+    const run = (tag: string) =>
+      execFileAsync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, tmp.path, id, tag], {
+        cwd: REPO_ROOT,
+        timeout: 60_000,
+      });
+    const outputs = await Promise.all([run('p1'), run('p2'), run('p3')]);
+    const attempts = outputs.flatMap((o) => JSON.parse(o.stdout) as Array<[number, number | null]>);
+    const won = attempts.filter((a): a is [number, number] => a[1] !== null);
+    for (const [newest, generation] of won) expect(generation).toBe(newest + 1);
+    const bases = won.map(([newest]) => newest).sort((x, y) => x - y);
+    expect(bases).toEqual(Array.from({ length: won.length }, (_, i) => i));
+    const store = new FileStore({ directory: tmp.path, keep: 1000 });
+    expect((await store.list(id)).length).toBe(won.length);
+  }, 90_000);
+
   it('reports an unusable directory as STORE_FAILED with the file system error as cause', async () => {
     const blocker = path.join(tmp.path, 'file');
     await fs.writeFile(blocker, 'x');

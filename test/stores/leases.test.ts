@@ -7,7 +7,18 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { Pool } from 'pg';
-import { EncryptedStore, ErrorCode, FileStore, InvalidOptionError, MongoStore, PostgresStore } from '../../src/index';
+import {
+  EncryptedStore,
+  ErrorCode,
+  FileStore,
+  InvalidOptionError,
+  LeaseError,
+  MongoStore,
+  PostgresStore,
+  type DeleteOptions,
+  type SaveOptions,
+  type SessionStore,
+} from '../../src/index';
 import { MongoLeases, PostgresLeases, type LeaseBackend } from '../../src/manager/index';
 import { withFence } from '../../src/stores/fenced';
 import { describeFencingConformance, describeMarksConformance, freshSessionId } from '../../src/testing';
@@ -66,6 +77,92 @@ describeFencingConformance('EncryptedStore(PostgresStore)', async () => {
     breakBackend: () => store.close(),
     cleanup: () => store.close(),
   };
+});
+
+describeFencingConformance('EncryptedStore(MongoStore)', async () => {
+  const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 });
+  await client.connect();
+  const dbName = unique();
+  return {
+    store: new EncryptedStore(new MongoStore({ client, dbName }), { keys: [{ id: 'k1', key: generateEncryptionKey() }] }),
+    breakBackend: () => client.close(),
+    cleanup: async () => {
+      await client
+        .db(dbName)
+        .dropDatabase()
+        .catch(() => undefined);
+      await client.close();
+    },
+  };
+});
+
+/**
+ * `inner` seen through `withFence(inner, () => fence)` for each call that carries a `fence`: the
+ * fencing suite's explicit tokens become the view's, so the view's saves (with `ifNewest` passed
+ * through) and deletes (fenced by the view) run the same cases.
+ */
+function fencedViews(inner: SessionStore): SessionStore {
+  const via = (fence: number | undefined): SessionStore => (fence === undefined ? inner : withFence(inner, () => fence));
+  return {
+    ...withFence(inner, () => 1),
+    save: (id: string, data: Buffer, { fence, ...rest }: SaveOptions = {}) => via(fence).save(id, data, rest),
+    delete: (id: string, { fence, ...rest }: DeleteOptions = {}) => via(fence).delete(id, rest),
+    close: () => inner.close(),
+  };
+}
+
+describeFencingConformance('withFence(PostgresStore)', async () => {
+  const store = new PostgresStore({ connectionString: pg.connectionString, table: unique() });
+  return { store: fencedViews(store), breakBackend: () => store.close(), cleanup: () => store.close() };
+});
+
+describeFencingConformance('withFence(MongoStore)', async () => {
+  const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 });
+  await client.connect();
+  const dbName = unique();
+  return {
+    store: fencedViews(new MongoStore({ client, dbName })),
+    breakBackend: () => client.close(),
+    cleanup: async () => {
+      await client
+        .db(dbName)
+        .dropDatabase()
+        .catch(() => undefined);
+      await client.close();
+    },
+  };
+});
+
+describe("a stale owner's delete through withFence (what RemoteAuth's logout does under a SessionManager)", () => {
+  test.each(['postgres', 'mongo'])('%s: is refused FENCED once a newer owner raised the fence, and the backups stay', async (kind) => {
+    const client = kind === 'mongo' ? new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 }) : undefined;
+    await client?.connect();
+    const dbName = unique();
+    const store: SessionStore = client
+      ? new MongoStore({ client, dbName })
+      : new PostgresStore({ connectionString: pg.connectionString, table: unique() });
+    try {
+      const id = freshSessionId('stale');
+      const stale = withFence(store, () => 1);
+      const owner = withFence(store, () => 2);
+      await stale.save(id, Buffer.from('old owner'));
+      await store.raiseFence?.(id, 2);
+      const kept = await owner.save(id, Buffer.from('new owner'));
+      await expect(stale.delete(id)).rejects.toMatchObject({ code: ErrorCode.FENCED });
+      await expect(stale.delete(id)).rejects.toBeInstanceOf(LeaseError);
+      expect((await store.list(id)).map((g) => g.generation)).toContain(kept.generation);
+      expect((await store.load(id))?.data.toString()).toBe('new owner');
+      await owner.delete(id);
+      expect(await store.list(id)).toEqual([]);
+    } finally {
+      await store.close();
+      await client
+        ?.db(dbName)
+        .dropDatabase()
+        .catch(() => undefined);
+      await client?.close();
+    }
+  });
 });
 
 // What a SessionManager hands RemoteAuth: the fenced view keeps the store's marks.

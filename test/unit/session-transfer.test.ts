@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportSession, importSession, migrateSession } from '../../src/session/index';
-import { FileStore } from '../../src/index';
+import { ErrorCode, FileStore, StoreError, type SessionStore } from '../../src/index';
 import { treeHash } from '../helpers/remote-auth';
 import { tempDir, type TempDir } from '../helpers/tmp';
 
@@ -68,5 +68,41 @@ test('folder → store → LocalAuth folder → archive file: byte-identical ses
   await expect(importSession({ folder: join(tmp.path, 'never') }, broken)).rejects.toMatchObject({
     code: expect.stringMatching(/^ARCHIVE_/),
   });
+  await store.close();
+});
+
+test('importSession with overwrite is a compare-and-swap on the newest generation it saw: a save landing meanwhile refuses it', async () => {
+  const store = new FileStore({ directory: join(tmp.path, 'store') });
+  const archive = await exportSession({ folder: await profile(join(tmp.path, 'p'), 'imported') });
+  await store.save('RemoteAuth-cas', Buffer.from('first'));
+  let raced = false;
+  // The store the import sees: the live owner saves right after the import listed the session.
+  const racing: SessionStore = {
+    name: store.name,
+    exists: (id, options) => store.exists(id, options),
+    save: (id, data, options) => store.save(id, data, options),
+    load: (id, options) => store.load(id, options),
+    list: async (id, options) => {
+      const listed = await store.list(id, options);
+      if (!raced) {
+        raced = true;
+        await store.save(id, Buffer.from('from the live owner'));
+      }
+      return listed;
+    },
+    delete: (id, options) => store.delete(id, options),
+    close: async () => undefined,
+  };
+  const err = await importSession({ store: racing, session: 'RemoteAuth-cas' }, archive.data, { overwrite: true }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(StoreError);
+  expect(err).toMatchObject({ code: ErrorCode.GENERATION_CHANGED });
+  expect((await store.load('RemoteAuth-cas'))?.data.toString()).toBe('from the live owner');
+  expect((await store.list('RemoteAuth-cas')).map((g) => g.generation)).toEqual([2, 1]);
+  // Without a race it adds the archive as the newest.
+  const imported = await importSession({ store, session: 'RemoteAuth-cas' }, archive.data, { overwrite: true });
+  expect(imported.generation?.generation).toBe(3);
   await store.close();
 });

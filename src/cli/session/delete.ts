@@ -3,11 +3,13 @@ import { createInterface } from 'node:readline/promises';
 import { InvalidOptionError } from '../../index';
 import { openStoreUrl } from '../store-url';
 import { SessionArgs, type SessionCommand } from './args';
+import { LEASE_FLAGS, LEASE_HELP, LEASE_USAGE, refuseLiveLease } from './live-lease';
 import { withMarkingStore } from './marking';
 
-const USAGE = `  delete --store URL --session ID [--generation N] [--yes]
+const USAGE = `  delete --store URL --session ID [--generation N] [--yes] ${LEASE_USAGE}
                                                   delete every generation of a session, or only generation N
-                                                  (exit 2 when the store has no marks); asks unless --yes`;
+                                                  (exit 2 when the store has no marks); asks unless --yes;
+                                                  ${LEASE_HELP}`;
 
 /** Asks `question` at a terminal; `--yes` answers it, and without a terminal it must be given. */
 async function confirmed(args: SessionArgs, question: string): Promise<boolean> {
@@ -41,13 +43,14 @@ async function deleteOne(args: SessionArgs, url: string, session: string, genera
 async function run(argv: string[]): Promise<number> {
   const args = SessionArgs.parse(
     argv,
-    { store: { type: 'string' }, session: { type: 'string' }, generation: { type: 'string' }, yes: { type: 'boolean' } },
+    { store: { type: 'string' }, session: { type: 'string' }, generation: { type: 'string' }, yes: { type: 'boolean' }, ...LEASE_FLAGS },
     USAGE,
   );
   const store = args.string('store');
   if (store === undefined || args.string('session') === undefined) throw args.invalid('delete needs --store and --session');
   const session = args.session();
   const generation = args.generation();
+  await refuseLiveLease(args, store, session, 'delete');
   if (generation !== undefined) return deleteOne(args, store, session, generation);
   const opened = openStoreUrl(store);
   try {

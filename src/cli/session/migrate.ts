@@ -6,16 +6,21 @@
 import { ArchiveError, InvalidOptionError } from '../../index';
 import { migrateSession, type ArchiveManifest, type ImportTarget, type SessionSource } from '../../session/index';
 import { SessionArgs, type SessionCommand } from './args';
+import { LEASE_FLAGS, LEASE_HELP, LEASE_USAGE, refuseLiveLease } from './live-lease';
 import { assertProfileFolder, closeEndpoint, folderClientId, openEndpoint, progress, type Endpoint } from './endpoints';
 
 const USAGE = `  migrate --from URL|folder:PATH --to URL|folder:PATH --session ID [--all] [--force] [--live]
+          ${LEASE_USAGE}
                                                   copy the newest generation (--all: every kept one, oldest
                                                   first), or a profile folder (a LocalAuth folder such as
                                                   .wwebjs_auth/session-bot-1), to another store or folder.
                                                   Each copy is restored into a scratch profile and, in a
                                                   store, loaded back to check its sha256; never deletes
                                                   from --from. Refuses an existing target unless --force,
-                                                  and a folder a running Chromium holds unless --live.`;
+                                                  and a folder a running Chromium holds unless --live. Each
+                                                  copy into a store is refused if another save lands
+                                                  meanwhile (GENERATION_CHANGED); for --to, it
+                                                  ${LEASE_HELP}`;
 
 interface Copy {
   /** What the copy comes from, for the report (a folder's is completed from its manifest). */
@@ -66,6 +71,7 @@ async function run(argv: string[]): Promise<number> {
       all: { type: 'boolean' },
       force: { type: 'boolean' },
       live: { type: 'boolean' },
+      ...LEASE_FLAGS,
     },
     USAGE,
   );
@@ -87,6 +93,8 @@ async function run(argv: string[]): Promise<number> {
       console.error(`waweb session migrate: ${copies}`);
       return 1;
     }
+    // Just before writing, as late as possible: a worker may have taken the session meanwhile.
+    if (to.kind === 'store') await refuseLiveLease(args, toUrl, session, 'migrate');
     // A folder holds one profile: the newest copy.
     const picked = to.kind === 'folder' ? copies.slice(-1) : copies;
     const unit = from.kind === 'store' ? 'generation(s)' : 'profile folder(s)';

@@ -1,16 +1,18 @@
 /** `waweb session set-aside`: keep one generation from being restored automatically (MANUAL). */
 import { SessionArgs, type SessionCommand } from './args';
+import { LEASE_FLAGS, LEASE_HELP, LEASE_USAGE, refuseLiveLease } from './live-lease';
 import { describeState, withMarkingStore } from './marking';
 
-const USAGE = `  set-aside --store URL --session ID --generation N [--reason TEXT]
+const USAGE = `  set-aside --store URL --session ID --generation N [--reason TEXT] ${LEASE_USAGE}
                                                   set one generation aside: kept and listed, never restored
                                                   automatically, not counted toward keep (reason MANUAL,
-                                                  TEXT its detail); exit 2 when the store has no marks`;
+                                                  TEXT its detail); exit 2 when the store has no marks;
+                                                  ${LEASE_HELP}`;
 
 async function run(argv: string[]): Promise<number> {
   const args = SessionArgs.parse(
     argv,
-    { store: { type: 'string' }, session: { type: 'string' }, generation: { type: 'string' }, reason: { type: 'string' } },
+    { store: { type: 'string' }, session: { type: 'string' }, generation: { type: 'string' }, reason: { type: 'string' }, ...LEASE_FLAGS },
     USAGE,
   );
   args.noPositionals();
@@ -19,6 +21,7 @@ async function run(argv: string[]): Promise<number> {
   const generation = args.generation();
   if (generation === undefined) throw args.invalid('--generation is required');
   const detail = args.string('reason') ?? 'set aside by hand (waweb session set-aside)';
+  await refuseLiveLease(args, url, session, 'set-aside');
   return withMarkingStore(url, 'set-aside', async (store, opened) => {
     const marked = await store.mark(session, generation, { setAside: { reason: 'MANUAL', detail } });
     if (!marked) {

@@ -4,16 +4,19 @@ import { SessionArgs, type SessionCommand } from './args';
 import { readArchiveInput } from './archive-file';
 import { check, describeCheck, type Check } from './checks';
 import { archiveFolder, openEndpoint } from './endpoints';
+import { LEASE_FLAGS, LEASE_HELP, LEASE_USAGE, refuseLiveLease } from './live-lease';
 import { verifyLogin, type LoginCheck } from './verify-login';
 
-const USAGE = `  verify (--store URL --session ID [--verify-login [--live]] | <file.zip> | folder:PATH) [--json]
+const USAGE = `  verify (--store URL --session ID [--verify-login [--live] ${LEASE_USAGE}] | <file.zip> | folder:PATH) [--json]
                                                   restore every stored generation (or the archive, or the
                                                   folder's archive) into a scratch profile, checking every
                                                   file against its manifest; exit 1 when any fails.
                                                   --verify-login also starts the newest copy against the app
                                                   (Chromium flags from WAWEB_CHROMIUM_ARGS, a JSON array) and
                                                   checks it logs in without a QR; refused when the session
-                                                  looks live (a backup in the last 10 min) unless --live`;
+                                                  looks live (a backup in the last 10 min) unless --live;
+                                                  a login takes the session from its owner, so --verify-login
+                                                  ${LEASE_HELP}`;
 
 /** The checks of an archive file or a folder (`folder:PATH`). */
 async function checkOne(args: SessionArgs, target: string): Promise<Check> {
@@ -33,6 +36,7 @@ async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       'verify-login': { type: 'boolean' },
       live: { type: 'boolean' },
+      ...LEASE_FLAGS,
     },
     USAGE,
   );
@@ -61,6 +65,7 @@ async function run(argv: string[]): Promise<number> {
         checks.push(await check(`generation ${g.generation}`, loaded.data));
       }
       if (args.flag('verify-login') && checks.every((c) => c.ok)) {
+        await refuseLiveLease(args, store, session, 'verify --verify-login');
         login = await verifyLogin(opened.store, session, { live: args.flag('live') });
       }
     } finally {
