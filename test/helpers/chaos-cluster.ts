@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { EncryptedStore, type SessionStore } from '../../src/index';
 import { WhatsAppSimulator } from '../../src/simulator';
-import { delay } from '../../src/util/deadline';
+import { settledWithin } from '../../src/util/deadline';
 import type { WorkerBackend, WorkerConfig } from './manager-worker';
 import { spawnWorker, type Reported, type Worker } from './manager-workers';
 import { startMongo, type MongoServer } from './mongo';
@@ -255,9 +255,15 @@ export class ChaosCluster {
     return this.live().find((w) => !w.frozen && w.held.has(id) && w.states.get(id) === 'ready');
   }
 
-  /** Sessions that can still come back: not lost to a QR after pairing (the phones scan only the first pairing). */
+  /** Sessions given up on: not back within twice a fault's budget (each already reported as a violation). */
+  readonly lost = new Set<string>();
+
+  /**
+   * Sessions that can still come back: not lost to a QR after pairing (the phones scan only the first
+   * pairing) nor given up on, so one broken session does not make every later fault wait its longest.
+   */
   recoverable(): string[] {
-    return this.sessions.filter((id) => !this.qrsAfterPairing.some((q) => q.id === id));
+    return this.sessions.filter((id) => !this.lost.has(id) && !this.qrsAfterPairing.some((q) => q.id === id));
   }
 
   allUp(): boolean {
@@ -272,10 +278,12 @@ export class ChaosCluster {
         const phone = this.sim.phone(this.numberOf(id));
         const device = phone.devices().find((d) => d.online);
         if (!device) return;
-        const filled = phone.fillHistory(device.id, bytes).then(() => true);
-        filled.catch(() => undefined);
+        let done = false;
         // A page that never acknowledges (its browser gone mid-fill) must not hold the loop.
-        const done = await Promise.race([filled, delay(20_000, signal).then(() => false)]).catch(() => false);
+        await settledWithin(
+          phone.fillHistory(device.id, bytes).then(() => void (done = true)),
+          20_000,
+        );
         if (done) grown.set(id, (grown.get(id) ?? 0) + bytes);
       }),
     );

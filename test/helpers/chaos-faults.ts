@@ -135,7 +135,10 @@ function foreignPair(ctx: FaultContext): { id: string; owner: ChaosWorker; other
       .filter((w) => w !== owner && !w.held.has(id) && w.dashboards[kind] !== undefined)
       .map((other) => ({ id, owner, other }));
   });
-  return pairs.length === 0 ? undefined : ctx.random.pick(pairs);
+  // A worker that ran the session before (it still lists it) first: the click issue 23 found starting a second browser.
+  const shed = pairs.filter((p) => p.other.states.has(p.id));
+  const from = shed.length > 0 ? shed : pairs;
+  return from.length === 0 ? undefined : ctx.random.pick(from);
 }
 
 function click(action: 'restart' | 'logout'): Fault {

@@ -20,6 +20,8 @@ export class StaleWatch {
   polls = 0;
   /** Store id → the newest generation already judged (`generation@createdAt`). */
   readonly #judged = new Map<string, string>();
+  /** Session and cause of each stale finding → the generations found so. */
+  readonly #why = new Map<string, number[]>();
 
   private constructor(
     readonly cluster: ChaosCluster,
@@ -59,7 +61,18 @@ export class StaleWatch {
     const at = new Date(began).toISOString();
     if (verdict === 'unknown')
       this.unknown.push(`${id}: newest generation ${newest.generation} (seen ${at}) matches no save a worker began`);
-    else if (verdict !== 'ok') this.stale.push(`${id}: newest generation ${newest.generation} (seen ${at}) ${verdict}`);
+    else if (verdict !== 'ok') {
+      this.stale.push(`${id}: newest generation ${newest.generation} (seen ${at}) ${verdict}`);
+      this.#why.set(`${id}: ${verdict}`, [...(this.#why.get(`${id}: ${verdict}`) ?? []), newest.generation]);
+    }
+  }
+
+  /** The stale findings grouped by session and cause: one line each, with the generations it covered. */
+  episodes(): string[] {
+    return [...this.#why].map(
+      ([why, gens]) =>
+        `${why} (${gens.length === 1 ? `generation ${gens[0]}` : `${gens.length} newest generations, ${gens[0]} to ${gens[gens.length - 1]}`})`,
+    );
   }
 
   async close(): Promise<void> {
@@ -77,7 +90,7 @@ export function judge(log: SaveLog, sha: string, pollBegan: number): string {
   const ends = log.ends.filter((e) => e.sha === sha);
   const stored = ends.filter((e) => e.ok);
   if (stored.length === 0 && ends.length > 0 && ends.every((e) => e.code === 'FENCED')) {
-    return `was written by a save the store refused (FENCED, token ${ends.map((e) => e.token).join('/')}, worker ${ends.map((e) => e.worker).join('/')})`;
+    return `holds bytes of a save the store refused (FENCED) under token ${[...new Set(ends.map((e) => e.token ?? 'none'))].join('/')} by ${[...new Set(ends.map((e) => e.worker))].join('/')}`;
   }
   // Its writer has not said how the save ended: judge it once it has (or was killed long enough ago).
   if (ends.length === 0 && writers.every((b) => Date.now() - b.at < PENDING_MS)) return 'pending';
@@ -89,5 +102,7 @@ export function judge(log: SaveLog, sha: string, pollBegan: number): string {
   if (sha === last.sha) return 'ok';
   const newer = writers.some((b) => tokenOf(b.token) > top || (tokenOf(b.token) === top && b.at > last.at));
   if (newer) return 'ok';
-  return `holds bytes written under token ${writers.map((b) => b.token).join('/')} by ${writers.map((b) => b.worker).join('/')}, older than the save stored under token ${top} by ${last.worker} before the poll`;
+  const tokens = [...new Set(writers.map((b) => b.token ?? 'none'))].join('/');
+  const by = [...new Set(writers.map((b) => b.worker))].join('/');
+  return `holds bytes saved under token ${tokens} by ${by}, older than the save already stored under token ${top} by ${last.worker}`;
 }

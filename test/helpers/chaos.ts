@@ -9,6 +9,7 @@
  * Profiles grow: the phones push history into every paired session's page (the simulator's
  * `fillHistory`, which the page keeps in IndexedDB), so each periodic backup is larger than the last.
  */
+import { setMaxListeners } from 'node:events';
 import { delay } from '../../src/util/deadline';
 import { ChaosCluster } from './chaos-cluster';
 import { available, FAULTS, type FaultContext } from './chaos-faults';
@@ -21,6 +22,8 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
   const log = options.log ?? (() => undefined);
   const random = new Random(options.seed);
   const stop = new AbortController();
+  // Every wait of the soak listens to it.
+  setMaxListeners(1000, stop.signal);
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const cluster = await ChaosCluster.start(options);
@@ -73,12 +76,13 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
       records.push(record);
       if (recoveryMs === null || recoveryMs > budgetMs) {
         const down = cluster.recoverable().filter((id) => cluster.holder(id) === undefined);
+        for (const id of down) cluster.lost.add(id);
         violations.push(
           `${new Date(startedAt).toISOString()} ${kind} (${result.target}): sessions ${recoveryMs === null ? `still down after ${2 * budgetMs} ms` : `ready again only after ${recoveryMs} ms`} (budget ${budgetMs} ms)${down.length ? `; down: ${down.join(' ')}` : ''}`,
         );
       }
       log(
-        `${kind} ${result.target}: ${result.outcome}; ${recoveryMs === null ? 'NOT recovered' : `all ready after ${(recoveryMs / 1000).toFixed(1)} s`} (overlaps so far ${overlaps.length}, stale ${watch.stale.length})`,
+        `${kind} ${result.target}: ${result.outcome}; ${recoveryMs === null ? `NOT recovered (given up on: ${[...cluster.lost].join(' ')})` : `all ready after ${(recoveryMs / 1000).toFixed(1)} s`} (overlaps so far ${overlaps.length}, stale ${watch.stale.length})`,
       );
     }
     // The last look: one more store poll once every write has had time to report its end.
@@ -93,7 +97,7 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
     if (left.length > 0) violations.push(`processes left after the teardown: ${left.join(' ')}`);
   }
   for (const o of overlaps) violations.push(`two browsers held session ${o}`);
-  for (const s of watch.stale) violations.push(`stale newest generation: ${s}`);
+  for (const s of watch.episodes()) violations.push(`stale newest generation: ${s}`);
   for (const u of watch.unknown) violations.push(`unknown writer: ${u}`);
   for (const q of cluster.qrsAfterPairing) violations.push(`QR after pairing: ${q.id} on ${q.worker} at ${new Date(q.at).toISOString()}`);
   return summarize(options, cluster, records, violations, {

@@ -11,7 +11,7 @@
  */
 import { MongoClient } from 'mongodb';
 import { MongoLeases, PostgresLeases, SessionManager, type LeaseBackend } from '../../src/manager/index';
-import { startDashboard, type Dashboard } from '../../src/serve/index';
+import type { Dashboard } from '../../src/serve/index';
 import { EncryptedStore, MongoStore, PostgresStore, type SessionStore } from '../../src/index';
 import { createInterface } from 'node:readline';
 import { reportingSaves, type SaveReport } from './chaos-store';
@@ -118,7 +118,11 @@ async function run(config: WorkerConfig, backend: WorkerBackend, sessions: strin
   manager.on('lease.released', (id) => report({ type: 'released', id }));
   manager.on('session.saved', (id, info) => report({ type: 'saved', id, generation: info.generation }));
   manager.on('session.save_failed', (id, error) => report({ type: 'save_failed', id, code: error.code }));
-  const dashboard = config.dashboardToken === undefined ? undefined : await startDashboard({ manager, token: config.dashboardToken });
+  // Loaded only when asked for: the other workers' tests need neither prom-client nor qrcode.
+  const dashboard =
+    config.dashboardToken === undefined
+      ? undefined
+      : await (await import('../../src/serve/index')).startDashboard({ manager, token: config.dashboardToken });
   if (dashboard) report({ type: 'dashboard', backend: backend.kind, url: dashboard.url });
   return {
     manager,
