@@ -70,6 +70,9 @@ async function main(): Promise<number> {
     ...options,
     signal: controller.signal,
     log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
+  }).catch((err: unknown) => {
+    console.error(`chaos soak failed (seed ${options.seed})`);
+    throw err;
   });
   console.log(`\n${formatSummary(summary)}`);
   if (json !== undefined) writeFileSync(json, `${JSON.stringify(summary, null, 2)}\n`);

@@ -24,9 +24,9 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
   const stop = new AbortController();
   // Every wait of the soak listens to it.
   setMaxListeners(1000, stop.signal);
+  const cluster = await ChaosCluster.start(options);
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const cluster = await ChaosCluster.start(options);
   const overlaps: string[] = [];
   cluster.sim.on('overlap', (o) => overlaps.push(`${cluster.sessionOfNumber(o.phone) ?? o.phone} at ${o.at}`));
   const records: FaultRecord[] = [];
