@@ -38,6 +38,10 @@ export interface ChaosWorker {
   readonly held: Map<string, number>;
   /** Last state of each session on this worker. */
   readonly states: Map<string, string>;
+  /** When it was last woken from a SIGSTOP: what it said before then about a session no longer counts. */
+  thawedAt: number | undefined;
+  /** When it last reported anything about each session. */
+  readonly heard: Map<string, number>;
 }
 
 /** What the workers reported about saves, per session (store id `RemoteAuth-<id>`). */
@@ -194,6 +198,8 @@ export class ChaosCluster {
       dashboards: {},
       held: new Map(),
       states: new Map(),
+      thawedAt: undefined,
+      heard: new Map(),
     };
     void worker.process.exited.then(() => {
       worker.gone = true;
@@ -205,6 +211,7 @@ export class ChaosCluster {
 
   #onReport(w: ChaosWorker, r: Reported): void {
     const now = Date.now();
+    if ('id' in r) w.heard.set(r.id, now);
     switch (r.type) {
       case 'state':
         w.states.set(r.id, r.state);
@@ -252,7 +259,8 @@ export class ChaosCluster {
 
   /** The worker holding `id`'s lease with the session `ready` there (frozen workers do not count). */
   holder(id: string): ChaosWorker | undefined {
-    return this.live().find((w) => !w.frozen && w.held.has(id) && w.states.get(id) === 'ready');
+    const current = (w: ChaosWorker): boolean => w.thawedAt === undefined || (w.heard.get(id) ?? 0) > w.thawedAt;
+    return this.live().find((w) => !w.frozen && current(w) && w.held.has(id) && w.states.get(id) === 'ready');
   }
 
   /** Sessions given up on: not back within twice a fault's budget (each already reported as a violation). */

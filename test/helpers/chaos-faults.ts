@@ -12,7 +12,12 @@ import type { ChaosOptions, FaultKind, Random } from './chaos-plan';
 export interface FaultResult {
   target: string;
   durationMs: number;
+  /** What the system answered, as a category the summary counts. */
   outcome: string;
+  /** Particulars for the log (how long a stall or outage lasted). */
+  detail?: string;
+  /** A stall only: when every session was running elsewhere while the worker was stopped; null: not during the stall. */
+  takeoverMs?: number | null;
   violations: string[];
   /** Browsers of a killed worker still running after it was gone. */
   orphans?: number;
@@ -74,14 +79,25 @@ const sigstop: Fault = async (ctx) => {
   w.frozen = true;
   w.process.signal('SIGSTOP');
   ctx.cluster.changes.notify();
+  let takeoverMs: number | null = null;
   try {
-    await delay(hold, ctx.signal);
+    // While it is stopped, the other workers should take its sessions over once its leases expire.
+    if (await ctx.cluster.changes.until(() => ctx.cluster.allUp(), hold, ctx.signal)) takeoverMs = Date.now() - began;
+    await delay(Math.max(0, began + hold - Date.now()), ctx.signal);
   } finally {
     w.process.signal('SIGCONT');
     w.frozen = false;
+    w.thawedAt = Date.now();
     ctx.cluster.changes.notify();
   }
-  return { target: w.id, durationMs: Date.now() - began, outcome: `Node stopped ${(hold / 1000).toFixed(1)} s`, violations: [] };
+  return {
+    target: w.id,
+    durationMs: Date.now() - began,
+    outcome: takeoverMs === null ? 'not all taken over during the stall' : 'taken over during the stall',
+    detail: `Node stopped ${(hold / 1000).toFixed(1)} s${takeoverMs === null ? '' : `, all running elsewhere after ${(takeoverMs / 1000).toFixed(1)} s`}`,
+    takeoverMs,
+    violations: [],
+  };
 };
 
 const sigterm: Fault = async (ctx) => {
@@ -108,7 +124,13 @@ const pgRestart: Fault = async (ctx) => {
   } finally {
     await pg.resume();
   }
-  return { target: 'postgres', durationMs: Date.now() - began, outcome: `down ${(hold / 1000).toFixed(1)} s`, violations: [] };
+  return {
+    target: 'postgres',
+    durationMs: Date.now() - began,
+    outcome: 'restarted',
+    detail: `down ${(hold / 1000).toFixed(1)} s`,
+    violations: [],
+  };
 };
 
 const mongoFreeze: Fault = async (ctx) => {
@@ -122,7 +144,13 @@ const mongoFreeze: Fault = async (ctx) => {
   } finally {
     mongo.thaw();
   }
-  return { target: 'mongo', durationMs: Date.now() - began, outcome: `frozen ${(hold / 1000).toFixed(1)} s`, violations: [] };
+  return {
+    target: 'mongo',
+    durationMs: Date.now() - began,
+    outcome: 'thawed',
+    detail: `frozen ${(hold / 1000).toFixed(1)} s`,
+    violations: [],
+  };
 };
 
 /** A session running on one worker, and another runnable worker that does not hold it. */

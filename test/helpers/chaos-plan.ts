@@ -88,6 +88,8 @@ export interface FaultRecord {
   /** From the fault's start until every session was `ready` again on the worker holding its lease; null: never within the wait. */
   recoveryMs: number | null;
   budgetMs: number;
+  /** A stall only: see FaultResult.takeoverMs. */
+  takeoverMs?: number | null;
 }
 
 export interface ChaosSummary {
@@ -110,6 +112,9 @@ export interface ChaosSummary {
   slowestRecoveryMs: number;
   /** Recoveries over their budget, or that never came. */
   lateRecoveries: number;
+  /** Stalls whose sessions all ran elsewhere before the stalled worker was woken, and the slowest such takeover. */
+  takeovers: number;
+  slowestTakeoverMs: number;
   /** Browsers of a killed or stopped worker still running after it was gone. */
   orphanBrowsers: number;
   records: FaultRecord[];
@@ -160,7 +165,8 @@ export function formatSummary(s: ChaosSummary): string {
     `overlaps (two browsers on one session): ${s.overlaps}`,
     `stale newest generations served: ${s.staleReads}; newest generations no worker wrote: ${s.unknownWrites}`,
     `QRs after the first pairing: ${s.qrAfterPairing}`,
-    `recoveries: ${s.recoveries}, slowest ${(s.slowestRecoveryMs / 1000).toFixed(1)} s, late or missing ${s.lateRecoveries}`,
+    `recoveries: ${s.recoveries}, slowest ${(s.slowestRecoveryMs / 1000).toFixed(1)} s (from the fault's start), late or missing ${s.lateRecoveries}`,
+    `stalls taken over while the worker was stopped: ${s.takeovers} of ${s.faults.sigstop}, slowest ${(s.slowestTakeoverMs / 1000).toFixed(1)} s`,
     `browsers left running by a killed worker: ${s.orphanBrowsers}`,
   ];
   if (s.violations.length > 0) {

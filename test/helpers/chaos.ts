@@ -12,7 +12,8 @@
 import { setMaxListeners } from 'node:events';
 import { delay } from '../../src/util/deadline';
 import { ChaosCluster } from './chaos-cluster';
-import { available, FAULTS, type FaultContext } from './chaos-faults';
+import { killSessionClis } from './cli';
+import { available, FAULTS, type FaultContext, type FaultResult } from './chaos-faults';
 import { DEFAULT_OPTIONS, FAULT_KINDS, Random, type ChaosOptions, type ChaosSummary, type FaultKind, type FaultRecord } from './chaos-plan';
 import { StaleWatch } from './chaos-watch';
 
@@ -58,7 +59,11 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
       await delay(random.between(options.gapMs[0], options.gapMs[1]), stop.signal);
       const kind: FaultKind = options.schedule ? (options.schedule[i] as FaultKind) : random.pick(kinds);
       const startedAt = Date.now();
-      const result = await FAULTS[kind](ctx);
+      const result = await FAULTS[kind](ctx).catch((err: unknown): FaultResult => {
+        if (stop.signal.aborted) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        return { target: '-', durationMs: 0, outcome: 'the fault itself failed', violations: [`the fault itself failed: ${message}`] };
+      });
       orphanBrowsers += result.orphans ?? 0;
       violations.push(...result.violations.map((v) => `${new Date(startedAt).toISOString()} ${kind}: ${v}`));
       const budgetMs = result.durationMs + options.leaseTtlMs + options.restoreBudgetMs;
@@ -70,6 +75,7 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
         startedAt,
         durationMs: result.durationMs,
         outcome: result.outcome,
+        ...(result.takeoverMs !== undefined ? { takeoverMs: result.takeoverMs } : {}),
         recoveryMs,
         budgetMs,
       };
@@ -82,7 +88,7 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
         );
       }
       log(
-        `${kind} ${result.target}: ${result.outcome}; ${recoveryMs === null ? `NOT recovered (given up on: ${[...cluster.lost].join(' ')})` : `all ready after ${(recoveryMs / 1000).toFixed(1)} s`} (overlaps so far ${overlaps.length}, stale ${watch.stale.length})`,
+        `${kind} ${result.target}: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}; ${recoveryMs === null ? `NOT recovered (given up on: ${[...cluster.lost].join(' ')})` : `all ready after ${(recoveryMs / 1000).toFixed(1)} s`} (overlaps so far ${overlaps.length}, stale ${watch.stale.length})`,
       );
     }
     // The last look: one more store poll once every write has had time to report its end.
@@ -92,6 +98,8 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
     stop.abort();
     options.signal?.removeEventListener('abort', onAbort);
     await Promise.allSettled(background);
+    // A CLI command still running when the soak was stopped.
+    killSessionClis();
     await watch?.close().catch(() => undefined);
     const left = await cluster.destroy();
     if (left.length > 0) violations.push(`processes left after the teardown: ${left.join(' ')}`);
@@ -145,6 +153,8 @@ function summarize(
     recoveries: recovered.length,
     slowestRecoveryMs: Math.max(0, ...recovered.map((r) => r.recoveryMs as number)),
     lateRecoveries: records.filter((r) => r.recoveryMs === null || r.recoveryMs > r.budgetMs).length,
+    takeovers: records.filter((r) => typeof r.takeoverMs === 'number').length,
+    slowestTakeoverMs: Math.max(0, ...records.map((r) => r.takeoverMs ?? 0)),
     orphanBrowsers: n.orphanBrowsers,
     records,
     violations,
