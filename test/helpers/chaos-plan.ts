@@ -17,6 +17,23 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * The short run's fixed order: every kind once. The stall comes right before the clicks so that the
+ * stalled worker, which lost its sessions but still lists them, is there to be clicked: the path of
+ * issue 23 where a restart on a worker that shed a session starts a second browser.
+ */
+export const SHORT_SCHEDULE: readonly FaultKind[] = [
+  'sigkill',
+  'sigterm',
+  'pg-restart',
+  'mongo-freeze',
+  'cli-rekey',
+  'cli-import',
+  'sigstop',
+  'click-restart',
+  'click-logout',
+];
+
 export function isFaultKind(name: string): name is FaultKind {
   return (FAULT_KINDS as readonly string[]).includes(name);
 }
