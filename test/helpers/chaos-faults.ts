@@ -45,6 +45,13 @@ function runnable(cluster: ChaosCluster): ChaosWorker[] {
   return cluster.live().filter((w) => !w.frozen);
 }
 
+/** A runnable worker, one running sessions when there is one (a fault on an idle worker proves little). */
+function victim(ctx: FaultContext): ChaosWorker {
+  const all = runnable(ctx.cluster);
+  const busy = all.filter((w) => ctx.cluster.sessions.some((id) => ctx.cluster.holder(id) === w));
+  return ctx.random.pick(busy.length > 0 ? busy : all);
+}
+
 /** A stall or outage as long as a fraction of the lease TTL, `[lo, hi]` in percent. */
 function holdMs(ctx: FaultContext, lo: number, hi: number): number {
   return Math.round((ctx.options.leaseTtlMs * ctx.random.between(lo, hi)) / 100);
@@ -59,7 +66,7 @@ async function replace(ctx: FaultContext, w: ChaosWorker): Promise<number> {
 }
 
 const sigkill: Fault = async (ctx) => {
-  const w = ctx.random.pick(runnable(ctx.cluster));
+  const w = victim(ctx);
   w.process.signal('SIGKILL');
   await w.process.exited;
   const orphans = await replace(ctx, w);
@@ -73,7 +80,7 @@ const sigkill: Fault = async (ctx) => {
 };
 
 const sigstop: Fault = async (ctx) => {
-  const w = ctx.random.pick(runnable(ctx.cluster));
+  const w = victim(ctx);
   const hold = holdMs(ctx, 150, 250);
   const began = Date.now();
   w.frozen = true;
@@ -101,7 +108,7 @@ const sigstop: Fault = async (ctx) => {
 };
 
 const sigterm: Fault = async (ctx) => {
-  const w = ctx.random.pick(runnable(ctx.cluster));
+  const w = victim(ctx);
   const began = Date.now();
   w.process.signal('SIGTERM');
   const exit = await Promise.race([w.process.exited, delay(120_000, ctx.signal).then(() => undefined)]);
