@@ -42,6 +42,8 @@ export interface ChaosWorker {
   thawedAt: number | undefined;
   /** When it last reported anything about each session. */
   readonly heard: Map<string, number>;
+  /** Set before the soak kills or stops it: any other exit is a crash. */
+  expectExit: boolean;
 }
 
 /** What the workers reported about saves, per session (store id `RemoteAuth-<id>`). */
@@ -101,6 +103,8 @@ export class ChaosCluster {
   /** Sessions that showed a QR after pairing, with when. */
   readonly qrsAfterPairing: Array<{ id: string; worker: string; at: number }> = [];
   readonly encryptionKeys = `chaos:${randomBytes(32).toString('base64')}`;
+  /** Processes that exited without the soak asking them to: workers, or a database server. */
+  readonly crashes: string[] = [];
   #next = 1;
 
   private constructor(
@@ -200,8 +204,13 @@ export class ChaosCluster {
       states: new Map(),
       thawedAt: undefined,
       heard: new Map(),
+      expectExit: false,
     };
-    void worker.process.exited.then(() => {
+    void worker.process.exited.then((exit) => {
+      if (!worker.expectExit) {
+        const tail = worker.process.stderr().trim().split('\n').slice(-3).join(' | ');
+        this.crashes.push(`worker ${id} exited by itself (code ${exit.code}, signal ${exit.signal}): ${tail}`);
+      }
       worker.gone = true;
       this.changes.notify();
     });
@@ -299,12 +308,19 @@ export class ChaosCluster {
 
   /** Kills every worker and its browsers, then stops the simulator and both databases; the pids that survived (none). */
   async destroy(): Promise<number[]> {
+    for (const w of this.workers) w.expectExit = true;
     const left = (await Promise.all(this.workers.map((w) => w.process.destroy()))).flat();
     await this.sim.close().catch(() => undefined);
-    this.mongo.thaw?.();
-    await Promise.all([this.pg.stop(), this.mongo.stop()]);
+    await Promise.allSettled([this.pg.stop(), this.mongo.stop()]);
     await this.work.remove();
     return left;
+  }
+
+  /** Why the soak cannot go on: a database server that died under it. */
+  broken(): string | undefined {
+    const exit = this.mongo.exited?.();
+    if (!exit) return undefined;
+    return `the MongoDB test server exited (code ${exit.code}, signal ${exit.signal}): ${exit.stderr.trim().split('\n').slice(-3).join(' | ')}`;
   }
 
   /** Browsers a gone worker reported that are still running after `graceMs`. */

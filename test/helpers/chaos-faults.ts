@@ -67,6 +67,7 @@ async function replace(ctx: FaultContext, w: ChaosWorker): Promise<number> {
 
 const sigkill: Fault = async (ctx) => {
   const w = victim(ctx);
+  w.expectExit = true;
   w.process.signal('SIGKILL');
   await w.process.exited;
   const orphans = await replace(ctx, w);
@@ -110,6 +111,7 @@ const sigstop: Fault = async (ctx) => {
 const sigterm: Fault = async (ctx) => {
   const w = victim(ctx);
   const began = Date.now();
+  w.expectExit = true;
   w.process.signal('SIGTERM');
   const exit = await Promise.race([w.process.exited, delay(120_000, ctx.signal).then(() => undefined)]);
   const durationMs = Date.now() - began;

@@ -58,11 +58,22 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
     for (let i = 0; options.schedule ? i < options.schedule.length : Date.now() < until; i++) {
       await delay(random.between(options.gapMs[0], options.gapMs[1]), stop.signal);
       const kind: FaultKind = options.schedule ? (options.schedule[i] as FaultKind) : random.pick(kinds);
+      const broken = cluster.broken();
+      if (broken) {
+        violations.push(`the soak stopped early: ${broken}`);
+        break;
+      }
       const startedAt = Date.now();
       const result = await FAULTS[kind](ctx).catch((err: unknown): FaultResult => {
         if (stop.signal.aborted) throw err;
         const message = err instanceof Error ? err.message : String(err);
-        return { target: '-', durationMs: 0, outcome: 'the fault itself failed', violations: [`the fault itself failed: ${message}`] };
+        return {
+          target: '-',
+          durationMs: 0,
+          outcome: 'the fault itself failed',
+          detail: message,
+          violations: [`the fault itself failed: ${message}`],
+        };
       });
       orphanBrowsers += result.orphans ?? 0;
       violations.push(...result.violations.map((v) => `${new Date(startedAt).toISOString()} ${kind}: ${v}`));
@@ -104,6 +115,7 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
     const left = await cluster.destroy();
     if (left.length > 0) violations.push(`processes left after the teardown: ${left.join(' ')}`);
   }
+  violations.push(...cluster.crashes);
   for (const o of overlaps) violations.push(`two browsers held session ${o}`);
   for (const s of watch.episodes()) violations.push(`stale newest generation: ${s}`);
   for (const u of watch.unknown) violations.push(`unknown writer: ${u}`);
