@@ -3,13 +3,28 @@
  * WAWEB_WORKER as JSON. It reports every manager event as one JSON line on stdout, takes commands as
  * JSON lines on stdin (`{"cmd":"save","id":"s1","force":true}`), and on SIGTERM closes the manager
  * (final backups, leases released) and exits.
+ *
+ * The chaos soak (test/helpers/chaos.ts) also asks for: more managers in the same process, each on
+ * its own database with its own sessions (`more`); encryption at rest (`encryptionKeys`); every store
+ * save reported with its fencing token and a hash of its bytes (`reportSaves`); and each manager's
+ * dashboard JSON API on 127.0.0.1 (`dashboardToken`, reported as `dashboard`).
  */
 import { MongoClient } from 'mongodb';
 import { MongoLeases, PostgresLeases, SessionManager, type LeaseBackend } from '../../src/manager/index';
-import { MongoStore, PostgresStore, type SessionStore } from '../../src/index';
+import type { Dashboard } from '../../src/serve/index';
+import { EncryptedStore, MongoStore, PostgresStore, type SessionStore } from '../../src/index';
 import { createInterface } from 'node:readline';
+import { reportingSaves, type SaveReport } from './chaos-store';
 
-export type WorkerBackend = { kind: 'postgres'; connectionString: string; table: string } | { kind: 'mongo'; uri: string; dbName: string };
+export type WorkerBackend =
+  | {
+      kind: 'postgres';
+      connectionString: string;
+      table: string;
+      /** The leases' table. @default `<table>_leases` */
+      leasesTable?: string;
+    }
+  | { kind: 'mongo'; uri: string; dbName: string };
 
 export interface WorkerConfig {
   workerId: string;
@@ -22,6 +37,14 @@ export interface WorkerConfig {
   /** RemoteAuth's periodic backups. @default 60000 */
   backupSyncIntervalMs?: number;
   maxConcurrent?: number;
+  /** More managers in this process, each with its own backend and sessions (ids distinct from the others'). */
+  more?: Array<{ backend: WorkerBackend; sessions: string[] }>;
+  /** Every store behind EncryptedStore with these keys (`WAWEB_ENCRYPTION_KEYS` syntax). */
+  encryptionKeys?: string;
+  /** Report every store save (`save-begin`, `save-end`). */
+  reportSaves?: boolean;
+  /** Serve each manager's dashboard on 127.0.0.1 (port 0) with this token. */
+  dashboardToken?: string;
 }
 
 export type WorkerReport =
@@ -35,6 +58,8 @@ export type WorkerReport =
   | { type: 'save_failed'; id: string; code: string }
   | { type: 'save-result'; id: string; ok: boolean; code: string | null }
   | { type: 'browser'; id: string; pid: number }
+  | { type: 'dashboard'; backend: WorkerBackend['kind']; url: string }
+  | SaveReport
   | { type: 'closed' };
 
 function report(r: WorkerReport): void {
@@ -44,7 +69,10 @@ function report(r: WorkerReport): void {
 async function open(backend: WorkerBackend): Promise<{ store: SessionStore; leases: LeaseBackend; close(): Promise<void> }> {
   if (backend.kind === 'postgres') {
     const store = new PostgresStore({ connectionString: backend.connectionString, table: backend.table });
-    const leases = new PostgresLeases({ connectionString: backend.connectionString, table: `${backend.table}_leases` });
+    const leases = new PostgresLeases({
+      connectionString: backend.connectionString,
+      table: backend.leasesTable ?? `${backend.table}_leases`,
+    });
     return { store, leases, close: async () => void (await Promise.all([store.close(), leases.close()])) };
   }
   const client = new MongoClient(backend.uri, { serverSelectionTimeoutMS: 5000 });
@@ -54,14 +82,23 @@ async function open(backend: WorkerBackend): Promise<{ store: SessionStore; leas
   return { store, leases, close: () => client.close() };
 }
 
-async function main(): Promise<void> {
-  const config = JSON.parse(process.env['WAWEB_WORKER'] ?? '{}') as WorkerConfig;
-  const backend = await open(config.backend);
+interface Running {
+  manager: SessionManager;
+  sessions: string[];
+  dashboard: Dashboard | undefined;
+  close(): Promise<void>;
+}
+
+async function run(config: WorkerConfig, backend: WorkerBackend, sessions: string[]): Promise<Running> {
+  const opened = await open(backend);
+  let store = opened.store;
+  if (config.encryptionKeys !== undefined) store = new EncryptedStore(store);
+  if (config.reportSaves === true) store = reportingSaves(store, report);
   const manager = new SessionManager({
-    store: backend.store,
-    leases: backend.leases,
+    store,
+    leases: opened.leases,
     workerId: config.workerId,
-    sessions: config.sessions,
+    sessions,
     dataPath: config.dataPath,
     leaseTtlMs: config.leaseTtlMs,
     sweepIntervalMs: config.sweepIntervalMs,
@@ -81,9 +118,33 @@ async function main(): Promise<void> {
   manager.on('lease.released', (id) => report({ type: 'released', id }));
   manager.on('session.saved', (id, info) => report({ type: 'saved', id, generation: info.generation }));
   manager.on('session.save_failed', (id, error) => report({ type: 'save_failed', id, code: error.code }));
+  // Loaded only when asked for: the other workers' tests need neither prom-client nor qrcode.
+  const dashboard =
+    config.dashboardToken === undefined
+      ? undefined
+      : await (await import('../../src/serve/index')).startDashboard({ manager, token: config.dashboardToken });
+  if (dashboard) report({ type: 'dashboard', backend: backend.kind, url: dashboard.url });
+  return {
+    manager,
+    sessions,
+    dashboard,
+    close: async () => {
+      await dashboard?.close();
+      await manager.close();
+      await opened.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env['WAWEB_WORKER'] ?? '{}') as WorkerConfig;
+  if (config.encryptionKeys !== undefined) process.env['WAWEB_ENCRYPTION_KEYS'] = config.encryptionKeys;
+  const plan = [{ backend: config.backend, sessions: config.sessions }, ...(config.more ?? [])];
+  const running = await Promise.all(plan.map((p) => run(config, p.backend, p.sessions)));
   createInterface({ input: process.stdin }).on('line', (line) => {
     const command = JSON.parse(line) as { cmd: string; id: string; force?: boolean };
-    if (command.cmd !== 'save') return;
+    const manager = running.find((r) => r.sessions.includes(command.id))?.manager;
+    if (command.cmd !== 'save' || !manager) return;
     manager.save(command.id, { force: command.force === true }).then(
       () => report({ type: 'save-result', id: command.id, ok: true, code: null }),
       (err: unknown) => report({ type: 'save-result', id: command.id, ok: false, code: String((err as { code?: unknown }).code) }),
@@ -93,15 +154,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     if (stopping) return;
     stopping = true;
-    void manager
-      .close()
-      .then(() => backend.close())
-      .finally(() => {
-        report({ type: 'closed' });
-        process.exit(0);
-      });
+    void Promise.allSettled(running.map((r) => r.close())).finally(() => {
+      report({ type: 'closed' });
+      process.exit(0);
+    });
   });
-  await manager.start();
+  await Promise.all(running.map((r) => r.manager.start()));
 }
 
 if (process.env['WAWEB_WORKER']) {

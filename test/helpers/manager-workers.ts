@@ -26,6 +26,8 @@ export interface Worker {
   /** Chromium pids this worker reported. */
   browsers(): number[];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The exit, once the worker has exited. */
+  exit(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** Kills whatever is left of the worker and its browsers; resolves with the pids that survived (none). */
   destroy(): Promise<number[]>;
   stderr(): string;
@@ -48,6 +50,7 @@ export function spawnWorker(config: WorkerConfig, onReport?: (report: Reported, 
     pid,
     reports,
     exited,
+    exit: () => spawned.exit(),
     browsers,
     stderr: () => spawned.stderr(),
     when(matches, timeoutMs = 60_000, from = 0): Promise<Reported> {

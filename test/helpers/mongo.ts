@@ -27,6 +27,8 @@ export interface MongoServer {
   freeze?(): void;
   /** Ends the hang (SIGCONT). */
   thaw?(): void;
+  /** The local server's exit and the tail of its stderr, once it has exited (it should not before `stop()`). */
+  exited?(): { code: number | null; signal: NodeJS.Signals | null; stderr: string } | undefined;
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -134,7 +136,10 @@ async function startCongo(dbName: string): Promise<MongoServer> {
     dbName,
     kind: 'congo',
     freeze: () => void (child.pid && process.kill(child.pid, 'SIGSTOP')),
-    thaw: () => void (child.pid && process.kill(child.pid, 'SIGCONT')),
+    // Nothing to wake once it has exited.
+    thaw: () => void (child.pid && child.exitCode === null && child.signalCode === null && process.kill(child.pid, 'SIGCONT')),
+    exited: () =>
+      child.exitCode === null && child.signalCode === null ? undefined : { code: child.exitCode, signal: child.signalCode, stderr },
     stop(): Promise<void> {
       if (!stopping) {
         stopping = (async () => {
