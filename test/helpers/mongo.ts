@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { MongoClient, type Db } from 'mongodb';
 
 export interface MongoServer {
   /** Connection string without a database name. */
@@ -168,4 +169,36 @@ async function startCongo(dbName: string): Promise<MongoServer> {
       return stopping;
     },
   };
+}
+
+/**
+ * For one test file: a MongoDB (`startMongo`) and a client for the whole file, and a fresh database
+ * per test, handed to `fresh` before each test and dropped after it (after `cleanup`, if given).
+ */
+export function useMongoDatabases(suffix: string, fresh: (db: Db) => void, cleanup?: () => Promise<void>): void {
+  let server: MongoServer | undefined;
+  let client: MongoClient | undefined;
+  let current: Db | undefined;
+  let count = 0;
+  beforeAll(async () => {
+    server = await startMongo();
+    client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 10_000, serverMonitoringMode: 'poll' });
+    await client.connect();
+  }, 60_000);
+  afterAll(async () => {
+    try {
+      await client?.close();
+    } finally {
+      await server?.stop();
+    }
+  });
+  beforeEach(() => {
+    count += 1;
+    current = (client as MongoClient).db(`${(server as MongoServer).dbName}_${suffix}${count}`);
+    fresh(current);
+  });
+  afterEach(async () => {
+    await cleanup?.();
+    await current?.dropDatabase().catch(() => undefined);
+  });
 }

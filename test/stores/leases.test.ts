@@ -53,12 +53,13 @@ describeFencingConformance('PostgresStore', async () => {
   };
 });
 
-describeFencingConformance('MongoStore', async () => {
+/** A MongoStore on a database of its own (wrapped by `wrap`), for a fencing conformance run. */
+async function mongoTarget(wrap: (store: MongoStore) => SessionStore = (store) => store) {
   const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 });
   await client.connect();
   const dbName = unique();
   return {
-    store: new MongoStore({ client, dbName }),
+    store: wrap(new MongoStore({ client, dbName })),
     breakBackend: () => client.close(),
     cleanup: async () => {
       await client
@@ -68,7 +69,9 @@ describeFencingConformance('MongoStore', async () => {
       await client.close();
     },
   };
-});
+}
+
+describeFencingConformance('MongoStore', () => mongoTarget());
 
 describeFencingConformance('EncryptedStore(PostgresStore)', async () => {
   const store = new PostgresStore({ connectionString: pg.connectionString, table: unique() });
@@ -79,22 +82,9 @@ describeFencingConformance('EncryptedStore(PostgresStore)', async () => {
   };
 });
 
-describeFencingConformance('EncryptedStore(MongoStore)', async () => {
-  const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 });
-  await client.connect();
-  const dbName = unique();
-  return {
-    store: new EncryptedStore(new MongoStore({ client, dbName }), { keys: [{ id: 'k1', key: generateEncryptionKey() }] }),
-    breakBackend: () => client.close(),
-    cleanup: async () => {
-      await client
-        .db(dbName)
-        .dropDatabase()
-        .catch(() => undefined);
-      await client.close();
-    },
-  };
-});
+describeFencingConformance('EncryptedStore(MongoStore)', () =>
+  mongoTarget((store) => new EncryptedStore(store, { keys: [{ id: 'k1', key: generateEncryptionKey() }] })),
+);
 
 /**
  * `inner` seen through `withFence(inner, () => fence)` for each call that carries a `fence`: the
@@ -116,22 +106,7 @@ describeFencingConformance('withFence(PostgresStore)', async () => {
   return { store: fencedViews(store), breakBackend: () => store.close(), cleanup: () => store.close() };
 });
 
-describeFencingConformance('withFence(MongoStore)', async () => {
-  const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 });
-  await client.connect();
-  const dbName = unique();
-  return {
-    store: fencedViews(new MongoStore({ client, dbName })),
-    breakBackend: () => client.close(),
-    cleanup: async () => {
-      await client
-        .db(dbName)
-        .dropDatabase()
-        .catch(() => undefined);
-      await client.close();
-    },
-  };
-});
+describeFencingConformance('withFence(MongoStore)', () => mongoTarget(fencedViews));
 
 describe("a stale owner's delete through withFence (what RemoteAuth's logout does under a SessionManager)", () => {
   test.each(['postgres', 'mongo'])('%s: is refused FENCED once a newer owner raised the fence, and the backups stay', async (kind) => {

@@ -4,40 +4,17 @@
  * (`ifNewest`). Against the offline server, or MONGODB_URI when set.
  */
 import { randomBytes } from 'node:crypto';
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { ErrorCode, LeaseError, StoreError } from '../../src/errors';
 import { MongoStore } from '../../src/stores';
 import { MongoDriver } from '../../src/stores/mongo-driver';
 import { freshSessionId } from '../../src/testing';
 import { gate, interposeDb } from '../helpers/mongo-interpose';
-import { startMongo, type MongoServer } from '../helpers/mongo';
+import { useMongoDatabases } from '../helpers/mongo';
 
-let server: MongoServer;
-let client: MongoClient;
 let db: Db;
-let dbCounter = 0;
-
-beforeAll(async () => {
-  server = await startMongo();
-  client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 10_000, serverMonitoringMode: 'poll' });
-  await client.connect();
-}, 60_000);
-
-afterAll(async () => {
-  try {
-    await client?.close();
-  } finally {
-    await server?.stop();
-  }
-});
-
-beforeEach(() => {
-  dbCounter += 1;
-  db = client.db(`${server.dbName}_f${dbCounter}`);
-});
-
-afterEach(async () => {
-  await db.dropDatabase().catch(() => undefined);
+useMongoDatabases('f', (fresh) => {
+  db = fresh;
 });
 
 const data = (tag: string): Buffer => Buffer.concat([Buffer.from(`${tag}|`), randomBytes(32)]);

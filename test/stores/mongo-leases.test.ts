@@ -3,43 +3,25 @@
  * and worker documents are keyed by `_id` (no unique index relied on); documents of the layout
  * before carry their tokens over. Against the offline server, or MONGODB_URI when set.
  */
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { MongoLeases } from '../../src/manager/index';
 import { freshSessionId } from '../../src/testing';
 import { interposeDb } from '../helpers/mongo-interpose';
-import { startMongo, type MongoServer } from '../helpers/mongo';
+import { useMongoDatabases } from '../helpers/mongo';
 
-let server: MongoServer;
-let client: MongoClient;
 let db: Db;
-let dbCounter = 0;
 let leases: MongoLeases;
-
-beforeAll(async () => {
-  server = await startMongo();
-  client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 10_000, serverMonitoringMode: 'poll' });
-  await client.connect();
-}, 60_000);
-
-afterAll(async () => {
-  try {
-    await client?.close();
-  } finally {
-    await server?.stop();
-  }
-});
-
-beforeEach(() => {
-  dbCounter += 1;
-  db = client.db(`${server.dbName}_l${dbCounter}`);
-  leases = new MongoLeases({ db });
-});
-
-afterEach(async () => {
-  jest.useRealTimers();
-  await leases.close();
-  await db.dropDatabase().catch(() => undefined);
-});
+useMongoDatabases(
+  'l',
+  (fresh) => {
+    db = fresh;
+    leases = new MongoLeases({ db });
+  },
+  async () => {
+    jest.useRealTimers();
+    await leases.close();
+  },
+);
 
 /**
  * From here on this process's clock (`Date`, `new Date()`) is `skewMs` off, still ticking; every
