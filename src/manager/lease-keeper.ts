@@ -105,10 +105,16 @@ export class LeaseKeeper {
   /** Arms the dead-man switch for a session about to launch a browser (the tick keeps it armed after). */
   guard(id: string): void {
     const session = this.host.held().find((s) => s.id === id);
-    const renewed = this.#renewedAt.get(id);
-    if (!session?.lease || renewed === undefined || this.#losing.has(session.lease)) return;
+    if (session) this.#arm(session);
+  }
+
+  /** Arms the dead-man switch with the session's deadline; false when it holds no live lease here. */
+  #arm(session: ManagedSession): boolean {
+    const renewed = this.#renewedAt.get(session.id);
+    if (!session.lease || renewed === undefined || this.#losing.has(session.lease)) return false;
     // Later than the tick's own hard close: while Node runs, the tick acts first; the watchdog is the backstop.
-    this.host.deadMan?.arm(id, this.host.profileDir(id), renewed + this.host.ttlMs - this.marginMs / 2);
+    this.host.deadMan?.arm(session.id, this.host.profileDir(session.id), renewed + this.host.ttlMs - this.marginMs / 2);
+    return true;
   }
 
   /**
@@ -197,11 +203,7 @@ export class LeaseKeeper {
       void this.lost(session, error);
     }
     const guarded = new Set<string>();
-    for (const session of this.host.held()) {
-      if (!session.lease || this.#losing.has(session.lease)) continue;
-      this.guard(session.id);
-      guarded.add(session.id);
-    }
+    for (const session of this.host.held()) if (this.#arm(session)) guarded.add(session.id);
     for (const id of deadMan?.armed() ?? []) if (!guarded.has(id)) deadMan?.disarm(id);
     const due = held.filter((s) => !this.#losing.has(s.lease as Lease) && now - (this.#renewedAt.get(s.id) ?? 0) >= ttlMs / 3);
     const beatDue = this.#beatAt === undefined || now - this.#beatAt >= this.host.sweepMs;
@@ -237,7 +239,7 @@ export class LeaseKeeper {
       }
       this.#renewedAt.set(session.id, started);
       session.updateLease(fresh);
-      this.guard(session.id);
+      this.#arm(session);
     });
   }
 

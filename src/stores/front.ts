@@ -99,10 +99,7 @@ export class StoreFront implements SessionStore, AsyncDisposable {
       assertBuffer(data, owner);
       const fence = options?.fence;
       const ifNewest = options?.ifNewest;
-      if (fence !== undefined) {
-        assertFence(fence, owner);
-        if (!this.fencing) throw new InvalidOptionError(`${this.#label} does not support fencing tokens ("fence")`);
-      }
+      if (fence !== undefined) this.#checkFence(fence, owner);
       if (ifNewest !== undefined) {
         assertIfNewest(ifNewest, owner);
         if (driver.conditionalWrites !== true) {
@@ -188,10 +185,15 @@ export class StoreFront implements SessionStore, AsyncDisposable {
     return this.#run(sessionId, 'deleting', options, async (signal) => {
       const fence = options?.fence;
       if (fence === undefined) return this.#driver.remove(sessionId, { signal });
-      assertFence(fence, `${this.#label}.delete`);
-      if (!this.fencing) throw new InvalidOptionError(`${this.#label} does not support fencing tokens ("fence")`);
+      this.#checkFence(fence, `${this.#label}.delete`);
       return this.#driver.remove(sessionId, { signal, fence });
     });
+  }
+
+  /** A `fence` option: a positive integer, on a store with fencing. */
+  #checkFence(fence: number, owner: string): void {
+    assertFence(fence, owner);
+    if (!this.fencing) throw new InvalidOptionError(`${this.#label} does not support fencing tokens ("fence")`);
   }
 
   /** Releases what the store opened itself (never a connection passed in). Safe to call twice. */
