@@ -11,6 +11,16 @@ import { describeMarksConformance, describeStoreConformance, freshSessionId } fr
 const execFileAsync = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
+/** Runs `script` in three Node processes at once (argv: `folder`, `id`, a tag p1..p3); their outputs. */
+function inThreeProcesses(script: string, folder: string, id: string): Promise<Array<{ stdout: string }>> {
+  const run = (tag: string) =>
+    execFileAsync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, folder, id, tag], {
+      cwd: REPO_ROOT,
+      timeout: 60_000,
+    });
+  return Promise.all([run('p1'), run('p2'), run('p3')]);
+}
+
 /** Every path under `root` with its size (folders as -1), sorted. */
 async function listTree(root: string): Promise<Array<[string, number]>> {
   const out: Array<[string, number]> = [];
@@ -184,12 +194,7 @@ describe('FileStore', () => {
         process.stdout.write(JSON.stringify(out));
       })().catch((e) => { console.error(e); process.exit(1); });
     `;
-    const run = (tag: string) =>
-      execFileAsync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, tmp.path, id, tag], {
-        cwd: REPO_ROOT,
-        timeout: 60_000,
-      });
-    const outputs = await Promise.all([run('p1'), run('p2'), run('p3')]);
+    const outputs = await inThreeProcesses(script, tmp.path, id);
     const saved = outputs.flatMap((o) => JSON.parse(o.stdout) as Array<[number, string]>);
     const numbers = saved.map(([g]) => g).sort((x, y) => x - y);
     expect(numbers).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
@@ -221,12 +226,7 @@ describe('FileStore', () => {
         process.stdout.write(JSON.stringify(out));
       })().catch((e) => { console.error(e); process.exit(1); });
     `;
-    const run = (tag: string) =>
-      execFileAsync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, tmp.path, id, tag], {
-        cwd: REPO_ROOT,
-        timeout: 60_000,
-      });
-    const outputs = await Promise.all([run('p1'), run('p2'), run('p3')]);
+    const outputs = await inThreeProcesses(script, tmp.path, id);
     const attempts = outputs.flatMap((o) => JSON.parse(o.stdout) as Array<[number, number | null]>);
     const won = attempts.filter((a): a is [number, number] => a[1] !== null);
     for (const [newest, generation] of won) expect(generation).toBe(newest + 1);
