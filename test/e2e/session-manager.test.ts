@@ -17,7 +17,11 @@ const numberOf = (id: string): string => `1555030${String(id.charCodeAt(1)).padS
 let sim: WhatsAppSimulator;
 let work: TempDir;
 let store: FileStore;
-let manager: SessionManager | undefined;
+/** Every manager a test made, so a test that fails half-way still has its browsers closed. */
+const managers: SessionManager[] = [];
+const track = (m: SessionManager): void => {
+  managers.push(m);
+};
 
 beforeAll(async () => {
   [sim, work] = await Promise.all([WhatsAppSimulator.start(), tempDir('waweb-manager-')]);
@@ -25,7 +29,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await manager?.close();
+  await Promise.all(managers.map((m) => m.close()));
   await store?.close();
   await sim?.close();
   expect(processesMentioning(work.path)).toEqual([]);
@@ -47,10 +51,11 @@ test('runs sessions side by side: restart, stuck start, conflict and logout each
     sessions: ['ma', 'mb'],
     dataPath: join(work.path, 'profiles'),
     clientOptions: { puppeteer: { args: sim.chromiumArgs() } },
-    stuckAfterMs: 3000,
+    // Long enough that a restore on a loaded 2-core machine is never taken for a stuck start.
+    stuckAfterMs: 10_000,
     restartDelayMs: 200,
   });
-  manager = m;
+  track(m);
   const events: string[] = [];
   m.on('session.qr', (id, qr) => {
     events.push(`qr:${id}`);
@@ -86,7 +91,7 @@ test('runs sessions side by side: restart, stuck start, conflict and logout each
   expect(m.client('mb')?.pupBrowser?.process()?.pid).toBe(mbBrowser);
 
   // A start that hangs (the servers hold the page's connection) is restarted on its own.
-  sim.delayNextConnection(20_000);
+  sim.delayNextConnection(30_000);
   await m.restart('ma');
   await untilEvent(m, 'session.state', (info) => info.id === 'ma' && info.state === 'restarting', 30_000);
   expect(m.get('ma')?.lastError?.code).toBe('TIMEOUT');
@@ -126,7 +131,7 @@ test('a sessions function is asked again: a new id starts, a removed one stops',
     clientOptions: { puppeteer: { args: sim.chromiumArgs() } },
     sweepIntervalMs: 200,
   });
-  manager = m;
+  track(m);
   await m.start();
   await reaches(m, 'fa', 'qr');
   wanted.push('fb');
