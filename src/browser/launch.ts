@@ -4,6 +4,8 @@
 import puppeteer, { type Browser, type LaunchOptions, type ConnectOptions, type Page, type Protocol } from 'puppeteer-core';
 import { BrowserError, ProfileLockedError, TimeoutError } from '../errors';
 import { withDeadline } from '../util/deadline';
+import { redactUrl, redactUrlsInError } from '../util/redact-url';
+import { chromiumEnvironment } from './environment';
 import { findChromium, isHeadlessShellPath, type ChromiumBuild } from './executable';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from './flags';
 import { claimProfileLock, isAlive } from './profile-lock';
@@ -85,7 +87,9 @@ export async function launchBrowser(options: PuppeteerOptions, choices: LaunchCh
     try {
       browser = await puppeteer.connect(connectOptions);
     } catch (err) {
-      throw new BrowserError(`could not connect to the browser at ${options.browserWSEndpoint ?? options.browserURL}`, { cause: err });
+      // The endpoint may carry a token (`wss://host?token=...`, user info): neither goes into a message.
+      const endpoint = redactUrl(options.browserWSEndpoint ?? options.browserURL ?? '');
+      throw new BrowserError(`could not connect to the browser at ${endpoint}`, { cause: redactUrlsInError(err) });
     }
     try {
       const page = await browser.newPage();
@@ -107,6 +111,9 @@ export async function launchBrowser(options: PuppeteerOptions, choices: LaunchCh
       args: resolveArgs(options, userAgent, executablePath),
       defaultViewport: launchOptions.defaultViewport ?? null,
       acceptInsecureCerts: launchOptions.acceptInsecureCerts ?? false,
+      // Chromium gets none of this process's secrets (store URLs, keys, tokens): only what it needs,
+      // unless the caller names its environment.
+      env: launchOptions.env ?? chromiumEnvironment(),
       // puppeteer kills Chromium on SIGINT/SIGTERM/SIGHUP (and exits on SIGINT). An application
       // that handles a signal itself wants to destroy() the client cleanly first (a clean close
       // flushes the profile), so puppeteer keeps out of signals the application already handles.

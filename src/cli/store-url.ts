@@ -10,23 +10,30 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EncryptedStore, FileStore, InvalidOptionError, MongoStore, PostgresStore, type SessionStore } from '../index';
 import { MongoLeases, PostgresLeases, type LeaseBackend } from '../manager/index';
+import { redactUrl } from '../session/index';
+
+export { redactUrl };
 
 export const STORE_URL_FORMS =
   'file:/abs/dir, file:./rel/dir, postgres://..., postgresql://..., mongodb://... or mongodb+srv://..., each optionally prefixed by encrypted: (keys from WAWEB_ENCRYPTION_KEYS)';
 const ENCRYPTED_PREFIX = 'encrypted:';
 
+/** Where a store URL comes from when `--store` is not given: passwords on the command line show in `ps` and shell history. */
+export const STORE_URL_ENV = 'WAWEB_STORE_URL';
+
+/** `--store`'s value, or `WAWEB_STORE_URL` when the flag is absent (an empty variable counts as absent). */
+export function storeUrlOption(value: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (value !== undefined) return value;
+  const fromEnv = env[STORE_URL_ENV];
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+}
+
 export interface OpenedStore {
   store: SessionStore;
-  /** The URL with any password replaced by `***`, for printing. */
+  /** The URL with its password and sensitive query values replaced by `***` (see `redactUrl`), for printing. */
   label: string;
   /** Closes the store and whatever was opened for it (the MongoClient). Idempotent. */
   close(): Promise<void>;
-}
-
-/** `url` with the password of its user info, if any, replaced by `***`. */
-export function redactUrl(url: string): string {
-  if (url.startsWith(ENCRYPTED_PREFIX)) return ENCRYPTED_PREFIX + redactUrl(url.slice(ENCRYPTED_PREFIX.length));
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
 }
 
 function invalid(url: string, why: string): InvalidOptionError {

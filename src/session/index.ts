@@ -26,3 +26,4 @@ export {
   isEnvelope as isEncrypted,
 } from '../util/encryption';
 export type { EncryptionKey, KeyRing } from '../util/encryption';
+export { redactUrl, UNPARSABLE_URL } from '../util/redact-url';

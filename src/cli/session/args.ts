@@ -4,6 +4,7 @@
  * subcommand repeats (required flags, session ids, no stray arguments).
  */
 import { InvalidOptionError, assertSessionId } from '../../index';
+import { storeUrlOption } from '../store-url';
 import { parse } from '../util';
 
 export type Flags = Record<string, { type: 'string' | 'boolean' }>;
@@ -29,6 +30,8 @@ export class SessionArgs {
   static parse(argv: string[], flags: Flags, usage: string): SessionArgs {
     const shown = `usage: waweb session\n${usage}`;
     const { values, positionals } = parse(argv, flags, shown, { positionals: true });
+    // A command that takes --store and no file argument reads the URL from WAWEB_STORE_URL when the flag is absent.
+    if ('store' in flags && positionals.length === 0) values['store'] = storeUrlOption(values['store'] as string | undefined);
     return new SessionArgs(values, positionals, shown);
   }
 

@@ -4,7 +4,7 @@
  * the public entries.
  */
 import { WawebError } from '../../index';
-import { STORE_URL_FORMS } from '../store-url';
+import { STORE_URL_ENV, STORE_URL_FORMS } from '../store-url';
 import { dispatch } from '../util';
 import type { SessionCommand } from './args';
 import { deleteCommand } from './delete';
@@ -36,7 +36,8 @@ const COMMANDS: Record<string, SessionCommand> = {
 const FOOTER = `exit codes: 0 done; 1 nothing found, a check failed, or an error (its [CODE] on stderr);
   2 the store cannot mark or delete single generations (set-aside, release, delete --generation).
 store URLs: ${STORE_URL_FORMS}
-  (MongoDB: database from the URL path, default "waweb")`;
+  (MongoDB: database from the URL path, default "waweb"); without --store, the URL in ${STORE_URL_ENV}
+  (passwords on the command line show in ps and shell history; PGPASSWORD works for postgres: URLs)`;
 
 const USAGE = `usage: waweb session <command> [options]
 
