@@ -15,7 +15,7 @@ export interface ParseSettings {
   positionals?: boolean;
   /**
    * Options whose values are flags for another program (`--chromium-arg`): the form users paste,
-   * `--chromium-arg "--ignore-certificate-errors"`, takes the next argument as the value even though
+   * `--chromium-arg "--ignore-certificate-errors-spki-list=<pin>"`, takes the next argument as the value even though
    * it starts with `-` (node's parser calls it ambiguous and wants `--chromium-arg=--flag`).
    */
   passThrough?: readonly string[];

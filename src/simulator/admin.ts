@@ -233,6 +233,13 @@ async function handle(sim: AdminTarget, req: IncomingMessage, res: ServerRespons
   }
   const [, pattern, handler] = route;
   const params = (pattern.exec(path) ?? []).slice(1);
+  // A web page can POST text/plain or a form to loopback without asking first (no CORS preflight);
+  // it cannot send application/json. So every POST must say it is JSON, empty bodies included.
+  if (req.method === 'POST' && !isJson(req.headers['content-type'])) {
+    req.resume();
+    reply(res, 415, { error: 'POST bodies must be sent as Content-Type: application/json' });
+    return;
+  }
   try {
     const body = req.method === 'POST' ? parseBody(await readBody(req)) : {};
     reply(res, 200, (await handler(sim, params, body)) ?? {});
@@ -240,6 +247,11 @@ async function handle(sim: AdminTarget, req: IncomingMessage, res: ServerRespons
     if (err instanceof SimulatorError) reply(res, err.status, { error: err.message });
     else throw err;
   }
+}
+
+/** `application/json`, with parameters (`; charset=utf-8`) or not. */
+function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
 function parseBody(text: string): Record<string, unknown> {

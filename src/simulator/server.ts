@@ -26,6 +26,7 @@ export class PageServer {
   readonly #handler: FrameHandler;
   readonly #wss = new WebSocketServer({ noServer: true });
   #https: HttpsServer | undefined;
+  #spkiHash = '';
 
   constructor(hub: SimulatorHub, handler: FrameHandler) {
     this.#hub = hub;
@@ -44,8 +45,14 @@ export class PageServer {
     return host.includes(':') ? `[${host}]` : host;
   }
 
+  /** The pin of the certificate served (see `spkiHash`); empty before listening. */
+  get spkiHash(): string {
+    return this.#spkiHash;
+  }
+
   async listen(): Promise<void> {
-    const { key, cert } = await webWhatsappCertificate();
+    const { key, cert, spkiHash } = await webWhatsappCertificate();
+    this.#spkiHash = spkiHash;
     const https = createHttpsServer({ key, cert }, (req, res) => {
       if (this.#hub.media.handle(req, res, (req.url ?? '/').split('?')[0] ?? '/') || this.#stalledBoot(req, res)) return;
       serve(req, res);

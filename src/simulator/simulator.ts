@@ -113,7 +113,9 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
 
   /**
    * Chromium flags that send web.whatsapp.com to this simulator and accept its
-   * certificate. The last one matters to clients that serve a cached
+   * certificate, and no other: the certificate's key is pinned
+   * (`--ignore-certificate-errors-spki-list`), so a launch that keeps these flags
+   * by mistake still refuses any other certificate. The last one matters to clients that serve a cached
    * index.html through request interception (whatsapp-web.js does): Chromium
    * counts such a document as public and its Local Network Access checks then
    * block the page's WebSocket to a loopback address. Chromium honours only
@@ -122,7 +124,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   chromiumArgs(): string[] {
     return [
       `--host-resolver-rules=MAP ${SIMULATED_HOST} ${this.#server.mappedHost}:${this.port}`,
-      '--ignore-certificate-errors',
+      `--ignore-certificate-errors-spki-list=${this.#server.spkiHash}`,
       '--disable-features=LocalNetworkAccessChecks',
     ];
   }

@@ -31,13 +31,11 @@ interface Reply {
   json: any;
 }
 
-/** One admin request; `body` is sent as is when a string, as JSON otherwise. */
+/** One admin request; `body` is sent as is when a string, as JSON otherwise; every POST says it is JSON. */
 async function api(method: string, path: string, body?: unknown, base = sim.adminUrl): Promise<Reply> {
   const init: RequestInit = { method };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    init.headers = { 'content-type': 'application/json' };
-  }
+  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  if (body !== undefined || method === 'POST') init.headers = { 'content-type': 'application/json' };
   const res = await fetch(`${base!}${path}`, init);
   const text = await res.text();
   return { status: res.status, contentType: res.headers.get('content-type'), json: text ? JSON.parse(text) : undefined };
@@ -48,6 +46,31 @@ test('GET /health answers ok as JSON', async () => {
   expect(res.status).toBe(200);
   expect(res.contentType).toContain('application/json');
   expect(res.json).toEqual({ ok: true });
+});
+
+test('a POST that is not application/json is refused with 415 before it is read; JSON (with a charset) is served', async () => {
+  const number = '15550001009';
+  // What any web page can send to loopback without a preflight: text/plain, a form, or no type at all.
+  const kinds: Record<string, string>[] = [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}];
+  for (const headers of kinds) {
+    const res = await fetch(`${sim.adminUrl!}/phones/${number}/messages`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ from: '15559990009', body: 'from a web page' }),
+    });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: string }).error).toMatch(/application\/json/);
+  }
+  // The same request as JSON reaches the phone (which has no device to deliver to).
+  expect((await api('POST', `/phones/${number}/messages`, { from: '15559990009', body: 'x' })).status).not.toBe(415);
+  const empty = await fetch(`${sim.adminUrl!}/reload`, { method: 'POST' });
+  expect(empty.status).toBe(415);
+  const json = await fetch(`${sim.adminUrl!}/reload`, {
+    method: 'POST',
+    headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+    body: '{}',
+  });
+  expect(json.status).toBe(200);
 });
 
 test('GET /chromium-args gives the flags that lead a Chromium to this simulator', async () => {
