@@ -27,3 +27,5 @@ export {
 } from '../util/encryption';
 export type { EncryptionKey, KeyRing } from '../util/encryption';
 export { redactUrl, UNPARSABLE_URL } from '../util/redact-url';
+export { privateScratch, sweepScratch } from '../util/private-folder';
+export type { ScratchFolder } from '../util/private-folder';

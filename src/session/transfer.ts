@@ -5,7 +5,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createSessionArchive, extractSessionArchive, readArchiveFile, type ArchiveManifest, type SessionArchive } from '../archive';
 import { profileInUse } from '../browser/profile-lock';
@@ -13,6 +12,7 @@ import { ArchiveError, ErrorCode, InvalidOptionError } from '../errors';
 import type { SessionStore, StoredGeneration } from '../stores/types';
 import { exists } from '../auth/profile/files';
 import { localAuthFolder } from '../auth/profile/profile-options';
+import { privateScratch, warnIfExposed } from '../util/private-folder';
 
 /** Where `importSession` puts an archive. */
 export type ImportTarget =
@@ -69,6 +69,8 @@ export async function importSession(
     throw new InvalidOptionError(`${folder} already exists; pass { overwrite: true } to replace it`);
   }
   await mkdir(dirname(folder), { recursive: true, mode: 0o700 });
+  // The login lands in the target's parent (made 0700 when missing): one others can read is reported.
+  await warnIfExposed(dirname(folder));
   const temp = join(dirname(folder), `.waweb-import-${randomBytes(6).toString('hex')}`);
   try {
     const extracted = await extractSessionArchive(data, temp);
@@ -100,13 +102,16 @@ export interface ExportedSession {
   manifest: ArchiveManifest | null;
 }
 
-/** The archive's manifest, after extracting it into a scratch folder (which checks every file against it). */
+/**
+ * The archive's manifest, after extracting it into a private scratch folder (which checks every
+ * file against it); the folder is removed afterwards, or by a later run if this one is killed.
+ */
 async function verifiedManifest(data: Buffer): Promise<ArchiveManifest | null> {
-  const scratch = join(tmpdir(), `waweb-verify-${randomBytes(6).toString('hex')}`);
+  const scratch = await privateScratch('verify');
   try {
-    return (await extractSessionArchive(data, scratch)).manifest;
+    return (await extractSessionArchive(data, join(scratch.path, 'profile'))).manifest;
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await scratch.remove();
   }
 }
 

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidOptionError } from '../errors';
 import { isErrno } from '../util/errno';
+import { warnIfExposed } from '../util/private-folder';
 import type { DriverGeneration, DriverReadContext, DriverWriteContext, StoreDriver } from './driver';
 import { readMarks, SIDECAR_FILE, SIDECAR_TEMP, writeMarks } from './file-marks';
 import { StoreFront } from './front';
@@ -84,6 +85,9 @@ class FileDriver implements StoreDriver {
    * number is not seen: the check is on numbers.)
    */
   readonly conditionalWrites = true;
+
+  /** Whether the root was checked for other users' access (once, on the first save). */
+  private rootChecked = false;
 
   constructor(
     readonly directory: string,
@@ -171,6 +175,11 @@ class FileDriver implements StoreDriver {
     return processLock.run(`file:${dir}`, async () => {
       throwIfAborted(signal, 'FileStore.save');
       if (ifNewest !== undefined) await this.checkNewest(sessionId, dir, ifNewest);
+      // A root that existed before, open to other users, is reported (WAWEB_INSECURE_FOLDER), not changed.
+      if (!this.rootChecked) {
+        this.rootChecked = true;
+        await warnIfExposed(this.directory);
+      }
       const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
       if (created !== undefined) await this.syncNewFolders(created, dir);
       const saved = await this.writeGeneration(sessionId, dir, data, ifNewest);

@@ -11,6 +11,29 @@ import { assertSessionId } from './session-id';
 import type { SessionStore, StoredGeneration } from './types';
 import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
+import { sweepScratch, warnIfExposed } from '../util/private-folder';
+
+/**
+ * Puts a symbolic link to `plain` at `zip` (replacing what is there), so the wrapped store reads the
+ * zip through it and no plaintext is written outside the private work folder. Where links cannot be
+ * made (Windows without the privilege), writes the zip itself, as before.
+ */
+async function placeLink(plain: string, zip: string, data: Buffer): Promise<void> {
+  const temp = path.join(path.dirname(zip), `.${path.basename(zip)}.${randomBytes(6).toString('hex')}.link`);
+  try {
+    await fs.symlink(plain, temp);
+  } catch (err) {
+    if (!isErrno(err, 'EPERM', 'ENOSYS', 'EOPNOTSUPP')) throw err;
+    await writeFileAtomic(zip, data);
+    return;
+  }
+  try {
+    await fs.rename(temp, zip);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    throw err;
+  }
+}
 
 /**
  * A store as whatsapp-web.js's `RemoteAuth` calls it (wwebjs-mongo, wwebjs-aws-s3, ...).
@@ -24,12 +47,18 @@ export interface WwebjsStore {
 }
 
 export interface FromWwebjsStoreOptions {
-  /** Folder for the temporary zip that `extract` writes on `load` (created 0700 when missing). */
+  /**
+   * Private folder (created 0700 when missing; an existing one others can read is reported) for the
+   * plaintext zips: the one `extract` writes on `load`, and the one `save` hands the wrapped store.
+   * A killed run's zips are removed by the next adapter that uses the folder.
+   */
   workDir: string;
   /**
    * Folder where `save` places `<sessionId>.zip` for the wrapped store to read. whatsapp-web.js-style
    * stores open `<session>.zip` relative to the working directory and also use `session` as the
-   * remote name, so a path cannot be passed instead; the file exists only while `save` runs.
+   * remote name, so a path cannot be passed instead. What is placed there is a symbolic link to the
+   * zip in `workDir` (no plaintext leaves `workDir`), and only while `save` runs; where links cannot
+   * be made (Windows without the privilege), the zip itself.
    * @default process.cwd() at the time of each save
    */
   zipDir?: string;
@@ -108,6 +137,8 @@ class WwebjsDriver implements StoreDriver {
   private readonly workDir: string;
   private readonly zipDir: string | undefined;
   private readonly deleteSettleTimeoutMs: number;
+  /** `workDir` made, checked and swept, and this process's folder in it (once per adapter). */
+  private prepared: Promise<string> | undefined;
 
   constructor(
     private readonly store: WwebjsStore,
@@ -136,11 +167,17 @@ class WwebjsDriver implements StoreDriver {
     // The zip name is shared by every adapter in this process that saves this session.
     return processLock.run(`wwebjs-zip:${zip}`, async () => {
       const previous = this.known.get(sessionId)?.generation ?? ((await this.exists(sessionId)) ? 1 : 0);
-      await writeFileAtomic(zip, data);
+      const plain = await this.workFile('save');
       try {
-        await this.store.save({ session: sessionId });
+        await writeFileAtomic(plain, data);
+        await placeLink(plain, zip, data);
+        try {
+          await this.store.save({ session: sessionId });
+        } finally {
+          await fs.rm(zip, { force: true });
+        }
       } finally {
-        await fs.rm(zip, { force: true });
+        await fs.rm(plain, { force: true });
       }
       const saved: KnownGeneration = { generation: previous + 1, createdAt: new Date(), bytes: data.length };
       this.known.set(sessionId, saved);
@@ -150,8 +187,7 @@ class WwebjsDriver implements StoreDriver {
 
   /** Downloads through `extract` into `workDir`; the zip's size is checked before it is read. */
   async read(sessionId: string, generation: DriverGeneration, { maxBytes }: DriverReadContext): Promise<Buffer | null> {
-    await fs.mkdir(this.workDir, { recursive: true, mode: 0o700 });
-    const target = path.join(this.workDir, `.extract-${sessionId}-${randomBytes(6).toString('hex')}.zip`);
+    const target = await this.workFile('extract');
     try {
       await this.store.extract({ session: sessionId, path: target });
       const data = await readExtracted(target, sessionId, generation.generation, maxBytes);
@@ -160,6 +196,25 @@ class WwebjsDriver implements StoreDriver {
     } finally {
       await fs.rm(target, { force: true });
     }
+  }
+
+  /**
+   * A new file name in `workDir` for a plaintext zip, in a folder named for this process. The first
+   * call makes `workDir` (0700), reports it when others can read it, and removes what killed runs left.
+   */
+  private async workFile(kind: 'save' | 'extract'): Promise<string> {
+    this.prepared ??= (async () => {
+      const created = await fs.mkdir(this.workDir, { recursive: true, mode: 0o700 });
+      if (created === undefined) await warnIfExposed(this.workDir);
+      await sweepScratch(this.workDir);
+      const mine = path.join(this.workDir, `waweb-scratch-${process.pid}-wwebjs`);
+      await fs.mkdir(mine, { recursive: true, mode: 0o700 });
+      return mine;
+    })().catch((err: unknown) => {
+      this.prepared = undefined;
+      throw err;
+    });
+    return path.join(await this.prepared, `${kind}-${randomBytes(6).toString('hex')}.zip`);
   }
 
   /**

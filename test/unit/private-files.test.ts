@@ -8,7 +8,7 @@ import { createSessionArchive, extractSessionArchive, writeLocalStorageSnapshot 
 import { writeStamp } from '../../src/auth/remote/stamp';
 import { FileStore } from '../../src/index';
 import { importSession } from '../../src/session/index';
-import { INSECURE_FOLDER_WARNING, exposedFolder, warnIfExposed } from '../../src/util/private-folder';
+import { INSECURE_FOLDER_WARNING, exposedFolder, privateScratch, warnIfExposed } from '../../src/util/private-folder';
 import { tempDir, type TempDir } from '../helpers/tmp';
 
 let tmp: TempDir;
@@ -82,4 +82,43 @@ test('a session folder others can read, or its data folder, is reported; a priva
   } finally {
     emitted.mockRestore();
   }
+});
+
+test('issue 24: an existing FileStore root others can read is reported once, naming it and its mode; a private one is not', async () => {
+  const shared = join(tmp.path, 'shared-store');
+  const own = join(tmp.path, 'own-store');
+  await mkdir(shared, { mode: 0o755 });
+  await mkdir(own, { mode: 0o700 });
+  const emitted = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  try {
+    const store = new FileStore({ directory: shared });
+    await store.save('RemoteAuth-a', Buffer.from('zip'));
+    await store.save('RemoteAuth-b', Buffer.from('zip'));
+    await store.close();
+    expect(emitted.mock.calls).toEqual([
+      [`${shared} is mode 0755: other users can reach the session inside; chmod 700 it`, { code: INSECURE_FOLDER_WARNING }],
+    ]);
+    emitted.mockClear();
+    const mine = new FileStore({ directory: own });
+    await mine.save('RemoteAuth-a', Buffer.from('zip'));
+    await mine.close();
+    expect(emitted).not.toHaveBeenCalled();
+  } finally {
+    emitted.mockRestore();
+  }
+});
+
+test('issue 24: a scratch folder is 0700 and removed; what a killed run left is swept by the next one, nothing else', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const deadPid = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+  const left = join(tmp.path, `waweb-scratch-${deadPid}-verify-abc`);
+  const alive = join(tmp.path, `waweb-scratch-${process.ppid}-verify-def`);
+  const other = join(tmp.path, 'waweb-verify-xyz');
+  for (const folder of [left, alive, other]) await mkdir(join(folder, 'profile'), { recursive: true, mode: 0o700 });
+  const scratch = await privateScratch('verify', tmp.path);
+  expect((await stat(scratch.path)).mode & 0o777).toBe(0o700);
+  expect((await readdir(tmp.path)).sort()).toEqual([alive, other, scratch.path].map((f) => f.slice(tmp.path.length + 1)).sort());
+  await scratch.remove();
+  await scratch.remove();
+  expect((await readdir(tmp.path)).sort()).toEqual([alive, other].map((f) => f.slice(tmp.path.length + 1)).sort());
 });

@@ -5,14 +5,14 @@
  * through `importSession` (checked in a temporary folder, never over an existing one unless forced).
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidOptionError } from '../../index';
 import {
   exportSession,
   extractSessionArchive,
   importSession,
+  privateScratch,
   type ArchiveManifest,
   type ExtractedSessionArchive,
 } from '../../session/index';
@@ -73,13 +73,16 @@ export async function writeFolder(folder: string, data: Buffer, force: boolean):
   return `${result.files ?? 0} files, ${result.bytes} bytes`;
 }
 
-/** Extracts `data` into a throw-away profile (every file checked against the manifest). */
-export async function checkRestorable(data: Buffer): Promise<ExtractedSessionArchive> {
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'waweb-verify-'));
+/**
+ * Extracts `data` into a throw-away profile (every file checked against the manifest): a private
+ * scratch folder, removed afterwards, or by the next run if this one is killed.
+ */
+export async function checkRestorable(data: Buffer, purpose = 'verify'): Promise<ExtractedSessionArchive> {
+  const scratch = await privateScratch(purpose);
   try {
-    return await extractSessionArchive(data, path.join(tmp, 'profile'));
+    return await extractSessionArchive(data, path.join(scratch.path, 'profile'));
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await scratch.remove();
   }
 }
 

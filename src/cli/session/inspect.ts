@@ -1,13 +1,10 @@
 /** `waweb session inspect`: a session archive's manifest (a file, or a stored generation), and whether every entry restores. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { ArchiveError, type StoredGeneration } from '../../index';
-import { extractSessionArchive, readArchiveManifest, type ArchiveManifest } from '../../session/index';
+import { readArchiveManifest, type ArchiveManifest } from '../../session/index';
 import { openStoreUrl } from '../store-url';
 import { SessionArgs, type SessionCommand } from './args';
 import { readArchiveInput } from './archive-file';
-import { sha256 } from './endpoints';
+import { checkRestorable, sha256 } from './endpoints';
 import { describeState, stateJson } from './marking';
 
 const USAGE = `  inspect (<file.zip> | --store URL --session ID [--generation N]) [--json]
@@ -87,12 +84,11 @@ async function run(argv: string[]): Promise<number> {
     if (!subject) return 1;
   }
   const json = args.flag('json');
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'waweb-inspect-'));
   try {
     const data = await subject.read();
     const manifest = await readArchiveManifest(data);
-    // A full restore into a scratch folder checks every entry's size and CRC-32 and the content hash.
-    const extracted = await extractSessionArchive(data, path.join(tmp, 'profile'));
+    // A full restore into a private scratch folder checks every entry's size and CRC-32 and the content hash.
+    const extracted = await checkRestorable(data, 'inspect');
     if (json) {
       const report = {
         ...subject.json,
@@ -121,8 +117,6 @@ async function run(argv: string[]): Promise<number> {
       return 1;
     }
     throw err;
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
   }
 }
 

@@ -4,10 +4,8 @@
  * `WAWEB_CHROMIUM_ARGS` points Chromium at, e.g. a simulator); it passes when the app reaches
  * `ready` without a QR. The store is only read: the client's backups go nowhere.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Client, InvalidOptionError, RemoteAuth, StoreError, type SessionStore } from '../../index';
+import { privateScratch } from '../../session/index';
 
 /** A login from a copy takes the session from its live owner: sessions saved this recently look live. */
 const LOOKS_LIVE_MS = 10 * 60_000;
@@ -68,11 +66,12 @@ export async function verifyLogin(
         `the session from its owner, which the app answers with CONFLICT. Stop the owner first, or pass --live to check anyway.`,
     };
   }
-  const dataPath = await mkdtemp(path.join(os.tmpdir(), 'waweb-verify-login-'));
+  // The restored login lives in a private scratch folder: removed below, or by the next run if this one is killed.
+  const scratch = await privateScratch('verify-login');
   const auth = new RemoteAuth({
     store: readOnly(store),
     ...(match[1] ? { clientId: match[1] } : {}),
-    dataPath,
+    dataPath: scratch.path,
     backupSyncIntervalMs: 3_600_000,
   });
   const client = new Client({ authStrategy: auth, puppeteer: { args: chromiumArgs() }, restartOnAuthFail: false });
@@ -96,6 +95,6 @@ export async function verifyLogin(
   } finally {
     clearTimeout(timer);
     await client.destroy();
-    await rm(dataPath, { recursive: true, force: true });
+    await scratch.remove();
   }
 }
