@@ -9,6 +9,7 @@ import { readFile, readlink, realpath, rm, symlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ProfileLockedError } from '../errors';
+import { isAlive } from '../util/process-alive';
 
 const SINGLETON_FILES = ['SingletonLock', 'SingletonCookie', 'SingletonSocket'];
 
@@ -110,11 +111,4 @@ export async function claimProfileLock(userDataDir: string, pid: number): Promis
   throw new ProfileLockedError(`profile ${userDataDir} kept being locked by other processes`, undefined);
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive };

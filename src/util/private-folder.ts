@@ -8,6 +8,7 @@
 import { lstat, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from './process-alive';
 
 export const INSECURE_FOLDER_WARNING = 'WAWEB_INSECURE_FOLDER';
 
@@ -30,16 +31,6 @@ export async function exposedFolder(dir: string, parents: readonly string[] = []
 export async function warnIfExposed(dir: string, parents: readonly string[] = []): Promise<void> {
   const problem = await exposedFolder(dir, parents);
   if (problem) process.emitWarning(problem, { code: INSECURE_FOLDER_WARNING });
-}
-
-/** Whether process `pid` exists (one of another user counts). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A folder only its owner can enter, removed by `remove()` (idempotent), or by a later run if this one was killed. */
@@ -66,12 +57,18 @@ export async function sweepScratch(parent: string): Promise<string[]> {
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   for (const name of names) {
     const pid = Number(SCRATCH_NAME.exec(name)?.[1]);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
     const folder = join(parent, name);
     const info = await lstat(folder).catch(() => undefined);
     if (!info?.isDirectory() || (uid !== undefined && info.uid !== uid)) continue;
-    await rm(folder, { recursive: true, force: true });
-    swept.push(folder);
+    // Best effort: a leftover that cannot be removed must not stop the run that found it.
+    if (
+      await rm(folder, { recursive: true, force: true }).then(
+        () => true,
+        () => false,
+      )
+    )
+      swept.push(folder);
   }
   return swept;
 }
