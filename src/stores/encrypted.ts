@@ -167,12 +167,12 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
         throw new EncryptionError(ErrorCode.DECRYPTION_FAILED, `${what} is not encrypted (plaintext: 'read' accepts such generations)`);
       }
       this.#warn(`${what} is not encrypted: read as it is (plaintext: 'read'); nothing vouches for its integrity`);
-      return { ...loaded, ...this.#outer(sessionId, loaded), bytes: loaded.data.length };
+      return { ...this.#outer(sessionId, loaded), data: loaded.data, bytes: loaded.data.length };
     }
     const data = await this.#open(sessionId, loaded, what, options);
     if (maxBytes !== undefined && data.length > maxBytes)
       throw dataTooLarge('EncryptedStore', sessionId, loaded.generation, data.length, maxBytes);
-    return { ...loaded, ...this.#outer(sessionId, loaded), data, bytes: data.length };
+    return { ...this.#outer(sessionId, loaded), data, bytes: data.length };
   }
 
   /**
