@@ -26,7 +26,7 @@ import {
   type EnvelopeBinding,
 } from '../util/encryption';
 import { keyRing, type EncryptionKey, type KeyRing } from '../util/encryption-keys';
-import { assertIfNewest, dataTooLarge, KeyedLock } from './internal';
+import { assertFence, assertIfNewest, dataTooLarge, KeyedLock } from './internal';
 import type {
   DeleteOptions,
   GenerationMark,
@@ -134,6 +134,7 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
   async save(sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration> {
     if (!Buffer.isBuffer(data)) return this.inner.save(sessionId, data, options); // the inner store reports it
     if (options?.ifNewest !== undefined) assertIfNewest(options.ifNewest, `EncryptedStore(${this.name})`);
+    if (options?.fence !== undefined) assertFence(options.fence, `EncryptedStore(${this.name})`);
     return saving.run(sessionId, () => this.#save(sessionId, data, options));
   }
 

@@ -15,6 +15,7 @@ import { abortable, withDeadline } from '../util/deadline';
 import { assertStoreDriver, type StoreDriver } from './driver';
 import {
   assertBuffer,
+  assertFence,
   assertGeneration,
   assertGenerationMark,
   assertGenerationNumber,
@@ -37,10 +38,6 @@ import type {
   StoreCallOptions,
   StoredGeneration,
 } from './types';
-
-function assertFence(token: number, owner: string): void {
-  if (!Number.isSafeInteger(token) || token < 1) throw new InvalidOptionError(`${owner}: a fencing token must be a positive integer`);
-}
 
 /** How often a load lists again when the generation it picked was pruned before it was read. */
 const MAX_LOAD_ATTEMPTS = 5;
