@@ -6,9 +6,11 @@
  * (`--chromium-arg "--flag"`); `--simulator` starts a simulator of its own whose phone scans the QR.
  */
 import { spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { WhatsAppSimulator } from '../../src/simulator';
+import { call } from '../helpers/dashboard';
 import { processesMentioning, waitForNone } from '../helpers/processes';
 import { tempDir, type TempDir } from '../helpers/tmp';
 
@@ -42,9 +44,11 @@ interface Served {
   get: (path: string, token?: string) => Promise<Response>;
 }
 
-/** Runs `waweb serve args...` until it prints the dashboard's address. */
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: 'pipe', env: { ...process.env, WAWEB_DASHBOARD_TOKEN: TOKEN } });
+/** Runs `waweb serve args...` (with `WAWEB_DASHBOARD_TOKEN` set unless `envToken` is false) until it prints the dashboard's address. */
+async function serve(args: string[], envToken = true): Promise<Served> {
+  const env: NodeJS.ProcessEnv = { ...process.env, WAWEB_DASHBOARD_TOKEN: TOKEN };
+  if (!envToken) delete env['WAWEB_DASHBOARD_TOKEN'];
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: 'pipe', env });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -53,7 +57,7 @@ async function serve(args: string[]): Promise<Served> {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       output += `${line}\n`;
-      const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(line);
+      const m = /dashboard: (https?:\/\/127\.0\.0\.1:\d+)\//.exec(line);
       if (m?.[1]) found(m[1]);
     });
     void exited.then(() => failed(new Error(`waweb serve exited early:\n${output}`)));
@@ -142,3 +146,54 @@ test('--simulator-url refuses an address where no simulator answers, before any 
   expect(code).not.toBe(0);
   expect(output).toContain('no simulator answers at http://127.0.0.1:9/');
 }, 30_000);
+
+/** Runs `waweb serve args...` to its exit (killed after `ms`); its exit code and output. */
+async function runToExit(args: string[], ms: number): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: 'pipe', env: { ...process.env, WAWEB_DASHBOARD_TOKEN: TOKEN } });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
+  clearTimeout(timer);
+  return { code, output };
+}
+
+test('--host 0.0.0.0 without TLS is refused before anything starts, naming --insecure-http', async () => {
+  const args = ['--store', `file:${join(work.path, 'store-open')}`, '--sessions', 'so1', '--port', '0', '--host', '0.0.0.0'];
+  args.push('--data-path', join(work.path, 'profiles-open'));
+  const { code, output } = await runToExit(args, 20_000);
+  expect(code).toBe(1);
+  expect(output).toContain('--insecure-http');
+  expect(output).not.toContain('dashboard:');
+}, 30_000);
+
+test('a made-up token is not printed when stdout is not a terminal: it goes to a 0600 file, removed at exit; --tls-self-signed serves HTTPS', async () => {
+  const profiles = join(work.path, 'profiles-token');
+  const args = ['--store', `file:${join(work.path, 'store-token')}`, '--sessions', 'st1', '--port', '0', '--tls-self-signed'];
+  args.push('--data-path', profiles);
+  for (const flag of sim.chromiumArgs()) args.push('--chromium-arg', flag);
+  const served = await serve(args, false);
+  let file = '';
+  try {
+    expect(served.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const port = served.url.split(':')[2] as string;
+    file = /token in (\S+), mode 0600/.exec(served.output())?.[1] ?? '';
+    expect(file).toBe(join(profiles, `dashboard-${port}.token`));
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const token = (await readFile(file, 'utf8')).trim();
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    expect(served.output()).not.toContain(token);
+    expect(served.output()).not.toMatch(/\?token=[^.]/);
+
+    // The token from the file works, over TLS, with the certificate whose fingerprint was printed.
+    const printed = /SHA-256 ([0-9A-F:]{95})/.exec(served.output())?.[1];
+    const reply = await call(served, '/api/sessions', { headers: { Authorization: `Bearer ${token}` }, anyCertificate: true });
+    expect(reply.status).toBe(200);
+    expect(reply.peer?.fingerprint256).toBe(printed);
+  } finally {
+    served.kill();
+  }
+  expect(await served.exited).toBe(0);
+  await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+}, 120_000);
