@@ -153,7 +153,8 @@ async function runToExit(args: string[], ms: number): Promise<{ code: number | n
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  // SIGTERM, not SIGKILL: a serve that did start stops its browsers on the way out.
+  const timer = setTimeout(() => child.kill('SIGTERM'), ms);
   const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
   clearTimeout(timer);
   return { code, output };
