@@ -3,9 +3,8 @@
  * plain HTTP on an address other machines reach, the Host names and the cookie's lifetime.
  */
 import { readFile } from 'node:fs/promises';
-import { networkInterfaces } from 'node:os';
 import { InvalidOptionError } from '../index';
-import { isLoopback, selfSignedCertificate, type DashboardOptions } from '../serve/index';
+import { defaultAllowedHosts, isLoopback, selfSignedCertificate, type DashboardOptions } from '../serve/index';
 import { intOption, type ParsedArgs } from './util';
 
 export const TRANSPORT_OPTIONS = {
@@ -20,8 +19,8 @@ export const TRANSPORT_OPTIONS = {
 export const TRANSPORT_USAGE = `  --tls-cert FILE     serve HTTPS with this certificate (PEM; with --tls-key)
   --tls-key FILE      its private key (PEM)
   --tls-self-signed   serve HTTPS with a certificate made at start (30 days, for
-                      the address, localhost and --allowed-host names); its
-                      fingerprints are printed to check or pin
+                      the names the dashboard answers: the address, localhost on
+                      loopback, --allowed-host); its fingerprints are printed
   --insecure-http     allow plain HTTP on an address other than loopback: the
                       token and cookie cross the network in clear (only behind a
                       TLS proxy)
@@ -40,11 +39,6 @@ async function pemFile(file: string, flag: string): Promise<string> {
   } catch (err) {
     throw new InvalidOptionError(`${flag} ${file} cannot be read`, { cause: err });
   }
-}
-
-/** Every address of this machine: the names a self-signed certificate for a wildcard bind holds. */
-function localAddresses(): string[] {
-  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
 }
 
 /** The dashboard's transport options from the flags; refuses plain HTTP off loopback unless --insecure-http. */
@@ -75,9 +69,7 @@ export async function dashboardTransport(values: ParsedArgs['values'], host: str
   if (typeof certFile === 'string' && typeof keyFile === 'string') {
     options.tls = { cert: await pemFile(certFile, '--tls-cert'), key: await pemFile(keyFile, '--tls-key') };
   } else if (selfSigned) {
-    const wildcard = host === '0.0.0.0' || host === '::';
-    const names = [...(wildcard ? localAddresses() : [host]), 'localhost', '127.0.0.1', '::1', ...allowedHosts];
-    const made = await selfSignedCertificate(names);
+    const made = await selfSignedCertificate([...defaultAllowedHosts(host), ...allowedHosts]);
     options.tls = { cert: made.cert, key: made.key };
   }
   return { options, selfSigned };

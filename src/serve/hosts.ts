@@ -45,19 +45,26 @@ export function hostOf(header: string | undefined): string | null {
 
 /**
  * The names a dashboard bound to `host` answers by default: that address; on loopback also
- * `localhost` and `*.localhost`; on a wildcard address every address of this machine's interfaces
- * (and the loopback names). `extra` adds names (a reverse proxy's, a DNS name of the machine).
+ * `localhost` (and, in `HostAllowlist`, any `*.localhost`); on a wildcard address every address of
+ * this machine's interfaces and `localhost`. What a self-signed certificate for it should name.
  */
+export function defaultAllowedHosts(host: string): string[] {
+  const names = new Set<string>();
+  if (isWildcard(host)) {
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(bare(a.address));
+  } else names.add(bare(host));
+  if (isLoopback(host) || isWildcard(host)) names.add('localhost');
+  return [...names];
+}
+
+/** The `Host` names a dashboard answers: `defaultAllowedHosts(host)`, `*.localhost` on loopback, and `extra`. */
 export class HostAllowlist {
-  readonly #names = new Set<string>();
+  readonly #names: Set<string>;
   readonly #localhostNames: boolean;
 
   constructor(host: string, extra: readonly string[] = []) {
-    this.#names.add(bare(host));
+    this.#names = new Set(defaultAllowedHosts(host));
     this.#localhostNames = isLoopback(host) || isWildcard(host);
-    if (isWildcard(host)) {
-      for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) this.#names.add(bare(a.address));
-    }
     for (const name of extra) {
       if (typeof name !== 'string' || !(isIP(bare(name)) !== 0 || /^[a-z0-9_.-]+$/.test(bare(name)))) {
         throw new InvalidOptionError(
@@ -73,6 +80,6 @@ export class HostAllowlist {
     const name = hostOf(header);
     if (name === null) return false;
     if (this.#names.has(name)) return true;
-    return this.#localhostNames && (name === 'localhost' || name.endsWith('.localhost'));
+    return this.#localhostNames && name.endsWith('.localhost');
   }
 }

@@ -7,7 +7,7 @@ export { startDashboard } from './dashboard';
 export { createMetrics } from './metrics';
 export { certificateFingerprints, selfSignedCertificate } from './cert';
 export { removeTokenFile, writeTokenFile } from './token-file';
-export { isLoopback } from './hosts';
+export { defaultAllowedHosts, isLoopback } from './hosts';
 export type { CertificateFingerprints, DashboardTls } from './cert';
 export type {
   Dashboard,

@@ -198,3 +198,17 @@ test('a made-up token is not printed when stdout is not a terminal: it goes to a
   expect(await served.exited).toBe(0);
   await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
 }, 120_000);
+
+test('TLS flags that do not fit together, or files that cannot be read, are refused before anything starts', async () => {
+  const base = ['--store', `file:${join(work.path, 'store-flags')}`, '--sessions', 'sf1', '--port', '0'];
+  const missing = join(work.path, 'no-such.pem');
+  const cases: Array<[string[], string]> = [
+    [['--tls-cert', missing], '--tls-cert and --tls-key go together'],
+    [['--tls-self-signed', '--insecure-http'], 'choose one of'],
+    [['--tls-cert', missing, '--tls-key', missing], `--tls-cert ${missing} cannot be read`],
+  ];
+  for (const [flags, message] of cases) {
+    const { code, output } = await runToExit([...base, ...flags, '--data-path', join(work.path, 'profiles-flags')], 20_000);
+    expect([flags, code, output.includes(message), output.includes('dashboard:')]).toEqual([flags, 1, true, false]);
+  }
+}, 60_000);
