@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { AbortError, InvalidOptionError } from '../errors';
 import { positiveInteger } from '../util/options';
 import { isAction, runAction } from './api';
@@ -141,6 +142,12 @@ function tlsOption(tls: DashboardTls | undefined): DashboardTls | null {
   const pem = (v: unknown): boolean => (typeof v === 'string' && v !== '') || (Buffer.isBuffer(v) && v.length > 0);
   if (!tls || typeof tls !== 'object' || !pem(tls.cert) || !pem(tls.key)) {
     throw new InvalidOptionError('startDashboard: "tls" must be { cert, key }, each a PEM string or Buffer');
+  }
+  try {
+    createSecureContext({ cert: tls.cert, key: tls.key });
+  } catch (err) {
+    // OpenSSL's own words (a key that is not one, or not the certificate's) stay in `cause`.
+    throw new InvalidOptionError('startDashboard: "tls.key" is not a PEM private key for "tls.cert"', { cause: err });
   }
   return tls;
 }

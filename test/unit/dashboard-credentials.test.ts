@@ -130,7 +130,14 @@ test('an address other machines reach is refused without TLS, unless insecureHtt
 });
 
 test('tls must be a certificate and its key', async () => {
-  for (const tls of [{ cert: 'not a pem', key: cert.key }, { cert: cert.cert, key: '' }, { cert: cert.cert }]) {
+  const other = await selfSignedCertificate(['127.0.0.1']);
+  const wrong = [
+    { cert: 'not a pem', key: cert.key },
+    { cert: cert.cert, key: '' },
+    { cert: cert.cert },
+    { cert: cert.cert, key: other.key },
+  ];
+  for (const tls of wrong) {
     const err = await start({ tls: tls as never }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidOptionError);
   }
