@@ -15,6 +15,7 @@ const USAGE = `usage: waweb serve --store URL --sessions ID[,ID...] [--leases] [
                    [--tls-cert FILE --tls-key FILE | --tls-self-signed | --insecure-http]
                    [--allowed-host NAME]... [--cookie-max-age SECONDS] [--token-file FILE]
                    [--simulator | --simulator-url URL] [--phone NUMBER]
+                   [--fallback-on-decryption-failure]
 
 Runs a SessionManager over the store and serves its dashboard: the sessions
 live (with their QR codes), pairing by code, restart and logout, a JSON API
@@ -26,6 +27,10 @@ live (with their QR codes), pairing by code, restart and logout, a JSON API
   --leases            share the sessions with other workers through leases in
                       the store's own database (postgres: or mongodb: stores)
   --data-path DIR     local browser profiles (default ./.waweb_sessions)
+  --fallback-on-decryption-failure
+                      with an encrypted: store, restore an older generation when
+                      the newest fails decryption (altered, replayed, unknown
+                      key) instead of stopping that session's start
   --host ADDR         address of the dashboard (default 127.0.0.1); any other than
                       a loopback one needs TLS or --insecure-http
   --port N            its port (default 8080; 0 picks a free one)
@@ -72,6 +77,7 @@ export async function runServe(argv: string[]): Promise<number> {
       'simulator-url': { type: 'string' },
       phone: { type: 'string' },
       'token-file': { type: 'string' },
+      'fallback-on-decryption-failure': { type: 'boolean' },
       ...TRANSPORT_OPTIONS,
     },
     USAGE,
@@ -108,6 +114,7 @@ export async function runServe(argv: string[]): Promise<number> {
     const options: SessionManagerOptions = { store: opened.store, sessions };
     if (leases) options.leases = leases;
     if (dataPath !== undefined) options.dataPath = dataPath;
+    if (values['fallback-on-decryption-failure']) options.remoteAuth = { onDecryptionFailure: 'fallback' };
     if (chromiumArgs.length > 0) options.clientOptions = { puppeteer: { args: chromiumArgs } };
     manager = new SessionManager(options);
     manager.on('session.state', (info) => log(`${info.id}: ${info.state}${info.lastError ? ` (${info.lastError.code})` : ''}`));
