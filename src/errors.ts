@@ -36,6 +36,7 @@ export const ErrorCode = {
   NOT_OWNER: 'NOT_OWNER',
   GENERATION_CHANGED: 'GENERATION_CHANGED',
   LEASE_LIVE: 'LEASE_LIVE',
+  ROLLBACK_REFUSED: 'ROLLBACK_REFUSED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -182,8 +183,12 @@ export interface RestoreAttempt {
 export class RestoreError extends WawebError {
   readonly attempts: readonly RestoreAttempt[];
 
-  constructor(message: string, attempts: readonly RestoreAttempt[]) {
-    super(ErrorCode.RESTORE_FAILED, message, attempts[0] ? { cause: attempts[0].error } : undefined);
+  constructor(
+    message: string,
+    attempts: readonly RestoreAttempt[],
+    code: typeof ErrorCode.RESTORE_FAILED | typeof ErrorCode.ROLLBACK_REFUSED = ErrorCode.RESTORE_FAILED,
+  ) {
+    super(code, message, attempts[0] ? { cause: attempts[0].error } : undefined);
     this.attempts = attempts;
   }
 }

@@ -99,7 +99,7 @@ export type {
   DriverWriteContext,
 } from './stores';
 /** The shape of `EncryptedStoreOptions.keys`; the key tools are in `waweb/session`. */
-export type { EncryptionKey } from './util/encryption';
+export type { EncryptionKey } from './util/encryption-keys';
 
 export {
   WawebError,

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { InvalidOptionError } from '../index';
 import { SessionManager, type LeaseBackend, type SessionManagerOptions } from '../manager/index';
-import { startDashboard, type Dashboard } from '../serve/index';
+import { removeTokenFile, startDashboard, writeTokenFile, type Dashboard, type DashboardOptions } from '../serve/index';
+import { dashboardTransport, TRANSPORT_OPTIONS, TRANSPORT_USAGE } from './serve-transport';
 import { DEFAULT_PHONE, openSimulator, phoneNumbers, phoneOption, type SimulatorLink } from './simulated';
 import { openLeasesUrl, openStoreUrl, type OpenedStore } from './store-url';
 import { intOption, parse, stepLogger, untilSignal } from './util';
@@ -10,7 +12,10 @@ const TOKEN_ENV = 'WAWEB_DASHBOARD_TOKEN';
 
 const USAGE = `usage: waweb serve --store URL --sessions ID[,ID...] [--leases] [--data-path DIR]
                    [--host ADDR] [--port N] [--chromium-arg ARG]...
+                   [--tls-cert FILE --tls-key FILE | --tls-self-signed | --insecure-http]
+                   [--allowed-host NAME]... [--cookie-max-age SECONDS] [--token-file FILE]
                    [--simulator | --simulator-url URL] [--phone NUMBER]
+                   [--fallback-on-decryption-failure]
 
 Runs a SessionManager over the store and serves its dashboard: the sessions
 live (with their QR codes), pairing by code, restart and logout, a JSON API
@@ -22,8 +27,16 @@ live (with their QR codes), pairing by code, restart and logout, a JSON API
   --leases            share the sessions with other workers through leases in
                       the store's own database (postgres: or mongodb: stores)
   --data-path DIR     local browser profiles (default ./.waweb_sessions)
-  --host ADDR         address of the dashboard (default 127.0.0.1)
+  --fallback-on-decryption-failure
+                      with an encrypted: store, restore an older generation when
+                      the newest fails decryption (altered, replayed, unknown
+                      key) instead of stopping that session's start
+  --host ADDR         address of the dashboard (default 127.0.0.1); any other than
+                      a loopback one needs TLS or --insecure-http
   --port N            its port (default 8080; 0 picks a free one)
+${TRANSPORT_USAGE}
+  --token-file FILE   where a made-up token goes when the output is not a
+                      terminal (default DATA-PATH/dashboard-PORT.token)
   --chromium-arg ARG  an extra Chromium flag, repeatable, as 'waweb simulator'
                       prints them: --chromium-arg "--ignore-certificate-errors"
                       (to run against a simulator that is already running)
@@ -35,8 +48,11 @@ live (with their QR codes), pairing by code, restart and logout, a JSON API
                       WAWEB_SIMULATOR_TOKEN when it requires one)
 
 Every request needs the token: ${TOKEN_ENV} if set (16 characters or
-more), else a random one printed once with the address. Open
-http://HOST:PORT/?token=TOKEN in a browser, or send "Authorization: Bearer TOKEN".
+more, never printed), else a random one: printed with the address on a
+terminal, else written to --token-file (default DATA-PATH/dashboard-PORT.token,
+mode 0600) and only that file's name printed. Open
+https://HOST:PORT/?token=TOKEN in a browser once (a cookie for 12 h, or
+--cookie-max-age; a restart revokes it), or send "Authorization: Bearer TOKEN".
 Ctrl-C (or SIGTERM) stops the sessions, each with a last backup, then the dashboard.`;
 
 function sessionList(value: string | boolean | undefined): string[] {
@@ -60,6 +76,9 @@ export async function runServe(argv: string[]): Promise<number> {
       simulator: { type: 'boolean' },
       'simulator-url': { type: 'string' },
       phone: { type: 'string' },
+      'token-file': { type: 'string' },
+      'fallback-on-decryption-failure': { type: 'boolean' },
+      ...TRANSPORT_OPTIONS,
     },
     USAGE,
     { passThrough: ['chromium-arg'] },
@@ -78,19 +97,24 @@ export async function runServe(argv: string[]): Promise<number> {
   const envToken = process.env[TOKEN_ENV];
   const token = envToken !== undefined && envToken !== '' ? envToken : randomBytes(24).toString('base64url');
   const log = stepLogger();
+  // Before anything starts: a refused address or an unreadable certificate stops here.
+  const web = await dashboardTransport(values, host, USAGE);
+  const dataPath = typeof values['data-path'] === 'string' ? values['data-path'] : undefined;
 
   const opened: OpenedStore = openStoreUrl(values.store);
   let leases: LeaseBackend | undefined;
   let manager: SessionManager | undefined;
   let dashboard: Dashboard | undefined;
   let sim: SimulatorLink | undefined;
+  let tokenFile: string | undefined;
   try {
     sim = await openSimulator(values, log);
     const chromiumArgs = [...(sim?.chromiumArgs() ?? []), ...extraArgs];
     leases = values.leases ? openLeasesUrl(values.store) : undefined;
     const options: SessionManagerOptions = { store: opened.store, sessions };
     if (leases) options.leases = leases;
-    if (typeof values['data-path'] === 'string') options.dataPath = values['data-path'];
+    if (dataPath !== undefined) options.dataPath = dataPath;
+    if (values['fallback-on-decryption-failure']) options.remoteAuth = { onDecryptionFailure: 'fallback' };
     if (chromiumArgs.length > 0) options.clientOptions = { puppeteer: { args: chromiumArgs } };
     manager = new SessionManager(options);
     manager.on('session.state', (info) => log(`${info.id}: ${info.state}${info.lastError ? ` (${info.lastError.code})` : ''}`));
@@ -101,16 +125,33 @@ export async function runServe(argv: string[]): Promise<number> {
     manager.on('lease.acquired', (id, lease) => log(`${id}: lease taken${lease.takenFrom ? ` over from ${lease.takenFrom}` : ''}`));
 
     // The dashboard first: a taken port fails before any browser starts.
-    dashboard = await startDashboard({ manager, token, host, port });
+    const dashboardOptions: DashboardOptions = { manager, token, host, port, ...web.options };
+    dashboard = await startDashboard(dashboardOptions);
     log(`store ${opened.label}, worker ${manager.workerId}, sessions ${sessions.join(', ')}${leases ? ' (leases)' : ''}`);
+    if (dashboard.certificate) {
+      log(`dashboard certificate${web.selfSigned ? ' (self-signed)' : ''}: SHA-256 ${dashboard.certificate.sha256}`);
+      log(`  its public key pin (SPKI SHA-256, base64): ${dashboard.certificate.spki}`);
+    }
     if (envToken) log(`dashboard: ${dashboard.url}/  (token from ${TOKEN_ENV}; open ${dashboard.url}/?token=... once)`);
-    else log(`dashboard: ${dashboard.url}/?token=${token}`);
+    else if (process.stdout.isTTY) log(`dashboard: ${dashboard.url}/?token=${token}`);
+    else {
+      // Logs keep what a service prints: the token goes to a file only this user can read.
+      const file = resolve(
+        typeof values['token-file'] === 'string'
+          ? values['token-file']
+          : join(dataPath ?? '.waweb_sessions', `dashboard-${dashboard.port}.token`),
+      );
+      await writeTokenFile(file, token);
+      tokenFile = file;
+      log(`dashboard: ${dashboard.url}/  (token in ${file}, mode 0600; open ${dashboard.url}/?token=... once)`);
+    }
     await manager.start();
     log('Press Ctrl-C to stop.');
     const signal = await untilSignal();
     log(`${signal}: stopping the sessions (each takes a last backup)`);
     return 0;
   } finally {
+    if (tokenFile !== undefined) await removeTokenFile(tokenFile);
     await manager?.close();
     await dashboard?.close();
     await leases?.close();

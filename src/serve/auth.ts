@@ -1,18 +1,37 @@
 /**
  * The dashboard's one secret. A request carries it as `Authorization: Bearer <token>` (scripts,
  * Prometheus) or as the cookie a browser gets after opening `/?token=<token>` once. The cookie holds
- * a value derived from the token, not the token. Every comparison is of SHA-256 digests, equal in
- * length, with `timingSafeEqual`.
+ * no token: it is an expiry time and an HMAC of it under a secret drawn at random when the dashboard
+ * starts, so it stops working when it expires and every cookie is revoked when the dashboard
+ * restarts. Every comparison is of SHA-256 digests, equal in length, with `timingSafeEqual`.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { InvalidOptionError } from '../errors';
 
-export const COOKIE_NAME = 'waweb_dashboard';
 const MIN_TOKEN_LENGTH = 16;
+const COOKIE_VALUE = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 
 /** How a request proved it knows the token. */
 export type Credential = 'bearer' | 'cookie';
+
+/**
+ * The cookie's name: with the port in it, so two dashboards on one host (browsers do not keep
+ * cookies apart by port) do not overwrite each other's; under TLS with the `__Host-` prefix, which
+ * makes the browser keep it only when it was set `Secure`, for `/`, by this host (no `Domain`).
+ */
+export function cookieName(secure: boolean, port: number): string {
+  return `${secure ? '__Host-' : ''}waweb_dashboard_${port}`;
+}
+
+export interface GateSettings {
+  /** Served over TLS: the cookie is `__Host-` and `Secure`. */
+  secure: boolean;
+  /** How long a cookie is good for, in seconds. */
+  maxAgeSeconds: number;
+  /** The port the dashboard listens on (known once it listens). */
+  port: () => number;
+}
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -24,16 +43,20 @@ function same(given: string, expected: Buffer): boolean {
 
 export class TokenGate {
   readonly #token: Buffer;
-  readonly #cookieValue: string;
-  readonly #cookie: Buffer;
+  /** Drawn at each start: a restart revokes every cookie handed out before it. */
+  readonly #secret = randomBytes(32);
+  readonly #settings: GateSettings;
 
-  constructor(token: unknown) {
+  constructor(token: unknown, settings: GateSettings) {
     if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH) {
       throw new InvalidOptionError(`startDashboard: "token" must be a string of at least ${MIN_TOKEN_LENGTH} characters`);
     }
     this.#token = digest(token);
-    this.#cookieValue = createHmac('sha256', token).update('waweb dashboard cookie').digest('base64url');
-    this.#cookie = digest(this.#cookieValue);
+    this.#settings = settings;
+  }
+
+  get cookieName(): string {
+    return cookieName(this.#settings.secure, this.#settings.port());
   }
 
   /** True when `given` is the token. */
@@ -48,13 +71,29 @@ export class TokenGate {
       const bearer = /^Bearer +(\S+) *$/i.exec(header)?.[1];
       return bearer !== undefined && this.matches(bearer) ? 'bearer' : null;
     }
-    const cookie = readCookie(req.headers.cookie, COOKIE_NAME);
-    return cookie !== undefined && same(cookie, this.#cookie) ? 'cookie' : null;
+    const cookie = readCookie(req.headers.cookie, this.cookieName);
+    return cookie !== undefined && this.#validCookie(cookie) ? 'cookie' : null;
   }
 
-  /** The `Set-Cookie` header that lets a browser in: HttpOnly, SameSite=Strict, for every path. */
+  /** The `Set-Cookie` header that lets a browser in: HttpOnly, SameSite=Strict, for every path, with an expiry. */
   setCookie(): string {
-    return `${COOKIE_NAME}=${this.#cookieValue}; Path=/; HttpOnly; SameSite=Strict`;
+    const { secure, maxAgeSeconds } = this.#settings;
+    const expires = Math.floor(Date.now() / 1000) + maxAgeSeconds;
+    const value = `${expires}.${this.#mac(expires)}`;
+    return `${this.cookieName}=${value}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  }
+
+  #mac(expires: number): string {
+    return createHmac('sha256', this.#secret).update(`waweb dashboard cookie until ${expires}`).digest('base64url');
+  }
+
+  /** Made by this start of the dashboard and not expired (the server checks the expiry too, not only the browser). */
+  #validCookie(value: string): boolean {
+    const parts = COOKIE_VALUE.exec(value);
+    if (!parts) return false;
+    const expires = Number(parts[1]);
+    const authentic = same(parts[2] as string, digest(this.#mac(expires)));
+    return authentic && expires * 1000 > Date.now();
   }
 }
 

@@ -1,15 +1,21 @@
 /**
  * The dashboard: a small web app over a SessionManager on Node's own `http`. A page that lists the
  * sessions live (Server-Sent Events, QR images drawn here), a JSON API to restart, log out or pair a
- * session by code, and Prometheus metrics. Every route needs the token (see auth.ts).
+ * session by code, and Prometheus metrics. Every route needs the token (see auth.ts) and a `Host`
+ * the dashboard answers for (see hosts.ts); an address other machines reach needs TLS.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { AbortError, InvalidOptionError } from '../errors';
+import { positiveInteger } from '../util/options';
 import { isAction, runAction } from './api';
 import { sameOriginPost, TokenGate } from './auth';
+import { certificateFingerprints, type DashboardTls } from './cert';
 import { EventStreams } from './events';
+import { HostAllowlist, isLoopback } from './hosts';
 import { baseHeaders, readJson, RequestError, sendError, sendJson } from './http';
 import { Listeners } from './listen';
 import { createMetrics } from './metrics';
@@ -20,11 +26,15 @@ import type { Dashboard, DashboardManager, DashboardOptions, Metrics } from './t
 /** How often open pages get a fresh view even without an event (other workers, elapsed times). */
 const REFRESH_MS = 5000;
 const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)\/([a-z-]+)$/;
+const DEFAULT_COOKIE_MAX_AGE_S = 12 * 3600;
+/** Browsers keep a cookie at most 400 days whatever it asks for. */
+const MAX_COOKIE_AGE_S = 400 * 24 * 3600;
 
 interface Context {
   manager: DashboardManager;
   backups: RemoteBackups;
   gate: TokenGate;
+  hosts: HostAllowlist;
   streams: EventStreams;
   metrics: Metrics;
 }
@@ -36,12 +46,28 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   if (!manager || typeof manager.list !== 'function' || typeof manager.on !== 'function') {
     throw new InvalidOptionError('startDashboard: "manager" must be a SessionManager');
   }
-  const gate = new TokenGate(options.token);
   const host = options.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') throw new InvalidOptionError('startDashboard: "host" must be an address');
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new InvalidOptionError('startDashboard: "port" must be an integer from 0 to 65535');
+  const tls = tlsOption(options.tls);
+  const certificate = tls && certificateFingerprints(tls.cert); // also refuses a cert that is not one
+  if (!tls && !isLoopback(host) && options.insecureHttp !== true) {
+    throw new InvalidOptionError(
+      `startDashboard: "${host}" is reachable from other machines and the token would cross the network in clear: give "tls" ({ cert, key }), or set "insecureHttp: true" (only behind a TLS proxy)`,
+    );
+  }
+  const allowedHosts = options.allowedHosts ?? [];
+  if (!Array.isArray(allowedHosts)) throw new InvalidOptionError('startDashboard: "allowedHosts" must be an array of host names');
+  const hosts = new HostAllowlist(host, allowedHosts);
+  const maxAgeSeconds = positiveInteger(options.cookieMaxAgeSeconds, DEFAULT_COOKIE_MAX_AGE_S, 'startDashboard: "cookieMaxAgeSeconds"');
+  if (maxAgeSeconds > MAX_COOKIE_AGE_S) {
+    throw new InvalidOptionError(
+      `startDashboard: "cookieMaxAgeSeconds" must be at most ${MAX_COOKIE_AGE_S} (400 days, what browsers keep)`,
+    );
+  }
+  const gate = new TokenGate(options.token, { secure: tls !== null, maxAgeSeconds, port: () => (server.address() as AddressInfo).port });
   if (signal?.aborted) throw new AbortError('startDashboard was aborted');
 
   const qr = new QrImages();
@@ -69,10 +95,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     .on('lease.lost', changed)
     .on('lease.released', changed);
 
-  const context: Context = { manager, backups, gate, streams, metrics };
-  const server = createServer((req, res) => {
+  const context: Context = { manager, backups, gate, hosts, streams, metrics };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(context, req, res).catch((err: unknown) => sendError(res, err));
-  });
+  };
+  const server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, onRequest) : createServer(onRequest);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -106,11 +133,35 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     throw new AbortError('startDashboard was aborted');
   }
   const address = server.address() as AddressInfo;
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`, port: address.port, close };
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  return { url, port: address.port, certificate, close };
+}
+
+function tlsOption(tls: DashboardTls | undefined): DashboardTls | null {
+  if (tls === undefined) return null;
+  const pem = (v: unknown): boolean => (typeof v === 'string' && v !== '') || (Buffer.isBuffer(v) && v.length > 0);
+  if (!tls || typeof tls !== 'object' || !pem(tls.cert) || !pem(tls.key)) {
+    throw new InvalidOptionError('startDashboard: "tls" must be { cert, key }, each a PEM string or Buffer');
+  }
+  try {
+    createSecureContext({ cert: tls.cert, key: tls.key });
+  } catch (err) {
+    // OpenSSL's own words (a key that is not one, or not the certificate's) stay in `cause`.
+    throw new InvalidOptionError('startDashboard: "tls.key" is not a PEM private key for "tls.cert"', { cause: err });
+  }
+  return tls;
 }
 
 async function handle(context: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   baseHeaders(res);
+  // Before anything else: a name the dashboard was not bound to may be a rebound DNS name.
+  if (!context.hosts.allows(req.headers.host)) {
+    throw new RequestError(
+      421,
+      'MISDIRECTED_REQUEST',
+      'this dashboard does not answer for that Host; add the name to allowedHosts (--allowed-host)',
+    );
+  }
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   const path = q < 0 ? raw : raw.slice(0, q);

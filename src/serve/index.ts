@@ -5,6 +5,10 @@
  */
 export { startDashboard } from './dashboard';
 export { createMetrics } from './metrics';
+export { certificateFingerprints, selfSignedCertificate } from './cert';
+export { removeTokenFile, writeTokenFile } from './token-file';
+export { defaultAllowedHosts, isLoopback } from './hosts';
+export type { CertificateFingerprints, DashboardTls } from './cert';
 export type {
   Dashboard,
   DashboardOptions,

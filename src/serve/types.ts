@@ -2,6 +2,7 @@
 import type { Registry } from 'prom-client';
 import type { SessionManager } from '../manager/session-manager';
 import type { ManagedState, SessionManagerEvents } from '../manager/types';
+import type { CertificateFingerprints, DashboardTls } from './cert';
 
 /** Listening to a SessionManager's events (its `on`/`off`, whatever they return). */
 export interface SessionManagerListening {
@@ -40,10 +41,25 @@ export interface DashboardOptions {
    * cookie set after opening `/?token=<token>` once.
    */
   token: string;
-  /** Address to listen on. @default '127.0.0.1' */
+  /** Address to listen on. Any but a loopback one needs `tls` (or `insecureHttp`). @default '127.0.0.1' */
   host?: string;
   /** Port; 0 lets the OS pick one. @default 0 */
   port?: number;
+  /** Serve HTTPS with this certificate and key (PEM); `selfSignedCertificate()` makes one. @default none: plain HTTP */
+  tls?: DashboardTls;
+  /**
+   * Serve plain HTTP on an address other machines can reach: the token and the cookie cross the
+   * network in clear. Only behind a TLS proxy on a network you trust. @default false
+   */
+  insecureHttp?: boolean;
+  /**
+   * Names (or addresses) requests may carry as `Host` besides the defaults: the bound address; on
+   * loopback also `localhost` and `*.localhost`; on `0.0.0.0`/`::` every address of this machine.
+   * Others are answered `421`. Give the DNS name users open, or a reverse proxy's. @default []
+   */
+  allowedHosts?: string[];
+  /** How long a browser's cookie lasts, in seconds (the server refuses it afterwards too). @default 43200 (12 h) */
+  cookieMaxAgeSeconds?: number;
   /** Aborting it closes the dashboard (a start still under way rejects with an AbortError). */
   signal?: AbortSignal;
   /** Options for the metrics at `/metrics`. */
@@ -51,9 +67,11 @@ export interface DashboardOptions {
 }
 
 export interface Dashboard {
-  /** `http://host:port` (no token in it). */
+  /** `http://host:port` or `https://host:port` (no token in it). */
   readonly url: string;
   readonly port: number;
+  /** The served certificate's fingerprints under TLS (to check or pin it), else null. */
+  readonly certificate: CertificateFingerprints | null;
   /** Stops listening, ends the open event streams and the metrics. Idempotent. */
   close(): Promise<void>;
 }

@@ -16,16 +16,16 @@ export type {
 } from '../archive';
 export { exportSession, importSession, migrateSession } from './transfer';
 export type { ImportTarget, ImportResult, SessionSource, ExportedSession, MigrateOptions, MigrateResult } from './transfer';
+export { ENCRYPTION_KEYS_ENV, generateEncryptionKey, parseEncryptionKeys, keyRing } from '../util/encryption-keys';
+export type { EncryptionKey, KeyRing } from '../util/encryption-keys';
 export {
-  ENCRYPTION_KEYS_ENV,
-  generateEncryptionKey,
-  parseEncryptionKeys,
-  keyRing,
   encryptEnvelope as encryptData,
   decryptEnvelope as decryptData,
   isEnvelope as isEncrypted,
+  envelopeInfo,
+  quoteKeyId,
 } from '../util/encryption';
-export type { EncryptionKey, KeyRing } from '../util/encryption';
+export type { EnvelopeBinding, EnvelopeInfo, OpenOptions } from '../util/encryption';
 export { redactUrl, UNPARSABLE_URL } from '../util/redact-url';
 export { privateScratch, sweepScratch } from '../util/private-folder';
 export type { ScratchFolder } from '../util/private-folder';

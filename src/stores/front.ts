@@ -15,9 +15,11 @@ import { abortable, withDeadline } from '../util/deadline';
 import { assertStoreDriver, type StoreDriver } from './driver';
 import {
   assertBuffer,
+  assertFence,
   assertGeneration,
   assertGenerationMark,
   assertGenerationNumber,
+  assertIfNewest,
   assertMaxBytes,
   closedError,
   dataTooLarge,
@@ -36,16 +38,6 @@ import type {
   StoreCallOptions,
   StoredGeneration,
 } from './types';
-
-function assertFence(token: number, owner: string): void {
-  if (!Number.isSafeInteger(token) || token < 1) throw new InvalidOptionError(`${owner}: a fencing token must be a positive integer`);
-}
-
-function assertIfNewest(value: number, owner: string): void {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidOptionError(`${owner}: "ifNewest" must be a generation number or 0 (none), got ${String(value)}`);
-  }
-}
 
 /** How often a load lists again when the generation it picked was pruned before it was read. */
 const MAX_LOAD_ATTEMPTS = 5;

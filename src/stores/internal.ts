@@ -28,6 +28,16 @@ export class KeyedLock {
 /** One lock table for the whole process, so two store objects over the same backend also serialize. */
 export const processLock = new KeyedLock();
 
+export function assertFence(token: number, owner: string): void {
+  if (!Number.isSafeInteger(token) || token < 1) throw new InvalidOptionError(`${owner}: a fencing token must be a positive integer`);
+}
+
+export function assertIfNewest(value: number, owner: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidOptionError(`${owner}: "ifNewest" must be a generation number or 0 (none), got ${String(value)}`);
+  }
+}
+
 /** How many generations every store keeps per session unless told otherwise. */
 export const DEFAULT_KEEP = 3;
 

@@ -6,9 +6,11 @@
  * (`--chromium-arg "--flag"`); `--simulator` starts a simulator of its own whose phone scans the QR.
  */
 import { spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { WhatsAppSimulator } from '../../src/simulator';
+import { call } from '../helpers/dashboard';
 import { processesMentioning, waitForNone } from '../helpers/processes';
 import { tempDir, type TempDir } from '../helpers/tmp';
 
@@ -42,9 +44,11 @@ interface Served {
   get: (path: string, token?: string) => Promise<Response>;
 }
 
-/** Runs `waweb serve args...` until it prints the dashboard's address. */
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: 'pipe', env: { ...process.env, WAWEB_DASHBOARD_TOKEN: TOKEN } });
+/** Runs `waweb serve args...` (with `WAWEB_DASHBOARD_TOKEN` set unless `envToken` is false) until it prints the dashboard's address. */
+async function serve(args: string[], envToken = true): Promise<Served> {
+  const env: NodeJS.ProcessEnv = { ...process.env, WAWEB_DASHBOARD_TOKEN: TOKEN };
+  if (!envToken) delete env['WAWEB_DASHBOARD_TOKEN'];
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: 'pipe', env });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -53,7 +57,7 @@ async function serve(args: string[]): Promise<Served> {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       output += `${line}\n`;
-      const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(line);
+      const m = /dashboard: (https?:\/\/127\.0\.0\.1:\d+)\//.exec(line);
       if (m?.[1]) found(m[1]);
     });
     void exited.then(() => failed(new Error(`waweb serve exited early:\n${output}`)));
@@ -142,3 +146,69 @@ test('--simulator-url refuses an address where no simulator answers, before any 
   expect(code).not.toBe(0);
   expect(output).toContain('no simulator answers at http://127.0.0.1:9/');
 }, 30_000);
+
+/** Runs `waweb serve args...` to its exit (killed after `ms`); its exit code and output. */
+async function runToExit(args: string[], ms: number): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: 'pipe', env: { ...process.env, WAWEB_DASHBOARD_TOKEN: TOKEN } });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // SIGTERM, not SIGKILL: a serve that did start stops its browsers on the way out.
+  const timer = setTimeout(() => child.kill('SIGTERM'), ms);
+  const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
+  clearTimeout(timer);
+  return { code, output };
+}
+
+test('--host 0.0.0.0 without TLS is refused before anything starts, naming --insecure-http', async () => {
+  const args = ['--store', `file:${join(work.path, 'store-open')}`, '--sessions', 'so1', '--port', '0', '--host', '0.0.0.0'];
+  args.push('--data-path', join(work.path, 'profiles-open'));
+  const { code, output } = await runToExit(args, 20_000);
+  expect(code).toBe(1);
+  expect(output).toContain('--insecure-http');
+  expect(output).not.toMatch(/dashboard: https?:/);
+}, 30_000);
+
+test('a made-up token is not printed when stdout is not a terminal: it goes to a 0600 file, removed at exit; --tls-self-signed serves HTTPS', async () => {
+  const profiles = join(work.path, 'profiles-token');
+  const args = ['--store', `file:${join(work.path, 'store-token')}`, '--sessions', 'st1', '--port', '0', '--tls-self-signed'];
+  args.push('--data-path', profiles);
+  for (const flag of sim.chromiumArgs()) args.push('--chromium-arg', flag);
+  const served = await serve(args, false);
+  let file = '';
+  try {
+    expect(served.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const port = served.url.split(':')[2] as string;
+    file = /token in (\S+), mode 0600/.exec(served.output())?.[1] ?? '';
+    expect(file).toBe(join(profiles, `dashboard-${port}.token`));
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const token = (await readFile(file, 'utf8')).trim();
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    expect(served.output()).not.toContain(token);
+    expect(served.output()).not.toMatch(/\?token=[^.]/);
+
+    // The token from the file works, over TLS, with the certificate whose fingerprint was printed.
+    const printed = /SHA-256 ([0-9A-F:]{95})/.exec(served.output())?.[1];
+    const reply = await call(served, '/api/sessions', { headers: { Authorization: `Bearer ${token}` }, anyCertificate: true });
+    expect(reply.status).toBe(200);
+    expect(reply.peer?.fingerprint256).toBe(printed);
+  } finally {
+    served.kill();
+  }
+  expect(await served.exited).toBe(0);
+  await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+}, 120_000);
+
+test('TLS flags that do not fit together, or files that cannot be read, are refused before anything starts', async () => {
+  const base = ['--store', `file:${join(work.path, 'store-flags')}`, '--sessions', 'sf1', '--port', '0'];
+  const missing = join(work.path, 'no-such.pem');
+  const cases: Array<[string[], string]> = [
+    [['--tls-cert', missing], '--tls-cert and --tls-key go together'],
+    [['--tls-self-signed', '--insecure-http'], 'choose one of'],
+    [['--tls-cert', missing, '--tls-key', missing], `--tls-cert ${missing} cannot be read`],
+  ];
+  for (const [flags, message] of cases) {
+    const { code, output } = await runToExit([...base, ...flags, '--data-path', join(work.path, 'profiles-flags')], 20_000);
+    expect([flags, code, output.includes(message), /dashboard: https?:/.test(output)]).toEqual([flags, 1, true, false]);
+  }
+}, 60_000);

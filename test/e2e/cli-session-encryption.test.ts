@@ -78,7 +78,7 @@ test('an encrypted store and encrypted exports round-trip; a missing, wrong or r
   const out = join(tmp.path, 'out.zip');
   expect((await run(['export', '--from', url, '--session', 'alice', '--out', out, '--encrypt'], keys)).code).toBe(0);
   const exported = await readFile(out);
-  expect(exported.subarray(0, 6).toString('latin1')).toBe('WWENC1');
+  expect(exported.subarray(0, 6).toString('latin1')).toBe('WWENC2');
   expect((await run(['inspect', out], keys)).stdout).toContain(made.manifest.contentHash);
   const flipped = Buffer.from(exported);
   flipped[flipped.length - 5] = flipped[flipped.length - 5]! ^ 0x01;

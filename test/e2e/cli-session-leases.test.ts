@@ -12,7 +12,7 @@ import { createSessionArchive } from '../../src/session/index';
 import { MongoClient } from 'mongodb';
 import { EncryptedStore, MongoStore, PostgresStore } from '../../src/index';
 import { MongoLeases, PostgresLeases } from '../../src/manager/index';
-import { generateEncryptionKey } from '../../src/util/encryption';
+import { generateEncryptionKey } from '../../src/util/encryption-keys';
 import { killSessionClis, sessionCli, type CliRun } from '../helpers/cli';
 import { startMongo } from '../helpers/mongo';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';

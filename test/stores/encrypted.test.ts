@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { EncryptionError, ErrorCode, StoreError } from '../../src/errors';
 import { EncryptedStore, FileStore, type SessionStore } from '../../src/stores';
 import { describeMarksConformance, describeStoreConformance } from '../../src/testing';
-import { generateEncryptionKey, parseEncryptionKeys } from '../../src/util/encryption';
+import { generateEncryptionKey, parseEncryptionKeys } from '../../src/util/encryption-keys';
 import { tempDir } from '../helpers/tmp';
 
 const KEY_A = { id: 'a-2026', key: generateEncryptionKey() };
@@ -70,7 +70,7 @@ describe('EncryptedStore', () => {
     await store.save('RemoteAuth-x', DATA);
     const raw = (await plain.load('RemoteAuth-x'))!.data;
     expect(raw.includes(DATA)).toBe(false);
-    expect(raw.subarray(0, 6).toString('latin1')).toBe('WWENC1');
+    expect(raw.subarray(0, 6).toString('latin1')).toBe('WWENC2');
     expect(raw.toString('latin1')).toContain('a-2026');
     expect((await store.load('RemoteAuth-x'))!.data).toEqual(DATA);
     expect(await store.keyIds('RemoteAuth-x')).toEqual([{ generation: 1, keyId: 'a-2026' }]);

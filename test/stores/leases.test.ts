@@ -22,7 +22,7 @@ import {
 import { MongoLeases, PostgresLeases, type LeaseBackend } from '../../src/manager/index';
 import { withFence } from '../../src/stores/fenced';
 import { describeFencingConformance, describeMarksConformance, freshSessionId } from '../../src/testing';
-import { generateEncryptionKey } from '../../src/util/encryption';
+import { generateEncryptionKey } from '../../src/util/encryption-keys';
 import { startMongo, type MongoServer } from '../helpers/mongo';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { tempDir } from '../helpers/tmp';

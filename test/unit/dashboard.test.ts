@@ -4,113 +4,14 @@
  * calling through to the manager, the live event stream with QR images, and the Prometheus text.
  */
 import { spawn } from 'node:child_process';
-import { request, type IncomingMessage } from 'node:http';
-import { ErrorCode, InvalidOptionError, NotReadyError, SessionExistsError, StartTimeoutError } from '../../src/index';
-import { createMetrics, startDashboard, type Dashboard, type DashboardManager } from '../../src/serve/index';
-import { type LeaseRecord, type ManagedSessionInfo, type SessionManagerEvents } from '../../src/manager/index';
+import { request } from 'node:http';
+import { ErrorCode, InvalidOptionError, NotReadyError, StartTimeoutError } from '../../src/index';
+import { createMetrics, startDashboard, type Dashboard } from '../../src/serve/index';
+import { type ManagedSessionInfo } from '../../src/manager/index';
 import { parentOf, processTreeMemory } from '../../src/serve/memory';
-import { TypedEmitter } from '../../src/util/typed-emitter';
+import { call, FakeManager, info } from '../helpers/dashboard';
 
 const TOKEN = 'test-token-0123456789abcdef';
-
-class FakeManager extends TypedEmitter<SessionManagerEvents> implements DashboardManager {
-  readonly workerId = 'worker-a';
-  sessions: ManagedSessionInfo[] = [];
-  leaseRecords: LeaseRecord[] = [];
-  readonly calls: string[] = [];
-  pairingError: Error | undefined;
-  /** Sessions whose folder or store holds a session: a pairing code only when forced, as the real manager's client. */
-  readonly holding = new Set<string>();
-
-  list(): ManagedSessionInfo[] {
-    return this.sessions.map((s) => ({ ...s }));
-  }
-  async leases(): Promise<LeaseRecord[]> {
-    return this.leaseRecords;
-  }
-  async restart(id: string): Promise<void> {
-    this.calls.push(`restart ${id}`);
-  }
-  async logout(id: string): Promise<void> {
-    this.calls.push(`logout ${id}`);
-  }
-  async requestPairingCode(id: string, phone: string, options: { force?: boolean } = {}): Promise<string> {
-    this.calls.push(`pairing-code ${id} ${phone}${options.force === true ? ' force' : ''}`);
-    if (this.pairingError) throw this.pairingError;
-    if (this.holding.has(id) && options.force !== true) throw new SessionExistsError(`session ${id} holds a session`);
-    return 'ABCD-1234';
-  }
-  browserPids(): Array<{ id: string; pid: number }> {
-    return [{ id: 'alpha', pid: process.pid }];
-  }
-  /** Backups in the store, by session (what `lastBackup` reads). */
-  readonly backups = new Map<string, { at: Date; generation: number; bytes: number }>();
-  async lastBackup(id: string): Promise<{ at: Date; generation: number; bytes: number } | null> {
-    this.calls.push(`lastBackup ${id}`);
-    return this.backups.get(id) ?? null;
-  }
-  fire<K extends keyof SessionManagerEvents & string>(event: K, ...args: SessionManagerEvents[K]): void {
-    this.emit(event, ...args);
-  }
-  /** Changes one session and reports it, as the real manager does. */
-  set(id: string, change: Partial<ManagedSessionInfo>): void {
-    const s = this.sessions.find((x) => x.id === id) as ManagedSessionInfo;
-    Object.assign(s, change);
-    this.fire('session.state', { ...s });
-  }
-}
-
-function info(id: string, state: ManagedSessionInfo['state'], extra: Partial<ManagedSessionInfo> = {}): ManagedSessionInfo {
-  return {
-    id,
-    state,
-    worker: 'worker-a',
-    since: new Date('2026-01-02T03:04:05Z'),
-    qr: null,
-    pairingCode: null,
-    lastSave: null,
-    restarts: 0,
-    leaseToken: null,
-    lastError: null,
-    startFailures: 0,
-    nextStartAt: null,
-    ...extra,
-  };
-}
-
-interface Reply {
-  status: number;
-  headers: IncomingMessage['headers'];
-  text: string;
-  json: any;
-}
-
-/** One HTTP request (no redirects followed), with the answer read whole. */
-function call(
-  dashboard: Dashboard,
-  path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${dashboard.url}${path}`, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
-}
 
 const bearer = { Authorization: `Bearer ${TOKEN}` };
 const jsonBearer = { ...bearer, 'Content-Type': 'application/json' };

@@ -69,9 +69,10 @@ test('each entry exports what its audience needs', () => {
   const tools = [session.exportSession, session.importSession, session.migrateSession, session.createSessionArchive, session.keyRing];
   expect(tools.map((v) => typeof v)).toEqual(Array(5).fill('function'));
   const ring = session.keyRing([{ id: 'k1', key: session.generateEncryptionKey() }]);
-  const sealed = session.encryptData(ring, Buffer.from('hi'), 'ctx');
+  const file = { purpose: 'file', name: 'ctx' } as const;
+  const sealed = session.encryptData(ring, Buffer.from('hi'), file);
   expect(session.isEncrypted(sealed)).toBe(true);
-  expect(session.decryptData(ring, sealed, 'ctx', 'test').toString()).toBe('hi');
+  expect(session.decryptData(ring, sealed, file, 'test').toString()).toBe('hi');
 });
 
 test('every package.json export names a file the build makes from an entry under src/', async () => {

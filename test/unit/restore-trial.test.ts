@@ -4,7 +4,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { recoverInterruptedRestore, restoreCandidates } from '../../src/auth/remote/restore';
+import { olderThanStamp, recoverInterruptedRestore, restoreCandidates } from '../../src/auth/remote/restore';
 import { keptLocalPath } from '../../src/auth/remote/restore-trial';
 import type { StoredGeneration } from '../../src/index';
 import { tempDir, type TempDir } from '../helpers/tmp';
@@ -26,6 +26,23 @@ test('set-aside generations are never candidates, whether the store marked them 
   ];
   expect(restoreCandidates(listed, undefined, true).map((g) => g.generation)).toEqual([3, 2, 1]);
   expect(restoreCandidates(listed, undefined, true, new Set([3])).map((g) => g.generation)).toEqual([2, 1]);
+});
+
+test('a store listing only generations older than the stamped one is a rollback: none is a candidate', () => {
+  const stamp = (n: number) => ({ sessionName: 's', generation: n, createdAt: generation(n).createdAt.toISOString() });
+  const listed = [generation(4), generation(3), generation(2)];
+  // Generation 6 was seen here; the store was put back to 4 (or 5 and 6 were deleted).
+  expect(restoreCandidates(listed, stamp(6), true)).toEqual([]);
+  expect(olderThanStamp(listed, stamp(6), true).map((g) => g.generation)).toEqual([4, 3, 2]);
+  // Still listed: only the newer ones, as before; nothing is a rollback.
+  expect(restoreCandidates(listed, stamp(3), true).map((g) => g.generation)).toEqual([4]);
+  expect(olderThanStamp(listed, stamp(3), true)).toEqual([]);
+  // Deleted and paired again elsewhere: numbers start over, but later than the stamp, so they are taken.
+  const again = [generation(2, { createdAt: new Date(1_800_000_000_000) }), generation(1, { createdAt: new Date(1_800_000_000_000) })];
+  expect(restoreCandidates(again, stamp(6), true).map((g) => g.generation)).toEqual([2, 1]);
+  // Numbers that are not identities (whatsapp-web.js stores) and stamps without a time: no judgement.
+  expect(restoreCandidates(listed, stamp(6), false).map((g) => g.generation)).toEqual([4, 3, 2]);
+  expect(olderThanStamp(listed, { sessionName: 's', generation: 6, createdAt: undefined }, true)).toEqual([]);
 });
 
 let work: TempDir;

@@ -1,5 +1,5 @@
 /** Small pieces RemoteAuth shares with nothing else: store detection, store calls and error typing. */
-import { AbortError, ErrorCode, FileSystemError, StoreError, WawebError, errorMessage } from '../../errors';
+import { AbortError, ErrorCode, FileSystemError, InvalidOptionError, StoreError, WawebError, errorMessage } from '../../errors';
 import { abortable } from '../../util/deadline';
 import type { WwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore } from '../../stores/types';
@@ -58,4 +58,10 @@ export async function storeCall<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The `onDecryptionFailure` option, checked. */
+export function decryptionFailureOption(value: unknown): 'stop' | 'fallback' {
+  if (value === undefined || value === 'stop' || value === 'fallback') return value ?? 'stop';
+  throw new InvalidOptionError(`onDecryptionFailure must be 'stop' or 'fallback', got ${JSON.stringify(value)}`);
 }

@@ -30,4 +30,14 @@ export interface RemoteAuthOptions {
    * @default 60000
    */
   storeTimeoutMs?: number;
+  /**
+   * A stored generation that fails decryption or its integrity check (an `EncryptedStore` whose blob
+   * was altered, replayed or sealed with a key not given) stops the start with that
+   * `EncryptionError`, naming the generation: falling back to an older one would let whoever altered
+   * the store choose which older login comes back. `'fallback'` tries the older generations instead
+   * (each failure reported as an `error` event). A generation that decrypts but does not log in is
+   * set aside and the next one tried either way.
+   * @default 'stop'
+   */
+  onDecryptionFailure?: 'stop' | 'fallback';
 }

@@ -42,9 +42,16 @@ import {
 } from '../strategy';
 import { BackupRun, type BackupTarget } from './backup-run';
 import { backoff, BackupScheduler } from './backup-scheduler';
-import { backupError, isWwebjsStore, storeCall, throwIfAborted } from './helpers';
+import { backupError, decryptionFailureOption, isWwebjsStore, storeCall, throwIfAborted } from './helpers';
 import type { RemoteAuthOptions } from './options';
-import { recoverInterruptedRestore, restoreCandidates, restoreSession, type RestoreContext } from './restore';
+import {
+  olderThanStamp,
+  recoverInterruptedRestore,
+  restoreCandidates,
+  restoreSession,
+  rollbackRefused,
+  type RestoreContext,
+} from './restore';
 import { keptLocalPath, RestoreTrial, type NextTry, type TrialContext } from './restore-trial';
 import { readStamp } from './stamp';
 
@@ -87,6 +94,7 @@ export class RemoteAuth extends AuthStrategy {
       startupRetries: nonNegativeInteger(options.startupRetries, 0, 'startupRetries'),
       retryDelayMs: positiveNumber(options.retryDelayMs, 1000, 'retryDelayMs'),
       storeTimeoutMs: positiveNumber(options.storeTimeoutMs, 60_000, 'storeTimeoutMs'),
+      onDecryptionFailure: decryptionFailureOption(options.onDecryptionFailure),
     };
     const maxArchiveBytes = optionalInteger(options.maxArchiveBytes, 1, 'maxArchiveBytes');
     this.limits = resolveArchiveLimits({
@@ -153,7 +161,10 @@ export class RemoteAuth extends AuthStrategy {
     const generations = await this.#listWithRetries(signal);
     const stamp = await readStamp(this.userDataDir);
     const local = stamp && stamp.sessionName === this.sessionName ? stamp : undefined;
-    const candidates = restoreCandidates(generations, local, this.store.stableGenerations !== false, this.#setAside);
+    const stable = this.store.stableGenerations !== false;
+    const candidates = restoreCandidates(generations, local, stable, this.#setAside);
+    const rolledBack = olderThanStamp(generations, local, stable);
+    if (local && rolledBack.length > 0) this.host.emitError(rollbackRefused(this.sessionName, local, rolledBack));
     const log = { session: this.sessionName, store: this.store.name };
     this.log.debug({ ...log, stored: generations.length, local: local?.generation ?? null, toTry: candidates.length }, 'start');
     if (candidates.length === 0) return;
@@ -205,6 +216,7 @@ export class RemoteAuth extends AuthStrategy {
       signal,
       storeCall: (what, call) => this.#storeCall(what, signal, call),
       report: (error) => this.host.emitError(error),
+      onDecryptionFailure: this.#options.onDecryptionFailure,
       ...(keepPrevious === undefined ? {} : { keepPrevious }),
     };
   }

@@ -2,7 +2,8 @@
  * RemoteAuth's restore: which stored generations may replace the local copy, each tried in turn
  * (downloaded within the limits, verified into a temporary folder, swapped in only when complete),
  * and what is left when none is usable. Every failure of one generation (store, size, archive,
- * file system) moves on to the next; only a cancelled start stops the walk.
+ * file system) moves on to the next; a cancelled start stops the walk, and so does a generation
+ * that fails decryption (unless `onDecryptionFailure: 'fallback'`).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { extractSessionArchive, type ArchiveLimits } from '../../archive';
 import {
   AbortError,
   ArchiveError,
+  EncryptionError,
   ErrorCode,
   FileSystemError,
   RestoreError,
@@ -37,6 +39,13 @@ export interface RestoreContext {
   /** Reports a fallback (a newer backup was unusable) without failing the start. */
   report(error: WawebError): void;
   /**
+   * A generation that fails decryption or its integrity check (`EncryptionError`) stops the walk
+   * and the start, unless this is `'fallback'`: with encryption, such a failure means the store was
+   * tampered with (or the key is wrong), and falling back would let whoever did it choose which
+   * older login comes back. @default 'stop'
+   */
+  onDecryptionFailure?: 'stop' | 'fallback';
+  /**
    * Where the local profile a restore replaces goes, instead of being deleted (the restore's trial
    * keeps it until the page logs in). A restore swaps one generation in, at most.
    */
@@ -49,8 +58,10 @@ export interface RestoreContext {
  * - Stamped with a generation the store still lists under the same number and `createdAt`: only
  *   the ones newer than it (none when it is the newest): an older one would lose what the local
  *   copy has.
- * - Otherwise (no stamp, a stamp naming nothing listed, or a store whose numbers are not
- *   identities): all of them, newest first.
+ * - Stamped with a generation the store no longer lists: none that is older than the stamped one
+ *   (a lower number, stored before it): the store was rolled back or its newer generations were
+ *   deleted, and the local copy is newer than they are (see `olderThanStamp`).
+ * - Otherwise (no stamp, or a store whose numbers are not identities): all of them, newest first.
  */
 export function restoreCandidates(
   generations: readonly StoredGeneration[],
@@ -64,7 +75,29 @@ export function restoreCandidates(
   if (!stable || local?.createdAt === undefined) return newestFirst;
   const createdAt = Date.parse(local.createdAt);
   const index = newestFirst.findIndex((g) => g.generation === local.generation && g.createdAt.getTime() === createdAt);
-  return index === -1 ? newestFirst : newestFirst.slice(0, index);
+  if (index !== -1) return newestFirst.slice(0, index);
+  const older = new Set(olderThanStamp(generations, local, stable));
+  return newestFirst.filter((g) => !older.has(g));
+}
+
+/**
+ * The listed generations older than what the local stamp says this machine has seen, when the
+ * stamped generation itself is no longer listed: a lower number, stored before it. Restoring one
+ * would roll the session back (a store put back from an old dump, newer generations deleted, an old
+ * copy re-inserted), so RemoteAuth keeps the local copy instead and reports it. Empty without a
+ * stamp that names a time, for a store whose numbers are not identities, or while the stamped
+ * generation is still listed. A session deleted and paired again elsewhere starts over at 1, but
+ * with later times, so it is not caught.
+ */
+export function olderThanStamp(
+  generations: readonly StoredGeneration[],
+  local: LocalStamp | undefined,
+  stable: boolean,
+): StoredGeneration[] {
+  if (!stable || local?.createdAt === undefined) return [];
+  const createdAt = Date.parse(local.createdAt);
+  if (generations.some((g) => g.generation === local.generation && g.createdAt.getTime() === createdAt)) return [];
+  return generations.filter((g) => g.generation < local.generation && g.createdAt.getTime() < createdAt);
 }
 
 /**
@@ -102,6 +135,7 @@ export async function restoreSession(
     } catch (err) {
       if (ctx.signal.aborted)
         throw err instanceof AbortError ? err : new AbortError(`restore of ${ctx.sessionName} aborted`, { cause: err });
+      if (err instanceof EncryptionError && ctx.onDecryptionFailure !== 'fallback') throw err;
       attempts.push({ generation: generation.generation, error: typed(err, ctx, generation) });
     }
   }
@@ -185,6 +219,8 @@ function sameKind(original: WawebError, message: string): WawebError {
   if (original instanceof StoreError)
     return new StoreError(message, { ...options, code: original.code as NonNullable<ConstructorParameters<typeof StoreError>[1]>['code'] });
   if (original instanceof FileSystemError) return new FileSystemError(message, options);
+  if (original instanceof EncryptionError)
+    return new EncryptionError(original.code as ConstructorParameters<typeof EncryptionError>[0], message, options);
   return new WawebError(original.code, message, options);
 }
 
@@ -255,4 +291,14 @@ async function mtimeMs(path: string): Promise<number | undefined> {
     if (isErrno(err, 'ENOENT')) return undefined;
     throw err;
   }
+}
+
+/** Reported when the store lists only generations older than the local copy's: it is kept instead. */
+export function rollbackRefused(sessionName: string, local: LocalStamp, older: readonly StoredGeneration[]): RestoreError {
+  const numbers = older.map((g) => g.generation).join(', ');
+  return new RestoreError(
+    `${sessionName}: the store no longer lists generation ${local.generation}, which the local copy was stamped with, and lists older ones (${numbers}): not restored (a rollback: the store was put back or its newer generations deleted); the local copy is kept`,
+    [],
+    ErrorCode.ROLLBACK_REFUSED,
+  );
 }
