@@ -5,7 +5,7 @@ import { SessionManager, type LeaseBackend, type SessionManagerOptions } from '.
 import { removeTokenFile, startDashboard, writeTokenFile, type Dashboard, type DashboardOptions } from '../serve/index';
 import { dashboardTransport, TRANSPORT_OPTIONS, TRANSPORT_USAGE } from './serve-transport';
 import { DEFAULT_PHONE, openSimulator, phoneNumbers, phoneOption, type SimulatorLink } from './simulated';
-import { openLeasesUrl, openStoreUrl, type OpenedStore } from './store-url';
+import { openLeasesUrl, openStoreUrl, STORE_URL_ENV, storeUrlOption, type OpenedStore } from './store-url';
 import { intOption, parse, stepLogger, untilSignal } from './util';
 
 const TOKEN_ENV = 'WAWEB_DASHBOARD_TOKEN';
@@ -22,7 +22,8 @@ live (with their QR codes), pairing by code, restart and logout, a JSON API
 (/api/sessions) and Prometheus metrics (/metrics).
 
   --store URL         where backups go: file:DIR, postgres://..., mongodb://.../db,
-                      each optionally prefixed by encrypted: (see 'waweb session')
+                      each optionally prefixed by encrypted: (see 'waweb session');
+                      default: WAWEB_STORE_URL (keeps a password out of ps)
   --sessions IDS      the sessions to run, comma-separated
   --leases            share the sessions with other workers through leases in
                       the store's own database (postgres: or mongodb: stores)
@@ -38,8 +39,8 @@ ${TRANSPORT_USAGE}
   --token-file FILE   where a made-up token goes when the output is not a
                       terminal (default DATA-PATH/dashboard-PORT.token)
   --chromium-arg ARG  an extra Chromium flag, repeatable, as 'waweb simulator'
-                      prints them: --chromium-arg "--ignore-certificate-errors"
-                      (to run against a simulator that is already running)
+                      prints them (its certificate pin and host rule), to run
+                      against a simulator that is already running
   --simulator         start a local simulator instead of the real WhatsApp Web;
                       its phones scan the QR codes (the first session's phone is
                       --phone, default ${DEFAULT_PHONE}, the next ones count up)
@@ -87,7 +88,8 @@ export async function runServe(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (typeof values.store !== 'string') throw new InvalidOptionError(`--store is required\n\n${USAGE}`);
+  const storeUrl = storeUrlOption(typeof values.store === 'string' ? values.store : undefined);
+  if (storeUrl === undefined) throw new InvalidOptionError(`--store (or ${STORE_URL_ENV}) is required\n\n${USAGE}`);
   const sessions = sessionList(values.sessions);
   const port = intOption(values.port, 'port', 0, 65535) ?? 8080;
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
@@ -101,7 +103,7 @@ export async function runServe(argv: string[]): Promise<number> {
   const web = await dashboardTransport(values, host, USAGE);
   const dataPath = typeof values['data-path'] === 'string' ? values['data-path'] : undefined;
 
-  const opened: OpenedStore = openStoreUrl(values.store);
+  const opened: OpenedStore = openStoreUrl(storeUrl);
   let leases: LeaseBackend | undefined;
   let manager: SessionManager | undefined;
   let dashboard: Dashboard | undefined;
@@ -110,7 +112,7 @@ export async function runServe(argv: string[]): Promise<number> {
   try {
     sim = await openSimulator(values, log);
     const chromiumArgs = [...(sim?.chromiumArgs() ?? []), ...extraArgs];
-    leases = values.leases ? openLeasesUrl(values.store) : undefined;
+    leases = values.leases ? openLeasesUrl(storeUrl) : undefined;
     const options: SessionManagerOptions = { store: opened.store, sessions };
     if (leases) options.leases = leases;
     if (dataPath !== undefined) options.dataPath = dataPath;

@@ -4,6 +4,7 @@
  */
 import { ErrorCode, InvalidOptionError, MissingDependencyError } from '../errors';
 import { causeChain } from './cause-chain';
+import { redactUrlsIn } from '../util/redact-url';
 
 const UNREACHABLE_ERRORS = new Set([
   'MongoServerSelectionError',
@@ -58,7 +59,7 @@ export function mongoClientFromUrl(url: string, connectTimeoutMs: number, owner:
     });
   } catch (err) {
     throw new InvalidOptionError(
-      `${owner}: "url" is not a valid MongoDB connection string: ${err instanceof Error ? err.message : String(err)}`,
+      `${owner}: "url" is not a valid MongoDB connection string: ${redactUrlsIn(err instanceof Error ? err.message : String(err))}`,
       { cause: err },
     );
   }

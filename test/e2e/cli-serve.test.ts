@@ -147,6 +147,21 @@ test('--simulator-url refuses an address where no simulator answers, before any 
   expect(output).toContain('no simulator answers at http://127.0.0.1:9/');
 }, 30_000);
 
+test('the store URL can come from WAWEB_STORE_URL instead of --store (a password stays out of ps)', async () => {
+  const run = async (env: NodeJS.ProcessEnv): Promise<string> => {
+    const args = [BIN, 'serve', '--sessions', 'se1', '--simulator-url', 'http://127.0.0.1:9'];
+    const child = spawn(process.execPath, args, { stdio: 'pipe', env: { ...process.env, ...env } });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((done) => child.once('exit', () => done()));
+    return output;
+  };
+  // With the variable, serve gets past the store to the (absent) simulator; without it, it asks for one.
+  expect(await run({ WAWEB_STORE_URL: `file:${join(work.path, 'store-env')}` })).toContain('no simulator answers at http://127.0.0.1:9/');
+  expect(await run({ WAWEB_STORE_URL: '' })).toContain('--store (or WAWEB_STORE_URL) is required');
+}, 30_000);
+
 /** Runs `waweb serve args...` to its exit (killed after `ms`); its exit code and output. */
 async function runToExit(args: string[], ms: number): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: 'pipe', env: { ...process.env, WAWEB_DASHBOARD_TOKEN: TOKEN } });
