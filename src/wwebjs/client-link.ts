@@ -3,6 +3,7 @@
  * (which steers the launch), `pupBrowser`/`pupPage` (set before `afterBrowserInitialized`), and its
  * events. waweb takes no runtime dependency on whatsapp-web.js: the client is checked by shape.
  */
+import { chromiumEnvironment } from '../browser/environment';
 import { InvalidOptionError, type AuthHost, type SessionPage, type SessionSavedInfo, type WawebError } from '../index';
 
 /** Chromium's main process, as puppeteer's `browser.process()` gives it. */
@@ -68,6 +69,9 @@ export class ClientLink {
     if (userDataDir !== undefined) puppeteer['userDataDir'] = userDataDir;
     const given = Array.isArray(puppeteer['args']) ? (puppeteer['args'] as unknown[]).filter((a) => typeof a === 'string') : [];
     if (args && args.length > 0) puppeteer['args'] = [...given, ...args.filter((a) => !given.includes(a))];
+    // Chromium gets what it needs of the environment, not the bot's keys, tokens and database URLs
+    // (whatsapp-web.js launches it with the whole environment otherwise); a given `env` is kept.
+    if (puppeteer['env'] === undefined) puppeteer['env'] = chromiumEnvironment();
     this.#client.options.puppeteer = puppeteer;
   }
 
