@@ -36,6 +36,7 @@ export const ErrorCode = {
   NOT_OWNER: 'NOT_OWNER',
   GENERATION_CHANGED: 'GENERATION_CHANGED',
   LEASE_LIVE: 'LEASE_LIVE',
+  CANNOT_REWRITE: 'CANNOT_REWRITE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -122,7 +123,8 @@ export type StoreErrorCode =
   | typeof ErrorCode.TIMEOUT
   | typeof ErrorCode.ABORTED
   | typeof ErrorCode.DATA_TOO_LARGE
-  | typeof ErrorCode.GENERATION_CHANGED;
+  | typeof ErrorCode.GENERATION_CHANGED
+  | typeof ErrorCode.CANNOT_REWRITE;
 
 /**
  * A storage backend failed; `cause` holds the driver's own error. Codes: `STORE_FAILED`,
