@@ -78,7 +78,7 @@ test('an encrypted store and encrypted exports round-trip; a missing, wrong or r
   const out = join(tmp.path, 'out.zip');
   expect((await run(['export', '--from', url, '--session', 'alice', '--out', out, '--encrypt'], keys)).code).toBe(0);
   const exported = await readFile(out);
-  expect(exported.subarray(0, 6).toString('latin1')).toBe('WWENC1');
+  expect(exported.subarray(0, 6).toString('latin1')).toBe('WWENC2');
   expect((await run(['inspect', out], keys)).stdout).toContain(made.manifest.contentHash);
   const flipped = Buffer.from(exported);
   flipped[flipped.length - 5] = flipped[flipped.length - 5]! ^ 0x01;
@@ -93,13 +93,13 @@ test('an encrypted store and encrypted exports round-trip; a missing, wrong or r
   expect((await run(['import', out, '--to', `file:${join(tmp.path, 'plain')}`, '--session', 'alice'], keys)).code).toBe(0);
   expect((await new FileStore({ directory: join(tmp.path, 'plain') }).load('alice'))!.data).toEqual(made.data);
 
-  // Rotation: k2 current, k1 retired; rekey writes the newest again under k2.
+  // Rotation: k2 current, k1 retired; rekey rewrites every generation in place under k2.
   const rotated = { WAWEB_ENCRYPTION_KEYS: `${k2},${k1}` };
   const rekeyed = await run(['rekey', '--store', url, '--session', 'alice'], rotated);
   expect(rekeyed.code).toBe(0);
-  expect(rekeyed.stdout).toContain('generation 2: key "k2"');
-  expect(rekeyed.stdout).toContain('generation 1: key "k1"');
-  expect((await run(['verify', '--store', url, '--session', 'alice'], { WAWEB_ENCRYPTION_KEYS: k2 })).code).toBe(1); // generation 1 needs k1
+  expect(rekeyed.stdout).toContain('generation 1: key "k2"');
+  expect((await run(['verify', '--store', url, '--session', 'alice'], { WAWEB_ENCRYPTION_KEYS: k2 })).code).toBe(0); // k1 is no longer needed
+  expect((await run(['verify', '--store', url, '--session', 'alice'], { WAWEB_ENCRYPTION_KEYS: k1 })).code).toBe(1);
   expect(
     (await run(['export', '--from', url, '--session', 'alice', '--out', join(tmp.path, 'k2.zip')], { WAWEB_ENCRYPTION_KEYS: k2 })).code,
   ).toBe(0);
