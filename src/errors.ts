@@ -37,6 +37,7 @@ export const ErrorCode = {
   GENERATION_CHANGED: 'GENERATION_CHANGED',
   LEASE_LIVE: 'LEASE_LIVE',
   ROLLBACK_REFUSED: 'ROLLBACK_REFUSED',
+  CANNOT_REWRITE: 'CANNOT_REWRITE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -123,7 +124,8 @@ export type StoreErrorCode =
   | typeof ErrorCode.TIMEOUT
   | typeof ErrorCode.ABORTED
   | typeof ErrorCode.DATA_TOO_LARGE
-  | typeof ErrorCode.GENERATION_CHANGED;
+  | typeof ErrorCode.GENERATION_CHANGED
+  | typeof ErrorCode.CANNOT_REWRITE;
 
 /**
  * A storage backend failed; `cause` holds the driver's own error. Codes: `STORE_FAILED`,

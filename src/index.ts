@@ -97,6 +97,10 @@ export type {
   DriverCallContext,
   DriverReadContext,
   DriverWriteContext,
+  RewriteOptions,
+  DriverRewriteContext,
+  RekeyOptions,
+  RekeyResult,
 } from './stores';
 /** The shape of `EncryptedStoreOptions.keys`; the key tools are in `waweb/session`. */
 export type { EncryptionKey } from './util/encryption-keys';

@@ -57,6 +57,12 @@ export interface DriverWriteContext extends DriverCallContext {
   readonly ifNewest?: number;
 }
 
+/** What `rewrite()` gets. */
+export interface DriverRewriteContext extends DriverCallContext {
+  /** A fencing token, as for `write()`: checked and remembered in the same atomic step as the rewrite. */
+  readonly fence?: number;
+}
+
 /** What `remove()` gets. */
 export interface DriverRemoveContext extends DriverCallContext {
   /**
@@ -122,6 +128,25 @@ export interface StoreDriver<Handle = unknown> {
   ): Promise<StoredGeneration | null>;
   /** Optional (with `mark`): removes one generation `list()` returned; `false` when it was already gone. */
   removeGeneration?(sessionId: string, generation: DriverGeneration<Handle>, context: DriverCallContext): Promise<boolean>;
+  /**
+   * Optional capability, rewrites: replaces the data of one generation `list()` returned, in place
+   * (same number, `createdAt` and marks), atomically for readers, and only while it is still that
+   * stored generation (not pruned, not deleted and written again under the same number); resolves
+   * with it as now listed, or `null` when it is gone. With `context.fence` (drivers with
+   * `raiseFence()`), refused with `LeaseError` code `FENCED` as `write()` is. The store then has
+   * `rewriteGeneration()`.
+   */
+  rewrite?(
+    sessionId: string,
+    generation: DriverGeneration<Handle>,
+    data: Buffer,
+    context: DriverRewriteContext,
+  ): Promise<StoredGeneration | null>;
+  /**
+   * Optional capability: the ids of the sessions with a generation stored (any order; the front
+   * drops what is not a valid session id and sorts). The store then has `listSessions()`.
+   */
+  sessions?(context: DriverCallContext): Promise<string[]>;
   /** Optional: releases what the driver opened itself. Called once, by the store's first `close()`. */
   dispose?(): Promise<void>;
   /** Optional: which thrown errors mean "cannot reach the backend". @default none of them */
@@ -136,7 +161,7 @@ export interface StoreDriver<Handle = unknown> {
 }
 
 const REQUIRED = ['list', 'read', 'write', 'remove'] as const;
-const OPTIONAL = ['exists', 'raiseFence', 'mark', 'removeGeneration', 'dispose', 'isUnreachable'] as const;
+const OPTIONAL = ['exists', 'raiseFence', 'mark', 'removeGeneration', 'rewrite', 'sessions', 'dispose', 'isUnreachable'] as const;
 
 /** Throws `InvalidOptionError` unless `driver` has the shape of a `StoreDriver`. */
 export function assertStoreDriver(driver: unknown, owner: string): asserts driver is StoreDriver<unknown> {

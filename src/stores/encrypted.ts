@@ -20,13 +20,13 @@ import {
   ENVELOPE_OVERHEAD,
   encryptEnvelope,
   envelopeInfo,
-  envelopeKeyId,
   isEnvelope,
   verifyAuthentication,
   type EnvelopeBinding,
 } from '../util/encryption';
 import { keyRing, type EncryptionKey, type KeyRing } from '../util/encryption-keys';
 import { assertFence, assertIfNewest, dataTooLarge, KeyedLock } from './internal';
+import { keyIdsOf, rekeySession, type RekeyOptions, type RekeyResult } from './rekey';
 import type {
   DeleteOptions,
   GenerationMark,
@@ -81,6 +81,10 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
   readonly mark?: SessionStore['mark'];
   /** See `SessionStore.deleteGeneration`; present when the inner store has marks. */
   readonly deleteGeneration?: SessionStore['deleteGeneration'];
+  /** See `SessionStore.rewriteGeneration`: the data sealed for that generation; present when the inner store has it. */
+  readonly rewriteGeneration?: SessionStore['rewriteGeneration'];
+  /** See `SessionStore.listSessions`; the inner store's, passed through. */
+  readonly listSessions?: SessionStore['listSessions'];
   readonly #ring: KeyRing;
   readonly #plaintext: 'refuse' | 'read';
   readonly #legacy: 'upgrade' | 'refuse';
@@ -103,6 +107,23 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
         (await inner.deleteGeneration?.(sessionId, generation, options)) ?? false;
     }
     this.#ring = keyRing(options.keys);
+    const rewrite = inner.rewriteGeneration?.bind(inner);
+    if (rewrite) {
+      this.rewriteGeneration = async (sessionId, generation, data, options) => {
+        const binding = { purpose: 'store', sessionId, generation, ...(options?.fence ? { fence: options.fence } : {}) } as const;
+        // The inner store refuses what cannot be sealed (not a Buffer, not a generation number).
+        const fence = options?.fence;
+        const valid =
+          Buffer.isBuffer(data) &&
+          Number.isSafeInteger(generation) &&
+          generation > 0 &&
+          (fence === undefined || (Number.isSafeInteger(fence) && fence > 0));
+        const sealed = valid ? encryptEnvelope(this.#ring, data, binding) : data;
+        const rewritten = await rewrite(sessionId, generation, sealed, options);
+        return rewritten && this.#outer(sessionId, rewritten);
+      };
+    }
+    if (inner.listSessions) this.listSessions = inner.listSessions.bind(inner);
     this.#plaintext = options.plaintext ?? 'refuse';
     this.#legacy = options.legacyEnvelopes ?? 'upgrade';
     this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, 'WawebWarning'));
@@ -269,31 +290,22 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
   }
 
   /**
-   * The key each kept generation of `sessionId` is encrypted with (`null`: not encrypted), newest
-   * first. Reads every generation; for `waweb session inspect` and before retiring a key.
+   * The key each kept generation of `sessionId` is encrypted with (`null`: not encrypted) and whether
+   * this store's keys include it, newest first. Reads every generation; for `waweb session list`.
    */
-  async keyIds(sessionId: string, options?: StoreCallOptions): Promise<Array<{ generation: number; keyId: string | null }>> {
-    const out: Array<{ generation: number; keyId: string | null }> = [];
-    for (const g of await this.inner.list(sessionId, options)) {
-      const loaded = await this.inner.load(sessionId, { ...options, generation: g.generation });
-      if (loaded) out.push({ generation: g.generation, keyId: envelopeKeyId(loaded.data) ?? null });
-    }
-    return out;
+  keyIds(sessionId: string, options?: StoreCallOptions): Promise<Array<{ generation: number; keyId: string | null; inRing: boolean }>> {
+    return keyIdsOf(this.inner, this.#ring, sessionId, options);
   }
 
   /**
-   * Re-encrypts the newest generation with the current key, as a new generation; older ones keep
-   * their key until the store prunes them (`keep`). Resolves with the new generation, or `null`
-   * when the session is absent. Nothing is written unless the newest one decrypted and checked.
-   *
-   * The save is a compare-and-swap on the generation it loaded (`ifNewest`): when a live owner
-   * saved meanwhile, the rekey is refused with `StoreError` code `GENERATION_CHANGED` and writes
-   * nothing, instead of putting the older backup back on top. Run it again to rekey the new one.
+   * Re-encrypts every kept generation of `sessionId` under the current key, in place, set-aside ones
+   * included, and seals their marks again (see `stores/rekey.ts`); `null` when the session is absent.
+   * Each rewrite is a compare-and-swap on its generation and carries `options.fence`; what a live
+   * owner saves meanwhile is rewritten too, and an owner that keeps saving stops it with
+   * `GENERATION_CHANGED`. A store that cannot rewrite in place: `CANNOT_REWRITE`, unless `prune`.
    */
-  async rekey(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration | null> {
-    const loaded = await this.load(sessionId, options ?? {});
-    if (!loaded) return null;
-    return this.save(sessionId, loaded.data, { ...options, ifNewest: loaded.generation });
+  rekey(sessionId: string, options?: RekeyOptions): Promise<RekeyResult | null> {
+    return rekeySession(this, this.#ring, sessionId, options);
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   GenerationMark,
   LoadOptions,
   LoadedSession,
+  RewriteOptions,
   SaveOptions,
   SessionStore,
   StoreCallOptions,
@@ -15,9 +16,9 @@ import type {
 } from './types';
 
 /**
- * `store` with `fence: token()` on every save and every delete (so RemoteAuth's logout is refused
- * once a newer owner exists, without RemoteAuth knowing of tokens); the other save options
- * (`ifNewest`, `signal`) and its marks (`mark`, `deleteGeneration`) pass through.
+ * `store` with `fence: token()` on every save, every delete and every rewrite (so RemoteAuth's logout
+ * is refused once a newer owner exists, without RemoteAuth knowing of tokens); the other save options
+ * (`ifNewest`, `signal`), its marks (`mark`, `deleteGeneration`) and `listSessions` pass through.
  * Closing the view leaves `store` open (it is shared).
  * Throws `InvalidOptionError` when `store` has no fencing (`store.fencing !== true`).
  */
@@ -39,6 +40,13 @@ export function withFence(store: SessionStore, token: () => number): SessionStor
     delete: (sessionId: string, options?: DeleteOptions) => store.delete(sessionId, { ...options, fence: token() }),
     close: () => Promise.resolve(),
   };
+  const rewrite = store.rewriteGeneration?.bind(store);
+  if (rewrite) {
+    view.rewriteGeneration = (sessionId: string, generation: number, data: Buffer, options?: RewriteOptions) =>
+      rewrite(sessionId, generation, data, { ...options, fence: token() });
+  }
+  const sessions = store.listSessions?.bind(store);
+  if (sessions) view.listSessions = (options?: StoreCallOptions) => sessions(options);
   if (store.marks === true && store.mark !== undefined && store.deleteGeneration !== undefined) {
     return {
       ...view,

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidOptionError } from '../errors';
 import { isErrno } from '../util/errno';
 import { warnIfExposed } from '../util/private-folder';
-import type { DriverGeneration, DriverReadContext, DriverWriteContext, StoreDriver } from './driver';
+import type { DriverGeneration, DriverReadContext, DriverRewriteContext, DriverWriteContext, StoreDriver } from './driver';
 import { readMarks, SIDECAR_FILE, SIDECAR_TEMP, writeMarks } from './file-marks';
 import { StoreFront } from './front';
 import { applyMark, dataTooLarge, generationChanged, generationsToPrune, processLock, resolveKeep, throwIfAborted } from './internal';
@@ -56,6 +56,8 @@ async function fsyncDirectory(dir: string): Promise<void> {
  * a crash leaves either the old generations or the complete new one, never a partial file.
  * Folders are created 0700 and files 0600. Local file calls have no deadline of their own.
  * Marks (set aside, logged in) live in a sidecar `<padded generation>.json` per marked generation.
+ * A rewrite (`rewriteGeneration`, for rekey) replaces a generation's zip by an atomic rename of a
+ * temp file stamped with the old modification time, so its number, `createdAt` and marks stay.
  */
 export class FileStore extends StoreFront {
   readonly directory: string;
@@ -150,6 +152,61 @@ class FileDriver implements StoreDriver {
       await fsyncDirectory(dir);
       return true;
     });
+  }
+
+  /**
+   * Writes `data` to a temp file stamped with the generation's `createdAt` (its zip's mtime, which
+   * also names its sidecar), then renames it over the zip: readers see the old bytes or the new.
+   * Under the session's lock, only while the zip is still the one listed. Another process pruning
+   * it between that check and the rename would see it come back (with no marks) until its next prune.
+   */
+  async rewrite(
+    sessionId: string,
+    generation: DriverGeneration,
+    data: Buffer,
+    { signal }: DriverRewriteContext,
+  ): Promise<StoredGeneration | null> {
+    const dir = this.sessionDir(sessionId);
+    return processLock.run(`file:${dir}`, async () => {
+      throwIfAborted(signal, 'FileStore.rewriteGeneration');
+      const sameAsListed = async (): Promise<boolean> =>
+        (await this.stat(sessionId, dir, generation.generation))?.createdAt.getTime() === generation.createdAt.getTime();
+      if (!(await sameAsListed())) return null;
+      const temp = path.join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`);
+      try {
+        const handle = await fs.open(temp, 'wx', 0o600);
+        try {
+          await handle.writeFile(data);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await fs.utimes(temp, generation.createdAt, generation.createdAt);
+        if (!(await sameAsListed())) return null;
+        await fs.rename(temp, path.join(dir, generationFileName(generation.generation)));
+      } finally {
+        await fs.rm(temp, { force: true });
+      }
+      await fsyncDirectory(dir);
+      return this.stat(sessionId, dir, generation.generation);
+    });
+  }
+
+  /** The session folders that hold a generation. */
+  async sessions(): Promise<string[]> {
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(this.directory, { withFileTypes: true });
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return [];
+      throw err;
+    }
+    const out: string[] = [];
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name.startsWith(TEMP_PREFIX)) continue;
+      if ((await this.readGenerations(this.sessionDir(entry.name))).length > 0) out.push(entry.name);
+    }
+    return out;
   }
 
   /** The file's size is checked through the open handle before it is read. */

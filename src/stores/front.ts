@@ -27,12 +27,13 @@ import {
   publicGeneration,
   wrapError,
 } from './internal';
-import { assertSessionId } from './session-id';
+import { assertSessionId, isValidSessionId } from './session-id';
 import type {
   DeleteOptions,
   GenerationMark,
   LoadOptions,
   LoadedSession,
+  RewriteOptions,
   SaveOptions,
   SessionStore,
   StoreCallOptions,
@@ -52,6 +53,10 @@ export class StoreFront implements SessionStore, AsyncDisposable {
   readonly mark?: SessionStore['mark'];
   /** See `SessionStore.deleteGeneration`; absent (`undefined`) unless `marks`. */
   readonly deleteGeneration?: SessionStore['deleteGeneration'];
+  /** See `SessionStore.rewriteGeneration`; absent unless the driver has `rewrite`. */
+  readonly rewriteGeneration?: SessionStore['rewriteGeneration'];
+  /** See `SessionStore.listSessions`; absent unless the driver has `sessions`. */
+  readonly listSessions?: SessionStore['listSessions'];
   readonly #driver: StoreDriver;
   readonly #label: string;
   #closing: Promise<void> | undefined;
@@ -69,6 +74,9 @@ export class StoreFront implements SessionStore, AsyncDisposable {
       this.mark = (sessionId, generation, mark, options) => this.#mark(sessionId, generation, mark, options);
       this.deleteGeneration = (sessionId, generation, options) => this.#deleteGeneration(sessionId, generation, options);
     }
+    if (driver.rewrite)
+      this.rewriteGeneration = (sessionId, generation, data, options) => this.#rewrite(sessionId, generation, data, options);
+    if (driver.sessions) this.listSessions = (options) => this.#listSessions(options);
   }
 
   exists(sessionId: string, options?: StoreCallOptions): Promise<boolean> {
@@ -172,6 +180,33 @@ export class StoreFront implements SessionStore, AsyncDisposable {
     });
   }
 
+  #rewrite(sessionId: string, generation: number, data: Buffer, options?: RewriteOptions): Promise<StoredGeneration | null> {
+    const driver = this.#driver;
+    return this.#run(sessionId, 'rewriting a generation of', options, async (signal) => {
+      const owner = `${this.#label}.rewriteGeneration`;
+      assertGenerationNumber(generation, owner);
+      assertBuffer(data, owner);
+      const fence = options?.fence;
+      if (fence !== undefined) this.#checkFence(fence, owner);
+      const createdAt = options?.createdAt;
+      if (createdAt !== undefined && (Object.prototype.toString.call(createdAt) !== '[object Date]' || Number.isNaN(createdAt.getTime()))) {
+        throw new InvalidOptionError(`${owner}: "createdAt" must be a valid Date`);
+      }
+      const listed = (await driver.list(sessionId, { signal })).find((g) => g.generation === generation);
+      if (!listed || !driver.rewrite) return null;
+      if (createdAt !== undefined && listed.createdAt.getTime() !== createdAt.getTime()) return null;
+      const rewritten = await driver.rewrite(sessionId, listed, data, fence === undefined ? { signal } : { signal, fence });
+      return rewritten ? publicGeneration(rewritten) : null;
+    });
+  }
+
+  #listSessions(options?: StoreCallOptions): Promise<string[]> {
+    return this.#run(null, 'listing the sessions', options, async (signal) => {
+      const ids = (await this.#driver.sessions?.({ signal })) ?? [];
+      return [...new Set(ids.filter((id) => isValidSessionId(id)))].sort();
+    });
+  }
+
   /** See `SessionStore.delete`; `fence` is refused with `InvalidOptionError` on a store without fencing. */
   delete(sessionId: string, options?: DeleteOptions): Promise<void> {
     return this.#run(sessionId, 'deleting', options, async (signal) => {
@@ -205,14 +240,14 @@ export class StoreFront implements SessionStore, AsyncDisposable {
 
   /** One call: checks, cancellation, the driver's deadline, typed errors. */
   async #run<T>(
-    sessionId: string,
+    sessionId: string | null,
     what: string,
     options: StoreCallOptions | undefined,
     task: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     if (this.#closing) throw closedError(this.name);
-    assertSessionId(sessionId);
-    const label = `${this.#label}: ${what} session "${sessionId}"`;
+    if (sessionId !== null) assertSessionId(sessionId);
+    const label = sessionId === null ? `${this.#label}: ${what}` : `${this.#label}: ${what} session "${sessionId}"`;
     const signal = options?.signal;
     if (signal?.aborted) throw new AbortError(`${label} was aborted`);
     const timeout = this.#driver.callTimeout;

@@ -4,6 +4,7 @@ export type {
   GenerationMark,
   LoadOptions,
   LoadedSession,
+  RewriteOptions,
   SaveOptions,
   SessionStore,
   SetAsideMark,
@@ -19,6 +20,7 @@ export type {
   DriverGeneration,
   DriverReadContext,
   DriverRemoveContext,
+  DriverRewriteContext,
   DriverWriteContext,
   StoreDriver,
 } from './driver';
@@ -32,4 +34,5 @@ export { WwebjsStoreAdapter, fromWwebjsStore, toWwebjsStore } from './wwebjs-ada
 export type { FromWwebjsStoreOptions, ToWwebjsStoreOptions, WwebjsStore } from './wwebjs-adapter';
 export { EncryptedStore, encryptStore } from './encrypted';
 export type { EncryptedStoreOptions } from './encrypted';
+export type { RekeyOptions, RekeyResult } from './rekey';
 export { withFence } from './fenced';

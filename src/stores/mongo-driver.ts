@@ -6,7 +6,14 @@
  */
 import type { Db, GridFSBucket, GridFSBucketOptions, GridFSFile } from 'mongodb';
 import { ErrorCode, InvalidOptionError, MissingDependencyError, StoreError } from '../errors';
-import type { DriverGeneration, DriverReadContext, DriverRemoveContext, DriverWriteContext, StoreDriver } from './driver';
+import type {
+  DriverGeneration,
+  DriverReadContext,
+  DriverRemoveContext,
+  DriverRewriteContext,
+  DriverWriteContext,
+  StoreDriver,
+} from './driver';
 import { classifyMongoError, mongoClientFromUrl, type OwnedMongoClient } from '../db/mongo';
 import { loadObjectId, type KeyedCollection, type ObjectIdClass } from '../db/mongo-keyed';
 import { dataTooLarge, generationsToPrune, processLock, resolveKeep, resolveTimeout } from './internal';
@@ -14,11 +21,15 @@ import { FenceRecords, generationChanged, type FenceRecord } from './mongo-fence
 import {
   deleteFile,
   download,
+  fileId,
   fileMarks,
   isCommittable,
   isFileNotFound,
   markUpdate,
   numberFiles,
+  replacedFiles,
+  rewriteMetadata,
+  tagOf,
   uncommittable,
   upload,
   uploadDateAfter,
@@ -112,13 +123,25 @@ export class MongoDriver implements StoreDriver<GridFSFile> {
     return classifyMongoError(err) === ErrorCode.STORE_UNREACHABLE;
   }
 
-  /** What readers see: files without the protocol marker, and marked ones whose generation is committed. */
+  /**
+   * What readers see: files without the protocol marker, marked ones whose generation is committed,
+   * and for a rewritten generation only the file chosen. The record is read before and after the
+   * files: when a commit or a rewrite's swap came in between (its `rev` moved), it looks again, so a
+   * rewritten generation is never missing from a listing.
+   */
   async list(sessionId: string): Promise<Array<DriverGeneration<GridFSFile>>> {
     const target = await this.target();
-    // One after the other: a commit in between only hides the new file until the next look.
-    const record = await this.records(target).get(sessionId);
-    const files = await this.files(this.bucket(target, sessionId), sessionId);
-    return numberFiles(visibleFiles(files, record?.committed)).map(({ file, generation }) => ({
+    const records = this.records(target);
+    let record = await records.get(sessionId);
+    let files: GridFSFile[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      files = await this.files(this.bucket(target, sessionId), sessionId);
+      const after = await records.get(sessionId);
+      const same = after?.rev === record?.rev;
+      record = after;
+      if (same) break;
+    }
+    return numberFiles(visibleFiles(files, record?.committed, record?.chosen)).map(({ file, generation }) => ({
       sessionId,
       generation,
       createdAt: file.uploadDate,
@@ -156,17 +179,88 @@ export class MongoDriver implements StoreDriver<GridFSFile> {
     }
   }
 
+  /** A file rewritten meanwhile (rekey) is read again as the file now shown for that generation. */
   async read(sessionId: string, generation: DriverGeneration<GridFSFile>, { maxBytes, signal }: DriverReadContext): Promise<Buffer | null> {
     const file = generation.handle;
     if (!file) return null;
     if (maxBytes !== undefined && file.length > maxBytes)
       throw dataTooLarge(this.label, sessionId, generation.generation, file.length, maxBytes);
+    const bucket = this.bucket(await this.target(), sessionId);
     try {
-      return await download(this.bucket(await this.target(), sessionId), file, signal);
+      return await download(bucket, file, signal);
     } catch (err) {
+      const now = (await this.list(sessionId)).find((g) => g.generation === generation.generation);
+      if (now?.handle && fileId(now.handle) !== fileId(file) && now.createdAt.getTime() === generation.createdAt.getTime()) {
+        return this.read(sessionId, now, { signal, ...(maxBytes === undefined ? {} : { maxBytes }) });
+      }
       if (isFileNotFound(err)) return null; // pruned by a concurrent save
       throw err;
     }
+  }
+
+  /**
+   * Uploads the new data under a temporary name, gives it the generation's name and upload date
+   * (hidden still: a rewrite is shown only once chosen), swaps it in with one update of the record
+   * (`FenceRecords.choose`), then deletes the file it replaced. Refused (the upload deleted) when the
+   * listed file is no longer the one shown. A file wwebjs-mongo wrote (numbered by upload order,
+   * with no generation of its own) cannot be rewritten: `CANNOT_REWRITE`.
+   */
+  async rewrite(
+    sessionId: string,
+    generation: DriverGeneration<GridFSFile>,
+    data: Buffer,
+    { fence }: DriverRewriteContext,
+  ): Promise<StoredGeneration | null> {
+    const old = generation.handle;
+    if (!old) return null;
+    if (tagOf(old) === undefined) {
+      throw new StoreError(
+        `MongoStore: generation ${generation.generation} of "${sessionId}" was written by wwebjs-mongo (numbered by upload order) and cannot be rewritten in place`,
+        { code: ErrorCode.CANNOT_REWRITE },
+      );
+    }
+    const target = await this.target();
+    const records = this.records(target);
+    return processLock.run(`mongo:${target.db.databaseName}:${sessionId}`, async () => {
+      await records.ensure(sessionId);
+      const bucket = this.bucket(target, sessionId);
+      const temp = `${fileName(sessionId)}.rewrite-${fileId(old)}`;
+      const file = await upload(bucket, temp, data, rewriteMetadata(old, generation.generation, fence, new Date()));
+      const files = target.db.collection(`${bucketName(sessionId)}.files`) as FilesCollection;
+      let chosen = false;
+      try {
+        await files.updateOne({ _id: file._id }, { $set: { filename: fileName(sessionId), uploadDate: old.uploadDate } });
+        const from = { id: fileId(old), committed: isCommittable(old) };
+        chosen = await records.choose(sessionId, generation.generation, from, fileId(file), fence);
+      } finally {
+        if (!chosen) await deleteFile(bucket, file);
+      }
+      if (!chosen) return null;
+      await deleteFile(bucket, old);
+      const now = await files.findOne({ _id: file._id });
+      return {
+        sessionId,
+        generation: generation.generation,
+        createdAt: old.uploadDate,
+        bytes: data.length,
+        ...(now ? fileMarks(now) : {}),
+      };
+    });
+  }
+
+  /** Every bucket named as this store names them (`whatsapp-<id>`) that holds a generation. */
+  async sessions(): Promise<string[]> {
+    const { db } = await this.target();
+    const lister = (db as { listCollections?: (filter: object, options: object) => { toArray(): Promise<Array<{ name: string }>> } })
+      .listCollections;
+    if (typeof lister !== 'function') throw new StoreError('MongoStore: this database object cannot list its collections');
+    const names = await lister.call(db, {}, { nameOnly: true }).toArray();
+    const out: string[] = [];
+    for (const { name } of names) {
+      const id = /^whatsapp-(.+)\.files$/.exec(name)?.[1];
+      if (id !== undefined && /^[A-Za-z0-9_-]{1,128}$/.test(id) && (await this.list(id)).length > 0) out.push(id);
+    }
+    return out;
   }
 
   async raiseFence(sessionId: string, token: number): Promise<number> {
@@ -187,7 +281,7 @@ export class MongoDriver implements StoreDriver<GridFSFile> {
       const record = await records.ensure(sessionId);
       const bucket = this.bucket(target, sessionId);
       const files = await this.files(bucket, sessionId);
-      const visible = numberFiles(visibleFiles(files, record.committed));
+      const visible = numberFiles(visibleFiles(files, record.committed, record.chosen));
       if (ifNewest !== undefined && (visible[0]?.generation ?? 0) !== ifNewest) {
         throw generationChanged(sessionId, ifNewest, visible[0]?.generation ?? 0);
       }
@@ -266,17 +360,19 @@ export class MongoDriver implements StoreDriver<GridFSFile> {
 
   /**
    * Deletes every visible file `generationsToPrune` gives up (taken out of the record first, so no
-   * reader sees one half deleted) and every marked file that can never be committed (a stale upload).
+   * reader sees one half deleted), every marked file that can never be committed (a stale upload),
+   * and what rewrites left: replaced files, and stale rewrites never chosen.
    */
   private async prune(target: Target, bucket: GridFSBucket, sessionId: string): Promise<void> {
     const records = this.records(target);
     const record = await records.get(sessionId);
     const files = await this.files(bucket, sessionId);
-    const numbered = numberFiles(visibleFiles(files, record?.committed)).map((n) => ({ ...n, ...fileMarks(n.file) }));
+    const numbered = numberFiles(visibleFiles(files, record?.committed, record?.chosen)).map((n) => ({ ...n, ...fileMarks(n.file) }));
     const doomed = generationsToPrune(numbered, this.keep);
     const forgotten = doomed.filter((n) => isCommittable(n.file)).map((n) => n.generation);
     if (forgotten.length > 0) await records.forget(sessionId, forgotten);
-    for (const file of [...doomed.map((n) => n.file), ...uncommittable(files, record)]) await deleteFile(bucket, file);
+    const leftovers = [...uncommittable(files, record), ...replacedFiles(files, record?.chosen, Date.now())];
+    for (const file of new Set([...doomed.map((n) => n.file), ...leftovers])) await deleteFile(bucket, file);
   }
 }
 

@@ -16,7 +16,11 @@
  * - `top`: the highest generation ever committed. A tagged file at or below it that is not committed
  *   never will be (commits need `top < generation`), so a later save's prune deletes it safely.
  * - `rev`: grows with every change of what readers see (commit, deleting generations, deleting the
- *   session); a compare-and-swap save (`ifNewest`) commits only while it is what it read.
+ *   session, a rewrite's swap); a compare-and-swap save (`ifNewest`) commits only while it is what it read.
+ * - `chosen`: generation -> file id, for generations rewritten in place (rekey). A rewrite uploads a
+ *   new file tagged with the generation and the file it replaces, then swaps in one update (only
+ *   while the replaced file is still the one shown, and its token still in force), then deletes the
+ *   old file: readers see the old file or the new one, never both or neither.
  */
 import { ErrorCode, LeaseError, StoreError } from '../errors';
 import { ensureKeyed, keyedId, type KeyedCollection, type ObjectIdClass } from '../db/mongo-keyed';
@@ -29,6 +33,7 @@ export interface FenceRecord {
   top: number;
   rev: number;
   committed: number[];
+  chosen?: Record<string, string>;
   seenAt?: Date;
 }
 
@@ -159,6 +164,43 @@ export class FenceRecords {
 
   /** Takes `generations` out of what readers see (before their files are deleted). */
   async forget(sessionId: string, generations: number[]): Promise<void> {
-    await this.collection.updateOne({ _id: this.id(sessionId), sessionId }, { $pullAll: { committed: generations }, $inc: { rev: 1 } });
+    const unchoose = Object.fromEntries(generations.map((g) => [`chosen.${g}`, '']));
+    await this.collection.updateOne(
+      { _id: this.id(sessionId), sessionId },
+      { $pullAll: { committed: generations }, $inc: { rev: 1 }, ...(generations.length > 0 ? { $unset: unchoose } : {}) },
+    );
+  }
+
+  /**
+   * Makes file `to` the one shown for `generation` instead of file `from` (a rewrite), in one update:
+   * only while `from` is still the one shown (chosen, or never rewritten and, when `committed`, still
+   * committed) and, with `fence`, no larger token was seen (which it then remembers). `false` when
+   * `from` is no longer shown; `FENCED` when a newer owner has the session.
+   */
+  async choose(
+    sessionId: string,
+    generation: number,
+    from: { id: string; committed: boolean },
+    to: string,
+    fence: number | undefined,
+  ): Promise<boolean> {
+    const key = `chosen.${generation}`;
+    const filter = {
+      _id: this.id(sessionId),
+      sessionId,
+      $or: [{ [key]: from.id }, { [key]: { $exists: false } }],
+      ...(from.committed ? { committed: generation } : {}),
+      ...(fence === undefined ? {} : { token: { $lte: fence } }),
+    };
+    const update = {
+      $set: { [key]: to, ...(fence === undefined ? {} : { token: fence }) },
+      $addToSet: { committed: generation },
+      $inc: { rev: 1 },
+    };
+    const res = await this.collection.updateOne(filter, update);
+    if (res.matchedCount > 0) return true;
+    const now = await this.get(sessionId);
+    if (fence !== undefined && (now?.token ?? 0) > fence) throw refused(sessionId, 'rewrite', fence, now?.token);
+    return false;
   }
 }

@@ -17,6 +17,10 @@ interface WawebMetadata {
     generation?: unknown;
     /** Written under the commit protocol (`mongo-fences.ts`): shown only once its generation is committed. */
     commit?: unknown;
+    /** A rewrite of a generation (rekey): the id of the file it replaces; shown only once chosen. */
+    replaces?: unknown;
+    /** When the rewrite was uploaded: an unchosen one older than `STALE_REWRITE_MS` is a leftover. */
+    rewrittenAt?: unknown;
     setAside?: { reason?: unknown; detail?: unknown; at?: unknown };
     loggedInAt?: unknown;
   };
@@ -34,13 +38,64 @@ function committable(file: GridFSFile): number | undefined {
 
 /**
  * What readers see: every file without the protocol marker (written before it, or by wwebjs-mongo),
- * and the marked ones whose generation is `committed`.
+ * and the marked ones whose generation is `committed`. Once a generation was rewritten (`chosen`
+ * names a file for it), only that file is shown for it; before, a rewrite's upload is not.
  */
-export function visibleFiles(files: GridFSFile[], committed: readonly number[] | undefined): GridFSFile[] {
+export function visibleFiles(
+  files: GridFSFile[],
+  committed: readonly number[] | undefined,
+  chosen?: Readonly<Record<string, string>>,
+): GridFSFile[] {
   return files.filter((f) => {
+    const tagged = taggedGeneration(f);
+    const pick = tagged === undefined ? undefined : chosen?.[String(tagged)];
+    if (pick !== undefined) return pick === idString(f._id) && (!isCommittable(f) || (committed?.includes(tagged as number) ?? false));
+    if (isRewrite(f)) return false;
     const generation = committable(f);
     return generation === undefined || (committed?.includes(generation) ?? false);
   });
+}
+
+/** An unchosen rewrite older than this is a leftover of a rekey that died before its swap. */
+export const STALE_REWRITE_MS = 60 * 60 * 1000;
+
+/** True for the upload of a rewrite (rekey), chosen or not. */
+export function isRewrite(file: GridFSFile): boolean {
+  return typeof (file.metadata as WawebMetadata | undefined | null)?.waweb?.replaces === 'string';
+}
+
+/**
+ * Files no reader will see again: those of a rewritten generation other than the one chosen (the
+ * file it replaced, when its delete was cut short), and rewrites never chosen once stale.
+ */
+export function replacedFiles(files: GridFSFile[], chosen: Readonly<Record<string, string>> | undefined, now: number): GridFSFile[] {
+  return files.filter((f) => {
+    const tagged = taggedGeneration(f);
+    const pick = tagged === undefined ? undefined : chosen?.[String(tagged)];
+    if (pick === idString(f._id)) return false;
+    if (isRewrite(f)) {
+      const at = (f.metadata as WawebMetadata).waweb?.rewrittenAt;
+      return isDate(at) && now - at.getTime() > STALE_REWRITE_MS;
+    }
+    return pick !== undefined;
+  });
+}
+
+/** The metadata of a rewrite of `file`: its own (marks included), tagged as replacing it. */
+export function rewriteMetadata(file: GridFSFile, generation: number, fence: number | undefined, now: Date): object {
+  const metadata = typeof file.metadata === 'object' && file.metadata !== null ? (file.metadata as WawebMetadata) : {};
+  const waweb = { ...(metadata.waweb ?? {}), generation, commit: true, replaces: idString(file._id), rewrittenAt: now };
+  return { ...metadata, waweb: fence === undefined ? waweb : { ...waweb, fence } };
+}
+
+/** A file's id as text (an ObjectId's hex). */
+export function fileId(file: GridFSFile): string {
+  return idString(file._id);
+}
+
+/** The generation a file is tagged with (waweb's uploads); `undefined` for wwebjs-mongo's. */
+export function tagOf(file: GridFSFile): number | undefined {
+  return taggedGeneration(file);
 }
 
 /** Marked files never to be committed: not committed, and at or below the highest generation committed. */
@@ -48,7 +103,7 @@ export function uncommittable(files: GridFSFile[], record: { committed: readonly
   if (!record) return [];
   return files.filter((f) => {
     const generation = committable(f);
-    return generation !== undefined && generation <= record.top && !record.committed.includes(generation);
+    return generation !== undefined && !isRewrite(f) && generation <= record.top && !record.committed.includes(generation);
   });
 }
 

@@ -1,11 +1,11 @@
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { PoolClient, PoolConfig } from 'pg';
 import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
-import { abortable, withDeadline } from '../util/deadline';
 import type {
   DriverCallContext,
   DriverGeneration,
   DriverReadContext,
   DriverRemoveContext,
+  DriverRewriteContext,
   DriverWriteContext,
   StoreDriver,
 } from './driver';
@@ -23,14 +23,10 @@ import {
   storeFence,
   type GenerationRow,
 } from './postgres-schema';
+import { PgConnection, type PgPoolLike } from './postgres-pool';
 import type { GenerationMark, StoredGeneration } from './types';
 
-/** The part of a `pg` `Pool` this store uses. */
-export interface PgPoolLike {
-  query: Pool['query'];
-  connect(): Promise<PoolClient>;
-  end(): Promise<void>;
-}
+export type { PgPoolLike } from './postgres-pool';
 
 export interface PostgresStoreOptions {
   /** A `pg` `Pool` owned by the caller; `close()` leaves it open. */
@@ -96,11 +92,7 @@ class PostgresDriver implements StoreDriver {
   private readonly quotedTable: string;
   /** `<table>_fences`: the largest fencing token seen per session. */
   private readonly quotedFences: string;
-  private readonly pool: PgPoolLike;
-  private readonly ownsPool: boolean;
-  private readonly connectTimeoutMs: number;
-  private readonly queryTimeoutMs: number;
-  private ready: Promise<void> | undefined;
+  private readonly connection: PgConnection;
 
   constructor(options: PostgresStoreOptions) {
     const hasPool = options?.pool !== undefined && options.pool !== null;
@@ -115,26 +107,29 @@ class PostgresDriver implements StoreDriver {
     this.quotedTable = quoteTable(this.table, 'PostgresStore');
     this.quotedFences = quoteTable(`${this.table}_fences`, 'PostgresStore');
     this.keep = resolveKeep(options.keep, 'PostgresStore');
-    this.connectTimeoutMs = resolveTimeout(options.connectTimeoutMs, 5000, 'connectTimeoutMs', 'PostgresStore');
-    this.queryTimeoutMs = resolveTimeout(options.queryTimeoutMs, 30_000, 'queryTimeoutMs', 'PostgresStore');
-    if (hasPool) {
-      this.pool = options.pool as PgPoolLike;
-      this.ownsPool = false;
-    } else {
-      // pg's own timeouts equal ours: when a deadline passes, pg drops the socket too, so nothing
-      // outlives it and close() never waits longer than connectTimeoutMs for an attempt in flight.
-      const pool = createPgPool(
-        {
-          connectionTimeoutMillis: this.connectTimeoutMs,
-          query_timeout: this.queryTimeoutMs,
-          ...options.poolConfig,
-          connectionString: options.connectionString,
-        },
-        'PostgresStore',
-      );
-      this.pool = pool;
-      this.ownsPool = true;
-    }
+    const connectTimeoutMs = resolveTimeout(options.connectTimeoutMs, 5000, 'connectTimeoutMs', 'PostgresStore');
+    const queryTimeoutMs = resolveTimeout(options.queryTimeoutMs, 30_000, 'queryTimeoutMs', 'PostgresStore');
+    // pg's own timeouts equal ours: when a deadline passes, pg drops the socket too, so nothing
+    // outlives it and close() never waits longer than connectTimeoutMs for an attempt in flight.
+    const pool = hasPool
+      ? (options.pool as PgPoolLike)
+      : createPgPool(
+          {
+            connectionTimeoutMillis: connectTimeoutMs,
+            query_timeout: queryTimeoutMs,
+            ...options.poolConfig,
+            connectionString: options.connectionString,
+          },
+          'PostgresStore',
+        );
+    this.connection = new PgConnection({
+      pool,
+      ownsPool: !hasPool,
+      connectTimeoutMs,
+      queryTimeoutMs,
+      prepare: (client) =>
+        this.connection.transaction(client, () => createTables(client, this.quotedTable, this.quotedFences, `waweb:create:${this.table}`)),
+    });
   }
 
   isUnreachable(err: unknown): boolean {
@@ -164,7 +159,7 @@ class PostgresDriver implements StoreDriver {
 
   /** The session's save lock for this transaction (see `lockSession`). */
   private lockSession(client: PoolClient, sessionId: string): Promise<void> {
-    return lockSession(client, `${this.table}:${sessionId}`, this.queryTimeoutMs);
+    return lockSession(client, `${this.table}:${sessionId}`, this.connection.queryTimeoutMs);
   }
 
   private async save(
@@ -241,6 +236,43 @@ class PostgresDriver implements StoreDriver {
     });
   }
 
+  /**
+   * One transaction under the session's save lock (with `fence`, checked and remembered as a save's
+   * is): the row is read `FOR UPDATE`, and its data replaced only while it is the row listed (same
+   * `created_at`, so not a row written again under a number that was deleted).
+   */
+  async rewrite(
+    sessionId: string,
+    generation: DriverGeneration,
+    data: Buffer,
+    { fence, signal }: DriverRewriteContext,
+  ): Promise<StoredGeneration | null> {
+    return this.run('rewriting a generation', signal, (client) =>
+      this.transaction(client, async () => {
+        await this.lockSession(client, sessionId);
+        if (fence !== undefined) await checkFence(client, this.quotedFences, sessionId, fence, 'PostgresStore: rewrite');
+        const current = await client.query<{ created_at: Date }>(
+          `SELECT created_at FROM ${this.quotedTable} WHERE session_id = $1 AND generation = $2 FOR UPDATE`,
+          [sessionId, generation.generation],
+        );
+        if (current.rows[0]?.created_at.getTime() !== generation.createdAt.getTime()) return null;
+        const res = await client.query<GenerationRow>(
+          `UPDATE ${this.quotedTable} SET data = $3, bytes = $4 WHERE session_id = $1 AND generation = $2 RETURNING ${GENERATION_COLUMNS}`,
+          [sessionId, generation.generation, data, data.length],
+        );
+        const row = res.rows[0];
+        return row ? rowToGeneration(sessionId, row) : null;
+      }),
+    );
+  }
+
+  async sessions({ signal }: DriverCallContext): Promise<string[]> {
+    return this.run('listing the sessions', signal, async (client) => {
+      const res = await client.query<{ session_id: string }>(`SELECT DISTINCT session_id FROM ${this.quotedTable}`);
+      return res.rows.map((row) => row.session_id);
+    });
+  }
+
   /** The data column is sent only when it fits `maxBytes`: an oversized row never crosses the wire. */
   async read(sessionId: string, generation: DriverGeneration, { maxBytes, signal }: DriverReadContext): Promise<Buffer | null> {
     return this.run('loading', signal, async (client) => {
@@ -290,105 +322,18 @@ class PostgresDriver implements StoreDriver {
     );
   }
 
-  /**
-   * Ends the pool when the store created it (waiting at most `connectTimeoutMs` for a connection
-   * attempt still in flight); a caller's pool stays open.
-   */
-  async dispose(): Promise<void> {
-    if (this.ownsPool) await this.pool.end();
+  /** Ends the pool when the store created it; a caller's pool stays open. */
+  dispose(): Promise<void> {
+    return this.connection.dispose();
   }
 
-  /** Makes sure the table exists, then runs `task` on a pooled client within the deadlines. */
-  private async run<T>(what: string, signal: AbortSignal, task: (client: PoolClient) => Promise<T>): Promise<T> {
-    await abortable(this.ensureTable(), signal, `PostgresStore: ${what} was aborted`);
-    return this.withClient(what, signal, task);
+  private run<T>(what: string, signal: AbortSignal, task: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.connection.run(what, signal, task);
   }
 
-  /**
-   * Takes a client within `connectTimeoutMs` and runs `work` on it within `queryTimeoutMs`. A client
-   * whose work did not finish (deadline, abort) or whose ROLLBACK failed is in an unknown state: it
-   * is destroyed instead of going back to the pool, which also ends a query still running on it.
-   */
-  private async withClient<T>(what: string, signal: AbortSignal | undefined, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const connectTimeout = (cause?: unknown): StoreError =>
-      new StoreError(`PostgresStore: ${what}: no connection within connectTimeoutMs (${this.connectTimeoutMs} ms)`, {
-        code: ErrorCode.TIMEOUT,
-        ...(cause === undefined ? {} : { cause }),
-      });
-    const connecting = this.pool.connect();
-    const client = await withDeadline(() => connecting, {
-      timeoutMs: this.connectTimeoutMs,
-      signal,
-      abortMessage: `PostgresStore: ${what} was aborted`,
-      onTimeout: () => connectTimeout(),
-    }).catch((err: unknown) => {
-      // A connection that arrives after we stopped waiting goes straight back, destroyed.
-      connecting.then(
-        (late) => late.release(true),
-        () => undefined,
-      );
-      // pg's own connection timeout (same length, set on pools the store creates) is the same deadline.
-      if (err instanceof Error && /timeout exceeded when trying to connect|due to connection timeout/i.test(err.message))
-        throw connectTimeout(err);
-      throw err;
-    });
-    let broken: Error | undefined;
-    try {
-      return await withDeadline(() => work(client), {
-        timeoutMs: this.queryTimeoutMs,
-        signal,
-        abortMessage: `PostgresStore: ${what} was aborted`,
-        onTimeout: () =>
-          new StoreError(`PostgresStore: ${what} did not finish within queryTimeoutMs (${this.queryTimeoutMs} ms)`, {
-            code: ErrorCode.TIMEOUT,
-          }),
-      });
-    } catch (err) {
-      if (err instanceof Error && isStop(err)) broken = err;
-      throw err;
-    } finally {
-      client.release(broken ?? this.brokenClients.get(client));
-      this.brokenClients.delete(client);
-    }
+  private transaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+    return this.connection.transaction(client, work);
   }
-
-  /** Clients whose ROLLBACK failed, to be destroyed on release. */
-  private readonly brokenClients = new WeakMap<PoolClient, Error>();
-
-  private ensureTable(): Promise<void> {
-    if (!this.ready) {
-      this.ready = this.withClient('creating the table', undefined, (client) => this.createTable(client)).catch((err: unknown) => {
-        this.ready = undefined; // try again on the next call
-        throw err;
-      });
-    }
-    return this.ready;
-  }
-
-  private async createTable(client: PoolClient): Promise<void> {
-    await this.transaction(client, () => createTables(client, this.quotedTable, this.quotedFences, `waweb:create:${this.table}`));
-  }
-
-  /** Runs `work` in one transaction on `client`; a failed ROLLBACK marks the client broken. */
-  private async transaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
-    await client.query('BEGIN');
-    try {
-      const result = await work();
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
-        this.brokenClients.set(client, rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr)));
-      });
-      throw err;
-    }
-  }
-}
-
-/** A deadline or an abort: the client may still be running the query, so it cannot be reused. */
-function isStop(err: Error): boolean {
-  const code = (err as { code?: unknown }).code;
-  return code === ErrorCode.TIMEOUT || code === ErrorCode.ABORTED;
 }
 
 /**

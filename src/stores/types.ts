@@ -96,6 +96,21 @@ export interface DeleteOptions extends StoreCallOptions {
   fence?: number;
 }
 
+/** What `rewriteGeneration()` takes. */
+export interface RewriteOptions extends StoreCallOptions {
+  /**
+   * A fencing token, as for `save()`: refused with `LeaseError` code `FENCED` when a larger token was
+   * seen for the session, checked in the same atomic step as the rewrite. Only stores with `fencing`.
+   */
+  fence?: number;
+  /**
+   * Compare-and-swap on the generation itself: rewrite only while the generation of that number is
+   * still the one created at this time (its `createdAt` as listed or loaded), so data read from it is
+   * never written over another generation that reused the number. Otherwise resolves with `null`.
+   */
+  createdAt?: Date;
+}
+
 export interface LoadOptions extends StoreCallOptions {
   /** Load this generation instead of the newest one. `null` when it is not (or no longer) kept. */
   generation?: number;
@@ -145,6 +160,20 @@ export interface SessionStore {
   mark?(sessionId: string, generation: number, mark: GenerationMark, options?: StoreCallOptions): Promise<StoredGeneration | null>;
   /** Removes one generation (present when `marks` is `true`); `false` when it was not kept. */
   deleteGeneration?(sessionId: string, generation: number, options?: StoreCallOptions): Promise<boolean>;
+  /**
+   * Optional capability: replaces the data of one kept generation in place (FileStore, PostgresStore,
+   * MongoStore, and EncryptedStore or `withFence` around any of them): the same number, `createdAt`
+   * and marks, only its bytes change, atomically (a reader sees the old data or the new, never a
+   * missing or half generation). Never adds, revives or reorders a generation: resolves with the
+   * generation as now listed, or `null` when it is not (or no longer) kept, or is not the one
+   * `options.createdAt` names. For `rekey`, which re-encrypts every kept generation.
+   */
+  rewriteGeneration?(sessionId: string, generation: number, data: Buffer, options?: RewriteOptions): Promise<StoredGeneration | null>;
+  /**
+   * Optional capability: the ids of the sessions with at least one generation stored, sorted
+   * (FileStore, PostgresStore, MongoStore, and the decorators around them). For `rekey --all`.
+   */
+  listSessions?(options?: StoreCallOptions): Promise<string[]>;
   /** True when at least one generation of `sessionId` is stored. */
   exists(sessionId: string, options?: StoreCallOptions): Promise<boolean>;
   /**

@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ErrorCode, InvalidOptionError, StoreError, WawebError, type SessionStore, type StoredGeneration } from '../index';
 import { describeConditionalWrites } from './conditional';
+import { describeRewrites } from './rewrites';
 
 export interface ConformanceFixture {
   /** A store over an empty namespace (folder, database, table) of its own. */
@@ -363,6 +364,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
     });
 
     describeConditionalWrites(it, () => current().store, freshSessionId);
+    describeRewrites(it, () => current().store, freshSessionId, keptByStore);
 
     it('closes twice without complaint and refuses work afterwards', async () => {
       const id = freshSessionId('close');

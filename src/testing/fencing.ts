@@ -134,6 +134,23 @@ export function describeFencingConformance(
       }
     });
 
+    it("refuses a rewrite whose token is below one it has seen, changing nothing; the owner's token rewrites", async () => {
+      const s = store();
+      if (typeof s.rewriteGeneration !== 'function') return assert.equal(typeof s.rewriteGeneration, 'undefined');
+      const id = freshSessionId('frewrite');
+      const kept = data();
+      const saved = await s.save(id, kept, { fence: 3 });
+      await s.raiseFence?.(id, 4);
+      await refusedAsFenced(s.rewriteGeneration(id, saved.generation, data(), { fence: 3 }), 'rewrite');
+      assert.ok((await s.load(id))?.data.equals(kept), 'the refused rewrite changed nothing');
+      const next = data();
+      assert.equal((await s.rewriteGeneration(id, saved.generation, next, { fence: 4 }))?.generation, saved.generation);
+      assert.ok((await s.load(id))?.data.equals(next));
+      // The rewrite's token is remembered like a save's.
+      await s.rewriteGeneration(id, saved.generation, data(), { fence: 6 });
+      await refusedAsFenced(s.save(id, data(), { fence: 5 }));
+    });
+
     it('rejects a fencing token that is not a positive integer', async () => {
       const id = freshSessionId('badfence');
       for (const fence of [0, -1, 1.5, Number.NaN]) {

@@ -93,13 +93,13 @@ test('an encrypted store and encrypted exports round-trip; a missing, wrong or r
   expect((await run(['import', out, '--to', `file:${join(tmp.path, 'plain')}`, '--session', 'alice'], keys)).code).toBe(0);
   expect((await new FileStore({ directory: join(tmp.path, 'plain') }).load('alice'))!.data).toEqual(made.data);
 
-  // Rotation: k2 current, k1 retired; rekey writes the newest again under k2.
+  // Rotation: k2 current, k1 retired; rekey rewrites every generation in place under k2.
   const rotated = { WAWEB_ENCRYPTION_KEYS: `${k2},${k1}` };
   const rekeyed = await run(['rekey', '--store', url, '--session', 'alice'], rotated);
   expect(rekeyed.code).toBe(0);
-  expect(rekeyed.stdout).toContain('generation 2: key "k2"');
-  expect(rekeyed.stdout).toContain('generation 1: key "k1"');
-  expect((await run(['verify', '--store', url, '--session', 'alice'], { WAWEB_ENCRYPTION_KEYS: k2 })).code).toBe(1); // generation 1 needs k1
+  expect(rekeyed.stdout).toContain('generation 1: key "k2"');
+  expect((await run(['verify', '--store', url, '--session', 'alice'], { WAWEB_ENCRYPTION_KEYS: k2 })).code).toBe(0); // k1 is no longer needed
+  expect((await run(['verify', '--store', url, '--session', 'alice'], { WAWEB_ENCRYPTION_KEYS: k1 })).code).toBe(1);
   expect(
     (await run(['export', '--from', url, '--session', 'alice', '--out', join(tmp.path, 'k2.zip')], { WAWEB_ENCRYPTION_KEYS: k2 })).code,
   ).toBe(0);

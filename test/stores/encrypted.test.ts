@@ -73,30 +73,39 @@ describe('EncryptedStore', () => {
     expect(raw.subarray(0, 6).toString('latin1')).toBe('WWENC2');
     expect(raw.toString('latin1')).toContain('a-2026');
     expect((await store.load('RemoteAuth-x'))!.data).toEqual(DATA);
-    expect(await store.keyIds('RemoteAuth-x')).toEqual([{ generation: 1, keyId: 'a-2026' }]);
+    expect(await store.keyIds('RemoteAuth-x')).toEqual([{ generation: 1, keyId: 'a-2026', inRing: true }]);
   });
 
-  test('retired keys still read; rekey writes the newest generation again under the current key', async () => {
-    await new EncryptedStore(plain, { keys: [KEY_A] }).save('RemoteAuth-x', DATA);
+  test('retired keys still read; rekey rewrites every generation in place under the current key', async () => {
+    const first = new EncryptedStore(plain, { keys: [KEY_A] });
+    await first.save('RemoteAuth-x', DATA);
+    await first.save('RemoteAuth-x', Buffer.from('PK\u0003\u0004 the second backup'));
     const rotated = new EncryptedStore(plain, { keys: [KEY_B, KEY_A] });
-    expect((await rotated.load('RemoteAuth-x'))!.data).toEqual(DATA);
-    const saved = await rotated.rekey('RemoteAuth-x');
-    expect(saved?.generation).toBe(2);
+    expect((await rotated.load('RemoteAuth-x'))!.data.toString()).toContain('second');
+    const before = await plain.list('RemoteAuth-x');
+    const result = await rotated.rekey('RemoteAuth-x');
+    expect(result).toMatchObject({ rewritten: [2, 1], unchanged: [], added: [], pruned: [] });
+    expect((await plain.list('RemoteAuth-x')).map((g) => [g.generation, g.createdAt.getTime()])).toEqual(
+      before.map((g) => [g.generation, g.createdAt.getTime()]),
+    );
     expect(await rotated.keyIds('RemoteAuth-x')).toEqual([
-      { generation: 2, keyId: 'b-2027' },
-      { generation: 1, keyId: 'a-2026' },
+      { generation: 2, keyId: 'b-2027', inRing: true },
+      { generation: 1, keyId: 'b-2027', inRing: true },
     ]);
-    // Only the new key now: the newest reads, the old generation is refused by key id.
+    // Only the new key now: every generation reads; the retired key alone opens none.
     const onlyB = new EncryptedStore(plain, { keys: [KEY_B] });
-    expect((await onlyB.load('RemoteAuth-x'))!.data).toEqual(DATA);
-    await expect(onlyB.load('RemoteAuth-x', { generation: 1 })).rejects.toMatchObject({
+    expect((await onlyB.load('RemoteAuth-x', { generation: 1 }))!.data).toEqual(DATA);
+    const onlyA = new EncryptedStore(plain, { keys: [KEY_A] });
+    await expect(onlyA.load('RemoteAuth-x', { generation: 1 })).rejects.toMatchObject({
       code: ErrorCode.ENCRYPTION_KEY,
-      message: expect.stringContaining('"a-2026"'),
+      message: expect.stringContaining('"b-2027"'),
     });
+    // Run again: nothing left to do.
+    expect(await rotated.rekey('RemoteAuth-x')).toMatchObject({ rewritten: [], unchanged: [2, 1] });
     expect(await rotated.rekey('RemoteAuth-absent')).toBeNull();
   });
 
-  test('a rekey racing a live save is refused with GENERATION_CHANGED, and the live save stays newest', async () => {
+  test('a rekey racing a live save rewrites that save in place too, and never puts the older backup on top', async () => {
     const live = new EncryptedStore(plain, { keys: [KEY_A] });
     await live.save('RemoteAuth-x', DATA);
     const fromOwner = Buffer.from('PK\u0003\u0004 what the live owner saved meanwhile');
@@ -117,20 +126,82 @@ describe('EncryptedStore', () => {
       list: (id, options) => plain.list(id, options),
       delete: (id, options) => plain.delete(id, options),
       close: async () => undefined,
+      rewriteGeneration: (id, generation, data, options) => plain.rewriteGeneration!(id, generation, data, options),
     };
     const rotated = new EncryptedStore(racing, { keys: [KEY_B, KEY_A] });
-    const err = await rotated.rekey('RemoteAuth-x').then(
+    expect(await rotated.rekey('RemoteAuth-x')).toMatchObject({ rewritten: [2, 1] });
+    expect(raced).toBe(true);
+    expect((await plain.list('RemoteAuth-x')).map((g) => g.generation)).toEqual([2, 1]);
+    const onlyB = new EncryptedStore(plain, { keys: [KEY_B] });
+    expect((await onlyB.load('RemoteAuth-x'))!.data).toEqual(fromOwner);
+    expect((await onlyB.load('RemoteAuth-x', { generation: 1 }))!.data).toEqual(DATA);
+  });
+
+  test('an owner that keeps saving under a retired key stops the rekey with GENERATION_CHANGED; its save stays newest', async () => {
+    const live = new EncryptedStore(plain, { keys: [KEY_A] });
+    await live.save('RemoteAuth-x', DATA);
+    const busy: SessionStore = {
+      name: plain.name,
+      exists: (id, options) => plain.exists(id, options),
+      save: (id, data, options) => plain.save(id, data, options),
+      load: (id, options) => plain.load(id, options),
+      list: async (id, options) => {
+        await live.save(id, Buffer.from(`PK\u0003\u0004 save at ${Date.now()}`));
+        return plain.list(id, options);
+      },
+      delete: (id, options) => plain.delete(id, options),
+      close: async () => undefined,
+      rewriteGeneration: (id, generation, data, options) => plain.rewriteGeneration!(id, generation, data, options),
+    };
+    const err = await new EncryptedStore(busy, { keys: [KEY_B, KEY_A] }).rekey('RemoteAuth-x').then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(StoreError);
     expect(err).toMatchObject({ code: ErrorCode.GENERATION_CHANGED });
-    expect(raced).toBe(true);
-    expect((await live.load('RemoteAuth-x'))!.data).toEqual(fromOwner);
-    expect((await plain.list('RemoteAuth-x')).map((g) => g.generation)).toEqual([2, 1]);
-    // Run again, it rekeys the owner's backup.
-    expect((await rotated.rekey('RemoteAuth-x'))?.generation).toBe(3);
-    expect((await rotated.load('RemoteAuth-x'))!.data).toEqual(fromOwner);
+    const newest = (await plain.list('RemoteAuth-x'))[0]!;
+    expect((await live.load('RemoteAuth-x'))!.generation).toBe(newest.generation);
+  });
+
+  test('set-aside marks are sealed again under the current key; a mark without a valid seal is not made valid', async () => {
+    const old = new EncryptedStore(plain, { keys: [KEY_A] });
+    await old.save('RemoteAuth-x', DATA);
+    await old.save('RemoteAuth-x', DATA);
+    await old.mark!('RemoteAuth-x', 2, { setAside: { reason: 'QR', detail: 'landed on a QR' } });
+    await plain.mark!('RemoteAuth-x', 1, { setAside: { reason: 'MANUAL', detail: 'forged [waweb-seal a-2026:AAAA]' } });
+    const warnings: string[] = [];
+    const rotated = new EncryptedStore(plain, { keys: [KEY_B, KEY_A], onWarning: (m) => warnings.push(m) });
+    expect(await rotated.rekey('RemoteAuth-x')).toMatchObject({ rewritten: [2, 1], resealed: [2] });
+    const onlyB = new EncryptedStore(plain, { keys: [KEY_B], onWarning: (m) => warnings.push(m) });
+    const listed = await onlyB.list('RemoteAuth-x');
+    expect(listed[0]?.setAside).toMatchObject({ reason: 'QR', detail: 'landed on a QR' });
+    expect(listed[1]?.setAside).toBeUndefined();
+    expect(warnings.some((w) => w.includes('generation 1'))).toBe(true);
+  });
+
+  test('a store that cannot rewrite in place: CANNOT_REWRITE before anything is written, or with prune the newest written again and the rest deleted', async () => {
+    await new EncryptedStore(plain, { keys: [KEY_A] }).save('RemoteAuth-x', DATA);
+    await new EncryptedStore(plain, { keys: [KEY_A] }).save('RemoteAuth-x', DATA);
+    const noRewrite: SessionStore = {
+      name: plain.name,
+      marks: true,
+      exists: (id, options) => plain.exists(id, options),
+      save: (id, data, options) => plain.save(id, data, options),
+      load: (id, options) => plain.load(id, options),
+      list: (id, options) => plain.list(id, options),
+      delete: (id, options) => plain.delete(id, options),
+      mark: (id, g, mark, options) => plain.mark!(id, g, mark, options),
+      deleteGeneration: (id, g, options) => plain.deleteGeneration!(id, g, options),
+      close: async () => undefined,
+    };
+    const rotated = new EncryptedStore(noRewrite, { keys: [KEY_B, KEY_A] });
+    await expect(rotated.rekey('RemoteAuth-x')).rejects.toMatchObject({ code: ErrorCode.CANNOT_REWRITE });
+    expect(await rotated.keyIds('RemoteAuth-x')).toEqual([
+      { generation: 2, keyId: 'a-2026', inRing: true },
+      { generation: 1, keyId: 'a-2026', inRing: true },
+    ]);
+    expect(await rotated.rekey('RemoteAuth-x', { prune: true })).toMatchObject({ added: [3], pruned: [2, 1] });
+    expect(await rotated.keyIds('RemoteAuth-x')).toEqual([{ generation: 3, keyId: 'b-2027', inRing: true }]);
   });
 
   test('no key, a short key, a duplicate id: ENCRYPTION_KEY before anything is read or written', async () => {
@@ -201,7 +272,9 @@ describe('EncryptedStore', () => {
     });
     const lenient = new EncryptedStore(plain, { keys: [KEY_A], plaintext: 'read' });
     expect((await lenient.load('RemoteAuth-old'))!.data).toEqual(DATA);
-    expect((await lenient.rekey('RemoteAuth-old'))?.generation).toBe(2);
+    await expect(store.rekey('RemoteAuth-old')).rejects.toMatchObject({ code: ErrorCode.DECRYPTION_FAILED });
+    expect(await lenient.rekey('RemoteAuth-old')).toMatchObject({ rewritten: [1] });
     expect((await store.load('RemoteAuth-old'))!.data).toEqual(DATA);
+    expect(await store.keyIds('RemoteAuth-old')).toEqual([{ generation: 1, keyId: 'a-2026', inRing: true }]);
   });
 });

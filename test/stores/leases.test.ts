@@ -16,6 +16,7 @@ import {
   MongoStore,
   PostgresStore,
   type DeleteOptions,
+  type RewriteOptions,
   type SaveOptions,
   type SessionStore,
 } from '../../src/index';
@@ -97,6 +98,8 @@ function fencedViews(inner: SessionStore): SessionStore {
     ...withFence(inner, () => 1),
     save: (id: string, data: Buffer, { fence, ...rest }: SaveOptions = {}) => via(fence).save(id, data, rest),
     delete: (id: string, { fence, ...rest }: DeleteOptions = {}) => via(fence).delete(id, rest),
+    rewriteGeneration: (id: string, generation: number, data: Buffer, { fence, ...rest }: RewriteOptions = {}) =>
+      via(fence).rewriteGeneration!(id, generation, data, rest),
     close: () => inner.close(),
   };
 }

@@ -6,7 +6,15 @@ import type { GridFSFile } from 'mongodb';
 import { ObjectId } from 'mongodb';
 import { isDuplicateKey, isKeyedDoc, keyedId, movedKey } from '../../src/db/mongo-keyed';
 import { assertLeaseName } from '../../src/leases/call';
-import { uncommittable, uploadMetadata, visibleFiles } from '../../src/stores/mongo-gridfs';
+import {
+  fileId,
+  replacedFiles,
+  rewriteMetadata,
+  STALE_REWRITE_MS,
+  uncommittable,
+  uploadMetadata,
+  visibleFiles,
+} from '../../src/stores/mongo-gridfs';
 
 let uploads = 0;
 function file(metadata: object | undefined): GridFSFile {
@@ -20,6 +28,29 @@ function file(metadata: object | undefined): GridFSFile {
     ...(metadata === undefined ? {} : { metadata }),
   };
 }
+
+describe('rewrites (rekey): one file shown per generation, swapped in one update', () => {
+  const original = file(uploadMetadata(2, 1));
+  const legacy = file({ waweb: { generation: 1 } });
+  const now = new Date(1_800_000_000_000);
+  const rewrite = file(rewriteMetadata(original, 2, 1, now));
+  const legacyRewrite = file(rewriteMetadata(legacy, 1, undefined, now));
+  const all = [legacy, original, rewrite, legacyRewrite];
+
+  test('before the swap the original is shown and the rewrite is not; after it, only the rewrite', () => {
+    expect(visibleFiles(all, [2])).toEqual([legacy, original]);
+    expect(visibleFiles(all, [1, 2], { 2: fileId(rewrite), 1: fileId(legacyRewrite) })).toEqual([rewrite, legacyRewrite]);
+    // A rewrite chosen for a generation no longer committed (deleted meanwhile) is not shown.
+    expect(visibleFiles(all, [1], { 2: fileId(rewrite), 1: fileId(legacyRewrite) })).toEqual([legacyRewrite]);
+  });
+
+  test('a replaced file is swept at once; an unchosen rewrite only once stale (another rekey may be about to swap it)', () => {
+    const chosen = { 2: fileId(rewrite) };
+    expect(replacedFiles(all, chosen, now.getTime())).toEqual([original]);
+    expect(replacedFiles(all, chosen, now.getTime() + STALE_REWRITE_MS + 1)).toEqual([original, legacyRewrite]);
+    expect(uncommittable(all, { committed: [2], top: 9 })).not.toContain(legacyRewrite);
+  });
+});
 
 describe('commit protocol: what readers see', () => {
   const committed = file(uploadMetadata(2, 1));

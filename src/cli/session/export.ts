@@ -2,11 +2,11 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidOptionError } from '../../index';
 import { SessionArgs, type SessionCommand } from './args';
-import { encryptArchiveFile } from './archive-file';
+import { encryptArchiveFile, refusePlaintextSource, REQUIRE_ENCRYPTED_FLAG } from './archive-file';
 import { check } from './checks';
 import { archiveFolder, closeEndpoint, openEndpoint, type Endpoint, type SourceCopy } from './endpoints';
 
-const USAGE = `  export --from URL|folder:PATH --session ID --out FILE.zip [--live] [--encrypt]
+const USAGE = `  export --from URL|folder:PATH --session ID --out FILE.zip [--live] [--encrypt] [--require-encrypted]
                                                   write the newest generation (or the folder) as an archive file
                                                   (--encrypt: AES-256-GCM with the current key; import, inspect
                                                   and verify read such files with the keys in the environment)`;
@@ -20,6 +20,7 @@ async function run(argv: string[]): Promise<number> {
       out: { type: 'string' },
       live: { type: 'boolean' },
       encrypt: { type: 'boolean' },
+      ...REQUIRE_ENCRYPTED_FLAG,
     },
     USAGE,
   );
@@ -30,6 +31,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const session = args.session();
   const encrypt = args.flag('encrypt');
+  refusePlaintextSource(fromUrl, args.flag('require-encrypted'));
   let from: Endpoint | undefined;
   try {
     from = openEndpoint(fromUrl);

@@ -1,13 +1,14 @@
 /** `waweb session import`: an archive file into a store or a folder, checked first. */
 import { InvalidOptionError } from '../../index';
 import { SessionArgs, type SessionCommand } from './args';
-import { readArchiveInput } from './archive-file';
+import { readArchiveInput, REQUIRE_ENCRYPTED_FLAG, REQUIRE_ENCRYPTED_HELP } from './archive-file';
 import { check } from './checks';
 import { closeEndpoint, openEndpoint, writeFolder, type Endpoint } from './endpoints';
 import { LEASE_FLAGS, LEASE_HELP, LEASE_USAGE, refuseLiveLease } from './live-lease';
 
-const USAGE = `  import <file.zip> --to URL|folder:PATH --session ID [--force] ${LEASE_USAGE}
-                                                  put an archive file into a store or folder, checked first;
+const USAGE = `  import <file.zip> --to URL|folder:PATH --session ID [--force] [--require-encrypted] ${LEASE_USAGE}
+                                                  put an archive file into a store or folder, checked first
+                                                  (a plain one with a warning; ${REQUIRE_ENCRYPTED_HELP});
                                                   --force adds it as the newest of an existing session, refused
                                                   if another save lands meanwhile (GENERATION_CHANGED);
                                                   ${LEASE_HELP}`;
@@ -15,7 +16,7 @@ const USAGE = `  import <file.zip> --to URL|folder:PATH --session ID [--force] $
 async function run(argv: string[]): Promise<number> {
   const args = SessionArgs.parse(
     argv,
-    { to: { type: 'string' }, session: { type: 'string' }, force: { type: 'boolean' }, ...LEASE_FLAGS },
+    { to: { type: 'string' }, session: { type: 'string' }, force: { type: 'boolean' }, ...REQUIRE_ENCRYPTED_FLAG, ...LEASE_FLAGS },
     USAGE,
   );
   const toUrl = args.string('to');
@@ -25,7 +26,7 @@ async function run(argv: string[]): Promise<number> {
   const session = args.session();
   const file = args.positionals[0] as string;
   const force = args.flag('force');
-  const data = await readArchiveInput(file);
+  const data = await readArchiveInput(file, { requireEncrypted: args.flag('require-encrypted') });
   const result = await check(file, data);
   if (!result.ok) {
     console.error(`not imported: [${result.code}] ${result.message}`);

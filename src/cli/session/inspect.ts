@@ -3,11 +3,11 @@ import { ArchiveError, type StoredGeneration } from '../../index';
 import { readArchiveManifest, type ArchiveManifest } from '../../session/index';
 import { openStoreUrl } from '../store-url';
 import { SessionArgs, type SessionCommand } from './args';
-import { readArchiveInput } from './archive-file';
+import { readArchiveInput, refusePlaintextSource, REQUIRE_ENCRYPTED_FLAG } from './archive-file';
 import { checkRestorable, sha256 } from './endpoints';
 import { describeState, stateJson } from './marking';
 
-const USAGE = `  inspect (<file.zip> | --store URL --session ID [--generation N]) [--json]
+const USAGE = `  inspect (<file.zip> | --store URL --session ID [--generation N]) [--json] [--require-encrypted]
                                                   print a session archive's manifest and check its contents;
                                                   from a store: the newest generation or generation N, with
                                                   its state (set-aside ones included)`;
@@ -66,7 +66,13 @@ async function storedSubject(args: SessionArgs, url: string): Promise<Subject | 
 async function run(argv: string[]): Promise<number> {
   const args = SessionArgs.parse(
     argv,
-    { json: { type: 'boolean' }, store: { type: 'string' }, session: { type: 'string' }, generation: { type: 'string' } },
+    {
+      json: { type: 'boolean' },
+      store: { type: 'string' },
+      session: { type: 'string' },
+      generation: { type: 'string' },
+      ...REQUIRE_ENCRYPTED_FLAG,
+    },
     USAGE,
   );
   const url = args.string('store');
@@ -77,9 +83,11 @@ async function run(argv: string[]): Promise<number> {
       throw args.invalid('--session and --generation go with --store');
     }
     const file = args.positionals[0] as string;
-    subject = { read: () => readArchiveInput(file), json: { file }, label: file };
+    const requireEncrypted = args.flag('require-encrypted');
+    subject = { read: () => readArchiveInput(file, { requireEncrypted }), json: { file }, label: file };
   } else {
     args.noPositionals();
+    refusePlaintextSource(url, args.flag('require-encrypted'));
     subject = await storedSubject(args, url);
     if (!subject) return 1;
   }

@@ -6,11 +6,13 @@
 import { ArchiveError, InvalidOptionError } from '../../index';
 import { migrateSession, type ArchiveManifest, type ImportTarget, type SessionSource } from '../../session/index';
 import { SessionArgs, type SessionCommand } from './args';
+import { refusePlaintextSource, REQUIRE_ENCRYPTED_FLAG, REQUIRE_ENCRYPTED_HELP } from './archive-file';
 import { LEASE_FLAGS, LEASE_HELP, LEASE_USAGE, refuseLiveLease } from './live-lease';
 import { assertProfileFolder, closeEndpoint, folderClientId, openEndpoint, progress, type Endpoint } from './endpoints';
 
 const USAGE = `  migrate --from URL|folder:PATH --to URL|folder:PATH --session ID [--all] [--force] [--live]
-          ${LEASE_USAGE}
+          [--require-encrypted] ${LEASE_USAGE}
+                                                  (${REQUIRE_ENCRYPTED_HELP})
                                                   copy the newest generation (--all: every kept one, oldest
                                                   first), or a profile folder (a LocalAuth folder such as
                                                   .wwebjs_auth/session-bot-1), to another store or folder.
@@ -71,6 +73,7 @@ async function run(argv: string[]): Promise<number> {
       all: { type: 'boolean' },
       force: { type: 'boolean' },
       live: { type: 'boolean' },
+      ...REQUIRE_ENCRYPTED_FLAG,
       ...LEASE_FLAGS,
     },
     USAGE,
@@ -81,6 +84,7 @@ async function run(argv: string[]): Promise<number> {
   const session = args.session();
   const force = args.flag('force');
   if (fromUrl === toUrl) throw new InvalidOptionError('--from and --to name the same place');
+  refusePlaintextSource(fromUrl, args.flag('require-encrypted'));
 
   let from: Endpoint | undefined;
   let to: Endpoint | undefined;

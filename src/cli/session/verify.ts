@@ -1,13 +1,14 @@
 /** `waweb session verify`: every stored generation (or an archive file, or a folder) restores; optionally, the newest logs in. */
 import { openStoreUrl } from '../store-url';
 import { SessionArgs, type SessionCommand } from './args';
-import { readArchiveInput } from './archive-file';
+import { readArchiveInput, refusePlaintextSource, REQUIRE_ENCRYPTED_FLAG } from './archive-file';
 import { check, describeCheck, type Check } from './checks';
 import { archiveFolder, openEndpoint } from './endpoints';
 import { LEASE_FLAGS, LEASE_HELP, LEASE_USAGE, refuseLiveLease } from './live-lease';
 import { verifyLogin, type LoginCheck } from './verify-login';
 
 const USAGE = `  verify (--store URL --session ID [--verify-login [--live] ${LEASE_USAGE}] | <file.zip> | folder:PATH) [--json]
+         [--require-encrypted]                    (refuses input that is not encrypted)
                                                   restore every stored generation (or the archive, or the
                                                   folder's archive) into a scratch profile, checking every
                                                   file against its manifest; exit 1 when any fails.
@@ -20,7 +21,9 @@ const USAGE = `  verify (--store URL --session ID [--verify-login [--live] ${LEA
 
 /** The checks of an archive file or a folder (`folder:PATH`). */
 async function checkOne(args: SessionArgs, target: string): Promise<Check> {
-  if (!target.startsWith('folder:')) return check(target, await readArchiveInput(target));
+  if (target.startsWith('folder:')) refusePlaintextSource(target, args.flag('require-encrypted'));
+  if (!target.startsWith('folder:'))
+    return check(target, await readArchiveInput(target, { requireEncrypted: args.flag('require-encrypted') }));
   const endpoint = openEndpoint(target);
   if (endpoint.kind !== 'folder') throw args.invalid('verify folder:PATH needs a folder');
   const copy = await archiveFolder(endpoint.folder, 'verify', true);
@@ -36,6 +39,7 @@ async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       'verify-login': { type: 'boolean' },
       live: { type: 'boolean' },
+      ...REQUIRE_ENCRYPTED_FLAG,
       ...LEASE_FLAGS,
     },
     USAGE,
@@ -51,6 +55,7 @@ async function run(argv: string[]): Promise<number> {
       throw args.invalid('verify takes --store URL --session ID, an archive file, or folder:PATH');
     }
     const session = args.session();
+    refusePlaintextSource(store, args.flag('require-encrypted'));
     const opened = openStoreUrl(store);
     try {
       const generations = await opened.store.list(session);
