@@ -98,8 +98,10 @@ export class WebVersionPin {
    */
   async open(page: Page, web: WebPage, open: () => Promise<void>): Promise<void> {
     const source = this.#source;
-    if (!source) return open();
-    const doc = await DocumentPin.install(page, this.#gaveUp ? undefined : this.#html);
+    const html = this.#gaveUp ? undefined : this.#html;
+    // Only a local cache reads the live document (to keep it).
+    if (!source || (html === undefined && source.kind === 'remote')) return open();
+    const doc = await DocumentPin.install(page, html);
     try {
       await open();
     } catch (err) {
@@ -115,13 +117,13 @@ export class WebVersionPin {
     const running = web.version;
     if (this.#notCached !== undefined && running !== this.#requested) this.#fellBack('not-cached', this.#notCached);
     this.#notCached = undefined;
-    const html = doc.captured;
-    if (source.kind !== 'local' || html === undefined || !isBuildVersion(running)) return;
-    await source.cache.keep(running, html).catch((err: unknown) => {
+    const live = doc.captured;
+    if (source.kind !== 'local' || live === undefined || !isBuildVersion(running)) return;
+    await source.cache.keep(running, live).catch((err: unknown) => {
       if (err instanceof WawebError) this.#emit('error', err);
     });
     // This client keeps running the build it just kept, when it is the one asked for.
-    if (running === this.#requested) this.#html = html;
+    if (running === this.#requested) this.#html = live;
   }
 
   #fellBack(reason: BuildMiss, detail: string): void {

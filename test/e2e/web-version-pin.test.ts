@@ -80,12 +80,28 @@ test('webVersion alone pins through a local cache under the data path, as whatsa
   expect(existsSync(join(env.h.dataPath, '.waweb-web-cache', `${A}.html`))).toBe(true);
 });
 
+test('local, not strict, a build not kept yet while another is live: web_version_fallback (not-cached), the live build runs and is kept', async () => {
+  env.sim.setLiveBuild(B);
+  const c = await env.h.start({ options: { authStrategy: env.h.localAuth('other'), webVersion: C, webVersionCache: { type: 'local' } } });
+  await c.until('qr');
+  expect(c.args('web_version_fallback').map(([info]) => ({ requested: info.requested, reason: info.reason }))).toEqual([
+    { requested: C, reason: 'not-cached' },
+  ]);
+  expect(await runningBuild(c.client)).toBe(B);
+  expect(readdirSync(join(env.h.dataPath, '.waweb-web-cache'))).toEqual([`${B}.html`]);
+});
+
 test('remote: remotePath at the simulator archive runs the pinned build while the live one is newer', async () => {
   env.sim.setLiveBuild(B);
   const c = await env.h.start({ options: { webVersion: A, webVersionCache: { type: 'remote', remotePath: archive() } } });
   await c.until('qr');
   expect(await runningBuild(c.client)).toBe(A);
   expect(await c.client.getState()).toBe('UNPAIRED');
+  // The app reloads itself (an update, as WhatsApp Web does): the document is the pinned one again.
+  const qrs = c.count('qr');
+  expect(env.sim.reloadPages()).toBe(1);
+  await c.until('qr', qrs + 1);
+  expect(await runningBuild(c.client)).toBe(A);
 });
 
 test('remote unreachable: strict fails the start before a browser starts; not strict runs the live build with web_version_fallback', async () => {
