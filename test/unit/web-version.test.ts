@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Client, InvalidOptionError, LocalAuth, NoAuth, type ClientOptions } from '../../src/index';
+import { Client, InvalidOptionError, LocalAuth, NoAuth } from '../../src/index';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { SimulatorBuilds } from '../../src/simulator/builds';
 import { fetchBuild, LocalBuildCache } from '../../src/web/build-cache';
@@ -25,7 +25,7 @@ afterEach(async () => {
 
 function optionError(options: Record<string, unknown>): unknown {
   try {
-    new Client(options as ClientOptions);
+    new Client(options);
   } catch (err) {
     return err;
   }
