@@ -3,7 +3,8 @@
  * live site sends it (so it can be kept). Only top-level documents of `https://web.whatsapp.com/`
  * (any query, e.g. `?post_logout=1`) are paused, through the page's own DevTools session; every
  * other request goes to the network untouched. The app's scripts, named by the HTML, come from the
- * network as usual: a kept HTML runs its own build as long as the site still serves its scripts.
+ * network as usual: a kept HTML runs its own build as long as the site still serves its scripts. The
+ * DevTools session lives as long as the page (closed with it: nothing to stop by hand).
  */
 import type { CDPSession, Page, Protocol } from 'puppeteer-core';
 import { PageError } from '../errors';
@@ -25,7 +26,6 @@ export class DocumentPin {
   readonly #session: CDPSession;
   #html: string | undefined;
   #captured: string | undefined;
-  #closed = false;
 
   private constructor(session: CDPSession, html: string | undefined) {
     this.#session = session;
@@ -65,13 +65,6 @@ export class DocumentPin {
   async serveLive(): Promise<void> {
     this.#html = undefined;
     await this.#enable();
-  }
-
-  /** Stops pausing documents. Idempotent; a closed page or browser is fine. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#session.detach().catch(() => undefined);
   }
 
   #enable(): Promise<unknown> {
