@@ -40,6 +40,12 @@ function runningBuild(client: Client): Promise<string> {
   return client.pupPage!.evaluate('String(window.Debug.VERSION)') as Promise<string>;
 }
 
+/** The app scripts the page loaded (each build has its own). */
+async function appScripts(client: Client): Promise<string[]> {
+  const urls = (await client.pupPage!.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")) as string[];
+  return urls.filter((url) => url.includes('/static/app.')).map((url) => new URL(url).pathname);
+}
+
 function archive(): string {
   return env.sim.buildArchiveUrl!;
 }
@@ -65,6 +71,7 @@ test('local: the first start keeps the live build under the data path (0700/0600
   const second = await env.h.start({ options: { ...options, authStrategy: env.h.localAuth('pin') } });
   await second.until('qr');
   expect(await runningBuild(second.client)).toBe(A);
+  expect(await appScripts(second.client)).toEqual([`/static/app.${A}.js`]);
   // The live build was not kept over the pinned one.
   expect(readdirSync(dir)).toEqual([`${A}.html`]);
 });
