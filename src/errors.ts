@@ -38,6 +38,7 @@ export const ErrorCode = {
   LEASE_LIVE: 'LEASE_LIVE',
   ROLLBACK_REFUSED: 'ROLLBACK_REFUSED',
   CANNOT_REWRITE: 'CANNOT_REWRITE',
+  WEB_VERSION_UNAVAILABLE: 'WEB_VERSION_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -303,5 +304,20 @@ export class LeaseError extends WawebError {
   ) {
     super(code, message, options);
     this.sessionId = sessionId;
+  }
+}
+
+/**
+ * A pinned WhatsApp Web build (`webVersion` with a `strict` `webVersionCache`) cannot be had: not in
+ * the local cache, the remote archive unreachable or without it, or its HTML did not boot the app.
+ * Not strict, the client loads the live app instead and emits `web_version_fallback`.
+ */
+export class WebVersionUnavailableError extends WawebError {
+  /** The `webVersion` asked for. */
+  readonly requested: string | undefined;
+
+  constructor(requested: string | undefined, message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.WEB_VERSION_UNAVAILABLE, message, options);
+    this.requested = requested;
   }
 }

@@ -31,6 +31,8 @@ export type { GroupParticipant } from './client/model/group-chat';
 export type { Wid } from './client/model/wid';
 export type { ClientOptions, ClientInfo, DisconnectReason } from './client/options';
 export type { ClientEvents } from './client/events';
+export type { WebVersionFallback } from './client/events';
+export type { WebVersionCache } from './client/web-version-options';
 export { WAState } from './web/states';
 
 export { AuthStrategy } from './auth/strategy';
@@ -127,6 +129,7 @@ export {
   SessionExistsError,
   EncryptionError,
   LeaseError,
+  WebVersionUnavailableError,
 } from './errors';
 export type { AuthFailureReason, RestoreAttempt, StartPhase, StartTimeoutDetails, StoreErrorCode } from './errors';
 

@@ -1,8 +1,7 @@
 /**
- * One start of the client: its browser and page, what has happened in them so far, and the one
- * switch that turns the page's reports into the events whatsapp-web.js users know (`qr`,
- * `authenticated`, `auth_failure`, `ready`, `disconnected`, messages). Reports are handled one at a
- * time, in order, and only until the run closes.
+ * One start of the client: its browser and page, what has happened in them so far, and the one switch that
+ * turns the page's reports into the events whatsapp-web.js users know (`qr`, `authenticated`, `auth_failure`,
+ * `ready`, `disconnected`, messages). Reports are handled one at a time, in order, and only until the run closes.
  */
 import type { Browser, Page } from 'puppeteer-core';
 import type { AuthStrategy, LoginFailure, LoginRetry } from '../auth/strategy';
@@ -21,6 +20,7 @@ import { codeRequestOf, refuseOverStoredSession } from './pairing';
 import { PairingCodes } from './pairing-codes';
 import { asError, RunQueue } from './run-queue';
 import { StartDeadlines } from './start-deadlines';
+import type { WebVersionPin } from './web-version';
 
 /** What a run reads of its client (the `Client` itself): its options, strategy and model methods; it sets `info`. */
 export interface RunClient extends ModelClient {
@@ -42,6 +42,7 @@ export interface RunWiring {
   retry: RetryClient;
   /** The boot's and the login's deadlines are multiplied by it (a start tried again with more time). */
   deadlineFactor: number;
+  pin: WebVersionPin;
 }
 
 export class ClientRun {
@@ -109,9 +110,9 @@ export class ClientRun {
   }
 
   /**
-   * Attaches the page adapter and opens WhatsApp Web; resolves once the app has booted (each phase under its
-   * deadline); an adapter that cannot hook into the app fails it at once; closing ends it (`ClientClosedError`).
-   * Resolves with a `LoginRetry` instead when the boot missed its deadline and the strategy wants another start.
+   * Attaches the page adapter and opens WhatsApp Web (the pinned build, if any); resolves once the app has booted
+   * (each phase under its deadline); an adapter that cannot hook into the app fails it at once; closing ends it
+   * (`ClientClosedError`). Resolves with a `LoginRetry` when the boot missed its deadline and the strategy retries.
    */
   async open(page: Page, attach: AttachOptions): Promise<LoginRetry | undefined> {
     try {
@@ -129,7 +130,7 @@ export class ClientRun {
         if (frame !== page.mainFrame() || !web.booted) return;
         if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#queue.push(() => this.#stop('NAVIGATION'));
       });
-      await this.#deadlines.open(web, this.#abort.signal);
+      await this.#wiring.pin.open(page, web, () => this.#deadlines.open(web, this.#abort.signal));
     } catch (err) {
       // The strategy hears why the browser closes: a start past its deadline removes nothing.
       if (err instanceof StartTimeoutError) this.#stopReason ??= 'START_TIMEOUT';

@@ -14,7 +14,7 @@ import { authHost } from './auth-host';
 import { ClientRun, type RunClient } from './client-run';
 import { asError } from './run-queue';
 import type { ClientEvents } from './events';
-import { launchFor } from './launch';
+import { closedWhileStarting, launchFor } from './launch';
 import { logClientEvent } from './lifecycle-log';
 import type { Chat } from './model/chat';
 import { chatFrom } from './model/chat-from';
@@ -26,6 +26,7 @@ import type { MessageSendOptions } from './model/message-send-options';
 import { chatIdOf, toWid, type Wid } from './model/wid';
 import { validateOptions, type ClientInfo, type ClientOptions, type DisconnectReason } from './options';
 import { toOutgoing } from './outgoing';
+import { WebVersionPin } from './web-version';
 import { checkForce, DEFAULT_CODE_INTERVAL_MS, phoneDigits, validatePairing } from './pairing';
 
 type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
@@ -45,6 +46,8 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
   #loggingOut: Promise<void> | undefined;
   /** Cancels the start in flight (destroy() during initialize()). */
   #startAbort: AbortController | undefined;
+  /** `webVersion`/`webVersionCache`: the pinned build, looked up once, served in every run's page. */
+  readonly #pin: WebVersionPin;
 
   constructor(options: ClientOptions = {}) {
     super();
@@ -52,6 +55,7 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
     this.options = { ...options };
     this.authStrategy = options.authStrategy ?? new NoAuth();
     this.#log = options.logger ? childLogger(options.logger, { component: 'waweb', auth: this.authStrategy.name }) : silentLogger;
+    this.#pin = new WebVersionPin(this.options, this.authStrategy, (event, ...args) => this.emit(event, ...args));
     this.authStrategy.setup(
       authHost(
         this.#log,
@@ -286,8 +290,13 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
       stop: (stopping: ClientRun, reason: DisconnectReason) => this.#stop(stopping, reason),
       retry: (failed: ClientRun, retry: LoginRetry) => this.#startAgain(failed, retry),
       deadlineFactor,
+      pin: this.#pin,
     };
     for (;;) {
+      // Before a browser is launched: a strict pin that cannot be had fails here.
+      await this.#pin.prepare(abort.signal).catch((err: unknown) => {
+        throw abort.signal.aborted ? closedWhileStarting(err) : err;
+      });
       const { launched, attach } = await launchFor(this.options, this.authStrategy, abort.signal, this.#log);
       const run = new ClientRun(this, launched, abort, wiring);
       this.#run = run;

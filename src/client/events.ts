@@ -4,6 +4,17 @@ import type { GroupNotification } from './model/group-notification';
 import type { Message } from './model/message';
 import type { Reaction } from './model/reaction';
 import type { DisconnectReason } from './options';
+import type { BuildMiss } from '../web/build-cache';
+
+/** A pinned WhatsApp Web build was not run; the live app runs instead (`web_version_fallback`). */
+export interface WebVersionFallback {
+  /** The `webVersion` asked for (undefined with a `remotePath` that names no version). */
+  requested: string | undefined;
+  /** `not-cached` (not in the cache or the archive), `unreachable` (the archive), `no-boot` (its HTML did not boot). */
+  reason: BuildMiss;
+  /** What was tried and what happened (a path or URL, an HTTP status, the boot's error). */
+  detail: string;
+}
 
 /** The client's events: names and payloads as whatsapp-web.js users know them. */
 export type ClientEvents = {
@@ -41,6 +52,8 @@ export type ClientEvents = {
    * `WawebError` with a `code` and the original in `cause`. Without a listener they are logged, never dropped.
    */
   error: [error: WawebError];
+  /** A pinned build (`webVersion`) could not be had or did not boot, and its cache is not `strict`: the live app runs. */
+  web_version_fallback: [info: WebVersionFallback];
 };
 
 /** The client's typed `emit`. */

@@ -29,6 +29,10 @@ export function logClientEvent(log: Logger, event: keyof ClientEvents, args: Arg
       return log.info({ event, reason: first }, 'disconnected');
     case 'remote_session_saved':
       return log.info({ event, ...(first as object) }, 'session saved');
+    case 'web_version_fallback': {
+      const { requested, reason } = first as { requested?: string; reason: string };
+      return log.warn({ event, requested, reason }, 'the pinned WhatsApp Web build was not run; the live app runs');
+    }
     case 'error':
       return log.error({ event, ...errorFields(first) }, 'error');
     default:

@@ -6,6 +6,7 @@ import { checkLogger, type Logger } from '../util/logger';
 import { nonNegativeNumber, positiveNumber } from '../util/options';
 import { validatePairing, type PairWithPhoneNumber } from './pairing';
 import { MAX_DEADLINE_MS, START_DEADLINES } from './start-deadlines';
+import { validateWebVersion, type WebVersionCache } from './web-version-options';
 
 export interface ClientOptions {
   /** How the session is kept. @default new NoAuth() */
@@ -53,10 +54,21 @@ export interface ClientOptions {
    * @default silent
    */
   logger?: Logger;
-  /** Accepted for whatsapp-web.js compatibility; waweb always loads the live app. */
+  /**
+   * The WhatsApp Web build to run (its `Debug.VERSION`, e.g. `2.3000.1017054665`), found through
+   * `webVersionCache`. Alone, it uses a local cache under the strategy's `dataPath` (none without one).
+   * @default the live app
+   */
   webVersion?: string;
-  /** Accepted for whatsapp-web.js compatibility; waweb keeps no web version cache. */
-  webVersionCache?: unknown;
+  /**
+   * Where the pinned build's HTML is kept: `{type: 'none'}`, `{type: 'local', path?, strict?}` (default
+   * path `<dataPath>/.waweb-web-cache`; the live build is kept there when it boots) or `{type: 'remote',
+   * remotePath, strict?}` (`{version}` in `remotePath` is replaced). `strict`: a build that cannot be
+   * had fails the start (`WebVersionUnavailableError`); otherwise the live app runs and
+   * `web_version_fallback` says why. See docs/client.md, "Pinning a WhatsApp Web build".
+   * @default none
+   */
+  webVersionCache?: WebVersionCache;
 }
 
 /** Why the client stopped. */
@@ -103,4 +115,5 @@ export function validateOptions(options: ClientOptions): void {
   validatePairing(options.pairWithPhoneNumber);
   if (options.chromium !== undefined) resolveChromiumBuild(options.chromium);
   if (options.logger !== undefined) checkLogger(options.logger);
+  validateWebVersion(options);
 }

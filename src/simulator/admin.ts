@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serveArchivedBuild } from './builds';
 import { SimulatorError } from './errors';
 import type { SimulatedPhone } from './simulated-phone';
 import type { SessionOverlap } from './types';
@@ -26,6 +27,7 @@ export interface AdminTarget {
   stallNextLogins(count?: number): void;
   stallNextHistorySyncs(count?: number, percent?: number): void;
   reloadPages(phone?: string): number;
+  buildHtml(version: string): string | undefined;
 }
 
 export interface AdminServer {
@@ -181,6 +183,7 @@ const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
 export async function startAdminServer(sim: AdminTarget, host: string, port: number, token?: string): Promise<AdminServer> {
   const expected = token === undefined ? undefined : createHash('sha256').update(`Bearer ${token}`).digest();
   const server = createServer((req, res) => {
+    if (serveArchivedBuild((version) => sim.buildHtml(version), req, res)) return;
     if (expected && !authorized(req, expected)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       reply(res, 401, { error: 'this phone API needs its token: Authorization: Bearer <token>' });

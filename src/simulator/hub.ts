@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import { SimulatorBuilds } from './builds';
 import { SimulatorError } from './errors';
 import { MediaServer } from './media';
 import type { ServerFrame, WireMessage } from './protocol';
@@ -61,6 +62,8 @@ export class SimulatorHub {
   readonly connections = new Set<Connection>();
   /** The media servers (uploads and downloads, kept in memory). */
   readonly media = new MediaServer();
+  /** The app builds `/` can serve, and which one it does. */
+  readonly builds = new SimulatorBuilds();
   readonly active = new Map<string, Connection | typeof ELSEWHERE>();
   /** QR references on screen, and the page showing each. */
   readonly refs = new Map<string, Connection>();

@@ -171,3 +171,15 @@ export type ServerFrame =
   | { t: 'reload' };
 
 export const SIM_WS_PATH = '/ws';
+
+/** The app build the simulator serves unless told otherwise: its `Debug.VERSION`. */
+export const DEFAULT_BUILD = '2.3000.1017054665';
+
+/**
+ * What the server wraps around a build's app script, as the constant `SIMULATOR_BUILD` in the
+ * script's own scope (no global): which build the app is. The real app's version, too, comes
+ * with its scripts, not with the HTML.
+ */
+export interface SimulatorBuildInfo {
+  version: string;
+}

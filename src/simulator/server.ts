@@ -9,9 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { SimulatorBuilds } from './builds';
 import { webWhatsappCertificate } from './cert';
 import type { Connection, SimulatorHub } from './hub';
-import { PAGE_BUNDLE } from './page-bundle.generated';
 import type { ClientFrame } from './protocol';
 import { SIM_WS_PATH } from './protocol';
 
@@ -55,7 +55,7 @@ export class PageServer {
     this.#spkiHash = spkiHash;
     const https = createHttpsServer({ key, cert }, (req, res) => {
       if (this.#hub.media.handle(req, res, (req.url ?? '/').split('?')[0] ?? '/') || this.#stalledBoot(req, res)) return;
-      serve(req, res);
+      serve(this.#hub.builds, req, res);
     });
     this.#https = https;
     https.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -162,30 +162,30 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-function serve(req: IncomingMessage, res: ServerResponse): void {
-  const path = (req.url ?? '/').split('?')[0];
+/** `/` is the live build's HTML; each build's app script is served until the build is retired. */
+function serve(builds: SimulatorBuilds, req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
   const headers = { 'cache-control': 'no-store' };
+  const script = path === '/' ? undefined : builds.script(path);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, headers).end();
   } else if (path === '/') {
-    res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(INDEX_HTML);
-  } else if (path === '/app.js') {
-    res.writeHead(200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }).end(PAGE_BUNDLE);
+    res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(builds.html());
+  } else if (script !== undefined) {
+    res.writeHead(200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }).end(script);
   } else {
     res.writeHead(404, headers).end();
   }
 }
 
-const INDEX_HTML = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>WhatsApp</title></head>
-<body><div id="app"></div><script src="/app.js"></script></body>
-</html>
-`;
-
 /** The page of a load that never boots: its app script (loaded async, so the document completes) never comes. */
 const STALLED_SCRIPT = '/app.js?stalled=1';
-const STALLED_INDEX_HTML = INDEX_HTML.replace('<script src="/app.js">', `<script async src="${STALLED_SCRIPT}">`);
+const STALLED_INDEX_HTML = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>WhatsApp</title></head>
+<body><div id="app"></div><script async src="${STALLED_SCRIPT}"></script></body>
+</html>
+`;
 
 /** A WebSocket message's bytes as text, whichever of its forms `ws` handed over. */
 function rawText(data: RawData): string {

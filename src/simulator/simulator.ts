@@ -11,6 +11,7 @@ import { TimeoutError } from '../errors';
 import { withDeadline } from '../util/deadline';
 import { TypedEmitter } from '../util/typed-emitter';
 import { startAdminServer, type AdminServer } from './admin';
+import { BUILD_ARCHIVE_PATH } from './builds';
 import { DeviceConnections } from './connections';
 import { ContactActions } from './contact-actions';
 import { ContactOperations } from './contacts';
@@ -109,6 +110,44 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   /** Base URL of the phone/admin HTTP API, or undefined when started with `adminPort: false`. */
   get adminUrl(): string | undefined {
     return this.#admin?.url;
+  }
+
+  /** The app build `/` serves (its `Debug.VERSION`). */
+  get liveBuild(): string {
+    return this.#hub.builds.live;
+  }
+
+  /** Every build the simulator knows, oldest first. */
+  builds(): string[] {
+    return this.#hub.builds.list();
+  }
+
+  /**
+   * A WhatsApp update: `/` serves build `version` from now on (pages loaded before keep theirs until
+   * they reload). Builds differ in their app script, which sets `Debug.VERSION`; the HTML of every
+   * known build stays in the archive ({@link buildArchiveUrl}) and its script stays served.
+   */
+  setLiveBuild(version: string): void {
+    this.#hub.builds.setLive(version);
+  }
+
+  /** Build `version`'s app script answers 404 from now on: its HTML still loads but never boots. */
+  retireBuild(version: string): void {
+    this.#hub.builds.retire(version);
+  }
+
+  /** The HTML of a known build, as `/` serves it while that build is live; undefined for an unknown one. */
+  buildHtml(version: string): string | undefined {
+    return this.#hub.builds.html(version);
+  }
+
+  /**
+   * The builds' HTML on the admin port, with a `{version}` placeholder: a `webVersionCache` of type
+   * `remote` can point its `remotePath` here. Undefined when started with `adminPort: false`.
+   */
+  get buildArchiveUrl(): string | undefined {
+    const admin = this.#admin?.url;
+    return admin === undefined ? undefined : `${admin}${BUILD_ARCHIVE_PATH}`;
   }
 
   /**

@@ -37,6 +37,7 @@ export const CLIENT_EVENTS = [
   'remote_session_save_failed',
   'remote_session_restore_failed',
   'error',
+  'web_version_fallback',
 ] as const satisfies ReadonlyArray<keyof ClientEvents>;
 
 export type EventName = (typeof CLIENT_EVENTS)[number];

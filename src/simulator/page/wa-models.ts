@@ -3,11 +3,15 @@
  * the offline handler), as the simulated app fills them. The ones that act
  * (logout, takeover, refreshQR) ask the app through {@link AppLink}.
  */
-import type { ClientFrame, WireMedia, WireVcard, WireWid } from '../protocol';
+import { DEFAULT_BUILD, type ClientFrame, type SimulatorBuildInfo, type WireMedia, type WireVcard, type WireWid } from '../protocol';
 import { Collection, Events, Model } from './models';
 import type { MsgKey, Wid } from './wid';
 
-export const VERSION = '2.3000.1017054665';
+/** Set by the server around a build's script (server-side `builds.ts`); absent when the bundle is loaded bare. */
+declare const SIMULATOR_BUILD: SimulatorBuildInfo | undefined;
+
+/** This build's version (`Debug.VERSION`): it comes with the script, so a pinned HTML runs its own build. */
+export const VERSION = typeof SIMULATOR_BUILD === 'undefined' ? DEFAULT_BUILD : SIMULATOR_BUILD.version;
 
 /** What the models need from the app. */
 export interface AppLink {
@@ -46,7 +50,7 @@ export class ConnModel extends Model {
       platform: this.platform,
       wid: this.wid,
       me: this.wid,
-      phone: { wa_version: VERSION, device_manufacturer: 'waweb', device_model: 'simulated phone' },
+      phone: { wa_version: DEFAULT_BUILD, device_manufacturer: 'waweb', device_model: 'simulated phone' },
       battery: this.battery,
       plugged: this.plugged,
     };
