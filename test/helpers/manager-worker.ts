@@ -75,7 +75,7 @@ async function open(backend: WorkerBackend): Promise<{ store: SessionStore; leas
     });
     return { store, leases, close: async () => void (await Promise.all([store.close(), leases.close()])) };
   }
-  const client = new MongoClient(backend.uri, { serverSelectionTimeoutMS: 5000 });
+  const client = new MongoClient(backend.uri, { serverSelectionTimeoutMS: 5000, serverMonitoringMode: 'poll' });
   await client.connect();
   const store = new MongoStore({ client, dbName: backend.dbName });
   const leases = new MongoLeases({ db: client.db(backend.dbName) });

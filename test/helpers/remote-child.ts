@@ -64,7 +64,7 @@ async function openStore(config: ChildStoreConfig): Promise<OpenedStore<SessionS
   if (config.kind !== 'wwebjs-mongo') return openSessionStore(config);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the child uses a Mongo store
   const mongoose = require('mongoose') as typeof import('mongoose');
-  await mongoose.connect(config.uri, { dbName: config.dbName, serverSelectionTimeoutMS: 5_000 });
+  await mongoose.connect(config.uri, { dbName: config.dbName, serverSelectionTimeoutMS: 5_000, serverMonitoringMode: 'poll' });
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- wwebjs-mongo ships no types
   const { MongoStore } = require('wwebjs-mongo') as { MongoStore: new (o: { mongoose: unknown }) => WwebjsStore };
   return { store: new MongoStore({ mongoose }), close: () => mongoose.disconnect() };

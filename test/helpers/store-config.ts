@@ -28,7 +28,7 @@ export async function openSessionStore(config: Exclude<ChildStoreConfig, { kind:
     case 'mongo': {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for Mongo configurations
       const { MongoClient } = require('mongodb') as typeof import('mongodb');
-      const client = new MongoClient(config.uri, { serverSelectionTimeoutMS: 5_000 });
+      const client = new MongoClient(config.uri, { serverSelectionTimeoutMS: 5_000, serverMonitoringMode: 'poll' });
       await client.connect();
       const store = new MongoStore({ client, dbName: config.dbName });
       return {

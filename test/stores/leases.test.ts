@@ -35,7 +35,7 @@ const unique = (): string => `t_${process.pid}_${randomBytes(4).toString('hex')}
 
 beforeAll(async () => {
   [pg, mongo] = await Promise.all([startPostgres(), startMongo()]);
-  mongoClient = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 });
+  mongoClient = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000, serverMonitoringMode: 'poll' });
   await mongoClient.connect();
 }, 120_000);
 
@@ -56,7 +56,7 @@ describeFencingConformance('PostgresStore', async () => {
 
 /** A MongoStore on a database of its own (wrapped by `wrap`), for a fencing conformance run. */
 async function mongoTarget(wrap: (store: MongoStore) => SessionStore = (store) => store) {
-  const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 });
+  const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000, serverMonitoringMode: 'poll' });
   await client.connect();
   const dbName = unique();
   return {
@@ -113,7 +113,8 @@ describeFencingConformance('withFence(MongoStore)', () => mongoTarget(fencedView
 
 describe("a stale owner's delete through withFence (what RemoteAuth's logout does under a SessionManager)", () => {
   test.each(['postgres', 'mongo'])('%s: is refused FENCED once a newer owner raised the fence, and the backups stay', async (kind) => {
-    const client = kind === 'mongo' ? new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000 }) : undefined;
+    const client =
+      kind === 'mongo' ? new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5000, serverMonitoringMode: 'poll' }) : undefined;
     await client?.connect();
     const dbName = unique();
     const store: SessionStore = client

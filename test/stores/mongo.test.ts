@@ -27,7 +27,7 @@ let dbCounter = 0;
 
 beforeAll(async () => {
   server = await startMongo();
-  admin = new MongoClient(server.uri, { serverSelectionTimeoutMS: 10_000 });
+  admin = new MongoClient(server.uri, { serverSelectionTimeoutMS: 10_000, serverMonitoringMode: 'poll' });
   await admin.connect();
 });
 
@@ -86,7 +86,7 @@ describeStoreConformance(
   async () => {
     const dbName = uniqueDbName();
     const m = new mongoose.Mongoose();
-    await m.connect(server.uri, { dbName, serverSelectionTimeoutMS: 3_000 });
+    await m.connect(server.uri, { dbName, serverSelectionTimeoutMS: 3_000, serverMonitoringMode: 'poll' });
     return {
       store: new MongoStore({ mongoose: m, keep: 3 }),
       snapshot: () => describeDb(admin.db(dbName)),
@@ -136,7 +136,7 @@ describe('MongoStore', () => {
     dbName = uniqueDbName();
     db = admin.db(dbName);
     m = new mongoose.Mongoose();
-    await m.connect(server.uri, { dbName, serverSelectionTimeoutMS: 3_000 });
+    await m.connect(server.uri, { dbName, serverSelectionTimeoutMS: 3_000, serverMonitoringMode: 'poll' });
     work = await tempDir('waweb-mongo-');
     originalCwd = process.cwd();
   });

@@ -27,7 +27,7 @@ beforeAll(async () => {
   scratch = await tempDir('waweb-wwebjs-cwd-');
   process.chdir(scratch.path);
   server = await startMongo();
-  admin = new MongoClient(server.uri, { serverSelectionTimeoutMS: 10_000 });
+  admin = new MongoClient(server.uri, { serverSelectionTimeoutMS: 10_000, serverMonitoringMode: 'poll' });
   await admin.connect();
 });
 
@@ -69,7 +69,7 @@ describeStoreConformance(
     dbCounter += 1;
     const dbName = `${server.dbName}_${dbCounter}`;
     const m = new mongoose.Mongoose();
-    await m.connect(server.uri, { dbName, serverSelectionTimeoutMS: 3_000 });
+    await m.connect(server.uri, { dbName, serverSelectionTimeoutMS: 3_000, serverMonitoringMode: 'poll' });
     const work = await tempDir('waweb-wwebjs-work-');
     return {
       store: new WwebjsStoreAdapter(new WwebjsMongo({ mongoose: m }), { workDir: work.path }),
@@ -119,7 +119,7 @@ describe('WwebjsStoreAdapter', () => {
     dbCounter += 1;
     dbName = `${server.dbName}_${dbCounter}`;
     m = new mongoose.Mongoose();
-    await m.connect(server.uri, { dbName, serverSelectionTimeoutMS: 3_000 });
+    await m.connect(server.uri, { dbName, serverSelectionTimeoutMS: 3_000, serverMonitoringMode: 'poll' });
     work = await tempDir('waweb-wwebjs-work-');
   });
 
