@@ -113,6 +113,13 @@ export class PgConnection {
       throw err;
     });
     let broken: Error | undefined;
+    // The server can end the connection while the client is out of the pool between two queries (a
+    // restart: 57P01). pg then emits `error` on the client, which the pool listens for only while the
+    // client is idle in it: unheard, it would end the process. Heard, the client is destroyed on release.
+    const onError = (err: Error): void => {
+      broken ??= err;
+    };
+    client.on('error', onError);
     try {
       return await withDeadline(() => work(client), {
         timeoutMs: this.queryTimeoutMs,
@@ -127,6 +134,7 @@ export class PgConnection {
       if (err instanceof Error && isStop(err)) broken = err;
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(broken ?? this.#broken.get(client));
       this.#broken.delete(client);
     }

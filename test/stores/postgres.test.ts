@@ -247,6 +247,41 @@ describe('PostgresStore', () => {
     }
   });
 
+  it('hears a connection that ends while it is out of the pool (a server restart), and does not reuse it', async () => {
+    // pg emits `error` on a checked-out client whose connection the server ended between queries;
+    // the pool listens only while the client is idle in it, and an unheard `error` ends the process.
+    const pool = new Pool({ connectionString: server.connectionString, max: 1 });
+    const seen: unknown[] = [];
+    const clients: import('pg').PoolClient[] = [];
+    const connect = pool.connect.bind(pool) as () => Promise<import('pg').PoolClient>;
+    (pool as unknown as { connect: () => Promise<import('pg').PoolClient> }).connect = async () => {
+      const client = await connect();
+      clients.push(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
+        const result = await query(...args);
+        // Between two queries of the save: what pg does when the server ends the connection.
+        if (seen.length === 0) {
+          try {
+            seen.push(client.emit('error', new Error('terminating connection due to administrator command')));
+          } catch (err) {
+            seen.push(err);
+          }
+        }
+        return result;
+      };
+      return client;
+    };
+    const store = new PostgresStore({ pool, table: table() });
+    await store.save(freshSessionId(), Buffer.from('x')).catch(() => undefined);
+    expect(seen).toEqual([true]); // a listener heard it (no throw from emit)
+    // ...and that client was destroyed, not put back: every later checkout got a new one.
+    expect(clients.length).toBeGreaterThan(1);
+    expect(clients.slice(1)).not.toContain(clients[0]);
+    await store.close();
+    await pool.end();
+  });
+
   it('reports a failing statement as STORE_FAILED with the server error as cause', async () => {
     const name = table();
     await admin.query(`CREATE TABLE "${name}" (session_id text)`); // wrong shape, created by someone else
