@@ -38,6 +38,8 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebCollections', 'Chat.getModelsArray', 'function', 'chats'],
   ['WAWebFindChatAction', 'findOrCreateLatestChat', 'function', 'chats'],
   ['WAWebStreamModel', 'Stream', 'object', 'chats'],
+  ['WAWebStreamModel', 'Stream.markAvailable', 'function', 'chats'],
+  ['WAWebStreamModel', 'Stream.markUnavailable', 'function', 'chats'],
   ['WAWebUpdateUnreadChatAction', 'sendSeen', 'function', 'chats'],
   ['WAWebChatStateBridge', 'sendChatStateComposing', 'function', 'chats'],
   ['WAWebChatStateBridge', 'sendChatStateRecording', 'function', 'chats'],
