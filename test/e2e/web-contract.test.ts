@@ -72,7 +72,16 @@ test('an optional module missing: the client reaches ready, web_contract names i
   env.sim.setLiveBuild(build, { without: ['WAWebSendReactionMsgAction'] });
   const number = '15553002502';
   const contact = '15557772502';
-  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  const warnings: Array<Record<string, unknown>> = [];
+  const nothing = (): void => undefined;
+  const logger = {
+    trace: nothing,
+    debug: nothing,
+    info: nothing,
+    error: nothing,
+    warn: (fields: Record<string, unknown>) => warnings.push(fields),
+  };
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth(), logger } });
   const reports: WebContractReport[] = [];
   c.client.on('web_contract', (report) => reports.push(report));
   await c.client.initialize();
@@ -84,6 +93,14 @@ test('an optional module missing: the client reaches ready, web_contract names i
         { module: 'WAWebSendReactionMsgAction', member: 'sendReactionToMsg', feature: 'reactions', expected: 'function', found: 'missing' },
       ],
     },
+  ]);
+  expect(warnings).toEqual([
+    expect.objectContaining({
+      event: 'web_contract',
+      build,
+      members: ['WAWebSendReactionMsgAction.sendReactionToMsg'],
+      features: ['reactions'],
+    }),
   ]);
   // What does not need the missing module still works.
   const sent = await c.client.sendMessage(`${contact}@c.us`, 'hello');
