@@ -111,3 +111,21 @@ test('an optional module missing: the client reaches ready, web_contract names i
   expect((err as IncompatibleWebError).message).toContain('WAWebSendReactionMsgAction.sendReactionToMsg');
   expect((err as IncompatibleWebError).missing.map((m) => m.module)).toEqual(['WAWebSendReactionMsgAction']);
 });
+
+test('a module of sending missing that the login reads optionally: ready still comes, sendMessage() rejects with INCOMPATIBLE_WEB', async () => {
+  const build = '2.3000.1025000003';
+  env.sim.setLiveBuild(build, { without: ['WAWebUserPrefsMeUser'] });
+  const number = '15553002503';
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+  expect(c.client.info?.wid._serialized).toBe(`${number}@c.us`);
+  const [report] = await c.until('web_contract');
+  expect(report.missing.map((m) => `${m.module}.${m.member} ${m.feature}`)).toEqual([
+    'WAWebUserPrefsMeUser.getMaybeMePnUser sending',
+    'WAWebUserPrefsMeUser.getMaybeMeLidUser sending',
+  ]);
+  const err = await c.client.sendMessage('15557772503@c.us', 'hello').catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(IncompatibleWebError);
+  expect((err as IncompatibleWebError).code).toBe('INCOMPATIBLE_WEB');
+});

@@ -116,7 +116,8 @@ function start(hadSession: boolean): void {
   const api: PageApi = {
     state: () => Socket.state ?? null,
     info: () => {
-      const me = req('WAWebUserPrefsMeUser');
+      // Part of `sending` in the contract: without it, the account's wid comes from Conn alone.
+      const me = missing.some((m) => m.module === 'WAWebUserPrefsMeUser') ? {} : req('WAWebUserPrefsMeUser');
       const wid = (me.getMaybeMePnUser?.() ?? me.getMaybeMeLidUser?.() ?? Conn.wid ?? null) as PageInfo['wid'];
       const serialized = Conn.serialize?.() ?? {};
       return {
