@@ -39,6 +39,7 @@ export const ErrorCode = {
   ROLLBACK_REFUSED: 'ROLLBACK_REFUSED',
   CANNOT_REWRITE: 'CANNOT_REWRITE',
   WEB_VERSION_UNAVAILABLE: 'WEB_VERSION_UNAVAILABLE',
+  INCOMPATIBLE_WEB: 'INCOMPATIBLE_WEB',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -319,5 +320,35 @@ export class WebVersionUnavailableError extends WawebError {
   constructor(requested: string | undefined, message: string, options?: { cause?: unknown }) {
     super(ErrorCode.WEB_VERSION_UNAVAILABLE, message, options);
     this.requested = requested;
+  }
+}
+
+/** A member of the page contract the running WhatsApp Web build lacks, or has with another kind. */
+export interface WebContractMiss {
+  module: string;
+  /** The member path inside the module (`Socket`, `waNoiseInfo.get`). */
+  member: string;
+  /** What needs it: `login` (the start fails), or a feature that is switched off (`reactions`, `media`, ...). */
+  feature: string;
+  expected: 'function' | 'object' | 'value';
+  /** `missing`, or the `typeof` found instead. */
+  found: string;
+}
+
+/**
+ * The running WhatsApp Web build (`build`, its `Debug.VERSION`) lacks members waweb needs: a `login`
+ * member fails the start; a call that needs a switched-off feature is refused. `missing` names them.
+ */
+export class IncompatibleWebError extends WawebError {
+  readonly build: string;
+  readonly missing: readonly WebContractMiss[];
+
+  constructor(build: string, missing: readonly WebContractMiss[], what: string) {
+    const names = missing.map(
+      (m) => `${m.module}.${m.member} (${m.found === 'missing' ? 'missing' : `a ${m.found}, not a ${m.expected}`})`,
+    );
+    super(ErrorCode.INCOMPATIBLE_WEB, `WhatsApp Web build ${build} lacks what ${what} needs: ${names.join(', ')}`);
+    this.build = build;
+    this.missing = missing;
   }
 }

@@ -32,6 +32,7 @@ export type { Wid } from './client/model/wid';
 export type { ClientOptions, ClientInfo, DisconnectReason } from './client/options';
 export type { ClientEvents } from './client/events';
 export type { WebVersionFallback } from './client/events';
+export type { WebContractReport } from './client/events';
 export type { WebVersionCache } from './client/web-version-options';
 export { WAState } from './web/states';
 
@@ -130,7 +131,9 @@ export {
   EncryptionError,
   LeaseError,
   WebVersionUnavailableError,
+  IncompatibleWebError,
 } from './errors';
+export type { WebContractMiss } from './errors';
 export type { AuthFailureReason, RestoreAttempt, StartPhase, StartTimeoutDetails, StoreErrorCode } from './errors';
 
 export { findChromium, CHROMIUM_BUILD_ENV, type ChromiumBuild, type FindChromiumOptions } from './browser/executable';

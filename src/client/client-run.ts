@@ -15,11 +15,12 @@ import type { EmitClientEvent } from './events';
 import { LoginTrial } from './login-trial';
 import type { ModelClient } from './model/model-client';
 import { emitModelEvent, isModelReport } from './model-events';
-import type { ClientInfo, ClientOptions, DisconnectReason } from './options';
+import { qrRetriesLeft, type ClientInfo, type ClientOptions, type DisconnectReason } from './options';
 import { codeRequestOf, refuseOverStoredSession } from './pairing';
 import { PairingCodes } from './pairing-codes';
 import { asError, RunQueue } from './run-queue';
 import { StartDeadlines } from './start-deadlines';
+import { checkContract } from './web-contract';
 import type { WebVersionPin } from './web-version';
 
 /** What a run reads of its client (the `Client` itself): its options, strategy and model methods; it sets `info`. */
@@ -110,9 +111,9 @@ export class ClientRun {
   }
 
   /**
-   * Attaches the page adapter and opens WhatsApp Web (the pinned build, if any); resolves once the app has booted
-   * (each phase under its deadline); an adapter that cannot hook into the app fails it at once; closing ends it
-   * (`ClientClosedError`). Resolves with a `LoginRetry` when the boot missed its deadline and the strategy retries.
+   * Attaches the page adapter and opens WhatsApp Web (the pinned build, if any); resolves once the app has booted (each phase
+   * under its deadline); an adapter that cannot hook in or a build without the login's members (`INCOMPATIBLE_WEB`) fails it at
+   * once; closing ends it (`ClientClosedError`). Resolves with a `LoginRetry` when the boot missed its deadline and the strategy retries.
    */
   async open(page: Page, attach: AttachOptions): Promise<LoginRetry | undefined> {
     try {
@@ -130,7 +131,8 @@ export class ClientRun {
         if (frame !== page.mainFrame() || !web.booted) return;
         if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#queue.push(() => this.#stop('NAVIGATION'));
       });
-      await this.#wiring.pin.open(page, web, () => this.#deadlines.open(web, this.#abort.signal));
+      const boot = (): Promise<void> => this.#deadlines.open(web, this.#abort.signal).then(() => checkContract(web, this.#emit));
+      await this.#wiring.pin.open(page, web, boot);
     } catch (err) {
       // The strategy hears why the browser closes: a start past its deadline removes nothing.
       if (err instanceof StartTimeoutError) this.#stopReason ??= 'START_TIMEOUT';
@@ -247,7 +249,7 @@ export class ClientRun {
         if (await this.#rejectedSessionStops()) return;
         if (options.pairWithPhoneNumber) return this.#startPairing();
         if (meaning.idle) {
-          if (this.#qrRetriesLeft()) await this.#web?.refreshQr();
+          if (qrRetriesLeft(this.#client.options, this.#qrCount)) await this.#web?.refreshQr();
           else await this.#stop('MAX_QR_RETRIES');
         }
         return;
@@ -279,7 +281,7 @@ export class ClientRun {
     if (await this.#rejectedSessionStops()) return;
     // Pairing by phone number: codes, not QRs.
     if (this.#client.options.pairWithPhoneNumber) return this.#startPairing();
-    if (!this.#qrRetriesLeft()) return this.#stop('MAX_QR_RETRIES');
+    if (!qrRetriesLeft(this.#client.options, this.#qrCount)) return this.#stop('MAX_QR_RETRIES');
     this.#qrCount++;
     this.#emit('qr', qr);
   }
@@ -325,11 +327,6 @@ export class ClientRun {
     this.#authenticated = false;
     this.#ready = false;
     this.#codeRequested = false;
-  }
-
-  #qrRetriesLeft(): boolean {
-    const max = this.#client.options.qrMaxRetries ?? 0;
-    return max <= 0 || this.#qrCount < max + 1;
   }
 
   /**

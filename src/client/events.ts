@@ -1,5 +1,5 @@
 import type { RestoreFailedInfo, SessionSavedInfo } from '../auth/strategy';
-import type { AuthFailureError, WawebError } from '../errors';
+import type { AuthFailureError, WawebError, WebContractMiss } from '../errors';
 import type { GroupNotification } from './model/group-notification';
 import type { Message } from './model/message';
 import type { Reaction } from './model/reaction';
@@ -14,6 +14,13 @@ export interface WebVersionFallback {
   reason: BuildMiss;
   /** What was tried and what happened (a path or URL, an HTTP status, the boot's error). */
   detail: string;
+}
+
+/** The running WhatsApp Web build lacks members of optional features (`web_contract`): those features are off. */
+export interface WebContractReport {
+  /** The build (`Debug.VERSION`). */
+  build: string;
+  missing: WebContractMiss[];
 }
 
 /** The client's events: names and payloads as whatsapp-web.js users know them. */
@@ -54,6 +61,8 @@ export type ClientEvents = {
   error: [error: WawebError];
   /** A pinned build (`webVersion`) could not be had or did not boot, and its cache is not `strict`: the live app runs. */
   web_version_fallback: [info: WebVersionFallback];
+  /** The build lacks members some features need: calls that need them fail with `INCOMPATIBLE_WEB`. */
+  web_contract: [report: WebContractReport];
 };
 
 /** The client's typed `emit`. */

@@ -33,6 +33,12 @@ export function logClientEvent(log: Logger, event: keyof ClientEvents, args: Arg
       const { requested, reason } = first as { requested?: string; reason: string };
       return log.warn({ event, requested, reason }, 'the pinned WhatsApp Web build was not run; the live app runs');
     }
+    case 'web_contract': {
+      const { build, missing } = first as { build: string; missing: Array<{ module: string; member: string; feature: string }> };
+      const members = missing.map((m) => `${m.module}.${m.member}`);
+      const features = [...new Set(missing.map((m) => m.feature))];
+      return log.warn({ event, build, members, features }, 'this WhatsApp Web build lacks members; their features are off');
+    }
     case 'error':
       return log.error({ event, ...errorFields(first) }, 'error');
     default:

@@ -117,3 +117,9 @@ export function validateOptions(options: ClientOptions): void {
   if (options.logger !== undefined) checkLogger(options.logger);
   validateWebVersion(options);
 }
+
+/** `qrMaxRetries`: whether another QR may be shown after `shown` of them (0 or none: no limit). */
+export function qrRetriesLeft(options: Readonly<ClientOptions>, shown: number): boolean {
+  const max = options.qrMaxRetries ?? 0;
+  return max <= 0 || shown < max + 1;
+}

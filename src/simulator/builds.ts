@@ -33,6 +33,8 @@ export class SimulatorBuilds {
   readonly #known = new Set([DEFAULT_BUILD]);
   readonly #retired = new Set<string>();
   readonly #scripts = new Map<string, string>();
+  /** Drift variants: what a build's app lacks (`SimulatorBuildInfo.without`). */
+  readonly #without = new Map<string, string[]>();
 
   /** The build `/` serves. */
   get live(): string {
@@ -44,9 +46,18 @@ export class SimulatorBuilds {
     return [...this.#known];
   }
 
-  /** `/` serves `version` from now on (a new build becomes known; a retired one is served again). */
-  setLive(version: string): void {
+  /**
+   * `/` serves `version` from now on (a new build becomes known; a retired one is served again). `without`
+   * makes it a drift variant whose app lacks those modules or members (`Module` or `Module.member`).
+   */
+  setLive(version: string, without?: readonly string[]): void {
     checkBuildVersion(version);
+    if (without !== undefined) {
+      if (!without.every((entry) => typeof entry === 'string' && /^WA[A-Za-z0-9_]+(\.[A-Za-z0-9_$]+)?$/.test(entry)))
+        throw new SimulatorError(400, `without lists module names or Module.member, got ${JSON.stringify(without)}`);
+      this.#without.set(version, [...without]);
+      this.#scripts.delete(version);
+    }
     this.#known.add(version);
     this.#retired.delete(version);
     this.#live = version;
@@ -77,7 +88,8 @@ export class SimulatorBuilds {
     if (version === undefined || !this.#known.has(version) || this.#retired.has(version)) return undefined;
     let script = this.#scripts.get(version);
     if (script === undefined) {
-      const info: SimulatorBuildInfo = { version };
+      const without = this.#without.get(version);
+      const info: SimulatorBuildInfo = { version, ...(without === undefined ? {} : { without }) };
       // The build is a constant in the script's own scope: the app reads it, no global appears.
       script = `(() => {\nconst SIMULATOR_BUILD = ${JSON.stringify(info)};\n${PAGE_BUNDLE}\n})();\n`;
       this.#scripts.set(version, script);

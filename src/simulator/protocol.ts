@@ -182,4 +182,10 @@ export const DEFAULT_BUILD = '2.3000.1017054665';
  */
 export interface SimulatorBuildInfo {
   version: string;
+  /**
+   * What this build's app lacks (a drift variant): module names (`WAWebSendReactionMsgAction`) or a
+   * module's own member (`WAWebUserPrefsMultiDevice.getADVSecretKey`), left out of its module registry
+   * before the app boots. Variants only take away: a build never gains what the real app lacks.
+   */
+  without?: string[];
 }

@@ -125,10 +125,11 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   /**
    * A WhatsApp update: `/` serves build `version` from now on (pages loaded before keep theirs until
    * they reload). Builds differ in their app script, which sets `Debug.VERSION`; the HTML of every
-   * known build stays in the archive ({@link buildArchiveUrl}) and its script stays served.
+   * known build stays in the archive ({@link buildArchiveUrl}) and its script stays served. `without`
+   * makes it a drift variant: its app lacks those modules (`WAWebX`) or members (`WAWebX.member`).
    */
-  setLiveBuild(version: string): void {
-    this.#hub.builds.setLive(version);
+  setLiveBuild(version: string, options: { without?: readonly string[] } = {}): void {
+    this.#hub.builds.setLive(version, options.without);
   }
 
   /** Build `version`'s app script answers 404 from now on: its HTML still loads but never boots. */

@@ -1,7 +1,7 @@
 /**
  * The one typed bridge between waweb's page-side script and Node. The page
  * reports through a single exposed binding; Node calls into `window.__waweb`.
- * Types only: imported by both sides.
+ * Types, names and one table of constants: imported by both sides, it imports nothing.
  */
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
@@ -145,8 +145,23 @@ export interface PageInfo {
   platform: string | null;
 }
 
+/** What a part of waweb needs from the app; `login` is required, the others can be switched off. */
+export type PageFeature = 'login' | 'messages' | 'sending' | 'media' | 'chats' | 'contacts' | 'reactions' | 'editing' | 'pairing-code';
+
+/** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
+export interface PageContractMiss {
+  module: string;
+  /** The member path inside the module (`Socket`, `waNoiseInfo.get`). */
+  member: string;
+  feature: PageFeature;
+  expected: 'function' | 'object' | 'value';
+  /** `missing`, or the `typeof` found instead. */
+  found: string;
+}
+
 export type PageEvent =
-  | { type: 'booted'; version: string; state: string; hasSynced: boolean; hadSession: boolean }
+  /** `missing`: what the contract check found absent or of the wrong kind (empty when the build has it all). */
+  | { type: 'booted'; version: string; state: string; hasSynced: boolean; hadSession: boolean; missing: PageContractMiss[] }
   | { type: 'state'; state: string }
   | { type: 'qr'; qr: string }
   | { type: 'synced' }
@@ -194,3 +209,31 @@ export interface PageApi {
   localStorageEntries(): Array<[string, string]>;
   setLocalStorageItem(key: string, value: string): void;
 }
+
+/** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
+export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFeature[] } = {
+  state: [],
+  info: [],
+  send: ['messages', 'chats', 'sending'],
+  forward: ['messages', 'chats', 'sending'],
+  pairingCode: ['pairing-code'],
+  sendMedia: ['messages', 'chats', 'sending', 'media'],
+  downloadMedia: ['messages', 'media'],
+  getChats: ['messages', 'chats'],
+  getChat: ['messages', 'chats'],
+  getContacts: ['contacts'],
+  getContact: ['messages', 'contacts'],
+  numberId: ['messages', 'contacts'],
+  sendSeen: ['messages', 'chats'],
+  chatState: ['messages', 'chats'],
+  fetchMessages: ['messages', 'chats'],
+  react: ['messages', 'reactions'],
+  edit: ['messages', 'editing'],
+  remove: ['messages', 'chats', 'editing'],
+  quotedMessage: ['messages'],
+  logout: [],
+  takeover: [],
+  refreshQr: [],
+  localStorageEntries: [],
+  setLocalStorageItem: [],
+};

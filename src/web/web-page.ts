@@ -4,13 +4,15 @@
  * on as one typed stream (`report`), and calls into the page for actions.
  */
 import type { Page, Protocol } from 'puppeteer-core';
-import { PageError } from '../errors';
+import { IncompatibleWebError, PageError } from '../errors';
 import { abortable, timeoutError, withDeadline } from '../util/deadline';
 import { TypedEmitter } from '../util/typed-emitter';
 import {
   BRIDGE_BINDING,
   PAGE_API,
+  PAGE_API_FEATURES,
   type PageApi,
+  type PageContractMiss,
   type PageChat,
   type PageContact,
   type PageContent,
@@ -89,6 +91,8 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
   /** Documents the app has booted in so far. */
   #boots = 0;
   #version: string | undefined;
+  /** The last boot's contract check: what the build lacks. */
+  #missing: readonly PageContractMiss[] = [];
 
   private constructor(readonly page: Page) {
     super();
@@ -127,6 +131,17 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
 
   get booted(): boolean {
     return this.#booted;
+  }
+
+  /** What the booted build lacks of the page contract (empty when it has it all). */
+  get missing(): readonly PageContractMiss[] {
+    return this.#missing;
+  }
+
+  /** Throws an `IncompatibleWebError` when the booted build lacks a member the login needs. */
+  assertCompatible(): void {
+    const login = this.#missing.filter((m) => m.feature === 'login');
+    if (login.length > 0) throw new IncompatibleWebError(this.#version ?? 'unknown', login, 'the login');
   }
 
   state(): Promise<string | null> {
@@ -255,6 +270,9 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
    */
   async #call<M extends keyof PageApi>(method: M, ...args: Parameters<PageApi[M]>): Promise<Awaited<ReturnType<PageApi[M]>>> {
     if (!this.#booted) throw new PageError('WhatsApp Web has not booted in the page yet');
+    const needs: readonly string[] = ['login', ...PAGE_API_FEATURES[method]];
+    const lacking = this.#missing.filter((m) => needs.includes(m.feature));
+    if (lacking.length > 0) throw new IncompatibleWebError(this.#version ?? 'unknown', lacking, `${method}()`);
     const list = (args as unknown[]).map((a) => (a === undefined ? 'undefined' : JSON.stringify(a))).join(', ');
     const expression = `(() => {
       const api = globalThis[${JSON.stringify(PAGE_API)}];
@@ -317,6 +335,7 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
       this.#booted = true;
       this.#boots++;
       this.#version = report.version;
+      this.#missing = report.missing;
     }
     this.emit('report', report);
   }

@@ -38,6 +38,7 @@ export const CLIENT_EVENTS = [
   'remote_session_restore_failed',
   'error',
   'web_version_fallback',
+  'web_contract',
 ] as const satisfies ReadonlyArray<keyof ClientEvents>;
 
 export type EventName = (typeof CLIENT_EVENTS)[number];

@@ -151,3 +151,16 @@ describe('simulator builds', () => {
     }
   });
 });
+
+test("a drift variant's script tells the app what it lacks; only module names or Module.member are taken", () => {
+  const builds = new SimulatorBuilds();
+  const version = '2.3000.1025000009';
+  builds.setLive(version, ['WAWebSendReactionMsgAction', 'WAWebUserPrefsMultiDevice.getADVSecretKey']);
+  expect(builds.script(`/static/app.${version}.js`)).toContain(
+    `const SIMULATOR_BUILD = ${JSON.stringify({ version, without: ['WAWebSendReactionMsgAction', 'WAWebUserPrefsMultiDevice.getADVSecretKey'] })};`,
+  );
+  expect(builds.script('/app.js')).toBe(builds.script(`/static/app.${version}.js`));
+  for (const bad of [['window.require'], ['WAWebCmd.Cmd.refreshQR'], [''], [3 as unknown as string]])
+    expect(() => builds.setLive('2.3000.1025000010', bad)).toThrow(expect.objectContaining({ status: 400 }));
+  expect(builds.list()).not.toContain('2.3000.1025000010');
+});

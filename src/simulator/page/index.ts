@@ -8,7 +8,7 @@ import { App, DEVICE_PLATFORM } from './app';
 import { mediaModules } from './media';
 import { messagingModules } from './messaging';
 import { toB64 } from './storage';
-import { VERSION } from './wa-models';
+import { VERSION, WITHOUT } from './wa-models';
 
 const app = new App();
 
@@ -66,6 +66,15 @@ const modules: Record<string, unknown> = {
   ...messagingModules(app),
   ...mediaModules,
 };
+
+// A drift variant's build lacks some modules or members (a copy of the module without them: the app's
+// own objects stay whole for the rest of the simulated app).
+for (const entry of WITHOUT) {
+  const [name = '', member] = entry.split('.', 2);
+  const mod = modules[name];
+  if (member === undefined || typeof mod !== 'object' || mod === null) delete modules[name];
+  else modules[name] = Object.fromEntries(Object.entries(mod).filter(([key]) => key !== member));
+}
 
 function requireModule(name: string): unknown {
   const mod = modules[name];

@@ -13,6 +13,9 @@ declare const SIMULATOR_BUILD: SimulatorBuildInfo | undefined;
 /** This build's version (`Debug.VERSION`): it comes with the script, so a pinned HTML runs its own build. */
 export const VERSION = typeof SIMULATOR_BUILD === 'undefined' ? DEFAULT_BUILD : SIMULATOR_BUILD.version;
 
+/** What this build's app lacks (`SimulatorBuildInfo.without`). */
+export const WITHOUT: readonly string[] = typeof SIMULATOR_BUILD === 'undefined' ? [] : (SIMULATOR_BUILD.without ?? []);
+
 /** What the models need from the app. */
 export interface AppLink {
   send(frame: ClientFrame): void;

@@ -9,6 +9,7 @@ import { keyString, toPageMessage, widString, type AppMsg } from './messages';
 import { edit, quotedMessage, react, remove, watchReactions } from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
+import { checkContract } from './contract';
 
 type Handler = (...args: any[]) => void;
 interface Emitter {
@@ -76,11 +77,19 @@ function reportNew(msg: AppMsg): void {
 
 function start(hadSession: boolean): void {
   const req = w['require'] as (name: string) => any;
+  const version = String(w['Debug'].VERSION);
+  // Checked before anything is hooked: a build without a login member is reported and left alone.
+  const missing = checkContract(req);
+  if (missing.some((m) => m.feature === 'login')) {
+    emit({ type: 'booted', version, state: 'UNLAUNCHED', hasSynced: false, hadSession, missing });
+    return;
+  }
+  const withMessages = !missing.some((m) => m.feature === 'messages');
   const Socket = req('WAWebSocketModel').Socket as SocketModel;
   const Conn = req('WAWebConnModel').Conn as ConnModel;
   const Cmd = req('WAWebCmd').Cmd as Emitter & { refreshQR(): void };
   const Offline = req('WAWebOfflineHandler').OfflineMessageHandler as { getOfflineDeliveryProgress(): number };
-  const { Msg } = req('WAWebCollections') as { Msg: Emitter & { getModelsArray?(): AppMsg[] } };
+  const Msg = withMessages ? (req('WAWebCollections').Msg as Emitter & { getModelsArray?(): AppMsg[] }) : undefined;
 
   const qrFor = async (ref: string): Promise<string> => {
     const prefs = req('WAWebUserPrefsInfoStore');
@@ -107,7 +116,8 @@ function start(hadSession: boolean): void {
   const api: PageApi = {
     state: () => Socket.state ?? null,
     info: () => {
-      const me = req('WAWebUserPrefsMeUser');
+      // Part of `sending` in the contract: without it, the account's wid comes from Conn alone.
+      const me = missing.some((m) => m.module === 'WAWebUserPrefsMeUser') ? {} : req('WAWebUserPrefsMeUser');
       const wid = (me.getMaybeMePnUser?.() ?? me.getMaybeMeLidUser?.() ?? Conn.wid ?? null) as PageInfo['wid'];
       const serialized = Conn.serialize?.() ?? {};
       return {
@@ -169,24 +179,24 @@ function start(hadSession: boolean): void {
       if (decrypted.type !== 'revoked') reportNew(decrypted);
     });
   };
-  Msg.on('add', onAdd);
-  Msg.on('change:ack', (msg: AppMsg, ack: number) => emit({ type: 'ack', message: toPageMessage(msg), ack }));
-  Msg.on('change:isUnsentMedia', (msg: AppMsg, unsent: unknown) => {
+  Msg?.on('add', onAdd);
+  Msg?.on('change:ack', (msg: AppMsg, ack: number) => emit({ type: 'ack', message: toPageMessage(msg), ack }));
+  Msg?.on('change:isUnsentMedia', (msg: AppMsg, unsent: unknown) => {
     if (msg.id.fromMe && !unsent) emit({ type: 'mediaUploaded', message: toPageMessage(msg) });
   });
-  Msg.on('change:type', (msg: AppMsg) => {
+  Msg?.on('change:type', (msg: AppMsg) => {
     if (msg.type === 'revoked') emit({ type: 'revoked', message: toPageMessage(msg) });
   });
-  Msg.on('change:body', (msg: AppMsg, body: unknown, previous: unknown) => {
+  Msg?.on('change:body', (msg: AppMsg, body: unknown, previous: unknown) => {
     if (typeof body === 'string' && typeof previous === 'string') emit({ type: 'edited', message: toPageMessage(msg), body, previous });
   });
 
-  watchReactions(req, emit);
+  if (withMessages && !missing.some((m) => m.feature === 'reactions')) watchReactions(req, emit);
 
-  emit({ type: 'booted', version: String(w['Debug'].VERSION), state: Socket.state, hasSynced: Socket.hasSynced === true, hadSession });
+  emit({ type: 'booted', version, state: Socket.state, hasSynced: Socket.hasSynced === true, hadSession, missing });
   // New messages this document received before the adapter hooked in (after a reload, the ones sent
   // meanwhile can arrive that soon): reported now, once. What the app loaded from storage is not new.
-  for (const msg of Msg.getModelsArray?.() ?? []) onAdd(msg);
+  for (const msg of Msg?.getModelsArray?.() ?? []) onAdd(msg);
   if (Socket.hasSynced === true) emit({ type: 'synced' });
   else onRef(Conn.ref);
 }

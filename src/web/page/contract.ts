@@ -1,0 +1,121 @@
+/**
+ * The page contract as data: every module and member the adapter uses, the kind it must have, and
+ * the feature that needs it. The same list is the "Manifest" table of docs/page-contract.md (a test
+ * compares the two and scans the adapter's code against it). Checked once per boot, before the
+ * adapter hooks in: a `login` member missing stops the start; any other disables its feature.
+ */
+import type { PageContractMiss, PageFeature } from '../bridge';
+
+/** The app's module loader (as in ./messages; not imported, so Node-side tests can read this list). */
+type Req = (name: string) => any;
+type Kind = PageContractMiss['expected'];
+export type ContractEntry = readonly [module: string, member: string, kind: Kind, feature: PageFeature];
+
+export const MANIFEST: readonly ContractEntry[] = [
+  ['WAWebSocketModel', 'Socket', 'object', 'login'],
+  ['WAWebSocketModel', 'Socket.on', 'function', 'login'],
+  ['WAWebSocketModel', 'Socket.logout', 'function', 'login'],
+  ['WAWebSocketModel', 'Socket.takeover', 'function', 'login'],
+  ['WAWebConnModel', 'Conn', 'object', 'login'],
+  ['WAWebConnModel', 'Conn.on', 'function', 'login'],
+  ['WAWebCmd', 'Cmd', 'object', 'login'],
+  ['WAWebCmd', 'Cmd.on', 'function', 'login'],
+  ['WAWebCmd', 'Cmd.refreshQR', 'function', 'login'],
+  ['WAWebOfflineHandler', 'OfflineMessageHandler.getOfflineDeliveryProgress', 'function', 'login'],
+  ['WAWebUserPrefsInfoStore', 'waNoiseInfo.get', 'function', 'login'],
+  ['WAWebSignalStoreApi', 'waSignalStore.getRegistrationInfo', 'function', 'login'],
+  ['WABase64', 'encodeB64', 'function', 'login'],
+  ['WAWebUserPrefsMultiDevice', 'getADVSecretKey', 'function', 'login'],
+  ['WAWebCompanionRegClientUtils', 'DEVICE_PLATFORM', 'value', 'login'],
+  ['WAWebCollections', 'Msg', 'object', 'messages'],
+  ['WAWebCollections', 'Msg.on', 'function', 'messages'],
+  ['WAWebCollections', 'Msg.get', 'function', 'messages'],
+  ['WALinkify', 'findLinks', 'function', 'messages'],
+  ['WAWebWidFactory', 'createWid', 'function', 'messages'],
+  ['WAWebQuotedMsgModelUtils', 'getQuotedMsgObj', 'function', 'messages'],
+  ['WAWebCollections', 'Chat', 'object', 'chats'],
+  ['WAWebCollections', 'Chat.get', 'function', 'chats'],
+  ['WAWebCollections', 'Chat.getModelsArray', 'function', 'chats'],
+  ['WAWebFindChatAction', 'findOrCreateLatestChat', 'function', 'chats'],
+  ['WAWebStreamModel', 'Stream', 'object', 'chats'],
+  ['WAWebStreamModel', 'Stream.markAvailable', 'function', 'chats'],
+  ['WAWebStreamModel', 'Stream.markUnavailable', 'function', 'chats'],
+  ['WAWebUpdateUnreadChatAction', 'sendSeen', 'function', 'chats'],
+  ['WAWebChatStateBridge', 'sendChatStateComposing', 'function', 'chats'],
+  ['WAWebChatStateBridge', 'sendChatStateRecording', 'function', 'chats'],
+  ['WAWebChatStateBridge', 'sendChatStatePaused', 'function', 'chats'],
+  ['WAWebChatLoadMessages', 'loadEarlierMsgs', 'function', 'chats'],
+  ['WAWebCollections', 'Contact', 'object', 'contacts'],
+  ['WAWebCollections', 'Contact.find', 'function', 'contacts'],
+  ['WAWebCollections', 'Contact.getModelsArray', 'function', 'contacts'],
+  ['WAWebContactGetters', 'getUserid', 'function', 'contacts'],
+  ['WAWebContactGetters', 'getName', 'function', 'contacts'],
+  ['WAWebContactGetters', 'getPushname', 'function', 'contacts'],
+  ['WAWebContactGetters', 'getShortName', 'function', 'contacts'],
+  ['WAWebContactGetters', 'getIsMe', 'function', 'contacts'],
+  ['WAWebContactGetters', 'getIsUser', 'function', 'contacts'],
+  ['WAWebContactGetters', 'getIsGroup', 'function', 'contacts'],
+  ['WAWebFrontendContactGetters', 'getIsMyContact', 'function', 'contacts'],
+  ['WAWebQueryExistsJob', 'queryWidExists', 'function', 'contacts'],
+  ['WAWebUserPrefsMeUser', 'getMaybeMePnUser', 'function', 'sending'],
+  ['WAWebUserPrefsMeUser', 'getMaybeMeLidUser', 'function', 'sending'],
+  ['WAWebWidFactory', 'asUserWidOrThrow', 'function', 'sending'],
+  ['WAWebMsgKey', 'newId', 'function', 'sending'],
+  ['WAWebMsgReply', 'canReplyMsg', 'function', 'sending'],
+  ['WAWebGetEphemeralFieldsMsgActionsUtils', 'getEphemeralFields', 'function', 'sending'],
+  ['WAWebSendMsgChatAction', 'addAndSendMsgToChat', 'function', 'sending'],
+  ['WAWebVcardParsingUtils', 'parseVcard', 'function', 'sending'],
+  ['WAWebVcardGetNameFromParsed', 'vcardGetNameFromParsed', 'function', 'sending'],
+  ['WALinkify', 'findLink', 'function', 'sending'],
+  ['WAWebLinkPreviewChatAction', 'getLinkPreview', 'function', 'sending'],
+  ['WAWebChatForwardMessage', 'forwardMessages', 'function', 'sending'],
+  ['WAWebMediaOpaqueData', 'createFromData', 'function', 'media'],
+  ['WAWebPrepRawMedia', 'prepRawMedia', 'function', 'media'],
+  ['WAWebMediaStorage', 'getOrCreateMediaObject', 'function', 'media'],
+  ['WAWebMmsMediaTypes', 'msgToMediaType', 'function', 'media'],
+  ['WAWebMediaMmsV4Upload', 'uploadMedia', 'function', 'media'],
+  ['WAWebDownloadManager', 'downloadManager.downloadAndMaybeDecrypt', 'function', 'media'],
+  ['WAWebSendReactionMsgAction', 'sendReactionToMsg', 'function', 'reactions'],
+  ['WAWebAddonReactionTableMode', 'reactionTableMode', 'object', 'reactions'],
+  ['WAWebMsgActionCapability', 'canEditText', 'function', 'editing'],
+  ['WAWebMsgActionCapability', 'canSenderRevokeMsg', 'function', 'editing'],
+  ['WAWebMsgActionCapability', 'canAdminRevokeMsg', 'function', 'editing'],
+  ['WAWebSendMessageEditAction', 'sendMessageEdit', 'function', 'editing'],
+  ['WAWebCmd', 'Cmd.sendRevokeMsgs', 'function', 'editing'],
+  ['WAWebCmd', 'Cmd.sendDeleteMsgs', 'function', 'editing'],
+  ['WAWebAltDeviceLinkingApi', 'setPairingType', 'function', 'pairing-code'],
+  ['WAWebAltDeviceLinkingApi', 'initializeAltDeviceLinking', 'function', 'pairing-code'],
+  ['WAWebAltDeviceLinkingApi', 'startAltLinkingFlow', 'function', 'pairing-code'],
+];
+
+function loaded(req: Req, name: string): unknown {
+  try {
+    return req(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What `value` is, in the manifest's terms. */
+function kindOf(value: unknown): string {
+  if (value === undefined || value === null) return 'missing';
+  return typeof value;
+}
+
+function fits(found: string, expected: Kind): boolean {
+  if (expected === 'value') return found !== 'missing';
+  // A class or a callable module object may stand where an object is wanted.
+  return found === expected || (expected === 'object' && found === 'function');
+}
+
+/** Every manifest entry the running app lacks or has with another kind; empty when it has them all. */
+export function checkContract(req: Req): PageContractMiss[] {
+  const misses: PageContractMiss[] = [];
+  for (const [module, member, expected, feature] of MANIFEST) {
+    let value = loaded(req, module);
+    for (const part of member.split('.')) value = kindOf(value) === 'missing' ? undefined : (value as Record<string, unknown>)[part];
+    const found = kindOf(value);
+    if (!fits(found, expected)) misses.push({ module, member, feature, expected, found });
+  }
+  return misses;
+}
