@@ -20,6 +20,7 @@ import {
   ENVELOPE_OVERHEAD,
   encryptEnvelope,
   envelopeInfo,
+  peekEnvelope,
   isEnvelope,
   verifyAuthentication,
   type EnvelopeBinding,
@@ -237,7 +238,7 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
     for (const g of await this.inner.list(sessionId, options)) {
       if (g.generation === generation) continue;
       const other = await this.inner.load(sessionId, { ...options, generation: g.generation });
-      if (other && isEnvelope(other.data) && safeInfo(other.data)?.version === 2) {
+      if (other && peekEnvelope(other.data)?.version === 2) {
         refuse(`generation ${g.generation} is version 2, so this one cannot be newer than the upgrade: refused as a possible replay`);
       }
     }
@@ -312,14 +313,6 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
 /** What a set-aside mark's seal covers: a mark moved to another generation or session fails. */
 function markFields(sessionId: string, generation: number, reason: string, detail: string): string[] {
   return [sessionId, String(generation), reason, detail];
-}
-
-function safeInfo(data: Buffer): ReturnType<typeof envelopeInfo> {
-  try {
-    return envelopeInfo(data);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -16,7 +16,7 @@
  * are not under the current key are deleted (`deleteGeneration`).
  */
 import { ErrorCode, StoreError } from '../errors';
-import { encryptEnvelope, envelopeInfo } from '../util/encryption';
+import { encryptEnvelope, envelopeInfo, peekEnvelope } from '../util/encryption';
 import type { KeyRing } from '../util/encryption-keys';
 import type { LoadedSession, LoadOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
@@ -170,11 +170,7 @@ export async function rekeySession(
 
 /** The fencing token a stored envelope names (0: none, or not a version 2 envelope). */
 function writtenUnder(data: Buffer): number {
-  try {
-    return envelopeInfo(data)?.fence ?? 0;
-  } catch {
-    return 0;
-  }
+  return peekEnvelope(data)?.fence ?? 0;
 }
 
 async function rewriteOrUnsupported(
@@ -236,12 +232,7 @@ export async function keyIdsOf(
   for (const g of await inner.list(sessionId, options)) {
     const loaded = await inner.load(sessionId, { ...options, generation: g.generation });
     if (!loaded) continue;
-    let keyId: string | null = null;
-    try {
-      keyId = envelopeInfo(loaded.data)?.keyId ?? null;
-    } catch {
-      keyId = null;
-    }
+    const keyId = peekEnvelope(loaded.data)?.keyId ?? null;
     out.push({ generation: g.generation, keyId, inRing: keyId !== null && ring.byId.has(keyId) });
   }
   return out;

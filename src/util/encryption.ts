@@ -106,10 +106,10 @@ export function envelopeInfo(data: Buffer, what = 'the data'): EnvelopeInfo | un
   return info;
 }
 
-/** The key id an envelope names, or `undefined` when `data` is not an envelope (or names an invalid one). */
-export function envelopeKeyId(data: Buffer): string | undefined {
+/** The header of an envelope, or `undefined` when `data` is not one or its header is invalid (never throws). */
+export function peekEnvelope(data: Buffer): EnvelopeInfo | undefined {
   try {
-    return envelopeInfo(data)?.keyId;
+    return envelopeInfo(data);
   } catch {
     return undefined;
   }
