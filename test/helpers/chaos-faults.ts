@@ -122,44 +122,53 @@ const sigterm: Fault = async (ctx) => {
   return { target: w.id, durationMs, outcome, orphans, violations };
 };
 
-const pgRestart: Fault = async (ctx) => {
-  const { pg } = ctx.cluster;
-  if (!pg.pause || !pg.resume) return { ...NO_TARGET, outcome: 'not available (external server)' };
+/**
+ * A database taken down for a seeded part of the soak (`down`), and brought back (`up`) even when
+ * the soak is stopped meanwhile.
+ */
+async function outage(
+  ctx: FaultContext,
+  target: string,
+  outcome: string,
+  state: string,
+  down: () => unknown,
+  up: () => unknown,
+): Promise<FaultResult> {
   const hold = holdMs(ctx, 25, 125);
   const began = Date.now();
-  await pg.pause();
+  await down();
   try {
     await delay(hold, ctx.signal);
   } finally {
-    await pg.resume();
+    await up();
   }
-  return {
-    target: 'postgres',
-    durationMs: Date.now() - began,
-    outcome: 'restarted',
-    detail: `down ${(hold / 1000).toFixed(1)} s`,
-    violations: [],
-  };
+  return { target, durationMs: Date.now() - began, outcome, detail: `${state} ${(hold / 1000).toFixed(1)} s`, violations: [] };
+}
+
+const pgRestart: Fault = async (ctx) => {
+  const { pg } = ctx.cluster;
+  if (!pg.pause || !pg.resume) return { ...NO_TARGET, outcome: 'not available (external server)' };
+  return outage(
+    ctx,
+    'postgres',
+    'restarted',
+    'down',
+    () => pg.pause?.(),
+    () => pg.resume?.(),
+  );
 };
 
 const mongoFreeze: Fault = async (ctx) => {
   const { mongo } = ctx.cluster;
   if (!mongo.freeze || !mongo.thaw) return { ...NO_TARGET, outcome: 'not available (external server)' };
-  const hold = holdMs(ctx, 25, 125);
-  const began = Date.now();
-  mongo.freeze();
-  try {
-    await delay(hold, ctx.signal);
-  } finally {
-    mongo.thaw();
-  }
-  return {
-    target: 'mongo',
-    durationMs: Date.now() - began,
-    outcome: 'thawed',
-    detail: `frozen ${(hold / 1000).toFixed(1)} s`,
-    violations: [],
-  };
+  return outage(
+    ctx,
+    'mongo',
+    'thawed',
+    'frozen',
+    () => mongo.freeze?.(),
+    () => mongo.thaw?.(),
+  );
 };
 
 /** A session running on one worker, and another runnable worker that does not hold it. */
