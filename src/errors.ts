@@ -331,12 +331,15 @@ export interface WebContractMiss {
   /** What needs it: `login` (the start fails), or a feature that is switched off (`reactions`, `media`, ...). */
   feature: string;
   expected: 'function' | 'object' | 'value';
-  /** `missing`, or the `typeof` found instead. */
+  /** `missing`, the `typeof` found instead, or `changed` for a member that is there but no longer works as called. */
   found: string;
+  /** For `changed`: what the call threw inside the page. */
+  detail?: string;
 }
 
 /**
- * The running WhatsApp Web build (`build`, its `Debug.VERSION`) lacks members waweb needs: a `login`
+ * The running WhatsApp Web build (`build`, its `Debug.VERSION`) lacks members waweb needs, or has one that
+ * no longer works as called (`found: 'changed'`, a call that threw a `TypeError` inside the app): a `login`
  * member fails the start; a call that needs a switched-off feature is refused. `missing` names them.
  */
 export class IncompatibleWebError extends WawebError {
@@ -344,9 +347,13 @@ export class IncompatibleWebError extends WawebError {
   readonly missing: readonly WebContractMiss[];
 
   constructor(build: string, missing: readonly WebContractMiss[], what: string) {
-    const names = missing.map(
-      (m) => `${m.module}.${m.member} (${m.found === 'missing' ? 'missing' : `a ${m.found}, not a ${m.expected}`})`,
-    );
+    const found = (m: WebContractMiss): string =>
+      m.found === 'missing'
+        ? 'missing'
+        : m.found === 'changed'
+          ? `changed: ${m.detail ?? 'it threw'}`
+          : `a ${m.found}, not a ${m.expected}`;
+    const names = missing.map((m) => `${m.module}.${m.member} (${found(m)})`);
     super(ErrorCode.INCOMPATIBLE_WEB, `WhatsApp Web build ${build} lacks what ${what} needs: ${names.join(', ')}`);
     this.build = build;
     this.missing = missing;

@@ -25,7 +25,7 @@ import { MessageMedia } from './model/message-media';
 import type { MessageSendOptions } from './model/message-send-options';
 import { chatIdOf, toWid, type Wid } from './model/wid';
 import { validateOptions, type ClientInfo, type ClientOptions, type DisconnectReason } from './options';
-import { toOutgoing } from './outgoing';
+import { markSeenBeforeSend, toOutgoing } from './outgoing';
 import { WebVersionPin } from './web-version';
 import { checkForce, DEFAULT_CODE_INTERVAL_MS, phoneDigits, validatePairing } from './pairing';
 
@@ -218,7 +218,7 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
     const target = chatIdOf(chatId);
     const outgoing = toOutgoing(content, options ?? {});
     const web = this.readyPage('sendMessage()');
-    if (options?.sendSeen !== false) await web.sendSeen(target);
+    if (options?.sendSeen !== false) await markSeenBeforeSend(web, target, this.#log);
     const sent =
       outgoing.kind === 'media'
         ? await web.sendMedia(target, outgoing.media, outgoing.options)

@@ -1,11 +1,30 @@
 /** How a message's content plus whatsapp-web.js's send options becomes what the page sends (text, media, a location, contact cards). */
-import { InvalidOptionError } from '../errors';
+import { IncompatibleWebError, InvalidOptionError } from '../errors';
+import type { Logger } from '../util/logger';
 import type { PageContent, PageLocation, PageMedia, PageSendOptions, PageVcard } from '../web/bridge';
+import type { WebPage } from '../web/web-page';
 import { Contact } from './model/contact';
 import { Location } from './model/location';
 import type { MessageContent } from './model/message-content';
 import { MessageMedia } from './model/message-media';
 import type { MessageSendOptions } from './model/message-send-options';
+
+/**
+ * Marks the chat seen before a send, as whatsapp-web.js does by default. A build where that no longer works
+ * (`INCOMPATIBLE_WEB`: in January 2026 it made every send of such clients fail) is logged, and the send goes on.
+ */
+export async function markSeenBeforeSend(web: WebPage, chatId: string, log: Logger): Promise<void> {
+  try {
+    await web.sendSeen(chatId);
+  } catch (err) {
+    if (!(err instanceof IncompatibleWebError)) throw err;
+    const members = err.missing.map((m) => `${m.module}.${m.member}`);
+    log.warn(
+      { event: 'send_seen_skipped', build: err.build, members },
+      'the chat could not be marked seen before the send; sending anyway',
+    );
+  }
+}
 
 /** What the page is asked to send. */
 export type Outgoing =

@@ -9,12 +9,46 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SimulatorError } from './errors';
 import { PAGE_BUNDLE } from './page-bundle.generated';
-import { DEFAULT_BUILD, type SimulatorBuildInfo } from './protocol';
+import { DEFAULT_BUILD, SIMULATOR_BREAKS, type SimulatorBreak, type SimulatorBuildInfo } from './protocol';
 
 /** Where the admin port serves a build's HTML; `{version}` as whatsapp-web.js's `remotePath` wants it. */
 export const BUILD_ARCHIVE_PATH = '/builds/{version}.html';
 
 const VERSION_PATTERN = /^\d+\.\d+\.\d+(-[a-z0-9]+)?$/;
+const MODULE_PATTERN = /^WA[A-Za-z0-9_]+$/;
+
+/** How a drift variant differs from the normal app (see `SimulatorBuildInfo`). */
+export interface BuildVariant {
+  /** Modules (`WAWebX`) or members (`WAWebX.member`) the build lacks. */
+  without?: readonly string[];
+  /** Modules the build names differently: old name → new name. */
+  renamed?: Readonly<Record<string, string>>;
+  /** Changes in behaviour the build reproduces. */
+  breaks?: readonly SimulatorBreak[];
+}
+
+/** The variant as the app script carries it; a `SimulatorError` (400) for anything malformed. */
+function checkVariant(variant: BuildVariant): Omit<SimulatorBuildInfo, 'version'> {
+  const without: unknown = variant.without;
+  const renamed: unknown = variant.renamed;
+  const breaks: unknown = variant.breaks;
+  const list = (value: unknown, ok: (entry: unknown) => boolean): value is string[] => Array.isArray(value) && value.every(ok);
+  if (without !== undefined && !list(without, (e) => typeof e === 'string' && /^WA[A-Za-z0-9_]+(\.[A-Za-z0-9_$]+)?$/.test(e)))
+    throw new SimulatorError(400, `without lists module names or Module.member, got ${JSON.stringify(without)}`);
+  const renames = typeof renamed === 'object' && renamed !== null && !Array.isArray(renamed) ? Object.entries(renamed) : undefined;
+  if (
+    renamed !== undefined &&
+    !renames?.every(([from, to]) => MODULE_PATTERN.test(from) && typeof to === 'string' && MODULE_PATTERN.test(to))
+  )
+    throw new SimulatorError(400, `renamed maps module names to module names, got ${JSON.stringify(renamed)}`);
+  if (breaks !== undefined && !list(breaks, (b) => (SIMULATOR_BREAKS as readonly unknown[]).includes(b)))
+    throw new SimulatorError(400, `breaks lists ${SIMULATOR_BREAKS.join(', ')}, got ${JSON.stringify(breaks)}`);
+  return {
+    ...(without === undefined ? {} : { without: [...without] }),
+    ...(renames === undefined || renames.length === 0 ? {} : { renamed: Object.fromEntries(renames) }),
+    ...(breaks === undefined || breaks.length === 0 ? {} : { breaks: [...breaks] as SimulatorBreak[] }),
+  };
+}
 
 /** A build version as the app writes it (`2.3000.1017054665`); a `SimulatorError` (400) otherwise. */
 export function checkBuildVersion(version: unknown): string {
@@ -33,8 +67,8 @@ export class SimulatorBuilds {
   readonly #known = new Set([DEFAULT_BUILD]);
   readonly #retired = new Set<string>();
   readonly #scripts = new Map<string, string>();
-  /** Drift variants: what a build's app lacks (`SimulatorBuildInfo.without`). */
-  readonly #without = new Map<string, string[]>();
+  /** Drift variants: how a build's app differs from the normal one. */
+  readonly #variants = new Map<string, Omit<SimulatorBuildInfo, 'version'>>();
 
   /** The build `/` serves. */
   get live(): string {
@@ -47,15 +81,14 @@ export class SimulatorBuilds {
   }
 
   /**
-   * `/` serves `version` from now on (a new build becomes known; a retired one is served again). `without`
-   * makes it a drift variant whose app lacks those modules or members (`Module` or `Module.member`).
+   * `/` serves `version` from now on (a new build becomes known; a retired one is served again). A
+   * `variant` makes it a drift variant: its app lacks modules or members, names modules differently, or
+   * behaves as an app update of 2026 did (`SimulatorBreak`).
    */
-  setLive(version: string, without?: readonly string[]): void {
+  setLive(version: string, variant?: BuildVariant): void {
     checkBuildVersion(version);
-    if (without !== undefined) {
-      if (!without.every((entry) => typeof entry === 'string' && /^WA[A-Za-z0-9_]+(\.[A-Za-z0-9_$]+)?$/.test(entry)))
-        throw new SimulatorError(400, `without lists module names or Module.member, got ${JSON.stringify(without)}`);
-      this.#without.set(version, [...without]);
+    if (variant !== undefined) {
+      this.#variants.set(version, checkVariant(variant));
       this.#scripts.delete(version);
     }
     this.#known.add(version);
@@ -88,8 +121,7 @@ export class SimulatorBuilds {
     if (version === undefined || !this.#known.has(version) || this.#retired.has(version)) return undefined;
     let script = this.#scripts.get(version);
     if (script === undefined) {
-      const without = this.#without.get(version);
-      const info: SimulatorBuildInfo = { version, ...(without === undefined ? {} : { without }) };
+      const info: SimulatorBuildInfo = { version, ...this.#variants.get(version) };
       // The build is a constant in the script's own scope: the app reads it, no global appears.
       script = `(() => {\nconst SIMULATOR_BUILD = ${JSON.stringify(info)};\n${PAGE_BUNDLE}\n})();\n`;
       this.#scripts.set(version, script);

@@ -6,3 +6,5 @@ export { WhatsAppSimulator, SimulatedPhone, SIMULATED_HOST, parseQrText } from '
 export type { SimulatorOptions, LinkedDevice, SimulatorEvents, SessionOverlap } from './simulator';
 export { SimulatorError } from './errors';
 export type { WireMessage, WireWid } from './protocol';
+export type { BuildVariant } from './builds';
+export type { SimulatorBreak } from './protocol';

@@ -188,4 +188,24 @@ export interface SimulatorBuildInfo {
    * before the app boots. Variants only take away: a build never gains what the real app lacks.
    */
   without?: string[];
+  /** Modules this build names differently (old name → new name): the old name is gone, the module is the same. */
+  renamed?: Record<string, string>;
+  /** Changes in behaviour this build reproduces ({@link SimulatorBreak}). */
+  breaks?: SimulatorBreak[];
 }
+
+/**
+ * WhatsApp Web changes of 2026 a drift variant can reproduce:
+ * - `sendSeen-missing-field`: `WAWebUpdateUnreadChatAction.sendSeen` reads a chat field this build no longer has and
+ *   throws a `TypeError` (every send of a client that marks the chat seen first failed; WAHA #1810);
+ * - `loadEarlierMsgs-positional`: `WAWebChatLoadMessages.loadEarlierMsgs` takes the chat itself, not `{ chat }`
+ *   (`fetchMessages` failed on it; WAHA #2020);
+ * - `keys-without-serialized`: message keys have no `_serialized`; `toString()` still gives the serialized key.
+ */
+export type SimulatorBreak = 'sendSeen-missing-field' | 'loadEarlierMsgs-positional' | 'keys-without-serialized';
+
+export const SIMULATOR_BREAKS: readonly SimulatorBreak[] = [
+  'sendSeen-missing-field',
+  'loadEarlierMsgs-positional',
+  'keys-without-serialized',
+];

@@ -11,7 +11,7 @@ import { TimeoutError } from '../errors';
 import { withDeadline } from '../util/deadline';
 import { TypedEmitter } from '../util/typed-emitter';
 import { startAdminServer, type AdminServer } from './admin';
-import { BUILD_ARCHIVE_PATH } from './builds';
+import { BUILD_ARCHIVE_PATH, type BuildVariant } from './builds';
 import { DeviceConnections } from './connections';
 import { ContactActions } from './contact-actions';
 import { ContactOperations } from './contacts';
@@ -125,11 +125,13 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   /**
    * A WhatsApp update: `/` serves build `version` from now on (pages loaded before keep theirs until
    * they reload). Builds differ in their app script, which sets `Debug.VERSION`; the HTML of every
-   * known build stays in the archive ({@link buildArchiveUrl}) and its script stays served. `without`
-   * makes it a drift variant: its app lacks those modules (`WAWebX`) or members (`WAWebX.member`).
+   * known build stays in the archive ({@link buildArchiveUrl}) and its script stays served. A variant
+   * makes it a drift variant: its app lacks modules (`without: ['WAWebX']`) or members (`'WAWebX.member'`),
+   * names modules differently (`renamed: { WAWebX: 'WAWebY' }`), or reproduces a change in behaviour
+   * (`breaks`, see `SimulatorBreak`).
    */
-  setLiveBuild(version: string, options: { without?: readonly string[] } = {}): void {
-    this.#hub.builds.setLive(version, options.without);
+  setLiveBuild(version: string, variant?: BuildVariant): void {
+    this.#hub.builds.setLive(version, variant);
   }
 
   /** Build `version`'s app script answers 404 from now on: its HTML still loads but never boots. */

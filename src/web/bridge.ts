@@ -146,7 +146,8 @@ export interface PageInfo {
 }
 
 /** What a part of waweb needs from the app; `login` is required, the others can be switched off. */
-export type PageFeature = 'login' | 'messages' | 'sending' | 'media' | 'chats' | 'contacts' | 'reactions' | 'editing' | 'pairing-code';
+export type PageFeature =
+  'login' | 'messages' | 'sending' | 'media' | 'chats' | 'contacts' | 'reactions' | 'editing' | 'pairing-code' | 'links';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -155,9 +156,17 @@ export interface PageContractMiss {
   member: string;
   feature: PageFeature;
   expected: 'function' | 'object' | 'value';
-  /** `missing`, or the `typeof` found instead. */
+  /** `missing`, the `typeof` found instead, or `changed` for a member that is there but no longer works as called. */
   found: string;
+  /** For `changed`: what the call threw. */
+  detail?: string;
 }
+
+/**
+ * Starts the message of a page call's error when a member of the app failed the way an app update breaks it
+ * (a `TypeError` from inside it): a `PageContractMiss` as JSON follows on the same line.
+ */
+export const DRIFT_MARK = 'waweb-web-drift ';
 
 export type PageEvent =
   /** `missing`: what the contract check found absent or of the wrong kind (empty when the build has it all). */

@@ -9,6 +9,7 @@ import { abortable, timeoutError, withDeadline } from '../util/deadline';
 import { TypedEmitter } from '../util/typed-emitter';
 import {
   BRIDGE_BINDING,
+  DRIFT_MARK,
   PAGE_API,
   PAGE_API_FEATURES,
   type PageApi,
@@ -47,8 +48,19 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function callFailed(err: unknown): PageError {
-  return new PageError(`page call failed: ${errorText(err)}`, { cause: err });
+/** A failed page call: an `IncompatibleWebError` naming the member when the app's own code broke ({@link DRIFT_MARK}). */
+function callFailed(err: unknown, build: string | undefined, what: string): PageError | IncompatibleWebError {
+  const text = errorText(err);
+  const drift = text.indexOf(DRIFT_MARK);
+  if (drift >= 0) {
+    try {
+      const miss = JSON.parse(text.slice(drift + DRIFT_MARK.length).split('\n')[0] ?? '') as PageContractMiss;
+      return new IncompatibleWebError(build ?? 'unknown', [miss], what);
+    } catch {
+      // Not the page adapter's report after all: an ordinary failure.
+    }
+  }
+  return new PageError(`page call failed: ${text}`, { cause: err });
 }
 
 /** @internal The script that writes `items` into a fresh load's localStorage (exported for tests). */
@@ -285,13 +297,13 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     } catch (err) {
       // A new document (the app reloaded itself) where the app has not booted yet: the call did not
       // run, so it runs once the app has booted there.
-      if (!errorText(err).includes(NOT_INSTALLED)) throw callFailed(err);
+      if (!errorText(err).includes(NOT_INSTALLED)) throw callFailed(err, this.#version, `${method}()`);
       if (boots === this.#boots)
         await this.nextReport(['booted'], { timeout: REBOOT_WAIT_MS, timeoutOption: 'the app booting again after a reload' });
       try {
         return (await this.page.evaluate(expression)) as Awaited<ReturnType<PageApi[M]>>;
       } catch (again) {
-        throw callFailed(again);
+        throw callFailed(again, this.#version, `${method}()`);
       }
     }
   }

@@ -155,12 +155,33 @@ describe('simulator builds', () => {
 test("a drift variant's script tells the app what it lacks; only module names or Module.member are taken", () => {
   const builds = new SimulatorBuilds();
   const version = '2.3000.1025000009';
-  builds.setLive(version, ['WAWebSendReactionMsgAction', 'WAWebUserPrefsMultiDevice.getADVSecretKey']);
+  builds.setLive(version, { without: ['WAWebSendReactionMsgAction', 'WAWebUserPrefsMultiDevice.getADVSecretKey'] });
   expect(builds.script(`/static/app.${version}.js`)).toContain(
     `const SIMULATOR_BUILD = ${JSON.stringify({ version, without: ['WAWebSendReactionMsgAction', 'WAWebUserPrefsMultiDevice.getADVSecretKey'] })};`,
   );
   expect(builds.script('/app.js')).toBe(builds.script(`/static/app.${version}.js`));
   for (const bad of [['window.require'], ['WAWebCmd.Cmd.refreshQR'], [''], [3 as unknown as string]])
-    expect(() => builds.setLive('2.3000.1025000010', bad)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => builds.setLive('2.3000.1025000010', { without: bad })).toThrow(expect.objectContaining({ status: 400 }));
   expect(builds.list()).not.toContain('2.3000.1025000010');
+});
+
+test("a drift variant's renames and changes in behaviour reach its script; anything else is refused", () => {
+  const builds = new SimulatorBuilds();
+  const version = '2.3000.1025000011';
+  builds.setLive(version, { renamed: { WALinkify: 'WAWebLinkify' }, breaks: ['keys-without-serialized', 'sendSeen-missing-field'] });
+  expect(builds.script(`/static/app.${version}.js`)).toContain(
+    `const SIMULATOR_BUILD = ${JSON.stringify({ version, renamed: { WALinkify: 'WAWebLinkify' }, breaks: ['keys-without-serialized', 'sendSeen-missing-field'] })};`,
+  );
+  const bad: unknown[] = [
+    { renamed: { WALinkify: 'window' } },
+    { renamed: { 'WALinkify.findLinks': 'WAWebLinkify' } },
+    { renamed: ['WALinkify'] },
+    { breaks: ['everything'] },
+    { breaks: 'keys-without-serialized' },
+  ];
+  for (const variant of bad)
+    expect(() => builds.setLive('2.3000.1025000012', variant as Parameters<SimulatorBuilds['setLive']>[1])).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
+  expect(builds.list()).not.toContain('2.3000.1025000012');
 });

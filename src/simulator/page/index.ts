@@ -8,7 +8,7 @@ import { App, DEVICE_PLATFORM } from './app';
 import { mediaModules } from './media';
 import { messagingModules } from './messaging';
 import { toB64 } from './storage';
-import { VERSION, WITHOUT } from './wa-models';
+import { RENAMED, VERSION, WITHOUT } from './build';
 
 const app = new App();
 
@@ -74,6 +74,11 @@ for (const entry of WITHOUT) {
   const mod = modules[name];
   if (member === undefined || typeof mod !== 'object' || mod === null) delete modules[name];
   else modules[name] = Object.fromEntries(Object.entries(mod).filter(([key]) => key !== member));
+}
+for (const [from, to] of Object.entries(RENAMED)) {
+  if (modules[from] === undefined) continue;
+  modules[to] = modules[from];
+  delete modules[from];
 }
 
 function requireModule(name: string): unknown {

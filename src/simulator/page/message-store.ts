@@ -89,7 +89,7 @@ export class MessageStore {
         t: typeof data['t'] === 'number' ? data['t'] : Math.floor(Date.now() / 1000),
         ack: 0,
         isNewMsg: true,
-        quotedKey: quoted?.id._serialized,
+        quotedKey: quoted ? String(quoted.id) : undefined,
         media,
       });
       model.quotedMsg = quoted;
@@ -189,7 +189,7 @@ export class MessageStore {
       t: wire.t,
       ack: wire.fromMe ? (wire.ack ?? 1) : 0,
       isNewMsg,
-      quotedKey: quoted?.id._serialized,
+      quotedKey: quoted ? String(quoted.id) : undefined,
     });
     model.quotedMsg = quoted;
     if (!wire.fromMe) {

@@ -5,6 +5,7 @@
  * client's calls meaningful.
  */
 import type { App } from './app';
+import { breaks } from './build';
 import type { ChatModel, ContactModel, MsgModel } from './wa-models';
 import { parseVcard, vcardName } from './msg-data';
 import { createWid, MsgKey, widFactory, type Wid } from './wid';
@@ -36,6 +37,11 @@ export function messagingModules(app: App): Record<string, unknown> {
     WAWebStreamModel: { Stream: { available: false, markAvailable(): void {}, markUnavailable(): void {} } },
     WAWebUpdateUnreadChatAction: {
       sendSeen: async ({ chat }: { chat: ChatModel }) => {
+        // A build of January 2026 read the chat's unread anchor, a field chats of that build no longer had.
+        if (breaks('sendSeen-missing-field')) {
+          const anchor = Reflect.get(chat, 'unreadMsgAnchor') as { id: unknown };
+          if (anchor.id === undefined) return;
+        }
         app.store.seen(chat);
       },
     },
@@ -109,8 +115,12 @@ export function messagingModules(app: App): Record<string, unknown> {
       sendPresenceUnavailable: async () => undefined,
     },
     WAWebChatLoadMessages: {
-      // Everything the device has is already loaded.
-      loadEarlierMsgs: async ({ chat }: { chat: unknown }) => (chatOf(chat) ? [] : []),
+      // Everything the device has is already loaded. A later build takes the chat itself, not `{ chat }`.
+      loadEarlierMsgs: async (arg: { chat: unknown }) => {
+        if (breaks('loadEarlierMsgs-positional')) (arg as unknown as ChatModel).msgs.getModelsArray();
+        else chatOf(arg.chat);
+        return [];
+      },
     },
   };
 }

@@ -3,18 +3,9 @@
  * the offline handler), as the simulated app fills them. The ones that act
  * (logout, takeover, refreshQR) ask the app through {@link AppLink}.
  */
-import { DEFAULT_BUILD, type ClientFrame, type SimulatorBuildInfo, type WireMedia, type WireVcard, type WireWid } from '../protocol';
+import { DEFAULT_BUILD, type ClientFrame, type WireMedia, type WireVcard, type WireWid } from '../protocol';
 import { Collection, Events, Model } from './models';
 import type { MsgKey, Wid } from './wid';
-
-/** Set by the server around a build's script (server-side `builds.ts`); absent when the bundle is loaded bare. */
-declare const SIMULATOR_BUILD: SimulatorBuildInfo | undefined;
-
-/** This build's version (`Debug.VERSION`): it comes with the script, so a pinned HTML runs its own build. */
-export const VERSION = typeof SIMULATOR_BUILD === 'undefined' ? DEFAULT_BUILD : SIMULATOR_BUILD.version;
-
-/** What this build's app lacks (`SimulatorBuildInfo.without`). */
-export const WITHOUT: readonly string[] = typeof SIMULATOR_BUILD === 'undefined' ? [] : (SIMULATOR_BUILD.without ?? []);
 
 /** What the models need from the app. */
 export interface AppLink {

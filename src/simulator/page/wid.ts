@@ -2,6 +2,7 @@
  * The app's id objects: wids (`user@server`) and message keys, with the members clients use
  * (docs/page-contract.md, "Ids").
  */
+import { breaks } from './build';
 
 /** A WhatsApp id: `c.us` (phone number user), `lid`, `g.us` (group), `broadcast`, `newsletter`. */
 export class Wid {
@@ -72,7 +73,9 @@ export class MsgKey {
   readonly remote: Wid;
   readonly id: string;
   readonly participant: Wid | undefined;
-  readonly _serialized: string;
+  /** Absent in a build that dropped it (`keys-without-serialized`): `toString()` still gives it. */
+  declare readonly _serialized?: string;
+  readonly #serialized: string;
 
   constructor(fields: MsgKeyFields) {
     const out = fields.selfDir === 'out';
@@ -81,7 +84,8 @@ export class MsgKey {
     this.id = fields.id;
     this.participant = fields.participant === undefined || fields.participant === null ? undefined : createWid(fields.participant);
     const tail = this.participant ? `_${this.participant._serialized}` : '';
-    this._serialized = `${this.fromMe}_${this.remote._serialized}_${this.id}${tail}`;
+    this.#serialized = `${this.fromMe}_${this.remote._serialized}_${this.id}${tail}`;
+    if (!breaks('keys-without-serialized')) Object.defineProperty(this, '_serialized', { value: this.#serialized, enumerable: true });
   }
 
   /** A new id, as the web app makes them: `3EB0` and 16 more hex digits. */
@@ -93,6 +97,6 @@ export class MsgKey {
   }
 
   toString(): string {
-    return this._serialized;
+    return this.#serialized;
   }
 }

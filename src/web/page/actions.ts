@@ -3,6 +3,7 @@
  * delete for everyone or for this device, and read the message it quotes.
  */
 import type { PageEvent, PageMessage } from '../bridge';
+import { watched } from './drift';
 import { findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
 async function requireMsg(req: Req, messageId: string): Promise<AppMsg> {
@@ -13,14 +14,19 @@ async function requireMsg(req: Req, messageId: string): Promise<AppMsg> {
 
 /** Reacts with an emoji; an empty string takes the reaction back. */
 export async function react(req: Req, messageId: string, reaction: string): Promise<void> {
-  await req('WAWebSendReactionMsgAction').sendReactionToMsg(await requireMsg(req, messageId), reaction);
+  const msg = await requireMsg(req, messageId);
+  await watched('WAWebSendReactionMsgAction.sendReactionToMsg', 'reactions', () =>
+    req('WAWebSendReactionMsgAction').sendReactionToMsg(msg, reaction),
+  );
 }
 
 /** Edits an own text message; `null` when the app does not allow it (not own, not text, too old). */
 export async function edit(req: Req, messageId: string, body: string): Promise<PageMessage | null> {
   const msg = await requireMsg(req, messageId);
   if (!req('WAWebMsgActionCapability').canEditText(msg)) return null;
-  await req('WAWebSendMessageEditAction').sendMessageEdit(msg, body, {});
+  await watched('WAWebSendMessageEditAction.sendMessageEdit', 'editing', () =>
+    req('WAWebSendMessageEditAction').sendMessageEdit(msg, body, {}),
+  );
   return toPageMessage(msg);
 }
 
@@ -31,16 +37,21 @@ export async function remove(req: Req, messageId: string, everyone: boolean): Pr
   const { Cmd } = req('WAWebCmd');
   const capability = req('WAWebMsgActionCapability');
   if (everyone && (capability.canSenderRevokeMsg(msg) || capability.canAdminRevokeMsg(msg))) {
-    await Cmd.sendRevokeMsgs(chat, { type: 'message', list: [msg] }, { clearMedia: true });
+    await watched('WAWebCmd.Cmd.sendRevokeMsgs', 'editing', () =>
+      Cmd.sendRevokeMsgs(chat, { type: 'message', list: [msg] }, { clearMedia: true }),
+    );
     return 'everyone';
   }
-  await Cmd.sendDeleteMsgs(chat, { type: 'message', list: [msg] }, true);
+  await watched('WAWebCmd.Cmd.sendDeleteMsgs', 'editing', () => Cmd.sendDeleteMsgs(chat, { type: 'message', list: [msg] }, true));
   return 'me';
 }
 
 /** The message `messageId` quotes, or `null` when it quotes none. */
 export async function quotedMessage(req: Req, messageId: string): Promise<PageMessage | null> {
-  const quoted = req('WAWebQuotedMsgModelUtils').getQuotedMsgObj(await requireMsg(req, messageId)) as AppMsg | undefined | null;
+  const msg = await requireMsg(req, messageId);
+  const quoted = (await watched('WAWebQuotedMsgModelUtils.getQuotedMsgObj', 'messages', () =>
+    req('WAWebQuotedMsgModelUtils').getQuotedMsgObj(msg),
+  )) as AppMsg | undefined | null;
   if (!quoted?.id) return null;
   return toPageMessage(((await findMsg(req, keyString(quoted.id))) as AppMsg | undefined) ?? quoted);
 }

@@ -3,6 +3,7 @@
  * read into plain objects for Node, and the chat actions bots use (read, typing, history).
  */
 import type { PageChat, PageContact, PageMessage } from '../bridge';
+import { watched } from './drift';
 import { findChat, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
 function toPageChat(req: Req, chat: any): PageChat {
@@ -14,12 +15,13 @@ function toPageChat(req: Req, chat: any): PageChat {
   const muteExpiration = typeof chat.mute?.expiration === 'number' ? chat.mute.expiration : 0;
   return {
     id: widString(chat.id),
-    name: String(chat.formattedTitle ?? data['name'] ?? widString(chat.id)),
+    // whatsapp-web.js's reading: the title from `formattedTitle`, the rest from `serialize()`.
+    name: String(chat.formattedTitle ?? widString(chat.id)),
     isGroup: Boolean(meta),
-    unreadCount: Number(data['unreadCount'] ?? chat.unreadCount ?? 0),
-    timestamp: Number(data['t'] ?? chat.t ?? 0),
-    archived: Boolean(data['archive'] ?? chat.archive),
-    pinned: Boolean(data['pin'] ?? chat.pin),
+    unreadCount: Number(data['unreadCount'] ?? 0),
+    timestamp: Number(data['t'] ?? 0),
+    archived: Boolean(data['archive']),
+    pinned: Boolean(data['pin']),
     // A missing `mute` counts as muted (contract); `expiration` 0 means not muted.
     isMuted: chat.mute === undefined ? true : muteExpiration !== 0,
     muteExpiration,
@@ -81,7 +83,7 @@ export async function getContact(req: Req, contactId: string): Promise<PageConta
 /** The registered user's wid for a number, or `null` when it is not on WhatsApp. */
 export async function numberId(req: Req, number: string): Promise<string | null> {
   const wid = req('WAWebWidFactory').createWid(number.includes('@') ? number : `${number}@c.us`);
-  const result = await req('WAWebQueryExistsJob').queryWidExists(wid);
+  const result = await watched('WAWebQueryExistsJob.queryWidExists', 'contacts', () => req('WAWebQueryExistsJob').queryWidExists(wid));
   return result?.wid ? widString(result.wid) : null;
 }
 
@@ -91,7 +93,9 @@ export async function sendSeen(req: Req, chatId: string): Promise<boolean> {
   if (!chat) return false;
   const stream = req('WAWebStreamModel').Stream;
   stream.markAvailable();
-  await req('WAWebUpdateUnreadChatAction').sendSeen({ chat, threadId: undefined });
+  await watched('WAWebUpdateUnreadChatAction.sendSeen', 'chats', () =>
+    req('WAWebUpdateUnreadChatAction').sendSeen({ chat, threadId: undefined }),
+  );
   stream.markUnavailable();
   return true;
 }
@@ -99,9 +103,10 @@ export async function sendSeen(req: Req, chatId: string): Promise<boolean> {
 export async function chatState(req: Req, chatId: string, state: 'typing' | 'recording' | 'stop'): Promise<void> {
   const wid = req('WAWebWidFactory').createWid(chatId);
   const bridge = req('WAWebChatStateBridge');
-  if (state === 'typing') await bridge.sendChatStateComposing(wid);
-  else if (state === 'recording') await bridge.sendChatStateRecording(wid);
-  else await bridge.sendChatStatePaused(wid);
+  if (state === 'typing') await watched('WAWebChatStateBridge.sendChatStateComposing', 'chats', () => bridge.sendChatStateComposing(wid));
+  else if (state === 'recording')
+    await watched('WAWebChatStateBridge.sendChatStateRecording', 'chats', () => bridge.sendChatStateRecording(wid));
+  else await watched('WAWebChatStateBridge.sendChatStatePaused', 'chats', () => bridge.sendChatStatePaused(wid));
 }
 
 /** The chat's messages, oldest first, loading earlier ones until `limit` (when given) is reached. */
@@ -116,7 +121,9 @@ export async function fetchMessages(
   const keep = (m: AppMsg): boolean => m.type !== 'gp2' && (fromMe === undefined || m.id.fromMe === fromMe);
   let msgs = (chat.msgs.getModelsArray() as AppMsg[]).filter(keep);
   while (limit !== undefined && msgs.length < limit) {
-    const earlier = (await req('WAWebChatLoadMessages').loadEarlierMsgs({ chat })) as AppMsg[] | undefined;
+    const earlier = (await watched('WAWebChatLoadMessages.loadEarlierMsgs', 'chats', () =>
+      req('WAWebChatLoadMessages').loadEarlierMsgs({ chat }),
+    )) as AppMsg[] | undefined;
     if (!earlier || earlier.length === 0) break;
     msgs = [...earlier.filter(keep), ...msgs];
   }

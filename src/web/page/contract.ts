@@ -11,6 +11,13 @@ type Req = (name: string) => any;
 type Kind = PageContractMiss['expected'];
 export type ContractEntry = readonly [module: string, member: string, kind: Kind, feature: PageFeature];
 
+/**
+ * The registration helpers, as whatsapp-web.js reads them (its `AuthStore.RegistrationUtils`): one view
+ * of four modules, a later one's member winning. Which of them holds `DEVICE_PLATFORM`, `waNoiseInfo` or
+ * `waSignalStore` is not known from outside the app, so none is assumed.
+ */
+export const REGISTRATION = 'WAWebCompanionRegClientUtils+WAWebAdvSignatureApi+WAWebUserPrefsInfoStore+WAWebSignalStoreApi';
+
 export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebSocketModel', 'Socket', 'object', 'login'],
   ['WAWebSocketModel', 'Socket.on', 'function', 'login'],
@@ -18,19 +25,21 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebSocketModel', 'Socket.takeover', 'function', 'login'],
   ['WAWebConnModel', 'Conn', 'object', 'login'],
   ['WAWebConnModel', 'Conn.on', 'function', 'login'],
+  ['WAWebConnModel', 'Conn.serialize', 'function', 'login'],
   ['WAWebCmd', 'Cmd', 'object', 'login'],
   ['WAWebCmd', 'Cmd.on', 'function', 'login'],
   ['WAWebCmd', 'Cmd.refreshQR', 'function', 'login'],
   ['WAWebOfflineHandler', 'OfflineMessageHandler.getOfflineDeliveryProgress', 'function', 'login'],
-  ['WAWebUserPrefsInfoStore', 'waNoiseInfo.get', 'function', 'login'],
-  ['WAWebSignalStoreApi', 'waSignalStore.getRegistrationInfo', 'function', 'login'],
+  [REGISTRATION, 'waNoiseInfo.get', 'function', 'login'],
+  [REGISTRATION, 'waSignalStore.getRegistrationInfo', 'function', 'login'],
   ['WABase64', 'encodeB64', 'function', 'login'],
   ['WAWebUserPrefsMultiDevice', 'getADVSecretKey', 'function', 'login'],
-  ['WAWebCompanionRegClientUtils', 'DEVICE_PLATFORM', 'value', 'login'],
+  [REGISTRATION, 'DEVICE_PLATFORM', 'value', 'login'],
+  ['WAWebUserPrefsMeUser', 'getMaybeMePnUser', 'function', 'login'],
+  ['WAWebUserPrefsMeUser', 'getMaybeMeLidUser', 'function', 'login'],
   ['WAWebCollections', 'Msg', 'object', 'messages'],
   ['WAWebCollections', 'Msg.on', 'function', 'messages'],
   ['WAWebCollections', 'Msg.get', 'function', 'messages'],
-  ['WALinkify', 'findLinks', 'function', 'messages'],
   ['WAWebWidFactory', 'createWid', 'function', 'messages'],
   ['WAWebQuotedMsgModelUtils', 'getQuotedMsgObj', 'function', 'messages'],
   ['WAWebCollections', 'Chat', 'object', 'chats'],
@@ -57,8 +66,6 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebContactGetters', 'getIsGroup', 'function', 'contacts'],
   ['WAWebFrontendContactGetters', 'getIsMyContact', 'function', 'contacts'],
   ['WAWebQueryExistsJob', 'queryWidExists', 'function', 'contacts'],
-  ['WAWebUserPrefsMeUser', 'getMaybeMePnUser', 'function', 'sending'],
-  ['WAWebUserPrefsMeUser', 'getMaybeMeLidUser', 'function', 'sending'],
   ['WAWebWidFactory', 'asUserWidOrThrow', 'function', 'sending'],
   ['WAWebMsgKey', 'newId', 'function', 'sending'],
   ['WAWebMsgReply', 'canReplyMsg', 'function', 'sending'],
@@ -66,8 +73,6 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebSendMsgChatAction', 'addAndSendMsgToChat', 'function', 'sending'],
   ['WAWebVcardParsingUtils', 'parseVcard', 'function', 'sending'],
   ['WAWebVcardGetNameFromParsed', 'vcardGetNameFromParsed', 'function', 'sending'],
-  ['WALinkify', 'findLink', 'function', 'sending'],
-  ['WAWebLinkPreviewChatAction', 'getLinkPreview', 'function', 'sending'],
   ['WAWebChatForwardMessage', 'forwardMessages', 'function', 'sending'],
   ['WAWebMediaOpaqueData', 'createFromData', 'function', 'media'],
   ['WAWebPrepRawMedia', 'prepRawMedia', 'function', 'media'],
@@ -86,6 +91,9 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebAltDeviceLinkingApi', 'setPairingType', 'function', 'pairing-code'],
   ['WAWebAltDeviceLinkingApi', 'initializeAltDeviceLinking', 'function', 'pairing-code'],
   ['WAWebAltDeviceLinkingApi', 'startAltLinkingFlow', 'function', 'pairing-code'],
+  ['WALinkify', 'findLinks', 'function', 'links'],
+  ['WALinkify', 'findLink', 'function', 'links'],
+  ['WAWebLinkPreviewChatAction', 'getLinkPreview', 'function', 'links'],
 ];
 
 function loaded(req: Req, name: string): unknown {
@@ -94,6 +102,22 @@ function loaded(req: Req, name: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A manifest module: one module, or several joined by `+` seen as one (members of later ones win); undefined when none loads. */
+export function loadModule(req: Req, spec: string): any {
+  const names = spec.split('+');
+  if (names.length === 1) return loaded(req, spec);
+  const parts = names.map((name) => loaded(req, name)).filter((m): m is object => typeof m === 'object' && m !== null);
+  return parts.length === 0 ? undefined : Object.assign({}, ...parts);
+}
+
+/** The features the running build's contract check switched off (set by {@link checkContract}). */
+const switchedOff = new Set<PageFeature>();
+
+/** Whether the running build lacks members of `feature` (its calls are refused, or its fallback taken). */
+export function featureOff(feature: PageFeature): boolean {
+  return switchedOff.has(feature);
 }
 
 /** What `value` is, in the manifest's terms. */
@@ -112,10 +136,12 @@ function fits(found: string, expected: Kind): boolean {
 export function checkContract(req: Req): PageContractMiss[] {
   const misses: PageContractMiss[] = [];
   for (const [module, member, expected, feature] of MANIFEST) {
-    let value = loaded(req, module);
+    let value: unknown = loadModule(req, module);
     for (const part of member.split('.')) value = kindOf(value) === 'missing' ? undefined : (value as Record<string, unknown>)[part];
     const found = kindOf(value);
     if (!fits(found, expected)) misses.push({ module, member, feature, expected, found });
   }
+  switchedOff.clear();
+  for (const miss of misses) switchedOff.add(miss.feature);
   return misses;
 }

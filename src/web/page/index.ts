@@ -9,7 +9,7 @@ import { keyString, toPageMessage, widString, type AppMsg } from './messages';
 import { edit, quotedMessage, react, remove, watchReactions } from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
-import { checkContract } from './contract';
+import { checkContract, loadModule, REGISTRATION } from './contract';
 
 type Handler = (...args: any[]) => void;
 interface Emitter {
@@ -23,10 +23,7 @@ interface SocketModel extends Emitter {
 }
 interface ConnModel extends Emitter {
   ref?: string;
-  pushname?: string;
-  platform?: string;
-  wid?: PageInfo['wid'];
-  serialize?(): Record<string, unknown>;
+  serialize(): Record<string, unknown>;
 }
 const w = window as unknown as Record<string, any>;
 
@@ -37,7 +34,7 @@ function emit(event: PageEvent): void {
 
 function hadStoredSession(): boolean {
   try {
-    // A multi-device session's marker, or a legacy session's token.
+    // A multi-device session's marker (unverified: docs/page-contract.md), or a legacy session's token.
     return localStorage.getItem('last-wid-md') !== null || localStorage.getItem('WAToken1') !== null;
   } catch {
     return false;
@@ -92,17 +89,17 @@ function start(hadSession: boolean): void {
   const Msg = withMessages ? (req('WAWebCollections').Msg as Emitter & { getModelsArray?(): AppMsg[] }) : undefined;
 
   const qrFor = async (ref: string): Promise<string> => {
-    const prefs = req('WAWebUserPrefsInfoStore');
-    const signal = req('WAWebSignalStoreApi');
+    // As whatsapp-web.js reads them: the registration helpers as one view of their modules.
+    const registration = loadModule(req, REGISTRATION);
     const b64 = req('WABase64');
-    const noise = await prefs.waNoiseInfo.get();
-    const reg = await signal.waSignalStore.getRegistrationInfo();
+    const noise = await registration.waNoiseInfo.get();
+    const reg = await registration.waSignalStore.getRegistrationInfo();
     return [
       ref,
       b64.encodeB64(noise.staticKeyPair.pubKey),
       b64.encodeB64(reg.identityKeyPair.pubKey),
       req('WAWebUserPrefsMultiDevice').getADVSecretKey(),
-      req('WAWebCompanionRegClientUtils').DEVICE_PLATFORM,
+      registration.DEVICE_PLATFORM,
     ].join(',');
   };
   const onRef = (ref: string | undefined): void => {
@@ -116,14 +113,14 @@ function start(hadSession: boolean): void {
   const api: PageApi = {
     state: () => Socket.state ?? null,
     info: () => {
-      // Part of `sending` in the contract: without it, the account's wid comes from Conn alone.
-      const me = missing.some((m) => m.module === 'WAWebUserPrefsMeUser') ? {} : req('WAWebUserPrefsMeUser');
-      const wid = (me.getMaybeMePnUser?.() ?? me.getMaybeMeLidUser?.() ?? Conn.wid ?? null) as PageInfo['wid'];
-      const serialized = Conn.serialize?.() ?? {};
+      // As whatsapp-web.js builds `info`: Conn's serialize() and the own wid, the PN one or else the LID one.
+      const me = req('WAWebUserPrefsMeUser');
+      const wid = (me.getMaybeMePnUser() ?? me.getMaybeMeLidUser() ?? null) as PageInfo['wid'];
+      const serialized = Conn.serialize();
       return {
-        wid: wid ? { server: wid.server, user: wid.user, _serialized: wid._serialized } : null,
-        pushname: (serialized['pushname'] as string | undefined) ?? Conn.pushname ?? null,
-        platform: (serialized['platform'] as string | undefined) ?? Conn.platform ?? null,
+        wid: wid ? { server: wid.server, user: wid.user, _serialized: widString(wid) } : null,
+        pushname: typeof serialized['pushname'] === 'string' ? serialized['pushname'] : null,
+        platform: typeof serialized['platform'] === 'string' ? serialized['platform'] : null,
       };
     },
     send: async (chatId, content, options) => sendContent(req, chatId, content, options),

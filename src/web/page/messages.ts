@@ -3,6 +3,7 @@
  * wids and keys whichever way the app builds them.
  */
 import type { PageLocation, PageMessage } from '../bridge';
+import { featureOff } from './contract';
 
 // The app's modules are untyped (see eslint.config.mjs for the page folder).
 export type Req = (name: string) => any;
@@ -13,7 +14,7 @@ export const req: Req = (name) => ((window as unknown as Record<string, Req>)['r
 
 export interface AppMsg {
   on(event: string, fn: Handler): void;
-  id: { fromMe: boolean; remote: unknown; id: string; _serialized: string };
+  id: { fromMe: boolean; remote: unknown; id: string; participant?: unknown; _serialized?: string };
   body?: string;
   caption?: string;
   type?: string;
@@ -30,28 +31,36 @@ export interface AppMsg {
   once(event: string, fn: Handler): void;
 }
 
-/** A wid's serialized form: `_serialized`, with `toString()` as the fallback (as for keys). */
+/**
+ * A wid's serialized form: its `_serialized`, as whatsapp-web.js reads it; without one (an unverified
+ * case, docs/page-contract.md), `user@server` from the fields whatsapp-web.js also reads.
+ */
 export function widString(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null || typeof value !== 'object') return '';
-  const serialized = (value as { _serialized?: unknown })._serialized;
+  const { _serialized: serialized, user, server } = value as { _serialized?: unknown; user?: unknown; server?: unknown };
   if (typeof serialized === 'string') return serialized;
-  const toText = (value as { toString?: unknown }).toString;
-  if (typeof toText !== 'function' || toText === Object.prototype.toString) return '';
-  const text: unknown = toText.call(value);
-  return typeof text === 'string' ? text : '';
+  return typeof user === 'string' && typeof server === 'string' ? `${user}@${server}` : '';
 }
 
-/** A key's serialized form; newer app builds may drop `_serialized`, `toString()` still gives it. */
+/**
+ * A message key's serialized form: its `_serialized`; newer app builds may drop it, so without one it is
+ * built from the key's fields as the app serializes keys: `<fromMe>_<remote>_<id>[_<participant>]`.
+ */
 export function keyString(key: AppMsg['id']): string {
-  return typeof key._serialized === 'string' ? key._serialized : (key as { toString(): string }).toString();
+  if (typeof key._serialized === 'string') return key._serialized;
+  const participant = widString(key.participant);
+  return `${key.fromMe}_${widString(key.remote)}_${key.id}${participant === '' ? '' : `_${participant}`}`;
 }
 
 export function toPageMessage(msg: AppMsg): PageMessage {
   const data = typeof msg.serialize === 'function' ? msg.serialize() : {};
   const hasMedia = typeof msg.directPath === 'string' && msg.directPath !== '';
   const text = (hasMedia ? msg.caption : msg.body) ?? '';
-  const findLinks = req('WALinkify')?.findLinks as ((t: string) => Array<{ href: string; suspiciousCharacters?: Set<string> }>) | undefined;
+  // Without the link helpers (feature `links` off) messages come with no links.
+  const findLinks = featureOff('links')
+    ? undefined
+    : (req('WALinkify').findLinks as (t: string) => Array<{ href: string; suspiciousCharacters?: Set<string> }>);
   const author = widString(msg.author);
   return {
     id: keyString(msg.id),

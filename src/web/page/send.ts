@@ -4,6 +4,8 @@
  * media through the download manager.
  */
 import type { PageContent, PageLocation, PageMedia, PageMessage, PageSendOptions } from '../bridge';
+import { featureOff } from './contract';
+import { driftError, watched } from './drift';
 import { findChat, findMsg, keyString, toPageMessage, type AppMsg, type Req } from './messages';
 
 /**
@@ -27,7 +29,8 @@ async function send(req: Req, chatId: string, content: Record<string, unknown>, 
   if (options.quotedId !== undefined) {
     const quoted = await findMsg(req, options.quotedId);
     if (!quoted) throw new Error(`the quoted message ${options.quotedId} is not on this device`);
-    if (req('WAWebMsgReply').canReplyMsg(quoted.unsafe())) quote = quoted.msgContextInfo(chat);
+    if (await watched('WAWebMsgReply.canReplyMsg', 'sending', () => req('WAWebMsgReply').canReplyMsg(quoted.unsafe())))
+      quote = quoted.msgContextInfo(chat);
   }
   const data = {
     id: key,
@@ -44,9 +47,11 @@ async function send(req: Req, chatId: string, content: Record<string, unknown>, 
     ...content,
     ...quote,
   };
-  const [added, sent] = req('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, data);
-  await added;
-  await sent;
+  await watched('WAWebSendMsgChatAction.addAndSendMsgToChat', 'sending', async () => {
+    const [added, sent] = req('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, data);
+    await added;
+    await sent;
+  });
   return toPageMessage(Collections.Msg.get(keyString(key)) as AppMsg);
 }
 
@@ -61,7 +66,8 @@ async function textFields(req: Req, body: string, options: PageSendOptions): Pro
     }
   }
   const fields: Record<string, unknown> = { body, type: 'chat' };
-  if (options.linkPreview === false) return fields;
+  // Without the link helpers (feature `links` off) texts go without a preview.
+  if (options.linkPreview === false || featureOff('links')) return fields;
   const link = req('WALinkify').findLink(body);
   if (!link) return fields;
   try {
@@ -75,7 +81,8 @@ async function textFields(req: Req, body: string, options: PageSendOptions): Pro
 
 /** A location's fields, as the app's location messages carry them. */
 function locationFields(req: Req, location: PageLocation): Record<string, unknown> {
-  const url = location.url === undefined ? undefined : req('WALinkify').findLink(location.url)?.href;
+  // Without the link helpers (feature `links` off) the URL goes as given.
+  const url = location.url === undefined || featureOff('links') ? location.url : req('WALinkify').findLink(location.url)?.href;
   const described = location.name && location.address ? `${location.name}\n${location.address}` : location.name || location.address || '';
   return { body: '', type: 'location', lat: location.latitude, lng: location.longitude, loc: described || url || '', clientUrl: url };
 }
@@ -105,13 +112,9 @@ export async function forward(req: Req, messageId: string, chatId: string): Prom
   if (!msg) throw new Error(`no message ${messageId} on this device`);
   const chat = await findChat(req, chatId);
   if (!chat) throw new Error(`no chat for ${chatId}`);
-  await req('WAWebChatForwardMessage').forwardMessages({
-    chat,
-    msgs: [msg],
-    multicast: true,
-    includeCaption: true,
-    appendedText: undefined,
-  });
+  await watched('WAWebChatForwardMessage.forwardMessages', 'sending', () =>
+    req('WAWebChatForwardMessage').forwardMessages({ chat, msgs: [msg], multicast: true, includeCaption: true, appendedText: undefined }),
+  );
 }
 
 function fromBase64(data: string): Uint8Array<ArrayBuffer> {
@@ -154,7 +157,11 @@ export async function sendMedia(req: Req, chatId: string, media: PageMedia, opti
     asSticker,
     asGif: false,
   });
-  const mediaData = await prep.waitForPrep();
+  const mediaData = await watched('WAWebPrepRawMedia.prepRawMedia', 'media', () => prep.waitForPrep());
+  // Unverified (docs/page-contract.md): whatsapp-web.js uploads chat stickers itself and asks prepRawMedia for
+  // stickers only on channels and status. A build that prepares something else is refused, not sent as an image.
+  if (asSticker && mediaData.type !== 'sticker')
+    throw driftError('WAWebPrepRawMedia.prepRawMedia', 'media', `asked for a sticker, it prepared ${String(mediaData.type)}`);
   const mediaObject = req('WAWebMediaStorage').getOrCreateMediaObject(mediaData.filehash);
   const mediaTypes = req('WAWebMmsMediaTypes');
   const mediaType = mediaTypes.msgToMediaType({ type: mediaData.type, isGif: mediaData.isGif, isNewsletter: false });
@@ -163,7 +170,9 @@ export async function sendMedia(req: Req, chatId: string, media: PageMedia, opti
   mediaData.renderableUrl = mediaData.mediaBlob.url();
   mediaObject.consolidate(mediaData.toJSON());
   mediaData.mediaBlob.autorelease();
-  const { mediaEntry } = await req('WAWebMediaMmsV4Upload').uploadMedia({ mimetype: mediaData.mimetype, mediaObject, mediaType });
+  const { mediaEntry } = await watched('WAWebMediaMmsV4Upload.uploadMedia', 'media', () =>
+    req('WAWebMediaMmsV4Upload').uploadMedia({ mimetype: mediaData.mimetype, mediaObject, mediaType }),
+  );
   if (!mediaEntry) throw new Error('upload failed: no media entry');
   mediaData.set({
     clientUrl: mediaEntry.mmsUrl,
@@ -219,6 +228,8 @@ export async function downloadMedia(req: Req, messageId: string): Promise<PageMe
     });
   } catch (err) {
     if ((err as { status?: unknown } | null)?.status === 404) return null;
+    if (err instanceof TypeError)
+      throw driftError('WAWebDownloadManager.downloadManager.downloadAndMaybeDecrypt', 'media', `${err.name}: ${err.message}`);
     throw err;
   }
   return {
