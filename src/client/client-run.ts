@@ -20,7 +20,7 @@ import { codeRequestOf, refuseOverStoredSession } from './pairing';
 import { PairingCodes } from './pairing-codes';
 import { asError, RunQueue } from './run-queue';
 import { StartDeadlines } from './start-deadlines';
-import { checkContract } from './web-contract';
+import { ContractWatch } from './web-contract';
 import type { WebVersionPin } from './web-version';
 
 /** What a run reads of its client (the `Client` itself): its options, strategy and model methods; it sets `info`. */
@@ -53,6 +53,7 @@ export class ClientRun {
   readonly #abort: AbortController;
   /** The first boot found a stored session. */
   #hadSession = false;
+  readonly #contract: ContractWatch;
   /** Some boot of this run found a stored login (kept after a rejection: no pairing code over it unless forced). */
   #bootedWithSession = false;
   readonly #deadlines: StartDeadlines;
@@ -82,6 +83,7 @@ export class ClientRun {
   constructor(client: RunClient, launched: LaunchedBrowser, abort: AbortController, wiring: RunWiring) {
     this.#client = client;
     this.#emit = wiring.emit;
+    this.#contract = new ContractWatch(wiring.emit);
     this.#wiring = wiring;
     this.#launched = launched;
     this.#abort = abort;
@@ -131,7 +133,7 @@ export class ClientRun {
         if (frame !== page.mainFrame() || !web.booted) return;
         if (!frame.url().startsWith(WHATSAPP_WEB_URL)) this.#queue.push(() => this.#stop('NAVIGATION'));
       });
-      const boot = (): Promise<void> => this.#deadlines.open(web, this.#abort.signal).then(() => checkContract(web, this.#emit));
+      const boot = (): Promise<void> => this.#deadlines.open(web, this.#abort.signal).then(() => this.#contract.first(web));
       await this.#wiring.pin.open(page, web, boot);
     } catch (err) {
       // The strategy hears why the browser closes: a start past its deadline removes nothing.
@@ -212,6 +214,7 @@ export class ClientRun {
         // in again and announces nothing, unless its session is rejected: an auth failure, as at a start.
         if (this.#authenticated) this.#authFailureEmitted = false;
         if (!this.#authFailureEmitted) this.#hadSession = report.hadSession;
+        if (this.#opened && this.#contract.reboot(report)) return this.#stop('INCOMPATIBLE_WEB');
         this.#deadlines.booted(report.state);
         // The app may have settled before the adapter hooked in: handle that state as if it had just changed.
         if (sessionState(report.state).kind !== 'waiting') await this.#onState(report.state);

@@ -87,7 +87,9 @@ export type DisconnectReason =
   /** A phase of the start missed its deadline (the `StartTimeoutError` on `error` says which). */
   | 'START_TIMEOUT'
   /** A start the client made on its own (after a restored backup did not log in) failed (the error is on `error`). */
-  | 'START_FAILED';
+  | 'START_FAILED'
+  /** The app reloaded onto a build that lacks a member the login needs (the `IncompatibleWebError` is on `error`). */
+  | 'INCOMPATIBLE_WEB';
 
 export interface ClientInfo {
   wid: { server: string; user: string; _serialized: string };

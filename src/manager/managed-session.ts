@@ -40,9 +40,9 @@ const PARKED: ReadonlySet<ManagedState> = new Set<ManagedState>(['conflict', 'lo
 /**
  * Disconnect reasons whose error the client emits on `error` just before: `START_TIMEOUT` (a
  * `StartTimeoutError`), `START_FAILED` (a start the client made itself, after a restored backup did
- * not log in, failed).
+ * not log in, failed), `INCOMPATIBLE_WEB` (the app reloaded onto a build without a login member).
  */
-const REPORTED_ON_ERROR: ReadonlySet<string> = new Set(['START_TIMEOUT', 'START_FAILED']);
+const REPORTED_ON_ERROR: ReadonlySet<string> = new Set(['START_TIMEOUT', 'START_FAILED', 'INCOMPATIBLE_WEB']);
 
 export class ManagedSession {
   readonly id: string;

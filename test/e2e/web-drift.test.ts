@@ -171,3 +171,35 @@ test('message keys without _serialized: ids, replies and reactions still work, f
   expect(phone.sentMessages()).toEqual(expect.arrayContaining([expect.objectContaining({ body: 'pong', quotedId: wire.id })]));
   expect(phone.receivedMessages().find((m) => m.id === wire.id)).toMatchObject({ reaction: '👍' });
 });
+
+test('the app reloads mid-run onto a build without a login member: error, then disconnected(INCOMPATIBLE_WEB); an optional one is announced again', async () => {
+  const number = '15553003007';
+  const c = env.h.create({ scanAs: number, options: { authStrategy: env.h.localAuth('reload') } });
+  await c.client.initialize();
+  await c.until('ready');
+  expect(c.count('web_contract')).toBe(0);
+
+  // A WhatsApp update lands while the client runs: the next document is a build without reactions.
+  const optional = '2.3000.1026000005';
+  env.sim.setLiveBuild(optional, { without: ['WAWebSendReactionMsgAction'] });
+  await c.client.pupPage!.reload();
+  const [report] = await c.until('web_contract');
+  expect(report).toEqual({
+    build: optional,
+    missing: [
+      { module: 'WAWebSendReactionMsgAction', member: 'sendReactionToMsg', feature: 'reactions', expected: 'function', found: 'missing' },
+    ],
+  });
+  expect(c.count('disconnected')).toBe(0);
+
+  // The next one lacks a login member: the client stops, saying why.
+  const broken = '2.3000.1026000006';
+  env.sim.setLiveBuild(broken, { without: ['WAWebUserPrefsMultiDevice.getADVSecretKey'] });
+  await c.client.pupPage!.reload();
+  const [reason] = await c.until('disconnected');
+  expect(reason).toBe('INCOMPATIBLE_WEB');
+  const errors = c.args('error').map(([err]) => err);
+  expect(errors).toEqual([expect.any(IncompatibleWebError)]);
+  expect(errors[0]).toMatchObject({ code: 'INCOMPATIBLE_WEB', build: broken });
+  expect(await env.h.waitForNoBrowser()).toEqual([]);
+});
