@@ -10,6 +10,7 @@ import {
   BrowserError,
   BrowserNotFoundError,
   Client,
+  findChromium,
   IncompatibleWebError,
   LocalAuth,
   NoAuth,
@@ -17,6 +18,7 @@ import {
   StartTimeoutError,
   WawebError,
   type AuthStrategy,
+  type Logger,
   type WebContractMiss,
 } from '../index';
 import { openSimulator, phoneOption, type SimulatorLink } from './simulated';
@@ -246,6 +248,7 @@ export async function runDoctor(argv: string[]): Promise<number> {
   try {
     client = new Client({
       authStrategy,
+      logger: browserLogger(report),
       qrMaxRetries: 0,
       pageLoadTimeoutMs: phaseMs,
       authTimeoutMs: phaseMs,
@@ -301,8 +304,6 @@ async function examine(
   report.build = contract?.build ?? null;
   const missing = contract?.missing ?? [];
   report.contract = { ok: missing.length === 0, missing: [...missing], featuresOff: featuresOff(missing) };
-  const browser = client.pupBrowser;
-  if (browser) report.browser = { executable: browser.process()?.spawnfile ?? null, version: await browser.version() };
   const result = await outcome;
   if (result.kind === 'failed') report.login = { ...report.login, result: 'failed', detail: result.detail };
   else if (result.kind === 'qr')
@@ -324,6 +325,33 @@ async function examine(
   }
   const broken = !report.contract.ok || (report.fingerprint?.findings.length ?? 1) > 0 || result.kind === 'failed';
   return broken ? DOCTOR_EXIT.broken : DOCTOR_EXIT.healthy;
+}
+
+/**
+ * A logger that keeps the client's `browser started` record (docs/client.md, "Logging"): the browser is
+ * reported even when the start fails after the launch (page unreachable, INCOMPATIBLE_WEB).
+ */
+function browserLogger(report: DoctorReport): Logger {
+  const nothing = (): void => undefined;
+  return {
+    trace: nothing,
+    debug: nothing,
+    warn: nothing,
+    error: nothing,
+    info: (fields, message) => {
+      if (message !== 'browser started' || typeof fields['version'] !== 'string') return;
+      report.browser = { executable: fields['owned'] === false ? null : launchedExecutable(), version: fields['version'] };
+    },
+  };
+}
+
+/** The Chromium the client launches when no path is given: the same search, with the same defaults. */
+function launchedExecutable(): string | null {
+  try {
+    return findChromium();
+  } catch {
+    return null;
+  }
 }
 
 function featuresOff(missing: readonly WebContractMiss[]): string[] {

@@ -50,10 +50,13 @@ interface DoctorRun {
 }
 
 /** Runs `waweb doctor ...args` with its Chromium tagged, so the test can tell whether it is gone. */
-function doctor(args: string[]): Promise<DoctorRun> {
+function doctor(args: string[], env: Record<string, string> = {}): Promise<DoctorRun> {
   const tag = `--waweb-doctor-test=${randomUUID()}`;
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, 'doctor', ...args, `--browser-arg=${tag}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'doctor', ...args, `--browser-arg=${tag}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -129,6 +132,9 @@ test('a build without a login member: exit 2 with INCOMPATIBLE_WEB naming the bu
     { module: 'WAWebUserPrefsMultiDevice', member: 'getADVSecretKey', feature: 'login', expected: 'function', found: 'missing' },
   ]);
   expect(run.report['login']).toMatchObject({ result: 'not-reached' });
+  // The browser started before the boot failed: it is reported, its fingerprint is not (the page is gone).
+  expect(run.report['browser']['version']).toMatch(/Chrome\/\d+\./);
+  expect(run.report['fingerprint']).toBeNull();
   expect(run.code).toBe(2);
   expect(run.browsersLeft).toEqual([]);
 });
@@ -139,9 +145,18 @@ test('the real page unreachable (every host mapped to a closed loopback port): e
   expect(run.report).toMatchObject({ ok: false, exitCode: 3, target: 'web', build: null, contract: null });
   expect(run.report['error']).toMatchObject({ code: 'PAGE_FAILED' });
   expect(run.report['error']['message']).toContain('https://web.whatsapp.com/');
+  expect(run.report['error']['message']).toContain('ERR_CONNECTION_REFUSED');
+  // The browser itself was fine: the doctor says which part failed.
+  expect(run.report['browser']['version']).toMatch(/Chrome\/\d+\./);
   expect(run.code).toBe(3);
   expect(run.ms).toBeLessThan(20_000);
   expect(run.browsersLeft).toEqual([]);
+});
+
+test('no browser to start: exit 4 with BROWSER_NOT_FOUND, before any page', async () => {
+  const run = await doctor(['--json'], { CHROME_PATH: join(work.path, 'no-chromium') });
+  expect(run.report).toMatchObject({ ok: false, exitCode: 4, build: null, browser: null, error: { code: 'BROWSER_NOT_FOUND' } });
+  expect(run.code).toBe(4);
 });
 
 test('--help lists the exit codes', async () => {
