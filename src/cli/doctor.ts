@@ -256,6 +256,10 @@ export async function runDoctor(argv: string[]): Promise<number> {
       puppeteer: { args: [...(sim?.chromiumArgs() ?? []), ...browserArgs] },
     });
     report.exitCode = await examine(client, sim, phone, session, report);
+  } catch (err) {
+    // Whatever else went wrong is still one report (a JSON object with --json), never a bare stack.
+    report.error ??= errorOf(err);
+    report.exitCode = DOCTOR_EXIT.broken;
   } finally {
     await client?.destroy();
     await sim?.close();
