@@ -5,7 +5,7 @@
 import type { Protocol } from 'puppeteer-core';
 import { fullBuildClientHints } from '../../src/browser/user-agent';
 import { DEFAULT_USER_AGENT } from '../../src/index';
-import { fingerprintFindings, type SeenFingerprint } from '../../src/cli/doctor';
+import { fingerprintFindings, type SeenFingerprint } from '../../src/cli/doctor-fingerprint';
 
 const BROWSER = 'HeadlessChrome/156.0.8078.129';
 
