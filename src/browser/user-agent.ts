@@ -31,21 +31,36 @@ function hostPlatform(): string {
   }
 }
 
+/** Chrome's `architecture` and `bitness` hints for a Node `process.arch` (empty for one Chrome does not name). */
+function archHints(arch: string = process.arch): { architecture: string; bitness: string } {
+  const architecture = arch === 'x64' || arch === 'ia32' ? 'x86' : arch === 'arm64' || arch === 'arm' ? 'arm' : '';
+  const bitness = arch === 'x64' || arch === 'arm64' ? '64' : arch === 'ia32' || arch === 'arm' ? '32' : '';
+  return { architecture, bitness };
+}
+
 /**
  * The client hints of full Chromium for the browser `version` (as `browser.version()` gives it,
  * e.g. `HeadlessChrome/156.0.8078.108` or `Chrome/156.0.8078.108`); `undefined` for a browser
- * that is not Chromium.
+ * that is not Chromium. The high-entropy ones are what Chrome answers `getHighEntropyValues()`
+ * without a `--user-agent` flag (measured on Chromium 156, Linux x86_64): the full version of each
+ * brand, the machine's architecture and bitness, a desktop form factor. Under the flag Chromium
+ * answers empty values, which no user's Chrome does (`waweb doctor` reports them).
  */
-export function fullBuildClientHints(version: string): Protocol.Emulation.UserAgentMetadata | undefined {
-  const match = /^(?:Headless)?Chrome\/(\d+)\./.exec(version);
+export function fullBuildClientHints(version: string, arch: string = process.arch): Protocol.Emulation.UserAgentMetadata | undefined {
+  const match = /^(?:Headless)?Chrome\/((\d+)\.[\d.]+)/.exec(version);
   if (!match) return undefined;
+  const brands = chromiumBrands(Number(match[2]));
+  const full = match[1] as string;
   return {
-    brands: chromiumBrands(Number(match[1])),
-    fullVersionList: [],
+    brands,
+    fullVersionList: brands.map((b) => ({ brand: b.brand, version: b.brand === 'Chromium' ? full : `${b.version}.0.0.0` })),
+    // Chrome on Linux answers an empty platformVersion; on Windows and macOS it is the OS version, which is not known here.
     platform: hostPlatform(),
     platformVersion: '',
-    architecture: '',
+    ...archHints(arch),
     model: '',
     mobile: false,
+    formFactors: ['Desktop'],
+    wow64: false,
   };
 }

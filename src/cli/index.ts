@@ -12,6 +12,7 @@ commands:
   demo        simulator + login + a message + restart without QR, step by step
   session     inspect session archives, list a store's backups, migrate them between stores
   serve       run sessions from a store with a web dashboard, JSON API and Prometheus metrics
+  doctor      check WhatsApp Web, the page contract and the browser's fingerprint (after an update)
 
 run 'waweb <command> --help' for a command's options`;
 
@@ -25,6 +26,7 @@ export function main(argv: string[]): Promise<number> {
       demo: async (args) => (await import('./demo')).runDemo(args),
       session: async (args) => (await import('./session/index')).runSession(args),
       serve: async (args) => (await import('./serve')).runServe(args),
+      doctor: async (args) => (await import('./doctor')).runDoctor(args),
     },
     argv,
   );
