@@ -32,7 +32,7 @@ export type { Wid } from './client/model/wid';
 export type { ClientOptions, ClientInfo, DisconnectReason } from './client/options';
 export type { ClientEvents } from './client/events';
 export type { WebVersionFallback } from './client/events';
-export type { WebContractReport } from './client/events';
+export type { WebContractCheck, WebContractReport } from './client/events';
 export type { WebVersionCache } from './client/web-version-options';
 export { WAState } from './web/states';
 

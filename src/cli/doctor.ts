@@ -59,7 +59,8 @@ export interface DoctorReport {
   target: 'web' | 'simulator';
   /** The app's build (`Debug.VERSION`); null when it never booted. */
   build: string | null;
-  contract: { ok: boolean; missing: WebContractMiss[]; featuresOff: string[] } | null;
+  /** `checked`: how many manifest rows the boot's check covered (null when the start failed before it was read). */
+  contract: { ok: boolean; checked: number | null; missing: WebContractMiss[]; featuresOff: string[] } | null;
   browser: { executable: string | null; version: string } | null;
   fingerprint: (SeenFingerprint & { findings: FingerprintFinding[] }) | null;
   login: { session: 'none' | 'local'; result: 'qr' | 'ready' | 'failed' | 'not-reached'; detail: string | null; wid: string | null };
@@ -192,14 +193,19 @@ async function examine(
     report.error = errorOf(err);
     if (err instanceof IncompatibleWebError) {
       report.build = err.build;
-      report.contract = { ok: false, missing: [...err.missing], featuresOff: featuresOff(err.missing) };
+      report.contract = { ok: false, checked: null, missing: [...err.missing], featuresOff: featuresOff(err.missing) };
     }
     return exitFor(err);
   }
   const contract = client.webContract;
   report.build = contract?.build ?? null;
   const missing = contract?.missing ?? [];
-  report.contract = { ok: missing.length === 0, missing: [...missing], featuresOff: featuresOff(missing) };
+  report.contract = {
+    ok: missing.length === 0,
+    checked: contract?.checked ?? null,
+    missing: [...missing],
+    featuresOff: featuresOff(missing),
+  };
   const result = await outcome;
   if (result.kind === 'failed') report.login = { ...report.login, result: 'failed', detail: result.detail };
   else if (result.kind === 'qr')
@@ -260,7 +266,8 @@ function describe(r: DoctorReport): string {
   const row = (name: string, text: string): number => lines.push(`  ${name.padEnd(12)}${text}`);
   row('build', r.build ?? '(the app did not boot)');
   if (r.contract) {
-    if (r.contract.ok) row('contract', 'OK: every module and member waweb uses is there');
+    const checked = r.contract.checked === null ? '' : ` (${r.contract.checked} checked)`;
+    if (r.contract.ok) row('contract', `OK: every module and member waweb uses is there${checked}`);
     for (const m of r.contract.missing) {
       row('contract', `${m.module}.${m.member}: ${m.found === 'missing' ? 'missing' : `a ${m.found}, not a ${m.expected}`} (${m.feature})`);
     }

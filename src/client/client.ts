@@ -13,7 +13,7 @@ import type { WebPage } from '../web/web-page';
 import { authHost } from './auth-host';
 import { ClientRun, type RunClient } from './client-run';
 import { asError } from './run-queue';
-import type { ClientEvents, WebContractReport } from './events';
+import type { ClientEvents, WebContractCheck } from './events';
 import { closedWhileStarting, launchFor } from './launch';
 import { logClientEvent } from './lifecycle-log';
 import type { Chat } from './model/chat';
@@ -168,10 +168,10 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
    * every member; docs/page-contract.md, "Manifest"), from the app's boot on, before any login;
    * undefined before the first boot and while stopped. `waweb doctor` reads it.
    */
-  get webContract(): WebContractReport | undefined {
+  get webContract(): WebContractCheck | undefined {
     const web = this.#run?.web;
     if (!web?.booted) return undefined;
-    return { build: web.version ?? 'unknown', missing: [...web.missing] };
+    return { build: web.version ?? 'unknown', missing: [...web.missing], checked: web.checked };
   }
 
   /** The app's connection state, or null when no page is open. */

@@ -23,6 +23,11 @@ export interface WebContractReport {
   missing: WebContractMiss[];
 }
 
+/** The boot's whole contract check (`client.webContract`): the report plus how many manifest rows it covered. */
+export interface WebContractCheck extends WebContractReport {
+  checked: number;
+}
+
 /** The client's events: names and payloads as whatsapp-web.js users know them. */
 export type ClientEvents = {
   qr: [qr: string];

@@ -170,7 +170,16 @@ export const DRIFT_MARK = 'waweb-web-drift ';
 
 export type PageEvent =
   /** `missing`: what the contract check found absent or of the wrong kind (empty when the build has it all). */
-  | { type: 'booted'; version: string; state: string; hasSynced: boolean; hadSession: boolean; missing: PageContractMiss[] }
+  | {
+      type: 'booted';
+      version: string;
+      state: string;
+      hasSynced: boolean;
+      hadSession: boolean;
+      missing: PageContractMiss[];
+      /** How many manifest rows the check covered. */
+      checked: number;
+    }
   | { type: 'state'; state: string }
   | { type: 'qr'; qr: string }
   | { type: 'synced' }

@@ -105,6 +105,7 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
   #version: string | undefined;
   /** The last boot's contract check: what the build lacks. */
   #missing: readonly PageContractMiss[] = [];
+  #checked = 0;
 
   private constructor(readonly page: Page) {
     super();
@@ -148,6 +149,11 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
   /** What the booted build lacks of the page contract (empty when it has it all). */
   get missing(): readonly PageContractMiss[] {
     return this.#missing;
+  }
+
+  /** How many rows of the page contract the last boot's check covered. */
+  get checked(): number {
+    return this.#checked;
   }
 
   /** Throws an `IncompatibleWebError` when the booted build lacks a member the login needs. */
@@ -348,6 +354,7 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
       this.#boots++;
       this.#version = report.version;
       this.#missing = report.missing;
+      this.#checked = report.checked;
     }
     this.emit('report', report);
   }

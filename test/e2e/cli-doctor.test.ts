@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { DEFAULT_BUILD } from '../../src/simulator/protocol';
+import { MANIFEST } from '../../src/web/page/contract';
 import { processesMentioning, waitForNone } from '../helpers/processes';
 import { tempDir, type TempDir } from '../helpers/tmp';
 
@@ -81,7 +82,7 @@ function doctor(args: string[], env: Record<string, string> = {}): Promise<Docto
 test('`waweb doctor --simulator --json`: exit 0, the build, contract OK, the browser, and no fingerprint finding', async () => {
   const run = await doctor(['--simulator', '--json']);
   expect(run.report).toMatchObject({ ok: true, exitCode: 0, target: 'simulator', build: DEFAULT_BUILD, error: null });
-  expect(run.report['contract']).toEqual({ ok: true, missing: [], featuresOff: [] });
+  expect(run.report['contract']).toEqual({ ok: true, checked: MANIFEST.length, missing: [], featuresOff: [] });
   const browser = run.report['browser'] as { executable: string; version: string };
   expect(browser.version).toMatch(/^(Headless)?Chrome\/\d+\.\d+\.\d+\.\d+$/);
   expect(browser.executable).toMatch(/chrom/i);
@@ -113,6 +114,7 @@ test('a build without an optional member: exit 2, the JSON names the member and 
   expect(run.report).toMatchObject({ ok: false, exitCode: 2, build, error: null });
   expect(run.report['contract']).toEqual({
     ok: false,
+    checked: MANIFEST.length,
     missing: [{ module: 'WAWebChatLoadMessages', member: 'loadEarlierMsgs', feature: 'chats', expected: 'function', found: 'missing' }],
     featuresOff: ['chats'],
   });

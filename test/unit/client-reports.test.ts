@@ -22,7 +22,15 @@ async function attached(): Promise<{ web: WebPage; send: (report: PageEvent | st
   return { web, send: (report) => binding!(typeof report === 'string' ? report : JSON.stringify(report)) };
 }
 
-const booted: PageEvent = { type: 'booted', version: '2.3000.1', state: 'UNPAIRED', hasSynced: false, hadSession: false, missing: [] };
+const booted: PageEvent = {
+  type: 'booted',
+  version: '2.3000.1',
+  state: 'UNPAIRED',
+  hasSynced: false,
+  hadSession: false,
+  missing: [],
+  checked: 0,
+};
 
 test('every report comes out on the one stream, in order; the adapter tracks only the boot', async () => {
   const { web, send } = await attached();

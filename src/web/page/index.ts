@@ -9,7 +9,7 @@ import { keyString, toPageMessage, widString, type AppMsg } from './messages';
 import { edit, quotedMessage, react, remove, watchReactions } from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
-import { checkContract, loadModule, REGISTRATION } from './contract';
+import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
 
 type Handler = (...args: any[]) => void;
 interface Emitter {
@@ -78,7 +78,7 @@ function start(hadSession: boolean): void {
   // Checked before anything is hooked: a build without a login member is reported and left alone.
   const missing = checkContract(req);
   if (missing.some((m) => m.feature === 'login')) {
-    emit({ type: 'booted', version, state: 'UNLAUNCHED', hasSynced: false, hadSession, missing });
+    emit({ type: 'booted', version, state: 'UNLAUNCHED', hasSynced: false, hadSession, missing, checked: MANIFEST.length });
     return;
   }
   const withMessages = !missing.some((m) => m.feature === 'messages');
@@ -190,7 +190,15 @@ function start(hadSession: boolean): void {
 
   if (withMessages && !missing.some((m) => m.feature === 'reactions')) watchReactions(req, emit);
 
-  emit({ type: 'booted', version, state: Socket.state, hasSynced: Socket.hasSynced === true, hadSession, missing });
+  emit({
+    type: 'booted',
+    version,
+    state: Socket.state,
+    hasSynced: Socket.hasSynced === true,
+    hadSession,
+    missing,
+    checked: MANIFEST.length,
+  });
   // New messages this document received before the adapter hooked in (after a reload, the ones sent
   // meanwhile can arrive that soon): reported now, once. What the app loaded from storage is not new.
   for (const msg of Msg?.getModelsArray?.() ?? []) onAdd(msg);
