@@ -4,7 +4,7 @@
  * hand over messages queued while the device was offline, take sends from the
  * device, and log a device's pages out when it is unlinked.
  */
-import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import type { Connection, SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
 import {
@@ -15,19 +15,22 @@ import {
   type SessionInfo,
   type WireMedia,
   type WireMessage,
-  type WireWid,
 } from './protocol';
 import type { AccountRecord, DeviceRecord } from './state';
 import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
+import { lidOf, lidWid, userWid } from './wids';
+import { ContactOperations } from './contacts';
 
 export class DeviceConnections {
   readonly #hub: SimulatorHub;
   readonly #pairing: QrPairing;
+  readonly #contacts: ContactOperations;
 
   constructor(hub: SimulatorHub, pairing: QrPairing) {
     this.#hub = hub;
     this.#pairing = pairing;
+    this.#contacts = new ContactOperations(hub);
   }
 
   async onFrame(conn: Connection, frame: ClientFrame): Promise<void> {
@@ -86,6 +89,10 @@ export class DeviceConnections {
       case 'status':
         await this.#messageAction(conn, frame);
         return;
+      case 'pushname':
+      case 'block':
+      case 'about':
+        return this.#contacts.onDeviceFrame(conn, frame);
       case 'exists': {
         // queryWidExists: registered numbers answer with their wid (and the LID the page may now use).
         const number = typeof frame.number === 'string' ? frame.number.replace(/@c\.us$/, '') : '';
@@ -231,7 +238,8 @@ export class DeviceConnections {
    * device come after, as new ones.
    */
   #sendHistory(conn: Connection, account: AccountRecord, device: DeviceRecord): void {
-    const contacts = Object.entries(account.contacts ?? {}).map(([number, name]) => ({ wid: userWid(number), lid: lidWid(number), name }));
+    const named = Object.entries(account.contacts ?? {}).map(([number, name]) => ({ wid: userWid(number), lid: lidWid(number), name }));
+    const contacts = [...named, ...(account.blocked ?? []).map((n) => ({ wid: userWid(n), lid: lidWid(n), blocked: true }))];
     if (contacts.length > 0) this.#hub.send(conn, { t: 'contacts', contacts });
     for (const group of Object.values(account.groups ?? {})) this.#hub.send(conn, { t: 'group', group });
     const queued = new Set((account.offline[device.id] ?? []).map((m) => m.id));
@@ -344,25 +352,9 @@ function sessionInfo(account: AccountRecord, device: DeviceRecord): SessionInfo 
   };
 }
 
-/** The LID the servers give a phone number: stable, 15 digits, unrelated to the number's digits. */
 /** How many recent messages history sync gives a newly linked device. */
 const HISTORY_SYNC_MESSAGES = 100;
 
-export function lidOf(number: string): string {
-  const digest = createHash('sha256').update(`lid:${number}`).digest();
-  return (100_000_000_000_000n + (digest.readBigUInt64BE(0) % 900_000_000_000_000n)).toString();
-}
-
-export function userWid(number: string): WireWid {
-  return { server: 'c.us', user: number, _serialized: `${number}@c.us` };
-}
-
-export function lidWid(number: string): WireWid {
-  const lid = lidOf(number);
-  return { server: 'lid', user: lid, _serialized: `${lid}@lid` };
-}
-
-/** A media reference as a device sends it (the bytes themselves are on the media server). */
 /** The location/contact-card fields, mentions, forwarding and cards of a device's message, checked. */
 function wireExtras(out: OutgoingMessage): Pick<WireMessage, 'fields' | 'mentions' | 'forwardingScore' | 'vcards'> {
   const extras: Pick<WireMessage, 'fields' | 'mentions' | 'forwardingScore' | 'vcards'> = {};
@@ -386,6 +378,7 @@ function newLegacyTokens(): LegacyTokens {
   return { WABrowserId: value(16), WASecretBundle: value(48), WAToken1: value(32), WAToken2: value(32) };
 }
 
+/** A media reference as a device sends it (the bytes themselves are on the media server). */
 function isMedia(value: unknown): value is WireMedia {
   const m = value as Partial<WireMedia> | null | undefined;
   return (

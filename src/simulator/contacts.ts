@@ -1,11 +1,13 @@
 /**
  * Who is on the simulated WhatsApp and how accounts know each other: numbers registered on the
  * network (what `queryWidExists` answers), each phone's address book (contact names its devices
- * show), and what the phone sees of its devices' chats (typing states).
+ * show), whom it blocked, its profile (display name, "about"), and what the phone sees of its
+ * devices' chats (typing states). Changes a device makes arrive as frames ({@link onDeviceFrame}).
  */
 import { SimulatorError } from './errors';
-import type { SimulatorHub } from './hub';
-import { lidWid, userWid } from './connections';
+import type { Connection, SimulatorHub } from './hub';
+import type { ClientFrame, WireContact } from './protocol';
+import { lidWid, userWid } from './wids';
 import { assertPhoneNumber } from './state';
 
 export class ContactOperations {
@@ -39,9 +41,69 @@ export class ContactOperations {
     const account = this.hub.state.account(phoneNumber);
     (account.contacts ??= {})[n] = name;
     await this.hub.state.save();
-    for (const device of account.devices) {
+    this.#tellDevices(phoneNumber, [{ wid: userWid(n), lid: lidWid(n), name }]);
+  }
+
+  /** Blocks or unblocks `contact` for the account: its messages stop (or start again) reaching it; its devices learn it. */
+  async block(phoneNumber: string, contact: unknown, blocked: boolean): Promise<void> {
+    const n = assertPhoneNumber(contact);
+    const account = this.hub.state.account(phoneNumber);
+    const others = (account.blocked ?? []).filter((b) => b !== n);
+    account.blocked = blocked ? [...others, n] : others;
+    await this.hub.state.save();
+    this.#tellDevices(phoneNumber, [{ wid: userWid(n), lid: lidWid(n), blocked }]);
+  }
+
+  /** Numbers the account blocked, oldest first. */
+  blocked(phoneNumber: string): string[] {
+    return [...(this.hub.account(phoneNumber).blocked ?? [])];
+  }
+
+  /** Whether `phoneNumber` blocked `sender` (whose messages then never reach it). */
+  isBlocked(phoneNumber: string, sender: string): boolean {
+    return this.hub.account(phoneNumber).blocked?.includes(sender) === true;
+  }
+
+  /** The account's display name. */
+  pushname(phoneNumber: string): string {
+    return this.hub.account(phoneNumber).pushname;
+  }
+
+  /** The account's own "about" text, as its phone sets it; what other accounts' devices read. */
+  async setAbout(phoneNumber: string, text: unknown): Promise<void> {
+    if (typeof text !== 'string' || text.length > 139) throw new SimulatorError(400, 'about must be a string of at most 139 characters');
+    this.hub.state.account(phoneNumber).status = text;
+    await this.hub.state.save();
+  }
+
+  /** What a device of an account changed about its contacts or its profile. */
+  async onDeviceFrame(conn: Connection, frame: Extract<ClientFrame, { t: 'pushname' } | { t: 'block' } | { t: 'about' }>): Promise<void> {
+    const found = conn.deviceId ? this.hub.state.findDevice(conn.deviceId) : undefined;
+    if (!found) return;
+    const number = found.account.number;
+    switch (frame.t) {
+      case 'pushname':
+        if (typeof frame.name !== 'string' || frame.name.trim() === '' || frame.name.length > 25) return;
+        found.account.pushname = frame.name;
+        await this.hub.state.save();
+        return;
+      case 'block':
+        if (typeof frame.number === 'string' && /^[1-9][0-9]{5,14}$/.test(frame.number))
+          await this.block(number, frame.number, frame.blocked === true);
+        return;
+      case 'about': {
+        const contact = typeof frame.number === 'string' && /^[1-9][0-9]{5,14}$/.test(frame.number) ? frame.number : undefined;
+        const status = contact === undefined ? undefined : this.hub.state.peek(contact)?.status;
+        this.hub.send(conn, { t: 'about', reqId: frame.reqId, status: status ?? null });
+        return;
+      }
+    }
+  }
+
+  #tellDevices(phoneNumber: string, contacts: WireContact[]): void {
+    for (const device of this.hub.account(phoneNumber).devices) {
       const conn = this.hub.online(device.id);
-      if (conn) this.hub.send(conn, { t: 'contacts', contacts: [{ wid: userWid(n), lid: lidWid(n), name }] });
+      if (conn) this.hub.send(conn, { t: 'contacts', contacts });
     }
   }
 

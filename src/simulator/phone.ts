@@ -94,6 +94,8 @@ export class PhoneOperations {
     const sender = contactNumber(from);
     const account = hub.recipient(number);
     const msg = hub.incoming(number, sender, body, typeof options.quotedId === 'string' ? { quotedId: options.quotedId } : {});
+    // A contact the account blocked: the message leaves the sender and never arrives.
+    if (account.blocked?.includes(sender)) return msg;
     remember(account, msg);
     // Whoever sends a message is on WhatsApp.
     if (!hub.state.isRegistered(sender)) hub.state.registered.add(sender);

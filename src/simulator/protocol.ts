@@ -101,6 +101,8 @@ export interface WireContact {
   wid: WireWid;
   lid: WireWid;
   name?: string;
+  /** Whether the account has blocked this contact (absent: unchanged). */
+  blocked?: boolean;
 }
 
 /** A legacy (pre-multi-device) session: four localStorage values, checked by the server on every load. */
@@ -138,6 +140,9 @@ export type ClientFrame =
   | { t: 'react'; chatId: string; id: string; fromMe: boolean; reaction: string }
   | { t: 'edit'; chatId: string; id: string; body: string }
   | { t: 'status'; text: string }
+  | { t: 'pushname'; name: string }
+  | { t: 'block'; number: string; blocked: boolean }
+  | { t: 'about'; reqId: number; number: string }
   | { t: 'exists'; reqId: number; number: string }
   | { t: 'history-ack'; bytes: number };
 
@@ -161,6 +166,8 @@ export type ServerFrame =
   | { t: 'reaction'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; reaction: string }
   | { t: 'edited'; chatId: string; id: string; body: string }
   | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }
+  /** A contact's "about" text (null when it set none). */
+  | { t: 'about'; reqId: number; status: string | null }
   | { t: 'decrypt'; chatId: string; id: string; type: string; body: string }
   | { t: 'revoke'; chatId: string; id: string; fromMe: boolean }
   | { t: 'conflict' }

@@ -71,6 +71,31 @@ export class SimulatedPhone {
     return this.#contacts.addContact(this.number, contact, name);
   }
 
+  /** Blocks `contact` from this phone: its messages no longer arrive; the devices see it blocked. */
+  block(contact: string): Promise<void> {
+    return this.#contacts.block(this.number, contact, true);
+  }
+
+  /** Unblocks `contact`. */
+  unblock(contact: string): Promise<void> {
+    return this.#contacts.block(this.number, contact, false);
+  }
+
+  /** The numbers this account blocked (from the phone or from its devices), oldest first. */
+  blocked(): string[] {
+    return this.#contacts.blocked(this.number);
+  }
+
+  /** Sets this account's "about" text, as other accounts' devices read it (`getAbout()`). */
+  setAbout(text: string): Promise<void> {
+    return this.#contacts.setAbout(this.number, text);
+  }
+
+  /** The account's display name (pushname), as its phone set it or a device changed it. */
+  pushname(): string {
+    return this.#contacts.pushname(this.number);
+  }
+
   /** The last typing state (`composing`, `recording`, `paused`) this phone's devices sent to `chatId`. */
   chatState(chatId: string): string | undefined {
     return this.#contacts.chatState(this.number, chatId);

@@ -42,8 +42,10 @@ export interface AccountRecord {
   contacts?: Record<string, string>;
   /** The last chat state a device sent to each chat (`composing`, `recording`, `paused`). */
   chatStates?: Record<string, string>;
-  /** The account's "about" text, as its devices set it. */
+  /** The account's "about" text, as its devices (or its phone) set it. */
   status?: string;
+  /** Numbers the account blocked: their messages are not delivered to it. */
+  blocked?: string[];
   /** Groups this account is in (what its devices are told at login). */
   groups?: Record<string, WireGroup>;
 }

@@ -243,6 +243,7 @@ export class App implements AppLink {
         this.store.ack(frame.chatId, frame.id, frame.ack);
         return;
       case 'exists':
+      case 'about':
         this.#pendingReqs.get(frame.reqId)?.(frame);
         this.#pendingReqs.delete(frame.reqId);
         return;

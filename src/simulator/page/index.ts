@@ -7,6 +7,7 @@
 import { App, DEVICE_PLATFORM } from './app';
 import { mediaModules } from './media';
 import { messagingModules } from './messaging';
+import { profileModules } from './profile';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 
@@ -47,7 +48,7 @@ const modules: Record<string, unknown> = {
     Msg: app.store.msgs,
     Chat: app.store.chats,
     Contact: app.store.contacts,
-    Blocklist: { get: () => undefined },
+    Blocklist: app.store.blocklist,
     // Group metadata arrives with every change; there is nothing to fetch.
     GroupMetadata: { update: async () => undefined, find: async (wid: unknown) => app.store.chats.get(wid)?.groupMetadata },
     BusinessProfile: { find: async () => ({}) },
@@ -64,6 +65,7 @@ const modules: Record<string, unknown> = {
   WAWebLaunchSocketUtils: { refreshQR: () => app.cmd.refreshQR() },
   WAWebAddonReactionTableMode: app.reactions,
   ...messagingModules(app),
+  ...profileModules(app),
   ...mediaModules,
 };
 

@@ -24,6 +24,8 @@ export class MessageStore {
   readonly contacts = Object.assign(new Collection<ContactModel>(ContactModel), {
     find: async (wid: unknown): Promise<ContactModel> => this.contactFor(createWid(wid)),
   });
+  /** `WAWebCollections.Blocklist`: the contacts the account blocked. */
+  readonly blocklist = new Collection<ContactModel>();
   /** The PN ↔ LID mapping the app knows (from its address book, and from `queryWidExists`). */
   readonly #lidByPn = new Map<string, Wid>();
   readonly #pnByLid = new Map<string, Wid>();
@@ -51,7 +53,15 @@ export class MessageStore {
       model.set('name', contact.name);
       this.chats.get(wid)?.set('formattedTitle', contact.name);
     }
+    if (contact.blocked !== undefined) this.setBlocked(model, contact.blocked);
     return model;
+  }
+
+  /** Marks `contact` blocked or not, in the contact and in the blocklist. */
+  setBlocked(contact: ContactModel, blocked: boolean): void {
+    contact.set('isContactBlocked', blocked);
+    if (blocked && !this.blocklist.get(contact.id)) this.blocklist.add(contact);
+    if (!blocked) this.blocklist.remove(contact.id);
   }
 
   contactFor(wid: Wid): ContactModel {

@@ -87,7 +87,6 @@ export function messagingModules(app: App): Record<string, unknown> {
         app.send({ t: 'edit', chatId: msg.id.remote._serialized, id: msg.id.id, body });
       },
     },
-    WAWebContactStatusBridge: { setMyStatus: async (text: string) => app.send({ t: 'status', text }) },
     WAWebLidMigrationUtils: { toPn: (wid: unknown) => (createWid(wid).isLid() ? app.store.pnOf(wid) : createWid(wid)) },
     WAWebQueryExistsJob: { queryWidExists: (wid: unknown) => app.queryExists(createWid(wid)) },
     WAWebApiContact: {

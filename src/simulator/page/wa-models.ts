@@ -37,6 +37,9 @@ export class ConnModel extends Model {
   wid: WireWid | undefined = undefined;
   battery = 100;
   plugged = true;
+  canSetMyPushname(): boolean {
+    return this.wid !== undefined;
+  }
   serialize(): Record<string, unknown> {
     return {
       ref: this.ref,
@@ -363,6 +366,7 @@ export class ContactModel extends Model {
   readonly id: Wid;
   name: string | undefined;
   pushname: string | undefined;
+  isContactBlocked = false;
   constructor(id: Wid, name?: string) {
     super();
     this.id = id;

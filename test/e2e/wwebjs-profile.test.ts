@@ -1,0 +1,102 @@
+/**
+ * Issue 26: the simulator implements the page modules whatsapp-web.js 1.34.7 calls for the profile
+ * and for blocking (`WAWebSetPushnameConnAction`, `WAWebContactStatusBridge`,
+ * `WAWebBlockContactUtils`, `WAWebBlockContactAction`, `WAWebCollections.Blocklist`), proven by an
+ * unmodified whatsapp-web.js; the simulator's phones see each effect.
+ */
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { WwebjsHarness } from '../helpers/wwebjs';
+
+const env = useSimulatorHarnesses('waweb-wwebjs-profile-', (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
+
+interface WContact {
+  id: { _serialized: string };
+  isBlocked: boolean;
+  block(): Promise<boolean>;
+  unblock(): Promise<boolean>;
+  getAbout(): Promise<string | null>;
+}
+interface WClient {
+  setDisplayName(name: string): Promise<boolean>;
+  setStatus(status: string): Promise<void>;
+  getContactById(id: string): Promise<WContact>;
+  getBlockedContacts(): Promise<WContact[]>;
+  on(event: string, listener: (...args: any[]) => void): void;
+}
+
+/** Test-side polling for outcomes no event announces. */
+async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await what();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function ready(number: string): Promise<WClient> {
+  const t = env.harness.start(env.harness.noAuth(), {
+    onQr: (qr) => {
+      env.sim
+        .phone(number)
+        .scan(qr)
+        .catch((err: unknown) => console.error('scan failed', err));
+    },
+  });
+  await t.next('ready');
+  return t.client as unknown as WClient;
+}
+
+test('setDisplayName() and setStatus() reach the phone; getAbout() reads what a contact set, null when none', async () => {
+  const number = '15550000401';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+
+  expect(await client.setDisplayName('Bot Four')).toBe(true);
+  await until(() => (phone.pushname() === 'Bot Four' ? true : undefined), 'the new display name reaching the phone');
+  await client.setStatus('busy building bots');
+  await until(() => (phone.status() === 'busy building bots' ? true : undefined), 'the about text reaching the phone');
+
+  const friend = '15557770401';
+  await env.sim.phone(friend).setAbout('at the gym');
+  expect(await (await client.getContactById(`${friend}@c.us`)).getAbout()).toBe('at the gym');
+  expect(await (await client.getContactById('15557770402@c.us')).getAbout()).toBeNull();
+});
+
+test('block() and unblock(): the phone sees the block, the blocked list and isBlocked follow, blocked messages never arrive', async () => {
+  const number = '15550000402';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+  const pest = '15557770403';
+  const friend = '15557770404';
+  const bodies: string[] = [];
+  client.on('message', (msg: { body: string }) => bodies.push(msg.body));
+
+  const contact = await client.getContactById(`${pest}@c.us`);
+  expect(contact.isBlocked).toBe(false);
+  expect(await contact.block()).toBe(true);
+  await until(() => (phone.blocked().includes(pest) ? true : undefined), 'the block reaching the phone');
+  expect((await client.getBlockedContacts()).map((c) => c.id._serialized)).toEqual([`${pest}@c.us`]);
+  expect((await client.getContactById(`${pest}@c.us`)).isBlocked).toBe(true);
+
+  // A blocked contact's message never arrives; a later one from someone else does.
+  await phone.receiveText(pest, 'let me in');
+  await phone.receiveText(friend, 'hello');
+  await until(() => (bodies.includes('hello') ? true : undefined), "the friend's message");
+  expect(bodies).toEqual(['hello']);
+
+  expect(await contact.unblock()).toBe(true);
+  await until(() => (phone.blocked().length === 0 ? true : undefined), 'the unblock reaching the phone');
+  expect(await client.getBlockedContacts()).toEqual([]);
+  await phone.receiveText(pest, 'thanks');
+  await until(() => (bodies.includes('thanks') ? true : undefined), 'a message after the unblock');
+
+  // Blocking from the phone reaches the linked device too.
+  await phone.block(friend);
+  await until(
+    async () => ((await client.getContactById(`${friend}@c.us`)).isBlocked ? true : undefined),
+    'the phone-side block on the device',
+  );
+  expect((await client.getBlockedContacts()).map((c) => c.id._serialized)).toEqual([`${friend}@c.us`]);
+});
