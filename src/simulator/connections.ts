@@ -90,6 +90,7 @@ export class DeviceConnections {
         await this.#messageAction(conn, frame);
         return;
       case 'pushname':
+      case 'chat-settings':
       case 'block':
       case 'about':
         return this.#contacts.onDeviceFrame(conn, frame);

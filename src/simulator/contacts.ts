@@ -6,7 +6,7 @@
  */
 import { SimulatorError } from './errors';
 import type { Connection, SimulatorHub } from './hub';
-import type { ClientFrame, WireContact } from './protocol';
+import type { ChatSettings, ClientFrame, WireContact } from './protocol';
 import { lidWid, userWid } from './wids';
 import { assertPhoneNumber } from './state';
 
@@ -77,7 +77,10 @@ export class ContactOperations {
   }
 
   /** What a device of an account changed about its contacts or its profile. */
-  async onDeviceFrame(conn: Connection, frame: Extract<ClientFrame, { t: 'pushname' } | { t: 'block' } | { t: 'about' }>): Promise<void> {
+  async onDeviceFrame(
+    conn: Connection,
+    frame: Extract<ClientFrame, { t: 'pushname' } | { t: 'block' } | { t: 'about' } | { t: 'chat-settings' }>,
+  ): Promise<void> {
     const found = conn.deviceId ? this.hub.state.findDevice(conn.deviceId) : undefined;
     if (!found) return;
     const number = found.account.number;
@@ -91,6 +94,14 @@ export class ContactOperations {
         if (typeof frame.number === 'string' && /^[1-9][0-9]{5,14}$/.test(frame.number))
           await this.block(number, frame.number, frame.blocked === true);
         return;
+      case 'chat-settings': {
+        if (typeof frame.chatId !== 'string' || !/^[^@\s]+@(c\.us|g\.us|lid|broadcast|newsletter)$/.test(frame.chatId)) return;
+        const settings = checkedSettings(frame.settings);
+        const all = (found.account.chatSettings ??= {});
+        all[frame.chatId] = { ...all[frame.chatId], ...settings };
+        await this.hub.state.save();
+        return;
+      }
       case 'about': {
         const contact = typeof frame.number === 'string' && /^[1-9][0-9]{5,14}$/.test(frame.number) ? frame.number : undefined;
         const status = contact === undefined ? undefined : this.hub.state.peek(contact)?.status;
@@ -107,9 +118,26 @@ export class ContactOperations {
     }
   }
 
+  /** What the account's devices changed in a chat's settings (archived, pinned, muted, marked unread, cleared, deleted). */
+  chatSettings(phoneNumber: string, chatId: unknown): ChatSettings | undefined {
+    const id = typeof chatId === 'string' && !chatId.includes('@') ? `${chatId}@c.us` : chatId;
+    const settings = typeof id === 'string' ? this.hub.account(phoneNumber).chatSettings?.[id] : undefined;
+    return settings === undefined ? undefined : { ...settings };
+  }
+
   /** The last typing state (`composing`, `recording`, `paused`) the phone's devices sent to a chat. */
   chatState(phoneNumber: string, chatId: unknown): string | undefined {
     const id = typeof chatId === 'string' && !chatId.includes('@') ? `${chatId}@c.us` : chatId;
     return typeof id === 'string' ? this.hub.account(phoneNumber).chatStates?.[id] : undefined;
   }
+}
+
+/** The fields of a device's chat settings that have the right types. */
+function checkedSettings(value: unknown): ChatSettings {
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const settings: ChatSettings = {};
+  for (const key of ['archived', 'pinned', 'markedUnread', 'cleared', 'deleted'] as const)
+    if (typeof v[key] === 'boolean') settings[key] = v[key];
+  if (typeof v['muteExpiration'] === 'number' && Number.isInteger(v['muteExpiration'])) settings.muteExpiration = v['muteExpiration'];
+  return settings;
 }

@@ -8,3 +8,4 @@ export { SimulatorError } from './errors';
 export type { WireMessage, WireWid } from './protocol';
 export type { BuildVariant } from './builds';
 export type { SimulatorBreak } from './protocol';
+export type { ChatSettings } from './protocol';

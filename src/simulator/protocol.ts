@@ -97,6 +97,19 @@ export interface OutgoingMessage {
 }
 
 /** A contact as the page learns it: from the address book (`name`) or from a message. */
+/** What a device changed in a chat's settings (each field only when it changed). */
+export interface ChatSettings {
+  archived?: boolean;
+  pinned?: boolean;
+  /** 0 = not muted, -1 = always, else seconds since the epoch. */
+  muteExpiration?: number;
+  markedUnread?: boolean;
+  /** Its messages were cleared on the device. */
+  cleared?: boolean;
+  /** The chat was deleted on the device. */
+  deleted?: boolean;
+}
+
 export interface WireContact {
   wid: WireWid;
   lid: WireWid;
@@ -141,6 +154,7 @@ export type ClientFrame =
   | { t: 'edit'; chatId: string; id: string; body: string }
   | { t: 'status'; text: string }
   | { t: 'pushname'; name: string }
+  | { t: 'chat-settings'; chatId: string; settings: ChatSettings }
   | { t: 'block'; number: string; blocked: boolean }
   | { t: 'about'; reqId: number; number: string }
   | { t: 'exists'; reqId: number; number: string }

@@ -7,7 +7,7 @@ import type { ContactOperations } from './contacts';
 import type { GroupChange, GroupOperations } from './groups';
 import type { DeliverOptions, PhoneOperations } from './phone';
 import type { PhoneMedia, SentMedia } from './phone-media';
-import type { WireGroup, WireMessage } from './protocol';
+import type { ChatSettings, WireGroup, WireMessage } from './protocol';
 import type { LinkedDevice } from './types';
 
 /** A phone: links devices, sends messages to them, reads what they sent. */
@@ -94,6 +94,11 @@ export class SimulatedPhone {
   /** The account's display name (pushname), as its phone set it or a device changed it. */
   pushname(): string {
     return this.#contacts.pushname(this.number);
+  }
+
+  /** What this account's devices changed in a chat's settings: archived, pinned, `muteExpiration`, marked unread, cleared, deleted. */
+  chatSettings(chatId: string): ChatSettings | undefined {
+    return this.#contacts.chatSettings(this.number, chatId);
   }
 
   /** The last typing state (`composing`, `recording`, `paused`) this phone's devices sent to `chatId`. */

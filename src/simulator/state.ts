@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { LegacyTokens, WireGroup, WireMessage } from './protocol';
+import type { ChatSettings, LegacyTokens, WireGroup, WireMessage } from './protocol';
 import { SimulatorError } from './errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
@@ -46,6 +46,8 @@ export interface AccountRecord {
   status?: string;
   /** Numbers the account blocked: their messages are not delivered to it. */
   blocked?: string[];
+  /** Chat settings its devices changed, by chat id. */
+  chatSettings?: Record<string, ChatSettings>;
   /** Groups this account is in (what its devices are told at login). */
   groups?: Record<string, WireGroup>;
 }

@@ -8,7 +8,8 @@ import { LEGACY_TOKEN_KEYS, SIM_WS_PATH, type LegacyTokens } from '../protocol';
 import { MessageStore } from './message-store';
 import { Events } from './models';
 import { PageStorage, toB64, type StoredKeys } from './storage';
-import { CmdModel, ConnModel, OfflineHandler, SocketModel, type AppLink, type MsgModel } from './wa-models';
+import { CmdModel } from './cmd';
+import { ConnModel, OfflineHandler, SocketModel, type AppLink, type MsgModel } from './wa-models';
 import { createWid, MsgKey, type Wid } from './wid';
 
 export const DEVICE_PLATFORM = 'CHROME';

@@ -8,6 +8,7 @@ import { App, DEVICE_PLATFORM } from './app';
 import { mediaModules } from './media';
 import { messagingModules } from './messaging';
 import { profileModules } from './profile';
+import { chatActionModules } from './cmd';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 
@@ -66,6 +67,7 @@ const modules: Record<string, unknown> = {
   WAWebAddonReactionTableMode: app.reactions,
   ...messagingModules(app),
   ...profileModules(app),
+  ...chatActionModules(app, app.store.chats),
   ...mediaModules,
 };
 

@@ -167,7 +167,12 @@ export class MessageStore {
     const existing = this.chats.get(wid);
     if (existing) return { chat: existing, created: false };
     const name = wid.isUser() ? this.contacts.get(wid)?.name : undefined;
-    return { chat: this.chats.add(new ChatModel(wid, name)), created: true };
+    const chat = this.chats.add(new ChatModel(wid, name));
+    // A mute set on this device reaches the account's phone.
+    chat.on('change:mute', () =>
+      this.link.send({ t: 'chat-settings', chatId: wid._serialized, settings: { muteExpiration: chat.mute.expiration } }),
+    );
+    return { chat, created: true };
   }
 
   /** `sendSeen`: the chat is read here, and the contact's phone is told. */

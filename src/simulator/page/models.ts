@@ -78,6 +78,12 @@ export class Model extends Events {
     }
   }
 
+  /** A model turned into JSON (a client handing one to an exposed function) is its `serialize()`. */
+  toJSON(): unknown {
+    const serialize = (this as { serialize?: () => unknown }).serialize;
+    return typeof serialize === 'function' ? serialize.call(this) : {};
+  }
+
   /** Called by a collection that takes this model in. */
   joined(collection: Events): void {
     this.#collections.add(collection);

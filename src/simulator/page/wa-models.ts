@@ -4,7 +4,7 @@
  * (logout, takeover, refreshQR) ask the app through {@link AppLink}.
  */
 import { DEFAULT_BUILD, type ClientFrame, type WireMedia, type WireVcard, type WireWid } from '../protocol';
-import { Collection, Events, Model } from './models';
+import { Collection, Model } from './models';
 import type { MsgKey, Wid } from './wid';
 
 /** What the models need from the app. */
@@ -51,39 +51,6 @@ export class ConnModel extends Model {
       battery: this.battery,
       plugged: this.plugged,
     };
-  }
-}
-
-export class CmdModel extends Events {
-  readonly #app: AppLink;
-  constructor(app: AppLink) {
-    super();
-    this.#app = app;
-  }
-  refreshQR(): void {
-    this.#app.send({ t: 'refresh-qr' });
-  }
-  async pinChat(chat: ChatModel, pin: boolean): Promise<void> {
-    chat.set('pin', pin ? Math.floor(Date.now() / 1000) : 0);
-  }
-  async archiveChat(chat: ChatModel, archive: boolean): Promise<void> {
-    chat.set('archive', archive);
-  }
-  /** Deletes own messages for everyone: they become `revoked` here, and on the contact's phone. */
-  async sendRevokeMsgs(chat: ChatModel, which: { list: MsgModel[] } | MsgModel[]): Promise<void> {
-    for (const msg of Array.isArray(which) ? which : which.list) {
-      if (!msg.id.fromMe || msg.type === 'revoked') continue;
-      msg.set('subtype', 'sender_revoke');
-      msg.set('type', 'revoked');
-      this.#app.send({ t: 'revoke-own', chatId: chat.id._serialized, id: msg.id.id });
-    }
-  }
-  /** Deletes messages on this device only. */
-  async sendDeleteMsgs(chat: ChatModel, which: { list: MsgModel[] } | MsgModel[]): Promise<void> {
-    for (const msg of Array.isArray(which) ? which : which.list) {
-      chat.msgs.remove(msg.id);
-      this.#app.removeMessage(msg);
-    }
   }
 }
 

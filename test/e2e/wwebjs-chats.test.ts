@@ -1,0 +1,131 @@
+/**
+ * Issue 26: the chat actions whatsapp-web.js 1.34.7 calls (`WAWebCmd.Cmd` archiveChat, pinChat,
+ * markChatUnread; a chat's `mute`; `WAWebChatClearBridge`, `WAWebDeleteChatAction`) and the events it
+ * builds on the `Chat` collection (`chat_archived`, `chat_removed`, `unread_count`), proven on the
+ * simulator by an unmodified whatsapp-web.js; the account's phone sees each change.
+ */
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { WwebjsHarness } from '../helpers/wwebjs';
+
+const env = useSimulatorHarnesses('waweb-wwebjs-chats-', (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
+
+interface WChat {
+  id: { _serialized: string };
+  archived: boolean;
+  pinned: boolean;
+  isMuted: boolean;
+  muteExpiration: number;
+  unreadCount: number;
+  clearMessages(): Promise<boolean>;
+  delete(): Promise<boolean>;
+  markUnread(): Promise<void>;
+  fetchMessages(options: { limit?: number }): Promise<unknown[]>;
+}
+interface WClient {
+  archiveChat(id: string): Promise<boolean>;
+  unarchiveChat(id: string): Promise<boolean>;
+  pinChat(id: string): Promise<boolean>;
+  unpinChat(id: string): Promise<boolean>;
+  muteChat(id: string, until?: Date): Promise<{ isMuted: boolean; muteExpiration: number }>;
+  unmuteChat(id: string): Promise<{ isMuted: boolean; muteExpiration: number }>;
+  getChatById(id: string): Promise<WChat>;
+  getChats(): Promise<WChat[]>;
+  on(event: string, listener: (...args: any[]) => void): void;
+}
+
+async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await what();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+test('archive, pin, mute and mark unread: the phone sees each, chat_archived and unread_count fire, the chat reads back', async () => {
+  const number = '15550000501';
+  const contact = '15557770501';
+  const chatId = `${contact}@c.us`;
+  const t = env.harness.start(env.harness.noAuth(), {
+    onQr: (qr) => {
+      env.sim
+        .phone(number)
+        .scan(qr)
+        .catch((err: unknown) => console.error('scan failed', err));
+    },
+  });
+  await t.next('ready');
+  const client = t.client as unknown as WClient;
+  const phone = env.sim.phone(number);
+  const archived: Array<[string, boolean, boolean]> = [];
+  const unread: Array<[string, number]> = [];
+  client.on('chat_archived', (chat: WChat, current: boolean, previous: boolean) => archived.push([chat.id._serialized, current, previous]));
+  client.on('unread_count', (chat: WChat) => unread.push([chat.id._serialized, chat.unreadCount]));
+  await phone.receiveText(contact, 'hello');
+  await until(async () => ((await client.getChats()).some((c) => c.id._serialized === chatId) ? true : undefined), 'the chat');
+
+  expect(await client.archiveChat(chatId)).toBe(true);
+  await until(() => (phone.chatSettings(chatId)?.archived === true ? true : undefined), 'the archive reaching the phone');
+  expect((await client.getChatById(chatId)).archived).toBe(true);
+  await client.unarchiveChat(chatId);
+  await until(() => (phone.chatSettings(chatId)?.archived === false ? true : undefined), 'the unarchive reaching the phone');
+  await until(() => (archived.length === 2 ? true : undefined), 'two chat_archived events');
+  expect(archived).toEqual([
+    [chatId, true, false],
+    [chatId, false, true],
+  ]);
+
+  expect(await client.pinChat(chatId)).toBe(true);
+  await until(() => (phone.chatSettings(chatId)?.pinned === true ? true : undefined), 'the pin reaching the phone');
+  expect((await client.getChatById(chatId)).pinned).toBe(true);
+  await client.unpinChat(chatId);
+  await until(() => (phone.chatSettings(chatId)?.pinned === false ? true : undefined), 'the unpin reaching the phone');
+
+  const until2030 = new Date('2030-01-01T00:00:00Z');
+  expect(await client.muteChat(chatId, until2030)).toEqual({ isMuted: true, muteExpiration: until2030.getTime() / 1000 });
+  await until(() => (phone.chatSettings(chatId)?.muteExpiration === until2030.getTime() / 1000 ? true : undefined), 'the mute');
+  expect(await client.unmuteChat(chatId)).toEqual({ isMuted: false, muteExpiration: 0 });
+  await until(() => (phone.chatSettings(chatId)?.muteExpiration === 0 ? true : undefined), 'the unmute');
+
+  // Read first (so the mark is what makes it unread), then marked unread.
+  const chat = await client.getChatById(chatId);
+  await (chat as unknown as { sendSeen(): Promise<boolean> }).sendSeen();
+  await chat.markUnread();
+  await until(() => (phone.chatSettings(chatId)?.markedUnread === true ? true : undefined), 'the unread mark reaching the phone');
+  expect((await client.getChatById(chatId)).unreadCount).toBe(-1);
+  await until(() => (unread.some(([id, count]) => id === chatId && count === -1) ? true : undefined), 'unread_count with the mark');
+});
+
+test('clear and delete: the messages go, chat_removed fires, the phone sees both', async () => {
+  const number = '15550000502';
+  const contact = '15557770502';
+  const chatId = `${contact}@c.us`;
+  const t = env.harness.start(env.harness.noAuth(), {
+    onQr: (qr) => {
+      env.sim
+        .phone(number)
+        .scan(qr)
+        .catch((err: unknown) => console.error('scan failed', err));
+    },
+  });
+  await t.next('ready');
+  const client = t.client as unknown as WClient;
+  const phone = env.sim.phone(number);
+  const removed: string[] = [];
+  client.on('chat_removed', (chat: WChat) => removed.push(chat.id._serialized));
+  await phone.receiveText(contact, 'one');
+  await phone.receiveText(contact, 'two');
+  await until(async () => ((await (await client.getChatById(chatId)).fetchMessages({})).length === 2 ? true : undefined), 'two messages');
+
+  expect(await (await client.getChatById(chatId)).clearMessages()).toBe(true);
+  expect(await (await client.getChatById(chatId)).fetchMessages({})).toEqual([]);
+  await until(() => (phone.chatSettings(chatId)?.cleared === true ? true : undefined), 'the clear reaching the phone');
+
+  expect(await (await client.getChatById(chatId)).delete()).toBe(true);
+  await until(() => (removed.length === 1 ? true : undefined), 'chat_removed');
+  expect(removed).toEqual([chatId]);
+  // whatsapp-web.js looks the removed chat up for its event (findOrCreateLatestChat), which may bring an empty one back.
+  for (const chat of (await client.getChats()).filter((c) => c.id._serialized === chatId)) expect(await chat.fetchMessages({})).toEqual([]);
+  await until(() => (phone.chatSettings(chatId)?.deleted === true ? true : undefined), 'the delete reaching the phone');
+});
