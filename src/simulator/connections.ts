@@ -21,16 +21,19 @@ import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
 import { lidOf, lidWid, userWid } from './wids';
 import { ContactOperations } from './contacts';
+import { PictureOperations } from './pictures';
 
 export class DeviceConnections {
   readonly #hub: SimulatorHub;
   readonly #pairing: QrPairing;
   readonly #contacts: ContactOperations;
+  readonly #pictures: PictureOperations;
 
   constructor(hub: SimulatorHub, pairing: QrPairing) {
     this.#hub = hub;
     this.#pairing = pairing;
     this.#contacts = new ContactOperations(hub);
+    this.#pictures = new PictureOperations(hub);
   }
 
   async onFrame(conn: Connection, frame: ClientFrame): Promise<void> {
@@ -94,6 +97,10 @@ export class DeviceConnections {
       case 'block':
       case 'about':
         return this.#contacts.onDeviceFrame(conn, frame);
+      case 'picture':
+      case 'set-picture':
+      case 'delete-picture':
+        return this.#pictures.onDeviceFrame(conn, frame);
       case 'exists': {
         // queryWidExists: registered numbers answer with their wid (and the LID the page may now use).
         const number = typeof frame.number === 'string' ? frame.number.replace(/@c\.us$/, '') : '';

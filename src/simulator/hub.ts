@@ -62,6 +62,8 @@ export class SimulatorHub {
   readonly connections = new Set<Connection>();
   /** The media servers (uploads and downloads, kept in memory). */
   readonly media = new MediaServer();
+  /** Profile pictures by chat id (a user's `<number>@c.us`, a group's id): the picture's id and its path. */
+  readonly pictures = new Map<string, { id: string; path: string }>();
   /** The app builds `/` can serve, and which one it does. */
   readonly builds = new SimulatorBuilds();
   readonly active = new Map<string, Connection | typeof ELSEWHERE>();

@@ -9,3 +9,4 @@ export type { WireMessage, WireWid } from './protocol';
 export type { BuildVariant } from './builds';
 export type { SimulatorBreak } from './protocol';
 export type { ChatSettings } from './protocol';
+export type { ProfilePicture } from './pictures';

@@ -12,6 +12,8 @@ import { SimulatorError } from './errors';
 /** Largest upload accepted (the real limit for documents is far larger; tests need far less). */
 const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 export const MEDIA_PATH_PREFIX = '/v/t62.7118-24/';
+/** Where profile pictures are served: plain JPEG bytes, public, as the real picture servers serve them. */
+export const PICTURE_PATH_PREFIX = '/pp/';
 
 export interface EncryptedMedia {
   directPath: string;
@@ -44,6 +46,26 @@ export function decryptMedia(enc: Buffer, mediaKeyB64: string): Buffer {
 const b64sha = (data: Buffer): string => createHash('sha256').update(data).digest('base64');
 
 export class MediaServer {
+  /** Profile pictures by path (`/pp/<id>.jpg`). */
+  readonly #pictures = new Map<string, Buffer>();
+
+  /** Keeps a profile picture; its path on the page's origin. */
+  putPicture(jpeg: Buffer): string {
+    const path = `${PICTURE_PATH_PREFIX}${randomBytes(12).toString('hex')}.jpg`;
+    this.#pictures.set(path, jpeg);
+    return path;
+  }
+
+  /** A profile picture's bytes, or undefined. */
+  picture(path: string): Buffer | undefined {
+    return this.#pictures.get(path);
+  }
+
+  /** Forgets a profile picture (its path answers 404). */
+  dropPicture(path: string): void {
+    this.#pictures.delete(path);
+  }
+
   readonly #files = new Map<string, Buffer>();
 
   /** Stores encrypted bytes; returns their direct path. */
@@ -96,6 +118,12 @@ export class MediaServer {
         const directPath = this.put(Buffer.concat(chunks));
         res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ directPath }));
       });
+      return true;
+    }
+    if (path.startsWith(PICTURE_PATH_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
+      const jpeg = this.#pictures.get(path);
+      if (!jpeg) res.writeHead(404, headers).end();
+      else res.writeHead(200, { ...headers, 'content-type': 'image/jpeg', 'content-length': jpeg.length }).end(jpeg);
       return true;
     }
     if (path.startsWith(MEDIA_PATH_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {

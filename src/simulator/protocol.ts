@@ -155,6 +155,10 @@ export type ClientFrame =
   | { t: 'status'; text: string }
   | { t: 'pushname'; name: string }
   | { t: 'chat-settings'; chatId: string; settings: ChatSettings }
+  /** A chat's (a user's or a group's) profile picture: asked for, set (base64 JPEGs) or deleted. */
+  | { t: 'picture'; reqId: number; chatId: string }
+  | { t: 'set-picture'; reqId: number; chatId: string; full: string; thumb: string }
+  | { t: 'delete-picture'; reqId: number; chatId: string }
   | { t: 'block'; number: string; blocked: boolean }
   | { t: 'about'; reqId: number; number: string }
   | { t: 'exists'; reqId: number; number: string }
@@ -180,6 +184,8 @@ export type ServerFrame =
   | { t: 'reaction'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; reaction: string }
   | { t: 'edited'; chatId: string; id: string; body: string }
   | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }
+  /** The answer about a profile picture: `status` 200 with where it is, 404 none, 401 not allowed. */
+  | { t: 'picture'; reqId: number; status: number; eurl?: string; id?: string }
   /** A contact's "about" text (null when it set none). */
   | { t: 'about'; reqId: number; status: string | null }
   | { t: 'decrypt'; chatId: string; id: string; type: string; body: string }

@@ -7,6 +7,7 @@ import type { ContactOperations } from './contacts';
 import type { GroupChange, GroupOperations } from './groups';
 import type { DeliverOptions, PhoneOperations } from './phone';
 import type { PhoneMedia, SentMedia } from './phone-media';
+import type { PictureOperations, ProfilePicture } from './pictures';
 import type { ChatSettings, WireGroup, WireMessage } from './protocol';
 import type { LinkedDevice } from './types';
 
@@ -17,14 +18,17 @@ export class SimulatedPhone {
   readonly #contacts: ContactOperations;
   readonly #groups: GroupOperations;
   readonly #actions: ContactActions;
+  readonly #pictures: PictureOperations;
 
   constructor(
     ops: PhoneOperations,
     contacts: ContactOperations,
     groups: GroupOperations,
     actions: ContactActions,
+    pictures: PictureOperations,
     readonly number: string,
   ) {
+    this.#pictures = pictures;
     this.#ops = ops;
     this.#contacts = contacts;
     this.#groups = groups;
@@ -69,6 +73,21 @@ export class SimulatedPhone {
   /** Adds (or renames) a contact in this phone's address book; its devices show the name. */
   addContact(contact: string, name: string): Promise<void> {
     return this.#contacts.addContact(this.number, contact, name);
+  }
+
+  /** Sets this account's profile picture (JPEG bytes): devices asking for it get its URL. */
+  setPicture(jpeg: Buffer): ProfilePicture {
+    return this.#pictures.set(`${this.number}@c.us`, jpeg);
+  }
+
+  /** This account's profile picture (set by the phone or a device), or undefined. */
+  picture(): ProfilePicture | undefined {
+    return this.#pictures.get(`${this.number}@c.us`);
+  }
+
+  /** The picture of one of this account's groups, or undefined. */
+  groupPicture(groupId: string): ProfilePicture | undefined {
+    return this.#pictures.get(groupId);
   }
 
   /** Blocks `contact` from this phone: its messages no longer arrive; the devices see it blocked. */

@@ -21,16 +21,17 @@ import { resolveOptions, SimulatorHub } from './hub';
 import { QrPairing } from './pairing';
 import { PageReloads } from './page-reloads';
 import { PhoneOperations } from './phone';
+import { PictureOperations } from './pictures';
 import { SimulatedPhone } from './simulated-phone';
 import { isLoopback, PageServer } from './server';
 import { assertPhoneNumber, ServerState } from './state';
-import type { SessionOverlap, SimulatorEvents, SimulatorOptions } from './types';
+import { SIMULATED_HOST, type SessionOverlap, type SimulatorEvents, type SimulatorOptions } from './types';
+
+export { SIMULATED_HOST };
 
 export { SimulatedPhone } from './simulated-phone';
 export { parseQrText } from './pairing';
 export type { LinkedDevice, SessionOverlap, SimulatorEvents, SimulatorOptions } from './types';
-
-export const SIMULATED_HOST = 'web.whatsapp.com';
 
 /** A fault's count, checked as the admin API checks it. */
 function faultCount(count: unknown): number {
@@ -52,6 +53,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   readonly #phones: PhoneOperations;
   readonly #contacts: ContactOperations;
   readonly #groups: GroupOperations;
+  readonly #pictures: PictureOperations;
   readonly #actions: ContactActions;
   readonly #closed = new AbortController();
   #admin: AdminServer | undefined;
@@ -68,6 +70,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     this.#contacts = new ContactOperations(this.#hub);
     this.#groups = new GroupOperations(this.#hub);
     this.#actions = new ContactActions(this.#hub);
+    this.#pictures = new PictureOperations(this.#hub);
   }
 
   /** Starts a simulator. Ports default to ones the OS picks, so several can run at once. */
@@ -180,7 +183,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     assertPhoneNumber(number);
     if (options.pushname !== undefined) this.#hub.state.account(number, options.pushname);
     if (options.legacy !== undefined) this.#hub.state.account(number).legacy = options.legacy;
-    return new SimulatedPhone(this.#phones, this.#contacts, this.#groups, this.#actions, number);
+    return new SimulatedPhone(this.#phones, this.#contacts, this.#groups, this.#actions, this.#pictures, number);
   }
 
   /** Puts a number on WhatsApp (accounts always are): clients' `getNumberId` finds it. */

@@ -1,6 +1,9 @@
 /** The simulator's public option, device and event types, shared by its modules. */
 import type { WireMessage } from './protocol';
 
+/** The host the simulated page is served as. */
+export const SIMULATED_HOST = 'web.whatsapp.com';
+
 export interface SimulatorOptions {
   /** HTTPS port for the page. @default 0 (chosen by the OS) */
   port?: number;

@@ -17,6 +17,11 @@ interface WContact {
   getAbout(): Promise<string | null>;
 }
 interface WClient {
+  info: { wid: { _serialized: string } };
+  pupPage: { evaluate<T>(fn: (url: string) => Promise<T>, url: string): Promise<T> };
+  setProfilePicture(media: { mimetype: string; data: string }): Promise<boolean>;
+  deleteProfilePicture(): Promise<boolean>;
+  getProfilePicUrl(id: string): Promise<string | undefined>;
   setDisplayName(name: string): Promise<boolean>;
   setStatus(status: string): Promise<void>;
   getContactById(id: string): Promise<WContact>;
@@ -99,4 +104,33 @@ test('block() and unblock(): the phone sees the block, the blocked list and isBl
     'the phone-side block on the device',
   );
   expect((await client.getBlockedContacts()).map((c) => c.id._serialized)).toEqual([`${friend}@c.us`]);
+});
+
+// A 2x2 PNG (red, green, blue, white).
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFElEQVR4nGP4z8DAAMIM/////w8AH+4F+7C4l8kAAAAASUVORK5CYII=';
+
+test("profile pictures: set and delete the own one, read a contact's URL (none: undefined); the phone sees the picture", async () => {
+  const number = '15550000403';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+  const me = client.info.wid._serialized;
+  expect(await client.getProfilePicUrl(me)).toBeUndefined();
+
+  expect(await client.setProfilePicture({ mimetype: 'image/png', data: PNG })).toBe(true);
+  const picture = phone.picture();
+  // whatsapp-web.js sends a 640 px JPEG it drew from the PNG.
+  expect(picture?.bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  const url = await client.getProfilePicUrl(me);
+  expect(url).toBe(picture?.url);
+  // The page can load it, as the app shows it.
+  expect(await client.pupPage.evaluate(async (u) => (await fetch(u)).headers.get('content-type'), url!)).toBe('image/jpeg');
+
+  const friend = '15557770405';
+  const friendPicture = env.sim.phone(friend).setPicture(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+  expect(await client.getProfilePicUrl(`${friend}@c.us`)).toBe(friendPicture.url);
+  expect(await client.getProfilePicUrl('15557770406@c.us')).toBeUndefined();
+
+  expect(await client.deleteProfilePicture()).toBe(true);
+  expect(phone.picture()).toBeUndefined();
+  expect(await client.getProfilePicUrl(me)).toBeUndefined();
 });

@@ -9,10 +9,12 @@ import { mediaModules } from './media';
 import { messagingModules } from './messaging';
 import { profileModules } from './profile';
 import { chatActionModules } from './cmd';
+import { pictureModules } from './pictures';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 
 const app = new App();
+const pictures = pictureModules(app);
 
 // ---------------------------------------------------------------- modules
 
@@ -50,6 +52,7 @@ const modules: Record<string, unknown> = {
     Chat: app.store.chats,
     Contact: app.store.contacts,
     Blocklist: app.store.blocklist,
+    ProfilePicThumb: pictures.collection,
     // Group metadata arrives with every change; there is nothing to fetch.
     GroupMetadata: { update: async () => undefined, find: async (wid: unknown) => app.store.chats.get(wid)?.groupMetadata },
     BusinessProfile: { find: async () => ({}) },
@@ -68,6 +71,7 @@ const modules: Record<string, unknown> = {
   ...messagingModules(app),
   ...profileModules(app),
   ...chatActionModules(app, app.store.chats),
+  ...pictures.modules,
   ...mediaModules,
 };
 
