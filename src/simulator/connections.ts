@@ -20,20 +20,17 @@ import type { AccountRecord, DeviceRecord } from './state';
 import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
 import { lidOf, lidWid, userWid } from './wids';
-import { ContactOperations } from './contacts';
-import { PictureOperations } from './pictures';
+import { DeviceActions } from './device-actions';
 
 export class DeviceConnections {
   readonly #hub: SimulatorHub;
   readonly #pairing: QrPairing;
-  readonly #contacts: ContactOperations;
-  readonly #pictures: PictureOperations;
+  readonly #actions: DeviceActions;
 
   constructor(hub: SimulatorHub, pairing: QrPairing) {
     this.#hub = hub;
     this.#pairing = pairing;
-    this.#contacts = new ContactOperations(hub);
-    this.#pictures = new PictureOperations(hub);
+    this.#actions = new DeviceActions(hub);
   }
 
   async onFrame(conn: Connection, frame: ClientFrame): Promise<void> {
@@ -86,21 +83,6 @@ export class DeviceConnections {
         }
         return;
       }
-      case 'revoke-own':
-      case 'react':
-      case 'edit':
-      case 'status':
-        await this.#messageAction(conn, frame);
-        return;
-      case 'pushname':
-      case 'chat-settings':
-      case 'block':
-      case 'about':
-        return this.#contacts.onDeviceFrame(conn, frame);
-      case 'picture':
-      case 'set-picture':
-      case 'delete-picture':
-        return this.#pictures.onDeviceFrame(conn, frame);
       case 'exists': {
         // queryWidExists: registered numbers answer with their wid (and the LID the page may now use).
         const number = typeof frame.number === 'string' ? frame.number.replace(/@c\.us$/, '') : '';
@@ -115,6 +97,9 @@ export class DeviceConnections {
           waiter.resolve();
         }
         return;
+      default:
+        // What a device does to messages, chats, contacts and its profile.
+        return this.#actions.onFrame(conn, frame);
     }
   }
 
@@ -308,37 +293,6 @@ export class DeviceConnections {
     hub.send(conn, { t: 'sent', reqId, msg: { ...msg, ack: 1 } });
     hub.send(conn, { t: 'ack', chatId, id, ack: 2 });
     hub.emit('sent', found.account.number, msg);
-  }
-
-  /**
-   * What a device does to messages (delete its own for everyone, react, edit its own) and to its
-   * profile (status): recorded where the phone API reads it.
-   */
-  async #messageAction(
-    conn: Connection,
-    frame: Extract<ClientFrame, { t: 'revoke-own' } | { t: 'react' } | { t: 'edit' } | { t: 'status' }>,
-  ): Promise<void> {
-    const found = conn.deviceId ? this.#hub.state.findDevice(conn.deviceId) : undefined;
-    if (!found) return;
-    const { account } = found;
-    if (frame.t === 'status') {
-      if (typeof frame.text === 'string' && frame.text.length <= 139) account.status = frame.text;
-    } else if (frame.t === 'react') {
-      const pool = frame.fromMe ? account.sent : (account.history ?? []);
-      const target = pool.find((m) => m.id === frame.id && m.chatId === frame.chatId);
-      if (target && typeof frame.reaction === 'string') target.reaction = frame.reaction;
-    } else {
-      const own = account.sent.find((m) => m.id === frame.id && m.chatId === frame.chatId);
-      if (!own) return;
-      if (frame.t === 'revoke-own') {
-        own.type = 'revoked';
-        own.body = '';
-      } else if (typeof frame.body === 'string') {
-        own.body = frame.body;
-        own.edited = true;
-      }
-    }
-    await this.#hub.state.save();
   }
 
   /** The device read a chat: the contact's phone sees blue ticks (recorded for the phone API). */

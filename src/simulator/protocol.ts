@@ -39,6 +39,10 @@ export interface WireMessage {
   edited?: boolean;
   /** Reactions from this account's devices (emoji; empty = taken back). */
   reaction?: string;
+  /** Starred by one of this account's devices. */
+  starred?: boolean;
+  /** Pinned in its chat by one of this account's devices. */
+  pinned?: boolean;
   /** Type-specific fields the app keeps on the model: `lat`, `lng`, `loc`, `clientUrl` (location), ... */
   fields?: Record<string, string | number>;
   /** Ids the text mentions (`<number>@c.us`). */
@@ -155,6 +159,8 @@ export type ClientFrame =
   | { t: 'status'; text: string }
   | { t: 'pushname'; name: string }
   | { t: 'chat-settings'; chatId: string; settings: ChatSettings }
+  /** A device starred or pinned a message (or took it back). */
+  | { t: 'msg-flag'; chatId: string; id: string; fromMe: boolean; flag: 'starred' | 'pinned'; value: boolean }
   /** A chat's (a user's or a group's) profile picture: asked for, set (base64 JPEGs) or deleted. */
   | { t: 'picture'; reqId: number; chatId: string }
   | { t: 'set-picture'; reqId: number; chatId: string; full: string; thumb: string }

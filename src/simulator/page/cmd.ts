@@ -29,6 +29,20 @@ export class CmdModel extends Events {
     chat.set('archive', archive);
     tell(this.#app, chat, { archived: archive });
   }
+  /** Stars messages (or takes the star away): the account's phone sees it. */
+  async sendStarMsgs(chat: ChatModel, msgs: MsgModel[]): Promise<void> {
+    this.#star(chat, msgs, true);
+  }
+  async sendUnstarMsgs(chat: ChatModel, msgs: MsgModel[]): Promise<void> {
+    this.#star(chat, msgs, false);
+  }
+  #star(chat: ChatModel, msgs: MsgModel[], star: boolean): void {
+    for (const msg of msgs) {
+      msg.set('star', star);
+      const frame = { chatId: chat.id._serialized, id: msg.id.id, fromMe: msg.id.fromMe };
+      this.#app.send({ t: 'msg-flag', ...frame, flag: 'starred', value: star });
+    }
+  }
   /** Marks the chat unread (the app shows a dot: `unreadCount` -1), or takes the mark away. */
   async markChatUnread(chat: ChatModel, unread: boolean): Promise<void> {
     if (unread && chat.unreadCount === 0) chat.set('unreadCount', -1);

@@ -10,6 +10,7 @@ import { messagingModules } from './messaging';
 import { profileModules } from './profile';
 import { chatActionModules } from './cmd';
 import { pictureModules } from './pictures';
+import { messageInfoModules } from './message-info';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 
@@ -72,6 +73,7 @@ const modules: Record<string, unknown> = {
   ...profileModules(app),
   ...chatActionModules(app, app.store.chats),
   ...pictures.modules,
+  ...messageInfoModules(app),
   ...mediaModules,
 };
 

@@ -72,6 +72,7 @@ export function messagingModules(app: App): Record<string, unknown> {
     WAWebMsgActionCapability: {
       canSenderRevokeMsg: (msg: MsgModel) => msg.id.fromMe && msg.type !== 'revoked',
       canAdminRevokeMsg: () => false,
+      canStarMsg: (msg: MsgModel) => msg.type !== 'revoked',
       canEditText: (msg: MsgModel) => msg.id.fromMe && msg.type === 'chat',
       canEditCaption: (msg: MsgModel) => msg.id.fromMe && msg.directPath !== undefined && msg.type !== 'revoked',
     },

@@ -327,6 +327,19 @@ export class MsgCollection extends Collection<MsgModel> {
   async getMessagesById(ids: unknown[]): Promise<{ messages: MsgModel[] }> {
     return { messages: ids.map((id) => this.get(id)).filter((m): m is MsgModel => m !== undefined) };
   }
+
+  /** Messages on this device whose text holds `query` (any case), newest first; `page` (from 1) of `count`, in chat `remote`. */
+  async search(query: unknown, page?: number, count?: number, remote?: unknown): Promise<{ messages: MsgModel[] }> {
+    const needle = (typeof query === 'string' ? query : '').toLowerCase();
+    const chat = remote === undefined || remote === null ? undefined : Collection.keyOf(remote);
+    const hits = this.getModelsArray()
+      .filter((m) => chat === undefined || Collection.keyOf(m.id.remote) === chat)
+      .filter((m) => m.type !== 'revoked' && `${m.body}\n${m.caption ?? ''}`.toLowerCase().includes(needle))
+      .sort((a, b) => b.t - a.t);
+    const size = count ?? hits.length;
+    const first = Math.max(0, (page ?? 1) - 1) * size;
+    return { messages: hits.slice(first, first + size) };
+  }
 }
 
 export class ContactModel extends Model {

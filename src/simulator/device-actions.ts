@@ -1,0 +1,82 @@
+/**
+ * What a linked device does to the account's messages, chats, contacts and profile, recorded where
+ * the phone API reads it: deleting its own messages for everyone, reacting, editing, starring and
+ * pinning messages; chat settings; blocking; the display name, the about text and pictures.
+ */
+import { ContactOperations } from './contacts';
+import type { Connection, SimulatorHub } from './hub';
+import { PictureOperations } from './pictures';
+import type { ClientFrame } from './protocol';
+
+/** The frames handled here. */
+export type DeviceActionFrame = Extract<
+  ClientFrame,
+  | { t: 'revoke-own' }
+  | { t: 'react' }
+  | { t: 'edit' }
+  | { t: 'status' }
+  | { t: 'msg-flag' }
+  | { t: 'pushname' }
+  | { t: 'chat-settings' }
+  | { t: 'block' }
+  | { t: 'about' }
+  | { t: 'picture' }
+  | { t: 'set-picture' }
+  | { t: 'delete-picture' }
+>;
+
+export class DeviceActions {
+  readonly #contacts: ContactOperations;
+  readonly #pictures: PictureOperations;
+
+  constructor(private readonly hub: SimulatorHub) {
+    this.#contacts = new ContactOperations(hub);
+    this.#pictures = new PictureOperations(hub);
+  }
+
+  async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
+    switch (frame.t) {
+      case 'pushname':
+      case 'chat-settings':
+      case 'block':
+      case 'about':
+        return this.#contacts.onDeviceFrame(conn, frame);
+      case 'picture':
+      case 'set-picture':
+      case 'delete-picture':
+        return this.#pictures.onDeviceFrame(conn, frame);
+      default:
+        return this.#messageAction(conn, frame);
+    }
+  }
+
+  /** Deleting its own message for everyone, reacting, editing its own, starring, pinning; its about text. */
+  async #messageAction(
+    conn: Connection,
+    frame: Extract<ClientFrame, { t: 'revoke-own' } | { t: 'react' } | { t: 'edit' } | { t: 'status' } | { t: 'msg-flag' }>,
+  ): Promise<void> {
+    const found = conn.deviceId ? this.hub.state.findDevice(conn.deviceId) : undefined;
+    if (!found) return;
+    const { account } = found;
+    if (frame.t === 'status') {
+      if (typeof frame.text === 'string' && frame.text.length <= 139) account.status = frame.text;
+    } else if (frame.t === 'react' || frame.t === 'msg-flag') {
+      const pool = frame.fromMe ? account.sent : (account.history ?? []);
+      const target = pool.find((m) => m.id === frame.id && m.chatId === frame.chatId);
+      if (!target) return;
+      if (frame.t === 'react' && typeof frame.reaction === 'string') target.reaction = frame.reaction;
+      if (frame.t === 'msg-flag' && (frame.flag === 'starred' || frame.flag === 'pinned')) target[frame.flag] = frame.value === true;
+    } else {
+      const own = account.sent.find((m) => m.id === frame.id && m.chatId === frame.chatId);
+      if (!own) return;
+      if (frame.t === 'revoke-own') {
+        own.type = 'revoked';
+        own.body = '';
+      } else if (typeof frame.body === 'string') {
+        own.body = frame.body;
+        own.edited = true;
+      }
+    }
+    await this.hub.state.save();
+  }
+}
