@@ -23,7 +23,8 @@ export const DefaultOptions = {
   ffmpegPath: 'ffmpeg',
   bypassCSP: false,
   proxyAuthentication: undefined,
-  pairWithPhoneNumber: { phoneNumber: '', showNotification: true, intervalMs: 180000 },
+  // No `pairWithPhoneNumber`: whatsapp-web.js's default (an empty phone number) means "off", which
+  // waweb spells by leaving the option out; `new Client(DefaultOptions)` must start with a QR.
 };
 
 export enum Status {
