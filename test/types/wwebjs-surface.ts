@@ -299,3 +299,16 @@ export function listenersCompile(client: W.Client, l: WwebjsListeners): void {
     return body;
   });
 }
+
+// 6. Whole classes, literally: where no member differs (nor any class it mentions), waweb's class is
+// whatsapp-web.js's, statics and constructor included. The others are checked member by member above.
+export function wholeClassesAssign(
+  reaction: W.Reaction,
+  media: W.MessageMedia,
+  call: W.Call,
+  ours: [typeof W.MessageMedia, typeof W.Poll, typeof W.ScheduledEvent, typeof W.List, typeof W.Buttons],
+): void {
+  const classes: [typeof WW.MessageMedia, typeof WW.Poll, typeof WW.ScheduledEvent, typeof WW.List, typeof WW.Buttons] = ours;
+  const objects: [WW.Reaction, WW.MessageMedia, WW.Call] = [reaction, media, call];
+  void [classes, objects];
+}
