@@ -92,7 +92,7 @@ export type {
   GroupMention,
   EventLocation,
 } from './client/model/message-types';
-export { ProductMetadata } from './client/model/message-types';
+export { ProductMetadata } from './client/model/product-metadata';
 export type { ContactCard, LocationInput } from './client/model/message-content';
 export type { MediaFromURLOptions } from './client/model/message-media';
 export type { CustomerNote } from './client/model/chat';

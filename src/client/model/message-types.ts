@@ -1,5 +1,6 @@
 /** The shapes whatsapp-web.js's `Message` members take and give, with its names (the model's classes are elsewhere). */
 import type { MessageId } from './message-id';
+import type { ProductMetadata } from './product-metadata';
 import type { Reaction } from './reaction';
 import type { Wid } from './wid';
 
@@ -37,21 +38,6 @@ export interface MessageEditOptions {
   linkPreview?: boolean;
   mentions?: string[];
   extra?: Record<string, unknown>;
-}
-
-/** A product's details (whatsapp-web.js's `ProductMetadata`, `Product.getData()`). */
-export class ProductMetadata {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly retailer_id?: string;
-
-  constructor(data: { id: string; name: string; description: string; retailer_id?: string }) {
-    this.id = data.id;
-    this.name = data.name;
-    this.description = data.description;
-    if (data.retailer_id !== undefined) this.retailer_id = data.retailer_id;
-  }
 }
 
 export interface Product {
