@@ -40,6 +40,7 @@ export const ErrorCode = {
   CANNOT_REWRITE: 'CANNOT_REWRITE',
   WEB_VERSION_UNAVAILABLE: 'WEB_VERSION_UNAVAILABLE',
   INCOMPATIBLE_WEB: 'INCOMPATIBLE_WEB',
+  NOT_SUPPORTED: 'NOT_SUPPORTED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -357,5 +358,18 @@ export class IncompatibleWebError extends WawebError {
     super(ErrorCode.INCOMPATIBLE_WEB, `WhatsApp Web build ${build} lacks what ${what} needs: ${names.join(', ')}`);
     this.build = build;
     this.missing = missing;
+  }
+}
+
+/**
+ * A whatsapp-web.js member waweb declares but does not do yet (`NOT_SUPPORTED`): `member` names it
+ * (`Client.archiveChat`, `Message.star`), and docs/migrating-from-whatsapp-web-js.md says which issue adds it.
+ */
+export class NotSupportedError extends WawebError {
+  constructor(
+    readonly member: string,
+    readonly issue?: number,
+  ) {
+    super(ErrorCode.NOT_SUPPORTED, `${member} is not supported by waweb yet${issue === undefined ? '' : ` (issue ${issue})`}`);
   }
 }

@@ -29,12 +29,74 @@ export { GroupChat } from './client/model/group-chat';
 export type { FetchMessagesOptions } from './client/model/chat';
 export type { GroupParticipant } from './client/model/group-chat';
 export type { Wid } from './client/model/wid';
-export type { ClientOptions, ClientInfo, DisconnectReason } from './client/options';
+export type { ClientOptions, DisconnectReason } from './client/options';
 export type { ClientEvents } from './client/events';
 export type { WebVersionFallback } from './client/events';
 export type { WebContractCheck, WebContractReport } from './client/events';
 export type { WebVersionCache } from './client/web-version-options';
 export { WAState } from './web/states';
+// whatsapp-web.js's whole declared surface (issue 26): its constants, its other classes and their shapes.
+export {
+  version,
+  WhatsWebURL,
+  DefaultOptions,
+  Status,
+  Events,
+  GroupNotificationTypes,
+  MessageAck,
+  MessageTypes,
+  ChatTypes,
+} from './client/constants';
+export { ClientInfo } from './client/model/client-info';
+export type { ClientInfoPhone, BatteryInfo } from './client/model/client-info';
+export { PrivateContact } from './client/model/private-contact';
+export { BusinessContact } from './client/model/business-contact';
+export type { BusinessProfile, BusinessCategory, BusinessHours, BusinessHoursOfDay } from './client/model/business-contact';
+export { Poll } from './client/model/poll';
+export type { PollSendOptions } from './client/model/poll';
+export { PollVote } from './client/model/poll-vote';
+export type { SelectedPollOption } from './client/model/poll-vote';
+export { ScheduledEvent } from './client/model/scheduled-event';
+export type { ScheduledEventSendOptions } from './client/model/scheduled-event';
+export { List } from './client/model/list';
+export { Buttons } from './client/model/buttons';
+export { Label } from './client/model/label';
+export { Broadcast } from './client/model/broadcast';
+export { Call } from './client/model/call';
+export { Channel } from './client/model/channel';
+export type {
+  CreateChannelOptions,
+  CreateChannelResult,
+  UnsubscribeOptions,
+  SearchChannelsOptions,
+  TransferChannelOwnershipOptions,
+  MessageSendChannelOptions,
+} from './client/model/channel-types';
+export type {
+  CreateGroupOptions,
+  CreateGroupResult,
+  AddParticipantsOptions,
+  AddParticipantsResult,
+  GroupMembershipRequest,
+  MembershipRequestActionOptions,
+  MembershipRequestActionResult,
+} from './client/model/group-types';
+export type {
+  InviteV4Data,
+  MessageInfo,
+  ReactionList,
+  MessageEditOptions,
+  Order,
+  Payment,
+  Product,
+  GroupMention,
+  EventLocation,
+} from './client/model/message-types';
+export { ProductMetadata } from './client/model/product-metadata';
+export type { ContactCard, LocationInput } from './client/model/message-content';
+export type { MediaFromURLOptions } from './client/model/message-media';
+export type { CustomerNote } from './client/model/chat';
+export type { InterfaceController } from './client/api/profile';
 
 export { AuthStrategy } from './auth/strategy';
 export type {
@@ -132,6 +194,7 @@ export {
   LeaseError,
   WebVersionUnavailableError,
   IncompatibleWebError,
+  NotSupportedError,
 } from './errors';
 export type { WebContractMiss } from './errors';
 export type { AuthFailureReason, RestoreAttempt, StartPhase, StartTimeoutDetails, StoreErrorCode } from './errors';

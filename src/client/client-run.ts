@@ -14,8 +14,9 @@ import { closedWhileStarting, releaseBrowser } from './launch';
 import type { EmitClientEvent } from './events';
 import { LoginTrial } from './login-trial';
 import type { ModelClient } from './model/model-client';
+import { ClientInfo } from './model/client-info';
 import { emitModelEvent, isModelReport } from './model-events';
-import { qrRetriesLeft, type ClientInfo, type ClientOptions, type DisconnectReason } from './options';
+import { qrRetriesLeft, type ClientOptions, type DisconnectReason } from './options';
 import { codeRequestOf, refuseOverStoredSession } from './pairing';
 import { PairingCodes } from './pairing-codes';
 import { asError, RunQueue } from './run-queue';
@@ -234,8 +235,7 @@ export class ClientRun {
         return this.#wiring.stop(this, 'LOGOUT');
       case 'error':
         return this.#emit('error', new PageError(report.message));
-      case 'startFailed':
-        // open() fails the start with it.
+      case 'startFailed': // open() fails the start with it.
         return;
     }
   }
@@ -294,7 +294,7 @@ export class ClientRun {
     if (!(await this.#authenticate())) return;
     const info = await this.#web.info();
     if (!info.wid) throw new PageError('the app reported sync but has no account id');
-    this.#client.info = { wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' };
+    this.#client.info = new ClientInfo({ wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' });
     this.#deadlines.clear('history-sync');
     this.#ready = true;
     this.#emit('ready');

@@ -6,32 +6,44 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { NoAuth } from '../auth/no-auth';
 import type { AuthStrategy, LoginRetry, SessionArchive } from '../auth/strategy';
-import { NotReadyError, PageError, StartTimeoutError } from '../errors';
+import { NotReadyError, StartTimeoutError } from '../errors';
 import { childLogger, silentLogger, type Logger } from '../util/logger';
 import { TypedEmitter, type WaitForOptions } from '../util/typed-emitter';
 import type { WebPage } from '../web/web-page';
 import { authHost } from './auth-host';
 import { ClientRun, type RunClient } from './client-run';
 import { asError } from './run-queue';
-import type { ClientEvents, WebContractCheck } from './events';
+import type { BusinessApi } from './api/business';
+import type { ChannelsApi } from './api/channels';
+import { chatsApi, type ChatsApi } from './api/chats';
+import { contactsApi, type ContactsApi } from './api/contacts';
+import type { GroupsApi } from './api/groups';
+import { messagingApi, type MessagingApi } from './api/messaging';
+import type { ProfileApi } from './api/profile';
+import { CLIENT_MEMBERS } from './compat/client-members';
+import { installMethods, installNotYet } from './compat/install';
+import type { ClientEvents, WebContractCheck, WwebjsEventName } from './events';
 import { closedWhileStarting, launchFor } from './launch';
 import { logClientEvent } from './lifecycle-log';
-import type { Chat } from './model/chat';
-import { chatFrom } from './model/chat-from';
-import { Contact } from './model/contact';
-import { Message } from './model/message';
-import type { MessageContent } from './model/message-content';
-import { MessageMedia } from './model/message-media';
-import type { MessageSendOptions } from './model/message-send-options';
-import { chatIdOf, toWid, type Wid } from './model/wid';
-import { validateOptions, type ClientInfo, type ClientOptions, type DisconnectReason } from './options';
-import { markSeenBeforeSend, toOutgoing } from './outgoing';
+import type { ClientInfo } from './model/client-info';
+import { validateOptions, type ClientOptions, type DisconnectReason } from './options';
 import { WebVersionPin } from './web-version';
 import { checkForce, DEFAULT_CODE_INTERVAL_MS, phoneDigits, validatePairing } from './pairing';
 
 type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
 
-export class Client extends TypedEmitter<ClientEvents> implements RunClient {
+/**
+ * What bots call on a ready client, one file per domain of whatsapp-web.js's API (`api/`), installed
+ * on the prototype below; what is not there yet throws a `NotSupportedError` naming it (`compat/`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the domain files' methods are installed on Client.prototype at the end of this file
+export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi {
+  /** Not there yet (issue 27): stops a pairing-code session and goes back to QR codes. */
+  cancelPairingCode(): Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
+export class Client extends TypedEmitter<ClientEvents, WwebjsEventName> implements RunClient {
   readonly options: Readonly<ClientOptions>;
   readonly authStrategy: AuthStrategy;
   /** Set when `ready` fires. */
@@ -66,9 +78,9 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
   }
 
   /** Every event is also a log record (see lifecycle-log.ts). */
-  protected override emit<K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]): void {
+  override emit<K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]): boolean {
     logClientEvent(this.#log, event, args);
-    super.emit(event, ...args);
+    return super.emit(event, ...args);
   }
 
   /**
@@ -174,11 +186,16 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
     return { build: web.version ?? 'unknown', missing: [...web.missing], checked: web.checked };
   }
 
-  /** The app's connection state, or null when no page is open. */
+  /** The app's connection state (a `WAState`, or a state a newer app adds), or null when no page is open. */
   async getState(): Promise<string | null> {
     const web = this.#run?.web;
     if (!web?.booted || this.#phase !== 'running') return null;
     return web.state();
+  }
+
+  /** The WhatsApp Web version the page runs (`Debug.VERSION`). */
+  async getWWebVersion(): Promise<string> {
+    return this.readyPage('getWWebVersion()').version ?? '';
   }
 
   /**
@@ -214,77 +231,14 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
     return run.web;
   }
 
+  /** @internal The `logger` option's records for this client (silent without one), for the domain calls in `api/`. */
+  get log(): Logger {
+    return this.#log;
+  }
+
   /** Resolves with the next `event`; `timeout` rejects with a TimeoutError, `signal` with an AbortError. */
   override waitFor<K extends Extract<keyof ClientEvents, string>>(event: K, options: WaitForOptions = {}): Promise<ClientEvents[K]> {
     return super.waitFor(event, { ...options, timeoutOption: 'waitFor timeout' });
-  }
-
-  // ------------------------------------------------------------ what bots call on a ready client
-
-  /**
-   * Sends a text, media (`MessageMedia`: with `caption`, as a document, a voice note or a sticker), a
-   * `Location`, or contact cards (a `Contact` or an array of them), with whatsapp-web.js's options.
-   */
-  async sendMessage(chatId: string, content: MessageContent, options: MessageSendOptions = {}): Promise<Message> {
-    const target = chatIdOf(chatId);
-    const outgoing = toOutgoing(content, options ?? {});
-    const web = this.readyPage('sendMessage()');
-    if (options?.sendSeen !== false) await markSeenBeforeSend(web, target, this.#log);
-    const sent =
-      outgoing.kind === 'media'
-        ? await web.sendMedia(target, outgoing.media, outgoing.options)
-        : await web.send(target, outgoing.content, outgoing.options);
-    return new Message(this, sent);
-  }
-
-  /** A message's media, decrypted; `undefined` when it has none or it expired. */
-  async downloadMedia(messageId: string): Promise<MessageMedia | undefined> {
-    const media = await this.readyPage('downloadMedia()').downloadMedia(messageId);
-    return media ? new MessageMedia(media.mimetype, media.data, media.filename ?? null, media.filesize ?? null) : undefined;
-  }
-
-  /** The WhatsApp Web version the page runs (`Debug.VERSION`). */
-  async getWWebVersion(): Promise<string> {
-    return this.readyPage('getWWebVersion()').version ?? '';
-  }
-
-  /** Every chat the app has loaded, groups as `GroupChat`. */
-  async getChats(): Promise<Chat[]> {
-    return (await this.readyPage('getChats()').getChats()).map((c) => chatFrom(this, c));
-  }
-
-  /** One chat by id (`<number>@c.us`, `<id>@g.us`; a bare number is accepted). */
-  async getChatById(chatId: string): Promise<Chat> {
-    const target = chatIdOf(chatId);
-    const data = await this.readyPage('getChatById()').getChat(target);
-    if (!data) throw new PageError(`no chat with ${target}`);
-    return chatFrom(this, data);
-  }
-
-  async getContacts(): Promise<Contact[]> {
-    return (await this.readyPage('getContacts()').getContacts()).map((c) => new Contact(this, c));
-  }
-
-  async getContactById(contactId: string): Promise<Contact> {
-    const target = chatIdOf(contactId, 'contactId');
-    return new Contact(this, await this.readyPage('getContactById()').getContact(target));
-  }
-
-  /** The WhatsApp id of a phone number, or `null` when the number is not on WhatsApp. */
-  async getNumberId(number: string): Promise<Wid | null> {
-    const target = chatIdOf(number, 'number');
-    const id = await this.readyPage('getNumberId()').numberId(target);
-    return id === null ? null : toWid(id);
-  }
-
-  async isRegisteredUser(id: string): Promise<boolean> {
-    return (await this.getNumberId(id)) !== null;
-  }
-
-  /** Marks a chat read; the sender's phone shows blue ticks. */
-  async sendSeen(chatId: string): Promise<boolean> {
-    const target = chatIdOf(chatId);
-    return this.readyPage('sendSeen()').sendSeen(target);
   }
 
   // ------------------------------------------------------------ start and stop
@@ -384,3 +338,8 @@ export class Client extends TypedEmitter<ClientEvents> implements RunClient {
     }
   }
 }
+
+installMethods(Client.prototype, messagingApi);
+installMethods(Client.prototype, chatsApi);
+installMethods(Client.prototype, contactsApi);
+installNotYet(Client.prototype, 'Client', CLIENT_MEMBERS);

@@ -1,10 +1,15 @@
 import type { RestoreFailedInfo, SessionSavedInfo } from '../auth/strategy';
 import type { AuthFailureError, WawebError, WebContractMiss } from '../errors';
+import type { Call } from './model/call';
+import type { Chat } from './model/chat';
+import type { BatteryInfo } from './model/client-info';
 import type { GroupNotification } from './model/group-notification';
 import type { Message } from './model/message';
+import type { PollVote } from './model/poll-vote';
 import type { Reaction } from './model/reaction';
 import type { DisconnectReason } from './options';
 import type { BuildMiss } from '../web/build-cache';
+import type { Events, MessageAck } from './constants';
 
 /** A pinned WhatsApp Web build was not run; the live app runs instead (`web_version_fallback`). */
 export interface WebVersionFallback {
@@ -41,13 +46,13 @@ export type ClientEvents = {
   message_create: [message: Message];
   /** An undecryptable placeholder arrived; `message` follows once it decrypts. */
   message_ciphertext: [message: Message];
-  message_ack: [message: Message, ack: number];
+  message_ack: [message: Message, ack: MessageAck];
   /** An own media message finished uploading. */
   media_uploaded: [message: Message];
   /** A pairing code to type on the phone (`pairWithPhoneNumber` or `requestPairingCode()`). */
   code: [code: string];
-  /** The message as it is now (revoked); waweb does not keep the content it had. */
-  message_revoke_everyone: [message: Message];
+  /** The message as it is now (revoked); waweb does not keep the content it had (`before` is always undefined). */
+  message_revoke_everyone: [message: Message, before?: Message | null];
   message_edit: [message: Message, newBody: string, prevBody: string];
   message_reaction: [reaction: Reaction];
   group_join: [notification: GroupNotification];
@@ -64,6 +69,18 @@ export type ClientEvents = {
    * `WawebError` with a `code` and the original in `cause`. Without a listener they are logged, never dropped.
    */
   error: [error: WawebError];
+  // whatsapp-web.js's events waweb does not emit yet (issues 26 and 27): listeners are accepted, never called.
+  chat_removed: [chat: Chat];
+  chat_archived: [chat: Chat, currState: boolean, prevState: boolean];
+  message_ciphertext_failed: [message: Message];
+  message_revoke_me: [message: Message];
+  unread_count: [chat: Chat];
+  contact_changed: [message: Message, oldId: string, newId: string, isContact: boolean];
+  group_membership_request: [notification: GroupNotification];
+  call: [call: Call];
+  /** Deprecated in whatsapp-web.js. */
+  change_battery: [batteryInfo: BatteryInfo];
+  vote_update: [vote: PollVote];
   /** A pinned build (`webVersion`) could not be had or did not boot, and its cache is not `strict`: the live app runs. */
   web_version_fallback: [info: WebVersionFallback];
   /** The build lacks members some features need: calls that need them fail with `INCOMPATIBLE_WEB`. */
@@ -72,3 +89,6 @@ export type ClientEvents = {
 
 /** The client's typed `emit`. */
 export type EmitClientEvent = <K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]) => void;
+
+/** whatsapp-web.js's event names: `on` also takes listeners typed as its declarations type them. */
+export type WwebjsEventName = `${Events}`;

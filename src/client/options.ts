@@ -1,7 +1,7 @@
 import type { AuthStrategy } from '../auth/strategy';
 import { resolveChromiumBuild, type ChromiumBuild } from '../browser/executable';
 import type { PuppeteerOptions } from '../browser/launch';
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError, NotSupportedError } from '../errors';
 import { checkLogger, type Logger } from '../util/logger';
 import { nonNegativeNumber, positiveNumber } from '../util/options';
 import { validatePairing, type PairWithPhoneNumber } from './pairing';
@@ -69,7 +69,25 @@ export interface ClientOptions {
    * @default none
    */
   webVersionCache?: WebVersionCache;
+  // whatsapp-web.js's options waweb takes but does not honour yet: a value that asks for something
+  // (true, a name, a function) fails the constructor with a `NotSupportedError` rather than being ignored.
+  /** Not there yet (issue 26): a function run in the page before WhatsApp Web. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- whatsapp-web.js types it as Function; its callers pass any function
+  evalOnNewDoc?: Function;
+  /** Not there yet (issue 26): bypass the page's Content-Security-Policy. */
+  bypassCSP?: boolean;
+  /** Not there yet (issue 26): the linked device's name on the phone. */
+  deviceName?: string;
+  /** Not there yet (issue 26): the linked device's browser on the phone (`Chrome`, `Firefox`, ...). */
+  browserName?: string;
+  /** Not there yet (issue 26): credentials for a proxy given in `puppeteer.args`. */
+  proxyAuthentication?: { username: string; password: string } | undefined;
+  /** No meaning in waweb, accepted and ignored: stickers are made in the browser, without ffmpeg. */
+  ffmpegPath?: string;
 }
+
+/** whatsapp-web.js's options that are not honoured yet, refused when they ask for something. */
+const NOT_YET_OPTIONS = ['evalOnNewDoc', 'bypassCSP', 'deviceName', 'browserName', 'proxyAuthentication'] as const;
 
 /** Why the client stopped. */
 export type DisconnectReason =
@@ -91,11 +109,7 @@ export type DisconnectReason =
   /** The app reloaded onto a build that lacks a member the login needs (the `IncompatibleWebError` is on `error`). */
   | 'INCOMPATIBLE_WEB';
 
-export interface ClientInfo {
-  wid: { server: string; user: string; _serialized: string };
-  pushname: string;
-  platform: string;
-}
+export type { ClientInfo } from './model/client-info';
 
 /** Throws an `InvalidOptionError` (`INVALID_OPTION`) for options of the wrong type or range. */
 export function validateOptions(options: ClientOptions): void {
@@ -118,6 +132,8 @@ export function validateOptions(options: ClientOptions): void {
   if (options.chromium !== undefined) resolveChromiumBuild(options.chromium);
   if (options.logger !== undefined) checkLogger(options.logger);
   validateWebVersion(options);
+  const asked = NOT_YET_OPTIONS.find((name) => options[name] !== undefined && options[name] !== false && options[name] !== '');
+  if (asked !== undefined) throw new NotSupportedError(`ClientOptions.${asked}`, 26);
 }
 
 /** `qrMaxRetries`: whether another QR may be shown after `shown` of them (0 or none: no limit). */

@@ -1,12 +1,14 @@
 /** How a message's content plus whatsapp-web.js's send options becomes what the page sends (text, media, a location, contact cards). */
-import { IncompatibleWebError, InvalidOptionError } from '../errors';
+import { IncompatibleWebError, InvalidOptionError, NotSupportedError } from '../errors';
 import type { Logger } from '../util/logger';
 import type { PageContent, PageLocation, PageMedia, PageSendOptions, PageVcard } from '../web/bridge';
 import type { WebPage } from '../web/web-page';
-import { Contact } from './model/contact';
-import { Location } from './model/location';
-import type { MessageContent } from './model/message-content';
+import { Buttons } from './model/buttons';
+import { List } from './model/list';
+import type { ContactCard, LocationInput, MessageContent } from './model/message-content';
 import { MessageMedia } from './model/message-media';
+import { Poll } from './model/poll';
+import { ScheduledEvent } from './model/scheduled-event';
 import type { MessageSendOptions } from './model/message-send-options';
 
 /**
@@ -31,7 +33,7 @@ export type Outgoing =
   { kind: 'media'; media: PageMedia; options: PageSendOptions } | { kind: 'content'; content: PageContent; options: PageSendOptions };
 
 /** One contact as a vCard 3.0, the way the phone app shares a contact. */
-export function contactVcard(contact: Contact): PageVcard {
+export function contactVcard(contact: ContactCard): PageVcard {
   const name = contact.name ?? contact.pushname ?? contact.number;
   const escape = (text: string): string => text.replace(/[\\,;]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n');
   const vcard = [
@@ -44,11 +46,40 @@ export function contactVcard(contact: Contact): PageVcard {
   return { vcard, name };
 }
 
-function mentionsOf(value: MessageSendOptions['mentions'] | Contact[]): string[] {
+/** A contact to send as a card: waweb's `Contact` or anything with its id and number. */
+function isContactCard(value: unknown): value is ContactCard {
+  if (typeof value !== 'object' || value === null) return false;
+  const { id, number } = value as Partial<ContactCard>;
+  return typeof id?._serialized === 'string' && typeof number === 'string';
+}
+
+/** A place to send: waweb's `Location` or anything with finite numeric coordinates. */
+function isLocation(value: unknown): value is LocationInput {
+  if (typeof value !== 'object' || value === null || !('latitude' in value) || !('longitude' in value)) return false;
+  return Number.isFinite(Number(value.latitude)) && Number.isFinite(Number(value.longitude));
+}
+
+/** whatsapp-web.js's contents and options waweb cannot send yet: refused, never sent as something else. */
+function refuseNotYet(content: MessageContent, options: MessageSendOptions): void {
+  for (const [kind, name] of [
+    [Poll, 'Poll'],
+    [List, 'List'],
+    [Buttons, 'Buttons'],
+    [ScheduledEvent, 'ScheduledEvent'],
+  ] as const) {
+    if (content instanceof kind) throw new NotSupportedError(`Client.sendMessage(${name})`, 27);
+  }
+  const unsupported = (['isViewOnce', 'sendVideoAsGif', 'sendMediaAsHd'] as const).find((o) => options[o] === true);
+  if (unsupported) throw new NotSupportedError(`MessageSendOptions.${unsupported}`, 27);
+  if (options.groupMentions !== undefined && options.groupMentions.length > 0)
+    throw new NotSupportedError('MessageSendOptions.groupMentions', 26);
+}
+
+function mentionsOf(value: MessageSendOptions['mentions'] | ContactCard[]): string[] {
   if (value === undefined) return [];
   const list: unknown[] = Array.isArray(value) ? value : [value];
   return list.map((m) => {
-    if (m instanceof Contact) return m.id._serialized;
+    if (isContactCard(m)) return m.id._serialized;
     if (typeof m !== 'string' || m === '') throw new InvalidOptionError('mentions must be ids like "15550001111@c.us"');
     return m.includes('@') ? m : `${m}@c.us`;
   });
@@ -56,6 +87,7 @@ function mentionsOf(value: MessageSendOptions['mentions'] | Contact[]): string[]
 
 /** Turns `content` and whatsapp-web.js's send options into what the page sends; throws `INVALID_OPTION` on a mismatch. */
 export function toOutgoing(content: MessageContent, options: MessageSendOptions): Outgoing {
+  refuseNotYet(content, options);
   const base: PageSendOptions = {
     ...(options.quotedMessageId === undefined ? {} : { quotedId: options.quotedMessageId }),
     mentions: mentionsOf(options.mentions),
@@ -85,19 +117,19 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
     };
   }
   if (typeof content === 'string') return { kind: 'content', content: { kind: 'text', body: content }, options: base };
-  if (content instanceof Location) {
+  if (isLocation(content)) {
     const { latitude, longitude, name, address, url } = content;
     const location: PageLocation = {
-      latitude,
-      longitude,
+      latitude: Number(latitude),
+      longitude: Number(longitude),
       ...(name === undefined ? {} : { name }),
       ...(address === undefined ? {} : { address }),
       ...(url === undefined ? {} : { url }),
     };
     return { kind: 'content', content: { kind: 'location', location }, options: base };
   }
-  const contacts = content instanceof Contact ? [content] : content;
-  if (Array.isArray(contacts) && contacts.length > 0 && contacts.every((c) => c instanceof Contact)) {
+  const contacts: unknown = isContactCard(content) ? [content] : content;
+  if (Array.isArray(contacts) && contacts.length > 0 && contacts.every(isContactCard)) {
     return { kind: 'content', content: { kind: 'vcards', cards: contacts.map(contactVcard) }, options: base };
   }
   throw new InvalidOptionError('content must be a string, a MessageMedia, a Location, a Contact or an array of Contacts');

@@ -10,59 +10,87 @@ export interface WaitForOptions {
   signal?: AbortSignal;
 }
 
+/** A listener of any event: what Node's own `on(name, listener)` takes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Node's EventEmitter types its untyped listeners this way
+type AnyListener = (...args: any[]) => void;
+
 /**
- * EventEmitter typed by one event map, the single source of truth for names
- * and payloads, plus `waitFor` that always clears its timer and listener.
+ * A Node `EventEmitter` (so `instanceof EventEmitter`, `addListener`, `prependListener`, `listeners`,
+ * `setMaxListeners` all work) typed by one event map, the single source of truth for names and
+ * payloads, plus `waitFor` that always clears its timer and listener. `Loose` names events whose
+ * listeners may also be typed otherwise (the Client's whatsapp-web.js names: a listener written
+ * against whatsapp-web.js's declarations is taken as it is; unknown names are still refused). Unlike Node's: an `error`
+ * nobody listens to is logged, not thrown, and a listener that throws does not stop the others.
  */
-export class TypedEmitter<E extends EventMap> {
-  readonly #emitter = new EventEmitter();
-
+export class TypedEmitter<E extends EventMap, Loose extends keyof E & string = never> extends EventEmitter {
   constructor() {
-    this.#emitter.setMaxListeners(50);
+    super({ captureRejections: false });
+    this.setMaxListeners(50);
   }
 
-  on<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.#emitter.on(event, listener as (...args: unknown[]) => void);
-    return this;
+  override on<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
+  override on(event: Loose, listener: (...args: never[]) => void): this;
+  override on(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
+    return super.on(event, listener as AnyListener);
   }
 
-  once<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.#emitter.once(event, listener as (...args: unknown[]) => void);
-    return this;
+  override once<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
+  override once(event: Loose, listener: (...args: never[]) => void): this;
+  override once(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
+    return super.once(event, listener as AnyListener);
   }
 
-  off<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.#emitter.off(event, listener as (...args: unknown[]) => void);
-    return this;
+  override off<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
+  override off(event: Loose, listener: (...args: never[]) => void): this;
+  override off(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
+    return super.off(event, listener as AnyListener);
   }
 
-  removeAllListeners<K extends keyof E & string>(event?: K): this {
-    if (event === undefined) this.#emitter.removeAllListeners();
-    else this.#emitter.removeAllListeners(event);
-    return this;
+  override addListener<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
+  override addListener(event: Loose, listener: (...args: never[]) => void): this;
+  override addListener(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
+    return super.addListener(event, listener as AnyListener);
   }
 
-  listenerCount<K extends keyof E & string>(event: K): number {
-    return this.#emitter.listenerCount(event);
+  override prependListener<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
+  override prependListener(event: Loose, listener: (...args: never[]) => void): this;
+  override prependListener(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
+    return super.prependListener(event, listener as AnyListener);
   }
 
-  protected emit<K extends keyof E & string>(event: K, ...args: E[K]): void {
-    // Like Node's emitter, an 'error' nobody listens to is not lost; unlike it, it does not throw.
-    if (event === 'error' && this.#emitter.listenerCount('error') === 0) {
+  override prependOnceListener<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
+  override prependOnceListener(event: Loose, listener: (...args: never[]) => void): this;
+  override prependOnceListener(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
+    return super.prependOnceListener(event, listener as AnyListener);
+  }
+
+  override removeListener<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
+  override removeListener(event: Loose, listener: (...args: never[]) => void): this;
+  override removeListener(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
+    return super.removeListener(event, listener as AnyListener);
+  }
+
+  /**
+   * Calls every listener of `event` in order. An `error` nobody listens to is logged (Node's would
+   * throw it into the emitting code); a listener that throws or rejects is logged and the next runs.
+   */
+  override emit<K extends keyof E & string>(event: K, ...args: E[K]): boolean;
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'error' && this.listenerCount('error') === 0) {
       this.onUnhandledError(args[0]);
-      return;
+      return false;
     }
-    // A throwing listener must not break the emitter's own state machine.
     // rawListeners keeps once() wrappers, which are bound and remove themselves when called.
-    const listeners = this.#emitter.rawListeners(event) as Array<(...a: unknown[]) => unknown>;
+    const listeners = this.rawListeners(event) as Array<(...a: unknown[]) => unknown>;
     for (const listener of listeners) {
       try {
         const result = listener.apply(this, args);
-        if (result instanceof Promise) result.catch((err: unknown) => this.onListenerError(event, err));
+        if (result instanceof Promise) result.catch((err: unknown) => this.onListenerError(String(event), err));
       } catch (err) {
-        this.onListenerError(event, err);
+        this.onListenerError(String(event), err);
       }
     }
+    return listeners.length > 0;
   }
 
   /** Called for an `error` event that has no listener; logs it by default. */
@@ -83,7 +111,7 @@ export class TypedEmitter<E extends EventMap> {
       let timer: NodeJS.Timeout | undefined;
       const cleanup = (): void => {
         if (timer !== undefined) clearTimeout(timer);
-        this.#emitter.off(event, onEvent);
+        super.off(event, onEvent);
         signal?.removeEventListener('abort', onAbort);
       };
       const onEvent = (...args: unknown[]): void => {
@@ -94,7 +122,7 @@ export class TypedEmitter<E extends EventMap> {
         cleanup();
         reject(new AbortError(`waiting for '${event}' was aborted`, { cause: signal?.reason }));
       };
-      this.#emitter.on(event, onEvent);
+      super.on(event, onEvent);
       signal?.addEventListener('abort', onAbort, { once: true });
       if (timeout !== undefined) {
         timer = setTimeout(() => {

@@ -3,22 +3,25 @@
  * the only place that knows the raw names; the client works with `SessionState`.
  */
 
-/** Socket states of the app, as it names them (also reported raw on `change_state`). */
-export const WAState = {
-  UNLAUNCHED: 'UNLAUNCHED',
-  OPENING: 'OPENING',
-  PAIRING: 'PAIRING',
-  UNPAIRED: 'UNPAIRED',
-  UNPAIRED_IDLE: 'UNPAIRED_IDLE',
-  CONNECTED: 'CONNECTED',
-  TIMEOUT: 'TIMEOUT',
-  CONFLICT: 'CONFLICT',
-  DEPRECATED_VERSION: 'DEPRECATED_VERSION',
-  PROXYBLOCK: 'PROXYBLOCK',
-  TOS_BLOCK: 'TOS_BLOCK',
-  SMB_TOS_BLOCK: 'SMB_TOS_BLOCK',
-} as const;
-export type WAState = (typeof WAState)[keyof typeof WAState];
+/**
+ * Socket states of the app, as it names them (also reported raw on `change_state`). An `enum`, not an
+ * `as const` object, because whatsapp-web.js declares `WAState` as one and TypeScript relates an enum
+ * only to an enum of the same name and members: a bot typed against whatsapp-web.js takes these values.
+ */
+export enum WAState {
+  CONFLICT = 'CONFLICT',
+  CONNECTED = 'CONNECTED',
+  DEPRECATED_VERSION = 'DEPRECATED_VERSION',
+  OPENING = 'OPENING',
+  PAIRING = 'PAIRING',
+  PROXYBLOCK = 'PROXYBLOCK',
+  SMB_TOS_BLOCK = 'SMB_TOS_BLOCK',
+  TIMEOUT = 'TIMEOUT',
+  TOS_BLOCK = 'TOS_BLOCK',
+  UNLAUNCHED = 'UNLAUNCHED',
+  UNPAIRED = 'UNPAIRED',
+  UNPAIRED_IDLE = 'UNPAIRED_IDLE',
+}
 
 /** States after which the session cannot go on; each is also a disconnect reason. */
 export type FatalState =
@@ -50,7 +53,8 @@ function isFatal(raw: string): raw is FatalState {
 
 /** The meaning of a raw state reported by the page. */
 export function sessionState(raw: string): SessionState {
-  switch (raw) {
+  // A raw state is compared with the enum's values; a state a newer app adds falls to `default`.
+  switch (raw as WAState) {
     case WAState.UNLAUNCHED:
     case WAState.OPENING:
     case WAState.PAIRING:

@@ -92,7 +92,7 @@ test('media: downloadMedia() gives the bytes the phone sent; MessageMedia (file,
 
   const file = join(env.work.path, 'notes.pdf');
   await writeFile(file, '%PDF-1.4 notes');
-  const pdf = await MessageMedia.fromFilePath(file);
+  const pdf = MessageMedia.fromFilePath(file);
   expect(pdf).toMatchObject({ mimetype: 'application/pdf', filename: 'notes.pdf', filesize: 14 });
   const sentDoc = await image.reply(pdf, null, { sendMediaAsDocument: true, caption: 'as asked' });
   expect(sentDoc).toMatchObject({ hasMedia: true, type: 'document', fromMe: true, hasQuotedMsg: true });

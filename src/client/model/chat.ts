@@ -4,10 +4,14 @@
  */
 import { InvalidOptionError } from '../../errors';
 import type { PageChat } from '../../web/bridge';
+import { installNotYet } from '../compat/install';
+import { CHAT_MEMBERS } from '../compat/model-members';
+import type { Label } from './label';
 import { Message } from './message';
 import type { MessageContent } from './message-content';
 import type { MessageSendOptions } from './message-send-options';
 import type { ModelClient } from './model-client';
+import type { ModelTypes } from './registry';
 import { toWid, type Wid } from './wid';
 
 declare module './registry' {
@@ -23,6 +27,16 @@ export interface FetchMessagesOptions {
   fromMe?: boolean;
 }
 
+/** A WhatsApp Business note on a customer (`Chat.getCustomerNote()`). */
+export interface CustomerNote {
+  chatId: string;
+  content: string;
+  createdAt: number;
+  id: string;
+  modifiedAt: number;
+  type: string;
+}
+
 export class Chat {
   readonly id: Wid;
   readonly name: string;
@@ -36,6 +50,27 @@ export class Chat {
   readonly muteExpiration: number;
   readonly lastMessage: Message | undefined;
   readonly #client: ModelClient;
+
+  // Not there yet (issue 26).
+  declare readonly isReadOnly: boolean;
+  declare readonly isLocked: boolean;
+  declare readonly archive: () => Promise<void>;
+  declare readonly unarchive: () => Promise<void>;
+  declare readonly pin: () => Promise<boolean>;
+  declare readonly unpin: () => Promise<boolean>;
+  declare readonly clearMessages: () => Promise<boolean>;
+  declare readonly delete: () => Promise<boolean>;
+  declare readonly mute: (unmuteDate?: Date) => Promise<{ isMuted: boolean; muteExpiration: number }>;
+  declare readonly unmute: () => Promise<{ isMuted: boolean; muteExpiration: number }>;
+  declare readonly getContact: () => Promise<ModelTypes['Contact']>;
+  declare readonly markUnread: () => Promise<void>;
+  declare readonly getPinnedMessages: () => Promise<Message[]>;
+  declare readonly syncHistory: () => Promise<boolean>;
+  // Not there yet (issue 27): labels and customer notes.
+  declare readonly getLabels: () => Promise<Label[]>;
+  declare readonly changeLabels: (labelIds: Array<string | number>) => Promise<void>;
+  declare readonly addOrEditCustomerNote: (note: string) => Promise<void>;
+  declare readonly getCustomerNote: () => Promise<CustomerNote>;
 
   constructor(client: ModelClient, data: PageChat) {
     this.#client = client;
@@ -70,8 +105,10 @@ export class Chat {
     return this.#client.readyPage('sendStateRecording()').chatState(this.id._serialized, 'recording');
   }
 
-  clearState(): Promise<void> {
-    return this.#client.readyPage('clearState()').chatState(this.id._serialized, 'stop');
+  /** Stops "typing…" or "recording…"; true once done. */
+  async clearState(): Promise<boolean> {
+    await this.#client.readyPage('clearState()').chatState(this.id._serialized, 'stop');
+    return true;
   }
 
   /** The chat's messages this device has, oldest first. */
@@ -84,3 +121,5 @@ export class Chat {
     return messages.map((m) => new Message(this.#client, m));
   }
 }
+
+installNotYet(Chat.prototype, 'Chat', CHAT_MEMBERS);

@@ -1,4 +1,7 @@
 import type { PageContact } from '../../web/bridge';
+import { installNotYet } from '../compat/install';
+import { CONTACT_MEMBERS } from '../compat/model-members';
+import type { Broadcast } from './broadcast';
 import type { ModelClient } from './model-client';
 import type { ModelTypes } from './registry';
 import { toWid, type Wid } from './wid';
@@ -9,7 +12,10 @@ declare module './registry' {
   }
 }
 
-/** A contact, shaped like whatsapp-web.js's `Contact`: a snapshot, fetch again for fresh values. */
+/**
+ * A contact, shaped like whatsapp-web.js's `Contact`: a snapshot, fetch again for fresh values.
+ * `PrivateContact` and `BusinessContact` are its kinds.
+ */
 export class Contact {
   readonly id: Wid;
   readonly number: string;
@@ -25,6 +31,26 @@ export class Contact {
   readonly isBusiness: boolean;
   readonly isBlocked: boolean;
   readonly #client: ModelClient;
+
+  // Not there yet (issue 26).
+  declare readonly isEnterprise: boolean;
+  declare readonly isWAContact: boolean;
+  declare readonly sectionHeader: string;
+  declare readonly statusMute: boolean;
+  declare readonly type: string;
+  declare readonly getProfilePicUrl: () => Promise<string>;
+  declare readonly getCountryCode: () => Promise<string>;
+  declare readonly getFormattedNumber: () => Promise<string>;
+  declare readonly block: () => Promise<boolean>;
+  declare readonly unblock: () => Promise<boolean>;
+  /** `null` when their privacy hides it. */
+  declare readonly getAbout: () => Promise<string | null>;
+  declare readonly getCommonGroups: () => Promise<Wid[]>;
+  // Not there yet (issue 27).
+  declare readonly labels?: string[];
+  declare readonly verifiedLevel?: undefined;
+  declare readonly verifiedName?: undefined;
+  declare readonly getBroadcast: () => Promise<Broadcast>;
 
   constructor(client: ModelClient, data: PageContact) {
     this.#client = client;
@@ -46,3 +72,5 @@ export class Contact {
     return this.#client.getChatById(this.id._serialized);
   }
 }
+
+installNotYet(Contact.prototype, 'Contact', CONTACT_MEMBERS);

@@ -1,4 +1,5 @@
 import type { PageGroupNotification } from '../../web/bridge';
+import type { GroupNotificationTypes } from '../constants';
 import type { Chat } from './chat';
 import type { Contact } from './contact';
 import type { Message } from './message';
@@ -15,9 +16,9 @@ export class GroupNotification {
   /** Who did it. */
   readonly author: string;
   /** `add`, `invite`, `remove`, `leave`, `promote`, `demote`, ... */
-  readonly type: string;
+  readonly type: GroupNotificationTypes;
   /** Whom it is about. */
-  readonly recipientIds: readonly string[];
+  readonly recipientIds: string[];
   readonly timestamp: number;
   readonly body: string;
 
@@ -26,7 +27,7 @@ export class GroupNotification {
     this.id = { _serialized: data.id };
     this.chatId = data.chatId;
     this.author = data.author;
-    this.type = data.type;
+    this.type = data.type as GroupNotificationTypes;
     this.recipientIds = data.recipientIds;
     this.timestamp = data.timestamp;
     this.body = data.body;

@@ -2,7 +2,8 @@
  * `MessageMedia`, as whatsapp-web.js users know it: a mimetype, base64 data and an optional file
  * name; made from a file or a URL, sent with `sendMessage`, returned by `downloadMedia()`.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidOptionError, errorMessage } from '../../errors';
 
@@ -29,6 +30,19 @@ const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
+/** `MessageMedia.fromUrl` options (whatsapp-web.js's `MediaFromURLOptions`, plus `signal`). */
+export interface MediaFromURLOptions {
+  /** Trust the URL's file extension when the server sends no content type. */
+  unsafeMime?: boolean;
+  filename?: string;
+  /** Aborts the download. */
+  signal?: AbortSignal;
+  /** Accepted for whatsapp-web.js compatibility and not used: waweb downloads in Node, not through the page. */
+  client?: unknown;
+  /** Accepted for whatsapp-web.js compatibility and not used (`signal` aborts). */
+  reqOptions?: unknown;
+}
+
 export class MessageMedia {
   /**
    * @param mimetype e.g. `image/png`
@@ -47,24 +61,39 @@ export class MessageMedia {
     if (typeof data !== 'string' || data.length === 0) throw new InvalidOptionError('data must be non-empty base64');
   }
 
-  /** A file from disk; the mimetype from its extension. */
-  static async fromFilePath(filePath: string): Promise<MessageMedia> {
+  /**
+   * A file from disk, read synchronously as in whatsapp-web.js (so `sendMessage(id,
+   * MessageMedia.fromFilePath(p))` works); the mimetype from its extension. `fromFilePathAsync` does
+   * the same without blocking the event loop.
+   */
+  static fromFilePath(filePath: string): MessageMedia {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(filePath);
+    } catch (err) {
+      throw new InvalidOptionError(`cannot read ${filePath}: ${errorMessage(err)}`, { cause: err });
+    }
+    return MessageMedia.#fromBytes(filePath, bytes);
+  }
+
+  /** `fromFilePath` without blocking: resolves with the file's `MessageMedia`. */
+  static async fromFilePathAsync(filePath: string): Promise<MessageMedia> {
     let bytes: Buffer;
     try {
       bytes = await readFile(filePath);
     } catch (err) {
       throw new InvalidOptionError(`cannot read ${filePath}: ${errorMessage(err)}`, { cause: err });
     }
-    const { size } = await stat(filePath);
+    return MessageMedia.#fromBytes(filePath, bytes);
+  }
+
+  static #fromBytes(filePath: string, bytes: Buffer): MessageMedia {
     const mimetype = MIME_BY_EXTENSION[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
-    return new MessageMedia(mimetype, bytes.toString('base64'), path.basename(filePath), size);
+    return new MessageMedia(mimetype, bytes.toString('base64'), path.basename(filePath), bytes.length);
   }
 
   /** A file fetched from `url` (the response's content type, unless `unsafeMime` says otherwise). */
-  static async fromUrl(
-    url: string,
-    options: { unsafeMime?: boolean; filename?: string; signal?: AbortSignal } = {},
-  ): Promise<MessageMedia> {
+  static async fromUrl(url: string, options: MediaFromURLOptions = {}): Promise<MessageMedia> {
     let res: Response;
     try {
       res = await fetch(url, options.signal ? { signal: options.signal } : {});

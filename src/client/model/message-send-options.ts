@@ -23,4 +23,22 @@ export interface MessageSendOptions {
   parseVCards?: boolean;
   /** Mark the chat read before sending, as whatsapp-web.js does. @default true */
   sendSeen?: boolean;
+  /** Not there yet (issue 27): `true` rejects with `NotSupportedError` rather than sending permanent media. */
+  isViewOnce?: boolean;
+  /** Not there yet (issue 27): `true` rejects with `NotSupportedError`. */
+  sendVideoAsGif?: boolean;
+  /** Not there yet (issue 27): `true` rejects with `NotSupportedError`. */
+  sendMediaAsHd?: boolean;
+  /** Not there yet (issue 26): a non-empty list rejects with `NotSupportedError`. */
+  groupMentions?: Array<{ subject: string; id: string }>;
+  /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
+  stickerCategories?: string[];
+  /** Accepted for whatsapp-web.js compatibility and not used (bot mentions such as Meta AI). */
+  invokedBotWid?: string;
+  /** Accepted for whatsapp-web.js compatibility and not used. */
+  extra?: Record<string, unknown>;
+  /** Accepted and not honoured yet (issue 26 gives it whatsapp-web.js's meaning and default, `true`). */
+  ignoreQuoteErrors?: boolean;
+  /** Accepted and not honoured yet (issue 26 gives it whatsapp-web.js's meaning and default, `false`). */
+  waitUntilMsgSent?: boolean;
 }

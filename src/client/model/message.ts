@@ -1,5 +1,8 @@
 import { InvalidOptionError } from '../../errors';
 import type { PageMessage } from '../../web/bridge';
+import { installNotYet } from '../compat/install';
+import { MESSAGE_MEMBERS } from '../compat/model-members';
+import type { MessageAck, MessageTypes } from '../constants';
 import type { Contact } from './contact';
 import { Location } from './location';
 import type { MessageContent } from './message-content';
@@ -7,6 +10,17 @@ import { parseMessageId, type MessageId } from './message-id';
 import type { MessageMedia } from './message-media';
 import type { MessageSendOptions } from './message-send-options';
 import type { ModelClient } from './model-client';
+import type {
+  EventLocation,
+  GroupMention,
+  InviteV4Data,
+  MessageEditOptions,
+  MessageInfo,
+  MessageKey,
+  Order,
+  Payment,
+  ReactionList,
+} from './message-types';
 import type { ModelTypes } from './registry';
 
 declare module './registry' {
@@ -15,12 +29,15 @@ declare module './registry' {
   }
 }
 
-/** A message, shaped like whatsapp-web.js's `Message` for the fields waweb supports. */
+/**
+ * A message, shaped like whatsapp-web.js's `Message`. Members declared with `declare` are not there
+ * yet: they throw a `NotSupportedError` naming them (docs/migrating-from-whatsapp-web-js.md says which issue adds each).
+ */
 export class Message {
   readonly id: MessageId;
   /** The text, or a media message's caption. */
   readonly body: string;
-  readonly type: string;
+  readonly type: MessageTypes;
   /** Sender id, e.g. `15550001111@c.us`; a group's id for group messages. */
   readonly from: string;
   readonly to: string;
@@ -30,27 +47,80 @@ export class Message {
   /** Seconds since the epoch. */
   readonly timestamp: number;
   /** -1 error, 0 pending, 1 server, 2 delivered, 3 read, 4 played. */
-  readonly ack: number;
+  readonly ack: MessageAck;
   readonly hasMedia: boolean;
   readonly hasQuotedMsg: boolean;
   readonly isForwarded: boolean;
-  readonly mentionedIds: readonly string[];
-  readonly links: ReadonlyArray<{ link: string; isSuspicious: boolean }>;
+  readonly mentionedIds: string[];
+  readonly links: Array<{ link: string; isSuspicious: boolean }>;
   /** How many times it was forwarded (0 = never). */
   readonly forwardingScore: number;
   /** Location messages: where. */
   readonly location: Location | undefined;
   /** Contact cards: the vCard texts (empty for other messages). */
-  readonly vCards: readonly string[];
+  readonly vCards: string[];
   /** The sending device, told by the id's shape: `android`, `ios` or `web`. */
   readonly deviceType: 'android' | 'ios' | 'web';
+  /** Sent to or from a broadcast list or status (`…@broadcast`). */
+  readonly broadcast: boolean;
+  /** A status post (`status@broadcast`). */
+  readonly isStatus: boolean;
   readonly #client: ModelClient;
+
+  // Not there yet (issue 26).
+  declare readonly isGif: boolean;
+  declare readonly isEphemeral: boolean;
+  declare readonly hasReaction: boolean;
+  declare readonly duration: string;
+  declare readonly isStarred: boolean;
+  declare readonly inviteV4?: InviteV4Data;
+  declare readonly groupMentions: GroupMention[];
+  declare readonly latestEditSenderTimestampMs?: number;
+  declare readonly latestEditMsgKey?: MessageKey;
+  declare readonly protocolMessageKey?: MessageKey;
+  declare readonly rawData: object;
+  declare readonly reload: () => Promise<Message>;
+  declare readonly acceptGroupV4Invite: () => Promise<{ status: number }>;
+  declare readonly getMentions: () => Promise<Contact[]>;
+  declare readonly getGroupMentions: () => Promise<Array<ModelTypes['GroupChat']>>;
+  declare readonly star: () => Promise<void>;
+  declare readonly unstar: () => Promise<void>;
+  declare readonly pin: (duration: number) => Promise<boolean>;
+  declare readonly unpin: () => Promise<boolean>;
+  declare readonly getInfo: () => Promise<MessageInfo | null>;
+  declare readonly getReactions: () => Promise<ReactionList[]>;
+  // Not there yet (issue 27): business, buttons, polls and scheduled events.
+  declare readonly mediaKey?: string;
+  declare readonly orderId: string;
+  declare readonly title?: string;
+  declare readonly description?: string;
+  declare readonly businessOwnerJid?: string;
+  declare readonly productId?: string;
+  declare readonly dynamicReplyButtons?: object;
+  declare readonly selectedButtonId?: string;
+  declare readonly selectedRowId?: string;
+  declare readonly pollName: string;
+  declare readonly pollOptions: string[];
+  declare readonly allowMultipleAnswers: boolean;
+  declare readonly eventStartTime: number;
+  declare readonly eventEndTime?: number;
+  declare readonly eventDescription?: string;
+  declare readonly eventLocation?: EventLocation;
+  declare readonly eventJoinLink?: string;
+  declare readonly isEventCaneled: boolean;
+  declare readonly messageSecret?: number[];
+  declare readonly getOrder: () => Promise<Order>;
+  declare readonly getPayment: () => Promise<Payment>;
+  declare readonly getPollVotes: () => Promise<Array<ModelTypes['PollVote']>>;
+  /** Takes a `ScheduledEvent`. */
+  declare readonly editScheduledEvent: (editedEventObject: object) => Promise<Message | null>;
+  declare readonly vote: (selectedOptions: string[]) => Promise<void>;
 
   constructor(client: ModelClient, data: PageMessage) {
     this.#client = client;
     this.id = { ...parseMessageId(data.id), fromMe: data.fromMe, remote: data.chatId };
     this.body = data.body;
-    this.type = data.type;
+    this.type = data.type as MessageTypes;
     this.from = data.from;
     this.to = data.to;
     this.author = data.author;
@@ -66,6 +136,8 @@ export class Message {
     this.location = data.location ? Location.from(data.location) : undefined;
     this.vCards = data.vCards;
     this.deviceType = this.id.id.length > 25 ? 'android' : this.id.id.startsWith('3A') ? 'ios' : 'web';
+    this.broadcast = data.from.endsWith('@broadcast') || data.to.endsWith('@broadcast');
+    this.isStatus = data.from === 'status@broadcast' || data.to === 'status@broadcast';
   }
 
   /** The chat this message belongs to. */
@@ -74,12 +146,12 @@ export class Message {
   }
 
   /** Sends `content` to this message's chat, quoting it. */
-  reply(content: MessageContent, chatId?: string | null, options: Omit<MessageSendOptions, 'quotedMessageId'> = {}): Promise<Message> {
+  reply(content: MessageContent, chatId?: string | null, options: MessageSendOptions = {}): Promise<Message> {
     return this.#client.sendMessage(chatId ?? this.chatId, content, { ...options, quotedMessageId: this.id._serialized });
   }
 
   /** Forwards this message (media with its caption) to another chat. */
-  async forward(chat: string | ModelTypes['Chat']): Promise<void> {
+  async forward(chat: string | { id: { _serialized: string } }): Promise<void> {
     const chatId = typeof chat === 'string' ? chat : chat?.id?._serialized;
     if (typeof chatId !== 'string' || chatId === '') throw new InvalidOptionError('forward() needs a chat or a chat id');
     await this.#client.readyPage('forward()').forward(this.id._serialized, chatId.includes('@') ? chatId : `${chatId}@c.us`);
@@ -108,8 +180,8 @@ export class Message {
     await this.#client.readyPage('react()').react(this.id._serialized, reaction);
   }
 
-  /** Edits an own text message; `null` when WhatsApp does not allow it (not own, not text). */
-  async edit(content: string): Promise<Message | null> {
+  /** Edits an own text message (a text only; `options` are not honoured yet); `null` when WhatsApp does not allow it. */
+  async edit(content: MessageContent, _options?: MessageEditOptions): Promise<Message | null> {
     if (typeof content !== 'string') throw new InvalidOptionError('content must be a string');
     const edited = await this.#client.readyPage('edit()').edit(this.id._serialized, content);
     return edited ? new Message(this.#client, edited) : null;
@@ -119,7 +191,7 @@ export class Message {
    * Deletes the message: for everyone when `everyone` is true and WhatsApp allows it (own messages),
    * otherwise only on this device, as whatsapp-web.js does.
    */
-  async delete(everyone = false): Promise<void> {
+  async delete(everyone = false, _clearMedia?: boolean): Promise<void> {
     await this.#client.readyPage('delete()').remove(this.id._serialized, everyone === true);
   }
 
@@ -129,3 +201,5 @@ export class Message {
     return this.#client.downloadMedia(this.id._serialized);
   }
 }
+
+installNotYet(Message.prototype, 'Message', MESSAGE_MEMBERS);

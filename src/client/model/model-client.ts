@@ -1,3 +1,4 @@
+import type { Logger } from '../../util/logger';
 import type { WebPage } from '../../web/web-page';
 import type { MessageContent } from './message-content';
 import type { MessageMedia } from './message-media';
@@ -16,4 +17,6 @@ export interface ModelClient {
   sendSeen(chatId: string): Promise<boolean>;
   /** The page of a ready client, which the model acts through; throws a `NotReadyError` naming `what` otherwise. */
   readyPage(what: string): WebPage;
+  /** The client's logger (silent without the `logger` option). */
+  readonly log: Logger;
 }

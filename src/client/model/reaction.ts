@@ -1,4 +1,6 @@
 import type { PageReaction } from '../../web/bridge';
+import { installNotYet } from '../compat/install';
+import { REACTION_MEMBERS } from '../compat/model-members';
 import { parseMessageId, type MessageId } from './message-id';
 
 /** A reaction someone sent (`message_reaction`); `reaction` is `''` when they took it back. */
@@ -13,6 +15,10 @@ export class Reaction {
   readonly read: boolean;
   readonly orphan: number;
 
+  // Not there yet (issue 26).
+  declare readonly orphanReason?: string;
+  declare readonly ack?: number;
+
   constructor(data: PageReaction) {
     this.id = parseMessageId(data.id);
     this.msgId = parseMessageId(data.msgId);
@@ -23,3 +29,5 @@ export class Reaction {
     this.orphan = data.orphan;
   }
 }
+
+installNotYet(Reaction.prototype, 'Reaction', REACTION_MEMBERS);
