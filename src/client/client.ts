@@ -19,7 +19,7 @@ import { chatsApi, type ChatsApi } from './api/chats';
 import { contactsApi, type ContactsApi } from './api/contacts';
 import type { GroupsApi } from './api/groups';
 import { messagingApi, type MessagingApi } from './api/messaging';
-import type { ProfileApi } from './api/profile';
+import { profileApi, type ProfileApi } from './api/profile';
 import { CLIENT_MEMBERS } from './compat/client-members';
 import { installMethods, installNotYet } from './compat/install';
 import type { ClientEvents, WebContractCheck, WwebjsEventName } from './events';
@@ -342,4 +342,5 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEventName> implemen
 installMethods(Client.prototype, messagingApi);
 installMethods(Client.prototype, chatsApi);
 installMethods(Client.prototype, contactsApi);
+installMethods(Client.prototype, profileApi);
 installNotYet(Client.prototype, 'Client', CLIENT_MEMBERS);

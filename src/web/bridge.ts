@@ -147,7 +147,19 @@ export interface PageInfo {
 
 /** What a part of waweb needs from the app; `login` is required, the others can be switched off. */
 export type PageFeature =
-  'login' | 'messages' | 'sending' | 'media' | 'chats' | 'contacts' | 'reactions' | 'editing' | 'pairing-code' | 'links';
+  | 'login'
+  | 'messages'
+  | 'sending'
+  | 'media'
+  | 'chats'
+  | 'contacts'
+  | 'reactions'
+  | 'editing'
+  | 'pairing-code'
+  | 'links'
+  | 'profile'
+  | 'pictures'
+  | 'blocking';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -226,6 +238,16 @@ export interface PageApi {
   refreshQr(): void;
   localStorageEntries(): Array<[string, string]>;
   setLocalStorageItem(key: string, value: string): void;
+  setStatus(text: string): Promise<void>;
+  setDisplayName(name: string): Promise<boolean>;
+  /** Shows the account online to its contacts, or not. */
+  presence(available: boolean): Promise<void>;
+  getAbout(contactId: string): Promise<string | null>;
+  setBlocked(contactId: string, blocked: boolean): Promise<void>;
+  blockedIds(): Promise<string[]>;
+  profilePicUrl(chatId: string): Promise<string | null>;
+  setPicture(chatId: string, media: PageMedia): Promise<boolean>;
+  deletePicture(chatId: string): Promise<boolean>;
 }
 
 /** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
@@ -254,4 +276,13 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   refreshQr: [],
   localStorageEntries: [],
   setLocalStorageItem: [],
+  setStatus: ['profile'],
+  setDisplayName: ['profile'],
+  presence: ['profile'],
+  getAbout: ['contacts', 'profile'],
+  setBlocked: ['contacts', 'blocking'],
+  blockedIds: ['blocking'],
+  profilePicUrl: ['chats', 'pictures'],
+  setPicture: ['pictures'],
+  deletePicture: ['pictures'],
 };

@@ -163,81 +163,81 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
   }
 
   state(): Promise<string | null> {
-    return this.#call('state');
+    return this.call('state');
   }
 
   info(): Promise<PageInfo> {
-    return this.#call('info');
+    return this.call('info');
   }
 
   sendMedia(chatId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage> {
-    return this.#call('sendMedia', chatId, media, options);
+    return this.call('sendMedia', chatId, media, options);
   }
 
   downloadMedia(messageId: string): Promise<PageMedia | null> {
-    return this.#call('downloadMedia', messageId);
+    return this.call('downloadMedia', messageId);
   }
 
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage> {
-    return this.#call('send', chatId, content, options);
+    return this.call('send', chatId, content, options);
   }
 
   forward(messageId: string, chatId: string): Promise<void> {
-    return this.#call('forward', messageId, chatId);
+    return this.call('forward', messageId, chatId);
   }
 
   /** A pairing code for `phone` (digits with country code), typed on the phone instead of scanning a QR. */
   pairingCode(phone: string, notify: boolean): Promise<string> {
-    return this.#call('pairingCode', phone, notify);
+    return this.call('pairingCode', phone, notify);
   }
 
   getChats(): Promise<PageChat[]> {
-    return this.#call('getChats');
+    return this.call('getChats');
   }
 
   getChat(chatId: string): Promise<PageChat | null> {
-    return this.#call('getChat', chatId);
+    return this.call('getChat', chatId);
   }
 
   getContacts(): Promise<PageContact[]> {
-    return this.#call('getContacts');
+    return this.call('getContacts');
   }
 
   getContact(contactId: string): Promise<PageContact> {
-    return this.#call('getContact', contactId);
+    return this.call('getContact', contactId);
   }
 
   /** The registered user's wid for a number, or `null` when it is not on WhatsApp. */
   numberId(number: string): Promise<string | null> {
-    return this.#call('numberId', number);
+    return this.call('numberId', number);
   }
 
   sendSeen(chatId: string): Promise<boolean> {
-    return this.#call('sendSeen', chatId);
+    return this.call('sendSeen', chatId);
   }
 
   chatState(chatId: string, state: 'typing' | 'recording' | 'stop'): Promise<void> {
-    return this.#call('chatState', chatId, state);
+    return this.call('chatState', chatId, state);
   }
 
   fetchMessages(chatId: string, limit?: number, fromMe?: boolean): Promise<PageMessage[]> {
-    return this.#call('fetchMessages', chatId, limit, fromMe);
+    return this.call('fetchMessages', chatId, limit, fromMe);
   }
 
   react(messageId: string, reaction: string): Promise<void> {
-    return this.#call('react', messageId, reaction);
+    return this.call('react', messageId, reaction);
   }
 
   edit(messageId: string, body: string): Promise<PageMessage | null> {
-    return this.#call('edit', messageId, body);
+    return this.call('edit', messageId, body);
   }
 
   remove(messageId: string, everyone: boolean): Promise<'everyone' | 'me'> {
-    return this.#call('remove', messageId, everyone);
+    return this.call('remove', messageId, everyone);
   }
 
   quotedMessage(messageId: string): Promise<PageMessage | null> {
-    return this.#call('quotedMessage', messageId);
+    return this.call('quotedMessage', messageId);
   }
 
   /**
@@ -249,7 +249,7 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     const confirmed = this.nextReport(['logout'], { timeout: timeoutMs, timeoutOption: 'logout confirmation' });
     confirmed.catch(() => undefined);
     let callError: unknown;
-    await this.#call('logout').catch((err: unknown) => {
+    await this.call('logout').catch((err: unknown) => {
       callError = err;
     });
     // The navigation that follows a logout destroys the call's context; any other failure is final.
@@ -264,29 +264,30 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
   }
 
   takeover(): Promise<void> {
-    return this.#call('takeover');
+    return this.call('takeover');
   }
 
   refreshQr(): Promise<void> {
-    return this.#call('refreshQr');
+    return this.call('refreshQr');
   }
 
   /** Writes one localStorage item of the origin (RemoteAuth uses it as a flush barrier). */
   setLocalStorageItem(key: string, value: string): Promise<void> {
-    return this.#call('setLocalStorageItem', key, value);
+    return this.call('setLocalStorageItem', key, value);
   }
 
   /** The origin's localStorage, read exactly from the live page. */
   localStorageEntries(): Promise<Array<[string, string]>> {
-    return this.#call('localStorageEntries');
+    return this.call('localStorageEntries');
   }
 
   /**
-   * Calls one method of the page API. The call is a self-contained expression
+   * Calls one method of the page API ({@link PageApi}); refused with an `IncompatibleWebError` when the
+   * booted build lacks a feature it needs (`PAGE_API_FEATURES`). The call is a self-contained expression
    * (method name and JSON arguments), so nothing depends on how this Node code
    * was compiled, instrumented or minified.
    */
-  async #call<M extends keyof PageApi>(method: M, ...args: Parameters<PageApi[M]>): Promise<Awaited<ReturnType<PageApi[M]>>> {
+  async call<M extends keyof PageApi>(method: M, ...args: Parameters<PageApi[M]>): Promise<Awaited<ReturnType<PageApi[M]>>> {
     if (!this.#booted) throw new PageError('WhatsApp Web has not booted in the page yet');
     const needs: readonly string[] = ['login', ...PAGE_API_FEATURES[method]];
     const lacking = this.#missing.filter((m) => needs.includes(m.feature));

@@ -13,14 +13,14 @@ export interface ContactsApi {
   /** The WhatsApp id of a phone number, or `null` when the number is not on WhatsApp. */
   getNumberId(number: string): Promise<Wid | null>;
   isRegisteredUser(id: string): Promise<boolean>;
-  /** Not there yet (issue 26). */
+  /** The contacts the account blocked. */
   getBlockedContacts(): Promise<Contact[]>;
   /** Not there yet (issue 26). */
   getCountryCode(number: string): Promise<string>;
   /** Not there yet (issue 26). */
   getFormattedNumber(number: string): Promise<string>;
-  /** Not there yet (issue 26). */
-  getProfilePicUrl(contactId: string): Promise<string>;
+  /** The URL of a user's or group's profile picture; `undefined` when there is none (as whatsapp-web.js at run time). */
+  getProfilePicUrl(contactId: string): Promise<string | undefined>;
   /** Not there yet (issue 26). */
   getCommonGroups(contactId: string): Promise<Wid[]>;
   /** Not there yet (issue 26). */
@@ -31,7 +31,7 @@ export interface ContactsApi {
   deleteAddressbookContact(phoneNumber: string): Promise<void>;
 }
 
-type Implemented = 'getContacts' | 'getContactById' | 'getNumberId' | 'isRegisteredUser';
+type Implemented = 'getContacts' | 'getContactById' | 'getNumberId' | 'isRegisteredUser' | 'getBlockedContacts' | 'getProfilePicUrl';
 
 export const contactsApi: Pick<ContactsApi, Implemented> & ThisType<ModelClient & ContactsApi> = {
   async getContacts(): Promise<Contact[]> {
@@ -51,5 +51,16 @@ export const contactsApi: Pick<ContactsApi, Implemented> & ThisType<ModelClient 
 
   async isRegisteredUser(id: string): Promise<boolean> {
     return (await this.getNumberId(id)) !== null;
+  },
+
+  async getBlockedContacts(): Promise<Contact[]> {
+    const web = this.readyPage('getBlockedContacts()');
+    const ids = await web.call('blockedIds');
+    return Promise.all(ids.map(async (id) => contactFrom(this, await web.getContact(id))));
+  },
+
+  async getProfilePicUrl(contactId: string): Promise<string | undefined> {
+    const target = chatIdOf(contactId, 'contactId');
+    return (await this.readyPage('getProfilePicUrl()').call('profilePicUrl', target)) ?? undefined;
   },
 };

@@ -1,9 +1,12 @@
 /**
  * The client's calls about its own account and app: status text, display name, profile picture,
- * presence, media auto-download and background sync, the app's interface. None is there yet (issue 26):
- * each throws `NotSupportedError` naming it (compat/).
+ * presence, media auto-download and background sync, the app's interface. Installed on `Client`'s
+ * prototype (client.ts); a call not there yet throws `NotSupportedError` naming it (compat/).
  */
-import type { MessageMedia } from '../model/message-media';
+import { InvalidOptionError, NotReadyError } from '../../errors';
+import type { PageMedia } from '../../web/bridge';
+import { MessageMedia } from '../model/message-media';
+import type { ModelClient } from '../model/model-client';
 
 /** whatsapp-web.js's `InterfaceController`: opens panes of the app's own window. */
 export interface InterfaceController {
@@ -36,4 +39,53 @@ export interface ProfileApi {
   setBackgroundSync(flag: boolean): Promise<void>;
   /** Forces the app to reconnect. */
   resetState(): Promise<void>;
+}
+
+type Implemented =
+  'setStatus' | 'setDisplayName' | 'setProfilePicture' | 'deleteProfilePicture' | 'sendPresenceAvailable' | 'sendPresenceUnavailable';
+
+/** The account's own id, once the client is ready. */
+function ownId(client: ModelClient, what: string): string {
+  client.readyPage(what);
+  const id = client.info?.wid._serialized;
+  if (id === undefined) throw new NotReadyError(`${what} needs a client that is ready`);
+  return id;
+}
+
+export const profileApi: Pick<ProfileApi, Implemented> & ThisType<ModelClient> = {
+  async setStatus(status: string): Promise<void> {
+    if (typeof status !== 'string') throw new InvalidOptionError('status must be a string');
+    await this.readyPage('setStatus()').call('setStatus', status);
+  },
+
+  async setDisplayName(displayName: string): Promise<boolean> {
+    if (typeof displayName !== 'string' || displayName.trim() === '')
+      throw new InvalidOptionError('displayName must be a non-empty string');
+    return this.readyPage('setDisplayName()').call('setDisplayName', displayName);
+  },
+
+  async setProfilePicture(media: MessageMedia): Promise<boolean> {
+    const id = ownId(this, 'setProfilePicture()');
+    return this.readyPage('setProfilePicture()').call('setPicture', id, pictureOf(media));
+  },
+
+  async deleteProfilePicture(): Promise<boolean> {
+    const id = ownId(this, 'deleteProfilePicture()');
+    return this.readyPage('deleteProfilePicture()').call('deletePicture', id);
+  },
+
+  async sendPresenceAvailable(): Promise<void> {
+    await this.readyPage('sendPresenceAvailable()').call('presence', true);
+  },
+
+  async sendPresenceUnavailable(): Promise<void> {
+    await this.readyPage('sendPresenceUnavailable()').call('presence', false);
+  },
+};
+
+/** An image for a profile picture, as the page takes media; an `InvalidOptionError` for anything else. */
+export function pictureOf(media: MessageMedia): PageMedia {
+  if (!(media instanceof MessageMedia) || !media.mimetype.startsWith('image/'))
+    throw new InvalidOptionError('a profile picture is a MessageMedia holding an image');
+  return { mimetype: media.mimetype, data: media.data };
 }

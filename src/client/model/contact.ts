@@ -29,7 +29,7 @@ export class Contact {
   readonly isGroup: boolean;
   readonly isMyContact: boolean;
   readonly isBusiness: boolean;
-  readonly isBlocked: boolean;
+  isBlocked: boolean;
   readonly #client: ModelClient;
 
   // Not there yet (issue 26).
@@ -38,13 +38,8 @@ export class Contact {
   declare readonly sectionHeader: string;
   declare readonly statusMute: boolean;
   declare readonly type: string;
-  declare readonly getProfilePicUrl: () => Promise<string>;
   declare readonly getCountryCode: () => Promise<string>;
   declare readonly getFormattedNumber: () => Promise<string>;
-  declare readonly block: () => Promise<boolean>;
-  declare readonly unblock: () => Promise<boolean>;
-  /** `null` when their privacy hides it. */
-  declare readonly getAbout: () => Promise<string | null>;
   declare readonly getCommonGroups: () => Promise<Wid[]>;
   // Not there yet (issue 27).
   declare readonly labels?: string[];
@@ -70,6 +65,32 @@ export class Contact {
   /** The chat with this contact (created locally when there is none yet). */
   getChat(): Promise<ModelTypes['Chat']> {
     return this.#client.getChatById(this.id._serialized);
+  }
+
+  /** The URL of their profile picture; `undefined` when there is none (as whatsapp-web.js at run time). */
+  async getProfilePicUrl(): Promise<string | undefined> {
+    return (await this.#client.readyPage('getProfilePicUrl()').call('profilePicUrl', this.id._serialized)) ?? undefined;
+  }
+
+  /** Blocks the contact: their messages stop arriving. False for a group. */
+  async block(): Promise<boolean> {
+    if (this.isGroup) return false;
+    await this.#client.readyPage('block()').call('setBlocked', this.id._serialized, true);
+    this.isBlocked = true;
+    return true;
+  }
+
+  /** Unblocks the contact. False for a group. */
+  async unblock(): Promise<boolean> {
+    if (this.isGroup) return false;
+    await this.#client.readyPage('unblock()').call('setBlocked', this.id._serialized, false);
+    this.isBlocked = false;
+    return true;
+  }
+
+  /** Their "about" text; `null` when they have none or their privacy hides it. */
+  getAbout(): Promise<string | null> {
+    return this.#client.readyPage('getAbout()').call('getAbout', this.id._serialized);
   }
 }
 

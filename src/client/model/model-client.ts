@@ -19,4 +19,6 @@ export interface ModelClient {
   readyPage(what: string): WebPage;
   /** The client's logger (silent without the `logger` option). */
   readonly log: Logger;
+  /** The account, once ready. */
+  readonly info: { readonly wid: { readonly _serialized: string } } | undefined;
 }

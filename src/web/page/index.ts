@@ -10,6 +10,7 @@ import { edit, quotedMessage, react, remove, watchReactions } from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
 import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
+import { blockedIds, deletePicture, getAbout, presence, profilePicUrl, setBlocked, setDisplayName, setPicture, setStatus } from './profile';
 
 type Handler = (...args: any[]) => void;
 interface Emitter {
@@ -152,6 +153,15 @@ function start(hadSession: boolean): void {
     refreshQr: () => Cmd.refreshQR(),
     localStorageEntries: () => Object.entries(localStorage),
     setLocalStorageItem: (key, value) => localStorage.setItem(key, value),
+    setStatus: async (text) => setStatus(req, text),
+    setDisplayName: async (name) => setDisplayName(req, name),
+    presence: async (available) => presence(req, available),
+    getAbout: async (contactId) => getAbout(req, contactId),
+    setBlocked: async (contactId, blocked) => setBlocked(req, contactId, blocked),
+    blockedIds: async () => blockedIds(req),
+    profilePicUrl: async (chatId) => profilePicUrl(req, chatId),
+    setPicture: async (chatId, media) => setPicture(req, chatId, media),
+    deletePicture: async (chatId) => deletePicture(req, chatId),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 
