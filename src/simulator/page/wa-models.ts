@@ -335,6 +335,8 @@ export class MsgCollection extends Collection<MsgModel> {
     const hits = this.getModelsArray()
       .filter((m) => chat === undefined || Collection.keyOf(m.id.remote) === chat)
       .filter((m) => m.type !== 'revoked' && `${m.body}\n${m.caption ?? ''}`.toLowerCase().includes(needle))
+      // Newest first; within one second, the later one first.
+      .reverse()
       .sort((a, b) => b.t - a.t);
     const size = count ?? hits.length;
     const first = Math.max(0, (page ?? 1) - 1) * size;

@@ -1,0 +1,106 @@
+/**
+ * Issue 26: the message calls whatsapp-web.js 1.34.7 makes beyond sending (`Cmd.sendStarMsgs` /
+ * `sendUnstarMsgs` with `canStarMsg`, `Msg.search`, `WAWebApiMessageInfoStore.queryMsgInfo`,
+ * `WAWebSendPinMessageAction.sendPinInChatMsg` with `WAWebPinMsgConstants`, `Msg.get` and
+ * `getMessagesById`), proven on the simulator by an unmodified whatsapp-web.js; the phone sees stars,
+ * pins and reads.
+ */
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { WwebjsHarness } from '../helpers/wwebjs';
+
+const env = useSimulatorHarnesses('waweb-wwebjs-msg-actions-', (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
+
+interface WMessage {
+  id: { _serialized: string; id: string };
+  body: string;
+  isStarred: boolean;
+  star(): Promise<void>;
+  unstar(): Promise<void>;
+  pin(duration: number): Promise<boolean>;
+  unpin(): Promise<boolean>;
+  getInfo(): Promise<{ delivery: Array<{ id: { _serialized: string }; t: number }>; read: unknown[]; readRemaining: number } | null>;
+  reload(): Promise<WMessage | null>;
+}
+interface WClient {
+  sendMessage(id: string, text: string): Promise<WMessage>;
+  getMessageById(id: string): Promise<WMessage | null>;
+  searchMessages(query: string, options?: { chatId?: string; page?: number; limit?: number }): Promise<WMessage[]>;
+  on(event: string, listener: (...args: any[]) => void): void;
+}
+
+async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await what();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+test('star, pin, info, search and lookup of messages: the phone sees stars, pins and reads', async () => {
+  const number = '15550000601';
+  const contact = '15557770601';
+  const t = env.harness.start(env.harness.noAuth(), {
+    onQr: (qr) => {
+      env.sim
+        .phone(number)
+        .scan(qr)
+        .catch((err: unknown) => console.error('scan failed', err));
+    },
+  });
+  await t.next('ready');
+  const client = t.client as unknown as WClient;
+  const phone = env.sim.phone(number);
+  const incoming: WMessage[] = [];
+  client.on('message', (msg: WMessage) => incoming.push(msg));
+
+  await phone.receiveText(contact, 'the quick brown fox');
+  const [received] = await until(() => (incoming.length === 1 ? incoming : undefined), 'the message');
+  const sent = await client.sendMessage(`${contact}@c.us`, 'a lazy dog');
+
+  // Stars, on both sides.
+  await received!.star();
+  await until(
+    () => (phone.receivedMessages().find((m) => m.body === 'the quick brown fox')?.starred === true ? true : undefined),
+    'the star',
+  );
+  expect((await received!.reload())?.isStarred).toBe(true);
+  await received!.unstar();
+  await until(
+    () => (phone.receivedMessages().find((m) => m.body === 'the quick brown fox')?.starred === false ? true : undefined),
+    'the unstar',
+  );
+
+  // Pins.
+  expect(await sent.pin(86_400)).toBe(true);
+  await until(() => (phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === true ? true : undefined), 'the pin');
+  expect(await sent.unpin()).toBe(true);
+  await until(() => (phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === false ? true : undefined), 'the unpin');
+
+  // Per-recipient receipts: delivered now, read once the contact reads it.
+  const delivered = await sent.getInfo();
+  expect(delivered?.delivery.map((d) => d.id._serialized)).toEqual([`${contact}@c.us`]);
+  expect(delivered?.read).toEqual([]);
+  expect(delivered?.readRemaining).toBe(1);
+  await phone.markRead(sent.id.id);
+  const read = await until(async () => {
+    const info = await sent.getInfo();
+    return info?.read.length === 1 ? info : undefined;
+  }, 'the read receipt');
+  expect(read.readRemaining).toBe(0);
+  expect(await received!.getInfo()).toBeNull();
+
+  // Search (any case, in one chat or all) and lookup by id.
+  expect((await client.searchMessages('QUICK')).map((m) => m.body)).toEqual(['the quick brown fox']);
+  expect((await client.searchMessages('o', { chatId: `${contact}@c.us` })).map((m) => m.body)).toEqual([
+    'a lazy dog',
+    'the quick brown fox',
+  ]);
+  expect((await client.searchMessages('o', { chatId: `${contact}@c.us`, page: 2, limit: 1 })).map((m) => m.body)).toEqual([
+    'the quick brown fox',
+  ]);
+  expect(await client.searchMessages('nothing like it')).toEqual([]);
+  expect((await client.getMessageById(received!.id._serialized))?.body).toBe('the quick brown fox');
+  expect(await client.getMessageById(`false_${contact}@c.us_3EB0000000000000DEAD`)).toBeNull();
+});
