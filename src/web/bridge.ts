@@ -32,6 +32,18 @@ export interface PageMessage {
   location?: PageLocation;
   /** Contact cards (`vcard`, `multi_vcard`): the vCard texts. */
   vCards: string[];
+  /** Starred on this account. */
+  isStarred: boolean;
+}
+
+/** Who got, read and played an own message, and when (seconds). */
+export interface PageMessageInfo {
+  delivery: Array<{ id: string; t: number }>;
+  deliveryRemaining: number;
+  read: Array<{ id: string; t: number }>;
+  readRemaining: number;
+  played: Array<{ id: string; t: number }>;
+  playedRemaining: number;
 }
 
 /** A location as it crosses the bridge (whatsapp-web.js's `Location` fields). */
@@ -159,7 +171,8 @@ export type PageFeature =
   | 'links'
   | 'profile'
   | 'pictures'
-  | 'blocking';
+  | 'blocking'
+  | 'message-actions';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -248,6 +261,11 @@ export interface PageApi {
   profilePicUrl(chatId: string): Promise<string | null>;
   setPicture(chatId: string, media: PageMedia): Promise<boolean>;
   deletePicture(chatId: string): Promise<boolean>;
+  starMessage(messageId: string, starred: boolean): Promise<boolean>;
+  pinMessage(messageId: string, pinned: boolean, duration: number): Promise<boolean>;
+  messageInfo(messageId: string): Promise<PageMessageInfo | null>;
+  searchMessages(query: string, page?: number, count?: number, chatId?: string): Promise<PageMessage[]>;
+  getMessage(messageId: string): Promise<PageMessage | null>;
 }
 
 /** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
@@ -285,4 +303,9 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   profilePicUrl: ['chats', 'pictures'],
   setPicture: ['pictures'],
   deletePicture: ['pictures'],
+  starMessage: ['messages', 'chats', 'message-actions'],
+  pinMessage: ['messages', 'message-actions'],
+  messageInfo: ['messages', 'message-actions'],
+  searchMessages: ['messages', 'message-actions'],
+  getMessage: ['messages'],
 };

@@ -32,6 +32,7 @@ const message: PageMessage = {
   mentionedIds: [],
   links: [],
   forwardingScore: 0,
+  isStarred: false,
   vCards: [],
 };
 const chat: PageChat = {

@@ -8,6 +8,7 @@ import { MessageMedia } from '../model/message-media';
 import type { MessageSendOptions } from '../model/message-send-options';
 import type { ModelClient } from '../model/model-client';
 import { chatIdOf } from '../model/wid';
+import { InvalidOptionError } from '../../errors';
 import { markSeenBeforeSend, toOutgoing } from '../outgoing';
 
 export interface MessagingApi {
@@ -20,9 +21,9 @@ export interface MessagingApi {
   downloadMedia(messageId: string): Promise<MessageMedia | undefined>;
   /** Marks a chat read; the sender's phone shows blue ticks. */
   sendSeen(chatId: string): Promise<boolean>;
-  /** Not there yet (issue 26). */
-  getMessageById(messageId: string): Promise<Message>;
-  /** Not there yet (issue 26). */
+  /** The message with this id; `null` when the device does not have it (as whatsapp-web.js at run time). */
+  getMessageById(messageId: string): Promise<Message | null>;
+  /** Messages whose text holds `query` (any case), newest first: `page` (from 1) of `limit`, in `chatId` or all chats. */
   searchMessages(query: string, options?: { chatId?: string; page?: number; limit?: number }): Promise<Message[]>;
   /** Not there yet (issue 26). */
   sendReaction(messageId: string, reaction: string): Promise<void>;
@@ -30,7 +31,9 @@ export interface MessagingApi {
   getPinnedMessages(chatId: string): Promise<Message[]>;
 }
 
-export const messagingApi: Pick<MessagingApi, 'sendMessage' | 'downloadMedia' | 'sendSeen'> & ThisType<ModelClient> = {
+type Implemented = 'sendMessage' | 'downloadMedia' | 'sendSeen' | 'getMessageById' | 'searchMessages';
+
+export const messagingApi: Pick<MessagingApi, Implemented> & ThisType<ModelClient> = {
   async sendMessage(chatId: string, content: MessageContent, options: MessageSendOptions = {}): Promise<Message> {
     const target = chatIdOf(chatId);
     const outgoing = toOutgoing(content, options ?? {});
@@ -51,5 +54,26 @@ export const messagingApi: Pick<MessagingApi, 'sendMessage' | 'downloadMedia' | 
   async sendSeen(chatId: string): Promise<boolean> {
     const target = chatIdOf(chatId);
     return this.readyPage('sendSeen()').sendSeen(target);
+  },
+
+  async getMessageById(messageId: string): Promise<Message | null> {
+    if (typeof messageId !== 'string' || !/^(true|false)_[^_]+_[^_]+(_[^_]+)?$/.test(messageId))
+      throw new InvalidOptionError(`a message id looks like true_<chat>_<id>[_<participant>], got ${JSON.stringify(messageId)}`);
+    const data = await this.readyPage('getMessageById()').call('getMessage', messageId);
+    return data ? new Message(this, data) : null;
+  },
+
+  async searchMessages(query: string, options: { chatId?: string; page?: number; limit?: number } = {}): Promise<Message[]> {
+    if (typeof query !== 'string') throw new InvalidOptionError('query must be a string');
+    const { chatId, page, limit } = options ?? {};
+    for (const [name, value] of [
+      ['page', page],
+      ['limit', limit],
+    ] as const)
+      if (value !== undefined && (!Number.isInteger(value) || value < 1))
+        throw new InvalidOptionError(`${name} must be a whole number from 1`);
+    const target = chatId === undefined ? undefined : chatIdOf(chatId);
+    const found = await this.readyPage('searchMessages()').call('searchMessages', query, page, limit, target);
+    return found.map((m) => new Message(this, m));
   },
 };

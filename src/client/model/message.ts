@@ -7,6 +7,7 @@ import type { Contact } from './contact';
 import { Location } from './location';
 import type { MessageContent } from './message-content';
 import { parseMessageId, type MessageId } from './message-id';
+import { toWid } from './wid';
 import type { MessageMedia } from './message-media';
 import type { MessageSendOptions } from './message-send-options';
 import type { ModelClient } from './model-client';
@@ -65,6 +66,8 @@ export class Message {
   readonly broadcast: boolean;
   /** A status post (`status@broadcast`). */
   readonly isStatus: boolean;
+  /** Starred on this account. */
+  isStarred: boolean;
   readonly #client: ModelClient;
 
   // Not there yet (issue 26).
@@ -72,22 +75,15 @@ export class Message {
   declare readonly isEphemeral: boolean;
   declare readonly hasReaction: boolean;
   declare readonly duration: string;
-  declare readonly isStarred: boolean;
   declare readonly inviteV4?: InviteV4Data;
   declare readonly groupMentions: GroupMention[];
   declare readonly latestEditSenderTimestampMs?: number;
   declare readonly latestEditMsgKey?: MessageKey;
   declare readonly protocolMessageKey?: MessageKey;
   declare readonly rawData: object;
-  declare readonly reload: () => Promise<Message>;
   declare readonly acceptGroupV4Invite: () => Promise<{ status: number }>;
   declare readonly getMentions: () => Promise<Contact[]>;
   declare readonly getGroupMentions: () => Promise<Array<ModelTypes['GroupChat']>>;
-  declare readonly star: () => Promise<void>;
-  declare readonly unstar: () => Promise<void>;
-  declare readonly pin: (duration: number) => Promise<boolean>;
-  declare readonly unpin: () => Promise<boolean>;
-  declare readonly getInfo: () => Promise<MessageInfo | null>;
   declare readonly getReactions: () => Promise<ReactionList[]>;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
   declare readonly mediaKey?: string;
@@ -138,6 +134,7 @@ export class Message {
     this.deviceType = this.id.id.length > 25 ? 'android' : this.id.id.startsWith('3A') ? 'ios' : 'web';
     this.broadcast = data.from.endsWith('@broadcast') || data.to.endsWith('@broadcast');
     this.isStatus = data.from === 'status@broadcast' || data.to === 'status@broadcast';
+    this.isStarred = data.isStarred;
   }
 
   /** The chat this message belongs to. */
@@ -193,6 +190,51 @@ export class Message {
    */
   async delete(everyone = false, _clearMedia?: boolean): Promise<void> {
     await this.#client.readyPage('delete()').remove(this.id._serialized, everyone === true);
+  }
+
+  /** Reads the message again from the device and updates this object; `null` when the device no longer has it. */
+  async reload(): Promise<Message | null> {
+    const data = await this.#client.readyPage('reload()').call('getMessage', this.id._serialized);
+    if (!data) return null;
+    Object.assign(this, new Message(this.#client, data));
+    return this;
+  }
+
+  /** Stars the message (when WhatsApp allows it). */
+  async star(): Promise<void> {
+    if (await this.#client.readyPage('star()').call('starMessage', this.id._serialized, true)) this.isStarred = true;
+  }
+
+  /** Takes the star away. */
+  async unstar(): Promise<void> {
+    if (await this.#client.readyPage('unstar()').call('starMessage', this.id._serialized, false)) this.isStarred = false;
+  }
+
+  /** Pins the message in its chat for `duration` seconds (WhatsApp offers 24 h, 7 days and 30 days); true when it did. */
+  async pin(duration: number): Promise<boolean> {
+    if (typeof duration !== 'number' || !Number.isInteger(duration) || duration <= 0)
+      throw new InvalidOptionError('duration must be a whole number of seconds above 0');
+    return this.#client.readyPage('pin()').call('pinMessage', this.id._serialized, true, duration);
+  }
+
+  /** Unpins the message; true when it did. */
+  unpin(): Promise<boolean> {
+    return this.#client.readyPage('unpin()').call('pinMessage', this.id._serialized, false, 0);
+  }
+
+  /** Who got, read and played this own message, and when; `null` for a message of someone else. */
+  async getInfo(): Promise<MessageInfo | null> {
+    const info = await this.#client.readyPage('getInfo()').call('messageInfo', this.id._serialized);
+    if (!info) return null;
+    const list = (entries: Array<{ id: string; t: number }>): MessageInfo['delivery'] => entries.map((e) => ({ id: toWid(e.id), t: e.t }));
+    return {
+      delivery: list(info.delivery),
+      deliveryRemaining: info.deliveryRemaining,
+      read: list(info.read),
+      readRemaining: info.readRemaining,
+      played: list(info.played),
+      playedRemaining: info.playedRemaining,
+    };
   }
 
   /** The media, decrypted; `undefined` when there is none or it expired on the servers. */

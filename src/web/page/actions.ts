@@ -2,9 +2,9 @@
  * What a bot does to a message already in a chat (docs/page-contract.md, "Actions"): react, edit,
  * delete for everyone or for this device, and read the message it quotes.
  */
-import type { PageEvent, PageMessage } from '../bridge';
+import type { PageEvent, PageMessage, PageMessageInfo } from '../bridge';
 import { watched } from './drift';
-import { findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
+import { findChat, findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
 async function requireMsg(req: Req, messageId: string): Promise<AppMsg> {
   const msg = (await findMsg(req, messageId)) as AppMsg | undefined;
@@ -99,4 +99,71 @@ export function watchReactions(req: Req, emit: (event: PageEvent) => void): void
     }
     return original.call(this, list, ...rest);
   };
+}
+
+/** Stars a message or takes the star away, when the app allows it (`canStarMsg`); says whether it did. */
+export async function star(req: Req, messageId: string, starred: boolean): Promise<boolean> {
+  const msg = await requireMsg(req, messageId);
+  if (!req('WAWebMsgActionCapability').canStarMsg(msg)) return false;
+  const chat = await findChat(req, widString(msg.id.remote));
+  const { Cmd } = req('WAWebCmd');
+  if (starred) await watched('WAWebCmd.Cmd.sendStarMsgs', 'message-actions', () => Cmd.sendStarMsgs(chat, [msg], false));
+  else await watched('WAWebCmd.Cmd.sendUnstarMsgs', 'message-actions', () => Cmd.sendUnstarMsgs(chat, [msg], false));
+  return true;
+}
+
+/**
+ * Pins a message in its chat for `duration` seconds (`pin` true) or unpins it, as whatsapp-web.js does:
+ * the app reads the duration from `getPinExpiryDuration`, which is swapped for the call.
+ */
+export async function pin(req: Req, messageId: string, pinned: boolean, duration: number): Promise<boolean> {
+  const msg = await findMsg(req, messageId);
+  if (!msg) return false;
+  const constants = req('WAWebPinMsgConstants');
+  const original = constants.getPinExpiryDuration;
+  constants.getPinExpiryDuration = () => duration;
+  try {
+    const res = await watched('WAWebSendPinMessageAction.sendPinInChatMsg', 'message-actions', () =>
+      req('WAWebSendPinMessageAction').sendPinInChatMsg(msg, pinned ? 1 : 2, duration),
+    );
+    return res?.messageSendResult === 'OK';
+  } finally {
+    constants.getPinExpiryDuration = original;
+  }
+}
+
+type Receipt = { id: unknown; t: unknown };
+
+/** Who got, read and played an own message, and when; `null` for a message of someone else. */
+export async function messageInfo(req: Req, messageId: string): Promise<PageMessageInfo | null> {
+  const msg = await findMsg(req, messageId);
+  if (!msg?.id.fromMe) return null;
+  const info = await watched('WAWebApiMessageInfoStore.queryMsgInfo', 'message-actions', () =>
+    req('WAWebApiMessageInfoStore').queryMsgInfo(msg.id),
+  );
+  if (!info) return null;
+  const list = (entries: unknown): Array<{ id: string; t: number }> =>
+    (Array.isArray(entries) ? (entries as Receipt[]) : []).map((e) => ({ id: widString(e.id), t: Number(e.t ?? 0) }));
+  return {
+    delivery: list(info.delivery),
+    deliveryRemaining: Number(info.deliveryRemaining ?? 0),
+    read: list(info.read),
+    readRemaining: Number(info.readRemaining ?? 0),
+    played: list(info.played),
+    playedRemaining: Number(info.playedRemaining ?? 0),
+  };
+}
+
+/** Messages whose text holds `query`, newest first: a `page` (from 1) of `count`, in one chat or all. */
+export async function search(req: Req, query: string, page?: number, count?: number, chatId?: string): Promise<PageMessage[]> {
+  const result = await watched('WAWebCollections.Msg.search', 'message-actions', () =>
+    req('WAWebCollections').Msg.search(query, page, count, chatId),
+  );
+  return ((result?.messages ?? []) as AppMsg[]).map(toPageMessage);
+}
+
+/** The message with this id, or `null` when the device does not have it. */
+export async function getMessage(req: Req, messageId: string): Promise<PageMessage | null> {
+  const msg = (await findMsg(req, messageId)) as AppMsg | undefined;
+  return msg ? toPageMessage(msg) : null;
 }

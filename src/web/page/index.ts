@@ -6,7 +6,7 @@
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo } from '../bridge';
 import { keyString, toPageMessage, widString, type AppMsg } from './messages';
-import { edit, quotedMessage, react, remove, watchReactions } from './actions';
+import { edit, getMessage, messageInfo, pin, quotedMessage, react, remove, search, star, watchReactions } from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
 import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
@@ -162,6 +162,11 @@ function start(hadSession: boolean): void {
     profilePicUrl: async (chatId) => profilePicUrl(req, chatId),
     setPicture: async (chatId, media) => setPicture(req, chatId, media),
     deletePicture: async (chatId) => deletePicture(req, chatId),
+    starMessage: async (messageId, starred) => star(req, messageId, starred),
+    pinMessage: async (messageId, pinned, duration) => pin(req, messageId, pinned, duration),
+    messageInfo: async (messageId) => messageInfo(req, messageId),
+    searchMessages: async (query, page, count, chatId) => search(req, query, page, count, chatId),
+    getMessage: async (messageId) => getMessage(req, messageId),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 

@@ -79,6 +79,7 @@ export function toPageMessage(msg: AppMsg): PageMessage {
     mentionedIds: Array.isArray(data['mentionedJidList']) ? (data['mentionedJidList'] as unknown[]).map(widString).filter(Boolean) : [],
     links: (findLinks?.(text) ?? []).map((l) => ({ link: l.href, isSuspicious: Boolean(l.suspiciousCharacters?.size) })),
     forwardingScore: typeof data['forwardingScore'] === 'number' ? data['forwardingScore'] : 0,
+    isStarred: data['star'] === true,
     ...(msg.type === 'location' ? { location: locationOf(data) } : {}),
     vCards: vCardsOf(msg.type, data),
   };
