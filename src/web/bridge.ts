@@ -97,6 +97,17 @@ export interface PageChat {
   lastMessage?: PageMessage;
 }
 
+/** A change to a chat's settings (`chatAction`): `on` false undoes it; a mute `expiration` 0 unmutes, -1 is forever. */
+export type PageChatAction =
+  { kind: 'archive' | 'pin'; on: boolean } | { kind: 'mute'; expiration: number } | { kind: 'markUnread' | 'clear' | 'delete' };
+
+/** What a chat action did: `ok` is whatsapp-web.js's return value (a pin refused: false), with the chat's mute state after it. */
+export interface PageChatActionResult {
+  ok: boolean;
+  isMuted: boolean;
+  muteExpiration: number;
+}
+
 export interface PageContact {
   id: string;
   number: string;
@@ -147,7 +158,7 @@ export interface PageInfo {
 
 /** What a part of waweb needs from the app; `login` is required, the others can be switched off. */
 export type PageFeature =
-  'login' | 'messages' | 'sending' | 'media' | 'chats' | 'contacts' | 'reactions' | 'editing' | 'pairing-code' | 'links';
+  'login' | 'messages' | 'sending' | 'media' | 'chats' | 'contacts' | 'reactions' | 'editing' | 'pairing-code' | 'links' | 'chat-actions';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -195,6 +206,9 @@ export type PageEvent =
   | { type: 'edited'; message: PageMessage; body: string; previous: string }
   | { type: 'reaction'; reaction: PageReaction }
   | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update'; notification: PageGroupNotification }
+  /** A chat archived or unarchived, removed from the list, or its unread count changed: the chat as it is now. */
+  | { type: 'chat'; change: 'archived'; chat: PageChat; archived: boolean; previous: boolean }
+  | { type: 'chat'; change: 'removed' | 'unread'; chat: PageChat }
   | { type: 'error'; message: string }
   /** The page adapter could not hook into the app (e.g. a module it needs is missing). */
   | { type: 'startFailed'; message: string };
@@ -217,6 +231,8 @@ export interface PageApi {
   sendSeen(chatId: string): Promise<boolean>;
   chatState(chatId: string, state: 'typing' | 'recording' | 'stop'): Promise<void>;
   fetchMessages(chatId: string, limit?: number, fromMe?: boolean): Promise<PageMessage[]>;
+  /** Archives, pins, mutes, marks unread, clears or deletes a chat; `null` when there is no such chat. */
+  chatAction(chatId: string, action: PageChatAction): Promise<PageChatActionResult | null>;
   react(messageId: string, reaction: string): Promise<void>;
   edit(messageId: string, body: string): Promise<PageMessage | null>;
   remove(messageId: string, everyone: boolean): Promise<'everyone' | 'me'>;
@@ -245,6 +261,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   sendSeen: ['messages', 'chats'],
   chatState: ['messages', 'chats'],
   fetchMessages: ['messages', 'chats'],
+  chatAction: ['messages', 'chats', 'chat-actions'],
   react: ['messages', 'reactions'],
   edit: ['messages', 'editing'],
   remove: ['messages', 'chats', 'editing'],
