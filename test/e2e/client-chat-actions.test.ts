@@ -3,11 +3,19 @@
  * (`chat_archived`, `chat_removed`, `unread_count`) on the simulator, the same scenario
  * test/e2e/wwebjs-chats.test.ts runs with an unmodified whatsapp-web.js; the account's phone sees each change.
  */
-import { InvalidOptionError, NoAuth, PrivateChat, type Chat } from '../../src/index';
+import { IncompatibleWebError, InvalidOptionError, NoAuth, PrivateChat, type Chat, type WebContractReport } from '../../src/index';
 import { ClientHarness, type TrackedClient } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const env = useSimulatorHarnesses('waweb-client-chat-actions-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
+
+let normal: string;
+beforeAll(() => {
+  normal = env.sim.liveBuild;
+});
+afterEach(() => {
+  env.sim.setLiveBuild(normal);
+});
 
 /** Polls `what` (test side) until it gives a value; fails naming `label` after `timeoutMs`. */
 async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
@@ -141,4 +149,32 @@ test('clear and delete: the messages go, chat_removed fires, the phone sees both
   expect(removed.map((c) => c.id._serialized)).toEqual([chatId]);
   expect((await client.getChats()).map((c) => c.id._serialized)).not.toContain(chatId);
   await until(() => (phone.chatSettings(chatId)?.deleted === true ? true : undefined), 'the delete reaching the phone');
+});
+
+test('a build without the delete module: web_contract names chat-actions, delete() rejects with INCOMPATIBLE_WEB, the rest works', async () => {
+  const build = '2.3000.1026000601';
+  env.sim.setLiveBuild(build, { without: ['WAWebDeleteChatAction'] });
+  const number = '15553000604';
+  const contact = '15557770604';
+  const chatId = `${contact}@c.us`;
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  const reports: WebContractReport[] = [];
+  c.client.on('web_contract', (report) => reports.push(report));
+  await c.client.initialize();
+  await c.until('ready');
+  expect(reports).toEqual([
+    {
+      build,
+      missing: [{ module: 'WAWebDeleteChatAction', member: 'sendDelete', feature: 'chat-actions', expected: 'function', found: 'missing' }],
+    },
+  ]);
+  await env.sim.phone(number).receiveText(contact, 'hello');
+  const chat = await until(async () => (await c.client.getChats()).find((ch) => ch.id._serialized === chatId), 'the chat');
+  const err = await chat.delete().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(IncompatibleWebError);
+  expect((err as IncompatibleWebError).code).toBe('INCOMPATIBLE_WEB');
+  await expect(c.client.archiveChat(chatId)).rejects.toBeInstanceOf(IncompatibleWebError);
+  expect(env.sim.phone(number).chatSettings(chatId)?.deleted).toBeUndefined();
+  // What does not need the feature still works.
+  expect((await chat.fetchMessages()).map((m) => m.body)).toEqual(['hello']);
 });
