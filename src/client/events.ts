@@ -69,12 +69,15 @@ export type ClientEvents = {
    * `WawebError` with a `code` and the original in `cause`. Without a listener they are logged, never dropped.
    */
   error: [error: WawebError];
-  // whatsapp-web.js's events waweb does not emit yet (issues 26 and 27): listeners are accepted, never called.
+  /** A chat left the list (deleted here or on another device): the chat as it was. */
   chat_removed: [chat: Chat];
+  /** A chat was archived or unarchived, here or on another device. */
   chat_archived: [chat: Chat, currState: boolean, prevState: boolean];
+  /** A chat's unread count changed (-1: marked unread). */
+  unread_count: [chat: Chat];
+  // whatsapp-web.js's events waweb does not emit yet (issues 26 and 27): listeners are accepted, never called.
   message_ciphertext_failed: [message: Message];
   message_revoke_me: [message: Message];
-  unread_count: [chat: Chat];
   contact_changed: [message: Message, oldId: string, newId: string, isContact: boolean];
   group_membership_request: [notification: GroupNotification];
   call: [call: Call];

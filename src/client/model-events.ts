@@ -1,17 +1,18 @@
 /**
  * The page's reports about messages, reactions and groups, as the model events bots listen to
- * (`message`, `message_ack`, `group_join`, ...). They need no state of the run: each report becomes
+ * (`message`, `message_ack`, `group_join`, `chat_archived`, ...). They need no state of the run: each report becomes
  * model objects and one or two events. A new model event is a report in `web/bridge.ts`, its type in
  * `ModelReport` and one `case` here.
  */
 import type { PageEvent } from '../web/bridge';
 import type { EmitClientEvent } from './events';
+import { chatFrom } from './model/chat-from';
 import { GroupNotification } from './model/group-notification';
 import { Message } from './model/message';
 import type { ModelClient } from './model/model-client';
 import { Reaction } from './model/reaction';
 
-const MODEL_REPORTS = ['message', 'ciphertext', 'ack', 'mediaUploaded', 'revoked', 'edited', 'reaction', 'group'] as const;
+const MODEL_REPORTS = ['message', 'ciphertext', 'ack', 'mediaUploaded', 'revoked', 'edited', 'reaction', 'group', 'chat'] as const;
 
 export type ModelReport = Extract<PageEvent, { type: (typeof MODEL_REPORTS)[number] }>;
 
@@ -44,5 +45,10 @@ export function emitModelEvent(client: ModelClient, report: ModelReport, emit: E
       return emit('message_reaction', new Reaction(report.reaction));
     case 'group':
       return emit(GROUP_EVENTS[report.kind], new GroupNotification(client, report.notification));
+    case 'chat': {
+      const chat = chatFrom(client, report.chat);
+      if (report.change === 'archived') return emit('chat_archived', chat, report.archived, report.previous);
+      return emit(report.change === 'removed' ? 'chat_removed' : 'unread_count', chat);
+    }
   }
 }

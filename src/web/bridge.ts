@@ -109,6 +109,17 @@ export interface PageChat {
   lastMessage?: PageMessage;
 }
 
+/** A change to a chat's settings (`chatAction`): `on` false undoes it; a mute `expiration` 0 unmutes, -1 is forever. */
+export type PageChatAction =
+  { kind: 'archive' | 'pin'; on: boolean } | { kind: 'mute'; expiration: number } | { kind: 'markUnread' | 'clear' | 'delete' };
+
+/** What a chat action did: `ok` is whatsapp-web.js's return value (a pin refused: false), with the chat's mute state after it. */
+export interface PageChatActionResult {
+  ok: boolean;
+  isMuted: boolean;
+  muteExpiration: number;
+}
+
 export interface PageContact {
   id: string;
   number: string;
@@ -172,7 +183,8 @@ export type PageFeature =
   | 'profile'
   | 'pictures'
   | 'blocking'
-  | 'message-actions';
+  | 'message-actions'
+  | 'chat-actions';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -220,6 +232,9 @@ export type PageEvent =
   | { type: 'edited'; message: PageMessage; body: string; previous: string }
   | { type: 'reaction'; reaction: PageReaction }
   | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update'; notification: PageGroupNotification }
+  /** A chat archived or unarchived, removed from the list, or its unread count changed: the chat as it is now. */
+  | { type: 'chat'; change: 'archived'; chat: PageChat; archived: boolean; previous: boolean }
+  | { type: 'chat'; change: 'removed' | 'unread'; chat: PageChat }
   | { type: 'error'; message: string }
   /** The page adapter could not hook into the app (e.g. a module it needs is missing). */
   | { type: 'startFailed'; message: string };
@@ -242,6 +257,8 @@ export interface PageApi {
   sendSeen(chatId: string): Promise<boolean>;
   chatState(chatId: string, state: 'typing' | 'recording' | 'stop'): Promise<void>;
   fetchMessages(chatId: string, limit?: number, fromMe?: boolean): Promise<PageMessage[]>;
+  /** Archives, pins, mutes, marks unread, clears or deletes a chat; `null` when there is no such chat. */
+  chatAction(chatId: string, action: PageChatAction): Promise<PageChatActionResult | null>;
   react(messageId: string, reaction: string): Promise<void>;
   edit(messageId: string, body: string): Promise<PageMessage | null>;
   remove(messageId: string, everyone: boolean): Promise<'everyone' | 'me'>;
@@ -285,6 +302,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   sendSeen: ['messages', 'chats'],
   chatState: ['messages', 'chats'],
   fetchMessages: ['messages', 'chats'],
+  chatAction: ['messages', 'chats', 'chat-actions'],
   react: ['messages', 'reactions'],
   edit: ['messages', 'editing'],
   remove: ['messages', 'chats', 'editing'],

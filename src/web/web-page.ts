@@ -15,6 +15,8 @@ import {
   type PageApi,
   type PageContractMiss,
   type PageChat,
+  type PageChatAction,
+  type PageChatActionResult,
   type PageContact,
   type PageContent,
   type PageEvent,
@@ -222,6 +224,11 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
 
   fetchMessages(chatId: string, limit?: number, fromMe?: boolean): Promise<PageMessage[]> {
     return this.call('fetchMessages', chatId, limit, fromMe);
+  }
+
+  /** Archives, pins, mutes, marks unread, clears or deletes a chat; `null` when the app has no such chat. */
+  chatAction(chatId: string, action: PageChatAction): Promise<PageChatActionResult | null> {
+    return this.call('chatAction', chatId, action);
   }
 
   react(messageId: string, reaction: string): Promise<void> {

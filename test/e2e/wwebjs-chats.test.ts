@@ -129,3 +129,33 @@ test('clear and delete: the messages go, chat_removed fires, the phone sees both
   for (const chat of (await client.getChats()).filter((c) => c.id._serialized === chatId)) expect(await chat.fetchMessages({})).toEqual([]);
   await until(() => (phone.chatSettings(chatId)?.deleted === true ? true : undefined), 'the delete reaching the phone');
 });
+
+test('pinChat refuses a fourth pin: false, and the phone sees no pin (the rule waweb mirrors)', async () => {
+  const number = '15550000503';
+  const contacts = ['15557770511', '15557770512', '15557770513', '15557770514'];
+  const t = env.harness.start(env.harness.noAuth(), {
+    onQr: (qr) => {
+      env.sim
+        .phone(number)
+        .scan(qr)
+        .catch((err: unknown) => console.error('scan failed', err));
+    },
+  });
+  await t.next('ready');
+  const client = t.client as unknown as WClient;
+  const phone = env.sim.phone(number);
+  for (const contact of contacts) await phone.receiveText(contact, `hi from ${contact}`);
+  const ids = contacts.map((c) => `${c}@c.us`);
+  const listed = await until(async () => {
+    const chats = (await client.getChats()).map((c) => c.id._serialized);
+    return ids.every((id) => chats.includes(id)) ? chats : undefined;
+  }, 'four chats');
+  // whatsapp-web.js reads the app's list order: the third chat of it pinned means no more pins.
+  const order = listed.filter((id) => ids.includes(id));
+  for (const id of order.slice(0, 3)) expect(await client.pinChat(id)).toBe(true);
+  expect(await client.pinChat(order[3]!)).toBe(false);
+  await until(() => (order.slice(0, 3).every((id) => phone.chatSettings(id)?.pinned === true) ? true : undefined), 'three pins');
+  expect(phone.chatSettings(order[3]!)?.pinned).toBeUndefined();
+  expect(await client.unpinChat(order[2]!)).toBe(false);
+  expect(await client.pinChat(order[3]!)).toBe(true);
+});

@@ -1,9 +1,10 @@
 /**
- * The client's chat calls: list and find chats, archive, pin, mute, mark unread, sync history.
+ * The client's chat calls: list and find chats, archive, pin, mute, mark unread, sync history (not yet).
  * Installed on `Client`'s prototype (client.ts); a call not there yet throws `NotSupportedError` (compat/).
  */
 import { PageError } from '../../errors';
 import type { Chat } from '../model/chat';
+import { archive, markUnread, mute, pin, type MuteState } from '../model/chat-settings';
 import { chatFrom } from '../model/chat-from';
 import type { ModelClient } from '../model/model-client';
 import { chatIdOf } from '../model/wid';
@@ -13,25 +14,27 @@ export interface ChatsApi {
   getChats(): Promise<Chat[]>;
   /** One chat by id (`<number>@c.us`, `<id>@g.us`; a bare number is accepted). */
   getChatById(chatId: string): Promise<Chat>;
-  /** Not there yet (issue 26). */
+  /** Archives the chat; the account's phone sees it. Resolves true (the new state). */
   archiveChat(chatId: string): Promise<boolean>;
-  /** Not there yet (issue 26). */
+  /** Unarchives the chat. Resolves false (the new state). */
   unarchiveChat(chatId: string): Promise<boolean>;
-  /** Not there yet (issue 26). */
+  /** Pins the chat: true, or false when three chats are pinned already (whatsapp-web.js's rule). */
   pinChat(chatId: string): Promise<boolean>;
-  /** Not there yet (issue 26). */
+  /** Unpins the chat. Resolves false (the new state). */
   unpinChat(chatId: string): Promise<boolean>;
-  /** Not there yet (issue 26). */
+  /** Mutes the chat until `unmuteDate`, forever without one (`muteExpiration` -1). */
   muteChat(chatId: string, unmuteDate?: Date): Promise<{ isMuted: boolean; muteExpiration: number }>;
-  /** Not there yet (issue 26). */
+  /** Unmutes the chat: `{ isMuted: false, muteExpiration: 0 }`. */
   unmuteChat(chatId: string): Promise<{ isMuted: boolean; muteExpiration: number }>;
-  /** Not there yet (issue 26). */
+  /** Marks the chat unread (its `unreadCount` reads -1 until it is read). */
   markChatUnread(chatId: string): Promise<void>;
   /** Not there yet (issue 26). */
   syncHistory(chatId: string): Promise<boolean>;
 }
 
-export const chatsApi: Pick<ChatsApi, 'getChats' | 'getChatById'> & ThisType<ModelClient> = {
+type ChatsMethods = Exclude<keyof ChatsApi, 'syncHistory'>;
+
+export const chatsApi: Pick<ChatsApi, ChatsMethods> & ThisType<ModelClient> = {
   async getChats(): Promise<Chat[]> {
     return (await this.readyPage('getChats()').getChats()).map((c) => chatFrom(this, c));
   },
@@ -41,5 +44,33 @@ export const chatsApi: Pick<ChatsApi, 'getChats' | 'getChatById'> & ThisType<Mod
     const data = await this.readyPage('getChatById()').getChat(target);
     if (!data) throw new PageError(`no chat with ${target}`);
     return chatFrom(this, data);
+  },
+
+  archiveChat(chatId: string): Promise<boolean> {
+    return archive(this, 'archiveChat()', chatId, true);
+  },
+
+  unarchiveChat(chatId: string): Promise<boolean> {
+    return archive(this, 'unarchiveChat()', chatId, false);
+  },
+
+  pinChat(chatId: string): Promise<boolean> {
+    return pin(this, 'pinChat()', chatId, true);
+  },
+
+  unpinChat(chatId: string): Promise<boolean> {
+    return pin(this, 'unpinChat()', chatId, false);
+  },
+
+  muteChat(chatId: string, unmuteDate?: Date): Promise<MuteState> {
+    return mute(this, 'muteChat()', chatId, unmuteDate);
+  },
+
+  unmuteChat(chatId: string): Promise<MuteState> {
+    return mute(this, 'unmuteChat()', chatId, null);
+  },
+
+  markChatUnread(chatId: string): Promise<void> {
+    return markUnread(this, 'markChatUnread()', chatId);
   },
 };

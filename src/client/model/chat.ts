@@ -6,6 +6,7 @@ import { InvalidOptionError } from '../../errors';
 import type { PageChat } from '../../web/bridge';
 import { installNotYet } from '../compat/install';
 import { CHAT_MEMBERS } from '../compat/model-members';
+import { archive, clearOrDelete, markUnread, mute, pin, type MuteState } from './chat-settings';
 import type { Label } from './label';
 import { Message } from './message';
 import type { MessageContent } from './message-content';
@@ -46,24 +47,16 @@ export class Chat {
   readonly timestamp: number;
   readonly archived: boolean;
   readonly pinned: boolean;
-  readonly isMuted: boolean;
-  readonly muteExpiration: number;
+  /** Updated by `mute()` and `unmute()` (as in whatsapp-web.js). */
+  isMuted: boolean;
+  muteExpiration: number;
   readonly lastMessage: Message | undefined;
   readonly #client: ModelClient;
 
   // Not there yet (issue 26).
   declare readonly isReadOnly: boolean;
   declare readonly isLocked: boolean;
-  declare readonly archive: () => Promise<void>;
-  declare readonly unarchive: () => Promise<void>;
-  declare readonly pin: () => Promise<boolean>;
-  declare readonly unpin: () => Promise<boolean>;
-  declare readonly clearMessages: () => Promise<boolean>;
-  declare readonly delete: () => Promise<boolean>;
-  declare readonly mute: (unmuteDate?: Date) => Promise<{ isMuted: boolean; muteExpiration: number }>;
-  declare readonly unmute: () => Promise<{ isMuted: boolean; muteExpiration: number }>;
   declare readonly getContact: () => Promise<ModelTypes['Contact']>;
-  declare readonly markUnread: () => Promise<void>;
   declare readonly getPinnedMessages: () => Promise<Message[]>;
   declare readonly syncHistory: () => Promise<boolean>;
   // Not there yet (issue 27): labels and customer notes.
@@ -109,6 +102,57 @@ export class Chat {
   async clearState(): Promise<boolean> {
     await this.#client.readyPage('clearState()').chatState(this.id._serialized, 'stop');
     return true;
+  }
+
+  /** Archives the chat; the account's phone sees it. */
+  async archive(): Promise<void> {
+    await archive(this.#client, 'archive()', this.id._serialized, true);
+  }
+
+  /** Unarchives the chat. */
+  async unarchive(): Promise<void> {
+    await archive(this.#client, 'unarchive()', this.id._serialized, false);
+  }
+
+  /** Pins the chat: true, or false when three chats are pinned already. */
+  pin(): Promise<boolean> {
+    return pin(this.#client, 'pin()', this.id._serialized, true);
+  }
+
+  /** Unpins the chat (resolves false, the new state). */
+  unpin(): Promise<boolean> {
+    return pin(this.#client, 'unpin()', this.id._serialized, false);
+  }
+
+  /** Mutes the chat until `unmuteDate`, forever without one; this object's `isMuted` and `muteExpiration` follow. */
+  async mute(unmuteDate?: Date): Promise<MuteState> {
+    return this.#muted(await mute(this.#client, 'mute()', this.id._serialized, unmuteDate));
+  }
+
+  /** Unmutes the chat; this object's `isMuted` and `muteExpiration` follow. */
+  async unmute(): Promise<MuteState> {
+    return this.#muted(await mute(this.#client, 'unmute()', this.id._serialized, null));
+  }
+
+  #muted(state: MuteState): MuteState {
+    this.isMuted = state.isMuted;
+    this.muteExpiration = state.muteExpiration;
+    return state;
+  }
+
+  /** Marks the chat unread (its `unreadCount` reads -1 until it is read). */
+  markUnread(): Promise<void> {
+    return markUnread(this.#client, 'markUnread()', this.id._serialized);
+  }
+
+  /** Deletes every message of the chat on this device; false when the app has no such chat. */
+  clearMessages(): Promise<boolean> {
+    return clearOrDelete(this.#client, 'clearMessages()', this.id._serialized, 'clear');
+  }
+
+  /** Deletes the chat from this device's list (and its messages); false when the app has no such chat. */
+  delete(): Promise<boolean> {
+    return clearOrDelete(this.#client, 'delete()', this.id._serialized, 'delete');
   }
 
   /** The chat's messages this device has, oldest first. */

@@ -6,7 +6,7 @@ import type { PageChat, PageContact, PageMessage } from '../bridge';
 import { watched } from './drift';
 import { findChat, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
-function toPageChat(req: Req, chat: any): PageChat {
+export function toPageChat(req: Req, chat: any): PageChat {
   const data = typeof chat.serialize === 'function' ? chat.serialize() : {};
   const meta = chat.groupMetadata;
   const metaData = meta && typeof meta.serialize === 'function' ? meta.serialize() : undefined;

@@ -11,6 +11,7 @@ import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, n
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
 import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
 import { blockedIds, deletePicture, getAbout, presence, profilePicUrl, setBlocked, setDisplayName, setPicture, setStatus } from './profile';
+import { chatAction, watchChats } from './chat-actions';
 
 type Handler = (...args: any[]) => void;
 interface Emitter {
@@ -142,6 +143,7 @@ function start(hadSession: boolean): void {
     sendSeen: async (chatId) => sendSeen(req, chatId),
     chatState: async (chatId, state) => chatState(req, chatId, state),
     fetchMessages: async (chatId, limit, fromMe) => fetchMessages(req, chatId, limit, fromMe),
+    chatAction: async (chatId, action) => chatAction(req, chatId, action),
     react: async (messageId, reaction) => react(req, messageId, reaction),
     edit: async (messageId, body) => edit(req, messageId, body),
     remove: async (messageId, everyone) => remove(req, messageId, everyone),
@@ -204,6 +206,7 @@ function start(hadSession: boolean): void {
   });
 
   if (withMessages && !missing.some((m) => m.feature === 'reactions')) watchReactions(req, emit);
+  if (withMessages && !missing.some((m) => m.feature === 'chats' || m.feature === 'chat-actions')) watchChats(req, emit);
 
   emit({
     type: 'booted',

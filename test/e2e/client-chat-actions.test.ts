@@ -1,0 +1,180 @@
+/**
+ * Issue 26, chats: waweb's chat actions (archive, pin, mute, mark unread, clear, delete) and chat events
+ * (`chat_archived`, `chat_removed`, `unread_count`) on the simulator, the same scenario
+ * test/e2e/wwebjs-chats.test.ts runs with an unmodified whatsapp-web.js; the account's phone sees each change.
+ */
+import { IncompatibleWebError, InvalidOptionError, NoAuth, PrivateChat, type Chat, type WebContractReport } from '../../src/index';
+import { ClientHarness, type TrackedClient } from '../helpers/client';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
+
+const env = useSimulatorHarnesses('waweb-client-chat-actions-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
+
+let normal: string;
+beforeAll(() => {
+  normal = env.sim.liveBuild;
+});
+afterEach(() => {
+  env.sim.setLiveBuild(normal);
+});
+
+/** Polls `what` (test side) until it gives a value; fails naming `label` after `timeoutMs`. */
+async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await what();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function ready(number: string): Promise<TrackedClient> {
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+  return c;
+}
+
+test('archive, pin, mute and mark unread: the phone sees each, chat_archived and unread_count fire, the chat reads back', async () => {
+  const number = '15553000601';
+  const contact = '15557770601';
+  const chatId = `${contact}@c.us`;
+  const { client } = await ready(number);
+  const phone = env.sim.phone(number);
+  const archived: Array<[Chat, boolean, boolean]> = [];
+  const unread: Chat[] = [];
+  client.on('chat_archived', (chat, current, previous) => archived.push([chat, current, previous]));
+  client.on('unread_count', (chat) => unread.push(chat));
+  await phone.receiveText(contact, 'hello');
+  await until(async () => ((await client.getChats()).some((c) => c.id._serialized === chatId) ? true : undefined), 'the chat');
+
+  expect(await client.archiveChat(chatId)).toBe(true);
+  await until(() => (phone.chatSettings(chatId)?.archived === true ? true : undefined), 'the archive reaching the phone');
+  expect((await client.getChatById(chatId)).archived).toBe(true);
+  expect(await client.unarchiveChat(chatId)).toBe(false);
+  await until(() => (phone.chatSettings(chatId)?.archived === false ? true : undefined), 'the unarchive reaching the phone');
+  await until(() => (archived.length === 2 ? true : undefined), 'two chat_archived events');
+  expect(archived.map(([chat, current, previous]) => [chat.id._serialized, current, previous])).toEqual([
+    [chatId, true, false],
+    [chatId, false, true],
+  ]);
+  // The payload is a Chat as it was once changed.
+  expect(archived[0]![0]).toBeInstanceOf(PrivateChat);
+  expect(archived.map(([chat]) => chat.archived)).toEqual([true, false]);
+
+  expect(await client.pinChat(chatId)).toBe(true);
+  await until(() => (phone.chatSettings(chatId)?.pinned === true ? true : undefined), 'the pin reaching the phone');
+  expect((await client.getChatById(chatId)).pinned).toBe(true);
+  expect(await client.pinChat(chatId)).toBe(true);
+  expect(await client.unpinChat(chatId)).toBe(false);
+  await until(() => (phone.chatSettings(chatId)?.pinned === false ? true : undefined), 'the unpin reaching the phone');
+  expect(await client.unpinChat(chatId)).toBe(false);
+
+  const until2030 = new Date('2030-01-01T00:00:00Z');
+  expect(await client.muteChat(chatId, until2030)).toEqual({ isMuted: true, muteExpiration: until2030.getTime() / 1000 });
+  await until(() => (phone.chatSettings(chatId)?.muteExpiration === until2030.getTime() / 1000 ? true : undefined), 'the mute');
+  expect(await client.unmuteChat(chatId)).toEqual({ isMuted: false, muteExpiration: 0 });
+  await until(() => (phone.chatSettings(chatId)?.muteExpiration === 0 ? true : undefined), 'the unmute');
+  await expect(client.muteChat(chatId, new Date(Number.NaN))).rejects.toBeInstanceOf(InvalidOptionError);
+
+  // Through the Chat: mute forever (-1), and the object follows; archive, pin and unpin round trip.
+  const chat = await client.getChatById(chatId);
+  expect(await chat.mute()).toEqual({ isMuted: true, muteExpiration: -1 });
+  expect(chat).toMatchObject({ isMuted: true, muteExpiration: -1 });
+  await until(() => (phone.chatSettings(chatId)?.muteExpiration === -1 ? true : undefined), 'the mute forever');
+  expect(await chat.unmute()).toEqual({ isMuted: false, muteExpiration: 0 });
+  expect(chat).toMatchObject({ isMuted: false, muteExpiration: 0 });
+  await chat.archive();
+  await until(() => (phone.chatSettings(chatId)?.archived === true ? true : undefined), 'chat.archive() reaching the phone');
+  await chat.unarchive();
+  await until(() => (phone.chatSettings(chatId)?.archived === false ? true : undefined), 'chat.unarchive() reaching the phone');
+  expect(await chat.pin()).toBe(true);
+  expect(await chat.unpin()).toBe(false);
+  await until(() => (phone.chatSettings(chatId)?.pinned === false ? true : undefined), 'chat.unpin() reaching the phone');
+
+  // Read first (so the mark is what makes it unread), then marked unread.
+  await chat.sendSeen();
+  await client.markChatUnread(chatId);
+  await until(() => (phone.chatSettings(chatId)?.markedUnread === true ? true : undefined), 'the unread mark reaching the phone');
+  expect((await client.getChatById(chatId)).unreadCount).toBe(-1);
+  const marked = await until(() => unread.find((c) => c.id._serialized === chatId && c.unreadCount === -1), 'unread_count with the mark');
+  expect(marked).toBeInstanceOf(PrivateChat);
+});
+
+test('pinChat refuses a fourth pin (whatsapp-web.js rule): false, and the phone sees no pin', async () => {
+  const number = '15553000602';
+  const contacts = ['15557770611', '15557770612', '15557770613', '15557770614'];
+  const { client } = await ready(number);
+  const phone = env.sim.phone(number);
+  for (const contact of contacts) await phone.receiveText(contact, `hi from ${contact}`);
+  const ids = contacts.map((c) => `${c}@c.us`);
+  const listed = await until(async () => {
+    const chats = (await client.getChats()).map((c) => c.id._serialized);
+    return ids.every((id) => chats.includes(id)) ? chats : undefined;
+  }, 'four chats');
+  // The app's list order decides which pin is the third: pin in that order.
+  const order = listed.filter((id) => ids.includes(id));
+  for (const id of order.slice(0, 3)) expect(await client.pinChat(id)).toBe(true);
+  expect(await client.pinChat(order[3]!)).toBe(false);
+  await until(() => (order.slice(0, 3).every((id) => phone.chatSettings(id)?.pinned === true) ? true : undefined), 'three pins');
+  expect(phone.chatSettings(order[3]!)?.pinned).toBeUndefined();
+  expect((await client.getChatById(order[3]!)).pinned).toBe(false);
+  // The Chat's own markUnread reaches the phone too.
+  await (await client.getChatById(order[3]!)).markUnread();
+  await until(() => (phone.chatSettings(order[3]!)?.markedUnread === true ? true : undefined), 'chat.markUnread() reaching the phone');
+  // One unpinned, the fourth may be pinned.
+  expect(await client.unpinChat(order[2]!)).toBe(false);
+  expect(await client.pinChat(order[3]!)).toBe(true);
+});
+
+test('clear and delete: the messages go, chat_removed fires, the phone sees both', async () => {
+  const number = '15553000603';
+  const contact = '15557770603';
+  const chatId = `${contact}@c.us`;
+  const { client } = await ready(number);
+  const phone = env.sim.phone(number);
+  const removed: Chat[] = [];
+  client.on('chat_removed', (chat) => removed.push(chat));
+  await phone.receiveText(contact, 'one');
+  await phone.receiveText(contact, 'two');
+  await until(async () => ((await (await client.getChatById(chatId)).fetchMessages()).length === 2 ? true : undefined), 'two messages');
+
+  expect(await (await client.getChatById(chatId)).clearMessages()).toBe(true);
+  expect(await (await client.getChatById(chatId)).fetchMessages()).toEqual([]);
+  await until(() => (phone.chatSettings(chatId)?.cleared === true ? true : undefined), 'the clear reaching the phone');
+
+  expect(await (await client.getChatById(chatId)).delete()).toBe(true);
+  await until(() => (removed.length === 1 ? true : undefined), 'chat_removed');
+  expect(removed[0]).toBeInstanceOf(PrivateChat);
+  expect(removed.map((c) => c.id._serialized)).toEqual([chatId]);
+  expect((await client.getChats()).map((c) => c.id._serialized)).not.toContain(chatId);
+  await until(() => (phone.chatSettings(chatId)?.deleted === true ? true : undefined), 'the delete reaching the phone');
+});
+
+test('a build without the delete module: web_contract names chat-actions, delete() rejects with INCOMPATIBLE_WEB, the rest works', async () => {
+  const build = '2.3000.1026000601';
+  env.sim.setLiveBuild(build, { without: ['WAWebDeleteChatAction'] });
+  const number = '15553000604';
+  const contact = '15557770604';
+  const chatId = `${contact}@c.us`;
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  const reports: WebContractReport[] = [];
+  c.client.on('web_contract', (report) => reports.push(report));
+  await c.client.initialize();
+  await c.until('ready');
+  expect(reports).toEqual([
+    {
+      build,
+      missing: [{ module: 'WAWebDeleteChatAction', member: 'sendDelete', feature: 'chat-actions', expected: 'function', found: 'missing' }],
+    },
+  ]);
+  await env.sim.phone(number).receiveText(contact, 'hello');
+  const chat = await until(async () => (await c.client.getChats()).find((ch) => ch.id._serialized === chatId), 'the chat');
+  const err = await chat.delete().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(IncompatibleWebError);
+  expect((err as IncompatibleWebError).code).toBe('INCOMPATIBLE_WEB');
+  await expect(c.client.archiveChat(chatId)).rejects.toBeInstanceOf(IncompatibleWebError);
+  expect(env.sim.phone(number).chatSettings(chatId)?.deleted).toBeUndefined();
+  // What does not need the feature still works.
+  expect((await chat.fetchMessages()).map((m) => m.body)).toEqual(['hello']);
+});
