@@ -6,6 +6,7 @@
 import { IncompatibleWebError, InvalidOptionError, NoAuth, PrivateChat, type Chat, type WebContractReport } from '../../src/index';
 import { ClientHarness, type TrackedClient } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { until, untilTrue } from '../helpers/until';
 
 const env = useSimulatorHarnesses('waweb-client-chat-actions-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
 
@@ -16,17 +17,6 @@ beforeAll(() => {
 afterEach(() => {
   env.sim.setLiveBuild(normal);
 });
-
-/** Polls `what` (test side) until it gives a value; fails naming `label` after `timeoutMs`. */
-async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await what();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function ready(number: string): Promise<TrackedClient> {
   const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
@@ -46,14 +36,14 @@ test('archive, pin, mute and mark unread: the phone sees each, chat_archived and
   client.on('chat_archived', (chat, current, previous) => archived.push([chat, current, previous]));
   client.on('unread_count', (chat) => unread.push(chat));
   await phone.receiveText(contact, 'hello');
-  await until(async () => ((await client.getChats()).some((c) => c.id._serialized === chatId) ? true : undefined), 'the chat');
+  await untilTrue(async () => (await client.getChats()).some((c) => c.id._serialized === chatId), 'the chat');
 
   expect(await client.archiveChat(chatId)).toBe(true);
-  await until(() => (phone.chatSettings(chatId)?.archived === true ? true : undefined), 'the archive reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.archived === true, 'the archive reaching the phone');
   expect((await client.getChatById(chatId)).archived).toBe(true);
   expect(await client.unarchiveChat(chatId)).toBe(false);
-  await until(() => (phone.chatSettings(chatId)?.archived === false ? true : undefined), 'the unarchive reaching the phone');
-  await until(() => (archived.length === 2 ? true : undefined), 'two chat_archived events');
+  await untilTrue(() => phone.chatSettings(chatId)?.archived === false, 'the unarchive reaching the phone');
+  await untilTrue(() => archived.length === 2, 'two chat_archived events');
   expect(archived.map(([chat, current, previous]) => [chat.id._serialized, current, previous])).toEqual([
     [chatId, true, false],
     [chatId, false, true],
@@ -63,39 +53,39 @@ test('archive, pin, mute and mark unread: the phone sees each, chat_archived and
   expect(archived.map(([chat]) => chat.archived)).toEqual([true, false]);
 
   expect(await client.pinChat(chatId)).toBe(true);
-  await until(() => (phone.chatSettings(chatId)?.pinned === true ? true : undefined), 'the pin reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.pinned === true, 'the pin reaching the phone');
   expect((await client.getChatById(chatId)).pinned).toBe(true);
   expect(await client.pinChat(chatId)).toBe(true);
   expect(await client.unpinChat(chatId)).toBe(false);
-  await until(() => (phone.chatSettings(chatId)?.pinned === false ? true : undefined), 'the unpin reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.pinned === false, 'the unpin reaching the phone');
   expect(await client.unpinChat(chatId)).toBe(false);
 
   const until2030 = new Date('2030-01-01T00:00:00Z');
   expect(await client.muteChat(chatId, until2030)).toEqual({ isMuted: true, muteExpiration: until2030.getTime() / 1000 });
-  await until(() => (phone.chatSettings(chatId)?.muteExpiration === until2030.getTime() / 1000 ? true : undefined), 'the mute');
+  await untilTrue(() => phone.chatSettings(chatId)?.muteExpiration === until2030.getTime() / 1000, 'the mute');
   expect(await client.unmuteChat(chatId)).toEqual({ isMuted: false, muteExpiration: 0 });
-  await until(() => (phone.chatSettings(chatId)?.muteExpiration === 0 ? true : undefined), 'the unmute');
+  await untilTrue(() => phone.chatSettings(chatId)?.muteExpiration === 0, 'the unmute');
   await expect(client.muteChat(chatId, new Date(Number.NaN))).rejects.toBeInstanceOf(InvalidOptionError);
 
   // Through the Chat: mute forever (-1), and the object follows; archive, pin and unpin round trip.
   const chat = await client.getChatById(chatId);
   expect(await chat.mute()).toEqual({ isMuted: true, muteExpiration: -1 });
   expect(chat).toMatchObject({ isMuted: true, muteExpiration: -1 });
-  await until(() => (phone.chatSettings(chatId)?.muteExpiration === -1 ? true : undefined), 'the mute forever');
+  await untilTrue(() => phone.chatSettings(chatId)?.muteExpiration === -1, 'the mute forever');
   expect(await chat.unmute()).toEqual({ isMuted: false, muteExpiration: 0 });
   expect(chat).toMatchObject({ isMuted: false, muteExpiration: 0 });
   await chat.archive();
-  await until(() => (phone.chatSettings(chatId)?.archived === true ? true : undefined), 'chat.archive() reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.archived === true, 'chat.archive() reaching the phone');
   await chat.unarchive();
-  await until(() => (phone.chatSettings(chatId)?.archived === false ? true : undefined), 'chat.unarchive() reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.archived === false, 'chat.unarchive() reaching the phone');
   expect(await chat.pin()).toBe(true);
   expect(await chat.unpin()).toBe(false);
-  await until(() => (phone.chatSettings(chatId)?.pinned === false ? true : undefined), 'chat.unpin() reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.pinned === false, 'chat.unpin() reaching the phone');
 
   // Read first (so the mark is what makes it unread), then marked unread.
   await chat.sendSeen();
   await client.markChatUnread(chatId);
-  await until(() => (phone.chatSettings(chatId)?.markedUnread === true ? true : undefined), 'the unread mark reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.markedUnread === true, 'the unread mark reaching the phone');
   expect((await client.getChatById(chatId)).unreadCount).toBe(-1);
   const marked = await until(() => unread.find((c) => c.id._serialized === chatId && c.unreadCount === -1), 'unread_count with the mark');
   expect(marked).toBeInstanceOf(PrivateChat);
@@ -116,12 +106,12 @@ test('pinChat refuses a fourth pin (whatsapp-web.js rule): false, and the phone 
   const order = listed.filter((id) => ids.includes(id));
   for (const id of order.slice(0, 3)) expect(await client.pinChat(id)).toBe(true);
   expect(await client.pinChat(order[3]!)).toBe(false);
-  await until(() => (order.slice(0, 3).every((id) => phone.chatSettings(id)?.pinned === true) ? true : undefined), 'three pins');
+  await untilTrue(() => order.slice(0, 3).every((id) => phone.chatSettings(id)?.pinned === true), 'three pins');
   expect(phone.chatSettings(order[3]!)?.pinned).toBeUndefined();
   expect((await client.getChatById(order[3]!)).pinned).toBe(false);
   // The Chat's own markUnread reaches the phone too.
   await (await client.getChatById(order[3]!)).markUnread();
-  await until(() => (phone.chatSettings(order[3]!)?.markedUnread === true ? true : undefined), 'chat.markUnread() reaching the phone');
+  await untilTrue(() => phone.chatSettings(order[3]!)?.markedUnread === true, 'chat.markUnread() reaching the phone');
   // One unpinned, the fourth may be pinned.
   expect(await client.unpinChat(order[2]!)).toBe(false);
   expect(await client.pinChat(order[3]!)).toBe(true);
@@ -137,18 +127,18 @@ test('clear and delete: the messages go, chat_removed fires, the phone sees both
   client.on('chat_removed', (chat) => removed.push(chat));
   await phone.receiveText(contact, 'one');
   await phone.receiveText(contact, 'two');
-  await until(async () => ((await (await client.getChatById(chatId)).fetchMessages()).length === 2 ? true : undefined), 'two messages');
+  await untilTrue(async () => (await (await client.getChatById(chatId)).fetchMessages()).length === 2, 'two messages');
 
   expect(await (await client.getChatById(chatId)).clearMessages()).toBe(true);
   expect(await (await client.getChatById(chatId)).fetchMessages()).toEqual([]);
-  await until(() => (phone.chatSettings(chatId)?.cleared === true ? true : undefined), 'the clear reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.cleared === true, 'the clear reaching the phone');
 
   expect(await (await client.getChatById(chatId)).delete()).toBe(true);
-  await until(() => (removed.length === 1 ? true : undefined), 'chat_removed');
+  await untilTrue(() => removed.length === 1, 'chat_removed');
   expect(removed[0]).toBeInstanceOf(PrivateChat);
   expect(removed.map((c) => c.id._serialized)).toEqual([chatId]);
   expect((await client.getChats()).map((c) => c.id._serialized)).not.toContain(chatId);
-  await until(() => (phone.chatSettings(chatId)?.deleted === true ? true : undefined), 'the delete reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.deleted === true, 'the delete reaching the phone');
 });
 
 test('a build without the delete module: web_contract names chat-actions, delete() rejects with INCOMPATIBLE_WEB, the rest works', async () => {

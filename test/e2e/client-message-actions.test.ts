@@ -6,18 +6,9 @@
 import { InvalidOptionError, NoAuth } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { until, untilTrue } from '../helpers/until';
 
 const env = useSimulatorHarnesses('waweb-client-msg-actions-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
-
-async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await what();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 test('star, pin, info, search, lookup and reload of messages: the phone sees stars, pins and reads', async () => {
   const number = '15553006001';
@@ -49,9 +40,9 @@ test('star, pin, info, search, lookup and reload of messages: the phone sees sta
   expect((await fresh!.reload())?.isStarred).toBe(false);
 
   expect(await sent.pin(86_400)).toBe(true);
-  await until(() => (phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === true ? true : undefined), 'the pin');
+  await untilTrue(() => phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === true, 'the pin');
   expect(await sent.unpin()).toBe(true);
-  await until(() => (phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === false ? true : undefined), 'the unpin');
+  await untilTrue(() => phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === false, 'the unpin');
   await expect(sent.pin(0)).rejects.toBeInstanceOf(InvalidOptionError);
 
   const delivered = await sent.getInfo();

@@ -6,19 +6,9 @@
 import { InvalidOptionError, MessageMedia, NoAuth } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { until, untilTrue } from '../helpers/until';
 
 const env = useSimulatorHarnesses('waweb-client-profile-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
-
-/** Test-side polling for outcomes no event announces. */
-async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await what();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function ready(number: string) {
   const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
@@ -36,9 +26,9 @@ test('setDisplayName(), setStatus() and presence reach the phone; getAbout() rea
   const phone = env.sim.phone(number);
 
   expect(await client.setDisplayName('Bot Four')).toBe(true);
-  await until(() => (phone.pushname() === 'Bot Four' ? true : undefined), 'the new display name reaching the phone');
+  await untilTrue(() => phone.pushname() === 'Bot Four', 'the new display name reaching the phone');
   await client.setStatus('busy building bots');
-  await until(() => (phone.status() === 'busy building bots' ? true : undefined), 'the about text reaching the phone');
+  await untilTrue(() => phone.status() === 'busy building bots', 'the about text reaching the phone');
   await expect(client.setDisplayName('')).rejects.toBeInstanceOf(InvalidOptionError);
   await client.sendPresenceAvailable();
   await client.sendPresenceUnavailable();
@@ -62,20 +52,20 @@ test('block() and unblock(): the phone sees the block, the blocked list and isBl
   expect(contact.isBlocked).toBe(false);
   expect(await contact.block()).toBe(true);
   expect(contact.isBlocked).toBe(true);
-  await until(() => (phone.blocked().includes(pest) ? true : undefined), 'the block reaching the phone');
+  await untilTrue(() => phone.blocked().includes(pest), 'the block reaching the phone');
   expect((await client.getBlockedContacts()).map((c) => c.id._serialized)).toEqual([`${pest}@c.us`]);
   expect((await client.getContactById(`${pest}@c.us`)).isBlocked).toBe(true);
 
   await phone.receiveText(pest, 'let me in');
   await phone.receiveText(friend, 'hello');
-  await until(() => (bodies.includes('hello') ? true : undefined), "the friend's message");
+  await untilTrue(() => bodies.includes('hello'), "the friend's message");
   expect(bodies).toEqual(['hello']);
 
   expect(await contact.unblock()).toBe(true);
-  await until(() => (phone.blocked().length === 0 ? true : undefined), 'the unblock reaching the phone');
+  await untilTrue(() => phone.blocked().length === 0, 'the unblock reaching the phone');
   expect(await client.getBlockedContacts()).toEqual([]);
   await phone.receiveText(pest, 'thanks');
-  await until(() => (bodies.includes('thanks') ? true : undefined), 'a message after the unblock');
+  await untilTrue(() => bodies.includes('thanks'), 'a message after the unblock');
 
   await phone.block(friend);
   await until(

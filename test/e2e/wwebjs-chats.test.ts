@@ -6,6 +6,7 @@
  */
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
+import { until, untilTrue } from '../helpers/until';
 
 const env = useSimulatorHarnesses('waweb-wwebjs-chats-', (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
 
@@ -33,16 +34,6 @@ interface WClient {
   on(event: string, listener: (...args: any[]) => void): void;
 }
 
-async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await what();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 test('archive, pin, mute and mark unread: the phone sees each, chat_archived and unread_count fire, the chat reads back', async () => {
   const number = '15550000501';
   const contact = '15557770501';
@@ -63,38 +54,38 @@ test('archive, pin, mute and mark unread: the phone sees each, chat_archived and
   client.on('chat_archived', (chat: WChat, current: boolean, previous: boolean) => archived.push([chat.id._serialized, current, previous]));
   client.on('unread_count', (chat: WChat) => unread.push([chat.id._serialized, chat.unreadCount]));
   await phone.receiveText(contact, 'hello');
-  await until(async () => ((await client.getChats()).some((c) => c.id._serialized === chatId) ? true : undefined), 'the chat');
+  await untilTrue(async () => (await client.getChats()).some((c) => c.id._serialized === chatId), 'the chat');
 
   expect(await client.archiveChat(chatId)).toBe(true);
-  await until(() => (phone.chatSettings(chatId)?.archived === true ? true : undefined), 'the archive reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.archived === true, 'the archive reaching the phone');
   expect((await client.getChatById(chatId)).archived).toBe(true);
   await client.unarchiveChat(chatId);
-  await until(() => (phone.chatSettings(chatId)?.archived === false ? true : undefined), 'the unarchive reaching the phone');
-  await until(() => (archived.length === 2 ? true : undefined), 'two chat_archived events');
+  await untilTrue(() => phone.chatSettings(chatId)?.archived === false, 'the unarchive reaching the phone');
+  await untilTrue(() => archived.length === 2, 'two chat_archived events');
   expect(archived).toEqual([
     [chatId, true, false],
     [chatId, false, true],
   ]);
 
   expect(await client.pinChat(chatId)).toBe(true);
-  await until(() => (phone.chatSettings(chatId)?.pinned === true ? true : undefined), 'the pin reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.pinned === true, 'the pin reaching the phone');
   expect((await client.getChatById(chatId)).pinned).toBe(true);
   await client.unpinChat(chatId);
-  await until(() => (phone.chatSettings(chatId)?.pinned === false ? true : undefined), 'the unpin reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.pinned === false, 'the unpin reaching the phone');
 
   const until2030 = new Date('2030-01-01T00:00:00Z');
   expect(await client.muteChat(chatId, until2030)).toEqual({ isMuted: true, muteExpiration: until2030.getTime() / 1000 });
-  await until(() => (phone.chatSettings(chatId)?.muteExpiration === until2030.getTime() / 1000 ? true : undefined), 'the mute');
+  await untilTrue(() => phone.chatSettings(chatId)?.muteExpiration === until2030.getTime() / 1000, 'the mute');
   expect(await client.unmuteChat(chatId)).toEqual({ isMuted: false, muteExpiration: 0 });
-  await until(() => (phone.chatSettings(chatId)?.muteExpiration === 0 ? true : undefined), 'the unmute');
+  await untilTrue(() => phone.chatSettings(chatId)?.muteExpiration === 0, 'the unmute');
 
   // Read first (so the mark is what makes it unread), then marked unread.
   const chat = await client.getChatById(chatId);
   await (chat as unknown as { sendSeen(): Promise<boolean> }).sendSeen();
   await chat.markUnread();
-  await until(() => (phone.chatSettings(chatId)?.markedUnread === true ? true : undefined), 'the unread mark reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.markedUnread === true, 'the unread mark reaching the phone');
   expect((await client.getChatById(chatId)).unreadCount).toBe(-1);
-  await until(() => (unread.some(([id, count]) => id === chatId && count === -1) ? true : undefined), 'unread_count with the mark');
+  await untilTrue(() => unread.some(([id, count]) => id === chatId && count === -1), 'unread_count with the mark');
 });
 
 test('clear and delete: the messages go, chat_removed fires, the phone sees both', async () => {
@@ -116,18 +107,18 @@ test('clear and delete: the messages go, chat_removed fires, the phone sees both
   client.on('chat_removed', (chat: WChat) => removed.push(chat.id._serialized));
   await phone.receiveText(contact, 'one');
   await phone.receiveText(contact, 'two');
-  await until(async () => ((await (await client.getChatById(chatId)).fetchMessages({})).length === 2 ? true : undefined), 'two messages');
+  await untilTrue(async () => (await (await client.getChatById(chatId)).fetchMessages({})).length === 2, 'two messages');
 
   expect(await (await client.getChatById(chatId)).clearMessages()).toBe(true);
   expect(await (await client.getChatById(chatId)).fetchMessages({})).toEqual([]);
-  await until(() => (phone.chatSettings(chatId)?.cleared === true ? true : undefined), 'the clear reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.cleared === true, 'the clear reaching the phone');
 
   expect(await (await client.getChatById(chatId)).delete()).toBe(true);
-  await until(() => (removed.length === 1 ? true : undefined), 'chat_removed');
+  await untilTrue(() => removed.length === 1, 'chat_removed');
   expect(removed).toEqual([chatId]);
   // whatsapp-web.js looks the removed chat up for its event (findOrCreateLatestChat), which may bring an empty one back.
   for (const chat of (await client.getChats()).filter((c) => c.id._serialized === chatId)) expect(await chat.fetchMessages({})).toEqual([]);
-  await until(() => (phone.chatSettings(chatId)?.deleted === true ? true : undefined), 'the delete reaching the phone');
+  await untilTrue(() => phone.chatSettings(chatId)?.deleted === true, 'the delete reaching the phone');
 });
 
 test('pinChat refuses a fourth pin: false, and the phone sees no pin (the rule waweb mirrors)', async () => {
@@ -154,7 +145,7 @@ test('pinChat refuses a fourth pin: false, and the phone sees no pin (the rule w
   const order = listed.filter((id) => ids.includes(id));
   for (const id of order.slice(0, 3)) expect(await client.pinChat(id)).toBe(true);
   expect(await client.pinChat(order[3]!)).toBe(false);
-  await until(() => (order.slice(0, 3).every((id) => phone.chatSettings(id)?.pinned === true) ? true : undefined), 'three pins');
+  await untilTrue(() => order.slice(0, 3).every((id) => phone.chatSettings(id)?.pinned === true), 'three pins');
   expect(phone.chatSettings(order[3]!)?.pinned).toBeUndefined();
   expect(await client.unpinChat(order[2]!)).toBe(false);
   expect(await client.pinChat(order[3]!)).toBe(true);

@@ -7,6 +7,7 @@
  */
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
+import { until, untilTrue } from '../helpers/until';
 
 const env = useSimulatorHarnesses('waweb-wwebjs-msg-actions-', (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
 
@@ -26,16 +27,6 @@ interface WClient {
   getMessageById(id: string): Promise<WMessage | null>;
   searchMessages(query: string, options?: { chatId?: string; page?: number; limit?: number }): Promise<WMessage[]>;
   on(event: string, listener: (...args: any[]) => void): void;
-}
-
-async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await what();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 test('star, pin, info, search and lookup of messages: the phone sees stars, pins and reads', async () => {
@@ -74,9 +65,9 @@ test('star, pin, info, search and lookup of messages: the phone sees stars, pins
 
   // Pins.
   expect(await sent.pin(86_400)).toBe(true);
-  await until(() => (phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === true ? true : undefined), 'the pin');
+  await untilTrue(() => phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === true, 'the pin');
   expect(await sent.unpin()).toBe(true);
-  await until(() => (phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === false ? true : undefined), 'the unpin');
+  await untilTrue(() => phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === false, 'the unpin');
 
   // Per-recipient receipts: delivered now, read once the contact reads it.
   const delivered = await sent.getInfo();

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
+import { until } from '../helpers/until';
 
 const env = useSimulatorHarnesses(undefined, (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
 
@@ -16,17 +17,6 @@ const scanWith = (number: string) => (qr: string) => {
     .scan(qr)
     .catch((err: unknown) => console.error('scan failed', err));
 };
-
-/** Test-side polling for outcomes no event of the phone API announces. */
-async function until<T>(what: () => T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = what();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 interface WMessage {
   id: { fromMe: boolean; remote: string; id: string; _serialized: string };

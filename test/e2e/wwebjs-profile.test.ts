@@ -6,6 +6,7 @@
  */
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
+import { until, untilTrue } from '../helpers/until';
 
 const env = useSimulatorHarnesses('waweb-wwebjs-profile-', (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
 
@@ -29,17 +30,6 @@ interface WClient {
   on(event: string, listener: (...args: any[]) => void): void;
 }
 
-/** Test-side polling for outcomes no event announces. */
-async function until<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await what();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${label} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 async function ready(number: string): Promise<WClient> {
   const t = env.harness.start(env.harness.noAuth(), {
     onQr: (qr) => {
@@ -59,9 +49,9 @@ test('setDisplayName() and setStatus() reach the phone; getAbout() reads what a 
   const phone = env.sim.phone(number);
 
   expect(await client.setDisplayName('Bot Four')).toBe(true);
-  await until(() => (phone.pushname() === 'Bot Four' ? true : undefined), 'the new display name reaching the phone');
+  await untilTrue(() => phone.pushname() === 'Bot Four', 'the new display name reaching the phone');
   await client.setStatus('busy building bots');
-  await until(() => (phone.status() === 'busy building bots' ? true : undefined), 'the about text reaching the phone');
+  await untilTrue(() => phone.status() === 'busy building bots', 'the about text reaching the phone');
 
   const friend = '15557770401';
   await env.sim.phone(friend).setAbout('at the gym');
@@ -81,21 +71,21 @@ test('block() and unblock(): the phone sees the block, the blocked list and isBl
   const contact = await client.getContactById(`${pest}@c.us`);
   expect(contact.isBlocked).toBe(false);
   expect(await contact.block()).toBe(true);
-  await until(() => (phone.blocked().includes(pest) ? true : undefined), 'the block reaching the phone');
+  await untilTrue(() => phone.blocked().includes(pest), 'the block reaching the phone');
   expect((await client.getBlockedContacts()).map((c) => c.id._serialized)).toEqual([`${pest}@c.us`]);
   expect((await client.getContactById(`${pest}@c.us`)).isBlocked).toBe(true);
 
   // A blocked contact's message never arrives; a later one from someone else does.
   await phone.receiveText(pest, 'let me in');
   await phone.receiveText(friend, 'hello');
-  await until(() => (bodies.includes('hello') ? true : undefined), "the friend's message");
+  await untilTrue(() => bodies.includes('hello'), "the friend's message");
   expect(bodies).toEqual(['hello']);
 
   expect(await contact.unblock()).toBe(true);
-  await until(() => (phone.blocked().length === 0 ? true : undefined), 'the unblock reaching the phone');
+  await untilTrue(() => phone.blocked().length === 0, 'the unblock reaching the phone');
   expect(await client.getBlockedContacts()).toEqual([]);
   await phone.receiveText(pest, 'thanks');
-  await until(() => (bodies.includes('thanks') ? true : undefined), 'a message after the unblock');
+  await untilTrue(() => bodies.includes('thanks'), 'a message after the unblock');
 
   // Blocking from the phone reaches the linked device too.
   await phone.block(friend);
