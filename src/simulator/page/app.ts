@@ -56,6 +56,10 @@ export class App implements AppLink {
     this.#connect();
   }
 
+  reconnect(): void {
+    this.#ws?.close();
+  }
+
   send(frame: ClientFrame): void {
     if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(frame));
   }

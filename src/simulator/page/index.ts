@@ -11,6 +11,7 @@ import { profileModules } from './profile';
 import { chatActionModules } from './cmd';
 import { pictureModules } from './pictures';
 import { messageInfoModules } from './message-info';
+import { prefsModules } from './prefs';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 
@@ -74,6 +75,7 @@ const modules: Record<string, unknown> = {
   ...chatActionModules(app, app.store.chats),
   ...pictures.modules,
   ...messageInfoModules(app),
+  ...prefsModules(),
   ...mediaModules,
 };
 

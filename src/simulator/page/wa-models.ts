@@ -12,6 +12,8 @@ export interface AppLink {
   send(frame: ClientFrame): void;
   logout(): Promise<void>;
   removeMessage(msg: MsgModel): void;
+  /** Drops the connection to the servers; the app connects again and logs in with its stored session. */
+  reconnect(): void;
 }
 
 export class SocketModel extends Model {
@@ -27,6 +29,9 @@ export class SocketModel extends Model {
   }
   takeover(): void {
     this.#app.send({ t: 'takeover' });
+  }
+  reconnect(): void {
+    this.#app.reconnect();
   }
 }
 
