@@ -16,6 +16,8 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'coverage/**',
+      // The API reference `npm run docs` writes (TypeDoc's HTML and scripts).
+      'build/**',
       '**/*.generated.ts',
       'scripts/**',
       'bin/**',

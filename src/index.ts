@@ -10,6 +10,8 @@
  *   waweb/simulator  a local WhatsApp Web and phone, for offline tests
  *   waweb/wwebjs     waweb's strategies and stores for whatsapp-web.js's own Client
  *   waweb/testing    the store conformance suite
+ *
+ * @module waweb
  */
 export { Client } from './client/client';
 export { DEFAULT_USER_AGENT } from './client/launch';

@@ -42,6 +42,11 @@ export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, 
   cancelPairingCode(): Promise<void>;
 }
 
+/**
+ * The WhatsApp Web client, shaped like whatsapp-web.js's `Client`: `new Client(options)`, listeners
+ * with `on` (a Node `EventEmitter` typed by {@link ClientEvents}), then `initialize()`. Members
+ * whatsapp-web.js declares that waweb does not have yet throw a `NotSupportedError` naming them.
+ */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Client extends TypedEmitter<ClientEvents, WwebjsEventName> implements RunClient {
   readonly options: Readonly<ClientOptions>;

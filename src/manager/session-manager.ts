@@ -23,6 +23,10 @@ import { LeaseKeeper } from './lease-keeper';
 import { ManagedSession } from './managed-session';
 import type { ManagedSessionInfo, SessionManagerEvents, SessionManagerOptions } from './types';
 
+/**
+ * Many WhatsApp sessions in one process, each a `Client` with RemoteAuth over one store, with
+ * per-session health and one typed event stream; with `leases`, shared by several workers.
+ */
 export class SessionManager extends TypedEmitter<SessionManagerEvents> implements AsyncDisposable {
   readonly workerId: string;
   readonly store: SessionStore;

@@ -2,6 +2,8 @@
  * `waweb/dashboard`: a SessionManager's web dashboard (sessions live with their QR codes, pairing,
  * restart, logout, a JSON API) and its Prometheus metrics. The only entry that loads prom-client
  * and qrcode.
+ *
+ * @module waweb/dashboard
  */
 export { startDashboard } from './dashboard';
 export { createMetrics } from './metrics';

@@ -2,6 +2,8 @@
  * `waweb/session`: sessions as data the user owns. Session archives (the format RemoteAuth stores),
  * export/import/migrate between folders, stores and files, each copy verified, and the tools for
  * encrypted stores and archive files (keys, envelopes).
+ *
+ * @module waweb/session
  */
 export { createSessionArchive, extractSessionArchive, readArchiveManifest, readArchiveFile, DEFAULT_ARCHIVE_LIMITS } from '../archive';
 export type {

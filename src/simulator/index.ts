@@ -1,6 +1,8 @@
 /**
  * `waweb/simulator`: a local WhatsApp Web and a scripted phone, for offline
  * tests of waweb, whatsapp-web.js or any client that drives the real page.
+ *
+ * @module waweb/simulator
  */
 export { WhatsAppSimulator, SimulatedPhone, SIMULATED_HOST, parseQrText } from './simulator';
 export type { SimulatorOptions, LinkedDevice, SimulatorEvents, SessionOverlap } from './simulator';

@@ -42,6 +42,9 @@ function faultCount(count: unknown): number {
 }
 
 /**
+ * A local WhatsApp Web, served as `https://web.whatsapp.com`, with scripted phones, for offline tests
+ * of waweb, whatsapp-web.js or any client that drives the page.
+ *
  * Events are emitted through {@link TypedEmitter}, so a listener that throws
  * (or rejects) is reported and cannot crash the timers and sockets that emit.
  */

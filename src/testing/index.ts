@@ -1,4 +1,8 @@
-/** `waweb/testing`: what authors of stores (and later of strategies) test their code with. */
+/**
+ * `waweb/testing`: what authors of stores (and later of strategies) test their code with.
+ *
+ * @module waweb/testing
+ */
 export { describeStoreConformance, freshSessionId, HOSTILE_SESSION_IDS } from './conformance';
 export type { ConformanceFixture, ConformanceOptions, TestRunner } from './conformance';
 export { describeStoreDriverConformance } from './driver';

@@ -4,6 +4,8 @@
  *
  *   const { Client } = require('whatsapp-web.js');
  *   const { RemoteAuth, MongoStore } = require('waweb/wwebjs');
+ *
+ * @module waweb/wwebjs
  */
 export { RemoteAuth } from './remote-auth';
 export type { RemoteAuthOptions } from './remote-auth';

@@ -8,6 +8,7 @@ import { WwebjsStrategy, type WwebjsStrategyOptions } from './strategy';
 
 export type LocalAuthOptions = EngineOptions & WwebjsStrategyOptions;
 
+/** waweb's LocalAuth as an `authStrategy` for whatsapp-web.js's own Client. */
 export class LocalAuth extends WwebjsStrategy {
   readonly clientId: string | undefined;
   readonly dataPath: string;

@@ -9,6 +9,7 @@ import { WwebjsStrategy, type WwebjsStrategyOptions } from './strategy';
 
 export type RemoteAuthOptions = EngineOptions & WwebjsStrategyOptions;
 
+/** waweb's RemoteAuth as an `authStrategy` for whatsapp-web.js's own Client. */
 export class RemoteAuth extends WwebjsStrategy {
   readonly clientId: string | undefined;
   readonly dataPath: string;

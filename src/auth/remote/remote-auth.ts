@@ -57,6 +57,11 @@ import { readStamp } from './stamp';
 
 export type { RemoteAuthOptions };
 
+/**
+ * Keeps the session in a store (a waweb `SessionStore`, or a whatsapp-web.js-style store): the
+ * profile archived at `ready` and on a timer, and restored, verified first, on a machine without a
+ * local copy; the remote copy is deleted only after a logout the phone confirmed.
+ */
 export class RemoteAuth extends AuthStrategy {
   readonly name = 'remote';
   override readonly requiresProfile = true;

@@ -38,6 +38,10 @@ export interface CustomerNote {
   type: string;
 }
 
+/**
+ * A chat, shaped like whatsapp-web.js's `Chat`: a snapshot, fetch again for fresh values.
+ * `PrivateChat` and `GroupChat` are its kinds.
+ */
 export class Chat {
   readonly id: Wid;
   readonly name: string;

@@ -43,6 +43,10 @@ export interface MediaFromURLOptions {
   reqOptions?: unknown;
 }
 
+/**
+ * A file as whatsapp-web.js users know it: a mimetype, base64 data and an optional file name; made
+ * from a file or a URL, sent with `sendMessage`, returned by `downloadMedia()`.
+ */
 export class MessageMedia {
   /**
    * @param mimetype e.g. `image/png`
