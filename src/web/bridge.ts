@@ -184,6 +184,7 @@ export type PageFeature =
   | 'pictures'
   | 'blocking'
   | 'message-actions'
+  | 'preferences'
   | 'chat-actions';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
@@ -283,6 +284,9 @@ export interface PageApi {
   messageInfo(messageId: string): Promise<PageMessageInfo | null>;
   searchMessages(query: string, page?: number, count?: number, chatId?: string): Promise<PageMessage[]>;
   getMessage(messageId: string): Promise<PageMessage | null>;
+  setAutoDownload(kind: 'audio' | 'documents' | 'photos' | 'videos', flag: boolean): Promise<void>;
+  setBackgroundSync(flag: boolean): Promise<boolean>;
+  reconnect(): Promise<void>;
 }
 
 /** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
@@ -326,4 +330,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   messageInfo: ['messages', 'message-actions'],
   searchMessages: ['messages', 'message-actions'],
   getMessage: ['messages'],
+  setAutoDownload: ['preferences'],
+  setBackgroundSync: ['preferences'],
+  reconnect: ['preferences'],
 };

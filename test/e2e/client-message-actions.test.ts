@@ -70,4 +70,9 @@ test('star, pin, info, search, lookup and reload of messages: the phone sees sta
   await expect(client.searchMessages('o', { limit: 0 })).rejects.toBeInstanceOf(InvalidOptionError);
   expect(await client.getMessageById(`false_${contact}@c.us_3EB0000000000000DEAD`)).toBeNull();
   await expect(client.getMessageById('not an id')).rejects.toBeInstanceOf(InvalidOptionError);
+
+  // Mentions give their contacts; a chat gives its contact.
+  const mention = await client.sendMessage(`${contact}@c.us`, `hi @${contact}`, { mentions: [`${contact}@c.us`] });
+  expect((await mention.getMentions()).map((m) => m.id._serialized)).toEqual([`${contact}@c.us`]);
+  expect((await (await mention.getChat()).getContact()).id._serialized).toBe(`${contact}@c.us`);
 });

@@ -36,13 +36,30 @@ export interface ProfileApi {
   setAutoDownloadPhotos(flag: boolean): Promise<void>;
   setAutoDownloadVideos(flag: boolean): Promise<void>;
   /** Takes effect after a restart. */
-  setBackgroundSync(flag: boolean): Promise<void>;
+  setBackgroundSync(flag: boolean): Promise<boolean>;
   /** Forces the app to reconnect. */
   resetState(): Promise<void>;
 }
 
 type Implemented =
-  'setStatus' | 'setDisplayName' | 'setProfilePicture' | 'deleteProfilePicture' | 'sendPresenceAvailable' | 'sendPresenceUnavailable';
+  | 'setStatus'
+  | 'setDisplayName'
+  | 'setProfilePicture'
+  | 'deleteProfilePicture'
+  | 'sendPresenceAvailable'
+  | 'sendPresenceUnavailable'
+  | 'setAutoDownloadAudio'
+  | 'setAutoDownloadDocuments'
+  | 'setAutoDownloadPhotos'
+  | 'setAutoDownloadVideos'
+  | 'setBackgroundSync'
+  | 'resetState';
+
+/** A flag option, checked. */
+function flagOf(flag: unknown, what: string): boolean {
+  if (typeof flag !== 'boolean') throw new InvalidOptionError(`${what} takes true or false`);
+  return flag;
+}
 
 /** The account's own id, once the client is ready. */
 function ownId(client: ModelClient, what: string): string {
@@ -80,6 +97,30 @@ export const profileApi: Pick<ProfileApi, Implemented> & ThisType<ModelClient> =
 
   async sendPresenceUnavailable(): Promise<void> {
     await this.readyPage('sendPresenceUnavailable()').call('presence', false);
+  },
+
+  async setAutoDownloadAudio(flag: boolean): Promise<void> {
+    await this.readyPage('setAutoDownloadAudio()').call('setAutoDownload', 'audio', flagOf(flag, 'setAutoDownloadAudio()'));
+  },
+
+  async setAutoDownloadDocuments(flag: boolean): Promise<void> {
+    await this.readyPage('setAutoDownloadDocuments()').call('setAutoDownload', 'documents', flagOf(flag, 'setAutoDownloadDocuments()'));
+  },
+
+  async setAutoDownloadPhotos(flag: boolean): Promise<void> {
+    await this.readyPage('setAutoDownloadPhotos()').call('setAutoDownload', 'photos', flagOf(flag, 'setAutoDownloadPhotos()'));
+  },
+
+  async setAutoDownloadVideos(flag: boolean): Promise<void> {
+    await this.readyPage('setAutoDownloadVideos()').call('setAutoDownload', 'videos', flagOf(flag, 'setAutoDownloadVideos()'));
+  },
+
+  async setBackgroundSync(flag: boolean): Promise<boolean> {
+    return this.readyPage('setBackgroundSync()').call('setBackgroundSync', flagOf(flag, 'setBackgroundSync()'));
+  },
+
+  async resetState(): Promise<void> {
+    await this.readyPage('resetState()').call('reconnect');
   },
 };
 

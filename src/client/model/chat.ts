@@ -60,7 +60,6 @@ export class Chat {
   // Not there yet (issue 26).
   declare readonly isReadOnly: boolean;
   declare readonly isLocked: boolean;
-  declare readonly getContact: () => Promise<ModelTypes['Contact']>;
   declare readonly getPinnedMessages: () => Promise<Message[]>;
   declare readonly syncHistory: () => Promise<boolean>;
   // Not there yet (issue 27): labels and customer notes.
@@ -90,6 +89,11 @@ export class Chat {
   /** Marks the chat read; the sender's phone shows blue ticks. */
   sendSeen(): Promise<boolean> {
     return this.#client.sendSeen(this.id._serialized);
+  }
+
+  /** The contact (or group) this chat is with. */
+  getContact(): Promise<ModelTypes['Contact']> {
+    return this.#client.getContactById(this.id._serialized);
   }
 
   /** Shows "typing…" to the chat until `clearState()` (or the app times it out). */

@@ -82,7 +82,6 @@ export class Message {
   declare readonly protocolMessageKey?: MessageKey;
   declare readonly rawData: object;
   declare readonly acceptGroupV4Invite: () => Promise<{ status: number }>;
-  declare readonly getMentions: () => Promise<Contact[]>;
   declare readonly getGroupMentions: () => Promise<Array<ModelTypes['GroupChat']>>;
   declare readonly getReactions: () => Promise<ReactionList[]>;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
@@ -190,6 +189,11 @@ export class Message {
    */
   async delete(everyone = false, _clearMedia?: boolean): Promise<void> {
     await this.#client.readyPage('delete()').remove(this.id._serialized, everyone === true);
+  }
+
+  /** The contacts this message mentions. */
+  getMentions(): Promise<Contact[]> {
+    return Promise.all(this.mentionedIds.map((id) => this.#client.getContactById(id)));
   }
 
   /** Reads the message again from the device and updates this object; `null` when the device no longer has it. */

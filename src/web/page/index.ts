@@ -10,7 +10,20 @@ import { edit, getMessage, messageInfo, pin, quotedMessage, react, remove, searc
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
 import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
-import { blockedIds, deletePicture, getAbout, presence, profilePicUrl, setBlocked, setDisplayName, setPicture, setStatus } from './profile';
+import {
+  blockedIds,
+  deletePicture,
+  getAbout,
+  presence,
+  profilePicUrl,
+  reconnect,
+  setAutoDownload,
+  setBackgroundSync,
+  setBlocked,
+  setDisplayName,
+  setPicture,
+  setStatus,
+} from './profile';
 import { chatAction, watchChats } from './chat-actions';
 
 type Handler = (...args: any[]) => void;
@@ -169,6 +182,9 @@ function start(hadSession: boolean): void {
     messageInfo: async (messageId) => messageInfo(req, messageId),
     searchMessages: async (query, page, count, chatId) => search(req, query, page, count, chatId),
     getMessage: async (messageId) => getMessage(req, messageId),
+    setAutoDownload: async (kind, flag) => setAutoDownload(req, kind, flag),
+    setBackgroundSync: async (flag) => setBackgroundSync(req, flag),
+    reconnect: async () => reconnect(req),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 

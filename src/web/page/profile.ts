@@ -123,3 +123,34 @@ export async function deletePicture(req: Req, chatId: string): Promise<boolean> 
     throw err;
   }
 }
+
+/** Which media the device downloads by itself. */
+export type AutoDownloadKind = 'audio' | 'documents' | 'photos' | 'videos';
+
+/** Turns the device's automatic download of one kind of media on or off (as whatsapp-web.js: only when it changes). */
+export async function setAutoDownload(req: Req, kind: AutoDownloadKind, flag: boolean): Promise<void> {
+  const general = req('WAWebUserPrefsGeneral');
+  const prefs = {
+    audio: [() => general.getAutoDownloadAudio(), () => general.setAutoDownloadAudio(flag)],
+    documents: [() => general.getAutoDownloadDocuments(), () => general.setAutoDownloadDocuments(flag)],
+    photos: [() => general.getAutoDownloadPhotos(), () => general.setAutoDownloadPhotos(flag)],
+    videos: [() => general.getAutoDownloadVideos(), () => general.setAutoDownloadVideos(flag)],
+  } as const;
+  const [get, set] = prefs[kind];
+  if (get() !== flag) await watched(`WAWebUserPrefsGeneral.setAutoDownload${kind}`, 'preferences', set);
+}
+
+/** Turns background sync (the app's global offline notifications) on or off; gives the flag. */
+export async function setBackgroundSync(req: Req, flag: boolean): Promise<boolean> {
+  const notifications = req('WAWebUserPrefsNotifications');
+  if (notifications.getGlobalOfflineNotifications() !== flag)
+    await watched('WAWebUserPrefsNotifications.setGlobalOfflineNotifications', 'preferences', () =>
+      notifications.setGlobalOfflineNotifications(flag),
+    );
+  return flag;
+}
+
+/** Makes the app drop its connection and connect again (whatsapp-web.js's `resetState`). */
+export async function reconnect(req: Req): Promise<void> {
+  await watched('WAWebSocketModel.Socket.reconnect', 'preferences', () => req('WAWebSocketModel').Socket.reconnect());
+}
