@@ -44,6 +44,26 @@ export class ContactOperations {
     this.#tellDevices(phoneNumber, [{ wid: userWid(n), lid: lidWid(n), name }]);
   }
 
+  /** Takes `contact` out of the phone's address book; online devices lose its name at once. */
+  async removeContact(phoneNumber: string, contact: unknown): Promise<void> {
+    const n = assertPhoneNumber(contact);
+    const account = this.hub.state.account(phoneNumber);
+    if (account.contacts) delete account.contacts[n];
+    await this.hub.state.save();
+    this.#tellDevices(phoneNumber, [{ wid: userWid(n), lid: lidWid(n), name: null }]);
+  }
+
+  /** The phone's address book: number → name. */
+  addressBook(phoneNumber: string): Record<string, string> {
+    return { ...this.hub.account(phoneNumber).contacts };
+  }
+
+  /** A user's devices as the servers list them: 0 its phone, then one number per linked device; null when not on WhatsApp. */
+  devices(number: string): number[] | null {
+    if (!this.hub.state.isRegistered(number)) return null;
+    return [0, ...(this.hub.state.peek(number)?.devices ?? []).map((_, i) => i + 1)];
+  }
+
   /** Blocks or unblocks `contact` for the account: its messages stop (or start again) reaching it; its devices learn it. */
   async block(phoneNumber: string, contact: unknown, blocked: boolean): Promise<void> {
     const n = assertPhoneNumber(contact);
@@ -79,7 +99,16 @@ export class ContactOperations {
   /** What a device of an account changed about its contacts or its profile. */
   async onDeviceFrame(
     conn: Connection,
-    frame: Extract<ClientFrame, { t: 'pushname' } | { t: 'block' } | { t: 'about' } | { t: 'chat-settings' }>,
+    frame: Extract<
+      ClientFrame,
+      | { t: 'pushname' }
+      | { t: 'block' }
+      | { t: 'about' }
+      | { t: 'chat-settings' }
+      | { t: 'save-contact' }
+      | { t: 'delete-contact' }
+      | { t: 'devices' }
+    >,
   ): Promise<void> {
     const found = conn.deviceId ? this.hub.state.findDevice(conn.deviceId) : undefined;
     if (!found) return;
@@ -102,6 +131,16 @@ export class ContactOperations {
         await this.hub.state.save();
         return;
       }
+      case 'save-contact':
+        if (isNumber(frame.number) && typeof frame.name === 'string' && frame.name.trim() !== '' && frame.name.length <= 100)
+          await this.addContact(number, frame.number, frame.name);
+        return;
+      case 'delete-contact':
+        if (isNumber(frame.number)) await this.removeContact(number, frame.number);
+        return;
+      case 'devices':
+        this.hub.send(conn, { t: 'devices', reqId: frame.reqId, devices: isNumber(frame.number) ? this.devices(frame.number) : null });
+        return;
       case 'about': {
         const contact = typeof frame.number === 'string' && /^[1-9][0-9]{5,14}$/.test(frame.number) ? frame.number : undefined;
         const status = contact === undefined ? undefined : this.hub.state.peek(contact)?.status;
@@ -130,6 +169,10 @@ export class ContactOperations {
     const id = typeof chatId === 'string' && !chatId.includes('@') ? `${chatId}@c.us` : chatId;
     return typeof id === 'string' ? this.hub.account(phoneNumber).chatStates?.[id] : undefined;
   }
+}
+
+function isNumber(value: unknown): value is string {
+  return typeof value === 'string' && /^[1-9][0-9]{5,14}$/.test(value);
 }
 
 /** The fields of a device's chat settings that have the right types. */

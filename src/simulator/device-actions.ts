@@ -20,6 +20,9 @@ export type DeviceActionFrame = Extract<
   | { t: 'chat-settings' }
   | { t: 'block' }
   | { t: 'about' }
+  | { t: 'save-contact' }
+  | { t: 'delete-contact' }
+  | { t: 'devices' }
   | { t: 'picture' }
   | { t: 'set-picture' }
   | { t: 'delete-picture' }
@@ -40,6 +43,9 @@ export class DeviceActions {
       case 'chat-settings':
       case 'block':
       case 'about':
+      case 'save-contact':
+      case 'delete-contact':
+      case 'devices':
         return this.#contacts.onDeviceFrame(conn, frame);
       case 'picture':
       case 'set-picture':

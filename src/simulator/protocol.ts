@@ -117,7 +117,8 @@ export interface ChatSettings {
 export interface WireContact {
   wid: WireWid;
   lid: WireWid;
-  name?: string;
+  /** The name in the phone's address book (null: taken out of it; absent: unchanged). */
+  name?: string | null;
   /** Whether the account has blocked this contact (absent: unchanged). */
   blocked?: boolean;
 }
@@ -167,6 +168,11 @@ export type ClientFrame =
   | { t: 'delete-picture'; reqId: number; chatId: string }
   | { t: 'block'; number: string; blocked: boolean }
   | { t: 'about'; reqId: number; number: string }
+  /** A device saves (or renames) a contact in the phone's address book, or deletes it. */
+  | { t: 'save-contact'; number: string; name: string }
+  | { t: 'delete-contact'; number: string }
+  /** A device asks which devices a user has (its phone is device 0). */
+  | { t: 'devices'; reqId: number; number: string }
   | { t: 'exists'; reqId: number; number: string }
   | { t: 'history-ack'; bytes: number };
 
@@ -194,6 +200,8 @@ export type ServerFrame =
   | { t: 'picture'; reqId: number; status: number; eurl?: string; id?: string }
   /** A contact's "about" text (null when it set none). */
   | { t: 'about'; reqId: number; status: string | null }
+  /** A user's device numbers (0 the phone, then its linked devices); null for a number not on WhatsApp. */
+  | { t: 'devices'; reqId: number; devices: number[] | null }
   | { t: 'decrypt'; chatId: string; id: string; type: string; body: string }
   | { t: 'revoke'; chatId: string; id: string; fromMe: boolean }
   | { t: 'conflict' }

@@ -75,6 +75,16 @@ export class SimulatedPhone {
     return this.#contacts.addContact(this.number, contact, name);
   }
 
+  /** Takes a contact out of this phone's address book; its devices stop showing the name. */
+  removeContact(contact: string): Promise<void> {
+    return this.#contacts.removeContact(this.number, contact);
+  }
+
+  /** This phone's address book (number → name), as its devices saved it too. */
+  contacts(): Record<string, string> {
+    return this.#contacts.addressBook(this.number);
+  }
+
   /** Sets this account's profile picture (JPEG bytes): devices asking for it get its URL. */
   setPicture(jpeg: Buffer): ProfilePicture {
     return this.#pictures.set(`${this.number}@c.us`, jpeg);

@@ -183,6 +183,7 @@ export type PageFeature =
   | 'profile'
   | 'pictures'
   | 'blocking'
+  | 'contact-tools'
   | 'message-actions'
   | 'preferences'
   | 'chat-actions';
@@ -276,6 +277,11 @@ export interface PageApi {
   getAbout(contactId: string): Promise<string | null>;
   setBlocked(contactId: string, blocked: boolean): Promise<void>;
   blockedIds(): Promise<string[]>;
+  /** The ids of the groups the account shares with a contact. */
+  commonGroups(contactId: string): Promise<string[]>;
+  deviceCount(userId: string): Promise<number>;
+  saveContact(phoneNumber: string, firstName: string, lastName: string, sync: boolean): Promise<void>;
+  deleteContact(phoneNumber: string): Promise<void>;
   profilePicUrl(chatId: string): Promise<string | null>;
   setPicture(chatId: string, media: PageMedia): Promise<boolean>;
   deletePicture(chatId: string): Promise<boolean>;
@@ -322,6 +328,10 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   getAbout: ['contacts', 'profile'],
   setBlocked: ['contacts', 'blocking'],
   blockedIds: ['blocking'],
+  commonGroups: ['contacts', 'contact-tools'],
+  deviceCount: ['messages', 'contact-tools'],
+  saveContact: ['contact-tools'],
+  deleteContact: ['messages', 'contact-tools'],
   profilePicUrl: ['chats', 'pictures'],
   setPicture: ['pictures'],
   deletePicture: ['pictures'],

@@ -2,6 +2,7 @@
  * The client's contact calls: list and find contacts, numbers, blocking, the address book.
  * Installed on `Client`'s prototype (client.ts); a call not there yet throws `NotSupportedError` (compat/).
  */
+import { InvalidOptionError } from '../../errors';
 import type { Contact } from '../model/contact';
 import { contactFrom } from '../model/contact-from';
 import type { ModelClient } from '../model/model-client';
@@ -21,17 +22,27 @@ export interface ContactsApi {
   getFormattedNumber(number: string): Promise<string>;
   /** The URL of a user's or group's profile picture; `undefined` when there is none (as whatsapp-web.js at run time). */
   getProfilePicUrl(contactId: string): Promise<string | undefined>;
-  /** Not there yet (issue 26). */
+  /** The ids of the groups the account shares with a contact; empty when none. */
   getCommonGroups(contactId: string): Promise<Wid[]>;
-  /** Not there yet (issue 26). */
+  /** How many devices a user has: its phone and each linked device; 0 for a number not on WhatsApp. */
   getContactDeviceCount(userId: string): Promise<number>;
-  /** Not there yet (issue 26). */
+  /** Saves a contact in the phone's address book (or renames it): `phoneNumber` as digits with the country code. */
   saveOrEditAddressbookContact(phoneNumber: string, firstName: string, lastName: string, syncToAddressbook?: boolean): Promise<void>;
-  /** Not there yet (issue 26). */
+  /** Deletes a contact from the phone's address book: `phoneNumber` as digits with the country code. */
   deleteAddressbookContact(phoneNumber: string): Promise<void>;
 }
 
-type Implemented = 'getContacts' | 'getContactById' | 'getNumberId' | 'isRegisteredUser' | 'getBlockedContacts' | 'getProfilePicUrl';
+type Implemented =
+  | 'getContacts'
+  | 'getContactById'
+  | 'getNumberId'
+  | 'isRegisteredUser'
+  | 'getBlockedContacts'
+  | 'getProfilePicUrl'
+  | 'getCommonGroups'
+  | 'getContactDeviceCount'
+  | 'saveOrEditAddressbookContact'
+  | 'deleteAddressbookContact';
 
 export const contactsApi: Pick<ContactsApi, Implemented> & ThisType<ModelClient & ContactsApi> = {
   async getContacts(): Promise<Contact[]> {
@@ -63,4 +74,32 @@ export const contactsApi: Pick<ContactsApi, Implemented> & ThisType<ModelClient 
     const target = chatIdOf(contactId, 'contactId');
     return (await this.readyPage('getProfilePicUrl()').call('profilePicUrl', target)) ?? undefined;
   },
+
+  async getCommonGroups(contactId: string): Promise<Wid[]> {
+    const target = chatIdOf(contactId, 'contactId');
+    return (await this.readyPage('getCommonGroups()').call('commonGroups', target)).map((id) => toWid(id));
+  },
+
+  async getContactDeviceCount(userId: string): Promise<number> {
+    const target = chatIdOf(userId, 'userId');
+    return this.readyPage('getContactDeviceCount()').call('deviceCount', target);
+  },
+
+  async saveOrEditAddressbookContact(phoneNumber: string, firstName: string, lastName: string, syncToAddressbook = false): Promise<void> {
+    const number = phoneNumberOf(phoneNumber);
+    await this.readyPage('saveOrEditAddressbookContact()').call('saveContact', number, firstName, lastName, syncToAddressbook);
+  },
+
+  async deleteAddressbookContact(phoneNumber: string): Promise<void> {
+    const number = phoneNumberOf(phoneNumber);
+    await this.readyPage('deleteAddressbookContact()').call('deleteContact', number);
+  },
 };
+
+/** The digits of a phone number with its country code (`'+1 555-0100'` and `'15550100@c.us'` too). */
+function phoneNumberOf(phoneNumber: unknown): string {
+  const digits = typeof phoneNumber === 'string' ? phoneNumber.replace(/@c\.us$/, '').replace(/[\s()+-]/g, '') : '';
+  if (!/^[1-9][0-9]{5,14}$/.test(digits))
+    throw new InvalidOptionError('phoneNumber must be a phone number with its country code, digits only (15551234567)');
+  return digits;
+}

@@ -174,7 +174,7 @@ export const CONTACT_MEMBERS = members({
   block: supported,
   unblock: supported,
   getAbout: supported,
-  getCommonGroups: notYet(26),
+  getCommonGroups: supported,
   getBroadcast: notYet(27),
 });
 

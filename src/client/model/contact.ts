@@ -40,7 +40,6 @@ export class Contact {
   declare readonly type: string;
   declare readonly getCountryCode: () => Promise<string>;
   declare readonly getFormattedNumber: () => Promise<string>;
-  declare readonly getCommonGroups: () => Promise<Wid[]>;
   // Not there yet (issue 27).
   declare readonly labels?: string[];
   declare readonly verifiedLevel?: undefined;
@@ -86,6 +85,11 @@ export class Contact {
     await this.#client.readyPage('unblock()').call('setBlocked', this.id._serialized, false);
     this.isBlocked = false;
     return true;
+  }
+
+  /** The ids of the groups the account shares with them; empty when none. */
+  async getCommonGroups(): Promise<Wid[]> {
+    return (await this.#client.readyPage('getCommonGroups()').call('commonGroups', this.id._serialized)).map((id) => toWid(id));
   }
 
   /** Their "about" text; `null` when they have none or their privacy hides it. */

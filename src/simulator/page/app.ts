@@ -249,6 +249,7 @@ export class App implements AppLink {
         return;
       case 'exists':
       case 'about':
+      case 'devices':
       case 'picture':
         this.#pendingReqs.get(frame.reqId)?.(frame);
         this.#pendingReqs.delete(frame.reqId);

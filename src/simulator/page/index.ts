@@ -8,6 +8,7 @@ import { App, DEVICE_PLATFORM } from './app';
 import { mediaModules } from './media';
 import { messagingModules } from './messaging';
 import { profileModules } from './profile';
+import { contactModules } from './contacts';
 import { chatActionModules } from './cmd';
 import { pictureModules } from './pictures';
 import { messageInfoModules } from './message-info';
@@ -72,6 +73,7 @@ const modules: Record<string, unknown> = {
   WAWebAddonReactionTableMode: app.reactions,
   ...messagingModules(app),
   ...profileModules(app),
+  ...contactModules(app),
   ...chatActionModules(app, app.store.chats),
   ...pictures.modules,
   ...messageInfoModules(app),

@@ -36,8 +36,15 @@ export class MessageStore {
   learnGroup(group: WireGroup): ChatModel {
     const { chat } = this.chatFor(createWid(group.id));
     const metadata = new GroupMetadata(chat.id, group.subject, createWid(group.owner), group.desc, group.creation);
-    for (const p of group.participants) metadata.participants.add(new ParticipantModel(createWid(p.id), p.isAdmin, p.isSuperAdmin));
+    for (const p of group.participants) {
+      const wid = createWid(p.id);
+      metadata.participants.add(new ParticipantModel(wid, p.isAdmin, p.isSuperAdmin));
+      // Members are contacts of the app, as the real app keeps them.
+      if (wid.isUser()) this.contactFor(wid);
+    }
     chat.groupMetadata = metadata;
+    // Who shares which groups has changed: contacts' common groups are asked for again.
+    for (const contact of this.contacts.getModelsArray()) contact.commonGroups = undefined;
     chat.set('formattedTitle', group.subject);
     return chat;
   }
@@ -50,8 +57,9 @@ export class MessageStore {
     this.#pnByLid.set(lid._serialized, wid);
     const model = this.contactFor(wid);
     if (contact.name !== undefined) {
-      model.set('name', contact.name);
-      this.chats.get(wid)?.set('formattedTitle', contact.name);
+      // Taken out of the address book: the contact goes back to its number.
+      model.set('name', contact.name ?? undefined);
+      this.chats.get(wid)?.set('formattedTitle', contact.name ?? `+${wid.user}`);
     }
     if (contact.blocked !== undefined) this.setBlocked(model, contact.blocked);
     return model;

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_BUILD, type ClientFrame, type WireMedia, type WireVcard, type WireWid } from '../protocol';
 import { Collection, Model } from './models';
-import type { MsgKey, Wid } from './wid';
+import { createWid, type MsgKey, type Wid } from './wid';
 
 /** What the models need from the app. */
 export interface AppLink {
@@ -354,9 +354,12 @@ export class ContactModel extends Model {
   name: string | undefined;
   pushname: string | undefined;
   isContactBlocked = false;
-  constructor(id: Wid, name?: string) {
+  /** Set by `WAWebFindCommonGroupsContactAction.findCommonGroups`. */
+  commonGroups: { serialize(): unknown[] } | undefined;
+  /** A wid, or Backbone-style attributes (`new Contact.constructor({ id })`, as clients make one). */
+  constructor(id: Wid | { id: unknown }, name?: string) {
     super();
-    this.id = id;
+    this.id = 'id' in id ? createWid(id.id) : id;
     this.name = name;
   }
   serialize(): Record<string, unknown> {

@@ -38,10 +38,11 @@ export class Wid {
   }
 }
 
-/** A wid from user input (`<n>@c.us`, `<lid>@lid`, `<id>@g.us`, `status@broadcast`) or a wid-like object. */
+/** A wid from user input (`<n>@c.us` or the bare number `<n>`, `<lid>@lid`, `<id>@g.us`, `status@broadcast`) or a wid-like object. */
 export function createWid(input: unknown): Wid {
   if (input instanceof Wid) return input;
-  if (typeof input === 'string') return new Wid(input);
+  // A bare phone number is a user (whatsapp-web.js's deleteAddressbookContact passes one).
+  if (typeof input === 'string') return new Wid(/^[1-9][0-9]{5,14}$/.test(input) ? `${input}@c.us` : input);
   const serialized = (input as { _serialized?: unknown } | null)?._serialized;
   if (typeof serialized === 'string') return new Wid(serialized);
   throw new Error(`cannot make a wid of ${String(input)}`);

@@ -10,6 +10,7 @@ import { edit, getMessage, messageInfo, pin, quotedMessage, react, remove, searc
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
 import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
+import { commonGroups, deleteContact, deviceCount, saveContact } from './contact-tools';
 import {
   blockedIds,
   deletePicture,
@@ -174,6 +175,10 @@ function start(hadSession: boolean): void {
     getAbout: async (contactId) => getAbout(req, contactId),
     setBlocked: async (contactId, blocked) => setBlocked(req, contactId, blocked),
     blockedIds: async () => blockedIds(req),
+    commonGroups: async (contactId) => commonGroups(req, contactId),
+    deviceCount: async (userId) => deviceCount(req, userId),
+    saveContact: async (phoneNumber, firstName, lastName, sync) => saveContact(req, phoneNumber, firstName, lastName, sync),
+    deleteContact: async (phoneNumber) => deleteContact(req, phoneNumber),
     profilePicUrl: async (chatId) => profilePicUrl(req, chatId),
     setPicture: async (chatId, media) => setPicture(req, chatId, media),
     deletePicture: async (chatId) => deletePicture(req, chatId),

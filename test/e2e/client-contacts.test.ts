@@ -1,0 +1,109 @@
+/**
+ * Issue 26: a contact's common groups, a user's device count and the phone's address book through
+ * waweb's Client, the same scenarios as test/e2e/wwebjs-contacts.test.ts runs with an unmodified
+ * whatsapp-web.js: the simulator's phones see each effect.
+ */
+import { IncompatibleWebError, InvalidOptionError, NoAuth, type WebContractReport } from '../../src/index';
+import { ClientHarness } from '../helpers/client';
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { until } from '../helpers/until';
+
+const env = useSimulatorHarnesses('waweb-client-contacts-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
+
+async function ready(number: string) {
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+  return c.client;
+}
+
+const ids = (list: Array<{ _serialized: string }>): string[] => list.map((id) => id._serialized).sort();
+
+test('getCommonGroups() lists the groups shared with a contact, and follows a member added later', async () => {
+  const number = '15553005001';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+  const friend = '15557775001';
+  const other = '15557775002';
+  const both = await phone.createGroup('Both', [friend, other]);
+  const otherOnly = await phone.createGroup('Other only', [other]);
+  await until(async () => ((await client.getCommonGroups(`${other}@c.us`)).length === 2 ? true : undefined), 'the groups on the device');
+
+  expect(ids(await client.getCommonGroups(`${friend}@c.us`))).toEqual([both.id]);
+  const groups = await (await client.getContactById(`${other}@c.us`)).getCommonGroups();
+  expect(ids(groups)).toEqual([both.id, otherOnly.id].sort());
+  expect(groups[0]).toMatchObject({ server: 'g.us' });
+  expect(await client.getCommonGroups('15557775099@c.us')).toEqual([]);
+
+  // Asked again, not cached: a group the friend joins later counts.
+  await phone.changeGroup(otherOnly.id, 'add', friend);
+  await until(
+    async () => ((await client.getCommonGroups(`${friend}@c.us`)).length === 2 ? true : undefined),
+    'the new member sharing a second group',
+  );
+  expect(ids(await client.getCommonGroups(friend))).toEqual([both.id, otherOnly.id].sort());
+});
+
+test("getContactDeviceCount() counts a user's phone and linked devices; 0 for a number not on WhatsApp", async () => {
+  const number = '15553005002';
+  const client = await ready(number);
+  const friend = '15557775003';
+  await env.sim.registerNumber(friend);
+  expect(await client.getContactDeviceCount(`${number}@c.us`)).toBe(2);
+  expect(await client.getContactDeviceCount(`${friend}@c.us`)).toBe(1);
+  await env.sim.unregisterNumber(friend);
+  expect(await client.getContactDeviceCount(friend)).toBe(0);
+});
+
+test("saveOrEditAddressbookContact() and deleteAddressbookContact() change the phone's address book and the names devices show", async () => {
+  const number = '15553005003';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+  const friend = '15557775004';
+
+  await client.saveOrEditAddressbookContact(friend, 'Ada', 'Lovelace', true);
+  await until(() => (phone.contacts()[friend] === 'Ada Lovelace' ? true : undefined), 'the new contact reaching the phone');
+  await until(async () => ((await client.getContactById(friend)).name === 'Ada Lovelace' ? true : undefined), 'the name on the device');
+  expect((await client.getContactById(friend)).isMyContact).toBe(true);
+
+  await client.saveOrEditAddressbookContact(`+${friend}`, 'Ada', '');
+  await until(() => (phone.contacts()[friend] === 'Ada' ? true : undefined), 'the edit reaching the phone');
+
+  await client.deleteAddressbookContact(friend);
+  await until(() => (phone.contacts()[friend] === undefined ? true : undefined), 'the delete reaching the phone');
+  await until(async () => ((await client.getContactById(friend)).name === undefined ? true : undefined), 'the name gone on the device');
+
+  const saved = '15557775005';
+  await phone.addContact(saved, 'Grace');
+  await until(async () => ((await client.getContactById(saved)).name === 'Grace' ? true : undefined), "the phone's contact on the device");
+  await client.deleteAddressbookContact(`${saved}@c.us`);
+  await until(() => (phone.contacts()[saved] === undefined ? true : undefined), "the delete of the phone's contact");
+  expect(phone.contacts()).toEqual({});
+
+  // Not a phone number: refused before the page is asked.
+  for (const bad of ['', 'ada', '12'])
+    await expect(client.saveOrEditAddressbookContact(bad, 'Ada', 'Lovelace')).rejects.toBeInstanceOf(InvalidOptionError);
+  await expect(client.deleteAddressbookContact('status@broadcast')).rejects.toBeInstanceOf(InvalidOptionError);
+});
+
+test('a build without the device list: web_contract names contact-tools, getContactDeviceCount() rejects with INCOMPATIBLE_WEB, the rest works', async () => {
+  const build = '2.3000.1026000701';
+  env.sim.setLiveBuild(build, { without: ['WAWebApiDeviceList'] });
+  const number = '15553005004';
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  const reports: WebContractReport[] = [];
+  c.client.on('web_contract', (report) => reports.push(report));
+  await c.client.initialize();
+  await c.until('ready');
+  expect(reports).toEqual([
+    {
+      build,
+      missing: [{ module: 'WAWebApiDeviceList', member: 'getDeviceIds', feature: 'contact-tools', expected: 'function', found: 'missing' }],
+    },
+  ]);
+  const err = await c.client.getContactDeviceCount(`${number}@c.us`).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(IncompatibleWebError);
+  expect((err as IncompatibleWebError).code).toBe('INCOMPATIBLE_WEB');
+  await expect(c.client.saveOrEditAddressbookContact('15557775006', 'Ada', 'Lovelace')).rejects.toBeInstanceOf(IncompatibleWebError);
+  expect(env.sim.phone(number).contacts()).toEqual({});
+});

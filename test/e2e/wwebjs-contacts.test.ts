@@ -1,0 +1,107 @@
+/**
+ * Issue 26: the simulator implements the page modules whatsapp-web.js 1.34.7 calls for a contact's
+ * common groups (`WAWebFindCommonGroupsContactAction`), a user's device count (`WAWebApiDeviceList`)
+ * and the phone's address book (`WAWebSaveContactAction`, `WAWebDeleteContactAction`), proven by an
+ * unmodified whatsapp-web.js; the simulator's phones see each effect.
+ */
+import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { WwebjsHarness } from '../helpers/wwebjs';
+import { until } from '../helpers/until';
+
+const env = useSimulatorHarnesses('waweb-wwebjs-contacts-', (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
+
+interface WContact {
+  name?: string;
+  getCommonGroups(): Promise<Array<{ _serialized: string }>>;
+}
+interface WClient {
+  getCommonGroups(id: string): Promise<Array<{ _serialized: string }>>;
+  getContactDeviceCount(id: string): Promise<number>;
+  saveOrEditAddressbookContact(phone: string, first: string, last: string, sync?: boolean): Promise<unknown>;
+  deleteAddressbookContact(phone: string): Promise<void>;
+  getContactById(id: string): Promise<WContact>;
+}
+
+async function ready(number: string): Promise<WClient> {
+  const t = env.harness.start(env.harness.noAuth(), {
+    onQr: (qr) => {
+      env.sim
+        .phone(number)
+        .scan(qr)
+        .catch((err: unknown) => console.error('scan failed', err));
+    },
+  });
+  await t.next('ready');
+  return t.client as unknown as WClient;
+}
+
+const ids = (list: Array<{ _serialized: string }>): string[] => list.map((id) => id._serialized).sort();
+
+test('getCommonGroups() lists the groups shared with a contact, and follows a member added later', async () => {
+  const number = '15550000501';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+  const friend = '15557770501';
+  const other = '15557770502';
+  const both = await phone.createGroup('Both', [friend, other]);
+  const otherOnly = await phone.createGroup('Other only', [other]);
+  await until(async () => ((await client.getCommonGroups(`${other}@c.us`)).length === 2 ? true : undefined), 'the groups on the device');
+
+  expect(ids(await client.getCommonGroups(`${friend}@c.us`))).toEqual([both.id]);
+  expect(ids(await (await client.getContactById(`${other}@c.us`)).getCommonGroups())).toEqual([both.id, otherOnly.id].sort());
+  expect(await client.getCommonGroups('15557770599@c.us')).toEqual([]);
+
+  await phone.changeGroup(otherOnly.id, 'add', friend);
+  await until(
+    async () => ((await client.getCommonGroups(`${friend}@c.us`)).length === 2 ? true : undefined),
+    'the new member sharing a second group',
+  );
+  expect(ids(await client.getCommonGroups(`${friend}@c.us`))).toEqual([both.id, otherOnly.id].sort());
+});
+
+test("getContactDeviceCount() counts a user's phone and linked devices; 0 for a number not on WhatsApp", async () => {
+  const number = '15550000502';
+  const client = await ready(number);
+  const friend = '15557770503';
+  await env.sim.registerNumber(friend);
+  // The account's own phone and this linked device.
+  expect(await client.getContactDeviceCount(`${number}@c.us`)).toBe(2);
+  expect(await client.getContactDeviceCount(`${friend}@c.us`)).toBe(1);
+  await env.sim.unregisterNumber(friend);
+  expect(await client.getContactDeviceCount(`${friend}@c.us`)).toBe(0);
+});
+
+test("saveOrEditAddressbookContact() and deleteAddressbookContact() change the phone's address book and the names devices show", async () => {
+  const number = '15550000503';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+  const friend = '15557770504';
+
+  await client.saveOrEditAddressbookContact(friend, 'Ada', 'Lovelace', true);
+  await until(() => (phone.contacts()[friend] === 'Ada Lovelace' ? true : undefined), 'the new contact reaching the phone');
+  await until(
+    async () => ((await client.getContactById(`${friend}@c.us`)).name === 'Ada Lovelace' ? true : undefined),
+    'the name on the device',
+  );
+
+  await client.saveOrEditAddressbookContact(friend, 'Ada', '');
+  await until(() => (phone.contacts()[friend] === 'Ada' ? true : undefined), 'the edit reaching the phone');
+
+  await client.deleteAddressbookContact(friend);
+  await until(() => (phone.contacts()[friend] === undefined ? true : undefined), 'the delete reaching the phone');
+  await until(
+    async () => ((await client.getContactById(`${friend}@c.us`)).name === undefined ? true : undefined),
+    'the name gone on the device',
+  );
+
+  // A contact the phone saved is deleted from the device as well.
+  const saved = '15557770505';
+  await phone.addContact(saved, 'Grace');
+  await until(
+    async () => ((await client.getContactById(`${saved}@c.us`)).name === 'Grace' ? true : undefined),
+    "the phone's contact on the device",
+  );
+  await client.deleteAddressbookContact(saved);
+  await until(() => (phone.contacts()[saved] === undefined ? true : undefined), "the delete of the phone's contact");
+  expect(phone.contacts()).toEqual({});
+});
