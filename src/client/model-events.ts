@@ -12,7 +12,18 @@ import { Message } from './model/message';
 import type { ModelClient } from './model/model-client';
 import { Reaction } from './model/reaction';
 
-const MODEL_REPORTS = ['message', 'ciphertext', 'ack', 'mediaUploaded', 'revoked', 'edited', 'reaction', 'group', 'chat'] as const;
+const MODEL_REPORTS = [
+  'message',
+  'ciphertext',
+  'ack',
+  'mediaUploaded',
+  'revoked',
+  'removed',
+  'edited',
+  'reaction',
+  'group',
+  'chat',
+] as const;
 
 export type ModelReport = Extract<PageEvent, { type: (typeof MODEL_REPORTS)[number] }>;
 
@@ -38,7 +49,13 @@ export function emitModelEvent(client: ModelClient, report: ModelReport, emit: E
     case 'mediaUploaded':
       return emit('media_uploaded', new Message(client, report.message));
     case 'revoked':
-      return emit('message_revoke_everyone', new Message(client, report.message));
+      return emit(
+        'message_revoke_everyone',
+        new Message(client, report.message),
+        report.before ? new Message(client, report.before) : undefined,
+      );
+    case 'removed':
+      return emit('message_revoke_me', new Message(client, report.message));
     case 'edited':
       return emit('message_edit', new Message(client, report.message), report.body, report.previous);
     case 'reaction':

@@ -230,7 +230,10 @@ export type PageEvent =
   | { type: 'ack'; message: PageMessage; ack: number }
   /** An own media message finished uploading. */
   | { type: 'mediaUploaded'; message: PageMessage }
-  | { type: 'revoked'; message: PageMessage }
+  /** Deleted for everyone; `before`: the message as it was, when the adapter saw it arrive. */
+  | { type: 'revoked'; message: PageMessage; before?: PageMessage }
+  /** A new message deleted on this device only. */
+  | { type: 'removed'; message: PageMessage }
   | { type: 'edited'; message: PageMessage; body: string; previous: string }
   | { type: 'reaction'; reaction: PageReaction }
   | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update'; notification: PageGroupNotification }

@@ -19,6 +19,7 @@ interface WMessage {
   unstar(): Promise<void>;
   pin(duration: number): Promise<boolean>;
   unpin(): Promise<boolean>;
+  delete(everyone?: boolean): Promise<void>;
   getInfo(): Promise<{ delivery: Array<{ id: { _serialized: string }; t: number }>; read: unknown[]; readRemaining: number } | null>;
   reload(): Promise<WMessage | null>;
 }
@@ -94,4 +95,34 @@ test('star, pin, info, search and lookup of messages: the phone sees stars, pins
   expect(await client.searchMessages('nothing like it')).toEqual([]);
   expect((await client.getMessageById(received!.id._serialized))?.body).toBe('the quick brown fox');
   expect(await client.getMessageById(`false_${contact}@c.us_3EB0000000000000DEAD`)).toBeNull();
+});
+
+test('message_revoke_me for a new message deleted on this device; message_revoke_everyone for one the contact revoked', async () => {
+  const number = '15550000602';
+  const contact = '15557770602';
+  const t = env.harness.start(env.harness.noAuth(), {
+    onQr: (qr) => {
+      env.sim
+        .phone(number)
+        .scan(qr)
+        .catch((err: unknown) => console.error('scan failed', err));
+    },
+  });
+  await t.next('ready');
+  const client = t.client as unknown as WClient;
+  const phone = env.sim.phone(number);
+  const revokedMe: WMessage[] = [];
+  const revokedEveryone: WMessage[] = [];
+  client.on('message_revoke_me', (msg: WMessage) => revokedMe.push(msg));
+  client.on('message_revoke_everyone', (msg: WMessage) => revokedEveryone.push(msg));
+
+  const oops = await client.sendMessage(`${contact}@c.us`, 'oops');
+  await oops.delete(false);
+  await untilTrue(() => revokedMe.length === 1, 'message_revoke_me');
+  expect(revokedMe[0]?.body).toBe('oops');
+
+  const wire = await phone.receiveText(contact, 'a secret');
+  await phone.revoke(wire.id);
+  await untilTrue(() => revokedEveryone.length === 1, 'message_revoke_everyone');
+  expect(revokedEveryone[0]?.id.id).toBe(wire.id);
 });

@@ -27,6 +27,7 @@ export const CLIENT_EVENTS = [
   'media_uploaded',
   'code',
   'message_revoke_everyone',
+  'message_revoke_me',
   'message_edit',
   'message_reaction',
   'group_join',

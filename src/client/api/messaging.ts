@@ -25,13 +25,13 @@ export interface MessagingApi {
   getMessageById(messageId: string): Promise<Message | null>;
   /** Messages whose text holds `query` (any case), newest first: `page` (from 1) of `limit`, in `chatId` or all chats. */
   searchMessages(query: string, options?: { chatId?: string; page?: number; limit?: number }): Promise<Message[]>;
-  /** Not there yet (issue 26). */
+  /** Reacts to a message with an emoji (`''` takes the reaction back); nothing happens for a message the device does not have. */
   sendReaction(messageId: string, reaction: string): Promise<void>;
   /** Not there yet (issue 26). */
   getPinnedMessages(chatId: string): Promise<Message[]>;
 }
 
-type Implemented = 'sendMessage' | 'downloadMedia' | 'sendSeen' | 'getMessageById' | 'searchMessages';
+type Implemented = 'sendMessage' | 'downloadMedia' | 'sendSeen' | 'getMessageById' | 'searchMessages' | 'sendReaction';
 
 export const messagingApi: Pick<MessagingApi, Implemented> & ThisType<ModelClient> = {
   async sendMessage(chatId: string, content: MessageContent, options: MessageSendOptions = {}): Promise<Message> {
@@ -61,6 +61,14 @@ export const messagingApi: Pick<MessagingApi, Implemented> & ThisType<ModelClien
       throw new InvalidOptionError(`a message id looks like true_<chat>_<id>[_<participant>], got ${JSON.stringify(messageId)}`);
     const data = await this.readyPage('getMessageById()').call('getMessage', messageId);
     return data ? new Message(this, data) : null;
+  },
+
+  async sendReaction(messageId: string, reaction: string): Promise<void> {
+    if (typeof reaction !== 'string') throw new InvalidOptionError('reaction must be a string (an emoji, or empty to remove)');
+    if (typeof messageId !== 'string' || messageId === '') return;
+    const web = this.readyPage('sendReaction()');
+    if ((await web.call('getMessage', messageId)) === null) return;
+    await web.react(messageId, reaction);
   },
 
   async searchMessages(query: string, options: { chatId?: string; page?: number; limit?: number } = {}): Promise<Message[]> {

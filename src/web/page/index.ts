@@ -5,7 +5,7 @@
  * and reports through one binding. It defines only `__waweb`.
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo } from '../bridge';
-import { keyString, toPageMessage, widString, type AppMsg } from './messages';
+import { keyString, RecentMessages, toPageMessage, widString, type AppMsg } from './messages';
 import { edit, getMessage, messageInfo, pin, quotedMessage, react, remove, search, star, watchReactions } from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
@@ -98,6 +98,8 @@ function start(hadSession: boolean): void {
     return;
   }
   const withMessages = !missing.some((m) => m.feature === 'messages');
+  // What new messages looked like, for `message_revoke_everyone`'s second argument.
+  const seen = new RecentMessages();
   const Socket = req('WAWebSocketModel').Socket as SocketModel;
   const Conn = req('WAWebConnModel').Conn as ConnModel;
   const Cmd = req('WAWebCmd').Cmd as Emitter & { refreshQR(): void };
@@ -205,6 +207,7 @@ function start(hadSession: boolean): void {
   // placeholder counts once it has decrypted (its first change:type), unless it was revoked.
   const onAdd = (msg: AppMsg): void => {
     if (!msg.isNewMsg) return;
+    seen.keep(msg);
     if (msg.type !== 'ciphertext') {
       reportNew(msg);
       return;
@@ -220,9 +223,16 @@ function start(hadSession: boolean): void {
     if (msg.id.fromMe && !unsent) emit({ type: 'mediaUploaded', message: toPageMessage(msg) });
   });
   Msg?.on('change:type', (msg: AppMsg) => {
-    if (msg.type === 'revoked') emit({ type: 'revoked', message: toPageMessage(msg) });
+    if (msg.type !== 'revoked') return;
+    const before = seen.forget(keyString(msg.id));
+    emit({ type: 'revoked', message: toPageMessage(msg), ...(before ? { before } : {}) });
+  });
+  // Deleted on this device only (`message_revoke_me`): new messages, as whatsapp-web.js reports them.
+  Msg?.on('remove', (msg: AppMsg) => {
+    if (msg.isNewMsg) emit({ type: 'removed', message: toPageMessage(msg) });
   });
   Msg?.on('change:body', (msg: AppMsg, body: unknown, previous: unknown) => {
+    seen.keep(msg);
     if (typeof body === 'string' && typeof previous === 'string') emit({ type: 'edited', message: toPageMessage(msg), body, previous });
   });
 

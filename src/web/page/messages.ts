@@ -115,3 +115,28 @@ export async function findMsg(req: Req, messageId: string): Promise<any> {
   const { Msg } = req('WAWebCollections');
   return Msg.get(messageId) ?? (await Msg.getMessagesById?.([messageId]))?.messages?.[0];
 }
+
+/**
+ * The last few hundred new messages as they were reported, so a revoke can say what the message was
+ * (whatsapp-web.js keeps only the last changed one, which a burst of messages overwrites).
+ */
+export class RecentMessages {
+  readonly #byId = new Map<string, PageMessage>();
+
+  constructor(private readonly limit = 500) {}
+
+  keep(msg: AppMsg): void {
+    if (msg.type === 'revoked' || msg.type === 'ciphertext') return;
+    const id = keyString(msg.id);
+    this.#byId.delete(id);
+    this.#byId.set(id, toPageMessage(msg));
+    if (this.#byId.size > this.limit) this.#byId.delete(this.#byId.keys().next().value as string);
+  }
+
+  /** The message as last kept, and forgets it. */
+  forget(id: string): PageMessage | undefined {
+    const kept = this.#byId.get(id);
+    this.#byId.delete(id);
+    return kept;
+  }
+}
