@@ -3,7 +3,7 @@
  * test/e2e/wwebjs-profile.test.ts runs with an unmodified whatsapp-web.js: the simulator's phones see
  * each effect.
  */
-import { InvalidOptionError, MessageMedia, NoAuth } from '../../src/index';
+import { GroupChat, InvalidOptionError, MessageMedia, NoAuth } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { until, untilTrue } from '../helpers/until';
@@ -98,4 +98,22 @@ test("profile pictures: set and delete the own one, read a contact's URL (none: 
   expect(phone.picture()).toBeUndefined();
   expect(await client.getProfilePicUrl(me)).toBeUndefined();
   expect(await client.deleteProfilePicture()).toBe(false);
+});
+
+test('a group picture: an admin sets and deletes it; the phone and getProfilePicUrl see it', async () => {
+  const number = '15553004004';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+  const group = await phone.createGroup('Pictures', ['15557774007']);
+  const chat = await until(async () => (await client.getChats()).find((c) => c.id._serialized === group.id), 'the group chat');
+  if (!(chat instanceof GroupChat)) throw new Error('the group is not a GroupChat');
+  const groupChat = chat;
+
+  expect(await groupChat.setPicture(new MessageMedia('image/png', PNG, 'group.png'))).toBe(true);
+  const picture = phone.groupPicture(group.id);
+  expect(picture?.bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  expect(await client.getProfilePicUrl(group.id)).toBe(picture?.url);
+  expect(await groupChat.deletePicture()).toBe(true);
+  expect(phone.groupPicture(group.id)).toBeUndefined();
+  expect(await groupChat.deletePicture()).toBe(false);
 });

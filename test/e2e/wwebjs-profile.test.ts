@@ -124,3 +124,26 @@ test("profile pictures: set and delete the own one, read a contact's URL (none: 
   expect(phone.picture()).toBeUndefined();
   expect(await client.getProfilePicUrl(me)).toBeUndefined();
 });
+
+test('a group picture: whatsapp-web.js sets and deletes it as an admin; the phone sees it', async () => {
+  const number = '15550000404';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+  const group = await phone.createGroup('Pictures', ['15557770407']);
+  const chat = await until(
+    async () =>
+      (await (client as unknown as { getChats(): Promise<Array<{ id: { _serialized: string } }>> }).getChats()).find(
+        (c) => c.id._serialized === group.id,
+      ),
+    'the group chat',
+  );
+  const groupChat = chat as unknown as {
+    setPicture(m: { mimetype: string; data: string }): Promise<boolean>;
+    deletePicture(): Promise<boolean>;
+  };
+  expect(await groupChat.setPicture({ mimetype: 'image/png', data: PNG })).toBe(true);
+  expect(phone.groupPicture(group.id)?.bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  expect(await client.getProfilePicUrl(group.id)).toBe(phone.groupPicture(group.id)?.url);
+  expect(await groupChat.deletePicture()).toBe(true);
+  expect(phone.groupPicture(group.id)).toBeUndefined();
+});

@@ -4,9 +4,9 @@
  * prototype (client.ts); a call not there yet throws `NotSupportedError` naming it (compat/).
  */
 import { InvalidOptionError, NotReadyError } from '../../errors';
-import type { PageMedia } from '../../web/bridge';
-import { MessageMedia } from '../model/message-media';
+import type { MessageMedia } from '../model/message-media';
 import type { ModelClient } from '../model/model-client';
+import { pictureOf } from '../model/picture';
 
 /** whatsapp-web.js's `InterfaceController`: opens panes of the app's own window. */
 export interface InterfaceController {
@@ -123,10 +123,3 @@ export const profileApi: Pick<ProfileApi, Implemented> & ThisType<ModelClient> =
     await this.readyPage('resetState()').call('reconnect');
   },
 };
-
-/** An image for a profile picture, as the page takes media; an `InvalidOptionError` for anything else. */
-export function pictureOf(media: MessageMedia): PageMedia {
-  if (!(media instanceof MessageMedia) || !media.mimetype.startsWith('image/'))
-    throw new InvalidOptionError('a profile picture is a MessageMedia holding an image');
-  return { mimetype: media.mimetype, data: media.data };
-}

@@ -141,8 +141,8 @@ export const GROUP_CHAT_MEMBERS = members({
   getInviteCode: notYet(26),
   revokeInvite: notYet(26),
   leave: notYet(26),
-  setPicture: notYet(26),
-  deletePicture: notYet(26),
+  setPicture: supported,
+  deletePicture: supported,
 });
 
 export const CONTACT_MEMBERS = members({

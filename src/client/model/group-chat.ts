@@ -11,6 +11,7 @@ import type {
 } from './group-types';
 import type { MessageMedia } from './message-media';
 import type { ModelClient } from './model-client';
+import { pictureOf } from './picture';
 import { toWid, type Wid } from './wid';
 
 export interface GroupParticipant {
@@ -51,16 +52,27 @@ export class GroupChat extends Chat {
   declare readonly getInviteCode: () => Promise<string>;
   declare readonly revokeInvite: () => Promise<void>;
   declare readonly leave: () => Promise<void>;
-  declare readonly setPicture: (media: MessageMedia) => Promise<boolean>;
-  declare readonly deletePicture: () => Promise<boolean>;
+
+  readonly #client: ModelClient;
 
   constructor(client: ModelClient, data: PageChat) {
     super(client, data);
+    this.#client = client;
     const meta = data.groupMetadata;
     this.owner = meta?.owner ? toWid(meta.owner) : undefined;
     this.description = meta?.desc ?? '';
     this.createdAt = new Date((meta?.creation ?? 0) * 1000);
     this.participants = (meta?.participants ?? []).map((p) => ({ id: toWid(p.id), isAdmin: p.isAdmin, isSuperAdmin: p.isSuperAdmin }));
+  }
+
+  /** Sets the group's picture (admins only); false when not allowed. */
+  setPicture(media: MessageMedia): Promise<boolean> {
+    return this.#client.readyPage('setPicture()').call('setPicture', this.id._serialized, pictureOf(media));
+  }
+
+  /** Deletes the group's picture (admins only); false when there is none or it is not allowed. */
+  deletePicture(): Promise<boolean> {
+    return this.#client.readyPage('deletePicture()').call('deletePicture', this.id._serialized);
   }
 }
 
