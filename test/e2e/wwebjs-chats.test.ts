@@ -38,16 +38,7 @@ test('archive, pin, mute and mark unread: the phone sees each, chat_archived and
   const number = '15550000501';
   const contact = '15557770501';
   const chatId = `${contact}@c.us`;
-  const t = env.harness.start(env.harness.noAuth(), {
-    onQr: (qr) => {
-      env.sim
-        .phone(number)
-        .scan(qr)
-        .catch((err: unknown) => console.error('scan failed', err));
-    },
-  });
-  await t.next('ready');
-  const client = t.client as unknown as WClient;
+  const client = await env.harness.linked<WClient>(number);
   const phone = env.sim.phone(number);
   const archived: Array<[string, boolean, boolean]> = [];
   const unread: Array<[string, number]> = [];
@@ -92,16 +83,7 @@ test('clear and delete: the messages go, chat_removed fires, the phone sees both
   const number = '15550000502';
   const contact = '15557770502';
   const chatId = `${contact}@c.us`;
-  const t = env.harness.start(env.harness.noAuth(), {
-    onQr: (qr) => {
-      env.sim
-        .phone(number)
-        .scan(qr)
-        .catch((err: unknown) => console.error('scan failed', err));
-    },
-  });
-  await t.next('ready');
-  const client = t.client as unknown as WClient;
+  const client = await env.harness.linked<WClient>(number);
   const phone = env.sim.phone(number);
   const removed: string[] = [];
   client.on('chat_removed', (chat: WChat) => removed.push(chat.id._serialized));
@@ -124,16 +106,7 @@ test('clear and delete: the messages go, chat_removed fires, the phone sees both
 test('pinChat refuses a fourth pin: false, and the phone sees no pin (the rule waweb mirrors)', async () => {
   const number = '15550000503';
   const contacts = ['15557770511', '15557770512', '15557770513', '15557770514'];
-  const t = env.harness.start(env.harness.noAuth(), {
-    onQr: (qr) => {
-      env.sim
-        .phone(number)
-        .scan(qr)
-        .catch((err: unknown) => console.error('scan failed', err));
-    },
-  });
-  await t.next('ready');
-  const client = t.client as unknown as WClient;
+  const client = await env.harness.linked<WClient>(number);
   const phone = env.sim.phone(number);
   for (const contact of contacts) await phone.receiveText(contact, `hi from ${contact}`);
   const ids = contacts.map((c) => `${c}@c.us`);

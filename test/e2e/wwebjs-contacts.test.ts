@@ -22,17 +22,8 @@ interface WClient {
   getContactById(id: string): Promise<WContact>;
 }
 
-async function ready(number: string): Promise<WClient> {
-  const t = env.harness.start(env.harness.noAuth(), {
-    onQr: (qr) => {
-      env.sim
-        .phone(number)
-        .scan(qr)
-        .catch((err: unknown) => console.error('scan failed', err));
-    },
-  });
-  await t.next('ready');
-  return t.client as unknown as WClient;
+function ready(number: string): Promise<WClient> {
+  return env.harness.linked<WClient>(number);
 }
 
 const ids = (list: Array<{ _serialized: string }>): string[] => list.map((id) => id._serialized).sort();

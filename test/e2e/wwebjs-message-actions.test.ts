@@ -33,16 +33,7 @@ interface WClient {
 test('star, pin, info, search and lookup of messages: the phone sees stars, pins and reads', async () => {
   const number = '15550000601';
   const contact = '15557770601';
-  const t = env.harness.start(env.harness.noAuth(), {
-    onQr: (qr) => {
-      env.sim
-        .phone(number)
-        .scan(qr)
-        .catch((err: unknown) => console.error('scan failed', err));
-    },
-  });
-  await t.next('ready');
-  const client = t.client as unknown as WClient;
+  const client = await env.harness.linked<WClient>(number);
   const phone = env.sim.phone(number);
   const incoming: WMessage[] = [];
   client.on('message', (msg: WMessage) => incoming.push(msg));
@@ -100,16 +91,7 @@ test('star, pin, info, search and lookup of messages: the phone sees stars, pins
 test('message_revoke_me for a new message deleted on this device; message_revoke_everyone for one the contact revoked', async () => {
   const number = '15550000602';
   const contact = '15557770602';
-  const t = env.harness.start(env.harness.noAuth(), {
-    onQr: (qr) => {
-      env.sim
-        .phone(number)
-        .scan(qr)
-        .catch((err: unknown) => console.error('scan failed', err));
-    },
-  });
-  await t.next('ready');
-  const client = t.client as unknown as WClient;
+  const client = await env.harness.linked<WClient>(number);
   const phone = env.sim.phone(number);
   const revokedMe: WMessage[] = [];
   const revokedEveryone: WMessage[] = [];

@@ -25,16 +25,7 @@ interface WClient {
 
 test('auto-download and background sync read back as set; resetState() reconnects and the session carries on', async () => {
   const number = '15550000701';
-  const t = env.harness.start(env.harness.noAuth(), {
-    onQr: (qr) => {
-      env.sim
-        .phone(number)
-        .scan(qr)
-        .catch((err: unknown) => console.error('scan failed', err));
-    },
-  });
-  await t.next('ready');
-  const client = t.client as unknown as WClient;
+  const client = await env.harness.linked<WClient>(number);
   const read = (): Promise<boolean[]> =>
     client.pupPage.evaluate(() => {
       const load = (globalThis as unknown as { require: (name: string) => Record<string, () => boolean> }).require;

@@ -30,17 +30,8 @@ interface WClient {
   on(event: string, listener: (...args: any[]) => void): void;
 }
 
-async function ready(number: string): Promise<WClient> {
-  const t = env.harness.start(env.harness.noAuth(), {
-    onQr: (qr) => {
-      env.sim
-        .phone(number)
-        .scan(qr)
-        .catch((err: unknown) => console.error('scan failed', err));
-    },
-  });
-  await t.next('ready');
-  return t.client as unknown as WClient;
+function ready(number: string): Promise<WClient> {
+  return env.harness.linked<WClient>(number);
 }
 
 test('setDisplayName() and setStatus() reach the phone; getAbout() reads what a contact set, null when none', async () => {

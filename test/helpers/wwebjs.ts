@@ -58,6 +58,23 @@ export class WwebjsHarness {
     return new wwebjs.RemoteAuth(options);
   }
 
+  /**
+   * A NoAuth client linked to phone `number` (its QR scanned through the phone API) and ready, typed
+   * as the test needs it (`T`: the whatsapp-web.js calls it uses).
+   */
+  async linked<T>(number: string): Promise<T> {
+    const t = this.start(this.noAuth(), {
+      onQr: (qr) => {
+        this.sim
+          .phone(number)
+          .scan(qr)
+          .catch((err: unknown) => console.error('scan failed', err));
+      },
+    });
+    await t.next('ready');
+    return t.client as unknown as T;
+  }
+
   /** Creates and initializes a client; `onQr` may scan the QR through the phone API. */
   start(authStrategy: unknown, options: { onQr?: (qr: string) => void; extra?: Record<string, unknown> } = {}): TrackedClient {
     const { executablePath, args } = chromiumForTests(this.sim.chromiumArgs());
