@@ -68,7 +68,9 @@ export class ContactActions {
     const account = this.hub.account(number);
     const msg = account.history?.find((m) => m.id === messageId && !m.fromMe);
     if (!msg) throw new SimulatorError(404, `no message ${JSON.stringify(messageId)} was received by ${number}`);
-    msg.body = body;
+    // A media message's text is its caption.
+    if (msg.media) msg.media.caption = body;
+    else msg.body = body;
     msg.edited = true;
     await this.hub.state.save();
     this.#online(account, (conn) => this.hub.send(conn, { t: 'edited', chatId: msg.chatId, id: msg.id, body }));

@@ -39,3 +39,18 @@ test('revoke for everyone carries the message before; delete for me is message_r
   // A message the device does not have: nothing happens, as in whatsapp-web.js.
   await expect(c.client.sendReaction(`false_${contact}@c.us_3EB0000000000000DEAD`, '👍')).resolves.toBeUndefined();
 });
+
+test('a caption edit of a media message is message_edit with the new and the previous caption', async () => {
+  const number = '15553008002';
+  const contact = '15557778002';
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+  const phone = env.sim.phone(number);
+  const wire = await phone.receiveMedia(contact, { data: Buffer.from('a picture'), mimetype: 'image/jpeg', caption: 'old caption' });
+  const [incoming] = await c.until('message');
+  expect(incoming.body).toBe('old caption');
+  await phone.edit(wire.id, 'new caption');
+  const [edited, body, previous] = await c.until('message_edit');
+  expect([edited.id.id, edited.body, body, previous]).toEqual([wire.id, 'new caption', 'new caption', 'old caption']);
+});

@@ -108,3 +108,16 @@ test('message_revoke_me for a new message deleted on this device; message_revoke
   await untilTrue(() => revokedEveryone.length === 1, 'message_revoke_everyone');
   expect(revokedEveryone[0]?.id.id).toBe(wire.id);
 });
+
+test('a caption edit of a media message is message_edit with the new and the previous caption', async () => {
+  const number = '15550000603';
+  const contact = '15557770603';
+  const client = await env.harness.linked<WClient>(number);
+  const phone = env.sim.phone(number);
+  const edits: Array<[string, string, string]> = [];
+  client.on('message_edit', (msg: WMessage, body: string, previous: string) => edits.push([msg.body, body, previous]));
+  const wire = await phone.receiveMedia(contact, { data: Buffer.from('a picture'), mimetype: 'image/jpeg', caption: 'old caption' });
+  await phone.edit(wire.id, 'new caption');
+  await untilTrue(() => edits.length === 1, 'message_edit');
+  expect(edits).toEqual([['new caption', 'new caption', 'old caption']]);
+});

@@ -248,8 +248,10 @@ export class MessageStore {
   }
 
   /** The contact edited a text: the new body, as `change:body` (an edit, for clients). */
+  /** The sender edited a text, or a media message's caption (`change:body` / `change:caption`). */
   edited(chatId: string, id: string, body: string): void {
-    this.msgs.get(`false_${chatId}_${id}`)?.set('body', body);
+    const model = this.msgs.get(`false_${chatId}_${id}`);
+    model?.set(model.directPath === undefined ? 'body' : 'caption', body);
   }
 
   /** Deleted for everyone by its sender. */

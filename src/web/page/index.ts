@@ -231,7 +231,8 @@ function start(hadSession: boolean): void {
   Msg?.on('remove', (msg: AppMsg) => {
     if (msg.isNewMsg) emit({ type: 'removed', message: toPageMessage(msg) });
   });
-  Msg?.on('change:body', (msg: AppMsg, body: unknown, previous: unknown) => {
+  // A text's body or a media message's caption, as whatsapp-web.js hears edits.
+  Msg?.on('change:body change:caption', (msg: AppMsg, body: unknown, previous: unknown) => {
     seen.keep(msg);
     if (typeof body === 'string' && typeof previous === 'string') emit({ type: 'edited', message: toPageMessage(msg), body, previous });
   });
