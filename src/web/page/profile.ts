@@ -87,41 +87,55 @@ async function squareJpeg(media: PageMedia, size: number): Promise<string> {
   return canvas.toDataURL('image/jpeg', 0.75);
 }
 
-/** Sets the picture of the account (its own id) or of a group it administers; false when not allowed. */
-export async function setPicture(req: Req, chatId: string, media: PageMedia): Promise<boolean> {
-  if (!media.mimetype.startsWith('image/')) throw new Error(`a profile picture must be an image, not ${media.mimetype}`);
-  const thumb = await squareJpeg(media, 96);
-  const full = await squareJpeg(media, 640);
+/**
+ * Changes the picture of the account (its own id) or of a group it administers, when its thumb allows
+ * (`canSet()` / `canDelete()`); false when it does not, or when the server refuses.
+ */
+async function changePicture(
+  req: Req,
+  chatId: string,
+  allowed: (thumb: { canSet(): boolean; canDelete(): boolean }) => boolean,
+  change: (wid: unknown) => Promise<{ status?: unknown } | undefined>,
+): Promise<boolean> {
   const wid = req('WAWebWidFactory').createWid(chatId);
   const { ProfilePicThumb } = req('WAWebCollections');
   try {
     const current = ProfilePicThumb.get(chatId) ?? (await ProfilePicThumb.find(chatId));
-    if (!current?.canSet()) return false;
-    const res = await watched('WAWebContactProfilePicThumbBridge.sendSetPicture', 'pictures', () =>
-      req('WAWebContactProfilePicThumbBridge').sendSetPicture(wid, thumb, full),
-    );
-    return res?.status === 200;
+    if (!current || !allowed(current)) return false;
+    return (await change(wid))?.status === 200;
   } catch (err) {
     if (serverStatus(err)) return false;
     throw err;
   }
 }
 
+/** Sets the picture of the account (its own id) or of a group it administers; false when not allowed. */
+export async function setPicture(req: Req, chatId: string, media: PageMedia): Promise<boolean> {
+  if (!media.mimetype.startsWith('image/')) throw new Error(`a profile picture must be an image, not ${media.mimetype}`);
+  const thumb = await squareJpeg(media, 96);
+  const full = await squareJpeg(media, 640);
+  return changePicture(
+    req,
+    chatId,
+    (current) => current.canSet(),
+    (wid) =>
+      watched('WAWebContactProfilePicThumbBridge.sendSetPicture', 'pictures', () =>
+        req('WAWebContactProfilePicThumbBridge').sendSetPicture(wid, thumb, full),
+      ),
+  );
+}
+
 /** Deletes the picture of the account or of a group it administers; false when there is none or it may not. */
 export async function deletePicture(req: Req, chatId: string): Promise<boolean> {
-  const wid = req('WAWebWidFactory').createWid(chatId);
-  const { ProfilePicThumb } = req('WAWebCollections');
-  try {
-    const current = ProfilePicThumb.get(chatId) ?? (await ProfilePicThumb.find(chatId));
-    if (!current?.canDelete()) return false;
-    const res = await watched('WAWebContactProfilePicThumbBridge.requestDeletePicture', 'pictures', () =>
-      req('WAWebContactProfilePicThumbBridge').requestDeletePicture(wid),
-    );
-    return res?.status === 200;
-  } catch (err) {
-    if (serverStatus(err)) return false;
-    throw err;
-  }
+  return changePicture(
+    req,
+    chatId,
+    (current) => current.canDelete(),
+    (wid) =>
+      watched('WAWebContactProfilePicThumbBridge.requestDeletePicture', 'pictures', () =>
+        req('WAWebContactProfilePicThumbBridge').requestDeletePicture(wid),
+      ),
+  );
 }
 
 /** Which media the device downloads by itself. */
@@ -131,13 +145,13 @@ export type AutoDownloadKind = 'audio' | 'documents' | 'photos' | 'videos';
 export async function setAutoDownload(req: Req, kind: AutoDownloadKind, flag: boolean): Promise<void> {
   const general = req('WAWebUserPrefsGeneral');
   const prefs = {
-    audio: [() => general.getAutoDownloadAudio(), () => general.setAutoDownloadAudio(flag)],
-    documents: [() => general.getAutoDownloadDocuments(), () => general.setAutoDownloadDocuments(flag)],
-    photos: [() => general.getAutoDownloadPhotos(), () => general.setAutoDownloadPhotos(flag)],
-    videos: [() => general.getAutoDownloadVideos(), () => general.setAutoDownloadVideos(flag)],
+    audio: ['Audio', () => general.getAutoDownloadAudio(), () => general.setAutoDownloadAudio(flag)],
+    documents: ['Documents', () => general.getAutoDownloadDocuments(), () => general.setAutoDownloadDocuments(flag)],
+    photos: ['Photos', () => general.getAutoDownloadPhotos(), () => general.setAutoDownloadPhotos(flag)],
+    videos: ['Videos', () => general.getAutoDownloadVideos(), () => general.setAutoDownloadVideos(flag)],
   } as const;
-  const [get, set] = prefs[kind];
-  if (get() !== flag) await watched(`WAWebUserPrefsGeneral.setAutoDownload${kind}`, 'preferences', set);
+  const [name, get, set] = prefs[kind];
+  if (get() !== flag) await watched(`WAWebUserPrefsGeneral.setAutoDownload${name}`, 'preferences', set);
 }
 
 /** Turns background sync (the app's global offline notifications) on or off; gives the flag. */

@@ -216,20 +216,21 @@ export async function downloadMedia(req: Req, messageId: string): Promise<PageMe
   };
   let bytes: ArrayBuffer;
   try {
-    bytes = await req('WAWebDownloadManager').downloadManager.downloadAndMaybeDecrypt({
-      directPath: msg.directPath,
-      encFilehash: msg.encFilehash,
-      filehash: msg.filehash,
-      mediaKey: msg.mediaKey,
-      mediaKeyTimestamp: msg.mediaKeyTimestamp,
-      type: msg.type,
-      signal: new AbortController().signal,
-      downloadQpl: noQpl,
-    });
+    bytes = await watched('WAWebDownloadManager.downloadManager.downloadAndMaybeDecrypt', 'media', () =>
+      req('WAWebDownloadManager').downloadManager.downloadAndMaybeDecrypt({
+        directPath: msg.directPath,
+        encFilehash: msg.encFilehash,
+        filehash: msg.filehash,
+        mediaKey: msg.mediaKey,
+        mediaKeyTimestamp: msg.mediaKeyTimestamp,
+        type: msg.type,
+        signal: new AbortController().signal,
+        downloadQpl: noQpl,
+      }),
+    );
   } catch (err) {
+    // Expired media answers 404 (not a TypeError, so `watched` passes it on as it is).
     if ((err as { status?: unknown } | null)?.status === 404) return null;
-    if (err instanceof TypeError)
-      throw driftError('WAWebDownloadManager.downloadManager.downloadAndMaybeDecrypt', 'media', `${err.name}: ${err.message}`);
     throw err;
   }
   return {
