@@ -33,6 +33,7 @@ export type { GroupParticipant } from './client/model/group-chat';
 export type { Wid } from './client/model/wid';
 export type { ClientOptions, DisconnectReason } from './client/options';
 export type { ClientEvents } from './client/events';
+export type { WwebjsEventName, WwebjsEvents } from './client/events';
 export type { WebVersionFallback } from './client/events';
 export type { WebContractCheck, WebContractReport } from './client/events';
 export type { WebVersionCache } from './client/web-version-options';

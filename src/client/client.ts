@@ -10,6 +10,7 @@ import { NotReadyError, StartTimeoutError } from '../errors';
 import { childLogger, silentLogger, type Logger } from '../util/logger';
 import { TypedEmitter, type WaitForOptions } from '../util/typed-emitter';
 import type { WebPage } from '../web/web-page';
+import type { WAState } from '../web/states';
 import { authHost } from './auth-host';
 import { ClientRun, type RunClient } from './client-run';
 import { asError } from './run-queue';
@@ -21,8 +22,9 @@ import type { GroupsApi } from './api/groups';
 import { messagingApi, type MessagingApi } from './api/messaging';
 import { profileApi, type ProfileApi } from './api/profile';
 import { CLIENT_MEMBERS } from './compat/client-members';
+import { asDeclared } from './compat/declared';
 import { installMethods, installNotYet } from './compat/install';
-import type { ClientEvents, WebContractCheck, WwebjsEventName } from './events';
+import type { ClientEvents, WebContractCheck, WwebjsEvents } from './events';
 import { closedWhileStarting, launchFor } from './launch';
 import { logClientEvent } from './lifecycle-log';
 import type { ClientInfo } from './model/client-info';
@@ -48,11 +50,14 @@ export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, 
  * whatsapp-web.js declares that waweb does not have yet throw a `NotSupportedError` naming them.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
-export class Client extends TypedEmitter<ClientEvents, WwebjsEventName> implements RunClient {
+export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements RunClient {
   readonly options: Readonly<ClientOptions>;
   readonly authStrategy: AuthStrategy;
-  /** Set when `ready` fires. */
-  info: ClientInfo | undefined;
+  /**
+   * Set when `ready` fires; `undefined` before it and while restarting, as in whatsapp-web.js, whose
+   * declaration (kept here, so a waweb `Client` is a whatsapp-web.js `Client`) leaves that out.
+   */
+  info: ClientInfo = asDeclared<ClientInfo>(undefined);
 
   /** The `logger` option's records for this client (silent without one). */
   readonly #log: Logger;
@@ -104,7 +109,7 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEventName> implemen
     }
     this.#phase = 'starting';
     this.#closing = undefined;
-    this.info = undefined;
+    this.info = asDeclared<ClientInfo>(undefined);
     const starting = this.#start();
     this.#starting = starting;
     try {
@@ -191,11 +196,14 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEventName> implemen
     return { build: web.version ?? 'unknown', missing: [...web.missing], checked: web.checked };
   }
 
-  /** The app's connection state (a `WAState`, or a state a newer app adds), or null when no page is open. */
-  async getState(): Promise<string | null> {
+  /**
+   * The app's connection state: a `WAState`, or a state a newer app adds, as it names it; `null` when no
+   * page is open. whatsapp-web.js does the same at run time; its declaration (kept here) says `WAState`.
+   */
+  async getState(): Promise<WAState> {
     const web = this.#run?.web;
-    if (!web?.booted || this.#phase !== 'running') return null;
-    return web.state();
+    if (!web?.booted || this.#phase !== 'running') return asDeclared<WAState>(null);
+    return asDeclared((await web.state()) as WAState | null);
   }
 
   /** The WhatsApp Web version the page runs (`Debug.VERSION`). */

@@ -10,6 +10,7 @@ import type { Reaction } from './model/reaction';
 import type { DisconnectReason } from './options';
 import type { BuildMiss } from '../web/build-cache';
 import type { Events, MessageAck } from './constants';
+import type { WAState } from '../web/states';
 
 /** A pinned WhatsApp Web build was not run; the live app runs instead (`web_version_fallback`). */
 export interface WebVersionFallback {
@@ -51,7 +52,7 @@ export type ClientEvents = {
   media_uploaded: [message: Message];
   /** A pairing code to type on the phone (`pairWithPhoneNumber` or `requestPairingCode()`). */
   code: [code: string];
-  /** The message as it is now (revoked); waweb does not keep the content it had (`before` is always undefined). */
+  /** The message as it is now (revoked), and as it arrived (`before`, for the last 500 new messages; else undefined). */
   message_revoke_everyone: [message: Message, before?: Message | null];
   message_edit: [message: Message, newBody: string, prevBody: string];
   message_reaction: [reaction: Reaction];
@@ -95,3 +96,21 @@ export type EmitClientEvent = <K extends keyof ClientEvents>(event: K, ...args: 
 
 /** whatsapp-web.js's event names: `on` also takes listeners typed as its declarations type them. */
 export type WwebjsEventName = `${Events}`;
+
+/**
+ * whatsapp-web.js's events with the arguments its declaration gives their listeners (its classes being
+ * waweb's: each waweb object is a whatsapp-web.js object). `client.on` takes a listener typed this way
+ * or by {@link ClientEvents}. The four names below are emitted with waweb's payload, which such a
+ * listener gets at run time too (the migration guide lists how each differs): `auth_failure` an
+ * `AuthFailureError` whose `message` is the text whatsapp-web.js passes; `loading_screen` a number (as
+ * whatsapp-web.js emits it); `disconnected` and `change_state` reasons and states beyond its unions.
+ */
+export type WwebjsEvents = Omit<
+  Pick<ClientEvents, WwebjsEventName>,
+  'auth_failure' | 'loading_screen' | 'disconnected' | 'change_state'
+> & {
+  auth_failure: [message: string];
+  loading_screen: [percent: string, message: string];
+  disconnected: [reason: WAState | 'LOGOUT'];
+  change_state: [state: WAState];
+};

@@ -17,57 +17,58 @@ type AnyListener = (...args: any[]) => void;
 /**
  * A Node `EventEmitter` (so `instanceof EventEmitter`, `addListener`, `prependListener`, `listeners`,
  * `setMaxListeners` all work) typed by one event map, the single source of truth for names and
- * payloads, plus `waitFor` that always clears its timer and listener. `Loose` names events whose
- * listeners may also be typed otherwise (the Client's whatsapp-web.js names: a listener written
- * against whatsapp-web.js's declarations is taken as it is; unknown names are still refused). Unlike Node's: an `error`
+ * payloads, plus `waitFor` that always clears its timer and listener. `Alt` types some of those events
+ * a second way, for listeners written against another declaration of the same events (the Client's
+ * whatsapp-web.js names, as whatsapp-web.js declares them): `on` takes a listener typed either way, and
+ * `E` alone types `emit` and `waitFor`; unknown names are still refused. Unlike Node's: an `error`
  * nobody listens to is logged, not thrown, and a listener that throws does not stop the others.
  */
-export class TypedEmitter<E extends EventMap, Loose extends keyof E & string = never> extends EventEmitter {
+export class TypedEmitter<E extends EventMap, Alt extends EventMap = Record<never, never>> extends EventEmitter {
   constructor() {
     super({ captureRejections: false });
     this.setMaxListeners(50);
   }
 
   override on<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
-  override on(event: Loose, listener: (...args: never[]) => void): this;
-  override on(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
-    return super.on(event, listener as AnyListener);
+  override on<K extends keyof Alt & string>(event: K, listener: (...args: Alt[K]) => void): this;
+  override on(event: string | symbol, listener: AnyListener): this {
+    return super.on(event, listener);
   }
 
   override once<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
-  override once(event: Loose, listener: (...args: never[]) => void): this;
-  override once(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
-    return super.once(event, listener as AnyListener);
+  override once<K extends keyof Alt & string>(event: K, listener: (...args: Alt[K]) => void): this;
+  override once(event: string | symbol, listener: AnyListener): this {
+    return super.once(event, listener);
   }
 
   override off<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
-  override off(event: Loose, listener: (...args: never[]) => void): this;
-  override off(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
-    return super.off(event, listener as AnyListener);
+  override off<K extends keyof Alt & string>(event: K, listener: (...args: Alt[K]) => void): this;
+  override off(event: string | symbol, listener: AnyListener): this {
+    return super.off(event, listener);
   }
 
   override addListener<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
-  override addListener(event: Loose, listener: (...args: never[]) => void): this;
-  override addListener(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
-    return super.addListener(event, listener as AnyListener);
+  override addListener<K extends keyof Alt & string>(event: K, listener: (...args: Alt[K]) => void): this;
+  override addListener(event: string | symbol, listener: AnyListener): this {
+    return super.addListener(event, listener);
   }
 
   override prependListener<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
-  override prependListener(event: Loose, listener: (...args: never[]) => void): this;
-  override prependListener(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
-    return super.prependListener(event, listener as AnyListener);
+  override prependListener<K extends keyof Alt & string>(event: K, listener: (...args: Alt[K]) => void): this;
+  override prependListener(event: string | symbol, listener: AnyListener): this {
+    return super.prependListener(event, listener);
   }
 
   override prependOnceListener<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
-  override prependOnceListener(event: Loose, listener: (...args: never[]) => void): this;
-  override prependOnceListener(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
-    return super.prependOnceListener(event, listener as AnyListener);
+  override prependOnceListener<K extends keyof Alt & string>(event: K, listener: (...args: Alt[K]) => void): this;
+  override prependOnceListener(event: string | symbol, listener: AnyListener): this {
+    return super.prependOnceListener(event, listener);
   }
 
   override removeListener<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this;
-  override removeListener(event: Loose, listener: (...args: never[]) => void): this;
-  override removeListener(event: string | symbol, listener: AnyListener | ((...args: never[]) => void)): this {
-    return super.removeListener(event, listener as AnyListener);
+  override removeListener<K extends keyof Alt & string>(event: K, listener: (...args: Alt[K]) => void): this;
+  override removeListener(event: string | symbol, listener: AnyListener): this {
+    return super.removeListener(event, listener);
   }
 
   /**

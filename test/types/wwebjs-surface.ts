@@ -5,13 +5,15 @@
  *
  * - Each member table in src/client/compat/ lists exactly the members whatsapp-web.js declares on its
  *   class (no more, no fewer): the tables are what the runtime test and the migration guide read.
- * - Every member the tables do not mark `differs` conforms to whatsapp-web.js's declaration: its type
- *   (a method's result) is assignable to whatsapp-web.js's, and whatever whatsapp-web.js's callers pass is
- *   assignable to its parameters. Model classes inside a member's type are compared by name (waweb's
- *   `Message` stands for whatsapp-web.js's `Message`, which its own table checks), so a `differs` member
- *   of one class does not make every class that mentions it incompatible.
+ * - Every member conforms to whatsapp-web.js's declaration, `differs` ones included (they differ in
+ *   behaviour, or hold at run time what whatsapp-web.js's own code holds and its declaration leaves out):
+ *   its type (a method's result) is assignable to whatsapp-web.js's, and whatever whatsapp-web.js's callers
+ *   pass is assignable to its parameters. Member by member, model classes inside a member's type are
+ *   compared by name (waweb's `Message` stands for whatsapp-web.js's `Message`), so a failure names the
+ *   member at fault; section 6 then assigns each whole object and class, as a bot's code would.
  */
 import type { EventEmitter } from 'node:events';
+import type { Browser, Page } from 'puppeteer-core';
 import type * as WW from 'whatsapp-web.js';
 import type * as W from '../../src/index';
 import type { CLIENT_INFO_MEMBERS, CLIENT_MEMBERS, EVENT_MEMBERS } from '../../src/client/compat/client-members';
@@ -24,7 +26,7 @@ export type Expect<T extends true> = T;
 export type ToWW<T> =
   T extends Promise<infer U>
     ? Promise<ToWW<U>>
-    : T extends Date
+    : T extends Date | Page | Browser
       ? T
       : T extends W.GroupChat
         ? WW.GroupChat
@@ -63,9 +65,6 @@ export type ToWW<T> =
                                         : T extends object
                                           ? { [K in keyof T]: ToWW<T[K]> }
                                           : T;
-
-/** The members a table does not mark `differs`: these must conform. */
-type Checked<T> = { [K in keyof T]: T[K] extends { status: 'differs' } ? never : K }[keyof T];
 
 /** The members of `Theirs` (in `Keys`) that `Ours` lacks or declares so they do not conform: `never` when none. */
 export type Mismatches<Ours, Theirs, Keys extends PropertyKey> = {
@@ -107,7 +106,7 @@ export type TablesAreComplete = [
   Expect<Equal<Keys<typeof M.CHANNEL_MEMBERS>, keyof WW.Channel>>,
 ];
 
-// 2. Every member is there, and every member not marked `differs` conforms (a failing check's type names the members).
+// 2. Every member is there, and every member conforms (a failing check's type names the members).
 export type MembersExist = [
   Expect<Equal<Exclude<Own<WW.Client, EventEmitter>, keyof W.Client>, never>>,
   Expect<Equal<Missing<W.ClientInfo, WW.ClientInfo>, never>>,
@@ -132,33 +131,33 @@ export type MembersExist = [
 ];
 
 export type MembersConform = [
-  Expect<Equal<Mismatches<W.Client, WW.Client, Checked<typeof CLIENT_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.ClientInfo, WW.ClientInfo, Checked<typeof CLIENT_INFO_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Message, WW.Message, Checked<typeof M.MESSAGE_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Chat, WW.Chat, Checked<typeof M.CHAT_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.PrivateChat, WW.PrivateChat, Checked<typeof M.CHAT_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.GroupChat, WW.GroupChat, Checked<typeof M.GROUP_CHAT_MEMBERS> | Checked<typeof M.CHAT_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Contact, WW.Contact, Checked<typeof M.CONTACT_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.PrivateContact, WW.PrivateContact, Checked<typeof M.CONTACT_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Client, WW.Client, Keys<typeof CLIENT_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.ClientInfo, WW.ClientInfo, Keys<typeof CLIENT_INFO_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Message, WW.Message, Keys<typeof M.MESSAGE_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Chat, WW.Chat, Keys<typeof M.CHAT_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.PrivateChat, WW.PrivateChat, Keys<typeof M.CHAT_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.GroupChat, WW.GroupChat, Keys<typeof M.GROUP_CHAT_MEMBERS> | Keys<typeof M.CHAT_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Contact, WW.Contact, Keys<typeof M.CONTACT_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.PrivateContact, WW.PrivateContact, Keys<typeof M.CONTACT_MEMBERS>>, never>>,
   Expect<
     Equal<
-      Mismatches<W.BusinessContact, WW.BusinessContact, Checked<typeof M.BUSINESS_CONTACT_MEMBERS> | Checked<typeof M.CONTACT_MEMBERS>>,
+      Mismatches<W.BusinessContact, WW.BusinessContact, Keys<typeof M.BUSINESS_CONTACT_MEMBERS> | Keys<typeof M.CONTACT_MEMBERS>>,
       never
     >
   >,
-  Expect<Equal<Mismatches<W.GroupNotification, WW.GroupNotification, Checked<typeof M.GROUP_NOTIFICATION_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.MessageMedia, WW.MessageMedia, Checked<typeof M.MESSAGE_MEDIA_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Location, WW.Location, Checked<typeof M.LOCATION_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Reaction, WW.Reaction, Checked<typeof M.REACTION_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Poll, WW.Poll, Checked<typeof M.POLL_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.PollVote, WW.PollVote, Checked<typeof M.POLL_VOTE_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.ScheduledEvent, WW.ScheduledEvent, Checked<typeof M.SCHEDULED_EVENT_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.List, WW.List, Checked<typeof M.LIST_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Buttons, WW.Buttons, Checked<typeof M.BUTTONS_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Label, WW.Label, Checked<typeof M.LABEL_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Broadcast, WW.Broadcast, Checked<typeof M.BROADCAST_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Call, WW.Call, Checked<typeof M.CALL_MEMBERS>>, never>>,
-  Expect<Equal<Mismatches<W.Channel, WW.Channel, Checked<typeof M.CHANNEL_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.GroupNotification, WW.GroupNotification, Keys<typeof M.GROUP_NOTIFICATION_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.MessageMedia, WW.MessageMedia, Keys<typeof M.MESSAGE_MEDIA_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Location, WW.Location, Keys<typeof M.LOCATION_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Reaction, WW.Reaction, Keys<typeof M.REACTION_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Poll, WW.Poll, Keys<typeof M.POLL_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.PollVote, WW.PollVote, Keys<typeof M.POLL_VOTE_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.ScheduledEvent, WW.ScheduledEvent, Keys<typeof M.SCHEDULED_EVENT_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.List, WW.List, Keys<typeof M.LIST_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Buttons, WW.Buttons, Keys<typeof M.BUTTONS_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Label, WW.Label, Keys<typeof M.LABEL_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Broadcast, WW.Broadcast, Keys<typeof M.BROADCAST_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Call, WW.Call, Keys<typeof M.CALL_MEMBERS>>, never>>,
+  Expect<Equal<Mismatches<W.Channel, WW.Channel, Keys<typeof M.CHANNEL_MEMBERS>>, never>>,
 ];
 
 // 3. Statics and constructors: whatever whatsapp-web.js's callers pass, waweb's constructors take.
@@ -168,8 +167,8 @@ type Takes<Ours extends abstract new (...args: never[]) => unknown, Theirs exten
   ? true
   : false;
 
-/** whatsapp-web.js's options that waweb types as its own: its strategies and puppeteer-core's launch options. */
-type OwnOptions = 'authStrategy' | 'puppeteer';
+/** whatsapp-web.js's option that waweb types as its own: its strategies (waweb/wwebjs has strategies for whatsapp-web.js's Client). */
+type OwnOptions = 'authStrategy';
 
 export type ConstructorsConform = [
   Expect<[Omit<WW.ClientOptions, OwnOptions>] extends [W.ClientOptions] ? true : false>,
@@ -188,11 +187,19 @@ export type ConstructorsConform = [
 // its users can use (its auth strategies are waweb's own: waweb/wwebjs has strategies for its Client).
 type OwnStrategies = 'AuthStrategy' | 'NoAuth' | 'LocalAuth' | 'RemoteAuth';
 type Classes = 'Client' | 'Location' | 'Poll' | 'ScheduledEvent' | 'MessageMedia' | 'List' | 'Buttons' | 'Reaction';
+/**
+ * Checked apart in section 6: `Client` (its constructor takes waweb's strategies), and `Reaction`, which
+ * whatsapp-web.js declares with no constructor arguments but does not export at run time.
+ */
+type ClassesApart = 'Client' | 'Reaction';
 type WawebModule = typeof import('../../src/index');
 
 export type ExportsConform = [
   Expect<[Exclude<keyof typeof WW, keyof WawebModule>] extends [never] ? true : false>,
+  // Member by member (a failure names the export), classes aside: their constructors are checked whole below.
   Expect<Equal<Mismatches<WawebModule, typeof WW, Exclude<keyof typeof WW, OwnStrategies | Classes>>, never>>,
+  // The whole namespace at once, as `import * as WAWebJS` sees it: classes, constants, DefaultOptions.
+  Expect<[WawebModule] extends [Omit<typeof WW, OwnStrategies | ClassesApart>] ? true : false>,
   Expect<[typeof W.Events.MESSAGE_RECEIVED] extends [WW.Events.MESSAGE_RECEIVED] ? true : false>,
   Expect<[W.MessageTypes] extends [WW.MessageTypes] ? true : false>,
   Expect<[W.MessageAck] extends [WW.MessageAck] ? true : false>,
@@ -252,6 +259,13 @@ export type EventsConform = [
   Expect<Equal<keyof typeof EVENT_MEMBERS, EventName>>,
   Expect<[EventName] extends [keyof W.ClientEvents] ? true : false>,
   Expect<[Loose] extends [DiffersEvents] ? true : false>,
+  // Every way to add or remove a listener is typed as `on` is (whose calls below take every name).
+  Expect<Equal<W.Client['once'], W.Client['on']>>,
+  Expect<Equal<W.Client['off'], W.Client['on']>>,
+  Expect<Equal<W.Client['addListener'], W.Client['on']>>,
+  Expect<Equal<W.Client['prependListener'], W.Client['on']>>,
+  Expect<Equal<W.Client['prependOnceListener'], W.Client['on']>>,
+  Expect<Equal<W.Client['removeListener'], W.Client['on']>>,
 ];
 
 /** Each call compiles: a bot's listeners, typed as whatsapp-web.js types them, are taken as they are. */
@@ -289,26 +303,100 @@ export function listenersCompile(client: W.Client, l: WwebjsListeners): void {
     .on('remote_session_saved', l.remote_session_saved)
     .on('vote_update', l.vote_update)
     .once('message', l.message)
-    .addListener('message', l.message)
-    .prependListener('message', l.message);
-  // Unknown names are still refused, and waweb's own listeners keep their payload types.
+    .off('auth_failure', l.auth_failure)
+    .addListener('disconnected', l.disconnected)
+    .prependListener('loading_screen', l.loading_screen);
+  // Unknown names are still refused, and so is a listener that neither declaration types that way.
   // @ts-expect-error -- a typo is not an event
   client.on('mesage', () => undefined);
+  // @ts-expect-error -- `qr` passes a string, in waweb as in whatsapp-web.js
+  client.on('qr', (qr: number) => qr);
+  // @ts-expect-error -- `change_state` passes a state, never a message
+  client.once('change_state', (message: WW.Message) => message);
+  // waweb's own listeners keep its payload types: an unannotated listener gets waweb's richer payload.
   client.on('message', (message) => {
     const body: string = message.body;
     return body;
   });
+  client.on('auth_failure', (failure) => {
+    const reason: W.AuthFailureReason = failure.reason;
+    return reason;
+  });
+  client.on('loading_screen', (percent) => {
+    const shown: number = percent;
+    return shown;
+  });
+  void client.waitFor('disconnected').then(([reason]) => {
+    const why: W.DisconnectReason = reason;
+    return why;
+  });
 }
 
-// 6. Whole classes, literally: where no member differs (nor any class it mentions), waweb's class is
-// whatsapp-web.js's, statics and constructor included. The others are checked member by member above.
-export function wholeClassesAssign(
-  reaction: W.Reaction,
-  media: W.MessageMedia,
-  call: W.Call,
-  ours: [typeof W.MessageMedia, typeof W.Poll, typeof W.ScheduledEvent, typeof W.List, typeof W.Buttons],
-): void {
-  const classes: [typeof WW.MessageMedia, typeof WW.Poll, typeof WW.ScheduledEvent, typeof WW.List, typeof WW.Buttons] = ours;
-  const objects: [WW.Reaction, WW.MessageMedia, WW.Call] = [reaction, media, call];
-  void [classes, objects];
+// 6. Whole objects and classes, as a bot's code uses them: each waweb object is whatsapp-web.js's
+// object, and each class whatsapp-web.js exports is its class (statics and constructor). (TypeScript
+// compares methods' parameters both ways here, so the listeners `on` takes are checked by section 5's calls.)
+export function wholeObjectsAssign(o: {
+  client: W.Client;
+  message: W.Message;
+  chat: W.Chat;
+  privateChat: W.PrivateChat;
+  groupChat: W.GroupChat;
+  contact: W.Contact;
+  privateContact: W.PrivateContact;
+  businessContact: W.BusinessContact;
+  media: W.MessageMedia;
+  location: W.Location;
+  poll: W.Poll;
+  pollVote: W.PollVote;
+  reaction: W.Reaction;
+  notification: W.GroupNotification;
+  label: W.Label;
+  channel: W.Channel;
+  call: W.Call;
+  broadcast: W.Broadcast;
+  buttons: W.Buttons;
+  list: W.List;
+  event: W.ScheduledEvent;
+  info: W.ClientInfo;
+}): void {
+  const client: WW.Client = o.client;
+  const message: WW.Message = o.message;
+  const chat: WW.Chat = o.chat;
+  const privateChat: WW.PrivateChat = o.privateChat;
+  const groupChat: WW.GroupChat = o.groupChat;
+  const contact: WW.Contact = o.contact;
+  const privateContact: WW.PrivateContact = o.privateContact;
+  const businessContact: WW.BusinessContact = o.businessContact;
+  const media: WW.MessageMedia = o.media;
+  const location: WW.Location = o.location;
+  const poll: WW.Poll = o.poll;
+  const pollVote: WW.PollVote = o.pollVote;
+  const reaction: WW.Reaction = o.reaction;
+  const notification: WW.GroupNotification = o.notification;
+  const label: WW.Label = o.label;
+  const channel: WW.Channel = o.channel;
+  const call: WW.Call = o.call;
+  const broadcast: WW.Broadcast = o.broadcast;
+  const buttons: WW.Buttons = o.buttons;
+  const list: WW.List = o.list;
+  const event: WW.ScheduledEvent = o.event;
+  const info: WW.ClientInfo = o.info;
+  void [client, message, chat, privateChat, groupChat, contact, privateContact, businessContact, media, location, poll];
+  void [pollVote, reaction, notification, label, channel, call, broadcast, buttons, list, event, info];
+}
+
+/** whatsapp-web.js's `ClientOptions` as a bot passes them after the import change: with waweb's strategies. */
+type BotClientOptions = Omit<WW.ClientOptions, OwnOptions> & { authStrategy?: W.AuthStrategy };
+
+export function wholeClassesAssign(w: WawebModule): void {
+  const client: (new (options: BotClientOptions) => WW.Client) & Omit<typeof WW.Client, 'prototype'> = w.Client;
+  const media: typeof WW.MessageMedia = w.MessageMedia;
+  const location: typeof WW.Location = w.Location;
+  const poll: typeof WW.Poll = w.Poll;
+  const event: typeof WW.ScheduledEvent = w.ScheduledEvent;
+  const list: typeof WW.List = w.List;
+  const buttons: typeof WW.Buttons = w.Buttons;
+  // whatsapp-web.js declares `new Reaction()` but exports no Reaction at run time: its statics, not its constructor.
+  const reaction: Omit<typeof WW.Reaction, 'prototype'> = w.Reaction;
+  void [client, media, location, poll, event, list, buttons, reaction];
 }

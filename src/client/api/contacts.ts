@@ -7,6 +7,7 @@ import type { Contact } from '../model/contact';
 import { contactFrom } from '../model/contact-from';
 import type { ModelClient } from '../model/model-client';
 import { chatIdOf, toWid, type Wid } from '../model/wid';
+import { asDeclared } from '../compat/declared';
 
 export interface ContactsApi {
   getContacts(): Promise<Contact[]>;
@@ -20,8 +21,11 @@ export interface ContactsApi {
   getCountryCode(number: string): Promise<string>;
   /** Not there yet (issue 26). */
   getFormattedNumber(number: string): Promise<string>;
-  /** The URL of a user's or group's profile picture; `undefined` when there is none (as whatsapp-web.js at run time). */
-  getProfilePicUrl(contactId: string): Promise<string | undefined>;
+  /**
+   * The URL of a user's or group's profile picture. Resolves `undefined` when there is none, as
+   * whatsapp-web.js does at run time; typed `string` as its declaration types it (compat/declared.ts).
+   */
+  getProfilePicUrl(contactId: string): Promise<string>;
   /** The ids of the groups the account shares with a contact; empty when none. */
   getCommonGroups(contactId: string): Promise<Wid[]>;
   /** How many devices a user has: its phone and each linked device; 0 for a number not on WhatsApp. */
@@ -70,9 +74,9 @@ export const contactsApi: Pick<ContactsApi, Implemented> & ThisType<ModelClient 
     return Promise.all(ids.map(async (id) => contactFrom(this, await web.getContact(id))));
   },
 
-  async getProfilePicUrl(contactId: string): Promise<string | undefined> {
+  async getProfilePicUrl(contactId: string): Promise<string> {
     const target = chatIdOf(contactId, 'contactId');
-    return (await this.readyPage('getProfilePicUrl()').call('profilePicUrl', target)) ?? undefined;
+    return asDeclared((await this.readyPage('getProfilePicUrl()').call('profilePicUrl', target)) ?? undefined);
   },
 
   async getCommonGroups(contactId: string): Promise<Wid[]> {

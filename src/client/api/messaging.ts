@@ -10,6 +10,7 @@ import type { ModelClient } from '../model/model-client';
 import { chatIdOf } from '../model/wid';
 import { InvalidOptionError } from '../../errors';
 import { markSeenBeforeSend, toOutgoing } from '../outgoing';
+import { asDeclared } from '../compat/declared';
 
 export interface MessagingApi {
   /**
@@ -21,14 +22,17 @@ export interface MessagingApi {
   downloadMedia(messageId: string): Promise<MessageMedia | undefined>;
   /** Marks a chat read; the sender's phone shows blue ticks. */
   sendSeen(chatId: string): Promise<boolean>;
-  /** The message with this id; `null` when the device does not have it (as whatsapp-web.js at run time). */
-  getMessageById(messageId: string): Promise<Message | null>;
+  /**
+   * The message with this id. Resolves `null` when the device does not have it, as whatsapp-web.js does at
+   * run time; typed `Message` as its declaration types it (compat/declared.ts): check before use.
+   */
+  getMessageById(messageId: string): Promise<Message>;
   /** Messages whose text holds `query` (any case), newest first: `page` (from 1) of `limit`, in `chatId` or all chats. */
   searchMessages(query: string, options?: { chatId?: string; page?: number; limit?: number }): Promise<Message[]>;
   /** Reacts to a message with an emoji (`''` takes the reaction back); nothing happens for a message the device does not have. */
   sendReaction(messageId: string, reaction: string): Promise<void>;
-  /** Not there yet (issue 26). */
-  getPinnedMessages(chatId: string): Promise<Message[]>;
+  /** Not there yet (issue 26). Typed as whatsapp-web.js declares it; at run time a list of any length. */
+  getPinnedMessages(chatId: string): Promise<[Message] | []>;
 }
 
 type Implemented = 'sendMessage' | 'downloadMedia' | 'sendSeen' | 'getMessageById' | 'searchMessages' | 'sendReaction';
@@ -56,11 +60,11 @@ export const messagingApi: Pick<MessagingApi, Implemented> & ThisType<ModelClien
     return this.readyPage('sendSeen()').sendSeen(target);
   },
 
-  async getMessageById(messageId: string): Promise<Message | null> {
+  async getMessageById(messageId: string): Promise<Message> {
     if (typeof messageId !== 'string' || !/^(true|false)_[^_]+_[^_]+(_[^_]+)?$/.test(messageId))
       throw new InvalidOptionError(`a message id looks like true_<chat>_<id>[_<participant>], got ${JSON.stringify(messageId)}`);
     const data = await this.readyPage('getMessageById()').call('getMessage', messageId);
-    return data ? new Message(this, data) : null;
+    return asDeclared(data ? new Message(this, data) : null);
   },
 
   async sendReaction(messageId: string, reaction: string): Promise<void> {

@@ -35,8 +35,8 @@ export interface ProfileApi {
   setAutoDownloadDocuments(flag: boolean): Promise<void>;
   setAutoDownloadPhotos(flag: boolean): Promise<void>;
   setAutoDownloadVideos(flag: boolean): Promise<void>;
-  /** Takes effect after a restart. */
-  setBackgroundSync(flag: boolean): Promise<boolean>;
+  /** Takes effect after a restart. Resolves the flag, as whatsapp-web.js does at run time (it declares `void`). */
+  setBackgroundSync(flag: boolean): Promise<void>;
   /** Forces the app to reconnect. */
   resetState(): Promise<void>;
 }
@@ -115,8 +115,9 @@ export const profileApi: Pick<ProfileApi, Implemented> & ThisType<ModelClient> =
     await this.readyPage('setAutoDownloadVideos()').call('setAutoDownload', 'videos', flagOf(flag, 'setAutoDownloadVideos()'));
   },
 
-  async setBackgroundSync(flag: boolean): Promise<boolean> {
-    return this.readyPage('setBackgroundSync()').call('setBackgroundSync', flagOf(flag, 'setBackgroundSync()'));
+  async setBackgroundSync(flag: boolean): Promise<void> {
+    const set = await this.readyPage('setBackgroundSync()').call('setBackgroundSync', flagOf(flag, 'setBackgroundSync()'));
+    return set as unknown as void;
   },
 
   async resetState(): Promise<void> {

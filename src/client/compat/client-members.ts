@@ -2,12 +2,14 @@
 import { differs, members, notYet, supported } from './support';
 
 const channel = notYet(27);
-const pinned = differs('typed as a list of any length (whatsapp-web.js declares at most one message)', { issue: 26 });
+const pinned = differs('a list of any length at run time, as in whatsapp-web.js (both declare at most one message)', { issue: 26 });
 
 export const CLIENT_MEMBERS = members({
   info: differs('`undefined` until `ready` (as in whatsapp-web.js at run time; its declaration omits it)'),
-  pupPage: differs("puppeteer-core's `Page` (whatsapp-web.js types it with puppeteer's copy of the same class)"),
-  pupBrowser: differs("puppeteer-core's `Browser` (whatsapp-web.js types it with puppeteer's copy of the same class)"),
+  pupPage: differs("puppeteer-core's `Page`: the type of whatsapp-web.js's `pupPage` when puppeteer's puppeteer-core is the same copy"),
+  pupBrowser: differs(
+    "puppeteer-core's `Browser`: the type of whatsapp-web.js's `pupBrowser` when puppeteer's puppeteer-core is the same copy",
+  ),
   interface: notYet(26, 'field'),
   acceptInvite: notYet(26),
   acceptChannelAdminInvite: channel,
@@ -105,12 +107,13 @@ export const CLIENT_INFO_MEMBERS = members({
 });
 
 /**
- * whatsapp-web.js's event names. `differs`: waweb emits it with a richer or wider payload, so a listener
- * annotated with whatsapp-web.js's parameter types takes only the untyped overload of `on`.
+ * whatsapp-web.js's event names. `client.on` takes a listener typed as whatsapp-web.js declares it
+ * (`WwebjsEvents`) or by waweb's `ClientEvents`. `differs`: waweb emits it with a richer or wider payload
+ * than whatsapp-web.js declares (such a listener gets that payload), or behaves otherwise, as the note says.
  */
 export const EVENT_MEMBERS = members({
   authenticated: supported,
-  auth_failure: differs('an `AuthFailureError` (`reason`, `message`) instead of a message string'),
+  auth_failure: differs('an `AuthFailureError` (`reason`, and the text whatsapp-web.js passes as `message`) instead of a string'),
   ready: supported,
   chat_removed: supported,
   chat_archived: supported,

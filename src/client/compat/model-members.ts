@@ -115,7 +115,7 @@ export const CHAT_MEMBERS = members({
   markUnread: supported,
   getLabels: notYet(27),
   changeLabels: notYet(27),
-  getPinnedMessages: differs('typed as a list of any length (whatsapp-web.js declares at most one message)', { issue: 26 }),
+  getPinnedMessages: differs('a list of any length at run time, as in whatsapp-web.js (both declare at most one message)', { issue: 26 }),
   syncHistory: notYet(26),
   addOrEditCustomerNote: notYet(27),
   getCustomerNote: notYet(27),
@@ -204,8 +204,8 @@ export const MESSAGE_MEDIA_MEMBERS = members({
 });
 
 export const LOCATION_MEMBERS = members({
-  latitude: differs('a number (whatsapp-web.js declares a string and stores a number)'),
-  longitude: differs('a number (whatsapp-web.js declares a string and stores a number)'),
+  latitude: differs('a number at run time, as in whatsapp-web.js (both declare a string)'),
+  longitude: differs('a number at run time, as in whatsapp-web.js (both declare a string)'),
   name: supported,
   address: supported,
   url: supported,

@@ -4,6 +4,7 @@
  */
 import { InvalidOptionError } from '../../errors';
 import type { PageChat } from '../../web/bridge';
+import { asDeclared } from '../compat/declared';
 import { installNotYet } from '../compat/install';
 import { CHAT_MEMBERS } from '../compat/model-members';
 import { archive, clearOrDelete, markUnread, mute, pin, type MuteState } from './chat-settings';
@@ -54,13 +55,14 @@ export class Chat {
   /** Updated by `mute()` and `unmute()` (as in whatsapp-web.js). */
   isMuted: boolean;
   muteExpiration: number;
-  readonly lastMessage: Message | undefined;
+  /** `undefined` for a chat without messages, as in whatsapp-web.js (its declaration says `Message`). */
+  readonly lastMessage: Message;
   readonly #client: ModelClient;
 
   // Not there yet (issue 26).
   declare readonly isReadOnly: boolean;
   declare readonly isLocked: boolean;
-  declare readonly getPinnedMessages: () => Promise<Message[]>;
+  declare readonly getPinnedMessages: () => Promise<[Message] | []>;
   declare readonly syncHistory: () => Promise<boolean>;
   // Not there yet (issue 27): labels and customer notes.
   declare readonly getLabels: () => Promise<Label[]>;
@@ -79,7 +81,7 @@ export class Chat {
     this.pinned = data.pinned;
     this.isMuted = data.isMuted;
     this.muteExpiration = data.muteExpiration;
-    this.lastMessage = data.lastMessage ? new Message(client, data.lastMessage) : undefined;
+    this.lastMessage = asDeclared(data.lastMessage ? new Message(client, data.lastMessage) : undefined);
   }
 
   sendMessage(content: MessageContent, options?: MessageSendOptions): Promise<Message> {

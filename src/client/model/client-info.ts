@@ -1,3 +1,4 @@
+import { asDeclared } from '../compat/declared';
 import { installNotYet } from '../compat/install';
 import { CLIENT_INFO_MEMBERS } from '../compat/client-members';
 import type { Wid } from './wid';
@@ -27,8 +28,8 @@ export class ClientInfo {
   readonly pushname: string;
   /** The phone's platform (`android`, `iphone`, `smba`, ...). */
   readonly platform: string;
-  /** Multi-device sessions have no phone record: always undefined (as in whatsapp-web.js). */
-  readonly phone: ClientInfoPhone | undefined = undefined;
+  /** Multi-device sessions have no phone record: always `undefined`, as in whatsapp-web.js (declared `ClientInfoPhone`). */
+  readonly phone: ClientInfoPhone = asDeclared<ClientInfoPhone>(undefined);
 
   declare readonly getBatteryStatus: () => Promise<BatteryInfo>;
 

@@ -1,4 +1,5 @@
 import type { PageContact } from '../../web/bridge';
+import { asDeclared } from '../compat/declared';
 import { installNotYet } from '../compat/install';
 import { CONTACT_MEMBERS } from '../compat/model-members';
 import type { Broadcast } from './broadcast';
@@ -21,8 +22,8 @@ export class Contact {
   readonly number: string;
   /** The name in the address book, when saved. */
   readonly name: string | undefined;
-  /** The name the contact set for themself. */
-  readonly pushname: string | undefined;
+  /** The name the contact set for themself; `undefined` when none, as in whatsapp-web.js (declared `string`). */
+  readonly pushname: string;
   readonly shortName: string | undefined;
   readonly isMe: boolean;
   readonly isUser: boolean;
@@ -51,7 +52,7 @@ export class Contact {
     this.id = toWid(data.id);
     this.number = data.number;
     this.name = data.name;
-    this.pushname = data.pushname;
+    this.pushname = asDeclared(data.pushname);
     this.shortName = data.shortName;
     this.isMe = data.isMe;
     this.isUser = data.isUser;
@@ -66,9 +67,9 @@ export class Contact {
     return this.#client.getChatById(this.id._serialized);
   }
 
-  /** The URL of their profile picture; `undefined` when there is none (as whatsapp-web.js at run time). */
-  async getProfilePicUrl(): Promise<string | undefined> {
-    return (await this.#client.readyPage('getProfilePicUrl()').call('profilePicUrl', this.id._serialized)) ?? undefined;
+  /** The URL of their profile picture; `undefined` when there is none, as in whatsapp-web.js (declared `string`). */
+  async getProfilePicUrl(): Promise<string> {
+    return asDeclared((await this.#client.readyPage('getProfilePicUrl()').call('profilePicUrl', this.id._serialized)) ?? undefined);
   }
 
   /** Blocks the contact: their messages stop arriving. False for a group. */

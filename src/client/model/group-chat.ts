@@ -1,4 +1,5 @@
 import type { PageChat } from '../../web/bridge';
+import { asDeclared } from '../compat/declared';
 import { installNotYet } from '../compat/install';
 import { GROUP_CHAT_MEMBERS } from '../compat/model-members';
 import { Chat } from './chat';
@@ -28,8 +29,8 @@ declare module './registry' {
 
 /** A group chat (whatsapp-web.js's `GroupChat`) with its metadata; its administration is not there yet (issue 26). */
 export class GroupChat extends Chat {
-  /** Who created the group. */
-  readonly owner: Wid | undefined;
+  /** Who created the group; `undefined` when the app does not know, as in whatsapp-web.js (declared `ContactId`). */
+  readonly owner: Wid;
   readonly description: string;
   readonly createdAt: Date;
   readonly participants: GroupParticipant[];
@@ -59,7 +60,7 @@ export class GroupChat extends Chat {
     super(client, data);
     this.#client = client;
     const meta = data.groupMetadata;
-    this.owner = meta?.owner ? toWid(meta.owner) : undefined;
+    this.owner = asDeclared(meta?.owner ? toWid(meta.owner) : undefined);
     this.description = meta?.desc ?? '';
     this.createdAt = new Date((meta?.creation ?? 0) * 1000);
     this.participants = (meta?.participants ?? []).map((p) => ({ id: toWid(p.id), isAdmin: p.isAdmin, isSuperAdmin: p.isSuperAdmin }));

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../../errors';
 import type { PageMessage } from '../../web/bridge';
+import { asDeclared } from '../compat/declared';
 import { installNotYet } from '../compat/install';
 import { MESSAGE_MEMBERS } from '../compat/model-members';
 import type { MessageAck, MessageTypes } from '../constants';
@@ -56,8 +57,8 @@ export class Message {
   readonly links: Array<{ link: string; isSuspicious: boolean }>;
   /** How many times it was forwarded (0 = never). */
   readonly forwardingScore: number;
-  /** Location messages: where. */
-  readonly location: Location | undefined;
+  /** Location messages: where. `undefined` for others, as in whatsapp-web.js (its declaration says `Location`). */
+  readonly location: Location;
   /** Contact cards: the vCard texts (empty for other messages). */
   readonly vCards: string[];
   /** The sending device, told by the id's shape: `android`, `ios` or `web`. */
@@ -128,7 +129,7 @@ export class Message {
     this.mentionedIds = data.mentionedIds;
     this.links = data.links;
     this.forwardingScore = data.forwardingScore;
-    this.location = data.location ? Location.from(data.location) : undefined;
+    this.location = asDeclared(data.location ? Location.from(data.location) : undefined);
     this.vCards = data.vCards;
     this.deviceType = this.id.id.length > 25 ? 'android' : this.id.id.startsWith('3A') ? 'ios' : 'web';
     this.broadcast = data.from.endsWith('@broadcast') || data.to.endsWith('@broadcast');
@@ -163,11 +164,11 @@ export class Message {
     return this.#client.getContactById(this.author ?? this.from);
   }
 
-  /** The message this one quotes, or `undefined` when it quotes none. */
-  async getQuotedMessage(): Promise<Message | undefined> {
-    if (!this.hasQuotedMsg) return undefined;
+  /** The message this one quotes; `undefined` when it quotes none, as in whatsapp-web.js (declared `Message`). */
+  async getQuotedMessage(): Promise<Message> {
+    if (!this.hasQuotedMsg) return asDeclared<Message>(undefined);
     const quoted = await this.#client.readyPage('getQuotedMessage()').quotedMessage(this.id._serialized);
-    return quoted ? new Message(this.#client, quoted) : undefined;
+    return asDeclared(quoted ? new Message(this.#client, quoted) : undefined);
   }
 
   /** Reacts with an emoji; `''` takes the reaction back. */
@@ -196,10 +197,10 @@ export class Message {
     return Promise.all(this.mentionedIds.map((id) => this.#client.getContactById(id)));
   }
 
-  /** Reads the message again from the device and updates this object; `null` when the device no longer has it. */
-  async reload(): Promise<Message | null> {
+  /** Reads the message again and updates this object; `null` when the device no longer has it, as in whatsapp-web.js (declared `Message`). */
+  async reload(): Promise<Message> {
     const data = await this.#client.readyPage('reload()').call('getMessage', this.id._serialized);
-    if (!data) return null;
+    if (!data) return asDeclared<Message>(null);
     Object.assign(this, new Message(this.#client, data));
     return this;
   }
@@ -241,10 +242,10 @@ export class Message {
     };
   }
 
-  /** The media, decrypted; `undefined` when there is none or it expired on the servers. */
-  async downloadMedia(): Promise<MessageMedia | undefined> {
-    if (!this.hasMedia) return undefined;
-    return this.#client.downloadMedia(this.id._serialized);
+  /** The media, decrypted; `undefined` when there is none or it expired, as in whatsapp-web.js (declared `MessageMedia`). */
+  async downloadMedia(): Promise<MessageMedia> {
+    if (!this.hasMedia) return asDeclared<MessageMedia>(undefined);
+    return asDeclared(await this.#client.downloadMedia(this.id._serialized));
   }
 }
 

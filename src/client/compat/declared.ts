@@ -1,0 +1,11 @@
+/**
+ * whatsapp-web.js 1.34.7 declares some members narrower than they are at run time: `client.info` before
+ * `ready`, `message.location` of a text, `getProfilePicUrl()` without a picture are `undefined` in its own
+ * code too, yet its `index.d.ts` leaves that out. waweb declares those members as whatsapp-web.js does, so
+ * that each waweb object is a whatsapp-web.js object to the compiler (test/types/), and says what they
+ * hold at run time in the member's doc comment and in the migration guide (`differs` in the tables here).
+ * This is the one place such a value is given its declared type.
+ */
+export function asDeclared<T>(value: T | null | undefined): T {
+  return value as T;
+}
