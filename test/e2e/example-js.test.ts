@@ -226,6 +226,7 @@ const REFERENCE: Array<[string, Effect]> = [
   ['!ping', { sent: 'new', chat: ALICE_CHAT, body: 'pong' }],
   ['!sendto', { sent: 'new', chat: `${BOB}@c.us`, body: ' hello from the bot' }],
   ['!echo', { body: 'say it again', quotes: '<user: !echo say it again>' }],
+  ['!preview', { body: 'see https://example.org/page', quotes: '<user: !preview see https://example.org/page>' }],
   ['!groupinfo (private)', { body: 'This command can only be used in a group!' }],
   [
     '!groupinfo (group)',
@@ -247,6 +248,7 @@ const REFERENCE: Array<[string, Effect]> = [
   ['!status', { about: 'busy' }],
   ['!mentionUsers', { body: 'Hi @XXXXXXXXXX', mentions: ['XXXXXXXXXX@c.us'] }],
   ['!typing', { state: ALICE_CHAT, now: 'composing' }],
+  ['!recording', { state: ALICE_CHAT, now: 'recording' }],
   ['!clearstate', { state: ALICE_CHAT, now: 'paused' }],
   ['!reaction', { received: '<user: !reaction>', reaction: '👍' }],
   ['!edit', { sent: '<bot: pong>', now: expect.objectContaining({ edited: true }) }],
@@ -254,6 +256,7 @@ const REFERENCE: Array<[string, Effect]> = [
   ['!delete (not the bot’s)', { body: 'I can only delete my own messages' }],
   ['!pinmsg', { received: '<user: !pinmsg>', pinned: true }],
   ['!pin', { chat: ALICE_CHAT, pinned: true }],
+  ['!mute', { chat: ALICE_CHAT, now: expect.objectContaining({ muteExpiration: '<time>' }) }],
   ['!archive', { chat: ALICE_CHAT, now: expect.objectContaining({ archived: true }) }],
 ];
 
