@@ -357,7 +357,17 @@ async function runExample(library: Library, bot: string, source: string): Promis
       effects.push({ threw: true });
       run.errors.set(row.command, proc.running() ? proc.listenerErrors().slice(errors).join('; ') : `process exited: ${proc.exitReason()}`);
     } else if (outcome === 'timeout' || barrier === 'timeout') effects.push({ timeout: true });
-    if (!proc.running()) await proc.start();
+    if (!proc.running()) {
+      await proc.start();
+      // Whatever reached the account while the process was down is answered now, not in the next command.
+      const settled = watch.snapshot();
+      await ctx.say('!ping');
+      await settle(
+        () => watch.sentSince(settled).some((m) => m.body === 'pong'),
+        () => !proc.running(),
+        15_000,
+      );
+    }
     run.effects.set(row.command, effects);
     row.keep?.(ctx, watch.sentSince(before));
   }
