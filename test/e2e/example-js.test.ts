@@ -86,7 +86,11 @@ const STATUS = 'issue 27: status' as const;
 const REMOVED = 'issue 27: buttons and lists, removed by WhatsApp' as const;
 const MEDIA_OPTIONS = 'issue 27: media options' as const;
 
-/** Group administration commands: switch them into the comparison once the simulator has them. */
+/**
+ * Group administration commands: switch them into the comparison once the simulator has them. Their effects
+ * are on the group itself: give the PhoneWatch the group's metadata then (`more` in runExample, from the
+ * phone API's group getter), or subject, description and membership changes go unseen.
+ */
 const GROUP_COMMANDS_PENDING: Row[] = [
   { command: '!subject (group)', scope: GROUP, drive: (c) => c.sayInGroup('!subject New subject'), barrier: true },
   { command: '!desc (group)', scope: GROUP, drive: (c) => c.sayInGroup('!desc New description'), barrier: true },
@@ -318,6 +322,8 @@ async function runExample(library: Library, bot: string, source: string): Promis
     bot,
     () => chats,
     () => [group],
+    // The group's metadata goes here once the phone API reads it (see GROUP_COMMANDS_PENDING).
+    () => ({}),
   );
   const refs = new Map<string, string>();
   const ctx: Ctx = {

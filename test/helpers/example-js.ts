@@ -34,6 +34,7 @@ interface Snapshot {
   states: Map<string, string>;
   seen: string[];
   status: string;
+  more: Map<string, string>;
 }
 
 /** What the phone of the bot account saw, as effects between two snapshots. */
@@ -45,6 +46,8 @@ export class PhoneWatch {
     private readonly bot: string,
     private readonly chats: () => string[],
     private readonly groups: () => string[],
+    /** More state to watch, by name (a group's metadata, once the phone API reads it). */
+    private readonly more: () => Record<string, unknown> = () => ({}),
   ) {}
 
   snapshot(): Snapshot {
@@ -72,6 +75,7 @@ export class PhoneWatch {
       states,
       seen: [...this.phone.seenChats()],
       status: this.phone.status() ?? '',
+      more: new Map(Object.entries(this.more()).map(([k, v]) => [k, JSON.stringify(this.clean(v) ?? null)])),
     };
   }
 
@@ -96,6 +100,7 @@ export class PhoneWatch {
     const seen = now.seen.filter((c) => !before.seen.includes(c));
     if (seen.length > 0) out.push({ seen: seen.map((c) => this.text(c)) });
     if (now.status !== before.status) out.push({ about: now.status });
+    changes('state of', before.more, now.more, (name) => name);
     return out;
   }
 
