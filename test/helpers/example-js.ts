@@ -75,7 +75,7 @@ export class PhoneWatch {
       states,
       seen: [...this.phone.seenChats()],
       status: this.phone.status() ?? '',
-      more: new Map(Object.entries(this.more()).map(([k, v]) => [k, JSON.stringify(this.clean(v) ?? null)])),
+      more: new Map(Object.entries(this.more()).map(([k, v]) => [k, v === undefined ? 'null' : JSON.stringify(this.clean(v))])),
     };
   }
 
