@@ -71,7 +71,9 @@ function refuseNotYet(content: MessageContent, options: MessageSendOptions): voi
   }
   const unsupported = (['isViewOnce', 'sendVideoAsGif', 'sendMediaAsHd'] as const).find((o) => options[o] === true);
   if (unsupported) throw new NotSupportedError(`MessageSendOptions.${unsupported}`, 27);
-  if (options.groupMentions !== undefined && options.groupMentions.length > 0)
+  // whatsapp-web.js also takes one mention as a bare object (example.js's !mentionGroups): refused the same.
+  const groupMentions: unknown = options.groupMentions;
+  if (groupMentions !== undefined && groupMentions !== null && (!Array.isArray(groupMentions) || groupMentions.length > 0))
     throw new NotSupportedError('MessageSendOptions.groupMentions', 26);
 }
 

@@ -44,6 +44,8 @@ export interface RunningBot {
   readonly library: Library;
   /** Everything the bot printed so far (stdout and stderr). */
   output(): string;
+  /** Whether the bot's process is still running. */
+  running(): boolean;
   /** Resolves when the bot printed READY; rejects if it exits first or `timeoutMs` passes. */
   ready(timeoutMs?: number): Promise<void>;
   /** SIGINT (the bot destroys its client and exits); resolves with the exit code. */
@@ -65,16 +67,27 @@ export class BotHarness {
     return this.startSource(name, await botSource(name, library), library, number, path.join(this.dir, `${++this.#runs}-${library}`));
   }
 
-  /** Starts the script text `source` as `name` in the folder `cwd` (kept between runs when reused). */
-  async startSource(name: string, source: string, library: Library, number: string, cwd: string): Promise<RunningBot> {
+  /**
+   * Starts the script text `source` as `name` in the folder `cwd` (kept between runs when reused);
+   * `launch` adds node flags before the script (`-r preload`) and environment variables.
+   */
+  async startSource(
+    name: string,
+    source: string,
+    library: Library,
+    number: string,
+    cwd: string,
+    launch: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+  ): Promise<RunningBot> {
     await mkdir(cwd, { recursive: true });
     const script = path.join(cwd, name);
     await writeFile(script, source);
     const { executablePath, args } = chromiumForTests(this.sim.chromiumArgs());
-    const child = spawn(process.execPath, [script], {
+    const child = spawn(process.execPath, [...(launch.nodeArgs ?? []), script], {
       cwd,
       env: {
         ...process.env,
+        ...launch.env,
         NODE_PATH: [this.modules(), path.join(root, 'node_modules')].join(path.delimiter),
         CHROMIUM_PATH: executablePath,
         // The tag (a switch Chromium ignores) lets the harness find this test's browsers.
@@ -140,6 +153,7 @@ export class BotHarness {
     return {
       library,
       output: () => out,
+      running: () => child.exitCode === null && child.signalCode === null,
       ready: (timeoutMs = 60_000) => until(() => isReady, 'READY', timeoutMs),
       stop: async (timeoutMs = 20_000) => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');

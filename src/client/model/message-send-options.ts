@@ -29,7 +29,7 @@ export interface MessageSendOptions {
   sendVideoAsGif?: boolean;
   /** Not there yet (issue 27): `true` rejects with `NotSupportedError`. */
   sendMediaAsHd?: boolean;
-  /** Not there yet (issue 26): a non-empty list rejects with `NotSupportedError`. */
+  /** Not there yet (issue 26): a non-empty list (or one mention as an object) rejects with `NotSupportedError`. */
   groupMentions?: Array<{ subject: string; id: string }>;
   /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
   stickerCategories?: string[];
