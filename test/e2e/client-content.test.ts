@@ -47,7 +47,7 @@ test('locations, contact cards, mentions, stickers and forwards reach the phone 
     address: 'Berlin',
     url: 'https://example.org/map',
   });
-  await located.reply(located.location!);
+  await located.reply(located.location);
   expect(last()).toMatchObject({ chatId: aliceId, type: 'location', quotedId: located.id.id });
   expect(last().fields).toEqual({ lat: 52.52, lng: 13.405, loc: 'Alexanderplatz\nBerlin', clientUrl: 'https://example.org/map' });
   const bare = await c.client.sendMessage(aliceId, new Location(37.422, -122.084));

@@ -88,7 +88,7 @@ test('media: downloadMedia() gives the bytes the phone sent; MessageMedia (file,
   const downloaded = await image.downloadMedia();
   expect(downloaded).toBeInstanceOf(MessageMedia);
   expect(downloaded?.mimetype).toBe('image/jpeg');
-  expect(Buffer.from(downloaded!.data, 'base64').equals(photo)).toBe(true);
+  expect(Buffer.from(downloaded.data, 'base64').equals(photo)).toBe(true);
 
   const file = join(env.work.path, 'notes.pdf');
   await writeFile(file, '%PDF-1.4 notes');

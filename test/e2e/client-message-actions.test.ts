@@ -37,7 +37,7 @@ test('star, pin, info, search, lookup and reload of messages: the phone sees sta
     () => (phone.receivedMessages().find((m) => m.body === 'the quick brown fox')?.starred === false ? true : undefined),
     'the unstar',
   );
-  expect((await fresh!.reload())?.isStarred).toBe(false);
+  expect((await fresh.reload())?.isStarred).toBe(false);
 
   expect(await sent.pin(86_400)).toBe(true);
   await untilTrue(() => phone.sentMessages().find((m) => m.body === 'a lazy dog')?.pinned === true, 'the pin');

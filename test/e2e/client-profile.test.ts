@@ -79,7 +79,7 @@ test("profile pictures: set and delete the own one, read a contact's URL (none: 
   const number = '15553004003';
   const client = await ready(number);
   const phone = env.sim.phone(number);
-  const me = client.info!.wid._serialized;
+  const me = client.info.wid._serialized;
   expect(await client.getProfilePicUrl(me)).toBeUndefined();
 
   expect(await client.setProfilePicture(new MessageMedia('image/png', PNG, 'me.png'))).toBe(true);

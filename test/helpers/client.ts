@@ -137,7 +137,7 @@ export class ClientHarness {
   async pair(clientId: string, number: string): Promise<string> {
     const c = await this.start({ scanAs: number, options: { authStrategy: this.localAuth(clientId) } });
     await c.until('ready');
-    const wid = c.client.info!.wid._serialized;
+    const wid = c.client.info.wid._serialized;
     await c.client.destroy();
     return wid;
   }
