@@ -234,7 +234,7 @@ export class DeviceConnections {
     const named = Object.entries(account.contacts ?? {}).map(([number, name]) => ({ wid: userWid(number), lid: lidWid(number), name }));
     const contacts = [...named, ...(account.blocked ?? []).map((n) => ({ wid: userWid(n), lid: lidWid(n), blocked: true }))];
     if (contacts.length > 0) this.#hub.send(conn, { t: 'contacts', contacts });
-    for (const group of Object.values(account.groups ?? {})) this.#hub.send(conn, { t: 'group', group });
+    for (const group of this.#hub.state.groupsOf(account.number)) this.#hub.send(conn, { t: 'group', group });
     const queued = new Set((account.offline[device.id] ?? []).map((m) => m.id));
     const history = [...(account.history ?? []), ...account.sent]
       .filter((m) => !queued.has(m.id))
@@ -293,6 +293,7 @@ export class DeviceConnections {
     hub.send(conn, { t: 'sent', reqId, msg: { ...msg, ack: 1 } });
     hub.send(conn, { t: 'ack', chatId, id, ack: 2 });
     hub.emit('sent', found.account.number, msg);
+    if (chatId.endsWith('@g.us')) await this.#actions.groups.relay(found.account.number, msg);
   }
 
   /** The device read a chat: the contact's phone sees blue ticks (recorded for the phone API). */

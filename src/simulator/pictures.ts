@@ -59,7 +59,7 @@ export class PictureOperations {
     }
     // Its own picture, or a group's it administers.
     const number = found.account.number;
-    const group = found.account.groups?.[frame.chatId];
+    const group = this.hub.state.groups.get(frame.chatId);
     const allowed = frame.chatId === `${number}@c.us` || group?.participants.some((p) => p.id === `${number}@c.us` && p.isAdmin) === true;
     if (!allowed) return answer(401);
     if (frame.t === 'delete-picture') return answer(this.remove(frame.chatId) ? 200 : 404);

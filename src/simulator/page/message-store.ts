@@ -4,7 +4,8 @@
  */
 import type { ClientFrame, ServerFrame, WireContact, WireGroup, WireMessage } from '../protocol';
 import { Collection } from './models';
-import { ChatModel, ContactModel, GroupMetadata, MsgCollection, MsgModel, ParticipantModel } from './wa-models';
+import { GroupMetadata } from './group-models';
+import { ChatModel, ContactModel, MsgCollection, MsgModel } from './wa-models';
 import { extrasOf, mediaOf } from './msg-data';
 import { createWid, MsgKey, type Wid } from './wid';
 
@@ -14,6 +15,7 @@ export interface StoreLink {
   request(frame: ClientFrame & { reqId: number }, timeoutMs: number): Promise<ServerFrame | null>;
   nextReqId(): number;
   meUser(): Wid | undefined;
+  meLid?(): Wid | undefined;
 }
 
 export class MessageStore {
@@ -23,6 +25,8 @@ export class MessageStore {
   });
   readonly contacts = Object.assign(new Collection<ContactModel>(ContactModel), {
     find: async (wid: unknown): Promise<ContactModel> => this.contactFor(createWid(wid)),
+    /** Gets or adds (the app's `gadd`). */
+    gadd: (wid: unknown): ContactModel => this.contactFor(createWid(wid)),
   });
   /** `WAWebCollections.Blocklist`: the contacts the account blocked. */
   readonly blocklist = new Collection<ContactModel>();
@@ -35,13 +39,9 @@ export class MessageStore {
   /** A group's metadata (created, or changed): its chat, titled by the subject, with its participants. */
   learnGroup(group: WireGroup): ChatModel {
     const { chat } = this.chatFor(createWid(group.id));
-    const metadata = new GroupMetadata(chat.id, group.subject, createWid(group.owner), group.desc, group.creation);
-    for (const p of group.participants) {
-      const wid = createWid(p.id);
-      metadata.participants.add(new ParticipantModel(wid, p.isAdmin, p.isSuperAdmin));
-      // Members are contacts of the app, as the real app keeps them.
-      if (wid.isUser()) this.contactFor(wid);
-    }
+    const metadata = new GroupMetadata(group, () => [this.link.meUser(), this.link.meLid?.()].filter((w): w is Wid => w !== undefined));
+    // Members are contacts of the app, as the real app keeps them.
+    for (const p of metadata.participants.getModelsArray()) if (p.id.isUser()) this.contactFor(p.id);
     chat.groupMetadata = metadata;
     // Who shares which groups has changed: contacts' common groups are asked for again.
     for (const contact of this.contacts.getModelsArray()) contact.commonGroups = undefined;
