@@ -3,7 +3,7 @@
  * its participants numbers. Every member account's phone and devices see it: devices get its
  * metadata at login and with every change, and each change reaches every member (and whom it is
  * about) as the `gp2` notification the real app shows (`add`, `remove`, `leave`, `promote`, `demote`,
- * `subject`, `description`, `announce`, `restrict`, `member_add_mode`). A change is made by a member,
+ * `subject`, `description`, `picture`, `announce`, `restrict`, `member_add_mode`). A change is made by a member,
  * from its phone or from a linked device ({@link GroupRequests}), and the servers refuse what the
  * group's settings do not allow that member (403), as WhatsApp's do.
  */
@@ -155,6 +155,11 @@ export class GroupOperations {
     else if (property === 'restrict') group.restrict = on;
     else group.memberAddMode = on ? 'admin_add' : 'all_member_add';
     return this.#notify(group, number, property, [], on ? 'on' : 'off');
+  }
+
+  /** Admin `number` set or deleted the group's picture (the picture servers checked it): `gp2` `picture` to every member. */
+  async pictureChanged(number: string, groupId: string): Promise<WireMessage> {
+    return this.#notify(this.#memberGroup(number, groupId), number, 'picture', []);
   }
 
   /** Member `number` leaves: it and every remaining member get `leave`. */

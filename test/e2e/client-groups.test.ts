@@ -4,12 +4,14 @@
  * settings, adding, promoting, demoting and removing participants, leaving. The other members' phones
  * and another member's waweb session see each change, with group events shaped as whatsapp-web.js's.
  */
-import { GroupChat, GroupNotification, NoAuth, type Client } from '../../src/index';
+import { GroupChat, GroupNotification, MessageMedia, NoAuth, type Client } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { until, untilTrue } from '../helpers/until';
 
 const env = useSimulatorHarnesses('waweb-client-groups-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
+
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFElEQVR4nGP4z8DAAMIM/////w8AH+4F+7C4l8kAAAAASUVORK5CYII=';
 
 type GroupEvent = 'group_join' | 'group_leave' | 'group_admin_changed' | 'group_update';
 
@@ -92,6 +94,8 @@ test('createGroup() makes one group every member sees; subject, description and 
   expect(await group.setInfoAdminsOnly(true)).toBe(true);
   await seen(other, 'group_update', 'restrict', gid);
   expect(carol.group(gid)).toMatchObject({ announce: true, restrict: true, memberAddMode: 'admin_add' });
+  expect(await group.setPicture(new MessageMedia('image/png', PNG, 'group.png'))).toBe(true);
+  await seen(other, 'group_update', 'picture', gid);
 
   // No admin: refused by the servers, false as in whatsapp-web.js.
   const theirGroup = await groupChat(other.client, gid);

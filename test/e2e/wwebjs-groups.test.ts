@@ -37,6 +37,7 @@ interface WGroupChat {
   setInfoAdminsOnly(adminsOnly?: boolean): Promise<boolean>;
   setAddMembersAdminsOnly(adminsOnly?: boolean): Promise<boolean>;
   sendMessage(text: string): Promise<unknown>;
+  setPicture(media: { mimetype: string; data: string }): Promise<boolean>;
   leave(): Promise<void>;
 }
 interface WClient {
@@ -48,6 +49,8 @@ interface WClient {
   ): Promise<{ gid: { _serialized: string }; participants: Record<string, { statusCode: number }> } | string>;
   getChatById(id: string): Promise<WGroupChat>;
 }
+
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFElEQVR4nGP4z8DAAMIM/////w8AH+4F+7C4l8kAAAAASUVORK5CYII=';
 
 /** A linked whatsapp-web.js client with the group events (and group messages) it got. */
 async function member(number: string): Promise<{ client: WClient; events: Array<{ name: string; n: WNotification }>; texts: string[] }> {
@@ -123,6 +126,9 @@ test('createGroup() makes one group every member sees; subject, description and 
   await seen(other, 'group_update', 'restrict', gid);
   expect(carol.group(gid)).toMatchObject({ announce: true, restrict: true, memberAddMode: 'admin_add' });
   expect((await other.client.getChatById(gid)).groupMetadata).toMatchObject({ announce: true, restrict: true, memberAddMode: 'admin_add' });
+  expect(await group.setPicture({ mimetype: 'image/png', data: PNG })).toBe(true);
+  await seen(other, 'group_update', 'picture', gid);
+  expect(carol.receivedMessages().some((m) => m.subtype === 'picture' && m.chatId === gid)).toBe(true);
 
   // A member who is no admin: the servers refuse what the settings keep for admins.
   const theirGroup = await other.client.getChatById(gid);
