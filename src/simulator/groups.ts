@@ -178,6 +178,7 @@ export class GroupOperations {
     const group = this.#memberGroup(number, groupId);
     const author = contactNumber(from);
     if (!isMember(group, author)) throw new SimulatorError(409, `${idOf(author)} is not in ${group.id}`);
+    if (!this.maySend(author, group.id)) throw new SimulatorError(403, `only admins send messages to ${group.id}`);
     const base = { id: this.hub.messageId(), chatId: group.id, from: group.id, body, t: now(), type: 'chat', author: idOf(author) };
     let mine: WireMessage | undefined;
     for (const member of group.participants.map((p) => numberOf(p.id))) {
@@ -189,10 +190,16 @@ export class GroupOperations {
     return mine ?? { ...base, to: idOf(number), fromMe: false };
   }
 
-  /** A device's message to a group reaches the other members (not when the sender is no member, or only admins may write). */
+  /** Whether `sender` may write in group `groupId`: a member, and an admin when only admins send messages. */
+  maySend(sender: string, groupId: string): boolean {
+    const group = this.hub.state.groups.get(groupId);
+    return group !== undefined && isMember(group, sender) && (!group.announce || isAdmin(group, sender));
+  }
+
+  /** A device's message to a group reaches the other members (those it {@link maySend} to). */
   async relay(sender: string, sent: WireMessage): Promise<void> {
     const group = this.hub.state.groups.get(sent.chatId);
-    if (!group || !isMember(group, sender) || (group.announce && !isAdmin(group, sender))) return;
+    if (!group || !this.maySend(sender, group.id)) return;
     const { ack: _ack, reaction: _reaction, starred: _starred, pinned: _pinned, ...content } = sent;
     for (const member of group.participants.map((p) => numberOf(p.id)).filter((m) => m !== sender)) {
       const account = this.hub.state.peek(member);
