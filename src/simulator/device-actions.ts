@@ -4,6 +4,8 @@
  * pinning messages; chat settings; blocking; the display name, the about text and pictures.
  */
 import { ContactOperations } from './contacts';
+import { GroupRequests } from './group-requests';
+import { GroupOperations } from './groups';
 import type { Connection, SimulatorHub } from './hub';
 import { PictureOperations } from './pictures';
 import type { ClientFrame } from './protocol';
@@ -26,15 +28,21 @@ export type DeviceActionFrame = Extract<
   | { t: 'picture' }
   | { t: 'set-picture' }
   | { t: 'delete-picture' }
+  | { t: 'group-request' }
 >;
 
 export class DeviceActions {
   readonly #contacts: ContactOperations;
   readonly #pictures: PictureOperations;
+  readonly #groupRequests: GroupRequests;
+  /** Groups: a device's messages to one reach its other members. */
+  readonly groups: GroupOperations;
 
   constructor(private readonly hub: SimulatorHub) {
     this.#contacts = new ContactOperations(hub);
-    this.#pictures = new PictureOperations(hub);
+    this.groups = new GroupOperations(hub);
+    this.#pictures = new PictureOperations(hub, (number, groupId) => this.groups.pictureChanged(number, groupId));
+    this.#groupRequests = new GroupRequests(hub, this.groups);
   }
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
@@ -51,6 +59,8 @@ export class DeviceActions {
       case 'set-picture':
       case 'delete-picture':
         return this.#pictures.onDeviceFrame(conn, frame);
+      case 'group-request':
+        return this.#groupRequests.onDeviceFrame(conn, frame.reqId, frame.request);
       default:
         return this.#messageAction(conn, frame);
     }

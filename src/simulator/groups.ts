@@ -1,113 +1,286 @@
 /**
- * Groups as an account's phone sees them: created, joined and left, admins promoted, messages
- * from members. Each change reaches the account's devices as the group's metadata plus the `gp2`
- * notification the real app shows (`add`, `remove`, `promote`, `demote`), authored by the phone.
+ * Groups as the servers keep them: one record per group ({@link GroupRecord}, in the server state),
+ * its participants numbers. Every member account's phone and devices see it: devices get its
+ * metadata at login and with every change, and each change reaches every member (and whom it is
+ * about) as the `gp2` notification the real app shows (`add`, `remove`, `leave`, `promote`, `demote`,
+ * `subject`, `description`, `picture`, `announce`, `restrict`, `member_add_mode`). A change is made by a member,
+ * from its phone or from a linked device ({@link GroupRequests}), and the servers refuse what the
+ * group's settings do not allow that member (403), as WhatsApp's do.
  */
 import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
 import type { WireGroup, WireMessage } from './protocol';
-import { contactNumber, type AccountRecord } from './state';
+import { contactNumber, type GroupRecord } from './state';
 
 export type GroupChange = 'add' | 'remove' | 'promote' | 'demote';
+
+/** A setting only admins may change, as the app names the property. */
+export type GroupProperty = 'announce' | 'restrict' | 'member_add_mode';
+
+/** What one participant of a change came to: 200, 403 (their privacy refuses), 404 (not on WhatsApp, or not a member), 409 (already in). */
+export interface ParticipantResult {
+  id: string;
+  status: number;
+}
+
+/** Settings of a new group (each defaults to off). */
+export interface NewGroupSettings {
+  /** Only admins send messages. */
+  announce?: boolean;
+  /** Only admins edit the group's info. */
+  restrict?: boolean;
+  /** Only admins add members. */
+  adminAdd?: boolean;
+}
+
+/** Who may add an account to groups, as its privacy setting says. */
+export type GroupAddPrivacy = 'all' | 'contacts' | 'none';
+
+const idOf = (number: string): string => `${number}@c.us`;
+const numberOf = (id: string): string => id.replace(/@c\.us$/, '');
 
 export class GroupOperations {
   constructor(private readonly hub: SimulatorHub) {}
 
-  /** The phone creates a group with itself as owner and super admin. */
-  async create(number: string, subject: unknown, participants: unknown): Promise<WireGroup> {
-    if (typeof subject !== 'string' || subject.trim() === '' || subject.length > 100)
-      throw new SimulatorError(400, 'subject must be 1 to 100 characters');
+  /**
+   * `number` creates a group with itself as owner and super admin. From a device (`checked`), numbers
+   * not on WhatsApp (404) and those whose privacy refuses the creator (403) are left out; the phone API
+   * adds every number it is given, as before.
+   */
+  async create(
+    number: string,
+    subject: unknown,
+    participants: unknown,
+    settings: NewGroupSettings = {},
+    checked = false,
+  ): Promise<{ group: WireGroup; results: ParticipantResult[] }> {
+    checkSubject(subject);
     if (!Array.isArray(participants)) throw new SimulatorError(400, 'participants must be an array of phone numbers');
-    const members = [...new Set(participants.map((p) => contactNumber(p)))].filter((p) => p !== number);
-    const account = this.hub.state.account(number);
-    const group: WireGroup = {
-      id: `120363${BigInt(`0x${randomBytes(6).toString('hex')}`)
-        .toString()
-        .padStart(15, '0')
-        .slice(0, 15)}@g.us`,
+    this.hub.state.account(number);
+    const wanted = [...new Set(participants.map((p) => contactNumber(p)))].filter((p) => p !== number);
+    const results = wanted.map((m) => ({ id: idOf(m), status: checked ? this.#addStatus(number, m) : 200 }));
+    const group: GroupRecord = {
+      id: newGroupId(),
       subject,
-      owner: `${number}@c.us`,
+      owner: idOf(number),
       desc: '',
       creation: Math.floor(Date.now() / 1000),
       participants: [
-        { id: `${number}@c.us`, isAdmin: true, isSuperAdmin: true },
-        ...members.map((m) => ({ id: `${m}@c.us`, isAdmin: false, isSuperAdmin: false })),
+        { id: idOf(number), isAdmin: true, isSuperAdmin: true },
+        ...results.filter((r) => r.status === 200).map((r) => ({ id: r.id, isAdmin: false, isSuperAdmin: false })),
       ],
+      announce: settings.announce === true,
+      restrict: settings.restrict === true,
+      memberAddMode: settings.adminAdd === true ? 'admin_add' : 'all_member_add',
     };
-    (account.groups ??= {})[group.id] = group;
+    this.hub.state.groups.set(group.id, group);
     await this.hub.state.save();
-    this.#broadcast(account, { t: 'group', group });
-    return structuredClone(group);
+    for (const member of group.participants) this.#tell(numberOf(member.id), group);
+    return { group: structuredClone(group), results };
   }
 
-  /** The phone adds, removes, promotes or demotes a member; devices get the metadata and a `gp2` notification. */
-  async change(number: string, groupId: unknown, change: GroupChange, member: unknown): Promise<WireMessage> {
-    const account = this.hub.state.account(number);
-    const group = this.#group(account, groupId);
-    const memberId = `${contactNumber(member)}@c.us`;
-    const index = group.participants.findIndex((p) => p.id === memberId);
-    if (change === 'add') {
-      if (index !== -1) throw new SimulatorError(409, `${memberId} is already in ${group.id}`);
-      group.participants.push({ id: memberId, isAdmin: false, isSuperAdmin: false });
-    } else {
-      const participant = group.participants[index];
-      if (!participant) throw new SimulatorError(404, `${memberId} is not in ${group.id}`);
-      if (change === 'remove') group.participants.splice(index, 1);
-      else participant.isAdmin = change === 'promote';
+  /** The groups `number` is in, as its phone sees them. */
+  groupsOf(number: string): WireGroup[] {
+    return structuredClone(this.hub.state.groupsOf(number));
+  }
+
+  /** Group `groupId`, if `number` is in it. */
+  groupOf(number: string, groupId: unknown): WireGroup | undefined {
+    const group = typeof groupId === 'string' ? this.hub.state.groups.get(groupId) : undefined;
+    return group && isMember(group, number) ? structuredClone(group) : undefined;
+  }
+
+  /**
+   * Member `number` adds, removes, promotes or demotes `members`: one `gp2` notification for those it
+   * changed, to every member and to those removed. Adding needs an admin unless every member may add;
+   * the rest needs an admin, and the owner (super admin) is neither removed nor demoted.
+   */
+  async change(
+    number: string,
+    groupId: unknown,
+    change: GroupChange,
+    members: unknown[],
+    checked = false,
+  ): Promise<{ results: ParticipantResult[]; notice: WireMessage | undefined }> {
+    const group = this.#memberGroup(number, groupId);
+    const admin = isAdmin(group, number);
+    if (!admin && !(change === 'add' && group.memberAddMode === 'all_member_add'))
+      throw new SimulatorError(403, `${number} is not an admin of ${group.id}`);
+    const results: ParticipantResult[] = [];
+    for (const member of [...new Set(members.map((m) => contactNumber(m)))]) {
+      const id = idOf(member);
+      const participant = group.participants.find((p) => p.id === id);
+      let status = 200;
+      if (change === 'add') {
+        status = participant ? 409 : checked ? this.#addStatus(number, member) : this.#privacyStatus(number, member);
+        if (status === 200) group.participants.push({ id, isAdmin: false, isSuperAdmin: false });
+      } else if (!participant) {
+        status = 404;
+      } else if (participant.isSuperAdmin && change !== 'promote') {
+        status = 403;
+      } else if (change === 'remove') {
+        group.participants.splice(group.participants.indexOf(participant), 1);
+      } else {
+        participant.isAdmin = change === 'promote';
+      }
+      results.push({ id, status });
     }
-    const notice: WireMessage = {
-      ...this.#newMessage(number, group.id),
-      from: group.id,
-      body: '',
-      type: 'gp2',
-      subtype: change,
-      recipients: [memberId],
-      author: `${number}@c.us`,
-    };
-    await this.#deliver(account, notice, { t: 'group', group });
-    return notice;
+    const changed = results.filter((r) => r.status === 200).map((r) => r.id);
+    const notice = changed.length === 0 ? undefined : await this.#notify(group, number, change, changed);
+    return { results, notice };
   }
 
-  /** A member (`from`) writes in the group; the account's devices get it with `author` set. */
-  async receiveText(number: string, groupId: unknown, from: unknown, body: unknown): Promise<WireMessage> {
+  /** Member `number` sets the subject or the description; with `restrict` on, only admins may. */
+  async setInfo(number: string, groupId: unknown, field: 'subject' | 'description', value: unknown): Promise<WireMessage> {
+    const group = this.#memberGroup(number, groupId);
+    if (group.restrict && !isAdmin(group, number)) throw new SimulatorError(403, `only admins edit the info of ${group.id}`);
+    if (field === 'subject') {
+      checkSubject(value);
+      group.subject = value;
+    } else {
+      if (typeof value !== 'string' || value.length > 2048) throw new SimulatorError(400, 'description must be at most 2048 characters');
+      group.desc = value;
+      group.descId = this.hub.messageId();
+    }
+    return this.#notify(group, number, field, [], value);
+  }
+
+  /** An admin turns a setting on or off: messages, info edits or adding members for admins only. */
+  async setProperty(number: string, groupId: unknown, property: GroupProperty, on: unknown): Promise<WireMessage> {
+    const group = this.#memberGroup(number, groupId);
+    if (typeof on !== 'boolean') throw new SimulatorError(400, 'a group setting is on (true) or off (false)');
+    if (!isAdmin(group, number)) throw new SimulatorError(403, `only admins change the settings of ${group.id}`);
+    if (property === 'announce') group.announce = on;
+    else if (property === 'restrict') group.restrict = on;
+    else group.memberAddMode = on ? 'admin_add' : 'all_member_add';
+    return this.#notify(group, number, property, [], on ? 'on' : 'off');
+  }
+
+  /** Admin `number` set or deleted the group's picture (the picture servers checked it): `gp2` `picture` to every member. */
+  async pictureChanged(number: string, groupId: string): Promise<WireMessage> {
+    return this.#notify(this.#memberGroup(number, groupId), number, 'picture', []);
+  }
+
+  /** Member `number` leaves: it and every remaining member get `leave`. */
+  async leave(number: string, groupId: unknown): Promise<WireMessage> {
+    const group = this.#memberGroup(number, groupId);
+    group.participants = group.participants.filter((p) => p.id !== idOf(number));
+    return this.#notify(group, number, 'leave', [idOf(number)]);
+  }
+
+  /**
+   * Member `from` writes in the group (from its phone): every member's phone and devices get it with
+   * `author` set, the author's own devices as their account's message (`fromMe`). The copy `number` got.
+   */
+  async text(number: string, groupId: unknown, from: unknown, body: unknown): Promise<WireMessage> {
     if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'message body must be a non-empty string');
-    const account = this.hub.state.account(number);
-    const group = this.#group(account, groupId);
-    const author = `${contactNumber(from)}@c.us`;
-    if (!group.participants.some((p) => p.id === author)) throw new SimulatorError(409, `${author} is not in ${group.id}`);
-    const msg: WireMessage = { ...this.#newMessage(number, group.id), from: group.id, body, type: 'chat', author };
-    await this.#deliver(account, msg);
-    return msg;
+    const group = this.#memberGroup(number, groupId);
+    const author = contactNumber(from);
+    if (!isMember(group, author)) throw new SimulatorError(409, `${idOf(author)} is not in ${group.id}`);
+    if (!this.maySend(author, group.id)) throw new SimulatorError(403, `only admins send messages to ${group.id}`);
+    const base = { id: this.hub.messageId(), chatId: group.id, from: group.id, body, t: now(), type: 'chat', author: idOf(author) };
+    let mine: WireMessage | undefined;
+    for (const member of group.participants.map((p) => numberOf(p.id))) {
+      const msg: WireMessage = { ...base, to: idOf(member), fromMe: member === author };
+      if (member === number) mine = msg;
+      const account = this.hub.state.peek(member);
+      if (account) await this.hub.deliver(account, msg);
+    }
+    return mine ?? { ...base, to: idOf(number), fromMe: false };
   }
 
-  #group(account: AccountRecord, groupId: unknown): WireGroup {
-    const group = typeof groupId === 'string' ? account.groups?.[groupId] : undefined;
-    if (!group) throw new SimulatorError(404, `phone ${account.number} is in no group ${JSON.stringify(groupId)}`);
+  /** Whether `sender` may write in group `groupId`: a member, and an admin when only admins send messages. */
+  maySend(sender: string, groupId: string): boolean {
+    const group = this.hub.state.groups.get(groupId);
+    return group !== undefined && isMember(group, sender) && (!group.announce || isAdmin(group, sender));
+  }
+
+  /** A device's message to a group reaches the other members (those it {@link maySend} to). */
+  async relay(sender: string, sent: WireMessage): Promise<void> {
+    const group = this.hub.state.groups.get(sent.chatId);
+    if (!group || !this.maySend(sender, group.id)) return;
+    const { ack: _ack, reaction: _reaction, starred: _starred, pinned: _pinned, ...content } = sent;
+    for (const member of group.participants.map((p) => numberOf(p.id)).filter((m) => m !== sender)) {
+      const account = this.hub.state.peek(member);
+      if (account) await this.hub.deliver(account, { ...content, from: group.id, to: idOf(member), fromMe: false, author: idOf(sender) });
+    }
+  }
+
+  /** Who may add `member` (the privacy of an account; numbers without one take anyone). */
+  async setAddPrivacy(number: string, privacy: unknown): Promise<void> {
+    if (privacy !== 'all' && privacy !== 'contacts' && privacy !== 'none')
+      throw new SimulatorError(400, "group add privacy is 'all', 'contacts' or 'none'");
+    this.hub.state.account(number).groupAdd = privacy;
+    await this.hub.state.save();
+  }
+
+  /** A device's add: 404 for a number not on WhatsApp, else what the number's privacy says. */
+  #addStatus(adder: string, member: string): number {
+    return this.hub.state.isRegistered(member) ? this.#privacyStatus(adder, member) : 404;
+  }
+
+  #privacyStatus(adder: string, member: string): number {
+    const account = this.hub.state.peek(member);
+    const privacy = account?.groupAdd ?? 'all';
+    if (privacy === 'none' || (privacy === 'contacts' && account?.contacts?.[adder] === undefined)) return 403;
+    return 200;
+  }
+
+  /** The group, if `number` is in it (404 otherwise: the servers tell a non-member nothing). */
+  #memberGroup(number: string, groupId: unknown): GroupRecord {
+    const group = typeof groupId === 'string' ? this.hub.state.groups.get(groupId) : undefined;
+    if (!group || !isMember(group, number)) throw new SimulatorError(404, `phone ${number} is in no group ${JSON.stringify(groupId)}`);
     return group;
   }
 
-  #newMessage(number: string, chatId: string): WireMessage {
-    return {
-      id: this.hub.messageId(),
-      chatId,
-      from: chatId,
-      to: `${number}@c.us`,
-      body: '',
-      t: Math.floor(Date.now() / 1000),
-      fromMe: false,
-    };
+  /**
+   * The `gp2` notification of a change by `author`, to every member and to each of `recipients` (a
+   * member removed or leaving), each device after the group's new metadata. The author's copy.
+   */
+  async #notify(group: GroupRecord, author: string, subtype: string, recipients: string[], body = ''): Promise<WireMessage> {
+    const base = { id: this.hub.messageId(), chatId: group.id, from: group.id, body, t: now(), fromMe: false, type: 'gp2' };
+    const numbers = new Set([...group.participants.map((p) => numberOf(p.id)), ...recipients.map(numberOf), author]);
+    let mine: WireMessage | undefined;
+    for (const member of numbers) {
+      const msg: WireMessage = { ...base, to: idOf(member), subtype, recipients, author: idOf(author) };
+      if (member === author) mine = msg;
+      const account = this.hub.state.peek(member);
+      if (account) await this.hub.deliver(account, msg, { t: 'group', group: structuredClone(group) });
+    }
+    await this.hub.state.save();
+    return mine ?? { ...base, to: idOf(author), subtype, recipients, author: idOf(author) };
   }
 
-  /** To every device of the account (metadata first), offline ones at their next login. */
-  async #deliver(account: AccountRecord, msg: WireMessage, metadata?: { t: 'group'; group: WireGroup }): Promise<void> {
-    await this.hub.deliver(account, msg, metadata);
-  }
-
-  #broadcast(account: AccountRecord, frame: { t: 'group'; group: WireGroup }): void {
-    for (const device of account.devices) {
+  /** The group's metadata to a member's online devices (offline ones get it at login). */
+  #tell(number: string, group: GroupRecord): void {
+    for (const device of this.hub.state.peek(number)?.devices ?? []) {
       const conn = this.hub.online(device.id);
-      if (conn) this.hub.send(conn, frame);
+      if (conn) this.hub.send(conn, { t: 'group', group: structuredClone(group) });
     }
   }
+}
+
+function isMember(group: WireGroup, number: string): boolean {
+  return group.participants.some((p) => p.id === idOf(number));
+}
+
+function isAdmin(group: WireGroup, number: string): boolean {
+  return group.participants.some((p) => p.id === idOf(number) && p.isAdmin);
+}
+
+function checkSubject(subject: unknown): asserts subject is string {
+  if (typeof subject !== 'string' || subject.trim() === '' || subject.length > 100)
+    throw new SimulatorError(400, 'subject must be 1 to 100 characters');
+}
+
+function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function newGroupId(): string {
+  return `120363${BigInt(`0x${randomBytes(6).toString('hex')}`)
+    .toString()
+    .padStart(15, '0')
+    .slice(0, 15)}@g.us`;
 }

@@ -12,3 +12,6 @@ export type { BuildVariant } from './builds';
 export type { SimulatorBreak } from './protocol';
 export type { ChatSettings } from './protocol';
 export type { ProfilePicture } from './pictures';
+export type { WireGroup } from './protocol';
+export type { GroupSetting } from './simulated-phone';
+export type { GroupAddPrivacy, GroupChange, NewGroupSettings } from './groups';

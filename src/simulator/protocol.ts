@@ -25,7 +25,7 @@ export interface WireMessage {
   type?: string;
   /** The `id` of the message this one replies to. */
   quotedId?: string;
-  /** Delivery state of a sent message, as the sender sees it: 1 server, 2 delivered, 3 read. */
+  /** Delivery state of a sent message, as the sender sees it: 1 server, 2 delivered, 3 read, -1 refused (a group it may not write to). */
   ack?: number;
   /** In groups: who sent it (`<number>@c.us`). */
   author?: string;
@@ -84,7 +84,24 @@ export interface WireGroup {
   participants: Array<{ id: string; isAdmin: boolean; isSuperAdmin: boolean }>;
   /** Seconds since the epoch. */
   creation: number;
+  /** Only admins send messages. */
+  announce?: boolean;
+  /** Only admins edit the subject, description and picture. */
+  restrict?: boolean;
+  /** Who adds members: admins only, or every member. */
+  memberAddMode?: 'admin_add' | 'all_member_add';
+  /** The id of the current description (the app passes it back when it changes it). */
+  descId?: string;
 }
+
+/** A change a device asks of a group; the server answers `group-result`. */
+export type GroupRequest =
+  | { op: 'create'; subject: string; participants: string[]; announce: boolean; restrict: boolean; adminAdd: boolean }
+  | { op: 'participants'; groupId: string; action: 'add' | 'remove' | 'promote' | 'demote'; participants: string[] }
+  | { op: 'subject' | 'description'; groupId: string; value: string }
+  | { op: 'property'; groupId: string; property: 'announce' | 'restrict' | 'member_add_mode'; value: boolean }
+  | { op: 'leave'; groupId: string }
+  | { op: 'query'; groupId: string };
 
 /** What a device sends: the web app picks the id (`3EB0…`). */
 export interface OutgoingMessage {
@@ -174,6 +191,8 @@ export type ClientFrame =
   /** A device asks which devices a user has (its phone is device 0). */
   | { t: 'devices'; reqId: number; number: string }
   | { t: 'exists'; reqId: number; number: string }
+  /** A group change or query from a device (create, participants, subject, description, settings, leave). */
+  | { t: 'group-request'; reqId: number; request: GroupRequest }
   | { t: 'history-ack'; bytes: number };
 
 /** Server → page. */
@@ -193,6 +212,11 @@ export type ServerFrame =
   | { t: 'old-msgs'; msgs: WireMessage[] }
   | { t: 'contacts'; contacts: WireContact[] }
   | { t: 'group'; group: WireGroup }
+  /**
+   * The answer to a `group-request`: `status` 200, or the server's refusal (403 not allowed, 404 no such
+   * group or not a member, 400 bad input); per participant results (200, 403, 404, 409) and the group.
+   */
+  | { t: 'group-result'; reqId: number; status: number; group?: WireGroup; results?: Array<{ id: string; status: number }> }
   | { t: 'reaction'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; reaction: string }
   | { t: 'edited'; chatId: string; id: string; body: string }
   | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }

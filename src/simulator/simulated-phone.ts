@@ -4,12 +4,22 @@
  */
 import type { ContactActions, PhoneLocation } from './contact-actions';
 import type { ContactOperations } from './contacts';
-import type { GroupChange, GroupOperations } from './groups';
+import { SimulatorError } from './errors';
+import type { GroupAddPrivacy, GroupChange, GroupOperations, GroupProperty, NewGroupSettings } from './groups';
 import type { DeliverOptions, PhoneOperations } from './phone';
 import type { PhoneMedia, SentMedia } from './phone-media';
 import type { PictureOperations, ProfilePicture } from './pictures';
 import type { ChatSettings, WireGroup, WireMessage } from './protocol';
 import type { LinkedDevice } from './types';
+
+/** The group settings only admins may change, by the names whatsapp-web.js's setters have. */
+export type GroupSetting = 'messagesAdminsOnly' | 'infoAdminsOnly' | 'addMembersAdminsOnly';
+
+const GROUP_SETTINGS: Record<GroupSetting, GroupProperty> = {
+  messagesAdminsOnly: 'announce',
+  infoAdminsOnly: 'restrict',
+  addMembersAdminsOnly: 'member_add_mode',
+};
 
 /** A phone: links devices, sends messages to them, reads what they sent. */
 export class SimulatedPhone {
@@ -35,19 +45,75 @@ export class SimulatedPhone {
     this.#actions = actions;
   }
 
-  /** Creates a group owned by this phone with `participants` (phone numbers); its devices get the chat. */
-  createGroup(subject: string, participants: string[]): Promise<WireGroup> {
-    return this.#groups.create(this.number, subject, participants);
+  /**
+   * Creates a group owned by this phone with `participants` (phone numbers): every member's phone and
+   * devices see it. `settings` turns on what only admins may do (messages, info edits, adding members).
+   */
+  async createGroup(subject: string, participants: string[], settings: NewGroupSettings = {}): Promise<WireGroup> {
+    return (await this.#groups.create(this.number, subject, participants, settings)).group;
   }
 
-  /** Adds, removes, promotes or demotes a member of one of this phone's groups (devices see a `gp2` notification). */
-  changeGroup(groupId: string, change: GroupChange, member: string): Promise<WireMessage> {
-    return this.#groups.change(this.number, groupId, change, member);
+  /**
+   * Adds, removes, promotes or demotes a member of a group this phone is in: every member (and the one
+   * removed) gets a `gp2` notification. Refused with 403 when this phone may not (not an admin, or the
+   * member's privacy refuses it), 404 for a member not in it, 409 for one already in.
+   */
+  async changeGroup(groupId: string, change: GroupChange, member: string): Promise<WireMessage> {
+    const { results, notice } = await this.#groups.change(this.number, groupId, change, [member]);
+    const status = results[0]?.status ?? 400;
+    if (notice) return notice;
+    throw new SimulatorError(
+      status === 403 || status === 404 || status === 409 ? status : 400,
+      `${change} ${member}: refused with ${status}`,
+    );
   }
 
-  /** A member of one of this phone's groups writes in it. */
+  /** A member of a group this phone is in writes in it: every member's phone and devices get it. */
   receiveGroupText(groupId: string, from: string, body: string): Promise<WireMessage> {
-    return this.#groups.receiveText(this.number, groupId, from, body);
+    return this.#groups.text(this.number, groupId, from, body);
+  }
+
+  /** This phone writes in one of its groups: the other members get it, its own devices see it as sent. */
+  sendGroupText(groupId: string, body: string): Promise<WireMessage> {
+    return this.#groups.text(this.number, groupId, this.number, body);
+  }
+
+  /** Sets a group's subject (admins only when its info is restricted): `gp2` `subject` to every member. */
+  setGroupSubject(groupId: string, subject: string): Promise<WireMessage> {
+    return this.#groups.setInfo(this.number, groupId, 'subject', subject);
+  }
+
+  /** Sets a group's description (admins only when its info is restricted): `gp2` `description`. */
+  setGroupDescription(groupId: string, description: string): Promise<WireMessage> {
+    return this.#groups.setInfo(this.number, groupId, 'description', description);
+  }
+
+  /**
+   * An admin turns a group setting on or off: `messagesAdminsOnly` (`announce`), `infoAdminsOnly`
+   * (`restrict`), `addMembersAdminsOnly` (`member_add_mode`). Every member gets the `gp2` notification.
+   */
+  setGroupSetting(groupId: string, setting: GroupSetting, on: boolean): Promise<WireMessage> {
+    return this.#groups.setProperty(this.number, groupId, GROUP_SETTINGS[setting], on);
+  }
+
+  /** This phone leaves a group: it and the remaining members get `gp2` `leave`. */
+  leaveGroup(groupId: string): Promise<WireMessage> {
+    return this.#groups.leave(this.number, groupId);
+  }
+
+  /** The groups this phone is in, as the servers keep them. */
+  groups(): WireGroup[] {
+    return this.#groups.groupsOf(this.number);
+  }
+
+  /** A group this phone is in, or undefined. */
+  group(groupId: string): WireGroup | undefined {
+    return this.#groups.groupOf(this.number, groupId);
+  }
+
+  /** Who may add this account to groups: everyone, only its contacts, or nobody (the others' adds get 403). */
+  setGroupAddPrivacy(privacy: GroupAddPrivacy): Promise<void> {
+    return this.#groups.setAddPrivacy(this.number, privacy);
   }
 
   /** A contact shares a location (`message` with `location`). */

@@ -48,8 +48,23 @@ export interface AccountRecord {
   blocked?: string[];
   /** Chat settings its devices changed, by chat id. */
   chatSettings?: Record<string, ChatSettings>;
-  /** Groups this account is in (what its devices are told at login). */
+  /** Who may add the account to groups (absent: everyone). */
+  groupAdd?: 'all' | 'contacts' | 'none';
+  /**
+   * Groups as state files before the shared group model kept them (per account). Read once at load
+   * into {@link ServerState.groups}, then dropped.
+   */
   groups?: Record<string, WireGroup>;
+}
+
+/**
+ * A group as the servers keep it: one record however many members it has, its participants numbers
+ * (`<number>@c.us`). Invite codes and pending membership requests belong here too when they come.
+ */
+export interface GroupRecord extends WireGroup {
+  announce: boolean;
+  restrict: boolean;
+  memberAddMode: 'admin_add' | 'all_member_add';
 }
 
 interface StateFile {
@@ -57,6 +72,8 @@ interface StateFile {
   accounts: AccountRecord[];
   /** Numbers on WhatsApp that have no account here (contacts registered through the phone API). */
   registered?: string[];
+  /** Every group, one record each. */
+  groups?: GroupRecord[];
 }
 
 const PHONE_RE = /^[1-9][0-9]{5,14}$/;
@@ -79,6 +96,8 @@ export class ServerState {
   readonly registered = new Set<string>();
   /** Numbers taken off WhatsApp, accounts included. */
   readonly unregistered = new Set<string>();
+  /** Every group by id: what each member's phone and devices see. */
+  readonly groups = new Map<string, GroupRecord>();
   #writing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly file: string | undefined) {}
@@ -104,6 +123,13 @@ export class ServerState {
     }
     for (const account of parsed.accounts) state.accounts.set(account.number, account);
     for (const number of parsed.registered ?? []) state.registered.add(number);
+    for (const group of parsed.groups ?? []) state.groups.set(group.id, groupRecord(group));
+    // Files from before the shared model kept each account's copy: the first copy of a group wins.
+    for (const account of state.accounts.values()) {
+      for (const group of Object.values(account.groups ?? {}))
+        if (!state.groups.has(group.id)) state.groups.set(group.id, groupRecord(group));
+      delete account.groups;
+    }
     return state;
   }
 
@@ -146,6 +172,12 @@ export class ServerState {
     return !this.unregistered.has(number) && (this.accounts.has(number) || this.registered.has(number));
   }
 
+  /** The groups `number` is a participant of, oldest first. */
+  groupsOf(number: string): GroupRecord[] {
+    const id = `${number}@c.us`;
+    return [...this.groups.values()].filter((g) => g.participants.some((p) => p.id === id));
+  }
+
   newDeviceId(): string {
     return randomBytes(8).toString('hex');
   }
@@ -154,7 +186,12 @@ export class ServerState {
   save(): Promise<void> {
     const file = this.file;
     if (!file) return Promise.resolve();
-    const snapshot: StateFile = { version: 1, accounts: [...this.accounts.values()], registered: [...this.registered] };
+    const snapshot: StateFile = {
+      version: 1,
+      accounts: [...this.accounts.values()],
+      registered: [...this.registered],
+      groups: [...this.groups.values()],
+    };
     const text = JSON.stringify(snapshot, null, 2);
     const write = this.#writing
       .catch(() => undefined)
@@ -173,4 +210,14 @@ export function remember(account: AccountRecord, msg: WireMessage): void {
   const history = (account.history ??= []);
   history.push(msg);
   if (history.length > 200) history.splice(0, history.length - 200);
+}
+
+/** A stored group with the settings older records lack at their defaults. */
+function groupRecord(group: WireGroup): GroupRecord {
+  return {
+    ...group,
+    announce: group.announce ?? false,
+    restrict: group.restrict ?? false,
+    memberAddMode: group.memberAddMode ?? 'all_member_add',
+  };
 }

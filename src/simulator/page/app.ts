@@ -251,6 +251,7 @@ export class App implements AppLink {
       case 'about':
       case 'devices':
       case 'picture':
+      case 'group-result':
         this.#pendingReqs.get(frame.reqId)?.(frame);
         this.#pendingReqs.delete(frame.reqId);
         return;

@@ -5,7 +5,8 @@
  * `WAWebDeleteContactAction`).
  */
 import type { App } from './app';
-import type { ContactModel, GroupMetadata } from './wa-models';
+import type { GroupMetadata } from './group-models';
+import type { ContactModel } from './wa-models';
 import { createWid } from './wid';
 
 /** The groups of this account that `contact` is a participant of, as the app's `commonGroups` collection. */

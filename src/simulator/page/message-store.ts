@@ -4,7 +4,8 @@
  */
 import type { ClientFrame, ServerFrame, WireContact, WireGroup, WireMessage } from '../protocol';
 import { Collection } from './models';
-import { ChatModel, ContactModel, GroupMetadata, MsgCollection, MsgModel, ParticipantModel } from './wa-models';
+import { GroupMetadata } from './group-models';
+import { ChatModel, ContactModel, MsgCollection, MsgModel } from './wa-models';
 import { extrasOf, mediaOf } from './msg-data';
 import { createWid, MsgKey, type Wid } from './wid';
 
@@ -14,6 +15,7 @@ export interface StoreLink {
   request(frame: ClientFrame & { reqId: number }, timeoutMs: number): Promise<ServerFrame | null>;
   nextReqId(): number;
   meUser(): Wid | undefined;
+  meLid?(): Wid | undefined;
 }
 
 export class MessageStore {
@@ -23,6 +25,8 @@ export class MessageStore {
   });
   readonly contacts = Object.assign(new Collection<ContactModel>(ContactModel), {
     find: async (wid: unknown): Promise<ContactModel> => this.contactFor(createWid(wid)),
+    /** Gets or adds (the app's `gadd`). */
+    gadd: (wid: unknown): ContactModel => this.contactFor(createWid(wid)),
   });
   /** `WAWebCollections.Blocklist`: the contacts the account blocked. */
   readonly blocklist = new Collection<ContactModel>();
@@ -35,13 +39,9 @@ export class MessageStore {
   /** A group's metadata (created, or changed): its chat, titled by the subject, with its participants. */
   learnGroup(group: WireGroup): ChatModel {
     const { chat } = this.chatFor(createWid(group.id));
-    const metadata = new GroupMetadata(chat.id, group.subject, createWid(group.owner), group.desc, group.creation);
-    for (const p of group.participants) {
-      const wid = createWid(p.id);
-      metadata.participants.add(new ParticipantModel(wid, p.isAdmin, p.isSuperAdmin));
-      // Members are contacts of the app, as the real app keeps them.
-      if (wid.isUser()) this.contactFor(wid);
-    }
+    const metadata = new GroupMetadata(group, () => [this.link.meUser(), this.link.meLid?.()].filter((w): w is Wid => w !== undefined));
+    // Members are contacts of the app, as the real app keeps them.
+    for (const p of metadata.participants.getModelsArray()) if (p.id.isUser()) this.contactFor(p.id);
     chat.groupMetadata = metadata;
     // Who shares which groups has changed: contacts' common groups are asked for again.
     for (const contact of this.contacts.getModelsArray()) contact.commonGroups = undefined;
@@ -137,7 +137,8 @@ export class MessageStore {
         15_000,
       );
       if (!reply || reply.t !== 'sent') throw new Error('message was not acknowledged by the server');
-      if (model.ack < 1) model.set('ack', 1);
+      // Not over a later ack, nor over a refusal (-1) that came first.
+      if (model.ack === 0) model.set('ack', 1);
       if (model.isUnsentMedia) model.set('isUnsentMedia', false);
       return 'OK';
     });
@@ -230,11 +231,11 @@ export class MessageStore {
     return stored;
   }
 
-  /** The server reports how far a sent message got: 2 delivered, 3 read. Acks only go up. */
+  /** The server reports how far a sent message got: 2 delivered, 3 read, -1 failed (refused). Acks only go up, or fail. */
   ack(chatId: string, id: string, ack: number): void {
     // Group sends carry the sender as a 4th key part: look the id up when the short key misses.
     const model = this.msgs.get(`true_${chatId}_${id}`) ?? this.msgs.getModelsArray().find((m) => m.id.fromMe && m.id.id === id);
-    if (model && ack > model.ack) model.set('ack', ack);
+    if (model && (ack > model.ack || ack === -1)) model.set('ack', ack);
   }
 
   /** A placeholder decrypted: its content first, then its type (`change:type`). */

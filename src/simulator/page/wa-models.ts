@@ -4,6 +4,7 @@
  * (logout, takeover, refreshQR) ask the app through {@link AppLink}.
  */
 import { DEFAULT_BUILD, type ClientFrame, type WireMedia, type WireVcard, type WireWid } from '../protocol';
+import type { GroupMetadata } from './group-models';
 import { Collection, Model } from './models';
 import { createWid, type MsgKey, type Wid } from './wid';
 
@@ -234,46 +235,6 @@ export class MsgModel extends Model {
   }
 }
 
-export class ParticipantModel extends Model {
-  constructor(
-    readonly id: Wid,
-    public isAdmin: boolean,
-    public isSuperAdmin: boolean,
-  ) {
-    super();
-  }
-}
-
-/** A group chat's metadata: subject, owner, description and participants. */
-export class GroupMetadata extends Model {
-  readonly participants = new Collection<ParticipantModel>(ParticipantModel);
-  announce = false;
-  isLidAddressingMode = false;
-
-  constructor(
-    readonly id: Wid,
-    public subject: string,
-    public owner: Wid,
-    public desc: string,
-    public creation: number,
-  ) {
-    super();
-  }
-
-  serialize(): Record<string, unknown> {
-    return {
-      id: this.id,
-      subject: this.subject,
-      owner: this.owner,
-      desc: this.desc,
-      creation: this.creation,
-      announce: this.announce,
-      isLidAddressingMode: this.isLidAddressingMode,
-      participants: this.participants.getModelsArray().map((p) => ({ id: p.id, isAdmin: p.isAdmin, isSuperAdmin: p.isSuperAdmin })),
-    };
-  }
-}
-
 /** A chat's mute state: `expiration` 0 = not muted, -1 = always, else seconds since the epoch. */
 export class MuteModel {
   expiration = 0;
@@ -300,6 +261,11 @@ export class ChatModel extends Model {
   groupMetadata: GroupMetadata | null = null;
   lastReceivedKey: MsgKey | undefined = undefined;
   readonly msgs = new Collection<MsgModel>(MsgModel);
+
+  /** A group chat whose participants have this account as an admin. */
+  iAmAdmin(): boolean {
+    return this.groupMetadata?.participants.iAmAdmin() ?? false;
+  }
 
   constructor(id: Wid, title?: string) {
     super();

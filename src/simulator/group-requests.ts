@@ -1,0 +1,79 @@
+/**
+ * What a linked device asks of the group servers (`group-request` frames): create a group, change its
+ * participants, subject, description or settings, leave it, or read its metadata. Each is answered
+ * with `group-result`: 200 and the group, or the status the servers refused it with.
+ */
+import { SimulatorError } from './errors';
+import type { GroupOperations } from './groups';
+import type { Connection, SimulatorHub } from './hub';
+import type { GroupRequest, ServerFrame } from './protocol';
+
+export class GroupRequests {
+  constructor(
+    private readonly hub: SimulatorHub,
+    private readonly groups: GroupOperations,
+  ) {}
+
+  async onDeviceFrame(conn: Connection, reqId: number, request: GroupRequest): Promise<void> {
+    const found = conn.deviceId ? this.hub.state.findDevice(conn.deviceId) : undefined;
+    if (!found) return;
+    let answer: Omit<Extract<ServerFrame, { t: 'group-result' }>, 't' | 'reqId'>;
+    try {
+      answer = await this.#run(found.account.number, request);
+    } catch (err) {
+      if (!(err instanceof SimulatorError)) throw err;
+      answer = { status: err.status };
+    }
+    this.hub.send(conn, { t: 'group-result', reqId, ...answer });
+  }
+
+  async #run(number: string, request: GroupRequest): Promise<Omit<Extract<ServerFrame, { t: 'group-result' }>, 't' | 'reqId'>> {
+    const groups = this.groups;
+    const op = (request as { op?: unknown } | null)?.op;
+    switch (op) {
+      case 'create': {
+        const r = request as Extract<GroupRequest, { op: 'create' }>;
+        const settings = { announce: r.announce === true, restrict: r.restrict === true, adminAdd: r.adminAdd === true };
+        const { group, results } = await groups.create(number, r.subject, r.participants, settings, true);
+        return { status: 200, group, results };
+      }
+      case 'participants': {
+        const r = request as Extract<GroupRequest, { op: 'participants' }>;
+        if (!['add', 'remove', 'promote', 'demote'].includes(r.action) || !Array.isArray(r.participants))
+          throw new SimulatorError(400, 'participants: an action and a list of numbers');
+        const { results } = await groups.change(number, r.groupId, r.action, r.participants, true);
+        return { status: 200, results, ...this.#group(number, r.groupId) };
+      }
+      case 'subject':
+      case 'description': {
+        const r = request as Extract<GroupRequest, { op: 'subject' | 'description' }>;
+        await groups.setInfo(number, r.groupId, op, r.value);
+        return { status: 200, ...this.#group(number, r.groupId) };
+      }
+      case 'property': {
+        const r = request as Extract<GroupRequest, { op: 'property' }>;
+        if (!['announce', 'restrict', 'member_add_mode'].includes(r.property)) throw new SimulatorError(400, 'unknown group property');
+        await groups.setProperty(number, r.groupId, r.property, r.value);
+        return { status: 200, ...this.#group(number, r.groupId) };
+      }
+      case 'leave': {
+        const r = request as Extract<GroupRequest, { op: 'leave' }>;
+        await groups.leave(number, r.groupId);
+        return { status: 200 };
+      }
+      case 'query': {
+        const r = request as Extract<GroupRequest, { op: 'query' }>;
+        const found = this.#group(number, r.groupId);
+        if (!found.group) throw new SimulatorError(404, 'no such group');
+        return { status: 200, ...found };
+      }
+      default:
+        throw new SimulatorError(400, 'unknown group request');
+    }
+  }
+
+  #group(number: string, groupId: unknown): { group?: NonNullable<ReturnType<GroupOperations['groupOf']>> } {
+    const group = this.groups.groupOf(number, groupId);
+    return group ? { group } : {};
+  }
+}
