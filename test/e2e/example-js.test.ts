@@ -12,8 +12,8 @@
  * them whole (and each process's output next to it).
  *
  * `COMMANDS` lists every command of example.js (and every event handler it registers): compared, or not
- * in scope yet with the issue that covers it. `GROUP_COMMANDS_PENDING` (group administration, invites,
- * membership requests: issue 26, being implemented) are driven when EXAMPLE_GROUP_COMMANDS=1. Replaces
+ * in scope yet with the issue that covers it. `GROUP_COMMANDS_PENDING` (membership requests: issue 26,
+ * being implemented) are driven when EXAMPLE_GROUP_COMMANDS=1. Replaces
  * issue 9's test/e2e/wwebjs-example-commands.test.ts, which ran a hand-written copy of the bot.
  */
 import { createHash } from 'node:crypto';
@@ -79,7 +79,7 @@ const both =
     a(e) && b(e);
 const state = (s: string): Done => has('state', (x) => x['now'] === s);
 
-const GROUP = 'issue 26: group administration, invites and membership requests (GROUP_COMMANDS_PENDING)' as const;
+const GROUP = 'issue 26: membership requests (GROUP_COMMANDS_PENDING)' as const;
 const POLLS = 'issue 27: polls' as const;
 const LABELS = 'issue 27: labels (WhatsApp Business)' as const;
 const STATUS = 'issue 27: status' as const;
@@ -87,23 +87,26 @@ const REMOVED = 'issue 27: buttons and lists, removed by WhatsApp' as const;
 const MEDIA_OPTIONS = 'issue 27: media options' as const;
 
 /**
- * Group administration commands: switch them into the comparison once the simulator has them. Their effects
- * are on the group itself: give the PhoneWatch the group's metadata then (`more` in runExample, from the
- * phone API's group getter), or subject, description and membership changes go unseen.
+ * Group administration: compared. Their effects are on the group itself, so the PhoneWatch also sees the
+ * group's metadata (subject, description, members, from the phone API's group getter).
  */
+const GROUP_COMMANDS: Row[] = [
+  { command: '!subject (group)', scope: 'compared', drive: (c) => c.sayInGroup('!subject New subject'), barrier: true },
+  { command: '!desc (group)', scope: 'compared', drive: (c) => c.sayInGroup('!desc New description'), barrier: true },
+  // A made-up code: both answer "That invite code seems to be invalid."
+  { command: '!join', scope: 'compared', drive: (c) => c.say('!join AbCdEf123456'), done: sent(1) },
+  { command: '!addmembers', scope: 'compared', drive: (c) => c.sayInGroup('!addmembers'), barrier: true },
+  { command: '!creategroup', scope: 'compared', drive: (c) => c.say('!creategroup'), barrier: true },
+];
+
+/** Membership requests: switched into the comparison once waweb has them (EXAMPLE_GROUP_COMMANDS=1 drives them now). */
 const GROUP_COMMANDS_PENDING: Row[] = [
-  { command: '!subject (group)', scope: GROUP, drive: (c) => c.sayInGroup('!subject New subject'), barrier: true },
-  { command: '!desc (group)', scope: GROUP, drive: (c) => c.sayInGroup('!desc New description'), barrier: true },
-  // On the simulator today both answer "That invite code seems to be invalid." for this made-up code, each for
-  // the wrong reason (whatsapp-web.js: no WAWebGroupInviteJob; waweb: acceptInvite is NotSupportedError).
-  { command: '!join', scope: GROUP, drive: (c) => c.say('!join AbCdEf123456'), done: sent(1) },
-  { command: '!addmembers', scope: GROUP, drive: (c) => c.sayInGroup('!addmembers'), barrier: true },
-  { command: '!creategroup', scope: GROUP, drive: (c) => c.say('!creategroup'), barrier: true },
   { command: '!approverequest', scope: GROUP, drive: (c) => c.sayInGroup('!approverequest'), barrier: true },
   { command: 'event group_membership_request', scope: GROUP },
-  // Last: the bot is no longer in the group after it.
-  { command: '!leave (group)', scope: GROUP, drive: (c) => c.sayInGroup('!leave'), barrier: true },
 ];
+
+/** Last: the bot is no longer in the group after it. */
+const LEAVE_GROUP: Row = { command: '!leave (group)', scope: 'compared', drive: (c) => c.sayInGroup('!leave'), barrier: true };
 
 /** Every command of example.js, in the order the test drives them. */
 const COMMANDS: Row[] = [
@@ -217,9 +220,11 @@ const COMMANDS: Row[] = [
   { command: '!postStatus', scope: STATUS },
   { command: 'event call', scope: 'issue 27: calls' },
   { command: 'event contact_changed', scope: 'not drivable: the simulator has no number change' },
-  { command: 'event group_update', scope: 'not drivable: only the phone changes a subject, and its API has no call for it yet' },
+  { command: 'event group_update', scope: 'not drivable: example.js only logs it, nothing a phone can see' },
   { command: 'event message_revoke_me', scope: 'not drivable: only the bot deletes for itself, and example.js never does' },
+  ...GROUP_COMMANDS,
   ...GROUP_COMMANDS_PENDING,
+  LEAVE_GROUP,
 ];
 
 const ALICE_CHAT = `${ALICE}@c.us`;
@@ -262,6 +267,10 @@ const REFERENCE: Array<[string, Effect]> = [
   ['!pin', { chat: ALICE_CHAT, pinned: true }],
   ['!mute', { chat: ALICE_CHAT, now: expect.objectContaining({ muteExpiration: '<time>' }) }],
   ['!archive', { chat: ALICE_CHAT, now: expect.objectContaining({ archived: true }) }],
+  ['!subject (group)', { 'state of': 'group', now: expect.objectContaining({ subject: 'New subject' }) }],
+  ['!desc (group)', { 'state of': 'group', now: expect.objectContaining({ desc: 'New description' }) }],
+  ['!join', { body: 'That invite code seems to be invalid.' }],
+  ['!leave (group)', { 'state of': 'group', now: null }],
 ];
 
 const RUN_GROUP_COMMANDS = process.env['EXAMPLE_GROUP_COMMANDS'] === '1';
@@ -322,8 +331,8 @@ async function runExample(library: Library, bot: string, source: string): Promis
     bot,
     () => chats,
     () => [group],
-    // The group's metadata goes here once the phone API reads it (see GROUP_COMMANDS_PENDING).
-    () => ({}),
+    // Group commands change the group itself: its subject, description and members.
+    () => ({ group: phone.group(group) }),
   );
   const refs = new Map<string, string>();
   const ctx: Ctx = {

@@ -143,7 +143,9 @@ export class PhoneWatch {
 
   /** Replaces what differs between runs by nature in every string of `value`; drops undefined fields. */
   private clean<T>(value: T): T {
-    return JSON.parse(JSON.stringify(value), (_key, v: unknown) => {
+    return JSON.parse(JSON.stringify(value), (key, v: unknown) => {
+      // A group description's id is new for every change.
+      if (key === 'descId' && typeof v === 'string') return '<id>';
       if (typeof v === 'string') return this.text(v);
       // Epoch seconds (mute expirations, a group's creation): the runs happen at different times.
       if (typeof v === 'number' && Number.isInteger(v) && v > 1.6e9 && v < 2.2e9) return '<time>';
