@@ -77,6 +77,8 @@ test('createGroup() makes one group every member sees; subject, description and 
 
   const group = await groupChat(admin.client, gid);
   expect(await group.setSubject('Team 2')).toBe(true);
+  // As whatsapp-web.js does, the object itself shows the change.
+  expect(group.name).toBe('Team 2');
   const update = await seen(other, 'group_update', 'subject', gid);
   // whatsapp-web.js's payload: a GroupNotification with the group, who did it, and the new subject.
   expect(update).toBeInstanceOf(GroupNotification);
@@ -85,6 +87,7 @@ test('createGroup() makes one group every member sees; subject, description and 
   expect((await groupChat(other.client, gid)).name).toBe('Team 2');
 
   expect(await group.setDescription('What we do')).toBe(true);
+  expect(group.description).toBe('What we do');
   await seen(other, 'group_update', 'description', gid);
   expect(carol.group(gid)?.desc).toBe('What we do');
   expect((await groupChat(other.client, gid)).description).toBe('What we do');

@@ -45,7 +45,8 @@ export interface CustomerNote {
  */
 export class Chat {
   readonly id: Wid;
-  readonly name: string;
+  /** The chat's name; `GroupChat.setSubject` changes it, as in whatsapp-web.js. */
+  name: string;
   readonly isGroup: boolean;
   readonly unreadCount: number;
   /** Last activity, seconds since the epoch. */

@@ -32,7 +32,8 @@ declare module './registry' {
 export class GroupChat extends Chat {
   /** Who created the group; `undefined` when the app does not know, as in whatsapp-web.js (declared `ContactId`). */
   readonly owner: Wid;
-  readonly description: string;
+  /** `setDescription` changes it, as in whatsapp-web.js. */
+  description: string;
   readonly createdAt: Date;
   readonly participants: GroupParticipant[];
 
@@ -84,13 +85,19 @@ export class GroupChat extends Chat {
   }
 
   /** Sets the subject: false when this account may not (info for admins only). */
-  setSubject(subject: string): Promise<boolean> {
-    return this.#client.readyPage('setSubject()').call('setGroupInfo', this.id._serialized, 'subject', String(subject));
+  async setSubject(subject: string): Promise<boolean> {
+    const done = await this.#client.readyPage('setSubject()').call('setGroupInfo', this.id._serialized, 'subject', String(subject));
+    if (done) this.name = String(subject);
+    return done;
   }
 
   /** Sets the description: false when this account may not (info for admins only). */
-  setDescription(description: string): Promise<boolean> {
-    return this.#client.readyPage('setDescription()').call('setGroupInfo', this.id._serialized, 'description', String(description));
+  async setDescription(description: string): Promise<boolean> {
+    const done = await this.#client
+      .readyPage('setDescription()')
+      .call('setGroupInfo', this.id._serialized, 'description', String(description));
+    if (done) this.description = String(description);
+    return done;
   }
 
   /** Only admins add members (or every member again): false when this account is no admin. */
