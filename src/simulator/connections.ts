@@ -16,7 +16,7 @@ import {
   type WireMedia,
   type WireMessage,
 } from './protocol';
-import type { AccountRecord, DeviceRecord } from './state';
+import { wireGroup, type AccountRecord, type DeviceRecord } from './state';
 import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
 import { lidOf, lidWid, userWid } from './wids';
@@ -234,7 +234,7 @@ export class DeviceConnections {
     const named = Object.entries(account.contacts ?? {}).map(([number, name]) => ({ wid: userWid(number), lid: lidWid(number), name }));
     const contacts = [...named, ...(account.blocked ?? []).map((n) => ({ wid: userWid(n), lid: lidWid(n), blocked: true }))];
     if (contacts.length > 0) this.#hub.send(conn, { t: 'contacts', contacts });
-    for (const group of this.#hub.state.groupsOf(account.number)) this.#hub.send(conn, { t: 'group', group });
+    for (const group of this.#hub.state.groupsOf(account.number)) this.#hub.send(conn, { t: 'group', group: wireGroup(group) });
     const queued = new Set((account.offline[device.id] ?? []).map((m) => m.id));
     const history = [...(account.history ?? []), ...account.sent]
       .filter((m) => !queued.has(m.id))

@@ -4,7 +4,8 @@
  * admin-only settings (`WAWebSetPropertyGroupAction`), its participants
  * (`WAWebModifyParticipantsGroupAction`; additions through `WASmaxGroupsAddParticipantsRPC`, addressed
  * with `WAWebWidToJid`), leaving (`WAWebExitGroupAction`) and reading its metadata again
- * (`WAWebGroupQueryJob`). Each asks the servers; a refusal is a `ServerStatusCodeError`, as in the app.
+ * (`WAWebGroupQueryJob`; its invite calls are in group-invites.ts). Each asks the servers; a refusal
+ * is a `ServerStatusCodeError`, as in the app.
  */
 import type { GroupRequest, ServerFrame, WireGroup } from '../protocol';
 import type { App } from './app';
@@ -23,7 +24,7 @@ export class ServerStatusCodeError extends Error {
 type GroupResult = Extract<ServerFrame, { t: 'group-result' }>;
 
 /** Asks the servers; the group they answer with is learned before the call returns. */
-async function ask(app: App, request: GroupRequest): Promise<GroupResult> {
+export async function ask(app: App, request: GroupRequest): Promise<GroupResult> {
   const reply = await app.request({ t: 'group-request', reqId: app.nextReqId(), request }, 15_000);
   if (reply?.t !== 'group-result') throw new ServerStatusCodeError(408);
   if (reply.status !== 200) throw new ServerStatusCodeError(reply.status);
@@ -32,13 +33,13 @@ async function ask(app: App, request: GroupRequest): Promise<GroupResult> {
 }
 
 /** A user's phone number from a wid, a participant model (its `id`) or a jid (`<n>@s.whatsapp.net`). */
-function numberOf(app: App, value: unknown): string {
+export function numberOf(app: App, value: unknown): string {
   const raw = value instanceof ParticipantModel ? value.id : value;
   const wid = createWid(typeof raw === 'string' ? raw.replace(/@s\.whatsapp\.net$/, '@c.us') : raw);
   return (wid.isLid() ? (app.store.pnOf(wid) ?? wid) : wid).user;
 }
 
-const groupIdOf = (chatOrWid: unknown): string =>
+export const groupIdOf = (chatOrWid: unknown): string =>
   createWid(typeof chatOrWid === 'object' && chatOrWid !== null && 'msgs' in chatOrWid ? (chatOrWid as ChatModel).id : chatOrWid)
     ._serialized;
 
@@ -63,7 +64,7 @@ export function groupModules(app: App): Record<string, unknown> {
   return {
     WAWebGroupCreateJob: {
       createGroup: async (
-        options: { title?: unknown; announce?: unknown; restrict?: unknown; memberAddMode?: unknown },
+        options: { title?: unknown; announce?: unknown; restrict?: unknown; memberAddMode?: unknown; membershipApprovalMode?: unknown },
         wanted: Array<{ phoneNumber?: unknown } | Wid>,
       ) => {
         const reply = await ask(app, {
@@ -73,6 +74,7 @@ export function groupModules(app: App): Record<string, unknown> {
           announce: options?.announce === true,
           restrict: options?.restrict === true,
           adminAdd: options?.memberAddMode === true,
+          membershipApproval: options?.membershipApprovalMode === true,
         });
         const group = reply.group as WireGroup;
         return {
