@@ -17,7 +17,7 @@ import type { BusinessApi } from './api/business';
 import type { ChannelsApi } from './api/channels';
 import { chatsApi, type ChatsApi } from './api/chats';
 import { contactsApi, type ContactsApi } from './api/contacts';
-import type { GroupsApi } from './api/groups';
+import { groupsApi, type GroupsApi } from './api/groups';
 import { messagingApi, type MessagingApi } from './api/messaging';
 import { profileApi, type ProfileApi } from './api/profile';
 import { CLIENT_MEMBERS } from './compat/client-members';
@@ -347,5 +347,6 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEventName> implemen
 installMethods(Client.prototype, messagingApi);
 installMethods(Client.prototype, chatsApi);
 installMethods(Client.prototype, contactsApi);
+installMethods(Client.prototype, groupsApi);
 installMethods(Client.prototype, profileApi);
 installNotYet(Client.prototype, 'Client', CLIENT_MEMBERS);

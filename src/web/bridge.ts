@@ -186,7 +186,8 @@ export type PageFeature =
   | 'contact-tools'
   | 'message-actions'
   | 'preferences'
-  | 'chat-actions';
+  | 'chat-actions'
+  | 'groups';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -296,7 +297,37 @@ export interface PageApi {
   setAutoDownload(kind: 'audio' | 'documents' | 'photos' | 'videos', flag: boolean): Promise<void>;
   setBackgroundSync(flag: boolean): Promise<boolean>;
   reconnect(): Promise<void>;
+  /** Creates a group (whatsapp-web.js's `createGroup`): per participant its status; a string when the app failed. */
+  createGroup(title: string, participantIds: string[], options: PageCreateGroupOptions): Promise<PageCreateGroupResult | string>;
+  addParticipants(groupId: string, participantIds: string[]): Promise<PageAddResult>;
+  modifyParticipants(groupId: string, action: 'remove' | 'promote' | 'demote', participantIds: string[]): Promise<void>;
+  /** False when the servers refuse it (not allowed). */
+  setGroupInfo(groupId: string, field: 'subject' | 'description', value: string): Promise<boolean>;
+  /** False when the servers refuse it (not an admin). */
+  setGroupProperty(groupId: string, property: PageGroupProperty, adminsOnly: boolean): Promise<boolean>;
+  leaveGroup(groupId: string): Promise<void>;
 }
+
+/** What `createGroup` hands the app, as whatsapp-web.js computes it from its options. */
+export interface PageCreateGroupOptions {
+  messageTimer: number;
+  parentGroupId?: string;
+  memberAddMode: boolean;
+  membershipApprovalMode: boolean;
+  announce: boolean;
+  restrict: boolean;
+}
+
+export interface PageCreateGroupResult {
+  gid: string;
+  participants: Array<{ id: string; status: number; isGroupCreator: boolean }>;
+}
+
+/** Per participant id its code; `notAdmin` or `empty` when nobody could be added. */
+export type PageAddResult = Record<string, number> | 'notAdmin' | 'empty';
+
+/** The admin-only settings, as the app names them. */
+export type PageGroupProperty = 'announcement' | 'restrict' | 'member_add_mode';
 
 /** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
 export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFeature[] } = {
@@ -346,4 +377,10 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   setAutoDownload: ['preferences'],
   setBackgroundSync: ['preferences'],
   reconnect: ['preferences'],
+  createGroup: ['messages', 'contacts', 'groups'],
+  addParticipants: ['messages', 'chats', 'contacts', 'groups'],
+  modifyParticipants: ['messages', 'chats', 'groups'],
+  setGroupInfo: ['messages', 'chats', 'sending', 'groups'],
+  setGroupProperty: ['messages', 'chats', 'groups'],
+  leaveGroup: ['messages', 'chats', 'groups'],
 };

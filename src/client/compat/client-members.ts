@@ -18,7 +18,9 @@ export const CLIENT_MEMBERS = members({
   archiveChat: supported,
   pinChat: supported,
   unpinChat: supported,
-  createGroup: notYet(26),
+  createGroup: differs(
+    '`isAnnounce` and `isRestrict` turn on what they say (whatsapp-web.js reads `announce` and inverts `isRestrict`); no V4 invite is sent to those whose privacy refuses the add',
+  ),
   createChannel: channel,
   deleteChannel: channel,
   subscribeToChannel: channel,

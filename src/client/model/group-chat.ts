@@ -9,6 +9,7 @@ import type {
   MembershipRequestActionOptions,
   MembershipRequestActionResult,
 } from './group-types';
+import { addParticipants, participantIds } from './group-admin';
 import type { MessageMedia } from './message-media';
 import type { ModelClient } from './model-client';
 import { pictureOf } from './picture';
@@ -26,7 +27,7 @@ declare module './registry' {
   }
 }
 
-/** A group chat (whatsapp-web.js's `GroupChat`) with its metadata; its administration is not there yet (issue 26). */
+/** A group chat (whatsapp-web.js's `GroupChat`) with its metadata and its administration; invites and membership requests are not there yet (issue 26). */
 export class GroupChat extends Chat {
   /** Who created the group. */
   readonly owner: Wid | undefined;
@@ -34,24 +35,11 @@ export class GroupChat extends Chat {
   readonly createdAt: Date;
   readonly participants: GroupParticipant[];
 
-  declare readonly addParticipants: (
-    participantIds: string | string[],
-    options?: AddParticipantsOptions,
-  ) => Promise<{ [key: string]: AddParticipantsResult } | string>;
-  declare readonly removeParticipants: (participantIds: string[]) => Promise<{ status: number }>;
-  declare readonly promoteParticipants: (participantIds: string[]) => Promise<{ status: number }>;
-  declare readonly demoteParticipants: (participantIds: string[]) => Promise<{ status: number }>;
-  declare readonly setSubject: (subject: string) => Promise<boolean>;
-  declare readonly setDescription: (description: string) => Promise<boolean>;
-  declare readonly setAddMembersAdminsOnly: (adminsOnly?: boolean) => Promise<boolean>;
-  declare readonly setMessagesAdminsOnly: (adminsOnly?: boolean) => Promise<boolean>;
-  declare readonly setInfoAdminsOnly: (adminsOnly?: boolean) => Promise<boolean>;
   declare readonly getGroupMembershipRequests: () => Promise<GroupMembershipRequest[]>;
   declare readonly approveGroupMembershipRequests: (options: MembershipRequestActionOptions) => Promise<MembershipRequestActionResult[]>;
   declare readonly rejectGroupMembershipRequests: (options: MembershipRequestActionOptions) => Promise<MembershipRequestActionResult[]>;
   declare readonly getInviteCode: () => Promise<string>;
   declare readonly revokeInvite: () => Promise<void>;
-  declare readonly leave: () => Promise<void>;
 
   readonly #client: ModelClient;
 
@@ -63,6 +51,71 @@ export class GroupChat extends Chat {
     this.description = meta?.desc ?? '';
     this.createdAt = new Date((meta?.creation ?? 0) * 1000);
     this.participants = (meta?.participants ?? []).map((p) => ({ id: toWid(p.id), isAdmin: p.isAdmin, isSuperAdmin: p.isSuperAdmin }));
+  }
+
+  /**
+   * Adds participants (admins, or every member when the group lets them), one at a time `sleep` apart:
+   * per id its `code` (200, 403 their privacy refuses, 404 not on WhatsApp, 409 already in) and message;
+   * a string when this account may not add.
+   */
+  addParticipants(
+    participantIds: string | string[],
+    options: AddParticipantsOptions = {},
+  ): Promise<{ [key: string]: AddParticipantsResult } | string> {
+    return addParticipants(this.#client, this.id._serialized, participantIds, options) as Promise<
+      { [key: string]: AddParticipantsResult } | string
+    >;
+  }
+
+  /** Removes participants (admins only; the creator stays); ids not in the group are left out. */
+  async removeParticipants(participantIds: string[]): Promise<{ status: number }> {
+    return this.#modify('remove', participantIds);
+  }
+
+  /** Makes participants admins (admins only). */
+  async promoteParticipants(participantIds: string[]): Promise<{ status: number }> {
+    return this.#modify('promote', participantIds);
+  }
+
+  /** Makes admins plain participants again (admins only; the creator stays an admin). */
+  async demoteParticipants(participantIds: string[]): Promise<{ status: number }> {
+    return this.#modify('demote', participantIds);
+  }
+
+  /** Sets the subject: false when this account may not (info for admins only). */
+  setSubject(subject: string): Promise<boolean> {
+    return this.#client.readyPage('setSubject()').call('setGroupInfo', this.id._serialized, 'subject', String(subject));
+  }
+
+  /** Sets the description: false when this account may not (info for admins only). */
+  setDescription(description: string): Promise<boolean> {
+    return this.#client.readyPage('setDescription()').call('setGroupInfo', this.id._serialized, 'description', String(description));
+  }
+
+  /** Only admins add members (or every member again): false when this account is no admin. */
+  setAddMembersAdminsOnly(adminsOnly = true): Promise<boolean> {
+    return this.#client.readyPage('setAddMembersAdminsOnly()').call('setGroupProperty', this.id._serialized, 'member_add_mode', adminsOnly);
+  }
+
+  /** Only admins send messages (or everyone again): false when this account is no admin. */
+  setMessagesAdminsOnly(adminsOnly = true): Promise<boolean> {
+    return this.#client.readyPage('setMessagesAdminsOnly()').call('setGroupProperty', this.id._serialized, 'announcement', adminsOnly);
+  }
+
+  /** Only admins edit the group's info (or everyone again): false when this account is no admin. */
+  setInfoAdminsOnly(adminsOnly = true): Promise<boolean> {
+    return this.#client.readyPage('setInfoAdminsOnly()').call('setGroupProperty', this.id._serialized, 'restrict', adminsOnly);
+  }
+
+  /** Leaves the group: every member gets `group_leave`. */
+  async leave(): Promise<void> {
+    await this.#client.readyPage('leave()').call('leaveGroup', this.id._serialized);
+  }
+
+  async #modify(action: 'remove' | 'promote' | 'demote', ids: string[]): Promise<{ status: number }> {
+    const list = participantIds(ids, 'participantIds');
+    await this.#client.readyPage(`${action}Participants()`).call('modifyParticipants', this.id._serialized, action, list);
+    return { status: 200 };
   }
 
   /** Sets the group's picture (admins only); false when not allowed. */

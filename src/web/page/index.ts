@@ -11,6 +11,7 @@ import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, n
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
 import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
 import { commonGroups, deleteContact, deviceCount, saveContact } from './contact-tools';
+import { addParticipants, createGroup, leaveGroup, modifyParticipants, setGroupInfo, setGroupProperty } from './groups';
 import {
   blockedIds,
   deletePicture,
@@ -192,6 +193,12 @@ function start(hadSession: boolean): void {
     setAutoDownload: async (kind, flag) => setAutoDownload(req, kind, flag),
     setBackgroundSync: async (flag) => setBackgroundSync(req, flag),
     reconnect: async () => reconnect(req),
+    createGroup: async (title, participantIds, options) => createGroup(req, title, participantIds, options),
+    addParticipants: async (groupId, participantIds) => addParticipants(req, groupId, participantIds),
+    modifyParticipants: async (groupId, action, participantIds) => modifyParticipants(req, groupId, action, participantIds),
+    setGroupInfo: async (groupId, field, value) => setGroupInfo(req, groupId, field, value),
+    setGroupProperty: async (groupId, property, adminsOnly) => setGroupProperty(req, groupId, property, adminsOnly),
+    leaveGroup: async (groupId) => leaveGroup(req, groupId),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 
