@@ -82,7 +82,7 @@ export async function addParticipants(
 }
 
 /** whatsapp-web.js's pause between two additions: a number, or a random one in `[min, max]` (at least 100 apart). */
-function sleepTime(sleep: number[] | number | null): number {
+export function sleepTime(sleep: number[] | number | null): number {
   if (sleep === null) return 0;
   if (!Array.isArray(sleep)) return sleep;
   const [min = 0, max = min] = sleep;
