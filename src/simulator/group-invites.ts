@@ -59,7 +59,8 @@ export class GroupInvites {
     const id = idOf(number);
     if (group.membershipApproval === true && !group.requests?.some((r) => r.id === id)) {
       (group.requests ??= []).push({ id, addedBy: id, method: 'InviteLink', t: now() });
-      await this.groups.notify(group, number, 'membership_approval_request', [id], '', this.#admins(group));
+      // As the app shows it: `author` the requester, nobody in `recipients`.
+      await this.groups.notify(group, number, 'membership_approval_request', [], '', this.#admins(group));
     }
     if (group.membershipApproval === true) return { groupId: group.id, pending: true };
     group.participants.push({ id, isAdmin: false, isSuperAdmin: false });

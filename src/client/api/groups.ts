@@ -39,9 +39,15 @@ export interface GroupsApi {
   /** The requests to join a group that wait for an admin. */
   getGroupMembershipRequests(groupId: string): Promise<GroupMembershipRequest[]>;
   /** Approves requests (`requesterIds`, or every waiting one), `sleep` apart: per requester its result. */
-  approveGroupMembershipRequests(groupId: string, options: MembershipRequestActionOptions): Promise<MembershipRequestActionResult[]>;
+  approveGroupMembershipRequests(
+    groupId: string,
+    options?: Partial<MembershipRequestActionOptions>,
+  ): Promise<MembershipRequestActionResult[]>;
   /** Rejects requests (`requesterIds`, or every waiting one), `sleep` apart: per requester its result. */
-  rejectGroupMembershipRequests(groupId: string, options: MembershipRequestActionOptions): Promise<MembershipRequestActionResult[]>;
+  rejectGroupMembershipRequests(
+    groupId: string,
+    options?: Partial<MembershipRequestActionOptions>,
+  ): Promise<MembershipRequestActionResult[]>;
 }
 
 export const groupsApi: GroupsApi & ThisType<ModelClient & GroupsApi> = {
@@ -66,11 +72,14 @@ export const groupsApi: GroupsApi & ThisType<ModelClient & GroupsApi> = {
   },
   async approveGroupMembershipRequests(
     groupId: string,
-    options?: MembershipRequestActionOptions,
+    options?: Partial<MembershipRequestActionOptions>,
   ): Promise<MembershipRequestActionResult[]> {
     return membershipRequestAction(this, groupId, true, options);
   },
-  async rejectGroupMembershipRequests(groupId: string, options?: MembershipRequestActionOptions): Promise<MembershipRequestActionResult[]> {
+  async rejectGroupMembershipRequests(
+    groupId: string,
+    options?: Partial<MembershipRequestActionOptions>,
+  ): Promise<MembershipRequestActionResult[]> {
     return membershipRequestAction(this, groupId, false, options);
   },
 };
