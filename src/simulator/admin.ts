@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { serveArchivedBuild } from './builds';
 import { SimulatorError } from './errors';
-import type { SimulatedPhone } from './simulated-phone';
+import type { GroupChange } from './groups';
+import type { GroupSetting, SimulatedPhone } from './simulated-phone';
 import type { SessionOverlap } from './types';
 
 /** The simulator's operations this API exposes (`WhatsAppSimulator` has them all). */
@@ -72,6 +73,50 @@ const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
       await sim.phone(n ?? '').addContact(b['number'] as string, b['name'] as string);
       return { added: b['number'] };
     },
+  ],
+  // Groups, as a member's phone administers them (ids end in @g.us; the phone must be a member).
+  ['GET', /^\/phones\/([^/]+)\/groups$/, (sim, [n]) => ({ groups: sim.phone(n ?? '').groups() })],
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/groups$/,
+    async (sim, [n], b) => ({ group: await sim.phone(n ?? '').createGroup(b['subject'] as string, b['participants'] as string[]) }),
+  ],
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/groups\/([^/]+)\/participants$/,
+    async (sim, [n, g], b) => ({
+      notification: await sim.phone(n ?? '').changeGroup(g ?? '', groupChange(b['change']), b['member'] as string),
+    }),
+  ],
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/groups\/([^/]+)\/(subject|description)$/,
+    async (sim, [n, g, field], b) => {
+      const phone = sim.phone(n ?? '');
+      const value = b['value'] as string;
+      return {
+        notification: await (field === 'subject' ? phone.setGroupSubject(g ?? '', value) : phone.setGroupDescription(g ?? '', value)),
+      };
+    },
+  ],
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/groups\/([^/]+)\/settings\/([^/]+)$/,
+    async (sim, [n, g, setting], b) => ({
+      notification: await sim.phone(n ?? '').setGroupSetting(g ?? '', groupSetting(setting), b['on'] as boolean),
+    }),
+  ],
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/groups\/([^/]+)\/messages$/,
+    async (sim, [n, g], b) => ({
+      message: await sim.phone(n ?? '').receiveGroupText(g ?? '', (b['from'] as string | undefined) ?? n ?? '', b['body'] as string),
+    }),
+  ],
+  [
+    'DELETE',
+    /^\/phones\/([^/]+)\/groups\/([^/]+)$/,
+    async (sim, [n, g]) => ({ notification: await sim.phone(n ?? '').leaveGroup(g ?? '') }),
   ],
   ['GET', /^\/phones\/([^/]+)\/chats\/([^/]+)\/state$/, (sim, [n, c]) => ({ state: sim.phone(n ?? '').chatState(c ?? '') ?? null })],
   [
@@ -293,4 +338,14 @@ function readBody(req: IncomingMessage): Promise<string> {
 function reply(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function groupChange(value: unknown): GroupChange {
+  if (value === 'add' || value === 'remove' || value === 'promote' || value === 'demote') return value;
+  throw new SimulatorError(400, "change must be 'add', 'remove', 'promote' or 'demote'");
+}
+
+function groupSetting(value: unknown): GroupSetting {
+  if (value === 'messagesAdminsOnly' || value === 'infoAdminsOnly' || value === 'addMembersAdminsOnly') return value;
+  throw new SimulatorError(400, "setting must be 'messagesAdminsOnly', 'infoAdminsOnly' or 'addMembersAdminsOnly'");
 }

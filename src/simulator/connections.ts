@@ -288,12 +288,15 @@ export class DeviceConnections {
       ...wireExtras(out),
       ack: 2,
     };
+    // A group that refuses this sender (not a member, or only admins write): received, then failed (ack -1).
+    const refused = chatId.endsWith('@g.us') && !this.#actions.groups.maySend(found.account.number, chatId);
+    if (refused) msg.ack = -1;
     found.account.sent.push(msg);
     await hub.state.save();
     hub.send(conn, { t: 'sent', reqId, msg: { ...msg, ack: 1 } });
-    hub.send(conn, { t: 'ack', chatId, id, ack: 2 });
+    hub.send(conn, { t: 'ack', chatId, id, ack: refused ? -1 : 2 });
     hub.emit('sent', found.account.number, msg);
-    if (chatId.endsWith('@g.us')) await this.#actions.groups.relay(found.account.number, msg);
+    if (chatId.endsWith('@g.us') && !refused) await this.#actions.groups.relay(found.account.number, msg);
   }
 
   /** The device read a chat: the contact's phone sees blue ticks (recorded for the phone API). */

@@ -40,8 +40,8 @@ export class DeviceActions {
 
   constructor(private readonly hub: SimulatorHub) {
     this.#contacts = new ContactOperations(hub);
-    this.#pictures = new PictureOperations(hub);
     this.groups = new GroupOperations(hub);
+    this.#pictures = new PictureOperations(hub, (number, groupId) => this.groups.pictureChanged(number, groupId));
     this.#groupRequests = new GroupRequests(hub, this.groups);
   }
 

@@ -3,7 +3,7 @@
  * its participants numbers. Every member account's phone and devices see it: devices get its
  * metadata at login and with every change, and each change reaches every member (and whom it is
  * about) as the `gp2` notification the real app shows (`add`, `remove`, `leave`, `promote`, `demote`,
- * `subject`, `description`, `announce`, `restrict`, `member_add_mode`). A change is made by a member,
+ * `subject`, `description`, `picture`, `announce`, `restrict`, `member_add_mode`). A change is made by a member,
  * from its phone or from a linked device ({@link GroupRequests}), and the servers refuse what the
  * group's settings do not allow that member (403), as WhatsApp's do.
  */
@@ -161,6 +161,11 @@ export class GroupOperations {
     return this.notify(group, number, property, [], on ? 'on' : 'off');
   }
 
+  /** Admin `number` set or deleted the group's picture (the picture servers checked it): `gp2` `picture` to every member. */
+  async pictureChanged(number: string, groupId: string): Promise<WireMessage> {
+    return this.notify(this.memberGroup(number, groupId), number, 'picture', []);
+  }
+
   /** Member `number` leaves: it and every remaining member get `leave`. */
   async leave(number: string, groupId: unknown): Promise<WireMessage> {
     const group = this.memberGroup(number, groupId);
@@ -177,6 +182,7 @@ export class GroupOperations {
     const group = this.memberGroup(number, groupId);
     const author = contactNumber(from);
     if (!isMember(group, author)) throw new SimulatorError(409, `${idOf(author)} is not in ${group.id}`);
+    if (!this.maySend(author, group.id)) throw new SimulatorError(403, `only admins send messages to ${group.id}`);
     const base = { id: this.hub.messageId(), chatId: group.id, from: group.id, body, t: now(), type: 'chat', author: idOf(author) };
     let mine: WireMessage | undefined;
     for (const member of group.participants.map((p) => numberOf(p.id))) {
@@ -188,10 +194,16 @@ export class GroupOperations {
     return mine ?? { ...base, to: idOf(number), fromMe: false };
   }
 
-  /** A device's message to a group reaches the other members (not when the sender is no member, or only admins may write). */
+  /** Whether `sender` may write in group `groupId`: a member, and an admin when only admins send messages. */
+  maySend(sender: string, groupId: string): boolean {
+    const group = this.hub.state.groups.get(groupId);
+    return group !== undefined && isMember(group, sender) && (!group.announce || isAdmin(group, sender));
+  }
+
+  /** A device's message to a group reaches the other members (those it {@link maySend} to). */
   async relay(sender: string, sent: WireMessage): Promise<void> {
     const group = this.hub.state.groups.get(sent.chatId);
-    if (!group || !isMember(group, sender) || (group.announce && !isAdmin(group, sender))) return;
+    if (!group || !this.maySend(sender, group.id)) return;
     const { ack: _ack, reaction: _reaction, starred: _starred, pinned: _pinned, ...content } = sent;
     for (const member of group.participants.map((p) => numberOf(p.id)).filter((m) => m !== sender)) {
       const account = this.hub.state.peek(member);

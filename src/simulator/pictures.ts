@@ -20,7 +20,11 @@ export interface ProfilePicture {
 }
 
 export class PictureOperations {
-  constructor(private readonly hub: SimulatorHub) {}
+  /** `onGroupPicture`: a member changed a group's picture (the members are told). */
+  constructor(
+    private readonly hub: SimulatorHub,
+    private readonly onGroupPicture?: (number: string, groupId: string) => Promise<unknown>,
+  ) {}
 
   /** The picture of `chatId`, or undefined. */
   get(chatId: string): ProfilePicture | undefined {
@@ -48,7 +52,10 @@ export class PictureOperations {
   }
 
   /** A device asks for a picture, sets or deletes one. */
-  onDeviceFrame(conn: Connection, frame: Extract<ClientFrame, { t: 'picture' } | { t: 'set-picture' } | { t: 'delete-picture' }>): void {
+  async onDeviceFrame(
+    conn: Connection,
+    frame: Extract<ClientFrame, { t: 'picture' } | { t: 'set-picture' } | { t: 'delete-picture' }>,
+  ): Promise<void> {
     const found = conn.deviceId ? this.hub.state.findDevice(conn.deviceId) : undefined;
     if (!found || typeof frame.chatId !== 'string') return;
     const answer = (status: number, picture?: ProfilePicture): void =>
@@ -62,12 +69,20 @@ export class PictureOperations {
     const group = this.hub.state.groups.get(frame.chatId);
     const allowed = frame.chatId === `${number}@c.us` || group?.participants.some((p) => p.id === `${number}@c.us` && p.isAdmin) === true;
     if (!allowed) return answer(401);
-    if (frame.t === 'delete-picture') return answer(this.remove(frame.chatId) ? 200 : 404);
+    if (frame.t === 'delete-picture') {
+      const removed = this.remove(frame.chatId);
+      answer(removed ? 200 : 404);
+      if (removed && group) await this.onGroupPicture?.(number, group.id);
+      return;
+    }
     if (typeof frame.full !== 'string' || frame.full.length > (MAX_PICTURE_BYTES * 4) / 3 + 4) return answer(400);
+    let picture: ProfilePicture;
     try {
-      return answer(200, this.set(frame.chatId, Buffer.from(frame.full, 'base64')));
+      picture = this.set(frame.chatId, Buffer.from(frame.full, 'base64'));
     } catch {
       return answer(400);
     }
+    answer(200, picture);
+    if (group) await this.onGroupPicture?.(number, group.id);
   }
 }

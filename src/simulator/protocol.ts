@@ -25,7 +25,7 @@ export interface WireMessage {
   type?: string;
   /** The `id` of the message this one replies to. */
   quotedId?: string;
-  /** Delivery state of a sent message, as the sender sees it: 1 server, 2 delivered, 3 read. */
+  /** Delivery state of a sent message, as the sender sees it: 1 server, 2 delivered, 3 read, -1 refused (a group it may not write to). */
   ack?: number;
   /** In groups: who sent it (`<number>@c.us`). */
   author?: string;

@@ -4,19 +4,21 @@
  * settings, adding, promoting, demoting and removing participants, leaving. The other members' phones
  * and another member's waweb session see each change, with group events shaped as whatsapp-web.js's.
  */
-import { GroupChat, GroupNotification, NoAuth, type Client } from '../../src/index';
+import { GroupChat, GroupNotification, MessageMedia, NoAuth, type Client } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { until, untilTrue } from '../helpers/until';
 
 const env = useSimulatorHarnesses('waweb-client-groups-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
 
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFElEQVR4nGP4z8DAAMIM/////w8AH+4F+7C4l8kAAAAASUVORK5CYII=';
+
 type GroupEvent = 'group_join' | 'group_leave' | 'group_admin_changed' | 'group_update';
 
 /** A ready waweb client for `number` with the group events and group texts it got. */
 async function member(
   number: string,
-): Promise<{ client: Client; events: Array<{ name: GroupEvent; n: GroupNotification }>; texts: string[] }> {
+): Promise<{ client: Client; events: Array<{ name: GroupEvent; n: GroupNotification }>; texts: string[]; acks: Map<string, number> }> {
   const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
   await c.client.initialize();
   await c.until('ready');
@@ -25,7 +27,9 @@ async function member(
   for (const name of ['group_join', 'group_leave', 'group_admin_changed', 'group_update'] as const)
     c.client.on(name, (n) => events.push({ name, n }));
   c.client.on('message', (m) => texts.push(`${m.from} ${m.author ?? ''} ${m.body}`));
-  return { client: c.client, events, texts };
+  const acks = new Map<string, number>();
+  c.client.on('message_ack', (m, ack) => acks.set(m.id._serialized, ack));
+  return { client: c.client, events, texts, acks };
 }
 
 function seen(
@@ -92,6 +96,8 @@ test('createGroup() makes one group every member sees; subject, description and 
   expect(await group.setInfoAdminsOnly(true)).toBe(true);
   await seen(other, 'group_update', 'restrict', gid);
   expect(carol.group(gid)).toMatchObject({ announce: true, restrict: true, memberAddMode: 'admin_add' });
+  expect(await group.setPicture(new MessageMedia('image/png', PNG, 'group.png'))).toBe(true);
+  await seen(other, 'group_update', 'picture', gid);
 
   // No admin: refused by the servers, false as in whatsapp-web.js.
   const theirGroup = await groupChat(other.client, gid);
@@ -140,6 +146,9 @@ test('participants: add (200, 403, 409), promote, demote, remove and leave reach
   await seen(admin, 'group_update', 'announce', gid);
   expect(await group.demoteParticipants([`${memberNo}@c.us`])).toEqual({ status: 200 });
   await seen(other, 'group_admin_changed', 'demote', gid);
+  // Only admins write now: the servers refuse the demoted member's message, as message_ack -1 (ACK_ERROR).
+  const refused = await other.client.sendMessage(gid, 'not allowed');
+  await until(() => (other.acks.get(refused.id._serialized) === -1 ? true : undefined), 'the refusal (ack -1)');
 
   expect(await group.removeParticipants([`${addedNo}@c.us`])).toEqual({ status: 200 });
   expect((await seen(other, 'group_leave', 'remove', gid)).recipientIds).toEqual([`${addedNo}@c.us`]);
@@ -152,6 +161,7 @@ test('participants: add (200, 403, 409), promote, demote, remove and leave reach
   await other.client.sendMessage(gid, 'hello from a session');
   await until(() => admin.texts.find((t) => t === `${gid} ${memberNo}@c.us hello from a session`), 'the session text on the admin session');
   await untilTrue(() => carol.receivedMessages().some((m) => m.body === 'hello from a session'), 'the session text on the phone');
+  expect(carol.receivedMessages().some((m) => m.body === 'not allowed')).toBe(false);
 
   await (await groupChat(other.client, gid)).leave();
   expect(await seen(admin, 'group_leave', 'leave', gid)).toMatchObject({ author: `${memberNo}@c.us`, recipientIds: [`${memberNo}@c.us`] });

@@ -36,7 +36,8 @@ interface WGroupChat {
   setMessagesAdminsOnly(adminsOnly?: boolean): Promise<boolean>;
   setInfoAdminsOnly(adminsOnly?: boolean): Promise<boolean>;
   setAddMembersAdminsOnly(adminsOnly?: boolean): Promise<boolean>;
-  sendMessage(text: string): Promise<unknown>;
+  sendMessage(text: string): Promise<{ id: { _serialized: string } }>;
+  setPicture(media: { mimetype: string; data: string }): Promise<boolean>;
   leave(): Promise<void>;
 }
 interface WClient {
@@ -49,15 +50,21 @@ interface WClient {
   getChatById(id: string): Promise<WGroupChat>;
 }
 
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFElEQVR4nGP4z8DAAMIM/////w8AH+4F+7C4l8kAAAAASUVORK5CYII=';
+
 /** A linked whatsapp-web.js client with the group events (and group messages) it got. */
-async function member(number: string): Promise<{ client: WClient; events: Array<{ name: string; n: WNotification }>; texts: string[] }> {
+async function member(
+  number: string,
+): Promise<{ client: WClient; events: Array<{ name: string; n: WNotification }>; texts: string[]; acks: Map<string, number> }> {
   const client = await env.harness.linked<WClient>(number);
   const events: Array<{ name: string; n: WNotification }> = [];
   const texts: string[] = [];
+  const acks = new Map<string, number>();
+  client.on('message_ack', (m: { id: { _serialized: string } }, ack: number) => acks.set(m.id._serialized, ack));
   for (const name of ['group_join', 'group_leave', 'group_admin_changed', 'group_update'])
     client.on(name, (n: WNotification) => events.push({ name, n }));
   client.on('message', (m: { body: string; author?: string; from: string }) => texts.push(`${m.from} ${m.author ?? ''} ${m.body}`));
-  return { client, events, texts };
+  return { client, events, texts, acks };
 }
 
 /** Waits for event `name` of type `type` in `chatId` (by `author`, when given): its author and recipients. */
@@ -123,6 +130,9 @@ test('createGroup() makes one group every member sees; subject, description and 
   await seen(other, 'group_update', 'restrict', gid);
   expect(carol.group(gid)).toMatchObject({ announce: true, restrict: true, memberAddMode: 'admin_add' });
   expect((await other.client.getChatById(gid)).groupMetadata).toMatchObject({ announce: true, restrict: true, memberAddMode: 'admin_add' });
+  expect(await group.setPicture({ mimetype: 'image/png', data: PNG })).toBe(true);
+  await seen(other, 'group_update', 'picture', gid);
+  expect(carol.receivedMessages().some((m) => m.subtype === 'picture' && m.chatId === gid)).toBe(true);
 
   // A member who is no admin: the servers refuse what the settings keep for admins.
   const theirGroup = await other.client.getChatById(gid);
@@ -172,6 +182,10 @@ test('participants: add (200, 403, 409), promote, demote, remove and leave reach
   expect(await group.demoteParticipants([`${memberNo}@c.us`])).toEqual({ status: 200 });
   await seen(other, 'group_admin_changed', 'demote', gid);
   expect(carol.group(gid)?.participants.find((p) => p.id === `${memberNo}@c.us`)?.isAdmin).toBe(false);
+  // Only admins write now: the servers refuse the demoted member's message (ack -1) and nobody gets it.
+  const refused = await theirGroup.sendMessage('not allowed');
+  await until(() => (other.acks.get(refused.id._serialized) === -1 ? true : undefined), 'the refusal (ack -1)');
+  await expect(carol.sendGroupText(gid, 'nor from a phone')).rejects.toMatchObject({ status: 403 });
 
   expect(await group.removeParticipants([`${addedNo}@c.us`])).toEqual({ status: 200 });
   expect((await seen(other, 'group_leave', 'remove', gid)).recipients).toEqual([`${addedNo}@c.us`]);
@@ -188,6 +202,7 @@ test('participants: add (200, 403, 409), promote, demote, remove and leave reach
     () => carol.receivedMessages().some((m) => m.body === 'hello from a session' && m.author === `${memberNo}@c.us`),
     'the session text on the phone',
   );
+  expect(carol.receivedMessages().some((m) => m.body === 'not allowed')).toBe(false);
 
   await (await other.client.getChatById(gid)).leave();
   expect(await seen(admin, 'group_leave', 'leave', gid)).toMatchObject({ author: `${memberNo}@c.us`, recipients: [`${memberNo}@c.us`] });

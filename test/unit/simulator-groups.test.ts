@@ -88,3 +88,34 @@ test('a state file with per-account groups is read into one shared group, and sa
   expect(saved.groups.map((g) => g.subject)).toEqual(['New']);
   expect(saved.accounts.every((a) => a.groups === undefined)).toBe(true);
 });
+
+test('the phone API over HTTP: create, change, rename, settings, texts and leave; refusals keep their status', async () => {
+  sim = await WhatsAppSimulator.start();
+  sim.phone(B, { pushname: 'B' });
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, any> }> => {
+    const res = await fetch(`${sim!.adminUrl!}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, any> };
+  };
+  const created = await call('POST', `/phones/${A}/groups`, { subject: 'Over HTTP', participants: [B] });
+  expect(created.status).toBe(200);
+  const id = created.json['group'].id as string;
+  expect((await call('POST', `/phones/${A}/groups/${id}/participants`, { change: 'add', member: C })).json['notification']).toMatchObject({
+    subtype: 'add',
+  });
+  expect((await call('POST', `/phones/${A}/groups/${id}/subject`, { value: 'Renamed' })).status).toBe(200);
+  expect((await call('POST', `/phones/${A}/groups/${id}/settings/messagesAdminsOnly`, { on: true })).status).toBe(200);
+  // B is no admin: its text and its settings are refused.
+  expect((await call('POST', `/phones/${B}/groups/${id}/messages`, { body: 'hi' })).status).toBe(403);
+  expect((await call('POST', `/phones/${B}/groups/${id}/settings/infoAdminsOnly`, { on: true })).status).toBe(403);
+  expect((await call('POST', `/phones/${A}/groups/${id}/settings/nonsense`, { on: true })).status).toBe(400);
+  expect((await call('POST', `/phones/${A}/groups/${id}/messages`, { body: 'from the admin' })).json['message']).toMatchObject({
+    author: `${A}@c.us`,
+  });
+  expect((await call('DELETE', `/phones/${B}/groups/${id}`)).json['notification']).toMatchObject({ subtype: 'leave' });
+  expect((await call('GET', `/phones/${B}/groups`)).json['groups']).toEqual([]);
+  expect((await call('GET', `/phones/${C}/groups`)).json['groups'][0]).toMatchObject({ subject: 'Renamed', announce: true });
+});

@@ -137,7 +137,8 @@ export class MessageStore {
         15_000,
       );
       if (!reply || reply.t !== 'sent') throw new Error('message was not acknowledged by the server');
-      if (model.ack < 1) model.set('ack', 1);
+      // Not over a later ack, nor over a refusal (-1) that came first.
+      if (model.ack === 0) model.set('ack', 1);
       if (model.isUnsentMedia) model.set('isUnsentMedia', false);
       return 'OK';
     });
@@ -230,11 +231,11 @@ export class MessageStore {
     return stored;
   }
 
-  /** The server reports how far a sent message got: 2 delivered, 3 read. Acks only go up. */
+  /** The server reports how far a sent message got: 2 delivered, 3 read, -1 failed (refused). Acks only go up, or fail. */
   ack(chatId: string, id: string, ack: number): void {
     // Group sends carry the sender as a 4th key part: look the id up when the short key misses.
     const model = this.msgs.get(`true_${chatId}_${id}`) ?? this.msgs.getModelsArray().find((m) => m.id.fromMe && m.id.id === id);
-    if (model && ack > model.ack) model.set('ack', ack);
+    if (model && (ack > model.ack || ack === -1)) model.set('ack', ack);
   }
 
   /** A placeholder decrypted: its content first, then its type (`change:type`). */
