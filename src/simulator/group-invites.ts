@@ -6,15 +6,11 @@
  * `membership_approval_request` notification; approving adds the user (`add`), rejecting drops the
  * request. A join by link or V4 invite reaches every member as `gp2` `invite`.
  */
-import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './errors';
-import { isAdmin, isMember, now, type GroupOperations } from './groups';
+import { isAdmin, isMember, newInviteCode, now, offerInvite, type GroupOperations } from './groups';
 import type { SimulatorHub } from './hub';
 import type { WireGroup, WireJoinRequest, WireMessage } from './protocol';
 import { contactNumber, wireGroup, type GroupRecord } from './state';
-
-/** How long a private invite stays good, as in the app: three days. */
-const V4_LIFETIME_SECONDS = 3 * 24 * 3600;
 
 const idOf = (number: string): string => `${number}@c.us`;
 const numberOf = (id: string): string => id.replace(/@c\.us$/, '');
@@ -29,7 +25,7 @@ export class GroupInvites {
   async code(number: string, groupId: unknown): Promise<string> {
     const group = this.#adminGroup(number, groupId);
     if (group.inviteCode === undefined) {
-      group.inviteCode = newCode();
+      group.inviteCode = newInviteCode();
       await this.hub.state.save();
     }
     return group.inviteCode;
@@ -38,7 +34,7 @@ export class GroupInvites {
   /** An admin replaces the code: the old one leads nowhere from now on. */
   async revoke(number: string, groupId: unknown): Promise<string> {
     const group = this.#adminGroup(number, groupId);
-    group.inviteCode = newCode();
+    group.inviteCode = newInviteCode();
     await this.hub.state.save();
     return group.inviteCode;
   }
@@ -76,8 +72,7 @@ export class GroupInvites {
     const group = this.#adminGroup(number, groupId);
     const invitee = contactNumber(to);
     const account = this.hub.recipient(invitee);
-    const invite = { code: newCode(), expiration: now() + V4_LIFETIME_SECONDS, admin: idOf(number), invitee: idOf(invitee) };
-    (group.v4Invites ??= []).push(invite);
+    const invite = offerInvite(group, number, invitee);
     const msg = this.hub.incoming(invitee, number, comment, {
       type: 'groups_v4_invite',
       fields: { inviteCode: invite.code, inviteCodeExp: invite.expiration, inviteGrp: group.id, inviteGrpName: group.subject },
@@ -151,13 +146,4 @@ export class GroupInvites {
     if (!group) throw new SimulatorError(404, 'no group has this invite code');
     return group;
   }
-}
-
-/** A code as the app shows them: 22 letters and digits. */
-function newCode(): string {
-  return randomBytes(16)
-    .toString('base64')
-    .replace(/[^A-Za-z0-9]/g, '')
-    .slice(0, 22)
-    .padEnd(22, 'A');
 }

@@ -11,17 +11,38 @@ import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
 import type { WireGroup, WireMessage } from './protocol';
-import { contactNumber, wireGroup, type GroupRecord } from './state';
+import { contactNumber, wireGroup, type GroupRecord, type V4InviteRecord } from './state';
 
 export type GroupChange = 'add' | 'remove' | 'promote' | 'demote';
 
 /** A setting only admins may change, as the app names the property. */
 export type GroupProperty = 'announce' | 'restrict' | 'member_add_mode' | 'membership_approval_mode';
 
-/** What one participant of a change came to: 200, 403 (their privacy refuses), 404 (not on WhatsApp, or not a member), 409 (already in). */
+/**
+ * What one participant of a change came to: 200, 403 (their privacy refuses), 404 (not on WhatsApp, or
+ * not a member), 409 (already in). A 403 add by an admin comes with a private invite the admin may send
+ * them instead (`inviteCode`, good until `inviteExpiration`).
+ */
 export interface ParticipantResult {
   id: string;
   status: number;
+  inviteCode?: string;
+  inviteExpiration?: number;
+}
+
+/** How long a private (V4) invite stays good, as in the app: three days. */
+const V4_LIFETIME_SECONDS = 3 * 24 * 3600;
+
+/** A private (V4) invite from admin `admin` to `invitee` (numbers), kept with the group until used or expired. */
+export function offerInvite(group: GroupRecord, admin: string, invitee: string): V4InviteRecord {
+  const invite = { code: newInviteCode(), expiration: now() + V4_LIFETIME_SECONDS, admin: idOf(admin), invitee: idOf(invitee) };
+  (group.v4Invites ??= []).push(invite);
+  return invite;
+}
+
+/** An invite code as the app shows them: 22 letters and digits. */
+export function newInviteCode(): string {
+  return randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 22).padEnd(22, 'A');
 }
 
 /** Settings of a new group (each defaults to off). */
@@ -77,10 +98,12 @@ export class GroupOperations {
       memberAddMode: settings.adminAdd === true ? 'admin_add' : 'all_member_add',
       membershipApproval: settings.membershipApproval === true,
     };
+    // Those whose privacy refused the creator get a private invite instead, if the creator sends it.
+    const offered = results.map((r) => (r.status === 403 ? withInvite(r, offerInvite(group, number, numberOf(r.id))) : r));
     this.hub.state.groups.set(group.id, group);
     await this.hub.state.save();
     for (const member of group.participants) this.#tell(numberOf(member.id), group);
-    return { group: wireGroup(group), results };
+    return { group: wireGroup(group), results: offered };
   }
 
   /** The groups `number` is in, as its phone sees them. */
@@ -127,10 +150,12 @@ export class GroupOperations {
       } else {
         participant.isAdmin = change === 'promote';
       }
-      results.push({ id, status });
+      const offer = change === 'add' && status === 403 && admin;
+      results.push(offer ? withInvite({ id, status }, offerInvite(group, number, member)) : { id, status });
     }
     const changed = results.filter((r) => r.status === 200).map((r) => r.id);
     const notice = changed.length === 0 ? undefined : await this.notify(group, number, change, changed);
+    if (!notice) await this.hub.state.save();
     return { results, notice };
   }
 
@@ -264,6 +289,10 @@ export class GroupOperations {
       if (conn) this.hub.send(conn, { t: 'group', group: wireGroup(group) });
     }
   }
+}
+
+function withInvite(result: ParticipantResult, invite: V4InviteRecord): ParticipantResult {
+  return { ...result, inviteCode: invite.code, inviteExpiration: invite.expiration };
 }
 
 export function isMember(group: WireGroup, number: string): boolean {

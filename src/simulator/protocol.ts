@@ -250,7 +250,8 @@ export type ServerFrame =
       reqId: number;
       status: number;
       group?: WireGroup;
-      results?: Array<{ id: string; status: number }>;
+      /** Per participant; a refused add comes with a private invite the admin may send (`inviteCode`, `inviteExpiration`). */
+      results?: Array<{ id: string; status: number; inviteCode?: string; inviteExpiration?: number }>;
       /** Invites: the link code; what a code leads to (not learned as a chat); a join that waits for an admin. */
       code?: string;
       preview?: WireGroup;

@@ -32,6 +32,7 @@ interface WRequestResult {
 }
 interface WGroupChat {
   isGroup: boolean;
+  addParticipants(ids: string[], options?: { sleep?: number | null; comment?: string }): Promise<unknown>;
   name: string;
   participants: Array<{ id: { _serialized: string } }>;
   getInviteCode(): Promise<string>;
@@ -55,7 +56,11 @@ interface WMessage {
 }
 interface WClient {
   on(event: string, fn: (...args: any[]) => void): void;
-  createGroup(title: string, participants: string[], options?: Record<string, unknown>): Promise<{ gid: { _serialized: string } } | string>;
+  createGroup(
+    title: string,
+    participants: string[],
+    options?: Record<string, unknown>,
+  ): Promise<{ gid: { _serialized: string }; participants: Record<string, { statusCode: number; isInviteV4Sent: boolean }> } | string>;
   getChatById(id: string): Promise<WGroupChat>;
   getInviteInfo(code: string): Promise<{ id: { _serialized: string }; subject: string; size: number; membershipApprovalMode: boolean }>;
   acceptInvite(code: string): Promise<string>;
@@ -251,4 +256,46 @@ test('V4 invites: an admin phone sends groups_v4_invite; message.acceptGroupV4In
   await expect(second.client.acceptGroupV4Invite(info)).rejects.toThrow();
   await expect(invitee.client.acceptGroupV4Invite({ ...info, toId: `${inviteeNo}@c.us` })).rejects.toThrow();
   expect(carol.group(group.id)?.participants.map((p) => p.id)).not.toContain(`${secondNo}@c.us`);
+});
+
+test('a refused add sends a private invite instead (createGroup and addParticipants: isInviteV4Sent); the user joins by it', async () => {
+  const [adminNo, shyNo, shierNo] = ['15550002731', '15550002732', '15550002733'];
+  const admin = await member(adminNo);
+  const shy = await member(shyNo);
+  const shier = await member(shierNo);
+  await env.sim.phone(shyNo).setGroupAddPrivacy('none');
+  await env.sim.phone(shierNo).setGroupAddPrivacy('none');
+
+  const created = await admin.client.createGroup('Shy club', [`${shyNo}@c.us`], { comment: 'please join' });
+  if (typeof created === 'string') throw new Error(created);
+  const gid = created.gid._serialized;
+  expect(created.participants[`${shyNo}@c.us`]).toMatchObject({ statusCode: 403, isInviteV4Sent: true });
+  const invite = await until(() => shy.messages.find((m) => m.type === 'groups_v4_invite'), 'the invite after createGroup');
+  expect(invite.body).toBe('please join');
+  expect(invite.inviteV4).toMatchObject({ groupId: gid, groupName: 'Shy club', fromId: `${adminNo}@c.us` });
+  expect(
+    env.sim
+      .phone(adminNo)
+      .sentMessages()
+      .some((m) => m.type === 'groups_v4_invite' && m.to === `${shyNo}@c.us`),
+  ).toBe(true);
+  expect(await invite.acceptGroupV4Invite()).toEqual({ status: 200 });
+  expect((await seen(admin, 'group_join', gid)).recipients).toEqual([`${shyNo}@c.us`]);
+
+  const group = await admin.client.getChatById(gid);
+  const added = (await group.addParticipants([`${shierNo}@c.us`], { sleep: null, comment: 'you too' })) as Record<
+    string,
+    { code: number; isInviteV4Sent: boolean }
+  >;
+  expect(added[`${shierNo}@c.us`]).toMatchObject({ code: 403, isInviteV4Sent: true });
+  const second = await until(() => shier.messages.find((m) => m.type === 'groups_v4_invite'), 'the invite after addParticipants');
+  expect(second.body).toBe('you too');
+  expect(await shier.client.acceptGroupV4Invite(second.inviteV4 as WInviteV4)).toEqual({ status: 200 });
+  await seen(admin, 'group_join', gid, `${shierNo}@c.us`);
+  expect(
+    env.sim
+      .phone(adminNo)
+      .group(gid)
+      ?.participants.map((p) => p.id),
+  ).toEqual(expect.arrayContaining([`${shyNo}@c.us`, `${shierNo}@c.us`]));
 });

@@ -9,7 +9,8 @@
 import type { WireGroup } from '../protocol';
 import type { App } from './app';
 import { ask, groupIdOf, numberOf, ServerStatusCodeError } from './groups';
-import { createWid } from './wid';
+import type { ChatModel } from './wa-models';
+import { createWid, MsgKey } from './wid';
 
 /** What a code leads to, as the app describes a group it is not in. */
 function invitePreview(group: WireGroup): Record<string, unknown> {
@@ -105,6 +106,30 @@ export function groupInviteModules(app: App): Record<string, unknown> {
           if (!(err instanceof ServerStatusCodeError)) throw err;
           return { name: 'MembershipRequestsActionResponseClientError', value: { code: String(err.statusCode) } };
         }
+      },
+    },
+    WAWebChatSendMessages: {
+      /** An admin's private invite to a user, sent as a `groups_v4_invite` message in their chat. */
+      sendGroupInviteMessage: async (
+        chat: ChatModel,
+        groupId: unknown,
+        groupName: unknown,
+        code: unknown,
+        expiration: unknown,
+        comment: unknown,
+        _thumb: unknown,
+      ) => {
+        const key = new MsgKey({ from: app.meUser(), to: chat.id, id: await MsgKey.newId(), selfDir: 'out' });
+        const [, sent] = app.store.addAndSend(chat, {
+          id: key,
+          type: 'groups_v4_invite',
+          body: typeof comment === 'string' ? comment : '',
+          inviteCode: String(code),
+          inviteCodeExp: Number(expiration),
+          inviteGrp: groupIdOf(groupId),
+          inviteGrpName: typeof groupName === 'string' ? groupName : '',
+        });
+        return { messageSendResult: await sent.catch(() => 'ERROR') };
       },
     },
     WAWebJidToWid: {

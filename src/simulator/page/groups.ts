@@ -51,6 +51,16 @@ const PROPERTIES: Record<string, { property: 'announce' | 'restrict' | 'member_a
   member_add_mode: { property: 'member_add_mode', on: (v) => v === 0 || v === 'admin_add' },
 };
 
+/** One participant's add result as the RPC answers it; a refused one with the private invite the admin may send. */
+function addMixins(r: { status: number; inviteCode?: string; inviteExpiration?: number }): Record<string, unknown> {
+  if (r.status === 200) return { value: {} };
+  if (r.inviteCode === undefined) return { value: { error: String(r.status) } };
+  return {
+    name: 'ParticipantRequestCodeCanBeSent',
+    value: { error: String(r.status), addRequestCode: r.inviteCode, addRequestExpiration: r.inviteExpiration },
+  };
+}
+
 export function groupModules(app: App): Record<string, unknown> {
   const participants = async (chat: ChatModel, action: 'remove' | 'promote' | 'demote', list: ParticipantModel[] | Wid[]) => {
     const reply = await ask(app, {
@@ -80,7 +90,12 @@ export function groupModules(app: App): Record<string, unknown> {
         return {
           wid: createWid(group.id),
           subject: group.subject,
-          participants: (reply.results ?? []).map((r) => ({ wid: createWid(r.id), ...(r.status === 200 ? {} : { error: r.status }) })),
+          participants: (reply.results ?? []).map((r) => ({
+            wid: createWid(r.id),
+            ...(r.status === 200 ? {} : { error: r.status }),
+            // A refused add: the private invite the creator may send instead.
+            ...(r.inviteCode === undefined ? {} : { invite_code: r.inviteCode, invite_code_exp: r.inviteExpiration }),
+          })),
         };
       },
     },
@@ -126,7 +141,7 @@ export function groupModules(app: App): Record<string, unknown> {
           value: {
             addParticipant: (reply.results ?? []).map((r) => ({
               addParticipantsParticipantAddedOrNonRegisteredWaUserParticipantErrorLidResponseMixinGroup: {
-                value: { addParticipantsParticipantMixins: { value: r.status === 200 ? {} : { error: String(r.status) } } },
+                value: { addParticipantsParticipantMixins: addMixins(r) },
               },
             })),
           },
