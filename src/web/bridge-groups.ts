@@ -16,11 +16,17 @@ export interface PageCreateGroupOptions {
 
 export interface PageCreateGroupResult {
   gid: string;
-  participants: Array<{ id: string; status: number; isGroupCreator: boolean }>;
+  participants: Array<{ id: string; status: number; isGroupCreator: boolean; invite?: PageAddInvite }>;
 }
 
 /** Per participant id its code; `notAdmin` or `empty` when nobody could be added. */
-export type PageAddResult = Record<string, number> | 'notAdmin' | 'empty';
+export type PageAddResult = Record<string, { code: number; invite?: PageAddInvite }> | 'notAdmin' | 'empty';
+
+/** The private invite the servers offer for a refused add (403): what `sendGroupInvite` sends. */
+export interface PageAddInvite {
+  code: string;
+  expiration: string;
+}
 
 /** A request to join a group (ids as strings). */
 export interface PageMembershipRequest {
@@ -75,6 +81,8 @@ export interface PageGroupApi {
   /** Who waits to join, as whatsapp-web.js reads them before approving or rejecting every request. */
   pendingRequesters(groupId: string): Promise<string[]>;
   membershipRequestAction(groupId: string, approve: boolean, requesterId: string): Promise<PageMembershipResult | 'none' | 'failed'>;
+  /** Sends a refused participant the private invite the servers offered: whether the app sent it. */
+  sendGroupInvite(userId: string, groupId: string, invite: PageAddInvite, comment: string): Promise<boolean>;
 }
 
 /** The features each group call needs (part of `PAGE_API_FEATURES`, which checks them against `PageFeature`). */
@@ -93,4 +101,5 @@ export const GROUP_API_FEATURES = {
   membershipRequests: ['messages', 'group-invites'],
   pendingRequesters: ['messages', 'chats', 'groups', 'group-invites'],
   membershipRequestAction: ['messages', 'groups', 'group-invites'],
+  sendGroupInvite: ['messages', 'chats', 'group-invites'],
 } as const;

@@ -12,6 +12,7 @@ export const BRIDGE_BINDING = '__wawebEmit';
 export const PAGE_API = '__waweb';
 
 export type {
+  PageAddInvite,
   PageAddResult,
   PageCreateGroupOptions,
   PageCreateGroupResult,

@@ -204,3 +204,57 @@ test('V4 invites: an admin phone sends groups_v4_invite; message.acceptGroupV4In
   expect(text.inviteV4).toBeUndefined();
   await expect(text.acceptGroupV4Invite()).rejects.toBeInstanceOf(InvalidOptionError);
 });
+
+test('a refused add sends a private invite instead (createGroup and addParticipants: isInviteV4Sent); the user joins by it', async () => {
+  const [adminNo, shyNo, shierNo] = ['15553002731', '15553002732', '15553002733'];
+  const admin = await member(adminNo);
+  const shy = await member(shyNo);
+  const shier = await member(shierNo);
+  await env.sim.phone(shyNo).setGroupAddPrivacy('none');
+  await env.sim.phone(shierNo).setGroupAddPrivacy('none');
+
+  const created = await admin.client.createGroup('Shy club', [`${shyNo}@c.us`], { comment: 'please join' });
+  if (typeof created === 'string') throw new Error(created);
+  const gid = created.gid._serialized;
+  expect(created.participants[`${shyNo}@c.us`]).toMatchObject({ statusCode: 403, isInviteV4Sent: true });
+  const invite = await until(() => shy.messages.find((m) => m.type === MessageTypes.GROUP_INVITE), 'the invite after createGroup');
+  expect(invite.body).toBe('please join');
+  expect(invite.inviteV4).toMatchObject({ groupId: gid, groupName: 'Shy club', fromId: `${adminNo}@c.us` });
+  expect(
+    env.sim
+      .phone(adminNo)
+      .sentMessages()
+      .some((m) => m.type === 'groups_v4_invite' && m.to === `${shyNo}@c.us`),
+  ).toBe(true);
+  expect(await invite.acceptGroupV4Invite()).toEqual({ status: 200 });
+  expect((await seen(admin, 'group_join', gid)).recipients).toEqual([`${shyNo}@c.us`]);
+
+  const group = await groupChat(admin.client, gid);
+  const added = await group.addParticipants([`${shierNo}@c.us`], { sleep: 0, comment: 'you too' });
+  if (typeof added === 'string') throw new Error(added);
+  expect(added[`${shierNo}@c.us`]).toMatchObject({ code: 403, isInviteV4Sent: true });
+  const second = await until(() => shier.messages.find((m) => m.type === MessageTypes.GROUP_INVITE), 'the invite after addParticipants');
+  expect(second.body).toBe('you too');
+  if (!second.inviteV4) throw new Error('no inviteV4');
+  expect(await shier.client.acceptGroupV4Invite(second.inviteV4)).toEqual({ status: 200 });
+  await seen(admin, 'group_join', gid, `${shierNo}@c.us`);
+  expect(
+    env.sim
+      .phone(adminNo)
+      .group(gid)
+      ?.participants.map((p) => p.id),
+  ).toEqual(expect.arrayContaining([`${shyNo}@c.us`, `${shierNo}@c.us`]));
+
+  // Without autoSendInviteV4 nothing is sent.
+  const third = '15553002734';
+  await env.sim.phone(third, { pushname: 'Third' }).setGroupAddPrivacy('none');
+  const quiet = await group.addParticipants([`${third}@c.us`], { autoSendInviteV4: false });
+  if (typeof quiet === 'string') throw new Error(quiet);
+  expect(quiet[`${third}@c.us`]).toMatchObject({ code: 403, isInviteV4Sent: false });
+  expect(
+    env.sim
+      .phone(adminNo)
+      .sentMessages()
+      .filter((m) => m.type === 'groups_v4_invite'),
+  ).toHaveLength(2);
+});

@@ -18,9 +18,7 @@ export const CLIENT_MEMBERS = members({
   archiveChat: supported,
   pinChat: supported,
   unpinChat: supported,
-  createGroup: differs(
-    '`isAnnounce` and `isRestrict` turn on what they say (whatsapp-web.js reads `announce` and inverts `isRestrict`); no V4 invite is sent to those whose privacy refuses the add',
-  ),
+  createGroup: differs('`isAnnounce` and `isRestrict` turn on what they say (whatsapp-web.js reads `announce` and inverts `isRestrict`)'),
   createChannel: channel,
   deleteChannel: channel,
   subscribeToChannel: channel,

@@ -126,7 +126,7 @@ export const GROUP_CHAT_MEMBERS = members({
   createdAt: supported,
   description: supported,
   participants: supported,
-  addParticipants: differs('no V4 invite is sent to those whose privacy refuses the add (`isInviteV4Sent` false)'),
+  addParticipants: supported,
   removeParticipants: supported,
   promoteParticipants: supported,
   demoteParticipants: supported,

@@ -139,6 +139,7 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebApiMembershipApprovalRequestStore', 'getMembershipApprovalRequests', 'function', 'group-invites'],
   ['WASmaxGroupsMembershipRequestsActionRPC', 'sendMembershipRequestsActionRPC', 'function', 'group-invites'],
   ['WAWebJidToWid', 'userJidToUserWid', 'function', 'group-invites'],
+  ['WAWebChatSendMessages', 'sendGroupInviteMessage', 'function', 'group-invites'],
   ['WAWebMsgActionCapability', 'canStarMsg', 'function', 'message-actions'],
   ['WAWebCmd', 'Cmd.sendStarMsgs', 'function', 'message-actions'],
   ['WAWebCmd', 'Cmd.sendUnstarMsgs', 'function', 'message-actions'],

@@ -4,9 +4,9 @@
  * code or by a private (V4) invite, and the requests to join a group whose admins approve who joins
  * (listed, approved, rejected one requester at a time; Node paces them).
  */
-import { DRIFT_MARK, type PageInviteV4, type PageMembershipRequest, type PageMembershipResult } from '../bridge';
+import { DRIFT_MARK, type PageAddInvite, type PageInviteV4, type PageMembershipRequest, type PageMembershipResult } from '../bridge';
 import { watched } from './drift';
-import { widString, type Req } from './messages';
+import { findChat, widString, type Req } from './messages';
 
 const isRefusal = (err: unknown): boolean => (err as { name?: unknown } | null)?.name === 'ServerStatusCodeError';
 const isDrift = (err: unknown): boolean => err instanceof Error && err.message.startsWith(DRIFT_MARK);
@@ -167,4 +167,19 @@ export async function membershipRequestAction(
       MEMBERSHIP_ERRORS[code] ??
       `An unknown error occupied while ${approve ? 'approving' : 'rejecting'} the participant membership request`,
   };
+}
+
+/**
+ * Sends a participant whose privacy refused the add the private invite the servers offered, as
+ * whatsapp-web.js does after `createGroup` and `addParticipants`: whether the app sent it.
+ */
+export async function sendGroupInvite(req: Req, userId: string, groupId: string, invite: PageAddInvite, comment: string): Promise<boolean> {
+  const chat = await findChat(req, userId);
+  if (!chat) return false;
+  const group = req('WAWebCollections').Chat.get(req('WAWebWidFactory').createWid(groupId));
+  const name = group?.formattedTitle ?? group?.name ?? '';
+  const res = await watched('WAWebChatSendMessages.sendGroupInviteMessage', 'group-invites', () =>
+    req('WAWebChatSendMessages').sendGroupInviteMessage(chat, groupId, name, invite.code, invite.expiration, comment, undefined),
+  );
+  return (res as { messageSendResult?: unknown } | null)?.messageSendResult === 'OK';
 }

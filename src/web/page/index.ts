@@ -21,6 +21,7 @@ import {
   membershipRequests,
   pendingRequesters,
   revokeInvite,
+  sendGroupInvite,
 } from './group-invites';
 import {
   blockedIds,
@@ -218,6 +219,7 @@ function start(hadSession: boolean): void {
     membershipRequests: async (groupId) => membershipRequests(req, groupId),
     pendingRequesters: async (groupId) => pendingRequesters(req, groupId),
     membershipRequestAction: async (groupId, approve, requesterId) => membershipRequestAction(req, groupId, approve, requesterId),
+    sendGroupInvite: async (userId, groupId, invite, comment) => sendGroupInvite(req, userId, groupId, invite, comment),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 
