@@ -31,7 +31,13 @@ export function isModelReport(report: PageEvent): report is ModelReport {
   return (MODEL_REPORTS as readonly string[]).includes(report.type);
 }
 
-const GROUP_EVENTS = { join: 'group_join', leave: 'group_leave', admin: 'group_admin_changed', update: 'group_update' } as const;
+const GROUP_EVENTS = {
+  join: 'group_join',
+  leave: 'group_leave',
+  admin: 'group_admin_changed',
+  update: 'group_update',
+  request: 'group_membership_request',
+} as const;
 
 /** Emits the events of one model report. */
 export function emitModelEvent(client: ModelClient, report: ModelReport, emit: EmitClientEvent): void {

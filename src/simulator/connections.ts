@@ -16,7 +16,7 @@ import {
   type WireMedia,
   type WireMessage,
 } from './protocol';
-import type { AccountRecord, DeviceRecord } from './state';
+import { wireGroup, type AccountRecord, type DeviceRecord } from './state';
 import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
 import { lidOf, lidWid, userWid } from './wids';
@@ -234,7 +234,7 @@ export class DeviceConnections {
     const named = Object.entries(account.contacts ?? {}).map(([number, name]) => ({ wid: userWid(number), lid: lidWid(number), name }));
     const contacts = [...named, ...(account.blocked ?? []).map((n) => ({ wid: userWid(n), lid: lidWid(n), blocked: true }))];
     if (contacts.length > 0) this.#hub.send(conn, { t: 'contacts', contacts });
-    for (const group of this.#hub.state.groupsOf(account.number)) this.#hub.send(conn, { t: 'group', group });
+    for (const group of this.#hub.state.groupsOf(account.number)) this.#hub.send(conn, { t: 'group', group: wireGroup(group) });
     const queued = new Set((account.offline[device.id] ?? []).map((m) => m.id));
     const history = [...(account.history ?? []), ...account.sent]
       .filter((m) => !queued.has(m.id))
@@ -297,6 +297,20 @@ export class DeviceConnections {
     hub.send(conn, { t: 'ack', chatId, id, ack: refused ? -1 : 2 });
     hub.emit('sent', found.account.number, msg);
     if (chatId.endsWith('@g.us') && !refused) await this.#actions.groups.relay(found.account.number, msg);
+    else if (msg.type === 'groups_v4_invite') await this.#relayInvite(found.account.number, msg);
+  }
+
+  /**
+   * A private group invite a device sent (whatsapp-web.js sends one after a refused add) reaches the
+   * invitee's phone and devices, when the invitee has an account here. (Other texts between two
+   * accounts stay with the sender, as the phone API reads them.)
+   */
+  async #relayInvite(sender: string, sent: WireMessage): Promise<void> {
+    const account = this.#hub.state.peek(sent.chatId.replace(/@c\.us$/, ''));
+    if (!account) return;
+    const { ack: _ack, ...content } = sent;
+    const from = `${sender}@c.us`;
+    await this.#hub.deliver(account, { ...content, chatId: from, from, to: sent.chatId, fromMe: false });
   }
 
   /** The device read a chat: the contact's phone sees blue ticks (recorded for the phone API). */

@@ -11,17 +11,38 @@ import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
 import type { WireGroup, WireMessage } from './protocol';
-import { contactNumber, type GroupRecord } from './state';
+import { contactNumber, wireGroup, type GroupRecord, type V4InviteRecord } from './state';
 
 export type GroupChange = 'add' | 'remove' | 'promote' | 'demote';
 
 /** A setting only admins may change, as the app names the property. */
-export type GroupProperty = 'announce' | 'restrict' | 'member_add_mode';
+export type GroupProperty = 'announce' | 'restrict' | 'member_add_mode' | 'membership_approval_mode';
 
-/** What one participant of a change came to: 200, 403 (their privacy refuses), 404 (not on WhatsApp, or not a member), 409 (already in). */
+/**
+ * What one participant of a change came to: 200, 403 (their privacy refuses), 404 (not on WhatsApp, or
+ * not a member), 409 (already in). A 403 add by an admin comes with a private invite the admin may send
+ * them instead (`inviteCode`, good until `inviteExpiration`).
+ */
 export interface ParticipantResult {
   id: string;
   status: number;
+  inviteCode?: string;
+  inviteExpiration?: number;
+}
+
+/** How long a private (V4) invite stays good, as in the app: three days. */
+const V4_LIFETIME_SECONDS = 3 * 24 * 3600;
+
+/** A private (V4) invite from admin `admin` to `invitee` (numbers), kept with the group until used or expired. */
+export function offerInvite(group: GroupRecord, admin: string, invitee: string): V4InviteRecord {
+  const invite = { code: newInviteCode(), expiration: now() + V4_LIFETIME_SECONDS, admin: idOf(admin), invitee: idOf(invitee) };
+  (group.v4Invites ??= []).push(invite);
+  return invite;
+}
+
+/** An invite code as the app shows them: 22 letters and digits. */
+export function newInviteCode(): string {
+  return randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 22).padEnd(22, 'A');
 }
 
 /** Settings of a new group (each defaults to off). */
@@ -32,6 +53,8 @@ export interface NewGroupSettings {
   restrict?: boolean;
   /** Only admins add members. */
   adminAdd?: boolean;
+  /** Admins approve who joins through the invite link. */
+  membershipApproval?: boolean;
 }
 
 /** Who may add an account to groups, as its privacy setting says. */
@@ -73,22 +96,25 @@ export class GroupOperations {
       announce: settings.announce === true,
       restrict: settings.restrict === true,
       memberAddMode: settings.adminAdd === true ? 'admin_add' : 'all_member_add',
+      membershipApproval: settings.membershipApproval === true,
     };
+    // Those whose privacy refused the creator get a private invite instead, if the creator sends it.
+    const offered = results.map((r) => (r.status === 403 ? withInvite(r, offerInvite(group, number, numberOf(r.id))) : r));
     this.hub.state.groups.set(group.id, group);
     await this.hub.state.save();
     for (const member of group.participants) this.#tell(numberOf(member.id), group);
-    return { group: structuredClone(group), results };
+    return { group: wireGroup(group), results: offered };
   }
 
   /** The groups `number` is in, as its phone sees them. */
   groupsOf(number: string): WireGroup[] {
-    return structuredClone(this.hub.state.groupsOf(number));
+    return this.hub.state.groupsOf(number).map(wireGroup);
   }
 
   /** Group `groupId`, if `number` is in it. */
   groupOf(number: string, groupId: unknown): WireGroup | undefined {
     const group = typeof groupId === 'string' ? this.hub.state.groups.get(groupId) : undefined;
-    return group && isMember(group, number) ? structuredClone(group) : undefined;
+    return group && isMember(group, number) ? wireGroup(group) : undefined;
   }
 
   /**
@@ -103,7 +129,7 @@ export class GroupOperations {
     members: unknown[],
     checked = false,
   ): Promise<{ results: ParticipantResult[]; notice: WireMessage | undefined }> {
-    const group = this.#memberGroup(number, groupId);
+    const group = this.memberGroup(number, groupId);
     const admin = isAdmin(group, number);
     if (!admin && !(change === 'add' && group.memberAddMode === 'all_member_add'))
       throw new SimulatorError(403, `${number} is not an admin of ${group.id}`);
@@ -124,16 +150,18 @@ export class GroupOperations {
       } else {
         participant.isAdmin = change === 'promote';
       }
-      results.push({ id, status });
+      const offer = change === 'add' && status === 403 && admin;
+      results.push(offer ? withInvite({ id, status }, offerInvite(group, number, member)) : { id, status });
     }
     const changed = results.filter((r) => r.status === 200).map((r) => r.id);
-    const notice = changed.length === 0 ? undefined : await this.#notify(group, number, change, changed);
+    const notice = changed.length === 0 ? undefined : await this.notify(group, number, change, changed);
+    if (!notice) await this.hub.state.save();
     return { results, notice };
   }
 
   /** Member `number` sets the subject or the description; with `restrict` on, only admins may. */
   async setInfo(number: string, groupId: unknown, field: 'subject' | 'description', value: unknown): Promise<WireMessage> {
-    const group = this.#memberGroup(number, groupId);
+    const group = this.memberGroup(number, groupId);
     if (group.restrict && !isAdmin(group, number)) throw new SimulatorError(403, `only admins edit the info of ${group.id}`);
     if (field === 'subject') {
       checkSubject(value);
@@ -143,30 +171,31 @@ export class GroupOperations {
       group.desc = value;
       group.descId = this.hub.messageId();
     }
-    return this.#notify(group, number, field, [], value);
+    return this.notify(group, number, field, [], value);
   }
 
-  /** An admin turns a setting on or off: messages, info edits or adding members for admins only. */
+  /** An admin turns a setting on or off: messages, info edits or adding members for admins only, approving who joins. */
   async setProperty(number: string, groupId: unknown, property: GroupProperty, on: unknown): Promise<WireMessage> {
-    const group = this.#memberGroup(number, groupId);
+    const group = this.memberGroup(number, groupId);
     if (typeof on !== 'boolean') throw new SimulatorError(400, 'a group setting is on (true) or off (false)');
     if (!isAdmin(group, number)) throw new SimulatorError(403, `only admins change the settings of ${group.id}`);
     if (property === 'announce') group.announce = on;
     else if (property === 'restrict') group.restrict = on;
+    else if (property === 'membership_approval_mode') group.membershipApproval = on;
     else group.memberAddMode = on ? 'admin_add' : 'all_member_add';
-    return this.#notify(group, number, property, [], on ? 'on' : 'off');
+    return this.notify(group, number, property, [], on ? 'on' : 'off');
   }
 
   /** Admin `number` set or deleted the group's picture (the picture servers checked it): `gp2` `picture` to every member. */
   async pictureChanged(number: string, groupId: string): Promise<WireMessage> {
-    return this.#notify(this.#memberGroup(number, groupId), number, 'picture', []);
+    return this.notify(this.memberGroup(number, groupId), number, 'picture', []);
   }
 
   /** Member `number` leaves: it and every remaining member get `leave`. */
   async leave(number: string, groupId: unknown): Promise<WireMessage> {
-    const group = this.#memberGroup(number, groupId);
+    const group = this.memberGroup(number, groupId);
     group.participants = group.participants.filter((p) => p.id !== idOf(number));
-    return this.#notify(group, number, 'leave', [idOf(number)]);
+    return this.notify(group, number, 'leave', [idOf(number)]);
   }
 
   /**
@@ -175,7 +204,7 @@ export class GroupOperations {
    */
   async text(number: string, groupId: unknown, from: unknown, body: unknown): Promise<WireMessage> {
     if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'message body must be a non-empty string');
-    const group = this.#memberGroup(number, groupId);
+    const group = this.memberGroup(number, groupId);
     const author = contactNumber(from);
     if (!isMember(group, author)) throw new SimulatorError(409, `${idOf(author)} is not in ${group.id}`);
     if (!this.maySend(author, group.id)) throw new SimulatorError(403, `only admins send messages to ${group.id}`);
@@ -228,7 +257,7 @@ export class GroupOperations {
   }
 
   /** The group, if `number` is in it (404 otherwise: the servers tell a non-member nothing). */
-  #memberGroup(number: string, groupId: unknown): GroupRecord {
+  memberGroup(number: string, groupId: unknown): GroupRecord {
     const group = typeof groupId === 'string' ? this.hub.state.groups.get(groupId) : undefined;
     if (!group || !isMember(group, number)) throw new SimulatorError(404, `phone ${number} is in no group ${JSON.stringify(groupId)}`);
     return group;
@@ -236,17 +265,18 @@ export class GroupOperations {
 
   /**
    * The `gp2` notification of a change by `author`, to every member and to each of `recipients` (a
-   * member removed or leaving), each device after the group's new metadata. The author's copy.
+   * member removed or leaving), each device after the group's new metadata (only to the numbers `to`,
+   * when given). The author's copy.
    */
-  async #notify(group: GroupRecord, author: string, subtype: string, recipients: string[], body = ''): Promise<WireMessage> {
+  async notify(group: GroupRecord, author: string, subtype: string, recipients: string[], body = '', to?: string[]): Promise<WireMessage> {
     const base = { id: this.hub.messageId(), chatId: group.id, from: group.id, body, t: now(), fromMe: false, type: 'gp2' };
-    const numbers = new Set([...group.participants.map((p) => numberOf(p.id)), ...recipients.map(numberOf), author]);
+    const numbers = new Set(to ?? [...group.participants.map((p) => numberOf(p.id)), ...recipients.map(numberOf), author]);
     let mine: WireMessage | undefined;
     for (const member of numbers) {
       const msg: WireMessage = { ...base, to: idOf(member), subtype, recipients, author: idOf(author) };
       if (member === author) mine = msg;
       const account = this.hub.state.peek(member);
-      if (account) await this.hub.deliver(account, msg, { t: 'group', group: structuredClone(group) });
+      if (account) await this.hub.deliver(account, msg, { t: 'group', group: wireGroup(group) });
     }
     await this.hub.state.save();
     return mine ?? { ...base, to: idOf(author), subtype, recipients, author: idOf(author) };
@@ -256,16 +286,20 @@ export class GroupOperations {
   #tell(number: string, group: GroupRecord): void {
     for (const device of this.hub.state.peek(number)?.devices ?? []) {
       const conn = this.hub.online(device.id);
-      if (conn) this.hub.send(conn, { t: 'group', group: structuredClone(group) });
+      if (conn) this.hub.send(conn, { t: 'group', group: wireGroup(group) });
     }
   }
 }
 
-function isMember(group: WireGroup, number: string): boolean {
+function withInvite(result: ParticipantResult, invite: V4InviteRecord): ParticipantResult {
+  return { ...result, inviteCode: invite.code, inviteExpiration: invite.expiration };
+}
+
+export function isMember(group: WireGroup, number: string): boolean {
   return group.participants.some((p) => p.id === idOf(number));
 }
 
-function isAdmin(group: WireGroup, number: string): boolean {
+export function isAdmin(group: WireGroup, number: string): boolean {
   return group.participants.some((p) => p.id === idOf(number) && p.isAdmin);
 }
 
@@ -274,7 +308,7 @@ function checkSubject(subject: unknown): asserts subject is string {
     throw new SimulatorError(400, 'subject must be 1 to 100 characters');
 }
 
-function now(): number {
+export function now(): number {
   return Math.floor(Date.now() / 1000);
 }
 

@@ -92,16 +92,45 @@ export interface WireGroup {
   memberAddMode?: 'admin_add' | 'all_member_add';
   /** The id of the current description (the app passes it back when it changes it). */
   descId?: string;
+  /** Admins approve who joins through an invite link. */
+  membershipApproval?: boolean;
+  /** Who asked to join and waits for an admin (with `membershipApproval` on). */
+  requests?: WireJoinRequest[];
+}
+
+/** A pending request to join a group: who, who made it (the same user, through a link), when. */
+export interface WireJoinRequest {
+  /** `<number>@c.us` */
+  id: string;
+  addedBy: string;
+  method: 'InviteLink' | 'NonAdminAdd';
+  /** Seconds since the epoch. */
+  t: number;
 }
 
 /** A change a device asks of a group; the server answers `group-result`. */
 export type GroupRequest =
-  | { op: 'create'; subject: string; participants: string[]; announce: boolean; restrict: boolean; adminAdd: boolean }
+  | {
+      op: 'create';
+      subject: string;
+      participants: string[];
+      announce: boolean;
+      restrict: boolean;
+      adminAdd: boolean;
+      membershipApproval?: boolean;
+    }
   | { op: 'participants'; groupId: string; action: 'add' | 'remove' | 'promote' | 'demote'; participants: string[] }
   | { op: 'subject' | 'description'; groupId: string; value: string }
   | { op: 'property'; groupId: string; property: 'announce' | 'restrict' | 'member_add_mode'; value: boolean }
   | { op: 'leave'; groupId: string }
-  | { op: 'query'; groupId: string };
+  | { op: 'query'; groupId: string }
+  /** Invites: the group's link code (admins), a new one, what a code leads to, joining by it. */
+  | { op: 'invite-code' | 'revoke-invite'; groupId: string }
+  | { op: 'invite-info' | 'join'; code: string }
+  /** Joining by the private (V4) invite an admin sent this account. */
+  | { op: 'join-v4'; groupId: string; code: string; expiration: number; admin: string }
+  /** An admin approves or rejects one pending request to join. */
+  | { op: 'request-action'; groupId: string; requester: string; approve: boolean };
 
 /** What a device sends: the web app picks the id (`3EB0…`). */
 export interface OutgoingMessage {
@@ -216,7 +245,18 @@ export type ServerFrame =
    * The answer to a `group-request`: `status` 200, or the server's refusal (403 not allowed, 404 no such
    * group or not a member, 400 bad input); per participant results (200, 403, 404, 409) and the group.
    */
-  | { t: 'group-result'; reqId: number; status: number; group?: WireGroup; results?: Array<{ id: string; status: number }> }
+  | {
+      t: 'group-result';
+      reqId: number;
+      status: number;
+      group?: WireGroup;
+      /** Per participant; a refused add comes with a private invite the admin may send (`inviteCode`, `inviteExpiration`). */
+      results?: Array<{ id: string; status: number; inviteCode?: string; inviteExpiration?: number }>;
+      /** Invites: the link code; what a code leads to (not learned as a chat); a join that waits for an admin. */
+      code?: string;
+      preview?: WireGroup;
+      pending?: boolean;
+    }
   | { t: 'reaction'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; reaction: string }
   | { t: 'edited'; chatId: string; id: string; body: string }
   | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }

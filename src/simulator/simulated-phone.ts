@@ -5,20 +5,22 @@
 import type { ContactActions, PhoneLocation } from './contact-actions';
 import type { ContactOperations } from './contacts';
 import { SimulatorError } from './errors';
+import type { GroupInvites } from './group-invites';
 import type { GroupAddPrivacy, GroupChange, GroupOperations, GroupProperty, NewGroupSettings } from './groups';
 import type { DeliverOptions, PhoneOperations } from './phone';
 import type { PhoneMedia, SentMedia } from './phone-media';
 import type { PictureOperations, ProfilePicture } from './pictures';
-import type { ChatSettings, WireGroup, WireMessage } from './protocol';
+import type { ChatSettings, WireGroup, WireJoinRequest, WireMessage } from './protocol';
 import type { LinkedDevice } from './types';
 
 /** The group settings only admins may change, by the names whatsapp-web.js's setters have. */
-export type GroupSetting = 'messagesAdminsOnly' | 'infoAdminsOnly' | 'addMembersAdminsOnly';
+export type GroupSetting = 'messagesAdminsOnly' | 'infoAdminsOnly' | 'addMembersAdminsOnly' | 'membershipApproval';
 
 const GROUP_SETTINGS: Record<GroupSetting, GroupProperty> = {
   messagesAdminsOnly: 'announce',
   infoAdminsOnly: 'restrict',
   addMembersAdminsOnly: 'member_add_mode',
+  membershipApproval: 'membership_approval_mode',
 };
 
 /** A phone: links devices, sends messages to them, reads what they sent. */
@@ -37,6 +39,7 @@ export class SimulatedPhone {
     actions: ContactActions,
     pictures: PictureOperations,
     readonly number: string,
+    private readonly invites: GroupInvites,
   ) {
     this.#pictures = pictures;
     this.#ops = ops;
@@ -90,7 +93,8 @@ export class SimulatedPhone {
 
   /**
    * An admin turns a group setting on or off: `messagesAdminsOnly` (`announce`), `infoAdminsOnly`
-   * (`restrict`), `addMembersAdminsOnly` (`member_add_mode`). Every member gets the `gp2` notification.
+   * (`restrict`), `addMembersAdminsOnly` (`member_add_mode`), `membershipApproval`
+   * (`membership_approval_mode`: joining by link waits for an admin). Every member gets the `gp2` notification.
    */
   setGroupSetting(groupId: string, setting: GroupSetting, on: boolean): Promise<WireMessage> {
     return this.#groups.setProperty(this.number, groupId, GROUP_SETTINGS[setting], on);
@@ -109,6 +113,39 @@ export class SimulatedPhone {
   /** A group this phone is in, or undefined. */
   group(groupId: string): WireGroup | undefined {
     return this.#groups.groupOf(this.number, groupId);
+  }
+
+  /** The invite link code of a group this phone administers (made on first ask; 403 for a member who is no admin). */
+  groupInviteCode(groupId: string): Promise<string> {
+    return this.invites.code(this.number, groupId);
+  }
+
+  /** Replaces the invite code of a group this phone administers: the old one stops working. */
+  revokeGroupInvite(groupId: string): Promise<string> {
+    return this.invites.revoke(this.number, groupId);
+  }
+
+  /**
+   * Follows an invite link: joins (every member gets `gp2` `invite`), or, when admins approve who joins,
+   * asks to (`pending`; the admins get `membership_approval_request`). 404 for an unknown or revoked code.
+   */
+  joinGroupByCode(code: string): Promise<{ groupId: string; pending: boolean }> {
+    return this.invites.join(this.number, code);
+  }
+
+  /** Sends `to` a private invite to a group this phone administers: a `groups_v4_invite` message, good for three days. */
+  sendGroupInvite(groupId: string, to: string, comment = ''): Promise<WireMessage> {
+    return this.invites.sendV4(this.number, groupId, to, comment);
+  }
+
+  /** The requests to join a group this phone administers that wait for an admin. */
+  groupJoinRequests(groupId: string): WireJoinRequest[] {
+    return this.invites.requests(this.number, groupId);
+  }
+
+  /** Approves or rejects `requester`'s request to join a group this phone administers: 200, or 404 for none. */
+  decideGroupJoin(groupId: string, requester: string, approve: boolean): Promise<number> {
+    return this.invites.decide(this.number, groupId, requester, approve);
   }
 
   /** Who may add this account to groups: everyone, only its contacts, or nobody (the others' adds get 403). */

@@ -15,6 +15,7 @@ import { BUILD_ARCHIVE_PATH, type BuildVariant } from './builds';
 import { DeviceConnections } from './connections';
 import { ContactActions } from './contact-actions';
 import { ContactOperations } from './contacts';
+import { GroupInvites } from './group-invites';
 import { GroupOperations } from './groups';
 import { SimulatorError } from './errors';
 import { resolveOptions, SimulatorHub } from './hub';
@@ -56,6 +57,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   readonly #phones: PhoneOperations;
   readonly #contacts: ContactOperations;
   readonly #groups: GroupOperations;
+  readonly #invites: GroupInvites;
   readonly #pictures: PictureOperations;
   readonly #actions: ContactActions;
   readonly #closed = new AbortController();
@@ -72,6 +74,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     this.#reloads = new PageReloads(this.#hub, this.#pairing);
     this.#contacts = new ContactOperations(this.#hub);
     this.#groups = new GroupOperations(this.#hub);
+    this.#invites = new GroupInvites(this.#hub, this.#groups);
     this.#actions = new ContactActions(this.#hub);
     this.#pictures = new PictureOperations(this.#hub);
   }
@@ -186,7 +189,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     assertPhoneNumber(number);
     if (options.pushname !== undefined) this.#hub.state.account(number, options.pushname);
     if (options.legacy !== undefined) this.#hub.state.account(number).legacy = options.legacy;
-    return new SimulatedPhone(this.#phones, this.#contacts, this.#groups, this.#actions, this.#pictures, number);
+    return new SimulatedPhone(this.#phones, this.#contacts, this.#groups, this.#actions, this.#pictures, number, this.#invites);
   }
 
   /** Puts a number on WhatsApp (accounts always are): clients' `getNumberId` finds it. */

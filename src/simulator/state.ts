@@ -59,12 +59,31 @@ export interface AccountRecord {
 
 /**
  * A group as the servers keep it: one record however many members it has, its participants numbers
- * (`<number>@c.us`). Invite codes and pending membership requests belong here too when they come.
+ * (`<number>@c.us`), its invite link code and the private (V4) invites its admins sent, which only
+ * the servers know ({@link wireGroup} is what devices and phones see).
  */
 export interface GroupRecord extends WireGroup {
   announce: boolean;
   restrict: boolean;
   memberAddMode: 'admin_add' | 'all_member_add';
+  /** The invite link's code, made when an admin first asks for it; a revoked code is forgotten. */
+  inviteCode?: string;
+  /** Private invites an admin sent (each to one user, until it expires or is used). */
+  v4Invites?: V4InviteRecord[];
+}
+
+/** A private (V4) invite: sent by `admin` to `invitee` (`<number>@c.us`), good until `expiration` (seconds). */
+export interface V4InviteRecord {
+  code: string;
+  expiration: number;
+  admin: string;
+  invitee: string;
+}
+
+/** A group as its members' devices and phones see it: without the codes only the servers know. */
+export function wireGroup(group: GroupRecord): WireGroup {
+  const { inviteCode: _code, v4Invites: _invites, ...seen } = structuredClone(group);
+  return seen;
 }
 
 interface StateFile {

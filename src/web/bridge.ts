@@ -1,13 +1,26 @@
 /**
  * The one typed bridge between waweb's page-side script and Node. The page
  * reports through a single exposed binding; Node calls into `window.__waweb`.
- * Types, names and one table of constants: imported by both sides, it imports nothing.
+ * Types, names and one table of constants: imported by both sides, it imports nothing but its
+ * group calls (./bridge-groups.ts).
  */
+import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
 /** Name of the page-side API object waweb installs. */
 export const PAGE_API = '__waweb';
+
+export type {
+  PageAddInvite,
+  PageAddResult,
+  PageCreateGroupOptions,
+  PageCreateGroupResult,
+  PageGroupProperty,
+  PageInviteV4,
+  PageMembershipRequest,
+  PageMembershipResult,
+} from './bridge-groups';
 
 export interface PageMessage {
   id: string;
@@ -32,6 +45,8 @@ export interface PageMessage {
   location?: PageLocation;
   /** Contact cards (`vcard`, `multi_vcard`): the vCard texts. */
   vCards: string[];
+  /** Private group invites (`groups_v4_invite`): the code, its expiry and the group. */
+  inviteV4?: PageInviteV4;
   /** Starred on this account. */
   isStarred: boolean;
 }
@@ -187,7 +202,8 @@ export type PageFeature =
   | 'message-actions'
   | 'preferences'
   | 'chat-actions'
-  | 'groups';
+  | 'groups'
+  | 'group-invites';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -237,7 +253,7 @@ export type PageEvent =
   | { type: 'removed'; message: PageMessage }
   | { type: 'edited'; message: PageMessage; body: string; previous: string }
   | { type: 'reaction'; reaction: PageReaction }
-  | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update'; notification: PageGroupNotification }
+  | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update' | 'request'; notification: PageGroupNotification }
   /** A chat archived or unarchived, removed from the list, or its unread count changed: the chat as it is now. */
   | { type: 'chat'; change: 'archived'; chat: PageChat; archived: boolean; previous: boolean }
   | { type: 'chat'; change: 'removed' | 'unread'; chat: PageChat }
@@ -246,7 +262,7 @@ export type PageEvent =
   | { type: 'startFailed'; message: string };
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi {
+export interface PageApi extends PageGroupApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -297,40 +313,11 @@ export interface PageApi {
   setAutoDownload(kind: 'audio' | 'documents' | 'photos' | 'videos', flag: boolean): Promise<void>;
   setBackgroundSync(flag: boolean): Promise<boolean>;
   reconnect(): Promise<void>;
-  /** Creates a group (whatsapp-web.js's `createGroup`): per participant its status; a string when the app failed. */
-  createGroup(title: string, participantIds: string[], options: PageCreateGroupOptions): Promise<PageCreateGroupResult | string>;
-  addParticipants(groupId: string, participantIds: string[]): Promise<PageAddResult>;
-  modifyParticipants(groupId: string, action: 'remove' | 'promote' | 'demote', participantIds: string[]): Promise<void>;
-  /** False when the servers refuse it (not allowed). */
-  setGroupInfo(groupId: string, field: 'subject' | 'description', value: string): Promise<boolean>;
-  /** False when the servers refuse it (not an admin). */
-  setGroupProperty(groupId: string, property: PageGroupProperty, adminsOnly: boolean): Promise<boolean>;
-  leaveGroup(groupId: string): Promise<void>;
 }
-
-/** What `createGroup` hands the app, as whatsapp-web.js computes it from its options. */
-export interface PageCreateGroupOptions {
-  messageTimer: number;
-  parentGroupId?: string;
-  memberAddMode: boolean;
-  membershipApprovalMode: boolean;
-  announce: boolean;
-  restrict: boolean;
-}
-
-export interface PageCreateGroupResult {
-  gid: string;
-  participants: Array<{ id: string; status: number; isGroupCreator: boolean }>;
-}
-
-/** Per participant id its code; `notAdmin` or `empty` when nobody could be added. */
-export type PageAddResult = Record<string, number> | 'notAdmin' | 'empty';
-
-/** The admin-only settings, as the app names them. */
-export type PageGroupProperty = 'announcement' | 'restrict' | 'member_add_mode';
 
 /** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
 export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFeature[] } = {
+  ...GROUP_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],
@@ -377,10 +364,4 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   setAutoDownload: ['preferences'],
   setBackgroundSync: ['preferences'],
   reconnect: ['preferences'],
-  createGroup: ['messages', 'contacts', 'groups'],
-  addParticipants: ['messages', 'chats', 'contacts', 'groups'],
-  modifyParticipants: ['messages', 'chats', 'groups'],
-  setGroupInfo: ['messages', 'chats', 'sending', 'groups'],
-  setGroupProperty: ['messages', 'chats', 'groups'],
-  leaveGroup: ['messages', 'chats', 'groups'],
 };

@@ -6,6 +6,7 @@
 import { InvalidOptionError } from '../../errors';
 import { delay } from '../../util/deadline';
 import type { AddParticipantsOptions, AddParticipantsResult, CreateGroupOptions, CreateGroupResult } from './group-types';
+import type { PageAddInvite } from '../../web/bridge';
 import type { ContactCard } from './message-content';
 import type { ModelClient } from './model-client';
 import { chatIdOf, toWid } from './wid';
@@ -47,13 +48,13 @@ export async function createGroup(
   });
   if (typeof created === 'string') return created;
   const result: CreateGroupResult = { title, gid: toWid(created.gid), participants: {} };
+  const web = client.readyPage('createGroup()');
   for (const p of created.participants) {
     result.participants[p.id] = {
       statusCode: p.status,
       message: ADD_MESSAGES[p.status] ?? ADD_UNKNOWN,
       isGroupCreator: p.isGroupCreator,
-      // V4 invites for those whose privacy refuses the add are not there yet (issue 26).
-      isInviteV4Sent: false,
+      isInviteV4Sent: await sendInvite(web, p.id, created.gid, p.invite, options),
     };
   }
   return result;
@@ -73,16 +74,31 @@ export async function addParticipants(
     const codes = await web.call('addParticipants', groupId, [id]);
     if (codes === 'notAdmin') return NOT_ADMIN;
     if (codes === 'empty') return EMPTY;
-    const code = codes[id] ?? 400;
-    result[id] = { code, message: ADD_MESSAGES[code] ?? ADD_UNKNOWN, isInviteV4Sent: false };
+    const { code, invite } = codes[id] ?? { code: 400 };
+    result[id] = { code, message: ADD_MESSAGES[code] ?? ADD_UNKNOWN, isInviteV4Sent: await sendInvite(web, id, groupId, invite, options) };
     const pause = sleepTime(options.sleep === undefined ? [250, 500] : options.sleep);
     if (i < list.length - 1 && pause > 0) await delay(pause);
   }
   return result;
 }
 
+/**
+ * Sends the private invite the servers offered for a refused add, unless `autoSendInviteV4` is false
+ * (whatsapp-web.js's default sends it, with `comment`): whether it was sent.
+ */
+async function sendInvite(
+  web: ReturnType<ModelClient['readyPage']>,
+  userId: string,
+  groupId: string,
+  invite: PageAddInvite | undefined,
+  options: { autoSendInviteV4?: boolean; comment?: string },
+): Promise<boolean> {
+  if (!invite || options.autoSendInviteV4 === false) return false;
+  return web.call('sendGroupInvite', userId, groupId, invite, options.comment ?? '');
+}
+
 /** whatsapp-web.js's pause between two additions: a number, or a random one in `[min, max]` (at least 100 apart). */
-function sleepTime(sleep: number[] | number | null): number {
+export function sleepTime(sleep: number[] | number | null): number {
   if (sleep === null) return 0;
   if (!Array.isArray(sleep)) return sleep;
   const [min = 0, max = min] = sleep;

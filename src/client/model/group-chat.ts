@@ -11,6 +11,7 @@ import type {
   MembershipRequestActionResult,
 } from './group-types';
 import { addParticipants, participantIds } from './group-admin';
+import { membershipRequestAction, membershipRequests } from './group-invites';
 import type { MessageMedia } from './message-media';
 import type { ModelClient } from './model-client';
 import { pictureOf } from './picture';
@@ -28,7 +29,7 @@ declare module './registry' {
   }
 }
 
-/** A group chat (whatsapp-web.js's `GroupChat`) with its metadata and its administration; invites and membership requests are not there yet (issue 26). */
+/** A group chat (whatsapp-web.js's `GroupChat`) with its metadata, its administration, its invite code and its requests to join. */
 export class GroupChat extends Chat {
   /** Who created the group; `undefined` when the app does not know, as in whatsapp-web.js (declared `ContactId`). */
   readonly owner: Wid;
@@ -36,12 +37,6 @@ export class GroupChat extends Chat {
   description: string;
   readonly createdAt: Date;
   readonly participants: GroupParticipant[];
-
-  declare readonly getGroupMembershipRequests: () => Promise<GroupMembershipRequest[]>;
-  declare readonly approveGroupMembershipRequests: (options: MembershipRequestActionOptions) => Promise<MembershipRequestActionResult[]>;
-  declare readonly rejectGroupMembershipRequests: (options: MembershipRequestActionOptions) => Promise<MembershipRequestActionResult[]>;
-  declare readonly getInviteCode: () => Promise<string>;
-  declare readonly revokeInvite: () => Promise<void>;
 
   readonly #client: ModelClient;
 
@@ -124,6 +119,31 @@ export class GroupChat extends Chat {
     const list = participantIds(ids, 'participantIds');
     await this.#client.readyPage(`${action}Participants()`).call('modifyParticipants', this.id._serialized, action, list);
     return { status: 200 };
+  }
+
+  /** The group's invite code (admins only): `undefined` when this account is no admin, as in whatsapp-web.js. */
+  getInviteCode(): Promise<string | undefined> {
+    return this.#client.readyPage('getInviteCode()').call('groupInviteCode', this.id._serialized);
+  }
+
+  /** Replaces the invite code (admins only): the old one stops working. Resolves with the new code. */
+  revokeInvite(): Promise<string> {
+    return this.#client.readyPage('revokeInvite()').call('revokeGroupInvite', this.id._serialized);
+  }
+
+  /** The requests to join that wait for an admin. */
+  getGroupMembershipRequests(): Promise<GroupMembershipRequest[]> {
+    return membershipRequests(this.#client, this.id._serialized);
+  }
+
+  /** Approves requests (`requesterIds`, or every waiting one), `sleep` apart: per requester its result. */
+  approveGroupMembershipRequests(options: Partial<MembershipRequestActionOptions> = {}): Promise<MembershipRequestActionResult[]> {
+    return membershipRequestAction(this.#client, this.id._serialized, true, options);
+  }
+
+  /** Rejects requests (`requesterIds`, or every waiting one), `sleep` apart: per requester its result. */
+  rejectGroupMembershipRequests(options: Partial<MembershipRequestActionOptions> = {}): Promise<MembershipRequestActionResult[]> {
+    return membershipRequestAction(this.#client, this.id._serialized, false, options);
   }
 
   /** Sets the group's picture (admins only); false when not allowed. */

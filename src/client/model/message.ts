@@ -5,6 +5,7 @@ import { installNotYet } from '../compat/install';
 import { MESSAGE_MEMBERS } from '../compat/model-members';
 import type { MessageAck, MessageTypes } from '../constants';
 import type { Contact } from './contact';
+import { acceptGroupV4Invite } from './group-invites';
 import { Location } from './location';
 import type { MessageContent } from './message-content';
 import { parseMessageId, type MessageId } from './message-id';
@@ -76,13 +77,13 @@ export class Message {
   declare readonly isEphemeral: boolean;
   declare readonly hasReaction: boolean;
   declare readonly duration: string;
-  declare readonly inviteV4?: InviteV4Data;
+  /** A private group invite (`groups_v4_invite`): what `acceptGroupV4Invite()` needs. */
+  readonly inviteV4: InviteV4Data | undefined;
   declare readonly groupMentions: GroupMention[];
   declare readonly latestEditSenderTimestampMs?: number;
   declare readonly latestEditMsgKey?: MessageKey;
   declare readonly protocolMessageKey?: MessageKey;
   declare readonly rawData: object;
-  declare readonly acceptGroupV4Invite: () => Promise<{ status: number }>;
   declare readonly getGroupMentions: () => Promise<Array<ModelTypes['GroupChat']>>;
   declare readonly getReactions: () => Promise<ReactionList[]>;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
@@ -135,6 +136,7 @@ export class Message {
     this.broadcast = data.from.endsWith('@broadcast') || data.to.endsWith('@broadcast');
     this.isStatus = data.from === 'status@broadcast' || data.to === 'status@broadcast';
     this.isStarred = data.isStarred;
+    this.inviteV4 = data.inviteV4 ? { ...data.inviteV4 } : undefined;
   }
 
   /** The chat this message belongs to. */
@@ -152,6 +154,11 @@ export class Message {
     const chatId = typeof chat === 'string' ? chat : chat?.id?._serialized;
     if (typeof chatId !== 'string' || chatId === '') throw new InvalidOptionError('forward() needs a chat or a chat id');
     await this.#client.readyPage('forward()').forward(this.id._serialized, chatId.includes('@') ? chatId : `${chatId}@c.us`);
+  }
+
+  /** Joins the group this private invite is for (`groups_v4_invite` messages). */
+  acceptGroupV4Invite(): Promise<{ status: number }> {
+    return acceptGroupV4Invite(this.#client, this.inviteV4);
   }
 
   /** The chat this message is in. */

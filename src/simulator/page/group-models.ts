@@ -1,7 +1,7 @@
 /**
  * A group chat's metadata as the app keeps it (`chat.groupMetadata`): subject, owner, description,
  * the settings only admins may change, and the participants, a collection that knows which of them
- * is this account.
+ * is this account; with membership approval on, the requests to join that wait for an admin.
  */
 import type { WireGroup } from '../protocol';
 import { Collection, Model } from './models';
@@ -36,6 +36,33 @@ export class ParticipantCollection extends Collection<ParticipantModel> {
   }
 }
 
+/** A request to join that waits for an admin. */
+export class MembershipApprovalRequestModel extends Model {
+  constructor(
+    readonly id: Wid,
+    readonly addedBy: Wid,
+    readonly requestMethod: string,
+    readonly t: number,
+  ) {
+    super();
+  }
+
+  serialize(): Record<string, unknown> {
+    return { id: this.id, addedBy: this.addedBy, parentGroupId: null, requestMethod: this.requestMethod, t: this.t };
+  }
+}
+
+/** The requests of a group; `_models` is the array the app's collections keep. */
+export class MembershipApprovalRequestCollection extends Collection<MembershipApprovalRequestModel> {
+  constructor() {
+    super(MembershipApprovalRequestModel);
+  }
+
+  get _models(): MembershipApprovalRequestModel[] {
+    return this.getModelsArray();
+  }
+}
+
 export class GroupMetadata extends Model {
   readonly id: Wid;
   readonly participants: ParticipantCollection;
@@ -47,6 +74,8 @@ export class GroupMetadata extends Model {
   announce: boolean;
   restrict: boolean;
   memberAddMode: 'admin_add' | 'all_member_add';
+  membershipApprovalMode: boolean;
+  readonly membershipApprovalRequests = new MembershipApprovalRequestCollection();
   isLidAddressingMode = false;
 
   constructor(group: WireGroup, me: () => Wid[]) {
@@ -60,6 +89,9 @@ export class GroupMetadata extends Model {
     this.announce = group.announce === true;
     this.restrict = group.restrict === true;
     this.memberAddMode = group.memberAddMode ?? 'all_member_add';
+    this.membershipApprovalMode = group.membershipApproval === true;
+    for (const r of group.requests ?? [])
+      this.membershipApprovalRequests.add(new MembershipApprovalRequestModel(createWid(r.id), createWid(r.addedBy), r.method, r.t));
     this.participants = new ParticipantCollection(me);
     for (const p of group.participants) this.participants.add(new ParticipantModel(createWid(p.id), p.isAdmin, p.isSuperAdmin));
   }
@@ -75,6 +107,7 @@ export class GroupMetadata extends Model {
       announce: this.announce,
       restrict: this.restrict,
       memberAddMode: this.memberAddMode,
+      membershipApprovalMode: this.membershipApprovalMode,
       size: this.participants.length,
       isLidAddressingMode: this.isLidAddressingMode,
       participants: this.participants.serialize(),

@@ -4,7 +4,8 @@
  * admin-only settings (`WAWebSetPropertyGroupAction`), its participants
  * (`WAWebModifyParticipantsGroupAction`; additions through `WASmaxGroupsAddParticipantsRPC`, addressed
  * with `WAWebWidToJid`), leaving (`WAWebExitGroupAction`) and reading its metadata again
- * (`WAWebGroupQueryJob`). Each asks the servers; a refusal is a `ServerStatusCodeError`, as in the app.
+ * (`WAWebGroupQueryJob`; its invite calls are in group-invites.ts). Each asks the servers; a refusal
+ * is a `ServerStatusCodeError`, as in the app.
  */
 import type { GroupRequest, ServerFrame, WireGroup } from '../protocol';
 import type { App } from './app';
@@ -23,7 +24,7 @@ export class ServerStatusCodeError extends Error {
 type GroupResult = Extract<ServerFrame, { t: 'group-result' }>;
 
 /** Asks the servers; the group they answer with is learned before the call returns. */
-async function ask(app: App, request: GroupRequest): Promise<GroupResult> {
+export async function ask(app: App, request: GroupRequest): Promise<GroupResult> {
   const reply = await app.request({ t: 'group-request', reqId: app.nextReqId(), request }, 15_000);
   if (reply?.t !== 'group-result') throw new ServerStatusCodeError(408);
   if (reply.status !== 200) throw new ServerStatusCodeError(reply.status);
@@ -32,13 +33,13 @@ async function ask(app: App, request: GroupRequest): Promise<GroupResult> {
 }
 
 /** A user's phone number from a wid, a participant model (its `id`) or a jid (`<n>@s.whatsapp.net`). */
-function numberOf(app: App, value: unknown): string {
+export function numberOf(app: App, value: unknown): string {
   const raw = value instanceof ParticipantModel ? value.id : value;
   const wid = createWid(typeof raw === 'string' ? raw.replace(/@s\.whatsapp\.net$/, '@c.us') : raw);
   return (wid.isLid() ? (app.store.pnOf(wid) ?? wid) : wid).user;
 }
 
-const groupIdOf = (chatOrWid: unknown): string =>
+export const groupIdOf = (chatOrWid: unknown): string =>
   createWid(typeof chatOrWid === 'object' && chatOrWid !== null && 'msgs' in chatOrWid ? (chatOrWid as ChatModel).id : chatOrWid)
     ._serialized;
 
@@ -49,6 +50,16 @@ const PROPERTIES: Record<string, { property: 'announce' | 'restrict' | 'member_a
   // 0 is "admin_add", 1 "all_member_add".
   member_add_mode: { property: 'member_add_mode', on: (v) => v === 0 || v === 'admin_add' },
 };
+
+/** One participant's add result as the RPC answers it; a refused one with the private invite the admin may send. */
+function addMixins(r: { status: number; inviteCode?: string; inviteExpiration?: number }): Record<string, unknown> {
+  if (r.status === 200) return { value: {} };
+  if (r.inviteCode === undefined) return { value: { error: String(r.status) } };
+  return {
+    name: 'ParticipantRequestCodeCanBeSent',
+    value: { error: String(r.status), addRequestCode: r.inviteCode, addRequestExpiration: r.inviteExpiration },
+  };
+}
 
 export function groupModules(app: App): Record<string, unknown> {
   const participants = async (chat: ChatModel, action: 'remove' | 'promote' | 'demote', list: ParticipantModel[] | Wid[]) => {
@@ -63,7 +74,7 @@ export function groupModules(app: App): Record<string, unknown> {
   return {
     WAWebGroupCreateJob: {
       createGroup: async (
-        options: { title?: unknown; announce?: unknown; restrict?: unknown; memberAddMode?: unknown },
+        options: { title?: unknown; announce?: unknown; restrict?: unknown; memberAddMode?: unknown; membershipApprovalMode?: unknown },
         wanted: Array<{ phoneNumber?: unknown } | Wid>,
       ) => {
         const reply = await ask(app, {
@@ -73,12 +84,18 @@ export function groupModules(app: App): Record<string, unknown> {
           announce: options?.announce === true,
           restrict: options?.restrict === true,
           adminAdd: options?.memberAddMode === true,
+          membershipApproval: options?.membershipApprovalMode === true,
         });
         const group = reply.group as WireGroup;
         return {
           wid: createWid(group.id),
           subject: group.subject,
-          participants: (reply.results ?? []).map((r) => ({ wid: createWid(r.id), ...(r.status === 200 ? {} : { error: r.status }) })),
+          participants: (reply.results ?? []).map((r) => ({
+            wid: createWid(r.id),
+            ...(r.status === 200 ? {} : { error: r.status }),
+            // A refused add: the private invite the creator may send instead.
+            ...(r.inviteCode === undefined ? {} : { invite_code: r.inviteCode, invite_code_exp: r.inviteExpiration }),
+          })),
         };
       },
     },
@@ -124,7 +141,7 @@ export function groupModules(app: App): Record<string, unknown> {
           value: {
             addParticipant: (reply.results ?? []).map((r) => ({
               addParticipantsParticipantAddedOrNonRegisteredWaUserParticipantErrorLidResponseMixinGroup: {
-                value: { addParticipantsParticipantMixins: { value: r.status === 200 ? {} : { error: String(r.status) } } },
+                value: { addParticipantsParticipantMixins: addMixins(r) },
               },
             })),
           },

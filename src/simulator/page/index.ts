@@ -14,11 +14,14 @@ import { pictureModules } from './pictures';
 import { messageInfoModules } from './message-info';
 import { prefsModules } from './prefs';
 import { groupModules } from './groups';
+import { groupInviteModules } from './group-invites';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 
 const app = new App();
 const pictures = pictureModules(app);
+const groups = groupModules(app);
+const invites = groupInviteModules(app);
 
 // ---------------------------------------------------------------- modules
 
@@ -79,7 +82,10 @@ const modules: Record<string, unknown> = {
   ...pictures.modules,
   ...messageInfoModules(app),
   ...prefsModules(),
-  ...groupModules(app),
+  ...groups,
+  ...invites,
+  // One module, two files: the metadata query (groups.ts) and the invite calls (group-invites.ts).
+  WAWebGroupQueryJob: { ...(groups['WAWebGroupQueryJob'] as object), ...(invites['WAWebGroupQueryJob'] as object) },
   ...mediaModules,
 };
 

@@ -10,6 +10,7 @@ import { createWid, type Wid } from './wid';
 const KEPT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   location: ['lat', 'lng', 'loc', 'clientUrl'],
   vcard: ['vcardFormattedName'],
+  groups_v4_invite: ['inviteCode', 'inviteCodeExp', 'inviteGrp', 'inviteGrpName'],
 };
 
 /** The media reference in a message's data (`directPath` and `mediaKey` from the upload), if any. */

@@ -41,8 +41,10 @@ export class Wid {
 /** A wid from user input (`<n>@c.us` or the bare number `<n>`, `<lid>@lid`, `<id>@g.us`, `status@broadcast`) or a wid-like object. */
 export function createWid(input: unknown): Wid {
   if (input instanceof Wid) return input;
-  // A bare phone number is a user (whatsapp-web.js's deleteAddressbookContact passes one).
-  if (typeof input === 'string') return new Wid(/^[1-9][0-9]{5,14}$/.test(input) ? `${input}@c.us` : input);
+  // A bare phone number is a user (whatsapp-web.js's deleteAddressbookContact passes one); a user's
+  // jid (`<n>@s.whatsapp.net`, as the servers' answers name users) is its `c.us` wid, as in the app.
+  if (typeof input === 'string')
+    return new Wid(/^[1-9][0-9]{5,14}$/.test(input) ? `${input}@c.us` : input.replace(/@s\.whatsapp\.net$/, '@c.us'));
   const serialized = (input as { _serialized?: unknown } | null)?._serialized;
   if (typeof serialized === 'string') return new Wid(serialized);
   throw new Error(`cannot make a wid of ${String(input)}`);

@@ -4,7 +4,14 @@
  * the subject, the description, the admin-only settings, leaving. A refusal by the servers
  * (`ServerStatusCodeError`) is `false` where whatsapp-web.js answers `false`.
  */
-import { DRIFT_MARK, type PageAddResult, type PageCreateGroupOptions, type PageCreateGroupResult, type PageGroupProperty } from '../bridge';
+import {
+  DRIFT_MARK,
+  type PageAddInvite,
+  type PageAddResult,
+  type PageCreateGroupOptions,
+  type PageCreateGroupResult,
+  type PageGroupProperty,
+} from '../bridge';
 import { watched } from './drift';
 import { widString, type Req } from './messages';
 
@@ -59,8 +66,18 @@ export async function createGroup(
     return 'CreateGroupError: An unknown error occupied while creating a group';
   }
   const participants: PageCreateGroupResult['participants'] = [];
-  for (const p of (created?.participants ?? []) as Array<{ wid: unknown; error?: unknown; type?: unknown }>) {
-    participants.push({ id: widString(pnOf(req, p.wid)), status: Number(p.error ?? 200), isGroupCreator: p.type === 'superadmin' });
+  for (const p of (created?.participants ?? []) as Array<{
+    wid: unknown;
+    error?: unknown;
+    type?: unknown;
+    invite_code?: unknown;
+    invite_code_exp?: unknown;
+  }>) {
+    const status = Number(p.error ?? 200);
+    // A refused add (403) comes with the private invite the creator may send instead.
+    const invite =
+      status === 403 && typeof p.invite_code === 'string' ? { code: p.invite_code, expiration: String(p.invite_code_exp) } : undefined;
+    participants.push({ id: widString(pnOf(req, p.wid)), status, isGroupCreator: p.type === 'superadmin', ...(invite ? { invite } : {}) });
   }
   for (const id of failed) participants.push({ id, status: 404, isGroupCreator: false });
   return { gid: widString(created?.wid), participants };
@@ -84,15 +101,15 @@ export async function addParticipants(req: Req, groupId: string, participantIds:
   );
   if (!group?.groupMetadata?.participants) return 'empty';
   if (!group.iAmAdmin()) return 'notAdmin';
-  const codes: Record<string, number> = {};
+  const codes: Exclude<PageAddResult, string> = {};
   for (const id of participantIds) {
     const wid = pnOf(req, req('WAWebWidFactory').createWid(id));
     if (group.groupMetadata.participants.get(wid)) {
-      codes[id] = 409;
+      codes[id] = { code: 409 };
       continue;
     }
     if (!(await exists(req, wid))) {
-      codes[id] = 404;
+      codes[id] = { code: 404 };
       continue;
     }
     codes[id] = await addOne(req, group.id, wid);
@@ -100,8 +117,8 @@ export async function addParticipants(req: Req, groupId: string, participantIds:
   return codes;
 }
 
-/** One `sendAddParticipantsRPC`, read as whatsapp-web.js reads it. */
-async function addOne(req: Req, groupWid: unknown, wid: unknown): Promise<number> {
+/** One `sendAddParticipantsRPC`, read as whatsapp-web.js reads it (a refused add with the private invite it offers). */
+async function addOne(req: Req, groupWid: unknown, wid: unknown): Promise<{ code: number; invite?: PageAddInvite }> {
   const jids = req('WAWebWidToJid');
   let result: any;
   try {
@@ -113,17 +130,22 @@ async function addOne(req: Req, groupWid: unknown, wid: unknown): Promise<number
     );
   } catch (err) {
     if (isDrift(err)) throw err;
-    return 400;
+    return { code: 400 };
   }
   if (result?.name === 'AddParticipantsResponseSuccess') {
     const mixins =
       result.value?.addParticipant?.[0]?.addParticipantsParticipantAddedOrNonRegisteredWaUserParticipantErrorLidResponseMixinGroup?.value
         ?.addParticipantsParticipantMixins;
-    return Number(mixins?.value?.error ?? 200);
+    const code = Number(mixins?.value?.error ?? 200);
+    const offered = code === 403 && mixins?.name === 'ParticipantRequestCodeCanBeSent' && typeof mixins.value?.addRequestCode === 'string';
+    return offered
+      ? { code, invite: { code: mixins.value.addRequestCode, expiration: String(mixins.value.addRequestExpiration) } }
+      : { code };
   }
-  if (result?.name === 'AddParticipantsResponseClientError') return Number(result.value?.errorAddParticipantsClientErrors?.value?.code);
-  if (result?.name === 'AddParticipantsResponseServerError') return Number(result.value?.errorServerErrors?.value?.code);
-  return 400;
+  if (result?.name === 'AddParticipantsResponseClientError')
+    return { code: Number(result.value?.errorAddParticipantsClientErrors?.value?.code) };
+  if (result?.name === 'AddParticipantsResponseServerError') return { code: Number(result.value?.errorServerErrors?.value?.code) };
+  return { code: 400 };
 }
 
 /** Removes, promotes or demotes the participants (those in the group; others are left out). */

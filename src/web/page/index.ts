@@ -13,6 +13,17 @@ import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
 import { commonGroups, deleteContact, deviceCount, saveContact } from './contact-tools';
 import { addParticipants, createGroup, leaveGroup, modifyParticipants, setGroupInfo, setGroupProperty } from './groups';
 import {
+  acceptInvite,
+  acceptV4Invite,
+  inviteCode,
+  inviteInfo,
+  membershipRequestAction,
+  membershipRequests,
+  pendingRequesters,
+  revokeInvite,
+  sendGroupInvite,
+} from './group-invites';
+import {
   blockedIds,
   deletePicture,
   getAbout,
@@ -59,10 +70,11 @@ function hadStoredSession(): boolean {
 }
 
 /** Which group event a `gp2` subtype is, as whatsapp-web.js users know them. */
-function groupKind(subtype: string | undefined): 'join' | 'leave' | 'admin' | 'update' {
+function groupKind(subtype: string | undefined): 'join' | 'leave' | 'admin' | 'update' | 'request' {
   if (subtype === 'add' || subtype === 'invite' || subtype === 'linked_group_join') return 'join';
   if (subtype === 'remove' || subtype === 'leave') return 'leave';
   if (subtype === 'promote' || subtype === 'demote') return 'admin';
+  if (subtype === 'membership_approval_request') return 'request';
   return 'update';
 }
 
@@ -199,6 +211,15 @@ function start(hadSession: boolean): void {
     setGroupInfo: async (groupId, field, value) => setGroupInfo(req, groupId, field, value),
     setGroupProperty: async (groupId, property, adminsOnly) => setGroupProperty(req, groupId, property, adminsOnly),
     leaveGroup: async (groupId) => leaveGroup(req, groupId),
+    groupInviteCode: async (groupId) => inviteCode(req, groupId),
+    revokeGroupInvite: async (groupId) => revokeInvite(req, groupId),
+    groupInviteInfo: async (code) => inviteInfo(req, code),
+    acceptGroupInvite: async (code) => acceptInvite(req, code),
+    acceptGroupV4Invite: async (invite) => acceptV4Invite(req, invite),
+    membershipRequests: async (groupId) => membershipRequests(req, groupId),
+    pendingRequesters: async (groupId) => pendingRequesters(req, groupId),
+    membershipRequestAction: async (groupId, approve, requesterId) => membershipRequestAction(req, groupId, approve, requesterId),
+    sendGroupInvite: async (userId, groupId, invite, comment) => sendGroupInvite(req, userId, groupId, invite, comment),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 

@@ -2,7 +2,7 @@
  * The app's message models as waweb reports them (`PageMessage`), and the id helpers that read
  * wids and keys whichever way the app builds them.
  */
-import type { PageLocation, PageMessage } from '../bridge';
+import type { PageInviteV4, PageLocation, PageMessage } from '../bridge';
 import { featureOff } from './contract';
 
 // The app's modules are untyped (see eslint.config.mjs for the page folder).
@@ -82,6 +82,19 @@ export function toPageMessage(msg: AppMsg): PageMessage {
     isStarred: data['star'] === true,
     ...(msg.type === 'location' ? { location: locationOf(data) } : {}),
     vCards: vCardsOf(msg.type, data),
+    ...(msg.type === 'groups_v4_invite' ? { inviteV4: inviteV4Of(msg, data) } : {}),
+  };
+}
+
+/** A private group invite's fields, as whatsapp-web.js reads them from the message. */
+function inviteV4Of(msg: AppMsg, data: Record<string, unknown>): PageInviteV4 {
+  return {
+    inviteCode: typeof data['inviteCode'] === 'string' ? data['inviteCode'] : '',
+    inviteCodeExp: Number(data['inviteCodeExp'] ?? 0),
+    groupId: widString(data['inviteGrp']),
+    ...(typeof data['inviteGrpName'] === 'string' ? { groupName: data['inviteGrpName'] } : {}),
+    fromId: widString(msg.from),
+    toId: widString(msg.to),
   };
 }
 
