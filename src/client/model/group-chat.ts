@@ -122,13 +122,17 @@ export class GroupChat extends Chat {
   }
 
   /** The group's invite code (admins only): `undefined` when this account is no admin, as in whatsapp-web.js. */
-  getInviteCode(): Promise<string | undefined> {
-    return this.#client.readyPage('getInviteCode()').call('groupInviteCode', this.id._serialized);
+  async getInviteCode(): Promise<string> {
+    return asDeclared(await this.#client.readyPage('getInviteCode()').call('groupInviteCode', this.id._serialized));
   }
 
-  /** Replaces the invite code (admins only): the old one stops working. Resolves with the new code. */
-  revokeInvite(): Promise<string> {
-    return this.#client.readyPage('revokeInvite()').call('revokeGroupInvite', this.id._serialized);
+  /**
+   * Replaces the invite code (admins only): the old one stops working. Declared `void` as in
+   * whatsapp-web.js; resolves with the new code at run time.
+   */
+  async revokeInvite(): Promise<void> {
+    const code = await this.#client.readyPage('revokeInvite()').call('revokeGroupInvite', this.id._serialized);
+    return code as unknown as void;
   }
 
   /** The requests to join that wait for an admin. */
