@@ -285,6 +285,9 @@ export interface PageApi {
   deviceCount(userId: string): Promise<number>;
   saveContact(phoneNumber: string, firstName: string, lastName: string, sync: boolean): Promise<void>;
   deleteContact(phoneNumber: string): Promise<void>;
+  /** A number as the app writes it; `jid` is `<digits>@s.whatsapp.net`. */
+  formattedNumber(jid: string): Promise<string>;
+  countryCode(digits: string): Promise<string>;
   profilePicUrl(chatId: string): Promise<string | null>;
   setPicture(chatId: string, media: PageMedia): Promise<boolean>;
   deletePicture(chatId: string): Promise<boolean>;
@@ -335,6 +338,8 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   deviceCount: ['messages', 'contact-tools'],
   saveContact: ['contact-tools'],
   deleteContact: ['messages', 'contact-tools'],
+  formattedNumber: ['contact-tools'],
+  countryCode: ['contact-tools'],
   profilePicUrl: ['chats', 'pictures'],
   setPicture: ['pictures'],
   deletePicture: ['pictures'],

@@ -2,7 +2,8 @@
  * Issue 26: the simulator implements the page modules whatsapp-web.js 1.34.7 calls for a contact's
  * common groups (`WAWebFindCommonGroupsContactAction`), a user's device count (`WAWebApiDeviceList`)
  * and the phone's address book (`WAWebSaveContactAction`, `WAWebDeleteContactAction`), proven by an
- * unmodified whatsapp-web.js; the simulator's phones see each effect.
+ * unmodified whatsapp-web.js; the simulator's phones see each effect. Numbers as the app writes them
+ * (`WAWebPhoneUtils.formattedPhoneNumber`, `WAPhoneFindCC.findCC`).
  */
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
@@ -13,12 +14,16 @@ const env = useSimulatorHarnesses('waweb-wwebjs-contacts-', (sim, dir) => ({ har
 interface WContact {
   name?: string;
   getCommonGroups(): Promise<Array<{ _serialized: string }>>;
+  getFormattedNumber(): Promise<string>;
+  getCountryCode(): Promise<string>;
 }
 interface WClient {
   getCommonGroups(id: string): Promise<Array<{ _serialized: string }>>;
   getContactDeviceCount(id: string): Promise<number>;
   saveOrEditAddressbookContact(phone: string, first: string, last: string, sync?: boolean): Promise<unknown>;
   deleteAddressbookContact(phone: string): Promise<void>;
+  getFormattedNumber(number: string): Promise<string>;
+  getCountryCode(number: string): Promise<string>;
   getContactById(id: string): Promise<WContact>;
 }
 
@@ -95,4 +100,16 @@ test("saveOrEditAddressbookContact() and deleteAddressbookContact() change the p
   await client.deleteAddressbookContact(saved);
   await until(() => (phone.contacts()[saved] === undefined ? true : undefined), "the delete of the phone's contact");
   expect(phone.contacts()).toEqual({});
+});
+
+test('getFormattedNumber() and getCountryCode() write a number as the app does, for the client and a contact', async () => {
+  const client = await ready('15550000504');
+  expect(await client.getFormattedNumber('15551234567@c.us')).toBe('+1 (555) 123-4567');
+  expect(await client.getFormattedNumber('447911123456')).toBe('+44 791 112 3456');
+  expect(await client.getCountryCode('15551234567@c.us')).toBe('1');
+  expect(await client.getCountryCode('+447911123456')).toBe('44');
+  expect(await client.getCountryCode('3538512345678')).toBe('353');
+  const contact = await client.getContactById('4915123456789@c.us');
+  expect(await contact.getFormattedNumber()).toBe('+49 151 234 56789');
+  expect(await contact.getCountryCode()).toBe('49');
 });

@@ -38,8 +38,6 @@ export class Contact {
   declare readonly sectionHeader: string;
   declare readonly statusMute: boolean;
   declare readonly type: string;
-  declare readonly getCountryCode: () => Promise<string>;
-  declare readonly getFormattedNumber: () => Promise<string>;
   // Not there yet (issue 27).
   declare readonly labels?: string[];
   declare readonly verifiedLevel?: undefined;
@@ -90,6 +88,16 @@ export class Contact {
   /** The ids of the groups the account shares with them; empty when none. */
   async getCommonGroups(): Promise<Wid[]> {
     return (await this.#client.readyPage('getCommonGroups()').call('commonGroups', this.id._serialized)).map((id) => toWid(id));
+  }
+
+  /** Their number as the app writes it (`'+1 (555) 123-4567'`). */
+  getFormattedNumber(): Promise<string> {
+    return this.#client.readyPage('getFormattedNumber()').call('formattedNumber', `${this.id.user}@s.whatsapp.net`);
+  }
+
+  /** Their number's country calling code (`'1'`). */
+  getCountryCode(): Promise<string> {
+    return this.#client.readyPage('getCountryCode()').call('countryCode', this.id.user);
   }
 
   /** Their "about" text; `null` when they have none or their privacy hides it. */

@@ -13,6 +13,7 @@ import { chatActionModules } from './cmd';
 import { pictureModules } from './pictures';
 import { messageInfoModules } from './message-info';
 import { prefsModules } from './prefs';
+import { phoneNumberModules } from './phone-numbers';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 
@@ -78,6 +79,7 @@ const modules: Record<string, unknown> = {
   ...pictures.modules,
   ...messageInfoModules(app),
   ...prefsModules(),
+  ...phoneNumberModules,
   ...mediaModules,
 };
 

@@ -118,6 +118,8 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebApiDeviceList', 'getDeviceIds', 'function', 'contact-tools'],
   ['WAWebSaveContactAction', 'saveContactAction', 'function', 'contact-tools'],
   ['WAWebDeleteContactAction', 'deleteContactAction', 'function', 'contact-tools'],
+  ['WAWebPhoneUtils', 'formattedPhoneNumber', 'function', 'contact-tools'],
+  ['WAPhoneFindCC', 'findCC', 'function', 'contact-tools'],
   ['WAWebMsgActionCapability', 'canStarMsg', 'function', 'message-actions'],
   ['WAWebCmd', 'Cmd.sendStarMsgs', 'function', 'message-actions'],
   ['WAWebCmd', 'Cmd.sendUnstarMsgs', 'function', 'message-actions'],

@@ -10,7 +10,7 @@ import { edit, getMessage, messageInfo, pin, quotedMessage, react, remove, searc
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
 import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
-import { commonGroups, deleteContact, deviceCount, saveContact } from './contact-tools';
+import { commonGroups, countryCode, deleteContact, deviceCount, formattedNumber, saveContact } from './contact-tools';
 import {
   blockedIds,
   deletePicture,
@@ -181,6 +181,8 @@ function start(hadSession: boolean): void {
     deviceCount: async (userId) => deviceCount(req, userId),
     saveContact: async (phoneNumber, firstName, lastName, sync) => saveContact(req, phoneNumber, firstName, lastName, sync),
     deleteContact: async (phoneNumber) => deleteContact(req, phoneNumber),
+    formattedNumber: async (jid) => formattedNumber(req, jid),
+    countryCode: async (digits) => countryCode(req, digits),
     profilePicUrl: async (chatId) => profilePicUrl(req, chatId),
     setPicture: async (chatId, media) => setPicture(req, chatId, media),
     deletePicture: async (chatId) => deletePicture(req, chatId),
