@@ -195,6 +195,8 @@ export type ServerFrame =
   | { t: 'group'; group: WireGroup }
   | { t: 'reaction'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; reaction: string }
   | { t: 'edited'; chatId: string; id: string; body: string }
+  /** The contact of a chat pinned a message in it for `seconds`, or unpinned it. */
+  | { t: 'pin'; chatId: string; id: string; fromMe: boolean; pinned: boolean; seconds: number }
   | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }
   /** The answer about a profile picture: `status` 200 with where it is, 404 none, 401 not allowed. */
   | { t: 'picture'; reqId: number; status: number; eurl?: string; id?: string }

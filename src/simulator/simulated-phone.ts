@@ -65,6 +65,11 @@ export class SimulatedPhone {
     return this.#actions.react(this.number, messageId, reaction);
   }
 
+  /** The contact of the message's chat pins it for `seconds` (default 7 days), or unpins it (`pinned` false). */
+  pin(messageId: string, pinned: boolean, seconds?: number): Promise<void> {
+    return this.#actions.pin(this.number, messageId, pinned, seconds);
+  }
+
   /** The contact edits a text it sent: `message_edit`. */
   edit(messageId: string, body: string): Promise<WireMessage> {
     return this.#actions.edit(this.number, messageId, body);

@@ -57,6 +57,7 @@ const modules: Record<string, unknown> = {
     Contact: app.store.contacts,
     Blocklist: app.store.blocklist,
     ProfilePicThumb: pictures.collection,
+    Reactions: app.reactions.collection,
     // Group metadata arrives with every change; there is nothing to fetch.
     GroupMetadata: { update: async () => undefined, find: async (wid: unknown) => app.store.chats.get(wid)?.groupMetadata },
     BusinessProfile: { find: async () => ({}) },
@@ -71,7 +72,8 @@ const modules: Record<string, unknown> = {
     startAltLinkingFlow: (phone: string, _notify?: boolean) => app.startAltLinkingFlow(phone),
   },
   WAWebLaunchSocketUtils: { refreshQR: () => app.cmd.refreshQR() },
-  WAWebAddonReactionTableMode: app.reactions,
+  WAWebAddonReactionTableMode: app.reactions.module,
+  WAWebPinInChatSchema: app.pins.module,
   ...messagingModules(app),
   ...profileModules(app),
   ...contactModules(app),

@@ -79,6 +79,7 @@ export function messagingModules(app: App): Record<string, unknown> {
     WAWebSendReactionMsgAction: {
       sendReactionToMsg: async (msg: MsgModel, reaction: string) => {
         app.send({ t: 'react', chatId: msg.id.remote._serialized, id: msg.id.id, fromMe: msg.id.fromMe, reaction });
+        app.reactions.own(msg, reaction, await MsgKey.newId());
         return { messageSendResult: 'OK' };
       },
     },

@@ -120,6 +120,8 @@ export class MsgModel extends Model {
   isEphemeral = false;
   isStatusV3 = false;
   star = false;
+  /** Set by the reaction store while the message has reactions. */
+  hasReaction = false;
 
   constructor(fields: MsgFields) {
     super();
@@ -207,7 +209,7 @@ export class MsgModel extends Model {
       broadcast: false,
       isForwarded: this.forwardingScore > 0,
       forwardingScore: this.forwardingScore,
-      hasReaction: false,
+      hasReaction: this.hasReaction,
       mentionedJidList: this.mentionedJidList,
       vcardList: this.vcardList,
       groupMentions: [],
