@@ -34,6 +34,8 @@ export interface PageMessage {
   vCards: string[];
   /** Starred on this account. */
   isStarred: boolean;
+  /** Someone reacted to it (as the app said when it was read). */
+  hasReaction?: boolean;
 }
 
 /** Who got, read and played an own message, and when (seconds). */
@@ -148,6 +150,14 @@ export interface PageReaction {
   timestamp: number;
   read: boolean;
   orphan: number;
+}
+
+/** A message's reactions with one emoji, and who sent them (whatsapp-web.js's `ReactionList`). */
+export interface PageReactionGroup {
+  id: string;
+  aggregateEmoji: string;
+  hasReactionByMe: boolean;
+  senders: PageReaction[];
 }
 
 /** A group notification (`gp2`): who did what to whom. */
@@ -296,6 +306,10 @@ export interface PageApi {
   messageInfo(messageId: string): Promise<PageMessageInfo | null>;
   searchMessages(query: string, page?: number, count?: number, chatId?: string): Promise<PageMessage[]>;
   getMessage(messageId: string): Promise<PageMessage | null>;
+  /** The messages pinned in a chat (empty when the app has no such chat). */
+  pinnedMessages(chatId: string): Promise<PageMessage[]>;
+  /** A message's reactions by emoji; `null` when it has none. */
+  reactions(messageId: string): Promise<PageReactionGroup[] | null>;
   setAutoDownload(kind: 'audio' | 'documents' | 'photos' | 'videos', flag: boolean): Promise<void>;
   setBackgroundSync(flag: boolean): Promise<boolean>;
   reconnect(): Promise<void>;
@@ -348,6 +362,8 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   messageInfo: ['messages', 'message-actions'],
   searchMessages: ['messages', 'message-actions'],
   getMessage: ['messages'],
+  pinnedMessages: ['messages', 'chats', 'message-actions'],
+  reactions: ['messages', 'reactions'],
   setAutoDownload: ['preferences'],
   setBackgroundSync: ['preferences'],
   reconnect: ['preferences'],

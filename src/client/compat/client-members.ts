@@ -2,7 +2,7 @@
 import { differs, members, notYet, supported } from './support';
 
 const channel = notYet(27);
-const pinned = differs('typed as a list of any length (whatsapp-web.js declares at most one message)', { issue: 26 });
+const pinned = differs('typed as a list of any length (whatsapp-web.js declares at most one message)');
 
 export const CLIENT_MEMBERS = members({
   info: differs('`undefined` until `ready` (as in whatsapp-web.js at run time; its declaration omits it)'),

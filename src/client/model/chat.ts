@@ -60,7 +60,6 @@ export class Chat {
   // Not there yet (issue 26).
   declare readonly isReadOnly: boolean;
   declare readonly isLocked: boolean;
-  declare readonly getPinnedMessages: () => Promise<Message[]>;
   declare readonly syncHistory: () => Promise<boolean>;
   // Not there yet (issue 27): labels and customer notes.
   declare readonly getLabels: () => Promise<Label[]>;
@@ -161,6 +160,12 @@ export class Chat {
   /** Deletes the chat from this device's list (and its messages); false when the app has no such chat. */
   delete(): Promise<boolean> {
     return clearOrDelete(this.#client, 'delete()', this.id._serialized, 'delete');
+  }
+
+  /** The messages pinned in this chat, by anyone in it. */
+  async getPinnedMessages(): Promise<Message[]> {
+    const pinned = await this.#client.readyPage('getPinnedMessages()').call('pinnedMessages', this.id._serialized);
+    return pinned.map((m) => new Message(this.#client, m));
   }
 
   /** The chat's messages this device has, oldest first. */

@@ -22,6 +22,7 @@ import type {
   Payment,
   ReactionList,
 } from './message-types';
+import { Reaction } from './reaction';
 import type { ModelTypes } from './registry';
 
 declare module './registry' {
@@ -68,12 +69,13 @@ export class Message {
   readonly isStatus: boolean;
   /** Starred on this account. */
   isStarred: boolean;
+  /** Someone reacted to it (when it was read from the device: `reload()` reads it again). */
+  readonly hasReaction: boolean;
   readonly #client: ModelClient;
 
   // Not there yet (issue 26).
   declare readonly isGif: boolean;
   declare readonly isEphemeral: boolean;
-  declare readonly hasReaction: boolean;
   declare readonly duration: string;
   declare readonly inviteV4?: InviteV4Data;
   declare readonly groupMentions: GroupMention[];
@@ -83,7 +85,6 @@ export class Message {
   declare readonly rawData: object;
   declare readonly acceptGroupV4Invite: () => Promise<{ status: number }>;
   declare readonly getGroupMentions: () => Promise<Array<ModelTypes['GroupChat']>>;
-  declare readonly getReactions: () => Promise<ReactionList[]>;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
   declare readonly mediaKey?: string;
   declare readonly orderId: string;
@@ -134,6 +135,7 @@ export class Message {
     this.broadcast = data.from.endsWith('@broadcast') || data.to.endsWith('@broadcast');
     this.isStatus = data.from === 'status@broadcast' || data.to === 'status@broadcast';
     this.isStarred = data.isStarred;
+    this.hasReaction = data.hasReaction === true;
   }
 
   /** The chat this message belongs to. */
@@ -174,6 +176,14 @@ export class Message {
   async react(reaction: string): Promise<void> {
     if (typeof reaction !== 'string') throw new InvalidOptionError('reaction must be a string (an emoji, or empty to remove)');
     await this.#client.readyPage('react()').react(this.id._serialized, reaction);
+  }
+
+  /** Its reactions by emoji, each with its senders; `undefined` when it has none (as whatsapp-web.js at run time). */
+  async getReactions(): Promise<ReactionList[] | undefined> {
+    if (!this.hasReaction) return undefined;
+    const groups = await this.#client.readyPage('getReactions()').call('reactions', this.id._serialized);
+    if (!groups) return undefined;
+    return groups.map((g) => ({ ...g, senders: g.senders.map((s) => new Reaction(s)) }));
   }
 
   /** Edits an own text message (a text only; `options` are not honoured yet); `null` when WhatsApp does not allow it. */

@@ -6,7 +6,20 @@
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo } from '../bridge';
 import { keyString, RecentMessages, toPageMessage, widString, type AppMsg } from './messages';
-import { edit, getMessage, messageInfo, pin, quotedMessage, react, remove, search, star, watchReactions } from './actions';
+import {
+  edit,
+  getMessage,
+  messageInfo,
+  pin,
+  pinnedMessages,
+  quotedMessage,
+  react,
+  reactions,
+  remove,
+  search,
+  star,
+  watchReactions,
+} from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
 import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
@@ -191,6 +204,8 @@ function start(hadSession: boolean): void {
     messageInfo: async (messageId) => messageInfo(req, messageId),
     searchMessages: async (query, page, count, chatId) => search(req, query, page, count, chatId),
     getMessage: async (messageId) => getMessage(req, messageId),
+    pinnedMessages: async (chatId) => pinnedMessages(req, chatId),
+    reactions: async (messageId) => reactions(req, messageId),
     setAutoDownload: async (kind, flag) => setAutoDownload(req, kind, flag),
     setBackgroundSync: async (flag) => setBackgroundSync(req, flag),
     reconnect: async () => reconnect(req),

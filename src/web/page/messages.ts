@@ -80,6 +80,7 @@ export function toPageMessage(msg: AppMsg): PageMessage {
     links: (findLinks?.(text) ?? []).map((l) => ({ link: l.href, isSuspicious: Boolean(l.suspiciousCharacters?.size) })),
     forwardingScore: typeof data['forwardingScore'] === 'number' ? data['forwardingScore'] : 0,
     isStarred: data['star'] === true,
+    hasReaction: data['hasReaction'] === true,
     ...(msg.type === 'location' ? { location: locationOf(data) } : {}),
     vCards: vCardsOf(msg.type, data),
   };
