@@ -174,7 +174,9 @@ export type ClientFrame =
   /** A device asks which devices a user has (its phone is device 0). */
   | { t: 'devices'; reqId: number; number: string }
   | { t: 'exists'; reqId: number; number: string }
-  | { t: 'history-ack'; bytes: number };
+  | { t: 'history-ack'; bytes: number }
+  /** A device asks the phone for a chat's older messages (on-demand history sync). */
+  | { t: 'history-request'; chatId: string };
 
 /** Server → page. */
 export type ServerFrame =
@@ -190,7 +192,11 @@ export type ServerFrame =
   | { t: 'msg'; msg: WireMessage }
   | { t: 'sent'; reqId: number; msg: WireMessage }
   | { t: 'ack'; chatId: string; id: string; ack: number }
-  | { t: 'old-msgs'; msgs: WireMessage[] }
+  /**
+   * History. `ends`: per chat, whether older messages remain on the phone after this batch (the app's
+   * `endOfHistoryTransferType`: 0 some remain, 1 none).
+   */
+  | { t: 'old-msgs'; msgs: WireMessage[]; ends?: Record<string, 0 | 1> }
   | { t: 'contacts'; contacts: WireContact[] }
   | { t: 'group'; group: WireGroup }
   | { t: 'reaction'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; reaction: string }

@@ -212,6 +212,11 @@ export class SimulatedPhone {
     return this.#ops.seenChats(this.number);
   }
 
+  /** Chats the devices asked this phone for older messages of (`syncHistory`), oldest first. */
+  historyRequests(): string[] {
+    return this.#ops.historyRequests(this.number);
+  }
+
   /** Queues `count` messages for an offline device; its next login shows offline progress. */
   queueOfflineMessages(deviceId: string, count: number): Promise<number> {
     return this.#ops.queueOffline(this.number, deviceId, count);

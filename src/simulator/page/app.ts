@@ -285,6 +285,7 @@ export class App implements AppLink {
         return;
       case 'old-msgs':
         for (const msg of frame.msgs) this.store.receive(msg, false);
+        for (const [chatId, end] of Object.entries(frame.ends ?? {})) this.store.chats.get(chatId)?.set('endOfHistoryTransferType', end);
         return;
       case 'decrypt':
         this.store.decrypt(frame.chatId, frame.id, frame.type, frame.body);

@@ -301,6 +301,8 @@ export class ChatModel extends Model {
   formattedTitle: string;
   groupMetadata: GroupMetadata | null = null;
   lastReceivedKey: MsgKey | undefined = undefined;
+  /** After history sync: 0 older messages remain on the phone, 1 none (unset for a chat history did not bring). */
+  endOfHistoryTransferType: 0 | 1 | undefined = undefined;
   readonly msgs = new Collection<MsgModel>(MsgModel);
 
   constructor(id: Wid, title?: string) {
