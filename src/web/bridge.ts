@@ -274,6 +274,8 @@ export interface PageApi {
   fetchMessages(chatId: string, limit?: number, fromMe?: boolean): Promise<PageMessage[]>;
   /** Archives, pins, mutes, marks unread, clears or deletes a chat; `null` when there is no such chat. */
   chatAction(chatId: string, action: PageChatAction): Promise<PageChatActionResult | null>;
+  /** Asks the phone for a chat's older messages when some remain there; false when none do. */
+  syncHistory(chatId: string): Promise<boolean>;
   react(messageId: string, reaction: string): Promise<void>;
   edit(messageId: string, body: string): Promise<PageMessage | null>;
   remove(messageId: string, everyone: boolean): Promise<'everyone' | 'me'>;
@@ -333,6 +335,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   chatState: ['messages', 'chats'],
   fetchMessages: ['messages', 'chats'],
   chatAction: ['messages', 'chats', 'chat-actions'],
+  syncHistory: ['messages', 'chats', 'chat-actions'],
   react: ['messages', 'reactions'],
   edit: ['messages', 'editing'],
   remove: ['messages', 'chats', 'editing'],

@@ -76,7 +76,7 @@ export const CLIENT_MEMBERS = members({
   setAutoDownloadVideos: supported,
   setBackgroundSync: differs('resolves the flag (as whatsapp-web.js at run time; its declaration says `void`)'),
   getContactDeviceCount: supported,
-  syncHistory: notYet(26),
+  syncHistory: supported,
   saveOrEditAddressbookContact: supported,
   addOrEditCustomerNote: notYet(27),
   getCustomerNote: notYet(27),

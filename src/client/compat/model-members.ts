@@ -118,7 +118,7 @@ export const CHAT_MEMBERS = members({
   getLabels: notYet(27),
   changeLabels: notYet(27),
   getPinnedMessages: differs('typed as a list of any length (whatsapp-web.js declares at most one message)'),
-  syncHistory: notYet(26),
+  syncHistory: supported,
   addOrEditCustomerNote: notYet(27),
   getCustomerNote: notYet(27),
 });

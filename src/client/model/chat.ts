@@ -60,7 +60,6 @@ export class Chat {
   // Not there yet (issue 26).
   declare readonly isReadOnly: boolean;
   declare readonly isLocked: boolean;
-  declare readonly syncHistory: () => Promise<boolean>;
   // Not there yet (issue 27): labels and customer notes.
   declare readonly getLabels: () => Promise<Label[]>;
   declare readonly changeLabels: (labelIds: Array<string | number>) => Promise<void>;
@@ -166,6 +165,11 @@ export class Chat {
   async getPinnedMessages(): Promise<Message[]> {
     const pinned = await this.#client.readyPage('getPinnedMessages()').call('pinnedMessages', this.id._serialized);
     return pinned.map((m) => new Message(this.#client, m));
+  }
+
+  /** Asks the phone for this chat's older messages when history sync left some there: true; false when none remain. */
+  syncHistory(): Promise<boolean> {
+    return this.#client.readyPage('syncHistory()').call('syncHistory', this.id._serialized);
   }
 
   /** The chat's messages this device has, oldest first. */

@@ -60,6 +60,7 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebCmd', 'Cmd.markChatUnread', 'function', 'chat-actions'],
   ['WAWebChatClearBridge', 'sendClear', 'function', 'chat-actions'],
   ['WAWebDeleteChatAction', 'sendDelete', 'function', 'chat-actions'],
+  ['WAWebSendNonMessageDataRequest', 'sendPeerDataOperationRequest', 'function', 'chat-actions'],
   ['WAWebCollections', 'Contact', 'object', 'contacts'],
   ['WAWebCollections', 'Contact.find', 'function', 'contacts'],
   ['WAWebCollections', 'Contact.getModelsArray', 'function', 'contacts'],

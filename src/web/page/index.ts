@@ -38,7 +38,7 @@ import {
   setPicture,
   setStatus,
 } from './profile';
-import { chatAction, watchChats } from './chat-actions';
+import { chatAction, syncHistory, watchChats } from './chat-actions';
 
 type Handler = (...args: any[]) => void;
 interface Emitter {
@@ -173,6 +173,7 @@ function start(hadSession: boolean): void {
     chatState: async (chatId, state) => chatState(req, chatId, state),
     fetchMessages: async (chatId, limit, fromMe) => fetchMessages(req, chatId, limit, fromMe),
     chatAction: async (chatId, action) => chatAction(req, chatId, action),
+    syncHistory: async (chatId) => syncHistory(req, chatId),
     react: async (messageId, reaction) => react(req, messageId, reaction),
     edit: async (messageId, body) => edit(req, messageId, body),
     remove: async (messageId, everyone) => remove(req, messageId, everyone),
