@@ -199,3 +199,24 @@ test("getReactions() groups a message's reactions by emoji with their senders; a
     'the take-back',
   );
 });
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS; only MessageMedia is declared here
+const { MessageMedia } = require('whatsapp-web.js') as { MessageMedia: new (mimetype: string, data: string) => unknown };
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+
+test("an own media message's caption edits (canEditCaption): the phone sees the new caption, message_edit fires", async () => {
+  const number = '15550000606';
+  const contact = '15557770606';
+  const client = await env.harness.linked<
+    WClient & { sendMessage(id: string, m: unknown, o: unknown): Promise<WMessage & { edit(text: string): Promise<WMessage | null> }> }
+  >(number);
+  const phone = env.sim.phone(number);
+  const edits: Array<[string, string, string]> = [];
+  client.on('message_edit', (msg: WMessage, body: string, previous: string) => edits.push([msg.body, body, previous]));
+  const sent = await client.sendMessage(`${contact}@c.us`, new MessageMedia('image/png', PNG), { caption: 'first caption' });
+  const edited = await sent.edit('second caption');
+  expect(edited?.body).toBe('second caption');
+  await untilTrue(() => phone.sentMedia(sent.id.id).caption === 'second caption', 'the new caption on the phone');
+  await untilTrue(() => edits.length === 1, 'message_edit');
+  expect(edits).toEqual([['second caption', 'second caption', 'first caption']]);
+});

@@ -85,7 +85,8 @@ export function messagingModules(app: App): Record<string, unknown> {
     },
     WAWebSendMessageEditAction: {
       sendMessageEdit: async (msg: MsgModel, body: string) => {
-        msg.set('body', body);
+        // A media message's text is its caption.
+        msg.set(msg.directPath === undefined ? 'body' : 'caption', body);
         app.send({ t: 'edit', chatId: msg.id.remote._serialized, id: msg.id.id, body });
       },
     },
