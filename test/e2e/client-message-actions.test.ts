@@ -4,7 +4,7 @@
  * test/e2e/wwebjs-message-actions.test.ts runs with an unmodified whatsapp-web.js; the phone sees stars,
  * pins and reads.
  */
-import { InvalidOptionError, NoAuth, Reaction } from '../../src/index';
+import { InvalidOptionError, MessageMedia, NoAuth, Reaction } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { until, untilTrue } from '../helpers/until';
@@ -149,4 +149,23 @@ test("getReactions() groups a message's reactions by emoji with their senders; a
     async () => ((await (await received.reload())?.getReactions())?.[0]?.senders.length === 1 ? true : undefined),
     'the take-back',
   );
+});
+
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+
+test("an own media message's caption edits (canEditCaption): the phone sees the new caption, message_edit fires", async () => {
+  const number = '15553006004';
+  const contact = '15557776004';
+  const c = await ready(number);
+  const phone = env.sim.phone(number);
+  const sent = await c.client.sendMessage(`${contact}@c.us`, new MessageMedia('image/png', PNG), { caption: 'first caption' });
+  const edited = await sent.edit('second caption');
+  expect(edited?.body).toBe('second caption');
+  await untilTrue(() => phone.sentMedia(sent.id.id).caption === 'second caption', 'the new caption on the phone');
+  const [message, body, previous] = await c.until('message_edit');
+  expect([message.id.id, message.body, body, previous]).toEqual([sent.id.id, 'second caption', 'second caption', 'first caption']);
+  // Someone else's media is not ours to edit.
+  const wire = await phone.receiveMedia(contact, { data: Buffer.from('a picture'), mimetype: 'image/jpeg', caption: 'theirs' });
+  const theirs = await until(async () => (await c.client.getMessageById(`false_${contact}@c.us_${wire.id}`)) ?? undefined, 'their image');
+  expect(await theirs.edit('mine now')).toBeNull();
 });

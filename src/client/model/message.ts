@@ -186,7 +186,7 @@ export class Message {
     return groups.map((g) => ({ ...g, senders: g.senders.map((s) => new Reaction(s)) }));
   }
 
-  /** Edits an own text message (a text only; `options` are not honoured yet); `null` when WhatsApp does not allow it. */
+  /** Edits an own text, or an own media message's caption (`options` are not honoured yet); `null` when WhatsApp does not allow it. */
   async edit(content: MessageContent, _options?: MessageEditOptions): Promise<Message | null> {
     if (typeof content !== 'string') throw new InvalidOptionError('content must be a string');
     const edited = await this.#client.readyPage('edit()').edit(this.id._serialized, content);

@@ -20,10 +20,11 @@ export async function react(req: Req, messageId: string, reaction: string): Prom
   );
 }
 
-/** Edits an own text message; `null` when the app does not allow it (not own, not text, too old). */
+/** Edits an own text, or an own media message's caption; `null` when the app does not allow it (not own, too old). */
 export async function edit(req: Req, messageId: string, body: string): Promise<PageMessage | null> {
   const msg = await requireMsg(req, messageId);
-  if (!req('WAWebMsgActionCapability').canEditText(msg)) return null;
+  const capability = req('WAWebMsgActionCapability');
+  if (!capability.canEditText(msg) && !capability.canEditCaption(msg)) return null;
   await watched('WAWebSendMessageEditAction.sendMessageEdit', 'editing', () =>
     req('WAWebSendMessageEditAction').sendMessageEdit(msg, body, {}),
   );

@@ -92,6 +92,7 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebCollections', 'Reactions', 'object', 'reactions'],
   ['WAWebCollections', 'Reactions.find', 'function', 'reactions'],
   ['WAWebMsgActionCapability', 'canEditText', 'function', 'editing'],
+  ['WAWebMsgActionCapability', 'canEditCaption', 'function', 'editing'],
   ['WAWebMsgActionCapability', 'canSenderRevokeMsg', 'function', 'editing'],
   ['WAWebMsgActionCapability', 'canAdminRevokeMsg', 'function', 'editing'],
   ['WAWebSendMessageEditAction', 'sendMessageEdit', 'function', 'editing'],
