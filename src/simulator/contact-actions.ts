@@ -77,6 +77,25 @@ export class ContactActions {
     this.#online(account, (conn) => this.hub.send(conn, frame));
   }
 
+  /**
+   * A contact changes its number to `newNumber`: the account's devices get the notification the app
+   * shows in the chat with the old number (`notification_template`, subtype `change_number`).
+   */
+  async changeNumber(number: string, contact: unknown, newNumber: unknown): Promise<WireMessage> {
+    const from = assertPhoneNumber(contact);
+    const to = assertPhoneNumber(newNumber);
+    if (from === to) throw new SimulatorError(400, 'the new number is the old one');
+    const account = this.hub.recipient(number);
+    const msg = this.hub.incoming(number, from, '', {
+      to: `${to}@c.us`,
+      type: 'notification_template',
+      subtype: 'change_number',
+      templateParams: [`${from}@c.us`, `${to}@c.us`],
+    });
+    await this.hub.deliver(account, msg);
+    return msg;
+  }
+
   /** The contact edits a text it sent: devices see the new body (`change:body`). */
   async edit(number: string, messageId: unknown, body: unknown): Promise<WireMessage> {
     if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'body must be a non-empty string');

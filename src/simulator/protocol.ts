@@ -47,6 +47,8 @@ export interface WireMessage {
   fields?: Record<string, string | number>;
   /** Ids the text mentions (`<number>@c.us`). */
   mentions?: string[];
+  /** System notifications (`notification_template`): the ids the template names (a number change: old, new). */
+  templateParams?: string[];
   /** How many times it was forwarded; absent or 0 = not forwarded. */
   forwardingScore?: number;
   /** `multi_vcard`: the cards (a single `vcard` carries its card as `body`). */

@@ -70,6 +70,11 @@ export class SimulatedPhone {
     return this.#actions.pin(this.number, messageId, pinned, seconds);
   }
 
+  /** A contact of this account changes its number: devices show the notification in the old chat (`contact_changed`). */
+  contactChangesNumber(contact: string, newNumber: string): Promise<WireMessage> {
+    return this.#actions.changeNumber(this.number, contact, newNumber);
+  }
+
   /** The contact edits a text it sent: `message_edit`. */
   edit(messageId: string, body: string): Promise<WireMessage> {
     return this.#actions.edit(this.number, messageId, body);

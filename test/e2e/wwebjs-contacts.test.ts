@@ -3,7 +3,8 @@
  * common groups (`WAWebFindCommonGroupsContactAction`), a user's device count (`WAWebApiDeviceList`)
  * and the phone's address book (`WAWebSaveContactAction`, `WAWebDeleteContactAction`), proven by an
  * unmodified whatsapp-web.js; the simulator's phones see each effect. Numbers as the app writes them
- * (`WAWebPhoneUtils.formattedPhoneNumber`, `WAPhoneFindCC.findCC`).
+ * (`WAWebPhoneUtils.formattedPhoneNumber`, `WAPhoneFindCC.findCC`); a contact's number change
+ * (`contact_changed`, from the notification the app shows).
  */
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
@@ -25,6 +26,7 @@ interface WClient {
   getFormattedNumber(number: string): Promise<string>;
   getCountryCode(number: string): Promise<string>;
   getContactById(id: string): Promise<WContact>;
+  on(event: string, listener: (...args: any[]) => void): void;
 }
 
 function ready(number: string): Promise<WClient> {
@@ -112,4 +114,25 @@ test('getFormattedNumber() and getCountryCode() write a number as the app does, 
   const contact = await client.getContactById('4915123456789@c.us');
   expect(await contact.getFormattedNumber()).toBe('+49 151 234 56789');
   expect(await contact.getCountryCode()).toBe('49');
+});
+
+test('contact_changed: a contact changing number shows the notification in the old chat, with the old and the new id', async () => {
+  const number = '15550000505';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+  const changes: unknown[][] = [];
+  client.on('contact_changed', (...args: unknown[]) => changes.push(args));
+  const wire = await phone.contactChangesNumber('15557770506', '15557770507');
+  await until(() => (changes.length === 1 ? true : undefined), 'contact_changed');
+  const [message, oldId, newId, isContact] = changes[0] as [
+    { id: { id: string }; type: string; from: string; to: string },
+    { _serialized: string },
+    { _serialized: string },
+    boolean,
+  ];
+  expect(message).toMatchObject({ id: { id: wire.id }, type: 'notification_template', from: '15557770506@c.us', to: '15557770507@c.us' });
+  // whatsapp-web.js hands over the app's wids (its declaration says strings).
+  expect(newId._serialized).toBe('15557770507@c.us');
+  expect(oldId._serialized).toBe('15557770506@c.us');
+  expect(isContact).toBe(true);
 });

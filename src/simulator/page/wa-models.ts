@@ -122,6 +122,8 @@ export class MsgModel extends Model {
   star = false;
   /** Set by the reaction store while the message has reactions. */
   hasReaction = false;
+  /** A system notification's ids (`notification_template`), filled in once the message is in `Msg`. */
+  templateParams: Wid[] | undefined = undefined;
 
   constructor(fields: MsgFields) {
     super();
@@ -213,6 +215,7 @@ export class MsgModel extends Model {
       mentionedJidList: this.mentionedJidList,
       vcardList: this.vcardList,
       groupMentions: [],
+      templateParams: this.templateParams,
     };
   }
 
