@@ -21,6 +21,7 @@ const MODEL_REPORTS = [
   'removed',
   'edited',
   'reaction',
+  'contactChanged',
   'group',
   'chat',
 ] as const;
@@ -60,6 +61,8 @@ export function emitModelEvent(client: ModelClient, report: ModelReport, emit: E
       return emit('message_edit', new Message(client, report.message), report.body, report.previous);
     case 'reaction':
       return emit('message_reaction', new Reaction(report.reaction));
+    case 'contactChanged':
+      return emit('contact_changed', new Message(client, report.message), report.oldId, report.newId, report.isContact);
     case 'group':
       return emit(GROUP_EVENTS[report.kind], new GroupNotification(client, report.notification));
     case 'chat': {

@@ -246,6 +246,8 @@ export type PageEvent =
   | { type: 'removed'; message: PageMessage }
   | { type: 'edited'; message: PageMessage; body: string; previous: string }
   | { type: 'reaction'; reaction: PageReaction }
+  /** A contact (`isContact`) or a group member changed number: the notification, the old and the new id. */
+  | { type: 'contactChanged'; message: PageMessage; oldId: string; newId: string; isContact: boolean }
   | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update'; notification: PageGroupNotification }
   /** A chat archived or unarchived, removed from the list, or its unread count changed: the chat as it is now. */
   | { type: 'chat'; change: 'archived'; chat: PageChat; archived: boolean; previous: boolean }

@@ -1,7 +1,7 @@
 /**
  * Issue 26: a contact's common groups, a user's device count and the phone's address book through
  * waweb's Client, the same scenarios as test/e2e/wwebjs-contacts.test.ts runs with an unmodified
- * whatsapp-web.js: the simulator's phones see each effect. Numbers as the app writes them.
+ * whatsapp-web.js: the simulator's phones see each effect. Numbers as the app writes them; `contact_changed`.
  */
 import { IncompatibleWebError, InvalidOptionError, NoAuth, type WebContractReport } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
@@ -98,6 +98,17 @@ test('getFormattedNumber() and getCountryCode() write a number as the app does, 
   expect(await contact.getFormattedNumber()).toBe('+49 151 234 56789');
   expect(await contact.getCountryCode()).toBe('49');
   await expect(client.getCountryCode('120363000000000001@g.us')).rejects.toBeInstanceOf(InvalidOptionError);
+});
+
+test('contact_changed: a contact changing number shows the notification in the old chat, with the old and the new id', async () => {
+  const number = '15553005006';
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+  const wire = await env.sim.phone(number).contactChangesNumber('15557775007', '15557775008');
+  const [message, oldId, newId, isContact] = await c.until('contact_changed');
+  expect(message).toMatchObject({ id: { id: wire.id }, type: 'notification_template', from: '15557775007@c.us', to: '15557775008@c.us' });
+  expect([oldId, newId, isContact]).toEqual(['15557775007@c.us', '15557775008@c.us', true]);
 });
 
 test('a build without the device list: web_contract names contact-tools, getContactDeviceCount() rejects with INCOMPATIBLE_WEB, the rest works', async () => {

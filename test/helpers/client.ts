@@ -30,6 +30,7 @@ export const CLIENT_EVENTS = [
   'message_revoke_me',
   'message_edit',
   'message_reaction',
+  'contact_changed',
   'group_join',
   'group_leave',
   'group_admin_changed',

@@ -127,7 +127,7 @@ export const EVENT_MEMBERS = members({
   unread_count: supported,
   message_reaction: supported,
   media_uploaded: supported,
-  contact_changed: notYet(26, 'event'),
+  contact_changed: differs('`oldId` and `newId` are id strings, as declared (whatsapp-web.js passes wid objects at run time)'),
   group_join: supported,
   group_leave: supported,
   group_admin_changed: supported,

@@ -5,7 +5,7 @@
  * and reports through one binding. It defines only `__waweb`.
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo } from '../bridge';
-import { keyString, RecentMessages, toPageMessage, widString, type AppMsg } from './messages';
+import { keyString, numberChange, RecentMessages, toPageMessage, widString, type AppMsg } from './messages';
 import {
   edit,
   getMessage,
@@ -248,6 +248,11 @@ function start(hadSession: boolean): void {
   // Deleted on this device only (`message_revoke_me`): new messages, as whatsapp-web.js reports them.
   Msg?.on('remove', (msg: AppMsg) => {
     if (msg.isNewMsg) emit({ type: 'removed', message: toPageMessage(msg) });
+  });
+  // Number changes, which whatsapp-web.js hears on any change of the notification.
+  Msg?.on('change', (msg: AppMsg) => {
+    const change = numberChange(msg);
+    if (change) emit({ type: 'contactChanged', message: toPageMessage(msg), ...change });
   });
   // A text's body or a media message's caption, as whatsapp-web.js hears edits.
   Msg?.on('change:body change:caption', (msg: AppMsg, body: unknown, previous: unknown) => {
