@@ -134,6 +134,12 @@ export interface PageContact {
   isMyContact: boolean;
   isBusiness: boolean;
   isBlocked: boolean;
+  /** Read as whatsapp-web.js reads them (getters and `serialize()`); absent when the build has no such getter. */
+  isWAContact?: boolean;
+  isEnterprise?: boolean;
+  statusMute?: boolean;
+  type?: string;
+  sectionHeader?: string;
 }
 
 /** A reaction someone sent to a message. */

@@ -97,6 +97,8 @@ test('getFormattedNumber() and getCountryCode() write a number as the app does, 
   const contact = await client.getContactById('4915123456789@c.us');
   expect(await contact.getFormattedNumber()).toBe('+49 151 234 56789');
   expect(await contact.getCountryCode()).toBe('49');
+  // The fields whatsapp-web.js reads with the app's getters and serialize().
+  expect(contact).toMatchObject({ isWAContact: true, isEnterprise: false, statusMute: false, type: 'in', sectionHeader: undefined });
   await expect(client.getCountryCode('120363000000000001@g.us')).rejects.toBeInstanceOf(InvalidOptionError);
 });
 

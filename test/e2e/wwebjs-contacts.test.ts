@@ -114,6 +114,7 @@ test('getFormattedNumber() and getCountryCode() write a number as the app does, 
   const contact = await client.getContactById('4915123456789@c.us');
   expect(await contact.getFormattedNumber()).toBe('+49 151 234 56789');
   expect(await contact.getCountryCode()).toBe('49');
+  expect(contact).toMatchObject({ isWAContact: true, isEnterprise: false, statusMute: false, type: 'in' });
 });
 
 test('contact_changed: a contact changing number shows the notification in the old chat, with the old and the new id', async () => {

@@ -32,12 +32,15 @@ export class Contact {
   isBlocked: boolean;
   readonly #client: ModelClient;
 
-  // Not there yet (issue 26).
-  declare readonly isEnterprise: boolean;
-  declare readonly isWAContact: boolean;
-  declare readonly sectionHeader: string;
-  declare readonly statusMute: boolean;
-  declare readonly type: string;
+  /** A user on WhatsApp (false for groups and numbers not on it). */
+  readonly isWAContact: boolean;
+  readonly isEnterprise: boolean;
+  /** Their status updates are muted. */
+  readonly statusMute: boolean;
+  /** The app's kind of contact (`in`: one the account knows). */
+  readonly type: string;
+  /** The address book's section letter, when the app gives one. */
+  readonly sectionHeader: string | undefined;
   // Not there yet (issue 27).
   declare readonly labels?: string[];
   declare readonly verifiedLevel?: undefined;
@@ -57,6 +60,11 @@ export class Contact {
     this.isMyContact = data.isMyContact;
     this.isBusiness = data.isBusiness;
     this.isBlocked = data.isBlocked;
+    this.isWAContact = data.isWAContact ?? data.isUser;
+    this.isEnterprise = data.isEnterprise ?? false;
+    this.statusMute = data.statusMute ?? false;
+    this.type = data.type ?? 'in';
+    this.sectionHeader = data.sectionHeader;
   }
 
   /** The chat with this contact (created locally when there is none yet). */
