@@ -93,6 +93,8 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
     mentions: mentionsOf(options.mentions),
     linkPreview: options.linkPreview !== false,
     parseVCards: options.parseVCards !== false,
+    ignoreQuoteErrors: options.ignoreQuoteErrors !== false,
+    waitUntilSent: options.waitUntilMsgSent === true,
   };
   let media: MessageMedia | undefined;
   let caption = options.caption;

@@ -87,6 +87,10 @@ export interface PageSendOptions {
   linkPreview?: boolean;
   /** Send a text that is a vCard as a contact card (whatsapp-web.js's default). */
   parseVCards?: boolean;
+  /** A quoted message the device does not have: send without the quote (whatsapp-web.js's default), or fail. */
+  ignoreQuoteErrors?: boolean;
+  /** Resolve once the server has the message; otherwise once it is in the chat (whatsapp-web.js's default). */
+  waitUntilSent?: boolean;
 }
 
 export interface PageChat {
