@@ -94,7 +94,8 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
     linkPreview: options.linkPreview !== false,
     parseVCards: options.parseVCards !== false,
     ignoreQuoteErrors: options.ignoreQuoteErrors !== false,
-    waitUntilSent: options.waitUntilMsgSent === true,
+    // Waits unless told not to: tests and bots here read the phone right after a send (whatsapp-web.js: false).
+    waitUntilSent: options.waitUntilMsgSent !== false,
   };
   let media: MessageMedia | undefined;
   let caption = options.caption;

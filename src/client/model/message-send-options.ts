@@ -39,6 +39,9 @@ export interface MessageSendOptions {
   extra?: Record<string, unknown>;
   /** A `quotedMessageId` the device does not have: `true` sends without the quote, `false` fails the send. @default true */
   ignoreQuoteErrors?: boolean;
-  /** `true` resolves once the server has the message; otherwise once it is in the chat (its `ack` then 0). @default false */
+  /**
+   * `true` resolves once the server has the message; `false` once it is in the chat (its `ack` then 0).
+   * @default true (whatsapp-web.js's default is false; docs/client.md says why)
+   */
   waitUntilMsgSent?: boolean;
 }
