@@ -15,6 +15,7 @@ import { Reaction } from './model/reaction';
 const MODEL_REPORTS = [
   'message',
   'ciphertext',
+  'ciphertextFailed',
   'ack',
   'mediaUploaded',
   'revoked',
@@ -45,6 +46,8 @@ export function emitModelEvent(client: ModelClient, report: ModelReport, emit: E
     }
     case 'ciphertext':
       return emit('message_ciphertext', new Message(client, report.message));
+    case 'ciphertextFailed':
+      return emit('message_ciphertext_failed', new Message(client, report.message));
     case 'ack':
       return emit('message_ack', new Message(client, report.message), report.ack);
     case 'mediaUploaded':

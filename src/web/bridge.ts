@@ -89,7 +89,7 @@ export interface PageSendOptions {
   parseVCards?: boolean;
   /** A quoted message the device does not have: send without the quote (whatsapp-web.js's default), or fail. */
   ignoreQuoteErrors?: boolean;
-  /** Resolve once the server has the message; otherwise once it is in the chat (whatsapp-web.js's default). */
+  /** Resolve once the server has the message; otherwise once it is in the chat. */
   waitUntilSent?: boolean;
 }
 
@@ -247,6 +247,8 @@ export type PageEvent =
   | { type: 'message'; message: PageMessage }
   /** An undecryptable placeholder arrived; a `message` follows when it decrypts. */
   | { type: 'ciphertext'; message: PageMessage }
+  /** A placeholder still undecrypted 15 s after it arrived (whatsapp-web.js's wait); a `message` may still follow. */
+  | { type: 'ciphertextFailed'; message: PageMessage }
   | { type: 'ack'; message: PageMessage; ack: number }
   /** An own media message finished uploading. */
   | { type: 'mediaUploaded'; message: PageMessage }

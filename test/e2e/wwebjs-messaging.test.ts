@@ -377,3 +377,20 @@ test('send options: a quote that cannot be found is left out unless ignoreQuoteE
   expect((await client.sendMessage(chatId, 'no wait')).ack).toBe(0);
   expect((await client.sendMessage(chatId, 'waited', { waitUntilMsgSent: true })).ack).toBeGreaterThanOrEqual(1);
 });
+
+test('a placeholder still undecrypted after 15 s gives message_ciphertext_failed; it is a message once it decrypts', async () => {
+  const number = '15550000108';
+  const contact = '15557770110';
+  const phone = env.sim.phone(number);
+  const client = await env.harness.linked<{ on(event: string, fn: (...args: any[]) => void): void }>(number);
+  const events: Array<[string, string]> = [];
+  for (const name of ['message_ciphertext', 'message_ciphertext_failed', 'message'])
+    client.on(name, (msg: WMessage) => events.push([name, msg.id.id]));
+  const secret = await phone.receiveText(contact, 'very late', { ciphertext: true, decryptAfterMs: 16_500 });
+  await until(() => (events.some(([name]) => name === 'message') ? true : undefined), 'the decrypted message', 30_000);
+  expect(events).toEqual([
+    ['message_ciphertext', secret.id],
+    ['message_ciphertext_failed', secret.id],
+    ['message', secret.id],
+  ]);
+});

@@ -23,6 +23,7 @@ export const CLIENT_EVENTS = [
   'message',
   'message_create',
   'message_ciphertext',
+  'message_ciphertext_failed',
   'message_ack',
   'media_uploaded',
   'code',

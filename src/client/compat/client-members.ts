@@ -60,7 +60,9 @@ export const CLIENT_MEMBERS = members({
   requestPairingCode: differs('a fourth argument, `force`, pairs over a held session (refused with `SESSION_EXISTS` otherwise)'),
   cancelPairingCode: notYet(27),
   resetState: supported,
-  sendMessage: differs('`Poll`, `List`, `Buttons` and `ScheduledEvent` contents reject with `NotSupportedError` (issue 27)'),
+  sendMessage: differs(
+    '`Poll`, `List`, `Buttons` and `ScheduledEvent` contents reject with `NotSupportedError` (issue 27); `waitUntilMsgSent` defaults to true',
+  ),
   sendReaction: supported,
   sendChannelAdminInvite: channel,
   searchMessages: supported,
@@ -116,7 +118,7 @@ export const EVENT_MEMBERS = members({
   chat_archived: supported,
   message: supported,
   message_ciphertext: supported,
-  message_ciphertext_failed: notYet(26, 'event'),
+  message_ciphertext_failed: supported,
   message_create: supported,
   message_revoke_everyone: differs(
     'the second argument is the message as it arrived, for the last 500 new messages (whatsapp-web.js keeps only the last changed one)',

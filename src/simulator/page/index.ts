@@ -63,6 +63,11 @@ const modules: Record<string, unknown> = {
     BusinessProfile: { find: async () => ({}) },
   },
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
+  // Asking the phone to resend undecryptable placeholders: the simulated phone does not resend; a
+  // placeholder decrypts when its `decryptAfterMs` has passed, or stays one (message_ciphertext_failed).
+  WAWebNonMessageDataRequestPlaceholderMessageResendUtils: {
+    handlePlaceholderMsgsSeen: async (_msgs: unknown[], _seen?: boolean) => undefined,
+  },
   WAWebCallCollection: app.calls,
   WAWebMiscBrowserUtils: app.browserUtils,
   WAWebAltDeviceLinkingApi: {

@@ -41,6 +41,8 @@ import {
 import { chatAction, syncHistory, watchChats } from './chat-actions';
 
 type Handler = (...args: any[]) => void;
+/** How long a placeholder may stay undecrypted before it is reported failed (whatsapp-web.js's 15 s). */
+const CIPHERTEXT_FAIL_MS = 15_000;
 interface Emitter {
   on(event: string, fn: Handler): void;
 }
@@ -231,7 +233,14 @@ function start(hadSession: boolean): void {
       return;
     }
     emit({ type: 'ciphertext', message: toPageMessage(msg) });
+    // As whatsapp-web.js: still a placeholder 15 s on is a failure (not for one the app says no device could send).
+    const failed = String(msg.subtype ?? '').endsWith('_unavailable_fanout')
+      ? undefined
+      : setTimeout(() => {
+          if (msg.type === 'ciphertext') emit({ type: 'ciphertextFailed', message: toPageMessage(msg) });
+        }, CIPHERTEXT_FAIL_MS);
     msg.once('change:type', (decrypted: AppMsg) => {
+      clearTimeout(failed);
       if (decrypted.type !== 'revoked') reportNew(decrypted);
     });
   };
