@@ -82,9 +82,16 @@ export async function launchFor(options: ClientOptions, strategy: AuthStrategy, 
     ...(userAgent === undefined ? {} : { userAgent }),
     ...(launched.clientHints ? { clientHints: launched.clientHints } : {}),
     ...(plan.seedLocalStorage ? { seedLocalStorage: plan.seedLocalStorage } : {}),
-    ...(plan.initScripts ? { initScripts: plan.initScripts } : {}),
+    ...initScripts(plan, options),
   };
   return { launched, attach };
+}
+
+/** The strategy's scripts for every new document, then `evalOnNewDoc` (whatsapp-web.js's option), before the app. */
+function initScripts(plan: BrowserPlan, options: ClientOptions): Pick<AttachOptions, 'initScripts'> {
+  const own = typeof options.evalOnNewDoc === 'function' ? [`(${options.evalOnNewDoc.toString()})();`] : [];
+  const scripts = [...(plan.initScripts ?? []), ...own];
+  return scripts.length === 0 ? {} : { initScripts: scripts };
 }
 
 /**

@@ -15,12 +15,14 @@ import { Reaction } from './model/reaction';
 const MODEL_REPORTS = [
   'message',
   'ciphertext',
+  'ciphertextFailed',
   'ack',
   'mediaUploaded',
   'revoked',
   'removed',
   'edited',
   'reaction',
+  'contactChanged',
   'group',
   'chat',
 ] as const;
@@ -50,6 +52,8 @@ export function emitModelEvent(client: ModelClient, report: ModelReport, emit: E
     }
     case 'ciphertext':
       return emit('message_ciphertext', new Message(client, report.message));
+    case 'ciphertextFailed':
+      return emit('message_ciphertext_failed', new Message(client, report.message));
     case 'ack':
       return emit('message_ack', new Message(client, report.message), report.ack);
     case 'mediaUploaded':
@@ -66,6 +70,8 @@ export function emitModelEvent(client: ModelClient, report: ModelReport, emit: E
       return emit('message_edit', new Message(client, report.message), report.body, report.previous);
     case 'reaction':
       return emit('message_reaction', new Reaction(report.reaction));
+    case 'contactChanged':
+      return emit('contact_changed', new Message(client, report.message), report.oldId, report.newId, report.isContact);
     case 'group':
       return emit(GROUP_EVENTS[report.kind], new GroupNotification(client, report.notification));
     case 'chat': {

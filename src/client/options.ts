@@ -71,7 +71,7 @@ export interface ClientOptions {
   webVersionCache?: WebVersionCache;
   // whatsapp-web.js's options waweb takes but does not honour yet: a value that asks for something
   // (true, a name, a function) fails the constructor with a `NotSupportedError` rather than being ignored.
-  /** Not there yet (issue 26): a function run in the page before WhatsApp Web. */
+  /** A function run in every new document of the page, before WhatsApp Web's scripts (and waweb's). */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- whatsapp-web.js types it as Function; its callers pass any function
   evalOnNewDoc?: Function;
   /** Not there yet (issue 26): bypass the page's Content-Security-Policy. */
@@ -87,7 +87,7 @@ export interface ClientOptions {
 }
 
 /** whatsapp-web.js's options that are not honoured yet, refused when they ask for something. */
-const NOT_YET_OPTIONS = ['evalOnNewDoc', 'bypassCSP', 'deviceName', 'browserName', 'proxyAuthentication'] as const;
+const NOT_YET_OPTIONS = ['bypassCSP', 'deviceName', 'browserName', 'proxyAuthentication'] as const;
 
 /** Why the client stopped. */
 export type DisconnectReason =
@@ -128,6 +128,8 @@ export function validateOptions(options: ClientOptions): void {
   if (options.userAgent !== undefined && options.userAgent !== false && typeof options.userAgent !== 'string') {
     throw new InvalidOptionError('userAgent must be a string or false');
   }
+  if (options.evalOnNewDoc !== undefined && typeof options.evalOnNewDoc !== 'function')
+    throw new InvalidOptionError('evalOnNewDoc must be a function');
   validatePairing(options.pairWithPhoneNumber);
   if (options.chromium !== undefined) resolveChromiumBuild(options.chromium);
   if (options.logger !== undefined) checkLogger(options.logger);

@@ -95,6 +95,9 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
     mentions: mentionsOf(options.mentions),
     linkPreview: options.linkPreview !== false,
     parseVCards: options.parseVCards !== false,
+    ignoreQuoteErrors: options.ignoreQuoteErrors !== false,
+    // Waits unless told not to: tests and bots here read the phone right after a send (whatsapp-web.js: false).
+    waitUntilSent: options.waitUntilMsgSent !== false,
   };
   let media: MessageMedia | undefined;
   let caption = options.caption;

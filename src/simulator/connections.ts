@@ -90,6 +90,8 @@ export class DeviceConnections {
         hub.send(conn, { t: 'exists', reqId: frame.reqId, wid: known ? userWid(number) : null, lid: known ? lidWid(number) : null });
         return;
       }
+      case 'history-request':
+        return this.#historyRequest(conn, frame.chatId);
       case 'history-ack':
         conn.historyAcked++;
         for (const waiter of conn.historyWaiters.filter((w) => conn.historyAcked >= w.target)) {
@@ -236,11 +238,23 @@ export class DeviceConnections {
     if (contacts.length > 0) this.#hub.send(conn, { t: 'contacts', contacts });
     for (const group of this.#hub.state.groupsOf(account.number)) this.#hub.send(conn, { t: 'group', group: wireGroup(group) });
     const queued = new Set((account.offline[device.id] ?? []).map((m) => m.id));
-    const history = [...(account.history ?? []), ...account.sent]
-      .filter((m) => !queued.has(m.id))
-      .sort((a, b) => a.t - b.t)
-      .slice(-HISTORY_SYNC_MESSAGES);
-    if (history.length > 0) this.#hub.send(conn, { t: 'old-msgs', msgs: history });
+    const all = [...(account.history ?? []), ...account.sent].filter((m) => !queued.has(m.id)).sort((a, b) => a.t - b.t);
+    const history = all.slice(-HISTORY_SYNC_MESSAGES);
+    // A chat whose older messages were cut off stays incomplete until the device asks for them.
+    const cut = new Set(all.slice(0, -HISTORY_SYNC_MESSAGES).map((m) => m.chatId));
+    const ends = Object.fromEntries(history.map((m) => [m.chatId, cut.has(m.chatId) ? 0 : 1] as const));
+    if (history.length > 0) this.#hub.send(conn, { t: 'old-msgs', msgs: history, ends });
+  }
+
+  /** On-demand history sync: the phone sends a device all of a chat's messages it keeps. */
+  async #historyRequest(conn: Connection, chatId: unknown): Promise<void> {
+    const found = conn.deviceId ? this.#hub.state.findDevice(conn.deviceId) : undefined;
+    if (!found || typeof chatId !== 'string') return;
+    const { account } = found;
+    const msgs = [...(account.history ?? []), ...account.sent].filter((m) => m.chatId === chatId).sort((a, b) => a.t - b.t);
+    (account.historyRequests ??= []).push(chatId);
+    await this.#hub.state.save();
+    this.#hub.send(conn, { t: 'old-msgs', msgs, ends: { [chatId]: 1 } });
   }
 
   /** Messages queued while the device was offline, then the end of sync; `stallAt`: sync stops at that percentage. */

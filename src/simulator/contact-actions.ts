@@ -1,6 +1,6 @@
 /**
  * What a contact does beyond sending text: locations and contact cards, reactions to messages,
- * edits of its own messages. Each reaches the account's online devices as the real app shows it.
+ * pins, edits of its own messages. Each reaches the account's online devices as the real app shows it.
  */
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
@@ -60,6 +60,40 @@ export class ContactActions {
       reaction,
     };
     this.#online(account, (conn) => this.hub.send(conn, frame));
+  }
+
+  /** The contact pins a message in its chat for `seconds` (false: unpins it); devices see it in the chat's pins. */
+  async pin(number: string, messageId: unknown, pinned: unknown, seconds: unknown = 7 * 24 * 3600): Promise<void> {
+    if (typeof pinned !== 'boolean') throw new SimulatorError(400, 'pinned must be true or false');
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds <= 0)
+      throw new SimulatorError(400, 'seconds must be a positive integer');
+    const account = this.hub.account(number);
+    const own = account.sent.find((m) => m.id === messageId);
+    const target = own ?? account.history?.find((m) => m.id === messageId);
+    if (!target) throw new SimulatorError(404, `no message ${JSON.stringify(messageId)} in ${number}'s chats`);
+    target.pinned = pinned;
+    await this.hub.state.save();
+    const frame = { t: 'pin' as const, chatId: target.chatId, id: target.id, fromMe: own !== undefined, pinned, seconds };
+    this.#online(account, (conn) => this.hub.send(conn, frame));
+  }
+
+  /**
+   * A contact changes its number to `newNumber`: the account's devices get the notification the app
+   * shows in the chat with the old number (`notification_template`, subtype `change_number`).
+   */
+  async changeNumber(number: string, contact: unknown, newNumber: unknown): Promise<WireMessage> {
+    const from = assertPhoneNumber(contact);
+    const to = assertPhoneNumber(newNumber);
+    if (from === to) throw new SimulatorError(400, 'the new number is the old one');
+    const account = this.hub.recipient(number);
+    const msg = this.hub.incoming(number, from, '', {
+      to: `${to}@c.us`,
+      type: 'notification_template',
+      subtype: 'change_number',
+      templateParams: [`${from}@c.us`, `${to}@c.us`],
+    });
+    await this.hub.deliver(account, msg);
+    return msg;
   }
 
   /** The contact edits a text it sent: devices see the new body (`change:body`). */

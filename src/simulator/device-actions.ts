@@ -89,7 +89,9 @@ export class DeviceActions {
         own.type = 'revoked';
         own.body = '';
       } else if (typeof frame.body === 'string') {
-        own.body = frame.body;
+        // A media message's text is its caption.
+        if (own.media) own.media.caption = frame.body;
+        else own.body = frame.body;
         own.edited = true;
       }
     }

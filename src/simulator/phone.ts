@@ -66,6 +66,11 @@ export class PhoneOperations {
     return [...(this.#hub.account(number).seen ?? [])];
   }
 
+  /** Chats the account's devices asked for older messages of, oldest first. */
+  historyRequests(number: string): string[] {
+    return [...(this.#hub.account(number).historyRequests ?? [])];
+  }
+
   devices(number: string): LinkedDevice[] {
     const account = this.#hub.account(number);
     return account.devices.map((d) => this.#hub.describe(account, d));

@@ -47,6 +47,8 @@ export interface WireMessage {
   fields?: Record<string, string | number>;
   /** Ids the text mentions (`<number>@c.us`). */
   mentions?: string[];
+  /** System notifications (`notification_template`): the ids the template names (a number change: old, new). */
+  templateParams?: string[];
   /** How many times it was forwarded; absent or 0 = not forwarded. */
   forwardingScore?: number;
   /** `multi_vcard`: the cards (a single `vcard` carries its card as `body`). */
@@ -222,7 +224,9 @@ export type ClientFrame =
   | { t: 'exists'; reqId: number; number: string }
   /** A group change or query from a device (create, participants, subject, description, settings, leave). */
   | { t: 'group-request'; reqId: number; request: GroupRequest }
-  | { t: 'history-ack'; bytes: number };
+  | { t: 'history-ack'; bytes: number }
+  /** A device asks the phone for a chat's older messages (on-demand history sync). */
+  | { t: 'history-request'; chatId: string };
 
 /** Server → page. */
 export type ServerFrame =
@@ -238,7 +242,11 @@ export type ServerFrame =
   | { t: 'msg'; msg: WireMessage }
   | { t: 'sent'; reqId: number; msg: WireMessage }
   | { t: 'ack'; chatId: string; id: string; ack: number }
-  | { t: 'old-msgs'; msgs: WireMessage[] }
+  /**
+   * History. `ends`: per chat, whether older messages remain on the phone after this batch (the app's
+   * `endOfHistoryTransferType`: 0 some remain, 1 none).
+   */
+  | { t: 'old-msgs'; msgs: WireMessage[]; ends?: Record<string, 0 | 1> }
   | { t: 'contacts'; contacts: WireContact[] }
   | { t: 'group'; group: WireGroup }
   /**
@@ -259,6 +267,8 @@ export type ServerFrame =
     }
   | { t: 'reaction'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; reaction: string }
   | { t: 'edited'; chatId: string; id: string; body: string }
+  /** The contact of a chat pinned a message in it for `seconds`, or unpinned it. */
+  | { t: 'pin'; chatId: string; id: string; fromMe: boolean; pinned: boolean; seconds: number }
   | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }
   /** The answer about a profile picture: `status` 200 with where it is, 404 none, 401 not allowed. */
   | { t: 'picture'; reqId: number; status: number; eurl?: string; id?: string }

@@ -168,6 +168,16 @@ export class SimulatedPhone {
     return this.#actions.react(this.number, messageId, reaction);
   }
 
+  /** The contact of the message's chat pins it for `seconds` (default 7 days), or unpins it (`pinned` false). */
+  pin(messageId: string, pinned: boolean, seconds?: number): Promise<void> {
+    return this.#actions.pin(this.number, messageId, pinned, seconds);
+  }
+
+  /** A contact of this account changes its number: devices show the notification in the old chat (`contact_changed`). */
+  contactChangesNumber(contact: string, newNumber: string): Promise<WireMessage> {
+    return this.#actions.changeNumber(this.number, contact, newNumber);
+  }
+
   /** The contact edits a text it sent: `message_edit`. */
   edit(messageId: string, body: string): Promise<WireMessage> {
     return this.#actions.edit(this.number, messageId, body);
@@ -308,6 +318,11 @@ export class SimulatedPhone {
   /** Chats the devices marked read (`sendSeen`), most recent last. */
   seenChats(): string[] {
     return this.#ops.seenChats(this.number);
+  }
+
+  /** Chats the devices asked this phone for older messages of (`syncHistory`), oldest first. */
+  historyRequests(): string[] {
+    return this.#ops.historyRequests(this.number);
   }
 
   /** Queues `count` messages for an offline device; its next login shows offline progress. */

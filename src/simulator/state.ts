@@ -36,6 +36,8 @@ export interface AccountRecord {
   offline: Record<string, WireMessage[]>;
   /** Chats a device marked read (`sendSeen`), most recent last. */
   seen?: string[];
+  /** Chats a device asked the phone for older messages of (on-demand history sync), oldest first. */
+  historyRequests?: string[];
   /** Messages the account received, oldest first (at most 200): what history sync gives a newly linked device. */
   history?: WireMessage[];
   /** The phone's address book: contact number → name. */

@@ -49,6 +49,8 @@ export interface PageMessage {
   inviteV4?: PageInviteV4;
   /** Starred on this account. */
   isStarred: boolean;
+  /** Someone reacted to it (as the app said when it was read). */
+  hasReaction?: boolean;
 }
 
 /** Who got, read and played an own message, and when (seconds). */
@@ -100,6 +102,10 @@ export interface PageSendOptions {
   linkPreview?: boolean;
   /** Send a text that is a vCard as a contact card (whatsapp-web.js's default). */
   parseVCards?: boolean;
+  /** A quoted message the device does not have: send without the quote (whatsapp-web.js's default), or fail. */
+  ignoreQuoteErrors?: boolean;
+  /** Resolve once the server has the message; otherwise once it is in the chat. */
+  waitUntilSent?: boolean;
 }
 
 export interface PageChat {
@@ -147,6 +153,12 @@ export interface PageContact {
   isMyContact: boolean;
   isBusiness: boolean;
   isBlocked: boolean;
+  /** Read as whatsapp-web.js reads them (getters and `serialize()`); absent when the build has no such getter. */
+  isWAContact?: boolean;
+  isEnterprise?: boolean;
+  statusMute?: boolean;
+  type?: string;
+  sectionHeader?: string;
 }
 
 /** A reaction someone sent to a message. */
@@ -163,6 +175,14 @@ export interface PageReaction {
   timestamp: number;
   read: boolean;
   orphan: number;
+}
+
+/** A message's reactions with one emoji, and who sent them (whatsapp-web.js's `ReactionList`). */
+export interface PageReactionGroup {
+  id: string;
+  aggregateEmoji: string;
+  hasReactionByMe: boolean;
+  senders: PageReaction[];
 }
 
 /** A group notification (`gp2`): who did what to whom. */
@@ -244,6 +264,8 @@ export type PageEvent =
   | { type: 'message'; message: PageMessage }
   /** An undecryptable placeholder arrived; a `message` follows when it decrypts. */
   | { type: 'ciphertext'; message: PageMessage }
+  /** A placeholder still undecrypted 15 s after it arrived (whatsapp-web.js's wait); a `message` may still follow. */
+  | { type: 'ciphertextFailed'; message: PageMessage }
   | { type: 'ack'; message: PageMessage; ack: number }
   /** An own media message finished uploading. */
   | { type: 'mediaUploaded'; message: PageMessage }
@@ -254,6 +276,8 @@ export type PageEvent =
   | { type: 'edited'; message: PageMessage; body: string; previous: string }
   | { type: 'reaction'; reaction: PageReaction }
   | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update' | 'request'; notification: PageGroupNotification }
+  /** A contact (`isContact`) or a group member changed number: the notification, the old and the new id. */
+  | { type: 'contactChanged'; message: PageMessage; oldId: string; newId: string; isContact: boolean }
   /** A chat archived or unarchived, removed from the list, or its unread count changed: the chat as it is now. */
   | { type: 'chat'; change: 'archived'; chat: PageChat; archived: boolean; previous: boolean }
   | { type: 'chat'; change: 'removed' | 'unread'; chat: PageChat }
@@ -281,6 +305,8 @@ export interface PageApi extends PageGroupApi {
   fetchMessages(chatId: string, limit?: number, fromMe?: boolean): Promise<PageMessage[]>;
   /** Archives, pins, mutes, marks unread, clears or deletes a chat; `null` when there is no such chat. */
   chatAction(chatId: string, action: PageChatAction): Promise<PageChatActionResult | null>;
+  /** Asks the phone for a chat's older messages when some remain there; false when none do. */
+  syncHistory(chatId: string): Promise<boolean>;
   react(messageId: string, reaction: string): Promise<void>;
   edit(messageId: string, body: string): Promise<PageMessage | null>;
   remove(messageId: string, everyone: boolean): Promise<'everyone' | 'me'>;
@@ -302,6 +328,9 @@ export interface PageApi extends PageGroupApi {
   deviceCount(userId: string): Promise<number>;
   saveContact(phoneNumber: string, firstName: string, lastName: string, sync: boolean): Promise<void>;
   deleteContact(phoneNumber: string): Promise<void>;
+  /** A number as the app writes it; `jid` is `<digits>@s.whatsapp.net`. */
+  formattedNumber(jid: string): Promise<string>;
+  countryCode(digits: string): Promise<string>;
   profilePicUrl(chatId: string): Promise<string | null>;
   setPicture(chatId: string, media: PageMedia): Promise<boolean>;
   deletePicture(chatId: string): Promise<boolean>;
@@ -310,6 +339,10 @@ export interface PageApi extends PageGroupApi {
   messageInfo(messageId: string): Promise<PageMessageInfo | null>;
   searchMessages(query: string, page?: number, count?: number, chatId?: string): Promise<PageMessage[]>;
   getMessage(messageId: string): Promise<PageMessage | null>;
+  /** The messages pinned in a chat (empty when the app has no such chat). */
+  pinnedMessages(chatId: string): Promise<PageMessage[]>;
+  /** A message's reactions by emoji; `null` when it has none. */
+  reactions(messageId: string): Promise<PageReactionGroup[] | null>;
   setAutoDownload(kind: 'audio' | 'documents' | 'photos' | 'videos', flag: boolean): Promise<void>;
   setBackgroundSync(flag: boolean): Promise<boolean>;
   reconnect(): Promise<void>;
@@ -334,6 +367,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   chatState: ['messages', 'chats'],
   fetchMessages: ['messages', 'chats'],
   chatAction: ['messages', 'chats', 'chat-actions'],
+  syncHistory: ['messages', 'chats', 'chat-actions'],
   react: ['messages', 'reactions'],
   edit: ['messages', 'editing'],
   remove: ['messages', 'chats', 'editing'],
@@ -353,6 +387,8 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   deviceCount: ['messages', 'contact-tools'],
   saveContact: ['contact-tools'],
   deleteContact: ['messages', 'contact-tools'],
+  formattedNumber: ['contact-tools'],
+  countryCode: ['contact-tools'],
   profilePicUrl: ['chats', 'pictures'],
   setPicture: ['pictures'],
   deletePicture: ['pictures'],
@@ -361,6 +397,8 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   messageInfo: ['messages', 'message-actions'],
   searchMessages: ['messages', 'message-actions'],
   getMessage: ['messages'],
+  pinnedMessages: ['messages', 'chats', 'message-actions'],
+  reactions: ['messages', 'reactions'],
   setAutoDownload: ['preferences'],
   setBackgroundSync: ['preferences'],
   reconnect: ['preferences'],

@@ -1,5 +1,5 @@
 /**
- * Issue 26, chats: waweb's chat actions (archive, pin, mute, mark unread, clear, delete) and chat events
+ * Issue 26, chats: waweb's chat actions (archive, pin, mute, mark unread, clear, delete, history on demand) and chat events
  * (`chat_archived`, `chat_removed`, `unread_count`) on the simulator, the same scenario
  * test/e2e/wwebjs-chats.test.ts runs with an unmodified whatsapp-web.js; the account's phone sees each change.
  */
@@ -167,4 +167,25 @@ test('a build without the delete module: web_contract names chat-actions, delete
   expect(env.sim.phone(number).chatSettings(chatId)?.deleted).toBeUndefined();
   // What does not need the feature still works.
   expect((await chat.fetchMessages()).map((m) => m.body)).toEqual(['hello']);
+});
+
+test("syncHistory() asks the phone for a chat's older messages that history sync left behind; false once the device has them all", async () => {
+  const number = '15553000605';
+  const older = '15557770605@c.us';
+  const recent = '15557770606@c.us';
+  const phone = env.sim.phone(number);
+  for (let i = 0; i < 102; i++) await phone.addHistory(older, `old ${i}`, 100_000 - i);
+  await phone.addHistory(recent, 'recent', 10);
+  const { client } = await ready(number);
+  const count = async (id: string): Promise<number> => (await (await client.getChatById(id)).fetchMessages()).length;
+  await until(async () => ((await count(older)) === 99 ? true : undefined), 'the synced history');
+
+  expect(await client.syncHistory(recent)).toBe(false);
+  expect(await (await client.getChatById(older)).syncHistory()).toBe(true);
+  await until(async () => ((await count(older)) === 102 ? true : undefined), "the chat's older messages");
+  expect(phone.historyRequests()).toEqual([older]);
+  expect(await client.syncHistory(older)).toBe(false);
+  expect(await client.syncHistory('15557770699')).toBe(false);
+  expect(phone.historyRequests()).toEqual([older]);
+  await expect(client.syncHistory('')).rejects.toBeInstanceOf(InvalidOptionError);
 });

@@ -1,7 +1,7 @@
 /**
  * Issue 26: a contact's common groups, a user's device count and the phone's address book through
  * waweb's Client, the same scenarios as test/e2e/wwebjs-contacts.test.ts runs with an unmodified
- * whatsapp-web.js: the simulator's phones see each effect.
+ * whatsapp-web.js: the simulator's phones see each effect. Numbers as the app writes them; `contact_changed`.
  */
 import { IncompatibleWebError, InvalidOptionError, NoAuth, type WebContractReport } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
@@ -84,6 +84,33 @@ test("saveOrEditAddressbookContact() and deleteAddressbookContact() change the p
   for (const bad of ['', 'ada', '12'])
     await expect(client.saveOrEditAddressbookContact(bad, 'Ada', 'Lovelace')).rejects.toBeInstanceOf(InvalidOptionError);
   await expect(client.deleteAddressbookContact('status@broadcast')).rejects.toBeInstanceOf(InvalidOptionError);
+});
+
+test('getFormattedNumber() and getCountryCode() write a number as the app does, for the client and a contact', async () => {
+  const client = await ready('15553005005');
+  expect(await client.getFormattedNumber('15551234567@c.us')).toBe('+1 (555) 123-4567');
+  expect(await client.getFormattedNumber('447911123456')).toBe('+44 791 112 3456');
+  expect(await client.getFormattedNumber('+1 555 123 4567')).toBe('+1 (555) 123-4567');
+  expect(await client.getCountryCode('15551234567@c.us')).toBe('1');
+  expect(await client.getCountryCode('+447911123456')).toBe('44');
+  expect(await client.getCountryCode('3538512345678')).toBe('353');
+  const contact = await client.getContactById('4915123456789@c.us');
+  expect(await contact.getFormattedNumber()).toBe('+49 151 234 56789');
+  expect(await contact.getCountryCode()).toBe('49');
+  // The fields whatsapp-web.js reads with the app's getters and serialize().
+  expect(contact).toMatchObject({ isWAContact: true, isEnterprise: false, statusMute: false, type: 'in', sectionHeader: undefined });
+  await expect(client.getCountryCode('120363000000000001@g.us')).rejects.toBeInstanceOf(InvalidOptionError);
+});
+
+test('contact_changed: a contact changing number shows the notification in the old chat, with the old and the new id', async () => {
+  const number = '15553005006';
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+  const wire = await env.sim.phone(number).contactChangesNumber('15557775007', '15557775008');
+  const [message, oldId, newId, isContact] = await c.until('contact_changed');
+  expect(message).toMatchObject({ id: { id: wire.id }, type: 'notification_template', from: '15557775007@c.us', to: '15557775008@c.us' });
+  expect([oldId, newId, isContact]).toEqual(['15557775007@c.us', '15557775008@c.us', true]);
 });
 
 test('a build without the device list: web_contract names contact-tools, getContactDeviceCount() rejects with INCOMPATIBLE_WEB, the rest works', async () => {

@@ -108,3 +108,24 @@ test('media: downloadMedia() gives the bytes the phone sent; MessageMedia (file,
   expect(phone.sentMedia(sent[1]!.id).data.toString()).toBe('voice bytes');
   expect(sent[0]!.quotedId).toBe(image.id.id);
 });
+
+test('a placeholder still undecrypted after 15 s gives message_ciphertext_failed; it is a message once it decrypts', async () => {
+  const number = '15553000109';
+  const contact = '15557770309';
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+  const secret = await env.sim.phone(number).receiveText(contact, 'very late', { ciphertext: true, decryptAfterMs: 16_500 });
+  const [failed] = await c.until('message_ciphertext_failed', 1, 20_000);
+  expect(failed).toBeInstanceOf(Message);
+  expect(failed.id.id).toBe(secret.id);
+  expect(c.count('message')).toBe(0);
+  const [decrypted] = await c.until('message', 1, 10_000);
+  expect([decrypted.id.id, decrypted.body]).toEqual([secret.id, 'very late']);
+  expect(c.names().filter((n) => n.startsWith('message'))).toEqual([
+    'message_ciphertext',
+    'message_ciphertext_failed',
+    'message_create',
+    'message',
+  ]);
+});

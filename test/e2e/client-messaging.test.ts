@@ -2,9 +2,10 @@
  * Issue 3 acceptance 3: text messaging through the waweb Client against the
  * simulator, checked on the phone's side through the phone API.
  */
-import { InvalidOptionError, Message, NotReadyError } from '../../src/index';
+import { InvalidOptionError, Message, NoAuth, NotReadyError, WawebError } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { until } from '../helpers/until';
 
 const env = useSimulatorHarnesses('waweb-client-msg-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
 
@@ -74,4 +75,32 @@ test('messages queued while the client was stopped arrive on restore, with loadi
   expect(c.names().lastIndexOf('loading_screen')).toBeLessThan(c.names().indexOf('ready'));
   await c.until('message', 5);
   expect(c.args('message').map(([m]) => m.body)).toEqual([1, 2, 3, 4, 5].map((i) => `offline message ${i} of 5`));
+});
+
+test('send options: a quote that cannot be found is left out unless ignoreQuoteErrors is false; waitUntilMsgSent waits for the server', async () => {
+  const number = '15553000009';
+  const contact = '15557770009';
+  const chatId = `${contact}@c.us`;
+  const phone = env.sim.phone(number);
+  const c = env.h.create({ scanAs: number, options: { authStrategy: new NoAuth() } });
+  await c.client.initialize();
+  await c.until('ready');
+  const missing = `false_${chatId}_3EB0000000000000BEEF`;
+
+  const unquoted = await c.client.sendMessage(chatId, 'quote lost', { quotedMessageId: missing });
+  expect(unquoted.hasQuotedMsg).toBe(false);
+  const onPhone = await until(() => phone.sentMessages().find((m) => m.body === 'quote lost'), 'the text without its quote');
+  expect(onPhone.quotedId).toBeUndefined();
+  const refused = await c.client
+    .sendMessage(chatId, 'must quote', { quotedMessageId: missing, ignoreQuoteErrors: false })
+    .catch((e: unknown) => e);
+  expect(refused).toBeInstanceOf(WawebError);
+  expect(phone.sentMessages().some((m) => m.body === 'must quote')).toBe(false);
+
+  // waitUntilMsgSent false: the message comes back as soon as it is in the chat, before the server has it.
+  expect((await c.client.sendMessage(chatId, 'no wait', { waitUntilMsgSent: false })).ack).toBe(0);
+  expect((await c.client.sendMessage(chatId, 'waited', { waitUntilMsgSent: true })).ack).toBeGreaterThanOrEqual(1);
+  // waweb's default waits (whatsapp-web.js's does not; docs/client.md says why).
+  expect((await c.client.sendMessage(chatId, 'default')).ack).toBeGreaterThanOrEqual(1);
+  await until(() => (phone.sentMessages().some((m) => m.body === 'no wait') ? true : undefined), 'the unwaited text on the phone');
 });

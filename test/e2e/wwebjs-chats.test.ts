@@ -1,8 +1,9 @@
 /**
  * Issue 26: the chat actions whatsapp-web.js 1.34.7 calls (`WAWebCmd.Cmd` archiveChat, pinChat,
  * markChatUnread; a chat's `mute`; `WAWebChatClearBridge`, `WAWebDeleteChatAction`) and the events it
- * builds on the `Chat` collection (`chat_archived`, `chat_removed`, `unread_count`), proven on the
- * simulator by an unmodified whatsapp-web.js; the account's phone sees each change.
+ * builds on the `Chat` collection (`chat_archived`, `chat_removed`, `unread_count`), and on-demand history
+ * sync (a chat's `endOfHistoryTransferType`, `WAWebSendNonMessageDataRequest`), proven on the simulator by
+ * an unmodified whatsapp-web.js; the account's phone sees each change.
  */
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
@@ -21,6 +22,7 @@ interface WChat {
   delete(): Promise<boolean>;
   markUnread(): Promise<void>;
   fetchMessages(options: { limit?: number }): Promise<unknown[]>;
+  syncHistory(): Promise<boolean>;
 }
 interface WClient {
   archiveChat(id: string): Promise<boolean>;
@@ -31,6 +33,7 @@ interface WClient {
   unmuteChat(id: string): Promise<{ isMuted: boolean; muteExpiration: number }>;
   getChatById(id: string): Promise<WChat>;
   getChats(): Promise<WChat[]>;
+  syncHistory(id: string): Promise<boolean>;
   on(event: string, listener: (...args: any[]) => void): void;
 }
 
@@ -122,4 +125,25 @@ test('pinChat refuses a fourth pin: false, and the phone sees no pin (the rule w
   expect(phone.chatSettings(order[3]!)?.pinned).toBeUndefined();
   expect(await client.unpinChat(order[2]!)).toBe(false);
   expect(await client.pinChat(order[3]!)).toBe(true);
+});
+
+test("syncHistory() asks the phone for a chat's older messages that history sync left behind; false once the device has them all", async () => {
+  const number = '15550000504';
+  const older = `15557770504@c.us`;
+  const recent = `15557770505@c.us`;
+  const phone = env.sim.phone(number);
+  // History sync brings a new device the last 100 messages: three of this chat's stay on the phone.
+  for (let i = 0; i < 102; i++) await phone.addHistory(older, `old ${i}`, 100_000 - i);
+  await phone.addHistory(recent, 'recent', 10);
+  const client = await env.harness.linked<WClient>(number);
+  const count = async (id: string): Promise<number> => (await (await client.getChatById(id)).fetchMessages({ limit: 500 })).length;
+  await until(async () => ((await count(older)) === 99 ? true : undefined), 'the synced history');
+
+  expect(await client.syncHistory(recent)).toBe(false);
+  expect(await (await client.getChatById(older)).syncHistory()).toBe(true);
+  await until(async () => ((await count(older)) === 102 ? true : undefined), "the chat's older messages");
+  expect(phone.historyRequests()).toEqual([older]);
+  expect(await client.syncHistory(older)).toBe(false);
+  expect(await client.syncHistory('15557770599@c.us')).toBe(false);
+  expect(phone.historyRequests()).toEqual([older]);
 });

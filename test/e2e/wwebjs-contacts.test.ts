@@ -2,7 +2,9 @@
  * Issue 26: the simulator implements the page modules whatsapp-web.js 1.34.7 calls for a contact's
  * common groups (`WAWebFindCommonGroupsContactAction`), a user's device count (`WAWebApiDeviceList`)
  * and the phone's address book (`WAWebSaveContactAction`, `WAWebDeleteContactAction`), proven by an
- * unmodified whatsapp-web.js; the simulator's phones see each effect.
+ * unmodified whatsapp-web.js; the simulator's phones see each effect. Numbers as the app writes them
+ * (`WAWebPhoneUtils.formattedPhoneNumber`, `WAPhoneFindCC.findCC`); a contact's number change
+ * (`contact_changed`, from the notification the app shows).
  */
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
@@ -13,13 +15,18 @@ const env = useSimulatorHarnesses('waweb-wwebjs-contacts-', (sim, dir) => ({ har
 interface WContact {
   name?: string;
   getCommonGroups(): Promise<Array<{ _serialized: string }>>;
+  getFormattedNumber(): Promise<string>;
+  getCountryCode(): Promise<string>;
 }
 interface WClient {
   getCommonGroups(id: string): Promise<Array<{ _serialized: string }>>;
   getContactDeviceCount(id: string): Promise<number>;
   saveOrEditAddressbookContact(phone: string, first: string, last: string, sync?: boolean): Promise<unknown>;
   deleteAddressbookContact(phone: string): Promise<void>;
+  getFormattedNumber(number: string): Promise<string>;
+  getCountryCode(number: string): Promise<string>;
   getContactById(id: string): Promise<WContact>;
+  on(event: string, listener: (...args: any[]) => void): void;
 }
 
 function ready(number: string): Promise<WClient> {
@@ -95,4 +102,38 @@ test("saveOrEditAddressbookContact() and deleteAddressbookContact() change the p
   await client.deleteAddressbookContact(saved);
   await until(() => (phone.contacts()[saved] === undefined ? true : undefined), "the delete of the phone's contact");
   expect(phone.contacts()).toEqual({});
+});
+
+test('getFormattedNumber() and getCountryCode() write a number as the app does, for the client and a contact', async () => {
+  const client = await ready('15550000504');
+  expect(await client.getFormattedNumber('15551234567@c.us')).toBe('+1 (555) 123-4567');
+  expect(await client.getFormattedNumber('447911123456')).toBe('+44 791 112 3456');
+  expect(await client.getCountryCode('15551234567@c.us')).toBe('1');
+  expect(await client.getCountryCode('+447911123456')).toBe('44');
+  expect(await client.getCountryCode('3538512345678')).toBe('353');
+  const contact = await client.getContactById('4915123456789@c.us');
+  expect(await contact.getFormattedNumber()).toBe('+49 151 234 56789');
+  expect(await contact.getCountryCode()).toBe('49');
+  expect(contact).toMatchObject({ isWAContact: true, isEnterprise: false, statusMute: false, type: 'in' });
+});
+
+test('contact_changed: a contact changing number shows the notification in the old chat, with the old and the new id', async () => {
+  const number = '15550000505';
+  const client = await ready(number);
+  const phone = env.sim.phone(number);
+  const changes: unknown[][] = [];
+  client.on('contact_changed', (...args: unknown[]) => changes.push(args));
+  const wire = await phone.contactChangesNumber('15557770506', '15557770507');
+  await until(() => (changes.length === 1 ? true : undefined), 'contact_changed');
+  const [message, oldId, newId, isContact] = changes[0] as [
+    { id: { id: string }; type: string; from: string; to: string },
+    { _serialized: string },
+    { _serialized: string },
+    boolean,
+  ];
+  expect(message).toMatchObject({ id: { id: wire.id }, type: 'notification_template', from: '15557770506@c.us', to: '15557770507@c.us' });
+  // whatsapp-web.js hands over the app's wids (its declaration says strings).
+  expect(newId._serialized).toBe('15557770507@c.us');
+  expect(oldId._serialized).toBe('15557770506@c.us');
+  expect(isContact).toBe(true);
 });

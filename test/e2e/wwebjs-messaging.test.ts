@@ -355,3 +355,42 @@ test('media kinds: a document keeps its filename, a voice note goes as ptt, both
   expect(note).toMatchObject({ type: 'ptt' });
   expect(phone.sentMedia(note!.id).data.equals(voice)).toBe(true);
 });
+
+test('send options: a quote that cannot be found is left out unless ignoreQuoteErrors is false; waitUntilMsgSent waits for the server', async () => {
+  const number = '15550000107';
+  const contact = '15557770109';
+  const chatId = `${contact}@c.us`;
+  const phone = env.sim.phone(number);
+  const client = await env.harness.linked<{
+    sendMessage(id: string, text: string, options?: Record<string, unknown>): Promise<WMessage & { ack: number }>;
+  }>(number);
+  const missing = `false_${chatId}_3EB0000000000000BEEF`;
+
+  const unquoted = await client.sendMessage(chatId, 'quote lost', { quotedMessageId: missing });
+  expect(unquoted.hasQuotedMsg).toBe(false);
+  const onPhone = await until(() => phone.sentMessages().find((m) => m.body === 'quote lost'), 'the text without its quote');
+  expect(onPhone.quotedId).toBeUndefined();
+  await expect(client.sendMessage(chatId, 'must quote', { quotedMessageId: missing, ignoreQuoteErrors: false })).rejects.toThrow();
+  expect(phone.sentMessages().some((m) => m.body === 'must quote')).toBe(false);
+
+  // Without waitUntilMsgSent the message comes back as soon as it is in the chat, before the server has it.
+  expect((await client.sendMessage(chatId, 'no wait')).ack).toBe(0);
+  expect((await client.sendMessage(chatId, 'waited', { waitUntilMsgSent: true })).ack).toBeGreaterThanOrEqual(1);
+});
+
+test('a placeholder still undecrypted after 15 s gives message_ciphertext_failed; it is a message once it decrypts', async () => {
+  const number = '15550000108';
+  const contact = '15557770110';
+  const phone = env.sim.phone(number);
+  const client = await env.harness.linked<{ on(event: string, fn: (...args: any[]) => void): void }>(number);
+  const events: Array<[string, string]> = [];
+  for (const name of ['message_ciphertext', 'message_ciphertext_failed', 'message'])
+    client.on(name, (msg: WMessage) => events.push([name, msg.id.id]));
+  const secret = await phone.receiveText(contact, 'very late', { ciphertext: true, decryptAfterMs: 16_500 });
+  await until(() => (events.some(([name]) => name === 'message') ? true : undefined), 'the decrypted message', 30_000);
+  expect(events).toEqual([
+    ['message_ciphertext', secret.id],
+    ['message_ciphertext_failed', secret.id],
+    ['message', secret.id],
+  ]);
+});

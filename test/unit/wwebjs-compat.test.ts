@@ -90,7 +90,6 @@ test("MessageMedia.fromFilePath is synchronous, as in whatsapp-web.js; fromFileP
 describe('what is not there yet says so', () => {
   test('a Client call waweb cannot do yet rejects with NotSupportedError naming it, not a TypeError', async () => {
     const client = new Client();
-    expectNotSupported(await failure(() => client.syncHistory('1@c.us')), 'Client.syncHistory');
     expectNotSupported(await failure(() => client.getChannelByInviteCode('AbCdEf')), 'Client.getChannelByInviteCode');
     expectNotSupported(await failure(() => client.getLabels()), 'Client.getLabels');
     expectNotSupported(await failure(() => client.interface), 'Client.interface');

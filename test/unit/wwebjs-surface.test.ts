@@ -201,9 +201,9 @@ test('each member not there yet throws a NotSupportedError naming Class.member a
 });
 
 test("a sync member not there yet throws at once; an async one rejects (a bot's .catch() sees it)", async () => {
-  const pending = new waweb.Message(client, message).getReactions();
+  const pending = new waweb.Message(client, message).getOrder();
   expect(pending).toBeInstanceOf(Promise);
-  await expect(pending).rejects.toMatchObject({ code: 'NOT_SUPPORTED', member: 'Message.getReactions', issue: 26 });
+  await expect(pending).rejects.toMatchObject({ code: 'NOT_SUPPORTED', member: 'Message.getOrder', issue: 27 });
   expect(() => new waweb.Message(client, message).isGif).toThrow(waweb.NotSupportedError);
 });
 

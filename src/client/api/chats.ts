@@ -1,5 +1,5 @@
 /**
- * The client's chat calls: list and find chats, archive, pin, mute, mark unread, sync history (not yet).
+ * The client's chat calls: list and find chats, archive, pin, mute, mark unread, sync history.
  * Installed on `Client`'s prototype (client.ts); a call not there yet throws `NotSupportedError` (compat/).
  */
 import { PageError } from '../../errors';
@@ -28,13 +28,11 @@ export interface ChatsApi {
   unmuteChat(chatId: string): Promise<{ isMuted: boolean; muteExpiration: number }>;
   /** Marks the chat unread (its `unreadCount` reads -1 until it is read). */
   markChatUnread(chatId: string): Promise<void>;
-  /** Not there yet (issue 26). */
+  /** Asks the phone for the chat's older messages when history sync left some there: true; false when none remain. */
   syncHistory(chatId: string): Promise<boolean>;
 }
 
-type ChatsMethods = Exclude<keyof ChatsApi, 'syncHistory'>;
-
-export const chatsApi: Pick<ChatsApi, ChatsMethods> & ThisType<ModelClient> = {
+export const chatsApi: ChatsApi & ThisType<ModelClient> = {
   async getChats(): Promise<Chat[]> {
     return (await this.readyPage('getChats()').getChats()).map((c) => chatFrom(this, c));
   },
@@ -72,5 +70,10 @@ export const chatsApi: Pick<ChatsApi, ChatsMethods> & ThisType<ModelClient> = {
 
   markChatUnread(chatId: string): Promise<void> {
     return markUnread(this, 'markChatUnread()', chatId);
+  },
+
+  async syncHistory(chatId: string): Promise<boolean> {
+    const target = chatIdOf(chatId);
+    return this.readyPage('syncHistory()').call('syncHistory', target);
   },
 };

@@ -17,9 +17,9 @@ export interface ContactsApi {
   isRegisteredUser(id: string): Promise<boolean>;
   /** The contacts the account blocked. */
   getBlockedContacts(): Promise<Contact[]>;
-  /** Not there yet (issue 26). */
+  /** The country calling code of a number or user id (`'15551234567@c.us'` → `'1'`), as the app finds it. */
   getCountryCode(number: string): Promise<string>;
-  /** Not there yet (issue 26). */
+  /** A number or user id as the app writes it (`'15551234567@c.us'` → `'+1 (555) 123-4567'`). */
   getFormattedNumber(number: string): Promise<string>;
   /**
    * The URL of a user's or group's profile picture. Resolves `undefined` when there is none, as
@@ -46,7 +46,9 @@ type Implemented =
   | 'getCommonGroups'
   | 'getContactDeviceCount'
   | 'saveOrEditAddressbookContact'
-  | 'deleteAddressbookContact';
+  | 'deleteAddressbookContact'
+  | 'getFormattedNumber'
+  | 'getCountryCode';
 
 export const contactsApi: Pick<ContactsApi, Implemented> & ThisType<ModelClient & ContactsApi> = {
   async getContacts(): Promise<Contact[]> {
@@ -98,12 +100,22 @@ export const contactsApi: Pick<ContactsApi, Implemented> & ThisType<ModelClient 
     const number = phoneNumberOf(phoneNumber);
     await this.readyPage('deleteAddressbookContact()').call('deleteContact', number);
   },
+
+  async getFormattedNumber(number: string): Promise<string> {
+    const digits = phoneNumberOf(number, 'number');
+    return this.readyPage('getFormattedNumber()').call('formattedNumber', `${digits}@s.whatsapp.net`);
+  },
+
+  async getCountryCode(number: string): Promise<string> {
+    const digits = phoneNumberOf(number, 'number');
+    return this.readyPage('getCountryCode()').call('countryCode', digits);
+  },
 };
 
-/** The digits of a phone number with its country code (`'+1 555-0100'` and `'15550100@c.us'` too). */
-function phoneNumberOf(phoneNumber: unknown): string {
-  const digits = typeof phoneNumber === 'string' ? phoneNumber.replace(/@c\.us$/, '').replace(/[\s()+-]/g, '') : '';
+/** The digits of a phone number with its country code (`'+1 555-0100'`, `'15550100@c.us'` and `@s.whatsapp.net` too). */
+function phoneNumberOf(phoneNumber: unknown, name = 'phoneNumber'): string {
+  const digits = typeof phoneNumber === 'string' ? phoneNumber.replace(/@(c\.us|s\.whatsapp\.net)$/, '').replace(/[\s()+-]/g, '') : '';
   if (!/^[1-9][0-9]{5,14}$/.test(digits))
-    throw new InvalidOptionError('phoneNumber must be a phone number with its country code, digits only (15551234567)');
+    throw new InvalidOptionError(`${name} must be a phone number with its country code, digits only (15551234567)`);
   return digits;
 }

@@ -31,11 +31,12 @@ export interface MessagingApi {
   searchMessages(query: string, options?: { chatId?: string; page?: number; limit?: number }): Promise<Message[]>;
   /** Reacts to a message with an emoji (`''` takes the reaction back); nothing happens for a message the device does not have. */
   sendReaction(messageId: string, reaction: string): Promise<void>;
-  /** Not there yet (issue 26). Typed as whatsapp-web.js declares it; at run time a list of any length. */
+  /** The messages pinned in a chat, by anyone in it; empty when there is no such chat. Typed as whatsapp-web.js declares it; at run time a list of any length. */
   getPinnedMessages(chatId: string): Promise<[Message] | []>;
 }
 
-type Implemented = 'sendMessage' | 'downloadMedia' | 'sendSeen' | 'getMessageById' | 'searchMessages' | 'sendReaction';
+type Implemented =
+  'sendMessage' | 'downloadMedia' | 'sendSeen' | 'getMessageById' | 'searchMessages' | 'sendReaction' | 'getPinnedMessages';
 
 export const messagingApi: Pick<MessagingApi, Implemented> & ThisType<ModelClient> = {
   async sendMessage(chatId: string, content: MessageContent, options: MessageSendOptions = {}): Promise<Message> {
@@ -73,6 +74,13 @@ export const messagingApi: Pick<MessagingApi, Implemented> & ThisType<ModelClien
     const web = this.readyPage('sendReaction()');
     if ((await web.call('getMessage', messageId)) === null) return;
     await web.react(messageId, reaction);
+  },
+
+  async getPinnedMessages(chatId: string): Promise<[Message] | []> {
+    const target = chatIdOf(chatId);
+    const pinned = await this.readyPage('getPinnedMessages()').call('pinnedMessages', target);
+    // Declared as whatsapp-web.js declares it (at most one); a list of any length at run time, as there.
+    return pinned.map((m) => new Message(this, m)) as [Message] | [];
   },
 
   async searchMessages(query: string, options: { chatId?: string; page?: number; limit?: number } = {}): Promise<Message[]> {

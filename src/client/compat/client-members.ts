@@ -2,7 +2,7 @@
 import { differs, members, notYet, supported } from './support';
 
 const channel = notYet(27);
-const pinned = differs('a list of any length at run time, as in whatsapp-web.js (both declare at most one message)', { issue: 26 });
+const pinned = differs('a list of any length at run time, as in whatsapp-web.js (both declare at most one message)');
 
 export const CLIENT_MEMBERS = members({
   info: differs('`undefined` until `ready` (as in whatsapp-web.js at run time; its declaration omits it)'),
@@ -39,8 +39,8 @@ export const CLIENT_MEMBERS = members({
   ),
   getPinnedMessages: pinned,
   getContacts: supported,
-  getCountryCode: notYet(26),
-  getFormattedNumber: notYet(26),
+  getCountryCode: supported,
+  getFormattedNumber: supported,
   getLabels: notYet(27),
   getBroadcasts: notYet(27),
   getBroadcastById: notYet(27),
@@ -62,7 +62,9 @@ export const CLIENT_MEMBERS = members({
   requestPairingCode: differs('a fourth argument, `force`, pairs over a held session (refused with `SESSION_EXISTS` otherwise)'),
   cancelPairingCode: notYet(27),
   resetState: supported,
-  sendMessage: differs('`Poll`, `List`, `Buttons` and `ScheduledEvent` contents reject with `NotSupportedError` (issue 27)'),
+  sendMessage: differs(
+    '`Poll`, `List`, `Buttons` and `ScheduledEvent` contents reject with `NotSupportedError` (issue 27); `waitUntilMsgSent` defaults to true',
+  ),
   sendReaction: supported,
   sendChannelAdminInvite: channel,
   searchMessages: supported,
@@ -78,7 +80,7 @@ export const CLIENT_MEMBERS = members({
   setAutoDownloadVideos: supported,
   setBackgroundSync: differs('resolves the flag (as whatsapp-web.js at run time; its declaration says `void`)'),
   getContactDeviceCount: supported,
-  syncHistory: notYet(26),
+  syncHistory: supported,
   saveOrEditAddressbookContact: supported,
   addOrEditCustomerNote: notYet(27),
   getCustomerNote: notYet(27),
@@ -119,7 +121,7 @@ export const EVENT_MEMBERS = members({
   chat_archived: supported,
   message: supported,
   message_ciphertext: supported,
-  message_ciphertext_failed: notYet(26, 'event'),
+  message_ciphertext_failed: supported,
   message_create: supported,
   message_revoke_everyone: differs(
     'the second argument is the message as it arrived, for the last 500 new messages (whatsapp-web.js keeps only the last changed one)',
@@ -130,7 +132,7 @@ export const EVENT_MEMBERS = members({
   unread_count: supported,
   message_reaction: supported,
   media_uploaded: supported,
-  contact_changed: notYet(26, 'event'),
+  contact_changed: differs('`oldId` and `newId` are id strings, as declared (whatsapp-web.js passes wid objects at run time)'),
   group_join: supported,
   group_leave: supported,
   group_admin_changed: supported,

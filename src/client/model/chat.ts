@@ -63,8 +63,6 @@ export class Chat {
   // Not there yet (issue 26).
   declare readonly isReadOnly: boolean;
   declare readonly isLocked: boolean;
-  declare readonly getPinnedMessages: () => Promise<[Message] | []>;
-  declare readonly syncHistory: () => Promise<boolean>;
   // Not there yet (issue 27): labels and customer notes.
   declare readonly getLabels: () => Promise<Label[]>;
   declare readonly changeLabels: (labelIds: Array<string | number>) => Promise<void>;
@@ -164,6 +162,20 @@ export class Chat {
   /** Deletes the chat from this device's list (and its messages); false when the app has no such chat. */
   delete(): Promise<boolean> {
     return clearOrDelete(this.#client, 'delete()', this.id._serialized, 'delete');
+  }
+
+  /**
+   * The messages pinned in this chat, by anyone in it. Declared as whatsapp-web.js declares it (at most
+   * one); a list of any length at run time, as there.
+   */
+  async getPinnedMessages(): Promise<[Message] | []> {
+    const pinned = await this.#client.readyPage('getPinnedMessages()').call('pinnedMessages', this.id._serialized);
+    return pinned.map((m) => new Message(this.#client, m)) as [Message] | [];
+  }
+
+  /** Asks the phone for this chat's older messages when history sync left some there: true; false when none remain. */
+  syncHistory(): Promise<boolean> {
+    return this.#client.readyPage('syncHistory()').call('syncHistory', this.id._serialized);
   }
 
   /** The chat's messages this device has, oldest first. */

@@ -33,14 +33,16 @@ export class Contact {
   isBlocked: boolean;
   readonly #client: ModelClient;
 
-  // Not there yet (issue 26).
-  declare readonly isEnterprise: boolean;
-  declare readonly isWAContact: boolean;
-  declare readonly sectionHeader: string;
-  declare readonly statusMute: boolean;
-  declare readonly type: string;
-  declare readonly getCountryCode: () => Promise<string>;
-  declare readonly getFormattedNumber: () => Promise<string>;
+  /** A user on WhatsApp (false for groups and numbers not on it). */
+  readonly isWAContact: boolean;
+  readonly isEnterprise: boolean;
+  /** Their status updates are muted. */
+  readonly statusMute: boolean;
+  /** The app's kind of contact (`in`: one the account knows). */
+  readonly type: string;
+  /** The address book's section letter, when the app gives one. */
+  /** Declared `string` as in whatsapp-web.js; `undefined` when the app gives none (there too). */
+  readonly sectionHeader: string;
   // Not there yet (issue 27).
   declare readonly labels?: string[];
   declare readonly verifiedLevel?: undefined;
@@ -60,6 +62,11 @@ export class Contact {
     this.isMyContact = data.isMyContact;
     this.isBusiness = data.isBusiness;
     this.isBlocked = data.isBlocked;
+    this.isWAContact = data.isWAContact ?? data.isUser;
+    this.isEnterprise = data.isEnterprise ?? false;
+    this.statusMute = data.statusMute ?? false;
+    this.type = data.type ?? 'in';
+    this.sectionHeader = asDeclared(data.sectionHeader);
   }
 
   /** The chat with this contact (created locally when there is none yet). */
@@ -91,6 +98,16 @@ export class Contact {
   /** The ids of the groups the account shares with them; empty when none. */
   async getCommonGroups(): Promise<Wid[]> {
     return (await this.#client.readyPage('getCommonGroups()').call('commonGroups', this.id._serialized)).map((id) => toWid(id));
+  }
+
+  /** Their number as the app writes it (`'+1 (555) 123-4567'`). */
+  getFormattedNumber(): Promise<string> {
+    return this.#client.readyPage('getFormattedNumber()').call('formattedNumber', `${this.id.user}@s.whatsapp.net`);
+  }
+
+  /** Their number's country calling code (`'1'`). */
+  getCountryCode(): Promise<string> {
+    return this.#client.readyPage('getCountryCode()').call('countryCode', this.id.user);
   }
 
   /** Their "about" text; `null` when they have none or their privacy hides it. */

@@ -37,8 +37,11 @@ export interface MessageSendOptions {
   invokedBotWid?: string;
   /** Accepted for whatsapp-web.js compatibility and not used. */
   extra?: Record<string, unknown>;
-  /** Accepted and not honoured yet (issue 26 gives it whatsapp-web.js's meaning and default, `true`). */
+  /** A `quotedMessageId` the device does not have: `true` sends without the quote, `false` fails the send. @default true */
   ignoreQuoteErrors?: boolean;
-  /** Accepted and not honoured yet (issue 26 gives it whatsapp-web.js's meaning and default, `false`). */
+  /**
+   * `true` resolves once the server has the message; `false` once it is in the chat (its `ack` then 0).
+   * @default true (whatsapp-web.js's default is false; docs/client.md says why)
+   */
   waitUntilMsgSent?: boolean;
 }

@@ -24,6 +24,7 @@ import type {
   Payment,
   ReactionList,
 } from './message-types';
+import { Reaction } from './reaction';
 import type { ModelTypes } from './registry';
 
 declare module './registry' {
@@ -70,12 +71,13 @@ export class Message {
   readonly isStatus: boolean;
   /** Starred on this account. */
   isStarred: boolean;
+  /** Someone reacted to it (when it was read from the device: `reload()` reads it again). */
+  readonly hasReaction: boolean;
   readonly #client: ModelClient;
 
   // Not there yet (issue 26).
   declare readonly isGif: boolean;
   declare readonly isEphemeral: boolean;
-  declare readonly hasReaction: boolean;
   declare readonly duration: string;
   /** A private group invite (`groups_v4_invite`): what `acceptGroupV4Invite()` needs. */
   readonly inviteV4: InviteV4Data | undefined;
@@ -85,7 +87,6 @@ export class Message {
   declare readonly protocolMessageKey?: MessageKey;
   declare readonly rawData: object;
   declare readonly getGroupMentions: () => Promise<Array<ModelTypes['GroupChat']>>;
-  declare readonly getReactions: () => Promise<ReactionList[]>;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
   declare readonly mediaKey?: string;
   declare readonly orderId: string;
@@ -137,6 +138,7 @@ export class Message {
     this.isStatus = data.from === 'status@broadcast' || data.to === 'status@broadcast';
     this.isStarred = data.isStarred;
     this.inviteV4 = data.inviteV4 ? { ...data.inviteV4 } : undefined;
+    this.hasReaction = data.hasReaction === true;
   }
 
   /** The chat this message belongs to. */
@@ -184,7 +186,17 @@ export class Message {
     await this.#client.readyPage('react()').react(this.id._serialized, reaction);
   }
 
-  /** Edits an own text message (a text only; `options` are not honoured yet); `null` when WhatsApp does not allow it. */
+  /**
+   * Its reactions by emoji, each with its senders. Declared as whatsapp-web.js declares it; `undefined`
+   * when it has none, as there at run time.
+   */
+  async getReactions(): Promise<ReactionList[]> {
+    if (!this.hasReaction) return asDeclared<ReactionList[]>(undefined);
+    const groups = await this.#client.readyPage('getReactions()').call('reactions', this.id._serialized);
+    return asDeclared(groups?.map((g) => ({ ...g, senders: g.senders.map((s) => new Reaction(s)) })));
+  }
+
+  /** Edits an own text, or an own media message's caption (`options` are not honoured yet); `null` when WhatsApp does not allow it. */
   async edit(content: MessageContent, _options?: MessageEditOptions): Promise<Message | null> {
     if (typeof content !== 'string') throw new InvalidOptionError('content must be a string');
     const edited = await this.#client.readyPage('edit()').edit(this.id._serialized, content);

@@ -9,6 +9,8 @@ import { MessageStore } from './message-store';
 import { Events } from './models';
 import { PageStorage, toB64, type StoredKeys } from './storage';
 import { CmdModel } from './cmd';
+import { ReactionStore } from './reactions';
+import { PinTable } from './pins';
 import { ConnModel, OfflineHandler, SocketModel, type AppLink, type MsgModel } from './wa-models';
 import { createWid, MsgKey, type Wid } from './wid';
 
@@ -20,16 +22,10 @@ export class App implements AppLink {
   readonly cmd = new CmdModel(this);
   readonly offline = new OfflineHandler();
   readonly store = new MessageStore(this);
-  /** `WAWebAddonReactionTableMode`: where received reactions are stored. */
-  readonly reactions = {
-    reactionTableMode: {
-      stored: [] as unknown[],
-      bulkUpsert: async (list: unknown[]): Promise<unknown[]> => {
-        this.reactions.reactionTableMode.stored.push(...list);
-        return list;
-      },
-    },
-  };
+  /** Reactions: `WAWebAddonReactionTableMode` (where received ones are stored) and `WAWebCollections.Reactions`. */
+  readonly reactions = new ReactionStore(this.store.msgs, () => this.meUser());
+  /** `WAWebPinInChatSchema`: the messages pinned in each chat. */
+  readonly pins = new PinTable();
   readonly calls = Object.assign(new Events(), { models: new Map<string, unknown>() });
   readonly browserUtils = {
     info: (): Record<string, string> => ({ os: 'Linux', name: 'Chrome', version: '156' }),
@@ -267,7 +263,7 @@ export class App implements AppLink {
       case 'reaction': {
         // Through the module's own function, as the app does: clients hook it to hear reactions.
         const parentKey = new MsgKey({ fromMe: frame.parentFromMe, remote: frame.chatId, id: frame.parentId });
-        void this.reactions.reactionTableMode.bulkUpsert([
+        void this.reactions.module.reactionTableMode.bulkUpsert([
           {
             id: new MsgKey({ fromMe: false, remote: frame.chatId, id: frame.id }),
             reactionParentKey: parentKey,
@@ -280,8 +276,17 @@ export class App implements AppLink {
         ]);
         return;
       }
+      case 'pin':
+        this.pins.record(
+          frame.chatId,
+          new MsgKey({ fromMe: frame.fromMe, remote: frame.chatId, id: frame.id }).toString(),
+          frame.pinned,
+          frame.seconds,
+        );
+        return;
       case 'old-msgs':
         for (const msg of frame.msgs) this.store.receive(msg, false);
+        for (const [chatId, end] of Object.entries(frame.ends ?? {})) this.store.chats.get(chatId)?.set('endOfHistoryTransferType', end);
         return;
       case 'decrypt':
         this.store.decrypt(frame.chatId, frame.id, frame.type, frame.body);

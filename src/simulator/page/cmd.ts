@@ -5,6 +5,7 @@
  */
 import type { ChatSettings } from '../protocol';
 import { Events } from './models';
+import { createWid } from './wid';
 import type { AppLink, ChatModel, MsgModel } from './wa-models';
 
 /** Tells the server what changed in a chat's settings. */
@@ -77,6 +78,12 @@ export function chatActionModules(app: AppLink, chats: { remove(id: unknown): vo
     }
   };
   return {
+    // On-demand history sync (type 3): the phone sends the chat's older messages.
+    WAWebSendNonMessageDataRequest: {
+      sendPeerDataOperationRequest: async (type: number, { chatId }: { chatId: unknown }) => {
+        if (type === 3) app.send({ t: 'history-request', chatId: createWid(chatId)._serialized });
+      },
+    },
     WAWebChatClearBridge: {
       sendClear: async (chat: ChatModel, keepStarred?: boolean) => {
         clear(chat, keepStarred === true);

@@ -15,6 +15,7 @@ import { messageInfoModules } from './message-info';
 import { prefsModules } from './prefs';
 import { groupModules } from './groups';
 import { groupInviteModules } from './group-invites';
+import { phoneNumberModules } from './phone-numbers';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 
@@ -60,11 +61,17 @@ const modules: Record<string, unknown> = {
     Contact: app.store.contacts,
     Blocklist: app.store.blocklist,
     ProfilePicThumb: pictures.collection,
+    Reactions: app.reactions.collection,
     // Group metadata arrives with every change; there is nothing to fetch.
     GroupMetadata: { update: async () => undefined, find: async (wid: unknown) => app.store.chats.get(wid)?.groupMetadata },
     BusinessProfile: { find: async () => ({}) },
   },
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
+  // Asking the phone to resend undecryptable placeholders: the simulated phone does not resend; a
+  // placeholder decrypts when its `decryptAfterMs` has passed, or stays one (message_ciphertext_failed).
+  WAWebNonMessageDataRequestPlaceholderMessageResendUtils: {
+    handlePlaceholderMsgsSeen: async (_msgs: unknown[], _seen?: boolean) => undefined,
+  },
   WAWebCallCollection: app.calls,
   WAWebMiscBrowserUtils: app.browserUtils,
   WAWebAltDeviceLinkingApi: {
@@ -74,7 +81,8 @@ const modules: Record<string, unknown> = {
     startAltLinkingFlow: (phone: string, _notify?: boolean) => app.startAltLinkingFlow(phone),
   },
   WAWebLaunchSocketUtils: { refreshQR: () => app.cmd.refreshQR() },
-  WAWebAddonReactionTableMode: app.reactions,
+  WAWebAddonReactionTableMode: app.reactions.module,
+  WAWebPinInChatSchema: app.pins.module,
   ...messagingModules(app),
   ...profileModules(app),
   ...contactModules(app),
@@ -86,6 +94,7 @@ const modules: Record<string, unknown> = {
   ...invites,
   // One module, two files: the metadata query (groups.ts) and the invite calls (group-invites.ts).
   WAWebGroupQueryJob: { ...(groups['WAWebGroupQueryJob'] as object), ...(invites['WAWebGroupQueryJob'] as object) },
+  ...phoneNumberModules,
   ...mediaModules,
 };
 

@@ -2,7 +2,7 @@
  * Per-recipient receipts and pins, as whatsapp-web.js 1.34.7 asks for them:
  * `WAWebApiMessageInfoStore.queryMsgInfo(key)` (who got and read an own message, and when) and
  * `WAWebSendPinMessageAction.sendPinInChatMsg(msg, action, duration)` with
- * `WAWebPinMsgConstants.getPinExpiryDuration()`.
+ * `WAWebPinMsgConstants.getPinExpiryDuration()`; the pins land in `WAWebPinInChatSchema` (./pins).
  */
 import type { App } from './app';
 import type { MsgModel } from './wa-models';
@@ -53,7 +53,9 @@ export function messageInfoModules(app: App): Record<string, unknown> {
     WAWebSendPinMessageAction: {
       sendPinInChatMsg: async (msg: MsgModel, action: number, _duration?: number) => {
         const frame = { chatId: msg.id.remote._serialized, id: msg.id.id, fromMe: msg.id.fromMe };
-        app.send({ t: 'msg-flag', ...frame, flag: 'pinned', value: action === PIN && pinConstants.getPinExpiryDuration() > 0 });
+        const seconds = pinConstants.getPinExpiryDuration();
+        app.send({ t: 'msg-flag', ...frame, flag: 'pinned', value: action === PIN && seconds > 0 });
+        app.pins.record(frame.chatId, msg.id.toString(), action === PIN && seconds > 0, seconds);
         return { messageSendResult: 'OK' };
       },
     },

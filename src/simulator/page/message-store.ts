@@ -221,7 +221,14 @@ export class MessageStore {
       if (isNewMsg) chat.set('unreadCount', chat.unreadCount + 1);
       chat.lastReceivedKey = model.id;
     }
-    return this.#store(chat, model);
+    const stored = this.#store(chat, model);
+    // A notification's template is filled in once it is in `Msg` (clients hear that as `change`).
+    if (wire.templateParams)
+      stored.set(
+        'templateParams',
+        wire.templateParams.map((id) => createWid(id)),
+      );
+    return stored;
   }
 
   #store(chat: ChatModel, model: MsgModel): MsgModel {

@@ -79,12 +79,14 @@ export function messagingModules(app: App): Record<string, unknown> {
     WAWebSendReactionMsgAction: {
       sendReactionToMsg: async (msg: MsgModel, reaction: string) => {
         app.send({ t: 'react', chatId: msg.id.remote._serialized, id: msg.id.id, fromMe: msg.id.fromMe, reaction });
+        app.reactions.own(msg, reaction, await MsgKey.newId());
         return { messageSendResult: 'OK' };
       },
     },
     WAWebSendMessageEditAction: {
       sendMessageEdit: async (msg: MsgModel, body: string) => {
-        msg.set('body', body);
+        // A media message's text is its caption.
+        msg.set(msg.directPath === undefined ? 'body' : 'caption', body);
         app.send({ t: 'edit', chatId: msg.id.remote._serialized, id: msg.id.id, body });
       },
     },

@@ -121,6 +121,10 @@ export class MsgModel extends Model {
   isEphemeral = false;
   isStatusV3 = false;
   star = false;
+  /** Set by the reaction store while the message has reactions. */
+  hasReaction = false;
+  /** A system notification's ids (`notification_template`), filled in once the message is in `Msg`. */
+  templateParams: Wid[] | undefined = undefined;
 
   constructor(fields: MsgFields) {
     super();
@@ -208,10 +212,11 @@ export class MsgModel extends Model {
       broadcast: false,
       isForwarded: this.forwardingScore > 0,
       forwardingScore: this.forwardingScore,
-      hasReaction: false,
+      hasReaction: this.hasReaction,
       mentionedJidList: this.mentionedJidList,
       vcardList: this.vcardList,
       groupMentions: [],
+      templateParams: this.templateParams,
     };
   }
 
@@ -260,6 +265,8 @@ export class ChatModel extends Model {
   formattedTitle: string;
   groupMetadata: GroupMetadata | null = null;
   lastReceivedKey: MsgKey | undefined = undefined;
+  /** After history sync: 0 older messages remain on the phone, 1 none (unset for a chat history did not bring). */
+  endOfHistoryTransferType: 0 | 1 | undefined = undefined;
   readonly msgs = new Collection<MsgModel>(MsgModel);
 
   /** A group chat whose participants have this account as an admin. */

@@ -1,8 +1,8 @@
 /**
  * What a bot does to a message already in a chat (docs/page-contract.md, "Actions"): react, edit,
- * delete for everyone or for this device, and read the message it quotes.
+ * delete for everyone or for this device, and read the message it quotes, its reactions and a chat's pins.
  */
-import type { PageEvent, PageMessage, PageMessageInfo } from '../bridge';
+import type { PageEvent, PageMessage, PageMessageInfo, PageReactionGroup } from '../bridge';
 import { watched } from './drift';
 import { findChat, findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
@@ -20,10 +20,11 @@ export async function react(req: Req, messageId: string, reaction: string): Prom
   );
 }
 
-/** Edits an own text message; `null` when the app does not allow it (not own, not text, too old). */
+/** Edits an own text, or an own media message's caption; `null` when the app does not allow it (not own, too old). */
 export async function edit(req: Req, messageId: string, body: string): Promise<PageMessage | null> {
   const msg = await requireMsg(req, messageId);
-  if (!req('WAWebMsgActionCapability').canEditText(msg)) return null;
+  const capability = req('WAWebMsgActionCapability');
+  if (!capability.canEditText(msg) && !capability.canEditCaption(msg)) return null;
   await watched('WAWebSendMessageEditAction.sendMessageEdit', 'editing', () =>
     req('WAWebSendMessageEditAction').sendMessageEdit(msg, body, {}),
   );
@@ -166,4 +167,63 @@ export async function search(req: Req, query: string, page?: number, count?: num
 export async function getMessage(req: Req, messageId: string): Promise<PageMessage | null> {
   const msg = (await findMsg(req, messageId)) as AppMsg | undefined;
   return msg ? toPageMessage(msg) : null;
+}
+
+interface AppPin {
+  pinType?: unknown;
+  parentMsgKey?: unknown;
+}
+
+/** The messages pinned in a chat, as whatsapp-web.js reads them: the chat's rows of the pin table that pin (type 1). */
+export async function pinnedMessages(req: Req, chatId: string): Promise<PageMessage[]> {
+  const wid = req('WAWebWidFactory').createWid(chatId);
+  const { Chat } = req('WAWebCollections');
+  const chat = Chat.get(wid) ?? (await Chat.find?.(wid));
+  if (!chat) return [];
+  const rows: unknown = await watched('WAWebPinInChatSchema.getTable', 'message-actions', () =>
+    req('WAWebPinInChatSchema').getTable().equals(['chatId'], widString(wid)),
+  );
+  const pins = (Array.isArray(rows) ? (rows as AppPin[]) : []).filter((row) => Number(row.pinType) === 1);
+  const found = await Promise.all(
+    pins.map(async (row) => {
+      const key = typeof row.parentMsgKey === 'string' ? row.parentMsgKey : keyString(row.parentMsgKey as AppMsg['id']);
+      return (await findMsg(req, key)) as AppMsg | undefined;
+    }),
+  );
+  return found.filter((msg): msg is AppMsg => msg !== undefined).map(toPageMessage);
+}
+
+interface AppReactionSender {
+  msgKey?: unknown;
+  parentMsgKey?: unknown;
+  senderUserJid?: unknown;
+  reactionText?: unknown;
+  /** Milliseconds. */
+  timestamp?: unknown;
+  read?: unknown;
+  orphan?: unknown;
+}
+
+/** A message's reactions by emoji with their senders (`WAWebCollections.Reactions`); `null` when it has none. */
+export async function reactions(req: Req, messageId: string): Promise<PageReactionGroup[] | null> {
+  const found = await watched('WAWebCollections.Reactions.find', 'reactions', () => req('WAWebCollections').Reactions.find(messageId));
+  if (!found?.reactions?.length) return null;
+  const groups: unknown = found.reactions.serialize();
+  const chatId = (key: string): string => key.split('_')[1] ?? '';
+  const asKey = (key: unknown): string => (typeof key === 'string' ? key : keyString(key as AppMsg['id']));
+  return (Array.isArray(groups) ? (groups as Array<Record<string, unknown>>) : []).map((group) => ({
+    id: String(group['id']),
+    aggregateEmoji: String(group['aggregateEmoji']),
+    hasReactionByMe: group['hasReactionByMe'] === true,
+    senders: (Array.isArray(group['senders']) ? (group['senders'] as AppReactionSender[]) : []).map((s) => ({
+      id: asKey(s.msgKey),
+      msgId: asKey(s.parentMsgKey ?? messageId),
+      chatId: chatId(asKey(s.parentMsgKey ?? messageId)),
+      senderId: widString(s.senderUserJid),
+      reaction: typeof s.reactionText === 'string' ? s.reactionText : '',
+      timestamp: Math.round(Number(s.timestamp ?? 0) / 1000),
+      read: s.read === true,
+      orphan: Number(s.orphan ?? 0),
+    })),
+  }));
 }

@@ -1,6 +1,6 @@
 /**
  * What a bot changes about a chat (docs/page-contract.md, "Chat settings"): archive, pin, mute, mark
- * unread, clear and delete, through the calls whatsapp-web.js 1.34.7 makes, and the chat events it hears
+ * unread, clear and delete, history on demand, through the calls whatsapp-web.js 1.34.7 makes, and the chat events it hears
  * on the `Chat` collection (`chat_archived`, `chat_removed`, `unread_count`).
  */
 import type { PageChatAction, PageChatActionResult, PageEvent } from '../bridge';
@@ -60,6 +60,21 @@ export async function chatAction(req: Req, chatId: string, action: PageChatActio
   if (!chat) return null;
   const ok = await apply(req, chat, action);
   return { ok, ...muteState(chat) };
+}
+
+/**
+ * Asks the phone for a chat's older messages when history sync left some there (the chat's
+ * `endOfHistoryTransferType` 0), as whatsapp-web.js does; false when there is nothing to ask for.
+ */
+export async function syncHistory(req: Req, chatId: string): Promise<boolean> {
+  const wid = req('WAWebWidFactory').createWid(chatId);
+  const { Chat } = req('WAWebCollections');
+  const chat = Chat.get(wid) ?? (await Chat.find?.(wid));
+  if (chat?.endOfHistoryTransferType !== 0) return false;
+  await watched('WAWebSendNonMessageDataRequest.sendPeerDataOperationRequest', 'chat-actions', () =>
+    req('WAWebSendNonMessageDataRequest').sendPeerDataOperationRequest(3, { chatId: chat.id }),
+  );
+  return true;
 }
 
 /** Reports the chat events whatsapp-web.js emits, each with the chat as it is once changed. */

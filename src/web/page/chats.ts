@@ -68,7 +68,22 @@ function toPageContact(req: Req, contact: any): PageContact {
     isMyContact: Boolean(req('WAWebFrontendContactGetters').getIsMyContact(contact)),
     isBusiness: contact.isBusiness === true,
     isBlocked: contact.isContactBlocked === true,
+    ...optionalFields(g, contact),
   };
+}
+
+/** The fields whatsapp-web.js reads with getters that may be missing (read optionally) and from `serialize()`. */
+function optionalFields(g: any, contact: any): Partial<PageContact> {
+  const data: Record<string, unknown> = typeof contact.serialize === 'function' ? (contact.serialize() as Record<string, unknown>) : {};
+  const flag = (value: unknown): boolean | undefined => (value === undefined ? undefined : Boolean(value));
+  const fields: Partial<PageContact> = {
+    isWAContact: flag(g.getIsWAContact?.(contact)),
+    isEnterprise: flag(g.getIsEnterprise?.(contact)),
+    statusMute: flag(g.getStatusMute?.(contact)),
+    type: typeof data['type'] === 'string' ? data['type'] : undefined,
+    sectionHeader: typeof data['sectionHeader'] === 'string' ? data['sectionHeader'] : undefined,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
 export async function getContacts(req: Req): Promise<PageContact[]> {

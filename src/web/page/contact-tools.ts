@@ -1,6 +1,7 @@
 /**
  * A contact's common groups and device count, and the phone's address book (docs/page-contract.md,
- * "Contacts' groups, devices, address book"), through the modules whatsapp-web.js 1.34.7 calls for them.
+ * "Contacts' groups, devices, address book") and numbers as the app writes them, through the modules
+ * whatsapp-web.js 1.34.7 calls for them.
  */
 import { watched } from './drift';
 import { widString, type Req } from './messages';
@@ -38,6 +39,19 @@ export async function saveContact(req: Req, phoneNumber: string, firstName: stri
       username: undefined,
     }),
   );
+}
+
+/** A number as the app writes it (`+1 (555) 123-4567`), from its jid on `s.whatsapp.net`. */
+export async function formattedNumber(req: Req, jid: string): Promise<string> {
+  return String(
+    await watched('WAWebPhoneUtils.formattedPhoneNumber', 'contact-tools', () => req('WAWebPhoneUtils').formattedPhoneNumber(jid)),
+  );
+}
+
+/** The country calling code a number's digits start with (`'1'`). */
+export async function countryCode(req: Req, digits: string): Promise<string> {
+  const cc: unknown = await watched('WAPhoneFindCC.findCC', 'contact-tools', () => req('WAPhoneFindCC').findCC(digits));
+  return typeof cc === 'string' || typeof cc === 'number' ? String(cc) : '';
 }
 
 /** Deletes a contact from the phone's address book. */

@@ -5,12 +5,24 @@
  * and reports through one binding. It defines only `__waweb`.
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo } from '../bridge';
-import { keyString, RecentMessages, toPageMessage, widString, type AppMsg } from './messages';
-import { edit, getMessage, messageInfo, pin, quotedMessage, react, remove, search, star, watchReactions } from './actions';
+import { keyString, numberChange, RecentMessages, toPageMessage, widString, type AppMsg } from './messages';
+import {
+  edit,
+  getMessage,
+  messageInfo,
+  pin,
+  pinnedMessages,
+  quotedMessage,
+  react,
+  reactions,
+  remove,
+  search,
+  star,
+  watchReactions,
+} from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
 import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
-import { commonGroups, deleteContact, deviceCount, saveContact } from './contact-tools';
 import { addParticipants, createGroup, leaveGroup, modifyParticipants, setGroupInfo, setGroupProperty } from './groups';
 import {
   acceptInvite,
@@ -23,6 +35,7 @@ import {
   revokeInvite,
   sendGroupInvite,
 } from './group-invites';
+import { commonGroups, countryCode, deleteContact, deviceCount, formattedNumber, saveContact } from './contact-tools';
 import {
   blockedIds,
   deletePicture,
@@ -37,9 +50,11 @@ import {
   setPicture,
   setStatus,
 } from './profile';
-import { chatAction, watchChats } from './chat-actions';
+import { chatAction, syncHistory, watchChats } from './chat-actions';
 
 type Handler = (...args: any[]) => void;
+/** How long a placeholder may stay undecrypted before it is reported failed (whatsapp-web.js's 15 s). */
+const CIPHERTEXT_FAIL_MS = 15_000;
 interface Emitter {
   on(event: string, fn: Handler): void;
 }
@@ -173,6 +188,7 @@ function start(hadSession: boolean): void {
     chatState: async (chatId, state) => chatState(req, chatId, state),
     fetchMessages: async (chatId, limit, fromMe) => fetchMessages(req, chatId, limit, fromMe),
     chatAction: async (chatId, action) => chatAction(req, chatId, action),
+    syncHistory: async (chatId) => syncHistory(req, chatId),
     react: async (messageId, reaction) => react(req, messageId, reaction),
     edit: async (messageId, body) => edit(req, messageId, body),
     remove: async (messageId, everyone) => remove(req, messageId, everyone),
@@ -194,6 +210,8 @@ function start(hadSession: boolean): void {
     deviceCount: async (userId) => deviceCount(req, userId),
     saveContact: async (phoneNumber, firstName, lastName, sync) => saveContact(req, phoneNumber, firstName, lastName, sync),
     deleteContact: async (phoneNumber) => deleteContact(req, phoneNumber),
+    formattedNumber: async (jid) => formattedNumber(req, jid),
+    countryCode: async (digits) => countryCode(req, digits),
     profilePicUrl: async (chatId) => profilePicUrl(req, chatId),
     setPicture: async (chatId, media) => setPicture(req, chatId, media),
     deletePicture: async (chatId) => deletePicture(req, chatId),
@@ -202,6 +220,8 @@ function start(hadSession: boolean): void {
     messageInfo: async (messageId) => messageInfo(req, messageId),
     searchMessages: async (query, page, count, chatId) => search(req, query, page, count, chatId),
     getMessage: async (messageId) => getMessage(req, messageId),
+    pinnedMessages: async (chatId) => pinnedMessages(req, chatId),
+    reactions: async (messageId) => reactions(req, messageId),
     setAutoDownload: async (kind, flag) => setAutoDownload(req, kind, flag),
     setBackgroundSync: async (flag) => setBackgroundSync(req, flag),
     reconnect: async () => reconnect(req),
@@ -241,7 +261,14 @@ function start(hadSession: boolean): void {
       return;
     }
     emit({ type: 'ciphertext', message: toPageMessage(msg) });
+    // As whatsapp-web.js: still a placeholder 15 s on is a failure (not for one the app says no device could send).
+    const failed = String(msg.subtype ?? '').endsWith('_unavailable_fanout')
+      ? undefined
+      : setTimeout(() => {
+          if (msg.type === 'ciphertext') emit({ type: 'ciphertextFailed', message: toPageMessage(msg) });
+        }, CIPHERTEXT_FAIL_MS);
     msg.once('change:type', (decrypted: AppMsg) => {
+      clearTimeout(failed);
       if (decrypted.type !== 'revoked') reportNew(decrypted);
     });
   };
@@ -258,6 +285,11 @@ function start(hadSession: boolean): void {
   // Deleted on this device only (`message_revoke_me`): new messages, as whatsapp-web.js reports them.
   Msg?.on('remove', (msg: AppMsg) => {
     if (msg.isNewMsg) emit({ type: 'removed', message: toPageMessage(msg) });
+  });
+  // Number changes, which whatsapp-web.js hears on any change of the notification.
+  Msg?.on('change', (msg: AppMsg) => {
+    const change = numberChange(msg);
+    if (change) emit({ type: 'contactChanged', message: toPageMessage(msg), ...change });
   });
   // A text's body or a media message's caption, as whatsapp-web.js hears edits.
   Msg?.on('change:body change:caption', (msg: AppMsg, body: unknown, previous: unknown) => {

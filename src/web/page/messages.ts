@@ -80,6 +80,7 @@ export function toPageMessage(msg: AppMsg): PageMessage {
     links: (findLinks?.(text) ?? []).map((l) => ({ link: l.href, isSuspicious: Boolean(l.suspiciousCharacters?.size) })),
     forwardingScore: typeof data['forwardingScore'] === 'number' ? data['forwardingScore'] : 0,
     isStarred: data['star'] === true,
+    hasReaction: data['hasReaction'] === true,
     ...(msg.type === 'location' ? { location: locationOf(data) } : {}),
     vCards: vCardsOf(msg.type, data),
     ...(msg.type === 'groups_v4_invite' ? { inviteV4: inviteV4Of(msg, data) } : {}),
@@ -96,6 +97,22 @@ function inviteV4Of(msg: AppMsg, data: Record<string, unknown>): PageInviteV4 {
     fromId: widString(msg.from),
     toId: widString(msg.to),
   };
+}
+
+/**
+ * A number change the message notifies, as whatsapp-web.js reads it: a contact's (`notification_template`,
+ * `change_number`: the new id is `to`, the old one the other template parameter) or a group member's (`gp2`,
+ * `modify`: from `author` to the first recipient); undefined for any other message.
+ */
+export function numberChange(msg: AppMsg): { oldId: string; newId: string; isContact: boolean } | undefined {
+  const data = typeof msg.serialize === 'function' ? msg.serialize() : {};
+  const isContact = msg.type === 'notification_template' && msg.subtype === 'change_number';
+  if (!isContact && !(msg.type === 'gp2' && msg.subtype === 'modify')) return undefined;
+  const recipients = Array.isArray(data['recipients']) ? (data['recipients'] as unknown[]) : [];
+  const newId = widString(isContact ? msg.to : recipients[0]);
+  const params = Array.isArray(data['templateParams']) ? (data['templateParams'] as unknown[]).map(widString) : [];
+  const oldId = isContact ? (params.find((id) => id !== newId) ?? '') : widString(msg.author);
+  return { oldId, newId, isContact };
 }
 
 /** A location message's place: the description's first line is the name, the second the address. */

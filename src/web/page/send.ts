@@ -11,7 +11,8 @@ import { findChat, findMsg, keyString, toPageMessage, type AppMsg, type Req } fr
 /**
  * Sends `content` (the message's own fields: a text's `body`, a media message's prepared data) to
  * `chatId`: the chat from `Chat.get` or `findOrCreateLatestChat`, a new key from `WAWebMsgKey`, the
- * quote context of the replied-to message, then `addAndSendMsgToChat`; resolves once the server has it.
+ * quote context of the replied-to message, then `addAndSendMsgToChat`; resolves once the message is in the
+ * chat, or once the server has it with `waitUntilSent`.
  */
 async function send(req: Req, chatId: string, content: Record<string, unknown>, options: PageSendOptions): Promise<PageMessage> {
   const factory = req('WAWebWidFactory');
@@ -28,8 +29,9 @@ async function send(req: Req, chatId: string, content: Record<string, unknown>, 
   let quote: Record<string, unknown> = {};
   if (options.quotedId !== undefined) {
     const quoted = await findMsg(req, options.quotedId);
-    if (!quoted) throw new Error(`the quoted message ${options.quotedId} is not on this device`);
-    if (await watched('WAWebMsgReply.canReplyMsg', 'sending', () => req('WAWebMsgReply').canReplyMsg(quoted.unsafe())))
+    // As whatsapp-web.js: a quote that cannot be found is left out, unless `ignoreQuoteErrors` is false.
+    if (!quoted && options.ignoreQuoteErrors === false) throw new Error(`the quoted message ${options.quotedId} is not on this device`);
+    if (quoted && (await watched('WAWebMsgReply.canReplyMsg', 'sending', () => req('WAWebMsgReply').canReplyMsg(quoted.unsafe()))))
       quote = quoted.msgContextInfo(chat);
   }
   const data = {
@@ -48,9 +50,11 @@ async function send(req: Req, chatId: string, content: Record<string, unknown>, 
     ...quote,
   };
   await watched('WAWebSendMsgChatAction.addAndSendMsgToChat', 'sending', async () => {
-    const [added, sent] = req('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, data);
+    const [added, sent] = req('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, data) as [Promise<unknown>, Promise<unknown>];
+    // As whatsapp-web.js: the server's result is waited for only with `waitUntilSent`; acks follow either way.
+    if (options.waitUntilSent !== true) sent.catch(() => undefined);
     await added;
-    await sent;
+    if (options.waitUntilSent === true) await sent;
   });
   return toPageMessage(Collections.Msg.get(keyString(key)) as AppMsg);
 }
