@@ -42,7 +42,11 @@ export function offerInvite(group: GroupRecord, admin: string, invitee: string):
 
 /** An invite code as the app shows them: 22 letters and digits. */
 export function newInviteCode(): string {
-  return randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 22).padEnd(22, 'A');
+  return randomBytes(16)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 22)
+    .padEnd(22, 'A');
 }
 
 /** Settings of a new group (each defaults to off). */

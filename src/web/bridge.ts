@@ -2,8 +2,9 @@
  * The one typed bridge between waweb's page-side script and Node. The page
  * reports through a single exposed binding; Node calls into `window.__waweb`.
  * Types, names and one table of constants: imported by both sides, it imports nothing but its
- * group calls (./bridge-groups.ts).
+ * group calls (./bridge-groups.ts) and its contact and profile calls (./bridge-contacts.ts).
  */
+import { CONTACT_API_FEATURES, type PageContact, type PageContactApi } from './bridge-contacts';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
@@ -11,6 +12,7 @@ export const BRIDGE_BINDING = '__wawebEmit';
 /** Name of the page-side API object waweb installs. */
 export const PAGE_API = '__waweb';
 
+export type { PageContact } from './bridge-contacts';
 export type {
   PageAddInvite,
   PageAddResult,
@@ -141,26 +143,6 @@ export interface PageChatActionResult {
   muteExpiration: number;
 }
 
-export interface PageContact {
-  id: string;
-  number: string;
-  name?: string;
-  pushname?: string;
-  shortName?: string;
-  isMe: boolean;
-  isUser: boolean;
-  isGroup: boolean;
-  isMyContact: boolean;
-  isBusiness: boolean;
-  isBlocked: boolean;
-  /** Read as whatsapp-web.js reads them (getters and `serialize()`); absent when the build has no such getter. */
-  isWAContact?: boolean;
-  isEnterprise?: boolean;
-  statusMute?: boolean;
-  type?: string;
-  sectionHeader?: string;
-}
-
 /** A reaction someone sent to a message. */
 export interface PageReaction {
   /** The reaction's own key. */
@@ -286,7 +268,7 @@ export type PageEvent =
   | { type: 'startFailed'; message: string };
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi {
+export interface PageApi extends PageGroupApi, PageContactApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -316,21 +298,6 @@ export interface PageApi extends PageGroupApi {
   refreshQr(): void;
   localStorageEntries(): Array<[string, string]>;
   setLocalStorageItem(key: string, value: string): void;
-  setStatus(text: string): Promise<void>;
-  setDisplayName(name: string): Promise<boolean>;
-  /** Shows the account online to its contacts, or not. */
-  presence(available: boolean): Promise<void>;
-  getAbout(contactId: string): Promise<string | null>;
-  setBlocked(contactId: string, blocked: boolean): Promise<void>;
-  blockedIds(): Promise<string[]>;
-  /** The ids of the groups the account shares with a contact. */
-  commonGroups(contactId: string): Promise<string[]>;
-  deviceCount(userId: string): Promise<number>;
-  saveContact(phoneNumber: string, firstName: string, lastName: string, sync: boolean): Promise<void>;
-  deleteContact(phoneNumber: string): Promise<void>;
-  /** A number as the app writes it; `jid` is `<digits>@s.whatsapp.net`. */
-  formattedNumber(jid: string): Promise<string>;
-  countryCode(digits: string): Promise<string>;
   profilePicUrl(chatId: string): Promise<string | null>;
   setPicture(chatId: string, media: PageMedia): Promise<boolean>;
   deletePicture(chatId: string): Promise<boolean>;
@@ -351,6 +318,7 @@ export interface PageApi extends PageGroupApi {
 /** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
 export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFeature[] } = {
   ...GROUP_API_FEATURES,
+  ...CONTACT_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],
@@ -377,18 +345,6 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   refreshQr: [],
   localStorageEntries: [],
   setLocalStorageItem: [],
-  setStatus: ['profile'],
-  setDisplayName: ['profile'],
-  presence: ['profile'],
-  getAbout: ['contacts', 'profile'],
-  setBlocked: ['contacts', 'blocking'],
-  blockedIds: ['blocking'],
-  commonGroups: ['contacts', 'contact-tools'],
-  deviceCount: ['messages', 'contact-tools'],
-  saveContact: ['contact-tools'],
-  deleteContact: ['messages', 'contact-tools'],
-  formattedNumber: ['contact-tools'],
-  countryCode: ['contact-tools'],
   profilePicUrl: ['chats', 'pictures'],
   setPicture: ['pictures'],
   deletePicture: ['pictures'],

@@ -132,7 +132,7 @@ test("getReactions() groups a message's reactions by emoji with their senders; a
     const fresh = await received.reload();
     return fresh?.hasReaction === true && (await fresh.getReactions())?.[0]?.senders.length === 2 ? fresh : undefined;
   }, 'both reactions');
-  const [thumbs] = (await reacted.getReactions())!;
+  const [thumbs] = await reacted.getReactions();
   expect(thumbs).toMatchObject({ id: '👍', aggregateEmoji: '👍', hasReactionByMe: true });
   expect(thumbs!.senders.map((r) => [r.senderId, r.reaction])).toEqual([
     [`${number}@c.us`, '👍'],
