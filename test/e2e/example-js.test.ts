@@ -12,8 +12,7 @@
  * them whole (and each process's output next to it).
  *
  * `COMMANDS` lists every command of example.js (and every event handler it registers): compared, or not
- * in scope yet with the issue that covers it. `GROUP_COMMANDS_PENDING` (membership requests: issue 26,
- * being implemented) are driven when EXAMPLE_GROUP_COMMANDS=1. Replaces
+ * in scope yet with the issue that covers it. Replaces
  * issue 9's test/e2e/wwebjs-example-commands.test.ts, which ran a hand-written copy of the bot.
  */
 import { createHash } from 'node:crypto';
@@ -29,6 +28,7 @@ import { useSimulatorHarnesses } from '../helpers/use-simulator';
 const ALICE = '15557790001';
 const BOB = '15557790002';
 const CAROL = '15557790003';
+const DAVE = '15557790004';
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFElEQVR4nGP4z8DAAMIM/////w8AH+4F+7C4l8kAAAAASUVORK5CYII=',
   'base64',
@@ -43,6 +43,8 @@ interface Ctx {
   say(text: string, quoting?: string): Promise<WireMessage>;
   /** Alice writes `text` in the group. */
   sayInGroup(text: string): Promise<WireMessage>;
+  /** Another account's phone. */
+  other(number: string): SimulatedPhone;
 }
 
 type Done = (effects: Effect[]) => boolean;
@@ -79,7 +81,6 @@ const both =
     a(e) && b(e);
 const state = (s: string): Done => has('state', (x) => x['now'] === s);
 
-const GROUP = 'issue 26: membership requests (GROUP_COMMANDS_PENDING)' as const;
 const POLLS = 'issue 27: polls' as const;
 const LABELS = 'issue 27: labels (WhatsApp Business)' as const;
 const STATUS = 'issue 27: status' as const;
@@ -97,12 +98,20 @@ const GROUP_COMMANDS: Row[] = [
   { command: '!join', scope: 'compared', drive: (c) => c.say('!join AbCdEf123456'), done: sent(1) },
   { command: '!addmembers', scope: 'compared', drive: (c) => c.sayInGroup('!addmembers'), barrier: true },
   { command: '!creategroup', scope: 'compared', drive: (c) => c.say('!creategroup'), barrier: true },
-];
-
-/** Membership requests: switched into the comparison once waweb has them (EXAMPLE_GROUP_COMMANDS=1 drives them now). */
-const GROUP_COMMANDS_PENDING: Row[] = [
-  { command: '!approverequest', scope: GROUP, drive: (c) => c.sayInGroup('!approverequest'), barrier: true },
-  { command: 'event group_membership_request', scope: GROUP },
+  {
+    command: '!approverequest',
+    scope: 'compared',
+    // Dave asks to join (admins approve who joins). The request fires example.js's group_membership_request
+    // handler, which throws with both packages: it calls `approveGroupMembershipRequestss` (sic).
+    drive: async (c) => {
+      await c.phone.setGroupSetting(c.group, 'membershipApproval', true);
+      await c.other(DAVE).joinGroupByCode(await c.phone.groupInviteCode(c.group));
+      return c.sayInGroup('!approverequest');
+    },
+    barrier: true,
+    throws: true,
+  },
+  { command: 'event group_membership_request', scope: 'not drivable: its handler throws first (see !approverequest, which drives it)' },
 ];
 
 /** Last: the bot is no longer in the group after it. */
@@ -187,7 +196,6 @@ const COMMANDS: Row[] = [
     scope: 'compared',
     drive: (c) => c.say('!syncHistory'),
     done: sent(1),
-    differs: 'Client.syncHistory is NotSupportedError in waweb (issue 26): no answer',
   },
   { command: '!changeSync', scope: 'compared', drive: (c) => c.say('!changeSync'), barrier: true },
   { command: 'event message_reaction', scope: 'compared', drive: (c) => c.phone.react(c.refs.get('pong')!, '❤️'), barrier: true },
@@ -223,7 +231,6 @@ const COMMANDS: Row[] = [
   { command: 'event group_update', scope: 'not drivable: example.js only logs it, nothing a phone can see' },
   { command: 'event message_revoke_me', scope: 'not drivable: only the bot deletes for itself, and example.js never does' },
   ...GROUP_COMMANDS,
-  ...GROUP_COMMANDS_PENDING,
   LEAVE_GROUP,
 ];
 
@@ -273,8 +280,7 @@ const REFERENCE: Array<[string, Effect]> = [
   ['!leave (group)', { 'state of': 'group', now: null }],
 ];
 
-const RUN_GROUP_COMMANDS = process.env['EXAMPLE_GROUP_COMMANDS'] === '1';
-const driven = (row: Row): boolean => row.drive !== undefined && (row.scope === 'compared' || (RUN_GROUP_COMMANDS && row.scope === GROUP));
+const driven = (row: Row): boolean => row.drive !== undefined && row.scope === 'compared';
 
 let pkg: TempDir | undefined;
 let modules = '';
@@ -344,6 +350,7 @@ async function runExample(library: Library, bot: string, source: string): Promis
       return phone.receiveText(ALICE, text, quotedId === undefined ? {} : { quotedId });
     },
     sayInGroup: (text) => phone.receiveGroupText(group, ALICE, text),
+    other: (number) => env.sim.phone(number),
   };
   const run: Run = { library, effects: new Map(), errors: new Map(), restarts: 0, ms: 0 };
   for (const row of COMMANDS.filter(driven)) {
