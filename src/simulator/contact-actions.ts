@@ -107,7 +107,9 @@ export class ContactActions {
     else msg.body = body;
     msg.edited = true;
     await this.hub.state.save();
-    this.#online(account, (conn) => this.hub.send(conn, { t: 'edited', chatId: msg.chatId, id: msg.id, body }));
+    // The edit travels as a message of its own: its id and the sender's time are what devices record.
+    const edit = { editId: this.hub.messageId(), editedAtMs: Date.now() };
+    this.#online(account, (conn) => this.hub.send(conn, { t: 'edited', chatId: msg.chatId, id: msg.id, body, ...edit }));
     return { ...msg };
   }
 

@@ -266,7 +266,8 @@ export type ServerFrame =
       pending?: boolean;
     }
   | { t: 'reaction'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; reaction: string }
-  | { t: 'edited'; chatId: string; id: string; body: string }
+  /** An edit: the new text, and the edit's own message id and the sender's time of it (milliseconds). */
+  | { t: 'edited'; chatId: string; id: string; body: string; editId: string; editedAtMs: number }
   /** The contact of a chat pinned a message in it for `seconds`, or unpinned it. */
   | { t: 'pin'; chatId: string; id: string; fromMe: boolean; pinned: boolean; seconds: number }
   | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }

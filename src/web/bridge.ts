@@ -53,6 +53,19 @@ export interface PageMessage {
   isStarred: boolean;
   /** Someone reacted to it (as the app said when it was read). */
   hasReaction?: boolean;
+  /** A video sent to play as a GIF. */
+  isGif?: boolean;
+  /** Sent in a chat with disappearing messages (as the app says; absent when it says nothing). */
+  isEphemeral?: boolean;
+  /** Audio and video: the length in seconds, as the app writes it. */
+  duration?: string;
+  /** Groups named in the text. */
+  groupMentions?: Array<{ groupSubject: string; groupJid: string }>;
+  /** Edited: when, and the key of the edit (serialized). */
+  latestEditSenderTimestampMs?: number;
+  latestEditMsgKey?: string;
+  /** A protocol message (a deletion, an edit): the key of the message it acts on (serialized). */
+  protocolMessageKey?: string;
 }
 
 /** Who got, read and played an own message, and when (seconds). */

@@ -50,6 +50,11 @@ test('message_ack 1 → 2 → 3, message_ciphertext then one message, message_re
   await phone.edit(secret.id, 'secret, edited');
   const [edited, now, before] = await c.until('message_edit');
   expect([edited.id.id, now, before]).toEqual([secret.id, 'secret, edited', 'secret']);
+  // The edit's own key and the sender's time of it, as whatsapp-web.js reads them.
+  expect(edited.latestEditMsgKey).toMatchObject({ fromMe: false, remote: edited.from });
+  expect(edited.latestEditMsgKey?.id).not.toBe(secret.id);
+  expect(Math.abs((edited.latestEditSenderTimestampMs ?? 0) - Date.now())).toBeLessThan(60_000);
+  expect([edited.isGif, edited.groupMentions]).toEqual([false, []]);
   await phone.revoke(secret.id);
   const [revoked] = await c.until('message_revoke_everyone');
   expect([revoked.id.id, revoked.type]).toEqual([secret.id, 'revoked']);

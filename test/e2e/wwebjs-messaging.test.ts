@@ -27,6 +27,8 @@ interface WMessage {
   timestamp: number;
   fromMe: boolean;
   hasQuotedMsg: boolean;
+  latestEditMsgKey?: { fromMe: boolean; remote: unknown; id: string };
+  latestEditSenderTimestampMs?: number;
   reply(content: string): Promise<WMessage>;
 }
 
@@ -310,6 +312,11 @@ test('the phone side: reactions give message_reaction, edits give message_edit, 
   await phone.edit(typo.id, 'hello');
   await until(() => (edits.length >= 1 ? true : undefined), 'message_edit');
   expect([edits[0]![0].id.id, edits[0]![1], edits[0]![2]]).toEqual([typo.id, 'hello', 'helo']);
+  // The edited message keeps the edit's key and the sender's time of it.
+  // whatsapp-web.js hands over the app's key as it is: `remote` is the app's wid object.
+  expect(edits[0]![0].latestEditMsgKey).toMatchObject({ fromMe: false, remote: { _serialized: `${contact}@c.us` } });
+  expect(edits[0]![0].latestEditMsgKey?.id).not.toBe(typo.id);
+  expect(Math.abs((edits[0]![0].latestEditSenderTimestampMs ?? 0) - Date.now())).toBeLessThan(60_000);
 
   await phone.receiveLocation(contact, { latitude: 52.52, longitude: 13.405, name: 'Berlin', address: 'Germany' });
   await phone.receiveContactCard(contact, { name: 'Carla Card', phone: '15557770109' });

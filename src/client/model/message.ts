@@ -75,18 +75,23 @@ export class Message {
   readonly hasReaction: boolean;
   readonly #client: ModelClient;
 
-  // Not there yet (issue 26).
-  declare readonly isGif: boolean;
-  declare readonly isEphemeral: boolean;
-  declare readonly duration: string;
+  /** A video sent to play as a GIF. */
+  readonly isGif: boolean;
+  /** Sent with disappearing messages on; `undefined` when the app says nothing (declared `boolean`, as in whatsapp-web.js). */
+  readonly isEphemeral: boolean;
+  /** Audio and video: the length in seconds; `undefined` for others (declared `string`, as in whatsapp-web.js). */
+  readonly duration: string;
   /** A private group invite (`groups_v4_invite`): what `acceptGroupV4Invite()` needs. */
   readonly inviteV4: InviteV4Data | undefined;
-  declare readonly groupMentions: GroupMention[];
-  declare readonly latestEditSenderTimestampMs?: number;
-  declare readonly latestEditMsgKey?: MessageKey;
-  declare readonly protocolMessageKey?: MessageKey;
+  /** Groups named in the text. */
+  readonly groupMentions: GroupMention[];
+  /** Edited: when (milliseconds) and the key of the edit. */
+  readonly latestEditSenderTimestampMs?: number;
+  readonly latestEditMsgKey?: MessageKey;
+  /** A protocol message (a deletion, an edit): the key of the message it acts on. */
+  readonly protocolMessageKey?: MessageKey;
+  // Not there yet (issue 26).
   declare readonly rawData: object;
-  declare readonly getGroupMentions: () => Promise<Array<ModelTypes['GroupChat']>>;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
   declare readonly mediaKey?: string;
   declare readonly orderId: string;
@@ -139,6 +144,18 @@ export class Message {
     this.isStarred = data.isStarred;
     this.inviteV4 = data.inviteV4 ? { ...data.inviteV4 } : undefined;
     this.hasReaction = data.hasReaction === true;
+    this.isGif = data.isGif === true;
+    this.isEphemeral = asDeclared(data.isEphemeral);
+    this.duration = asDeclared(data.duration);
+    this.groupMentions = (data.groupMentions ?? []).map((m) => ({ ...m }));
+    if (data.latestEditSenderTimestampMs !== undefined) this.latestEditSenderTimestampMs = data.latestEditSenderTimestampMs;
+    if (data.latestEditMsgKey !== undefined) this.latestEditMsgKey = parseMessageId(data.latestEditMsgKey);
+    if (data.protocolMessageKey !== undefined) this.protocolMessageKey = parseMessageId(data.protocolMessageKey);
+  }
+
+  /** The groups named in the text, as chats (whatsapp-web.js's `getChatById` for each). */
+  getGroupMentions(): Promise<Array<ModelTypes['GroupChat']>> {
+    return Promise.all(this.groupMentions.map(async (m) => (await this.#client.getChatById(m.groupJid)) as ModelTypes['GroupChat']));
   }
 
   /** The chat this message belongs to. */

@@ -258,7 +258,7 @@ export class App implements AppLink {
         this.store.learnGroup(frame.group);
         return;
       case 'edited':
-        this.store.edited(frame.chatId, frame.id, frame.body);
+        this.store.edited(frame.chatId, frame.id, frame.body, frame.editId, frame.editedAtMs);
         return;
       case 'reaction': {
         // Through the module's own function, as the app does: clients hook it to hear reactions.

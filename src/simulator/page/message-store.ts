@@ -255,11 +255,16 @@ export class MessageStore {
     }
   }
 
-  /** The contact edited a text: the new body, as `change:body` (an edit, for clients). */
-  /** The sender edited a text, or a media message's caption (`change:body` / `change:caption`). */
-  edited(chatId: string, id: string, body: string): void {
+  /**
+   * The sender edited a text, or a media message's caption (`change:body` / `change:caption`); the message
+   * keeps the edit's key and the sender's time of it (`latestEditMsgKey`, `latestEditSenderTimestampMs`).
+   */
+  edited(chatId: string, id: string, body: string, editId: string, editedAtMs: number): void {
     const model = this.msgs.get(`false_${chatId}_${id}`);
-    model?.set(model.directPath === undefined ? 'body' : 'caption', body);
+    if (!model) return;
+    model.latestEditMsgKey = new MsgKey({ fromMe: false, remote: model.id.remote, id: editId });
+    model.latestEditSenderTimestampMs = editedAtMs;
+    model.set(model.directPath === undefined ? 'body' : 'caption', body);
   }
 
   /** Deleted for everyone by its sender. */

@@ -123,6 +123,9 @@ export class MsgModel extends Model {
   star = false;
   /** Set by the reaction store while the message has reactions. */
   hasReaction = false;
+  /** Set once the sender edits it: the edit's key and the sender's time of it (milliseconds). */
+  latestEditMsgKey: MsgKey | undefined = undefined;
+  latestEditSenderTimestampMs: number | undefined = undefined;
   /** A system notification's ids (`notification_template`), filled in once the message is in `Msg`. */
   templateParams: Wid[] | undefined = undefined;
 
@@ -213,6 +216,8 @@ export class MsgModel extends Model {
       isForwarded: this.forwardingScore > 0,
       forwardingScore: this.forwardingScore,
       hasReaction: this.hasReaction,
+      latestEditMsgKey: this.latestEditMsgKey,
+      latestEditSenderTimestampMs: this.latestEditSenderTimestampMs,
       mentionedJidList: this.mentionedJidList,
       vcardList: this.vcardList,
       groupMentions: [],

@@ -81,9 +81,38 @@ export function toPageMessage(msg: AppMsg): PageMessage {
     forwardingScore: typeof data['forwardingScore'] === 'number' ? data['forwardingScore'] : 0,
     isStarred: data['star'] === true,
     hasReaction: data['hasReaction'] === true,
+    ...editAndMediaFields(data),
     ...(msg.type === 'location' ? { location: locationOf(data) } : {}),
     vCards: vCardsOf(msg.type, data),
     ...(msg.type === 'groups_v4_invite' ? { inviteV4: inviteV4Of(msg, data) } : {}),
+  };
+}
+
+/** The fields whatsapp-web.js copies from the message's `serialize()` as they are (keys as serialized strings). */
+function editAndMediaFields(
+  data: Record<string, unknown>,
+): Pick<
+  PageMessage,
+  'isGif' | 'isEphemeral' | 'duration' | 'groupMentions' | 'latestEditSenderTimestampMs' | 'latestEditMsgKey' | 'protocolMessageKey'
+> {
+  const key = (value: unknown): string | undefined =>
+    value !== null && typeof value === 'object' && 'id' in value ? keyString(value as AppMsg['id']) : undefined;
+  const mentions = Array.isArray(data['groupMentions']) ? (data['groupMentions'] as Array<Record<string, unknown>>) : [];
+  const editKey = key(data['latestEditMsgKey']);
+  const protocolKey = key(data['protocolMessageKey']);
+  return {
+    isGif: Boolean(data['isGif']),
+    ...(typeof data['isEphemeral'] === 'boolean' ? { isEphemeral: data['isEphemeral'] } : {}),
+    ...((typeof data['duration'] === 'string' || typeof data['duration'] === 'number') && data['duration'] ? { duration: String(data['duration']) } : {}),
+    groupMentions: mentions.map((m) => ({
+      groupSubject: typeof m['groupSubject'] === 'string' ? m['groupSubject'] : '',
+      groupJid: widString(m['groupJid']),
+    })),
+    ...(typeof data['latestEditSenderTimestampMs'] === 'number'
+      ? { latestEditSenderTimestampMs: data['latestEditSenderTimestampMs'] }
+      : {}),
+    ...(editKey === undefined ? {} : { latestEditMsgKey: editKey }),
+    ...(protocolKey === undefined ? {} : { protocolMessageKey: protocolKey }),
   };
 }
 
