@@ -83,8 +83,19 @@ export async function launchFor(options: ClientOptions, strategy: AuthStrategy, 
     ...(launched.clientHints ? { clientHints: launched.clientHints } : {}),
     ...(plan.seedLocalStorage ? { seedLocalStorage: plan.seedLocalStorage } : {}),
     ...initScripts(plan, options),
+    ...pageOptions(options),
   };
   return { launched, attach };
+}
+
+/** whatsapp-web.js's options for the page: the device's names, `bypassCSP`, `proxyAuthentication`. */
+function pageOptions(options: ClientOptions): Pick<AttachOptions, 'adapter' | 'bypassCSP' | 'proxyAuthentication'> {
+  const { deviceName, browserName, bypassCSP, proxyAuthentication } = options;
+  return {
+    ...(deviceName || browserName ? { adapter: { ...(deviceName ? { deviceName } : {}), ...(browserName ? { browserName } : {}) } } : {}),
+    ...(bypassCSP === true ? { bypassCSP } : {}),
+    ...(proxyAuthentication ? { proxyAuthentication } : {}),
+  };
 }
 
 /** The strategy's scripts for every new document, then `evalOnNewDoc` (whatsapp-web.js's option), before the app. */

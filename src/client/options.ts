@@ -1,7 +1,7 @@
 import type { AuthStrategy } from '../auth/strategy';
 import { resolveChromiumBuild, type ChromiumBuild } from '../browser/executable';
 import type { PuppeteerOptions } from '../browser/launch';
-import { InvalidOptionError, NotSupportedError } from '../errors';
+import { InvalidOptionError } from '../errors';
 import { checkLogger, type Logger } from '../util/logger';
 import { nonNegativeNumber, positiveNumber } from '../util/options';
 import { validatePairing, type PairWithPhoneNumber } from './pairing';
@@ -69,25 +69,20 @@ export interface ClientOptions {
    * @default none
    */
   webVersionCache?: WebVersionCache;
-  // whatsapp-web.js's options waweb takes but does not honour yet: a value that asks for something
-  // (true, a name, a function) fails the constructor with a `NotSupportedError` rather than being ignored.
   /** A function run in every new document of the page, before WhatsApp Web's scripts (and waweb's). */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- whatsapp-web.js types it as Function; its callers pass any function
   evalOnNewDoc?: Function;
-  /** Not there yet (issue 26): bypass the page's Content-Security-Policy. */
+  /** `page.setBypassCSP(true)` before the page opens: the page's Content-Security-Policy is not enforced. @default false */
   bypassCSP?: boolean;
-  /** Not there yet (issue 26): the linked device's name on the phone. */
+  /** The linked device's name on the phone (the app's browser info `os`, as whatsapp-web.js sets it). @default the app's own */
   deviceName?: string;
-  /** Not there yet (issue 26): the linked device's browser on the phone (`Chrome`, `Firefox`, ...). */
+  /** The linked device's browser on the phone (`Chrome`, `Firefox`, ...; the app's browser info `name`). @default the app's own */
   browserName?: string;
-  /** Not there yet (issue 26): credentials for a proxy given in `puppeteer.args`. */
+  /** Credentials for a proxy given in `puppeteer.args` (`--proxy-server=...`) that asks for them (`page.authenticate`). */
   proxyAuthentication?: { username: string; password: string } | undefined;
   /** No meaning in waweb, accepted and ignored: stickers are made in the browser, without ffmpeg. */
   ffmpegPath?: string;
 }
-
-/** whatsapp-web.js's options that are not honoured yet, refused when they ask for something. */
-const NOT_YET_OPTIONS = ['bypassCSP', 'deviceName', 'browserName', 'proxyAuthentication'] as const;
 
 /** Why the client stopped. */
 export type DisconnectReason =
@@ -134,8 +129,21 @@ export function validateOptions(options: ClientOptions): void {
   if (options.chromium !== undefined) resolveChromiumBuild(options.chromium);
   if (options.logger !== undefined) checkLogger(options.logger);
   validateWebVersion(options);
-  const asked = NOT_YET_OPTIONS.find((name) => options[name] !== undefined && options[name] !== false && options[name] !== '');
-  if (asked !== undefined) throw new NotSupportedError(`ClientOptions.${asked}`, 26);
+  validatePageOptions(options);
+}
+
+/** whatsapp-web.js's options for the page: the device's names, `bypassCSP`, `proxyAuthentication`. */
+function validatePageOptions(options: ClientOptions): void {
+  for (const name of ['deviceName', 'browserName'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'string') throw new InvalidOptionError(`${name} must be a string`);
+  }
+  if (options.bypassCSP !== undefined && typeof options.bypassCSP !== 'boolean')
+    throw new InvalidOptionError('bypassCSP must be a boolean');
+  const proxy: unknown = options.proxyAuthentication;
+  if (proxy === undefined) return;
+  const { username, password } = (typeof proxy === 'object' && proxy !== null ? proxy : {}) as Record<string, unknown>;
+  if (typeof username !== 'string' || typeof password !== 'string')
+    throw new InvalidOptionError('proxyAuthentication must be {username, password} with two strings');
 }
 
 /** `qrMaxRetries`: whether another QR may be shown after `shown` of them (0 or none: no limit). */

@@ -29,6 +29,7 @@ export type DeviceActionFrame = Extract<
   | { t: 'set-picture' }
   | { t: 'delete-picture' }
   | { t: 'group-request' }
+  | { t: 'device-props' }
 >;
 
 export class DeviceActions {
@@ -61,9 +62,20 @@ export class DeviceActions {
         return this.#pictures.onDeviceFrame(conn, frame);
       case 'group-request':
         return this.#groupRequests.onDeviceFrame(conn, frame.reqId, frame.request);
+      case 'device-props':
+        return this.#deviceProps(conn, frame);
       default:
         return this.#messageAction(conn, frame);
     }
+  }
+
+  /** The names the device gave itself when linked: the phone's linked-devices list shows them. */
+  async #deviceProps(conn: Connection, frame: Extract<ClientFrame, { t: 'device-props' }>): Promise<void> {
+    const found = conn.deviceId ? this.hub.state.findDevice(conn.deviceId) : undefined;
+    if (!found || typeof frame.deviceName !== 'string' || typeof frame.browser !== 'string') return;
+    found.device.deviceName = frame.deviceName.slice(0, 100);
+    found.device.browser = frame.browser.slice(0, 100);
+    await this.hub.state.save();
   }
 
   /** Deleting its own message for everyone, reacting, editing its own, starring, pinning; its about text. */

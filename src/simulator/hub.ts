@@ -208,6 +208,7 @@ export class SimulatorHub {
       phone: account.number,
       platform: device.platform,
       browser: device.browser,
+      deviceName: device.deviceName ?? '',
       linkedAt: device.linkedAt,
       lastSeenAt: device.lastSeenAt,
       online: this.online(device.id) !== undefined,

@@ -195,6 +195,8 @@ export type ClientFrame =
   | { t: 'login'; deviceId: string; signature: string }
   | { t: 'legacy-login'; tokens: LegacyTokens }
   | { t: 'pair'; identityPub: string; noisePub: string; advSecret: string; platform: string; browser: string }
+  /** Sent once linked: the app's `WAWebMiscBrowserUtils.info()` then, what the phone's linked-devices list shows. */
+  | { t: 'device-props'; deviceName: string; browser: string }
   | { t: 'refresh-qr' }
   | { t: 'pair-code'; phone: string }
   | { t: 'takeover' }

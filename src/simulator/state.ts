@@ -18,6 +18,8 @@ export interface DeviceRecord {
   noisePub: string;
   platform: string;
   browser: string;
+  /** The name the phone lists the device by (the app's `WAWebMiscBrowserUtils.info().os`). */
+  deviceName?: string;
   linkedAt: string;
   lastSeenAt: string | null;
   /** Legacy accounts: the session's four tokens, which a login must present exactly. */

@@ -34,6 +34,8 @@ export interface LinkedDevice {
   phone: string;
   platform: string;
   browser: string;
+  /** The name the phone lists the device by: the app's `WAWebMiscBrowserUtils.info().os` when it was linked ('' before it said). */
+  deviceName: string;
   linkedAt: string;
   lastSeenAt: string | null;
   online: boolean;

@@ -280,6 +280,13 @@ export type PageEvent =
   /** The page adapter could not hook into the app (e.g. a module it needs is missing). */
   | { type: 'startFailed'; message: string };
 
+/** What the adapter is installed with (a constant around its bundle, never a global of the page). */
+export interface PageOptions {
+  /** whatsapp-web.js's `deviceName` and `browserName`: what the phone lists the linked device as. */
+  deviceName?: string;
+  browserName?: string;
+}
+
 /** What `window.__waweb` offers once the app has booted. */
 export interface PageApi extends PageGroupApi, PageContactApi {
   state(): string | null;

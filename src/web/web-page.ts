@@ -24,6 +24,7 @@ import {
   type PageMedia,
   type PageMessage,
   type PageSendOptions,
+  type PageOptions,
 } from './bridge';
 import { PAGE_BUNDLE } from './page-bundle.generated';
 
@@ -98,6 +99,12 @@ export interface AttachOptions {
   seedLocalStorage?: Record<string, string>;
   /** Scripts for every new document, run before the adapter and the app. */
   initScripts?: readonly string[];
+  /** What the adapter is installed with (the linked device's names). */
+  adapter?: PageOptions;
+  /** `page.setBypassCSP(true)`: the page's Content-Security-Policy is not enforced. */
+  bypassCSP?: boolean;
+  /** Credentials for a proxy that asks for them (`page.authenticate`). */
+  proxyAuthentication?: { username: string; password: string };
 }
 
 export class WebPage extends TypedEmitter<WebPageEvents> {
@@ -120,7 +127,11 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
     // Before the adapter and the app: the items are there when either first looks.
     if (options.seedLocalStorage) await page.evaluateOnNewDocument(seedScript(options.seedLocalStorage));
     for (const script of options.initScripts ?? []) await page.evaluateOnNewDocument(script);
-    await page.evaluateOnNewDocument(PAGE_BUNDLE);
+    await page.evaluateOnNewDocument(
+      `(() => {\nconst WAWEB_PAGE_OPTIONS = ${JSON.stringify(options.adapter ?? {})};\n${PAGE_BUNDLE}\n})();\n`,
+    );
+    if (options.bypassCSP) await page.setBypassCSP(true);
+    if (options.proxyAuthentication) await page.authenticate(options.proxyAuthentication);
     if (options.userAgent) {
       await page.setUserAgent({
         userAgent: options.userAgent,

@@ -95,9 +95,12 @@ describe('what is not there yet says so', () => {
     expectNotSupported(await failure(() => client.interface), 'Client.interface');
   });
 
-  test('whatsapp-web.js options waweb does not honour yet are refused, not ignored', () => {
-    expectNotSupportedSync(() => new Client({ bypassCSP: true }), 'ClientOptions.bypassCSP');
-    expectNotSupportedSync(() => new Client({ deviceName: 'bot' }), 'ClientOptions.deviceName');
+  test("whatsapp-web.js's page options are taken (issue 26), of the wrong type refused with InvalidOptionError", () => {
+    const proxyAuthentication = { username: 'u', password: 'p' };
+    expect(() => new Client({ bypassCSP: true, deviceName: 'bot', browserName: 'Firefox', proxyAuthentication })).not.toThrow();
+    for (const bad of [{ bypassCSP: 'yes' }, { deviceName: 7 }, { browserName: {} }, { proxyAuthentication: { username: 'u' } }]) {
+      expect(() => new Client(bad as unknown as ConstructorParameters<typeof Client>[0])).toThrow(waweb.InvalidOptionError);
+    }
     // whatsapp-web.js's defaults ask for nothing, and ffmpegPath has no meaning here.
     expect(() => new Client({ ...waweb.DefaultOptions, ffmpegPath: '/usr/bin/ffmpeg' })).not.toThrow();
   });

@@ -195,6 +195,12 @@ export class App implements AppLink {
           const storage = await this.#storage;
           await storage.saveSession(frame.session);
         }
+        if (frame.t === 'paired') {
+          // As linked, the device names itself from the app's browser info (whatsapp-web.js's
+          // deviceName/browserName replace it): the phone's linked-devices list shows these.
+          const { os = '', name = '' } = this.browserUtils.info();
+          answer(origin, { t: 'device-props', deviceName: os, browser: name });
+        }
         this.#becomeConnected(frame.session, frame.offline);
         return;
       }

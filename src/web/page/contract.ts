@@ -107,6 +107,7 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebContactStatusBridge', 'getStatus', 'function', 'profile'],
   ['WAWebPresenceChatAction', 'sendPresenceAvailable', 'function', 'profile'],
   ['WAWebPresenceChatAction', 'sendPresenceUnavailable', 'function', 'profile'],
+  ['WAWebMiscBrowserUtils', 'info', 'function', 'profile'],
   ['WAWebCollections', 'ProfilePicThumb', 'object', 'pictures'],
   ['WAWebCollections', 'ProfilePicThumb.get', 'function', 'pictures'],
   ['WAWebCollections', 'ProfilePicThumb.find', 'function', 'pictures'],

@@ -4,7 +4,7 @@
  * listens to the app's own models (the surface in docs/page-contract.md)
  * and reports through one binding. It defines only `__waweb`.
  */
-import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo } from '../bridge';
+import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo, type PageOptions } from '../bridge';
 import { keyString, numberChange, RecentMessages, toPageMessage, widString, type AppMsg } from './messages';
 import {
   edit,
@@ -40,6 +40,7 @@ import {
   blockedIds,
   deletePicture,
   getAbout,
+  nameDevice,
   presence,
   profilePicUrl,
   reconnect,
@@ -52,6 +53,9 @@ import {
 } from './profile';
 import { chatAction, syncHistory, watchChats } from './chat-actions';
 
+/** Set around the bundle by `WebPage.attach` (docs/client.md: deviceName, browserName). */
+declare const WAWEB_PAGE_OPTIONS: PageOptions | undefined;
+const options: PageOptions = typeof WAWEB_PAGE_OPTIONS === 'undefined' ? {} : WAWEB_PAGE_OPTIONS;
 type Handler = (...args: any[]) => void;
 /** How long a placeholder may stay undecrypted before it is reported failed (whatsapp-web.js's 15 s). */
 const CIPHERTEXT_FAIL_MS = 15_000;
@@ -126,6 +130,9 @@ function start(hadSession: boolean): void {
     return;
   }
   const withMessages = !missing.some((m) => m.feature === 'messages');
+  // Before the QR: the app reads its browser info when the device is linked.
+  if (!missing.some((m) => m.feature === 'profile'))
+    nameDevice(req, options).catch((err: unknown) => emit({ type: 'error', message: `could not name the device: ${String(err)}` }));
   // What new messages looked like, for `message_revoke_everyone`'s second argument.
   const seen = new RecentMessages();
   const Socket = req('WAWebSocketModel').Socket as SocketModel;

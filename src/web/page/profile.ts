@@ -3,9 +3,23 @@
  * blocking", "Profile pictures"): about texts, the display name, blocking, profile pictures, through
  * the modules whatsapp-web.js 1.34.7 calls for them.
  */
-import type { PageMedia } from '../bridge';
+import type { PageMedia, PageOptions } from '../bridge';
 import { watched } from './drift';
 import { findChat, widString, type Req } from './messages';
+
+/**
+ * whatsapp-web.js's `deviceName`/`browserName`, as it sets them: the app's browser info, which names
+ * the device when it is linked (the phone's linked-devices list), returns them instead of its own.
+ */
+export async function nameDevice(req: Req, names: PageOptions): Promise<void> {
+  const { deviceName, browserName } = names;
+  if (!deviceName && !browserName) return;
+  const utils = req('WAWebMiscBrowserUtils');
+  const own = utils.info as () => Record<string, unknown>;
+  // Once now, watched: a build whose info() broke is reported as that member, not as a rename that did nothing.
+  await watched('WAWebMiscBrowserUtils.info', 'profile', () => own.call(utils));
+  utils.info = () => ({ ...own.call(utils), ...(deviceName ? { os: deviceName } : {}), ...(browserName ? { name: browserName } : {}) });
+}
 
 /** Sets the account's "about" text. */
 export async function setStatus(req: Req, text: string): Promise<void> {
