@@ -99,7 +99,7 @@ export { ProductMetadata } from './client/model/product-metadata';
 export type { ContactCard, LocationInput } from './client/model/message-content';
 export type { MediaFromURLOptions } from './client/model/message-media';
 export type { CustomerNote } from './client/model/chat';
-export type { InterfaceController } from './client/api/profile';
+export type { InterfaceController } from './client/api/interface';
 
 export { AuthStrategy } from './auth/strategy';
 export type {

@@ -218,7 +218,13 @@ export type PageFeature =
   | 'preferences'
   | 'chat-actions'
   | 'groups'
-  | 'group-invites';
+  | 'group-invites'
+  | 'interface';
+
+/** What `openChatPane` opens: the chat itself, its info drawer, or its search. */
+export type PageChatPane = 'window' | 'drawer' | 'search';
+/** What `openMessagePane` opens: the message's chat at it, or its info drawer. */
+export type PageMessagePane = 'at' | 'drawer';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -333,6 +339,15 @@ export interface PageApi extends PageGroupApi, PageContactApi {
   setAutoDownload(kind: 'audio' | 'documents' | 'photos' | 'videos', flag: boolean): Promise<void>;
   setBackgroundSync(flag: boolean): Promise<boolean>;
   reconnect(): Promise<void>;
+  /** Opens a pane of the app's window for a chat; `null` when there is no such chat. */
+  openChatPane(pane: PageChatPane, chatId: string): Promise<boolean | null>;
+  /** false when the app has no such message. */
+  openMessagePane(pane: PageMessagePane, messageId: string): Promise<boolean>;
+  closeRightDrawer(): Promise<void>;
+  /** The app's feature switches: `null` (or false) when the build has none. */
+  features(): Promise<Record<string, unknown> | null>;
+  featureStatus(feature: string): Promise<boolean | null>;
+  setFeatures(features: string[], on: boolean): Promise<boolean>;
 }
 
 /** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
@@ -378,4 +393,10 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   setAutoDownload: ['preferences'],
   setBackgroundSync: ['preferences'],
   reconnect: ['preferences'],
+  openChatPane: ['messages', 'chats', 'interface'],
+  openMessagePane: ['messages', 'chats', 'interface'],
+  closeRightDrawer: ['interface'],
+  features: [],
+  featureStatus: [],
+  setFeatures: [],
 };

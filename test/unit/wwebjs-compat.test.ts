@@ -92,7 +92,6 @@ describe('what is not there yet says so', () => {
     const client = new Client();
     expectNotSupported(await failure(() => client.getChannelByInviteCode('AbCdEf')), 'Client.getChannelByInviteCode');
     expectNotSupported(await failure(() => client.getLabels()), 'Client.getLabels');
-    expectNotSupported(await failure(() => client.interface), 'Client.interface');
   });
 
   test("whatsapp-web.js's page options are taken (issue 26), of the wrong type refused with InvalidOptionError", () => {

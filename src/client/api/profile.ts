@@ -7,23 +7,10 @@ import { InvalidOptionError, NotReadyError } from '../../errors';
 import type { MessageMedia } from '../model/message-media';
 import type { ModelClient } from '../model/model-client';
 import { pictureOf } from '../model/picture';
-
-/** whatsapp-web.js's `InterfaceController`: opens panes of the app's own window. */
-export interface InterfaceController {
-  openChatWindow(chatId: string): Promise<void>;
-  openChatDrawer(chatId: string): Promise<void>;
-  openChatSearch(chatId: string): Promise<void>;
-  openChatWindowAt(msgId: string): Promise<void>;
-  openMessageDrawer(msgId: string): Promise<void>;
-  closeRightDrawer(): Promise<void>;
-  getFeatures(): Promise<unknown>;
-  checkFeatureStatus(feature: string): Promise<boolean>;
-  enableFeatures(features: string[]): Promise<void>;
-  disableFeatures(features: string[]): Promise<void>;
-}
+import { interfaceOf, type InterfaceController } from './interface';
 
 export interface ProfileApi {
-  /** Not there yet (issue 26): reading it throws `NotSupportedError`. */
+  /** The app's window and feature switches (whatsapp-web.js's `InterfaceController`); its calls need a ready client. */
   readonly interface: InterfaceController | undefined;
   setStatus(status: string): Promise<void>;
   setDisplayName(displayName: string): Promise<boolean>;
@@ -42,6 +29,7 @@ export interface ProfileApi {
 }
 
 type Implemented =
+  | 'interface'
   | 'setStatus'
   | 'setDisplayName'
   | 'setProfilePicture'
@@ -70,6 +58,10 @@ function ownId(client: ModelClient, what: string): string {
 }
 
 export const profileApi: Pick<ProfileApi, Implemented> & ThisType<ModelClient> = {
+  get interface(): InterfaceController {
+    return interfaceOf(this);
+  },
+
   async setStatus(status: string): Promise<void> {
     if (typeof status !== 'string') throw new InvalidOptionError('status must be a string');
     await this.readyPage('setStatus()').call('setStatus', status);

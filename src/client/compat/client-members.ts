@@ -10,7 +10,7 @@ export const CLIENT_MEMBERS = members({
   pupBrowser: differs(
     "puppeteer-core's `Browser`: the type of whatsapp-web.js's `pupBrowser` when puppeteer's puppeteer-core is the same copy",
   ),
-  interface: notYet(26, 'field'),
+  interface: differs('an object from construction (whatsapp-web.js sets it at `ready`); its calls before `ready` throw `NotReadyError`'),
   acceptInvite: supported,
   acceptChannelAdminInvite: channel,
   revokeChannelAdminInvite: channel,

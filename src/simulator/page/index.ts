@@ -16,6 +16,7 @@ import { prefsModules } from './prefs';
 import { groupModules } from './groups';
 import { groupInviteModules } from './group-invites';
 import { phoneNumberModules } from './phone-numbers';
+import { ChatView, interfaceModules, viewCommands } from './interface';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 
@@ -23,6 +24,10 @@ const app = new App();
 const pictures = pictureModules(app);
 const groups = groupModules(app);
 const invites = groupInviteModules(app);
+const view = new ChatView();
+const ui = interfaceModules(view, app.store.msgs);
+// The open and drawer calls are `Cmd`'s own, as in the real app.
+Object.assign(app.cmd, viewCommands(view));
 
 // ---------------------------------------------------------------- modules
 
@@ -65,6 +70,7 @@ const modules: Record<string, unknown> = {
     // Group metadata arrives with every change; there is nothing to fetch.
     GroupMetadata: { update: async () => undefined, find: async (wid: unknown) => app.store.chats.get(wid)?.groupMetadata },
     BusinessProfile: { find: async () => ({}) },
+    Features: ui.features,
   },
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
   // Asking the phone to resend undecryptable placeholders: the simulated phone does not resend; a
@@ -95,6 +101,7 @@ const modules: Record<string, unknown> = {
   // One module, two files: the metadata query (groups.ts) and the invite calls (group-invites.ts).
   WAWebGroupQueryJob: { ...(groups['WAWebGroupQueryJob'] as object), ...(invites['WAWebGroupQueryJob'] as object) },
   ...phoneNumberModules,
+  ...ui.modules,
   ...mediaModules,
 };
 

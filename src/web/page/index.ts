@@ -52,6 +52,7 @@ import {
   setStatus,
 } from './profile';
 import { chatAction, syncHistory, watchChats } from './chat-actions';
+import { closeRightDrawer, features, featureStatus, openChatPane, openMessagePane, setFeatures } from './interface';
 
 /** Set around the bundle by `WebPage.attach` (docs/client.md: deviceName, browserName). */
 declare const WAWEB_PAGE_OPTIONS: PageOptions | undefined;
@@ -232,6 +233,12 @@ function start(hadSession: boolean): void {
     setAutoDownload: async (kind, flag) => setAutoDownload(req, kind, flag),
     setBackgroundSync: async (flag) => setBackgroundSync(req, flag),
     reconnect: async () => reconnect(req),
+    openChatPane: async (pane, chatId) => openChatPane(req, pane, chatId),
+    openMessagePane: async (pane, messageId) => openMessagePane(req, pane, messageId),
+    closeRightDrawer: async () => closeRightDrawer(req),
+    features: async () => features(req),
+    featureStatus: async (feature) => featureStatus(req, feature),
+    setFeatures: async (names, on) => setFeatures(req, names, on),
     createGroup: async (title, participantIds, options) => createGroup(req, title, participantIds, options),
     addParticipants: async (groupId, participantIds) => addParticipants(req, groupId, participantIds),
     modifyParticipants: async (groupId, action, participantIds) => modifyParticipants(req, groupId, action, participantIds),
