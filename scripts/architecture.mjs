@@ -20,7 +20,11 @@ export const PARTS = [
   { name: 'stores', paths: ['src/stores/'], mayImport: ['db', 'util', 'errors'] },
   { name: 'leases', paths: ['src/leases/'], mayImport: ['db', 'util', 'errors'] },
   { name: 'browser', paths: ['src/browser/'], mayImport: ['util', 'errors'] },
-  { name: 'web/bridge', paths: ['src/web/bridge.ts', 'src/web/bridge-groups.ts', 'src/web/bridge-contacts.ts'], mayImport: [] },
+  {
+    name: 'web/bridge',
+    paths: ['src/web/bridge.ts', 'src/web/bridge-groups.ts', 'src/web/bridge-contacts.ts', 'src/web/bridge-interface.ts'],
+    mayImport: [],
+  },
   { name: 'web/page', paths: ['src/web/page/'], mayImport: ['web/bridge'] },
   { name: 'web', paths: ['src/web/'], mayImport: ['web/bridge', 'browser', 'util', 'errors'] },
   { name: 'auth', paths: ['src/auth/'], mayImport: ['archive', 'stores', 'browser', 'util', 'errors'] },

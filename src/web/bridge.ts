@@ -2,9 +2,11 @@
  * The one typed bridge between waweb's page-side script and Node. The page
  * reports through a single exposed binding; Node calls into `window.__waweb`.
  * Types, names and one table of constants: imported by both sides, it imports nothing but its
- * group calls (./bridge-groups.ts) and its contact and profile calls (./bridge-contacts.ts).
+ * group calls (./bridge-groups.ts), its contact and profile calls (./bridge-contacts.ts) and the calls
+ * that drive the app's window (./bridge-interface.ts).
  */
 import { CONTACT_API_FEATURES, type PageContact, type PageContactApi } from './bridge-contacts';
+import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
@@ -13,6 +15,7 @@ export const BRIDGE_BINDING = '__wawebEmit';
 export const PAGE_API = '__waweb';
 
 export type { PageContact } from './bridge-contacts';
+export type { PageChatPane, PageMessagePane } from './bridge-interface';
 export type {
   PageAddInvite,
   PageAddResult,
@@ -221,11 +224,6 @@ export type PageFeature =
   | 'group-invites'
   | 'interface';
 
-/** What `openChatPane` opens: the chat itself, its info drawer, or its search. */
-export type PageChatPane = 'window' | 'drawer' | 'search';
-/** What `openMessagePane` opens: the message's chat at it, or its info drawer. */
-export type PageMessagePane = 'at' | 'drawer';
-
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
   module: string;
@@ -294,7 +292,7 @@ export interface PageOptions {
 }
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi, PageContactApi {
+export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -339,21 +337,13 @@ export interface PageApi extends PageGroupApi, PageContactApi {
   setAutoDownload(kind: 'audio' | 'documents' | 'photos' | 'videos', flag: boolean): Promise<void>;
   setBackgroundSync(flag: boolean): Promise<boolean>;
   reconnect(): Promise<void>;
-  /** Opens a pane of the app's window for a chat; `null` when there is no such chat. */
-  openChatPane(pane: PageChatPane, chatId: string): Promise<boolean | null>;
-  /** false when the app has no such message. */
-  openMessagePane(pane: PageMessagePane, messageId: string): Promise<boolean>;
-  closeRightDrawer(): Promise<void>;
-  /** The app's feature switches: `null` (or false) when the build has none. */
-  features(): Promise<Record<string, unknown> | null>;
-  featureStatus(feature: string): Promise<boolean | null>;
-  setFeatures(features: string[], on: boolean): Promise<boolean>;
 }
 
 /** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
 export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFeature[] } = {
   ...GROUP_API_FEATURES,
   ...CONTACT_API_FEATURES,
+  ...INTERFACE_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],
@@ -393,10 +383,4 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   setAutoDownload: ['preferences'],
   setBackgroundSync: ['preferences'],
   reconnect: ['preferences'],
-  openChatPane: ['messages', 'chats', 'interface'],
-  openMessagePane: ['messages', 'chats', 'interface'],
-  closeRightDrawer: ['interface'],
-  features: [],
-  featureStatus: [],
-  setFeatures: [],
 };

@@ -103,7 +103,9 @@ function editAndMediaFields(
   return {
     isGif: Boolean(data['isGif']),
     ...(typeof data['isEphemeral'] === 'boolean' ? { isEphemeral: data['isEphemeral'] } : {}),
-    ...((typeof data['duration'] === 'string' || typeof data['duration'] === 'number') && data['duration'] ? { duration: String(data['duration']) } : {}),
+    ...((typeof data['duration'] === 'string' || typeof data['duration'] === 'number') && data['duration']
+      ? { duration: String(data['duration']) }
+      : {}),
     groupMentions: mentions.map((m) => ({
       groupSubject: typeof m['groupSubject'] === 'string' ? m['groupSubject'] : '',
       groupJid: widString(m['groupJid']),
