@@ -186,7 +186,7 @@ const COMMANDS: Row[] = [
   { command: '!unpin (message_create)', scope: 'compared', drive: (c) => c.say('!echo !unpin'), done: sent(1), barrier: true },
   {
     command: '!jumpto',
-    scope: 'issue 26: Client.interface; the simulator lacks WAWebChatMessageSearch, so whatsapp-web.js fails on it too',
+    scope: 'not drivable: its effect is the app window, which no phone sees (client.interface: wwebjs-interface, client-interface tests)',
     drive: (c) => c.say('!jumpto', 'pong'),
     barrier: true,
   },
