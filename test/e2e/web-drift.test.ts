@@ -7,6 +7,7 @@
  */
 import { IncompatibleWebError, NoAuth, type WebContractReport } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
+import { untilTrue } from '../helpers/until';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
 
@@ -169,6 +170,8 @@ test('message keys without _serialized: ids, replies and reactions still work, f
   await incoming.react('👍');
   const phone = env.sim.phone(number);
   expect(phone.sentMessages()).toEqual(expect.arrayContaining([expect.objectContaining({ body: 'pong', quotedId: wire.id })]));
+  // react() resolves once the app has it; the phone sees it when the servers pass it on.
+  await untilTrue(() => phone.receivedMessages().find((m) => m.id === wire.id)?.reaction !== undefined, 'the reaction on the phone');
   expect(phone.receivedMessages().find((m) => m.id === wire.id)).toMatchObject({ reaction: '👍' });
 });
 
