@@ -96,8 +96,8 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
     linkPreview: options.linkPreview !== false,
     parseVCards: options.parseVCards !== false,
     ignoreQuoteErrors: options.ignoreQuoteErrors !== false,
-    // Waits unless told not to: tests and bots here read the phone right after a send (whatsapp-web.js: false).
-    waitUntilSent: options.waitUntilMsgSent !== false,
+    // As whatsapp-web.js: resolves once the message is in the chat unless told to wait for the server.
+    waitUntilSent: options.waitUntilMsgSent === true,
   };
   let media: MessageMedia | undefined;
   let caption = options.caption;

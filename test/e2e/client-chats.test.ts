@@ -5,6 +5,7 @@
  */
 import { Chat, Client, Contact, GroupChat, NoAuth, NotReadyError, Reaction } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
+import { untilTrue } from '../helpers/until';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const env = useSimulatorHarnesses('waweb-client-chats-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
@@ -45,15 +46,16 @@ test('chats, groups, history, seen, typing, contacts and number lookup', async (
   expect(await direct!.fetchMessages({ fromMe: true })).toEqual([]);
   await expect(direct!.fetchMessages({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
 
-  // Seen and typing reach the phone; the send after them is ordered behind them on the socket.
+  // Seen and typing reach the phone; the send after them is ordered behind them on the socket (once the
+  // server has it, it has them).
   expect(phone.seenChats()).toEqual([]);
   expect(await direct!.sendSeen()).toBe(true);
   await direct!.sendStateTyping();
-  await direct!.sendMessage('typed', { sendSeen: false });
+  await direct!.sendMessage('typed', { sendSeen: false, waitUntilMsgSent: true });
   expect(phone.seenChats()).toEqual([contactId]);
   expect(phone.chatState(contactId)).toBe('composing');
   await direct!.clearState();
-  await c.client.sendMessage(contactId, 'done', { sendSeen: false });
+  await c.client.sendMessage(contactId, 'done', { sendSeen: false, waitUntilMsgSent: true });
   expect(phone.chatState(contactId)).toBe('paused');
   expect((await direct!.fetchMessages({ fromMe: true })).map((m) => m.body)).toEqual(['typed', 'done']);
 
@@ -94,6 +96,11 @@ test('Message actions: getQuotedMessage, message_reaction, react, edit, delete f
 
   const first = await c.client.sendMessage(contactId, 'first');
   const second = await c.client.sendMessage(contactId, 'second');
+  // Both resolve once in the chat (waitUntilMsgSent false): the contact answers once its phone has them.
+  await untilTrue(
+    () => phone.sentMessages().filter((m) => m.id === first.id.id || m.id === second.id.id).length === 2,
+    'both texts on the phone',
+  );
   await phone.receiveText(contact, 'about first', { quotedId: first.id.id });
   const [question] = await c.until('message');
   expect(question.hasQuotedMsg).toBe(true);
@@ -111,8 +118,8 @@ test('Message actions: getQuotedMessage, message_reaction, react, edit, delete f
   expect(edited?.body).toBe('second, edited');
   expect(await question.edit('not mine')).toBeNull();
   await first.delete(true);
-  // The actions travel ahead of this send on the same socket.
-  await c.client.sendMessage(contactId, 'sync', { sendSeen: false });
+  // The actions travel ahead of this send on the same socket: once the server has it, it has them.
+  await c.client.sendMessage(contactId, 'sync', { sendSeen: false, waitUntilMsgSent: true });
   expect(phone.receivedMessages().find((m) => m.id === question.id.id)?.reaction).toBe('👍');
   expect(phone.sentMessages().find((m) => m.id === second.id.id)).toMatchObject({ edited: true, body: 'second, edited' });
   expect(phone.sentMessages().find((m) => m.id === first.id.id)?.type).toBe('revoked');

@@ -5,6 +5,7 @@
  */
 import { Client, Location, MessageMedia, NoAuth } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
+import { until } from '../helpers/until';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const env = useSimulatorHarnesses('waweb-client-content-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
@@ -28,6 +29,9 @@ test('locations, contact cards, mentions, stickers and forwards reach the phone 
   await c.client.initialize();
   await c.until('ready');
   const last = () => phone.sentMessages().at(-1)!;
+  // sendMessage() resolves once the message is in the chat (waitUntilMsgSent false): the phone has it a moment later.
+  const onPhone = (m: { id: { id: string } }) =>
+    until(() => phone.sentMessages().find((w) => w.id === m.id.id), 'the message on the phone');
 
   // A received location reads as whatsapp-web.js's Location; replying with it sends the same place back.
   await phone.receiveLocation(alice, {
@@ -47,11 +51,11 @@ test('locations, contact cards, mentions, stickers and forwards reach the phone 
     address: 'Berlin',
     url: 'https://example.org/map',
   });
-  await located.reply(located.location);
-  expect(last()).toMatchObject({ chatId: aliceId, type: 'location', quotedId: located.id.id });
-  expect(last().fields).toEqual({ lat: 52.52, lng: 13.405, loc: 'Alexanderplatz\nBerlin', clientUrl: 'https://example.org/map' });
+  const backThere = await onPhone(await located.reply(located.location));
+  expect(backThere).toMatchObject({ chatId: aliceId, type: 'location', quotedId: located.id.id });
+  expect(backThere.fields).toEqual({ lat: 52.52, lng: 13.405, loc: 'Alexanderplatz\nBerlin', clientUrl: 'https://example.org/map' });
   const bare = await c.client.sendMessage(aliceId, new Location(37.422, -122.084));
-  expect(last().fields).toEqual({ lat: 37.422, lng: -122.084, loc: '' });
+  expect((await onPhone(bare)).fields).toEqual({ lat: 37.422, lng: -122.084, loc: '' });
   expect(bare.location).toMatchObject({ latitude: 37.422, longitude: -122.084 });
   expect(() => new Location(91, 0)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
 
@@ -62,28 +66,34 @@ test('locations, contact cards, mentions, stickers and forwards reach the phone 
   expect(card.vCards).toHaveLength(1);
   expect(card.vCards[0]).toContain('FN:Carol Card');
   const bobContact = await c.client.getContactById(bobId);
-  await c.client.sendMessage(aliceId, bobContact);
-  expect(last()).toMatchObject({ type: 'vcard', fields: { vcardFormattedName: 'Bob Example' } });
-  expect(last().body).toMatch(/^BEGIN:VCARD\n[\s\S]*TEL;type=CELL;type=VOICE;waid=15557770502:\+15557770502\n[\s\S]*END:VCARD$/);
+  const bobCard = await onPhone(await c.client.sendMessage(aliceId, bobContact));
+  expect(bobCard).toMatchObject({ type: 'vcard', fields: { vcardFormattedName: 'Bob Example' } });
+  expect(bobCard.body).toMatch(/^BEGIN:VCARD\n[\s\S]*TEL;type=CELL;type=VOICE;waid=15557770502:\+15557770502\n[\s\S]*END:VCARD$/);
   const both = await c.client.sendMessage(bobId, [bobContact, await c.client.getContactById(aliceId)]);
-  expect(last()).toMatchObject({ chatId: bobId, type: 'multi_vcard' });
-  expect(last().vcards?.map((v) => v.displayName)).toEqual(['Bob Example', 'Alice Example']);
+  const bothCards = await onPhone(both);
+  expect(bothCards).toMatchObject({ chatId: bobId, type: 'multi_vcard' });
+  expect(bothCards.vcards?.map((v) => v.displayName)).toEqual(['Bob Example', 'Alice Example']);
   expect(both.vCards).toHaveLength(2);
 
   // A text that is a vCard goes as a card unless parseVCards is false.
   const vcardText = 'BEGIN:VCARD\nVERSION:3.0\nFN:John Doe\nTEL;type=CELL;waid=18006427676:+1 800 642 7676\nEND:VCARD';
-  await c.client.sendMessage(aliceId, vcardText);
-  expect(last()).toMatchObject({ type: 'vcard', body: vcardText, fields: { vcardFormattedName: 'John Doe' } });
-  await c.client.sendMessage(aliceId, vcardText, { parseVCards: false });
-  expect(last()).toMatchObject({ type: 'chat', body: vcardText });
+  expect(await onPhone(await c.client.sendMessage(aliceId, vcardText))).toMatchObject({
+    type: 'vcard',
+    body: vcardText,
+    fields: { vcardFormattedName: 'John Doe' },
+  });
+  expect(await onPhone(await c.client.sendMessage(aliceId, vcardText, { parseVCards: false }))).toMatchObject({
+    type: 'chat',
+    body: vcardText,
+  });
 
   // Mentions: one id or several, bare numbers accepted; the phone sees who was mentioned.
   const chat = await c.client.getChatById(aliceId);
   const mentioned = await chat.sendMessage(`Hi @${alice}`, { mentions: aliceId });
-  expect(last()).toMatchObject({ body: `Hi @${alice}`, mentions: [aliceId] });
+  expect(await onPhone(mentioned)).toMatchObject({ body: `Hi @${alice}`, mentions: [aliceId] });
   expect(mentioned.mentionedIds).toEqual([aliceId]);
-  await chat.sendMessage(`Hi @${alice} and @${bob}`, { mentions: [alice, bobId] });
-  expect(last().mentions).toEqual([aliceId, bobId]);
+  const twoMentions = await chat.sendMessage(`Hi @${alice} and @${bob}`, { mentions: [alice, bobId] });
+  expect((await onPhone(twoMentions)).mentions).toEqual([aliceId, bobId]);
   await expect(chat.sendMessage('x', { mentions: [''] })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
 
   // A PNG as a sticker arrives as a WebP sticker; media sends report media_uploaded.
@@ -92,6 +102,7 @@ test('locations, contact cards, mentions, stickers and forwards reach the phone 
     sendMediaAsSticker: true,
   });
   expect(sticker.type).toBe('sticker');
+  await onPhone(sticker);
   const sent = phone.sentMedia(sticker.id.id);
   expect(sent.mimetype).toBe('image/webp');
   expect(sent.data.subarray(0, 4).toString('latin1')).toBe('RIFF');

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GroupNotification, Message, MessageMedia, NoAuth } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
+import { until } from '../helpers/until';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const env = useSimulatorHarnesses('waweb-client-events-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
@@ -22,7 +23,7 @@ test('message_ack 1 → 2 → 3, message_ciphertext then one message, message_re
 
   // Acks of an own message, in order.
   const sent = await c.client.sendMessage(`${contact}@c.us`, 'ack me');
-  const onPhone = phone.sentMessages().find((m) => m.body === 'ack me')!;
+  const onPhone = await until(() => phone.sentMessages().find((m) => m.id === sent.id.id), 'the text on the phone');
   await c.until('message_ack', 2);
   await phone.markRead(onPhone.id);
   await c.until('message_ack', 3);
@@ -102,7 +103,8 @@ test('media: downloadMedia() gives the bytes the phone sent; MessageMedia (file,
   const sentDoc = await image.reply(pdf, null, { sendMediaAsDocument: true, caption: 'as asked' });
   expect(sentDoc).toMatchObject({ hasMedia: true, type: 'document', fromMe: true, hasQuotedMsg: true });
   const voice = new MessageMedia('audio/ogg; codecs=opus', Buffer.from('voice bytes').toString('base64'), 'v.ogg');
-  await c.client.sendMessage(`${contact}@c.us`, voice, { sendAudioAsVoice: true });
+  const sentVoice = await c.client.sendMessage(`${contact}@c.us`, voice, { sendAudioAsVoice: true });
+  await until(() => phone.sentMessages().find((m) => m.id === sentVoice.id.id), 'the voice note on the phone');
   const sent = phone.sentMessages().filter((m) => m.media !== undefined);
   expect(sent.map((m) => [m.type, m.media?.filename, m.media?.caption])).toEqual([
     ['document', 'notes.pdf', 'as asked'],

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { AbortError, AuthFailureError, ClientClosedError, ErrorCode, StartTimeoutError, TimeoutError } from '../../src/index';
 import { ClientHarness, mainBrowserPid } from '../helpers/client';
+import { untilTrue } from '../helpers/until';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const env = useSimulatorHarnesses('waweb-client-life-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
@@ -33,12 +34,14 @@ test('LocalAuth: pair → ready → destroy → a new Client with the same clien
   await first.until('ready');
   const sent = await sentFromReady;
   expect(sent).not.toBeInstanceOf(Error);
-  expect(
-    env.sim
-      .phone(number)
-      .sentMessages()
-      .map((m) => m.body),
-  ).toContain('hello from ready');
+  await untilTrue(
+    () =>
+      env.sim
+        .phone(number)
+        .sentMessages()
+        .some((m) => m.body === 'hello from ready'),
+    'hello from ready on the phone',
+  );
   expect(first.client.info?.wid._serialized).toBe(`${number}@c.us`);
   expect(first.client.info?.pushname).toBe('Alice');
   expect(first.count('qr')).toBeGreaterThanOrEqual(1);
@@ -53,20 +56,22 @@ test('LocalAuth: pair → ready → destroy → a new Client with the same clien
 
   const second = await env.h.start({ options: { authStrategy: env.h.localAuth('alice') } });
   await second.until('ready');
-  // A message round trip after ready proves nothing else was still on its way.
-  await second.client.sendMessage('15559990000', 'after restore');
+  // A message round trip (to the server and back) after ready proves nothing else was still on its way.
+  await second.client.sendMessage('15559990000', 'after restore', { waitUntilMsgSent: true });
   expect(second.count('qr')).toBe(0);
   expect(second.count('auth_failure')).toBe(0);
   expect(second.count('authenticated')).toBe(1);
   expect(second.count('ready')).toBe(1);
   expect(second.client.info?.wid.user).toBe(number);
   expect(env.sim.phone(number).devices()).toHaveLength(1);
-  expect(
-    env.sim
-      .phone(number)
-      .sentMessages()
-      .map((m) => m.body),
-  ).toContain('after restore');
+  await untilTrue(
+    () =>
+      env.sim
+        .phone(number)
+        .sentMessages()
+        .some((m) => m.body === 'after restore'),
+    'after restore on the phone',
+  );
 });
 
 test('NoAuth: every start is a fresh session with a QR, and no browser is left behind', async () => {
@@ -93,12 +98,14 @@ test('a dropped connection heals on its own: TIMEOUT → CONNECTED, no second au
   expect(c.args('change_state').slice(before)).toEqual([['TIMEOUT'], ['OPENING'], ['CONNECTED']]);
   expect(await c.client.getState()).toBe('CONNECTED');
   await c.client.sendMessage('15559990009@c.us', 'after reconnect');
-  expect(
-    env.sim
-      .phone(number)
-      .sentMessages()
-      .map((m) => m.body),
-  ).toContain('after reconnect');
+  await untilTrue(
+    () =>
+      env.sim
+        .phone(number)
+        .sentMessages()
+        .some((m) => m.body === 'after reconnect'),
+    'after reconnect on the phone',
+  );
   expect(c.count('authenticated')).toBe(1);
   expect(c.count('ready')).toBe(1);
   expect(c.count('disconnected')).toBe(0);
@@ -126,12 +133,14 @@ test('two clientIds side by side stay independent: two devices, unlinking one af
   expect(other.count('disconnected')).toBe(0);
   expect(await other.client.getState()).toBe('CONNECTED');
   await other.client.sendMessage('15559990001', 'still here');
-  expect(
-    env.sim
-      .phone(number)
-      .sentMessages()
-      .map((m) => m.body),
-  ).toContain('still here');
+  await untilTrue(
+    () =>
+      env.sim
+        .phone(number)
+        .sentMessages()
+        .some((m) => m.body === 'still here'),
+    'still here on the phone',
+  );
   expect(
     env.sim
       .phone(number)

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { FileStore, type Client, type Message } from '../../src/index';
 import type { LinkedDevice, WhatsAppSimulator } from '../../src/simulator';
 import { ClientHarness } from '../helpers/client';
+import { untilTrue } from '../helpers/until';
 import { RemoteHarness } from '../helpers/remote-auth';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
@@ -75,7 +76,7 @@ test('waweb (RemoteAuth) through the app reloading itself: no disconnected, no s
   const after = messageArriving(client, 'after the reload');
   await phone.receiveText(CONTACT, 'after the reload');
   await (await after).reply('still here');
-  expect(phone.sentMessages().map((m) => m.body)).toContain('still here');
+  await untilTrue(() => phone.sentMessages().some((m) => m.body === 'still here'), 'the reply on the phone');
   const saved = t.count('remote_session_saved');
   await t.auth.saveNow({ force: true });
   const [backup] = await t.until('remote_session_saved', saved + 1);

@@ -62,9 +62,7 @@ export const CLIENT_MEMBERS = members({
   requestPairingCode: differs('a fourth argument, `force`, pairs over a held session (refused with `SESSION_EXISTS` otherwise)'),
   cancelPairingCode: notYet(27),
   resetState: supported,
-  sendMessage: differs(
-    '`Poll`, `List`, `Buttons` and `ScheduledEvent` contents reject with `NotSupportedError` (issue 27); `waitUntilMsgSent` defaults to true',
-  ),
+  sendMessage: differs('`Poll`, `List`, `Buttons` and `ScheduledEvent` contents reject with `NotSupportedError` (issue 27)'),
   sendReaction: supported,
   sendChannelAdminInvite: channel,
   searchMessages: supported,
