@@ -237,6 +237,8 @@ export class DeviceConnections {
     const contacts = [...named, ...(account.blocked ?? []).map((n) => ({ wid: userWid(n), lid: lidWid(n), blocked: true }))];
     if (contacts.length > 0) this.#hub.send(conn, { t: 'contacts', contacts });
     for (const group of this.#hub.state.groupsOf(account.number)) this.#hub.send(conn, { t: 'group', group: wireGroup(group) });
+    for (const [chatId, settings] of Object.entries(account.chatSettings ?? {}))
+      if (settings.locked === true) this.#hub.send(conn, { t: 'chat-locked', chatId, locked: true });
     const queued = new Set((account.offline[device.id] ?? []).map((m) => m.id));
     const all = [...(account.history ?? []), ...account.sent].filter((m) => !queued.has(m.id)).sort((a, b) => a.t - b.t);
     const history = all.slice(-HISTORY_SYNC_MESSAGES);

@@ -89,6 +89,19 @@ export class ContactOperations {
     return this.hub.account(phoneNumber).pushname;
   }
 
+  /** The phone locks a chat (or unlocks it); the account's devices show it locked. */
+  async lockChat(phoneNumber: string, chatId: unknown, locked: boolean): Promise<void> {
+    const id = typeof chatId === 'string' && !chatId.includes('@') ? `${chatId}@c.us` : chatId;
+    if (typeof id !== 'string' || !/^[^@\s]+@(c\.us|g\.us|lid)$/.test(id)) throw new SimulatorError(400, 'chatId must be a chat id or a number');
+    const all = (this.hub.state.account(phoneNumber).chatSettings ??= {});
+    all[id] = { ...all[id], locked };
+    await this.hub.state.save();
+    for (const device of this.hub.account(phoneNumber).devices) {
+      const conn = this.hub.online(device.id);
+      if (conn) this.hub.send(conn, { t: 'chat-locked', chatId: id, locked });
+    }
+  }
+
   /** The account's own "about" text, as its phone sets it; what other accounts' devices read. */
   async setAbout(phoneNumber: string, text: unknown): Promise<void> {
     if (typeof text !== 'string' || text.length > 139) throw new SimulatorError(400, 'about must be a string of at most 139 characters');

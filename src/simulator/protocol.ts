@@ -160,6 +160,8 @@ export interface ChatSettings {
   cleared?: boolean;
   /** The chat was deleted on the device. */
   deleted?: boolean;
+  /** Locked on the phone (chat lock): only the phone changes it; its devices show it. */
+  locked?: boolean;
 }
 
 export interface WireContact {
@@ -272,6 +274,8 @@ export type ServerFrame =
   | { t: 'edited'; chatId: string; id: string; body: string; editId: string; editedAtMs: number }
   /** The contact of a chat pinned a message in it for `seconds`, or unpinned it. */
   | { t: 'pin'; chatId: string; id: string; fromMe: boolean; pinned: boolean; seconds: number }
+  /** The phone locked a chat, or unlocked it (sent again at each login for every locked chat). */
+  | { t: 'chat-locked'; chatId: string; locked: boolean }
   | { t: 'exists'; reqId: number; wid: WireWid | null; lid: WireWid | null }
   /** The answer about a profile picture: `status` 200 with where it is, 404 none, 401 not allowed. */
   | { t: 'picture'; reqId: number; status: number; eurl?: string; id?: string }

@@ -238,9 +238,14 @@ export class SimulatedPhone {
     return this.#contacts.pushname(this.number);
   }
 
-  /** What this account's devices changed in a chat's settings: archived, pinned, `muteExpiration`, marked unread, cleared, deleted. */
+  /** What this account's devices changed in a chat's settings (archived, pinned, `muteExpiration`, marked unread, cleared, deleted), and whether the phone locked it. */
   chatSettings(chatId: string): ChatSettings | undefined {
     return this.#contacts.chatSettings(this.number, chatId);
+  }
+
+  /** Locks a chat on this phone (chat lock), or unlocks it: its devices show the chat locked (`Chat.isLocked`). */
+  lockChat(chatId: string, locked = true): Promise<void> {
+    return this.#contacts.lockChat(this.number, chatId, locked);
   }
 
   /** The last typing state (`composing`, `recording`, `paused`) this phone's devices sent to `chatId`. */

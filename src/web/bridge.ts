@@ -137,6 +137,10 @@ export interface PageChat {
   pinned: boolean;
   isMuted: boolean;
   muteExpiration: number;
+  /** Nothing can be sent in it: for a group, only admins may send (whatsapp-web.js's reading). */
+  isReadOnly: boolean;
+  /** Locked on the phone (chat lock). */
+  isLocked: boolean;
   groupMetadata?: {
     subject: string;
     owner: string;
@@ -173,6 +177,10 @@ export interface PageReaction {
   timestamp: number;
   read: boolean;
   orphan: number;
+  /** Why the app could not place it (its parent message is missing), when it says. */
+  orphanReason?: string;
+  /** The reaction's own delivery state, when the app keeps one. */
+  ack?: number;
 }
 
 /** A message's reactions with one emoji, and who sent them (whatsapp-web.js's `ReactionList`). */

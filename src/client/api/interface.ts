@@ -4,6 +4,7 @@
  * call goes through the page (src/web/page/interface.ts); before `ready` it throws `NotReadyError`.
  */
 import { InvalidOptionError, PageError } from '../../errors';
+import { returnedAsVoid } from '../compat/declared';
 import type { PageChatPane, PageMessagePane } from '../../web/bridge';
 import type { ModelClient } from '../model/model-client';
 
@@ -54,7 +55,7 @@ class AppInterface implements InterfaceController {
   }
 
   async openChatWindow(chatId: string): Promise<void> {
-    return (await this.#chat('window', 'interface.openChatWindow()', chatId)) as unknown as void;
+    return returnedAsVoid(await this.#chat('window', 'interface.openChatWindow()', chatId));
   }
 
   async openChatDrawer(chatId: string): Promise<void> {

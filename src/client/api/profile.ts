@@ -4,6 +4,7 @@
  * prototype (client.ts); a call not there yet throws `NotSupportedError` naming it (compat/).
  */
 import { InvalidOptionError, NotReadyError } from '../../errors';
+import { returnedAsVoid } from '../compat/declared';
 import type { MessageMedia } from '../model/message-media';
 import type { ModelClient } from '../model/model-client';
 import { pictureOf } from '../model/picture';
@@ -109,7 +110,7 @@ export const profileApi: Pick<ProfileApi, Implemented> & ThisType<ModelClient> =
 
   async setBackgroundSync(flag: boolean): Promise<void> {
     const set = await this.readyPage('setBackgroundSync()').call('setBackgroundSync', flagOf(flag, 'setBackgroundSync()'));
-    return set as unknown as void;
+    return returnedAsVoid(set);
   },
 
   async resetState(): Promise<void> {

@@ -9,3 +9,11 @@
 export function asDeclared<T>(value: T | null | undefined): T {
   return value as T;
 }
+
+/**
+ * For a member whatsapp-web.js declares as resolving nothing (`Promise<void>`) that resolves a value at run time
+ * (the new invite code, the new archive state, ...), which bots read: the value, typed as declared.
+ */
+export function returnedAsVoid(value: unknown): void {
+  return value as void;
+}

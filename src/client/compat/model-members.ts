@@ -1,7 +1,6 @@
 /** whatsapp-web.js's model classes and interfaces, and where waweb stands on each member (see support.ts). */
 import { differs, members, notYet, supported } from './support';
 
-const field26 = notYet(26, 'field');
 const field27 = notYet(27, 'field');
 const unset = differs('`undefined` when the message has none (as in whatsapp-web.js at run time)');
 
@@ -45,7 +44,7 @@ export const MESSAGE_MEMBERS = members({
   dynamicReplyButtons: field27,
   selectedButtonId: field27,
   selectedRowId: field27,
-  rawData: field26,
+  rawData: differs("waweb's page record of the message (the fields the Message carries, as read), not the app's whole model"),
   pollName: field27,
   pollOptions: field27,
   allowMultipleAnswers: field27,
@@ -90,7 +89,7 @@ export const CHAT_MEMBERS = members({
   archived: supported,
   id: supported,
   isGroup: supported,
-  isReadOnly: field26,
+  isReadOnly: supported,
   isMuted: supported,
   muteExpiration: supported,
   name: supported,
@@ -98,8 +97,8 @@ export const CHAT_MEMBERS = members({
   unreadCount: supported,
   lastMessage: differs('`undefined` for a chat without messages (as in whatsapp-web.js at run time)'),
   pinned: supported,
-  isLocked: field26,
-  archive: differs('resolves `undefined`, as declared; whatsapp-web.js resolves the new archive state (true/false) at run time'),
+  isLocked: supported,
+  archive: supported,
   pin: supported,
   unpin: supported,
   clearMessages: supported,
@@ -111,7 +110,7 @@ export const CHAT_MEMBERS = members({
   sendSeen: supported,
   sendStateRecording: supported,
   sendStateTyping: supported,
-  unarchive: differs('resolves `undefined`, as declared; whatsapp-web.js resolves the new archive state (true/false) at run time'),
+  unarchive: supported,
   unmute: supported,
   getContact: supported,
   markUnread: supported,
@@ -217,13 +216,13 @@ export const LOCATION_MEMBERS = members({
 export const REACTION_MEMBERS = members({
   id: supported,
   orphan: supported,
-  orphanReason: field26,
+  orphanReason: differs('absent when the app gives none (whatsapp-web.js passes its `null` through)'),
   timestamp: supported,
   reaction: supported,
   read: supported,
   msgId: supported,
   senderId: supported,
-  ack: field26,
+  ack: differs('absent when the app gives none (whatsapp-web.js passes its `null` through)'),
 });
 
 /** Value classes bots construct: they hold what was given; sending one is issue 27 (`Client.sendMessage`). */

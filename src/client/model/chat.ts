@@ -4,7 +4,7 @@
  */
 import { InvalidOptionError } from '../../errors';
 import type { PageChat } from '../../web/bridge';
-import { asDeclared } from '../compat/declared';
+import { asDeclared, returnedAsVoid } from '../compat/declared';
 import { installNotYet } from '../compat/install';
 import { CHAT_MEMBERS } from '../compat/model-members';
 import { archive, clearOrDelete, markUnread, mute, pin, type MuteState } from './chat-settings';
@@ -60,9 +60,10 @@ export class Chat {
   readonly lastMessage: Message;
   readonly #client: ModelClient;
 
-  // Not there yet (issue 26).
-  declare readonly isReadOnly: boolean;
-  declare readonly isLocked: boolean;
+  /** Only admins may send (a group whose settings say so; whatsapp-web.js's reading, even for an admin). */
+  readonly isReadOnly: boolean;
+  /** Locked on the phone (chat lock). */
+  readonly isLocked: boolean;
   // Not there yet (issue 27): labels and customer notes.
   declare readonly getLabels: () => Promise<Label[]>;
   declare readonly changeLabels: (labelIds: Array<string | number>) => Promise<void>;
@@ -78,6 +79,8 @@ export class Chat {
     this.timestamp = data.timestamp;
     this.archived = data.archived;
     this.pinned = data.pinned;
+    this.isReadOnly = data.isReadOnly;
+    this.isLocked = data.isLocked;
     this.isMuted = data.isMuted;
     this.muteExpiration = data.muteExpiration;
     this.lastMessage = asDeclared(data.lastMessage ? new Message(client, data.lastMessage) : undefined);
@@ -113,14 +116,14 @@ export class Chat {
     return true;
   }
 
-  /** Archives the chat; the account's phone sees it. */
+  /** Archives the chat; the account's phone sees it. Declared `void`; resolves `true` at run time, as in whatsapp-web.js. */
   async archive(): Promise<void> {
-    await archive(this.#client, 'archive()', this.id._serialized, true);
+    return returnedAsVoid(await archive(this.#client, 'archive()', this.id._serialized, true));
   }
 
-  /** Unarchives the chat. */
+  /** Unarchives the chat. Declared `void`; resolves `false` (the new state) at run time, as in whatsapp-web.js. */
   async unarchive(): Promise<void> {
-    await archive(this.#client, 'unarchive()', this.id._serialized, false);
+    return returnedAsVoid(await archive(this.#client, 'unarchive()', this.id._serialized, false));
   }
 
   /** Pins the chat: true, or false when three chats are pinned already. */

@@ -1,5 +1,5 @@
 import type { PageChat } from '../../web/bridge';
-import { asDeclared } from '../compat/declared';
+import { asDeclared, returnedAsVoid } from '../compat/declared';
 import { installNotYet } from '../compat/install';
 import { GROUP_CHAT_MEMBERS } from '../compat/model-members';
 import { Chat } from './chat';
@@ -132,7 +132,7 @@ export class GroupChat extends Chat {
    */
   async revokeInvite(): Promise<void> {
     const code = await this.#client.readyPage('revokeInvite()').call('revokeGroupInvite', this.id._serialized);
-    return code as unknown as void;
+    return returnedAsVoid(code);
   }
 
   /** The requests to join that wait for an admin. */

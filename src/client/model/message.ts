@@ -74,6 +74,7 @@ export class Message {
   /** Someone reacted to it (when it was read from the device: `reload()` reads it again). */
   readonly hasReaction: boolean;
   readonly #client: ModelClient;
+  #data: PageMessage;
 
   /** A video sent to play as a GIF. */
   readonly isGif: boolean;
@@ -90,8 +91,6 @@ export class Message {
   readonly latestEditMsgKey?: MessageKey;
   /** A protocol message (a deletion, an edit): the key of the message it acts on. */
   readonly protocolMessageKey?: MessageKey;
-  // Not there yet (issue 26).
-  declare readonly rawData: object;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
   declare readonly mediaKey?: string;
   declare readonly orderId: string;
@@ -121,6 +120,7 @@ export class Message {
 
   constructor(client: ModelClient, data: PageMessage) {
     this.#client = client;
+    this.#data = Object.freeze({ ...data });
     this.id = { ...parseMessageId(data.id), fromMe: data.fromMe, remote: data.chatId };
     this.body = data.body;
     this.type = data.type as MessageTypes;
@@ -233,11 +233,20 @@ export class Message {
     return Promise.all(this.mentionedIds.map((id) => this.#client.getContactById(id)));
   }
 
+  /**
+   * The message as read from the page: waweb's record of it (the fields above, as the app gave them), not the
+   * app's whole model as in whatsapp-web.js. Read-only; `reload()` replaces it.
+   */
+  get rawData(): object {
+    return this.#data;
+  }
+
   /** Reads the message again and updates this object; `null` when the device no longer has it, as in whatsapp-web.js (declared `Message`). */
   async reload(): Promise<Message> {
     const data = await this.#client.readyPage('reload()').call('getMessage', this.id._serialized);
     if (!data) return asDeclared<Message>(null);
     Object.assign(this, new Message(this.#client, data));
+    this.#data = Object.freeze({ ...data });
     return this;
   }
 

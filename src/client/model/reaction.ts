@@ -14,10 +14,10 @@ export class Reaction {
   readonly timestamp: number;
   readonly read: boolean;
   readonly orphan: number;
-
-  // Not there yet (issue 26).
-  declare readonly orphanReason?: string;
-  declare readonly ack?: number;
+  /** Why the reaction has no message to sit on, when the app says; otherwise absent. */
+  readonly orphanReason?: string;
+  /** The reaction's delivery state, when the app keeps one (it does for the senders `getReactions()` lists). */
+  readonly ack?: number;
 
   constructor(data: PageReaction) {
     this.id = parseMessageId(data.id);
@@ -27,6 +27,8 @@ export class Reaction {
     this.timestamp = data.timestamp;
     this.read = data.read;
     this.orphan = data.orphan;
+    if (data.orphanReason !== undefined) this.orphanReason = data.orphanReason;
+    if (data.ack !== undefined) this.ack = data.ack;
   }
 }
 

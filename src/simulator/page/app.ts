@@ -290,6 +290,9 @@ export class App implements AppLink {
           frame.seconds,
         );
         return;
+      case 'chat-locked':
+        this.store.chatFor(createWid(frame.chatId)).chat.set('isLocked', frame.locked);
+        return;
       case 'old-msgs':
         for (const msg of frame.msgs) this.store.receive(msg, false);
         for (const [chatId, end] of Object.entries(frame.ends ?? {})) this.store.chats.get(chatId)?.set('endOfHistoryTransferType', end);

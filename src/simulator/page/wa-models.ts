@@ -266,6 +266,8 @@ export class ChatModel extends Model {
   archive = false;
   pin = 0;
   isLocked = false;
+  /** Nothing can be sent here (a private chat stays writable in the simulator; groups: see their announce setting). */
+  isReadOnly = false;
   readonly mute = new MuteModel(this);
   formattedTitle: string;
   groupMetadata: GroupMetadata | null = null;
@@ -293,6 +295,7 @@ export class ChatModel extends Model {
       archive: this.archive,
       pin: this.pin,
       isLocked: this.isLocked,
+      isReadOnly: this.isReadOnly,
       muteExpiration: this.mute.expiration,
       name: this.formattedTitle,
       isGroup: this.id.isGroup(),

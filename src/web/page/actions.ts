@@ -2,7 +2,7 @@
  * What a bot does to a message already in a chat (docs/page-contract.md, "Actions"): react, edit,
  * delete for everyone or for this device, and read the message it quotes, its reactions and a chat's pins.
  */
-import type { PageEvent, PageMessage, PageMessageInfo, PageReactionGroup } from '../bridge';
+import type { PageEvent, PageMessage, PageMessageInfo, PageReaction, PageReactionGroup } from '../bridge';
 import { watched } from './drift';
 import { findChat, findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
@@ -66,6 +66,8 @@ interface AppReaction {
   from?: unknown;
   author?: unknown;
   orphan?: number;
+  orphanReason?: unknown;
+  ack?: unknown;
   read?: boolean;
 }
 
@@ -95,6 +97,7 @@ export function watchReactions(req: Req, emit: (event: PageEvent) => void): void
           timestamp: Math.floor(Number(r.reactionTimestamp ?? 0) / 1000),
           read: r.read === true,
           orphan: Number(r.orphan ?? 0),
+          ...reactionExtras(r),
         },
       });
     }
@@ -202,6 +205,16 @@ interface AppReactionSender {
   timestamp?: unknown;
   read?: unknown;
   orphan?: unknown;
+  orphanReason?: unknown;
+  ack?: unknown;
+}
+
+/** The optional fields of a reaction row: present only when the app fills them (it leaves them null otherwise). */
+function reactionExtras(row: { orphanReason?: unknown; ack?: unknown }): Pick<PageReaction, 'orphanReason' | 'ack'> {
+  return {
+    ...(typeof row.orphanReason === 'string' ? { orphanReason: row.orphanReason } : {}),
+    ...(typeof row.ack === 'number' ? { ack: row.ack } : {}),
+  };
 }
 
 /** A message's reactions by emoji with their senders (`WAWebCollections.Reactions`); `null` when it has none. */
@@ -224,6 +237,7 @@ export async function reactions(req: Req, messageId: string): Promise<PageReacti
       timestamp: Math.round(Number(s.timestamp ?? 0) / 1000),
       read: s.read === true,
       orphan: Number(s.orphan ?? 0),
+      ...reactionExtras(s),
     })),
   }));
 }

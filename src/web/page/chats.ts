@@ -25,6 +25,9 @@ export function toPageChat(req: Req, chat: any): PageChat {
     // A missing `mute` counts as muted (contract); `expiration` 0 means not muted.
     isMuted: chat.mute === undefined ? true : muteExpiration !== 0,
     muteExpiration,
+    // As whatsapp-web.js reads it: a group is read-only when only admins may send, whoever this account is.
+    isReadOnly: metaData ? metaData['announce'] === true : data['isReadOnly'] === true,
+    isLocked: data['isLocked'] === true,
     ...(metaData
       ? {
           groupMetadata: {
