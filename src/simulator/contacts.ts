@@ -92,7 +92,8 @@ export class ContactOperations {
   /** The phone locks a chat (or unlocks it); the account's devices show it locked. */
   async lockChat(phoneNumber: string, chatId: unknown, locked: boolean): Promise<void> {
     const id = typeof chatId === 'string' && !chatId.includes('@') ? `${chatId}@c.us` : chatId;
-    if (typeof id !== 'string' || !/^[^@\s]+@(c\.us|g\.us|lid)$/.test(id)) throw new SimulatorError(400, 'chatId must be a chat id or a number');
+    if (typeof id !== 'string' || !/^[^@\s]+@(c\.us|g\.us|lid)$/.test(id))
+      throw new SimulatorError(400, 'chatId must be a chat id or a number');
     const all = (this.hub.state.account(phoneNumber).chatSettings ??= {});
     all[id] = { ...all[id], locked };
     await this.hub.state.save();
