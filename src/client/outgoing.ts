@@ -71,10 +71,16 @@ function refuseNotYet(content: MessageContent, options: MessageSendOptions): voi
   }
   const unsupported = (['isViewOnce', 'sendVideoAsGif', 'sendMediaAsHd'] as const).find((o) => options[o] === true);
   if (unsupported) throw new NotSupportedError(`MessageSendOptions.${unsupported}`, 27);
-  // whatsapp-web.js also takes one mention as a bare object (example.js's !mentionGroups): refused the same.
-  const groupMentions: unknown = options.groupMentions;
-  if (groupMentions !== undefined && groupMentions !== null && (!Array.isArray(groupMentions) || groupMentions.length > 0))
-    throw new NotSupportedError('MessageSendOptions.groupMentions', 26);
+}
+
+/** Group mentions as whatsapp-web.js takes them: a list, or one bare `{ subject, id }` (example.js's !mentionGroups). */
+function groupMentionsOf(value: unknown): Array<{ subject: string; id: string }> {
+  return (Array.isArray(value) ? (value as unknown[]) : [value]).map((g) => {
+    const { subject, id } = (typeof g === 'object' && g !== null ? g : {}) as Record<string, unknown>;
+    if (typeof subject !== 'string' || typeof id !== 'string' || !id.endsWith('@g.us'))
+      throw new InvalidOptionError('groupMentions must be { subject, id } with a group id like "123456789@g.us"');
+    return { subject, id };
+  });
 }
 
 function mentionsOf(value: MessageSendOptions['mentions'] | ContactCard[]): string[] {
@@ -93,6 +99,9 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
   const base: PageSendOptions = {
     ...(options.quotedMessageId === undefined ? {} : { quotedId: options.quotedMessageId }),
     mentions: mentionsOf(options.mentions),
+    ...(options.groupMentions === undefined || options.groupMentions === null
+      ? {}
+      : { groupMentions: groupMentionsOf(options.groupMentions) }),
     linkPreview: options.linkPreview !== false,
     parseVCards: options.parseVCards !== false,
     ignoreQuoteErrors: options.ignoreQuoteErrors !== false,

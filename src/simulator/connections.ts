@@ -352,13 +352,17 @@ function sessionInfo(account: AccountRecord, device: DeviceRecord): SessionInfo 
 const HISTORY_SYNC_MESSAGES = 100;
 
 /** The location/contact-card fields, mentions, forwarding and cards of a device's message, checked. */
-function wireExtras(out: OutgoingMessage): Pick<WireMessage, 'fields' | 'mentions' | 'forwardingScore' | 'vcards'> {
-  const extras: Pick<WireMessage, 'fields' | 'mentions' | 'forwardingScore' | 'vcards'> = {};
+function wireExtras(out: OutgoingMessage): Pick<WireMessage, 'fields' | 'mentions' | 'groupMentions' | 'forwardingScore' | 'vcards'> {
+  const extras: Pick<WireMessage, 'fields' | 'mentions' | 'groupMentions' | 'forwardingScore' | 'vcards'> = {};
   if (typeof out?.fields === 'object' && out.fields !== null) {
     const fields = Object.entries(out.fields).filter(([, v]) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)));
     if (fields.length > 0) extras.fields = Object.fromEntries(fields);
   }
   if (Array.isArray(out?.mentions)) extras.mentions = out.mentions.filter((m) => typeof m === 'string' && m.includes('@'));
+  if (Array.isArray(out?.groupMentions))
+    extras.groupMentions = out.groupMentions
+      .filter((g) => typeof g?.groupJid === 'string' && g.groupJid.endsWith('@g.us'))
+      .map((g) => ({ groupJid: g.groupJid, groupSubject: String(g.groupSubject ?? '') }));
   if (typeof out?.forwardingScore === 'number' && Number.isInteger(out.forwardingScore) && out.forwardingScore > 0)
     extras.forwardingScore = out.forwardingScore;
   if (Array.isArray(out?.vcards))

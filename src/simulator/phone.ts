@@ -10,7 +10,7 @@ import { deliverMedia, sentMedia, type PhoneMedia, type SentMedia } from './phon
 import { SimulatorError } from './errors';
 import { ELSEWHERE, type SimulatorHub } from './hub';
 import type { QrPairing } from './pairing';
-import type { WireMessage } from './protocol';
+import type { WireGroupMention, WireMessage } from './protocol';
 import { contactNumber, remember } from './state';
 import type { LinkedDevice } from './types';
 
@@ -98,7 +98,10 @@ export class PhoneOperations {
     if (typeof body !== 'string' || body.length === 0) throw new SimulatorError(400, 'message body must be a non-empty string');
     const sender = contactNumber(from);
     const account = hub.recipient(number);
-    const msg = hub.incoming(number, sender, body, typeof options.quotedId === 'string' ? { quotedId: options.quotedId } : {});
+    const msg = hub.incoming(number, sender, body, {
+      ...(typeof options.quotedId === 'string' ? { quotedId: options.quotedId } : {}),
+      ...(options.groupMentions === undefined ? {} : { groupMentions: checkedGroupMentions(options.groupMentions) }),
+    });
     // A contact the account blocked: the message leaves the sender and never arrives.
     if (account.blocked?.includes(sender)) return msg;
     remember(account, msg);
@@ -244,4 +247,15 @@ export interface DeliverOptions {
   ciphertext?: boolean;
   /** When the placeholder decrypts. @default 300 */
   decryptAfterMs?: number;
+  /** Groups the text mentions: `{ subject, id: '<id>@g.us' }` each (`Message.groupMentions`). */
+  groupMentions?: Array<{ subject: string; id: string }>;
+}
+
+function checkedGroupMentions(list: unknown): WireGroupMention[] {
+  if (!Array.isArray(list)) throw new SimulatorError(400, 'groupMentions must be a list of { subject, id }');
+  return list.map((g: { subject?: unknown; id?: unknown }) => {
+    if (typeof g?.subject !== 'string' || typeof g.id !== 'string' || !g.id.endsWith('@g.us'))
+      throw new SimulatorError(400, 'a group mention is { subject, id: "<id>@g.us" }');
+    return { groupJid: g.id, groupSubject: g.subject };
+  });
 }

@@ -47,12 +47,20 @@ export interface WireMessage {
   fields?: Record<string, string | number>;
   /** Ids the text mentions (`<number>@c.us`). */
   mentions?: string[];
+  /** Groups the text mentions, each with the subject it shows. */
+  groupMentions?: WireGroupMention[];
   /** System notifications (`notification_template`): the ids the template names (a number change: old, new). */
   templateParams?: string[];
   /** How many times it was forwarded; absent or 0 = not forwarded. */
   forwardingScore?: number;
   /** `multi_vcard`: the cards (a single `vcard` carries its card as `body`). */
   vcards?: WireVcard[];
+}
+
+export interface WireGroupMention {
+  /** `<id>@g.us`. */
+  groupJid: string;
+  groupSubject: string;
 }
 
 export interface WireVcard {
@@ -144,6 +152,7 @@ export interface OutgoingMessage {
   media?: WireMedia;
   fields?: Record<string, string | number>;
   mentions?: string[];
+  groupMentions?: WireGroupMention[];
   forwardingScore?: number;
   vcards?: WireVcard[];
 }

@@ -116,6 +116,8 @@ export interface PageSendOptions {
   asSticker?: boolean;
   /** Ids (`<number>@c.us`) the text mentions. */
   mentions?: string[];
+  /** Groups the text mentions (`<id>@g.us`), each shown as `subject`. */
+  groupMentions?: Array<{ subject: string; id: string }>;
   /** Attach a preview of the first link in a text (whatsapp-web.js's default). */
   linkPreview?: boolean;
   /** Send a text that is a vCard as a contact card (whatsapp-web.js's default). */

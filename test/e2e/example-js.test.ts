@@ -164,7 +164,6 @@ const COMMANDS: Row[] = [
     scope: 'compared',
     drive: (c) => c.say('!mentionGroups'),
     done: sent(2),
-    differs: 'waweb refuses MessageSendOptions.groupMentions (NotSupportedError, issue 26): nothing sent',
   },
   // It sends to the placeholder 'chatId', which is no WhatsApp id: the send throws.
   { command: '!getGroupMentions', scope: 'compared', drive: (c) => c.say('!getGroupMentions'), barrier: true, throws: true },
@@ -263,6 +262,16 @@ const REFERENCE: Array<[string, Effect]> = [
   ['!resendmedia', { type: 'image', media: { mimetype: 'image/png', caption: "Here's your requested media.", sha256: PNG_SHA } }],
   ['!status', { about: 'busy' }],
   ['!mentionUsers', { body: 'Hi @XXXXXXXXXX', mentions: ['XXXXXXXXXX@c.us'] }],
+  ['!mentionGroups', { groupMentions: [{ groupJid: 'YYYYYYYYYY@g.us', groupSubject: 'GroupSubject' }] }],
+  [
+    '!mentionGroups',
+    {
+      groupMentions: [
+        { groupJid: 'YYYYYYYYYY@g.us', groupSubject: 'FirstGroup' },
+        { groupJid: 'YYYYYYYYYY@g.us', groupSubject: 'SecondGroup' },
+      ],
+    },
+  ],
   ['!typing', { state: ALICE_CHAT, now: 'composing' }],
   ['!recording', { state: ALICE_CHAT, now: 'recording' }],
   ['!clearstate', { state: ALICE_CHAT, now: 'paused' }],

@@ -132,6 +132,7 @@ export class PhoneWatch {
         sha256: createHash('sha256').update(media.data).digest('hex').slice(0, 16),
       },
       mentions: m.mentions?.length ? m.mentions : undefined,
+      groupMentions: m.groupMentions?.length ? m.groupMentions : undefined,
       fields: m.fields,
       vcards: m.vcards,
       forwardingScore: m.forwardingScore || undefined,

@@ -2,7 +2,7 @@
  * Findings of the example.js comparison (test/e2e/example-js.test.ts, issue 26 point 3), each where
  * waweb did something silently different from whatsapp-web.js with the same call. No browser.
  */
-import { InvalidOptionError, NotSupportedError } from '../../src/index';
+import { InvalidOptionError } from '../../src/index';
 import { toOutgoing } from '../../src/client/outgoing';
 import { chatIdOf } from '../../src/client/model/wid';
 
@@ -26,10 +26,13 @@ test("a bare id that is no phone number is refused, not sent to '<id>@c.us' (exa
   expect(chatIdOf('123456789-987654@g.us')).toBe('123456789-987654@g.us');
 });
 
-test("one group mention given as an object, as example.js's !mentionGroups does, is refused like a list, not dropped", () => {
+test("one group mention given as an object, as example.js's !mentionGroups does, is sent like a list of one, not dropped", () => {
   const one = { subject: 'GroupSubject', id: 'YYYYYYYYYY@g.us' } as unknown as Array<{ subject: string; id: string }>;
-  const err = thrown(() => toOutgoing('Check the last message here: @YYYYYYYYYY@g.us', { groupMentions: one }));
-  expect(err).toBeInstanceOf(NotSupportedError);
-  expect(err).toMatchObject({ code: 'NOT_SUPPORTED', member: 'MessageSendOptions.groupMentions' });
-  expect(toOutgoing('no mention', { groupMentions: [] }).kind).toBe('content');
+  expect(toOutgoing('Check the last message here: @YYYYYYYYYY@g.us', { groupMentions: one }).options.groupMentions).toEqual([
+    { subject: 'GroupSubject', id: 'YYYYYYYYYY@g.us' },
+  ]);
+  expect(toOutgoing('no mention', { groupMentions: [] }).options.groupMentions).toEqual([]);
+  expect(toOutgoing('no mention', {}).options.groupMentions).toBeUndefined();
+  const err = thrown(() => toOutgoing('bad', { groupMentions: [{ subject: 'x', id: '15550001111@c.us' }] }));
+  expect(err).toBeInstanceOf(InvalidOptionError);
 });

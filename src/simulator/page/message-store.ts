@@ -130,6 +130,9 @@ export class MessageStore {
             ...(media ? { media } : {}),
             ...(Object.keys(model.extra).length > 0 ? { fields: model.extra } : {}),
             ...(model.mentionedJidList.length > 0 ? { mentions: model.mentionedJidList.map((w) => w._serialized) } : {}),
+            ...(model.groupMentions.length > 0
+              ? { groupMentions: model.groupMentions.map((g) => ({ groupJid: g.groupJid._serialized, groupSubject: g.groupSubject })) }
+              : {}),
             ...(model.forwardingScore > 0 ? { forwardingScore: model.forwardingScore } : {}),
             ...(model.vcardList ? { vcards: model.vcardList } : {}),
           },
@@ -208,6 +211,7 @@ export class MessageStore {
       media: wire.media,
       fields: wire.fields,
       mentions: wire.mentions?.map((m) => createWid(m)),
+      groupMentions: wire.groupMentions?.map((g) => ({ groupJid: createWid(g.groupJid), groupSubject: g.groupSubject })),
       forwardingScore: wire.forwardingScore,
       vcards: wire.vcards,
       t: wire.t,

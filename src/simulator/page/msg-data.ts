@@ -4,6 +4,7 @@
  * Keys it does not know are ignored, as the contract asks.
  */
 import type { WireMedia, WireVcard } from '../protocol';
+import type { GroupMention } from './wa-models';
 import { createWid, type Wid } from './wid';
 
 /** Type-specific fields the app keeps on a message model, by message type. */
@@ -37,6 +38,7 @@ export function mediaOf(data: Record<string, unknown>): WireMedia | undefined {
 export interface MsgExtras {
   fields: Record<string, string | number>;
   mentions: Wid[];
+  groupMentions: GroupMention[];
   forwardingScore: number;
   vcards: WireVcard[] | undefined;
 }
@@ -57,6 +59,15 @@ export function extrasOf(data: Record<string, unknown>): MsgExtras {
         }
       })
     : [];
+  const groupMentions = Array.isArray(data['groupMentions'])
+    ? (data['groupMentions'] as Array<Record<string, unknown>>).flatMap((g) => {
+        try {
+          return [{ groupJid: createWid(g?.['groupJid']), groupSubject: typeof g?.['groupSubject'] === 'string' ? g['groupSubject'] : '' }];
+        } catch {
+          return [];
+        }
+      })
+    : [];
   const score = data['forwardingScore'];
   const list = data['vcardList'];
   const vcards = Array.isArray(list)
@@ -67,6 +78,7 @@ export function extrasOf(data: Record<string, unknown>): MsgExtras {
   return {
     fields,
     mentions,
+    groupMentions,
     forwardingScore: typeof score === 'number' && Number.isInteger(score) && score > 0 ? score : 0,
     vcards,
   };

@@ -60,6 +60,12 @@ export class ConnModel extends Model {
   }
 }
 
+/** A group a text mentions, as the app keeps it on the message. */
+export interface GroupMention {
+  groupJid: Wid;
+  groupSubject: string;
+}
+
 /** What a message is made of, received (from the servers) or sent (from `addAndSendMsgToChat`). */
 export interface MsgFields {
   id: MsgKey;
@@ -80,6 +86,7 @@ export interface MsgFields {
   /** Type-specific fields kept on the model (`lat`, `lng`, `loc`, `clientUrl`, `vcardFormattedName`, ...). */
   fields?: Record<string, string | number> | undefined;
   mentions?: Wid[] | undefined;
+  groupMentions?: GroupMention[] | undefined;
   forwardingScore?: number | undefined;
   vcards?: WireVcard[] | undefined;
 }
@@ -114,6 +121,8 @@ export class MsgModel extends Model {
   /** Type-specific fields, also set as properties. */
   readonly extra: Record<string, string | number>;
   readonly mentionedJidList: Wid[];
+  /** Groups the text mentions (`groupJid` a wid), as the app keeps them. */
+  readonly groupMentions: GroupMention[];
   readonly forwardingScore: number;
   readonly vcardList: WireVcard[] | undefined;
   /** Own media not yet on the servers (`change:isUnsentMedia` → false once uploaded and sent). */
@@ -146,6 +155,7 @@ export class MsgModel extends Model {
     this.extra = { ...fields.fields };
     Object.assign(this, this.extra);
     this.mentionedJidList = fields.mentions ?? [];
+    this.groupMentions = fields.groupMentions ?? [];
     this.forwardingScore = fields.forwardingScore ?? 0;
     this.vcardList = fields.vcards;
     const media = fields.media;
@@ -220,7 +230,7 @@ export class MsgModel extends Model {
       latestEditSenderTimestampMs: this.latestEditSenderTimestampMs,
       mentionedJidList: this.mentionedJidList,
       vcardList: this.vcardList,
-      groupMentions: [],
+      groupMentions: this.groupMentions,
       templateParams: this.templateParams,
     };
   }

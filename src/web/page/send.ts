@@ -45,6 +45,9 @@ async function send(req: Req, chatId: string, content: Record<string, unknown>, 
     isNewMsg: true,
     type: 'chat',
     mentionedJidList: (options.mentions ?? []).map((id) => factory.createWid(id)).filter(Boolean),
+    ...(options.groupMentions === undefined
+      ? {}
+      : { groupMentions: options.groupMentions.map((g) => ({ groupSubject: g.subject, groupJid: factory.createWid(g.id) })) }),
     ...req('WAWebGetEphemeralFieldsMsgActionsUtils').getEphemeralFields(chat),
     ...content,
     ...quote,
