@@ -7,21 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { SimulatedPhone, WireMessage } from '../../src/simulator';
-import { BotHarness, buildPackage, botSource, type Library } from '../helpers/bots';
-import { tempDir, type TempDir } from '../helpers/tmp';
-import { useSimulatorHarnesses } from '../helpers/use-simulator';
+import { botSource, useBots, type Library } from '../helpers/bots';
 
-let pkg: TempDir | undefined;
-let modules = '';
-beforeAll(async () => {
-  pkg = await tempDir('waweb-bots-pkg-');
-  modules = await buildPackage(pkg.path);
-}, 120_000);
-afterAll(async () => {
-  await pkg?.remove();
-});
-
-const env = useSimulatorHarnesses('waweb-bots-', (sim, dir) => ({ bots: new BotHarness(sim, dir, () => modules) }));
+const env = useBots('waweb-bots-');
 
 const ALICE = '15557780001';
 const BOB = '15557780002';

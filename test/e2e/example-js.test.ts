@@ -19,11 +19,9 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { SimulatedPhone, WireMessage } from '../../src/simulator';
-import { BotHarness, buildPackage, type Library } from '../helpers/bots';
+import { useBots, type Library } from '../helpers/bots';
 import { EXAMPLE_JS, ExampleProcess, PhoneWatch, exampleSource, type Effect } from '../helpers/example-js';
-import { tempDir, type TempDir } from '../helpers/tmp';
 import { until } from '../helpers/until';
-import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const ALICE = '15557790001';
 const BOB = '15557790002';
@@ -291,17 +289,7 @@ const REFERENCE: Array<[string, Effect]> = [
 
 const driven = (row: Row): boolean => row.drive !== undefined && row.scope === 'compared';
 
-let pkg: TempDir | undefined;
-let modules = '';
-beforeAll(async () => {
-  pkg = await tempDir('waweb-example-pkg-');
-  modules = await buildPackage(pkg.path);
-}, 120_000);
-afterAll(async () => {
-  await pkg?.remove();
-});
-
-const env = useSimulatorHarnesses('waweb-example-', (sim, dir) => ({ bots: new BotHarness(sim, dir, () => modules) }));
+const env = useBots('waweb-example-');
 
 interface Run {
   library: Library;

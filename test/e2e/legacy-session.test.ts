@@ -9,25 +9,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LegacySessionAuth, LEGACY_AUTH_FAILURE_MESSAGE } from '../../src/index';
-import { BotHarness, buildPackage } from '../helpers/bots';
+import { useBots } from '../helpers/bots';
 import { ClientHarness } from '../helpers/client';
-import { tempDir, type TempDir } from '../helpers/tmp';
-import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
-let pkg: TempDir | undefined;
-let modules = '';
-beforeAll(async () => {
-  pkg = await tempDir('waweb-legacy-pkg-');
-  modules = await buildPackage(pkg.path);
-}, 120_000);
-afterAll(async () => {
-  await pkg?.remove();
-});
-
-const env = useSimulatorHarnesses('waweb-legacy-', (sim, dir) => ({
-  bots: new BotHarness(sim, dir, () => modules),
-  h: new ClientHarness(sim, dir),
-}));
+const env = useBots('waweb-legacy-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
 const GUIDE = resolve(__dirname, '..', 'fixtures', 'legacy', 'session-json.js');
 
 /** Test-side polling for a file or an output line no event announces. */

@@ -11,14 +11,17 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { WhatsAppSimulator } from '../../src/simulator';
+import type { Library } from './both-clients';
 import { chromiumForTests } from './chromium';
+import { tempDir, type TempDir } from './tmp';
+import { useSimulatorHarnesses, type Harness } from './use-simulator';
 import { killAll, processesMentioning, waitForNone } from './processes';
 
 const root = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(root, 'test', 'fixtures', 'bots');
 const ORIGINAL_IMPORT = "require('whatsapp-web.js')";
 
-export type Library = 'whatsapp-web.js' | 'waweb';
+export type { Library };
 
 /** Builds waweb as an installed package under `dir/node_modules/waweb`; returns `dir/node_modules`. */
 export async function buildPackage(dir: string): Promise<string> {
@@ -30,6 +33,27 @@ export async function buildPackage(dir: string): Promise<string> {
   });
   await copyFile(path.join(root, 'package.json'), path.join(target, 'package.json'));
   return path.join(dir, 'node_modules');
+}
+
+/**
+ * The frame of a file that runs bots: waweb built as a package once for the file (removed after it), and
+ * for each test a simulator harness of bots (`env.bots`) that resolve `require('waweb')` to that build, and
+ * the harnesses `more` makes.
+ */
+export function useBots<H extends Record<string, Harness>>(
+  prefix: string,
+  more: (sim: WhatsAppSimulator, dir: string) => H = () => ({}) as H,
+) {
+  let pkg: TempDir | undefined;
+  let modules = '';
+  beforeAll(async () => {
+    pkg = await tempDir(`${prefix}pkg-`);
+    modules = await buildPackage(pkg.path);
+  }, 120_000);
+  afterAll(async () => {
+    await pkg?.remove();
+  });
+  return useSimulatorHarnesses(prefix, (sim, dir) => ({ bots: new BotHarness(sim, dir, () => modules), ...more(sim, dir) }));
 }
 
 /** The fixture's text for `library`: as written, or with its one require of whatsapp-web.js changed. */
