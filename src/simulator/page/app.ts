@@ -5,6 +5,7 @@
 import QRCode from 'qrcode';
 import type { ClientFrame, ServerFrame, SessionInfo } from '../protocol';
 import { LEGACY_TOKEN_KEYS, SIM_WS_PATH, type LegacyTokens } from '../protocol';
+import { applyAccountFrame, isAccountFrame } from './account-frames';
 import { MessageStore } from './message-store';
 import { Events } from './models';
 import { PageStorage, toB64, type StoredKeys } from './storage';
@@ -12,7 +13,7 @@ import { CmdModel } from './cmd';
 import { ReactionStore } from './reactions';
 import { PinTable } from './pins';
 import { ConnModel, OfflineHandler, SocketModel, type AppLink, type MsgModel } from './wa-models';
-import { createWid, MsgKey, type Wid } from './wid';
+import { createWid, type Wid } from './wid';
 
 export const DEVICE_PLATFORM = 'CHROME';
 
@@ -166,6 +167,7 @@ export class App implements AppLink {
    * references of a closed connection (released by the server with it) are not shown.
    */
   async #onFrame(frame: ServerFrame, origin: WebSocket): Promise<void> {
+    if (isAccountFrame(frame)) return applyAccountFrame(frame, this);
     switch (frame.t) {
       case 'challenge': {
         const storage = await this.#storage;
@@ -239,16 +241,7 @@ export class App implements AppLink {
         this.#syncPending = true;
         this.#maybeFlipSynced();
         return;
-      case 'msg':
-        this.store.receive(frame.msg, true);
-        return;
       case 'sent':
-        this.#pendingReqs.get(frame.reqId)?.(frame);
-        this.#pendingReqs.delete(frame.reqId);
-        return;
-      case 'ack':
-        this.store.ack(frame.chatId, frame.id, frame.ack);
-        return;
       case 'exists':
       case 'about':
       case 'devices':
@@ -256,52 +249,6 @@ export class App implements AppLink {
       case 'group-result':
         this.#pendingReqs.get(frame.reqId)?.(frame);
         this.#pendingReqs.delete(frame.reqId);
-        return;
-      case 'contacts':
-        for (const contact of frame.contacts) this.store.learn(contact);
-        return;
-      case 'group':
-        this.store.learnGroup(frame.group);
-        return;
-      case 'edited':
-        this.store.edited(frame.chatId, frame.id, frame.body, frame.editId, frame.editedAtMs);
-        return;
-      case 'reaction': {
-        // Through the module's own function, as the app does: clients hook it to hear reactions.
-        const parentKey = new MsgKey({ fromMe: frame.parentFromMe, remote: frame.chatId, id: frame.parentId });
-        void this.reactions.module.reactionTableMode.bulkUpsert([
-          {
-            id: new MsgKey({ fromMe: false, remote: frame.chatId, id: frame.id }),
-            reactionParentKey: parentKey,
-            reactionText: frame.reaction,
-            reactionTimestamp: Date.now(),
-            from: createWid(frame.from),
-            orphan: 0,
-            read: false,
-          },
-        ]);
-        return;
-      }
-      case 'pin':
-        this.pins.record(
-          frame.chatId,
-          new MsgKey({ fromMe: frame.fromMe, remote: frame.chatId, id: frame.id }).toString(),
-          frame.pinned,
-          frame.seconds,
-        );
-        return;
-      case 'chat-locked':
-        this.store.chatFor(createWid(frame.chatId)).chat.set('isLocked', frame.locked);
-        return;
-      case 'old-msgs':
-        for (const msg of frame.msgs) this.store.receive(msg, false);
-        for (const [chatId, end] of Object.entries(frame.ends ?? {})) this.store.chats.get(chatId)?.set('endOfHistoryTransferType', end);
-        return;
-      case 'decrypt':
-        this.store.decrypt(frame.chatId, frame.id, frame.type, frame.body);
-        return;
-      case 'revoke':
-        this.store.revoke(frame.chatId, frame.id, frame.fromMe);
         return;
       case 'conflict':
         this.socket.set('state', 'CONFLICT');
