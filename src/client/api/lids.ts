@@ -17,9 +17,17 @@ export const lidsApi: LidsApi & ThisType<ModelClient & LidsApi> = {
   async getContactLidAndPhone(userIds: string | string[]): Promise<Array<{ lid: string; pn: string }>> {
     const ids = (Array.isArray(userIds) ? userIds : [userIds]).map((id) => chatIdOf(id, 'userIds'));
     const found = await this.readyPage('getContactLidAndPhone()').call('lidAndPhone', ids);
-    return found.map((pair) => {
-      const ids = this.lidMap?.complete({ senderLid: pair.lid, senderPn: pair.pn }) ?? { senderLid: pair.lid, senderPn: pair.pn };
-      return { lid: ids.senderLid as string, pn: ids.senderPn as string };
+    return found.map((pair, i) => {
+      if (pair.lid !== undefined && pair.pn !== undefined) return { lid: pair.lid, pn: pair.pn };
+      // The page lost (or never had) the mapping: the asked id itself, completed from the session's map.
+      const asked = ids[i] as string;
+      const seed = {
+        senderLid: pair.lid ?? (asked.endsWith('@lid') ? asked : undefined),
+        senderPn: pair.pn ?? (asked.endsWith('@c.us') ? asked : undefined),
+      };
+      const kept = this.lidMap?.complete(seed);
+      if (kept?.senderLid !== undefined && kept.senderPn !== undefined) return { lid: kept.senderLid, pn: kept.senderPn };
+      return { lid: pair.lid as string, pn: pair.pn as string };
     });
   },
 };
