@@ -149,7 +149,7 @@ export interface PageChat {
     desc: string;
     /** Seconds since the epoch. */
     creation: number;
-    participants: Array<{ id: string; isAdmin: boolean; isSuperAdmin: boolean }>;
+    participants: Array<{ id: string; isAdmin: boolean; isSuperAdmin: boolean; lid?: string; phoneNumber?: string }>;
   };
   lastMessage?: PageMessage;
 }

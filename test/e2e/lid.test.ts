@@ -34,6 +34,7 @@ interface LidClient {
   on(event: 'message', listener: (message: LidMessage) => void): unknown;
   on(event: 'message_reaction', listener: (reaction: LidReaction) => void): unknown;
   sendSeen(chatId: string): Promise<boolean>;
+  getChatById(chatId: string): Promise<{ participants: Array<{ id: { _serialized: string }; lid?: string; phoneNumber?: string }> }>;
   getContactLidAndPhone(userIds: string[]): Promise<Array<{ lid?: string; pn?: string }>>;
 }
 
@@ -81,5 +82,13 @@ describe.each(LIBRARIES)('%s', (library) => {
     const reaction = await until(() => reactions.find((r) => r.reaction === '❤'), 'the contact reaction');
     expect(reaction.senderId).toBe(lid);
     if (library === 'waweb') expect([reaction.senderLid, reaction.senderPn]).toEqual([lid, `${contact}@c.us`]);
+
+    // In a group, the member is its phone-number id (both ids named on waweb's).
+    const group = await env.sim.phone(contact).createGroup('With a LID', [number]);
+    const member = await until(
+      async () => (await client.getChatById(group.id)).participants?.find((p) => p.id._serialized === `${contact}@c.us`),
+      'the member',
+    );
+    if (library === 'waweb') expect([member.lid, member.phoneNumber]).toEqual([lid, `${contact}@c.us`]);
   });
 });

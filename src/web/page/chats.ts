@@ -5,7 +5,7 @@
 import type { PageChat, PageContact, PageMessage } from '../bridge';
 import { watched } from './drift';
 import { findChat, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
-import { lidAndPn } from './lid';
+import { lidAndPn, participantIds } from './lid';
 
 export function toPageChat(req: Req, chat: any): PageChat {
   const data = typeof chat.serialize === 'function' ? chat.serialize() : {};
@@ -37,7 +37,7 @@ export function toPageChat(req: Req, chat: any): PageChat {
             desc: String(metaData['desc'] ?? ''),
             creation: Number(metaData['creation'] ?? 0),
             participants: ((metaData['participants'] as any[] | undefined) ?? []).map((p) => ({
-              id: widString(p.id),
+              ...participantIds(req, p.id),
               isAdmin: p.isAdmin === true,
               isSuperAdmin: p.isSuperAdmin === true,
             })),

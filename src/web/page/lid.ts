@@ -12,8 +12,10 @@ export interface LidAndPn {
   pn?: string;
 }
 
+/** A wid's `_serialized`, or `user@server` without one (as ./messages reads wids). */
 function serialized(wid: any): string | undefined {
-  return typeof wid?._serialized === 'string' ? wid._serialized : undefined;
+  if (typeof wid?._serialized === 'string') return wid._serialized;
+  return typeof wid?.user === 'string' && typeof wid?.server === 'string' ? `${wid.user}@${wid.server}` : undefined;
 }
 
 /** `wid`'s LID and phone-number id: the one it is, and the other when the app maps it; `{}` for no user wid. */
@@ -58,4 +60,11 @@ export async function lidAndPhone(req: Req, userIds: string[]): Promise<LidAndPn
       return lidAndPn(req, wid);
     }),
   );
+}
+
+/** A group member's ids: `id` the phone-number one where the app maps it (as whatsapp-web.js's `toPn`), with both named. */
+export function participantIds(req: Req, wid: any): { id: string; lid?: string; phoneNumber?: string } {
+  const { lid, pn } = lidAndPn(req, wid);
+  const id = pn ?? serialized(wid) ?? '';
+  return { id, ...(lid === undefined ? {} : { lid }), ...(pn === undefined ? {} : { phoneNumber: pn }) };
 }
