@@ -22,8 +22,14 @@ function serialized(wid: any): string | undefined {
 export function lidAndPn(req: Req, wid: any): LidAndPn {
   const server = wid?.server;
   if ((server !== 'lid' && server !== 'c.us') || featureOff('lid')) return {};
-  const contacts = req('WAWebApiContact');
-  const other = server === 'lid' ? contacts.getPhoneNumber(wid) : contacts.getCurrentLid(wid);
+  let other: unknown;
+  try {
+    const contacts = req('WAWebApiContact');
+    other = server === 'lid' ? contacts.getPhoneNumber(wid) : contacts.getCurrentLid(wid);
+  } catch {
+    // A mapping the app cannot read never stops a message: it goes with the one id it has.
+    other = undefined;
+  }
   const [lid, pn] = server === 'lid' ? [serialized(wid), serialized(other)] : [serialized(other), serialized(wid)];
   return { ...(lid === undefined ? {} : { lid }), ...(pn === undefined ? {} : { pn }) };
 }
