@@ -19,6 +19,7 @@ import type { ChannelsApi } from './api/channels';
 import { chatsApi, type ChatsApi } from './api/chats';
 import { contactsApi, type ContactsApi } from './api/contacts';
 import { groupsApi, type GroupsApi } from './api/groups';
+import { lidsApi, type LidsApi } from './api/lids';
 import { messagingApi, type MessagingApi } from './api/messaging';
 import { profileApi, type ProfileApi } from './api/profile';
 import { CLIENT_MEMBERS } from './compat/client-members';
@@ -26,6 +27,7 @@ import { asDeclared } from './compat/declared';
 import { installMethods, installNotYet } from './compat/install';
 import type { ClientEvents, WebContractCheck, WwebjsEvents } from './events';
 import { closedWhileStarting, launchFor } from './launch';
+import { LidMap } from './lid-map';
 import { logClientEvent } from './lifecycle-log';
 import type { ClientInfo } from './model/client-info';
 import { validateOptions, type ClientOptions, type DisconnectReason } from './options';
@@ -39,7 +41,7 @@ type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
  * on the prototype below; what is not there yet throws a `NotSupportedError` naming it (`compat/`).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the domain files' methods are installed on Client.prototype at the end of this file
-export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi {
+export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi, LidsApi {
   /** Not there yet (issue 27): stops a pairing-code session and goes back to QR codes. */
   cancelPairingCode(): Promise<void>;
 }
@@ -66,6 +68,8 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements 
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #loggingOut: Promise<void> | undefined;
+  /** The session's LID ↔ phone-number map, loaded from the profile at each start (lid-map.ts). */
+  #lidMap: LidMap | undefined;
   /** Cancels the start in flight (destroy() during initialize()). */
   #startAbort: AbortController | undefined;
   /** `webVersion`/`webVersionCache`: the pinned build, looked up once, served in every run's page. */
@@ -244,6 +248,11 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements 
     return run.web;
   }
 
+  /** @internal The session's LID ↔ phone-number map (messages, reactions and contacts fill their missing id from it). */
+  get lidMap(): LidMap | undefined {
+    return this.#lidMap;
+  }
+
   /** @internal The `logger` option's records for this client (silent without one), for the domain calls in `api/`. */
   get log(): Logger {
     return this.#log;
@@ -275,7 +284,9 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements 
       await this.#pin.prepare(abort.signal).catch((err: unknown) => {
         throw abort.signal.aborted ? closedWhileStarting(err) : err;
       });
-      const { launched, attach } = await launchFor(this.options, this.authStrategy, abort.signal, this.#log);
+      const { launched, attach, userDataDir } = await launchFor(this.options, this.authStrategy, abort.signal, this.#log);
+      // Read once the strategy has restored the profile: the map moves with the session's backups.
+      this.#lidMap = await LidMap.load(userDataDir, this.#log);
       const run = new ClientRun(this, launched, abort, wiring);
       this.#run = run;
       const retry = await run.open(launched.page, attach);
@@ -340,6 +351,8 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements 
 
   async #close(): Promise<void> {
     try {
+      // On disk before the strategy's last backup.
+      await this.#lidMap?.flushed();
       await this.#run?.close();
     } finally {
       try {
@@ -357,4 +370,5 @@ installMethods(Client.prototype, chatsApi);
 installMethods(Client.prototype, contactsApi);
 installMethods(Client.prototype, groupsApi);
 installMethods(Client.prototype, profileApi);
+installMethods(Client.prototype, lidsApi);
 installNotYet(Client.prototype, 'Client', CLIENT_MEMBERS);

@@ -5,7 +5,7 @@
  * group calls (./bridge-groups.ts), its contact and profile calls (./bridge-contacts.ts) and the calls
  * that drive the app's window (./bridge-interface.ts).
  */
-import { CONTACT_API_FEATURES, type PageContact, type PageContactApi } from './bridge-contacts';
+import { CONTACT_API_FEATURES, type PageContact, type PageContactApi, type PageSenderIds } from './bridge-contacts';
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
 
@@ -27,7 +27,7 @@ export type {
   PageMembershipResult,
 } from './bridge-groups';
 
-export interface PageMessage {
+export interface PageMessage extends PageSenderIds {
   id: string;
   chatId: string;
   from: string;
@@ -149,7 +149,7 @@ export interface PageChat {
     desc: string;
     /** Seconds since the epoch. */
     creation: number;
-    participants: Array<{ id: string; isAdmin: boolean; isSuperAdmin: boolean }>;
+    participants: Array<{ id: string; isAdmin: boolean; isSuperAdmin: boolean; lid?: string; phoneNumber?: string }>;
   };
   lastMessage?: PageMessage;
 }
@@ -166,7 +166,7 @@ export interface PageChatActionResult {
 }
 
 /** A reaction someone sent to a message. */
-export interface PageReaction {
+export interface PageReaction extends PageSenderIds {
   /** The reaction's own key. */
   id: string;
   /** The message reacted to. */
@@ -232,7 +232,8 @@ export type PageFeature =
   | 'chat-actions'
   | 'groups'
   | 'group-invites'
-  | 'interface';
+  | 'interface'
+  | 'lid';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
