@@ -7,6 +7,7 @@
  */
 import { CONTACT_API_FEATURES, type PageContact, type PageContactApi } from './bridge-contacts';
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
+import type { PageMediaFlags, PageMediaOptions, PageStickerPack } from './bridge-media';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
@@ -27,7 +28,7 @@ export type {
   PageMembershipResult,
 } from './bridge-groups';
 
-export interface PageMessage {
+export interface PageMessage extends PageMediaFlags {
   id: string;
   chatId: string;
   from: string;
@@ -108,7 +109,7 @@ export interface PageMedia {
   filesize?: number;
 }
 
-export interface PageSendOptions {
+export interface PageSendOptions extends PageMediaOptions {
   caption?: string;
   quotedId?: string;
   asDocument?: boolean;
@@ -232,7 +233,8 @@ export type PageFeature =
   | 'chat-actions'
   | 'groups'
   | 'group-invites'
-  | 'interface';
+  | 'interface'
+  | 'stickers';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -311,6 +313,7 @@ export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi 
   pairingCode(phone: string, notify: boolean): Promise<string>;
   sendMedia(chatId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage>;
   downloadMedia(messageId: string): Promise<PageMedia | null>;
+  sendSticker(chatId: string, media: PageMedia, pack: PageStickerPack, options: PageSendOptions): Promise<PageMessage>;
   getChats(): Promise<PageChat[]>;
   getChat(chatId: string): Promise<PageChat | null>;
   getContacts(): Promise<PageContact[]>;
@@ -361,6 +364,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   pairingCode: ['pairing-code'],
   sendMedia: ['messages', 'chats', 'sending', 'media'],
   downloadMedia: ['messages', 'media'],
+  sendSticker: ['messages', 'chats', 'sending', 'stickers'],
   getChats: ['messages', 'chats'],
   getChat: ['messages', 'chats'],
   getContacts: ['contacts'],

@@ -23,6 +23,7 @@ interface OptionsMessage {
   type: string;
   isGif: boolean;
   hasMedia: boolean;
+  mediaKey?: string;
   downloadMedia(): Promise<Media | undefined>;
 }
 interface OptionsClient {
@@ -67,6 +68,7 @@ describe.each(LIBRARIES)('%s', (library) => {
     expect(await once!.downloadMedia()).toBeUndefined();
     expect((await plain!.downloadMedia())?.data).toBe(PNG.toString('base64'));
     expect((await plain!.downloadMedia())?.data).toBe(PNG.toString('base64'));
+    expect([typeof once!.mediaKey, typeof plain!.mediaKey]).toEqual(['string', 'string']);
   });
 
   test('a video sent as a GIF plays as one on the phone; a GIF a contact sends arrives with isGif', async () => {
