@@ -2,6 +2,7 @@
 import { IncompatibleWebError, InvalidOptionError, NotSupportedError } from '../errors';
 import type { Logger } from '../util/logger';
 import type { PageContent, PageLocation, PageMedia, PageSendOptions, PageVcard } from '../web/bridge';
+import type { PageStickerPack } from '../web/bridge-media';
 import type { WebPage } from '../web/web-page';
 import { Buttons } from './model/buttons';
 import { List } from './model/list';
@@ -30,7 +31,9 @@ export async function markSeenBeforeSend(web: WebPage, chatId: string, log: Logg
 
 /** What the page is asked to send. */
 export type Outgoing =
-  { kind: 'media'; media: PageMedia; options: PageSendOptions } | { kind: 'content'; content: PageContent; options: PageSendOptions };
+  | { kind: 'media'; media: PageMedia; options: PageSendOptions }
+  | { kind: 'sticker'; media: PageMedia; pack: PageStickerPack; options: PageSendOptions }
+  | { kind: 'content'; content: PageContent; options: PageSendOptions };
 
 /** One contact as a vCard 3.0, the way the phone app shares a contact. */
 export function contactVcard(contact: ContactCard): PageVcard {
@@ -60,7 +63,7 @@ function isLocation(value: unknown): value is LocationInput {
 }
 
 /** whatsapp-web.js's contents and options waweb cannot send yet: refused, never sent as something else. */
-function refuseNotYet(content: MessageContent, options: MessageSendOptions): void {
+function refuseNotYet(content: MessageContent): void {
   for (const [kind, name] of [
     [Poll, 'Poll'],
     [List, 'List'],
@@ -69,8 +72,16 @@ function refuseNotYet(content: MessageContent, options: MessageSendOptions): voi
   ] as const) {
     if (content instanceof kind) throw new NotSupportedError(`Client.sendMessage(${name})`, 27);
   }
-  const unsupported = (['isViewOnce', 'sendVideoAsGif', 'sendMediaAsHd'] as const).find((o) => options[o] === true);
-  if (unsupported) throw new NotSupportedError(`MessageSendOptions.${unsupported}`, 27);
+}
+
+/** The pack of a sticker, from `stickerName`, `stickerAuthor` and `stickerCategories` (emoji). */
+function stickerPackOf(options: MessageSendOptions): PageStickerPack {
+  const { stickerName: name, stickerAuthor: author, stickerCategories: categories } = options;
+  if ((name !== undefined && typeof name !== 'string') || (author !== undefined && typeof author !== 'string'))
+    throw new InvalidOptionError('stickerName and stickerAuthor must be strings');
+  if (categories !== undefined && categories !== null && (!Array.isArray(categories) || !categories.every((c) => typeof c === 'string')))
+    throw new InvalidOptionError('stickerCategories must be a list of emoji strings');
+  return { ...(name ? { name } : {}), ...(author ? { author } : {}), ...(categories ? { categories } : {}) };
 }
 
 /** Group mentions as whatsapp-web.js takes them: a list, or one bare `{ subject, id }` (example.js's !mentionGroups). */
@@ -95,7 +106,7 @@ function mentionsOf(value: MessageSendOptions['mentions'] | ContactCard[]): stri
 
 /** Turns `content` and whatsapp-web.js's send options into what the page sends; throws `INVALID_OPTION` on a mismatch. */
 export function toOutgoing(content: MessageContent, options: MessageSendOptions): Outgoing {
-  refuseNotYet(content, options);
+  refuseNotYet(content);
   const base: PageSendOptions = {
     ...(options.quotedMessageId === undefined ? {} : { quotedId: options.quotedMessageId }),
     mentions: mentionsOf(options.mentions),
@@ -118,6 +129,10 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
   }
   if (media) {
     const page: PageMedia = { mimetype: media.mimetype, data: media.data, ...(media.filename ? { filename: media.filename } : {}) };
+    const viewOnce = options.isViewOnce === true ? { isViewOnce: true } : {};
+    // As whatsapp-web.js: a sticker to a chat is made and uploaded on its own path, its pack in the WebP's EXIF.
+    if (options.sendMediaAsSticker === true)
+      return { kind: 'sticker', media: page, pack: stickerPackOf(options), options: { ...base, ...viewOnce } };
     return {
       kind: 'media',
       media: page,
@@ -126,7 +141,10 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
         ...(caption === undefined ? {} : { caption }),
         asDocument: options.sendMediaAsDocument === true,
         asVoice: options.sendAudioAsVoice === true,
-        asSticker: options.sendMediaAsSticker === true,
+        asSticker: false,
+        ...viewOnce,
+        asGif: options.sendVideoAsGif === true,
+        asHd: options.sendMediaAsHd === true,
       },
     };
   }

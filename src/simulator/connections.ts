@@ -21,6 +21,7 @@ import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
 import { lidOf, lidWid, userWid } from './wids';
 import { DeviceActions } from './device-actions';
+import { deviceMedia } from './phone-media';
 
 export class DeviceConnections {
   readonly #hub: SimulatorHub;
@@ -300,7 +301,7 @@ export class DeviceConnections {
       fromMe: true,
       type: typeof out?.type === 'string' ? out.type : 'chat',
       ...(typeof out?.quotedId === 'string' ? { quotedId: out.quotedId } : {}),
-      ...(isMedia(out?.media) && hub.media.get(out.media.directPath) ? { media: out.media } : {}),
+      ...(isMedia(out?.media) && hub.media.get(out.media.directPath) ? { media: deviceMedia(hub, out.media) } : {}),
       ...wireExtras(out),
       ack: 2,
     };

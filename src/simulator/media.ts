@@ -3,7 +3,8 @@
  * (`POST /mms/upload`) and download it by direct path (`GET /v/t62.7118-24/<id>`); expired media
  * answers 404, as the real servers do. Media is encrypted with a per-file media key: AES-256-GCM
  * under SHA-256(mediaKey), the 12-byte IV first, the tag last. The phone's side encrypts and
- * decrypts with the same scheme.
+ * decrypts with the same scheme. View-once media is served once: after its first download it answers 404,
+ * as WhatsApp lets a view-once photo or video be opened once.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -67,6 +68,27 @@ export class MediaServer {
   }
 
   readonly #files = new Map<string, Buffer>();
+  /** Direct paths of view-once media: the first download is the last. */
+  readonly #viewOnce = new Set<string>();
+  /** Direct paths uploaded as HD (prepared with a larger `maxDimension`, `POST /mms/upload?hd=1`). */
+  readonly #hd = new Set<string>();
+
+  /** From now on `directPath` is served once (a view-once message refers to it). */
+  markViewOnce(directPath: string): void {
+    if (this.#files.has(directPath)) this.#viewOnce.add(directPath);
+  }
+
+  /** Whether `directPath` was uploaded as HD media. */
+  isHd(directPath: string): boolean {
+    return this.#hd.has(directPath);
+  }
+
+  /** The encrypted bytes; a view-once file is forgotten as it is handed out. */
+  #take(directPath: string): Buffer | undefined {
+    const enc = this.#files.get(directPath);
+    if (enc && this.#viewOnce.delete(directPath)) this.#files.delete(directPath);
+    return enc;
+  }
 
   /** Stores encrypted bytes; returns their direct path. */
   put(enc: Buffer): string {
@@ -88,7 +110,7 @@ export class MediaServer {
 
   /** The phone's side: downloads and decrypts. 404 when expired or unknown. */
   download(directPath: string, mediaKeyB64: string): Buffer {
-    const enc = this.#files.get(directPath);
+    const enc = this.#take(directPath);
     if (!enc) throw new SimulatorError(404, `media ${directPath} is gone (expired)`);
     return decryptMedia(enc, mediaKeyB64);
   }
@@ -102,6 +124,7 @@ export class MediaServer {
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const headers = { 'cache-control': 'no-store' };
     if (path === '/mms/upload' && req.method === 'POST') {
+      const hd = new URL(req.url ?? '/', 'http://localhost').searchParams.get('hd') === '1';
       const chunks: Buffer[] = [];
       let size = 0;
       req.on('data', (chunk: Buffer) => {
@@ -116,6 +139,7 @@ export class MediaServer {
       req.on('end', () => {
         if (res.headersSent) return;
         const directPath = this.put(Buffer.concat(chunks));
+        if (hd) this.#hd.add(directPath);
         res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ directPath }));
       });
       return true;
@@ -127,7 +151,7 @@ export class MediaServer {
       return true;
     }
     if (path.startsWith(MEDIA_PATH_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
-      const enc = this.#files.get(path);
+      const enc = req.method === 'GET' ? this.#take(path) : this.#files.get(path);
       if (!enc) res.writeHead(404, headers).end();
       else res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'content-length': enc.length }).end(enc);
       return true;

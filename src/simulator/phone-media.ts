@@ -5,8 +5,9 @@
  */
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
-import type { WireMessage } from './protocol';
+import type { WireMedia, WireMessage } from './protocol';
 import { contactNumber } from './state';
+import { stickerPackOf, type StickerPack } from './webp-exif';
 
 export interface PhoneMedia {
   data: Buffer;
@@ -15,6 +16,10 @@ export interface PhoneMedia {
   caption?: string;
   /** `image`, `video`, `audio`, `ptt` (voice note), `document`, `sticker`. @default from the mimetype */
   type?: string;
+  /** Sent as view-once: the devices can download it once. */
+  viewOnce?: boolean;
+  /** A video that plays as a GIF. */
+  gifPlayback?: boolean;
 }
 
 export interface SentMedia {
@@ -22,6 +27,12 @@ export interface SentMedia {
   mimetype: string;
   filename?: string;
   caption?: string;
+  /** Set on view-once, GIF and HD media, as the device sent it. */
+  viewOnce?: boolean;
+  gifPlayback?: boolean;
+  hd?: boolean;
+  /** A WebP sticker's pack metadata, read from its EXIF (`sticker-pack-name`, `sticker-pack-publisher`, `emojis`). */
+  stickerPack?: StickerPack;
 }
 
 /**
@@ -36,6 +47,7 @@ export async function deliverMedia(hub: SimulatorHub, number: string, from: unkn
   const sender = contactNumber(from);
   const account = hub.recipient(number);
   const uploaded = hub.media.upload(media.data);
+  if (media.viewOnce === true) hub.media.markViewOnce(uploaded.directPath);
   const type =
     media.type ??
     (media.mimetype.startsWith('image/')
@@ -53,6 +65,8 @@ export async function deliverMedia(hub: SimulatorHub, number: string, from: unkn
       mimetype: media.mimetype,
       ...(media.filename === undefined ? {} : { filename: media.filename }),
       ...(media.caption === undefined ? {} : { caption: media.caption }),
+      ...(media.viewOnce === true ? { viewOnce: true } : {}),
+      ...(media.gifPlayback === true && type === 'video' ? { gifPlayback: true } : {}),
     },
   });
   if (!hub.state.isRegistered(sender)) hub.state.registered.add(sender);
@@ -65,10 +79,28 @@ export function sentMedia(hub: SimulatorHub, number: string, messageId: unknown)
   const msg = typeof messageId === 'string' ? hub.account(number).sent.find((m) => m.id === messageId) : undefined;
   if (!msg?.media) throw new SimulatorError(404, `no media message ${JSON.stringify(messageId)} was sent from ${number}`);
   const { media } = msg;
+  const data = hub.media.download(media.directPath, media.mediaKey);
+  const stickerPack = msg.type === 'sticker' ? stickerPackOf(data) : undefined;
   return {
-    data: hub.media.download(media.directPath, media.mediaKey),
+    data,
     mimetype: media.mimetype,
     ...(media.filename === undefined ? {} : { filename: media.filename }),
     ...(media.caption === undefined ? {} : { caption: media.caption }),
+    ...(media.viewOnce === true ? { viewOnce: true } : {}),
+    ...(media.gifPlayback === true ? { gifPlayback: true } : {}),
+    ...(media.hd === true ? { hd: true } : {}),
+    ...(stickerPack ? { stickerPack } : {}),
+  };
+}
+
+/** A device's media reference with its flags checked: view-once files are served once from now on, HD is the upload's. */
+export function deviceMedia(hub: SimulatorHub, media: WireMedia): WireMedia {
+  const { viewOnce, gifPlayback, hd: _hd, ...rest } = media;
+  if (viewOnce === true) hub.media.markViewOnce(media.directPath);
+  return {
+    ...rest,
+    ...(viewOnce === true ? { viewOnce: true } : {}),
+    ...(gifPlayback === true && media.mimetype.startsWith('video/') ? { gifPlayback: true } : {}),
+    ...(hub.media.isHd(media.directPath) ? { hd: true } : {}),
   };
 }

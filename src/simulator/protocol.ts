@@ -84,6 +84,12 @@ export interface WireMedia {
   /** base64 sha256 of the encrypted bytes */
   encFilehash: string;
   caption?: string;
+  /** A view-once photo or video: its file can be downloaded once. */
+  viewOnce?: boolean;
+  /** A video that plays as a GIF (`isGif` on the app's message). */
+  gifPlayback?: boolean;
+  /** An image sent in HD (prepared with whatsapp-web.js's `maxDimension: 2560`). */
+  hd?: boolean;
 }
 
 /** A group as devices learn it. */

@@ -5,8 +5,10 @@
  * group calls (./bridge-groups.ts), its contact and profile calls (./bridge-contacts.ts) and the calls
  * that drive the app's window (./bridge-interface.ts).
  */
+import { CHAT_API_FEATURES, type PageChatApi } from './bridge-chats';
 import { CONTACT_API_FEATURES, type PageContact, type PageContactApi, type PageSenderIds } from './bridge-contacts';
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
+import type { PageMediaFlags, PageMediaOptions, PageStickerPack } from './bridge-media';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
@@ -14,6 +16,7 @@ export const BRIDGE_BINDING = '__wawebEmit';
 /** Name of the page-side API object waweb installs. */
 export const PAGE_API = '__waweb';
 
+export type { PageChatAction, PageChatActionResult } from './bridge-chats';
 export type { PageContact } from './bridge-contacts';
 export type { PageChatPane, PageMessagePane } from './bridge-interface';
 export type {
@@ -27,7 +30,7 @@ export type {
   PageMembershipResult,
 } from './bridge-groups';
 
-export interface PageMessage extends PageSenderIds {
+export interface PageMessage extends PageSenderIds, PageMediaFlags {
   id: string;
   chatId: string;
   from: string;
@@ -108,7 +111,7 @@ export interface PageMedia {
   filesize?: number;
 }
 
-export interface PageSendOptions {
+export interface PageSendOptions extends PageMediaOptions {
   caption?: string;
   quotedId?: string;
   asDocument?: boolean;
@@ -152,17 +155,6 @@ export interface PageChat {
     participants: Array<{ id: string; isAdmin: boolean; isSuperAdmin: boolean; lid?: string; phoneNumber?: string }>;
   };
   lastMessage?: PageMessage;
-}
-
-/** A change to a chat's settings (`chatAction`): `on` false undoes it; a mute `expiration` 0 unmutes, -1 is forever. */
-export type PageChatAction =
-  { kind: 'archive' | 'pin'; on: boolean } | { kind: 'mute'; expiration: number } | { kind: 'markUnread' | 'clear' | 'delete' };
-
-/** What a chat action did: `ok` is whatsapp-web.js's return value (a pin refused: false), with the chat's mute state after it. */
-export interface PageChatActionResult {
-  ok: boolean;
-  isMuted: boolean;
-  muteExpiration: number;
 }
 
 /** A reaction someone sent to a message. */
@@ -233,7 +225,8 @@ export type PageFeature =
   | 'groups'
   | 'group-invites'
   | 'interface'
-  | 'lid';
+  | 'lid'
+  | 'stickers';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -303,7 +296,7 @@ export interface PageOptions {
 }
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi {
+export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageChatApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -312,18 +305,13 @@ export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi 
   pairingCode(phone: string, notify: boolean): Promise<string>;
   sendMedia(chatId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage>;
   downloadMedia(messageId: string): Promise<PageMedia | null>;
+  sendSticker(chatId: string, media: PageMedia, pack: PageStickerPack, options: PageSendOptions): Promise<PageMessage>;
   getChats(): Promise<PageChat[]>;
   getChat(chatId: string): Promise<PageChat | null>;
   getContacts(): Promise<PageContact[]>;
   getContact(contactId: string): Promise<PageContact>;
   numberId(number: string): Promise<string | null>;
-  sendSeen(chatId: string): Promise<boolean>;
-  chatState(chatId: string, state: 'typing' | 'recording' | 'stop'): Promise<void>;
   fetchMessages(chatId: string, limit?: number, fromMe?: boolean): Promise<PageMessage[]>;
-  /** Archives, pins, mutes, marks unread, clears or deletes a chat; `null` when there is no such chat. */
-  chatAction(chatId: string, action: PageChatAction): Promise<PageChatActionResult | null>;
-  /** Asks the phone for a chat's older messages when some remain there; false when none do. */
-  syncHistory(chatId: string): Promise<boolean>;
   react(messageId: string, reaction: string): Promise<void>;
   edit(messageId: string, body: string): Promise<PageMessage | null>;
   remove(messageId: string, everyone: boolean): Promise<'everyone' | 'me'>;
@@ -355,6 +343,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...GROUP_API_FEATURES,
   ...CONTACT_API_FEATURES,
   ...INTERFACE_API_FEATURES,
+  ...CHAT_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],
@@ -362,16 +351,13 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   pairingCode: ['pairing-code'],
   sendMedia: ['messages', 'chats', 'sending', 'media'],
   downloadMedia: ['messages', 'media'],
+  sendSticker: ['messages', 'chats', 'sending', 'stickers'],
   getChats: ['messages', 'chats'],
   getChat: ['messages', 'chats'],
   getContacts: ['contacts'],
   getContact: ['messages', 'contacts'],
   numberId: ['messages', 'contacts'],
-  sendSeen: ['messages', 'chats'],
-  chatState: ['messages', 'chats'],
   fetchMessages: ['messages', 'chats'],
-  chatAction: ['messages', 'chats', 'chat-actions'],
-  syncHistory: ['messages', 'chats', 'chat-actions'],
   react: ['messages', 'reactions'],
   edit: ['messages', 'editing'],
   remove: ['messages', 'chats', 'editing'],

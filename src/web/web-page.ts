@@ -26,6 +26,7 @@ import {
   type PageSendOptions,
   type PageOptions,
 } from './bridge';
+import type { PageStickerPack } from './bridge-media';
 import { PAGE_BUNDLE } from './page-bundle.generated';
 
 export const WHATSAPP_WEB_URL = 'https://web.whatsapp.com/';
@@ -189,6 +190,10 @@ export class WebPage extends TypedEmitter<WebPageEvents> {
 
   downloadMedia(messageId: string): Promise<PageMedia | null> {
     return this.call('downloadMedia', messageId);
+  }
+
+  sendSticker(chatId: string, media: PageMedia, pack: PageStickerPack, options: PageSendOptions): Promise<PageMessage> {
+    return this.call('sendSticker', chatId, media, pack, options);
   }
 
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage> {

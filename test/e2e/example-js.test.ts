@@ -83,7 +83,6 @@ const POLLS = 'issue 27: polls' as const;
 const LABELS = 'issue 27: labels (WhatsApp Business)' as const;
 const STATUS = 'issue 27: status' as const;
 const REMOVED = 'issue 27: buttons and lists, removed by WhatsApp' as const;
-const MEDIA_OPTIONS = 'issue 27: media options' as const;
 
 /**
  * Group administration: compared. Their effects are on the group itself, so the PhoneWatch also sees the
@@ -152,8 +151,9 @@ const COMMANDS: Row[] = [
   },
   { command: '!quoteinfo', scope: 'compared', drive: (c) => c.say('!quoteinfo', 'pong'), done: sent(1) },
   { command: '!resendmedia', scope: 'compared', drive: (c) => c.say('!resendmedia', 'image'), done: sent(1) },
-  { command: '!isviewonce', scope: MEDIA_OPTIONS },
-  { command: '!sendMediaHD', scope: MEDIA_OPTIONS },
+  // Alice's image, sent back view-once (the phone opens it once) and in HD.
+  { command: '!isviewonce', scope: 'compared', drive: (c) => c.say('!isviewonce', 'image'), done: sent(1) },
+  { command: '!sendMediaHD', scope: 'compared', drive: (c) => c.say('!sendMediaHD', 'image'), done: sent(1) },
   { command: '!location', scope: 'compared', drive: (c) => c.say('!location'), done: sent(4) },
   {
     command: 'a location (msg.location)',
@@ -264,6 +264,8 @@ const REFERENCE: Array<[string, Effect]> = [
   ],
   ['!quoteinfo', { quotes: '<bot: pong>', body: expect.stringMatching(/ID: true_15557790001@c\.us_<bot: pong>\n\s*Type: chat/) }],
   ['!resendmedia', { type: 'image', media: { mimetype: 'image/png', caption: "Here's your requested media.", sha256: PNG_SHA } }],
+  ['!isviewonce', { type: 'image', media: { mimetype: 'image/png', caption: '', sha256: PNG_SHA, viewOnce: true } }],
+  ['!sendMediaHD', { type: 'image', media: { mimetype: 'image/png', caption: '', sha256: PNG_SHA, hd: true } }],
   ['!status', { about: 'busy' }],
   ['!mentionUsers', { body: 'Hi @XXXXXXXXXX', mentions: ['XXXXXXXXXX@c.us'] }],
   ['!mentionGroups', { groupMentions: [{ groupJid: 'YYYYYYYYYY@g.us', groupSubject: 'GroupSubject' }] }],

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SimulatedPhone, WireMessage } from '../../src/simulator';
+import type { SentMedia } from '../../src/simulator/phone-media';
 import type { BotHarness, Library, RunningBot } from './bots';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -118,8 +119,15 @@ export class PhoneWatch {
     if (!this.#labels.has(m.id)) this.#labels.set(m.id, `<${m.fromMe ? 'bot' : 'user'}: ${m.body.trim() || m.type || 'chat'}>`);
   }
 
+  readonly #media = new Map<string, SentMedia>();
+
   private sentEffect(m: WireMessage): Effect {
-    const media = m.media ? this.phone.sentMedia(m.id) : undefined;
+    // Downloaded once per message: view-once media can be downloaded once only.
+    let media = this.#media.get(m.id);
+    if (!media && m.media) {
+      media = this.phone.sentMedia(m.id);
+      this.#media.set(m.id, media);
+    }
     return this.clean({
       chat: m.chatId,
       type: m.type,
@@ -130,6 +138,10 @@ export class PhoneWatch {
         filename: media.filename,
         caption: media.caption ?? '',
         sha256: createHash('sha256').update(media.data).digest('hex').slice(0, 16),
+        viewOnce: media.viewOnce,
+        gifPlayback: media.gifPlayback,
+        hd: media.hd,
+        stickerPack: media.stickerPack && { ...media.stickerPack, id: undefined },
       },
       mentions: m.mentions?.length ? m.mentions : undefined,
       groupMentions: m.groupMentions?.length ? m.groupMentions : undefined,

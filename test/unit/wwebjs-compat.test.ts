@@ -104,12 +104,20 @@ describe('what is not there yet says so', () => {
     expect(() => new Client({ ...waweb.DefaultOptions, ffmpegPath: '/usr/bin/ffmpeg' })).not.toThrow();
   });
 
-  test('media options and contents waweb cannot send yet are refused before anything is sent', () => {
+  test('media options go to the page (a sticker with its pack on its own path); contents waweb cannot send yet are refused', () => {
     const media = new MessageMedia('image/png', 'iVBORw0KGgo=');
-    expectNotSupportedSync(() => toOutgoing(media, { isViewOnce: true }), 'MessageSendOptions.isViewOnce');
-    expectNotSupportedSync(() => toOutgoing(media, { sendVideoAsGif: true }), 'MessageSendOptions.sendVideoAsGif');
+    expect(toOutgoing(media, { isViewOnce: true, sendVideoAsGif: true, sendMediaAsHd: true }).options).toMatchObject({
+      isViewOnce: true,
+      asGif: true,
+      asHd: true,
+    });
+    expect(toOutgoing(media, { isViewOnce: false }).options).toMatchObject({ asGif: false, asHd: false });
+    expect(toOutgoing(media, { isViewOnce: false }).options.isViewOnce).toBeUndefined();
+    const sticker = toOutgoing(media, { sendMediaAsSticker: true, stickerName: 'Dots', stickerAuthor: 'Me', stickerCategories: ['🙂'] });
+    expect(sticker.kind === 'sticker' && sticker.pack).toEqual({ name: 'Dots', author: 'Me', categories: ['🙂'] });
+    const badName = { sendMediaAsSticker: true, stickerName: 7 } as unknown as Parameters<typeof toOutgoing>[1];
+    expect(() => toOutgoing(media, badName)).toThrow(waweb.InvalidOptionError);
     expectNotSupportedSync(() => toOutgoing(new waweb.Poll('lunch?', ['yes', 'no']), {}), 'Client.sendMessage(Poll)');
-    expect(toOutgoing(media, { isViewOnce: false }).kind).toBe('media');
   });
 });
 

@@ -47,7 +47,9 @@ export const messagingApi: Pick<MessagingApi, Implemented> & ThisType<ModelClien
     const sent =
       outgoing.kind === 'media'
         ? await web.sendMedia(target, outgoing.media, outgoing.options)
-        : await web.send(target, outgoing.content, outgoing.options);
+        : outgoing.kind === 'sticker'
+          ? await web.sendSticker(target, outgoing.media, outgoing.pack, outgoing.options)
+          : await web.send(target, outgoing.content, outgoing.options);
     return new Message(this, sent);
   },
 

@@ -26,7 +26,7 @@ export const MESSAGE_MEMBERS = members({
   location: unset,
   vCards: supported,
   inviteV4: supported,
-  mediaKey: field27,
+  mediaKey: supported,
   mentionedIds: supported,
   groupMentions: supported,
   timestamp: supported,

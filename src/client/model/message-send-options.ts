@@ -9,11 +9,11 @@ export interface MessageSendOptions {
   media?: MessageMedia;
   sendMediaAsDocument?: boolean;
   sendAudioAsVoice?: boolean;
-  /** An image sent as a sticker (converted to WebP by the browser). */
+  /** An image sent as a sticker (made WebP by the app in the browser, as whatsapp-web.js does). */
   sendMediaAsSticker?: boolean;
-  /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
+  /** The sticker's pack name, written into the WebP's EXIF as whatsapp-web.js writes it. */
   stickerName?: string;
-  /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
+  /** The sticker's pack author (publisher), written into the WebP's EXIF. */
   stickerAuthor?: string;
   /** Ids (`<number>@c.us`) the text mentions with `@<number>`; one id or several. */
   mentions?: string | string[];
@@ -23,15 +23,15 @@ export interface MessageSendOptions {
   parseVCards?: boolean;
   /** Mark the chat read before sending, as whatsapp-web.js does. @default true */
   sendSeen?: boolean;
-  /** Not there yet (issue 27): `true` rejects with `NotSupportedError` rather than sending permanent media. */
+  /** A photo or video the contact can open once (the media servers then forget it). */
   isViewOnce?: boolean;
-  /** Not there yet (issue 27): `true` rejects with `NotSupportedError`. */
+  /** A video that plays as a GIF (`isGif`). */
   sendVideoAsGif?: boolean;
-  /** Not there yet (issue 27): `true` rejects with `NotSupportedError`. */
+  /** An image prepared in HD (up to 2560 pixels a side instead of the app's default). */
   sendMediaAsHd?: boolean;
   /** Not there yet (issue 26): a non-empty list (or one mention as an object) rejects with `NotSupportedError`. */
   groupMentions?: Array<{ subject: string; id: string }>;
-  /** Accepted for whatsapp-web.js compatibility; waweb writes no sticker metadata. */
+  /** The sticker's categories (emoji), written into its EXIF with `stickerName` or `stickerAuthor`. */
   stickerCategories?: string[];
   /** Accepted for whatsapp-web.js compatibility and not used (bot mentions such as Meta AI). */
   invokedBotWid?: string;

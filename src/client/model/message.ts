@@ -97,8 +97,9 @@ export class Message {
    */
   readonly senderLid?: string;
   readonly senderPn?: string;
+  /** The media's key (base64; it names a sticker); `undefined` without media. */
+  readonly mediaKey?: string;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
-  declare readonly mediaKey?: string;
   declare readonly orderId: string;
   declare readonly title?: string;
   declare readonly description?: string;
@@ -152,6 +153,7 @@ export class Message {
     this.inviteV4 = data.inviteV4 ? { ...data.inviteV4 } : undefined;
     this.hasReaction = data.hasReaction === true;
     this.isGif = data.isGif === true;
+    this.mediaKey = data.mediaKey;
     this.isEphemeral = asDeclared(data.isEphemeral);
     this.duration = asDeclared(data.duration);
     this.groupMentions = (data.groupMentions ?? []).map((m) => ({ ...m }));

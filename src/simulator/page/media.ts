@@ -68,8 +68,37 @@ function typeFor(mimetype: string, params: Record<string, unknown>): string {
 
 /** Media objects by file hash. */
 const mediaObjects = new Map<string, Record<string, unknown>>();
-/** The prepared bytes by file hash: what an upload encrypts and sends. */
-const prepared = new Map<string, Blob>();
+/** The prepared bytes by file hash: what an upload encrypts and sends, and whether the image was prepared as HD. */
+const prepared = new Map<string, { blob: Blob; hd: boolean }>();
+
+/** The longest side the app keeps of an image it sends; HD (`maxDimension: 2560`) keeps more. */
+const STANDARD_MAX_DIMENSION = 1600;
+
+/** Encrypts `plain` under `mediaKey` (IV first) and posts it to the media servers; the upload's facts. */
+async function encryptAndPost(plain: ArrayBuffer, mediaKey: Uint8Array, hd: boolean) {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await aesKey(mediaKey), plain));
+  const enc = new Uint8Array(iv.length + sealed.length);
+  enc.set(iv);
+  enc.set(sealed, iv.length);
+  const res = await fetch(hd ? '/mms/upload?hd=1' : '/mms/upload', { method: 'POST', body: enc });
+  if (!res.ok) throw new Error(`upload failed: ${res.status}`);
+  const { directPath } = (await res.json()) as { directPath: string };
+  const encFilehash = await sha256B64(enc.buffer);
+  return { url: `${location.origin}${directPath}`, directPath, encFilehash, mediaKeyTimestamp: Math.floor(Date.now() / 1000) };
+}
+
+/** `WAWebImageUtils.toWebpSticker`: an image drawn into the 512×512 sticker square and encoded as WebP. */
+async function toWebpSticker(file: Blob): Promise<Blob> {
+  const bitmap = await createImageBitmap(file);
+  const scale = Math.min(512 / bitmap.width, 512 / bitmap.height);
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  const canvas = new OffscreenCanvas(512, 512);
+  canvas.getContext('2d')?.drawImage(bitmap, (512 - width) / 2, (512 - height) / 2, width, height);
+  bitmap.close();
+  return canvas.convertToBlob({ type: 'image/webp' });
+}
 
 export const mediaModules: Record<string, unknown> = {
   WAWebMediaOpaqueData: OpaqueData,
@@ -80,8 +109,9 @@ export const mediaModules: Record<string, unknown> = {
         const mimetype = opaque.blob.type || 'application/octet-stream';
         const file = opaque.blob as Blob & { name?: string };
         const filehash = await sha256B64(bytes);
-        prepared.set(filehash, opaque.blob);
         const type = typeFor(mimetype, params);
+        const maxDimension = Number(params['maxDimension'] ?? STANDARD_MAX_DIMENSION);
+        prepared.set(filehash, { blob: opaque.blob, hd: type === 'image' && maxDimension > STANDARD_MAX_DIMENSION });
         // Only documents carry a file name on the wire (images, audio and stickers have none).
         const named = type === 'document' && typeof file.name === 'string' && file.name !== '';
         return new MediaData({
@@ -90,7 +120,7 @@ export const mediaModules: Record<string, unknown> = {
           filehash,
           size: bytes.byteLength,
           mediaBlob: opaque,
-          isGif: params['asGif'] === true,
+          isGif: params['asGif'] === true && type === 'video',
           ...(named ? { filename: file.name } : {}),
         });
       },
@@ -116,29 +146,30 @@ export const mediaModules: Record<string, unknown> = {
   WAWebMediaDataUtils: { shouldUseMediaCache: () => false },
   WAWebMediaMmsV4Upload: {
     uploadMedia: async ({ mediaObject }: { mediaObject: Record<string, unknown> }) => {
-      const blob = prepared.get(String(mediaObject['filehash']));
-      if (!blob) throw new Error('upload failed: the media object has no data');
-      const plain = await blob.arrayBuffer();
+      const file = prepared.get(String(mediaObject['filehash']));
+      if (!file) throw new Error('upload failed: the media object has no data');
       const mediaKey = crypto.getRandomValues(new Uint8Array(32));
-      const iv = crypto.getRandomValues(new Uint8Array(12));
-      const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await aesKey(mediaKey), plain));
-      const enc = new Uint8Array(iv.length + sealed.length);
-      enc.set(iv);
-      enc.set(sealed, iv.length);
-      const res = await fetch('/mms/upload', { method: 'POST', body: enc });
-      if (!res.ok) throw new Error(`upload failed: ${res.status}`);
-      const { directPath } = (await res.json()) as { directPath: string };
+      const up = await encryptAndPost(await file.blob.arrayBuffer(), mediaKey, file.hd);
       return {
         mediaEntry: {
-          mmsUrl: `${location.origin}${directPath}`,
-          deprecatedMms3Url: `${location.origin}${directPath}`,
-          directPath,
+          mmsUrl: up.url,
+          deprecatedMms3Url: up.url,
+          directPath: up.directPath,
           mediaKey: toB64(mediaKey),
-          mediaKeyTimestamp: Math.floor(Date.now() / 1000),
-          encFilehash: await sha256B64(enc.buffer),
-          uploadHash: await sha256B64(enc.buffer),
+          mediaKeyTimestamp: up.mediaKeyTimestamp,
+          encFilehash: up.encFilehash,
+          uploadHash: up.encFilehash,
         },
       };
+    },
+  },
+  WAWebImageUtils: { toWebpSticker },
+  WAWebStartMediaUploadQpl: { startMediaUploadQpl: () => ({ addAnnotations: () => undefined, addPoint: () => undefined }) },
+  /** Stickers are uploaded on their own, under the media key the caller chose (whatsapp-web.js's `processStickerData`). */
+  WAWebUploadManager: {
+    encryptAndUpload: async ({ blob, mediaKey }: { blob: Blob; type: string; mediaKey: string }) => {
+      const up = await encryptAndPost(await blob.arrayBuffer(), fromB64(mediaKey), false);
+      return { ...up, mediaKey };
     },
   },
   WAWebDownloadManager: {

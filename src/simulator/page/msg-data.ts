@@ -26,12 +26,15 @@ export function mediaOf(data: Record<string, unknown>): WireMedia | undefined {
     directPath,
     mediaKey,
     mediaKeyTimestamp: typeof data['mediaKeyTimestamp'] === 'number' ? data['mediaKeyTimestamp'] : Math.floor(Date.now() / 1000),
-    mimetype: str('mimetype') ?? 'application/octet-stream',
+    // A sticker uploaded on its own (`WAWebUploadManager`) comes without a mimetype: stickers are WebP.
+    mimetype: str('mimetype') ?? (data['type'] === 'sticker' ? 'image/webp' : 'application/octet-stream'),
     size: typeof data['size'] === 'number' ? data['size'] : 0,
     filehash: str('filehash') ?? '',
     encFilehash: str('encFilehash') ?? '',
     ...(filename === undefined ? {} : { filename }),
     ...(caption === undefined ? {} : { caption }),
+    ...(data['isViewOnce'] === true ? { viewOnce: true } : {}),
+    ...(data['isGif'] === true && data['type'] === 'video' ? { gifPlayback: true } : {}),
   };
 }
 

@@ -116,6 +116,10 @@ export class MsgModel extends Model {
   size: number | undefined = undefined;
   filehash: string | undefined = undefined;
   encFilehash: string | undefined = undefined;
+  /** A view-once photo or video; a video that plays as a GIF; an HD image (`media()` keeps the flags). */
+  isViewOnce = false;
+  isGif = false;
+  #hd = false;
   /** Received media is on the media servers, ready to download. */
   mediaData: { mediaStage: string } | undefined = undefined;
   /** Type-specific fields, also set as properties. */
@@ -169,6 +173,9 @@ export class MsgModel extends Model {
       this.filehash = media.filehash;
       this.encFilehash = media.encFilehash;
       this.caption = media.caption;
+      this.isViewOnce = media.viewOnce === true;
+      this.isGif = media.gifPlayback === true;
+      this.#hd = media.hd === true;
       this.mediaObject = { type: fields.type };
       this.mediaData = { mediaStage: 'RESOLVED' };
     }
@@ -187,6 +194,9 @@ export class MsgModel extends Model {
       encFilehash: this.encFilehash ?? '',
       ...(this.filename === undefined ? {} : { filename: this.filename }),
       ...(this.caption === undefined ? {} : { caption: this.caption }),
+      ...(this.isViewOnce ? { viewOnce: true } : {}),
+      ...(this.isGif ? { gifPlayback: true } : {}),
+      ...(this.#hd ? { hd: true } : {}),
     };
   }
 
@@ -215,6 +225,8 @@ export class MsgModel extends Model {
       size: this.size,
       filehash: this.filehash,
       encFilehash: this.encFilehash,
+      isViewOnce: this.isViewOnce,
+      isGif: this.isGif,
       t: this.t,
       ack: this.ack,
       isNewMsg: this.isNewMsg,

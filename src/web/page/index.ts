@@ -22,6 +22,7 @@ import {
 } from './actions';
 import { chatState, fetchMessages, getChat, getChats, getContact, getContacts, numberId, sendSeen } from './chats';
 import { downloadMedia, forward, sendContent, sendMedia } from './send';
+import { sendSticker } from './sticker';
 import { checkContract, loadModule, MANIFEST, REGISTRATION } from './contract';
 import { addParticipants, createGroup, leaveGroup, modifyParticipants, setGroupInfo, setGroupProperty } from './groups';
 import {
@@ -188,6 +189,7 @@ function start(hadSession: boolean): void {
     },
     sendMedia: async (chatId, media, options) => sendMedia(req, chatId, media, options),
     downloadMedia: async (messageId) => downloadMedia(req, messageId),
+    sendSticker: async (chatId, media, pack, options) => sendSticker(req, chatId, media, pack, options),
     getChats: async () => getChats(req),
     getChat: async (chatId) => getChat(req, chatId),
     getContacts: async () => getContacts(req),

@@ -95,7 +95,15 @@ function editAndMediaFields(
   data: Record<string, unknown>,
 ): Pick<
   PageMessage,
-  'isGif' | 'isEphemeral' | 'duration' | 'groupMentions' | 'latestEditSenderTimestampMs' | 'latestEditMsgKey' | 'protocolMessageKey'
+  | 'isGif'
+  | 'isViewOnce'
+  | 'mediaKey'
+  | 'isEphemeral'
+  | 'duration'
+  | 'groupMentions'
+  | 'latestEditSenderTimestampMs'
+  | 'latestEditMsgKey'
+  | 'protocolMessageKey'
 > {
   const key = (value: unknown): string | undefined =>
     value !== null && typeof value === 'object' && 'id' in value ? keyString(value as AppMsg['id']) : undefined;
@@ -104,6 +112,8 @@ function editAndMediaFields(
   const protocolKey = key(data['protocolMessageKey']);
   return {
     isGif: Boolean(data['isGif']),
+    ...(typeof data['isViewOnce'] === 'boolean' ? { isViewOnce: data['isViewOnce'] } : {}),
+    ...(typeof data['mediaKey'] === 'string' ? { mediaKey: data['mediaKey'] } : {}),
     ...(typeof data['isEphemeral'] === 'boolean' ? { isEphemeral: data['isEphemeral'] } : {}),
     ...((typeof data['duration'] === 'string' || typeof data['duration'] === 'number') && data['duration']
       ? { duration: String(data['duration']) }

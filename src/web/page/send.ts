@@ -5,7 +5,7 @@
  */
 import type { PageContent, PageLocation, PageMedia, PageMessage, PageSendOptions } from '../bridge';
 import { featureOff } from './contract';
-import { driftError, watched } from './drift';
+import { watched } from './drift';
 import { findChat, findMsg, keyString, toPageMessage, type AppMsg, type Req } from './messages';
 
 /**
@@ -14,7 +14,7 @@ import { findChat, findMsg, keyString, toPageMessage, type AppMsg, type Req } fr
  * quote context of the replied-to message, then `addAndSendMsgToChat`; resolves once the message is in the
  * chat, or once the server has it with `waitUntilSent`.
  */
-async function send(req: Req, chatId: string, content: Record<string, unknown>, options: PageSendOptions): Promise<PageMessage> {
+export async function send(req: Req, chatId: string, content: Record<string, unknown>, options: PageSendOptions): Promise<PageMessage> {
   const factory = req('WAWebWidFactory');
   const Collections = req('WAWebCollections');
   const chat = await findChat(req, chatId);
@@ -124,7 +124,7 @@ export async function forward(req: Req, messageId: string, chatId: string): Prom
   );
 }
 
-function fromBase64(data: string): Uint8Array<ArrayBuffer> {
+export function fromBase64(data: string): Uint8Array<ArrayBuffer> {
   const binary = atob(data);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -138,37 +138,20 @@ function toBase64(buffer: ArrayBuffer): string {
   return btoa(binary);
 }
 
-/** A sticker is a WebP image: other images are drawn onto a canvas and encoded as WebP by the browser. */
-async function stickerFile(file: File): Promise<File> {
-  if (file.type === 'image/webp') return file;
-  if (!file.type.startsWith('image/')) throw new Error(`a sticker must be an image, not ${file.type}`);
-  const bitmap = await createImageBitmap(file);
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const webp = await canvas.convertToBlob({ type: 'image/webp' });
-  if (webp.type !== 'image/webp') throw new Error('this browser cannot encode WebP stickers');
-  return new File([webp], 'sticker.webp', { type: 'image/webp' });
-}
-
 /** Media: the file as opaque data, prepared, uploaded (which gives its direct path and key), then sent. */
 export async function sendMedia(req: Req, chatId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage> {
-  const original = new File([fromBase64(media.data)], media.filename ?? 'file', { type: media.mimetype });
-  const asSticker = options.asSticker === true;
-  const file = asSticker ? await stickerFile(original) : original;
+  const file = new File([fromBase64(media.data)], media.filename ?? 'file', { type: media.mimetype });
   const OpaqueData = req('WAWebMediaOpaqueData');
   const opaque = await OpaqueData.createFromData(file, file.type);
+  // As whatsapp-web.js: HD is a larger longest side for images (the app's default is smaller).
   const prep = req('WAWebPrepRawMedia').prepRawMedia(opaque, {
-    asDocument: options.asDocument === true && !asSticker,
-    isPtt: options.asVoice === true && !asSticker,
-    asSticker,
-    asGif: false,
+    asSticker: false,
+    asGif: options.asGif === true,
+    isPtt: options.asVoice === true,
+    asDocument: options.asDocument === true,
+    ...(options.asHd === true && file.type.startsWith('image/') ? { maxDimension: 2560 } : {}),
   });
   const mediaData = await watched('WAWebPrepRawMedia.prepRawMedia', 'media', () => prep.waitForPrep());
-  // Unverified (docs/page-contract.md): whatsapp-web.js uploads chat stickers itself and asks prepRawMedia for
-  // stickers only on channels and status. A build that prepares something else is refused, not sent as an image.
-  if (asSticker && mediaData.type !== 'sticker')
-    throw driftError('WAWebPrepRawMedia.prepRawMedia', 'media', `asked for a sticker, it prepared ${String(mediaData.type)}`);
   const mediaObject = req('WAWebMediaStorage').getOrCreateMediaObject(mediaData.filehash);
   const mediaTypes = req('WAWebMmsMediaTypes');
   const mediaType = mediaTypes.msgToMediaType({ type: mediaData.type, isGif: mediaData.isGif, isNewsletter: false });
@@ -200,7 +183,8 @@ export async function sendMedia(req: Req, chatId: string, media: PageMedia, opti
       ...json,
       type: mediaData.type,
       body: mediaData.preview,
-      ...(options.caption === undefined || asSticker ? {} : { caption: options.caption }),
+      ...(options.caption === undefined ? {} : { caption: options.caption }),
+      ...(options.isViewOnce === true ? { isViewOnce: true } : {}),
     },
     options,
   );
