@@ -2,6 +2,7 @@
  * The phone of an account, as tests and bot authors script it: `sim.phone(number)`. Each call is
  * one thing a person (or a contact of theirs) does; the work is done by the operations behind it.
  */
+import type { PhoneBusiness } from './business';
 import type { ContactActions, PhoneLocation } from './contact-actions';
 import type { ContactOperations } from './contacts';
 import { SimulatorError } from './errors';
@@ -40,6 +41,8 @@ export class SimulatedPhone {
     pictures: PictureOperations,
     readonly number: string,
     private readonly invites: GroupInvites,
+    /** A business account's labels and customer notes (`sim.phone(number, { business: true })`). */
+    readonly business: PhoneBusiness,
   ) {
     this.#pictures = pictures;
     this.#ops = ops;
