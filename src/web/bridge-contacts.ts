@@ -22,6 +22,11 @@ export interface PageContact {
   statusMute?: boolean;
   type?: string;
   sectionHeader?: string;
+  /** Business accounts (issue 27): the labels on the contact's chat (ids), the name and level the app verified, the profile (`id` serialized). */
+  labels?: string[];
+  verifiedName?: string;
+  verifiedLevel?: number;
+  businessProfile?: Record<string, unknown>;
 }
 
 /** The page calls for contacts and the profile (members of `PageApi`). */

@@ -8,6 +8,7 @@
 import { CONTACT_API_FEATURES, type PageContact, type PageContactApi } from './bridge-contacts';
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
+import { BUSINESS_API_FEATURES, type PageBusinessApi } from './bridge-business';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
@@ -15,6 +16,7 @@ export const BRIDGE_BINDING = '__wawebEmit';
 export const PAGE_API = '__waweb';
 
 export type { PageContact } from './bridge-contacts';
+export type { PageCustomerNote, PageLabel } from './bridge-business';
 export type { PageChatPane, PageMessagePane } from './bridge-interface';
 export type {
   PageAddInvite,
@@ -232,7 +234,8 @@ export type PageFeature =
   | 'chat-actions'
   | 'groups'
   | 'group-invites'
-  | 'interface';
+  | 'interface'
+  | 'business';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -302,7 +305,7 @@ export interface PageOptions {
 }
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi {
+export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageBusinessApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -354,6 +357,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...GROUP_API_FEATURES,
   ...CONTACT_API_FEATURES,
   ...INTERFACE_API_FEATURES,
+  ...BUSINESS_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],

@@ -141,6 +141,11 @@ describe.each(LIBRARIES)('%s', (library) => {
     await expect(client.getLabelById('1')).rejects.toBeTruthy();
     await expect(client.getChatsByLabelId('1')).rejects.toBeTruthy();
     await expect(client.addOrRemoveLabels(['1'], [customerChat])).rejects.toBeTruthy();
+    if (library === 'waweb') {
+      // waweb's errors say which: no such label, and a call that needs a business account.
+      await expect(client.getLabelById('1')).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+      await expect(client.addOrRemoveLabels(['1'], [customerChat])).rejects.toMatchObject({ code: 'NOT_BUSINESS' });
+    }
     await expect(client.addOrEditCustomerNote(customerChat, 'a note')).resolves.toBeUndefined();
     expect(await client.getCustomerNote(customerChat)).toBeNull();
     expect((await client.getContactById(customerChat)).labels).toBeUndefined();

@@ -43,10 +43,15 @@ export class Contact {
   /** The address book's section letter, when the app gives one. */
   /** Declared `string` as in whatsapp-web.js; `undefined` when the app gives none (there too). */
   readonly sectionHeader: string;
+  /** A WhatsApp Business account's labels on the contact's chat (ids); `undefined` on a personal account. */
+  readonly labels?: string[];
+  /**
+   * A business contact's verified name and level, as the app gives them; `undefined` for others (whatsapp-web.js
+   * declares both `undefined`).
+   */
+  readonly verifiedLevel?: undefined;
+  readonly verifiedName?: undefined;
   // Not there yet (issue 27).
-  declare readonly labels?: string[];
-  declare readonly verifiedLevel?: undefined;
-  declare readonly verifiedName?: undefined;
   declare readonly getBroadcast: () => Promise<Broadcast>;
 
   constructor(client: ModelClient, data: PageContact) {
@@ -67,6 +72,9 @@ export class Contact {
     this.statusMute = data.statusMute ?? false;
     this.type = data.type ?? 'in';
     this.sectionHeader = asDeclared(data.sectionHeader);
+    this.labels = data.labels;
+    this.verifiedLevel = asDeclared<undefined>(data.verifiedLevel as undefined);
+    this.verifiedName = asDeclared<undefined>(data.verifiedName as undefined);
   }
 
   /** The chat with this contact (created locally when there is none yet). */

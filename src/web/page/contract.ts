@@ -176,6 +176,15 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WALinkify', 'findLinks', 'function', 'links'],
   ['WALinkify', 'findLink', 'function', 'links'],
   ['WAWebLinkPreviewChatAction', 'getLinkPreview', 'function', 'links'],
+  ['WAWebCollections', 'Label', 'object', 'business'],
+  ['WAWebCollections', 'Label.getModelsArray', 'function', 'business'],
+  ['WAWebCollections', 'Label.get', 'function', 'business'],
+  ['WAWebCollections', 'Label.addOrRemoveLabels', 'function', 'business'],
+  ['WAWebBizGatingUtils', 'smbNotesV1Enabled', 'function', 'business'],
+  ['WAWebNoteAction', 'noteAddAction', 'function', 'business'],
+  ['WAWebNoteAction', 'retrieveOnlyNoteForChatJid', 'function', 'business'],
+  ['WAWebWidToJid', 'widToUserJid', 'function', 'business'],
+  ['WAWebJidToWid', 'userJidToUserWid', 'function', 'business'],
 ];
 
 function loaded(req: Req, name: string): unknown {
