@@ -17,3 +17,4 @@ export type { GroupSetting } from './simulated-phone';
 export type { GroupAddPrivacy, GroupChange, NewGroupSettings } from './groups';
 export type { BusinessOptions, PhoneBusiness, PhoneLabel } from './business';
 export type { WireLabel, WireNote, WireBusinessProfile } from './protocol';
+export type { PhoneBusinessMessage } from './contact-actions';

@@ -21,6 +21,15 @@ export interface PageCustomerNote {
   type: string;
 }
 
+/** What a business's order (`orderId`) or product (`productId`, `title`, `description`, `businessOwnerJid`) message carries (part of `PageMessage`). */
+export interface PageBusinessFields {
+  orderId?: string;
+  title?: string;
+  description?: string;
+  businessOwnerJid?: string;
+  productId?: string;
+}
+
 /** The page calls for business accounts (members of `PageApi`). */
 export interface PageBusinessApi {
   /** The account's labels (none on a personal account). */

@@ -8,7 +8,7 @@
 import { CONTACT_API_FEATURES, type PageContact, type PageContactApi } from './bridge-contacts';
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
-import { BUSINESS_API_FEATURES, type PageBusinessApi } from './bridge-business';
+import { BUSINESS_API_FEATURES, type PageBusinessApi, type PageBusinessFields } from './bridge-business';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
@@ -29,7 +29,7 @@ export type {
   PageMembershipResult,
 } from './bridge-groups';
 
-export interface PageMessage {
+export interface PageMessage extends PageBusinessFields {
   id: string;
   chatId: string;
   from: string;

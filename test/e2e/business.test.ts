@@ -30,6 +30,15 @@ interface BizChat {
   changeLabels(labelIds: string[]): Promise<void>;
   addOrEditCustomerNote(note: string): Promise<void>;
   getCustomerNote(): Promise<BizNote | null>;
+  fetchMessages(options: { limit?: number }): Promise<BizMessage[]>;
+}
+interface BizMessage {
+  type: string;
+  orderId?: string;
+  title?: string;
+  description?: string;
+  businessOwnerJid?: string;
+  productId?: string;
 }
 interface BizContact {
   isBusiness: boolean;
@@ -128,6 +137,26 @@ describe.each(LIBRARIES)('%s', (library) => {
     expect(contact.businessProfile).toMatchObject({ description: 'Fresh bread daily', categories: [{ localized_display_name: 'Bakery' }] });
     const personal = await client.getContactById(customerChat);
     expect(personal.isBusiness).toBe(false);
+
+    // What a business sends: a product of its catalog, an order.
+    await phone.receiveBusinessMessage(shop, {
+      kind: 'product',
+      productId: 'P-1',
+      title: 'Rye loaf',
+      description: 'Baked today',
+      price: { amount: 3.5, currency: 'EUR' },
+    });
+    await phone.receiveBusinessMessage(shop, { kind: 'order', orderId: 'O-1', title: 'Your order', itemCount: 2 });
+    const fromShop = await until(async () => {
+      const msgs = await (await client.getChatById(`${shop}@c.us`)).fetchMessages({ limit: 5 });
+      return msgs.length >= 2 ? msgs : undefined;
+    }, 'the business messages on the device');
+    const fields = ({ type, orderId, title, description, businessOwnerJid, productId }: BizMessage): BizMessage =>
+      JSON.parse(JSON.stringify({ type, orderId, title, description, businessOwnerJid, productId })) as BizMessage;
+    expect(fromShop.map(fields)).toEqual([
+      { type: 'product', productId: 'P-1', title: 'Rye loaf', description: 'Baked today', businessOwnerJid: `${shop}@c.us` },
+      { type: 'order', orderId: 'O-1' },
+    ]);
   });
 
   test('a personal account: no labels, label lookups and changes refused, customer notes off', async () => {
