@@ -29,6 +29,7 @@ export const PARTS = [
       'src/web/bridge-interface.ts',
       'src/web/bridge-chats.ts',
       'src/web/bridge-media.ts',
+      'src/web/bridge-business.ts',
     ],
     mayImport: [],
   },

@@ -41,6 +41,7 @@ export const ErrorCode = {
   WEB_VERSION_UNAVAILABLE: 'WEB_VERSION_UNAVAILABLE',
   INCOMPATIBLE_WEB: 'INCOMPATIBLE_WEB',
   NOT_SUPPORTED: 'NOT_SUPPORTED',
+  NOT_BUSINESS: 'NOT_BUSINESS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -371,5 +372,12 @@ export class NotSupportedError extends WawebError {
     readonly issue?: number,
   ) {
     super(ErrorCode.NOT_SUPPORTED, `${member} is not supported by waweb yet${issue === undefined ? '' : ` (issue ${issue})`}`);
+  }
+}
+
+/** A WhatsApp Business call (changing labels) on a personal account (`NOT_BUSINESS`), refused as whatsapp-web.js refuses it. */
+export class NotBusinessError extends WawebError {
+  constructor(readonly member: string) {
+    super(ErrorCode.NOT_BUSINESS, `${member} needs a WhatsApp Business account`);
   }
 }

@@ -198,6 +198,7 @@ export {
   WebVersionUnavailableError,
   IncompatibleWebError,
   NotSupportedError,
+  NotBusinessError,
 } from './errors';
 export type { WebContractMiss } from './errors';
 export type { AuthFailureReason, RestoreAttempt, StartPhase, StartTimeoutDetails, StoreErrorCode } from './errors';

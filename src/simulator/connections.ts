@@ -22,6 +22,7 @@ import type { LinkedDevice } from './types';
 import { lidOf, lidWid, userWid } from './wids';
 import { DeviceActions } from './device-actions';
 import { deviceMedia } from './phone-media';
+import { BusinessOperations, businessOf } from './business';
 
 export class DeviceConnections {
   readonly #hub: SimulatorHub;
@@ -234,9 +235,16 @@ export class DeviceConnections {
    * device come after, as new ones.
    */
   #sendHistory(conn: Connection, account: AccountRecord, device: DeviceRecord): void {
-    const named = Object.entries(account.contacts ?? {}).map(([number, name]) => ({ wid: userWid(number), lid: lidWid(number), name }));
+    const named = Object.entries(account.contacts ?? {}).map(([number, name]) => ({
+      wid: userWid(number),
+      lid: lidWid(number),
+      name,
+      ...businessOf(this.#hub, number),
+    }));
     const contacts = [...named, ...(account.blocked ?? []).map((n) => ({ wid: userWid(n), lid: lidWid(n), blocked: true }))];
     if (contacts.length > 0) this.#hub.send(conn, { t: 'contacts', contacts });
+    const business = BusinessOperations.data(account);
+    if (business) this.#hub.send(conn, { t: 'business', data: business });
     for (const group of this.#hub.state.groupsOf(account.number)) this.#hub.send(conn, { t: 'group', group: wireGroup(group) });
     for (const [chatId, settings] of Object.entries(account.chatSettings ?? {}))
       if (settings.locked === true) this.#hub.send(conn, { t: 'chat-locked', chatId, locked: true });
@@ -345,7 +353,8 @@ function sessionInfo(account: AccountRecord, device: DeviceRecord): SessionInfo 
     wid: { server: 'c.us', user: account.number, _serialized: `${account.number}@c.us` },
     lid: { server: 'lid', user: lid, _serialized: `${lid}@lid` },
     pushname: account.pushname,
-    platform: 'android',
+    // A WhatsApp Business account's devices are linked to the business app (Android's `smba`).
+    platform: account.business ? 'smba' : 'android',
   };
 }
 

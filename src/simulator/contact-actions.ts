@@ -15,6 +15,11 @@ export interface PhoneLocation {
   url?: string;
 }
 
+/** A business's product or order message (`phone.receiveBusinessMessage`). */
+export type PhoneBusinessMessage =
+  | { kind: 'product'; productId: string; title: string; description?: string; price?: { amount: number; currency: string } }
+  | { kind: 'order'; orderId: string; title: string; itemCount: number };
+
 export class ContactActions {
   constructor(private readonly hub: SimulatorHub) {}
 
@@ -39,6 +44,45 @@ export class ContactActions {
     const phone = assertPhoneNumber(card.phone);
     const vcard = `BEGIN:VCARD\nVERSION:3.0\nFN:${card.name}\nTEL;type=CELL;waid=${phone}:+${phone}\nEND:VCARD`;
     return this.#deliver(number, from, vcard, 'vcard', { vcardFormattedName: card.name });
+  }
+
+  /**
+   * A business contact shares a product from its catalog (`type: 'product'`: `productId`, `title`, `description`,
+   * `businessOwnerJid`, price), or an order of its cart (`type: 'order'`: `orderId`, `orderTitle`, `itemCount`,
+   * `token`, `sellerJid`), as the business app sends them.
+   */
+  async sendBusinessMessage(number: string, from: unknown, message: PhoneBusinessMessage): Promise<WireMessage> {
+    const seller = `${contactNumber(from)}@c.us`;
+    const text = (value: unknown, name: string): string => {
+      if (typeof value !== 'string' || value.trim() === '' || value.length > 200)
+        throw new SimulatorError(400, `${name} must be 1 to 200 characters`);
+      return value;
+    };
+    if (message?.kind === 'product') {
+      const { description, price } = message;
+      return this.#deliver(number, from, '', 'product', {
+        productId: text(message.productId, 'productId'),
+        title: text(message.title, 'title'),
+        businessOwnerJid: seller,
+        ...(description === undefined ? {} : { description: text(description, 'description') }),
+        ...(price === undefined
+          ? {}
+          : { currencyCode: text(price.currency, 'currency'), priceAmount1000: Math.round(price.amount * 1000) }),
+      });
+    }
+    if (message?.kind === 'order') {
+      const items = message.itemCount;
+      if (typeof items !== 'number' || !Number.isInteger(items) || items < 1)
+        throw new SimulatorError(400, 'itemCount must be a positive integer');
+      return this.#deliver(number, from, '', 'order', {
+        orderId: text(message.orderId, 'orderId'),
+        orderTitle: text(message.title, 'title'),
+        itemCount: items,
+        token: this.hub.messageId(),
+        sellerJid: seller,
+      });
+    }
+    throw new SimulatorError(400, "kind must be 'product' or 'order'");
   }
 
   /** The contact reacts to a message in its chat (one a device sent, or one it sent itself); '' takes it back. */

@@ -9,6 +9,7 @@ import type { Connection, SimulatorHub } from './hub';
 import type { ChatSettings, ClientFrame, WireContact } from './protocol';
 import { lidWid, userWid } from './wids';
 import { assertPhoneNumber } from './state';
+import { businessOf } from './business';
 
 export class ContactOperations {
   constructor(private readonly hub: SimulatorHub) {}
@@ -41,7 +42,7 @@ export class ContactOperations {
     const account = this.hub.state.account(phoneNumber);
     (account.contacts ??= {})[n] = name;
     await this.hub.state.save();
-    this.#tellDevices(phoneNumber, [{ wid: userWid(n), lid: lidWid(n), name }]);
+    this.#tellDevices(phoneNumber, [{ wid: userWid(n), lid: lidWid(n), name, ...businessOf(this.hub, n) }]);
   }
 
   /** Takes `contact` out of the phone's address book; online devices lose its name at once. */

@@ -3,6 +3,7 @@
  * the phone API reads it: deleting its own messages for everyone, reacting, editing, starring and
  * pinning messages; chat settings; blocking; the display name, the about text and pictures.
  */
+import { BusinessOperations } from './business';
 import { ContactOperations } from './contacts';
 import { GroupRequests } from './group-requests';
 import { GroupOperations } from './groups';
@@ -30,12 +31,15 @@ export type DeviceActionFrame = Extract<
   | { t: 'delete-picture' }
   | { t: 'group-request' }
   | { t: 'device-props' }
+  | { t: 'labels' }
+  | { t: 'note' }
 >;
 
 export class DeviceActions {
   readonly #contacts: ContactOperations;
   readonly #pictures: PictureOperations;
   readonly #groupRequests: GroupRequests;
+  readonly #business: BusinessOperations;
   /** Groups: a device's messages to one reach its other members. */
   readonly groups: GroupOperations;
 
@@ -44,6 +48,7 @@ export class DeviceActions {
     this.groups = new GroupOperations(hub);
     this.#pictures = new PictureOperations(hub, (number, groupId) => this.groups.pictureChanged(number, groupId));
     this.#groupRequests = new GroupRequests(hub, this.groups);
+    this.#business = new BusinessOperations(hub);
   }
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
@@ -64,6 +69,9 @@ export class DeviceActions {
         return this.#groupRequests.onDeviceFrame(conn, frame.reqId, frame.request);
       case 'device-props':
         return this.#deviceProps(conn, frame);
+      case 'labels':
+      case 'note':
+        return this.#business.onDeviceFrame(conn, frame);
       default:
         return this.#messageAction(conn, frame);
     }

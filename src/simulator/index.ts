@@ -15,3 +15,6 @@ export type { ProfilePicture } from './pictures';
 export type { WireGroup } from './protocol';
 export type { GroupSetting } from './simulated-phone';
 export type { GroupAddPrivacy, GroupChange, NewGroupSettings } from './groups';
+export type { BusinessOptions, PhoneBusiness, PhoneLabel } from './business';
+export type { WireLabel, WireNote, WireBusinessProfile } from './protocol';
+export type { PhoneBusinessMessage } from './contact-actions';

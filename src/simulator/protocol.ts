@@ -188,6 +188,48 @@ export interface WireContact {
   name?: string | null;
   /** Whether the account has blocked this contact (absent: unchanged). */
   blocked?: boolean;
+  /** A business account: its profile (absent: a personal account, or unchanged). */
+  business?: WireBusinessProfile;
+}
+
+/** A business account's label (WhatsApp Business): its id, name and colour. */
+export interface WireLabel {
+  id: string;
+  name: string;
+  /** The app's colour index, and the colour it stands for (`#ff9485`). */
+  colorIndex: number;
+  hexColor: string;
+}
+
+/** A business account's note on a customer (one per chat). */
+export interface WireNote {
+  id: string;
+  /** The customer, `<digits>@s.whatsapp.net`. */
+  chatJid: string;
+  content: string;
+  type: 'unstructured';
+  /** Seconds since the epoch. */
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/** What a business account shows other accounts about itself. */
+export interface WireBusinessProfile {
+  /** The business's name (its display name), as the app shows it verified. */
+  name: string;
+  description: string;
+  category: string;
+  email?: string;
+  website?: string[];
+  address?: string;
+}
+
+/** A business account's labels, which chats carry which, and its customer notes: all of it, after every change. */
+export interface WireBusinessData {
+  labels: WireLabel[];
+  /** Chat id → the ids of its labels. */
+  chatLabels: Record<string, string[]>;
+  notes: WireNote[];
 }
 
 /** A legacy (pre-multi-device) session: four localStorage values, checked by the server on every load. */
@@ -246,6 +288,10 @@ export type ClientFrame =
   /** A group change or query from a device (create, participants, subject, description, settings, leave). */
   | { t: 'group-request'; reqId: number; request: GroupRequest }
   | { t: 'history-ack'; bytes: number }
+  /** A business account's device labels chats (`add`) or takes labels off them. */
+  | { t: 'labels'; changes: Array<{ chatId: string; labelId: string; add: boolean }> }
+  /** A business account's device writes (or rewrites) its note on a customer (`<digits>@s.whatsapp.net`). */
+  | { t: 'note'; chatJid: string; content: string }
   /** A device asks the phone for a chat's older messages (on-demand history sync). */
   | { t: 'history-request'; chatId: string };
 
@@ -269,6 +315,8 @@ export type ServerFrame =
    */
   | { t: 'old-msgs'; msgs: WireMessage[]; ends?: Record<string, 0 | 1> }
   | { t: 'contacts'; contacts: WireContact[] }
+  /** A business account's labels and notes (at login, and after every change by its phone or a device). */
+  | { t: 'business'; data: WireBusinessData }
   | { t: 'group'; group: WireGroup }
   /**
    * The answer to a `group-request`: `status` 200, or the server's refusal (403 not allowed, 404 no such

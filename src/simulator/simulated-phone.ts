@@ -2,7 +2,8 @@
  * The phone of an account, as tests and bot authors script it: `sim.phone(number)`. Each call is
  * one thing a person (or a contact of theirs) does; the work is done by the operations behind it.
  */
-import type { ContactActions, PhoneLocation } from './contact-actions';
+import type { PhoneBusiness } from './business';
+import type { ContactActions, PhoneBusinessMessage, PhoneLocation } from './contact-actions';
 import type { ContactOperations } from './contacts';
 import { SimulatorError } from './errors';
 import type { GroupInvites } from './group-invites';
@@ -40,6 +41,8 @@ export class SimulatedPhone {
     pictures: PictureOperations,
     readonly number: string,
     private readonly invites: GroupInvites,
+    /** A business account's labels and customer notes (`sim.phone(number, { business: true })`). */
+    readonly business: PhoneBusiness,
   ) {
     this.#pictures = pictures;
     this.#ops = ops;
@@ -161,6 +164,11 @@ export class SimulatedPhone {
   /** A contact sends a contact card (`type: 'vcard'`). */
   receiveContactCard(from: string, card: { name: string; phone: string }): Promise<WireMessage> {
     return this.#actions.sendContactCard(this.number, from, card);
+  }
+
+  /** A business contact sends a product of its catalog or an order (`type` `product` or `order`). */
+  receiveBusinessMessage(from: string, message: PhoneBusinessMessage): Promise<WireMessage> {
+    return this.#actions.sendBusinessMessage(this.number, from, message);
   }
 
   /** The contact of the message's chat reacts to it ('' takes the reaction back): `message_reaction`. */

@@ -15,6 +15,7 @@ import { BUILD_ARCHIVE_PATH, type BuildVariant } from './builds';
 import { DeviceConnections } from './connections';
 import { ContactActions } from './contact-actions';
 import { ContactOperations } from './contacts';
+import { BusinessOperations, PhoneBusiness, type BusinessOptions } from './business';
 import { GroupInvites } from './group-invites';
 import { GroupOperations } from './groups';
 import { SimulatorError } from './errors';
@@ -60,6 +61,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   readonly #invites: GroupInvites;
   readonly #pictures: PictureOperations;
   readonly #actions: ContactActions;
+  readonly #business: BusinessOperations;
   readonly #closed = new AbortController();
   #admin: AdminServer | undefined;
   #closing: Promise<void> | undefined;
@@ -77,6 +79,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     this.#invites = new GroupInvites(this.#hub, this.#groups);
     this.#actions = new ContactActions(this.#hub);
     this.#pictures = new PictureOperations(this.#hub);
+    this.#business = new BusinessOperations(this.#hub);
   }
 
   /** Starts a simulator. Ports default to ones the OS picks, so several can run at once. */
@@ -184,12 +187,25 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
    * The phone that owns `number` (its account is created on first use). `legacy: true` makes it a
    * pre-multi-device account: its pages keep the session as four localStorage tokens
    * (`WABrowserId`, `WASecretBundle`, `WAToken1`, `WAToken2`) that the server checks on every load.
+   * `business` makes it a WhatsApp Business account (`true`, or what its profile shows): labels,
+   * customer notes, a profile other accounts see (`phone.business`).
    */
-  phone(number: string, options: { pushname?: string; legacy?: boolean } = {}): SimulatedPhone {
+  phone(number: string, options: { pushname?: string; legacy?: boolean; business?: boolean | BusinessOptions } = {}): SimulatedPhone {
     assertPhoneNumber(number);
     if (options.pushname !== undefined) this.#hub.state.account(number, options.pushname);
     if (options.legacy !== undefined) this.#hub.state.account(number).legacy = options.legacy;
-    return new SimulatedPhone(this.#phones, this.#contacts, this.#groups, this.#actions, this.#pictures, number, this.#invites);
+    if (options.business !== undefined && options.business !== false)
+      this.#business.make(number, options.business === true ? {} : options.business);
+    return new SimulatedPhone(
+      this.#phones,
+      this.#contacts,
+      this.#groups,
+      this.#actions,
+      this.#pictures,
+      number,
+      this.#invites,
+      new PhoneBusiness(this.#business, number),
+    );
   }
 
   /** Puts a number on WhatsApp (accounts always are): clients' `getNumberId` finds it. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ChatSettings, LegacyTokens, WireGroup, WireMessage } from './protocol';
+import type { ChatSettings, LegacyTokens, WireBusinessProfile, WireGroup, WireLabel, WireMessage, WireNote } from './protocol';
 import { SimulatorError } from './errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
@@ -54,11 +54,23 @@ export interface AccountRecord {
   chatSettings?: Record<string, ChatSettings>;
   /** Who may add the account to groups (absent: everyone). */
   groupAdd?: 'all' | 'contacts' | 'none';
+  /** A WhatsApp Business account (absent: a personal one): its profile, labels and customer notes. */
+  business?: BusinessRecord;
   /**
    * Groups as state files before the shared group model kept them (per account). Read once at load
    * into {@link ServerState.groups}, then dropped.
    */
   groups?: Record<string, WireGroup>;
+}
+
+/** A business account's own data, as its phone keeps it. */
+export interface BusinessRecord {
+  profile: Omit<WireBusinessProfile, 'name'>;
+  labels: WireLabel[];
+  /** Chat id → label ids. */
+  chatLabels: Record<string, string[]>;
+  /** Customer jid → note. */
+  notes: Record<string, WireNote>;
 }
 
 /**

@@ -25,6 +25,11 @@ export interface PageContact {
   /** The contact's LID (`<lid>@lid`) and phone-number id (`<number>@c.us`), each where the app knows it. */
   lid?: string;
   phoneNumber?: string;
+  /** Business accounts (issue 27): the labels on the contact's chat (ids), the name and level the app verified, the profile (`id` serialized). */
+  labels?: string[];
+  verifiedName?: string;
+  verifiedLevel?: number;
+  businessProfile?: Record<string, unknown>;
 }
 
 /** A sender's LID (`<lid>@lid`) and phone-number id (`<number>@c.us`), each where the app knows it (messages, reactions). */

@@ -10,6 +10,7 @@ import { CONTACT_API_FEATURES, type PageContact, type PageContactApi, type PageS
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
 import type { PageMediaFlags, PageMediaOptions, PageStickerPack } from './bridge-media';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
+import { BUSINESS_API_FEATURES, type PageBusinessApi, type PageBusinessFields } from './bridge-business';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
@@ -18,6 +19,7 @@ export const PAGE_API = '__waweb';
 
 export type { PageChatAction, PageChatActionResult } from './bridge-chats';
 export type { PageContact } from './bridge-contacts';
+export type { PageCustomerNote, PageLabel } from './bridge-business';
 export type { PageChatPane, PageMessagePane } from './bridge-interface';
 export type {
   PageAddInvite,
@@ -30,7 +32,7 @@ export type {
   PageMembershipResult,
 } from './bridge-groups';
 
-export interface PageMessage extends PageSenderIds, PageMediaFlags {
+export interface PageMessage extends PageSenderIds, PageMediaFlags, PageBusinessFields {
   id: string;
   chatId: string;
   from: string;
@@ -226,7 +228,8 @@ export type PageFeature =
   | 'group-invites'
   | 'interface'
   | 'lid'
-  | 'stickers';
+  | 'stickers'
+  | 'business';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -296,7 +299,7 @@ export interface PageOptions {
 }
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageChatApi {
+export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageChatApi, PageBusinessApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -344,6 +347,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...CONTACT_API_FEATURES,
   ...INTERFACE_API_FEATURES,
   ...CHAT_API_FEATURES,
+  ...BUSINESS_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],

@@ -80,7 +80,6 @@ const both =
 const state = (s: string): Done => has('state', (x) => x['now'] === s);
 
 const POLLS = 'issue 27: polls' as const;
-const LABELS = 'issue 27: labels (WhatsApp Business)' as const;
 const STATUS = 'issue 27: status' as const;
 const REMOVED = 'issue 27: buttons and lists, removed by WhatsApp' as const;
 
@@ -224,9 +223,21 @@ const COMMANDS: Row[] = [
   { command: '!sendpoll', scope: POLLS },
   { command: '!vote', scope: POLLS },
   { command: 'event vote_update', scope: POLLS },
-  { command: '!updatelabels', scope: LABELS },
-  { command: '!addlabels', scope: LABELS },
-  { command: '!removelabels', scope: LABELS },
+  // The bot is a WhatsApp Business account: the phone's labels (name → chats) are watched.
+  {
+    command: '!updatelabels',
+    scope: 'compared',
+    drive: (c) => c.say('!updatelabels'),
+    done: has('state of', (x) => x['state of'] === 'labels'),
+  },
+  // Adds what the chat already has (label 1; there is no label 0): nothing a phone sees changes.
+  { command: '!addlabels', scope: 'compared', drive: (c) => c.say('!addlabels'), barrier: true },
+  {
+    command: '!removelabels',
+    scope: 'compared',
+    drive: (c) => c.say('!removelabels'),
+    done: has('state of', (x) => x['state of'] === 'labels'),
+  },
   { command: '!statuses', scope: STATUS },
   { command: '!postStatus', scope: STATUS },
   { command: 'event call', scope: 'issue 27: calls' },
@@ -293,6 +304,8 @@ const REFERENCE: Array<[string, Effect]> = [
   ['!desc (group)', { 'state of': 'group', now: expect.objectContaining({ desc: 'New description' }) }],
   ['!join', { body: 'That invite code seems to be invalid.' }],
   ['!leave (group)', { 'state of': 'group', now: null }],
+  ['!updatelabels', { 'state of': 'labels', now: expect.objectContaining({ 'New customer': [ALICE_CHAT], 'New order': [] }) }],
+  ['!removelabels', { 'state of': 'labels', now: expect.objectContaining({ 'New customer': [] }) }],
 ];
 
 const driven = (row: Row): boolean => row.drive !== undefined && row.scope === 'compared';
@@ -325,7 +338,8 @@ async function settle(check: () => boolean, stop: () => boolean, ms: number): Pr
 /** Runs example.js with `library` for the bot account `bot` and drives every command in scope. */
 async function runExample(library: Library, bot: string, source: string): Promise<Run> {
   const started = Date.now();
-  const phone = env.sim.phone(bot, { pushname: 'Example Bot' });
+  // A business account, as example.js's label commands need.
+  const phone = env.sim.phone(bot, { pushname: 'Example Bot', business: true });
   for (const [n, name] of [
     [ALICE, 'Alice'],
     [BOB, 'Bob'],
@@ -342,8 +356,8 @@ async function runExample(library: Library, bot: string, source: string): Promis
     bot,
     () => chats,
     () => [group],
-    // Group commands change the group itself: its subject, description and members.
-    () => ({ group: phone.group(group) }),
+    // Group commands change the group itself: its subject, description and members; label commands the labels.
+    () => ({ group: phone.group(group), labels: Object.fromEntries(phone.business.labels().map((l) => [l.name, l.chats])) }),
   );
   const refs = new Map<string, string>();
   const ctx: Ctx = {

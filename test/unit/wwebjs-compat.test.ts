@@ -91,7 +91,6 @@ describe('what is not there yet says so', () => {
   test('a Client call waweb cannot do yet rejects with NotSupportedError naming it, not a TypeError', async () => {
     const client = new Client();
     expectNotSupported(await failure(() => client.getChannelByInviteCode('AbCdEf')), 'Client.getChannelByInviteCode');
-    expectNotSupported(await failure(() => client.getLabels()), 'Client.getLabels');
   });
 
   test("whatsapp-web.js's page options are taken (issue 26), of the wrong type refused with InvalidOptionError", () => {

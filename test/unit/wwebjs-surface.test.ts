@@ -118,7 +118,7 @@ const objects: Array<[string, object, Array<[string, Members]>]> = [
     new waweb.PollVote({ voter: 'v', selectedOptions: [], interractedAtTs: 1, parentMessage: {} as waweb.Message }),
     [['PollVote', M.POLL_VOTE_MEMBERS]],
   ],
-  ['Label', new waweb.Label({ id: '1', name: 'new', hexColor: '#fff' }), [['Label', M.LABEL_MEMBERS]]],
+  ['Label', new waweb.Label(client, { id: '1', name: 'new', hexColor: '#fff' }), [['Label', M.LABEL_MEMBERS]]],
   [
     'Broadcast',
     new waweb.Broadcast({ id: wid, timestamp: 1, totalCount: 0, unreadCount: 0, msgs: [] }),

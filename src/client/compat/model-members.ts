@@ -33,11 +33,11 @@ export const MESSAGE_MEMBERS = members({
   to: supported,
   type: supported,
   links: supported,
-  orderId: field27,
-  title: field27,
-  description: field27,
-  businessOwnerJid: field27,
-  productId: field27,
+  orderId: differs('`undefined` on a message that is no order, as in whatsapp-web.js (declared `string`)'),
+  title: supported,
+  description: supported,
+  businessOwnerJid: supported,
+  productId: supported,
   latestEditSenderTimestampMs: supported,
   latestEditMsgKey: differs("`remote` is the chat id as a string, as declared (whatsapp-web.js passes the app's wid object at run time)"),
   protocolMessageKey: differs("`remote` is the chat id as a string, as declared (whatsapp-web.js passes the app's wid object at run time)"),
@@ -114,12 +114,12 @@ export const CHAT_MEMBERS = members({
   unmute: supported,
   getContact: supported,
   markUnread: supported,
-  getLabels: notYet(27),
-  changeLabels: notYet(27),
+  getLabels: supported,
+  changeLabels: supported,
   getPinnedMessages: differs('a list of any length at run time, as in whatsapp-web.js (both declare at most one message)'),
   syncHistory: supported,
-  addOrEditCustomerNote: notYet(27),
-  getCustomerNote: notYet(27),
+  addOrEditCustomerNote: supported,
+  getCustomerNote: differs('resolves `null` when there is no note or on a personal account, as whatsapp-web.js does (declared non-null)'),
 });
 
 export const GROUP_CHAT_MEMBERS = members({
@@ -157,15 +157,15 @@ export const CONTACT_MEMBERS = members({
   isUser: supported,
   isWAContact: supported,
   isBlocked: supported,
-  labels: field27,
+  labels: supported,
   name: supported,
   pushname: differs('`undefined` when the contact set no name'),
   sectionHeader: differs('`undefined` when the app gives none (as in whatsapp-web.js at run time)'),
   shortName: supported,
   statusMute: supported,
   type: supported,
-  verifiedLevel: field27,
-  verifiedName: field27,
+  verifiedLevel: differs("a business contact's level (a number) and name, as the app gives them (declared `undefined`)"),
+  verifiedName: differs("a business contact's level (a number) and name, as the app gives them (declared `undefined`)"),
   getProfilePicUrl: differs(
     'resolves `undefined` when there is no picture (as whatsapp-web.js at run time; its declaration says `string`)',
   ),
@@ -179,7 +179,7 @@ export const CONTACT_MEMBERS = members({
   getBroadcast: notYet(27),
 });
 
-export const BUSINESS_CONTACT_MEMBERS = members({ businessProfile: field27 });
+export const BUSINESS_CONTACT_MEMBERS = members({ businessProfile: supported });
 
 export const GROUP_NOTIFICATION_MEMBERS = members({
   author: supported,
@@ -238,7 +238,7 @@ export const POLL_VOTE_MEMBERS = members({
   interractedAtTs: supported,
   parentMessage: supported,
 });
-export const LABEL_MEMBERS = members({ name: supported, id: supported, hexColor: supported, getChats: notYet(27) });
+export const LABEL_MEMBERS = members({ name: supported, id: supported, hexColor: supported, getChats: supported });
 
 export const BROADCAST_MEMBERS = members({
   id: supported,

@@ -1,7 +1,10 @@
+import type { PageContact } from '../../web/bridge';
+import { asDeclared } from '../compat/declared';
 import { installNotYet } from '../compat/install';
 import { BUSINESS_CONTACT_MEMBERS } from '../compat/model-members';
 import { Contact } from './contact';
-import type { Wid } from './wid';
+import type { ModelClient } from './model-client';
+import { toWid, type Wid } from './wid';
 
 export interface BusinessCategory {
   id: string;
@@ -43,9 +46,18 @@ export interface BusinessProfile {
   coverPhoto: unknown;
 }
 
-/** A business contact (whatsapp-web.js's `BusinessContact`); its profile is not read yet (issue 27). */
+/** A business contact (whatsapp-web.js's `BusinessContact`). */
 export class BusinessContact extends Contact {
-  declare readonly businessProfile: BusinessProfile;
+  /** Its profile as the app describes it (the fields the business filled in); `undefined` when the app has none. */
+  readonly businessProfile: BusinessProfile;
+
+  constructor(client: ModelClient, data: PageContact) {
+    super(client, data);
+    const profile = data.businessProfile;
+    this.businessProfile = asDeclared(
+      profile ? ({ ...profile, id: toWid(String(profile['id'])) } as unknown as BusinessProfile) : undefined,
+    );
+  }
 }
 
 installNotYet(BusinessContact.prototype, 'BusinessContact', BUSINESS_CONTACT_MEMBERS);

@@ -8,7 +8,8 @@ import { asDeclared, returnedAsVoid } from '../compat/declared';
 import { installNotYet } from '../compat/install';
 import { CHAT_MEMBERS } from '../compat/model-members';
 import { archive, clearOrDelete, markUnread, mute, pin, type MuteState } from './chat-settings';
-import type { Label } from './label';
+import { labelsOfChat, setChatLabels, type Label } from './label';
+import { readCustomerNote, writeCustomerNote, type CustomerNote } from './customer-note';
 import { Message } from './message';
 import type { MessageContent } from './message-content';
 import type { MessageSendOptions } from './message-send-options';
@@ -29,15 +30,7 @@ export interface FetchMessagesOptions {
   fromMe?: boolean;
 }
 
-/** A WhatsApp Business note on a customer (`Chat.getCustomerNote()`). */
-export interface CustomerNote {
-  chatId: string;
-  content: string;
-  createdAt: number;
-  id: string;
-  modifiedAt: number;
-  type: string;
-}
+export type { CustomerNote } from './customer-note';
 
 /**
  * A chat, shaped like whatsapp-web.js's `Chat`: a snapshot, fetch again for fresh values.
@@ -64,11 +57,6 @@ export class Chat {
   readonly isReadOnly: boolean;
   /** Locked on the phone (chat lock). */
   readonly isLocked: boolean;
-  // Not there yet (issue 27): labels and customer notes.
-  declare readonly getLabels: () => Promise<Label[]>;
-  declare readonly changeLabels: (labelIds: Array<string | number>) => Promise<void>;
-  declare readonly addOrEditCustomerNote: (note: string) => Promise<void>;
-  declare readonly getCustomerNote: () => Promise<CustomerNote>;
 
   constructor(client: ModelClient, data: PageChat) {
     this.#client = client;
@@ -93,6 +81,26 @@ export class Chat {
   /** Marks the chat read; the sender's phone shows blue ticks. */
   sendSeen(): Promise<boolean> {
     return this.#client.sendSeen(this.id._serialized);
+  }
+
+  /** A WhatsApp Business account's labels on this chat (none on a personal account). */
+  getLabels(): Promise<Label[]> {
+    return labelsOfChat(this.#client, 'getLabels()', this.id._serialized);
+  }
+
+  /** Puts exactly these labels on the chat; `NotBusinessError` on a personal account. */
+  changeLabels(labelIds: Array<string | number>): Promise<void> {
+    return setChatLabels(this.#client, 'changeLabels()', labelIds, [this.id._serialized]);
+  }
+
+  /** A WhatsApp Business account's note on this customer (nothing happens on a personal account). */
+  addOrEditCustomerNote(note: string): Promise<void> {
+    return writeCustomerNote(this.#client, 'addOrEditCustomerNote()', this.id._serialized, note);
+  }
+
+  /** The note on this customer; `null` when there is none or on a personal account, as in whatsapp-web.js (declared non-null). */
+  async getCustomerNote(): Promise<CustomerNote> {
+    return asDeclared(await readCustomerNote(this.#client, 'getCustomerNote()', this.id._serialized));
   }
 
   /** The contact (or group) this chat is with. */

@@ -46,10 +46,15 @@ export class Contact {
   /** The contact's LID (`<lid>@lid`) and phone-number id (`<number>@c.us`), each where known (the session's LID map fills a gap). */
   readonly lid?: string;
   readonly phoneNumber?: string;
+  /** A WhatsApp Business account's labels on the contact's chat (ids); `undefined` on a personal account. */
+  readonly labels?: string[];
+  /**
+   * A business contact's verified name and level, as the app gives them; `undefined` for others (whatsapp-web.js
+   * declares both `undefined`).
+   */
+  readonly verifiedLevel?: undefined;
+  readonly verifiedName?: undefined;
   // Not there yet (issue 27).
-  declare readonly labels?: string[];
-  declare readonly verifiedLevel?: undefined;
-  declare readonly verifiedName?: undefined;
   declare readonly getBroadcast: () => Promise<Broadcast>;
 
   constructor(client: ModelClient, data: PageContact) {
@@ -76,6 +81,9 @@ export class Contact {
     };
     if (ids.senderLid !== undefined) this.lid = ids.senderLid;
     if (ids.senderPn !== undefined) this.phoneNumber = ids.senderPn;
+    this.labels = data.labels;
+    this.verifiedLevel = asDeclared<undefined>(data.verifiedLevel as undefined);
+    this.verifiedName = asDeclared<undefined>(data.verifiedName as undefined);
   }
 
   /** The chat with this contact (created locally when there is none yet). */

@@ -100,11 +100,13 @@ export class Message {
   /** The media's key (base64; it names a sticker); `undefined` without media. */
   readonly mediaKey?: string;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
-  declare readonly orderId: string;
-  declare readonly title?: string;
-  declare readonly description?: string;
-  declare readonly businessOwnerJid?: string;
-  declare readonly productId?: string;
+  /** A business's order message: its id; `undefined` on other messages, as in whatsapp-web.js (declared `string`). */
+  readonly orderId: string;
+  /** A business's product message: its title, description, the business and the product (each when set). */
+  readonly title?: string;
+  readonly description?: string;
+  readonly businessOwnerJid?: string;
+  readonly productId?: string;
   declare readonly dynamicReplyButtons?: object;
   declare readonly selectedButtonId?: string;
   declare readonly selectedRowId?: string;
@@ -162,6 +164,11 @@ export class Message {
     if (data.protocolMessageKey !== undefined) this.protocolMessageKey = parseMessageId(data.protocolMessageKey);
     if (data.senderLid !== undefined) this.senderLid = data.senderLid;
     if (data.senderPn !== undefined) this.senderPn = data.senderPn;
+    this.orderId = asDeclared(data.orderId);
+    if (data.title !== undefined) this.title = data.title;
+    if (data.description !== undefined) this.description = data.description;
+    if (data.businessOwnerJid !== undefined) this.businessOwnerJid = data.businessOwnerJid;
+    if (data.productId !== undefined) this.productId = data.productId;
   }
 
   /** The groups named in the text, as chats (whatsapp-web.js's `getChatById` for each). */

@@ -6,6 +6,7 @@
  */
 import type { ServerFrame } from '../protocol';
 import type { MessageStore } from './message-store';
+import type { BusinessStore } from './labels';
 import type { PinTable } from './pins';
 import type { ReactionStore } from './reactions';
 import { createWid, MsgKey } from './wid';
@@ -21,6 +22,7 @@ const KINDS = {
   reaction: true,
   pin: true,
   contacts: true,
+  business: true,
   group: true,
   'chat-locked': true,
 } as const;
@@ -32,13 +34,14 @@ export interface AccountData {
   readonly store: MessageStore;
   readonly reactions: ReactionStore;
   readonly pins: PinTable;
+  readonly business: BusinessStore;
 }
 
 export function isAccountFrame(frame: ServerFrame): frame is AccountFrame {
   return Object.hasOwn(KINDS, frame.t);
 }
 
-export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins }: AccountData): void {
+export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins, business }: AccountData): void {
   switch (frame.t) {
     case 'msg':
       store.receive(frame.msg, true);
@@ -82,7 +85,13 @@ export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins 
       );
       return;
     case 'contacts':
-      for (const contact of frame.contacts) store.learn(contact);
+      for (const contact of frame.contacts) {
+        const model = store.learn(contact);
+        if (contact.business) business.learnProfile(model, contact.business);
+      }
+      return;
+    case 'business':
+      business.apply(frame.data);
       return;
     case 'group':
       store.learnGroup(frame.group);

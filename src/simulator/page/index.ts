@@ -16,6 +16,7 @@ import { prefsModules } from './prefs';
 import { groupModules } from './groups';
 import { groupInviteModules } from './group-invites';
 import { phoneNumberModules } from './phone-numbers';
+import { businessModules } from './business';
 import { ChatView, interfaceModules, viewCommands } from './interface';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
@@ -69,7 +70,8 @@ const modules: Record<string, unknown> = {
     Reactions: app.reactions.collection,
     // Group metadata arrives with every change; there is nothing to fetch.
     GroupMetadata: { update: async () => undefined, find: async (wid: unknown) => app.store.chats.get(wid)?.groupMetadata },
-    BusinessProfile: { find: async () => ({}) },
+    BusinessProfile: { find: async (wid: unknown) => app.business.profile(wid) },
+    Label: app.business.labels,
     Features: ui.features,
   },
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
@@ -103,6 +105,7 @@ const modules: Record<string, unknown> = {
   ...phoneNumberModules,
   ...ui.modules,
   ...mediaModules,
+  ...businessModules(app),
 };
 
 // A drift variant's build lacks some modules or members (a copy of the module without them: the app's

@@ -106,8 +106,9 @@ export function messagingModules(app: App): Record<string, unknown> {
       getName: (c: ContactModel) => c.name,
       getShortName: (c: ContactModel) => c.name?.split(' ')[0],
       getPushname: (c: ContactModel) => c.pushname,
-      getVerifiedName: () => undefined,
-      getVerifiedLevel: () => undefined,
+      getVerifiedName: (c: ContactModel) => c.verifiedName,
+      // A business the servers vouch for with its name only: the app's lowest level.
+      getVerifiedLevel: (c: ContactModel) => (c.isBusiness ? 0 : undefined),
       getStatusMute: () => false,
       getIsEnterprise: () => false,
     },

@@ -135,6 +135,11 @@ export class Collection<T extends Model & { id: unknown }> extends Events {
     return [...this.#models.values()];
   }
 
+  /** The models `fn` keeps (Backbone's `filter`). */
+  filter(fn: (model: T) => boolean): T[] {
+    return this.getModelsArray().filter(fn);
+  }
+
   get length(): number {
     return this.#models.size;
   }

@@ -296,6 +296,8 @@ export class ChatModel extends Model {
   lastReceivedKey: MsgKey | undefined = undefined;
   /** After history sync: 0 older messages remain on the phone, 1 none (unset for a chat history did not bring). */
   endOfHistoryTransferType: 0 | 1 | undefined = undefined;
+  /** A business account's labels on the chat (label ids; unset on a personal account). */
+  labels: string[] | undefined = undefined;
   readonly msgs = new Collection<MsgModel>(MsgModel);
 
   /** A group chat whose participants have this account as an admin. */
@@ -321,6 +323,7 @@ export class ChatModel extends Model {
       muteExpiration: this.mute.expiration,
       name: this.formattedTitle,
       isGroup: this.id.isGroup(),
+      labels: this.labels,
       msgs: this.msgs.getModelsArray().map((m) => m.serialize()),
     };
   }
@@ -359,6 +362,11 @@ export class ContactModel extends Model {
   isContactBlocked = false;
   /** A LID contact's phone-number wid, when the app knows it (whatsapp-web.js reports it as the contact's id). */
   phoneNumber: Wid | undefined;
+  /** A business account (its profile in `WAWebCollections.BusinessProfile`), and the name it is verified by. */
+  isBusiness = false;
+  verifiedName: string | undefined = undefined;
+  /** The labels a business account put on the contact's chat (label ids). */
+  labels: string[] | undefined = undefined;
   /** Set by `WAWebFindCommonGroupsContactAction.findCommonGroups`. */
   commonGroups: { serialize(): unknown[] } | undefined;
   /** A wid, or Backbone-style attributes (`new Contact.constructor({ id })`, as clients make one). */
@@ -376,6 +384,7 @@ export class ContactModel extends Model {
       isMe: false,
       isUser: this.id.isUser(),
       isGroup: this.id.isGroup(),
+      labels: this.labels,
     };
   }
 }

@@ -93,6 +93,10 @@ function optionalFields(g: any, contact: any): Partial<PageContact> {
     statusMute: flag(g.getStatusMute?.(contact)),
     type: typeof data['type'] === 'string' ? data['type'] : undefined,
     sectionHeader: typeof data['sectionHeader'] === 'string' ? data['sectionHeader'] : undefined,
+    labels: Array.isArray(data['labels']) ? (data['labels'] as unknown[]).map(String) : undefined,
+    verifiedName: typeof g.getVerifiedName?.(contact) === 'string' ? String(g.getVerifiedName?.(contact)) : undefined,
+    verifiedLevel: typeof g.getVerifiedLevel?.(contact) === 'number' ? Number(g.getVerifiedLevel?.(contact)) : undefined,
+    businessProfile: businessProfileOf(contact),
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
@@ -103,7 +107,19 @@ export async function getContacts(req: Req): Promise<PageContact[]> {
 
 export async function getContact(req: Req, contactId: string): Promise<PageContact> {
   const wid = req('WAWebWidFactory').createWid(contactId);
-  return toPageContact(req, await req('WAWebCollections').Contact.find(wid));
+  const contact = await req('WAWebCollections').Contact.find(wid);
+  if (contact.isBusiness || contact.isEnterprise) {
+    // As whatsapp-web.js does: a business contact's profile, when the app finds one (read optionally: without it, none).
+    const profile = await req('WAWebCollections').BusinessProfile?.find?.(wid);
+    if (profile?.profileOptions) contact.businessProfile = profile;
+  }
+  return toPageContact(req, contact);
+}
+
+/** A business contact's profile as the app serializes it, its id serialized. */
+function businessProfileOf(contact: any): Record<string, unknown> | undefined {
+  const data = contact.businessProfile?.serialize?.() as Record<string, unknown> | undefined;
+  return data ? { ...data, id: widString(data['id']) } : undefined;
 }
 
 /** The registered user's wid for a number, or `null` when it is not on WhatsApp. */

@@ -181,6 +181,15 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebLinkPreviewChatAction', 'getLinkPreview', 'function', 'links'],
   ['WAWebApiContact', 'getCurrentLid', 'function', 'lid'],
   ['WAWebApiContact', 'getPhoneNumber', 'function', 'lid'],
+  ['WAWebCollections', 'Label', 'object', 'business'],
+  ['WAWebCollections', 'Label.getModelsArray', 'function', 'business'],
+  ['WAWebCollections', 'Label.get', 'function', 'business'],
+  ['WAWebCollections', 'Label.addOrRemoveLabels', 'function', 'business'],
+  ['WAWebBizGatingUtils', 'smbNotesV1Enabled', 'function', 'business'],
+  ['WAWebNoteAction', 'noteAddAction', 'function', 'business'],
+  ['WAWebNoteAction', 'retrieveOnlyNoteForChatJid', 'function', 'business'],
+  ['WAWebWidToJid', 'widToUserJid', 'function', 'business'],
+  ['WAWebJidToWid', 'userJidToUserWid', 'function', 'business'],
 ];
 
 function loaded(req: Req, name: string): unknown {

@@ -38,6 +38,7 @@ import {
 } from './group-invites';
 import { commonGroups, countryCode, deleteContact, deviceCount, formattedNumber, saveContact } from './contact-tools';
 import { lidAndPhone } from './lid';
+import { changeLabels, chatLabels, customerNote, label, labelChats, labels, setCustomerNote } from './business';
 import {
   blockedIds,
   deletePicture,
@@ -224,6 +225,13 @@ function start(hadSession: boolean): void {
     deleteContact: async (phoneNumber) => deleteContact(req, phoneNumber),
     formattedNumber: async (jid) => formattedNumber(req, jid),
     countryCode: async (digits) => countryCode(req, digits),
+    labels: async () => labels(req),
+    label: async (labelId) => label(req, labelId),
+    chatLabels: async (chatId) => chatLabels(req, chatId),
+    labelChats: async (labelId) => labelChats(req, labelId),
+    changeLabels: async (labelIds, chatIds) => changeLabels(req, labelIds, chatIds),
+    setCustomerNote: async (userId, note) => setCustomerNote(req, userId, note),
+    customerNote: async (userId) => customerNote(req, userId),
     profilePicUrl: async (chatId) => profilePicUrl(req, chatId),
     setPicture: async (chatId, media) => setPicture(req, chatId, media),
     deletePicture: async (chatId) => deletePicture(req, chatId),

@@ -2,6 +2,7 @@
  * The app's message models as waweb reports them (`PageMessage`), and the id helpers that read
  * wids and keys whichever way the app builds them.
  */
+import { businessFields } from './business-fields';
 import type { PageInviteV4, PageLocation, PageMessage } from '../bridge';
 import { featureOff } from './contract';
 import { senderIds } from './lid';
@@ -87,6 +88,7 @@ export function toPageMessage(msg: AppMsg): PageMessage {
     vCards: vCardsOf(msg.type, data),
     ...(msg.type === 'groups_v4_invite' ? { inviteV4: inviteV4Of(msg, data) } : {}),
     ...senderIds(req, msg),
+    ...businessFields(data),
   };
 }
 

@@ -1,0 +1,58 @@
+/**
+ * The WhatsApp Business calls of the typed bridge (./bridge.ts, the same part): labels, the chats that
+ * carry them, customer notes, and the features each call needs. Types and one table of constants; it
+ * imports nothing.
+ */
+
+/** A label as the app describes it (whatsapp-web.js's `Label` data). */
+export interface PageLabel {
+  id: string;
+  name: string;
+  hexColor: string;
+}
+
+/** A note on a customer (`chatId` a user id). */
+export interface PageCustomerNote {
+  chatId: string;
+  content: string;
+  createdAt: number;
+  id: string;
+  modifiedAt: number;
+  type: string;
+}
+
+/** What a business's order (`orderId`) or product (`productId`, `title`, `description`, `businessOwnerJid`) message carries (part of `PageMessage`). */
+export interface PageBusinessFields {
+  orderId?: string;
+  title?: string;
+  description?: string;
+  businessOwnerJid?: string;
+  productId?: string;
+}
+
+/** The page calls for business accounts (members of `PageApi`). */
+export interface PageBusinessApi {
+  /** The account's labels (none on a personal account). */
+  labels(): Promise<PageLabel[]>;
+  /** One label; null when the account has no such label. */
+  label(labelId: string): Promise<PageLabel | null>;
+  chatLabels(chatId: string): Promise<PageLabel[]>;
+  /** The ids of the chats carrying a label; null when the account has no such label. */
+  labelChats(labelId: string): Promise<string[] | null>;
+  /** Puts exactly `labelIds` on each chat (false: a personal account, nothing done). */
+  changeLabels(labelIds: string[], chatIds: string[]): Promise<boolean>;
+  /** Writes the note (false: notes are off, a personal account). */
+  setCustomerNote(userId: string, note: string): Promise<boolean>;
+  customerNote(userId: string): Promise<PageCustomerNote | null>;
+}
+
+/** The features each business call needs (part of `PAGE_API_FEATURES`, which checks them against `PageFeature`). */
+export const BUSINESS_API_FEATURES = {
+  labels: ['business'],
+  label: ['business'],
+  chatLabels: ['chats', 'business'],
+  labelChats: ['business'],
+  changeLabels: ['chats', 'business'],
+  setCustomerNote: ['messages', 'business'],
+  customerNote: ['messages', 'business'],
+} as const;
