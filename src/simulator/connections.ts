@@ -21,6 +21,7 @@ import { SimulatorError } from './errors';
 import type { LinkedDevice } from './types';
 import { lidOf, lidWid, userWid } from './wids';
 import { DeviceActions } from './device-actions';
+import { pollExtras } from './polls';
 
 export class DeviceConnections {
   readonly #hub: SimulatorHub;
@@ -302,6 +303,7 @@ export class DeviceConnections {
       ...(typeof out?.quotedId === 'string' ? { quotedId: out.quotedId } : {}),
       ...(isMedia(out?.media) && hub.media.get(out.media.directPath) ? { media: out.media } : {}),
       ...wireExtras(out),
+      ...pollExtras(out),
       ack: 2,
     };
     // A group that refuses this sender (not a member, or only admins write): received, then failed (ack -1).

@@ -9,6 +9,7 @@ import { GroupOperations } from './groups';
 import type { Connection, SimulatorHub } from './hub';
 import { PictureOperations } from './pictures';
 import type { ClientFrame } from './protocol';
+import { PollActions } from './polls';
 
 /** The frames handled here. */
 export type DeviceActionFrame = Extract<
@@ -30,12 +31,16 @@ export type DeviceActionFrame = Extract<
   | { t: 'delete-picture' }
   | { t: 'group-request' }
   | { t: 'device-props' }
+  | { t: 'poll-vote' }
+  | { t: 'event-response' }
+  | { t: 'event-edit' }
 >;
 
 export class DeviceActions {
   readonly #contacts: ContactOperations;
   readonly #pictures: PictureOperations;
   readonly #groupRequests: GroupRequests;
+  readonly #polls: PollActions;
   /** Groups: a device's messages to one reach its other members. */
   readonly groups: GroupOperations;
 
@@ -44,6 +49,7 @@ export class DeviceActions {
     this.groups = new GroupOperations(hub);
     this.#pictures = new PictureOperations(hub, (number, groupId) => this.groups.pictureChanged(number, groupId));
     this.#groupRequests = new GroupRequests(hub, this.groups);
+    this.#polls = new PollActions(hub);
   }
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
@@ -64,6 +70,10 @@ export class DeviceActions {
         return this.#groupRequests.onDeviceFrame(conn, frame.reqId, frame.request);
       case 'device-props':
         return this.#deviceProps(conn, frame);
+      case 'poll-vote':
+      case 'event-response':
+      case 'event-edit':
+        return this.#polls.onDeviceFrame(conn, frame);
       default:
         return this.#messageAction(conn, frame);
     }

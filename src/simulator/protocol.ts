@@ -55,6 +55,33 @@ export interface WireMessage {
   forwardingScore?: number;
   /** `multi_vcard`: the cards (a single `vcard` carries its card as `body`). */
   vcards?: WireVcard[];
+  /** `poll_creation`: the question, its options and the votes. */
+  poll?: WirePoll;
+  /** `event_creation`: the scheduled event, as last edited, and the answers to it. */
+  event?: WireEvent;
+}
+
+/** A poll: its options in order (an option's index is its `localId`), how many one may choose (0: any number). */
+export interface WirePoll {
+  name: string;
+  options: string[];
+  selectableCount: number;
+  /** Each voter's (`<number>@c.us`) current choice, as option indexes (empty: took the vote back). */
+  votes?: Record<string, number[]>;
+}
+
+/** A scheduled event. Times in seconds since the epoch. */
+export interface WireEvent {
+  name: string;
+  description?: string;
+  startTime: number;
+  endTime?: number;
+  location?: string;
+  /** A WhatsApp call link (`https://call.whatsapp.com/voice/…` or `/video/…`) for the event. */
+  joinLink?: string;
+  canceled: boolean;
+  /** Each responder's (`<number>@c.us`) answer: 1 going, 2 not going, 3 maybe (0 took it back: absent). */
+  responses?: Record<string, number>;
 }
 
 export interface WireGroupMention {
@@ -155,6 +182,8 @@ export interface OutgoingMessage {
   groupMentions?: WireGroupMention[];
   forwardingScore?: number;
   vcards?: WireVcard[];
+  poll?: WirePoll;
+  event?: WireEvent;
 }
 
 /** A contact as the page learns it: from the address book (`name`) or from a message. */
@@ -239,7 +268,11 @@ export type ClientFrame =
   | { t: 'group-request'; reqId: number; request: GroupRequest }
   | { t: 'history-ack'; bytes: number }
   /** A device asks the phone for a chat's older messages (on-demand history sync). */
-  | { t: 'history-request'; chatId: string };
+  | { t: 'history-request'; chatId: string }
+  /** Polls and events: a device votes on a poll (option indexes; none takes the vote back), answers an event, edits its own event. */
+  | { t: 'poll-vote'; chatId: string; id: string; fromMe: boolean; selected: number[] }
+  | { t: 'event-response'; chatId: string; id: string; fromMe: boolean; response: number }
+  | { t: 'event-edit'; chatId: string; id: string; event: WireEvent };
 
 /** Server → page. */
 export type ServerFrame =
@@ -299,7 +332,9 @@ export type ServerFrame =
   | { t: 'logged-out'; reqId?: number }
   | { t: 'history'; chunk: string; seq: number; last: boolean }
   /** The app reloads its own page (an update): `location.reload()`, then a login with the stored session. */
-  | { t: 'reload' };
+  | { t: 'reload' }
+  /** A contact voted on a poll in its chat (`id` the vote's own message id; `atMs` the sender's time of it). */
+  | { t: 'poll-vote'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; selected: number[]; atMs: number };
 
 export const SIM_WS_PATH = '/ws';
 

@@ -7,6 +7,7 @@
 import type { ServerFrame } from '../protocol';
 import type { MessageStore } from './message-store';
 import type { PinTable } from './pins';
+import type { PollVotes } from './polls';
 import type { ReactionStore } from './reactions';
 import { createWid, MsgKey } from './wid';
 
@@ -23,6 +24,7 @@ const KINDS = {
   contacts: true,
   group: true,
   'chat-locked': true,
+  'poll-vote': true,
 } as const;
 
 export type AccountFrame = Extract<ServerFrame, { t: keyof typeof KINDS }>;
@@ -32,13 +34,14 @@ export interface AccountData {
   readonly store: MessageStore;
   readonly reactions: ReactionStore;
   readonly pins: PinTable;
+  readonly polls: PollVotes;
 }
 
 export function isAccountFrame(frame: ServerFrame): frame is AccountFrame {
   return Object.hasOwn(KINDS, frame.t);
 }
 
-export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins }: AccountData): void {
+export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins, polls }: AccountData): void {
   switch (frame.t) {
     case 'msg':
       store.receive(frame.msg, true);
@@ -89,6 +92,9 @@ export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins 
       return;
     case 'chat-locked':
       store.chatFor(createWid(frame.chatId)).chat.set('isLocked', frame.locked);
+      return;
+    case 'poll-vote':
+      polls.received(frame);
       return;
   }
 }

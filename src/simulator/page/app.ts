@@ -12,6 +12,7 @@ import { PageStorage, toB64, type StoredKeys } from './storage';
 import { CmdModel } from './cmd';
 import { ReactionStore } from './reactions';
 import { PinTable } from './pins';
+import { PollVotes } from './polls';
 import { ConnModel, OfflineHandler, SocketModel, type AppLink, type MsgModel } from './wa-models';
 import { createWid, type Wid } from './wid';
 
@@ -27,6 +28,8 @@ export class App implements AppLink {
   readonly reactions = new ReactionStore(this.store.msgs, () => this.meUser());
   /** `WAWebPinInChatSchema`: the messages pinned in each chat. */
   readonly pins = new PinTable();
+  /** Poll votes: `WAWebAddonPollVoteTableMode` (where votes are stored) and `WAWebPollsVotesSchema`. */
+  readonly polls = new PollVotes(this);
   readonly calls = Object.assign(new Events(), { models: new Map<string, unknown>() });
   readonly browserUtils = {
     info: (): Record<string, string> => ({ os: 'Linux', name: 'Chrome', version: '156' }),

@@ -7,6 +7,7 @@ import { Collection } from './models';
 import { GroupMetadata } from './group-models';
 import { ChatModel, ContactModel, MsgCollection, MsgModel } from './wa-models';
 import { extrasOf, mediaOf } from './msg-data';
+import { outgoingContent, receivedContent, sentContent } from './polls';
 import { createWid, MsgKey, type Wid } from './wid';
 
 /** What the store needs from the app's connection. */
@@ -103,6 +104,7 @@ export class MessageStore {
         to: chat.id,
         body: media ? '' : typeof data['body'] === 'string' ? data['body'] : '',
         ...extras,
+        content: sentContent(data),
         type: typeof data['type'] === 'string' ? data['type'] : 'chat',
         t: typeof data['t'] === 'number' ? data['t'] : Math.floor(Date.now() / 1000),
         ack: 0,
@@ -135,6 +137,7 @@ export class MessageStore {
               : {}),
             ...(model.forwardingScore > 0 ? { forwardingScore: model.forwardingScore } : {}),
             ...(model.vcardList ? { vcards: model.vcardList } : {}),
+            ...outgoingContent(model),
           },
         },
         15_000,
@@ -214,6 +217,7 @@ export class MessageStore {
       groupMentions: wire.groupMentions?.map((g) => ({ groupJid: createWid(g.groupJid), groupSubject: g.groupSubject })),
       forwardingScore: wire.forwardingScore,
       vcards: wire.vcards,
+      content: receivedContent(wire),
       t: wire.t,
       ack: wire.fromMe ? (wire.ack ?? 1) : 0,
       isNewMsg,

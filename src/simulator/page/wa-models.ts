@@ -89,6 +89,8 @@ export interface MsgFields {
   groupMentions?: GroupMention[] | undefined;
   forwardingScore?: number | undefined;
   vcards?: WireVcard[] | undefined;
+  /** Fields of structured content (a poll's `pollName`, `pollOptions`; an event's `eventName`, ...). */
+  content?: Record<string, unknown> | undefined;
 }
 
 export class MsgModel extends Model {
@@ -120,6 +122,8 @@ export class MsgModel extends Model {
   mediaData: { mediaStage: string } | undefined = undefined;
   /** Type-specific fields, also set as properties. */
   readonly extra: Record<string, string | number>;
+  /** Structured content (polls, events), also set as properties; changed with {@link setContent}. */
+  readonly content: Record<string, unknown>;
   readonly mentionedJidList: Wid[];
   /** Groups the text mentions (`groupJid` a wid), as the app keeps them. */
   readonly groupMentions: GroupMention[];
@@ -154,6 +158,8 @@ export class MsgModel extends Model {
     this.recipients = fields.recipients;
     this.extra = { ...fields.fields };
     Object.assign(this, this.extra);
+    this.content = { ...fields.content };
+    Object.assign(this, this.content);
     this.mentionedJidList = fields.mentions ?? [];
     this.groupMentions = fields.groupMentions ?? [];
     this.forwardingScore = fields.forwardingScore ?? 0;
@@ -195,9 +201,16 @@ export class MsgModel extends Model {
     if (this.mediaData) this.mediaData.mediaStage = 'RESOLVED';
   }
 
+  /** Changes a field of the structured content (`change:<key>`). */
+  setContent(key: string, value: unknown): void {
+    this.content[key] = value;
+    this.set(key, value);
+  }
+
   serialize(): Record<string, unknown> {
     return {
       ...this.extra,
+      ...this.content,
       id: this.id,
       from: this.from,
       to: this.to,
