@@ -8,7 +8,7 @@ import { List } from './model/list';
 import type { ContactCard, LocationInput, MessageContent } from './model/message-content';
 import { MessageMedia } from './model/message-media';
 import { Poll } from './model/poll';
-import { ScheduledEvent } from './model/scheduled-event';
+import { eventInputOf, ScheduledEvent } from './model/scheduled-event';
 import type { MessageSendOptions } from './model/message-send-options';
 
 /**
@@ -62,10 +62,8 @@ function isLocation(value: unknown): value is LocationInput {
 /** whatsapp-web.js's contents and options waweb cannot send yet: refused, never sent as something else. */
 function refuseNotYet(content: MessageContent, options: MessageSendOptions): void {
   for (const [kind, name] of [
-    [Poll, 'Poll'],
     [List, 'List'],
     [Buttons, 'Buttons'],
-    [ScheduledEvent, 'ScheduledEvent'],
   ] as const) {
     if (content instanceof kind) throw new NotSupportedError(`Client.sendMessage(${name})`, 27);
   }
@@ -131,6 +129,17 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
     };
   }
   if (typeof content === 'string') return { kind: 'content', content: { kind: 'text', body: content }, options: base };
+  if (content instanceof Poll) {
+    const { allowMultipleAnswers, messageSecret } = content.options;
+    const poll = {
+      name: content.pollName,
+      options: content.pollOptions.map((o) => o.name),
+      allowMultipleAnswers: allowMultipleAnswers === true,
+    };
+    return { kind: 'content', content: { kind: 'poll', poll: messageSecret ? { ...poll, messageSecret } : poll }, options: base };
+  }
+  if (content instanceof ScheduledEvent)
+    return { kind: 'content', content: { kind: 'event', event: eventInputOf(content) }, options: base };
   if (isLocation(content)) {
     const { latitude, longitude, name, address, url } = content;
     const location: PageLocation = {

@@ -8,6 +8,7 @@
 import { CONTACT_API_FEATURES, type PageContact, type PageContactApi } from './bridge-contacts';
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
+import { POLL_API_FEATURES, type PagePollApi, type PagePollContent, type PagePollFields, type PagePollVote } from './bridge-polls';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
@@ -27,7 +28,7 @@ export type {
   PageMembershipResult,
 } from './bridge-groups';
 
-export interface PageMessage {
+export interface PageMessage extends PagePollFields {
   id: string;
   chatId: string;
   from: string;
@@ -98,7 +99,7 @@ export interface PageVcard {
 
 /** What a non-media message carries. */
 export type PageContent =
-  { kind: 'text'; body: string } | { kind: 'location'; location: PageLocation } | { kind: 'vcards'; cards: PageVcard[] };
+  { kind: 'text'; body: string } | { kind: 'location'; location: PageLocation } | { kind: 'vcards'; cards: PageVcard[] } | PagePollContent;
 
 /** A file crossing the bridge: base64 data, as whatsapp-web.js's `MessageMedia` holds it. */
 export interface PageMedia {
@@ -232,7 +233,8 @@ export type PageFeature =
   | 'chat-actions'
   | 'groups'
   | 'group-invites'
-  | 'interface';
+  | 'interface'
+  | 'polls';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -284,6 +286,7 @@ export type PageEvent =
   | { type: 'removed'; message: PageMessage }
   | { type: 'edited'; message: PageMessage; body: string; previous: string }
   | { type: 'reaction'; reaction: PageReaction }
+  | { type: 'vote'; vote: PagePollVote; parent: PageMessage | null }
   | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update' | 'request'; notification: PageGroupNotification }
   /** A contact (`isContact`) or a group member changed number: the notification, the old and the new id. */
   | { type: 'contactChanged'; message: PageMessage; oldId: string; newId: string; isContact: boolean }
@@ -302,7 +305,7 @@ export interface PageOptions {
 }
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi {
+export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PagePollApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -354,6 +357,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...GROUP_API_FEATURES,
   ...CONTACT_API_FEATURES,
   ...INTERFACE_API_FEATURES,
+  ...POLL_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],

@@ -108,7 +108,7 @@ describe('what is not there yet says so', () => {
     const media = new MessageMedia('image/png', 'iVBORw0KGgo=');
     expectNotSupportedSync(() => toOutgoing(media, { isViewOnce: true }), 'MessageSendOptions.isViewOnce');
     expectNotSupportedSync(() => toOutgoing(media, { sendVideoAsGif: true }), 'MessageSendOptions.sendVideoAsGif');
-    expectNotSupportedSync(() => toOutgoing(new waweb.Poll('lunch?', ['yes', 'no']), {}), 'Client.sendMessage(Poll)');
+    expectNotSupportedSync(() => toOutgoing(new waweb.List('pick', 'open', []), {}), 'Client.sendMessage(List)');
     expect(toOutgoing(media, { isViewOnce: false }).kind).toBe('media');
   });
 });

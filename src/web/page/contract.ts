@@ -176,6 +176,13 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WALinkify', 'findLinks', 'function', 'links'],
   ['WALinkify', 'findLink', 'function', 'links'],
   ['WAWebLinkPreviewChatAction', 'getLinkPreview', 'function', 'links'],
+  ['WAWebPollsSendVoteMsgAction', 'sendVote', 'function', 'polls'],
+  ['WAWebPollsVotesSchema', 'getTable', 'function', 'polls'],
+  ['WAWebAddonPollVoteTableMode', 'pollVoteTableMode', 'object', 'polls'],
+  ['WAWebMsgKey', 'fromString', 'function', 'polls'],
+  ['WAWebGenerateEventCallLink', 'createEventCallLink', 'function', 'polls'],
+  ['WAWebSendEventResponseMsgAction', 'sendEventResponseMsg', 'function', 'polls'],
+  ['WAWebSendEventEditMsgAction', 'sendEventEditMessage', 'function', 'polls'],
 ];
 
 function loaded(req: Req, name: string): unknown {
