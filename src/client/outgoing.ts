@@ -59,14 +59,8 @@ function isLocation(value: unknown): value is LocationInput {
   return Number.isFinite(Number(value.latitude)) && Number.isFinite(Number(value.longitude));
 }
 
-/** whatsapp-web.js's contents and options waweb cannot send yet: refused, never sent as something else. */
-function refuseNotYet(content: MessageContent, options: MessageSendOptions): void {
-  for (const [kind, name] of [
-    [List, 'List'],
-    [Buttons, 'Buttons'],
-  ] as const) {
-    if (content instanceof kind) throw new NotSupportedError(`Client.sendMessage(${name})`, 27);
-  }
+/** whatsapp-web.js's options waweb cannot send yet: refused, never sent as something else. */
+function refuseNotYet(_content: MessageContent, options: MessageSendOptions): void {
   const unsupported = (['isViewOnce', 'sendVideoAsGif', 'sendMediaAsHd'] as const).find((o) => options[o] === true);
   if (unsupported) throw new NotSupportedError(`MessageSendOptions.${unsupported}`, 27);
 }
@@ -137,6 +131,16 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
       allowMultipleAnswers: allowMultipleAnswers === true,
     };
     return { kind: 'content', content: { kind: 'poll', poll: messageSecret ? { ...poll, messageSecret } : poll }, options: base };
+  }
+  if (content instanceof Buttons) {
+    const { body, buttons, title, footer } = content;
+    const page = { body: typeof body === 'string' ? body : '', buttons, ...(title ? { title } : {}), ...(footer ? { footer } : {}) };
+    return { kind: 'content', content: { kind: 'buttons', buttons: page }, options: base };
+  }
+  if (content instanceof List) {
+    const { body, buttonText, sections, title, footer } = content;
+    const list = { description: body, buttonText, sections, ...(title ? { title } : {}), ...(footer ? { footer } : {}) };
+    return { kind: 'content', content: { kind: 'list', list }, options: base };
   }
   if (content instanceof ScheduledEvent)
     return { kind: 'content', content: { kind: 'event', event: eventInputOf(content) }, options: base };

@@ -25,8 +25,29 @@ export interface PageEventInput {
   messageSecret?: number[];
 }
 
-/** Poll and event contents (members of `PageContent`). */
-export type PagePollContent = { kind: 'poll'; poll: PagePollInput } | { kind: 'event'; event: PageEventInput };
+/** A buttons message as whatsapp-web.js 1.34.7 still sends one: its text (empty for a media body), buttons, title, footer. */
+export interface PageButtonsInput {
+  body: string;
+  buttons: Array<{ buttonId: string; buttonText: { displayText: string }; type: number }>;
+  title?: string;
+  footer?: string;
+}
+
+/** A list message as whatsapp-web.js 1.34.7 still sends one. */
+export interface PageListInput {
+  description: string;
+  buttonText: string;
+  sections: unknown[];
+  title?: string;
+  footer?: string;
+}
+
+/** Poll, event, buttons and list contents (members of `PageContent`). */
+export type PagePollContent =
+  | { kind: 'poll'; poll: PagePollInput }
+  | { kind: 'event'; event: PageEventInput }
+  | { kind: 'buttons'; buttons: PageButtonsInput }
+  | { kind: 'list'; list: PageListInput };
 
 /** What a poll or an event message carries (members of `PageMessage`). */
 export interface PagePollFields {

@@ -44,6 +44,8 @@ interface PollClient {
 interface Classes {
   Poll: new (name: string, options: string[], o?: { allowMultipleAnswers?: boolean }) => unknown;
   ScheduledEvent: new (name: string, start: Date, o?: Record<string, unknown>) => unknown;
+  Buttons: new (body: string, buttons: Array<{ id?: string; body: string }>, title?: string, footer?: string) => unknown;
+  List: new (body: string, buttonText: string, sections: unknown[], title?: string, footer?: string) => unknown;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS; only the classes used are declared here
@@ -189,5 +191,27 @@ describe.each(LIBRARIES)('%s', (library) => {
       () => phone.receivedMessages().find((m) => m.id === theirs.id)?.event?.responses?.[`${number}@c.us`] === 2 || undefined,
       'not going',
     );
+  });
+
+  test('Buttons go out as a text of their body, a List as a `list` message of its description, as whatsapp-web.js 1.34.7 sends them', async () => {
+    const number = `1555000084${n}`;
+    const chatId = `1555777084${n}@c.us`;
+    const phone = env.sim.phone(number);
+    const client = await env.linked<PollClient>(library, number);
+    const { Buttons, List } = classesOf(library);
+
+    const buttons = await client.sendMessage(chatId, new Buttons('Pick one', [{ id: 'a', body: 'A' }, { body: 'B' }], 'Title', 'Footer'));
+    expect(buttons).toMatchObject({ type: 'chat', body: 'Pick one' });
+    const sections = [{ title: 'Menu', rows: [{ id: 'r1', title: 'Soup', description: 'hot' }, { title: 'Salad' }] }];
+    const list = await client.sendMessage(chatId, new List('Our menu', 'Open', sections, 'Lunch', 'Thanks'));
+    expect(list).toMatchObject({ type: 'list', body: 'Our menu' });
+    const sent = await until(() => {
+      const found = phone.sentMessages().filter((m) => m.chatId === chatId);
+      return found.length === 2 ? found : undefined;
+    }, 'both on the phone');
+    expect(sent.map((m) => [m.type, m.body])).toEqual([
+      ['chat', 'Pick one'],
+      ['list', 'Our menu'],
+    ]);
   });
 });

@@ -62,7 +62,7 @@ export const CLIENT_MEMBERS = members({
   requestPairingCode: differs('a fourth argument, `force`, pairs over a held session (refused with `SESSION_EXISTS` otherwise)'),
   cancelPairingCode: notYet(27),
   resetState: supported,
-  sendMessage: differs('`List` and `Buttons` contents reject with `NotSupportedError` (issue 27)'),
+  sendMessage: supported,
   sendReaction: supported,
   sendChannelAdminInvite: channel,
   searchMessages: supported,

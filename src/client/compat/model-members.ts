@@ -228,7 +228,7 @@ export const REACTION_MEMBERS = members({
   ack: differs('absent when the app gives none (whatsapp-web.js passes its `null` through)'),
 });
 
-/** Value classes bots construct and send (`Client.sendMessage`; `List` and `Buttons` are refused, issue 27). */
+/** Value classes bots construct and send (`Client.sendMessage`). */
 export const POLL_MEMBERS = members({ pollName: supported, pollOptions: supported, options: supported });
 export const SCHEDULED_EVENT_MEMBERS = members({ name: supported, startTimeTs: supported, eventSendOptions: supported });
 export const LIST_MEMBERS = members({ body: supported, buttonText: supported, sections: supported, title: supported, footer: supported });

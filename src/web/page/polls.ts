@@ -5,7 +5,7 @@
  * on `WAWebAddonPollVoteTableMode.pollVoteTableMode.bulkUpsert`), event answers and edits.
  */
 import type { PageEvent } from '../bridge';
-import type { PageEventInput, PagePollInput, PagePollVote } from '../bridge-polls';
+import type { PageButtonsInput, PageEventInput, PageListInput, PagePollInput, PagePollVote } from '../bridge-polls';
 import { watched } from './drift';
 import { findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
@@ -25,6 +25,30 @@ export function pollFields(poll: PagePollInput): Record<string, unknown> {
     pollSelectableOptionsCount: poll.allowMultipleAnswers ? 0 : 1,
     messageSecret: secretOf(poll.messageSecret),
   };
+}
+
+/** A buttons message's fields, as whatsapp-web.js 1.34.7 sends them (a text; a media body goes with no text). */
+export function buttonsFields(buttons: PageButtonsInput): Record<string, unknown> {
+  return {
+    type: 'chat',
+    body: buttons.body,
+    caption: buttons.body === '' ? ' ' : buttons.body,
+    productHeaderImageRejected: false,
+    isFromTemplate: false,
+    isDynamicReplyButtonsMsg: true,
+    title: buttons.title || undefined,
+    footer: buttons.footer || undefined,
+    dynamicReplyButtons: buttons.buttons,
+    replyButtons: buttons.buttons,
+  };
+}
+
+/** A list message's fields, as whatsapp-web.js 1.34.7 sends them; refused on a business account, as there. */
+export function listFields(req: Req, list: PageListInput): Record<string, unknown> {
+  const platform: unknown = req('WAWebConnModel').Conn.platform;
+  if (platform === 'smba' || platform === 'smbi') throw new Error("[LT01] Whatsapp business can't send this yet");
+  const { footer, ...rest } = list;
+  return { type: 'list', footer, list: { ...rest, listType: 1 }, body: list.description };
 }
 
 /** A call link for an event, unless it has none (`callType: 'none'`). */

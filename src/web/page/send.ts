@@ -7,7 +7,7 @@ import type { PageContent, PageLocation, PageMedia, PageMessage, PageSendOptions
 import { featureOff } from './contract';
 import { driftError, watched } from './drift';
 import { findChat, findMsg, keyString, toPageMessage, type AppMsg, type Req } from './messages';
-import { eventFields, pollFields } from './polls';
+import { buttonsFields, eventFields, listFields, pollFields } from './polls';
 
 /**
  * Sends `content` (the message's own fields: a text's `body`, a media message's prepared data) to
@@ -115,6 +115,10 @@ export async function sendContent(req: Req, chatId: string, content: PageContent
       return send(req, chatId, pollFields(content.poll), options);
     case 'event':
       return send(req, chatId, await eventFields(req, content.event), options);
+    case 'buttons':
+      return send(req, chatId, buttonsFields(content.buttons), options);
+    case 'list':
+      return send(req, chatId, listFields(req, content.list), options);
   }
 }
 
