@@ -10,6 +10,7 @@ import { chatFrom } from './model/chat-from';
 import { GroupNotification } from './model/group-notification';
 import { Message } from './model/message';
 import type { ModelClient } from './model/model-client';
+import { pollVoteFrom } from './model/poll-vote';
 import { Reaction } from './model/reaction';
 
 const MODEL_REPORTS = [
@@ -22,6 +23,7 @@ const MODEL_REPORTS = [
   'removed',
   'edited',
   'reaction',
+  'vote',
   'contactChanged',
   'group',
   'chat',
@@ -70,6 +72,8 @@ export function emitModelEvent(client: ModelClient, report: ModelReport, emit: E
       return emit('message_edit', new Message(client, report.message), report.body, report.previous);
     case 'reaction':
       return emit('message_reaction', new Reaction(client.lidMap?.complete(report.reaction) ?? report.reaction));
+    case 'vote':
+      return emit('vote_update', pollVoteFrom(report.vote, report.parent ? new Message(client, report.parent) : undefined));
     case 'contactChanged':
       return emit('contact_changed', new Message(client, report.message), report.oldId, report.newId, report.isContact);
     case 'group':

@@ -1,5 +1,5 @@
 /** How a message's content plus whatsapp-web.js's send options becomes what the page sends (text, media, a location, contact cards). */
-import { IncompatibleWebError, InvalidOptionError, NotSupportedError } from '../errors';
+import { IncompatibleWebError, InvalidOptionError } from '../errors';
 import type { Logger } from '../util/logger';
 import type { PageContent, PageLocation, PageMedia, PageSendOptions, PageVcard } from '../web/bridge';
 import type { PageStickerPack } from '../web/bridge-media';
@@ -9,7 +9,7 @@ import { List } from './model/list';
 import type { ContactCard, LocationInput, MessageContent } from './model/message-content';
 import { MessageMedia } from './model/message-media';
 import { Poll } from './model/poll';
-import { ScheduledEvent } from './model/scheduled-event';
+import { eventInputOf, ScheduledEvent } from './model/scheduled-event';
 import type { MessageSendOptions } from './model/message-send-options';
 
 /**
@@ -62,18 +62,6 @@ function isLocation(value: unknown): value is LocationInput {
   return Number.isFinite(Number(value.latitude)) && Number.isFinite(Number(value.longitude));
 }
 
-/** whatsapp-web.js's contents and options waweb cannot send yet: refused, never sent as something else. */
-function refuseNotYet(content: MessageContent): void {
-  for (const [kind, name] of [
-    [Poll, 'Poll'],
-    [List, 'List'],
-    [Buttons, 'Buttons'],
-    [ScheduledEvent, 'ScheduledEvent'],
-  ] as const) {
-    if (content instanceof kind) throw new NotSupportedError(`Client.sendMessage(${name})`, 27);
-  }
-}
-
 /** The pack of a sticker, from `stickerName`, `stickerAuthor` and `stickerCategories` (emoji). */
 function stickerPackOf(options: MessageSendOptions): PageStickerPack {
   const { stickerName: name, stickerAuthor: author, stickerCategories: categories } = options;
@@ -106,7 +94,6 @@ function mentionsOf(value: MessageSendOptions['mentions'] | ContactCard[]): stri
 
 /** Turns `content` and whatsapp-web.js's send options into what the page sends; throws `INVALID_OPTION` on a mismatch. */
 export function toOutgoing(content: MessageContent, options: MessageSendOptions): Outgoing {
-  refuseNotYet(content);
   const base: PageSendOptions = {
     ...(options.quotedMessageId === undefined ? {} : { quotedId: options.quotedMessageId }),
     mentions: mentionsOf(options.mentions),
@@ -149,6 +136,27 @@ export function toOutgoing(content: MessageContent, options: MessageSendOptions)
     };
   }
   if (typeof content === 'string') return { kind: 'content', content: { kind: 'text', body: content }, options: base };
+  if (content instanceof Poll) {
+    const { allowMultipleAnswers, messageSecret } = content.options;
+    const poll = {
+      name: content.pollName,
+      options: content.pollOptions.map((o) => o.name),
+      allowMultipleAnswers: allowMultipleAnswers === true,
+    };
+    return { kind: 'content', content: { kind: 'poll', poll: messageSecret ? { ...poll, messageSecret } : poll }, options: base };
+  }
+  if (content instanceof Buttons) {
+    const { body, buttons, title, footer } = content;
+    const page = { body: typeof body === 'string' ? body : '', buttons, ...(title ? { title } : {}), ...(footer ? { footer } : {}) };
+    return { kind: 'content', content: { kind: 'buttons', buttons: page }, options: base };
+  }
+  if (content instanceof List) {
+    const { body, buttonText, sections, title, footer } = content;
+    const list = { description: body, buttonText, sections, ...(title ? { title } : {}), ...(footer ? { footer } : {}) };
+    return { kind: 'content', content: { kind: 'list', list }, options: base };
+  }
+  if (content instanceof ScheduledEvent)
+    return { kind: 'content', content: { kind: 'event', event: eventInputOf(content) }, options: base };
   if (isLocation(content)) {
     const { latitude, longitude, name, address, url } = content;
     const location: PageLocation = {

@@ -23,6 +23,7 @@ import { lidOf, lidWid, userWid } from './wids';
 import { DeviceActions } from './device-actions';
 import { deviceMedia } from './phone-media';
 import { BusinessOperations, businessOf } from './business';
+import { pollExtras } from './polls';
 
 export class DeviceConnections {
   readonly #hub: SimulatorHub;
@@ -311,6 +312,7 @@ export class DeviceConnections {
       ...(typeof out?.quotedId === 'string' ? { quotedId: out.quotedId } : {}),
       ...(isMedia(out?.media) && hub.media.get(out.media.directPath) ? { media: deviceMedia(hub, out.media) } : {}),
       ...wireExtras(out),
+      ...pollExtras(out),
       ack: 2,
     };
     // A group that refuses this sender (not a member, or only admins write): received, then failed (ack -1).

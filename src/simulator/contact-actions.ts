@@ -4,6 +4,7 @@
  */
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
+import { PollActions } from './polls';
 import type { WireMessage } from './protocol';
 import { assertPhoneNumber, contactNumber, type AccountRecord } from './state';
 
@@ -21,7 +22,12 @@ export type PhoneBusinessMessage =
   | { kind: 'order'; orderId: string; title: string; itemCount: number };
 
 export class ContactActions {
-  constructor(private readonly hub: SimulatorHub) {}
+  /** Polls and events a contact sends, and its votes. */
+  readonly polls: PollActions;
+
+  constructor(private readonly hub: SimulatorHub) {
+    this.polls = new PollActions(hub);
+  }
 
   /** A contact shares a location. */
   async sendLocation(number: string, from: unknown, location: PhoneLocation): Promise<WireMessage> {

@@ -10,6 +10,7 @@ import { GroupOperations } from './groups';
 import type { Connection, SimulatorHub } from './hub';
 import { PictureOperations } from './pictures';
 import type { ClientFrame } from './protocol';
+import { PollActions } from './polls';
 
 /** The frames handled here. */
 export type DeviceActionFrame = Extract<
@@ -33,6 +34,9 @@ export type DeviceActionFrame = Extract<
   | { t: 'device-props' }
   | { t: 'labels' }
   | { t: 'note' }
+  | { t: 'poll-vote' }
+  | { t: 'event-response' }
+  | { t: 'event-edit' }
 >;
 
 export class DeviceActions {
@@ -40,6 +44,7 @@ export class DeviceActions {
   readonly #pictures: PictureOperations;
   readonly #groupRequests: GroupRequests;
   readonly #business: BusinessOperations;
+  readonly #polls: PollActions;
   /** Groups: a device's messages to one reach its other members. */
   readonly groups: GroupOperations;
 
@@ -49,6 +54,7 @@ export class DeviceActions {
     this.#pictures = new PictureOperations(hub, (number, groupId) => this.groups.pictureChanged(number, groupId));
     this.#groupRequests = new GroupRequests(hub, this.groups);
     this.#business = new BusinessOperations(hub);
+    this.#polls = new PollActions(hub);
   }
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
@@ -72,6 +78,10 @@ export class DeviceActions {
       case 'labels':
       case 'note':
         return this.#business.onDeviceFrame(conn, frame);
+      case 'poll-vote':
+      case 'event-response':
+      case 'event-edit':
+        return this.#polls.onDeviceFrame(conn, frame);
       default:
         return this.#messageAction(conn, frame);
     }

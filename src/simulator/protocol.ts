@@ -4,92 +4,14 @@
  * Types only: imported by the page bundle and by the Node server.
  */
 
+import type { OutgoingMessage, WireEvent, WireMessage } from './protocol-messages';
+
+export type { OutgoingMessage, WireEvent, WireGroupMention, WireMedia, WireMessage, WirePoll, WireVcard } from './protocol-messages';
+
 export interface WireWid {
   server: string;
   user: string;
   _serialized: string;
-}
-
-export interface WireMessage {
-  /** Message id, unique per account. */
-  id: string;
-  /** Chat the message belongs to, e.g. `15550001111@c.us`. */
-  chatId: string;
-  from: string;
-  to: string;
-  body: string;
-  /** Seconds since the epoch. */
-  t: number;
-  fromMe: boolean;
-  /** `chat` for text (absent in records from before types existed). */
-  type?: string;
-  /** The `id` of the message this one replies to. */
-  quotedId?: string;
-  /** Delivery state of a sent message, as the sender sees it: 1 server, 2 delivered, 3 read, -1 refused (a group it may not write to). */
-  ack?: number;
-  /** In groups: who sent it (`<number>@c.us`). */
-  author?: string;
-  /** Group notifications (`type: 'gp2'`): `add`, `remove`, `leave`, `promote`, `demote`, ... */
-  subtype?: string;
-  /** Group notifications: whom it is about. */
-  recipients?: string[];
-  /** Media messages (`image`, `document`, `ptt`, `sticker`, ...): where and how to get the bytes. */
-  media?: WireMedia;
-  /** Set when the sender edited it. */
-  edited?: boolean;
-  /** Reactions from this account's devices (emoji; empty = taken back). */
-  reaction?: string;
-  /** Starred by one of this account's devices. */
-  starred?: boolean;
-  /** Pinned in its chat by one of this account's devices. */
-  pinned?: boolean;
-  /** Type-specific fields the app keeps on the model: `lat`, `lng`, `loc`, `clientUrl` (location), ... */
-  fields?: Record<string, string | number>;
-  /** Ids the text mentions (`<number>@c.us`). */
-  mentions?: string[];
-  /** Groups the text mentions, each with the subject it shows. */
-  groupMentions?: WireGroupMention[];
-  /** System notifications (`notification_template`): the ids the template names (a number change: old, new). */
-  templateParams?: string[];
-  /** How many times it was forwarded; absent or 0 = not forwarded. */
-  forwardingScore?: number;
-  /** `multi_vcard`: the cards (a single `vcard` carries its card as `body`). */
-  vcards?: WireVcard[];
-  /** A message from a LID (`from` is `<lid>@lid`): the sender's phone-number id, when the servers reveal it (`sender_pn`). */
-  senderPn?: string;
-}
-
-export interface WireGroupMention {
-  /** `<id>@g.us`. */
-  groupJid: string;
-  groupSubject: string;
-}
-
-export interface WireVcard {
-  displayName: string;
-  vcard: string;
-}
-
-/** A media attachment: encrypted on the media servers under `directPath` with `mediaKey`. */
-export interface WireMedia {
-  directPath: string;
-  /** base64 */
-  mediaKey: string;
-  mediaKeyTimestamp: number;
-  mimetype: string;
-  filename?: string;
-  size: number;
-  /** base64 sha256 of the plain bytes */
-  filehash: string;
-  /** base64 sha256 of the encrypted bytes */
-  encFilehash: string;
-  caption?: string;
-  /** A view-once photo or video: its file can be downloaded once. */
-  viewOnce?: boolean;
-  /** A video that plays as a GIF (`isGif` on the app's message). */
-  gifPlayback?: boolean;
-  /** An image sent in HD (prepared with whatsapp-web.js's `maxDimension: 2560`). */
-  hd?: boolean;
 }
 
 /** A group as devices learn it. */
@@ -149,21 +71,6 @@ export type GroupRequest =
   | { op: 'join-v4'; groupId: string; code: string; expiration: number; admin: string }
   /** An admin approves or rejects one pending request to join. */
   | { op: 'request-action'; groupId: string; requester: string; approve: boolean };
-
-/** What a device sends: the web app picks the id (`3EB0…`). */
-export interface OutgoingMessage {
-  id: string;
-  to: string;
-  body: string;
-  type: string;
-  quotedId?: string;
-  media?: WireMedia;
-  fields?: Record<string, string | number>;
-  mentions?: string[];
-  groupMentions?: WireGroupMention[];
-  forwardingScore?: number;
-  vcards?: WireVcard[];
-}
 
 /** A contact as the page learns it: from the address book (`name`) or from a message. */
 /** What a device changed in a chat's settings (each field only when it changed). */
@@ -293,7 +200,11 @@ export type ClientFrame =
   /** A business account's device writes (or rewrites) its note on a customer (`<digits>@s.whatsapp.net`). */
   | { t: 'note'; chatJid: string; content: string }
   /** A device asks the phone for a chat's older messages (on-demand history sync). */
-  | { t: 'history-request'; chatId: string };
+  | { t: 'history-request'; chatId: string }
+  /** Polls and events: a device votes on a poll (option indexes; none takes the vote back), answers an event, edits its own event. */
+  | { t: 'poll-vote'; chatId: string; id: string; fromMe: boolean; selected: number[] }
+  | { t: 'event-response'; chatId: string; id: string; fromMe: boolean; response: number }
+  | { t: 'event-edit'; chatId: string; id: string; event: WireEvent };
 
 /** Server → page. */
 export type ServerFrame =
@@ -355,7 +266,9 @@ export type ServerFrame =
   | { t: 'logged-out'; reqId?: number }
   | { t: 'history'; chunk: string; seq: number; last: boolean }
   /** The app reloads its own page (an update): `location.reload()`, then a login with the stored session. */
-  | { t: 'reload' };
+  | { t: 'reload' }
+  /** A contact voted on a poll in its chat (`id` the vote's own message id; `atMs` the sender's time of it). */
+  | { t: 'poll-vote'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; selected: number[]; atMs: number };
 
 export const SIM_WS_PATH = '/ws';
 

@@ -4,6 +4,7 @@
  */
 import type { PhoneBusiness } from './business';
 import type { ContactActions, PhoneBusinessMessage, PhoneLocation } from './contact-actions';
+import type { PhoneEvent } from './polls';
 import type { ContactOperations } from './contacts';
 import { SimulatorError } from './errors';
 import type { GroupInvites } from './group-invites';
@@ -174,6 +175,21 @@ export class SimulatedPhone {
   /** The contact of the message's chat reacts to it ('' takes the reaction back): `message_reaction`. */
   react(messageId: string, reaction: string): Promise<void> {
     return this.#actions.react(this.number, messageId, reaction);
+  }
+
+  /** A contact sends a poll (`poll_creation`); one answer only unless `allowMultipleAnswers`. */
+  receivePoll(from: string, name: string, options: string[], { allowMultipleAnswers = false } = {}): Promise<WireMessage> {
+    return this.#actions.polls.receivePoll(this.number, from, name, options, allowMultipleAnswers);
+  }
+
+  /** The contact of a poll's chat votes on it, options by name (none: takes the vote back): `vote_update`. */
+  votePoll(messageId: string, options: string[]): Promise<void> {
+    return this.#actions.polls.vote(this.number, messageId, options);
+  }
+
+  /** A contact sends a scheduled event (`event_creation`). */
+  receiveEvent(from: string, event: PhoneEvent): Promise<WireMessage> {
+    return this.#actions.polls.receiveEvent(this.number, from, event);
   }
 
   /** The contact of the message's chat pins it for `seconds` (default 7 days), or unpins it (`pinned` false). */

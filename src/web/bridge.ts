@@ -11,6 +11,7 @@ import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interfac
 import type { PageMediaFlags, PageMediaOptions, PageStickerPack } from './bridge-media';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
 import { BUSINESS_API_FEATURES, type PageBusinessApi, type PageBusinessFields } from './bridge-business';
+import { POLL_API_FEATURES, type PagePollApi, type PagePollContent, type PagePollFields, type PagePollVote } from './bridge-polls';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
@@ -32,7 +33,7 @@ export type {
   PageMembershipResult,
 } from './bridge-groups';
 
-export interface PageMessage extends PageSenderIds, PageMediaFlags, PageBusinessFields {
+export interface PageMessage extends PageSenderIds, PageMediaFlags, PageBusinessFields, PagePollFields {
   id: string;
   chatId: string;
   from: string;
@@ -103,7 +104,7 @@ export interface PageVcard {
 
 /** What a non-media message carries. */
 export type PageContent =
-  { kind: 'text'; body: string } | { kind: 'location'; location: PageLocation } | { kind: 'vcards'; cards: PageVcard[] };
+  { kind: 'text'; body: string } | { kind: 'location'; location: PageLocation } | { kind: 'vcards'; cards: PageVcard[] } | PagePollContent;
 
 /** A file crossing the bridge: base64 data, as whatsapp-web.js's `MessageMedia` holds it. */
 export interface PageMedia {
@@ -229,7 +230,8 @@ export type PageFeature =
   | 'interface'
   | 'lid'
   | 'stickers'
-  | 'business';
+  | 'business'
+  | 'polls';
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -281,6 +283,7 @@ export type PageEvent =
   | { type: 'removed'; message: PageMessage }
   | { type: 'edited'; message: PageMessage; body: string; previous: string }
   | { type: 'reaction'; reaction: PageReaction }
+  | { type: 'vote'; vote: PagePollVote; parent: PageMessage | null }
   | { type: 'group'; kind: 'join' | 'leave' | 'admin' | 'update' | 'request'; notification: PageGroupNotification }
   /** A contact (`isContact`) or a group member changed number: the notification, the old and the new id. */
   | { type: 'contactChanged'; message: PageMessage; oldId: string; newId: string; isContact: boolean }
@@ -299,7 +302,7 @@ export interface PageOptions {
 }
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageChatApi, PageBusinessApi {
+export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageChatApi, PageBusinessApi, PagePollApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -348,6 +351,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...INTERFACE_API_FEATURES,
   ...CHAT_API_FEATURES,
   ...BUSINESS_API_FEATURES,
+  ...POLL_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],

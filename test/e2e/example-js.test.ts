@@ -79,9 +79,7 @@ const both =
     a(e) && b(e);
 const state = (s: string): Done => has('state', (x) => x['now'] === s);
 
-const POLLS = 'issue 27: polls' as const;
 const STATUS = 'issue 27: status' as const;
-const REMOVED = 'issue 27: buttons and lists, removed by WhatsApp' as const;
 
 /**
  * Group administration: compared. Their effects are on the group itself, so the PhoneWatch also sees the
@@ -218,11 +216,18 @@ const COMMANDS: Row[] = [
   { command: '!pin', scope: 'compared', drive: (c) => c.say('!pin'), done: has('chat') },
   { command: '!mute', scope: 'compared', drive: (c) => c.say('!mute'), done: has('chat') },
   { command: '!archive', scope: 'compared', drive: (c) => c.say('!archive'), done: has('chat') },
-  { command: '!buttons', scope: REMOVED },
-  { command: '!list', scope: REMOVED },
-  { command: '!sendpoll', scope: POLLS },
-  { command: '!vote', scope: POLLS },
-  { command: 'event vote_update', scope: POLLS },
+  { command: '!buttons', scope: 'compared', drive: (c) => c.say('!buttons'), done: sent(1) },
+  { command: '!list', scope: 'compared', drive: (c) => c.say('!list'), done: sent(1) },
+  {
+    command: '!sendpoll',
+    scope: 'compared',
+    drive: (c) => c.say('!sendpoll'),
+    done: sent(3),
+    keep: (c, s) => c.refs.set('poll', s.find((m) => m.type === 'poll_creation')!.id),
+  },
+  // example.js votes with the text after "!vote" in a message that is exactly "!vote": no option, the vote taken back.
+  { command: '!vote', scope: 'compared', drive: (c) => c.say('!vote', 'poll'), done: has('sent', (x) => x['sent'] !== 'new') },
+  { command: 'event vote_update', scope: 'compared', drive: (c) => c.phone.votePoll(c.refs.get('poll')!, ['Summer']), barrier: true },
   // The bot is a WhatsApp Business account: the phone's labels (name → chats) are watched.
   {
     command: '!updatelabels',

@@ -147,11 +147,23 @@ export class PhoneWatch {
       groupMentions: m.groupMentions?.length ? m.groupMentions : undefined,
       fields: m.fields,
       vcards: m.vcards,
+      // Voters and responders by the names the transcripts use (the bot's number differs between the runs).
+      poll: m.poll && { ...m.poll, votes: m.poll.votes && this.byName(m.poll.votes) },
+      event: m.event && {
+        ...m.event,
+        joinLink: m.event.joinLink === undefined ? undefined : '<link>',
+        responses: m.event.responses && this.byName(m.event.responses),
+      },
       forwardingScore: m.forwardingScore || undefined,
       edited: m.edited || undefined,
       pinned: m.pinned || undefined,
       starred: m.starred || undefined,
     });
+  }
+
+  /** A record keyed by ids, keyed by the names the transcripts use. */
+  private byName<T>(record: Record<string, T>): Record<string, T> {
+    return Object.fromEntries(Object.entries(record).map(([id, v]) => [this.text(id), v]));
   }
 
   /** Replaces what differs between runs by nature in every string of `value`; drops undefined fields. */

@@ -62,7 +62,7 @@ export const CLIENT_MEMBERS = members({
   requestPairingCode: differs('a fourth argument, `force`, pairs over a held session (refused with `SESSION_EXISTS` otherwise)'),
   cancelPairingCode: notYet(27),
   resetState: supported,
-  sendMessage: differs('`Poll`, `List`, `Buttons` and `ScheduledEvent` contents reject with `NotSupportedError` (issue 27)'),
+  sendMessage: supported,
   sendReaction: supported,
   sendChannelAdminInvite: channel,
   searchMessages: supported,
@@ -89,12 +89,12 @@ export const CLIENT_MEMBERS = members({
   setProfilePicture: supported,
   deleteProfilePicture: supported,
   createCallLink: notYet(27),
-  sendResponseToScheduledEvent: notYet(27),
+  sendResponseToScheduledEvent: supported,
   getGroupMembershipRequests: supported,
   approveGroupMembershipRequests: supported,
   rejectGroupMembershipRequests: supported,
   transferChannelOwnership: channel,
-  getPollVotes: notYet(27),
+  getPollVotes: differs('`voter` is an id string, as declared; throws `INVALID_OPTION` (not a string) on a message that is no poll'),
 });
 
 export const CLIENT_INFO_MEMBERS = members({
@@ -144,5 +144,7 @@ export const EVENT_MEMBERS = members({
   change_state: differs('the raw state as a string: states a newer app adds come through too'),
   change_battery: notYet(27, 'event'),
   remote_session_saved: supported,
-  vote_update: notYet(27, 'event'),
+  vote_update: differs(
+    "`voter` is an id string, as declared (whatsapp-web.js passes the app's wid object at run time); options are `{ name, localId }`, as there",
+  ),
 });

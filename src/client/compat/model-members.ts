@@ -3,6 +3,7 @@ import { differs, members, notYet, supported } from './support';
 
 const field27 = notYet(27, 'field');
 const unset = differs('`undefined` when the message has none (as in whatsapp-web.js at run time)');
+const event = differs('set on events (whatsapp-web.js 1.34.7 declares it and leaves it `undefined`)');
 
 export const MESSAGE_MEMBERS = members({
   ack: supported,
@@ -45,16 +46,18 @@ export const MESSAGE_MEMBERS = members({
   selectedButtonId: field27,
   selectedRowId: field27,
   rawData: differs("waweb's page record of the message (the fields the Message carries, as read), not the app's whole model"),
-  pollName: field27,
-  pollOptions: field27,
-  allowMultipleAnswers: field27,
-  eventStartTime: field27,
-  eventEndTime: field27,
-  eventDescription: field27,
-  eventLocation: field27,
-  eventJoinLink: field27,
-  isEventCaneled: field27,
-  messageSecret: field27,
+  pollName: unset,
+  pollOptions: differs(
+    '`{ name, localId }` objects, as whatsapp-web.js gives them at run time (declared `string[]`); `undefined` on other messages',
+  ),
+  allowMultipleAnswers: unset,
+  eventStartTime: event,
+  eventEndTime: event,
+  eventDescription: event,
+  eventLocation: event,
+  eventJoinLink: event,
+  isEventCaneled: event,
+  messageSecret: differs('polls and events: the 32 bytes; `undefined` on other messages (whatsapp-web.js sets it on polls only)'),
   reload: differs(
     'resolves `null` when the device no longer has the message (as whatsapp-web.js at run time; its declaration says `Message`)',
   ),
@@ -76,13 +79,13 @@ export const MESSAGE_MEMBERS = members({
   getInfo: supported,
   getOrder: notYet(27),
   getPayment: notYet(27),
-  getPollVotes: notYet(27),
+  getPollVotes: differs('throws `INVALID_OPTION` (not a string) on a message that is no poll'),
   getReactions: differs(
     'resolves `undefined` when the message has no reactions (as whatsapp-web.js at run time; its declaration says `ReactionList[]`)',
   ),
   edit: differs('a text only (other contents reject with `InvalidOptionError`); `options` are not honoured'),
-  editScheduledEvent: notYet(27),
-  vote: notYet(27),
+  editScheduledEvent: supported,
+  vote: differs('throws `INVALID_OPTION` (not a string) on a message that is no poll'),
 });
 
 export const CHAT_MEMBERS = members({
@@ -225,16 +228,16 @@ export const REACTION_MEMBERS = members({
   ack: differs('absent when the app gives none (whatsapp-web.js passes its `null` through)'),
 });
 
-/** Value classes bots construct: they hold what was given; sending one is issue 27 (`Client.sendMessage`). */
+/** Value classes bots construct and send (`Client.sendMessage`). */
 export const POLL_MEMBERS = members({ pollName: supported, pollOptions: supported, options: supported });
 export const SCHEDULED_EVENT_MEMBERS = members({ name: supported, startTimeTs: supported, eventSendOptions: supported });
 export const LIST_MEMBERS = members({ body: supported, buttonText: supported, sections: supported, title: supported, footer: supported });
 export const BUTTONS_MEMBERS = members({ body: supported, buttons: supported, title: supported, footer: supported });
 
-/** Classes waweb produces none of yet (issue 27): their fields are there, their calls throw. */
+/** Votes (`vote_update`, `getPollVotes`). */
 export const POLL_VOTE_MEMBERS = members({
   voter: supported,
-  selectedOptions: supported,
+  selectedOptions: differs('`{ name, localId }`, as whatsapp-web.js gives them at run time (declared `{ id, name }`)'),
   interractedAtTs: supported,
   parentMessage: supported,
 });

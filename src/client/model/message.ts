@@ -24,7 +24,9 @@ import type {
   Payment,
   ReactionList,
 } from './message-types';
+import { pollVoteFrom } from './poll-vote';
 import { Reaction } from './reaction';
+import { eventInputOf, ScheduledEvent } from './scheduled-event';
 import type { ModelTypes } from './registry';
 
 declare module './registry' {
@@ -99,6 +101,19 @@ export class Message {
   readonly senderPn?: string;
   /** The media's key (base64; it names a sticker); `undefined` without media. */
   readonly mediaKey?: string;
+  /** Polls: the question; options as whatsapp-web.js gives them at run time, `{ name, localId }` (declared `string[]`). Undefined on other messages. */
+  readonly pollName: string;
+  readonly pollOptions: string[];
+  readonly allowMultipleAnswers: boolean;
+  /** Polls and events: the 32-byte secret. */
+  readonly messageSecret?: number[];
+  /** Scheduled events (times in seconds). */
+  readonly eventStartTime: number;
+  readonly eventEndTime?: number;
+  readonly eventDescription?: string;
+  readonly eventLocation?: EventLocation;
+  readonly eventJoinLink?: string;
+  readonly isEventCaneled: boolean;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
   /** A business's order message: its id; `undefined` on other messages, as in whatsapp-web.js (declared `string`). */
   readonly orderId: string;
@@ -110,22 +125,8 @@ export class Message {
   declare readonly dynamicReplyButtons?: object;
   declare readonly selectedButtonId?: string;
   declare readonly selectedRowId?: string;
-  declare readonly pollName: string;
-  declare readonly pollOptions: string[];
-  declare readonly allowMultipleAnswers: boolean;
-  declare readonly eventStartTime: number;
-  declare readonly eventEndTime?: number;
-  declare readonly eventDescription?: string;
-  declare readonly eventLocation?: EventLocation;
-  declare readonly eventJoinLink?: string;
-  declare readonly isEventCaneled: boolean;
-  declare readonly messageSecret?: number[];
   declare readonly getOrder: () => Promise<Order>;
   declare readonly getPayment: () => Promise<Payment>;
-  declare readonly getPollVotes: () => Promise<Array<ModelTypes['PollVote']>>;
-  /** Takes a `ScheduledEvent`. */
-  declare readonly editScheduledEvent: (editedEventObject: object) => Promise<Message | null>;
-  declare readonly vote: (selectedOptions: string[]) => Promise<void>;
 
   constructor(client: ModelClient, page: PageMessage) {
     const data = client.lidMap?.complete(page) ?? page;
@@ -169,6 +170,42 @@ export class Message {
     if (data.description !== undefined) this.description = data.description;
     if (data.businessOwnerJid !== undefined) this.businessOwnerJid = data.businessOwnerJid;
     if (data.productId !== undefined) this.productId = data.productId;
+    const { poll, event } = data;
+    // As whatsapp-web.js: a poll's text is its question, an event's its name.
+    if (this.body === '') this.body = poll?.name ?? event?.name ?? '';
+    this.pollName = asDeclared(poll?.name);
+    this.pollOptions = asDeclared(poll?.options.map((o) => ({ ...o })) as unknown as string[] | undefined);
+    this.allowMultipleAnswers = asDeclared(poll ? poll.selectableCount === 0 : undefined);
+    this.messageSecret = poll?.messageSecret ?? event?.messageSecret;
+    this.eventStartTime = asDeclared(event?.startTime);
+    this.eventEndTime = event?.endTime;
+    this.eventDescription = event?.description;
+    this.eventLocation = event?.location ? { name: '', ...event.location } : undefined;
+    this.eventJoinLink = event?.joinLink;
+    this.isEventCaneled = asDeclared(event?.isEventCanceled);
+  }
+
+  /** Votes on this poll with the options of these names (none takes the vote back). */
+  async vote(selectedOptions: string[] | string): Promise<void> {
+    if (this.#data.type !== 'poll_creation') throw new InvalidOptionError('vote() works on a poll (a poll_creation message)');
+    const names = Array.isArray(selectedOptions) ? selectedOptions : [selectedOptions];
+    await this.#client.readyPage('vote()').call('vote', this.id._serialized, names.map(String));
+  }
+
+  /** The votes on this poll, each voter's latest. */
+  async getPollVotes(): Promise<Array<ModelTypes['PollVote']>> {
+    if (this.#data.type !== 'poll_creation') throw new InvalidOptionError('getPollVotes() works on a poll (a poll_creation message)');
+    return (await this.#client.readyPage('getPollVotes()').call('pollVotes', this.id._serialized)).map((v) => pollVoteFrom(v, this));
+  }
+
+  /** Edits this event with a `ScheduledEvent` (own events only; `null` otherwise, as whatsapp-web.js): the edited message. */
+  async editScheduledEvent(editedEventObject: object): Promise<Message | null> {
+    if (!this.fromMe) return null;
+    if (!(editedEventObject instanceof ScheduledEvent)) throw new InvalidOptionError('editScheduledEvent() takes a ScheduledEvent');
+    const web = this.#client.readyPage('editScheduledEvent()');
+    if (!(await web.call('editEvent', this.id._serialized, eventInputOf(editedEventObject)))) return null;
+    const data = await web.call('getMessage', this.id._serialized);
+    return data ? new Message(this.#client, data) : null;
   }
 
   /** The groups named in the text, as chats (whatsapp-web.js's `getChatById` for each). */

@@ -1,3 +1,5 @@
+import type { PagePollVote } from '../../web/bridge-polls';
+import { asDeclared } from '../compat/declared';
 import type { ModelTypes } from './registry';
 
 declare module './registry' {
@@ -8,12 +10,15 @@ declare module './registry' {
 
 /** One option of a poll someone picked. */
 export interface SelectedPollOption {
-  /** The option's local id (its index in the poll). */
+  /** Declared by whatsapp-web.js; at run time both libraries give `localId` instead (undefined here). */
   id: number;
+  /** The option's local id (its index in the poll). */
+  localId: number;
+  /** `undefined` when the poll is not on the device (as in whatsapp-web.js). */
   name: string;
 }
 
-/** A vote on a poll (whatsapp-web.js's `PollVote`, `vote_update`); waweb emits none yet (issue 27). */
+/** A vote on a poll (whatsapp-web.js's `PollVote`): `vote_update`, `getPollVotes()`. */
 export class PollVote {
   /** Who voted. */
   readonly voter: string;
@@ -35,4 +40,17 @@ export class PollVote {
     this.interractedAtTs = data.interractedAtTs;
     this.parentMessage = data.parentMessage;
   }
+}
+
+/** A vote as whatsapp-web.js gives it: the picked options named from the poll when it is known. */
+export function pollVoteFrom(vote: PagePollVote, parent: ModelTypes['Message'] | undefined): PollVote {
+  const options = parent?.pollOptions as unknown as Array<{ name: string; localId: number }> | undefined;
+  return new PollVote({
+    voter: vote.voter,
+    selectedOptions: vote.selectedOptionLocalIds.map(
+      (localId) => ({ name: options?.find((o) => o.localId === localId)?.name, localId }) as SelectedPollOption,
+    ),
+    interractedAtTs: vote.senderTimestampMs,
+    parentMessage: asDeclared<ModelTypes['Message']>(parent),
+  });
 }

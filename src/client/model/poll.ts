@@ -8,7 +8,7 @@ export interface PollSendOptions {
   messageSecret: number[] | undefined;
 }
 
-/** A poll to send (whatsapp-web.js's `Poll`). Sending one is not there yet (issue 27). */
+/** A poll to send (whatsapp-web.js's `Poll`) with `Client.sendMessage`. */
 export class Poll {
   readonly pollName: string;
   readonly pollOptions: Array<{ name: string; localId: number }>;

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../../errors';
+import type { PageEventInput } from '../../web/bridge-polls';
 
 /** whatsapp-web.js's `ScheduledEventSendOptions`. */
 export interface ScheduledEventSendOptions {
@@ -13,7 +14,7 @@ export interface ScheduledEventSendOptions {
   messageSecret: number[] | undefined;
 }
 
-/** An event to send (whatsapp-web.js's `ScheduledEvent`). Sending one is not there yet (issue 27). */
+/** An event to send (whatsapp-web.js's `ScheduledEvent`): `Client.sendMessage`, `Message.editScheduledEvent`. */
 export class ScheduledEvent {
   readonly name: string;
   /** Seconds since the epoch. */
@@ -42,4 +43,20 @@ export class ScheduledEvent {
       ...(options.messageSecret === undefined ? {} : { messageSecret: options.messageSecret.join(',') }),
     };
   }
+}
+
+/** What the page is given to send or edit `event`. */
+export function eventInputOf(event: ScheduledEvent): PageEventInput {
+  const o = event.eventSendOptions;
+  const secret = o.messageSecret?.split(',').map(Number);
+  return {
+    name: event.name,
+    startTime: event.startTimeTs,
+    isEventCanceled: o.isEventCanceled === true,
+    ...(o.description === undefined ? {} : { description: o.description }),
+    ...(o.endTimeTs === undefined ? {} : { endTime: o.endTimeTs }),
+    ...(o.location === undefined ? {} : { location: o.location }),
+    ...(o.callType === undefined ? {} : { callType: o.callType }),
+    ...(secret?.length === 32 ? { messageSecret: secret } : {}),
+  };
 }

@@ -8,6 +8,7 @@ import type { ServerFrame } from '../protocol';
 import type { MessageStore } from './message-store';
 import type { BusinessStore } from './labels';
 import type { PinTable } from './pins';
+import type { PollVotes } from './polls';
 import type { ReactionStore } from './reactions';
 import { createWid, MsgKey } from './wid';
 
@@ -25,6 +26,7 @@ const KINDS = {
   business: true,
   group: true,
   'chat-locked': true,
+  'poll-vote': true,
 } as const;
 
 export type AccountFrame = Extract<ServerFrame, { t: keyof typeof KINDS }>;
@@ -35,13 +37,14 @@ export interface AccountData {
   readonly reactions: ReactionStore;
   readonly pins: PinTable;
   readonly business: BusinessStore;
+  readonly polls: PollVotes;
 }
 
 export function isAccountFrame(frame: ServerFrame): frame is AccountFrame {
   return Object.hasOwn(KINDS, frame.t);
 }
 
-export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins, business }: AccountData): void {
+export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins, business, polls }: AccountData): void {
   switch (frame.t) {
     case 'msg':
       store.receive(frame.msg, true);
@@ -98,6 +101,9 @@ export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins,
       return;
     case 'chat-locked':
       store.chatFor(createWid(frame.chatId)).chat.set('isLocked', frame.locked);
+      return;
+    case 'poll-vote':
+      polls.received(frame);
       return;
   }
 }

@@ -13,6 +13,7 @@ import { CmdModel } from './cmd';
 import { ReactionStore } from './reactions';
 import { PinTable } from './pins';
 import { BusinessStore } from './labels';
+import { PollVotes } from './polls';
 import { ConnModel, OfflineHandler, SocketModel, type AppLink, type MsgModel } from './wa-models';
 import { createWid, type Wid } from './wid';
 
@@ -30,6 +31,8 @@ export class App implements AppLink {
   readonly pins = new PinTable();
   /** A business account's labels and notes, and business contacts' profiles. */
   readonly business = new BusinessStore(this.store, (frame) => this.send(frame));
+  /** Poll votes: `WAWebAddonPollVoteTableMode` (where votes are stored) and `WAWebPollsVotesSchema`. */
+  readonly polls = new PollVotes(this);
   readonly calls = Object.assign(new Events(), { models: new Map<string, unknown>() });
   readonly browserUtils = {
     info: (): Record<string, string> => ({ os: 'Linux', name: 'Chrome', version: '156' }),

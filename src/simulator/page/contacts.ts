@@ -6,7 +6,7 @@
  */
 import type { App } from './app';
 import type { GroupMetadata } from './group-models';
-import type { ContactModel } from './wa-models';
+import type { ContactModel } from './contact-model';
 import { createWid } from './wid';
 
 /** The groups of this account that `contact` is a participant of, as the app's `commonGroups` collection. */

@@ -91,6 +91,7 @@ const modules: Record<string, unknown> = {
   WAWebLaunchSocketUtils: { refreshQR: () => app.cmd.refreshQR() },
   WAWebAddonReactionTableMode: app.reactions.module,
   WAWebPinInChatSchema: app.pins.module,
+  ...app.polls.modules(),
   ...messagingModules(app),
   ...profileModules(app),
   ...contactModules(app),

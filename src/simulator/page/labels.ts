@@ -8,7 +8,7 @@
 import type { ClientFrame, WireBusinessData, WireBusinessProfile, WireNote } from '../protocol';
 import type { MessageStore } from './message-store';
 import { Collection, Model } from './models';
-import type { ContactModel } from './wa-models';
+import type { ContactModel } from './contact-model';
 import { createWid, type Wid } from './wid';
 
 /** One labelled thing: whatsapp-web.js reads `parentType` and `parentId`. */

@@ -5,8 +5,10 @@
 import type { ClientFrame, ServerFrame, WireContact, WireGroup, WireMessage } from '../protocol';
 import { Collection } from './models';
 import { GroupMetadata } from './group-models';
-import { ChatModel, ContactModel, MsgCollection, MsgModel } from './wa-models';
+import { ChatModel, MsgCollection, MsgModel } from './wa-models';
+import { ContactModel } from './contact-model';
 import { extrasOf, mediaOf } from './msg-data';
+import { outgoingContent, receivedContent, sentContent } from './polls';
 import { createWid, MsgKey, type Wid } from './wid';
 
 /** What the store needs from the app's connection. */
@@ -114,6 +116,7 @@ export class MessageStore {
         to: chat.id,
         body: media ? '' : typeof data['body'] === 'string' ? data['body'] : '',
         ...extras,
+        content: sentContent(data),
         type: typeof data['type'] === 'string' ? data['type'] : 'chat',
         t: typeof data['t'] === 'number' ? data['t'] : Math.floor(Date.now() / 1000),
         ack: 0,
@@ -146,6 +149,7 @@ export class MessageStore {
               : {}),
             ...(model.forwardingScore > 0 ? { forwardingScore: model.forwardingScore } : {}),
             ...(model.vcardList ? { vcards: model.vcardList } : {}),
+            ...outgoingContent(model),
           },
         },
         15_000,
@@ -227,6 +231,7 @@ export class MessageStore {
       groupMentions: wire.groupMentions?.map((g) => ({ groupJid: createWid(g.groupJid), groupSubject: g.groupSubject })),
       forwardingScore: wire.forwardingScore,
       vcards: wire.vcards,
+      content: receivedContent(wire),
       t: wire.t,
       ack: wire.fromMe ? (wire.ack ?? 1) : 0,
       isNewMsg,

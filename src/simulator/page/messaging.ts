@@ -6,7 +6,8 @@
  */
 import type { App } from './app';
 import { breaks } from './build';
-import type { ChatModel, ContactModel, MsgModel } from './wa-models';
+import type { ChatModel, MsgModel } from './wa-models';
+import type { ContactModel } from './contact-model';
 import { parseVcard, vcardName } from './msg-data';
 import { createWid, MsgKey, widFactory, type Wid } from './wid';
 

@@ -4,7 +4,7 @@
  * display name (`WAWebSetPushnameConnAction`) and "about" texts (`WAWebContactStatusBridge`).
  */
 import type { App } from './app';
-import type { ContactModel } from './wa-models';
+import type { ContactModel } from './contact-model';
 import { createWid, type Wid } from './wid';
 
 /** The phone number behind a contact's wid (a LID contact's through the PN it maps to). */

@@ -6,7 +6,7 @@
 import { DEFAULT_BUILD, type ClientFrame, type WireMedia, type WireVcard, type WireWid } from '../protocol';
 import type { GroupMetadata } from './group-models';
 import { Collection, Model } from './models';
-import { createWid, type MsgKey, type Wid } from './wid';
+import type { MsgKey, Wid } from './wid';
 
 /** What the models need from the app. */
 export interface AppLink {
@@ -89,6 +89,8 @@ export interface MsgFields {
   groupMentions?: GroupMention[] | undefined;
   forwardingScore?: number | undefined;
   vcards?: WireVcard[] | undefined;
+  /** Fields of structured content (a poll's `pollName`, `pollOptions`; an event's `eventName`, ...). */
+  content?: Record<string, unknown> | undefined;
 }
 
 export class MsgModel extends Model {
@@ -124,6 +126,8 @@ export class MsgModel extends Model {
   mediaData: { mediaStage: string } | undefined = undefined;
   /** Type-specific fields, also set as properties. */
   readonly extra: Record<string, string | number>;
+  /** Structured content (polls, events), also set as properties; changed with {@link setContent}. */
+  readonly content: Record<string, unknown>;
   readonly mentionedJidList: Wid[];
   /** Groups the text mentions (`groupJid` a wid), as the app keeps them. */
   readonly groupMentions: GroupMention[];
@@ -158,6 +162,8 @@ export class MsgModel extends Model {
     this.recipients = fields.recipients;
     this.extra = { ...fields.fields };
     Object.assign(this, this.extra);
+    this.content = { ...fields.content };
+    Object.assign(this, this.content);
     this.mentionedJidList = fields.mentions ?? [];
     this.groupMentions = fields.groupMentions ?? [];
     this.forwardingScore = fields.forwardingScore ?? 0;
@@ -205,9 +211,16 @@ export class MsgModel extends Model {
     if (this.mediaData) this.mediaData.mediaStage = 'RESOLVED';
   }
 
+  /** Changes a field of the structured content (`change:<key>`). */
+  setContent(key: string, value: unknown): void {
+    this.content[key] = value;
+    this.set(key, value);
+  }
+
   serialize(): Record<string, unknown> {
     return {
       ...this.extra,
+      ...this.content,
       id: this.id,
       from: this.from,
       to: this.to,
@@ -352,40 +365,6 @@ export class MsgCollection extends Collection<MsgModel> {
     const size = count ?? hits.length;
     const first = Math.max(0, (page ?? 1) - 1) * size;
     return { messages: hits.slice(first, first + size) };
-  }
-}
-
-export class ContactModel extends Model {
-  readonly id: Wid;
-  name: string | undefined;
-  pushname: string | undefined;
-  isContactBlocked = false;
-  /** A LID contact's phone-number wid, when the app knows it (whatsapp-web.js reports it as the contact's id). */
-  phoneNumber: Wid | undefined;
-  /** A business account (its profile in `WAWebCollections.BusinessProfile`), and the name it is verified by. */
-  isBusiness = false;
-  verifiedName: string | undefined = undefined;
-  /** The labels a business account put on the contact's chat (label ids). */
-  labels: string[] | undefined = undefined;
-  /** Set by `WAWebFindCommonGroupsContactAction.findCommonGroups`. */
-  commonGroups: { serialize(): unknown[] } | undefined;
-  /** A wid, or Backbone-style attributes (`new Contact.constructor({ id })`, as clients make one). */
-  constructor(id: Wid | { id: unknown }, name?: string) {
-    super();
-    this.id = 'id' in id ? createWid(id.id) : id;
-    this.name = name;
-  }
-  serialize(): Record<string, unknown> {
-    return {
-      id: this.id,
-      name: this.name,
-      pushname: this.pushname,
-      type: 'in',
-      isMe: false,
-      isUser: this.id.isUser(),
-      isGroup: this.id.isGroup(),
-      labels: this.labels,
-    };
   }
 }
 

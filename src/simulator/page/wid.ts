@@ -99,6 +99,13 @@ export class MsgKey {
       .toUpperCase()}`;
   }
 
+  /** The key a serialized key names (`true_<remote>_<id>[_<participant>]`). */
+  static fromString(serialized: string): MsgKey {
+    const [fromMe, remote, id, participant] = String(serialized).split('_');
+    if ((fromMe !== 'true' && fromMe !== 'false') || !remote || !id) throw new Error(`not a message key: ${serialized}`);
+    return new MsgKey({ fromMe: fromMe === 'true', remote, id, participant });
+  }
+
   toString(): string {
     return this.#serialized;
   }

@@ -190,6 +190,13 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebNoteAction', 'retrieveOnlyNoteForChatJid', 'function', 'business'],
   ['WAWebWidToJid', 'widToUserJid', 'function', 'business'],
   ['WAWebJidToWid', 'userJidToUserWid', 'function', 'business'],
+  ['WAWebPollsSendVoteMsgAction', 'sendVote', 'function', 'polls'],
+  ['WAWebPollsVotesSchema', 'getTable', 'function', 'polls'],
+  ['WAWebAddonPollVoteTableMode', 'pollVoteTableMode', 'object', 'polls'],
+  ['WAWebMsgKey', 'fromString', 'function', 'polls'],
+  ['WAWebGenerateEventCallLink', 'createEventCallLink', 'function', 'polls'],
+  ['WAWebSendEventResponseMsgAction', 'sendEventResponseMsg', 'function', 'polls'],
+  ['WAWebSendEventEditMsgAction', 'sendEventEditMessage', 'function', 'polls'],
 ];
 
 function loaded(req: Req, name: string): unknown {

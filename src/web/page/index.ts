@@ -56,6 +56,7 @@ import {
 } from './profile';
 import { chatAction, syncHistory, watchChats } from './chat-actions';
 import { closeRightDrawer, features, featureStatus, openChatPane, openMessagePane, setFeatures } from './interface';
+import { editEvent, pollVotes, respondToEvent, vote, watchVotes } from './polls';
 
 /** Set around the bundle by `WebPage.attach` (docs/client.md: deviceName, browserName). */
 declare const WAWEB_PAGE_OPTIONS: PageOptions | undefined;
@@ -203,6 +204,10 @@ function start(hadSession: boolean): void {
     chatAction: async (chatId, action) => chatAction(req, chatId, action),
     syncHistory: async (chatId) => syncHistory(req, chatId),
     react: async (messageId, reaction) => react(req, messageId, reaction),
+    vote: async (messageId, names) => vote(req, messageId, names),
+    pollVotes: async (messageId) => pollVotes(req, messageId),
+    respondToEvent: async (messageId, response) => respondToEvent(req, messageId, response),
+    editEvent: async (messageId, event) => editEvent(req, messageId, event),
     edit: async (messageId, body) => edit(req, messageId, body),
     remove: async (messageId, everyone) => remove(req, messageId, everyone),
     quotedMessage: async (messageId) => quotedMessage(req, messageId),
@@ -324,6 +329,7 @@ function start(hadSession: boolean): void {
   });
 
   if (withMessages && !missing.some((m) => m.feature === 'reactions')) watchReactions(req, emit);
+  if (withMessages && !missing.some((m) => m.feature === 'polls')) watchVotes(req, emit);
   if (withMessages && !missing.some((m) => m.feature === 'chats' || m.feature === 'chat-actions')) watchChats(req, emit);
 
   emit({

@@ -6,6 +6,7 @@ import { businessFields } from './business-fields';
 import type { PageInviteV4, PageLocation, PageMessage } from '../bridge';
 import { featureOff } from './contract';
 import { senderIds } from './lid';
+import { pollMessageFields } from './poll-fields';
 
 // The app's modules are untyped (see eslint.config.mjs for the page folder).
 export type Req = (name: string) => any;
@@ -89,6 +90,7 @@ export function toPageMessage(msg: AppMsg): PageMessage {
     ...(msg.type === 'groups_v4_invite' ? { inviteV4: inviteV4Of(msg, data) } : {}),
     ...senderIds(req, msg),
     ...businessFields(data),
+    ...pollMessageFields(msg.type, data),
   };
 }
 

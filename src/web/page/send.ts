@@ -7,6 +7,7 @@ import type { PageContent, PageLocation, PageMedia, PageMessage, PageSendOptions
 import { featureOff } from './contract';
 import { watched } from './drift';
 import { findChat, findMsg, keyString, toPageMessage, type AppMsg, type Req } from './messages';
+import { buttonsFields, eventFields, listFields, pollFields } from './polls';
 
 /**
  * Sends `content` (the message's own fields: a text's `body`, a media message's prepared data) to
@@ -110,6 +111,14 @@ export async function sendContent(req: Req, chatId: string, content: PageContent
           : { body: null, type: 'multi_vcard', vcardList: content.cards.map((c) => ({ displayName: c.name, vcard: c.vcard })) };
       return send(req, chatId, fields, options);
     }
+    case 'poll':
+      return send(req, chatId, pollFields(content.poll), options);
+    case 'event':
+      return send(req, chatId, await eventFields(req, content.event), options);
+    case 'buttons':
+      return send(req, chatId, buttonsFields(content.buttons), options);
+    case 'list':
+      return send(req, chatId, listFields(req, content.list), options);
   }
 }
 
