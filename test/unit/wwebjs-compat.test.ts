@@ -129,4 +129,3 @@ test("contents shaped like whatsapp-web.js's Location and Contact are sent as a 
   const card = toOutgoing({ id: { _serialized: '15550001111@c.us' }, number: '15550001111', pushname: 'Ann' }, {});
   expect(card.kind === 'content' && card.content.kind).toBe('vcards');
 });
-
