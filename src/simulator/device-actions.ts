@@ -3,6 +3,7 @@
  * the phone API reads it: deleting its own messages for everyone, reacting, editing, starring and
  * pinning messages; chat settings; blocking; the display name, the about text and pictures.
  */
+import { CallOperations } from './calls';
 import { ContactOperations } from './contacts';
 import { GroupRequests } from './group-requests';
 import { GroupOperations } from './groups';
@@ -30,12 +31,15 @@ export type DeviceActionFrame = Extract<
   | { t: 'delete-picture' }
   | { t: 'group-request' }
   | { t: 'device-props' }
+  | { t: 'stanza' }
+  | { t: 'call-link' }
 >;
 
 export class DeviceActions {
   readonly #contacts: ContactOperations;
   readonly #pictures: PictureOperations;
   readonly #groupRequests: GroupRequests;
+  readonly #calls: CallOperations;
   /** Groups: a device's messages to one reach its other members. */
   readonly groups: GroupOperations;
 
@@ -44,6 +48,7 @@ export class DeviceActions {
     this.groups = new GroupOperations(hub);
     this.#pictures = new PictureOperations(hub, (number, groupId) => this.groups.pictureChanged(number, groupId));
     this.#groupRequests = new GroupRequests(hub, this.groups);
+    this.#calls = new CallOperations(hub);
   }
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
@@ -64,6 +69,10 @@ export class DeviceActions {
         return this.#groupRequests.onDeviceFrame(conn, frame.reqId, frame.request);
       case 'device-props':
         return this.#deviceProps(conn, frame);
+      case 'stanza':
+      case 'call-link':
+        this.#calls.onDeviceFrame(conn, frame);
+        return;
       default:
         return this.#messageAction(conn, frame);
     }

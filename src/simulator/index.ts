@@ -15,3 +15,5 @@ export type { ProfilePicture } from './pictures';
 export type { WireGroup } from './protocol';
 export type { GroupSetting } from './simulated-phone';
 export type { GroupAddPrivacy, GroupChange, NewGroupSettings } from './groups';
+export type { PhoneCall, PhoneCallLink } from './types';
+export type { CallOptions } from './calls';

@@ -118,6 +118,27 @@ export interface WireJoinRequest {
   t: number;
 }
 
+/** A call offered to the callee's devices (WAWebCallCollection's models are made from it). */
+export interface WireCall {
+  /** 32 hex digits. */
+  id: string;
+  /** The caller, `<number>@c.us`. */
+  peerJid: string;
+  isVideo: boolean;
+  isGroup: boolean;
+  /** Group calls: who was invited, `<number>@c.us`, the caller first; empty for a private call. */
+  participants: string[];
+  /** Seconds since the epoch. */
+  offerTime: number;
+}
+
+/** A stanza a page casts to the servers (`WAWap.wap(tag, attrs, content)`, sent with `WADeprecatedSendIq`). */
+export interface WireStanza {
+  tag: string;
+  attrs: Record<string, string>;
+  content?: WireStanza[];
+}
+
 /** A change a device asks of a group; the server answers `group-result`. */
 export type GroupRequest =
   | {
@@ -239,7 +260,10 @@ export type ClientFrame =
   | { t: 'group-request'; reqId: number; request: GroupRequest }
   | { t: 'history-ack'; bytes: number }
   /** A device asks the phone for a chat's older messages (on-demand history sync). */
-  | { t: 'history-request'; chatId: string };
+  | { t: 'history-request'; chatId: string }
+  /** Calls: a stanza the app casts (a call's reject), a call link the app asks for (`createEventCallLink`). */
+  | { t: 'stanza'; stanza: WireStanza }
+  | { t: 'call-link'; reqId: number; startTime: number; callType: string };
 
 /** Server → page. */
 export type ServerFrame =
@@ -299,7 +323,10 @@ export type ServerFrame =
   | { t: 'logged-out'; reqId?: number }
   | { t: 'history'; chunk: string; seq: number; last: boolean }
   /** The app reloads its own page (an update): `location.reload()`, then a login with the stored session. */
-  | { t: 'reload' };
+  | { t: 'reload' }
+  /** A contact calls the account (every online device gets the offer); the link the servers made (null: refused). */
+  | { t: 'call'; call: WireCall }
+  | { t: 'call-link'; reqId: number; link: string | null };
 
 export const SIM_WS_PATH = '/ws';
 

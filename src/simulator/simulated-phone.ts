@@ -2,6 +2,7 @@
  * The phone of an account, as tests and bot authors script it: `sim.phone(number)`. Each call is
  * one thing a person (or a contact of theirs) does; the work is done by the operations behind it.
  */
+import type { CallOptions, CallOperations } from './calls';
 import type { ContactActions, PhoneLocation } from './contact-actions';
 import type { ContactOperations } from './contacts';
 import { SimulatorError } from './errors';
@@ -11,7 +12,7 @@ import type { DeliverOptions, PhoneOperations } from './phone';
 import type { PhoneMedia, SentMedia } from './phone-media';
 import type { PictureOperations, ProfilePicture } from './pictures';
 import type { ChatSettings, WireGroup, WireJoinRequest, WireMessage } from './protocol';
-import type { LinkedDevice } from './types';
+import type { LinkedDevice, PhoneCall, PhoneCallLink } from './types';
 
 /** The group settings only admins may change, by the names whatsapp-web.js's setters have. */
 export type GroupSetting = 'messagesAdminsOnly' | 'infoAdminsOnly' | 'addMembersAdminsOnly' | 'membershipApproval';
@@ -40,6 +41,7 @@ export class SimulatedPhone {
     pictures: PictureOperations,
     readonly number: string,
     private readonly invites: GroupInvites,
+    private readonly calling: CallOperations,
   ) {
     this.#pictures = pictures;
     this.#ops = ops;
@@ -251,6 +253,24 @@ export class SimulatedPhone {
   /** The last typing state (`composing`, `recording`, `paused`) this phone's devices sent to `chatId`. */
   chatState(chatId: string): string | undefined {
     return this.#contacts.chatState(this.number, chatId);
+  }
+
+  /**
+   * `from` calls this account (voice, or `video: true`; a group call with `group`: the other numbers
+   * invited): its online devices get the offer (`call` event). The call stays `ringing` until a device rejects it.
+   */
+  receiveCall(from: string, options: CallOptions = {}): PhoneCall {
+    return this.calling.ring(this.number, from, options);
+  }
+
+  /** The calls this phone made or got, oldest first: a call a device of the callee rejected is `rejected`. */
+  calls(): PhoneCall[] {
+    return this.calling.calls(this.number);
+  }
+
+  /** The call links this account's devices made (`createCallLink`), oldest first. */
+  callLinks(): PhoneCallLink[] {
+    return this.calling.links(this.number);
   }
 
   /** Scans a QR text shown by a page (the five comma-separated fields) and links that page. */

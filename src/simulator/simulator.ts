@@ -24,6 +24,7 @@ import { PageReloads } from './page-reloads';
 import { PhoneOperations } from './phone';
 import { PictureOperations } from './pictures';
 import { SimulatedPhone } from './simulated-phone';
+import { CallOperations } from './calls';
 import { isLoopback, PageServer } from './server';
 import { assertPhoneNumber, ServerState } from './state';
 import { SIMULATED_HOST, type SessionOverlap, type SimulatorEvents, type SimulatorOptions } from './types';
@@ -60,6 +61,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   readonly #invites: GroupInvites;
   readonly #pictures: PictureOperations;
   readonly #actions: ContactActions;
+  readonly #calls: CallOperations;
   readonly #closed = new AbortController();
   #admin: AdminServer | undefined;
   #closing: Promise<void> | undefined;
@@ -77,6 +79,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     this.#invites = new GroupInvites(this.#hub, this.#groups);
     this.#actions = new ContactActions(this.#hub);
     this.#pictures = new PictureOperations(this.#hub);
+    this.#calls = new CallOperations(this.#hub);
   }
 
   /** Starts a simulator. Ports default to ones the OS picks, so several can run at once. */
@@ -189,7 +192,16 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     assertPhoneNumber(number);
     if (options.pushname !== undefined) this.#hub.state.account(number, options.pushname);
     if (options.legacy !== undefined) this.#hub.state.account(number).legacy = options.legacy;
-    return new SimulatedPhone(this.#phones, this.#contacts, this.#groups, this.#actions, this.#pictures, number, this.#invites);
+    return new SimulatedPhone(
+      this.#phones,
+      this.#contacts,
+      this.#groups,
+      this.#actions,
+      this.#pictures,
+      number,
+      this.#invites,
+      this.#calls,
+    );
   }
 
   /** Puts a number on WhatsApp (accounts always are): clients' `getNumberId` finds it. */

@@ -1,11 +1,12 @@
 /**
  * What the servers tell a linked device about its account's data: messages (new, history, acks, edits,
- * deletions, late decryptions), reactions and pins, contacts, groups and chat locks. The app's
+ * deletions, late decryptions), reactions and pins, contacts, groups, chat locks and calls offered. The app's
  * connection and login (app.ts) hands these frames here; each one lands in the models the page modules
  * expose, the way the real app fills them.
  */
 import type { ServerFrame } from '../protocol';
 import type { MessageStore } from './message-store';
+import type { CallCollection } from './calls';
 import type { PinTable } from './pins';
 import type { ReactionStore } from './reactions';
 import { createWid, MsgKey } from './wid';
@@ -23,6 +24,7 @@ const KINDS = {
   contacts: true,
   group: true,
   'chat-locked': true,
+  call: true,
 } as const;
 
 export type AccountFrame = Extract<ServerFrame, { t: keyof typeof KINDS }>;
@@ -32,13 +34,14 @@ export interface AccountData {
   readonly store: MessageStore;
   readonly reactions: ReactionStore;
   readonly pins: PinTable;
+  readonly calls: CallCollection;
 }
 
 export function isAccountFrame(frame: ServerFrame): frame is AccountFrame {
   return Object.hasOwn(KINDS, frame.t);
 }
 
-export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins }: AccountData): void {
+export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins, calls }: AccountData): void {
   switch (frame.t) {
     case 'msg':
       store.receive(frame.msg, true);
@@ -89,6 +92,9 @@ export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins 
       return;
     case 'chat-locked':
       store.chatFor(createWid(frame.chatId)).chat.set('isLocked', frame.locked);
+      return;
+    case 'call':
+      calls.receive(frame.call);
       return;
   }
 }

@@ -7,9 +7,9 @@ import type { ClientFrame, ServerFrame, SessionInfo } from '../protocol';
 import { LEGACY_TOKEN_KEYS, SIM_WS_PATH, type LegacyTokens } from '../protocol';
 import { applyAccountFrame, isAccountFrame } from './account-frames';
 import { MessageStore } from './message-store';
-import { Events } from './models';
 import { PageStorage, toB64, type StoredKeys } from './storage';
 import { CmdModel } from './cmd';
+import { CallCollection } from './calls';
 import { ReactionStore } from './reactions';
 import { PinTable } from './pins';
 import { ConnModel, OfflineHandler, SocketModel, type AppLink, type MsgModel } from './wa-models';
@@ -27,7 +27,8 @@ export class App implements AppLink {
   readonly reactions = new ReactionStore(this.store.msgs, () => this.meUser());
   /** `WAWebPinInChatSchema`: the messages pinned in each chat. */
   readonly pins = new PinTable();
-  readonly calls = Object.assign(new Events(), { models: new Map<string, unknown>() });
+  /** `WAWebCallCollection`: the calls the account is offered. */
+  readonly calls = new CallCollection();
   readonly browserUtils = {
     info: (): Record<string, string> => ({ os: 'Linux', name: 'Chrome', version: '156' }),
   };
@@ -247,6 +248,7 @@ export class App implements AppLink {
       case 'devices':
       case 'picture':
       case 'group-result':
+      case 'call-link':
         this.#pendingReqs.get(frame.reqId)?.(frame);
         this.#pendingReqs.delete(frame.reqId);
         return;

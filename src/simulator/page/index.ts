@@ -19,6 +19,7 @@ import { phoneNumberModules } from './phone-numbers';
 import { ChatView, interfaceModules, viewCommands } from './interface';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
+import { callModules } from './calls';
 
 const app = new App();
 const pictures = pictureModules(app);
@@ -78,7 +79,6 @@ const modules: Record<string, unknown> = {
   WAWebNonMessageDataRequestPlaceholderMessageResendUtils: {
     handlePlaceholderMsgsSeen: async (_msgs: unknown[], _seen?: boolean) => undefined,
   },
-  WAWebCallCollection: app.calls,
   WAWebMiscBrowserUtils: app.browserUtils,
   WAWebAltDeviceLinkingApi: {
     setPairingType: (_type: string) => undefined,
@@ -103,6 +103,7 @@ const modules: Record<string, unknown> = {
   ...phoneNumberModules,
   ...ui.modules,
   ...mediaModules,
+  ...callModules(app.calls, app),
 };
 
 // A drift variant's build lacks some modules or members (a copy of the module without them: the app's
