@@ -22,7 +22,13 @@ export const PARTS = [
   { name: 'browser', paths: ['src/browser/'], mayImport: ['util', 'errors'] },
   {
     name: 'web/bridge',
-    paths: ['src/web/bridge.ts', 'src/web/bridge-groups.ts', 'src/web/bridge-contacts.ts', 'src/web/bridge-interface.ts'],
+    paths: [
+      'src/web/bridge.ts',
+      'src/web/bridge-groups.ts',
+      'src/web/bridge-contacts.ts',
+      'src/web/bridge-interface.ts',
+      'src/web/bridge-calls.ts',
+    ],
     mayImport: [],
   },
   { name: 'web/page', paths: ['src/web/page/'], mayImport: ['web/bridge'] },

@@ -15,6 +15,7 @@ import { authHost } from './auth-host';
 import { ClientRun, type RunClient } from './client-run';
 import { asError } from './run-queue';
 import type { BusinessApi } from './api/business';
+import { callsApi, type CallsApi } from './api/calls';
 import type { ChannelsApi } from './api/channels';
 import { chatsApi, type ChatsApi } from './api/chats';
 import { contactsApi, type ContactsApi } from './api/contacts';
@@ -39,7 +40,7 @@ type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
  * on the prototype below; what is not there yet throws a `NotSupportedError` naming it (`compat/`).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the domain files' methods are installed on Client.prototype at the end of this file
-export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi {
+export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi, CallsApi {
   /** Not there yet (issue 27): stops a pairing-code session and goes back to QR codes. */
   cancelPairingCode(): Promise<void>;
 }
@@ -357,4 +358,5 @@ installMethods(Client.prototype, chatsApi);
 installMethods(Client.prototype, contactsApi);
 installMethods(Client.prototype, groupsApi);
 installMethods(Client.prototype, profileApi);
+installMethods(Client.prototype, callsApi);
 installNotYet(Client.prototype, 'Client', CLIENT_MEMBERS);

@@ -2,12 +2,13 @@
  * The one typed bridge between waweb's page-side script and Node. The page
  * reports through a single exposed binding; Node calls into `window.__waweb`.
  * Types, names and one table of constants: imported by both sides, it imports nothing but its
- * group calls (./bridge-groups.ts), its contact and profile calls (./bridge-contacts.ts) and the calls
- * that drive the app's window (./bridge-interface.ts).
+ * group calls (./bridge-groups.ts), its contact and profile calls (./bridge-contacts.ts), the calls
+ * that drive the app's window (./bridge-interface.ts) and those about calls (./bridge-calls.ts).
  */
 import { CONTACT_API_FEATURES, type PageContact, type PageContactApi } from './bridge-contacts';
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
+import { CALL_API_FEATURES, type CallFeature, type PageCallApi, type PageCallEvent } from './bridge-calls';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
@@ -232,7 +233,8 @@ export type PageFeature =
   | 'chat-actions'
   | 'groups'
   | 'group-invites'
-  | 'interface';
+  | 'interface'
+  | CallFeature;
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -292,7 +294,8 @@ export type PageEvent =
   | { type: 'chat'; change: 'removed' | 'unread'; chat: PageChat }
   | { type: 'error'; message: string }
   /** The page adapter could not hook into the app (e.g. a module it needs is missing). */
-  | { type: 'startFailed'; message: string };
+  | { type: 'startFailed'; message: string }
+  | PageCallEvent;
 
 /** What the adapter is installed with (a constant around its bundle, never a global of the page). */
 export interface PageOptions {
@@ -302,7 +305,7 @@ export interface PageOptions {
 }
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi {
+export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageCallApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -354,6 +357,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...GROUP_API_FEATURES,
   ...CONTACT_API_FEATURES,
   ...INTERFACE_API_FEATURES,
+  ...CALL_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],

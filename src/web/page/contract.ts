@@ -176,6 +176,11 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WALinkify', 'findLinks', 'function', 'links'],
   ['WALinkify', 'findLink', 'function', 'links'],
   ['WAWebLinkPreviewChatAction', 'getLinkPreview', 'function', 'links'],
+  ['WAWebCallCollection', 'on', 'function', 'calls'],
+  ['WAWap', 'wap', 'function', 'calls'],
+  ['WAWap', 'generateId', 'function', 'calls'],
+  ['WADeprecatedSendIq', 'deprecatedCastStanza', 'function', 'calls'],
+  ['WAWebGenerateEventCallLink', 'createEventCallLink', 'function', 'call-links'],
 ];
 
 function loaded(req: Req, name: string): unknown {

@@ -53,6 +53,7 @@ import {
 } from './profile';
 import { chatAction, syncHistory, watchChats } from './chat-actions';
 import { closeRightDrawer, features, featureStatus, openChatPane, openMessagePane, setFeatures } from './interface';
+import { createCallLink, rejectCall, watchCalls } from './calls';
 
 /** Set around the bundle by `WebPage.attach` (docs/client.md: deviceName, browserName). */
 declare const WAWEB_PAGE_OPTIONS: PageOptions | undefined;
@@ -254,6 +255,8 @@ function start(hadSession: boolean): void {
     pendingRequesters: async (groupId) => pendingRequesters(req, groupId),
     membershipRequestAction: async (groupId, approve, requesterId) => membershipRequestAction(req, groupId, approve, requesterId),
     sendGroupInvite: async (userId, groupId, invite, comment) => sendGroupInvite(req, userId, groupId, invite, comment),
+    rejectCall: async (peerJid, callId) => rejectCall(req, peerJid, callId),
+    createCallLink: async (startTime, callType) => createCallLink(req, startTime, callType),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 
@@ -313,6 +316,7 @@ function start(hadSession: boolean): void {
 
   if (withMessages && !missing.some((m) => m.feature === 'reactions')) watchReactions(req, emit);
   if (withMessages && !missing.some((m) => m.feature === 'chats' || m.feature === 'chat-actions')) watchChats(req, emit);
+  if (!missing.some((m) => m.feature === 'calls')) watchCalls(req, emit);
 
   emit({
     type: 'booted',
