@@ -27,7 +27,7 @@ export const PARTS = [
       'src/web/bridge-groups.ts',
       'src/web/bridge-contacts.ts',
       'src/web/bridge-interface.ts',
-      'src/web/bridge-calls.ts',
+      'src/web/bridge-phone.ts',
     ],
     mayImport: [],
   },

@@ -40,10 +40,7 @@ type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
  * on the prototype below; what is not there yet throws a `NotSupportedError` naming it (`compat/`).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the domain files' methods are installed on Client.prototype at the end of this file
-export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi, CallsApi {
-  /** Not there yet (issue 27): stops a pairing-code session and goes back to QR codes. */
-  cancelPairingCode(): Promise<void>;
-}
+export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi, CallsApi {}
 
 /**
  * The WhatsApp Web client, shaped like whatsapp-web.js's `Client`: `new Client(options)`, listeners
@@ -233,6 +230,19 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements 
       throw new NotReadyError('requestPairingCode() needs a started client that waits for a login');
     }
     return run.requestCode(phone, showNotification !== false, intervalMs, force);
+  }
+
+  /**
+   * Stops pairing by phone number: no more `code` events, and the page shows QR codes again (`qr`), as
+   * whatsapp-web.js's `cancelPairingCode`. Needs a started client that is not logged in yet.
+   */
+  async cancelPairingCode(): Promise<void> {
+    const run = this.#run;
+    if (!run?.web?.booted || this.#phase !== 'running' || run.authenticated) {
+      throw new NotReadyError('cancelPairingCode() needs a started client that waits for a login');
+    }
+    run.codes?.stop();
+    await run.web.call('cancelPairingCode');
   }
 
   /**

@@ -27,6 +27,7 @@ const MODEL_REPORTS = [
   'group',
   'chat',
   'call',
+  'battery',
 ] as const;
 
 export type ModelReport = Extract<PageEvent, { type: (typeof MODEL_REPORTS)[number] }>;
@@ -83,5 +84,7 @@ export function emitModelEvent(client: ModelClient, report: ModelReport, emit: E
     }
     case 'call':
       return emit('call', new Call(client, report.call));
+    case 'battery':
+      return emit('change_battery', { battery: report.battery, plugged: report.plugged });
   }
 }

@@ -3,12 +3,12 @@
  * reports through a single exposed binding; Node calls into `window.__waweb`.
  * Types, names and one table of constants: imported by both sides, it imports nothing but its
  * group calls (./bridge-groups.ts), its contact and profile calls (./bridge-contacts.ts), the calls
- * that drive the app's window (./bridge-interface.ts) and those about calls (./bridge-calls.ts).
+ * that drive the app's window (./bridge-interface.ts) and those about the phone (./bridge-phone.ts).
  */
 import { CONTACT_API_FEATURES, type PageContact, type PageContactApi } from './bridge-contacts';
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
-import { CALL_API_FEATURES, type CallFeature, type PageCallApi, type PageCallEvent } from './bridge-calls';
+import { PHONE_API_FEATURES, type PhoneFeature, type PagePhoneApi, type PagePhoneEvent } from './bridge-phone';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
@@ -234,7 +234,7 @@ export type PageFeature =
   | 'groups'
   | 'group-invites'
   | 'interface'
-  | CallFeature;
+  | PhoneFeature;
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -295,7 +295,7 @@ export type PageEvent =
   | { type: 'error'; message: string }
   /** The page adapter could not hook into the app (e.g. a module it needs is missing). */
   | { type: 'startFailed'; message: string }
-  | PageCallEvent;
+  | PagePhoneEvent;
 
 /** What the adapter is installed with (a constant around its bundle, never a global of the page). */
 export interface PageOptions {
@@ -305,7 +305,7 @@ export interface PageOptions {
 }
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageCallApi {
+export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PagePhoneApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -357,7 +357,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...GROUP_API_FEATURES,
   ...CONTACT_API_FEATURES,
   ...INTERFACE_API_FEATURES,
-  ...CALL_API_FEATURES,
+  ...PHONE_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],

@@ -60,7 +60,7 @@ export const CLIENT_MEMBERS = members({
   getNumberId: supported,
   muteChat: supported,
   requestPairingCode: differs('a fourth argument, `force`, pairs over a held session (refused with `SESSION_EXISTS` otherwise)'),
-  cancelPairingCode: notYet(27),
+  cancelPairingCode: supported,
   resetState: supported,
   sendMessage: differs('`Poll`, `List`, `Buttons` and `ScheduledEvent` contents reject with `NotSupportedError` (issue 27)'),
   sendReaction: supported,
@@ -103,7 +103,9 @@ export const CLIENT_INFO_MEMBERS = members({
   phone: differs('always `undefined`: multi-device sessions have no phone record (nor in whatsapp-web.js)'),
   platform: supported,
   pushname: supported,
-  getBatteryStatus: notYet(27),
+  getBatteryStatus: differs(
+    'resolves `{ battery: undefined, plugged: undefined }` on multi-device sessions, which have no phone battery (as whatsapp-web.js at run time; it declares numbers)',
+  ),
 });
 
 /**
@@ -142,7 +144,9 @@ export const EVENT_MEMBERS = members({
   call: supported,
   disconnected: differs('more reasons than `WAState | "LOGOUT"`: `NAVIGATION`, `MAX_QR_RETRIES`, `START_TIMEOUT`, ...'),
   change_state: differs('the raw state as a string: states a newer app adds come through too'),
-  change_battery: notYet(27, 'event'),
+  change_battery: differs(
+    'never fires on multi-device sessions: the app reports no phone battery (nor does whatsapp-web.js, which says so)',
+  ),
   remote_session_saved: supported,
   vote_update: notYet(27, 'event'),
 });

@@ -1,4 +1,4 @@
-import type { PageCall } from '../../web/bridge-calls';
+import type { PageCall } from '../../web/bridge-phone';
 import type { ModelClient } from './model-client';
 
 /** A call offered to the account (whatsapp-web.js's `Call`, the `call` event). */

@@ -181,6 +181,8 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWap', 'generateId', 'function', 'calls'],
   ['WADeprecatedSendIq', 'deprecatedCastStanza', 'function', 'calls'],
   ['WAWebGenerateEventCallLink', 'createEventCallLink', 'function', 'call-links'],
+  ['WAWebLaunchSocketUtils', 'refreshQR', 'function', 'pairing-code'],
+  ['WAWebAltDeviceLinkingApi', 'initializeQRLinking', 'function', 'pairing-code'],
 ];
 
 function loaded(req: Req, name: string): unknown {

@@ -53,7 +53,7 @@ import {
 } from './profile';
 import { chatAction, syncHistory, watchChats } from './chat-actions';
 import { closeRightDrawer, features, featureStatus, openChatPane, openMessagePane, setFeatures } from './interface';
-import { createCallLink, rejectCall, watchCalls } from './calls';
+import { battery, cancelPairingCode, createCallLink, rejectCall, watchBattery, watchCalls } from './phone';
 
 /** Set around the bundle by `WebPage.attach` (docs/client.md: deviceName, browserName). */
 declare const WAWEB_PAGE_OPTIONS: PageOptions | undefined;
@@ -257,6 +257,8 @@ function start(hadSession: boolean): void {
     sendGroupInvite: async (userId, groupId, invite, comment) => sendGroupInvite(req, userId, groupId, invite, comment),
     rejectCall: async (peerJid, callId) => rejectCall(req, peerJid, callId),
     createCallLink: async (startTime, callType) => createCallLink(req, startTime, callType),
+    battery: () => battery(Conn as unknown as Record<string, unknown>),
+    cancelPairingCode: async () => cancelPairingCode(req),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 
@@ -265,6 +267,7 @@ function start(hadSession: boolean): void {
     if (synced) emit({ type: 'synced' });
   });
   Conn.on('change:ref', (_m: unknown, ref: string) => onRef(ref));
+  watchBattery(Conn, emit);
   Cmd.on('offline_progress_update_from_bridge', () => emit({ type: 'loading', percent: Offline.getOfflineDeliveryProgress() }));
   Cmd.on('logout', () => emit({ type: 'logout', source: 'logout' }));
   Cmd.on('logout_from_bridge', () => emit({ type: 'logout', source: 'logout_from_bridge' }));
