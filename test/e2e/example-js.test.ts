@@ -223,7 +223,16 @@ const COMMANDS: Row[] = [
   { command: '!removelabels', scope: LABELS },
   { command: '!statuses', scope: STATUS },
   { command: '!postStatus', scope: STATUS },
-  { command: 'event call', scope: 'issue 27: calls' },
+  {
+    command: 'event call',
+    scope: 'compared',
+    // Alice calls the bot: example.js rejects the call (the phone sees it rejected) and tells her so.
+    drive: async (c) => Promise.resolve(c.phone.receiveCall(ALICE)),
+    done: both(
+      sent(1),
+      has('state of', (x) => x['state of'] === 'calls'),
+    ),
+  },
   { command: 'event contact_changed', scope: 'not drivable: the simulator has no number change' },
   { command: 'event group_update', scope: 'not drivable: example.js only logs it, nothing a phone can see' },
   { command: 'event message_revoke_me', scope: 'not drivable: only the bot deletes for itself, and example.js never does' },
@@ -285,6 +294,15 @@ const REFERENCE: Array<[string, Effect]> = [
   ['!desc (group)', { 'state of': 'group', now: expect.objectContaining({ desc: 'New description' }) }],
   ['!join', { body: 'That invite code seems to be invalid.' }],
   ['!leave (group)', { 'state of': 'group', now: null }],
+  ['event call', { 'state of': 'calls', now: [{ from: ALICE, isVideo: false, isGroup: false, status: 'rejected' }] }],
+  [
+    'event call',
+    {
+      sent: 'new',
+      chat: ALICE_CHAT,
+      body: `[Incoming] Phone call from ${ALICE_CHAT}, type  audio call. This call was automatically rejected by the script.`,
+    },
+  ],
 ];
 
 const driven = (row: Row): boolean => row.drive !== undefined && row.scope === 'compared';
@@ -334,8 +352,11 @@ async function runExample(library: Library, bot: string, source: string): Promis
     bot,
     () => chats,
     () => [group],
-    // Group commands change the group itself: its subject, description and members.
-    () => ({ group: phone.group(group) }),
+    // Group commands change the group itself: its subject, description and members; calls end up rejected.
+    () => ({
+      group: phone.group(group),
+      calls: phone.calls().map(({ from, isVideo, isGroup, status }) => ({ from, isVideo, isGroup, status })),
+    }),
   );
   const refs = new Map<string, string>();
   const ctx: Ctx = {
