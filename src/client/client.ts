@@ -20,6 +20,7 @@ import type { ChannelsApi } from './api/channels';
 import { chatsApi, type ChatsApi } from './api/chats';
 import { contactsApi, type ContactsApi } from './api/contacts';
 import { groupsApi, type GroupsApi } from './api/groups';
+import { lidsApi, type LidsApi } from './api/lids';
 import { messagingApi, type MessagingApi } from './api/messaging';
 import { profileApi, type ProfileApi } from './api/profile';
 import { CLIENT_MEMBERS } from './compat/client-members';
@@ -27,6 +28,7 @@ import { asDeclared } from './compat/declared';
 import { installMethods, installNotYet } from './compat/install';
 import type { ClientEvents, WebContractCheck, WwebjsEvents } from './events';
 import { closedWhileStarting, launchFor } from './launch';
+import { LidMap } from './lid-map';
 import { logClientEvent } from './lifecycle-log';
 import type { ClientInfo } from './model/client-info';
 import { validateOptions, type ClientOptions, type DisconnectReason } from './options';
@@ -40,7 +42,7 @@ type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
  * on the prototype below; what is not there yet throws a `NotSupportedError` naming it (`compat/`).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the domain files' methods are installed on Client.prototype at the end of this file
-export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi, CallsApi {}
+export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi, LidsApi, CallsApi {}
 
 /**
  * The WhatsApp Web client, shaped like whatsapp-web.js's `Client`: `new Client(options)`, listeners
@@ -64,6 +66,8 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements 
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #loggingOut: Promise<void> | undefined;
+  /** The session's LID ↔ phone-number map, loaded from the profile at each start (lid-map.ts). */
+  #lidMap: LidMap | undefined;
   /** Cancels the start in flight (destroy() during initialize()). */
   #startAbort: AbortController | undefined;
   /** `webVersion`/`webVersionCache`: the pinned build, looked up once, served in every run's page. */
@@ -255,6 +259,11 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements 
     return run.web;
   }
 
+  /** @internal The session's LID ↔ phone-number map (messages, reactions and contacts fill their missing id from it). */
+  get lidMap(): LidMap | undefined {
+    return this.#lidMap;
+  }
+
   /** @internal The `logger` option's records for this client (silent without one), for the domain calls in `api/`. */
   get log(): Logger {
     return this.#log;
@@ -286,7 +295,9 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements 
       await this.#pin.prepare(abort.signal).catch((err: unknown) => {
         throw abort.signal.aborted ? closedWhileStarting(err) : err;
       });
-      const { launched, attach } = await launchFor(this.options, this.authStrategy, abort.signal, this.#log);
+      const { launched, attach, userDataDir } = await launchFor(this.options, this.authStrategy, abort.signal, this.#log);
+      // Read once the strategy has restored the profile: the map moves with the session's backups.
+      this.#lidMap = await LidMap.load(userDataDir, this.#log);
       const run = new ClientRun(this, launched, abort, wiring);
       this.#run = run;
       const retry = await run.open(launched.page, attach);
@@ -351,6 +362,8 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements 
 
   async #close(): Promise<void> {
     try {
+      // On disk before the strategy's last backup.
+      await this.#lidMap?.flushed();
       await this.#run?.close();
     } finally {
       try {
@@ -368,5 +381,6 @@ installMethods(Client.prototype, chatsApi);
 installMethods(Client.prototype, contactsApi);
 installMethods(Client.prototype, groupsApi);
 installMethods(Client.prototype, profileApi);
+installMethods(Client.prototype, lidsApi);
 installMethods(Client.prototype, callsApi);
 installNotYet(Client.prototype, 'Client', CLIENT_MEMBERS);

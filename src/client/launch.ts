@@ -19,6 +19,8 @@ export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/5
 export interface Launch {
   launched: LaunchedBrowser;
   attach: AttachOptions;
+  /** The profile the browser runs on, when the strategy (or `puppeteer.userDataDir`) gave one. */
+  userDataDir?: string;
 }
 
 /** The start was cancelled (`destroy()`): whatever it was waiting for, the client was closed. */
@@ -85,7 +87,7 @@ export async function launchFor(options: ClientOptions, strategy: AuthStrategy, 
     ...initScripts(plan, options),
     ...pageOptions(options),
   };
-  return { launched, attach };
+  return { launched, attach, ...(launchOptions.userDataDir === undefined ? {} : { userDataDir: launchOptions.userDataDir }) };
 }
 
 /** whatsapp-web.js's options for the page: the device's names, `bypassCSP`, `proxyAuthentication`. */

@@ -72,7 +72,7 @@ export function emitModelEvent(client: ModelClient, report: ModelReport, emit: E
     case 'edited':
       return emit('message_edit', new Message(client, report.message), report.body, report.previous);
     case 'reaction':
-      return emit('message_reaction', new Reaction(report.reaction));
+      return emit('message_reaction', new Reaction(client.lidMap?.complete(report.reaction) ?? report.reaction));
     case 'contactChanged':
       return emit('contact_changed', new Message(client, report.message), report.oldId, report.newId, report.isContact);
     case 'group':

@@ -13,6 +13,7 @@ import type { QrPairing } from './pairing';
 import type { WireGroupMention, WireMessage } from './protocol';
 import { contactNumber, remember } from './state';
 import type { LinkedDevice } from './types';
+import { lidWid, userWid } from './wids';
 
 /** The operations behind {@link SimulatedPhone}, for any phone number. Internal to the simulator. */
 export class PhoneOperations {
@@ -101,6 +102,7 @@ export class PhoneOperations {
     const msg = hub.incoming(number, sender, body, {
       ...(typeof options.quotedId === 'string' ? { quotedId: options.quotedId } : {}),
       ...(options.groupMentions === undefined ? {} : { groupMentions: checkedGroupMentions(options.groupMentions) }),
+      ...(options.fromLid === true ? lidAddressed(number, sender, options.sharePn !== false) : {}),
     });
     // A contact the account blocked: the message leaves the sender and never arrives.
     if (account.blocked?.includes(sender)) return msg;
@@ -249,6 +251,13 @@ export interface DeliverOptions {
   decryptAfterMs?: number;
   /** Groups the text mentions: `{ subject, id: '<id>@g.us' }` each (`Message.groupMentions`). */
   groupMentions?: Array<{ subject: string; id: string }>;
+  /**
+   * The contact writes from its LID, as the servers address LID-migrated contacts: the chat and `from`
+   * are `<lid>@lid` (the account's own LID is `to`). @default false
+   */
+  fromLid?: boolean;
+  /** With `fromLid`: the servers tell the sender's phone number along (`sender_pn`); false hides it. @default true */
+  sharePn?: boolean;
 }
 
 function checkedGroupMentions(list: unknown): WireGroupMention[] {
@@ -258,4 +267,10 @@ function checkedGroupMentions(list: unknown): WireGroupMention[] {
       throw new SimulatorError(400, 'a group mention is { subject, id: "<id>@g.us" }');
     return { groupJid: g.id, groupSubject: g.subject };
   });
+}
+
+/** How the servers address a message from a LID-migrated contact: its LID, the account's LID, and its number when told. */
+function lidAddressed(number: string, sender: string, sharePn: boolean): Partial<WireMessage> {
+  const from = lidWid(sender)._serialized;
+  return { chatId: from, from, to: lidWid(number)._serialized, ...(sharePn ? { senderPn: userWid(sender)._serialized } : {}) };
 }

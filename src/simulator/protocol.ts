@@ -55,6 +55,8 @@ export interface WireMessage {
   forwardingScore?: number;
   /** `multi_vcard`: the cards (a single `vcard` carries its card as `body`). */
   vcards?: WireVcard[];
+  /** A message from a LID (`from` is `<lid>@lid`): the sender's phone-number id, when the servers reveal it (`sender_pn`). */
+  senderPn?: string;
 }
 
 export interface WireGroupMention {

@@ -22,6 +22,15 @@ export interface PageContact {
   statusMute?: boolean;
   type?: string;
   sectionHeader?: string;
+  /** The contact's LID (`<lid>@lid`) and phone-number id (`<number>@c.us`), each where the app knows it. */
+  lid?: string;
+  phoneNumber?: string;
+}
+
+/** A sender's LID (`<lid>@lid`) and phone-number id (`<number>@c.us`), each where the app knows it (messages, reactions). */
+export interface PageSenderIds {
+  senderLid?: string;
+  senderPn?: string;
 }
 
 /** The page calls for contacts and the profile (members of `PageApi`). */
@@ -41,6 +50,8 @@ export interface PageContactApi {
   /** A number as the app writes it; `jid` is `<digits>@s.whatsapp.net`. */
   formattedNumber(jid: string): Promise<string>;
   countryCode(digits: string): Promise<string>;
+  /** Each user's LID and phone-number id (`getContactLidAndPhone`); a user the servers do not know gives `{}`. */
+  lidAndPhone(userIds: string[]): Promise<Array<{ lid?: string; pn?: string }>>;
 }
 
 /** The features each contact and profile call needs (part of `PAGE_API_FEATURES`, which checks them against `PageFeature`). */
@@ -57,4 +68,5 @@ export const CONTACT_API_FEATURES = {
   deleteContact: ['messages', 'contact-tools'],
   formattedNumber: ['contact-tools'],
   countryCode: ['contact-tools'],
+  lidAndPhone: ['contacts', 'lid'],
 } as const;

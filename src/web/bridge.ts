@@ -1,11 +1,10 @@
 /**
- * The one typed bridge between waweb's page-side script and Node. The page
- * reports through a single exposed binding; Node calls into `window.__waweb`.
- * Types, names and one table of constants: imported by both sides, it imports nothing but its
- * group calls (./bridge-groups.ts), its contact and profile calls (./bridge-contacts.ts), the calls
- * that drive the app's window (./bridge-interface.ts) and those about the phone (./bridge-phone.ts).
+ * The one typed bridge between waweb's page-side script and Node: the page reports through one exposed binding,
+ * Node calls into `window.__waweb`. Types, names and one table of constants, imported by both sides; it imports
+ * only its group, contact and profile, window and phone calls (./bridge-groups.ts, -contacts.ts, -interface.ts,
+ * -phone.ts).
  */
-import { CONTACT_API_FEATURES, type PageContact, type PageContactApi } from './bridge-contacts';
+import { CONTACT_API_FEATURES, type PageContact, type PageContactApi, type PageSenderIds } from './bridge-contacts';
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
 import { PHONE_API_FEATURES, type PhoneFeature, type PagePhoneApi, type PagePhoneEvent } from './bridge-phone';
@@ -28,7 +27,7 @@ export type {
   PageMembershipResult,
 } from './bridge-groups';
 
-export interface PageMessage {
+export interface PageMessage extends PageSenderIds {
   id: string;
   chatId: string;
   from: string;
@@ -150,7 +149,7 @@ export interface PageChat {
     desc: string;
     /** Seconds since the epoch. */
     creation: number;
-    participants: Array<{ id: string; isAdmin: boolean; isSuperAdmin: boolean }>;
+    participants: Array<{ id: string; isAdmin: boolean; isSuperAdmin: boolean; lid?: string; phoneNumber?: string }>;
   };
   lastMessage?: PageMessage;
 }
@@ -167,7 +166,7 @@ export interface PageChatActionResult {
 }
 
 /** A reaction someone sent to a message. */
-export interface PageReaction {
+export interface PageReaction extends PageSenderIds {
   /** The reaction's own key. */
   id: string;
   /** The message reacted to. */
@@ -234,6 +233,7 @@ export type PageFeature =
   | 'groups'
   | 'group-invites'
   | 'interface'
+  | 'lid'
   | PhoneFeature;
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */

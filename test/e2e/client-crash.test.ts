@@ -6,7 +6,7 @@
  * cleanly first (marker flushed), restored, and only then is the browser killed.
  */
 import { ClientHarness, mainBrowserPid, recordUnhandledRejections } from '../helpers/client';
-import { untilTrue } from '../helpers/until';
+import { sentOnPhone } from '../helpers/until';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const env = useSimulatorHarnesses('waweb-client-crash-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
@@ -45,14 +45,7 @@ test('SIGKILL → disconnected(BROWSER_CLOSED), no unhandled rejection; the next
   expect(c.count('auth_failure')).toBe(0);
   expect(c.client.info?.wid.user).toBe(number);
   await c.client.sendMessage('15559990004@c.us', 'back after the crash');
-  await untilTrue(
-    () =>
-      env.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'back after the crash'),
-    'back after the crash on the phone',
-  );
+  await sentOnPhone(env.sim.phone(number), 'back after the crash', 'back after the crash on the phone');
 
   await settle();
   expect(rejections.seen).toEqual([]);
@@ -97,14 +90,7 @@ test('the renderer crashing: disconnected(PAGE_CRASHED), the browser gone; the n
   await c.until('ready', 2);
   expect(c.count('qr')).toBe(0);
   await c.client.sendMessage('15559990004@c.us', 'back after the renderer crash');
-  await untilTrue(
-    () =>
-      env.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'back after the renderer crash'),
-    'back after the renderer crash on the phone',
-  );
+  await sentOnPhone(env.sim.phone(number), 'back after the renderer crash', 'back after the renderer crash on the phone');
   await settle();
   expect(rejections.seen).toEqual([]);
 });
@@ -122,12 +108,5 @@ test('a second client on the same clientId and folder is refused at once (PROFIL
   expect(second.count('qr')).toBe(0);
   expect(first.count('disconnected')).toBe(0);
   await first.client.sendMessage('15559990004@c.us', 'still here');
-  await untilTrue(
-    () =>
-      env.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'still here'),
-    'still here on the phone',
-  );
+  await sentOnPhone(env.sim.phone(number), 'still here', 'still here on the phone');
 });

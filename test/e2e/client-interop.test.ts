@@ -3,7 +3,7 @@
  * and waweb both ways, without a QR (same test run, same simulator).
  */
 import { ClientHarness } from '../helpers/client';
-import { untilTrue } from '../helpers/until';
+import { sentOnPhone } from '../helpers/until';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
 
@@ -34,14 +34,7 @@ test('a LocalAuth folder created by whatsapp-web.js 1.34.7 is restored by waweb 
   expect(c.client.info?.wid._serialized).toBe(`${number}@c.us`);
   expect(c.client.info?.pushname).toBe('From wwebjs');
   await c.client.sendMessage('15559990002@c.us', 'hello from waweb on a wwebjs folder');
-  await untilTrue(
-    () =>
-      env.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'hello from waweb on a wwebjs folder'),
-    'hello from waweb on a wwebjs folder on the phone',
-  );
+  await sentOnPhone(env.sim.phone(number), 'hello from waweb on a wwebjs folder', 'hello from waweb on a wwebjs folder on the phone');
   expect(env.sim.phone(number).devices()).toHaveLength(1);
 });
 

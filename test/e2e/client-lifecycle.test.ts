@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { AbortError, AuthFailureError, ClientClosedError, ErrorCode, StartTimeoutError, TimeoutError } from '../../src/index';
 import { ClientHarness, mainBrowserPid } from '../helpers/client';
-import { untilTrue } from '../helpers/until';
+import { sentOnPhone } from '../helpers/until';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const env = useSimulatorHarnesses('waweb-client-life-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
@@ -34,14 +34,7 @@ test('LocalAuth: pair → ready → destroy → a new Client with the same clien
   await first.until('ready');
   const sent = await sentFromReady;
   expect(sent).not.toBeInstanceOf(Error);
-  await untilTrue(
-    () =>
-      env.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'hello from ready'),
-    'hello from ready on the phone',
-  );
+  await sentOnPhone(env.sim.phone(number), 'hello from ready', 'hello from ready on the phone');
   expect(first.client.info?.wid._serialized).toBe(`${number}@c.us`);
   expect(first.client.info?.pushname).toBe('Alice');
   expect(first.count('qr')).toBeGreaterThanOrEqual(1);
@@ -64,14 +57,7 @@ test('LocalAuth: pair → ready → destroy → a new Client with the same clien
   expect(second.count('ready')).toBe(1);
   expect(second.client.info?.wid.user).toBe(number);
   expect(env.sim.phone(number).devices()).toHaveLength(1);
-  await untilTrue(
-    () =>
-      env.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'after restore'),
-    'after restore on the phone',
-  );
+  await sentOnPhone(env.sim.phone(number), 'after restore', 'after restore on the phone');
 });
 
 test('NoAuth: every start is a fresh session with a QR, and no browser is left behind', async () => {
@@ -98,14 +84,7 @@ test('a dropped connection heals on its own: TIMEOUT → CONNECTED, no second au
   expect(c.args('change_state').slice(before)).toEqual([['TIMEOUT'], ['OPENING'], ['CONNECTED']]);
   expect(await c.client.getState()).toBe('CONNECTED');
   await c.client.sendMessage('15559990009@c.us', 'after reconnect');
-  await untilTrue(
-    () =>
-      env.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'after reconnect'),
-    'after reconnect on the phone',
-  );
+  await sentOnPhone(env.sim.phone(number), 'after reconnect', 'after reconnect on the phone');
   expect(c.count('authenticated')).toBe(1);
   expect(c.count('ready')).toBe(1);
   expect(c.count('disconnected')).toBe(0);
@@ -133,14 +112,7 @@ test('two clientIds side by side stay independent: two devices, unlinking one af
   expect(other.count('disconnected')).toBe(0);
   expect(await other.client.getState()).toBe('CONNECTED');
   await other.client.sendMessage('15559990001', 'still here');
-  await untilTrue(
-    () =>
-      env.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'still here'),
-    'still here on the phone',
-  );
+  await sentOnPhone(env.sim.phone(number), 'still here', 'still here on the phone');
   expect(
     env.sim
       .phone(number)

@@ -4,7 +4,7 @@
  */
 import { InvalidOptionError, NoAuth } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
-import { untilTrue } from '../helpers/until';
+import { sentOnPhone, untilTrue } from '../helpers/until';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 
 const env = useSimulatorHarnesses('waweb-client-prefs-', (sim, dir) => ({ h: new ClientHarness(sim, dir) }));
@@ -46,12 +46,5 @@ test('auto-download and background sync read back as set; resetState() reconnect
   expect(await client.getState()).toBe('CONNECTED');
   expect(c.count('disconnected')).toBe(0);
   await client.sendMessage('15557777001@c.us', 'still here');
-  await untilTrue(
-    () =>
-      env.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'still here'),
-    'a message after the reconnect',
-  );
+  await sentOnPhone(env.sim.phone(number), 'still here', 'a message after the reconnect');
 });

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClientHarness } from '../helpers/client';
-import { untilTrue } from '../helpers/until';
+import { sentOnPhone } from '../helpers/until';
 import { useHarnesses, useSimulator } from '../helpers/use-simulator';
 
 const rotating = useSimulator({ refIntervalMs: 300, refRotations: 1000 });
@@ -105,12 +105,5 @@ test('takeoverOnConflict: the client takes the session back and is CONNECTED aga
   expect(c.count('ready')).toBe(1);
   expect(rotating.sim.phone(number).devices()[0]!.online).toBe(true);
   await c.client.sendMessage('15559990003@c.us', 'after takeover');
-  await untilTrue(
-    () =>
-      rotating.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'after takeover'),
-    'after takeover on the phone',
-  );
+  await sentOnPhone(rotating.sim.phone(number), 'after takeover', 'after takeover on the phone');
 });

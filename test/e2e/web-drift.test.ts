@@ -7,7 +7,7 @@
  */
 import { IncompatibleWebError, NoAuth, type WebContractReport } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
-import { until, untilTrue } from '../helpers/until';
+import { sentOnPhone, until, untilTrue } from '../helpers/until';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
 import { WwebjsHarness } from '../helpers/wwebjs';
 
@@ -63,16 +63,7 @@ test('a field sendSeen reads is gone (January 2026): waweb sends anyway and says
 
   const sent = await c.client.sendMessage(`${contact}@c.us`, 'still sending');
   expect(sent.body).toBe('still sending');
-  expect(
-    await until(
-      () =>
-        env.sim
-          .phone(number)
-          .sentMessages()
-          .find((m) => m.id === sent.id.id),
-      'the text on the phone',
-    ),
-  ).toMatchObject({
+  expect(await sentOnPhone(env.sim.phone(number), (m) => m.id === sent.id.id, 'the text on the phone')).toMatchObject({
     to: `${contact}@c.us`,
     body: 'still sending',
   });
@@ -124,16 +115,7 @@ test('a module renamed (February 2026): messages still arrive and texts still go
   expect(incoming.links).toEqual([]);
   const sent = await c.client.sendMessage(`${contact}@c.us`, 'and https://example.org/other');
   expect(sent.body).toBe('and https://example.org/other');
-  expect(
-    await until(
-      () =>
-        env.sim
-          .phone(number)
-          .sentMessages()
-          .find((m) => m.id === sent.id.id),
-      'the text on the phone',
-    ),
-  ).toMatchObject({
+  expect(await sentOnPhone(env.sim.phone(number), (m) => m.id === sent.id.id, 'the text on the phone')).toMatchObject({
     to: `${contact}@c.us`,
     body: 'and https://example.org/other',
   });

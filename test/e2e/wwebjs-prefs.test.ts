@@ -5,7 +5,7 @@
  * session is back and messages flow.
  */
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
-import { untilTrue } from '../helpers/until';
+import { sentOnPhone, untilTrue } from '../helpers/until';
 import { WwebjsHarness } from '../helpers/wwebjs';
 
 const env = useSimulatorHarnesses('waweb-wwebjs-prefs-', (sim, dir) => ({ harness: new WwebjsHarness(sim, dir) }));
@@ -56,12 +56,5 @@ test('auto-download and background sync read back as set; resetState() reconnect
   await untilTrue(() => states.includes('TIMEOUT') && states.at(-1) === 'CONNECTED', 'the reconnected session');
   expect(await client.getState()).toBe('CONNECTED');
   await client.sendMessage('15557770701@c.us', 'still here');
-  await untilTrue(
-    () =>
-      env.sim
-        .phone(number)
-        .sentMessages()
-        .some((m) => m.body === 'still here'),
-    'a message after the reconnect',
-  );
+  await sentOnPhone(env.sim.phone(number), 'still here', 'a message after the reconnect');
 });

@@ -1,6 +1,6 @@
 /**
  * The client's calls for business accounts (labels, customer notes), status posts, calls, polls,
- * scheduled events and LIDs.
+ * scheduled events.
  * None is there yet (issue 27): each throws `NotSupportedError` naming it (compat/).
  */
 import type { Broadcast } from '../model/broadcast';
@@ -22,5 +22,4 @@ export interface BusinessApi {
   /** `response`: 0 none, 1 going, 2 not going, 3 maybe. */
   sendResponseToScheduledEvent(response: number, eventMessageId: string): Promise<boolean>;
   getPollVotes(messageId: string): Promise<PollVote[]>;
-  getContactLidAndPhone(userIds: string[]): Promise<Array<{ lid: string; pn: string }>>;
 }

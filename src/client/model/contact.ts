@@ -43,6 +43,9 @@ export class Contact {
   /** The address book's section letter, when the app gives one. */
   /** Declared `string` as in whatsapp-web.js; `undefined` when the app gives none (there too). */
   readonly sectionHeader: string;
+  /** The contact's LID (`<lid>@lid`) and phone-number id (`<number>@c.us`), each where known (the session's LID map fills a gap). */
+  readonly lid?: string;
+  readonly phoneNumber?: string;
   // Not there yet (issue 27).
   declare readonly labels?: string[];
   declare readonly verifiedLevel?: undefined;
@@ -67,6 +70,12 @@ export class Contact {
     this.statusMute = data.statusMute ?? false;
     this.type = data.type ?? 'in';
     this.sectionHeader = asDeclared(data.sectionHeader);
+    const ids = client.lidMap?.complete({ senderLid: data.lid, senderPn: data.phoneNumber }) ?? {
+      senderLid: data.lid,
+      senderPn: data.phoneNumber,
+    };
+    if (ids.senderLid !== undefined) this.lid = ids.senderLid;
+    if (ids.senderPn !== undefined) this.phoneNumber = ids.senderPn;
   }
 
   /** The chat with this contact (created locally when there is none yet). */

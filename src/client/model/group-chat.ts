@@ -21,6 +21,9 @@ export interface GroupParticipant {
   id: Wid;
   isAdmin: boolean;
   isSuperAdmin: boolean;
+  /** The member's LID (`<lid>@lid`) and phone-number id (`<number>@c.us`), each where known; `id` is the phone-number one when known, as in whatsapp-web.js. */
+  lid?: string;
+  phoneNumber?: string;
 }
 
 declare module './registry' {
@@ -47,7 +50,13 @@ export class GroupChat extends Chat {
     this.owner = asDeclared(meta?.owner ? toWid(meta.owner) : undefined);
     this.description = meta?.desc ?? '';
     this.createdAt = new Date((meta?.creation ?? 0) * 1000);
-    this.participants = (meta?.participants ?? []).map((p) => ({ id: toWid(p.id), isAdmin: p.isAdmin, isSuperAdmin: p.isSuperAdmin }));
+    this.participants = (meta?.participants ?? []).map((p) => ({
+      id: toWid(p.id),
+      isAdmin: p.isAdmin,
+      isSuperAdmin: p.isSuperAdmin,
+      ...(p.lid === undefined ? {} : { lid: p.lid }),
+      ...(p.phoneNumber === undefined ? {} : { phoneNumber: p.phoneNumber }),
+    }));
   }
 
   /**

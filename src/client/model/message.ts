@@ -91,6 +91,12 @@ export class Message {
   readonly latestEditMsgKey?: MessageKey;
   /** A protocol message (a deletion, an edit): the key of the message it acts on. */
   readonly protocolMessageKey?: MessageKey;
+  /**
+   * The sender's LID (`<lid>@lid`) and phone-number id (`<number>@c.us`), each where the page or the
+   * session's LID map knows it: a contact who writes only from a LID still carries its number here.
+   */
+  readonly senderLid?: string;
+  readonly senderPn?: string;
   // Not there yet (issue 27): business, buttons, polls and scheduled events.
   declare readonly mediaKey?: string;
   declare readonly orderId: string;
@@ -118,7 +124,8 @@ export class Message {
   declare readonly editScheduledEvent: (editedEventObject: object) => Promise<Message | null>;
   declare readonly vote: (selectedOptions: string[]) => Promise<void>;
 
-  constructor(client: ModelClient, data: PageMessage) {
+  constructor(client: ModelClient, page: PageMessage) {
+    const data = client.lidMap?.complete(page) ?? page;
     this.#client = client;
     this.#data = Object.freeze({ ...data });
     this.id = { ...parseMessageId(data.id), fromMe: data.fromMe, remote: data.chatId };
@@ -151,6 +158,8 @@ export class Message {
     if (data.latestEditSenderTimestampMs !== undefined) this.latestEditSenderTimestampMs = data.latestEditSenderTimestampMs;
     if (data.latestEditMsgKey !== undefined) this.latestEditMsgKey = parseMessageId(data.latestEditMsgKey);
     if (data.protocolMessageKey !== undefined) this.protocolMessageKey = parseMessageId(data.protocolMessageKey);
+    if (data.senderLid !== undefined) this.senderLid = data.senderLid;
+    if (data.senderPn !== undefined) this.senderPn = data.senderPn;
   }
 
   /** The groups named in the text, as chats (whatsapp-web.js's `getChatById` for each). */

@@ -1,4 +1,5 @@
 import type { Logger } from '../../util/logger';
+import type { LidMap } from '../lid-map';
 import type { WebPage } from '../../web/web-page';
 import type { MessageContent } from './message-content';
 import type { MessageMedia } from './message-media';
@@ -19,6 +20,8 @@ export interface ModelClient {
   readyPage(what: string): WebPage;
   /** The client's logger (silent without the `logger` option). */
   readonly log: Logger;
+  /** The session's LID ↔ phone-number map (fills the id the page did not know); absent before a start. */
+  readonly lidMap?: LidMap;
   /** The account, once ready. */
   readonly info: { readonly wid: { readonly _serialized: string } } | undefined;
 }

@@ -18,6 +18,9 @@ export class Reaction {
   readonly orphanReason?: string;
   /** The reaction's delivery state, when the app keeps one (it does for the senders `getReactions()` lists). */
   readonly ack?: number;
+  /** The reacting user's LID and phone-number id, each where known. */
+  readonly senderLid?: string;
+  readonly senderPn?: string;
 
   constructor(data: PageReaction) {
     this.id = parseMessageId(data.id);
@@ -29,6 +32,8 @@ export class Reaction {
     this.orphan = data.orphan;
     if (data.orphanReason !== undefined) this.orphanReason = data.orphanReason;
     if (data.ack !== undefined) this.ack = data.ack;
+    if (data.senderLid !== undefined) this.senderLid = data.senderLid;
+    if (data.senderPn !== undefined) this.senderPn = data.senderPn;
   }
 }
 

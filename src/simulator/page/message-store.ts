@@ -52,9 +52,7 @@ export class MessageStore {
   /** Remembers a contact (address book or `queryWidExists`): its names, its LID, its chat's title. */
   learn(contact: WireContact): ContactModel {
     const wid = createWid(contact.wid);
-    const lid = createWid(contact.lid);
-    this.#lidByPn.set(wid._serialized, lid);
-    this.#pnByLid.set(lid._serialized, wid);
+    this.#map(wid, createWid(contact.lid));
     const model = this.contactFor(wid);
     if (contact.name !== undefined) {
       // Taken out of the address book: the contact goes back to its number.
@@ -73,7 +71,20 @@ export class MessageStore {
   }
 
   contactFor(wid: Wid): ContactModel {
-    return this.contacts.get(wid) ?? this.contacts.add(new ContactModel(wid));
+    const existing = this.contacts.get(wid);
+    if (existing) return existing;
+    const model = new ContactModel(wid);
+    // A LID contact carries its phone number once the app knows it.
+    if (wid.isLid()) model.phoneNumber = this.pnOf(wid);
+    return this.contacts.add(model);
+  }
+
+  /** Learns that `pn` and `lid` are one user: the mapping, and the LID contact's `phoneNumber`. */
+  #map(pn: Wid, lid: Wid): void {
+    this.#lidByPn.set(pn._serialized, lid);
+    this.#pnByLid.set(lid._serialized, pn);
+    const contact = this.contacts.get(lid);
+    if (contact) contact.phoneNumber = pn;
   }
 
   lidOf(pn: unknown): Wid | undefined {
@@ -196,6 +207,8 @@ export class MessageStore {
   /** A message from the servers (new, offline or history) into its chat and `Msg`. */
   receive(wire: WireMessage, isNewMsg: boolean): MsgModel {
     const remote = createWid(wire.chatId);
+    // A message from a LID with the sender's number told along (`sender_pn`): the app now maps them.
+    if (wire.senderPn !== undefined && createWid(wire.from).isLid()) this.#map(createWid(wire.senderPn), createWid(wire.from));
     if (remote.isUser()) this.contactFor(remote);
     const { chat } = this.chatFor(remote);
     const quoted = wire.quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === wire.quotedId);

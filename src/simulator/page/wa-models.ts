@@ -342,6 +342,8 @@ export class ContactModel extends Model {
   name: string | undefined;
   pushname: string | undefined;
   isContactBlocked = false;
+  /** A LID contact's phone-number wid, when the app knows it (whatsapp-web.js reports it as the contact's id). */
+  phoneNumber: Wid | undefined;
   /** Set by `WAWebFindCommonGroupsContactAction.findCommonGroups`. */
   commonGroups: { serialize(): unknown[] } | undefined;
   /** A wid, or Backbone-style attributes (`new Contact.constructor({ id })`, as clients make one). */

@@ -4,6 +4,7 @@
  */
 import type { PageEvent, PageMessage, PageMessageInfo, PageReaction, PageReactionGroup } from '../bridge';
 import { watched } from './drift';
+import { senderIds } from './lid';
 import { findChat, findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
 async function requireMsg(req: Req, messageId: string): Promise<AppMsg> {
@@ -98,6 +99,7 @@ export function watchReactions(req: Req, emit: (event: PageEvent) => void): void
           read: r.read === true,
           orphan: Number(r.orphan ?? 0),
           ...reactionExtras(r),
+          ...senderIds(req, r),
         },
       });
     }

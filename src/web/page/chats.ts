@@ -5,6 +5,7 @@
 import type { PageChat, PageContact, PageMessage } from '../bridge';
 import { watched } from './drift';
 import { findChat, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
+import { lidAndPn, participantIds } from './lid';
 
 export function toPageChat(req: Req, chat: any): PageChat {
   const data = typeof chat.serialize === 'function' ? chat.serialize() : {};
@@ -36,7 +37,7 @@ export function toPageChat(req: Req, chat: any): PageChat {
             desc: String(metaData['desc'] ?? ''),
             creation: Number(metaData['creation'] ?? 0),
             participants: ((metaData['participants'] as any[] | undefined) ?? []).map((p) => ({
-              id: widString(p.id),
+              ...participantIds(req, p.id),
               isAdmin: p.isAdmin === true,
               isSuperAdmin: p.isSuperAdmin === true,
             })),
@@ -72,7 +73,14 @@ function toPageContact(req: Req, contact: any): PageContact {
     isBusiness: contact.isBusiness === true,
     isBlocked: contact.isContactBlocked === true,
     ...optionalFields(g, contact),
+    ...lidFields(req, contact.id),
   };
+}
+
+/** A contact's LID and phone-number id, where the app knows them. */
+function lidFields(req: Req, wid: unknown): Pick<PageContact, 'lid' | 'phoneNumber'> {
+  const { lid, pn } = lidAndPn(req, wid);
+  return { ...(lid === undefined ? {} : { lid }), ...(pn === undefined ? {} : { phoneNumber: pn }) };
 }
 
 /** The fields whatsapp-web.js reads with getters that may be missing (read optionally) and from `serialize()`. */

@@ -176,6 +176,8 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WALinkify', 'findLinks', 'function', 'links'],
   ['WALinkify', 'findLink', 'function', 'links'],
   ['WAWebLinkPreviewChatAction', 'getLinkPreview', 'function', 'links'],
+  ['WAWebApiContact', 'getCurrentLid', 'function', 'lid'],
+  ['WAWebApiContact', 'getPhoneNumber', 'function', 'lid'],
   ['WAWebCallCollection', 'on', 'function', 'calls'],
   ['WAWap', 'wap', 'function', 'calls'],
   ['WAWap', 'generateId', 'function', 'calls'],

@@ -36,6 +36,7 @@ import {
   sendGroupInvite,
 } from './group-invites';
 import { commonGroups, countryCode, deleteContact, deviceCount, formattedNumber, saveContact } from './contact-tools';
+import { lidAndPhone } from './lid';
 import {
   blockedIds,
   deletePicture,
@@ -193,6 +194,7 @@ function start(hadSession: boolean): void {
     getContacts: async () => getContacts(req),
     getContact: async (contactId) => getContact(req, contactId),
     numberId: async (number) => numberId(req, number),
+    lidAndPhone: async (userIds) => lidAndPhone(req, userIds),
     sendSeen: async (chatId) => sendSeen(req, chatId),
     chatState: async (chatId, state) => chatState(req, chatId, state),
     fetchMessages: async (chatId, limit, fromMe) => fetchMessages(req, chatId, limit, fromMe),

@@ -4,6 +4,7 @@
  */
 import type { PageInviteV4, PageLocation, PageMessage } from '../bridge';
 import { featureOff } from './contract';
+import { senderIds } from './lid';
 
 // The app's modules are untyped (see eslint.config.mjs for the page folder).
 export type Req = (name: string) => any;
@@ -85,6 +86,7 @@ export function toPageMessage(msg: AppMsg): PageMessage {
     ...(msg.type === 'location' ? { location: locationOf(data) } : {}),
     vCards: vCardsOf(msg.type, data),
     ...(msg.type === 'groups_v4_invite' ? { inviteV4: inviteV4Of(msg, data) } : {}),
+    ...senderIds(req, msg),
   };
 }
 
