@@ -31,6 +31,7 @@ export const PARTS = [
       'src/web/bridge-media.ts',
       'src/web/bridge-business.ts',
       'src/web/bridge-polls.ts',
+      'src/web/bridge-phone.ts',
     ],
     mayImport: [],
   },

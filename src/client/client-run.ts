@@ -70,7 +70,7 @@ export class ClientRun {
   #stopReason: DisconnectReason | undefined;
   #takeoverTimer: NodeJS.Timeout | undefined;
   /** Pairing codes asked for in this run, and their renewal. */
-  #codes: PairingCodes | undefined;
+  codes: PairingCodes | undefined;
   /** `pairWithPhoneNumber`: the first code was asked for in this run. */
   #codeRequested = false;
   /** `open()` finished: the start is over. */
@@ -173,8 +173,8 @@ export class ClientRun {
     const web = this.#web;
     if (!web) throw new InvalidOptionError('no page to pair');
     if (!force) await refuseOverStoredSession(this.#client.authStrategy, this.#bootedWithSession);
-    this.#codes ??= new PairingCodes(web, this.#queue, this.#emit);
-    return this.#codes.request(phone, notify, intervalMs);
+    this.codes ??= new PairingCodes(web, this.#queue, this.#emit);
+    return this.codes.request(phone, notify, intervalMs);
   }
 
   /** Stops this run: its timers and waits, then the browser, with the strategy's hooks around it. Idempotent. */
@@ -188,7 +188,7 @@ export class ClientRun {
     this.#abort.abort();
     this.#deadlines.clear();
     if (this.#takeoverTimer !== undefined) clearTimeout(this.#takeoverTimer);
-    this.#codes?.stop();
+    this.codes?.stop();
     const strategy = this.#client.authStrategy;
     const alive = this.browser.connected;
     if (alive) {
@@ -294,7 +294,7 @@ export class ClientRun {
     if (!(await this.#authenticate())) return;
     const info = await this.#web.info();
     if (!info.wid) throw new PageError('the app reported sync but has no account id');
-    this.#client.info = new ClientInfo({ wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' });
+    this.#client.info = new ClientInfo({ wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' }, this.#client);
     this.#deadlines.clear('history-sync');
     this.#ready = true;
     this.#emit('ready');

@@ -15,6 +15,7 @@ import { authHost } from './auth-host';
 import { ClientRun, type RunClient } from './client-run';
 import { asError } from './run-queue';
 import { businessApi, type BusinessApi } from './api/business';
+import { callsApi, type CallsApi } from './api/calls';
 import type { ChannelsApi } from './api/channels';
 import { chatsApi, type ChatsApi } from './api/chats';
 import { contactsApi, type ContactsApi } from './api/contacts';
@@ -42,10 +43,7 @@ type Phase = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
  * on the prototype below; what is not there yet throws a `NotSupportedError` naming it (`compat/`).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the domain files' methods are installed on Client.prototype at the end of this file
-export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi, LidsApi {
-  /** Not there yet (issue 27): stops a pairing-code session and goes back to QR codes. */
-  cancelPairingCode(): Promise<void>;
-}
+export interface Client extends MessagingApi, ChatsApi, ContactsApi, GroupsApi, ProfileApi, ChannelsApi, BusinessApi, LidsApi, CallsApi {}
 
 /**
  * The WhatsApp Web client, shaped like whatsapp-web.js's `Client`: `new Client(options)`, listeners
@@ -240,6 +238,19 @@ export class Client extends TypedEmitter<ClientEvents, WwebjsEvents> implements 
   }
 
   /**
+   * Stops pairing by phone number: no more `code` events, and the page shows QR codes again (`qr`), as
+   * whatsapp-web.js's `cancelPairingCode`. Needs a started client that is not logged in yet.
+   */
+  async cancelPairingCode(): Promise<void> {
+    const run = this.#run;
+    if (!run?.web?.booted || this.#phase !== 'running' || run.authenticated) {
+      throw new NotReadyError('cancelPairingCode() needs a started client that waits for a login');
+    }
+    run.codes?.stop();
+    await run.web.call('cancelPairingCode');
+  }
+
+  /**
    * @internal The page of a ready client, which messages, chats and contacts act through (as
    * whatsapp-web.js's act through `pupPage`); throws a `NotReadyError` naming `what` otherwise.
    */
@@ -374,4 +385,5 @@ installMethods(Client.prototype, profileApi);
 installMethods(Client.prototype, lidsApi);
 installMethods(Client.prototype, businessApi);
 installMethods(Client.prototype, pollsApi);
+installMethods(Client.prototype, callsApi);
 installNotYet(Client.prototype, 'Client', CLIENT_MEMBERS);

@@ -6,6 +6,7 @@
  */
 import type { PageEvent } from '../web/bridge';
 import type { EmitClientEvent } from './events';
+import { Call } from './model/call';
 import { chatFrom } from './model/chat-from';
 import { GroupNotification } from './model/group-notification';
 import { Message } from './model/message';
@@ -27,6 +28,8 @@ const MODEL_REPORTS = [
   'contactChanged',
   'group',
   'chat',
+  'call',
+  'battery',
 ] as const;
 
 export type ModelReport = Extract<PageEvent, { type: (typeof MODEL_REPORTS)[number] }>;
@@ -83,5 +86,9 @@ export function emitModelEvent(client: ModelClient, report: ModelReport, emit: E
       if (report.change === 'archived') return emit('chat_archived', chat, report.archived, report.previous);
       return emit(report.change === 'removed' ? 'chat_removed' : 'unread_count', chat);
     }
+    case 'call':
+      return emit('call', new Call(client, report.call));
+    case 'battery':
+      return emit('change_battery', { battery: report.battery, plugged: report.plugged });
   }
 }

@@ -118,6 +118,16 @@ const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
     /^\/phones\/([^/]+)\/groups\/([^/]+)$/,
     async (sim, [n, g]) => ({ notification: await sim.phone(n ?? '').leaveGroup(g ?? '') }),
   ],
+  // Calls: a contact calls the phone's account; the calls it made or got; the call links its devices made.
+  [
+    'POST',
+    /^\/phones\/([^/]+)\/calls$/,
+    (sim, [n], b) => ({
+      call: sim.phone(n ?? '').receiveCall(b['from'] as string, { video: b['video'] === true, group: b['group'] as string[] | undefined }),
+    }),
+  ],
+  ['GET', /^\/phones\/([^/]+)\/calls$/, (sim, [n]) => ({ calls: sim.phone(n ?? '').calls() })],
+  ['GET', /^\/phones\/([^/]+)\/call-links$/, (sim, [n]) => ({ links: sim.phone(n ?? '').callLinks() })],
   ['GET', /^\/phones\/([^/]+)\/chats\/([^/]+)\/state$/, (sim, [n, c]) => ({ state: sim.phone(n ?? '').chatState(c ?? '') ?? null })],
   [
     'PUT',

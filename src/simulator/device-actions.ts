@@ -4,6 +4,7 @@
  * pinning messages; chat settings; blocking; the display name, the about text and pictures.
  */
 import { BusinessOperations } from './business';
+import { CallOperations } from './calls';
 import { ContactOperations } from './contacts';
 import { GroupRequests } from './group-requests';
 import { GroupOperations } from './groups';
@@ -37,6 +38,8 @@ export type DeviceActionFrame = Extract<
   | { t: 'poll-vote' }
   | { t: 'event-response' }
   | { t: 'event-edit' }
+  | { t: 'stanza' }
+  | { t: 'call-link' }
 >;
 
 export class DeviceActions {
@@ -45,6 +48,7 @@ export class DeviceActions {
   readonly #groupRequests: GroupRequests;
   readonly #business: BusinessOperations;
   readonly #polls: PollActions;
+  readonly #calls: CallOperations;
   /** Groups: a device's messages to one reach its other members. */
   readonly groups: GroupOperations;
 
@@ -55,6 +59,7 @@ export class DeviceActions {
     this.#groupRequests = new GroupRequests(hub, this.groups);
     this.#business = new BusinessOperations(hub);
     this.#polls = new PollActions(hub);
+    this.#calls = new CallOperations(hub);
   }
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
@@ -82,6 +87,10 @@ export class DeviceActions {
       case 'event-response':
       case 'event-edit':
         return this.#polls.onDeviceFrame(conn, frame);
+      case 'stanza':
+      case 'call-link':
+        this.#calls.onDeviceFrame(conn, frame);
+        return;
       default:
         return this.#messageAction(conn, frame);
     }

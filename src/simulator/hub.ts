@@ -12,7 +12,7 @@ import { SimulatorError } from './errors';
 import { MediaServer } from './media';
 import type { ServerFrame, WireMessage } from './protocol';
 import { remember, type AccountRecord, type DeviceRecord, type ServerState } from './state';
-import type { LinkedDevice, SessionOverlap, SimulatorEvents, SimulatorOptions } from './types';
+import type { LinkedDevice, PhoneCall, PhoneCallLink, SessionOverlap, SimulatorEvents, SimulatorOptions } from './types';
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'stateFile' | 'adminToken'>> & { stateFile: string | undefined };
 
@@ -64,6 +64,9 @@ export class SimulatorHub {
   readonly media = new MediaServer();
   /** Profile pictures by chat id (a user's `<number>@c.us`, a group's id): the picture's id and its path. */
   readonly pictures = new Map<string, { id: string; path: string }>();
+  /** Calls (not kept across restarts: a call is live) and the call links each account's devices made. */
+  readonly calls: PhoneCall[] = [];
+  readonly callLinks = new Map<string, PhoneCallLink[]>();
   /** The app builds `/` can serve, and which one it does. */
   readonly builds = new SimulatorBuilds();
   readonly active = new Map<string, Connection | typeof ELSEWHERE>();

@@ -48,6 +48,27 @@ export interface WireJoinRequest {
   t: number;
 }
 
+/** A call offered to the callee's devices (WAWebCallCollection's models are made from it). */
+export interface WireCall {
+  /** 32 hex digits. */
+  id: string;
+  /** The caller, `<number>@c.us`. */
+  peerJid: string;
+  isVideo: boolean;
+  isGroup: boolean;
+  /** Group calls: who was invited, `<number>@c.us`, the caller first; empty for a private call. */
+  participants: string[];
+  /** Seconds since the epoch. */
+  offerTime: number;
+}
+
+/** A stanza a page casts to the servers (`WAWap.wap(tag, attrs, content)`, sent with `WADeprecatedSendIq`). */
+export interface WireStanza {
+  tag: string;
+  attrs: Record<string, string>;
+  content?: WireStanza[];
+}
+
 /** A change a device asks of a group; the server answers `group-result`. */
 export type GroupRequest =
   | {
@@ -204,7 +225,10 @@ export type ClientFrame =
   /** Polls and events: a device votes on a poll (option indexes; none takes the vote back), answers an event, edits its own event. */
   | { t: 'poll-vote'; chatId: string; id: string; fromMe: boolean; selected: number[] }
   | { t: 'event-response'; chatId: string; id: string; fromMe: boolean; response: number }
-  | { t: 'event-edit'; chatId: string; id: string; event: WireEvent };
+  | { t: 'event-edit'; chatId: string; id: string; event: WireEvent }
+  /** Calls: a stanza the app casts (a call's reject), a call link the app asks for (`createEventCallLink`). */
+  | { t: 'stanza'; stanza: WireStanza }
+  | { t: 'call-link'; reqId: number; startTime: number; callType: string };
 
 /** Server → page. */
 export type ServerFrame =
@@ -268,7 +292,10 @@ export type ServerFrame =
   /** The app reloads its own page (an update): `location.reload()`, then a login with the stored session. */
   | { t: 'reload' }
   /** A contact voted on a poll in its chat (`id` the vote's own message id; `atMs` the sender's time of it). */
-  | { t: 'poll-vote'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; selected: number[]; atMs: number };
+  | { t: 'poll-vote'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; selected: number[]; atMs: number }
+  /** A contact calls the account (every online device gets the offer); the link the servers made (null: refused). */
+  | { t: 'call'; call: WireCall }
+  | { t: 'call-link'; reqId: number; link: string | null };
 
 export const SIM_WS_PATH = '/ws';
 

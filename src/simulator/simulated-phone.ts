@@ -3,6 +3,7 @@
  * one thing a person (or a contact of theirs) does; the work is done by the operations behind it.
  */
 import type { PhoneBusiness } from './business';
+import type { CallOptions, CallOperations } from './calls';
 import type { ContactActions, PhoneBusinessMessage, PhoneLocation } from './contact-actions';
 import type { PhoneEvent } from './polls';
 import type { ContactOperations } from './contacts';
@@ -13,7 +14,7 @@ import type { DeliverOptions, PhoneOperations } from './phone';
 import type { PhoneMedia, SentMedia } from './phone-media';
 import type { PictureOperations, ProfilePicture } from './pictures';
 import type { ChatSettings, WireGroup, WireJoinRequest, WireMessage } from './protocol';
-import type { LinkedDevice } from './types';
+import type { LinkedDevice, PhoneCall, PhoneCallLink } from './types';
 
 /** The group settings only admins may change, by the names whatsapp-web.js's setters have. */
 export type GroupSetting = 'messagesAdminsOnly' | 'infoAdminsOnly' | 'addMembersAdminsOnly' | 'membershipApproval';
@@ -44,6 +45,7 @@ export class SimulatedPhone {
     private readonly invites: GroupInvites,
     /** A business account's labels and customer notes (`sim.phone(number, { business: true })`). */
     readonly business: PhoneBusiness,
+    private readonly calling: CallOperations,
   ) {
     this.#pictures = pictures;
     this.#ops = ops;
@@ -275,6 +277,24 @@ export class SimulatedPhone {
   /** The last typing state (`composing`, `recording`, `paused`) this phone's devices sent to `chatId`. */
   chatState(chatId: string): string | undefined {
     return this.#contacts.chatState(this.number, chatId);
+  }
+
+  /**
+   * `from` calls this account (voice, or `video: true`; a group call with `group`: the other numbers
+   * invited): its online devices get the offer (`call` event). The call stays `ringing` until a device rejects it.
+   */
+  receiveCall(from: string, options: CallOptions = {}): PhoneCall {
+    return this.calling.ring(this.number, from, options);
+  }
+
+  /** The calls this phone made or got, oldest first: a call a device of the callee rejected is `rejected`. */
+  calls(): PhoneCall[] {
+    return this.calling.calls(this.number);
+  }
+
+  /** The call links this account's devices made (`createCallLink`), oldest first. */
+  callLinks(): PhoneCallLink[] {
+    return this.calling.links(this.number);
   }
 
   /** Scans a QR text shown by a page (the five comma-separated fields) and links that page. */

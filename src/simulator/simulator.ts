@@ -25,6 +25,7 @@ import { PageReloads } from './page-reloads';
 import { PhoneOperations } from './phone';
 import { PictureOperations } from './pictures';
 import { SimulatedPhone } from './simulated-phone';
+import { CallOperations } from './calls';
 import { isLoopback, PageServer } from './server';
 import { assertPhoneNumber, ServerState } from './state';
 import { SIMULATED_HOST, type SessionOverlap, type SimulatorEvents, type SimulatorOptions } from './types';
@@ -62,6 +63,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   readonly #pictures: PictureOperations;
   readonly #actions: ContactActions;
   readonly #business: BusinessOperations;
+  readonly #calls: CallOperations;
   readonly #closed = new AbortController();
   #admin: AdminServer | undefined;
   #closing: Promise<void> | undefined;
@@ -80,6 +82,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     this.#actions = new ContactActions(this.#hub);
     this.#pictures = new PictureOperations(this.#hub);
     this.#business = new BusinessOperations(this.#hub);
+    this.#calls = new CallOperations(this.#hub);
   }
 
   /** Starts a simulator. Ports default to ones the OS picks, so several can run at once. */
@@ -205,6 +208,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
       number,
       this.#invites,
       new PhoneBusiness(this.#business, number),
+      this.#calls,
     );
   }
 

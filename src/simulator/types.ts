@@ -63,3 +63,30 @@ export interface SessionOverlap {
   phone: string;
   at: string;
 }
+
+/** A call between two numbers, as both phones list it (`phone.calls()`). */
+export interface PhoneCall {
+  id: string;
+  /** The caller's number. */
+  from: string;
+  /** The number called. */
+  to: string;
+  isVideo: boolean;
+  isGroup: boolean;
+  /** Group calls: every number invited, the caller first; empty for a private call. */
+  participants: string[];
+  /** Seconds since the epoch. */
+  offerTime: number;
+  /** `ringing` until a device of the callee rejects it (the caller's phone then sees `rejected`). */
+  status: 'ringing' | 'rejected';
+  /** The linked device that rejected it. */
+  rejectedBy?: string;
+}
+
+/** A call link a device of the account made (`createCallLink`). */
+export interface PhoneCallLink {
+  link: string;
+  callType: 'voice' | 'video';
+  /** The start time the device gave, seconds since the epoch. */
+  startTime: number;
+}

@@ -1,9 +1,8 @@
 /**
- * The one typed bridge between waweb's page-side script and Node. The page
- * reports through a single exposed binding; Node calls into `window.__waweb`.
- * Types, names and one table of constants: imported by both sides, it imports nothing but its
- * group calls (./bridge-groups.ts), its contact and profile calls (./bridge-contacts.ts) and the calls
- * that drive the app's window (./bridge-interface.ts).
+ * The one typed bridge between waweb's page-side script and Node: the page reports through one exposed binding,
+ * Node calls into `window.__waweb`. Types, names and one table of constants, imported by both sides; it imports
+ * only its group, contact and profile, window and phone calls (./bridge-groups.ts, -contacts.ts, -interface.ts,
+ * -phone.ts).
  */
 import { CHAT_API_FEATURES, type PageChatApi } from './bridge-chats';
 import { CONTACT_API_FEATURES, type PageContact, type PageContactApi, type PageSenderIds } from './bridge-contacts';
@@ -12,6 +11,7 @@ import type { PageMediaFlags, PageMediaOptions, PageStickerPack } from './bridge
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
 import { BUSINESS_API_FEATURES, type PageBusinessApi, type PageBusinessFields } from './bridge-business';
 import { POLL_API_FEATURES, type PagePollApi, type PagePollContent, type PagePollFields, type PagePollVote } from './bridge-polls';
+import { PHONE_API_FEATURES, type PhoneFeature, type PagePhoneApi, type PagePhoneEvent } from './bridge-phone';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
@@ -231,7 +231,8 @@ export type PageFeature =
   | 'lid'
   | 'stickers'
   | 'business'
-  | 'polls';
+  | 'polls'
+  | PhoneFeature;
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -292,7 +293,8 @@ export type PageEvent =
   | { type: 'chat'; change: 'removed' | 'unread'; chat: PageChat }
   | { type: 'error'; message: string }
   /** The page adapter could not hook into the app (e.g. a module it needs is missing). */
-  | { type: 'startFailed'; message: string };
+  | { type: 'startFailed'; message: string }
+  | PagePhoneEvent;
 
 /** What the adapter is installed with (a constant around its bundle, never a global of the page). */
 export interface PageOptions {
@@ -302,7 +304,7 @@ export interface PageOptions {
 }
 
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageChatApi, PageBusinessApi, PagePollApi {
+export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageChatApi, PageBusinessApi, PagePollApi, PagePhoneApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -352,6 +354,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...CHAT_API_FEATURES,
   ...BUSINESS_API_FEATURES,
   ...POLL_API_FEATURES,
+  ...PHONE_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],

@@ -245,7 +245,16 @@ const COMMANDS: Row[] = [
   },
   { command: '!statuses', scope: STATUS },
   { command: '!postStatus', scope: STATUS },
-  { command: 'event call', scope: 'issue 27: calls' },
+  {
+    command: 'event call',
+    scope: 'compared',
+    // Alice calls the bot: example.js rejects the call (the phone sees it rejected) and tells her so.
+    drive: async (c) => Promise.resolve(c.phone.receiveCall(ALICE)),
+    done: both(
+      sent(1),
+      has('state of', (x) => x['state of'] === 'calls'),
+    ),
+  },
   { command: 'event contact_changed', scope: 'not drivable: example.js only logs it, nothing a phone can see' },
   { command: 'event group_update', scope: 'not drivable: example.js only logs it, nothing a phone can see' },
   { command: 'event message_revoke_me', scope: 'not drivable: only the bot deletes for itself, and example.js never does' },
@@ -311,6 +320,15 @@ const REFERENCE: Array<[string, Effect]> = [
   ['!leave (group)', { 'state of': 'group', now: null }],
   ['!updatelabels', { 'state of': 'labels', now: expect.objectContaining({ 'New customer': [ALICE_CHAT], 'New order': [] }) }],
   ['!removelabels', { 'state of': 'labels', now: expect.objectContaining({ 'New customer': [] }) }],
+  ['event call', { 'state of': 'calls', now: [{ from: ALICE, isVideo: false, isGroup: false, status: 'rejected' }] }],
+  [
+    'event call',
+    {
+      sent: 'new',
+      chat: ALICE_CHAT,
+      body: `[Incoming] Phone call from ${ALICE_CHAT}, type  audio call. This call was automatically rejected by the script.`,
+    },
+  ],
 ];
 
 const driven = (row: Row): boolean => row.drive !== undefined && row.scope === 'compared';
@@ -361,8 +379,13 @@ async function runExample(library: Library, bot: string, source: string): Promis
     bot,
     () => chats,
     () => [group],
-    // Group commands change the group itself: its subject, description and members; label commands the labels.
-    () => ({ group: phone.group(group), labels: Object.fromEntries(phone.business.labels().map((l) => [l.name, l.chats])) }),
+    // Group commands change the group itself: its subject, description and members; label commands the labels;
+    // calls end up rejected.
+    () => ({
+      group: phone.group(group),
+      labels: Object.fromEntries(phone.business.labels().map((l) => [l.name, l.chats])),
+      calls: phone.calls().map(({ from, isVideo, isGroup, status }) => ({ from, isVideo, isGroup, status })),
+    }),
   );
   const refs = new Map<string, string>();
   const ctx: Ctx = {

@@ -35,7 +35,17 @@ export interface TrackedClient {
   next(name: string, timeoutMs?: number): Promise<unknown[]>;
 }
 
-const TRACKED = ['qr', 'authenticated', 'auth_failure', 'ready', 'change_state', 'disconnected', 'loading_screen', 'remote_session_saved'];
+const TRACKED = [
+  'qr',
+  'authenticated',
+  'auth_failure',
+  'ready',
+  'change_state',
+  'disconnected',
+  'loading_screen',
+  'remote_session_saved',
+  'code',
+];
 
 export class WwebjsHarness {
   readonly #clients: WwebjsClient[] = [];

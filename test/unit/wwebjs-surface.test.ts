@@ -126,15 +126,16 @@ const objects: Array<[string, object, Array<[string, Members]>]> = [
   ],
   [
     'Call',
-    new waweb.Call({
+    new waweb.Call(client, {
       id: 'c',
-      timestamp: 1,
+      peerJid: '1@c.us',
+      offerTime: 1,
       isVideo: false,
       isGroup: false,
-      fromMe: false,
+      outgoing: false,
       canHandleLocally: false,
       webClientShouldHandle: false,
-      participants: {},
+      participants: [],
     }),
     [['Call', M.CALL_MEMBERS]],
   ],

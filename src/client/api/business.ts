@@ -24,8 +24,6 @@ export interface BusinessApi {
   getBroadcasts(): Promise<Broadcast[]>;
   getBroadcastById(contactId: string): Promise<Broadcast>;
   revokeStatusMessage(messageId: string): Promise<void>;
-  /** `callType`: `video` or `voice`. */
-  createCallLink(startTime: Date, callType: string): Promise<string>;
   /** `response`: 0 none, 1 going, 2 not going, 3 maybe. */
   sendResponseToScheduledEvent(response: number, eventMessageId: string): Promise<boolean>;
   getPollVotes(messageId: string): Promise<PollVote[]>;

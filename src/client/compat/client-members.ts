@@ -60,7 +60,7 @@ export const CLIENT_MEMBERS = members({
   getNumberId: supported,
   muteChat: supported,
   requestPairingCode: differs('a fourth argument, `force`, pairs over a held session (refused with `SESSION_EXISTS` otherwise)'),
-  cancelPairingCode: notYet(27),
+  cancelPairingCode: supported,
   resetState: supported,
   sendMessage: supported,
   sendReaction: supported,
@@ -88,7 +88,7 @@ export const CLIENT_MEMBERS = members({
   unmuteChat: supported,
   setProfilePicture: supported,
   deleteProfilePicture: supported,
-  createCallLink: notYet(27),
+  createCallLink: supported,
   sendResponseToScheduledEvent: supported,
   getGroupMembershipRequests: supported,
   approveGroupMembershipRequests: supported,
@@ -103,7 +103,9 @@ export const CLIENT_INFO_MEMBERS = members({
   phone: differs('always `undefined`: multi-device sessions have no phone record (nor in whatsapp-web.js)'),
   platform: supported,
   pushname: supported,
-  getBatteryStatus: notYet(27),
+  getBatteryStatus: differs(
+    'resolves `{ battery: undefined, plugged: undefined }` on multi-device sessions, which have no phone battery (as whatsapp-web.js at run time; it declares numbers)',
+  ),
 });
 
 /**
@@ -139,10 +141,12 @@ export const EVENT_MEMBERS = members({
   qr: supported,
   code: supported,
   loading_screen: differs('`percent` is a number (whatsapp-web.js declares a string and emits a number)'),
-  call: notYet(27, 'event'),
+  call: supported,
   disconnected: differs('more reasons than `WAState | "LOGOUT"`: `NAVIGATION`, `MAX_QR_RETRIES`, `START_TIMEOUT`, ...'),
   change_state: differs('the raw state as a string: states a newer app adds come through too'),
-  change_battery: notYet(27, 'event'),
+  change_battery: differs(
+    'never fires on multi-device sessions: the app reports no phone battery (nor does whatsapp-web.js, which says so)',
+  ),
   remote_session_saved: supported,
   vote_update: differs(
     "`voter` is an id string, as declared (whatsapp-web.js passes the app's wid object at run time); options are `{ name, localId }`, as there",

@@ -1,33 +1,37 @@
-import { installNotYet } from '../compat/install';
-import { CALL_MEMBERS } from '../compat/model-members';
+import type { PageCall } from '../../web/bridge-phone';
+import type { ModelClient } from './model-client';
 
-/** An incoming call (whatsapp-web.js's `Call`, the `call` event); waweb emits none yet (issue 27). */
+/** A call offered to the account (whatsapp-web.js's `Call`, the `call` event). */
 export class Call {
+  readonly #client: ModelClient;
   readonly id: string;
-  /** The caller. */
+  /** The caller (`<number>@c.us`). */
   readonly from?: string;
-  /** Seconds since the epoch. */
+  /** When the call was offered, seconds since the epoch (0 when the app did not say). */
   readonly timestamp: number;
   readonly isVideo: boolean;
   readonly isGroup: boolean;
   readonly fromMe: boolean;
   readonly canHandleLocally: boolean;
   readonly webClientShouldHandle: boolean;
+  /** Group calls: who is invited, as the app lists them. */
   readonly participants: object;
 
-  declare readonly reject: () => Promise<void>;
-
-  constructor(data: Omit<Call, 'reject'>) {
+  constructor(client: ModelClient, data: PageCall) {
+    this.#client = client;
     this.id = data.id;
-    if (data.from !== undefined) this.from = data.from;
-    this.timestamp = data.timestamp;
+    if (data.peerJid !== '') this.from = data.peerJid;
+    this.timestamp = data.offerTime ?? 0;
     this.isVideo = data.isVideo;
     this.isGroup = data.isGroup;
-    this.fromMe = data.fromMe;
+    this.fromMe = data.outgoing;
     this.canHandleLocally = data.canHandleLocally;
     this.webClientShouldHandle = data.webClientShouldHandle;
-    this.participants = data.participants;
+    this.participants = typeof data.participants === 'object' && data.participants !== null ? data.participants : [];
+  }
+
+  /** Turns the call down: the caller's phone sees it rejected. */
+  async reject(): Promise<void> {
+    await this.#client.readyPage('Call.reject()').call('rejectCall', this.from ?? '', this.id);
   }
 }
-
-installNotYet(Call.prototype, 'Call', CALL_MEMBERS);

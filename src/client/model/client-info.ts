@@ -1,6 +1,5 @@
 import { asDeclared } from '../compat/declared';
-import { installNotYet } from '../compat/install';
-import { CLIENT_INFO_MEMBERS } from '../compat/client-members';
+import type { ModelClient } from './model-client';
 import type { Wid } from './wid';
 
 /** The phone of a pre-multi-device session (whatsapp-web.js's deprecated `ClientInfoPhone`). */
@@ -31,14 +30,23 @@ export class ClientInfo {
   /** Multi-device sessions have no phone record: always `undefined`, as in whatsapp-web.js (declared `ClientInfoPhone`). */
   readonly phone: ClientInfoPhone = asDeclared<ClientInfoPhone>(undefined);
 
-  declare readonly getBatteryStatus: () => Promise<BatteryInfo>;
+  readonly #client: ModelClient | undefined;
 
-  constructor(data: { wid: Wid; pushname: string; platform: string }) {
+  constructor(data: { wid: Wid; pushname: string; platform: string }, client?: ModelClient) {
+    this.#client = client;
     this.wid = data.wid;
     this.me = data.wid;
     this.pushname = data.pushname;
     this.platform = data.platform;
   }
-}
 
-installNotYet(ClientInfo.prototype, 'ClientInfo', CLIENT_INFO_MEMBERS);
+  /**
+   * The phone's battery, as whatsapp-web.js reads it from the app's connection. Multi-device sessions have
+   * none: both fields are `undefined` then, as in whatsapp-web.js at run time (it declares numbers).
+   */
+  async getBatteryStatus(): Promise<BatteryInfo> {
+    if (!this.#client) return { battery: asDeclared<number>(undefined), plugged: asDeclared<boolean>(undefined) };
+    const { battery, plugged } = await this.#client.readyPage('getBatteryStatus()').call('battery');
+    return { battery: asDeclared<number>(battery), plugged: asDeclared<boolean>(plugged) };
+  }
+}

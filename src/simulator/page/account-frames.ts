@@ -1,12 +1,13 @@
 /**
  * What the servers tell a linked device about its account's data: messages (new, history, acks, edits,
- * deletions, late decryptions), reactions and pins, contacts, groups and chat locks. The app's
+ * deletions, late decryptions), reactions and pins, contacts, groups, chat locks and calls offered. The app's
  * connection and login (app.ts) hands these frames here; each one lands in the models the page modules
  * expose, the way the real app fills them.
  */
 import type { ServerFrame } from '../protocol';
 import type { MessageStore } from './message-store';
 import type { BusinessStore } from './labels';
+import type { CallCollection } from './calls';
 import type { PinTable } from './pins';
 import type { PollVotes } from './polls';
 import type { ReactionStore } from './reactions';
@@ -27,6 +28,7 @@ const KINDS = {
   group: true,
   'chat-locked': true,
   'poll-vote': true,
+  call: true,
 } as const;
 
 export type AccountFrame = Extract<ServerFrame, { t: keyof typeof KINDS }>;
@@ -38,13 +40,14 @@ export interface AccountData {
   readonly pins: PinTable;
   readonly business: BusinessStore;
   readonly polls: PollVotes;
+  readonly calls: CallCollection;
 }
 
 export function isAccountFrame(frame: ServerFrame): frame is AccountFrame {
   return Object.hasOwn(KINDS, frame.t);
 }
 
-export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins, business, polls }: AccountData): void {
+export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins, business, polls, calls }: AccountData): void {
   switch (frame.t) {
     case 'msg':
       store.receive(frame.msg, true);
@@ -104,6 +107,9 @@ export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins,
       return;
     case 'poll-vote':
       polls.received(frame);
+      return;
+    case 'call':
+      calls.receive(frame.call);
       return;
   }
 }

@@ -7,9 +7,9 @@ import type { ClientFrame, ServerFrame, SessionInfo } from '../protocol';
 import { LEGACY_TOKEN_KEYS, SIM_WS_PATH, type LegacyTokens } from '../protocol';
 import { applyAccountFrame, isAccountFrame } from './account-frames';
 import { MessageStore } from './message-store';
-import { Events } from './models';
 import { PageStorage, toB64, type StoredKeys } from './storage';
 import { CmdModel } from './cmd';
+import { CallCollection } from './calls';
 import { ReactionStore } from './reactions';
 import { PinTable } from './pins';
 import { BusinessStore } from './labels';
@@ -33,7 +33,8 @@ export class App implements AppLink {
   readonly business = new BusinessStore(this.store, (frame) => this.send(frame));
   /** Poll votes: `WAWebAddonPollVoteTableMode` (where votes are stored) and `WAWebPollsVotesSchema`. */
   readonly polls = new PollVotes(this);
-  readonly calls = Object.assign(new Events(), { models: new Map<string, unknown>() });
+  /** `WAWebCallCollection`: the calls the account is offered. */
+  readonly calls = new CallCollection();
   readonly browserUtils = {
     info: (): Record<string, string> => ({ os: 'Linux', name: 'Chrome', version: '156' }),
   };
@@ -253,6 +254,7 @@ export class App implements AppLink {
       case 'devices':
       case 'picture':
       case 'group-result':
+      case 'call-link':
         this.#pendingReqs.get(frame.reqId)?.(frame);
         this.#pendingReqs.delete(frame.reqId);
         return;

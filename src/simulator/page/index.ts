@@ -20,6 +20,7 @@ import { businessModules } from './business';
 import { ChatView, interfaceModules, viewCommands } from './interface';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
+import { callModules } from './calls';
 
 const app = new App();
 const pictures = pictureModules(app);
@@ -80,7 +81,6 @@ const modules: Record<string, unknown> = {
   WAWebNonMessageDataRequestPlaceholderMessageResendUtils: {
     handlePlaceholderMsgsSeen: async (_msgs: unknown[], _seen?: boolean) => undefined,
   },
-  WAWebCallCollection: app.calls,
   WAWebMiscBrowserUtils: app.browserUtils,
   WAWebAltDeviceLinkingApi: {
     setPairingType: (_type: string) => undefined,
@@ -107,6 +107,7 @@ const modules: Record<string, unknown> = {
   ...ui.modules,
   ...mediaModules,
   ...businessModules(app),
+  ...callModules(app.calls, app),
 };
 
 // A drift variant's build lacks some modules or members (a copy of the module without them: the app's

@@ -36,13 +36,12 @@ export class SocketModel extends Model {
   }
 }
 
+/** The app's connection. A multi-device session's has no phone battery (`battery`, `plugged`): the phone keeps it. */
 export class ConnModel extends Model {
   ref: string | undefined = undefined;
   pushname: string | undefined = undefined;
   platform: string | undefined = undefined;
   wid: WireWid | undefined = undefined;
-  battery = 100;
-  plugged = true;
   canSetMyPushname(): boolean {
     return this.wid !== undefined;
   }
@@ -54,8 +53,6 @@ export class ConnModel extends Model {
       wid: this.wid,
       me: this.wid,
       phone: { wa_version: DEFAULT_BUILD, device_manufacturer: 'waweb', device_model: 'simulated phone' },
-      battery: this.battery,
-      plugged: this.plugged,
     };
   }
 }

@@ -197,6 +197,13 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebGenerateEventCallLink', 'createEventCallLink', 'function', 'polls'],
   ['WAWebSendEventResponseMsgAction', 'sendEventResponseMsg', 'function', 'polls'],
   ['WAWebSendEventEditMsgAction', 'sendEventEditMessage', 'function', 'polls'],
+  ['WAWebCallCollection', 'on', 'function', 'calls'],
+  ['WAWap', 'wap', 'function', 'calls'],
+  ['WAWap', 'generateId', 'function', 'calls'],
+  ['WADeprecatedSendIq', 'deprecatedCastStanza', 'function', 'calls'],
+  ['WAWebGenerateEventCallLink', 'createEventCallLink', 'function', 'call-links'],
+  ['WAWebLaunchSocketUtils', 'refreshQR', 'function', 'pairing-code'],
+  ['WAWebAltDeviceLinkingApi', 'initializeQRLinking', 'function', 'pairing-code'],
 ];
 
 function loaded(req: Req, name: string): unknown {

@@ -57,6 +57,7 @@ import {
 import { chatAction, syncHistory, watchChats } from './chat-actions';
 import { closeRightDrawer, features, featureStatus, openChatPane, openMessagePane, setFeatures } from './interface';
 import { editEvent, pollVotes, respondToEvent, vote, watchVotes } from './polls';
+import { battery, cancelPairingCode, createCallLink, rejectCall, watchBattery, watchCalls } from './phone';
 
 /** Set around the bundle by `WebPage.attach` (docs/client.md: deviceName, browserName). */
 declare const WAWEB_PAGE_OPTIONS: PageOptions | undefined;
@@ -271,6 +272,10 @@ function start(hadSession: boolean): void {
     pendingRequesters: async (groupId) => pendingRequesters(req, groupId),
     membershipRequestAction: async (groupId, approve, requesterId) => membershipRequestAction(req, groupId, approve, requesterId),
     sendGroupInvite: async (userId, groupId, invite, comment) => sendGroupInvite(req, userId, groupId, invite, comment),
+    rejectCall: async (peerJid, callId) => rejectCall(req, peerJid, callId),
+    createCallLink: async (startTime, callType) => createCallLink(req, startTime, callType),
+    battery: () => battery(Conn as unknown as Record<string, unknown>),
+    cancelPairingCode: async () => cancelPairingCode(req),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 
@@ -279,6 +284,7 @@ function start(hadSession: boolean): void {
     if (synced) emit({ type: 'synced' });
   });
   Conn.on('change:ref', (_m: unknown, ref: string) => onRef(ref));
+  watchBattery(Conn, emit);
   Cmd.on('offline_progress_update_from_bridge', () => emit({ type: 'loading', percent: Offline.getOfflineDeliveryProgress() }));
   Cmd.on('logout', () => emit({ type: 'logout', source: 'logout' }));
   Cmd.on('logout_from_bridge', () => emit({ type: 'logout', source: 'logout_from_bridge' }));
@@ -331,6 +337,7 @@ function start(hadSession: boolean): void {
   if (withMessages && !missing.some((m) => m.feature === 'reactions')) watchReactions(req, emit);
   if (withMessages && !missing.some((m) => m.feature === 'polls')) watchVotes(req, emit);
   if (withMessages && !missing.some((m) => m.feature === 'chats' || m.feature === 'chat-actions')) watchChats(req, emit);
+  if (!missing.some((m) => m.feature === 'calls')) watchCalls(req, emit);
 
   emit({
     type: 'booted',
