@@ -133,9 +133,13 @@ const COMMANDS: Row[] = [
     command: '!approverequest',
     scope: 'compared',
     drive: (c) => c.sayInGroup('!approverequest'),
-    // Done once Dave is in (its fourth call approves every pending request). It runs here, long before the
-    // bot leaves the group: its last calls, which change nothing a phone sees, must not meet the leave.
-    done: has('state of', (x) => JSON.stringify(x['now']).includes(`"${DAVE}@c.us","isAdmin"`)),
+    // Done once Dave is in (its fourth call approves every pending request) and example.js's group_join handler
+    // has greeted him ("User joined."). It runs here, long before the bot leaves the group: its last calls,
+    // which change nothing a phone sees, must not meet the leave.
+    done: both(
+      has('state of', (x) => JSON.stringify(x['now']).includes(`"${DAVE}@c.us","isAdmin"`)),
+      has('sent', (x) => x['body'] === 'User joined.'),
+    ),
   },
   { command: '!chats', scope: 'compared', drive: (c) => c.say('!chats'), done: sent(1) },
   { command: '!info', scope: 'compared', drive: (c) => c.say('!info'), done: sent(1) },
@@ -217,7 +221,8 @@ const COMMANDS: Row[] = [
   { command: '!mute', scope: 'compared', drive: (c) => c.say('!mute'), done: has('chat') },
   { command: '!archive', scope: 'compared', drive: (c) => c.say('!archive'), done: has('chat') },
   { command: '!buttons', scope: 'compared', drive: (c) => c.say('!buttons'), done: sent(1) },
-  { command: '!list', scope: 'compared', drive: (c) => c.say('!list'), done: sent(1) },
+  // The bot is a WhatsApp Business account (for the label commands): whatsapp-web.js refuses a List there ([LT01]).
+  { command: '!list', scope: 'compared', drive: (c) => c.say('!list'), barrier: true, throws: true },
   {
     command: '!sendpoll',
     scope: 'compared',

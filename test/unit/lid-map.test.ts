@@ -13,16 +13,26 @@ import { silentLogger } from '../../src/util/logger';
 const LID = '123456789012345@lid';
 const PN = '15550001234@c.us';
 let dir: string;
+let maps: LidMap[] = [];
+
+/** A map on this test's folder; its pending writes are waited for before the folder goes. */
+async function loadMap(at = dir): Promise<LidMap> {
+  const map = await LidMap.load(at, silentLogger);
+  maps.push(map);
+  return map;
+}
 
 beforeEach(async () => {
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'waweb-lid-map-'));
 });
 afterEach(async () => {
+  await Promise.all(maps.map((m) => m.flushed()));
+  maps = [];
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
 test('a pair learned from one message fills the missing id of the next, both ways', async () => {
-  const map = await LidMap.load(dir, silentLogger);
+  const map = await loadMap();
   expect(map.complete({ senderLid: LID, senderPn: PN })).toEqual({ senderLid: LID, senderPn: PN });
   expect(map.complete({ senderLid: LID })).toEqual({ senderLid: LID, senderPn: PN });
   expect(map.complete({ senderPn: PN })).toEqual({ senderLid: LID, senderPn: PN });
@@ -30,7 +40,7 @@ test('a pair learned from one message fills the missing id of the next, both way
 });
 
 test('ids that are not a LID and a phone-number id are not learned', async () => {
-  const map = await LidMap.load(dir, silentLogger);
+  const map = await loadMap();
   map.learn(PN, LID);
   map.learn('123@g.us', PN);
   map.learn(LID, 'status@broadcast');
@@ -38,7 +48,7 @@ test('ids that are not a LID and a phone-number id are not learned', async () =>
 });
 
 test('a number that moves to another LID leaves its old pair', async () => {
-  const map = await LidMap.load(dir, silentLogger);
+  const map = await loadMap();
   map.learn(LID, PN);
   map.learn('222222222222222@lid', PN);
   expect(map.pnOf(LID)).toBeUndefined();
@@ -46,10 +56,10 @@ test('a number that moves to another LID leaves its old pair', async () => {
 });
 
 test('the map is written into the profile, read by the next start, and carried by a session archive', async () => {
-  const first = await LidMap.load(dir, silentLogger);
+  const first = await loadMap();
   first.learn(LID, PN);
   await first.flushed();
-  const again = await LidMap.load(dir, silentLogger);
+  const again = await loadMap();
   expect(again.pnOf(LID)).toBe(PN);
 
   // A profile with session data of the app's origin, so that it may be archived.
@@ -63,7 +73,7 @@ test('the map is written into the profile, read by the next start, and carried b
 test('a damaged file starts an empty map (it is only a cache), and without a profile nothing is written', async () => {
   await fsp.mkdir(path.dirname(path.join(dir, LID_MAP_FILE)), { recursive: true });
   await fsp.writeFile(path.join(dir, LID_MAP_FILE), '{not json');
-  expect((await LidMap.load(dir, silentLogger)).size).toBe(0);
+  expect((await loadMap()).size).toBe(0);
   const memory = LidMap.inMemory(silentLogger);
   memory.learn(LID, PN);
   await memory.flushed();

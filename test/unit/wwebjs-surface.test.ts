@@ -207,7 +207,7 @@ test("a sync member not there yet throws at once; an async one rejects (a bot's 
   const pending = new waweb.Message(client, message).getOrder();
   expect(pending).toBeInstanceOf(Promise);
   await expect(pending).rejects.toMatchObject({ code: 'NOT_SUPPORTED', member: 'Message.getOrder', issue: 27 });
-  expect(() => new waweb.Message(client, message).pollName).toThrow(waweb.NotSupportedError);
+  expect(() => new waweb.Message(client, message).selectedButtonId).toThrow(waweb.NotSupportedError);
 });
 
 test("every name require('whatsapp-web.js') exports, the waweb entry exports", () => {
