@@ -1,14 +1,8 @@
+import type { PageCustomerNote } from '../../web/bridge';
 import type { ModelClient } from './model-client';
 
-/** A WhatsApp Business note on a customer (`Chat.getCustomerNote()`). */
-export interface CustomerNote {
-  chatId: string;
-  content: string;
-  createdAt: number;
-  id: string;
-  modifiedAt: number;
-  type: string;
-}
+/** A WhatsApp Business note on a customer (`Chat.getCustomerNote()`): `chatId`, `content`, `createdAt`, `id`, `modifiedAt`, `type`. */
+export type CustomerNote = PageCustomerNote;
 
 /** Writes (or rewrites) the note on a customer; on a personal account nothing happens, as in whatsapp-web.js. */
 export async function writeCustomerNote(client: ModelClient, what: string, userId: string, note: string): Promise<void> {
