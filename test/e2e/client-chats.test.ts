@@ -61,6 +61,8 @@ test('chats, groups, history, seen, typing, contacts and number lookup', async (
 
   // sendMessage marks the chat read first unless told not to (whatsapp-web.js's default).
   await groupChat.sendMessage('to the group');
+  // The read mark reaches the phone when the servers pass it on (the send resolves once the message is in the chat).
+  await untilTrue(() => phone.seenChats().includes(group.id), 'the group marked read on the phone');
   expect(phone.seenChats()).toEqual([contactId, group.id]);
 
   // A message leads to its chat and its sender; the version is the page's.
