@@ -5,6 +5,7 @@
 import type { PageEvent, PageMessage, PageMessageInfo, PageReaction, PageReactionGroup } from '../bridge';
 import { watched } from './drift';
 import { senderIds } from './lid';
+import { onUpsertedRows } from './table-hooks';
 import { findChat, findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 
 async function requireMsg(req: Req, messageId: string): Promise<AppMsg> {
@@ -77,34 +78,23 @@ interface AppReaction {
  * (optional in the contract: without it there are no reaction events, and nothing else breaks).
  */
 export function watchReactions(req: Req, emit: (event: PageEvent) => void): void {
-  let table: { bulkUpsert?: (list: AppReaction[], ...rest: unknown[]) => unknown } | undefined;
-  try {
-    table = req('WAWebAddonReactionTableMode').reactionTableMode;
-  } catch {
-    return;
-  }
-  const original = table?.bulkUpsert;
-  if (!table || typeof original !== 'function') return;
-  table.bulkUpsert = function (this: unknown, list: AppReaction[], ...rest: unknown[]) {
-    for (const r of Array.isArray(list) ? list : []) {
-      emit({
-        type: 'reaction',
-        reaction: {
-          id: keyString(r.id),
-          msgId: keyString(r.reactionParentKey),
-          chatId: widString(r.reactionParentKey.remote),
-          senderId: widString(r.author ?? r.from),
-          reaction: String(r.reactionText ?? ''),
-          timestamp: Math.floor(Number(r.reactionTimestamp ?? 0) / 1000),
-          read: r.read === true,
-          orphan: Number(r.orphan ?? 0),
-          ...reactionExtras(r),
-          ...senderIds(req, r),
-        },
-      });
-    }
-    return original.call(this, list, ...rest);
-  };
+  onUpsertedRows<AppReaction>(req, 'WAWebAddonReactionTableMode', 'reactionTableMode', (r) =>
+    emit({
+      type: 'reaction',
+      reaction: {
+        id: keyString(r.id),
+        msgId: keyString(r.reactionParentKey),
+        chatId: widString(r.reactionParentKey.remote),
+        senderId: widString(r.author ?? r.from),
+        reaction: String(r.reactionText ?? ''),
+        timestamp: Math.floor(Number(r.reactionTimestamp ?? 0) / 1000),
+        read: r.read === true,
+        orphan: Number(r.orphan ?? 0),
+        ...reactionExtras(r),
+        ...senderIds(req, r),
+      },
+    }),
+  );
 }
 
 /** Stars a message or takes the star away, when the app allows it (`canStarMsg`); says whether it did. */

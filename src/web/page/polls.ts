@@ -8,6 +8,7 @@ import type { PageEvent } from '../bridge';
 import type { PageButtonsInput, PageEventInput, PageListInput, PagePollInput, PagePollVote } from '../bridge-polls';
 import { watched } from './drift';
 import { findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
+import { onUpsertedRows } from './table-hooks';
 
 /** A 32-byte secret as given (whatsapp-web.js's `messageSecret`), or a random one. */
 function secretOf(given: number[] | undefined): Uint8Array {
@@ -154,27 +155,16 @@ interface AppVote {
 
 /** Reports votes the app stores (`vote`): it stores them through `pollVoteTableMode.bulkUpsert`. */
 export function watchVotes(req: Req, emit: (event: PageEvent) => void): void {
-  let table: { bulkUpsert?: (list: AppVote[], ...rest: unknown[]) => unknown } | undefined;
-  try {
-    table = req('WAWebAddonPollVoteTableMode').pollVoteTableMode;
-  } catch {
-    return;
-  }
-  const original = table?.bulkUpsert;
-  if (!table || typeof original !== 'function') return;
-  table.bulkUpsert = function (this: unknown, list: AppVote[], ...rest: unknown[]) {
-    for (const v of Array.isArray(list) ? list : []) {
-      const parent = keyString(v.pollUpdateParentKey);
-      const poll = req('WAWebCollections').Msg.get(parent) as AppMsg | undefined;
-      emit({
-        type: 'vote',
-        parent: poll ? toPageMessage(poll) : null,
-        vote: {
-          ...voteOf({ msgKey: v.id, sender: v.author ?? v.from, selectedOptionLocalIds: v.selectedOptionLocalIds }, parent),
-          senderTimestampMs: Number(v.senderTimestampMs ?? v.t ?? 0),
-        },
-      });
-    }
-    return original.call(this, list, ...rest);
-  };
+  onUpsertedRows<AppVote>(req, 'WAWebAddonPollVoteTableMode', 'pollVoteTableMode', (v) => {
+    const parent = keyString(v.pollUpdateParentKey);
+    const poll = req('WAWebCollections').Msg.get(parent) as AppMsg | undefined;
+    emit({
+      type: 'vote',
+      parent: poll ? toPageMessage(poll) : null,
+      vote: {
+        ...voteOf({ msgKey: v.id, sender: v.author ?? v.from, selectedOptionLocalIds: v.selectedOptionLocalIds }, parent),
+        senderTimestampMs: Number(v.senderTimestampMs ?? v.t ?? 0),
+      },
+    });
+  });
 }
