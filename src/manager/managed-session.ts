@@ -153,6 +153,8 @@ export class ManagedSession {
     try {
       // A new owner raises the fence before restoring: from now on, the previous owner's saves are refused.
       if (token !== undefined) await this.host.store.raiseFence?.(auth.sessionName, token);
+      // Stopped meanwhile (its lease lost while this process waited or stalled): no browser for a run that ended.
+      if (this.#run !== run) return;
       await client.initialize();
     } catch (err) {
       if (this.#run === run) await this.#failed(run, err);

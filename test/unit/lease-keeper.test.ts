@@ -80,7 +80,17 @@ jest.mock('../../src/client/client', () => {
 });
 
 /** Enough of a fencing store for RemoteAuth's constructor and the fence (the scripted client never saves). */
-const store = { name: 'scripted', fencing: true, raiseFence: async () => 1, list: async () => [] } as unknown as SessionStore;
+const store = {
+  name: 'scripted',
+  fencing: true,
+  // A test can hold the fence raise open, as a database answering late (or a worker stalled meanwhile) does.
+  raiseFence: async () => {
+    await fenceGate.promise;
+    return 1;
+  },
+  list: async () => [],
+} as unknown as SessionStore;
+const fenceGate: { promise: Promise<void> | undefined } = { promise: undefined };
 
 /** Memory leases that count renewals and can stop answering them (as a database that hangs, up to the call timeout). */
 class CountingLeases extends MemoryLeases {
@@ -141,6 +151,7 @@ afterEach(async () => {
     if (browser.exitCode === null && browser.signalCode === null) browser.kill('SIGKILL');
   mockScript.made.length = 0;
   mockScript.gates.clear();
+  fenceGate.promise = undefined;
   await work.remove();
 });
 
@@ -327,4 +338,27 @@ test('a run under an older token ends (its browser killed) before one under a ne
   expect(await exited(old.browser as ChildProcess)).toBe('SIGKILL');
   expect(session.info.leaseToken).toBe(2);
   await session.stop();
+});
+
+test('a start whose lease was lost while it raised the fence launches no browser (a stall there woke into a second browser)', async () => {
+  let openFence!: () => void;
+  fenceGate.promise = new Promise<void>((resolve) => {
+    openFence = resolve;
+  });
+  const leases = new CountingLeases();
+  const m = startManager(leases, ['a']);
+  await m.start();
+  await untilEvent(m, 'lease.acquired', (id) => id === 'a', 15_000);
+  await until(() => mockScript.made.length === 1, 'the run made, its fence raise pending');
+  // The lease cannot be renewed: the tick gives it up while the start still waits for the fence.
+  leases.hang = true;
+  const [, error] = await untilEvent(m, 'lease.lost', (id) => id === 'a', 15_000);
+  expect(error.code).toBe(ErrorCode.LEASE_LOST);
+  openFence();
+  await until(() => m.list().every((s) => s.id !== 'a'), 'the lost session dropped');
+  await until(async () => (await leases.list()).every((r) => !r.live || r.owner !== 'worker-1'), 'the lease let go');
+  // The stale start went no further than the fence: no browser, now or after the start's continuation.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  expect(mockScript.browsers).toEqual([]);
+  expect(mockScript.made[0]?.browser).toBeUndefined();
 });
