@@ -18,7 +18,7 @@ import type { WorkerBackend, WorkerConfig } from './manager-worker';
 import { spawnWorker, type Reported, type Worker } from './manager-workers';
 import { startMongo, type MongoServer } from './mongo';
 import { startPostgres, type PostgresServer } from './postgres';
-import { isLive, waitForNone } from './processes';
+import { isLive, liveProcesses, waitForNone } from './processes';
 import { openSessionStore } from './store-config';
 import { tempDir, type TempDir } from './tmp';
 import type { ChaosOptions } from './chaos-plan';
@@ -321,6 +321,23 @@ export class ChaosCluster {
     const exit = this.mongo.exited?.();
     if (!exit) return undefined;
     return `the MongoDB test server exited (code ${exit.code}, signal ${exit.signal}): ${exit.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+  }
+
+  /**
+   * Who had `id` when the simulator saw two browsers on it: each worker's lease token, state and
+   * stall, and the live processes run with a profile of that session under each worker's folder.
+   */
+  describeHolders(id: string): string {
+    const running = liveProcesses().filter((p) => p.cmdline.includes('--user-data-dir='));
+    return this.workers
+      .map((w) => {
+        const dir = join(this.work.path, w.id, id);
+        const pids = running.filter((p) => p.cmdline.includes(`--user-data-dir=${dir}`)).map((p) => `${p.pid}${p.state}`);
+        const stall = w.frozen ? ' frozen' : w.thawedAt !== undefined ? ` thawed ${new Date(w.thawedAt).toISOString()}` : '';
+        return `${w.id}${w.gone ? ' gone' : ''}${stall}: token ${w.held.get(id) ?? '-'}, ${w.states.get(id) ?? '-'}, browsers [${pids.join(' ')}]`;
+      })
+      .filter((line) => !line.endsWith('-, -, browsers []'))
+      .join('; ');
   }
 
   /** Browsers a gone worker reported that are still running after `graceMs`. */

@@ -29,7 +29,11 @@ export async function runChaos(given: Partial<ChaosOptions> & Pick<ChaosOptions,
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const overlaps: string[] = [];
-  cluster.sim.on('overlap', (o) => overlaps.push(`${cluster.sessionOfNumber(o.phone) ?? o.phone} at ${o.at}`));
+  cluster.sim.on('overlap', (o) => {
+    const id = cluster.sessionOfNumber(o.phone);
+    overlaps.push(`${id ?? o.phone} at ${o.at}${id ? ` (${cluster.describeHolders(id)})` : ''}`);
+    log(`overlap: ${overlaps[overlaps.length - 1] ?? ''}`);
+  });
   const records: FaultRecord[] = [];
   const violations: string[] = [];
   let orphanBrowsers = 0;
