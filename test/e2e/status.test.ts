@@ -46,8 +46,7 @@ type MediaClass = new (mimetype: string, data: string, filename?: string | null)
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS; only the class used is declared here
 const wwebjs = require('whatsapp-web.js') as { MessageMedia: MediaClass };
-const mediaClassOf = (library: Library): MediaClass =>
-  library === 'waweb' ? (wawebModule.MessageMedia as unknown as MediaClass) : wwebjs.MessageMedia;
+const mediaClassOf = (library: Library): MediaClass => (library === 'waweb' ? wawebModule.MessageMedia : wwebjs.MessageMedia);
 
 describe.each(LIBRARIES)('%s', (library) => {
   const n = LIBRARIES.indexOf(library);
