@@ -5,6 +5,7 @@
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
 import { PollActions } from './polls';
+import { StatusActions } from './status';
 import type { WireMessage } from './protocol';
 import { assertPhoneNumber, contactNumber, type AccountRecord } from './state';
 
@@ -24,9 +25,12 @@ export type PhoneBusinessMessage =
 export class ContactActions {
   /** Polls and events a contact sends, and its votes. */
   readonly polls: PollActions;
+  /** Status posts contacts make, and the account's own. */
+  readonly status: StatusActions;
 
   constructor(private readonly hub: SimulatorHub) {
     this.polls = new PollActions(hub);
+    this.status = new StatusActions(hub);
   }
 
   /** A contact shares a location. */

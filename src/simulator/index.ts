@@ -20,3 +20,4 @@ export type { WireLabel, WireNote, WireBusinessProfile } from './protocol';
 export type { PhoneBusinessMessage } from './contact-actions';
 export type { PhoneCall, PhoneCallLink } from './types';
 export type { CallOptions } from './calls';
+export type { PhoneStatus, StatusMedia, StatusStyle } from './status';

@@ -6,6 +6,7 @@ import type { PhoneBusiness } from './business';
 import type { CallOptions, CallOperations } from './calls';
 import type { ContactActions, PhoneBusinessMessage, PhoneLocation } from './contact-actions';
 import type { PhoneEvent } from './polls';
+import type { PhoneStatus } from './status';
 import type { ContactOperations } from './contacts';
 import { SimulatorError } from './errors';
 import type { GroupInvites } from './group-invites';
@@ -357,6 +358,11 @@ export class SimulatedPhone {
   /** Messages this account received, oldest first (with the reactions its devices sent). */
   receivedMessages(): WireMessage[] {
     return this.#ops.receivedMessages(this.number);
+  }
+
+  /** Status posts: contacts' posts to this account's devices, and the account's own as its contacts see them. */
+  get statusPosts(): PhoneStatus {
+    return this.#actions.status.of(this.number);
   }
 
   /** The "about" text this account's devices set. */

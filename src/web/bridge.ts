@@ -11,6 +11,7 @@ import type { PageMediaFlags, PageMediaOptions, PageStickerPack } from './bridge
 import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
 import { BUSINESS_API_FEATURES, type PageBusinessApi, type PageBusinessFields } from './bridge-business';
 import { POLL_API_FEATURES, type PagePollApi, type PagePollContent, type PagePollFields, type PagePollVote } from './bridge-polls';
+import { STATUS_API_FEATURES, type PageStatusApi } from './bridge-status';
 import { PHONE_API_FEATURES, type PhoneFeature, type PagePhoneApi, type PagePhoneEvent } from './bridge-phone';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
@@ -232,6 +233,7 @@ export type PageFeature =
   | 'stickers'
   | 'business'
   | 'polls'
+  | 'status'
   | PhoneFeature;
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
@@ -303,8 +305,9 @@ export interface PageOptions {
   browserName?: string;
 }
 
+type PollStatusApi = PagePollApi & PageStatusApi<PageMessage, PageMedia>; // one name: the list below stays on one line
 /** What `window.__waweb` offers once the app has booted. */
-export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageChatApi, PageBusinessApi, PagePollApi, PagePhoneApi {
+export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi, PageChatApi, PageBusinessApi, PollStatusApi, PagePhoneApi {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;
@@ -355,6 +358,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...BUSINESS_API_FEATURES,
   ...POLL_API_FEATURES,
   ...PHONE_API_FEATURES,
+  ...STATUS_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],

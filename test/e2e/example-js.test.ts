@@ -84,8 +84,6 @@ const both =
     a(e) && b(e);
 const state = (s: string): Done => has('state', (x) => x['now'] === s);
 
-const STATUS = 'issue 27: status' as const;
-
 /**
  * Group administration: compared. Their effects are on the group itself, so the PhoneWatch also sees the
  * group's metadata (subject, description, members, from the phone API's group getter).
@@ -261,8 +259,18 @@ const COMMANDS: Row[] = [
     drive: (c) => c.say('!removelabels'),
     done: has('state of', (x) => x['state of'] === 'labels'),
   },
-  { command: '!statuses', scope: STATUS },
-  { command: '!postStatus', scope: STATUS },
+  // Alice posts a status first: example.js lists the statuses and opens the first poster's chat (it only logs them).
+  {
+    command: '!statuses',
+    scope: 'compared',
+    drive: async (c) => {
+      await c.phone.statusPosts.receive(ALICE, 'Alice at the beach');
+      return c.say('!statuses');
+    },
+    barrier: true,
+  },
+  // Two text posts; whatsapp-web.js reads fontStyle and backgroundColor from `extra` only: both go with the defaults.
+  { command: '!postStatus', scope: 'compared', drive: (c) => c.say('!postStatus'), done: sent(2) },
   {
     command: 'event call',
     scope: 'compared',
@@ -338,6 +346,11 @@ const REFERENCE: Array<[string, Effect]> = [
   ['!leave (group)', { 'state of': 'group', now: null }],
   ['!updatelabels', { 'state of': 'labels', now: expect.objectContaining({ 'New customer': [ALICE_CHAT], 'New order': [] }) }],
   ['!removelabels', { 'state of': 'labels', now: expect.objectContaining({ 'New customer': [] }) }],
+  ['!postStatus', { sent: 'new', chat: 'status@broadcast', body: 'Hello there!', fields: { backgroundColor: 0xff7acca5, font: 0 } }],
+  [
+    '!postStatus',
+    { sent: 'new', chat: 'status@broadcast', body: 'Hello again! Looks different?', fields: { backgroundColor: 0xff7acca5, font: 0 } },
+  ],
   ['event call', { 'state of': 'calls', now: [{ from: ALICE, isVideo: false, isGroup: false, status: 'rejected' }] }],
   [
     'event call',

@@ -121,7 +121,7 @@ const objects: Array<[string, object, Array<[string, Members]>]> = [
   ['Label', new waweb.Label(client, { id: '1', name: 'new', hexColor: '#fff' }), [['Label', M.LABEL_MEMBERS]]],
   [
     'Broadcast',
-    new waweb.Broadcast({ id: wid, timestamp: 1, totalCount: 0, unreadCount: 0, msgs: [] }),
+    new waweb.Broadcast(client, { id: wid._serialized, timestamp: 1, totalCount: 0, unreadCount: 0, msgs: [] }),
     [['Broadcast', M.BROADCAST_MEMBERS]],
   ],
   [

@@ -2,7 +2,6 @@ import type { PageContact } from '../../web/bridge';
 import { asDeclared } from '../compat/declared';
 import { installNotYet } from '../compat/install';
 import { CONTACT_MEMBERS } from '../compat/model-members';
-import type { Broadcast } from './broadcast';
 import type { ModelClient } from './model-client';
 import type { ModelTypes } from './registry';
 import { toWid, type Wid } from './wid';
@@ -54,8 +53,6 @@ export class Contact {
    */
   readonly verifiedLevel?: undefined;
   readonly verifiedName?: undefined;
-  // Not there yet (issue 27).
-  declare readonly getBroadcast: () => Promise<Broadcast>;
 
   constructor(client: ModelClient, data: PageContact) {
     this.#client = client;
@@ -113,6 +110,11 @@ export class Contact {
   }
 
   /** The ids of the groups the account shares with them; empty when none. */
+  /** The contact's status posts (`Broadcast`). */
+  getBroadcast(): Promise<ModelTypes['Broadcast']> {
+    return this.#client.getBroadcastById(this.id._serialized);
+  }
+
   async getCommonGroups(): Promise<Wid[]> {
     return (await this.#client.readyPage('getCommonGroups()').call('commonGroups', this.id._serialized)).map((id) => toWid(id));
   }

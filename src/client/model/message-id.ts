@@ -6,9 +6,13 @@ export interface MessageId {
   _serialized: string;
 }
 
-/** A key read from its serialized form `<fromMe>_<chat>_<id>`; a key in no such form is its own id. */
+/**
+ * A key read from its serialized form `<fromMe>_<chat>_<id>[_<participant>]` (a group message or a status post
+ * names its sender last: `id` is the message's own id, without it); a key in no such form is its own id.
+ */
 export function parseMessageId(serialized: string): MessageId {
-  const [fromMe, remote, ...rest] = serialized.split('_');
-  if (rest.length === 0) return { fromMe: false, remote: '', id: serialized, _serialized: serialized };
-  return { fromMe: fromMe === 'true', remote: remote ?? '', id: rest.join('_'), _serialized: serialized };
+  const [fromMe, remote, id, ...rest] = serialized.split('_');
+  if (id === undefined) return { fromMe: false, remote: '', id: serialized, _serialized: serialized };
+  const sender = rest.length === 1 && rest[0]!.includes('@');
+  return { fromMe: fromMe === 'true', remote: remote ?? '', id: sender ? id : [id, ...rest].join('_'), _serialized: serialized };
 }

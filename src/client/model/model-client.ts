@@ -15,6 +15,7 @@ export interface ModelClient {
   downloadMedia(messageId: string): Promise<MessageMedia | undefined>;
   getChatById(chatId: string): Promise<ModelTypes['Chat']>;
   getContactById(contactId: string): Promise<ModelTypes['Contact']>;
+  getBroadcastById(contactId: string): Promise<ModelTypes['Broadcast']>;
   sendSeen(chatId: string): Promise<boolean>;
   /** The page of a ready client, which the model acts through; throws a `NotReadyError` naming `what` otherwise. */
   readyPage(what: string): WebPage;

@@ -21,6 +21,7 @@ import { ChatView, interfaceModules, viewCommands } from './interface';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 import { callModules } from './calls';
+import { statusModules } from './status';
 
 const app = new App();
 const pictures = pictureModules(app);
@@ -28,6 +29,7 @@ const groups = groupModules(app);
 const invites = groupInviteModules(app);
 const view = new ChatView();
 const ui = interfaceModules(view, app.store.msgs);
+const status = statusModules(app);
 // The open and drawer calls are `Cmd`'s own, as in the real app.
 Object.assign(app.cmd, viewCommands(view));
 
@@ -74,6 +76,7 @@ const modules: Record<string, unknown> = {
     BusinessProfile: { find: async (wid: unknown) => app.business.profile(wid) },
     Label: app.business.labels,
     Features: ui.features,
+    Status: status.collection,
   },
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
   // Asking the phone to resend undecryptable placeholders: the simulated phone does not resend; a
@@ -108,6 +111,7 @@ const modules: Record<string, unknown> = {
   ...mediaModules,
   ...businessModules(app),
   ...callModules(app.calls, app),
+  ...status.modules,
 };
 
 // A drift variant's build lacks some modules or members (a copy of the module without them: the app's

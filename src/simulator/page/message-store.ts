@@ -217,7 +217,13 @@ export class MessageStore {
     const { chat } = this.chatFor(remote);
     const quoted = wire.quotedId === undefined ? undefined : chat.msgs.getModelsArray().find((m) => m.id.id === wire.quotedId);
     const model = new MsgModel({
-      id: new MsgKey({ fromMe: wire.fromMe, remote, id: wire.id, participant: remote.isGroup() && wire.author ? wire.author : undefined }),
+      // Group messages and status posts are keyed with their sender.
+      id: new MsgKey({
+        fromMe: wire.fromMe,
+        remote,
+        id: wire.id,
+        participant: (remote.isGroup() || remote.isStatus()) && wire.author ? wire.author : undefined,
+      }),
       from: createWid(wire.from),
       to: createWid(wire.to),
       author: wire.author === undefined ? undefined : createWid(wire.author),
@@ -238,6 +244,7 @@ export class MessageStore {
       quotedKey: quoted ? String(quoted.id) : undefined,
     });
     model.quotedMsg = quoted;
+    model.isStatusV3 = remote.isStatus();
     if (!wire.fromMe) {
       // History arrives read; only new messages wait to be seen.
       if (isNewMsg) chat.set('unreadCount', chat.unreadCount + 1);

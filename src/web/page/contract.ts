@@ -204,6 +204,17 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebGenerateEventCallLink', 'createEventCallLink', 'function', 'call-links'],
   ['WAWebLaunchSocketUtils', 'refreshQR', 'function', 'pairing-code'],
   ['WAWebAltDeviceLinkingApi', 'initializeQRLinking', 'function', 'pairing-code'],
+  ['WAWebCollections', 'Status', 'object', 'status'],
+  ['WAWebCollections', 'Status.get', 'function', 'status'],
+  ['WAWebCollections', 'Status.find', 'function', 'status'],
+  ['WAWebCollections', 'Status.getMyStatus', 'function', 'status'],
+  ['WAWebCollections', 'Status.getModelsArray', 'function', 'status'],
+  ['WAWebCollections', 'Msg.modelClass', 'function', 'status'],
+  ['WAWebSendStatusMsgAction', 'sendStatusTextMsgAction', 'function', 'status'],
+  ['WAWebSendStatusMsgAction', 'sendStatusMediaMsgAction', 'function', 'status'],
+  ['WAWebMediaUpdateMsg', 'call', 'function', 'status'],
+  ['WAWebStatusGatingUtils', 'canCheckStatusRankingPosterGating', 'function', 'status'],
+  ['WAWebRevokeStatusAction', 'sendStatusRevokeMsgAction', 'function', 'status'],
 ];
 
 function loaded(req: Req, name: string): unknown {

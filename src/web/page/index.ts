@@ -57,6 +57,7 @@ import {
 import { chatAction, syncHistory, watchChats } from './chat-actions';
 import { closeRightDrawer, features, featureStatus, openChatPane, openMessagePane, setFeatures } from './interface';
 import { editEvent, pollVotes, respondToEvent, vote, watchVotes } from './polls';
+import { postStatus, postStatusMedia, revokeStatus, status, statuses } from './status';
 import { battery, cancelPairingCode, createCallLink, rejectCall, watchBattery, watchCalls } from './phone';
 
 /** Set around the bundle by `WebPage.attach` (docs/client.md: deviceName, browserName). */
@@ -209,6 +210,11 @@ function start(hadSession: boolean): void {
     pollVotes: async (messageId) => pollVotes(req, messageId),
     respondToEvent: async (messageId, response) => respondToEvent(req, messageId, response),
     editEvent: async (messageId, event) => editEvent(req, messageId, event),
+    postStatus: async (text, style) => postStatus(req, text, style),
+    postStatusMedia: async (media, caption) => postStatusMedia(req, media, caption),
+    revokeStatus: async (messageId) => revokeStatus(req, messageId),
+    statuses: async () => statuses(req),
+    status: async (userId) => status(req, userId),
     edit: async (messageId, body) => edit(req, messageId, body),
     remove: async (messageId, everyone) => remove(req, messageId, everyone),
     quotedMessage: async (messageId) => quotedMessage(req, messageId),

@@ -149,6 +149,24 @@ function toBase64(buffer: ArrayBuffer): string {
 
 /** Media: the file as opaque data, prepared, uploaded (which gives its direct path and key), then sent. */
 export async function sendMedia(req: Req, chatId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage> {
+  const mediaData = await uploadMedia(req, media, options);
+  const json = typeof mediaData.toJSON === 'function' ? mediaData.toJSON() : {};
+  return send(
+    req,
+    chatId,
+    {
+      ...json,
+      type: mediaData.type,
+      body: mediaData.preview,
+      ...(options.caption === undefined ? {} : { caption: options.caption }),
+      ...(options.isViewOnce === true ? { isViewOnce: true } : {}),
+    },
+    options,
+  );
+}
+
+/** The file as opaque data, prepared and uploaded: the app's media data, with the upload's direct path and key set. */
+export async function uploadMedia(req: Req, media: PageMedia, options: PageSendOptions): Promise<any> {
   const file = new File([fromBase64(media.data)], media.filename ?? 'file', { type: media.mimetype });
   const OpaqueData = req('WAWebMediaOpaqueData');
   const opaque = await OpaqueData.createFromData(file, file.type);
@@ -184,19 +202,7 @@ export async function sendMedia(req: Req, chatId: string, media: PageMedia, opti
     uploadhash: mediaEntry.uploadHash,
     size: mediaObject.size,
   });
-  const json = typeof mediaData.toJSON === 'function' ? mediaData.toJSON() : {};
-  return send(
-    req,
-    chatId,
-    {
-      ...json,
-      type: mediaData.type,
-      body: mediaData.preview,
-      ...(options.caption === undefined ? {} : { caption: options.caption }),
-      ...(options.isViewOnce === true ? { isViewOnce: true } : {}),
-    },
-    options,
-  );
+  return mediaData;
 }
 
 /** A received (or sent) message's media, decrypted; `null` when there is none or it expired. */
