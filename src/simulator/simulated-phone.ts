@@ -6,6 +6,7 @@ import type { PhoneBusiness } from './business';
 import type { CallOptions, CallOperations } from './calls';
 import type { ContactActions, PhoneBusinessMessage, PhoneLocation } from './contact-actions';
 import type { PhoneEvent } from './polls';
+import type { PhoneChannels } from './phone-channels';
 import type { ContactOperations } from './contacts';
 import { SimulatorError } from './errors';
 import type { GroupInvites } from './group-invites';
@@ -46,6 +47,8 @@ export class SimulatedPhone {
     /** A business account's labels and customer notes (`sim.phone(number, { business: true })`). */
     readonly business: PhoneBusiness,
     private readonly calling: CallOperations,
+    /** The channels this phone owns, administers or follows. */
+    readonly channels: PhoneChannels,
   ) {
     this.#pictures = pictures;
     this.#ops = ops;

@@ -19,8 +19,10 @@ import { phoneNumberModules } from './phone-numbers';
 import { businessModules } from './business';
 import { ChatView, interfaceModules, viewCommands } from './interface';
 import { toB64 } from './storage';
+import { createWid } from './wid';
 import { RENAMED, VERSION, WITHOUT } from './build';
 import { callModules } from './calls';
+import { newsletterModules } from './newsletters';
 
 const app = new App();
 const pictures = pictureModules(app);
@@ -74,6 +76,9 @@ const modules: Record<string, unknown> = {
     BusinessProfile: { find: async (wid: unknown) => app.business.profile(wid) },
     Label: app.business.labels,
     Features: ui.features,
+    // Channels: their chats, and their metadata, which arrives with every change (nothing to fetch).
+    WAWebNewsletterCollection: app.store.newsletters,
+    NewsletterMetadataCollection: { update: async () => undefined },
   },
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
   // Asking the phone to resend undecryptable placeholders: the simulated phone does not resend; a
@@ -108,6 +113,12 @@ const modules: Record<string, unknown> = {
   ...mediaModules,
   ...businessModules(app),
   ...callModules(app.calls, app),
+  ...newsletterModules(app),
+  // One module, two files: user jids (group-invites.ts) and channel jids.
+  WAWebJidToWid: {
+    ...(invites['WAWebJidToWid'] as object),
+    newsletterJidToWid: (jid: unknown) => createWid(String(jid)),
+  },
 };
 
 // A drift variant's build lacks some modules or members (a copy of the module without them: the app's
