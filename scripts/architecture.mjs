@@ -32,6 +32,7 @@ export const PARTS = [
       'src/web/bridge-business.ts',
       'src/web/bridge-polls.ts',
       'src/web/bridge-phone.ts',
+      'src/web/bridge-channels.ts',
     ],
     mayImport: [],
   },

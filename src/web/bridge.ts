@@ -12,6 +12,7 @@ import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './brid
 import { BUSINESS_API_FEATURES, type PageBusinessApi, type PageBusinessFields } from './bridge-business';
 import { POLL_API_FEATURES, type PagePollApi, type PagePollContent, type PagePollFields, type PagePollVote } from './bridge-polls';
 import { PHONE_API_FEATURES, type PhoneFeature, type PagePhoneApi, type PagePhoneEvent } from './bridge-phone';
+import { CHANNEL_API_FEATURES, type ChannelFeature, type PageChannelApi } from './bridge-channels';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
@@ -232,7 +233,8 @@ export type PageFeature =
   | 'stickers'
   | 'business'
   | 'polls'
-  | PhoneFeature;
+  | PhoneFeature
+  | ChannelFeature;
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -346,6 +348,8 @@ export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi,
   reconnect(): Promise<void>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the channel calls join PageApi (declaration merging)
+export interface PageApi extends PageChannelApi<PageMessage> {}
 /** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
 export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFeature[] } = {
   ...GROUP_API_FEATURES,
@@ -355,6 +359,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...BUSINESS_API_FEATURES,
   ...POLL_API_FEATURES,
   ...PHONE_API_FEATURES,
+  ...CHANNEL_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],

@@ -11,6 +11,7 @@ import { chatIdOf } from '../model/wid';
 import { InvalidOptionError } from '../../errors';
 import { markSeenBeforeSend, toOutgoing } from '../outgoing';
 import { asDeclared } from '../compat/declared';
+import { isChannelId, sendToChannel } from './channels';
 
 export interface MessagingApi {
   /**
@@ -41,6 +42,7 @@ type Implemented =
 export const messagingApi: Pick<MessagingApi, Implemented> & ThisType<ModelClient> = {
   async sendMessage(chatId: string, content: MessageContent, options: MessageSendOptions = {}): Promise<Message> {
     const target = chatIdOf(chatId);
+    if (isChannelId(target)) return sendToChannel(this, target, content, options ?? {});
     const outgoing = toOutgoing(content, options ?? {});
     const web = this.readyPage('sendMessage()');
     if (options?.sendSeen !== false) await markSeenBeforeSend(web, target, this.log);
