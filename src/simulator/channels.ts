@@ -45,8 +45,8 @@ function wireOf(channel: PhoneChannel, number: string): WireNewsletter {
 
 const copy = (channel: PhoneChannel): PhoneChannel => structuredClone(channel);
 
-/** What every device of `number` learns at login: the channels it is in. */
-export function channelsOf(hub: SimulatorHub, number: string): WireNewsletter[] {
+/** The channels `number` is in, as it sees them. */
+function channelsOf(hub: SimulatorHub, number: string): WireNewsletter[] {
   return [...hub.channels.values()].filter((c) => !c.deleted && roleOf(c, number) !== 'guest').map((c) => wireOf(c, number));
 }
 
@@ -189,10 +189,8 @@ export class ChannelOperations {
     this.#tell(channel, [channel.owner, ...channel.admins, ...channel.subscribers]);
   }
 
-  /** A device logged in: it learns the channels its account is in (after history, which may hold their posts). */
-  loggedIn(number: string, deviceId: string): void {
-    const conn = this.hub.online(deviceId);
-    if (!conn) return;
+  /** A device linked or logging in learns the channels its account is in (before history, which may hold their posts). */
+  sendTo(conn: Connection, number: string): void {
     for (const channel of channelsOf(this.hub, number)) this.hub.send(conn, { t: 'newsletter', channel });
   }
 

@@ -51,9 +51,10 @@ export class DeviceActions {
   readonly #business: BusinessOperations;
   readonly #polls: PollActions;
   readonly #calls: CallOperations;
-  readonly #channels: ChannelOperations;
   /** Groups: a device's messages to one reach its other members. */
   readonly groups: GroupOperations;
+  /** Channels: a device learns its account's at login (history sync). */
+  readonly channels: ChannelOperations;
 
   constructor(private readonly hub: SimulatorHub) {
     this.#contacts = new ContactOperations(hub);
@@ -63,7 +64,7 @@ export class DeviceActions {
     this.#business = new BusinessOperations(hub);
     this.#polls = new PollActions(hub);
     this.#calls = new CallOperations(hub);
-    this.#channels = new ChannelOperations(hub);
+    this.channels = new ChannelOperations(hub);
   }
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
@@ -96,7 +97,7 @@ export class DeviceActions {
         this.#calls.onDeviceFrame(conn, frame);
         return;
       case 'newsletter':
-        return this.#channels.onDeviceFrame(conn, frame);
+        return this.channels.onDeviceFrame(conn, frame);
       default:
         return this.#messageAction(conn, frame);
     }

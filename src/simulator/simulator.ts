@@ -87,8 +87,6 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     this.#business = new BusinessOperations(this.#hub);
     this.#calls = new CallOperations(this.#hub);
     this.#channels = new ChannelOperations(this.#hub);
-    // A device that logs in learns the channels its account is in.
-    this.on('login', (device) => this.#channels.loggedIn(device.phone, device.id));
   }
 
   /** Starts a simulator. Ports default to ones the OS picks, so several can run at once. */

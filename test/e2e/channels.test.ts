@@ -155,6 +155,19 @@ describe.each(LIBRARIES)('%s', (library) => {
     expect((await client.getChannels()).map((c) => c.id._serialized)).not.toContain(phoneChannel.id);
   });
 
+  test('a device linked later learns the channels its account follows, with the posts it missed (history)', async () => {
+    const later = `1555000092${n}`;
+    const early = env.sim.phone(owner).channels.create(`Early ${library}`);
+    env.sim.phone(later).channels.subscribe(early.id);
+    await env.sim.phone(owner).channels.post(early.id, 'before the device');
+    const client = await env.linked<ChannelClient>(library, later);
+    const known = await until(async () => (await client.getChannels()).find((c) => c.id._serialized === early.id), 'the followed channel');
+    expect(known).toMatchObject({ name: `Early ${library}`, isReadOnly: true });
+    expect(known.channelMetadata?.membershipType).toBe('subscriber');
+    const channel = await client.getChatById(early.id);
+    expect((await channel?.fetchMessages({}))?.map((m) => m.body)).toEqual(['before the device']);
+  });
+
   test('admin invites: sent and revoked by the bot, accepted by the bot; demotion and ownership transfer reach the servers', async () => {
     const client = await env.linked<ChannelClient>(library, number);
     const created = await client.createChannel('Admins wanted');
