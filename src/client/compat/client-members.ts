@@ -62,7 +62,9 @@ export const CLIENT_MEMBERS = members({
   requestPairingCode: differs('a fourth argument, `force`, pairs over a held session (refused with `SESSION_EXISTS` otherwise)'),
   cancelPairingCode: supported,
   resetState: supported,
-  sendMessage: supported,
+  sendMessage: differs(
+    'to a channel (`@newsletter`): texts; media and polls, which whatsapp-web.js also posts there, throw `NotSupportedError` (issue 27)',
+  ),
   sendReaction: supported,
   sendChannelAdminInvite: channel,
   searchMessages: supported,
