@@ -5,7 +5,8 @@
  * phone's channel is found by invite code and by search, followed, its posts arrive as `message` and in
  * `fetchMessages`; admin invites, demotion and ownership transfer are seen by the servers.
  */
-import { LIBRARIES, useBothClients } from '../helpers/both-clients';
+import * as wawebModule from '../../src/index';
+import { LIBRARIES, useBothClients, type Library } from '../helpers/both-clients';
 import { until, untilTrue } from '../helpers/until';
 
 const env = useBothClients('waweb-channels-');
@@ -34,6 +35,7 @@ interface ChannelLike {
   setSubject(subject: string): Promise<boolean>;
   setDescription(description: string): Promise<boolean>;
   setReactionSetting(code: number): Promise<boolean>;
+  setProfilePicture(media: unknown): Promise<boolean>;
   mute(): Promise<boolean>;
   unmute(): Promise<boolean>;
   sendSeen(): Promise<boolean>;
@@ -45,6 +47,7 @@ interface ChannelClient {
     options?: { description?: string },
   ): Promise<{ title: string; nid: WidLike; inviteLink: string; createdAtTs: number } | string>;
   getChannels(): Promise<ChannelLike[]>;
+  sendMessage(chatId: string, content: string, options?: Record<string, unknown>): Promise<MessageLike | null>;
   getChatById(id: string): Promise<ChannelLike | undefined>;
   getChannelByInviteCode(code: string): Promise<ChannelLike | undefined>;
   searchChannels(options: { searchText?: string; limit?: number; skipSubscribedNewsletters?: boolean }): Promise<ChannelLike[]>;
@@ -58,6 +61,13 @@ interface ChannelClient {
   transferChannelOwnership(channelId: string, newOwnerId: string, options?: { shouldDismissSelfAsAdmin?: boolean }): Promise<boolean>;
   on(event: 'message', fn: (msg: MessageLike) => void): void;
 }
+
+type MediaClass = new (mimetype: string, data: string, filename?: string) => unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS; only MessageMedia is used here
+const wwebjs = require('whatsapp-web.js') as { MessageMedia: MediaClass };
+const mediaOf = (library: Library): MediaClass => (library === 'waweb' ? wawebModule.MessageMedia : wwebjs.MessageMedia);
+/** A 1×1 PNG. */
+const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 describe.each(LIBRARIES)('%s', (library) => {
   const n = LIBRARIES.indexOf(library);
@@ -103,11 +113,16 @@ describe.each(LIBRARIES)('%s', (library) => {
     const post = env.sim.phone(number).channels.get(id).posts.at(-1);
     expect(post).toMatchObject({ id: sent.id.id, body: 'first post', by: number });
     expect(env.sim.phone(follower).receivedMessages()).toContainEqual(expect.objectContaining({ chatId: id, body: 'first post' }));
+    // What whatsapp-web.js refuses in channels (view once here) resolves null, and nothing is posted.
+    expect(await client.sendMessage(id, 'once', { isViewOnce: true })).toBeNull();
+    expect(env.sim.phone(number).channels.get(id).posts).toHaveLength(1);
 
     expect(await channel.setSubject('Bot news 2')).toBe(true);
     expect(await channel.setDescription('New words')).toBe(true);
     expect(await channel.setReactionSetting(2)).toBe(true);
     expect(env.sim.phone(number).channels.get(id)).toMatchObject({ name: 'Bot news 2', description: 'New words', reactionCodesSetting: 0 });
+    expect(await channel.setProfilePicture(new (mediaOf(library))('image/png', PIXEL, 'pixel.png'))).toBe(true);
+    expect(env.sim.phone(number).channels.get(id).picture).toMatch(/^data:image\/(jpeg|png);base64,/);
 
     expect(await channel.mute()).toBe(true);
     expect(env.sim.phone(number).channels.get(id).mutedBy).toEqual([number]);

@@ -48,9 +48,9 @@ export async function channelById(client: ModelClient, channelId: string): Promi
 }
 
 /**
- * `sendMessage` to a channel: a text is posted; what whatsapp-web.js refuses in channels (a quote, cards, a
- * location, a document, view once) resolves `null` with a warning, as there; media and polls, which
- * whatsapp-web.js posts, are not there yet.
+ * `sendMessage` to a channel: a text is posted; what whatsapp-web.js refuses in channels (cards, a location, a
+ * document, view once: its check compares each option with `true`, so a quote is not refused but left out) resolves
+ * `null` with a warning, as there; media and polls, which whatsapp-web.js posts, are not there yet.
  */
 export async function sendToChannel(
   client: ModelClient,
@@ -60,7 +60,6 @@ export async function sendToChannel(
 ): Promise<Message> {
   const refused =
     options.sendMediaAsDocument === true ||
-    options.quotedMessageId !== undefined ||
     options.parseVCards === true ||
     options.isViewOnce === true ||
     (typeof content === 'object' && content !== null && !('mimetype' in content) && !('pollName' in content));
