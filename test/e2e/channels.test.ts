@@ -116,6 +116,17 @@ describe.each(LIBRARIES)('%s', (library) => {
     // What whatsapp-web.js refuses in channels (view once here) resolves null, and nothing is posted.
     expect(await client.sendMessage(id, 'once', { isViewOnce: true })).toBeNull();
     expect(env.sim.phone(number).channels.get(id).posts).toHaveLength(1);
+    // A quote is not refused (whatsapp-web.js compares each option with `true`): the text is posted.
+    const reply = await client.sendMessage(id, 'a reply', { quotedMessageId: sent.id._serialized });
+    expect(
+      env.sim
+        .phone(number)
+        .channels.get(id)
+        .posts.map((p) => [p.id, p.body]),
+    ).toEqual([
+      [sent.id.id, 'first post'],
+      [reply?.id.id, 'a reply'],
+    ]);
 
     expect(await channel.setSubject('Bot news 2')).toBe(true);
     expect(await channel.setDescription('New words')).toBe(true);
