@@ -33,6 +33,7 @@ export const PARTS = [
       'src/web/bridge-polls.ts',
       'src/web/bridge-phone.ts',
       'src/web/bridge-status.ts',
+      'src/web/bridge-channels.ts',
     ],
     mayImport: [],
   },

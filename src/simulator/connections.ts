@@ -247,6 +247,7 @@ export class DeviceConnections {
     const business = BusinessOperations.data(account);
     if (business) this.#hub.send(conn, { t: 'business', data: business });
     for (const group of this.#hub.state.groupsOf(account.number)) this.#hub.send(conn, { t: 'group', group: wireGroup(group) });
+    this.#actions.channels.sendTo(conn, account.number);
     for (const [chatId, settings] of Object.entries(account.chatSettings ?? {}))
       if (settings.locked === true) this.#hub.send(conn, { t: 'chat-locked', chatId, locked: true });
     const queued = new Set((account.offline[device.id] ?? []).map((m) => m.id));

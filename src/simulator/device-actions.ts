@@ -12,6 +12,7 @@ import type { Connection, SimulatorHub } from './hub';
 import { PictureOperations } from './pictures';
 import type { ClientFrame } from './protocol';
 import { PollActions } from './polls';
+import { ChannelOperations } from './channels';
 
 /** The frames handled here. */
 export type DeviceActionFrame = Extract<
@@ -40,6 +41,7 @@ export type DeviceActionFrame = Extract<
   | { t: 'event-edit' }
   | { t: 'stanza' }
   | { t: 'call-link' }
+  | { t: 'newsletter' }
 >;
 
 export class DeviceActions {
@@ -51,6 +53,8 @@ export class DeviceActions {
   readonly #calls: CallOperations;
   /** Groups: a device's messages to one reach its other members. */
   readonly groups: GroupOperations;
+  /** Channels: a device learns its account's at login (history sync). */
+  readonly channels: ChannelOperations;
 
   constructor(private readonly hub: SimulatorHub) {
     this.#contacts = new ContactOperations(hub);
@@ -60,6 +64,7 @@ export class DeviceActions {
     this.#business = new BusinessOperations(hub);
     this.#polls = new PollActions(hub);
     this.#calls = new CallOperations(hub);
+    this.channels = new ChannelOperations(hub);
   }
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
@@ -91,6 +96,8 @@ export class DeviceActions {
       case 'call-link':
         this.#calls.onDeviceFrame(conn, frame);
         return;
+      case 'newsletter':
+        return this.channels.onDeviceFrame(conn, frame);
       default:
         return this.#messageAction(conn, frame);
     }

@@ -12,7 +12,7 @@ import { SimulatorError } from './errors';
 import { MediaServer } from './media';
 import type { ServerFrame, WireMessage } from './protocol';
 import { remember, type AccountRecord, type DeviceRecord, type ServerState } from './state';
-import type { LinkedDevice, PhoneCall, PhoneCallLink, SessionOverlap, SimulatorEvents, SimulatorOptions } from './types';
+import type { LinkedDevice, PhoneCall, PhoneCallLink, PhoneChannel, SessionOverlap, SimulatorEvents, SimulatorOptions } from './types';
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'stateFile' | 'adminToken'>> & { stateFile: string | undefined };
 
@@ -67,6 +67,8 @@ export class SimulatorHub {
   /** Calls (not kept across restarts: a call is live) and the call links each account's devices made. */
   readonly calls: PhoneCall[] = [];
   readonly callLinks = new Map<string, PhoneCallLink[]>();
+  /** Channels (newsletters) by id, deleted ones too (not kept across restarts, as calls). */
+  readonly channels = new Map<string, PhoneChannel>();
   /** The app builds `/` can serve, and which one it does. */
   readonly builds = new SimulatorBuilds();
   readonly active = new Map<string, Connection | typeof ELSEWHERE>();

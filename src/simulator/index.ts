@@ -19,5 +19,6 @@ export type { BusinessOptions, PhoneBusiness, PhoneLabel } from './business';
 export type { WireLabel, WireNote, WireBusinessProfile } from './protocol';
 export type { PhoneBusinessMessage } from './contact-actions';
 export type { PhoneCall, PhoneCallLink } from './types';
+export type { PhoneChannel } from './types';
 export type { CallOptions } from './calls';
 export type { PhoneStatus, StatusMedia, StatusStyle } from './status';

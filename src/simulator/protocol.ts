@@ -62,6 +62,48 @@ export interface WireCall {
   offerTime: number;
 }
 
+/** A channel (newsletter) as one account's devices learn it: its metadata and this account's place in it. */
+export interface WireNewsletter {
+  /** `<digits>@newsletter` */
+  id: string;
+  name: string;
+  description: string;
+  /** The code after `https://whatsapp.com/channel/`. */
+  inviteCode: string;
+  /** Seconds since the epoch: created, name and description last changed. */
+  creation: number;
+  nameUpdateTime: number;
+  descriptionUpdateTime: number;
+  /** This account's role: `owner`, `admin`, `subscriber`, or `guest` (not a member). */
+  role: 'owner' | 'admin' | 'subscriber' | 'guest';
+  subscribersCount: number;
+  /** The account muted it (only subscribers' and admins' setting). */
+  muted: boolean;
+  /** `ACTIVE`, or `DELETED` once its owner deleted it. */
+  state: 'ACTIVE' | 'DELETED';
+  /** The app's reaction setting code (0 all, 1 basic, 3 none). */
+  reactionCodesSetting: number;
+  /** A picture was set (the app asks for it as for any chat's). */
+  hasPicture: boolean;
+}
+
+/** A channel request from a device; the server answers `newsletter-result`. */
+export type NewsletterRequest =
+  | { op: 'create'; name: string; description: string | null; picture: string | null }
+  /** What a channel is, by id or by invite code (a preview: the account need not be a member). */
+  | { op: 'metadata'; id?: string; code?: string }
+  | { op: 'subscribe' | 'unsubscribe' | 'delete' | 'subscribers'; id: string }
+  | { op: 'edit'; id: string; name?: string; description?: string; picture?: string | null; reactionCodesSetting?: number }
+  | { op: 'mute'; id: string; muted: boolean }
+  /** The channel directory: channels whose name holds `text` (any case), at most `limit`; without the account's own ones if asked. */
+  | { op: 'search'; text: string; limit: number; skipSubscribed: boolean }
+  /** The account posts to a channel it owns or administers (text, or a poll's question). */
+  | { op: 'post'; id: string; msgId: string; type: string; body: string }
+  /** Admin invites: sent by an owner to a user; accepted, revoked, an admin demoted; ownership handed over. */
+  | { op: 'admin-invite'; id: string; user: string }
+  | { op: 'accept-admin'; id: string }
+  | { op: 'revoke-admin-invite' | 'demote' | 'change-owner'; id: string; user: string };
+
 /** A stanza a page casts to the servers (`WAWap.wap(tag, attrs, content)`, sent with `WADeprecatedSendIq`). */
 export interface WireStanza {
   tag: string;
@@ -228,7 +270,9 @@ export type ClientFrame =
   | { t: 'event-edit'; chatId: string; id: string; event: WireEvent }
   /** Calls: a stanza the app casts (a call's reject), a call link the app asks for (`createEventCallLink`). */
   | { t: 'stanza'; stanza: WireStanza }
-  | { t: 'call-link'; reqId: number; startTime: number; callType: string };
+  | { t: 'call-link'; reqId: number; startTime: number; callType: string }
+  /** Channels: a device's channel request (create, preview, subscribe, edit, post, admins, ...). */
+  | { t: 'newsletter'; reqId: number; request: NewsletterRequest };
 
 /** Server → page. */
 export type ServerFrame =
@@ -295,7 +339,23 @@ export type ServerFrame =
   | { t: 'poll-vote'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; selected: number[]; atMs: number }
   /** A contact calls the account (every online device gets the offer); the link the servers made (null: refused). */
   | { t: 'call'; call: WireCall }
-  | { t: 'call-link'; reqId: number; link: string | null };
+  | { t: 'call-link'; reqId: number; link: string | null }
+  /**
+   * Channels: the answer to a `newsletter` request (`status` 200, 403 not allowed, 404 no such channel, 400
+   * bad input), with the channel as this account sees it, a post's server id and time, or the subscribers.
+   */
+  | {
+      t: 'newsletter-result';
+      reqId: number;
+      status: number;
+      channel?: WireNewsletter;
+      post?: { serverId: number; t: number };
+      subscribers?: Array<{ id: string; role: string }>;
+      /** A directory search's channels. */
+      channels?: WireNewsletter[];
+    }
+  /** A channel the account is in changed (created, subscribed, edited, deleted, its role): every device learns it. */
+  | { t: 'newsletter'; channel: WireNewsletter };
 
 export const SIM_WS_PATH = '/ws';
 

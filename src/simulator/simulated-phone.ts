@@ -7,6 +7,7 @@ import type { CallOptions, CallOperations } from './calls';
 import type { ContactActions, PhoneBusinessMessage, PhoneLocation } from './contact-actions';
 import type { PhoneEvent } from './polls';
 import type { PhoneStatus } from './status';
+import type { PhoneChannels } from './phone-channels';
 import type { ContactOperations } from './contacts';
 import { SimulatorError } from './errors';
 import type { GroupInvites } from './group-invites';
@@ -47,6 +48,8 @@ export class SimulatedPhone {
     /** A business account's labels and customer notes (`sim.phone(number, { business: true })`). */
     readonly business: PhoneBusiness,
     private readonly calling: CallOperations,
+    /** The channels this phone owns, administers or follows. */
+    readonly channels: PhoneChannels,
   ) {
     this.#pictures = pictures;
     this.#ops = ops;

@@ -26,6 +26,8 @@ import { PhoneOperations } from './phone';
 import { PictureOperations } from './pictures';
 import { SimulatedPhone } from './simulated-phone';
 import { CallOperations } from './calls';
+import { ChannelOperations } from './channels';
+import { PhoneChannels } from './phone-channels';
 import { isLoopback, PageServer } from './server';
 import { assertPhoneNumber, ServerState } from './state';
 import { SIMULATED_HOST, type SessionOverlap, type SimulatorEvents, type SimulatorOptions } from './types';
@@ -64,6 +66,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
   readonly #actions: ContactActions;
   readonly #business: BusinessOperations;
   readonly #calls: CallOperations;
+  readonly #channels: ChannelOperations;
   readonly #closed = new AbortController();
   #admin: AdminServer | undefined;
   #closing: Promise<void> | undefined;
@@ -83,6 +86,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
     this.#pictures = new PictureOperations(this.#hub);
     this.#business = new BusinessOperations(this.#hub);
     this.#calls = new CallOperations(this.#hub);
+    this.#channels = new ChannelOperations(this.#hub);
   }
 
   /** Starts a simulator. Ports default to ones the OS picks, so several can run at once. */
@@ -209,6 +213,7 @@ export class WhatsAppSimulator extends TypedEmitter<SimulatorEvents> {
       this.#invites,
       new PhoneBusiness(this.#business, number),
       this.#calls,
+      new PhoneChannels(this.#channels, number),
     );
   }
 

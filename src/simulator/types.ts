@@ -90,3 +90,32 @@ export interface PhoneCallLink {
   /** The start time the device gave, seconds since the epoch. */
   startTime: number;
 }
+
+/** A channel (newsletter) as the servers keep it and the phone API shows it (`phone.channel(id)`). */
+export interface PhoneChannel {
+  /** `<digits>@newsletter` */
+  id: string;
+  name: string;
+  description: string;
+  inviteCode: string;
+  /** Seconds since the epoch. */
+  creation: number;
+  nameUpdateTime: number;
+  descriptionUpdateTime: number;
+  /** The owner's number. */
+  owner: string;
+  /** Admins' numbers (the owner is not listed). */
+  admins: string[];
+  /** Subscribers' numbers (admins and the owner are not listed). */
+  subscribers: string[];
+  /** Numbers an admin invite was sent to and is still open. */
+  adminInvites: string[];
+  /** Numbers that muted it. */
+  mutedBy: string[];
+  /** Posts, oldest first: id, text, type, who posted (a number), server id, time. */
+  posts: Array<{ id: string; body: string; type: string; by: string; serverId: number; t: number }>;
+  reactionCodesSetting: number;
+  /** A picture was set (base64 JPEG). */
+  picture?: string;
+  deleted: boolean;
+}

@@ -13,6 +13,7 @@ import { BUSINESS_API_FEATURES, type PageBusinessApi, type PageBusinessFields } 
 import { POLL_API_FEATURES, type PagePollApi, type PagePollContent, type PagePollFields, type PagePollVote } from './bridge-polls';
 import { STATUS_API_FEATURES, type PageStatusApi } from './bridge-status';
 import { PHONE_API_FEATURES, type PhoneFeature, type PagePhoneApi, type PagePhoneEvent } from './bridge-phone';
+import { CHANNEL_API_FEATURES, type ChannelFeature, type PageChannelApi } from './bridge-channels';
 
 /** Name of the binding Node exposes; the page calls it with a JSON-encoded `PageEvent`. */
 export const BRIDGE_BINDING = '__wawebEmit';
@@ -234,7 +235,8 @@ export type PageFeature =
   | 'business'
   | 'polls'
   | 'status'
-  | PhoneFeature;
+  | PhoneFeature
+  | ChannelFeature;
 
 /** One member of the page contract the booted app lacks (`found: 'missing'`) or has with another kind. */
 export interface PageContractMiss {
@@ -349,6 +351,8 @@ export interface PageApi extends PageGroupApi, PageContactApi, PageInterfaceApi,
   reconnect(): Promise<void>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the channel calls join PageApi (declaration merging)
+export interface PageApi extends PageChannelApi<PageMessage> {}
 /** The features each page call needs (beyond `login`): a call whose feature the build lacks is refused in Node. */
 export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFeature[] } = {
   ...GROUP_API_FEATURES,
@@ -359,6 +363,7 @@ export const PAGE_API_FEATURES: { readonly [M in keyof PageApi]: readonly PageFe
   ...POLL_API_FEATURES,
   ...PHONE_API_FEATURES,
   ...STATUS_API_FEATURES,
+  ...CHANNEL_API_FEATURES,
   state: [],
   info: [],
   send: ['messages', 'chats', 'sending'],

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import * as waweb from '../../src/index';
 import { Client, MessageMedia } from '../../src/index';
 import { toOutgoing } from '../../src/client/outgoing';
+import { CLIENT_MEMBERS } from '../../src/client/compat/client-members';
+import type { Members } from '../../src/client/compat/support';
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -89,8 +91,16 @@ test("MessageMedia.fromFilePath is synchronous, as in whatsapp-web.js; fromFileP
 
 describe('what is not there yet says so', () => {
   test('a Client call waweb cannot do yet rejects with NotSupportedError naming it, not a TypeError', async () => {
-    const client = new Client();
-    expectNotSupported(await failure(() => client.getChannelByInviteCode('AbCdEf')), 'Client.getChannelByInviteCode');
+    // Whichever async Client call is still pending (the table changes as issue 27 lands); none left is a state too.
+    const table: Members = CLIENT_MEMBERS;
+    const pending = Object.entries(table).find(([, support]) => support.status === 'not-yet' && support.kind === 'async');
+    if (pending === undefined) {
+      expect(Object.values(table).filter((support) => support.status === 'not-yet')).toEqual([]);
+      return;
+    }
+    const [name] = pending;
+    const client = new Client() as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    expectNotSupported(await failure(() => client[name]!('x')), `Client.${name}`);
   });
 
   test("whatsapp-web.js's page options are taken (issue 26), of the wrong type refused with InvalidOptionError", () => {

@@ -141,8 +141,8 @@ const objects: Array<[string, object, Array<[string, Members]>]> = [
   ],
   [
     'Channel',
-    new waweb.Channel({
-      id: wid,
+    new waweb.Channel(client, {
+      id: '1203631234567890@newsletter',
       name: 'news',
       description: '',
       isReadOnly: true,
@@ -150,7 +150,7 @@ const objects: Array<[string, object, Array<[string, Members]>]> = [
       timestamp: 1,
       isMuted: false,
       muteExpiration: 0,
-      lastMessage: undefined,
+      channelMetadata: { createdAtTs: 1 },
     }),
     [['Channel', M.CHANNEL_MEMBERS]],
   ],

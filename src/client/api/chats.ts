@@ -8,6 +8,7 @@ import { archive, markUnread, mute, pin, type MuteState } from '../model/chat-se
 import { chatFrom } from '../model/chat-from';
 import type { ModelClient } from '../model/model-client';
 import { chatIdOf } from '../model/wid';
+import { channelById, isChannelId } from './channels';
 
 export interface ChatsApi {
   /** Every chat the app has loaded, groups as `GroupChat`. */
@@ -39,6 +40,8 @@ export const chatsApi: ChatsApi & ThisType<ModelClient> = {
 
   async getChatById(chatId: string): Promise<Chat> {
     const target = chatIdOf(chatId);
+    // A channel id gives a `Channel`, as in whatsapp-web.js (declared `Chat` there too).
+    if (isChannelId(target)) return (await channelById(this, target)) as unknown as Chat;
     const data = await this.readyPage('getChatById()').getChat(target);
     if (!data) throw new PageError(`no chat with ${target}`);
     return chatFrom(this, data);

@@ -12,6 +12,7 @@ import { InvalidOptionError } from '../../errors';
 import { markSeenBeforeSend, toOutgoing } from '../outgoing';
 import { asDeclared } from '../compat/declared';
 import { sendStatus, STATUS_CHAT } from './status';
+import { isChannelId, sendToChannel } from './channels';
 
 export interface MessagingApi {
   /**
@@ -43,6 +44,7 @@ export const messagingApi: Pick<MessagingApi, Implemented> & ThisType<ModelClien
   async sendMessage(chatId: string, content: MessageContent, options: MessageSendOptions = {}): Promise<Message> {
     const target = chatIdOf(chatId);
     if (target === STATUS_CHAT) return sendStatus(this, content, options ?? {});
+    if (isChannelId(target)) return sendToChannel(this, target, content, options ?? {});
     const outgoing = toOutgoing(content, options ?? {});
     const web = this.readyPage('sendMessage()');
     if (options?.sendSeen !== false) await markSeenBeforeSend(web, target, this.log);

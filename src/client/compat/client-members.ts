@@ -1,7 +1,6 @@
 /** whatsapp-web.js's `Client`, `ClientInfo` and event names, and where waweb stands on each (see support.ts). */
-import { differs, members, notYet, supported } from './support';
+import { differs, members, supported } from './support';
 
-const channel = notYet(27);
 const pinned = differs('a list of any length at run time, as in whatsapp-web.js (both declare at most one message)');
 
 export const CLIENT_MEMBERS = members({
@@ -12,27 +11,27 @@ export const CLIENT_MEMBERS = members({
   ),
   interface: differs('an object from construction (whatsapp-web.js sets it at `ready`); its calls before `ready` throw `NotReadyError`'),
   acceptInvite: supported,
-  acceptChannelAdminInvite: channel,
-  revokeChannelAdminInvite: channel,
-  demoteChannelAdmin: channel,
+  acceptChannelAdminInvite: supported,
+  revokeChannelAdminInvite: supported,
+  demoteChannelAdmin: supported,
   acceptGroupV4Invite: supported,
   getInviteInfo: supported,
   archiveChat: supported,
   pinChat: supported,
   unpinChat: supported,
   createGroup: differs('`isAnnounce` and `isRestrict` turn on what they say (whatsapp-web.js reads `announce` and inverts `isRestrict`)'),
-  createChannel: channel,
-  deleteChannel: channel,
-  subscribeToChannel: channel,
-  unsubscribeFromChannel: channel,
-  searchChannels: channel,
+  createChannel: differs('the picture is sent as given (whatsapp-web.js crops it to a 640 px JPEG in the page first)'),
+  deleteChannel: supported,
+  subscribeToChannel: supported,
+  unsubscribeFromChannel: supported,
+  searchChannels: supported,
   destroy: supported,
   logout: supported,
   getBlockedContacts: supported,
   getChatById: supported,
-  getChannelByInviteCode: channel,
+  getChannelByInviteCode: supported,
   getChats: supported,
-  getChannels: channel,
+  getChannels: supported,
   getContactById: supported,
   getMessageById: differs(
     'resolves `null` when the device does not have the message (as whatsapp-web.js at run time; its declaration says `Message`)',
@@ -63,10 +62,10 @@ export const CLIENT_MEMBERS = members({
   cancelPairingCode: supported,
   resetState: supported,
   sendMessage: differs(
-    'to `status@broadcast`, a text post returns the message the app sent (whatsapp-web.js returns one it never sends, another id); what a status cannot be (a document, a sticker, view-once, a quote) throws `INVALID_OPTION` (whatsapp-web.js warns and returns null)',
+    'to `status@broadcast`, a text post returns the message the app sent (whatsapp-web.js returns one it never sends, another id); what a status cannot be (a document, a sticker, view-once, a quote) throws `INVALID_OPTION` (whatsapp-web.js warns and returns null); to a channel (`@newsletter`): texts; media and polls, which whatsapp-web.js also posts there, throw `NotSupportedError` (issue 27)',
   ),
   sendReaction: supported,
-  sendChannelAdminInvite: channel,
+  sendChannelAdminInvite: supported,
   searchMessages: supported,
   sendPresenceAvailable: supported,
   sendPresenceUnavailable: supported,
@@ -95,7 +94,7 @@ export const CLIENT_MEMBERS = members({
   getGroupMembershipRequests: supported,
   approveGroupMembershipRequests: supported,
   rejectGroupMembershipRequests: supported,
-  transferChannelOwnership: channel,
+  transferChannelOwnership: supported,
   getPollVotes: differs('`voter` is an id string, as declared; throws `INVALID_OPTION` (not a string) on a message that is no poll'),
 });
 

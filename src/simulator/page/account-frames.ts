@@ -29,6 +29,7 @@ const KINDS = {
   'chat-locked': true,
   'poll-vote': true,
   call: true,
+  newsletter: true,
 } as const;
 
 export type AccountFrame = Extract<ServerFrame, { t: keyof typeof KINDS }>;
@@ -110,6 +111,9 @@ export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins,
       return;
     case 'call':
       calls.receive(frame.call);
+      return;
+    case 'newsletter':
+      store.newsletters.learn(frame.channel);
       return;
   }
 }

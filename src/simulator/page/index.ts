@@ -19,9 +19,11 @@ import { phoneNumberModules } from './phone-numbers';
 import { businessModules } from './business';
 import { ChatView, interfaceModules, viewCommands } from './interface';
 import { toB64 } from './storage';
+import { createWid } from './wid';
 import { RENAMED, VERSION, WITHOUT } from './build';
 import { callModules } from './calls';
 import { statusModules } from './status';
+import { newsletterModules } from './newsletters';
 
 const app = new App();
 const pictures = pictureModules(app);
@@ -77,6 +79,9 @@ const modules: Record<string, unknown> = {
     Label: app.business.labels,
     Features: ui.features,
     Status: status.collection,
+    // Channels: their chats, and their metadata, which arrives with every change (nothing to fetch).
+    WAWebNewsletterCollection: app.store.newsletters,
+    NewsletterMetadataCollection: { update: async () => undefined },
   },
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
   // Asking the phone to resend undecryptable placeholders: the simulated phone does not resend; a
@@ -112,6 +117,12 @@ const modules: Record<string, unknown> = {
   ...businessModules(app),
   ...callModules(app.calls, app),
   ...status.modules,
+  ...newsletterModules(app),
+  // One module, two files: user jids (group-invites.ts) and channel jids.
+  WAWebJidToWid: {
+    ...(invites['WAWebJidToWid'] as object),
+    newsletterJidToWid: (jid: unknown) => createWid(String(jid)),
+  },
 };
 
 // A drift variant's build lacks some modules or members (a copy of the module without them: the app's

@@ -7,6 +7,7 @@ import { Collection } from './models';
 import { GroupMetadata } from './group-models';
 import { ChatModel, MsgCollection, MsgModel } from './wa-models';
 import { ContactModel } from './contact-model';
+import { NewsletterCollection } from './newsletter-models';
 import { extrasOf, mediaOf } from './msg-data';
 import { outgoingContent, receivedContent, sentContent } from './polls';
 import { createWid, MsgKey, type Wid } from './wid';
@@ -30,6 +31,8 @@ export class MessageStore {
     /** Gets or adds (the app's `gadd`). */
     gadd: (wid: unknown): ContactModel => this.contactFor(createWid(wid)),
   });
+  /** `WAWebCollections.WAWebNewsletterCollection`: the channels the device knows (their posts are in `Msg` too). */
+  readonly newsletters = new NewsletterCollection();
   /** `WAWebCollections.Blocklist`: the contacts the account blocked. */
   readonly blocklist = new Collection<ContactModel>();
   /** The PN ↔ LID mapping the app knows (from its address book, and from `queryWidExists`). */
@@ -191,6 +194,8 @@ export class MessageStore {
 
   /** Finds the chat for `wid`, making it when the account has none yet. */
   chatFor(wid: Wid): { chat: ChatModel; created: boolean } {
+    // A channel's chat is in the channels' collection, never in `Chat`.
+    if (wid.server === 'newsletter') return { chat: this.newsletters.chatFor(wid), created: false };
     const existing = this.chats.get(wid);
     if (existing) return { chat: existing, created: false };
     const name = wid.isUser() ? this.contacts.get(wid)?.name : undefined;

@@ -208,6 +208,11 @@ export class MsgModel extends Model {
     if (this.mediaData) this.mediaData.mediaStage = 'RESOLVED';
   }
 
+  /** The app's ack update: only forward unless `force` (a channel post the servers took is set to 1 this way). */
+  updateAck(ack: number, force = false): void {
+    if (force || ack > this.ack) this.set('ack', ack);
+  }
+
   /** Changes a field of the structured content (`change:<key>`). */
   setContent(key: string, value: unknown): void {
     this.content[key] = value;

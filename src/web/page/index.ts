@@ -58,6 +58,7 @@ import { chatAction, syncHistory, watchChats } from './chat-actions';
 import { closeRightDrawer, features, featureStatus, openChatPane, openMessagePane, setFeatures } from './interface';
 import { editEvent, pollVotes, respondToEvent, vote, watchVotes } from './polls';
 import { postStatus, postStatusMedia, revokeStatus, status, statuses } from './status';
+import { channelApi } from './channels';
 import { battery, cancelPairingCode, createCallLink, rejectCall, watchBattery, watchCalls } from './phone';
 
 /** Set around the bundle by `WebPage.attach` (docs/client.md: deviceName, browserName). */
@@ -282,6 +283,7 @@ function start(hadSession: boolean): void {
     createCallLink: async (startTime, callType) => createCallLink(req, startTime, callType),
     battery: () => battery(Conn as unknown as Record<string, unknown>),
     cancelPairingCode: async () => cancelPairingCode(req),
+    ...channelApi(req),
   };
   Object.defineProperty(w, PAGE_API, { value: api, configurable: true });
 

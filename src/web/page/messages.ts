@@ -5,6 +5,7 @@
 import { businessFields } from './business-fields';
 import type { PageInviteV4, PageLocation, PageMessage } from '../bridge';
 import { featureOff } from './contract';
+import { watched } from './drift';
 import { senderIds } from './lid';
 import { pollMessageFields } from './poll-fields';
 
@@ -184,6 +185,20 @@ function vCardsOf(type: string | undefined, data: Record<string, unknown>): stri
 /** The chat with `chatId`: the loaded one, or the one the app finds or creates; `null` if neither. */
 export async function findChat(req: Req, chatId: string): Promise<any> {
   const wid = req('WAWebWidFactory').createWid(chatId);
+  // A channel's chat is in the channels' collection: the known one, or its preview loaded from the servers (as whatsapp-web.js's getChat).
+  if (/@\w*newsletter\b/.test(chatId)) {
+    const channels = req('WAWebCollections').WAWebNewsletterCollection;
+    if (channels.get(chatId)) return channels.get(chatId);
+    try {
+      await watched('WAWebLoadNewsletterPreviewChatAction.loadNewsletterPreviewChat', 'channels', () =>
+        req('WAWebLoadNewsletterPreviewChatAction').loadNewsletterPreviewChat(chatId),
+      );
+      return await channels.find(wid);
+    } catch (err) {
+      if ((err as { name?: unknown } | null)?.name === 'ServerStatusCodeError') return null;
+      throw err;
+    }
+  }
   return req('WAWebCollections').Chat.get(wid) ?? (await req('WAWebFindChatAction').findOrCreateLatestChat(wid))?.chat ?? null;
 }
 
