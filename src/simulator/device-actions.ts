@@ -4,6 +4,7 @@
  * pinning messages; chat settings; blocking; the display name, the about text and pictures.
  */
 import { BusinessOperations } from './business';
+import { BusinessMessages } from './business-messages';
 import { CallOperations } from './calls';
 import { ContactOperations } from './contacts';
 import { GroupRequests } from './group-requests';
@@ -40,6 +41,7 @@ export type DeviceActionFrame = Extract<
   | { t: 'event-edit' }
   | { t: 'stanza' }
   | { t: 'call-link' }
+  | { t: 'order' }
 >;
 
 export class DeviceActions {
@@ -49,6 +51,7 @@ export class DeviceActions {
   readonly #business: BusinessOperations;
   readonly #polls: PollActions;
   readonly #calls: CallOperations;
+  readonly #orders: BusinessMessages;
   /** Groups: a device's messages to one reach its other members. */
   readonly groups: GroupOperations;
 
@@ -60,6 +63,7 @@ export class DeviceActions {
     this.#business = new BusinessOperations(hub);
     this.#polls = new PollActions(hub);
     this.#calls = new CallOperations(hub);
+    this.#orders = new BusinessMessages(hub);
   }
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
@@ -91,6 +95,8 @@ export class DeviceActions {
       case 'call-link':
         this.#calls.onDeviceFrame(conn, frame);
         return;
+      case 'order':
+        return this.#orders.onDeviceFrame(conn, frame);
       default:
         return this.#messageAction(conn, frame);
     }

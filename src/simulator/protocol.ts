@@ -4,9 +4,10 @@
  * Types only: imported by the page bundle and by the Node server.
  */
 
-import type { OutgoingMessage, WireEvent, WireMessage } from './protocol-messages';
+import type { OutgoingMessage, WireEvent, WireMessage, WireOrder } from './protocol-messages';
 
 export type { OutgoingMessage, WireEvent, WireGroupMention, WireMedia, WireMessage, WirePoll, WireVcard } from './protocol-messages';
+export type { WireListReply, WireOrder, WireOrderProduct, WirePayment } from './protocol-messages';
 
 export interface WireWid {
   server: string;
@@ -228,7 +229,9 @@ export type ClientFrame =
   | { t: 'event-edit'; chatId: string; id: string; event: WireEvent }
   /** Calls: a stanza the app casts (a call's reject), a call link the app asks for (`createEventCallLink`). */
   | { t: 'stanza'; stanza: WireStanza }
-  | { t: 'call-link'; reqId: number; startTime: number; callType: string };
+  | { t: 'call-link'; reqId: number; startTime: number; callType: string }
+  /** `WAWebBizOrderBridge.queryOrder`: an order's details, by its id and the token its message carries. */
+  | { t: 'order'; reqId: number; orderId: string; token: string };
 
 /** Server → page. */
 export type ServerFrame =
@@ -295,7 +298,8 @@ export type ServerFrame =
   | { t: 'poll-vote'; chatId: string; parentId: string; parentFromMe: boolean; from: string; id: string; selected: number[]; atMs: number }
   /** A contact calls the account (every online device gets the offer); the link the servers made (null: refused). */
   | { t: 'call'; call: WireCall }
-  | { t: 'call-link'; reqId: number; link: string | null };
+  | { t: 'call-link'; reqId: number; link: string | null }
+  | { t: 'order'; reqId: number; order: WireOrder | null };
 
 export const SIM_WS_PATH = '/ws';
 

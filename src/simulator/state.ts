@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ChatSettings, LegacyTokens, WireBusinessProfile, WireGroup, WireLabel, WireMessage, WireNote } from './protocol';
+import type { ChatSettings, LegacyTokens, WireBusinessProfile, WireGroup, WireLabel, WireMessage, WireNote, WireOrder } from './protocol';
 import { SimulatorError } from './errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
@@ -56,6 +56,8 @@ export interface AccountRecord {
   groupAdd?: 'all' | 'contacts' | 'none';
   /** A WhatsApp Business account (absent: a personal one): its profile, labels and customer notes. */
   business?: BusinessRecord;
+  /** Orders sent to the account, by order id: what its devices may query with the message's token. */
+  orders?: Record<string, { token: string; order: WireOrder }>;
   /**
    * Groups as state files before the shared group model kept them (per account). Read once at load
    * into {@link ServerState.groups}, then dropped.

@@ -255,6 +255,7 @@ export class App implements AppLink {
       case 'picture':
       case 'group-result':
       case 'call-link':
+      case 'order':
         this.#pendingReqs.get(frame.reqId)?.(frame);
         this.#pendingReqs.delete(frame.reqId);
         return;

@@ -21,6 +21,7 @@ import { ChatView, interfaceModules, viewCommands } from './interface';
 import { toB64 } from './storage';
 import { RENAMED, VERSION, WITHOUT } from './build';
 import { callModules } from './calls';
+import { commerceModules } from './commerce';
 
 const app = new App();
 const pictures = pictureModules(app);
@@ -108,6 +109,7 @@ const modules: Record<string, unknown> = {
   ...mediaModules,
   ...businessModules(app),
   ...callModules(app.calls, app),
+  ...commerceModules(app),
 };
 
 // A drift variant's build lacks some modules or members (a copy of the module without them: the app's
