@@ -32,12 +32,14 @@ export type PhoneBusinessMessage =
 const PAYMENT_COMPLETE = 4;
 
 function text(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 200) throw new SimulatorError(400, `${name} must be 1 to 200 characters`);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 200)
+    throw new SimulatorError(400, `${name} must be 1 to 200 characters`);
   return value;
 }
 
 function amount1000(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new SimulatorError(400, `${name} must be an amount of 0 or more`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new SimulatorError(400, `${name} must be an amount of 0 or more`);
   return Math.round(value * 1000);
 }
 
@@ -73,7 +75,9 @@ export class BusinessMessages {
             title: text(message.title, 'title'),
             businessOwnerJid: seller,
             ...(description === undefined ? {} : { description: text(description, 'description') }),
-            ...(price === undefined ? {} : { currencyCode: text(price.currency, 'currency'), priceAmount1000: amount1000(price.amount, 'price') }),
+            ...(price === undefined
+              ? {}
+              : { currencyCode: text(price.currency, 'currency'), priceAmount1000: amount1000(price.amount, 'price') }),
           },
         });
       }
@@ -120,9 +124,15 @@ export class BusinessMessages {
     this.hub.send(conn, { t: 'order', reqId: frame.reqId, order });
   }
 
-  async #order(number: string, from: unknown, seller: string, message: Extract<PhoneBusinessMessage, { kind: 'order' }>): Promise<WireMessage> {
+  async #order(
+    number: string,
+    from: unknown,
+    seller: string,
+    message: Extract<PhoneBusinessMessage, { kind: 'order' }>,
+  ): Promise<WireMessage> {
     const items = message.itemCount;
-    if (typeof items !== 'number' || !Number.isInteger(items) || items < 1) throw new SimulatorError(400, 'itemCount must be a positive integer');
+    if (typeof items !== 'number' || !Number.isInteger(items) || items < 1)
+      throw new SimulatorError(400, 'itemCount must be a positive integer');
     const orderId = text(message.orderId, 'orderId');
     const order: WireOrder = {
       currency: message.currency === undefined ? 'USD' : text(message.currency, 'currency'),

@@ -60,7 +60,7 @@ interface Classes {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS; only the classes used are declared here
 const wwebjs = require('whatsapp-web.js') as Classes;
-const classesOf = (library: Library): Classes => (library === 'waweb' ? (wawebModule as unknown as Classes) : wwebjs);
+const classesOf = (library: Library): Classes => (library === 'waweb' ? wawebModule : wwebjs);
 
 /** The newest message of a chat once there are `count`. */
 async function newest(client: OrderClient, chatId: string, count: number, what: string): Promise<OrderMessage> {
@@ -97,7 +97,16 @@ describe.each(LIBRARIES)('%s', (library) => {
     const details = await order.getOrder();
     expect(details).toMatchObject({ subtotal: '8250', total: '8250', currency: 'EUR' });
     expect(Math.abs((details?.createdAt ?? 0) - order.timestamp)).toBeLessThanOrEqual(2);
-    expect(details?.products.map(({ id, name, price, currency, quantity, thumbnailUrl }) => ({ id, name, price, currency, quantity, thumbnailUrl }))).toEqual([
+    expect(
+      details?.products.map(({ id, name, price, currency, quantity, thumbnailUrl }) => ({
+        id,
+        name,
+        price,
+        currency,
+        quantity,
+        thumbnailUrl,
+      })),
+    ).toEqual([
       { id: 'P-1', name: 'Rye loaf', price: '3500', currency: 'EUR', quantity: 2, thumbnailUrl: '' },
       { id: 'P-2', name: 'Croissant', price: '1250', currency: 'EUR', quantity: 1, thumbnailUrl: 'https://example.test/c.jpg' },
     ]);

@@ -4,8 +4,7 @@
  * message), a payment's fields on its message model (`paymentCurrency`, `paymentAmount1000`, ...), a list
  * reply's `listResponse`, and the reply buttons a device sent (`dynamicReplyButtons`).
  */
-import type { WireMessage, WireOrder } from '../protocol';
-import type { App } from './app';
+import type { ClientFrame, ServerFrame, WireMessage, WireOrder } from '../protocol';
 import { createWid } from './wid';
 
 /** The content fields a received payment or list reply keeps on its model. */
@@ -64,7 +63,13 @@ function orderResult(orderId: string, order: WireOrder): Record<string, unknown>
   };
 }
 
-export function commerceModules(app: App): Record<string, unknown> {
+/** The app's line to the servers. */
+interface Servers {
+  request(frame: ClientFrame & { reqId: number }, timeoutMs: number): Promise<ServerFrame | null>;
+  nextReqId(): number;
+}
+
+export function commerceModules(app: Servers): Record<string, unknown> {
   return {
     WAWebBizOrderBridge: {
       /** The order's details (images of `width`×`height`); rejects for an unknown order or a wrong token. */
