@@ -21,6 +21,7 @@ export const PAGE_API = '__waweb';
 export type { PageChatAction, PageChatActionResult } from './bridge-chats';
 export type { PageContact } from './bridge-contacts';
 export type { PageCustomerNote, PageLabel } from './bridge-business';
+export type { PageOrder, PageOrderProduct, PagePayment } from './bridge-business';
 export type { PageChatPane, PageMessagePane } from './bridge-interface';
 export type {
   PageAddInvite,

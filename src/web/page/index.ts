@@ -38,7 +38,7 @@ import {
 } from './group-invites';
 import { commonGroups, countryCode, deleteContact, deviceCount, formattedNumber, saveContact } from './contact-tools';
 import { lidAndPhone } from './lid';
-import { changeLabels, chatLabels, customerNote, label, labelChats, labels, setCustomerNote } from './business';
+import { changeLabels, chatLabels, customerNote, label, labelChats, labels, order, payment, setCustomerNote } from './business';
 import {
   blockedIds,
   deletePicture,
@@ -238,6 +238,8 @@ function start(hadSession: boolean): void {
     changeLabels: async (labelIds, chatIds) => changeLabels(req, labelIds, chatIds),
     setCustomerNote: async (userId, note) => setCustomerNote(req, userId, note),
     customerNote: async (userId) => customerNote(req, userId),
+    order: async (orderId, token, chatId) => order(req, orderId, token, chatId),
+    payment: async (messageId) => payment(req, messageId),
     profilePicUrl: async (chatId) => profilePicUrl(req, chatId),
     setPicture: async (chatId, media) => setPicture(req, chatId, media),
     deletePicture: async (chatId) => deletePicture(req, chatId),
