@@ -5,7 +5,7 @@
  * and reports through one binding. It defines only `__waweb`.
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo, type PageOptions } from '../bridge';
-import { keyString, numberChange, RecentMessages, toPageMessage, widString, type AppMsg } from './messages';
+import { keyString, numberChange, RecentMessages, req as appRequire, toPageMessage, widString, type AppMsg } from './messages';
 import {
   edit,
   getMessage,
@@ -37,7 +37,7 @@ import {
   sendGroupInvite,
 } from './group-invites';
 import { commonGroups, countryCode, deleteContact, deviceCount, formattedNumber, saveContact } from './contact-tools';
-import { lidAndPhone } from './lid';
+import { lidAndPhone, lidAndPn } from './lid';
 import { changeLabels, chatLabels, customerNote, label, labelChats, labels, order, payment, setCustomerNote } from './business';
 import {
   blockedIds,
@@ -111,6 +111,9 @@ function reportNew(msg: AppMsg): void {
   }
   const data = typeof msg.serialize === 'function' ? msg.serialize() : {};
   const recipients = Array.isArray(data['recipients']) ? (data['recipients'] as unknown[]) : [];
+  // Both ids where the app maps them: the author's and each recipient's.
+  const { lid: authorLid, pn: authorPn } = lidAndPn(appRequire, msg.author);
+  const both = recipients.map((wid) => ({ id: widString(wid), ...lidAndPn(appRequire, wid) })).filter((r) => r.id !== '');
   emit({
     type: 'group',
     kind: groupKind(msg.subtype),
@@ -122,6 +125,9 @@ function reportNew(msg: AppMsg): void {
       recipientIds: recipients.map(widString).filter(Boolean),
       timestamp: msg.t ?? 0,
       body: msg.body ?? '',
+      ...(authorLid === undefined ? {} : { authorLid }),
+      ...(authorPn === undefined ? {} : { authorPn }),
+      recipientLidAndPn: both,
     },
   });
 }
