@@ -159,6 +159,16 @@ export interface WireBusinessData {
   /** Chat id → the ids of its labels. */
   chatLabels: Record<string, string[]>;
   notes: WireNote[];
+  /** The products of its catalog (`WAWebBizProductCatalogBridge.queryProduct`). */
+  catalog?: WireCatalogProduct[];
+}
+
+/** A product of a business's catalog: what `Product.getData()` gives (`retailer_id` is `retailerId`). */
+export interface WireCatalogProduct {
+  id: string;
+  name: string;
+  description: string;
+  retailerId?: string;
 }
 
 /** A legacy (pre-multi-device) session: four localStorage values, checked by the server on every load. */

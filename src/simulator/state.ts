@@ -6,7 +6,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ChatSettings, LegacyTokens, WireBusinessProfile, WireGroup, WireLabel, WireMessage, WireNote, WireOrder } from './protocol';
+import type {
+  ChatSettings,
+  LegacyTokens,
+  WireBusinessProfile,
+  WireCatalogProduct,
+  WireGroup,
+  WireLabel,
+  WireMessage,
+  WireNote,
+  WireOrder,
+} from './protocol';
 import { SimulatorError } from './errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
@@ -73,6 +83,8 @@ export interface BusinessRecord {
   chatLabels: Record<string, string[]>;
   /** Customer jid → note. */
   notes: Record<string, WireNote>;
+  /** The products of its catalog. */
+  catalog?: WireCatalogProduct[];
 }
 
 /**

@@ -88,6 +88,8 @@ export interface PageBusinessApi {
   order(orderId: string, token: string, chatId: string): Promise<PageOrder | null>;
   /** A payment message's fields; null when the device no longer has the message. */
   payment(messageId: string): Promise<PagePayment | null>;
+  /** A product of the account's own catalog, as whatsapp-web.js asks for it; null when there is none of that id. */
+  productMetadata(productId: string): Promise<{ id: string; name: string; description: string; retailer_id?: string } | null>;
 }
 
 /** The features each business call needs (part of `PAGE_API_FEATURES`, which checks them against `PageFeature`). */
@@ -101,4 +103,5 @@ export const BUSINESS_API_FEATURES = {
   customerNote: ['messages', 'business'],
   order: ['business'],
   payment: ['messages'],
+  productMetadata: ['business'],
 } as const;

@@ -19,6 +19,7 @@ interface OrderProduct {
   currency: string;
   quantity: number;
   thumbnailUrl: string;
+  getData(): Promise<{ id: string; name: string; description: string; retailer_id?: string } | undefined>;
 }
 interface OrderView {
   products: OrderProduct[];
@@ -74,11 +75,12 @@ async function newest(client: OrderClient, chatId: string, count: number, what: 
 describe.each(LIBRARIES)('%s', (library) => {
   const n = LIBRARIES.indexOf(library);
 
-  test('an order: getOrder answers its products, subtotal, total, currency and time; a payment: getPayment its fields; other messages answer undefined', async () => {
+  test('an order: getOrder answers its products (their details from the catalog), subtotal, total, currency and time; a payment: getPayment its fields; other messages answer undefined', async () => {
     const number = `1555000091${n}`;
     const customer = `1555777091${n}`;
     const chatId = `${customer}@c.us`;
     const phone = env.sim.phone(number, { business: true });
+    await phone.business.addProduct({ id: 'P-1', name: 'Rye loaf', description: 'Baked today', retailerId: 'RYE-1' });
     const client = await env.linked<OrderClient>(library, number);
 
     await phone.receiveBusinessMessage(customer, {
@@ -110,6 +112,10 @@ describe.each(LIBRARIES)('%s', (library) => {
       { id: 'P-1', name: 'Rye loaf', price: '3500', currency: 'EUR', quantity: 2, thumbnailUrl: '' },
       { id: 'P-2', name: 'Croissant', price: '1250', currency: 'EUR', quantity: 1, thumbnailUrl: 'https://example.test/c.jpg' },
     ]);
+    // A product's details come from the account's own catalog (whatsapp-web.js asks for the own wid's).
+    const [rye, croissant] = details?.products ?? [];
+    expect(await rye?.getData()).toMatchObject({ id: 'P-1', name: 'Rye loaf', description: 'Baked today', retailer_id: 'RYE-1' });
+    expect(await croissant?.getData()).toBeUndefined();
     expect(await order.getPayment()).toBeUndefined();
 
     await phone.receiveBusinessMessage(customer, { kind: 'payment', amount: 12.5, currency: 'BRL', note: 'for the bread' });

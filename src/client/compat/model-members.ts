@@ -76,9 +76,7 @@ export const MESSAGE_MEMBERS = members({
   pin: supported,
   unpin: supported,
   getInfo: supported,
-  getOrder: differs(
-    "`undefined` on a message that is no order (as whatsapp-web.js at run time); a product's `getData()` rejects with `NOT_SUPPORTED` (whatsapp-web.js queries the account's own catalog)",
-  ),
+  getOrder: differs('`undefined` on a message that is no order (as whatsapp-web.js at run time)'),
   getPayment: differs('`undefined` on a message that is no payment, or one the device no longer has (as whatsapp-web.js at run time)'),
   getPollVotes: differs('throws `INVALID_OPTION` (not a string) on a message that is no poll'),
   getReactions: differs(

@@ -216,7 +216,7 @@ export class Message {
     const { type, orderId, token } = this.#data;
     if (type !== 'order' || orderId === undefined) return asDeclared<Order>(undefined);
     const found = await this.#client.readyPage('getOrder()').call('order', orderId, token ?? '', this.chatId);
-    return asDeclared(found ? orderFrom(found) : undefined);
+    return asDeclared(found ? orderFrom(this.#client, found) : undefined);
   }
 
   /** A payment message's amount, currency, status and note; `undefined` on other messages, as in whatsapp-web.js (declared `Payment`). */

@@ -2,16 +2,16 @@
  * An order's details and a payment's fields as whatsapp-web.js 1.34.7 shapes them (`Order` with its
  * `Product`s, `Payment`), from what the page read (`Message.getOrder()`, `Message.getPayment()`).
  */
-import { NotSupportedError } from '../../errors';
 import type { PageOrder, PagePayment } from '../../web/bridge';
 import { asDeclared } from '../compat/declared';
 import type { MessageId } from './message-id';
 import type { Order, Payment, Product } from './message-types';
-import type { ProductMetadata } from './product-metadata';
+import type { ModelClient } from './model-client';
+import { ProductMetadata } from './product-metadata';
 import { toWid } from './wid';
 
-/** An order, its products each with `getData()` (whatsapp-web.js queries the account's own catalog there, which waweb does not yet). */
-export function orderFrom(page: PageOrder): Order {
+/** An order, its products each with `getData()`: the product's details in the account's own catalog (as whatsapp-web.js asks). */
+export function orderFrom(client: ModelClient, page: PageOrder): Order {
   const products = page.products.map((p): Product => ({
     id: p.id,
     price: p.price,
@@ -19,7 +19,10 @@ export function orderFrom(page: PageOrder): Order {
     currency: p.currency,
     name: p.name,
     quantity: p.quantity,
-    getData: (): Promise<ProductMetadata> => Promise.reject(new NotSupportedError('Product.getData', 27)),
+    getData: async (): Promise<ProductMetadata> => {
+      const data = await client.readyPage('getData()').call('productMetadata', p.id);
+      return asDeclared(data ? new ProductMetadata(data) : undefined);
+    },
   }));
   return { products, subtotal: page.subtotal, total: page.total, currency: page.currency, createdAt: page.createdAt };
 }

@@ -4,7 +4,7 @@
  * message), a payment's fields on its message model (`paymentCurrency`, `paymentAmount1000`, ...), a list
  * reply's `listResponse`, and the reply buttons a device sent (`dynamicReplyButtons`).
  */
-import type { ClientFrame, ServerFrame, WireMessage, WireOrder } from '../protocol';
+import type { ClientFrame, ServerFrame, WireCatalogProduct, WireMessage, WireOrder } from '../protocol';
 import { createWid } from './wid';
 
 /** The content fields a received payment or list reply keeps on its model. */
@@ -63,10 +63,12 @@ function orderResult(orderId: string, order: WireOrder): Record<string, unknown>
   };
 }
 
-/** The app's line to the servers. */
+/** The app's line to the servers, its own user and its catalog. */
 interface Servers {
   request(frame: ClientFrame & { reqId: number }, timeoutMs: number): Promise<ServerFrame | null>;
   nextReqId(): number;
+  meUser(): { _serialized: string } | undefined;
+  business: { catalogProduct(id: string): WireCatalogProduct | undefined };
 }
 
 export function commerceModules(app: Servers): Record<string, unknown> {
@@ -80,6 +82,16 @@ export function commerceModules(app: Servers): Record<string, unknown> {
         if (!reply || reply.t !== 'order') throw new Error('queryOrder: no answer from the server');
         if (!reply.order) throw new Error(`queryOrder: no order ${orderId}`);
         return orderResult(orderId, reply.order);
+      },
+    },
+    WAWebBizProductCatalogBridge: {
+      /** A product of `sellerWid`'s catalog (`{ data }`); the simulated app has only its own account's catalog. */
+      queryProduct: async (sellerWid: unknown, productId: unknown) => {
+        const seller = createWid(sellerWid);
+        const product = seller._serialized === app.meUser()?._serialized ? app.business.catalogProduct(String(productId)) : undefined;
+        if (!product) return null;
+        const { retailerId, ...rest } = product;
+        return { data: { ...rest, ...(retailerId === undefined ? {} : { retailer_id: retailerId }) } };
       },
     },
   };

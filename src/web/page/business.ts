@@ -122,6 +122,26 @@ export async function order(req: Req, orderId: string, token: string, chatId: st
   };
 }
 
+/** A product of the account's own catalog (whatsapp-web.js asks for the own wid's); null when there is none. */
+export async function productMetadata(
+  req: Req,
+  productId: string,
+): Promise<{ id: string; name: string; description: string; retailer_id?: string } | null> {
+  const seller: unknown = req('WAWebUserPrefsMeUser').getMaybeMePnUser();
+  const product = await watched('WAWebBizProductCatalogBridge.queryProduct', 'business', () =>
+    req('WAWebBizProductCatalogBridge').queryProduct(seller, productId),
+  );
+  const data = product?.data as Record<string, unknown> | undefined;
+  if (!data) return null;
+  const retailer = data['retailer_id'];
+  return {
+    id: text(data['id']),
+    name: text(data['name']),
+    description: text(data['description']),
+    ...(typeof retailer === 'string' ? { retailer_id: retailer } : {}),
+  };
+}
+
 /** A payment message's fields, read from its `serialize()` as whatsapp-web.js reads them. */
 export async function payment(req: Req, messageId: string): Promise<PagePayment | null> {
   const msg = await findMsg(req, messageId);

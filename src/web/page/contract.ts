@@ -191,6 +191,7 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebWidToJid', 'widToUserJid', 'function', 'business'],
   ['WAWebJidToWid', 'userJidToUserWid', 'function', 'business'],
   ['WAWebBizOrderBridge', 'queryOrder', 'function', 'business'],
+  ['WAWebBizProductCatalogBridge', 'queryProduct', 'function', 'business'],
   ['WAWebPollsSendVoteMsgAction', 'sendVote', 'function', 'polls'],
   ['WAWebPollsVotesSchema', 'getTable', 'function', 'polls'],
   ['WAWebAddonPollVoteTableMode', 'pollVoteTableMode', 'object', 'polls'],

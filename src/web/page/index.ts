@@ -38,7 +38,18 @@ import {
 } from './group-invites';
 import { commonGroups, countryCode, deleteContact, deviceCount, formattedNumber, saveContact } from './contact-tools';
 import { lidAndPhone, lidAndPn } from './lid';
-import { changeLabels, chatLabels, customerNote, label, labelChats, labels, order, payment, setCustomerNote } from './business';
+import {
+  changeLabels,
+  chatLabels,
+  customerNote,
+  label,
+  labelChats,
+  labels,
+  order,
+  payment,
+  productMetadata,
+  setCustomerNote,
+} from './business';
 import {
   blockedIds,
   deletePicture,
@@ -246,6 +257,7 @@ function start(hadSession: boolean): void {
     customerNote: async (userId) => customerNote(req, userId),
     order: async (orderId, token, chatId) => order(req, orderId, token, chatId),
     payment: async (messageId) => payment(req, messageId),
+    productMetadata: async (productId) => productMetadata(req, productId),
     profilePicUrl: async (chatId) => profilePicUrl(req, chatId),
     setPicture: async (chatId, media) => setPicture(req, chatId, media),
     deletePicture: async (chatId) => deletePicture(req, chatId),
