@@ -38,18 +38,8 @@ import {
 } from './group-invites';
 import { commonGroups, countryCode, deleteContact, deviceCount, formattedNumber, saveContact } from './contact-tools';
 import { lidAndPhone, lidAndPn } from './lid';
-import {
-  changeLabels,
-  chatLabels,
-  customerNote,
-  label,
-  labelChats,
-  labels,
-  order,
-  payment,
-  productMetadata,
-  setCustomerNote,
-} from './business';
+import { changeLabels, chatLabels, customerNote, label, labelChats, labels, setCustomerNote } from './business';
+import { order, payment, productMetadata } from './orders';
 import {
   blockedIds,
   deletePicture,
