@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './errors';
 import type { Connection, SimulatorHub } from './hub';
-import type { ClientFrame, WireBusinessData, WireBusinessProfile, WireLabel, WireNote } from './protocol';
+import type { ClientFrame, WireBusinessData, WireBusinessProfile, WireCatalogProduct, WireLabel, WireNote } from './protocol';
 import { assertPhoneNumber, type AccountRecord, type BusinessRecord } from './state';
 
 /** The colours the app gives labels, by colour index. */
@@ -106,7 +106,21 @@ export class BusinessOperations {
       labels: business.labels.map((l) => ({ ...l })),
       chatLabels: Object.fromEntries(Object.entries(business.chatLabels).filter(([, ids]) => ids.length > 0)),
       notes: Object.values(business.notes).map((n) => ({ ...n })),
+      catalog: (business.catalog ?? []).map((p) => ({ ...p })),
     };
+  }
+
+  /** The phone adds a product to its catalog (or replaces the one of that id). */
+  async addProduct(number: string, product: WireCatalogProduct): Promise<void> {
+    const business = this.#business(number);
+    const { id, name, description, retailerId } = product ?? {};
+    for (const [key, value] of Object.entries({ id, name, description }))
+      if (typeof value !== 'string' || value.length > 500)
+        throw new SimulatorError(400, `${key} must be a string of at most 500 characters`);
+    if (retailerId !== undefined && typeof retailerId !== 'string') throw new SimulatorError(400, 'retailerId must be a string');
+    const kept = { id, name, description, ...(retailerId === undefined ? {} : { retailerId }) };
+    business.catalog = [...(business.catalog ?? []).filter((p) => p.id !== id), kept];
+    await this.#changed(number);
   }
 
   /** The account's labels, each with the chats that carry it. */
@@ -250,5 +264,10 @@ export class PhoneBusiness {
 
   setNote(customer: string, content: string): Promise<WireNote> {
     return this.ops.setNote(this.number, customer, content);
+  }
+
+  /** Adds a product to the account's catalog: what `Product.getData()` answers for its id. */
+  addProduct(product: WireCatalogProduct): Promise<void> {
+    return this.ops.addProduct(this.number, product);
   }
 }

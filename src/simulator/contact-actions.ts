@@ -2,6 +2,7 @@
  * What a contact does beyond sending text: locations and contact cards, reactions to messages,
  * pins, edits of its own messages. Each reaches the account's online devices as the real app shows it.
  */
+import { BusinessMessages, type PhoneBusinessMessage } from './business-messages';
 import { SimulatorError } from './errors';
 import type { SimulatorHub } from './hub';
 import { PollActions } from './polls';
@@ -17,20 +18,20 @@ export interface PhoneLocation {
   url?: string;
 }
 
-/** A business's product or order message (`phone.receiveBusinessMessage`). */
-export type PhoneBusinessMessage =
-  | { kind: 'product'; productId: string; title: string; description?: string; price?: { amount: number; currency: string } }
-  | { kind: 'order'; orderId: string; title: string; itemCount: number };
+export type { PhoneBusinessMessage, PhoneOrderItem } from './business-messages';
 
 export class ContactActions {
   /** Polls and events a contact sends, and its votes. */
   readonly polls: PollActions;
   /** Status posts contacts make, and the account's own. */
   readonly status: StatusActions;
+  /** Products, orders, payments, button and list replies a contact sends (and the order queries of devices). */
+  readonly business: BusinessMessages;
 
   constructor(private readonly hub: SimulatorHub) {
     this.polls = new PollActions(hub);
     this.status = new StatusActions(hub);
+    this.business = new BusinessMessages(hub);
   }
 
   /** A contact shares a location. */
@@ -56,43 +57,9 @@ export class ContactActions {
     return this.#deliver(number, from, vcard, 'vcard', { vcardFormattedName: card.name });
   }
 
-  /**
-   * A business contact shares a product from its catalog (`type: 'product'`: `productId`, `title`, `description`,
-   * `businessOwnerJid`, price), or an order of its cart (`type: 'order'`: `orderId`, `orderTitle`, `itemCount`,
-   * `token`, `sellerJid`), as the business app sends them.
-   */
-  async sendBusinessMessage(number: string, from: unknown, message: PhoneBusinessMessage): Promise<WireMessage> {
-    const seller = `${contactNumber(from)}@c.us`;
-    const text = (value: unknown, name: string): string => {
-      if (typeof value !== 'string' || value.trim() === '' || value.length > 200)
-        throw new SimulatorError(400, `${name} must be 1 to 200 characters`);
-      return value;
-    };
-    if (message?.kind === 'product') {
-      const { description, price } = message;
-      return this.#deliver(number, from, '', 'product', {
-        productId: text(message.productId, 'productId'),
-        title: text(message.title, 'title'),
-        businessOwnerJid: seller,
-        ...(description === undefined ? {} : { description: text(description, 'description') }),
-        ...(price === undefined
-          ? {}
-          : { currencyCode: text(price.currency, 'currency'), priceAmount1000: Math.round(price.amount * 1000) }),
-      });
-    }
-    if (message?.kind === 'order') {
-      const items = message.itemCount;
-      if (typeof items !== 'number' || !Number.isInteger(items) || items < 1)
-        throw new SimulatorError(400, 'itemCount must be a positive integer');
-      return this.#deliver(number, from, '', 'order', {
-        orderId: text(message.orderId, 'orderId'),
-        orderTitle: text(message.title, 'title'),
-        itemCount: items,
-        token: this.hub.messageId(),
-        sellerJid: seller,
-      });
-    }
-    throw new SimulatorError(400, "kind must be 'product' or 'order'");
+  /** A business contact shares a product or an order, sends a payment, or replies to buttons or a list (business-messages.ts). */
+  sendBusinessMessage(number: string, from: unknown, message: PhoneBusinessMessage): Promise<WireMessage> {
+    return this.business.send(number, from, message);
   }
 
   /** The contact reacts to a message in its chat (one a device sent, or one it sent itself); '' takes it back. */

@@ -4,6 +4,7 @@
  * pinning messages; chat settings; blocking; the display name, the about text and pictures.
  */
 import { BusinessOperations } from './business';
+import { BusinessMessages } from './business-messages';
 import { CallOperations } from './calls';
 import { ContactOperations } from './contacts';
 import { GroupRequests } from './group-requests';
@@ -42,6 +43,7 @@ export type DeviceActionFrame = Extract<
   | { t: 'stanza' }
   | { t: 'call-link' }
   | { t: 'newsletter' }
+  | { t: 'order' }
 >;
 
 export class DeviceActions {
@@ -51,6 +53,7 @@ export class DeviceActions {
   readonly #business: BusinessOperations;
   readonly #polls: PollActions;
   readonly #calls: CallOperations;
+  readonly #orders: BusinessMessages;
   /** Groups: a device's messages to one reach its other members. */
   readonly groups: GroupOperations;
   /** Channels: a device learns its account's at login (history sync). */
@@ -65,6 +68,7 @@ export class DeviceActions {
     this.#polls = new PollActions(hub);
     this.#calls = new CallOperations(hub);
     this.channels = new ChannelOperations(hub);
+    this.#orders = new BusinessMessages(hub);
   }
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
@@ -98,6 +102,8 @@ export class DeviceActions {
         return;
       case 'newsletter':
         return this.channels.onDeviceFrame(conn, frame);
+      case 'order':
+        return this.#orders.onDeviceFrame(conn, frame);
       default:
         return this.#messageAction(conn, frame);
     }

@@ -17,7 +17,7 @@ export type { GroupSetting } from './simulated-phone';
 export type { GroupAddPrivacy, GroupChange, NewGroupSettings } from './groups';
 export type { BusinessOptions, PhoneBusiness, PhoneLabel } from './business';
 export type { WireLabel, WireNote, WireBusinessProfile } from './protocol';
-export type { PhoneBusinessMessage } from './contact-actions';
+export type { PhoneBusinessMessage, PhoneOrderItem } from './contact-actions';
 export type { PhoneCall, PhoneCallLink } from './types';
 export type { PhoneChannel } from './types';
 export type { CallOptions } from './calls';

@@ -54,6 +54,46 @@ export interface WireMessage {
   poll?: WirePoll;
   /** `event_creation`: the scheduled event, as last edited, and the answers to it. */
   event?: WireEvent;
+  /** `payment`: the money sent, as the app's payment fields hold it. */
+  payment?: WirePayment;
+  /** `list_response`: the row a contact picked from a list message. */
+  listReply?: WireListReply;
+}
+
+/** A payment: an amount in thousandths of the currency's unit (`paymentAmount1000`), to `receiver` (`<number>@c.us`). */
+export interface WirePayment {
+  currency: string;
+  amount1000: number;
+  receiver: string;
+  /** The payment's status (whatsapp-web.js's `Payment.paymentStatus`: 4 complete, ...) and its transaction status. */
+  status: number;
+  txnStatus: number;
+  /** The note sent with it. */
+  note?: string;
+}
+
+/** A list reply: the row picked (`selectedRowId`), its title and description. */
+export interface WireListReply {
+  rowId: string;
+  title: string;
+  description?: string;
+}
+
+/** An order a customer or business sent, as the servers keep it for `WAWebBizOrderBridge.queryOrder`. */
+export interface WireOrder {
+  currency: string;
+  /** Seconds since the epoch. */
+  createdAt: number;
+  products: WireOrderProduct[];
+}
+
+/** A product of an order: its price per item in thousandths (`price1000`). */
+export interface WireOrderProduct {
+  id: string;
+  name: string;
+  price1000: number;
+  quantity: number;
+  thumbnailUrl?: string;
 }
 
 /** A poll: its options in order (an option's index is its `localId`), how many one may choose (0: any number). */

@@ -4,9 +4,10 @@
  * Types only: imported by the page bundle and by the Node server.
  */
 
-import type { OutgoingMessage, WireEvent, WireMessage } from './protocol-messages';
+import type { OutgoingMessage, WireEvent, WireMessage, WireOrder } from './protocol-messages';
 
 export type { OutgoingMessage, WireEvent, WireGroupMention, WireMedia, WireMessage, WirePoll, WireVcard } from './protocol-messages';
+export type { WireListReply, WireOrder, WireOrderProduct, WirePayment } from './protocol-messages';
 
 export interface WireWid {
   server: string;
@@ -200,6 +201,16 @@ export interface WireBusinessData {
   /** Chat id → the ids of its labels. */
   chatLabels: Record<string, string[]>;
   notes: WireNote[];
+  /** The products of its catalog (`WAWebBizProductCatalogBridge.queryProduct`). */
+  catalog?: WireCatalogProduct[];
+}
+
+/** A product of a business's catalog: what `Product.getData()` gives (`retailer_id` is `retailerId`). */
+export interface WireCatalogProduct {
+  id: string;
+  name: string;
+  description: string;
+  retailerId?: string;
 }
 
 /** A legacy (pre-multi-device) session: four localStorage values, checked by the server on every load. */
@@ -272,7 +283,9 @@ export type ClientFrame =
   | { t: 'stanza'; stanza: WireStanza }
   | { t: 'call-link'; reqId: number; startTime: number; callType: string }
   /** Channels: a device's channel request (create, preview, subscribe, edit, post, admins, ...). */
-  | { t: 'newsletter'; reqId: number; request: NewsletterRequest };
+  | { t: 'newsletter'; reqId: number; request: NewsletterRequest }
+  /** `WAWebBizOrderBridge.queryOrder`: an order's details, by its id and the token its message carries. */
+  | { t: 'order'; reqId: number; orderId: string; token: string };
 
 /** Server → page. */
 export type ServerFrame =
@@ -355,7 +368,8 @@ export type ServerFrame =
       channels?: WireNewsletter[];
     }
   /** A channel the account is in changed (created, subscribed, edited, deleted, its role): every device learns it. */
-  | { t: 'newsletter'; channel: WireNewsletter };
+  | { t: 'newsletter'; channel: WireNewsletter }
+  | { t: 'order'; reqId: number; order: WireOrder | null };
 
 export const SIM_WS_PATH = '/ws';
 

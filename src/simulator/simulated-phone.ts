@@ -173,7 +173,7 @@ export class SimulatedPhone {
     return this.#actions.sendContactCard(this.number, from, card);
   }
 
-  /** A business contact sends a product of its catalog or an order (`type` `product` or `order`). */
+  /** A contact sends a product, an order, a payment, a button reply or a list reply (`kind`; see business-messages.ts). */
   receiveBusinessMessage(from: string, message: PhoneBusinessMessage): Promise<WireMessage> {
     return this.#actions.sendBusinessMessage(this.number, from, message);
   }

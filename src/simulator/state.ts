@@ -6,7 +6,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ChatSettings, LegacyTokens, WireBusinessProfile, WireGroup, WireLabel, WireMessage, WireNote } from './protocol';
+import type {
+  ChatSettings,
+  LegacyTokens,
+  WireBusinessProfile,
+  WireCatalogProduct,
+  WireGroup,
+  WireLabel,
+  WireMessage,
+  WireNote,
+  WireOrder,
+} from './protocol';
 import { SimulatorError } from './errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { isErrno } from '../util/errno';
@@ -56,6 +66,8 @@ export interface AccountRecord {
   groupAdd?: 'all' | 'contacts' | 'none';
   /** A WhatsApp Business account (absent: a personal one): its profile, labels and customer notes. */
   business?: BusinessRecord;
+  /** Orders sent to the account, by order id: what its devices may query with the message's token. */
+  orders?: Record<string, { token: string; order: WireOrder }>;
   /**
    * Groups as state files before the shared group model kept them (per account). Read once at load
    * into {@link ServerState.groups}, then dropped.
@@ -71,6 +83,8 @@ export interface BusinessRecord {
   chatLabels: Record<string, string[]>;
   /** Customer jid → note. */
   notes: Record<string, WireNote>;
+  /** The products of its catalog. */
+  catalog?: WireCatalogProduct[];
 }
 
 /**

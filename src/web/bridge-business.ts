@@ -21,13 +21,53 @@ export interface PageCustomerNote {
   type: string;
 }
 
-/** What a business's order (`orderId`) or product (`productId`, `title`, `description`, `businessOwnerJid`) message carries (part of `PageMessage`). */
+/**
+ * What a business's order (`orderId`, `token`) or product (`productId`, `title`, `description`, `businessOwnerJid`)
+ * message carries, and the interactive ones: a sent message's reply buttons, a button reply's `selectedButtonId`,
+ * a list reply's `selectedRowId` (part of `PageMessage`).
+ */
 export interface PageBusinessFields {
   orderId?: string;
+  /** The order message's token: what the order query needs along with the id. */
+  token?: string;
   title?: string;
   description?: string;
   businessOwnerJid?: string;
   productId?: string;
+  /** The buttons as the app keeps them (JSON). */
+  dynamicReplyButtons?: unknown[];
+  selectedButtonId?: string;
+  selectedRowId?: string;
+}
+
+/** A product of an order (whatsapp-web.js's `Product` data; amounts as the app gives them). */
+export interface PageOrderProduct {
+  id: string;
+  name: string;
+  price: string;
+  currency: string;
+  quantity: number;
+  thumbnailUrl: string;
+}
+
+/** An order's details (whatsapp-web.js's `Order` data). */
+export interface PageOrder {
+  products: PageOrderProduct[];
+  subtotal: string;
+  total: string;
+  currency: string;
+  createdAt: number;
+}
+
+/** A payment message's fields (whatsapp-web.js's `Payment` data); `receiver` a serialized wid. */
+export interface PagePayment {
+  currency: string;
+  amount1000: number;
+  receiver: string;
+  timestamp: number;
+  status: number;
+  txnStatus: number;
+  note?: string;
 }
 
 /** The page calls for business accounts (members of `PageApi`). */
@@ -44,6 +84,12 @@ export interface PageBusinessApi {
   /** Writes the note (false: notes are off, a personal account). */
   setCustomerNote(userId: string, note: string): Promise<boolean>;
   customerNote(userId: string): Promise<PageCustomerNote | null>;
+  /** An order message's details, queried with its token (`WAWebBizOrderBridge.queryOrder`). */
+  order(orderId: string, token: string, chatId: string): Promise<PageOrder | null>;
+  /** A payment message's fields; null when the device no longer has the message. */
+  payment(messageId: string): Promise<PagePayment | null>;
+  /** A product of the account's own catalog, as whatsapp-web.js asks for it; null when there is none of that id. */
+  productMetadata(productId: string): Promise<{ id: string; name: string; description: string; retailer_id?: string } | null>;
 }
 
 /** The features each business call needs (part of `PAGE_API_FEATURES`, which checks them against `PageFeature`). */
@@ -55,4 +101,7 @@ export const BUSINESS_API_FEATURES = {
   changeLabels: ['chats', 'business'],
   setCustomerNote: ['messages', 'business'],
   customerNote: ['messages', 'business'],
+  order: ['business'],
+  payment: ['messages'],
+  productMetadata: ['business'],
 } as const;

@@ -85,6 +85,17 @@ export interface PageGroupApi {
   sendGroupInvite(userId: string, groupId: string, invite: PageAddInvite, comment: string): Promise<boolean>;
 }
 
+/**
+ * A group notification's ids in both forms where the page knows both (a waweb addition: whatsapp-web.js 1.34.7
+ * has only `author` and `recipientIds`): the author's LID and phone-number id, and each recipient's (`id` as in
+ * `recipientIds`).
+ */
+export interface PageNotificationIds {
+  authorLid?: string;
+  authorPn?: string;
+  recipientLidAndPn?: Array<{ id: string; lid?: string; pn?: string }>;
+}
+
 /** The features each group call needs (part of `PAGE_API_FEATURES`, which checks them against `PageFeature`). */
 export const GROUP_API_FEATURES = {
   createGroup: ['messages', 'contacts', 'groups'],

@@ -8,7 +8,7 @@ import { CHAT_API_FEATURES, type PageChatApi } from './bridge-chats';
 import { CONTACT_API_FEATURES, type PageContact, type PageContactApi, type PageSenderIds } from './bridge-contacts';
 import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interface';
 import type { PageMediaFlags, PageMediaOptions, PageStickerPack } from './bridge-media';
-import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4 } from './bridge-groups';
+import { GROUP_API_FEATURES, type PageGroupApi, type PageInviteV4, type PageNotificationIds } from './bridge-groups';
 import { BUSINESS_API_FEATURES, type PageBusinessApi, type PageBusinessFields } from './bridge-business';
 import { POLL_API_FEATURES, type PagePollApi, type PagePollContent, type PagePollFields, type PagePollVote } from './bridge-polls';
 import { STATUS_API_FEATURES, type PageStatusApi } from './bridge-status';
@@ -23,6 +23,7 @@ export const PAGE_API = '__waweb';
 export type { PageChatAction, PageChatActionResult } from './bridge-chats';
 export type { PageContact } from './bridge-contacts';
 export type { PageCustomerNote, PageLabel } from './bridge-business';
+export type { PageOrder, PageOrderProduct, PagePayment } from './bridge-business';
 export type { PageChatPane, PageMessagePane } from './bridge-interface';
 export type {
   PageAddInvite,
@@ -191,7 +192,7 @@ export interface PageReactionGroup {
 }
 
 /** A group notification (`gp2`): who did what to whom. */
-export interface PageGroupNotification {
+export interface PageGroupNotification extends PageNotificationIds {
   id: string;
   chatId: string;
   author: string;

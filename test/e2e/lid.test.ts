@@ -30,7 +30,15 @@ interface LidReaction {
   senderLid?: string;
   senderPn?: string;
 }
+interface LidNotification {
+  author: string;
+  recipientIds: string[];
+  authorLid?: string;
+  authorPn?: string;
+  recipientLidAndPn?: Array<{ id: string; lid?: string; pn?: string }>;
+}
 interface LidClient {
+  on(event: 'group_join' | 'group_admin_changed', listener: (notification: LidNotification) => void): unknown;
   on(event: 'message', listener: (message: LidMessage) => void): unknown;
   on(event: 'message_reaction', listener: (reaction: LidReaction) => void): unknown;
   sendSeen(chatId: string): Promise<boolean>;
@@ -90,5 +98,39 @@ describe.each(LIBRARIES)('%s', (library) => {
       'the member',
     );
     if (library === 'waweb') expect([member.lid, member.phoneNumber]).toEqual([lid, `${contact}@c.us`]);
+  });
+
+  test('group notifications name the author and the members they are about; waweb also gives both ids of each, where the app maps them', async () => {
+    const own = `1555000075${n}`;
+    const admin = `1555777075${n}`;
+    const joiner = `1555888075${n}`;
+    env.sim.phone(joiner);
+    const phone = env.sim.phone(own);
+    // In the address book: the app knows both ids of each.
+    await phone.addContact(admin, 'Admin');
+    await phone.addContact(joiner, 'Joiner');
+    const client = await env.linked<LidClient>(library, own);
+    const joins: LidNotification[] = [];
+    const admins: LidNotification[] = [];
+    client.on('group_join', (g) => joins.push(g));
+    client.on('group_admin_changed', (g) => admins.push(g));
+    // whatsapp-web.js passes the app's wids as they are: objects with `_serialized`.
+    const ids = (list: unknown[]): string[] =>
+      list.map((r) => (typeof r === 'string' ? r : String((r as { _serialized?: unknown })._serialized)));
+    const about = (list: LidNotification[]): LidNotification | undefined =>
+      list.find((g) => ids(g.recipientIds).includes(`${joiner}@c.us`));
+    const adminPhone = env.sim.phone(admin);
+    const group = await adminPhone.createGroup('LID notices', [own]);
+    await adminPhone.changeGroup(group.id, 'add', joiner);
+    const join = await until(() => about(joins), 'group_join');
+    await adminPhone.changeGroup(group.id, 'promote', joiner);
+    const promoted = await until(() => about(admins), 'group_admin_changed');
+    for (const notice of [join, promoted]) {
+      expect([notice.author, ids(notice.recipientIds)]).toEqual([`${admin}@c.us`, [`${joiner}@c.us`]]);
+      if (library === 'waweb') {
+        expect([notice.authorLid, notice.authorPn]).toEqual([`${lidOf(admin)}@lid`, `${admin}@c.us`]);
+        expect(notice.recipientLidAndPn).toEqual([{ id: `${joiner}@c.us`, lid: `${lidOf(joiner)}@lid`, pn: `${joiner}@c.us` }]);
+      }
+    }
   });
 });

@@ -8,7 +8,8 @@
 import * as waweb from '../../src/index';
 import { CLIENT_INFO_MEMBERS, CLIENT_MEMBERS } from '../../src/client/compat/client-members';
 import * as M from '../../src/client/compat/model-members';
-import type { Members } from '../../src/client/compat/support';
+import { installNotYet } from '../../src/client/compat/install';
+import { members, notYet, type Members } from '../../src/client/compat/support';
 import type { ModelClient } from '../../src/client/model/model-client';
 import type { PageChat, PageContact, PageMessage } from '../../src/web/bridge';
 
@@ -204,10 +205,14 @@ test('each member not there yet throws a NotSupportedError naming Class.member a
 });
 
 test("a sync member not there yet throws at once; an async one rejects (a bot's .catch() sees it)", async () => {
-  const pending = new waweb.Message(client, message).getOrder();
+  // Which real members are still pending changes as issues land: one of each kind, installed as the tables are.
+  const example = {} as Record<string, unknown>;
+  installNotYet(example, 'Example', members({ later: notYet(27), now: notYet(27, 'sync'), field: notYet(27, 'field') }));
+  const pending = (example['later'] as () => Promise<unknown>)();
   expect(pending).toBeInstanceOf(Promise);
-  await expect(pending).rejects.toMatchObject({ code: 'NOT_SUPPORTED', member: 'Message.getOrder', issue: 27 });
-  expect(() => new waweb.Message(client, message).selectedButtonId).toThrow(waweb.NotSupportedError);
+  await expect(pending).rejects.toMatchObject({ code: 'NOT_SUPPORTED', member: 'Example.later', issue: 27 });
+  expect(() => (example['now'] as () => unknown)()).toThrow(waweb.NotSupportedError);
+  expect(() => example['field']).toThrow(waweb.NotSupportedError);
 });
 
 test("every name require('whatsapp-web.js') exports, the waweb entry exports", () => {

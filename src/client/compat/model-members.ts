@@ -1,7 +1,6 @@
 /** whatsapp-web.js's model classes and interfaces, and where waweb stands on each member (see support.ts). */
-import { differs, members, notYet, supported } from './support';
+import { differs, members, supported } from './support';
 
-const field27 = notYet(27, 'field');
 const unset = differs('`undefined` when the message has none (as in whatsapp-web.js at run time)');
 const event = differs('set on events (whatsapp-web.js 1.34.7 declares it and leaves it `undefined`)');
 
@@ -42,9 +41,9 @@ export const MESSAGE_MEMBERS = members({
   latestEditSenderTimestampMs: supported,
   latestEditMsgKey: differs("`remote` is the chat id as a string, as declared (whatsapp-web.js passes the app's wid object at run time)"),
   protocolMessageKey: differs("`remote` is the chat id as a string, as declared (whatsapp-web.js passes the app's wid object at run time)"),
-  dynamicReplyButtons: field27,
-  selectedButtonId: field27,
-  selectedRowId: field27,
+  dynamicReplyButtons: unset,
+  selectedButtonId: unset,
+  selectedRowId: unset,
   rawData: differs("waweb's page record of the message (the fields the Message carries, as read), not the app's whole model"),
   pollName: unset,
   pollOptions: differs(
@@ -77,8 +76,8 @@ export const MESSAGE_MEMBERS = members({
   pin: supported,
   unpin: supported,
   getInfo: supported,
-  getOrder: notYet(27),
-  getPayment: notYet(27),
+  getOrder: differs('`undefined` on a message that is no order (as whatsapp-web.js at run time)'),
+  getPayment: differs('`undefined` on a message that is no payment, or one the device no longer has (as whatsapp-web.js at run time)'),
   getPollVotes: differs('throws `INVALID_OPTION` (not a string) on a message that is no poll'),
   getReactions: differs(
     'resolves `undefined` when the message has no reactions (as whatsapp-web.js at run time; its declaration says `ReactionList[]`)',

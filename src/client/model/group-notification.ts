@@ -21,6 +21,13 @@ export class GroupNotification {
   readonly recipientIds: string[];
   readonly timestamp: number;
   readonly body: string;
+  /**
+   * waweb's addition (whatsapp-web.js 1.34.7 has one id each): the author's LID (`<lid>@lid`) and phone-number id
+   * (`<number>@c.us`), and each recipient's (`id` as in `recipientIds`), where the page knows them.
+   */
+  readonly authorLid?: string;
+  readonly authorPn?: string;
+  readonly recipientLidAndPn: Array<{ id: string; lid?: string; pn?: string }>;
 
   constructor(client: ModelClient, data: PageGroupNotification) {
     this.#client = client;
@@ -31,6 +38,9 @@ export class GroupNotification {
     this.recipientIds = data.recipientIds;
     this.timestamp = data.timestamp;
     this.body = data.body;
+    if (data.authorLid !== undefined) this.authorLid = data.authorLid;
+    if (data.authorPn !== undefined) this.authorPn = data.authorPn;
+    this.recipientLidAndPn = (data.recipientLidAndPn ?? []).map((r) => ({ ...r }));
   }
 
   /** Sends `content` to the group (without quoting the notification, as whatsapp-web.js does). */

@@ -9,6 +9,7 @@ import { acceptGroupV4Invite } from './group-invites';
 import { Location } from './location';
 import type { MessageContent } from './message-content';
 import { parseMessageId, type MessageId } from './message-id';
+import { orderFrom, paymentFrom } from './order';
 import { toWid } from './wid';
 import type { MessageMedia } from './message-media';
 import type { MessageSendOptions } from './message-send-options';
@@ -122,11 +123,10 @@ export class Message {
   readonly description?: string;
   readonly businessOwnerJid?: string;
   readonly productId?: string;
-  declare readonly dynamicReplyButtons?: object;
-  declare readonly selectedButtonId?: string;
-  declare readonly selectedRowId?: string;
-  declare readonly getOrder: () => Promise<Order>;
-  declare readonly getPayment: () => Promise<Payment>;
+  /** A message with reply buttons: the buttons as the app keeps them; a button reply: the button's id; a list reply: the row's id. */
+  readonly dynamicReplyButtons?: object;
+  readonly selectedButtonId?: string;
+  readonly selectedRowId?: string;
 
   constructor(client: ModelClient, page: PageMessage) {
     const data = client.lidMap?.complete(page) ?? page;
@@ -170,6 +170,9 @@ export class Message {
     if (data.description !== undefined) this.description = data.description;
     if (data.businessOwnerJid !== undefined) this.businessOwnerJid = data.businessOwnerJid;
     if (data.productId !== undefined) this.productId = data.productId;
+    if (data.dynamicReplyButtons !== undefined) this.dynamicReplyButtons = structuredClone(data.dynamicReplyButtons);
+    if (data.selectedButtonId !== undefined) this.selectedButtonId = data.selectedButtonId;
+    if (data.selectedRowId !== undefined) this.selectedRowId = data.selectedRowId;
     const { poll, event } = data;
     // As whatsapp-web.js: a poll's text is its question, an event's its name.
     if (this.body === '') this.body = poll?.name ?? event?.name ?? '';
@@ -206,6 +209,21 @@ export class Message {
     if (!(await web.call('editEvent', this.id._serialized, eventInputOf(editedEventObject)))) return null;
     const data = await web.call('getMessage', this.id._serialized);
     return data ? new Message(this.#client, data) : null;
+  }
+
+  /** An order message's details (products, subtotal, total); `undefined` on other messages, as in whatsapp-web.js (declared `Order`). */
+  async getOrder(): Promise<Order> {
+    const { type, orderId, token } = this.#data;
+    if (type !== 'order' || orderId === undefined) return asDeclared<Order>(undefined);
+    const found = await this.#client.readyPage('getOrder()').call('order', orderId, token ?? '', this.chatId);
+    return asDeclared(found ? orderFrom(this.#client, found) : undefined);
+  }
+
+  /** A payment message's amount, currency, status and note; `undefined` on other messages, as in whatsapp-web.js (declared `Payment`). */
+  async getPayment(): Promise<Payment> {
+    if (this.#data.type !== 'payment') return asDeclared<Payment>(undefined);
+    const found = await this.#client.readyPage('getPayment()').call('payment', this.id._serialized);
+    return asDeclared(found ? paymentFrom(this.id, found) : undefined);
   }
 
   /** The groups named in the text, as chats (whatsapp-web.js's `getChatById` for each). */

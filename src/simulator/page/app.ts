@@ -256,6 +256,7 @@ export class App implements AppLink {
       case 'group-result':
       case 'call-link':
       case 'newsletter-result':
+      case 'order':
         this.#pendingReqs.get(frame.reqId)?.(frame);
         this.#pendingReqs.delete(frame.reqId);
         return;

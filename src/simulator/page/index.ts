@@ -24,6 +24,7 @@ import { RENAMED, VERSION, WITHOUT } from './build';
 import { callModules } from './calls';
 import { statusModules } from './status';
 import { newsletterModules } from './newsletters';
+import { commerceModules } from './commerce';
 
 const app = new App();
 const pictures = pictureModules(app);
@@ -123,6 +124,7 @@ const modules: Record<string, unknown> = {
     ...(invites['WAWebJidToWid'] as object),
     newsletterJidToWid: (jid: unknown) => createWid(String(jid)),
   },
+  ...commerceModules(app),
 };
 
 // A drift variant's build lacks some modules or members (a copy of the module without them: the app's

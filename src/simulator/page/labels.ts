@@ -5,7 +5,7 @@
  * that are business accounts (`WAWebCollections.BusinessProfile`). The servers send all of the
  * account's labels and notes after every change (`business` frame); a personal account has none.
  */
-import type { ClientFrame, WireBusinessData, WireBusinessProfile, WireNote } from '../protocol';
+import type { ClientFrame, WireBusinessData, WireBusinessProfile, WireCatalogProduct, WireNote } from '../protocol';
 import type { MessageStore } from './message-store';
 import { Collection, Model } from './models';
 import type { ContactModel } from './contact-model';
@@ -93,6 +93,8 @@ export class BusinessStore {
   readonly #profiles = new Map<string, WireBusinessProfile>();
   /** Customer notes, by customer jid. */
   readonly #notes = new Map<string, WireNote>();
+  /** The account's catalog, by product id. */
+  readonly #catalog = new Map<string, WireCatalogProduct>();
 
   constructor(
     private readonly store: MessageStore,
@@ -116,6 +118,13 @@ export class BusinessStore {
     for (const [chatId, labelIds] of labelled) this.#setChatLabels(createWid(chatId), labelIds);
     this.#notes.clear();
     for (const note of data.notes) this.#notes.set(note.chatJid, note);
+    this.#catalog.clear();
+    for (const product of data.catalog ?? []) this.#catalog.set(product.id, product);
+  }
+
+  /** A product of the account's catalog. */
+  catalogProduct(id: string): WireCatalogProduct | undefined {
+    return this.#catalog.get(id);
   }
 
   /** A contact that is a business account: its profile, `isBusiness` and verified name. */

@@ -10,6 +10,7 @@ import { ContactModel } from './contact-model';
 import { NewsletterCollection } from './newsletter-models';
 import { extrasOf, mediaOf } from './msg-data';
 import { outgoingContent, receivedContent, sentContent } from './polls';
+import { receivedCommerceContent, sentCommerceContent } from './commerce';
 import { createWid, MsgKey, type Wid } from './wid';
 
 /** What the store needs from the app's connection. */
@@ -119,7 +120,7 @@ export class MessageStore {
         to: chat.id,
         body: media ? '' : typeof data['body'] === 'string' ? data['body'] : '',
         ...extras,
-        content: sentContent(data),
+        content: sentContent(data) ?? sentCommerceContent(data),
         type: typeof data['type'] === 'string' ? data['type'] : 'chat',
         t: typeof data['t'] === 'number' ? data['t'] : Math.floor(Date.now() / 1000),
         ack: 0,
@@ -242,7 +243,7 @@ export class MessageStore {
       groupMentions: wire.groupMentions?.map((g) => ({ groupJid: createWid(g.groupJid), groupSubject: g.groupSubject })),
       forwardingScore: wire.forwardingScore,
       vcards: wire.vcards,
-      content: receivedContent(wire),
+      content: receivedContent(wire) ?? receivedCommerceContent(wire),
       t: wire.t,
       ack: wire.fromMe ? (wire.ack ?? 1) : 0,
       isNewMsg,

@@ -190,6 +190,8 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebNoteAction', 'retrieveOnlyNoteForChatJid', 'function', 'business'],
   ['WAWebWidToJid', 'widToUserJid', 'function', 'business'],
   ['WAWebJidToWid', 'userJidToUserWid', 'function', 'business'],
+  ['WAWebBizOrderBridge', 'queryOrder', 'function', 'business'],
+  ['WAWebBizProductCatalogBridge', 'queryProduct', 'function', 'business'],
   ['WAWebPollsSendVoteMsgAction', 'sendVote', 'function', 'polls'],
   ['WAWebPollsVotesSchema', 'getTable', 'function', 'polls'],
   ['WAWebAddonPollVoteTableMode', 'pollVoteTableMode', 'object', 'polls'],

@@ -5,7 +5,7 @@
  * and reports through one binding. It defines only `__waweb`.
  */
 import { BRIDGE_BINDING, PAGE_API, type PageApi, type PageEvent, type PageInfo, type PageOptions } from '../bridge';
-import { keyString, numberChange, RecentMessages, toPageMessage, widString, type AppMsg } from './messages';
+import { keyString, numberChange, RecentMessages, req as appRequire, toPageMessage, widString, type AppMsg } from './messages';
 import {
   edit,
   getMessage,
@@ -37,8 +37,9 @@ import {
   sendGroupInvite,
 } from './group-invites';
 import { commonGroups, countryCode, deleteContact, deviceCount, formattedNumber, saveContact } from './contact-tools';
-import { lidAndPhone } from './lid';
+import { lidAndPhone, lidAndPn } from './lid';
 import { changeLabels, chatLabels, customerNote, label, labelChats, labels, setCustomerNote } from './business';
+import { order, payment, productMetadata } from './orders';
 import {
   blockedIds,
   deletePicture,
@@ -113,6 +114,9 @@ function reportNew(msg: AppMsg): void {
   }
   const data = typeof msg.serialize === 'function' ? msg.serialize() : {};
   const recipients = Array.isArray(data['recipients']) ? (data['recipients'] as unknown[]) : [];
+  // Both ids where the app maps them: the author's and each recipient's.
+  const { lid: authorLid, pn: authorPn } = lidAndPn(appRequire, msg.author);
+  const both = recipients.map((wid) => ({ id: widString(wid), ...lidAndPn(appRequire, wid) })).filter((r) => r.id !== '');
   emit({
     type: 'group',
     kind: groupKind(msg.subtype),
@@ -124,6 +128,9 @@ function reportNew(msg: AppMsg): void {
       recipientIds: recipients.map(widString).filter(Boolean),
       timestamp: msg.t ?? 0,
       body: msg.body ?? '',
+      ...(authorLid === undefined ? {} : { authorLid }),
+      ...(authorPn === undefined ? {} : { authorPn }),
+      recipientLidAndPn: both,
     },
   });
 }
@@ -245,6 +252,9 @@ function start(hadSession: boolean): void {
     changeLabels: async (labelIds, chatIds) => changeLabels(req, labelIds, chatIds),
     setCustomerNote: async (userId, note) => setCustomerNote(req, userId, note),
     customerNote: async (userId) => customerNote(req, userId),
+    order: async (orderId, token, chatId) => order(req, orderId, token, chatId),
+    payment: async (messageId) => payment(req, messageId),
+    productMetadata: async (productId) => productMetadata(req, productId),
     profilePicUrl: async (chatId) => profilePicUrl(req, chatId),
     setPicture: async (chatId, media) => setPicture(req, chatId, media),
     deletePicture: async (chatId) => deletePicture(req, chatId),
