@@ -69,16 +69,8 @@ const SUBSCRIPTIONS: Subscription[] = [
   { event: 'message_create', scenario: 'QR start' },
   { event: 'message_ciphertext', scenario: 'QR start' },
   { event: 'message_revoke_everyone', scenario: 'QR start' },
-  {
-    event: 'message_revoke_me',
-    scenario: 'QR start',
-    absent: {
-      in: ['whatsapp-web.js', 'waweb'],
-      why:
-        'only a delete for me on this device fires it (Message.delete(false), clearMessages), and example.js never ' +
-        "calls one; the phone's own delete for me does not reach linked devices in the simulator yet",
-    },
-  },
+  // The phone deletes a message for itself; its linked devices drop it too (app state sync).
+  { event: 'message_revoke_me', scenario: 'QR start', prints: /^deleted for me$/m },
   { event: 'message_ack', scenario: 'QR start' },
   { event: 'group_join', scenario: 'QR start', prints: /^join /m },
   { event: 'group_leave', scenario: 'QR start', prints: /^leave /m },
@@ -159,6 +151,10 @@ async function scenarios(library: Library, bot: string, pairBot: string): Promis
   await firedIn(qr, 'message_reaction');
   await phone.revoke(ping.id);
   await firedIn(qr, 'message_revoke_everyone');
+  const mine = await phone.receiveText(ALICE, 'deleted for me');
+  await untilTrue(() => qr.output().includes("body: 'deleted for me'"), `${library}: the message to delete`);
+  await phone.deleteForMe(mine.id);
+  await firedIn(qr, 'message_revoke_me');
   const poll = await phone.receivePoll(ALICE, 'Lunch?', ['Pizza', 'Salad']);
   await phone.votePoll(poll.id, ['Salad']);
   await firedIn(qr, 'vote_update');
