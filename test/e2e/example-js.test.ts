@@ -272,9 +272,10 @@ const COMMANDS: Row[] = [
       has('state of', (x) => x['state of'] === 'calls'),
     ),
   },
+  // These three only log: test/e2e/example-js-events.test.ts has the phones cause them and sees them fire.
   { command: 'event contact_changed', scope: 'not drivable: example.js only logs it, nothing a phone can see' },
   { command: 'event group_update', scope: 'not drivable: example.js only logs it, nothing a phone can see' },
-  { command: 'event message_revoke_me', scope: 'not drivable: only the bot deletes for itself, and example.js never does' },
+  { command: 'event message_revoke_me', scope: 'not drivable: example.js only logs it, nothing a phone can see' },
   ...GROUP_COMMANDS,
   LEAVE_GROUP,
 ];
