@@ -156,6 +156,21 @@ export class PhoneOperations {
     return msg;
   }
 
+  /** The account deletes message `id` for itself (sent or received): gone from its records and online devices. */
+  async deleteForMe(number: string, messageId: unknown): Promise<void> {
+    const hub = this.#hub;
+    const account = hub.account(number);
+    const msg = [...(account.history ?? []), ...account.sent].find((m) => m.id === messageId);
+    if (!msg) throw new SimulatorError(404, `no message ${JSON.stringify(messageId)} in the chats of ${number}`);
+    account.history = account.history?.filter((m) => m !== msg);
+    account.sent = account.sent.filter((m) => m !== msg);
+    await hub.state.save();
+    for (const device of account.devices) {
+      const conn = hub.online(device.id);
+      if (conn) hub.send(conn, { t: 'delete-for-me', chatId: msg.chatId, id: msg.id, fromMe: msg.fromMe });
+    }
+  }
+
   /** The contact deletes message `id` it sent, for everyone: online devices see it become `revoked`. */
   async revoke(number: string, messageId: unknown): Promise<WireMessage> {
     const hub = this.#hub;

@@ -167,6 +167,8 @@ export type ServerFrame =
   | { t: 'devices'; reqId: number; devices: number[] | null }
   | { t: 'decrypt'; chatId: string; id: string; type: string; body: string }
   | { t: 'revoke'; chatId: string; id: string; fromMe: boolean }
+  /** The account's phone deleted a message for itself (app state sync): its devices drop it too. */
+  | { t: 'delete-for-me'; chatId: string; id: string; fromMe: boolean }
   | { t: 'conflict' }
   | { t: 'takeover-ok' }
   | { t: 'logged-out'; reqId?: number }

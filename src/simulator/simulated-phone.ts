@@ -348,6 +348,11 @@ export class SimulatedPhone {
     return this.#ops.revoke(this.number, messageId);
   }
 
+  /** This account deletes a message for itself on the phone: online devices drop it (`message_revoke_me`). */
+  deleteForMe(messageId: string): Promise<void> {
+    return this.#ops.deleteForMe(this.number, messageId);
+  }
+
   /** Messages this account's devices sent, oldest first. */
   sentMessages(): WireMessage[] {
     return this.#ops.sentMessages(this.number);

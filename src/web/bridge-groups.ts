@@ -19,8 +19,11 @@ export interface PageCreateGroupResult {
   participants: Array<{ id: string; status: number; isGroupCreator: boolean; invite?: PageAddInvite }>;
 }
 
-/** Per participant id its code; `notAdmin` or `empty` when nobody could be added. */
-export type PageAddResult = Record<string, { code: number; invite?: PageAddInvite }> | 'notAdmin' | 'empty';
+/**
+ * Per participant id its code (`skipped`: no add was sent, the participant being a member already or not on
+ * WhatsApp); `notAdmin` or `empty` when nobody could be added.
+ */
+export type PageAddResult = Record<string, { code: number; invite?: PageAddInvite; skipped?: true }> | 'notAdmin' | 'empty';
 
 /** The private invite the servers offer for a refused add (403): what `sendGroupInvite` sends. */
 export interface PageAddInvite {
@@ -62,7 +65,11 @@ export interface PageInviteV4 {
 export interface PageGroupApi {
   /** Creates a group (whatsapp-web.js's `createGroup`): per participant its status; a string when the app failed. */
   createGroup(title: string, participantIds: string[], options: PageCreateGroupOptions): Promise<PageCreateGroupResult | string>;
-  addParticipants(groupId: string, participantIds: string[]): Promise<PageAddResult>;
+  /**
+   * `checked`: an earlier call of the same addition queried the group and found this account an admin (as
+   * whatsapp-web.js does once per addition): not again, so a group left meanwhile fails no later participant.
+   */
+  addParticipants(groupId: string, participantIds: string[], checked?: boolean): Promise<PageAddResult>;
   modifyParticipants(groupId: string, action: 'remove' | 'promote' | 'demote', participantIds: string[]): Promise<void>;
   /** False when the servers refuse it (not allowed). */
   setGroupInfo(groupId: string, field: 'subject' | 'description', value: string): Promise<boolean>;

@@ -3,7 +3,8 @@
  * folder, once as written (`require('whatsapp-web.js')`) and once with that one line changed to
  * `require('waweb')`. `waweb` resolves to this checkout built as a package (dist/ and package.json,
  * as `npm install waweb` would give), whatsapp-web.js to the one in node_modules. Each bot's QR is
- * read from its output and scanned by the simulated phone; stopping sends SIGINT, as Ctrl-C would.
+ * read from its output and scanned by the simulated phone (a pairing code printed as `Pairing code: <code>`
+ * is entered on it); stopping sends SIGINT, as Ctrl-C would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -138,6 +139,13 @@ export class BotHarness {
           this.sim
             .phone(number)
             .scan(l.slice('QR RECEIVED '.length).trim())
+            .catch((err: unknown) => scanErrors.push(err));
+        }
+        // A pairing-code start (whatsapp-web.js's `pairWithPhoneNumber`): the phone enters the code shown.
+        if (l.startsWith('Pairing code: ')) {
+          this.sim
+            .phone(number)
+            .pairWithCode(l.slice('Pairing code: '.length).trim())
             .catch((err: unknown) => scanErrors.push(err));
         }
         if (l.trim() === 'READY') isReady = true;

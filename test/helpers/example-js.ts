@@ -6,7 +6,7 @@
  * own number, group ids and times replaced, so that two runs (one per package) can be compared.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SimulatedPhone, WireMessage } from '../../src/simulator';
 import type { SentMedia } from '../../src/simulator/phone-media';
@@ -223,8 +223,11 @@ export class ExampleProcess {
     return this.#earlier + this.output();
   }
 
-  /** Starts example.js (links by QR the first time, restores the session after) and waits for READY. */
-  async start(): Promise<void> {
+  /**
+   * Starts example.js (links by QR the first time, restores the session after) and waits for READY;
+   * `env` adds the preload's scenario variables (`EXAMPLE_PAIR_WITH`, `EXAMPLE_EVENT_TAP`).
+   */
+  async start(env: Record<string, string> = {}): Promise<void> {
     if (this.#bot) {
       this.#restarts++;
       this.#earlier += `${this.#bot.output()}\n--- restarted ---\n`;
@@ -232,7 +235,7 @@ export class ExampleProcess {
     const script = path.join(this.cwd, 'example.js');
     this.#bot = await this.harness.startSource('example.js', this.source, this.library, this.number, this.cwd, {
       nodeArgs: ['-r', PRELOAD],
-      env: { EXAMPLE_PACKAGE: this.library, EXAMPLE_SCRIPT: script },
+      env: { ...env, EXAMPLE_PACKAGE: this.library, EXAMPLE_SCRIPT: script },
     });
     await this.#bot.ready(90_000);
   }
@@ -250,6 +253,21 @@ export class ExampleProcess {
    */
   listenerErrors(): string[] {
     return [...this.allOutput().matchAll(/a listener for '\w+' threw:? (.*)/g)].map((m) => m[1]!.trim());
+  }
+
+  /**
+   * Whether the browser profile in the working folder has the login of `deviceId` on disk: the app's
+   * localStorage (Chromium's `Local Storage/leveldb`) holds the device id. Ctrl-C kills Chromium at once
+   * (puppeteer's SIGINT handler), so a run stopped before Chromium wrote it starts the next with a QR.
+   */
+  async hasSavedLogin(deviceId: string): Promise<boolean> {
+    const files = await readdir(this.cwd, { recursive: true, withFileTypes: true });
+    for (const f of files) {
+      if (!f.isFile() || !/\.(log|ldb)$/.test(f.name) || !f.parentPath.endsWith(path.join('Local Storage', 'leveldb'))) continue;
+      const bytes = await readFile(path.join(f.parentPath, f.name)).catch(() => Buffer.alloc(0));
+      if (bytes.includes(deviceId)) return true;
+    }
+    return false;
   }
 
   /** SIGINT, as Ctrl-C (puppeteer's handler closes the browser); the harness kills what is left. */

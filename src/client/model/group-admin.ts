@@ -71,11 +71,14 @@ export async function addParticipants(
   const web = client.readyPage('addParticipants()');
   const result: AddParticipantsResult = {};
   for (const [i, id] of list.entries()) {
-    const codes = await web.call('addParticipants', groupId, [id]);
+    // One page call per participant (the pauses are Node's); the group is queried and checked by the first only.
+    const codes = await web.call('addParticipants', groupId, [id], i > 0);
     if (codes === 'notAdmin') return NOT_ADMIN;
     if (codes === 'empty') return EMPTY;
-    const { code, invite } = codes[id] ?? { code: 400 };
+    const { code, invite, skipped } = codes[id] ?? { code: 400 };
     result[id] = { code, message: ADD_MESSAGES[code] ?? ADD_UNKNOWN, isInviteV4Sent: await sendInvite(web, id, groupId, invite, options) };
+    // As whatsapp-web.js: a pause only after an add that was sent (its loop `continue`s past the others).
+    if (skipped) continue;
     const pause = sleepTime(options.sleep === undefined ? [250, 500] : options.sleep);
     if (i < list.length - 1 && pause > 0) await delay(pause);
   }

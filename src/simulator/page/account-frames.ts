@@ -21,6 +21,7 @@ const KINDS = {
   edited: true,
   decrypt: true,
   revoke: true,
+  'delete-for-me': true,
   reaction: true,
   pin: true,
   contacts: true,
@@ -68,6 +69,9 @@ export function applyAccountFrame(frame: AccountFrame, { store, reactions, pins,
       return;
     case 'revoke':
       store.revoke(frame.chatId, frame.id, frame.fromMe);
+      return;
+    case 'delete-for-me':
+      store.deleteForMe(frame.chatId, frame.id, frame.fromMe);
       return;
     case 'reaction':
       // Through the module's own function, as the app does: clients hook it to hear reactions.

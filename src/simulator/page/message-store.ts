@@ -303,6 +303,14 @@ export class MessageStore {
   }
 
   /** Deleted for everyone by its sender. */
+  /** Deleted for me on the phone: gone from its chat and from `Msg` (a `remove`, as the app's own delete for me). */
+  deleteForMe(chatId: string, id: string, fromMe: boolean): void {
+    const model = this.msgs.get(`${fromMe}_${chatId}_${id}`);
+    if (!model) return;
+    this.chats.get(chatId)?.msgs.remove(model.id);
+    this.msgs.remove(model.id);
+  }
+
   revoke(chatId: string, id: string, fromMe: boolean): void {
     const model = this.msgs.get(`${fromMe}_${chatId}_${id}`);
     if (model && model.type !== 'revoked') {

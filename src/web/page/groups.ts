@@ -94,22 +94,24 @@ function groupChat(req: Req, groupId: string): any {
  * Adds participants one request each, as whatsapp-web.js does: per id its code (200, 403, 404, 408,
  * 409, ...); `notAdmin` / `empty` when this account may not add or the group has no metadata.
  */
-export async function addParticipants(req: Req, groupId: string, participantIds: string[]): Promise<PageAddResult> {
+export async function addParticipants(req: Req, groupId: string, participantIds: string[], checked = false): Promise<PageAddResult> {
   const group = req('WAWebCollections').Chat.get(req('WAWebWidFactory').createWid(groupId));
-  await watched('WAWebGroupQueryJob.queryAndUpdateGroupMetadataById', 'groups', () =>
-    req('WAWebGroupQueryJob').queryAndUpdateGroupMetadataById({ id: groupId }),
-  );
+  if (!checked) {
+    await watched('WAWebGroupQueryJob.queryAndUpdateGroupMetadataById', 'groups', () =>
+      req('WAWebGroupQueryJob').queryAndUpdateGroupMetadataById({ id: groupId }),
+    );
+  }
   if (!group?.groupMetadata?.participants) return 'empty';
-  if (!group.iAmAdmin()) return 'notAdmin';
+  if (!checked && !group.iAmAdmin()) return 'notAdmin';
   const codes: Exclude<PageAddResult, string> = {};
   for (const id of participantIds) {
     const wid = pnOf(req, req('WAWebWidFactory').createWid(id));
     if (group.groupMetadata.participants.get(wid)) {
-      codes[id] = { code: 409 };
+      codes[id] = { code: 409, skipped: true };
       continue;
     }
     if (!(await exists(req, wid))) {
-      codes[id] = { code: 404 };
+      codes[id] = { code: 404, skipped: true };
       continue;
     }
     codes[id] = await addOne(req, group.id, wid);

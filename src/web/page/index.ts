@@ -275,7 +275,7 @@ function start(hadSession: boolean): void {
     featureStatus: async (feature) => featureStatus(req, feature),
     setFeatures: async (names, on) => setFeatures(req, names, on),
     createGroup: async (title, participantIds, options) => createGroup(req, title, participantIds, options),
-    addParticipants: async (groupId, participantIds) => addParticipants(req, groupId, participantIds),
+    addParticipants: async (groupId, participantIds, checked) => addParticipants(req, groupId, participantIds, checked === true),
     modifyParticipants: async (groupId, action, participantIds) => modifyParticipants(req, groupId, action, participantIds),
     setGroupInfo: async (groupId, field, value) => setGroupInfo(req, groupId, field, value),
     setGroupProperty: async (groupId, property, adminsOnly) => setGroupProperty(req, groupId, property, adminsOnly),
