@@ -61,11 +61,6 @@ interface Row {
   throws?: true;
   /** A finding: waweb does not do the same yet (what, and the issue); the test checks it still differs. */
   differs?: string;
-  /**
-   * An error example.js leaves unhandled here is recorded but not compared (why): what the phones see still is.
-   * For an open defect only, named in the issue's notes.
-   */
-  unhandledNotCompared?: string;
   /** Messages to keep for later commands, from what the bot sent. */
   keep?: (c: Ctx, sent: WireMessage[]) => void;
 }
@@ -454,7 +449,7 @@ async function runExample(library: Library, bot: string, source: string): Promis
       .since(before)
       .filter((x) => !(row.barrier && x['sent'] === 'new' && x['body'] === 'pong' && x['quotes'] === undefined));
     if (threw()) {
-      if (row.unhandledNotCompared === undefined || !proc.running()) effects.push({ threw: true });
+      effects.push({ threw: true });
       run.errors.set(row.command, proc.running() ? proc.listenerErrors().slice(errors).join('; ') : `process exited: ${proc.exitReason()}`);
     } else if (outcome === 'timeout' || barrier === 'timeout') effects.push({ timeout: true });
     if (!proc.running()) {
