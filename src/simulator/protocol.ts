@@ -20,23 +20,7 @@ import type {
 
 export type { OutgoingMessage, WireEvent, WireGroupMention, WireMedia, WireMessage, WirePoll, WireVcard } from './protocol-messages';
 export type { WireListReply, WireOrder, WireOrderProduct, WirePayment } from './protocol-messages';
-export type {
-  WireWid,
-  WireGroup,
-  WireJoinRequest,
-  WireCall,
-  WireNewsletter,
-  NewsletterRequest,
-  WireStanza,
-  GroupRequest,
-  ChatSettings,
-  WireContact,
-  WireLabel,
-  WireNote,
-  WireBusinessProfile,
-  WireBusinessData,
-  WireCatalogProduct,
-} from './protocol-records';
+export type * from './protocol-records';
 
 /** A legacy (pre-multi-device) session: four localStorage values, checked by the server on every load. */
 export interface LegacyTokens {

@@ -31,19 +31,7 @@ export const BRIDGE_BINDING = '__wawebEmit';
 /** Name of the page-side API object waweb installs. */
 export const PAGE_API = '__waweb';
 
-export type {
-  PageMessage,
-  PageMessageInfo,
-  PageLocation,
-  PageVcard,
-  PageContent,
-  PageMedia,
-  PageSendOptions,
-  PageChat,
-  PageReaction,
-  PageReactionGroup,
-  PageGroupNotification,
-} from './bridge-messages';
+export type * from './bridge-messages';
 export type { PageChatAction, PageChatActionResult } from './bridge-chats';
 export type { PageContact } from './bridge-contacts';
 export type { PageCustomerNote, PageLabel } from './bridge-business';
