@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SimulatedPhone, WireMessage } from '../../src/simulator';
-import { botSource, useBots, type Library } from '../helpers/bots';
+import { botSource, botAccount, useBots, type Library } from '../helpers/bots';
 
 const env = useBots('waweb-bots-');
 
@@ -83,14 +83,7 @@ interface Conversation {
 
 /** Runs `fixture` with `library` for account `bot` and the conversation `talk`; returns the transcript. */
 async function run(fixture: string, library: Library, bot: string, talk: (c: Conversation) => Promise<void>): Promise<unknown[]> {
-  const phone = env.sim.phone(bot, { pushname: 'Fixture Bot' });
-  for (const [n, name] of [
-    [ALICE, 'Alice'],
-    [BOB, 'Bob'],
-    [CAROL, 'Carol'],
-  ] as const) {
-    await phone.addContact(n, name);
-  }
+  const phone = await botAccount(env.sim, bot, { pushname: 'Fixture Bot' }, { [ALICE]: 'Alice', [BOB]: 'Bob', [CAROL]: 'Carol' });
   const running = await env.bots.start(fixture, library, bot);
   await running.ready();
   const conversation: Conversation = {

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { SimulatedPhone } from '../../src/simulator';
 import { LIBRARIES } from '../helpers/both-clients';
-import { useBots, type Library } from '../helpers/bots';
+import { botAccount, useBots, type Library } from '../helpers/bots';
 import { EXAMPLE_JS, ExampleProcess, exampleSource } from '../helpers/example-js';
 import { until, untilTrue } from '../helpers/until';
 
@@ -119,14 +119,7 @@ function lastDevice(phone: SimulatedPhone): string {
 
 async function scenarios(library: Library, bot: string, pairBot: string): Promise<void> {
   const source = await exampleSource();
-  const phone = env.sim.phone(bot, { pushname: 'Example Bot' });
-  for (const [n, name] of [
-    [ALICE, 'Alice'],
-    [BOB, 'Bob'],
-    [CAROL, 'Carol'],
-  ] as const) {
-    await phone.addContact(n, name);
-  }
+  const phone = await botAccount(env.sim, bot, { pushname: 'Example Bot' }, { [ALICE]: 'Alice', [BOB]: 'Bob', [CAROL]: 'Carol' });
   const events = new Map<Scenario, Set<string>>();
   const output = new Map<Scenario, string>();
   const record = (scenario: Scenario, proc: ExampleProcess): void => {

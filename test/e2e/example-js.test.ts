@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { SimulatedPhone, WireMessage } from '../../src/simulator';
-import { useBots, type Library } from '../helpers/bots';
+import { botAccount, useBots, type Library } from '../helpers/bots';
 import { EXAMPLE_JS, ExampleProcess, PhoneWatch, exampleSource, type Effect } from '../helpers/example-js';
 import { until } from '../helpers/until';
 
@@ -388,14 +388,12 @@ async function settle(check: () => boolean, stop: () => boolean, ms: number): Pr
 async function runExample(library: Library, bot: string, source: string): Promise<Run> {
   const started = Date.now();
   // A business account, as example.js's label commands need.
-  const phone = env.sim.phone(bot, { pushname: 'Example Bot', business: true });
-  for (const [n, name] of [
-    [ALICE, 'Alice'],
-    [BOB, 'Bob'],
-    [CAROL, 'Carol'],
-  ] as const) {
-    await phone.addContact(n, name);
-  }
+  const phone = await botAccount(
+    env.sim,
+    bot,
+    { pushname: 'Example Bot', business: true },
+    { [ALICE]: 'Alice', [BOB]: 'Bob', [CAROL]: 'Carol' },
+  );
   const proc = new ExampleProcess(env.bots, library, bot, path.join(env.work.path, library), source);
   await proc.start();
   const group = (await phone.createGroup('Example group', [ALICE])).id;

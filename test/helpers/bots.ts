@@ -11,7 +11,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { WhatsAppSimulator } from '../../src/simulator';
+import type { SimulatedPhone, WhatsAppSimulator } from '../../src/simulator';
 import type { Library } from './both-clients';
 import { chromiumForTests } from './chromium';
 import { tempDir, type TempDir } from './tmp';
@@ -55,6 +55,18 @@ export function useBots<H extends Record<string, Harness>>(
     await pkg?.remove();
   });
   return useSimulatorHarnesses(prefix, (sim, dir) => ({ bots: new BotHarness(sim, dir, () => modules), ...more(sim, dir) }));
+}
+
+/** The bot's account (`options` as `sim.phone` takes them), with the people it talks to in its address book (number → name). */
+export async function botAccount(
+  sim: WhatsAppSimulator,
+  bot: string,
+  options: Parameters<WhatsAppSimulator['phone']>[1],
+  contacts: Record<string, string>,
+): Promise<SimulatedPhone> {
+  const phone = sim.phone(bot, options);
+  for (const [number, name] of Object.entries(contacts)) await phone.addContact(number, name);
+  return phone;
 }
 
 /** The fixture's text for `library`: as written, or with its one require of whatsapp-web.js changed. */
