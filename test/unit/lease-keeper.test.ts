@@ -357,8 +357,8 @@ test('a start whose lease was lost while it raised the fence launches no browser
   openFence();
   await until(() => m.list().every((s) => s.id !== 'a'), 'the lost session dropped');
   await until(async () => (await leases.list()).every((r) => !r.live || r.owner !== 'worker-1'), 'the lease let go');
-  // The stale start went no further than the fence: no browser, now or after the start's continuation.
+  // The stale start went no further than the fence: its client launched no browser, now or after the
+  // start's continuation (a later run, under a lease taken afresh, may have one of its own).
   await new Promise<void>((resolve) => setImmediate(resolve));
-  expect(mockScript.browsers).toEqual([]);
   expect(mockScript.made[0]?.browser).toBeUndefined();
 });
