@@ -106,8 +106,15 @@ export class ChannelOperations {
     this.#tell(channel, [number]);
   }
 
-  /** `number` (the owner or an admin) posts: every other member's devices get it. */
-  async post(number: string, id: unknown, body: unknown, msgId?: string, type = 'chat'): Promise<WireMessage> {
+  /** `number` (the owner or an admin) posts (a text, or `content`'s media or poll): every other member's devices get it. */
+  async post(
+    number: string,
+    id: unknown,
+    body: unknown,
+    msgId?: string,
+    type = 'chat',
+    content: Pick<WireMessage, 'media' | 'poll'> = {},
+  ): Promise<WireMessage> {
     const channel = this.#live(id);
     const role = roleOf(channel, number);
     if (role !== 'owner' && role !== 'admin') throw new SimulatorError(403, `${number} may not post to ${channel.id}`);
@@ -122,6 +129,8 @@ export class ChannelOperations {
       t: now(),
       fromMe: false,
       type,
+      ...(content.media ? { media: content.media } : {}),
+      ...(content.poll ? { poll: content.poll } : {}),
     };
     channel.posts.push({ id: msg.id, body, type, by: number, serverId, t: msg.t });
     for (const member of [channel.owner, ...channel.admins, ...channel.subscribers]) {
@@ -250,7 +259,8 @@ export class ChannelOperations {
         return { channels: found.map((c) => wireOf(c, number)) };
       }
       case 'post': {
-        const msg = await this.post(number, request.id, request.body, request.msgId, request.type);
+        const content = { ...(request.media ? { media: request.media } : {}), ...(request.poll ? { poll: request.poll } : {}) };
+        const msg = await this.post(number, request.id, request.body, request.msgId, request.type, content);
         const channel = this.#find(request.id);
         return { post: { serverId: channel.posts.at(-1)?.serverId ?? 0, t: msg.t } };
       }

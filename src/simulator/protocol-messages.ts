@@ -133,7 +133,7 @@ export interface WireVcard {
 /** A media attachment: encrypted on the media servers under `directPath` with `mediaKey`. */
 export interface WireMedia {
   directPath: string;
-  /** base64 */
+  /** base64; empty for media posted to a channel (uploaded unencrypted). */
   mediaKey: string;
   mediaKeyTimestamp: number;
   mimetype: string;

@@ -2,6 +2,7 @@
  * The records the simulated servers' frames carry (./protocol.ts): ids, groups and their requests, calls,
  * channels, contacts, chat settings and business data. Types only, for the page bundle and the Node server.
  */
+import type { WireMedia, WirePoll } from './protocol-messages';
 
 export interface WireWid {
   server: string;
@@ -92,8 +93,8 @@ export type NewsletterRequest =
   | { op: 'mute'; id: string; muted: boolean }
   /** The channel directory: channels whose name holds `text` (any case), at most `limit`; without the account's own ones if asked. */
   | { op: 'search'; text: string; limit: number; skipSubscribed: boolean }
-  /** The account posts to a channel it owns or administers (text, or a poll's question). */
-  | { op: 'post'; id: string; msgId: string; type: string; body: string }
+  /** The account posts to a channel it owns or administers (text, or a poll's question); media by its upload, a poll with its options. */
+  | { op: 'post'; id: string; msgId: string; type: string; body: string; media?: WireMedia; poll?: WirePoll }
   /** Admin invites: sent by an owner to a user; accepted, revoked, an admin demoted; ownership handed over. */
   | { op: 'admin-invite'; id: string; user: string }
   | { op: 'accept-admin'; id: string }

@@ -48,8 +48,11 @@ export type PageChannelAdminAction =
   | { action: 'revoke' | 'demote'; userId: string }
   | { action: 'transfer'; userId: string; dismissSelf: boolean };
 
-/** The page calls for channels (members of `PageApi`); `M` is the bridge's `PageMessage`. */
-export interface PageChannelApi<M> {
+/**
+ * The page calls for channels (members of `PageApi`); `M` is the bridge's `PageMessage`, `F` its `PageMedia`, `O` its
+ * `PageSendOptions`, `P` its `PagePollInput`.
+ */
+export interface PageChannelApi<M, F, O, P> {
   /** A new channel this account owns; a string (whatsapp-web.js's) when the app refused. */
   createChannel(title: string, description: string | null, picture: string | null): Promise<PageCreatedChannel | string>;
   /** A channel by id: the known one, or its preview loaded from the servers; null when there is none. */
@@ -72,6 +75,10 @@ export interface PageChannelApi<M> {
   channelSubscribers(channelId: string, limit?: number): Promise<Array<{ contactId: string; role: string }>>;
   /** Posts a text to the channel; null when there is no such channel. */
   sendChannelMessage(channelId: string, body: string): Promise<M | null>;
+  /** Posts media (uploaded unencrypted, as channels take it), with its caption; null when there is no such channel. */
+  sendChannelMedia(channelId: string, media: F, options: O): Promise<M | null>;
+  /** Posts a poll; null when there is no such channel. */
+  sendChannelPoll(channelId: string, poll: P): Promise<M | null>;
   channelAdmin(channelId: string, action: PageChannelAdminAction): Promise<boolean>;
 }
 
@@ -88,5 +95,7 @@ export const CHANNEL_API_FEATURES = {
   muteChannel: ['channels'],
   channelSubscribers: ['channels'],
   sendChannelMessage: ['messages', 'channels'],
+  sendChannelMedia: ['messages', 'media', 'channels'],
+  sendChannelPoll: ['messages', 'polls', 'channels'],
   channelAdmin: ['channels'],
 } as const;

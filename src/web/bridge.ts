@@ -10,7 +10,7 @@ import { INTERFACE_API_FEATURES, type PageInterfaceApi } from './bridge-interfac
 import type { PageStickerPack } from './bridge-media';
 import { GROUP_API_FEATURES, type PageGroupApi } from './bridge-groups';
 import { BUSINESS_API_FEATURES, type PageBusinessApi } from './bridge-business';
-import { POLL_API_FEATURES, type PagePollApi, type PagePollVote } from './bridge-polls';
+import { POLL_API_FEATURES, type PagePollApi, type PagePollInput, type PagePollVote } from './bridge-polls';
 import { STATUS_API_FEATURES, type PageStatusApi } from './bridge-status';
 import { PHONE_API_FEATURES, type PhoneFeature, type PagePhoneApi, type PagePhoneEvent } from './bridge-phone';
 import { CHANNEL_API_FEATURES, type ChannelFeature, type PageChannelApi } from './bridge-channels';
@@ -164,7 +164,7 @@ export interface PageApi
     PagePollApi,
     PageStatusApi<PageMessage, PageMedia>,
     PagePhoneApi,
-    PageChannelApi<PageMessage> {
+    PageChannelApi<PageMessage, PageMedia, PageSendOptions, PagePollInput> {
   state(): string | null;
   info(): PageInfo;
   send(chatId: string, content: PageContent, options: PageSendOptions): Promise<PageMessage>;

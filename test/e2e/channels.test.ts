@@ -5,6 +5,7 @@
  * phone's channel is found by invite code and by search, followed, its posts arrive as `message` and in
  * `fetchMessages`; admin invites, demotion and ownership transfer are seen by the servers.
  */
+import { createHash } from 'node:crypto';
 import * as wawebModule from '../../src/index';
 import { LIBRARIES, useBothClients, type Library } from '../helpers/both-clients';
 import { until, untilTrue } from '../helpers/until';
@@ -47,7 +48,7 @@ interface ChannelClient {
     options?: { description?: string },
   ): Promise<{ title: string; nid: WidLike; inviteLink: string; createdAtTs: number } | string>;
   getChannels(): Promise<ChannelLike[]>;
-  sendMessage(chatId: string, content: string, options?: Record<string, unknown>): Promise<MessageLike | null>;
+  sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<MessageLike | null>;
   getChatById(id: string): Promise<ChannelLike | undefined>;
   getChannelByInviteCode(code: string): Promise<ChannelLike | undefined>;
   searchChannels(options: { searchText?: string; limit?: number; skipSubscribedNewsletters?: boolean }): Promise<ChannelLike[]>;
@@ -63,9 +64,11 @@ interface ChannelClient {
 }
 
 type MediaClass = new (mimetype: string, data: string, filename?: string) => unknown;
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS; only MessageMedia is used here
-const wwebjs = require('whatsapp-web.js') as { MessageMedia: MediaClass };
+type PollClass = new (name: string, options: string[]) => unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- whatsapp-web.js is CommonJS; only MessageMedia and Poll are used here
+const wwebjs = require('whatsapp-web.js') as { MessageMedia: MediaClass; Poll: PollClass };
 const mediaOf = (library: Library): MediaClass => (library === 'waweb' ? wawebModule.MessageMedia : wwebjs.MessageMedia);
+const pollOf = (library: Library): PollClass => (library === 'waweb' ? wawebModule.Poll : wwebjs.Poll);
 /** A 1×1 PNG. */
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
@@ -232,5 +235,49 @@ describe.each(LIBRARIES)('%s', (library) => {
     expect(await client.demoteChannelAdmin(theirs, `${number}@c.us`)).toBe(true);
     expect(env.sim.phone(owner).channels.get(theirs)).toMatchObject({ admins: [], subscribers: [number] });
     expect(await client.acceptChannelAdminInvite(theirs)).toBe(false);
+  });
+
+  test("media and a poll posted to the bot's channel: the follower's phone gets the image (with its caption) and the poll", async () => {
+    const client = await env.linked<ChannelClient>(library, number);
+    const created = await client.createChannel(`Media ${library}`);
+    if (typeof created === 'string') throw new Error(created);
+    const id = created.nid._serialized;
+    const fan = `1555777093${n}`;
+    env.sim.phone(fan).channels.subscribe(id);
+    const received = (msgId: string | undefined) =>
+      env.sim
+        .phone(fan)
+        .receivedMessages()
+        .find((m) => m.id === msgId);
+
+    const image = await client.sendMessage(id, new (mediaOf(library))('image/png', PIXEL, 'pixel.png'), { caption: 'one pixel' });
+    expect(image).toMatchObject({ type: 'image', fromMe: true });
+    const bytes = Buffer.from(PIXEL, 'base64');
+    // Channel media is not encrypted: no media key; the servers have the file as it is.
+    expect(received(image?.id.id)).toMatchObject({
+      chatId: id,
+      type: 'image',
+      media: {
+        mimetype: 'image/png',
+        caption: 'one pixel',
+        mediaKey: '',
+        size: bytes.length,
+        filehash: createHash('sha256').update(bytes).digest('base64'),
+      },
+    });
+
+    const poll = await client.sendMessage(id, new (pollOf(library))('Lunch?', ['Pizza', 'Soup']));
+    expect(poll).toMatchObject({ type: 'poll_creation', fromMe: true });
+    expect(received(poll?.id.id)).toMatchObject({
+      chatId: id,
+      type: 'poll_creation',
+      poll: { name: 'Lunch?', options: ['Pizza', 'Soup'], selectableCount: 1 },
+    });
+    expect(
+      env.sim
+        .phone(number)
+        .channels.get(id)
+        .posts.map((p) => p.type),
+    ).toEqual(['image', 'poll_creation']);
   });
 });

@@ -20,6 +20,7 @@ import type { MessageContent } from '../model/message-content';
 import type { MessageSendOptions } from '../model/message-send-options';
 import type { ModelClient } from '../model/model-client';
 import { chatIdOf, toWid } from '../model/wid';
+import { toOutgoing } from '../outgoing';
 
 export interface ChannelsApi {
   createChannel(title: string, options?: CreateChannelOptions): Promise<CreateChannelResult | string>;
@@ -50,7 +51,8 @@ export async function channelById(client: ModelClient, channelId: string): Promi
 /**
  * `sendMessage` to a channel: a text is posted; what whatsapp-web.js refuses in channels (cards, a location, a
  * document, view once: its check compares each option with `true`, so a quote is not refused but left out) resolves
- * `null` with a warning, as there; media and polls, which whatsapp-web.js posts, are not there yet.
+ * `null` with a warning, as there. Media (uploaded unencrypted, as channels take it) and polls are posted; a sticker
+ * is not yet.
  */
 export async function sendToChannel(
   client: ModelClient,
@@ -70,11 +72,18 @@ export async function sendToChannel(
     );
     return asDeclared<Message>(null);
   }
-  if (typeof content !== 'string' || options.media !== undefined)
-    throw new NotSupportedError('Client.sendMessage (channel media and polls)', 27);
+  const outgoing = toOutgoing(content, options);
+  if (outgoing.kind === 'sticker') throw new NotSupportedError('Client.sendMessage (a sticker to a channel)', 27);
+  if (outgoing.kind === 'content' && outgoing.content.kind !== 'text' && outgoing.content.kind !== 'poll')
+    throw new NotSupportedError(`Client.sendMessage (${outgoing.content.kind} to a channel)`, 27);
   const web = client.readyPage('sendMessage()');
   if (options.sendSeen !== false) await web.sendSeen(channelId);
-  const sent = await web.call('sendChannelMessage', channelId, content);
+  const sent =
+    outgoing.kind === 'media'
+      ? await web.call('sendChannelMedia', channelId, outgoing.media, outgoing.options)
+      : outgoing.content.kind === 'poll'
+        ? await web.call('sendChannelPoll', channelId, outgoing.content.poll)
+        : await web.call('sendChannelMessage', channelId, outgoing.content.kind === 'text' ? outgoing.content.body : '');
   if (!sent) throw new PageError(`no channel with ${channelId}`);
   return new Message(client, sent);
 }

@@ -284,7 +284,9 @@ export const CHANNEL_MEMBERS = members({
   setReactionSetting: supported,
   mute: supported,
   unmute: supported,
-  sendMessage: differs('texts; media and polls, which whatsapp-web.js also posts, throw `NotSupportedError` (issue 27)'),
+  sendMessage: differs(
+    'texts, media and polls are posted; a sticker (`sendMediaAsSticker`), which whatsapp-web.js also posts, throws `NotSupportedError` (issue 27)',
+  ),
   sendSeen: supported,
   sendChannelAdminInvite: supported,
   acceptChannelAdminInvite: supported,

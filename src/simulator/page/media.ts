@@ -162,8 +162,37 @@ export const mediaModules: Record<string, unknown> = {
         },
       };
     },
+    /** Channel media: the bytes unencrypted; the entry has no key, and a handle the channel post names. */
+    uploadUnencryptedMedia: async ({
+      mediaObject,
+      calculateToken,
+    }: {
+      mediaObject: Record<string, unknown>;
+      calculateToken?: () => string;
+    }) => {
+      const file = prepared.get(String(mediaObject['filehash']));
+      if (!file) throw new Error('upload failed: the media object has no data');
+      const token = typeof calculateToken === 'function' ? calculateToken() : String(mediaObject['filehash']);
+      const res = await fetch(file.hd ? '/mms/upload?hd=1' : '/mms/upload', { method: 'POST', body: file.blob });
+      if (!res.ok) throw new Error(`upload failed: ${res.status}`);
+      const { directPath } = (await res.json()) as { directPath: string };
+      const url = `${location.origin}${directPath}`;
+      return {
+        mediaEntry: {
+          mmsUrl: url,
+          deprecatedMms3Url: url,
+          directPath,
+          mediaKeyTimestamp: Math.floor(Date.now() / 1000),
+          encFilehash: token,
+          uploadHash: token,
+          handle: directPath,
+        },
+      };
+    },
   },
   WAWebImageUtils: { toWebpSticker },
+  /** Channel media is uploaded as it is, under a random token (`getRandomFilehash`) for the upload's hash. */
+  WAMediaCalculateFilehash: { getRandomFilehash: () => toB64(crypto.getRandomValues(new Uint8Array(32))) },
   WAWebStartMediaUploadQpl: { startMediaUploadQpl: () => ({ addAnnotations: () => undefined, addPoint: () => undefined }) },
   /** Stickers are uploaded on their own, under the media key the caller chose (whatsapp-web.js's `processStickerData`). */
   WAWebUploadManager: {

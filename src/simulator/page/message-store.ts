@@ -5,6 +5,7 @@
 import type { ClientFrame, ServerFrame, WireContact, WireGroup, WireMessage } from '../protocol';
 import { Collection } from './models';
 import { GroupMetadata } from './group-models';
+import { AppMsgModel } from './app-msg-model';
 import { ChatModel, MsgCollection, MsgModel } from './wa-models';
 import { ContactModel } from './contact-model';
 import { NewsletterCollection } from './newsletter-models';
@@ -23,7 +24,7 @@ export interface StoreLink {
 }
 
 export class MessageStore {
-  readonly msgs = new MsgCollection();
+  readonly msgs = new MsgCollection(AppMsgModel);
   readonly chats = Object.assign(new Collection<ChatModel>(ChatModel), {
     find: async (wid: unknown): Promise<ChatModel> => this.chatFor(createWid(wid)).chat,
   });

@@ -10,6 +10,7 @@ import type { NewsletterRequest, ServerFrame, WireNewsletter } from '../protocol
 import type { App } from './app';
 import type { ContactModel } from './contact-model';
 import { NewsletterChat, ServerStatusCodeError } from './newsletter-models';
+import { outgoingContent } from './polls';
 import type { MsgModel } from './wa-models';
 import { createWid, type Wid } from './wid';
 
@@ -147,10 +148,33 @@ export function newsletterModules(app: App): Record<string, unknown> {
       updateNewsletterMsgRecord: async (_msg: unknown) => undefined,
     },
     WAWebNewsletterSendMessageJob: {
-      sendNewsletterMessageJob: async ({ msg, newsletterJid }: { msg: MsgModel; type: string; newsletterJid: string }) => {
+      sendNewsletterMessageJob: async ({
+        msg,
+        type,
+        newsletterJid,
+        mediaHandle,
+      }: {
+        msg: MsgModel;
+        type: string;
+        newsletterJid: string;
+        mediaMetadata?: unknown;
+        mediaHandle?: unknown;
+      }) => {
         const body = msg.type === 'poll_creation' ? text(msg.content['pollName']) : msg.body;
+        // Media goes by the handle of its upload (`uploadUnencryptedMedia`); a poll with its options.
+        const media = type === 'media' ? msg.media() : undefined;
+        if (type === 'media' && (media === undefined || typeof mediaHandle !== 'string')) throw new ServerStatusCodeError(400);
+        const poll = type === 'pollCreation' ? outgoingContent(msg).poll : undefined;
         try {
-          const reply = await ask({ op: 'post', id: idOf(newsletterJid), msgId: msg.id.id, type: msg.type, body });
+          const reply = await ask({
+            op: 'post',
+            id: idOf(newsletterJid),
+            msgId: msg.id.id,
+            type: msg.type,
+            body,
+            ...(media ? { media } : {}),
+            ...(poll ? { poll } : {}),
+          });
           return { success: true, ack: { t: reply.post?.t ?? msg.t }, serverId: reply.post?.serverId };
         } catch (err) {
           if (err instanceof ServerStatusCodeError) return { success: false };

@@ -203,6 +203,11 @@ export class MsgModel extends Model {
     };
   }
 
+  /** The media's audio/video parameters, as a channel post sends them (`mediaMetadata`). */
+  avParams(): Record<string, unknown> {
+    return { mimetype: this.mimetype, size: this.size };
+  }
+
   /** Media on the servers needs no extra step here: it is downloaded on demand. */
   async downloadMedia(): Promise<void> {
     if (this.mediaData) this.mediaData.mediaStage = 'RESOLVED';
@@ -346,8 +351,9 @@ export class ChatModel extends Model {
 
 /** `Msg`: the messages the device has, by serialized key. */
 export class MsgCollection extends Collection<MsgModel> {
-  constructor() {
-    super(MsgModel);
+  /** `modelClass` builds a model from the message data a client passes (app-msg-model.ts). */
+  constructor(modelClass: new (data: MsgFields & Record<string, unknown>) => MsgModel = MsgModel) {
+    super(modelClass);
   }
 
   async getMessagesById(ids: unknown[]): Promise<{ messages: MsgModel[] }> {

@@ -6,10 +6,13 @@
  * `sendNewsletterMessageJob`), the subscribers, and admin invites, demotion and ownership. A refusal of
  * the servers (`ServerStatusCodeError`) answers false, as whatsapp-web.js does.
  */
-import type { PageMessage } from '../bridge';
+import type { PageMedia, PageMessage, PageSendOptions } from '../bridge';
+import type { PagePollInput } from '../bridge-polls';
 import type { PageChannel, PageChannelAdminAction, PageChannelApi, PageChannelEdit, PageCreatedChannel } from '../bridge-channels';
 import { watched } from './drift';
 import { findChat, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
+import { pollFields } from './polls';
+import { uploadMedia } from './send';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const refused = (err: unknown): boolean => (err as { name?: unknown } | null)?.name === 'ServerStatusCodeError';
@@ -181,16 +184,31 @@ async function subscribers(req: Req, channelId: string, limit?: number): Promise
   }));
 }
 
-/** A text posted as whatsapp-web.js posts one: a message model, the app's records of it, then the send job. */
-async function sendChannelMessage(req: Req, channelId: string, body: string): Promise<PageMessage | null> {
+/**
+ * A post as whatsapp-web.js makes one: a message model of `fields` (a text, the uploaded media's data, a poll's
+ * fields), the app's records of it, then the send job (`type` text, media with its upload's handle, or pollCreation).
+ */
+async function postToChannel(req: Req, channelId: string, fields: Record<string, unknown>, type: string): Promise<PageMessage | null> {
   const chat = await findChat(req, channelId);
   if (!chat) return null;
   const MsgKey = req('WAWebMsgKey');
   const from = req('WAWebUserPrefsMeUser').getMaybeMePnUser();
   const key = new MsgKey({ from, to: chat.id, id: await MsgKey.newId(), participant: undefined, selfDir: 'out' });
-  const fields = req('WAWebGetEphemeralFieldsMsgActionsUtils').getEphemeralFields(chat);
+  const ephemeral = req('WAWebGetEphemeralFieldsMsgActionsUtils').getEphemeralFields(chat);
   const t = Math.floor(Date.now() / 1000);
-  const message = { id: key, ack: 0, body, from, to: chat.id, local: true, self: 'out', t, isNewMsg: true, type: 'chat', ...fields };
+  const message = {
+    id: key,
+    ack: 0,
+    from,
+    to: chat.id,
+    local: true,
+    self: 'out',
+    t,
+    isNewMsg: true,
+    type: 'chat',
+    ...ephemeral,
+    ...fields,
+  };
   const msg = new (req('WAWebCollections').Msg.modelClass)(message);
   const records = req('WAWebNewsletterUpdateMsgsRecordsJob');
   await watched('WAWebNewsletterUpdateMsgsRecordsJob.addNewsletterMsgsRecords', 'channels', () =>
@@ -198,8 +216,9 @@ async function sendChannelMessage(req: Req, channelId: string, body: string): Pr
   );
   chat.msgs.add(msg);
   chat.t = msg.t;
+  const media = type === 'media' ? { mediaMetadata: msg.avParams(), mediaHandle: fields['mediaHandle'] } : {};
   const response = await watched('WAWebNewsletterSendMessageJob.sendNewsletterMessageJob', 'channels', () =>
-    req('WAWebNewsletterSendMessageJob').sendNewsletterMessageJob({ msg, type: 'text', newsletterJid: chat.id.toJid() }),
+    req('WAWebNewsletterSendMessageJob').sendNewsletterMessageJob({ msg, type, newsletterJid: chat.id.toJid(), ...media }),
   );
   if (response?.success) {
     msg.t = response.ack.t;
@@ -208,6 +227,15 @@ async function sendChannelMessage(req: Req, channelId: string, body: string): Pr
   msg.updateAck(1, true);
   await watched('WAWebNewsletterUpdateMsgsRecordsJob.updateNewsletterMsgRecord', 'channels', () => records.updateNewsletterMsgRecord(msg));
   return toPageMessage(msg);
+}
+
+/** Media uploaded unencrypted (`uploadUnencryptedMedia`), then posted with its handle. */
+async function sendChannelMedia(req: Req, channelId: string, media: PageMedia, options: PageSendOptions): Promise<PageMessage | null> {
+  if (!(await findChat(req, channelId))) return null;
+  const mediaData = await uploadMedia(req, media, options, true);
+  const json: Record<string, unknown> = typeof mediaData.toJSON === 'function' ? mediaData.toJSON() : {};
+  const caption = options.caption === undefined ? {} : { caption: options.caption };
+  return postToChannel(req, channelId, { ...json, type: mediaData.type, body: mediaData.preview, ...caption }, 'media');
 }
 
 async function channelAdmin(req: Req, channelId: string, action: PageChannelAdminAction): Promise<boolean> {
@@ -270,7 +298,7 @@ async function transfer(req: Req, channelId: string, userId: string, dismissSelf
 }
 
 /** The channel calls of `PageApi`. */
-export function channelApi(req: Req): PageChannelApi<PageMessage> {
+export function channelApi(req: Req): PageChannelApi<PageMessage, PageMedia, PageSendOptions, PagePollInput> {
   return {
     createChannel: async (title, description, picture) => createChannel(req, title, description, picture),
     getChannel: async (channelId) => {
@@ -292,7 +320,9 @@ export function channelApi(req: Req): PageChannelApi<PageMessage> {
     editChannel: async (channelId, edit) => editChannel(req, channelId, edit),
     muteChannel: async (channelId, muted) => muteChannel(req, channelId, muted),
     channelSubscribers: async (channelId, limit) => subscribers(req, channelId, limit),
-    sendChannelMessage: async (channelId, body) => sendChannelMessage(req, channelId, body),
+    sendChannelMessage: async (channelId, body) => postToChannel(req, channelId, { body }, 'text'),
+    sendChannelMedia: async (channelId, media, options) => sendChannelMedia(req, channelId, media, options),
+    sendChannelPoll: async (channelId, poll) => postToChannel(req, channelId, pollFields(poll), 'pollCreation'),
     channelAdmin: async (channelId, action) => channelAdmin(req, channelId, action),
   };
 }

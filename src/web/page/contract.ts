@@ -257,6 +257,8 @@ export const MANIFEST: readonly ContractEntry[] = [
   ['WAWebChangeNewsletterOwnerAction', 'changeNewsletterOwnerAction', 'function', 'channels'],
   ['WAWebContactCollection', 'getMeContact', 'function', 'channels'],
   ['WAWebNewsletterDemoteAdminJob', 'demoteNewsletterAdminAction', 'function', 'channels'],
+  ['WAWebMediaMmsV4Upload', 'uploadUnencryptedMedia', 'function', 'channels'],
+  ['WAMediaCalculateFilehash', 'getRandomFilehash', 'function', 'channels'],
 ];
 
 function loaded(req: Req, name: string): unknown {

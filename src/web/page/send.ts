@@ -165,8 +165,11 @@ export async function sendMedia(req: Req, chatId: string, media: PageMedia, opti
   );
 }
 
-/** The file as opaque data, prepared and uploaded: the app's media data, with the upload's direct path and key set. */
-export async function uploadMedia(req: Req, media: PageMedia, options: PageSendOptions): Promise<any> {
+/**
+ * The file as opaque data, prepared and uploaded: the app's media data, with the upload's direct path and key set.
+ * For a channel (`toChannel`) it is uploaded unencrypted under a random token and keeps the upload's handle.
+ */
+export async function uploadMedia(req: Req, media: PageMedia, options: PageSendOptions, toChannel = false): Promise<any> {
   const file = new File([fromBase64(media.data)], media.filename ?? 'file', { type: media.mimetype });
   const OpaqueData = req('WAWebMediaOpaqueData');
   const opaque = await OpaqueData.createFromData(file, file.type);
@@ -181,15 +184,21 @@ export async function uploadMedia(req: Req, media: PageMedia, options: PageSendO
   const mediaData = await watched('WAWebPrepRawMedia.prepRawMedia', 'media', () => prep.waitForPrep());
   const mediaObject = req('WAWebMediaStorage').getOrCreateMediaObject(mediaData.filehash);
   const mediaTypes = req('WAWebMmsMediaTypes');
-  const mediaType = mediaTypes.msgToMediaType({ type: mediaData.type, isGif: mediaData.isGif, isNewsletter: false });
+  const mediaType = mediaTypes.msgToMediaType({ type: mediaData.type, isGif: mediaData.isGif, isNewsletter: toChannel });
   if (!(mediaData.mediaBlob instanceof OpaqueData))
     mediaData.mediaBlob = await OpaqueData.createFromData(mediaData.mediaBlob, mediaData.mediaBlob.type);
   mediaData.renderableUrl = mediaData.mediaBlob.url();
   mediaObject.consolidate(mediaData.toJSON());
   mediaData.mediaBlob.autorelease();
-  const { mediaEntry } = await watched('WAWebMediaMmsV4Upload.uploadMedia', 'media', () =>
-    req('WAWebMediaMmsV4Upload').uploadMedia({ mimetype: mediaData.mimetype, mediaObject, mediaType }),
-  );
+  const upload = { mimetype: mediaData.mimetype, mediaObject, mediaType };
+  const { mediaEntry } = toChannel
+    ? await watched('WAWebMediaMmsV4Upload.uploadUnencryptedMedia', 'channels', () =>
+        req('WAWebMediaMmsV4Upload').uploadUnencryptedMedia({
+          ...upload,
+          calculateToken: req('WAMediaCalculateFilehash').getRandomFilehash,
+        }),
+      )
+    : await watched('WAWebMediaMmsV4Upload.uploadMedia', 'media', () => req('WAWebMediaMmsV4Upload').uploadMedia(upload));
   if (!mediaEntry) throw new Error('upload failed: no media entry');
   mediaData.set({
     clientUrl: mediaEntry.mmsUrl,
@@ -201,6 +210,7 @@ export async function uploadMedia(req: Req, media: PageMedia, options: PageSendO
     encFilehash: mediaEntry.encFilehash,
     uploadhash: mediaEntry.uploadHash,
     size: mediaObject.size,
+    ...(toChannel ? { mediaHandle: mediaEntry.handle } : {}),
   });
   return mediaData;
 }
