@@ -9,6 +9,7 @@ import { chatFrom } from '../model/chat-from';
 import type { ModelClient } from '../model/model-client';
 import { chatIdOf } from '../model/wid';
 import { channelById, isChannelId } from './channels';
+import { declaredAs } from '../compat/declared';
 
 export interface ChatsApi {
   /** Every chat the app has loaded, groups as `GroupChat`. */
@@ -41,7 +42,7 @@ export const chatsApi: ChatsApi & ThisType<ModelClient> = {
   async getChatById(chatId: string): Promise<Chat> {
     const target = chatIdOf(chatId);
     // A channel id gives a `Channel`, as in whatsapp-web.js (declared `Chat` there too).
-    if (isChannelId(target)) return (await channelById(this, target)) as unknown as Chat;
+    if (isChannelId(target)) return declaredAs<Chat>(await channelById(this, target));
     const data = await this.readyPage('getChatById()').getChat(target);
     if (!data) throw new PageError(`no chat with ${target}`);
     return chatFrom(this, data);

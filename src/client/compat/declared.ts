@@ -17,3 +17,8 @@ export function asDeclared<T>(value: T | null | undefined): T {
 export function returnedAsVoid(value: unknown): void {
   return value as void;
 }
+
+/** A value of another class where whatsapp-web.js declares `T` (getChatById's `Channel` for a channel id, declared `Chat`). */
+export function declaredAs<T>(value: unknown): T {
+  return value as T;
+}
