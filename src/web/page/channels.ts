@@ -12,7 +12,7 @@ import type { PageChannel, PageChannelAdminAction, PageChannelApi, PageChannelEd
 import { watched } from './drift';
 import { findChat, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 import { pollFields } from './polls';
-import { uploadMedia } from './send';
+import { outgoing, uploadMedia } from './send';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const refused = (err: unknown): boolean => (err as { name?: unknown } | null)?.name === 'ServerStatusCodeError';
@@ -191,24 +191,9 @@ async function subscribers(req: Req, channelId: string, limit?: number): Promise
 async function postToChannel(req: Req, channelId: string, fields: Record<string, unknown>, type: string): Promise<PageMessage | null> {
   const chat = await findChat(req, channelId);
   if (!chat) return null;
-  const MsgKey = req('WAWebMsgKey');
-  const from = req('WAWebUserPrefsMeUser').getMaybeMePnUser();
-  const key = new MsgKey({ from, to: chat.id, id: await MsgKey.newId(), participant: undefined, selfDir: 'out' });
+  const { fields: base } = await outgoing(req, chat, req('WAWebUserPrefsMeUser').getMaybeMePnUser());
   const ephemeral = req('WAWebGetEphemeralFieldsMsgActionsUtils').getEphemeralFields(chat);
-  const t = Math.floor(Date.now() / 1000);
-  const message = {
-    id: key,
-    ack: 0,
-    from,
-    to: chat.id,
-    local: true,
-    self: 'out',
-    t,
-    isNewMsg: true,
-    type: 'chat',
-    ...ephemeral,
-    ...fields,
-  };
+  const message = { ...base, type: 'chat', ...ephemeral, ...fields };
   const msg = new (req('WAWebCollections').Msg.modelClass)(message);
   const records = req('WAWebNewsletterUpdateMsgsRecordsJob');
   await watched('WAWebNewsletterUpdateMsgsRecordsJob.addNewsletterMsgsRecords', 'channels', () =>

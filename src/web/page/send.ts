@@ -10,6 +10,22 @@ import { findChat, findMsg, keyString, toPageMessage, type AppMsg, type Req } fr
 import { buttonsFields, eventFields, listFields, pollFields } from './polls';
 
 /**
+ * A new key for a message this device sends to `chat` from `from` (with `participant` in groups and status),
+ * and the fields every such message starts with, as the app's UI (and whatsapp-web.js) builds them.
+ */
+export async function outgoing(
+  req: Req,
+  chat: any,
+  from: unknown,
+  participant?: unknown,
+): Promise<{ key: any; fields: Record<string, unknown> }> {
+  const MsgKey = req('WAWebMsgKey');
+  const key = new MsgKey({ from, to: chat.id, id: await MsgKey.newId(), participant, selfDir: 'out' });
+  const fields = { id: key, ack: 0, from, to: chat.id, local: true, self: 'out', t: Math.floor(Date.now() / 1000), isNewMsg: true };
+  return { key, fields };
+}
+
+/**
  * Sends `content` (the message's own fields: a text's `body`, a media message's prepared data) to
  * `chatId`: the chat from `Chat.get` or `findOrCreateLatestChat`, a new key from `WAWebMsgKey`, the
  * quote context of the replied-to message, then `addAndSendMsgToChat`; resolves once the message is in the
@@ -25,8 +41,7 @@ export async function send(req: Req, chatId: string, content: Record<string, unk
   const useLid = group ? chat.groupMetadata?.isLidAddressingMode === true : chat.id.isLid?.() === true;
   const from = useLid ? me.getMaybeMeLidUser() : me.getMaybeMePnUser();
   const participant = group || chat.id.isStatus?.() === true ? factory.asUserWidOrThrow(from) : undefined;
-  const MsgKey = req('WAWebMsgKey');
-  const key = new MsgKey({ from, to: chat.id, id: await MsgKey.newId(), participant, selfDir: 'out' });
+  const { key, fields } = await outgoing(req, chat, from, participant);
   let quote: Record<string, unknown> = {};
   if (options.quotedId !== undefined) {
     const quoted = await findMsg(req, options.quotedId);
@@ -36,14 +51,7 @@ export async function send(req: Req, chatId: string, content: Record<string, unk
       quote = quoted.msgContextInfo(chat);
   }
   const data = {
-    id: key,
-    ack: 0,
-    from,
-    to: chat.id,
-    local: true,
-    self: 'out',
-    t: Math.floor(Date.now() / 1000),
-    isNewMsg: true,
+    ...fields,
     type: 'chat',
     mentionedJidList: (options.mentions ?? []).map((id) => factory.createWid(id)).filter(Boolean),
     ...(options.groupMentions === undefined

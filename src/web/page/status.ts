@@ -9,7 +9,7 @@ import type { PageMedia, PageMessage } from '../bridge';
 import type { PageBroadcast, PageStatusStyle } from '../bridge-status';
 import { watched } from './drift';
 import { findChat, findMsg, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
-import { uploadMedia } from './send';
+import { outgoing, uploadMedia } from './send';
 
 const STATUS = 'status@broadcast';
 
@@ -48,19 +48,11 @@ export async function postStatusMedia(req: Req, media: PageMedia, caption: strin
   const factory = req('WAWebWidFactory');
   const me = req('WAWebUserPrefsMeUser').getMaybeMePnUser();
   const author = factory.asUserWidOrThrow(me);
-  const MsgKey = req('WAWebMsgKey');
-  const key = new MsgKey({ from: me, to: chat.id, id: await MsgKey.newId(), participant: author, selfDir: 'out' });
+  const { key, fields } = await outgoing(req, chat, me, author);
   const { Msg } = req('WAWebCollections');
   const msg = new Msg.modelClass({
-    id: key,
-    ack: 0,
+    ...fields,
     body: mediaData.preview,
-    from: me,
-    to: chat.id,
-    local: true,
-    self: 'out',
-    t: Math.floor(Date.now() / 1000),
-    isNewMsg: true,
     ...mediaData.toJSON(),
     type: mediaData.type,
     author,
