@@ -58,8 +58,8 @@ export interface WireCall {
   offerTime: number;
 }
 
-/** A channel (newsletter) as one account's devices learn it: its metadata and this account's place in it. */
-export interface WireNewsletter {
+/** What every view of a channel (newsletter) shows: its id, name, description, invite code and times. */
+export interface NewsletterBasics {
   /** `<digits>@newsletter` */
   id: string;
   name: string;
@@ -70,6 +70,12 @@ export interface WireNewsletter {
   creation: number;
   nameUpdateTime: number;
   descriptionUpdateTime: number;
+  /** The app's reaction setting code (0 all, 1 basic, 3 none). */
+  reactionCodesSetting: number;
+}
+
+/** A channel as one account's devices learn it: its metadata and this account's place in it. */
+export interface WireNewsletter extends NewsletterBasics {
   /** This account's role: `owner`, `admin`, `subscriber`, or `guest` (not a member). */
   role: 'owner' | 'admin' | 'subscriber' | 'guest';
   subscribersCount: number;
@@ -77,8 +83,6 @@ export interface WireNewsletter {
   muted: boolean;
   /** `ACTIVE`, or `DELETED` once its owner deleted it. */
   state: 'ACTIVE' | 'DELETED';
-  /** The app's reaction setting code (0 all, 1 basic, 3 none). */
-  reactionCodesSetting: number;
   /** A picture was set (the app asks for it as for any chat's). */
   hasPicture: boolean;
 }

@@ -1,5 +1,5 @@
 /** The simulator's public option, device and event types, shared by its modules. */
-import type { WireMessage } from './protocol';
+import type { NewsletterBasics, WireMessage } from './protocol';
 
 /** The host the simulated page is served as. */
 export const SIMULATED_HOST = 'web.whatsapp.com';
@@ -92,16 +92,7 @@ export interface PhoneCallLink {
 }
 
 /** A channel (newsletter) as the servers keep it and the phone API shows it (`phone.channel(id)`). */
-export interface PhoneChannel {
-  /** `<digits>@newsletter` */
-  id: string;
-  name: string;
-  description: string;
-  inviteCode: string;
-  /** Seconds since the epoch. */
-  creation: number;
-  nameUpdateTime: number;
-  descriptionUpdateTime: number;
+export interface PhoneChannel extends NewsletterBasics {
   /** The owner's number. */
   owner: string;
   /** Admins' numbers (the owner is not listed). */
@@ -114,7 +105,6 @@ export interface PhoneChannel {
   mutedBy: string[];
   /** Posts, oldest first: id, text, type, who posted (a number), server id, time. */
   posts: Array<{ id: string; body: string; type: string; by: string; serverId: number; t: number }>;
-  reactionCodesSetting: number;
   /** A picture was set (base64 JPEG). */
   picture?: string;
   deleted: boolean;
