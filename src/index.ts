@@ -137,6 +137,8 @@ export {
   isValidSessionId,
   createStore,
   defineStoreDriver,
+  saveStreamTo,
+  loadStreamFrom,
 } from './stores';
 export type {
   SessionStore,
@@ -169,6 +171,8 @@ export type {
   DriverRewriteContext,
   RekeyOptions,
   RekeyResult,
+  LoadedSessionStream,
+  SessionSource,
 } from './stores';
 /** The shape of `EncryptedStoreOptions.keys`; the key tools are in `waweb/session`. */
 export type { EncryptionKey } from './util/encryption-keys';

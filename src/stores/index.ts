@@ -4,6 +4,8 @@ export type {
   GenerationMark,
   LoadOptions,
   LoadedSession,
+  LoadedSessionStream,
+  SessionSource,
   RewriteOptions,
   SaveOptions,
   SessionStore,
@@ -12,6 +14,7 @@ export type {
   StoreCallOptions,
   StoredGeneration,
 } from './types';
+export { loadStreamFrom, saveStreamTo } from './stream';
 export { assertSessionId, isValidSessionId } from './session-id';
 export { createStore } from './front';
 export { defineStoreDriver } from './driver';

@@ -2,6 +2,7 @@
  * The contract every waweb session store implements: opaque bytes under a session id,
  * kept as numbered generations so a bad backup never replaces the last good one.
  */
+import type { Readable } from 'node:stream';
 
 /** One stored copy of a session. */
 export interface StoredGeneration {
@@ -58,6 +59,19 @@ export type GenerationMark =
 export interface LoadedSession extends StoredGeneration {
   data: Buffer;
 }
+
+/** A generation together with its data as a stream of chunks, read once. */
+export interface LoadedSessionStream extends StoredGeneration {
+  /**
+   * The generation's bytes (`bytes` of them). Read it to the end or destroy it: a store may hold a
+   * connection or a file open until then. An error while reading (the backend went away, the data
+   * does not match what was stored) is emitted on the stream.
+   */
+  stream: Readable;
+}
+
+/** What a streaming save reads: chunks of the session's bytes, in order. A `Readable` is one. */
+export type SessionSource = AsyncIterable<Uint8Array>;
 
 /** What every store call may take. */
 export interface StoreCallOptions {
@@ -183,6 +197,20 @@ export interface SessionStore {
   save(sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration>;
   /** The newest generation, or the one asked for; `null` when there is none. */
   load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null>;
+  /**
+   * Optional capability, streaming (every store made by `createStore`, and the decorators around
+   * them): `save` with the data read from `source` a chunk at a time, never held whole. Same
+   * generations, options and errors as `save`; a source that fails or an abort writes no generation.
+   * Callers use `saveStreamTo(store, ...)`, which falls back to `save` for stores without it.
+   */
+  saveStream?(sessionId: string, source: SessionSource, options?: SaveOptions): Promise<StoredGeneration>;
+  /**
+   * Optional capability, streaming: `load` with the data as a stream (`LoadedSessionStream.stream`),
+   * resolved once the generation is chosen and before its bytes are read. Same choice of generation,
+   * options and errors as `load` (`maxBytes` is checked against the stored size before streaming).
+   * Callers use `loadStreamFrom(store, ...)`, which falls back to `load`.
+   */
+  loadStream?(sessionId: string, options?: LoadOptions): Promise<LoadedSessionStream | null>;
   /** Stored generations, newest first; empty when the session is absent. */
   list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]>;
   /**

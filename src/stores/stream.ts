@@ -1,0 +1,34 @@
+/**
+ * Streaming saves and loads (issue 28): a session's bytes as a stream of chunks, so a backup of any
+ * size passes through memory a chunk at a time. `SessionStore.saveStream`/`loadStream` are optional
+ * members; `saveStreamTo` and `loadStreamFrom` use them when a store has them and otherwise fall back
+ * to the Buffer methods (which then hold the whole copy once, as before), so every caller can stream
+ * and every store written before streaming stays correct.
+ */
+import { Readable } from 'node:stream';
+import type { LoadOptions, LoadedSessionStream, SaveOptions, SessionSource, SessionStore, StoredGeneration } from './types';
+
+/** The store's own `saveStream`, or `save` with the source gathered into one Buffer. */
+export async function saveStreamTo(
+  store: SessionStore,
+  sessionId: string,
+  source: SessionSource,
+  options?: SaveOptions,
+): Promise<StoredGeneration> {
+  if (store.saveStream) return store.saveStream(sessionId, source, options);
+  const chunks: Buffer[] = [];
+  for await (const chunk of source) {
+    options?.signal?.throwIfAborted();
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
+  return store.save(sessionId, Buffer.concat(chunks), options);
+}
+
+/** The store's own `loadStream`, or `load` with its Buffer handed out as a one-chunk stream. */
+export async function loadStreamFrom(store: SessionStore, sessionId: string, options?: LoadOptions): Promise<LoadedSessionStream | null> {
+  if (store.loadStream) return store.loadStream(sessionId, options);
+  const loaded = await store.load(sessionId, options);
+  if (!loaded) return null;
+  const { data, ...generation } = loaded;
+  return { ...generation, stream: Readable.from([data], { objectMode: false }) };
+}
