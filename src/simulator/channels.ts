@@ -8,6 +8,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { SimulatorError } from './errors';
 import type { Connection, SimulatorHub } from './hub';
+import { channelPostMedia, type SentMedia } from './phone-media';
 import type { ClientFrame, NewsletterRequest, ServerFrame, WireMessage, WireNewsletter } from './protocol';
 import { assertPhoneNumber, contactNumber, remember } from './state';
 import type { PhoneChannel } from './types';
@@ -132,7 +133,7 @@ export class ChannelOperations {
       ...(content.media ? { media: content.media } : {}),
       ...(content.poll ? { poll: content.poll } : {}),
     };
-    channel.posts.push({ id: msg.id, body, type, by: number, serverId, t: msg.t });
+    channel.posts.push({ id: msg.id, body, type, by: number, serverId, t: msg.t, ...(content.media ? { media: content.media } : {}) });
     for (const member of [channel.owner, ...channel.admins, ...channel.subscribers]) {
       if (member === number) continue;
       // The member's phone has it; so do its linked devices (now, or at their next login).
@@ -142,6 +143,13 @@ export class ChannelOperations {
     }
     await this.hub.state.save();
     return msg;
+  }
+
+  /** The file of media post `postId` (a message id), as a member's phone downloads it. 404 when there is none. */
+  postMedia(id: unknown, postId: unknown): SentMedia {
+    const post = this.#find(id).posts.find((p) => p.id === postId);
+    if (!post?.media) throw new SimulatorError(404, `no media post ${JSON.stringify(postId)} in ${String(id)}`);
+    return channelPostMedia(this.hub, post.type, post.media);
   }
 
   /** The owner invites `user` to be an admin (the invite stays open until accepted or revoked). */

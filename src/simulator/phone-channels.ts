@@ -4,6 +4,7 @@
  * servers keep it (members, open admin invites, posts).
  */
 import type { ChannelOperations } from './channels';
+import type { SentMedia } from './phone-media';
 import type { WireMessage } from './protocol';
 import type { PhoneChannel } from './types';
 
@@ -21,6 +22,11 @@ export class PhoneChannels {
   /** Posts a text to a channel this phone owns or administers: every other member's devices get it (`message`). */
   post(channelId: string, body: string): Promise<WireMessage> {
     return this.ops.post(this.number, channelId, body);
+  }
+
+  /** The file of a media post in a channel (by the post's message id), as this phone downloads it. */
+  postMedia(channelId: string, postId: string): SentMedia {
+    return this.ops.postMedia(channelId, postId);
   }
 
   /** Follows a channel (by id or invite code). */

@@ -78,9 +78,18 @@ export async function deliverMedia(hub: SimulatorHub, number: string, from: unkn
 export function sentMedia(hub: SimulatorHub, number: string, messageId: unknown): SentMedia {
   const msg = typeof messageId === 'string' ? hub.account(number).sent.find((m) => m.id === messageId) : undefined;
   if (!msg?.media) throw new SimulatorError(404, `no media message ${JSON.stringify(messageId)} was sent from ${number}`);
-  const { media } = msg;
-  const data = hub.media.download(media.directPath, media.mediaKey);
-  const stickerPack = msg.type === 'sticker' ? stickerPackOf(data) : undefined;
+  return mediaOf(msg.type ?? 'chat', msg.media, hub.media.download(msg.media.directPath, msg.media.mediaKey));
+}
+
+/** A channel post's file as a member's phone downloads it: channel media is stored unencrypted. 404 when expired. */
+export function channelPostMedia(hub: SimulatorHub, type: string, media: WireMedia): SentMedia {
+  const data = hub.media.get(media.directPath);
+  if (!data) throw new SimulatorError(404, `media ${media.directPath} is gone (expired)`);
+  return mediaOf(type, media, data);
+}
+
+function mediaOf(type: string, media: WireMedia, data: Buffer): SentMedia {
+  const stickerPack = type === 'sticker' ? stickerPackOf(data) : undefined;
   return {
     data,
     mimetype: media.mimetype,

@@ -1,5 +1,5 @@
 /** The simulator's public option, device and event types, shared by its modules. */
-import type { NewsletterBasics, WireMessage } from './protocol';
+import type { NewsletterBasics, WireMedia, WireMessage } from './protocol';
 
 /** The host the simulated page is served as. */
 export const SIMULATED_HOST = 'web.whatsapp.com';
@@ -103,8 +103,8 @@ export interface PhoneChannel extends NewsletterBasics {
   adminInvites: string[];
   /** Numbers that muted it. */
   mutedBy: string[];
-  /** Posts, oldest first: id, text, type, who posted (a number), server id, time. */
-  posts: Array<{ id: string; body: string; type: string; by: string; serverId: number; t: number }>;
+  /** Posts, oldest first: id, text, type, who posted (a number), server id, time; a media post's file (unencrypted). */
+  posts: Array<{ id: string; body: string; type: string; by: string; serverId: number; t: number; media?: WireMedia }>;
   /** A picture was set (base64 JPEG). */
   picture?: string;
   deleted: boolean;

@@ -2,8 +2,9 @@
  * The channel (newsletter) calls of the typed bridge (./bridge.ts, the same part): what crosses to create,
  * find, follow, edit, mute, delete and post to channels, their subscribers and admins, and the features each
  * call needs. Calls that answer messages are generic in the message type, which bridge.ts supplies. Types and
- * one table of constants; it imports nothing.
+ * one table of constants; it imports only the sticker pack's type (bridge-media.ts, which imports nothing).
  */
+import type { PageStickerPack } from './bridge-media';
 
 /** The feature of channels. */
 export type ChannelFeature = 'channels';
@@ -77,6 +78,8 @@ export interface PageChannelApi<M, F, O, P> {
   sendChannelMessage(channelId: string, body: string): Promise<M | null>;
   /** Posts media (uploaded unencrypted, as channels take it), with its caption; null when there is no such channel. */
   sendChannelMedia(channelId: string, media: F, options: O): Promise<M | null>;
+  /** Posts media as a sticker (made WebP, `pack` in its EXIF, prepared as a sticker); null when there is no such channel. */
+  sendChannelSticker(channelId: string, media: F, pack: PageStickerPack, options: O): Promise<M | null>;
   /** Posts a poll; null when there is no such channel. */
   sendChannelPoll(channelId: string, poll: P): Promise<M | null>;
   channelAdmin(channelId: string, action: PageChannelAdminAction): Promise<boolean>;
@@ -96,6 +99,7 @@ export const CHANNEL_API_FEATURES = {
   channelSubscribers: ['channels'],
   sendChannelMessage: ['messages', 'channels'],
   sendChannelMedia: ['messages', 'media', 'channels'],
+  sendChannelSticker: ['messages', 'media', 'stickers', 'channels'],
   sendChannelPoll: ['messages', 'polls', 'channels'],
   channelAdmin: ['channels'],
 } as const;

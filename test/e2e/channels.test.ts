@@ -238,7 +238,7 @@ describe.each(LIBRARIES)('%s', (library) => {
     expect(await client.acceptChannelAdminInvite(theirs)).toBe(false);
   });
 
-  test("media and a poll posted to the bot's channel: the follower's phone gets the image (with its caption) and the poll", async () => {
+  test("media, a sticker and a poll posted to the bot's channel: the follower's phone gets the image (with its caption), the sticker (with its pack) and the poll", async () => {
     const client = await env.linked<ChannelClient>(library, number);
     const created = await client.createChannel(`Media ${library}`);
     if (typeof created === 'string') throw new Error(created);
@@ -267,6 +267,18 @@ describe.each(LIBRARIES)('%s', (library) => {
       },
     });
 
+    // A sticker: made WebP with its pack in the EXIF, prepared as a sticker, uploaded unencrypted like other channel media.
+    const sticker = await client.sendMessage(id, new (mediaOf(library))('image/png', PIXEL, 'pixel.png'), {
+      sendMediaAsSticker: true,
+      stickerName: 'Channel pack',
+      stickerAuthor: `${library} bot`,
+    });
+    expect(sticker).toMatchObject({ type: 'sticker', fromMe: true });
+    expect(received(sticker?.id.id)).toMatchObject({ chatId: id, type: 'sticker', media: { mimetype: 'image/webp', mediaKey: '' } });
+    const file = env.sim.phone(fan).channels.postMedia(id, sticker?.id.id ?? '');
+    expect(file.data.subarray(8, 12).toString('latin1')).toBe('WEBP');
+    expect(file.stickerPack).toMatchObject({ name: 'Channel pack', publisher: `${library} bot` });
+
     const poll = await client.sendMessage(id, new (pollOf(library))('Lunch?', ['Pizza', 'Soup']));
     expect(poll).toMatchObject({ type: 'poll_creation', fromMe: true });
     expect(received(poll?.id.id)).toMatchObject({
@@ -279,6 +291,6 @@ describe.each(LIBRARIES)('%s', (library) => {
         .phone(number)
         .channels.get(id)
         .posts.map((p) => p.type),
-    ).toEqual(['image', 'poll_creation']);
+    ).toEqual(['image', 'sticker', 'poll_creation']);
   });
 });

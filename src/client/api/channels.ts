@@ -51,8 +51,8 @@ export async function channelById(client: ModelClient, channelId: string): Promi
 /**
  * `sendMessage` to a channel: a text is posted; what whatsapp-web.js refuses in channels (cards, a location, a
  * document, view once: its check compares each option with `true`, so a quote is not refused but left out) resolves
- * `null` with a warning, as there. Media (uploaded unencrypted, as channels take it) and polls are posted; a sticker
- * is not yet.
+ * `null` with a warning, as there. Media (uploaded unencrypted, as channels take it), stickers (made as a chat's
+ * sticker, then posted as channel media) and polls are posted.
  */
 export async function sendToChannel(
   client: ModelClient,
@@ -73,7 +73,6 @@ export async function sendToChannel(
     return asDeclared<Message>(null);
   }
   const outgoing = toOutgoing(content, options);
-  if (outgoing.kind === 'sticker') throw new NotSupportedError('Client.sendMessage (a sticker to a channel)', 27);
   if (outgoing.kind === 'content' && outgoing.content.kind !== 'text' && outgoing.content.kind !== 'poll')
     throw new NotSupportedError(`Client.sendMessage (${outgoing.content.kind} to a channel)`, 27);
   const web = client.readyPage('sendMessage()');
@@ -81,9 +80,11 @@ export async function sendToChannel(
   const sent =
     outgoing.kind === 'media'
       ? await web.call('sendChannelMedia', channelId, outgoing.media, outgoing.options)
-      : outgoing.content.kind === 'poll'
-        ? await web.call('sendChannelPoll', channelId, outgoing.content.poll)
-        : await web.call('sendChannelMessage', channelId, outgoing.content.kind === 'text' ? outgoing.content.body : '');
+      : outgoing.kind === 'sticker'
+        ? await web.call('sendChannelSticker', channelId, outgoing.media, outgoing.pack, outgoing.options)
+        : outgoing.content.kind === 'poll'
+          ? await web.call('sendChannelPoll', channelId, outgoing.content.poll)
+          : await web.call('sendChannelMessage', channelId, outgoing.content.kind === 'text' ? outgoing.content.body : '');
   if (!sent) throw new PageError(`no channel with ${channelId}`);
   return new Message(client, sent);
 }

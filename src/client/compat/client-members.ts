@@ -62,7 +62,7 @@ export const CLIENT_MEMBERS = members({
   cancelPairingCode: supported,
   resetState: supported,
   sendMessage: differs(
-    'to `status@broadcast`, a text post returns the message the app sent (whatsapp-web.js returns one it never sends, another id); what a status cannot be (a document, a sticker, view-once, a quote) throws `INVALID_OPTION` (whatsapp-web.js warns and returns null); to a channel (`@newsletter`): texts, media and polls are posted; a sticker (`sendMediaAsSticker`), which whatsapp-web.js also posts there, throws `NotSupportedError` (issue 27)',
+    'to `status@broadcast`, a text post returns the message the app sent (whatsapp-web.js returns one it never sends, another id); what a status cannot be (a document, a sticker, view-once, a quote) throws `INVALID_OPTION` (whatsapp-web.js warns and returns null)',
   ),
   sendReaction: supported,
   sendChannelAdminInvite: supported,

@@ -284,9 +284,7 @@ export const CHANNEL_MEMBERS = members({
   setReactionSetting: supported,
   mute: supported,
   unmute: supported,
-  sendMessage: differs(
-    'texts, media and polls are posted; a sticker (`sendMediaAsSticker`), which whatsapp-web.js also posts, throws `NotSupportedError` (issue 27)',
-  ),
+  sendMessage: supported,
   sendSeen: supported,
   sendChannelAdminInvite: supported,
   acceptChannelAdminInvite: supported,

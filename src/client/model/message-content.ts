@@ -28,7 +28,7 @@ export interface LocationInput {
 }
 
 /**
- * Anything `sendMessage` takes: text, media, a location, one contact card or several. A `Poll`,
- * `List`, `Buttons` or `ScheduledEvent` is taken by the types and rejected with `NotSupportedError` (issue 27).
+ * Anything `sendMessage` takes: text, media, a location, one contact card or several, a `Poll`, a
+ * `ScheduledEvent`; `List` and `Buttons` are sent as whatsapp-web.js 1.34.7 sends them (docs/client.md).
  */
 export type MessageContent = string | MessageMedia | LocationInput | ContactCard | ContactCard[] | Poll | List | Buttons | ScheduledEvent;

@@ -29,7 +29,7 @@ export interface MessageSendOptions {
   sendVideoAsGif?: boolean;
   /** An image prepared in HD (up to 2560 pixels a side instead of the app's default). */
   sendMediaAsHd?: boolean;
-  /** Not there yet (issue 26): a non-empty list (or one mention as an object) rejects with `NotSupportedError`. */
+  /** Groups the text mentions, each shown as its `subject` (`Message.getGroupMentions` gives them back). */
   groupMentions?: Array<{ subject: string; id: string }>;
   /** The sticker's categories (emoji), written into its EXIF with `stickerName` or `stickerAuthor`. */
   stickerCategories?: string[];

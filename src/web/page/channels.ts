@@ -8,11 +8,13 @@
  */
 import type { PageMedia, PageMessage, PageSendOptions } from '../bridge';
 import type { PagePollInput } from '../bridge-polls';
+import type { PageStickerPack } from '../bridge-media';
 import type { PageChannel, PageChannelAdminAction, PageChannelApi, PageChannelEdit, PageCreatedChannel } from '../bridge-channels';
 import { watched } from './drift';
 import { findChat, keyString, toPageMessage, widString, type AppMsg, type Req } from './messages';
 import { pollFields } from './polls';
-import { outgoing, uploadMedia } from './send';
+import { outgoing, uploadFile, uploadMedia } from './send';
+import { stickerFile } from './sticker';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const refused = (err: unknown): boolean => (err as { name?: unknown } | null)?.name === 'ServerStatusCodeError';
@@ -223,6 +225,20 @@ async function sendChannelMedia(req: Req, channelId: string, media: PageMedia, o
   return postToChannel(req, channelId, { ...json, type: mediaData.type, body: mediaData.preview, ...caption }, 'media');
 }
 
+/** A sticker: its file as a chat's sticker is made (WebP, the pack in its EXIF), then prepared as a sticker and posted as media. */
+async function sendChannelSticker(
+  req: Req,
+  channelId: string,
+  media: PageMedia,
+  pack: PageStickerPack,
+  options: PageSendOptions,
+): Promise<PageMessage | null> {
+  if (!(await findChat(req, channelId))) return null;
+  const mediaData = await uploadFile(req, await stickerFile(req, media, pack), { ...options, asSticker: true }, true);
+  const json: Record<string, unknown> = typeof mediaData.toJSON === 'function' ? mediaData.toJSON() : {};
+  return postToChannel(req, channelId, { ...json, type: mediaData.type }, 'media');
+}
+
 async function channelAdmin(req: Req, channelId: string, action: PageChannelAdminAction): Promise<boolean> {
   const createWid = (id: string): any => req('WAWebWidFactory').createWid(id);
   switch (action.action) {
@@ -307,6 +323,7 @@ export function channelApi(req: Req): PageChannelApi<PageMessage, PageMedia, Pag
     channelSubscribers: async (channelId, limit) => subscribers(req, channelId, limit),
     sendChannelMessage: async (channelId, body) => postToChannel(req, channelId, { body }, 'text'),
     sendChannelMedia: async (channelId, media, options) => sendChannelMedia(req, channelId, media, options),
+    sendChannelSticker: async (channelId, media, pack, options) => sendChannelSticker(req, channelId, media, pack, options),
     sendChannelPoll: async (channelId, poll) => postToChannel(req, channelId, pollFields(poll), 'pollCreation'),
     channelAdmin: async (channelId, action) => channelAdmin(req, channelId, action),
   };

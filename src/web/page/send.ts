@@ -178,12 +178,16 @@ export async function sendMedia(req: Req, chatId: string, media: PageMedia, opti
  * For a channel (`toChannel`) it is uploaded unencrypted under a random token and keeps the upload's handle.
  */
 export async function uploadMedia(req: Req, media: PageMedia, options: PageSendOptions, toChannel = false): Promise<any> {
-  const file = new File([fromBase64(media.data)], media.filename ?? 'file', { type: media.mimetype });
+  return uploadFile(req, new File([fromBase64(media.data)], media.filename ?? 'file', { type: media.mimetype }), options, toChannel);
+}
+
+/** `uploadMedia` of a file; `options.asSticker` prepares it as a sticker (whatsapp-web.js's `forceSticker`). */
+export async function uploadFile(req: Req, file: File, options: PageSendOptions, toChannel = false): Promise<any> {
   const OpaqueData = req('WAWebMediaOpaqueData');
   const opaque = await OpaqueData.createFromData(file, file.type);
   // As whatsapp-web.js: HD is a larger longest side for images (the app's default is smaller).
   const prep = req('WAWebPrepRawMedia').prepRawMedia(opaque, {
-    asSticker: false,
+    asSticker: options.asSticker === true,
     asGif: options.asGif === true,
     isPtt: options.asVoice === true,
     asDocument: options.asDocument === true,

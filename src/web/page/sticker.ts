@@ -16,7 +16,22 @@ async function sha256B64(data: ArrayBuffer): Promise<string> {
   return btoa(String.fromCharCode(...hash));
 }
 
-/** Sends `media` as a sticker: made WebP by the app unless it is one, its pack written when named, uploaded, sent. */
+/**
+ * The sticker file of `media`: made WebP by the app unless it is one, the pack written into its EXIF when
+ * it has a name or an author (as whatsapp-web.js does).
+ */
+export async function stickerFile(req: Req, media: PageMedia, pack: PageStickerPack): Promise<File> {
+  let webp: Blob = new Blob([fromBase64(media.data)], { type: media.mimetype });
+  if (media.mimetype !== 'image/webp') {
+    if (!media.mimetype.startsWith('image/')) throw new Error(`a sticker must be an image, not ${media.mimetype}`);
+    const made = webp;
+    webp = await watched('WAWebImageUtils.toWebpSticker', 'stickers', () => req('WAWebImageUtils').toWebpSticker(made));
+  }
+  const bytes = new Uint8Array(await webp.arrayBuffer());
+  return new File([pack.name || pack.author ? withStickerPack(bytes, pack) : bytes], 'sticker.webp', { type: 'image/webp' });
+}
+
+/** Sends `media` as a sticker to a chat: its file (`stickerFile`) uploaded on its own, then sent. */
 export async function sendSticker(
   req: Req,
   chatId: string,
@@ -24,16 +39,7 @@ export async function sendSticker(
   pack: PageStickerPack,
   options: PageSendOptions,
 ): Promise<PageMessage> {
-  let webp: Blob = new Blob([fromBase64(media.data)], { type: media.mimetype });
-  if (media.mimetype !== 'image/webp') {
-    if (!media.mimetype.startsWith('image/')) throw new Error(`a sticker must be an image, not ${media.mimetype}`);
-    const made = webp;
-    webp = await watched('WAWebImageUtils.toWebpSticker', 'stickers', () => req('WAWebImageUtils').toWebpSticker(made));
-  }
-  // As whatsapp-web.js: the pack goes in only when it has a name or an author.
-  const bytes =
-    pack.name || pack.author ? withStickerPack(new Uint8Array(await webp.arrayBuffer()), pack) : new Uint8Array(await webp.arrayBuffer());
-  const file = new File([bytes], 'sticker.webp', { type: 'image/webp' });
+  const file = await stickerFile(req, media, pack);
   const mediaKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
   const uploaded = await watched('WAWebUploadManager.encryptAndUpload', 'stickers', () =>
     req('WAWebUploadManager').encryptAndUpload({
