@@ -8,8 +8,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { SimulatorError } from './errors';
 import type { Connection, SimulatorHub } from './hub';
-import { channelPostMedia, type SentMedia } from './phone-media';
-import type { ClientFrame, NewsletterRequest, ServerFrame, WireMessage, WireNewsletter } from './protocol';
+import { channelPostMedia, checkedMediaType, type PhoneMedia, type SentMedia } from './phone-media';
+import type { ClientFrame, NewsletterRequest, ServerFrame, WireMedia, WireMessage, WireNewsletter } from './protocol';
 import { assertPhoneNumber, contactNumber, remember } from './state';
 import type { PhoneChannel } from './types';
 
@@ -145,8 +145,25 @@ export class ChannelOperations {
     return msg;
   }
 
+  /** `number` posts media to a channel it owns or administers: the file is stored unencrypted, as channels take it. */
+  postMedia(number: string, id: unknown, media: PhoneMedia): Promise<WireMessage> {
+    const type = checkedMediaType(media);
+    const { directPath, mediaKey, encFilehash, filehash, size } = this.hub.media.uploadPlain(media.data);
+    const file: WireMedia = {
+      directPath,
+      mediaKey,
+      mediaKeyTimestamp: now(),
+      mimetype: media.mimetype,
+      size,
+      filehash,
+      encFilehash,
+      ...(media.caption === undefined ? {} : { caption: media.caption }),
+    };
+    return this.post(number, id, media.caption ?? '', undefined, type, { media: file });
+  }
+
   /** The file of media post `postId` (a message id), as a member's phone downloads it. 404 when there is none. */
-  postMedia(id: unknown, postId: unknown): SentMedia {
+  postFile(id: unknown, postId: unknown): SentMedia {
     const post = this.#find(id).posts.find((p) => p.id === postId);
     if (!post?.media) throw new SimulatorError(404, `no media post ${JSON.stringify(postId)} in ${String(id)}`);
     return channelPostMedia(this.hub, post.type, post.media);

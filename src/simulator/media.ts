@@ -108,6 +108,12 @@ export class MediaServer {
     return { directPath: this.put(enc), mediaKey, encFilehash: b64sha(enc), filehash: b64sha(plain), size: plain.length };
   }
 
+  /** The phone's side of channel media: stored as it is (channels take media unencrypted), no key. */
+  uploadPlain(plain: Buffer): EncryptedMedia {
+    const filehash = b64sha(plain);
+    return { directPath: this.put(plain), mediaKey: '', encFilehash: filehash, filehash, size: plain.length };
+  }
+
   /** The phone's side: downloads and decrypts. 404 when expired or unknown. */
   download(directPath: string, mediaKeyB64: string): Buffer {
     const enc = this.#take(directPath);

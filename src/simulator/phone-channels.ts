@@ -4,7 +4,7 @@
  * servers keep it (members, open admin invites, posts).
  */
 import type { ChannelOperations } from './channels';
-import type { SentMedia } from './phone-media';
+import type { PhoneMedia, SentMedia } from './phone-media';
 import type { WireMessage } from './protocol';
 import type { PhoneChannel } from './types';
 
@@ -24,9 +24,14 @@ export class PhoneChannels {
     return this.ops.post(this.number, channelId, body);
   }
 
+  /** Posts media (an image, a video, a document, a sticker with `type: 'sticker'`) with its caption to a channel this phone owns or administers. */
+  postMedia(channelId: string, media: PhoneMedia): Promise<WireMessage> {
+    return this.ops.postMedia(this.number, channelId, media);
+  }
+
   /** The file of a media post in a channel (by the post's message id), as this phone downloads it. */
-  postMedia(channelId: string, postId: string): SentMedia {
-    return this.ops.postMedia(channelId, postId);
+  download(channelId: string, postId: string): SentMedia {
+    return this.ops.postFile(channelId, postId);
   }
 
   /** Follows a channel (by id or invite code). */

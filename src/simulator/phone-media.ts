@@ -35,28 +35,27 @@ export interface SentMedia {
   stickerPack?: StickerPack;
 }
 
+/** The message type of `media` (`type`, or from its mimetype), once its data and mimetype are checked. */
+export function checkedMediaType(media: PhoneMedia): string {
+  if (!media || !Buffer.isBuffer(media.data) || media.data.length === 0)
+    throw new SimulatorError(400, 'media.data must be a non-empty Buffer');
+  if (typeof media.mimetype !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(media.mimetype))
+    throw new SimulatorError(400, 'media.mimetype must be a MIME type');
+  if (media.type !== undefined) return media.type;
+  const [kind] = media.mimetype.split('/');
+  return kind === 'image' || kind === 'audio' || kind === 'video' ? kind : 'document';
+}
+
 /**
  * A contact sends media (an image, a document, a voice note, a sticker): encrypted onto the media
  * servers, then delivered like a text, `type` from the mimetype unless given.
  */
 export async function deliverMedia(hub: SimulatorHub, number: string, from: unknown, media: PhoneMedia): Promise<WireMessage> {
-  if (!media || !Buffer.isBuffer(media.data) || media.data.length === 0)
-    throw new SimulatorError(400, 'media.data must be a non-empty Buffer');
-  if (typeof media.mimetype !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(media.mimetype))
-    throw new SimulatorError(400, 'media.mimetype must be a MIME type');
+  const type = checkedMediaType(media);
   const sender = contactNumber(from);
   const account = hub.recipient(number);
   const uploaded = hub.media.upload(media.data);
   if (media.viewOnce === true) hub.media.markViewOnce(uploaded.directPath);
-  const type =
-    media.type ??
-    (media.mimetype.startsWith('image/')
-      ? 'image'
-      : media.mimetype.startsWith('audio/')
-        ? 'audio'
-        : media.mimetype.startsWith('video/')
-          ? 'video'
-          : 'document');
   const msg = hub.incoming(number, sender, '', {
     type,
     media: {

@@ -21,6 +21,8 @@ interface MessageLike {
   from: string;
   fromMe: boolean;
   type: string;
+  hasMedia: boolean;
+  downloadMedia(): Promise<{ mimetype: string; data: string } | undefined>;
 }
 interface ChannelLike {
   id: WidLike;
@@ -150,7 +152,7 @@ describe.each(LIBRARIES)('%s', (library) => {
     expect(await client.deleteChannel(id)).toBe(false);
   });
 
-  test("a phone's channel: found by invite code and by search, followed; its posts arrive as `message` and in fetchMessages; unfollowed", async () => {
+  test("a phone's channel: found by invite code and by search, followed; its posts (text, and media the bot downloads) arrive as `message` and in fetchMessages; unfollowed", async () => {
     const client = await env.linked<ChannelClient>(library, number);
     const phoneChannel = env.sim.phone(owner).channels.create(`Owner ${library} daily`, { description: 'News from the owner' });
 
@@ -173,6 +175,17 @@ describe.each(LIBRARIES)('%s', (library) => {
     const channel = await client.getChatById(phoneChannel.id);
     if (!channel) throw new Error('getChatById gave no channel');
     expect((await channel.fetchMessages({ limit: 10 })).map((m) => m.body)).toEqual(['hello followers']);
+
+    // Media posted by the phone: stored unencrypted (no media key); the bot downloads it as it is.
+    const bytes = Buffer.from(PIXEL, 'base64');
+    const photo = await env.sim
+      .phone(owner)
+      .channels.postMedia(phoneChannel.id, { data: bytes, mimetype: 'image/png', caption: 'a pixel' });
+    const image = await until(() => messages.find((m) => m.id.id === photo.id), 'the media post as a message event');
+    expect(image).toMatchObject({ type: 'image', hasMedia: true, body: 'a pixel', from: phoneChannel.id });
+    const downloaded = await image.downloadMedia();
+    expect(downloaded).toMatchObject({ mimetype: 'image/png' });
+    expect(Buffer.from(downloaded?.data ?? '', 'base64')).toEqual(bytes);
     expect(await channel.sendSeen()).toBe(true);
     // The read mark reaches the phone when the servers pass it on (sendSeen resolves once the page sent it).
     await untilTrue(() => env.sim.phone(number).seenChats().includes(phoneChannel.id), 'the channel marked read on the phone');
@@ -275,7 +288,7 @@ describe.each(LIBRARIES)('%s', (library) => {
     });
     expect(sticker).toMatchObject({ type: 'sticker', fromMe: true });
     expect(received(sticker?.id.id)).toMatchObject({ chatId: id, type: 'sticker', media: { mimetype: 'image/webp', mediaKey: '' } });
-    const file = env.sim.phone(fan).channels.postMedia(id, sticker?.id.id ?? '');
+    const file = env.sim.phone(fan).channels.download(id, sticker?.id.id ?? '');
     expect(file.data.subarray(8, 12).toString('latin1')).toBe('WEBP');
     expect(file.stickerPack).toMatchObject({ name: 'Channel pack', publisher: `${library} bot` });
 

@@ -203,10 +203,12 @@ export const mediaModules: Record<string, unknown> = {
   },
   WAWebDownloadManager: {
     downloadManager: {
-      downloadAndMaybeDecrypt: async ({ directPath, mediaKey }: { directPath: string; mediaKey: string }) => {
+      downloadAndMaybeDecrypt: async ({ directPath, mediaKey }: { directPath: string; mediaKey?: string }) => {
         const res = await fetch(directPath);
         if (res.status === 404) throw Object.assign(new Error('media expired'), { status: 404 });
         if (!res.ok) throw Object.assign(new Error(`download failed: ${res.status}`), { status: res.status });
+        // Channel media has no key: it is stored as it is, so there is nothing to decrypt.
+        if (!mediaKey) return res.arrayBuffer();
         const enc = new Uint8Array(await res.arrayBuffer());
         return crypto.subtle.decrypt({ name: 'AES-GCM', iv: enc.slice(0, 12) }, await aesKey(fromB64(mediaKey)), enc.slice(12));
       },
