@@ -19,6 +19,7 @@ import { ChannelOperations } from './channels';
 export type DeviceActionFrame = Extract<
   ClientFrame,
   | { t: 'revoke-own' }
+  | { t: 'window' }
   | { t: 'react' }
   | { t: 'edit' }
   | { t: 'status' }
@@ -73,6 +74,10 @@ export class DeviceActions {
 
   async onFrame(conn: Connection, frame: DeviceActionFrame): Promise<void> {
     switch (frame.t) {
+      case 'window':
+        if (typeof frame.chatId === 'string')
+          conn.window = { chatId: frame.chatId, msgId: typeof frame.msgId === 'string' ? frame.msgId : null };
+        return;
       case 'pushname':
       case 'chat-settings':
       case 'block':

@@ -40,6 +40,8 @@ export interface Connection {
   historyAcked: number;
   /** Fills waiting until this many history chunks are acknowledged. */
   historyWaiters: Array<{ target: number; resolve: () => void }>;
+  /** The chat this page's window last opened, and the message it was opened at. */
+  window?: { chatId: string; msgId: string | null };
 }
 
 /** Marks a device that is "open elsewhere" (a browser the simulator imagines). */
@@ -208,6 +210,7 @@ export class SimulatorHub {
   }
 
   describe(account: AccountRecord, device: DeviceRecord): LinkedDevice {
+    const conn = this.online(device.id);
     return {
       id: device.id,
       phone: account.number,
@@ -216,7 +219,8 @@ export class SimulatorHub {
       deviceName: device.deviceName ?? '',
       linkedAt: device.linkedAt,
       lastSeenAt: device.lastSeenAt,
-      online: this.online(device.id) !== undefined,
+      online: conn !== undefined,
+      ...(conn?.window ? { window: { ...conn.window } } : {}),
     };
   }
 }

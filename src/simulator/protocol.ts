@@ -55,6 +55,8 @@ export type ClientFrame =
   | { t: 'send'; reqId: number; msg: OutgoingMessage }
   | { t: 'seen'; chatId: string }
   | { t: 'chatstate'; chatId: string; state: string }
+  /** The chat the app window opened (at a message, when `msgId` is set): the simulator shows it on the device. */
+  | { t: 'window'; chatId: string; msgId: string | null }
   | { t: 'revoke-own'; chatId: string; id: string }
   | { t: 'react'; chatId: string; id: string; fromMe: boolean; reaction: string }
   | { t: 'edit'; chatId: string; id: string; body: string }

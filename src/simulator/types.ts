@@ -39,6 +39,8 @@ export interface LinkedDevice {
   linkedAt: string;
   lastSeenAt: string | null;
   online: boolean;
+  /** While online: the chat its app window last opened, and the message it opened at (`client.interface.openChatWindowAt`). */
+  window?: { chatId: string; msgId: string | null };
 }
 
 // A type, not an interface: TypedEmitter's event map needs the implicit index signature.

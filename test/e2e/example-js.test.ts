@@ -193,11 +193,12 @@ const COMMANDS: Row[] = [
   { command: '!pinmsg', scope: 'compared', drive: (c) => c.say('!pinmsg'), done: has('received', (x) => 'pinned' in x) },
   // message_create: a message the bot itself sends that starts with !unpin; `!echo` makes it send one.
   { command: '!unpin (message_create)', scope: 'compared', drive: (c) => c.say('!echo !unpin'), done: sent(1), barrier: true },
+  // Its effect is the bot's app window, which the simulator shows on the device (`window`).
   {
     command: '!jumpto',
-    scope: 'not drivable: its effect is the app window, which no phone sees (client.interface: wwebjs-interface, client-interface tests)',
+    scope: 'compared',
     drive: (c) => c.say('!jumpto', 'pong'),
-    barrier: true,
+    done: has('state of', (x) => x['state of'] === 'window'),
   },
   { command: '!howManyConnections', scope: 'compared', drive: (c) => c.say('!howManyConnections'), done: sent(1) },
   {
@@ -409,6 +410,8 @@ async function runExample(library: Library, bot: string, source: string): Promis
       group: phone.group(group),
       labels: Object.fromEntries(phone.business.labels().map((l) => [l.name, l.chats])),
       calls: phone.calls().map(({ from, isVideo, isGroup, status }) => ({ from, isVideo, isGroup, status })),
+      // The chat the bot's app window opened, and the message it opened at (`client.interface`).
+      window: phone.devices().find((d) => d.online)?.window,
     }),
   );
   const refs = new Map<string, string>();

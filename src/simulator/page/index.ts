@@ -30,7 +30,7 @@ const app = new App();
 const pictures = pictureModules(app);
 const groups = groupModules(app);
 const invites = groupInviteModules(app);
-const view = new ChatView();
+const view = new ChatView((chatId, msgId) => app.send({ t: 'window', chatId, msgId }));
 const ui = interfaceModules(view, app.store.msgs);
 const status = statusModules(app);
 // The open and drawer calls are `Cmd`'s own, as in the real app.

@@ -24,8 +24,12 @@ export interface SearchContext {
 
 /** The open chat and the drawers, drawn into the page's `#app`. */
 export class ChatView {
+  /** `opened` hears every chat the window opens (the simulator's servers show it on the device, for tests). */
+  constructor(private readonly opened: (chatId: string, msgKey: string | null) => void = () => undefined) {}
+
   /** Opens a chat (at a message, when given): the previous one closes. */
   openChat(chat: ChatModel, msgKey?: string): boolean {
+    this.opened(chat.id._serialized, msgKey ?? null);
     const main = this.#element('main', (el) => (el.id = 'main'));
     main.setAttribute('data-chat-id', chat.id._serialized);
     if (msgKey === undefined) main.removeAttribute('data-msg-id');
