@@ -153,6 +153,29 @@ describe('round trips', () => {
   });
 });
 
+describe('rekey on both formats', () => {
+  const FIXTURE_KEY = { id: 'fixture-2026', key: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff' };
+
+  test('a version 2 generation under a retired key is rewritten as version 3; one under the current key is left as it is', async () => {
+    const fixture = await fs.readFile(path.join(__dirname, 'fixtures', 'encrypted-v2-before-streams.bin'));
+    const expected = Buffer.alloc(70_000);
+    for (let i = 0; i < expected.length; i++) expected[i] = (i * 7) % 251;
+    await plain.save('RemoteAuth-fixture', fixture);
+    const current = new EncryptedStore(plain, { keys: [FIXTURE_KEY] });
+    expect(await current.rekey('RemoteAuth-fixture')).toMatchObject({ unchanged: [1], rewritten: [] });
+    expect((await plain.load('RemoteAuth-fixture'))!.data.equals(fixture)).toBe(true);
+
+    const rotated = new EncryptedStore(plain, { keys: [KEY, FIXTURE_KEY] });
+    expect(await rotated.rekey('RemoteAuth-fixture')).toMatchObject({ rewritten: [1] });
+    const raw = (await plain.load('RemoteAuth-fixture'))!.data;
+    expect(raw.subarray(0, 6).toString('latin1')).toBe('WWENC3');
+    expect(raw.length).toBe(chunkedEnvelopeBytes(expected.length));
+    const onlyNew = new EncryptedStore(plain, { keys: [KEY] });
+    expect((await onlyNew.load('RemoteAuth-fixture'))!.data.equals(expected)).toBe(true);
+    expect((await onlyNew.list('RemoteAuth-fixture'))[0]?.bytes).toBe(expected.length);
+  });
+});
+
 describe('stored chunks moved, cut or altered', () => {
   const DATA = randomBytes(3 * CHUNK_BYTES + 1000);
 
