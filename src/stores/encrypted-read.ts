@@ -82,11 +82,15 @@ export class EncryptedReader {
         if (options.maxBytes !== undefined && generation.bytes > options.maxBytes) {
           throw dataTooLarge('EncryptedStore', sessionId, generation.generation, generation.bytes, options.maxBytes);
         }
-        return { ...this.outer(sessionId, generation), bytes: generation.bytes, stream: Readable.from(reader.rest()) };
+        return {
+          ...this.outer(sessionId, generation),
+          bytes: generation.bytes,
+          stream: Readable.from(reader.rest(), { objectMode: false }),
+        };
       }
       if (info?.version !== 3) {
         const data = await this.#openWhole(sessionId, { ...generation, data: await reader.all() }, what, options);
-        return { ...this.outer(sessionId, generation), bytes: data.length, stream: Readable.from([data]) };
+        return { ...this.outer(sessionId, generation), bytes: data.length, stream: Readable.from([data], { objectMode: false }) };
       }
       const binding = await this.#binding(sessionId, generation.generation, info, what, options);
       const bytes = chunkedPlainBytes(generation.bytes);
@@ -94,7 +98,7 @@ export class EncryptedReader {
         throw dataTooLarge('EncryptedStore', sessionId, generation.generation, bytes, options.maxBytes);
       }
       const chunks = await openChunkedStream(this.ring, reader, binding, what);
-      return { ...this.outer(sessionId, generation), stream: Readable.from(chunks) };
+      return { ...this.outer(sessionId, generation), stream: Readable.from(chunks, { objectMode: false }) };
     } catch (err) {
       await reader.close();
       throw err;

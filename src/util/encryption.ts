@@ -59,9 +59,9 @@ export interface EnvelopeInfo {
   keyId: string;
   /** Version 2 and 3 only. */
   purpose?: 'store' | 'file';
-  /** Version 2 store blobs: the generation it was written as (0: not bound to a number). */
+  /** Version 2 and 3 store blobs: the generation it was written as (0: not bound to a number). */
   generation?: number;
-  /** Version 2 store blobs: the fencing token it was written under (0: none). */
+  /** Version 2 and 3 store blobs: the fencing token it was written under (0: none). */
   fence?: number;
 }
 
@@ -77,7 +77,7 @@ export function isEnvelope(data: Buffer): boolean {
   return magic.equals(MAGIC_V2) || magic.equals(MAGIC_V1) || magic.equals(MAGIC_V3);
 }
 
-/** Bytes a version 3 envelope needs before its first chunk: read this many to call `envelopeInfo`. */
+/** A version 3 envelope's header: its first chunk starts here (`envelopeInfo` wants 16 bytes more, the least envelope). */
 export const CHUNKED_HEADER_BYTES = V3_HEADER_BYTES;
 
 /** The stored size of `plainBytes` of data as a version 3 envelope. */
@@ -200,8 +200,8 @@ export function encryptChunkedEnvelope(ring: KeyRing, data: Buffer, binding: Env
 }
 
 /**
- * The opener of a version 3 envelope's chunks from its header (`CHUNKED_HEADER_BYTES` or more of its
- * start), with the header's fields. Throws as `decryptEnvelope` does for a header it refuses (not
+ * The opener of a version 3 envelope's chunks from its start (its header and at least 16 bytes more),
+ * with the header's fields. Throws as `decryptEnvelope` does for a header it refuses (not
  * version 3, an invalid key id, a key not in the ring). Nothing in `info` is authenticated before the
  * first chunk opened; then `assertWrittenAs(info, binding, what)`.
  */

@@ -102,6 +102,7 @@ describe('round trips', () => {
     expect((await store.list(ID))[0]?.bytes).toBe(size);
     const loaded = (await loadStreamFrom(store, ID))!;
     expect(loaded).toMatchObject({ generation: 1, bytes: size });
+    expect(loaded.stream.readableObjectMode).toBe(false);
     const read = await drain(loaded.stream);
     expect(read.error).toBeUndefined();
     expect(read.data.equals(data)).toBe(true);
@@ -151,6 +152,20 @@ describe('round trips', () => {
     expect(read.error).toBeUndefined();
     expect(read.data.equals(expected)).toBe(true);
   });
+});
+
+test('a plaintext generation is refused by loadStream, or streamed as it is with a warning under plaintext: read', async () => {
+  const data = randomBytes(3 * CHUNK_BYTES);
+  await plain.save(ID, data);
+  const refused = await rejection(store.loadStream(ID));
+  expect(refused).toBeInstanceOf(EncryptionError);
+  expect((refused as EncryptionError).code).toBe(ErrorCode.DECRYPTION_FAILED);
+  const warnings: string[] = [];
+  const lenient = new EncryptedStore(plain, { keys: [KEY], plaintext: 'read', onWarning: (m) => warnings.push(m) });
+  const loaded = (await lenient.loadStream(ID))!;
+  expect(loaded.bytes).toBe(data.length);
+  expect((await drain(loaded.stream)).data.equals(data)).toBe(true);
+  expect(warnings.join('\n')).toMatch(/is not encrypted/);
 });
 
 describe('rekey on both formats', () => {
