@@ -1,8 +1,9 @@
 /**
  * Encryption at rest around any `SessionStore`: every saved generation is an AES-256-GCM envelope
  * (see `util/encryption.ts`) bound to its session id, its generation number and the fencing token
- * it was written under; loads decrypt and check it whole before returning a byte, and refuse an
- * envelope stored under another generation than it was written as (a replay). Set-aside marks are
+ * it was written under, sealed in 64 KiB chunks (version 3) so it can be saved and loaded as a
+ * stream; loads check each chunk before handing out a byte of it, and refuse an envelope stored under
+ * another generation than it was written as (a replay); reading is in `encrypted-read.ts`. Set-aside marks are
  * authenticated too, so nobody without a key can set the good newest generation aside to force a
  * rollback. Several keys can read (the current one and retired ones); the first one writes. Keys
  * come from the `keys` option or `WAWEB_ENCRYPTION_KEYS`, never from a command line.
@@ -13,27 +14,22 @@
  * newer ones, which the store alone cannot reveal (RemoteAuth's local stamp can, on a machine that
  * saw them).
  */
-import { EncryptionError, ErrorCode, InvalidOptionError, StoreError } from '../errors';
-import {
-  authenticate,
-  decryptEnvelope,
-  ENVELOPE_OVERHEAD,
-  encryptEnvelope,
-  envelopeInfo,
-  peekEnvelope,
-  isEnvelope,
-  verifyAuthentication,
-  type EnvelopeBinding,
-} from '../util/encryption';
+import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
+import { authenticate, encryptChunkedEnvelope, type EnvelopeBinding } from '../util/encryption';
 import { keyRing, type EncryptionKey, type KeyRing } from '../util/encryption-keys';
-import { assertFence, assertIfNewest, dataTooLarge, KeyedLock } from './internal';
+import { sealChunkedStream, type SealProgress } from '../util/encryption-stream';
+import { EncryptedReader, markFields } from './encrypted-read';
+import { assertFence, assertIfNewest, KeyedLock } from './internal';
 import { keyIdsOf, rekeySession, type RekeyOptions, type RekeyResult } from './rekey';
+import { saveStreamTo } from './stream';
 import type {
   DeleteOptions,
   GenerationMark,
   LoadOptions,
   LoadedSession,
+  LoadedSessionStream,
   SaveOptions,
+  SessionSource,
   SessionStore,
   StoreCallOptions,
   StoredGeneration,
@@ -43,8 +39,6 @@ import type {
 const SAVE_ATTEMPTS = 10;
 /** Saves of one session id through any EncryptedStore of this process, one after another. */
 const saving = new KeyedLock();
-/** Appended to a set-aside mark's detail: its authentication tag. */
-const SEAL = / \[waweb-seal ([A-Za-z0-9_.-]{1,64}:[A-Za-z0-9_-]+)\]$/;
 
 export interface EncryptedStoreOptions {
   /** The keys: the first encrypts, all decrypt. @default parsed from `WAWEB_ENCRYPTION_KEYS` */
@@ -87,9 +81,7 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
   /** See `SessionStore.listSessions`; the inner store's, passed through. */
   readonly listSessions?: SessionStore['listSessions'];
   readonly #ring: KeyRing;
-  readonly #plaintext: 'refuse' | 'read';
-  readonly #legacy: 'upgrade' | 'refuse';
-  readonly #warn: (message: string) => void;
+  readonly #reader: EncryptedReader;
 
   constructor(
     readonly inner: SessionStore,
@@ -102,7 +94,7 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
     if (this.marks) {
       this.mark = async (sessionId, generation, mark, options) => {
         const marked = (await inner.mark?.(sessionId, generation, this.#sealMark(sessionId, generation, mark), options)) ?? null;
-        return marked && this.#outer(sessionId, marked);
+        return marked && this.#reader.outer(sessionId, marked);
       };
       this.deleteGeneration = async (sessionId, generation, options) =>
         (await inner.deleteGeneration?.(sessionId, generation, options)) ?? false;
@@ -119,15 +111,18 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
           Number.isSafeInteger(generation) &&
           generation > 0 &&
           (fence === undefined || (Number.isSafeInteger(fence) && fence > 0));
-        const sealed = valid ? encryptEnvelope(this.#ring, data, binding) : data;
+        const sealed = valid ? encryptChunkedEnvelope(this.#ring, data, binding) : data;
         const rewritten = await rewrite(sessionId, generation, sealed, options);
-        return rewritten && this.#outer(sessionId, rewritten);
+        return rewritten && this.#reader.outer(sessionId, rewritten);
       };
     }
     if (inner.listSessions) this.listSessions = inner.listSessions.bind(inner);
-    this.#plaintext = options.plaintext ?? 'refuse';
-    this.#legacy = options.legacyEnvelopes ?? 'upgrade';
-    this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, 'WawebWarning'));
+    this.#reader = new EncryptedReader(inner, this.#ring, {
+      plaintext: options.plaintext ?? 'refuse',
+      legacy: options.legacyEnvelopes ?? 'upgrade',
+      stable: this.stableGenerations !== false,
+      warn: options.onWarning ?? ((message) => process.emitWarning(message, 'WawebWarning')),
+    });
   }
 
   /** The id of the key new generations are encrypted with. */
@@ -146,7 +141,7 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
   }
 
   /**
-   * Sizes are the data's, as saved and loaded: an envelope's `ENVELOPE_OVERHEAD` is not counted.
+   * Sizes are the data's, as saved and loaded (an envelope's header and tags are not counted).
    * `fence` and `ifNewest` pass through to the inner store.
    *
    * The envelope names the generation it becomes, so the save is sealed for (newest listed + 1) and
@@ -155,117 +150,93 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
    */
   async save(sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration> {
     if (!Buffer.isBuffer(data)) return this.inner.save(sessionId, data, options); // the inner store reports it
-    if (options?.ifNewest !== undefined) assertIfNewest(options.ifNewest, `EncryptedStore(${this.name})`);
-    if (options?.fence !== undefined) assertFence(options.fence, `EncryptedStore(${this.name})`);
-    return saving.run(sessionId, () => this.#save(sessionId, data, options));
+    this.#checkSave(options);
+    return saving.run(sessionId, () =>
+      this.#sealed(sessionId, options, async (binding, inner) => {
+        const saved = await this.inner.save(sessionId, encryptChunkedEnvelope(this.#ring, data, binding), inner);
+        return { ...saved, bytes: data.length };
+      }),
+    );
   }
 
-  async #save(sessionId: string, data: Buffer, options: SaveOptions | undefined): Promise<StoredGeneration> {
+  /**
+   * `save` with the data read from `source` a chunk at a time, each chunk sealed and passed on to the
+   * inner store as it comes (`saveStreamTo`: streamed where the inner store streams, else gathered
+   * there). Sealed for the generation it becomes, as `save`, but a source is read once: when another
+   * writer's save takes that number after the source was first read from, it is `GENERATION_CHANGED`
+   * instead of sealed again (saves through this process's EncryptedStores wait for each other).
+   */
+  async saveStream(sessionId: string, source: SessionSource, options?: SaveOptions): Promise<StoredGeneration> {
+    this.#checkSave(options);
+    let progress: SealProgress = { started: false, bytes: 0 };
+    return saving.run(sessionId, () =>
+      this.#sealed(
+        sessionId,
+        options,
+        async (binding, inner) => {
+          progress = { started: false, bytes: 0 };
+          const sealed = sealChunkedStream(this.#ring, source, binding, progress, options?.signal);
+          try {
+            const saved = await saveStreamTo(this.inner, sessionId, sealed, inner);
+            return { ...saved, bytes: progress.bytes };
+          } finally {
+            await sealed.return(undefined); // ends the source's reading when the inner store stopped early
+          }
+        },
+        () => !progress.started,
+      ),
+    );
+  }
+
+  #checkSave(options: SaveOptions | undefined): void {
+    if (options?.ifNewest !== undefined) assertIfNewest(options.ifNewest, `EncryptedStore(${this.name})`);
+    if (options?.fence !== undefined) assertFence(options.fence, `EncryptedStore(${this.name})`);
+  }
+
+  /** Runs `write` sealed for the generation it becomes (see `save`), again while `retryable`. */
+  async #sealed(
+    sessionId: string,
+    options: SaveOptions | undefined,
+    write: (binding: EnvelopeBinding, inner: SaveOptions) => Promise<StoredGeneration>,
+    retryable: () => boolean = () => true,
+  ): Promise<StoredGeneration> {
     const fence = options?.fence;
-    if (this.stableGenerations === false) {
-      const sealed = encryptEnvelope(this.#ring, data, { purpose: 'store', sessionId, generation: null, ...(fence ? { fence } : {}) });
-      return { ...(await this.inner.save(sessionId, sealed, options)), bytes: data.length };
-    }
+    const bound = (generation: number | null): EnvelopeBinding => ({
+      purpose: 'store',
+      sessionId,
+      generation,
+      ...(fence ? { fence } : {}),
+    });
+    if (this.stableGenerations === false) return write(bound(null), options ?? {});
     for (let attempt = 1; ; attempt++) {
       const newest = options?.ifNewest ?? (await this.inner.list(sessionId, options))[0]?.generation ?? 0;
-      const binding: EnvelopeBinding = { purpose: 'store', sessionId, generation: newest + 1, ...(fence ? { fence } : {}) };
       try {
-        const saved = await this.inner.save(sessionId, encryptEnvelope(this.#ring, data, binding), { ...options, ifNewest: newest });
-        return { ...saved, bytes: data.length };
+        return await write(bound(newest + 1), { ...options, ifNewest: newest });
       } catch (err) {
-        const retry = options?.ifNewest === undefined && attempt < SAVE_ATTEMPTS;
+        const retry = options?.ifNewest === undefined && attempt < SAVE_ATTEMPTS && retryable();
         if (!retry || !(err instanceof StoreError) || err.code !== ErrorCode.GENERATION_CHANGED) throw err;
       }
     }
   }
 
-  async load(sessionId: string, options: LoadOptions = {}): Promise<LoadedSession | null> {
-    const { maxBytes } = options;
-    const inner = maxBytes === undefined ? options : { ...options, maxBytes: maxBytes + ENVELOPE_OVERHEAD };
-    const loaded = await this.inner.load(sessionId, inner);
-    if (!loaded) return null;
-    const what = `generation ${loaded.generation} of ${sessionId}`;
-    if (!isEnvelope(loaded.data)) {
-      if (this.#plaintext !== 'read') {
-        throw new EncryptionError(ErrorCode.DECRYPTION_FAILED, `${what} is not encrypted (plaintext: 'read' accepts such generations)`);
-      }
-      this.#warn(`${what} is not encrypted: read as it is (plaintext: 'read'); nothing vouches for its integrity`);
-      return { ...this.#outer(sessionId, loaded), data: loaded.data, bytes: loaded.data.length };
-    }
-    const data = await this.#open(sessionId, loaded, what, options);
-    if (maxBytes !== undefined && data.length > maxBytes)
-      throw dataTooLarge('EncryptedStore', sessionId, loaded.generation, data.length, maxBytes);
-    return { ...this.#outer(sessionId, loaded), data, bytes: data.length };
+  /** Decrypts and checks the whole generation before returning it (see `encrypted-read.ts`). */
+  load(sessionId: string, options?: LoadOptions): Promise<LoadedSession | null> {
+    return this.#reader.load(sessionId, options);
   }
 
   /**
-   * Decrypts a loaded envelope under the binding its place in the store gives it. A store may skip
-   * numbers (MongoStore after an interrupted save), so an envelope sealed for N and stored as M > N
-   * is accepted when no kept generation lies in [N, M): a copy of N put back on top is not.
+   * The generation as a stream of checked chunks: resolves once its header and first chunk passed
+   * their checks (a wrong key, altered data there or a replay rejects, typed as `load` rejects); a
+   * later chunk that fails is an error on the stream before any of its bytes, and so is a stream cut
+   * short or extended. Generations written whole before (version 2) are checked whole first.
    */
-  async #open(sessionId: string, loaded: LoadedSession, what: string, options: StoreCallOptions): Promise<Buffer> {
-    const info = envelopeInfo(loaded.data, what);
-    const stable = this.stableGenerations !== false;
-    if (info?.version === 1) {
-      await this.#allowLegacy(sessionId, loaded.generation, what, options);
-      const binding: EnvelopeBinding = { purpose: 'store', sessionId, generation: null };
-      const data = decryptEnvelope(this.#ring, loaded.data, binding, what, { legacy: true });
-      this.#warn(`${what} is a version 1 envelope (no generation bound): read during the upgrade; save or rekey the session`);
-      return data;
-    }
-    let generation: number | null = stable ? loaded.generation : null;
-    const written = info?.generation ?? 0;
-    if (generation !== null && written > 0 && written < generation) {
-      const listed = await this.inner.list(sessionId, options);
-      const between = listed.find((g) => g.generation >= written && g.generation < loaded.generation);
-      if (between) {
-        throw new EncryptionError(
-          ErrorCode.DECRYPTION_FAILED,
-          `${what} was written as generation ${written} while generation ${between.generation} is kept: a copy of an older generation (a replay), refused`,
-        );
-      }
-      generation = written;
-    }
-    return decryptEnvelope(this.#ring, loaded.data, { purpose: 'store', sessionId, generation }, what);
-  }
-
-  /** A version 1 envelope is read only during the upgrade: while no kept generation is version 2. */
-  async #allowLegacy(sessionId: string, generation: number, what: string, options: StoreCallOptions): Promise<void> {
-    const refuse = (why: string): never => {
-      throw new EncryptionError(ErrorCode.DECRYPTION_FAILED, `${what} is a version 1 envelope, which binds no generation; ${why}`);
-    };
-    if (this.#legacy === 'refuse') refuse(`legacyEnvelopes: 'refuse'`);
-    for (const g of await this.inner.list(sessionId, options)) {
-      if (g.generation === generation) continue;
-      const other = await this.inner.load(sessionId, { ...options, generation: g.generation });
-      if (other && peekEnvelope(other.data)?.version === 2) {
-        refuse(`generation ${g.generation} is version 2, so this one cannot be newer than the upgrade: refused as a possible replay`);
-      }
-    }
+  loadStream(sessionId: string, options?: LoadOptions): Promise<LoadedSessionStream | null> {
+    return this.#reader.loadStream(sessionId, options);
   }
 
   async list(sessionId: string, options?: StoreCallOptions): Promise<StoredGeneration[]> {
     const listed = await this.inner.list(sessionId, options);
-    return listed.map((g) => this.#outer(sessionId, g));
-  }
-
-  /**
-   * A generation of the inner store as this one lists it: the size without the envelope, and a
-   * set-aside mark only when its seal holds (its detail shown without the seal).
-   */
-  #outer(sessionId: string, g: StoredGeneration): StoredGeneration {
-    const out: StoredGeneration = { ...g, bytes: Math.max(0, g.bytes - ENVELOPE_OVERHEAD) };
-    if (!g.setAside) return out;
-    const seal = SEAL.exec(g.setAside.detail);
-    const detail = seal ? g.setAside.detail.slice(0, seal.index) : g.setAside.detail;
-    const fields = markFields(sessionId, g.generation, g.setAside.reason, detail);
-    if (seal?.[1] !== undefined && verifyAuthentication(this.#ring, 'set-aside', fields, seal[1])) {
-      out.setAside = { ...g.setAside, detail };
-      return out;
-    }
-    delete out.setAside;
-    this.#warn(`generation ${g.generation} of ${sessionId} is marked set aside without a valid seal: the mark is ignored`);
-    return out;
+    return listed.map((g) => this.#reader.outer(sessionId, g));
   }
 
   /** A set-aside mark with its seal appended to the detail; other marks as they are. */
@@ -308,11 +279,6 @@ export class EncryptedStore implements SessionStore, AsyncDisposable {
   rekey(sessionId: string, options?: RekeyOptions): Promise<RekeyResult | null> {
     return rekeySession(this, this.#ring, sessionId, options);
   }
-}
-
-/** What a set-aside mark's seal covers: a mark moved to another generation or session fails. */
-function markFields(sessionId: string, generation: number, reason: string, detail: string): string[] {
-  return [sessionId, String(generation), reason, detail];
 }
 
 /**

@@ -10,13 +10,16 @@
  * of the owner's saves. A generation the owner saves meanwhile (under its own, maybe retired, key) is
  * rewritten in a further round; when the owner keeps saving, the rekey stops with `GENERATION_CHANGED`.
  *
+ * Rekey works on whole Buffers (`load`, then `rewriteGeneration`), whatever the format it reads (a
+ * version 2 or 3 envelope, or version 1 during the upgrade); it writes version 3 (chunked) envelopes.
+ *
  * A store without rewrites (or a generation it cannot rewrite, `CANNOT_REWRITE`) is refused with
  * `CANNOT_REWRITE` before anything is written, unless `prune`: then the newest generation is written
  * again as a new one (conditional on it still being the newest, `ifNewest`) and the older ones that
  * are not under the current key are deleted (`deleteGeneration`).
  */
 import { ErrorCode, StoreError } from '../errors';
-import { encryptEnvelope, envelopeInfo, peekEnvelope } from '../util/encryption';
+import { encryptChunkedEnvelope, envelopeInfo, peekEnvelope } from '../util/encryption';
 import type { KeyRing } from '../util/encryption-keys';
 import type { LoadedSession, LoadOptions, SessionStore, StoreCallOptions, StoredGeneration } from './types';
 
@@ -70,11 +73,19 @@ function cannotRewrite(sessionId: string, generation: number, why: string): Stor
   );
 }
 
-/** Whether a raw stored blob is already what a rekey would write: version 2, the current key, sealed for `generation`. */
+/**
+ * Whether a raw stored blob needs no rewrite: the current key, sealed for `generation`, as a version 3
+ * (chunked) envelope or a version 2 one (read forever; a rewrite writes version 3).
+ */
 function isCurrent(ring: KeyRing, data: Buffer, generation: number): boolean {
   try {
     const info = envelopeInfo(data);
-    return info?.version === 2 && info.purpose === 'store' && info.keyId === ring.current.id && info.generation === generation;
+    return (
+      (info?.version === 2 || info?.version === 3) &&
+      info.purpose === 'store' &&
+      info.keyId === ring.current.id &&
+      info.generation === generation
+    );
   } catch {
     return false;
   }
@@ -141,7 +152,7 @@ export async function rekeySession(
           generation: g.generation,
           ...(sealedFence > 0 ? { fence: sealedFence } : {}),
         } as const;
-        const sealed = encryptEnvelope(ring, data, binding);
+        const sealed = encryptChunkedEnvelope(ring, data, binding);
         rewritten = await rewriteOrUnsupported(inner, sessionId, g, sealed, {
           ...call,
           createdAt: g.createdAt,

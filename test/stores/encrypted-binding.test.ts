@@ -74,7 +74,7 @@ test('each save is sealed for the generation it becomes, with its fencing token'
   await store.save(ID, Buffer.from('one'));
   await store.save(ID, Buffer.from('two'));
   const raw = (await plain.load(ID))!.data;
-  expect(envelopeInfo(raw)).toEqual({ version: 2, keyId: KEY.id, purpose: 'store', generation: 2, fence: 0 });
+  expect(envelopeInfo(raw)).toEqual({ version: 3, keyId: KEY.id, purpose: 'store', generation: 2, fence: 0 });
   // Concurrent saves through two store objects still each open where they landed.
   const other = new EncryptedStore(plain, { keys: [KEY] });
   await Promise.all([store.save(ID, Buffer.from('a')), other.save(ID, Buffer.from('b')), store.save(ID, Buffer.from('c'))]);
@@ -128,7 +128,7 @@ test('version 1 envelopes are read during the upgrade, with a warning, and refus
   await store.save(ID, Buffer.from('after the upgrade'));
   // The old envelope put back on top now cannot be read.
   await plain.save(ID, versionOne(KEY.id, key, Buffer.from('before the upgrade'), ID));
-  expect((await failure(store.load(ID))).message).toMatch(/generation 2 is version 2/);
+  expect((await failure(store.load(ID))).message).toMatch(/generation 2 is version 3/);
   const strict = new EncryptedStore(plain, { keys: [KEY], legacyEnvelopes: 'refuse' });
   expect((await failure(strict.load(ID, { generation: 1 }))).message).toMatch(/legacyEnvelopes: 'refuse'/);
 });

@@ -70,7 +70,7 @@ describe('EncryptedStore', () => {
     await store.save('RemoteAuth-x', DATA);
     const raw = (await plain.load('RemoteAuth-x'))!.data;
     expect(raw.includes(DATA)).toBe(false);
-    expect(raw.subarray(0, 6).toString('latin1')).toBe('WWENC2');
+    expect(raw.subarray(0, 6).toString('latin1')).toBe('WWENC3');
     expect(raw.toString('latin1')).toContain('a-2026');
     expect((await store.load('RemoteAuth-x'))!.data).toEqual(DATA);
     expect(await store.keyIds('RemoteAuth-x')).toEqual([{ generation: 1, keyId: 'a-2026', inRing: true }]);
