@@ -11,7 +11,7 @@ const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 export async function runCluster(work: string, hostMax: number, log: (line: string) => void, into: ClusterResults): Promise<void> {
   for (const kind of ['postgres', 'mongo'] as const) {
-    log(`bench: failover, 3 workers x 9 sessions, ${kind} leases (TTL 10 s, sweep 1 s)`);
+    log(`bench: failover, 3 workers x 9 sessions, ${kind} leases`);
     try {
       into.failover.push(await measureFailover(kind, work, log));
     } catch (err) {
@@ -19,7 +19,7 @@ export async function runCluster(work: string, hostMax: number, log: (line: stri
       log(`  failover ${kind}: FAILED ${into.errors[into.errors.length - 1] ?? ''}`);
     }
   }
-  log(`bench: sessions per host (batches of 10, up to ${hostMax})`);
+  log(`bench: sessions per host (batches of 10, until less than 2 GiB is available, at most ${hostMax})`);
   try {
     into.host = await measureHost(work, hostMax, log);
   } catch (err) {
@@ -31,18 +31,25 @@ export async function runCluster(work: string, hostMax: number, log: (line: stri
 export function printCluster(results: ClusterResults): void {
   for (const f of results.failover) {
     console.log(
-      `failover (${f.backend} leases, TTL 10 s): SIGKILL → all ${f.killMs.length} sessions ready elsewhere ${s(f.maxKillMs)} (goal ≤ 20 s); ` +
-        `SIGTERM → all ${f.termMs.length} ready elsewhere ${s(f.maxTermMs)} (goal ≤ 3 s); moments two browsers held a session: ${f.overlaps}`,
+      `failover (${f.backend} leases, TTL ${s(f.leaseTtlMs)}, sweep ${s(f.sweepIntervalMs)}): SIGKILL → all ${f.killMs.length} sessions ready elsewhere ${s(f.maxKillMs)}; ` +
+        `SIGTERM → all ${f.termMs.length} ready elsewhere ${s(f.maxTermMs)}; moments two browsers held a session: ${f.overlaps}`,
     );
   }
   const host = results.host;
   if (host) {
     const last = host.steps[host.steps.length - 1];
+    const doubled =
+      host.latencyDoubledAt === undefined
+        ? 'never twice the first batch’s'
+        : `twice the first batch’s from ${host.latencyDoubledAt} sessions on`;
     console.log(
-      `sessions per host: ${last?.sessions ?? 0} ready (${host.stop}); median start → ready per batch: ` +
-        host.steps.map((st) => `${st.sessions}: ${s(st.medianReadyMs)}`).join(', ') +
-        `; Chromium PSS at the end ${last?.chromiumPssMiB ?? 0} MiB, available ${last?.availableMiB ?? 0} MiB`,
+      `sessions per host: ${last?.sessions ?? 0} ready (stopped: ${host.stop}); Chromium PSS at the end ${last?.chromiumPssMiB ?? 0} MiB, available ${last?.availableMiB ?? 0} MiB`,
     );
+    console.log(
+      `  latency curve, sessions → the batch's median start → ready (${doubled}): ` +
+        host.steps.map((st) => `${st.sessions}: ${s(st.medianReadyMs)}`).join(', '),
+    );
+    console.log(`  available memory, sessions → MiB: ${host.steps.map((st) => `${st.sessions}: ${st.availableMiB}`).join(', ')}`);
   }
   for (const e of results.errors) console.log(`cluster: FAILED ${e}`);
 }
