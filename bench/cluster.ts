@@ -6,9 +6,8 @@
  *   the kill to the moment each of its sessions is `ready` again on another worker (goal ≤ 20 s).
  *   Another is sent SIGTERM: the same for a graceful hand-over (goal ≤ 3 s).
  * - Sessions per host: one SessionManager in this process adds sessions in batches (each paired
- *   through the simulator) until the machine's available memory falls under 2 GiB (or `--host-max`
- *   sessions run, or a batch is not ready within 5 minutes); each batch's median start → `ready` is
- *   kept as the latency curve beside it.
+ *   through the simulator) until a batch's median start → `ready` is twice the first batch's, the
+ *   machine's available memory falls under 1 GiB, or `--host-max` sessions run.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,17 +20,8 @@ import { startMongo } from '../test/helpers/mongo';
 import { startPostgres } from '../test/helpers/postgres';
 import { groupPssKiB, median } from './sessions';
 
-/** The lease settings of the failover workers (the defaults of SessionManager when this was written). */
-const FAILOVER_LEASES = { leaseTtlMs: 10_000, sweepIntervalMs: 1000 };
-
-/** The sessions-per-host phase stops adding sessions once less than this is available (MiB). */
-export const HOST_MIN_AVAILABLE_MIB = 2048;
-
 export interface FailoverResult {
   backend: string;
-  /** The workers' lease TTL and sweep interval, ms. */
-  leaseTtlMs: number;
-  sweepIntervalMs: number;
   /** Per moved session: signal → ready elsewhere, ms. */
   killMs: number[];
   termMs: number[];
@@ -85,7 +75,8 @@ export async function measureFailover(kind: 'postgres' | 'mongo', work: string, 
             sessions,
             dataPath: join(work, `${kind}-${name}`),
             chromiumArgs: sim.chromiumArgs(),
-            ...FAILOVER_LEASES,
+            leaseTtlMs: 10_000,
+            sweepIntervalMs: 1000,
           },
           (r) => {
             if (r.type === 'qr')
@@ -125,7 +116,6 @@ export async function measureFailover(kind: 'postgres' | 'mongo', work: string, 
     await staying.exited;
     return {
       backend: kind,
-      ...FAILOVER_LEASES,
       killMs,
       termMs,
       maxKillMs: Math.max(...killMs),
@@ -163,6 +153,10 @@ export async function measureHost(work: string, maxSessions: number, log: (s: st
   manager.on('session.ready', (id, info) => {
     if (!readyMs.has(id)) readyMs.set(id, info.ms);
   });
+  // Sessions are added until the machine's available memory falls under this (MiB), `--host-max`
+  // sessions run, or a batch is not ready within 5 minutes. A batch's median start → ready twice the
+  // first batch's (the stop rule of issue 15, which fired on CPU load on 2 cores) is only noted.
+  const minAvailableMiB = 2048;
   const steps: HostStep[] = [];
   let stop = `reached --host-max ${maxSessions}`;
   let latencyDoubledAt: number | undefined;
@@ -196,8 +190,8 @@ export async function measureHost(work: string, maxSessions: number, log: (s: st
       const first = steps[0] as HostStep;
       if (latencyDoubledAt === undefined && steps.length > 1 && step.medianReadyMs >= 2 * first.medianReadyMs)
         latencyDoubledAt = step.sessions;
-      if (step.availableMiB < HOST_MIN_AVAILABLE_MIB) {
-        stop = `available memory under ${HOST_MIN_AVAILABLE_MIB / 1024} GiB`;
+      if (step.availableMiB < minAvailableMiB) {
+        stop = `available memory under ${minAvailableMiB / 1024} GiB`;
         break;
       }
     }

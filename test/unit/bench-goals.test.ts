@@ -7,7 +7,6 @@
 import { parseArgs } from '../../bench/args';
 import type { BigResult } from '../../bench/big';
 import type { ClientResult, RestoreResult } from '../../bench/client';
-import type { FailoverResult } from '../../bench/cluster';
 import { MiB } from '../../bench/format';
 import { goalRows, type GoalRow, type RunResults } from '../../bench/goal-table';
 import { GOALS } from '../../bench/goals';
@@ -56,14 +55,10 @@ function client(kind: 'waweb' | 'wwebjs', restoreMs: number, bigMs: number, back
   };
 }
 
-const failover = (backend: string, killMs: number, termMs: number, overlaps = 0): FailoverResult => ({
+const failover = (backend: string, maxKillMs: number, maxTermMs: number, overlaps = 0): RunResults['cluster']['failover'][number] => ({
   backend,
-  leaseTtlMs: 6000,
-  sweepIntervalMs: 1000,
-  killMs: [killMs],
-  termMs: [termMs],
-  maxKillMs: killMs,
-  maxTermMs: termMs,
+  maxKillMs,
+  maxTermMs,
   overlaps,
 });
 
@@ -102,7 +97,6 @@ function goodRun(): RunResults {
         steps: [{ sessions: 10, medianReadyMs: 700, chromiumPssMiB: 550, availableMiB: 1900 }],
         stop: 'available memory under 2 GiB',
       },
-      errors: [],
     },
   };
 }
@@ -186,7 +180,7 @@ test('a run with --only keeps only the rows it measured something for', () => {
     ...goodRun(),
     clients: {},
     sessions: [],
-    cluster: { failover: [], host: undefined, errors: [] },
+    cluster: { failover: [], host: undefined },
   };
   const rows = goalRows(run, { onlyMeasured: true });
   expect(rows.map((r) => r.id)).toEqual(['bigFileBackup', 'bigFileRestore', 'bigPostgresBackup', 'bigPostgresRestore']);
