@@ -143,7 +143,7 @@ async function main(): Promise<number> {
     `waweb's Client, whatsapp-web.js ${String(info['whatsappWebJs'])} with its RemoteAuth, and with waweb/wwebjs's RemoteAuth — same simulator, same machine, one run`,
   );
   console.log(
-    `(${String(info['cpus'])} CPUs, ${String(info['totalMemMiB'])} MiB RAM, Node ${process.version}, ${String(info['chromium'])}; FileStore for all)`,
+    `(${String(info['cpus'])} CPUs, ${String(info['totalMemMiB'])} MiB RAM, Node ${process.version}, ${String(info['chromium'])}; FileStore for the clients, FileStore and PostgreSQL for the big-profile rows)`,
   );
   console.log(
     `load average (1/5/15 min) at start ${loadBefore.join(' ')}, at end ${loadAfter.join(' ')}: timings are noisy when it exceeds the CPU count`,
