@@ -9,17 +9,26 @@ export interface Args {
   /** Restore-to-ready samples per scenario (the median is reported). */
   repeat: number;
   fillBytes: number;
-  only: ClientKind | 'cluster' | undefined;
+  /** History size of the big-profile rows (waweb, FileStore and PostgreSQL). */
+  bigBytes: number;
+  only: Only | undefined;
   /** Most sessions the sessions-per-host phase adds. */
   hostMax: number;
   keep: boolean;
   verbose: boolean;
-  /** Paired sessions started at once per client kind (0: skip that part). */
-  sessions: number;
+  /** Each N: N paired sessions started at once per client kind (empty: skip that part). */
+  sessions: number[];
 }
 
+/** `--only`: one client of the table, the big-profile rows, or the SessionManager numbers. */
+export type Only = ClientKind | 'big' | 'cluster';
+const ONLY: readonly Only[] = ['waweb', 'wwebjs', 'plugin', 'big', 'cluster'];
+
+/** The sessions-per-host phase adds sessions until memory runs short; this is its cap by default. */
+export const HOST_MAX = 1000;
+
 const USAGE =
-  'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--repeat 5] [--only waweb|wwebjs|plugin|cluster] [--sessions 10] [--host-max 400] [--wwebjs-chromium full|shell] [--keep] [--verbose]';
+  'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--big-mb 200] [--repeat 5] [--only waweb|wwebjs|plugin|big|cluster] [--sessions 10[,100]] [--host-max 1000] [--wwebjs-chromium full|shell] [--keep] [--verbose]';
 
 /** Throws on a bad argument; `--help` prints the usage and exits. */
 export function parseArgs(argv: string[]): Args {
@@ -27,11 +36,12 @@ export function parseArgs(argv: string[]): Args {
     json: undefined,
     repeat: 5,
     fillBytes: 50 * MiB,
+    bigBytes: 200 * MiB,
     only: undefined,
     keep: false,
     verbose: false,
-    sessions: 10,
-    hostMax: 400,
+    sessions: [10],
+    hostMax: HOST_MAX,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -50,15 +60,22 @@ export function parseArgs(argv: string[]): Args {
       const mb = Number(value());
       if (!Number.isFinite(mb) || mb <= 0 || mb > 1024) throw new Error('--fill-mb must be a number from 1 to 1024');
       args.fillBytes = Math.round(mb * MiB);
+    } else if (name === '--big-mb') {
+      const mb = Number(value());
+      if (!Number.isFinite(mb) || mb <= 0 || mb > 1024) throw new Error('--big-mb must be a number from 1 to 1024');
+      args.bigBytes = Math.round(mb * MiB);
     } else if (name === '--only') {
       const v = value();
-      if (v !== 'waweb' && v !== 'wwebjs' && v !== 'plugin' && v !== 'cluster')
-        throw new Error('--only takes waweb, wwebjs, plugin or cluster');
-      args.only = v;
+      const only = ONLY.find((o) => o === v);
+      if (!only) throw new Error(`--only takes ${ONLY.join(', ')}`);
+      args.only = only;
     } else if (name === '--sessions') {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 0 || n > 50) throw new Error('--sessions must be an integer from 0 to 50');
-      args.sessions = n;
+      const list = value()
+        .split(',')
+        .map((v) => Number(v.trim()));
+      if (list.some((n) => !Number.isInteger(n) || n < 0 || n > 200))
+        throw new Error('--sessions takes integers from 0 to 200, comma-separated (10,100)');
+      args.sessions = [...new Set(list.filter((n) => n > 0))].sort((a, b) => a - b);
     } else if (name === '--wwebjs-chromium') {
       const v = value();
       if (v !== 'full' && v !== 'shell') throw new Error('--wwebjs-chromium takes full or shell');
@@ -66,7 +83,7 @@ export function parseArgs(argv: string[]): Args {
       process.env[WWEBJS_CHROMIUM_ENV] = v;
     } else if (name === '--host-max') {
       const n = Number(value());
-      if (!Number.isInteger(n) || n < 10 || n > 1000) throw new Error('--host-max must be an integer from 10 to 1000');
+      if (!Number.isInteger(n) || n < 10 || n > 2000) throw new Error('--host-max must be an integer from 10 to 2000');
       args.hostMax = n;
     } else if (arg === '--keep') args.keep = true;
     else if (arg === '--verbose') args.verbose = true;

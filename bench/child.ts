@@ -10,11 +10,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Client, FileStore, RemoteAuth, toWwebjsStore, type SessionStore } from '../src';
+import { Client, FileStore, PostgresStore, RemoteAuth, toWwebjsStore, type SessionStore } from '../src';
 import { wwebjsChromium } from './wwebjs-chromium';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from '../src/browser/flags';
 import { RemoteAuth as PluginRemoteAuth } from '../src/wwebjs';
-import { CONFIG_ENV, LINE_PREFIX, type ChildConfig, type ChildEvent, type Command, type RssReport } from './protocol';
+import { MemorySampler } from './memory';
+import { CONFIG_ENV, LINE_PREFIX, type BufferReport, type ChildConfig, type ChildEvent, type Command, type StoreSpec } from './protocol';
 
 const config = JSON.parse(process.env[CONFIG_ENV] ?? 'null') as ChildConfig | null;
 if (!config) {
@@ -24,20 +25,34 @@ if (!config) {
 const cfg: ChildConfig = config;
 const sessionName = `RemoteAuth-${cfg.clientId}`;
 const profileDir = join(cfg.dataPath, sessionName);
-const fileStore = new FileStore({ directory: cfg.storeDir, keep: 3 });
-const store: SessionStore = cfg.readOnlyStore ? readOnly(fileStore) : fileStore;
 
-/** A view of `inner` whose saves never complete and whose deletes fail: restores read, nothing is written. */
+function openStore(spec: StoreSpec): SessionStore {
+  if (spec.kind === 'file') return new FileStore({ directory: spec.directory, keep: 3 });
+  // A 200 MiB profile through the Buffer fallback is one long query: the timeout is not what is measured.
+  return new PostgresStore({ connectionString: spec.connectionString, table: spec.table, keep: 3, queryTimeoutMs: 600_000 });
+}
+const backing = openStore(cfg.store);
+const store: SessionStore = cfg.readOnlyStore ? readOnly(backing) : backing;
+
+/**
+ * A view of `inner` whose saves never complete and whose deletes fail: restores read, nothing is
+ * written. Loads go to `inner` as they are, streaming ones included (`loadStreamFrom` uses the
+ * store's own `loadStream` when it has one).
+ */
 function readOnly(inner: SessionStore): SessionStore {
-  return {
+  const view: SessionStore = {
     name: `${inner.name} (read-only)`,
     exists: (id) => inner.exists(id),
     list: (id) => inner.list(id),
     load: (id, options) => inner.load(id, options),
     save: () => new Promise<never>(() => undefined),
+    saveStream: () => new Promise<never>(() => undefined),
     delete: () => Promise.reject(new Error('bench: this store view is read-only')),
     close: () => inner.close(),
   };
+  const loadStream = inner.loadStream?.bind(inner);
+  if (loadStream) view.loadStream = (id, options) => loadStream(id, options);
+  return view;
 }
 
 let t0 = performance.now();
@@ -127,50 +142,18 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
-/** Samples `process.memoryUsage()` on a timer and reads the kernel's RSS high-water mark around it. */
-function sampleRss(periodMs: number): { stop(): RssReport } {
-  (globalThis as { gc?: () => void }).gc?.();
-  const first = process.memoryUsage();
-  const maxRssBefore = process.resourceUsage().maxRSS * 1024;
-  let sampledPeak = first.rss;
-  let peakExternal = first.external + first.arrayBuffers;
-  let peakHeapUsed = first.heapUsed;
-  let samples = 1;
-  const sample = (): void => {
-    const m = process.memoryUsage();
-    samples++;
-    if (m.rss > sampledPeak) sampledPeak = m.rss;
-    if (m.external + m.arrayBuffers > peakExternal) peakExternal = m.external + m.arrayBuffers;
-    if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
-  };
-  const timer = setInterval(sample, periodMs);
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      const maxRssAfter = process.resourceUsage().maxRSS * 1024;
-      return {
-        baseline: first.rss,
-        sampledPeak,
-        maxRssBefore,
-        maxRssAfter,
-        peak: maxRssAfter > maxRssBefore ? Math.max(maxRssAfter, sampledPeak) : sampledPeak,
-        samples,
-        peakExternal,
-        peakHeapUsed,
-      };
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const client = makeClient();
+  // A restore's Buffer memory, from initialize() (the baseline is read just before it) to `ready`.
+  let restoreMemory: MemorySampler | undefined;
+  let untilProfile: BufferReport | null = null;
   // Time the strategy's pre-launch step (for RemoteAuth: download + unzip into the local profile).
   const strategy = client.authStrategy;
   const original = strategy.beforeBrowserInitialized.bind(strategy);
   strategy.beforeBrowserInitialized = async (...args: unknown[]) => {
     const started = performance.now();
     const out = await original(...args);
+    if (restoreMemory) untilProfile = restoreMemory.buffers();
     report({ ev: 'profile-ready', t: now(), ms: Math.round((performance.now() - started) * 10) / 10 });
     return out;
   };
@@ -196,7 +179,11 @@ async function main(): Promise<void> {
   client.on('error', (err: unknown) => report({ ev: 'error', message: message(err), t: now(), fatal: false }));
   client.on('ready', () => {
     readyAt = performance.now();
-    report({ ev: 'ready', t: now() });
+    const t = now();
+    // Before `ready`, so the parent has it once it sees `ready`.
+    if (restoreMemory) report({ ev: 'restore-memory', t, untilProfile, untilReady: restoreMemory.stop().buffers });
+    restoreMemory = undefined;
+    report({ ev: 'ready', t });
   });
   client.on('remote_session_saved', (payload?: { bytes: number; durationMs: number; generation: number }) => {
     const at = performance.now();
@@ -230,6 +217,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown(143));
 
+  if (cfg.phase === 'restore') restoreMemory = new MemorySampler(cfg.rssSampleMs);
   t0 = performance.now();
   report({ ev: 'started', pid: process.pid, t: 0 });
   client.initialize().catch((err: unknown) => {
@@ -264,7 +252,7 @@ async function main(): Promise<void> {
         const profileBytes =
           (await folderBytes(join(profileDir, 'Default', 'IndexedDB'))) + (await folderBytes(join(profileDir, 'Default', 'Local Storage')));
         lastPayload = undefined;
-        const rss = sampleRss(cfg.rssSampleMs);
+        const rss = new MemorySampler(cfg.rssSampleMs);
         const started = performance.now();
         await client.backupNow();
         const durationMs = Math.round((performance.now() - started) * 10) / 10;

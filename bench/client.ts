@@ -8,13 +8,41 @@ import { join } from 'node:path';
 import type { WhatsAppSimulator } from '../src/simulator';
 import type { Args } from './args';
 import { MiB, firstLine, fmtBytes, fmtMiB, fmtS } from './format';
-import type { ChildConfig, ChildEvent, ClientKind, RssReport } from './protocol';
+import type { BufferReport, ChildConfig, ChildEvent, ClientKind, RssReport, StoreSpec } from './protocol';
 import { killPhase, isEv, type ChildRun, type ChildRunner } from './runner';
 
 const PHONE: Record<ClientKind, string> = { waweb: '15550008001', wwebjs: '15550008002', plugin: '15550008003' };
 const CLIENT_ID = 'bench';
 
-/** Adds each client's phone to the simulator. */
+/**
+ * One run through the phases: which client, its folder under the work folder (also its label), its
+ * phone, its store, how big the history fill is and how many restores each backup gets.
+ */
+export interface Target {
+  kind: ClientKind;
+  name: string;
+  phone: string;
+  store: StoreSpec;
+  fillBytes: number;
+  /** Restores of the first backup; the last one goes on to the fill (at least 1). */
+  firstRestores: number;
+  bigRestores: number;
+}
+
+/** The table's three clients: FileStore, `--fill-mb`, `--repeat` restores of each backup. */
+export function clientTarget(ctx: Ctx, kind: ClientKind): Target {
+  return {
+    kind,
+    name: kind,
+    phone: PHONE[kind],
+    store: { kind: 'file', directory: join(ctx.work, kind, 'store') },
+    fillBytes: ctx.args.fillBytes,
+    firstRestores: ctx.args.repeat,
+    bigRestores: ctx.args.repeat,
+  };
+}
+
+/** Adds a phone to the simulator for each of the table's clients. */
 export function addPhones(sim: WhatsAppSimulator): void {
   for (const [kind, number] of Object.entries(PHONE)) sim.phone(number, { pushname: `bench ${kind}` });
 }
@@ -30,6 +58,8 @@ export interface RestoreResult {
   events: string[];
   /** Where the time to `ready` went, in ms (a successful restore only). */
   phases?: RestorePhases;
+  /** Buffer memory from initialize() until the local profile was ready, and until `ready`. */
+  memory?: { untilProfile: BufferReport | null; untilReady: BufferReport };
 }
 
 /**
@@ -65,6 +95,8 @@ function phasesOf(events: ChildEvent[], readyT: number): RestorePhases | undefin
 
 export interface ClientResult {
   kind: ClientKind;
+  /** The target's name (the folder and the label); the kind for the table's clients. */
+  name?: string;
   pair?: { readyMs: number; firstSave?: { afterReadyMs: number; bytes: number; payload?: unknown }; firstSaveError?: string };
   /** Restores of the first backup, each into a fresh folder. */
   restore: RestoreResult[];
@@ -80,17 +112,22 @@ export interface Ctx {
   work: string;
   args: Args;
   runner: ChildRunner;
+  /** True once the run was interrupted (a signal or the watchdog): start nothing new. */
+  interrupted(): boolean;
+  /** Also stop this in the run's cleanup (a database server), whatever happens to the phase that started it. */
+  onCleanup(stop: () => Promise<void>): void;
 }
 
-function childConfig(ctx: Ctx, kind: ClientKind, phase: ChildConfig['phase'], dataPath: string, readOnlyStore: boolean): ChildConfig {
+function childConfig(ctx: Ctx, target: Target, phase: ChildConfig['phase'], dataPath: string, readOnlyStore: boolean): ChildConfig {
+  const kind = target.kind;
   return {
     kind,
     phase,
     readOnlyStore,
     clientId: CLIENT_ID,
     dataPath,
-    storeDir: join(ctx.work, kind, 'store'),
-    cacheDir: join(ctx.work, kind, 'wwebjs-cache'),
+    store: target.store,
+    cacheDir: join(ctx.work, target.name, 'wwebjs-cache'),
     simArgs: ctx.sim.chromiumArgs(),
     // Long, so no periodic backup of either client lands inside a measurement (wwebjs needs >= 60000).
     backupSyncIntervalMs: 10 * 60_000,
@@ -102,41 +139,49 @@ function childConfig(ctx: Ctx, kind: ClientKind, phase: ChildConfig['phase'], da
 
 async function startChild(
   ctx: Ctx,
-  kind: ClientKind,
+  target: Target,
   phase: ChildConfig['phase'],
   name: string,
   readOnlyStore = false,
 ): Promise<{ child: ChildRun; dataPath: string }> {
-  const dataPath = join(ctx.work, kind, name);
+  const dataPath = join(ctx.work, target.name, name);
   await mkdir(dataPath, { recursive: true });
-  const child = ctx.runner.start(`${kind}/${name}`, childConfig(ctx, kind, phase, dataPath, readOnlyStore));
+  const child = ctx.runner.start(`${target.name}/${name}`, childConfig(ctx, target, phase, dataPath, readOnlyStore));
   return { child, dataPath };
 }
 
-/** Scans every QR the child shows with the client's phone (from now on). */
-function scanQrs(ctx: Ctx, kind: ClientKind, child: ChildRun, onError: (err: unknown) => void): void {
+/** Scans every QR the child shows with the target's phone (from now on). */
+function scanQrs(ctx: Ctx, target: Target, child: ChildRun, onError: (err: unknown) => void): void {
   child.onEvent((e) => {
-    if (e.ev === 'qr') ctx.sim.phone(PHONE[kind]).scan(e.qr).catch(onError);
+    if (e.ev === 'qr') ctx.sim.phone(target.phone).scan(e.qr).catch(onError);
   });
 }
 
 /** Waits for `ready` or the first sign that the restore failed (a QR, auth_failure). */
 async function measureRestore(child: ChildRun): Promise<RestoreResult> {
-  const first = await child.waitFor('ready or qr', isEv('ready', 'qr', 'auth_failure'), 90_000);
+  const first = await child.waitFor('ready or qr', isEv('ready', 'qr', 'auth_failure'), 180_000);
   const events = child.events.filter((e) => e.t <= first.t).map((e) => `${e.ev}@${e.t}ms`);
   const profile = child.events.find(isEv('profile-ready'));
   const profileMs = profile ? profile.ms : null;
   if (first.ev === 'ready') {
     const phases = phasesOf(child.events, first.t);
-    return { ok: true, ms: first.t, profileMs, events, ...(phases ? { phases } : {}) };
+    const memory = child.events.find(isEv('restore-memory'));
+    return {
+      ok: true,
+      ms: first.t,
+      profileMs,
+      events,
+      ...(phases ? { phases } : {}),
+      ...(memory ? { memory: { untilProfile: memory.untilProfile, untilReady: memory.untilReady } } : {}),
+    };
   }
   const failure = first.ev === 'qr' ? 'a QR was shown instead of the restored session' : `auth_failure: ${firstLine(first.message)}`;
   return { ok: false, ms: first.t, failure, profileMs, events };
 }
 
 /** One restore-only sample: fresh folder, read-only store view, until ready (or a QR); then SIGKILL. */
-async function restoreSample(ctx: Ctx, kind: ClientKind, name: string): Promise<RestoreResult> {
-  const { child, dataPath } = await startChild(ctx, kind, 'restore', name, true);
+async function restoreSample(ctx: Ctx, target: Target, name: string): Promise<RestoreResult> {
+  const { child, dataPath } = await startChild(ctx, target, 'restore', name, true);
   try {
     return await measureRestore(child);
   } finally {
@@ -144,14 +189,16 @@ async function restoreSample(ctx: Ctx, kind: ClientKind, name: string): Promise<
   }
 }
 
-function restoreLog(kind: ClientKind, what: string, r: RestoreResult): string {
+function restoreLog(name: string, what: string, r: RestoreResult): string {
+  const buffers = r.memory ? `, peak Buffer memory +${fmtMiB(r.memory.untilReady.peak)}` : '';
   return r.ok
-    ? `  ${kind}: restored ${what}, ready ${fmtS(r.ms!)} after initialize() (store → profile ${r.profileMs == null ? '?' : fmtS(r.profileMs)})`
-    : `  ${kind}: RESTORE OF ${what.toUpperCase()} FAILED after ${fmtS(r.ms!)}: ${r.failure}`;
+    ? `  ${name}: restored ${what}, ready ${fmtS(r.ms!)} after initialize() (store → profile ${r.profileMs == null ? '?' : fmtS(r.profileMs)}${buffers})`
+    : `  ${name}: RESTORE OF ${what.toUpperCase()} FAILED after ${fmtS(r.ms!)}: ${r.failure}`;
 }
 
 /** Fills `result` as it goes, so a failure keeps what was measured before it. */
-export async function benchClient(ctx: Ctx, kind: ClientKind, log: (s: string) => void, result: ClientResult): Promise<void> {
+export async function benchClient(ctx: Ctx, target: Target, log: (s: string) => void, result: ClientResult): Promise<void> {
+  const { kind, name } = target;
   const scanError = (err: unknown): void => {
     // A QR that rotated away before the scan; the next one is scanned.
     if (ctx.args.verbose) log(`    scan: ${err instanceof Error ? err.message : String(err)}`);
@@ -159,13 +206,13 @@ export async function benchClient(ctx: Ctx, kind: ClientKind, log: (s: string) =
 
   // A. pair, first backup, kill -9.
   {
-    const { child, dataPath } = await startChild(ctx, kind, 'pair', 'pair');
+    const { child, dataPath } = await startChild(ctx, target, 'pair', 'pair');
     try {
-      scanQrs(ctx, kind, child, scanError);
+      scanQrs(ctx, target, child, scanError);
       const ready = await child.waitFor('ready', isEv('ready'), 90_000);
       result.pair = { readyMs: ready.t };
       log(
-        `  ${kind}: paired, ready ${fmtS(ready.t)} after initialize(); waiting for the first backup${kind === 'wwebjs' ? ' (its fixed 60 s wait)' : ''}`,
+        `  ${name}: paired, ready ${fmtS(ready.t)} after initialize(); waiting for the first backup${kind === 'wwebjs' ? ' (its fixed 60 s wait)' : ''}`,
       );
       const saved = await child.waitFor('remote_session_saved', isEv('saved', 'no-save'), 160_000);
       if (saved.ev === 'saved') {
@@ -174,7 +221,7 @@ export async function benchClient(ctx: Ctx, kind: ClientKind, log: (s: string) =
           bytes: saved.bytes,
           ...(saved.payload ? { payload: saved.payload } : {}),
         };
-        log(`  ${kind}: first backup ${fmtS(saved.afterReadyMs)} after ready, ${fmtBytes(saved.bytes)}`);
+        log(`  ${name}: first backup ${fmtS(saved.afterReadyMs)} after ready, ${fmtBytes(saved.bytes)}`);
       } else {
         result.pair.firstSaveError = saved.reason;
         throw new Error(saved.reason);
@@ -185,39 +232,40 @@ export async function benchClient(ctx: Ctx, kind: ClientKind, log: (s: string) =
   }
 
   // Restore-only samples of the first backup (B below is the last sample).
-  for (let i = 1; i < ctx.args.repeat; i++) {
-    const sample = await restoreSample(ctx, kind, `restore-${i}`);
+  for (let i = 1; i < target.firstRestores; i++) {
+    const sample = await restoreSample(ctx, target, `restore-${i}`);
     result.restore.push(sample);
-    log(restoreLog(kind, 'the first backup', sample));
+    log(restoreLog(name, 'the first backup', sample));
   }
 
   // B. restore the first backup into a fresh folder; fill history; one backup with RSS sampled; kill -9.
   {
-    const { child, dataPath } = await startChild(ctx, kind, 'restore', 'restore');
+    const { child, dataPath } = await startChild(ctx, target, 'restore', 'restore');
     try {
       const sample = await measureRestore(child);
       result.restore.push(sample);
-      log(restoreLog(kind, 'the first backup', sample));
+      log(restoreLog(name, 'the first backup', sample));
       if (!sample.ok) {
-        log(`  ${kind}: pairing again to go on with the history fill`);
-        scanQrs(ctx, kind, child, scanError);
+        log(`  ${name}: pairing again to go on with the history fill`);
+        scanQrs(ctx, target, child, scanError);
         await child.waitFor('ready after pairing again', isEv('ready'), 90_000);
       }
       await child.waitFor('idle', isEv('idle'), 90_000);
       const device = ctx.sim
-        .phone(PHONE[kind])
+        .phone(target.phone)
         .devices()
         .find((d) => d.online);
-      if (!device) throw new Error(`the simulator shows no online device for ${PHONE[kind]}`);
+      if (!device) throw new Error(`the simulator shows no online device for ${target.phone}`);
       const fillStarted = performance.now();
-      const chunks = await ctx.sim.phone(PHONE[kind]).fillHistory(device.id, ctx.args.fillBytes);
-      result.fill = { bytes: ctx.args.fillBytes, chunks, ms: Math.round(performance.now() - fillStarted) };
-      log(`  ${kind}: history filled with ${fmtBytes(ctx.args.fillBytes)} in ${fmtS(result.fill.ms)}; backing up`);
+      const chunks = await ctx.sim.phone(target.phone).fillHistory(device.id, target.fillBytes);
+      result.fill = { bytes: target.fillBytes, chunks, ms: Math.round(performance.now() - fillStarted) };
+      log(`  ${name}: history filled with ${fmtBytes(target.fillBytes)} in ${fmtS(result.fill.ms)}; backing up`);
       child.send({ cmd: 'backup' });
-      const big = await child.waitFor('backup-done', isEv('backup-done'), 180_000);
+      // 200 MiB through a PostgreSQL Buffer save can take minutes on a busy machine.
+      const big = await child.waitFor('backup-done', isEv('backup-done'), Math.max(180_000, (target.fillBytes / MiB) * 3000));
       result.bigBackup = { durationMs: big.durationMs, bytes: big.bytes, profileBytes: big.profileBytes, rss: big.rss };
       log(
-        `  ${kind}: big backup ${fmtBytes(big.bytes)} in ${fmtS(big.durationMs)}, RSS peak ${fmtMiB(big.rss.peak)} (baseline ${fmtMiB(big.rss.baseline)})`,
+        `  ${name}: big backup ${fmtBytes(big.bytes)} in ${fmtS(big.durationMs)}, RSS peak ${fmtMiB(big.rss.peak)} (baseline ${fmtMiB(big.rss.baseline)}), peak Buffer memory +${fmtMiB(big.rss.buffers.peak)}`,
       );
     } finally {
       await killPhase(child, dataPath);
@@ -225,9 +273,9 @@ export async function benchClient(ctx: Ctx, kind: ClientKind, log: (s: string) =
   }
 
   // C. restores of the big backup, each into a fresh folder.
-  for (let i = 1; i <= ctx.args.repeat; i++) {
-    const sample = await restoreSample(ctx, kind, `restore-big-${i}`);
+  for (let i = 1; i <= target.bigRestores; i++) {
+    const sample = await restoreSample(ctx, target, `restore-big-${i}`);
     result.bigRestore.push(sample);
-    log(restoreLog(kind, `the ${Math.round(ctx.args.fillBytes / MiB)} MiB session`, sample));
+    log(restoreLog(name, `the ${Math.round(target.fillBytes / MiB)} MiB session`, sample));
   }
 }

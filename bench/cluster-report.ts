@@ -19,7 +19,7 @@ export async function runCluster(work: string, hostMax: number, log: (line: stri
       log(`  failover ${kind}: FAILED ${into.errors[into.errors.length - 1] ?? ''}`);
     }
   }
-  log(`bench: sessions per host (batches of 10, up to ${hostMax})`);
+  log(`bench: sessions per host (batches of 10, until less than 2 GiB is available, at most ${hostMax})`);
   try {
     into.host = await measureHost(work, hostMax, log);
   } catch (err) {
@@ -38,11 +38,18 @@ export function printCluster(results: ClusterResults): void {
   const host = results.host;
   if (host) {
     const last = host.steps[host.steps.length - 1];
+    const doubled =
+      host.latencyDoubledAt === undefined
+        ? "never twice the first batch's"
+        : `twice the first batch's from ${host.latencyDoubledAt} sessions on`;
     console.log(
-      `sessions per host: ${last?.sessions ?? 0} ready (${host.stop}); median start → ready per batch: ` +
-        host.steps.map((st) => `${st.sessions}: ${s(st.medianReadyMs)}`).join(', ') +
-        `; Chromium PSS at the end ${last?.chromiumPssMiB ?? 0} MiB, available ${last?.availableMiB ?? 0} MiB`,
+      `sessions per host: ${last?.sessions ?? 0} ready (stopped: ${host.stop}); Chromium PSS at the end ${last?.chromiumPssMiB ?? 0} MiB, available ${last?.availableMiB ?? 0} MiB`,
     );
+    console.log(
+      `  latency curve, sessions → the batch's median start → ready (${doubled}): ` +
+        host.steps.map((st) => `${st.sessions}: ${s(st.medianReadyMs)}`).join(', '),
+    );
+    console.log(`  available memory, sessions → MiB: ${host.steps.map((st) => `${st.sessions}: ${st.availableMiB}`).join(', ')}`);
   }
   for (const e of results.errors) console.log(`cluster: FAILED ${e}`);
 }

@@ -44,6 +44,8 @@ export interface HostResult {
   steps: HostStep[];
   /** Why it stopped adding sessions. */
   stop: string;
+  /** The first batch whose median start → ready was twice the first batch's (the old stop rule), if any. */
+  latencyDoubledAt?: number;
 }
 
 function availableMiB(): number {
@@ -151,18 +153,27 @@ export async function measureHost(work: string, maxSessions: number, log: (s: st
   manager.on('session.ready', (id, info) => {
     if (!readyMs.has(id)) readyMs.set(id, info.ms);
   });
+  // Sessions are added until the machine's available memory falls under this (MiB), `--host-max`
+  // sessions run, or a batch is not ready within 5 minutes. A batch's median start → ready twice the
+  // first batch's (the stop rule of issue 15, which fired on CPU load on 2 cores) is only noted.
+  const minAvailableMiB = 2048;
   const steps: HostStep[] = [];
   let stop = `reached --host-max ${maxSessions}`;
+  let latencyDoubledAt: number | undefined;
   try {
     await manager.start();
     const batch = 10;
-    while (ids.length < maxSessions) {
+    batches: while (ids.length < maxSessions) {
       const added = Array.from({ length: batch }, (_, i) => `h${ids.length + i + 1}`);
       for (const id of added) manager.add(id);
       ids.push(...added);
       const deadline = Date.now() + 300_000;
       while (added.some((id) => !readyMs.has(id))) {
-        if (Date.now() > deadline) throw new Error(`sessions ${added.filter((id) => !readyMs.has(id)).join(', ')} not ready within 300 s`);
+        if (Date.now() > deadline) {
+          // A result, not an error: the host cannot take this batch in reasonable time.
+          stop = `sessions ${added.filter((id) => !readyMs.has(id)).join(', ')} not ready within 300 s`;
+          break batches;
+        }
         await new Promise((r) => setTimeout(r, 100));
       }
       const pss = manager.browserPids().reduce((sum, b) => sum + groupPssKiB(b.pid), 0);
@@ -177,16 +188,14 @@ export async function measureHost(work: string, maxSessions: number, log: (s: st
         `  host: ${step.sessions} sessions; median ready ${(step.medianReadyMs / 1000).toFixed(2)} s; Chromium PSS ${step.chromiumPssMiB} MiB; available ${step.availableMiB} MiB`,
       );
       const first = steps[0] as HostStep;
-      if (step.medianReadyMs >= 2 * first.medianReadyMs && steps.length > 1) {
-        stop = `median start → ready of a batch reached twice the first batch's`;
-        break;
-      }
-      if (step.availableMiB < 1024) {
-        stop = 'available memory under 1 GiB';
+      if (latencyDoubledAt === undefined && steps.length > 1 && step.medianReadyMs >= 2 * first.medianReadyMs)
+        latencyDoubledAt = step.sessions;
+      if (step.availableMiB < minAvailableMiB) {
+        stop = `available memory under ${minAvailableMiB / 1024} GiB`;
         break;
       }
     }
-    return { steps, stop };
+    return { steps, stop, ...(latencyDoubledAt === undefined ? {} : { latencyDoubledAt }) };
   } finally {
     // Hundreds of final backups would be the slowest part: the browsers go first (killed, like a
     // crash, so close() takes no backup), then the manager.

@@ -13,6 +13,13 @@ export const CONFIG_ENV = 'WAWEB_BENCH_CHILD';
 /** waweb's Client; whatsapp-web.js with its own RemoteAuth; whatsapp-web.js with waweb/wwebjs's RemoteAuth. */
 export type ClientKind = 'waweb' | 'wwebjs' | 'plugin';
 
+/** Where a child's RemoteAuth keeps its backups. */
+export type StoreSpec =
+  /** waweb's FileStore in this folder. */
+  | { kind: 'file'; directory: string }
+  /** waweb's PostgresStore on a server the parent started (loopback only). */
+  | { kind: 'postgres'; connectionString: string; table: string };
+
 export interface ChildConfig {
   kind: ClientKind;
   /**
@@ -23,8 +30,8 @@ export interface ChildConfig {
   clientId: string;
   /** RemoteAuth's `dataPath` (a fresh folder for every phase). */
   dataPath: string;
-  /** The FileStore folder, shared by the phases of one client. */
-  storeDir: string;
+  /** The store, shared by the phases of one client. */
+  store: StoreSpec;
   /**
    * Restore-only samples: the client sees the store through a view whose saves never
    * complete, so a sample adds no generation (waweb saves right after every `ready`).
@@ -38,7 +45,7 @@ export interface ChildConfig {
   backupSyncIntervalMs: number;
   /** How long to wait for the first `remote_session_saved` after `ready`. */
   firstSaveTimeoutMs: number;
-  /** RSS sampling period during the big backup. */
+  /** Memory sampling period during the big backup and during a restore. */
   rssSampleMs: number;
 }
 
@@ -58,6 +65,11 @@ export type ChildEvent =
   | { ev: 'ready'; t: number }
   /** The strategy's `beforeBrowserInitialized` finished: for a restore, the store → local profile step. */
   | { ev: 'profile-ready'; t: number; ms: number }
+  /**
+   * Sent with `ready`: the Buffer memory the child held from `initialize()` (baseline read right before
+   * it, after a forced GC) until the local profile was ready, and until `ready`.
+   */
+  | { ev: 'restore-memory'; t: number; untilProfile: BufferReport | null; untilReady: BufferReport }
   /** The strategy's `afterBrowserInitialized` was called: Chromium runs, the page is not loaded yet. */
   | { ev: 'browser-ready'; t: number }
   /** `change_state`: the app's connection state (the first one means the app booted in the page). */
@@ -101,7 +113,29 @@ export interface RssReport {
    */
   peak: number;
   samples: number;
-  /** Highest `external + arrayBuffers` seen (Buffers live outside the JS heap). */
+  /** Highest `external + arrayBuffers` seen, baseline not subtracted (the row of the 2026-11-30 run). */
   peakExternal: number;
   peakHeapUsed: number;
+  /** Buffer memory during the backup, baseline subtracted: the number the goals speak of. */
+  buffers: BufferReport;
+}
+
+/**
+ * "Peak Buffer memory" of an operation: `process.memoryUsage()` sampled while it runs, minus its
+ * value right before it (after a forced GC). Node counts Buffers in `arrayBuffers` and says they are
+ * part of `external`, which also holds what native code reports (zlib's state, for one); but the two
+ * are updated at different moments, so either growth can be the larger at a sample. The headline is
+ * the larger of the two at every sample.
+ */
+export interface BufferReport {
+  /** `external` and `arrayBuffers` right before the operation. */
+  baselineExternal: number;
+  baselineArrayBuffers: number;
+  /** Highest growth of `external` or of `arrayBuffers` seen (0 when neither rose). The goal's number. */
+  peak: number;
+  /** Highest `external − baselineExternal` seen. */
+  peakExternal: number;
+  /** Highest `arrayBuffers − baselineArrayBuffers` seen. */
+  peakArrayBuffers: number;
+  samples: number;
 }

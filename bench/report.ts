@@ -42,6 +42,12 @@ function profileCell(samples: RestoreResult[]): string {
   return ms.length ? fmtS(median(ms)) : '–';
 }
 
+/** The highest Buffer memory growth of the successful samples, from `initialize()` to `ready`. */
+function restoreBuffersCell(samples: RestoreResult[]): string {
+  const peaks = samples.filter((r) => r.ok && r.memory).map((r) => r.memory!.untilReady.peak);
+  return peaks.length ? `+${fmtMiB(Math.max(...peaks))}` : '–';
+}
+
 function phasesCell(samples: RestoreResult[]): string | undefined {
   const all = samples.filter((r) => r.phases).map((r) => r.phases!);
   if (all.length === 0) return undefined;
@@ -76,13 +82,18 @@ export function rows(results: Partial<Record<ClientKind, ClientResult>>, fillByt
     row(`   of which store → local profile, first / ${fill}`, (r) =>
       r.restore.length || r.bigRestore.length ? `${profileCell(r.restore)} / ${profileCell(r.bigRestore)}` : undefined,
     ),
+    row(`   peak Buffer memory initialize() → ready, first / ${fill}`, (r) =>
+      r.restore.length || r.bigRestore.length ? `${restoreBuffersCell(r.restore)} / ${restoreBuffersCell(r.bigRestore)}` : undefined,
+    ),
     row(`   phases s (store→profile / launch / load+login (boot) / sync), first`, (r) => phasesCell(r.restore)),
     row(`   phases s, ${fill} session`, (r) => phasesCell(r.bigRestore)),
     row(`4. Node RSS peak during backup, ${fill} session`, (r) => (r.bigBackup ? fmtMiB(r.bigBackup.rss.peak) : undefined)),
     row(`   RSS before that backup → growth`, (r) =>
       r.bigBackup ? `${fmtMiB(r.bigBackup.rss.baseline)} → +${fmtMiB(r.bigBackup.rss.peak - r.bigBackup.rss.baseline)}` : undefined,
     ),
-    row(`   peak Buffer memory (external + arrayBuffers) then`, (r) => (r.bigBackup ? fmtMiB(r.bigBackup.rss.peakExternal) : undefined)),
+    row(`   peak Buffer memory then (external / arrayBuffers growth)`, (r) =>
+      r.bigBackup ? `+${fmtMiB(r.bigBackup.rss.buffers.peakExternal)} / +${fmtMiB(r.bigBackup.rss.buffers.peakArrayBuffers)}` : undefined,
+    ),
     row(`   backup duration, ${fill} session`, (r) => (r.bigBackup ? fmtS(r.bigBackup.durationMs) : undefined)),
     row(`   profile IndexedDB + Local Storage on disk`, (r) => (r.bigBackup ? fmtMiB(r.bigBackup.profileBytes) : undefined)),
     row('   pairing: initialize() → ready (QR scanned)', (r) => (r.pair ? fmtS(r.pair.readyMs) : undefined)),

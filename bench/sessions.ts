@@ -120,8 +120,10 @@ export async function measureSessions(
   firstNumber: number,
   log: (s: string) => void,
 ): Promise<SessionsResult> {
-  const dataPath = join(work, `sessions-${kind}`);
+  const dataPath = join(work, `sessions-${kind}-${n}`);
   const cacheDir = join(work, `sessions-${kind}-cache`);
+  // Pairing or starting 100 at once on two cores takes longer than 10.
+  const allReadyTimeoutMs = Math.max(180_000, n * 3000);
   const make = (): BenchClient[] => Array.from({ length: n }, (_, i) => makeClient(kind, sim, dataPath, `s${i}`, cacheDir));
   const live: BenchClient[] = [];
   const destroyAll = async (): Promise<void> => {
@@ -135,7 +137,7 @@ export async function measureSessions(
       const phone = sim.phone(String(firstNumber + i));
       client.on('qr', (qr: string) => void phone.scan(qr).catch(() => undefined));
     });
-    const paired = allReady(pairing, 180_000);
+    const paired = allReady(pairing, allReadyTimeoutMs);
     await Promise.all(pairing.map((c) => c.initialize()));
     await paired;
     await destroyAll();
@@ -145,7 +147,7 @@ export async function measureSessions(
     const clients = make();
     live.push(...clients);
     const started = performance.now();
-    const ready = allReady(clients, 180_000);
+    const ready = allReady(clients, allReadyTimeoutMs);
     await Promise.all(clients.map((c) => c.initialize()));
     const readyMs = await ready;
     const allReadyMs = Math.round(performance.now() - started);
