@@ -159,7 +159,7 @@ function bigBackupMeasure(run: RunResults, store: BigStore): Measured {
   return {
     waweb: b ? [b.rss.buffers.peak] : [],
     wwebjs: [],
-    wawebCell: b ? `${fmtS(b.durationMs)}, +${fmtMiB(b.rss.buffers.peak)}` : NONE,
+    wawebCell: b ? `${fmtS(b.durationMs)}, +${fmtMiB(b.rss.buffers.peak)} (held +${fmtMiB(b.rss.buffers.peakRetained)})` : NONE,
     wwebjsCell: NOT_APPLICABLE,
     complete: b !== undefined,
   };

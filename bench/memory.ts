@@ -5,6 +5,9 @@
  */
 import type { BufferReport, RssReport } from './protocol';
 
+/** Every this many samples, one is read right after a forced GC (`BufferReport.peakRetained`). */
+export const RETAINED_EVERY = 10;
+
 export class MemorySampler {
   readonly #first: NodeJS.MemoryUsage;
   readonly #maxRssBefore: number;
@@ -15,6 +18,7 @@ export class MemorySampler {
   #peakGrowth = 0;
   #peakExternalGrowth = 0;
   #peakArrayBuffersGrowth = 0;
+  #peakRetained = 0;
   #samples = 0;
 
   /** Takes the baseline now (after `gc()` when Node runs with `--expose-gc`, as the children do). */
@@ -30,6 +34,9 @@ export class MemorySampler {
   }
 
   sample(): void {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const retained = gc !== undefined && this.#samples % RETAINED_EVERY === RETAINED_EVERY - 1;
+    if (retained) gc();
     const m = process.memoryUsage();
     this.#samples++;
     this.#sampledPeak = Math.max(this.#sampledPeak, m.rss);
@@ -40,6 +47,7 @@ export class MemorySampler {
     this.#peakExternalGrowth = Math.max(this.#peakExternalGrowth, external);
     this.#peakArrayBuffersGrowth = Math.max(this.#peakArrayBuffersGrowth, arrayBuffers);
     this.#peakGrowth = Math.max(this.#peakGrowth, external, arrayBuffers);
+    if (retained) this.#peakRetained = Math.max(this.#peakRetained, external, arrayBuffers);
   }
 
   /** The Buffer memory so far (one more sample first); the sampling goes on. */
@@ -51,6 +59,7 @@ export class MemorySampler {
       peak: this.#peakGrowth,
       peakExternal: this.#peakExternalGrowth,
       peakArrayBuffers: this.#peakArrayBuffersGrowth,
+      peakRetained: this.#peakRetained,
       samples: this.#samples,
     };
   }

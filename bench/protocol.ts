@@ -137,5 +137,11 @@ export interface BufferReport {
   peakExternal: number;
   /** Highest `arrayBuffers − baselineArrayBuffers` seen. */
   peakArrayBuffers: number;
+  /**
+   * Highest growth (the larger of `external` and `arrayBuffers`) read right after a forced GC, every
+   * `RETAINED_EVERY`th sample: the Buffers the operation still holds. `peak` also counts chunks already
+   * dropped that V8 has not collected yet (it collects external memory in batches of tens of MiB).
+   */
+  peakRetained: number;
   samples: number;
 }

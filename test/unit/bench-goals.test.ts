@@ -19,6 +19,7 @@ const buffers = (peak: number): BufferReport => ({
   peak,
   peakExternal: peak,
   peakArrayBuffers: peak,
+  peakRetained: peak,
   samples: 10,
 });
 
