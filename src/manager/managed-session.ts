@@ -107,6 +107,7 @@ export class ManagedSession {
       lastError: this.#lastError,
       startFailures: this.#startFailures,
       nextStartAt: this.#nextStartAt,
+      meter: this.host.meter(this.id, this.#run?.client.pupBrowser?.process()?.pid),
     };
   }
 

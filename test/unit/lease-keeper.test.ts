@@ -316,6 +316,7 @@ test('a run under an older token ends (its browser killed) before one under a ne
     killBrowsers: () => undefined,
     fenced: () => undefined,
     ended: () => undefined,
+    meter: () => null,
   };
   const session = new ManagedSession('a', host);
   await expect(session.start()).rejects.toMatchObject({ code: ErrorCode.NOT_OWNER });
