@@ -2,7 +2,7 @@
 import type { SessionStore } from '../stores/types';
 import type { Logger } from '../util/logger';
 import type { WawebError } from '../errors';
-import type { ManagedState, SessionManagerEvents, SessionManagerOptions } from './types';
+import type { ManagedState, SessionManagerEvents, SessionManagerOptions, SessionMeter } from './types';
 
 export interface SessionHost {
   readonly workerId: string;
@@ -31,4 +31,6 @@ export interface SessionHost {
    * so no worker retakes it.
    */
   ended(id: string, state: ManagedState): void;
+  /** The last meter sample of a session, when it was of its browser `pid`. */
+  meter(id: string, pid: number | undefined): SessionMeter | null;
 }

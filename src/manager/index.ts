@@ -15,6 +15,9 @@ export type {
   SessionManagerEvents,
   SessionReadyInfo,
   StartFailure,
+  SessionMeter,
+  SessionLimits,
+  CeilingBreach,
 } from './types';
 export { PostgresLeases, MongoLeases } from '../leases';
 export type { Lease, LeaseBackend, LeaseRecord, WorkerRecord, PostgresLeasesOptions, MongoLeasesOptions } from '../leases';

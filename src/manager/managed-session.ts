@@ -107,6 +107,7 @@ export class ManagedSession {
       lastError: this.#lastError,
       startFailures: this.#startFailures,
       nextStartAt: this.#nextStartAt,
+      meter: this.host.meter(this.id, this.#run?.client.pupBrowser?.process()?.pid),
     };
   }
 
@@ -272,7 +273,8 @@ export class ManagedSession {
       this.#timer = setTimeout(() => this.#stuck(run), this.host.stuckAfterMs);
     });
     client.on('remote_session_saved', (info) => {
-      if (!mine()) return;
+      // The final backup of a stop (restart, ceiling, close, hand-over) lands while the run is being stopped.
+      if (!mine() && run !== this.#stoppingRun) return;
       this.#lastSave = { at: new Date(), ...info };
       this.host.emit('session.saved', this.id, info);
     });

@@ -21,6 +21,7 @@ import { TypedEmitter } from '../util/typed-emitter';
 import type { SessionHost } from './host';
 import { LeaseKeeper } from './lease-keeper';
 import { ManagedSession } from './managed-session';
+import { meterSettings, SessionMeters, type MeteredSession } from './meters';
 import type { ManagedSessionInfo, SessionManagerEvents, SessionManagerOptions } from './types';
 
 /**
@@ -38,6 +39,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
   readonly #keeper: LeaseKeeper | undefined;
   readonly #deadMan: DeadManSwitch | undefined;
   readonly #log: Logger;
+  readonly #meters: SessionMeters;
   #slots = 0;
   readonly #waiting: Array<() => void> = [];
   #started = false;
@@ -68,6 +70,13 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     this.#log = options.logger === undefined ? silentLogger : checkLogger(options.logger);
     const dataPath = resolve(options.dataPath ?? '.waweb_sessions');
     const profileDir = (id: string): string => join(dataPath, id);
+    this.#meters = new SessionMeters(meterSettings(options), {
+      running: () => this.#running(),
+      // Through the public path: only the lease holder restarts, and never once close() began.
+      restart: async (id) => (this.#closing ? undefined : this.restart(id)),
+      emit: (event, ...args) => this.emit(event, ...args),
+      logger: this.#log,
+    });
     this.#deadMan =
       options.leases && options.deadManSwitch !== false && DeadManSwitch.supported
         ? new DeadManSwitch({
@@ -99,6 +108,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
         else void session?.stop('stopped');
       },
       ended: (id, state) => this.#log.info({ session: id, state }, 'session ended; it stays stopped until restarted'),
+      meter: (id, pid) => this.#meters.meter(id, pid),
     };
     const sweepMs = positiveNumber(options.sweepIntervalMs, 1000, 'sweepIntervalMs');
     this.#sweepMs = sweepMs;
@@ -126,6 +136,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     if (this.#closing) throw new WawebError(ErrorCode.CLOSED, 'SessionManager is closed');
     if (this.#started) return;
     this.#started = true;
+    this.#meters.start();
     if (this.#keeper) return this.#keeper.start();
     await this.#syncLocal();
   }
@@ -253,6 +264,14 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     return out;
   }
 
+  /** The sessions this worker owns that have a browser, for the meters. */
+  #running(): MeteredSession[] {
+    return this.#mine().flatMap((s) => {
+      const pid = s.client?.pupBrowser?.process()?.pid;
+      return pid === undefined ? [] : [{ id: s.id, pid, state: s.state }];
+    });
+  }
+
   /**
    * Stops every session (each takes a final backup) and, with leases, releases them so other
    * workers take them over at once, then leaves. What a worker does on SIGTERM. Safe to call twice.
@@ -260,6 +279,8 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
   close(): Promise<void> {
     this.#closing ??= (async () => {
       if (this.#syncTimer !== undefined) clearTimeout(this.#syncTimer);
+      // No ceiling restart begins now, and one under way ends before the sessions stop.
+      await this.#meters.close();
       const keeper = this.#keeper;
       // Leases stay renewed until each session has stopped and released its own.
       await keeper?.stopBalancing();

@@ -44,6 +44,49 @@ export interface ManagedSessionInfo {
   startFailures: number;
   /** When the next automatic start is due while `state` is `restarting` (backoff); otherwise `null`. */
   nextStartAt: Date | null;
+  /**
+   * The last sample of the session's browser (`meterIntervalMs`); `null` before the first one, while
+   * no browser runs, and off Linux.
+   */
+  meter: SessionMeter | null;
+}
+
+/** What a session's browser uses: Chromium and every process under it, sampled from /proc (Linux). */
+export interface SessionMeter {
+  /** The browser's process id (the root of the tree measured). */
+  pid: number;
+  /** Processes counted: the browser, its zygotes, renderers, GPU and utility processes. */
+  processes: number;
+  /** Proportional set size of the tree (`Pss`; `VmRSS` where the kernel has no smaps_rollup), bytes. */
+  pssBytes: number;
+  /** CPU time (user + system) of the tree since the browser started, exited helpers included, seconds. */
+  cpuSeconds: number;
+  /** CPU used since the previous sample of the same browser, % of one core; `undefined` on its first sample. */
+  cpuPercent: number | undefined;
+  sampledAt: Date;
+}
+
+/** Ceilings for one session; `null` turns off a ceiling the manager's options set. */
+export interface SessionLimits {
+  /** Over this PSS (MiB) on a sample while `ready`, the session is saved and restarted. */
+  maxMemoryMiB?: number | null;
+  /** Over this average CPU (% of one core) across `cpuWindowMs` while `ready`, the session is saved and restarted. */
+  maxCpuPercent?: number | null;
+}
+
+/** A session over one of its ceilings, reported with `session.ceiling` as its restart begins. */
+export interface CeilingBreach {
+  kind: 'memory' | 'cpu';
+  /** What was measured: MiB of PSS, or % of one core averaged over `windowMs`. */
+  value: number;
+  /** The ceiling in force: `maxMemoryMiB` or `maxCpuPercent`. */
+  limit: number;
+  /** For `cpu`: the time the average covers (at least `cpuWindowMs`); `null` for `memory`. */
+  windowMs: number | null;
+  /** Ceiling restarts of this session in a row, this one included (reset by a sample under its ceilings). */
+  inARow: number;
+  /** The least time before another ceiling restart of this session. */
+  nextAllowedInMs: number;
 }
 
 /**
@@ -122,6 +165,27 @@ export interface SessionManagerOptions {
   sweepIntervalMs?: number;
   /** A pino-compatible logger; each session's client logs through a child with `session`. */
   logger?: Logger;
+  /**
+   * How often each session's browser tree is measured (PSS and CPU time from /proc, Linux only;
+   * never on a session's own path). @default 15000
+   */
+  meterIntervalMs?: number;
+  /**
+   * Ceiling for every session: a `ready` session whose browser tree's PSS is over this many MiB on
+   * a sample takes its final backup and restarts (`session.ceiling`). @default none
+   */
+  maxMemoryMiB?: number;
+  /** Ceiling for every session: average CPU (% of one core, 100 = a full core) over `cpuWindowMs`. @default none */
+  maxCpuPercent?: number;
+  /** The time `maxCpuPercent` is averaged over (from the newest sample at least this old). @default 60000 */
+  cpuWindowMs?: number;
+  /**
+   * The least time between two ceiling restarts of one session; doubles with each one in a row whose
+   * session never came back under its ceilings, up to an hour (or this, when longer). @default 300000
+   */
+  ceilingIntervalMs?: number;
+  /** Per-session ceilings, by session id, over `maxMemoryMiB`/`maxCpuPercent` (`null` turns one off). */
+  sessionLimits?: Readonly<Record<string, SessionLimits>>;
 }
 
 export interface SessionReadyInfo {
@@ -146,6 +210,8 @@ export interface SessionManagerEvents {
   'session.start_failed': [id: string, failure: StartFailure];
   /** The last of `maxStartAttempts` starts in a row failed: the session stays `failed` until `restart()`. */
   'session.failed': [id: string, failure: StartFailure];
+  /** A sample was over a ceiling: the session takes its final backup and restarts. */
+  'session.ceiling': [id: string, breach: CeilingBreach];
   'lease.acquired': [id: string, lease: Lease];
   'lease.lost': [id: string, error: WawebError];
   'lease.released': [id: string];

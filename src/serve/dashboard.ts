@@ -91,6 +91,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     .on('session.save_failed', changed)
     .on('session.error', changed)
     .on('session.start_failed', changed)
+    .on('session.ceiling', changed)
     .on('lease.acquired', changed)
     .on('lease.lost', changed)
     .on('lease.released', changed);

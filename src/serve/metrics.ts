@@ -79,6 +79,33 @@ export function createMetrics(manager: MetricsManager, options: MetricsOptions =
     },
   });
 
+  new Gauge({
+    name: 'waweb_session_memory_bytes',
+    help: "PSS of one session's browser and all its child processes at the last sample (Linux only).",
+    labelNames: ['session'],
+    registers,
+    collect() {
+      this.reset();
+      for (const info of manager.list()) if (info.meter) this.set({ session: info.id }, info.meter.pssBytes);
+    },
+  });
+  new Counter({
+    name: 'waweb_session_cpu_seconds_total',
+    help: "CPU time (user + system) of one session's browser tree since that browser started, at the last sample (Linux only).",
+    labelNames: ['session'],
+    registers,
+    collect() {
+      this.reset();
+      for (const info of manager.list()) if (info.meter) this.inc({ session: info.id }, info.meter.cpuSeconds);
+    },
+  });
+  const ceilingRestarts = new Counter({
+    name: 'waweb_session_ceiling_restarts_total',
+    help: 'Sessions saved and restarted for going over maxMemoryMiB or maxCpuPercent, by session and kind (memory, cpu).',
+    labelNames: ['session', 'kind'],
+    registers,
+  });
+
   const listeners = new Listeners(manager)
     .on('session.saved', (_id, info) => {
       saves.inc();
@@ -92,7 +119,8 @@ export function createMetrics(manager: MetricsManager, options: MetricsOptions =
       if (lease.takenFrom !== null) takeovers.inc();
     })
     .on('lease.lost', () => losses.inc())
-    .on('session.start_failed', (_id, failure) => startFailures.inc({ code: failure.code }));
+    .on('session.start_failed', (_id, failure) => startFailures.inc({ code: failure.code }))
+    .on('session.ceiling', (id, breach) => ceilingRestarts.inc({ session: id, kind: breach.kind }));
 
   const registry = options.defaultMetrics === false ? own : Registry.merge([own, defaultMetrics()]);
   let closed = false;

@@ -5,7 +5,8 @@
  *
  * Hooks for tests and scripts: each row is `tr[data-session="<id>"]`, its cells `[data-field="..."]`
  * (the state cell also has `data-state`), a waiting session's QR `img[data-qr]`, the failed starts
- * in a row `[data-field="start-failures"]` inside the error cell.
+ * in a row `[data-field="start-failures"]` inside the error cell, the browser's last meter sample
+ * `[data-field="memory"]` (MiB of PSS) and `[data-field="cpu"]` (% of one core since the sample before).
  */
 
 const STYLE = `
@@ -18,7 +19,7 @@ const STYLE = `
   [data-status].bad { color: #b3261e; }
   table { border-collapse: collapse; width: 100%; background: #fff; box-shadow: 0 1px 2px rgba(0,0,0,.12); }
   th, td { text-align: left; padding: 8px; border-bottom: 1px solid #e4e8ea; vertical-align: top; }
-  th, td[data-field="worker"], td[data-field="saved"] { white-space: nowrap; }
+  th, td[data-field="worker"], td[data-field="saved"], td[data-field="memory"], td[data-field="cpu"] { white-space: nowrap; }
   th { font-weight: 600; font-size: 12px; text-transform: uppercase; color: #667781; }
   td[data-field="id"] { font-weight: 600; }
   .state { display: inline-block; padding: 2px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; background: #e4e8ea; }
@@ -44,7 +45,7 @@ const SCRIPT = `
   const message = document.querySelector('[data-message]');
   const worker = document.querySelector('[data-worker]');
   const rows = new Map();
-  const FIELDS = ['id', 'state', 'worker', 'saved', 'generation', 'restarts', 'error', 'login', 'actions'];
+  const FIELDS = ['id', 'state', 'worker', 'saved', 'generation', 'restarts', 'memory', 'cpu', 'error', 'login', 'actions'];
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -125,6 +126,11 @@ const SCRIPT = `
     row.cells.saved.textContent = s.lastSave ? when(s.lastSave.at) : '\\u2014';
     row.cells.generation.textContent = s.lastSave ? String(s.lastSave.generation) : '\\u2014';
     row.cells.restarts.textContent = s.restarts === null ? '\\u2014' : String(s.restarts);
+    const m = s.meter;
+    row.cells.memory.textContent = m ? Math.round(m.pssBytes / 1048576) + ' MiB' : '\\u2014';
+    row.cells.memory.title = m ? m.processes + ' processes, sampled ' + when(m.sampledAt) : '';
+    row.cells.cpu.textContent = m && m.cpuPercent !== null ? m.cpuPercent.toFixed(1) + ' %' : '\\u2014';
+    row.cells.cpu.title = m ? m.cpuSeconds.toFixed(1) + ' s of CPU since the browser started' : '';
     row.errorText.textContent = s.lastError ? s.lastError.code + ': ' + s.lastError.message : '';
     const failed = s.startFailures || 0;
     row.failures.textContent = failed === 0 ? '' :
@@ -183,7 +189,7 @@ export function dashboardPage(nonce: string): string {
 <body>
 <header><h1>waweb sessions</h1><span class="muted" data-worker></span><span class="muted" data-status>connecting\u2026</span></header>
 <table hidden>
-<thead><tr><th>Session</th><th>State</th><th>Worker</th><th>Last save</th><th>Generation</th><th>Restarts</th><th>Last error</th><th>Login</th><th></th></tr></thead>
+<thead><tr><th>Session</th><th>State</th><th>Worker</th><th>Last save</th><th>Generation</th><th>Restarts</th><th>Memory</th><th>CPU</th><th>Last error</th><th>Login</th><th></th></tr></thead>
 <tbody data-sessions></tbody>
 </table>
 <p class="muted" data-empty hidden>No sessions.</p>

@@ -35,6 +35,13 @@ function local(info: ManagedSessionInfo): DashboardSession {
     lastError: info.lastError,
     startFailures: info.startFailures,
     nextStartAt: info.nextStartAt?.toISOString() ?? null,
+    meter: info.meter && {
+      pssBytes: info.meter.pssBytes,
+      cpuSeconds: info.meter.cpuSeconds,
+      cpuPercent: info.meter.cpuPercent ?? null,
+      processes: info.meter.processes,
+      sampledAt: info.meter.sampledAt.toISOString(),
+    },
     lease: null,
   };
 }
@@ -104,6 +111,7 @@ export async function sessionsView(manager: DashboardManager, backups?: RemoteBa
         lastError: null,
         startFailures: null,
         nextStartAt: null,
+        meter: null,
         lease: view,
       });
     }

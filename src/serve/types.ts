@@ -98,5 +98,7 @@ export interface DashboardSession {
   startFailures: number | null;
   /** When the next automatic start is due during a backoff. */
   nextStartAt: string | null;
+  /** The last sample of the browser (`ManagedSessionInfo.meter`); `null` for another worker's session, before a sample, off Linux. */
+  meter: { pssBytes: number; cpuSeconds: number; cpuPercent: number | null; processes: number; sampledAt: string } | null;
   lease: { owner: string | null; token: number; expiresAt: string | null; live: boolean } | null;
 }

@@ -67,6 +67,7 @@ test('the dashboard shows a waiting session’s QR; scanning what the page shows
     workerId: 'worker-1',
     dataPath: join(dir, 'profiles'),
     clientOptions: { puppeteer: { args: s.chromiumArgs() } },
+    meterIntervalMs: 500,
   });
   dashboard = await startDashboard({ manager, token: TOKEN });
   await manager.start();
@@ -137,5 +138,15 @@ test('the dashboard shows a waiting session’s QR; scanning what the page shows
   );
   const generation = Number(await page.$eval(`${ROW} [data-field="generation"]`, (td: any) => td.textContent));
   expect(generation).toBe(manager.get('desk')?.lastSave?.generation);
+  // The browser's meter (Linux): MiB of PSS and % of one core, from the manager's samples.
+  if (process.platform === 'linux') {
+    await page.waitForFunction(
+      (row: string) =>
+        /^[1-9][0-9]* MiB$/.test(document.querySelector(`${row} [data-field="memory"]`)?.textContent ?? '') &&
+        /^[0-9]+\.[0-9] %$/.test(document.querySelector(`${row} [data-field="cpu"]`)?.textContent ?? ''),
+      { timeout: 30_000 },
+      ROW,
+    );
+  }
   await page.screenshot({ path: SCREENSHOT, type: 'png' });
 }, 180_000);

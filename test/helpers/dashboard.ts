@@ -68,6 +68,7 @@ export function info(id: string, state: ManagedSessionInfo['state'], extra: Part
     lastError: null,
     startFailures: 0,
     nextStartAt: null,
+    meter: null,
     ...extra,
   };
 }

@@ -316,6 +316,7 @@ test('a run under an older token ends (its browser killed) before one under a ne
     killBrowsers: () => undefined,
     fenced: () => undefined,
     ended: () => undefined,
+    meter: () => null,
   };
   const session = new ManagedSession('a', host);
   await expect(session.start()).rejects.toMatchObject({ code: ErrorCode.NOT_OWNER });
@@ -362,3 +363,38 @@ test('a start whose lease was lost while it raised the fence launches no browser
   await new Promise<void>((resolve) => setImmediate(resolve));
   expect(mockScript.made[0]?.browser).toBeUndefined();
 });
+
+(process.platform === 'linux' ? test : test.skip)(
+  'ceilings act only on the sessions this worker holds: its own restarts once, another worker’s is neither measured nor restarted',
+  async () => {
+    const leases = new CountingLeases();
+    await leases.heartbeat('worker-2', 60_000);
+    expect(await leases.acquire('b', 'worker-2', 60_000)).not.toBeNull();
+    // Every stand-in browser (a node process) is far over 1 MiB of PSS.
+    const m = new SessionManager({
+      store,
+      leases,
+      workerId: 'worker-1',
+      sessions: ['a', 'b'],
+      dataPath: work.path,
+      leaseTtlMs: 900,
+      sweepIntervalMs: 100,
+      meterIntervalMs: 100,
+      maxMemoryMiB: 1,
+      ceilingIntervalMs: 600_000,
+    });
+    manager = m;
+    const ceilings: string[] = [];
+    m.on('session.ceiling', (id) => ceilings.push(id));
+    await m.start();
+    await untilEvent(m, 'session.ceiling', () => true, 15_000);
+    await until(
+      () => m.get('a')?.state === 'ready' && m.get('a')?.restarts === 1 && m.get('a')?.meter !== null,
+      "a's restart and a sample of its new browser",
+    );
+    expect(ceilings).toEqual(['a']);
+    expect(m.list().map((s) => s.id)).toEqual(['a']);
+    expect(mockScript.made.map((c) => c.id)).toEqual(['a', 'a']);
+    expect(mockScript.made[0]?.destroyed).toBe(true);
+  },
+);
