@@ -73,8 +73,9 @@ export async function sendToChannel(
     return asDeclared<Message>(null);
   }
   const outgoing = toOutgoing(content, options);
+  // Only texts and polls are left once the refusals above ran (a text that is a vCard was refused).
   if (outgoing.kind === 'content' && outgoing.content.kind !== 'text' && outgoing.content.kind !== 'poll')
-    throw new NotSupportedError(`Client.sendMessage (${outgoing.content.kind} to a channel)`, 27);
+    throw new NotSupportedError(`Client.sendMessage (${outgoing.content.kind} to a channel)`);
   const web = client.readyPage('sendMessage()');
   if (options.sendSeen !== false) await web.sendSeen(channelId);
   const sent =
