@@ -272,7 +272,8 @@ export class ManagedSession {
       this.#timer = setTimeout(() => this.#stuck(run), this.host.stuckAfterMs);
     });
     client.on('remote_session_saved', (info) => {
-      if (!mine()) return;
+      // The final backup of a stop counts too: a hand-over's new owner restores it.
+      if (!mine() && this.#stoppingRun !== run) return;
       this.#lastSave = { at: new Date(), ...info };
       this.host.emit('session.saved', this.id, info);
     });
