@@ -7,7 +7,13 @@
  *   awaits a stop, a balance step, an acquire or user code; local deadlines use a monotonic clock.
  * - the **balance loop** (every `sweepMs`): takes free sessions up to its share of the live workers and
  *   hands surplus ones over when another worker has room. Hand-overs run in the background, the
- *   lease still renewed by the tick until it is released.
+ *   lease still renewed by the tick until it is released. While another worker's sessions are about
+ *   to come free (it left, or its heartbeat stopped, and it still holds live leases), it looks ten
+ *   times as often, so each is taken within moments of its release or expiry.
+ *
+ * A worker says it is alive for three sweeps only, not a whole lease TTL: a dead one stops counting
+ * toward the shares before its leases expire. One that is closing says it is leaving first, so the
+ * others make room for its sessions while it still takes their final backups.
  */
 import { createHash } from 'node:crypto';
 import { ErrorCode, LeaseError, type WawebError } from '../errors';
@@ -44,6 +50,11 @@ export class LeaseKeeper {
   #tickTimer: NodeJS.Timeout | undefined;
   #balanceTimer: NodeJS.Timeout | undefined;
   #renewing: Promise<void> | undefined;
+  #beating: Promise<void> | undefined;
+  /** Closing: no more heartbeats, the worker record is gone. */
+  #leaving = false;
+  /** The last balance step saw live leases of a worker that is not live (leaving or dead). */
+  #peerGoing = false;
   #balancing: Promise<void> | undefined;
   #balanceStopped = false;
   #closed = false;
@@ -87,13 +98,35 @@ export class LeaseKeeper {
     while (this.#work.size > 0) await Promise.allSettled([...this.#work]);
   }
 
+  /** How long a heartbeat keeps this worker counted: three sweeps, at most the lease TTL. */
+  get workerTtlMs(): number {
+    return Math.min(this.host.ttlMs, 3 * this.host.sweepMs);
+  }
+
+  /**
+   * Says this worker is leaving (its record removed, no more heartbeats): the others stop counting
+   * it in their shares and take each of its sessions as soon as its lease is released. The leases it
+   * holds are still renewed until then. Call after `stopBalancing()`.
+   */
+  leave(): Promise<void> {
+    if (this.#leaving) return Promise.resolve();
+    this.#leaving = true;
+    return this.#track(
+      (async () => {
+        // A heartbeat in flight would write the record back after the delete.
+        await this.#beating;
+        await this.host.leases.leave(this.host.workerId);
+      })(),
+    );
+  }
+
   /** Stops both loops (after `stopBalancing()` and the hand-overs, so leases stay renewed until released). */
   async close(): Promise<void> {
     await this.stopBalancing();
     this.#closed = true;
     if (this.#tickTimer !== undefined) clearTimeout(this.#tickTimer);
     this.#tickTimer = undefined;
-    await this.#renewing;
+    await Promise.all([this.#renewing, this.#beating]);
   }
 
   /** A session this worker no longer holds (stopped, fenced): forget when it was renewed. */
@@ -207,28 +240,39 @@ export class LeaseKeeper {
     for (const id of deadMan?.armed() ?? []) if (!guarded.has(id)) deadMan?.disarm(id);
     const due = held.filter((s) => !this.#losing.has(s.lease as Lease) && now - (this.#renewedAt.get(s.id) ?? 0) >= ttlMs / 3);
     const beatDue = this.#beatAt === undefined || now - this.#beatAt >= this.host.sweepMs;
-    if (this.#renewing || (due.length === 0 && !beatDue)) return;
-    this.#renewing = this.#renew(due, beatDue, now).finally(() => {
+    // Apart, so a slow renewal never lets the worker record lapse (it lasts only a few sweeps).
+    if (beatDue && !this.#leaving && !this.#beating) {
+      this.#beating = this.#beat(now).finally(() => {
+        this.#beating = undefined;
+      });
+    }
+    if (this.#renewing || due.length === 0) return;
+    this.#renewing = this.#renew(due, now).finally(() => {
       this.#renewing = undefined;
     });
   }
 
-  /** One round trip for the heartbeat, one for every due lease; a lease not returned was taken over or released. */
-  async #renew(due: ManagedSession[], beat: boolean, started: number): Promise<void> {
-    const { leases, workerId, ttlMs } = this.host;
+  async #beat(started: number): Promise<void> {
+    try {
+      await this.host.leases.heartbeat(this.host.workerId, this.workerTtlMs);
+      this.#beatAt = started;
+    } catch (err) {
+      this.host.report(err);
+    }
+  }
+
+  /** One round trip for every due lease; a lease not returned was taken over or released. */
+  async #renew(due: ManagedSession[], started: number): Promise<void> {
+    const { leases, ttlMs } = this.host;
     const asked = due.map((s) => s.lease as Lease);
-    const [beaten, renewal] = await Promise.allSettled([
-      beat ? leases.heartbeat(workerId, ttlMs) : Promise.resolve(),
-      asked.length > 0 ? leases.renewMany(asked, ttlMs) : Promise.resolve([]),
-    ]);
-    if (beat && beaten.status === 'fulfilled') this.#beatAt = started;
-    if (beaten.status === 'rejected') this.host.report(beaten.reason);
-    if (renewal.status === 'rejected') {
+    let renewed: Lease[];
+    try {
+      renewed = await leases.renewMany(asked, ttlMs);
+    } catch (err) {
       // Not renewed: the tick closes each browser before its lease can expire.
-      this.host.report(renewal.reason);
+      this.host.report(err);
       return;
     }
-    const renewed = renewal.value;
     due.forEach((session, i) => {
       const lease = asked[i] as Lease;
       if (session.lease?.token !== lease.token || this.#losing.has(lease)) return;
@@ -253,7 +297,7 @@ export class LeaseKeeper {
         .catch((err: unknown) => this.host.report(err))
         .finally(() => {
           this.#balancing = undefined;
-          this.#scheduleBalance(this.host.sweepMs);
+          this.#scheduleBalance(this.#peerGoing ? Math.max(20, this.host.sweepMs / 10) : this.host.sweepMs);
         });
     }, ms);
   }
@@ -268,6 +312,8 @@ export class LeaseKeeper {
     const live = workers.map((w) => w.workerId);
     if (!live.includes(workerId)) live.push(workerId);
     const share = Math.ceil(wanted.size / Math.max(1, live.length));
+    // A worker that left or died still holds live leases: they come free at its release or expiry.
+    this.#peerGoing = records.some((r) => r.live && r.owner !== null && r.owner !== workerId && !live.includes(r.owner));
     const held = this.host.held().filter((s) => s.lease !== undefined && !this.#losing.has(s.lease));
     // Sessions no longer wanted stop here, in the background.
     for (const session of held) if (!wanted.has(session.id) && !this.#handingOver.has(session.id)) void this.handOver(session);

@@ -113,7 +113,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     const sweepMs = positiveNumber(options.sweepIntervalMs, 1000, 'sweepIntervalMs');
     this.#sweepMs = sweepMs;
     if (options.leases) {
-      const ttlMs = positiveNumber(options.leaseTtlMs, 10_000, 'leaseTtlMs');
+      const ttlMs = positiveNumber(options.leaseTtlMs, 6000, 'leaseTtlMs');
       if (sweepMs * 3 > ttlMs) throw new InvalidOptionError('SessionManager: "sweepIntervalMs" must be at most a third of "leaseTtlMs"');
       this.#keeper = new LeaseKeeper({
         leases: options.leases,
@@ -284,6 +284,8 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
       const keeper = this.#keeper;
       // Leases stay renewed until each session has stopped and released its own.
       await keeper?.stopBalancing();
+      // The others stop counting this worker now: each session is taken as soon as its lease is released.
+      void keeper?.leave();
       await Promise.allSettled([...this.#sessions.values()].map((s) => (keeper && s.lease ? keeper.handOver(s) : s.stop())));
       await keeper?.settled();
       await keeper?.close();

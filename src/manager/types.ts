@@ -156,7 +156,10 @@ export interface SessionManagerOptions {
   deadManSwitch?: boolean;
   /** This worker's id in the leases. @default `<hostname>-<pid>-<random>` */
   workerId?: string;
-  /** How long a lease lasts unless renewed; a killed worker's sessions move after this. @default 10000 */
+  /**
+   * How long a lease lasts unless renewed (renewed every third of it); a killed worker's sessions move
+   * after this at most. Below about 4 s the dead-man switch's margin gets too thin. @default 6000
+   */
   leaseTtlMs?: number;
   /**
    * How often the worker renews, looks for free sessions and balances (without leases: how often a
