@@ -56,6 +56,14 @@ export interface CreateSessionArchiveOptions {
   localStorage?: () => Promise<ReadonlyArray<readonly [string, string]>>;
 }
 
+export interface WriteSessionArchiveOptions extends CreateSessionArchiveOptions {
+  /**
+   * Called once the profile has been read whole (its files, and `localStorage` when given) and
+   * checked: from then on the zip's remaining bytes need nothing of the profile or the page.
+   */
+  onProfileRead?: () => void;
+}
+
 export interface SessionArchive {
   /** The zip's bytes. */
   data: Buffer;
@@ -112,7 +120,7 @@ function corrupt(message: string, cause?: unknown): ArchiveError {
 export async function writeSessionArchive<T>(
   profileDir: string,
   sink: SessionArchiveSink<T>,
-  options: CreateSessionArchiveOptions,
+  options: WriteSessionArchiveOptions,
 ): Promise<WrittenSessionArchive<T>> {
   const clientId = assertClientId(options?.clientId, 'options.clientId');
   if (clientId === undefined) throw new InvalidOptionError('options.clientId is required');
@@ -142,7 +150,7 @@ export async function writeSessionArchive<T>(
   let lastError: unknown;
   for (let attempt = 0; attempt < MAX_WALK_ATTEMPTS; attempt++) {
     try {
-      return await writeAttempt(root, options.localStorage, makeManifest, sink);
+      return await writeAttempt(root, options, makeManifest, sink);
     } catch (err) {
       if (!(err instanceof WalkRestart)) throw err;
       lastError = err.cause;
@@ -207,13 +215,14 @@ class ByteCounter extends Transform {
  */
 async function writeAttempt<T>(
   root: string,
-  live: CreateSessionArchiveOptions['localStorage'],
+  options: WriteSessionArchiveOptions,
   makeManifest: (digests: FileDigest[]) => ArchiveManifest,
   sink: SessionArchiveSink<T>,
 ): Promise<WrittenSessionArchive<T>> {
   const files = await listProfileFiles(root).catch((err: unknown) => {
     throw isErrno(err, 'ENOENT') ? new WalkRestart('a folder vanished while listed', { cause: err }) : err;
   });
+  const live = options.localStorage;
   const zip = new yazl.ZipFile();
   const counter = new ByteCounter();
   zip.outputStream.pipe(counter);
@@ -222,6 +231,10 @@ async function writeAttempt<T>(
   const snapshot = live ? async () => serializeLocalStorageSnapshot(await live()) : undefined;
   const paths = live ? files.filter((p) => p !== LOCAL_STORAGE_SNAPSHOT) : files;
   const producing = produceZip(zip, root, paths, snapshot, makeManifest, stop.signal);
+  producing.then(
+    () => options.onProfileRead?.(),
+    () => undefined,
+  );
   producing.catch((err: unknown) => {
     first ??= 'producer';
     zip.outputStream.unpipe(counter);
