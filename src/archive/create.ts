@@ -238,7 +238,8 @@ async function writeAttempt<T>(
   producing.catch((err: unknown) => {
     first ??= 'producer';
     zip.outputStream.unpipe(counter);
-    counter.destroy(err instanceof Error ? err : new Error(String(err)));
+    // Passed on as it is (an errno error from another realm is no `instanceof Error`).
+    counter.destroy(typeof err === 'object' && err !== null ? (err as Error) : new Error(String(err)));
   });
   let consuming: Promise<T>;
   try {
@@ -246,10 +247,17 @@ async function writeAttempt<T>(
   } catch (err) {
     consuming = Promise.reject(err);
   }
-  consuming = consuming.finally(() => stop.abort());
-  consuming.catch(() => {
-    first ??= 'sink';
-  });
+  consuming = consuming.then(
+    (value) => {
+      stop.abort();
+      return value;
+    },
+    (err: unknown) => {
+      first ??= 'sink';
+      stop.abort();
+      throw err;
+    },
+  );
   const [made, consumed] = await Promise.allSettled([producing, consuming]);
   if (made.status === 'rejected' && first === 'producer') {
     const err: unknown = made.reason;
