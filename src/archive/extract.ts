@@ -3,6 +3,7 @@
  * its manifest. Everything is checked against `ArchiveLimits` before and while anything is written;
  * any failure removes exactly what the call created.
  */
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +20,7 @@ import {
   findManifest,
   openEntryData,
   openZip,
+  openZipFile,
   planEntries,
   readCentralDirectory,
   shown,
@@ -27,6 +29,7 @@ import {
   verifyEntry,
   type PlannedEntry,
 } from './zip-read';
+import { spoolArchive } from './spool';
 
 export interface ExtractSessionArchiveOptions extends Partial<ArchiveLimits> {
   /** Fail with `ARCHIVE_VERSION` when the archive has no `waweb-manifest.json`. @default false (whatsapp-web.js archives have none) */
@@ -192,55 +195,131 @@ export async function extractSessionArchive(
   options: ExtractSessionArchiveOptions = {},
 ): Promise<ExtractedSessionArchive> {
   const limits = resolveArchiveLimits(options);
-  if (typeof targetDir !== 'string' || targetDir === '') throw new InvalidOptionError('targetDir must be a non-empty path');
-  const root = path.resolve(targetDir);
-  const rootExists = await checkTarget(root);
-
+  const { root, rootExists } = await resolveTarget(targetDir);
   const zip = await openZip(data, limits);
   try {
-    const planned = planEntries(await readCentralDirectory(zip, limits.maxEntries), limits);
-    const toRead = planned.filter((p) => p.kind === 'file' || p.kind === 'manifest');
-    const declared = toRead.reduce((sum, p) => sum + p.entry.uncompressedSize, 0);
-    if (declared > limits.maxUncompressedBytes) {
-      throw new ArchiveError(
-        ErrorCode.ARCHIVE_TOO_LARGE,
-        `Session archive declares ${declared} bytes, more than maxUncompressedBytes (${limits.maxUncompressedBytes})`,
-      );
-    }
-    await checkDataEntries(zip, toRead);
-
-    const budget = new Budget(limits.maxUncompressedBytes, 'maxUncompressedBytes');
-    const manifest = await findManifest(zip, planned, [budget]);
-    if (manifest === null && options.requireManifest === true) {
-      throw new ArchiveError(ErrorCode.ARCHIVE_VERSION, `Session archive has no ${MANIFEST_ENTRY_NAME} and requireManifest is set`);
-    }
-    if (!planned.some((p) => p.kind === 'file' && p.entry.uncompressedSize > 0 && SessionDataProbe.relevant(p.relPath))) throw empty();
-
-    const target = new ExtractionTarget(root, rootExists);
-    try {
-      await target.open();
-      for (const p of planned) if (p.kind === 'dir') await target.ensureDir(p.relPath);
-      const probe = new SessionDataProbe();
-      const digests = await writeFiles(zip, planned, target, budget, probe);
-      const bytes = digests.reduce((sum, d) => sum + d.size, 0);
-      if (manifest) {
-        if (manifest.files !== digests.length || manifest.bytes !== bytes) {
-          throw corrupt(
-            `Session archive holds ${digests.length} files / ${bytes} bytes, its manifest says ${manifest.files} / ${manifest.bytes}`,
-          );
-        }
-        if (combineDigests(digests) !== manifest.contentHash) {
-          throw corrupt('Session archive content does not match the contentHash in its manifest');
-        }
-      }
-      if (!probe.found) throw empty();
-      return { manifest, files: digests.length, bytes };
-    } catch (err) {
-      await target.rollback();
-      throw typedWriteError(err);
-    }
+    return await extractZip(zip, root, rootExists, limits, options);
   } finally {
     zip.close();
+  }
+}
+
+/**
+ * `extractSessionArchive` from a zip file (`file`), read a piece at a time: memory stays flat
+ * whatever the archive's size. Same checks, errors and rollback; a file that cannot be read is a
+ * `FileSystemError`.
+ */
+export async function extractSessionArchiveFile(
+  file: string,
+  targetDir: string,
+  options: ExtractSessionArchiveOptions = {},
+): Promise<ExtractedSessionArchive> {
+  const limits = resolveArchiveLimits(options);
+  const { root, rootExists } = await resolveTarget(targetDir);
+  const opened = await openZipFile(file, limits);
+  try {
+    return await extractZip(opened.zip, root, rootExists, limits, options);
+  } finally {
+    await opened.close();
+  }
+}
+
+export interface ExtractSessionArchiveStreamOptions extends ExtractSessionArchiveOptions {
+  /**
+   * Where the archive is kept while it arrives (created, then removed). @default a private file
+   * beside `targetDir` (`.<name>.spool-<random>.zip`)
+   */
+  spoolFile?: string;
+  /** Stops receiving the archive with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+export interface ExtractedSessionArchiveStream extends ExtractedSessionArchive {
+  /** Zip bytes received. */
+  archiveBytes: number;
+  /** sha256 of the zip bytes received, hex. */
+  sha256: string;
+}
+
+/**
+ * `extractSessionArchive` from a stream (a store's streaming load): the stream lands in a private
+ * spool file as it arrives (`maxCompressedBytes` enforced as it does, the rest left unread), then
+ * is extracted from it with every check, a piece at a time. Nothing of an archive that is truncated,
+ * damaged or over a limit is left in `targetDir`; the spool file is always removed. A failure of the
+ * stream itself is rethrown as it is.
+ */
+export async function extractSessionArchiveStream(
+  source: AsyncIterable<Uint8Array>,
+  targetDir: string,
+  options: ExtractSessionArchiveStreamOptions = {},
+): Promise<ExtractedSessionArchiveStream> {
+  const limits = resolveArchiveLimits(options);
+  const { root } = await resolveTarget(targetDir);
+  const spoolFile =
+    options.spoolFile ?? path.join(path.dirname(root), `.${path.basename(root)}.spool-${randomBytes(6).toString('hex')}.zip`);
+  const spooled = await spoolArchive(source, spoolFile, { maxCompressedBytes: limits.maxCompressedBytes, signal: options.signal });
+  try {
+    const extracted = await extractSessionArchiveFile(spooled.file, targetDir, options);
+    return { ...extracted, archiveBytes: spooled.bytes, sha256: spooled.sha256 };
+  } finally {
+    await fsp.rm(spooled.file, { force: true });
+  }
+}
+
+async function resolveTarget(targetDir: string): Promise<{ root: string; rootExists: boolean }> {
+  if (typeof targetDir !== 'string' || targetDir === '') throw new InvalidOptionError('targetDir must be a non-empty path');
+  const root = path.resolve(targetDir);
+  return { root, rootExists: await checkTarget(root) };
+}
+
+/** Everything after the zip is open: the checks, the writing, the verification, the rollback. */
+async function extractZip(
+  zip: Parameters<typeof openEntryData>[0],
+  root: string,
+  rootExists: boolean,
+  limits: ArchiveLimits,
+  options: ExtractSessionArchiveOptions,
+): Promise<ExtractedSessionArchive> {
+  const planned = planEntries(await readCentralDirectory(zip, limits.maxEntries), limits);
+  const toRead = planned.filter((p) => p.kind === 'file' || p.kind === 'manifest');
+  const declared = toRead.reduce((sum, p) => sum + p.entry.uncompressedSize, 0);
+  if (declared > limits.maxUncompressedBytes) {
+    throw new ArchiveError(
+      ErrorCode.ARCHIVE_TOO_LARGE,
+      `Session archive declares ${declared} bytes, more than maxUncompressedBytes (${limits.maxUncompressedBytes})`,
+    );
+  }
+  await checkDataEntries(zip, toRead);
+
+  const budget = new Budget(limits.maxUncompressedBytes, 'maxUncompressedBytes');
+  const manifest = await findManifest(zip, planned, [budget]);
+  if (manifest === null && options.requireManifest === true) {
+    throw new ArchiveError(ErrorCode.ARCHIVE_VERSION, `Session archive has no ${MANIFEST_ENTRY_NAME} and requireManifest is set`);
+  }
+  if (!planned.some((p) => p.kind === 'file' && p.entry.uncompressedSize > 0 && SessionDataProbe.relevant(p.relPath))) throw empty();
+
+  const target = new ExtractionTarget(root, rootExists);
+  try {
+    await target.open();
+    for (const p of planned) if (p.kind === 'dir') await target.ensureDir(p.relPath);
+    const probe = new SessionDataProbe();
+    const digests = await writeFiles(zip, planned, target, budget, probe);
+    const bytes = digests.reduce((sum, d) => sum + d.size, 0);
+    if (manifest) {
+      if (manifest.files !== digests.length || manifest.bytes !== bytes) {
+        throw corrupt(
+          `Session archive holds ${digests.length} files / ${bytes} bytes, its manifest says ${manifest.files} / ${manifest.bytes}`,
+        );
+      }
+      if (combineDigests(digests) !== manifest.contentHash) {
+        throw corrupt('Session archive content does not match the contentHash in its manifest');
+      }
+    }
+    if (!probe.found) throw empty();
+    return { manifest, files: digests.length, bytes };
+  } catch (err) {
+    await target.rollback();
+    throw typedWriteError(err);
   }
 }
 

@@ -2,10 +2,24 @@
  * The session archive: a format, not a strategy. Knows no store and no lifecycle, so RemoteAuth,
  * the CLI and any tool share it. The public surface of this part, written by hand.
  */
-export { createSessionArchive, archiveTempOwner, ARCHIVE_TEMP_PREFIX } from './create';
-export type { CreateSessionArchiveOptions, SessionArchive } from './create';
-export { extractSessionArchive, readArchiveManifest } from './extract';
-export type { ExtractSessionArchiveOptions, ExtractedSessionArchive, ReadArchiveManifestOptions } from './extract';
+export { createSessionArchive, writeSessionArchive, archiveTempOwner, ARCHIVE_TEMP_PREFIX } from './create';
+export type {
+  CreateSessionArchiveOptions,
+  SessionArchive,
+  SessionArchiveSink,
+  WriteSessionArchiveOptions,
+  WrittenSessionArchive,
+} from './create';
+export { extractSessionArchive, extractSessionArchiveFile, extractSessionArchiveStream, readArchiveManifest } from './extract';
+export type {
+  ExtractSessionArchiveOptions,
+  ExtractSessionArchiveStreamOptions,
+  ExtractedSessionArchive,
+  ExtractedSessionArchiveStream,
+  ReadArchiveManifestOptions,
+} from './extract';
+export { spoolArchive } from './spool';
+export type { SpoolOptions, SpooledArchive } from './spool';
 export { readArchiveFile } from './read-file';
 export type { ReadArchiveFileOptions } from './read-file';
 export { DEFAULT_ARCHIVE_LIMITS, resolveArchiveLimits } from './limits';

@@ -5,7 +5,16 @@
  *
  * @module waweb/session
  */
-export { createSessionArchive, extractSessionArchive, readArchiveManifest, readArchiveFile, DEFAULT_ARCHIVE_LIMITS } from '../archive';
+export {
+  createSessionArchive,
+  extractSessionArchive,
+  readArchiveManifest,
+  readArchiveFile,
+  DEFAULT_ARCHIVE_LIMITS,
+  writeSessionArchive,
+  extractSessionArchiveFile,
+  extractSessionArchiveStream,
+} from '../archive';
 export type {
   ArchiveLimits,
   ArchiveManifest,
@@ -15,6 +24,11 @@ export type {
   ReadArchiveFileOptions,
   ReadArchiveManifestOptions,
   SessionArchive,
+  SessionArchiveSink,
+  WriteSessionArchiveOptions,
+  WrittenSessionArchive,
+  ExtractSessionArchiveStreamOptions,
+  ExtractedSessionArchiveStream,
 } from '../archive';
 export { exportSession, importSession, migrateSession } from './transfer';
 export type { ImportTarget, ImportResult, SessionSource, ExportedSession, MigrateOptions, MigrateResult } from './transfer';

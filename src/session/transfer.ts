@@ -4,15 +4,26 @@
  * that exists unless told. (A live session's archive is `profile/live-export.ts`.)
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { createSessionArchive, extractSessionArchive, readArchiveFile, type ArchiveManifest, type SessionArchive } from '../archive';
+import { Readable } from 'node:stream';
+import {
+  DEFAULT_ARCHIVE_LIMITS,
+  extractSessionArchiveFile,
+  spoolArchive,
+  writeSessionArchive,
+  type ArchiveManifest,
+  type SessionArchive,
+  type SpooledArchive,
+} from '../archive';
 import { profileInUse } from '../browser/profile-lock';
-import { ArchiveError, ErrorCode, InvalidOptionError } from '../errors';
+import { ArchiveError, ErrorCode, InvalidOptionError, errorMessage } from '../errors';
+import { loadStreamFrom, saveStreamTo } from '../stores/stream';
 import type { SessionStore, StoredGeneration } from '../stores/types';
 import { exists } from '../auth/profile/files';
 import { localAuthFolder } from '../auth/profile/profile-options';
-import { privateScratch, warnIfExposed } from '../util/private-folder';
+import { privateScratch, warnIfExposed, type ScratchFolder } from '../util/private-folder';
 
 /** Where `importSession` puts an archive. */
 export type ImportTarget =
@@ -48,6 +59,19 @@ export async function importSession(
 ): Promise<ImportResult> {
   const data = Buffer.isBuffer(archive) ? archive : archive?.data;
   if (!Buffer.isBuffer(data) || data.length === 0) throw new InvalidOptionError('archive must be the bytes of a session archive');
+  return withScratch('import', async (scratch) => importSpooled(target, await spoolTo(scratch, Readable.from([data])), scratch, options));
+}
+
+/**
+ * `importSession` from an archive already in a private file: read a piece at a time, checked by
+ * extracting it, streamed into a store target. Memory stays flat whatever the archive's size.
+ */
+async function importSpooled(
+  target: ImportTarget,
+  spooled: SpooledArchive,
+  scratch: ScratchFolder,
+  options: { overwrite?: boolean },
+): Promise<ImportResult> {
   if ('store' in target) {
     const newest = (await target.store.list(target.session))[0]?.generation ?? 0;
     if (!options.overwrite && newest > 0) {
@@ -56,11 +80,13 @@ export async function importSession(
       );
     }
     // Every file is checked against the manifest before anything is stored.
-    const manifest = await verifiedManifest(data);
+    const verified = join(scratch.path, 'verified');
+    const { manifest } = await extractSessionArchiveFile(spooled.file, verified);
+    await rm(verified, { recursive: true, force: true });
     // A compare-and-swap on the newest generation seen above: a save that lands meanwhile (a live
     // owner's backup) refuses this one with GENERATION_CHANGED instead of being buried under it.
-    const generation = await target.store.save(target.session, data, { ifNewest: newest });
-    return { manifest, bytes: data.length, generation };
+    const generation = await saveStreamTo(target.store, target.session, createReadStream(spooled.file), { ifNewest: newest });
+    return { manifest, bytes: spooled.bytes, generation };
   }
   const folder = 'folder' in target ? target.folder : localAuthFolder(target.localAuth);
   if (typeof folder !== 'string' || folder === '') throw new InvalidOptionError('target.folder must be a path');
@@ -73,13 +99,30 @@ export async function importSession(
   await warnIfExposed(dirname(folder));
   const temp = join(dirname(folder), `.waweb-import-${randomBytes(6).toString('hex')}`);
   try {
-    const extracted = await extractSessionArchive(data, temp);
+    const extracted = await extractSessionArchiveFile(spooled.file, temp);
     if (present) await rm(folder, { recursive: true, force: true, maxRetries: 4, retryDelay: 100 });
     await rename(temp, folder);
     return { manifest: extracted.manifest, bytes: extracted.bytes, files: extracted.files };
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+}
+
+/** Runs `work` with a private scratch folder (for the spooled archive and its check), removed after. */
+async function withScratch<T>(purpose: string, work: (scratch: ScratchFolder) => Promise<T>): Promise<T> {
+  const scratch = await privateScratch(purpose);
+  try {
+    return await work(scratch);
+  } finally {
+    await scratch.remove();
+  }
+}
+
+/** Receives an archive stream into the scratch folder's spool file, within the default size limit. */
+function spoolTo(scratch: ScratchFolder, source: AsyncIterable<Uint8Array>): Promise<SpooledArchive> {
+  return spoolArchive(source, join(scratch.path, `archive-${randomBytes(4).toString('hex')}.zip`), {
+    maxCompressedBytes: DEFAULT_ARCHIVE_LIMITS.maxCompressedBytes,
+  });
 }
 
 /** Where `exportSession` and `migrateSession` read a session from. */
@@ -103,26 +146,21 @@ export interface ExportedSession {
 }
 
 /**
- * The archive's manifest, after extracting it into a private scratch folder (which checks every
- * file against it); the folder is removed afterwards, or by a later run if this one is killed.
+ * The archive of `source`, unchecked, streamed into a spool file in `scratch`: a folder is archived
+ * (read only), and refused while in use unless `live`; a store's generation is downloaded as a
+ * stream; a file is copied (so it cannot change while it is checked).
  */
-async function verifiedManifest(data: Buffer): Promise<ArchiveManifest | null> {
-  const scratch = await privateScratch('verify');
-  try {
-    return (await extractSessionArchive(data, join(scratch.path, 'profile'))).manifest;
-  } finally {
-    await scratch.remove();
-  }
-}
-
-/** The bytes of `source`, unchecked; a folder is archived (read only), and refused while in use unless `live`. */
-async function sourceBytes(source: SessionSource): Promise<Buffer> {
+async function spoolSource(source: SessionSource, scratch: ScratchFolder): Promise<SpooledArchive> {
   if ('store' in source) {
-    const loaded = await source.store.load(source.session, source.generation === undefined ? {} : { generation: source.generation });
+    const loaded = await loadStreamFrom(
+      source.store,
+      source.session,
+      source.generation === undefined ? {} : { generation: source.generation },
+    );
     if (!loaded) throw new InvalidOptionError(`no backup of ${source.session} in the ${source.store.name} store`);
-    return loaded.data;
+    return spoolTo(scratch, loaded.stream);
   }
-  if ('file' in source) return readArchiveFile(source.file);
+  if ('file' in source) return spoolTo(scratch, await openArchiveFile(source.file));
   const folder = 'folder' in source ? source.folder : localAuthFolder(source.localAuth);
   const pid = await profileInUse(folder);
   if (pid !== undefined && source.live !== true) {
@@ -133,7 +171,34 @@ async function sourceBytes(source: SessionSource): Promise<Buffer> {
   }
   const named = 'folder' in source ? source.clientId : undefined;
   const clientId = named ?? (basename(folder).replace(/[^A-Za-z0-9_-]/g, '_') || 'session');
-  return (await createSessionArchive(folder, { clientId })).data;
+  return (await writeSessionArchive(folder, (zip) => spoolTo(scratch, zip), { clientId })).result;
+}
+
+/** An archive file opened for reading: a missing or unreadable one (or a folder) is an `InvalidOptionError`, as before. */
+async function openArchiveFile(file: string): Promise<Readable> {
+  const refused = (reason: string, cause?: unknown): InvalidOptionError =>
+    new InvalidOptionError(`cannot read ${String(file)}: ${reason}`, cause === undefined ? undefined : { cause });
+  if (typeof file !== 'string' || file === '' || file.includes('\0')) throw refused('not a usable path');
+  const st = await stat(file).catch((err: unknown) => {
+    throw refused(errorMessage(err), err);
+  });
+  if (st.isDirectory()) throw new InvalidOptionError(`${file} is a folder, not an archive`);
+  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  await new Promise<void>((resolve, reject) => {
+    stream.once('ready', resolve);
+    stream.once('error', (err) => reject(refused(err.message, err)));
+  });
+  return stream;
+}
+
+/** The manifest of a spooled archive, after extracting it into the scratch folder (which checks every file against it). */
+async function verifiedManifest(spooled: SpooledArchive, scratch: ScratchFolder): Promise<ArchiveManifest | null> {
+  const folder = join(scratch.path, 'verified');
+  try {
+    return (await extractSessionArchiveFile(spooled.file, folder)).manifest;
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -142,8 +207,11 @@ async function sourceBytes(source: SessionSource): Promise<Buffer> {
  * it is returned.
  */
 export async function exportSession(source: SessionSource): Promise<ExportedSession> {
-  const data = await sourceBytes(source);
-  return { data, manifest: await verifiedManifest(data) };
+  return withScratch('export', async (scratch) => {
+    const spooled = await spoolSource(source, scratch);
+    const manifest = await verifiedManifest(spooled, scratch);
+    return { data: await readFile(spooled.file), manifest };
+  });
 }
 
 export interface MigrateOptions {
@@ -162,19 +230,27 @@ export interface MigrateResult extends ImportResult {
  * source is never changed or deleted. An existing target is refused unless `overwrite`.
  */
 export async function migrateSession(source: SessionSource, target: ImportTarget, options: MigrateOptions = {}): Promise<MigrateResult> {
-  // importSession checks the archive before it writes anything.
-  const data = await sourceBytes(source);
-  const hash = createHash('sha256').update(data).digest('hex');
-  const result = await importSession(target, data, options);
-  if ('store' in target && result.generation) {
-    const back = await target.store.load(target.session, { generation: result.generation.generation });
-    const backHash = back ? createHash('sha256').update(back.data).digest('hex') : undefined;
-    if (backHash !== hash) {
-      throw new ArchiveError(
-        ErrorCode.ARCHIVE_CORRUPT,
-        `the copy in the ${target.store.name} store (generation ${result.generation.generation}) does not load back byte for byte; the source is untouched`,
-      );
+  return withScratch('migrate', async (scratch) => {
+    // The archive streams through a private spool file: memory stays flat whatever its size.
+    const spooled = await spoolSource(source, scratch);
+    // importSpooled checks the archive before it writes anything.
+    const result = await importSpooled(target, spooled, scratch, options);
+    if ('store' in target && result.generation) {
+      const back = await loadStreamFrom(target.store, target.session, { generation: result.generation.generation });
+      const backHash = back ? await sha256Of(back.stream) : undefined;
+      if (backHash !== spooled.sha256) {
+        throw new ArchiveError(
+          ErrorCode.ARCHIVE_CORRUPT,
+          `the copy in the ${target.store.name} store (generation ${result.generation.generation}) does not load back byte for byte; the source is untouched`,
+        );
+      }
     }
-  }
-  return { ...result, sha256: hash };
+    return { ...result, sha256: spooled.sha256 };
+  });
+}
+
+async function sha256Of(stream: AsyncIterable<Uint8Array>): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk);
+  return hash.digest('hex');
 }

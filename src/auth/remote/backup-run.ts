@@ -5,9 +5,10 @@
  * known to be on disk) and for which items, the content last uploaded, the save holding the live
  * page, and the cancellation of the run's waits.
  */
-import { createSessionArchive, removeLocalStorageSnapshot, writeLocalStorageSnapshot, type SessionArchive } from '../../archive';
-import type { SessionStore } from '../../stores/types';
-import { abortable } from '../../util/deadline';
+import { removeLocalStorageSnapshot, writeLocalStorageSnapshot, writeSessionArchive, type ArchiveManifest } from '../../archive';
+import { saveStreamTo } from '../../stores/stream';
+import type { SessionStore, StoredGeneration } from '../../stores/types';
+import { abortable, firstSettled } from '../../util/deadline';
 import type { Logger } from '../../util/logger';
 import { FLUSH_BARRIER_KEY, passFlushBarrier } from '../profile/flush';
 import type { AuthHost, SessionPage } from '../strategy';
@@ -23,13 +24,23 @@ export interface BackupTarget {
   /** Recorded in each archive's manifest. */
   readonly archiveId: string;
   readonly userDataDir: string;
-  /** Where archives are written while they are made. */
+  /** The strategy's data folder (archives stream to the store: nothing is written here). */
   readonly dataPath: string;
   readonly flushTimeoutMs: number;
   readonly storeTimeoutMs: number;
 }
 
-type Snapshot = { archive: SessionArchive; stateKey: string | undefined };
+/**
+ * What one backup uploads, decided before the copy: the page's localStorage read during it (the
+ * run's first upload), and the content key it records once made.
+ */
+type Plan = {
+  localStorage?: () => Promise<ReadonlyArray<readonly [string, string]>>;
+  stateKey: () => string | undefined;
+};
+
+/** A stored backup: the generation, the archive's manifest and size, the content key it holds. */
+type Uploaded = { saved: StoredGeneration; manifest: ArchiveManifest; bytes: number; stateKey: string | undefined };
 
 /** The live page as one save uses it: its reads of localStorage end with the run. */
 interface LivePage {
@@ -105,37 +116,39 @@ export class BackupRun {
     const started = Date.now();
     const log = { session: sessionName, mode };
     this.log.debug(log, 'backup: started');
-    const taking = mode === 'final' ? this.#closedSnapshot() : this.#liveSnapshot(mode);
-    this.#pageWork = taking.then(
-      () => undefined,
-      () => undefined,
-    );
-    let snapshot: Snapshot | null;
+    // The archive streams into the store as the profile is read: the save needs the live page
+    // (its localStorage, a profile Chromium is not closing) until the profile is read whole; the
+    // rest of the upload may go on after the close.
+    let profileRead = (): void => undefined;
+    const read = new Promise<void>((resolve) => (profileRead = resolve));
+    const uploading = this.#upload(mode, profileRead);
+    this.#pageWork = firstSettled([
+      read,
+      uploading.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]);
+    let uploaded: Uploaded | null;
     try {
-      snapshot = await taking;
+      uploaded = await uploading;
     } finally {
       this.#pageWork = undefined;
     }
-    if (!snapshot) {
+    if (!uploaded) {
       this.log.debug(log, 'backup skipped: not ready, or nothing changed');
       return 'done';
     }
-    const { archive, stateKey } = snapshot;
-    this.log.debug({ ...log, bytes: archive.data.length }, 'backup: archive made');
-    // A save is not cut short by destroy() (its upload is waited for), only bounded by storeTimeoutMs.
-    const { store, storeTimeoutMs } = this.target;
-    const saved = await storeCall(store, sessionName, storeTimeoutMs, 'saving', new AbortController().signal, (signal) =>
-      store.save(sessionName, archive.data, { signal }),
-    );
+    const { saved, manifest, bytes, stateKey } = uploaded;
     this.#lastStateKey = stateKey;
     this.log.debug({ ...log, generation: saved.generation }, 'backup: uploaded');
     await writeStamp(this.target.userDataDir, {
       sessionName,
       generation: saved.generation,
       createdAt: saved.createdAt.toISOString(),
-      contentHash: archive.manifest.contentHash,
+      contentHash: manifest.contentHash,
     });
-    const info = { bytes: archive.data.length, durationMs: Date.now() - started, generation: saved.generation };
+    const info = { bytes, durationMs: Date.now() - started, generation: saved.generation };
     this.log.debug({ ...log, settled: this.#settled, ...info }, 'backup stored');
     this.host.emitSessionSaved(info);
     const first = !this.#saved;
@@ -143,19 +156,34 @@ export class BackupRun {
     return first && !this.#settled && mode !== 'final' ? 'follow-up' : 'done';
   }
 
-  /** After a clean close (afterBrowserClosed removed the items left for a restart) the files are complete. */
-  async #closedSnapshot(): Promise<Snapshot> {
-    const { userDataDir, archiveId, dataPath } = this.target;
-    const archive = await createSessionArchive(userDataDir, { clientId: archiveId, tempDir: dataPath });
-    return { archive, stateKey: undefined };
+  /**
+   * Decides what to back up (`null`: nothing), then zips the profile straight into the store's
+   * streaming save. After a clean close (`final`; afterBrowserClosed removed the items left for a
+   * restart) the files are complete on their own. The save is bounded by `storeTimeoutMs` as one
+   * store call and not cut short by destroy() (its upload is waited for); an archive that fails or
+   * starts again fails the save's stream, so the store keeps nothing of it.
+   */
+  async #upload(mode: SaveMode, onProfileRead: () => void): Promise<Uploaded | null> {
+    const plan: Plan | null = mode === 'final' ? { stateKey: () => undefined } : await this.#livePlan(mode);
+    if (!plan) return null;
+    const { store, storeTimeoutMs, sessionName, userDataDir, archiveId } = this.target;
+    const written = await writeSessionArchive(
+      userDataDir,
+      (zip) =>
+        storeCall(store, sessionName, storeTimeoutMs, 'saving', new AbortController().signal, (signal) =>
+          saveStreamTo(store, sessionName, zip, { signal }),
+        ),
+      { clientId: archiveId, onProfileRead, ...(plan.localStorage ? { localStorage: plan.localStorage } : {}) },
+    );
+    return { saved: written.result, manifest: written.manifest, bytes: written.bytes, stateKey: plan.stateKey() };
   }
 
   /**
-   * The part of a live save that needs the running browser: the localStorage read, the flush
-   * barrier when needed, and the copy. `null` when there is nothing to upload (not ready, no page,
-   * content unchanged). Rejects with an `AbortError` once the run is cancelled (crash, destroy).
+   * The part of a live save decided before the copy: the localStorage read, the flush barrier when
+   * needed. `null` when there is nothing to upload (not ready, no page, content unchanged). Rejects
+   * with an `AbortError` once the run is cancelled (crash, destroy).
    */
-  async #liveSnapshot(mode: 'live' | 'forced'): Promise<Snapshot | null> {
+  async #livePlan(mode: 'live' | 'forced'): Promise<Plan | null> {
     // A profile that is not logged in (before `ready`, after a logout) must never become the newest backup.
     if (!this.#ready) return null;
     const web = this.host.page();
@@ -172,7 +200,7 @@ export class BackupRun {
     // waits for Chromium to write localStorage and is uploaded even when nothing else changed: its
     // files alone hold the session, as whatsapp-web.js's RemoteAuth needs. Later ones are skipped
     // when nothing changed, and wait for the barrier only when localStorage changed since it last passed.
-    return !this.#saved && !this.#settled ? this.#unsettledSnapshot(mode, page) : this.#settledSnapshot(mode, page);
+    return !this.#saved && !this.#settled ? this.#unsettledPlan(mode, page) : this.#settledPlan(mode, page);
   }
 
   /**
@@ -184,22 +212,24 @@ export class BackupRun {
    * the change check, so an unchanged session is skipped without a copy. A walk that restarts (a
    * file vanished under a compaction) copies the files again and so reads the items again.
    */
-  async #unsettledSnapshot(mode: 'live' | 'forced', page: LivePage): Promise<Snapshot | null> {
-    const { userDataDir, archiveId, dataPath } = this.target;
+  async #unsettledPlan(mode: 'live' | 'forced', page: LivePage): Promise<Plan | null> {
+    const { userDataDir } = this.target;
     // Described before the copy: the key never claims IndexedDB content the archive may lack.
     const indexedDb = await indexedDbKey(userDataDir);
     if (mode === 'live' && this.#lastStateKey !== undefined) {
       if (sessionContentKey(localStorageKey(await page.readItems()), indexedDb) === this.#lastStateKey) return null;
     }
     let items: Array<[string, string]> = [];
-    const archive = await createSessionArchive(userDataDir, {
-      clientId: archiveId,
-      tempDir: dataPath,
-      localStorage: async () => (items = await page.readItems()),
-    });
-    // A process killed now restarts from this folder as it would from the store.
-    await writeLocalStorageSnapshot(userDataDir, items);
-    return { archive, stateKey: sessionContentKey(localStorageKey(items), indexedDb) };
+    return {
+      localStorage: async () => {
+        items = await page.readItems();
+        // Before the archive's last byte reaches the store: a process killed from now on restarts
+        // from this folder as it would from the store.
+        await writeLocalStorageSnapshot(userDataDir, items);
+        return items;
+      },
+      stateKey: () => sessionContentKey(localStorageKey(items), indexedDb),
+    };
   }
 
   /**
@@ -208,16 +238,15 @@ export class BackupRun {
    * everything up to that read is on disk, so the archive is the profile's files alone (what
    * whatsapp-web.js's RemoteAuth restores from): nothing in it can be older than its own files.
    */
-  async #settledSnapshot(mode: 'live' | 'forced', page: LivePage): Promise<Snapshot | null> {
-    const { userDataDir, archiveId, dataPath } = this.target;
+  async #settledPlan(mode: 'live' | 'forced', page: LivePage): Promise<Plan | null> {
+    const { userDataDir } = this.target;
     const itemsKey = localStorageKey(await page.readItems());
     const settling = !this.#settled;
     if (settling) await this.#barrier(page, itemsKey);
     const stateKey = sessionContentKey(itemsKey, await indexedDbKey(userDataDir));
     if (!settling && mode === 'live' && stateKey === this.#lastStateKey) return null;
     if (!settling && itemsKey !== this.#flushedItems) await this.#barrier(page, itemsKey);
-    const archive = await createSessionArchive(userDataDir, { clientId: archiveId, tempDir: dataPath });
-    return { archive, stateKey };
+    return { stateKey: () => stateKey };
   }
 
   /** Waits until localStorage, which held `itemsKey`'s items when read, is on disk. */

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractSessionArchive, type ArchiveLimits } from '../../archive';
+import { extractSessionArchiveFile, spoolArchive, type ArchiveLimits } from '../../archive';
 import {
   AbortError,
   ArchiveError,
@@ -21,6 +21,7 @@ import {
   errorMessage,
   type RestoreAttempt,
 } from '../../errors';
+import { loadStreamFrom } from '../../stores/stream';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { isErrno } from '../../util/errno';
 import { exists } from '../profile/files';
@@ -157,7 +158,13 @@ export async function restoreSession(
   throw new RestoreError(`no usable backup of ${ctx.sessionName} (${describe(attempts)}) and no stamped local copy to keep`, attempts);
 }
 
-/** One generation: size check, download, verified extraction, stamp, swap-in. `false` when pruned meanwhile. */
+/**
+ * One generation: size check, download, verified extraction, stamp, swap-in. `false` when pruned
+ * meanwhile. The download streams into a spool file beside the profile (`.<session>.restore-*.zip`,
+ * which `recoverInterruptedRestore` removes after a kill), counted against `maxCompressedBytes` as it
+ * arrives and bounded by `storeTimeoutMs` as one store call; the extraction reads it a piece at a
+ * time. Memory stays flat whatever the archive's size.
+ */
 async function restoreGeneration(ctx: RestoreContext, generation: StoredGeneration): Promise<boolean> {
   const { maxCompressedBytes } = ctx.limits;
   if (generation.bytes > maxCompressedBytes) {
@@ -166,13 +173,28 @@ async function restoreGeneration(ctx: RestoreContext, generation: StoredGenerati
       `generation ${generation.generation} is ${generation.bytes} bytes, more than limits.maxCompressedBytes (${maxCompressedBytes}); not downloaded`,
     );
   }
-  const loaded = await ctx.storeCall(`loading generation ${generation.generation}`, (signal) =>
-    ctx.store.load(ctx.sessionName, { generation: generation.generation, maxBytes: maxCompressedBytes, signal }),
-  );
-  if (!loaded) return false;
   const temp = join(ctx.dataPath, `.${ctx.sessionName}.restore-${randomBytes(4).toString('hex')}`);
+  const spoolFile = `${temp}.zip`;
   try {
-    const extracted = await extractSessionArchive(loaded.data, temp, ctx.limits);
+    const loaded = await ctx.storeCall(`loading generation ${generation.generation}`, async (signal) => {
+      const found = await loadStreamFrom(ctx.store, ctx.sessionName, {
+        generation: generation.generation,
+        maxBytes: maxCompressedBytes,
+        signal,
+      });
+      if (!found) return null;
+      const { stream, ...stored } = found;
+      if (signal.aborted) {
+        stream.destroy();
+        throw new AbortError(`loading generation ${generation.generation} aborted`);
+      }
+      await spoolArchive(stream, spoolFile, { maxCompressedBytes, signal });
+      return stored;
+    });
+    if (!loaded) return false;
+    const extracted = await extractSessionArchiveFile(spoolFile, temp, ctx.limits);
+    // The archive is no longer needed: free its disk space before the swap.
+    await rm(spoolFile, { force: true });
     if (ctx.signal.aborted) throw new AbortError(`restore of ${ctx.sessionName} aborted`);
     await writeStamp(temp, {
       sessionName: ctx.sessionName,
@@ -183,6 +205,7 @@ async function restoreGeneration(ctx: RestoreContext, generation: StoredGenerati
     await swapIn(temp, ctx.userDataDir, ctx.keepPrevious);
     return true;
   } finally {
+    await rm(spoolFile, { force: true });
     await rm(temp, { recursive: true, force: true });
   }
 }
