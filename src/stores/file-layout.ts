@@ -78,7 +78,7 @@ export async function writeTemp(temp: string, source: AsyncIterable<Buffer>, sig
     try {
       for await (const chunk of source) {
         throwIfAborted(signal, 'FileStore.saveStream');
-        for (let at = 0; at < chunk.length; ) {
+        for (let at = 0; at < chunk.length;) {
           const { bytesWritten } = await handle.write(chunk, at, chunk.length - at);
           at += bytesWritten;
         }

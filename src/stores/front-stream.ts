@@ -141,7 +141,8 @@ async function open(
       continue;
     }
     if (!Buffer.isBuffer(data)) throw new StoreError(`${label}: read() of generation ${generation.generation} gave no Buffer`);
-    if (maxBytes !== undefined && data.length > maxBytes) throw dataTooLarge(label, sessionId, generation.generation, data.length, maxBytes);
+    if (maxBytes !== undefined && data.length > maxBytes)
+      throw dataTooLarge(label, sessionId, generation.generation, data.length, maxBytes);
     return { generation: { ...generation, bytes: data.length }, stream: Readable.from(slices(data), { objectMode: false }) };
   }
   throw new StoreError(`${label}: session "${sessionId}" kept changing while loading it`);
