@@ -151,56 +151,55 @@ export interface GuardOptions {
  */
 export class GuardedStream extends Readable {
   readonly #source: Readable;
-  readonly #iterator: AsyncIterator<unknown>;
   readonly #options: GuardOptions;
   readonly #onStop = (): void => {
     this.#source.destroy(stopReason(this.#options.watch.signal, this.#options.label));
   };
   #total = 0;
-  #pending = false;
 
   constructor(source: Readable, options: GuardOptions) {
     super();
     this.#source = source;
     this.#options = options;
-    this.#iterator = source[Symbol.asyncIterator]();
+    // 'data' events give the chunks as the driver made them (a read() of the buffer would join them).
+    source.pause();
+    source.on('data', (chunk: Buffer) => this.#onData(chunk));
+    source.once('end', () => this.#onEnd());
+    source.on('error', (err: unknown) => this.destroy(this.#options.wrap(err)));
+    source.once('close', () => {
+      if (!source.readableEnded && !this.destroyed) this.destroy(this.#options.wrap(new Error('the stream closed before its end')));
+    });
     options.watch.pause();
     options.watch.signal.addEventListener('abort', this.#onStop, { once: true });
   }
 
   override _read(): void {
-    if (this.#pending) return;
-    this.#pending = true;
-    const { watch } = this.#options;
-    watch.resume();
-    this.#iterator.next().then(
-      (next) => {
-        watch.pause();
-        this.#pending = false;
-        if (this.destroyed) return;
-        if (next.done === true) {
-          if (this.#total !== this.#options.bytes) {
-            this.destroy(new StoreError(`${this.#options.label}: the stream gave ${this.#total} bytes, ${this.#options.bytes} are stored`));
-            return;
-          }
-          this.push(null);
-          return;
-        }
-        const chunk = next.value as Buffer;
-        this.#total += chunk.length;
-        const { maxBytes } = this.#options;
-        if (maxBytes !== undefined && this.#total > maxBytes) {
-          this.destroy(this.#options.tooLarge(this.#total));
-          return;
-        }
-        this.push(chunk);
-      },
-      (err: unknown) => {
-        watch.pause();
-        this.#pending = false;
-        this.destroy(this.#options.wrap(err));
-      },
-    );
+    this.#options.watch.resume();
+    this.#source.resume();
+  }
+
+  #onData(chunk: Buffer): void {
+    const { watch, maxBytes } = this.#options;
+    watch.touch();
+    this.#total += chunk.length;
+    if (maxBytes !== undefined && this.#total > maxBytes) {
+      this.destroy(this.#options.tooLarge(this.#total));
+      return;
+    }
+    if (!this.push(chunk)) {
+      // The reader is behind: the driver waits, and so does the clock.
+      this.#source.pause();
+      watch.pause();
+    }
+  }
+
+  #onEnd(): void {
+    this.#options.watch.pause();
+    if (this.#total !== this.#options.bytes) {
+      this.destroy(new StoreError(`${this.#options.label}: the stream gave ${this.#total} bytes, ${this.#options.bytes} are stored`));
+      return;
+    }
+    this.push(null);
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
