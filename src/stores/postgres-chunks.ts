@@ -6,7 +6,7 @@
  * rewrite meanwhile never mixes into what it reads.
  */
 import { Readable } from 'node:stream';
-import type { PoolClient, QueryConfig } from 'pg';
+import type { PoolClient } from 'pg';
 import { StoreError } from '../errors';
 import type { ClientLease, PgConnection } from './postgres-pool';
 import type { StoreTables } from './postgres-schema';
@@ -148,13 +148,8 @@ export class ChunkStream extends Readable {
     const { chunks, bytes, generation } = this.#opened;
     const client = this.#lease.client;
     const what = `loading session "${this.#sessionId}"`;
-    // Binary results: a chunk crosses the wire and lands as its bytes, not as hex text twice its size.
     const query = <R extends object>(sql: string, params: unknown[]): Promise<R[]> =>
-      this.#connection.bounded(what, this.#signal, async () => {
-        // `binary` is a pg query option its type definitions do not list.
-        const config: QueryConfig = Object.assign({ text: sql, values: params }, { binary: true });
-        return (await client.query<R>(config)).rows;
-      });
+      this.#connection.bounded(what, this.#signal, async () => (await client.query<R>(sql, params)).rows);
     const atEnd = chunks === null ? this.#position >= bytes : this.#position >= chunks;
     if (atEnd) {
       await this.#connection.bounded(what, this.#signal, () => client.query('COMMIT'));
