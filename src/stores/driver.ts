@@ -9,6 +9,7 @@
  * front, so a later optional capability (streaming reads and writes) leaves drivers written today
  * correct.
  */
+import type { Readable } from 'node:stream';
 import { InvalidOptionError } from '../errors';
 import type { GenerationMark, StoredGeneration } from './types';
 
@@ -80,7 +81,7 @@ export interface DriverRemoveContext extends DriverCallContext {
  * `STORE_FAILED`, or `STORE_UNREACHABLE` where `isUnreachable` says so) with the original as
  * `cause`. waweb's own errors (`StoreError`, `LeaseError` code `FENCED`, ...) pass through as thrown.
  *
- * The contract grows by optional members only (next: streaming `readStream`/`writeStream`, which the
+ * The contract grows by optional members only (streaming `readStream`/`writeStream`, which the
  * front falls back from to `read`/`write`), so a driver written against it stays correct.
  */
 export interface StoreDriver<Handle = unknown> {
@@ -100,6 +101,24 @@ export interface StoreDriver<Handle = unknown> {
   write(sessionId: string, data: Buffer, context: DriverWriteContext): Promise<StoredGeneration>;
   /** Removes every generation; an absent session is fine. */
   remove(sessionId: string, context: DriverRemoveContext): Promise<void>;
+  /**
+   * Optional capability, streaming writes: `write()` with the data read from `source` a chunk at a
+   * time (the store's `saveStream`). Same numbering, `fence`, `ifNewest` and pruning as `write()`.
+   * When `source` throws or `context.signal` fires before the generation is complete, the write
+   * rejects and leaves no generation and nothing a later `list()` or `read()` shows (temp data is
+   * removed, or never visible). Resolves with the new generation (`bytes` = the bytes read).
+   * Without it, the front gathers the source into one Buffer for `write()`.
+   */
+  writeStream?(sessionId: string, source: AsyncIterable<Buffer>, context: DriverWriteContext): Promise<StoredGeneration>;
+  /**
+   * Optional capability, streaming reads: the data of one generation `list()` returned as a stream
+   * of chunks (the store's `loadStream`), `null` when it is gone or changed since it was listed (the
+   * front lists again). Resolve once it is open; read errors are emitted on the stream, which must
+   * give exactly the listed `bytes`. The front destroys it when the reader stops early, the caller's
+   * signal fires or no chunk comes within `callTimeout`. Without it, the front hands out `read()`'s
+   * Buffer in slices.
+   */
+  readStream?(sessionId: string, generation: DriverGeneration<Handle>, context: DriverReadContext): Promise<Readable | null>;
   /**
    * Optional: `true` when `write()` honours `context.ifNewest` in the same atomic step as the write.
    * @default false: the front checks `ifNewest` against a listing before `write()` (not atomic)
@@ -153,7 +172,11 @@ export interface StoreDriver<Handle = unknown> {
   isUnreachable?(err: unknown): boolean;
   /**
    * Optional: bounds every call; past it the call rejects with `StoreError` code `TIMEOUT` whose
-   * message names `option` (the driver's own option name). @default no deadline
+   * message names `option` (the driver's own option name). Streaming calls are bounded by
+   * inactivity instead: a `saveStream` fails when no chunk moves (and then the commit does not
+   * finish) within `ms`, a `loadStream` must open within `ms` and its stream fails when the driver
+   * gives no chunk within `ms` of being asked; a transfer of any size that keeps moving is never cut.
+   * @default no deadline
    */
   readonly callTimeout?: { readonly ms: number; readonly option?: string };
   /** See `SessionStore.stableGenerations`. @default true */
@@ -161,7 +184,18 @@ export interface StoreDriver<Handle = unknown> {
 }
 
 const REQUIRED = ['list', 'read', 'write', 'remove'] as const;
-const OPTIONAL = ['exists', 'raiseFence', 'mark', 'removeGeneration', 'rewrite', 'sessions', 'dispose', 'isUnreachable'] as const;
+const OPTIONAL = [
+  'exists',
+  'raiseFence',
+  'mark',
+  'removeGeneration',
+  'rewrite',
+  'sessions',
+  'dispose',
+  'isUnreachable',
+  'writeStream',
+  'readStream',
+] as const;
 
 /** Throws `InvalidOptionError` unless `driver` has the shape of a `StoreDriver`. */
 export function assertStoreDriver(driver: unknown, owner: string): asserts driver is StoreDriver<unknown> {

@@ -10,15 +10,17 @@ import type {
   LoadedSession,
   RewriteOptions,
   SaveOptions,
+  SessionSource,
   SessionStore,
   StoreCallOptions,
   StoredGeneration,
 } from './types';
 
 /**
- * `store` with `fence: token()` on every save, every delete and every rewrite (so RemoteAuth's logout
- * is refused once a newer owner exists, without RemoteAuth knowing of tokens); the other save options
- * (`ifNewest`, `signal`), its marks (`mark`, `deleteGeneration`) and `listSessions` pass through.
+ * `store` with `fence: token()` on every save (streaming ones too), every delete and every rewrite (so
+ * RemoteAuth's logout is refused once a newer owner exists, without RemoteAuth knowing of tokens); the
+ * other save options (`ifNewest`, `signal`), `loadStream`, its marks (`mark`, `deleteGeneration`) and
+ * `listSessions` pass through.
  * Closing the view leaves `store` open (it is shared).
  * Throws `InvalidOptionError` when `store` has no fencing (`store.fencing !== true`).
  */
@@ -45,6 +47,13 @@ export function withFence(store: SessionStore, token: () => number): SessionStor
     view.rewriteGeneration = (sessionId: string, generation: number, data: Buffer, options?: RewriteOptions) =>
       rewrite(sessionId, generation, data, { ...options, fence: token() });
   }
+  const saveStream = store.saveStream?.bind(store);
+  if (saveStream) {
+    view.saveStream = (sessionId: string, source: SessionSource, options?: SaveOptions) =>
+      saveStream(sessionId, source, { ...options, fence: token() });
+  }
+  const loadStream = store.loadStream?.bind(store);
+  if (loadStream) view.loadStream = (sessionId: string, options?: LoadOptions) => loadStream(sessionId, options);
   const sessions = store.listSessions?.bind(store);
   if (sessions) view.listSessions = (options?: StoreCallOptions) => sessions(options);
   if (store.marks === true && store.mark !== undefined && store.deleteGeneration !== undefined) {

@@ -1,13 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { InvalidOptionError } from '../errors';
 import { isErrno } from '../util/errno';
 import { warnIfExposed } from '../util/private-folder';
 import type { DriverGeneration, DriverReadContext, DriverRewriteContext, DriverWriteContext, StoreDriver } from './driver';
+import {
+  fsyncDirectory,
+  GENERATION_FILE,
+  generationFileName,
+  placeWithoutLink,
+  readGenerations,
+  sidecarFileName,
+  syncNewFolders,
+  TEMP_PREFIX,
+  tempPath,
+  writeTemp,
+} from './file-layout';
 import { readMarks, SIDECAR_FILE, SIDECAR_TEMP, writeMarks } from './file-marks';
 import { StoreFront } from './front';
-import { applyMark, dataTooLarge, generationChanged, generationsToPrune, processLock, resolveKeep, throwIfAborted } from './internal';
+import {
+  applyMark,
+  dataTooLarge,
+  generationChanged,
+  generationsToPrune,
+  oneChunk,
+  processLock,
+  resolveKeep,
+  throwIfAborted,
+} from './internal';
 import type { GenerationMark, StoredGeneration } from './types';
 
 export interface FileStoreOptions {
@@ -20,34 +42,10 @@ export interface FileStoreOptions {
   keep?: number;
 }
 
-const GENERATION_DIGITS = 10;
-const GENERATION_FILE = /^(\d{10})\.zip$/;
-const TEMP_PREFIX = '.tmp-';
 /** Temp files older than this are leftovers of a crashed writer and are removed while pruning. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Exclusive-create retries when another process takes the same generation number. */
 const MAX_NUMBER_RETRIES = 100;
-
-function generationFileName(generation: number): string {
-  return `${String(generation).padStart(GENERATION_DIGITS, '0')}.zip`;
-}
-
-function sidecarFileName(generation: number): string {
-  return `${String(generation).padStart(GENERATION_DIGITS, '0')}.json`;
-}
-
-async function fsyncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch (err) {
-    // Some platforms and file systems cannot open or fsync a directory; the rename is still atomic there.
-    if (!isErrno(err, 'EISDIR', 'EINVAL', 'EPERM', 'ENOTSUP', 'EBADF')) throw err;
-  } finally {
-    await handle?.close();
-  }
-}
 
 /**
  * Session store on the local disk: `<directory>/<sessionId>/<generation>.zip`, generation
@@ -99,7 +97,7 @@ class FileDriver implements StoreDriver {
   async list(sessionId: string): Promise<DriverGeneration[]> {
     const dir = this.sessionDir(sessionId);
     const result: DriverGeneration[] = [];
-    for (const generation of await this.readGenerations(dir)) {
+    for (const generation of await readGenerations(dir)) {
       const listed = await this.stat(sessionId, dir, generation);
       if (listed) result.push(listed);
     }
@@ -172,15 +170,9 @@ class FileDriver implements StoreDriver {
       const sameAsListed = async (): Promise<boolean> =>
         (await this.stat(sessionId, dir, generation.generation))?.createdAt.getTime() === generation.createdAt.getTime();
       if (!(await sameAsListed())) return null;
-      const temp = path.join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`);
+      const temp = tempPath(dir);
       try {
-        const handle = await fs.open(temp, 'wx', 0o600);
-        try {
-          await handle.writeFile(data);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
+        await writeTemp(temp, oneChunk(data), signal);
         await fs.utimes(temp, generation.createdAt, generation.createdAt);
         if (!(await sameAsListed())) return null;
         await fs.rename(temp, path.join(dir, generationFileName(generation.generation)));
@@ -204,7 +196,7 @@ class FileDriver implements StoreDriver {
     const out: string[] = [];
     for (const entry of entries) {
       if (!entry.isDirectory() || entry.name.startsWith(TEMP_PREFIX)) continue;
-      if ((await this.readGenerations(this.sessionDir(entry.name))).length > 0) out.push(entry.name);
+      if ((await readGenerations(this.sessionDir(entry.name))).length > 0) out.push(entry.name);
     }
     return out;
   }
@@ -227,7 +219,42 @@ class FileDriver implements StoreDriver {
     }
   }
 
-  async write(sessionId: string, data: Buffer, { signal, ifNewest }: DriverWriteContext): Promise<StoredGeneration> {
+  /**
+   * The opened zip as a stream of 64 KiB chunks. Checked on the open file: one of another size or
+   * modification time than listed was rewritten meanwhile (`null`: the front lists again). A file
+   * pruned once open still reads to its end.
+   */
+  async readStream(sessionId: string, generation: DriverGeneration, { maxBytes }: DriverReadContext): Promise<Readable | null> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(path.join(this.sessionDir(sessionId), generationFileName(generation.generation)), 'r');
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return null;
+      throw err;
+    }
+    try {
+      const { size, mtime } = await handle.stat();
+      if (maxBytes !== undefined && size > maxBytes) throw dataTooLarge(this.label, sessionId, generation.generation, size, maxBytes);
+      if (size !== generation.bytes || mtime.getTime() !== generation.createdAt.getTime()) {
+        await handle.close();
+        return null;
+      }
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    return handle.createReadStream();
+  }
+
+  write(sessionId: string, data: Buffer, context: DriverWriteContext): Promise<StoredGeneration> {
+    return this.writeStream(sessionId, oneChunk(data), context);
+  }
+
+  /**
+   * Streams into a temp file in the session's folder (fsynced), then links it in as the next
+   * generation, all under the session's lock; a source that fails or an abort removes the temp file.
+   */
+  async writeStream(sessionId: string, source: AsyncIterable<Buffer>, { signal, ifNewest }: DriverWriteContext): Promise<StoredGeneration> {
     const dir = this.sessionDir(sessionId);
     return processLock.run(`file:${dir}`, async () => {
       throwIfAborted(signal, 'FileStore.save');
@@ -238,8 +265,8 @@ class FileDriver implements StoreDriver {
         await warnIfExposed(this.directory);
       }
       const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-      if (created !== undefined) await this.syncNewFolders(created, dir);
-      const saved = await this.writeGeneration(sessionId, dir, data, ifNewest);
+      if (created !== undefined) await syncNewFolders(created, dir);
+      const saved = await this.writeGeneration(sessionId, dir, source, signal, ifNewest);
       await this.prune(sessionId, dir);
       return saved;
     });
@@ -261,58 +288,32 @@ class FileDriver implements StoreDriver {
     });
   }
 
-  /** Makes the entries of folders just created (from `first` down to `last`) durable in their parents. */
-  private async syncNewFolders(first: string, last: string): Promise<void> {
-    let dir = last;
-    for (;;) {
-      await fsyncDirectory(path.dirname(dir));
-      if (dir === first || path.dirname(dir) === dir) break;
-      dir = path.dirname(dir);
-    }
-  }
-
   private sessionDir(sessionId: string): string {
     return path.join(this.directory, sessionId);
   }
 
-  /** Generation numbers present in `dir`, newest first; empty when the folder does not exist. */
-  private async readGenerations(dir: string): Promise<number[]> {
-    let names: string[];
-    try {
-      names = await fs.readdir(dir);
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) return [];
-      throw err;
-    }
-    const generations: number[] = [];
-    for (const name of names) {
-      const match = GENERATION_FILE.exec(name);
-      if (match?.[1]) generations.push(Number(match[1]));
-    }
-    return generations.sort((a, b) => b - a);
-  }
-
   /** Refuses with `GENERATION_CHANGED` unless the newest generation in `dir` is `ifNewest` (`0`: none). */
   private async checkNewest(sessionId: string, dir: string, ifNewest: number): Promise<void> {
-    const newest = (await this.readGenerations(dir))[0] ?? 0;
+    const newest = (await readGenerations(dir))[0] ?? 0;
     if (newest !== ifNewest) throw generationChanged(this.label, sessionId, ifNewest, newest);
   }
 
   /**
-   * Writes `data` to a temp file, then links it in as the next generation. With `ifNewest`, only as
-   * `ifNewest + 1`: when another writer took that number first, the save is refused.
+   * Writes `source` to a temp file, then links it in as the next generation. With `ifNewest`, only
+   * as `ifNewest + 1`: when another writer took that number first, the save is refused.
    */
-  private async writeGeneration(sessionId: string, dir: string, data: Buffer, ifNewest?: number): Promise<StoredGeneration> {
-    const temp = path.join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`);
-    const handle = await fs.open(temp, 'wx', 0o600);
+  private async writeGeneration(
+    sessionId: string,
+    dir: string,
+    source: AsyncIterable<Buffer>,
+    signal: AbortSignal,
+    ifNewest?: number,
+  ): Promise<StoredGeneration> {
+    const temp = tempPath(dir);
+    const bytes = await writeTemp(temp, source, signal);
     try {
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      let generation = ifNewest === undefined ? ((await this.readGenerations(dir))[0] ?? 0) + 1 : ifNewest + 1;
+      throwIfAborted(signal, 'FileStore.saveStream');
+      let generation = ifNewest === undefined ? ((await readGenerations(dir))[0] ?? 0) + 1 : ifNewest + 1;
       for (let attempt = 0; ; attempt++) {
         const final = path.join(dir, generationFileName(generation));
         try {
@@ -322,17 +323,17 @@ class FileDriver implements StoreDriver {
           break;
         } catch (err) {
           if (isErrno(err, 'EEXIST') && ifNewest !== undefined) {
-            throw generationChanged(this.label, sessionId, ifNewest, (await this.readGenerations(dir))[0] ?? generation);
+            throw generationChanged(this.label, sessionId, ifNewest, (await readGenerations(dir))[0] ?? generation);
           }
           if (isErrno(err, 'EEXIST') && attempt < MAX_NUMBER_RETRIES) {
-            generation = Math.max(generation + 1, ((await this.readGenerations(dir))[0] ?? 0) + 1);
+            generation = Math.max(generation + 1, ((await readGenerations(dir))[0] ?? 0) + 1);
             continue;
           }
           if (isErrno(err, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS') && attempt === 0) {
             // File systems without hard links: exclusive-create the name, then atomically replace it.
-            await this.placeWithoutLink(temp, final).catch(async (placeErr: unknown) => {
+            await placeWithoutLink(temp, final).catch(async (placeErr: unknown) => {
               if (!isErrno(placeErr, 'EEXIST') || ifNewest === undefined) throw placeErr;
-              throw generationChanged(this.label, sessionId, ifNewest, (await this.readGenerations(dir))[0] ?? generation);
+              throw generationChanged(this.label, sessionId, ifNewest, (await readGenerations(dir))[0] ?? generation);
             });
             break;
           }
@@ -342,17 +343,11 @@ class FileDriver implements StoreDriver {
       await fs.unlink(temp).catch(() => undefined);
       await fsyncDirectory(dir);
       const stat = await fs.stat(path.join(dir, generationFileName(generation)));
-      return { sessionId, generation, createdAt: stat.mtime, bytes: data.length };
+      return { sessionId, generation, createdAt: stat.mtime, bytes };
     } catch (err) {
       await fs.unlink(temp).catch(() => undefined);
       throw err;
     }
-  }
-
-  private async placeWithoutLink(temp: string, final: string): Promise<void> {
-    const reserve = await fs.open(final, 'wx', 0o600);
-    await reserve.close();
-    await fs.rename(temp, final);
   }
 
   /**

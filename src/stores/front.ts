@@ -13,6 +13,7 @@
 import { AbortError, ErrorCode, InvalidOptionError, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
 import { assertStoreDriver, type StoreDriver } from './driver';
+import { loadStream, saveStream, type StreamFront } from './front-stream';
 import {
   assertBuffer,
   assertFence,
@@ -33,8 +34,10 @@ import type {
   GenerationMark,
   LoadOptions,
   LoadedSession,
+  LoadedSessionStream,
   RewriteOptions,
   SaveOptions,
+  SessionSource,
   SessionStore,
   StoreCallOptions,
   StoredGeneration,
@@ -59,12 +62,14 @@ export class StoreFront implements SessionStore, AsyncDisposable {
   readonly listSessions?: SessionStore['listSessions'];
   readonly #driver: StoreDriver;
   readonly #label: string;
+  readonly #streams: StreamFront;
   #closing: Promise<void> | undefined;
 
   constructor(driver: StoreDriver) {
     assertStoreDriver(driver, 'createStore');
     this.#driver = driver;
     this.#label = driver.label ?? driver.name;
+    this.#streams = { driver, label: this.#label, checkFence: (fence, owner) => this.#checkFence(fence, owner) };
     this.name = driver.name;
     if (driver.stableGenerations !== undefined) this.stableGenerations = driver.stableGenerations;
     this.fencing = driver.raiseFence !== undefined;
@@ -114,6 +119,25 @@ export class StoreFront implements SessionStore, AsyncDisposable {
         ...(conditional ? { ifNewest } : {}),
       });
     });
+  }
+
+  /**
+   * See `SessionStore.saveStream`: the driver's `writeStream`, or `write()` with the source gathered
+   * into one Buffer. The same checks and `ifNewest` rule as `save`; `callTimeout` bounds inactivity.
+   */
+  async saveStream(sessionId: string, source: SessionSource, options?: SaveOptions): Promise<StoredGeneration> {
+    this.#checkCall(sessionId);
+    return saveStream(this.#streams, sessionId, source, options);
+  }
+
+  /**
+   * See `SessionStore.loadStream`: the driver's `readStream`, or `read()`'s Buffer in 1 MiB slices.
+   * `callTimeout` bounds the opening, then each wait for the driver's next chunk (not the reader's
+   * pace); the caller's `signal` destroys the stream until it ends.
+   */
+  async loadStream(sessionId: string, options?: LoadOptions): Promise<LoadedSessionStream | null> {
+    this.#checkCall(sessionId);
+    return loadStream(this.#streams, sessionId, options);
   }
 
   /** See `SessionStore.raiseFence`; rejects with `InvalidOptionError` on a store without fencing. */
@@ -238,6 +262,12 @@ export class StoreFront implements SessionStore, AsyncDisposable {
     await this.close();
   }
 
+  /** What every call checks first. */
+  #checkCall(sessionId: string | null): void {
+    if (this.#closing) throw closedError(this.name);
+    if (sessionId !== null) assertSessionId(sessionId);
+  }
+
   /** One call: checks, cancellation, the driver's deadline, typed errors. */
   async #run<T>(
     sessionId: string | null,
@@ -245,8 +275,7 @@ export class StoreFront implements SessionStore, AsyncDisposable {
     options: StoreCallOptions | undefined,
     task: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    if (this.#closing) throw closedError(this.name);
-    if (sessionId !== null) assertSessionId(sessionId);
+    this.#checkCall(sessionId);
     const label = sessionId === null ? `${this.#label}: ${what}` : `${this.#label}: ${what} session "${sessionId}"`;
     const signal = options?.signal;
     if (signal?.aborted) throw new AbortError(`${label} was aborted`);

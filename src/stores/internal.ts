@@ -65,6 +65,11 @@ export function generationChanged(owner: string, sessionId: string, expected: nu
   );
 }
 
+/** `data` as a source of one chunk (a Buffer save through a driver's streaming write). */
+export async function* oneChunk(data: Buffer): AsyncGenerator<Buffer> {
+  yield data;
+}
+
 /** Throws an `AbortError` when `signal` has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined, owner: string): void {
   if (signal?.aborted) throw new AbortError(`${owner}: the call was aborted`);

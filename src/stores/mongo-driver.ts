@@ -4,8 +4,9 @@
  * safe without transactions is the fence record's job (`mongo-fences.ts`); GridFS details are in
  * `mongo-gridfs.ts`.
  */
-import type { Db, GridFSBucket, GridFSBucketOptions, GridFSFile } from 'mongodb';
-import { ErrorCode, InvalidOptionError, MissingDependencyError, StoreError } from '../errors';
+import type { Readable } from 'node:stream';
+import type { Db, GridFSBucket, GridFSFile } from 'mongodb';
+import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
 import type {
   DriverGeneration,
   DriverReadContext,
@@ -14,9 +15,10 @@ import type {
   DriverWriteContext,
   StoreDriver,
 } from './driver';
-import { classifyMongoError, mongoClientFromUrl, type OwnedMongoClient } from '../db/mongo';
-import { loadObjectId, type KeyedCollection, type ObjectIdClass } from '../db/mongo-keyed';
-import { dataTooLarge, generationsToPrune, processLock, resolveKeep, resolveTimeout } from './internal';
+import { classifyMongoError, mongoClientFromUrl } from '../db/mongo';
+import type { KeyedCollection } from '../db/mongo-keyed';
+import { resolveTarget, type Source, type Target } from './mongo-target';
+import { dataTooLarge, generationsToPrune, oneChunk, processLock, resolveKeep, resolveTimeout } from './internal';
 import { FenceRecords, generationChanged, type FenceRecord } from './mongo-fences';
 import {
   deleteFile,
@@ -36,14 +38,8 @@ import {
   uploadMetadata,
   visibleFiles,
 } from './mongo-gridfs';
-import type { MongoClientLike, MongoDbLike, MongooseLike, MongoStoreOptions } from './mongo-options';
+import type { MongoStoreOptions } from './mongo-options';
 import type { GenerationMark, StoredGeneration } from './types';
-
-type GridFSBucketClass = new (db: Db, options?: GridFSBucketOptions) => GridFSBucket;
-type Source =
-  | { kind: 'mongoose'; mongoose: MongooseLike }
-  | { kind: 'db'; db: MongoDbLike }
-  | { kind: 'client'; client: MongoClientLike; dbName: string | undefined; owned?: OwnedMongoClient };
 
 /** The GridFS bucket name for a session (same as wwebjs-mongo 1.1.0). */
 export function bucketName(sessionId: string): string {
@@ -53,21 +49,6 @@ export function bucketName(sessionId: string): string {
 /** The GridFS file name for a session (same as wwebjs-mongo 1.1.0). */
 export function fileName(sessionId: string): string {
   return `${sessionId}.zip`;
-}
-
-function loadGridFSBucket(): GridFSBucketClass {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- mongodb is an optional peer, loaded only when a MongoStore is used
-    return (require('mongodb') as { GridFSBucket: GridFSBucketClass }).GridFSBucket;
-  } catch (err) {
-    throw new MissingDependencyError('mongodb', 'MongoStore', { cause: err });
-  }
-}
-
-interface Target {
-  db: MongoDbLike;
-  Bucket: GridFSBucketClass;
-  ObjectId: ObjectIdClass;
 }
 
 export class MongoDriver implements StoreDriver<GridFSFile> {
@@ -199,6 +180,21 @@ export class MongoDriver implements StoreDriver<GridFSFile> {
   }
 
   /**
+   * GridFS `openDownloadStream` of the listed file; `null` when its document is gone (pruned, or
+   * replaced by a rewrite: the front lists again). A file deleted after this check fails the stream.
+   */
+  async readStream(sessionId: string, generation: DriverGeneration<GridFSFile>, { maxBytes }: DriverReadContext): Promise<Readable | null> {
+    const file = generation.handle;
+    if (!file) return null;
+    if (maxBytes !== undefined && file.length > maxBytes)
+      throw dataTooLarge(this.label, sessionId, generation.generation, file.length, maxBytes);
+    const target = await this.target();
+    const files = target.db.collection(`${bucketName(sessionId)}.files`) as FilesCollection;
+    if (!(await files.findOne({ _id: file._id }))) return null;
+    return this.bucket(target, sessionId).openDownloadStream(file._id);
+  }
+
+  /**
    * Uploads the new data under a temporary name, gives it the generation's name and upload date
    * (hidden still: a rewrite is shown only once chosen), swaps it in with one update of the record
    * (`FenceRecords.choose`), then deletes the file it replaced. Refused (the upload deleted) when the
@@ -225,7 +221,7 @@ export class MongoDriver implements StoreDriver<GridFSFile> {
       await records.ensure(sessionId);
       const bucket = this.bucket(target, sessionId);
       const temp = `${fileName(sessionId)}.rewrite-${fileId(old)}`;
-      const file = await upload(bucket, temp, data, rewriteMetadata(old, generation.generation, fence, new Date()));
+      const file = await upload(bucket, temp, oneChunk(data), rewriteMetadata(old, generation.generation, fence, new Date()));
       const files = target.db.collection(`${bucketName(sessionId)}.files`) as FilesCollection;
       let chosen = false;
       try {
@@ -273,7 +269,12 @@ export class MongoDriver implements StoreDriver<GridFSFile> {
    * (a newer owner raised the fence meanwhile, or with `ifNewest` another change came first) deletes
    * the file; were the process to die first, the file stays invisible and a later prune deletes it.
    */
-  async write(sessionId: string, data: Buffer, { fence, ifNewest }: DriverWriteContext): Promise<StoredGeneration> {
+  write(sessionId: string, data: Buffer, context: DriverWriteContext): Promise<StoredGeneration> {
+    return this.writeStream(sessionId, oneChunk(data), context);
+  }
+
+  /** `write()` with the file uploaded from `source` as it comes (GridFS `openUploadStream`). */
+  async writeStream(sessionId: string, source: AsyncIterable<Buffer>, { fence, ifNewest }: DriverWriteContext): Promise<StoredGeneration> {
     const target = await this.target();
     const records = this.records(target);
     // Two store objects over the same database in one process also take turns.
@@ -289,14 +290,14 @@ export class MongoDriver implements StoreDriver<GridFSFile> {
       const generation = await records.allocate(sessionId, fence, floor, record);
       // After every file, shown or not: wwebjs-mongo's extract picks the newest upload of them all.
       await uploadDateAfter(numberFiles(files));
-      const file = await upload(bucket, fileName(sessionId), data, uploadMetadata(generation, fence));
+      const file = await upload(bucket, fileName(sessionId), source, uploadMetadata(generation, fence));
       const outcome = await records.commit(sessionId, generation, fence, ifNewest === undefined ? undefined : record.rev);
       if (outcome !== 'committed') {
         await deleteFile(bucket, file);
         throw records.commitError(sessionId, outcome, fence, ifNewest);
       }
       await this.prune(target, bucket, sessionId);
-      return { sessionId, generation, createdAt: file.uploadDate, bytes: data.length };
+      return { sessionId, generation, createdAt: file.uploadDate, bytes: file.length };
     });
   }
 
@@ -329,25 +330,8 @@ export class MongoDriver implements StoreDriver<GridFSFile> {
     return new FenceRecords(target.db.collection(this.fencesCollection) as KeyedCollection<FenceRecord>, target.ObjectId);
   }
 
-  private async target(): Promise<Target> {
-    const source = this.source;
-    if (source.kind === 'mongoose') {
-      const connection = source.mongoose.connection;
-      // readyState 2 = connecting: wait for it rather than failing a store call made during startup.
-      if (!connection.db && connection.readyState === 2 && typeof connection.asPromise === 'function') {
-        await connection.asPromise();
-      }
-      if (!connection.db) {
-        throw new StoreError('MongoStore: the mongoose connection is not open', { code: ErrorCode.STORE_UNREACHABLE });
-      }
-      // mongoose's own copy of the driver, when it exposes one: its BSON types are the ones it writes.
-      const mongo = source.mongoose.mongo as { GridFSBucket?: GridFSBucketClass; ObjectId?: ObjectIdClass } | undefined;
-      const Bucket = typeof mongo?.GridFSBucket === 'function' ? mongo.GridFSBucket : loadGridFSBucket();
-      const ObjectId = typeof mongo?.ObjectId === 'function' ? mongo.ObjectId : loadObjectId('MongoStore');
-      return { db: connection.db, Bucket, ObjectId };
-    }
-    const db = source.kind === 'db' ? source.db : source.client.db(source.dbName);
-    return { db, Bucket: loadGridFSBucket(), ObjectId: loadObjectId('MongoStore') };
+  private target(): Promise<Target> {
+    return resolveTarget(this.source);
   }
 
   private bucket(target: Target, sessionId: string): GridFSBucket {

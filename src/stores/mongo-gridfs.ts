@@ -212,32 +212,51 @@ export async function deleteFile(bucket: GridFSBucket, file: GridFSFile): Promis
   }
 }
 
-export function upload(bucket: GridFSBucket, filename: string, data: Buffer, metadata: object): Promise<GridFSFile> {
-  return new Promise<GridFSFile>((resolve, reject) => {
-    const stream = bucket.openUploadStream(filename, { metadata });
-    let settled = false;
-    stream.once('error', (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      // Remove the chunks written so far; the file document was never inserted.
-      stream.abort().then(
-        () => reject(err),
-        () => reject(err),
-      );
-    });
-    stream.once('finish', () => {
-      if (settled) return;
-      settled = true;
-      const file = stream.gridFSFile;
-      if (!file) {
-        reject(new StoreError('MongoStore: GridFS upload finished without a file document'));
+/**
+ * Uploads the chunks of `source` as one file, a chunk at a time (waiting for the upload to drain
+ * before asking for the next). When the source or the upload fails, the chunks written so far are
+ * removed; the file document is only inserted at the end, so nothing of it is ever listed.
+ */
+export async function upload(bucket: GridFSBucket, filename: string, source: AsyncIterable<Buffer>, metadata: object): Promise<GridFSFile> {
+  const stream = bucket.openUploadStream(filename, { metadata });
+  let failure: { err: unknown } | undefined;
+  const onError = (err: unknown): void => {
+    failure ??= { err };
+  };
+  stream.on('error', onError);
+  const settled = (event: 'drain' | 'finish'): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const done = (err?: unknown): void => {
+        stream.off(event, ok).off('error', done).off('close', closed);
+        if (err === undefined) resolve();
+        else reject(err instanceof Error ? err : new StoreError('MongoStore: the GridFS upload failed', { cause: err }));
+      };
+      const ok = (): void => done();
+      const closed = (): void => done(failure?.err ?? new StoreError('MongoStore: the GridFS upload closed before it finished'));
+      if (failure) {
+        done(failure.err);
         return;
       }
-      resolve(file);
+      stream.once(event, ok).once('error', done).once('close', closed);
     });
-    if (data.length === 0) stream.end();
-    else stream.end(data);
-  });
+  try {
+    for await (const chunk of source) {
+      if (failure) throw failure.err;
+      if (!stream.write(chunk)) await settled('drain');
+    }
+    const finished = settled('finish');
+    stream.end();
+    await finished;
+  } catch (err) {
+    // Remove the chunks written so far; the file document was never inserted.
+    await stream.abort().catch(() => undefined);
+    throw err;
+  } finally {
+    stream.off('error', onError);
+  }
+  const file = stream.gridFSFile;
+  if (!file) throw new StoreError('MongoStore: GridFS upload finished without a file document');
+  return file;
 }
 
 /** Downloads one file; `signal` destroys the download stream. Never holds more than the file's length. */

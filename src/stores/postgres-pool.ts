@@ -7,6 +7,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { ErrorCode, StoreError } from '../errors';
 import { abortable, withDeadline } from '../util/deadline';
+import { settleOn, Watchdog } from './stream-watch';
 
 /** The part of a `pg` `Pool` this store uses. */
 export interface PgPoolLike {
@@ -85,11 +86,49 @@ export class PgConnection {
   }
 
   /**
-   * Takes a client within `connectTimeoutMs` and runs `work` on it within `queryTimeoutMs`. A client
-   * whose work did not finish (deadline, abort) or whose ROLLBACK failed is in an unknown state: it
-   * is destroyed instead of going back to the pool, which also ends a query still running on it.
+   * Like `run`, for a transfer of any size: `work` has no overall deadline; it fails when `watch`
+   * (a `Watchdog` of `queryTimeoutMs`, which `work` touches on progress) sees nothing move that long.
    */
-  async #withClient<T>(what: string, signal: AbortSignal | undefined, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  async runStreaming<T>(what: string, signal: AbortSignal, work: (client: PoolClient, watch: Watchdog) => Promise<T>): Promise<T> {
+    await abortable(this.#prepared(), signal, `PostgresStore: ${what} was aborted`);
+    const label = `PostgresStore: ${what}`;
+    const lease = await this.#checkout(what, signal);
+    const watch = new Watchdog({ timeout: { ms: this.queryTimeoutMs, option: 'queryTimeoutMs' }, signal, label });
+    try {
+      return await settleOn(work(lease.client, watch), watch.signal, label);
+    } catch (err) {
+      lease.fail(err);
+      throw err;
+    } finally {
+      watch.dispose();
+      lease.release();
+    }
+  }
+
+  /**
+   * A client of its own for as long as the caller needs it (a stream's read transaction): taken
+   * within `connectTimeoutMs`; `release()` gives it back, destroyed after `fail()` or a broken ROLLBACK.
+   */
+  async checkout(what: string, signal: AbortSignal): Promise<ClientLease> {
+    await abortable(this.#prepared(), signal, `PostgresStore: ${what} was aborted`);
+    return this.#checkout(what, signal);
+  }
+
+  /** Runs `query` on `client` within `queryTimeoutMs` (one page of a stream). */
+  bounded<T>(what: string, signal: AbortSignal, query: () => Promise<T>): Promise<T> {
+    return withDeadline(query, {
+      timeoutMs: this.queryTimeoutMs,
+      signal,
+      abortMessage: `PostgresStore: ${what} was aborted`,
+      onTimeout: () =>
+        new StoreError(`PostgresStore: ${what} did not finish within queryTimeoutMs (${this.queryTimeoutMs} ms)`, {
+          code: ErrorCode.TIMEOUT,
+        }),
+    });
+  }
+
+  /** A client within `connectTimeoutMs`, listened to for errors while out of the pool. */
+  async #checkout(what: string, signal: AbortSignal | undefined): Promise<ClientLease> {
     const connectTimeout = (cause?: unknown): StoreError =>
       new StoreError(`PostgresStore: ${what}: no connection within connectTimeoutMs (${this.connectTimeoutMs} ms)`, {
         code: ErrorCode.TIMEOUT,
@@ -120,8 +159,32 @@ export class PgConnection {
       broken ??= err;
     };
     client.on('error', onError);
+    let released = false;
+    return {
+      client,
+      fail: (err) => {
+        // A deadline or an abort: the client may still be running the query, so it cannot be reused.
+        if (err instanceof Error && isStop(err)) broken ??= err;
+      },
+      release: (err) => {
+        if (released) return;
+        released = true;
+        client.off('error', onError);
+        client.release(err ?? broken ?? this.#broken.get(client));
+        this.#broken.delete(client);
+      },
+    };
+  }
+
+  /**
+   * Takes a client within `connectTimeoutMs` and runs `work` on it within `queryTimeoutMs`. A client
+   * whose work did not finish (deadline, abort) or whose ROLLBACK failed is in an unknown state: it
+   * is destroyed instead of going back to the pool, which also ends a query still running on it.
+   */
+  async #withClient<T>(what: string, signal: AbortSignal | undefined, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const lease = await this.#checkout(what, signal);
     try {
-      return await withDeadline(() => work(client), {
+      return await withDeadline(() => work(lease.client), {
         timeoutMs: this.queryTimeoutMs,
         signal,
         abortMessage: `PostgresStore: ${what} was aborted`,
@@ -131,12 +194,19 @@ export class PgConnection {
           }),
       });
     } catch (err) {
-      if (err instanceof Error && isStop(err)) broken = err;
+      lease.fail(err);
       throw err;
     } finally {
-      client.off('error', onError);
-      client.release(broken ?? this.#broken.get(client));
-      this.#broken.delete(client);
+      lease.release();
     }
   }
+}
+
+/** A client taken out of the pool by `checkout`. */
+export interface ClientLease {
+  readonly client: PoolClient;
+  /** Notes why the work on it stopped: after a deadline or an abort it is destroyed on release. */
+  fail(err: unknown): void;
+  /** Gives it back (destroyed with `err`, or when it broke); safe to call twice. */
+  release(err?: Error): void;
 }

@@ -2,7 +2,9 @@
  * PostgresStore's table: how it is created (and brought up to date), how its rows read as
  * generations, the SQL of marks, and the save lock and fencing tokens (`<table>_fences`) that saves
  * and fenced deletes take in their transaction. One row per generation:
- * `(session_id, generation, created_at, bytes, data, set_aside_reason, set_aside_detail, set_aside_at, logged_in_at)`.
+ * `(session_id, generation, created_at, bytes, data, set_aside_reason, set_aside_detail, set_aside_at, logged_in_at, chunks)`;
+ * `chunks` NULL: the data is in `data` (rows written before issue 28); a number: the data is in that
+ * many rows of `<table>_chunks` (see `postgres-chunks.ts`) and `data` is empty.
  */
 import type { PoolClient } from 'pg';
 import { ErrorCode, LeaseError } from '../errors';
@@ -12,12 +14,13 @@ import type { GenerationMark, StoredGeneration } from './types';
 /** The columns a listing reads (never `data`). */
 export const GENERATION_COLUMNS = 'generation, created_at, bytes, set_aside_reason, set_aside_detail, set_aside_at, logged_in_at';
 
-/** The mark columns, added to tables made before marks existed. */
+/** The mark columns and `chunks`, added to tables made before marks (or chunks) existed. */
 const MARK_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['set_aside_reason', 'text'],
   ['set_aside_detail', 'text'],
   ['set_aside_at', 'timestamptz'],
   ['logged_in_at', 'timestamptz'],
+  ['chunks', 'integer'],
 ];
 
 export interface GenerationRow {
@@ -40,11 +43,22 @@ export function rowToGeneration(sessionId: string, row: GenerationRow): StoredGe
   return g;
 }
 
+/** The tables of one store, quoted. */
+export interface StoreTables {
+  /** One row per generation. */
+  table: string;
+  /** `<table>_fences`: the largest fencing token seen per session. */
+  fences: string;
+  /** `<table>_chunks`: the data of chunked generations, `(session_id, generation, seq, data)`. */
+  chunks: string;
+}
+
 /**
- * Creates the session and fence tables when missing, and adds the mark columns to a table made by an
- * earlier version. Only a table that lacks them is altered (an ALTER waits for every transaction on it).
+ * Creates the session, fence and chunk tables when missing, and adds the mark and `chunks` columns
+ * to a table made by an earlier version. Only a table that lacks them is altered (an ALTER waits for
+ * every transaction on it). A chunk row goes with its generation's row (`ON DELETE CASCADE`).
  */
-export async function createTables(client: PoolClient, table: string, fences: string, lockKey: string): Promise<void> {
+export async function createTables(client: PoolClient, { table, fences, chunks }: StoreTables, lockKey: string): Promise<void> {
   // Two processes running CREATE TABLE IF NOT EXISTS at once can still collide on the
   // catalog; a lock on the table name makes the second one wait and find it.
   await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
@@ -65,6 +79,16 @@ export async function createTables(client: PoolClient, table: string, fences: st
     await client.query(`ALTER TABLE ${table} ${missing.map(([name, type]) => `ADD COLUMN IF NOT EXISTS ${name} ${type}`).join(', ')}`);
   }
   await client.query(`CREATE TABLE IF NOT EXISTS ${fences} (session_id text PRIMARY KEY, token bigint NOT NULL)`);
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS ${chunks} (
+       session_id text NOT NULL,
+       generation integer NOT NULL,
+       seq integer NOT NULL,
+       data bytea NOT NULL,
+       PRIMARY KEY (session_id, generation, seq),
+       FOREIGN KEY (session_id, generation) REFERENCES ${table} (session_id, generation) ON DELETE CASCADE
+     )`,
+  );
 }
 
 /** The `SET` clause and its parameters (numbered from `$3`) for `mark`. */

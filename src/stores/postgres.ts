@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { PoolClient, PoolConfig } from 'pg';
 import { ErrorCode, InvalidOptionError, StoreError } from '../errors';
 import type {
@@ -10,7 +11,8 @@ import type {
   StoreDriver,
 } from './driver';
 import { StoreFront } from './front';
-import { dataTooLarge, generationChanged, generationsToPrune, resolveKeep, resolveTimeout } from './internal';
+import { dataTooLarge, generationChanged, generationsToPrune, oneChunk, resolveKeep, resolveTimeout } from './internal';
+import { ChunkStream, insertChunks, wholeDataQuery, type OpenedGeneration } from './postgres-chunks';
 import { classifyPostgresError, createPgPool, quoteTable } from '../db/postgres';
 import {
   checkFence,
@@ -22,6 +24,7 @@ import {
   rowToGeneration,
   storeFence,
   type GenerationRow,
+  type StoreTables,
 } from './postgres-schema';
 import { PgConnection, type PgPoolLike } from './postgres-pool';
 import type { GenerationMark, StoredGeneration } from './types';
@@ -62,12 +65,13 @@ export interface PostgresStoreOptions {
 
 /**
  * Session store in a PostgreSQL table (`pg`). One row per generation:
- * `(session_id, generation, created_at, bytes, data bytea)` and the marks (`set_aside_reason`,
- * `set_aside_detail`, `set_aside_at`, `logged_in_at`), primary key `(session_id, generation)`.
- * The table is created on first use (the mark columns are added to an older one). A save is one
- * transaction that takes a transaction-scoped advisory lock on the session, inserts generation
- * max + 1 and deletes the rows the pruning rule gives up, so concurrent saves from any number of
- * processes serialize and never lose the newest copy.
+ * `(session_id, generation, created_at, bytes, data bytea, chunks)` and the marks (`set_aside_reason`,
+ * `set_aside_detail`, `set_aside_at`, `logged_in_at`), primary key `(session_id, generation)`; the
+ * bytes in 1 MiB rows of `<table>_chunks` (rows written before issue 28 keep theirs in `data`, and
+ * load as before). The tables are created on first use (the new columns are added to an older one).
+ * A save is one transaction that takes a transaction-scoped advisory lock on the session, inserts
+ * generation max + 1 and its chunks as they stream in and deletes the rows the pruning rule gives
+ * up, so concurrent saves from any number of processes serialize and never lose the newest copy.
  */
 export class PostgresStore extends StoreFront {
   readonly keep: number;
@@ -92,6 +96,7 @@ class PostgresDriver implements StoreDriver {
   private readonly quotedTable: string;
   /** `<table>_fences`: the largest fencing token seen per session. */
   private readonly quotedFences: string;
+  private readonly tables: StoreTables;
   private readonly connection: PgConnection;
 
   constructor(options: PostgresStoreOptions) {
@@ -106,6 +111,7 @@ class PostgresDriver implements StoreDriver {
     this.table = options.table ?? 'waweb_sessions';
     this.quotedTable = quoteTable(this.table, 'PostgresStore');
     this.quotedFences = quoteTable(`${this.table}_fences`, 'PostgresStore');
+    this.tables = { table: this.quotedTable, fences: this.quotedFences, chunks: quoteTable(`${this.table}_chunks`, 'PostgresStore') };
     this.keep = resolveKeep(options.keep, 'PostgresStore');
     const connectTimeoutMs = resolveTimeout(options.connectTimeoutMs, 5000, 'connectTimeoutMs', 'PostgresStore');
     const queryTimeoutMs = resolveTimeout(options.queryTimeoutMs, 30_000, 'queryTimeoutMs', 'PostgresStore');
@@ -127,8 +133,7 @@ class PostgresDriver implements StoreDriver {
       ownsPool: !hasPool,
       connectTimeoutMs,
       queryTimeoutMs,
-      prepare: (client) =>
-        this.connection.transaction(client, () => createTables(client, this.quotedTable, this.quotedFences, `waweb:create:${this.table}`)),
+      prepare: (client) => this.connection.transaction(client, () => createTables(client, this.tables, `waweb:create:${this.table}`)),
     });
   }
 
@@ -143,8 +148,8 @@ class PostgresDriver implements StoreDriver {
     });
   }
 
-  write(sessionId: string, data: Buffer, { fence, ifNewest, signal }: DriverWriteContext): Promise<StoredGeneration> {
-    return this.save(sessionId, data, fence, ifNewest, signal);
+  write(sessionId: string, data: Buffer, context: DriverWriteContext): Promise<StoredGeneration> {
+    return this.writeStream(sessionId, oneChunk(data), context);
   }
 
   /** Remembers `token` (never lowering the one stored) under the session's save lock. */
@@ -162,14 +167,17 @@ class PostgresDriver implements StoreDriver {
     return lockSession(client, `${this.table}:${sessionId}`, this.connection.queryTimeoutMs);
   }
 
-  private async save(
+  /**
+   * One transaction under the session's save lock: the fence and `ifNewest` checked, the generation's
+   * row inserted, its chunks inserted as they come, its size set, the pruned rows deleted. Bounded by
+   * `queryTimeoutMs` of inactivity, not overall; readers see nothing of it before the commit.
+   */
+  async writeStream(
     sessionId: string,
-    data: Buffer,
-    fence: number | undefined,
-    ifNewest: number | undefined,
-    signal: AbortSignal,
+    source: AsyncIterable<Buffer>,
+    { fence, ifNewest, signal }: DriverWriteContext,
   ): Promise<StoredGeneration> {
-    return this.run('saving', signal, (client) =>
+    return this.connection.runStreaming('saving', signal, (client, watch) =>
       this.transaction(client, async () => {
         await this.lockSession(client, sessionId);
         if (fence !== undefined) await checkFence(client, this.quotedFences, sessionId, fence, 'PostgresStore: save');
@@ -178,15 +186,22 @@ class PostgresDriver implements StoreDriver {
           if (newest !== ifNewest) throw generationChanged(this.label, sessionId, ifNewest, newest);
         }
         const inserted = await client.query<GenerationRow>(
-          `INSERT INTO ${this.quotedTable} (session_id, generation, bytes, data)
-           SELECT $1, COALESCE(MAX(generation), 0) + 1, $2, $3 FROM ${this.quotedTable} WHERE session_id = $1
+          `INSERT INTO ${this.quotedTable} (session_id, generation, bytes, data, chunks)
+           SELECT $1, COALESCE(MAX(generation), 0) + 1, 0, ''::bytea, 0 FROM ${this.quotedTable} WHERE session_id = $1
            RETURNING generation, created_at, bytes`,
-          [sessionId, data.length, data],
+          [sessionId],
         );
         const row = inserted.rows[0];
         if (!row) throw new StoreError('PostgresStore: INSERT returned no row');
+        const { bytes, count } = await insertChunks(client, this.tables, sessionId, row.generation, source, () => watch.touch());
+        await client.query(`UPDATE ${this.quotedTable} SET bytes = $3, chunks = $4 WHERE session_id = $1 AND generation = $2`, [
+          sessionId,
+          row.generation,
+          bytes,
+          count,
+        ]);
         await this.prune(client, sessionId);
-        return { sessionId, generation: row.generation, createdAt: row.created_at, bytes: row.bytes };
+        return { sessionId, generation: row.generation, createdAt: row.created_at, bytes };
       }),
     );
   }
@@ -256,9 +271,15 @@ class PostgresDriver implements StoreDriver {
           [sessionId, generation.generation],
         );
         if (current.rows[0]?.created_at.getTime() !== generation.createdAt.getTime()) return null;
+        await client.query(`DELETE FROM ${this.tables.chunks} WHERE session_id = $1 AND generation = $2`, [
+          sessionId,
+          generation.generation,
+        ]);
+        const { count } = await insertChunks(client, this.tables, sessionId, generation.generation, oneChunk(data), () => undefined);
         const res = await client.query<GenerationRow>(
-          `UPDATE ${this.quotedTable} SET data = $3, bytes = $4 WHERE session_id = $1 AND generation = $2 RETURNING ${GENERATION_COLUMNS}`,
-          [sessionId, generation.generation, data, data.length],
+          `UPDATE ${this.quotedTable} SET data = ''::bytea, bytes = $3, chunks = $4 WHERE session_id = $1 AND generation = $2
+           RETURNING ${GENERATION_COLUMNS}`,
+          [sessionId, generation.generation, data.length, count],
         );
         const row = res.rows[0];
         return row ? rowToGeneration(sessionId, row) : null;
@@ -273,14 +294,14 @@ class PostgresDriver implements StoreDriver {
     });
   }
 
-  /** The data column is sent only when it fits `maxBytes`: an oversized row never crosses the wire. */
+  /** The data (either layout) is sent only when it fits `maxBytes`: an oversized one never crosses the wire. */
   async read(sessionId: string, generation: DriverGeneration, { maxBytes, signal }: DriverReadContext): Promise<Buffer | null> {
     return this.run('loading', signal, async (client) => {
-      const res = await client.query<GenerationRow & { data: Buffer | null }>(
-        `SELECT generation, created_at, bytes, CASE WHEN $3::bigint IS NULL OR octet_length(data) <= $3::bigint THEN data END AS data
-         FROM ${this.quotedTable} WHERE session_id = $1 AND generation = $2`,
-        [sessionId, generation.generation, maxBytes ?? null],
-      );
+      const res = await client.query<GenerationRow & { data: Buffer | null }>(wholeDataQuery(this.tables), [
+        sessionId,
+        generation.generation,
+        maxBytes ?? null,
+      ]);
       const row = res.rows[0];
       if (!row) return null;
       if (row.data === null) throw dataTooLarge(this.label, sessionId, row.generation, row.bytes, maxBytes ?? 0);
@@ -291,6 +312,37 @@ class PostgresDriver implements StoreDriver {
       }
       return row.data;
     });
+  }
+
+  /**
+   * Opens a REPEATABLE READ transaction on a client of its own, finds the generation as listed
+   * (`null` when pruned or rewritten since), and hands out its data a page at a time (`ChunkStream`).
+   * A reader that pauses longer than ten times `queryTimeoutMs` has its transaction ended by the server.
+   */
+  async readStream(sessionId: string, generation: DriverGeneration, { maxBytes, signal }: DriverReadContext): Promise<Readable | null> {
+    const lease = await this.connection.checkout('loading', signal);
+    const { client } = lease;
+    const query = <R extends object>(sql: string, params: unknown[] = []): Promise<R[]> =>
+      this.connection.bounded('loading', signal, async () => (await client.query<R>(sql, params)).rows);
+    try {
+      await query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, this.connection.queryTimeoutMs * 10)}`);
+      const rows = await query<OpenedGeneration & { created_at: Date }>(
+        `SELECT generation, bytes, chunks, created_at FROM ${this.quotedTable} WHERE session_id = $1 AND generation = $2`,
+        [sessionId, generation.generation],
+      );
+      const row = rows[0];
+      if (!row || row.created_at.getTime() !== generation.createdAt.getTime() || row.bytes !== generation.bytes) {
+        await query('ROLLBACK');
+        lease.release();
+        return null;
+      }
+      if (maxBytes !== undefined && row.bytes > maxBytes) throw dataTooLarge(this.label, sessionId, row.generation, row.bytes, maxBytes);
+      return new ChunkStream(this.connection, lease, this.tables, sessionId, row, signal);
+    } catch (err) {
+      lease.release(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
   }
 
   async list(sessionId: string, { signal }: DriverCallContext): Promise<DriverGeneration[]> {

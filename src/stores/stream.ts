@@ -6,6 +6,7 @@
  * and every store written before streaming stays correct.
  */
 import { Readable } from 'node:stream';
+import { AbortError } from '../errors';
 import type { LoadOptions, LoadedSessionStream, SaveOptions, SessionSource, SessionStore, StoredGeneration } from './types';
 
 /** The store's own `saveStream`, or `save` with the source gathered into one Buffer. */
@@ -18,7 +19,7 @@ export async function saveStreamTo(
   if (store.saveStream) return store.saveStream(sessionId, source, options);
   const chunks: Buffer[] = [];
   for await (const chunk of source) {
-    options?.signal?.throwIfAborted();
+    if (options?.signal?.aborted) throw new AbortError(`${store.name}: saving session "${sessionId}" was aborted`);
     chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
   return store.save(sessionId, Buffer.concat(chunks), options);

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { ErrorCode, InvalidOptionError, StoreError, WawebError, type SessionStore, type StoredGeneration } from '../index';
 import { describeConditionalWrites } from './conditional';
 import { describeRewrites } from './rewrites';
+import { describeStreams } from './streams';
 
 export interface ConformanceFixture {
   /** A store over an empty namespace (folder, database, table) of its own. */
@@ -365,6 +366,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
 
     describeConditionalWrites(it, () => current().store, freshSessionId);
     describeRewrites(it, () => current().store, freshSessionId, keptByStore);
+    describeStreams(it, () => current().store, freshSessionId);
 
     it('closes twice without complaint and refuses work afterwards', async () => {
       const id = freshSessionId('close');

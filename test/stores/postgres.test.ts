@@ -58,7 +58,7 @@ describeStoreConformance(
       breakBackend: end,
       cleanup: async () => {
         await end();
-        await admin.query(`DROP TABLE IF EXISTS "${table}"`);
+        await admin.query(`DROP TABLE IF EXISTS "${table}" CASCADE`);
       },
     };
   },
@@ -77,7 +77,7 @@ describeMarksConformance(
       breakBackend: end,
       cleanup: async () => {
         await end();
-        await admin.query(`DROP TABLE IF EXISTS "${table}"`);
+        await admin.query(`DROP TABLE IF EXISTS "${table}" CASCADE`);
       },
     };
   },
@@ -87,7 +87,7 @@ describeMarksConformance(
 describe('PostgresStore', () => {
   const tables: string[] = [];
   afterAll(async () => {
-    for (const t of tables) await admin.query(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of tables) await admin.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
   });
   function table(): string {
     const t = uniqueTable();
@@ -115,6 +115,7 @@ describe('PostgresStore', () => {
       { column_name: 'set_aside_detail', data_type: 'text' },
       { column_name: 'set_aside_at', data_type: 'timestamp with time zone' },
       { column_name: 'logged_in_at', data_type: 'timestamp with time zone' },
+      { column_name: 'chunks', data_type: 'integer' },
     ]);
     const pk = await admin.query(
       `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
@@ -122,8 +123,10 @@ describe('PostgresStore', () => {
       [`"${name}"`],
     );
     expect(pk.rows.map((r: { attname: string }) => r.attname)).toEqual(['generation', 'session_id']);
-    const rows = await admin.query(`SELECT session_id, generation, bytes, data FROM "${name}"`);
-    expect(rows.rows).toEqual([{ session_id: id, generation: 1, bytes: 5, data: Buffer.from('first') }]);
+    const rows = await admin.query(`SELECT session_id, generation, bytes, data, chunks FROM "${name}"`);
+    expect(rows.rows).toEqual([{ session_id: id, generation: 1, bytes: 5, data: Buffer.alloc(0), chunks: 1 }]);
+    const chunks = await admin.query(`SELECT session_id, generation, seq, data FROM "${name}_chunks"`);
+    expect(chunks.rows).toEqual([{ session_id: id, generation: 1, seq: 0, data: Buffer.from('first') }]);
   });
 
   it('adds the mark columns to a table made before marks, keeping its rows', async () => {
