@@ -22,7 +22,7 @@ export const DEFAULT_CHROMIUM_ARGS: readonly string[] = [
  * either): a crash of the page ends the browser, which for a session of one page is the same
  * outcome. Site isolation, spare renderers, back-forward cache and GPU compositing are off (they
  * also keep a multi-process browser at one renderer), and V8's young generation is kept small.
- * Ten sessions at once: 70 → 43 MiB PSS each (docs/bench.md). Storage, WebCrypto, WebSocket and
+ * Ten sessions at once: 70 → 41 MiB PSS each (docs/bench.md). Storage, WebCrypto, WebSocket and
  * service workers work as before (test/e2e/lean-launch.test.ts).
  */
 export const LEAN_CHROMIUM_ARGS: readonly string[] = [

@@ -22,7 +22,7 @@ export interface ClientOptions {
   chromium?: ChromiumBuild;
   /**
    * Launch Chromium with `LEAN_CHROMIUM_ARGS`: one renderer, no site isolation, no spare renderer,
-   * back-forward cache or GPU compositing (about a fifth less memory per session). `false` gives the
+   * back-forward cache or GPU compositing (about 40 % less memory per session). `false` gives the
    * standard set back. @default true
    */
   leanFlags?: boolean;
