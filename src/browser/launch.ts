@@ -7,7 +7,7 @@ import { withDeadline } from '../util/deadline';
 import { redactUrl, redactUrlsInError } from '../util/redact-url';
 import { chromiumEnvironment } from './environment';
 import { findChromium, isHeadlessShellPath, type ChromiumBuild } from './executable';
-import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from './flags';
+import { DEFAULT_CHROMIUM_ARGS, LEAN_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from './flags';
 import { claimProfileLock, isAlive } from './profile-lock';
 import { fullBuildClientHints } from './user-agent';
 
@@ -30,31 +30,16 @@ export interface LaunchedBrowser {
   clientHints: Protocol.Emulation.UserAgentMetadata | undefined;
 }
 
-/**
- * The lean launch profile's flags for the headless shell: full Chromium's `en-US, en` languages
- * (the shell offers `en-US` only; a caller's `--accept-lang` or `--lang` wins), and one renderer
- * without site isolation, spare renderers, back-forward cache or GPU compositing: 80 → 70 MiB PSS
- * per session with ten at once (measured 2026-11-30). Storage, WebCrypto, WebSocket and service
- * workers work as before (test/e2e/lean-launch.test.ts and the whole suite run on it).
- */
-const SHELL_ARGS: readonly string[] = [
-  '--accept-lang=en-US,en',
-  '--renderer-process-limit=1',
-  '--disable-site-isolation-trials',
-  '--disable-features=IsolateOrigins,site-per-process,SpareRendererForSitePerProcess,BackForwardCache',
-  '--disable-gpu-compositing',
-  '--disable-software-rasterizer',
-];
+/** The headless shell offers `en-US` only: full Chromium's `en-US, en` (a caller's `--accept-lang` or `--lang` wins). */
+const SHELL_LANGUAGES = '--accept-lang=en-US,en';
 
-/** The flags a launch would use, for inspection and docs. */
-export function resolveArgs(options: PuppeteerOptions, userAgent?: string, executablePath?: string): string[] {
+/** The flags a launch would use, for inspection and docs; `lean` adds `LEAN_CHROMIUM_ARGS`. */
+export function resolveArgs(options: PuppeteerOptions, userAgent?: string, executablePath?: string, lean = true): string[] {
   const headless = options.headless ?? true;
-  const extra: string[] = [];
+  const extra: string[] = lean ? [...LEAN_CHROMIUM_ARGS] : [];
   const userArgs = options.args ?? [];
   const languageSet = userArgs.some((a) => a.startsWith('--accept-lang') || a.startsWith('--lang'));
-  if (executablePath !== undefined && isHeadlessShellPath(executablePath)) {
-    extra.push(...SHELL_ARGS.filter((a) => !languageSet || !a.startsWith('--accept-lang')));
-  }
+  if (executablePath !== undefined && isHeadlessShellPath(executablePath) && !languageSet) extra.push(SHELL_LANGUAGES);
   if (headless === true || headless === 'shell') extra.push(headless === 'shell' ? '--headless=old' : '--headless=new');
   if (userAgent) extra.push(`--user-agent=${userAgent}`);
   return mergeArgs(DEFAULT_CHROMIUM_ARGS, sandboxArgs(), extra, userArgs);
@@ -66,6 +51,8 @@ export interface LaunchChoices {
   userAgent?: string | undefined;
   /** Which Chromium build to find when no executable is named. @default 'auto' */
   build?: ChromiumBuild | undefined;
+  /** Launch with `LEAN_CHROMIUM_ARGS` (less memory per browser). @default true */
+  lean?: boolean | undefined;
   /** Aborted while Chromium is still starting: the process is killed and the launch fails. */
   signal?: AbortSignal | undefined;
 }
@@ -108,7 +95,7 @@ export async function launchBrowser(options: PuppeteerOptions, choices: LaunchCh
       executablePath,
       // waweb sets the headless flag itself so new headless mode is used and flags merge cleanly.
       headless: false,
-      args: resolveArgs(options, userAgent, executablePath),
+      args: resolveArgs(options, userAgent, executablePath, choices.lean ?? true),
       defaultViewport: launchOptions.defaultViewport ?? null,
       acceptInsecureCerts: launchOptions.acceptInsecureCerts ?? false,
       // Chromium gets none of this process's secrets (store URLs, keys, tokens): only what it needs,

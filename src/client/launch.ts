@@ -65,11 +65,14 @@ export async function launchFor(options: ClientOptions, strategy: AuthStrategy, 
   // The deadline's signal reaches puppeteer: a Chromium still starting when it passes is killed.
   let launched: LaunchedBrowser;
   try {
-    launched = await withDeadline((deadline) => launchBrowser(launchOptions, { userAgent, build: options.chromium, signal: deadline }), {
-      timeoutMs: deadlineMs(options, 'launch'),
-      onTimeout: () => startTimeout(options, 'launch', { lastState: null, sessionFolder: strategy.sessionFolder() }),
-      signal,
-    });
+    launched = await withDeadline(
+      (deadline) => launchBrowser(launchOptions, { userAgent, build: options.chromium, lean: options.leanFlags ?? true, signal: deadline }),
+      {
+        timeoutMs: deadlineMs(options, 'launch'),
+        onTimeout: () => startTimeout(options, 'launch', { lastState: null, sessionFolder: strategy.sessionFolder() }),
+        signal,
+      },
+    );
   } catch (err) {
     if (signal.aborted) throw closedWhileStarting(err);
     throw err;

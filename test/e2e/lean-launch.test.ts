@@ -3,7 +3,8 @@
  * and a page in it shows WhatsApp Web the same browser as full Chromium does: user agent, client
  * hints and the features the app needs (IndexedDB, WebCrypto, service workers, WebSocket).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { LEAN_CHROMIUM_ARGS } from '../../src/browser/flags';
 import { NoAuth, type ChromiumBuild } from '../../src/index';
 import { ClientHarness } from '../helpers/client';
 import { useSimulatorHarnesses } from '../helpers/use-simulator';
@@ -69,3 +70,38 @@ test('chromium "headless-shell" with a visible window is refused before anything
   const c = env.h.create({ options: { authStrategy: new NoAuth(), chromium: 'headless-shell', puppeteer: { headless: false } } });
   return expect(c.client.initialize()).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('headless') });
 });
+
+/** The flags Chromium's main process was started with. */
+function commandLine(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
+test.each<[ChromiumBuild]>([['headless-shell'], ['full']])(
+  'on %s the browser runs with the lean flags, and without them under leanFlags: false',
+  async (build) => {
+    const flagsOf = async (leanFlags: boolean | undefined, number: string): Promise<string[]> => {
+      env.sim.phone(number);
+      const options = { authStrategy: new NoAuth(), chromium: build, ...(leanFlags === undefined ? {} : { leanFlags }) };
+      const c = env.h.create({ scanAs: number, options });
+      await c.client.initialize();
+      await c.until('ready');
+      const flags = commandLine(c.client.pupBrowser!.process()!.pid!);
+      await c.client.destroy();
+      return flags;
+    };
+    const suffix = build === 'full' ? '2' : '1';
+    const lean = await flagsOf(undefined, `1555300131${suffix}`);
+    const standard = await flagsOf(false, `1555300132${suffix}`);
+    for (const flag of LEAN_CHROMIUM_ARGS.filter((a) => !a.startsWith('--disable-features='))) {
+      expect(lean).toContain(flag);
+      expect(standard).not.toContain(flag);
+    }
+    const features = (flags: string[]): string[] =>
+      flags
+        .find((a) => a.startsWith('--disable-features='))!
+        .split('=')[1]!
+        .split(',');
+    expect(features(lean)).toContain('site-per-process');
+    expect(features(standard)).not.toContain('site-per-process');
+  },
+);

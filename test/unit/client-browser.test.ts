@@ -7,7 +7,7 @@ import { chmod, mkdir, readdir, readlink, symlink, writeFile } from 'node:fs/pro
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { findChromium, resolveChromiumBuild, searchChromium, searchPlan } from '../../src/browser/executable';
-import { DEFAULT_CHROMIUM_ARGS, mergeArgs } from '../../src/browser/flags';
+import { DEFAULT_CHROMIUM_ARGS, LEAN_CHROMIUM_ARGS, mergeArgs } from '../../src/browser/flags';
 import { resolveArgs } from '../../src/browser/launch';
 import { chromiumBrands, fullBuildClientHints } from '../../src/browser/user-agent';
 import { checkProfileLock } from '../../src/browser/profile-lock';
@@ -81,7 +81,33 @@ describe('mergeArgs', () => {
     expect(features).toHaveLength(1);
     expect(features[0]).toContain('SpareRendererForSitePerProcess');
     expect(features[0]).toContain('WebUIOmniboxPopup');
-    expect(resolveArgs({}, 'UA/1', '/usr/bin/chromium')).not.toContain('--renderer-process-limit=1');
+  });
+
+  test('resolveArgs: the lean flags are on by default for both builds, and lean=false gives the old set back', () => {
+    for (const exe of ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium']) {
+      const lean = resolveArgs({}, 'UA/1', exe);
+      for (const flag of LEAN_CHROMIUM_ARGS.filter((a) => !a.startsWith('--disable-features='))) expect(lean).toContain(flag);
+      const features = lean.filter((a) => a.startsWith('--disable-features='));
+      expect(features).toHaveLength(1);
+      for (const f of ['IsolateOrigins', 'site-per-process', 'SpareRendererForSitePerProcess', 'BackForwardCache', 'WebUIOmniboxPopup'])
+        expect(features[0]!.split('=')[1]!.split(',')).toContain(f);
+
+      const standard = resolveArgs({}, 'UA/1', exe, false);
+      for (const flag of LEAN_CHROMIUM_ARGS.filter((a) => !a.startsWith('--disable-features='))) expect(standard).not.toContain(flag);
+      const standardFeatures = standard
+        .find((a) => a.startsWith('--disable-features='))!
+        .split('=')[1]!
+        .split(',');
+      expect(standardFeatures).not.toContain('site-per-process');
+      expect(standardFeatures).not.toContain('IsolateOrigins');
+      // What stays without the lean flags: the defaults, the headless mode and the user agent.
+      expect(standardFeatures).toContain('WebUIOmniboxPopup');
+      expect(standard).toContain('--headless=new');
+      expect(standard).toContain('--user-agent=UA/1');
+    }
+    // A flag of the user's with a value still wins over the lean one of the same name.
+    expect(resolveArgs({ args: ['--renderer-process-limit=4'] }, 'UA/1', '/usr/bin/chromium')).toContain('--renderer-process-limit=4');
+    expect(resolveArgs({ args: ['--renderer-process-limit=4'] }, 'UA/1', '/usr/bin/chromium')).not.toContain('--renderer-process-limit=1');
   });
 });
 

@@ -99,6 +99,8 @@ describe('Client options', () => {
     { takeoverTimeoutMs: 'soon' },
     { userAgent: 42 },
     { userAgent: true },
+    { leanFlags: 'no' },
+    { leanFlags: 0 },
   ])('rejects %j', (options) => {
     const caught = constructionError(options);
     expect(caught).toBeInstanceOf(InvalidOptionError);
@@ -115,6 +117,8 @@ describe('Client options', () => {
     { launchTimeoutMs: 30_000, pageLoadTimeoutMs: 60_000, loginTimeoutMs: 90_000, historySyncTimeoutMs: 600_000 },
     { userAgent: false },
     { userAgent: 'UA/1' },
+    { leanFlags: false },
+    { leanFlags: true },
   ])('accepts %j', (options) => {
     expect(() => new Client(options)).not.toThrow();
   });
