@@ -225,6 +225,9 @@ async function writeAttempt<T>(
   const live = options.localStorage;
   const zip = new yazl.ZipFile();
   const counter = new ByteCounter();
+  // A failed archive reaches the caller through `producing` and the reader on its next read; the sink may
+  // not be reading yet (a store still listing or opening a file), so its 'error' must not go unheard.
+  counter.on('error', () => undefined);
   zip.outputStream.pipe(counter);
   const stop = new AbortController();
   let first: 'producer' | 'sink' | undefined;

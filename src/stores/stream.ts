@@ -7,6 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import { AbortError } from '../errors';
+import { wrapError } from './internal';
 import type { LoadOptions, LoadedSessionStream, SaveOptions, SessionSource, SessionStore, StoredGeneration } from './types';
 
 /** The store's own `saveStream`, or `save` with the source gathered into one Buffer. */
@@ -18,9 +19,14 @@ export async function saveStreamTo(
 ): Promise<StoredGeneration> {
   if (store.saveStream) return store.saveStream(sessionId, source, options);
   const chunks: Buffer[] = [];
-  for await (const chunk of source) {
-    if (options?.signal?.aborted) throw new AbortError(`${store.name}: saving session "${sessionId}" was aborted`);
-    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  try {
+    for await (const chunk of source) {
+      if (options?.signal?.aborted) throw new AbortError(`${store.name}: saving session "${sessionId}" was aborted`);
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    }
+  } catch (err) {
+    // As a store's own saveStream reports it: the source's failure as STORE_FAILED, with it as `cause`.
+    throw wrapError(err, `${store.name}: saving session "${sessionId}" failed`);
   }
   return store.save(sessionId, Buffer.concat(chunks), options);
 }

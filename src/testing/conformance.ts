@@ -366,7 +366,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<Co
 
     describeConditionalWrites(it, () => current().store, freshSessionId);
     describeRewrites(it, () => current().store, freshSessionId, keptByStore);
-    describeStreams(it, () => current().store, freshSessionId);
+    describeStreams(it, () => current().store, freshSessionId, generations);
 
     it('closes twice without complaint and refuses work afterwards', async () => {
       const id = freshSessionId('close');

@@ -294,7 +294,11 @@ describe('saves that do not finish', () => {
       yield randomBytes(CHUNK_BYTES * 2);
       throw boom;
     };
-    expect(await rejection(store.saveStream(ID, failing()))).toBe(boom);
+    // The inner FileStore reports the source's failure as STORE_FAILED, with it as `cause`.
+    const failed = await rejection(store.saveStream(ID, failing()));
+    expect(failed).toBeInstanceOf(StoreError);
+    expect((failed as StoreError).code).toBe(ErrorCode.STORE_FAILED);
+    expect((failed as StoreError).cause).toBe(boom);
     const controller = new AbortController();
     const aborting = async function* (): AsyncGenerator<Buffer> {
       yield randomBytes(CHUNK_BYTES * 2);

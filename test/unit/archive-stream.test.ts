@@ -173,7 +173,8 @@ test('a file that vanishes mid-walk fails that attempt’s stream and the archiv
         ),
       { clientId: 'p' },
     );
-    expect(outcomes).toEqual(['failed:ENOENT', 'stored']);
+    // The store reports the source's failure as its own (`STORE_FAILED`, the vanished file's error as `cause`).
+    expect(outcomes).toEqual(['failed:STORE_FAILED', 'stored']);
     expect(written.result.generation).toBe(1);
     expect((await store.list('s')).map((g) => g.generation)).toEqual([1]);
   } finally {
