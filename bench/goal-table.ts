@@ -83,15 +83,8 @@ function restoreMeasure(run: RunResults, pick: (r: ClientResult) => RestoreResul
   };
 }
 
-/** One number per client from `pick` (undefined: not measured). */
-function perClient(run: RunResults, pick: (r: ClientResult) => number | undefined, fmt: (n: number) => string): Measured {
-  const value = (kind: ClientKind): number[] => {
-    const r = run.clients[kind];
-    const v = r ? pick(r) : undefined;
-    return v === undefined ? [] : [v];
-  };
-  const waweb = value('waweb');
-  const wwebjs = value('wwebjs');
+/** At most one number per client, each shown with `fmt`; complete once waweb's is there. */
+function oneEach(waweb: number[], wwebjs: number[], fmt: (n: number) => string): Measured {
   return {
     waweb,
     wwebjs,
@@ -99,6 +92,16 @@ function perClient(run: RunResults, pick: (r: ClientResult) => number | undefine
     wwebjsCell: wwebjs.length ? fmt(wwebjs[0]!) : NONE,
     complete: waweb.length > 0,
   };
+}
+
+/** One number per client from `pick` (undefined: not measured). */
+function perClient(run: RunResults, pick: (r: ClientResult) => number | undefined, fmt: (n: number) => string): Measured {
+  const value = (kind: ClientKind): number[] => {
+    const r = run.clients[kind];
+    const v = r ? pick(r) : undefined;
+    return v === undefined ? [] : [v];
+  };
+  return oneEach(value('waweb'), value('wwebjs'), fmt);
 }
 
 function phaseMedians(samples: RestoreResult[]): number[] {
@@ -127,15 +130,7 @@ function sessionsMeasure(run: RunResults, n: number, pick: (s: SessionsResult) =
     const found = run.sessions.find((s) => s.kind === kind && s.sessions === n);
     return found ? [pick(found)] : [];
   };
-  const waweb = value('waweb');
-  const wwebjs = value('wwebjs');
-  return {
-    waweb,
-    wwebjs,
-    wawebCell: waweb.length ? fmt(waweb[0]!) : NONE,
-    wwebjsCell: wwebjs.length ? fmt(wwebjs[0]!) : NONE,
-    complete: waweb.length > 0,
-  };
+  return oneEach(value('waweb'), value('wwebjs'), fmt);
 }
 
 function failoverMeasure(run: RunResults, pick: 'maxTermMs' | 'maxKillMs'): Measured {

@@ -201,15 +201,20 @@ class FileDriver implements StoreDriver {
     return out;
   }
 
-  /** The file's size is checked through the open handle before it is read. */
-  async read(sessionId: string, generation: DriverGeneration, { maxBytes }: DriverReadContext): Promise<Buffer | null> {
-    let handle: fs.FileHandle;
+  /** A generation's zip opened for reading; `null` when it is gone (pruned since it was listed). */
+  async #open(sessionId: string, generation: DriverGeneration): Promise<fs.FileHandle | null> {
     try {
-      handle = await fs.open(path.join(this.sessionDir(sessionId), generationFileName(generation.generation)), 'r');
+      return await fs.open(path.join(this.sessionDir(sessionId), generationFileName(generation.generation)), 'r');
     } catch (err) {
       if (isErrno(err, 'ENOENT')) return null;
       throw err;
     }
+  }
+
+  /** The file's size is checked through the open handle before it is read. */
+  async read(sessionId: string, generation: DriverGeneration, { maxBytes }: DriverReadContext): Promise<Buffer | null> {
+    const handle = await this.#open(sessionId, generation);
+    if (!handle) return null;
     try {
       const { size } = await handle.stat();
       if (maxBytes !== undefined && size > maxBytes) throw dataTooLarge(this.label, sessionId, generation.generation, size, maxBytes);
@@ -225,13 +230,8 @@ class FileDriver implements StoreDriver {
    * pruned once open still reads to its end.
    */
   async readStream(sessionId: string, generation: DriverGeneration, { maxBytes }: DriverReadContext): Promise<Readable | null> {
-    let handle: fs.FileHandle;
-    try {
-      handle = await fs.open(path.join(this.sessionDir(sessionId), generationFileName(generation.generation)), 'r');
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) return null;
-      throw err;
-    }
+    const handle = await this.#open(sessionId, generation);
+    if (!handle) return null;
     try {
       const { size, mtime } = await handle.stat();
       if (maxBytes !== undefined && size > maxBytes) throw dataTooLarge(this.label, sessionId, generation.generation, size, maxBytes);
