@@ -17,7 +17,7 @@ export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** `store` with its `save` reported through `report`; every other member is the store's own. */
+/** `store` with its `save` reported through `report` (and no `saveStream`); every other member is the store's own. */
 export function reportingSaves(store: SessionStore, report: (r: SaveReport) => void): SessionStore {
   const save = async (sessionId: string, data: Buffer, options?: SaveOptions): Promise<StoredGeneration> => {
     const sha = sha256(data);
@@ -37,6 +37,9 @@ export function reportingSaves(store: SessionStore, report: (r: SaveReport) => v
   return new Proxy(store, {
     get(target, property) {
       if (property === 'save') return save;
+      // No streamed saves: saveStreamTo then gathers the bytes and calls the reported `save`, whose
+      // report needs the whole copy's hash before its first byte reaches the database.
+      if (property === 'saveStream') return undefined;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
