@@ -75,25 +75,33 @@ test('SIGKILL before the login completes: disconnected(BROWSER_CLOSED) and no re
   expect(rejections.seen).toEqual([]);
 });
 
-test('the renderer crashing: disconnected(PAGE_CRASHED), the browser gone; the next initialize() restores without a QR', async () => {
-  const number = '15555000003';
-  await env.h.pair('renderer', number);
-  const c = await env.h.start({ options: { authStrategy: env.h.localAuth('renderer') } });
-  await c.until('ready');
-  const session = await c.client.pupPage!.createCDPSession();
-  void session.send('Page.crash').catch(() => undefined); // answers never come from a crashed renderer
-  const [reason] = await c.until('disconnected');
-  expect(reason).toBe('PAGE_CRASHED');
-  expect(await env.h.waitForNoBrowser()).toEqual([]);
+// With the lean flags (the default) the browser is one process: a renderer crash ends the browser too.
+test.each([
+  { lean: false, reason: 'PAGE_CRASHED' },
+  { lean: true, reason: 'BROWSER_CLOSED' },
+])(
+  'the renderer crashing (leanFlags $lean): disconnected($reason), the browser gone; the next initialize() restores without a QR',
+  async ({ lean, reason: expected }) => {
+    const number = lean ? '15555000013' : '15555000003';
+    const id = lean ? 'renderer-lean' : 'renderer';
+    await env.h.pair(id, number);
+    const c = await env.h.start({ options: { authStrategy: env.h.localAuth(id), leanFlags: lean } });
+    await c.until('ready');
+    const session = await c.client.pupPage!.createCDPSession();
+    void session.send('Page.crash').catch(() => undefined); // answers never come from a crashed renderer
+    const [reason] = await c.until('disconnected');
+    expect(reason).toBe(expected);
+    expect(await env.h.waitForNoBrowser()).toEqual([]);
 
-  await c.client.initialize();
-  await c.until('ready', 2);
-  expect(c.count('qr')).toBe(0);
-  await c.client.sendMessage('15559990004@c.us', 'back after the renderer crash');
-  await sentOnPhone(env.sim.phone(number), 'back after the renderer crash', 'back after the renderer crash on the phone');
-  await settle();
-  expect(rejections.seen).toEqual([]);
-});
+    await c.client.initialize();
+    await c.until('ready', 2);
+    expect(c.count('qr')).toBe(0);
+    await c.client.sendMessage('15559990004@c.us', 'back after the renderer crash');
+    await sentOnPhone(env.sim.phone(number), 'back after the renderer crash', 'back after the renderer crash on the phone');
+    await settle();
+    expect(rejections.seen).toEqual([]);
+  },
+);
 
 test('a second client on the same clientId and folder is refused at once (PROFILE_LOCKED); the first carries on', async () => {
   const number = '15555000004';
