@@ -120,7 +120,13 @@ export class BackupRun {
     // (its localStorage, a profile Chromium is not closing) until the profile is read whole; the
     // rest of the upload may go on after the close.
     let profileRead = (): void => undefined;
-    const read = new Promise<void>((resolve) => (profileRead = resolve));
+    const read = new Promise<void>((resolve) => {
+      profileRead = () => {
+        // The whole profile is in the archive; the rest of it may still be on its way to the store.
+        this.log.debug(log, 'backup: archive made');
+        resolve();
+      };
+    });
     const uploading = this.#upload(mode, profileRead);
     this.#pageWork = firstSettled([
       read,
