@@ -115,7 +115,7 @@ export class PgConnection {
   }
 
   /** Runs `query` on `client` within `queryTimeoutMs` (one page of a stream). */
-  bounded<T>(what: string, signal: AbortSignal, query: () => Promise<T>): Promise<T> {
+  bounded<T>(what: string, signal: AbortSignal | undefined, query: () => Promise<T>): Promise<T> {
     return withDeadline(query, {
       timeoutMs: this.queryTimeoutMs,
       signal,
@@ -184,15 +184,7 @@ export class PgConnection {
   async #withClient<T>(what: string, signal: AbortSignal | undefined, work: (client: PoolClient) => Promise<T>): Promise<T> {
     const lease = await this.#checkout(what, signal);
     try {
-      return await withDeadline(() => work(lease.client), {
-        timeoutMs: this.queryTimeoutMs,
-        signal,
-        abortMessage: `PostgresStore: ${what} was aborted`,
-        onTimeout: () =>
-          new StoreError(`PostgresStore: ${what} did not finish within queryTimeoutMs (${this.queryTimeoutMs} ms)`, {
-            code: ErrorCode.TIMEOUT,
-          }),
-      });
+      return await this.bounded(what, signal, () => work(lease.client));
     } catch (err) {
       lease.fail(err);
       throw err;

@@ -4,6 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import { AbortError, ErrorCode, StoreError, WawebError } from '../errors';
+import { abortable } from '../util/deadline';
 
 export interface WatchOptions {
   /** The driver's `callTimeout`; absent: no deadline, only the caller's signal. */
@@ -86,22 +87,7 @@ export function stopReason(signal: AbortSignal, label: string): Error {
  * same signal; its late rejection is consumed).
  */
 export function settleOn<T>(work: Promise<T>, signal: AbortSignal, label: string): Promise<T> {
-  work.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(stopReason(signal, label));
-  return new Promise<T>((resolve, reject) => {
-    const onStop = (): void => reject(stopReason(signal, label));
-    signal.addEventListener('abort', onStop, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onStop);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onStop);
-        reject(err);
-      },
-    );
-  });
+  return abortable(work, signal, () => stopReason(signal, label));
 }
 
 /**

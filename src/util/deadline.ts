@@ -25,15 +25,21 @@ export function delay(ms: number, signal?: AbortSignal, message = 'The wait was 
 }
 
 /**
- * `promise`, or an `AbortError` as soon as `signal` is aborted. The work left behind is not
- * cancelled (pass the signal down for that); its eventual rejection is consumed here.
+ * `promise`, or an `AbortError` (with `message`, or the error `message()` makes) as soon as `signal` is
+ * aborted. The work left behind is not cancelled (pass the signal down for that); its eventual
+ * rejection is consumed here.
  */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, message = 'The operation was aborted'): Promise<T> {
+export function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  message: string | (() => Error) = 'The operation was aborted',
+): Promise<T> {
   promise.catch(() => undefined);
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new AbortError(message));
+  const reason = (): Error => (typeof message === 'string' ? new AbortError(message) : message());
+  if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortError(message));
+    const onAbort = (): void => reject(reason());
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {
