@@ -85,11 +85,18 @@ export class ClientHarness {
   readonly #tracked = new Set<TrackedClient>();
   /** Process groups of this test's browsers (Chromium leads its own group; helpers stay in it). */
   readonly #groups = new Set<number>();
+  /** Stored sessions the simulator refused while this harness lived, for the message of a wait that timed out. */
+  readonly #rejections: string[] = [];
+  readonly #onRejected = (deviceId: string, reason: string): void => {
+    this.#rejections.push(`${deviceId}: ${reason}`);
+  };
 
   constructor(
     readonly sim: WhatsAppSimulator,
     readonly dir: string,
-  ) {}
+  ) {
+    sim.on('rejected', this.#onRejected);
+  }
 
   /** The LocalAuth data folder of this test. */
   get dataPath(): string {
@@ -114,6 +121,7 @@ export class ClientHarness {
     const scanAs = start.scanAs;
     const tracked = trackClient(client, CLIENT_EVENTS, {
       onEvent: () => this.#noteBrowsers(),
+      describe: () => this.#describe(),
       onQr:
         scanAs === undefined
           ? undefined
@@ -141,6 +149,9 @@ export class ClientHarness {
     await c.until('ready');
     const wid = c.client.info.wid._serialized;
     await c.client.destroy();
+    // A browser that went away before destroy() may have taken the session's newest localStorage with it.
+    if (c.count('disconnected') > 0)
+      throw new Error(`pairing ${clientId}: the client disconnected before destroy(): ${c.names().join(' ')}`);
     return wid;
   }
 
@@ -149,6 +160,7 @@ export class ClientHarness {
    * browser process of this test is left. Leftovers are killed and reported.
    */
   async stopAll(): Promise<void> {
+    this.sim.off('rejected', this.#onRejected);
     this.#noteBrowsers();
     const clients = [...this.#clients];
     this.#clients.clear();
@@ -174,6 +186,10 @@ export class ClientHarness {
   /** Waits (test-side polling) until no browser process of this test is left; returns the survivors. */
   async waitForNoBrowser(timeoutMs = 2000): Promise<number[]> {
     return waitForNone(() => this.browserPids(), timeoutMs);
+  }
+
+  #describe(): string {
+    return this.#rejections.length === 0 ? '' : `; the simulator refused stored sessions: ${this.#rejections.join(' | ')}`;
   }
 
   #noteBrowsers(): void {
@@ -205,7 +221,12 @@ export async function destroyClients(clients: Client[], dir: string, browsers: (
 export function trackClient<E extends keyof ClientEvents>(
   client: Client,
   names: readonly E[],
-  hooks: { onEvent?: () => void; onQr?: ((qr: string, errors: unknown[]) => void) | undefined } = {},
+  hooks: {
+    onEvent?: () => void;
+    onQr?: ((qr: string, errors: unknown[]) => void) | undefined;
+    /** More context for a wait that timed out (e.g. what the simulator refused). */
+    describe?: () => string;
+  } = {},
 ): TrackedClient<E> {
   const events: Array<RecordedEvent<E>> = [];
   const scanErrors: unknown[] = [];
@@ -249,7 +270,8 @@ export function trackClient<E extends keyof ClientEvents>(
             scanErrors.length === 0
               ? ''
               : `; scan errors: ${scanErrors.map((e) => (e instanceof Error ? e.message : String(e))).join(' | ')}`;
-          reject(new Error(`'${name}' #${times} did not fire within ${timeoutMs} ms; events: ${tracked.names().join(' ')}${scans}`));
+          const more = hooks.describe?.() ?? '';
+          reject(new Error(`'${name}' #${times} did not fire within ${timeoutMs} ms; events: ${tracked.names().join(' ')}${scans}${more}`));
         }, timeoutMs);
         waiters.set(check, timer);
       });

@@ -181,4 +181,60 @@ describe('a backup taken at ready, imported into a LocalAuth folder', () => {
     expect(await readLocalStorageSnapshot(auth.userDataDir)).toEqual(ITEMS);
     expect((await auth.beforeBrowserInitialized({})).initScripts).toHaveLength(1);
   });
+  test("a logged-in page's items are copied before the browser closes: kept after a close that killed the browser, dropped after a clean one or a logout", async () => {
+    const dataPath = path.join(tmp, 'auth');
+    const auth = new LocalAuth({ clientId: 'closing', dataPath });
+    let reads = 0;
+    const page = {
+      localStorageEntries: async () => {
+        reads++;
+        return ITEMS;
+      },
+      setLocalStorageItem: async () => undefined,
+    };
+    auth.setup({ page: () => page, emitSessionSaved: () => undefined, emitError: () => undefined });
+
+    // Not logged in (a QR was showing): nothing worth keeping is read.
+    await auth.beforeBrowserInitialized({});
+    await auth.beforeBrowserClose();
+    expect(reads).toBe(0);
+    await auth.afterBrowserClosed({ clean: false, loggedOut: false });
+    expect(await readLocalStorageSnapshot(auth.userDataDir)).toBeUndefined();
+
+    // Logged in, then a close that had to kill the browser: the next start writes the items back.
+    await auth.beforeBrowserInitialized({});
+    await auth.getAuthEventPayload();
+    await auth.beforeBrowserClose();
+    expect(reads).toBe(1);
+    await auth.afterBrowserClosed({ clean: false, loggedOut: false });
+    expect(await readLocalStorageSnapshot(auth.userDataDir)).toEqual(ITEMS);
+    const plan = await auth.beforeBrowserInitialized({});
+    expect(plan.initScripts?.[0]).toContain(JSON.stringify(ITEMS));
+
+    // A clean close flushed localStorage itself: the copy goes.
+    await auth.getAuthEventPayload();
+    await auth.beforeBrowserClose();
+    await auth.afterBrowserClosed({ clean: true, loggedOut: false });
+    expect(await readLocalStorageSnapshot(auth.userDataDir)).toBeUndefined();
+
+    // Logged out: nothing to write back, whatever the close.
+    await auth.beforeBrowserInitialized({});
+    await auth.getAuthEventPayload();
+    await auth.beforeBrowserClose();
+    await auth.afterBrowserClosed({ clean: false, loggedOut: true });
+    expect(await readLocalStorageSnapshot(auth.userDataDir)).toBeUndefined();
+  });
+
+  test("a page that does not answer delays the close by at most the copy's bound, and the close goes on", async () => {
+    const auth = new LocalAuth({ clientId: 'stuck', dataPath: path.join(tmp, 'auth') });
+    const page = {
+      localStorageEntries: () => new Promise<Array<[string, string]>>(() => undefined),
+      setLocalStorageItem: async () => undefined,
+    };
+    auth.setup({ page: () => page, emitSessionSaved: () => undefined, emitError: () => undefined });
+    await auth.beforeBrowserInitialized({});
+    await auth.getAuthEventPayload();
+    await expect(auth.beforeBrowserClose()).resolves.toBeUndefined();
+    expect(await readLocalStorageSnapshot(auth.userDataDir)).toBeUndefined();
+  });
 });
