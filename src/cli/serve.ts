@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { InvalidOptionError } from '../index';
 import { SessionManager, type LeaseBackend, type SessionManagerOptions } from '../manager/index';
 import { removeTokenFile, startDashboard, writeTokenFile, type Dashboard, type DashboardOptions } from '../serve/index';
+import { METER_OPTIONS, METER_USAGE, meterOptions } from './serve-meters';
 import { dashboardTransport, TRANSPORT_OPTIONS, TRANSPORT_USAGE } from './serve-transport';
 import { DEFAULT_PHONE, openSimulator, phoneNumbers, phoneOption, type SimulatorLink } from './simulated';
 import { openLeasesUrl, openStoreUrl, STORE_URL_ENV, storeUrlOption, type OpenedStore } from './store-url';
@@ -16,6 +17,9 @@ const USAGE = `usage: waweb serve --store URL --sessions ID[,ID...] [--leases] [
                    [--allowed-host NAME]... [--cookie-max-age SECONDS] [--token-file FILE]
                    [--simulator | --simulator-url URL] [--phone NUMBER]
                    [--fallback-on-decryption-failure]
+                   [--max-memory-mib N] [--max-cpu-percent N] [--cpu-window-ms N]
+                   [--meter-interval-ms N] [--ceiling-interval-ms N]
+                   [--session-limit ID:max-memory-mib=N,max-cpu-percent=N]...
 
 Runs a SessionManager over the store and serves its dashboard: the sessions
 live (with their QR codes), pairing by code, restart and logout, a JSON API
@@ -47,6 +51,7 @@ ${TRANSPORT_USAGE}
   --simulator-url URL the same with a simulator already running: its phone API
                       as 'waweb simulator' prints it (http://127.0.0.1:PORT;
                       WAWEB_SIMULATOR_TOKEN when it requires one)
+${METER_USAGE}
 
 Every request needs the token: ${TOKEN_ENV} if set (16 characters or
 more, never printed), else a random one: printed with the address on a
@@ -80,6 +85,7 @@ export async function runServe(argv: string[]): Promise<number> {
       'token-file': { type: 'string' },
       'fallback-on-decryption-failure': { type: 'boolean' },
       ...TRANSPORT_OPTIONS,
+      ...METER_OPTIONS,
     },
     USAGE,
     { passThrough: ['chromium-arg'] },
@@ -95,6 +101,7 @@ export async function runServe(argv: string[]): Promise<number> {
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
   const rawArgs = values['chromium-arg'] as unknown;
   const extraArgs = Array.isArray(rawArgs) ? rawArgs.map(String) : [];
+  const meters = meterOptions(values, sessions);
   const phones = phoneNumbers(phoneOption(values.phone), sessions.length);
   const envToken = process.env[TOKEN_ENV];
   const token = envToken !== undefined && envToken !== '' ? envToken : randomBytes(24).toString('base64url');
@@ -113,7 +120,7 @@ export async function runServe(argv: string[]): Promise<number> {
     sim = await openSimulator(values, log);
     const chromiumArgs = [...(sim?.chromiumArgs() ?? []), ...extraArgs];
     leases = values.leases ? openLeasesUrl(storeUrl) : undefined;
-    const options: SessionManagerOptions = { store: opened.store, sessions };
+    const options: SessionManagerOptions = { store: opened.store, sessions, ...meters };
     if (leases) options.leases = leases;
     if (dataPath !== undefined) options.dataPath = dataPath;
     if (values['fallback-on-decryption-failure']) options.remoteAuth = { onDecryptionFailure: 'fallback' };
@@ -124,6 +131,11 @@ export async function runServe(argv: string[]): Promise<number> {
       const simulator = sim;
       manager.on('session.qr', (id, qr) => simulator.scanSoon(phones[sessions.indexOf(id)] ?? phones[0] ?? DEFAULT_PHONE, qr));
     }
+    manager.on('session.ceiling', (id, breach) =>
+      log(
+        `${id}: over its ${breach.kind} ceiling (${Math.round(breach.value)} > ${breach.limit}${breach.kind === 'memory' ? ' MiB' : ' %'}): saved and restarted`,
+      ),
+    );
     manager.on('lease.acquired', (id, lease) => log(`${id}: lease taken${lease.takenFrom ? ` over from ${lease.takenFrom}` : ''}`));
 
     // The dashboard first: a taken port fails before any browser starts.

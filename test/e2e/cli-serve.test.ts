@@ -13,6 +13,7 @@ import { WhatsAppSimulator } from '../../src/simulator';
 import { call } from '../helpers/dashboard';
 import { processesMentioning, waitForNone } from '../helpers/processes';
 import { tempDir, type TempDir } from '../helpers/tmp';
+import { untilTrue } from '../helpers/until';
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'waweb.js');
 const TOKEN = 'cli-serve-token-0123456789';
@@ -227,3 +228,21 @@ test('TLS flags that do not fit together, or files that cannot be read, are refu
     expect([flags, code, output.includes(message), /dashboard: https?:/.test(output)]).toEqual([flags, 1, true, false]);
   }
 }, 60_000);
+
+test('--max-memory-mib reaches the manager: a ready session over it is saved and restarted, counted in /metrics', async () => {
+  const args = ['--store', `file:${join(work.path, 'store-ceiling')}`, '--sessions', 'sc1', '--port', '0'];
+  args.push('--data-path', join(work.path, 'profiles-ceiling'), '--max-memory-mib', '1', '--meter-interval-ms', '200');
+  for (const flag of sim.chromiumArgs()) args.push('--chromium-arg', flag);
+  const served = await serve(args);
+  try {
+    const waiting = await served.until((v) => v.sessions.some((s) => s.id === 'sc1' && s.state === 'qr' && s.qr !== null));
+    await sim.phone('15550400099').scan(waiting.sessions[0]?.qr as string);
+    // No browser fits in 1 MiB: the first sample once ready is over the ceiling.
+    const counted = /^waweb_session_ceiling_restarts_total\{session="sc1",kind="memory"\} [1-9]/m;
+    await untilTrue(async () => counted.test(await (await served.get('/metrics')).text()), 'a ceiling restart in /metrics', 60_000);
+    expect(served.output()).toMatch(/sc1: over its memory ceiling \(\d+ > 1 MiB\): saved and restarted/);
+  } finally {
+    served.kill();
+  }
+  expect(await served.exited).toBe(0);
+}, 120_000);

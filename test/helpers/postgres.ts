@@ -10,10 +10,12 @@
  * server runs as the `postgres` OS user (PostgreSQL refuses to run as root).
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { Pool } from 'pg';
 import { freePort } from './ports';
 
 const execFileAsync = promisify(execFile);
@@ -163,4 +165,41 @@ export async function startPostgres(): Promise<PostgresServer> {
     await fs.rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** A file's PostgreSQL, from `usePostgres`. */
+export interface PostgresForFile {
+  server: PostgresServer;
+  /** A pool for the test's own queries (4 connections), ended after the file. */
+  admin: Pool;
+}
+
+/**
+ * For one test file: a PostgreSQL (`startPostgres`) and an admin pool, handed to `ready` once both
+ * are up and stopped after the file. `table(prefix)` gives a table name of this process's own and
+ * drops that table (with a store's `_chunks` and `_fences` tables) after the file.
+ */
+export function usePostgres(ready: (pg: PostgresForFile) => void): { table: (prefix: string) => string } {
+  let pg: PostgresForFile | undefined;
+  const tables: string[] = [];
+  beforeAll(async () => {
+    const server = await startPostgres();
+    pg = { server, admin: new Pool({ connectionString: server.connectionString, max: 4 }) };
+    ready(pg);
+  }, 120_000);
+  afterAll(async () => {
+    try {
+      for (const t of tables) await pg?.admin.query(`DROP TABLE IF EXISTS "${t}" CASCADE`);
+      await pg?.admin.end();
+    } finally {
+      await pg?.server.stop();
+    }
+  });
+  return {
+    table: (prefix) => {
+      const t = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+      tables.push(t, `${t}_chunks`, `${t}_fences`);
+      return t;
+    },
+  };
 }

@@ -4,43 +4,17 @@
  * GridFS files over 16 MiB, so the large case runs only against a real server (MONGODB_URI).
  */
 import { randomBytes } from 'node:crypto';
-import { MongoClient, type Db } from 'mongodb';
-import { ErrorCode, StoreError } from '../../src/errors';
+import type { Db } from 'mongodb';
+import { StoreError } from '../../src/errors';
 import { MongoStore } from '../../src/stores';
 import { freshSessionId } from '../../src/testing';
-import { startMongo, type MongoServer } from '../helpers/mongo';
+import { useMongoDatabases } from '../helpers/mongo';
+import { chunksOf, expectStalledSaveTimesOut, failingSource, readAll } from '../helpers/store-streams';
 
 const MiB = 1024 * 1024;
 const external = Boolean(process.env.MONGODB_URI);
-let server: MongoServer;
-let client: MongoClient;
 let db: Db;
-
-beforeAll(async () => {
-  server = await startMongo();
-  client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 10_000, serverMonitoringMode: 'poll' });
-  await client.connect();
-  db = client.db(`${server.dbName}_streams`);
-});
-
-afterAll(async () => {
-  try {
-    await db?.dropDatabase().catch(() => undefined);
-    await client?.close();
-  } finally {
-    await server?.stop();
-  }
-});
-
-async function* chunksOf(data: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
-}
-
-async function readAll(stream: AsyncIterable<unknown>): Promise<{ data: Buffer; largest: number }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return { data: Buffer.concat(chunks), largest: Math.max(0, ...chunks.map((c) => c.length)) };
-}
+useMongoDatabases('streams', (fresh) => (db = fresh));
 
 async function count(collection: string): Promise<number> {
   return db.collection(collection).countDocuments();
@@ -67,11 +41,7 @@ describe('MongoStore streaming', () => {
   it('removes the chunks of an upload whose source fails, and shows no generation', async () => {
     const store = new MongoStore({ db });
     const id = freshSessionId('mfail');
-    async function* failing(): AsyncGenerator<Buffer> {
-      yield randomBytes(2 * MiB);
-      throw new Error('profile unreadable');
-    }
-    await expect(store.saveStream(id, failing())).rejects.toBeInstanceOf(StoreError);
+    await expect(store.saveStream(id, failingSource(2 * MiB))).rejects.toBeInstanceOf(StoreError);
     expect(await store.list(id)).toEqual([]);
     expect(await count(`whatsapp-${id}.files`)).toBe(0);
     expect(await count(`whatsapp-${id}.chunks`)).toBe(0);
@@ -81,21 +51,7 @@ describe('MongoStore streaming', () => {
   it('fails a source that stalls longer than operationTimeoutMs with TIMEOUT naming it, writing nothing', async () => {
     const store = new MongoStore({ db, operationTimeoutMs: 1000 });
     const id = freshSessionId('mstall');
-    let release: () => void = () => undefined;
-    async function* stalling(): AsyncGenerator<Buffer> {
-      yield randomBytes(MiB);
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    }
-    const err = await store.saveStream(id, stalling()).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    release();
-    expect(err).toBeInstanceOf(StoreError);
-    expect((err as StoreError).code).toBe(ErrorCode.TIMEOUT);
-    expect((err as StoreError).message).toContain('operationTimeoutMs');
+    await expectStalledSaveTimesOut((source) => store.saveStream(id, source), MiB, 'operationTimeoutMs');
     expect(await store.list(id)).toEqual([]);
     await store.close();
   });

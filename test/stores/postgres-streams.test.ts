@@ -8,41 +8,16 @@ import { Pool } from 'pg';
 import { ErrorCode, StoreError } from '../../src/errors';
 import { loadStreamFrom, PostgresStore, saveStreamTo } from '../../src/stores';
 import { freshSessionId } from '../../src/testing';
-import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { usePostgres, type PostgresServer } from '../helpers/postgres';
+import { chunksOf, expectStalledSaveTimesOut, failingSource, readAll } from '../helpers/store-streams';
 
 const MiB = 1024 * 1024;
 let server: PostgresServer;
 let admin: Pool;
-const tables: string[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-  admin = new Pool({ connectionString: server.connectionString, max: 4 });
-}, 120_000);
-
-afterAll(async () => {
-  try {
-    for (const t of tables) await admin?.query(`DROP TABLE IF EXISTS "${t}" CASCADE`);
-    await admin?.end();
-  } finally {
-    await server?.stop();
-  }
-});
+const pg = usePostgres((started) => ({ server, admin } = started));
 
 function table(): string {
-  const t = `waweb_streams_${process.pid}_${randomBytes(4).toString('hex')}`;
-  tables.push(t, `${t}_chunks`, `${t}_fences`);
-  return t;
-}
-
-async function* chunksOf(data: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
-}
-
-async function readAll(stream: AsyncIterable<unknown>): Promise<{ data: Buffer; sizes: number[] }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return { data: Buffer.concat(chunks), sizes: chunks.map((c) => c.length) };
+  return pg.table('waweb_streams');
 }
 
 /** A table as PostgresStore made it before issue 28 (no `chunks` column, no chunk table), with rows in it. */
@@ -80,9 +55,9 @@ describe('PostgresStore streaming', () => {
       { seq: 3, size: 1 },
     ]);
     const loaded = await store.loadStream(id);
-    const { data: read, sizes } = await readAll(loaded!.stream);
+    const { data: read, largest } = await readAll(loaded!.stream);
     expect(read.equals(data)).toBe(true);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(2 * MiB);
+    expect(largest).toBeLessThanOrEqual(2 * MiB);
     await store.close();
   });
 
@@ -90,11 +65,7 @@ describe('PostgresStore streaming', () => {
     const name = table();
     const store = new PostgresStore({ pool: admin, table: name });
     const id = freshSessionId();
-    async function* failing(): AsyncGenerator<Buffer> {
-      yield randomBytes(2 * MiB + 5);
-      throw new Error('profile unreadable');
-    }
-    await expect(store.saveStream(id, failing())).rejects.toBeInstanceOf(StoreError);
+    await expect(store.saveStream(id, failingSource(2 * MiB + 5))).rejects.toBeInstanceOf(StoreError);
     await expect(store.saveStream(id, chunksOf(randomBytes(MiB * 2), MiB), { ifNewest: 3 })).rejects.toMatchObject({
       code: ErrorCode.GENERATION_CHANGED,
     });
@@ -107,21 +78,7 @@ describe('PostgresStore streaming', () => {
     const name = table();
     const store = new PostgresStore({ connectionString: server.connectionString, table: name, queryTimeoutMs: 1500 });
     const id = freshSessionId();
-    let release: () => void = () => undefined;
-    async function* stalling(): AsyncGenerator<Buffer> {
-      yield randomBytes(MiB + 3);
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    }
-    const err = await store.saveStream(id, stalling()).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    release();
-    expect(err).toBeInstanceOf(StoreError);
-    expect((err as StoreError).code).toBe(ErrorCode.TIMEOUT);
-    expect((err as StoreError).message).toContain('queryTimeoutMs');
+    await expectStalledSaveTimesOut((source) => store.saveStream(id, source), MiB + 3, 'queryTimeoutMs');
     expect(await store.list(id)).toEqual([]);
     await store.close();
   });
@@ -168,9 +125,9 @@ describe('PostgresStore streaming', () => {
     const stores = [1, 2].map(() => new PostgresStore({ pool: admin, table: name }));
     expect((await stores[0]!.load(id))?.data.equals(old)).toBe(true);
     const loaded = await loadStreamFrom(stores[1]!, id);
-    const { data, sizes } = await readAll(loaded!.stream);
+    const { data, largest } = await readAll(loaded!.stream);
     expect(data.equals(old)).toBe(true);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(MiB);
+    expect(largest).toBeLessThanOrEqual(MiB);
     const columns = await admin.query(
       `SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND column_name = 'chunks'`,
       [name],

@@ -2,28 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { ErrorCode, InvalidOptionError, StoreError } from '../../src/errors';
 import { PostgresStore } from '../../src/stores';
-import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { usePostgres, type PostgresServer } from '../helpers/postgres';
 import { freePort } from '../helpers/ports';
 import { describeMarksConformance, describeStoreConformance, freshSessionId } from '../../src/testing';
 
 let server: PostgresServer;
 let admin: Pool;
-
-beforeAll(async () => {
-  server = await startPostgres();
-  admin = new Pool({ connectionString: server.connectionString, max: 4 });
-}, 120_000);
-
-afterAll(async () => {
-  try {
-    await admin?.end();
-  } finally {
-    await server?.stop();
-  }
-});
+const pg = usePostgres((started) => ({ server, admin } = started));
 
 function uniqueTable(): string {
-  return `waweb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return pg.table('waweb_test');
 }
 
 async function tableExists(table: string, schema = 'public'): Promise<boolean> {
@@ -85,18 +73,8 @@ describeMarksConformance(
 );
 
 describe('PostgresStore', () => {
-  const tables: string[] = [];
-  afterAll(async () => {
-    for (const t of tables) await admin.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
-  });
-  function table(): string {
-    const t = uniqueTable();
-    tables.push(`"${t}"`);
-    return t;
-  }
-
   it('creates its table on first use with the documented columns', async () => {
-    const name = table();
+    const name = uniqueTable();
     const store = new PostgresStore({ pool: admin, table: name });
     expect(await tableExists(name)).toBe(false);
     const id = freshSessionId();
@@ -130,7 +108,7 @@ describe('PostgresStore', () => {
   });
 
   it('adds the mark columns to a table made before marks, keeping its rows', async () => {
-    const name = table();
+    const name = uniqueTable();
     await admin.query(
       `CREATE TABLE "${name}" (session_id text NOT NULL, generation integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
        bytes integer NOT NULL, data bytea NOT NULL, PRIMARY KEY (session_id, generation))`,
@@ -147,7 +125,7 @@ describe('PostgresStore', () => {
   });
 
   it('keeps 3 generations by default', async () => {
-    const name = table();
+    const name = uniqueTable();
     const store = new PostgresStore({ pool: admin, table: name });
     expect(store.keep).toBe(3);
     const id = freshSessionId();
@@ -157,7 +135,7 @@ describe('PostgresStore', () => {
   });
 
   it('serializes saves from separate pools (separate connections) on one session', async () => {
-    const name = table();
+    const name = uniqueTable();
     const pools = [0, 1, 2].map(() => new Pool({ connectionString: server.connectionString, max: 4 }));
     try {
       const stores = pools.map((pool) => new PostgresStore({ pool, table: name, keep: 100 }));
@@ -174,7 +152,7 @@ describe('PostgresStore', () => {
   });
 
   it('creates the table once when many stores start together', async () => {
-    const name = table();
+    const name = uniqueTable();
     const stores = Array.from({ length: 6 }, () => new PostgresStore({ connectionString: server.connectionString, table: name }));
     try {
       await Promise.all(stores.map((s, i) => s.save(`c${i}`, Buffer.from(String(i)))));
@@ -209,7 +187,7 @@ describe('PostgresStore', () => {
     const app = `waweb_close_${randomBytes(3).toString('hex')}`;
     const own = new PostgresStore({
       connectionString: server.connectionString,
-      table: table(),
+      table: uniqueTable(),
       poolConfig: { application_name: app },
     });
     await own.save(freshSessionId(), Buffer.from('x'));
@@ -225,7 +203,7 @@ describe('PostgresStore', () => {
 
     const callerPool = new Pool({ connectionString: server.connectionString, max: 1 });
     try {
-      const borrowed = new PostgresStore({ pool: callerPool, table: table() });
+      const borrowed = new PostgresStore({ pool: callerPool, table: uniqueTable() });
       await borrowed.save(freshSessionId(), Buffer.from('x'));
       await borrowed.close();
       await expect(callerPool.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
@@ -275,7 +253,7 @@ describe('PostgresStore', () => {
       };
       return client;
     };
-    const store = new PostgresStore({ pool, table: table() });
+    const store = new PostgresStore({ pool, table: uniqueTable() });
     await store.save(freshSessionId(), Buffer.from('x')).catch(() => undefined);
     expect(seen).toEqual([true]); // a listener heard it (no throw from emit)
     // ...and that client was destroyed, not put back: every later checkout got a new one.
@@ -286,7 +264,7 @@ describe('PostgresStore', () => {
   });
 
   it('reports a failing statement as STORE_FAILED with the server error as cause', async () => {
-    const name = table();
+    const name = uniqueTable();
     await admin.query(`CREATE TABLE "${name}" (session_id text)`); // wrong shape, created by someone else
     const store = new PostgresStore({ pool: admin, table: name });
     const err = await store.save(freshSessionId(), Buffer.from('x')).then(

@@ -4,7 +4,7 @@
  * and nothing of a truncated or damaged stream becomes the live profile.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -18,19 +18,10 @@ import { restoreSession, type RestoreContext } from '../../src/auth/remote/resto
 import { ArchiveError, ErrorCode, FileStore, RestoreError, StoreError, type WawebError } from '../../src/index';
 import { saveStreamTo } from '../../src/stores/stream';
 import type { LoadOptions, LoadedSessionStream, SessionStore, StoredGeneration } from '../../src/stores/types';
+import { archiverZip, IDB, LS, writeFileAt } from '../helpers/profile-files';
 import { treeHash } from '../helpers/remote-auth';
 import { tempDir, type TempDir } from '../helpers/tmp';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- archiver ships no types; only what the test uses is declared
-const archiver = require('archiver') as (format: 'zip') => {
-  pipe(dest: NodeJS.WritableStream): void;
-  directory(dir: string, dest: false): void;
-  finalize(): Promise<void>;
-  once(event: 'error', cb: (err: Error) => void): void;
-};
-
-const IDB = 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb';
-const LS = 'Default/Local Storage/leveldb';
 const MiB = 1024 * 1024;
 
 let tmp: TempDir;
@@ -41,19 +32,13 @@ afterEach(async () => {
   await tmp.remove();
 });
 
-async function write(root: string, rel: string, data: string | Buffer): Promise<void> {
-  const file = path.join(root, ...rel.split('/'));
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  await fsp.writeFile(file, data);
-}
-
 /** A profile with two files bigger than the 1 MiB read chunk: one incompressible, one that deflates well. */
 async function bigProfile(root: string): Promise<string> {
-  await write(root, `${IDB}/CURRENT`, 'MANIFEST-000001\n');
-  await write(root, `${IDB}/MANIFEST-000001`, 'manifest');
-  await write(root, `${IDB}/000005.ldb`, randomBytes(3 * MiB + 17));
-  await write(root, `${IDB}/000006.log`, Buffer.alloc(2 * MiB + 5, 'chat message '));
-  await write(root, `${LS}/000003.log`, '_https://web.whatsapp.com\u0000\u0001WAToken1 value');
+  await writeFileAt(root, `${IDB}/CURRENT`, 'MANIFEST-000001\n');
+  await writeFileAt(root, `${IDB}/MANIFEST-000001`, 'manifest');
+  await writeFileAt(root, `${IDB}/000005.ldb`, randomBytes(3 * MiB + 17));
+  await writeFileAt(root, `${IDB}/000006.log`, Buffer.alloc(2 * MiB + 5, 'chat message '));
+  await writeFileAt(root, `${LS}/000003.log`, '_https://web.whatsapp.com\u0000\u0001WAToken1 value');
   return root;
 }
 
@@ -128,7 +113,7 @@ test('an archive that inflates past maxUncompressedBytes mid-stream is refused a
 test('a failing archive fails the stream the store reads: a profile without a session, or a sink that fails, stores nothing', async () => {
   const store = new FileStore({ directory: path.join(tmp.path, 'store') });
   const empty = path.join(tmp.path, 'empty');
-  await write(empty, `${IDB}/000003.log`, '');
+  await writeFileAt(empty, `${IDB}/000003.log`, '');
   const err: unknown = await writeSessionArchive(empty, (zip) => saveStreamTo(store, 's', zip), { clientId: 'e' }).catch((e: unknown) => e);
   expect((err as ArchiveError).code).toBe(ErrorCode.ARCHIVE_EMPTY);
   expect(await store.list('s')).toEqual([]);
@@ -194,19 +179,8 @@ describe('archives made before streaming still restore from a stream', () => {
   test('a whatsapp-web.js archive (archiver, no manifest)', async () => {
     const profile = await bigProfile(path.join(tmp.path, 'stage'));
     await fsp.rm(path.join(profile, 'Default', 'IndexedDB', 'https_web.whatsapp.com_0.indexeddb.leveldb', '000005.ldb'));
-    const zipFile = path.join(tmp.path, 'wwebjs.zip');
-    const archive = archiver('zip');
-    const out = createWriteStream(zipFile);
-    const closed = new Promise<void>((resolve, reject) => {
-      out.once('close', resolve);
-      archive.once('error', reject);
-    });
-    archive.pipe(out);
-    archive.directory(profile, false);
-    await archive.finalize();
-    await closed;
     const target = path.join(tmp.path, 'restored');
-    const extracted = await extractSessionArchiveStream(chunked(await fsp.readFile(zipFile), 10_000), target);
+    const extracted = await extractSessionArchiveStream(chunked(await archiverZip(profile), 10_000), target);
     expect(extracted.manifest).toBeNull();
     expect(await treeHash(target)).toBe(await treeHash(profile));
   });
@@ -236,13 +210,13 @@ describe('RemoteAuth restore from a stream', () => {
     const store = new FileStore({ directory: path.join(tmp.path, 'store') });
     for (const content of ['one', 'two']) {
       const profile = path.join(tmp.path, `src-${content}`);
-      await write(profile, `${IDB}/000003.log`, `idb ${content}`);
-      await write(profile, `${LS}/000003.log`, `_https://web.whatsapp.com\u0000\u0001WAToken1 ${content}`);
+      await writeFileAt(profile, `${IDB}/000003.log`, `idb ${content}`);
+      await writeFileAt(profile, `${LS}/000003.log`, `_https://web.whatsapp.com\u0000\u0001WAToken1 ${content}`);
       await store.save(SESSION, (await createSessionArchive(profile, { clientId: 's1' })).data);
     }
     const dataPath = path.join(tmp.path, 'data');
     const userDataDir = path.join(dataPath, SESSION);
-    await write(userDataDir, `${IDB}/000003.log`, 'idb local');
+    await writeFileAt(userDataDir, `${IDB}/000003.log`, 'idb local');
     return { store, gens: await store.list(SESSION), dataPath, userDataDir };
   }
 

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import * as yauzl from 'yauzl';
 import {
   computeContentHash,
@@ -12,22 +11,14 @@ import {
   type ArchiveManifest,
 } from '../../src/archive';
 import { ArchiveError, ErrorCode, InvalidOptionError } from '../../src/errors';
+import { archiverZip, IDB, LS, writeFileAt } from '../helpers/profile-files';
 import { makeZip, patchName, type ZipItem } from '../helpers/zip';
 
-// whatsapp-web.js's own zip libraries (its RemoteAuth dependencies), to prove interop both ways.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- archiver ships no types; only what the test uses is declared
-const archiver = require('archiver') as (format: 'zip') => {
-  pipe(dest: NodeJS.WritableStream): void;
-  directory(dir: string, dest: false): void;
-  finalize(): Promise<void>;
-  once(event: 'error', cb: (err: Error) => void): void;
-};
+// whatsapp-web.js's own unzip library (its RemoteAuth dependency; the zip side is archiverZip), to prove interop both ways.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- unzipper ships no types; only what the test uses is declared
 const unzipper = require('unzipper') as { Extract(opts: { path: string; concurrency?: number }): NodeJS.WritableStream };
 
-const IDB = 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb';
 const BLOB = 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.blob';
-const LS = 'Default/Local Storage/leveldb';
 
 let tmp: string;
 beforeEach(async () => {
@@ -38,33 +29,27 @@ afterEach(async () => {
   await fsp.rm(tmp, { recursive: true, force: true });
 });
 
-async function write(root: string, rel: string, data: Buffer | string): Promise<void> {
-  const file = path.join(root, ...rel.split('/'));
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  await fsp.writeFile(file, data);
-}
-
 /** A Chromium-like profile: session folders plus folders that must never be archived. */
 async function makeProfile(root: string, seed = 1): Promise<void> {
   const bytes = (n: number, salt: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + salt * 7 + seed) & 0xff));
-  await write(root, `${IDB}/000003.log`, Buffer.concat([bytes(70_000, 1), randomBytesFrom(seed, 30_000)]));
-  await write(root, `${IDB}/000005.ldb`, bytes(4096, 2));
-  await write(root, `${IDB}/CURRENT`, 'MANIFEST-000001\n');
-  await write(root, `${IDB}/MANIFEST-000001`, bytes(120, 3));
-  await write(root, `${IDB}/LOCK`, '');
-  await write(root, `${IDB}/LOG`, '2024/01/01-00:00:00.000 1 Recovering log #3\n');
-  await write(root, `${BLOB}/1/00/3`, bytes(2048, 4));
-  await write(root, `${LS}/000003.log`, bytes(9000, 5));
-  await write(root, `${LS}/CURRENT`, 'MANIFEST-000001\n');
-  await write(root, `${LS}/LOCK`, '');
-  await write(root, `${LS}/MANIFEST-000001`, bytes(50, 6));
-  await write(root, 'Default/Local Storage/empty.txt', '');
+  await writeFileAt(root, `${IDB}/000003.log`, Buffer.concat([bytes(70_000, 1), randomBytesFrom(seed, 30_000)]));
+  await writeFileAt(root, `${IDB}/000005.ldb`, bytes(4096, 2));
+  await writeFileAt(root, `${IDB}/CURRENT`, 'MANIFEST-000001\n');
+  await writeFileAt(root, `${IDB}/MANIFEST-000001`, bytes(120, 3));
+  await writeFileAt(root, `${IDB}/LOCK`, '');
+  await writeFileAt(root, `${IDB}/LOG`, '2024/01/01-00:00:00.000 1 Recovering log #3\n');
+  await writeFileAt(root, `${BLOB}/1/00/3`, bytes(2048, 4));
+  await writeFileAt(root, `${LS}/000003.log`, bytes(9000, 5));
+  await writeFileAt(root, `${LS}/CURRENT`, 'MANIFEST-000001\n');
+  await writeFileAt(root, `${LS}/LOCK`, '');
+  await writeFileAt(root, `${LS}/MANIFEST-000001`, bytes(50, 6));
+  await writeFileAt(root, 'Default/Local Storage/empty.txt', '');
   // Never archived:
-  await write(root, 'Default/Cache/Cache_Data/data_0', bytes(5000, 7));
-  await write(root, 'Default/Session Storage/000003.log', bytes(100, 8));
-  await write(root, 'Default/Preferences', '{"profile":{}}');
-  await write(root, 'Default/IndexedDBx/not-me', 'x');
-  await write(root, 'Local State', '{}');
+  await writeFileAt(root, 'Default/Cache/Cache_Data/data_0', bytes(5000, 7));
+  await writeFileAt(root, 'Default/Session Storage/000003.log', bytes(100, 8));
+  await writeFileAt(root, 'Default/Preferences', '{"profile":{}}');
+  await writeFileAt(root, 'Default/IndexedDBx/not-me', 'x');
+  await writeFileAt(root, 'Local State', '{}');
 }
 
 /** Deterministic "incompressible" bytes. */
@@ -205,11 +190,11 @@ describe('createSessionArchive', () => {
     const profile = path.join(tmp, 'p');
     await makeProfile(profile);
     // More of what a busy LevelDB holds: several tables, logs, an old manifest, a subfolder.
-    await write(profile, `${IDB}/000002.ldb`, 'table 2');
-    await write(profile, `${IDB}/000007.log`, 'log 7');
-    await write(profile, `${IDB}/MANIFEST-000004`, 'manifest 4');
-    await write(profile, `${LS}/000001.ldb`, 'table 1');
-    await write(profile, `${LS}/000004.sst`, 'old-style table');
+    await writeFileAt(profile, `${IDB}/000002.ldb`, 'table 2');
+    await writeFileAt(profile, `${IDB}/000007.log`, 'log 7');
+    await writeFileAt(profile, `${IDB}/MANIFEST-000004`, 'manifest 4');
+    await writeFileAt(profile, `${LS}/000001.ldb`, 'table 1');
+    await writeFileAt(profile, `${LS}/000004.sst`, 'old-style table');
     const opened: string[] = [];
     const realOpen = fsp.open.bind(fsp);
     jest.spyOn(fsp, 'open').mockImplementation(async (file, ...rest) => {
@@ -270,7 +255,7 @@ describe('createSessionArchive', () => {
     await makeProfile(b);
     // Different file times and different unrelated folders must not matter.
     await fsp.utimes(path.join(b, IDB, '000003.log'), new Date(2001, 1, 1), new Date(2001, 1, 1));
-    await write(b, 'Default/Cache/other', 'zzz');
+    await writeFileAt(b, 'Default/Cache/other', 'zzz');
     const now = new Date('2024-01-01T00:00:00Z');
     const za = await createSessionArchive(a, { clientId: 'x', now });
     const zb = await createSessionArchive(b, { clientId: 'x', now });
@@ -310,19 +295,19 @@ describe('createSessionArchive', () => {
   test('a profile with no session data is not archived: ARCHIVE_EMPTY, no temp zip left', async () => {
     const profile = path.join(tmp, 'empty');
     await fsp.mkdir(profile);
-    await write(profile, 'Default/Cache/x', 'not session data');
+    await writeFileAt(profile, 'Default/Cache/x', 'not session data');
     // Files in the session folders that are not the app's: another origin's IndexedDB, an empty log,
     // and a localStorage log that never names the app's origin.
-    await write(profile, 'Default/IndexedDB/https_example.org_0.indexeddb.leveldb/000003.log', 'other origin');
-    await write(profile, `${IDB}/000004.log`, '');
-    await write(profile, `${LS}/000003.log`, '_https://example.org\u0000\u0001key');
+    await writeFileAt(profile, 'Default/IndexedDB/https_example.org_0.indexeddb.leveldb/000003.log', 'other origin');
+    await writeFileAt(profile, `${IDB}/000004.log`, '');
+    await writeFileAt(profile, `${LS}/000003.log`, '_https://example.org\u0000\u0001key');
     const before = await fsp.readdir(tmp);
     const err: unknown = await createSessionArchive(profile, { clientId: 'c1', tempDir: tmp }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ArchiveError);
     expect((err as ArchiveError).code).toBe(ErrorCode.ARCHIVE_EMPTY);
     expect(await fsp.readdir(tmp)).toEqual(before);
     // localStorage naming the origin is session data on its own.
-    await write(profile, `${LS}/000003.log`, '_https://web.whatsapp.com\u0000\u0001WAToken');
+    await writeFileAt(profile, `${LS}/000003.log`, '_https://web.whatsapp.com\u0000\u0001WAToken');
     expect((await createSessionArchive(profile, { clientId: 'c1' })).manifest.files).toBe(3);
   });
 
@@ -330,7 +315,7 @@ describe('createSessionArchive', () => {
     const profile = path.join(tmp, 'p');
     await makeProfile(profile);
     const secret = path.join(tmp, 'secret');
-    await write(secret, 'key.pem', 'PRIVATE');
+    await writeFileAt(secret, 'key.pem', 'PRIVATE');
     await fsp.symlink(path.join(secret, 'key.pem'), path.join(profile, IDB, 'stolen.log'));
     await fsp.symlink(secret, path.join(profile, IDB, 'stolen-dir'));
     // A whole session folder that is a symlink is skipped too.
@@ -397,7 +382,7 @@ describe('createSessionArchive', () => {
     await expect(createSessionArchive(profile, { clientId: '' })).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(createSessionArchive(profile, { clientId: 'ok', now: new Date('nope') })).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(createSessionArchive(path.join(tmp, 'missing'), { clientId: 'ok' })).rejects.toBeInstanceOf(InvalidOptionError);
-    await write(tmp, 'file', 'x');
+    await writeFileAt(tmp, 'file', 'x');
     await expect(createSessionArchive(path.join(tmp, 'file'), { clientId: 'ok' })).rejects.toBeInstanceOf(InvalidOptionError);
   });
 });
@@ -409,11 +394,11 @@ describe('extractSessionArchive: target and options', () => {
     const { data } = await createSessionArchive(profile, { clientId: 'c1' });
 
     const full = path.join(tmp, 'full');
-    await write(full, 'keep.txt', 'mine');
+    await writeFileAt(full, 'keep.txt', 'mine');
     await expect(extractSessionArchive(data, full)).rejects.toBeInstanceOf(InvalidOptionError);
     expect(await readTree(full)).toEqual(new Map([['keep.txt', Buffer.from('mine')]]));
 
-    await write(tmp, 'a-file', 'x');
+    await writeFileAt(tmp, 'a-file', 'x');
     await expect(extractSessionArchive(data, path.join(tmp, 'a-file'))).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(extractSessionArchive(data, path.join(tmp, 'o1'), { maxEntries: 0 })).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(extractSessionArchive(data, path.join(tmp, 'o2'), { maxUncompressedBytes: -1 })).rejects.toBeInstanceOf(
@@ -664,19 +649,7 @@ describe('whatsapp-web.js interop', () => {
       const src = path.join(profile, 'Default', d);
       if (existsSync(src)) await fsp.cp(src, path.join(stage, 'Default', d), { recursive: true, force: true, errorOnExist: false });
     }
-    const archive = archiver('zip');
-    const sink = new PassThrough();
-    const chunks: Buffer[] = [];
-    sink.on('data', (c: Buffer) => chunks.push(c));
-    const done = new Promise<void>((resolve, reject) => {
-      sink.on('end', resolve);
-      archive.once('error', reject);
-    });
-    archive.pipe(sink);
-    archive.directory(stage, false);
-    await archive.finalize();
-    await done;
-    return Buffer.concat(chunks);
+    return archiverZip(stage);
   }
 
   test('a zip made the way whatsapp-web.js makes it restores, with no manifest', async () => {
