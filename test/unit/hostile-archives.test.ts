@@ -17,9 +17,8 @@ import { EntryMeter, type PlannedEntry } from '../../src/archive/zip-read';
 import type { AuthHost } from '../../src/auth/strategy';
 import { instrument, treeHash } from '../helpers/remote-auth';
 import { makeZip, patchName } from '../helpers/zip';
+import { IDB, LS, writeFileAt } from '../helpers/profile-files';
 
-const IDB = 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb';
-const LS = 'Default/Local Storage/leveldb';
 const SESSION = 'RemoteAuth-h1';
 /** A restore that takes longer than this is hanging or grinding, not refusing (the defects took 54 s and more). */
 const BOUND_MS = 10_000;
@@ -38,17 +37,11 @@ afterEach(async () => {
   await fsp.rm(tmp, { recursive: true, force: true });
 });
 
-async function write(root: string, rel: string, data: string | Buffer): Promise<void> {
-  const file = path.join(root, ...rel.split('/'));
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  await fsp.writeFile(file, data);
-}
-
 /** A good session archive holding `marker`. */
 async function goodArchive(marker: string): Promise<Buffer> {
   const profile = await fsp.mkdtemp(path.join(tmp, 'src-'));
-  await write(profile, `${IDB}/000003.log`, `idb:${marker}`);
-  await write(profile, `${LS}/000003.log`, `_https://web.whatsapp.com\u0000\u0001WAToken:${marker}`);
+  await writeFileAt(profile, `${IDB}/000003.log`, `idb:${marker}`);
+  await writeFileAt(profile, `${LS}/000003.log`, `_https://web.whatsapp.com\u0000\u0001WAToken:${marker}`);
   const { data } = await createSessionArchive(profile, { clientId: 'h1' });
   await fsp.rm(profile, { recursive: true, force: true });
   return data;
@@ -248,8 +241,8 @@ describe('restore: a hostile newest generation over a good older one', () => {
   test.each(HOSTILE)(
     'defect %s: %s: with only that generation stored, a stamped local copy is kept as it was',
     async (_d, _w, code, make) => {
-      await write(profileOf(), `${IDB}/000003.log`, 'idb:local');
-      await write(
+      await writeFileAt(profileOf(), `${IDB}/000003.log`, 'idb:local');
+      await writeFileAt(
         profileOf(),
         'waweb-remote.json',
         JSON.stringify({ sessionName: SESSION, generation: 7, createdAt: '2020-01-01T00:00:00.000Z' }),
@@ -317,7 +310,7 @@ describe('files and small defects', () => {
 
   test('defect 7: createSessionArchive takes the one clientId rule (1 to 100 of letters, digits, _ and -)', async () => {
     const profile = path.join(tmp, 'p');
-    await write(profile, `${IDB}/000003.log`, 'idb');
+    await writeFileAt(profile, `${IDB}/000003.log`, 'idb');
     for (const clientId of ['a'.repeat(101), 'a'.repeat(70_000), '', 'a b']) {
       await expect(createSessionArchive(profile, { clientId })).rejects.toMatchObject({ code: ErrorCode.INVALID_OPTION });
     }
