@@ -90,8 +90,12 @@ const MAX_WALK_ATTEMPTS = 5;
 /** Fixed entry time so equal content gives equal zip bytes. Built from local fields: DOS times are local. */
 const FIXED_MTIME = new Date(2000, 0, 1, 0, 0, 0);
 const FILE_ENTRY_MODE = 0o100600;
-/** Largest chunk read from a profile file at once. */
-const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Largest chunk read from a profile file at once. Small on purpose: yazl passes each chunk through
+ * a chain of streams (hash, CRC, counters, deflate), each of which may hold one whole chunk while
+ * the next is busy, so 1 MiB chunks kept 4 to 6 MiB alive where 64 KiB keep well under 1 MiB.
+ */
+const READ_CHUNK_BYTES = 64 * 1024;
 
 function corrupt(message: string, cause?: unknown): ArchiveError {
   return new ArchiveError(ErrorCode.ARCHIVE_CORRUPT, message, cause === undefined ? undefined : { cause });

@@ -1,8 +1,9 @@
 /**
  * PostgresStore's chunked data (issue 28): a generation's bytes as rows of `<table>_chunks`
  * `(session_id, generation, seq, data)`, 1 MiB each, so no save or load holds more than a chunk or
- * two, whatever the size. Rows written before (data in the main table, `chunks` NULL) are read in
- * 1 MiB `substring` pages. A stream reads inside one REPEATABLE READ transaction: a save, prune or
+ * two, whatever the size (a load fetches one row per query: pg receives a bytea as hex text, twice
+ * its size, into one buffer it grows to the whole result). Rows written before (data in the main
+ * table, `chunks` NULL) are read in 1 MiB `substring` pages. A stream reads inside one REPEATABLE READ transaction: a save, prune or
  * rewrite meanwhile never mixes into what it reads.
  */
 import { Readable } from 'node:stream';
@@ -13,8 +14,8 @@ import type { StoreTables } from './postgres-schema';
 
 /** The size of a chunk row, and of a page of a row written before chunks. */
 export const CHUNK_BYTES = 1024 * 1024;
-/** Chunk rows fetched per query while streaming. */
-const ROWS_PER_PAGE = 2;
+/** Chunk rows fetched per query while streaming: one row's bytes in flight at a time. */
+const ROWS_PER_PAGE = 1;
 
 /**
  * Inserts the bytes of `source` as chunk rows of `CHUNK_BYTES` (the last one shorter) of one
