@@ -197,10 +197,10 @@ export class MongoLeases implements LeaseBackend {
     };
   }
 
-  /** Bumps the change counter that `watch()` reads. */
+  /** Bumps the change counter that `watch()` reads; best effort (the release or leave stands, the sweeps find it). */
   async #changed(): Promise<void> {
     const _id = this.#id('clock', 'changes');
-    await upsertById(() => this.#leases().updateOne({ _id }, { $inc: { changes: 1 } }, { upsert: true }));
+    await upsertById(() => this.#leases().updateOne({ _id }, { $inc: { changes: 1 } }, { upsert: true })).catch(() => undefined);
   }
 
   /** `live` by the server's clock. Documents of the layout before issue 23 are not listed. */

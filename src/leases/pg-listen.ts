@@ -5,6 +5,7 @@
  * the listener is called once, since a notification sent meanwhile was missed. Callers still poll.
  */
 import { createHash } from 'node:crypto';
+import { settledWithin } from '../util/deadline';
 import type { LeaseWatch } from './types';
 
 /** The part of a `pg` `Client` (or a pool's client) the watch uses. */
@@ -24,6 +25,8 @@ export interface ListenConnector {
 /** The first wait before opening a lost connection again; it doubles up to `MAX_BACKOFF_MS`. */
 export const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5000;
+/** The longest `close()` waits for the connection to end. */
+const CLOSE_WAIT_MS = 2000;
 
 /** The channel of a leases table: short (PostgreSQL cuts names at 63 bytes) and the same for every worker. */
 export function leaseChannel(table: string): string {
@@ -101,7 +104,11 @@ export class PgLeaseListener implements LeaseWatch {
     // A late error from a connection being dropped must not crash the process.
     connection.removeAllListeners('error');
     connection.on('error', () => undefined);
-    await this.connector.close(connection).catch(() => undefined);
+    // A server that stopped answering must not hold a worker's close(): the socket is dropped regardless.
+    await settledWithin(
+      this.connector.close(connection).catch(() => undefined),
+      CLOSE_WAIT_MS,
+    );
   }
 
   #retry(): void {
