@@ -12,8 +12,8 @@ export interface Args {
   /** History size of the big-profile rows (waweb, FileStore and PostgreSQL). */
   bigBytes: number;
   only: Only | undefined;
-  /** Most sessions the sessions-per-host phase adds. */
-  hostMax: number;
+  /** Most sessions the sessions-per-host phase adds; `undefined` (`--no-host`): that phase is skipped. */
+  hostMax: number | undefined;
   keep: boolean;
   verbose: boolean;
   /** Each N: N paired sessions started at once per client kind (empty: skip that part). */
@@ -28,7 +28,7 @@ const ONLY: readonly Only[] = ['waweb', 'wwebjs', 'plugin', 'big', 'cluster'];
 export const HOST_MAX = 1000;
 
 const USAGE =
-  'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--big-mb 200] [--repeat 5] [--only waweb|wwebjs|plugin|big|cluster] [--sessions 10[,100]] [--host-max 1000] [--wwebjs-chromium full|shell] [--keep] [--verbose]';
+  'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--big-mb 200] [--repeat 5] [--only waweb|wwebjs|plugin|big|cluster] [--sessions 10[,100]] [--host-max 1000] [--no-host] [--wwebjs-chromium full|shell] [--keep] [--verbose]';
 
 /** Throws on a bad argument; `--help` prints the usage and exits. */
 export function parseArgs(argv: string[]): Args {
@@ -85,7 +85,8 @@ export function parseArgs(argv: string[]): Args {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 10 || n > 2000) throw new Error('--host-max must be an integer from 10 to 2000');
       args.hostMax = n;
-    } else if (arg === '--keep') args.keep = true;
+    } else if (arg === '--no-host') args.hostMax = undefined;
+    else if (arg === '--keep') args.keep = true;
     else if (arg === '--verbose') args.verbose = true;
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);

@@ -9,7 +9,12 @@ export interface ClusterResults {
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
-export async function runCluster(work: string, hostMax: number, log: (line: string) => void, into: ClusterResults): Promise<void> {
+export async function runCluster(
+  work: string,
+  hostMax: number | undefined,
+  log: (line: string) => void,
+  into: ClusterResults,
+): Promise<void> {
   for (const kind of ['postgres', 'mongo'] as const) {
     log(`bench: failover, 3 workers x 9 sessions, ${kind} leases (the defaults)`);
     try {
@@ -19,6 +24,7 @@ export async function runCluster(work: string, hostMax: number, log: (line: stri
       log(`  failover ${kind}: FAILED ${into.errors[into.errors.length - 1] ?? ''}`);
     }
   }
+  if (hostMax === undefined) return;
   log(`bench: sessions per host (batches of 10, until less than 2 GiB is available, at most ${hostMax})`);
   try {
     into.host = await measureHost(work, hostMax, log);
@@ -34,7 +40,10 @@ function where(steps: FailoverSteps[]): string {
     const seen = steps.map(pick).filter((ms): ms is number => ms !== null);
     return seen.length === 0 ? '-' : s(Math.max(...seen));
   };
-  return `final backup ${last((x) => x.savedMs)}, released ${last((x) => x.releasedMs)}, taken ${last((x) => x.acquiredMs)}, ready ${last((x) => x.readyMs)}`;
+  return (
+    `final backup ${last((x) => x.savedMs)}, released ${last((x) => x.releasedMs)}, taken ${last((x) => x.acquiredMs)}, ` +
+    `started ${last((x) => x.startedMs)}, restored ${last((x) => x.restoredMs)}, launched ${last((x) => x.launchedMs)}, ready ${last((x) => x.readyMs)}`
+  );
 }
 
 export function printCluster(results: ClusterResults): void {

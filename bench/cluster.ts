@@ -31,6 +31,10 @@ export interface FailoverSteps {
   savedMs: number | null;
   releasedMs: number | null;
   acquiredMs: number | null;
+  /** On the taker: the start began (a start slot taken), the profile restored from the store, the browser launched. */
+  startedMs: number | null;
+  restoredMs: number | null;
+  launchedMs: number | null;
   readyMs: number;
 }
 
@@ -52,10 +56,12 @@ export interface FailoverResult {
 
 /** The steps of each moved session: the leaver's reports and the taker's, after `since`. */
 function stepsOf(ids: string[], since: number, leaver: Worker, among: Worker[]): FailoverSteps[] {
-  const after = (w: Worker, type: string, id: string): number | null => {
-    const r = w.reports.find((x) => x.type === type && 'id' in x && x.id === id && x.t >= since);
+  const after = (w: Worker, type: string, id: string, also: (r: Worker['reports'][number]) => boolean = () => true): number | null => {
+    const r = w.reports.find((x) => x.type === type && 'id' in x && x.id === id && x.t >= since && also(x));
     return r ? r.t - since : null;
   };
+  const step = (w: Worker | undefined, id: string, name: string): number | null =>
+    w ? after(w, 'step', id, (r) => 'step' in r && r.step === name) : null;
   return ids.map((id) => {
     const taker = among.find((w) => after(w, 'ready', id) !== null) ?? among[0];
     return {
@@ -63,6 +69,9 @@ function stepsOf(ids: string[], since: number, leaver: Worker, among: Worker[]):
       savedMs: after(leaver, 'saved', id),
       releasedMs: after(leaver, 'released', id),
       acquiredMs: taker ? after(taker, 'acquired', id) : null,
+      startedMs: taker ? after(taker, 'state', id, (r) => 'state' in r && r.state === 'starting') : null,
+      restoredMs: step(taker, id, 'restored'),
+      launchedMs: step(taker, id, 'launched'),
       readyMs: (taker ? after(taker, 'ready', id) : null) ?? Number.NaN,
     };
   });
@@ -173,10 +182,12 @@ export async function measureFailover(kind: 'postgres' | 'mongo', work: string, 
   }
 }
 
-/** Per session, seconds from the signal: backup done / released / taken / ready ("-" where not seen). */
+/** Per session, seconds from the signal: backup done / released / taken / started / restored / launched / ready ("-" where not seen). */
 function stepsLine(steps: FailoverSteps[]): string {
   const sec = (ms: number | null): string => (ms === null ? '-' : (ms / 1000).toFixed(2));
-  return `saved/released/taken/ready after (s): ${steps.map((x) => `${x.id} ${sec(x.savedMs)}/${sec(x.releasedMs)}/${sec(x.acquiredMs)}/${sec(x.readyMs)}`).join(', ')}`;
+  const line = (x: FailoverSteps): string =>
+    `${x.id} ${[x.savedMs, x.releasedMs, x.acquiredMs, x.startedMs, x.restoredMs, x.launchedMs, x.readyMs].map(sec).join('/')}`;
+  return `saved/released/taken/started/restored/launched/ready after (s): ${steps.map(line).join(', ')}`;
 }
 
 export async function measureHost(work: string, maxSessions: number, log: (s: string) => void): Promise<HostResult> {

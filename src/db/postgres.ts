@@ -58,15 +58,19 @@ export function quoteTable(table: string, owner: string): string {
   return parts.map((p) => `"${p}"`).join('.');
 }
 
-/** A `pg` Pool from `config` for `owner` (an optional peer: `MissingDependencyError` without it). */
-export function createPgPool(config: PoolConfig, owner: string): Pool {
-  let pg: typeof import('pg');
+/** The `pg` module for `owner` (an optional peer: `MissingDependencyError` without it). */
+export function loadPg(owner: string): typeof import('pg') {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg is an optional peer, loaded only when a pool is made here
-    pg = require('pg') as typeof import('pg');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg is an optional peer, loaded only when a pool or client is made here
+    return require('pg') as typeof import('pg');
   } catch (err) {
     throw new MissingDependencyError('pg', owner, { cause: err });
   }
+}
+
+/** A `pg` Pool from `config` for `owner` (an optional peer: `MissingDependencyError` without it). */
+export function createPgPool(config: PoolConfig, owner: string): Pool {
+  const pg = loadPg(owner);
   const pool = new pg.Pool(config);
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);

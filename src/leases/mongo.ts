@@ -25,7 +25,8 @@ import {
   type ObjectIdClass,
 } from '../db/mongo-keyed';
 import { assertLeaseName, leaseCall, renewedOnes, resolveCallTimeout } from './call';
-import type { Lease, LeaseBackend, LeaseRecord, WorkerRecord } from './types';
+import { pollChanges } from './poll-changes';
+import type { Lease, LeaseBackend, LeaseRecord, LeaseWatch, WorkerRecord } from './types';
 
 interface LeaseDoc {
   _id?: unknown;
@@ -61,6 +62,11 @@ export interface MongoLeasesOptions {
   collection?: string;
   /** Longest one call may take. @default 5000 */
   callTimeoutMs?: number;
+  /**
+   * How often `watch()` reads the change counter (one small document that every release and leave
+   * bumps; the offline test server has no change streams); `0` offers no `watch()`. @default 100
+   */
+  watchIntervalMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -86,6 +92,7 @@ export class MongoLeases implements LeaseBackend {
   readonly #client: OwnedMongoClient | undefined;
   readonly #dbName: string | undefined;
   readonly #timeoutMs: number;
+  readonly #watchMs: number;
   /** Worker ids whose older-layout documents this process has removed. */
   readonly #movedWorkers = new Set<string>();
   #ObjectId: ObjectIdClass | undefined;
@@ -98,6 +105,9 @@ export class MongoLeases implements LeaseBackend {
     this.collection = options.collection ?? 'waweb_leases';
     if (!/^[A-Za-z0-9_.-]{1,90}$/.test(this.collection)) throw new InvalidOptionError('MongoLeases: invalid "collection" name');
     this.#timeoutMs = resolveCallTimeout(options.callTimeoutMs, 'MongoLeases');
+    const watchMs = options.watchIntervalMs ?? 100;
+    if (!Number.isFinite(watchMs) || watchMs < 0) throw new InvalidOptionError('MongoLeases: "watchIntervalMs" must be a number ≥ 0');
+    this.#watchMs = watchMs;
     this.#dbName = options.dbName;
     if (hasDb) {
       this.#db = options.db;
@@ -164,8 +174,33 @@ export class MongoLeases implements LeaseBackend {
         { _id: this.#id('lease', lease.sessionId), sessionId: lease.sessionId, owner: lease.owner, token: lease.token },
         { $set: { owner: null, expiresAt: null } },
       );
+      if (res.matchedCount > 0) await this.#changed();
       return res.matchedCount > 0;
     });
+  }
+
+  /**
+   * Every release and leave (of any worker on this collection) calls `onChange` within about
+   * `watchIntervalMs`: each bumps a counter document that the watch reads at that interval. Not
+   * offered with `watchIntervalMs: 0`.
+   */
+  get watch(): ((onChange: () => void) => LeaseWatch) | undefined {
+    if (this.#watchMs === 0) return undefined;
+    return (onChange) => {
+      if (this.#closing) throw new InvalidOptionError('MongoLeases is closed');
+      const read = async (): Promise<number | undefined> => {
+        if (this.#closing) return undefined;
+        const doc = (await this.#leases().findOne({ _id: this.#id('clock', 'changes') })) as { changes?: unknown } | null;
+        return typeof doc?.changes === 'number' ? doc.changes : 0;
+      };
+      return pollChanges(this.#watchMs, onChange, () => this.#call('reading the change counter', read));
+    };
+  }
+
+  /** Bumps the change counter that `watch()` reads; best effort (the release or leave stands, the sweeps find it). */
+  async #changed(): Promise<void> {
+    const _id = this.#id('clock', 'changes');
+    await upsertById(() => this.#leases().updateOne({ _id }, { $inc: { changes: 1 } }, { upsert: true })).catch(() => undefined);
   }
 
   /** `live` by the server's clock. Documents of the layout before issue 23 are not listed. */
@@ -227,6 +262,7 @@ export class MongoLeases implements LeaseBackend {
     await this.#call('removing a worker', async () => {
       const now = await serverNow(this.#leases(), this.#oid());
       await this.#workers().deleteMany({ $or: [{ workerId }, { expiresAt: { $lt: new Date(now.getTime() - DAY_MS) } }] });
+      await this.#changed();
     });
   }
 
@@ -245,7 +281,7 @@ export class MongoLeases implements LeaseBackend {
     return this.#ObjectId;
   }
 
-  #id(kind: 'lease' | 'worker', key: string): unknown {
+  #id(kind: 'lease' | 'worker' | 'clock', key: string): unknown {
     return keyedId(this.#oid(), kind, key);
   }
 

@@ -3,15 +3,19 @@
  * Every decision is one `INSERT ... ON CONFLICT DO UPDATE ... WHERE` or `UPDATE ... WHERE` judged
  * by the server against its own clock (`now()`), so workers' clocks never have to agree.
  */
-import type { Pool, PoolConfig } from 'pg';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { InvalidOptionError } from '../errors';
-import { classifyPostgresError, createPgPool, quoteTable } from '../db/postgres';
+import { classifyPostgresError, createPgPool, loadPg, quoteTable } from '../db/postgres';
 import { assertLeaseName, leaseCall, renewedOnes, resolveCallTimeout } from './call';
-import type { Lease, LeaseBackend, LeaseRecord, WorkerRecord } from './types';
+import { leaseChannel, PgLeaseListener, type ListenConnector } from './pg-listen';
+import type { Lease, LeaseBackend, LeaseRecord, LeaseWatch, WorkerRecord } from './types';
 
 export interface PostgresLeasesOptions {
-  /** A `pg` `Pool` owned by the caller; `close()` leaves it open. */
-  pool?: Pick<Pool, 'query' | 'end'>;
+  /**
+   * A `pg` `Pool` owned by the caller; `close()` leaves it open. With `connect()` (a real `Pool`),
+   * `watch()` holds one of its clients for `LISTEN`; without it, `watch()` is not offered.
+   */
+  pool?: Pick<Pool, 'query' | 'end'> & Partial<Pick<Pool, 'connect'>>;
   /** Connection string for a pool the backend creates and ends on `close()`. */
   connectionString?: string;
   /** Extra settings for that pool. */
@@ -35,11 +39,17 @@ export class PostgresLeases implements LeaseBackend {
   readonly table: string;
   readonly #leases: string;
   readonly #workers: string;
-  readonly #pool: Pick<Pool, 'query' | 'end'>;
+  readonly #pool: Pick<Pool, 'query' | 'end'> & Partial<Pick<Pool, 'connect'>>;
   readonly #ownsPool: boolean;
+  /** Opens the watch's own connection (`undefined`: a caller's pool without `connect()`). */
+  readonly #listen: ListenConnector | undefined;
+  /** The channel every release and leave notifies. */
+  readonly #channel: string;
   readonly #timeoutMs: number;
   #ready: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  /** Watches still open: closed before the pool ends. */
+  readonly #watches = new Set<PgLeaseListener>();
 
   constructor(options: PostgresLeasesOptions) {
     const hasPool = options?.pool !== undefined && options.pool !== null;
@@ -49,9 +59,19 @@ export class PostgresLeases implements LeaseBackend {
     this.#leases = quoteTable(this.table, 'PostgresLeases');
     this.#workers = quoteTable(`${this.table}_workers`, 'PostgresLeases');
     this.#timeoutMs = resolveCallTimeout(options.callTimeoutMs, 'PostgresLeases');
+    this.#channel = leaseChannel(this.table);
     if (hasPool) {
-      this.#pool = options.pool as Pick<Pool, 'query' | 'end'>;
+      this.#pool = options.pool as Pick<Pool, 'query' | 'end'> & Partial<Pick<Pool, 'connect'>>;
       this.#ownsPool = false;
+      const pool = this.#pool;
+      this.#listen =
+        typeof pool.connect === 'function'
+          ? {
+              open: () => (pool as Pick<Pool, 'connect'>).connect(),
+              // Destroyed, not put back: a client left listening must not serve the pool's queries.
+              close: async (c) => (c as PoolClient).release(true),
+            }
+          : undefined;
     } else {
       const pool = createPgPool(
         {
@@ -65,7 +85,34 @@ export class PostgresLeases implements LeaseBackend {
       );
       this.#pool = pool;
       this.#ownsPool = true;
+      const config = { connectionTimeoutMillis: this.#timeoutMs, ...options.poolConfig, connectionString: options.connectionString };
+      this.#listen = {
+        open: async () => {
+          const client = new (loadPg('PostgresLeases').Client)(config);
+          // Until the watch takes it: a failed connect must not crash the process.
+          client.on('error', () => undefined);
+          await client.connect();
+          return client;
+        },
+        close: (c) => (c as unknown as { end(): Promise<void> }).end(),
+      };
     }
+  }
+
+  /**
+   * Every release and leave (of any worker on this table) calls `onChange`, through `LISTEN` on a
+   * connection of its own, opened again with backoff when lost. Not offered for a caller's pool
+   * without `connect()`.
+   */
+  get watch(): ((onChange: () => void) => LeaseWatch) | undefined {
+    const listen = this.#listen;
+    if (!listen) return undefined;
+    return (onChange) => {
+      if (this.#closing) throw new InvalidOptionError('PostgresLeases is closed');
+      const watch = new PgLeaseListener(listen, this.#channel, onChange);
+      this.#watches.add(watch);
+      return { ready: watch.ready, close: () => watch.close().finally(() => this.#watches.delete(watch)) };
+    };
   }
 
   async acquire(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
@@ -112,12 +159,15 @@ export class PostgresLeases implements LeaseBackend {
   }
 
   async release(lease: Lease): Promise<boolean> {
+    // The NOTIFY is sent when the release commits (one statement, one transaction), never without it.
     const res = await this.#query(
       'releasing a lease',
-      `UPDATE ${this.#leases} SET owner = NULL, expires_at = NULL WHERE session_id = $1 AND owner = $2 AND token = $3`,
-      [lease.sessionId, lease.owner, lease.token],
+      `WITH released AS (
+         UPDATE ${this.#leases} SET owner = NULL, expires_at = NULL WHERE session_id = $1 AND owner = $2 AND token = $3 RETURNING session_id)
+       SELECT session_id, pg_notify($4, 'released') FROM released`,
+      [lease.sessionId, lease.owner, lease.token, this.#channel],
     );
-    return (res.rowCount ?? 0) > 0;
+    return res.rows.length > 0;
   }
 
   async list(): Promise<LeaseRecord[]> {
@@ -157,13 +207,19 @@ export class PostgresLeases implements LeaseBackend {
 
   async leave(workerId: string): Promise<void> {
     // Workers gone for a day are swept too: the table stays small.
-    await this.#query('removing a worker', `DELETE FROM ${this.#workers} WHERE worker_id = $1 OR expires_at < now() - interval '1 day'`, [
-      workerId,
-    ]);
+    await this.#query(
+      'removing a worker',
+      `WITH gone AS (DELETE FROM ${this.#workers} WHERE worker_id = $1 OR expires_at < now() - interval '1 day')
+       SELECT pg_notify($2, 'left')`,
+      [workerId, this.#channel],
+    );
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#ownsPool ? this.#pool.end().catch(() => undefined) : Promise.resolve();
+    this.#closing ??= (async () => {
+      await Promise.all([...this.#watches].map((w) => w.close()));
+      if (this.#ownsPool) await this.#pool.end().catch(() => undefined);
+    })();
     return this.#closing;
   }
 

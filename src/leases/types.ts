@@ -56,6 +56,19 @@ export interface LeaseBackend {
   workers(): Promise<WorkerRecord[]>;
   /** Removes a worker that is leaving. */
   leave(workerId: string): Promise<void>;
+  /**
+   * Optional: calls `onChange` soon after any worker releases a lease or leaves, so a peer can act at
+   * once instead of at its next sweep. Best effort: a change may go unreported (a connection lost),
+   * so callers still poll; `onChange` is also called after the watch recovers from such a loss.
+   */
+  watch?(onChange: () => void): LeaseWatch;
   /** Releases what the backend opened itself (never a pool or client passed in). Safe twice. */
+  close(): Promise<void>;
+}
+
+/** A watch started by `LeaseBackend.watch`; `close()` stops it (safe twice). */
+export interface LeaseWatch {
+  /** Resolves once changes are being watched (a change before may go unreported), or at `close()`. */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }

@@ -20,4 +20,4 @@ export type {
   CeilingBreach,
 } from './types';
 export { PostgresLeases, MongoLeases } from '../leases';
-export type { Lease, LeaseBackend, LeaseRecord, WorkerRecord, PostgresLeasesOptions, MongoLeasesOptions } from '../leases';
+export type { Lease, LeaseBackend, LeaseRecord, LeaseWatch, WorkerRecord, PostgresLeasesOptions, MongoLeasesOptions } from '../leases';

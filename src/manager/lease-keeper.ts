@@ -11,13 +11,18 @@
  *   to come free (it left, or its heartbeat stopped, and it still holds live leases), it looks ten
  *   times as often, so each is taken within moments of its release or expiry.
  *
+ * Where the lease backend can watch (PostgreSQL `LISTEN`, MongoDB's change counter), a release or a
+ * leave anywhere wakes the balance loop at once, even before its first sweep: a freed session is
+ * taken within a round trip, not at the next sweep. The sweeps go on all the same, so a lost
+ * notification only costs time.
+ *
  * A worker says it is alive for three sweeps only, not a whole lease TTL: a dead one stops counting
  * toward the shares before its leases expire. One that is closing says it is leaving first, so the
  * others make room for its sessions while it still takes their final backups.
  */
 import { createHash } from 'node:crypto';
 import { ErrorCode, LeaseError, type WawebError } from '../errors';
-import type { Lease, LeaseBackend, LeaseRecord } from '../leases/types';
+import type { Lease, LeaseBackend, LeaseRecord, LeaseWatch } from '../leases/types';
 import { monotonicMs } from '../util/clock';
 import type { DeadManSwitch } from './dead-man-switch';
 import type { ManagedSession } from './managed-session';
@@ -57,6 +62,10 @@ export class LeaseKeeper {
   #peerGoing = false;
   #balancing: Promise<void> | undefined;
   #balanceStopped = false;
+  /** The backend's watch of releases and leaves, if it has one. */
+  #watch: LeaseWatch | undefined;
+  /** A release or leave was reported since the last balance step began: another step runs at once. */
+  #woken = false;
   #closed = false;
   #joinedAt = 0;
   /** When the last heartbeat that went through began (monotonic); none yet: no balancing. */
@@ -83,6 +92,20 @@ export class LeaseKeeper {
     this.#joinedAt = monotonicMs();
     this.#scheduleTick(0);
     this.#scheduleBalance(this.host.sweepMs);
+    try {
+      this.#watch = this.host.leases.watch?.(() => this.#wake());
+    } catch (err) {
+      this.host.report(err); // the sweeps still find every change
+    }
+  }
+
+  /** A lease came free or a worker left somewhere: a balance step now (or right after the one running). */
+  #wake(): void {
+    if (this.#balanceStopped) return;
+    this.#woken = true;
+    if (this.#balancing || this.#balanceTimer === undefined) return;
+    clearTimeout(this.#balanceTimer);
+    this.#scheduleBalance(0);
   }
 
   /** No more balancing (no acquires, no hand-overs of its own); waits for a balance step in flight. */
@@ -90,7 +113,7 @@ export class LeaseKeeper {
     this.#balanceStopped = true;
     if (this.#balanceTimer !== undefined) clearTimeout(this.#balanceTimer);
     this.#balanceTimer = undefined;
-    await this.#balancing;
+    await Promise.all([this.#balancing, this.#watch?.close()]);
   }
 
   /** Resolves once every hand-over and loss in flight has finished. */
@@ -293,18 +316,22 @@ export class LeaseKeeper {
     if (this.#balanceStopped) return;
     this.#balanceTimer = setTimeout(() => {
       this.#balanceTimer = undefined;
-      this.#balancing = this.#balance()
+      const woken = this.#woken;
+      this.#woken = false;
+      this.#balancing = this.#balance(woken)
         .catch((err: unknown) => this.host.report(err))
         .finally(() => {
           this.#balancing = undefined;
-          this.#scheduleBalance(this.#peerGoing ? Math.max(20, this.host.sweepMs / 10) : this.host.sweepMs);
+          const next = this.#woken ? 0 : this.#peerGoing ? Math.max(20, this.host.sweepMs / 10) : this.host.sweepMs;
+          this.#scheduleBalance(next);
         });
     }, ms);
   }
 
-  async #balance(): Promise<void> {
-    // After a heartbeat went through, and a sweep after joining: workers that started together see each other first.
-    if (this.#beatAt === undefined || monotonicMs() - this.#joinedAt < this.host.sweepMs) return;
+  async #balance(woken: boolean): Promise<void> {
+    // After a heartbeat went through, and a sweep after joining: workers that started together see
+    // each other first. A wake does not wait for that sweep: a session came free for the live workers.
+    if (this.#beatAt === undefined || (!woken && monotonicMs() - this.#joinedAt < this.host.sweepMs)) return;
     const { leases, workerId } = this.host;
     const [desired, workers, records] = await Promise.all([this.host.desired(), leases.workers(), leases.list()]);
     if (this.#balanceStopped) return;

@@ -13,6 +13,7 @@ import { MongoClient } from 'mongodb';
 import { MongoLeases, PostgresLeases, SessionManager, type LeaseBackend } from '../../src/manager/index';
 import type { Dashboard } from '../../src/serve/index';
 import { EncryptedStore, MongoStore, PostgresStore, type SessionStore } from '../../src/index';
+import type { Logger } from '../../src/util/logger';
 import { createInterface } from 'node:readline';
 import { reportingSaves, type SaveReport } from './chaos-store';
 
@@ -59,11 +60,25 @@ export type WorkerReport =
   | { type: 'save-result'; id: string; ok: boolean; code: string | null }
   | { type: 'browser'; id: string; pid: number }
   | { type: 'dashboard'; backend: WorkerBackend['kind']; url: string }
+  /** A session's start step (the bench's failover timings): its profile restored, its browser launched. */
+  | { type: 'step'; id: string; step: 'restored' | 'launched'; ms: number | null }
   | SaveReport
   | { type: 'closed' };
 
 function report(r: WorkerReport): void {
   process.stdout.write(`${JSON.stringify({ ...r, t: Date.now() })}\n`);
+}
+
+/** The start steps the manager logs, as `step` reports; every other record is dropped. */
+function stepLogger(bindings: Record<string, unknown> = {}): Logger {
+  const log = (fields: Record<string, unknown>, message: string): void => {
+    // The manager's binding (the session id) over the strategy's own `session` field (its folder name).
+    const all = { ...fields, ...bindings };
+    const step = message === 'restored from the store' ? 'restored' : message === 'browser started' ? 'launched' : undefined;
+    if (step && typeof all['session'] === 'string')
+      report({ type: 'step', id: all['session'], step, ms: typeof all['ms'] === 'number' ? all['ms'] : null });
+  };
+  return { trace: log, debug: log, info: log, warn: log, error: log, child: (more) => stepLogger({ ...bindings, ...more }) };
 }
 
 async function open(backend: WorkerBackend): Promise<{ store: SessionStore; leases: LeaseBackend; close(): Promise<void> }> {
@@ -105,6 +120,7 @@ async function run(config: WorkerConfig, backend: WorkerBackend, sessions: strin
     maxConcurrent: config.maxConcurrent ?? 3,
     clientOptions: { puppeteer: { args: config.chromiumArgs } },
     remoteAuth: { backupSyncIntervalMs: config.backupSyncIntervalMs ?? 60_000 },
+    logger: stepLogger(),
   });
   manager.on('session.state', (info) => report({ type: 'state', id: info.id, state: info.state }));
   manager.on('session.qr', (id, qr) => report({ type: 'qr', id, qr }));

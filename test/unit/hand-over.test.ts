@@ -7,6 +7,9 @@
  *   as soon as that one's lease is released, not once the last final backup is done.
  * - A worker whose heartbeats stopped (killed, cut off) stops counting toward the shares before its
  *   leases expire, and a peer takes its sessions once they do.
+ * - Where the backend reports releases and leaves (`watch`, as PostgreSQL's NOTIFY does), a peer
+ *   takes a released session at once, long before its next sweep, even before its first one; a
+ *   backend whose watch fails still has its changes found by the sweeps.
  * - A hand-over's final backup is reported (`session.saved`): the bench times the hand-over's steps by it.
  */
 import { join } from 'node:path';
@@ -90,15 +93,19 @@ afterEach(async () => {
   await work.remove();
 });
 
-function worker(name: string, leases: LeaseBackend, sessions: string[]): SessionManager {
+function worker(
+  name: string,
+  leases: LeaseBackend,
+  sessions: string[],
+  times = { leaseTtlMs: 3000, sweepIntervalMs: 100 },
+): SessionManager {
   const m = new SessionManager({
     store,
     leases,
     workerId: name,
     sessions,
     dataPath: join(work.path, name),
-    leaseTtlMs: 3000,
-    sweepIntervalMs: 100,
+    ...times,
     deadManSwitch: false,
   });
   managers.push(m);
@@ -178,4 +185,75 @@ test("a hand-over's final backup is reported with session.saved", async () => {
     expect(seen).toContain(`saved ${id} 7`);
     expect(seen.indexOf(`saved ${id} 7`)).toBeLessThan(seen.indexOf(`released ${id}`));
   }
+});
+
+/** `shared` with a watch: every release and leave is told to every watcher (as PostgreSQL's NOTIFY would), asynchronously. */
+function watched(shared: MemoryLeases): LeaseBackend & { watchers: number } {
+  const listeners = new Set<() => void>();
+  const tell = (): void => {
+    for (const listener of [...listeners]) setImmediate(listener);
+  };
+  const view = {
+    ...cuttable(shared),
+    release: async (lease: Lease) => {
+      const released = await shared.release(lease);
+      if (released) tell();
+      return released;
+    },
+    leave: async (id: string) => {
+      await shared.leave(id);
+      tell();
+    },
+    watch: (onChange: () => void) => {
+      listeners.add(onChange);
+      return { ready: Promise.resolve(), close: async () => void listeners.delete(onChange) };
+    },
+    get watchers() {
+      return listeners.size;
+    },
+  };
+  return view;
+}
+
+/** Sweeps so far apart that within the test only a wake can explain a balance step (the TTL must be three sweeps). */
+const SLOW = { leaseTtlMs: 90_000, sweepIntervalMs: 30_000 };
+
+test("a peer whose next sweep is far off takes sessions at their release's notice: shed to its share, then a leaving worker's all", async () => {
+  const leases = watched(new MemoryLeases());
+  const a = worker('worker-a', leases, SESSIONS);
+  await a.start();
+  await Promise.all(SESSIONS.map((id) => reaches(a, id, 'ready', 15_000)));
+  const b = worker('worker-b', leases, SESSIONS, SLOW);
+  const taken: Array<string | null> = [];
+  b.on('lease.acquired', (_id, lease) => taken.push(lease.takenFrom));
+  await b.start();
+  // a sees b and hands two sessions over, one at a time; b's first sweep is 30 s away.
+  await until(() => b.list().length === 2 && b.list().every((s) => s.state === 'ready'), 'two sessions ready on b', 10_000);
+  expect(a.list()).toHaveLength(2);
+  await a.close();
+  await until(() => b.list().length === 4 && b.list().every((s) => s.state === 'ready'), 'all four sessions ready on b', 10_000);
+  // Each released by a before b took it, none taken over after expiring.
+  expect(taken).toEqual([null, null, null, null]);
+  await b.close();
+  expect(leases.watchers).toBe(0);
+});
+
+test('a backend whose watch fails still has its released sessions found by the sweeps', async () => {
+  const shared = new MemoryLeases();
+  let asked = 0;
+  const broken = {
+    ...cuttable(shared),
+    watch: (): never => {
+      asked++;
+      throw new Error('no connection for LISTEN');
+    },
+  };
+  const a = worker('worker-a', shared, SESSIONS);
+  await a.start();
+  await Promise.all(SESSIONS.map((id) => reaches(a, id, 'ready', 15_000)));
+  const b = worker('worker-b', broken, SESSIONS);
+  await b.start();
+  await a.close();
+  await until(() => b.list().length === 4 && b.list().every((s) => s.state === 'ready'), 'all four sessions ready on b');
+  expect(asked).toBe(1);
 });
