@@ -20,15 +20,15 @@ export interface Args {
   sessions: number[];
 }
 
-/** `--only`: one client of the table, the big-profile rows, or the SessionManager numbers. */
-export type Only = ClientKind | 'big' | 'cluster';
-const ONLY: readonly Only[] = ['waweb', 'wwebjs', 'plugin', 'big', 'cluster'];
+/** `--only`: one client of the table, the big-profile rows, the sessions at once, or the SessionManager numbers. */
+export type Only = ClientKind | 'big' | 'sessions' | 'cluster';
+const ONLY: readonly Only[] = ['waweb', 'wwebjs', 'plugin', 'big', 'sessions', 'cluster'];
 
 /** The sessions-per-host phase adds sessions until memory runs short; this is its cap by default. */
 export const HOST_MAX = 1000;
 
 const USAGE =
-  'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--big-mb 200] [--repeat 5] [--only waweb|wwebjs|plugin|big|cluster] [--sessions 10[,100]] [--host-max 1000] [--no-host] [--wwebjs-chromium full|shell] [--keep] [--verbose]';
+  'usage: npm run bench -- [--json FILE] [--fill-mb 50] [--big-mb 200] [--repeat 5] [--only waweb|wwebjs|plugin|big|sessions|cluster] [--sessions 10[,100]] [--host-max 1000] [--no-host] [--wwebjs-chromium full|shell] [--keep] [--verbose]';
 
 /** Throws on a bad argument; `--help` prints the usage and exits. */
 export function parseArgs(argv: string[]): Args {

@@ -111,7 +111,7 @@ async function main(): Promise<number> {
     // N paired sessions started at once, per client (the plugin's browser side is whatsapp-web.js's).
     for (const [run, n] of args.sessions.entries()) {
       for (const [i, kind] of (['waweb', 'wwebjs'] as const).entries()) {
-        if ((args.only && args.only !== kind) || interrupted) continue;
+        if ((args.only && args.only !== kind && args.only !== 'sessions') || interrupted) continue;
         log(`bench: ${n} sessions at once, ${LABEL[kind]}`);
         try {
           // Phones of their own for each count and client (200 sessions at most each).

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, LocalAuth } from '../src';
+import { allReady, type ReadyEmitter } from './all-ready';
 import { wwebjsChromium } from './wwebjs-chromium';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from '../src/browser/flags';
 import type { WhatsAppSimulator } from '../src/simulator';
@@ -33,19 +34,25 @@ export interface SessionsResult {
   medianLocalRestartMs: number;
 }
 
-interface BenchClient {
-  on(event: string, fn: (...args: any[]) => void): unknown;
-  once(event: string, fn: (...args: any[]) => void): unknown;
+interface BenchClient extends ReadyEmitter {
   initialize(): Promise<void>;
   destroy(): Promise<void>;
   pupBrowser?: { process(): { pid?: number } | null } | null | undefined;
 }
+
+/**
+ * Chromium's launch, for both clients: 100 browsers started at once on two cores take longer than
+ * either library's 30 s default (whatsapp-web.js's puppeteer gave up on the WS endpoint), and the
+ * bench measures memory, not that deadline.
+ */
+const LAUNCH_TIMEOUT_MS = 180_000;
 
 function makeClient(kind: SessionsKind, sim: WhatsAppSimulator, dataPath: string, clientId: string, cacheDir: string): BenchClient {
   if (kind === 'waweb') {
     return new Client({
       authStrategy: new LocalAuth({ clientId, dataPath }),
       puppeteer: { args: sim.chromiumArgs() },
+      launchTimeoutMs: LAUNCH_TIMEOUT_MS,
     });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the unmodified whatsapp-web.js, loaded only for its column
@@ -54,6 +61,7 @@ function makeClient(kind: SessionsKind, sim: WhatsAppSimulator, dataPath: string
     authStrategy: new wwebjs.LocalAuth({ clientId, dataPath }),
     puppeteer: {
       executablePath: wwebjsChromium(),
+      timeout: LAUNCH_TIMEOUT_MS,
       args: mergeArgs(DEFAULT_CHROMIUM_ARGS, sandboxArgs(), ['--headless=new'], sim.chromiumArgs()),
     },
     webVersionCache: { type: 'local', path: cacheDir },
@@ -81,32 +89,6 @@ export const median = (values: number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-
-/** Every client's `ready`, or the first failure; bounded by `timeoutMs`. */
-function allReady(clients: BenchClient[], timeoutMs: number): Promise<number[]> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const times: number[] = new Array<number>(clients.length).fill(NaN);
-    let left = clients.length;
-    const timer = setTimeout(
-      () => reject(new Error(`only ${clients.length - left} of ${clients.length} sessions ready within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    clients.forEach((client, i) => {
-      client.once('ready', () => {
-        times[i] = Math.round(performance.now() - started);
-        if (--left === 0) {
-          clearTimeout(timer);
-          resolve(times);
-        }
-      });
-      client.once('auth_failure', () => {
-        clearTimeout(timer);
-        reject(new Error(`session ${i} was refused (auth_failure)`));
-      });
-    });
-  });
-}
 
 /**
  * Pairs `n` sessions of `kind` (phones `firstNumber`…), closes them, then starts them all at once and
@@ -137,9 +119,8 @@ export async function measureSessions(
       const phone = sim.phone(String(firstNumber + i));
       client.on('qr', (qr: string) => void phone.scan(qr).catch(() => undefined));
     });
-    const paired = allReady(pairing, allReadyTimeoutMs);
-    await Promise.all(pairing.map((c) => c.initialize()));
-    await paired;
+    // Awaited together, so a session failing the wait while others still start is never unhandled.
+    await Promise.all([allReady(pairing, { timeoutMs: allReadyTimeoutMs, pairing: true }), ...pairing.map((c) => c.initialize())]);
     await destroyAll();
     log(`  ${kind}: ${n} sessions paired`);
 
@@ -147,9 +128,10 @@ export async function measureSessions(
     const clients = make();
     live.push(...clients);
     const started = performance.now();
-    const ready = allReady(clients, allReadyTimeoutMs);
-    await Promise.all(clients.map((c) => c.initialize()));
-    const readyMs = await ready;
+    const [readyMs] = await Promise.all([
+      allReady(clients, { timeoutMs: allReadyTimeoutMs, pairing: false }),
+      ...clients.map((c) => c.initialize()),
+    ]);
     const allReadyMs = Math.round(performance.now() - started);
     const pssMiB = clients.map((c) => {
       const pid = c.pupBrowser?.process()?.pid;
@@ -166,9 +148,7 @@ export async function measureSessions(
       const client = makeClient(kind, sim, dataPath, 's0', cacheDir);
       live.push(client);
       const started = performance.now();
-      const ready = allReady([client], 60_000);
-      await client.initialize();
-      await ready;
+      await Promise.all([allReady([client], { timeoutMs: 60_000, pairing: false }), client.initialize()]);
       localRestartMs.push(Math.round(performance.now() - started));
       await destroyAll();
     }
