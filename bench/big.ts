@@ -89,10 +89,12 @@ export function bigLines(results: BigResult[], bigBytes: number): string[] {
     const ok = r.bigRestore.filter((x) => x.ok);
     if (ok.length) {
       const peaks = ok.map((x) => x.memory?.untilReady.peak).filter((p): p is number => p !== undefined);
+      const held = ok.map((x) => x.memory?.untilReady.peakRetained).filter((p): p is number => p !== undefined);
       const profile = ok.map((x) => x.profileMs ?? NaN);
       parts.push(
         `restore → ready median ${fmtS(median(ok.map((x) => x.ms!)))} (store → profile ${fmtS(median(profile))}, n=${ok.length}), ` +
-          (peaks.length ? `peak Buffer memory +${fmtMiB(Math.max(...peaks))}` : 'Buffer memory not reported'),
+          (peaks.length ? `peak Buffer memory +${fmtMiB(Math.max(...peaks))}` : 'Buffer memory not reported') +
+          (held.length ? ` (held +${fmtMiB(Math.max(...held))})` : ''),
       );
     }
     const failed = r.bigRestore.length - ok.length;

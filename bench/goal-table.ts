@@ -164,9 +164,12 @@ function bigRestoreMeasure(run: RunResults, store: BigStore): Measured {
   const samples = run.big.find((r) => r.store === store)?.bigRestore ?? [];
   const ok = samples.filter((r) => r.ok);
   const peaks = ok.map((r) => r.memory?.untilReady.peak).filter((p): p is number => p !== undefined);
+  // "held": the most Buffer memory still live right after a forced GC, to tell live bytes from garbage.
+  const held = ok.map((r) => r.memory?.untilReady.peakRetained).filter((p): p is number => p !== undefined);
   const failed = samples.length - ok.length;
   const parts: string[] = [];
-  if (ok.length) parts.push(`${fmtS(median(okMs(ok)))}${peaks.length ? `, +${fmtMiB(Math.max(...peaks))}` : ''}`);
+  const heldCell = held.length ? ` (held +${fmtMiB(Math.max(...held))})` : '';
+  if (ok.length) parts.push(`${fmtS(median(okMs(ok)))}${peaks.length ? `, +${fmtMiB(Math.max(...peaks))}${heldCell}` : ''}`);
   if (failed) parts.push(`FAILED ${failed}/${samples.length}`);
   return {
     waweb: peaks,

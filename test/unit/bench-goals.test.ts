@@ -149,6 +149,18 @@ test('a big restore that showed a QR is not met, however little memory the other
   expect(r.waweb).toContain('FAILED 1/2');
 });
 
+test('a big restore row shows the live Buffer memory ("held", read after a GC) beside the peak, like a backup row', () => {
+  const run = goodRun();
+  const held = (ms: number, peak: number, retained: number): RestoreResult => {
+    const r = restore(ms, peak);
+    return { ...r, memory: { untilProfile: null, untilReady: { ...buffers(peak), peakRetained: retained } } };
+  };
+  run.big = [{ ...big('file', 4 * MiB, []), bigRestore: [held(4000, 12 * MiB, 1 * MiB), held(4100, 9 * MiB, 3 * MiB)] }];
+  const r = row(goalRows(run), 'bigFileRestore');
+  expect(r.waweb).toBe('4.05 s, +12.0 MiB (held +3.0 MiB)');
+  expect(r.status).toBe('met');
+});
+
 test('SIGKILL failover with an overlap is not met even within 8 s; a missing backend is not measured', () => {
   const run = goodRun();
   run.cluster.failover = [failover('postgres', 7000, 1500, 1), failover('mongo', 7500, 1800)];
