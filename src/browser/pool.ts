@@ -158,7 +158,15 @@ export class BrowserPool {
       await mkdir(this.folder, { recursive: true, mode: 0o700 });
       folder = await mkdtemp(join(this.folder, 'waweb-pool-'));
       const { options, choices } = this.#launch;
-      launched = await launchBrowser({ ...options, userDataDir: folder }, { ...choices, signal: this.#abort.signal });
+      // Its own signal, tied to close() only while launching: puppeteer kills a browser whose launch signal fires later.
+      const launching = new AbortController();
+      const stop = (): void => launching.abort();
+      this.#abort.signal.addEventListener('abort', stop, { once: true });
+      try {
+        launched = await launchBrowser({ ...options, userDataDir: folder }, { ...choices, signal: launching.signal });
+      } finally {
+        this.#abort.signal.removeEventListener('abort', stop);
+      }
     } catch (err) {
       if (folder !== undefined) await rm(folder, { recursive: true, force: true });
       if (this.#closing) return;
