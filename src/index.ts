@@ -211,3 +211,8 @@ export { findChromium, CHROMIUM_BUILD_ENV, type ChromiumBuild, type FindChromium
 export type { PuppeteerOptions } from './browser/launch';
 export { DEFAULT_CHROMIUM_ARGS } from './browser/flags';
 export type { Logger, LogFn } from './util/logger';
+// A pool of pre-launched browsers (issue 28)
+export { BrowserPool } from './browser/pool';
+export type { BrowserPoolOptions, BrowserPoolStats } from './browser/pool';
+export { createBrowserPool } from './client/browser-pool';
+export type { ClientBrowserPoolOptions, PoolClientOptions } from './client/browser-pool';

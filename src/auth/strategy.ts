@@ -109,6 +109,13 @@ export interface BrowserClosedInfo {
 export interface LaunchRequest {
   /** `puppeteer.userDataDir` as the caller gave it. */
   userDataDir?: string;
+  /**
+   * An empty profile folder a pooled browser already runs on (given only to strategies with
+   * `poolArgs`, on a blank page, before any navigation). A strategy takes the browser by returning
+   * this folder as the plan's `userDataDir`, with the session's files in it; any other plan and the
+   * client launches as usual.
+   */
+  pooledProfile?: string;
   /** Fires when the start is cancelled (`client.destroy()` during `initialize()`): end every wait then. */
   signal?: AbortSignal;
 }
@@ -121,6 +128,11 @@ export abstract class AuthStrategy {
    * which only a browser waweb launches can use (not one it connects to).
    */
   readonly requiresProfile: boolean = false;
+  /**
+   * The Chromium flags this strategy asks for when it can run in a browser from a `BrowserPool`
+   * (RemoteAuth, NoAuth); `undefined`: it always launches its own. @default undefined
+   */
+  readonly poolArgs: readonly string[] | undefined = undefined;
   #host: AuthHost | undefined;
 
   /** Called once, when the strategy is given to a client. */

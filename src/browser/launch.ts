@@ -28,6 +28,8 @@ export interface LaunchedBrowser {
   version: string;
   /** With a user agent: the client hints to go with it (see `fullBuildClientHints`). */
   clientHints: Protocol.Emulation.UserAgentMetadata | undefined;
+  /** A browser taken from a `BrowserPool`: its own profile folder, removed once its run is over. */
+  pooledFolder?: string;
 }
 
 /** The headless shell offers `en-US` only: full Chromium's `en-US, en` (a caller's `--accept-lang` or `--lang` wins). */

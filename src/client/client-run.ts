@@ -10,7 +10,7 @@ import { AuthFailureError, InvalidOptionError, NotReadyError, PageError, StartTi
 import type { PageEvent } from '../web/bridge';
 import { sessionState } from '../web/states';
 import { WebPage, WHATSAPP_WEB_URL, type AttachOptions } from '../web/web-page';
-import { closedWhileStarting, releaseBrowser } from './launch';
+import { afterBrowserClosed, closedWhileStarting, releaseBrowser } from './launch';
 import type { EmitClientEvent } from './events';
 import { LoginTrial } from './login-trial';
 import type { ModelClient } from './model/model-client';
@@ -199,7 +199,7 @@ export class ClientRun {
       }
     }
     const clean = await releaseBrowser(this.#launched, alive, this.#web?.page);
-    await strategy.afterBrowserClosed({
+    await afterBrowserClosed(strategy, this.#launched, {
       clean,
       loggedOut: this.#loggedOut,
       ...(this.#stopReason === undefined ? {} : { reason: this.#stopReason }),

@@ -4,16 +4,20 @@
  */
 import type { AuthStrategy, BrowserPlan } from '../auth/strategy';
 import { findChromium } from '../browser/executable';
-import { closeBrowser, launchBrowser, type LaunchedBrowser } from '../browser/launch';
+import { closeBrowser, launchBrowser, type LaunchedBrowser, type PuppeteerOptions } from '../browser/launch';
+import { discardPooled } from '../browser/pool';
 import { ClientClosedError, InvalidOptionError } from '../errors';
 import { withDeadline } from '../util/deadline';
 import type { Logger } from '../util/logger';
 import type { Page } from 'puppeteer-core';
 import type { AttachOptions } from '../web/web-page';
 import type { ClientOptions } from './options';
+import { DEFAULT_USER_AGENT, takePooled } from './browser-pool';
 import { deadlineMs, startTimeout } from './start-deadlines';
+import { rm } from 'node:fs/promises';
+import type { BrowserClosedInfo } from '../auth/strategy';
 
-export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+export { DEFAULT_USER_AGENT };
 
 /** A browser ready for a run, and how to attach the page adapter to its page. */
 export interface Launch {
@@ -49,37 +53,38 @@ export function checkLaunchable(options: ClientOptions, strategy: AuthStrategy):
 export async function launchFor(options: ClientOptions, strategy: AuthStrategy, signal: AbortSignal, log: Logger): Promise<Launch> {
   const puppeteerOptions = options.puppeteer ?? {};
   checkLaunchable(options, strategy);
-  const request = puppeteerOptions.userDataDir === undefined ? { signal } : { userDataDir: puppeteerOptions.userDataDir, signal };
+  // A pooled browser is taken before the strategy prepares its profile: no launch after the restore.
+  const pooled = puppeteerOptions.userDataDir === undefined ? takePooled(options, strategy) : undefined;
+  const request = {
+    signal,
+    ...(puppeteerOptions.userDataDir === undefined ? {} : { userDataDir: puppeteerOptions.userDataDir }),
+    ...(pooled === undefined ? {} : { pooledProfile: pooled.userDataDir }),
+  };
   let plan: BrowserPlan;
   try {
     plan = await strategy.beforeBrowserInitialized(request);
   } catch (err) {
+    if (pooled) await discardPooled(pooled);
     if (signal.aborted) throw closedWhileStarting(err);
     throw err;
   }
-  if (signal.aborted) throw closedWhileStarting();
+  const taken = pooled !== undefined && plan.userDataDir === pooled.userDataDir ? pooled : undefined;
+  if (pooled && !taken) await discardPooled(pooled);
+  if (signal.aborted) {
+    if (taken) await discardPooled(taken);
+    throw closedWhileStarting();
+  }
   const userAgent = options.userAgent === false ? undefined : (options.userAgent ?? DEFAULT_USER_AGENT);
   const launchOptions = { ...puppeteerOptions };
   if (plan.userDataDir !== undefined) launchOptions.userDataDir = plan.userDataDir;
   if (plan.args !== undefined) launchOptions.args = [...(launchOptions.args ?? []), ...plan.args];
-  // The deadline's signal reaches puppeteer: a Chromium still starting when it passes is killed.
-  let launched: LaunchedBrowser;
-  try {
-    launched = await withDeadline(
-      (deadline) => launchBrowser(launchOptions, { userAgent, build: options.chromium, lean: options.leanFlags ?? true, signal: deadline }),
-      {
-        timeoutMs: deadlineMs(options, 'launch'),
-        onTimeout: () => startTimeout(options, 'launch', { lastState: null, sessionFolder: strategy.sessionFolder() }),
-        signal,
-      },
-    );
-  } catch (err) {
-    if (signal.aborted) throw closedWhileStarting(err);
-    throw err;
-  }
-  log.info({ pid: launched.pid, owned: launched.owned, version: launched.version }, 'browser started');
+  const launched = taken
+    ? { ...taken.launched, pooledFolder: taken.userDataDir }
+    : await launchOwn(options, strategy, launchOptions, userAgent, signal);
+  log.info({ pid: launched.pid, owned: launched.owned, version: launched.version, pooled: taken !== undefined }, 'browser started');
   if (signal.aborted) {
-    if (launched.owned) await closeBrowser(launched.browser, launched.pid);
+    if (taken) await discardPooled(taken);
+    else if (launched.owned) await closeBrowser(launched.browser, launched.pid);
     else await launched.browser.disconnect().catch(() => undefined);
     throw closedWhileStarting();
   }
@@ -91,6 +96,39 @@ export async function launchFor(options: ClientOptions, strategy: AuthStrategy, 
     ...pageOptions(options),
   };
   return { launched, attach, ...(launchOptions.userDataDir === undefined ? {} : { userDataDir: launchOptions.userDataDir }) };
+}
+
+/** Launches the browser a start asks for, within `launchTimeoutMs`; the deadline's signal reaches puppeteer. */
+async function launchOwn(
+  options: ClientOptions,
+  strategy: AuthStrategy,
+  launchOptions: PuppeteerOptions,
+  userAgent: string | undefined,
+  signal: AbortSignal,
+): Promise<LaunchedBrowser> {
+  try {
+    return await withDeadline(
+      (deadline) => launchBrowser(launchOptions, { userAgent, build: options.chromium, lean: options.leanFlags ?? true, signal: deadline }),
+      {
+        timeoutMs: deadlineMs(options, 'launch'),
+        onTimeout: () => startTimeout(options, 'launch', { lastState: null, sessionFolder: strategy.sessionFolder() }),
+        signal,
+      },
+    );
+  } catch (err) {
+    if (signal.aborted) throw closedWhileStarting(err);
+    throw err;
+  }
+}
+
+/** The strategy's `afterBrowserClosed`, then a pooled browser's folder goes (unless the strategy moved it away). */
+export async function afterBrowserClosed(strategy: AuthStrategy, launched: LaunchedBrowser, info: BrowserClosedInfo): Promise<void> {
+  try {
+    await strategy.afterBrowserClosed(info);
+  } finally {
+    if (launched.pooledFolder !== undefined)
+      await rm(launched.pooledFolder, { recursive: true, force: true, maxRetries: 4, retryDelay: 100 });
+  }
 }
 
 /** whatsapp-web.js's options for the page: the device's names, `bypassCSP`, `proxyAuthentication`. */

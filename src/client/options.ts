@@ -1,6 +1,7 @@
 import type { AuthStrategy } from '../auth/strategy';
 import { resolveChromiumBuild, type ChromiumBuild } from '../browser/executable';
 import type { PuppeteerOptions } from '../browser/launch';
+import { BrowserPool } from '../browser/pool';
 import { InvalidOptionError } from '../errors';
 import { checkLogger, type Logger } from '../util/logger';
 import { nonNegativeNumber, positiveNumber } from '../util/options';
@@ -26,6 +27,13 @@ export interface ClientOptions {
    * standard set back. @default true
    */
   leanFlags?: boolean;
+  /**
+   * Pre-launched browsers to start in (`createBrowserPool`): a RemoteAuth or NoAuth start takes a
+   * waiting one whose launch matches this client's (same `puppeteer`, `chromium`, `leanFlags`,
+   * `userAgent` and the strategy's flags) instead of launching; otherwise it launches as usual.
+   * The pool is yours to `close()`. @default none
+   */
+  browserPool?: BrowserPool;
   /** QR codes to show before giving up; 0 = no limit. `2` shows exactly 3 QRs, then `disconnected('MAX_QR_RETRIES')`. @default 0 */
   qrMaxRetries?: number;
   // Deadlines of a start (docs/client.md, "Deadlines"). Before the login a missed one stops the
@@ -133,6 +141,8 @@ export function validateOptions(options: ClientOptions): void {
     throw new InvalidOptionError('leanFlags must be a boolean');
   if (options.evalOnNewDoc !== undefined && typeof options.evalOnNewDoc !== 'function')
     throw new InvalidOptionError('evalOnNewDoc must be a function');
+  if (options.browserPool !== undefined && !(options.browserPool instanceof BrowserPool))
+    throw new InvalidOptionError('browserPool must be a BrowserPool (createBrowserPool())');
   validatePairing(options.pairWithPhoneNumber);
   if (options.chromium !== undefined) resolveChromiumBuild(options.chromium);
   if (options.logger !== undefined) checkLogger(options.logger);

@@ -1,6 +1,7 @@
 /** Small pieces RemoteAuth shares with nothing else: store detection, store calls and error typing. */
 import { AbortError, ErrorCode, FileSystemError, InvalidOptionError, StoreError, WawebError, errorMessage } from '../../errors';
-import { abortable } from '../../util/deadline';
+import { abortable, delay } from '../../util/deadline';
+import { backoff } from './backup-scheduler';
 import type { WwebjsStore } from '../../stores/wwebjs-adapter';
 import type { SessionStore } from '../../stores/types';
 import { isErrno } from '../../util/errno';
@@ -64,4 +65,22 @@ export async function storeCall<T>(
 export function decryptionFailureOption(value: unknown): 'stop' | 'fallback' {
   if (value === undefined || value === 'stop' || value === 'fallback') return value ?? 'stop';
   throw new InvalidOptionError(`onDecryptionFailure must be 'stop' or 'fallback', got ${JSON.stringify(value)}`);
+}
+
+/** `call`, tried again `retries` times with backoff; `signal` (destroy()) ends the retries with an `AbortError`. */
+export async function retried<T>(
+  call: (signal: AbortSignal) => Promise<T>,
+  options: { retries: number; retryDelayMs: number; signal: AbortSignal; what: string },
+): Promise<T> {
+  const { retries, retryDelayMs, signal, what } = options;
+  for (let attempt = 0; ; attempt++) {
+    throwIfAborted(signal, `${what} aborted`);
+    try {
+      return await call(signal);
+    } catch (err) {
+      throwIfAborted(signal, `${what} aborted`);
+      if (attempt >= retries) throw err;
+      await delay(backoff(retryDelayMs, attempt), signal, `${what} aborted while waiting to retry the store`);
+    }
+  }
 }

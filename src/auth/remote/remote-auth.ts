@@ -24,13 +24,14 @@ import { InvalidOptionError, RestoreError } from '../../errors';
 import { WwebjsStoreAdapter } from '../../stores/wwebjs-adapter';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { assertClientId } from '../../util/client-id';
-import { delay, settledWithin } from '../../util/deadline';
+import { settledWithin } from '../../util/deadline';
 import { nonNegativeInteger, optionalInteger, positiveNumber } from '../../util/options';
 import { warnIfExposed } from '../../util/private-folder';
 import { exists } from '../profile/files';
 import { AGGRESSIVE_FLUSH_FLAG } from '../profile/flush';
 import { exportLiveProfile } from '../profile/live-export';
 import { readPendingItems, writeBackPlan } from '../profile/pending-items';
+import { fillPooledProfile, fitsPooledBrowser, recoverPooledRun, returnPooledProfile } from '../profile/pooled';
 import { assertOwnUserDataDir, resolveDataPath } from '../profile/profile-options';
 import {
   AuthStrategy,
@@ -41,8 +42,8 @@ import {
   type LoginRetry,
 } from '../strategy';
 import { BackupRun, type BackupTarget } from './backup-run';
-import { backoff, BackupScheduler } from './backup-scheduler';
-import { backupError, decryptionFailureOption, isWwebjsStore, storeCall, throwIfAborted } from './helpers';
+import { BackupScheduler } from './backup-scheduler';
+import { backupError, decryptionFailureOption, isWwebjsStore, retried, storeCall } from './helpers';
 import type { RemoteAuthOptions } from './options';
 import {
   olderThanStamp,
@@ -65,6 +66,7 @@ export type { RemoteAuthOptions };
 export class RemoteAuth extends AuthStrategy {
   readonly name = 'remote';
   override readonly requiresProfile = true;
+  override readonly poolArgs: readonly string[] = [AGGRESSIVE_FLUSH_FLAG];
   readonly clientId: string | undefined;
   readonly dataPath: string;
   readonly sessionName: string;
@@ -80,6 +82,8 @@ export class RemoteAuth extends AuthStrategy {
   #trial: RestoreTrial | undefined;
   /** Generations this process set aside (also for stores that cannot mark them). */
   readonly #setAside = new Set<number>();
+  /** The pooled browser's folder this run's profile lives in until the browser is gone (`profile/pooled.ts`). */
+  #pooled: string | undefined;
 
   constructor(options: RemoteAuthOptions) {
     super();
@@ -130,7 +134,8 @@ export class RemoteAuth extends AuthStrategy {
    */
   #newRun(lastStateKey: string | undefined): BackupRun {
     this.#run?.cancel();
-    const run = new BackupRun(this.#target, this.host, this.log, lastStateKey);
+    const target = Object.defineProperty({ ...this.#target }, 'userDataDir', { get: () => this.#folder });
+    const run = new BackupRun(target, this.host, this.log, lastStateKey);
     this.#run = run;
     this.#backups.start(run.signal);
     return run;
@@ -140,6 +145,7 @@ export class RemoteAuth extends AuthStrategy {
 
   override async beforeBrowserInitialized(request: LaunchRequest): Promise<BrowserPlan> {
     assertOwnUserDataDir(request.userDataDir, this.userDataDir, 'RemoteAuth');
+    this.#pooled = request.pooledProfile;
     const run = this.#newRun(this.#run?.lastStateKey);
     // The client's own cancellation (destroy() during initialize()) ends the start too.
     const signal = request.signal ? AbortSignal.any([run.signal, request.signal]) : run.signal;
@@ -147,6 +153,7 @@ export class RemoteAuth extends AuthStrategy {
     const next = this.#trial?.takeNext();
     if (next === undefined) this.#trial = undefined;
     await mkdir(this.dataPath, { recursive: true, mode: 0o700 });
+    await recoverPooledRun(this.userDataDir);
     const kept = keptLocalPath(this.userDataDir);
     const otherProcessTemp = (name: string): boolean => archiveTempOwner(name)?.ours === false;
     await recoverInterruptedRestore(this.dataPath, this.sessionName, this.userDataDir, otherProcessTemp, next ? undefined : kept);
@@ -158,12 +165,23 @@ export class RemoteAuth extends AuthStrategy {
     const pending = await readPendingItems(this.userDataDir, (err) => this.host.emitError(backupError(err, this.sessionName)));
     if (pending)
       this.log.debug({ session: this.sessionName, items: pending.length }, 'localStorage items to write back before the app starts');
-    return { userDataDir: this.userDataDir, args: [AGGRESSIVE_FLUSH_FLAG], ...writeBackPlan(pending) };
+    // A pooled browser that cannot take this profile's localStorage is left to the client to discard.
+    if (this.#pooled !== undefined && !(await fitsPooledBrowser(this.userDataDir, pending !== undefined))) this.#pooled = undefined;
+    if (this.#pooled !== undefined) await fillPooledProfile(this.userDataDir, this.#pooled);
+    return { userDataDir: this.#folder, args: [AGGRESSIVE_FLUSH_FLAG], ...writeBackPlan(pending) };
+  }
+
+  /** The folder the browser of this run uses: the session's own, or a pooled browser's. */
+  get #folder(): string {
+    return this.#pooled ?? this.userDataDir;
   }
 
   /** A start: the newest stored generation newer than the local copy, if any, restored and put on trial. */
   async #restore(signal: AbortSignal, kept: string): Promise<void> {
-    const generations = await this.#listWithRetries(signal);
+    const { startupRetries, retryDelayMs } = this.#options;
+    const list = (s: AbortSignal): Promise<StoredGeneration[]> =>
+      this.#storeCall('listing', s, (call) => this.store.list(this.sessionName, { signal: call }));
+    const generations = await retried(list, { retries: startupRetries, retryDelayMs, signal, what: `start of ${this.sessionName}` });
     const stamp = await readStamp(this.userDataDir);
     const local = stamp && stamp.sessionName === this.sessionName ? stamp : undefined;
     const stable = this.store.stableGenerations !== false;
@@ -262,21 +280,6 @@ export class RemoteAuth extends AuthStrategy {
     return storeCall(this.store, this.sessionName, this.#options.storeTimeoutMs, what, signal, call);
   }
 
-  /** `store.list`, retried `startupRetries` times; `destroy()` ends the retries with an `AbortError`. */
-  async #listWithRetries(signal: AbortSignal): Promise<StoredGeneration[]> {
-    for (let attempt = 0; ; attempt++) {
-      throwIfAborted(signal, `start of ${this.sessionName} aborted`);
-      try {
-        return await this.#storeCall('listing', signal, (s) => this.store.list(this.sessionName, { signal: s }));
-      } catch (err) {
-        throwIfAborted(signal, `start of ${this.sessionName} aborted`);
-        if (attempt >= this.#options.startupRetries) throw err;
-        const wait = backoff(this.#options.retryDelayMs, attempt);
-        await delay(wait, signal, `start of ${this.sessionName} aborted while waiting to retry the store`);
-      }
-    }
-  }
-
   /**
    * A session is held when the local profile is a stamped copy of this session's backup, or the
    * store lists a generation of it (asked within `storeTimeoutMs`; a store that cannot answer fails
@@ -330,11 +333,21 @@ export class RemoteAuth extends AuthStrategy {
    * an upload already under way is still waited for.
    */
   override async afterBrowserClosed(info: BrowserClosedInfo): Promise<void> {
+    const pooled = this.#pooled;
+    try {
+      await this.#afterClosed(info);
+    } finally {
+      this.#pooled = undefined;
+      if (pooled !== undefined) await returnPooledProfile(this.userDataDir, pooled);
+    }
+  }
+
+  async #afterClosed(info: BrowserClosedInfo): Promise<void> {
     this.#backups.stop();
     if (!info.clean) this.#run?.cancel();
     await this.#backups.idle;
     // A clean close wrote all of localStorage to disk: items left for the next start are stale now.
-    if (info.clean) await removeLocalStorageSnapshot(this.userDataDir);
+    if (info.clean) await removeLocalStorageSnapshot(this.#folder);
     // A final backup only from a cleanly closed browser: a killed one may have lost localStorage,
     // and uploading that would replace a good backup with a worse one.
     // After a CONFLICT another browser owns the session: its copy, not this one, is current.
@@ -362,7 +375,7 @@ export class RemoteAuth extends AuthStrategy {
 
   /** An archive of the live session (localStorage flushed first), for your own storage; nothing is stored. */
   override exportSession(): Promise<SessionArchive> {
-    return exportLiveProfile(this.host.page(), this.userDataDir, {
+    return exportLiveProfile(this.host.page(), this.#folder, {
       clientId: this.#target.archiveId,
       tempDir: this.dataPath,
       flushTimeoutMs: this.#options.flushTimeoutMs,
