@@ -32,6 +32,7 @@ function target(ctx: Ctx, store: BigStore, spec: StoreSpec): Target {
     fillBytes: ctx.args.bigBytes,
     // The first backup's restore is only the way to a session to fill: one, no extra samples.
     firstRestores: 1,
+    pooledRestores: 0,
     bigRestores: restoresOf(ctx.args.repeat),
   };
 }

@@ -10,7 +10,16 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Client, FileStore, PostgresStore, RemoteAuth, toWwebjsStore, type SessionStore } from '../src';
+import {
+  Client,
+  createBrowserPool,
+  FileStore,
+  PostgresStore,
+  RemoteAuth,
+  toWwebjsStore,
+  type BrowserPool,
+  type SessionStore,
+} from '../src';
 import { wwebjsChromium } from './wwebjs-chromium';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from '../src/browser/flags';
 import { RemoteAuth as PluginRemoteAuth } from '../src/wwebjs';
@@ -73,10 +82,14 @@ interface BenchClient {
   backupNow(): Promise<void>;
 }
 
+/** `cfg.pool`: the pre-launched browser's pool (waweb only). */
+const pool: BrowserPool | undefined =
+  cfg.pool === true && cfg.kind === 'waweb' ? createBrowserPool({ size: 1, client: { puppeteer: { args: cfg.simArgs } } }) : undefined;
+
 function makeClient(): BenchClient {
   if (cfg.kind === 'waweb') {
     const auth = new RemoteAuth({ store, clientId: cfg.clientId, dataPath: cfg.dataPath, backupSyncIntervalMs: cfg.backupSyncIntervalMs });
-    const client = new Client({ authStrategy: auth, puppeteer: { args: cfg.simArgs } });
+    const client = new Client({ authStrategy: auth, puppeteer: { args: cfg.simArgs }, ...(pool ? { browserPool: pool } : {}) });
     return Object.assign(client, { backupNow: () => auth.saveNow() });
   }
   // The unmodified whatsapp-web.js 1.34.7, pointed at the simulator through its puppeteer options only.
@@ -211,12 +224,15 @@ async function main(): Promise<void> {
     if (!closing) {
       closing = true;
       await client.destroy().catch(() => undefined);
+      await pool?.close();
       await store.close().catch(() => undefined);
     }
     process.exit(code);
   };
   process.on('SIGTERM', () => void shutdown(143));
 
+  // A pooled restore starts once its browser waits: the launch is what the pool takes off the path.
+  if (pool) await pool.whenReady();
   if (cfg.phase === 'restore') restoreMemory = new MemorySampler(cfg.rssSampleMs);
   t0 = performance.now();
   report({ ev: 'started', pid: process.pid, t: 0 });

@@ -26,6 +26,8 @@ export interface Target {
   fillBytes: number;
   /** Restores of the first backup; the last one goes on to the fill (at least 1). */
   firstRestores: number;
+  /** Restores of the first backup with a browser pool of one (waweb only; 0: none). */
+  pooledRestores: number;
   bigRestores: number;
 }
 
@@ -38,6 +40,7 @@ export function clientTarget(ctx: Ctx, kind: ClientKind): Target {
     store: { kind: 'file', directory: join(ctx.work, kind, 'store') },
     fillBytes: ctx.args.fillBytes,
     firstRestores: ctx.args.repeat,
+    pooledRestores: kind === 'waweb' ? ctx.args.repeat : 0,
     bigRestores: ctx.args.repeat,
   };
 }
@@ -100,6 +103,8 @@ export interface ClientResult {
   pair?: { readyMs: number; firstSave?: { afterReadyMs: number; bytes: number; payload?: unknown }; firstSaveError?: string };
   /** Restores of the first backup, each into a fresh folder. */
   restore: RestoreResult[];
+  /** The same with a browser pool of one: the timer starts once the pooled browser waits (waweb only). */
+  pooledRestore?: RestoreResult[];
   fill?: { bytes: number; chunks: number; ms: number };
   bigBackup?: { durationMs: number; bytes: number; profileBytes: number; rss: RssReport };
   /** Restores of the big backup, each into a fresh folder. */
@@ -118,9 +123,17 @@ export interface Ctx {
   onCleanup(stop: () => Promise<void>): void;
 }
 
-function childConfig(ctx: Ctx, target: Target, phase: ChildConfig['phase'], dataPath: string, readOnlyStore: boolean): ChildConfig {
+function childConfig(
+  ctx: Ctx,
+  target: Target,
+  phase: ChildConfig['phase'],
+  dataPath: string,
+  readOnlyStore: boolean,
+  pool: boolean,
+): ChildConfig {
   const kind = target.kind;
   return {
+    ...(pool ? { pool } : {}),
     kind,
     phase,
     readOnlyStore,
@@ -143,10 +156,11 @@ async function startChild(
   phase: ChildConfig['phase'],
   name: string,
   readOnlyStore = false,
+  pool = false,
 ): Promise<{ child: ChildRun; dataPath: string }> {
   const dataPath = join(ctx.work, target.name, name);
   await mkdir(dataPath, { recursive: true });
-  const child = ctx.runner.start(`${target.name}/${name}`, childConfig(ctx, target, phase, dataPath, readOnlyStore));
+  const child = ctx.runner.start(`${target.name}/${name}`, childConfig(ctx, target, phase, dataPath, readOnlyStore, pool));
   return { child, dataPath };
 }
 
@@ -180,8 +194,8 @@ async function measureRestore(child: ChildRun): Promise<RestoreResult> {
 }
 
 /** One restore-only sample: fresh folder, read-only store view, until ready (or a QR); then SIGKILL. */
-async function restoreSample(ctx: Ctx, target: Target, name: string): Promise<RestoreResult> {
-  const { child, dataPath } = await startChild(ctx, target, 'restore', name, true);
+async function restoreSample(ctx: Ctx, target: Target, name: string, pool = false): Promise<RestoreResult> {
+  const { child, dataPath } = await startChild(ctx, target, 'restore', name, true, pool);
   try {
     return await measureRestore(child);
   } finally {
@@ -236,6 +250,12 @@ export async function benchClient(ctx: Ctx, target: Target, log: (s: string) => 
     const sample = await restoreSample(ctx, target, `restore-${i}`);
     result.restore.push(sample);
     log(restoreLog(name, 'the first backup', sample));
+  }
+  // The same restores with a browser pool of one, waiting before the timer starts.
+  for (let i = 0; i < target.pooledRestores; i++) {
+    const sample = await restoreSample(ctx, target, `restore-pooled-${i}`, true);
+    (result.pooledRestore ??= []).push(sample);
+    log(restoreLog(name, 'the first backup into a pooled browser', sample));
   }
 
   // B. restore the first backup into a fresh folder; fill history; one backup with RSS sampled; kill -9.

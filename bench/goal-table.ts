@@ -61,10 +61,15 @@ const BACKENDS = ['postgres', 'mongo'] as const;
 
 const okMs = (samples: RestoreResult[]): number[] => samples.filter((r) => r.ok && r.ms !== null).map((r) => r.ms!);
 
-function restoreMeasure(run: RunResults, pick: (r: ClientResult) => RestoreResult[]): Measured {
+/** waweb's restores (`pick`) against whatsapp-web.js's (`pickWwebjs`, the same by default). */
+function restoreMeasure(
+  run: RunResults,
+  pick: (r: ClientResult) => RestoreResult[],
+  pickWwebjs: (r: ClientResult) => RestoreResult[] = pick,
+): Measured {
   const side = (kind: ClientKind): { values: number[]; cell: string; failed: boolean } => {
     const r = run.clients[kind];
-    const samples = r ? pick(r) : [];
+    const samples = r ? (kind === 'wwebjs' ? pickWwebjs : pick)(r) : [];
     const ok = okMs(samples);
     const failed = samples.length - ok.length;
     const parts = ok.length ? [fmtS(median(ok))] : [];
@@ -199,6 +204,12 @@ function measure(goal: Goal, run: RunResults, sessions: number): Measured {
   switch (goal.id) {
     case 'restoreFresh':
       return restoreMeasure(run, (r) => r.restore);
+    case 'restoreFreshPooled':
+      return restoreMeasure(
+        run,
+        (r) => r.pooledRestore ?? [],
+        (r) => r.restore,
+      );
     case 'restorePhases':
       return phasesMeasure(run);
     case 'restoreBig':

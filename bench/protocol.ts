@@ -47,6 +47,11 @@ export interface ChildConfig {
   firstSaveTimeoutMs: number;
   /** Memory sampling period during the big backup and during a restore. */
   rssSampleMs: number;
+  /**
+   * waweb only: the client gets a browser pool of one (`browserPool`), and the timer starts once its
+   * browser waits, so the restore has no launch on its path.
+   */
+  pool?: boolean;
 }
 
 /** Parent → child. */

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BrowserError, InvalidOptionError, WawebError } from '../errors';
+import { abortable } from '../util/deadline';
 import { closeBrowser, launchBrowser, type LaunchChoices, type LaunchedBrowser, type PuppeteerOptions } from './launch';
 
 /** How every browser of a pool is launched: puppeteer's options (no `userDataDir`) and the launch choices. */
@@ -80,6 +81,8 @@ export class BrowserPool {
   readonly #abort = new AbortController();
   #failuresInARow = 0;
   #closing: Promise<void> | undefined;
+  /** `whenReady()` calls waiting for a browser, or for the pool to give up. */
+  readonly #waiters = new Set<() => void>();
   readonly #stats = { launched: 0, taken: 0, failed: 0, mismatched: 0 };
 
   constructor(launch: PoolLaunch, options: BrowserPoolOptions = {}) {
@@ -123,9 +126,45 @@ export class BrowserPool {
     return entry.pooled;
   }
 
+  /**
+   * Resolves once a browser waits in the pool (at once if one does). Rejects when the pool is
+   * closed, when it stopped refilling after failed launches, or when `signal` fires.
+   */
+  whenReady(signal?: AbortSignal): Promise<void> {
+    return abortable(
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          const outcome = this.#readiness();
+          if (outcome === 'waiting') return;
+          this.#waiters.delete(check);
+          if (outcome === 'ready') resolve();
+          else reject(outcome);
+        };
+        this.#waiters.add(check);
+        check();
+        signal?.addEventListener('abort', () => this.#waiters.delete(check), { once: true });
+      }),
+      signal,
+      'waiting for a pooled browser was aborted',
+    );
+  }
+
+  #readiness(): 'ready' | 'waiting' | BrowserError {
+    if (this.#closing) return new BrowserError('the browser pool is closed');
+    if (this.#ready.length > 0) return 'ready';
+    if (this.#failuresInARow >= MAX_FAILURES_IN_A_ROW && this.#launches.size === 0)
+      return new BrowserError(`the browser pool stopped refilling after ${MAX_FAILURES_IN_A_ROW} failed launches in a row`);
+    return 'waiting';
+  }
+
+  #wake(): void {
+    for (const check of [...this.#waiters]) check();
+  }
+
   /** Kills every browser the pool still holds (and those still launching) and removes their folders. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= this.#close();
+    this.#wake();
     return this.#closing;
   }
 
@@ -145,6 +184,7 @@ export class BrowserPool {
       const launch: Promise<void> = this.#launchOne().then(() => {
         this.#launches.delete(launch);
         this.#fill();
+        this.#wake();
       });
       this.#launches.add(launch);
     }

@@ -214,3 +214,25 @@ test('destroy() during a pooled start ends it with ClientClosedError and kills t
   expect(await waitForNone(() => waiting.filter((pid) => browsersOf(join(env.work.path, 'pool')).includes(pid)), 5000)).toEqual([]);
   expect(existsSync(`${join(dataPath, SESSION)}.pooled`)).toBe(false);
 });
+
+test('whenReady() resolves once a browser waits, at once after that, and rejects once the pool is closed or the wait is aborted', async () => {
+  const p = pool();
+  await p.whenReady();
+  expect(p.stats()).toMatchObject({ launched: 1, ready: 1 });
+  await expect(p.whenReady()).resolves.toBeUndefined();
+  const aborted = new AbortController();
+  aborted.abort();
+  await expect(p.whenReady(aborted.signal)).rejects.toThrow(/aborted/);
+  await p.close();
+  await expect(p.whenReady()).rejects.toThrow(/closed/);
+});
+
+test('whenReady() rejects once the pool stops refilling after failed launches', async () => {
+  const broken = createBrowserPool({
+    folder: join(env.work.path, 'pool'),
+    client: { puppeteer: { executablePath: join(env.work.path, 'no-such-chromium'), args: env.sim.chromiumArgs() } },
+  });
+  pools.push(broken);
+  await expect(broken.whenReady()).rejects.toThrow(/stopped refilling/);
+  expect(broken.stats()).toMatchObject({ failed: 3, ready: 0, launched: 0 });
+});

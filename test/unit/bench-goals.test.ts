@@ -50,6 +50,7 @@ function client(kind: 'waweb' | 'wwebjs', restoreMs: number, bigMs: number, back
     kind,
     pair: { readyMs: 1500, firstSave: { afterReadyMs: kind === 'waweb' ? 40 : 60_100, bytes: 4000 } },
     restore: [restore(restoreMs), restore(restoreMs + 10)],
+    ...(kind === 'waweb' ? { pooledRestore: [restore(restoreMs / 2), restore(restoreMs / 2 + 10)] } : {}),
     bigRestore: [restore(bigMs), restore(bigMs + 10)],
     bigBackup: { durationMs: backupMs, bytes: 38 * MiB, profileBytes: 50 * MiB, rss: rss(backupPeak) },
     errors: [],
@@ -116,6 +117,8 @@ test('every goal of the issue has a row, and a run that meets them all says so o
     expect([r.id, r.status]).toEqual([r.id, reported ? 'reported' : 'met']);
   }
   expect(row(rows, 'restoreBig').metric).toBe('RemoteAuth restore → ready, 50 MiB');
+  // The pooled row sets waweb's pooled restores against whatsapp-web.js's own (it has no pool).
+  expect(row(rows, 'restoreFreshPooled').values.ratio).toBeCloseTo(155 / 1005, 3);
   expect(row(rows, 'bigPostgresRestore').metric).toContain('200 MiB profile, PostgreSQL');
 });
 
