@@ -6,6 +6,8 @@ import { AGGRESSIVE_FLUSH_FLAG } from '../auth/profile/flush';
 import type { AuthStrategy } from '../auth/strategy';
 import { resolveChromiumBuild } from '../browser/executable';
 import { BrowserPool, launchKey, type BrowserPoolOptions, type PoolLaunch, type PooledBrowser } from '../browser/pool';
+
+export type { BrowserPool };
 import type { ClientOptions } from './options';
 
 export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';

@@ -2,6 +2,7 @@
 import type { SessionStore } from '../stores/types';
 import type { Logger } from '../util/logger';
 import type { WawebError } from '../errors';
+import type { BrowserPool } from '../client/browser-pool';
 import type { ManagedState, SessionManagerEvents, SessionManagerOptions, SessionMeter } from './types';
 
 export interface SessionHost {
@@ -9,6 +10,8 @@ export interface SessionHost {
   readonly store: SessionStore;
   readonly dataPath: string;
   readonly clientOptions: NonNullable<SessionManagerOptions['clientOptions']>;
+  /** The manager's browser pool for its sessions' starts, as client options (none until it has one). */
+  poolOption(): { browserPool?: BrowserPool };
   readonly remoteAuth: NonNullable<SessionManagerOptions['remoteAuth']>;
   readonly logger: Logger;
   readonly stuckAfterMs: number;

@@ -146,7 +146,7 @@ export class ManagedSession {
     const token = this.#lease?.token;
     const store = token === undefined ? this.host.store : withFence(this.host.store, () => token);
     const auth = new RemoteAuth({ ...this.host.remoteAuth, store, clientId: this.id, dataPath: join(this.host.dataPath, this.id) });
-    const client = new Client({ ...this.host.clientOptions, authStrategy: auth, logger: sessionLog });
+    const client = new Client({ ...this.host.clientOptions, ...this.host.poolOption(), authStrategy: auth, logger: sessionLog });
     const run: Run = { client, auth, token, startedAt: Date.now(), sawQr: false, ready: false, error: undefined, releaseSlot };
     this.#run = run;
     this.#listen(run);

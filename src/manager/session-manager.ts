@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Client } from '../client/client';
+import { createBrowserPool } from '../client/browser-pool';
+import type { BrowserPool } from '../client/browser-pool';
 import { longestStartMs } from '../client/start-deadlines';
 import { ErrorCode, InvalidOptionError, LeaseError, WawebError, errorMessage } from '../errors';
 import { DeadManSwitch } from './dead-man-switch';
@@ -46,6 +48,9 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
   #closing: Promise<void> | undefined;
   #syncTimer: NodeJS.Timeout | undefined;
   readonly #sweepMs: number;
+  /** `browserPool`: the pool given, or the one made at start() (then also closed here). */
+  #pool: BrowserPool | undefined;
+  #ownPool = false;
 
   constructor(options: SessionManagerOptions) {
     super();
@@ -67,6 +72,8 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     this.#fixed = typeof sessions === 'function' ? undefined : new Set((sessions ?? []).map((id) => checkId(id)));
     this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.#maxConcurrent = positiveInteger(options.maxConcurrent, 2, 'maxConcurrent');
+    if (options.browserPool !== undefined && typeof options.browserPool === 'number')
+      positiveInteger(options.browserPool, 1, 'browserPool');
     this.#log = options.logger === undefined ? silentLogger : checkLogger(options.logger);
     const dataPath = resolve(options.dataPath ?? '.waweb_sessions');
     const profileDir = (id: string): string => join(dataPath, id);
@@ -93,6 +100,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
       guard: (id) => this.#keeper?.guard(id),
       killBrowsers: (id) => this.#deadMan?.killNow(id, profileDir(id)),
       clientOptions: options.clientOptions ?? {},
+      poolOption: () => (this.#pool ? { browserPool: this.#pool } : {}),
       remoteAuth: options.remoteAuth ?? {},
       logger: this.#log,
       // A backstop behind the client's own deadlines: past the longest start they allow, plus a minute for the store.
@@ -136,9 +144,26 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     if (this.#closing) throw new WawebError(ErrorCode.CLOSED, 'SessionManager is closed');
     if (this.#started) return;
     this.#started = true;
+    this.#openPool();
     this.#meters.start();
     if (this.#keeper) return this.#keeper.start();
     await this.#syncLocal();
+  }
+
+  /** `browserPool`: a size makes a pool for `clientOptions` next to the sessions' folders. */
+  #openPool(): void {
+    const { browserPool } = this.#options;
+    if (typeof browserPool !== 'number') {
+      this.#pool = browserPool;
+      return;
+    }
+    this.#pool = createBrowserPool({
+      size: positiveInteger(browserPool, 1, 'browserPool'),
+      client: this.#options.clientOptions ?? {},
+      folder: join(this.#host.dataPath, '.pool'),
+      onError: (err) => this.#log.warn({ err }, 'browser pool: a pooled browser failed'),
+    });
+    this.#ownPool = true;
   }
 
   /**
@@ -290,6 +315,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
       await keeper?.settled();
       await keeper?.close();
       this.#deadMan?.close();
+      if (this.#ownPool) await this.#pool?.close();
       if (this.#options.leases) await this.#options.leases.leave(this.workerId).catch((err: unknown) => this.#report(err));
     })();
     return this.#closing;

@@ -2,6 +2,7 @@
 import type { RemoteAuthOptions } from '../auth/remote/options';
 import type { SessionSavedInfo } from '../auth/strategy';
 import type { ClientOptions, DisconnectReason } from '../client/options';
+import type { BrowserPool } from '../client/browser-pool';
 import type { ErrorCode, WawebError } from '../errors';
 import type { Lease, LeaseBackend } from '../leases/types';
 import type { SessionStore } from '../stores/types';
@@ -123,6 +124,13 @@ export interface SessionManagerOptions {
   dataPath?: string;
   /** Options for every session's `Client` (puppeteer, chromium, logger, ...). */
   clientOptions?: Omit<ClientOptions, 'authStrategy' | 'logger'>;
+  /**
+   * Pre-launched browsers for the sessions' starts (the Client's `browserPool`, docs/client.md): a
+   * number makes a pool of that size for `clientOptions` when `start()` runs, under
+   * `<dataPath>/.pool`, closed by `close()`; a `BrowserPool` is used as it is (you close it). Each
+   * waiting browser costs a Chromium's memory. @default none
+   */
+  browserPool?: number | BrowserPool;
   /** Options for every session's RemoteAuth (backup interval, timeouts, limits). */
   remoteAuth?: ManagedRemoteAuthOptions;
   /** Sessions starting at once (browser launch and restore). @default 2 */

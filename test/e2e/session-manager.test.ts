@@ -4,8 +4,9 @@
  * session opened elsewhere left in `conflict` (no ping-pong), a logout from the phone ending in
  * `logged_out`, typed events for all of it, and a close that stops everything.
  */
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { FileStore, InvalidOptionError } from '../../src/index';
+import { createBrowserPool, FileStore, InvalidOptionError } from '../../src/index';
 import { PostgresLeases, SessionManager } from '../../src/manager/index';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { reaches, untilEvent } from '../helpers/manager-events';
@@ -142,3 +143,58 @@ test('a sessions function is asked again: a new id starts, a removed one stops',
   await m.close();
   expect(m.list().map((s) => [s.id, s.state])).toEqual([['fb', 'stopped']]);
 }, 120_000);
+
+test('browserPool (a pool given): a session starts in its waiting browser; the manager leaves the pool open', async () => {
+  const dataPath = join(work.path, 'pooled');
+  const clientOptions = { puppeteer: { args: sim.chromiumArgs() } };
+  const pool = createBrowserPool({ size: 1, client: clientOptions, folder: join(work.path, 'my-pool') });
+  try {
+    await pool.whenReady();
+    const m = new SessionManager({ store, sessions: ['mp'], dataPath, browserPool: pool, clientOptions, stuckAfterMs: 10_000 });
+    track(m);
+    m.on('session.qr', (id, qr) => {
+      sim
+        .phone(numberOf(id))
+        .scan(qr)
+        .catch(() => undefined);
+    });
+    await m.start();
+    await reaches(m, 'mp', 'ready');
+    expect(pool.stats()).toMatchObject({ taken: 1 });
+    // The run's marker names the pooled folder the session's browser runs on.
+    const pooledFolder = (await fsp.readFile(join(dataPath, 'mp', 'RemoteAuth-mp.pooled'), 'utf8')).trim();
+    expect(pooledFolder.startsWith(join(work.path, 'my-pool', 'waweb-pool-'))).toBe(true);
+    expect(processesMentioning(pooledFolder).length).toBeGreaterThan(0);
+    await m.close();
+    expect(processesMentioning(pooledFolder)).toEqual([]);
+    // Handed back: the session's own folder holds the profile again, and the marker is gone.
+    expect(await fsp.readdir(join(dataPath, 'mp', 'RemoteAuth-mp'))).toContain('Default');
+    await expect(fsp.access(join(dataPath, 'mp', 'RemoteAuth-mp.pooled'))).rejects.toThrow();
+  } finally {
+    await pool.close();
+  }
+  expect(processesMentioning(join(work.path, 'my-pool'))).toEqual([]);
+});
+
+test('browserPool (a size): the manager launches its pool at start() under <dataPath>/.pool and ends it on close()', async () => {
+  expect(() => new SessionManager({ store, browserPool: 0 })).toThrow(InvalidOptionError);
+  const dataPath = join(work.path, 'own-pool');
+  const m = new SessionManager({
+    store,
+    sessions: [],
+    dataPath,
+    browserPool: 1,
+    clientOptions: { puppeteer: { args: sim.chromiumArgs() } },
+  });
+  track(m);
+  expect(processesMentioning(join(dataPath, '.pool'))).toEqual([]);
+  await m.start();
+  // Test-side polling: no event announces a pooled browser.
+  const deadline = Date.now() + 30_000;
+  while (processesMentioning(join(dataPath, '.pool', 'waweb-pool-')).length === 0) {
+    if (Date.now() > deadline) throw new Error('no pooled browser within 30 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await m.close();
+  expect(processesMentioning(join(dataPath, '.pool'))).toEqual([]);
+});

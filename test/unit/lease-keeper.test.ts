@@ -301,6 +301,7 @@ test('a run under an older token ends (its browser killed) before one under a ne
     store,
     dataPath: work.path,
     clientOptions: {},
+    poolOption: () => ({}),
     remoteAuth: {},
     logger: silentLogger,
     stuckAfterMs: 60_000,
