@@ -22,12 +22,17 @@ export interface ClientBrowserPoolOptions extends BrowserPoolOptions {
   strategy?: 'remote' | 'none';
 }
 
+/** How a client with `options` launches, whatever the profile: user agent, build, lean flags. */
+export function clientChoices(options: PoolClientOptions): PoolLaunch['choices'] {
+  const userAgent = options.userAgent === false ? undefined : (options.userAgent ?? DEFAULT_USER_AGENT);
+  return { userAgent, build: resolveChromiumBuild(options.chromium), lean: options.leanFlags ?? true };
+}
+
 /** The launch a client with `options` makes for a strategy asking for `strategyArgs`. */
 export function clientLaunch(options: PoolClientOptions, strategyArgs: readonly string[]): PoolLaunch {
   const puppeteer = { ...options.puppeteer };
   if (strategyArgs.length > 0) puppeteer.args = [...(puppeteer.args ?? []), ...strategyArgs];
-  const userAgent = options.userAgent === false ? undefined : (options.userAgent ?? DEFAULT_USER_AGENT);
-  return { options: puppeteer, choices: { userAgent, build: resolveChromiumBuild(options.chromium), lean: options.leanFlags ?? true } };
+  return { options: puppeteer, choices: clientChoices(options) };
 }
 
 /**

@@ -5,14 +5,14 @@
 import type { AuthStrategy, BrowserPlan } from '../auth/strategy';
 import { findChromium } from '../browser/executable';
 import { closeBrowser, launchBrowser, type LaunchedBrowser, type PuppeteerOptions } from '../browser/launch';
-import { discardPooled } from '../browser/pool';
+import { discardPooled, type PoolLaunch } from '../browser/pool';
 import { ClientClosedError, InvalidOptionError } from '../errors';
 import { withDeadline } from '../util/deadline';
 import type { Logger } from '../util/logger';
 import type { Page } from 'puppeteer-core';
 import type { AttachOptions } from '../web/web-page';
 import type { ClientOptions } from './options';
-import { DEFAULT_USER_AGENT, takePooled } from './browser-pool';
+import { clientChoices, DEFAULT_USER_AGENT, takePooled } from './browser-pool';
 import { deadlineMs, startTimeout } from './start-deadlines';
 import { rm } from 'node:fs/promises';
 import type { BrowserClosedInfo } from '../auth/strategy';
@@ -74,13 +74,15 @@ export async function launchFor(options: ClientOptions, strategy: AuthStrategy, 
     if (taken) await discardPooled(taken);
     throw closedWhileStarting();
   }
-  const userAgent = options.userAgent === false ? undefined : (options.userAgent ?? DEFAULT_USER_AGENT);
+  // The same choices a pool's browsers were launched with (browser-pool.ts), so the two never differ.
+  const choices = clientChoices(options);
+  const { userAgent } = choices;
   const launchOptions = { ...puppeteerOptions };
   if (plan.userDataDir !== undefined) launchOptions.userDataDir = plan.userDataDir;
   if (plan.args !== undefined) launchOptions.args = [...(launchOptions.args ?? []), ...plan.args];
   const launched = taken
     ? { ...taken.launched, pooledFolder: taken.userDataDir }
-    : await launchOwn(options, strategy, launchOptions, userAgent, signal);
+    : await launchOwn(options, strategy, launchOptions, choices, signal);
   log.info({ pid: launched.pid, owned: launched.owned, version: launched.version, pooled: taken !== undefined }, 'browser started');
   if (signal.aborted) {
     if (taken) await discardPooled(taken);
@@ -103,18 +105,15 @@ async function launchOwn(
   options: ClientOptions,
   strategy: AuthStrategy,
   launchOptions: PuppeteerOptions,
-  userAgent: string | undefined,
+  choices: PoolLaunch['choices'],
   signal: AbortSignal,
 ): Promise<LaunchedBrowser> {
   try {
-    return await withDeadline(
-      (deadline) => launchBrowser(launchOptions, { userAgent, build: options.chromium, lean: options.leanFlags ?? true, signal: deadline }),
-      {
-        timeoutMs: deadlineMs(options, 'launch'),
-        onTimeout: () => startTimeout(options, 'launch', { lastState: null, sessionFolder: strategy.sessionFolder() }),
-        signal,
-      },
-    );
+    return await withDeadline((deadline) => launchBrowser(launchOptions, { ...choices, signal: deadline }), {
+      timeoutMs: deadlineMs(options, 'launch'),
+      onTimeout: () => startTimeout(options, 'launch', { lastState: null, sessionFolder: strategy.sessionFolder() }),
+      signal,
+    });
   } catch (err) {
     if (signal.aborted) throw closedWhileStarting(err);
     throw err;

@@ -50,7 +50,8 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
   readonly #sweepMs: number;
   /** `browserPool`: the pool given, or the one made at start() (then also closed here). */
   #pool: BrowserPool | undefined;
-  #ownPool = false;
+  /** `browserPool` as a size: the pool start() makes (and close() closes). */
+  readonly #poolSize: number | undefined;
 
   constructor(options: SessionManagerOptions) {
     super();
@@ -72,8 +73,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
     this.#fixed = typeof sessions === 'function' ? undefined : new Set((sessions ?? []).map((id) => checkId(id)));
     this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.#maxConcurrent = positiveInteger(options.maxConcurrent, 2, 'maxConcurrent');
-    if (options.browserPool !== undefined && typeof options.browserPool === 'number')
-      positiveInteger(options.browserPool, 1, 'browserPool');
+    this.#poolSize = typeof options.browserPool === 'number' ? positiveInteger(options.browserPool, 1, 'browserPool') : undefined;
     this.#log = options.logger === undefined ? silentLogger : checkLogger(options.logger);
     const dataPath = resolve(options.dataPath ?? '.waweb_sessions');
     const profileDir = (id: string): string => join(dataPath, id);
@@ -153,17 +153,16 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
   /** `browserPool`: a size makes a pool for `clientOptions` next to the sessions' folders. */
   #openPool(): void {
     const { browserPool } = this.#options;
-    if (typeof browserPool !== 'number') {
-      this.#pool = browserPool;
+    if (this.#poolSize === undefined) {
+      this.#pool = typeof browserPool === 'object' ? browserPool : undefined;
       return;
     }
     this.#pool = createBrowserPool({
-      size: positiveInteger(browserPool, 1, 'browserPool'),
+      size: this.#poolSize,
       client: this.#options.clientOptions ?? {},
       folder: join(this.#host.dataPath, '.pool'),
       onError: (err) => this.#log.warn({ err }, 'browser pool: a pooled browser failed'),
     });
-    this.#ownPool = true;
   }
 
   /**
@@ -315,7 +314,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> implement
       await keeper?.settled();
       await keeper?.close();
       this.#deadMan?.close();
-      if (this.#ownPool) await this.#pool?.close();
+      if (this.#poolSize !== undefined) await this.#pool?.close();
       if (this.#options.leases) await this.#options.leases.leave(this.workerId).catch((err: unknown) => this.#report(err));
     })();
     return this.#closing;
