@@ -57,8 +57,11 @@ test('waweb simulator prints its URL, Chromium flags and phone API, and stops on
 
 test('waweb demo runs every step offline and exits 0', async () => {
   const proc = run(['demo']);
-  expect(await proc.exited).toBe(0);
+  const code = await proc.exited;
   const out = proc.output();
+  // The demo's own output comes with a failed exit, so a failure under load says which step it was.
+  if (code !== 0) throw new Error(`waweb demo exited ${String(code)}; its output:\n${out}`);
+  expect(code).toBe(0);
   expect(out).toMatch(/ready as 15550001234@c\.us/);
   expect(out).toContain('message from 15550009876@c.us: "ping"');
   expect(out).toContain('phone received the reply: "pong"');
