@@ -15,7 +15,7 @@ import type { EmitClientEvent } from './events';
 import { LoginTrial } from './login-trial';
 import type { ModelClient } from './model/model-client';
 import { ClientInfo } from './model/client-info';
-import { emitModelEvent, isModelReport } from './model-events';
+import { isModelReport, ModelEvents } from './model-events';
 import { qrRetriesLeft, type ClientOptions, type DisconnectReason } from './options';
 import { codeRequestOf, refuseOverStoredSession } from './pairing';
 import { PairingCodes } from './pairing-codes';
@@ -60,7 +60,6 @@ export class ClientRun {
   readonly #deadlines: StartDeadlines;
   readonly #trial: LoginTrial;
   #authenticated = false;
-  #ready = false;
   #qrCount = 0;
   #authFailureEmitted = false;
   #explicitLogout = false;
@@ -78,12 +77,14 @@ export class ClientRun {
   #closing: Promise<void> | undefined;
   readonly #queue: RunQueue;
   readonly #client: RunClient;
+  readonly #models: ModelEvents;
   readonly #emit: EmitClientEvent;
   readonly #wiring: RunWiring;
 
   constructor(client: RunClient, launched: LaunchedBrowser, abort: AbortController, wiring: RunWiring) {
     this.#client = client;
     this.#emit = wiring.emit;
+    this.#models = new ModelEvents(client, wiring.emit);
     this.#contract = new ContractWatch(wiring.emit);
     this.#wiring = wiring;
     this.#launched = launched;
@@ -110,7 +111,7 @@ export class ClientRun {
 
   /** `ready` was emitted in this run. */
   get ready(): boolean {
-    return this.#ready;
+    return this.#models.ready;
   }
 
   /**
@@ -208,7 +209,7 @@ export class ClientRun {
 
   /** The page's reports, one kind at a time. */
   async #handle(report: PageEvent): Promise<void> {
-    if (isModelReport(report)) return emitModelEvent(this.#client, report, this.#emit);
+    if (isModelReport(report)) return this.#models.report(report);
     switch (report.type) {
       case 'booted':
         // Every document boots the app. A reload under a login (the app's own, or pupPage.reload()) logs
@@ -290,14 +291,13 @@ export class ClientRun {
   }
 
   async #onSynced(): Promise<void> {
-    if (this.#ready || !this.#web) return;
+    if (this.#models.ready || !this.#web) return;
     if (!(await this.#authenticate())) return;
     const info = await this.#web.info();
     if (!info.wid) throw new PageError('the app reported sync but has no account id');
     this.#client.info = new ClientInfo({ wid: info.wid, pushname: info.pushname ?? '', platform: info.platform ?? '' }, this.#client);
     this.#deadlines.clear('history-sync');
-    this.#ready = true;
-    this.#emit('ready');
+    this.#models.open(() => this.#emit('ready'));
     await this.#client.authStrategy.afterAuthReady();
   }
 
@@ -320,7 +320,7 @@ export class ClientRun {
       return false;
     }
     this.#emit('authenticated', payload);
-    if (!this.#ready) this.#deadlines.arm('history-sync');
+    if (!this.#models.ready) this.#deadlines.arm('history-sync');
     return true;
   }
 
@@ -328,7 +328,7 @@ export class ClientRun {
   #loginLost(): void {
     if (!this.#authenticated) return;
     this.#authenticated = false;
-    this.#ready = false;
+    this.#models.hold();
     this.#codeRequested = false;
   }
 

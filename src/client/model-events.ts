@@ -46,6 +46,53 @@ const GROUP_EVENTS = {
   request: 'group_membership_request',
 } as const;
 
+/** At most this many reports wait for `ready`; past it the oldest is dropped (the page's store still has its message). */
+export const HELD_REPORTS_MAX = 10_000;
+
+/**
+ * The model events of one run. Reports that come before `ready` (messages the account got while the client
+ * was stopped arrive during sync) wait for it: a handler acts on the client it is given, and whatsapp-web.js,
+ * which listens only from `ready` on, never hands a bot a message it cannot answer. After `ready` each
+ * report is emitted as it comes; a lost login holds them again until the next `ready`.
+ */
+export class ModelEvents {
+  readonly #client: ModelClient;
+  readonly #emit: EmitClientEvent;
+  #held: ModelReport[] | undefined = [];
+
+  constructor(client: ModelClient, emit: EmitClientEvent) {
+    this.#client = client;
+    this.#emit = emit;
+  }
+
+  report(report: ModelReport): void {
+    if (!this.#held) return emitModelEvent(this.#client, report, this.#emit);
+    this.#held.push(report);
+    if (this.#held.length > HELD_REPORTS_MAX) this.#held.shift();
+  }
+
+  /** `ready` was emitted (and no login lost since). */
+  get ready(): boolean {
+    return this.#held === undefined;
+  }
+
+  /**
+   * The client is ready: `announce` emits `ready` (its handlers already see a ready client), then what
+   * waited is emitted, in the order it came.
+   */
+  open(announce: () => void): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    announce();
+    for (const report of held) emitModelEvent(this.#client, report, this.#emit);
+  }
+
+  /** The login was lost: reports wait for the next `ready`. */
+  hold(): void {
+    this.#held ??= [];
+  }
+}
+
 /** Emits the events of one model report. */
 export function emitModelEvent(client: ModelClient, report: ModelReport, emit: EmitClientEvent): void {
   switch (report.type) {

@@ -67,7 +67,18 @@ test('messages queued while the client was stopped arrive on restore, with loadi
   const [device] = env.sim.phone(number).devices();
   await env.sim.phone(number).queueOfflineMessages(device!.id, 5);
 
-  const c = await env.h.start({ options: { authStrategy: env.h.localAuth('offline') } });
+  const c = env.h.create({ options: { authStrategy: env.h.localAuth('offline') } });
+  // They come after ready, as whatsapp-web.js (which listens from ready on) would give them: a handler can answer each.
+  const replies: Promise<unknown>[] = [];
+  c.client.on('message', (m: Message) =>
+    replies.push(
+      m.reply(`seen: ${m.body}`).then(
+        () => 'sent',
+        (e: unknown) => e,
+      ),
+    ),
+  );
+  await c.client.initialize();
   await c.until('ready');
   expect(c.count('qr')).toBe(0);
   const percents = c.args('loading_screen').map(([percent]) => percent);
@@ -79,6 +90,8 @@ test('messages queued while the client was stopped arrive on restore, with loadi
   expect(c.names().lastIndexOf('loading_screen')).toBeLessThan(c.names().indexOf('ready'));
   await c.until('message', 5);
   expect(c.args('message').map(([m]) => m.body)).toEqual([1, 2, 3, 4, 5].map((i) => `offline message ${i} of 5`));
+  expect(c.names().indexOf('message')).toBeGreaterThan(c.names().indexOf('ready'));
+  expect(await Promise.all(replies)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
 });
 
 test('send options: a quote that cannot be found is left out unless ignoreQuoteErrors is false; waitUntilMsgSent waits for the server', async () => {
