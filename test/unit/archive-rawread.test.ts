@@ -29,11 +29,13 @@ afterEach(async () => {
  * Session entries of about `total` bytes: half stored, half deflated (random, so the deflated ones
  * stay about as large and span many reads too), sizes off every read boundary, plus the edge sizes.
  */
+const LOCAL_STORAGE: ZipItem = { name: `${LS}/000003.log`, data: '_https://web.whatsapp.com\u0000\u0001WAToken1 x' };
+
 function items(total: number): ZipItem[] {
   const big = Math.floor(total / 4);
   const sizes = [big + 1, big - 7, big + 4099, big - 65_535, 64 * KiB, 64 * KiB + 1, 1, 0];
   return [
-    { name: `${LS}/000003.log`, data: '_https://web.whatsapp.com\u0000\u0001WAToken1 x' },
+    LOCAL_STORAGE,
     ...sizes.map((size, i) => ({ name: `${IDB}/${String(i).padStart(6, '0')}.ldb`, data: randomBytes(size), compress: i % 2 === 1 })),
   ];
 }
@@ -141,4 +143,24 @@ test('a file that comes up short mid-entry (it shrank after the checks) is ARCHI
   expect(err).toBeInstanceOf(ArchiveError);
   expect((err as ArchiveError).code).toBe(ErrorCode.ARCHIVE_CORRUPT);
   await expect(fsp.stat(target)).rejects.toMatchObject({ code: 'ENOENT' });
+});
+
+test('a stored entry longer than its central directory declares is ARCHIVE_CORRUPT from a file and from a Buffer, and nothing is left', async () => {
+  const name = `${IDB}/000001.ldb`;
+  const zip = await makeZip([LOCAL_STORAGE, { name, data: randomBytes(200 * KiB), compress: false }]);
+  // The central directory's uncompressed size (offset 24 of its header, which ends 46 bytes before the name).
+  const central = zip.lastIndexOf(Buffer.from(name)) - 46;
+  expect(zip.readUInt32LE(central)).toBe(0x02014b50);
+  zip.writeUInt32LE(100 * KiB, central + 24);
+  const file = path.join(tmp.path, 'long.zip');
+  await fsp.writeFile(file, zip);
+  for (const [target, extract] of [
+    [path.join(tmp.path, 'from-file'), (to: string) => extractSessionArchiveFile(file, to)],
+    [path.join(tmp.path, 'from-buffer'), (to: string) => extractSessionArchive(zip, to)],
+  ] as const) {
+    const err: unknown = await extract(target).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArchiveError);
+    expect((err as ArchiveError).code).toBe(ErrorCode.ARCHIVE_CORRUPT);
+    await expect(fsp.stat(target)).rejects.toMatchObject({ code: 'ENOENT' });
+  }
 });
