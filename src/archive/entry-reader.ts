@@ -7,12 +7,12 @@
 import { read } from 'node:fs';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Transform, Writable } from 'node:stream';
-import { createInflateRaw } from 'node:zlib';
+import { constants, createInflateRaw } from 'node:zlib';
 import { ArchiveError, ErrorCode } from '../errors';
 
 /** Bytes read at a time: few calls, small buffers. */
 export const PIECE_BYTES = 64 * 1024;
-/** The inflater's output chunks: larger ones cost memory, smaller ones time (d729804). */
+/** The inflater's output chunks at most: larger ones cost memory, smaller ones time (d729804). */
 const INFLATE_CHUNK_BYTES = 256 * 1024;
 
 /** Where a zip's bytes are read from. */
@@ -87,18 +87,30 @@ export interface EntryCheck extends Transform {
   measure(chunk: Buffer): void;
 }
 
+/** One entry's data on its way out. */
+export interface EntryData {
+  /** Its compressed bytes (see `EntrySource.pieces`). */
+  pieces: AsyncIterable<Buffer>;
+  /** Deflated (method 8), or stored as it is (method 0). */
+  compressed: boolean;
+  /** The size it declares once inflated: a small entry's inflater needs no 256 KiB buffers. */
+  declaredSize: number;
+}
+
 /**
- * Copies one entry's data, given as `pieces`, into `out`: compressed pieces through an inflater and
- * `check` (one pipeline), stored ones checked by `check.measure` and written as they are. A piece is
- * handed on only once the last was taken (the inflater's or the file's write callback ran), so its
- * buffer may be reused. Every stage has its error listener before a byte moves. Settles once every
- * stage has and no read is under way; rejects with the first failure of any stage or of a read.
+ * Copies one entry's data into `out`: compressed pieces through an inflater and `check` (one
+ * pipeline), stored ones checked by `check.measure` and written as they are. A piece is handed on
+ * only once the last was taken (the inflater's or the file's write callback ran), so its buffer may
+ * be reused. Every stage has its error listener before a byte moves. Settles once every stage has
+ * and no read is under way; rejects with the first failure of any stage or of a read.
  */
-export async function copyEntry(pieces: AsyncIterable<Buffer>, compressed: boolean, check: EntryCheck, out: Writable): Promise<void> {
+export async function copyEntry({ pieces, compressed, declaredSize }: EntryData, check: EntryCheck, out: Writable): Promise<void> {
   let head: Writable;
   let output: Promise<void>;
   if (compressed) {
-    const inflater = createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES });
+    // One byte over the size: output that fills its buffer exactly makes zlib allocate the next one.
+    const chunkSize = Math.min(INFLATE_CHUNK_BYTES, Math.max(constants.Z_MIN_CHUNK, declaredSize + 1));
+    const inflater = createInflateRaw({ chunkSize });
     head = inflater;
     output = pipeline(inflater, check, out);
   } else {

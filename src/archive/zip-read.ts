@@ -308,7 +308,9 @@ export class EntryMeter extends Transform {
 export function writeEntryData(source: EntrySource, p: PlannedEntry, meter: EntryMeter, out: Writable): Promise<void> {
   const { dataStart } = p;
   if (dataStart === undefined) throw new Error(`internal: ${p.relPath} was not checked`);
-  return copyEntry(source.pieces(dataStart, p.entry.compressedSize), p.entry.compressionMethod !== 0, meter, out);
+  const { compressedSize, compressionMethod, uncompressedSize } = p.entry;
+  const data = { pieces: source.pieces(dataStart, compressedSize), compressed: compressionMethod !== 0, declaredSize: uncompressedSize };
+  return copyEntry(data, meter, out);
 }
 
 /** After an entry streamed through: its real size and CRC must match the headers. */

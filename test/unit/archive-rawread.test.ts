@@ -25,18 +25,29 @@ afterEach(async () => {
   await tmp.remove();
 });
 
-/**
- * Session entries of about `total` bytes: half stored, half deflated (random, so the deflated ones
- * stay about as large and span many reads too), sizes off every read boundary, plus the edge sizes.
- */
 const LOCAL_STORAGE: ZipItem = { name: `${LS}/000003.log`, data: '_https://web.whatsapp.com\u0000\u0001WAToken1 x' };
 
+/**
+ * Session entries of about `total` bytes, stored and deflated (random, so the deflated ones stay about
+ * as large and span many reads too), sizes off every read boundary, plus the edge sizes. Every
+ * deflated one declares more than 64 KiB, so its inflater's buffers are larger than any read's.
+ */
 function items(total: number): ZipItem[] {
   const big = Math.floor(total / 4);
-  const sizes = [big + 1, big - 7, big + 4099, big - 65_535, 64 * KiB, 64 * KiB + 1, 1, 0];
+  const sizes: [number, boolean][] = [
+    [big + 1, false],
+    [big - 7, true],
+    [big + 4099, false],
+    [big - 65_535, true],
+    [64 * KiB, false],
+    [64 * KiB + 1, true],
+    [100 * KiB + 3, true],
+    [1, false],
+    [0, false],
+  ];
   return [
     LOCAL_STORAGE,
-    ...sizes.map((size, i) => ({ name: `${IDB}/${String(i).padStart(6, '0')}.ldb`, data: randomBytes(size), compress: i % 2 === 1 })),
+    ...sizes.map(([size, compress], i) => ({ name: `${IDB}/${String(i).padStart(6, '0')}.ldb`, data: randomBytes(size), compress })),
   ];
 }
 
@@ -58,11 +69,11 @@ async function expectRestored(target: string, entries: readonly ZipItem[]): Prom
   }
 }
 
-/** Buffers of a raw read's size (1 KiB up to, not including, the inflater's 256 KiB output chunks) made during `work`. */
+/** Buffers of a raw read's size made during `work`: 1 to 64 KiB (yauzl read 16 KiB at a time, waweb reads 64 KiB). */
 async function readSizedAllocations(work: () => Promise<unknown>): Promise<number> {
   let count = 0;
   const counted = (size: unknown): void => {
-    if (typeof size === 'number' && size >= KiB && size < 256 * KiB) count++;
+    if (typeof size === 'number' && size >= KiB && size <= 64 * KiB) count++;
   };
   for (const name of ['allocUnsafe', 'allocUnsafeSlow', 'alloc'] as const) {
     const original = Buffer[name].bind(Buffer) as (...args: unknown[]) => Buffer;
@@ -163,4 +174,23 @@ test('a stored entry longer than its central directory declares is ARCHIVE_CORRU
     expect((err as ArchiveError).code).toBe(ErrorCode.ARCHIVE_CORRUPT);
     await expect(fsp.stat(target)).rejects.toMatchObject({ code: 'ENOENT' });
   }
+});
+
+test('small deflated entries get inflater buffers of their size, not 256 KiB each', async () => {
+  const entries = [
+    LOCAL_STORAGE,
+    ...Array.from({ length: 40 }, (_, i) => ({ name: `${IDB}/${String(i).padStart(6, '0')}.log`, data: randomBytes(3000 + i) })),
+  ];
+  const file = await zipFile('small.zip', entries);
+  const target = path.join(tmp.path, 'out');
+  let large = 0;
+  const original = Buffer.allocUnsafe.bind(Buffer);
+  jest.spyOn(Buffer, 'allocUnsafe').mockImplementation((size: number) => {
+    if (size >= 128 * KiB) large++;
+    return original(size);
+  });
+  await extractSessionArchiveFile(file, target);
+  jest.restoreAllMocks();
+  await expectRestored(target, entries);
+  expect(large).toBe(0);
 });
