@@ -11,7 +11,7 @@ import { constants, createInflateRaw } from 'node:zlib';
 import { ArchiveError, ErrorCode } from '../errors';
 
 /** Bytes read at a time: few calls, small buffers. */
-export const PIECE_BYTES = 64 * 1024;
+const PIECE_BYTES = 64 * 1024;
 /** The inflater's output chunks at most: larger ones cost memory, smaller ones time (d729804). */
 const INFLATE_CHUNK_BYTES = 256 * 1024;
 
@@ -54,9 +54,13 @@ export function fileSource(fd: number, size: number): EntrySource {
     new Promise((resolve) => {
       read(fd, buffer, 0, length, position, (error, bytesRead) => resolve(error ? { error } : { piece: buffer.subarray(0, bytesRead) }));
     });
+  let reading = false;
   return {
     async *pieces(start: number, length: number): AsyncGenerator<Buffer, void, undefined> {
+      // Two readers at once would fill each other's buffers.
+      if (reading) throw new Error('internal: a zip file source read by two entries at once');
       checkRange(start, length, size);
+      reading = true;
       let done = 0;
       let turn: 0 | 1 = 0;
       let next = length > 0 ? readInto(buffers[turn], start, Math.min(PIECE_BYTES, length)) : undefined;
@@ -77,6 +81,7 @@ export function fileSource(fd: number, size: number): EntrySource {
       } finally {
         // A read under way fills a buffer the next entry reads into, from a descriptor about to close.
         if (next !== undefined) await next;
+        reading = false;
       }
     },
   };
@@ -124,7 +129,8 @@ export async function copyEntry({ pieces, compressed, declaredSize }: EntryData,
   } finally {
     failure = await fed;
   }
-  // Only when the output ended before the input did (a deflate stream that ends early), then failed.
+  // Reached only when the output finished first (a deflate stream that ends before its last
+  // piece: zlib ignores what follows) and feeding the rest then failed.
   if (failure !== undefined) throw failure;
 }
 
