@@ -18,8 +18,6 @@ import {
   checkDataEntries,
   corrupt,
   findManifest,
-  openZip,
-  openZipFile,
   planEntries,
   readCentralDirectory,
   shown,
@@ -27,9 +25,9 @@ import {
   unsafe,
   verifyEntry,
   writeEntryData,
-  type OpenedZip,
   type PlannedEntry,
 } from './zip-read';
+import { openZip, openZipFile, openZipFileIfUnchanged, type ExpectedFile, type OpenedZip } from './zip-open';
 import { spoolArchive } from './spool';
 
 export interface ExtractSessionArchiveOptions extends Partial<ArchiveLimits> {
@@ -214,7 +212,42 @@ export async function extractSessionArchiveFile(
 ): Promise<ExtractedSessionArchive> {
   const limits = resolveArchiveLimits(options);
   const { root, rootExists } = await resolveTarget(targetDir);
-  const opened = await openZipFile(file, limits);
+  return extractOpenedZip(await openZipFile(file, limits), root, rootExists, limits, options);
+}
+
+/**
+ * A store's generation kept as a local file (`localFileOf`), opened where it is: `null` when the file
+ * is gone or was replaced since (the caller reads the store's stream instead). Open it while that
+ * stream is still open, then `extractOpenedArchive`.
+ */
+export function openArchiveInPlace(file: string, expected: ExpectedFile, options: Partial<ArchiveLimits> = {}): Promise<OpenedZip | null> {
+  return openZipFileIfUnchanged(file, resolveArchiveLimits(options), expected);
+}
+
+/** `extractSessionArchiveFile` for a zip `openArchiveInPlace` opened; it is closed whatever happens. */
+export async function extractOpenedArchive(
+  opened: OpenedZip,
+  targetDir: string,
+  options: ExtractSessionArchiveOptions = {},
+): Promise<ExtractedSessionArchive> {
+  const limits = resolveArchiveLimits(options);
+  let target: { root: string; rootExists: boolean };
+  try {
+    target = await resolveTarget(targetDir);
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
+  return extractOpenedZip(opened, target.root, target.rootExists, limits, options);
+}
+
+async function extractOpenedZip(
+  opened: OpenedZip,
+  root: string,
+  rootExists: boolean,
+  limits: ArchiveLimits,
+  options: ExtractSessionArchiveOptions,
+): Promise<ExtractedSessionArchive> {
   try {
     return await extractZip(opened, root, rootExists, limits, options);
   } finally {

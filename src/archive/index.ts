@@ -10,7 +10,14 @@ export type {
   WriteSessionArchiveOptions,
   WrittenSessionArchive,
 } from './create';
-export { extractSessionArchive, extractSessionArchiveFile, extractSessionArchiveStream, readArchiveManifest } from './extract';
+export {
+  extractSessionArchive,
+  extractSessionArchiveFile,
+  extractOpenedArchive,
+  openArchiveInPlace,
+  extractSessionArchiveStream,
+  readArchiveManifest,
+} from './extract';
 export type {
   ExtractSessionArchiveOptions,
   ExtractSessionArchiveStreamOptions,
@@ -19,6 +26,7 @@ export type {
   ReadArchiveManifestOptions,
 } from './extract';
 export { spoolArchive } from './spool';
+export type { ExpectedFile, OpenedZip } from './zip-open';
 export type { SpoolOptions, SpooledArchive } from './spool';
 export { readArchiveFile } from './read-file';
 export type { ReadArchiveFileOptions } from './read-file';

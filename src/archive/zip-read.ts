@@ -3,21 +3,15 @@
  * data is inflated, and every inflated byte counted against the limits.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { close, fstat as fstatCb, open } from 'node:fs';
-import { promisify } from 'node:util';
 import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import * as yauzl from 'yauzl';
-import { ArchiveError, ErrorCode, FileSystemError, InvalidOptionError, WawebError, errorMessage } from '../errors';
-import { bufferSource, copyEntry, fileSource, type EntrySource } from './entry-reader';
+import { ArchiveError, ErrorCode, WawebError } from '../errors';
+import { copyEntry, type EntrySource } from './entry-reader';
 import type { ArchiveLimits } from './limits';
 import { MANIFEST_ENTRY_NAME, parseManifest, type ArchiveManifest } from './manifest';
 import { SESSION_DIRS, collisionKey, isSessionPath, pathLengthProblem, unsafeEntryNameReason } from './paths';
 import type { SessionDataProbe } from './session-data';
-
-const openFd = promisify(open);
-const fstat = promisify(fstatCb);
-const closeFd = promisify(close);
 
 /** The manifest is a few hundred bytes; anything near this is not ours. */
 const MAX_MANIFEST_BYTES = 64 * 1024;
@@ -51,71 +45,6 @@ export interface PlannedEntry {
   kind: EntryKind;
   /** Set for entries whose data will be read. */
   dataStart?: number;
-}
-
-const ZIP_OPTIONS = {
-  lazyEntries: true,
-  autoClose: false,
-  // Names are decoded and checked here (typed errors, no silent `\` → `/` rewrite).
-  decodeStrings: false,
-  // Sizes are checked here against bytes actually inflated.
-  validateEntrySizes: false,
-} as const;
-
-/** A zip opened for reading, and how to let go of it. */
-export interface OpenedZip {
-  zip: yauzl.ZipFile;
-  /** Where its entries' data is read from (yauzl reads only the directory and the headers). */
-  source: EntrySource;
-  close(): Promise<void>;
-}
-
-/**
- * Opens the zip in `file`, read a piece at a time (never whole); refuses one over
- * `maxCompressedBytes` before looking inside. A file that cannot be opened is a `FileSystemError`.
- */
-export async function openZipFile(file: string, limits: Pick<ArchiveLimits, 'maxCompressedBytes'>): Promise<OpenedZip> {
-  let fd: number;
-  try {
-    fd = await openFd(file, 'r');
-  } catch (err) {
-    throw new FileSystemError(`Cannot read the session archive ${file}: ${errorMessage(err)}`, { cause: err });
-  }
-  // yauzl owns the descriptor once it has opened the zip: it closes it when the zip is closed and
-  // its last read stream ended.
-  let zip: yauzl.ZipFile;
-  let size: number;
-  try {
-    ({ size } = await fstat(fd));
-    if (size > limits.maxCompressedBytes) {
-      throw tooLarge(`Session archive is ${size} bytes, more than maxCompressedBytes (${limits.maxCompressedBytes})`);
-    }
-    try {
-      zip = await yauzl.fromFdPromise(fd, ZIP_OPTIONS);
-    } catch (err) {
-      throw corrupt('Session archive is not a readable zip (truncated or damaged)', err);
-    }
-  } catch (err) {
-    await closeFd(fd).catch(() => undefined);
-    throw err;
-  }
-  // Entry data is read from the same descriptor, before the zip is closed.
-  return { zip, source: fileSource(fd, size), close: async () => zip.close() };
-}
-
-/** Opens `data` as a zip; refuses one over `maxCompressedBytes` before looking inside. */
-export async function openZip(data: Buffer, limits: Pick<ArchiveLimits, 'maxCompressedBytes'>): Promise<OpenedZip> {
-  if (!Buffer.isBuffer(data)) throw new InvalidOptionError('Session archive data must be a Buffer');
-  if (data.length > limits.maxCompressedBytes) {
-    throw tooLarge(`Session archive is ${data.length} bytes, more than maxCompressedBytes (${limits.maxCompressedBytes})`);
-  }
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await yauzl.fromBufferPromise(data, ZIP_OPTIONS);
-  } catch (err) {
-    throw corrupt('Session archive is not a readable zip (truncated or damaged)', err);
-  }
-  return { zip, source: bufferSource(data), close: async () => zip.close() };
 }
 
 export async function readCentralDirectory(zip: yauzl.ZipFile, maxEntries: number): Promise<yauzl.Entry[]> {

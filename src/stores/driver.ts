@@ -120,6 +120,14 @@ export interface StoreDriver<Handle = unknown> {
    */
   readStream?(sessionId: string, generation: DriverGeneration<Handle>, context: DriverReadContext): Promise<Readable | null>;
   /**
+   * Optional capability, reading in place: the local file that holds a generation as it is stored,
+   * whose size is its `bytes` and whose modification time its `createdAt` for as long as it holds
+   * that generation. A reader that needs random access (a zip's central directory is at its end)
+   * opens it while the `readStream` of that generation is still open, checks both, and then needs no
+   * copy. Only a driver whose files are never changed in place may have it.
+   */
+  localFile?(sessionId: string, generation: DriverGeneration<Handle>): string;
+  /**
    * Optional: `true` when `write()` honours `context.ifNewest` in the same atomic step as the write.
    * @default false: the front checks `ifNewest` against a listing before `write()` (not atomic)
    */

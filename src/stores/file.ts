@@ -201,10 +201,15 @@ class FileDriver implements StoreDriver {
     return out;
   }
 
+  /** A generation's file: written once under a temp name and linked in, never changed after. */
+  localFile(sessionId: string, generation: DriverGeneration): string {
+    return path.join(this.sessionDir(sessionId), generationFileName(generation.generation));
+  }
+
   /** A generation's zip opened for reading; `null` when it is gone (pruned since it was listed). */
   async #open(sessionId: string, generation: DriverGeneration): Promise<fs.FileHandle | null> {
     try {
-      return await fs.open(path.join(this.sessionDir(sessionId), generationFileName(generation.generation)), 'r');
+      return await fs.open(this.localFile(sessionId, generation), 'r');
     } catch (err) {
       if (isErrno(err, 'ENOENT')) return null;
       throw err;

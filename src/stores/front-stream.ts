@@ -104,7 +104,8 @@ export async function loadStream(
   const { generation, stream } = opened;
   const maxBytes = options?.maxBytes;
   const tooLarge = (bytes: number): StoreError => dataTooLarge(front.label, sessionId, generation.generation, bytes, maxBytes ?? 0);
-  const guarded = new GuardedStream(stream, { watch, label, bytes: generation.bytes, maxBytes, wrap, tooLarge });
+  const localFile = driver.localFile?.(sessionId, generation);
+  const guarded = new GuardedStream(stream, { watch, label, bytes: generation.bytes, maxBytes, wrap, tooLarge, localFile });
   return { ...publicGeneration(generation), stream: guarded };
 }
 

@@ -127,6 +127,8 @@ export interface GuardOptions {
   wrap(err: unknown): Error;
   /** `DATA_TOO_LARGE` for `bytes` read. */
   tooLarge(bytes: number): Error;
+  /** The driver's `localFile` of this generation, if it has one. */
+  localFile?: string | undefined;
 }
 
 /**
@@ -157,6 +159,11 @@ export class GuardedStream extends Readable {
     });
     options.watch.pause();
     options.watch.signal.addEventListener('abort', this.#onStop, { once: true });
+  }
+
+  /** The local file that holds these bytes (the driver's `localFile`), if any. */
+  get localFile(): string | undefined {
+    return this.#options.localFile;
   }
 
   override _read(): void {

@@ -8,6 +8,7 @@
 import { Readable } from 'node:stream';
 import { AbortError } from '../errors';
 import { wrapError } from './internal';
+import { GuardedStream } from './stream-watch';
 import type { LoadOptions, LoadedSessionStream, SaveOptions, SessionSource, SessionStore, StoredGeneration } from './types';
 
 /** The store's own `saveStream`, or `save` with the source gathered into one Buffer. */
@@ -29,6 +30,17 @@ export async function saveStreamTo(
     throw wrapError(err, `${store.name}: saving session "${sessionId}" failed`);
   }
   return store.save(sessionId, Buffer.concat(chunks), options);
+}
+
+/**
+ * Where a loaded generation's bytes already are on the local disk, unchanged (a FileStore keeps each
+ * generation as one file): a reader that needs random access may open that file, check that its size
+ * is `bytes` and its modification time `createdAt` (it was not replaced meanwhile), and then destroy
+ * `stream`; one that finds it changed reads `stream` as usual. `undefined` for every other stream:
+ * a wrapper that changes the bytes (encryption) hands out a stream of its own, so never passes it on.
+ */
+export function localFileOf(loaded: LoadedSessionStream): string | undefined {
+  return loaded.stream instanceof GuardedStream ? loaded.stream.localFile : undefined;
 }
 
 /** The store's own `loadStream`, or `load` with its Buffer handed out as a one-chunk stream. */

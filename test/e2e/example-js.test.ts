@@ -445,6 +445,9 @@ async function runExample(library: Library, bot: string, source: string): Promis
         8_000,
       );
     }
+    // A process that died took its browser along: its effects are read once the account saw the device go, so both
+    // runs end in the same state (how soon the simulator hears of a closed browser is not the command's doing).
+    if (!proc.running()) await until(() => !phone.devices().some((d) => d.online) || undefined, 'the dead bot device offline', 15_000);
     // The barrier's own answers are the test's, not the command's (and a process that died sends none).
     const effects = watch
       .since(before)

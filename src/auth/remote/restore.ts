@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractSessionArchiveFile, spoolArchive, type ArchiveLimits } from '../../archive';
+import { extractOpenedArchive, extractSessionArchiveFile, openArchiveInPlace, spoolArchive, type ArchiveLimits } from '../../archive';
 import {
   AbortError,
   ArchiveError,
@@ -21,7 +21,7 @@ import {
   errorMessage,
   type RestoreAttempt,
 } from '../../errors';
-import { loadStreamFrom } from '../../stores/stream';
+import { loadStreamFrom, localFileOf } from '../../stores/stream';
 import type { SessionStore, StoredGeneration } from '../../stores/types';
 import { isErrno } from '../../util/errno';
 import { exists } from '../profile/files';
@@ -163,7 +163,8 @@ export async function restoreSession(
  * meanwhile. The download streams into a spool file beside the profile (`.<session>.restore-*.zip`,
  * which `recoverInterruptedRestore` removes after a kill), counted against `maxCompressedBytes` as it
  * arrives and bounded by `storeTimeoutMs` as one store call; the extraction reads it a piece at a
- * time. Memory stays flat whatever the archive's size.
+ * time. A generation the store keeps as a local file (FileStore) is read where it is instead, with
+ * no copy. Memory stays flat whatever the archive's size.
  */
 async function restoreGeneration(ctx: RestoreContext, generation: StoredGeneration): Promise<boolean> {
   const { maxCompressedBytes } = ctx.limits;
@@ -188,18 +189,30 @@ async function restoreGeneration(ctx: RestoreContext, generation: StoredGenerati
         stream.destroy();
         throw new AbortError(`loading generation ${generation.generation} aborted`);
       }
+      // Opened while the store's stream still holds the file: one pruned or replaced since is read from that stream.
+      const local = localFileOf(found);
+      const inPlace =
+        local === undefined ? null : await openArchiveInPlace(local, { bytes: stored.bytes, modified: stored.createdAt }, ctx.limits);
+      if (inPlace) {
+        stream.destroy();
+        if (!signal.aborted) return { stored, inPlace };
+        await inPlace.close();
+        throw new AbortError(`loading generation ${generation.generation} aborted`);
+      }
       await spoolArchive(stream, spoolFile, { maxCompressedBytes, signal });
-      return stored;
+      return { stored, inPlace };
     });
     if (!loaded) return false;
-    const extracted = await extractSessionArchiveFile(spoolFile, temp, ctx.limits);
+    const extracted = loaded.inPlace
+      ? await extractOpenedArchive(loaded.inPlace, temp, ctx.limits)
+      : await extractSessionArchiveFile(spoolFile, temp, ctx.limits);
     // The archive is no longer needed: free its disk space before the swap.
     await rm(spoolFile, { force: true });
     if (ctx.signal.aborted) throw new AbortError(`restore of ${ctx.sessionName} aborted`);
     await writeStamp(temp, {
       sessionName: ctx.sessionName,
-      generation: loaded.generation,
-      createdAt: loaded.createdAt.toISOString(),
+      generation: loaded.stored.generation,
+      createdAt: loaded.stored.createdAt.toISOString(),
       ...(extracted.manifest ? { contentHash: extracted.manifest.contentHash } : {}),
     });
     await swapIn(temp, ctx.userDataDir, ctx.keepPrevious);
