@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import { ArchiveError, ErrorCode, FileSystemError, InvalidOptionError, WawebError, errorMessage } from '../errors';
 import { isErrno } from '../util/errno';
 import { resolveArchiveLimits, type ArchiveLimits } from './limits';
@@ -18,13 +18,13 @@ import {
   checkDataEntries,
   corrupt,
   findManifest,
-  openEntryData,
   planEntries,
   readCentralDirectory,
   shown,
   translateStreamError,
   unsafe,
   verifyEntry,
+  writeEntryData,
   type PlannedEntry,
 } from './zip-read';
 import { openZip, openZipFile, openZipFileIfUnchanged, type ExpectedFile, type OpenedZip } from './zip-open';
@@ -61,14 +61,14 @@ const MAX_ABSOLUTE_PATH_BYTES = 4095;
  */
 export async function readArchiveManifest(data: Buffer, options: ReadArchiveManifestOptions = {}): Promise<ArchiveManifest | null> {
   const limits = resolveArchiveLimits(options);
-  const zip = await openZip(data, limits);
+  const opened = await openZip(data, limits);
   try {
-    const planned = planEntries(await readCentralDirectory(zip, limits.maxEntries), limits);
+    const planned = planEntries(await readCentralDirectory(opened.zip, limits.maxEntries), limits);
     const manifestEntries = planned.filter((p) => p.kind === 'manifest');
-    await checkDataEntries(zip, manifestEntries);
-    return await findManifest(zip, planned, []);
+    await checkDataEntries(opened.zip, manifestEntries);
+    return await findManifest(opened.source, planned, []);
   } finally {
-    zip.close();
+    await opened.close();
   }
 }
 
@@ -121,19 +121,16 @@ class ExtractionTarget {
     }
   }
 
-  /** Writes one file from `source`'s stages (opened only once the file is, see `openEntryData`). */
-  async writeFile(relPath: string, source: () => ReturnType<typeof openEntryData>, meter: EntryMeter): Promise<void> {
+  /** Writes one file: `copy` gets the file's stream as soon as it is made (see `writeEntryData`). */
+  async writeFile(relPath: string, copy: (out: Writable) => Promise<void>): Promise<void> {
     const slash = relPath.lastIndexOf('/');
     if (slash > 0) await this.ensureDir(relPath.slice(0, slash));
     const abs = this.abs(relPath);
     // 'wx': never overwrite and never write through an existing symlink.
     const handle = await fsp.open(abs, 'wx', FILE_MODE);
     if (slash <= 0) this.created.push(abs);
-    const stages = await source().catch(async (err: unknown) => {
-      await handle.close();
-      throw err;
-    });
-    await pipeline([...stages, meter, handle.createWriteStream({ highWaterMark: 1024 * 1024 })]);
+    // The stream closes the handle when it ends or fails.
+    await copy(handle.createWriteStream({ highWaterMark: 1024 * 1024 }));
   }
 
   async rollback(): Promise<void> {
@@ -195,11 +192,11 @@ export async function extractSessionArchive(
 ): Promise<ExtractedSessionArchive> {
   const limits = resolveArchiveLimits(options);
   const { root, rootExists } = await resolveTarget(targetDir);
-  const zip = await openZip(data, limits);
+  const opened = await openZip(data, limits);
   try {
-    return await extractZip(zip, root, rootExists, limits, options);
+    return await extractZip(opened, root, rootExists, limits, options);
   } finally {
-    zip.close();
+    await opened.close();
   }
 }
 
@@ -252,7 +249,7 @@ async function extractOpenedZip(
   options: ExtractSessionArchiveOptions,
 ): Promise<ExtractedSessionArchive> {
   try {
-    return await extractZip(opened.zip, root, rootExists, limits, options);
+    return await extractZip(opened, root, rootExists, limits, options);
   } finally {
     await opened.close();
   }
@@ -308,7 +305,7 @@ async function resolveTarget(targetDir: string): Promise<{ root: string; rootExi
 
 /** Everything after the zip is open: the checks, the writing, the verification, the rollback. */
 async function extractZip(
-  zip: Parameters<typeof openEntryData>[0],
+  { zip, source }: OpenedZip,
   root: string,
   rootExists: boolean,
   limits: ArchiveLimits,
@@ -326,7 +323,7 @@ async function extractZip(
   await checkDataEntries(zip, toRead);
 
   const budget = new Budget(limits.maxUncompressedBytes, 'maxUncompressedBytes');
-  const manifest = await findManifest(zip, planned, [budget]);
+  const manifest = await findManifest(source, planned, [budget]);
   if (manifest === null && options.requireManifest === true) {
     throw new ArchiveError(ErrorCode.ARCHIVE_VERSION, `Session archive has no ${MANIFEST_ENTRY_NAME} and requireManifest is set`);
   }
@@ -337,7 +334,7 @@ async function extractZip(
     await target.open();
     for (const p of planned) if (p.kind === 'dir') await target.ensureDir(p.relPath);
     const probe = new SessionDataProbe();
-    const digests = await writeFiles(zip, planned, target, budget, probe);
+    const digests = await writeFiles(source, planned, target, budget, probe);
     const bytes = digests.reduce((sum, d) => sum + d.size, 0);
     if (manifest) {
       if (manifest.files !== digests.length || manifest.bytes !== bytes) {
@@ -358,7 +355,7 @@ async function extractZip(
 }
 
 async function writeFiles(
-  zip: Parameters<typeof openEntryData>[0],
+  source: OpenedZip['source'],
   planned: readonly PlannedEntry[],
   target: ExtractionTarget,
   budget: Budget,
@@ -369,7 +366,7 @@ async function writeFiles(
     if (p.kind !== 'file') continue;
     const meter = new EntryMeter(p, [budget], probe);
     try {
-      await target.writeFile(p.relPath, () => openEntryData(zip, p), meter);
+      await target.writeFile(p.relPath, (out) => writeEntryData(source, p, meter, out));
     } catch (err) {
       throw translateStreamError(err, p.relPath);
     }

@@ -7,6 +7,7 @@ import { close, fstat as fstatCb, open } from 'node:fs';
 import { promisify } from 'node:util';
 import * as yauzl from 'yauzl';
 import { FileSystemError, InvalidOptionError, errorMessage } from '../errors';
+import { bufferSource, fileSource, type EntrySource } from './entry-reader';
 import type { ArchiveLimits } from './limits';
 import { corrupt, tooLarge } from './zip-read';
 
@@ -26,6 +27,8 @@ const ZIP_OPTIONS = {
 /** A zip opened for reading, and how to let go of it. */
 export interface OpenedZip {
   zip: yauzl.ZipFile;
+  /** Where its entries' data is read from (yauzl reads only the directory and the headers). */
+  source: EntrySource;
   close(): Promise<void>;
 }
 
@@ -79,8 +82,9 @@ async function zipOfFd(fd: number, limits: Pick<ArchiveLimits, 'maxCompressedByt
   // yauzl owns the descriptor once it has opened the zip: it closes it when the zip is closed and
   // its last read stream ended.
   let zip: yauzl.ZipFile;
+  let size: number;
   try {
-    const { size } = await fstat(fd);
+    ({ size } = await fstat(fd));
     if (size > limits.maxCompressedBytes) {
       throw tooLarge(`Session archive is ${size} bytes, more than maxCompressedBytes (${limits.maxCompressedBytes})`);
     }
@@ -93,18 +97,21 @@ async function zipOfFd(fd: number, limits: Pick<ArchiveLimits, 'maxCompressedByt
     await closeFd(fd).catch(() => undefined);
     throw err;
   }
-  return { zip, close: async () => zip.close() };
+  // Entry data is read from the same descriptor, before the zip is closed.
+  return { zip, source: fileSource(fd, size), close: async () => zip.close() };
 }
 
 /** Opens `data` as a zip; refuses one over `maxCompressedBytes` before looking inside. */
-export async function openZip(data: Buffer, limits: Pick<ArchiveLimits, 'maxCompressedBytes'>): Promise<yauzl.ZipFile> {
+export async function openZip(data: Buffer, limits: Pick<ArchiveLimits, 'maxCompressedBytes'>): Promise<OpenedZip> {
   if (!Buffer.isBuffer(data)) throw new InvalidOptionError('Session archive data must be a Buffer');
   if (data.length > limits.maxCompressedBytes) {
     throw tooLarge(`Session archive is ${data.length} bytes, more than maxCompressedBytes (${limits.maxCompressedBytes})`);
   }
+  let zip: yauzl.ZipFile;
   try {
-    return await yauzl.fromBufferPromise(data, ZIP_OPTIONS);
+    zip = await yauzl.fromBufferPromise(data, ZIP_OPTIONS);
   } catch (err) {
     throw corrupt('Session archive is not a readable zip (truncated or damaged)', err);
   }
+  return { zip, source: bufferSource(data), close: async () => zip.close() };
 }

@@ -3,11 +3,11 @@
  * data is inflated, and every inflated byte counted against the limits.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createInflateRaw, crc32 } from 'node:zlib';
+import { Transform, Writable, type TransformCallback } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { ArchiveError, ErrorCode, WawebError } from '../errors';
+import { copyEntry, type EntrySource } from './entry-reader';
 import type { ArchiveLimits } from './limits';
 import { MANIFEST_ENTRY_NAME, parseManifest, type ArchiveManifest } from './manifest';
 import { SESSION_DIRS, collisionKey, isSessionPath, pathLengthProblem, unsafeEntryNameReason } from './paths';
@@ -204,50 +204,42 @@ export class EntryMeter extends Transform {
     super();
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  /** Counts, checks and hashes `chunk` (a stored entry's, passed on by the caller); throws instead of letting it through. */
+  measure(chunk: Buffer): void {
     this.size += chunk.length;
     if (this.size > this.p.entry.uncompressedSize) {
-      callback(corrupt(`Entry ${shown(this.p.relPath)} inflates past the ${this.p.entry.uncompressedSize} bytes its header declares`));
-      return;
+      throw corrupt(`Entry ${shown(this.p.relPath)} inflates past the ${this.p.entry.uncompressedSize} bytes its header declares`);
     }
     for (const b of this.budgets) {
       b.used += chunk.length;
-      if (b.used > b.limit) {
-        callback(tooLarge(`Session archive inflates past ${b.optionName} (${b.limit} bytes) at ${shown(this.p.relPath)}`));
-        return;
-      }
+      if (b.used > b.limit) throw tooLarge(`Session archive inflates past ${b.optionName} (${b.limit} bytes) at ${shown(this.p.relPath)}`);
     }
     this.crc = crc32(chunk, this.crc);
     this.hash.update(chunk);
     this.probe?.update(this.p.relPath, chunk);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.measure(chunk);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
     callback(null, chunk);
   }
 }
 
 /**
- * An entry's data as the first stages of a pipeline: its raw bytes, then an inflater when it is
- * compressed. Nothing flows and nothing is piped until the caller's one `pipeline()` call takes them
- * with its own stages, so every stage has its error handler before a damaged stream can fail (an
- * inflater piped earlier could emit its error while the caller still opened the file to write).
+ * Copies `p`'s data from `source` into `out`, through `meter` (see `copyEntry`). `out` must be
+ * made just before: nothing listens to its errors until this call.
  */
-export async function openEntryData(zip: yauzl.ZipFile, p: PlannedEntry): Promise<[Readable] | [Readable, Transform]> {
-  const { entry } = p;
+export function writeEntryData(source: EntrySource, p: PlannedEntry, meter: EntryMeter, out: Writable): Promise<void> {
   const { dataStart } = p;
   if (dataStart === undefined) throw new Error(`internal: ${p.relPath} was not checked`);
-  let raw: Readable;
-  try {
-    // Callback form on purpose: yauzl 3.4.0's openReadStreamLowLevelPromise calls the wrong method.
-    raw = await new Promise<Readable>((resolve, reject) => {
-      zip.openReadStreamLowLevel(dataStart, entry.compressedSize, 0, entry.compressedSize, false, null, (err, stream) =>
-        err ? reject(err) : resolve(stream),
-      );
-    });
-  } catch (err) {
-    throw corrupt(`Entry ${shown(p.relPath)} cannot be read`, err);
-  }
-  if (entry.compressionMethod === 0) return [raw];
-  // Inflate here rather than in yauzl so the pipeline that ends also frees zlib.
-  return [raw, createInflateRaw({ chunkSize: 256 * 1024 })];
+  const { compressedSize, compressionMethod, uncompressedSize } = p.entry;
+  const data = { pieces: source.pieces(dataStart, compressedSize), compressed: compressionMethod !== 0, declaredSize: uncompressedSize };
+  return copyEntry(data, meter, out);
 }
 
 /** After an entry streamed through: its real size and CRC must match the headers. */
@@ -265,21 +257,21 @@ export function translateStreamError(err: unknown, relPath: string): unknown {
   return corrupt(`Entry ${shown(relPath)} is damaged`, err);
 }
 
-async function readManifestEntry(zip: yauzl.ZipFile, p: PlannedEntry, budgets: readonly Budget[]): Promise<ArchiveManifest> {
+async function readManifestEntry(source: EntrySource, p: PlannedEntry, budgets: readonly Budget[]): Promise<ArchiveManifest> {
   if (p.entry.uncompressedSize > MAX_MANIFEST_BYTES) {
     throw tooLarge(`${MANIFEST_ENTRY_NAME} declares ${p.entry.uncompressedSize} bytes (limit ${MAX_MANIFEST_BYTES})`);
   }
   const meter = new EntryMeter(p, budgets);
   const chunks: Buffer[] = [];
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      // A copy: a stored manifest's chunks are pieces of a buffer the source reuses.
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
   try {
-    const stages = await openEntryData(zip, p);
-    const collect = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-    });
-    await pipeline([...stages, meter, collect]);
+    await writeEntryData(source, p, meter, collect);
   } catch (err) {
     throw translateStreamError(err, p.relPath);
   }
@@ -288,10 +280,10 @@ async function readManifestEntry(zip: yauzl.ZipFile, p: PlannedEntry, budgets: r
 }
 
 export async function findManifest(
-  zip: yauzl.ZipFile,
+  source: EntrySource,
   planned: readonly PlannedEntry[],
   budgets: readonly Budget[],
 ): Promise<ArchiveManifest | null> {
   const entry = planned.find((p) => p.kind === 'manifest');
-  return entry ? readManifestEntry(zip, entry, budgets) : null;
+  return entry ? readManifestEntry(source, entry, budgets) : null;
 }
