@@ -8,7 +8,7 @@
  * The clients run in the bench's own process (their Node memory is not measured here); each one's
  * browser is found through `pupBrowser.process()`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, LocalAuth } from '../src';
 import { allReady, type ReadyEmitter } from './all-ready';
@@ -46,6 +46,25 @@ interface BenchClient extends ReadyEmitter {
  * bench measures memory, not that deadline.
  */
 const LAUNCH_TIMEOUT_MS = 180_000;
+
+/** A LocalAuth folder's login facts: waweb's login marker, the localStorage copy, the bytes of Chromium's localStorage files. */
+function folderFacts(folder: string): string {
+  const lsDir = join(folder, 'Default', 'Local Storage', 'leveldb');
+  let lsBytes = 0;
+  try {
+    for (const name of readdirSync(lsDir)) lsBytes += statSync(join(lsDir, name)).size;
+  } catch {
+    lsBytes = -1;
+  }
+  const has = (rel: string): string => (existsSync(join(folder, rel)) ? 'yes' : 'no');
+  return `marker ${has('waweb-login.json')}, localStorage copy ${has(join('Default', 'Local Storage', 'waweb-local-storage.json'))}, localStorage files ${lsBytes < 0 ? 'none' : `${lsBytes} B`}`;
+}
+
+/** The simulator's side: how many devices the phone has linked, and how many are online. */
+function linkedDevices(sim: WhatsAppSimulator, number: number): string {
+  const devices = sim.phone(String(number)).devices();
+  return `phone has ${devices.length} linked device(s), ${devices.filter((d) => d.online).length} online`;
+}
 
 function makeClient(kind: SessionsKind, sim: WhatsAppSimulator, dataPath: string, clientId: string, cacheDir: string): BenchClient {
   if (kind === 'waweb') {
@@ -131,7 +150,11 @@ export async function measureSessions(
     const [readyMs] = await Promise.all([
       allReady(clients, { timeoutMs: allReadyTimeoutMs, pairing: false }),
       ...clients.map((c) => c.initialize()),
-    ]);
+    ]).catch((err: unknown) => {
+      // What each folder and phone held, so a session that lost its login says on which side.
+      const facts = clients.map((_, i) => `s${i}: ${folderFacts(join(dataPath, `session-s${i}`))}, ${linkedDevices(sim, firstNumber + i)}`);
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n    ${facts.join('\n    ')}`, { cause: err });
+    });
     const allReadyMs = Math.round(performance.now() - started);
     const pssMiB = clients.map((c) => {
       const pid = c.pupBrowser?.process()?.pid;
