@@ -11,6 +11,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, LocalAuth } from '../src';
+import { LOCAL_STORAGE_SNAPSHOT } from '../src/archive';
+import { LOGIN_MARKER_FILE } from '../src/auth/profile/login-marker';
+import { localAuthFolder } from '../src/auth/profile/profile-options';
 import { allReady, type ReadyEmitter } from './all-ready';
 import { wwebjsChromium } from './wwebjs-chromium';
 import { DEFAULT_CHROMIUM_ARGS, mergeArgs, sandboxArgs } from '../src/browser/flags';
@@ -57,7 +60,7 @@ function folderFacts(folder: string): string {
     lsBytes = -1;
   }
   const has = (rel: string): string => (existsSync(join(folder, rel)) ? 'yes' : 'no');
-  return `marker ${has('waweb-login.json')}, localStorage copy ${has(join('Default', 'Local Storage', 'waweb-local-storage.json'))}, localStorage files ${lsBytes < 0 ? 'none' : `${lsBytes} B`}`;
+  return `marker ${has(LOGIN_MARKER_FILE)}, localStorage copy ${has(LOCAL_STORAGE_SNAPSHOT)}, localStorage files ${lsBytes < 0 ? 'none' : `${lsBytes} B`}`;
 }
 
 /** The simulator's side: how many devices the phone has linked, and how many are online. */
@@ -152,7 +155,9 @@ export async function measureSessions(
       ...clients.map((c) => c.initialize()),
     ]).catch((err: unknown) => {
       // What each folder and phone held, so a session that lost its login says on which side.
-      const facts = clients.map((_, i) => `s${i}: ${folderFacts(join(dataPath, `session-s${i}`))}, ${linkedDevices(sim, firstNumber + i)}`);
+      const facts = clients.map(
+        (_, i) => `s${i}: ${folderFacts(localAuthFolder({ dataPath, clientId: `s${i}` }))}, ${linkedDevices(sim, firstNumber + i)}`,
+      );
       throw new Error(`${err instanceof Error ? err.message : String(err)}\n    ${facts.join('\n    ')}`, { cause: err });
     });
     const allReadyMs = Math.round(performance.now() - started);

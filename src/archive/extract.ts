@@ -192,12 +192,7 @@ export async function extractSessionArchive(
 ): Promise<ExtractedSessionArchive> {
   const limits = resolveArchiveLimits(options);
   const { root, rootExists } = await resolveTarget(targetDir);
-  const opened = await openZip(data, limits);
-  try {
-    return await extractZip(opened, root, rootExists, limits, options);
-  } finally {
-    await opened.close();
-  }
+  return extractOpenedZip(await openZip(data, limits), root, rootExists, limits, options);
 }
 
 /**

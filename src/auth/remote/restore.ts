@@ -191,14 +191,14 @@ async function restoreGeneration(ctx: RestoreContext, generation: StoredGenerati
       }
       // Opened while the store's stream still holds the file: one pruned or replaced since is read from that stream.
       const local = localFileOf(found);
-      let inPlace: Awaited<ReturnType<typeof openArchiveInPlace>> = null;
-      try {
-        if (local !== undefined) inPlace = await openArchiveInPlace(local, { bytes: stored.bytes, modified: stored.createdAt }, ctx.limits);
-      } catch (err) {
-        // Not a zip: the stream goes too, or the store's deadline would later fail it with nobody listening.
-        stream.destroy();
-        throw err;
-      }
+      const inPlace =
+        local === undefined
+          ? null
+          : await openArchiveInPlace(local, { bytes: stored.bytes, modified: stored.createdAt }, ctx.limits).catch((err: unknown) => {
+              // Not a zip: the stream goes too, or the store's deadline would later fail it with nobody listening.
+              stream.destroy();
+              throw err;
+            });
       if (inPlace) {
         stream.destroy();
         if (!signal.aborted) return { stored, inPlace };
